@@ -1,0 +1,34 @@
+import Glibc
+
+/// A failed system call: which call, on what, and the errno it returned.
+///
+/// Shape: `connect(/run/haproxy.sock): connection refused (errno 111)`.
+public struct SystemError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The call that failed, e.g. `open`.
+    public var call: String
+    /// What it was called on (a path, an address), or empty.
+    public var subject: String
+    public var errno: Int32
+
+    public init(call: String, subject: String = "", errno: Int32) {
+        self.call = call
+        self.subject = subject
+        self.errno = errno
+    }
+
+    /// The C library's text for the errno, lower-cased as in the rest of the logs.
+    public var reason: String {
+        guard let text = strerror(errno) else { return "unknown error" }
+        let message = String(cString: text)
+        guard let first = message.first else { return message }
+        return first.lowercased() + message.dropFirst()
+    }
+
+    /// `true` for `ENOENT`: the file or a directory on its path does not exist.
+    public var isNoSuchFile: Bool { errno == ENOENT }
+
+    public var description: String {
+        let target = subject.isEmpty ? call : "\(call)(\(subject))"
+        return "\(target): \(reason) (errno \(errno))"
+    }
+}
