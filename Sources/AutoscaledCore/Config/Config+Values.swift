@@ -1,0 +1,36 @@
+extension Config {
+    /// Builds a config from values that passed every check.
+    /// - Throws: ``ConfigValues/Missing`` if a key has no value (only when checks were skipped).
+    init(values: ConfigValues) throws(ConfigValues.Missing) {
+        let kind: SourceConfig.Kind
+        switch try values.string(.sourceType) {
+        case "file": kind = .file(path: try values.string(.sourcePath))
+        default: throw ConfigValues.Missing(key: .sourceType)
+        }
+        let staleAfter = try values.duration(.staleAfter)
+        self.init(
+            source: SourceConfig(
+                kind: kind,
+                format: try values.choice(.sourceFormat, LoadFormat.init(rawValue:)),
+                pollInterval: try values.duration(.pollInterval),
+                staleAfter: staleAfter == .zero ? nil : staleAfter
+            ),
+            policy: PolicyConfig(
+                scaleUpThreshold: try values.number(.scaleUpThreshold),
+                scaleDownThreshold: try values.number(.scaleDownThreshold),
+                minReplicas: try values.integer(.minReplicas),
+                maxReplicas: try values.integer(.maxReplicas),
+                initialReplicas: try values.integer(.initialReplicas),
+                maxScaleUpStep: try values.integer(.maxScaleUpStep),
+                scaleDownStep: try values.integer(.scaleDownStep),
+                scaleUpCooldown: try values.duration(.scaleUpCooldown),
+                scaleDownStabilization: try values.duration(.scaleDownStabilization)
+            ),
+            state: StateConfig(path: try values.string(.statePath)),
+            log: LogConfig(
+                level: try values.choice(.logLevel, LogLevel.init(name:)),
+                format: try values.choice(.logFormat, LogFormat.init(rawValue:))
+            )
+        )
+    }
+}

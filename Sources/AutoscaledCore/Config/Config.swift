@@ -1,0 +1,94 @@
+/// The whole, validated configuration of the daemon.
+///
+/// A `Config` only exists once every key passed validation (see ``ConfigParser``);
+/// the loop never re-reads or re-parses text.
+public struct Config: Sendable, Equatable {
+    public var source: SourceConfig
+    public var policy: PolicyConfig
+    public var state: StateConfig
+    public var log: LogConfig
+
+    public init(source: SourceConfig, policy: PolicyConfig, state: StateConfig, log: LogConfig) {
+        self.source = source
+        self.policy = policy
+        self.state = state
+        self.log = log
+    }
+}
+
+/// `[source]`: where loads come from and how often they are read.
+public struct SourceConfig: Sendable, Equatable {
+    /// Where the loads are read from.
+    public enum Kind: Sendable, Equatable {
+        /// A file at an absolute path (relative paths are resolved against the config's directory).
+        case file(path: String)
+    }
+
+    public var kind: Kind
+    public var format: LoadFormat
+    /// How often the source is read even without a change notification. Always > 0.
+    public var pollInterval: Duration
+    /// A snapshot older than this is not acted on; `nil` means never stale (`stale_after = 0`).
+    public var staleAfter: Duration?
+
+    public init(kind: Kind, format: LoadFormat, pollInterval: Duration, staleAfter: Duration?) {
+        self.kind = kind
+        self.format = format
+        self.pollInterval = pollInterval
+        self.staleAfter = staleAfter
+    }
+}
+
+/// `[policy]`: the thresholds and limits of the threshold policy.
+public struct PolicyConfig: Sendable, Equatable {
+    /// A server whose load is strictly greater than this counts towards `servers_to_scale`.
+    public var scaleUpThreshold: Double
+    /// When every server's load is strictly below this, a scale-down is recommended.
+    public var scaleDownThreshold: Double
+    public var minReplicas: Int
+    public var maxReplicas: Int
+    /// The count used when there is no usable state file.
+    public var initialReplicas: Int
+    public var maxScaleUpStep: Int
+    public var scaleDownStep: Int
+    public var scaleUpCooldown: Duration
+    public var scaleDownStabilization: Duration
+
+    public init(
+        scaleUpThreshold: Double = 50, scaleDownThreshold: Double = 20,
+        minReplicas: Int = 1, maxReplicas: Int = 10, initialReplicas: Int = 3,
+        maxScaleUpStep: Int = 4, scaleDownStep: Int = 1,
+        scaleUpCooldown: Duration = .seconds(30), scaleDownStabilization: Duration = .seconds(300)
+    ) {
+        self.scaleUpThreshold = scaleUpThreshold
+        self.scaleDownThreshold = scaleDownThreshold
+        self.minReplicas = minReplicas
+        self.maxReplicas = maxReplicas
+        self.initialReplicas = initialReplicas
+        self.maxScaleUpStep = maxScaleUpStep
+        self.scaleDownStep = scaleDownStep
+        self.scaleUpCooldown = scaleUpCooldown
+        self.scaleDownStabilization = scaleDownStabilization
+    }
+}
+
+/// `[state]`: where the desired replica count is persisted.
+public struct StateConfig: Sendable, Equatable {
+    /// Absolute path of the state file.
+    public var path: String
+
+    public init(path: String = "/var/lib/autoscaled/state.json") {
+        self.path = path
+    }
+}
+
+/// `[log]`: how much is logged and in which encoding.
+public struct LogConfig: Sendable, Equatable {
+    public var level: LogLevel
+    public var format: LogFormat
+
+    public init(level: LogLevel = .info, format: LogFormat = .logfmt) {
+        self.level = level
+        self.format = format
+    }
+}

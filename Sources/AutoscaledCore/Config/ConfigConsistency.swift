@@ -1,0 +1,35 @@
+/// The rules that relate keys to one another, checked once every key has a valid value.
+///
+/// A rule only runs when all of its keys have valid values, so one bad value never causes a
+/// second, misleading error. A fault is placed on the last line among the keys involved.
+enum ConfigConsistency {
+    /// One broken rule: the line to blame (`nil` if every key took its default) and the message.
+    struct Fault: Equatable {
+        var line: Int?
+        var message: String
+    }
+
+    static func faults(in values: ConfigValues) -> [Fault] {
+        var faults: [Fault] = []
+        if let down = try? values.number(.scaleDownThreshold),
+           let up = try? values.number(.scaleUpThreshold), down >= up {
+            faults.append(Fault(
+                line: values.latestLine(of: .scaleDownThreshold, .scaleUpThreshold),
+                message: "scale_down_threshold (\(ConfigValue.text(of: down))) must be below "
+                    + "scale_up_threshold (\(ConfigValue.text(of: up)))"))
+        }
+        if let min = try? values.integer(.minReplicas), let max = try? values.integer(.maxReplicas) {
+            if min > max {
+                faults.append(Fault(
+                    line: values.latestLine(of: .minReplicas, .maxReplicas),
+                    message: "min_replicas (\(min)) must not be above max_replicas (\(max))"))
+            } else if let initial = try? values.integer(.initialReplicas), !(min...max).contains(initial) {
+                faults.append(Fault(
+                    line: values.latestLine(of: .initialReplicas, .minReplicas, .maxReplicas),
+                    message: "initial_replicas (\(initial)) must be between min_replicas (\(min)) "
+                        + "and max_replicas (\(max))"))
+            }
+        }
+        return faults
+    }
+}

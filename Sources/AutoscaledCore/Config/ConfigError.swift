@@ -1,0 +1,34 @@
+/// One fault in a config file, located by file and line.
+///
+/// Shape: `<file>:<line>: <what is wrong>`, e.g.
+/// `autoscaled.conf:12: scale_down_threshold (60) must be below scale_up_threshold (50)`.
+public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The config file's name as given (path).
+    public var file: String
+    /// 1-based line of the fault; `nil` for faults of the file as a whole (unreadable, missing key).
+    public var line: Int?
+    public var message: String
+
+    public init(file: String, line: Int?, message: String) {
+        self.file = file
+        self.line = line
+        self.message = message
+    }
+
+    public var description: String {
+        if let line { "\(file):\(line): \(message)" } else { "\(file): \(message)" }
+    }
+}
+
+/// Every fault found in one config file, in file order.
+public struct ConfigErrors: Error, Sendable, Equatable, CustomStringConvertible {
+    public var errors: [ConfigError]
+
+    public init(_ errors: [ConfigError]) {
+        self.errors = errors
+    }
+
+    public var description: String {
+        errors.map(\.description).joined(separator: "\n")
+    }
+}

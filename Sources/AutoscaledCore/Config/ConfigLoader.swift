@@ -1,0 +1,26 @@
+/// Reads a config file from disk and parses it.
+public enum ConfigLoader {
+    /// The largest config file read: 1 MiB.
+    public static let sizeLimit = 1 << 20
+
+    /// Reads and validates the config at `path`; relative paths inside it are resolved against its directory.
+    public static func load(path: String) -> Result<Config, ConfigErrors> {
+        let absolute = absolutePath(path)
+        let contents: RegularFileContents
+        do {
+            contents = try RegularFile.read(absolute, limit: sizeLimit)
+        } catch {
+            let message: String
+            if case let .system(systemError) = error {
+                message = "cannot read config: \(systemError.reason) (errno \(systemError.errno))"
+            } else {
+                message = "cannot read config: \(error)"
+            }
+            return .failure(ConfigErrors([ConfigError(file: path, line: nil, message: message)]))
+        }
+        guard let text = String(validating: contents.bytes, as: UTF8.self) else {
+            return .failure(ConfigErrors([ConfigError(file: path, line: nil, message: "not valid UTF-8 text")]))
+        }
+        return ConfigParser.parse(text, file: path, directory: parentDirectory(of: absolute))
+    }
+}

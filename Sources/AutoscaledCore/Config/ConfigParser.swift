@@ -1,0 +1,164 @@
+/// Turns the text of `autoscaled.conf` into a validated ``Config``, reporting every fault at once.
+///
+/// Pure: it reads no file. The caller reads the file and passes its text, the name to show in
+/// errors, and the directory relative paths are resolved against.
+///
+/// ```
+/// text ─▶ IniDocument (lines) ─▶ sections, keys, duplicates ─▶ typed values ─▶ defaults,
+///      required keys ─▶ cross-key rules ─▶ Config
+/// ```
+public enum ConfigParser {
+    /// Parses and validates a config file's text.
+    /// - Parameters:
+    ///   - text: the whole file, UTF-8 decoded; `\r\n` line ends and a byte order mark are fine.
+    ///   - file: the name shown at the start of each error, e.g. `autoscaled.conf`.
+    ///   - directory: the absolute directory relative paths are resolved against
+    ///     (normally the config file's own directory).
+    /// - Returns: the config, or every fault found, in file order (faults without a line last).
+    public static func parse(_ text: String, file: String, directory: String) -> Result<Config, ConfigErrors> {
+        var reader = Reader(directory: directory)
+        reader.read(IniDocument(text: text))
+        reader.applyDefaults()
+        for fault in ConfigConsistency.faults(in: reader.values) {
+            reader.report(fault.message, line: fault.line)
+        }
+        let errors = reader.faults.enumerated()
+            .sorted { ($0.element.line ?? .max, $0.offset) < ($1.element.line ?? .max, $1.offset) }
+            .map { ConfigError(file: file, line: $0.element.line, message: $0.element.message) }
+        guard errors.isEmpty else { return .failure(ConfigErrors(errors)) }
+        do {
+            return .success(try Config(values: reader.values))
+        } catch {
+            return .failure(ConfigErrors([ConfigError(
+                file: file, line: nil, message: "no value for '\(error.key.name)' in [\(error.key.section)]")]))
+        }
+    }
+}
+
+extension ConfigParser {
+    /// The walk over one document: it collects values and faults.
+    private struct Reader {
+        /// Where an assignment stands. Keys of an unknown section are skipped: the section is reported.
+        enum Place {
+            case beforeAnySection
+            case unknownSection
+            case section(String)
+        }
+
+        let directory: String
+        var values = ConfigValues()
+        var faults: [(line: Int?, message: String)] = []
+        /// Keys given in the file (valid or not) and the line each was first given on.
+        var given: [ConfigKey: Int] = [:]
+
+        init(directory: String) {
+            self.directory = directory
+        }
+
+        mutating func report(_ message: String, line: Int?) {
+            faults.append((line, message))
+        }
+
+        mutating func read(_ document: IniDocument) {
+            var place = Place.beforeAnySection
+            for entry in document.entries {
+                switch entry.content {
+                case let .malformed(message):
+                    report(message, line: entry.line)
+                case let .section(name):
+                    if ConfigSchema.sections.contains(name) {
+                        place = .section(name)
+                    } else {
+                        place = .unknownSection
+                        report(Self.unknownSection(name), line: entry.line)
+                    }
+                case let .assignment(key, value):
+                    switch place {
+                    case .beforeAnySection:
+                        report("key \(EscapedText.quoted(key)) comes before any [section]", line: entry.line)
+                    case .unknownSection:
+                        continue
+                    case let .section(name):
+                        assign(ConfigKey(section: name, name: key), text: value, line: entry.line)
+                    }
+                }
+            }
+        }
+
+        private mutating func assign(_ key: ConfigKey, text: String, line: Int) {
+            guard let spec = ConfigSchema.spec(for: key) else {
+                return report(Self.unknownKey(key), line: line)
+            }
+            if let first = given[key] {
+                return report("\(key.name) given twice (first on line \(first))", line: line)
+            }
+            given[key] = line
+            guard !text.isEmpty else {
+                return report("\(key.name): empty value (expected \(spec.type.expected(example: spec.example)))",
+                              line: line)
+            }
+            do {
+                let value = try spec.type.parse(text, example: spec.example, directory: directory)
+                values.set(key, to: value, line: line)
+            } catch {
+                let expected = error.expected.map { " (expected \($0))" } ?? ""
+                report("\(key.name): \(EscapedText.quoted(text)) \(error.problem)\(expected)", line: line)
+            }
+        }
+
+        /// Fills in defaults, and reports keys that are required but absent or given but unused.
+        /// Runs in table order, so a key's condition is settled before the key itself.
+        mutating func applyDefaults() {
+            for spec in ConfigSchema.keys {
+                let key = spec.key
+                if let condition = spec.condition {
+                    guard case let .string(selected)? = values.value(condition.key) else { continue }
+                    let applies = condition.values.contains(selected)
+                    if !applies, let line = given[key] {
+                        values.remove(key)
+                        report("\(key.name) is not used with \(condition.key.name) = \(selected) "
+                               + "(only with \(condition.key.name) = \(condition.values.joined(separator: ", ")))",
+                               line: line)
+                    }
+                    guard applies else { continue }
+                }
+                guard given[key] == nil else { continue }
+                if let defaultText = spec.defaultText {
+                    if let value = try? spec.type.parse(defaultText, example: spec.example, directory: directory) {
+                        values.set(key, to: value, line: nil)
+                    }
+                } else {
+                    let reason = spec.condition.map { condition in
+                        " (required with \(condition.key.name) = \(values.value(condition.key)?.text ?? ""))"
+                    }
+                    report("missing key '\(key.name)' in [\(key.section)]\(reason ?? "")", line: nil)
+                }
+            }
+        }
+
+        private static func unknownSection(_ name: String) -> String {
+            if let match = EditDistance.suggestion(for: name, among: ConfigSchema.sections) {
+                return "unknown section [\(name)] (did you mean [\(match)]?)"
+            }
+            let known = ConfigSchema.sections.map { "[\($0)]" }.joined(separator: ", ")
+            return "unknown section [\(name)] (expected one of \(known))"
+        }
+
+        private static func unknownKey(_ key: ConfigKey) -> String {
+            let prefix = "unknown key \(EscapedText.quoted(key.name)) in [\(key.section)]"
+            let elsewhere = ConfigSchema.keys.map(\.key).filter { $0.section != key.section }
+            if let home = elsewhere.first(where: { $0.name == key.name }) {
+                return "\(prefix) (it belongs in [\(home.section)])"
+            }
+            let here = ConfigSchema.keys.map(\.key).filter { $0.section == key.section }.map(\.name)
+            if let match = EditDistance.suggestion(for: key.name, among: here) {
+                return "\(prefix) (did you mean '\(match)'?)"
+            }
+            if let match = EditDistance.suggestion(for: key.name, among: elsewhere.map(\.name)),
+               let home = elsewhere.first(where: { $0.name == match }) {
+                return "\(prefix) (did you mean '\(match)' in [\(home.section)]?)"
+            }
+            return "\(prefix) (known keys: \(here.joined(separator: ", ")))"
+        }
+    }
+}

@@ -1,0 +1,113 @@
+/// Names one key of one section, e.g. `[policy] min_replicas`.
+struct ConfigKey: Hashable, Sendable {
+    var section: String
+    var name: String
+}
+
+extension ConfigKey {
+    static let sourceType = ConfigKey(section: "source", name: "type")
+    static let sourcePath = ConfigKey(section: "source", name: "path")
+    static let sourceFormat = ConfigKey(section: "source", name: "format")
+    static let pollInterval = ConfigKey(section: "source", name: "poll_interval")
+    static let staleAfter = ConfigKey(section: "source", name: "stale_after")
+    static let scaleUpThreshold = ConfigKey(section: "policy", name: "scale_up_threshold")
+    static let scaleDownThreshold = ConfigKey(section: "policy", name: "scale_down_threshold")
+    static let minReplicas = ConfigKey(section: "policy", name: "min_replicas")
+    static let maxReplicas = ConfigKey(section: "policy", name: "max_replicas")
+    static let initialReplicas = ConfigKey(section: "policy", name: "initial_replicas")
+    static let maxScaleUpStep = ConfigKey(section: "policy", name: "max_scale_up_step")
+    static let scaleDownStep = ConfigKey(section: "policy", name: "scale_down_step")
+    static let scaleUpCooldown = ConfigKey(section: "policy", name: "scale_up_cooldown")
+    static let scaleDownStabilization = ConfigKey(section: "policy", name: "scale_down_stabilization")
+    static let statePath = ConfigKey(section: "state", name: "path")
+    static let logLevel = ConfigKey(section: "log", name: "level")
+    static let logFormat = ConfigKey(section: "log", name: "format")
+}
+
+/// Everything the parser knows about one key: its type, its default, when it applies, and how
+/// to read its effective value back out of a ``Config`` (for ``Config/settings``).
+struct ConfigKeySpec: Sendable {
+    var key: ConfigKey
+    var type: ConfigValueType
+    /// The value used when the key is absent, as config text; `nil` makes the key required.
+    var defaultText: String?
+    /// A valid value shown in `(expected …, e.g. …)`; the default unless given.
+    var example: String
+    /// The key only applies when another key of its section has one of these values,
+    /// e.g. `path` only with `type = file`. That other key must come earlier in the table.
+    var condition: (key: ConfigKey, values: [String])?
+    /// The key's effective value in a config; `nil` when the key does not apply to it.
+    var current: @Sendable (Config) -> ConfigValue?
+
+    init(
+        _ key: ConfigKey, _ type: ConfigValueType, default defaultText: String?, example: String? = nil,
+        when condition: (key: ConfigKey, values: [String])? = nil,
+        current: @escaping @Sendable (Config) -> ConfigValue?
+    ) {
+        self.key = key
+        self.type = type
+        self.defaultText = defaultText
+        self.example = example ?? defaultText ?? ""
+        self.condition = condition
+        self.current = current
+    }
+}
+
+/// The sections and keys of `autoscaled.conf`, in the order they are documented and listed.
+///
+/// Adding a key takes a ``ConfigKey`` constant, a row here, a field in ``Config`` and one line
+/// where the config is built (`Config+Values.swift`); cross-key rules live in ``ConfigConsistency``.
+enum ConfigSchema {
+    static let keys: [ConfigKeySpec] = [
+        ConfigKeySpec(.sourceType, .choice(["file"]), default: "file") { config in
+            switch config.source.kind {
+            case .file: .string("file")
+            }
+        },
+        ConfigKeySpec(.sourcePath, .path, default: nil, example: "/run/autoscaled/loads.json",
+                      when: (.sourceType, ["file"])) { config in
+            switch config.source.kind {
+            case let .file(path): .string(path)
+            }
+        },
+        ConfigKeySpec(.sourceFormat, .choice(LoadFormat.allCases.map(\.rawValue)), default: "json") {
+            .string($0.source.format.rawValue)
+        },
+        ConfigKeySpec(.pollInterval, .duration(allowsZero: false), default: "5s") {
+            .duration($0.source.pollInterval)
+        },
+        ConfigKeySpec(.staleAfter, .duration(allowsZero: true), default: "0", example: "1min") {
+            .duration($0.source.staleAfter ?? .zero)
+        },
+        ConfigKeySpec(.scaleUpThreshold, .number, default: "50") { .number($0.policy.scaleUpThreshold) },
+        ConfigKeySpec(.scaleDownThreshold, .number, default: "20") { .number($0.policy.scaleDownThreshold) },
+        ConfigKeySpec(.minReplicas, .integer(min: 0), default: "1") { .integer($0.policy.minReplicas) },
+        ConfigKeySpec(.maxReplicas, .integer(min: 1), default: "10") { .integer($0.policy.maxReplicas) },
+        ConfigKeySpec(.initialReplicas, .integer(min: 0), default: "3") { .integer($0.policy.initialReplicas) },
+        ConfigKeySpec(.maxScaleUpStep, .integer(min: 1), default: "4") { .integer($0.policy.maxScaleUpStep) },
+        ConfigKeySpec(.scaleDownStep, .integer(min: 1), default: "1") { .integer($0.policy.scaleDownStep) },
+        ConfigKeySpec(.scaleUpCooldown, .duration(allowsZero: true), default: "30s") {
+            .duration($0.policy.scaleUpCooldown)
+        },
+        ConfigKeySpec(.scaleDownStabilization, .duration(allowsZero: true), default: "5min") {
+            .duration($0.policy.scaleDownStabilization)
+        },
+        ConfigKeySpec(.statePath, .path, default: "/var/lib/autoscaled/state.json") { .string($0.state.path) },
+        ConfigKeySpec(.logLevel, .choice(LogLevel.allCases.map(\.name)), default: "info") {
+            .string($0.log.level.name)
+        },
+        ConfigKeySpec(.logFormat, .choice(LogFormat.allCases.map(\.rawValue)), default: "logfmt") {
+            .string($0.log.format.rawValue)
+        },
+    ]
+
+    /// The section names, in the order of their first key.
+    static let sections: [String] = keys.reduce(into: []) { sections, spec in
+        if !sections.contains(spec.key.section) { sections.append(spec.key.section) }
+    }
+
+    /// The spec of `key`, if the schema has it.
+    static func spec(for key: ConfigKey) -> ConfigKeySpec? {
+        keys.first { $0.key == key }
+    }
+}

@@ -1,0 +1,160 @@
+/// The type of a config key: how its text is read, checked, and described in errors.
+enum ConfigValueType: Sendable {
+    /// Any non-empty text; one pair of enclosing double quotes is removed.
+    case string
+    /// A file path; enclosing double quotes are removed, a relative path is resolved against
+    /// the config file's directory and the result normalised (see ``PathText``).
+    case path
+    /// A finite decimal number: `50`, `-2.5`, `1e3`.
+    case number
+    /// A decimal integer within `min...max` (either bound optional).
+    case integer(min: Int? = nil, max: Int? = nil)
+    /// A systemd-style duration (see ``DurationText``); never negative, zero only when allowed.
+    case duration(allowsZero: Bool)
+    /// `true`/`false`, `yes`/`no`, `on`/`off`, `1`/`0`, in any case.
+    case boolean
+    /// One of a closed list of names, compared exactly.
+    case choice([String])
+
+    /// Why a text is not a valid value: `problem` follows the quoted text in the message,
+    /// `expected` (if any) goes in parentheses after it.
+    struct Fault: Error, Equatable {
+        var problem: String
+        var expected: String?
+    }
+
+    /// What a value looks like, for `(expected …)`; `example` is a valid value of the key.
+    func expected(example: String) -> String {
+        switch self {
+        case .string: "a text, e.g. \(example)"
+        case .path: "a path, e.g. \(example)"
+        case .number: "a finite number, e.g. \(example)"
+        case let .integer(min?, max?): "an integer from \(min) to \(max), e.g. \(example)"
+        case let .integer(min?, nil): "an integer >= \(min), e.g. \(example)"
+        case let .integer(nil, max?): "an integer <= \(max), e.g. \(example)"
+        case .integer(nil, nil): "an integer, e.g. \(example)"
+        case .duration: "a duration, e.g. \(example)"
+        case .boolean: "true, false, yes, no, on, off, 1 or 0"
+        case let .choice(names): "one of " + names.joined(separator: ", ")
+        }
+    }
+
+    /// Reads `text` (trimmed and non-empty) as a value of this type.
+    func parse(_ text: String, example: String, directory: String) throws(Fault) -> ConfigValue {
+        let expected = expected(example: example)
+        switch self {
+        case .string:
+            let string = Self.unquoted(text)
+            guard !string.isEmpty else { throw Fault(problem: "is empty", expected: expected) }
+            return .string(string)
+        case .path:
+            return .string(try Self.readPath(Self.unquoted(text), expected: expected, directory: directory))
+        case .number:
+            return .number(try Self.readNumber(text, expected: expected))
+        case let .integer(min, max):
+            return .integer(try Self.readInteger(text, min: min, max: max, expected: expected))
+        case let .duration(allowsZero):
+            return .duration(try Self.readDuration(text, allowsZero: allowsZero, expected: expected, example: example))
+        case .boolean:
+            switch text.lowercased() {
+            case "true", "yes", "on", "1": return .boolean(true)
+            case "false", "no", "off", "0": return .boolean(false)
+            default: throw Fault(problem: "is not a boolean", expected: expected)
+            }
+        case let .choice(names):
+            guard names.contains(text) else {
+                let hint = EditDistance.suggestion(for: text, among: names).map { "; did you mean '\($0)'?" }
+                throw Fault(problem: "is not a valid choice", expected: expected + (hint ?? ""))
+            }
+            return .string(text)
+        }
+    }
+
+    /// `text` without its enclosing double quotes, when one quoted run is the whole of it
+    /// (`"a b"` → `a b`, but `"a" "b"` stays as it is).
+    private static func unquoted(_ text: String) -> String {
+        let scalars = text.unicodeScalars
+        guard scalars.count >= 2, scalars.first == "\"", scalars.last == "\"" else { return text }
+        let inner = scalars.dropFirst().dropLast()
+        return inner.contains("\"") ? text : String(inner)
+    }
+
+    private static func readPath(_ path: String, expected: String, directory: String) throws(Fault) -> String {
+        guard !path.isEmpty else { throw Fault(problem: "is empty", expected: expected) }
+        guard !path.unicodeScalars.contains("\0") else {
+            throw Fault(problem: "contains a NUL character", expected: expected)
+        }
+        guard !path.hasPrefix("~") else {
+            throw Fault(problem: "starts with '~', which is not expanded",
+                        expected: "an absolute path or one relative to the config file")
+        }
+        return PathText.resolve(path, against: directory)
+    }
+
+    private static func readNumber(_ text: String, expected: String) throws(Fault) -> Double {
+        let unsigned = text.hasPrefix("+") || text.hasPrefix("-") ? String(text.dropFirst()) : text
+        if ["nan", "inf", "infinity"].contains(unsigned.lowercased()) {
+            throw Fault(problem: "is not a finite number", expected: expected)
+        }
+        guard isDecimal(unsigned), let number = Double(text) else {
+            throw Fault(problem: "is not a number", expected: expected)
+        }
+        guard number.isFinite else { throw Fault(problem: "is not a finite number", expected: expected) }
+        return number
+    }
+
+    private static func readInteger(_ text: String, min: Int?, max: Int?, expected: String) throws(Fault) -> Int {
+        let unsigned = text.hasPrefix("+") || text.hasPrefix("-") ? text.dropFirst() : text[...]
+        guard !unsigned.isEmpty, unsigned.unicodeScalars.allSatisfy({ ("0"..."9").contains($0) }) else {
+            throw Fault(problem: "is not an integer", expected: expected)
+        }
+        guard let integer = Int(text) else { throw Fault(problem: "is out of range", expected: expected) }
+        if let min, integer < min { throw Fault(problem: "must be at least \(min)") }
+        if let max, integer > max { throw Fault(problem: "must be at most \(max)") }
+        return integer
+    }
+
+    private static func readDuration(
+        _ text: String, allowsZero: Bool, expected: String, example: String
+    ) throws(Fault) -> Duration {
+        let duration: Duration
+        do {
+            duration = try DurationText.parse(text)
+        } catch {
+            switch error {
+            case .empty: throw Fault(problem: "is empty", expected: expected)
+            case .negative: throw Fault(problem: "must not be negative", expected: expected)
+            case .notFinite: throw Fault(problem: "is not a finite duration", expected: expected)
+            case .malformed: throw Fault(problem: "is not a duration", expected: expected)
+            case .tooLarge: throw Fault(problem: "is too large", expected: expected)
+            case let .unknownUnit(unit):
+                throw Fault(problem: "has an unknown unit \(EscapedText.quoted(unit))",
+                            expected: "a duration in us, ms, s, min, h or d, e.g. \(example)")
+            }
+        }
+        if !allowsZero, duration == .zero { throw Fault(problem: "must be greater than 0") }
+        return duration
+    }
+
+    /// Whether `text` is `digits[.digits][e[±]digits]` (or `.digits…`), with no sign.
+    private static func isDecimal(_ text: String) -> Bool {
+        var scalars = Substring(text).unicodeScalars[...]
+        func digits() -> Int {
+            let count = scalars.prefix(while: { ("0"..."9").contains($0) }).count
+            scalars.removeFirst(count)
+            return count
+        }
+        var mantissa = digits()
+        if scalars.first == "." {
+            scalars.removeFirst()
+            mantissa += digits()
+        }
+        guard mantissa > 0 else { return false }
+        if scalars.first == "e" || scalars.first == "E" {
+            scalars.removeFirst()
+            if scalars.first == "+" || scalars.first == "-" { scalars.removeFirst() }
+            guard digits() > 0 else { return false }
+        }
+        return scalars.isEmpty
+    }
+}

@@ -1,0 +1,44 @@
+/// Finds the name a user most likely meant, for "did you mean" hints.
+enum EditDistance {
+    /// The Levenshtein distance between `a` and `b`, counted in Unicode scalars:
+    /// the fewest insertions, deletions and substitutions that turn one into the other.
+    static func between(_ a: String, _ b: String) -> Int {
+        let a = Array(a.unicodeScalars)
+        let b = Array(b.unicodeScalars)
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, substitution)
+            }
+            swap(&previous, &current)
+        }
+        return previous[b.count]
+    }
+
+    /// The candidate closest to `name`, if one is close enough to be a likely typo.
+    ///
+    /// Case is ignored. A candidate is close when at most a third of `name` (1 to 3 edits)
+    /// differs, or when `name` is a prefix of it at least 3 characters long (`warn` → `warning`).
+    /// Ties go to the earlier candidate.
+    static func suggestion(for name: String, among candidates: [String]) -> String? {
+        let lowered = name.lowercased()
+        let allowed = max(1, min(3, lowered.unicodeScalars.count / 3))
+        var best: (candidate: String, distance: Int)?
+        for candidate in candidates {
+            let other = candidate.lowercased()
+            var distance = between(lowered, other)
+            if distance > allowed, lowered.unicodeScalars.count >= 3, other.hasPrefix(lowered) {
+                distance = allowed
+            }
+            if distance <= allowed, distance < best?.distance ?? .max {
+                best = (candidate, distance)
+            }
+        }
+        return best?.candidate
+    }
+}

@@ -1,0 +1,192 @@
+import Testing
+@testable import AutoscaledCore
+
+struct ConfigErrorTests {
+    struct Case: CustomTestStringConvertible, Sendable {
+        let name: String
+        let lines: [String]
+        let errors: [String]
+        var testDescription: String { name }
+    }
+
+    /// Each case's first lines give the required source path, so only the fault under test shows.
+    @Test("each fault gives one exact message", arguments: [
+        Case(name: "a misspelt section gets a suggestion",
+             lines: ["[source]", "path = l", "[polcy]", "min_replicas = 2"],
+             errors: ["autoscaled.conf:3: unknown section [polcy] (did you mean [policy]?)"]),
+        Case(name: "an unknown section lists the known ones",
+             lines: ["[source]", "path = l", "[metrics]", "listen = :9100"],
+             errors: ["autoscaled.conf:3: unknown section [metrics] (expected one of [source], [policy], [state], [log])"]),
+        Case(name: "a misspelt key gets a suggestion",
+             lines: ["[source]", "path = l", "[policy]", "scale_up_treshold = 60"],
+             errors: ["autoscaled.conf:4: unknown key 'scale_up_treshold' in [policy] (did you mean 'scale_up_threshold'?)"]),
+        Case(name: "a key of another section says where it belongs",
+             lines: ["[source]", "path = l", "min_replicas = 2"],
+             errors: ["autoscaled.conf:3: unknown key 'min_replicas' in [source] (it belongs in [policy])"]),
+        Case(name: "a misspelt key of another section gets a suggestion there",
+             lines: ["[source]", "path = l", "min_replica = 2"],
+             errors: ["autoscaled.conf:3: unknown key 'min_replica' in [source] (did you mean 'min_replicas' in [policy]?)"]),
+        Case(name: "an unknown key lists the section's keys",
+             lines: ["[source]", "path = l", "[log]", "colour = yes"],
+             errors: ["autoscaled.conf:4: unknown key 'colour' in [log] (known keys: level, format)"]),
+        Case(name: "a key given twice names the first line",
+             lines: ["[source]", "path = l", "[policy]", "min_replicas = 1", "max_replicas = 5", "min_replicas = 2"],
+             errors: ["autoscaled.conf:6: min_replicas given twice (first on line 4)"]),
+        Case(name: "a line that is no assignment, section or comment",
+             lines: ["[source]", "foo bar", "path = l"],
+             errors: ["autoscaled.conf:2: expected 'key = value', '[section]' or a comment, got 'foo bar'"]),
+        Case(name: "an unclosed section header",
+             lines: ["[source", "path = l"],
+             errors: ["autoscaled.conf:1: expected '[section]', got '[source'",
+                      "autoscaled.conf:2: key 'path' comes before any [section]",
+                      "autoscaled.conf: missing key 'path' in [source] (required with type = file)"]),
+        Case(name: "a key before any section",
+             lines: ["level = debug", "[source]", "path = l"],
+             errors: ["autoscaled.conf:1: key 'level' comes before any [section]"]),
+        Case(name: "an empty value",
+             lines: ["[source]", "path = l", "poll_interval ="],
+             errors: ["autoscaled.conf:3: poll_interval: empty value (expected a duration, e.g. 5s)"]),
+        Case(name: "a value that is only a comment is empty",
+             lines: ["[source]", "path = l", "[log]", "level = # later"],
+             errors: ["autoscaled.conf:4: level: empty value (expected one of debug, info, notice, warning, error)"]),
+        Case(name: "an empty quoted path",
+             lines: ["[source]", "path = \"\""],
+             errors: ["autoscaled.conf:2: path: '\"\"' is empty (expected a path, e.g. /run/autoscaled/loads.json)"]),
+        Case(name: "a path starting with '~'",
+             lines: ["[source]", "path = ~/loads.json"],
+             errors: ["autoscaled.conf:2: path: '~/loads.json' starts with '~', which is not expanded "
+                      + "(expected an absolute path or one relative to the config file)"]),
+        Case(name: "a word where a number belongs",
+             lines: ["[source]", "path = l", "[policy]", "scale_up_threshold = abc"],
+             errors: ["autoscaled.conf:4: scale_up_threshold: 'abc' is not a number (expected a finite number, e.g. 50)"]),
+        Case(name: "NaN is not a finite number",
+             lines: ["[source]", "path = l", "[policy]", "scale_down_threshold = nan"],
+             errors: ["autoscaled.conf:4: scale_down_threshold: 'nan' is not a finite number (expected a finite number, e.g. 20)"]),
+        Case(name: "infinity is not a finite number",
+             lines: ["[source]", "path = l", "[policy]", "scale_up_threshold = -inf"],
+             errors: ["autoscaled.conf:4: scale_up_threshold: '-inf' is not a finite number (expected a finite number, e.g. 50)"]),
+        Case(name: "a number too large for a double is not finite",
+             lines: ["[source]", "path = l", "[policy]", "scale_up_threshold = 1e999"],
+             errors: ["autoscaled.conf:4: scale_up_threshold: '1e999' is not a finite number (expected a finite number, e.g. 50)"]),
+        Case(name: "hexadecimal is not a number",
+             lines: ["[source]", "path = l", "[policy]", "scale_up_threshold = 0x10"],
+             errors: ["autoscaled.conf:4: scale_up_threshold: '0x10' is not a number (expected a finite number, e.g. 50)"]),
+        Case(name: "a fraction where an integer belongs",
+             lines: ["[source]", "path = l", "[policy]", "min_replicas = 1.5"],
+             errors: ["autoscaled.conf:4: min_replicas: '1.5' is not an integer (expected an integer >= 0, e.g. 1)"]),
+        Case(name: "a negative replica count",
+             lines: ["[source]", "path = l", "[policy]", "min_replicas = -1"],
+             errors: ["autoscaled.conf:4: min_replicas: '-1' must be at least 0"]),
+        Case(name: "zero max_replicas",
+             lines: ["[source]", "path = l", "[policy]", "max_replicas = 0", "min_replicas = 0", "initial_replicas = 0"],
+             errors: ["autoscaled.conf:4: max_replicas: '0' must be at least 1"]),
+        Case(name: "zero scale steps",
+             lines: ["[source]", "path = l", "[policy]", "max_scale_up_step = 0", "scale_down_step = 0"],
+             errors: ["autoscaled.conf:4: max_scale_up_step: '0' must be at least 1",
+                      "autoscaled.conf:5: scale_down_step: '0' must be at least 1"]),
+        Case(name: "an integer too large for 64 bits",
+             lines: ["[source]", "path = l", "[policy]", "max_replicas = 99999999999999999999"],
+             errors: ["autoscaled.conf:4: max_replicas: '99999999999999999999' is out of range (expected an integer >= 1, e.g. 10)"]),
+        Case(name: "a word where a duration belongs",
+             lines: ["[source]", "path = l", "poll_interval = fast"],
+             errors: ["autoscaled.conf:3: poll_interval: 'fast' is not a duration (expected a duration, e.g. 5s)"]),
+        Case(name: "an unknown duration unit",
+             lines: ["[source]", "path = l", "[policy]", "scale_up_cooldown = 5 parsecs"],
+             errors: ["autoscaled.conf:4: scale_up_cooldown: '5 parsecs' has an unknown unit 'parsecs' "
+                      + "(expected a duration in us, ms, s, min, h or d, e.g. 30s)"]),
+        Case(name: "a negative duration",
+             lines: ["[source]", "path = l", "[policy]", "scale_down_stabilization = -5min"],
+             errors: ["autoscaled.conf:4: scale_down_stabilization: '-5min' must not be negative (expected a duration, e.g. 5min)"]),
+        Case(name: "a non-finite duration",
+             lines: ["[source]", "path = l", "stale_after = infinity"],
+             errors: ["autoscaled.conf:3: stale_after: 'infinity' is not a finite duration (expected a duration, e.g. 1min)"]),
+        Case(name: "zero poll_interval",
+             lines: ["[source]", "path = l", "poll_interval = 0"],
+             errors: ["autoscaled.conf:3: poll_interval: '0' must be greater than 0"]),
+        Case(name: "an unknown choice lists the choices",
+             lines: ["[source]", "path = l", "format = yaml"],
+             errors: ["autoscaled.conf:3: format: 'yaml' is not a valid choice (expected one of json, lines)"]),
+        Case(name: "a close choice gets a suggestion",
+             lines: ["[source]", "path = l", "[log]", "level = warn"],
+             errors: ["autoscaled.conf:4: level: 'warn' is not a valid choice "
+                      + "(expected one of debug, info, notice, warning, error; did you mean 'warning'?)"]),
+        Case(name: "an unknown source type",
+             lines: ["[source]", "type = kafka", "path = l"],
+             errors: ["autoscaled.conf:2: type: 'kafka' is not a valid choice (expected one of file)"]),
+        Case(name: "scale_down_threshold not below scale_up_threshold",
+             lines: ["[source]", "path = l", "[policy]", "scale_up_threshold = 50", "scale_down_threshold = 60"],
+             errors: ["autoscaled.conf:5: scale_down_threshold (60) must be below scale_up_threshold (50)"]),
+        Case(name: "equal thresholds, named on the later line",
+             lines: ["[source]", "path = l", "[policy]", "scale_down_threshold = 40.5", "scale_up_threshold = 40.5"],
+             errors: ["autoscaled.conf:5: scale_down_threshold (40.5) must be below scale_up_threshold (40.5)"]),
+        Case(name: "a threshold against the other's default",
+             lines: ["[source]", "path = l", "[policy]", "scale_up_threshold = 10"],
+             errors: ["autoscaled.conf:4: scale_down_threshold (20) must be below scale_up_threshold (10)"]),
+        Case(name: "min_replicas above max_replicas",
+             lines: ["[source]", "path = l", "[policy]", "max_replicas = 3", "min_replicas = 5"],
+             errors: ["autoscaled.conf:5: min_replicas (5) must not be above max_replicas (3)"]),
+        Case(name: "initial_replicas above max_replicas",
+             lines: ["[source]", "path = l", "[policy]", "initial_replicas = 12"],
+             errors: ["autoscaled.conf:4: initial_replicas (12) must be between min_replicas (1) and max_replicas (10)"]),
+        Case(name: "the default initial_replicas below a raised minimum",
+             lines: ["[source]", "path = l", "[policy]", "min_replicas = 5"],
+             errors: ["autoscaled.conf:4: initial_replicas (3) must be between min_replicas (5) and max_replicas (10)"]),
+        Case(name: "a missing source path",
+             lines: ["[source]", "format = json"],
+             errors: ["autoscaled.conf: missing key 'path' in [source] (required with type = file)"]),
+        Case(name: "an empty file lacks the source path",
+             lines: [""],
+             errors: ["autoscaled.conf: missing key 'path' in [source] (required with type = file)"]),
+        Case(name: "control characters in a bad value are escaped",
+             lines: ["[source]", "path = l", "[policy]", "scale_up_threshold = 5\u{1B}[2J\t0\u{7}"],
+             errors: ["autoscaled.conf:4: scale_up_threshold: '5\\u{1b}[2J\\t0\\u{7}' is not a number "
+                      + "(expected a finite number, e.g. 50)"]),
+        Case(name: "a very long bad value is cut",
+             lines: ["[source]", "path = l", "poll_interval = " + String(repeating: "x", count: 100)],
+             errors: ["autoscaled.conf:3: poll_interval: '" + String(repeating: "x", count: 64)
+                      + "…' is not a duration (expected a duration, e.g. 5s)"]),
+    ])
+    func singleFault(_ testCase: Case) {
+        #expect(ConfigParsing.errorLines(testCase.lines) == testCase.errors)
+    }
+
+    @Test("every fault of a file is reported, in file order, missing keys last")
+    func severalFaults() {
+        let lines = [
+            "oops = 1",                          // 1 key before any section
+            "[source]",                          // 2
+            "poll_interval = 0",                 // 3
+            "[polcy]",                           // 4 unknown section
+            "min_replicas = 9",                  // 5 skipped: its section is unknown
+            "[policy]",                          // 6
+            "scale_down_threshold = 80",         // 7
+            "scale_up_threshold = abc",          // 8 bad number: no threshold comparison
+            "min_replicas = 4",                  // 9
+            "max_replicas = 2",                  // 10 min above max
+            "min_replicas = 1",                  // 11 twice
+            "what is this",                      // 12
+            "[log]",                             // 13
+            "level = loud",                      // 14
+        ]
+        #expect(ConfigParsing.errorLines(lines) == [
+            "autoscaled.conf:1: key 'oops' comes before any [section]",
+            "autoscaled.conf:3: poll_interval: '0' must be greater than 0",
+            "autoscaled.conf:4: unknown section [polcy] (did you mean [policy]?)",
+            "autoscaled.conf:8: scale_up_threshold: 'abc' is not a number (expected a finite number, e.g. 50)",
+            "autoscaled.conf:10: min_replicas (4) must not be above max_replicas (2)",
+            "autoscaled.conf:11: min_replicas given twice (first on line 9)",
+            "autoscaled.conf:12: expected 'key = value', '[section]' or a comment, got 'what is this'",
+            "autoscaled.conf:14: level: 'loud' is not a valid choice (expected one of debug, info, notice, warning, error)",
+            "autoscaled.conf: missing key 'path' in [source] (required with type = file)",
+        ])
+    }
+
+    @Test("errors carry the file name given and 1-based lines")
+    func errorValues() throws {
+        let result = ConfigParser.parse("[source]\npath = l\n[policy]\nmin_replicas = x", file: "/etc/a.conf", directory: "/")
+        guard case let .failure(errors) = result else { Issue.record("expected a failure"); return }
+        #expect(errors.errors == [ConfigError(
+            file: "/etc/a.conf", line: 4,
+            message: "min_replicas: 'x' is not an integer (expected an integer >= 0, e.g. 1)")])
+    }
+}

@@ -1,0 +1,129 @@
+import Testing
+@testable import AutoscaledCore
+
+struct ConfigParserTests {
+    static let example = """
+        # autoscaled.conf — scales a pool of servers on their load.
+
+        [source]
+        type = file                 # the only source type for now
+        path = loads.json           ; relative to this file's directory
+        format = lines
+        poll_interval = 2s
+        stale_after = 1min 30s
+
+        [policy]
+        scale_up_threshold = 75.5
+        scale_down_threshold = 20
+        min_replicas = 2
+        max_replicas = 12
+        initial_replicas = 4
+        max_scale_up_step = 3
+        scale_down_step = 2
+        scale_up_cooldown = 45s
+        scale_down_stabilization = 10min
+
+        [state]
+        path = "/var/lib/autoscaled/state.json"
+
+        [log]
+        level = notice
+        format = json
+        """
+
+    @Test("the example config parses to the expected config")
+    func example() throws {
+        let config = try ConfigParsing.parse(Self.example).get()
+        #expect(config == Config(
+            source: SourceConfig(
+                kind: .file(path: "/etc/autoscaled/loads.json"), format: .lines,
+                pollInterval: .seconds(2), staleAfter: .seconds(90)),
+            policy: PolicyConfig(
+                scaleUpThreshold: 75.5, scaleDownThreshold: 20, minReplicas: 2, maxReplicas: 12,
+                initialReplicas: 4, maxScaleUpStep: 3, scaleDownStep: 2,
+                scaleUpCooldown: .seconds(45), scaleDownStabilization: .seconds(600)),
+            state: StateConfig(path: "/var/lib/autoscaled/state.json"),
+            log: LogConfig(level: .notice, format: .json)))
+    }
+
+    @Test("only the source path is needed; everything else takes its default")
+    func defaults() throws {
+        #expect(try ConfigParsing.parse("[source]\npath = /run/loads.json").get() == ConfigParsing.defaults(path: "/run/loads.json"))
+    }
+
+    @Test("stale_after = 0 means never stale")
+    func staleAfterZero() throws {
+        let config = try ConfigParsing.parse("[source]\npath = l\nstale_after = 0").get()
+        #expect(config.source.staleAfter == nil)
+    }
+
+    @Test("CRLF line ends and a byte order mark are tolerated")
+    func crlfAndBom() throws {
+        let text = "\u{FEFF}" + Self.example.split(separator: "\n", omittingEmptySubsequences: false)
+            .joined(separator: "\r\n")
+        #expect(try ConfigParsing.parse(text).get() == ConfigParsing.parse(Self.example).get())
+    }
+
+    @Test("a section may appear twice; its keys add up")
+    func repeatedSection() throws {
+        let config = try ConfigParsing.parse("[policy]\nmin_replicas = 2\n[source]\npath = l\n[policy]\nmax_replicas = 5").get()
+        #expect(config.policy.minReplicas == 2)
+        #expect(config.policy.maxReplicas == 5)
+    }
+
+    @Test("relative paths are resolved against the config's directory and normalised", arguments: [
+        ("loads.json", "/etc/autoscaled/loads.json"),
+        ("\"loads.json\"", "/etc/autoscaled/loads.json"),
+        ("../../run/autoscaled/loads.json", "/run/autoscaled/loads.json"),
+        ("data/./loads.json", "/etc/autoscaled/data/loads.json"),
+        ("//srv//loads.json", "/srv/loads.json"),
+        ("\"/srv/with space.json\"", "/srv/with space.json"),
+        ("/srv/with space.json", "/srv/with space.json"),
+        ("\"/srv/a # b.json\"   # comment", "/srv/a # b.json"),
+        ("/srv/a#b.json", "/srv/a#b.json"),
+    ])
+    func relativePaths(_ written: String, _ resolved: String) throws {
+        let config = try ConfigParsing.parse("[source]\npath = \(written)\n[state]\npath = \(written)").get()
+        #expect(config.source.kind == .file(path: resolved))
+        #expect(config.state.path == resolved)
+    }
+
+    @Test("the directory given is the one paths are resolved against")
+    func otherDirectory() throws {
+        let config = try ConfigParser.parse("[source]\npath = l.json\n[state]\npath = s.json",
+                                            file: "x.conf", directory: "/opt/app/conf/").get()
+        #expect(config.source.kind == .file(path: "/opt/app/conf/l.json"))
+        #expect(config.state.path == "/opt/app/conf/s.json")
+    }
+
+    @Test("numbers in every decimal spelling are read", arguments: [
+        ("60", 60.0), ("60.0", 60), ("+60", 60), ("60.", 60), (".5", 0.5), ("1e2", 100), ("2.5E-1", 0.25),
+    ])
+    func numbers(_ text: String, _ expected: Double) throws {
+        let config = try ConfigParsing.parse("[source]\npath = l\n[policy]\nscale_up_threshold = \(text)\nscale_down_threshold = 0")
+            .get()
+        #expect(config.policy.scaleUpThreshold == expected)
+    }
+
+    @Test("negative thresholds and zero minimum are allowed")
+    func edges() throws {
+        let config = try ConfigParsing.parse("""
+            [source]
+            path = l
+            [policy]
+            scale_up_threshold = -1
+            scale_down_threshold = -2.5
+            min_replicas = 0
+            initial_replicas = 0
+            max_replicas = 1
+            """).get()
+        #expect(config.policy.scaleDownThreshold == -2.5)
+        #expect(config.policy.minReplicas == 0)
+        #expect(config.policy.initialReplicas == 0)
+    }
+
+    @Test("every log level name is accepted", arguments: LogLevel.allCases)
+    func logLevels(_ level: LogLevel) throws {
+        #expect(try ConfigParsing.parse("[source]\npath = l\n[log]\nlevel = \(level.name)").get().log.level == level)
+    }
+}

@@ -1,0 +1,28 @@
+@testable import AutoscaledCore
+
+/// Shortcuts for the config tests: a fixed file name and directory.
+enum ConfigParsing {
+    /// Parses `text` as `autoscaled.conf` read from `/etc/autoscaled`.
+    static func parse(_ text: String) -> Result<Config, ConfigErrors> {
+        ConfigParser.parse(text, file: "autoscaled.conf", directory: "/etc/autoscaled")
+    }
+
+    /// The error lines the joined `lines` give, in order; empty when they parse.
+    static func errorLines(_ lines: [String]) -> [String] {
+        switch parse(lines.joined(separator: "\n")) {
+        case .success: []
+        case let .failure(errors): errors.errors.map(\.description)
+        }
+    }
+
+    /// A config with every key at its default, and `path` as the source's file.
+    static func defaults(path: String = "/etc/autoscaled/loads.json") -> Config {
+        Config(
+            source: SourceConfig(
+                kind: .file(path: path), format: .json, pollInterval: .seconds(5), staleAfter: nil),
+            policy: PolicyConfig(),
+            state: StateConfig(),
+            log: LogConfig()
+        )
+    }
+}

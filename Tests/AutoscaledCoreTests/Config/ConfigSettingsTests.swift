@@ -1,0 +1,72 @@
+import Testing
+@testable import AutoscaledCore
+
+struct ConfigSettingsTests {
+    @Test("settings list every effective value as canonical text")
+    func settings() {
+        let settings = ConfigParsing.defaults().settings
+        #expect(settings.map(\.name) == [
+            "type", "source.path", "source.format", "poll_interval", "stale_after",
+            "scale_up_threshold", "scale_down_threshold", "min_replicas", "max_replicas", "initial_replicas",
+            "max_scale_up_step", "scale_down_step", "scale_up_cooldown", "scale_down_stabilization",
+            "state.path", "level", "log.format",
+        ])
+        #expect(settings.map(\.value) == [
+            "file", "/etc/autoscaled/loads.json", "json", "5s", "0",
+            "50", "20", "1", "10", "3",
+            "4", "1", "30s", "5min",
+            "/var/lib/autoscaled/state.json", "info", "logfmt",
+        ])
+    }
+
+    @Test("non-integral numbers and compound durations keep their precision")
+    func canonicalText() {
+        var config = ConfigParsing.defaults()
+        config.policy.scaleUpThreshold = 75.5
+        config.source.staleAfter = .seconds(90)
+        config.policy.scaleUpCooldown = .milliseconds(1_500)
+        let values = Dictionary(uniqueKeysWithValues: config.settings.map { ($0.name, $0.value) })
+        #expect(values["scale_up_threshold"] == "75.5")
+        #expect(values["stale_after"] == "1min 30s")
+        #expect(values["scale_up_cooldown"] == "1s 500ms")
+    }
+
+    @Test("settings read back through the parser give the same config")
+    func settingsRoundTrip() throws {
+        let original = try ConfigParsing.parse(ConfigParserTests.example).get()
+        var text = ""
+        var section = ""
+        for spec in ConfigSchema.keys {
+            guard let value = spec.current(original) else { continue }
+            if spec.key.section != section {
+                section = spec.key.section
+                text += "[\(section)]\n"
+            }
+            text += "\(spec.key.name) = \(value.text)\n"
+        }
+        #expect(try ConfigParsing.parse(text).get() == original)
+    }
+
+    @Test("no changes between equal configs")
+    func noChanges() {
+        #expect(Config.changes(from: ConfigParsing.defaults(), to: ConfigParsing.defaults()).isEmpty)
+    }
+
+    @Test("changes list name=old->new in settings order")
+    func changes() {
+        let old = ConfigParsing.defaults()
+        var new = old
+        new.policy.scaleUpThreshold = 60
+        new.source.pollInterval = .seconds(1)
+        new.state.path = "/srv/state.json"
+        new.log.level = .debug
+        new.source.staleAfter = .seconds(30)
+        #expect(Config.changes(from: old, to: new) == [
+            "poll_interval=5s->1s",
+            "stale_after=0->30s",
+            "scale_up_threshold=50->60",
+            "state.path=/var/lib/autoscaled/state.json->/srv/state.json",
+            "level=info->debug",
+        ])
+    }
+}

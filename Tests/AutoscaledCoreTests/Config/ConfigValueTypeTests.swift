@@ -1,0 +1,56 @@
+import Testing
+@testable import AutoscaledCore
+
+struct ConfigValueTypeTests {
+    private func parse(_ type: ConfigValueType, _ text: String) throws(ConfigValueType.Fault) -> ConfigValue {
+        try type.parse(text, example: "x", directory: "/etc")
+    }
+
+    @Test("booleans in every systemd spelling", arguments: [
+        ("true", true), ("yes", true), ("on", true), ("1", true), ("TRUE", true), ("Yes", true),
+        ("false", false), ("no", false), ("off", false), ("0", false), ("Off", false),
+    ])
+    func booleans(_ text: String, _ expected: Bool) throws {
+        #expect(try parse(.boolean, text) == .boolean(expected))
+    }
+
+    @Test("a non-boolean lists the spellings")
+    func notBoolean() {
+        #expect(throws: ConfigValueType.Fault(problem: "is not a boolean",
+                                              expected: "true, false, yes, no, on, off, 1 or 0")) {
+            try parse(.boolean, "maybe")
+        }
+    }
+
+    @Test("strings lose one pair of enclosing double quotes, and nothing else", arguments: [
+        (#""a b""#, "a b"), (#"a "b""#, #"a "b""#), ("'a'", "'a'"), (#""a" "b""#, #""a" "b""#), (#"""#, #"""#),
+    ])
+    func strings(_ text: String, _ expected: String) throws {
+        #expect(try parse(.string, text) == .string(expected))
+    }
+
+    @Test("duration failures describe themselves", arguments: [
+        (DurationText.Failure.unknownUnit("x"), "unknown unit 'x' (expected us, ms, s, min, h or d)"),
+        (.malformed, "not a duration (expected e.g. 5s, 250ms or 1min 30s)"),
+        (.negative, "negative duration"),
+    ])
+    func durationFailures(_ failure: DurationText.Failure, _ text: String) {
+        #expect(failure.description == text)
+    }
+
+    @Test("integer ranges state their bounds")
+    func integerRanges() {
+        let type = ConfigValueType.integer(min: 1, max: 65_535)
+        #expect(type.expected(example: "80") == "an integer from 1 to 65535, e.g. 80")
+        #expect(throws: ConfigValueType.Fault(problem: "must be at most 65535")) { try parse(type, "70000") }
+        #expect(ConfigValueType.integer(max: 9).expected(example: "3") == "an integer <= 9, e.g. 3")
+        #expect(ConfigValueType.integer().expected(example: "3") == "an integer, e.g. 3")
+    }
+
+    @Test("integral numbers print without a fraction", arguments: [
+        (50.0, "50"), (-3, "-3"), (0, "0"), (-0.0, "0"), (2.5, "2.5"), (0.1, "0.1"), (1e20, "1e+20"),
+    ])
+    func numberText(_ number: Double, _ text: String) {
+        #expect(ConfigValue.number(number).text == text)
+    }
+}
