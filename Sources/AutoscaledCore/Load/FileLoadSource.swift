@@ -1,0 +1,30 @@
+/// Reads loads from a file in one of the ``LoadFormat``s.
+///
+/// The file is read whole with a size cap of ``sizeLimit`` bytes; a file that changes while it is
+/// read, is not a regular file, or does not parse is rejected whole.
+public struct FileLoadSource: LoadSource {
+    /// The largest load file accepted: 16 MiB.
+    public static let sizeLimit = 16 << 20
+
+    public var path: String
+    public var format: LoadFormat
+
+    public init(path: String, format: LoadFormat) {
+        self.path = path
+        self.format = format
+    }
+
+    public func read() throws(LoadError) -> LoadReading {
+        let contents: RegularFileContents
+        do {
+            contents = try RegularFile.read(path, limit: Self.sizeLimit)
+        } catch {
+            if case .tooLarge = error { throw .tooLarge(limit: Self.sizeLimit) }
+            throw .unreadable(error.description)
+        }
+        let parsed = contents.bytes.withUnsafeBytes { bytes in
+            Result { () throws(LoadError) in try LoadParser.snapshot(from: bytes, format: format) }
+        }
+        return LoadReading(snapshot: try parsed.get(), modifiedAt: contents.modifiedAt)
+    }
+}

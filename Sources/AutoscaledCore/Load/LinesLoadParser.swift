@@ -1,0 +1,99 @@
+/// Reads the `lines` load format: one `NAME VALUE` pair per line.
+///
+/// ```
+/// # server   load
+/// web-1      30
+/// web-2      55.5   # draining
+/// ```
+/// Fields are separated by spaces or tabs. A `#` that starts a field begins a comment running
+/// to the end of the line; blank and comment-only lines are skipped. CRLF line ends and a
+/// leading UTF-8 byte order mark are tolerated. VALUE is a decimal number with an optional
+/// sign, fraction and exponent (`30`, `-1`, `.5`, `2.5e3`); `nan`, `inf`, hex and `1_000` are
+/// not numbers. NAME is taken byte for byte and must be valid UTF-8.
+///
+/// A line holding a server must end with a newline: a last line cut off mid-way is what a
+/// half-written file looks like, so it is rejected rather than read as a shorter value.
+///
+/// The parser validates syntax only; ``LoadSnapshot/init(servers:)`` checks names and values.
+public enum LinesLoadParser {
+    /// Parses `bytes` into server loads, in the order of their lines.
+    /// - Throws: ``LoadError/syntax(line:message:)`` with a 1-based line number.
+    public static func parse(_ bytes: UnsafeRawBufferPointer) throws(LoadError) -> [ServerLoad] {
+        let end = bytes.count
+        var index = 0
+        if end >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { index = 3 }
+        var servers: [ServerLoad] = []
+        var line = 0
+        while index < end {
+            line += 1
+            var lineEnd = index
+            while lineEnd < end, bytes[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
+            let terminated = lineEnd < end
+            var contentEnd = lineEnd
+            if contentEnd > index, bytes[contentEnd - 1] == UInt8(ascii: "\r") { contentEnd -= 1 }
+            if let server = try parseLine(bytes, from: index, to: contentEnd, line: line) {
+                guard terminated else {
+                    throw LoadError.syntax(line: line, message: "missing newline at the end of the last line (the data may be cut off)")
+                }
+                servers.append(server)
+            }
+            index = lineEnd + 1
+        }
+        return servers
+    }
+
+    /// Parses `bytes` into server loads, in the order of their lines.
+    /// - Throws: ``LoadError/syntax(line:message:)`` with a 1-based line number.
+    public static func parse(_ bytes: [UInt8]) throws(LoadError) -> [ServerLoad] {
+        let result = bytes.withUnsafeBytes { buffer in Result { () throws(LoadError) in try parse(buffer) } }
+        return try result.get()
+    }
+
+    /// Parses one line without its line end; `nil` for a blank or comment-only line.
+    private static func parseLine(
+        _ bytes: UnsafeRawBufferPointer, from start: Int, to end: Int, line: Int
+    ) throws(LoadError) -> ServerLoad? {
+        var fields: (name: Range<Int>, value: Range<Int>) = (0..<0, 0..<0)
+        var count = 0
+        var index = start
+        while true {
+            while index < end, isBlank(bytes[index]) { index += 1 }
+            guard index < end, bytes[index] != UInt8(ascii: "#") else { break }
+            let fieldStart = index
+            while index < end, !isBlank(bytes[index]) { index += 1 }
+            count += 1
+            if count == 1 { fields.name = fieldStart..<index }
+            if count == 2 { fields.value = fieldStart..<index }
+        }
+        guard count > 0 else { return nil }
+        guard count == 2 else {
+            throw LoadError.syntax(line: line, message: "expected 'NAME VALUE', found \(count) field\(count == 1 ? "" : "s")")
+        }
+        guard let name = decodeName(UnsafeRawBufferPointer(rebasing: bytes[fields.name])) else {
+            throw LoadError.syntax(line: line, message: "server name \(SyntaxQuoting.text(bytes, from: fields.name.lowerBound, to: fields.name.upperBound)) is not valid UTF-8")
+        }
+        let value = fields.value
+        switch DecimalNumber.parse(bytes, from: value.lowerBound, to: value.upperBound, grammar: .plain) {
+        case let .value(load):
+            return ServerLoad(name: name, load: load)
+        case .outOfRange:
+            let text = SyntaxQuoting.text(bytes, from: value.lowerBound, to: value.upperBound)
+            throw LoadError.syntax(line: line, message: "number \(text) for \(SyntaxQuoting.name(name)) is out of range")
+        case .malformed:
+            let text = SyntaxQuoting.text(bytes, from: value.lowerBound, to: value.upperBound)
+            throw LoadError.syntax(line: line, message: "expected a number for \(SyntaxQuoting.name(name)), found \(text)")
+        }
+    }
+
+    /// The name as a `String`, or `nil` if it is not valid UTF-8. ASCII skips the validation.
+    private static func decodeName(_ bytes: UnsafeRawBufferPointer) -> String? {
+        var high: UInt8 = 0
+        for byte in bytes { high |= byte }
+        return high < 0x80 ? String(decoding: bytes, as: UTF8.self) : String(validating: bytes, as: UTF8.self)
+    }
+
+    @inline(__always)
+    private static func isBlank(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t")
+    }
+}

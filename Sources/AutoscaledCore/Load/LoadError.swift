@@ -1,0 +1,56 @@
+/// Why a load source's read was rejected. The whole snapshot is rejected, never a part of it.
+public enum LoadError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The bytes are not in the expected format; `line` is 1-based.
+    case syntax(line: Int, message: String)
+    /// The data holds no server at all.
+    case noServers
+    /// A server name is empty, too long or not printable.
+    case invalidName(String, reason: String)
+    /// A server's load is not a finite number ≥ 0.
+    case invalidLoad(server: String, value: String, reason: String)
+    /// The same server name appears twice.
+    case duplicateServer(String)
+    /// The data is larger than the cap.
+    case tooLarge(limit: Int)
+    /// The data is older than `stale_after`.
+    case stale(ageSeconds: Double, limitSeconds: Double)
+    /// Reading the data failed (open, read, connect, …).
+    case unreadable(String)
+
+    public var description: String {
+        switch self {
+        case let .syntax(line, message): "line \(line): \(message)"
+        case .noServers: "no servers in the data"
+        case let .invalidName(name, reason): "invalid server name \(quoted(name)): \(reason)"
+        case let .invalidLoad(server, value, reason): "server \(quoted(server)): load \(value) is \(reason)"
+        case let .duplicateServer(name): "server \(quoted(name)) appears more than once"
+        case let .tooLarge(limit): "data larger than the \(limit)-byte limit"
+        case let .stale(age, limit): "data is \(formatSeconds(age)) old, older than stale_after \(formatSeconds(limit))"
+        case let .unreadable(message): message
+        }
+    }
+}
+
+private func quoted(_ text: String) -> String {
+    var out = "\""
+    for scalar in text.unicodeScalars {
+        switch scalar {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        default:
+            if scalar.value < 0x20 || scalar.value == 0x7F {
+                out += "\\u{\(String(scalar.value, radix: 16))}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+    }
+    return out + "\""
+}
+
+private func formatSeconds(_ seconds: Double) -> String {
+    seconds == seconds.rounded() ? "\(Int(seconds))s" : "\(seconds)s"
+}

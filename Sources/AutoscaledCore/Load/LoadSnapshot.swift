@@ -1,0 +1,42 @@
+/// A whole, validated set of server loads read at one moment.
+///
+/// A snapshot exists only if every server in it passed validation: at least one server,
+/// names non-empty, printable, unique and at most ``maxNameBytes`` bytes, loads finite and
+/// not negative. There is no partial snapshot: any fault rejects the whole read.
+public struct LoadSnapshot: Sendable, Equatable {
+    /// The longest server name accepted, in UTF-8 bytes.
+    public static let maxNameBytes = 256
+
+    /// The servers, in the order the source listed them.
+    public let servers: [ServerLoad]
+
+    /// Validates `servers` and makes a snapshot of them.
+    /// - Throws: ``LoadError`` naming the first server at fault.
+    public init(servers: [ServerLoad]) throws(LoadError) {
+        guard !servers.isEmpty else { throw .noServers }
+        var seen = Set<String>(minimumCapacity: servers.count)
+        for server in servers {
+            try Self.validate(name: server.name)
+            guard server.load.isFinite else {
+                throw .invalidLoad(server: server.name, value: "\(server.load)", reason: "not a finite number")
+            }
+            guard server.load >= 0 else {
+                throw .invalidLoad(server: server.name, value: "\(server.load)", reason: "negative")
+            }
+            guard seen.insert(server.name).inserted else { throw .duplicateServer(server.name) }
+        }
+        self.servers = servers
+    }
+
+    /// Checks that `name` can name a server: non-empty, printable, short enough.
+    public static func validate(name: String) throws(LoadError) {
+        guard !name.isEmpty else { throw .invalidName(name, reason: "empty") }
+        guard name.utf8.count <= maxNameBytes else {
+            throw .invalidName(String(name.prefix(32)) + "…", reason: "longer than \(maxNameBytes) bytes")
+        }
+        for scalar in name.unicodeScalars where scalar.value < 0x20 || scalar.value == 0x7F
+            || (0x80...0x9F).contains(scalar.value) || scalar == "\u{2028}" || scalar == "\u{2029}" {
+            throw .invalidName(name, reason: "contains a control character")
+        }
+    }
+}

@@ -1,0 +1,122 @@
+import AutoscaledCore
+import Testing
+
+struct JSONLoadParserRejectionTests {
+    @Test("rejected documents", arguments: [
+        LoadParseCase("an empty file is rejected", "", "line 1: expected '{', found end of data"),
+        LoadParseCase("a whitespace-only file is rejected", "  \n\n ", "line 3: expected '{', found end of data"),
+        LoadParseCase("a byte order mark alone is rejected", "\u{FEFF}", "line 1: expected '{', found end of data"),
+        LoadParseCase("a top-level array is rejected", "[1]", "line 1: expected '{', found '['"),
+        LoadParseCase("a top-level string is rejected", #""server1""#, #"line 1: expected '{', found '"server1"'"#),
+        LoadParseCase("a top-level number is rejected", "30", "line 1: expected '{', found '30'"),
+        LoadParseCase("a missing closing brace is rejected", #"{"a": 1"#,
+                      #"line 1: expected ',' or '}' after the load of "a", found end of data"#),
+        LoadParseCase("a missing opening brace is rejected", #""a": 1}"#, #"line 1: expected '{', found '"a"'"#),
+        LoadParseCase("a trailing comma is rejected", #"{"a": 1,}"#,
+                      "line 1: expected a server name after ',', found '}'"),
+        LoadParseCase("a doubled comma is rejected", #"{"a": 1,, "b": 2}"#,
+                      "line 1: expected a server name after ',', found ','"),
+        LoadParseCase("a missing comma is rejected", #"{"a": 1 "b": 2}"#,
+                      #"line 1: expected ',' or '}' after the load of "a", found '"b"'"#),
+        LoadParseCase("a missing colon is rejected", #"{"a" 1}"#, #"line 1: expected ':' after "a", found '1'"#),
+        LoadParseCase("an unquoted name is rejected", "{a: 1}", "line 1: expected a server name or '}', found 'a'"),
+        LoadParseCase("a single-quoted name is rejected", "{'a': 1}",
+                      #"line 1: expected a server name or '}', found '\''"#),
+        LoadParseCase("trailing garbage after the object is rejected", #"{"a": 1} x"#,
+                      "line 1: expected end of data after '}', found 'x'"),
+        LoadParseCase("a second object is rejected", "{}\n{}", "line 2: expected end of data after '}', found '{'"),
+        LoadParseCase("a string load is rejected", #"{"a": "busy"}"#,
+                      #"line 1: expected a number for "a", found '"busy"'"#),
+        LoadParseCase("a boolean load is rejected", #"{"a": true}"#, #"line 1: expected a number for "a", found 'true'"#),
+        LoadParseCase("a null load is rejected", #"{"a": null}"#, #"line 1: expected a number for "a", found 'null'"#),
+        LoadParseCase("an array load is rejected", #"{"a": [1]}"#, #"line 1: expected a number for "a", found '['"#),
+        LoadParseCase("a nested object is rejected", #"{"a": {"b": 1}}"#,
+                      #"line 1: expected a number for "a", found '{'"#),
+        LoadParseCase("a missing load is rejected", #"{"a": }"#, #"line 1: expected a number for "a", found '}'"#),
+        LoadParseCase("NaN load is rejected", #"{"a": NaN}"#, #"line 1: expected a number for "a", found 'NaN'"#),
+        LoadParseCase("Infinity load is rejected", #"{"a": Infinity}"#,
+                      #"line 1: expected a number for "a", found 'Infinity'"#),
+        LoadParseCase("-Infinity load is rejected", #"{"a": -Infinity}"#,
+                      #"line 1: expected a number for "a", found '-Infinity'"#),
+        LoadParseCase("a leading zero is rejected", #"{"a": 01}"#, #"line 1: expected a number for "a", found '01'"#),
+        LoadParseCase("a leading plus is rejected", #"{"a": +1}"#, #"line 1: expected a number for "a", found '+1'"#),
+        LoadParseCase("a bare fraction is rejected", #"{"a": .5}"#, #"line 1: expected a number for "a", found '.5'"#),
+        LoadParseCase("a dangling point is rejected", #"{"a": 1.}"#, #"line 1: expected a number for "a", found '1.'"#),
+        LoadParseCase("an empty exponent is rejected", #"{"a": 1e}"#, #"line 1: expected a number for "a", found '1e'"#),
+        LoadParseCase("a signed empty exponent is rejected", #"{"a": 1e+}"#,
+                      #"line 1: expected a number for "a", found '1e+'"#),
+        LoadParseCase("a lone minus is rejected", #"{"a": -}"#, #"line 1: expected a number for "a", found '-'"#),
+        LoadParseCase("a hex number is rejected", #"{"a": 0x1F}"#, #"line 1: expected a number for "a", found '0x1F'"#),
+        LoadParseCase("digit separators are rejected", #"{"a": 1_000}"#,
+                      #"line 1: expected a number for "a", found '1_000'"#),
+        LoadParseCase("a number glued to letters is rejected", #"{"a": 30ms}"#,
+                      #"line 1: expected a number for "a", found '30ms'"#),
+        LoadParseCase("a number overflowing to infinity is rejected", #"{"a": 1e400}"#,
+                      #"line 1: number '1e400' for "a" is out of range"#),
+        LoadParseCase("a negative number overflowing to infinity is rejected", #"{"a": -1.8e308}"#,
+                      #"line 1: number '-1.8e308' for "a" is out of range"#),
+        LoadParseCase("a long found text is cut short", #"{"a": "abcdefghijklmnopqrstuvwxyz"}"#,
+                      #"line 1: expected a number for "a", found '"abcdefghijklmnopqrstuvw…'"#),
+        LoadParseCase("a raw control character in a name is rejected", "{\"a\u{1}\": 1}",
+                      "line 1: unescaped control character U+0001 in string"),
+        LoadParseCase("a raw newline in a name is rejected", "{\"a\nb\": 1}",
+                      "line 1: unescaped control character U+000A in string"),
+        LoadParseCase("an unknown escape is rejected", #"{"a\q": 1}"#, #"line 1: invalid escape '\q' in string"#),
+        LoadParseCase("an escaped newline is rejected", "{\"a\\\n\": 1}",
+                      #"line 1: invalid escape in string: '\' followed by '\n'"#),
+        LoadParseCase("a \\u escape with a non-hex digit is rejected", #"{"\u12G4": 1}"#,
+                      #"line 1: expected 4 hex digits after '\u', found '12G4'"#),
+        LoadParseCase("a short \\u escape is rejected", #"{"\u12": 1}"#,
+                      #"line 1: expected 4 hex digits after '\u', found '12":'"#),
+        LoadParseCase("a \\u escape at the end of data is rejected", #"{"\u1"#,
+                      #"line 1: expected 4 hex digits after '\u', found end of data"#),
+        LoadParseCase("a lone high surrogate is rejected", #"{"\uD800": 1}"#,
+                      #"line 1: unpaired UTF-16 surrogate '\uD800' in string"#),
+        LoadParseCase("a high surrogate before a non-surrogate is rejected", #"{"\ud800\u0041": 1}"#,
+                      #"line 1: unpaired UTF-16 surrogate '\ud800' in string"#),
+        LoadParseCase("a lone low surrogate is rejected", #"{"\uDC00": 1}"#,
+                      #"line 1: unpaired UTF-16 surrogate '\uDC00' in string"#),
+        LoadParseCase("an unterminated name is rejected", #"{"abc"#,
+                      #"line 1: expected '"' closing the string, found end of data"#),
+        LoadParseCase("a name ending in a backslash is rejected", #"{"a\"#,
+                      #"line 1: expected '"' closing the string, found end of data"#),
+        LoadParseCase("invalid UTF-8 in a name is rejected", bytes: Array(#"{""#.utf8) + [0xFF] + Array(#"": 1}"#.utf8),
+                      "line 1: string is not valid UTF-8"),
+        LoadParseCase("an overlong UTF-8 encoding is rejected", bytes: Array(#"{""#.utf8) + [0xC0, 0xAF] + Array(#"": 1}"#.utf8),
+                      "line 1: string is not valid UTF-8"),
+        LoadParseCase("an encoded surrogate is rejected",
+                      bytes: Array(#"{"\n"#.utf8) + [0xED, 0xA0, 0x80] + Array(#"": 1}"#.utf8),
+                      "line 1: string is not valid UTF-8"),
+        LoadParseCase("invalid UTF-8 next to an escape is rejected",
+                      bytes: Array(#"{"\t"#.utf8) + [0xE2, 0x82] + Array(#"": 1}"#.utf8),
+                      "line 1: string is not valid UTF-8"),
+        LoadParseCase("a stray invalid byte is shown escaped", bytes: [0x7B, 0xFF, 0x7D],
+                      #"line 1: expected a server name or '}', found '\xFF'"#),
+        LoadParseCase("an invisible character is shown escaped", "{\u{FEFF}}",
+                      #"line 1: expected a server name or '}', found '\u{feff}'"#),
+    ])
+    func rejects(_ row: LoadParseCase) {
+        #expect(row.outcome(of: JSONLoadParser.parse) == row.expected)
+    }
+
+    @Test("errors name the line they are on", arguments: [
+        LoadParseCase("an error on the third line names line 3", "{\n\"a\": 1,\n\"b\": x\n}",
+                      #"line 3: expected a number for "b", found 'x'"#),
+        LoadParseCase("CRLF line ends count once", "{\r\n\"a\": 1,\r\n\r\n\"b\": \"x\"}",
+                      #"line 4: expected a number for "b", found '"x"'"#),
+        LoadParseCase("a lone CR does not start a line", "{\r\"a\": 1,\r\"b\": x}",
+                      #"line 1: expected a number for "b", found 'x'"#),
+        LoadParseCase("a missing brace at the end names the last line", "{\n\"a\": 1\n\n",
+                      #"line 4: expected ',' or '}' after the load of "a", found end of data"#),
+    ])
+    func lineNumbers(_ row: LoadParseCase) {
+        #expect(row.outcome(of: JSONLoadParser.parse) == row.expected)
+    }
+
+    @Test("deep nesting is an ordinary error, not a stack overflow")
+    func deepNesting() {
+        let deep = Array(#"{"a": "#.utf8) + Array(repeating: UInt8(ascii: "["), count: 1_000_000)
+        let row = LoadParseCase("deep nesting", bytes: deep, #"line 1: expected a number for "a", found '['"#)
+        #expect(row.outcome(of: JSONLoadParser.parse) == row.expected)
+    }
+}

@@ -1,0 +1,82 @@
+import AutoscaledCore
+import Testing
+
+struct LoadParserTests {
+    @Test("the documented example becomes a snapshot of three servers")
+    func documentedExample() throws {
+        let snapshot = try LoadParser.snapshot(
+            from: Array(#"{"server1": 30, "server2": 55, "server3": 20}"#.utf8), format: .json)
+        #expect(snapshot.servers.map(\.name) == ["server1", "server2", "server3"])
+        #expect(snapshot.servers.map(\.load) == [30, 55, 20])
+    }
+
+    @Test("both formats read the same servers", arguments: LoadFormat.allCases)
+    func formats(_ format: LoadFormat) throws {
+        let text = format == .json ? #"{"web-1": 12.5, "web-2": 0}"# : "web-1 12.5\nweb-2 0\n"
+        let snapshot = try text.utf8.withContiguousStorageIfAvailable { utf8 throws(LoadError) in
+            try LoadParser.snapshot(from: UnsafeRawBufferPointer(utf8), format: format)
+        }
+        #expect(snapshot?.servers == [ServerLoad(name: "web-1", load: 12.5), ServerLoad(name: "web-2", load: 0)])
+    }
+
+    @Test("rejected snapshots", arguments: [
+        SnapshotCase("an empty object is no snapshot", .json, "{}", "no servers in the data"),
+        SnapshotCase("an empty file is no snapshot", .lines, "", "no servers in the data"),
+        SnapshotCase("a comments-only file is no snapshot", .lines, "# nothing yet\n\n", "no servers in the data"),
+        SnapshotCase("duplicate names reject the whole snapshot", .json, #"{"a": 1, "b": 2, "a": 3}"#,
+                     #"server "a" appears more than once"#),
+        SnapshotCase("a name spelled with an escape is still a duplicate", .json, #"{"a": 1, "\u0061": 2}"#,
+                     #"server "a" appears more than once"#),
+        SnapshotCase("duplicate lines reject the whole snapshot", .lines, "a 1\nb 2\na 1\n",
+                     #"server "a" appears more than once"#),
+        SnapshotCase("a negative load rejects the whole snapshot", .json, #"{"a": 1, "b": -0.5}"#,
+                     #"server "b": load -0.5 is negative"#),
+        SnapshotCase("a negative line rejects the whole snapshot", .lines, "a -2\n",
+                     #"server "a": load -2.0 is negative"#),
+        SnapshotCase("an empty name is rejected", .json, #"{"": 1}"#, #"invalid server name "": empty"#),
+        SnapshotCase("an escaped control character in a name is rejected", .json, #"{"a\nb": 1}"#,
+                     #"invalid server name "a\nb": contains a control character"#),
+        SnapshotCase("an escaped NUL in a name is rejected", .json, #"{"a\u0000": 1}"#,
+                     #"invalid server name "a\u{0}": contains a control character"#),
+        SnapshotCase("a NUL byte in a line name is rejected", .lines, "a\u{0} 1\n",
+                     #"invalid server name "a\u{0}": contains a control character"#),
+        SnapshotCase("NaN load is rejected", .json, #"{"a": NaN}"#, #"line 1: expected a number for "a", found 'NaN'"#),
+        SnapshotCase("NaN line is rejected", .lines, "a nan\n", #"line 1: expected a number for "a", found 'nan'"#),
+        SnapshotCase("a syntax fault wins over later validation faults", .json, #"{"a": -1, "a": x}"#,
+                     #"line 1: expected a number for "a", found 'x'"#),
+    ])
+    func rejects(_ row: SnapshotCase) {
+        var description = "accepted"
+        do {
+            _ = try LoadParser.snapshot(from: row.input, format: row.format)
+        } catch {
+            description = error.description
+        }
+        #expect(description == row.expected)
+    }
+
+    @Test("a name over the byte limit is rejected")
+    func longName() {
+        let name = String(repeating: "n", count: LoadSnapshot.maxNameBytes + 1)
+        #expect(throws: LoadError.invalidName(String(repeating: "n", count: 32) + "…",
+                                              reason: "longer than \(LoadSnapshot.maxNameBytes) bytes")) {
+            try LoadParser.snapshot(from: Array("{\"\(name)\": 1}".utf8), format: .json)
+        }
+    }
+}
+
+struct SnapshotCase: Sendable, CustomTestStringConvertible {
+    let name: String
+    let format: LoadFormat
+    let input: [UInt8]
+    let expected: String
+
+    init(_ name: String, _ format: LoadFormat, _ input: String, _ expected: String) {
+        self.name = name
+        self.format = format
+        self.input = Array(input.utf8)
+        self.expected = expected
+    }
+
+    var testDescription: String { name }
+}
