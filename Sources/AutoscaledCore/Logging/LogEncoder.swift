@@ -1,0 +1,101 @@
+/// Turns a ``LogRecord`` into one line of text (without the trailing newline).
+///
+/// Fields come out in a fixed order: the timestamp (terminal style only), `level`, `event`,
+/// then the record's fields as given. Every control character is escaped, so no value can
+/// start a new line or forge a field.
+public struct LogEncoder: Sendable {
+    /// Where lines go, which decides their prefix.
+    public enum Style: Sendable, Equatable {
+        /// A terminal or a file: each line starts with an ISO-8601 UTC timestamp.
+        case terminal
+        /// journald's stream (`JOURNAL_STREAM` set): `<N>` priority prefix, no timestamp.
+        case journal
+    }
+
+    public var format: LogFormat
+    public var style: Style
+
+    public init(format: LogFormat, style: Style) {
+        self.format = format
+        self.style = style
+    }
+
+    public func encode(_ record: LogRecord, wallTime: Double) -> String {
+        let prefix = style == .journal ? "<\(record.level.rawValue)>" : ""
+        let timestamp: String? = style == .terminal ? WallClock.iso8601(wallTime) : nil
+        switch format {
+        case .logfmt:
+            var line = prefix
+            if let timestamp { line += timestamp + " " }
+            line += "level=\(record.level.name) event=\(Self.logfmtValue(.string(record.event)))"
+            for field in record.fields {
+                line += " \(Self.logfmtKey(field.key))=\(Self.logfmtValue(field.value))"
+            }
+            return line
+        case .json:
+            var line = prefix + "{"
+            if let timestamp { line += "\"time\":\"\(timestamp)\"," }
+            line += "\"level\":\"\(record.level.name)\",\"event\":\(Self.jsonString(record.event))"
+            for field in record.fields {
+                line += ",\(Self.jsonString(field.key)):\(Self.jsonValue(field.value))"
+            }
+            return line + "}"
+        }
+    }
+
+    /// A logfmt value: bare when it is plain, else double-quoted with escapes.
+    public static func logfmtValue(_ value: LogValue) -> String {
+        let text = value.text
+        let needsQuotes = text.isEmpty || text.unicodeScalars.contains { scalar in
+            scalar == " " || scalar == "=" || scalar == "\"" || scalar == "\\" || isControl(scalar)
+        }
+        return needsQuotes ? "\"" + escaped(text) + "\"" : text
+    }
+
+    /// Keys are ours, but stay safe: anything outside `[A-Za-z0-9_.-]` becomes `_`.
+    static func logfmtKey(_ key: String) -> String {
+        String(String.UnicodeScalarView(key.unicodeScalars.map { scalar in
+            scalar.properties.isASCIIHexDigit || ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar)
+                || scalar == "_" || scalar == "." || scalar == "-" ? scalar : "_"
+        }))
+    }
+
+    public static func jsonString(_ text: String) -> String {
+        "\"" + escaped(text) + "\""
+    }
+
+    static func jsonValue(_ value: LogValue) -> String {
+        switch value {
+        case .string: jsonString(value.text)
+        case let .number(number) where !number.isFinite: jsonString(value.text)
+        case .int, .number, .bool: value.text
+        }
+    }
+
+    /// Escapes quotes, backslashes and every control character (C0, DEL, C1, U+2028/9).
+    static func escaped(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if isControl(scalar) {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out
+    }
+
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029
+    }
+}

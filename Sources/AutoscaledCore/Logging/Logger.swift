@@ -1,0 +1,47 @@
+/// Filters records by level, encodes them and hands each line to a sink.
+///
+/// A value type: the daemon keeps one and replaces it when a reload changes `[log]`.
+public struct Logger: Sendable {
+    public var level: LogLevel
+    public var encoder: LogEncoder
+    public var sink: any LogSink
+    /// Wall-clock source for timestamps (seconds since the epoch); injected so tests are exact.
+    public var wallTime: @Sendable () -> Double
+
+    public init(
+        level: LogLevel, encoder: LogEncoder, sink: any LogSink,
+        wallTime: @escaping @Sendable () -> Double = { WallClock.now() }
+    ) {
+        self.level = level
+        self.encoder = encoder
+        self.sink = sink
+        self.wallTime = wallTime
+    }
+
+    /// A logger for `config`, writing to stderr, in journal style when `environment` has `JOURNAL_STREAM`.
+    public static func standardError(config: LogConfig, environment: [String: String]) -> Logger {
+        let style: LogEncoder.Style = environment["JOURNAL_STREAM"] != nil ? .journal : .terminal
+        return Logger(level: config.level, encoder: LogEncoder(format: config.format, style: style), sink: StandardErrorSink())
+    }
+
+    /// The same logger with `[log]` settings from `config`.
+    public func reconfigured(_ config: LogConfig) -> Logger {
+        var copy = self
+        copy.level = config.level
+        copy.encoder.format = config.format
+        return copy
+    }
+
+    public func isEnabled(_ level: LogLevel) -> Bool {
+        level >= self.level
+    }
+
+    public func log(_ record: LogRecord) {
+        guard isEnabled(record.level) else { return }
+        sink.write(line: encoder.encode(record, wallTime: wallTime()))
+    }
+
+    public func log(_ level: LogLevel, _ event: String, _ fields: [LogField] = []) {
+        log(LogRecord(level, event, fields))
+    }
+}

@@ -1,0 +1,88 @@
+@testable import AutoscaledCore
+import Testing
+
+struct LogEncoderTests {
+    let record = LogRecord(.notice, "scale-up", [
+        LogField("from", 3), LogField("to", 4), LogField("max_load", .number(55)),
+        LogField("max_server", "server2"), LogField("reason", "1 server above 50"),
+    ])
+    /// 2026-11-29T06:10:00.123Z
+    let wall = 1_795_932_600.123
+
+    @Test("logfmt on a terminal starts with an ISO-8601 UTC timestamp, then level and event")
+    func terminalLogfmt() {
+        let line = LogEncoder(format: .logfmt, style: .terminal).encode(record, wallTime: wall)
+        #expect(line == #"2026-11-29T06:10:00.123Z level=notice event=scale-up from=3 to=4 max_load=55 max_server=server2 reason="1 server above 50""#)
+    }
+
+    @Test("under journald each line carries its syslog priority and no timestamp")
+    func journalPrefix() {
+        let encoder = LogEncoder(format: .logfmt, style: .journal)
+        #expect(encoder.encode(LogRecord(.notice, "scale-up"), wallTime: wall) == "<5>level=notice event=scale-up")
+        #expect(encoder.encode(LogRecord(.warning, "source-error"), wallTime: wall) == "<4>level=warning event=source-error")
+        #expect(encoder.encode(LogRecord(.error, "reload-failed"), wallTime: wall) == "<3>level=error event=reload-failed")
+        #expect(encoder.encode(LogRecord(.info, "start"), wallTime: wall) == "<6>level=info event=start")
+        #expect(encoder.encode(LogRecord(.debug, "hold"), wallTime: wall) == "<7>level=debug event=hold")
+    }
+
+    @Test("JSON keeps numbers as numbers and the field order")
+    func json() {
+        let line = LogEncoder(format: .json, style: .terminal).encode(record, wallTime: wall)
+        #expect(line == #"{"time":"2026-11-29T06:10:00.123Z","level":"notice","event":"scale-up","from":3,"to":4,"max_load":55,"max_server":"server2","reason":"1 server above 50"}"#)
+    }
+
+    struct Hostile: CustomTestStringConvertible, Sendable {
+        var name: String
+        var value: String
+        var logfmt: String
+        var testDescription: String { name }
+    }
+
+    static let hostile: [Hostile] = [
+        Hostile(name: "a newline cannot start a new line", value: "a\nlevel=error event=stop",
+                logfmt: #""a\nlevel=error event=stop""#),
+        Hostile(name: "a space and equals sign cannot forge a field", value: "x reason=forged",
+                logfmt: #""x reason=forged""#),
+        Hostile(name: "quotes and backslashes are escaped", value: #"say "hi" \o/"#, logfmt: #""say \"hi\" \\o/""#),
+        Hostile(name: "carriage return, tab and escape are escaped", value: "a\r\t\u{1B}[31m", logfmt: #""a\r\t\u001b[31m""#),
+        Hostile(name: "Unicode line separators are escaped", value: "a\u{2028}b\u{85}", logfmt: #""a\u2028b\u0085""#),
+        Hostile(name: "an empty value is quoted", value: "", logfmt: #""""#),
+        Hostile(name: "a plain value stays bare", value: "server-1.example_A", logfmt: "server-1.example_A"),
+        Hostile(name: "non-ASCII printable text stays", value: "nœud-é", logfmt: "nœud-é"),
+    ]
+
+    @Test("a hostile value cannot break out of its field", arguments: hostile)
+    func escaping(_ test: Hostile) {
+        #expect(LogEncoder.logfmtValue(.string(test.value)) == test.logfmt)
+        let line = LogEncoder(format: .logfmt, style: .journal).encode(
+            LogRecord(.notice, "scale-up", [LogField("max_server", .string(test.value)), LogField("to", 4)]), wallTime: wall)
+        #expect(!line.contains("\n") && !line.contains("\r"))
+        #expect(line.hasSuffix(" to=4"))
+        let json = LogEncoder(format: .json, style: .journal).encode(
+            LogRecord(.notice, "x", [LogField("v", .string(test.value))]), wallTime: wall)
+        #expect(!json.contains("\n") && !json.contains("\r"))
+    }
+
+    @Test("numbers print without a trailing .0")
+    func numbers() {
+        #expect(LogValue.number(55).text == "55")
+        #expect(LogValue.number(37.5).text == "37.5")
+        #expect(LogValue.number(-0.25).text == "-0.25")
+        #expect(LogValue.number(1e20).text == "1e+20")
+    }
+
+    @Test("the logger drops records below its level and writes one line per record")
+    func levels() {
+        let sink = MemoryLogSink()
+        let logger = Logger(level: .info, encoder: LogEncoder(format: .logfmt, style: .journal), sink: sink, wallTime: { 0 })
+        logger.log(.debug, "hold")
+        logger.log(.info, "start", [LogField("replicas", 3)])
+        logger.log(.notice, "scale-up")
+        #expect(sink.lines == ["<6>level=info event=start replicas=3", "<5>level=notice event=scale-up"])
+        let quiet = logger.reconfigured(LogConfig(level: .warning, format: .json))
+        quiet.log(.notice, "scale-up")
+        quiet.log(.warning, "source-error")
+        #expect(sink.lines.last == #"<4>{"level":"warning","event":"source-error"}"#)
+        #expect(sink.lines.count == 3)
+    }
+}

@@ -1,0 +1,13 @@
+import AutoscaledCore
+import Synchronization
+
+/// Keeps every line written, for assertions.
+final class MemoryLogSink: LogSink {
+    private let stored = Mutex<[String]>([])
+
+    func write(line: String) {
+        stored.withLock { $0.append(line) }
+    }
+
+    var lines: [String] { stored.withLock { $0 } }
+}
