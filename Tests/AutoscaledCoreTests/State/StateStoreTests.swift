@@ -1,0 +1,118 @@
+@testable import AutoscaledCore
+import Glibc
+import Testing
+
+struct StateStoreTests {
+    @Test("a saved state reads back, with an explicit mode and no temporary file left behind")
+    func roundTrip() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let store = StateStore(path: dir.file("sub/state.json"))
+        let decision = StateFile.Decision(action: "scale-up", from: 3, to: 4, reason: "r", at: "t", atUnix: 1)
+        let saved = StateFile(desiredReplicas: 4, updatedAt: "t", lastDecision: decision)
+        let oldMask = umask(0o077)
+        defer { umask(oldMask) }
+        try store.save(saved)
+        #expect(store.load() == .found(saved))
+        var info = stat()
+        #expect(stat(dir.file("sub/state.json"), &info) == 0)
+        #expect(info.st_mode & 0o777 == 0o644)
+        #expect(dir.read("sub/state.json")!.contains(#""desired_replicas":4"#))
+        #expect(listing(dir.file("sub")) == ["state.json"])
+    }
+
+    @Test("a missing state file is reported as missing")
+    func missing() {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        #expect(StateStore(path: dir.file("none.json")).load() == .missing)
+    }
+
+    struct Corrupt: CustomTestStringConvertible, Sendable {
+        var name: String
+        var text: String
+        var cause: String
+        var testDescription: String { name }
+    }
+
+    static let corrupt: [Corrupt] = [
+        Corrupt(name: "empty file", text: "", cause: "not a valid state file (not JSON)"),
+        Corrupt(name: "garbage", text: "{desired", cause: "not a valid state file (not JSON)"),
+        Corrupt(name: "missing count", text: #"{"version":1,"updated_at":"x"}"#,
+                cause: "not a valid state file (missing desired_replicas)"),
+        Corrupt(name: "count of the wrong type", text: #"{"version":1,"desired_replicas":"4","updated_at":"x"}"#,
+                cause: "not a valid state file (wrong type at desired_replicas)"),
+        Corrupt(name: "negative count", text: #"{"version":1,"desired_replicas":-2,"updated_at":"x"}"#,
+                cause: "desired_replicas -2 is negative"),
+    ]
+
+    @Test("a corrupt state file is reported with its cause, never a crash", arguments: corrupt)
+    func corruptFile(_ test: Corrupt) {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        dir.write("state.json", test.text)
+        #expect(StateStore(path: dir.file("state.json")).load() == .corrupt("\(dir.file("state.json")): \(test.cause)"))
+    }
+
+    @Test("a state file in a read-only directory fails with a typed error and leaves the old file whole")
+    func readOnlyDirectory() throws {
+        guard getuid() != 0 else { return }  // root writes anywhere; the integration tests cover a full disk instead
+        let dir = TemporaryDirectory()
+        defer { chmod(dir.path, 0o755); dir.remove() }
+        let store = StateStore(path: dir.file("state.json"))
+        try store.save(StateFile(desiredReplicas: 2, updatedAt: "t", lastDecision: nil))
+        chmod(dir.path, 0o555)
+        #expect(throws: SystemError.self) { try store.save(StateFile(desiredReplicas: 5, updatedAt: "t", lastDecision: nil)) }
+        guard case let .found(file) = store.load() else { Issue.record("state lost"); return }
+        #expect(file.desiredReplicas == 2)
+    }
+
+    @Test("restoring clamps a saved count into [min, max] and says so")
+    func restoreClamps() {
+        let policy = PolicyConfig(minReplicas: 2, maxReplicas: 5, initialReplicas: 3)
+        let file = { (n: Int) in StateStore.Loaded.found(StateFile(desiredReplicas: n, updatedAt: "t", lastDecision: nil)) }
+        #expect(RestoredState.restore(from: file(4), policy: policy, path: "p").replicas == 4)
+        #expect(RestoredState.restore(from: file(9), policy: policy, path: "p").origin == "resumed 9, clamped to max_replicas 5")
+        #expect(RestoredState.restore(from: file(1), policy: policy, path: "p").replicas == 2)
+        let missing = RestoredState.restore(from: .missing, policy: policy, path: "p")
+        #expect(missing.replicas == 3)
+        #expect(missing.warning == "no state file at p; starting from initial_replicas 3")
+        let corrupt = RestoredState.restore(from: .corrupt("p: bad"), policy: policy, path: "p")
+        #expect(corrupt.warning == "p: bad; starting from initial_replicas 3")
+    }
+
+    @Test("the actor persists a changed count before reporting, and not a held one")
+    func actorPersists() async throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let store = StateStore(path: dir.file("state.json"))
+        let state = ReplicaState(memory: PolicyMemory(replicas: 3, observingSince: .origin), store: store)
+        let up = ScalingDecision(action: .scaleUp, from: 3, to: 4, serversToScale: 1, busiest: nil, threshold: 50,
+                                 reason: "r", recommendation: 4)
+        #expect(await state.record(up, at: .origin, window: .seconds(300), wallTime: 1_795_932_600) == nil)
+        guard case let .found(file) = store.load() else { Issue.record("no state written"); return }
+        #expect(file.desiredReplicas == 4)
+        #expect(file.lastDecision?.action == "scale-up")
+        #expect(file.lastDecision?.at == "2026-11-29T06:10:00.000Z")
+        unlink(dir.file("state.json"))
+        let hold = ScalingDecision(action: .hold, from: 4, to: 4, serversToScale: 0, busiest: nil, threshold: nil,
+                                   reason: "r", recommendation: 4)
+        await state.record(hold, at: .origin + .seconds(5), window: .seconds(300), wallTime: 0)
+        #expect(store.load() == .missing)
+        #expect(await state.desiredReplicas == 4)
+    }
+}
+
+/// Names in `directory`, sorted, without `.` and `..`.
+func listing(_ directory: String) -> [String] {
+    guard let handle = opendir(directory) else { return [] }
+    defer { closedir(handle) }
+    var names: [String] = []
+    while let entry = readdir(handle) {
+        let name = withUnsafePointer(to: entry.pointee.d_name) {
+            $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+        }
+        if name != "." && name != ".." { names.append(name) }
+    }
+    return names.sorted()
+}

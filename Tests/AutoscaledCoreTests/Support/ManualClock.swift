@@ -1,0 +1,19 @@
+import AutoscaledCore
+import Synchronization
+
+/// A monotonic clock that only moves when a test says so.
+final class ManualClock: MonotonicClock {
+    private let current: Mutex<MonotonicInstant>
+
+    init(_ start: MonotonicInstant = .origin) {
+        current = Mutex(start)
+    }
+
+    func now() -> MonotonicInstant {
+        current.withLock { $0 }
+    }
+
+    func advance(by duration: Duration) {
+        current.withLock { $0 = $0 + duration }
+    }
+}
