@@ -1,0 +1,62 @@
+/// What the command line asks for.
+public enum Command: Sendable, Equatable {
+    case run(configPath: String)
+    case once(configPath: String)
+    case checkConfig(configPath: String)
+    /// Print this help text to stdout and exit 0.
+    case help(String)
+    case version
+
+    public static let defaultConfigPath = "/etc/autoscaled/autoscaled.conf"
+
+    static let configOption = OptionSpec(
+        "config", value: "path", help: "The config file.", default: defaultConfigPath)
+
+    static let exitCodes = """
+        EXIT STATUS:
+          0   success
+          1   runtime failure (source unreadable or rejected)
+          64  usage error
+          78  invalid config
+        """
+
+    /// Every subcommand, in the order help lists them.
+    public static let specs: [CommandSpec] = [
+        CommandSpec(
+            name: "run",
+            overview: "Run the daemon: poll the load source, decide, persist and log every decision.",
+            options: [configOption],
+            discussion: """
+                SIGNALS:
+                  SIGHUP          Reload the config (also done when the config file changes).
+                  SIGTERM, SIGINT Finish the evaluation in progress, save state, exit 0.
+
+                \(exitCodes)
+                """),
+        CommandSpec(
+            name: "once",
+            overview: "Read the source once and print 'Servers to scale: X' and the decision it would take.",
+            options: [configOption],
+            discussion: """
+                Nothing is written: the state file is read (if present) but not changed.
+
+                \(exitCodes)
+                """),
+        CommandSpec(
+            name: "check-config",
+            overview: "Validate a config file: print 'ok' or every error found.",
+            options: [configOption],
+            discussion: exitCodes),
+    ]
+
+    /// Builds the command for `spec` from what was parsed.
+    static func make(_ spec: CommandSpec, _ options: ParsedOptions) -> Command {
+        let config = options.values["config"] ?? defaultConfigPath
+        switch spec.name {
+        case "run": return .run(configPath: config)
+        case "once": return .once(configPath: config)
+        case "check-config": return .checkConfig(configPath: config)
+        default: preconditionFailure("no command for \(spec.name)")
+        }
+    }
+}

@@ -1,0 +1,83 @@
+/// Turns the arguments (without the program name) into a ``Command``. Pure: no I/O, no exit.
+///
+/// `autoscaled <subcommand> [options]`; options as `--name value` or `--name=value`; `--` ends
+/// options; `-h`/`--help` at any level; `--version` at the top.
+public enum CommandLineParser {
+    public static func parse(_ arguments: [String]) throws(UsageError) -> Command {
+        guard let first = arguments.first else { throw UsageError("missing subcommand") }
+        if first == "-h" || first == "--help" || first == "help" {
+            if first == "help", arguments.count > 1 {
+                guard let spec = Command.specs.first(where: { $0.name == arguments[1] }) else {
+                    throw UsageError("unknown subcommand '\(arguments[1])'")
+                }
+                return .help(HelpText.subcommand(spec))
+            }
+            return .help(HelpText.root())
+        }
+        if first == "--version" { return .version }
+        if first.hasPrefix("-") { throw UsageError("unknown option '\(first)'") }
+        guard let spec = Command.specs.first(where: { $0.name == first }) else {
+            let names = Command.specs.map(\.name)
+            let hint = closest(to: first, in: names).map { " (did you mean '\($0)'?)" } ?? ""
+            throw UsageError("unknown subcommand '\(first)'\(hint)")
+        }
+        if arguments.dropFirst().contains(where: { $0 == "-h" || $0 == "--help" }) {
+            return .help(HelpText.subcommand(spec))
+        }
+        return Command.make(spec, try parseOptions(Array(arguments.dropFirst()), spec: spec))
+    }
+
+    static func parseOptions(_ arguments: [String], spec: CommandSpec) throws(UsageError) -> ParsedOptions {
+        var parsed = ParsedOptions()
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            index += 1
+            if argument == "--" {
+                if index < arguments.count {
+                    throw UsageError("unexpected argument '\(arguments[index])'", subcommand: spec.name)
+                }
+                break
+            }
+            guard argument.hasPrefix("--") else {
+                throw UsageError("unexpected argument '\(argument)'", subcommand: spec.name)
+            }
+            let body = argument.dropFirst(2)
+            let name = String(body.prefix { $0 != "=" })
+            let inline = body.contains("=") ? String(body.drop { $0 != "=" }.dropFirst()) : nil
+            guard let option = spec.options.first(where: { $0.name == name }) else {
+                let hint = closest(to: name, in: spec.options.map(\.name)).map { " (did you mean '--\($0)'?)" } ?? ""
+                throw UsageError("unknown option '--\(name)'\(hint)", subcommand: spec.name)
+            }
+            guard parsed.values[name] == nil, !parsed.flags.contains(name) else {
+                throw UsageError("option '--\(name)' given more than once", subcommand: spec.name)
+            }
+            guard let valueName = option.valueName else {
+                if inline != nil { throw UsageError("option '--\(name)' takes no value", subcommand: spec.name) }
+                parsed.flags.insert(name)
+                continue
+            }
+            if let inline {
+                guard !inline.isEmpty else {
+                    throw UsageError("option '--\(name)' needs a value <\(valueName)>", subcommand: spec.name)
+                }
+                parsed.values[name] = inline
+            } else {
+                guard index < arguments.count, !arguments[index].hasPrefix("--") else {
+                    throw UsageError("option '--\(name)' needs a value <\(valueName)>", subcommand: spec.name)
+                }
+                parsed.values[name] = arguments[index]
+                index += 1
+            }
+        }
+        return parsed
+    }
+
+    /// The candidate nearest to `text`, when it is close enough to be a typo.
+    static func closest(to text: String, in candidates: [String]) -> String? {
+        candidates
+            .map { ($0, EditDistance.between(text, $0)) }
+            .filter { $0.1 <= max(2, $0.0.count / 3) }
+            .min { $0.1 < $1.1 }?.0
+    }
+}

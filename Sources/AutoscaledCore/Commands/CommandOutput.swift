@@ -1,0 +1,23 @@
+/// What a one-shot command produced: text for stdout and stderr, and the exit status.
+public struct CommandOutput: Sendable, Equatable {
+    public var standardOutput: String
+    public var standardError: String
+    public var exitStatus: Int32
+
+    public init(standardOutput: String = "", standardError: String = "", exitStatus: Int32) {
+        self.standardOutput = standardOutput
+        self.standardError = standardError
+        self.exitStatus = exitStatus
+    }
+
+    /// Exit statuses, as in sysexits.h where one applies.
+    public static let success: Int32 = 0
+    public static let runtimeFailure: Int32 = 1
+    public static let usageError: Int32 = 64
+    public static let configError: Int32 = 78
+
+    /// Every config error, one per line, on stderr; exit 78.
+    public static func invalidConfig(_ errors: ConfigErrors) -> CommandOutput {
+        CommandOutput(standardError: errors.description + "\n", exitStatus: configError)
+    }
+}

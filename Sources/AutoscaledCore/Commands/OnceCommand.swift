@@ -1,0 +1,26 @@
+/// `autoscaled once`: reads the source once and prints `Servers to scale: X`, then the decision
+/// the daemon would take from the saved (or initial) count. Writes nothing.
+public enum OnceCommand {
+    public static func run(
+        config: Config, clock: any MonotonicClock = SystemMonotonicClock(), wallNow: Double = WallClock.now()
+    ) async -> CommandOutput {
+        let reader = makeLoadReader(config.source)
+        let reading: LoadReading
+        switch await reader.read(wallNow: wallNow) {
+        case let .success(value): reading = value
+        case let .failure(error):
+            return CommandOutput(standardError: "\(config.source.location): \(error)\n", exitStatus: CommandOutput.runtimeFailure)
+        }
+        let restored = RestoredState.restore(
+            from: StateStore(path: config.state.path).load(), policy: config.policy, path: config.state.path)
+        let memory = PolicyMemory(replicas: restored.replicas, observingSince: clock.now())
+        let decision = ThresholdPolicy(config: config.policy).decide(.loads(reading.snapshot), memory: memory, now: clock.now())
+        let serversToScale = ThresholdPolicy.serversToScale(reading.snapshot, threshold: config.policy.scaleUpThreshold)
+        let output = """
+            Servers to scale: \(serversToScale)
+            Decision: \(decision.action.rawValue) from \(decision.from) to \(decision.to) (\(decision.reason))
+
+            """
+        return CommandOutput(standardOutput: output, exitStatus: CommandOutput.success)
+    }
+}

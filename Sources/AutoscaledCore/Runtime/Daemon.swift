@@ -1,0 +1,203 @@
+import Dispatch
+
+/// The long-running daemon: one loop that reads the source, decides, records and logs.
+///
+/// ```
+///  timer ─┐
+///  inotify ├─▶ DaemonWakeups ─▶ loop: reload? → read → decide → record (state file) → log
+///  signals ┘
+/// ```
+/// Everything that changes runs on the loop, one step at a time; the Dispatch edge only posts work.
+public final class Daemon {
+    /// How long a load file modified but not yet closed is left alone by timer-driven reads.
+    public static let writeSettleTime: Duration = .seconds(1)
+
+    private let configPath: String
+    private var config: Config
+    private var logger: Logger
+    private let clock: any MonotonicClock
+    private let wallTime: @Sendable () -> Double
+    private let wakeups = DaemonWakeups()
+    private let queue = DispatchQueue(label: "autoscaled.events")
+    private var policy: ThresholdPolicy
+    private var reader: LoadReader
+    private var health = SourceHealth()
+    private var state: ReplicaState!
+    private var timer: RepeatingTimer?
+    private var monitor: FileChangeMonitor?
+    private var signals: SignalWatcher?
+
+    public init(
+        configPath: String, config: Config, logger: Logger,
+        clock: any MonotonicClock = SystemMonotonicClock(),
+        wallTime: @escaping @Sendable () -> Double = { WallClock.now() }
+    ) {
+        self.configPath = absolutePath(configPath)
+        self.config = config
+        self.logger = logger
+        self.clock = clock
+        self.wallTime = wallTime
+        self.policy = ThresholdPolicy(config: config.policy)
+        self.reader = makeLoadReader(config.source)
+    }
+
+    /// Runs until SIGTERM or SIGINT; returns the process exit status (0 after a clean stop).
+    public func run() async -> Int32 {
+        await start()
+        for await _ in wakeups.stream {
+            let work = wakeups.take()
+            if let signal = work.stop {
+                await shutdown(signal: signal)
+                return 0
+            }
+            if work.reload {
+                await reload()
+                await evaluate()
+            } else if work.loadChanged {
+                await evaluate()
+            } else if work.poll {
+                monitor?.refresh()
+                if monitor?.loadFileBeingWritten(settle: Self.writeSettleTime) == true {
+                    logger.log(.debug, "skip", [LogField("reason", "load file is being written")])
+                } else {
+                    await evaluate()
+                }
+            }
+        }
+        return 0
+    }
+
+    private func start() async {
+        let store = StateStore(path: config.state.path)
+        let restored = RestoredState.restore(from: store.load(), policy: config.policy, path: store.path)
+        state = ReplicaState(
+            memory: PolicyMemory(replicas: restored.replicas, observingSince: clock.now()),
+            lastDecision: restored.lastDecision, store: store)
+        logger.log(.info, "start", [
+            LogField("config", .string(configPath)), LogField("version", .string(AutoscaledVersion.current)),
+            LogField("replicas", .int(restored.replicas)), LogField("state", .string(restored.origin)),
+            LogField("source", .string(config.source.location)),
+            LogField("poll_interval", .string(DurationText.format(config.source.pollInterval))),
+        ])
+        if let warning = restored.warning {
+            logger.log(.warning, "state-initial", [LogField("cause", .string(warning))])
+        }
+        if let error = await state.save(wallTime: wallTime()) { logStateWriteFailure(error) }
+
+        let wakeups = self.wakeups
+        let signals = SignalWatcher(queue: queue) { signal in
+            wakeups.post { work in
+                switch signal {
+                case .hangup: work.reload = true
+                case .terminate: work.stop = work.stop ?? "SIGTERM"
+                case .interrupt: work.stop = work.stop ?? "SIGINT"
+                }
+            }
+        }
+        await signals.start()
+        self.signals = signals
+        do {
+            monitor = try FileChangeMonitor(queue: queue, clock: clock) { target in
+                wakeups.post { work in
+                    switch target {
+                    case .loadFile: work.loadChanged = true
+                    case .configFile: work.reload = true
+                    }
+                }
+            }
+        } catch {
+            logger.log(.warning, "watch-failed", [LogField("cause", .string(error.description))])
+        }
+        watchFiles()
+        timer = RepeatingTimer(queue: queue, interval: config.source.pollInterval) {
+            wakeups.post { $0.poll = true }
+        }
+        await evaluate()
+    }
+
+    private func watchFiles() {
+        guard let monitor else { return }
+        var files: [(target: FileChangeMonitor.Target, path: String)] = [(.configFile, configPath)]
+        if let loadFile = config.source.watchedFile { files.append((.loadFile, loadFile)) }
+        monitor.watch(files)
+    }
+
+    private func evaluate() async {
+        let now = clock.now()
+        let wall = wallTime()
+        let input: PolicyInput
+        switch await reader.read(wallNow: wall) {
+        case let .success(reading):
+            if case let .cameUp(failures) = health.recordSuccess() {
+                logger.log(.notice, "source-up", [
+                    LogField("source", .string(config.source.location)), LogField("failures", .int(failures)),
+                ])
+            }
+            input = .loads(reading.snapshot)
+        case let .failure(error):
+            let wasDown = health.isDown
+            let transition = health.recordFailure()
+            logger.log(wasDown ? .debug : .warning, "source-error", [
+                LogField("source", .string(config.source.location)), LogField("cause", .string(error.description)),
+                LogField("failures", .int(health.consecutiveFailures)),
+            ])
+            if transition == .wentDown {
+                logger.log(.error, "source-down", [
+                    LogField("source", .string(config.source.location)),
+                    LogField("failures", .int(health.consecutiveFailures)), LogField("cause", .string(error.description)),
+                ])
+            }
+            input = .unavailable(error.description)
+        }
+        let decision = policy.decide(input, memory: await state.policyMemory, now: now)
+        if let error = await state.record(decision, at: now, window: config.policy.scaleDownStabilization, wallTime: wall) {
+            logStateWriteFailure(error)
+        }
+        logger.log(decisionRecord(decision))
+    }
+
+    private func reload() async {
+        switch ConfigLoader.load(path: configPath) {
+        case let .failure(errors):
+            logger.log(.error, "reload-failed", [
+                LogField("config", .string(configPath)), LogField("errors", .int(errors.errors.count)),
+                LogField("cause", .string(errors.errors.map(\.description).joined(separator: "; "))),
+            ])
+        case let .success(new):
+            let changes = Config.changes(from: config, to: new)
+            let old = config
+            config = new
+            logger = logger.reconfigured(new.log)
+            policy = ThresholdPolicy(config: new.policy)
+            if new.source != old.source {
+                reader = makeLoadReader(new.source)
+                health = SourceHealth()
+            }
+            if new.source.pollInterval != old.source.pollInterval { timer?.schedule(interval: new.source.pollInterval) }
+            if new.source.watchedFile != old.source.watchedFile { watchFiles() }
+            if new.state != old.state {
+                await state.use(StateStore(path: new.state.path))
+            }
+            logger.log(.info, "reload", [
+                LogField("config", .string(configPath)),
+                LogField("changes", .string(changes.isEmpty ? "none" : changes.joined(separator: " "))),
+            ])
+        }
+    }
+
+    private func shutdown(signal: String) async {
+        timer?.cancel()
+        monitor?.cancel()
+        signals?.stop()
+        let replicas = await state.desiredReplicas
+        if let error = await state.save(wallTime: wallTime()) { logStateWriteFailure(error) }
+        logger.log(.info, "stop", [LogField("signal", .string(signal)), LogField("replicas", .int(replicas))])
+        wakeups.finish()
+    }
+
+    private func logStateWriteFailure(_ error: SystemError) {
+        logger.log(.error, "state-write-failed", [
+            LogField("path", .string(config.state.path)), LogField("cause", .string(error.description)),
+        ])
+    }
+}

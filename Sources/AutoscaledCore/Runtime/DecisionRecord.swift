@@ -1,0 +1,15 @@
+/// The log record of a decision: `scale-up` and `scale-down` at notice, `hold` at debug.
+///
+/// Fields, in order: `from`, `to`, `servers_to_scale`, `threshold`, `max_load`, `max_server`, `reason`.
+public func decisionRecord(_ decision: ScalingDecision) -> LogRecord {
+    var fields: [LogField] = [LogField("from", .int(decision.from)), LogField("to", .int(decision.to))]
+    if let serversToScale = decision.serversToScale { fields.append(LogField("servers_to_scale", .int(serversToScale))) }
+    if let threshold = decision.threshold { fields.append(LogField("threshold", .number(threshold))) }
+    if let busiest = decision.busiest {
+        fields.append(LogField("max_load", .number(busiest.load)))
+        fields.append(LogField("max_server", .string(busiest.name)))
+    }
+    fields.append(LogField("reason", .string(decision.reason)))
+    let level: LogLevel = decision.action == .hold ? .debug : .notice
+    return LogRecord(level, decision.action.rawValue, fields)
+}

@@ -1,0 +1,24 @@
+/// Builds the load source a `[source]` section describes.
+public func makeLoadReader(_ config: SourceConfig) -> LoadReader {
+    let source: any LoadSource
+    switch config.kind {
+    case let .file(path): source = FileLoadSource(path: path, format: config.format)
+    }
+    return LoadReader(source: source, staleAfter: config.staleAfter)
+}
+
+extension SourceConfig {
+    /// Where the source reads from, for logs (`source=`).
+    public var location: String {
+        switch kind {
+        case let .file(path): path
+        }
+    }
+
+    /// The file to watch for changes, when the source is a file.
+    public var watchedFile: String? {
+        switch kind {
+        case let .file(path): path
+        }
+    }
+}

@@ -1,0 +1,4 @@
+/// The version printed by `autoscaled --version` and logged at start.
+public enum AutoscaledVersion {
+    public static let current = "0.1.0"
+}

@@ -1,0 +1,43 @@
+import AutoscaledCore
+
+/// Parses the command line, runs the command, maps the outcome to an exit status.
+@main
+struct Autoscaled {
+    static func main() async {
+        let environment = ProcessEnvironment.current()
+        let command: Command
+        do {
+            command = try CommandLineParser.parse(Array(CommandLine.arguments.dropFirst()))
+        } catch {
+            StandardStream.write(HelpText.usageError(error), to: StandardStream.error)
+            ProcessExit.exit(CommandOutput.usageError)
+        }
+        switch command {
+        case let .help(text):
+            finish(CommandOutput(standardOutput: text, exitStatus: CommandOutput.success))
+        case .version:
+            finish(CommandOutput(standardOutput: "autoscaled \(AutoscaledVersion.current)\n", exitStatus: CommandOutput.success))
+        case let .checkConfig(path):
+            finish(CheckConfigCommand.run(configPath: path))
+        case let .once(path):
+            switch ConfigLoader.load(path: path) {
+            case let .success(config): finish(await OnceCommand.run(config: config))
+            case let .failure(errors): finish(.invalidConfig(errors))
+            }
+        case let .run(path):
+            switch ConfigLoader.load(path: path) {
+            case let .success(config):
+                let logger = Logger.standardError(config: config.log, environment: environment)
+                let daemon = Daemon(configPath: path, config: config, logger: logger)
+                ProcessExit.exit(await daemon.run())
+            case let .failure(errors): finish(.invalidConfig(errors))
+            }
+        }
+    }
+
+    static func finish(_ output: CommandOutput) -> Never {
+        StandardStream.write(output.standardOutput, to: StandardStream.output)
+        StandardStream.write(output.standardError, to: StandardStream.error)
+        ProcessExit.exit(output.exitStatus)
+    }
+}

@@ -1,0 +1,97 @@
+import Glibc
+import Testing
+
+/// The repository root, found from this file's path.
+let repositoryRoot: String = {
+    var path = #filePath
+    for _ in 0..<3 { path = String(path[..<path.lastIndex(of: "/")!]) }
+    return path
+}()
+
+@Suite("one-shot commands against the real binary")
+struct CommandTests {
+    @Test("`once` on the example config prints exactly 'Servers to scale: 1' first")
+    func onceOnExample() {
+        let dir = Workspace()
+        defer { dir.remove() }
+        let result = ChildProcess.run(["once", "--config", "\(repositoryRoot)/config/autoscaled.conf"], in: dir.path)
+        #expect(result.status == 0)
+        let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.first == "Servers to scale: 1")
+        #expect(lines.dropFirst().first
+            == "Decision: scale-up from 3 to 4 (1 server above scale_up_threshold 50 (max server2=55): +1)")
+        #expect(result.stderr == "")
+    }
+
+    @Test("`once` on an unreadable source prints the cause on stderr and exits 1")
+    func onceOnBadSource() {
+        let dir = Workspace()
+        defer { dir.remove() }
+        dir.writeConfig()
+        dir.writeLoads(#"{"server1": 30, "server2": NaN}"#)
+        let result = ChildProcess.run(["once", "--config", dir.configPath], in: dir.path)
+        #expect(result.status == 1)
+        #expect(result.stdout == "")
+        #expect(result.stderr.hasPrefix("\(dir.loadPath): line 1: "))
+    }
+
+    @Test("`check-config` prints ok, or every error and exits 78")
+    func checkConfig() {
+        let dir = Workspace()
+        defer { dir.remove() }
+        dir.writeConfig()
+        let good = ChildProcess.run(["check-config", "--config", dir.configPath], in: dir.path)
+        #expect(good.status == 0)
+        #expect(good.stdout == "ok\n")
+        dir.writeConfig(policy: "min_replicas = 5\nmax_replicas = 2\nscale_up_treshold = 1")
+        let bad = ChildProcess.run(["check-config", "--config=\(dir.configPath)"], in: dir.path)
+        #expect(bad.status == 78)
+        let errors = bad.stderr.split(separator: "\n")
+        #expect(errors.count >= 2)
+        #expect(errors.allSatisfy { $0.hasPrefix("\(dir.configPath):") })
+        #expect(bad.stderr.contains("did you mean 'scale_up_threshold'?"))
+    }
+
+    @Test("a missing config file is a config error naming the file")
+    func missingConfig() {
+        let dir = Workspace()
+        defer { dir.remove() }
+        let result = ChildProcess.run(["run", "--config", dir.file("nope.conf")], in: dir.path)
+        #expect(result.status == 78)
+        #expect(result.stderr == "\(dir.file("nope.conf")): cannot read config: no such file or directory (errno 2)\n")
+    }
+
+    @Test("usage errors print the message and usage on stderr and exit 64")
+    func usageErrors() {
+        let dir = Workspace()
+        defer { dir.remove() }
+        let unknown = ChildProcess.run(["rnu"], in: dir.path)
+        #expect(unknown.status == 64)
+        #expect(unknown.stderr == """
+            Error: unknown subcommand 'rnu' (did you mean 'run'?)
+            Usage: autoscaled <subcommand> [options]
+              See 'autoscaled --help'.
+
+            """)
+        let option = ChildProcess.run(["once", "--confg", "x"], in: dir.path)
+        #expect(option.status == 64)
+        #expect(option.stderr.hasPrefix("Error: unknown option '--confg' (did you mean '--config'?)\nUsage: autoscaled once [--config <path>]\n"))
+        let none = ChildProcess.run([], in: dir.path)
+        #expect(none.status == 64)
+    }
+
+    @Test("--help and --version go to stdout and exit 0")
+    func helpAndVersion() {
+        let dir = Workspace()
+        defer { dir.remove() }
+        let help = ChildProcess.run(["--help"], in: dir.path)
+        #expect(help.status == 0)
+        #expect(help.stdout.hasPrefix("OVERVIEW: "))
+        let runHelp = ChildProcess.run(["run", "-h"], in: dir.path)
+        #expect(runHelp.status == 0)
+        #expect(runHelp.stdout.contains("USAGE: autoscaled run [--config <path>]"))
+        let version = ChildProcess.run(["--version"], in: dir.path)
+        #expect(version.status == 0)
+        #expect(version.stdout.hasPrefix("autoscaled "))
+    }
+}

@@ -1,0 +1,119 @@
+import Glibc
+
+/// The built `autoscaled` binary, next to the test bundle in the build directory.
+func autoscaledBinary() -> String {
+    var buffer = [CChar](repeating: 0, count: 4096)
+    let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+    precondition(count > 0, "cannot read /proc/self/exe")
+    var directory = String(cString: buffer)
+    while !directory.isEmpty {
+        directory = String(directory[..<(directory.lastIndex(of: "/") ?? directory.startIndex)])
+        if access(directory + "/autoscaled", X_OK) == 0 { return directory + "/autoscaled" }
+    }
+    preconditionFailure("the autoscaled binary was not found next to the tests; run `swift build` first")
+}
+
+/// A process the test started, with stdout and stderr captured in files.
+/// Only this pid is ever signalled.
+final class ChildProcess {
+    let pid: pid_t
+    let stdoutPath: String
+    let stderrPath: String
+    private(set) var exitStatus: Int32?
+
+    init(_ executable: String, _ arguments: [String], environment: [String: String] = [:], captureIn directory: String) {
+        let tag = "\(UInt32.random(in: 0...UInt32.max))"
+        stdoutPath = "\(directory)/stdout-\(tag).txt"
+        stderrPath = "\(directory)/stderr-\(tag).txt"
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        var env = ["PATH": "/usr/bin:/bin", "TZ": "UTC"]
+        env.merge(environment) { $1 }
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var child: pid_t = 0
+        let result = posix_spawn(&child, executable, &actions, nil, argv, envp)
+        precondition(result == 0, "posix_spawn \(executable) failed: \(result)")
+        pid = child
+    }
+
+    deinit {
+        if exitStatus == nil {
+            kill(pid, SIGKILL)
+            var status: Int32 = 0
+            waitpid(pid, &status, 0)
+        }
+    }
+
+    var standardError: String { readText(stderrPath) }
+    var standardOutput: String { readText(stdoutPath) }
+    var stderrLines: [String] { standardError.split(separator: "\n").map(String.init) }
+
+    func signal(_ number: Int32) {
+        precondition(exitStatus == nil, "process already exited")
+        kill(pid, number)
+    }
+
+    /// Waits for the process to exit; returns its exit status, or 128+signal, or nil on timeout.
+    @discardableResult
+    func wait(timeout: Duration = .seconds(10)) -> Int32? {
+        if let exitStatus { return exitStatus }
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            var status: Int32 = 0
+            let result = waitpid(pid, &status, WNOHANG)
+            if result == pid {
+                let code = status & 0x7F == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+                exitStatus = code
+                return code
+            }
+            usleep(2_000)
+        }
+        return nil
+    }
+
+    /// Waits until a stderr line after the first `skipping` lines contains every one of `parts`.
+    /// - Returns: the line, or nil on timeout.
+    func waitForLine(_ parts: String..., after skipping: Int = 0, timeout: Duration = .seconds(10)) -> String? {
+        let deadline = ContinuousClock.now + timeout
+        repeat {
+            let lines = stderrLines
+            if lines.count > skipping,
+               let line = lines[skipping...].first(where: { line in parts.allSatisfy { line.contains($0) } }) {
+                return line
+            }
+            usleep(2_000)
+        } while ContinuousClock.now < deadline
+        return nil
+    }
+
+    /// Runs to completion and returns (status, stdout, stderr).
+    static func run(_ arguments: [String], in directory: String, environment: [String: String] = [:])
+        -> (status: Int32?, stdout: String, stderr: String)
+    {
+        let child = ChildProcess(autoscaledBinary(), arguments, environment: environment, captureIn: directory)
+        let status = child.wait(timeout: .seconds(30))
+        return (status, child.standardOutput, child.standardError)
+    }
+}
+
+func readText(_ path: String) -> String {
+    guard let handle = fopen(path, "r") else { return "" }
+    defer { fclose(handle) }
+    var bytes: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let count = fread(&buffer, 1, buffer.count, handle)
+        if count <= 0 { break }
+        bytes += buffer[0..<count]
+    }
+    return String(decoding: bytes, as: UTF8.self)
+}

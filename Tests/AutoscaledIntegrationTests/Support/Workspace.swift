@@ -1,0 +1,72 @@
+import Glibc
+
+/// A temp directory holding a config, a load file and a state file for one daemon under test.
+struct Workspace {
+    let path: String
+
+    init() {
+        var template = Array("/tmp/autoscaled-it-XXXXXX".utf8CString)
+        let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
+        precondition(made != nil, "mkdtemp failed")
+        path = String(cString: made!)
+    }
+
+    var configPath: String { "\(path)/autoscaled.conf" }
+    var loadPath: String { "\(path)/loads.json" }
+    var statePath: String { "\(path)/state/state.json" }
+
+    func file(_ name: String) -> String { "\(path)/\(name)" }
+
+    /// A config for a test daemon (thresholds 50 and 20 by default); `policy` lines go in `[policy]`.
+    func writeConfig(policy: String = "", source: String = "", log: String = "level = debug") {
+        writeAtomically(configPath, """
+            [source]
+            path = loads.json
+            poll_interval = 10s
+            \(source)
+
+            [policy]
+            \(policy)
+
+            [state]
+            path = state/state.json
+
+            [log]
+            \(log)
+
+            """)
+    }
+
+    /// Replaces the load file atomically (temp file + rename), as a careful writer would.
+    func writeLoads(_ json: String) {
+        writeAtomically(loadPath, json)
+    }
+
+    func writeAtomically(_ target: String, _ text: String) {
+        let temporary = target + ".tmp"
+        write(temporary, text)
+        precondition(rename(temporary, target) == 0, "rename failed")
+    }
+
+    /// Writes `text` in place (O_TRUNC), as a careless writer would.
+    func write(_ target: String, _ text: String) {
+        let fd = open(target, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        precondition(fd >= 0, "open \(target) failed: \(errno)")
+        let bytes = Array(text.utf8)
+        precondition(bytes.isEmpty || Glibc.write(fd, bytes, bytes.count) == bytes.count)
+        close(fd)
+    }
+
+    func read(_ target: String) -> String { readText(target) }
+
+    /// The `desired_replicas` in the state file, or nil.
+    func savedReplicas() -> Int? {
+        let text = read(statePath)
+        guard let tail = text.split(separator: #""desired_replicas":"#, maxSplits: 1).dropFirst().first else { return nil }
+        return Int(tail.prefix { $0.isNumber })
+    }
+
+    func remove() {
+        _ = system("rm -rf '\(path)'")
+    }
+}
