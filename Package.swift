@@ -11,8 +11,9 @@ let package = Package(
     targets: [
         .target(name: "AutoscaledCore"),
         .executableTarget(name: "autoscaled", dependencies: ["AutoscaledCore"]),
-        .testTarget(name: "AutoscaledCoreTests", dependencies: ["AutoscaledCore"]),
-        .testTarget(name: "AutoscaledIntegrationTests", dependencies: ["AutoscaledCore"]),
+        .target(name: "AutoscaledTestSupport", dependencies: ["AutoscaledCore"], path: "Tests/AutoscaledTestSupport"),
+        .testTarget(name: "AutoscaledCoreTests", dependencies: ["AutoscaledCore", "AutoscaledTestSupport"]),
+        .testTarget(name: "AutoscaledIntegrationTests", dependencies: ["AutoscaledCore", "AutoscaledTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

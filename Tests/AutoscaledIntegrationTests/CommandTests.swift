@@ -11,10 +11,17 @@ let repositoryRoot: String = {
 @Suite("one-shot commands against the real binary")
 struct CommandTests {
     @Test("`once` on the example config prints exactly 'Servers to scale: 1' first")
-    func onceOnExample() {
+    func onceOnExample() async {
         let dir = Workspace()
         defer { dir.remove() }
-        let result = ChildProcess.run(["once", "--config", "\(repositoryRoot)/config/autoscaled.conf"], in: dir.path)
+        let example = await ChildProcess.run(["once", "--config", "\(repositoryRoot)/config/autoscaled.conf"], in: dir.path)
+        #expect(example.status == 0)
+        #expect(example.stdout.split(separator: "\n").first == "Servers to scale: 1")
+
+        // The same config and loads in a fresh directory (no state file yet): the decision is exact.
+        dir.writeAtomically(dir.configPath, readText("\(repositoryRoot)/config/autoscaled.conf"))
+        dir.writeAtomically(dir.loadPath, readText("\(repositoryRoot)/config/loads.json"))
+        let result = await ChildProcess.run(["once", "--config", dir.configPath], in: dir.path)
         #expect(result.status == 0)
         let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines.first == "Servers to scale: 1")
@@ -24,27 +31,27 @@ struct CommandTests {
     }
 
     @Test("`once` on an unreadable source prints the cause on stderr and exits 1")
-    func onceOnBadSource() {
+    func onceOnBadSource() async {
         let dir = Workspace()
         defer { dir.remove() }
         dir.writeConfig()
         dir.writeLoads(#"{"server1": 30, "server2": NaN}"#)
-        let result = ChildProcess.run(["once", "--config", dir.configPath], in: dir.path)
+        let result = await ChildProcess.run(["once", "--config", dir.configPath], in: dir.path)
         #expect(result.status == 1)
         #expect(result.stdout == "")
         #expect(result.stderr.hasPrefix("\(dir.loadPath): line 1: "))
     }
 
     @Test("`check-config` prints ok, or every error and exits 78")
-    func checkConfig() {
+    func checkConfig() async {
         let dir = Workspace()
         defer { dir.remove() }
         dir.writeConfig()
-        let good = ChildProcess.run(["check-config", "--config", dir.configPath], in: dir.path)
+        let good = await ChildProcess.run(["check-config", "--config", dir.configPath], in: dir.path)
         #expect(good.status == 0)
         #expect(good.stdout == "ok\n")
         dir.writeConfig(policy: "min_replicas = 5\nmax_replicas = 2\nscale_up_treshold = 1")
-        let bad = ChildProcess.run(["check-config", "--config=\(dir.configPath)"], in: dir.path)
+        let bad = await ChildProcess.run(["check-config", "--config=\(dir.configPath)"], in: dir.path)
         #expect(bad.status == 78)
         let errors = bad.stderr.split(separator: "\n")
         #expect(errors.count >= 2)
@@ -53,19 +60,19 @@ struct CommandTests {
     }
 
     @Test("a missing config file is a config error naming the file")
-    func missingConfig() {
+    func missingConfig() async {
         let dir = Workspace()
         defer { dir.remove() }
-        let result = ChildProcess.run(["run", "--config", dir.file("nope.conf")], in: dir.path)
+        let result = await ChildProcess.run(["run", "--config", dir.file("nope.conf")], in: dir.path)
         #expect(result.status == 78)
         #expect(result.stderr == "\(dir.file("nope.conf")): cannot read config: no such file or directory (errno 2)\n")
     }
 
     @Test("usage errors print the message and usage on stderr and exit 64")
-    func usageErrors() {
+    func usageErrors() async {
         let dir = Workspace()
         defer { dir.remove() }
-        let unknown = ChildProcess.run(["rnu"], in: dir.path)
+        let unknown = await ChildProcess.run(["rnu"], in: dir.path)
         #expect(unknown.status == 64)
         #expect(unknown.stderr == """
             Error: unknown subcommand 'rnu' (did you mean 'run'?)
@@ -73,24 +80,24 @@ struct CommandTests {
               See 'autoscaled --help'.
 
             """)
-        let option = ChildProcess.run(["once", "--confg", "x"], in: dir.path)
+        let option = await ChildProcess.run(["once", "--confg", "x"], in: dir.path)
         #expect(option.status == 64)
         #expect(option.stderr.hasPrefix("Error: unknown option '--confg' (did you mean '--config'?)\nUsage: autoscaled once [--config <path>]\n"))
-        let none = ChildProcess.run([], in: dir.path)
+        let none = await ChildProcess.run([], in: dir.path)
         #expect(none.status == 64)
     }
 
     @Test("--help and --version go to stdout and exit 0")
-    func helpAndVersion() {
+    func helpAndVersion() async {
         let dir = Workspace()
         defer { dir.remove() }
-        let help = ChildProcess.run(["--help"], in: dir.path)
+        let help = await ChildProcess.run(["--help"], in: dir.path)
         #expect(help.status == 0)
         #expect(help.stdout.hasPrefix("OVERVIEW: "))
-        let runHelp = ChildProcess.run(["run", "-h"], in: dir.path)
+        let runHelp = await ChildProcess.run(["run", "-h"], in: dir.path)
         #expect(runHelp.status == 0)
         #expect(runHelp.stdout.contains("USAGE: autoscaled run [--config <path>]"))
-        let version = ChildProcess.run(["--version"], in: dir.path)
+        let version = await ChildProcess.run(["--version"], in: dir.path)
         #expect(version.status == 0)
         #expect(version.stdout.hasPrefix("autoscaled "))
     }

@@ -1,4 +1,5 @@
 @testable import AutoscaledCore
+import AutoscaledTestSupport
 import Glibc
 import Testing
 

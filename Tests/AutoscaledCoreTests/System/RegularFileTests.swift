@@ -1,3 +1,4 @@
+import AutoscaledTestSupport
 import AutoscaledCore
 import Glibc
 import Testing

@@ -62,9 +62,9 @@ final class ChildProcess {
         kill(pid, number)
     }
 
-    /// Waits for the process to exit; returns its exit status, or 128+signal, or nil on timeout.
+    /// Waits (without blocking a thread) for the process to exit; returns its exit status, or 128+signal, or nil on timeout.
     @discardableResult
-    func wait(timeout: Duration = .seconds(10)) -> Int32? {
+    func wait(timeout: Duration = .seconds(10)) async -> Int32? {
         if let exitStatus { return exitStatus }
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
@@ -75,14 +75,14 @@ final class ChildProcess {
                 exitStatus = code
                 return code
             }
-            usleep(2_000)
+            try? await Task.sleep(for: .milliseconds(2))
         }
         return nil
     }
 
     /// Waits until a stderr line after the first `skipping` lines contains every one of `parts`.
     /// - Returns: the line, or nil on timeout.
-    func waitForLine(_ parts: String..., after skipping: Int = 0, timeout: Duration = .seconds(10)) -> String? {
+    func waitForLine(_ parts: String..., after skipping: Int = 0, timeout: Duration = .seconds(10)) async -> String? {
         let deadline = ContinuousClock.now + timeout
         repeat {
             let lines = stderrLines
@@ -90,17 +90,17 @@ final class ChildProcess {
                let line = lines[skipping...].first(where: { line in parts.allSatisfy { line.contains($0) } }) {
                 return line
             }
-            usleep(2_000)
+            try? await Task.sleep(for: .milliseconds(2))
         } while ContinuousClock.now < deadline
         return nil
     }
 
     /// Runs to completion and returns (status, stdout, stderr).
-    static func run(_ arguments: [String], in directory: String, environment: [String: String] = [:])
+    static func run(_ arguments: [String], in directory: String, environment: [String: String] = [:]) async
         -> (status: Int32?, stdout: String, stderr: String)
     {
         let child = ChildProcess(autoscaledBinary(), arguments, environment: environment, captureIn: directory)
-        let status = child.wait(timeout: .seconds(30))
+        let status = await child.wait(timeout: .seconds(30))
         return (status, child.standardOutput, child.standardError)
     }
 }

@@ -1,26 +1,26 @@
 import Glibc
 
 /// A fresh directory under /tmp, removed with everything in it by `remove()`.
-struct TemporaryDirectory {
-    let path: String
+public struct TemporaryDirectory: Sendable {
+    public let path: String
 
-    init() {
+    public init() {
         var template = Array("/tmp/autoscaled-test-XXXXXX".utf8CString)
         let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
         precondition(made != nil, "mkdtemp failed")
         path = String(cString: made!)
     }
 
-    func file(_ name: String) -> String { "\(path)/\(name)" }
+    public func file(_ name: String) -> String { "\(path)/\(name)" }
 
-    func write(_ name: String, _ text: String, mode: mode_t = 0o644) {
+    public func write(_ name: String, _ text: String, mode: mode_t = 0o644) {
         let fd = open(file(name), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
         precondition(fd >= 0, "open \(name) failed")
         _ = text.utf8CString.withUnsafeBufferPointer { Glibc.write(fd, $0.baseAddress!, $0.count - 1) }
         close(fd)
     }
 
-    func read(_ name: String) -> String? {
+    public func read(_ name: String) -> String? {
         guard let handle = fopen(file(name), "r") else { return nil }
         defer { fclose(handle) }
         var bytes: [UInt8] = []
@@ -33,7 +33,7 @@ struct TemporaryDirectory {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    func remove() {
+    public func remove() {
         _ = system("rm -rf '\(path)'")
     }
 }

@@ -1,0 +1,193 @@
+import AutoscaledCore
+import Glibc
+
+/// Plays the service manager's side of `sd_notify`: a datagram socket that records
+/// what a notifier sends, so tests never need a running systemd.
+///
+/// Bind one per test: a socket file in a fresh temp dir, or a unique abstract name.
+/// ```
+/// let listener = try NotifySocketListener.temporary()
+/// // run the daemon with NOTIFY_SOCKET=\(listener.notifySocket)
+/// #expect(listener.receive(timeout: .seconds(2)) == "READY=1")
+/// ```
+public final class NotifySocketListener: @unchecked Sendable {
+    // Safety: every stored property is a `let`; the descriptor is only read and closed in
+    // `deinit`. Concurrent `receive` calls each get whole datagrams from the kernel.
+
+    /// One datagram and, with `passCredentials`, the sender's process id.
+    public struct Message: Sendable, Equatable {
+        public var text: String
+        public var senderPID: Int32?
+
+        public init(text: String, senderPID: Int32?) {
+            self.text = text
+            self.senderPID = senderPID
+        }
+    }
+
+    /// The value to put in `NOTIFY_SOCKET`: a path, or `@name` for the abstract namespace.
+    public let notifySocket: String
+    private let fd: Int32
+    private let passCredentials: Bool
+    /// The temp directory to remove on close, for `temporary()` listeners.
+    private let ownedDirectory: String?
+
+    /// Binds to `notifySocket` (`/path` or `@name`).
+    public convenience init(notifySocket: String, passCredentials: Bool = false) throws(SystemError) {
+        try self.init(notifySocket: notifySocket, passCredentials: passCredentials, ownedDirectory: nil)
+    }
+
+    /// Binds a socket file named `notify` in a new temp directory.
+    public static func temporary(passCredentials: Bool = false) throws(SystemError) -> NotifySocketListener {
+        var template = Array("/tmp/autoscaled-notify-XXXXXX".utf8CString)
+        let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
+        guard made != nil else { throw SystemError(call: "mkdtemp", subject: "/tmp", errno: errno) }
+        let directory = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return try NotifySocketListener(
+            notifySocket: directory + "/notify", passCredentials: passCredentials, ownedDirectory: directory)
+    }
+
+    /// Binds a unique name in the abstract namespace (nothing on disk to clean up).
+    public static func abstract(passCredentials: Bool = false) throws(SystemError) -> NotifySocketListener {
+        let name = "@autoscaled-test/\(getpid())/\(UInt64.random(in: 0...UInt64.max))"
+        return try NotifySocketListener(notifySocket: name, passCredentials: passCredentials)
+    }
+
+    private init(notifySocket: String, passCredentials: Bool, ownedDirectory: String?) throws(SystemError) {
+        self.notifySocket = notifySocket
+        self.passCredentials = passCredentials
+        self.ownedDirectory = ownedDirectory
+        let fd = try Self.check("socket", notifySocket) {
+            socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        }
+        do throws(SystemError) {
+            if passCredentials {
+                var on: Int32 = 1
+                _ = try Self.check("setsockopt", notifySocket) {
+                    setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &on, socklen_t(MemoryLayout<Int32>.size))
+                }
+            }
+            var address = sockaddr_un()
+            address.sun_family = sa_family_t(AF_UNIX)
+            var bytes = Array(notifySocket.utf8)
+            let isAbstract = bytes.first == UInt8(ascii: "@")
+            if isAbstract { bytes[0] = 0 } else { bytes.append(0) }
+            guard bytes.count <= MemoryLayout.size(ofValue: address.sun_path) else {
+                throw SystemError(call: "bind", subject: notifySocket, errno: ENAMETOOLONG)
+            }
+            withUnsafeMutableBytes(of: &address.sun_path) { raw in
+                for (index, byte) in bytes.enumerated() { raw[index] = byte }
+            }
+            let length = socklen_t(MemoryLayout<sockaddr_un>.offset(of: \.sun_path)! + bytes.count)
+            _ = try Self.check("bind", notifySocket) {
+                withUnsafePointer(to: &address) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+                }
+            }
+        } catch {
+            close(fd)
+            throw error
+        }
+        self.fd = fd
+    }
+
+    deinit {
+        close(fd)
+        if let ownedDirectory {
+            unlink(notifySocket)
+            rmdir(ownedDirectory)
+        }
+    }
+
+    /// The next datagram's text, or `nil` if none arrives within `timeout`; polls without
+    /// blocking a thread of the cooperative pool.
+    public func next(timeout: Duration) async -> String? {
+        await nextMessage(timeout: timeout)?.text
+    }
+
+    /// The next datagram with its sender; polls without blocking a thread of the cooperative pool.
+    public func nextMessage(timeout: Duration) async -> Message? {
+        let deadline = ContinuousClock.now + timeout
+        repeat {
+            if let message = receiveMessage(timeout: .zero) { return message }
+            try? await Task.sleep(for: .milliseconds(2))
+        } while ContinuousClock.now < deadline
+        return nil
+    }
+
+    /// The next datagram's text, or `nil` if none arrives within `timeout`.
+    public func receive(timeout: Duration) -> String? {
+        receiveMessage(timeout: timeout)?.text
+    }
+
+    /// The next datagram with its sender, or `nil` if none arrives within `timeout`.
+    public func receiveMessage(timeout: Duration) -> Message? {
+        var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        let (seconds, attoseconds) = timeout.components
+        let milliseconds = Int32(clamping: seconds * 1_000 + attoseconds / 1_000_000_000_000_000)
+        guard (try? Self.check("poll", notifySocket, { poll(&poller, 1, milliseconds) })) == 1 else {
+            return nil
+        }
+
+        let data = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 8)
+        // Room for one SCM_CREDENTIALS control message (cmsghdr + ucred, aligned) and then some.
+        let control = UnsafeMutableRawBufferPointer.allocate(byteCount: 128, alignment: 8)
+        defer {
+            data.deallocate()
+            control.deallocate()
+        }
+        var vector = iovec(iov_base: data.baseAddress, iov_len: data.count)
+        var header = msghdr()
+        header.msg_controllen = control.count
+        header.msg_control = control.baseAddress
+        header.msg_iovlen = 1
+        let count: Int? = withUnsafeMutablePointer(to: &vector) { vectorPointer in
+            header.msg_iov = vectorPointer
+            return try? Self.check("recvmsg", notifySocket) {
+                recvmsg(fd, &header, Int32(MSG_DONTWAIT) | Int32(MSG_CMSG_CLOEXEC))
+            }
+        }
+        guard let count else { return nil }
+        let text = String(decoding: UnsafeRawBufferPointer(rebasing: data[..<count]), as: UTF8.self)
+        let pid = passCredentials
+            ? Self.senderPID(UnsafeRawBufferPointer(rebasing: control[..<Int(header.msg_controllen)])) : nil
+        return Message(text: text, senderPID: pid)
+    }
+
+    /// `SCM_CREDENTIALS` from `<bits/socket.h>`; Glibc hides it (and `struct ucred`) behind `_GNU_SOURCE`.
+    private static let scmCredentials: Int32 = 2
+
+    /// Finds `SCM_CREDENTIALS` in the control bytes and returns its pid.
+    ///
+    /// Walks the headers by hand: the `CMSG_*` macros are not visible from Swift.
+    private static func senderPID(_ control: UnsafeRawBufferPointer) -> Int32? {
+        let headerSize = MemoryLayout<cmsghdr>.stride
+        let align = MemoryLayout<Int>.size
+        var offset = 0
+        while offset + headerSize <= control.count {
+            let header = control.loadUnaligned(fromByteOffset: offset, as: cmsghdr.self)
+            let length = Int(header.cmsg_len)
+            guard length >= headerSize, offset + length <= control.count else { return nil }
+            // `struct ucred { pid_t pid; uid_t uid; gid_t gid; }`: the pid comes first.
+            if header.cmsg_level == SOL_SOCKET, header.cmsg_type == Self.scmCredentials,
+                length - headerSize >= 3 * MemoryLayout<Int32>.size
+            {
+                return control.loadUnaligned(fromByteOffset: offset + headerSize, as: Int32.self)
+            }
+            offset += (length + align - 1) / align * align
+        }
+        return nil
+    }
+
+    /// Retries `EINTR` and turns -1 into a `SystemError`, like the library's own wrapper.
+    private static func check<T: FixedWidthInteger>(
+        _ call: String, _ subject: String, _ body: () -> T
+    ) throws(SystemError) -> T {
+        while true {
+            let result = body()
+            if result != -1 { return result }
+            if errno == EINTR { continue }
+            throw SystemError(call: call, subject: subject, errno: errno)
+        }
+    }
+}
