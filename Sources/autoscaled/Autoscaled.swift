@@ -28,7 +28,9 @@ struct Autoscaled {
             switch ConfigLoader.load(path: path) {
             case let .success(config):
                 let logger = Logger.standardError(config: config.log, environment: environment)
-                let daemon = Daemon(configPath: path, config: config, logger: logger)
+                let daemon = Daemon(
+                    configPath: path, config: config, logger: logger,
+                    notifier: SystemdNotifier(environment: environment))
                 ProcessExit.exit(await daemon.run())
             case let .failure(errors): finish(.invalidConfig(errors))
             }

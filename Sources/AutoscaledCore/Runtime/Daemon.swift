@@ -5,7 +5,7 @@ import Dispatch
 /// ```
 ///  timer ─┐
 ///  inotify ├─▶ DaemonWakeups ─▶ loop: reload? → read → decide → record (state file) → log
-///  signals ┘
+///  signals ┘      (and WATCHDOG=1 for systemd, sent by the loop itself, so a wedged loop stops petting)
 /// ```
 /// Everything that changes runs on the loop, one step at a time; the Dispatch edge only posts work.
 public final class Daemon {
@@ -18,6 +18,16 @@ public final class Daemon {
     private let clock: any MonotonicClock
     private let wallTime: @Sendable () -> Double
     private let wakeups = DaemonWakeups()
+    private let notifier: SystemdNotifier
+    private let makeSource: @Sendable (SourceConfig) -> any LoadSource
+    private var notifyFailed = false
+    /// The last change of the count, for `STATUS=`.
+    private var lastChange: (action: ScalingAction, at: MonotonicInstant)?
+    private var lastServersToScale: Int?
+    private var watchdogTimer: RepeatingTimer?
+    private var decisionReplicas = 0
+    /// `false` until the first evaluation and during a reload: `STATUS=` waits for `READY=1`.
+    private var ready = false
     private let queue = DispatchQueue(label: "autoscaled.events")
     private var policy: ThresholdPolicy
     private var reader: LoadReader
@@ -29,16 +39,26 @@ public final class Daemon {
 
     public init(
         configPath: String, config: Config, logger: Logger,
+        notifier: SystemdNotifier = SystemdNotifier(environment: [:]),
         clock: any MonotonicClock = SystemMonotonicClock(),
-        wallTime: @escaping @Sendable () -> Double = { WallClock.now() }
+        wallTime: @escaping @Sendable () -> Double = { WallClock.now() },
+        makeSource: @escaping @Sendable (SourceConfig) -> any LoadSource = makeLoadSource
     ) {
         self.configPath = absolutePath(configPath)
         self.config = config
         self.logger = logger
         self.clock = clock
         self.wallTime = wallTime
+        self.notifier = notifier
+        self.makeSource = makeSource
         self.policy = ThresholdPolicy(config: config.policy)
-        self.reader = makeLoadReader(config.source)
+        self.reader = LoadReader(source: makeSource(config.source), staleAfter: config.source.staleAfter)
+    }
+
+    /// Asks the loop to stop as SIGTERM would (for embedding and tests); safe from any thread.
+    public var stopHandle: @Sendable () -> Void {
+        let wakeups = self.wakeups
+        return { wakeups.post { $0.stop = $0.stop ?? "request" } }
     }
 
     /// Runs until SIGTERM or SIGINT; returns the process exit status (0 after a clean stop).
@@ -50,9 +70,14 @@ public final class Daemon {
                 await shutdown(signal: signal)
                 return 0
             }
+            if work.watchdog { notify(["WATCHDOG=1"]) }
             if work.reload {
+                ready = false
+                notify(["RELOADING=1", "MONOTONIC_USEC=\(monotonicMicroseconds())"])
                 await reload()
                 await evaluate()
+                ready = true
+                notify(["READY=1", "STATUS=\(statusText())"])
             } else if work.loadChanged {
                 await evaluate()
             } else if work.poll {
@@ -112,7 +137,14 @@ public final class Daemon {
         timer = RepeatingTimer(queue: queue, interval: config.source.pollInterval) {
             wakeups.post { $0.poll = true }
         }
+        if let interval = notifier.watchdogPingInterval {
+            watchdogTimer = RepeatingTimer(queue: queue, interval: interval) {
+                wakeups.post { $0.watchdog = true }
+            }
+        }
         await evaluate()
+        ready = true
+        notify(["READY=1", "MAINPID=\(currentProcessID())", "STATUS=\(statusText())"])
     }
 
     private func watchFiles() {
@@ -150,10 +182,37 @@ public final class Daemon {
             input = .unavailable(error.description)
         }
         let decision = policy.decide(input, memory: await state.policyMemory, now: now)
+        decisionReplicas = decision.to
         if let error = await state.record(decision, at: now, window: config.policy.scaleDownStabilization, wallTime: wall) {
             logStateWriteFailure(error)
         }
         logger.log(decisionRecord(decision))
+        if decision.changesReplicas { lastChange = (decision.action, now) }
+        lastServersToScale = decision.serversToScale
+        if ready { notify(["STATUS=\(statusText())"]) }
+    }
+
+    /// `replicas=4 servers_to_scale=1 last=scale-up 12s ago`, for `systemctl status`.
+    private func statusText() -> String {
+        var text = "replicas=\(decisionReplicas) servers_to_scale=\(lastServersToScale.map(String.init) ?? "unknown")"
+        if let lastChange {
+            let age = (clock.now() - lastChange.at).components.seconds
+            text += " last=\(lastChange.action.rawValue) \(age == 0 ? "0s" : DurationText.format(.seconds(age))) ago"
+        } else {
+            text += " last=none"
+        }
+        if health.isDown { text += " source=down" }
+        return text
+    }
+
+    /// Sends a notification; a failure is logged once, then only at debug level.
+    private func notify(_ assignments: [String]) {
+        do throws(SystemError) {
+            try notifier.send(assignments)
+        } catch {
+            logger.log(notifyFailed ? .debug : .warning, "notify-failed", [LogField("cause", .string(error.description))])
+            notifyFailed = true
+        }
     }
 
     private func reload() async {
@@ -170,7 +229,7 @@ public final class Daemon {
             logger = logger.reconfigured(new.log)
             policy = ThresholdPolicy(config: new.policy)
             if new.source != old.source {
-                reader = makeLoadReader(new.source)
+                reader = LoadReader(source: makeSource(new.source), staleAfter: new.source.staleAfter)
                 health = SourceHealth()
             }
             if new.source.pollInterval != old.source.pollInterval { timer?.schedule(interval: new.source.pollInterval) }
@@ -186,7 +245,9 @@ public final class Daemon {
     }
 
     private func shutdown(signal: String) async {
+        notify(["STOPPING=1"])
         timer?.cancel()
+        watchdogTimer?.cancel()
         monitor?.cancel()
         signals?.stop()
         let replicas = await state.desiredReplicas

@@ -1,10 +1,14 @@
 /// Builds the load source a `[source]` section describes.
-public func makeLoadReader(_ config: SourceConfig) -> LoadReader {
-    let source: any LoadSource
+@Sendable
+public func makeLoadSource(_ config: SourceConfig) -> any LoadSource {
     switch config.kind {
-    case let .file(path): source = FileLoadSource(path: path, format: config.format)
+    case let .file(path): FileLoadSource(path: path, format: config.format)
     }
-    return LoadReader(source: source, staleAfter: config.staleAfter)
+}
+
+/// The reader (source plus `stale_after`) a `[source]` section describes.
+public func makeLoadReader(_ config: SourceConfig) -> LoadReader {
+    LoadReader(source: makeLoadSource(config), staleAfter: config.staleAfter)
 }
 
 extension SourceConfig {
