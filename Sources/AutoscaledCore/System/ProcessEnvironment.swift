@@ -22,3 +22,8 @@ public enum ProcessExit {
         Glibc.exit(status)
     }
 }
+
+/// This process's id.
+public func currentProcessID() -> Int32 {
+    getpid()
+}
