@@ -18,11 +18,11 @@ struct Workspace {
     func file(_ name: String) -> String { "\(path)/\(name)" }
 
     /// A config for a test daemon (thresholds 50 and 20 by default); `policy` lines go in `[policy]`.
-    func writeConfig(policy: String = "", source: String = "", log: String = "level = debug") {
+    func writeConfig(policy: String = "", source: String = "", pollInterval: String = "10s", log: String = "level = debug") {
         writeAtomically(configPath, """
             [source]
             path = loads.json
-            poll_interval = 10s
+            poll_interval = \(pollInterval)
             \(source)
 
             [policy]

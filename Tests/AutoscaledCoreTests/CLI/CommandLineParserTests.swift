@@ -1,0 +1,113 @@
+@testable import AutoscaledCore
+import Testing
+
+struct CommandLineParserTests {
+    struct Accepted: CustomTestStringConvertible, Sendable {
+        var name: String
+        var arguments: [String]
+        var command: Command
+        var testDescription: String { name }
+    }
+
+    static let accepted: [Accepted] = [
+        Accepted(name: "run with the default config", arguments: ["run"], command: .run(configPath: "/etc/autoscaled/autoscaled.conf")),
+        Accepted(name: "--config PATH", arguments: ["once", "--config", "a.conf"], command: .once(configPath: "a.conf")),
+        Accepted(name: "--config=PATH", arguments: ["check-config", "--config=b.conf"], command: .checkConfig(configPath: "b.conf")),
+        Accepted(name: "-- ends the options", arguments: ["run", "--config", "c.conf", "--"], command: .run(configPath: "c.conf")),
+        Accepted(name: "--version", arguments: ["--version"], command: .version),
+    ]
+
+    @Test("accepted command lines", arguments: accepted)
+    func accepts(_ test: Accepted) throws {
+        #expect(try CommandLineParser.parse(test.arguments) == test.command)
+    }
+
+    struct Rejected: CustomTestStringConvertible, Sendable {
+        var name: String
+        var arguments: [String]
+        var error: UsageError
+        var testDescription: String { name }
+    }
+
+    static let rejected: [Rejected] = [
+        Rejected(name: "nothing at all", arguments: [], error: UsageError("missing subcommand")),
+        Rejected(name: "a misspelt subcommand", arguments: ["chek-config"],
+                 error: UsageError("unknown subcommand 'chek-config' (did you mean 'check-config'?)")),
+        Rejected(name: "a subcommand far from any", arguments: ["frobnicate"], error: UsageError("unknown subcommand 'frobnicate'")),
+        Rejected(name: "an unknown top-level option", arguments: ["--verbose"], error: UsageError("unknown option '--verbose'")),
+        Rejected(name: "a misspelt option", arguments: ["run", "--confg=x"],
+                 error: UsageError("unknown option '--confg' (did you mean '--config'?)", subcommand: "run")),
+        Rejected(name: "an option without its value", arguments: ["run", "--config"],
+                 error: UsageError("option '--config' needs a value <path>", subcommand: "run")),
+        Rejected(name: "an empty inline value", arguments: ["run", "--config="],
+                 error: UsageError("option '--config' needs a value <path>", subcommand: "run")),
+        Rejected(name: "an option as the value", arguments: ["run", "--config", "--config"],
+                 error: UsageError("option '--config' needs a value <path>", subcommand: "run")),
+        Rejected(name: "an option given twice", arguments: ["run", "--config", "a", "--config", "b"],
+                 error: UsageError("option '--config' given more than once", subcommand: "run")),
+        Rejected(name: "a stray argument", arguments: ["once", "extra"],
+                 error: UsageError("unexpected argument 'extra'", subcommand: "once")),
+        Rejected(name: "an argument after --", arguments: ["once", "--", "extra"],
+                 error: UsageError("unexpected argument 'extra'", subcommand: "once")),
+    ]
+
+    @Test("rejected command lines name the fault", arguments: rejected)
+    func rejects(_ test: Rejected) {
+        #expect(throws: test.error) { try CommandLineParser.parse(test.arguments) }
+    }
+
+    @Test("-h and --help work at every level")
+    func helpEverywhere() throws {
+        let root = HelpText.root()
+        #expect(try CommandLineParser.parse(["--help"]) == .help(root))
+        #expect(try CommandLineParser.parse(["-h"]) == .help(root))
+        #expect(try CommandLineParser.parse(["help"]) == .help(root))
+        for spec in Command.specs {
+            let text = HelpText.subcommand(spec)
+            #expect(try CommandLineParser.parse([spec.name, "--help"]) == .help(text))
+            #expect(try CommandLineParser.parse([spec.name, "--config", "x", "-h"]) == .help(text))
+            #expect(try CommandLineParser.parse(["help", spec.name]) == .help(text))
+        }
+    }
+
+    @Test("the help of check-config, whole")
+    func checkConfigHelp() {
+        let spec = Command.specs.first { $0.name == "check-config" }!
+        #expect(HelpText.subcommand(spec) == """
+            OVERVIEW: Validate a config file: print 'ok' or every error found.
+
+            USAGE: autoscaled check-config [--config <path>]
+
+            OPTIONS:
+              --config <path>         The config file. (default: /etc/autoscaled/autoscaled.conf)
+              -h, --help              Show help information.
+
+            EXIT STATUS:
+              0   success
+              1   runtime failure (source unreadable or rejected)
+              64  usage error
+              78  invalid config
+
+            """)
+    }
+
+    @Test("the root help lists every subcommand")
+    func rootHelp() {
+        let text = HelpText.root()
+        #expect(text.hasPrefix("OVERVIEW: "))
+        #expect(text.contains("USAGE: autoscaled <subcommand> [options]"))
+        for spec in Command.specs {
+            #expect(text.contains("\n  \(spec.name) "), "\(spec.name) missing from the root help")
+        }
+    }
+
+    @Test("a usage error prints Error, Usage and where to look")
+    func usageErrorText() {
+        #expect(HelpText.usageError(UsageError("option '--config' needs a value <path>", subcommand: "run")) == """
+            Error: option '--config' needs a value <path>
+            Usage: autoscaled run [--config <path>]
+              See 'autoscaled run --help'.
+
+            """)
+    }
+}

@@ -1,0 +1,76 @@
+@testable import AutoscaledCore
+import AutoscaledTestSupport
+import Testing
+
+struct SourceHealthTests {
+    @Test("down after the threshold, once; up on the first success, once")
+    func transitions() {
+        var health = SourceHealth(failureThreshold: 3)
+        #expect(health.recordFailure() == .none)
+        #expect(health.recordFailure() == .none)
+        #expect(health.recordFailure() == .wentDown)
+        #expect(health.recordFailure() == .none)
+        #expect(health.isDown && health.consecutiveFailures == 4)
+        #expect(health.recordSuccess() == .cameUp(afterFailures: 4))
+        #expect(health.recordSuccess() == .none)
+        #expect(!health.isDown && health.consecutiveFailures == 0)
+    }
+
+    @Test("a success before the threshold resets the count quietly")
+    func resets() {
+        var health = SourceHealth(failureThreshold: 2)
+        #expect(health.recordFailure() == .none)
+        #expect(health.recordSuccess() == .none)
+        #expect(health.recordFailure() == .none)
+        #expect(health.recordFailure() == .wentDown)
+    }
+}
+
+struct DaemonWakeupsTests {
+    @Test("work posted while the loop is busy coalesces into one wake-up; a stop is never lost")
+    func coalesces() async {
+        let wakeups = DaemonWakeups()
+        for _ in 0..<100 { wakeups.post { $0.poll = true } }
+        wakeups.post { $0.stop = "SIGTERM" }
+        wakeups.post { $0.reload = true }
+        var iterator = wakeups.stream.makeAsyncIterator()
+        #expect(await iterator.next() != nil)
+        let work = wakeups.take()
+        #expect(work.poll && work.reload && work.stop == "SIGTERM")
+        #expect(wakeups.take().isEmpty)
+    }
+}
+
+/// A source that returns a fixed reading.
+struct FixedLoadSource: LoadSource {
+    var reading: LoadReading
+    func read() async throws(LoadError) -> LoadReading { reading }
+}
+
+struct LoadReaderTests {
+    let snapshot = try! LoadSnapshot(servers: [ServerLoad(name: "a", load: 1)])
+
+    @Test("data older than stale_after is refused with its age")
+    func stale() async {
+        let reader = LoadReader(source: FixedLoadSource(reading: LoadReading(snapshot: snapshot, modifiedAt: 1000)),
+                                staleAfter: .seconds(10))
+        #expect(await reader.read(wallNow: 1010).map(\.snapshot) == .success(snapshot))
+        #expect(await reader.read(wallNow: 1010.5).map(\.snapshot) == .failure(.stale(ageSeconds: 10.5, limitSeconds: 10)))
+        #expect(LoadError.stale(ageSeconds: 10.5, limitSeconds: 10).description
+            == "data is 10.5s old, older than stale_after 10s")
+    }
+
+    @Test("a wall clock set back (data from the future) counts as fresh, never as stale")
+    func clockSetBack() async {
+        let reader = LoadReader(source: FixedLoadSource(reading: LoadReading(snapshot: snapshot, modifiedAt: 5000)),
+                                staleAfter: .seconds(10))
+        #expect(await reader.read(wallNow: 1000).map(\.snapshot) == .success(snapshot))
+    }
+
+    @Test("without stale_after any age is accepted")
+    func neverStale() async {
+        let reader = LoadReader(source: FixedLoadSource(reading: LoadReading(snapshot: snapshot, modifiedAt: 0)),
+                                staleAfter: nil)
+        #expect(await reader.read(wallNow: 1e9).map(\.snapshot) == .success(snapshot))
+    }
+}

@@ -1,0 +1,129 @@
+import Glibc
+import Testing
+
+/// Shell commands the tests use as real editors and writers would (argv only, no user input).
+func shell(_ command: String) -> Int32 {
+    system(command)
+}
+
+@Suite("file watching survives editors, renames and deleted directories")
+struct WatchingTests {
+    func startDaemon(_ dir: Workspace) async -> ChildProcess {
+        let daemon = ChildProcess(autoscaledBinary(), ["run", "--config", dir.configPath], captureIn: dir.path)
+        let first = await daemon.waitForLine(" from=")
+        #expect(first != nil, "no first evaluation: \(daemon.standardError)")
+        return daemon
+    }
+
+    @Test("config edits by sed -i, mv and an in-place rewrite are each reloaded")
+    func editorDance() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        dir.writeConfig(policy: "scale_up_threshold = 50")
+        dir.writeLoads(#"{"a": 30}"#)
+        let daemon = await startDaemon(dir)
+
+        var before = daemon.stderrLines.count
+        #expect(shell("sed -i 's/scale_up_threshold = 50/scale_up_threshold = 60/' '\(dir.configPath)'") == 0)
+        #expect(await daemon.waitForLine("event=reload", "scale_up_threshold=50->60", after: before) != nil)
+
+        before = daemon.stderrLines.count
+        let replacement = readText(dir.configPath).replacingOccurrences("scale_up_threshold = 60", "scale_up_threshold = 70")
+        dir.write(dir.file("edited.conf"), replacement)
+        #expect(shell("mv '\(dir.file("edited.conf"))' '\(dir.configPath)'") == 0)
+        #expect(await daemon.waitForLine("event=reload", "scale_up_threshold=60->70", after: before) != nil)
+
+        // vim's default: write a backup, then rewrite the file in place.
+        before = daemon.stderrLines.count
+        #expect(shell("cp '\(dir.configPath)' '\(dir.configPath)~'") == 0)
+        dir.write(dir.configPath, readText(dir.configPath).replacingOccurrences("= 70", "= 80"))
+        #expect(await daemon.waitForLine("event=reload", "scale_up_threshold=70->80", after: before) != nil)
+
+        daemon.signal(SIGTERM)
+        #expect(await daemon.wait() == 0)
+    }
+
+    @Test("the load file's directory deleted and re-created is watched again")
+    func directoryRecreated() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        mkdir(dir.file("loads"), 0o755)
+        dir.writeConfig(pollInterval: "200ms")
+        dir.writeAtomically(dir.configPath, readText(dir.configPath).replacingOccurrences("path = loads.json", "path = loads/loads.json"))
+        dir.writeAtomically(dir.file("loads/loads.json"), #"{"a": 30}"#)
+        let daemon = await startDaemon(dir)
+
+        #expect(shell("rm -rf '\(dir.file("loads"))'") == 0)
+        #expect(await daemon.waitForLine("event=source-error", "no such file") != nil)
+        mkdir(dir.file("loads"), 0o755)
+        // Wait for a poll to re-add the watch, then write: the change must be seen at once.
+        try? await Task.sleep(for: .milliseconds(500))
+        let before = daemon.stderrLines.count
+        dir.writeAtomically(dir.file("loads/loads.json"), #"{"a": 90}"#)
+        #expect(await daemon.waitForLine("event=scale-up from=3 to=4", after: before) != nil)
+        daemon.signal(SIGTERM)
+        #expect(await daemon.wait() == 0)
+    }
+
+    @Test("a slow, non-atomic writer never produces a decision from a partial file")
+    func tornWriter() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        dir.writeConfig(source: "format = lines", pollInterval: "10ms")
+        // Only the whole file has its busiest server last (server40 at 35): any prefix, even one that
+        // ends on a line boundary, shows max_load=30 or less instead.
+        let whole = (1...39).map { "server\($0) 30\n" }.joined() + "server40 35\n"
+        dir.writeAtomically(dir.loadPath, whole)
+        let daemon = await startDaemon(dir)
+        // Every round rewrites the file in place, in chunks, with pauses: a truncated or partial
+        // file is on disk most of the time.
+        for _ in 0..<10 {
+            let fd = open(dir.loadPath, O_WRONLY | O_TRUNC | O_CLOEXEC)
+            let bytes = Array(whole.utf8)
+            var offset = 0
+            while offset < bytes.count {
+                let end = min(offset + 37, bytes.count)
+                _ = bytes[offset..<end].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+                offset = end
+                try? await Task.sleep(for: .milliseconds(15))
+            }
+            close(fd)
+        }
+        try? await Task.sleep(for: .milliseconds(100))
+        // Each close of the file gives a read of the whole file: held on the real loads.
+        let wholeReads = daemon.stderrLines.filter { $0.contains("event=hold") && $0.contains("max_load=35 max_server=server40 ") }
+        #expect(!wholeReads.isEmpty)
+        // A read that races the next truncation is rejected (empty, changed while read): held without data.
+        for line in daemon.stderrLines where line.contains(" from=") && !line.contains("no usable load data") {
+            #expect(line.contains("max_load=35"), "decision from a partial file: \(line)")
+            #expect(!line.contains("event=scale-"), "decision from a partial file: \(line)")
+        }
+        daemon.signal(SIGTERM)
+        #expect(await daemon.wait() == 0)
+    }
+
+    @Test("under JOURNAL_STREAM every line carries its syslog priority and no timestamp")
+    func journalPriorities() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        dir.writeConfig()
+        dir.writeLoads(#"{"a": 90}"#)
+        let daemon = ChildProcess(autoscaledBinary(), ["run", "--config", dir.configPath],
+                                  environment: ["JOURNAL_STREAM": "8:12345"], captureIn: dir.path)
+        #expect(await daemon.waitForLine("<5>level=notice event=scale-up") != nil)
+        dir.writeLoads("{")
+        #expect(await daemon.waitForLine("<4>level=warning event=source-error") != nil)
+        daemon.signal(SIGTERM)
+        #expect(await daemon.wait() == 0)
+        let lines = daemon.stderrLines
+        #expect(lines.first?.hasPrefix("<6>level=info event=start ") == true)
+        #expect(lines.last?.hasPrefix("<6>level=info event=stop ") == true)
+        #expect(lines.allSatisfy { $0.hasPrefix("<") })
+    }
+}
+
+extension String {
+    func replacingOccurrences(_ target: String, _ replacement: String) -> String {
+        split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
+    }
+}
