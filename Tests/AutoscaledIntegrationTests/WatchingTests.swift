@@ -99,7 +99,7 @@ struct WatchingTests {
             #expect(!line.contains("event=scale-"), "decision from a partial file: \(line)")
         }
         daemon.signal(SIGTERM)
-        #expect(await daemon.wait() == 0)
+        #expect(await daemon.wait() == 0, "\(daemon.standardError.suffix(3000))")
     }
 
     @Test("under JOURNAL_STREAM every line carries its syslog priority and no timestamp")

@@ -9,7 +9,8 @@ import Dispatch
 /// ```
 /// Everything that changes runs on the loop, one step at a time; the Dispatch edge only posts work.
 public final class Daemon {
-    /// How long a load file modified but not yet closed is left alone by timer-driven reads.
+    /// How long a load file modified but not yet closed is left alone (a writer that keeps it open
+    /// and idle for longer is read anyway).
     public static let writeSettleTime: Duration = .seconds(1)
 
     private let configPath: String
@@ -19,7 +20,6 @@ public final class Daemon {
     private let wallTime: @Sendable () -> Double
     private let wakeups = DaemonWakeups()
     private let notifier: SystemdNotifier
-    private let makeSource: @Sendable (SourceConfig) -> any LoadSource
     private var notifyFailed = false
     /// The last change of the count, for `STATUS=`.
     private var lastChange: (action: ScalingAction, at: MonotonicInstant)?
@@ -41,8 +41,7 @@ public final class Daemon {
         configPath: String, config: Config, logger: Logger,
         notifier: SystemdNotifier = SystemdNotifier(environment: [:]),
         clock: any MonotonicClock = SystemMonotonicClock(),
-        wallTime: @escaping @Sendable () -> Double = { WallClock.now() },
-        makeSource: @escaping @Sendable (SourceConfig) -> any LoadSource = makeLoadSource
+        wallTime: @escaping @Sendable () -> Double = { WallClock.now() }
     ) {
         self.configPath = absolutePath(configPath)
         self.config = config
@@ -50,15 +49,8 @@ public final class Daemon {
         self.clock = clock
         self.wallTime = wallTime
         self.notifier = notifier
-        self.makeSource = makeSource
         self.policy = ThresholdPolicy(config: config.policy)
-        self.reader = LoadReader(source: makeSource(config.source), staleAfter: config.source.staleAfter)
-    }
-
-    /// Asks the loop to stop as SIGTERM would (for embedding and tests); safe from any thread.
-    public var stopHandle: @Sendable () -> Void {
-        let wakeups = self.wakeups
-        return { wakeups.post { $0.stop = $0.stop ?? "request" } }
+        self.reader = makeLoadReader(config.source)
     }
 
     /// Runs until SIGTERM or SIGINT; returns the process exit status (0 after a clean stop).
@@ -82,11 +74,7 @@ public final class Daemon {
                 await evaluate()
             } else if work.poll {
                 monitor?.refresh()
-                if monitor?.loadFileBeingWritten(settle: Self.writeSettleTime) == true {
-                    logger.log(.debug, "skip", [LogField("reason", "load file is being written")])
-                } else {
-                    await evaluate()
-                }
+                await evaluate()
             }
         }
         return 0
@@ -155,10 +143,23 @@ public final class Daemon {
     }
 
     private func evaluate() async {
+        let watchesLoadFile = config.source.watchedFile != nil ? monitor : nil
+        if watchesLoadFile?.loadFileBeingWritten(settle: Self.writeSettleTime) == true {
+            logger.log(.debug, "skip", [LogField("reason", "load file is being written")])
+            return
+        }
+        let modifications = watchesLoadFile?.loadFileModifications()
         let now = clock.now()
         let wall = wallTime()
+        let result = await reader.read(wallNow: wall)
+        if let watchesLoadFile, watchesLoadFile.loadFileModifications() != modifications {
+            // Written while it was read: the read may hold a consistent-looking prefix. The close
+            // that ends the write triggers the next evaluation.
+            logger.log(.debug, "skip", [LogField("reason", "load file changed while being read")])
+            return
+        }
         let input: PolicyInput
-        switch await reader.read(wallNow: wall) {
+        switch result {
         case let .success(reading):
             if case let .cameUp(failures) = health.recordSuccess() {
                 logger.log(.notice, "source-up", [
@@ -229,7 +230,7 @@ public final class Daemon {
             logger = logger.reconfigured(new.log)
             policy = ThresholdPolicy(config: new.policy)
             if new.source != old.source {
-                reader = LoadReader(source: makeSource(new.source), staleAfter: new.source.staleAfter)
+                reader = makeLoadReader(new.source)
                 health = SourceHealth()
             }
             if new.source.pollInterval != old.source.pollInterval { timer?.schedule(interval: new.source.pollInterval) }

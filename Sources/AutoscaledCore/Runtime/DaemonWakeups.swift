@@ -1,4 +1,3 @@
-import Synchronization
 
 /// Why the daemon's loop should wake up. Several reasons coalesce into one wake-up.
 public struct PendingWork: Sendable, Equatable {
@@ -23,7 +22,7 @@ public struct PendingWork: Sendable, Equatable {
 /// Producers set flags and signal; the loop takes all flags at once. A slow evaluation therefore
 /// coalesces with whatever arrived meanwhile: work never piles up, and a stop is never lost.
 public final class DaemonWakeups: Sendable {
-    private let pending = Mutex(PendingWork())
+    private let pending = Locked(PendingWork())
     private let continuation: AsyncStream<Void>.Continuation
     public let stream: AsyncStream<Void>
 

@@ -1,11 +1,12 @@
 import Dispatch
-import Synchronization
 
 /// Watches the load file and the config file through inotify on their directories.
 ///
-/// A load file counts as changed when a writer closes it or a file is renamed onto its name;
-/// a write in progress (modified, not yet closed) is remembered so a timer-driven read can skip a
-/// half-written file. A watch lost because its directory was deleted is re-added by ``refresh()``.
+/// A load file counts as changed when a writer closes it or a file is renamed onto its name.
+/// Writes to it are counted, so a reader can tell a write in progress (modified, not yet closed)
+/// and a write that happened while it read (the count moved), and drop that read: no decision is
+/// made from a half-written file. A watch lost because its directory was deleted is re-added by
+/// ``refresh()``.
 public final class FileChangeMonitor: Sendable {
     public enum Target: Sendable, Equatable {
         case loadFile
@@ -16,12 +17,15 @@ public final class FileChangeMonitor: Sendable {
         var files: [(target: Target, directory: String, name: String)] = []
         var watches: [String: Int32] = [:]
         /// When the load file was last modified without being closed since.
-        var loadWriteStarted: MonotonicInstant?
+        var loadLastModified: MonotonicInstant?
+        /// How many modifications of the load file were seen.
+        var loadModifications = 0
     }
 
     private let inotify: Inotify
-    private let state = Mutex(Watched())
+    private let state = Locked(Watched())
     private let clock: any MonotonicClock
+    private let onChange: @Sendable (Target) -> Void
     // Safety: created in init, then only resumed and cancelled, which DispatchSource allows from any thread.
     private nonisolated(unsafe) let readSource: any DispatchSourceRead
 
@@ -32,15 +36,11 @@ public final class FileChangeMonitor: Sendable {
         let inotify = try Inotify()
         self.inotify = inotify
         self.clock = clock
+        self.onChange = onChange
         readSource = DispatchSource.makeReadSource(fileDescriptor: inotify.fd, queue: queue)
-        readSource.setEventHandler { [weak self] in
-            guard let self else { return }
-            for event in inotify.readEvents() {
-                let targets = state.withLock { watched in
-                    Self.apply(event, to: &watched, now: clock.now())
-                }
-                for target in targets { onChange(target) }
-            }
+        let state = self.state
+        readSource.setEventHandler {
+            Self.process(inotify: inotify, state: state, clock: clock, onChange: onChange)
         }
         readSource.resume()
     }
@@ -75,11 +75,34 @@ public final class FileChangeMonitor: Sendable {
         }
     }
 
-    /// `true` while the load file has been modified within `settle` and not closed since.
+    /// Takes every queued inotify event now (the kernel queues them as writes happen), updates
+    /// what is known of the files, and reports completed changes.
+    public func processEvents() {
+        Self.process(inotify: inotify, state: state, clock: clock, onChange: onChange)
+    }
+
+    private static func process(
+        inotify: Inotify, state: Locked<Watched>, clock: any MonotonicClock, onChange: (Target) -> Void
+    ) {
+        let targets = state.withLock { watched in
+            inotify.readEvents().flatMap { apply($0, to: &watched, now: clock.now()) }
+        }
+        for target in targets { onChange(target) }
+    }
+
+    /// How many modifications of the load file have been seen, counting those queued up to now.
+    public func loadFileModifications() -> Int {
+        processEvents()
+        return state.withLock { $0.loadModifications }
+    }
+
+    /// `true` while the load file has been modified within `settle` and not closed since
+    /// (a writer that keeps the file open but idle longer than `settle` is read anyway).
     public func loadFileBeingWritten(settle: Duration) -> Bool {
-        state.withLock { watched in
-            guard let started = watched.loadWriteStarted else { return false }
-            return clock.now() - started < settle
+        processEvents()
+        return state.withLock { watched in
+            guard let modified = watched.loadLastModified else { return false }
+            return clock.now() - modified < settle
         }
     }
 
@@ -96,8 +119,11 @@ public final class FileChangeMonitor: Sendable {
         var targets: [Target] = []
         for file in watched.files where file.directory == directory && file.name == event.name {
             if file.target == .loadFile {
-                if event.modifiesFile { watched.loadWriteStarted = now }
-                if event.completesFile || event.removesFile { watched.loadWriteStarted = nil }
+                if event.modifiesFile {
+                    watched.loadLastModified = now
+                    watched.loadModifications += 1
+                }
+                if event.completesFile || event.removesFile { watched.loadLastModified = nil }
             }
             if event.completesFile { targets.append(file.target) }
         }

@@ -1,5 +1,4 @@
 /// Builds the load source a `[source]` section describes.
-@Sendable
 public func makeLoadSource(_ config: SourceConfig) -> any LoadSource {
     switch config.kind {
     case let .file(path): FileLoadSource(path: path, format: config.format)

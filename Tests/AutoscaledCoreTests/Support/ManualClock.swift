@@ -1,12 +1,11 @@
 import AutoscaledCore
-import Synchronization
 
 /// A monotonic clock that only moves when a test says so.
 final class ManualClock: MonotonicClock {
-    private let current: Mutex<MonotonicInstant>
+    private let current: Locked<MonotonicInstant>
 
     init(_ start: MonotonicInstant = .origin) {
-        current = Mutex(start)
+        current = Locked(start)
     }
 
     func now() -> MonotonicInstant {

@@ -1,9 +1,8 @@
 import AutoscaledCore
-import Synchronization
 
 /// Keeps every line written, for assertions.
 final class MemoryLogSink: LogSink {
-    private let stored = Mutex<[String]>([])
+    private let stored = Locked<[String]>([])
 
     func write(line: String) {
         stored.withLock { $0.append(line) }

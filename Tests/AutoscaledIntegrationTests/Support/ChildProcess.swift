@@ -5,7 +5,7 @@ func autoscaledBinary() -> String {
     var buffer = [CChar](repeating: 0, count: 4096)
     let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
     precondition(count > 0, "cannot read /proc/self/exe")
-    var directory = String(cString: buffer)
+    var directory = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     while !directory.isEmpty {
         directory = String(directory[..<(directory.lastIndex(of: "/") ?? directory.startIndex)])
         if access(directory + "/autoscaled", X_OK) == 0 { return directory + "/autoscaled" }

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The test suite under ThreadSanitizer (Dispatch handlers are not concurrency-checked by the compiler
+# on Linux, so TSan is the real check) and AddressSanitizer with LeakSanitizer, each in its own
+# build directory. The daemons the integration tests start are the sanitized build too: a race, a
+# memory error or a leak in one makes it exit non-zero and its test fail.
+set -euo pipefail
+export PATH="$PATH:/opt/swift/usr/bin"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+# XCTest's own harness leaks a little at exit; nothing of ours is suppressed.
+echo "leak:XCTest" > "$work/lsan.supp"
+
+run() {
+    local name=$1
+    shift
+    echo "--- swift test $*"
+    if ! "$@" >"$work/$name.log" 2>&1; then
+        grep -E '✘|ERROR|WARNING: ThreadSanitizer|SUMMARY|error:' "$work/$name.log" | head -40
+        echo "$name: FAILED"
+        return 1
+    fi
+    if grep -q 'WARNING: ThreadSanitizer' "$work/$name.log"; then
+        grep -A20 'WARNING: ThreadSanitizer' "$work/$name.log" | head -60
+        echo "$name: ThreadSanitizer reported a race"
+        return 1
+    fi
+    grep -E 'Test run with' "$work/$name.log"
+}
+
+TSAN_OPTIONS="halt_on_error=1" run thread swift test --sanitize=thread --scratch-path .build-tsan
+LSAN_OPTIONS="suppressions=$work/lsan.supp" run address swift test --sanitize=address --scratch-path .build-asan

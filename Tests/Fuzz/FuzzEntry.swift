@@ -1,0 +1,55 @@
+// libFuzzer entry point for every parser. Built by scripts/fuzz.sh together with the library's
+// sources into one binary; FUZZ_TARGET picks the parser. Each target must return on any input:
+// an error is fine, a trap, a hang or unbounded memory is a bug.
+
+import Glibc
+
+/// The parsers, by the name FUZZ_TARGET gives.
+let fuzzTargets: [String: (UnsafeRawBufferPointer) -> Void] = [
+    "config": { bytes in
+        let text = String(decoding: bytes, as: UTF8.self)
+        if case let .success(config) = ConfigParser.parse(text, file: "fuzz.conf", directory: "/etc/autoscaled") {
+            // Whatever validates must be internally consistent.
+            precondition(config.policy.scaleDownThreshold < config.policy.scaleUpThreshold)
+            precondition(config.policy.minReplicas <= config.policy.initialReplicas)
+            precondition(config.policy.initialReplicas <= config.policy.maxReplicas)
+            precondition(config.source.pollInterval > .zero)
+            _ = config.settings
+        }
+    },
+    "json": { bytes in checkSnapshot(bytes, .json) },
+    "lines": { bytes in checkSnapshot(bytes, .lines) },
+    "duration": { bytes in
+        if let duration = try? DurationText.parse(String(decoding: bytes, as: UTF8.self)) {
+            precondition(duration >= .zero)
+            // What is formatted parses back to the same duration.
+            precondition((try? DurationText.parse(DurationText.format(duration))) == duration)
+        }
+    },
+]
+
+/// A snapshot that parses is valid as a whole.
+func checkSnapshot(_ bytes: UnsafeRawBufferPointer, _ format: LoadFormat) {
+    guard let snapshot = try? LoadParser.snapshot(from: bytes, format: format) else { return }
+    precondition(!snapshot.servers.isEmpty)
+    for server in snapshot.servers {
+        precondition(server.load.isFinite && server.load >= 0 && !server.name.isEmpty)
+    }
+}
+
+nonisolated(unsafe) var selectedTarget: ((UnsafeRawBufferPointer) -> Void)?
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+    if selectedTarget == nil {
+        let name = getenv("FUZZ_TARGET").map { String(cString: $0) } ?? ""
+        guard let target = fuzzTargets[name] else {
+            let names = fuzzTargets.keys.sorted().joined(separator: ", ")
+            fputs("FUZZ_TARGET must be one of: \(names)\n", stderr)
+            exit(2)
+        }
+        selectedTarget = target
+    }
+    selectedTarget!(UnsafeRawBufferPointer(start: data, count: size))
+    return 0
+}

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Fuzzes every parser with libFuzzer (built into the Swift toolchain), each for SECONDS (default 60).
+#
+#   scripts/fuzz.sh [SECONDS] [TARGET...]
+#
+# Builds the library's sources and Tests/Fuzz/FuzzEntry.swift into one binary with
+# `swiftc -sanitize=fuzzer,address` (under SwiftPM, adding address sanitizing silently drops the
+# fuzzer's coverage instrumentation), then runs each target on a copy of its seed corpus
+# (Tests/Fuzz/Corpus/TARGET). A crash, a hang (> 10 s for one input), or memory over 2 GiB fails
+# the run; the input that did it is kept in .build-fuzz/artifacts/. Add every such input to the
+# seed corpus after fixing the bug: the corpus is replayed by each run.
+set -euo pipefail
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$repo"
+export PATH="$PATH:/opt/swift/usr/bin"
+seconds=${1:-60}
+shift || true
+targets=("$@")
+if [ ${#targets[@]} -eq 0 ]; then
+    targets=($(ls Tests/Fuzz/Corpus))
+fi
+
+out=.build-fuzz
+mkdir -p "$out/artifacts"
+binary=$out/autoscaled-fuzz
+sources=$(find Sources/AutoscaledCore -name '*.swift' | sort)
+newest=$(ls -t $sources Tests/Fuzz/FuzzEntry.swift | head -1)
+if [ ! -x "$binary" ] || [ "$newest" -nt "$binary" ]; then
+    echo "fuzz: building $binary"
+    swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name AutoscaledFuzz \
+        $sources Tests/Fuzz/FuzzEntry.swift -o "$binary"
+fi
+
+failed=0
+printf '%-10s %12s %8s %8s %s\n' target executions cov corpus result
+for target in "${targets[@]}"; do
+    seeds=Tests/Fuzz/Corpus/$target
+    [ -d "$seeds" ] || { echo "fuzz: no seed corpus at $seeds" >&2; exit 2; }
+    work=$out/corpus/$target
+    mkdir -p "$work"
+    log=$out/$target.log
+    set +e
+    FUZZ_TARGET=$target "$binary" "$work" "$seeds" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+        -max_len=65536 -print_final_stats=1 -artifact_prefix="$out/artifacts/$target-" >"$log" 2>&1
+    status=$?
+    set -e
+    runs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | grep -o '[0-9]*$' || echo 0)
+    cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*$' || echo 0)
+    corpus=$(ls "$work" | wc -l)
+    if [ "$status" -ne 0 ]; then
+        result="FAILED (exit $status; see $log)"
+        failed=1
+        grep -E 'ERROR|SUMMARY|Test unit written' "$log" | head -5 || true
+    elif [ "${cov:-0}" -lt 10 ]; then
+        result="FAILED (coverage $cov: is the binary instrumented?)"
+        failed=1
+    else
+        result=ok
+    fi
+    printf '%-10s %12s %8s %8s %s\n' "$target" "$runs" "$cov" "$corpus" "$result"
+done
+exit $failed
