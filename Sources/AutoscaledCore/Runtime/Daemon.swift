@@ -81,22 +81,16 @@ public final class Daemon {
     }
 
     private func start() async {
-        let store = StateStore(path: config.state.path)
-        let restored = RestoredState.restore(from: store.load(), policy: config.policy, path: store.path)
-        state = ReplicaState(
-            memory: PolicyMemory(replicas: restored.replicas, observingSince: clock.now()),
-            lastDecision: restored.lastDecision, store: store)
-        logger.log(.info, "start", [
-            LogField("config", .string(configPath)), LogField("version", .string(AutoscaledVersion.current)),
-            LogField("replicas", .int(restored.replicas)), LogField("state", .string(restored.origin)),
-            LogField("source", .string(config.source.location)),
-            LogField("poll_interval", .string(DurationText.format(config.source.pollInterval))),
-        ])
-        if let warning = restored.warning {
-            logger.log(.warning, "state-initial", [LogField("cause", .string(warning))])
-        }
-        if let error = await state.save(wallTime: wallTime()) { logStateWriteFailure(error) }
+        // Signals first: a SIGTERM during start-up is then handled, not fatal.
+        await installSignalHandlers()
+        await restoreState()
+        startWatching()
+        await evaluate()
+        ready = true
+        notify(["READY=1", "MAINPID=\(currentProcessID())", "STATUS=\(statusText())"])
+    }
 
+    private func installSignalHandlers() async {
         let wakeups = self.wakeups
         let signals = SignalWatcher(queue: queue) { signal in
             wakeups.post { work in
@@ -109,6 +103,37 @@ public final class Daemon {
         }
         await signals.start()
         self.signals = signals
+    }
+
+    /// Resumes from the state file (or `initial_replicas`), logs `start`, and saves the count at once
+    /// so a state directory that cannot be written shows up now.
+    private func restoreState() async {
+        let store = StateStore(path: config.state.path)
+        let restored = RestoredState.restore(from: store.load(), policy: config.policy, path: store.path)
+        state = ReplicaState(
+            memory: PolicyMemory(replicas: restored.replicas, observingSince: clock.now()),
+            lastDecision: restored.lastDecision, store: store)
+        logger.log(.info, "start", [
+            LogField("config", .string(configPath)), LogField("version", .string(AutoscaledVersion.current)),
+            LogField("replicas", .int(restored.replicas)), LogField("state", .string(restored.origin)),
+            LogField("source", .string(config.source.location)),
+            LogField("poll_interval", .string(DurationText.format(config.source.pollInterval))),
+        ])
+        if let mode = permissionBits(of: configPath), mode & 0o002 != 0 {
+            logger.log(.warning, "config-insecure", [
+                LogField("config", .string(configPath)), LogField("mode", .string(String(mode, radix: 8))),
+                LogField("cause", "the config file is writable by every user, who can then change what the daemon does"),
+            ])
+        }
+        if let warning = restored.warning {
+            logger.log(.warning, "state-initial", [LogField("cause", .string(warning))])
+        }
+        if let error = await state.save(wallTime: wallTime()) { logStateWriteFailure(error) }
+    }
+
+    /// Starts the file watches, the poll timer and, under systemd, the watchdog timer.
+    private func startWatching() {
+        let wakeups = self.wakeups
         do {
             monitor = try FileChangeMonitor(queue: queue, clock: clock) { target in
                 wakeups.post { work in
@@ -130,9 +155,6 @@ public final class Daemon {
                 wakeups.post { $0.watchdog = true }
             }
         }
-        await evaluate()
-        ready = true
-        notify(["READY=1", "MAINPID=\(currentProcessID())", "STATUS=\(statusText())"])
     }
 
     private func watchFiles() {
@@ -184,10 +206,12 @@ public final class Daemon {
         }
         let decision = policy.decide(input, memory: await state.policyMemory, now: now)
         decisionReplicas = decision.to
+        // Logged before it is saved: the state file only ever holds a count that was logged. A crash
+        // in between loses nothing that matters: the restarted daemon decides again from the same data.
+        logger.log(decisionRecord(decision))
         if let error = await state.record(decision, at: now, window: config.policy.scaleDownStabilization, wallTime: wall) {
             logStateWriteFailure(error)
         }
-        logger.log(decisionRecord(decision))
         if decision.changesReplicas { lastChange = (decision.action, now) }
         lastServersToScale = decision.serversToScale
         if ready { notify(["STATUS=\(statusText())"]) }

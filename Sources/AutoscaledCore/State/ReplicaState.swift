@@ -1,8 +1,7 @@
 /// Owns the desired replica count and the memory the policy needs, and persists them.
 ///
 /// Each method completes its update without suspending, so no two updates interleave. The
-/// state file is written before a decision is reported, so a crash right after a logged decision
-/// still finds it on disk.
+/// state file is replaced atomically, so after a crash it holds the old count or the new one.
 public actor ReplicaState {
     private var memory: PolicyMemory
     private var lastDecision: StateFile.Decision?

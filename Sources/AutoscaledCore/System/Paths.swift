@@ -9,3 +9,10 @@ public func absolutePath(_ path: String) -> String {
     let trimmed = path.hasPrefix("./") ? String(path.dropFirst(2)) : path
     return base == "/" ? "/" + trimmed : base + "/" + trimmed
 }
+
+/// The permission bits of `path` (following symlinks), or `nil` if it cannot be stat'ed.
+public func permissionBits(of path: String) -> UInt32? {
+    var info = stat()
+    guard stat(path, &info) == 0 else { return nil }
+    return UInt32(info.st_mode) & 0o7777
+}
