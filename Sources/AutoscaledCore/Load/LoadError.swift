@@ -21,34 +21,14 @@ public enum LoadError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case let .syntax(line, message): "line \(line): \(message)"
         case .noServers: "no servers in the data"
-        case let .invalidName(name, reason): "invalid server name \(quoted(name)): \(reason)"
-        case let .invalidLoad(server, value, reason): "server \(quoted(server)): load \(value) is \(reason)"
-        case let .duplicateServer(name): "server \(quoted(name)) appears more than once"
+        case let .invalidName(name, reason): "invalid server name \(SyntaxQuoting.name(name)): \(reason)"
+        case let .invalidLoad(server, value, reason): "server \(SyntaxQuoting.name(server)): load \(value) is \(reason)"
+        case let .duplicateServer(name): "server \(SyntaxQuoting.name(name)) appears more than once"
         case let .tooLarge(limit): "data larger than the \(limit)-byte limit"
         case let .stale(age, limit): "data is \(formatSeconds(age)) old, older than stale_after \(formatSeconds(limit))"
         case let .unreadable(message): message
         }
     }
-}
-
-private func quoted(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        default:
-            if scalar.value < 0x20 || scalar.value == 0x7F {
-                out += "\\u{\(String(scalar.value, radix: 16))}"
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-    }
-    return out + "\""
 }
 
 private func formatSeconds(_ seconds: Double) -> String {

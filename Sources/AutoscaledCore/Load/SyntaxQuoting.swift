@@ -76,32 +76,7 @@ enum SyntaxQuoting {
     }
 
     private static func append(_ scalar: Unicode.Scalar, quote: Unicode.Scalar, to out: inout String) {
-        switch scalar {
-        case quote, "\\":
-            out += "\\"
-            out.unicodeScalars.append(scalar)
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        default:
-            if isVisible(scalar) {
-                out.unicodeScalars.append(scalar)
-            } else {
-                out += "\\u{\(String(scalar.value, radix: 16))}"
-            }
-        }
-    }
-
-    /// Whether `scalar` shows as itself: not a control, format, separator or unassigned code point.
-    private static func isVisible(_ scalar: Unicode.Scalar) -> Bool {
-        if scalar.isASCII { return scalar.value >= 0x20 && scalar.value < 0x7F }
-        switch scalar.properties.generalCategory {
-        case .control, .format, .lineSeparator, .paragraphSeparator, .spaceSeparator,
-             .surrogate, .privateUse, .unassigned:
-            return false
-        default:
-            return true
-        }
+        TextEscaping.append(scalar, quote: quote, to: &out)
     }
 
     private static func hex(_ byte: UInt8) -> String {

@@ -68,7 +68,7 @@ struct IniDocumentTests {
     @Test("a byte order mark anywhere but the start is not skipped")
     func bomInTheMiddle() {
         #expect(IniDocument(text: "[log]\n\u{FEFF}level = x").entries.last?.content
-            == .malformed("invalid key name '\u{FEFF}level' (expected letters, digits, '_', '-' or '.')"))
+            == .malformed("invalid key name '\\u{feff}level' (expected letters, digits, '_', '-' or '.')"))
     }
 
     @Test("malformed lines say what was expected", arguments: [
