@@ -19,6 +19,10 @@ struct Autoscaled {
             finish(CommandOutput(standardOutput: "autoscaled \(AutoscaledVersion.current)\n", exitStatus: CommandOutput.success))
         case let .checkConfig(path):
             finish(CheckConfigCommand.run(configPath: path))
+        case let .status(path, json):
+            finish(StatusCommand.run(configPath: path, json: json))
+        case let .simulate(options):
+            finish(SimulateCommand.run(options))
         case let .once(path):
             switch ConfigLoader.load(path: path) {
             case let .success(config): finish(await OnceCommand.run(config: config))

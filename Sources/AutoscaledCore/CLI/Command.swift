@@ -3,6 +3,8 @@ public enum Command: Sendable, Equatable {
     case run(configPath: String)
     case once(configPath: String)
     case checkConfig(configPath: String)
+    case status(configPath: String, json: Bool)
+    case simulate(SimulateOptions)
     /// Print this help text to stdout and exit 0.
     case help(String)
     case version
@@ -47,15 +49,28 @@ public enum Command: Sendable, Equatable {
             overview: "Validate a config file: print 'ok' or every error found.",
             options: [configOption],
             discussion: exitCodes),
+        CommandSpec(
+            name: "status",
+            overview: "Show what the daemon last saved: replicas, last decision, source health.",
+            options: [configOption, OptionSpec("json", help: "Print one JSON object instead of text.")],
+            discussion: """
+                Reads the state file named by the config; exits 1 when there is none (the daemon
+                has not run with this config yet).
+
+                \(exitCodes)
+                """),
+        SimulateOptions.spec,
     ]
 
     /// Builds the command for `spec` from what was parsed.
-    static func make(_ spec: CommandSpec, _ options: ParsedOptions) -> Command {
+    static func make(_ spec: CommandSpec, _ options: ParsedOptions) throws(UsageError) -> Command {
         let config = options.values["config"] ?? defaultConfigPath
         switch spec.name {
         case "run": return .run(configPath: config)
         case "once": return .once(configPath: config)
         case "check-config": return .checkConfig(configPath: config)
+        case "status": return .status(configPath: config, json: options.flags.contains("json"))
+        case "simulate": return .simulate(try SimulateOptions(options))
         default: preconditionFailure("no command for \(spec.name)")
         }
     }

@@ -24,7 +24,11 @@ public enum CommandLineParser {
         if arguments.dropFirst().contains(where: { $0 == "-h" || $0 == "--help" }) {
             return .help(HelpText.subcommand(spec))
         }
-        return Command.make(spec, try parseOptions(Array(arguments.dropFirst()), spec: spec))
+        let options = try parseOptions(Array(arguments.dropFirst()), spec: spec)
+        if let missing = spec.options.first(where: { $0.isRequired && options.values[$0.name] == nil }) {
+            throw UsageError("missing option '--\(missing.name)'", subcommand: spec.name)
+        }
+        return try Command.make(spec, options)
     }
 
     static func parseOptions(_ arguments: [String], spec: CommandSpec) throws(UsageError) -> ParsedOptions {

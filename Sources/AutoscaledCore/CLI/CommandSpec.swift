@@ -6,12 +6,17 @@ public struct OptionSpec: Sendable {
     public var valueName: String?
     public var help: String
     public var defaultValue: String?
+    /// A required option is shown without brackets in the usage line; leaving it out is a usage error.
+    public var isRequired: Bool
 
-    public init(_ name: String, value: String? = nil, help: String, default defaultValue: String? = nil) {
+    public init(
+        _ name: String, value: String? = nil, help: String, default defaultValue: String? = nil, required: Bool = false
+    ) {
         self.name = name
         self.valueName = value
         self.help = help
         self.defaultValue = defaultValue
+        self.isRequired = required
     }
 }
 

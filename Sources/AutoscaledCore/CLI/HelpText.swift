@@ -52,7 +52,8 @@ public enum HelpText {
     /// `autoscaled run [--config <path>]`
     static func usageLine(_ spec: CommandSpec) -> String {
         let options = spec.options.map { option in
-            option.valueName.map { "[--\(option.name) <\($0)>]" } ?? "[--\(option.name)]"
+            let text = option.valueName.map { "--\(option.name) <\($0)>" } ?? "--\(option.name)"
+            return option.isRequired ? text : "[\(text)]"
         }
         return "autoscaled " + ([spec.name] + options).joined(separator: " ")
     }

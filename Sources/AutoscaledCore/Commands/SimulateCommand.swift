@@ -1,0 +1,90 @@
+/// `autoscaled simulate`: replays a trace through the policy of a config and prints the decision
+/// lines (unless quiet) and the summary.
+public enum SimulateCommand {
+    /// The largest trace file read.
+    public static let traceSizeLimit = 256 << 20
+
+    public static func run(_ options: SimulateOptions) -> CommandOutput {
+        let config: Config
+        switch ConfigLoader.load(path: options.configPath) {
+        case let .success(loaded): config = loaded
+        case let .failure(errors): return .invalidConfig(errors)
+        }
+        let contents: RegularFileContents
+        do {
+            contents = try RegularFile.read(options.tracePath, limit: traceSizeLimit)
+        } catch {
+            return failure("\(options.tracePath): \(error)")
+        }
+        let trace: Trace
+        do {
+            trace = try TraceParser.parse(contents.bytes)
+        } catch {
+            return failure("\(options.tracePath): \(error)")
+        }
+        let setup: SimulationSetup
+        switch makeSetup(options, config: config, trace: trace) {
+        case let .success(made): setup = made
+        case let .failure(error): return CommandOutput(standardError: HelpText.usageError(error), exitStatus: CommandOutput.usageError)
+        }
+        let csv: BufferedFileWriter?
+        do {
+            csv = try options.csvPath.map { path throws(SystemError) in try BufferedFileWriter(path: path) }
+        } catch {
+            return failure(error.description)
+        }
+        var output = SimulationOutput(log: options.quiet ? nil : config.log, csv: csv)
+        let summary = Simulation.replay(trace, setup: setup, observer: &output)
+        do {
+            try csv?.finish()
+        } catch {
+            return failure(error.description)
+        }
+        let report = SimulationReport.text(summary, trace: trace, traceName: baseName(of: options.tracePath), setup: setup)
+        return CommandOutput(standardOutput: output.log + (output.log.isEmpty ? "" : "\n") + report,
+                             exitStatus: CommandOutput.success)
+    }
+
+    /// The setup from the config and the options; a usage error when they do not fit the trace.
+    static func makeSetup(_ options: SimulateOptions, config: Config, trace: Trace) -> Result<SimulationSetup, UsageError> {
+        var policy = config.policy
+        policy.minReplicas = options.minReplicas ?? policy.minReplicas
+        policy.maxReplicas = options.maxReplicas ?? policy.maxReplicas
+        policy.initialReplicas = options.initialReplicas ?? policy.initialReplicas
+        guard policy.minReplicas <= policy.maxReplicas else {
+            return .failure(usage("min_replicas \(policy.minReplicas) is above max_replicas \(policy.maxReplicas)"))
+        }
+        guard (policy.minReplicas...policy.maxReplicas).contains(policy.initialReplicas) else {
+            return .failure(usage("initial_replicas \(policy.initialReplicas) is not within min_replicas "
+                + "\(policy.minReplicas) and max_replicas \(policy.maxReplicas) (set --initial)"))
+        }
+        let poll = config.source.pollInterval
+        guard poll.components.attoseconds == 0, poll.components.seconds >= 1 else {
+            return .failure(usage("poll_interval \(DurationText.format(poll)) is not a whole number of seconds "
+                + "(the replay steps in seconds)"))
+        }
+        let delay = Int(options.startupDelay?.components.seconds ?? 0)
+        switch trace.series {
+        case .offeredLoad:
+            guard let capacity = options.capacity else {
+                return .failure(usage("an offered-load trace needs --capacity (requests/s one replica serves at load 100)"))
+            }
+            return .success(SimulationSetup(policy: policy, pollSeconds: Int(poll.components.seconds),
+                                            capacity: capacity, startupDelaySeconds: delay))
+        case .serverLoads:
+            guard options.capacity == nil, options.startupDelay == nil else {
+                return .failure(usage("--capacity and --startup-delay apply to offered-load traces only "
+                    + "(this trace has per-server loads)"))
+            }
+            return .success(SimulationSetup(policy: policy, pollSeconds: Int(poll.components.seconds)))
+        }
+    }
+
+    private static func usage(_ message: String) -> UsageError {
+        UsageError(message, subcommand: "simulate")
+    }
+
+    private static func failure(_ message: String) -> CommandOutput {
+        CommandOutput(standardError: message + "\n", exitStatus: CommandOutput.runtimeFailure)
+    }
+}

@@ -1,0 +1,39 @@
+/// What `autoscaled simulate` shows while it replays: the decision lines the daemon would log
+/// (stamped with the trace's time) and, when asked, one CSV row per simulated second.
+struct SimulationOutput: SimulationObserver {
+    /// Log lines, each ending in a newline; empty when quiet.
+    private(set) var log = ""
+    private let logger: (level: LogLevel, encoder: LogEncoder)?
+    private let csv: BufferedFileWriter?
+    private var row: [UInt8] = []
+
+    /// - Parameters:
+    ///   - log: the `[log]` settings to encode and filter decision lines with; `nil` for none.
+    ///   - csv: where `t,load,desired,serving` rows go, header first; `nil` for none.
+    init(log: LogConfig?, csv: BufferedFileWriter?) {
+        logger = log.map { ($0.level, LogEncoder(format: $0.format, style: .terminal)) }
+        self.csv = csv
+        csv?.append("t,load,desired,serving\n".utf8)
+    }
+
+    mutating func decision(_ decision: ScalingDecision, at time: Int) {
+        guard let logger else { return }
+        let record = decisionRecord(decision)
+        guard record.level >= logger.level else { return }
+        log += logger.encoder.encode(record, wallTime: Double(time)) + "\n"
+    }
+
+    mutating func second(_ time: Int, load: Double, desired: Int, serving: Int) {
+        guard let csv else { return }
+        row.removeAll(keepingCapacity: true)
+        FixedDecimal.appendInteger(time, to: &row)
+        row.append(UInt8(ascii: ","))
+        FixedDecimal.append(load, decimals: 3, trimmed: true, to: &row)
+        row.append(UInt8(ascii: ","))
+        FixedDecimal.appendInteger(desired, to: &row)
+        row.append(UInt8(ascii: ","))
+        FixedDecimal.appendInteger(serving, to: &row)
+        row.append(UInt8(ascii: "\n"))
+        csv.append(row)
+    }
+}

@@ -1,0 +1,74 @@
+/// The summary `autoscaled simulate` prints after a replay: what was replayed, then the figures.
+///
+/// ```
+/// trace:   azure_llm_conv_2023.csv: offered load, 3503 bins of 1s from t=0 (3503s), 19366 requests
+/// model:   capacity 1 request/s per replica at load 100, startup delay 2min, poll_interval 5s
+/// policy:  scale_up_threshold 50, scale_down_threshold 20, min_replicas 1, max_replicas 1000, …
+///
+/// replica-seconds         34436
+/// mean replicas           9.83
+/// seconds overloaded      123 of 3503 (3.51 %)
+/// requests over capacity  381.5 of 19366 (1.97 %)
+/// scale events            12 (8 up, 4 down) in 700 evaluations
+/// final replicas          7
+/// ```
+public enum SimulationReport {
+    public static func text(_ summary: SimulationSummary, trace: Trace, traceName: String, setup: SimulationSetup) -> String {
+        let policy = setup.policy
+        var text = "trace:   \(traceName): \(describe(trace))\n"
+        switch trace.series {
+        case .offeredLoad:
+            text += "model:   capacity \(number(setup.capacity)) request\(setup.capacity == 1 ? "" : "s")/s per replica "
+                + "at load 100, startup delay \(DurationText.format(.seconds(setup.startupDelaySeconds))), "
+                + "poll_interval \(DurationText.format(.seconds(setup.pollSeconds)))\n"
+        case .serverLoads:
+            text += "model:   recorded loads replayed as they were (decisions do not change them), "
+                + "poll_interval \(DurationText.format(.seconds(setup.pollSeconds)))\n"
+        }
+        text += "policy:  scale_up_threshold \(number(policy.scaleUpThreshold)), "
+            + "scale_down_threshold \(number(policy.scaleDownThreshold)), min_replicas \(policy.minReplicas), "
+            + "max_replicas \(policy.maxReplicas), initial_replicas \(policy.initialReplicas),\n"
+            + "         max_scale_up_step \(policy.maxScaleUpStep), scale_down_step \(policy.scaleDownStep), "
+            + "scale_up_cooldown \(DurationText.format(policy.scaleUpCooldown)), "
+            + "scale_down_stabilization \(DurationText.format(policy.scaleDownStabilization))\n\n"
+        text += row("replica-seconds", "\(summary.replicaSeconds)")
+        text += row("mean replicas", FixedDecimal.text(summary.meanReplicas, decimals: 2))
+        text += row("seconds overloaded", "\(summary.overloadedSeconds) of \(summary.seconds) "
+            + "(\(percent(summary.overloadedSeconds, of: summary.seconds)) %)")
+        if let requests = summary.requests, let share = summary.overCapacityPercent {
+            text += row("requests over capacity", "\(FixedDecimal.text(summary.requestsOverCapacity, decimals: 1)) "
+                + "of \(FixedDecimal.text(requests, decimals: 1, trimmed: true)) "
+                + "(\(FixedDecimal.text(share, decimals: 2)) %)")
+        } else {
+            text += row("requests over capacity", "n/a (a per-server trace has no request counts)")
+        }
+        text += row("scale events", "\(summary.scaleEvents) (\(summary.scaleUps) up, \(summary.scaleDowns) down) "
+            + "in \(summary.evaluations) evaluation\(summary.evaluations == 1 ? "" : "s")")
+        text += row("final replicas", "\(summary.finalReplicas)")
+        return text
+    }
+
+    /// `offered load, 3503 bins of 1s from t=0 (3503s), 19366 requests`
+    static func describe(_ trace: Trace) -> String {
+        let bins = "\(trace.binCount) bin\(trace.binCount == 1 ? "" : "s") of \(DurationText.format(.seconds(trace.binSeconds))) "
+            + "from t=\(trace.start) (\(DurationText.format(.seconds(trace.spanSeconds))))"
+        switch trace.series {
+        case .offeredLoad:
+            return "offered load, \(bins), \(FixedDecimal.text(trace.totalRequests ?? 0, decimals: 1, trimmed: true)) requests"
+        case let .serverLoads(names, _):
+            return "per-server loads of \(names.count) server\(names.count == 1 ? "" : "s"), \(bins)"
+        }
+    }
+
+    private static func row(_ label: String, _ value: String) -> String {
+        label + String(repeating: " ", count: max(1, 24 - label.count)) + value + "\n"
+    }
+
+    private static func percent(_ part: Int, of whole: Int) -> String {
+        FixedDecimal.text(whole > 0 ? 100 * Double(part) / Double(whole) : 0, decimals: 2)
+    }
+
+    private static func number(_ value: Double) -> String {
+        LogValue.format(value)
+    }
+}

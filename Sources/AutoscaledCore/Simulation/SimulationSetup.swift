@@ -1,0 +1,55 @@
+/// How a trace is replayed: the policy, how often it looks, and the replica model of an
+/// offered-load trace.
+public struct SimulationSetup: Sendable, Equatable {
+    /// The policy replayed, `initial_replicas` being the count at the trace's start.
+    public var policy: PolicyConfig
+    /// Seconds between evaluations (the daemon's `poll_interval`); at least 1.
+    public var pollSeconds: Int
+    /// Requests per second one replica serves at load 100 (offered-load traces).
+    public var capacity: Double
+    /// Seconds from asking for a replica to its serving (offered-load traces).
+    public var startupDelaySeconds: Int
+
+    public init(policy: PolicyConfig, pollSeconds: Int, capacity: Double = 1, startupDelaySeconds: Int = 0) {
+        self.policy = policy
+        self.pollSeconds = pollSeconds
+        self.capacity = capacity
+        self.startupDelaySeconds = startupDelaySeconds
+    }
+}
+
+/// Sees a replay as it runs: every simulated second and every decision.
+public protocol SimulationObserver {
+    /// One simulated second at trace time `time` (`t_seconds`): the busiest serving replica's
+    /// load, the desired (paid) count and the serving count.
+    mutating func second(_ time: Int, load: Double, desired: Int, serving: Int)
+    /// One evaluation at trace time `time`, after the policy decided.
+    mutating func decision(_ decision: ScalingDecision, at time: Int)
+}
+
+/// Watches nothing: for summaries only.
+public struct SummaryOnly: SimulationObserver {
+    public init() {}
+    public mutating func second(_ time: Int, load: Double, desired: Int, serving: Int) {}
+    public mutating func decision(_ decision: ScalingDecision, at time: Int) {}
+}
+
+/// The daemon's policy on a virtual monotonic clock: decide, then remember, as the daemon's
+/// replica state does after every evaluation.
+struct PolicyStep {
+    let policy: ThresholdPolicy
+    private(set) var memory: PolicyMemory
+
+    init(_ config: PolicyConfig) {
+        policy = ThresholdPolicy(config: config)
+        memory = PolicyMemory(replicas: config.initialReplicas, observingSince: .origin)
+    }
+
+    /// Evaluates `input` at `second` seconds after the trace's start.
+    mutating func evaluate(_ input: PolicyInput, at second: Int) -> ScalingDecision {
+        let now = MonotonicInstant(sinceOrigin: .seconds(second))
+        let decision = policy.decide(input, memory: memory, now: now)
+        memory = memory.recording(decision, at: now, window: policy.config.scaleDownStabilization)
+        return decision
+    }
+}

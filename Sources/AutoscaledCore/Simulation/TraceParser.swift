@@ -1,0 +1,167 @@
+/// Reads a trace CSV. Pure: bytes in, a ``Trace`` or the first fault out; it never traps,
+/// whatever the bytes.
+///
+/// - `#` comment lines and blank lines are skipped anywhere; CRLF line ends and a UTF-8 byte
+///   order mark are accepted; the last line may lack its newline.
+/// - Header: `t_seconds` first; `requests` second makes an offered-load trace (further columns,
+///   such as token counts, are ignored), otherwise every further column names a server.
+/// - Rows: as many fields as the header; `t_seconds` a whole number of seconds; the first two
+///   rows set the bin width, and every later row follows the one before by exactly that width
+///   (one row per bin, none missing).
+/// - Values: finite numbers ≥ 0. In a per-server trace an empty field means the server was absent.
+/// - Fields are never quoted: a `"` in the header is an error (and never makes a number).
+public enum TraceParser {
+    /// The largest `t_seconds` accepted (about 31 700 years).
+    public static let maxTimestamp = 1_000_000_000_000
+    /// The most columns a header may have.
+    public static let maxColumns = 10_000
+
+    public static func parse(_ bytes: [UInt8]) throws(TraceError) -> Trace {
+        let result = bytes.withUnsafeBytes { buffer in
+            Result { () throws(TraceError) in try parse(buffer) }
+        }
+        return try result.get()
+    }
+
+    public static func parse(_ bytes: UnsafeRawBufferPointer) throws(TraceError) -> Trace {
+        var lines = TraceLines(bytes)
+        guard let header = lines.next() else { throw .noHeader }
+        let columns = try readHeader(header, bytes)
+        var requests: [Double] = []
+        var loads: [Double?] = []
+        var timing = BinTiming()
+        while let row = lines.next() {
+            guard row.fields.count == columns.count else {
+                throw .line(row.number, "\(row.fields.count) field\(row.fields.count == 1 ? "" : "s") "
+                    + "where the header has \(columns.count)")
+            }
+            try timing.accept(try timestamp(row.fields[0], bytes, line: row.number), line: row.number)
+            switch columns {
+            case .offeredLoad:
+                let field = row.fields[1]
+                guard !field.isEmpty else { throw .line(row.number, "requests is empty") }
+                requests.append(try value(field, bytes, line: row.number, what: "requests"))
+            case let .servers(names):
+                for (index, field) in row.fields.dropFirst().enumerated() {
+                    loads.append(field.isEmpty
+                        ? nil
+                        : try value(field, bytes, line: row.number, what: "server \(EscapedText.quoted(names[index])): load"))
+                }
+            }
+        }
+        guard let start = timing.first, let width = timing.width else { throw .tooFewRows(timing.rows) }
+        switch columns {
+        case .offeredLoad: return Trace(start: start, binSeconds: width, series: .offeredLoad(requests: requests))
+        case let .servers(names): return Trace(start: start, binSeconds: width, series: .serverLoads(names: names, loads: loads))
+        }
+    }
+
+    /// What the header says the columns are.
+    private enum Columns {
+        case offeredLoad(count: Int)
+        case servers([String])
+
+        var count: Int {
+            switch self {
+            case let .offeredLoad(count): count
+            case let .servers(names): names.count + 1
+            }
+        }
+    }
+
+    private static func readHeader(_ header: TraceLines.Line, _ bytes: UnsafeRawBufferPointer) throws(TraceError) -> Columns {
+        let names = header.fields.map { text($0, bytes) }
+        if let quoted = names.firstIndex(where: { $0.contains("\"") }) {
+            throw .header(line: header.number, "column \(quoted + 1): quoted fields are not supported")
+        }
+        guard names[0] == "t_seconds" else {
+            throw .header(line: header.number, "the first column must be 't_seconds', not \(EscapedText.quoted(names[0]))")
+        }
+        guard names.count >= 2 else {
+            throw .header(line: header.number, "no column after t_seconds (expected 'requests' or server names)")
+        }
+        guard names.count <= maxColumns else {
+            throw .header(line: header.number, "\(names.count) columns, more than the \(maxColumns) allowed")
+        }
+        if names[1] == "requests" { return .offeredLoad(count: names.count) }
+        var seen = Set<String>()
+        for (index, name) in names.enumerated().dropFirst() {
+            do throws(LoadError) {
+                try LoadSnapshot.validate(name: name)
+            } catch {
+                throw .header(line: header.number, "column \(index + 1): \(error)")
+            }
+            guard seen.insert(name).inserted else {
+                throw .header(line: header.number, "column \(index + 1): server \(EscapedText.quoted(name)) appears more than once")
+            }
+        }
+        return .servers(Array(names.dropFirst()))
+    }
+
+    private static func timestamp(_ field: TraceLines.Field, _ bytes: UnsafeRawBufferPointer, line: Int) throws(TraceError) -> Int {
+        var value = 0
+        var index = field.start
+        while index < field.end, let digit = digit(bytes[index]), value <= maxTimestamp {
+            value = value * 10 + digit
+            index += 1
+        }
+        guard !field.isEmpty, index == field.end, value <= maxTimestamp else {
+            throw .line(line, "t_seconds \(EscapedText.quoted(text(field, bytes))) is not a whole number of seconds "
+                + "from 0 to \(maxTimestamp)")
+        }
+        return value
+    }
+
+    private static func value(
+        _ field: TraceLines.Field, _ bytes: UnsafeRawBufferPointer, line: Int, what: String
+    ) throws(TraceError) -> Double {
+        let shown = { EscapedText.quoted(text(field, bytes)) }
+        switch DecimalNumber.parse(bytes, from: field.start, to: field.end, grammar: .plain) {
+        case let .value(number):
+            guard number >= 0 else { throw .line(line, "\(what) \(shown()) is negative") }
+            return number == 0 ? 0 : number  // -0 reads as 0
+        case .malformed: throw .line(line, "\(what) \(shown()) is not a number")
+        case .outOfRange: throw .line(line, "\(what) \(shown()) is out of range")
+        }
+    }
+
+    private static func digit(_ byte: UInt8) -> Int? {
+        let digit = byte &- UInt8(ascii: "0")
+        return digit < 10 ? Int(digit) : nil
+    }
+
+    static func text(_ field: TraceLines.Field, _ bytes: UnsafeRawBufferPointer) -> String {
+        String(decoding: UnsafeRawBufferPointer(rebasing: bytes[field.start..<field.end]), as: UTF8.self)
+    }
+}
+
+/// The first two timestamps set the bin width; each later one must follow by exactly that width.
+private struct BinTiming {
+    private(set) var first: Int?
+    private(set) var width: Int?
+    private(set) var rows = 0
+    private var previous = 0
+
+    mutating func accept(_ time: Int, line: Int) throws(TraceError) {
+        defer {
+            previous = time
+            rows += 1
+        }
+        guard let first else {
+            self.first = time
+            return
+        }
+        guard let width else {
+            guard time > first else {
+                throw .line(line, "t_seconds \(time) is not after the first row's \(first)")
+            }
+            self.width = time - first
+            return
+        }
+        let expected = previous + width
+        guard time == expected else {
+            throw .line(line, "t_seconds \(time) should be \(expected): rows must follow one another by the "
+                + "bin width of the first two rows (\(width)s), one row per bin")
+        }
+    }
+}

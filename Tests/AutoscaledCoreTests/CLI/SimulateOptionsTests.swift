@@ -1,0 +1,66 @@
+import AutoscaledCore
+import Testing
+
+/// A command line and what parsing it must give: the command, or the exact usage error.
+struct CommandLineCase: Sendable, CustomTestStringConvertible {
+    let name: String
+    let arguments: [String]
+    let expected: String
+
+    init(_ name: String, _ arguments: [String], _ expected: String) {
+        self.name = name
+        self.arguments = arguments
+        self.expected = expected
+    }
+
+    var testDescription: String { name }
+
+    var outcome: String {
+        do {
+            return "\(try CommandLineParser.parse(arguments))"
+        } catch {
+            return "error: \(error.message)"
+        }
+    }
+}
+
+struct SimulateOptionsTests {
+    @Test("parsed command lines", arguments: [
+        CommandLineCase("every option", [
+            "simulate", "--config", "a.conf", "--trace=t.csv", "--capacity", "2.5", "--startup-delay", "2min",
+            "--initial", "7", "--min", "0", "--max", "1000", "--quiet", "--csv", "out.csv",
+        ], #"simulate(AutoscaledCore.SimulateOptions(configPath: "a.conf", tracePath: "t.csv", capacity: Optional(2.5), startupDelay: Optional(120.0 seconds), initialReplicas: Optional(7), minReplicas: Optional(0), maxReplicas: Optional(1000), quiet: true, csvPath: Optional("out.csv")))"#),
+        CommandLineCase("only the trace", ["simulate", "--trace", "t.csv"],
+                        #"simulate(AutoscaledCore.SimulateOptions(configPath: "/etc/autoscaled/autoscaled.conf", tracePath: "t.csv", capacity: nil, startupDelay: nil, initialReplicas: nil, minReplicas: nil, maxReplicas: nil, quiet: false, csvPath: nil))"#),
+        CommandLineCase("the trace is required", ["simulate", "--config", "a.conf"], "error: missing option '--trace'"),
+        CommandLineCase("capacity must be a positive number", ["simulate", "--trace", "t", "--capacity", "0"],
+                        "error: option '--capacity': '0' is not valid (expected a number of requests per second > 0, e.g. 2)"),
+        CommandLineCase("capacity must be finite", ["simulate", "--trace", "t", "--capacity", "inf"],
+                        "error: option '--capacity': 'inf' is not valid (expected a number of requests per second > 0, e.g. 2)"),
+        CommandLineCase("the startup delay is whole seconds", ["simulate", "--trace", "t", "--startup-delay", "1.5s"],
+                        "error: option '--startup-delay': '1.5s' is not valid (expected whole seconds, e.g. 120s or 2min)"),
+        CommandLineCase("max must be at least 1", ["simulate", "--trace", "t", "--max", "0"],
+                        "error: option '--max': '0' is not valid (expected an integer >= 1)"),
+        CommandLineCase("initial must be an integer", ["simulate", "--trace", "t", "--initial", "x"],
+                        "error: option '--initial': 'x' is not valid (expected an integer >= 0)"),
+        CommandLineCase("quiet takes no value", ["simulate", "--trace", "t", "--quiet=yes"],
+                        "error: option '--quiet' takes no value"),
+        CommandLineCase("status with --json", ["status", "--json"],
+                        #"status(configPath: "/etc/autoscaled/autoscaled.conf", json: true)"#),
+    ])
+    func parses(_ row: CommandLineCase) {
+        #expect(row.outcome == row.expected)
+    }
+
+    @Test("the usage line shows the required option without brackets")
+    func usageLine() {
+        let text = HelpText.usageError(UsageError("missing option '--trace'", subcommand: "simulate"))
+        #expect(text == """
+            Error: missing option '--trace'
+            Usage: autoscaled simulate [--config <path>] --trace <file> [--capacity <rps>] \
+            [--startup-delay <time>] [--initial <n>] [--min <n>] [--max <n>] [--quiet] [--csv <file>]
+              See 'autoscaled simulate --help'.
+
+            """)
+    }
+}

@@ -1,0 +1,76 @@
+import AutoscaledCore
+import Testing
+
+/// The example policy replayed over the traces shipped in `config/traces/`: exact, deterministic figures.
+struct ShippedTraceTests {
+    static let repository: String = {
+        var path = #filePath
+        for _ in 0..<4 { path = String(path[..<path.lastIndex(of: "/")!]) }
+        return path
+    }()
+
+    static func run(_ trace: String, _ arguments: (SimulateOptions) -> SimulateOptions) -> CommandOutput {
+        let options = SimulateOptions(configPath: "\(repository)/config/autoscaled.conf",
+                                      tracePath: "\(repository)/config/traces/\(trace)", quiet: true)
+        return SimulateCommand.run(arguments(options))
+    }
+
+    @Test("the conversation trace's first 15 minutes, C 1, D 2min, from 7 replicas, min 1, max 1000")
+    func conversation() {
+        let output = Self.run("azure_llm_conv_2023_15min.csv") { options in
+            var options = options
+            options.capacity = 1
+            options.startupDelay = .seconds(120)
+            options.initialReplicas = 7
+            options.minReplicas = 1
+            options.maxReplicas = 1000
+            return options
+        }
+        #expect(output.exitStatus == 0)
+        #expect(output.standardError == "")
+        #expect(output.standardOutput == """
+            trace:   azure_llm_conv_2023_15min.csv: offered load, 900 bins of 1s from t=0 (15min), 4420 requests
+            model:   capacity 1 request/s per replica at load 100, startup delay 2min, poll_interval 5s
+            policy:  scale_up_threshold 50, scale_down_threshold 20, min_replicas 1, max_replicas 1000, initial_replicas 7,
+                     max_scale_up_step 4, scale_down_step 1, scale_up_cooldown 30s, scale_down_stabilization 5min
+
+            replica-seconds         24940
+            mean replicas           27.71
+            seconds overloaded      18 of 900 (2.00 %)
+            requests over capacity  30.0 of 4420 (0.68 %)
+            scale events            6 (6 up, 0 down) in 179 evaluations
+            final replicas          31
+
+            """)
+    }
+
+    @Test("the per-server trace of three replicas, as shipped")
+    func threeServers() {
+        let output = Self.run("azure_llm_conv_2023_15min_3servers.csv") { $0 }
+        #expect(output.exitStatus == 0)
+        #expect(output.standardOutput.hasSuffix("""
+            replica-seconds         8115
+            mean replicas           9.02
+            seconds overloaded      1 of 900 (0.11 %)
+            requests over capacity  n/a (a per-server trace has no request counts)
+            scale events            4 (4 up, 0 down) in 179 evaluations
+            final replicas          10
+
+            """))
+    }
+
+    @Test("decision lines come first, stamped with the trace's time, in the daemon's format")
+    func decisionLines() {
+        let output = Self.run("azure_llm_conv_2023_15min_3servers.csv") { options in
+            var options = options
+            options.quiet = false
+            return options
+        }
+        let lines = output.standardOutput.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines.first == "1970-01-01T00:00:55.000Z level=notice event=scale-up from=3 to=6 servers_to_scale=3 "
+            + "threshold=50 max_load=60 max_server=replica-1 reason=\"3 servers above scale_up_threshold 50 "
+            + "(max replica-1=60): +3\"")
+        #expect(lines.count == 4 + 1 + 11 + 1)
+        #expect(lines[4] == "")
+    }
+}

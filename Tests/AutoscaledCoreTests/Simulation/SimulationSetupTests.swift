@@ -1,0 +1,62 @@
+@testable import AutoscaledCore
+import Testing
+
+/// How the config and the options become a replay's setup, and what they must not ask for.
+struct SimulationSetupTests {
+    static let config = Config(
+        source: SourceConfig(kind: .file(path: "/l.json"), format: .json, pollInterval: .seconds(5), staleAfter: nil),
+        policy: PolicyConfig(), state: StateConfig(), log: LogConfig())
+    static let offered = Trace(start: 0, binSeconds: 1, series: .offeredLoad(requests: [1, 2]))
+    static let servers = Trace(start: 0, binSeconds: 1, series: .serverLoads(names: ["a"], loads: [1, 2]))
+
+    static func setup(
+        _ trace: Trace, config: Config = config, _ change: (inout SimulateOptions) -> Void
+    ) -> String {
+        var options = SimulateOptions(tracePath: "t.csv")
+        change(&options)
+        switch SimulateCommand.makeSetup(options, config: config, trace: trace) {
+        case let .success(setup):
+            let policy = setup.policy
+            return "poll \(setup.pollSeconds) C \(LogValue.format(setup.capacity)) D \(setup.startupDelaySeconds) "
+                + "min \(policy.minReplicas) max \(policy.maxReplicas) initial \(policy.initialReplicas)"
+        case let .failure(error):
+            return "error: \(error.message)"
+        }
+    }
+
+    @Test("options override the config's replica limits and initial count")
+    func overrides() {
+        #expect(Self.setup(Self.offered) {
+            $0.capacity = 2
+            $0.startupDelay = .seconds(60)
+            $0.initialReplicas = 19
+            $0.maxReplicas = 1000
+        } == "poll 5 C 2 D 60 min 1 max 1000 initial 19")
+        #expect(Self.setup(Self.servers) { _ in } == "poll 5 C 1 D 0 min 1 max 10 initial 3")
+    }
+
+    @Test("what cannot be replayed is a usage error")
+    func refusals() {
+        #expect(Self.setup(Self.offered) { _ in }
+            == "error: an offered-load trace needs --capacity (requests/s one replica serves at load 100)")
+        #expect(Self.setup(Self.servers) { $0.capacity = 1 }
+            == "error: --capacity and --startup-delay apply to offered-load traces only (this trace has per-server loads)")
+        #expect(Self.setup(Self.servers) { $0.maxReplicas = 2 }
+            == "error: initial_replicas 3 is not within min_replicas 1 and max_replicas 2 (set --initial)")
+        #expect(Self.setup(Self.servers) { $0.minReplicas = 5; $0.maxReplicas = 4 }
+            == "error: min_replicas 5 is above max_replicas 4")
+        var config = Self.config
+        config.source.pollInterval = .milliseconds(2500)
+        #expect(Self.setup(Self.servers, config: config) { _ in }
+            == "error: poll_interval 2s 500ms is not a whole number of seconds (the replay steps in seconds)")
+    }
+
+    @Test("fixed decimals, rounded, trimmed when asked", arguments: [
+        (9.834, 2, false, "9.83"), (0, 2, false, "0.00"), (1.965, 1, false, "2.0"), (30, 1, false, "30.0"),
+        (33.3333, 3, true, "33.333"), (50, 3, true, "50"), (0.5, 3, true, "0.5"), (-1.25, 1, false, "-1.3"),
+        (Double.infinity, 3, true, "inf"), (1e300, 2, false, "1e+300"),
+    ] as [(Double, Int, Bool, String)])
+    func fixedDecimal(_ value: Double, _ decimals: Int, _ trimmed: Bool, _ expected: String) {
+        #expect(FixedDecimal.text(value, decimals: decimals, trimmed: trimmed) == expected)
+    }
+}

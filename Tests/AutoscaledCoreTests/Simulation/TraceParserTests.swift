@@ -1,0 +1,144 @@
+import AutoscaledCore
+import Testing
+
+/// One row of the trace parser's table: a named CSV text and what reading it must give.
+struct TraceParseCase: Sendable, CustomTestStringConvertible {
+    let name: String
+    let input: [UInt8]
+    let expected: String
+
+    /// `expected` is the exact `TraceError.description`, or the trace in ``summary(_:)``'s words.
+    init(_ name: String, _ input: String, _ expected: String) {
+        self.name = name
+        self.input = Array(input.utf8)
+        self.expected = expected
+    }
+
+    var testDescription: String { name }
+
+    var outcome: String {
+        do {
+            return Self.summary(try TraceParser.parse(input))
+        } catch {
+            return error.description
+        }
+    }
+
+    /// `requests from 0 by 1: 1 2.5` or `servers a,b from 60 by 60: 1 - | 2 3`.
+    static func summary(_ trace: Trace) -> String {
+        let timing = "from \(trace.start) by \(trace.binSeconds)"
+        switch trace.series {
+        case let .offeredLoad(requests):
+            return "requests \(timing): " + requests.map { LogValue.format($0) }.joined(separator: " ")
+        case let .serverLoads(names, loads):
+            let rows = stride(from: 0, to: loads.count, by: names.count).map { start in
+                loads[start..<start + names.count].map { $0.map(LogValue.format) ?? "-" }.joined(separator: " ")
+            }
+            return "servers \(names.joined(separator: ",")) \(timing): " + rows.joined(separator: " | ")
+        }
+    }
+}
+
+struct TraceParserTests {
+    @Test("accepted traces", arguments: [
+        TraceParseCase("offered load: counts per bin", "t_seconds,requests\n0,1\n1,0\n2,2.5\n",
+                       "requests from 0 by 1: 1 0 2.5"),
+        TraceParseCase("the bin width comes from the first two rows", "t_seconds,requests\n60,10\n120,20\n180,30\n",
+                       "requests from 60 by 60: 10 20 30"),
+        TraceParseCase("token columns after requests are ignored",
+                       "t_seconds,requests,prompt_tokens,generated_tokens\n0,1,374,44\n1,0,x,\n",
+                       "requests from 0 by 1: 1 0"),
+        TraceParseCase("server columns make a per-server trace", "t_seconds,a,b\n0,10,20\n5,30,40\n",
+                       "servers a,b from 0 by 5: 10 20 | 30 40"),
+        TraceParseCase("an empty server field means the server was absent", "t_seconds,a,b\n0,10,\n1,,\n2, ,7\n",
+                       "servers a,b from 0 by 1: 10 - | - - | - 7"),
+        TraceParseCase("comments and blank lines are skipped anywhere",
+                       "# source: somewhere\n\nt_seconds,requests\n  # note\n0,1\n\n1,2\n", "requests from 0 by 1: 1 2"),
+        TraceParseCase("CRLF, a byte order mark, blanks around fields and no last newline",
+                       "\u{FEFF}t_seconds , requests\r\n 0 ,\t1\r\n1,2", "requests from 0 by 1: 1 2"),
+        TraceParseCase("numbers may have signs, fractions and exponents", "t_seconds,a\n0,+1\n1,.5\n2,1e2\n3,-0\n",
+                       "servers a from 0 by 1: 1 | 0.5 | 100 | 0"),
+        TraceParseCase("a server may be named 'request'", "t_seconds,request\n0,1\n1,2\n",
+                       "servers request from 0 by 1: 1 | 2"),
+    ])
+    func accepts(_ row: TraceParseCase) {
+        #expect(row.outcome == row.expected)
+    }
+
+    @Test("rejected traces", arguments: [
+        TraceParseCase("an empty file has no header", "", "no header line (expected e.g. 't_seconds,requests')"),
+        TraceParseCase("only comments have no header", "# a\n\n", "no header line (expected e.g. 't_seconds,requests')"),
+        TraceParseCase("the first column must be t_seconds", "time,requests\n",
+                       "line 1: the first column must be 't_seconds', not 'time'"),
+        TraceParseCase("a header of one column is rejected", "# c\nt_seconds\n",
+                       "line 2: no column after t_seconds (expected 'requests' or server names)"),
+        TraceParseCase("quoted header fields are rejected", "t_seconds,\"a,b\"\n",
+                       "line 1: column 2: quoted fields are not supported"),
+        TraceParseCase("an empty server name is rejected", "t_seconds,a,,b\n",
+                       "line 1: column 3: invalid server name \"\": empty"),
+        TraceParseCase("a server named twice is rejected", "t_seconds,a,b,a\n",
+                       "line 1: column 4: server 'a' appears more than once"),
+        TraceParseCase("a control character in a name is rejected", "t_seconds,a\u{7}b\n",
+                       "line 1: column 2: invalid server name \"a\\u{7}b\": contains a control character"),
+        TraceParseCase("no rows", "t_seconds,requests\n", "no data rows (the bin width is read from the first two rows)"),
+        TraceParseCase("one row", "t_seconds,requests\n0,1\n",
+                       "only one data row (the bin width is read from the first two rows)"),
+        TraceParseCase("a row with too few fields", "t_seconds,a,b\n0,1\n", "line 2: 2 fields where the header has 3"),
+        TraceParseCase("a row with too many fields", "t_seconds,requests\n0,1,2\n", "line 2: 3 fields where the header has 2"),
+        TraceParseCase("a fractional time is rejected", "t_seconds,requests\n0.5,1\n",
+                       "line 2: t_seconds '0.5' is not a whole number of seconds from 0 to 1000000000000"),
+        TraceParseCase("a negative time is rejected", "t_seconds,requests\n-1,1\n",
+                       "line 2: t_seconds '-1' is not a whole number of seconds from 0 to 1000000000000"),
+        TraceParseCase("an empty time is rejected", "t_seconds,requests\n,1\n",
+                       "line 2: t_seconds '' is not a whole number of seconds from 0 to 1000000000000"),
+        TraceParseCase("a huge time is rejected", "t_seconds,requests\n99999999999999999999999,1\n",
+                       "line 2: t_seconds '99999999999999999999999' is not a whole number of seconds from 0 to 1000000000000"),
+        TraceParseCase("the second row must come after the first", "t_seconds,requests\n5,1\n5,1\n",
+                       "line 3: t_seconds 5 is not after the first row's 5"),
+        TraceParseCase("a missing bin is rejected", "t_seconds,requests\n0,1\n1,1\n3,1\n",
+                       "line 4: t_seconds 3 should be 2: rows must follow one another by the bin width of the first two rows (1s), one row per bin"),
+        TraceParseCase("rows out of order are rejected", "t_seconds,requests\n0,1\n60,1\n30,1\n",
+                       "line 4: t_seconds 30 should be 120: rows must follow one another by the bin width of the first two rows (60s), one row per bin"),
+        TraceParseCase("empty requests are rejected", "t_seconds,requests\n0,\n", "line 2: requests is empty"),
+        TraceParseCase("negative requests are rejected", "t_seconds,requests\n0,1\n1,-2\n", "line 3: requests '-2' is negative"),
+        TraceParseCase("NaN requests are rejected", "t_seconds,requests\n0,NaN\n", "line 2: requests 'NaN' is not a number"),
+        TraceParseCase("infinite requests are rejected", "t_seconds,requests\n0,1e999\n", "line 2: requests '1e999' is out of range"),
+        TraceParseCase("a quoted number is rejected", "t_seconds,requests\n0,\"1\"\n", "line 2: requests '\"1\"' is not a number"),
+        TraceParseCase("a bad server load names the server", "t_seconds,web 1\n0,abc\n",
+                       "line 2: server 'web 1': load 'abc' is not a number"),
+        TraceParseCase("a negative server load is rejected", "t_seconds,a\n0,1\n1,-0.5\n", "line 3: server 'a': load '-0.5' is negative"),
+    ])
+    func rejects(_ row: TraceParseCase) {
+        #expect(row.outcome == row.expected)
+    }
+
+    @Test("the header may have at most maxColumns columns")
+    func columnCap() {
+        let names = (1..<TraceParser.maxColumns + 1).map { "s\($0)" }
+        let header = "t_seconds," + names.joined(separator: ",") + "\n"
+        #expect(TraceParseCase("", header, "").outcome == "line 1: 10001 columns, more than the 10000 allowed")
+    }
+
+    @Test("random bytes and byte flips never trap")
+    func neverTraps() {
+        var random = SplitMix64(seed: 0x7ACE_0001)
+        let seed = Array("# c\nt_seconds,requests,x\n0,1,2\n1,0.5,\n2,3e1,4\n".utf8)
+        let alphabet = Array("t_seconds,requests#\n\r\t .-+e0123456789\"".utf8) + [0, 0x80, 0xEF, 0xBB, 0xBF, 0xFF]
+        for _ in 0..<3_000 {
+            var bytes = seed
+            for _ in 0...random.next(below: 6) {
+                let index = random.next(below: bytes.count)
+                switch random.next(below: 3) {
+                case 0: bytes[index] = alphabet[random.next(below: alphabet.count)]
+                case 1: bytes.remove(at: index)
+                default: bytes.insert(alphabet[random.next(below: alphabet.count)], at: index)
+                }
+                if bytes.isEmpty { bytes = [0x2C] }
+            }
+            _ = try? TraceParser.parse(bytes)
+        }
+        for length in 0..<64 {
+            _ = try? TraceParser.parse((0..<length).map { _ in UInt8(truncatingIfNeeded: random.next()) })
+        }
+    }
+}
