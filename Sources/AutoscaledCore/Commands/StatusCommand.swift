@@ -1,6 +1,22 @@
-/// `autoscaled status`: what the daemon last saved.
+/// `autoscaled status`: what the daemon last saved in its state file, for people or (`--json`) scripts.
 public enum StatusCommand {
     public static func run(configPath: String, json: Bool, wallNow: Double = WallClock.now()) -> CommandOutput {
-        CommandOutput(exitStatus: CommandOutput.runtimeFailure)
+        let config: Config
+        switch ConfigLoader.load(path: configPath) {
+        case let .success(loaded): config = loaded
+        case let .failure(errors): return .invalidConfig(errors)
+        }
+        let path = config.state.path
+        switch StateStore(path: path).load() {
+        case .missing:
+            return CommandOutput(
+                standardError: "no state file at \(path): the daemon has not run with this config yet\n",
+                exitStatus: CommandOutput.runtimeFailure)
+        case let .corrupt(cause):
+            return CommandOutput(standardError: cause + "\n", exitStatus: CommandOutput.runtimeFailure)
+        case let .found(file):
+            let report = StatusReport(file, path: path, wallNow: wallNow)
+            return CommandOutput(standardOutput: json ? report.json() : report.text(), exitStatus: CommandOutput.success)
+        }
     }
 }

@@ -204,6 +204,7 @@ public final class Daemon {
             }
             input = .unavailable(error.description)
         }
+        await state.noteSource(input, consecutiveFailures: health.consecutiveFailures, wallTime: wall)
         let decision = policy.decide(input, memory: await state.policyMemory, now: now)
         decisionReplicas = decision.to
         // Logged before it is saved: the state file only ever holds a count that was logged. A crash

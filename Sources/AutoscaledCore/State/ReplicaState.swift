@@ -3,11 +3,19 @@
 /// Each method completes its update without suspending, so no two updates interleave. The
 /// state file is replaced atomically, so after a crash it holds the old count or the new one.
 public actor ReplicaState {
+    /// How often the state file is rewritten when only the source's `last_good_read` moved on.
+    public static let sourceRefreshInterval: Duration = .seconds(60)
+
     private var memory: PolicyMemory
     private var lastDecision: StateFile.Decision?
     private var store: StateStore
     /// `true` when the file on disk is behind (a write failed); the next record retries.
     private var unsaved = false
+    private var source: StateFile.SourceStatus?
+    /// `true` when the source went from good to failing or back since the last write.
+    private var sourceChanged = false
+    /// When ``record(_:at:window:wallTime:)`` last wrote the file.
+    private var recordedSaveAt: MonotonicInstant?
 
     public init(memory: PolicyMemory, lastDecision: StateFile.Decision? = nil, store: StateStore) {
         self.memory = memory
@@ -19,14 +27,34 @@ public actor ReplicaState {
 
     public var desiredReplicas: Int { memory.replicas }
 
-    /// Records `decision`, taken at `now`, and persists the count when it changed or an earlier write failed.
+    /// Notes how the read before a decision went: `input` (loads, or why there are none) after
+    /// `consecutiveFailures` failed reads. The next ``record(_:at:window:wallTime:)`` writes it when
+    /// the source turned from good to failing or back, and otherwise at most every
+    /// ``sourceRefreshInterval``.
+    public func noteSource(_ input: PolicyInput, consecutiveFailures: Int, wallTime: Double) {
+        let wasFailing = (source?.consecutiveFailures ?? 0) > 0
+        switch input {
+        case .loads:
+            source = StateFile.SourceStatus(consecutiveFailures: 0, lastGoodReadUnix: wallTime, lastError: nil)
+        case let .unavailable(cause):
+            source = StateFile.SourceStatus(consecutiveFailures: consecutiveFailures,
+                                            lastGoodReadUnix: source?.lastGoodReadUnix, lastError: cause)
+        }
+        if wasFailing != ((source?.consecutiveFailures ?? 0) > 0) { sourceChanged = true }
+    }
+
+    /// Records `decision`, taken at `now`, and persists the count when it changed or an earlier write failed
+    /// (and the source's health, as ``noteSource(_:consecutiveFailures:wallTime:)`` says).
     /// - Returns: the write error, when persisting failed (the decision is kept in memory and retried).
     @discardableResult
     public func record(
         _ decision: ScalingDecision, at now: MonotonicInstant, window: Duration, wallTime: Double
     ) -> SystemError? {
         memory = memory.recording(decision, at: now, window: window)
-        guard decision.changesReplicas || unsaved else { return nil }
+        let refreshDue = source != nil && recordedSaveAt.map { now - $0 >= Self.sourceRefreshInterval } ?? true
+        guard decision.changesReplicas || unsaved || sourceChanged || refreshDue else { return nil }
+        recordedSaveAt = now
+        sourceChanged = false
         if decision.changesReplicas {
             lastDecision = StateFile.Decision(
                 action: decision.action.rawValue, from: decision.from, to: decision.to, reason: decision.reason,
@@ -38,8 +66,7 @@ public actor ReplicaState {
     /// Writes the current state (at stop, or to retry a failed write).
     @discardableResult
     public func save(wallTime: Double) -> SystemError? {
-        let file = StateFile(desiredReplicas: memory.replicas, updatedAt: WallClock.iso8601(wallTime),
-                             lastDecision: lastDecision)
+        let file = StateFile(desiredReplicas: memory.replicas, wallTime: wallTime, lastDecision: lastDecision, source: source)
         do {
             try store.save(file)
             unsaved = false

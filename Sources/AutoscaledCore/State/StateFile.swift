@@ -1,9 +1,12 @@
 /// What the state file holds: the desired count and the last decision, for a restart and for people.
 ///
 /// ```json
-/// {"version":1,"desired_replicas":4,"updated_at":"2026-11-29T06:10:00.123Z",
-///  "last_decision":{"action":"scale-up","from":3,"to":4,"reason":"…","at":"…","at_unix":1795932600.123}}
+/// {"version":1,"desired_replicas":4,"updated_at":"2026-11-29T06:10:00.123Z","updated_at_unix":1795932600.123,
+///  "last_decision":{"action":"scale-up","from":3,"to":4,"reason":"…","at":"…","at_unix":1795932600.123},
+///  "source":{"consecutive_failures":0,"last_good_read":"…","last_good_read_unix":1795932600.1}}
 /// ```
+/// Fields added after version 1 was first written (`updated_at_unix`, `applied_replicas`, `source`)
+/// are optional, so older files still read, and older readers ignore them.
 public struct StateFile: Codable, Sendable, Equatable {
     public struct Decision: Codable, Sendable, Equatable {
         public var action: String
@@ -28,18 +31,50 @@ public struct StateFile: Codable, Sendable, Equatable {
         }
     }
 
+    /// How reading the load source went, as of the last write.
+    public struct SourceStatus: Codable, Sendable, Equatable {
+        /// Failed reads since the last good one (0 when the last read was good).
+        public var consecutiveFailures: Int
+        /// When the source was last read successfully (ISO-8601 UTC); `nil` when never since start.
+        public var lastGoodRead: String?
+        public var lastGoodReadUnix: Double?
+        /// Why the last read failed, while failing.
+        public var lastError: String?
+
+        enum CodingKeys: String, CodingKey {
+            case consecutiveFailures = "consecutive_failures"
+            case lastGoodRead = "last_good_read"
+            case lastGoodReadUnix = "last_good_read_unix"
+            case lastError = "last_error"
+        }
+
+        public init(consecutiveFailures: Int, lastGoodReadUnix: Double?, lastError: String?) {
+            self.consecutiveFailures = consecutiveFailures
+            self.lastGoodRead = lastGoodReadUnix.map(WallClock.iso8601)
+            self.lastGoodReadUnix = lastGoodReadUnix
+            self.lastError = lastError
+        }
+    }
+
     public static let currentVersion = 1
 
     public var version: Int
     public var desiredReplicas: Int
+    /// The count last confirmed applied, when something applies counts.
+    public var appliedReplicas: Int?
     public var updatedAt: String
+    public var updatedAtUnix: Double?
     public var lastDecision: Decision?
+    public var source: SourceStatus?
 
     enum CodingKeys: String, CodingKey {
         case version
         case desiredReplicas = "desired_replicas"
+        case appliedReplicas = "applied_replicas"
         case updatedAt = "updated_at"
+        case updatedAtUnix = "updated_at_unix"
         case lastDecision = "last_decision"
+        case source
     }
 
     public init(desiredReplicas: Int, updatedAt: String, lastDecision: Decision?) {
@@ -47,5 +82,15 @@ public struct StateFile: Codable, Sendable, Equatable {
         self.desiredReplicas = desiredReplicas
         self.updatedAt = updatedAt
         self.lastDecision = lastDecision
+    }
+
+    /// A state written at `wallTime` (seconds since the epoch).
+    public init(
+        desiredReplicas: Int, wallTime: Double, lastDecision: Decision?, source: SourceStatus?, appliedReplicas: Int? = nil
+    ) {
+        self.init(desiredReplicas: desiredReplicas, updatedAt: WallClock.iso8601(wallTime), lastDecision: lastDecision)
+        self.updatedAtUnix = wallTime
+        self.source = source
+        self.appliedReplicas = appliedReplicas
     }
 }

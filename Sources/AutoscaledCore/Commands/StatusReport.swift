@@ -1,0 +1,128 @@
+import FoundationEssentials
+
+/// What `autoscaled status` shows: the state file's contents with ages worked out.
+///
+/// ```
+/// desired replicas:  4
+/// last decision:     scale-up from 3 to 4, 2min 5s ago (2026-11-29T06:12:03.037Z)
+///                    1 server above scale_up_threshold 50 (max server2=55): +1
+/// source:            healthy, last good read 3s ago (2026-11-29T06:14:05.000Z)
+/// state file:        /var/lib/autoscaled/state.json, written 3s ago (2026-11-29T06:14:05.002Z)
+/// ```
+struct StatusReport: Codable, Equatable {
+    struct Decision: Codable, Equatable {
+        var action: String
+        var from: Int
+        var to: Int
+        var reason: String
+        var at: String
+        var ageSeconds: Double
+
+        enum CodingKeys: String, CodingKey {
+            case action, from, to, reason, at
+            case ageSeconds = "age_seconds"
+        }
+    }
+
+    struct Source: Codable, Equatable {
+        /// `healthy`, `failing`, `down` (as many failures in a row as the daemon's threshold), or
+        /// `unknown` (not recorded, e.g. by an older version).
+        var health: String
+        var consecutiveFailures: Int?
+        var lastGoodRead: String?
+        var lastGoodReadAgeSeconds: Double?
+        var lastError: String?
+
+        enum CodingKeys: String, CodingKey {
+            case health
+            case consecutiveFailures = "consecutive_failures"
+            case lastGoodRead = "last_good_read"
+            case lastGoodReadAgeSeconds = "last_good_read_age_seconds"
+            case lastError = "last_error"
+        }
+    }
+
+    var stateFile: String
+    var desiredReplicas: Int
+    var appliedReplicas: Int?
+    var updatedAt: String
+    var updatedAgeSeconds: Double?
+    var lastDecision: Decision?
+    var source: Source
+
+    enum CodingKeys: String, CodingKey {
+        case stateFile = "state_file"
+        case desiredReplicas = "desired_replicas"
+        case appliedReplicas = "applied_replicas"
+        case updatedAt = "updated_at"
+        case updatedAgeSeconds = "updated_age_seconds"
+        case lastDecision = "last_decision"
+        case source
+    }
+
+    init(_ file: StateFile, path: String, wallNow: Double) {
+        func age(_ unix: Double) -> Double { max(0, ((wallNow - unix) * 1000).rounded() / 1000) }
+        stateFile = path
+        desiredReplicas = file.desiredReplicas
+        appliedReplicas = file.appliedReplicas
+        updatedAt = file.updatedAt
+        updatedAgeSeconds = file.updatedAtUnix.map(age)
+        lastDecision = file.lastDecision.map {
+            Decision(action: $0.action, from: $0.from, to: $0.to, reason: $0.reason, at: $0.at, ageSeconds: age($0.atUnix))
+        }
+        if let status = file.source {
+            let failures = status.consecutiveFailures
+            let health = failures == 0 ? "healthy" : failures >= SourceHealth().failureThreshold ? "down" : "failing"
+            source = Source(health: health, consecutiveFailures: failures, lastGoodRead: status.lastGoodRead,
+                            lastGoodReadAgeSeconds: status.lastGoodReadUnix.map(age), lastError: status.lastError)
+        } else {
+            source = Source(health: "unknown")
+        }
+    }
+
+    func text() -> String {
+        var text = line("desired replicas", "\(desiredReplicas)")
+        if let appliedReplicas { text += line("applied replicas", "\(appliedReplicas)") }
+        if let decision = lastDecision {
+            text += line("last decision", "\(decision.action) from \(decision.from) to \(decision.to), "
+                + "\(Self.ago(decision.ageSeconds)) (\(decision.at))")
+            text += line("", decision.reason)
+        } else {
+            text += line("last decision", "none yet")
+        }
+        var health = source.health
+        if let failures = source.consecutiveFailures, failures > 0 {
+            health += ", \(failures) failed read\(failures == 1 ? "" : "s") in a row"
+        }
+        if let read = source.lastGoodRead, let age = source.lastGoodReadAgeSeconds {
+            health += ", last good read \(Self.ago(age)) (\(read))"
+        } else if source.consecutiveFailures != nil {
+            health += ", no good read since the daemon started"
+        } else {
+            health += " (not recorded in this state file)"
+        }
+        text += line("source", health)
+        if let error = source.lastError { text += line("", "last error: \(error)") }
+        let written = updatedAgeSeconds.map { "\(Self.ago($0)) (\(updatedAt))" } ?? updatedAt
+        text += line("state file", "\(stateFile), written \(written)")
+        return text
+    }
+
+    func json() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(self) else { preconditionFailure("a StatusReport always encodes") }
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    private func line(_ label: String, _ value: String) -> String {
+        (label.isEmpty ? "" : label + ":") + String(repeating: " ", count: max(1, 19 - label.count - (label.isEmpty ? 0 : 1)))
+            + value + "\n"
+    }
+
+    /// `3s ago`, `2min 5s ago`; whole seconds, `0s ago` for less than one.
+    static func ago(_ seconds: Double) -> String {
+        let whole = Int64(max(0, seconds.rounded(.down)))
+        return (whole == 0 ? "0s" : DurationText.format(.seconds(whole))) + " ago"
+    }
+}

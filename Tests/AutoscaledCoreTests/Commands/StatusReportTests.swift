@@ -1,0 +1,63 @@
+@testable import AutoscaledCore
+import Testing
+
+struct StatusReportTests {
+    static let decision = StateFile.Decision(
+        action: "scale-up", from: 3, to: 4, reason: "1 server above scale_up_threshold 50 (max server2=55): +1",
+        at: "2026-11-29T06:12:03.037Z", atUnix: 1_795_932_723.037)
+
+    static func file(source: StateFile.SourceStatus?, applied: Int? = nil) -> StateFile {
+        StateFile(desiredReplicas: 4, wallTime: 1_795_932_848.5, lastDecision: decision, source: source, appliedReplicas: applied)
+    }
+
+    @Test("a healthy daemon: counts, the last decision with its age, the last good read")
+    func healthy() {
+        let source = StateFile.SourceStatus(consecutiveFailures: 0, lastGoodReadUnix: 1_795_932_848.5, lastError: nil)
+        let report = StatusReport(Self.file(source: source, applied: 4), path: "/var/lib/autoscaled/state.json",
+                                  wallNow: 1_795_932_851.6)
+        #expect(report.text() == """
+            desired replicas:  4
+            applied replicas:  4
+            last decision:     scale-up from 3 to 4, 2min 8s ago (2026-11-29T06:12:03.037Z)
+                               1 server above scale_up_threshold 50 (max server2=55): +1
+            source:            healthy, last good read 3s ago (2026-11-29T06:14:08.500Z)
+            state file:        /var/lib/autoscaled/state.json, written 3s ago (2026-11-29T06:14:08.500Z)
+
+            """)
+        #expect(report.json() == #"{"applied_replicas":4,"desired_replicas":4,"last_decision":{"action":"scale-up","#
+            + #""age_seconds":128.563,"at":"2026-11-29T06:12:03.037Z","from":3,"reason":"1 server above scale_up_threshold 50 "#
+            + #"(max server2=55): +1","to":4},"source":{"consecutive_failures":0,"health":"healthy","#
+            + #""last_good_read":"2026-11-29T06:14:08.500Z","last_good_read_age_seconds":3.1},"#
+            + #""state_file":"/var/lib/autoscaled/state.json","updated_age_seconds":3.1,"#
+            + #""updated_at":"2026-11-29T06:14:08.500Z"}"# + "\n")
+    }
+
+    @Test("a failing source: failures in a row, down at the daemon's threshold, and the last error")
+    func failing() {
+        let failing = StateFile.SourceStatus(consecutiveFailures: 1, lastGoodReadUnix: nil, lastError: "line 1: bad")
+        let text = StatusReport(Self.file(source: failing), path: "s.json", wallNow: 1_795_932_850).text()
+        #expect(text.contains("""
+            source:            failing, 1 failed read in a row, no good read since the daemon started
+                               last error: line 1: bad
+
+            """))
+        let down = StateFile.SourceStatus(consecutiveFailures: 3, lastGoodReadUnix: 1_795_932_700, lastError: "gone")
+        #expect(StatusReport(Self.file(source: down), path: "s.json", wallNow: 1_795_932_850).text().contains(
+            "source:            down, 3 failed reads in a row, last good read 2min 30s ago (2026-11-29T06:11:40.000Z)\n"))
+    }
+
+    @Test("a state file from before source health was recorded still reads")
+    func older() throws {
+        let file = StateFile(desiredReplicas: 2, updatedAt: "2026-11-29T06:00:00.000Z", lastDecision: nil)
+        let report = StatusReport(file, path: "s.json", wallNow: 0)
+        #expect(report.text() == """
+            desired replicas:  2
+            last decision:     none yet
+            source:            unknown (not recorded in this state file)
+            state file:        s.json, written 2026-11-29T06:00:00.000Z
+
+            """)
+        #expect(report.json() == #"{"desired_replicas":2,"source":{"health":"unknown"},"state_file":"s.json","#
+            + #""updated_at":"2026-11-29T06:00:00.000Z"}"# + "\n")
+    }
+}

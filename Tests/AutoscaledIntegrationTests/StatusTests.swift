@@ -1,0 +1,42 @@
+import Glibc
+import Testing
+
+@Suite("`status` against the real binary and a real daemon")
+struct StatusTests {
+    @Test("with no state file, status says so and exits 1")
+    func noStateFile() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        dir.writeConfig()
+        let result = await ChildProcess.run(["status", "--config", dir.configPath], in: dir.path)
+        #expect(result.status == 1)
+        #expect(result.stdout == "")
+        #expect(result.stderr == "no state file at \(dir.statePath): the daemon has not run with this config yet\n")
+    }
+
+    @Test("status shows the daemon's last decision and a source that went bad")
+    func afterRun() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        dir.writeConfig()
+        dir.writeLoads(#"{"server1": 30, "server2": 55, "server3": 20}"#)
+        let daemon = ChildProcess(autoscaledBinary(), ["run", "--config", dir.configPath], captureIn: dir.path)
+        #expect(await daemon.waitForLine("event=scale-up from=3 to=4") != nil)
+        dir.writeLoads("{not json")
+        #expect(await daemon.waitForLine("event=source-error") != nil)
+        let text = await ChildProcess.run(["status", "--config", dir.configPath], in: dir.path)
+        #expect(text.status == 0)
+        let lines = text.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first == "desired replicas:  4")
+        #expect(lines.dropFirst().first?.hasPrefix("last decision:     scale-up from 3 to 4, ") == true)
+        #expect(lines.dropFirst(2).first
+            == "                   1 server above scale_up_threshold 50 (max server2=55): +1")
+        #expect(lines.dropFirst(3).first?.hasPrefix("source:            failing, 1 failed read in a row, last good read ") == true)
+        let json = await ChildProcess.run(["status", "--config", dir.configPath, "--json"], in: dir.path)
+        #expect(json.status == 0)
+        #expect(json.stdout.hasPrefix(#"{"desired_replicas":4,"last_decision":{"action":"scale-up","age_seconds":"#))
+        #expect(json.stdout.contains(#""source":{"consecutive_failures":1,"health":"failing","last_error":"line 1: "#))
+        daemon.signal(SIGTERM)
+        #expect(await daemon.wait() == 0)
+    }
+}
