@@ -24,6 +24,11 @@ struct StatusTests {
         #expect(await daemon.waitForLine("event=scale-up from=3 to=4") != nil)
         dir.writeLoads("{not json")
         #expect(await daemon.waitForLine("event=source-error") != nil)
+        // The state file is written after the decision that follows the failed read.
+        let deadline = ContinuousClock.now + .seconds(5)
+        while !dir.read(dir.statePath).contains(#""consecutive_failures":1"#), ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
         let text = await ChildProcess.run(["status", "--config", dir.configPath], in: dir.path)
         #expect(text.status == 0)
         let lines = text.stdout.split(separator: "\n").map(String.init)

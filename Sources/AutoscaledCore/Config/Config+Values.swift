@@ -30,6 +30,10 @@ extension Config {
             log: LogConfig(
                 level: try values.choice(.logLevel, LogLevel.init(name:)),
                 format: try values.choice(.logFormat, LogFormat.init(rawValue:))
+            ),
+            metrics: MetricsConfig(
+                textfile: values.value(.metricsTextfile) == nil ? nil : try values.string(.metricsTextfile),
+                maxSeries: try values.integer(.metricsMaxSeries)
             )
         )
     }

@@ -7,12 +7,16 @@ public struct Config: Sendable, Equatable {
     public var policy: PolicyConfig
     public var state: StateConfig
     public var log: LogConfig
+    public var metrics: MetricsConfig
 
-    public init(source: SourceConfig, policy: PolicyConfig, state: StateConfig, log: LogConfig) {
+    public init(
+        source: SourceConfig, policy: PolicyConfig, state: StateConfig, log: LogConfig, metrics: MetricsConfig = MetricsConfig()
+    ) {
         self.source = source
         self.policy = policy
         self.state = state
         self.log = log
+        self.metrics = metrics
     }
 }
 
@@ -90,5 +94,18 @@ public struct LogConfig: Sendable, Equatable {
     public init(level: LogLevel = .info, format: LogFormat = .logfmt) {
         self.level = level
         self.format = format
+    }
+}
+
+/// `[metrics]`: the Prometheus textfile written after every evaluation (node_exporter's textfile collector).
+public struct MetricsConfig: Sendable, Equatable {
+    /// Where the metrics go; `nil` (no `textfile` key) writes none.
+    public var textfile: String?
+    /// The most `autoscaled_server_load` series written: the busiest servers are kept.
+    public var maxSeries: Int
+
+    public init(textfile: String? = nil, maxSeries: Int = 100) {
+        self.textfile = textfile
+        self.maxSeries = maxSeries
     }
 }

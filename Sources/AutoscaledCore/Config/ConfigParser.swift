@@ -124,6 +124,7 @@ extension ConfigParser {
                 }
                 guard given[key] == nil else { continue }
                 if let defaultText = spec.defaultText {
+                    if defaultText == ConfigKeySpec.unset { continue }
                     if let value = try? spec.type.parse(defaultText, example: spec.example, directory: directory) {
                         values.set(key, to: value, line: nil)
                     }

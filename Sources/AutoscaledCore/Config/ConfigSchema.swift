@@ -22,6 +22,8 @@ extension ConfigKey {
     static let statePath = ConfigKey(section: "state", name: "path")
     static let logLevel = ConfigKey(section: "log", name: "level")
     static let logFormat = ConfigKey(section: "log", name: "format")
+    static let metricsTextfile = ConfigKey(section: "metrics", name: "textfile")
+    static let metricsMaxSeries = ConfigKey(section: "metrics", name: "max_series")
 }
 
 /// Everything the parser knows about one key: its type, its default, when it applies, and how
@@ -29,7 +31,8 @@ extension ConfigKey {
 struct ConfigKeySpec: Sendable {
     var key: ConfigKey
     var type: ConfigValueType
-    /// The value used when the key is absent, as config text; `nil` makes the key required.
+    /// The value used when the key is absent, as config text; `nil` makes the key required, and
+    /// ``unset`` (`""`) makes it optional with no value when absent.
     var defaultText: String?
     /// A valid value shown in `(expected …, e.g. …)`; the default unless given.
     var example: String
@@ -38,6 +41,9 @@ struct ConfigKeySpec: Sendable {
     var condition: (key: ConfigKey, values: [String])?
     /// The key's effective value in a config; `nil` when the key does not apply to it.
     var current: @Sendable (Config) -> ConfigValue?
+
+    /// The `default` of an optional key that has no value when absent.
+    static let unset = ""
 
     init(
         _ key: ConfigKey, _ type: ConfigValueType, default defaultText: String?, example: String? = nil,
@@ -99,6 +105,11 @@ enum ConfigSchema {
         ConfigKeySpec(.logFormat, .choice(LogFormat.allCases.map(\.rawValue)), default: "logfmt") {
             .string($0.log.format.rawValue)
         },
+        ConfigKeySpec(.metricsTextfile, .path, default: ConfigKeySpec.unset,
+                      example: "/var/lib/node_exporter/textfile_collector/autoscaled.prom") {
+            $0.metrics.textfile.map(ConfigValue.string)
+        },
+        ConfigKeySpec(.metricsMaxSeries, .integer(min: 0), default: "100") { .integer($0.metrics.maxSeries) },
     ]
 
     /// The section names, in the order of their first key.

@@ -36,6 +36,7 @@ public final class Daemon {
     private var timer: RepeatingTimer?
     private var monitor: FileChangeMonitor?
     private var signals: SignalWatcher?
+    private var metrics: MetricsExporter
 
     public init(
         configPath: String, config: Config, logger: Logger,
@@ -51,6 +52,7 @@ public final class Daemon {
         self.notifier = notifier
         self.policy = ThresholdPolicy(config: config.policy)
         self.reader = makeLoadReader(config.source)
+        self.metrics = MetricsExporter(config: config.metrics)
     }
 
     /// Runs until SIGTERM or SIGINT; returns the process exit status (0 after a clean stop).
@@ -213,6 +215,7 @@ public final class Daemon {
         if let error = await state.record(decision, at: now, window: config.policy.scaleDownStabilization, wallTime: wall) {
             logStateWriteFailure(error)
         }
+        if let failure = metrics.record(input, decision, wallTime: wall) { logger.log(failure) }
         if decision.changesReplicas { lastChange = (decision.action, now) }
         lastServersToScale = decision.serversToScale
         if ready { notify(["STATUS=\(statusText())"]) }
@@ -254,6 +257,7 @@ public final class Daemon {
             config = new
             logger = logger.reconfigured(new.log)
             policy = ThresholdPolicy(config: new.policy)
+            metrics.configure(new.metrics)
             if new.source != old.source {
                 reader = makeLoadReader(new.source)
                 health = SourceHealth()

@@ -7,7 +7,10 @@ import Glibc
 /// `rename` it over the target, then `fsync` the directory so the rename itself is durable.
 /// A symlink at `path` is kept: the file it points to is replaced.
 public enum AtomicFile {
-    public static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws(SystemError) {
+    /// With `durable: false` the two `fsync`s are skipped: readers still see the old contents or
+    /// the new, but after a power loss the file may hold neither (for files that are rewritten
+    /// often and need not survive, like metrics).
+    public static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644, durable: Bool = true) throws(SystemError) {
         let target = resolvedTarget(path)
         let directory = parentDirectory(of: target)
         let temporary = "\(directory)/.\(baseName(of: target)).tmp-\(getpid())"
@@ -16,7 +19,7 @@ public enum AtomicFile {
         do throws(SystemError) {
             _ = try syscall("fchmod", temporary) { fchmod(fd.rawValue, mode) }
             try bytes.withUnsafeBytes { buffer in Result { () throws(SystemError) in try fd.writeAll(buffer) } }.get()
-            try fd.sync()
+            if durable { try fd.sync() }
             fd.close()
             _ = try syscall("rename", target) { rename(temporary, target) }
         } catch {
@@ -24,6 +27,7 @@ public enum AtomicFile {
             _ = unlink(temporary)
             throw error
         }
+        guard durable else { return }
         let dirFD = try FileDescriptor.open(directory, O_RDONLY | O_DIRECTORY)
         defer { dirFD.close() }
         try dirFD.sync()

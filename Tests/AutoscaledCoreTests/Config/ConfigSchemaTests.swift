@@ -6,7 +6,7 @@ struct ConfigSchemaTests {
           arguments: ConfigSchema.keys.map { "\($0.key.section).\($0.key.name)" })
     func defaultsAreValid(_ name: String) throws {
         let spec = try #require(ConfigSchema.keys.first { "\($0.key.section).\($0.key.name)" == name })
-        for text in [spec.defaultText, spec.example].compactMap(\.self) {
+        for text in [spec.defaultText, spec.example].compactMap(\.self) where text != ConfigKeySpec.unset {
             #expect(throws: Never.self) { try spec.type.parse(text, example: spec.example, directory: "/") }
         }
     }
@@ -17,6 +17,7 @@ struct ConfigSchemaTests {
         #expect(config.policy == PolicyConfig())
         #expect(config.state == StateConfig())
         #expect(config.log == LogConfig())
+        #expect(config.metrics == MetricsConfig())
     }
 
     @Test("no key appears twice and a condition's key comes before the key it governs")
@@ -32,6 +33,6 @@ struct ConfigSchemaTests {
 
     @Test("sections are listed in the order of their first key")
     func sections() {
-        #expect(ConfigSchema.sections == ["source", "policy", "state", "log"])
+        #expect(ConfigSchema.sections == ["source", "policy", "state", "log", "metrics"])
     }
 }

@@ -9,13 +9,13 @@ struct ConfigSettingsTests {
             "type", "source.path", "source.format", "poll_interval", "stale_after",
             "scale_up_threshold", "scale_down_threshold", "min_replicas", "max_replicas", "initial_replicas",
             "max_scale_up_step", "scale_down_step", "scale_up_cooldown", "scale_down_stabilization",
-            "state.path", "level", "log.format",
+            "state.path", "level", "log.format", "max_series",
         ])
         #expect(settings.map(\.value) == [
             "file", "/etc/autoscaled/loads.json", "json", "5s", "0",
             "50", "20", "1", "10", "3",
             "4", "1", "30s", "5min",
-            "/var/lib/autoscaled/state.json", "info", "logfmt",
+            "/var/lib/autoscaled/state.json", "info", "logfmt", "100",
         ])
     }
 

@@ -1,0 +1,59 @@
+/// Keeps the counters of the metrics textfile and writes the file after every evaluation.
+///
+/// The file is replaced atomically (temporary file + `rename`, mode 0644) so node_exporter never
+/// reads half of it; it is not `fsync`ed, since metrics need not survive a power loss. A write
+/// that fails is worth one warning (`metrics-write-failed`); further failures are logged at debug
+/// level until a write succeeds again.
+public struct MetricsExporter: Sendable {
+    public private(set) var config: MetricsConfig
+    public private(set) var scaleUps = 0
+    public private(set) var scaleDowns = 0
+    public private(set) var sourceErrors = 0
+    private var failing = false
+    private let write: @Sendable (String, String) throws(SystemError) -> Void
+
+    /// - Parameter write: replaces the file at a path with a text; the real one by default.
+    public init(
+        config: MetricsConfig,
+        write: @escaping @Sendable (String, String) throws(SystemError) -> Void = { path, text throws(SystemError) in
+            try AtomicFile.write(Array(text.utf8), to: path, mode: 0o644, durable: false)
+        }
+    ) {
+        self.config = config
+        self.write = write
+    }
+
+    /// Uses `config` from now on (a reload); the counters carry on.
+    public mutating func configure(_ config: MetricsConfig) {
+        if config.textfile != self.config.textfile { failing = false }
+        self.config = config
+    }
+
+    /// Counts one evaluation — `input` read, `decision` taken — and writes the textfile if one is set.
+    /// - Returns: the log record of a failed write, if any.
+    public mutating func record(
+        _ input: PolicyInput, _ decision: ScalingDecision, appliedReplicas: Int? = nil, wallTime: Double
+    ) -> LogRecord? {
+        if decision.to > decision.from { scaleUps += 1 }
+        if decision.to < decision.from { scaleDowns += 1 }
+        var servers: [ServerLoad] = []
+        switch input {
+        case let .loads(snapshot): servers = snapshot.servers
+        case .unavailable: sourceErrors += 1
+        }
+        guard let path = config.textfile else { return nil }
+        let sample = MetricsSample(
+            desiredReplicas: decision.to, appliedReplicas: appliedReplicas, serversToScale: decision.serversToScale,
+            servers: servers, scaleUps: scaleUps, scaleDowns: scaleDowns, sourceErrors: sourceErrors, evaluatedAt: wallTime)
+        do {
+            try write(path, MetricsText.render(sample, maxSeries: config.maxSeries))
+            failing = false
+            return nil
+        } catch {
+            defer { failing = true }
+            return LogRecord(failing ? .debug : .warning, "metrics-write-failed", [
+                LogField("path", .string(path)), LogField("cause", .string(error.description)),
+            ])
+        }
+    }
+}

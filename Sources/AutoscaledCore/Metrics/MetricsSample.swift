@@ -1,0 +1,29 @@
+/// What one evaluation leaves for the metrics textfile: the latest values and the counters so far.
+public struct MetricsSample: Sendable, Equatable {
+    public var desiredReplicas: Int
+    /// The count last confirmed applied; `nil` when nothing reports it (no series is written).
+    public var appliedReplicas: Int?
+    /// `nil` when the evaluation had no usable data (no series is written).
+    public var serversToScale: Int?
+    /// The snapshot's servers; empty when the evaluation had no usable data.
+    public var servers: [ServerLoad]
+    public var scaleUps: Int
+    public var scaleDowns: Int
+    public var sourceErrors: Int
+    /// Seconds since the epoch.
+    public var evaluatedAt: Double
+
+    public init(
+        desiredReplicas: Int, appliedReplicas: Int? = nil, serversToScale: Int?, servers: [ServerLoad],
+        scaleUps: Int, scaleDowns: Int, sourceErrors: Int, evaluatedAt: Double
+    ) {
+        self.desiredReplicas = desiredReplicas
+        self.appliedReplicas = appliedReplicas
+        self.serversToScale = serversToScale
+        self.servers = servers
+        self.scaleUps = scaleUps
+        self.scaleDowns = scaleDowns
+        self.sourceErrors = sourceErrors
+        self.evaluatedAt = evaluatedAt
+    }
+}
