@@ -3,7 +3,7 @@ import AutoscaledCore
 /// Simulator throughput: simulated seconds per wall-clock second, parsing excluded.
 enum SimulatorBench {
     static func run() {
-        print("simulator (poll_interval 5s, the example policy, parse excluded)")
+        print("\nsimulator throughput (poll_interval 5s, the example policy with max 1000, parse excluded)")
         let policy = PolicyConfig(minReplicas: 1, maxReplicas: 1000, initialReplicas: 3)
         let seconds = 3_000_000
         let servers = perServerTrace(servers: 3, seconds: seconds)
@@ -24,8 +24,8 @@ enum SimulatorBench {
             summary = body()
             best = min(best, (ContinuousClock.now - start).seconds)
         }
-        print("  \(name): \(Int(Double(seconds) / best / 1000) * 1000) simulated s/s "
-            + "(\(Format.ms(best)) ms; \(summary?.scaleEvents ?? 0) scale events)")
+        print("  \(name): \(Format.millions(Double(seconds) / best)) M simulated s/s "
+            + "(best of 3: \(Format.time(best)); \(summary?.scaleEvents ?? 0) scale events)")
     }
 
     /// Loads that wander between 0 and 80 (a random walk per server; deterministic).
@@ -75,9 +75,31 @@ struct SplitMix64 {
 }
 
 enum Format {
+    /// `0.56` (milliseconds, two decimals).
     static func ms(_ seconds: Double) -> String {
-        let hundredths = Int((seconds * 100_000).rounded())
-        return "\(hundredths / 100).\(hundredths % 100 < 10 ? "0" : "")\(hundredths % 100)"
+        fixed(seconds * 1000, 2)
+    }
+
+    /// `4.2 µs`, `1.43 ms` or `1.72 s`.
+    static func time(_ seconds: Double) -> String {
+        if seconds < 0.001 { return fixed(seconds * 1_000_000, 1) + " µs" }
+        if seconds < 1 { return fixed(seconds * 1000, 2) + " ms" }
+        return fixed(seconds, 2) + " s"
+    }
+
+    /// `5.65` for 5 652 000.
+    static func millions(_ value: Double) -> String {
+        fixed(value / 1_000_000, 2)
+    }
+
+    /// `value` with `decimals` decimals (0…6).
+    static func fixed(_ value: Double, _ decimals: Int) -> String {
+        var scale = 1
+        for _ in 0..<decimals { scale *= 10 }
+        let units = Int((value * Double(scale)).rounded())
+        guard decimals > 0 else { return String(units) }
+        let fraction = String(units % scale)
+        return "\(units / scale).\(String(repeating: "0", count: decimals - fraction.count))\(fraction)"
     }
 }
 

@@ -1,1 +1,32 @@
-SimulatorBench.run()
+import AutoscaledCore
+import Glibc
+
+/// `autoscaled-bench [all|parse|reaction|idle|simulate] [--binary PATH] [--idle-seconds N]`
+///
+/// Prints the performance figures the README records. Build it in release mode:
+/// `swift build -c release && .build/release/autoscaled-bench`.
+var arguments = Array(CommandLine.arguments.dropFirst())
+var binary = BenchChild.siblingBinary()
+var idleSeconds = 60
+var sections: [String] = []
+while let argument = arguments.first {
+    arguments.removeFirst()
+    switch argument {
+    case "--binary": binary = arguments.isEmpty ? binary : arguments.removeFirst()
+    case "--idle-seconds": idleSeconds = arguments.isEmpty ? idleSeconds : Int(arguments.removeFirst()) ?? idleSeconds
+    case "all", "parse", "reaction", "idle", "simulate": sections.append(argument)
+    default:
+        print("usage: autoscaled-bench [all|parse|reaction|idle|simulate]... [--binary PATH] [--idle-seconds N]")
+        exit(64)
+    }
+}
+if sections.isEmpty || sections.contains("all") { sections = ["parse", "reaction", "idle", "simulate"] }
+print("autoscaled-bench \(AutoscaledVersion.current); daemon binary: \(binary)")
+for section in sections {
+    switch section {
+    case "parse": ParseBench.run()
+    case "reaction": ReactionBench.run(binary: binary)
+    case "idle": IdleBench.run(binary: binary, seconds: idleSeconds)
+    default: SimulatorBench.run()
+    }
+}

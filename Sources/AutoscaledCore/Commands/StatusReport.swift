@@ -72,7 +72,7 @@ struct StatusReport: Codable, Equatable {
         }
         if let status = file.source {
             let failures = status.consecutiveFailures
-            let health = failures == 0 ? "healthy" : failures >= SourceHealth().failureThreshold ? "down" : "failing"
+            let health = failures == 0 ? "healthy" : failures >= SourceHealth.defaultFailureThreshold ? "down" : "failing"
             source = Source(health: health, consecutiveFailures: failures, lastGoodRead: status.lastGoodRead,
                             lastGoodReadAgeSeconds: status.lastGoodReadUnix.map(age), lastError: status.lastError)
         } else {

@@ -13,11 +13,14 @@ public struct SourceHealth: Sendable, Equatable {
         case cameUp(afterFailures: Int)
     }
 
+    /// Failures in a row after which the daemon counts the source as down.
+    public static let defaultFailureThreshold = 3
+
     public var failureThreshold: Int
     public private(set) var consecutiveFailures = 0
     public private(set) var isDown = false
 
-    public init(failureThreshold: Int = 3) {
+    public init(failureThreshold: Int = defaultFailureThreshold) {
         self.failureThreshold = max(1, failureThreshold)
     }
 

@@ -12,7 +12,7 @@ public actor ReplicaState {
     /// `true` when the file on disk is behind (a write failed); the next record retries.
     private var unsaved = false
     private var source: StateFile.SourceStatus?
-    /// `true` when the source went from good to failing or back since the last write.
+    /// `true` when the source went from good to failing, to down, or back since the last write.
     private var sourceChanged = false
     /// When ``record(_:at:window:wallTime:)`` last wrote the file.
     private var recordedSaveAt: MonotonicInstant?
@@ -29,10 +29,11 @@ public actor ReplicaState {
 
     /// Notes how the read before a decision went: `input` (loads, or why there are none) after
     /// `consecutiveFailures` failed reads. The next ``record(_:at:window:wallTime:)`` writes it when
-    /// the source turned from good to failing or back, and otherwise at most every
+    /// the source turned from good to failing, from failing to down
+    /// (``SourceHealth/defaultFailureThreshold`` failures) or back, and otherwise at most every
     /// ``sourceRefreshInterval``.
     public func noteSource(_ input: PolicyInput, consecutiveFailures: Int, wallTime: Double) {
-        let wasFailing = (source?.consecutiveFailures ?? 0) > 0
+        let before = Self.healthCategory(source)
         switch input {
         case .loads:
             source = StateFile.SourceStatus(consecutiveFailures: 0, lastGoodReadUnix: wallTime, lastError: nil)
@@ -40,7 +41,13 @@ public actor ReplicaState {
             source = StateFile.SourceStatus(consecutiveFailures: consecutiveFailures,
                                             lastGoodReadUnix: source?.lastGoodReadUnix, lastError: cause)
         }
-        if wasFailing != ((source?.consecutiveFailures ?? 0) > 0) { sourceChanged = true }
+        if Self.healthCategory(source) != before { sourceChanged = true }
+    }
+
+    /// 0 healthy (or not known yet), 1 failing, 2 down.
+    private static func healthCategory(_ source: StateFile.SourceStatus?) -> Int {
+        let failures = source?.consecutiveFailures ?? 0
+        return failures == 0 ? 0 : failures < SourceHealth.defaultFailureThreshold ? 1 : 2
     }
 
     /// Records `decision`, taken at `now`, and persists the count when it changed or an earlier write failed

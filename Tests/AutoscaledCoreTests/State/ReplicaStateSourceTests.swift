@@ -20,7 +20,7 @@ struct ReplicaStateSourceTests {
         return file
     }
 
-    @Test("health changes are written at once; a steady source at most once a minute")
+    @Test("health changes (failing, down, back) are written at once; a steady source at most once a minute")
     func writes() async {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
@@ -38,6 +38,9 @@ struct ReplicaStateSourceTests {
         #expect(failing?.source == StateFile.SourceStatus(consecutiveFailures: 1, lastGoodReadUnix: 1_795_932_605,
                                                           lastError: "line 1: bad"))
         #expect(await Self.step(state, .unavailable("line 1: bad"), failures: 2, at: 15, store: store, path: path) == nil)
+        let down = await Self.step(state, .unavailable("line 1: bad"), failures: 3, at: 16, store: store, path: path)
+        #expect(down?.source?.consecutiveFailures == 3)
+        #expect(await Self.step(state, .unavailable("line 1: bad"), failures: 4, at: 17, store: store, path: path) == nil)
         let back = await Self.step(state, Self.loads, failures: 0, at: 20, store: store, path: path)
         #expect(back?.source?.consecutiveFailures == 0)
         #expect(await Self.step(state, Self.loads, failures: 0, at: 75, store: store, path: path) == nil)
