@@ -12,7 +12,8 @@ let package = Package(
     targets: [
         .target(name: "AutoscaledCore"),
         .executableTarget(name: "autoscaled", dependencies: ["AutoscaledCore"]),
-        .executableTarget(name: "autoscaled-bench", dependencies: ["AutoscaledCore"], path: "Benchmarks/AutoscaledBench"),
+        .executableTarget(
+            name: "autoscaled-bench", dependencies: ["AutoscaledCore", "AutoscaledTestSupport"], path: "Benchmarks/AutoscaledBench"),
         .target(name: "AutoscaledTestSupport", dependencies: ["AutoscaledCore"], path: "Tests/AutoscaledTestSupport"),
         .testTarget(name: "AutoscaledCoreTests", dependencies: ["AutoscaledCore", "AutoscaledTestSupport"]),
         .testTarget(name: "AutoscaledIntegrationTests", dependencies: ["AutoscaledCore", "AutoscaledTestSupport"]),

@@ -1,4 +1,5 @@
 import AutoscaledCore
+import AutoscaledTestSupport
 
 /// Parse + validate + decide on one snapshot of N servers, per format.
 enum ParseBench {

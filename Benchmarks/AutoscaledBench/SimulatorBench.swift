@@ -1,4 +1,5 @@
 import AutoscaledCore
+import AutoscaledTestSupport
 
 /// Simulator throughput: simulated seconds per wall-clock second, parsing excluded.
 enum SimulatorBench {
@@ -54,23 +55,6 @@ enum SimulatorBench {
             requests.append(Double(Int(base) + Int(random.next() % 5)))
         }
         return Trace(start: 0, binSeconds: 1, series: .offeredLoad(requests: requests))
-    }
-}
-
-/// A small, fast, deterministic pseudo-random generator (SplitMix64).
-struct SplitMix64 {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

@@ -1,4 +1,5 @@
 import AutoscaledCore
+import AutoscaledTestSupport
 import Testing
 
 /// Garbled, truncated and random inputs: a parser may throw or succeed, but never trap,

@@ -1,4 +1,5 @@
 import AutoscaledCore
+import AutoscaledTestSupport
 import Testing
 
 /// One row of the trace parser's table: a named CSV text and what reading it must give.
