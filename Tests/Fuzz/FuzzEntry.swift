@@ -19,6 +19,21 @@ let fuzzTargets: [String: (UnsafeRawBufferPointer) -> Void] = [
     },
     "json": { bytes in checkSnapshot(bytes, .json) },
     "lines": { bytes in checkSnapshot(bytes, .lines) },
+    "trace": { bytes in
+        guard let trace = try? TraceParser.parse(bytes) else { return }
+        precondition(trace.binSeconds >= 1 && trace.binCount >= 2 && trace.spanSeconds <= TraceParser.maxSpanSeconds)
+        switch trace.series {
+        case let .offeredLoad(requests): precondition(requests.allSatisfy { $0.isFinite && $0 >= 0 })
+        case let .serverLoads(_, loads): precondition(loads.allSatisfy { $0.map { $0.isFinite && $0 >= 0 } ?? true })
+        }
+        // Replay the short ones too: the replay must not trap on anything the parser accepts.
+        guard trace.spanSeconds <= 20_000 else { return }
+        let policy = PolicyConfig(minReplicas: 0, maxReplicas: 50, initialReplicas: 2, scaleUpCooldown: .zero,
+                                  scaleDownStabilization: .seconds(10))
+        let summary = Simulation.replay(trace, setup: SimulationSetup(policy: policy, pollSeconds: 3, capacity: 0.5,
+                                                                      startupDelaySeconds: 7))
+        precondition(summary.seconds == trace.spanSeconds && (0...50).contains(summary.finalReplicas))
+    },
     "duration": { bytes in
         if let duration = try? DurationText.parse(String(decoding: bytes, as: UTF8.self)) {
             precondition(duration >= .zero)

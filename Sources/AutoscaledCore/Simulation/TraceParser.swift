@@ -15,6 +15,9 @@ public enum TraceParser {
     public static let maxTimestamp = 1_000_000_000_000
     /// The most columns a header may have.
     public static let maxColumns = 10_000
+    /// The longest span replayed: 100 000 000 s (over 3 years), a minute or so of replay, since the
+    /// replay steps through every second.
+    public static let maxSpanSeconds = 100_000_000
 
     public static func parse(_ bytes: [UInt8]) throws(TraceError) -> Trace {
         let result = bytes.withUnsafeBytes { buffer in
@@ -50,6 +53,10 @@ public enum TraceParser {
             }
         }
         guard let start = timing.first, let width = timing.width else { throw .tooFewRows(timing.rows) }
+        let (span, overflow) = timing.rows.multipliedReportingOverflow(by: width)
+        guard !overflow, span <= maxSpanSeconds else {
+            throw .tooLong(bins: timing.rows, binSeconds: width, limit: maxSpanSeconds)
+        }
         switch columns {
         case .offeredLoad: return Trace(start: start, binSeconds: width, series: .offeredLoad(requests: requests))
         case let .servers(names): return Trace(start: start, binSeconds: width, series: .serverLoads(names: names, loads: loads))

@@ -107,6 +107,8 @@ struct TraceParserTests {
         TraceParseCase("a quoted number is rejected", "t_seconds,requests\n0,\"1\"\n", "line 2: requests '\"1\"' is not a number"),
         TraceParseCase("a bad server load names the server", "t_seconds,web 1\n0,abc\n",
                        "line 2: server 'web 1': load 'abc' is not a number"),
+        TraceParseCase("a span longer than a replay may cover is rejected", "t_seconds,requests\n0,1\n60000000,1\n",
+                       "2 bins of 60000000 s span more than the 100000000 s a replay may cover"),
         TraceParseCase("a negative server load is rejected", "t_seconds,a\n0,1\n1,-0.5\n", "line 3: server 'a': load '-0.5' is negative"),
     ])
     func rejects(_ row: TraceParseCase) {
