@@ -24,7 +24,7 @@ struct DaemonTests {
         let line = await daemon.waitForLine("event=scale-up", timeout: .seconds(5))
         #expect(ContinuousClock.now - start < .seconds(5))
         #expect(line?.contains("level=notice event=scale-up from=3 to=4 servers_to_scale=1 threshold=50 max_load=55 max_server=server2 reason=") == true)
-        #expect(dir.savedReplicas() == 4)
+        #expect(await dir.waitForSavedReplicas(4) == 4)
         daemon.signal(SIGTERM)
         #expect(await daemon.wait() == 0)
     }

@@ -89,8 +89,7 @@ struct FaultInjectionTests {
         if mounted { unlink(filler) } else { chmod(stateDirectory, 0o755) }
         dir.writeLoads(#"{"a": 92}"#)
         #expect(await daemon.waitForLine("event=scale-up from=5 to=6") != nil)
-        for _ in 0..<200 where dir.savedReplicas() != 6 { try await Task.sleep(for: .milliseconds(10)) }
-        #expect(dir.savedReplicas() == 6)
+        #expect(await dir.waitForSavedReplicas(6) == 6)
         daemon.signal(SIGTERM)
         #expect(await daemon.wait() == 0)
     }

@@ -66,6 +66,15 @@ struct Workspace {
         return Int(tail.prefix { $0.isNumber })
     }
 
+    /// Waits until the state file holds `replicas` (a decision is logged just before it is saved).
+    func waitForSavedReplicas(_ replicas: Int, timeout: Duration = .seconds(5)) async -> Int? {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline, savedReplicas() != replicas {
+            try? await Task.sleep(for: .milliseconds(2))
+        }
+        return savedReplicas()
+    }
+
     func remove() {
         _ = system("rm -rf '\(path)'")
     }
