@@ -18,13 +18,18 @@ extension Config {
             policy: PolicyConfig(
                 scaleUpThreshold: try values.number(.scaleUpThreshold),
                 scaleDownThreshold: try values.number(.scaleDownThreshold),
+                targetLoad: try values.number(.targetLoad),
                 minReplicas: try values.integer(.minReplicas),
                 maxReplicas: try values.integer(.maxReplicas),
                 initialReplicas: try values.integer(.initialReplicas),
                 maxScaleUpStep: try values.integer(.maxScaleUpStep),
                 scaleDownStep: try values.integer(.scaleDownStep),
                 scaleUpCooldown: try values.duration(.scaleUpCooldown),
-                scaleDownStabilization: try values.duration(.scaleDownStabilization)
+                scaleDownStabilization: try values.duration(.scaleDownStabilization),
+                replicaStartup: try values.duration(.replicaStartup),
+                trendWindow: try values.duration(.trendWindow),
+                smoothingWindow: try values.duration(.smoothingWindow),
+                burstRatio: try values.number(.burstRatio)
             ),
             state: StateConfig(path: try values.string(.statePath)),
             log: LogConfig(

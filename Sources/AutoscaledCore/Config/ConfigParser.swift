@@ -123,7 +123,9 @@ extension ConfigParser {
                     guard applies else { continue }
                 }
                 guard given[key] == nil else { continue }
-                if let defaultText = spec.defaultText {
+                if let source = spec.defaultFrom {
+                    if let value = values.value(source) { values.set(key, to: value, line: nil) }
+                } else if let defaultText = spec.defaultText {
                     if defaultText == ConfigKeySpec.unset { continue }
                     if let value = try? spec.type.parse(defaultText, example: spec.example, directory: directory) {
                         values.set(key, to: value, line: nil)

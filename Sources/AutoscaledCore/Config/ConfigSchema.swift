@@ -19,6 +19,11 @@ extension ConfigKey {
     static let scaleDownStep = ConfigKey(section: "policy", name: "scale_down_step")
     static let scaleUpCooldown = ConfigKey(section: "policy", name: "scale_up_cooldown")
     static let scaleDownStabilization = ConfigKey(section: "policy", name: "scale_down_stabilization")
+    static let targetLoad = ConfigKey(section: "policy", name: "target_load")
+    static let replicaStartup = ConfigKey(section: "policy", name: "replica_startup")
+    static let trendWindow = ConfigKey(section: "policy", name: "trend_window")
+    static let smoothingWindow = ConfigKey(section: "policy", name: "smoothing_window")
+    static let burstRatio = ConfigKey(section: "policy", name: "burst_ratio")
     static let statePath = ConfigKey(section: "state", name: "path")
     static let logLevel = ConfigKey(section: "log", name: "level")
     static let logFormat = ConfigKey(section: "log", name: "format")
@@ -31,9 +36,11 @@ extension ConfigKey {
 struct ConfigKeySpec: Sendable {
     var key: ConfigKey
     var type: ConfigValueType
-    /// The value used when the key is absent, as config text; `nil` makes the key required, and
-    /// ``unset`` (`""`) makes it optional with no value when absent.
+    /// The value used when the key is absent, as config text; `nil` makes the key required (unless
+    /// `defaultFrom` is set), and ``unset`` (`""`) makes it optional with no value when absent.
     var defaultText: String?
+    /// When the key is absent, it takes the value of this other key (which comes earlier in the table).
+    var defaultFrom: ConfigKey?
     /// A valid value shown in `(expected …, e.g. …)`; the default unless given.
     var example: String
     /// The key only applies when another key of its section has one of these values,
@@ -46,13 +53,14 @@ struct ConfigKeySpec: Sendable {
     static let unset = ""
 
     init(
-        _ key: ConfigKey, _ type: ConfigValueType, default defaultText: String?, example: String? = nil,
-        when condition: (key: ConfigKey, values: [String])? = nil,
+        _ key: ConfigKey, _ type: ConfigValueType, default defaultText: String?, defaultFrom: ConfigKey? = nil,
+        example: String? = nil, when condition: (key: ConfigKey, values: [String])? = nil,
         current: @escaping @Sendable (Config) -> ConfigValue?
     ) {
         self.key = key
         self.type = type
         self.defaultText = defaultText
+        self.defaultFrom = defaultFrom
         self.example = example ?? defaultText ?? ""
         self.condition = condition
         self.current = current
@@ -79,25 +87,36 @@ enum ConfigSchema {
         ConfigKeySpec(.sourceFormat, .choice(LoadFormat.allCases.map(\.rawValue)), default: "json") {
             .string($0.source.format.rawValue)
         },
-        ConfigKeySpec(.pollInterval, .duration(allowsZero: false), default: "5s") {
+        ConfigKeySpec(.pollInterval, .duration(allowsZero: false), default: "10s") {
             .duration($0.source.pollInterval)
         },
         ConfigKeySpec(.staleAfter, .duration(allowsZero: true), default: "0", example: "1min") {
             .duration($0.source.staleAfter ?? .zero)
         },
         ConfigKeySpec(.scaleUpThreshold, .number, default: "50") { .number($0.policy.scaleUpThreshold) },
-        ConfigKeySpec(.scaleDownThreshold, .number, default: "20") { .number($0.policy.scaleDownThreshold) },
+        ConfigKeySpec(.scaleDownThreshold, .number, default: "35") { .number($0.policy.scaleDownThreshold) },
+        ConfigKeySpec(.targetLoad, .number, default: nil, defaultFrom: .scaleUpThreshold, example: "50") {
+            .number($0.policy.targetLoad)
+        },
         ConfigKeySpec(.minReplicas, .integer(min: 0), default: "1") { .integer($0.policy.minReplicas) },
         ConfigKeySpec(.maxReplicas, .integer(min: 1), default: "10") { .integer($0.policy.maxReplicas) },
         ConfigKeySpec(.initialReplicas, .integer(min: 0), default: "3") { .integer($0.policy.initialReplicas) },
         ConfigKeySpec(.maxScaleUpStep, .integer(min: 1), default: "4") { .integer($0.policy.maxScaleUpStep) },
         ConfigKeySpec(.scaleDownStep, .integer(min: 1), default: "1") { .integer($0.policy.scaleDownStep) },
-        ConfigKeySpec(.scaleUpCooldown, .duration(allowsZero: true), default: "30s") {
+        ConfigKeySpec(.scaleUpCooldown, .duration(allowsZero: true), default: "1min") {
             .duration($0.policy.scaleUpCooldown)
         },
         ConfigKeySpec(.scaleDownStabilization, .duration(allowsZero: true), default: "5min") {
             .duration($0.policy.scaleDownStabilization)
         },
+        ConfigKeySpec(.replicaStartup, .duration(allowsZero: true), default: "1min") {
+            .duration($0.policy.replicaStartup)
+        },
+        ConfigKeySpec(.trendWindow, .duration(allowsZero: false), default: "3min") { .duration($0.policy.trendWindow) },
+        ConfigKeySpec(.smoothingWindow, .duration(allowsZero: true), default: "30s") {
+            .duration($0.policy.smoothingWindow)
+        },
+        ConfigKeySpec(.burstRatio, .number, default: "2") { .number($0.policy.burstRatio) },
         ConfigKeySpec(.statePath, .path, default: "/var/lib/autoscaled/state.json") { .string($0.state.path) },
         ConfigKeySpec(.logLevel, .choice(LogLevel.allCases.map(\.name)), default: "info") {
             .string($0.log.level.name)

@@ -1,5 +1,6 @@
-/// What the policy remembers between evaluations: the current count, when it last scaled up, and
-/// the recommendations inside the scale-down stabilization window.
+/// What the policy remembers between evaluations: the current count, when it last scaled up, the
+/// recommendations inside the scale-down stabilization window, and recent total loads (for
+/// smoothing and the trend).
 ///
 /// Times are on the monotonic timeline. The memory is not persisted: after a restart the
 /// stabilization window starts again (`observingSince`), so a restart never hastens a scale-down.
@@ -14,6 +15,8 @@ public struct PolicyMemory: Sendable, Equatable {
     public var lastScaleUp: MonotonicInstant?
     /// Recommendations, oldest first, none older than the stabilization window.
     public private(set) var recommendations: [Recommendation]
+    /// Total loads, oldest first, none older than the policy's sample window.
+    public private(set) var samples: [LoadSample]
     /// When recommendations started being recorded (daemon start).
     public var observingSince: MonotonicInstant
 
@@ -22,22 +25,25 @@ public struct PolicyMemory: Sendable, Equatable {
         self.observingSince = observingSince
         self.lastScaleUp = lastScaleUp
         self.recommendations = []
+        self.samples = []
     }
 
-    /// The memory after `decision` was taken at `now`; recommendations older than `window` are dropped.
-    public func recording(_ decision: ScalingDecision, at now: MonotonicInstant, window: Duration) -> PolicyMemory {
+    /// The memory after `decision` was taken at `now` under `policy`; what has aged out of the
+    /// stabilization and sample windows is dropped.
+    public func recording(_ decision: ScalingDecision, at now: MonotonicInstant, policy: PolicyConfig) -> PolicyMemory {
         var next = self
         next.replicas = decision.to
         if decision.action == .scaleUp { next.lastScaleUp = now }
         if let recommended = decision.recommendation {
             next.recommendations.append(Recommendation(at: now, replicas: recommended))
         }
-        let cutoff = now - window
-        if let firstKept = next.recommendations.firstIndex(where: { $0.at >= cutoff }) {
-            next.recommendations.removeFirst(firstKept)
-        } else {
-            next.recommendations.removeAll()
+        if let total = decision.totalLoad {
+            next.samples.append(LoadSample(at: now, total: total))
         }
+        let recommendationCutoff = now - policy.scaleDownStabilization
+        next.recommendations.removeFirst(next.recommendations.prefix { $0.at < recommendationCutoff }.count)
+        let sampleCutoff = now - policy.sampleWindow
+        next.samples.removeFirst(next.samples.prefix { $0.at < sampleCutoff }.count)
         return next
     }
 
@@ -49,5 +55,11 @@ public struct PolicyMemory: Sendable, Equatable {
             highest = max(highest ?? recommendation.replicas, recommendation.replicas)
         }
         return highest
+    }
+
+    /// The samples at or after `cutoff`, oldest first.
+    public func samples(since cutoff: MonotonicInstant) -> ArraySlice<LoadSample> {
+        let first = samples.firstIndex { $0.at >= cutoff } ?? samples.endIndex
+        return samples[first...]
     }
 }

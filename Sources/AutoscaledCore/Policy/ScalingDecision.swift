@@ -23,10 +23,12 @@ public struct ScalingDecision: Sendable, Equatable {
     /// The count this evaluation recommends, remembered for scale-down stabilization;
     /// `nil` when there was no data to recommend from.
     public var recommendation: Int?
+    /// The sum of the servers' loads, remembered for smoothing and the trend; `nil` without data.
+    public var totalLoad: Double?
 
     public init(
         action: ScalingAction, from: Int, to: Int, serversToScale: Int?, busiest: ServerLoad?,
-        threshold: Double?, reason: String, recommendation: Int?
+        threshold: Double?, reason: String, recommendation: Int?, totalLoad: Double? = nil
     ) {
         self.action = action
         self.from = from
@@ -36,6 +38,7 @@ public struct ScalingDecision: Sendable, Equatable {
         self.threshold = threshold
         self.reason = reason
         self.recommendation = recommendation
+        self.totalLoad = totalLoad
     }
 
     /// `true` when the replica count changes.

@@ -1,17 +1,23 @@
 /// The threshold policy: a pure, deterministic function of (input, memory, config, now).
 ///
-/// Rules, first match wins:
+/// Thresholds decide *when* to act, a target load decides *how much*:
 /// 1. The count is outside `[min_replicas, max_replicas]` (a reload changed them): move inside.
 /// 2. No usable data: hold.
-/// 3. `servers_to_scale` > 0 (loads strictly above `scale_up_threshold`): scale up by
-///    `min(servers_to_scale, max_scale_up_step)`, capped at `max_replicas`, unless within
+/// 3. The total load is sized at `target_load`: `need = ⌈estimate ÷ target_load⌉`, where the
+///    estimate is the total smoothed over `smoothing_window` and projected `replica_startup` ahead
+///    along the trend of `trend_window` (see ``LoadEstimate``).
+/// 4. A burst (total ≥ `burst_ratio` × what the current count serves at the target): scale to
+///    the need at once, past the cooldown and the step limit.
+/// 5. `servers_to_scale` > 0 (loads strictly above `scale_up_threshold`): scale up to the need, at
+///    least +1 and at most +`max_scale_up_step`, capped at `max_replicas`, unless within
 ///    `scale_up_cooldown` of the last scale-up.
-/// 4. Every load strictly below `scale_down_threshold`: recommend `current − scale_down_step`
-///    (not below `min_replicas`); scale down to the highest recommendation seen within
-///    `scale_down_stabilization` once that is below the current count.
-/// 5. Otherwise hold.
+/// 6. Every load strictly below `scale_down_threshold`: scale down to the highest need recorded
+///    within `scale_down_stabilization` (Kubernetes HPA's stabilization window), at most
+///    `scale_down_step` at a time, once that is below the current count.
+/// 7. Otherwise hold.
 ///
-/// The same function serves the daemon, `once` and the simulator.
+/// Every evaluation with data records its need, so a scale-down never goes below the highest need
+/// of the window. The same function serves the daemon, `once` and the simulator.
 public struct ThresholdPolicy: Sendable {
     public var config: PolicyConfig
 
@@ -26,19 +32,23 @@ public struct ThresholdPolicy: Sendable {
         }
         guard case let .loads(snapshot) = input else {
             guard case let .unavailable(cause) = input else { preconditionFailure() }
-            return hold(current, serversToScale: nil, busiest: nil, reason: "no usable load data: \(cause)", recommendation: nil)
+            return ScalingDecision(action: .hold, from: current, to: current, serversToScale: nil, busiest: nil,
+                                   threshold: nil, reason: "no usable load data: \(cause)", recommendation: nil)
         }
-        let serversToScale = Self.serversToScale(snapshot, threshold: config.scaleUpThreshold)
-        let busiest = Self.busiest(snapshot)
-        if serversToScale > 0 {
-            return scaleUp(current: current, serversToScale: serversToScale, busiest: busiest, memory: memory, now: now)
+        var evaluation = Evaluation(snapshot: snapshot, memory: memory, now: now, config: config)
+        if evaluation.isBurst {
+            return scaleUp(&evaluation, burst: true)
         }
-        if busiest.load < config.scaleDownThreshold {
-            return scaleDown(current: current, count: snapshot.servers.count, busiest: busiest, memory: memory, now: now)
+        if evaluation.wantsScaleUp {
+            return scaleUp(&evaluation, burst: false)
         }
-        let reason = "no server above scale_up_threshold \(number(config.scaleUpThreshold)) and not all below "
-            + "scale_down_threshold \(number(config.scaleDownThreshold)) (max \(describe(busiest)))"
-        return hold(current, serversToScale: 0, busiest: busiest, reason: reason, recommendation: current)
+        if evaluation.busiest.load < config.scaleDownThreshold {
+            return scaleDown(&evaluation)
+        }
+        return evaluation.decision(.hold, to: current,
+                                   reason: "no server above scale_up_threshold \(number(config.scaleUpThreshold)) and not all below "
+                                       + "scale_down_threshold \(number(config.scaleDownThreshold)) (max \(evaluation.busiestText))"
+                                       + evaluation.sizing)
     }
 
     /// The number of servers whose load is strictly greater than `threshold` (the original
@@ -56,56 +66,71 @@ public struct ThresholdPolicy: Sendable {
         return best
     }
 
-    private func scaleUp(
-        current: Int, serversToScale: Int, busiest: ServerLoad, memory: PolicyMemory, now: MonotonicInstant
-    ) -> ScalingDecision {
-        let what = "\(serversToScale) server\(serversToScale == 1 ? "" : "s") above scale_up_threshold "
-            + "\(number(config.scaleUpThreshold)) (max \(describe(busiest)))"
-        let step = min(serversToScale, config.maxScaleUpStep)
-        let target = min(current + step, config.maxReplicas)
+    private func scaleUp(_ evaluation: inout Evaluation, burst: Bool) -> ScalingDecision {
+        let current = evaluation.current
+        var what: String
+        if burst {
+            what = "burst: total load \(number(evaluation.estimate.current)) is at least burst_ratio \(number(config.burstRatio)) "
+                + "times what \(current) replicas serve at target_load \(number(config.targetLoad))"
+        } else if evaluation.serversToScale > 0 {
+            what = "\(evaluation.serversToScale) server\(evaluation.serversToScale == 1 ? "" : "s") above scale_up_threshold "
+                + "\(number(config.scaleUpThreshold)) (max \(evaluation.busiestText))"
+        } else {
+            what = "load per server expected in replica_startup \(DurationText.format(config.replicaStartup)) "
+                + "\(number(evaluation.expectedLoad)) above scale_up_threshold \(number(config.scaleUpThreshold))"
+        }
+        what += evaluation.sizing
         if current >= config.maxReplicas {
-            return hold(current, serversToScale: serversToScale, busiest: busiest,
-                        reason: "\(what) but already at max_replicas \(config.maxReplicas)", recommendation: current)
+            return evaluation.decision(.hold, to: current, reason: "\(what) but already at max_replicas \(config.maxReplicas)")
         }
-        if let last = memory.lastScaleUp, max(.zero, now - last) < config.scaleUpCooldown {
-            let left = config.scaleUpCooldown - max(.zero, now - last)
-            return hold(current, serversToScale: serversToScale, busiest: busiest,
-                        reason: "\(what) but in scale_up_cooldown (\(DurationText.format(left.roundedUpToMilliseconds)) "
-                            + "of \(DurationText.format(config.scaleUpCooldown)) left)",
-                        recommendation: target)
+        if !burst, let last = evaluation.memory.lastScaleUp, max(.zero, evaluation.now - last) < config.scaleUpCooldown {
+            let left = config.scaleUpCooldown - max(.zero, evaluation.now - last)
+            return evaluation.decision(.hold, to: current,
+                                       reason: "\(what) but in scale_up_cooldown (\(DurationText.format(left.roundedUpToMilliseconds)) "
+                                           + "of \(DurationText.format(config.scaleUpCooldown)) left)")
         }
-        var reason = "\(what): +\(target - current)"
-        if serversToScale > config.maxScaleUpStep { reason += " (limited by max_scale_up_step \(config.maxScaleUpStep))" }
-        if current + step > config.maxReplicas { reason += " (capped at max_replicas \(config.maxReplicas))" }
-        return ScalingDecision(action: .scaleUp, from: current, to: target, serversToScale: serversToScale,
-                               busiest: busiest, threshold: config.scaleUpThreshold, reason: reason, recommendation: target)
+        let need = evaluation.need
+        var target = max(need, current + 1)
+        var limits = ""
+        if !burst, target > current + config.maxScaleUpStep {
+            target = current + config.maxScaleUpStep
+            limits += " (limited by max_scale_up_step \(config.maxScaleUpStep))"
+        }
+        if target > config.maxReplicas {
+            target = config.maxReplicas
+            limits += " (capped at max_replicas \(config.maxReplicas))"
+        }
+        evaluation.recommendation = max(need, target)
+        return evaluation.decision(.scaleUp, to: target, threshold: config.scaleUpThreshold,
+                                   reason: "\(what): +\(target - current)\(limits)")
     }
 
-    private func scaleDown(
-        current: Int, count: Int, busiest: ServerLoad, memory: PolicyMemory, now: MonotonicInstant
-    ) -> ScalingDecision {
+    private func scaleDown(_ evaluation: inout Evaluation) -> ScalingDecision {
+        let current = evaluation.current
+        let count = evaluation.snapshot.servers.count
         let what = (count == 1 ? "the only server" : "all \(count) servers")
-            + " below scale_down_threshold \(number(config.scaleDownThreshold)) (max \(describe(busiest)))"
+            + " below scale_down_threshold \(number(config.scaleDownThreshold)) (max \(evaluation.busiestText))"
+            + evaluation.sizing
         if current <= config.minReplicas {
-            return hold(current, serversToScale: 0, busiest: busiest,
-                        reason: "\(what) but already at min_replicas \(config.minReplicas)", recommendation: current)
+            return evaluation.decision(.hold, to: current, reason: "\(what) but already at min_replicas \(config.minReplicas)")
         }
-        let recommended = max(current - config.scaleDownStep, config.minReplicas)
         let window = config.scaleDownStabilization
-        let cutoff = now - window
-        var highest = max(memory.highestRecommendation(since: cutoff) ?? recommended, recommended)
-        if memory.observingSince > cutoff { highest = max(highest, current) }
+        let cutoff = evaluation.now - window
+        var highest = max(evaluation.memory.highestRecommendation(since: cutoff) ?? evaluation.need, evaluation.need)
+        if evaluation.memory.observingSince > cutoff { highest = max(highest, current) }
         guard highest < current else {
-            return hold(current, serversToScale: 0, busiest: busiest,
-                        reason: "\(what) but scale_down_stabilization \(DurationText.format(window)) holds at \(highest)",
-                        recommendation: recommended)
+            return evaluation.decision(.hold, to: current,
+                                       reason: "\(what) but scale_down_stabilization \(DurationText.format(window)) holds at \(highest)")
         }
-        let reason = "\(what) with no higher recommendation for scale_down_stabilization "
-            + "\(DurationText.format(window)): -\(current - highest)"
-            + (recommended == config.minReplicas && current - config.scaleDownStep < config.minReplicas
-                ? " (floored at min_replicas \(config.minReplicas))" : "")
-        return ScalingDecision(action: .scaleDown, from: current, to: highest, serversToScale: 0, busiest: busiest,
-                               threshold: config.scaleDownThreshold, reason: reason, recommendation: recommended)
+        var target = max(highest, config.minReplicas)
+        var limits = ""
+        if target < current - config.scaleDownStep {
+            target = current - config.scaleDownStep
+            limits = " (limited by scale_down_step \(config.scaleDownStep))"
+        }
+        return evaluation.decision(.scaleDown, to: target, threshold: config.scaleDownThreshold,
+                                   reason: "\(what); highest need within scale_down_stabilization "
+                                       + "\(DurationText.format(window)) is \(highest): -\(current - target)\(limits)")
     }
 
     private func clampIntoRange(current: Int, input: PolicyInput) -> ScalingDecision {
@@ -115,32 +140,19 @@ public struct ThresholdPolicy: Sendable {
             serversToScale = Self.serversToScale(snapshot, threshold: config.scaleUpThreshold)
             busiest = Self.busiest(snapshot)
         }
-        if current > config.maxReplicas {
-            return ScalingDecision(action: .scaleDown, from: current, to: config.maxReplicas, serversToScale: serversToScale,
-                                   busiest: busiest, threshold: nil,
-                                   reason: "\(current) replicas above max_replicas \(config.maxReplicas)",
-                                   recommendation: config.maxReplicas)
-        }
-        return ScalingDecision(action: .scaleUp, from: current, to: config.minReplicas, serversToScale: serversToScale,
+        let above = current > config.maxReplicas
+        let to = above ? config.maxReplicas : config.minReplicas
+        return ScalingDecision(action: above ? .scaleDown : .scaleUp, from: current, to: to, serversToScale: serversToScale,
                                busiest: busiest, threshold: nil,
-                               reason: "\(current) replicas below min_replicas \(config.minReplicas)",
-                               recommendation: config.minReplicas)
+                               reason: above ? "\(current) replicas above max_replicas \(config.maxReplicas)"
+                                   : "\(current) replicas below min_replicas \(config.minReplicas)",
+                               recommendation: to)
     }
+}
 
-    private func hold(
-        _ current: Int, serversToScale: Int?, busiest: ServerLoad?, reason: String, recommendation: Int?
-    ) -> ScalingDecision {
-        ScalingDecision(action: .hold, from: current, to: current, serversToScale: serversToScale, busiest: busiest,
-                        threshold: nil, reason: reason, recommendation: recommendation)
-    }
-
-    private func describe(_ server: ServerLoad) -> String {
-        "\(server.name)=\(number(server.load))"
-    }
-
-    private func number(_ value: Double) -> String {
-        LogValue.format(value)
-    }
+/// Formats a load or threshold: integral numbers without `.0`, others to two decimals at most.
+func number(_ value: Double) -> String {
+    LogValue.format((value * 100).rounded() / 100)
 }
 
 extension Duration {

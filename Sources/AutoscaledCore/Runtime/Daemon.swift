@@ -212,7 +212,7 @@ public final class Daemon {
         // Logged before it is saved: the state file only ever holds a count that was logged. A crash
         // in between loses nothing that matters: the restarted daemon decides again from the same data.
         logger.log(decisionRecord(decision))
-        if let error = await state.record(decision, at: now, window: config.policy.scaleDownStabilization, wallTime: wall) {
+        if let error = await state.record(decision, at: now, policy: config.policy, wallTime: wall) {
             logStateWriteFailure(error)
         }
         if let failure = metrics.record(input, decision, wallTime: wall) { logger.log(failure) }

@@ -1,5 +1,5 @@
 /// Replays a trace through the daemon's own policy (``ThresholdPolicy/decide(_:memory:now:)``
-/// and ``PolicyMemory/recording(_:at:window:)``) on a virtual monotonic clock, as fast as the
+/// and ``PolicyMemory/recording(_:at:policy:)``) on a virtual monotonic clock, as fast as the
 /// machine goes. Deterministic: the same trace and setup give the same figures.
 ///
 /// See ``OfferedLoadReplay`` and ``ServerLoadReplay`` for the two models.

@@ -55,9 +55,9 @@ public actor ReplicaState {
     /// - Returns: the write error, when persisting failed (the decision is kept in memory and retried).
     @discardableResult
     public func record(
-        _ decision: ScalingDecision, at now: MonotonicInstant, window: Duration, wallTime: Double
+        _ decision: ScalingDecision, at now: MonotonicInstant, policy: PolicyConfig, wallTime: Double
     ) -> SystemError? {
-        memory = memory.recording(decision, at: now, window: window)
+        memory = memory.recording(decision, at: now, policy: policy)
         let refreshDue = source != nil && recordedSaveAt.map { now - $0 >= Self.sourceRefreshInterval } ?? true
         guard decision.changesReplicas || unsaved || sourceChanged || refreshDue else { return nil }
         recordedSaveAt = now

@@ -1,112 +1,169 @@
 import AutoscaledCore
 import Testing
 
-/// Cooldown and stabilization, driven by a manual clock: every test is instant and exact.
+/// The rules that depend on history — cooldown, stabilization, trend, smoothing, bursts — driven
+/// by a manual clock: every test is instant and exact.
 struct PolicyTimingTests {
-    let policy = ThresholdPolicy(config: PolicyConfig())
-    let window: Duration = .seconds(300)
-    let hot = try! LoadSnapshot(servers: [ServerLoad(name: "a", load: 80)])
-    let cold = try! LoadSnapshot(servers: [ServerLoad(name: "a", load: 5), ServerLoad(name: "b", load: 10)])
+    let hot = snapshot([("a", 80)])
+    let cold = snapshot([("a", 5), ("b", 10)])
 
-    /// Runs one evaluation and returns the decision and the memory after it.
-    func step(_ memory: PolicyMemory, _ loads: LoadSnapshot, at now: MonotonicInstant) -> (ScalingDecision, PolicyMemory) {
+    /// One evaluation: the decision and the memory after it.
+    func step(_ policy: ThresholdPolicy, _ memory: PolicyMemory, _ loads: LoadSnapshot, at now: MonotonicInstant)
+        -> (ScalingDecision, PolicyMemory)
+    {
         let decision = policy.decide(.loads(loads), memory: memory, now: now)
-        return (decision, memory.recording(decision, at: now, window: window))
+        return (decision, memory.recording(decision, at: now, policy: policy.config))
     }
 
     @Test("scale-up waits out scale_up_cooldown, then acts")
     func cooldown() {
+        let policy = ThresholdPolicy(config: ThresholdPolicyTests.plain)
         let clock = ManualClock()
         var memory = PolicyMemory(replicas: 3, observingSince: clock.now())
         var decision: ScalingDecision
-        (decision, memory) = step(memory, hot, at: clock.now())
+        (decision, memory) = step(policy, memory, hot, at: clock.now())
         #expect(decision.action == .scaleUp && decision.to == 4)
 
         clock.advance(by: .seconds(12))
-        (decision, memory) = step(memory, hot, at: clock.now())
+        (decision, memory) = step(policy, memory, hot, at: clock.now())
         #expect(decision.action == .hold)
-        #expect(decision.reason == "1 server above scale_up_threshold 50 (max a=80) but in scale_up_cooldown (18s of 30s left)")
+        #expect(decision.reason == "1 server above scale_up_threshold 50 (max a=80); total load 80 needs 2 at target_load 50 "
+            + "but in scale_up_cooldown (48s of 1min left)")
 
-        clock.advance(by: .milliseconds(17_999))
-        (decision, memory) = step(memory, hot, at: clock.now())
-        #expect(decision.action == .hold)
-        #expect(decision.reason.hasSuffix("(1ms of 30s left)"))
-
+        clock.advance(by: .milliseconds(47_999))
+        (decision, memory) = step(policy, memory, hot, at: clock.now())
+        #expect(decision.reason.hasSuffix("(1ms of 1min left)"))
         clock.advance(by: .milliseconds(1))
-        (decision, memory) = step(memory, hot, at: clock.now())
+        (decision, memory) = step(policy, memory, hot, at: clock.now())
         #expect(decision.action == .scaleUp && decision.from == 4 && decision.to == 5)
     }
 
-    @Test("scale-down waits out the stabilization window")
+    @Test("a burst is not held back by the cooldown")
+    func burstPastCooldown() {
+        var config = ThresholdPolicyTests.plain
+        config.burstRatio = 2
+        let policy = ThresholdPolicy(config: config)
+        let memory = PolicyMemory(replicas: 2, observingSince: .origin, lastScaleUp: .origin)
+        let burst = snapshot([("a", 150), ("b", 150)])
+        let decision = policy.decide(.loads(burst), memory: memory, now: .origin + .seconds(5))
+        #expect(decision.action == .scaleUp && decision.to == 6)
+        #expect(decision.reason.hasPrefix("burst: total load 300 is at least burst_ratio 2 times what 2 replicas serve"))
+        // Just under the ratio, the cooldown holds.
+        let warm = snapshot([("a", 99), ("b", 100)])
+        #expect(policy.decide(.loads(warm), memory: memory, now: .origin + .seconds(5)).action == .hold)
+    }
+
+    @Test("scale-down waits out the stabilization window, then follows the need down")
     func stabilization() {
+        let policy = ThresholdPolicy(config: ThresholdPolicyTests.plain)
         let clock = ManualClock()
-        var memory = PolicyMemory(replicas: 3, observingSince: clock.now())
+        var memory = PolicyMemory(replicas: 6, observingSince: clock.now())
         var decision: ScalingDecision
         for _ in 0..<60 {
-            (decision, memory) = step(memory, cold, at: clock.now())
+            (decision, memory) = step(policy, memory, cold, at: clock.now())
             #expect(decision.action == .hold)
             clock.advance(by: .seconds(5))
         }
-        // 300 s after start: the window has been watched whole, and held nothing above 2.
-        (decision, memory) = step(memory, cold, at: clock.now())
+        // 300 s after start the whole window has been watched: the need (total 15 → 1) is all it held.
+        (decision, memory) = step(policy, memory, cold, at: clock.now())
         #expect(decision.action == .scaleDown)
-        #expect(decision.from == 3 && decision.to == 2)
-        #expect(decision.reason
-            == "all 2 servers below scale_down_threshold 20 (max b=10) with no higher recommendation for scale_down_stabilization 5min: -1")
+        #expect(decision.from == 6 && decision.to == 5)
+        #expect(decision.reason == "all 2 servers below scale_down_threshold 35 (max b=10); total load 15 needs 1 at "
+            + "target_load 50; highest need within scale_down_stabilization 5min is 1: -1 (limited by scale_down_step 1)")
     }
 
-    @Test("a higher recommendation inside the window blocks scale-down until it ages out")
-    func highRecommendationBlocks() {
+    @Test("scale-down never goes below the highest need of the window")
+    func highestNeedWins() {
+        var config = ThresholdPolicyTests.plain
+        config.scaleDownStep = 100
+        let policy = ThresholdPolicy(config: config)
         let clock = ManualClock()
-        var memory = PolicyMemory(replicas: 3, observingSince: clock.now() - .seconds(1000))
-        let band = try! LoadSnapshot(servers: [ServerLoad(name: "a", load: 30)])
+        var memory = PolicyMemory(replicas: 8, observingSince: clock.now() - .seconds(1000))
         var decision: ScalingDecision
-        (decision, memory) = step(memory, band, at: clock.now())
-        #expect(decision.recommendation == 3)
-        clock.advance(by: .seconds(299))
-        (decision, memory) = step(memory, cold, at: clock.now())
-        #expect(decision.action == .hold)
-        #expect(decision.reason.hasSuffix("but scale_down_stabilization 5min holds at 3"))
-        clock.advance(by: .seconds(1))
-        (decision, memory) = step(memory, cold, at: clock.now())
-        #expect(decision.action == .hold)
-        clock.advance(by: .milliseconds(1))
-        (decision, memory) = step(memory, cold, at: clock.now())
-        #expect(decision.action == .scaleDown && decision.to == 2)
+        // A busy moment needing 4 (total 190 at target 50), then quiet.
+        (decision, memory) = step(policy, memory, snapshot([("a", 45), ("b", 45), ("c", 50), ("d", 50)]), at: clock.now())
+        #expect(decision.action == .hold && decision.recommendation == 4)
+        clock.advance(by: .seconds(10))
+        (decision, memory) = step(policy, memory, cold, at: clock.now())
+        #expect(decision.action == .scaleDown && decision.to == 4)
+        #expect(decision.reason.hasSuffix("highest need within scale_down_stabilization 5min is 4: -4"))
+        // Once the busy moment ages out, the quiet need (1) wins.
+        clock.advance(by: .seconds(291))
+        (decision, memory) = step(policy, memory, cold, at: clock.now())
+        #expect(decision.action == .scaleDown && decision.from == 4 && decision.to == 1)
     }
 
-    @Test("after a scale-down the next step waits a whole window again")
-    func oneStepPerWindow() {
-        let clock = ManualClock()
-        var memory = PolicyMemory(replicas: 3, observingSince: clock.now() - .seconds(1000))
+    @Test("a rising trend is provisioned replica_startup ahead, before any server is hot")
+    func trendAhead() {
+        var config = ThresholdPolicyTests.plain
+        config.replicaStartup = .seconds(60)
+        config.trendWindow = .seconds(60)
+        let policy = ThresholdPolicy(config: config)
+        var memory = PolicyMemory(replicas: 3, observingSince: .origin)
         var decision: ScalingDecision
-        (decision, memory) = step(memory, cold, at: clock.now())
-        #expect(decision.action == .scaleDown && decision.to == 2)
-        clock.advance(by: .seconds(5))
-        (decision, memory) = step(memory, cold, at: clock.now())
+        (decision, memory) = step(policy, memory, snapshot([("a", 30), ("b", 30), ("c", 30)]), at: .origin)
         #expect(decision.action == .hold)
-        #expect(memory.replicas == 2)
+        // 20 s later the total is 110 (36.67 per server, far from 50): rising 1 per second, so
+        // 110 + 60 = 170 is expected once a replica asked for now serves: 56.67 per server, 4 replicas.
+        let rising = snapshot([("a", 110.0 / 3), ("b", 110.0 / 3), ("c", 110.0 / 3)])
+        (decision, memory) = step(policy, memory, rising, at: .origin + .seconds(20))
+        #expect(decision.serversToScale == 0)
+        #expect(decision.action == .scaleUp && decision.to == 4)
+        #expect(decision.reason == "load per server expected in replica_startup 1min 56.67 above scale_up_threshold 50; "
+            + "total load 110, 170 expected in 1min needs 4 at target_load 50: +1")
+        // Without replica_startup the same history holds.
+        let unaware = ThresholdPolicy(config: ThresholdPolicyTests.plain)
+        var plainMemory = PolicyMemory(replicas: 3, observingSince: .origin)
+        (_, plainMemory) = step(unaware, plainMemory, snapshot([("a", 30), ("b", 30), ("c", 30)]), at: .origin)
+        #expect(unaware.decide(.loads(rising), memory: plainMemory, now: .origin + .seconds(20)).action == .hold)
     }
 
-    @Test("the memory keeps no recommendation older than the window")
+    @Test("a falling trend is never anticipated")
+    func fallingTrend() {
+        var config = ThresholdPolicyTests.plain
+        config.replicaStartup = .seconds(60)
+        let policy = ThresholdPolicy(config: config)
+        var memory = PolicyMemory(replicas: 3, observingSince: .origin)
+        (_, memory) = step(policy, memory, snapshot([("a", 300)]), at: .origin)
+        let decision = policy.decide(.loads(snapshot([("a", 60)])), memory: memory, now: .origin + .seconds(30))
+        #expect(decision.reason.contains("total load 60 needs 2 at target_load 50"))
+    }
+
+    @Test("smoothing sizes for the mean over the window, not one noisy sample")
+    func smoothing() {
+        var config = ThresholdPolicyTests.plain
+        config.smoothingWindow = .seconds(30)
+        let policy = ThresholdPolicy(config: config)
+        var memory = PolicyMemory(replicas: 2, observingSince: .origin)
+        (_, memory) = step(policy, memory, snapshot([("a", 40), ("b", 40)]), at: .origin)
+        (_, memory) = step(policy, memory, snapshot([("a", 40), ("b", 40)]), at: .origin + .seconds(10))
+        // A spike to 2 × 100: smoothed (80 + 80 + 200) / 3 = 120 → 3 replicas, not 4.
+        let decision = policy.decide(.loads(snapshot([("a", 100), ("b", 100)])), memory: memory, now: .origin + .seconds(20))
+        #expect(decision.action == .scaleUp && decision.to == 3)
+        #expect(decision.reason.contains("total load 200, smoothed 120 needs 3 at target_load 50"))
+    }
+
+    @Test("the memory keeps nothing older than its windows")
     func memoryIsBounded() {
+        let policy = ThresholdPolicy(config: PolicyConfig())
         let clock = ManualClock()
         var memory = PolicyMemory(replicas: 3, observingSince: clock.now())
         for _ in 0..<1000 {
-            (_, memory) = step(memory, cold, at: clock.now())
+            (_, memory) = step(policy, memory, cold, at: clock.now())
             clock.advance(by: .seconds(1))
         }
         #expect(memory.recommendations.count == 301)
-        #expect(memory.recommendations.first!.at >= clock.now() - .seconds(301))
+        #expect(memory.samples.count == 181)
     }
 
     @Test("cooldown uses only the monotonic instant, never wall time")
     func monotonicOnly() {
         // The policy has no wall-clock input at all: its only notion of time is `now`. Feeding an
         // instant earlier than the last scale-up (as a wall clock set back would) keeps it in cooldown.
+        let policy = ThresholdPolicy(config: ThresholdPolicyTests.plain)
         let memory = PolicyMemory(replicas: 4, observingSince: .origin, lastScaleUp: .origin + .seconds(100))
         let decision = policy.decide(.loads(hot), memory: memory, now: .origin + .seconds(50))
         #expect(decision.action == .hold)
-        #expect(decision.reason.contains("scale_up_cooldown"))
+        #expect(decision.reason.hasSuffix("in scale_up_cooldown (1min of 1min left)"))
     }
 }

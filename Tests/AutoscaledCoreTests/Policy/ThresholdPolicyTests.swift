@@ -1,21 +1,21 @@
 import AutoscaledCore
 import Testing
 
-private func snapshot(_ loads: [(String, Double)]) -> LoadSnapshot {
+func snapshot(_ loads: [(String, Double)]) -> LoadSnapshot {
     try! LoadSnapshot(servers: loads.map { ServerLoad(name: $0.0, load: $0.1) })
 }
 
-private let policy = ThresholdPolicy(config: PolicyConfig())
-
-private func fresh(_ replicas: Int, at now: MonotonicInstant = .origin) -> PolicyMemory {
-    PolicyMemory(replicas: replicas, observingSince: now)
-}
-
+/// The rules one evaluation applies, without history: trigger, proportional size, limits.
 struct ThresholdPolicyTests {
+    /// Trend and smoothing off, so each case is one snapshot's arithmetic; bursts off unless asked.
+    static let plain = PolicyConfig(scaleUpThreshold: 50, scaleDownThreshold: 35, targetLoad: 50,
+                                    replicaStartup: .zero, smoothingWindow: .zero, burstRatio: 0)
+
     struct Case: CustomTestStringConvertible, Sendable {
         var name: String
         var loads: [(String, Double)]
         var replicas: Int
+        var config: PolicyConfig = ThresholdPolicyTests.plain
         var serversToScale: Int
         var action: ScalingAction
         var to: Int
@@ -24,35 +24,57 @@ struct ThresholdPolicyTests {
     }
 
     static let cases: [Case] = [
-        Case(name: "the original exercise: 30, 55, 20 at 50 → 1 server to scale",
+        Case(name: "the original exercise: 30, 55, 20 at 50 → 1 server to scale, +1 (need 3 is not more)",
              loads: [("server1", 30), ("server2", 55), ("server3", 20)], replicas: 3, serversToScale: 1,
-             action: .scaleUp, to: 4, reason: "1 server above scale_up_threshold 50 (max server2=55): +1"),
+             action: .scaleUp, to: 4,
+             reason: "1 server above scale_up_threshold 50 (max server2=55); total load 105 needs 3 at target_load 50: +1"),
         Case(name: "the threshold itself is not over",
              loads: [("a", 50), ("b", 50)], replicas: 3, serversToScale: 0, action: .hold, to: 3,
-             reason: "no server above scale_up_threshold 50 and not all below scale_down_threshold 20 (max a=50)"),
-        Case(name: "a step is capped by max_scale_up_step",
-             loads: (1...6).map { ("s\($0)", 90.0) }, replicas: 3, serversToScale: 6, action: .scaleUp, to: 7,
-             reason: "6 servers above scale_up_threshold 50 (max s1=90): +4 (limited by max_scale_up_step 4)"),
+             reason: "no server above scale_up_threshold 50 and not all below scale_down_threshold 35 (max a=50); "
+                 + "total load 100 needs 2 at target_load 50"),
+        Case(name: "the step is sized from the total load at the target: 4 × 80 = 320 needs 7",
+             loads: [("a", 80), ("b", 80), ("c", 80), ("d", 80)], replicas: 4, serversToScale: 4, action: .scaleUp, to: 7,
+             reason: "4 servers above scale_up_threshold 50 (max a=80); total load 320 needs 7 at target_load 50: +3"),
+        Case(name: "a step is limited by max_scale_up_step",
+             loads: (1...5).map { ("s\($0)", 90.0) }, replicas: 3, serversToScale: 5, action: .scaleUp, to: 7,
+             reason: "5 servers above scale_up_threshold 50 (max s1=90); total load 450 needs 9 at target_load 50: "
+                 + "+4 (limited by max_scale_up_step 4)"),
+        Case(name: "a burst is sized at once, past max_scale_up_step",
+             loads: (1...5).map { ("s\($0)", 90.0) }, replicas: 3,
+             config: PolicyConfig(scaleUpThreshold: 50, scaleDownThreshold: 35, targetLoad: 50, replicaStartup: .zero,
+                                  smoothingWindow: .zero, burstRatio: 2),
+             serversToScale: 5, action: .scaleUp, to: 9,
+             reason: "burst: total load 450 is at least burst_ratio 2 times what 3 replicas serve at target_load 50; "
+                 + "total load 450 needs 9 at target_load 50: +6"),
         Case(name: "a step is capped at max_replicas",
-             loads: [("a", 60), ("b", 70)], replicas: 9, serversToScale: 2, action: .scaleUp, to: 10,
-             reason: "2 servers above scale_up_threshold 50 (max b=70): +1 (capped at max_replicas 10)"),
+             loads: [("a", 150), ("b", 150), ("c", 150), ("d", 150)], replicas: 8, serversToScale: 4, action: .scaleUp, to: 10,
+             reason: "4 servers above scale_up_threshold 50 (max a=150); total load 600 needs 12 at target_load 50: "
+                 + "+2 (capped at max_replicas 10)"),
         Case(name: "no scale-up beyond max_replicas",
              loads: [("a", 60)], replicas: 10, serversToScale: 1, action: .hold, to: 10,
-             reason: "1 server above scale_up_threshold 50 (max a=60) but already at max_replicas 10"),
+             reason: "1 server above scale_up_threshold 50 (max a=60); total load 60 needs 2 at target_load 50 "
+                 + "but already at max_replicas 10"),
         Case(name: "low load at min_replicas holds",
              loads: [("a", 1)], replicas: 1, serversToScale: 0, action: .hold, to: 1,
-             reason: "the only server below scale_down_threshold 20 (max a=1) but already at min_replicas 1"),
+             reason: "the only server below scale_down_threshold 35 (max a=1); total load 1 needs 1 at target_load 50 "
+                 + "but already at min_replicas 1"),
         Case(name: "a load equal to scale_down_threshold is not below it",
-             loads: [("a", 20), ("b", 5)], replicas: 3, serversToScale: 0, action: .hold, to: 3,
-             reason: "no server above scale_up_threshold 50 and not all below scale_down_threshold 20 (max a=20)"),
-        Case(name: "the first of equally loaded servers is named",
-             loads: [("x", 70), ("y", 70)], replicas: 2, serversToScale: 2, action: .scaleUp, to: 4,
-             reason: "2 servers above scale_up_threshold 50 (max x=70): +2"),
+             loads: [("a", 35), ("b", 5)], replicas: 3, serversToScale: 0, action: .hold, to: 3,
+             reason: "no server above scale_up_threshold 50 and not all below scale_down_threshold 35 (max a=35); "
+                 + "total load 40 needs 1 at target_load 50"),
+        Case(name: "a target below the threshold sizes for more headroom",
+             loads: [("a", 60), ("b", 60)], replicas: 2,
+             config: PolicyConfig(scaleUpThreshold: 50, scaleDownThreshold: 20, targetLoad: 30, replicaStartup: .zero,
+                                  smoothingWindow: .zero, burstRatio: 0),
+             serversToScale: 2, action: .scaleUp, to: 4,
+             reason: "2 servers above scale_up_threshold 50 (max a=60); total load 120 needs 4 at target_load 30: +2"),
     ]
 
     @Test("one evaluation", arguments: cases)
     func evaluation(_ test: Case) {
-        let decision = policy.decide(.loads(snapshot(test.loads)), memory: fresh(test.replicas), now: .origin)
+        let policy = ThresholdPolicy(config: test.config)
+        let decision = policy.decide(.loads(snapshot(test.loads)),
+                                     memory: PolicyMemory(replicas: test.replicas, observingSince: .origin), now: .origin)
         #expect(decision.serversToScale == test.serversToScale)
         #expect(decision.action == test.action)
         #expect(decision.from == test.replicas)
@@ -68,18 +90,21 @@ struct ThresholdPolicyTests {
         #expect(ThresholdPolicy.serversToScale(loads, threshold: 19.999) == 3)
     }
 
-    @Test("no data holds and records no recommendation")
+    @Test("no data holds and records neither a need nor a load")
     func unavailableHolds() {
-        let decision = policy.decide(.unavailable("line 1: bad"), memory: fresh(4), now: .origin)
+        let decision = ThresholdPolicy(config: Self.plain).decide(
+            .unavailable("line 1: bad"), memory: PolicyMemory(replicas: 4, observingSince: .origin), now: .origin)
         #expect(decision.action == .hold)
         #expect(decision.to == 4)
         #expect(decision.recommendation == nil)
+        #expect(decision.totalLoad == nil)
         #expect(decision.reason == "no usable load data: line 1: bad")
     }
 
     @Test("a count above a lowered max_replicas comes down at once, even without data")
     func clampsAboveMax() {
-        let decision = policy.decide(.unavailable("gone"), memory: fresh(14), now: .origin)
+        let decision = ThresholdPolicy(config: Self.plain).decide(
+            .unavailable("gone"), memory: PolicyMemory(replicas: 14, observingSince: .origin), now: .origin)
         #expect(decision.action == .scaleDown)
         #expect(decision.to == 10)
         #expect(decision.reason == "14 replicas above max_replicas 10")
@@ -87,10 +112,18 @@ struct ThresholdPolicyTests {
 
     @Test("a count below a raised min_replicas goes up at once")
     func clampsBelowMin() {
-        let strict = ThresholdPolicy(config: PolicyConfig(minReplicas: 2, initialReplicas: 2))
-        let decision = strict.decide(.loads(snapshot([("a", 30)])), memory: fresh(1), now: .origin)
+        var config = Self.plain
+        config.minReplicas = 2
+        let decision = ThresholdPolicy(config: config).decide(
+            .loads(snapshot([("a", 30)])), memory: PolicyMemory(replicas: 1, observingSince: .origin), now: .origin)
         #expect(decision.action == .scaleUp)
         #expect(decision.to == 2)
         #expect(decision.reason == "1 replicas below min_replicas 2")
+    }
+
+    @Test("target_load defaults to scale_up_threshold")
+    func targetDefault() {
+        #expect(PolicyConfig(scaleUpThreshold: 70, scaleDownThreshold: 40).targetLoad == 70)
+        #expect(PolicyConfig(scaleUpThreshold: 70, scaleDownThreshold: 40, targetLoad: 60).targetLoad == 60)
     }
 }

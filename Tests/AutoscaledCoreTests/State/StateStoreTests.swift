@@ -90,7 +90,7 @@ struct StateStoreTests {
         let state = ReplicaState(memory: PolicyMemory(replicas: 3, observingSince: .origin), store: store)
         let up = ScalingDecision(action: .scaleUp, from: 3, to: 4, serversToScale: 1, busiest: nil, threshold: 50,
                                  reason: "r", recommendation: 4)
-        #expect(await state.record(up, at: .origin, window: .seconds(300), wallTime: 1_795_932_600) == nil)
+        #expect(await state.record(up, at: .origin, policy: PolicyConfig(), wallTime: 1_795_932_600) == nil)
         guard case let .found(file) = store.load() else { Issue.record("no state written"); return }
         #expect(file.desiredReplicas == 4)
         #expect(file.lastDecision?.action == "scale-up")
@@ -98,7 +98,7 @@ struct StateStoreTests {
         unlink(dir.file("state.json"))
         let hold = ScalingDecision(action: .hold, from: 4, to: 4, serversToScale: 0, busiest: nil, threshold: nil,
                                    reason: "r", recommendation: 4)
-        await state.record(hold, at: .origin + .seconds(5), window: .seconds(300), wallTime: 0)
+        await state.record(hold, at: .origin + .seconds(5), policy: PolicyConfig(), wallTime: 0)
         #expect(store.load() == .missing)
         #expect(await state.desiredReplicas == 4)
     }

@@ -1,0 +1,72 @@
+/// One evaluation's figures, computed once: servers to scale, the busiest server, the load
+/// estimate and the need it gives, and whether it is a burst.
+struct Evaluation {
+    let snapshot: LoadSnapshot
+    let memory: PolicyMemory
+    let now: MonotonicInstant
+    let config: PolicyConfig
+    let current: Int
+    let serversToScale: Int
+    let busiest: ServerLoad
+    let estimate: LoadEstimate
+    /// Replicas the estimate needs at `target_load`, at least `min_replicas` (a scale-up caps its
+    /// target at `max_replicas`, and says so).
+    let need: Int
+    let isBurst: Bool
+    /// The mean load per server expected when a replica asked for now would serve; above
+    /// `scale_up_threshold` it triggers a scale-up like a hot server does.
+    let expectedLoad: Double
+    /// What this evaluation recommends for the stabilization window (the need, unless a decision
+    /// raises it).
+    var recommendation: Int
+
+    init(snapshot: LoadSnapshot, memory: PolicyMemory, now: MonotonicInstant, config: PolicyConfig) {
+        self.snapshot = snapshot
+        self.memory = memory
+        self.now = now
+        self.config = config
+        current = memory.replicas
+        serversToScale = ThresholdPolicy.serversToScale(snapshot, threshold: config.scaleUpThreshold)
+        busiest = ThresholdPolicy.busiest(snapshot)
+        var total = 0.0
+        for server in snapshot.servers { total += server.load }
+        estimate = LoadEstimate(current: total, memory: memory, now: now, config: config)
+        need = Self.replicas(for: estimate.projected, config: config)
+        isBurst = config.burstRatio > 0
+            && total >= config.burstRatio * config.targetLoad * Double(max(current, 1))
+            && Self.replicas(for: total, config: config) > current
+        recommendation = need
+        expectedLoad = estimate.projected / Double(snapshot.servers.count)
+    }
+
+    /// The scale-up trigger: a server above `scale_up_threshold` now, or the mean expected after
+    /// `replica_startup` above it.
+    var wantsScaleUp: Bool {
+        serversToScale > 0 || (config.replicaStartup > .zero && expectedLoad > config.scaleUpThreshold && need > current)
+    }
+
+    /// `⌈load ÷ target_load⌉`, at least `min_replicas`; loads are finite, and the need is
+    /// bounded well inside `Int` so any arithmetic on it stays safe.
+    static func replicas(for load: Double, config: PolicyConfig) -> Int {
+        let raw = (load / config.targetLoad).rounded(.up)
+        return Int(min(max(raw, Double(config.minReplicas)), 1e12))
+    }
+
+    var busiestText: String { "\(busiest.name)=\(number(busiest.load))" }
+
+    /// `; total load 105 needs 3 at target_load 45`, with the smoothing and trend when they apply.
+    var sizing: String {
+        var text = "; total load \(number(estimate.current))"
+        if estimate.smoothedSamples > 1 { text += ", smoothed \(number(estimate.smoothed))" }
+        if config.replicaStartup > .zero, estimate.slope > 0 {
+            text += ", \(number(estimate.projected)) expected in \(DurationText.format(config.replicaStartup))"
+        }
+        return text + " needs \(need) at target_load \(number(config.targetLoad))"
+    }
+
+    func decision(_ action: ScalingAction, to: Int, threshold: Double? = nil, reason: String) -> ScalingDecision {
+        ScalingDecision(action: action, from: current, to: to, serversToScale: serversToScale, busiest: busiest,
+                        threshold: threshold, reason: reason, recommendation: recommendation,
+                        totalLoad: estimate.current)
+    }
+}
