@@ -73,7 +73,7 @@ def simulate(binary, config, trace, capacity, delay, initial):
 
 def floor_cost(trace, capacity):
     with open(trace) as lines:
-        rows = [line.split(",") for line in lines.read().split("\n")[1:] if line]
+        rows = [line.split(",") for line in lines.read().split("\n") if line and not line.startswith("#")][1:]
     width = int(rows[1][0]) - int(rows[0][0])
     return sum(width * math.ceil(float(row[1]) / width / capacity) for row in rows)
 

@@ -15,7 +15,7 @@ enum ParseBench {
                         fatalError("the generated \(format) document did not parse")
                     }
                     let decision = policy.decide(.loads(snapshot), memory: memory, now: .origin)
-                    _ = memory.recording(decision, at: .origin, window: .seconds(300))
+                    _ = memory.recording(decision, at: .origin, policy: policy.config)
                 }
                 let size = bytes.count < 10_240 ? "\(bytes.count) B" : "\(bytes.count / 1024) KiB"
                 print("  \(format.rawValue.padding(6)) \(String(count).padding(7)) servers (\(size)): "

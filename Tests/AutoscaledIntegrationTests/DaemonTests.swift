@@ -34,7 +34,8 @@ struct DaemonTests {
         let dir = Workspace()
         defer { dir.remove() }
         dir.writeConfig()
-        dir.writeLoads(#"{"a": 90, "b": 95}"#)
+        // Total 250 at target_load 50 needs 5.
+        dir.writeLoads(#"{"a": 90, "b": 95, "c": 65}"#)
         let first = await startDaemon(dir)
         #expect(await first.waitForLine("event=scale-up from=3 to=5") != nil)
         first.signal(SIGTERM)

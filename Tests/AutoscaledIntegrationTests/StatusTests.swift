@@ -35,7 +35,7 @@ struct StatusTests {
         #expect(lines.first == "desired replicas:  4")
         #expect(lines.dropFirst().first?.hasPrefix("last decision:     scale-up from 3 to 4, ") == true)
         #expect(lines.dropFirst(2).first
-            == "                   1 server above scale_up_threshold 50 (max server2=55): +1")
+            == "                   1 server above scale_up_threshold 50 (max server2=55); total load 105 needs 3 at target_load 50: +1")
         #expect(lines.dropFirst(3).first?.hasPrefix("source:            failing, 1 failed read in a row, last good read ") == true)
         let json = await ChildProcess.run(["status", "--config", dir.configPath, "--json"], in: dir.path)
         #expect(json.status == 0)

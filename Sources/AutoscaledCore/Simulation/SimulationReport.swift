@@ -3,7 +3,7 @@
 /// ```
 /// trace:   azure_llm_conv_2023.csv: offered load, 3503 bins of 1s from t=0 (3503s), 19366 requests
 /// model:   capacity 1 request/s per replica at load 100, startup delay 2min, poll_interval 5s
-/// policy:  scale_up_threshold 50, scale_down_threshold 20, min_replicas 1, max_replicas 1000, …
+/// policy:  scale_up_threshold 50, scale_down_threshold 35, target_load 50, min_replicas 1, …
 ///
 /// replica-seconds         34436
 /// mean replicas           9.83
@@ -26,11 +26,14 @@ public enum SimulationReport {
                 + "poll_interval \(DurationText.format(.seconds(setup.pollSeconds)))\n"
         }
         text += "policy:  scale_up_threshold \(number(policy.scaleUpThreshold)), "
-            + "scale_down_threshold \(number(policy.scaleDownThreshold)), min_replicas \(policy.minReplicas), "
-            + "max_replicas \(policy.maxReplicas), initial_replicas \(policy.initialReplicas),\n"
+            + "scale_down_threshold \(number(policy.scaleDownThreshold)), target_load \(number(policy.targetLoad)), "
+            + "min_replicas \(policy.minReplicas), max_replicas \(policy.maxReplicas), initial_replicas \(policy.initialReplicas),\n"
             + "         max_scale_up_step \(policy.maxScaleUpStep), scale_down_step \(policy.scaleDownStep), "
             + "scale_up_cooldown \(DurationText.format(policy.scaleUpCooldown)), "
-            + "scale_down_stabilization \(DurationText.format(policy.scaleDownStabilization))\n\n"
+            + "scale_down_stabilization \(DurationText.format(policy.scaleDownStabilization)),\n"
+            + "         replica_startup \(DurationText.format(policy.replicaStartup)), "
+            + "trend_window \(DurationText.format(policy.trendWindow)), "
+            + "smoothing_window \(DurationText.format(policy.smoothingWindow)), burst_ratio \(number(policy.burstRatio))\n\n"
         text += row("replica-seconds", "\(summary.replicaSeconds)")
         text += row("mean replicas", FixedDecimal.text(summary.meanReplicas, decimals: 2))
         text += row("seconds overloaded", "\(summary.overloadedSeconds) of \(summary.seconds) "

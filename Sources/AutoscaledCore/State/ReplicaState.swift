@@ -14,7 +14,7 @@ public actor ReplicaState {
     private var source: StateFile.SourceStatus?
     /// `true` when the source went from good to failing, to down, or back since the last write.
     private var sourceChanged = false
-    /// When ``record(_:at:window:wallTime:)`` last wrote the file.
+    /// When ``record(_:at:policy:wallTime:)`` last wrote the file.
     private var recordedSaveAt: MonotonicInstant?
 
     public init(memory: PolicyMemory, lastDecision: StateFile.Decision? = nil, store: StateStore) {
@@ -28,7 +28,7 @@ public actor ReplicaState {
     public var desiredReplicas: Int { memory.replicas }
 
     /// Notes how the read before a decision went: `input` (loads, or why there are none) after
-    /// `consecutiveFailures` failed reads. The next ``record(_:at:window:wallTime:)`` writes it when
+    /// `consecutiveFailures` failed reads. The next ``record(_:at:policy:wallTime:)`` writes it when
     /// the source turned from good to failing, from failing to down
     /// (``SourceHealth/defaultFailureThreshold`` failures) or back, and otherwise at most every
     /// ``sourceRefreshInterval``.

@@ -45,7 +45,7 @@ struct ConfigErrorTests {
              errors: ["autoscaled.conf:1: key 'level' comes before any [section]"]),
         Case(name: "an empty value",
              lines: ["[source]", "path = l", "poll_interval ="],
-             errors: ["autoscaled.conf:3: poll_interval: empty value (expected a duration, e.g. 5s)"]),
+             errors: ["autoscaled.conf:3: poll_interval: empty value (expected a duration, e.g. 10s)"]),
         Case(name: "a value that is only a comment is empty",
              lines: ["[source]", "path = l", "[log]", "level = # later"],
              errors: ["autoscaled.conf:4: level: empty value (expected one of debug, info, notice, warning, error)"]),
@@ -61,7 +61,7 @@ struct ConfigErrorTests {
              errors: ["autoscaled.conf:4: scale_up_threshold: 'abc' is not a number (expected a finite number, e.g. 50)"]),
         Case(name: "NaN is not a finite number",
              lines: ["[source]", "path = l", "[policy]", "scale_down_threshold = nan"],
-             errors: ["autoscaled.conf:4: scale_down_threshold: 'nan' is not a finite number (expected a finite number, e.g. 20)"]),
+             errors: ["autoscaled.conf:4: scale_down_threshold: 'nan' is not a finite number (expected a finite number, e.g. 35)"]),
         Case(name: "infinity is not a finite number",
              lines: ["[source]", "path = l", "[policy]", "scale_up_threshold = -inf"],
              errors: ["autoscaled.conf:4: scale_up_threshold: '-inf' is not a finite number (expected a finite number, e.g. 50)"]),
@@ -89,11 +89,11 @@ struct ConfigErrorTests {
              errors: ["autoscaled.conf:4: max_replicas: '99999999999999999999' is out of range (expected an integer >= 1, e.g. 10)"]),
         Case(name: "a word where a duration belongs",
              lines: ["[source]", "path = l", "poll_interval = fast"],
-             errors: ["autoscaled.conf:3: poll_interval: 'fast' is not a duration (expected a duration, e.g. 5s)"]),
+             errors: ["autoscaled.conf:3: poll_interval: 'fast' is not a duration (expected a duration, e.g. 10s)"]),
         Case(name: "an unknown duration unit",
              lines: ["[source]", "path = l", "[policy]", "scale_up_cooldown = 5 parsecs"],
              errors: ["autoscaled.conf:4: scale_up_cooldown: '5 parsecs' has an unknown unit 'parsecs' "
-                      + "(expected a duration in us, ms, s, min, h or d, e.g. 30s)"]),
+                      + "(expected a duration in us, ms, s, min, h or d, e.g. 1min)"]),
         Case(name: "a negative duration",
              lines: ["[source]", "path = l", "[policy]", "scale_down_stabilization = -5min"],
              errors: ["autoscaled.conf:4: scale_down_stabilization: '-5min' must not be negative (expected a duration, e.g. 5min)"]),
@@ -121,7 +121,7 @@ struct ConfigErrorTests {
              errors: ["autoscaled.conf:5: scale_down_threshold (40.5) must be below scale_up_threshold (40.5)"]),
         Case(name: "a threshold against the other's default",
              lines: ["[source]", "path = l", "[policy]", "scale_up_threshold = 10"],
-             errors: ["autoscaled.conf:4: scale_down_threshold (20) must be below scale_up_threshold (10)"]),
+             errors: ["autoscaled.conf:4: scale_down_threshold (35) must be below scale_up_threshold (10)"]),
         Case(name: "min_replicas above max_replicas",
              lines: ["[source]", "path = l", "[policy]", "max_replicas = 3", "min_replicas = 5"],
              errors: ["autoscaled.conf:5: min_replicas (5) must not be above max_replicas (3)"]),
@@ -144,7 +144,7 @@ struct ConfigErrorTests {
         Case(name: "a very long bad value is cut",
              lines: ["[source]", "path = l", "poll_interval = " + String(repeating: "x", count: 100)],
              errors: ["autoscaled.conf:3: poll_interval: '" + String(repeating: "x", count: 64)
-                      + "…' is not a duration (expected a duration, e.g. 5s)"]),
+                      + "…' is not a duration (expected a duration, e.g. 10s)"]),
     ])
     func singleFault(_ testCase: Case) {
         #expect(ConfigParsing.errorLines(testCase.lines) == testCase.errors)
@@ -188,5 +188,32 @@ struct ConfigErrorTests {
         #expect(errors.errors == [ConfigError(
             file: "/etc/a.conf", line: 4,
             message: "min_replicas: 'x' is not an integer (expected an integer >= 0, e.g. 1)")])
+    }
+}
+
+/// The policy keys that size and time decisions: their defaults and their cross-checks.
+struct PolicyKeyTests {
+    @Test("target_load takes scale_up_threshold's value when absent")
+    func targetFollowsThreshold() throws {
+        let config = try ConfigParsing.parse("[source]\npath = /x\n[policy]\nscale_up_threshold = 80\nscale_down_threshold = 30").get()
+        #expect(config.policy.targetLoad == 80)
+        let explicit = try ConfigParsing.parse("[source]\npath = /x\n[policy]\ntarget_load = 45").get()
+        #expect(explicit.policy.targetLoad == 45)
+    }
+
+    @Test("a target outside the band and a burst ratio of 1 or less are errors naming their line")
+    func crossChecks() {
+        #expect(ConfigParsing.errorLines("[source]\npath = /x\n[policy]\ntarget_load = 60".split(separator: "\n").map(String.init)) == [
+            "autoscaled.conf:4: target_load (60) must be above scale_down_threshold (35) and at most scale_up_threshold (50)",
+        ])
+        #expect(ConfigParsing.errorLines("[source]\npath = /x\n[policy]\ntarget_load = 35".split(separator: "\n").map(String.init)) == [
+            "autoscaled.conf:4: target_load (35) must be above scale_down_threshold (35) and at most scale_up_threshold (50)",
+        ])
+        #expect(ConfigParsing.errorLines("[source]\npath = /x\n[policy]\nburst_ratio = 1".split(separator: "\n").map(String.init)) == [
+            "autoscaled.conf:4: burst_ratio (1) must be 0 (off) or above 1",
+        ])
+        #expect(ConfigParsing.errorLines("[source]\npath = /x\n[policy]\ntrend_window = 0".split(separator: "\n").map(String.init)) == [
+            "autoscaled.conf:4: trend_window: '0' must be greater than 0",
+        ])
     }
 }

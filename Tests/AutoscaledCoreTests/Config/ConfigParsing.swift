@@ -19,7 +19,7 @@ enum ConfigParsing {
     static func defaults(path: String = "/etc/autoscaled/loads.json") -> Config {
         Config(
             source: SourceConfig(
-                kind: .file(path: path), format: .json, pollInterval: .seconds(5), staleAfter: nil),
+                kind: .file(path: path), format: .json, pollInterval: .seconds(10), staleAfter: nil),
             policy: PolicyConfig(),
             state: StateConfig(),
             log: LogConfig()

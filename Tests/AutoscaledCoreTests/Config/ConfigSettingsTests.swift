@@ -7,14 +7,16 @@ struct ConfigSettingsTests {
         let settings = ConfigParsing.defaults().settings
         #expect(settings.map(\.name) == [
             "type", "source.path", "source.format", "poll_interval", "stale_after",
-            "scale_up_threshold", "scale_down_threshold", "min_replicas", "max_replicas", "initial_replicas",
-            "max_scale_up_step", "scale_down_step", "scale_up_cooldown", "scale_down_stabilization",
+            "scale_up_threshold", "scale_down_threshold", "target_load", "min_replicas", "max_replicas",
+            "initial_replicas", "max_scale_up_step", "scale_down_step", "scale_up_cooldown", "scale_down_stabilization",
+            "replica_startup", "trend_window", "smoothing_window", "burst_ratio",
             "state.path", "level", "log.format", "max_series",
         ])
         #expect(settings.map(\.value) == [
-            "file", "/etc/autoscaled/loads.json", "json", "5s", "0",
-            "50", "20", "1", "10", "3",
-            "4", "1", "30s", "5min",
+            "file", "/etc/autoscaled/loads.json", "json", "10s", "0",
+            "50", "35", "50", "1", "10",
+            "3", "4", "1", "1min", "5min",
+            "1min", "3min", "30s", "2",
             "/var/lib/autoscaled/state.json", "info", "logfmt", "100",
         ])
     }
@@ -62,7 +64,7 @@ struct ConfigSettingsTests {
         new.log.level = .debug
         new.source.staleAfter = .seconds(30)
         #expect(Config.changes(from: old, to: new) == [
-            "poll_interval=5s->1s",
+            "poll_interval=10s->1s",
             "stale_after=0->30s",
             "scale_up_threshold=50->60",
             "state.path=/var/lib/autoscaled/state.json->/srv/state.json",

@@ -21,10 +21,11 @@ struct RecordingObserver: SimulationObserver {
 
 /// The replay model, one rule at a time, on traces small enough to follow by hand.
 struct SimulationModelTests {
-    /// A policy that reacts at once: no cooldown, no stabilization window.
+    /// A policy that reacts at once: no cooldown, no stabilization window, no smoothing, trend or burst.
     static func eager(initial: Int, max: Int, step: Int = 4) -> PolicyConfig {
         PolicyConfig(minReplicas: 1, maxReplicas: max, initialReplicas: initial, maxScaleUpStep: step,
-                     scaleUpCooldown: .zero, scaleDownStabilization: .zero)
+                     scaleUpCooldown: .zero, scaleDownStabilization: .zero, replicaStartup: .zero,
+                     smoothingWindow: .zero, burstRatio: 0)
     }
 
     static func offered(_ requests: [Double], binSeconds: Int = 1) -> Trace {

@@ -15,7 +15,7 @@ struct ReplicaStateSourceTests {
     ) async -> StateFile? {
         unlink(path)
         await state.noteSource(input, consecutiveFailures: failures, wallTime: 1_795_932_600 + Double(second))
-        await state.record(hold, at: .origin + .seconds(second), window: .seconds(300), wallTime: 1_795_932_600 + Double(second))
+        await state.record(hold, at: .origin + .seconds(second), policy: PolicyConfig(), wallTime: 1_795_932_600 + Double(second))
         guard case let .found(file) = store.load() else { return nil }
         return file
     }

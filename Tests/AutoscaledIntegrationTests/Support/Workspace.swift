@@ -17,8 +17,22 @@ struct Workspace {
 
     func file(_ name: String) -> String { "\(path)/\(name)" }
 
-    /// A config for a test daemon (thresholds 50 and 20 by default); `policy` lines go in `[policy]`.
+    /// The `[policy]` of a test daemon unless a test says otherwise: thresholds 50 and 20, a 30 s
+    /// cooldown, and none of the trend, smoothing or burst rules, so each load gives one plain step.
+    static let testPolicy: [(String, String)] = [
+        ("scale_down_threshold", "20"), ("scale_up_cooldown", "30s"), ("replica_startup", "0"),
+        ("smoothing_window", "0"), ("burst_ratio", "0"),
+    ]
+
+    /// A config for a test daemon; `policy` lines (`key = value`) go in `[policy]`, replacing the
+    /// test policy's value of the same key.
     func writeConfig(policy: String = "", source: String = "", pollInterval: String = "10s", log: String = "level = debug") {
+        let given = policy.split(separator: "\n").map { line in
+            (String(line.split(separator: "=")[0]).trimmingSpaces, line)
+        }
+        var lines = Self.testPolicy.filter { key, _ in !given.contains { $0.0 == key } }.map { "\($0.0) = \($0.1)" }
+        lines += given.map { String($0.1) }
+        let policy = lines.joined(separator: "\n")
         writeAtomically(configPath, """
             [source]
             path = loads.json
