@@ -3,15 +3,6 @@ import Testing
 
 @Suite("the daemon against real files and signals")
 struct DaemonTests {
-    /// Starts a daemon on `dir` and waits for its first evaluation.
-    func startDaemon(_ dir: Workspace) async -> ChildProcess {
-        let daemon = ChildProcess(autoscaledBinary(), ["run", "--config", dir.configPath], captureIn: dir.path)
-        // Every decision line (hold, scale-up, scale-down) carries from=.
-        let first = await daemon.waitForLine(" from=")
-        #expect(first != nil, "no first evaluation: \(daemon.standardError)")
-        return daemon
-    }
-
     @Test("a load-file write is acted on at once, long before the next poll")
     func reactsToWrite() async {
         let dir = Workspace()

@@ -1,3 +1,4 @@
+import AutoscaledTestSupport
 import Glibc
 import Testing
 
@@ -132,18 +133,4 @@ struct FaultInjectionTests {
         stat(dir.statePath, &info)
         #expect(info.st_mode & 0o777 == 0o644, "state file mode \(String(info.st_mode & 0o777, radix: 8))")
     }
-}
-
-/// Names in `directory`, without `.` and `..`.
-func listing(_ directory: String) -> [String] {
-    guard let handle = opendir(directory) else { return [] }
-    defer { closedir(handle) }
-    var names: [String] = []
-    while let entry = readdir(handle) {
-        let name = withUnsafePointer(to: entry.pointee.d_name) {
-            $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-        }
-        if name != "." && name != ".." { names.append(name) }
-    }
-    return names
 }

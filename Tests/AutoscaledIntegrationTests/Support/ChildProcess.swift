@@ -1,4 +1,5 @@
 import Glibc
+import Testing
 
 /// The built `autoscaled` binary, next to the test bundle in the build directory.
 func autoscaledBinary() -> String {
@@ -116,4 +117,13 @@ func readText(_ path: String) -> String {
         bytes += buffer[0..<count]
     }
     return String(decoding: bytes, as: UTF8.self)
+}
+
+/// Starts a daemon on `dir`'s config and waits for its first evaluation.
+func startDaemon(_ dir: Workspace) async -> ChildProcess {
+    let daemon = ChildProcess(autoscaledBinary(), ["run", "--config", dir.configPath], captureIn: dir.path)
+    // Every decision line (hold, scale-up, scale-down) carries from=.
+    let first = await daemon.waitForLine(" from=")
+    #expect(first != nil, "no first evaluation: \(daemon.standardError)")
+    return daemon
 }
