@@ -24,8 +24,11 @@ out=.build-fuzz
 mkdir -p "$out/artifacts"
 binary=$out/autoscaled-fuzz
 sources=$(find Sources/AutoscaledCore -name '*.swift' | sort)
-newest=$(ls -t $sources Tests/Fuzz/FuzzEntry.swift | head -1)
-if [ ! -x "$binary" ] || [ "$newest" -nt "$binary" ]; then
+stale=yes
+if [ -x "$binary" ] && [ -z "$(find $sources Tests/Fuzz/FuzzEntry.swift -newer "$binary")" ]; then
+    stale=no
+fi
+if [ "$stale" = yes ]; then
     echo "fuzz: building $binary"
     swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name AutoscaledFuzz \
         $sources Tests/Fuzz/FuzzEntry.swift -o "$binary"

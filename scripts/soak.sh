@@ -2,7 +2,10 @@
 # Soak test: the release daemon at poll_interval = 10ms, its load file replaced 20 times a second
 # and a SIGHUP every second, for MINUTES (default 2). Samples RSS and open file descriptors every
 # second. Passes when RSS grows by less than 2 MiB after the warm-up (the first quarter, at most
-# 60 s), the fd count never changes after the warm-up, and no line is logged at error level.
+# 60 s), the open-fd count does not grow after the warm-up, and no line is logged at error level.
+# A sample can catch a file the daemon has open for a moment (the load file being read, the state
+# file being replaced); a leak shows as a floor that rises, so each 30-sample window's lowest count
+# must stay the same.
 #
 #   scripts/soak.sh [MINUTES]
 set -euo pipefail
@@ -27,7 +30,9 @@ poll_interval = 10ms
 [policy]
 scale_up_cooldown = 0
 scale_down_stabilization = 1s
+scale_down_threshold = 20
 max_replicas = 20
+burst_ratio = 0
 [state]
 path = state.json
 [log]
@@ -57,7 +62,8 @@ samples = []
 while (now := time.monotonic()) - start < duration:
     if now >= next_write:
         hot = (writes // 40) % 2 == 0
-        loads = {f"server{i}": (80 if hot and i == 0 else 10 + (writes + i) % 30) for i in range(20)}
+        # Hot phases: one server at 80; cold ones: every server below scale_down_threshold.
+        loads = {f"server{i}": (80 if hot and i == 0 else 1 + (writes + i) % 15) for i in range(20)}
         tmp = f"{work}/loads.json.tmp"
         with open(tmp, "w") as f:
             json.dump(loads, f)
@@ -76,11 +82,12 @@ after = [s for s in samples if s[0] >= warmup]
 base_rss = after[0][1]
 max_rss = max(s[1] for s in after)
 fd_counts = sorted({s[2] for s in after})
+floors = [min(s[2] for s in after[i:i + 30]) for i in range(0, len(after), 30)]
 growth = (max_rss - base_rss) / 1024
 print(f"soak: {duration:.0f} s, {writes} load writes, {hups} SIGHUPs, {len(samples)} samples")
 print(f"soak: RSS after warm-up {base_rss/1024:.1f} MiB, max {max_rss/1024:.1f} MiB, growth {growth:.2f} MiB (limit 2)")
-print(f"soak: open fds after warm-up {fd_counts} (must be one value)")
-ok = growth < 2.0 and len(fd_counts) == 1
+print(f"soak: open fds after warm-up: counts seen {fd_counts}, lowest per 30 s {sorted(set(floors))} (must be one value)")
+ok = growth < 2.0 and len(set(floors)) == 1
 sys.exit(0 if ok else 1)
 PY
 status=$?
