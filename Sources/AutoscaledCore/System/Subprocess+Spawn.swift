@@ -1,0 +1,138 @@
+import Glibc
+import Synchronization
+
+extension Subprocess {
+    /// Starts `arguments` in a new process group with default signal dispositions, an empty
+    /// signal mask, stdin on `/dev/null` and the given descriptors as stdout and stderr.
+    static func spawn(
+        _ arguments: [String], environment: [String: String], standardOutput: Int32, standardError: Int32
+    ) throws(SystemError) -> pid_t {
+        let program = arguments[0]
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        // dup2 clears close-on-exec on the copy only: the originals still close at exec.
+        posix_spawn_file_actions_adddup2(&actions, standardOutput, 1)
+        posix_spawn_file_actions_adddup2(&actions, standardError, 2)
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        posix_spawnattr_setpgroup(&attributes, 0)
+        var defaults = sigset_t()
+        sigfillset(&defaults)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        posix_spawnattr_setsigmask(&attributes, &mask)
+
+        let argv = arguments.map { strdup($0) } + [nil]
+        let envp = environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        // posix_spawn returns the error number instead of setting errno; it does not fail with EINTR.
+        // ETXTBSY: the program was just written and another process, forked meanwhile, still holds the
+        // writing descriptor until its exec closes it. That clears within moments; try a few times.
+        var result = posix_spawnp(&pid, program, &actions, &attributes, argv, envp)
+        var pause: UInt32 = 1_000
+        while result == ETXTBSY, pause <= 64_000 {
+            usleep(pause)
+            pause *= 2
+            result = posix_spawnp(&pid, program, &actions, &attributes, argv, envp)
+        }
+        guard result == 0 else { throw SystemError(call: "posix_spawn", subject: program, errno: result) }
+        return pid
+    }
+}
+
+/// A connected pair of `SOCK_CLOEXEC` stream sockets: the parent reads one end, the child writes
+/// the other as its stdout or stderr. Created close-on-exec atomically, so a child started by
+/// another thread at the same moment cannot inherit either end.
+struct SocketPair {
+    private(set) var parent: Int32
+    private(set) var child: Int32
+
+    init(subject: String) throws(SystemError) {
+        var fds: [Int32] = [-1, -1]
+        _ = try syscall("socketpair", subject) {
+            socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &fds)
+        }
+        parent = fds[0]
+        child = fds[1]
+        // The parent only reads and the child only writes.
+        _ = shutdown(parent, Int32(SHUT_WR))
+        _ = shutdown(child, Int32(SHUT_RD))
+    }
+
+    /// Hands the parent's end over to a new owner, who closes it; this pair no longer will.
+    mutating func takeParentEnd() -> Int32 {
+        defer { parent = -1 }
+        return parent
+    }
+
+    /// Closes the child's end in the parent once the child holds its own copy.
+    mutating func closeChildEnd() {
+        if child >= 0 { _ = close(child) }
+        child = -1
+    }
+
+    mutating func closeAll() {
+        closeChildEnd()
+        if parent >= 0 { _ = close(parent) }
+        parent = -1
+    }
+}
+
+/// Wakes a blocked ``SubprocessWaiter`` when its task is cancelled.
+///
+/// A cancellation may come before the wait begins, during it, or after it ended; the lock makes
+/// each case safe: a byte is written only while the descriptor is open, and a cancellation that came
+/// first is replayed into the descriptor when it opens.
+final class SubprocessCancellation: Sendable {
+    private struct State {
+        var cancelled = false
+        var readEnd: Int32 = -1
+        var writeEnd: Int32 = -1
+    }
+
+    private let state = Mutex(State())
+
+    /// Opens the wake-up pair; the returned descriptor becomes readable once cancelled.
+    func open(subject: String) throws(SystemError) -> Int32 {
+        var fds: [Int32] = [-1, -1]
+        let flags = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue)
+        _ = try syscall("socketpair", subject) { socketpair(AF_UNIX, flags, 0, &fds) }
+        return state.withLock { state in
+            state.readEnd = fds[0]
+            state.writeEnd = fds[1]
+            if state.cancelled { Self.poke(fds[1]) }
+            return fds[0]
+        }
+    }
+
+    func cancel() {
+        state.withLock { state in
+            state.cancelled = true
+            if state.writeEnd >= 0 { Self.poke(state.writeEnd) }
+        }
+    }
+
+    func close() {
+        state.withLock { state in
+            if state.readEnd >= 0 { _ = Glibc.close(state.readEnd) }
+            if state.writeEnd >= 0 { _ = Glibc.close(state.writeEnd) }
+            state.readEnd = -1
+            state.writeEnd = -1
+        }
+    }
+
+    private static func poke(_ fd: Int32) {
+        var byte: UInt8 = 1
+        _ = write(fd, &byte, 1)
+    }
+}
