@@ -39,7 +39,8 @@ extension Config {
             metrics: MetricsConfig(
                 textfile: values.value(.metricsTextfile) == nil ? nil : try values.string(.metricsTextfile),
                 maxSeries: try values.integer(.metricsMaxSeries)
-            )
+            ),
+            actuator: try ActuatorConfig(values: values)
         )
     }
 }

@@ -8,15 +8,18 @@ public struct Config: Sendable, Equatable {
     public var state: StateConfig
     public var log: LogConfig
     public var metrics: MetricsConfig
+    public var actuator: ActuatorConfig
 
     public init(
-        source: SourceConfig, policy: PolicyConfig, state: StateConfig, log: LogConfig, metrics: MetricsConfig = MetricsConfig()
+        source: SourceConfig, policy: PolicyConfig, state: StateConfig, log: LogConfig,
+        metrics: MetricsConfig = MetricsConfig(), actuator: ActuatorConfig = ActuatorConfig()
     ) {
         self.source = source
         self.policy = policy
         self.state = state
         self.log = log
         self.metrics = metrics
+        self.actuator = actuator
     }
 }
 

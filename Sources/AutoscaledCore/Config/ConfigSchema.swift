@@ -129,7 +129,7 @@ enum ConfigSchema {
             $0.metrics.textfile.map(ConfigValue.string)
         },
         ConfigKeySpec(.metricsMaxSeries, .integer(min: 0), default: "100") { .integer($0.metrics.maxSeries) },
-    ]
+    ] + actuatorKeys
 
     /// The section names, in the order of their first key.
     static let sections: [String] = keys.reduce(into: []) { sections, spec in

@@ -7,6 +7,8 @@ enum ConfigValue: Sendable, Equatable {
     case integer(Int)
     case duration(Duration)
     case boolean(Bool)
+    /// A command line, split into words.
+    case command(CommandTemplate)
 
     /// The value as canonical config text: `5s` for durations, `50` rather than `50.0`,
     /// `true`/`false` for booleans.
@@ -17,6 +19,7 @@ enum ConfigValue: Sendable, Equatable {
         case let .integer(integer): String(integer)
         case let .duration(duration): DurationText.format(duration)
         case let .boolean(boolean): boolean ? "true" : "false"
+        case let .command(command): command.description
         }
     }
 

@@ -15,6 +15,10 @@ enum ConfigValueType: Sendable {
     case boolean
     /// One of a closed list of names, compared exactly.
     case choice([String])
+    /// A command line, split into words with quotes honoured (see ``CommandTemplate``).
+    case command
+    /// A systemd unit name with `{i}` for the instance number (see ``UnitNameTemplate``).
+    case unitName
 
     /// Why a text is not a valid value: `problem` follows the quoted text in the message,
     /// `expected` (if any) goes in parentheses after it.
@@ -36,6 +40,8 @@ enum ConfigValueType: Sendable {
         case .duration: "a duration, e.g. \(example)"
         case .boolean: "true, false, yes, no, on, off, 1 or 0"
         case let .choice(names): "one of " + names.joined(separator: ", ")
+        case .command: "a program and its arguments, e.g. \(example)"
+        case .unitName: "a unit name with {i} for the instance number, e.g. \(example)"
         }
     }
 
@@ -67,6 +73,19 @@ enum ConfigValueType: Sendable {
                 throw Fault(problem: "is not a valid choice", expected: expected + (hint ?? ""))
             }
             return .string(text)
+        case .command:
+            do {
+                return .command(try CommandTemplate(parsing: text))
+            } catch {
+                throw Fault(problem: error.problem, expected: error.expected ?? expected)
+            }
+        case .unitName:
+            let name = Self.unquoted(text)
+            do {
+                return .string(try UnitNameTemplate(name).text)
+            } catch {
+                throw Fault(problem: error.problem, expected: expected)
+            }
         }
     }
 

@@ -16,7 +16,7 @@ struct ConfigErrorTests {
              errors: ["autoscaled.conf:3: unknown section [polcy] (did you mean [policy]?)"]),
         Case(name: "an unknown section lists the known ones",
              lines: ["[source]", "path = l", "[prometheus]", "listen = :9100"],
-             errors: ["autoscaled.conf:3: unknown section [prometheus] (expected one of [source], [policy], [state], [log], [metrics])"]),
+             errors: ["autoscaled.conf:3: unknown section [prometheus] (expected one of [source], [policy], [state], [log], [metrics], [actuator])"]),
         Case(name: "a misspelt key gets a suggestion",
              lines: ["[source]", "path = l", "[policy]", "scale_up_treshold = 60"],
              errors: ["autoscaled.conf:4: unknown key 'scale_up_treshold' in [policy] (did you mean 'scale_up_threshold'?)"]),

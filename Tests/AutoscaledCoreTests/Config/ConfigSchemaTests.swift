@@ -18,6 +18,7 @@ struct ConfigSchemaTests {
         #expect(config.state == StateConfig())
         #expect(config.log == LogConfig())
         #expect(config.metrics == MetricsConfig())
+        #expect(config.actuator == ActuatorConfig())
     }
 
     @Test("no key appears twice and a condition's key comes before the key it governs")
@@ -33,6 +34,6 @@ struct ConfigSchemaTests {
 
     @Test("sections are listed in the order of their first key")
     func sections() {
-        #expect(ConfigSchema.sections == ["source", "policy", "state", "log", "metrics"])
+        #expect(ConfigSchema.sections == ["source", "policy", "state", "log", "metrics", "actuator"])
     }
 }

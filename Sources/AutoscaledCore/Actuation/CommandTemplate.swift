@@ -1,0 +1,165 @@
+/// A command line split into an argument vector once, when the config is loaded, with its
+/// placeholders marked. It is never given to a shell.
+///
+/// Splitting, as a shell would split words but without any expansion:
+/// - words are separated by spaces or tabs;
+/// - `'…'` keeps everything inside as it is;
+/// - `"…"` keeps everything inside as it is, except that `\"` and `\\` stand for `"` and `\`;
+/// - outside quotes, `\` makes the next character part of the word (`\ ` is a space);
+/// - quotes may join text into one word: `--name="a b"` is the single word `--name=a b`;
+/// - `$`, `` ` ``, `;`, `|`, `&`, `<`, `>`, `*`, `~` and the like are ordinary characters.
+///
+/// Placeholders `{replicas}`, `{previous}` and `{direction}` may appear anywhere in an argument
+/// (quoted or not) and are replaced in that argument alone: a value never splits or joins
+/// words. Any other `{name}` is an error (a typo, or a shell `${VAR}` that would not expand);
+/// braces around anything that is not a name, as in JSON, are plain text.
+public struct CommandTemplate: Sendable, Equatable, CustomStringConvertible {
+    /// A value substituted into the arguments at each actuation.
+    public enum Placeholder: String, Sendable, CaseIterable {
+        case replicas, previous, direction
+    }
+
+    /// Part of one argument.
+    public enum Piece: Sendable, Equatable {
+        case text(String)
+        case placeholder(Placeholder)
+    }
+
+    /// Why a command line cannot be used; `problem` follows the quoted text in a config error.
+    public struct Fault: Error, Sendable, Equatable {
+        public var problem: String
+        public var expected: String?
+    }
+
+    /// The words, each a sequence of text and placeholders; the first is the program.
+    public let words: [[Piece]]
+
+    /// Splits `text` and marks its placeholders.
+    public init(parsing text: String) throws(Fault) {
+        try self.init(arguments: try Self.split(text))
+    }
+
+    /// Marks the placeholders in arguments that are already split (they may hold any character,
+    /// newlines included).
+    public init(arguments: [String]) throws(Fault) {
+        guard let program = arguments.first, !program.isEmpty else {
+            throw Fault(problem: "has no program", expected: "a program and its arguments, e.g. /usr/local/bin/scale-model --replicas {replicas}")
+        }
+        var words: [[Piece]] = []
+        for argument in arguments { words.append(try Self.pieces(of: argument)) }
+        guard words[0] == [.text(program)] else {
+            throw Fault(problem: "has a placeholder in the program name", expected: "a fixed program, e.g. /usr/local/bin/scale-model")
+        }
+        self.words = words
+    }
+
+    /// The program, as written: an absolute path, or a name looked up in `PATH`.
+    public var program: String {
+        guard case let .text(program)? = words.first?.first else { return "" }
+        return program
+    }
+
+    /// The argument vector for one actuation: each placeholder replaced by its value.
+    public func arguments(_ values: (Placeholder) -> String) -> [String] {
+        words.map { word in
+            word.map { piece in
+                switch piece {
+                case let .text(text): text
+                case let .placeholder(placeholder): values(placeholder)
+                }
+            }.joined()
+        }
+    }
+
+    /// The command as config text that splits back into the same words.
+    public var description: String {
+        arguments { "{\($0.rawValue)}" }.map(Self.quotedIfNeeded).joined(separator: " ")
+    }
+
+    /// The words of `text`, split as described on the type.
+    static func split(_ text: String) throws(Fault) -> [String] {
+        var words: [String] = []
+        var current = ""
+        var inWord = false
+        var scalars = Substring(text).unicodeScalars[...]
+        while let scalar = scalars.popFirst() {
+            switch scalar {
+            case " ", "\t":
+                if inWord { words.append(current) }
+                current = ""
+                inWord = false
+            case "'":
+                inWord = true
+                guard let end = scalars.firstIndex(of: "'") else {
+                    throw Fault(problem: "has an unterminated single quote", expected: nil)
+                }
+                current.unicodeScalars.append(contentsOf: scalars[..<end])
+                scalars = scalars[scalars.index(after: end)...]
+            case "\"":
+                inWord = true
+                var closed = false
+                while let next = scalars.popFirst() {
+                    if next == "\"" {
+                        closed = true
+                        break
+                    }
+                    if next == "\\", let escaped = scalars.first, escaped == "\"" || escaped == "\\" {
+                        current.unicodeScalars.append(escaped)
+                        scalars.removeFirst()
+                    } else {
+                        current.unicodeScalars.append(next)
+                    }
+                }
+                guard closed else { throw Fault(problem: "has an unterminated double quote", expected: nil) }
+            case "\\":
+                inWord = true
+                guard let escaped = scalars.popFirst() else {
+                    throw Fault(problem: "ends with a lone backslash", expected: nil)
+                }
+                current.unicodeScalars.append(escaped)
+            default:
+                inWord = true
+                current.unicodeScalars.append(scalar)
+            }
+        }
+        if inWord { words.append(current) }
+        return words
+    }
+
+    /// `argument` cut into text and placeholders.
+    private static func pieces(of argument: String) throws(Fault) -> [Piece] {
+        var pieces: [Piece] = []
+        var text = ""
+        var rest = Substring(argument)
+        while let open = rest.firstIndex(of: "{") {
+            text += rest[..<open]
+            let afterOpen = rest.index(after: open)
+            let name = rest[afterOpen...].prefix { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
+            let close = name.endIndex
+            guard let first = name.first, !first.isNumber, close < rest.endIndex, rest[close] == "}" else {
+                text.append("{")
+                rest = rest[afterOpen...]
+                continue
+            }
+            guard let placeholder = Placeholder(rawValue: String(name)) else {
+                throw Fault(problem: "has an unknown placeholder {\(name)}",
+                            expected: "{replicas}, {previous} or {direction}; the command is not run by a shell")
+            }
+            if !text.isEmpty { pieces.append(.text(text)) }
+            text = ""
+            pieces.append(.placeholder(placeholder))
+            rest = rest[rest.index(after: close)...]
+        }
+        text += rest
+        if !text.isEmpty || pieces.isEmpty { pieces.append(.text(text)) }
+        return pieces
+    }
+
+    private static func quotedIfNeeded(_ word: String) -> String {
+        let special: Set<Character> = [" ", "\t", "'", "\"", "\\", "#", ";"]
+        guard word.isEmpty || word.contains(where: { special.contains($0) }) else { return word }
+        if !word.contains("'") { return "'\(word)'" }
+        let escaped = word.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"")
+        return "\"\(escaped)\""
+    }
+}

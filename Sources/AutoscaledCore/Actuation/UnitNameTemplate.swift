@@ -1,0 +1,33 @@
+/// A systemd unit name with `{i}` for the instance number: `llama-server@{i}.service`.
+public struct UnitNameTemplate: Sendable, Equatable, CustomStringConvertible {
+    /// Why a text is not a usable template; `problem` follows the quoted text in a config error.
+    public struct Fault: Error, Sendable, Equatable {
+        public var problem: String
+    }
+
+    public static let example = "llama-server@{i}.service"
+
+    /// The template as written.
+    public let text: String
+
+    /// Checks that `text` holds `{i}` and otherwise only what a unit name may hold (letters,
+    /// digits, `:`, `-`, `_`, `.`, `@`, `\`), and that it does not start with `-`: it goes
+    /// into `systemctl`'s argument vector, where it must never read as an option.
+    public init(_ text: String) throws(Fault) {
+        guard text.contains("{i}") else { throw Fault(problem: "has no {i} for the instance number") }
+        let rest = text.replacing("{i}", with: "1")
+        if rest.hasPrefix("-") { throw Fault(problem: "starts with '-'") }
+        let allowed: Set<Character> = [":", "-", "_", ".", "@", "\\"]
+        guard rest.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || allowed.contains($0)) }) else {
+            throw Fault(problem: "has characters a unit name cannot have")
+        }
+        self.text = text
+    }
+
+    /// The unit of instance `number`: `llama-server@3.service`.
+    public func name(_ number: Int) -> String {
+        text.replacing("{i}", with: String(number))
+    }
+
+    public var description: String { text }
+}

@@ -1,0 +1,93 @@
+@testable import AutoscaledCore
+import Testing
+
+struct CommandTemplateTests {
+    struct SplitCase: CustomTestStringConvertible, Sendable {
+        let name: String
+        let text: String
+        let words: [String]
+        var testDescription: String { name }
+    }
+
+    @Test("words split as a shell splits them, without any expansion", arguments: [
+        SplitCase(name: "spaces and tabs separate words", text: "/bin/a  b\tc ", words: ["/bin/a", "b", "c"]),
+        SplitCase(name: "single quotes keep everything", text: #"/bin/a 'x "y" \z'"#, words: ["/bin/a", #"x "y" \z"#]),
+        SplitCase(name: "double quotes keep everything but \\\" and \\\\",
+                  text: #"/bin/a "it's \"q\" \\ \n""#, words: ["/bin/a", #"it's "q" \ \n"#]),
+        SplitCase(name: "a backslash outside quotes escapes one character", text: #"/bin/a b\ c \'"#, words: ["/bin/a", "b c", "'"]),
+        SplitCase(name: "quotes join text into one word", text: #"/bin/a --name="a b"'c d'"#, words: ["/bin/a", "--name=a bc d"]),
+        SplitCase(name: "empty quotes are an empty argument", text: "/bin/a '' \"\"", words: ["/bin/a", "", ""]),
+        SplitCase(name: "shell syntax is plain text",
+                  text: "/bin/a ; rm -rf / && $(id) `id` | > < * ~ $HOME",
+                  words: ["/bin/a", ";", "rm", "-rf", "/", "&&", "$(id)", "`id`", "|", ">", "<", "*", "~", "$HOME"]),
+    ])
+    func split(_ testCase: SplitCase) throws {
+        let template = try CommandTemplate(parsing: testCase.text)
+        #expect(template.arguments { _ in "?" } == testCase.words)
+    }
+
+    @Test("placeholders are replaced inside their own argument only, quoted or not")
+    func placeholders() throws {
+        let template = try CommandTemplate(parsing: #"/bin/a --replicas={replicas} '{previous} x;{direction}' "{replicas}{replicas}" {"n": {replicas}}"#)
+        let arguments = template.arguments { placeholder in
+            switch placeholder {
+            case .replicas: "4"
+            case .previous: "3"
+            case .direction: "up"
+            }
+        }
+        #expect(arguments == ["/bin/a", "--replicas=4", "3 x;up", "44", "{n:", "4}"])
+    }
+
+    @Test("a value is never re-read: text looking like a placeholder or a quote stays as it is")
+    func valuesAreOpaque() throws {
+        let template = try CommandTemplate(parsing: "/bin/a {replicas}")
+        #expect(template.arguments { _ in "{previous} 'x' $(id)" } == ["/bin/a", "{previous} 'x' $(id)"])
+    }
+
+    @Test("braces around anything but a name are plain text")
+    func plainBraces() throws {
+        let template = try CommandTemplate(parsing: #"/bin/a {} { replicas} {1} '{"a":1}'"#)
+        #expect(template.arguments { _ in "?" } == ["/bin/a", "{}", "{", "replicas}", "{1}", #"{"a":1}"#])
+    }
+
+    struct FaultCase: CustomTestStringConvertible, Sendable {
+        let name: String
+        let text: String
+        let problem: String
+        var testDescription: String { name }
+    }
+
+    @Test("unusable command lines are refused", arguments: [
+        FaultCase(name: "an unterminated single quote", text: "/bin/a 'b", problem: "has an unterminated single quote"),
+        FaultCase(name: "an unterminated double quote", text: #"/bin/a "b\""#, problem: "has an unterminated double quote"),
+        FaultCase(name: "a lone backslash at the end", text: #"/bin/a b\"#, problem: "ends with a lone backslash"),
+        FaultCase(name: "an unknown placeholder", text: "/bin/a {replica}", problem: "has an unknown placeholder {replica}"),
+        FaultCase(name: "a shell variable in braces", text: "/bin/a ${HOME}", problem: "has an unknown placeholder {HOME}"),
+        FaultCase(name: "a placeholder in the program", text: "/bin/{direction} x", problem: "has a placeholder in the program name"),
+        FaultCase(name: "only an empty word", text: "''", problem: "has no program"),
+    ])
+    func faults(_ testCase: FaultCase) {
+        #expect(throws: CommandTemplate.Fault.self) { try CommandTemplate(parsing: testCase.text) }
+        do {
+            _ = try CommandTemplate(parsing: testCase.text)
+        } catch {
+            #expect(error.problem == testCase.problem)
+        }
+    }
+
+    @Test("the description splits back into the same words")
+    func roundTrip() throws {
+        for text in [#"/bin/a 'b c' "it's" '' x\;y "\\" '#' --r={replicas}"#, "/bin/a"] {
+            let template = try CommandTemplate(parsing: text)
+            #expect(try CommandTemplate(parsing: template.description) == template, "\(template.description)")
+        }
+    }
+
+    @Test("already split arguments may hold newlines")
+    func splitArguments() throws {
+        let template = try CommandTemplate(arguments: ["/bin/a", "line1\nline2 {replicas}"])
+        #expect(template.arguments { _ in "7" } == ["/bin/a", "line1\nline2 7"])
+        #expect(template.program == "/bin/a")
+    }
+}

@@ -1,0 +1,23 @@
+@testable import AutoscaledCore
+import Testing
+
+struct UnitNameTemplateTests {
+    @Test("{i} becomes the instance number")
+    func names() throws {
+        let template = try UnitNameTemplate("llama-server@{i}.service")
+        #expect(template.name(3) == "llama-server@3.service")
+        #expect(try UnitNameTemplate("model-{i}-gpu.service").name(12) == "model-12-gpu.service")
+    }
+
+    @Test("a template that could not name a unit, or could read as an option, is refused", arguments: [
+        ("llama-server.service", "has no {i} for the instance number"),
+        ("-{i}.service", "starts with '-'"),
+        ("llama server@{i}.service", "has characters a unit name cannot have"),
+        ("../llama@{i}.service", "has characters a unit name cannot have"),
+        ("llama@{i}.service;reboot", "has characters a unit name cannot have"),
+        ("llama@{n}{i}.service", "has characters a unit name cannot have"),
+    ])
+    func refused(_ text: String, _ problem: String) {
+        #expect(throws: UnitNameTemplate.Fault(problem: problem)) { try UnitNameTemplate(text) }
+    }
+}

@@ -1,0 +1,95 @@
+import Testing
+@testable import AutoscaledCore
+
+struct ActuatorConfigTests {
+    private func actuator(_ lines: String...) throws -> ActuatorConfig {
+        try ConfigParsing.parse((["[source]", "path = l", "[actuator]"] + lines).joined(separator: "\n")).get().actuator
+    }
+
+    @Test("without [actuator] decisions are only logged")
+    func none() throws {
+        let config = try ConfigParsing.parse("[source]\npath = l").get()
+        #expect(config.actuator == ActuatorConfig())
+        #expect(config.actuator.kind == .none && !config.actuator.acts)
+    }
+
+    @Test("exec: the command is split once, when the config is loaded")
+    func exec() throws {
+        let config = try actuator(
+            "type = exec", #"command = /usr/local/bin/scale "my model" --replicas={replicas} 'a;b' # a comment"#,
+            "timeout = 2s")
+        #expect(config == ActuatorConfig(
+            kind: .exec(command: try CommandTemplate(arguments: ["/usr/local/bin/scale", "my model", "--replicas={replicas}", "a;b"])),
+            timeout: .seconds(2)))
+        #expect(config.acts)
+    }
+
+    @Test("systemd: a unit template, a timeout and a reconcile interval (0 = never)")
+    func systemd() throws {
+        let config = try actuator("type = systemd", "unit = llama-server@{i}.service", "reconcile_interval = 0")
+        #expect(config == ActuatorConfig(
+            kind: .systemd(unit: try UnitNameTemplate("llama-server@{i}.service")), reconcileInterval: nil))
+        #expect(try actuator("type = systemd", "unit = m@{i}.service").reconcileInterval == .seconds(30))
+    }
+
+    @Test("file: a path relative to the config's directory; dry_run for any type")
+    func file() throws {
+        let config = try actuator("type = file", "path = run/replicas", "dry_run = yes")
+        #expect(config == ActuatorConfig(kind: .file(path: "/etc/autoscaled/run/replicas"), dryRun: true))
+        #expect(!config.acts)
+    }
+
+    @Test("each fault gives one exact message", arguments: [
+        (["type = exec"], "autoscaled.conf: missing key 'command' in [actuator] (required with type = exec)"),
+        (["type = systemd"], "autoscaled.conf: missing key 'unit' in [actuator] (required with type = systemd)"),
+        (["type = file"], "autoscaled.conf: missing key 'path' in [actuator] (required with type = file)"),
+        (["type = kubernetes"],
+         "autoscaled.conf:4: type: 'kubernetes' is not a valid choice (expected one of none, exec, systemd, file)"),
+        (["type = exec", #"command = /bin/scale "oops"#],
+         #"autoscaled.conf:5: command: '/bin/scale "oops' has an unterminated double quote "#
+            + "(expected a program and its arguments, e.g. /usr/local/bin/scale-model --replicas {replicas})"),
+        (["type = exec", "command = /bin/scale --to ${REPLICAS}"],
+         "autoscaled.conf:5: command: '/bin/scale --to ${REPLICAS}' has an unknown placeholder {REPLICAS} "
+            + "(expected {replicas}, {previous} or {direction}; the command is not run by a shell)"),
+        (["type = systemd", "unit = llama.service"],
+         "autoscaled.conf:5: unit: 'llama.service' has no {i} for the instance number "
+            + "(expected a unit name with {i} for the instance number, e.g. llama-server@{i}.service)"),
+        (["type = file", "path = r", "timeout = 5s"],
+         "autoscaled.conf:6: timeout is not used with type = file (only with type = exec, systemd)"),
+        (["type = exec", "command = /bin/x", "unit = a@{i}.service"],
+         "autoscaled.conf:6: unit is not used with type = exec (only with type = systemd)"),
+        (["type = exec", "command = /bin/x", "timeout = 0"],
+         "autoscaled.conf:6: timeout: '0' must be greater than 0"),
+        (["dry_run = maybe"],
+         "autoscaled.conf:4: dry_run: 'maybe' is not a boolean (expected true, false, yes, no, on, off, 1 or 0)"),
+    ])
+    func faults(_ lines: [String], _ message: String) {
+        #expect(ConfigParsing.errorLines(["[source]", "path = l", "[actuator]"] + lines) == [message])
+    }
+
+    @Test("settings show the actuator's keys in canonical text, and read back to the same config")
+    func settingsRoundTrip() throws {
+        let text = """
+            [source]
+            path = /l
+            [actuator]
+            type = exec
+            command = /bin/scale 'my model' --replicas={replicas} "it's" '' x\\;y
+            timeout = 1min 30s
+            """
+        let config = try ConfigParsing.parse(text).get()
+        let settings = Dictionary(uniqueKeysWithValues: config.settings.map { ($0.name, $0.value) })
+        #expect(settings["command"] == #"/bin/scale 'my model' --replicas={replicas} "it's" '' 'x;y'"#)
+        #expect(settings["timeout"] == "1min 30s")
+        #expect(settings["reconcile_interval"] == nil)
+        let again = "[source]\npath = /l\n[actuator]\ntype = exec\ncommand = \(settings["command"]!)\ntimeout = 90s"
+        #expect(try ConfigParsing.parse(again).get() == config)
+    }
+
+    @Test("a reload diff names the changed actuator keys")
+    func changes() throws {
+        let old = try ConfigParsing.parse("[source]\npath = /l").get()
+        let new = try ConfigParsing.parse("[source]\npath = /l\n[actuator]\ntype = file\npath = /run/n\ndry_run = on").get()
+        #expect(Config.changes(from: old, to: new) == ["actuator.type=none->file", "dry_run=false->true", "actuator.path=->/run/n"])
+    }
+}
