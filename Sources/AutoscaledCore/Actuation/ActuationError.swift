@@ -1,0 +1,54 @@
+/// Why an actuation did not apply the count.
+///
+/// Shape: `'/usr/local/bin/scale-model' exited with status 3`; the tail of the program's stderr,
+/// when it wrote any, is kept apart (``standardError``) and logged as its own field.
+public enum ActuationError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The program could not be started (not found, not executable, …).
+    case spawnFailed(program: String, cause: SystemError)
+    /// The program exited with a status other than 0.
+    case exited(program: String, status: Int32, standardError: String)
+    /// A signal the daemon did not send ended the program.
+    case signalled(program: String, signal: Int32, standardError: String)
+    /// The program ran past `timeout`; its process group was killed.
+    case timedOut(program: String, after: Duration, standardError: String)
+    /// The program succeeded but printed something the actuator cannot use.
+    case unexpectedOutput(program: String, detail: String, standardError: String)
+    /// Writing the count to a file failed.
+    case writeFailed(SystemError)
+    /// The daemon stopped the actuation (shutdown, or `[actuator]` changed on reload).
+    case cancelled
+
+    public var description: String {
+        switch self {
+        case let .spawnFailed(program, cause): "cannot run '\(program)': \(cause)"
+        case let .exited(program, status, _): "'\(program)' exited with status \(status)"
+        case let .signalled(program, signal, _): "'\(program)' was killed by signal \(signal)"
+        case let .timedOut(program, after, _):
+            "'\(program)' timed out after \(DurationText.format(after)); its process group was killed"
+        case let .unexpectedOutput(program, detail, _): "'\(program)' \(detail)"
+        case let .writeFailed(cause): cause.description
+        case .cancelled: "cancelled"
+        }
+    }
+
+    /// The last lines the program wrote to stderr; empty when none or not applicable.
+    public var standardError: String {
+        switch self {
+        case let .exited(_, _, text), let .signalled(_, _, text), let .timedOut(_, _, text),
+             let .unexpectedOutput(_, _, text): text
+        case .spawnFailed, .writeFailed, .cancelled: ""
+        }
+    }
+
+    /// Maps how `result` ended to an error; `nil` for exit status 0.
+    static func from(_ result: SubprocessResult, program: String, timeout: Duration) -> ActuationError? {
+        let stderr = result.standardErrorText
+        switch result.termination {
+        case .exited(0): return nil
+        case let .exited(status): return .exited(program: program, status: status, standardError: stderr)
+        case let .signalled(signal): return .signalled(program: program, signal: signal, standardError: stderr)
+        case .timedOut: return .timedOut(program: program, after: timeout, standardError: stderr)
+        case .cancelled: return .cancelled
+        }
+    }
+}

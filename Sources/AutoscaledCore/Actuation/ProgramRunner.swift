@@ -1,0 +1,38 @@
+/// Runs the programs actuators call: with the daemon's environment minus what only the daemon
+/// may use, under `timeout`, with failures told in actuation terms.
+public struct ProgramRunner: Sendable {
+    /// The environment every program gets (plus what a call adds).
+    public var environment: [String: String]
+    /// How long one program may run before its process group is killed.
+    public var timeout: Duration
+
+    /// - Parameter environment: normally the daemon's own; the variables systemd sets for the
+    ///   daemon alone (``SystemdNotifier/environmentKeys``) are removed, so a child can neither
+    ///   notify nor feed the watchdog in the daemon's name.
+    public init(environment: [String: String], timeout: Duration) {
+        self.environment = environment.filter { !SystemdNotifier.environmentKeys.contains($0.key) }
+        self.timeout = timeout
+    }
+
+    /// Runs `arguments` and returns how it ended, whatever its exit status.
+    /// - Throws: ``ActuationError/spawnFailed(program:cause:)``, ``ActuationError/timedOut(program:after:standardError:)``,
+    ///   ``ActuationError/cancelled``, or ``ActuationError/signalled(program:signal:standardError:)``.
+    public func run(_ arguments: [String], adding extra: [String: String] = [:]) async throws(ActuationError) -> SubprocessResult {
+        let result: SubprocessResult
+        do {
+            result = try await Subprocess.run(arguments, environment: environment.merging(extra) { $1 }, timeout: timeout)
+        } catch {
+            throw .spawnFailed(program: arguments[0], cause: error)
+        }
+        if case .exited = result.termination { return result }
+        throw ActuationError.from(result, program: arguments[0], timeout: timeout) ?? .cancelled
+    }
+
+    /// Runs `arguments` and requires exit status 0.
+    @discardableResult
+    public func runChecked(_ arguments: [String], adding extra: [String: String] = [:]) async throws(ActuationError) -> SubprocessResult {
+        let result = try await run(arguments, adding: extra)
+        if let error = ActuationError.from(result, program: arguments[0], timeout: timeout) { throw error }
+        return result
+    }
+}

@@ -1,0 +1,62 @@
+/// `type = systemd`: runs instances 1…N of a template unit and stops the others.
+///
+/// Each actuation asks `systemctl is-active` about instances 1…`maxReplicas` in one call, then
+/// starts those of 1…N that are not running and stops those above N that are, with one
+/// `systemctl --no-ask-password --no-block start …` and one `… stop …` call (argument vectors,
+/// no shell). A check that finds everything in place changes nothing; run again later, the same
+/// steps correct drift (an instance that failed or was stopped by hand, one started by hand).
+///
+/// `--no-block` queues the jobs and returns: a model server that loads for a minute does not
+/// hold the actuator, and one that then fails shows up as not running at the next check.
+/// `--no-ask-password` makes a missing permission fail at once instead of waiting for a prompt.
+public struct SystemdActuator: Actuator {
+    /// States in which an instance counts as running: it is not started again, and is stopped above N.
+    public static let runningStates: Set<String> = ["active", "activating", "reloading", "refreshing"]
+
+    public var unit: UnitNameTemplate
+    /// The `systemctl` to call: a name looked up in `PATH`, or a path.
+    public var systemctl: String
+    public var runner: ProgramRunner
+
+    public init(unit: UnitNameTemplate, systemctl: String = "systemctl", runner: ProgramRunner) {
+        self.unit = unit
+        self.systemctl = systemctl
+        self.runner = runner
+    }
+
+    public func apply(_ request: ActuationRequest) async throws(ActuationError) -> ActuationReport {
+        let numbers = Array(1...max(request.maxReplicas, request.replicas, 1))
+        let units = numbers.map(unit.name)
+        let check = try await runner.run([systemctl, "is-active"] + units)
+        let states = String(decoding: check.standardOutput, as: UTF8.self)
+            .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            .dropLast(while: { $0.isEmpty })
+        guard states.count == units.count else {
+            throw .unexpectedOutput(
+                program: systemctl, detail: "is-active printed \(states.count) states for \(units.count) units",
+                standardError: check.standardErrorText)
+        }
+        var start: [String] = []
+        var stop: [String] = []
+        for (index, state) in states.enumerated() {
+            let running = Self.runningStates.contains(state)
+            if numbers[index] <= request.replicas, !running { start.append(units[index]) }
+            if numbers[index] > request.replicas, running { stop.append(units[index]) }
+        }
+        if !start.isEmpty { try await runner.runChecked([systemctl, "--no-ask-password", "--no-block", "start"] + start) }
+        if !stop.isEmpty { try await runner.runChecked([systemctl, "--no-ask-password", "--no-block", "stop"] + stop) }
+        var fields: [LogField] = []
+        if !start.isEmpty { fields.append(LogField("started", .string(start.joined(separator: " ")))) }
+        if !stop.isEmpty { fields.append(LogField("stopped", .string(stop.joined(separator: " ")))) }
+        return ActuationReport(changed: !start.isEmpty || !stop.isEmpty, fields: fields)
+    }
+}
+
+extension Array {
+    /// The array without its trailing elements that match `predicate`.
+    fileprivate func dropLast(while predicate: (Element) -> Bool) -> [Element] {
+        var copy = self
+        while let last = copy.last, predicate(last) { copy.removeLast() }
+        return copy
+    }
+}

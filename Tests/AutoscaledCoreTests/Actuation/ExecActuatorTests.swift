@@ -1,0 +1,96 @@
+import AutoscaledTestSupport
+import Glibc
+import Testing
+@testable import AutoscaledCore
+
+struct ExecActuatorTests {
+    private let request = ActuationRequest(
+        replicas: 4, previous: 3, reason: "1 server above scale_up_threshold 50 (max a=55): +1", maxReplicas: 10)
+
+    private func actuator(_ command: CommandTemplate, environment: [String: String] = ["PATH": "/usr/bin:/bin"],
+                          timeout: Duration = .seconds(10)) -> ExecActuator {
+        ExecActuator(command: command, runner: ProgramRunner(environment: environment, timeout: timeout))
+    }
+
+    @Test("hostile text next to placeholders reaches the program as written: nothing is interpreted")
+    func hostileArguments() async throws {
+        let fake = RecordingCommand()
+        defer { fake.remove() }
+        let line = "command = \(fake.path) --replicas={replicas} \"a b {previous}\" 'it''s' \"say \\\"hi\\\"\" "
+            + "';{direction};' '$(touch \(fake.directory.file("pwned")))' '`touch \(fake.directory.file("pwned2"))`' "
+            + "x\\ {replicas}\\ y '' {replicas}{previous}{direction} '|&>' $HOME"
+        let config = try ConfigParsing.parse("[source]\npath = l\n[actuator]\ntype = exec\n\(line)").get()
+        guard case let .exec(command) = config.actuator.kind else { Issue.record("not exec"); return }
+        try await _ = actuator(command).apply(request)
+        #expect(fake.arguments(ofCall: 1) == [
+            fake.path, "--replicas=4", "a b 3", "its", #"say "hi""#, ";up;",
+            "$(touch \(fake.directory.file("pwned")))", "`touch \(fake.directory.file("pwned2"))`",
+            "x 4 y", "", "43up", "|&>", "$HOME",
+        ])
+        #expect(fake.directory.read("pwned") == nil && fake.directory.read("pwned2") == nil)
+    }
+
+    @Test("an argument may hold a newline; it stays one argument")
+    func newlineArgument() async throws {
+        let fake = RecordingCommand()
+        defer { fake.remove() }
+        let command = try CommandTemplate(arguments: [fake.path, "one\ntwo {replicas}\n", "\n"])
+        try await _ = actuator(command).apply(request)
+        #expect(fake.arguments(ofCall: 1) == [fake.path, "one\ntwo 4\n", "\n"])
+    }
+
+    @Test("the environment carries the values and the reason, and none of systemd's notify variables")
+    func environment() async throws {
+        let fake = RecordingCommand()
+        defer { fake.remove() }
+        let hostileReason = "it's \"bad\"; $(touch x) `id`\nsecond line"
+        let base = ["PATH": "/usr/bin:/bin", "KEEP": "kept value", "NOTIFY_SOCKET": "/run/systemd/notify",
+                    "WATCHDOG_USEC": "30000000", "WATCHDOG_PID": "1", "AUTOSCALED_REPLICAS": "stale"]
+        var down = request
+        down.replicas = 2
+        down.reason = hostileReason
+        try await _ = actuator(try CommandTemplate(arguments: [fake.path]), environment: base).apply(down)
+        #expect(fake.environment(ofCall: 1) == [
+            "PATH": "/usr/bin:/bin", "KEEP": "kept value",
+            "AUTOSCALED_REPLICAS": "2", "AUTOSCALED_PREVIOUS": "3", "AUTOSCALED_DIRECTION": "down",
+            "AUTOSCALED_REASON": hostileReason,
+        ])
+    }
+
+    @Test("a non-zero exit is a failure with the exit status and the tail of stderr")
+    func nonZeroExit() async throws {
+        let fake = RecordingCommand(plan: ["fail"])
+        defer { fake.remove() }
+        await #expect(throws: ActuationError.exited(program: fake.path, status: 3, standardError: "boom")) {
+            try await actuator(try CommandTemplate(arguments: [fake.path])).apply(request)
+        }
+        let error = ActuationError.exited(program: fake.path, status: 3, standardError: "boom")
+        #expect(error.description == "'\(fake.path)' exited with status 3")
+    }
+
+    @Test("a hung command is killed at the timeout with its grandchild, and nothing is left unreaped")
+    func timeout() async throws {
+        let fake = RecordingCommand(plan: ["hang"])
+        defer { fake.remove() }
+        let timedOut = ActuationError.timedOut(program: fake.path, after: .milliseconds(200), standardError: "")
+        await #expect(throws: timedOut) {
+            try await actuator(try CommandTemplate(arguments: [fake.path]), timeout: .milliseconds(200)).apply(request)
+        }
+        #expect(timedOut.description == "'\(fake.path)' timed out after 200ms; its process group was killed")
+        let child = try #require(fake.pid(ofCall: 1))
+        #expect(ProcessTable.state(of: child) == nil, "the child was not reaped")
+        let grandchild = try #require(fake.grandchild(ofCall: 1))
+        #expect(await ProcessTable.waitUntilGone(grandchild))
+    }
+
+    @Test("a program that does not exist fails to spawn, naming it")
+    func missingProgram() async throws {
+        let error = ActuationError.spawnFailed(
+            program: "/nonexistent/scale", cause: SystemError(call: "posix_spawn", subject: "/nonexistent/scale", errno: ENOENT))
+        await #expect(throws: error) {
+            try await actuator(try CommandTemplate(arguments: ["/nonexistent/scale", "{replicas}"])).apply(request)
+        }
+        #expect(error.description
+            == "cannot run '/nonexistent/scale': posix_spawn(/nonexistent/scale): no such file or directory (errno 2)")
+    }
+}
