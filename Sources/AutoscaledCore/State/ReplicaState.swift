@@ -1,4 +1,5 @@
-/// Owns the desired replica count and the memory the policy needs, and persists them.
+/// Owns the desired replica count, the count last confirmed applied, and the memory the policy
+/// needs, and persists the counts.
 ///
 /// Each method completes its update without suspending, so no two updates interleave. The
 /// state file is replaced atomically, so after a crash it holds the old count or the new one.
@@ -9,6 +10,8 @@ public actor ReplicaState {
     private var memory: PolicyMemory
     private var lastDecision: StateFile.Decision?
     private var store: StateStore
+    /// The count an actuator last confirmed; `nil` when none has (or no actuator acts).
+    private var applied: Int?
     /// `true` when the file on disk is behind (a write failed); the next record retries.
     private var unsaved = false
     private var source: StateFile.SourceStatus?
@@ -17,15 +20,31 @@ public actor ReplicaState {
     /// When ``record(_:at:policy:wallTime:)`` last wrote the file.
     private var recordedSaveAt: MonotonicInstant?
 
-    public init(memory: PolicyMemory, lastDecision: StateFile.Decision? = nil, store: StateStore) {
+    public init(memory: PolicyMemory, lastDecision: StateFile.Decision? = nil, appliedReplicas: Int? = nil, store: StateStore) {
         self.memory = memory
         self.lastDecision = lastDecision
+        self.applied = appliedReplicas
         self.store = store
     }
 
     public var policyMemory: PolicyMemory { memory }
 
     public var desiredReplicas: Int { memory.replicas }
+
+    public var appliedReplicas: Int? { applied }
+
+    /// The state file's path, for error messages.
+    public var path: String { store.path }
+
+    /// Records that an actuator applied `replicas` (`nil`: nothing is confirmed any more, as after
+    /// the actuator changed) and persists it when it changed or an earlier write failed.
+    /// - Returns: the write error, when persisting failed (kept in memory; the next write retries).
+    @discardableResult
+    public func recordApplied(_ replicas: Int?, wallTime: Double) -> SystemError? {
+        guard replicas != applied || unsaved else { return nil }
+        applied = replicas
+        return save(wallTime: wallTime)
+    }
 
     /// Notes how the read before a decision went: `input` (loads, or why there are none) after
     /// `consecutiveFailures` failed reads. The next ``record(_:at:policy:wallTime:)`` writes it when
@@ -73,7 +92,8 @@ public actor ReplicaState {
     /// Writes the current state (at stop, or to retry a failed write).
     @discardableResult
     public func save(wallTime: Double) -> SystemError? {
-        let file = StateFile(desiredReplicas: memory.replicas, wallTime: wallTime, lastDecision: lastDecision, source: source)
+        let file = StateFile(desiredReplicas: memory.replicas, wallTime: wallTime, lastDecision: lastDecision, source: source,
+                             appliedReplicas: applied)
         do {
             try store.save(file)
             unsaved = false

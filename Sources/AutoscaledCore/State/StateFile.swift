@@ -7,6 +7,10 @@
 /// ```
 /// Fields added after version 1 was first written (`updated_at_unix`, `applied_replicas`, `source`)
 /// are optional, so older files still read, and older readers ignore them.
+///
+/// `applied_replicas` is absent until an actuator (`[actuator] type` other than `none`, not a dry
+/// run) confirms a count; a file without it, or with another count than `desired_replicas`,
+/// makes the next start apply the desired count again.
 public struct StateFile: Codable, Sendable, Equatable {
     public struct Decision: Codable, Sendable, Equatable {
         public var action: String

@@ -2,6 +2,8 @@
 public struct RestoredState: Sendable, Equatable {
     public var replicas: Int
     public var lastDecision: StateFile.Decision?
+    /// The count last confirmed applied, as saved (not clamped); `nil` when none was.
+    public var appliedReplicas: Int?
     /// `nil` when the state file was used as is; otherwise what a warning should say.
     public var warning: String?
     /// Text for the `start` line: `resumed`, `resumed, clamped to max_replicas 4`, `initial`.
@@ -20,15 +22,16 @@ public struct RestoredState: Sendable, Equatable {
                                  origin: "initial")
         case let .found(file):
             let saved = file.desiredReplicas
+            var restored = RestoredState(replicas: saved, lastDecision: file.lastDecision, warning: nil, origin: "resumed")
+            restored.appliedReplicas = file.appliedReplicas
             if saved > policy.maxReplicas {
-                return RestoredState(replicas: policy.maxReplicas, lastDecision: file.lastDecision, warning: nil,
-                                     origin: "resumed \(saved), clamped to max_replicas \(policy.maxReplicas)")
+                restored.replicas = policy.maxReplicas
+                restored.origin = "resumed \(saved), clamped to max_replicas \(policy.maxReplicas)"
+            } else if saved < policy.minReplicas {
+                restored.replicas = policy.minReplicas
+                restored.origin = "resumed \(saved), clamped to min_replicas \(policy.minReplicas)"
             }
-            if saved < policy.minReplicas {
-                return RestoredState(replicas: policy.minReplicas, lastDecision: file.lastDecision, warning: nil,
-                                     origin: "resumed \(saved), clamped to min_replicas \(policy.minReplicas)")
-            }
-            return RestoredState(replicas: saved, lastDecision: file.lastDecision, warning: nil, origin: "resumed")
+            return restored
         }
     }
 }

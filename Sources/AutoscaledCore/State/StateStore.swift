@@ -32,6 +32,9 @@ public struct StateStore: Sendable {
             guard state.desiredReplicas >= 0 else {
                 return .corrupt("\(path): desired_replicas \(state.desiredReplicas) is negative")
             }
+            if let applied = state.appliedReplicas, applied < 0 {
+                return .corrupt("\(path): applied_replicas \(applied) is negative")
+            }
             return .found(state)
         } catch {
             return .corrupt("\(path): not a valid state file (\(Self.summary(of: error)))")

@@ -45,6 +45,9 @@ struct StateStoreTests {
                 cause: "not a valid state file (wrong type at desired_replicas)"),
         Corrupt(name: "negative count", text: #"{"version":1,"desired_replicas":-2,"updated_at":"x"}"#,
                 cause: "desired_replicas -2 is negative"),
+        Corrupt(name: "negative applied count",
+                text: #"{"version":1,"desired_replicas":2,"applied_replicas":-1,"updated_at":"x"}"#,
+                cause: "applied_replicas -1 is negative"),
     ]
 
     @Test("a corrupt state file is reported with its cause, never a crash", arguments: corrupt)
@@ -103,3 +106,22 @@ struct StateStoreTests {
         #expect(await state.desiredReplicas == 4)
     }
 }
+
+extension StateStoreTests {
+    @Test("the applied count is saved next to the desired one, and a file without it reads as unconfirmed")
+    func appliedReplicas() async throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let store = StateStore(path: dir.file("state.json"))
+        let state = ReplicaState(memory: PolicyMemory(replicas: 4, observingSince: .origin), store: store)
+        #expect(await state.recordApplied(4, wallTime: 1_795_932_600) == nil)
+        #expect(dir.read("state.json")!.contains(#""applied_replicas":4,"desired_replicas":4"#))
+        let restored = RestoredState.restore(from: store.load(), policy: PolicyConfig(), path: store.path)
+        #expect(restored.replicas == 4 && restored.appliedReplicas == 4)
+
+        dir.write("state.json", #"{"version":1,"desired_replicas":5,"updated_at":"x"}"#)
+        let old = RestoredState.restore(from: store.load(), policy: PolicyConfig(), path: store.path)
+        #expect(old.replicas == 5 && old.appliedReplicas == nil)
+    }
+}
+
