@@ -1,10 +1,11 @@
 import Dispatch
 
-/// The long-running daemon: one loop that reads the source, decides, records and logs.
+/// The long-running daemon: one loop that reads the source, decides, records and logs, then hands
+/// the count to the actuation (which runs apart from the loop).
 ///
 /// ```
 ///  timer ─┐
-///  inotify ├─▶ DaemonWakeups ─▶ loop: reload? → read → decide → record (state file) → log
+///  inotify ├─▶ DaemonWakeups ─▶ loop: reload? → read → decide → log → record (state file) → hand over
 ///  signals ┘      (and WATCHDOG=1 for systemd, sent by the loop itself, so a wedged loop stops petting)
 /// ```
 /// Everything that changes runs on the loop, one step at a time; the Dispatch edge only posts work.
@@ -37,6 +38,7 @@ public final class Daemon {
     private var monitor: FileChangeMonitor?
     private var signals: SignalWatcher?
     private var metrics: MetricsExporter
+    private let actuation: DaemonActuation
 
     public init(
         configPath: String, config: Config, logger: Logger,
@@ -53,6 +55,7 @@ public final class Daemon {
         self.policy = ThresholdPolicy(config: config.policy)
         self.reader = makeLoadReader(config.source)
         self.metrics = MetricsExporter(config: config.metrics)
+        self.actuation = DaemonActuation(config: config.actuator, logger: logger, clock: clock, wallTime: wallTime)
     }
 
     /// Runs until SIGTERM or SIGINT; returns the process exit status (0 after a clean stop).
@@ -86,6 +89,7 @@ public final class Daemon {
         // Signals first: a SIGTERM during start-up is then handled, not fatal.
         await installSignalHandlers()
         await restoreState()
+        await actuation.start(state: state)
         startWatching()
         await evaluate()
         ready = true
@@ -114,7 +118,7 @@ public final class Daemon {
         let restored = RestoredState.restore(from: store.load(), policy: config.policy, path: store.path)
         state = ReplicaState(
             memory: PolicyMemory(replicas: restored.replicas, observingSince: clock.now()),
-            lastDecision: restored.lastDecision, store: store)
+            lastDecision: restored.lastDecision, appliedReplicas: restored.appliedReplicas, store: store)
         logger.log(.info, "start", [
             LogField("config", .string(configPath)), LogField("version", .string(AutoscaledVersion.current)),
             LogField("replicas", .int(restored.replicas)), LogField("state", .string(restored.origin)),
@@ -211,11 +215,13 @@ public final class Daemon {
         decisionReplicas = decision.to
         // Logged before it is saved: the state file only ever holds a count that was logged. A crash
         // in between loses nothing that matters: the restarted daemon decides again from the same data.
-        logger.log(decisionRecord(decision))
+        logger.log(decisionRecord(decision, dryRun: config.actuator.dryRun))
         if let error = await state.record(decision, at: now, policy: config.policy, wallTime: wall) {
             logStateWriteFailure(error)
         }
-        if let failure = metrics.record(input, decision, wallTime: wall) { logger.log(failure) }
+        await actuation.decided(decision, policy: config.policy)
+        let applied = await state.appliedReplicas
+        if let failure = metrics.record(input, decision, appliedReplicas: applied, wallTime: wall) { logger.log(failure) }
         if decision.changesReplicas { lastChange = (decision.action, now) }
         lastServersToScale = decision.serversToScale
         if ready { notify(["STATUS=\(statusText())"]) }
@@ -267,6 +273,7 @@ public final class Daemon {
             if new.state != old.state {
                 await state.use(StateStore(path: new.state.path))
             }
+            await actuation.reconfigure(new.actuator, logger: logger)
             logger.log(.info, "reload", [
                 LogField("config", .string(configPath)),
                 LogField("changes", .string(changes.isEmpty ? "none" : changes.joined(separator: " "))),
@@ -280,6 +287,7 @@ public final class Daemon {
         watchdogTimer?.cancel()
         monitor?.cancel()
         signals?.stop()
+        await actuation.stop()
         let replicas = await state.desiredReplicas
         if let error = await state.save(wallTime: wallTime()) { logStateWriteFailure(error) }
         logger.log(.info, "stop", [LogField("signal", .string(signal)), LogField("replicas", .int(replicas))])

@@ -1,7 +1,8 @@
 /// The log record of a decision: `scale-up` and `scale-down` at notice, `hold` at debug.
 ///
-/// Fields, in order: `from`, `to`, `servers_to_scale`, `threshold`, `max_load`, `max_server`, `reason`.
-public func decisionRecord(_ decision: ScalingDecision) -> LogRecord {
+/// Fields, in order: `from`, `to`, `servers_to_scale`, `threshold`, `max_load`, `max_server`, `reason`,
+/// and `dry_run=true` last when `[actuator] dry_run` is on.
+public func decisionRecord(_ decision: ScalingDecision, dryRun: Bool = false) -> LogRecord {
     var fields: [LogField] = [LogField("from", .int(decision.from)), LogField("to", .int(decision.to))]
     if let serversToScale = decision.serversToScale { fields.append(LogField("servers_to_scale", .int(serversToScale))) }
     if let threshold = decision.threshold { fields.append(LogField("threshold", .number(threshold))) }
@@ -10,6 +11,7 @@ public func decisionRecord(_ decision: ScalingDecision) -> LogRecord {
         fields.append(LogField("max_server", .string(busiest.name)))
     }
     fields.append(LogField("reason", .string(decision.reason)))
+    if dryRun { fields.append(LogField("dry_run", .bool(true))) }
     let level: LogLevel = decision.action == .hold ? .debug : .notice
     return LogRecord(level, decision.action.rawValue, fields)
 }
