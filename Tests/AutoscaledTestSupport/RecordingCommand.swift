@@ -26,6 +26,7 @@ public struct RecordingCommand: Sendable {
             printf '%s\\0' "$0" "$@" > "$dir/argv.$n"
             env -0 > "$dir/env.$n"
             echo "$$" > "$dir/pid.$n"
+            grep '^SigIgn:' "/proc/$$/status" | cut -f2 > "$dir/sigign.$n"
             case "$(sed -n "${n}p" "$dir/plan")" in
             fail) echo boom >&2; exit 3 ;;
             hang) sleep 1000 & echo "$!" > "$dir/grandchild.$n"; wait; exit 0 ;;
@@ -37,6 +38,16 @@ public struct RecordingCommand: Sendable {
 
     /// How many times the command was called.
     public var calls: Int { Int(directory.read("count")?.split(separator: "\n").first ?? "") ?? 0 }
+
+    /// Waits (without blocking a thread) until the command was called `count` times.
+    public func waitForCalls(_ count: Int, timeout: Duration = .seconds(10)) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while calls < count {
+            if ContinuousClock.now >= deadline { return false }
+            try? await Task.sleep(for: .milliseconds(2))
+        }
+        return true
+    }
 
     /// The argument vector of call `number` (1-based), `argv[0]` first.
     public func arguments(ofCall number: Int) -> [String]? {
@@ -53,6 +64,11 @@ public struct RecordingCommand: Sendable {
         }
         result["PWD"] = nil
         return result
+    }
+
+    /// The signals call `number` started with ignored, as a bit mask (bit 0 = signal 1).
+    public func ignoredSignals(ofCall number: Int) -> UInt64? {
+        directory.read("sigign.\(number)").flatMap { UInt64($0.split(separator: "\n").first ?? "", radix: 16) }
     }
 
     /// The pid of call `number`, and of the grandchild it started when it hung.

@@ -1,0 +1,190 @@
+import AutoscaledTestSupport
+import Glibc
+import Testing
+
+@Suite("actuators driven by the daemon")
+struct ActuatorTests {
+    /// A config with `[actuator]` lines; the loads are polled every `poll`.
+    func writeConfig(_ dir: Workspace, actuator: String, policy: String = "", poll: String = "10s") {
+        dir.writeAtomically(dir.configPath, """
+            [source]
+            path = loads.json
+            poll_interval = \(poll)
+
+            [policy]
+            \(policy)
+
+            [state]
+            path = state/state.json
+
+            [log]
+            level = debug
+
+            [actuator]
+            \(actuator)
+
+            """)
+    }
+
+    /// A state file as a previous run would have left it.
+    func writeState(_ dir: Workspace, desired: Int, applied: Int?) {
+        mkdir(dir.file("state"), 0o755)
+        let appliedField = applied.map { #""applied_replicas":\#($0),"# } ?? ""
+        dir.writeAtomically(dir.statePath, #"{\#(appliedField)"desired_replicas":\#(desired),"updated_at":"x","version":1}"#)
+    }
+
+    func savedApplied(_ dir: Workspace) -> Int? {
+        let text = dir.read(dir.statePath)
+        guard let tail = text.split(separator: #""applied_replicas":"#, maxSplits: 1).dropFirst().first else { return nil }
+        return Int(tail.prefix { $0.isNumber })
+    }
+
+    func start(_ dir: Workspace, environment: [String: String] = [:]) async -> ChildProcess {
+        let daemon = ChildProcess(autoscaledBinary(), ["run", "--config", dir.configPath], environment: environment,
+                                  captureIn: dir.path)
+        #expect(await daemon.waitForLine(" from=") != nil, "no first evaluation: \(daemon.standardError)")
+        return daemon
+    }
+
+    func stop(_ daemon: ChildProcess) async {
+        daemon.signal(SIGTERM)
+        #expect(await daemon.wait() == 0)
+    }
+
+    @Test("exec: the count reaches the command; the state file confirms it; no zombie is left")
+    func exec() async throws {
+        let dir = Workspace()
+        let fake = RecordingCommand()
+        defer { dir.remove(); fake.remove() }
+        writeConfig(dir, actuator: "type = exec\ncommand = \(fake.path) scale --replicas={replicas} '{previous} -> {direction}'")
+        dir.writeLoads(#"{"a": 30}"#)
+        let daemon = await start(dir)
+        // No state file yet: the initial count is not confirmed, so it is applied at start.
+        #expect(await daemon.waitForLine("event=actuate ", "replicas=3 previous=3 direction=same") != nil)
+        dir.writeLoads(#"{"a": 55}"#)
+        let line = await daemon.waitForLine("event=actuate ", "replicas=4")
+        #expect(line?.contains("level=notice event=actuate actuator=exec replicas=4 previous=3 direction=up attempt=1 duration_ms=") == true)
+        #expect(fake.arguments(ofCall: 2) == [fake.path, "scale", "--replicas=4", "3 -> up"])
+        #expect(fake.environment(ofCall: 2)?["AUTOSCALED_REASON"] == "1 server above scale_up_threshold 50 (max a=55): +1")
+        #expect(fake.environment(ofCall: 2)?["NOTIFY_SOCKET"] == nil)
+        // The daemon ignores SIGHUP, SIGINT and SIGTERM (libdispatch handles them); its children must not.
+        let daemonSignals: UInt64 = (1 << (UInt64(SIGHUP) - 1)) | (1 << (UInt64(SIGINT) - 1)) | (1 << (UInt64(SIGTERM) - 1))
+        #expect(fake.ignoredSignals(ofCall: 2).map { $0 & daemonSignals } == 0)
+        #expect(savedApplied(dir) == 4 && dir.savedReplicas() == 4)
+        #expect(ProcessTable.zombieChildren(of: daemon.pid).isEmpty)
+        await stop(daemon)
+    }
+
+    @Test("dry run: decisions say dry_run=true and the command never runs")
+    func dryRun() async throws {
+        let dir = Workspace()
+        let fake = RecordingCommand()
+        defer { dir.remove(); fake.remove() }
+        writeConfig(dir, actuator: "type = exec\ncommand = \(fake.path) {replicas}\ndry_run = true", poll: "50ms")
+        dir.writeLoads(#"{"a": 90, "b": 95}"#)
+        let daemon = await start(dir)
+        let line = await daemon.waitForLine("event=scale-up from=3 to=5")
+        #expect(line?.hasSuffix(" dry_run=true") == true)
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(fake.calls == 0)
+        #expect(!daemon.standardError.contains("event=actuate"))
+        await stop(daemon)
+        #expect(dir.savedReplicas() == 5 && savedApplied(dir) == nil)
+    }
+
+    @Test("a hung command is killed at the timeout, grandchild included; decisions go on; the retry applies the newest count")
+    func hangThenNewest() async throws {
+        let dir = Workspace()
+        let fake = RecordingCommand(plan: ["hang"])
+        defer { dir.remove(); fake.remove() }
+        writeConfig(dir, actuator: "type = exec\ncommand = \(fake.path) {replicas}\ntimeout = 1s", policy: "scale_up_cooldown = 0")
+        writeState(dir, desired: 3, applied: 3)
+        dir.writeLoads(#"{"a": 30}"#)
+        let daemon = await start(dir)
+        dir.writeLoads(#"{"a": 55}"#)
+        #expect(await daemon.waitForLine("event=scale-up from=3 to=4") != nil)
+        #expect(await fake.waitForCalls(1))
+        dir.writeLoads(#"{"a": 55, "b": 60}"#)
+        #expect(await daemon.waitForLine("event=scale-up from=4 to=6") != nil)
+        #expect(!daemon.standardError.contains("event=actuate"), "the decision waited for the actuator")
+        let failed = await daemon.waitForLine("event=actuate-failed")
+        #expect(failed?.contains("replicas=4 previous=3 direction=up attempt=1") == true)
+        #expect(failed?.contains("cause=\"'\(fake.path)' timed out after 1s; its process group was killed\"") == true)
+        #expect(failed?.hasSuffix("retry_in=1s") == true)
+        let grandchild = try #require(fake.grandchild(ofCall: 1))
+        #expect(await ProcessTable.waitUntilGone(grandchild), "the grandchild outlived the timeout")
+        #expect(await daemon.waitForLine("event=actuate ", "replicas=6 previous=3 direction=up attempt=2") != nil)
+        #expect(fake.calls == 2)
+        #expect(fake.arguments(ofCall: 2) == [fake.path, "6"])
+        #expect(savedApplied(dir) == 6)
+        #expect(ProcessTable.zombieChildren(of: daemon.pid).isEmpty)
+        await stop(daemon)
+    }
+
+    @Test("a failing command is retried with growing delays until it succeeds")
+    func failThenSucceed() async throws {
+        let dir = Workspace()
+        let fake = RecordingCommand(plan: ["fail", "fail", "ok"])
+        defer { dir.remove(); fake.remove() }
+        writeConfig(dir, actuator: "type = exec\ncommand = \(fake.path) {replicas}")
+        writeState(dir, desired: 3, applied: 3)
+        dir.writeLoads(#"{"a": 55}"#)
+        let began = ContinuousClock.now
+        let daemon = await start(dir)
+        let first = await daemon.waitForLine("event=actuate-failed", "attempt=1")
+        #expect(first?.hasSuffix("cause=\"'\(fake.path)' exited with status 3\" stderr=boom retry_in=1s") == true)
+        #expect(await daemon.waitForLine("event=actuate-failed", "attempt=2", "retry_in=2s") != nil)
+        #expect(await daemon.waitForLine("level=notice event=actuate ", "replicas=4", "attempt=3") != nil)
+        #expect(ContinuousClock.now - began >= .seconds(3), "retries waited 1s, then 2s")
+        #expect(fake.calls == 3 && savedApplied(dir) == 4)
+        await stop(daemon)
+    }
+
+    @Test("a count not confirmed before a stop is applied again at the next start")
+    func restartReapplies() async throws {
+        let dir = Workspace()
+        let broken = RecordingCommand(plan: Array(repeating: "fail", count: 10))
+        let fixed = RecordingCommand()
+        defer { dir.remove(); broken.remove(); fixed.remove() }
+        writeConfig(dir, actuator: "type = exec\ncommand = \(broken.path) {replicas}")
+        writeState(dir, desired: 3, applied: 3)
+        dir.writeLoads(#"{"a": 55}"#)
+        let first = await start(dir)
+        #expect(await first.waitForLine("event=actuate-failed", "replicas=4") != nil)
+        await stop(first)
+        #expect(dir.savedReplicas() == 4 && savedApplied(dir) == 3)
+
+        writeConfig(dir, actuator: "type = exec\ncommand = \(fixed.path) {replicas}")
+        dir.writeLoads(#"{"a": 30}"#)
+        let second = await start(dir)
+        #expect(await second.waitForLine("event=actuate ", "replicas=4 previous=3 direction=up") != nil)
+        #expect(fixed.arguments(ofCall: 1) == [fixed.path, "4"])
+        #expect(fixed.environment(ofCall: 1)?["AUTOSCALED_REASON"] == "desired count 4 not confirmed applied (applied: 3)")
+        #expect(savedApplied(dir) == 4)
+        await stop(second)
+    }
+
+    @Test("systemd: instances follow the count through systemctl on PATH, and drift is corrected")
+    func systemd() async throws {
+        let dir = Workspace()
+        let systemctl = FakeSystemctl()
+        defer { dir.remove(); systemctl.remove() }
+        writeConfig(dir, actuator: "type = systemd\nunit = llama@{i}.service\nreconcile_interval = 200ms",
+                    policy: "max_replicas = 5", poll: "50ms")
+        dir.writeLoads(#"{"a": 30}"#)
+        let daemon = await start(dir, environment: ["PATH": "\(systemctl.binDirectory):/usr/bin:/bin"])
+        #expect(await daemon.waitForLine("event=actuate ", "replicas=3", "started=\"llama@1.service llama@2.service llama@3.service\"") != nil)
+        dir.writeLoads(#"{"a": 55}"#)
+        #expect(await daemon.waitForLine("event=actuate ", "replicas=4 previous=3", "started=llama@4.service") != nil)
+        #expect(systemctl.activeUnits == (1...4).map { "llama@\($0).service" })
+
+        systemctl.setState("failed", of: "llama@2.service")
+        systemctl.setState("active", of: "llama@5.service")
+        let fixed = await daemon.waitForLine("event=actuate ", "direction=same", "started=llama@2.service stopped=llama@5.service")
+        #expect(fixed?.contains("level=notice") == true)
+        #expect(systemctl.activeUnits == (1...4).map { "llama@\($0).service" })
+        #expect(systemctl.calls.allSatisfy { $0.hasPrefix("is-active ") || $0.hasPrefix("--no-ask-password --no-block ") })
+        #expect(ProcessTable.zombieChildren(of: daemon.pid).isEmpty)
+        await stop(daemon)
+    }
+}
