@@ -164,6 +164,31 @@ struct ActuatorTests {
         await stop(second)
     }
 
+    @Test("a reload to another actuator applies the count once with it; a dry-run toggle keeps the confirmed count")
+    func reload() async throws {
+        let dir = Workspace()
+        let fake = RecordingCommand()
+        defer { dir.remove(); fake.remove() }
+        writeConfig(dir, actuator: "type = file\npath = replicas.txt")
+        dir.writeLoads(#"{"a": 30}"#)
+        let daemon = await start(dir)
+        #expect(await daemon.waitForLine("event=actuate actuator=file replicas=3") != nil)
+        #expect(dir.read(dir.file("replicas.txt")) == "3\n" && savedApplied(dir) == 3)
+
+        writeConfig(dir, actuator: "type = exec\ncommand = \(fake.path) {replicas}")
+        daemon.signal(SIGHUP)
+        #expect(await daemon.waitForLine("event=actuate actuator=exec replicas=3 previous=3 direction=same") != nil)
+        #expect(fake.environment(ofCall: 1)?["AUTOSCALED_REASON"] == "desired count 3 not confirmed applied (applied: none)")
+
+        let before = daemon.stderrLines.count
+        writeConfig(dir, actuator: "type = exec\ncommand = \(fake.path) {replicas}\ndry_run = true")
+        daemon.signal(SIGHUP)
+        #expect(await daemon.waitForLine("event=reload", "dry_run=false->true", after: before) != nil)
+        #expect(await daemon.waitForLine("event=hold", "dry_run=true", after: before) != nil)
+        #expect(fake.calls == 1 && savedApplied(dir) == 3)
+        await stop(daemon)
+    }
+
     @Test("systemd: instances follow the count through systemctl on PATH, and drift is corrected")
     func systemd() async throws {
         let dir = Workspace()

@@ -38,17 +38,21 @@ final class DaemonActuation {
             replicas: decision.to, from: decision.from, reason: reason, maxReplicas: policy.maxReplicas))
     }
 
-    /// Applies a reloaded config. A changed `[actuator]` stops the actuation under way and
-    /// starts over with the new settings, applying the desired count once with them.
+    /// Applies a reloaded config. A changed `[actuator]` stops the actuation under way and starts
+    /// over with the new settings. A new type, command, unit or path acts on something else: the
+    /// confirmed count is forgotten and the desired count applied once with the new actuator.
     func reconfigure(_ new: ActuatorConfig, logger: Logger) async {
         self.logger = logger
         await coordinator?.use(logger: logger)
         guard new != config, let state else { return }
+        let target = new.kind != config.kind
         config = new
         await coordinator?.stop()
         coordinator = nil
-        if let error = await state.recordApplied(nil, wallTime: wallTime()) { logWriteFailure(error, path: await state.path) }
-        await startCoordinator(applied: nil)
+        if target, let error = await state.recordApplied(nil, wallTime: wallTime()) {
+            logWriteFailure(error, path: await state.path)
+        }
+        await startCoordinator(applied: await state.appliedReplicas)
     }
 
     /// Stops the actuation under way, if any; its count is applied again at the next start.
