@@ -121,6 +121,35 @@ struct ActuatorTests {
         await stop(daemon)
     }
 
+    @Test("while the command hangs the watchdog is fed; SIGTERM kills it and exits at once, its count unconfirmed")
+    func hangThenStop() async throws {
+        let dir = Workspace()
+        let fake = RecordingCommand(plan: ["hang"])
+        defer { dir.remove(); fake.remove() }
+        writeConfig(dir, actuator: "type = exec\ncommand = \(fake.path) {replicas}\ntimeout = 1h")
+        writeState(dir, desired: 3, applied: 3)
+        dir.writeLoads(#"{"a": 55}"#)
+        let listener = try NotifySocketListener.temporary()
+        let daemon = await start(dir, environment: ["NOTIFY_SOCKET": listener.notifySocket, "WATCHDOG_USEC": "200000"])
+        #expect(await fake.waitForCalls(1))
+        while listener.receive(timeout: .zero) != nil {}
+        var pings = 0
+        let deadline = ContinuousClock.now + .seconds(1)
+        while ContinuousClock.now < deadline, let message = await listener.next(timeout: deadline - ContinuousClock.now) {
+            if message == "WATCHDOG=1" { pings += 1 }
+        }
+        #expect(pings >= 5, "\(pings) watchdog pings in a second while the command hung")
+
+        let stopping = ContinuousClock.now
+        await stop(daemon)
+        #expect(ContinuousClock.now - stopping < .seconds(3))
+        let cancelled = await daemon.waitForLine("level=notice event=actuate-cancelled actuator=exec replicas=4 previous=3")
+        #expect(cancelled != nil)
+        #expect(ProcessTable.state(of: try #require(fake.pid(ofCall: 1))) == nil, "the hung command was not reaped")
+        #expect(await ProcessTable.waitUntilGone(try #require(fake.grandchild(ofCall: 1))))
+        #expect(dir.savedReplicas() == 4 && savedApplied(dir) == 3)
+    }
+
     @Test("a failing command is retried with growing delays until it succeeds")
     func failThenSucceed() async throws {
         let dir = Workspace()

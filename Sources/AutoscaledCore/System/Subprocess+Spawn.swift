@@ -1,5 +1,4 @@
 import Glibc
-import Synchronization
 
 extension Subprocess {
     /// Starts `arguments` in a new process group with default signal dispositions, an empty
@@ -100,7 +99,7 @@ final class SubprocessCancellation: Sendable {
         var writeEnd: Int32 = -1
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     /// Opens the wake-up pair; the returned descriptor becomes readable once cancelled.
     func open(subject: String) throws(SystemError) -> Int32 {

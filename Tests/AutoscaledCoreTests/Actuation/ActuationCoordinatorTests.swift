@@ -1,11 +1,10 @@
 import AutoscaledTestSupport
-import Synchronization
 import Testing
 @testable import AutoscaledCore
 
 /// The backoff waits asked for, in order; none is actually waited.
 private final class DelayLog: Sendable {
-    private let delays = Mutex<[Duration]>([])
+    private let delays = Locked<[Duration]>([])
     func append(_ delay: Duration) { delays.withLock { $0.append(delay) } }
     var all: [Duration] { delays.withLock { $0 } }
 }

@@ -1,5 +1,4 @@
 import AutoscaledCore
-import Synchronization
 
 /// An actuator that records every request and answers each from a script of steps (the last step
 /// repeats). `.block` waits until ``release()`` or until its task is cancelled. A success reports
@@ -18,10 +17,10 @@ final class ScriptedActuator: Actuator {
         var released = false
     }
 
-    private let state: Mutex<State>
+    private let state: Locked<State>
 
     init(_ steps: [Step]) {
-        state = Mutex(State(steps: steps))
+        state = Locked(State(steps: steps))
     }
 
     var requests: [ActuationRequest] { state.withLock { $0.requests } }
