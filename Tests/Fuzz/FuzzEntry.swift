@@ -17,6 +17,12 @@ let fuzzTargets: [String: (UnsafeRawBufferPointer) -> Void] = [
             _ = config.settings
         }
     },
+    "command": { bytes in
+        guard let template = try? CommandTemplate(parsing: String(decoding: bytes, as: UTF8.self)) else { return }
+        precondition(!template.program.isEmpty)
+        // What is shown as config text (settings, reload diffs) splits back into the same words.
+        precondition((try? CommandTemplate(parsing: template.description)) == template)
+    },
     "json": { bytes in checkSnapshot(bytes, .json) },
     "lines": { bytes in checkSnapshot(bytes, .lines) },
     "trace": { bytes in

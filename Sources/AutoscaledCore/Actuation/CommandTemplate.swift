@@ -155,11 +155,18 @@ public struct CommandTemplate: Sendable, Equatable, CustomStringConvertible {
         return pieces
     }
 
+    /// `word` as it must be written to split back into itself. Scalars, not characters, are
+    /// looked at, as ``split(_:)`` does: a quote followed by a combining mark is still a quote.
     private static func quotedIfNeeded(_ word: String) -> String {
-        let special: Set<Character> = [" ", "\t", "'", "\"", "\\", "#", ";"]
-        guard word.isEmpty || word.contains(where: { special.contains($0) }) else { return word }
-        if !word.contains("'") { return "'\(word)'" }
-        let escaped = word.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"")
-        return "\"\(escaped)\""
+        let special: Set<Unicode.Scalar> = [" ", "\t", "'", "\"", "\\", "#", ";"]
+        let scalars = word.unicodeScalars
+        guard scalars.isEmpty || scalars.contains(where: special.contains) else { return word }
+        if !scalars.contains("'") { return "'\(word)'" }
+        var quoted = String.UnicodeScalarView()
+        for scalar in scalars {
+            if scalar == "\\" || scalar == "\"" { quoted.append("\\") }
+            quoted.append(scalar)
+        }
+        return "\"\(String(quoted))\""
     }
 }

@@ -84,6 +84,13 @@ struct CommandTemplateTests {
         }
     }
 
+    @Test("a quote followed by a combining mark is still quoted in the description")
+    func combiningMark() throws {
+        // "\u{301}" joins the quote before it into one Character; splitting looks at scalars.
+        let template = try CommandTemplate(arguments: ["/bin/a", "it's \"\u{301}x", "\"\u{301}"])
+        #expect(try CommandTemplate(parsing: template.description) == template, "\(template.description)")
+    }
+
     @Test("already split arguments may hold newlines")
     func splitArguments() throws {
         let template = try CommandTemplate(arguments: ["/bin/a", "line1\nline2 {replicas}"])
