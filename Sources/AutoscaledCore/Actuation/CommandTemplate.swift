@@ -50,10 +50,16 @@ public struct CommandTemplate: Sendable, Equatable, CustomStringConvertible {
         guard words[0] == [.text(program)] else {
             throw Fault(problem: "has a placeholder in the program name", expected: "a fixed program, e.g. /usr/local/bin/scale-model")
         }
+        // A relative path would depend on the daemon's working directory (/ under systemd).
+        guard program.hasPrefix("/") || !program.contains("/") else {
+            throw Fault(problem: "names the program by a relative path",
+                        expected: "an absolute path, or a bare name looked up in PATH, e.g. /usr/local/bin/scale-model")
+        }
         self.words = words
     }
 
-    /// The program, as written: an absolute path, or a name looked up in `PATH`.
+    /// The program, as written: an absolute path, or a bare name looked up in `PATH` (never a
+    /// relative path, which would depend on the daemon's working directory).
     public var program: String {
         guard case let .text(program)? = words.first?.first else { return "" }
         return program

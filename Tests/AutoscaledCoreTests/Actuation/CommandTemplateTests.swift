@@ -66,6 +66,7 @@ struct CommandTemplateTests {
         FaultCase(name: "a shell variable in braces", text: "/bin/a ${HOME}", problem: "has an unknown placeholder {HOME}"),
         FaultCase(name: "a placeholder in the program", text: "/bin/{direction} x", problem: "has a placeholder in the program name"),
         FaultCase(name: "only an empty word", text: "''", problem: "has no program"),
+        FaultCase(name: "a relative program path", text: "bin/scale {replicas}", problem: "names the program by a relative path"),
     ])
     func faults(_ testCase: FaultCase) {
         #expect(throws: CommandTemplate.Fault.self) { try CommandTemplate(parsing: testCase.text) }
