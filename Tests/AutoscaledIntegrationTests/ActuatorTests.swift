@@ -72,6 +72,8 @@ struct ActuatorTests {
         #expect(fake.ignoredSignals(ofCall: 2).map { $0 & daemonSignals } == 0)
         #expect(savedApplied(dir) == 4 && dir.savedReplicas() == 4)
         #expect(ProcessTable.zombieChildren(of: daemon.pid).isEmpty)
+        let status = await ChildProcess.run(["status", "--config", dir.configPath], in: dir.path)
+        #expect(status.stdout.contains("desired replicas:  4\napplied replicas:  4\n"), "\(status.stdout)")
         await stop(daemon)
     }
 
