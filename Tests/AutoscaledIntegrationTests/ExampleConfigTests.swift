@@ -23,7 +23,7 @@ private func run(_ program: String, _ arguments: [String], in directory: String)
 @Suite("the example configs and the HAProxy scaling script")
 struct ExampleConfigTests {
     /// The autoscaled configs among the examples (the `-dropin.conf` files are systemd drop-ins).
-    static let configs: [String] = listDirectory(examples)
+    static let configs: [String] = listing(examples)
         .filter { $0.hasSuffix(".conf") && !$0.hasSuffix("-dropin.conf") }.sorted()
 
     @Test("every example config is valid and acts", arguments: configs)

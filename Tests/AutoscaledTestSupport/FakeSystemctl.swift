@@ -69,5 +69,5 @@ public struct FakeSystemctl: Sendable {
 
     public func remove() { directory.remove() }
 
-    private func units() -> [String] { listDirectory(directory.file("units")).sorted() }
+    private func units() -> [String] { listing(directory.file("units")) }
 }

@@ -16,7 +16,7 @@ public enum ProcessTable {
 
     /// The zombies whose parent is `parent`.
     public static func zombieChildren(of parent: Int32) -> [Int32] {
-        listDirectory("/proc").compactMap { Int32($0) }.filter { pid in
+        listing("/proc").compactMap { Int32($0) }.filter { pid in
             guard let stat = readSmallFile("/proc/\(pid)/stat"), let close = stat.lastIndex(of: ")") else { return false }
             let fields = stat[stat.index(after: close)...].split(separator: " ")
             return fields.count > 1 && fields[0] == "Z" && Int32(fields[1]) == parent
@@ -32,20 +32,6 @@ public enum ProcessTable {
         }
         return true
     }
-}
-
-/// The names in `path`, without `.` and `..`; empty when it cannot be read.
-public func listDirectory(_ path: String) -> [String] {
-    guard let dir = opendir(path) else { return [] }
-    defer { closedir(dir) }
-    var names: [String] = []
-    while let entry = readdir(dir) {
-        let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-            String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-        }
-        if name != "." && name != ".." { names.append(name) }
-    }
-    return names
 }
 
 func readSmallFile(_ path: String) -> String? {
