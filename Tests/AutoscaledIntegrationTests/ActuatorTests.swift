@@ -84,7 +84,7 @@ struct ActuatorTests {
         let fake = RecordingCommand(plan: ["hang"])
         defer { dir.remove(); fake.remove() }
         // Every poll scales up by one until max_replicas: 4, 5 and 6 are decided while the first hangs.
-        writeConfig(dir, actuator: "type = exec\ncommand = \(fake.path) {replicas}\ntimeout = 1s",
+        writeConfig(dir, actuator: "type = exec\ncommand = \(fake.path) {replicas}\ntimeout = 3s",
                     policy: "scale_up_cooldown = 0\nmax_replicas = 6", poll: "300ms")
         writeState(dir, desired: 3, applied: 3)
         dir.writeLoads(#"{"a": 55}"#)
@@ -95,7 +95,7 @@ struct ActuatorTests {
         #expect(!daemon.standardError.contains("event=actuate"), "a decision waited for the actuator")
         let failed = await daemon.waitForLine("event=actuate-failed")
         #expect(failed?.contains("replicas=4 previous=3 direction=up attempt=1") == true)
-        #expect(failed?.contains("cause=\"'\(fake.path)' timed out after 1s; its process group was killed\"") == true)
+        #expect(failed?.contains("cause=\"'\(fake.path)' timed out after 3s; its process group was killed\"") == true)
         #expect(failed?.hasSuffix("retry_in=1s") == true)
         let grandchild = try #require(fake.grandchild(ofCall: 1))
         #expect(await ProcessTable.waitUntilGone(grandchild), "the grandchild outlived the timeout")
