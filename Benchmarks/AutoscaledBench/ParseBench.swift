@@ -7,7 +7,7 @@ enum ParseBench {
         print("\nparse + evaluate one snapshot (median of repeated runs)")
         let policy = ThresholdPolicy(config: PolicyConfig())
         let memory = PolicyMemory(replicas: 3, observingSince: .origin)
-        for format in LoadFormat.allCases {
+        for format in formats {
             for count in [3, 1_000, 10_000, 100_000] {
                 let bytes = document(format, servers: count)
                 let times = Timing.repeated(minimum: 5, budget: .milliseconds(700)) {
@@ -18,21 +18,34 @@ enum ParseBench {
                     _ = memory.recording(decision, at: .origin, policy: policy.config)
                 }
                 let size = bytes.count < 10_240 ? "\(bytes.count) B" : "\(bytes.count / 1024) KiB"
-                print("  \(format.rawValue.padding(6)) \(String(count).padding(7)) servers (\(size)): "
+                print("  \(format.name.rawValue.padding(10)) \(String(count).padding(7)) servers (\(size)): "
                     + "median \(Format.time(Timing.median(times))), min \(Format.time(times.min() ?? 0))")
             }
         }
     }
 
+    /// Every format, with the selection its generated document is read with.
+    static let formats: [LoadFormat] = [
+        .json, .lines, .prometheus(PrometheusSelection(metric: "queue", serverLabel: "server")),
+        .haproxy(HAProxySelection(backend: "inference")),
+    ]
+
     /// A document of `count` servers named like real replicas, loads 0–99.9 (deterministic).
     static func document(_ format: LoadFormat, servers count: Int) -> [UInt8] {
         var random = SplitMix64(seed: UInt64(count))
-        var text = format == .json ? "{" : "# loads\n"
+        var text = switch format {
+        case .json: "{"
+        case .lines: "# loads\n"
+        case .prometheus: "# HELP queue Requests waiting.\n# TYPE queue gauge\n"
+        case .haproxy: "# pxname,svname,qcur,qmax,scur,smax,slim,stot,status,\n"
+        }
         for index in 0..<count {
             let load = "\(random.next() % 100).\(random.next() % 10)"
             switch format {
             case .json: text += (index == 0 ? "" : ", ") + "\"llm-replica-\(index)\": \(load)"
             case .lines: text += "llm-replica-\(index) \(load)\n"
+            case .prometheus: text += "queue{model=\"llama\",server=\"llm-replica-\(index)\"} \(load)\n"
+            case .haproxy: text += "inference,llm-replica-\(index),0,0,\(load),9,100,42,UP,\n"
             }
         }
         if format == .json { text += "}\n" }

@@ -15,7 +15,7 @@ public enum StatusCommand {
         case let .corrupt(cause):
             return CommandOutput(standardError: cause + "\n", exitStatus: CommandOutput.runtimeFailure)
         case let .found(file):
-            let report = StatusReport(file, path: path, wallNow: wallNow)
+            let report = StatusReport(file, path: path, wallNow: wallNow, failureThreshold: config.source.failureThreshold)
             return CommandOutput(standardOutput: json ? report.json() : report.text(), exitStatus: CommandOutput.success)
         }
     }

@@ -60,7 +60,8 @@ struct StatusReport: Codable, Equatable {
         case source
     }
 
-    init(_ file: StateFile, path: String, wallNow: Double) {
+    /// - Parameter failureThreshold: the config's `failure_threshold`: that many failed reads in a row is "down".
+    init(_ file: StateFile, path: String, wallNow: Double, failureThreshold: Int = SourceHealth.defaultFailureThreshold) {
         func age(_ unix: Double) -> Double { max(0, ((wallNow - unix) * 1000).rounded() / 1000) }
         stateFile = path
         desiredReplicas = file.desiredReplicas
@@ -72,7 +73,7 @@ struct StatusReport: Codable, Equatable {
         }
         if let status = file.source {
             let failures = status.consecutiveFailures
-            let health = failures == 0 ? "healthy" : failures >= SourceHealth.defaultFailureThreshold ? "down" : "failing"
+            let health = failures == 0 ? "healthy" : failures >= failureThreshold ? "down" : "failing"
             source = Source(health: health, consecutiveFailures: failures, lastGoodRead: status.lastGoodRead,
                             lastGoodReadAgeSeconds: status.lastGoodReadUnix.map(age), lastError: status.lastError)
         } else {

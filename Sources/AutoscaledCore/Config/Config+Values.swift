@@ -2,19 +2,8 @@ extension Config {
     /// Builds a config from values that passed every check.
     /// - Throws: ``ConfigValues/Missing`` if a key has no value (only when checks were skipped).
     init(values: ConfigValues) throws(ConfigValues.Missing) {
-        let kind: SourceConfig.Kind
-        switch try values.string(.sourceType) {
-        case "file": kind = .file(path: try values.string(.sourcePath))
-        default: throw ConfigValues.Missing(key: .sourceType)
-        }
-        let staleAfter = try values.duration(.staleAfter)
         self.init(
-            source: SourceConfig(
-                kind: kind,
-                format: try values.choice(.sourceFormat, LoadFormat.init(rawValue:)),
-                pollInterval: try values.duration(.pollInterval),
-                staleAfter: staleAfter == .zero ? nil : staleAfter
-            ),
+            source: try SourceConfig(values: values),
             policy: PolicyConfig(
                 scaleUpThreshold: try values.number(.scaleUpThreshold),
                 scaleDownThreshold: try values.number(.scaleDownThreshold),
@@ -29,7 +18,8 @@ extension Config {
                 replicaStartup: try values.duration(.replicaStartup),
                 trendWindow: try values.duration(.trendWindow),
                 smoothingWindow: try values.duration(.smoothingWindow),
-                burstRatio: try values.number(.burstRatio)
+                burstRatio: try values.number(.burstRatio),
+                fallbackReplicas: try values.optional(.fallbackReplicas, values.integer)
             ),
             state: StateConfig(path: try values.string(.statePath)),
             log: LogConfig(

@@ -29,6 +29,12 @@ public struct SourceConfig: Sendable, Equatable {
     public enum Kind: Sendable, Equatable {
         /// A file at an absolute path (relative paths are resolved against the config's directory).
         case file(path: String)
+        /// A Unix socket: connect, send `request` (if any), read until the peer closes.
+        case unix(path: String, request: String?, limits: SocketLimits)
+        /// The same over TCP to a loopback address.
+        case tcp(address: LoopbackAddress, request: String?, limits: SocketLimits)
+        /// An HTTP/1.1 `GET` of a loopback URL.
+        case http(url: LoopbackURL, limits: SocketLimits)
     }
 
     public var kind: Kind
@@ -37,12 +43,15 @@ public struct SourceConfig: Sendable, Equatable {
     public var pollInterval: Duration
     /// A snapshot older than this is not acted on; `nil` means never stale (`stale_after = 0`).
     public var staleAfter: Duration?
+    /// Consecutive failed reads after which the source counts as down. Always >= 1.
+    public var failureThreshold: Int
 
-    public init(kind: Kind, format: LoadFormat, pollInterval: Duration, staleAfter: Duration?) {
+    public init(kind: Kind, format: LoadFormat, pollInterval: Duration, staleAfter: Duration?, failureThreshold: Int = 3) {
         self.kind = kind
         self.format = format
         self.pollInterval = pollInterval
         self.staleAfter = staleAfter
+        self.failureThreshold = failureThreshold
     }
 }
 
@@ -76,6 +85,8 @@ public struct PolicyConfig: Sendable, Equatable {
     /// A total load at least this many times what the current count serves at `targetLoad` is a
     /// burst: sized for at once, past the cooldown and the step limit; zero = off.
     public var burstRatio: Double
+    /// The count to move to, once, when the source goes down; `nil`: hold the count instead.
+    public var fallbackReplicas: Int?
 
     public init(
         scaleUpThreshold: Double = 50, scaleDownThreshold: Double = 35, targetLoad: Double? = nil,
@@ -83,8 +94,9 @@ public struct PolicyConfig: Sendable, Equatable {
         maxScaleUpStep: Int = 4, scaleDownStep: Int = 1,
         scaleUpCooldown: Duration = .seconds(60), scaleDownStabilization: Duration = .seconds(300),
         replicaStartup: Duration = .seconds(60), trendWindow: Duration = .seconds(180),
-        smoothingWindow: Duration = .seconds(30), burstRatio: Double = 2
+        smoothingWindow: Duration = .seconds(30), burstRatio: Double = 2, fallbackReplicas: Int? = nil
     ) {
+        self.fallbackReplicas = fallbackReplicas
         self.scaleUpThreshold = scaleUpThreshold
         self.scaleDownThreshold = scaleDownThreshold
         self.targetLoad = targetLoad ?? scaleUpThreshold

@@ -41,6 +41,20 @@ enum ConfigConsistency {
                         + "and max_replicas (\(max))"))
             }
         }
+        if let min = try? values.integer(.minReplicas), let max = try? values.integer(.maxReplicas), min <= max,
+           let fallback = try? values.integer(.fallbackReplicas), !(min...max).contains(fallback) {
+            faults.append(Fault(
+                line: values.latestLine(of: .fallbackReplicas, .minReplicas, .maxReplicas),
+                message: "fallback_replicas (\(fallback)) must be between min_replicas (\(min)) "
+                    + "and max_replicas (\(max))"))
+        }
+        if (try? values.string(.sourceType)) == "unix", let path = try? values.string(.sourcePath),
+           path.utf8.count >= SocketAddress.unixPathCapacity {
+            faults.append(Fault(
+                line: values.line(of: .sourcePath),
+                message: "path: \(EscapedText.quoted(path)) is \(path.utf8.count) bytes long; a Unix socket "
+                    + "address holds at most \(SocketAddress.unixPathCapacity - 1)"))
+        }
         return faults
     }
 }

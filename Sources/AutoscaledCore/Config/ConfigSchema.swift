@@ -8,8 +8,20 @@ extension ConfigKey {
     static let sourceType = ConfigKey(section: "source", name: "type")
     static let sourcePath = ConfigKey(section: "source", name: "path")
     static let sourceFormat = ConfigKey(section: "source", name: "format")
+    static let sourceAddress = ConfigKey(section: "source", name: "address")
+    static let sourceURL = ConfigKey(section: "source", name: "url")
+    static let sourceRequest = ConfigKey(section: "source", name: "request")
+    static let connectTimeout = ConfigKey(section: "source", name: "connect_timeout")
+    static let readTimeout = ConfigKey(section: "source", name: "read_timeout")
+    static let maxResponseBytes = ConfigKey(section: "source", name: "max_response_bytes")
+    static let metric = ConfigKey(section: "source", name: "metric")
+    static let serverLabel = ConfigKey(section: "source", name: "server_label")
+    static let labelMatch = ConfigKey(section: "source", name: "label_match")
+    static let backend = ConfigKey(section: "source", name: "backend")
+    static let field = ConfigKey(section: "source", name: "field")
     static let pollInterval = ConfigKey(section: "source", name: "poll_interval")
     static let staleAfter = ConfigKey(section: "source", name: "stale_after")
+    static let failureThreshold = ConfigKey(section: "source", name: "failure_threshold")
     static let scaleUpThreshold = ConfigKey(section: "policy", name: "scale_up_threshold")
     static let scaleDownThreshold = ConfigKey(section: "policy", name: "scale_down_threshold")
     static let minReplicas = ConfigKey(section: "policy", name: "min_replicas")
@@ -24,6 +36,7 @@ extension ConfigKey {
     static let trendWindow = ConfigKey(section: "policy", name: "trend_window")
     static let smoothingWindow = ConfigKey(section: "policy", name: "smoothing_window")
     static let burstRatio = ConfigKey(section: "policy", name: "burst_ratio")
+    static let fallbackReplicas = ConfigKey(section: "policy", name: "fallback_replicas")
     static let statePath = ConfigKey(section: "state", name: "path")
     static let logLevel = ConfigKey(section: "log", name: "level")
     static let logFormat = ConfigKey(section: "log", name: "format")
@@ -72,27 +85,7 @@ struct ConfigKeySpec: Sendable {
 /// Adding a key takes a ``ConfigKey`` constant, a row here, a field in ``Config`` and one line
 /// where the config is built (`Config+Values.swift`); cross-key rules live in ``ConfigConsistency``.
 enum ConfigSchema {
-    static let keys: [ConfigKeySpec] = [
-        ConfigKeySpec(.sourceType, .choice(["file"]), default: "file") { config in
-            switch config.source.kind {
-            case .file: .string("file")
-            }
-        },
-        ConfigKeySpec(.sourcePath, .path, default: nil, example: "/run/autoscaled/loads.json",
-                      when: (.sourceType, ["file"])) { config in
-            switch config.source.kind {
-            case let .file(path): .string(path)
-            }
-        },
-        ConfigKeySpec(.sourceFormat, .choice(LoadFormat.allCases.map(\.rawValue)), default: "json") {
-            .string($0.source.format.rawValue)
-        },
-        ConfigKeySpec(.pollInterval, .duration(allowsZero: false), default: "10s") {
-            .duration($0.source.pollInterval)
-        },
-        ConfigKeySpec(.staleAfter, .duration(allowsZero: true), default: "0", example: "1min") {
-            .duration($0.source.staleAfter ?? .zero)
-        },
+    static let keys: [ConfigKeySpec] = sourceKeys + [
         ConfigKeySpec(.scaleUpThreshold, .number, default: "50") { .number($0.policy.scaleUpThreshold) },
         ConfigKeySpec(.scaleDownThreshold, .number, default: "35") { .number($0.policy.scaleDownThreshold) },
         ConfigKeySpec(.targetLoad, .number, default: nil, defaultFrom: .scaleUpThreshold, example: "50") {
@@ -117,6 +110,9 @@ enum ConfigSchema {
             .duration($0.policy.smoothingWindow)
         },
         ConfigKeySpec(.burstRatio, .number, default: "2") { .number($0.policy.burstRatio) },
+        ConfigKeySpec(.fallbackReplicas, .integer(min: 0), default: ConfigKeySpec.unset, example: "2") {
+            $0.policy.fallbackReplicas.map(ConfigValue.integer)
+        },
         ConfigKeySpec(.statePath, .path, default: "/var/lib/autoscaled/state.json") { .string($0.state.path) },
         ConfigKeySpec(.logLevel, .choice(LogLevel.allCases.map(\.name)), default: "info") {
             .string($0.log.level.name)

@@ -19,6 +19,18 @@ enum ConfigValueType: Sendable {
     case command
     /// A systemd unit name with `{i}` for the instance number (see ``UnitNameTemplate``).
     case unitName
+    /// Text in which `\n`, `\r`, `\t` and `\\` are escapes (a request to send); kept escaped.
+    case escapedText
+    /// `127.x.y.z:PORT` or `[::1]:PORT` (see ``LoopbackAddress``).
+    case loopbackAddress
+    /// `http://127.0.0.1:PORT/path` (see ``LoopbackURL``).
+    case loopbackURL
+    /// A Prometheus metric name: `[a-zA-Z_:][a-zA-Z0-9_:]*`.
+    case metricName
+    /// A name of letters, digits and `_` not starting with a digit (a label, a CSV column).
+    case identifier
+    /// `label=value,…` (see ``LabelMatcher/parseList(_:)``).
+    case labelMatch
 
     /// Why a text is not a valid value: `problem` follows the quoted text in the message,
     /// `expected` (if any) goes in parentheses after it.
@@ -42,6 +54,12 @@ enum ConfigValueType: Sendable {
         case let .choice(names): "one of " + names.joined(separator: ", ")
         case .command: "a program and its arguments, e.g. \(example)"
         case .unitName: "a unit name with {i} for the instance number, e.g. \(example)"
+        case .escapedText: "a text in which \\n, \\r, \\t and \\\\ are escapes, e.g. \(example)"
+        case .loopbackAddress: "127.0.0.1:PORT or [::1]:PORT, e.g. \(example)"
+        case .loopbackURL: "an http:// URL on 127.0.0.1 or [::1], e.g. \(example)"
+        case .metricName: "a metric name of letters, digits, '_' and ':', e.g. \(example)"
+        case .identifier: "a name of letters, digits and '_', e.g. \(example)"
+        case .labelMatch: "label=value pairs separated by commas, e.g. \(example)"
         }
     }
 
@@ -86,6 +104,8 @@ enum ConfigValueType: Sendable {
             } catch {
                 throw Fault(problem: error.problem, expected: expected)
             }
+        case .escapedText, .loopbackAddress, .loopbackURL, .metricName, .identifier, .labelMatch:
+            return .string(try parseSourceText(Self.unquoted(text), expected: expected))
         }
     }
 

@@ -55,6 +55,11 @@ struct ConfigValues {
         return boolean
     }
 
+    /// `read(key)` when the key has a value, `nil` when it has none (an optional key left out).
+    func optional<T>(_ key: ConfigKey, _ read: (ConfigKey) throws(Missing) -> T) throws(Missing) -> T? {
+        value(key) == nil ? nil : try read(key)
+    }
+
     /// The choice's name turned into its type by `make` (e.g. `LoadFormat.init(rawValue:)`).
     func choice<T>(_ key: ConfigKey, _ make: (String) -> T?) throws(Missing) -> T {
         guard let choice = make(try string(key)) else { throw Missing(key: key) }

@@ -23,7 +23,7 @@ public struct FileLoadSource: LoadSource {
             throw .unreadable(error.description)
         }
         let parsed = contents.bytes.withUnsafeBytes { bytes in
-            Result { () throws(LoadError) in try LoadParser.snapshot(from: bytes, format: format) }
+            Result { () throws(LoadError) in try LoadParser.snapshot(from: bytes, format: format, source: path) }
         }
         return LoadReading(snapshot: try parsed.get(), modifiedAt: contents.modifiedAt)
     }

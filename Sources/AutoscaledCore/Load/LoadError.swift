@@ -16,6 +16,8 @@ public enum LoadError: Error, Sendable, Equatable, CustomStringConvertible {
     case stale(ageSeconds: Double, limitSeconds: Double)
     /// Reading the data failed (open, read, connect, …).
     case unreadable(String)
+    /// The data is well formed but holds nothing the selection asks for (no such metric or backend).
+    case notFound(String)
 
     public var description: String {
         switch self {
@@ -27,6 +29,7 @@ public enum LoadError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .tooLarge(limit): "data larger than the \(limit)-byte limit"
         case let .stale(age, limit): "data is \(formatSeconds(age)) old, older than stale_after \(formatSeconds(limit))"
         case let .unreadable(message): message
+        case let .notFound(message): message
         }
     }
 }

@@ -1,20 +1,28 @@
 /// Turns the bytes a load source read into a validated ``LoadSnapshot``.
 public enum LoadParser {
     /// Parses `bytes` in `format`, then validates the servers as one snapshot.
+    /// - Parameter source: the server's name when a Prometheus metric without `server_label` is
+    ///   one server (the source's location); unused by the other formats.
     /// - Throws: ``LoadError``: `.syntax` for a format fault, else the first validation fault.
-    public static func snapshot(from bytes: UnsafeRawBufferPointer, format: LoadFormat) throws(LoadError) -> LoadSnapshot {
+    public static func snapshot(
+        from bytes: UnsafeRawBufferPointer, format: LoadFormat, source: String = "source"
+    ) throws(LoadError) -> LoadSnapshot {
         let servers = switch format {
         case .json: try JSONLoadParser.parse(bytes)
         case .lines: try LinesLoadParser.parse(bytes)
+        case let .prometheus(selection): try PrometheusLoadParser.parse(bytes, selection: selection, server: source)
+        case let .haproxy(selection): try HAProxyStatParser.parse(bytes, selection: selection)
         }
         return try LoadSnapshot(servers: servers)
     }
 
     /// Parses `bytes` in `format`, then validates the servers as one snapshot.
     /// - Throws: ``LoadError``: `.syntax` for a format fault, else the first validation fault.
-    public static func snapshot(from bytes: [UInt8], format: LoadFormat) throws(LoadError) -> LoadSnapshot {
+    public static func snapshot(
+        from bytes: [UInt8], format: LoadFormat, source: String = "source"
+    ) throws(LoadError) -> LoadSnapshot {
         let result = bytes.withUnsafeBytes { buffer in
-            Result { () throws(LoadError) in try snapshot(from: buffer, format: format) }
+            Result { () throws(LoadError) in try snapshot(from: buffer, format: format, source: source) }
         }
         return try result.get()
     }

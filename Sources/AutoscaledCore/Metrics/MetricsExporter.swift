@@ -39,7 +39,7 @@ public struct MetricsExporter: Sendable {
         var servers: [ServerLoad] = []
         switch input {
         case let .loads(snapshot): servers = snapshot.servers
-        case .unavailable: sourceErrors += 1
+        case .unavailable, .sourceDown: sourceErrors += 1
         }
         guard let path = config.textfile else { return nil }
         let sample = MetricsSample(

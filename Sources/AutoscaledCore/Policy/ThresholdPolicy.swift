@@ -2,7 +2,9 @@
 ///
 /// Thresholds decide *when* to act, a target load decides *how much*:
 /// 1. The count is outside `[min_replicas, max_replicas]` (a reload changed them): move inside.
-/// 2. No usable data: hold.
+/// 2. The source is down (`failure_threshold` failed reads in a row) and `fallback_replicas` is
+///    set: move to it (once; later evaluations find the count there). Without it, or with no
+///    usable data for a shorter while: hold.
 /// 3. The total load is sized at `target_load`: `need = ⌈estimate ÷ target_load⌉`, where the
 ///    estimate is the total smoothed over `smoothing_window` and projected `replica_startup` ahead
 ///    along the trend of `trend_window` (see ``LoadEstimate``).
@@ -30,10 +32,13 @@ public struct ThresholdPolicy: Sendable {
         if current > config.maxReplicas || current < config.minReplicas {
             return clampIntoRange(current: current, input: input)
         }
-        guard case let .loads(snapshot) = input else {
-            guard case let .unavailable(cause) = input else { preconditionFailure() }
+        let snapshot: LoadSnapshot
+        switch input {
+        case let .loads(loads): snapshot = loads
+        case let .unavailable(cause):
             return ScalingDecision(action: .hold, from: current, to: current, serversToScale: nil, busiest: nil,
                                    threshold: nil, reason: "no usable load data: \(cause)", recommendation: nil)
+        case let .sourceDown(cause): return sourceDown(current: current, cause: cause)
         }
         var evaluation = Evaluation(snapshot: snapshot, memory: memory, now: now, config: config)
         if evaluation.isBurst {

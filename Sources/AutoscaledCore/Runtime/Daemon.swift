@@ -32,7 +32,7 @@ public final class Daemon {
     private let queue = DispatchQueue(label: "autoscaled.events")
     private var policy: ThresholdPolicy
     private var reader: LoadReader
-    private var health = SourceHealth()
+    private var health: SourceHealth
     private var state: ReplicaState!
     private var timer: RepeatingTimer?
     private var monitor: FileChangeMonitor?
@@ -54,6 +54,7 @@ public final class Daemon {
         self.notifier = notifier
         self.policy = ThresholdPolicy(config: config.policy)
         self.reader = makeLoadReader(config.source)
+        self.health = SourceHealth(failureThreshold: config.source.failureThreshold)
         self.metrics = MetricsExporter(config: config.metrics)
         self.actuation = DaemonActuation(config: config.actuator, logger: logger, clock: clock, wallTime: wallTime)
     }
@@ -208,7 +209,7 @@ public final class Daemon {
                     LogField("failures", .int(health.consecutiveFailures)), LogField("cause", .string(error.description)),
                 ])
             }
-            input = .unavailable(error.description)
+            input = health.isDown ? .sourceDown(error.description) : .unavailable(error.description)
         }
         await state.noteSource(input, consecutiveFailures: health.consecutiveFailures, wallTime: wall)
         let decision = policy.decide(input, memory: await state.policyMemory, now: now)
@@ -266,7 +267,7 @@ public final class Daemon {
             metrics.configure(new.metrics)
             if new.source != old.source {
                 reader = makeLoadReader(new.source)
-                health = SourceHealth()
+                health = SourceHealth(failureThreshold: new.source.failureThreshold)
             }
             if new.source.pollInterval != old.source.pollInterval { timer?.schedule(interval: new.source.pollInterval) }
             if new.source.watchedFile != old.source.watchedFile { watchFiles() }

@@ -15,6 +15,8 @@ public actor ReplicaState {
     /// `true` when the file on disk is behind (a write failed); the next record retries.
     private var unsaved = false
     private var source: StateFile.SourceStatus?
+    /// 0 healthy (or not known yet), 1 failing, 2 down: how the last ``noteSource(_:consecutiveFailures:wallTime:)`` found it.
+    private var sourceCategory = 0
     /// `true` when the source went from good to failing, to down, or back since the last write.
     private var sourceChanged = false
     /// When ``record(_:at:policy:wallTime:)`` last wrote the file.
@@ -48,25 +50,21 @@ public actor ReplicaState {
 
     /// Notes how the read before a decision went: `input` (loads, or why there are none) after
     /// `consecutiveFailures` failed reads. The next ``record(_:at:policy:wallTime:)`` writes it when
-    /// the source turned from good to failing, from failing to down
-    /// (``SourceHealth/defaultFailureThreshold`` failures) or back, and otherwise at most every
-    /// ``sourceRefreshInterval``.
+    /// the source turned from good to failing, from failing to down (`failure_threshold` failures,
+    /// ``PolicyInput/sourceDown(_:)``) or back, and otherwise at most every ``sourceRefreshInterval``.
     public func noteSource(_ input: PolicyInput, consecutiveFailures: Int, wallTime: Double) {
-        let before = Self.healthCategory(source)
+        let category: Int
         switch input {
         case .loads:
+            category = 0
             source = StateFile.SourceStatus(consecutiveFailures: 0, lastGoodReadUnix: wallTime, lastError: nil)
-        case let .unavailable(cause):
+        case let .unavailable(cause), let .sourceDown(cause):
+            category = input == .unavailable(cause) ? 1 : 2
             source = StateFile.SourceStatus(consecutiveFailures: consecutiveFailures,
                                             lastGoodReadUnix: source?.lastGoodReadUnix, lastError: cause)
         }
-        if Self.healthCategory(source) != before { sourceChanged = true }
-    }
-
-    /// 0 healthy (or not known yet), 1 failing, 2 down.
-    private static func healthCategory(_ source: StateFile.SourceStatus?) -> Int {
-        let failures = source?.consecutiveFailures ?? 0
-        return failures == 0 ? 0 : failures < SourceHealth.defaultFailureThreshold ? 1 : 2
+        if category != sourceCategory { sourceChanged = true }
+        sourceCategory = category
     }
 
     /// Records `decision`, taken at `now`, and persists the count when it changed or an earlier write failed

@@ -35,7 +35,7 @@ struct LoadParserRobustnessTests {
         }
     }
 
-    @Test("byte flips never trap", arguments: LoadFormat.allCases)
+    @Test("byte flips never trap", arguments: [LoadFormat.json, .lines])
     func byteFlips(_ format: LoadFormat) {
         var random = SplitMix64(seed: format == .json ? 0xF11B_0001 : 0xF11B_0002)
         let interesting = Array(#"{}[]",:\ u0123456789abcdefABCDEF.+-eE#tnr"#.utf8) + [0, 0x0A, 0x0D, 0x80, 0xC3, 0xED, 0xEF, 0xFF]
@@ -53,7 +53,7 @@ struct LoadParserRobustnessTests {
         #expect(accepted > 0)
     }
 
-    @Test("random bytes never trap", arguments: LoadFormat.allCases)
+    @Test("random bytes never trap", arguments: [LoadFormat.json, .lines])
     func randomBytes(_ format: LoadFormat) {
         var random = SplitMix64(seed: format == .json ? 0xB7E5_0001 : 0xB7E5_0002)
         let alphabet = Array(#"{}[]":,\ u09aeE.+-#"#.utf8) + [0x0A, 0x0D, 0x09, 0xC3, 0xA9, 0xFF]

@@ -10,7 +10,7 @@ struct LoadParserTests {
         #expect(snapshot.servers.map(\.load) == [30, 55, 20])
     }
 
-    @Test("both formats read the same servers", arguments: LoadFormat.allCases)
+    @Test("the json and lines formats read the same servers", arguments: [LoadFormat.json, .lines])
     func formats(_ format: LoadFormat) throws {
         let text = format == .json ? #"{"web-1": 12.5, "web-2": 0}"# : "web-1 12.5\nweb-2 0\n"
         let snapshot = try text.utf8.withContiguousStorageIfAvailable { utf8 throws(LoadError) in

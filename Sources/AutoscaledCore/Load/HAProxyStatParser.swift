@@ -1,0 +1,180 @@
+/// Reads the loads out of the CSV that HAProxy's runtime API prints for `show stat`.
+///
+/// ```
+/// # pxname,svname,qcur,qmax,scur,smax,slim,…
+/// inference,FRONTEND,,,4,9,2000,…
+/// inference,gpu-1,0,0,3,5,8,…
+/// inference,gpu-2,1,2,8,8,8,…
+/// inference,BACKEND,1,2,11,13,200,…
+/// ```
+/// The servers of one backend (`pxname`) are the servers; its `FRONTEND` and `BACKEND`
+/// summary rows and every other proxy are skipped. The load is one numeric column by its
+/// header name (`scur` by default, or `qcur`, `rate`, …), or `utilization`:
+/// 100 × `scur` / `slim`, which needs `slim` (the server's `maxconn`) set on every server.
+/// Fields may be quoted CSV-style. The header must come first; a row cut off before its
+/// newline, a short row, an empty or non-numeric load rejects the snapshot. Never traps.
+public enum HAProxyStatParser {
+    /// Parses `bytes` into the backend's servers, in the order HAProxy lists them.
+    /// - Throws: ``LoadError/syntax(line:message:)``, or ``LoadError/notFound(_:)`` for a missing
+    ///   column or backend, or a backend without servers.
+    public static func parse(_ bytes: UnsafeRawBufferPointer, selection: HAProxySelection) throws(LoadError) -> [ServerLoad] {
+        var rows = CSVRows(bytes)
+        guard let header = try rows.next() else { throw LoadError.syntax(line: 1, message: "no data: expected the 'show stat' header '# pxname,svname,…'") }
+        guard let first = header.fields.first, rows.text(first).hasPrefix("#") else {
+            throw LoadError.syntax(line: header.line, message: "expected the 'show stat' header '# pxname,svname,…', found \(SyntaxQuoting.text(bytes, from: header.start, to: header.end))")
+        }
+        var names = header.fields.map { rows.text($0) }
+        names[0] = names[0].dropFirst().trimmingBlanks()
+        guard names.count >= 2, names[0] == "pxname", names[1] == "svname" else {
+            throw LoadError.syntax(line: header.line, message: "expected the header to start with '# pxname,svname', found \(SyntaxQuoting.text(bytes, from: header.start, to: header.end))")
+        }
+        func column(_ name: String) throws(LoadError) -> Int {
+            guard let index = names.firstIndex(of: name) else { throw LoadError.notFound("no column '\(name)' in the 'show stat' header") }
+            return index
+        }
+        let columns: [Int] = switch selection.field {
+        case let .column(name): [try column(name)]
+        case .utilization: [try column("scur"), try column("slim")]
+        }
+        let needed = columns.max()! + 1
+        var servers: [ServerLoad] = []
+        var proxies: [String] = []
+        var backendSeen = false
+        while let row = try rows.next() {
+            guard let pxField = row.fields.first else { continue }
+            let proxy = rows.text(pxField)
+            if proxy.hasPrefix("#") { continue }
+            guard proxy == selection.backend else {
+                if proxies.count < 8, !proxies.contains(proxy) { proxies.append(proxy) }
+                continue
+            }
+            backendSeen = true
+            guard row.fields.count >= needed else {
+                throw LoadError.syntax(line: row.line, message: "expected at least \(needed) columns, found \(row.fields.count)")
+            }
+            let name = rows.text(row.fields[1])
+            if name == "FRONTEND" || name == "BACKEND" { continue }
+            let values = try columns.map { (index: Int) throws(LoadError) -> Double? in
+                try rows.number(row.fields[index], column: names[index], server: name, line: row.line)
+            }
+            let load: Double
+            switch selection.field {
+            case let .column(field):
+                guard let value = values[0] else {
+                    throw LoadError.syntax(line: row.line, message: "server \(SyntaxQuoting.name(name)) has no value in column '\(field)'")
+                }
+                load = value
+            case .utilization:
+                guard let slim = values[1], slim > 0 else {
+                    throw LoadError.syntax(line: row.line, message: "server \(SyntaxQuoting.name(name)) has no slim (maxconn), which field = utilization needs")
+                }
+                load = 100 * (values[0] ?? 0) / slim
+            }
+            servers.append(ServerLoad(name: name, load: load))
+        }
+        guard backendSeen else {
+            let found = proxies.isEmpty ? "none" : proxies.joined(separator: ", ")
+            throw LoadError.notFound("no backend '\(selection.backend)' in the stats (proxies: \(found))")
+        }
+        guard !servers.isEmpty else { throw LoadError.notFound("backend '\(selection.backend)' has no servers") }
+        return servers
+    }
+
+    /// Parses `bytes` into the backend's servers, in the order HAProxy lists them.
+    public static func parse(_ bytes: [UInt8], selection: HAProxySelection) throws(LoadError) -> [ServerLoad] {
+        let result = bytes.withUnsafeBytes { buffer in
+            Result { () throws(LoadError) in try parse(buffer, selection: selection) }
+        }
+        return try result.get()
+    }
+}
+
+/// The non-empty lines of a CSV document, each cut into fields (`"…"` quoting, `""` inside).
+private struct CSVRows {
+    struct Row {
+        var line: Int
+        var start: Int
+        var end: Int
+        var fields: [Range<Int>]
+    }
+
+    let bytes: UnsafeRawBufferPointer
+    private var index = 0
+    private var line = 0
+
+    init(_ bytes: UnsafeRawBufferPointer) {
+        self.bytes = bytes
+    }
+
+    /// The next non-empty row; `nil` at the end.
+    /// - Throws: when a row is not ended by a newline (the data may be cut off).
+    mutating func next() throws(LoadError) -> Row? {
+        while index < bytes.count {
+            line += 1
+            let start = index
+            var end = start
+            while end < bytes.count, bytes[end] != UInt8(ascii: "\n") { end += 1 }
+            index = end + 1
+            let terminated = end < bytes.count
+            if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+            guard end > start else { continue }
+            guard terminated else {
+                throw LoadError.syntax(line: line, message: "missing newline at the end of the last line (the data may be cut off)")
+            }
+            return Row(line: line, start: start, end: end, fields: fields(from: start, to: end))
+        }
+        return nil
+    }
+
+    private func fields(from start: Int, to end: Int) -> [Range<Int>] {
+        var fields: [Range<Int>] = []
+        var cursor = start
+        while true {
+            let fieldStart = cursor
+            if cursor < end, bytes[cursor] == UInt8(ascii: "\"") {
+                cursor += 1
+                while cursor < end {
+                    if bytes[cursor] == UInt8(ascii: "\"") {
+                        if cursor + 1 < end, bytes[cursor + 1] == UInt8(ascii: "\"") { cursor += 2; continue }
+                        cursor += 1
+                        break
+                    }
+                    cursor += 1
+                }
+            }
+            while cursor < end, bytes[cursor] != UInt8(ascii: ",") { cursor += 1 }
+            fields.append(fieldStart..<cursor)
+            guard cursor < end else { return fields }
+            cursor += 1
+            // A trailing comma ends the row; HAProxy writes one after the last column.
+            if cursor == end { return fields }
+        }
+    }
+
+    /// A field's text: quotes removed and `""` undone; invalid UTF-8 is replaced.
+    func text(_ range: Range<Int>) -> String {
+        var slice = UnsafeRawBufferPointer(rebasing: bytes[range])
+        guard slice.count >= 2, slice.first == UInt8(ascii: "\""), slice.last == UInt8(ascii: "\"") else {
+            return String(decoding: slice, as: UTF8.self)
+        }
+        slice = UnsafeRawBufferPointer(rebasing: slice.dropFirst().dropLast())
+        var out: [UInt8] = []
+        var skip = false
+        for byte in slice {
+            if skip { skip = false; continue }
+            out.append(byte)
+            if byte == UInt8(ascii: "\"") { skip = true }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The field as a number; `nil` when it is empty.
+    func number(_ range: Range<Int>, column: String, server: String, line: Int) throws(LoadError) -> Double? {
+        guard !range.isEmpty else { return nil }
+        switch DecimalNumber.parse(bytes, from: range.lowerBound, to: range.upperBound, grammar: .plain) {
+        case let .value(value): return value
+        case .outOfRange, .malformed:
+            throw LoadError.syntax(line: line, message: "expected a number in column '\(column)' of server \(SyntaxQuoting.name(server)), found \(SyntaxQuoting.text(bytes, from: range.lowerBound, to: range.upperBound))")
+        }
+    }
+}

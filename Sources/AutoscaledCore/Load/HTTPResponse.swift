@@ -1,0 +1,125 @@
+/// The pure half of the `http` source: reading an HTTP/1.x response from its bytes.
+///
+/// A response is accepted when its status is 2xx; its body is framed by
+/// `Transfer-Encoding: chunked` (decoded), else `Content-Length` (which must be met), else the
+/// end of the connection. Interim 1xx responses are skipped. Header lines may end in CRLF or LF.
+/// A compressed body (`Content-Encoding` other than `identity`) is refused: none is asked for.
+public enum HTTPResponse {
+    /// The body of the response in `bytes`.
+    /// - Throws: ``LoadError/unreadable(_:)`` naming the status of a non-2xx response, or what is
+    ///   wrong with the framing (cut off, malformed chunk, short body).
+    public static func body(of bytes: [UInt8]) throws(LoadError) -> [UInt8] {
+        var head = try Head.read(bytes, from: 0)
+        while (100...199).contains(head.status) { head = try Head.read(bytes, from: head.bodyStart) }
+        guard (200...299).contains(head.status) else {
+            throw .unreadable("HTTP status \(head.status)\(head.reason.isEmpty ? "" : " " + head.reason)")
+        }
+        if let encoding = head.value(of: "content-encoding"), encoding.lowercased() != "identity" {
+            throw .unreadable("HTTP body has an unsupported Content-Encoding '\(encoding)'")
+        }
+        if let coding = head.value(of: "transfer-encoding") {
+            guard coding.lowercased().split(separator: ",").last?.trimmingBlanks() == "chunked" else {
+                throw .unreadable("HTTP body has an unsupported Transfer-Encoding '\(coding)'")
+            }
+            return try dechunk(bytes, from: head.bodyStart)
+        }
+        if let lengthText = head.value(of: "content-length") {
+            guard let length = Int(lengthText), length >= 0 else {
+                throw .unreadable("HTTP response has an invalid Content-Length '\(lengthText)'")
+            }
+            let available = bytes.count - head.bodyStart
+            guard available >= length else {
+                throw .unreadable("HTTP body cut off: \(available) of \(length) bytes (Content-Length)")
+            }
+            return Array(bytes[head.bodyStart..<(head.bodyStart + length)])
+        }
+        return Array(bytes[head.bodyStart...])
+    }
+
+    /// Whether `bytes` already hold a whole response, so reading can stop before the server
+    /// closes: the body of a `Content-Length` response is in, or a chunked body has ended.
+    public static func isComplete(_ bytes: [UInt8]) -> Bool {
+        guard let head = try? Head.read(bytes, from: 0), !(100...199).contains(head.status) else { return false }
+        if let coding = head.value(of: "transfer-encoding") {
+            guard coding.lowercased().hasSuffix("chunked"), bytes.count >= 5,
+                  bytes[(bytes.count - 5)...].elementsEqual("0\r\n\r\n".utf8) else { return false }
+            return (try? dechunk(bytes, from: head.bodyStart)) != nil
+        }
+        guard let lengthText = head.value(of: "content-length"), let length = Int(lengthText) else { return false }
+        return bytes.count - head.bodyStart >= length
+    }
+
+    /// The status line and header fields of one response.
+    struct Head {
+        var status: Int
+        var reason: String
+        /// Field names lower-cased, values trimmed.
+        var fields: [(name: String, value: String)]
+        var bodyStart: Int
+
+        func value(of name: String) -> String? {
+            fields.last { $0.name == name }?.value
+        }
+
+        static func read(_ bytes: [UInt8], from start: Int) throws(LoadError) -> Head {
+            var cursor = start
+            guard let statusLine = line(bytes, &cursor) else {
+                throw .unreadable(start == 0 && bytes.isEmpty
+                    ? "connection closed with no HTTP response" : "HTTP response cut off in its status line")
+            }
+            let parts = statusLine.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
+            guard parts.count >= 2, parts[0] == "HTTP/1.1" || parts[0] == "HTTP/1.0",
+                  parts[1].count == 3, let status = Int(parts[1]), status >= 100 else {
+                throw .unreadable("not an HTTP response: expected 'HTTP/1.x NNN …', found \(quoted(statusLine))")
+            }
+            var fields: [(name: String, value: String)] = []
+            while true {
+                guard let field = line(bytes, &cursor) else { throw .unreadable("HTTP response cut off in its headers") }
+                if field.isEmpty { break }
+                guard let colon = field.firstIndex(of: ":"), colon != field.startIndex else {
+                    throw .unreadable("malformed HTTP header line \(quoted(field))")
+                }
+                fields.append((field[..<colon].lowercased(), String(field[field.index(after: colon)...]).trimmingBlanks()))
+            }
+            return Head(status: status, reason: parts.count > 2 ? String(parts[2]) : "", fields: fields, bodyStart: cursor)
+        }
+    }
+
+    /// Decodes a chunked body starting at `start`; trailer fields are read past and dropped.
+    static func dechunk(_ bytes: [UInt8], from start: Int) throws(LoadError) -> [UInt8] {
+        var body: [UInt8] = []
+        var cursor = start
+        while true {
+            guard let sizeLine = line(bytes, &cursor) else { throw .unreadable("chunked HTTP body cut off before its last chunk") }
+            let digits = sizeLine.prefix { $0 != ";" }.trimmingBlanks()
+            guard !digits.isEmpty, digits.count <= 15, let size = Int(digits, radix: 16) else {
+                throw .unreadable("malformed chunked HTTP body: expected a hex chunk size, found \(quoted(sizeLine))")
+            }
+            if size == 0 {
+                while let trailer = line(bytes, &cursor), !trailer.isEmpty {}
+                return body
+            }
+            guard bytes.count - cursor >= size else { throw .unreadable("chunked HTTP body cut off inside a chunk") }
+            body.append(contentsOf: bytes[cursor..<(cursor + size)])
+            cursor += size
+            guard let end = line(bytes, &cursor), end.isEmpty else {
+                throw .unreadable("malformed chunked HTTP body: a chunk is longer than its size")
+            }
+        }
+    }
+
+    /// The line at `cursor` without its LF or CRLF, moving past it; `nil` when no LF ends it.
+    private static func line(_ bytes: [UInt8], _ cursor: inout Int) -> String? {
+        guard cursor < bytes.count, let newline = bytes[cursor...].firstIndex(of: UInt8(ascii: "\n")) else { return nil }
+        var end = newline
+        if end > cursor, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+        let text = String(decoding: bytes[cursor..<end], as: UTF8.self)
+        cursor = newline + 1
+        return text
+    }
+
+    private static func quoted(_ text: String) -> String {
+        let bytes = Array(text.utf8)
+        return bytes.withUnsafeBytes { SyntaxQuoting.text($0, from: 0, to: $0.count) }
+    }
+}

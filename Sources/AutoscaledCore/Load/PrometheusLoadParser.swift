@@ -1,0 +1,76 @@
+/// Reads the loads out of the Prometheus text exposition format (version 0.0.4).
+///
+/// ```
+/// # HELP vllm:num_requests_waiting Number of requests waiting to be processed.
+/// # TYPE vllm:num_requests_waiting gauge
+/// vllm:num_requests_waiting{engine="0",model_name="llama"} 3.0
+/// vllm:num_requests_waiting{engine="1",model_name="llama"} 7.0 1732860000000
+/// ```
+/// The whole document must parse — comments, `# HELP`/`# TYPE` lines, label sets with escaped
+/// values (`\\`, `\"`, `\n`), `NaN`/`+Inf`/`-Inf` values and optional timestamps — as
+/// Prometheus itself refuses a scrape with any bad line. Of its samples, those of the selected
+/// metric that carry every `label_match` value are the loads: each distinct value of
+/// `server_label` is one server (samples without that label are skipped), or without a server
+/// label the whole metric is one server named `server`. Samples falling on the same server are
+/// added up (request and queue counts add; pick one sample of a ratio with `label_match`).
+///
+/// A selected sample that is not finite rejects the snapshot, and so does a sample line cut off
+/// before its newline. The parser never traps, recurses or loops without consuming input.
+public enum PrometheusLoadParser {
+    /// Parses `bytes` into one load per server, in the order each server first appears.
+    /// - Throws: ``LoadError/syntax(line:message:)``, ``LoadError/notFound(_:)`` when no sample is
+    ///   selected, ``LoadError/invalidLoad(server:value:reason:)`` for a selected NaN or infinity.
+    public static func parse(
+        _ bytes: UnsafeRawBufferPointer, selection: PrometheusSelection, server: String
+    ) throws(LoadError) -> [ServerLoad] {
+        let wanted = Array(selection.metric.utf8)
+        let matchers = selection.labelMatch.map { (label: Array($0.label.utf8), value: Array($0.value.utf8)) }
+        let serverLabel = selection.serverLabel.map { Array($0.utf8) }
+        var totals: [String: Int] = [:]
+        var servers: [ServerLoad] = []
+        var lexer = PrometheusLineLexer(bytes)
+        while let line = try lexer.nextSample() {
+            guard line.name.count == wanted.count, lexer.equal(line.name, wanted) else { continue }
+            guard matchers.allSatisfy({ matcher in
+                line.labels.contains { lexer.equal($0.name, matcher.label) && lexer.unescaped($0.value) == matcher.value }
+            }) else { continue }
+            let name: String
+            if let serverLabel {
+                guard let label = line.labels.first(where: { lexer.equal($0.name, serverLabel) }) else { continue }
+                guard let decoded = String(validating: lexer.unescaped(label.value), as: UTF8.self) else {
+                    throw LoadError.syntax(line: lexer.line, message: "label \(selection.serverLabel!) is not valid UTF-8")
+                }
+                name = decoded
+            } else {
+                name = server
+            }
+            guard line.value.isFinite else {
+                throw LoadError.invalidLoad(server: name, value: "\(line.value)", reason: "not a finite number")
+            }
+            if let index = totals[name] {
+                servers[index].load += line.value
+            } else {
+                totals[name] = servers.count
+                servers.append(ServerLoad(name: name, load: line.value))
+            }
+        }
+        guard !servers.isEmpty else { throw LoadError.notFound(description(of: selection)) }
+        return servers
+    }
+
+    /// Parses `bytes` into one load per server, in the order each server first appears.
+    public static func parse(_ bytes: [UInt8], selection: PrometheusSelection, server: String) throws(LoadError) -> [ServerLoad] {
+        let result = bytes.withUnsafeBytes { buffer in
+            Result { () throws(LoadError) in try parse(buffer, selection: selection, server: server) }
+        }
+        return try result.get()
+    }
+
+    /// `no sample of metric 'x' with model="a" and a label 'server'`.
+    static func description(of selection: PrometheusSelection) -> String {
+        var conditions = selection.labelMatch.map { "\($0.label)=\"\($0.value)\"" }
+        if let label = selection.serverLabel { conditions.append("a label '\(label)'") }
+        let with = conditions.isEmpty ? "" : " with " + conditions.joined(separator: " and ")
+        return "no sample of metric '\(selection.metric)'\(with)"
+    }
+}

@@ -1,0 +1,56 @@
+import Dispatch
+
+/// How long a socket source may take and how much it may read: `connect_timeout`,
+/// `read_timeout` (sending the request and reading the whole response) and `max_response_bytes`.
+public struct SocketLimits: Sendable, Equatable {
+    public var connectTimeout: Duration
+    public var readTimeout: Duration
+    public var maxResponseBytes: Int
+
+    public init(connectTimeout: Duration = .seconds(1), readTimeout: Duration = .seconds(2),
+                maxResponseBytes: Int = 16 << 20) {
+        self.connectTimeout = connectTimeout
+        self.readTimeout = readTimeout
+        self.maxResponseBytes = maxResponseBytes
+    }
+}
+
+/// One request/response over a fresh connection, shared by the `unix`, `tcp` and `http` sources.
+///
+/// The exchange blocks its thread for at most `connect_timeout` + `read_timeout`, so it runs on
+/// a queue of its own (``run(_:)``): the caller awaits it without holding a thread of Swift's
+/// cooperative pool, which the daemon's timers and signal handling never share anyway.
+struct SocketExchange: Sendable {
+    var address: SocketAddress
+    var request: [UInt8]
+    var limits: SocketLimits
+    /// Whether the bytes so far are a whole response (reading may stop before the peer closes).
+    var isComplete: @Sendable ([UInt8]) -> Bool = { _ in false }
+
+    /// Connects, sends the request (if any) and reads until the peer closes or the response is
+    /// complete.
+    /// - Throws: ``LoadError/tooLarge(limit:)`` over `max_response_bytes`; ``LoadError/unreadable(_:)``
+    ///   for a refusal, a timeout, a reset, or a connection closed with no response at all.
+    func perform() throws(LoadError) -> [UInt8] {
+        let bytes: [UInt8]
+        do throws(SocketError) {
+            let socket = try StreamSocket.connect(to: address, timeout: limits.connectTimeout)
+            defer { socket.close() }
+            let deadline = Deadline(after: limits.readTimeout)
+            if !request.isEmpty { try socket.send(request, deadline: deadline) }
+            bytes = try socket.readToEnd(limit: limits.maxResponseBytes, deadline: deadline, isComplete: isComplete)
+        } catch {
+            if case let .tooLarge(_, limit) = error { throw .tooLarge(limit: limit) }
+            throw .unreadable(error.description)
+        }
+        guard !bytes.isEmpty else { throw .unreadable("\(address): connection closed with no response") }
+        return bytes
+    }
+
+    /// Runs `body` on `queue` and waits for it without blocking the calling task's thread.
+    static func run<T: Sendable>(on queue: DispatchQueue, _ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            queue.async { continuation.resume(returning: body()) }
+        }
+    }
+}

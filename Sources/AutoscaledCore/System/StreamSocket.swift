@@ -1,0 +1,143 @@
+import Glibc
+
+/// A connected, non-blocking stream socket (Unix or TCP) whose every wait has a deadline.
+///
+/// Nothing here blocks past the time it is given: connecting waits at most its timeout
+/// (a non-blocking `connect` plus `poll`), and sending and reading share one deadline, so a
+/// peer that accepts and never answers, or drips a byte at a time, costs at most that long.
+/// The descriptor is `SOCK_CLOEXEC`; writes use `MSG_NOSIGNAL`, so a closed peer is an
+/// `EPIPE` error rather than a `SIGPIPE`.
+public struct StreamSocket: Sendable {
+    public let fd: Int32
+    /// The address, for error messages.
+    public let subject: String
+
+    /// Connects to `address`, waiting at most `timeout`.
+    /// - Throws: ``SocketError/timedOut(call:subject:after:)`` when the connection is not made in
+    ///   time; ``SocketError/system(_:)`` for a refusal, a missing socket file, and so on.
+    public static func connect(to address: SocketAddress, timeout: Duration) throws(SocketError) -> StreamSocket {
+        let subject = address.description
+        let deadline = Deadline(after: timeout)
+        let fd = try socketCall("socket", subject) {
+            Glibc.socket(address.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
+                | Int32(SOCK_NONBLOCK.rawValue), 0)
+        }
+        let socket = StreamSocket(fd: fd, subject: subject)
+        do throws(SocketError) {
+            let code = try address.withSockaddr { (pointer, length) throws(SocketError) -> Int32 in
+                Glibc.connect(fd, pointer, length) == 0 ? 0 : errno
+            }
+            switch code {
+            case 0:
+                break
+            case EINPROGRESS, EINTR:
+                // The connection goes on in the background; it is done when the socket is writable.
+                try socket.wait(for: Int16(POLLOUT), call: "connect", deadline: deadline)
+                var error: Int32 = 0
+                var length = socklen_t(MemoryLayout<Int32>.size)
+                _ = try socketCall("getsockopt", subject) { getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) }
+                if error != 0 { throw .system(SystemError(call: "connect", subject: subject, errno: error)) }
+            default:
+                throw .system(SystemError(call: "connect", subject: subject, errno: code))
+            }
+        } catch {
+            socket.close()
+            throw error
+        }
+        return socket
+    }
+
+    public func close() {
+        _ = Glibc.close(fd)
+    }
+
+    /// Sends all of `bytes` before `deadline`.
+    public func send(_ bytes: [UInt8], deadline: Deadline) throws(SocketError) {
+        var offset = 0
+        while offset < bytes.count {
+            let sent = bytes.withUnsafeBytes { buffer in
+                Glibc.send(fd, buffer.baseAddress! + offset, buffer.count - offset, Int32(MSG_NOSIGNAL))
+            }
+            if sent >= 0 {
+                offset += sent
+                continue
+            }
+            let code = errno
+            switch code {
+            case EINTR: continue
+            case EAGAIN, EWOULDBLOCK: try wait(for: Int16(POLLOUT), call: "send", deadline: deadline)
+            default: throw .system(SystemError(call: "send", subject: subject, errno: code))
+            }
+        }
+    }
+
+    /// Reads until the peer closes its side, `isComplete` says the bytes so far are a whole
+    /// response, or `deadline` passes, whichever is first.
+    /// - Throws: ``SocketError/tooLarge(subject:limit:)`` once more than `limit` bytes arrived,
+    ///   ``SocketError/timedOut(call:subject:after:)`` at the deadline, and `read` errors such as
+    ///   `ECONNRESET`.
+    public func readToEnd(
+        limit: Int, deadline: Deadline, isComplete: ([UInt8]) -> Bool = { _ in false }
+    ) throws(SocketError) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { buffer in
+                Glibc.recv(fd, buffer.baseAddress, buffer.count, 0)
+            }
+            if count == 0 { return bytes }
+            if count > 0 {
+                guard bytes.count + count <= limit else { throw .tooLarge(subject: subject, limit: limit) }
+                bytes.append(contentsOf: chunk[0..<count])
+                if isComplete(bytes) { return bytes }
+                continue
+            }
+            let code = errno
+            switch code {
+            case EINTR: continue
+            case EAGAIN, EWOULDBLOCK: try wait(for: Int16(POLLIN), call: "read", deadline: deadline)
+            default: throw .system(SystemError(call: "read", subject: subject, errno: code))
+            }
+        }
+    }
+
+    /// Waits until the socket is ready for `events` (or has an error to report), or the deadline.
+    private func wait(for events: Int16, call: String, deadline: Deadline) throws(SocketError) {
+        while true {
+            let remaining = deadline.remainingMilliseconds()
+            guard remaining > 0 else { throw .timedOut(call: call, subject: subject, after: deadline.budget) }
+            var poller = pollfd(fd: fd, events: events, revents: 0)
+            let ready = try socketCall("poll", subject) { poll(&poller, 1, remaining) }
+            if ready > 0 { return }
+        }
+    }
+}
+
+/// A point on `CLOCK_MONOTONIC` by which an exchange must be over, and the time it was given.
+public struct Deadline: Sendable {
+    /// The monotonic time of the deadline, in microseconds.
+    public let microseconds: UInt64
+    /// The time the deadline was set with, for messages (`timed out after 2s`).
+    public let budget: Duration
+
+    public init(after budget: Duration) {
+        let (seconds, attoseconds) = budget.components
+        let micros = UInt64(max(0, seconds)) &* 1_000_000 &+ UInt64(max(0, attoseconds / 1_000_000_000_000))
+        self.microseconds = monotonicMicroseconds() &+ micros
+        self.budget = budget
+    }
+
+    /// Milliseconds left, rounded up so a wait never ends early; 0 once passed.
+    public func remainingMilliseconds() -> Int32 {
+        let now = monotonicMicroseconds()
+        guard now < microseconds else { return 0 }
+        return Int32(clamping: (microseconds - now + 999) / 1000)
+    }
+}
+
+/// ``syscall(_:_:_:)`` with its error wrapped as a ``SocketError``.
+private func socketCall<T: FixedWidthInteger>(
+    _ call: String, _ subject: String, _ body: () -> T
+) throws(SocketError) -> T {
+    do { return try syscall(call, subject, body) } catch { throw .system(error) }
+}
