@@ -25,6 +25,8 @@ public enum HAProxyStatParser {
         }
         var names = header.fields.map { rows.text($0) }
         names[0] = names[0].dropFirst().trimmingBlanks()
+        // HAProxy ends every line with a comma: the header's last, empty name is no column.
+        if names.last == "" { names.removeLast() }
         guard names.count >= 2, names[0] == "pxname", names[1] == "svname" else {
             throw LoadError.syntax(line: header.line, message: "expected the header to start with '# pxname,svname', found \(SyntaxQuoting.text(bytes, from: header.start, to: header.end))")
         }
@@ -146,8 +148,6 @@ private struct CSVRows {
             fields.append(fieldStart..<cursor)
             guard cursor < end else { return fields }
             cursor += 1
-            // A trailing comma ends the row; HAProxy writes one after the last column.
-            if cursor == end { return fields }
         }
     }
 

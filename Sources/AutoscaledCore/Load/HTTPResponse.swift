@@ -37,16 +37,15 @@ public enum HTTPResponse {
     }
 
     /// Whether `bytes` already hold a whole response, so reading can stop before the server
-    /// closes: the body of a `Content-Length` response is in, or a chunked body has ended.
+    /// closes: the headers (within their first 64 KiB) announce a `Content-Length` that is met.
+    /// A chunked body is read to the close, which `Connection: close` asks for.
     public static func isComplete(_ bytes: [UInt8]) -> Bool {
-        guard let head = try? Head.read(bytes, from: 0), !(100...199).contains(head.status) else { return false }
-        if let coding = head.value(of: "transfer-encoding") {
-            guard coding.lowercased().hasSuffix("chunked"), bytes.count >= 5,
-                  bytes[(bytes.count - 5)...].elementsEqual("0\r\n\r\n".utf8) else { return false }
-            return (try? dechunk(bytes, from: head.bodyStart)) != nil
-        }
-        guard let lengthText = head.value(of: "content-length"), let length = Int(lengthText) else { return false }
-        return bytes.count - head.bodyStart >= length
+        let head = Array(bytes.prefix(64 * 1024))
+        guard let parsed = try? Head.read(head, from: 0), !(100...199).contains(parsed.status),
+              parsed.value(of: "transfer-encoding") == nil,
+              let lengthText = parsed.value(of: "content-length"), let length = Int(lengthText), length >= 0
+        else { return false }
+        return bytes.count - parsed.bodyStart >= length
     }
 
     /// The status line and header fields of one response.

@@ -130,6 +130,7 @@ struct PrometheusLineLexer {
     /// Reads `name="value", …}` after the `{`; a trailing comma is allowed.
     private func readLabels(_ cursor: inout Int, _ stop: Int) throws(LoadError) -> [(name: Range<Int>, value: Range<Int>)] {
         var labels: [(name: Range<Int>, value: Range<Int>)] = []
+        var seen = Set<[UInt8]>()
         while true {
             skipBlanks(&cursor, stop)
             if cursor < stop, bytes[cursor] == UInt8(ascii: "}") {
@@ -143,7 +144,7 @@ struct PrometheusLineLexer {
             }
             let name = nameStart..<cursor
             guard !name.isEmpty else { throw expected(labels.isEmpty ? "a label name or '}'" : "a label name", at: cursor) }
-            guard !labels.contains(where: { range(name, equals: $0.name) }) else {
+            guard !isDuplicate(name, in: labels, seen: &seen) else {
                 throw syntax("label \(SyntaxQuoting.text(bytes, from: name.lowerBound, to: name.upperBound)) appears twice")
             }
             skipBlanks(&cursor, stop)
@@ -209,8 +210,16 @@ struct PrometheusLineLexer {
         return start..<cursor
     }
 
-    private func range(_ a: Range<Int>, equals b: Range<Int>) -> Bool {
-        a.count == b.count && zip(a, b).allSatisfy { bytes[$0] == bytes[$1] }
+    /// Whether `name` is already among `labels`: linear for the usual handful; past 16 labels the
+    /// names go in `seen`, so a line of a million labels costs no more than its length.
+    private func isDuplicate(
+        _ name: Range<Int>, in labels: [(name: Range<Int>, value: Range<Int>)], seen: inout Set<[UInt8]>
+    ) -> Bool {
+        guard labels.count >= 16 else {
+            return labels.contains { $0.name.count == name.count && zip($0.name, name).allSatisfy { bytes[$0] == bytes[$1] } }
+        }
+        if seen.isEmpty { for label in labels { seen.insert(Array(bytes[label.name])) } }
+        return !seen.insert(Array(bytes[name])).inserted
     }
 
     private func skipBlanks(_ cursor: inout Int, _ stop: Int) {

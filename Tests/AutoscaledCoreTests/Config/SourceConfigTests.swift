@@ -1,0 +1,153 @@
+import Testing
+@testable import AutoscaledCore
+
+struct SourceConfigTests {
+    @Test("a unix source with a request, HAProxy's CSV and every socket default")
+    func unixHAProxy() throws {
+        let config = try ConfigParsing.parse("""
+            [source]
+            type = unix
+            path = /run/haproxy/admin.sock
+            request = show stat\\n
+            format = haproxy
+            backend = inference
+            field = utilization
+            """).get()
+        #expect(config.source.kind == .unix(path: "/run/haproxy/admin.sock", request: "show stat\n", limits: SocketLimits(
+            connectTimeout: .seconds(1), readTimeout: .seconds(2), maxResponseBytes: 16_777_216)))
+        #expect(config.source.format == .haproxy(HAProxySelection(backend: "inference", field: .utilization)))
+        #expect(config.source.location == "/run/haproxy/admin.sock")
+        #expect(config.source.watchedFile == nil)
+    }
+
+    @Test("an http source reading a Prometheus metric, with its limits set")
+    func httpPrometheus() throws {
+        let config = try ConfigParsing.parse("""
+            [source]
+            type = http
+            url = http://127.0.0.1:8000/metrics
+            connect_timeout = 250ms
+            read_timeout = 3s
+            max_response_bytes = 1048576
+            format = prometheus
+            metric = vllm:num_requests_waiting
+            server_label = engine
+            label_match = model_name = llama , quoted = "a, \\"b\\""
+            failure_threshold = 5
+            [policy]
+            fallback_replicas = 4
+            """).get()
+        let url = try LoopbackURL.parse("http://127.0.0.1:8000/metrics")
+        #expect(config.source.kind == .http(url: url, limits: SocketLimits(
+            connectTimeout: .milliseconds(250), readTimeout: .seconds(3), maxResponseBytes: 1_048_576)))
+        #expect(config.source.format == .prometheus(PrometheusSelection(
+            metric: "vllm:num_requests_waiting", serverLabel: "engine",
+            labelMatch: [LabelMatcher(label: "model_name", value: "llama"), LabelMatcher(label: "quoted", value: "a, \"b\"")])))
+        #expect(config.source.failureThreshold == 5)
+        #expect(config.policy.fallbackReplicas == 4)
+        let settings = Dictionary(uniqueKeysWithValues: config.settings.map { ($0.name, $0.value) })
+        #expect(settings["label_match"] == #"model_name=llama,quoted="a, \"b\"""#)
+        #expect(settings["url"] == "http://127.0.0.1:8000/metrics")
+        #expect(settings["stale_after"] == nil)
+    }
+
+    @Test("a tcp source on IPv6 loopback; optional keys left out stay unset")
+    func tcp() throws {
+        let config = try ConfigParsing.parse("[source]\ntype = tcp\naddress = [::1]:9100\nformat = lines").get()
+        #expect(config.source.kind == .tcp(address: LoopbackAddress(host: .ipv6, port: 9100), request: nil, limits: SocketLimits()))
+        #expect(config.source.location == "[::1]:9100")
+        #expect(config.policy.fallbackReplicas == nil)
+        #expect(!config.settings.contains { $0.name == "request" || $0.name == "fallback_replicas" })
+    }
+
+    @Test("settings of every source type read back through the parser give the same config", arguments: [
+        "[source]\ntype = unix\npath = /run/a.sock\nrequest = \"GET\\t/\\\\x\\r\\n\"\nformat = prometheus\nmetric = a:b\n",
+        "[source]\ntype = tcp\naddress = 127.1.2.3:80\nformat = haproxy\nbackend = be\n[policy]\nfallback_replicas = 1\n",
+        "[source]\ntype = http\nurl = HTTP://[::1]/m?x=1\nformat = prometheus\nmetric = m\nlabel_match = a=\n",
+        "[source]\npath = loads.prom\nformat = prometheus\nmetric = m\nserver_label = s\nstale_after = 1min\n",
+    ])
+    func roundTrip(_ text: String) throws {
+        let original = try ConfigParsing.parse(text).get()
+        var rebuilt = ""
+        var section = ""
+        for spec in ConfigSchema.keys {
+            guard let value = spec.current(original) else { continue }
+            if spec.key.section != section {
+                section = spec.key.section
+                rebuilt += "[\(section)]\n"
+            }
+            rebuilt += "\(spec.key.name) = \(value.text)\n"
+        }
+        #expect(try ConfigParsing.parse(rebuilt).get() == original, "\(rebuilt)")
+    }
+
+    @Test("changes between source types name every key that came or went")
+    func changes() throws {
+        let old = try ConfigParsing.parse("[source]\npath = /l.json").get()
+        let new = try ConfigParsing.parse("[source]\ntype = tcp\naddress = 127.0.0.1:9\nrequest = get\\n").get()
+        #expect(Config.changes(from: old, to: new) == [
+            "type=file->tcp", "source.path=/l.json->", "address=->127.0.0.1:9", "request=->get\\n",
+            "connect_timeout=->1s", "read_timeout=->2s", "max_response_bytes=->16777216", "stale_after=0->",
+        ])
+    }
+
+    @Test("each source fault gives one exact message", arguments: [
+        (["type = tcp", "address = 10.0.0.5:9100"],
+         ["autoscaled.conf:3: address: '10.0.0.5:9100' is not a loopback address (sources are read on this host only: "
+          + "127.0.0.0/8 or [::1]) (expected 127.0.0.1:PORT or [::1]:PORT, e.g. 127.0.0.1:9100)"]),
+        (["type = tcp", "address = localhost:9100"],
+         ["autoscaled.conf:3: address: 'localhost:9100' names a host; give its address, 127.0.0.1 or [::1] "
+          + "(expected 127.0.0.1:PORT or [::1]:PORT, e.g. 127.0.0.1:9100)"]),
+        (["type = tcp", "address = 127.0.0.1"],
+         ["autoscaled.conf:3: address: '127.0.0.1' has no port (write HOST:PORT) (expected 127.0.0.1:PORT or [::1]:PORT, e.g. 127.0.0.1:9100)"]),
+        (["type = tcp", "address = 127.0.0.1:70000"],
+         ["autoscaled.conf:3: address: '127.0.0.1:70000' has a port that is not from 1 to 65535 "
+          + "(expected 127.0.0.1:PORT or [::1]:PORT, e.g. 127.0.0.1:9100)"]),
+        (["type = tcp", "address = [fe80::1]:80"],
+         ["autoscaled.conf:3: address: '[fe80::1]:80' is not a loopback address (sources are read on this host only: "
+          + "127.0.0.0/8 or [::1]) (expected 127.0.0.1:PORT or [::1]:PORT, e.g. 127.0.0.1:9100)"]),
+        (["type = tcp"], ["autoscaled.conf: missing key 'address' in [source] (required with type = tcp)"]),
+        (["type = http", "url = https://127.0.0.1/metrics"],
+         ["autoscaled.conf:3: url: 'https://127.0.0.1/metrics' uses https, which is not supported (a source on this host is "
+          + "read over plain http) (expected an http:// URL on 127.0.0.1 or [::1], e.g. http://127.0.0.1:8000/metrics)"]),
+        (["type = http", "url = http://192.168.1.4:8000/metrics"],
+         ["autoscaled.conf:3: url: 'http://192.168.1.4:8000/metrics' is not a loopback address (sources are read on this "
+          + "host only: 127.0.0.0/8 or [::1]) (expected an http:// URL on 127.0.0.1 or [::1], e.g. http://127.0.0.1:8000/metrics)"]),
+        (["type = http", "url = http://user@127.0.0.1/"],
+         ["autoscaled.conf:3: url: 'http://user@127.0.0.1/' has user info, which is not supported "
+          + "(expected an http:// URL on 127.0.0.1 or [::1], e.g. http://127.0.0.1:8000/metrics)"]),
+        (["type = unix", "path = /run/h.sock", "request = show stat\\x"],
+         ["autoscaled.conf:4: request: 'show stat\\\\x' has an unknown escape '\\\\x' "
+          + "(expected a text in which \\n, \\r, \\t and \\\\ are escapes, e.g. show stat\\n)"]),
+        (["type = http", "url = http://127.0.0.1/", "request = x"],
+         ["autoscaled.conf:4: request is not used with type = http (only with type = unix, tcp)"]),
+        (["path = l", "connect_timeout = 1s"],
+         ["autoscaled.conf:3: connect_timeout is not used with type = file (only with type = unix, tcp, http)"]),
+        (["type = unix", "path = /s", "stale_after = 1min"],
+         ["autoscaled.conf:4: stale_after is not used with type = unix (only with type = file)"]),
+        (["type = unix", "path = /s", "read_timeout = 0"], ["autoscaled.conf:4: read_timeout: '0' must be greater than 0"]),
+        (["type = unix", "path = /" + String(repeating: "x", count: 120)],
+         ["autoscaled.conf:3: path: '/" + String(repeating: "x", count: 63) + "…' is 121 bytes long; a Unix socket address holds at most 107"]),
+        (["path = l", "format = prometheus"], ["autoscaled.conf: missing key 'metric' in [source] (required with format = prometheus)"]),
+        (["path = l", "format = prometheus", "metric = vllm num"],
+         ["autoscaled.conf:4: metric: 'vllm num' is not a metric name (expected a metric name of letters, digits, '_' and ':', "
+          + "e.g. vllm:num_requests_waiting)"]),
+        (["path = l", "format = prometheus", "metric = m", "label_match = model"],
+         ["autoscaled.conf:5: label_match: 'model' has 'model' without '=value' (expected label=value pairs separated by commas, "
+          + "e.g. model_name=llama)"]),
+        (["path = l", "format = prometheus", "metric = m", "label_match = a=1,a=2"],
+         ["autoscaled.conf:5: label_match: 'a=1,a=2' names the label 'a' twice (expected label=value pairs separated by commas, "
+          + "e.g. model_name=llama)"]),
+        (["path = l", "format = json", "metric = m"],
+         ["autoscaled.conf:4: metric is not used with format = json (only with format = prometheus)"]),
+        (["path = l", "format = haproxy"], ["autoscaled.conf: missing key 'backend' in [source] (required with format = haproxy)"]),
+        (["path = l", "format = haproxy", "backend = b", "field = s-cur"],
+         ["autoscaled.conf:5: field: 's-cur' is not a name (expected a name of letters, digits and '_', e.g. scur)"]),
+        (["path = l", "failure_threshold = 0"], ["autoscaled.conf:3: failure_threshold: '0' must be at least 1"]),
+        (["path = l", "[policy]", "fallback_replicas = 12"],
+         ["autoscaled.conf:4: fallback_replicas (12) must be between min_replicas (1) and max_replicas (10)"]),
+    ] as [([String], [String])])
+    func faults(_ lines: [String], _ errors: [String]) {
+        #expect(ConfigParsing.errorLines(["[source]"] + lines) == errors)
+    }
+}

@@ -1,0 +1,62 @@
+import AutoscaledCore
+import Testing
+
+struct HAProxyStatParserTests {
+    /// The head of HAProxy 2.6's `show stat`, cut to its first columns (the real one has 100+).
+    static let header = "# pxname,svname,qcur,qmax,scur,smax,slim,stot,status,\n"
+    static let stats = header + """
+        fe,FRONTEND,,,4,9,2000,40,OPEN,
+        inference,gpu-1,0,0,3,5,8,100,UP,
+        inference,gpu-2,2,4,8,8,8,120,UP,
+        inference,gpu-3,0,0,0,1,,7,MAINT,
+        inference,BACKEND,2,4,11,13,200,227,UP,
+        other,web,0,0,50,50,50,9,UP,
+
+        """
+
+    static func parse(_ selection: HAProxySelection) -> ([UInt8]) throws(LoadError) -> [ServerLoad] {
+        { bytes throws(LoadError) in try HAProxyStatParser.parse(bytes, selection: selection) }
+    }
+
+    @Test("selections over one stats dump", arguments: [
+        (HAProxySelection(backend: "inference"), "gpu-1=3.0 gpu-2=8.0 gpu-3=0.0"),
+        (HAProxySelection(backend: "inference", field: .column("qcur")), "gpu-1=0.0 gpu-2=2.0 gpu-3=0.0"),
+        (HAProxySelection(backend: "inference", field: .column("stot")), "gpu-1=100.0 gpu-2=120.0 gpu-3=7.0"),
+        (HAProxySelection(backend: "other", field: .utilization), "web=100.0"),
+        (HAProxySelection(backend: "inference", field: .utilization),
+         "line 5: server \"gpu-3\" has no slim (maxconn), which field = utilization needs"),
+        (HAProxySelection(backend: "inference", field: .column("status")),
+         "line 3: expected a number in column 'status' of server \"gpu-1\", found 'UP'"),
+        (HAProxySelection(backend: "inference", field: .column("rate")), "no column 'rate' in the 'show stat' header"),
+        (HAProxySelection(backend: "gpu"), "no backend 'gpu' in the stats (proxies: fe, inference, other)"),
+        (HAProxySelection(backend: "fe"), "backend 'fe' has no servers"),
+    ] as [(HAProxySelection, String)])
+    func selections(_ selection: HAProxySelection, _ expected: String) {
+        #expect(LoadParseCase("stats", Self.stats, expected).outcome(of: Self.parse(selection)) == expected)
+    }
+
+    @Test("what the CSV may look like", arguments: [
+        LoadParseCase("utilization is 100 × scur / slim", header + "b,s,0,0,3,5,8,1,UP,\n", "s=37.5"),
+        LoadParseCase("no trailing comma and CRLF line ends", "# pxname,svname,scur\r\nb,s,4\r\n", "s=4.0"),
+        LoadParseCase("quoted fields, with a doubled quote", "# pxname,svname,scur,x\n\"b\",\"s \"\"1\"\"\",2,\"a,b\"\n", "s \"1\"=2.0"),
+        LoadParseCase("blank lines are skipped", "\n# pxname,svname,scur\n\nb,s,1\n\n", "s=1.0"),
+        LoadParseCase("an empty dump", "", "line 1: no data: expected the 'show stat' header '# pxname,svname,…'"),
+        LoadParseCase("an error message instead of stats", "Unknown command: 'show sta'\n",
+                      "line 1: expected the 'show stat' header '# pxname,svname,…', found 'Unknown command: \\'show s…'"),
+        LoadParseCase("a header of another table", "# name,value\nb,1\n",
+                      "line 1: expected the header to start with '# pxname,svname', found '# name,value'"),
+        LoadParseCase("a row cut off", header + "b,s,0,0,3,5,8,1,UP,\nb,t,0,0,3",
+                      "line 3: missing newline at the end of the last line (the data may be cut off)"),
+        LoadParseCase("a short row", header + "b,s,0,0\n", "line 2: expected at least 5 columns, found 4"),
+        LoadParseCase("an empty load", "# pxname,svname,scur\nb,s,\n", "line 2: server \"s\" has no value in column 'scur'"),
+        LoadParseCase("a negative load", "# pxname,svname,scur\nb,s,-1\n", "server \"s\": load -1.0 is negative"),
+        LoadParseCase("the same server twice", "# pxname,svname,scur\nb,s,1\nb,s,2\n", "server \"s\" appears more than once"),
+    ])
+    func shapes(_ testCase: LoadParseCase) {
+        let outcome = testCase.outcome { bytes throws(LoadError) in
+            try LoadParser.snapshot(from: bytes, format: .haproxy(HAProxySelection(
+                backend: "b", field: testCase.name.hasPrefix("utilization") ? .utilization : .column("scur")))).servers
+        }
+        #expect(outcome == testCase.expected)
+    }
+}

@@ -1,0 +1,78 @@
+import AutoscaledCore
+import Testing
+
+struct HTTPResponseTests {
+    struct Case: Sendable, CustomTestStringConvertible {
+        let name: String
+        let response: String
+        /// The body, or the error's description.
+        let expected: String
+        /// Whether reading may stop at these bytes, before the server closes.
+        let complete: Bool
+
+        init(_ name: String, _ response: String, _ expected: String, complete: Bool = false) {
+            self.name = name
+            self.response = response
+            self.expected = expected
+            self.complete = complete
+        }
+
+        var testDescription: String { name }
+    }
+
+    @Test("responses", arguments: [
+        Case("a body framed by Content-Length", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello", "hello", complete: true),
+        Case("an HTTP/1.0 body that runs to the close", "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nto the end", "to the end"),
+        Case("a chunked body", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nqueu\r\n7;ext=1\r\ne 3\nq 1\r\n0\r\n\r\n",
+             "queue 3\nq 1"),
+        Case("a chunked body with trailers", "HTTP/1.1 200 OK\r\ntransfer-encoding: CHUNKED\r\n\r\na\r\n0123456789\r\n0\r\nX-T: 1\r\n\r\n",
+             "0123456789"),
+        Case("upper-case hex chunk sizes", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nA\r\n0123456789\r\n0\r\n\r\n",
+             "0123456789"),
+        Case("bare LF line ends", "HTTP/1.1 200 OK\nContent-Length: 2\n\nok", "ok", complete: true),
+        Case("an interim 100 Continue is skipped", "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", "ok"),
+        Case("204 has an empty body", "HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n", "", complete: true),
+        Case("a 503 names its status", "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 4\r\n\r\nbusy", "HTTP status 503 Service Unavailable",
+             complete: true),
+        Case("a 404 without a reason phrase", "HTTP/1.1 404\r\n\r\n", "HTTP status 404"),
+        Case("a body shorter than its Content-Length", "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhalf",
+             "HTTP body cut off: 4 of 10 bytes (Content-Length)"),
+        Case("a chunked body cut off inside a chunk", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10\r\nshort",
+             "chunked HTTP body cut off inside a chunk"),
+        Case("a chunked body without its last chunk", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n",
+             "chunked HTTP body cut off before its last chunk"),
+        Case("a chunk size that is not hex", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nok\r\n0\r\n\r\n",
+             "malformed chunked HTTP body: expected a hex chunk size, found 'zz'"),
+        Case("a chunk longer than its size", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nok\r\n0\r\n\r\n",
+             "malformed chunked HTTP body: a chunk is longer than its size"),
+        Case("a huge chunk size", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffffff\r\n",
+             "malformed chunked HTTP body: expected a hex chunk size, found 'ffffffffffffffffff'"),
+        Case("gzip is refused", "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n\r\n\u{1F}", "HTTP body has an unsupported Content-Encoding 'gzip'"),
+        Case("another transfer coding is refused", "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n",
+             "HTTP body has an unsupported Transfer-Encoding 'gzip'"),
+        Case("a bad Content-Length", "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", "HTTP response has an invalid Content-Length '-1'"),
+        Case("nothing at all", "", "connection closed with no HTTP response"),
+        Case("not HTTP", "SSH-2.0-OpenSSH_9.2\r\n", "not an HTTP response: expected 'HTTP/1.x NNN …', found 'SSH-2.0-OpenSSH_9.2'"),
+        Case("headers cut off", "HTTP/1.1 200 OK\r\nContent-Le", "HTTP response cut off in its headers"),
+        Case("a status line cut off", "HTTP/1.1 20", "HTTP response cut off in its status line"),
+        Case("a header without a colon", "HTTP/1.1 200 OK\r\nbroken\r\n\r\n", "malformed HTTP header line 'broken'"),
+    ])
+    func responses(_ testCase: Case) {
+        let bytes = Array(testCase.response.utf8)
+        let outcome: String
+        do {
+            outcome = String(decoding: try HTTPResponse.body(of: bytes), as: UTF8.self)
+        } catch {
+            outcome = error.description
+        }
+        #expect(outcome == testCase.expected)
+        #expect(HTTPResponse.isComplete(bytes) == testCase.complete)
+    }
+
+    @Test("the request is a plain GET with Host and Connection: close")
+    func request() throws {
+        let source = HTTPLoadSource(url: try LoopbackURL.parse("http://[::1]:8000/metrics?x=1"), limits: SocketLimits(), format: .json)
+        #expect(source.request == "GET /metrics?x=1 HTTP/1.1\r\nHost: [::1]:8000\r\nUser-Agent: autoscaled/\(AutoscaledVersion.current)\r\n"
+            + "Accept: text/plain;version=0.0.4;q=1, */*;q=0.1\r\nAccept-Encoding: identity\r\nConnection: close\r\n\r\n")
+    }
+}

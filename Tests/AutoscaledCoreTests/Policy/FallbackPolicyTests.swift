@@ -1,0 +1,65 @@
+import AutoscaledCore
+import Testing
+
+/// `fallback_replicas`: what the policy does once the source is down.
+struct FallbackPolicyTests {
+    static let cause = "connect(/run/h.sock): connection refused (errno 111)"
+
+    static func decide(_ input: PolicyInput, replicas: Int, fallback: Int?) -> ScalingDecision {
+        ThresholdPolicy(config: PolicyConfig(fallbackReplicas: fallback))
+            .decide(input, memory: PolicyMemory(replicas: replicas, observingSince: .origin), now: .origin + .seconds(1))
+    }
+
+    @Test("a down source moves the count to fallback_replicas, up or down", arguments: [
+        (3, 5, ScalingAction.scaleUp), (8, 2, .scaleDown),
+    ])
+    func moves(_ replicas: Int, _ fallback: Int, _ action: ScalingAction) {
+        let decision = Self.decide(.sourceDown(Self.cause), replicas: replicas, fallback: fallback)
+        #expect(decision == ScalingDecision(
+            action: action, from: replicas, to: fallback, serversToScale: nil, busiest: nil, threshold: nil,
+            reason: "source down: fallback_replicas \(fallback) (\(Self.cause))", recommendation: fallback))
+    }
+
+    @Test("once at fallback_replicas it holds there while the source stays down")
+    func movesOnce() {
+        let decision = Self.decide(.sourceDown(Self.cause), replicas: 5, fallback: 5)
+        #expect(decision.action == .hold && decision.to == 5)
+        #expect(decision.reason == "source down: at fallback_replicas 5 (\(Self.cause))")
+    }
+
+    @Test("without fallback_replicas a down source holds the count")
+    func holdsWithoutFallback() {
+        let decision = Self.decide(.sourceDown(Self.cause), replicas: 3, fallback: nil)
+        #expect(decision.action == .hold && decision.to == 3 && decision.recommendation == nil)
+        #expect(decision.reason == "source down, no fallback_replicas: holding (\(Self.cause))")
+    }
+
+    @Test("failures below failure_threshold hold even with a fallback")
+    func unavailableHolds() {
+        let decision = Self.decide(.unavailable(Self.cause), replicas: 3, fallback: 5)
+        #expect(decision.action == .hold && decision.to == 3)
+        #expect(decision.reason == "no usable load data: \(Self.cause)")
+    }
+
+    @Test("a count outside [min, max] is clamped first, the fallback follows")
+    func clampFirst() {
+        let decision = Self.decide(.sourceDown(Self.cause), replicas: 12, fallback: 5)
+        #expect(decision.action == .scaleDown && decision.to == 10)
+        #expect(decision.reason == "12 replicas above max_replicas 10")
+    }
+
+    @Test("after recovery a scale-down from the fallback waits out the stabilization window")
+    func recoveryIsStabilized() throws {
+        let policy = ThresholdPolicy(config: PolicyConfig(scaleDownStabilization: .seconds(60), fallbackReplicas: 6))
+        var memory = PolicyMemory(replicas: 3, observingSince: .origin)
+        let down = policy.decide(.sourceDown(Self.cause), memory: memory, now: .origin + .seconds(100))
+        memory = memory.recording(down, at: .origin + .seconds(100), window: .seconds(60))
+        #expect(down.to == 6)
+        let idle = try LoadSnapshot(servers: [ServerLoad(name: "a", load: 1)])
+        let soon = policy.decide(.loads(idle), memory: memory, now: .origin + .seconds(130))
+        #expect(soon.action == .hold && soon.to == 6)
+        memory = memory.recording(soon, at: .origin + .seconds(130), window: .seconds(60))
+        let later = policy.decide(.loads(idle), memory: memory, now: .origin + .seconds(161))
+        #expect(later.action == .scaleDown && later.to == 5)
+    }
+}
