@@ -1,0 +1,149 @@
+import AutoscaledCore
+import AutoscaledTestSupport
+import Glibc
+import Testing
+
+/// The `unix`, `tcp` and `http` sources against test servers that answer well or misbehave.
+/// Every read goes through the sources' own `async` entry point, which blocks no pool thread.
+struct SocketLoadSourceTests {
+    enum Transport: String, CaseIterable, Sendable { case unix, tcp }
+
+    static let limits = SocketLimits(connectTimeout: .milliseconds(500), readTimeout: .milliseconds(300), maxResponseBytes: 1 << 20)
+
+    static func server(_ transport: Transport, _ behavior: TestStreamServer.Behavior, in dir: TemporaryDirectory) -> TestStreamServer {
+        transport == .unix ? .unix(at: dir.file("s.sock"), behavior: behavior) : .tcp(behavior: behavior)
+    }
+
+    static func source(_ transport: Transport, _ server: TestStreamServer, format: LoadFormat = .lines) throws -> SocketLoadSource {
+        let address: SocketAddress = transport == .unix
+            ? .unix(path: server.address) : try LoopbackAddress.parse(server.address).socketAddress
+        return SocketLoadSource(address: address, request: Array("get\n".utf8), limits: limits, format: format)
+    }
+
+    /// The servers read as `name=load` pairs, or the error's description.
+    static func outcome(_ source: some LoadSource) async -> String {
+        do {
+            return try await source.read().snapshot.servers.map { "\($0.name)=\($0.load)" }.joined(separator: " ")
+        } catch {
+            return error.description
+        }
+    }
+
+    @Test("a well-behaved server is read", arguments: Transport.allCases)
+    func respond(_ transport: Transport) async throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let server = Self.server(transport, .respond(Array("a 1\nb 2.5\n".utf8)), in: dir)
+        defer { server.stop() }
+        #expect(await Self.outcome(try Self.source(transport, server)) == "a=1.0 b=2.5")
+    }
+
+    @Test("a server that accepts and never answers times out at read_timeout", arguments: Transport.allCases)
+    func silent(_ transport: Transport) async throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let server = Self.server(transport, .silent, in: dir)
+        defer { server.stop() }
+        let start = ContinuousClock.now
+        #expect(await Self.outcome(try Self.source(transport, server)) == "read(\(server.address)): timed out after 300ms")
+        let elapsed = ContinuousClock.now - start
+        #expect(elapsed >= .milliseconds(290) && elapsed < .milliseconds(1_500), "\(elapsed)")
+    }
+
+    @Test("a server that closes at once is a failure, never an empty snapshot", arguments: Transport.allCases)
+    func closeAtOnce(_ transport: Transport) async throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let server = Self.server(transport, .closeAtOnce, in: dir)
+        defer { server.stop() }
+        let outcome = await Self.outcome(try Self.source(transport, server))
+        let causes = ["\(server.address): connection closed with no response", "connection reset by peer (errno 104)",
+                      "broken pipe (errno 32)"]
+        #expect(causes.contains { outcome.hasSuffix($0) }, "\(outcome)")
+    }
+
+    @Test("garbage is a syntax error", arguments: Transport.allCases)
+    func garbage(_ transport: Transport) async throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let server = Self.server(transport, .garbage, in: dir)
+        defer { server.stop() }
+        let outcome = await Self.outcome(try Self.source(transport, server, format: .prometheus(PrometheusSelection(metric: "q"))))
+        #expect(outcome.hasPrefix("line "), "\(outcome)")
+    }
+
+    @Test("100 MB is cut off at max_response_bytes", arguments: Transport.allCases)
+    func flood(_ transport: Transport) async throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let server = Self.server(transport, .flood(bytes: 100_000_000), in: dir)
+        defer { server.stop() }
+        #expect(await Self.outcome(try Self.source(transport, server)) == "data larger than the 1048576-byte limit")
+    }
+
+    @Test("a reset in the middle of a response is a failure", arguments: Transport.allCases)
+    func reset(_ transport: Transport) async throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let response = Array(String(repeating: "server 1\n", count: 2_000).utf8)
+        let server = Self.server(transport, .resetMidResponse(response), in: dir)
+        defer { server.stop() }
+        #expect(await Self.outcome(try Self.source(transport, server)) == "read(\(server.address)): connection reset by peer (errno 104)")
+    }
+
+    @Test("nobody listening: refused, or no such socket file")
+    func refused() async throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let unix = SocketLoadSource(address: .unix(path: dir.file("none.sock")), request: [], limits: Self.limits, format: .lines)
+        #expect(await Self.outcome(unix) == "connect(\(dir.file("none.sock"))): no such file or directory (errno 2)")
+        let closed = TestStreamServer.tcp()
+        let address = closed.address
+        closed.stop()
+        let tcp = SocketLoadSource(address: try LoopbackAddress.parse(address).socketAddress, request: [], limits: Self.limits,
+                                   format: .lines)
+        #expect(await Self.outcome(tcp) == "connect(\(address)): connection refused (errno 111)")
+    }
+
+    @Test("a listener whose backlog is full times out at connect_timeout")
+    func connectTimeout() async throws {
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        defer { close(listener) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) + getsockname(listener, $0, &length) }
+        }
+        listen(listener, 0)
+        let port = UInt16(bigEndian: address.sin_port)
+        // Fill the accept queue (never accepted), so the kernel drops further handshakes.
+        var fillers: [Int32] = []
+        defer { fillers.forEach { close($0) } }
+        for _ in 0..<4 {
+            let filler = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+            _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(filler, $0, length) } }
+            fillers.append(filler)
+        }
+        try await Task.sleep(for: .milliseconds(50))
+        let source = SocketLoadSource(address: .ipv4(octets: [127, 0, 0, 1], port: port), request: [], limits: Self.limits,
+                                      format: .lines)
+        let start = ContinuousClock.now
+        #expect(await Self.outcome(source) == "connect(127.0.0.1:\(port)): timed out after 500ms")
+        #expect(ContinuousClock.now - start < .milliseconds(1_500))
+    }
+
+    @Test("http: a chunked 200 is read, a 503 names its status", arguments: [
+        ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nq{s=\"a\r\n9\r\n\"} 1\nq 2\n\r\n0\r\n\r\n", "a=1.0"),
+        ("HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\nq{s=\"b\"} 7\n", "b=7.0"),
+        ("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n", "HTTP status 503 Service Unavailable"),
+    ])
+    func http(_ response: String, _ expected: String) async throws {
+        let server = TestStreamServer.tcp(behavior: .respond(Array(response.utf8)))
+        defer { server.stop() }
+        let source = HTTPLoadSource(url: try LoopbackURL.parse("http://\(server.address)/metrics"), limits: Self.limits,
+                                    format: .prometheus(PrometheusSelection(metric: "q", serverLabel: "s")))
+        #expect(await Self.outcome(source) == expected)
+    }
+}
