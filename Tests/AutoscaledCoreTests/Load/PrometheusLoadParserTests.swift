@@ -55,6 +55,7 @@ struct PrometheusLoadParserTests {
         LoadParseCase("tabs separate tokens", "queue{server=\"a\"}\t7\t\n", "a=7.0"),
         LoadParseCase("a comment may end the data without a newline", "queue{server=\"a\"} 1\n# end", "a=1.0"),
         LoadParseCase("an empty label set", "queue{} 1\nqueue{server=\"a\"} 2\n", "a=2.0"),
+        LoadParseCase("forty labels", "queue{" + (0..<40).map { "l\($0)=\"\"," }.joined() + "server=\"a\"} 1\n", "a=1.0"),
     ])
     func accepted(_ testCase: LoadParseCase) {
         #expect(testCase.outcome(of: Self.parse(Self.queue)) == testCase.expected)
@@ -77,6 +78,8 @@ struct PrometheusLoadParserTests {
         LoadParseCase("a label without a value", "queue{server} 1\n", "line 1: expected '=' after the label name, found '}'"),
         LoadParseCase("an unquoted label value", "queue{server=a} 1\n", "line 1: expected '\"' opening the label value, found 'a'"),
         LoadParseCase("a label given twice", "queue{server=\"a\",server=\"b\"} 1\n", "line 1: label 'server' appears twice"),
+        LoadParseCase("a label given twice among forty", "queue{" + (0..<40).map { "l\($0)=\"\"," }.joined() + "l7=\"x\"} 1\n",
+                      "line 1: label 'l7' appears twice"),
         LoadParseCase("a bad label name", "queue{1x=\"a\"} 1\n", "line 1: expected a label name or '}', found '1x'"),
         LoadParseCase("text after the timestamp", "queue{server=\"a\"} 1 2 3\n", "line 1: expected the end of the line, found '3'"),
         LoadParseCase("a timestamp that is not an integer", "queue{server=\"a\"} 1 2.5\n",

@@ -47,7 +47,7 @@ struct SocketLoadSourceTests {
         let start = ContinuousClock.now
         #expect(await Self.outcome(try Self.source(transport, server)) == "read(\(server.address)): timed out after 300ms")
         let elapsed = ContinuousClock.now - start
-        #expect(elapsed >= .milliseconds(290) && elapsed < .milliseconds(1_500), "\(elapsed)")
+        #expect(elapsed >= .milliseconds(290) && elapsed < .milliseconds(2_500), "\(elapsed)")
     }
 
     @Test("a server that closes at once is a failure, never an empty snapshot", arguments: Transport.allCases)
