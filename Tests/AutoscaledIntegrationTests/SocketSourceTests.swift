@@ -1,0 +1,102 @@
+import AutoscaledTestSupport
+import Glibc
+import Testing
+
+@Suite("unix and tcp sources against misbehaving servers, with the real binary")
+struct SocketSourceTests {
+    enum Transport: String, CaseIterable, Sendable { case unix, tcp }
+
+    static let good = Array("a 30\nb 40\n".utf8)
+
+    /// A server on `transport` and a daemon reading it every 100 ms with a 300 ms read timeout.
+    static func start(_ transport: Transport, in dir: Workspace, policy: String = "") async -> (TestStreamServer, ChildProcess) {
+        let server = transport == .unix
+            ? TestStreamServer.unix(at: dir.file("loads.sock"), behavior: .respond(good)) : TestStreamServer.tcp(behavior: .respond(good))
+        let target = transport == .unix ? "path = loads.sock" : "address = \(server.address)"
+        dir.writeConfig(sourceSection: """
+            type = \(transport.rawValue)
+            \(target)
+            request = loads\\n
+            format = lines
+            read_timeout = 300ms
+            max_response_bytes = 1048576
+            poll_interval = 100ms
+            failure_threshold = 3
+            """, policy: policy)
+        let daemon = ChildProcess(autoscaledBinary(), ["run", "--config", dir.configPath], captureIn: dir.path)
+        #expect(await daemon.waitForLine("event=hold", "max_server=b") != nil, "no first evaluation: \(daemon.standardError)")
+        return (server, daemon)
+    }
+
+    @Test("each misbehaviour is logged with its cause, the count held, and the source recovers", arguments: Transport.allCases)
+    func misbehaviours(_ transport: Transport) async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        let (server, daemon) = await Self.start(transport, in: dir)
+        defer { server.stop() }
+        let reset = "read(\(server.address)): connection reset by peer (errno 104)"
+        let cases: [(TestStreamServer.Behavior, [String])] = [
+            (.silent, ["read(\(server.address)): timed out after 300ms"]),
+            (.closeAtOnce, ["connection closed with no response", "connection reset by peer", "broken pipe"]),
+            (.garbage, ["line "]),
+            (.flood(bytes: 100_000_000), ["data larger than the 1048576-byte limit"]),
+            (.resetMidResponse(Array(String(repeating: "server 1\n", count: 4_000).utf8)), [reset]),
+        ]
+        for (behavior, causes) in cases {
+            let before = daemon.stderrLines.count
+            server.behavior = behavior
+            let error = await daemon.waitForLine("level=warning event=source-error", after: before)
+            #expect(causes.contains { error?.contains($0) == true }, "\(behavior): \(error ?? "no source-error")")
+            let down = await daemon.waitForLine("level=error event=source-down", "failures=3", after: before)
+            #expect(down != nil, "\(behavior): never went down")
+            server.behavior = .respond(Self.good)
+            #expect(await daemon.waitForLine("level=notice event=source-up", after: before) != nil, "\(behavior): never came up")
+            #expect(await daemon.waitForLine("event=hold", "max_server=b", after: before) != nil)
+            let lines = daemon.stderrLines[before...]
+            // A warning per failure up to failure_threshold, then debug lines only while down.
+            #expect(lines.filter { $0.contains("level=warning event=source-error") }.count == 3, "\(behavior)")
+            #expect(lines.filter { $0.contains("event=source-down") }.count == 1, "\(behavior)")
+        }
+        #expect(!daemon.standardError.contains("event=scale-"))
+        #expect(dir.savedReplicas() == 3)
+        daemon.signal(SIGTERM)
+        #expect(await daemon.wait() == 0)
+    }
+
+    @Test("with fallback_replicas a down source moves the count there once; it scales from there on recovery")
+    func fallback() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        let (server, daemon) = await Self.start(.unix, in: dir, policy: "fallback_replicas = 6\nscale_up_cooldown = 0")
+        defer { server.stop() }
+        server.behavior = .closeAtOnce
+        let moved = await daemon.waitForLine("event=scale-up from=3 to=6")
+        #expect(moved?.contains("level=notice") == true)
+        #expect(moved?.contains(#"reason="source down: fallback_replicas 6 ("#) == true, "\(moved ?? "")")
+        #expect(await daemon.waitForLine("event=hold", "at fallback_replicas 6") != nil)
+        #expect(dir.savedReplicas() == 6)
+        #expect(daemon.stderrLines.filter { $0.contains("event=scale-") }.count == 1)
+        server.behavior = .respond(Array("a 90\n".utf8))
+        #expect(await daemon.waitForLine("event=source-up") != nil)
+        #expect(await daemon.waitForLine("event=scale-up from=6 to=7", "max_server=a") != nil)
+        daemon.signal(SIGTERM)
+        #expect(await daemon.wait() == 0)
+    }
+
+    @Test("`once` reads a socket source and fails with the cause when it cannot")
+    func once() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        let server = TestStreamServer.tcp(behavior: .respond(Array("a 30\nb 55\n".utf8)))
+        defer { server.stop() }
+        dir.writeConfig(sourceSection: "type = tcp\naddress = \(server.address)\nformat = lines")
+        let ok = await ChildProcess.run(["once", "--config", dir.configPath], in: dir.path)
+        #expect(ok.status == 0)
+        #expect(ok.stdout.hasPrefix("Servers to scale: 1\nDecision: scale-up from 3 to 4"), "\(ok.stdout)\(ok.stderr)")
+        server.behavior = .silent
+        dir.writeConfig(sourceSection: "type = tcp\naddress = \(server.address)\nformat = lines\nread_timeout = 200ms")
+        let failed = await ChildProcess.run(["once", "--config", dir.configPath], in: dir.path)
+        #expect(failed.status == 1)
+        #expect(failed.stderr == "\(server.address): read(\(server.address)): timed out after 200ms\n")
+    }
+}
