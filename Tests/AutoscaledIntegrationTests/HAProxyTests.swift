@@ -74,7 +74,6 @@ struct HAProxyTests {
         defer { servers.forEach { $0.stop() } }
         dir.writeAtomically(dir.file("haproxy.cfg"), Self.configuration(dir: dir, servers: servers))
         let proxy = ChildProcess(haproxy, ["-db", "-f", dir.file("haproxy.cfg")], captureIn: dir.path)
-        defer { proxy.signal(SIGTERM) }
         let deadline = ContinuousClock.now + .seconds(10)
         while access(dir.file("fe.sock"), F_OK) != 0 || access(dir.file("admin.sock"), F_OK) != 0, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(20))
@@ -126,5 +125,7 @@ struct HAProxyTests {
         #expect(await daemon.waitForLine("event=hold", "servers_to_scale=0 max_load=1 max_server=s1") != nil)
         daemon.signal(SIGTERM)
         #expect(await daemon.wait() == 0)
+        proxy.signal(SIGTERM)
+        #expect(await proxy.wait() != nil)
     }
 }
