@@ -37,9 +37,10 @@ struct ExampleConfigTests {
         #expect(text.contains("dry_run = false"), "dry_run not shown")
     }
 
-    @Test("there is an example for systemd instances, Kubernetes, Nomad and HAProxy")
+    @Test("there is an example for systemd instances, Kubernetes, Nomad and HAProxy, and for vLLM, TGI and Triton metrics")
     func coverage() {
-        #expect(Self.configs == ["haproxy-systemd.conf", "kubernetes.conf", "nomad.conf", "systemd-instances.conf"])
+        #expect(Self.configs == ["haproxy-stats.conf", "haproxy-systemd.conf", "kubernetes.conf", "nomad.conf",
+                                 "systemd-instances.conf", "tgi.conf", "triton.conf", "vllm.conf"])
         #expect(readText("\(examples)/kubernetes.conf").contains("scale deployment/llama-server --replicas={replicas}"))
         #expect(readText("\(examples)/nomad.conf").contains("nomad job scale -detach llama-server inference {replicas}"))
     }
