@@ -31,7 +31,7 @@ struct FallbackPolicyTests {
     func holdsWithoutFallback() {
         let decision = Self.decide(.sourceDown(Self.cause), replicas: 3, fallback: nil)
         #expect(decision.action == .hold && decision.to == 3 && decision.recommendation == nil)
-        #expect(decision.reason == "source down, no fallback_replicas: holding (\(Self.cause))")
+        #expect(decision.reason == "no usable load data: \(Self.cause) (source down, no fallback_replicas)")
     }
 
     @Test("failures below failure_threshold hold even with a fallback")
