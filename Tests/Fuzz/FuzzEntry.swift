@@ -40,6 +40,16 @@ let fuzzTargets: [String: (UnsafeRawBufferPointer) -> Void] = [
                                                                       startupDelaySeconds: 7))
         precondition(summary.seconds == trace.spanSeconds && (0...50).contains(summary.finalReplicas))
     },
+    "prometheus": { bytes in
+        checkSnapshot(bytes, .prometheus(PrometheusSelection(
+            metric: "q", serverLabel: "s", labelMatch: [LabelMatcher(label: "m", value: "x")])))
+    },
+    "haproxy": { bytes in checkSnapshot(bytes, .haproxy(HAProxySelection(backend: "b", field: .utilization))) },
+    "http": { bytes in
+        let response = Array(bytes)
+        if let body = try? HTTPResponse.body(of: response) { precondition(body.count <= response.count) }
+        _ = HTTPResponse.isComplete(response)
+    },
     "duration": { bytes in
         if let duration = try? DurationText.parse(String(decoding: bytes, as: UTF8.self)) {
             precondition(duration >= .zero)

@@ -39,7 +39,7 @@ public struct HTTPLoadSource: LoadSource {
     public func readBlocking() throws(LoadError) -> LoadReading {
         let exchange = SocketExchange(
             address: url.address.socketAddress, request: Array(request.utf8), limits: limits,
-            isComplete: HTTPResponse.isComplete)
+            isComplete: { HTTPResponse.isComplete($0) })
         let body = try HTTPResponse.body(of: try exchange.perform())
         let snapshot = try LoadParser.snapshot(from: body, format: format, source: url.description)
         return LoadReading(snapshot: snapshot, modifiedAt: nil)

@@ -91,7 +91,7 @@ public enum HTTPResponse {
         while true {
             guard let sizeLine = line(bytes, &cursor) else { throw .unreadable("chunked HTTP body cut off before its last chunk") }
             let digits = sizeLine.prefix { $0 != ";" }.trimmingBlanks()
-            guard !digits.isEmpty, digits.count <= 15, let size = Int(digits, radix: 16) else {
+            guard !digits.isEmpty, digits.count <= 15, digits.allSatisfy(\.isHexDigit), let size = Int(digits, radix: 16) else {
                 throw .unreadable("malformed chunked HTTP body: expected a hex chunk size, found \(quoted(sizeLine))")
             }
             if size == 0 {
