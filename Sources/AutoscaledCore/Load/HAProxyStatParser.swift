@@ -101,29 +101,21 @@ private struct CSVRows {
     }
 
     let bytes: UnsafeRawBufferPointer
-    private var index = 0
-    private var line = 0
+    private var lines: ByteLines
 
     init(_ bytes: UnsafeRawBufferPointer) {
         self.bytes = bytes
+        self.lines = ByteLines(bytes)
     }
 
     /// The next non-empty row; `nil` at the end.
     /// - Throws: when a row is not ended by a newline (the data may be cut off).
     mutating func next() throws(LoadError) -> Row? {
-        while index < bytes.count {
-            line += 1
-            let start = index
-            var end = start
-            while end < bytes.count, bytes[end] != UInt8(ascii: "\n") { end += 1 }
-            index = end + 1
-            let terminated = end < bytes.count
-            if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+        while let line = lines.next() {
+            let (start, end) = (line.range.lowerBound, line.range.upperBound)
             guard end > start else { continue }
-            guard terminated else {
-                throw LoadError.syntax(line: line, message: "missing newline at the end of the last line (the data may be cut off)")
-            }
-            return Row(line: line, start: start, end: end, fields: fields(from: start, to: end))
+            guard line.terminated else { throw ByteLines.cutOff(line: line.number) }
+            return Row(line: line.number, start: start, end: end, fields: fields(from: start, to: end))
         }
         return nil
     }

@@ -6,11 +6,11 @@ import Dispatch
 /// the response must be 2xx (anything else is an error naming the status), and its body —
 /// chunked or not — is parsed in `format`. Reading stops when the peer closes or the body the
 /// headers announce is complete, within `connect_timeout` + `read_timeout`.
-public struct HTTPLoadSource: LoadSource {
+public struct HTTPLoadSource: BlockingLoadSource {
     public var url: LoopbackURL
     public var limits: SocketLimits
     public var format: LoadFormat
-    private let queue = DispatchQueue(label: "autoscaled.source.http")
+    public let ioQueue = DispatchQueue(label: "autoscaled.source.http")
 
     public init(url: LoopbackURL, limits: SocketLimits, format: LoadFormat) {
         self.url = url
@@ -26,13 +26,6 @@ public struct HTTPLoadSource: LoadSource {
             + "Accept: text/plain;version=0.0.4;q=1, */*;q=0.1\r\n"
             + "Accept-Encoding: identity\r\n"
             + "Connection: close\r\n\r\n"
-    }
-
-    public func read() async throws(LoadError) -> LoadReading {
-        let source = self
-        return try await SocketExchange.run(on: queue) {
-            Result { () throws(LoadError) in try source.readBlocking() }
-        }.get()
     }
 
     /// The whole read on the calling thread: blocks for at most the two timeouts.

@@ -19,25 +19,14 @@ public enum LinesLoadParser {
     /// Parses `bytes` into server loads, in the order of their lines.
     /// - Throws: ``LoadError/syntax(line:message:)`` with a 1-based line number.
     public static func parse(_ bytes: UnsafeRawBufferPointer) throws(LoadError) -> [ServerLoad] {
-        let end = bytes.count
-        var index = 0
-        if end >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { index = 3 }
+        let bom = bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF
+        var lines = ByteLines(bytes, from: bom ? 3 : 0)
         var servers: [ServerLoad] = []
-        var line = 0
-        while index < end {
-            line += 1
-            var lineEnd = index
-            while lineEnd < end, bytes[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
-            let terminated = lineEnd < end
-            var contentEnd = lineEnd
-            if contentEnd > index, bytes[contentEnd - 1] == UInt8(ascii: "\r") { contentEnd -= 1 }
-            if let server = try parseLine(bytes, from: index, to: contentEnd, line: line) {
-                guard terminated else {
-                    throw LoadError.syntax(line: line, message: "missing newline at the end of the last line (the data may be cut off)")
-                }
+        while let line = lines.next() {
+            if let server = try parseLine(bytes, from: line.range.lowerBound, to: line.range.upperBound, line: line.number) {
+                guard line.terminated else { throw ByteLines.cutOff(line: line.number) }
                 servers.append(server)
             }
-            index = lineEnd + 1
         }
         return servers
     }

@@ -10,26 +10,22 @@ struct PrometheusLineLexer {
 
     let bytes: UnsafeRawBufferPointer
     let end: Int
-    private var index = 0
+    private var lines: ByteLines
     /// The 1-based number of the line last read.
     private(set) var line = 0
 
     init(_ bytes: UnsafeRawBufferPointer) {
         self.bytes = bytes
         self.end = bytes.count
+        self.lines = ByteLines(bytes)
     }
 
     /// The next sample, skipping comments and blank lines; `nil` at the end of the document.
     mutating func nextSample() throws(LoadError) -> Sample? {
-        while index < end {
-            line += 1
-            var lineEnd = index
-            while lineEnd < end, bytes[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
-            let terminated = lineEnd < end
-            var contentEnd = lineEnd
-            if contentEnd > index, bytes[contentEnd - 1] == UInt8(ascii: "\r") { contentEnd -= 1 }
-            var cursor = index
-            index = lineEnd + 1
+        while let next = lines.next() {
+            line = next.number
+            var cursor = next.range.lowerBound
+            let contentEnd = next.range.upperBound
             skipBlanks(&cursor, contentEnd)
             if cursor == contentEnd { continue }
             if bytes[cursor] == UInt8(ascii: "#") {
@@ -37,9 +33,7 @@ struct PrometheusLineLexer {
                 continue
             }
             let sample = try readSample(from: cursor, to: contentEnd)
-            guard terminated else {
-                throw syntax("missing newline at the end of the last line (the data may be cut off)")
-            }
+            guard next.terminated else { throw ByteLines.cutOff(line: line) }
             return sample
         }
         return nil

@@ -17,9 +17,8 @@ public struct SocketLimits: Sendable, Equatable {
 
 /// One request/response over a fresh connection, shared by the `unix`, `tcp` and `http` sources.
 ///
-/// The exchange blocks its thread for at most `connect_timeout` + `read_timeout`, so it runs on
-/// a queue of its own (``run(_:)``): the caller awaits it without holding a thread of Swift's
-/// cooperative pool, which the daemon's timers and signal handling never share anyway.
+/// The exchange blocks its thread for at most `connect_timeout` + `read_timeout`; the sources run
+/// it on a queue of their own (``BlockingLoadSource``).
 struct SocketExchange: Sendable {
     var address: SocketAddress
     var request: [UInt8]
@@ -47,10 +46,23 @@ struct SocketExchange: Sendable {
         return bytes
     }
 
-    /// Runs `body` on `queue` and waits for it without blocking the calling task's thread.
-    static func run<T: Sendable>(on queue: DispatchQueue, _ body: @escaping @Sendable () -> T) async -> T {
-        await withCheckedContinuation { continuation in
-            queue.async { continuation.resume(returning: body()) }
+}
+
+/// A source whose read blocks its thread (for at most its timeouts): ``read()`` runs
+/// ``readBlocking()`` on the source's own queue and awaits it, so the daemon's loop waits without
+/// holding a thread of Swift's cooperative pool, and timers and signals carry on meanwhile.
+public protocol BlockingLoadSource: LoadSource {
+    /// The serial queue the blocking reads run on, one per source.
+    var ioQueue: DispatchQueue { get }
+    /// The whole read on the calling thread.
+    func readBlocking() throws(LoadError) -> LoadReading
+}
+
+extension BlockingLoadSource {
+    public func read() async throws(LoadError) -> LoadReading {
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<LoadReading, LoadError>, Never>) in
+            ioQueue.async { continuation.resume(returning: Result { () throws(LoadError) in try readBlocking() }) }
         }
+        return try result.get()
     }
 }

@@ -42,9 +42,7 @@ public enum SocketAddress: Sendable, Equatable, CustomStringConvertible {
             }
             var address = sockaddr_un()
             address.sun_family = sa_family_t(AF_UNIX)
-            withUnsafeMutableBytes(of: &address.sun_path) { raw in
-                for (index, byte) in bytes.enumerated() { raw[index] = byte }
-            }
+            withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: bytes) }
             let length = socklen_t(MemoryLayout<sockaddr_un>.offset(of: \.sun_path)! + bytes.count + 1)
             return try Self.generic(&address, length, body)
         case let .ipv4(octets, port):
@@ -52,18 +50,14 @@ public enum SocketAddress: Sendable, Equatable, CustomStringConvertible {
             var address = sockaddr_in()
             address.sin_family = sa_family_t(AF_INET)
             address.sin_port = port.bigEndian
-            withUnsafeMutableBytes(of: &address.sin_addr) { raw in
-                for (index, byte) in octets.enumerated() { raw[index] = byte }
-            }
+            withUnsafeMutableBytes(of: &address.sin_addr) { $0.copyBytes(from: octets) }
             return try Self.generic(&address, socklen_t(MemoryLayout<sockaddr_in>.size), body)
         case let .ipv6(octets, port):
             guard octets.count == 16 else { throw .system(SystemError(call: "connect", subject: description, errno: EINVAL)) }
             var address = sockaddr_in6()
             address.sin6_family = sa_family_t(AF_INET6)
             address.sin6_port = port.bigEndian
-            withUnsafeMutableBytes(of: &address.sin6_addr) { raw in
-                for (index, byte) in octets.enumerated() { raw[index] = byte }
-            }
+            withUnsafeMutableBytes(of: &address.sin6_addr) { $0.copyBytes(from: octets) }
             return try Self.generic(&address, socklen_t(MemoryLayout<sockaddr_in6>.size), body)
         }
     }
@@ -83,9 +77,7 @@ public enum SocketAddress: Sendable, Equatable, CustomStringConvertible {
     private static func ipv6Text(_ octets: [UInt8]) -> String {
         guard octets.count == 16 else { return "?" }
         var address = in6_addr()
-        withUnsafeMutableBytes(of: &address) { raw in
-            for (index, byte) in octets.enumerated() { raw[index] = byte }
-        }
+        withUnsafeMutableBytes(of: &address) { $0.copyBytes(from: octets) }
         var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
         guard inet_ntop(AF_INET6, &address, &buffer, socklen_t(buffer.count)) != nil else { return "?" }
         return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)

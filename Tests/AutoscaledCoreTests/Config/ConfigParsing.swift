@@ -15,6 +15,21 @@ enum ConfigParsing {
         }
     }
 
+    /// The config file that states every setting of `config` that applies, in schema order.
+    static func text(of config: Config) -> String {
+        var text = ""
+        var section = ""
+        for spec in ConfigSchema.keys {
+            guard let value = spec.current(config) else { continue }
+            if spec.key.section != section {
+                section = spec.key.section
+                text += "[\(section)]\n"
+            }
+            text += "\(spec.key.name) = \(value.text)\n"
+        }
+        return text
+    }
+
     /// A config with every key at its default, and `path` as the source's file.
     static func defaults(path: String = "/etc/autoscaled/loads.json") -> Config {
         Config(

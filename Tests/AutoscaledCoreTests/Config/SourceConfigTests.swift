@@ -68,16 +68,7 @@ struct SourceConfigTests {
     ])
     func roundTrip(_ text: String) throws {
         let original = try ConfigParsing.parse(text).get()
-        var rebuilt = ""
-        var section = ""
-        for spec in ConfigSchema.keys {
-            guard let value = spec.current(original) else { continue }
-            if spec.key.section != section {
-                section = spec.key.section
-                rebuilt += "[\(section)]\n"
-            }
-            rebuilt += "\(spec.key.name) = \(value.text)\n"
-        }
+        let rebuilt = ConfigParsing.text(of: original)
         #expect(try ConfigParsing.parse(rebuilt).get() == original, "\(rebuilt)")
     }
 

@@ -1,26 +1,6 @@
 import Glibc
 import Testing
 
-extension Workspace {
-    /// A config whose whole `[source]` section is `source` (for sources other than the load file).
-    func writeConfig(sourceSection source: String, policy: String = "", log: String = "level = debug") {
-        writeAtomically(configPath, """
-            [source]
-            \(source)
-
-            [policy]
-            \(policy)
-
-            [state]
-            path = state/state.json
-
-            [log]
-            \(log)
-
-            """)
-    }
-}
-
 /// The programs the tests against real peers need, found as the CI setup installs them.
 enum ExternalPeers {
     /// `name` on this process's `PATH`, or `nil`.

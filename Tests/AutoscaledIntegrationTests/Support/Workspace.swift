@@ -27,20 +27,23 @@ struct Workspace {
     /// A config for a test daemon; `policy` lines (`key = value`) go in `[policy]`, replacing the
     /// test policy's value of the same key.
     func writeConfig(policy: String = "", source: String = "", pollInterval: String = "10s", log: String = "level = debug") {
+        writeConfig(sourceSection: "path = loads.json\npoll_interval = \(pollInterval)\n\(source)", policy: policy, log: log)
+    }
+
+    /// A config whose whole `[source]` section is `source` (for sources other than the load file);
+    /// `policy` lines (`key = value`) go in `[policy]`, replacing the test policy's value of the same key.
+    func writeConfig(sourceSection source: String, policy: String = "", log: String = "level = debug") {
         let given = policy.split(separator: "\n").map { line in
             (String(line.split(separator: "=")[0]).trimmingSpaces, line)
         }
         var lines = Self.testPolicy.filter { key, _ in !given.contains { $0.0 == key } }.map { "\($0.0) = \($0.1)" }
         lines += given.map { String($0.1) }
-        let policy = lines.joined(separator: "\n")
         writeAtomically(configPath, """
             [source]
-            path = loads.json
-            poll_interval = \(pollInterval)
             \(source)
 
             [policy]
-            \(policy)
+            \(lines.joined(separator: "\n"))
 
             [state]
             path = state/state.json
