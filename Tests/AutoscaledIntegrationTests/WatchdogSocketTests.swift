@@ -71,7 +71,9 @@ struct WatchdogSocketTests {
         daemon.signal(SIGTERM)
         #expect(await daemon.wait(timeout: .seconds(10)) == 0)
         let stoppedAfter = ContinuousClock.now - termAt
-        #expect(stoppedAfter <= .milliseconds(3_500), "stopped \(stoppedAfter) after SIGTERM")
+        // The read ends at its 3 s timeout; the shutdown itself (state saved, `event=stop`) adds
+        // milliseconds, or about a second under the sanitizers.
+        #expect(stoppedAfter < .seconds(5), "stopped \(stoppedAfter) after SIGTERM")
         #expect(daemon.standardError.contains("level=info event=stop signal=SIGTERM"))
     }
 }
