@@ -52,7 +52,8 @@ struct PrometheusExporterTests {
         let once = await ChildProcess.run(["once", "--config", dir.configPath], in: dir.path)
         // Only the llama samples count: two servers, gpu-3 (a mistral sample at 90) is not one.
         #expect(once.stdout == "Servers to scale: 0\nDecision: hold from 3 to 3 (all 2 servers below scale_down_threshold 20 "
-            + "(max gpu-2=5) but scale_down_stabilization 5min holds at 3)\n", "\(once.stderr)")
+            + "(max gpu-2=5); total load 8 needs 1 at target_load 50 but scale_down_stabilization 5min holds at 3)\n",
+                "\(once.stderr)")
 
         let daemon = ChildProcess(autoscaledBinary(), ["run", "--config", dir.configPath], captureIn: dir.path)
         #expect(await daemon.waitForLine("event=hold", "servers_to_scale=0 max_load=5 max_server=gpu-2") != nil,

@@ -8,7 +8,8 @@
 /// inference,BACKEND,1,2,11,13,200,…
 /// ```
 /// The servers of one backend (`pxname`) are the servers; its `FRONTEND` and `BACKEND`
-/// summary rows and every other proxy are skipped. The load is one numeric column by its
+/// summary rows, its servers in maintenance (`status` `MAINT…`: disabled, serving nothing) and
+/// every other proxy are skipped. The load is one numeric column by its
 /// header name (`scur` by default, or `qcur`, `rate`, …), or `utilization`:
 /// 100 × `scur` / `slim`, which needs `slim` (the server's `maxconn`) set on every server.
 /// Fields may be quoted CSV-style. The header must come first; a row cut off before its
@@ -39,9 +40,11 @@ public enum HAProxyStatParser {
         case .utilization: [try column("scur"), try column("slim")]
         }
         let needed = columns.max()! + 1
+        let statusColumn = names.firstIndex(of: "status")
         var servers: [ServerLoad] = []
         var proxies: [String] = []
         var backendSeen = false
+        var inMaintenance = 0
         while let row = try rows.next() {
             guard let pxField = row.fields.first else { continue }
             let proxy = rows.text(pxField)
@@ -56,6 +59,10 @@ public enum HAProxyStatParser {
             }
             let name = rows.text(row.fields[1])
             if name == "FRONTEND" || name == "BACKEND" { continue }
+            if let statusColumn, statusColumn < row.fields.count, rows.text(row.fields[statusColumn]).hasPrefix("MAINT") {
+                inMaintenance += 1
+                continue
+            }
             let values = try columns.map { (index: Int) throws(LoadError) -> Double? in
                 try rows.number(row.fields[index], column: names[index], server: name, line: row.line)
             }
@@ -78,7 +85,10 @@ public enum HAProxyStatParser {
             let found = proxies.isEmpty ? "none" : proxies.joined(separator: ", ")
             throw LoadError.notFound("no backend '\(selection.backend)' in the stats (proxies: \(found))")
         }
-        guard !servers.isEmpty else { throw LoadError.notFound("backend '\(selection.backend)' has no servers") }
+        guard !servers.isEmpty else {
+            let all = inMaintenance == 0 ? "" : " out of maintenance (\(inMaintenance) in it)"
+            throw LoadError.notFound("backend '\(selection.backend)' has no servers\(all)")
+        }
         return servers
     }
 

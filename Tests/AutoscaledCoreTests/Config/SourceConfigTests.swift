@@ -77,7 +77,7 @@ struct SourceConfigTests {
         let old = try ConfigParsing.parse("[source]\npath = /l.json").get()
         let new = try ConfigParsing.parse("[source]\ntype = tcp\naddress = 127.0.0.1:9\nrequest = get\\n").get()
         #expect(Config.changes(from: old, to: new) == [
-            "type=file->tcp", "source.path=/l.json->", "address=->127.0.0.1:9", "request=->get\\n",
+            "source.type=file->tcp", "source.path=/l.json->", "address=->127.0.0.1:9", "request=->get\\n",
             "connect_timeout=->1s", "read_timeout=->2s", "max_response_bytes=->16777216", "stale_after=0->",
         ])
     }

@@ -8,7 +8,9 @@ struct HAProxyStatParserTests {
         fe,FRONTEND,,,4,9,2000,40,OPEN,
         inference,gpu-1,0,0,3,5,8,100,UP,
         inference,gpu-2,2,4,8,8,8,120,UP,
-        inference,gpu-3,0,0,0,1,,7,MAINT,
+        inference,gpu-3,0,0,0,1,,7,DRAIN,
+        inference,gpu-4,0,0,0,0,8,0,MAINT,
+        inference,gpu-5,0,0,0,0,8,0,MAINT (via inference/gpu-4),
         inference,BACKEND,2,4,11,13,200,227,UP,
         other,web,0,0,50,50,50,9,UP,
 
@@ -51,6 +53,9 @@ struct HAProxyStatParserTests {
         LoadParseCase("an empty load", "# pxname,svname,scur\nb,s,\n", "line 2: server \"s\" has no value in column 'scur'"),
         LoadParseCase("a negative load", "# pxname,svname,scur\nb,s,-1\n", "server \"s\": load -1.0 is negative"),
         LoadParseCase("the same server twice", "# pxname,svname,scur\nb,s,1\nb,s,2\n", "server \"s\" appears more than once"),
+        LoadParseCase("servers in maintenance are no servers", "# pxname,svname,scur,status\nb,s,1,UP\nb,t,0,MAINT\n", "s=1.0"),
+        LoadParseCase("a backend whose servers are all in maintenance", "# pxname,svname,scur,status\nb,t,0,MAINT\n",
+                      "backend 'b' has no servers out of maintenance (1 in it)"),
     ])
     func shapes(_ testCase: LoadParseCase) {
         let outcome = testCase.outcome { bytes throws(LoadError) in

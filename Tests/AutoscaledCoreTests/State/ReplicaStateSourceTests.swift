@@ -38,9 +38,10 @@ struct ReplicaStateSourceTests {
         #expect(failing?.source == StateFile.SourceStatus(consecutiveFailures: 1, lastGoodReadUnix: 1_795_932_605,
                                                           lastError: "line 1: bad"))
         #expect(await Self.step(state, .unavailable("line 1: bad"), failures: 2, at: 15, store: store, path: path) == nil)
-        let down = await Self.step(state, .unavailable("line 1: bad"), failures: 3, at: 16, store: store, path: path)
+        // At failure_threshold the daemon hands the policy `.sourceDown`.
+        let down = await Self.step(state, .sourceDown("line 1: bad"), failures: 3, at: 16, store: store, path: path)
         #expect(down?.source?.consecutiveFailures == 3)
-        #expect(await Self.step(state, .unavailable("line 1: bad"), failures: 4, at: 17, store: store, path: path) == nil)
+        #expect(await Self.step(state, .sourceDown("line 1: bad"), failures: 4, at: 17, store: store, path: path) == nil)
         let back = await Self.step(state, Self.loads, failures: 0, at: 20, store: store, path: path)
         #expect(back?.source?.consecutiveFailures == 0)
         #expect(await Self.step(state, Self.loads, failures: 0, at: 75, store: store, path: path) == nil)
