@@ -50,6 +50,30 @@ struct PrometheusLineLexer {
         return true
     }
 
+    /// Whether the raw label value at `range`, its escapes undone, is exactly `value`; allocates nothing.
+    func value(_ range: Range<Int>, is value: [UInt8]) -> Bool {
+        var position = range.lowerBound
+        var offset = 0
+        while position < range.upperBound {
+            var byte = bytes[position]
+            position += 1
+            if byte == UInt8(ascii: "\\"), position < range.upperBound {
+                byte = bytes[position] == UInt8(ascii: "n") ? 0x0A : bytes[position]
+                position += 1
+            }
+            guard offset < value.count, value[offset] == byte else { return false }
+            offset += 1
+        }
+        return offset == value.count
+    }
+
+    /// The label value at `range` as text, escapes undone; `nil` when it is not UTF-8.
+    func text(_ range: Range<Int>) -> String? {
+        let raw = UnsafeRawBufferPointer(rebasing: bytes[range])
+        guard raw.contains(UInt8(ascii: "\\")) else { return String(validating: raw, as: UTF8.self) }
+        return String(validating: unescaped(range), as: UTF8.self)
+    }
+
     /// A raw label value with its escapes undone: `\\` → `\`, `\"` → `"`, `\n` → newline.
     func unescaped(_ range: Range<Int>) -> [UInt8] {
         var out: [UInt8] = []

@@ -32,12 +32,12 @@ public enum PrometheusLoadParser {
         while let line = try lexer.nextSample() {
             guard line.name.count == wanted.count, lexer.equal(line.name, wanted) else { continue }
             guard matchers.allSatisfy({ matcher in
-                line.labels.contains { lexer.equal($0.name, matcher.label) && lexer.unescaped($0.value) == matcher.value }
+                line.labels.contains { lexer.equal($0.name, matcher.label) && lexer.value($0.value, is: matcher.value) }
             }) else { continue }
             let name: String
             if let serverLabel {
                 guard let label = line.labels.first(where: { lexer.equal($0.name, serverLabel) }) else { continue }
-                guard let decoded = String(validating: lexer.unescaped(label.value), as: UTF8.self) else {
+                guard let decoded = lexer.text(label.value) else {
                     throw LoadError.syntax(line: lexer.line, message: "label \(selection.serverLabel!) is not valid UTF-8")
                 }
                 name = decoded
