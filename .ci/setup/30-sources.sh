@@ -8,5 +8,5 @@ fi
 if ! python3 -c 'import prometheus_client' 2>/dev/null; then
     python3 -m pip install -q prometheus_client
 fi
-haproxy -v | head -n 1
+haproxy -v | sed -n 1p
 python3 -c 'import prometheus_client, sys; print("python", sys.version.split()[0], "prometheus_client ok")'

@@ -8,5 +8,5 @@ command -v socat >/dev/null || missing+=(socat)
 if [ "${#missing[@]}" -gt 0 ]; then
     apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
-haproxy -v | head -n 1
+haproxy -v | sed -n 1p
 socat -V | sed -n 2p
