@@ -128,7 +128,7 @@ struct ActuatorTests {
 
         let stopping = ContinuousClock.now
         await stop(daemon)
-        #expect(ContinuousClock.now - stopping < .seconds(3))
+        #expect(ContinuousClock.now - stopping < .seconds(10))  // the command's timeout is 1 h
         let cancelled = await daemon.waitForLine("level=notice event=actuate-cancelled actuator=exec replicas=4 previous=3")
         #expect(cancelled != nil)
         #expect(ProcessTable.state(of: try #require(fake.pid(ofCall: 1))) == nil, "the hung command was not reaped")

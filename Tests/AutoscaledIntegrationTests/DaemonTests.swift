@@ -13,7 +13,7 @@ struct DaemonTests {
         let start = ContinuousClock.now
         dir.writeLoads(#"{"server1": 30, "server2": 55, "server3": 20}"#)
         let line = await daemon.waitForLine("event=scale-up", timeout: .seconds(5))
-        #expect(ContinuousClock.now - start < .seconds(5))
+        #expect(ContinuousClock.now - start < .seconds(8))  // the poll would come only after 10 s
         #expect(line?.contains("level=notice event=scale-up from=3 to=4 servers_to_scale=1 threshold=50 max_load=55 max_server=server2 reason=") == true)
         #expect(await dir.waitForSavedReplicas(4) == 4)
         daemon.signal(SIGTERM)

@@ -47,7 +47,8 @@ struct SocketLoadSourceTests {
         let start = ContinuousClock.now
         #expect(await Self.outcome(try Self.source(transport, server)) == "read(\(server.address)): timed out after 300ms")
         let elapsed = ContinuousClock.now - start
-        #expect(elapsed >= .milliseconds(290) && elapsed < .milliseconds(2_500), "\(elapsed)")
+        // The upper bound only proves the read ends; sanitized runs on a busy machine are slow.
+        #expect(elapsed >= .milliseconds(290) && elapsed < .seconds(20), "\(elapsed)")
     }
 
     @Test("a server that closes at once is a failure, never an empty snapshot", arguments: Transport.allCases)
@@ -131,7 +132,7 @@ struct SocketLoadSourceTests {
                                       format: .lines)
         let start = ContinuousClock.now
         #expect(await Self.outcome(source) == "connect(127.0.0.1:\(port)): timed out after 500ms")
-        #expect(ContinuousClock.now - start < .milliseconds(1_500))
+        #expect(ContinuousClock.now - start < .seconds(20))
     }
 
     @Test("http: a chunked 200 is read, a 503 names its status", arguments: [

@@ -134,6 +134,7 @@ struct SourceParserRobustnessTests {
             _ = HTTPResponse.isComplete(bytes)
             return ContinuousClock.now - start
         }
-        #expect(elapsed < .seconds(5))
+        // Linear parsing takes milliseconds; a quadratic one takes minutes on these inputs.
+        #expect(elapsed < .seconds(20))
     }
 }

@@ -61,7 +61,8 @@ struct SubprocessTests {
         let result = try await sh("sleep 1000 & echo $! > \(dir.file("grandchild")); wait", timeout: .milliseconds(300))
         let elapsed = ContinuousClock.now - start
         #expect(result.termination == .timedOut)
-        #expect(elapsed >= .milliseconds(300) && elapsed < .seconds(3), "took \(elapsed)")
+        // Far below the grandchild's 1000 s: the group was killed, not waited for (loose for sanitized runs).
+        #expect(elapsed >= .milliseconds(300) && elapsed < .seconds(20), "took \(elapsed)")
         #expect(ProcessTable.state(of: result.pid) == nil, "the child was not reaped")
         let grandchild = try #require(dir.read("grandchild").flatMap { Int32($0.split(separator: "\n").first ?? "") })
         #expect(await ProcessTable.waitUntilGone(grandchild), "the grandchild survived")
@@ -89,7 +90,7 @@ struct SubprocessTests {
         defer { kill(grandchild, SIGKILL) }
         #expect(result.termination == .exited(0))
         #expect(result.standardOutput == Array("done\n".utf8))
-        #expect(ContinuousClock.now - start < Subprocess.drainGrace + .seconds(2))
+        #expect(ContinuousClock.now - start < Subprocess.drainGrace + .seconds(20))
         #expect(ProcessTable.state(of: result.pid) == nil)
     }
 
