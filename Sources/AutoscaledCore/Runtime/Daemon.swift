@@ -177,11 +177,11 @@ public final class Daemon {
             logger.log(.debug, "skip", [LogField("reason", "load file is being written")])
             return
         }
-        let modifications = watchesLoadFile?.loadFileModifications()
+        let modifications = watchesLoadFile?.loadFileModifications(beforeRead: true)
         let now = clock.now()
         let wall = wallTime()
         let result = await reader.read(wallNow: wall)
-        if let watchesLoadFile, watchesLoadFile.loadFileModifications() != modifications {
+        if let watchesLoadFile, watchesLoadFile.loadFileModifications(beforeRead: false) != modifications {
             // Written while it was read: the read may hold a consistent-looking prefix. The close
             // that ends the write triggers the next evaluation.
             logger.log(.debug, "skip", [LogField("reason", "load file changed while being read")])

@@ -76,9 +76,14 @@ public final class FileChangeMonitor: Sendable {
     }
 
     /// Takes every queued inotify event now (the kernel queues them as writes happen), updates
-    /// what is known of the files, and reports completed changes.
-    public func processEvents() {
-        Self.process(inotify: inotify, state: state, clock: clock, onChange: onChange)
+    /// what is known of the files, and reports completed changes — except those of the load file
+    /// when `loadFileAboutToBeRead`: the read that follows covers them, and reporting them would
+    /// only evaluate the same data twice.
+    public func processEvents(loadFileAboutToBeRead: Bool = false) {
+        Self.process(inotify: inotify, state: state, clock: clock) { target in
+            if loadFileAboutToBeRead && target == .loadFile { return }
+            onChange(target)
+        }
     }
 
     private static func process(
@@ -91,15 +96,18 @@ public final class FileChangeMonitor: Sendable {
     }
 
     /// How many modifications of the load file have been seen, counting those queued up to now.
-    public func loadFileModifications() -> Int {
-        processEvents()
+    /// - Parameter beforeRead: `true` just before the load file is read (see ``processEvents(loadFileAboutToBeRead:)``);
+    ///   after a read, changes are reported so the newer data is evaluated in turn.
+    public func loadFileModifications(beforeRead: Bool) -> Int {
+        processEvents(loadFileAboutToBeRead: beforeRead)
         return state.withLock { $0.loadModifications }
     }
 
     /// `true` while the load file has been modified within `settle` and not closed since
-    /// (a writer that keeps the file open but idle longer than `settle` is read anyway).
+    /// (a writer that keeps the file open but idle longer than `settle` is read anyway). Called just
+    /// before a read: a completed change it takes is covered by that read.
     public func loadFileBeingWritten(settle: Duration) -> Bool {
-        processEvents()
+        processEvents(loadFileAboutToBeRead: true)
         return state.withLock { watched in
             guard let modified = watched.loadLastModified else { return false }
             return clock.now() - modified < settle
