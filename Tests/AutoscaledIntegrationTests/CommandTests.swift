@@ -1,12 +1,6 @@
+import AutoscaledTestSupport
 import Glibc
 import Testing
-
-/// The repository root, found from this file's path.
-let repositoryRoot: String = {
-    var path = #filePath
-    for _ in 0..<3 { path = String(path[..<path.lastIndex(of: "/")!]) }
-    return path
-}()
 
 @Suite("one-shot commands against the real binary")
 struct CommandTests {

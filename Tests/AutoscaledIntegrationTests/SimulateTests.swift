@@ -1,3 +1,4 @@
+import AutoscaledTestSupport
 import Testing
 
 @Suite("`simulate` against the real binary")

@@ -21,16 +21,7 @@ public struct TemporaryDirectory: Sendable {
     }
 
     public func read(_ name: String) -> String? {
-        guard let handle = fopen(file(name), "r") else { return nil }
-        defer { fclose(handle) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = fread(&buffer, 1, buffer.count, handle)
-            if count <= 0 { break }
-            bytes += buffer[0..<count]
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        readFile(file(name))
     }
 
     public func remove() {

@@ -1,17 +1,12 @@
 import AutoscaledCore
+import AutoscaledTestSupport
 import Testing
 
 /// The example policy replayed over the traces shipped in `config/traces/`: exact, deterministic figures.
 struct ShippedTraceTests {
-    static let repository: String = {
-        var path = #filePath
-        for _ in 0..<4 { path = String(path[..<path.lastIndex(of: "/")!]) }
-        return path
-    }()
-
     static func run(_ trace: String, _ arguments: (SimulateOptions) -> SimulateOptions) -> CommandOutput {
-        let options = SimulateOptions(configPath: "\(repository)/config/autoscaled.conf",
-                                      tracePath: "\(repository)/config/traces/\(trace)", quiet: true)
+        let options = SimulateOptions(configPath: "\(repositoryRoot)/config/autoscaled.conf",
+                                      tracePath: "\(repositoryRoot)/config/traces/\(trace)", quiet: true)
         return SimulateCommand.run(arguments(options))
     }
 

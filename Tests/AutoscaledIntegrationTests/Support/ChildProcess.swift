@@ -1,3 +1,4 @@
+import AutoscaledTestSupport
 import Glibc
 import Testing
 
@@ -119,17 +120,9 @@ final class ChildProcess {
     }
 }
 
+/// The text of the file at `path`; empty when it cannot be read.
 func readText(_ path: String) -> String {
-    guard let handle = fopen(path, "r") else { return "" }
-    defer { fclose(handle) }
-    var bytes: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 65536)
-    while true {
-        let count = fread(&buffer, 1, buffer.count, handle)
-        if count <= 0 { break }
-        bytes += buffer[0..<count]
-    }
-    return String(decoding: bytes, as: UTF8.self)
+    readFile(path) ?? ""
 }
 
 /// Starts a daemon on `dir`'s config and waits for its first evaluation.
