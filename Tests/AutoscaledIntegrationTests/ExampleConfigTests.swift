@@ -2,14 +2,7 @@ import AutoscaledTestSupport
 import Glibc
 import Testing
 
-/// The repository's root, found from this file's path.
-private let repository: String = {
-    var path = #filePath
-    for _ in 0..<3 { path = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)]) }
-    return path
-}()
-
-private let examples = "\(repository)/config/examples"
+private let examples = "\(repositoryRoot)/config/examples"
 
 /// Runs `program` to completion; returns (status, stdout, stderr).
 private func run(_ program: String, _ arguments: [String], in directory: String) async
@@ -45,15 +38,14 @@ struct ExampleConfigTests {
         #expect(readText("\(examples)/nomad.conf").contains("nomad job scale -detach llama-server inference {replicas}"))
     }
 
-    @Test("haproxy-scale starts instances, then enables them in HAProxy; disables, then stops the rest")
+    @Test("haproxy-scale starts instances, then enables them in HAProxy; disables, then stops the rest",
+          ExternalPeers.needs(.haproxy, .socat))
     func haproxyScale() async throws {
-        for tool in ["/usr/sbin/haproxy", "/usr/bin/socat"] {
-            try #require(access(tool, X_OK) == 0, "\(tool) is missing: apt-get install haproxy socat (.ci/setup/40-actuators.sh)")
-        }
+        guard let haproxy = await ExternalPeers.find(.haproxy), let socat = await ExternalPeers.find(.socat) else { return }
         let dir = Workspace()
         let systemctl = FakeSystemctl()
         defer { dir.remove(); systemctl.remove() }
-        let example = await run("/usr/sbin/haproxy", ["-c", "-f", "\(examples)/haproxy.cfg"], in: dir.path)
+        let example = await run(haproxy, ["-c", "-f", "\(examples)/haproxy.cfg"], in: dir.path)
         #expect(example.status == 0, "the example haproxy.cfg: \(example.stdout)\(example.stderr)")
 
         // The example's backend, with the runtime API on a socket of the test's own.
@@ -73,23 +65,24 @@ struct ExampleConfigTests {
                 server llama3 127.0.0.1:1
 
             """)
-        let haproxy = ChildProcess("/usr/sbin/haproxy", ["-f", dir.file("haproxy.cfg"), "-db"], captureIn: dir.path)
-        defer { haproxy.signal(SIGTERM) }
+        let proxy = ChildProcess(haproxy, ["-f", dir.file("haproxy.cfg"), "-db"], captureIn: dir.path)
+        defer { proxy.signal(SIGTERM) }
         var waited = 0
         while access(socket, F_OK) != 0, waited < 500 {
             try await Task.sleep(for: .milliseconds(10))
             waited += 1
         }
 
+        let scriptPath = "\(systemctl.binDirectory):\(ExternalPeers.path(finding: socat))"
         func scale(_ arguments: String...) async -> (status: Int32?, stderr: String) {
             let run = ChildProcess("\(examples)/haproxy-scale", arguments,
-                                   environment: ["PATH": "\(systemctl.binDirectory):/usr/bin:/bin"], captureIn: dir.path)
+                                   environment: ["PATH": scriptPath], captureIn: dir.path)
             return (await run.wait(), run.standardError)
         }
 
         #expect(await scale("2", "3", "llama", socket).status == 0)
         #expect(systemctl.activeUnits == ["llama-server@1.service", "llama-server@2.service"])
-        #expect(try await Self.maintenance(socket) == ["llama1": false, "llama2": false, "llama3": true])
+        #expect(try await Self.maintenance(socket, socat: socat) == ["llama1": false, "llama2": false, "llama3": true])
         #expect(systemctl.calls == [
             "--no-ask-password start llama-server@1.service", "--no-ask-password start llama-server@2.service",
             "--no-ask-password --no-block stop llama-server@3.service",
@@ -97,7 +90,7 @@ struct ExampleConfigTests {
 
         #expect(await scale("1", "3", "llama", socket).status == 0)
         #expect(systemctl.activeUnits == ["llama-server@1.service"])
-        #expect(try await Self.maintenance(socket) == ["llama1": false, "llama2": true, "llama3": true])
+        #expect(try await Self.maintenance(socket, socat: socat) == ["llama1": false, "llama2": true, "llama3": true])
 
         let tooMany = await scale("4", "4", "llama", socket)
         #expect(tooMany.status == 1)
@@ -106,10 +99,10 @@ struct ExampleConfigTests {
     }
 
     /// Server name → whether HAProxy has it in maintenance, from `show stat`.
-    static func maintenance(_ socket: String) async throws -> [String: Bool] {
+    static func maintenance(_ socket: String, socat: String) async throws -> [String: Bool] {
         let dir = Workspace()
         defer { dir.remove() }
-        let stat = await run("/bin/sh", ["-c", #"echo 'show stat' | socat -t 5 stdio "unix-connect:$1""#, "sh", socket],
+        let stat = await run("/bin/sh", ["-c", #"echo 'show stat' | "$2" -t 5 stdio "unix-connect:$1""#, "sh", socket, socat],
                              in: dir.path)
         let lines = stat.stdout.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
         let header = try #require(lines.first)

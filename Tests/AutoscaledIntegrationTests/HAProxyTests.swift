@@ -2,7 +2,7 @@ import AutoscaledTestSupport
 import Glibc
 import Testing
 
-@Suite("a real HAProxy read through its stats socket")
+@Suite("a real HAProxy read through its stats socket", ExternalPeers.needs(.haproxy))
 struct HAProxyTests {
     /// A frontend on a Unix socket routing by path to three local servers: s1 and s2 hold every
     /// request (slow backends, so their sessions stay open), s3 answers at once. With
@@ -66,7 +66,7 @@ struct HAProxyTests {
 
     @Test("per-server sessions and utilization of one backend, via type = unix and format = haproxy")
     func stats() async throws {
-        guard let haproxy = ExternalPeers.haproxy() else { return }
+        guard let haproxy = await ExternalPeers.find(.haproxy) else { return }
         let dir = Workspace()
         defer { dir.remove() }
         let servers = [TestStreamServer.tcp(behavior: .silent), TestStreamServer.tcp(behavior: .silent),

@@ -1,8 +1,6 @@
 import Glibc
 import Testing
 
-/// `promtool`, from Debian's `prometheus` package, if installed (CI installs it and fails without it).
-let promtool: String? = ["/usr/bin/promtool", "/usr/local/bin/promtool"].first { access($0, X_OK) == 0 }
 
 @Suite("the metrics textfile written by a real daemon")
 struct MetricsTextfileTests {
@@ -56,15 +54,16 @@ struct MetricsTextfileTests {
     }
 
     @Test("promtool check metrics accepts the file, hostile server names included",
-          .enabled(if: promtool != nil, "promtool (Debian's prometheus package) is not installed"))
+          ExternalPeers.needs(.promtool))
     func promtoolAccepts() async throws {
+        guard let promtool = await ExternalPeers.find(.promtool) else { return }
         let dir = Workspace()
         defer { dir.remove() }
         let daemon = await run(dir, loads: #"{"we\"ird\\name {x=\"1\"}": 60, "ünï code": 10, "c": 1}"#,
                                until: "event=scale-up")
         let text = await metrics(dir, containing: "autoscaled_desired_replicas 4\n")
         #expect(text.contains(#"autoscaled_server_load{server="we\"ird\\name {x=\"1\"}"} 60"#))
-        let check = ChildProcess("/bin/sh", ["-c", "'\(try #require(promtool))' check metrics < '\(dir.file("metrics.prom"))'"],
+        let check = ChildProcess("/bin/sh", ["-c", "'\(promtool)' check metrics < '\(dir.file("metrics.prom"))'"],
                                  captureIn: dir.path)
         #expect(await check.wait() == 0, "promtool: \(check.standardOutput) \(check.standardError)")
         #expect(check.standardOutput + check.standardError == "")

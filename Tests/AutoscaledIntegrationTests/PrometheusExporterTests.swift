@@ -1,7 +1,7 @@
 import Glibc
 import Testing
 
-@Suite("a real Prometheus exporter (Python's prometheus_client) read over http")
+@Suite("a real Prometheus exporter (Python's prometheus_client) read over http", ExternalPeers.needs(.prometheusClient))
 struct PrometheusExporterTests {
     /// Serves one gauge on 127.0.0.1 at a port the kernel picks (printed first), and sets its
     /// samples from the control file whenever that changes: `SERVER MODEL VALUE` per line.
@@ -29,7 +29,7 @@ struct PrometheusExporterTests {
     func gauges() async throws {
         let dir = Workspace()
         defer { dir.remove() }
-        guard let python = await ExternalPeers.pythonWithPrometheusClient(in: dir.path) else { return }
+        guard let python = await ExternalPeers.find(.prometheusClient) else { return }
         dir.writeAtomically(dir.file("gauges.txt"), "gpu-1 llama 3\ngpu-2 llama 5\ngpu-3 mistral 90\n")
         let exporter = ChildProcess(python, ["-c", Self.exporter, dir.file("gauges.txt")], captureIn: dir.path)
         var port = ""
