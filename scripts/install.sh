@@ -3,16 +3,18 @@
 #
 # Usage: scripts/install.sh [install|uninstall]
 #
-#   PREFIX=/usr/local    where the binary goes ($PREFIX/bin/autoscaled); the units'
-#                        ExecStart= is rewritten to match
+#   PREFIX=/usr/local    where the binary goes ($PREFIX/bin/autoscaled) and the man pages
+#                        ($PREFIX/share/man); the units' ExecStart= is rewritten to match
 #   DESTDIR=             staging root prepended to every path (for packaging and tests)
 #   AUTOSCALED_BINARY=   an already built binary to install instead of building one
 #   AUTOSCALED_EXAMPLE_CONFIG=  the example config (default: config/autoscaled.conf)
 #
-# install: builds a static release binary, installs it (0755), the units (0644) into
-# /etc/systemd/system and the example config into /etc/autoscaled/autoscaled.conf,
-# but never over an existing config: then it goes to autoscaled.conf.new.
-# uninstall: removes the binary and the units; keeps /etc/autoscaled and /var/lib/autoscaled.
+# install: builds a static release binary, installs it (0755), the man pages autoscaled(8)
+# and autoscaled.conf(5) (0644), the units (0644) into /etc/systemd/system and the example
+# config into /etc/autoscaled/autoscaled.conf, but never over an existing config: then it
+# goes to autoscaled.conf.new.
+# uninstall: removes the binary, the man pages and the units; keeps /etc/autoscaled and
+# /var/lib/autoscaled.
 # Neither step talks to systemd; the script prints the systemctl commands to run.
 set -euo pipefail
 
@@ -22,8 +24,10 @@ prefix=${PREFIX:-/usr/local}
 destdir=${DESTDIR:-}
 example_config=${AUTOSCALED_EXAMPLE_CONFIG:-$repo/config/autoscaled.conf}
 units=(autoscaled.service autoscaled@.service)
+man_pages=(man8/autoscaled.8 man5/autoscaled.conf.5)
 
 bin_path=$prefix/bin/autoscaled
+man_dir=$prefix/share/man
 unit_dir=/etc/systemd/system
 config_dir=/etc/autoscaled
 state_dir=/var/lib/autoscaled
@@ -86,6 +90,10 @@ build() {
 do_install() {
     build
     put 0755 "$binary" "$bin_path"
+    local page
+    for page in "${man_pages[@]}"; do
+        put 0644 "$repo/docs/man/${page#*/}" "$man_dir/$page"
+    done
 
     local unit staged
     staged=$(mktemp -d)
@@ -115,7 +123,7 @@ do_install() {
 do_uninstall() {
     local path
     say "stop a running service first: systemctl disable --now autoscaled (and autoscaled@NAME)"
-    for path in "$bin_path" "${units[@]/#/$unit_dir/}"; do
+    for path in "$bin_path" "${man_pages[@]/#/$man_dir/}" "${units[@]/#/$unit_dir/}"; do
         if [[ -e "$destdir$path" ]]; then
             rm -f "$destdir$path"
             say "removed $path"

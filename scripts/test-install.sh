@@ -60,6 +60,14 @@ run_install "$d1" >"$work/install1.log"
 cat "$work/install1.log"
 check "binary installed, mode 0755" mode_is 755 "$d1/usr/local/bin/autoscaled"
 check "binary is the given one" cmp "$binary" "$d1/usr/local/bin/autoscaled"
+for page in man8/autoscaled.8 man5/autoscaled.conf.5; do
+    check "$page installed, mode 0644" mode_is 644 "$d1/usr/local/share/man/$page"
+    check "$page is the repository's" cmp "$repo/docs/man/${page#*/}" "$d1/usr/local/share/man/$page"
+done
+if command -v man >/dev/null; then
+    check "man finds autoscaled(8) and autoscaled.conf(5) under the prefix" \
+        env MANPATH="$d1/usr/local/share/man" sh -c 'man -w 8 autoscaled && man -w 5 autoscaled.conf'
+fi
 for unit in autoscaled.service autoscaled@.service; do
     check "$unit installed, mode 0644" mode_is 644 "$d1/etc/systemd/system/$unit"
     check "$unit unchanged for the default PREFIX" cmp "$repo/systemd/$unit" "$d1/etc/systemd/system/$unit"
@@ -92,6 +100,7 @@ echo "== PREFIX=/opt/autoscaled"
 d2=$work/root2
 run_install "$d2" /opt/autoscaled >/dev/null
 check "binary under the prefix" test -x "$d2/opt/autoscaled/bin/autoscaled"
+check "man pages under the prefix" test -f "$d2/opt/autoscaled/share/man/man8/autoscaled.8"
 check "nothing under /usr/local" test ! -e "$d2/usr/local"
 for unit in autoscaled.service autoscaled@.service; do
     check "$unit: ExecStart uses the prefix" grep -q '^ExecStart=/opt/autoscaled/bin/autoscaled run --config' \
@@ -117,6 +126,7 @@ fi
 echo "== uninstall"
 DESTDIR=$d1 "$repo/scripts/install.sh" uninstall | tee "$work/uninstall.log"
 check "binary removed" test ! -e "$d1/usr/local/bin/autoscaled"
+check "man pages removed" test ! -e "$d1/usr/local/share/man/man8/autoscaled.8" -a ! -e "$d1/usr/local/share/man/man5/autoscaled.conf.5"
 check "autoscaled.service removed" test ! -e "$d1/etc/systemd/system/autoscaled.service"
 check "autoscaled@.service removed" test ! -e "$d1/etc/systemd/system/autoscaled@.service"
 check "config kept" cmp "$work/edited.conf" "$config"
