@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Actuation figures for the README: how long an exec actuation of /bin/true takes (posix_spawn in
+# Actuation figures for docs/performance.md: how long an exec actuation of /bin/true takes (posix_spawn in
 # its own process group, output read, child reaped), and how closely a hung command is killed at
 # its timeout, its whole process group with it.
 #

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Measures what a read of each source type costs, and how the watchdog and SIGTERM behave while a
-# socket read hangs: the figures in README.md ("What a read costs").
+# socket read hangs: the figures in docs/sources-and-formats.md ("What a read costs").
 #
 #   scripts/measure-sources.sh [BINARY]      (default: a release build, made if missing)
 #

@@ -3,7 +3,7 @@ import Glibc
 
 /// `autoscaled-bench [all|parse|reaction|idle|simulate] [--binary PATH] [--idle-seconds N]`
 ///
-/// Prints the performance figures the README records. Build it in release mode:
+/// Prints the performance figures docs/performance.md records. Build it in release mode:
 /// `swift build -c release && .build/release/autoscaled-bench`.
 var arguments = Array(CommandLine.arguments.dropFirst())
 var binary = BenchChild.siblingBinary()
