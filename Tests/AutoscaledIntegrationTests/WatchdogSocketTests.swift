@@ -60,7 +60,9 @@ struct WatchdogSocketTests {
         server.behavior = .respond(Self.good)
         let error = await daemon.waitForLine("event=source-error", after: before)
         #expect(error?.contains("cause=\"read(\(dir.file("hang.sock"))): timed out after 3s\"") == true, "\(error ?? "")")
-        #expect(ContinuousClock.now - hangStart >= .milliseconds(2_900))
+        // hangStart is taken when the test notices the accept, which a busy machine can delay by
+        // a few hundred milliseconds after the read began: the bound proves the read was not cut short.
+        #expect(ContinuousClock.now - hangStart >= .milliseconds(2_500))
         #expect(await Self.pings(listener, for: .seconds(1)) >= 5)
 
         // SIGTERM during a hung read is honoured once the read times out, not later.
