@@ -81,13 +81,17 @@ struct StatusReport: Codable, Equatable {
         }
     }
 
+    /// The report for people. Every text that comes from the state file is escaped (``TextEscaping``):
+    /// whoever wrote the file, no control character, escape sequence, bidi control or invisible
+    /// character reaches the terminal raw.
     func text() -> String {
+        let shown = { (text: String) in TextEscaping.escaped(text) }
         var text = line("desired replicas", "\(desiredReplicas)")
         if let appliedReplicas { text += line("applied replicas", "\(appliedReplicas)") }
         if let decision = lastDecision {
-            text += line("last decision", "\(decision.action) from \(decision.from) to \(decision.to), "
-                + "\(Self.ago(decision.ageSeconds)) (\(decision.at))")
-            text += line("", decision.reason)
+            text += line("last decision", "\(shown(decision.action)) from \(decision.from) to \(decision.to), "
+                + "\(Self.ago(decision.ageSeconds)) (\(shown(decision.at)))")
+            text += line("", shown(decision.reason))
         } else {
             text += line("last decision", "none yet")
         }
@@ -96,16 +100,16 @@ struct StatusReport: Codable, Equatable {
             health += ", \(failures) failed read\(failures == 1 ? "" : "s") in a row"
         }
         if let read = source.lastGoodRead, let age = source.lastGoodReadAgeSeconds {
-            health += ", last good read \(Self.ago(age)) (\(read))"
+            health += ", last good read \(Self.ago(age)) (\(shown(read)))"
         } else if source.consecutiveFailures != nil {
             health += ", no good read since the daemon started"
         } else {
             health += " (not recorded in this state file)"
         }
         text += line("source", health)
-        if let error = source.lastError { text += line("", "last error: \(error)") }
-        let written = updatedAgeSeconds.map { "\(Self.ago($0)) (\(updatedAt))" } ?? updatedAt
-        text += line("state file", "\(stateFile), written \(written)")
+        if let error = source.lastError { text += line("", "last error: \(shown(error))") }
+        let written = updatedAgeSeconds.map { "\(Self.ago($0)) (\(shown(updatedAt)))" } ?? shown(updatedAt)
+        text += line("state file", "\(shown(stateFile)), written \(written)")
         return text
     }
 

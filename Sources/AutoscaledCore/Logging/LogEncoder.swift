@@ -1,8 +1,9 @@
 /// Turns a ``LogRecord`` into one line of text (without the trailing newline).
 ///
 /// Fields come out in a fixed order: the timestamp (terminal style only), `level`, `event`,
-/// then the record's fields as given. Every control character is escaped, so no value can
-/// start a new line or forge a field.
+/// then the record's fields as given. Every character that does not show as itself (controls,
+/// bidi controls, zero-width and other invisible characters) is escaped by ``TextEscaping``, so no
+/// value can start a new line, forge a field or reorder what a terminal shows.
 public struct LogEncoder: Sendable {
     /// Where lines go, which decides their prefix.
     public enum Style: Sendable, Equatable {
@@ -47,7 +48,7 @@ public struct LogEncoder: Sendable {
     public static func logfmtValue(_ value: LogValue) -> String {
         let text = value.text
         let needsQuotes = text.isEmpty || text.unicodeScalars.contains { scalar in
-            scalar == " " || scalar == "=" || scalar == "\"" || scalar == "\\" || isControl(scalar)
+            scalar == " " || scalar == "=" || scalar == "\"" || scalar == "\\" || !TextEscaping.isVisible(scalar)
         }
         return needsQuotes ? "\"" + escaped(text) + "\"" : text
     }
@@ -72,30 +73,9 @@ public struct LogEncoder: Sendable {
         }
     }
 
-    /// Escapes quotes, backslashes and every control character (C0, DEL, C1, U+2028/9).
+    /// Escapes quotes, backslashes and every character that does not show as itself, as JSON does
+    /// (`\u001b`, `\u202e`, a surrogate pair above U+FFFF).
     static func escaped(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if isControl(scalar) {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out
-    }
-
-    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029
+        TextEscaping.escaped(text, quote: "\"", notation: .json)
     }
 }

@@ -61,3 +61,26 @@ struct StatusReportTests {
             + #""updated_at":"2026-11-29T06:00:00.000Z"}"# + "\n")
     }
 }
+
+extension StatusReportTests {
+    @Test("text from the state file reaches the terminal escaped: no control, escape, bidi or invisible character raw")
+    func hostileText() {
+        let hostile = StateFile.Decision(
+            action: "scale-up\u{1B}[2J", from: 3, to: 4, reason: "max \u{202E}evil\u{202C} \u{200B}x\ny\u{7}",
+            at: "t\r", atUnix: 1_795_932_723)
+        let source = StateFile.SourceStatus(consecutiveFailures: 1, lastGoodReadUnix: nil, lastError: "bad \u{2066}\\ \u{9B}")
+        var file = StateFile(desiredReplicas: 4, wallTime: 1_795_932_848.5, lastDecision: hostile, source: source)
+        file.updatedAt = "\u{FEFF}u"
+        let text = StatusReport(file, path: "s.json", wallNow: 1_795_932_850).text()
+        #expect(text == """
+            desired replicas:  4
+            last decision:     scale-up\\u{1b}[2J from 3 to 4, 2min 7s ago (t\\r)
+                               max \\u{202e}evil\\u{202c} \\u{200b}x\\ny\\u{7}
+            source:            failing, 1 failed read in a row, no good read since the daemon started
+                               last error: bad \\u{2066}\\\\ \\u{9b}
+            state file:        s.json, written 1s ago (\\u{feff}u)
+
+            """)
+        #expect(!text.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" })
+    }
+}

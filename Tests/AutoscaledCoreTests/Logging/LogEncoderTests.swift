@@ -1,4 +1,5 @@
 @testable import AutoscaledCore
+import FoundationEssentials
 import Testing
 
 struct LogEncoderTests {
@@ -46,6 +47,11 @@ struct LogEncoderTests {
         Hostile(name: "quotes and backslashes are escaped", value: #"say "hi" \o/"#, logfmt: #""say \"hi\" \\o/""#),
         Hostile(name: "carriage return, tab and escape are escaped", value: "a\r\t\u{1B}[31m", logfmt: #""a\r\t\u001b[31m""#),
         Hostile(name: "Unicode line separators are escaped", value: "a\u{2028}b\u{85}", logfmt: #""a\u2028b\u0085""#),
+        Hostile(name: "bidi controls are quoted and escaped", value: "srv\u{202E}1\u{2066}", logfmt: #""srv\u202e1\u2066""#),
+        Hostile(name: "zero-width and invisible characters are quoted and escaped", value: "a\u{200B}b\u{FEFF}\u{00A0}",
+                logfmt: #""a\u200bb\ufeff\u00a0""#),
+        Hostile(name: "an invisible character above U+FFFF is a surrogate pair", value: "x\u{E0041}",
+                logfmt: #""x\udb40\udc41""#),
         Hostile(name: "an empty value is quoted", value: "", logfmt: #""""#),
         Hostile(name: "a plain value stays bare", value: "server-1.example_A", logfmt: "server-1.example_A"),
         Hostile(name: "non-ASCII printable text stays", value: "nœud-é", logfmt: "nœud-é"),
@@ -61,6 +67,8 @@ struct LogEncoderTests {
         let json = LogEncoder(format: .json, style: .journal).encode(
             LogRecord(.notice, "x", [LogField("v", .string(test.value))]), wallTime: wall)
         #expect(!json.contains("\n") && !json.contains("\r"))
+        #expect(!line.unicodeScalars.contains { !TextEscaping.isVisible($0) && $0 != " " })
+        #expect(!json.unicodeScalars.contains { !TextEscaping.isVisible($0) && $0 != " " })
     }
 
     @Test("numbers print without a trailing .0")
@@ -84,5 +92,15 @@ struct LogEncoderTests {
         quiet.log(.warning, "source-error")
         #expect(sink.lines.last == #"<4>{"level":"warning","event":"source-error"}"#)
         #expect(sink.lines.count == 3)
+    }
+}
+
+extension LogEncoderTests {
+    @Test("a JSON line with escaped controls, bidi and invisible characters is valid JSON that reads back the original")
+    func jsonRoundTrip() throws {
+        let value = "a\u{1B}[31m\u{202E}b\u{200B}\u{E0041}\"\\\n\u{2028}é"
+        let line = LogEncoder(format: .json, style: .terminal).encode(LogRecord(.info, "x", [LogField("v", .string(value))]), wallTime: wall)
+        let decoded = try JSONDecoder().decode([String: String].self, from: Data(line.utf8))
+        #expect(decoded["v"] == value)
     }
 }
