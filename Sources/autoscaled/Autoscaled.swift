@@ -13,6 +13,17 @@ struct Autoscaled {
             ProcessExit.exit(CommandOutput.usageError)
         }
         switch command {
+        case .once, .run:
+            // Before any file, socket or Dispatch source is opened.
+            do throws(DescriptorBudget.Shortage) {
+                try DescriptorBudget.reserve(DescriptorBudget.daemonNeeds)
+            } catch {
+                finish(CommandOutput(standardError: "\(error)\n", exitStatus: CommandOutput.runtimeFailure))
+            }
+        default:
+            break
+        }
+        switch command {
         case let .help(text):
             finish(CommandOutput(standardOutput: text, exitStatus: CommandOutput.success))
         case .version:
