@@ -143,7 +143,7 @@ public actor ActuationCoordinator {
                 outcome = .failure(error)
             }
             let elapsed = clock.now() - started
-            var stateError: (path: String, error: SystemError)?
+            var stateError: (path: String, error: FileWriteError)?
             if case .success = outcome, let error = await state.recordApplied(request.replicas, wallTime: wallTime()) {
                 stateError = (await state.path, error)
             }
@@ -156,7 +156,7 @@ public actor ActuationCoordinator {
     /// Records and logs how an actuation went. - Returns: the wait before the next try, after a failure.
     private func finish(
         _ request: ActuationRequest, _ outcome: Result<ActuationReport, ActuationError>,
-        elapsed: Duration, stateError: (path: String, error: SystemError)?
+        elapsed: Duration, stateError: (path: String, error: FileWriteError)?
     ) -> Duration? {
         var fields = [
             LogField("actuator", .string(settings.kind)), LogField("replicas", .int(request.replicas)),
@@ -171,9 +171,7 @@ public actor ActuationCoordinator {
             failures = 0
             logger.log(changedCount || report.changed ? .notice : .debug, "actuate", fields + report.fields)
             if let stateError {
-                logger.log(.error, "state-write-failed", [
-                    LogField("path", .string(stateError.path)), LogField("cause", .string(stateError.error.description)),
-                ])
+                logger.log(.stateWriteFailed(path: stateError.path, stateError.error))
             }
             return nil
         case .failure(.cancelled):

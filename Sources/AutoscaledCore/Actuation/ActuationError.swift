@@ -14,7 +14,7 @@ public enum ActuationError: Error, Sendable, Equatable, CustomStringConvertible 
     /// The program succeeded but printed something the actuator cannot use.
     case unexpectedOutput(program: String, detail: String, standardError: String)
     /// Writing the count to a file failed.
-    case writeFailed(SystemError)
+    case writeFailed(FileWriteError)
     /// The daemon stopped the actuation (shutdown, or `[actuator]` changed on reload).
     case cancelled
 

@@ -14,6 +14,10 @@ public enum StatusCommand {
                 exitStatus: CommandOutput.runtimeFailure)
         case let .corrupt(cause):
             return CommandOutput(standardError: cause + "\n", exitStatus: CommandOutput.runtimeFailure)
+        case let .unknownVersion(version):
+            return CommandOutput(
+                standardError: "\(path): version \(version) is unknown to this autoscaled (it reads version \(StateFile.currentVersion))\n",
+                exitStatus: CommandOutput.runtimeFailure)
         case let .found(file):
             let report = StatusReport(file, path: path, wallNow: wallNow, failureThreshold: config.source.failureThreshold)
             return CommandOutput(standardOutput: json ? report.json() : report.text(), exitStatus: CommandOutput.success)

@@ -1,7 +1,8 @@
 /// Keeps the counters of the metrics textfile and writes the file after every evaluation.
 ///
 /// The file is replaced atomically (temporary file + `rename`, mode 0644) so node_exporter never
-/// reads half of it; it is not `fsync`ed, since metrics need not survive a power loss. A write
+/// reads half of it; it is not `fsync`ed, since metrics need not survive a power loss. A symlink
+/// (or anything but a regular file) at the path is refused, never written through. A write
 /// that fails is worth one warning (`metrics-write-failed`); further failures are logged at debug
 /// level until a write succeeds again.
 public struct MetricsExporter: Sendable {
@@ -10,12 +11,12 @@ public struct MetricsExporter: Sendable {
     public private(set) var scaleDowns = 0
     public private(set) var sourceErrors = 0
     private var failing = false
-    private let write: @Sendable (String, String) throws(SystemError) -> Void
+    private let write: @Sendable (String, String) throws(FileWriteError) -> Void
 
     /// - Parameter write: replaces the file at a path with a text; the real one by default.
     public init(
         config: MetricsConfig,
-        write: @escaping @Sendable (String, String) throws(SystemError) -> Void = { path, text throws(SystemError) in
+        write: @escaping @Sendable (String, String) throws(FileWriteError) -> Void = { path, text throws(FileWriteError) in
             try AtomicFile.write(Array(text.utf8), to: path, mode: 0o644, durable: false)
         }
     ) {

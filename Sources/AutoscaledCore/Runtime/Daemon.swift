@@ -34,6 +34,8 @@ public final class Daemon {
     private var reader: LoadReader
     private var health: SourceHealth
     private var state: ReplicaState!
+    /// The lock beside the state file, held while the daemon runs.
+    private var stateLock: LockFile?
     private var timer: RepeatingTimer?
     private var monitor: FileChangeMonitor?
     private var signals: SignalWatcher?
@@ -59,9 +61,12 @@ public final class Daemon {
         self.actuation = DaemonActuation(config: config.actuator, logger: logger, clock: clock, wallTime: wallTime)
     }
 
-    /// Runs until SIGTERM or SIGINT; returns the process exit status (0 after a clean stop).
+    /// Runs until SIGTERM or SIGINT; returns the process exit status (0 after a clean stop, 1 when
+    /// another daemon holds the state file's lock or a state file of unknown version cannot be set aside).
     public func run() async -> Int32 {
-        await start()
+        guard let claim = StateClaim.atStart(config, logger: logger) else { return 1 }
+        stateLock = claim.lock
+        await start(claim)
         for await _ in wakeups.stream {
             let work = wakeups.take()
             if let signal = work.stop {
@@ -86,10 +91,10 @@ public final class Daemon {
         return 0
     }
 
-    private func start() async {
+    private func start(_ claim: StateClaim) async {
         // Signals first: a SIGTERM during start-up is then handled, not fatal.
         await installSignalHandlers()
-        await restoreState()
+        await restoreState(claim)
         await actuation.start(state: state)
         startWatching()
         await evaluate()
@@ -114,9 +119,12 @@ public final class Daemon {
 
     /// Resumes from the state file (or `initial_replicas`), logs `start`, and saves the count at once
     /// so a state directory that cannot be written shows up now.
-    private func restoreState() async {
+    private func restoreState(_ claim: StateClaim) async {
         let store = StateStore(path: config.state.path)
-        let restored = RestoredState.restore(from: store.load(), policy: config.policy, path: store.path)
+        var restored = RestoredState.restore(from: claim.loaded, policy: config.policy, path: store.path)
+        if let keptAside = claim.keptAside, let warning = restored.warning {
+            restored.warning = warning + "; the file is kept as \(keptAside)"
+        }
         state = ReplicaState(
             memory: PolicyMemory(replicas: restored.replicas, observingSince: clock.now()),
             lastDecision: restored.lastDecision, appliedReplicas: restored.appliedReplicas, store: store)
@@ -259,6 +267,12 @@ public final class Daemon {
                 LogField("cause", .string(errors.errors.map(\.description).joined(separator: "; "))),
             ])
         case let .success(new):
+            var claim: StateClaim?
+            if new.state.path != config.state.path {
+                // The new state file must be ours alone, and safe to write, before anything changes.
+                guard let claimed = StateClaim.atReload(new.state.path, configPath: configPath, logger: logger) else { return }
+                claim = claimed
+            }
             let changes = Config.changes(from: config, to: new)
             let old = config
             config = new
@@ -273,6 +287,10 @@ public final class Daemon {
             if new.source.watchedFile != old.source.watchedFile { watchFiles() }
             if new.state != old.state {
                 await state.use(StateStore(path: new.state.path))
+            }
+            if let claim {
+                stateLock?.release()
+                stateLock = claim.lock
             }
             await actuation.reconfigure(new.actuator, logger: logger)
             logger.log(.info, "reload", [
@@ -292,12 +310,11 @@ public final class Daemon {
         let replicas = await state.desiredReplicas
         if let error = await state.save(wallTime: wallTime()) { logStateWriteFailure(error) }
         logger.log(.info, "stop", [LogField("signal", .string(signal)), LogField("replicas", .int(replicas))])
+        stateLock?.release()
         wakeups.finish()
     }
 
-    private func logStateWriteFailure(_ error: SystemError) {
-        logger.log(.error, "state-write-failed", [
-            LogField("path", .string(config.state.path)), LogField("cause", .string(error.description)),
-        ])
+    private func logStateWriteFailure(_ error: FileWriteError) {
+        logger.log(.stateWriteFailed(path: config.state.path, error))
     }
 }

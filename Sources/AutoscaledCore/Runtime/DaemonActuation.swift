@@ -50,7 +50,7 @@ final class DaemonActuation {
         await coordinator?.stop()
         coordinator = nil
         if target, let error = await state.recordApplied(nil, wallTime: wallTime()) {
-            logWriteFailure(error, path: await state.path)
+            logger.log(.stateWriteFailed(path: await state.path, error))
         }
         await startCoordinator(applied: await state.appliedReplicas)
     }
@@ -74,11 +74,5 @@ final class DaemonActuation {
         if applied != desired {
             unconfirmed = "desired count \(desired) not confirmed applied (applied: \(applied.map(String.init) ?? "none"))"
         }
-    }
-
-    private func logWriteFailure(_ error: SystemError, path: String) {
-        logger.log(.error, "state-write-failed", [
-            LogField("path", .string(path)), LogField("cause", .string(error.description)),
-        ])
     }
 }

@@ -42,7 +42,7 @@ public actor ReplicaState {
     /// the actuator changed) and persists it when it changed or an earlier write failed.
     /// - Returns: the write error, when persisting failed (kept in memory; the next write retries).
     @discardableResult
-    public func recordApplied(_ replicas: Int?, wallTime: Double) -> SystemError? {
+    public func recordApplied(_ replicas: Int?, wallTime: Double) -> FileWriteError? {
         guard replicas != applied || unsaved else { return nil }
         applied = replicas
         return save(wallTime: wallTime)
@@ -73,7 +73,7 @@ public actor ReplicaState {
     @discardableResult
     public func record(
         _ decision: ScalingDecision, at now: MonotonicInstant, policy: PolicyConfig, wallTime: Double
-    ) -> SystemError? {
+    ) -> FileWriteError? {
         memory = memory.recording(decision, at: now, policy: policy)
         let refreshDue = source != nil && recordedSaveAt.map { now - $0 >= Self.sourceRefreshInterval } ?? true
         guard decision.changesReplicas || unsaved || sourceChanged || refreshDue else { return nil }
@@ -89,7 +89,7 @@ public actor ReplicaState {
 
     /// Writes the current state (at stop, or to retry a failed write).
     @discardableResult
-    public func save(wallTime: Double) -> SystemError? {
+    public func save(wallTime: Double) -> FileWriteError? {
         let file = StateFile(desiredReplicas: memory.replicas, wallTime: wallTime, lastDecision: lastDecision, source: source,
                              appliedReplicas: applied)
         do {

@@ -20,6 +20,12 @@ public struct RestoredState: Sendable, Equatable {
             return RestoredState(replicas: policy.initialReplicas, lastDecision: nil,
                                  warning: "\(cause); starting from initial_replicas \(policy.initialReplicas)",
                                  origin: "initial")
+        case let .unknownVersion(version):
+            return RestoredState(
+                replicas: policy.initialReplicas, lastDecision: nil,
+                warning: "\(path): version \(version) is unknown to this autoscaled (it reads version \(StateFile.currentVersion)); "
+                    + "not resumed, starting from initial_replicas \(policy.initialReplicas)",
+                origin: "initial")
         case let .found(file):
             let saved = file.desiredReplicas
             var restored = RestoredState(replicas: saved, lastDecision: file.lastDecision, warning: nil, origin: "resumed")

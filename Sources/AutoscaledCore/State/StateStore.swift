@@ -8,6 +8,14 @@ public struct StateStore: Sendable {
         case missing
         /// Present but unusable; the cause is for a warning.
         case corrupt(String)
+        /// A state file of a `version` this build does not know: not resumed, and not to be
+        /// overwritten before it is set aside (see ``setAside(version:)``).
+        case unknownVersion(Int)
+    }
+
+    /// Only the `version` of a state file, read before the rest.
+    private struct Version: Decodable {
+        var version: Int
     }
 
     /// The largest state file read back; anything bigger is corrupt.
@@ -27,8 +35,12 @@ public struct StateStore: Sendable {
             if case let .system(systemError) = error, systemError.isNoSuchFile { return .missing }
             return .corrupt(error.description)
         }
+        let data = Data(contents.bytes)
+        if let version = try? JSONDecoder().decode(Version.self, from: data).version, version != StateFile.currentVersion {
+            return .unknownVersion(version)
+        }
         do {
-            let state = try JSONDecoder().decode(StateFile.self, from: Data(contents.bytes))
+            let state = try JSONDecoder().decode(StateFile.self, from: data)
             guard state.desiredReplicas >= 0 else {
                 return .corrupt("\(path): desired_replicas \(state.desiredReplicas) is negative")
             }
@@ -41,8 +53,12 @@ public struct StateStore: Sendable {
         }
     }
 
+    /// The lock file beside the state file that a running daemon holds: `<path>.lock`.
+    public var lockPath: String { path + ".lock" }
+
     /// Writes `state` atomically with mode 0644, creating the directory (0755) when missing.
-    public func save(_ state: StateFile) throws(SystemError) {
+    /// A symlink or anything but a regular file at the path is refused (see ``AtomicFile``).
+    public func save(_ state: StateFile) throws(FileWriteError) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let data: Data
@@ -50,8 +66,30 @@ public struct StateStore: Sendable {
             preconditionFailure("encoding a StateFile cannot fail: \(error)")
         }
         let directory = parentDirectory(of: path)
-        if !directoryExists(directory) { try AtomicFile.makeDirectories(directory) }
+        if !directoryExists(directory) {
+            try FileWriteError.wrapping { () throws(SystemError) in try AtomicFile.makeDirectories(directory) }
+        }
         try AtomicFile.write(Array(data) + [0x0A], to: path, mode: 0o644)
+    }
+
+    /// Renames a state file of unknown `version` to `<path>.unknown-version-<version>` (or, when that
+    /// is taken, the same name with `.2`, `.3`, …), in its directory and never over another file.
+    /// - Returns: the new path.
+    public func setAside(version: Int) throws(FileWriteError) -> String {
+        try FileWriteError.wrapping { () throws(SystemError) in
+            let directory = try Directory.open(parentDirectory(of: path))
+            defer { directory.close() }
+            let base = "\(baseName(of: path)).unknown-version-\(version)"
+            var name = base
+            var copy = 1
+            while try directory.kind(of: name) != nil {
+                copy += 1
+                name = "\(base).\(copy)"
+            }
+            try directory.rename(baseName(of: path), to: name)
+            try directory.sync()
+            return directory.pathOf(name)
+        }
     }
 
     private static func summary(of error: any Error) -> String {

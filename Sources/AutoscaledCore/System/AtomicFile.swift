@@ -1,36 +1,79 @@
 import Glibc
 
-/// Replaces files atomically: a reader sees the old contents or the new, never a mix,
-/// and after a crash or power loss the file holds one of the two.
+/// Replaces files atomically and without following links: a reader sees the old contents or the
+/// new, never a mix; after a crash or power loss the file holds one of the two; and a symlink (or
+/// anything but a regular file) at the path is refused, never written through.
 ///
-/// Steps: write a temporary file in the same directory (`O_EXCL`, explicit mode), `fsync` it,
-/// `rename` it over the target, then `fsync` the directory so the rename itself is durable.
-/// A symlink at `path` is kept: the file it points to is replaced.
+/// Steps, all relative to the open parent directory: `fstatat(name, AT_SYMLINK_NOFOLLOW)` must find
+/// a regular file or nothing; the temporary file `.<name>.autoscaled-tmp.<pid>` is created with
+/// `openat(O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC)` and an explicit mode, written, `fsync`ed,
+/// then `renameat` over the name (a rename replaces the entry itself, so even a link put there
+/// after the check is replaced, not followed), and the directory is `fsync`ed.
 public enum AtomicFile {
+    /// What follows `.<name>` in a temporary file's name; the writer's pid comes after it.
+    static let temporaryMarker = ".autoscaled-tmp."
+
     /// With `durable: false` the two `fsync`s are skipped: readers still see the old contents or
     /// the new, but after a power loss the file may hold neither (for files that are rewritten
     /// often and need not survive, like metrics).
-    public static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644, durable: Bool = true) throws(SystemError) {
-        let target = resolvedTarget(path)
-        let directory = parentDirectory(of: target)
-        let temporary = "\(directory)/.\(baseName(of: target)).tmp-\(getpid())"
-        _ = unlink(temporary)
-        let fd = try FileDescriptor.open(temporary, O_WRONLY | O_CREAT | O_EXCL, mode: mode)
-        do throws(SystemError) {
-            _ = try syscall("fchmod", temporary) { fchmod(fd.rawValue, mode) }
-            try bytes.withUnsafeBytes { buffer in Result { () throws(SystemError) in try fd.writeAll(buffer) } }.get()
-            if durable { try fd.sync() }
-            fd.close()
-            _ = try syscall("rename", target) { rename(temporary, target) }
-        } catch {
-            fd.close()
-            _ = unlink(temporary)
-            throw error
+    public static func write(
+        _ bytes: [UInt8], to path: String, mode: mode_t = 0o644, durable: Bool = true
+    ) throws(FileWriteError) {
+        let directory = try FileWriteError.wrapping { () throws(SystemError) in try Directory.open(parentDirectory(of: path)) }
+        defer { directory.close() }
+        let name = baseName(of: path)
+        try checkReplaceable(name, in: directory)
+        try FileWriteError.wrapping { () throws(SystemError) in
+            let temporary = temporaryName(for: name, pid: getpid())
+            if try directory.kind(of: temporary) != nil { try directory.unlink(temporary) }
+            let fd = try directory.openFile(temporary, O_WRONLY | O_CREAT | O_EXCL, mode: mode)
+            do throws(SystemError) {
+                _ = try syscall("fchmod", fd.subject) { fchmod(fd.rawValue, mode) }
+                try bytes.withUnsafeBytes { buffer in Result { () throws(SystemError) in try fd.writeAll(buffer) } }.get()
+                if durable { try fd.sync() }
+                fd.close()
+                try directory.rename(temporary, to: name)
+            } catch {
+                fd.close()
+                try? directory.unlink(temporary)
+                throw error
+            }
+            if durable { try directory.sync() }
         }
-        guard durable else { return }
-        let dirFD = try FileDescriptor.open(directory, O_RDONLY | O_DIRECTORY)
-        defer { dirFD.close() }
-        try dirFD.sync()
+    }
+
+    /// Refuses `name` in `directory` unless it is a regular file or absent.
+    static func checkReplaceable(_ name: String, in directory: Directory) throws(FileWriteError) {
+        switch try FileWriteError.wrapping({ () throws(SystemError) in try directory.kind(of: name) }) {
+        case nil, .regularFile?: return
+        case .symbolicLink?: throw .symbolicLink(path: directory.pathOf(name), target: directory.linkTarget(of: name))
+        case let kind?: throw .notRegularFile(path: directory.pathOf(name), kind: kind)
+        }
+    }
+
+    /// `.<name>.autoscaled-tmp.<pid>`.
+    static func temporaryName(for name: String, pid: pid_t) -> String {
+        ".\(name)\(temporaryMarker)\(pid)"
+    }
+
+    /// Removes the temporary files a killed writer of `path` left behind: names of our pattern
+    /// whose pid is not a running process. Missing directories are fine (nothing to clean).
+    /// - Returns: the paths removed.
+    @discardableResult
+    public static func removeLeftovers(of path: String) throws(SystemError) -> [String] {
+        let directory: Directory
+        do { directory = try Directory.open(parentDirectory(of: path)) } catch where error.isNoSuchFile { return [] }
+        defer { directory.close() }
+        let prefix = ".\(baseName(of: path))\(temporaryMarker)"
+        var removed: [String] = []
+        for name in try directory.names() where name.hasPrefix(prefix) {
+            guard let pid = pid_t(name.dropFirst(prefix.count)), pid > 0, pid == getpid() || !processExists(pid) else {
+                continue
+            }
+            try directory.unlink(name)
+            removed.append(directory.pathOf(name))
+        }
+        return removed
     }
 
     /// Creates `path` and its missing parents with `mode` (like `mkdir -p`).
@@ -43,15 +86,11 @@ public enum AtomicFile {
             }
         }
     }
+}
 
-    /// The path to replace: the end of a symlink chain, or `path` itself.
-    static func resolvedTarget(_ path: String) -> String {
-        var info = Glibc.stat()
-        guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFLNK,
-              let resolved = realpath(path, nil) else { return path }
-        defer { free(resolved) }
-        return String(cString: resolved)
-    }
+/// Whether a process with `pid` exists (`kill(pid, 0)` does not fail with `ESRCH`).
+func processExists(_ pid: pid_t) -> Bool {
+    kill(pid, 0) == 0 || errno != ESRCH
 }
 
 /// The directory part of `path` (`"."` when there is none).

@@ -14,6 +14,8 @@ public enum FileReadError: Error, Sendable, Equatable, CustomStringConvertible {
     case tooLarge(path: String, limit: Int)
     /// The file changed while it was read (size or time differ before and after).
     case changedWhileReading(path: String)
+    /// A symlink at the path belongs to a user other than root and the one this process runs as.
+    case untrustedSymlink(path: String, owner: UInt32)
 
     public var description: String {
         switch self {
@@ -21,19 +23,22 @@ public enum FileReadError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .notRegularFile(path): "\(path): not a regular file"
         case let .tooLarge(path, limit): "\(path): larger than the \(limit)-byte limit"
         case let .changedWhileReading(path): "\(path): changed while being read"
+        case let .untrustedSymlink(path, owner):
+            "\(path): is a symbolic link owned by uid \(owner), neither root nor this process's user; not followed"
         }
     }
 }
 
 /// Reads whole regular files with a size cap.
 public enum RegularFile {
-    /// Reads `path` whole. Follows symlinks (a loop fails with `ELOOP`), refuses anything that is not a
-    /// regular file (directories, FIFOs, devices) without blocking, refuses files over `limit` bytes,
-    /// and refuses a file whose size or modification time changed while it was read.
+    /// Reads `path` whole. Follows a symlink at the path only when root or this process's user owns the
+    /// link (as the kernel's `fs.protected_symlinks` does in shared directories): another user's link
+    /// could otherwise make the daemon read a file that user cannot, and quote it in an error. A loop
+    /// fails with `ELOOP`. Refuses anything that is not a regular file (directories, FIFOs, devices)
+    /// without blocking, refuses files over `limit` bytes, and refuses a file whose size or
+    /// modification time changed while it was read.
     public static func read(_ path: String, limit: Int) throws(FileReadError) -> RegularFileContents {
-        let fd = try system { () throws(SystemError) in
-            try FileDescriptor.open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY)
-        }
+        let fd = try openTrusted(path)
         defer { fd.close() }
         let before = try system { () throws(SystemError) in try fd.stat() }
         guard before.st_mode & S_IFMT == S_IFREG else { throw .notRegularFile(path: path) }
@@ -47,6 +52,38 @@ public enum RegularFile {
         else { throw .changedWhileReading(path: path) }
         let modifiedAt = Double(after.st_mtim.tv_sec) + Double(after.st_mtim.tv_nsec) / 1e9
         return RegularFileContents(bytes: bytes, modifiedAt: modifiedAt)
+    }
+}
+
+extension RegularFile {
+    /// Opens `path` for reading, following a symlink at its end only when the link is trusted.
+    static func openTrusted(_ path: String) throws(FileReadError) -> FileDescriptor {
+        let flags = O_RDONLY | O_NONBLOCK | O_NOCTTY
+        do {
+            return try FileDescriptor.open(path, flags | O_NOFOLLOW)
+        } catch where error.errno == ELOOP {
+            // A symlink (or a loop) at the last component: check who made the link, then follow it.
+        } catch {
+            throw .system(error)
+        }
+        let link = try system { () throws(SystemError) in try linkStatus(path) }
+        guard link.st_uid == 0 || link.st_uid == geteuid() else {
+            throw .untrustedSymlink(path: path, owner: link.st_uid)
+        }
+        let fd = try system { () throws(SystemError) in try FileDescriptor.open(path, flags) }
+        let after = try? linkStatus(path)
+        guard let after, after.st_ino == link.st_ino, after.st_dev == link.st_dev else {
+            fd.close()
+            throw .changedWhileReading(path: path)
+        }
+        return fd
+    }
+
+    /// `lstat(path)`: what stands at `path` itself, a symlink not followed.
+    static func linkStatus(_ path: String) throws(SystemError) -> Glibc.stat {
+        var info = Glibc.stat()
+        _ = try syscall("lstat", path) { lstat(path, &info) }
+        return info
     }
 }
 

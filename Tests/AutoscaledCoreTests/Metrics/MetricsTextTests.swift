@@ -96,8 +96,8 @@ struct MetricsExporterTests {
     }
 
     static func exporter(_ files: Files, textfile: String? = "/m.prom") -> MetricsExporter {
-        MetricsExporter(config: MetricsConfig(textfile: textfile, maxSeries: 10)) { path, text throws(SystemError) in
-            if files.fail.withLock({ $0 }) { throw SystemError(call: "open", subject: path, errno: 13) }
+        MetricsExporter(config: MetricsConfig(textfile: textfile, maxSeries: 10)) { path, text throws(FileWriteError) in
+            if files.fail.withLock({ $0 }) { throw .system(SystemError(call: "open", subject: path, errno: 13)) }
             files.written.withLock { $0[path] = text }
         }
     }

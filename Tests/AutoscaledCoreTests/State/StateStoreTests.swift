@@ -66,7 +66,7 @@ struct StateStoreTests {
         let store = StateStore(path: dir.file("state.json"))
         try store.save(StateFile(desiredReplicas: 2, updatedAt: "t", lastDecision: nil))
         chmod(dir.path, 0o555)
-        #expect(throws: SystemError.self) { try store.save(StateFile(desiredReplicas: 5, updatedAt: "t", lastDecision: nil)) }
+        #expect(throws: FileWriteError.self) { try store.save(StateFile(desiredReplicas: 5, updatedAt: "t", lastDecision: nil)) }
         guard case let .found(file) = store.load() else { Issue.record("state lost"); return }
         #expect(file.desiredReplicas == 2)
     }
@@ -125,3 +125,25 @@ extension StateStoreTests {
     }
 }
 
+
+extension StateStoreTests {
+    @Test("a state file of unknown version is not resumed, and is set aside under a name that is free")
+    func unknownVersion() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let store = StateStore(path: dir.file("state.json"))
+        let text = #"{"version":7,"desired_replicas":9,"updated_at":"x","future":true}"#
+        dir.write("state.json", text)
+        #expect(store.load() == .unknownVersion(7))
+        let restored = RestoredState.restore(from: store.load(), policy: PolicyConfig(initialReplicas: 3), path: store.path)
+        #expect(restored.replicas == 3)
+        #expect(restored.warning == "\(store.path): version 7 is unknown to this autoscaled (it reads version 1); "
+            + "not resumed, starting from initial_replicas 3")
+        #expect(try store.setAside(version: 7) == dir.file("state.json.unknown-version-7"))
+        #expect(dir.read("state.json.unknown-version-7") == text)
+        #expect(store.load() == .missing)
+        dir.write("state.json", text)
+        #expect(try store.setAside(version: 7) == dir.file("state.json.unknown-version-7.2"))
+        #expect(dir.read("state.json.unknown-version-7") == text)
+    }
+}

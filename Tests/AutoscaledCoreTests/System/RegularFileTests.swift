@@ -32,28 +32,21 @@ struct RegularFileTests {
         #expect(failure("loop1") == "open(\(dir.file("loop1"))): too many levels of symbolic links (errno 40)")
         #expect(failure("big") == "\(dir.file("big")): larger than the 100-byte limit")
     }
-}
 
-struct AtomicFileTests {
-    @Test("a replacement keeps a symlink and writes its target")
-    func keepsSymlink() throws {
+    @Test("a symlink is followed when root or this user owns it, and refused when another user does")
+    func symlinkOwners() throws {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
-        dir.write("real", "old")
-        symlink(dir.file("real"), dir.file("link"))
-        try AtomicFile.write(Array("new".utf8), to: dir.file("link"), mode: 0o600)
-        #expect(dir.read("real") == "new")
-        var info = stat()
-        lstat(dir.file("link"), &info)
-        #expect(info.st_mode & S_IFMT == S_IFLNK)
-        stat(dir.file("real"), &info)
-        #expect(info.st_mode & 0o777 == 0o600)
-    }
-
-    @Test("a failed write names the call and the path")
-    func failureNamesCall() {
-        #expect(throws: SystemError(call: "open", subject: "/nonexistent-dir/.f.tmp-\(getpid())", errno: ENOENT)) {
-            try AtomicFile.write([1], to: "/nonexistent-dir/f")
+        dir.write("real", "data")
+        symlink(dir.file("real"), dir.file("mine"))
+        #expect(try RegularFile.read(dir.file("mine"), limit: 100).bytes == Array("data".utf8))
+        guard geteuid() == 0 else { return }  // only root can hand a link to another user
+        symlink(dir.file("real"), dir.file("theirs"))
+        #expect(lchown(dir.file("theirs"), 65534, 65534) == 0)
+        #expect(throws: FileReadError.untrustedSymlink(path: dir.file("theirs"), owner: 65534)) {
+            try RegularFile.read(dir.file("theirs"), limit: 100)
         }
+        #expect(FileReadError.untrustedSymlink(path: "/d/l", owner: 65534).description
+            == "/d/l: is a symbolic link owned by uid 65534, neither root nor this process's user; not followed")
     }
 }

@@ -1,0 +1,203 @@
+import Glibc
+import Testing
+
+/// Files the daemon writes are never followed into someone else's file; one daemon per state file;
+/// a state file it does not understand is kept, not overwritten.
+@Suite("what the daemon refuses to do to files")
+struct FileSafetyTests {
+    /// A file the test owns, standing in for another user's file or a device: content and mode are checked after.
+    struct Victim {
+        let path: String
+        let content = "someone else's data\n"
+
+        init(_ dir: Workspace, _ name: String) {
+            path = dir.file(name)
+            dir.write(path, content)
+            chmod(path, 0o600)
+        }
+
+        var untouched: Bool {
+            var info = stat()
+            return readText(path) == content && stat(path, &info) == 0 && info.st_mode & 0o777 == 0o600
+        }
+    }
+
+    func mkdirs(_ dir: Workspace, _ names: String...) {
+        for name in names { mkdir(dir.file(name), 0o755) }
+    }
+
+    @Test("a symlink at the state, metrics or file-actuator path is refused, logged naming the link; its target is untouched")
+    func symlinksRefused() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        mkdirs(dir, "state", "metrics", "out")
+        let victims = [Victim(dir, "victim-state"), Victim(dir, "victim-metrics"), Victim(dir, "victim-count")]
+        symlink(victims[0].path, dir.statePath)
+        symlink(victims[1].path, dir.file("metrics/m.prom"))
+        symlink(victims[2].path, dir.file("out/count"))
+        dir.writeConfig(log: "level = debug\n\n[metrics]\ntextfile = metrics/m.prom\n\n[actuator]\ntype = file\npath = out/count")
+        dir.writeLoads(#"{"a": 30, "b": 55, "c": 20}"#)
+        let daemon = await startDaemon(dir)
+        let refusal = "is a symbolic link (to "
+        #expect(await daemon.waitForLine("level=error event=state-write-failed path=\(dir.statePath)",
+                                         "\(dir.statePath): \(refusal)\(victims[0].path)); refusing to write through it") != nil)
+        #expect(await daemon.waitForLine("event=metrics-write-failed path=\(dir.file("metrics/m.prom"))",
+                                         "\(dir.file("metrics/m.prom")): \(refusal)\(victims[1].path))") != nil)
+        #expect(await daemon.waitForLine("level=error event=actuate-failed actuator=file replicas=4",
+                                         "\(dir.file("out/count")): \(refusal)\(victims[2].path))") != nil)
+        daemon.signal(SIGTERM)
+        #expect(await daemon.wait() == 0)
+        for victim in victims { #expect(victim.untouched, "\(victim.path) changed") }
+        var info = stat()
+        for link in [dir.statePath, dir.file("metrics/m.prom"), dir.file("out/count")] {
+            #expect(lstat(link, &info) == 0 && info.st_mode & S_IFMT == S_IFLNK, "\(link) is no longer the link")
+        }
+    }
+
+    @Test("temporary files a killed writer left are removed at start; other files stay")
+    func leftoversRemoved() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        mkdirs(dir, "state")
+        // A pid that names no process: a short-lived child, already reaped.
+        let gone = ChildProcess("/bin/true", [], captureIn: dir.path)
+        _ = await gone.wait()
+        let stale = dir.file("state/.state.json.autoscaled-tmp.\(gone.pid)")
+        let unrelated = dir.file("state/.notes.autoscaled-tmp.\(gone.pid)")
+        dir.write(stale, "half a state")
+        dir.write(unrelated, "not ours")
+        dir.writeConfig()
+        dir.writeLoads(#"{"a": 30}"#)
+        let daemon = await startDaemon(dir)
+        #expect(daemon.standardError.contains("level=notice event=temp-removed path=\(stale)"), "\(daemon.standardError)")
+        #expect(access(stale, F_OK) == -1)
+        #expect(readText(unrelated) == "not ours")
+        daemon.signal(SIGTERM)
+        #expect(await daemon.wait() == 0)
+    }
+
+    @Test("a second daemon on the same state file exits 1 naming the first's pid; once and status still work")
+    func secondDaemonRefused() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        dir.writeConfig()
+        dir.writeLoads(#"{"server1": 30, "server2": 55, "server3": 20}"#)
+        let first = await startDaemon(dir)
+        #expect(await dir.waitForSavedReplicas(4) == 4)
+        let second = await ChildProcess.run(["run", "--config", dir.configPath], in: dir.path)
+        #expect(second.status == 1)
+        #expect(second.stderr.contains("level=error event=state-locked path=\(dir.statePath) lock=\(dir.statePath).lock "
+            + "pid=\(first.pid) cause=\"another autoscaled (pid \(first.pid)) is using this state file\""), "\(second.stderr)")
+        #expect(!second.stderr.contains("event=start"))
+        let once = await ChildProcess.run(["once", "--config", dir.configPath], in: dir.path)
+        #expect(once.status == 0 && once.stdout.hasPrefix("Servers to scale: 1\n"))
+        let status = await ChildProcess.run(["status", "--config", dir.configPath], in: dir.path)
+        #expect(status.status == 0 && status.stdout.hasPrefix("desired replicas:  4\n"))
+        first.signal(SIGTERM)
+        #expect(await first.wait() == 0)
+        // The lock goes with the process: the next daemon starts.
+        let third = await startDaemon(dir)
+        third.signal(SIGTERM)
+        #expect(await third.wait() == 0)
+    }
+
+    @Test("a reload onto another daemon's state file is refused, naming its pid; the old state file stays in use")
+    func reloadOntoLockedStateRefused() async {
+        let first = Workspace(), second = Workspace()
+        defer { first.remove(); second.remove() }
+        for dir in [first, second] {
+            dir.writeConfig()
+            dir.writeLoads(#"{"a": 30}"#)
+        }
+        let owner = await startDaemon(first)
+        let daemon = await startDaemon(second)
+        let config = second.read(second.configPath).replacing("path = state/state.json", with: "path = \(first.statePath)")
+        second.writeAtomically(second.configPath, config)
+        let before = daemon.stderrLines.count
+        daemon.signal(SIGHUP)
+        let cause = "another autoscaled (pid \(owner.pid)) is using this state file"
+        #expect(await daemon.waitForLine("level=error event=state-locked path=\(first.statePath)", "pid=\(owner.pid)", after: before) != nil)
+        #expect(await daemon.waitForLine("level=error event=reload-failed config=\(second.configPath) errors=1 "
+            + "cause=\"[state] path \(first.statePath): \(cause)\"", after: before) != nil, "\(daemon.standardError)")
+        // Still the old one's: a stop saves there.
+        daemon.signal(SIGTERM)
+        #expect(await daemon.wait() == 0)
+        #expect(second.savedReplicas() == 3)
+        owner.signal(SIGTERM)
+        #expect(await owner.wait() == 0)
+    }
+
+    @Test("a state file of unknown version is kept aside, not resumed; status refuses to read it")
+    func unknownVersionKeptAside() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        mkdirs(dir, "state")
+        let future = #"{"version":2,"desired_replicas":9,"updated_at":"x","shards":[1,2]}"# + "\n"
+        dir.write(dir.statePath, future)
+        dir.writeConfig()
+        let status = await ChildProcess.run(["status", "--config", dir.configPath], in: dir.path)
+        #expect(status.status == 1)
+        #expect(status.stderr == "\(dir.statePath): version 2 is unknown to this autoscaled (it reads version 1)\n")
+        dir.writeLoads(#"{"a": 30}"#)
+        let daemon = await startDaemon(dir)
+        #expect(daemon.standardError.contains("event=start config=\(dir.configPath)"))
+        #expect(daemon.standardError.contains(" replicas=3 state=initial "))
+        #expect(daemon.standardError.contains("level=warning event=state-initial cause=\"\(dir.statePath): version 2 is unknown "
+            + "to this autoscaled (it reads version 1); not resumed, starting from initial_replicas 3; "
+            + "the file is kept as \(dir.statePath).unknown-version-2\""), "\(daemon.standardError)")
+        #expect(readText(dir.statePath + ".unknown-version-2") == future)
+        daemon.signal(SIGTERM)
+        #expect(await daemon.wait() == 0)
+        #expect(dir.savedReplicas() == 3)
+    }
+
+    @Test("status prints hostile text from the state file escaped")
+    func statusEscapes() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        mkdirs(dir, "state")
+        let hostile = #"{"version":1,"desired_replicas":4,"updated_at":"t","last_decision":{"action":"scale-up","from":3,"to":4,"#
+            + #""reason":"max \u001b]0;owned\u0007 \u202eevil\u202c\u200b\nfake: line","at":"t","at_unix":1}}"#
+        dir.write(dir.statePath, hostile)
+        dir.writeConfig()
+        let status = await ChildProcess.run(["status", "--config", dir.configPath], in: dir.path)
+        #expect(status.status == 0)
+        #expect(status.stdout.contains(#"max \u{1b}]0;owned\u{7} \u{202e}evil\u{202c}\u{200b}\nfake: line"#), "\(status.stdout)")
+        #expect(!status.stdout.unicodeScalars.contains { ($0.value < 0x20 && $0 != "\n") || (0x202A...0x202E).contains($0.value) || $0.value == 0x200B })
+    }
+
+    @Test("started with too few free file descriptors it exits 1 with a clear message")
+    func tooFewDescriptors() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        dir.writeConfig()
+        dir.writeLoads(#"{"a": 30}"#)
+        for command in ["run", "once"] {
+            let child = ChildProcess("/bin/sh", ["-c", "ulimit -n 10; exec \"$0\" \(command) --config \"$1\"",
+                                                 autoscaledBinary(), dir.configPath], captureIn: dir.path)
+            #expect(await child.wait() == 1)
+            #expect(child.standardError.hasPrefix("too few free file descriptors: "), "\(child.standardError)")
+            #expect(child.standardError.hasSuffix(", autoscaled needs 32 (the open-file limit (ulimit -n) is 10; "
+                + "raise it with ulimit -n or LimitNOFILE=)\n"), "\(child.standardError)")
+        }
+        #expect(access(dir.statePath, F_OK) == -1)
+    }
+
+    @Test("a load file that is another user's symlink is not followed: a source error names it")
+    func foreignLoadLinkRefused() async {
+        guard geteuid() == 0 else { return }  // only root can hand a link to another user
+        let dir = Workspace()
+        defer { dir.remove() }
+        dir.write(dir.file("real.json"), #"{"a": 30}"#)
+        symlink(dir.file("real.json"), dir.loadPath)
+        lchown(dir.loadPath, 65534, 65534)
+        dir.writeConfig()
+        let once = await ChildProcess.run(["once", "--config", dir.configPath], in: dir.path)
+        #expect(once.status == 1)
+        #expect(once.stderr.contains("\(dir.loadPath): is a symbolic link owned by uid 65534, neither root nor this process's user; not followed"),
+                "\(once.stderr)")
+        lchown(dir.loadPath, 0, 0)
+        let trusted = await ChildProcess.run(["once", "--config", dir.configPath], in: dir.path)
+        #expect(trusted.status == 0 && trusted.stdout.hasPrefix("Servers to scale: 0\n"))
+    }
+}
