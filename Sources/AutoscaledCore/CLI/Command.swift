@@ -14,13 +14,16 @@ public enum Command: Sendable, Equatable {
     static let configOption = OptionSpec(
         "config", value: "path", help: "The config file.", default: defaultConfigPath)
 
-    static let exitCodes = """
+    /// The `EXIT STATUS:` section, with what status 1 means for the command.
+    static func exitCodes(_ runtimeFailure: String = "runtime failure (source unreadable or rejected)") -> String {
+        """
         EXIT STATUS:
           0   success
-          1   runtime failure (source unreadable or rejected)
+          1   \(runtimeFailure)
           64  usage error
           78  invalid config
         """
+    }
 
     /// Every subcommand, in the order help lists them.
     public static let specs: [CommandSpec] = [
@@ -33,7 +36,7 @@ public enum Command: Sendable, Equatable {
                   SIGHUP          Reload the config (also done when the config file changes).
                   SIGTERM, SIGINT Finish the evaluation in progress, save state, exit 0.
 
-                \(exitCodes)
+                \(exitCodes("another daemon holds the state file's lock, a state file of unknown\n      version cannot be set aside, or too few file descriptors are free"))
                 """),
         CommandSpec(
             name: "once",
@@ -42,22 +45,23 @@ public enum Command: Sendable, Equatable {
             discussion: """
                 Nothing is written: the state file is read (if present) but not changed.
 
-                \(exitCodes)
+                \(exitCodes("source unreadable or rejected, or too few file descriptors are free"))
                 """),
         CommandSpec(
             name: "check-config",
             overview: "Validate a config file: print 'ok' or every error found.",
             options: [configOption],
-            discussion: exitCodes),
+            discussion: exitCodes()),
         CommandSpec(
             name: "status",
             overview: "Show what the daemon last saved: replicas, last decision, source health.",
             options: [configOption, OptionSpec("json", help: "Print one JSON object instead of text.")],
             discussion: """
                 Reads the state file named by the config; exits 1 when there is none (the daemon
-                has not run with this config yet).
+                has not run with this config yet), or it is corrupt or of a version this
+                autoscaled does not know.
 
-                \(exitCodes)
+                \(exitCodes("no state file, or one that is corrupt or of unknown version"))
                 """),
         SimulateOptions.spec,
     ]
