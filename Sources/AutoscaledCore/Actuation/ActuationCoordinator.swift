@@ -1,20 +1,3 @@
-/// What the daemon's loop hands over after each evaluation: the count it wants running.
-public struct ActuationTarget: Sendable, Equatable {
-    public var replicas: Int
-    /// The count the deciding evaluation started from; `{previous}` when none was confirmed applied.
-    public var from: Int
-    public var reason: String
-    /// `max_replicas` at the time (see ``ActuationRequest/maxReplicas``).
-    public var maxReplicas: Int
-
-    public init(replicas: Int, from: Int, reason: String, maxReplicas: Int) {
-        self.replicas = replicas
-        self.from = from
-        self.reason = reason
-        self.maxReplicas = maxReplicas
-    }
-}
-
 /// Applies the newest desired count with an ``Actuator``, apart from the daemon's loop.
 ///
 /// The loop calls ``submit(_:)`` after every evaluation and moves on: it never waits for an
@@ -29,13 +12,13 @@ public struct ActuationTarget: Sendable, Equatable {
 /// ```
 /// Only the newest count is kept: counts decided while an actuation runs or waits are never
 /// replayed one by one. A submit that keeps the count (a hold) keeps the reason of the
-/// decision that set it. After a success the applied count goes to ``ReplicaState`` (and so
-/// to the state file); the daemon starts a coordinator with the count saved there, so a count
-/// not confirmed before a restart is applied again.
+/// decision that set it. The applied count is ``ReplicaState``'s: read from it before each
+/// actuation and recorded there (and so in the state file) after a success, so a count not
+/// confirmed before a restart is applied again.
 public actor ActuationCoordinator {
     /// How the coordinator drives its actuator.
     public struct Settings: Sendable {
-        /// The actuator's name for logs (`actuator=exec`).
+        /// The actuator's kind, for logs (`actuator=exec`).
         public var kind: String
         public var backoff: ActuationBackoff
         /// Apply the count again this long after the last success even if it did not change,
@@ -56,8 +39,8 @@ public actor ActuationCoordinator {
     private let wallTime: @Sendable () -> Double
     private let sleep: @Sendable (Duration) async -> Void
     private var logger: Logger
-    private var target: ActuationTarget?
-    private var applied: Int?
+    /// The newest count submitted; its `previous` stands in while no count is confirmed applied.
+    private var target: ActuationRequest?
     private var lastSuccess: MonotonicInstant?
     private var highestMax = 0
     private var failures = 0
@@ -65,32 +48,29 @@ public actor ActuationCoordinator {
     private var stopped = false
 
     /// - Parameters:
-    ///   - applied: the count confirmed applied so far (from the state file), if any.
+    ///   - state: owns the count confirmed applied so far (from the state file), if any.
     ///   - sleep: waits out a backoff; returns early when the task is cancelled.
     public init(
-        actuator: any Actuator, settings: Settings, state: ReplicaState, applied: Int?, logger: Logger,
+        actuator: any Actuator, settings: Settings, state: ReplicaState, logger: Logger,
         clock: any MonotonicClock, wallTime: @escaping @Sendable () -> Double = { WallClock.now() },
         sleep: @escaping @Sendable (Duration) async -> Void = { try? await Task.sleep(for: $0) }
     ) {
         self.actuator = actuator
         self.settings = settings
         self.state = state
-        self.applied = applied
         self.logger = logger
         self.clock = clock
         self.wallTime = wallTime
         self.sleep = sleep
     }
 
-    /// The count last confirmed applied.
-    public var appliedReplicas: Int? { applied }
-
-    /// Takes `target` as the count to run; starts applying it unless an actuation is under way
-    /// (that one picks it up when it ends). Returns at once.
-    public func submit(_ target: ActuationTarget) {
+    /// Takes `target` as the count to run (its `previous`: the count the deciding evaluation started
+    /// from); a worker applies it unless it is already applied. Returns at once; an actuation under
+    /// way picks it up when it ends.
+    public func submit(_ target: ActuationRequest) {
         highestMax = max(highestMax, target.maxReplicas)
         if self.target?.replicas != target.replicas { self.target = target }
-        guard worker == nil, !stopped, nextRequest() != nil else { return }
+        guard worker == nil, !stopped else { return }
         worker = Task { await self.work() }
     }
 
@@ -113,28 +93,32 @@ public actor ActuationCoordinator {
         while let worker { await worker.value }
     }
 
-    /// The actuation due now, if any.
-    private func nextRequest() -> ActuationRequest? {
+    /// The actuation due now, given the count confirmed `applied`, if any.
+    private func nextRequest(applied: Int?) -> ActuationRequest? {
         guard !stopped, let target else { return nil }
         let recheckDue = settings.recheckInterval.map { interval in
             lastSuccess.map { clock.now() - $0 >= interval } ?? true
         } ?? false
         guard target.replicas != applied || recheckDue else { return nil }
-        return ActuationRequest(replicas: target.replicas, previous: applied ?? target.from,
+        return ActuationRequest(replicas: target.replicas, previous: applied ?? target.previous,
                                 reason: target.reason, maxReplicas: max(highestMax, target.maxReplicas))
     }
 
     /// The next actuation, or `nil` after marking the worker as gone (so a submit starts a new one).
-    private func takeRequest() -> ActuationRequest? {
-        guard !Task.isCancelled, let request = nextRequest() else {
+    private func takeRequest(applied: Int?) -> ActuationRequest? {
+        guard !Task.isCancelled, let request = nextRequest(applied: applied) else {
             worker = nil
             return nil
         }
         return request
     }
 
+    /// Applies counts until none is due. Only this worker changes the applied count while it runs
+    /// (a reload stops the coordinator before it forgets the count), so the count read first holds.
     private nonisolated func work() async {
-        while let request = await takeRequest() {
+        while true {
+            let applied = await state.appliedReplicas
+            guard let request = await takeRequest(applied: applied) else { return }
             let started = clock.now()
             let outcome: Result<ActuationReport, ActuationError>
             do throws(ActuationError) {
@@ -143,20 +127,15 @@ public actor ActuationCoordinator {
                 outcome = .failure(error)
             }
             let elapsed = clock.now() - started
-            var stateError: (path: String, error: FileWriteError)?
-            if case .success = outcome, let error = await state.recordApplied(request.replicas, wallTime: wallTime()) {
-                stateError = (await state.path, error)
-            }
-            if let delay = await finish(request, outcome, elapsed: elapsed, stateError: stateError) {
-                await sleep(delay)
-            }
+            let delay = await finish(request, outcome, applied: applied, elapsed: elapsed)
+            if case .success = outcome { await state.recordApplied(request.replicas, wallTime: wallTime()) }
+            if let delay { await sleep(delay) }
         }
     }
 
     /// Records and logs how an actuation went. - Returns: the wait before the next try, after a failure.
     private func finish(
-        _ request: ActuationRequest, _ outcome: Result<ActuationReport, ActuationError>,
-        elapsed: Duration, stateError: (path: String, error: FileWriteError)?
+        _ request: ActuationRequest, _ outcome: Result<ActuationReport, ActuationError>, applied: Int?, elapsed: Duration
     ) -> Duration? {
         var fields = [
             LogField("actuator", .string(settings.kind)), LogField("replicas", .int(request.replicas)),
@@ -166,13 +145,9 @@ public actor ActuationCoordinator {
         switch outcome {
         case let .success(report):
             let changedCount = applied != request.replicas
-            applied = request.replicas
             lastSuccess = clock.now()
             failures = 0
             logger.log(changedCount || report.changed ? .notice : .debug, "actuate", fields + report.fields)
-            if let stateError {
-                logger.log(.stateWriteFailed(path: stateError.path, stateError.error))
-            }
             return nil
         case .failure(.cancelled):
             logger.log(.notice, "actuate-cancelled", fields)

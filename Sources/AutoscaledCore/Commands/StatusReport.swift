@@ -73,8 +73,8 @@ struct StatusReport: Codable, Equatable {
         }
         if let status = file.source {
             let failures = status.consecutiveFailures
-            let health = failures == 0 ? "healthy" : failures >= failureThreshold ? "down" : "failing"
-            source = Source(health: health, consecutiveFailures: failures, lastGoodRead: status.lastGoodRead,
+            let health = SourceHealth(consecutiveFailures: failures, failureThreshold: failureThreshold)
+            source = Source(health: health.rawValue, consecutiveFailures: failures, lastGoodRead: status.lastGoodRead,
                             lastGoodReadAgeSeconds: status.lastGoodReadUnix.map(age), lastError: status.lastError)
         } else {
             source = Source(health: "unknown")

@@ -13,12 +13,15 @@ public struct MetricsExporter: Sendable {
     private var failing = false
     private let write: @Sendable (String, String) throws(FileWriteError) -> Void
 
-    /// - Parameter write: replaces the file at a path with a text; the real one by default.
+    /// Replaces the file at `path` with `text`, atomically, mode 0644, without `fsync`.
+    @Sendable
+    public static func writeFile(_ path: String, _ text: String) throws(FileWriteError) {
+        try AtomicFile.write(Array(text.utf8), to: path, mode: 0o644, durable: false)
+    }
+
+    /// - Parameter write: replaces the file at a path with a text; ``writeFile(_:_:)`` by default.
     public init(
-        config: MetricsConfig,
-        write: @escaping @Sendable (String, String) throws(FileWriteError) -> Void = { path, text throws(FileWriteError) in
-            try AtomicFile.write(Array(text.utf8), to: path, mode: 0o644, durable: false)
-        }
+        config: MetricsConfig, write: @escaping @Sendable (String, String) throws(FileWriteError) -> Void = writeFile
     ) {
         self.config = config
         self.write = write

@@ -1,3 +1,8 @@
+/// A signal that stops the daemon, by the name the `stop` line gives it.
+public enum StopSignal: String, Sendable, Equatable {
+    case terminate = "SIGTERM"
+    case interrupt = "SIGINT"
+}
 
 /// Why the daemon's loop should wake up. Several reasons coalesce into one wake-up.
 public struct PendingWork: Sendable, Equatable {
@@ -9,8 +14,8 @@ public struct PendingWork: Sendable, Equatable {
     public var reload = false
     /// Time to pet the systemd watchdog.
     public var watchdog = false
-    /// SIGTERM or SIGINT: the name of the signal that asked to stop.
-    public var stop: String?
+    /// SIGTERM or SIGINT: the signal that asked to stop (the first one, when both came).
+    public var stop: StopSignal?
 
     public init() {}
 

@@ -1,32 +1,41 @@
-/// Owns the desired replica count, the count last confirmed applied, and the memory the policy
-/// needs, and persists the counts.
+/// The one owner of the daemon's facts: the desired count (with the policy's memory), the count last
+/// confirmed applied, and the source's health. Persists them to the state file; everyone else reads.
 ///
 /// Each method completes its update without suspending, so no two updates interleave. The
 /// state file is replaced atomically, so after a crash it holds the old count or the new one.
+/// Every failed write is logged here, and only here (`state-write-failed`).
 public actor ReplicaState {
     /// How often the state file is rewritten when only the source's `last_good_read` moved on.
     public static let sourceRefreshInterval: Duration = .seconds(60)
 
     private var memory: PolicyMemory
     private var lastDecision: StateFile.Decision?
+    private var lastChange: ReplicaSummary.Change?
+    private var serversToScale: Int?
     private var store: StateStore
+    private var logger: Logger
     /// The count an actuator last confirmed; `nil` when none has (or no actuator acts).
     private var applied: Int?
     /// `true` when the file on disk is behind (a write failed); the next record retries.
     private var unsaved = false
     private var source: StateFile.SourceStatus?
-    /// 0 healthy (or not known yet), 1 failing, 2 down: how the last ``noteSource(_:consecutiveFailures:wallTime:)`` found it.
-    private var sourceCategory = 0
-    /// `true` when the source went from good to failing, to down, or back since the last write.
-    private var sourceChanged = false
+    private var failureThreshold: Int
+    private var health = SourceHealth.healthy
+    /// `true` when the health changed since the last write.
+    private var healthChanged = false
     /// When ``record(_:at:policy:wallTime:)`` last wrote the file.
     private var recordedSaveAt: MonotonicInstant?
 
-    public init(memory: PolicyMemory, lastDecision: StateFile.Decision? = nil, appliedReplicas: Int? = nil, store: StateStore) {
+    public init(
+        memory: PolicyMemory, lastDecision: StateFile.Decision? = nil, appliedReplicas: Int? = nil, store: StateStore,
+        failureThreshold: Int = SourceHealth.defaultFailureThreshold, logger: Logger
+    ) {
         self.memory = memory
         self.lastDecision = lastDecision
         self.applied = appliedReplicas
         self.store = store
+        self.failureThreshold = failureThreshold
+        self.logger = logger
     }
 
     public var policyMemory: PolicyMemory { memory }
@@ -35,59 +44,97 @@ public actor ReplicaState {
 
     public var appliedReplicas: Int? { applied }
 
+    public var summary: ReplicaSummary {
+        ReplicaSummary(desired: memory.replicas, applied: applied, health: health, serversToScale: serversToScale,
+                       lastChange: lastChange)
+    }
+
     /// The state file's path, for error messages.
     public var path: String { store.path }
 
-    /// Records that an actuator applied `replicas` (`nil`: nothing is confirmed any more, as after
-    /// the actuator changed) and persists it when it changed or an earlier write failed.
-    /// - Returns: the write error, when persisting failed (kept in memory; the next write retries).
-    @discardableResult
-    public func recordApplied(_ replicas: Int?, wallTime: Double) -> FileWriteError? {
-        guard replicas != applied || unsaved else { return nil }
-        applied = replicas
-        return save(wallTime: wallTime)
+    /// One evaluation in one step: notes how `read` went (the source's health), decides with
+    /// `policy`, hands the result to `announce` (which logs it), then records and persists it.
+    /// Announcing first means the state file only ever holds a count that was logged; a crash in
+    /// between loses nothing that matters: a restarted daemon decides again from the same data.
+    public func evaluate(
+        _ read: Result<LoadSnapshot, LoadError>, policy: ThresholdPolicy, at now: MonotonicInstant, wallTime: Double,
+        announce: @Sendable (EvaluationOutcome) -> Void
+    ) -> EvaluationOutcome {
+        let previousHealth = health
+        let previousFailures = source?.consecutiveFailures ?? 0
+        let input = noteRead(read, wallTime: wallTime)
+        let decision = policy.decide(input, memory: memory, now: now)
+        remember(decision, at: now, policy: policy.config)
+        var failures = source?.consecutiveFailures ?? 0
+        if case .loads = input { failures = previousFailures }
+        let evaluation = EvaluationOutcome(
+            input: input, decision: decision, previousHealth: previousHealth, failures: failures, summary: summary)
+        announce(evaluation)
+        persist(decision, at: now, wallTime: wallTime)
+        return evaluation
     }
 
-    /// Notes how the read before a decision went: `input` (loads, or why there are none) after
-    /// `consecutiveFailures` failed reads. The next ``record(_:at:policy:wallTime:)`` writes it when
-    /// the source turned from good to failing, from failing to down (`failure_threshold` failures,
-    /// ``PolicyInput/sourceDown(_:)``) or back, and otherwise at most every ``sourceRefreshInterval``.
-    public func noteSource(_ input: PolicyInput, consecutiveFailures: Int, wallTime: Double) {
-        let category: Int
-        switch input {
-        case .loads:
-            category = 0
+    /// Notes how a read went, and so the source's health; returns what the policy is given. A change
+    /// of health is written with the next record; otherwise `last_good_read` is refreshed at most
+    /// every ``sourceRefreshInterval``.
+    func noteRead(_ read: Result<LoadSnapshot, LoadError>, wallTime: Double) -> PolicyInput {
+        let input: PolicyInput
+        let failures: Int
+        switch read {
+        case let .success(snapshot):
+            failures = 0
             source = StateFile.SourceStatus(consecutiveFailures: 0, lastGoodReadUnix: wallTime, lastError: nil)
-        case let .unavailable(cause), let .sourceDown(cause):
-            category = input == .unavailable(cause) ? 1 : 2
-            source = StateFile.SourceStatus(consecutiveFailures: consecutiveFailures,
-                                            lastGoodReadUnix: source?.lastGoodReadUnix, lastError: cause)
+            input = .loads(snapshot)
+        case let .failure(error):
+            failures = (source?.consecutiveFailures ?? 0) + 1
+            source = StateFile.SourceStatus(consecutiveFailures: failures, lastGoodReadUnix: source?.lastGoodReadUnix,
+                                            lastError: error.description)
+            let down = SourceHealth(consecutiveFailures: failures, failureThreshold: failureThreshold) == .down
+            input = down ? .sourceDown(error.description) : .unavailable(error.description)
         }
-        if category != sourceCategory { sourceChanged = true }
-        sourceCategory = category
+        let newHealth = SourceHealth(consecutiveFailures: failures, failureThreshold: failureThreshold)
+        if newHealth != health { healthChanged = true }
+        health = newHealth
+        return input
     }
 
-    /// Records `decision`, taken at `now`, and persists the count when it changed or an earlier write failed
-    /// (and the source's health, as ``noteSource(_:consecutiveFailures:wallTime:)`` says).
-    /// - Returns: the write error, when persisting failed (the decision is kept in memory and retried).
-    @discardableResult
-    public func record(
-        _ decision: ScalingDecision, at now: MonotonicInstant, policy: PolicyConfig, wallTime: Double
-    ) -> FileWriteError? {
+    /// Records `decision`, taken at `now`, and persists it (see ``persist(_:at:wallTime:)``).
+    func record(_ decision: ScalingDecision, at now: MonotonicInstant, policy: PolicyConfig, wallTime: Double) {
+        remember(decision, at: now, policy: policy)
+        persist(decision, at: now, wallTime: wallTime)
+    }
+
+    private func remember(_ decision: ScalingDecision, at now: MonotonicInstant, policy: PolicyConfig) {
         memory = memory.recording(decision, at: now, policy: policy)
+        serversToScale = decision.serversToScale
+        if decision.changesReplicas { lastChange = ReplicaSummary.Change(action: decision.action, at: now) }
+    }
+
+    /// Writes the file when the count changed, an earlier write failed, the source's health changed,
+    /// or `last_good_read` is due for a refresh.
+    private func persist(_ decision: ScalingDecision, at now: MonotonicInstant, wallTime: Double) {
         let refreshDue = source != nil && recordedSaveAt.map { now - $0 >= Self.sourceRefreshInterval } ?? true
-        guard decision.changesReplicas || unsaved || sourceChanged || refreshDue else { return nil }
+        guard decision.changesReplicas || unsaved || healthChanged || refreshDue else { return }
         recordedSaveAt = now
-        sourceChanged = false
+        healthChanged = false
         if decision.changesReplicas {
             lastDecision = StateFile.Decision(
                 action: decision.action.rawValue, from: decision.from, to: decision.to, reason: decision.reason,
                 at: WallClock.iso8601(wallTime), atUnix: wallTime)
         }
-        return save(wallTime: wallTime)
+        save(wallTime: wallTime)
     }
 
-    /// Writes the current state (at stop, or to retry a failed write).
+    /// Records that an actuator applied `replicas` (`nil`: nothing is confirmed any more, as after
+    /// the actuator changed) and persists it when it changed or an earlier write failed.
+    public func recordApplied(_ replicas: Int?, wallTime: Double) {
+        guard replicas != applied || unsaved else { return }
+        applied = replicas
+        save(wallTime: wallTime)
+    }
+
+    /// Writes the current state (at start, at stop, or to retry a failed write); a failure is logged.
+    /// - Returns: the write error, when persisting failed (kept in memory; the next write retries).
     @discardableResult
     public func save(wallTime: Double) -> FileWriteError? {
         let file = StateFile(desiredReplicas: memory.replicas, wallTime: wallTime, lastDecision: lastDecision, source: source,
@@ -98,14 +145,22 @@ public actor ReplicaState {
             return nil
         } catch {
             unsaved = true
+            logger.log(.stateWriteFailed(path: store.path, error))
             return error
         }
     }
 
     public var hasUnsavedChanges: Bool { unsaved }
 
-    /// Persists to `store` from now on (a reload changed `[state] path`); the next record writes there.
-    public func use(_ store: StateStore) {
+    /// Applies a reload: persists to `store` from now on (the next record writes there), logs with
+    /// `logger`, and counts failures against `failureThreshold`; a new source starts healthy.
+    public func reconfigure(store: StateStore, logger: Logger, failureThreshold: Int, newSource: Bool) {
+        self.logger = logger
+        self.failureThreshold = failureThreshold
+        if newSource {
+            health = .healthy
+            source = source.map { StateFile.SourceStatus(consecutiveFailures: 0, lastGoodReadUnix: $0.lastGoodReadUnix, lastError: nil) }
+        }
         guard store.path != self.store.path else { return }
         self.store = store
         unsaved = true

@@ -21,19 +21,19 @@ private struct Harness {
 
     init(_ steps: [ScriptedActuator.Step], applied: Int? = nil, recheck: Duration? = nil) {
         actuator = ScriptedActuator(steps)
+        let logger = Logger.recording(into: sink)
         state = ReplicaState(
             memory: PolicyMemory(replicas: 3, observingSince: .origin), appliedReplicas: applied,
-            store: StateStore(path: dir.file("state.json")))
+            store: StateStore(path: dir.file("state.json")), logger: logger)
         let delays = self.delays
         coordinator = ActuationCoordinator(
-            actuator: actuator, settings: .init(kind: "exec", recheckInterval: recheck), state: state, applied: applied,
-            logger: Logger(level: .debug, encoder: LogEncoder(format: .logfmt, style: .journal), sink: sink),
+            actuator: actuator, settings: .init(kind: "exec", recheckInterval: recheck), state: state, logger: logger,
             clock: clock, wallTime: { 1_795_932_723 },
             sleep: { delays.append($0) })
     }
 
-    func target(_ replicas: Int, from: Int = 3, reason: String = "r") -> ActuationTarget {
-        ActuationTarget(replicas: replicas, from: from, reason: reason, maxReplicas: 10)
+    func target(_ replicas: Int, from: Int = 3, reason: String = "r") -> ActuationRequest {
+        ActuationRequest(replicas: replicas, previous: from, reason: reason, maxReplicas: 10)
     }
 
     func savedApplied() -> Int? {
@@ -50,7 +50,7 @@ struct ActuationCoordinatorTests {
         await h.coordinator.submit(h.target(4))
         await h.coordinator.settle()
         #expect(h.actuator.requests == [ActuationRequest(replicas: 4, previous: 3, reason: "r", maxReplicas: 10)])
-        #expect(await h.coordinator.appliedReplicas == 4)
+        #expect(await h.state.appliedReplicas == 4)
         #expect(h.savedApplied() == 4)
         #expect(h.sink.lines == [
             "<5>level=notice event=actuate actuator=exec replicas=4 previous=3 direction=up attempt=1 duration_ms=0",
@@ -162,7 +162,7 @@ struct ActuationCoordinatorTests {
         await h.coordinator.submit(h.target(5))
         try await Task.sleep(for: .milliseconds(20))
         #expect(h.actuator.requests.count == 1)
-        #expect(await h.coordinator.appliedReplicas == nil)
+        #expect(await h.state.appliedReplicas == nil)
         #expect(h.sink.lines == [
             "<5>level=notice event=actuate-cancelled actuator=exec replicas=4 previous=3 direction=up attempt=1 duration_ms=0",
         ])
@@ -172,9 +172,9 @@ struct ActuationCoordinatorTests {
     func highestMax() async throws {
         let h = Harness([.succeed])
         defer { h.dir.remove() }
-        await h.coordinator.submit(ActuationTarget(replicas: 4, from: 3, reason: "r", maxReplicas: 10))
+        await h.coordinator.submit(ActuationRequest(replicas: 4, previous: 3, reason: "r", maxReplicas: 10))
         await h.coordinator.settle()
-        await h.coordinator.submit(ActuationTarget(replicas: 2, from: 4, reason: "r", maxReplicas: 6))
+        await h.coordinator.submit(ActuationRequest(replicas: 2, previous: 4, reason: "r", maxReplicas: 6))
         await h.coordinator.settle()
         #expect(h.actuator.requests.map(\.maxReplicas) == [10, 10])
     }

@@ -2,41 +2,17 @@
 import AutoscaledTestSupport
 import Testing
 
-struct SourceHealthTests {
-    @Test("down after the threshold, once; up on the first success, once")
-    func transitions() {
-        var health = SourceHealth(failureThreshold: 3)
-        #expect(health.recordFailure() == .none)
-        #expect(health.recordFailure() == .none)
-        #expect(health.recordFailure() == .wentDown)
-        #expect(health.recordFailure() == .none)
-        #expect(health.isDown && health.consecutiveFailures == 4)
-        #expect(health.recordSuccess() == .cameUp(afterFailures: 4))
-        #expect(health.recordSuccess() == .none)
-        #expect(!health.isDown && health.consecutiveFailures == 0)
-    }
-
-    @Test("a success before the threshold resets the count quietly")
-    func resets() {
-        var health = SourceHealth(failureThreshold: 2)
-        #expect(health.recordFailure() == .none)
-        #expect(health.recordSuccess() == .none)
-        #expect(health.recordFailure() == .none)
-        #expect(health.recordFailure() == .wentDown)
-    }
-}
-
 struct DaemonWakeupsTests {
     @Test("work posted while the loop is busy coalesces into one wake-up; a stop is never lost")
     func coalesces() async {
         let wakeups = DaemonWakeups()
         for _ in 0..<100 { wakeups.post { $0.poll = true } }
-        wakeups.post { $0.stop = "SIGTERM" }
+        wakeups.post { $0.stop = .terminate }
         wakeups.post { $0.reload = true }
         var iterator = wakeups.stream.makeAsyncIterator()
         #expect(await iterator.next() != nil)
         let work = wakeups.take()
-        #expect(work.poll && work.reload && work.stop == "SIGTERM")
+        #expect(work.poll && work.reload && work.stop == .terminate)
         #expect(wakeups.take().isEmpty)
     }
 }

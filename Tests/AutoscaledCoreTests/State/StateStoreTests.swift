@@ -90,10 +90,10 @@ struct StateStoreTests {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
         let store = StateStore(path: dir.file("state.json"))
-        let state = ReplicaState(memory: PolicyMemory(replicas: 3, observingSince: .origin), store: store)
+        let state = ReplicaState(memory: PolicyMemory(replicas: 3, observingSince: .origin), store: store, logger: .recording(into: MemoryLogSink()))
         let up = ScalingDecision(action: .scaleUp, from: 3, to: 4, serversToScale: 1, busiest: nil, threshold: 50,
                                  reason: "r", recommendation: 4)
-        #expect(await state.record(up, at: .origin, policy: PolicyConfig(), wallTime: 1_795_932_600) == nil)
+        await state.record(up, at: .origin, policy: PolicyConfig(), wallTime: 1_795_932_600)
         guard case let .found(file) = store.load() else { Issue.record("no state written"); return }
         #expect(file.desiredReplicas == 4)
         #expect(file.lastDecision?.action == "scale-up")
@@ -113,8 +113,8 @@ extension StateStoreTests {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
         let store = StateStore(path: dir.file("state.json"))
-        let state = ReplicaState(memory: PolicyMemory(replicas: 4, observingSince: .origin), store: store)
-        #expect(await state.recordApplied(4, wallTime: 1_795_932_600) == nil)
+        let state = ReplicaState(memory: PolicyMemory(replicas: 4, observingSince: .origin), store: store, logger: .recording(into: MemoryLogSink()))
+        await state.recordApplied(4, wallTime: 1_795_932_600)
         #expect(dir.read("state.json")!.contains(#""applied_replicas":4,"desired_replicas":4"#))
         let restored = RestoredState.restore(from: store.load(), policy: PolicyConfig(), path: store.path)
         #expect(restored.replicas == 4 && restored.appliedReplicas == 4)

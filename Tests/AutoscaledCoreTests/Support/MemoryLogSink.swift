@@ -10,3 +10,10 @@ final class MemoryLogSink: LogSink {
 
     var lines: [String] { stored.withLock { $0 } }
 }
+
+extension Logger {
+    /// Every level into `sink`, journal style (no timestamp), so lines compare exactly.
+    static func recording(into sink: MemoryLogSink) -> Logger {
+        Logger(level: .debug, encoder: LogEncoder(format: .logfmt, style: .journal), sink: sink, wallTime: { 0 })
+    }
+}

@@ -1,0 +1,282 @@
+/// Owns one evaluation of the daemon — read → source health → decide → record → hand over to
+/// actuation → metrics and status — and what a reload or a stop changes in it.
+///
+/// ```
+///  read (LoadSource, stale_after) ──▶ ReplicaState.evaluate: health, decide, log, save (one actor hop)
+///        ──▶ ActuationCoordinator.submit (returns at once) ──▶ metrics textfile ──▶ STATUS=
+/// ```
+/// Facts (desired and applied count, policy memory, source health) live in ``ReplicaState``; the
+/// controller keeps only what it needs to act: the config, the source, the policy, the coordinator.
+/// Time, the source, the actuator, the log, the metrics writer and the service manager are all
+/// injected (``Dependencies``), so tests drive it on a manual clock. Used by one task at a time.
+public final class Controller {
+    /// What the controller is given rather than builds itself.
+    public struct Dependencies: Sendable {
+        public var clock: any MonotonicClock
+        /// Seconds since the epoch, for the state file, `stale_after` and the metrics.
+        public var wallTime: @Sendable () -> Double
+        public var notifier: any NotifySink
+        public var makeSource: @Sendable (SourceConfig) -> any LoadSource
+        public var makeActuator: @Sendable (ActuatorConfig) -> (any Actuator)?
+        /// Replaces the metrics textfile at a path with a text.
+        public var writeMetrics: @Sendable (String, String) throws(FileWriteError) -> Void
+        /// Tells a load file being written from one written whole; `nil` until files are watched.
+        public var loadFileWrites: (any LoadFileWrites)?
+
+        public init(
+            clock: any MonotonicClock = SystemMonotonicClock(), wallTime: @escaping @Sendable () -> Double = { WallClock.now() },
+            notifier: any NotifySink = SystemdNotifier(environment: [:]),
+            makeSource: @escaping @Sendable (SourceConfig) -> any LoadSource = makeLoadSource,
+            makeActuator: @escaping @Sendable (ActuatorConfig) -> (any Actuator)? = AutoscaledCore.makeActuator,
+            writeMetrics: @escaping @Sendable (String, String) throws(FileWriteError) -> Void = MetricsExporter.writeFile
+        ) {
+            self.clock = clock
+            self.wallTime = wallTime
+            self.notifier = notifier
+            self.makeSource = makeSource
+            self.makeActuator = makeActuator
+            self.writeMetrics = writeMetrics
+        }
+    }
+
+    /// How long a load file modified but not yet closed is left alone (a writer that keeps it open
+    /// and idle for longer is read anyway).
+    public static let writeSettleTime: Duration = .seconds(1)
+
+    public let configPath: String
+    public private(set) var config: Config
+    public private(set) var logger: Logger
+    public let state: ReplicaState
+    public var dependencies: Dependencies
+    private var reader: LoadReader
+    private var policy: ThresholdPolicy
+    private var metrics: MetricsExporter
+    private var coordinator: ActuationCoordinator?
+    /// Why the next hold still acts: the desired count was not confirmed applied (set when
+    /// actuation starts); a decision that changes the count brings its own reason.
+    private var unconfirmed: String?
+    private var notifyFailed = false
+
+    private init(configPath: String, config: Config, logger: Logger, state: ReplicaState, dependencies: Dependencies) {
+        self.configPath = configPath
+        self.config = config
+        self.logger = logger
+        self.state = state
+        self.dependencies = dependencies
+        reader = LoadReader(source: dependencies.makeSource(config.source), staleAfter: config.source.staleAfter)
+        policy = ThresholdPolicy(config: config.policy)
+        metrics = MetricsExporter(config: config.metrics, write: dependencies.writeMetrics)
+    }
+
+    /// Resumes from the state file (or `initial_replicas`), logs `start`, saves the count at once (so
+    /// a state directory that cannot be written shows up now) and starts actuation.
+    /// - Parameters:
+    ///   - loaded: what the state file held, when the caller read it already (while taking its lock).
+    ///   - keptAside: where a state file of unknown version was set aside, for the warning.
+    public static func start(
+        configPath: String, config: Config, logger: Logger, loaded: StateStore.Loaded? = nil, keptAside: String? = nil,
+        dependencies: Dependencies = Dependencies()
+    ) async -> Controller {
+        let store = StateStore(path: config.state.path)
+        var restored = RestoredState.restore(from: loaded ?? store.load(), policy: config.policy, path: store.path)
+        if let keptAside, let warning = restored.warning {
+            restored.warning = warning + "; the file is kept as \(keptAside)"
+        }
+        let state = ReplicaState(
+            memory: PolicyMemory(replicas: restored.replicas, observingSince: dependencies.clock.now()),
+            lastDecision: restored.lastDecision, appliedReplicas: restored.appliedReplicas, store: store,
+            failureThreshold: config.source.failureThreshold, logger: logger)
+        let controller = Controller(configPath: configPath, config: config, logger: logger, state: state,
+                                    dependencies: dependencies)
+        logger.log(.info, "start", [
+            LogField("config", .string(configPath)), LogField("version", .string(AutoscaledVersion.current)),
+            LogField("replicas", .int(restored.replicas)), LogField("state", .string(restored.origin)),
+            LogField("source", .string(config.source.location)),
+            LogField("poll_interval", .string(DurationText.format(config.source.pollInterval))),
+        ])
+        if let mode = permissionBits(of: configPath), mode & 0o002 != 0 {
+            logger.log(.warning, "config-insecure", [
+                LogField("config", .string(configPath)), LogField("mode", .string(String(mode, radix: 8))),
+                LogField("cause", "the config file is writable by every user, who can then change what the daemon does"),
+            ])
+        }
+        if let warning = restored.warning {
+            logger.log(.warning, "state-initial", [LogField("cause", .string(warning))])
+        }
+        await state.save(wallTime: dependencies.wallTime())
+        await controller.startActuation()
+        return controller
+    }
+
+    /// One evaluation. Skipped (returning `nil`, logged at debug) while the load file is being
+    /// written or when it changed during the read: the close that ends the write wakes the next one.
+    /// - Parameter reportStatus: send `STATUS=` to the service manager afterwards.
+    @discardableResult
+    public func evaluate(reportStatus: Bool = false) async -> EvaluationOutcome? {
+        let writes = config.source.watchedFile != nil ? dependencies.loadFileWrites : nil
+        if writes?.loadFileBeingWritten(settle: Self.writeSettleTime) == true {
+            logger.log(.debug, "skip", [LogField("reason", "load file is being written")])
+            return nil
+        }
+        let modifications = writes?.loadFileModifications(beforeRead: true)
+        let now = dependencies.clock.now()
+        let wall = dependencies.wallTime()
+        let read = await reader.read(wallNow: wall)
+        if let writes, writes.loadFileModifications(beforeRead: false) != modifications {
+            logger.log(.debug, "skip", [LogField("reason", "load file changed while being read")])
+            return nil
+        }
+        let logger = self.logger
+        let location = config.source.location
+        let dryRun = config.actuator.dryRun
+        let evaluation = await state.evaluate(read.map(\.snapshot), policy: policy, at: now, wallTime: wall) {
+            Self.log($0, logger: logger, source: location, dryRun: dryRun)
+        }
+        await handOver(evaluation.decision)
+        if let failure = metrics.record(evaluation.input, evaluation.decision, appliedReplicas: evaluation.summary.applied,
+                                        wallTime: wall) {
+            logger.log(failure)
+        }
+        if reportStatus { notify(["STATUS=\(statusText(evaluation.summary))"]) }
+        return evaluation
+    }
+
+    /// The health lines (`source-up`, `source-error`, `source-down`), then the decision line.
+    private static func log(_ evaluation: EvaluationOutcome, logger: Logger, source: String, dryRun: Bool) {
+        let location = LogField("source", .string(source))
+        let failures = LogField("failures", .int(evaluation.failures))
+        switch evaluation.input {
+        case .loads:
+            if evaluation.cameUp { logger.log(.notice, "source-up", [location, failures]) }
+        case let .unavailable(cause), let .sourceDown(cause):
+            let because = LogField("cause", .string(cause))
+            logger.log(evaluation.previousHealth == .down ? .debug : .warning, "source-error", [location, because, failures])
+            if evaluation.wentDown { logger.log(.error, "source-down", [location, failures, because]) }
+        }
+        logger.log(decisionRecord(evaluation.decision, dryRun: dryRun))
+    }
+
+    /// Hands the count the decision leaves to the coordinator, if one acts; returns at once.
+    private func handOver(_ decision: ScalingDecision) async {
+        guard let coordinator else { return }
+        let reason = decision.changesReplicas ? decision.reason : unconfirmed ?? decision.reason
+        unconfirmed = nil
+        await coordinator.submit(ActuationRequest(
+            replicas: decision.to, previous: decision.from, reason: reason, maxReplicas: config.policy.maxReplicas))
+    }
+
+    /// Starts acting (when `[actuator]` acts at all), from the count last confirmed applied. A desired
+    /// count not confirmed (a failed or cut-off actuation before a restart, or a new actuator) is
+    /// applied again with the next evaluation, unless that one changes the count anyway.
+    private func startActuation() async {
+        guard config.actuator.acts, let actuator = dependencies.makeActuator(config.actuator) else { return }
+        var recheckInterval: Duration?
+        if case .systemd = config.actuator.kind { recheckInterval = config.actuator.reconcileInterval }
+        coordinator = ActuationCoordinator(
+            actuator: actuator, settings: .init(kind: config.actuator.kind.name, recheckInterval: recheckInterval),
+            state: state, logger: logger, clock: dependencies.clock, wallTime: dependencies.wallTime)
+        let summary = await state.summary
+        if summary.applied != summary.desired {
+            unconfirmed = "desired count \(summary.desired) not confirmed applied (applied: \(summary.applied.map(String.init) ?? "none"))"
+        }
+    }
+
+    /// Applies a config that loaded: logging, policy, metrics, source and state take it at once. A
+    /// changed `[actuator]` stops the actuation under way and starts over; a new type, command, unit
+    /// or path acts on something else, so the confirmed count is forgotten and applied once again.
+    public func reload(_ new: Config) async {
+        let old = config
+        config = new
+        logger = logger.reconfigured(new.log)
+        policy = ThresholdPolicy(config: new.policy)
+        metrics.configure(new.metrics)
+        if new.source != old.source {
+            reader = LoadReader(source: dependencies.makeSource(new.source), staleAfter: new.source.staleAfter)
+        }
+        await state.reconfigure(store: StateStore(path: new.state.path), logger: logger,
+                                failureThreshold: new.source.failureThreshold, newSource: new.source != old.source)
+        await coordinator?.use(logger: logger)
+        if new.actuator != old.actuator {
+            await stopActuation()
+            if new.actuator.kind != old.actuator.kind { await state.recordApplied(nil, wallTime: dependencies.wallTime()) }
+            await startActuation()
+        }
+        let changes = Config.changes(from: old, to: new)
+        logger.log(.info, "reload", [
+            LogField("config", .string(configPath)),
+            LogField("changes", .string(changes.isEmpty ? "none" : changes.joined(separator: " "))),
+        ])
+    }
+
+    /// Logs a config that did not load; the running config stays.
+    public func reloadFailed(_ errors: ConfigErrors) {
+        logger.log(.error, "reload-failed", [
+            LogField("config", .string(configPath)), LogField("errors", .int(errors.errors.count)),
+            LogField("cause", .string(errors.errors.map(\.description).joined(separator: "; "))),
+        ])
+    }
+
+    /// Stops the actuation under way (its count is applied again at the next start), saves, logs `stop`.
+    public func stop(signal: StopSignal) async {
+        await stopActuation()
+        await state.save(wallTime: dependencies.wallTime())
+        let replicas = await state.desiredReplicas
+        logger.log(.info, "stop", [LogField("signal", .string(signal.rawValue)), LogField("replicas", .int(replicas))])
+    }
+
+    private func stopActuation() async {
+        await coordinator?.stop()
+        coordinator = nil
+    }
+
+    /// Waits until the actuation under way, if any, has ended (for tests and benchmarks).
+    public func settle() async {
+        await coordinator?.settle()
+    }
+
+    /// `replicas=4 servers_to_scale=1 last=scale-up 12s ago`, for `systemctl status`.
+    public func statusText(_ summary: ReplicaSummary) -> String {
+        var text = "replicas=\(summary.desired) servers_to_scale=\(summary.serversToScale.map(String.init) ?? "unknown")"
+        if let change = summary.lastChange {
+            let age = (dependencies.clock.now() - change.at).components.seconds
+            text += " last=\(change.action.rawValue) \(age == 0 ? "0s" : DurationText.format(.seconds(age))) ago"
+        } else {
+            text += " last=none"
+        }
+        if summary.health == .down { text += " source=down" }
+        return text
+    }
+
+    /// `assignments` and `STATUS=` with the state as it is now.
+    public func notifyStatus(_ assignments: [String]) async {
+        notify(assignments + ["STATUS=\(statusText(await state.summary))"])
+    }
+
+    /// Sends a notification; a failure is logged once, then only at debug level.
+    public func notify(_ assignments: [String]) {
+        do throws(SystemError) {
+            try dependencies.notifier.send(assignments)
+        } catch {
+            logger.log(notifyFailed ? .debug : .warning, "notify-failed", [LogField("cause", .string(error.description))])
+            notifyFailed = true
+        }
+    }
+}
+
+/// Where the daemon's state notifications go: systemd's notify socket, or a test's record.
+public protocol NotifySink: Sendable {
+    /// Sends the assignments (`READY=1`, `STATUS=…`) as one message.
+    func send(_ assignments: [String]) throws(SystemError)
+}
+
+extension SystemdNotifier: NotifySink {}
+
+/// What the file watch knows of writes to the load file: enough to never decide on half a write.
+public protocol LoadFileWrites: Sendable {
+    /// `true` while the load file was modified within `settle` and not closed since.
+    func loadFileBeingWritten(settle: Duration) -> Bool
+    /// How many modifications of the load file were seen so far; compared before and after a read.
+    func loadFileModifications(beforeRead: Bool) -> Int
+}
+
+extension FileChangeMonitor: LoadFileWrites {}

@@ -1,0 +1,36 @@
+/// What the state actor holds, as read in one step: the facts everyone else reads but never keeps.
+public struct ReplicaSummary: Sendable, Equatable {
+    /// The last change of the count, on the monotonic timeline.
+    public struct Change: Sendable, Equatable {
+        public var action: ScalingAction
+        public var at: MonotonicInstant
+    }
+
+    /// The count the last decision left (or the count restored at start).
+    public var desired: Int
+    /// The count an actuator last confirmed applied; `nil` when none has.
+    public var applied: Int?
+    public var health: SourceHealth
+    /// Servers above `scale_up_threshold` at the last evaluation; `nil` before one, or without data.
+    public var serversToScale: Int?
+    /// The last change of the count since start; `nil` when none yet.
+    public var lastChange: Change?
+}
+
+/// What one evaluation read, how the source's health moved, and what was decided.
+public struct EvaluationOutcome: Sendable, Equatable {
+    /// What the policy was given: the loads, or why there were none.
+    public var input: PolicyInput
+    public var decision: ScalingDecision
+    /// The source's health before this read.
+    public var previousHealth: SourceHealth
+    /// Failed reads in a row: with this one when it failed; those it ended when it succeeded.
+    public var failures: Int
+    /// The state after the evaluation.
+    public var summary: ReplicaSummary
+
+    /// `true` when this read took the source down (`failure_threshold` failures in a row).
+    public var wentDown: Bool { previousHealth != .down && summary.health == .down }
+    /// `true` when this read brought the source back after it was down.
+    public var cameUp: Bool { previousHealth == .down && summary.health == .healthy }
+}

@@ -1,0 +1,246 @@
+@testable import AutoscaledCore
+import AutoscaledTestSupport
+import Testing
+
+/// A controller over fakes: a scripted source, a scripted actuator, a recording log, notifier and
+/// metrics writer, a manual clock and a state file in a temp dir.
+private final class Harness {
+    static let wall = 1_795_932_600.0
+    static let exercise = ScriptedLoadSource.loads(["server1": 30, "server2": 55, "server3": 20])
+    static let cool = ScriptedLoadSource.loads(["server1": 30, "server2": 40, "server3": 20])
+    static let refused = LoadError.unreadable("connection refused")
+
+    let dir = TemporaryDirectory()
+    let source: ScriptedLoadSource
+    let actuator: ScriptedActuator
+    let sink = MemoryLogSink()
+    let notifier = RecordingNotifier()
+    let clock = ManualClock()
+    let metrics = Locked<[String]>([])
+    let writes = FakeLoadFileWrites()
+
+    init(_ reads: [Result<LoadSnapshot, LoadError>], actuator steps: [ScriptedActuator.Step] = [.succeed]) {
+        source = ScriptedLoadSource(reads)
+        actuator = ScriptedActuator(steps)
+    }
+
+    func config(
+        policy: PolicyConfig = PolicyConfig(), actuator: ActuatorConfig = ActuatorConfig(), statePath: String? = nil
+    ) -> Config {
+        Config(
+            source: SourceConfig(kind: .file(path: dir.file("loads.json")), format: .json, pollInterval: .seconds(10),
+                                 staleAfter: nil, failureThreshold: 2),
+            policy: policy, state: StateConfig(path: statePath ?? dir.file("state.json")), log: LogConfig(level: .debug),
+            metrics: MetricsConfig(textfile: dir.file("autoscaled.prom")), actuator: actuator)
+    }
+
+    func start(_ config: Config) async -> Controller {
+        let source = self.source, actuator = self.actuator, metrics = self.metrics
+        var dependencies = Controller.Dependencies(
+            clock: clock, wallTime: { Self.wall }, notifier: notifier, makeSource: { _ in source },
+            makeActuator: { _ in actuator }, writeMetrics: { path, _ in metrics.withLock { $0.append(path) } })
+        dependencies.loadFileWrites = writes
+        let logger = Logger(level: .debug, encoder: LogEncoder(format: .logfmt, style: .journal), sink: sink,
+                            wallTime: { Self.wall })
+        return await Controller.start(configPath: dir.file("autoscaled.conf"), config: config, logger: logger,
+                                      dependencies: dependencies)
+    }
+
+    /// The `event=` of every line logged so far.
+    var events: [String] {
+        sink.lines.map { line in
+            line.split(separator: " ").first { $0.hasPrefix("event=") }.map { String($0.dropFirst(6)) } ?? line
+        }
+    }
+
+    func lines(_ event: String) -> [String] { sink.lines.filter { $0.contains(" event=\(event) ") || $0.hasSuffix(" event=\(event)") } }
+
+    static let acting = ActuatorConfig(kind: .file(path: "/nonexistent/replicas"))
+}
+
+struct ControllerTests {
+    @Test("the original exercise: one read, one decision logged, saved and counted per evaluation")
+    func decisionPerEvaluation() async throws {
+        let h = Harness([Harness.exercise])
+        defer { h.dir.remove() }
+        let controller = await h.start(h.config())
+        #expect(h.events == ["start", "state-initial"])
+
+        let first = try #require(await controller.evaluate())
+        #expect(h.source.reads == 1)
+        #expect(first.decision.serversToScale == 1 && first.decision.action == .scaleUp)
+        #expect(h.lines("scale-up").count == 1)
+        #expect(h.lines("scale-up").first?.hasPrefix("<5>level=notice event=scale-up from=3 to=4 servers_to_scale=1 ") == true)
+        #expect(first.summary == ReplicaSummary(desired: 4, applied: nil, health: .healthy, serversToScale: 1,
+                                                lastChange: .init(action: .scaleUp, at: .origin)))
+        #expect(StateStore(path: h.dir.file("state.json")).load() == .found(StateFile(
+            desiredReplicas: 4, wallTime: Harness.wall, lastDecision: StateFile.Decision(
+                action: "scale-up", from: 3, to: 4, reason: first.decision.reason, at: WallClock.iso8601(Harness.wall),
+                atUnix: Harness.wall),
+            source: StateFile.SourceStatus(consecutiveFailures: 0, lastGoodReadUnix: Harness.wall, lastError: nil))))
+        #expect(h.metrics.withLock { $0 } == [h.dir.file("autoscaled.prom")])
+
+        h.clock.advance(by: .seconds(10))
+        let second = try #require(await controller.evaluate(reportStatus: true))
+        #expect(h.source.reads == 2)
+        #expect(second.decision.action == .hold && second.decision.to == 4)
+        #expect(h.events == ["start", "state-initial", "scale-up", "hold"])
+        #expect(h.notifier.messages == [["STATUS=replicas=4 servers_to_scale=1 last=scale-up 10s ago"]])
+        #expect(h.metrics.withLock { $0.count } == 2)
+    }
+
+    @Test("health: a warning per failure, down once at failure_threshold (to fallback_replicas), up once")
+    func healthTransitions() async throws {
+        let h = Harness([.failure(Harness.refused), .failure(Harness.refused), .failure(Harness.refused), Harness.cool])
+        defer { h.dir.remove() }
+        let controller = await h.start(h.config(policy: PolicyConfig(fallbackReplicas: 5)))
+        let cause = #"cause="connection refused""#
+
+        let failing = try #require(await controller.evaluate())
+        #expect(failing.input == .unavailable("connection refused") && failing.summary.health == .failing)
+        #expect(h.lines("source-error") == ["<4>level=warning event=source-error source=\(h.dir.file("loads.json")) \(cause) failures=1"])
+
+        let down = try #require(await controller.evaluate(reportStatus: true))
+        #expect(down.wentDown && down.decision.to == 5)
+        #expect(h.lines("source-down") == ["<3>level=error event=source-down source=\(h.dir.file("loads.json")) failures=2 \(cause)"])
+        #expect(h.lines("scale-up").count == 1)
+        #expect(h.notifier.messages.last == ["STATUS=replicas=5 servers_to_scale=unknown last=scale-up 0s ago source=down"])
+
+        let stillDown = try #require(await controller.evaluate())
+        #expect(!stillDown.wentDown && stillDown.decision.action == .hold)
+        #expect(h.lines("source-error").last?.hasPrefix("<7>level=debug event=source-error ") == true)
+        #expect(h.lines("source-down").count == 1)
+
+        let up = try #require(await controller.evaluate())
+        #expect(up.cameUp && up.summary.health == .healthy)
+        #expect(h.lines("source-up") == ["<5>level=notice event=source-up source=\(h.dir.file("loads.json")) failures=3"])
+        #expect(h.events.filter { $0.hasPrefix("source-") } == [
+            "source-error", "source-error", "source-down", "source-error", "source-up",
+        ])
+        guard case let .found(file) = StateStore(path: h.dir.file("state.json")).load() else {
+            Issue.record("no state file")
+            return
+        }
+        #expect(file.source?.consecutiveFailures == 0 && file.desiredReplicas == 5)
+    }
+
+    @Test("a failed state write is logged once, by the state, after the decision it could not save")
+    func stateWriteFailureLoggedOnce() async throws {
+        let h = Harness([Harness.exercise])
+        defer { h.dir.remove() }
+        h.dir.write("not-a-directory", "")
+        let controller = await h.start(h.config(actuator: Harness.acting, statePath: h.dir.file("not-a-directory/state.json")))
+        #expect(h.events == ["start", "state-initial", "state-write-failed"])
+
+        try #require(await controller.evaluate())
+        await controller.settle()
+        // The decision's save and the applied count's save: one line each, the decision logged first.
+        #expect(h.events == ["start", "state-initial", "state-write-failed", "scale-up", "state-write-failed", "actuate",
+                             "state-write-failed"])
+        #expect(await controller.state.hasUnsavedChanges)
+        #expect(h.lines("state-write-failed").allSatisfy {
+            $0.hasPrefix("<3>level=error event=state-write-failed path=\(h.dir.file("not-a-directory/state.json")) cause=")
+        })
+        #expect(await controller.state.summary.applied == 4)
+    }
+
+    @Test("the count is handed to the actuator; an unconfirmed count is applied again on the first hold")
+    func handOver() async throws {
+        let h = Harness([Harness.exercise, Harness.cool])
+        defer { h.dir.remove() }
+        let controller = await h.start(h.config(actuator: Harness.acting))
+        let decided = try #require(await controller.evaluate())
+        await controller.settle()
+        #expect(h.actuator.requests == [
+            ActuationRequest(replicas: 4, previous: 3, reason: decided.decision.reason, maxReplicas: 10),
+        ])
+        #expect(await controller.state.summary.applied == 4)
+
+        // A restart finds desired 4 confirmed; a later desired count the actuator never confirmed
+        // (a failure before the restart) is applied again with the first evaluation, a hold.
+        let restarted = await h.start(h.config(actuator: Harness.acting))
+        await restarted.state.recordApplied(3, wallTime: Harness.wall)
+        await restarted.stop(signal: .terminate)
+        let again = await h.start(h.config(actuator: Harness.acting))
+        h.clock.advance(by: .seconds(10))
+        let hold = try #require(await again.evaluate())
+        await again.settle()
+        #expect(hold.decision.action == .hold)
+        #expect(h.actuator.requests.last == ActuationRequest(
+            replicas: 4, previous: 3, reason: "desired count 4 not confirmed applied (applied: 3)", maxReplicas: 10))
+        #expect(h.lines("stop") == ["<6>level=info event=stop signal=SIGTERM replicas=4"])
+    }
+
+    @Test("without an acting actuator (dry run) nothing is handed over and decisions say dry_run=true")
+    func dryRun() async throws {
+        let h = Harness([Harness.exercise])
+        defer { h.dir.remove() }
+        let controller = await h.start(h.config(actuator: ActuatorConfig(kind: .file(path: "/x"), dryRun: true)))
+        try #require(await controller.evaluate())
+        await controller.settle()
+        #expect(h.actuator.requests.isEmpty)
+        #expect(h.lines("scale-up").first?.hasSuffix(" dry_run=true") == true)
+    }
+
+    @Test("a reload changes the policy for the next evaluation and says what changed")
+    func reloadPolicy() async throws {
+        let h = Harness([Harness.exercise])
+        defer { h.dir.remove() }
+        let controller = await h.start(h.config(policy: PolicyConfig(scaleUpThreshold: 60, scaleDownThreshold: 10, targetLoad: 50)))
+        let before = try #require(await controller.evaluate())
+        #expect(before.decision.serversToScale == 0)
+
+        await controller.reload(h.config(policy: PolicyConfig(scaleUpThreshold: 50, scaleDownThreshold: 10, targetLoad: 50)))
+        #expect(h.lines("reload") == [#"<6>level=info event=reload config=\#(h.dir.file("autoscaled.conf")) changes="scale_up_threshold=60->50""#])
+        let after = try #require(await controller.evaluate())
+        #expect(after.decision.serversToScale == 1 && after.decision.action == .scaleUp)
+    }
+
+    @Test("a reload to another actuator type forgets the confirmed count and applies the desired count once")
+    func reloadActuator() async throws {
+        let h = Harness([Harness.exercise])
+        defer { h.dir.remove() }
+        let controller = await h.start(h.config(actuator: Harness.acting))
+        try #require(await controller.evaluate())
+        await controller.settle()
+        #expect(await controller.state.summary.applied == 4)
+
+        await controller.reload(h.config(actuator: ActuatorConfig(kind: .systemd(unit: try UnitNameTemplate("app@{i}.service")),
+                                                                  reconcileInterval: nil)))
+        #expect(await controller.state.summary.applied == nil)
+        h.clock.advance(by: .seconds(10))
+        try #require(await controller.evaluate())
+        await controller.settle()
+        #expect(h.actuator.requests.map(\.replicas) == [4, 4])
+        #expect(h.actuator.requests.last?.reason == "desired count 4 not confirmed applied (applied: none)")
+    }
+
+    @Test("no decision on a load file being written, or written while it was read")
+    func skipsPartialWrites() async {
+        let h = Harness([Harness.exercise])
+        defer { h.dir.remove() }
+        let controller = await h.start(h.config())
+        h.writes.set(beingWritten: true)
+        #expect(await controller.evaluate() == nil)
+        #expect(h.source.reads == 0)
+        h.writes.set(writtenDuringRead: true)
+        #expect(await controller.evaluate() == nil)
+        #expect(h.source.reads == 1)
+        #expect(h.lines("skip") == [
+            #"<7>level=debug event=skip reason="load file is being written""#,
+            #"<7>level=debug event=skip reason="load file changed while being read""#,
+        ])
+        #expect(await controller.state.summary.desired == 3)
+    }
+
+    @Test("a failed notification is a warning once, then debug")
+    func notifyFailure() async {
+        let h = Harness([Harness.exercise])
+        defer { h.dir.remove() }
+        let controller = await h.start(h.config())
+        h.notifier.fail(true)
+        controller.notify(["READY=1"])
+        controller.notify(["WATCHDOG=1"])
+        #expect(h.lines("notify-failed").map { $0.prefix(3) } == ["<4>", "<7>"])
+    }
+}

@@ -1,0 +1,65 @@
+import AutoscaledCore
+
+/// A load source whose reads a test scripts: each read takes the next result (the last one repeats).
+final class ScriptedLoadSource: LoadSource {
+    private let script: Locked<(results: [Result<LoadSnapshot, LoadError>], reads: Int)>
+
+    init(_ results: [Result<LoadSnapshot, LoadError>]) {
+        script = Locked((results, 0))
+    }
+
+    /// Loads by server name, in the order given.
+    static func loads(_ pairs: KeyValuePairs<String, Double>) -> Result<LoadSnapshot, LoadError> {
+        Result { () throws(LoadError) in try LoadSnapshot(servers: pairs.map { ServerLoad(name: $0.key, load: $0.value) }) }
+    }
+
+    /// Replaces what the next reads return.
+    func script(_ results: [Result<LoadSnapshot, LoadError>]) {
+        script.withLock { $0.results = results }
+    }
+
+    var reads: Int { script.withLock { $0.reads } }
+
+    func read() async throws(LoadError) -> LoadReading {
+        let result = script.withLock { script in
+            script.reads += 1
+            return script.results.count > 1 ? script.results.removeFirst() : script.results[0]
+        }
+        return LoadReading(snapshot: try result.get(), modifiedAt: nil)
+    }
+}
+
+/// Keeps every notification sent; fails every send while `failing` is set.
+final class RecordingNotifier: NotifySink {
+    private let state = Locked<(messages: [[String]], failing: Bool)>(([], false))
+
+    var messages: [[String]] { state.withLock { $0.messages } }
+
+    func fail(_ failing: Bool) { state.withLock { $0.failing = failing } }
+
+    func send(_ assignments: [String]) throws(SystemError) {
+        let failing = state.withLock { state in
+            if !state.failing { state.messages.append(assignments) }
+            return state.failing
+        }
+        if failing { throw SystemError(call: "sendto", subject: "/run/systemd/notify", errno: 111) }
+    }
+}
+
+/// What the file watch would say: a write in progress, or one that happened during the read.
+final class FakeLoadFileWrites: LoadFileWrites {
+    private let state = Locked<(beingWritten: Bool, modifications: Int, bumpOnRead: Bool)>((false, 0, false))
+
+    func set(beingWritten: Bool = false, writtenDuringRead: Bool = false) {
+        state.withLock { $0 = (beingWritten, $0.modifications, writtenDuringRead) }
+    }
+
+    func loadFileBeingWritten(settle: Duration) -> Bool { state.withLock { $0.beingWritten } }
+
+    func loadFileModifications(beforeRead: Bool) -> Int {
+        state.withLock { state in
+            if !beforeRead && state.bumpOnRead { state.modifications += 1 }
+            return state.modifications
+        }
+    }
+}
