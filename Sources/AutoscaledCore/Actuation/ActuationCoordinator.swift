@@ -19,13 +19,13 @@ public actor ActuationCoordinator {
     /// How the coordinator drives its actuator.
     public struct Settings: Sendable {
         /// The actuator's kind, for logs (`actuator=exec`).
-        public var kind: String
+        public var kind: ActuatorKind
         public var backoff: ActuationBackoff
         /// Apply the count again this long after the last success even if it did not change,
         /// to find and correct drift; `nil` to apply only changes.
         public var recheckInterval: Duration?
 
-        public init(kind: String, backoff: ActuationBackoff = .standard, recheckInterval: Duration? = nil) {
+        public init(kind: ActuatorKind, backoff: ActuationBackoff = .standard, recheckInterval: Duration? = nil) {
             self.kind = kind
             self.backoff = backoff
             self.recheckInterval = recheckInterval
@@ -138,7 +138,7 @@ public actor ActuationCoordinator {
         _ request: ActuationRequest, _ outcome: Result<ActuationReport, ActuationError>, applied: Int?, elapsed: Duration
     ) -> Duration? {
         var fields = [
-            LogField("actuator", .string(settings.kind)), LogField("replicas", .int(request.replicas)),
+            LogField("actuator", .string(settings.kind.rawValue)), LogField("replicas", .int(request.replicas)),
             LogField("previous", .int(request.previous)), LogField("direction", .string(request.direction.rawValue)),
             LogField("attempt", .int(failures + 1)), LogField("duration_ms", .int(Self.milliseconds(elapsed))),
         ]
@@ -147,10 +147,10 @@ public actor ActuationCoordinator {
             let changedCount = applied != request.replicas
             lastSuccess = clock.now()
             failures = 0
-            logger.log(changedCount || report.changed ? .notice : .debug, "actuate", fields + report.fields)
+            logger.log(changedCount || report.changed ? .notice : .debug, .actuate, fields + report.fields)
             return nil
         case .failure(.cancelled):
-            logger.log(.notice, "actuate-cancelled", fields)
+            logger.log(.notice, .actuateCancelled, fields)
             return nil
         case let .failure(error):
             failures += 1
@@ -158,7 +158,7 @@ public actor ActuationCoordinator {
             fields.append(LogField("cause", .string(error.description)))
             if !error.standardError.isEmpty { fields.append(LogField("stderr", .string(error.standardError))) }
             fields.append(LogField("retry_in", .string(DurationText.format(delay))))
-            logger.log(.error, "actuate-failed", fields)
+            logger.log(.error, .actuateFailed, fields)
             return delay
         }
     }

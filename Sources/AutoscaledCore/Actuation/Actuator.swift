@@ -8,6 +8,11 @@ public protocol Actuator: Sendable {
     func apply(_ request: ActuationRequest) async throws(ActuationError) -> ActuationReport
 }
 
+/// The kinds of actuator that act, by the name `[actuator] type` and the `actuator=` field give them.
+public enum ActuatorKind: String, Sendable, Equatable, CaseIterable {
+    case exec, systemd, file
+}
+
 /// Which way a request moves the count, relative to the count last confirmed applied.
 public enum ActuationDirection: String, Sendable, Equatable {
     case up, down

@@ -28,7 +28,7 @@ public struct LogEncoder: Sendable {
         case .logfmt:
             var line = prefix
             if let timestamp { line += timestamp + " " }
-            line += "level=\(record.level.name) event=\(Self.logfmtValue(.string(record.event)))"
+            line += "level=\(record.level.name) event=\(record.event.rawValue)"
             for field in record.fields {
                 line += " \(Self.logfmtKey(field.key))=\(Self.logfmtValue(field.value))"
             }
@@ -36,7 +36,7 @@ public struct LogEncoder: Sendable {
         case .json:
             var line = prefix + "{"
             if let timestamp { line += "\"time\":\"\(timestamp)\"," }
-            line += "\"level\":\"\(record.level.name)\",\"event\":\(Self.jsonString(record.event))"
+            line += "\"level\":\"\(record.level.name)\",\"event\":\"\(record.event.rawValue)\""
             for field in record.fields {
                 line += ",\(Self.jsonString(field.key)):\(Self.jsonValue(field.value))"
             }

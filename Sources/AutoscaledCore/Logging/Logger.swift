@@ -41,7 +41,7 @@ public struct Logger: Sendable {
         sink.write(line: encoder.encode(record, wallTime: wallTime()))
     }
 
-    public func log(_ level: LogLevel, _ event: String, _ fields: [LogField] = []) {
+    public func log(_ level: LogLevel, _ event: LogEvent, _ fields: [LogField] = []) {
         log(LogRecord(level, event, fields))
     }
 }

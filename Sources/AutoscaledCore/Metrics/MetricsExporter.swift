@@ -55,7 +55,7 @@ public struct MetricsExporter: Sendable {
             return nil
         } catch {
             defer { failing = true }
-            return LogRecord(failing ? .debug : .warning, "metrics-write-failed", [
+            return LogRecord(failing ? .debug : .warning, .metricsWriteFailed, [
                 LogField("path", .string(path)), LogField("cause", .string(error.description)),
             ])
         }

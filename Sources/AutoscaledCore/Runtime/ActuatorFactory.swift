@@ -12,3 +12,15 @@ public func makeActuator(_ config: ActuatorConfig) -> (any Actuator)? {
     case let .file(path): return FileActuator(path: path)
     }
 }
+
+extension ActuatorConfig.Kind {
+    /// The kind of actuator this section builds; `nil` for `type = none`.
+    public var actuatorKind: ActuatorKind? {
+        switch self {
+        case .none: nil
+        case .exec: .exec
+        case .systemd: .systemd
+        case .file: .file
+        }
+    }
+}

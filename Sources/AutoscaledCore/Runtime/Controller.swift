@@ -88,20 +88,20 @@ public final class Controller {
             failureThreshold: config.source.failureThreshold, logger: logger)
         let controller = Controller(configPath: configPath, config: config, logger: logger, state: state,
                                     dependencies: dependencies)
-        logger.log(.info, "start", [
+        logger.log(.info, .start, [
             LogField("config", .string(configPath)), LogField("version", .string(AutoscaledVersion.current)),
             LogField("replicas", .int(restored.replicas)), LogField("state", .string(restored.origin)),
             LogField("source", .string(config.source.location)),
             LogField("poll_interval", .string(DurationText.format(config.source.pollInterval))),
         ])
         if let mode = permissionBits(of: configPath), mode & 0o002 != 0 {
-            logger.log(.warning, "config-insecure", [
+            logger.log(.warning, .configInsecure, [
                 LogField("config", .string(configPath)), LogField("mode", .string(String(mode, radix: 8))),
                 LogField("cause", "the config file is writable by every user, who can then change what the daemon does"),
             ])
         }
         if let warning = restored.warning {
-            logger.log(.warning, "state-initial", [LogField("cause", .string(warning))])
+            logger.log(.warning, .stateInitial, [LogField("cause", .string(warning))])
         }
         await state.save(wallTime: dependencies.wallTime())
         await controller.startActuation()
@@ -115,7 +115,7 @@ public final class Controller {
     public func evaluate(reportStatus: Bool = false) async -> EvaluationOutcome? {
         let writes = config.source.watchedFile != nil ? dependencies.loadFileWrites : nil
         if writes?.loadFileBeingWritten(settle: Self.writeSettleTime) == true {
-            logger.log(.debug, "skip", [LogField("reason", "load file is being written")])
+            logger.log(.debug, .skip, [LogField("reason", "load file is being written")])
             return nil
         }
         let modifications = writes?.loadFileModifications(beforeRead: true)
@@ -123,7 +123,7 @@ public final class Controller {
         let wall = dependencies.wallTime()
         let read = await reader.read(wallNow: wall)
         if let writes, writes.loadFileModifications(beforeRead: false) != modifications {
-            logger.log(.debug, "skip", [LogField("reason", "load file changed while being read")])
+            logger.log(.debug, .skip, [LogField("reason", "load file changed while being read")])
             return nil
         }
         let logger = self.logger
@@ -147,11 +147,11 @@ public final class Controller {
         let failures = LogField("failures", .int(evaluation.failures))
         switch evaluation.input {
         case .loads:
-            if evaluation.cameUp { logger.log(.notice, "source-up", [location, failures]) }
+            if evaluation.cameUp { logger.log(.notice, .sourceUp, [location, failures]) }
         case let .unavailable(cause), let .sourceDown(cause):
             let because = LogField("cause", .string(cause))
-            logger.log(evaluation.previousHealth == .down ? .debug : .warning, "source-error", [location, because, failures])
-            if evaluation.wentDown { logger.log(.error, "source-down", [location, failures, because]) }
+            logger.log(evaluation.previousHealth == .down ? .debug : .warning, .sourceError, [location, because, failures])
+            if evaluation.wentDown { logger.log(.error, .sourceDown, [location, failures, because]) }
         }
         logger.log(decisionRecord(evaluation.decision, dryRun: dryRun))
     }
@@ -169,11 +169,12 @@ public final class Controller {
     /// count not confirmed (a failed or cut-off actuation before a restart, or a new actuator) is
     /// applied again with the next evaluation, unless that one changes the count anyway.
     private func startActuation() async {
-        guard config.actuator.acts, let actuator = dependencies.makeActuator(config.actuator) else { return }
+        guard config.actuator.acts, let kind = config.actuator.kind.actuatorKind,
+              let actuator = dependencies.makeActuator(config.actuator) else { return }
         var recheckInterval: Duration?
         if case .systemd = config.actuator.kind { recheckInterval = config.actuator.reconcileInterval }
         coordinator = ActuationCoordinator(
-            actuator: actuator, settings: .init(kind: config.actuator.kind.name, recheckInterval: recheckInterval),
+            actuator: actuator, settings: .init(kind: kind, recheckInterval: recheckInterval),
             state: state, logger: logger, clock: dependencies.clock, wallTime: dependencies.wallTime)
         let summary = await state.summary
         if summary.applied != summary.desired {
@@ -202,7 +203,7 @@ public final class Controller {
             await startActuation()
         }
         let changes = Config.changes(from: old, to: new)
-        logger.log(.info, "reload", [
+        logger.log(.info, .reload, [
             LogField("config", .string(configPath)),
             LogField("changes", .string(changes.isEmpty ? "none" : changes.joined(separator: " "))),
         ])
@@ -210,7 +211,7 @@ public final class Controller {
 
     /// Logs a config that did not load; the running config stays.
     public func reloadFailed(_ errors: ConfigErrors) {
-        logger.log(.error, "reload-failed", [
+        logger.log(.error, .reloadFailed, [
             LogField("config", .string(configPath)), LogField("errors", .int(errors.errors.count)),
             LogField("cause", .string(errors.errors.map(\.description).joined(separator: "; "))),
         ])
@@ -221,7 +222,7 @@ public final class Controller {
         await stopActuation()
         await state.save(wallTime: dependencies.wallTime())
         let replicas = await state.desiredReplicas
-        logger.log(.info, "stop", [LogField("signal", .string(signal.rawValue)), LogField("replicas", .int(replicas))])
+        logger.log(.info, .stop, [LogField("signal", .string(signal.rawValue)), LogField("replicas", .int(replicas))])
     }
 
     private func stopActuation() async {
@@ -257,7 +258,7 @@ public final class Controller {
         do throws(SystemError) {
             try dependencies.notifier.send(assignments)
         } catch {
-            logger.log(notifyFailed ? .debug : .warning, "notify-failed", [LogField("cause", .string(error.description))])
+            logger.log(notifyFailed ? .debug : .warning, .notifyFailed, [LogField("cause", .string(error.description))])
             notifyFailed = true
         }
     }

@@ -13,5 +13,16 @@ public func decisionRecord(_ decision: ScalingDecision, dryRun: Bool = false) ->
     fields.append(LogField("reason", .string(decision.reason)))
     if dryRun { fields.append(LogField("dry_run", .bool(true))) }
     let level: LogLevel = decision.action == .hold ? .debug : .notice
-    return LogRecord(level, decision.action.rawValue, fields)
+    return LogRecord(level, LogEvent(decision.action), fields)
+}
+
+extension LogEvent {
+    /// The event of a decision line: `scale-up`, `scale-down` or `hold`.
+    public init(_ action: ScalingAction) {
+        switch action {
+        case .scaleUp: self = .scaleUp
+        case .scaleDown: self = .scaleDown
+        case .hold: self = .hold
+        }
+    }
 }

@@ -55,14 +55,14 @@ struct StateClaim {
             claim = try self.claim(StateStore(path: path))
         } catch {
             logger.log(error.record)
-            logger.log(.error, "reload-failed", [
+            logger.log(.error, .reloadFailed, [
                 LogField("config", .string(configPath)), LogField("errors", .int(1)),
                 LogField("cause", .string("[state] path \(path): \(error.cause)")),
             ])
             return nil
         }
         if let keptAside = claim.keptAside, case let .unknownVersion(version) = claim.loaded {
-            logger.log(.warning, "state-kept-aside", [
+            logger.log(.warning, .stateKeptAside, [
                 LogField("path", .string(path)), LogField("kept", .string(keptAside)),
                 LogField("cause", .string("version \(version) is unknown to this autoscaled; not resumed")),
             ])
@@ -78,7 +78,7 @@ struct StateClaim {
             if let pid { fields.append(LogField("pid", .int(Int(pid)))) }
             let cause = "another autoscaled (pid \(pid.map(String.init) ?? "unknown")) is using this state file"
             fields.append(LogField("cause", .string(cause)))
-            return Refusal(record: LogRecord(.error, "state-locked", fields), cause: cause)
+            return Refusal(record: LogRecord(.error, .stateLocked, fields), cause: cause)
         case let .file(cause):
             return Refusal(record: .stateWriteFailed(path: statePath, cause), cause: cause.description)
         }
@@ -92,10 +92,10 @@ struct StateClaim {
         for path in paths {
             do {
                 for removed in try AtomicFile.removeLeftovers(of: path) {
-                    logger.log(.notice, "temp-removed", [LogField("path", .string(removed))])
+                    logger.log(.notice, .tempRemoved, [LogField("path", .string(removed))])
                 }
             } catch {
-                logger.log(.warning, "temp-cleanup-failed", [
+                logger.log(.warning, .tempCleanupFailed, [
                     LogField("path", .string(path)), LogField("cause", .string(error.description)),
                 ])
             }

@@ -1,6 +1,6 @@
 extension LogRecord {
     /// `state-write-failed`: the state file at `path` could not be written, and why.
     static func stateWriteFailed(path: String, _ error: FileWriteError) -> LogRecord {
-        LogRecord(.error, "state-write-failed", [LogField("path", .string(path)), LogField("cause", .string(error.description))])
+        LogRecord(.error, .stateWriteFailed, [LogField("path", .string(path)), LogField("cause", .string(error.description))])
     }
 }

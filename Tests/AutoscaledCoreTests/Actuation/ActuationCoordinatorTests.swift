@@ -27,7 +27,7 @@ private struct Harness {
             store: StateStore(path: dir.file("state.json")), logger: logger)
         let delays = self.delays
         coordinator = ActuationCoordinator(
-            actuator: actuator, settings: .init(kind: "exec", recheckInterval: recheck), state: state, logger: logger,
+            actuator: actuator, settings: .init(kind: .exec, recheckInterval: recheck), state: state, logger: logger,
             clock: clock, wallTime: { 1_795_932_723 },
             sleep: { delays.append($0) })
     }

@@ -3,7 +3,7 @@ import FoundationEssentials
 import Testing
 
 struct LogEncoderTests {
-    let record = LogRecord(.notice, "scale-up", [
+    let record = LogRecord(.notice, .scaleUp, [
         LogField("from", 3), LogField("to", 4), LogField("max_load", .number(55)),
         LogField("max_server", "server2"), LogField("reason", "1 server above 50"),
     ])
@@ -16,14 +16,25 @@ struct LogEncoderTests {
         #expect(line == #"2026-11-29T06:10:00.123Z level=notice event=scale-up from=3 to=4 max_load=55 max_server=server2 reason="1 server above 50""#)
     }
 
+    @Test("the event names are those the logs have always used")
+    func eventNames() {
+        #expect(LogEvent.allCases.map(\.rawValue) == [
+            "start", "stop", "reload", "reload-failed", "scale-up", "scale-down", "hold", "skip",
+            "source-error", "source-down", "source-up", "actuate", "actuate-failed", "actuate-cancelled",
+            "state-initial", "state-write-failed", "state-locked", "state-kept-aside", "temp-removed",
+            "temp-cleanup-failed", "config-insecure", "watch-failed", "notify-failed",
+            "metrics-write-failed",
+        ])
+    }
+
     @Test("under journald each line carries its syslog priority and no timestamp")
     func journalPrefix() {
         let encoder = LogEncoder(format: .logfmt, style: .journal)
-        #expect(encoder.encode(LogRecord(.notice, "scale-up"), wallTime: wall) == "<5>level=notice event=scale-up")
-        #expect(encoder.encode(LogRecord(.warning, "source-error"), wallTime: wall) == "<4>level=warning event=source-error")
-        #expect(encoder.encode(LogRecord(.error, "reload-failed"), wallTime: wall) == "<3>level=error event=reload-failed")
-        #expect(encoder.encode(LogRecord(.info, "start"), wallTime: wall) == "<6>level=info event=start")
-        #expect(encoder.encode(LogRecord(.debug, "hold"), wallTime: wall) == "<7>level=debug event=hold")
+        #expect(encoder.encode(LogRecord(.notice, .scaleUp), wallTime: wall) == "<5>level=notice event=scale-up")
+        #expect(encoder.encode(LogRecord(.warning, .sourceError), wallTime: wall) == "<4>level=warning event=source-error")
+        #expect(encoder.encode(LogRecord(.error, .reloadFailed), wallTime: wall) == "<3>level=error event=reload-failed")
+        #expect(encoder.encode(LogRecord(.info, .start), wallTime: wall) == "<6>level=info event=start")
+        #expect(encoder.encode(LogRecord(.debug, .hold), wallTime: wall) == "<7>level=debug event=hold")
     }
 
     @Test("JSON keeps numbers as numbers and the field order")
@@ -61,11 +72,11 @@ struct LogEncoderTests {
     func escaping(_ test: Hostile) {
         #expect(LogEncoder.logfmtValue(.string(test.value)) == test.logfmt)
         let line = LogEncoder(format: .logfmt, style: .journal).encode(
-            LogRecord(.notice, "scale-up", [LogField("max_server", .string(test.value)), LogField("to", 4)]), wallTime: wall)
+            LogRecord(.notice, .scaleUp, [LogField("max_server", .string(test.value)), LogField("to", 4)]), wallTime: wall)
         #expect(!line.contains("\n") && !line.contains("\r"))
         #expect(line.hasSuffix(" to=4"))
         let json = LogEncoder(format: .json, style: .journal).encode(
-            LogRecord(.notice, "x", [LogField("v", .string(test.value))]), wallTime: wall)
+            LogRecord(.notice, .start, [LogField("v", .string(test.value))]), wallTime: wall)
         #expect(!json.contains("\n") && !json.contains("\r"))
         #expect(!line.unicodeScalars.contains { !TextEscaping.isVisible($0) && $0 != " " })
         #expect(!json.unicodeScalars.contains { !TextEscaping.isVisible($0) && $0 != " " })
@@ -83,13 +94,13 @@ struct LogEncoderTests {
     func levels() {
         let sink = MemoryLogSink()
         let logger = Logger(level: .info, encoder: LogEncoder(format: .logfmt, style: .journal), sink: sink, wallTime: { 0 })
-        logger.log(.debug, "hold")
-        logger.log(.info, "start", [LogField("replicas", 3)])
-        logger.log(.notice, "scale-up")
+        logger.log(.debug, .hold)
+        logger.log(.info, .start, [LogField("replicas", 3)])
+        logger.log(.notice, .scaleUp)
         #expect(sink.lines == ["<6>level=info event=start replicas=3", "<5>level=notice event=scale-up"])
         let quiet = logger.reconfigured(LogConfig(level: .warning, format: .json))
-        quiet.log(.notice, "scale-up")
-        quiet.log(.warning, "source-error")
+        quiet.log(.notice, .scaleUp)
+        quiet.log(.warning, .sourceError)
         #expect(sink.lines.last == #"<4>{"level":"warning","event":"source-error"}"#)
         #expect(sink.lines.count == 3)
     }
@@ -99,7 +110,7 @@ extension LogEncoderTests {
     @Test("a JSON line with escaped controls, bidi and invisible characters is valid JSON that reads back the original")
     func jsonRoundTrip() throws {
         let value = "a\u{1B}[31m\u{202E}b\u{200B}\u{E0041}\"\\\n\u{2028}é"
-        let line = LogEncoder(format: .json, style: .terminal).encode(LogRecord(.info, "x", [LogField("v", .string(value))]), wallTime: wall)
+        let line = LogEncoder(format: .json, style: .terminal).encode(LogRecord(.info, .start, [LogField("v", .string(value))]), wallTime: wall)
         let decoded = try JSONDecoder().decode([String: String].self, from: Data(line.utf8))
         #expect(decoded["v"] == value)
     }

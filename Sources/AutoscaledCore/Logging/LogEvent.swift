@@ -1,0 +1,34 @@
+/// Every event autoscaled logs, by its constant name (`event=…`): the one vocabulary of every log
+/// call. Data goes in the fields; a new kind of line is a new case here.
+public enum LogEvent: String, Sendable, Equatable, CaseIterable {
+    /// The daemon started (`config`, `version`, `replicas`, `state`, `source`, `poll_interval`).
+    case start
+    /// The daemon stopped (`signal`, `replicas`).
+    case stop
+    case reload
+    case reloadFailed = "reload-failed"
+    case scaleUp = "scale-up"
+    case scaleDown = "scale-down"
+    case hold
+    /// An evaluation left out because the load file was being written.
+    case skip
+    case sourceError = "source-error"
+    case sourceDown = "source-down"
+    case sourceUp = "source-up"
+    case actuate
+    case actuateFailed = "actuate-failed"
+    case actuateCancelled = "actuate-cancelled"
+    case stateInitial = "state-initial"
+    case stateWriteFailed = "state-write-failed"
+    /// Another process holds the state file's lock.
+    case stateLocked = "state-locked"
+    /// A state file of unknown version was set aside, not resumed.
+    case stateKeptAside = "state-kept-aside"
+    /// A temporary file a killed writer left behind was removed.
+    case tempRemoved = "temp-removed"
+    case tempCleanupFailed = "temp-cleanup-failed"
+    case configInsecure = "config-insecure"
+    case watchFailed = "watch-failed"
+    case notifyFailed = "notify-failed"
+    case metricsWriteFailed = "metrics-write-failed"
+}
