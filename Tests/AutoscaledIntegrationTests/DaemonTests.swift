@@ -15,6 +15,8 @@ struct DaemonTests {
         let line = await daemon.waitForLine("event=scale-up", timeout: .seconds(5))
         #expect(ContinuousClock.now - start < .seconds(8))  // the poll would come only after 10 s
         #expect(line?.contains("level=notice event=scale-up from=3 to=4 servers_to_scale=1 threshold=50 max_load=55 max_server=server2 reason=") == true)
+        // Not under journald: the timestamp is the first logfmt field.
+        #expect(line?.hasPrefix("ts=20") == true && line?.split(separator: " ").first?.hasSuffix("Z") == true, "\(line ?? "none")")
         #expect(await dir.waitForSavedReplicas(4) == 4)
         daemon.signal(SIGTERM)
         #expect(await daemon.wait() == 0)

@@ -1,13 +1,14 @@
 /// Turns a ``LogRecord`` into one line of text (without the trailing newline).
 ///
-/// Fields come out in a fixed order: the timestamp (terminal style only), `level`, `event`,
-/// then the record's fields as given. Every character that does not show as itself (controls,
-/// bidi controls, zero-width and other invisible characters) is escaped by ``TextEscaping``, so no
-/// value can start a new line, forge a field or reorder what a terminal shows.
+/// Fields come out in a fixed order: `ts` (the ISO-8601 UTC timestamp, terminal style only), `level`,
+/// `event`, then the record's fields as given, so a logfmt line is `key=value` pairs throughout.
+/// Every character that does not show as itself (controls, bidi controls, zero-width and other
+/// invisible characters) is escaped by ``TextEscaping``, so no value can start a new line, forge a
+/// field or reorder what a terminal shows.
 public struct LogEncoder: Sendable {
     /// Where lines go, which decides their prefix.
     public enum Style: Sendable, Equatable {
-        /// A terminal or a file: each line starts with an ISO-8601 UTC timestamp.
+        /// A terminal or a file: each line starts with the field `ts`, an ISO-8601 UTC timestamp.
         case terminal
         /// journald's stream (`JOURNAL_STREAM` set): `<N>` priority prefix, no timestamp.
         case journal
@@ -27,7 +28,7 @@ public struct LogEncoder: Sendable {
         switch format {
         case .logfmt:
             var line = prefix
-            if let timestamp { line += timestamp + " " }
+            if let timestamp { line += "ts=\(timestamp) " }
             line += "level=\(record.level.name) event=\(record.event.rawValue)"
             for field in record.fields {
                 line += " \(Self.logfmtKey(field.key))=\(Self.logfmtValue(field.value))"
@@ -35,7 +36,7 @@ public struct LogEncoder: Sendable {
             return line
         case .json:
             var line = prefix + "{"
-            if let timestamp { line += "\"time\":\"\(timestamp)\"," }
+            if let timestamp { line += "\"ts\":\"\(timestamp)\"," }
             line += "\"level\":\"\(record.level.name)\",\"event\":\"\(record.event.rawValue)\""
             for field in record.fields {
                 line += ",\(Self.jsonString(field.key)):\(Self.jsonValue(field.value))"

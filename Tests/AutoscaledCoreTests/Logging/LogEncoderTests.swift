@@ -13,7 +13,47 @@ struct LogEncoderTests {
     @Test("logfmt on a terminal starts with an ISO-8601 UTC timestamp, then level and event")
     func terminalLogfmt() {
         let line = LogEncoder(format: .logfmt, style: .terminal).encode(record, wallTime: wall)
-        #expect(line == #"2026-11-29T06:10:00.123Z level=notice event=scale-up from=3 to=4 max_load=55 max_server=server2 reason="1 server above 50""#)
+        #expect(line == #"ts=2026-11-29T06:10:00.123Z level=notice event=scale-up from=3 to=4 max_load=55 max_server=server2 reason="1 server above 50""#)
+    }
+
+    @Test("a terminal logfmt line is key=value pairs throughout, even with hostile values")
+    func validLogfmt() throws {
+        let hostile = LogRecord(.warning, .sourceError, [
+            LogField("source", "/tmp/a b=c"), LogField("cause", "x\" level=error \\ \n fake=1"), LogField("failures", 2),
+        ])
+        let line = LogEncoder(format: .logfmt, style: .terminal).encode(hostile, wallTime: wall)
+        let pairs = try #require(Self.logfmtPairs(line))
+        #expect(pairs.map(\.key) == ["ts", "level", "event", "source", "cause", "failures"])
+        #expect(pairs.first?.value == "2026-11-29T06:10:00.123Z")
+    }
+
+    /// Splits a logfmt line into pairs; `nil` when any token is not `key=value` (value bare or quoted).
+    static func logfmtPairs(_ line: String) -> [(key: String, value: String)]? {
+        var pairs: [(key: String, value: String)] = []
+        var rest = Substring(line)
+        while !rest.isEmpty {
+            guard let equals = rest.firstIndex(of: "="), !rest[..<equals].contains(" ") else { return nil }
+            let key = String(rest[..<equals])
+            rest = rest[rest.index(after: equals)...]
+            var value = ""
+            if rest.first == "\"" {
+                rest = rest.dropFirst()
+                while let character = rest.first, character != "\"" {
+                    if character == "\\" { rest = rest.dropFirst() }
+                    value.append(rest.first ?? " ")
+                    rest = rest.dropFirst()
+                }
+                guard rest.first == "\"" else { return nil }
+                rest = rest.dropFirst()
+            } else {
+                value = String(rest.prefix { $0 != " " })
+                rest = rest.dropFirst(value.count)
+            }
+            pairs.append((key, value))
+            guard rest.isEmpty || rest.first == " " else { return nil }
+            rest = rest.dropFirst()
+        }
+        return pairs
     }
 
     @Test("the event names are those the logs have always used")
@@ -40,7 +80,7 @@ struct LogEncoderTests {
     @Test("JSON keeps numbers as numbers and the field order")
     func json() {
         let line = LogEncoder(format: .json, style: .terminal).encode(record, wallTime: wall)
-        #expect(line == #"{"time":"2026-11-29T06:10:00.123Z","level":"notice","event":"scale-up","from":3,"to":4,"max_load":55,"max_server":"server2","reason":"1 server above 50"}"#)
+        #expect(line == #"{"ts":"2026-11-29T06:10:00.123Z","level":"notice","event":"scale-up","from":3,"to":4,"max_load":55,"max_server":"server2","reason":"1 server above 50"}"#)
     }
 
     struct Hostile: CustomTestStringConvertible, Sendable {

@@ -65,7 +65,7 @@ struct ShippedTraceTests {
         let lines = output.standardOutput.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         // The first decision comes from the trend: loads of at most 25, but rising: 58.33 per server expected
         // once a new replica would serve.
-        #expect(lines.first == "1970-01-01T00:00:30.000Z level=notice event=scale-up from=3 to=4 servers_to_scale=0 "
+        #expect(lines.first == "ts=1970-01-01T00:00:30.000Z level=notice event=scale-up from=3 to=4 servers_to_scale=0 "
             + "threshold=50 max_load=25 max_server=replica-3 reason=\"load per server expected in replica_startup 1min "
             + "58.33 above scale_up_threshold 50; total load 70, smoothed 47.5, 175 expected in 1min needs 4 at target_load 50: +1\"")
         #expect(lines.count == 7 + 1 + 12 + 1)
