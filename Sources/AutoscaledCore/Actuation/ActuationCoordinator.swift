@@ -127,9 +127,9 @@ public actor ActuationCoordinator {
                 outcome = .failure(error)
             }
             let elapsed = clock.now() - started
-            let delay = await finish(request, outcome, applied: applied, elapsed: elapsed)
+            // Recorded before it is logged: whoever sees `actuate` finds the count in the state file.
             if case .success = outcome { await state.recordApplied(request.replicas, wallTime: wallTime()) }
-            if let delay { await sleep(delay) }
+            if let delay = await finish(request, outcome, applied: applied, elapsed: elapsed) { await sleep(delay) }
         }
     }
 

@@ -102,7 +102,7 @@ public final class Daemon {
             self.monitor = monitor
             controller.dependencies.loadFileWrites = monitor
         } catch {
-            logger.log(.warning, .watchFailed, [LogField("cause", .string(error.description))])
+            controller.logger.log(.warning, .watchFailed, [LogField("cause", .string(error.description))])
         }
         watchFiles(controller.config)
         timer = RepeatingTimer(queue: queue, interval: controller.config.source.pollInterval) {

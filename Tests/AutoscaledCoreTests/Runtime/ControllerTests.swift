@@ -134,9 +134,10 @@ struct ControllerTests {
 
         try #require(await controller.evaluate())
         await controller.settle()
-        // The decision's save and the applied count's save: one line each, the decision logged first.
-        #expect(h.events == ["start", "state-initial", "state-write-failed", "scale-up", "state-write-failed", "actuate",
-                             "state-write-failed"])
+        // The decision's save and the applied count's save: one line each, each after what it failed to save
+        // (the applied count is saved before `actuate` is logged).
+        #expect(h.events == ["start", "state-initial", "state-write-failed", "scale-up", "state-write-failed",
+                             "state-write-failed", "actuate"])
         #expect(await controller.state.hasUnsavedChanges)
         #expect(h.lines("state-write-failed").allSatisfy {
             $0.hasPrefix("<3>level=error event=state-write-failed path=\(h.dir.file("not-a-directory/state.json")) cause=")
