@@ -216,6 +216,23 @@ struct ControllerTests {
         #expect(h.actuator.requests.last?.reason == "desired count 4 not confirmed applied (applied: none)")
     }
 
+    @Test("a reload to another source starts it healthy: its failures count from zero")
+    func reloadSource() async throws {
+        let h = Harness([.failure(Harness.refused)])
+        defer { h.dir.remove() }
+        let controller = await h.start(h.config())
+        try #require(await controller.evaluate())
+        #expect(try #require(await controller.evaluate()).summary.health == .down)
+
+        var moved = h.config()
+        moved.source.kind = .file(path: h.dir.file("other.json"))
+        await controller.reload(moved)
+        #expect(await controller.state.summary.health == .healthy)
+        let first = try #require(await controller.evaluate())
+        #expect(first.summary.health == .failing && first.failures == 1 && first.input == .unavailable("connection refused"))
+        #expect(h.lines("source-error").last?.hasPrefix("<4>level=warning event=source-error source=\(h.dir.file("other.json")) ") == true)
+    }
+
     @Test("no decision on a load file being written, or written while it was read")
     func skipsPartialWrites() async {
         let h = Harness([Harness.exercise])
