@@ -2,6 +2,7 @@ extension Config {
     /// Builds a config from values that passed every check.
     /// - Throws: ``ConfigValues/Missing`` if a key has no value (only when checks were skipped).
     init(values: ConfigValues) throws(ConfigValues.Missing) {
+        let statePath = try values.string(.statePath)
         self.init(
             source: try SourceConfig(values: values),
             policy: PolicyConfig(
@@ -21,7 +22,13 @@ extension Config {
                 burstRatio: try values.number(.burstRatio),
                 fallbackReplicas: try values.optional(.fallbackReplicas, values.integer)
             ),
-            state: StateConfig(path: try values.string(.statePath)),
+            state: StateConfig(path: statePath),
+            history: HistoryConfig(
+                enabled: try values.boolean(.historyEnabled),
+                path: try values.optional(.historyPath, values.string) ?? HistoryConfig.defaultPath(statePath: statePath),
+                retention: try values.duration(.historyRetention),
+                maxSize: try values.byteSize(.historyMaxSize)
+            ),
             log: LogConfig(
                 level: try values.choice(.logLevel, LogLevel.init(name:)),
                 format: try values.choice(.logFormat, LogFormat.init(rawValue:))

@@ -6,17 +6,19 @@ public struct Config: Sendable, Equatable {
     public var source: SourceConfig
     public var policy: PolicyConfig
     public var state: StateConfig
+    public var history: HistoryConfig
     public var log: LogConfig
     public var metrics: MetricsConfig
     public var actuator: ActuatorConfig
 
     public init(
-        source: SourceConfig, policy: PolicyConfig, state: StateConfig, log: LogConfig,
+        source: SourceConfig, policy: PolicyConfig, state: StateConfig, history: HistoryConfig? = nil, log: LogConfig,
         metrics: MetricsConfig = MetricsConfig(), actuator: ActuatorConfig = ActuatorConfig()
     ) {
         self.source = source
         self.policy = policy
         self.state = state
+        self.history = history ?? HistoryConfig(path: HistoryConfig.defaultPath(statePath: state.path))
         self.log = log
         self.metrics = metrics
         self.actuator = actuator
@@ -124,6 +126,35 @@ public struct StateConfig: Sendable, Equatable {
 
     public init(path: String = "/var/lib/autoscaled/state.json") {
         self.path = path
+    }
+}
+
+/// `[history]`: what the daemon saw at each evaluation, kept in segment files in a directory
+/// (see ``HistoryLog``).
+public struct HistoryConfig: Sendable, Equatable {
+    /// The smallest `max_size`: room for a few segments.
+    public static let minimumSize = 1 << 20
+
+    /// `false`: nothing is recorded.
+    public var enabled: Bool
+    /// The directory of the segment files (absolute).
+    public var path: String
+    /// Segments whose newest record is older than this are removed.
+    public var retention: Duration
+    /// The most bytes all segments take together.
+    public var maxSize: Int
+
+    public init(enabled: Bool = true, path: String, retention: Duration = .seconds(8 * 86_400), maxSize: Int = 64 << 20) {
+        self.enabled = enabled
+        self.path = path
+        self.retention = retention
+        self.maxSize = maxSize
+    }
+
+    /// `history` beside the state file: `/var/lib/autoscaled/history` for `/var/lib/autoscaled/state.json`.
+    public static func defaultPath(statePath: String) -> String {
+        let directory = parentDirectory(of: statePath)
+        return directory == "/" ? "/history" : directory + "/history"
     }
 }
 

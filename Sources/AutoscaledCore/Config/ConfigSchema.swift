@@ -38,6 +38,10 @@ extension ConfigKey {
     static let burstRatio = ConfigKey(section: "policy", name: "burst_ratio")
     static let fallbackReplicas = ConfigKey(section: "policy", name: "fallback_replicas")
     static let statePath = ConfigKey(section: "state", name: "path")
+    static let historyEnabled = ConfigKey(section: "history", name: "enabled")
+    static let historyPath = ConfigKey(section: "history", name: "path")
+    static let historyRetention = ConfigKey(section: "history", name: "retention")
+    static let historyMaxSize = ConfigKey(section: "history", name: "max_size")
     static let logLevel = ConfigKey(section: "log", name: "level")
     static let logFormat = ConfigKey(section: "log", name: "format")
     static let metricsTextfile = ConfigKey(section: "metrics", name: "textfile")
@@ -114,6 +118,14 @@ enum ConfigSchema {
             $0.policy.fallbackReplicas.map(ConfigValue.integer)
         },
         ConfigKeySpec(.statePath, .path, default: "/var/lib/autoscaled/state.json") { .string($0.state.path) },
+        ConfigKeySpec(.historyEnabled, .boolean, default: "true") { .boolean($0.history.enabled) },
+        ConfigKeySpec(.historyPath, .path, default: ConfigKeySpec.unset, example: "/var/lib/autoscaled/history") {
+            .string($0.history.path)
+        },
+        ConfigKeySpec(.historyRetention, .duration(allowsZero: false), default: "8d") { .duration($0.history.retention) },
+        ConfigKeySpec(.historyMaxSize, .byteSize(min: HistoryConfig.minimumSize), default: "64M") {
+            .byteSize($0.history.maxSize)
+        },
         ConfigKeySpec(.logLevel, .choice(LogLevel.allCases.map(\.name)), default: "info") {
             .string($0.log.level.name)
         },

@@ -7,6 +7,8 @@ enum ConfigValue: Sendable, Equatable {
     case integer(Int)
     case duration(Duration)
     case boolean(Bool)
+    /// A size in bytes.
+    case byteSize(Int)
     /// A command line, split into words.
     case command(CommandTemplate)
 
@@ -19,6 +21,7 @@ enum ConfigValue: Sendable, Equatable {
         case let .integer(integer): String(integer)
         case let .duration(duration): DurationText.format(duration)
         case let .boolean(boolean): boolean ? "true" : "false"
+        case let .byteSize(bytes): ByteSizeText.format(bytes)
         case let .command(command): command.description
         }
     }

@@ -13,6 +13,8 @@ enum ConfigValueType: Sendable {
     case duration(allowsZero: Bool)
     /// `true`/`false`, `yes`/`no`, `on`/`off`, `1`/`0`, in any case.
     case boolean
+    /// A size in bytes of at least `min` (see ``ByteSizeText``): `65536`, `512K`, `64MiB`.
+    case byteSize(min: Int)
     /// One of a closed list of names, compared exactly.
     case choice([String])
     /// A command line, split into words with quotes honoured (see ``CommandTemplate``).
@@ -51,6 +53,7 @@ enum ConfigValueType: Sendable {
         case .integer(nil, nil): "an integer, e.g. \(example)"
         case .duration: "a duration, e.g. \(example)"
         case .boolean: "true, false, yes, no, on, off, 1 or 0"
+        case let .byteSize(min): "a size of at least \(ByteSizeText.format(min)) in bytes or K, M, G, e.g. \(example)"
         case let .choice(names): "one of " + names.joined(separator: ", ")
         case .command: "a program and its arguments, e.g. \(example)"
         case .unitName: "a unit name with {i} for the instance number, e.g. \(example)"
@@ -85,6 +88,8 @@ enum ConfigValueType: Sendable {
             case "false", "no", "off", "0": return .boolean(false)
             default: throw Fault(problem: "is not a boolean", expected: expected)
             }
+        case let .byteSize(min):
+            return .byteSize(try Self.readByteSize(text, min: min, expected: expected))
         case let .choice(names):
             guard names.contains(text) else {
                 let hint = EditDistance.suggestion(for: text, among: names).map { "; did you mean '\($0)'?" }
@@ -151,6 +156,22 @@ enum ConfigValueType: Sendable {
         if let min, integer < min { throw Fault(problem: "must be at least \(min)") }
         if let max, integer > max { throw Fault(problem: "must be at most \(max)") }
         return integer
+    }
+
+    private static func readByteSize(_ text: String, min: Int, expected: String) throws(Fault) -> Int {
+        let bytes: Int
+        do {
+            bytes = try ByteSizeText.parse(text)
+        } catch {
+            switch error {
+            case .malformed: throw Fault(problem: "is not a size", expected: expected)
+            case .tooLarge: throw Fault(problem: "is too large", expected: expected)
+            case let .unknownUnit(unit):
+                throw Fault(problem: "has an unknown unit \(EscapedText.quoted(unit))", expected: expected)
+            }
+        }
+        guard bytes >= min else { throw Fault(problem: "must be at least \(ByteSizeText.format(min))") }
+        return bytes
     }
 
     private static func readDuration(

@@ -55,6 +55,11 @@ struct ConfigValues {
         return boolean
     }
 
+    func byteSize(_ key: ConfigKey) throws(Missing) -> Int {
+        guard case let .byteSize(bytes)? = value(key) else { throw Missing(key: key) }
+        return bytes
+    }
+
     /// `read(key)` when the key has a value, `nil` when it has none (an optional key left out).
     func optional<T>(_ key: ConfigKey, _ read: (ConfigKey) throws(Missing) -> T) throws(Missing) -> T? {
         value(key) == nil ? nil : try read(key)

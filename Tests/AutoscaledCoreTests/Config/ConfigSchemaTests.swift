@@ -34,6 +34,6 @@ struct ConfigSchemaTests {
 
     @Test("sections are listed in the order of their first key")
     func sections() {
-        #expect(ConfigSchema.sections == ["source", "policy", "state", "log", "metrics", "actuator"])
+        #expect(ConfigSchema.sections == ["source", "policy", "state", "history", "log", "metrics", "actuator"])
     }
 }

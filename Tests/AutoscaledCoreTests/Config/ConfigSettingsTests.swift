@@ -10,15 +10,28 @@ struct ConfigSettingsTests {
             "scale_up_threshold", "scale_down_threshold", "target_load", "min_replicas", "max_replicas",
             "initial_replicas", "max_scale_up_step", "scale_down_step", "scale_up_cooldown", "scale_down_stabilization",
             "replica_startup", "trend_window", "smoothing_window", "burst_ratio",
-            "state.path", "level", "log.format", "max_series", "actuator.type", "dry_run",
+            "state.path", "enabled", "history.path", "retention", "max_size",
+            "level", "log.format", "max_series", "actuator.type", "dry_run",
         ])
         #expect(settings.map(\.value) == [
             "file", "/etc/autoscaled/loads.json", "json", "10s", "0", "3",
             "50", "35", "50", "1", "10",
             "3", "4", "1", "1min", "5min",
             "1min", "3min", "30s", "2",
-            "/var/lib/autoscaled/state.json", "info", "logfmt", "100", "none", "false",
+            "/var/lib/autoscaled/state.json", "true", "/var/lib/autoscaled/history", "8d", "64MiB",
+            "info", "logfmt", "100", "none", "false",
         ])
+    }
+
+    @Test("history sits beside the state file unless its path is given; sizes take K, M, G")
+    func history() throws {
+        let config = try ConfigParsing.parse("[source]\npath = l\n[state]\npath = /srv/a/state.json\n[history]\nmax_size = 3G\n").get()
+        #expect(config.history == HistoryConfig(path: "/srv/a/history", maxSize: 3 << 30))
+        let given = try ConfigParsing.parse("[source]\npath = l\n[history]\npath = h\nenabled = no\nretention = 2d\n").get()
+        #expect(given.history == HistoryConfig(enabled: false, path: "/etc/autoscaled/h", retention: .seconds(2 * 86_400)))
+        #expect(try ByteSizeText.parse("1536KiB") == 1536 << 10)
+        #expect(ByteSizeText.format(1536 << 10) == "1536KiB")
+        #expect(ByteSizeText.format(1_000_001) == "1000001")
     }
 
     @Test("non-integral numbers and compound durations keep their precision")
