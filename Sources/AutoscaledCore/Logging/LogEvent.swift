@@ -31,4 +31,6 @@ public enum LogEvent: String, Sendable, Equatable, CaseIterable {
     case watchFailed = "watch-failed"
     case notifyFailed = "notify-failed"
     case metricsWriteFailed = "metrics-write-failed"
+    /// A history record could not be written (`path`, `cause`).
+    case historyWriteFailed = "history-write-failed"
 }

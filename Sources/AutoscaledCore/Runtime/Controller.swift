@@ -1,9 +1,9 @@
 /// Owns one evaluation of the daemon — read → source health → decide → record → hand over to
-/// actuation → metrics and status — and what a reload or a stop changes in it.
+/// actuation → metrics, history and status — and what a reload or a stop changes in it.
 ///
 /// ```
 ///  read (LoadSource, stale_after) ──▶ ReplicaState.evaluate: health, decide, log, save (one actor hop)
-///        ──▶ ActuationCoordinator.submit (returns at once) ──▶ metrics textfile ──▶ STATUS=
+///        ──▶ ActuationCoordinator.submit (returns at once) ──▶ metrics textfile ──▶ history ──▶ STATUS=
 /// ```
 /// Facts (desired and applied count, policy memory, source health) live in ``ReplicaState``; the
 /// controller keeps only what it needs to act: the config, the source, the policy, the coordinator.
@@ -51,6 +51,7 @@ public final class Controller {
     private var reader: LoadReader
     private var policy: ThresholdPolicy
     private var metrics: MetricsExporter
+    private let history: DaemonHistory
     private var coordinator: ActuationCoordinator?
     /// Why the next hold still acts: the desired count was not confirmed applied (set when
     /// actuation starts); a decision that changes the count brings its own reason.
@@ -66,6 +67,7 @@ public final class Controller {
         reader = LoadReader(source: dependencies.makeSource(config.source), staleAfter: config.source.staleAfter)
         policy = ThresholdPolicy(config: config.policy)
         metrics = MetricsExporter(config: config.metrics, write: dependencies.writeMetrics)
+        history = DaemonHistory(config: config.history)
     }
 
     /// Resumes from the state file (or `initial_replicas`), logs `start`, saves the count at once (so
@@ -137,6 +139,10 @@ public final class Controller {
                                         wallTime: wall) {
             logger.log(failure)
         }
+        if let failure = history.record(evaluation.input, evaluation.decision, applied: evaluation.summary.applied,
+                                        pollInterval: config.source.pollInterval, at: now, wallTime: wall) {
+            logger.log(failure)
+        }
         if reportStatus { notify(["STATUS=\(statusText(evaluation.summary))"]) }
         return evaluation
     }
@@ -191,6 +197,7 @@ public final class Controller {
         logger = logger.reconfigured(new.log)
         policy = ThresholdPolicy(config: new.policy)
         metrics.configure(new.metrics)
+        if let failure = history.configure(new.history) { logger.log(failure) }
         if new.source != old.source {
             reader = LoadReader(source: dependencies.makeSource(new.source), staleAfter: new.source.staleAfter)
         }
@@ -221,6 +228,7 @@ public final class Controller {
     public func stop(signal: StopSignal) async {
         await stopActuation()
         await state.save(wallTime: dependencies.wallTime())
+        if let failure = history.stop() { logger.log(failure) }
         let replicas = await state.desiredReplicas
         logger.log(.info, .stop, [LogField("signal", .string(signal.rawValue)), LogField("replicas", .int(replicas))])
     }

@@ -136,8 +136,11 @@ struct ControllerTests {
         await controller.settle()
         // The decision's save and the applied count's save: one line each, each after what it failed to save
         // (the applied count is saved before `actuate` is logged).
-        #expect(h.events == ["start", "state-initial", "state-write-failed", "scale-up", "state-write-failed",
-                             "state-write-failed", "actuate"])
+        // The history beside the state file cannot be written either: one warning of its own, whose
+        // place among the actuation's lines depends on when the actuation ends.
+        #expect(h.events.filter { $0 != "history-write-failed" } == ["start", "state-initial", "state-write-failed",
+                                                                    "scale-up", "state-write-failed", "state-write-failed", "actuate"])
+        #expect(h.lines("history-write-failed").count == 1)
         #expect(await controller.state.hasUnsavedChanges)
         #expect(h.lines("state-write-failed").allSatisfy {
             $0.hasPrefix("<3>level=error event=state-write-failed path=\(h.dir.file("not-a-directory/state.json")) cause=")

@@ -1,0 +1,194 @@
+/// The bytes of a history segment. Pure: records in, bytes out, and back.
+///
+/// ```
+/// segment = magic "ASHIST1\n", then frames
+/// frame   = u32 payload length, u32 CRC-32 of the payload, payload        (little-endian)
+/// payload = 1 names:  u16 count, count × (u16 length, UTF-8 name)
+///         | 2 sample: f64 wall, u64 monotonic ns, u32 poll ms, u32 desired, i32 applied (-1: none),
+///                     u8 loads: 0 none | 1 u16 count, count × f32 (in the order of the last names)
+///                                      | 2 f64 total, u32 servers
+/// ```
+/// A names frame precedes the first per-server sample of a segment and every change of the
+/// server set. Reading stops at the first frame that is cut short or fails its checksum: a
+/// write torn by a crash loses that record only.
+public enum HistoryCodec {
+    public static let magic: [UInt8] = Array("ASHIST1\n".utf8)
+    /// The largest payload read back; a length above it is damage, not a record.
+    static let maxPayload = 1 << 20
+
+    private enum Kind: UInt8 {
+        case names = 1
+        case sample = 2
+    }
+
+    /// Appends the frames of `record` to `bytes`; `names` is the server set the segment's last names
+    /// frame gave (`nil` at a segment's start), updated when this record writes a new one.
+    public static func append(_ record: HistoryRecord, names: inout [String]?, to bytes: inout [UInt8]) {
+        if case let .servers(servers) = record.loads, names.map({ !$0.elementsEqual(servers.lazy.map(\.name)) }) ?? true {
+            let current = servers.map(\.name)
+            frame(into: &bytes) { payload in
+                payload.append(Kind.names.rawValue)
+                appendInteger(UInt16(current.count), to: &payload)
+                for name in current {
+                    appendInteger(UInt16(name.utf8.count), to: &payload)
+                    payload.append(contentsOf: name.utf8)
+                }
+            }
+            names = current
+        }
+        frame(into: &bytes) { payload in
+            payload.append(Kind.sample.rawValue)
+            appendInteger(record.wallTime.bitPattern, to: &payload)
+            let (seconds, attoseconds) = record.monotonic.sinceOrigin.components
+            appendInteger(UInt64(max(0, seconds)) &* 1_000_000_000 &+ UInt64(max(0, attoseconds) / 1_000_000_000), to: &payload)
+            let (pollSeconds, pollAttoseconds) = record.pollInterval.components
+            appendInteger(UInt32(clamping: pollSeconds * 1000 + pollAttoseconds / 1_000_000_000_000_000), to: &payload)
+            appendInteger(UInt32(clamping: record.desired), to: &payload)
+            appendInteger(Int32(clamping: record.applied ?? -1), to: &payload)
+            switch record.loads {
+            case .none:
+                payload.append(0)
+            case let .servers(servers):
+                payload.append(1)
+                appendInteger(UInt16(servers.count), to: &payload)
+                for server in servers { appendInteger(Float(server.load).bitPattern, to: &payload) }
+            case let .total(load, count):
+                payload.append(2)
+                appendInteger(load.bitPattern, to: &payload)
+                appendInteger(UInt32(clamping: count), to: &payload)
+            }
+        }
+    }
+
+    /// The records of one segment's bytes, up to the first damaged frame.
+    /// - Returns: the records, and `intact: false` when bytes were left over (a torn or damaged tail)
+    ///   or the segment does not start with ``magic``.
+    public static func records(in bytes: [UInt8]) -> (records: [HistoryRecord], intact: Bool) {
+        guard bytes.starts(with: magic) else { return ([], bytes.isEmpty) }
+        var records: [HistoryRecord] = []
+        var names: [String]?
+        var offset = magic.count
+        while offset < bytes.count {
+            guard offset + 8 <= bytes.count else { return (records, false) }
+            var header = ByteReader(bytes, from: offset)
+            guard let length = header.integer(UInt32.self), let checksum = header.integer(UInt32.self),
+                  Int(length) <= maxPayload, offset + 8 + Int(length) <= bytes.count,
+                  CRC32.checksum(bytes[(offset + 8)..<(offset + 8 + Int(length))]) == checksum
+            else { return (records, false) }
+            var payload = ByteReader(bytes, from: offset + 8, to: offset + 8 + Int(length))
+            offset += 8 + Int(length)
+            switch payload.integer(UInt8.self).flatMap(Kind.init(rawValue:)) {
+            case .names?:
+                guard let read = readNames(&payload) else { return (records, false) }
+                names = read
+            case .sample?:
+                guard let record = readSample(&payload, names: names) else { return (records, false) }
+                records.append(record)
+            case nil:
+                return (records, false)
+            }
+        }
+        return (records, true)
+    }
+
+    private static func readNames(_ payload: inout ByteReader) -> [String]? {
+        guard let count = payload.integer(UInt16.self) else { return nil }
+        var names: [String] = []
+        for _ in 0..<count {
+            guard let length = payload.integer(UInt16.self), let name = payload.text(Int(length)) else { return nil }
+            names.append(name)
+        }
+        return payload.isAtEnd ? names : nil
+    }
+
+    private static func readSample(_ payload: inout ByteReader, names: [String]?) -> HistoryRecord? {
+        guard let wall = payload.integer(UInt64.self).map(Double.init(bitPattern:)),
+              let monotonic = payload.integer(UInt64.self), let pollMillis = payload.integer(UInt32.self),
+              let desired = payload.integer(UInt32.self), let applied = payload.integer(Int32.self),
+              let kind = payload.integer(UInt8.self)
+        else { return nil }
+        let loads: HistoryRecord.Loads
+        switch kind {
+        case 0:
+            loads = .none
+        case 1:
+            guard let count = payload.integer(UInt16.self), let names, names.count == Int(count) else { return nil }
+            var servers: [ServerLoad] = []
+            for name in names {
+                guard let bits = payload.integer(UInt32.self) else { return nil }
+                servers.append(ServerLoad(name: name, load: Double(Float(bitPattern: bits))))
+            }
+            loads = .servers(servers)
+        case 2:
+            guard let total = payload.integer(UInt64.self).map(Double.init(bitPattern:)),
+                  let count = payload.integer(UInt32.self) else { return nil }
+            loads = .total(load: total, servers: Int(count))
+        default:
+            return nil
+        }
+        guard payload.isAtEnd else { return nil }
+        return HistoryRecord(
+            wallTime: wall, monotonic: MonotonicInstant(sinceOrigin: .nanoseconds(Int64(clamping: monotonic))),
+            pollInterval: .milliseconds(Int64(pollMillis)), desired: Int(desired), applied: applied < 0 ? nil : Int(applied),
+            loads: loads)
+    }
+
+    /// Appends a frame whose payload `body` writes: the length and checksum are filled in after.
+    private static func frame(into bytes: inout [UInt8], _ body: (inout [UInt8]) -> Void) {
+        let start = bytes.count
+        bytes.append(contentsOf: [0, 0, 0, 0, 0, 0, 0, 0])
+        body(&bytes)
+        let payload = bytes[(start + 8)...]
+        withUnsafeBytes(of: UInt32(payload.count).littleEndian) { bytes.replaceSubrange(start..<(start + 4), with: $0) }
+        withUnsafeBytes(of: CRC32.checksum(payload).littleEndian) { bytes.replaceSubrange((start + 4)..<(start + 8), with: $0) }
+    }
+
+    private static func appendInteger<T: FixedWidthInteger>(_ value: T, to bytes: inout [UInt8]) {
+        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+}
+
+/// Reads little-endian integers and UTF-8 text from a byte range, never past its end.
+private struct ByteReader {
+    private let bytes: [UInt8]
+    private var offset: Int
+    private let end: Int
+
+    init(_ bytes: [UInt8], from offset: Int, to end: Int? = nil) {
+        self.bytes = bytes
+        self.offset = offset
+        self.end = end ?? bytes.count
+    }
+
+    var isAtEnd: Bool { offset == end }
+
+    mutating func integer<T: FixedWidthInteger>(_: T.Type) -> T? {
+        let size = MemoryLayout<T>.size
+        guard offset + size <= end else { return nil }
+        var value = T.zero
+        for index in 0..<size { value |= T(bytes[offset + index]) << (8 * index) }
+        offset += size
+        return value
+    }
+
+    mutating func text(_ length: Int) -> String? {
+        guard offset + length <= end else { return nil }
+        defer { offset += length }
+        return String(validating: bytes[offset..<(offset + length)], as: UTF8.self)
+    }
+}
+
+/// CRC-32 (IEEE 802.3, as zlib computes it).
+enum CRC32 {
+    private static let table: [UInt32] = (0..<256).map { index in
+        var crc = UInt32(index)
+        for _ in 0..<8 { crc = crc & 1 == 1 ? 0xEDB8_8320 ^ (crc >> 1) : crc >> 1 }
+        return crc
+    }
+
+    static func checksum(_ bytes: some Collection<UInt8>) -> UInt32 {
+        var crc: UInt32 = 0xFFFF_FFFF
+        for byte in bytes { crc = table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
+        return crc ^ 0xFFFF_FFFF
+    }
+}

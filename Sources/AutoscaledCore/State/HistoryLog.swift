@@ -1,0 +1,114 @@
+import Glibc
+
+/// Appends what the daemon saw at each evaluation to segment files in a directory, within a size
+/// and an age bound.
+///
+/// ```
+/// history/00000001.log  00000002.log  …  0000000N.log   (N: the one being appended to)
+///          oldest ─────────────────────────▶ newest
+/// ```
+/// - Each ``append(_:now:)`` is one `write(2)` of whole frames (see ``HistoryCodec``), with no
+///   `fsync`: a crash loses at most the records the kernel had not written back, and a torn last
+///   frame is skipped by ``HistoryReader``.
+/// - A new segment starts at the first append after the log is opened (an old tail is never
+///   appended to), when the current one would pass ``segmentLimit`` or is older than
+///   ``segmentAge``, and after a failed write. The segment closed is `fsync`ed.
+/// - When a segment starts, closed segments last written longer ago than `retention` are
+///   removed, then the oldest go until all of them and a full new one fit in `max_size`: the
+///   size bound holds whatever the write rate.
+///
+/// Used by the daemon's loop only (not thread-safe).
+public final class HistoryLog {
+    /// Where the segments are.
+    public let directory: String
+    /// The most bytes one segment holds: an eighth of `max_size`.
+    public let segmentLimit: Int
+    /// The longest a segment is appended to: an eighth of `retention`, so old records go in steps of it.
+    public let segmentAge: Duration
+    private let config: HistoryConfig
+    private var segment: Segment?
+    private var buffer: [UInt8] = []
+
+    private struct Segment {
+        var fd: FileDescriptor
+        var size: Int
+        var startedAt: MonotonicInstant
+        /// The server names the segment's last names frame gave.
+        var names: [String]?
+    }
+
+    public init(config: HistoryConfig) {
+        self.config = config
+        directory = config.path
+        segmentLimit = config.maxSize / 8
+        segmentAge = config.retention / 8
+    }
+
+    deinit {
+        segment?.fd.close()
+    }
+
+    /// `true` for the name of a segment file: 8 digits and `.log`.
+    public static func isSegmentName(_ name: String) -> Bool {
+        let utf8 = Array(name.utf8)
+        return utf8.count == 12 && name.hasSuffix(".log") && utf8.prefix(8).allSatisfy { (48...57).contains($0) }
+    }
+
+    /// Appends `record`, evaluated at `now`, with one `write(2)`.
+    /// - Throws: the failed call; the next append starts a new segment.
+    public func append(_ record: HistoryRecord, now: MonotonicInstant) throws(SystemError) {
+        buffer.removeAll(keepingCapacity: true)
+        var names = segment?.names
+        HistoryCodec.append(record, names: &names, to: &buffer)
+        if let current = segment, current.size + buffer.count > segmentLimit || now - current.startedAt >= segmentAge {
+            try closeSegment()
+        }
+        if segment == nil {
+            try startSegment(now: now, wallTime: record.wallTime)
+            names = nil
+            buffer.removeAll(keepingCapacity: true)
+            buffer.append(contentsOf: HistoryCodec.magic)
+            HistoryCodec.append(record, names: &names, to: &buffer)
+        }
+        guard var current = segment else { return }
+        do throws(SystemError) {
+            try buffer.withUnsafeBytes { bytes in Result { () throws(SystemError) in try current.fd.writeAll(bytes) } }.get()
+        } catch {
+            // What reached the file may end in a torn frame: never append after it.
+            current.fd.close()
+            segment = nil
+            throw error
+        }
+        current.size += buffer.count
+        current.names = names
+        segment = current
+    }
+
+    /// `fsync`s and closes the current segment (at stop); the next append starts a new one.
+    public func close() throws(SystemError) {
+        try closeSegment()
+    }
+
+    private func closeSegment() throws(SystemError) {
+        guard let current = segment else { return }
+        segment = nil
+        defer { current.fd.close() }
+        try current.fd.sync()
+    }
+
+    private func startSegment(now: MonotonicInstant, wallTime: Double) throws(SystemError) {
+        try AtomicFile.makeDirectories(directory)
+        var segments = try DirectoryFiles.list(directory, include: Self.isSegmentName)
+        let number = (segments.last.flatMap { Int($0.name.prefix(8)) } ?? 0) + 1
+        let retention = Double(config.retention.components.seconds)
+        while let oldest = segments.first,
+              oldest.modifiedAt < wallTime - retention || segments.reduce(0, { $0 + $1.size }) + segmentLimit > config.maxSize {
+            try DirectoryFiles.remove("\(directory)/\(oldest.name)")
+            segments.removeFirst()
+        }
+        let name = String(repeating: "0", count: max(0, 8 - String(number).count)) + String(number) + ".log"
+        let fd = try FileDescriptor.open("\(directory)/\(name)", O_WRONLY | O_CREAT | O_EXCL | O_APPEND, mode: 0o644)
+        segment = Segment(fd: fd, size: 0, startedAt: now, names: nil)
+        try DirectoryFiles.sync(directory)
+    }
+}

@@ -1,0 +1,156 @@
+@testable import AutoscaledCore
+import AutoscaledTestSupport
+import Glibc
+import Testing
+
+struct HistoryLogTests {
+    static func record(
+        at wall: Double, loads: HistoryRecord.Loads = .servers([ServerLoad(name: "a", load: 30), ServerLoad(name: "b", load: 55.5)]),
+        desired: Int = 3, applied: Int? = 3
+    ) -> HistoryRecord {
+        HistoryRecord(
+            wallTime: wall, monotonic: MonotonicInstant(sinceOrigin: .seconds(wall - 1_000_000)),
+            pollInterval: .seconds(10), desired: desired, applied: applied, loads: loads)
+    }
+
+    static func config(_ dir: TemporaryDirectory, maxSize: Int = 64 << 20, retention: Duration = .seconds(8 * 86_400)) -> HistoryConfig {
+        HistoryConfig(path: dir.file("history"), retention: retention, maxSize: maxSize)
+    }
+
+    @Test("records read back as written: per-server loads, a changed server set, a total, no data")
+    func codecRoundTrip() {
+        let records = [
+            Self.record(at: 1_000_000),
+            Self.record(at: 1_000_010, loads: .servers([ServerLoad(name: "b", load: 0.25)]), applied: nil),
+            Self.record(at: 1_000_020, loads: .total(load: 12_345.5, servers: 500), desired: 250),
+            Self.record(at: 1_000_030, loads: .none),
+            Self.record(at: 1_000_040, loads: .servers([ServerLoad(name: "b", load: 1)])),
+        ]
+        var bytes = HistoryCodec.magic
+        var names: [String]?
+        for record in records { HistoryCodec.append(record, names: &names, to: &bytes) }
+        let decoded = HistoryCodec.records(in: bytes)
+        #expect(decoded.records == records)
+        #expect(decoded.intact)
+    }
+
+    @Test("a snapshot of more than maxServers servers is kept as its total and count")
+    func largeSnapshot() throws {
+        let servers = (0..<100).map { ServerLoad(name: "s\($0)", load: 2) }
+        #expect(HistoryRecord.Loads(.loads(try LoadSnapshot(servers: servers))) == .total(load: 200, servers: 100))
+        #expect(HistoryRecord.Loads(.unavailable("x")) == .none)
+    }
+
+    @Test("each append is one frame in the same segment; a reopened log starts a new segment")
+    func append() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let log = HistoryLog(config: Self.config(dir))
+        try log.append(Self.record(at: 1_000_000), now: .origin)
+        let first = try DirectoryFiles.list(dir.file("history")) { _ in true }
+        try log.append(Self.record(at: 1_000_010), now: .origin + .seconds(10))
+        let second = try DirectoryFiles.list(dir.file("history")) { _ in true }
+        #expect(first.map(\.name) == ["00000001.log"])
+        #expect(second.map(\.name) == ["00000001.log"])
+        // The second record's frame alone: the names did not change.
+        #expect(second[0].size - first[0].size == 8 + 1 + 8 + 8 + 4 + 4 + 4 + 1 + 2 + 2 * 4)
+        try log.close()
+        let reopened = HistoryLog(config: Self.config(dir))
+        try reopened.append(Self.record(at: 1_000_020), now: .origin + .seconds(20))
+        let contents = try HistoryReader.read(dir.file("history"))
+        #expect(contents.records.map(\.wallTime) == [1_000_000, 1_000_010, 1_000_020])
+        #expect(contents.segments == 2)
+        #expect(contents.damagedSegments == 0)
+    }
+
+    @Test("the size bound holds under any write rate: full segments rotate and the oldest go")
+    func rotate() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let log = HistoryLog(config: Self.config(dir, maxSize: 1 << 20))
+        let servers = HistoryRecord.Loads.servers((0..<64).map { ServerLoad(name: "server-\($0)", load: Double($0)) })
+        var largest = 0
+        for index in 0..<10_000 {
+            try log.append(Self.record(at: 1_000_000 + Double(index) / 1000, loads: servers), now: .origin)
+            if index % 250 == 0 {
+                largest = max(largest, try DirectoryFiles.list(dir.file("history")) { _ in true }.reduce(0) { $0 + $1.size })
+            }
+        }
+        let files = try DirectoryFiles.list(dir.file("history")) { _ in true }
+        #expect(largest <= 1 << 20)
+        #expect(files.reduce(0) { $0 + $1.size } <= 1 << 20)
+        #expect(files.allSatisfy { $0.size <= log.segmentLimit })
+        #expect(files.first?.name != "00000001.log")
+        #expect(files.count >= 7)
+        let records = try HistoryReader.read(dir.file("history")).records
+        #expect(records.last?.wallTime == 1_000_000 + 9_999.0 / 1000)
+        #expect(records.count > 2_500 && records.count < 4_000)
+        #expect(zip(records, records.dropFirst()).allSatisfy { $0.wallTime < $1.wallTime })
+    }
+
+    @Test("a segment is closed when older than an eighth of retention; segments last written before retention go")
+    func retention() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let log = HistoryLog(config: Self.config(dir, retention: .seconds(800)))
+        #expect(log.segmentAge == .seconds(100))
+        let now = WallClock.now()
+        try log.append(Self.record(at: now), now: .origin)
+        try log.append(Self.record(at: now + 99), now: .origin + .seconds(99))
+        try log.append(Self.record(at: now + 100), now: .origin + .seconds(100))
+        #expect(try DirectoryFiles.list(dir.file("history")) { _ in true }.map(\.name) == ["00000001.log", "00000002.log"])
+        // Both segments were last written now (by the file clock); 900 s later by the records' clock
+        // both are past retention when the next segment starts.
+        try log.append(Self.record(at: now + 900), now: .origin + .seconds(200))
+        #expect(try DirectoryFiles.list(dir.file("history")) { _ in true }.map(\.name) == ["00000003.log"])
+        #expect(try HistoryReader.read(dir.file("history")).records.map(\.wallTime) == [now + 900])
+    }
+
+    struct Damage: CustomTestStringConvertible, Sendable {
+        var name: String
+        var damage: @Sendable ([UInt8]) -> [UInt8]
+        var kept: Int
+        var testDescription: String { name }
+    }
+
+    static let damages: [Damage] = [
+        Damage(name: "last record cut mid-frame", damage: { Array($0.dropLast(5)) }, kept: 2),
+        Damage(name: "last record cut inside its header", damage: { Array($0.dropLast(45)) }, kept: 2),
+        Damage(name: "zeros after the last record (a power loss)", damage: { $0 + [UInt8](repeating: 0, count: 4096) }, kept: 3),
+        Damage(name: "a flipped byte in the second record", damage: { bytes in
+            var bytes = bytes
+            bytes[bytes.count - 50] ^= 0x40
+            return bytes
+        }, kept: 1),
+    ]
+
+    @Test("a torn or damaged tail is skipped, never fatal; the next start writes a new segment", arguments: damages)
+    func tornTail(_ damage: Damage) throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let log = HistoryLog(config: Self.config(dir))
+        for index in 0..<3 { try log.append(Self.record(at: 1_000_000 + Double(index)), now: .origin) }
+        try log.close()
+        let path = dir.file("history/00000001.log")
+        let fd = try FileDescriptor.open(path, O_RDONLY)
+        let bytes = try fd.readToEnd(limit: 1 << 20)!
+        fd.close()
+        let damaged = damage.damage(bytes)
+        let out = try FileDescriptor.open(path, O_WRONLY | O_TRUNC)
+        try damaged.withUnsafeBytes { buffer in Result { () throws(SystemError) in try out.writeAll(buffer) } }.get()
+        out.close()
+        let restarted = HistoryLog(config: Self.config(dir))
+        try restarted.append(Self.record(at: 1_000_010), now: .origin)
+        let contents = try HistoryReader.read(dir.file("history"))
+        #expect(contents.records.map(\.wallTime) == (0..<damage.kept).map { 1_000_000 + Double($0) } + [1_000_010])
+        #expect(contents.damagedSegments == 1)
+        #expect(contents.segments == 2)
+    }
+
+    @Test("a missing history directory reads as empty")
+    func missingDirectory() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        #expect(try HistoryReader.read(dir.file("none")) == HistoryReader.Contents(records: [], segments: 0, damagedSegments: 0))
+    }
+}
