@@ -34,6 +34,8 @@ struct Autoscaled {
             finish(StatusCommand.run(configPath: path, json: json))
         case let .simulate(options):
             finish(SimulateCommand.run(options))
+        case let .historyExport(options):
+            finish(HistoryExportCommand.run(options))
         case let .once(path):
             switch ConfigLoader.load(path: path) {
             case let .success(config): finish(await OnceCommand.run(config: config))

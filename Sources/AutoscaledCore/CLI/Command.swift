@@ -5,6 +5,7 @@ public enum Command: Sendable, Equatable {
     case checkConfig(configPath: String)
     case status(configPath: String, json: Bool)
     case simulate(SimulateOptions)
+    case historyExport(HistoryExportOptions)
     /// Print this help text to stdout and exit 0.
     case help(String)
     case version
@@ -64,6 +65,7 @@ public enum Command: Sendable, Equatable {
                 \(exitCodes("no state file, or one that is corrupt or of unknown version"))
                 """),
         SimulateOptions.spec,
+        HistoryExportOptions.spec,
     ]
 
     /// Builds the command for `spec` from what was parsed.
@@ -75,6 +77,7 @@ public enum Command: Sendable, Equatable {
         case "check-config": return .checkConfig(configPath: config)
         case "status": return .status(configPath: config, json: options.flags.contains("json"))
         case "simulate": return .simulate(try SimulateOptions(options))
+        case "history export": return .historyExport(try HistoryExportOptions(options))
         default: preconditionFailure("no command for \(spec.name)")
         }
     }

@@ -1,9 +1,11 @@
 /// Turns the arguments (without the program name) into a ``Command``. Pure: no I/O, no exit.
 ///
 /// `autoscaled <subcommand> [options]`; options as `--name value` or `--name=value`; `--` ends
-/// options; `-h`/`--help` at any level; `--version` at the top.
+/// options; `-h`/`--help` at any level; `--version` at the top. A subcommand may have two words
+/// (`history export`).
 public enum CommandLineParser {
     public static func parse(_ arguments: [String]) throws(UsageError) -> Command {
+        let arguments = try joiningGroup(arguments)
         guard let first = arguments.first else { throw UsageError("missing subcommand") }
         if first == "-h" || first == "--help" || first == "help" {
             if first == "help", arguments.count > 1 {
@@ -29,6 +31,24 @@ public enum CommandLineParser {
             throw UsageError("missing option '--\(missing.name)'", subcommand: spec.name)
         }
         return try Command.make(spec, options)
+    }
+
+    /// `arguments` with a group and its subcommand (`history`, `export`) made one word, wherever the
+    /// subcommand is expected (first, or after `help`); `history --help` is the root help, which lists
+    /// the group's subcommands.
+    private static func joiningGroup(_ arguments: [String]) throws(UsageError) -> [String] {
+        let at = arguments.first == "help" ? 1 : 0
+        guard at < arguments.count else { return arguments }
+        let group = arguments[at]
+        let members = Command.specs.map(\.name).filter { $0.hasPrefix(group + " ") }
+        guard !members.isEmpty else { return arguments }
+        if at + 1 < arguments.count, arguments[at + 1] == "-h" || arguments[at + 1] == "--help" { return ["--help"] }
+        let choices = members.map { "'\($0.dropFirst(group.count + 1))'" }.joined(separator: ", ")
+        guard at + 1 < arguments.count, members.contains("\(group) \(arguments[at + 1])") else {
+            let given = at + 1 < arguments.count ? "unknown subcommand '\(group) \(arguments[at + 1])'" : "'\(group)' needs a subcommand"
+            throw UsageError("\(given) (expected \(choices))")
+        }
+        return Array(arguments[..<at]) + ["\(group) \(arguments[at + 1])"] + arguments[(at + 2)...]
     }
 
     static func parseOptions(_ arguments: [String], spec: CommandSpec) throws(UsageError) -> ParsedOptions {

@@ -16,6 +16,11 @@ public struct CommandOutput: Sendable, Equatable {
     public static let usageError: Int32 = 64
     public static let configError: Int32 = 78
 
+    /// `message` on stderr; exit 1.
+    public static func failure(_ message: String) -> CommandOutput {
+        CommandOutput(standardError: message + "\n", exitStatus: runtimeFailure)
+    }
+
     /// Every config error, one per line, on stderr; exit 78.
     public static func invalidConfig(_ errors: ConfigErrors) -> CommandOutput {
         CommandOutput(standardError: errors.description + "\n", exitStatus: configError)

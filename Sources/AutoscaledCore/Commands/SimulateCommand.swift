@@ -14,13 +14,13 @@ public enum SimulateCommand {
         do {
             contents = try RegularFile.read(options.tracePath, limit: traceSizeLimit)
         } catch {
-            return failure("\(options.tracePath): \(error)")
+            return .failure("\(options.tracePath): \(error)")
         }
         let trace: Trace
         do {
             trace = try TraceParser.parse(contents.bytes)
         } catch {
-            return failure("\(options.tracePath): \(error)")
+            return .failure("\(options.tracePath): \(error)")
         }
         let setup: SimulationSetup
         switch makeSetup(options, config: config, trace: trace) {
@@ -31,14 +31,14 @@ public enum SimulateCommand {
         do {
             csv = try options.csvPath.map { path throws(SystemError) in try BufferedFileWriter(path: path) }
         } catch {
-            return failure(error.description)
+            return .failure(error.description)
         }
         var output = SimulationOutput(log: options.quiet ? nil : config.log, csv: csv)
         let summary = Simulation.replay(trace, setup: setup, observer: &output)
         do {
             try csv?.finish()
         } catch {
-            return failure(error.description)
+            return .failure(error.description)
         }
         let report = SimulationReport.text(summary, trace: trace, traceName: baseName(of: options.tracePath), setup: setup)
         return CommandOutput(standardOutput: output.log + (output.log.isEmpty ? "" : "\n") + report,
@@ -82,9 +82,5 @@ public enum SimulateCommand {
 
     private static func usage(_ message: String) -> UsageError {
         UsageError(message, subcommand: "simulate")
-    }
-
-    private static func failure(_ message: String) -> CommandOutput {
-        CommandOutput(standardError: message + "\n", exitStatus: CommandOutput.runtimeFailure)
     }
 }

@@ -15,6 +15,12 @@ struct CommandLineParserTests {
         Accepted(name: "--config=PATH", arguments: ["check-config", "--config=b.conf"], command: .checkConfig(configPath: "b.conf")),
         Accepted(name: "-- ends the options", arguments: ["run", "--config", "c.conf", "--"], command: .run(configPath: "c.conf")),
         Accepted(name: "--version", arguments: ["--version"], command: .version),
+        Accepted(name: "history export with its defaults", arguments: ["history", "export"],
+                 command: .historyExport(HistoryExportOptions())),
+        Accepted(name: "history export with a range and a format",
+                 arguments: ["history", "export", "--config=a.conf", "--since", "2d", "--until", "90min", "--format", "offered"],
+                 command: .historyExport(HistoryExportOptions(
+                     configPath: "a.conf", since: .seconds(172_800), until: .seconds(5_400), format: .offered))),
     ]
 
     @Test("accepted command lines", arguments: accepted)
@@ -47,6 +53,15 @@ struct CommandLineParserTests {
                  error: UsageError("option '--config' given more than once", subcommand: "run")),
         Rejected(name: "a stray argument", arguments: ["once", "extra"],
                  error: UsageError("unexpected argument 'extra'", subcommand: "once")),
+        Rejected(name: "a group without its subcommand", arguments: ["history"],
+                 error: UsageError("'history' needs a subcommand (expected 'export')")),
+        Rejected(name: "a group with an unknown subcommand", arguments: ["history", "import"],
+                 error: UsageError("unknown subcommand 'history import' (expected 'export')")),
+        Rejected(name: "an unknown export format", arguments: ["history", "export", "--format", "json"],
+                 error: UsageError("option '--format': 'json' is not valid (expected per-server or offered)",
+                                   subcommand: "history export")),
+        Rejected(name: "an export range that ends before it starts", arguments: ["history", "export", "--since", "1h", "--until", "2h"],
+                 error: UsageError("option '--until' (2h ago) must be later than '--since' (1h ago)", subcommand: "history export")),
         Rejected(name: "an argument after --", arguments: ["once", "--", "extra"],
                  error: UsageError("unexpected argument 'extra'", subcommand: "once")),
     ]
@@ -64,10 +79,43 @@ struct CommandLineParserTests {
         #expect(try CommandLineParser.parse(["help"]) == .help(root))
         for spec in Command.specs {
             let text = HelpText.subcommand(spec)
-            #expect(try CommandLineParser.parse([spec.name, "--help"]) == .help(text))
-            #expect(try CommandLineParser.parse([spec.name, "--config", "x", "-h"]) == .help(text))
-            #expect(try CommandLineParser.parse(["help", spec.name]) == .help(text))
+            let words = spec.name.split(separator: " ").map(String.init)
+            #expect(try CommandLineParser.parse(words + ["--help"]) == .help(text))
+            #expect(try CommandLineParser.parse(words + ["--config", "x", "-h"]) == .help(text))
+            #expect(try CommandLineParser.parse(["help"] + words) == .help(text))
         }
+        #expect(try CommandLineParser.parse(["history", "--help"]) == .help(root))
+    }
+
+    @Test("the help of history export, whole")
+    func historyExportHelp() {
+        let spec = Command.specs.first { $0.name == "history export" }!
+        #expect(HelpText.subcommand(spec) == """
+            OVERVIEW: Write the loads the daemon recorded as a trace that 'simulate' replays.
+
+            USAGE: autoscaled history export [--config <path>] [--since <time>] [--until <time>] [--format <format>]
+
+            OPTIONS:
+              --config <path>         The config file. (default: /etc/autoscaled/autoscaled.conf)
+              --since <time>          Only what was recorded within this long before now, e.g. 2d.
+              --until <time>          Only what was recorded up to this long before now, e.g. 1h.
+              --format <format>       per-server: each server's load; offered: total load per second. (default: per-server)
+              -h, --help              Show help information.
+
+            Reads the [history] directory of the config (the daemon may be running) and writes CSV
+            to stdout. per-server: 't_seconds,NAME1,NAME2,…' in bins of the poll_interval, each
+            server's time-weighted mean load, empty where it was absent. offered: 't_seconds,requests',
+            the total load of each second, so 'simulate --capacity 100' models a replica at load
+            100; seconds without data are written as 0 (a note on stderr counts them).
+            t_seconds is Unix time. A record holds until the next one, at most 2 x poll_interval.
+
+            EXIT STATUS:
+              0   success
+              1   no history yet (or none in the range), or it cannot be read
+              64  usage error
+              78  invalid config
+
+            """)
     }
 
     @Test("the help of check-config, whole")

@@ -1,0 +1,71 @@
+/// What `autoscaled history export` was asked to do.
+public struct HistoryExportOptions: Sendable, Equatable {
+    public var configPath: String
+    /// Only what was recorded within this long before now.
+    public var since: Duration?
+    /// Only what was recorded up to this long before now.
+    public var until: Duration?
+    public var format: HistoryTrace.Format
+
+    public init(
+        configPath: String = Command.defaultConfigPath, since: Duration? = nil, until: Duration? = nil,
+        format: HistoryTrace.Format = .perServer
+    ) {
+        self.configPath = configPath
+        self.since = since
+        self.until = until
+        self.format = format
+    }
+
+    static let spec = CommandSpec(
+        name: "history export",
+        overview: "Write the loads the daemon recorded as a trace that 'simulate' replays.",
+        options: [
+            Command.configOption,
+            OptionSpec("since", value: "time", help: "Only what was recorded within this long before now, e.g. 2d."),
+            OptionSpec("until", value: "time", help: "Only what was recorded up to this long before now, e.g. 1h."),
+            OptionSpec("format", value: "format",
+                       help: "per-server: each server's load; offered: total load per second.", default: "per-server"),
+        ],
+        discussion: """
+            Reads the [history] directory of the config (the daemon may be running) and writes CSV
+            to stdout. per-server: 't_seconds,NAME1,NAME2,…' in bins of the poll_interval, each
+            server's time-weighted mean load, empty where it was absent. offered: 't_seconds,requests',
+            the total load of each second, so 'simulate --capacity 100' models a replica at load
+            100; seconds without data are written as 0 (a note on stderr counts them).
+            t_seconds is Unix time. A record holds until the next one, at most 2 x poll_interval.
+
+            EXIT STATUS:
+              0   success
+              1   no history yet (or none in the range), or it cannot be read
+              64  usage error
+              78  invalid config
+            """)
+
+    init(_ options: ParsedOptions) throws(UsageError) {
+        self.init(configPath: options.values["config"] ?? Command.defaultConfigPath)
+        since = try Self.duration("since", options)
+        until = try Self.duration("until", options)
+        if let text = options.values["format"] {
+            guard let format = HistoryTrace.Format(rawValue: text) else {
+                throw Self.invalid("format", text, HistoryTrace.Format.allCases.map(\.rawValue).joined(separator: " or "))
+            }
+            self.format = format
+        }
+        if let since, let until, until >= since {
+            throw UsageError("option '--until' (\(DurationText.format(until)) ago) must be later than '--since' "
+                + "(\(DurationText.format(since)) ago)", subcommand: Self.spec.name)
+        }
+    }
+
+    private static func duration(_ name: String, _ options: ParsedOptions) throws(UsageError) -> Duration? {
+        guard let text = options.values[name] else { return nil }
+        guard let value = try? DurationText.parse(text) else { throw invalid(name, text, "a duration, e.g. 2d or 90min") }
+        return value
+    }
+
+    private static func invalid(_ name: String, _ text: String, _ expected: String) -> UsageError {
+        UsageError("option '--\(name)': \(EscapedText.quoted(text)) is not valid (expected \(expected))",
+                   subcommand: spec.name)
+    }
+}

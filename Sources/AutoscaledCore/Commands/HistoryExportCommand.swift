@@ -1,0 +1,41 @@
+/// `autoscaled history export`: the daemon's recorded loads as a trace for `simulate`.
+public enum HistoryExportCommand {
+    public static func run(_ options: HistoryExportOptions, wallNow: Double = WallClock.now()) -> CommandOutput {
+        let config: Config
+        switch ConfigLoader.load(path: options.configPath) {
+        case let .success(loaded): config = loaded
+        case let .failure(errors): return .invalidConfig(errors)
+        }
+        let directory = config.history.path
+        let contents: HistoryReader.Contents
+        do {
+            contents = try HistoryReader.read(directory)
+        } catch {
+            return .failure(error.description)
+        }
+        guard !contents.records.isEmpty else {
+            let why = config.history.enabled
+                ? "the daemon has not run with this config yet" : "[history] enabled = false in \(options.configPath)"
+            return .failure("\(directory): no history yet (\(why))")
+        }
+        let export: HistoryTrace.Export
+        do {
+            export = try HistoryTrace.export(
+                contents.records, format: options.format, from: options.since.map { wallNow - $0.seconds },
+                to: options.until.map { wallNow - $0.seconds })
+        } catch {
+            return .failure("\(directory): \(error)")
+        }
+        var notes: [String] = []
+        if contents.damagedSegments > 0 {
+            notes.append("\(directory): \(contents.damagedSegments) of \(contents.segments) segments end in a torn or "
+                + "damaged record (a crash, or a write in progress); the records before it are used")
+        }
+        if options.format == .offered, export.emptyBins > 0 {
+            notes.append("\(directory): \(export.emptyBins) of \(export.bins) seconds have no load data "
+                + "(the daemon was not running or its source failed); they are written as 0 requests")
+        }
+        return CommandOutput(standardOutput: export.csv, standardError: notes.map { $0 + "\n" }.joined(),
+                             exitStatus: CommandOutput.success)
+    }
+}

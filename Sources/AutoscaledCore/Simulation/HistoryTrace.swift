@@ -1,0 +1,204 @@
+/// Turns history records into a trace CSV that `simulate` reads (see ``TraceParser``). Pure.
+///
+/// A record's loads hold from its time until the next record, but never longer than twice its
+/// `poll_interval` (the daemon evaluates at least that often while it runs; the last record
+/// holds for one interval). Each bin gets the time-weighted mean of what held during it.
+/// - `per-server`: `t_seconds,NAME1,NAME2,…`, bins of the `poll_interval` most records were taken
+///   with (whole seconds); a server's mean over the part of the bin it was present, empty where
+///   it was absent or nothing was recorded.
+/// - `offered`: `t_seconds,requests`, one-second bins of the total load (so `simulate --capacity
+///   100` models a replica at load 100); seconds with no data are written as 0 requests.
+///
+/// Times are wall-clock seconds since the Unix epoch.
+public enum HistoryTrace {
+    /// The trace kinds of `history export --format`.
+    public enum Format: String, Sendable, Equatable, CaseIterable {
+        case perServer = "per-server"
+        case offered
+    }
+
+    /// A trace and what the reader should know about it.
+    public struct Export: Sendable, Equatable {
+        public var csv: String
+        /// Bins with no data (offered: written as 0).
+        public var emptyBins: Int
+        public var bins: Int
+        public var binSeconds: Int
+    }
+
+    /// Why there is no trace to write.
+    public enum Failure: Error, Sendable, Equatable, CustomStringConvertible {
+        /// No record with loads in the range.
+        case noData(from: Double?, to: Double?)
+        /// A per-server trace was asked for but some records hold only a total.
+        case totalsOnly(at: Double, servers: Int)
+
+        public var description: String {
+            switch self {
+            case let .noData(from, to):
+                let range = [from.map { "since \(WallClock.iso8601($0))" }, to.map { "until \(WallClock.iso8601($0))" }]
+                    .compactMap { $0 }.joined(separator: " ")
+                return range.isEmpty ? "no load data recorded yet" : "no load data recorded \(range)"
+            case let .totalsOnly(at, servers):
+                return "the record of \(WallClock.iso8601(at)) holds a total over \(servers) servers, not each "
+                    + "server's load (more than \(HistoryRecord.maxServers) servers): use --format offered"
+            }
+        }
+    }
+
+    /// The trace of `records` (in the order written) between `from` and `to` (wall-clock seconds;
+    /// `nil`: from the first record, to the end of the last).
+    public static func export(
+        _ records: [HistoryRecord], format: Format, from: Double? = nil, to: Double? = nil
+    ) throws(Failure) -> Export {
+        let spans = holdSpans(records, from: from, to: to)
+        guard let first = spans.first?.start, let last = spans.last?.end, spans.contains(where: { $0.loads != .none })
+        else { throw .noData(from: from, to: to) }
+        let lower = from ?? first
+        let upper = max(to ?? last, lower)
+        switch format {
+        case .offered:
+            return offered(spans, lower: lower, upper: upper)
+        case .perServer:
+            if let total = spans.first(where: { if case .total = $0.loads { true } else { false } }),
+               case let .total(_, servers) = total.loads {
+                throw .totalsOnly(at: total.start, servers: servers)
+            }
+            return perServer(spans, lower: lower, upper: upper, binSeconds: commonPollSeconds(spans))
+        }
+    }
+
+    /// A time range over which one record's loads held.
+    struct Span {
+        var start: Double
+        var end: Double
+        var loads: HistoryRecord.Loads
+        var pollSeconds: Double
+    }
+
+    static func holdSpans(_ records: [HistoryRecord], from: Double?, to: Double?) -> [Span] {
+        let sorted = records.enumerated().sorted { ($0.element.wallTime, $0.offset) < ($1.element.wallTime, $1.offset) }.map(\.element)
+        var spans: [Span] = []
+        for (index, record) in sorted.enumerated() {
+            let poll = max(0.001, record.pollInterval.seconds)
+            let next = index + 1 < sorted.count ? sorted[index + 1].wallTime : record.wallTime + poll
+            let start = max(record.wallTime, from ?? -.infinity)
+            let end = min(next, record.wallTime + 2 * poll, to ?? .infinity)
+            if end > start { spans.append(Span(start: start, end: end, loads: record.loads, pollSeconds: poll)) }
+        }
+        return spans
+    }
+
+    /// The poll interval most of the time was recorded with, in whole seconds (at least 1).
+    static func commonPollSeconds(_ spans: [Span]) -> Int {
+        var time: [Int: Double] = [:]
+        for span in spans { time[max(1, Int(span.pollSeconds.rounded())), default: 0] += span.end - span.start }
+        return time.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key ?? 1
+    }
+
+    private static func offered(_ spans: [Span], lower: Double, upper: Double) -> Export {
+        let bins = Bins(lower: lower, upper: upper, width: 1)
+        var text = Array("t_seconds,requests\n".utf8)
+        var empty = 0
+        var cursor = SpanCursor(spans)
+        for bin in 0..<bins.count {
+            let (start, end) = bins.range(bin)
+            var weighted = 0.0
+            var covered = 0.0
+            cursor.overlapping(start, end) { span, overlap in
+                guard let total = span.loads.totalLoad else { return }
+                weighted += total * overlap
+                covered += overlap
+            }
+            if covered == 0 { empty += 1 }
+            FixedDecimal.appendInteger(bins.startSecond + bin, to: &text)
+            text.append(UInt8(ascii: ","))
+            FixedDecimal.append(covered > 0 ? weighted / covered : 0, decimals: 3, trimmed: true, to: &text)
+            text.append(UInt8(ascii: "\n"))
+        }
+        return Export(csv: String(decoding: text, as: UTF8.self), emptyBins: empty, bins: bins.count, binSeconds: 1)
+    }
+
+    private static func perServer(_ spans: [Span], lower: Double, upper: Double, binSeconds: Int) -> Export {
+        var names: [String] = []
+        var column: [String: Int] = [:]
+        for span in spans {
+            guard case let .servers(servers) = span.loads else { continue }
+            for server in servers where column[server.name] == nil {
+                column[server.name] = names.count
+                names.append(server.name)
+            }
+        }
+        let bins = Bins(lower: lower, upper: upper, width: binSeconds)
+        var text = Array(("t_seconds," + names.joined(separator: ",") + "\n").utf8)
+        var weighted = [Double](repeating: 0, count: names.count)
+        var covered = [Double](repeating: 0, count: names.count)
+        var empty = 0
+        var cursor = SpanCursor(spans)
+        for bin in 0..<bins.count {
+            let (start, end) = bins.range(bin)
+            for index in names.indices {
+                weighted[index] = 0
+                covered[index] = 0
+            }
+            cursor.overlapping(start, end) { span, overlap in
+                guard case let .servers(servers) = span.loads else { return }
+                for server in servers {
+                    let index = column[server.name]!
+                    weighted[index] += server.load * overlap
+                    covered[index] += overlap
+                }
+            }
+            if !covered.contains(where: { $0 > 0 }) { empty += 1 }
+            FixedDecimal.appendInteger(bins.startSecond + bin * binSeconds, to: &text)
+            for index in names.indices {
+                text.append(UInt8(ascii: ","))
+                if covered[index] > 0 {
+                    FixedDecimal.append(weighted[index] / covered[index], decimals: 3, trimmed: true, to: &text)
+                }
+            }
+            text.append(UInt8(ascii: "\n"))
+        }
+        return Export(csv: String(decoding: text, as: UTF8.self), emptyBins: empty, bins: bins.count, binSeconds: binSeconds)
+    }
+}
+
+/// Equal bins of whole seconds, aligned to their width, covering `lower..<upper`; at least two
+/// (a trace needs two rows to have a bin width).
+private struct Bins {
+    let startSecond: Int
+    let width: Int
+    let count: Int
+
+    init(lower: Double, upper: Double, width: Int) {
+        self.width = width
+        startSecond = Int((lower / Double(width)).rounded(.down)) * width
+        count = max(2, Int(((upper - Double(startSecond)) / Double(width)).rounded(.up)))
+    }
+
+    func range(_ bin: Int) -> (Double, Double) {
+        let start = Double(startSecond + bin * width)
+        return (start, start + Double(width))
+    }
+}
+
+/// Walks sorted, non-overlapping spans bin by bin, never going back further than the first span
+/// still open.
+private struct SpanCursor {
+    let spans: [HistoryTrace.Span]
+    var first = 0
+
+    init(_ spans: [HistoryTrace.Span]) {
+        self.spans = spans
+    }
+
+    mutating func overlapping(_ start: Double, _ end: Double, _ body: (HistoryTrace.Span, Double) -> Void) {
+        while first < spans.count, spans[first].end <= start { first += 1 }
+        var index = first
+        while index < spans.count, spans[index].start < end {
+            let overlap = min(end, spans[index].end) - max(start, spans[index].start)
+            if overlap > 0 { body(spans[index], overlap) }
+            index += 1
+        }
+    }
+}

@@ -1,0 +1,91 @@
+@testable import AutoscaledCore
+import Testing
+
+struct HistoryTraceTests {
+    static func record(_ wall: Double, _ loads: HistoryRecord.Loads, poll: Duration = .seconds(10)) -> HistoryRecord {
+        HistoryRecord(wallTime: wall, monotonic: .origin, pollInterval: poll, desired: 1, applied: nil, loads: loads)
+    }
+
+    static func servers(_ pairs: KeyValuePairs<String, Double>) -> HistoryRecord.Loads {
+        .servers(pairs.map { ServerLoad(name: $0.key, load: $0.value) })
+    }
+
+    @Test("per-server: bins of the poll interval, time-weighted means, empty where a server was absent")
+    func perServer() throws {
+        let records = [
+            Self.record(1000, Self.servers(["a": 30, "b": 60])),
+            Self.record(1015, Self.servers(["a": 50])),
+            Self.record(1020, Self.servers(["a": 10, "c": 5])),
+        ]
+        let export = try HistoryTrace.export(records, format: .perServer)
+        #expect(export.csv == """
+            t_seconds,a,b,c
+            1000,30,60,
+            1010,40,60,
+            1020,10,,5
+
+            """)
+        #expect(export.binSeconds == 10)
+        let trace = try TraceParser.parse(Array(export.csv.utf8))
+        #expect(trace.binCount == 3)
+        #expect(trace.series == .serverLoads(names: ["a", "b", "c"], loads: [30, 60, nil, 40, 60, nil, 10, nil, 5]))
+    }
+
+    @Test("offered: one-second bins of the total load; a gap longer than twice the poll interval is 0")
+    func offered() throws {
+        let records = [
+            Self.record(100, Self.servers(["a": 30, "b": 60]), poll: .seconds(1)),
+            Self.record(101.5, .total(load: 200, servers: 100), poll: .seconds(1)),
+            Self.record(106, .none, poll: .seconds(1)),
+            Self.record(107, Self.servers(["a": 1]), poll: .seconds(1)),
+        ]
+        let export = try HistoryTrace.export(records, format: .offered)
+        #expect(export.csv == """
+            t_seconds,requests
+            100,90
+            101,145
+            102,200
+            103,200
+            104,0
+            105,0
+            106,0
+            107,1
+
+            """)
+        #expect(export.emptyBins == 3)
+        #expect(try TraceParser.parse(Array(export.csv.utf8)).totalRequests == 636)
+    }
+
+    @Test("a per-server trace of records that hold only a total is refused with what to use instead")
+    func totalsOnly() {
+        let records = [Self.record(100, .total(load: 200, servers: 100))]
+        #expect(throws: HistoryTrace.Failure.totalsOnly(at: 100, servers: 100)) {
+            try HistoryTrace.export(records, format: .perServer)
+        }
+        #expect(HistoryTrace.Failure.totalsOnly(at: 100, servers: 100).description
+            == "the record of 1970-01-01T00:01:40.000Z holds a total over 100 servers, not each server's load "
+            + "(more than 64 servers): use --format offered")
+    }
+
+    @Test("since and until cut the records; a range without load data is an error")
+    func range() throws {
+        let records = (0..<10).map { Self.record(Double(1000 + 10 * $0), Self.servers(["a": Double($0)])) }
+        let export = try HistoryTrace.export(records, format: .perServer, from: 1030, to: 1060)
+        #expect(export.csv == "t_seconds,a\n1030,3\n1040,4\n1050,5\n")
+        #expect(throws: HistoryTrace.Failure.noData(from: 2000, to: nil)) {
+            try HistoryTrace.export(records, format: .offered, from: 2000)
+        }
+        #expect(HistoryTrace.Failure.noData(from: 2000, to: nil).description
+            == "no load data recorded since 1970-01-01T00:33:20.000Z")
+        #expect(throws: HistoryTrace.Failure.noData(from: nil, to: nil)) {
+            try HistoryTrace.export([Self.record(1000, .none)], format: .offered)
+        }
+    }
+
+    @Test("a single record still makes a trace simulate reads (two bins)")
+    func singleRecord() throws {
+        let export = try HistoryTrace.export([Self.record(1000, Self.servers(["a": 7]))], format: .perServer)
+        #expect(export.csv == "t_seconds,a\n1000,7\n1010,\n")
+        #expect(try TraceParser.parse(Array(export.csv.utf8)).binCount == 2)
+    }
+}
