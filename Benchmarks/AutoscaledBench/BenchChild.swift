@@ -1,4 +1,5 @@
 import Glibc
+import AutoscaledCore
 
 /// A daemon started by the benchmark, its stderr on a pipe the benchmark reads line by line.
 /// Only this pid is ever signalled.
@@ -94,7 +95,7 @@ final class BenchChild {
 struct BenchWorkspace {
     let path: String
 
-    init(pollInterval: String, logLevel: String) {
+    init(pollInterval: String, logLevel: String, history: Bool = true) {
         var template = Array("/tmp/autoscaled-bench-XXXXXX".utf8CString)
         guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else { fatalError("mkdtemp") }
         path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
@@ -104,6 +105,8 @@ struct BenchWorkspace {
             poll_interval = \(pollInterval)
             [state]
             path = state.json
+            [history]
+            enabled = \(history)
             [log]
             level = \(logLevel)
 
@@ -128,6 +131,10 @@ struct BenchWorkspace {
 
     func remove() {
         for name in ["autoscaled.conf", "loads.json", "loads.json.tmp", "state.json"] { unlink("\(path)/\(name)") }
+        if let segments = try? DirectoryFiles.list("\(path)/history", include: HistoryLog.isSegmentName) {
+            for segment in segments { unlink("\(path)/history/\(segment.name)") }
+        }
+        rmdir("\(path)/history")
         rmdir(path)
     }
 }

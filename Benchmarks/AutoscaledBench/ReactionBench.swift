@@ -1,11 +1,17 @@
 import Glibc
 
 /// Atomic load-file write → the decision line in the daemon's log, with a 10 s poll so only the
-/// change notification can be fast.
+/// change notification can be fast. Run with `[history]` on (the default) and off, to show what
+/// recording each evaluation costs.
 enum ReactionBench {
     static func run(binary: String, writes: Int = 200) {
-        print("\nreaction latency: rename of the load file -> decision line on stderr (poll_interval 10s, \(writes) writes)")
-        let workspace = BenchWorkspace(pollInterval: "10s", logLevel: "debug")
+        for history in [true, false] { run(binary: binary, writes: writes, history: history) }
+    }
+
+    static func run(binary: String, writes: Int, history: Bool) {
+        print("\nreaction latency: rename of the load file -> decision line on stderr (poll_interval 10s, \(writes) writes, "
+            + "history \(history ? "on" : "off"))")
+        let workspace = BenchWorkspace(pollInterval: "10s", logLevel: "debug", history: history)
         defer { workspace.remove() }
         let daemon = BenchChild(binary, ["run", "--config", workspace.configPath])
         defer { daemon.stop() }

@@ -1,7 +1,7 @@
 import AutoscaledCore
 import Glibc
 
-/// `autoscaled-bench [all|parse|reaction|idle|simulate] [--binary PATH] [--idle-seconds N]`
+/// `autoscaled-bench [all|parse|reaction|history|idle|simulate] [--binary PATH] [--idle-seconds N]`
 ///
 /// Prints the performance figures docs/performance.md records. Build it in release mode:
 /// `swift build -c release && .build/release/autoscaled-bench`.
@@ -14,18 +14,19 @@ while let argument = arguments.first {
     switch argument {
     case "--binary": binary = arguments.isEmpty ? binary : arguments.removeFirst()
     case "--idle-seconds": idleSeconds = arguments.isEmpty ? idleSeconds : Int(arguments.removeFirst()) ?? idleSeconds
-    case "all", "parse", "reaction", "idle", "simulate": sections.append(argument)
+    case "all", "parse", "reaction", "history", "idle", "simulate": sections.append(argument)
     default:
-        print("usage: autoscaled-bench [all|parse|reaction|idle|simulate]... [--binary PATH] [--idle-seconds N]")
+        print("usage: autoscaled-bench [all|parse|reaction|history|idle|simulate]... [--binary PATH] [--idle-seconds N]")
         exit(64)
     }
 }
-if sections.isEmpty || sections.contains("all") { sections = ["parse", "reaction", "idle", "simulate"] }
+if sections.isEmpty || sections.contains("all") { sections = ["parse", "reaction", "history", "idle", "simulate"] }
 print("autoscaled-bench \(AutoscaledVersion.current); daemon binary: \(binary)")
 for section in sections {
     switch section {
     case "parse": ParseBench.run()
     case "reaction": ReactionBench.run(binary: binary)
+    case "history": HistoryBench.run()
     case "idle": IdleBench.run(binary: binary, seconds: idleSeconds)
     default: SimulatorBench.run()
     }
