@@ -11,22 +11,12 @@ policy must get right; none of them is tuned for.
   idle.csv                 1 h, 1-s bins: 8 req/s, nothing from 20 to 45 min, then 8 req/s again.
 Every bin's count is a Poisson draw around the shape's rate.
 """
-import math
 import os
 import random
 import sys
 
-def poisson(rng, mean):
-    if mean <= 0:
-        return 0
-    if mean > 60:  # normal approximation, exact enough for large means
-        return max(0, int(round(rng.gauss(mean, math.sqrt(mean)))))
-    limit, k, p = math.exp(-mean), 0, 1.0
-    while True:
-        p *= rng.random()
-        if p <= limit:
-            return k
-        k += 1
+from trace_shapes import diurnal_week, poisson
+
 
 def write(directory, name, width, rates, seed):
     rng = random.Random(seed)
@@ -35,30 +25,10 @@ def write(directory, name, width, rates, seed):
         for index, rate in enumerate(rates):
             out.write(f"{index * width},{poisson(rng, rate * width)}\n")
 
-def diurnal_week():
-    rng = random.Random(7)
-    minutes = 7 * 24 * 60
-    bursts = []
-    for _ in range(40):
-        start = rng.randrange(minutes)
-        bursts.append((start, start + rng.randint(3, 8), rng.uniform(2, 4)))
-    rates = []
-    for minute in range(minutes):
-        day = minute // (24 * 60)
-        phase = (minute % (24 * 60)) / (24 * 60)
-        rate = 10 - 8 * math.cos(2 * math.pi * phase)
-        if day >= 5:
-            rate *= 0.6
-        for start, end, factor in bursts:
-            if start <= minute < end:
-                rate *= factor
-        rates.append(rate)
-    return rates
-
 def main():
     directory = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "config", "traces", "synthetic")
     os.makedirs(directory, exist_ok=True)
-    write(directory, "diurnal_week_bursts.csv", 60, diurnal_week(), 1)
+    write(directory, "diurnal_week_bursts.csv", 60, diurnal_week(7), 1)
     write(directory, "step.csv", 1, [16 if 1200 <= t < 2400 else 4 for t in range(3600)], 2)
     write(directory, "ramp.csv", 1, [1 + 29 * min(t, 2400) / 2400 for t in range(3600)], 3)
     write(directory, "noise.csv", 1, [10] * 3600, 4)

@@ -1,0 +1,161 @@
+#!/usr/bin/env python3
+"""Writes the policy trace suite into config/traces/suite/ (offered load, `t_seconds,requests`).
+
+  scripts/make-suite-traces.py [DIRECTORY]
+
+Deterministic (a fixed seed per trace): the same files every run, so they are generated where they
+are needed (CI, scripts/policy-report.py --suite) rather than committed. config/traces/suite.json
+says which traces tune a policy (train) and which are held out (test), and the capacity, startup
+delay and initial replicas each is replayed with.
+
+Shapes (rates in requests/s; every bin's count is a Poisson draw around the shape's rate, as in
+scripts/make-synthetic-traces.py):
+  diurnal_week_s11, _s23   7 d, 60 s bins: the diurnal week with bursts of make-synthetic-traces.py
+                           under other seeds (daily cycle 2-18, weekends at 60 %, 40 bursts of 2-4x).
+  flash_crowd_5x, _15x     2 h, 1 s: 6 req/s, a flash crowd of 5x (10 min) / 15x (4 min) reached in 20 s.
+  steps                    2 h, 1 s: a staircase 3, 9, 18, 6, 12, 3 req/s, 20 min each.
+  ramp_up_down             3 h, 1 s: 2 req/s rising to 40 over 1 h, 1 h flat, falling back over 1 h.
+  idle_active              6 h, 1 s: active periods (10-40 min at 5-15 req/s) between idle ones (10-60 min of 0).
+  pareto_batches           6 h, 1 s: 2 req/s and batch jobs every ~15 min whose size is Pareto (alpha 1.5,
+                           at least 300 requests), each spread over 60 s.
+  cron_hourly              1 d, 10 s bins: 5 req/s, 8x for the first 2 min of every hour, 3x at :30 for 1 min.
+  cron_5min                3 h, 1 s: 4 req/s, 4x for 30 s every 5 min.
+  weekly_business          7 d, 60 s: 20 req/s Monday-Friday 9:00-18:00 with a lunch dip to 12,
+                           1 req/s at night, 2 req/s at weekends, ramps of 1 h around the working day.
+  sawtooth                 2 h, 1 s: 2 rising to 20 req/s over 10 min, dropping back, again and again.
+  conv_rotated, code_rotated, functions_rotated
+                           the public traces rotated by half their length (the end first).
+  conv_plus_code           the conversation and code LLM traces added second by second.
+  conv_three_phases        the conversation trace plus itself rotated by a third and by two thirds.
+"""
+import math
+import os
+import random
+import sys
+
+from trace_shapes import diurnal_week, poisson, read_counts
+
+ROOT = os.path.normpath(os.path.join(os.path.dirname(__file__), ".."))
+
+
+def sampled(width, rates, seed):
+    rng = random.Random(seed)
+    return width, [poisson(rng, rate * width) for rate in rates]
+
+
+def read_public(name):
+    return read_counts(os.path.join(ROOT, "config", "traces", name))
+
+
+def rotated(name, fraction=0.5):
+    width, counts = read_public(name)
+    cut = int(len(counts) * fraction)
+    return width, counts[cut:] + counts[:cut]
+
+
+def diurnal_week_seeded(seed):
+    return sampled(60, diurnal_week(seed), seed + 1000)
+
+
+def flash_crowd(factor, minutes, seed):
+    start, rise = 2400, 20
+    rates = []
+    for t in range(7200):
+        if start <= t < start + rise:
+            scale = 1 + (factor - 1) * (t - start) / rise
+        elif start + rise <= t < start + minutes * 60:
+            scale = factor
+        else:
+            scale = 1
+        rates.append(6 * scale)
+    return sampled(1, rates, seed)
+
+
+def idle_active(seed):
+    rng = random.Random(seed)
+    rates = []
+    while len(rates) < 6 * 3600:
+        rates += [0] * (rng.randint(10, 60) * 60)
+        rates += [rng.uniform(5, 15)] * (rng.randint(10, 40) * 60)
+    return sampled(1, rates[:6 * 3600], seed + 1)
+
+
+def pareto_batches(seed):
+    rng = random.Random(seed)
+    rates = [2.0] * (6 * 3600)
+    t = rng.expovariate(1 / 900)
+    while t < len(rates) - 60:
+        size = 300 * rng.paretovariate(1.5)
+        for second in range(int(t), int(t) + 60):
+            rates[second] += size / 60
+        t += rng.expovariate(1 / 900)
+    return sampled(1, rates, seed + 1)
+
+
+def weekly_business():
+    rates = []
+    for minute in range(7 * 1440):
+        day, hour = minute // 1440, (minute % 1440) / 60
+        if day >= 5:
+            rate = 2
+        elif 9 <= hour < 18:
+            rate = 12 if 12 <= hour < 13 else 20
+        elif 8 <= hour < 9:
+            rate = 1 + 19 * (hour - 8)
+        elif 18 <= hour < 19:
+            rate = 20 - 19 * (hour - 18)
+        else:
+            rate = 1
+        rates.append(rate)
+    return sampled(60, rates, 31)
+
+
+def summed(*parts):
+    width = parts[0][0]
+    length = min(len(counts) for _, counts in parts)
+    return width, [sum(counts[i] for _, counts in parts) for i in range(length)]
+
+
+TRACES = {
+    "diurnal_week_s11.csv": lambda: diurnal_week_seeded(11),
+    "diurnal_week_s23.csv": lambda: diurnal_week_seeded(23),
+    "flash_crowd_5x.csv": lambda: flash_crowd(5, 10, 41),
+    "flash_crowd_15x.csv": lambda: flash_crowd(15, 4, 42),
+    "steps.csv": lambda: sampled(1, [[3, 9, 18, 6, 12, 3][t // 1200] for t in range(7200)], 43),
+    "ramp_up_down.csv": lambda: sampled(
+        1, [2 + 38 * min(t / 3600, 1, max(0, (3 * 3600 - t) / 3600)) for t in range(3 * 3600)], 44),
+    "idle_active.csv": lambda: idle_active(45),
+    "pareto_batches.csv": lambda: pareto_batches(46),
+    "cron_hourly.csv": lambda: sampled(
+        10, [5 * (8 if t % 3600 < 120 else 3 if 1800 <= t % 3600 < 1860 else 1) for t in range(0, 86400, 10)], 47),
+    "cron_5min.csv": lambda: sampled(1, [4 * (4 if t % 300 < 30 else 1) for t in range(3 * 3600)], 48),
+    "weekly_business.csv": weekly_business,
+    "sawtooth.csv": lambda: sampled(1, [2 + 18 * (t % 600) / 600 for t in range(7200)], 49),
+    "conv_rotated.csv": lambda: rotated("azure_llm_conv_2023.csv"),
+    "code_rotated.csv": lambda: rotated("azure_llm_code_2023.csv"),
+    "functions_rotated.csv": lambda: rotated("azure_functions_2019_invitro1350.csv"),
+    "conv_plus_code.csv": lambda: summed(read_public("azure_llm_conv_2023.csv"), read_public("azure_llm_code_2023.csv")),
+    "conv_three_phases.csv": lambda: summed(read_public("azure_llm_conv_2023.csv"),
+                                            rotated("azure_llm_conv_2023.csv", 1 / 3),
+                                            rotated("azure_llm_conv_2023.csv", 2 / 3)),
+}
+
+
+def write(directory, name):
+    width, counts = TRACES[name]()
+    with open(os.path.join(directory, name), "w") as out:
+        out.write(f"# {name}: made by scripts/make-suite-traces.py (see its header)\n")
+        out.write("t_seconds,requests\n")
+        for index, count in enumerate(counts):
+            out.write(f"{index * width},{count:g}\n")
+
+
+def main():
+    directory = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "config", "traces", "suite")
+    os.makedirs(directory, exist_ok=True)
+    for name in TRACES:
+        write(directory, name)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,47 @@
+"""What the trace scripts share: Poisson sampling, the diurnal week with bursts, reading a trace."""
+import math
+import random
+
+
+def poisson(rng, mean):
+    """A Poisson draw around `mean` (a normal approximation above 60, exact enough there)."""
+    if mean <= 0:
+        return 0
+    if mean > 60:
+        return max(0, int(round(rng.gauss(mean, math.sqrt(mean)))))
+    limit, k, p = math.exp(-mean), 0, 1.0
+    while True:
+        p *= rng.random()
+        if p <= limit:
+            return k
+        k += 1
+
+
+def diurnal_week(seed):
+    """Requests/s of each minute of a week: a daily cycle between 2 and 18, weekends at 60 %, and 40
+    bursts of 3-8 minutes at 2-4 times the load of the moment, placed by `seed`."""
+    rng = random.Random(seed)
+    minutes = 7 * 24 * 60
+    bursts = []
+    for _ in range(40):
+        start = rng.randrange(minutes)
+        bursts.append((start, start + rng.randint(3, 8), rng.uniform(2, 4)))
+    rates = []
+    for minute in range(minutes):
+        day = minute // (24 * 60)
+        phase = (minute % (24 * 60)) / (24 * 60)
+        rate = 10 - 8 * math.cos(2 * math.pi * phase)
+        if day >= 5:
+            rate *= 0.6
+        for start, end, factor in bursts:
+            if start <= minute < end:
+                rate *= factor
+        rates.append(rate)
+    return rates
+
+
+def read_counts(path):
+    """(bin width in seconds, requests per bin) of a `t_seconds,requests` CSV."""
+    with open(path) as lines:
+        rows = [line.split(",") for line in lines.read().split("\n") if line and not line.startswith("#")][1:]
+    return int(rows[1][0]) - int(rows[0][0]), [float(row[1]) for row in rows]
