@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Replays traces through `autoscaled simulate` with a config's policy and reports where it lands.
 
-  scripts/policy-report.py [--config config/autoscaled.conf] [--binary PATH] [--check]
+  scripts/policy-report.py [--config config/autoscaled.conf] [--binary PATH] [--check | --suite]
 
 Public traces (config/traces/, from the Azure public datasets; see config/traces/README.md): the
 policy's replica-seconds and share of requests over capacity, next to the Kubernetes HPA and
@@ -13,13 +13,22 @@ is cheaper than both frontiers on every public trace.
 
 Synthetic traces (config/traces/synthetic/, made by scripts/make-synthetic-traces.py): the same
 figures, next to a perfect-foresight floor: each second paid at exactly ⌈requests/s ÷ C⌉ replicas.
+
+With --suite: every trace of config/traces/suite.json (writing config/traces/suite/ with
+scripts/make-suite-traces.py when a file is missing), train and held-out test halves apart, each
+next to the perfect-foresight floor at the same share of requests over capacity (a dynamic program
+that knows the future and pays the startup delay, see scripts/foresight_floor.py) and, for the
+public traces, the HPA and KPA frontiers.
 """
 import argparse
+import json
 import math
 import os
 import re
 import subprocess
 import sys
+
+from trace_shapes import read_counts
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(__file__), ".."))
 
@@ -72,10 +81,40 @@ def simulate(binary, config, trace, capacity, delay, initial):
 
 
 def floor_cost(trace, capacity):
-    with open(trace) as lines:
-        rows = [line.split(",") for line in lines.read().split("\n") if line and not line.startswith("#")][1:]
-    width = int(rows[1][0]) - int(rows[0][0])
-    return sum(width * math.ceil(float(row[1]) / width / capacity) for row in rows)
+    width, counts = read_counts(trace)
+    return sum(width * math.ceil(count / width / capacity) for count in counts)
+
+
+def suite_report(binary, config):
+    import foresight_floor
+
+    traces = os.path.join(ROOT, "config", "traces")
+    with open(os.path.join(traces, "suite.json")) as text:
+        suite = json.load(text)["traces"]
+    if any(not os.path.exists(os.path.join(traces, entry["dir"], entry["file"])) for entry in suite):
+        subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "make-suite-traces.py")], check=True)
+    public = {name: (hpa, kpa) for name, _, _, _, hpa, kpa in PUBLIC}
+    for split in ("train", "test"):
+        print(f"\n| {split} trace (C, D, initial) | replica-s | over % | foresight floor there | cost ÷ floor | vs HPA | vs KPA |")
+        print("|---|---|---|---|---|---|---|")
+        ratios = []
+        for entry in (entry for entry in suite if entry["split"] == split):
+            path = os.path.join(traces, entry["dir"], entry["file"])
+            width, counts = foresight_floor.read_trace(path)
+            capacity, delay, initial = entry["C"], entry["D"], entry["initial"]
+            if initial == "auto":
+                first = counts[:max(1, 300 // width)]
+                initial = max(1, math.ceil(first.sum() / (len(first) * width) / (capacity * 0.5)))
+            result = simulate(binary, config, path, capacity, delay, initial)
+            cost, over = result["replica_seconds"], result["over"]
+            floor = foresight_floor.floor(counts, width, capacity, delay, initial, over)
+            ratios.append(cost / floor)
+            hpa, kpa = (f"{cost / frontier(rows, over):.2f}×" for rows in public[entry["file"]]) \
+                if entry["file"] in public else ("", "")
+            print(f"| {entry['file']} ({capacity}, {delay}s, {initial}) | {cost} | {over:.2f} | {floor:.0f} "
+                  f"| {cost / floor:.2f} | {hpa} | {kpa} |")
+        print(f"\n{split}: {len(ratios)} traces, cost ÷ floor mean {sum(ratios) / len(ratios):.2f}, "
+              f"worst {max(ratios):.2f}")
 
 
 def main():
@@ -83,6 +122,7 @@ def main():
     parser.add_argument("--config", default=os.path.join(ROOT, "config", "autoscaled.conf"))
     parser.add_argument("--binary")
     parser.add_argument("--check", action="store_true")
+    parser.add_argument("--suite", action="store_true")
     args = parser.parse_args()
     binary = args.binary
     if not binary:
@@ -90,6 +130,9 @@ def main():
                        stdout=subprocess.DEVNULL)
         binary = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, check=True,
                                 capture_output=True, text=True).stdout.strip() + "/autoscaled"
+    if args.suite:
+        suite_report(binary, args.config)
+        return
     beaten = True
     print("| public trace (C, D, initial) | replica-s | over % | HPA frontier there | KPA frontier there | vs HPA | vs KPA |")
     print("|---|---|---|---|---|---|---|")
