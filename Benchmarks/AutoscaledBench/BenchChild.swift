@@ -1,5 +1,6 @@
 import Glibc
 import AutoscaledCore
+import AutoscaledTestSupport
 
 /// A daemon started by the benchmark, its stderr on a pipe the benchmark reads line by line.
 /// Only this pid is ever signalled.
@@ -131,9 +132,7 @@ struct BenchWorkspace {
 
     func remove() {
         for name in ["autoscaled.conf", "loads.json", "loads.json.tmp", "state.json"] { unlink("\(path)/\(name)") }
-        if let segments = try? DirectoryFiles.list("\(path)/history", include: HistoryLog.isSegmentName) {
-            for segment in segments { unlink("\(path)/history/\(segment.name)") }
-        }
+        for name in listing("\(path)/history") where HistoryLog.isSegmentName(name) { unlink("\(path)/history/\(name)") }
         rmdir("\(path)/history")
         rmdir(path)
     }

@@ -98,17 +98,19 @@ public final class HistoryLog {
 
     private func startSegment(now: MonotonicInstant, wallTime: Double) throws(SystemError) {
         try AtomicFile.makeDirectories(directory)
-        var segments = try DirectoryFiles.list(directory, include: Self.isSegmentName)
+        let folder = try Directory.open(directory)
+        defer { folder.close() }
+        var segments = try folder.regularFiles(where: Self.isSegmentName)
         let number = (segments.last.flatMap { Int($0.name.prefix(8)) } ?? 0) + 1
         let retention = Double(config.retention.components.seconds)
         while let oldest = segments.first,
               oldest.modifiedAt < wallTime - retention || segments.reduce(0, { $0 + $1.size }) + segmentLimit > config.maxSize {
-            try DirectoryFiles.remove("\(directory)/\(oldest.name)")
+            try folder.unlink(oldest.name)
             segments.removeFirst()
         }
         let name = String(repeating: "0", count: max(0, 8 - String(number).count)) + String(number) + ".log"
-        let fd = try FileDescriptor.open("\(directory)/\(name)", O_WRONLY | O_CREAT | O_EXCL | O_APPEND, mode: 0o644)
+        let fd = try folder.openFile(name, O_WRONLY | O_CREAT | O_EXCL | O_APPEND, mode: 0o644)
         segment = Segment(fd: fd, size: 0, startedAt: now, names: nil)
-        try DirectoryFiles.sync(directory)
+        try folder.sync()
     }
 }

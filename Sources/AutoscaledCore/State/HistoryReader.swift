@@ -19,19 +19,19 @@ public enum HistoryReader {
     /// Reads every segment of `directory`.
     /// - Throws: when the directory or a segment cannot be read; a missing directory reads as empty.
     public static func read(_ directory: String) throws(SystemError) -> Contents {
-        let files: [DirectoryFile]
+        let folder: Directory
         do {
-            files = try DirectoryFiles.list(directory, include: HistoryLog.isSegmentName)
+            folder = try Directory.open(directory)
         } catch {
             if error.isNoSuchFile { return Contents(records: [], segments: 0, damagedSegments: 0) }
             throw error
         }
+        defer { folder.close() }
         var contents = Contents(records: [], segments: 0, damagedSegments: 0)
-        for file in files {
-            let path = "\(directory)/\(file.name)"
+        for file in try folder.regularFiles(where: HistoryLog.isSegmentName) {
             let bytes: [UInt8]
             do {
-                let fd = try FileDescriptor.open(path, O_RDONLY)
+                let fd = try folder.openFile(file.name, O_RDONLY)
                 defer { fd.close() }
                 bytes = try fd.readToEnd(limit: segmentSizeLimit) ?? []
             } catch {

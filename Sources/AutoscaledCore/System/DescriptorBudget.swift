@@ -5,7 +5,7 @@ import Glibc
 /// read and write later, or dying inside libdispatch when it cannot create its event descriptors.
 public enum DescriptorBudget {
     /// What the daemon can hold open at once, with room to spare: libdispatch's epoll, eventfd,
-    /// timerfd and signalfds, the inotify descriptor, the lock file, and per evaluation the load file
+    /// timerfd and signalfds, the inotify descriptor, the lock file, the history's open segment, and per evaluation the load file
     /// or socket, a directory and temporary file per write, and an actuator's pipes.
     public static let daemonNeeds = 32
 

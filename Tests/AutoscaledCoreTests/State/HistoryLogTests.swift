@@ -17,6 +17,13 @@ struct HistoryLogTests {
         HistoryConfig(path: dir.file("history"), retention: retention, maxSize: maxSize)
     }
 
+    /// The files of the history directory, with their sizes.
+    static func files(_ dir: TemporaryDirectory) throws -> [DirectoryFile] {
+        let folder = try Directory.open(dir.file("history"))
+        defer { folder.close() }
+        return try folder.regularFiles { _ in true }
+    }
+
     @Test("records read back as written: per-server loads, a changed server set, a total, no data")
     func codecRoundTrip() {
         let records = [
@@ -47,9 +54,9 @@ struct HistoryLogTests {
         defer { dir.remove() }
         let log = HistoryLog(config: Self.config(dir))
         try log.append(Self.record(at: 1_000_000), now: .origin)
-        let first = try DirectoryFiles.list(dir.file("history")) { _ in true }
+        let first = try Self.files(dir)
         try log.append(Self.record(at: 1_000_010), now: .origin + .seconds(10))
-        let second = try DirectoryFiles.list(dir.file("history")) { _ in true }
+        let second = try Self.files(dir)
         #expect(first.map(\.name) == ["00000001.log"])
         #expect(second.map(\.name) == ["00000001.log"])
         // The second record's frame alone: the names did not change.
@@ -73,10 +80,10 @@ struct HistoryLogTests {
         for index in 0..<10_000 {
             try log.append(Self.record(at: 1_000_000 + Double(index) / 1000, loads: servers), now: .origin)
             if index % 250 == 0 {
-                largest = max(largest, try DirectoryFiles.list(dir.file("history")) { _ in true }.reduce(0) { $0 + $1.size })
+                largest = max(largest, try Self.files(dir).reduce(0) { $0 + $1.size })
             }
         }
-        let files = try DirectoryFiles.list(dir.file("history")) { _ in true }
+        let files = try Self.files(dir)
         #expect(largest <= 1 << 20)
         #expect(files.reduce(0) { $0 + $1.size } <= 1 << 20)
         #expect(files.allSatisfy { $0.size <= log.segmentLimit })
@@ -98,11 +105,11 @@ struct HistoryLogTests {
         try log.append(Self.record(at: now), now: .origin)
         try log.append(Self.record(at: now + 99), now: .origin + .seconds(99))
         try log.append(Self.record(at: now + 100), now: .origin + .seconds(100))
-        #expect(try DirectoryFiles.list(dir.file("history")) { _ in true }.map(\.name) == ["00000001.log", "00000002.log"])
+        #expect(try Self.files(dir).map(\.name) == ["00000001.log", "00000002.log"])
         // Both segments were last written now (by the file clock); 900 s later by the records' clock
         // both are past retention when the next segment starts.
         try log.append(Self.record(at: now + 900), now: .origin + .seconds(200))
-        #expect(try DirectoryFiles.list(dir.file("history")) { _ in true }.map(\.name) == ["00000003.log"])
+        #expect(try Self.files(dir).map(\.name) == ["00000003.log"])
         #expect(try HistoryReader.read(dir.file("history")).records.map(\.wallTime) == [now + 900])
     }
 

@@ -1,0 +1,31 @@
+import Glibc
+
+/// One regular file of a directory: its name, size and modification time.
+public struct DirectoryFile: Sendable, Equatable {
+    public var name: String
+    public var size: Int
+    /// Modification time in seconds since the Unix epoch (wall clock).
+    public var modifiedAt: Double
+}
+
+extension Directory {
+    /// The regular files whose names satisfy `include`, sorted by name. Entries are looked at with
+    /// `fstatat(AT_SYMLINK_NOFOLLOW)`: a symlink or anything else is left out, as is a file removed
+    /// while the directory is listed.
+    public func regularFiles(where include: (String) -> Bool) throws(SystemError) -> [DirectoryFile] {
+        var files: [DirectoryFile] = []
+        for name in try names() where include(name) {
+            var info = Glibc.stat()
+            if fstatat(descriptor.rawValue, name, &info, AT_SYMLINK_NOFOLLOW) == -1 {
+                let code = errno
+                if code == ENOENT { continue }
+                throw SystemError(call: "fstatat", subject: pathOf(name), errno: code)
+            }
+            guard info.st_mode & S_IFMT == S_IFREG else { continue }
+            files.append(DirectoryFile(
+                name: name, size: Int(info.st_size),
+                modifiedAt: Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9))
+        }
+        return files.sorted { $0.name < $1.name }
+    }
+}
