@@ -1,0 +1,42 @@
+@testable import AutoscaledCore
+import AutoscaledTestSupport
+import Testing
+
+struct DaemonHistoryTests {
+    static let decision = ScalingDecision(
+        action: .hold, from: 3, to: 3, serversToScale: 1, busiest: ServerLoad(name: "b", load: 55), threshold: nil,
+        reason: "r", recommendation: 3)
+
+    @Test("a failed history write warns once, then logs at debug level, and never throws")
+    func failure() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        dir.write("file", "")
+        let history = DaemonHistory(config: HistoryConfig(path: dir.file("file/history")))
+        let input = PolicyInput.loads(try LoadSnapshot(servers: [ServerLoad(name: "b", load: 55)]))
+        let first = history.record(input, Self.decision, applied: nil, pollInterval: .seconds(10), at: .origin, wallTime: 1)
+        #expect(first == LogRecord(.warning, .historyWriteFailed, [
+            LogField("path", .string(dir.file("file/history"))),
+            LogField("cause", .string("mkdir(\(dir.file("file/history"))): not a directory (errno 20)")),
+        ]))
+        let second = history.record(input, Self.decision, applied: nil, pollInterval: .seconds(10), at: .origin, wallTime: 2)
+        #expect(second?.level == .debug)
+    }
+
+    @Test("enabled = false records nothing; a reload that enables it records from then on")
+    func disabledThenEnabled() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        var config = HistoryConfig(enabled: false, path: dir.file("history"))
+        let history = DaemonHistory(config: config)
+        let input = PolicyInput.unavailable("x")
+        #expect(history.record(input, Self.decision, applied: 3, pollInterval: .seconds(10), at: .origin, wallTime: 1) == nil)
+        #expect(try HistoryReader.read(dir.file("history")).records.isEmpty)
+        config.enabled = true
+        #expect(history.configure(config) == nil)
+        #expect(history.record(input, Self.decision, applied: 3, pollInterval: .seconds(10), at: .origin, wallTime: 2) == nil)
+        #expect(history.stop() == nil)
+        #expect(try HistoryReader.read(dir.file("history")).records
+            == [HistoryRecord(wallTime: 2, monotonic: .origin, pollInterval: .seconds(10), desired: 3, applied: 3, loads: .none)])
+    }
+}
