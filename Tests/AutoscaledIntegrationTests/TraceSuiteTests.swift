@@ -4,7 +4,7 @@ import FoundationEssentials
 import Glibc
 import Testing
 
-@Suite("the policy trace suite: config/traces/suite.json and scripts/make-suite-traces.py")
+@Suite("the policy trace suite: config/traces/suite.json and scripts/make-suite-traces.py", ExternalPeers.needs(.python3))
 struct TraceSuiteTests {
     struct SuiteFile: Decodable {
         struct Entry: Decodable {

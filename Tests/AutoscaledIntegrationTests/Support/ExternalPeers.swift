@@ -11,6 +11,8 @@ enum ExternalPeers {
     /// A program a test needs, looked up on this process's `PATH`.
     enum Peer: Sendable {
         case haproxy, socat, promtool
+        /// A `python3` for the project's scripts (standard library only).
+        case python3
         /// A `python3` that can import `prometheus_client`.
         case prometheusClient
 
@@ -20,6 +22,7 @@ enum ExternalPeers {
             case .haproxy: "haproxy on PATH (Debian: `apt-get install haproxy`; see .ci/setup/30-sources.sh)"
             case .socat: "socat on PATH (Debian: `apt-get install socat`; see .ci/setup/40-actuators.sh)"
             case .promtool: "promtool on PATH (Debian: `apt-get install prometheus`; see .ci/setup/20-prometheus.sh)"
+            case .python3: "python3 on PATH (Debian: `apt-get install python3`)"
             case .prometheusClient:
                 "python3 on PATH with prometheus_client (`python3 -m pip install prometheus_client`; see .ci/setup/30-sources.sh)"
             }
@@ -55,6 +58,7 @@ enum ExternalPeers {
         case .haproxy: return executable("haproxy")
         case .socat: return executable("socat")
         case .promtool: return executable("promtool")
+        case .python3: return executable("python3")
         case .prometheusClient:
             guard let python = executable("python3") else { return nil }
             let dir = Workspace()
