@@ -4,6 +4,7 @@ import AutoscaledCore
 @main
 struct Autoscaled {
     static func main() async {
+        SignalWatcher.ignoreBrokenPipe()
         let environment = ProcessEnvironment.current()
         let command: Command
         do {

@@ -33,4 +33,6 @@ public enum LogEvent: String, Sendable, Equatable, CaseIterable {
     case metricsWriteFailed = "metrics-write-failed"
     /// A history record could not be written (`path`, `cause`).
     case historyWriteFailed = "history-write-failed"
+    /// Log lines stderr could not take without waiting were dropped (`lines`); the first line out after.
+    case logDropped = "log-dropped"
 }

@@ -1,5 +1,22 @@
-/// Where encoded log lines go. A sink writes each line whole, in one piece.
+/// Where encoded log lines go. A sink writes each line whole, in one piece, or not at all.
 public protocol LogSink: Sendable {
     /// Writes `line` followed by a newline.
     func write(line: String)
+
+    /// Writes `line` followed by a newline. A sink that drops lines (its reader is slow or gone)
+    /// first writes `dropReport(n)` — the line saying that `n` lines were lost — once writing works
+    /// again; `nil` means the report is not wanted.
+    func write(line: String, dropReport: (Int) -> String?)
+
+    /// Lines dropped since the sink was made.
+    var droppedLines: Int { get }
+}
+
+extension LogSink {
+    /// A sink that never drops has nothing to report.
+    public func write(line: String, dropReport: (Int) -> String?) {
+        write(line: line)
+    }
+
+    public var droppedLines: Int { 0 }
 }

@@ -36,9 +36,14 @@ public struct Logger: Sendable {
         level >= self.level
     }
 
+    /// Writes `record` if its level is enabled. When the sink dropped lines before (its reader was
+    /// slow or gone), a warning `log-dropped` with their count comes first, once writing works again.
     public func log(_ record: LogRecord) {
         guard isEnabled(record.level) else { return }
-        sink.write(line: encoder.encode(record, wallTime: wallTime()))
+        sink.write(line: encoder.encode(record, wallTime: wallTime())) { count in
+            guard isEnabled(.warning) else { return nil }
+            return encoder.encode(LogRecord(.warning, .logDropped, [LogField("lines", .int(count))]), wallTime: wallTime())
+        }
     }
 
     public func log(_ level: LogLevel, _ event: LogEvent, _ fields: [LogField] = []) {

@@ -34,9 +34,11 @@ public struct MetricsExporter: Sendable {
     }
 
     /// Counts one evaluation — `input` read, `decision` taken — and writes the textfile if one is set.
+    /// - Parameter logLinesDropped: the log sink's count of lines it could not write.
     /// - Returns: the log record of a failed write, if any.
     public mutating func record(
-        _ input: PolicyInput, _ decision: ScalingDecision, appliedReplicas: Int? = nil, wallTime: Double
+        _ input: PolicyInput, _ decision: ScalingDecision, appliedReplicas: Int? = nil, logLinesDropped: Int = 0,
+        wallTime: Double
     ) -> LogRecord? {
         if decision.to > decision.from { scaleUps += 1 }
         if decision.to < decision.from { scaleDowns += 1 }
@@ -48,7 +50,8 @@ public struct MetricsExporter: Sendable {
         guard let path = config.textfile else { return nil }
         let sample = MetricsSample(
             desiredReplicas: decision.to, appliedReplicas: appliedReplicas, serversToScale: decision.serversToScale,
-            servers: servers, scaleUps: scaleUps, scaleDowns: scaleDowns, sourceErrors: sourceErrors, evaluatedAt: wallTime)
+            servers: servers, scaleUps: scaleUps, scaleDowns: scaleDowns, sourceErrors: sourceErrors,
+            logLinesDropped: logLinesDropped, evaluatedAt: wallTime)
         do {
             try write(path, MetricsText.render(sample, maxSeries: config.maxSeries))
             failing = false

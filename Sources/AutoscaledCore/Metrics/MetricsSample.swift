@@ -10,12 +10,14 @@ public struct MetricsSample: Sendable, Equatable {
     public var scaleUps: Int
     public var scaleDowns: Int
     public var sourceErrors: Int
+    /// Log lines dropped because stderr could not take them without blocking.
+    public var logLinesDropped: Int
     /// Seconds since the epoch.
     public var evaluatedAt: Double
 
     public init(
         desiredReplicas: Int, appliedReplicas: Int? = nil, serversToScale: Int?, servers: [ServerLoad],
-        scaleUps: Int, scaleDowns: Int, sourceErrors: Int, evaluatedAt: Double
+        scaleUps: Int, scaleDowns: Int, sourceErrors: Int, logLinesDropped: Int = 0, evaluatedAt: Double
     ) {
         self.desiredReplicas = desiredReplicas
         self.appliedReplicas = appliedReplicas
@@ -24,6 +26,7 @@ public struct MetricsSample: Sendable, Equatable {
         self.scaleUps = scaleUps
         self.scaleDowns = scaleDowns
         self.sourceErrors = sourceErrors
+        self.logLinesDropped = logLinesDropped
         self.evaluatedAt = evaluatedAt
     }
 }

@@ -36,6 +36,9 @@ public enum MetricsText {
         family(&text, "autoscaled_source_errors_total", "counter",
                "Failed, rejected or stale reads of the load source since the daemon started.")
         text += "autoscaled_source_errors_total \(sample.sourceErrors)\n"
+        family(&text, "autoscaled_log_lines_dropped_total", "counter",
+               "Log lines dropped because stderr could not take them without blocking, since the daemon started.")
+        text += "autoscaled_log_lines_dropped_total \(sample.logLinesDropped)\n"
         family(&text, "autoscaled_last_evaluation_timestamp_seconds", "gauge", "Unix time of the last evaluation.")
         text += "autoscaled_last_evaluation_timestamp_seconds \(timestamp(sample.evaluatedAt))\n"
         return text

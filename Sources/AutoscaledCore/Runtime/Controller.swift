@@ -136,7 +136,7 @@ public final class Controller {
         }
         await handOver(evaluation.decision)
         if let failure = metrics.record(evaluation.input, evaluation.decision, appliedReplicas: evaluation.summary.applied,
-                                        wallTime: wall) {
+                                        logLinesDropped: logger.sink.droppedLines, wallTime: wall) {
             logger.log(failure)
         }
         if let failure = history.record(evaluation.input, evaluation.decision, applied: evaluation.summary.applied,

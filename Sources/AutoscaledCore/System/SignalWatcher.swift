@@ -42,6 +42,13 @@ public final class SignalWatcher: Sendable {
         }
     }
 
+    /// Ignores SIGPIPE for the whole process, so a write to a pipe or socket whose reader is gone
+    /// fails with `EPIPE` instead of killing it (the log's reader going away must not stop the
+    /// daemon). Child processes start with every signal at its default again.
+    public static func ignoreBrokenPipe() {
+        Glibc.signal(SIGPIPE, SIG_IGN)
+    }
+
     public func stop() {
         for source in sources { source.cancel() }
     }

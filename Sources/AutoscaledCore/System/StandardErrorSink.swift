@@ -1,16 +1,34 @@
 import Glibc
 
-/// Writes each log line to stderr with a single `write(2)`: no buffering (lines reach journald at
-/// once) and no interleaving of two lines.
-public struct StandardErrorSink: LogSink {
-    public init() {}
+/// Writes each log line to stderr in one piece, never blocking the caller: a line that cannot be
+/// written at once (a full pipe nobody reads, a reader that is gone) is dropped whole and counted,
+/// and the count is written as its own line once writing works again.
+///
+/// No buffering: lines reach journald at once. Lines from several threads never interleave.
+public final class StandardErrorSink: LogSink {
+    private let output: NonBlockingOutput
+    private let writer = Locked(LossyLineWriter())
+
+    public init(fd: Int32 = StandardStream.error) {
+        output = NonBlockingOutput(inherited: fd)
+    }
 
     public func write(line: String) {
-        StandardStream.write(line + "\n", to: 2)
+        write(line: line, dropReport: { _ in nil })
     }
+
+    public func write(line: String, dropReport: (Int) -> String?) {
+        writer.withLock { writer in
+            writer.write(Array((line + "\n").utf8), report: { count in dropReport(count).map { Array(($0 + "\n").utf8) } },
+                         attempt: output.attempt)
+        }
+    }
+
+    public var droppedLines: Int { writer.withLock { $0.droppedTotal } }
 }
 
-/// Unbuffered writes to stdout and stderr (`print` is block-buffered on a pipe).
+/// Unbuffered writes to stdout and stderr (`print` is block-buffered on a pipe), for the one-shot
+/// commands; the daemon's log goes through ``StandardErrorSink``.
 public enum StandardStream {
     public static let output: Int32 = 1
     public static let error: Int32 = 2

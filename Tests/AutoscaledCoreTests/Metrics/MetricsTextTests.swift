@@ -9,7 +9,8 @@ struct MetricsTextTests {
     @Test("every family with HELP and TYPE, in a fixed order")
     func whole() {
         let sample = MetricsSample(desiredReplicas: 4, appliedReplicas: 3, serversToScale: 1, servers: Self.servers,
-                                   scaleUps: 2, scaleDowns: 1, sourceErrors: 5, evaluatedAt: 1_795_932_723.037)
+                                   scaleUps: 2, scaleDowns: 1, sourceErrors: 5, logLinesDropped: 7,
+                                   evaluatedAt: 1_795_932_723.037)
         #expect(MetricsText.render(sample, maxSeries: 100) == """
             # HELP autoscaled_desired_replicas Replica count the policy wants.
             # TYPE autoscaled_desired_replicas gauge
@@ -35,6 +36,9 @@ struct MetricsTextTests {
             # HELP autoscaled_source_errors_total Failed, rejected or stale reads of the load source since the daemon started.
             # TYPE autoscaled_source_errors_total counter
             autoscaled_source_errors_total 5
+            # HELP autoscaled_log_lines_dropped_total Log lines dropped because stderr could not take them without blocking, since the daemon started.
+            # TYPE autoscaled_log_lines_dropped_total counter
+            autoscaled_log_lines_dropped_total 7
             # HELP autoscaled_last_evaluation_timestamp_seconds Unix time of the last evaluation.
             # TYPE autoscaled_last_evaluation_timestamp_seconds gauge
             autoscaled_last_evaluation_timestamp_seconds 1795932723.037

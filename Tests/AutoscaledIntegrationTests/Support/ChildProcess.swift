@@ -23,7 +23,9 @@ final class ChildProcess {
     let stderrPath: String
     private(set) var exitStatus: Int32?
 
-    init(_ executable: String, _ arguments: [String], environment: [String: String] = [:], captureIn directory: String) {
+    /// - Parameter standardError: a descriptor to give the process as its stderr instead of a capture file.
+    init(_ executable: String, _ arguments: [String], environment: [String: String] = [:], captureIn directory: String,
+         standardError: Int32? = nil) {
         let tag = "\(UInt32.random(in: 0...UInt32.max))"
         stdoutPath = "\(directory)/stdout-\(tag).txt"
         stderrPath = "\(directory)/stderr-\(tag).txt"
@@ -32,7 +34,11 @@ final class ChildProcess {
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        if let standardError {
+            posix_spawn_file_actions_adddup2(&actions, standardError, 2)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        }
         var env = ["PATH": "/usr/bin:/bin", "TZ": "UTC"]
         env.merge(environment) { $1 }
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]

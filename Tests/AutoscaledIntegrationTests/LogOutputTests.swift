@@ -1,0 +1,85 @@
+import AutoscaledTestSupport
+import Glibc
+import Testing
+
+@Suite("its own stderr can neither stop nor freeze the daemon")
+struct LogOutputTests {
+    static let metricsSection = "level = debug\n\n[metrics]\ntextfile = metrics.prom"
+
+    /// `autoscaled_log_lines_dropped_total` in the metrics textfile, or nil before the first write.
+    func droppedLines(_ dir: Workspace) -> Int? {
+        let text = dir.read(dir.file("metrics.prom"))
+        guard let tail = text.split(separator: "autoscaled_log_lines_dropped_total ").dropFirst().last else { return nil }
+        return Int(tail.prefix { $0.isNumber })
+    }
+
+    /// Waits until the metrics textfile counts more than `count` dropped lines; returns the count.
+    func waitForDroppedLines(above count: Int, _ dir: Workspace, timeout: Duration = .seconds(10)) async -> Int? {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let dropped = droppedLines(dir), dropped > count { return dropped }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        return nil
+    }
+
+    @Test("stderr a pipe whose reader closed: the daemon goes on deciding and stops cleanly on SIGTERM")
+    func readerGone() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        dir.writeConfig(pollInterval: "50ms", log: Self.metricsSection)
+        dir.writeLoads(#"{"a": 30}"#)
+        let pipe = TestPipe()
+        close(pipe.readEnd)
+        let daemon = ChildProcess(autoscaledBinary(), ["run", "--config", dir.configPath], captureIn: dir.path,
+                                  standardError: pipe.writeEnd)
+        close(pipe.writeEnd)
+        #expect(await waitForDroppedLines(above: 0, dir) != nil, "no line was ever refused")
+        #expect(dir.savedReplicas() == 3)
+        dir.writeLoads(#"{"a": 90}"#)
+        #expect(await dir.waitForSavedReplicas(4) == 4)
+        daemon.signal(SIGTERM)
+        #expect(await daemon.wait() == 0)
+    }
+
+    @Test("stderr a full pipe nobody reads: decisions go on, the count comes once drained, SIGTERM within a second")
+    func fullPipe() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        dir.writeConfig(pollInterval: "50ms", log: Self.metricsSection)
+        dir.writeLoads(#"{"a": 30}"#)
+        let pipe = TestPipe(capacity: 4096)
+        defer { close(pipe.readEnd) }
+        let daemon = ChildProcess(autoscaledBinary(), ["run", "--config", dir.configPath], captureIn: dir.path,
+                                  standardError: pipe.writeEnd)
+        close(pipe.writeEnd)
+        guard await waitForDroppedLines(above: 0, dir) != nil else {
+            Issue.record("the pipe never filled up")
+            return
+        }
+        dir.writeLoads(#"{"a": 90}"#)
+        #expect(await dir.waitForSavedReplicas(4) == 4)
+
+        // Drained: the next line the daemon logs is preceded by the count of those it dropped.
+        var text = ""
+        let deadline = ContinuousClock.now + .seconds(10)
+        while !text.contains("event=log-dropped"), ContinuousClock.now < deadline {
+            text += pipe.drain()
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        let report = text.split(separator: "\n").first { $0.contains("event=log-dropped") }
+        #expect(report?.contains("level=warning event=log-dropped lines=") == true, "\(text.suffix(2000))")
+        // No line was cut: each is a whole log line.
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
+            #expect(line.hasPrefix("ts=20") && line.split(separator: " level=").count == 2, "cut line: \(line)")
+        }
+        #expect(text.hasSuffix("\n"))
+
+        // Full again, then SIGTERM: out within a second.
+        let dropped = droppedLines(dir) ?? 0
+        #expect(await waitForDroppedLines(above: dropped, dir) != nil, "the pipe never filled up again")
+        daemon.signal(SIGTERM)
+        let status = await daemon.wait(timeout: .seconds(1))
+        #expect(status == 0, "not stopped within a second of SIGTERM")
+    }
+}
