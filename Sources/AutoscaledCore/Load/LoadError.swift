@@ -14,6 +14,12 @@ public enum LoadError: Error, Sendable, Equatable, CustomStringConvertible {
     case tooLarge(limit: Int)
     /// The data is older than `stale_after`.
     case stale(ageSeconds: Double, limitSeconds: Double)
+    /// The data's modification time is ahead of the wall clock (by more than ``LoadReader/futureTolerance``):
+    /// its age is unknown, so with `stale_after` it counts as stale.
+    case modifiedInFuture(aheadSeconds: Double)
+    /// A write to the file has been in progress (modified, not yet closed or renamed into place)
+    /// for this long, and reads were put off all that time.
+    case stillBeingWritten(seconds: Double)
     /// Reading the data failed (open, read, connect, …).
     case unreadable(String)
     /// The data is well formed but holds nothing the selection asks for (no such metric or backend).
@@ -28,6 +34,10 @@ public enum LoadError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .duplicateServer(name): "server \(SyntaxQuoting.name(name)) appears more than once"
         case let .tooLarge(limit): "data larger than the \(limit)-byte limit"
         case let .stale(age, limit): "data is \(formatSeconds(age)) old, older than stale_after \(formatSeconds(limit))"
+        case let .modifiedInFuture(ahead):
+            "modification time is \(formatSeconds(ahead)) in the future, so its age is unknown (counted as stale)"
+        case let .stillBeingWritten(seconds):
+            "still being written after \(formatSeconds(seconds)) (modified, not yet closed or renamed into place)"
         case let .unreadable(message): message
         case let .notFound(message): message
         }

@@ -15,6 +15,13 @@ public enum LoadFormat: Sendable, Equatable {
         case json, lines, prometheus, haproxy
     }
 
+    /// `true` for the formats read line by line (`lines`, `prometheus`, `haproxy`): any prefix of the
+    /// data that ends on a line boundary is itself valid, so only a close or a rename says it is whole.
+    /// A JSON document is whole when it parses.
+    public var isLineBased: Bool {
+        self != .json
+    }
+
     public var name: Name {
         switch self {
         case .json: .json

@@ -1,15 +1,51 @@
-/// Reads the source once and turns the result into the policy's input, applying `stale_after`.
+/// Reads the source once and turns the result into the policy's input, applying `stale_after` and,
+/// for a watched load file, putting reads off while the file is being written (within a bound).
 public struct LoadReader: Sendable {
+    /// How far a modification time may be ahead of the wall clock (coarse file times, small clock
+    /// steps) before the data counts as coming from the future.
+    public static let futureTolerance = 1.0
+
     public var source: any LoadSource
     public var staleAfter: Duration?
+    private let gate: Locked<WriteGate>
 
-    public init(source: any LoadSource, staleAfter: Duration?) {
+    /// - Parameter gate: the rules for a load file being written; used by ``read(wallNow:now:writes:)``.
+    public init(source: any LoadSource, staleAfter: Duration?, gate: WriteGate = WriteGate(bound: .seconds(2), waitsForClose: false)) {
         self.source = source
         self.staleAfter = staleAfter
+        self.gate = Locked(gate)
+    }
+
+    /// The outcome of a read that may be put off.
+    public enum Attempt: Sendable, Equatable {
+        /// Not read (or its data dropped) because the file is being written; the reason, for a debug line.
+        case skipped(String)
+        case done(Result<LoadReading, LoadError>)
+    }
+
+    /// One read of a file whose writes are watched: `writes(true)` tells what is known just before
+    /// the read, `writes(false)` just after. A write in progress puts the read off; past the gate's
+    /// bound that is a failed read (`stillBeingWritten`). A read during which the file was modified
+    /// is dropped in the same way: it may hold a prefix that looks whole.
+    public func read(wallNow: Double, now: MonotonicInstant, writes: ((Bool) -> WriteActivity)?) async -> Attempt {
+        guard let writes else { return .done(await read(wallNow: wallNow)) }
+        let before = writes(true)
+        switch gate.withLock({ $0.check(before, now: now) }) {
+        case .read: break
+        case .wait: return .skipped("load file is being written")
+        case let .overdue(duration): return .done(.failure(.stillBeingWritten(seconds: Self.rounded(Self.seconds(duration)))))
+        }
+        let result = await read(wallNow: wallNow)
+        guard writes(false).modifications != before.modifications else { return .done(result) }
+        switch gate.withLock({ $0.putOff(now: now) }) {
+        case .read, .wait: return .skipped("load file changed while being read")
+        case let .overdue(duration): return .done(.failure(.stillBeingWritten(seconds: Self.rounded(Self.seconds(duration)))))
+        }
     }
 
     /// One read: the snapshot, or why there is none. `wallNow` (seconds since the epoch) is only
-    /// compared with the data's own modification time; a data time in the future counts as fresh.
+    /// compared with the data's own modification time. With `stale_after`, a modification time more
+    /// than ``futureTolerance`` ahead of `wallNow` counts as stale: the data's age is unknown.
     public func read(wallNow: Double) async -> Result<LoadReading, LoadError> {
         let reading: LoadReading
         do {
@@ -19,9 +55,19 @@ public struct LoadReader: Sendable {
         }
         if let staleAfter, let modifiedAt = reading.modifiedAt {
             let age = wallNow - modifiedAt
-            let limit = Double(staleAfter.components.seconds) + Double(staleAfter.components.attoseconds) / 1e18
-            if age > limit { return .failure(.stale(ageSeconds: (age * 1000).rounded() / 1000, limitSeconds: limit)) }
+            let limit = Self.seconds(staleAfter)
+            if age > limit { return .failure(.stale(ageSeconds: Self.rounded(age), limitSeconds: limit)) }
+            if -age > Self.futureTolerance { return .failure(.modifiedInFuture(aheadSeconds: Self.rounded(-age))) }
         }
         return .success(reading)
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    /// To the millisecond, for messages.
+    static func rounded(_ seconds: Double) -> Double {
+        (seconds * 1000).rounded() / 1000
     }
 }

@@ -39,10 +39,6 @@ public final class Controller {
         }
     }
 
-    /// How long a load file modified but not yet closed is left alone (a writer that keeps it open
-    /// and idle for longer is read anyway).
-    public static let writeSettleTime: Duration = .seconds(1)
-
     public let configPath: String
     public private(set) var config: Config
     public private(set) var logger: Logger
@@ -64,7 +60,7 @@ public final class Controller {
         self.logger = logger
         self.state = state
         self.dependencies = dependencies
-        reader = LoadReader(source: dependencies.makeSource(config.source), staleAfter: config.source.staleAfter)
+        reader = makeLoadReader(config.source, source: dependencies.makeSource(config.source))
         policy = ThresholdPolicy(config: config.policy)
         metrics = MetricsExporter(config: config.metrics, write: dependencies.writeMetrics)
         history = DaemonHistory(config: config.history)
@@ -112,21 +108,19 @@ public final class Controller {
 
     /// One evaluation. Skipped (returning `nil`, logged at debug) while the load file is being
     /// written or when it changed during the read: the close that ends the write wakes the next one.
+    /// Past the reader's bound, such a skip is a failed read instead (``LoadReader``).
     /// - Parameter reportStatus: send `STATUS=` to the service manager afterwards.
     @discardableResult
     public func evaluate(reportStatus: Bool = false) async -> EvaluationOutcome? {
-        let writes = config.source.watchedFile != nil ? dependencies.loadFileWrites : nil
-        if writes?.loadFileBeingWritten(settle: Self.writeSettleTime) == true {
-            logger.log(.debug, .skip, [LogField("reason", "load file is being written")])
-            return nil
-        }
-        let modifications = writes?.loadFileModifications(beforeRead: true)
+        let writes = config.source.watchedFile != nil ? dependencies.loadFileWrites.map { $0.loadFileActivity } : nil
         let now = dependencies.clock.now()
         let wall = dependencies.wallTime()
-        let read = await reader.read(wallNow: wall)
-        if let writes, writes.loadFileModifications(beforeRead: false) != modifications {
-            logger.log(.debug, .skip, [LogField("reason", "load file changed while being read")])
+        let read: Result<LoadReading, LoadError>
+        switch await reader.read(wallNow: wall, now: now, writes: writes) {
+        case let .skipped(reason):
+            logger.log(.debug, .skip, [LogField("reason", .string(reason))])
             return nil
+        case let .done(result): read = result
         }
         let logger = self.logger
         let location = config.source.location
@@ -199,7 +193,7 @@ public final class Controller {
         metrics.configure(new.metrics)
         if let failure = history.configure(new.history) { logger.log(failure) }
         if new.source != old.source {
-            reader = LoadReader(source: dependencies.makeSource(new.source), staleAfter: new.source.staleAfter)
+            reader = makeLoadReader(new.source, source: dependencies.makeSource(new.source))
         }
         await state.reconfigure(store: StateStore(path: new.state.path), logger: logger,
                                 failureThreshold: new.source.failureThreshold, newSource: new.source != old.source)
@@ -282,10 +276,13 @@ extension SystemdNotifier: NotifySink {}
 
 /// What the file watch knows of writes to the load file: enough to never decide on half a write.
 public protocol LoadFileWrites: Sendable {
-    /// `true` while the load file was modified within `settle` and not closed since.
-    func loadFileBeingWritten(settle: Duration) -> Bool
-    /// How many modifications of the load file were seen so far; compared before and after a read.
-    func loadFileModifications(beforeRead: Bool) -> Int
+    /// The writes seen so far: a write in progress, and how many modifications (compared before
+    /// and after a read). `beforeRead`: called just before the file is read.
+    func loadFileActivity(beforeRead: Bool) -> WriteActivity
 }
 
-extension FileChangeMonitor: LoadFileWrites {}
+extension FileChangeMonitor: LoadFileWrites {
+    public func loadFileActivity(beforeRead: Bool) -> WriteActivity {
+        activity(of: .loadFile, beforeRead: beforeRead)
+    }
+}

@@ -2,13 +2,14 @@ import Dispatch
 
 /// Watches the load file and the config file through inotify on their directories.
 ///
-/// A load file counts as changed when a writer closes it or a file is renamed onto its name.
-/// Writes to it are counted, so a reader can tell a write in progress (modified, not yet closed)
-/// and a write that happened while it read (the count moved), and drop that read: no decision is
-/// made from a half-written file. A watch lost because its directory was deleted is re-added by
-/// ``refresh()``.
+/// A file counts as changed when a writer closes it or a file is renamed onto its name; events
+/// for other names in the directories wake nothing. Writes are counted per file (its
+/// ``WriteActivity``), so a reader can tell a write in progress (modified, not yet closed) and a
+/// write that happened while it read (the count moved), and put the read off: no decision is made
+/// from a half-written file, and no half-written config is applied. A watch lost because its
+/// directory was deleted is re-added by ``refresh()``.
 public final class FileChangeMonitor: Sendable {
-    public enum Target: Sendable, Equatable {
+    public enum Target: Sendable, Hashable {
         case loadFile
         case configFile
     }
@@ -16,10 +17,7 @@ public final class FileChangeMonitor: Sendable {
     private struct Watched: Sendable {
         var files: [(target: Target, directory: String, name: String)] = []
         var watches: [String: Int32] = [:]
-        /// When the load file was last modified without being closed since.
-        var loadLastModified: MonotonicInstant?
-        /// How many modifications of the load file were seen.
-        var loadModifications = 0
+        var activity: [Target: WriteActivity] = [:]
     }
 
     private let inotify: Inotify
@@ -76,13 +74,11 @@ public final class FileChangeMonitor: Sendable {
     }
 
     /// Takes every queued inotify event now (the kernel queues them as writes happen), updates
-    /// what is known of the files, and reports completed changes — except those of the load file
-    /// when `loadFileAboutToBeRead`: the read that follows covers them, and reporting them would
-    /// only evaluate the same data twice.
-    public func processEvents(loadFileAboutToBeRead: Bool = false) {
+    /// what is known of the files, and reports completed changes — except those of `aboutToRead`:
+    /// the read that follows covers them, and reporting them would only read the same data twice.
+    public func processEvents(aboutToRead: Target? = nil) {
         Self.process(inotify: inotify, state: state, clock: clock) { target in
-            if loadFileAboutToBeRead && target == .loadFile { return }
-            onChange(target)
+            if target != aboutToRead { onChange(target) }
         }
     }
 
@@ -95,23 +91,12 @@ public final class FileChangeMonitor: Sendable {
         for target in targets { onChange(target) }
     }
 
-    /// How many modifications of the load file have been seen, counting those queued up to now.
-    /// - Parameter beforeRead: `true` just before the load file is read (see ``processEvents(loadFileAboutToBeRead:)``);
-    ///   after a read, changes are reported so the newer data is evaluated in turn.
-    public func loadFileModifications(beforeRead: Bool) -> Int {
-        processEvents(loadFileAboutToBeRead: beforeRead)
-        return state.withLock { $0.loadModifications }
-    }
-
-    /// `true` while the load file has been modified within `settle` and not closed since
-    /// (a writer that keeps the file open but idle longer than `settle` is read anyway). Called just
-    /// before a read: a completed change it takes is covered by that read.
-    public func loadFileBeingWritten(settle: Duration) -> Bool {
-        processEvents(loadFileAboutToBeRead: true)
-        return state.withLock { watched in
-            guard let modified = watched.loadLastModified else { return false }
-            return clock.now() - modified < settle
-        }
+    /// What is known of the writes to `target`, counting the events queued up to now.
+    /// - Parameter beforeRead: `true` just before `target` is read (see ``processEvents(aboutToRead:)``);
+    ///   after a read, changes are reported so newer data is read in turn.
+    public func activity(of target: Target, beforeRead: Bool) -> WriteActivity {
+        processEvents(aboutToRead: beforeRead ? target : nil)
+        return state.withLock { $0.activity[target] ?? WriteActivity() }
     }
 
     public func cancel() {
@@ -126,13 +111,13 @@ public final class FileChangeMonitor: Sendable {
         }
         var targets: [Target] = []
         for file in watched.files where file.directory == directory && file.name == event.name {
-            if file.target == .loadFile {
-                if event.modifiesFile {
-                    watched.loadLastModified = now
-                    watched.loadModifications += 1
-                }
-                if event.completesFile || event.removesFile { watched.loadLastModified = nil }
+            var activity = watched.activity[file.target] ?? WriteActivity()
+            if event.modifiesFile {
+                activity.lastModified = now
+                activity.modifications += 1
             }
+            if event.completesFile || event.removesFile { activity.lastModified = nil }
+            watched.activity[file.target] = activity
             if event.completesFile { targets.append(file.target) }
         }
         return targets

@@ -14,9 +14,12 @@ public func makeLoadSource(_ config: SourceConfig) -> any LoadSource {
     }
 }
 
-/// The reader (source plus `stale_after`) a `[source]` section describes.
-public func makeLoadReader(_ config: SourceConfig) -> LoadReader {
-    LoadReader(source: makeLoadSource(config), staleAfter: config.staleAfter)
+/// The reader (source plus `stale_after`, and the rules for a load file being written) a `[source]`
+/// section describes.
+/// - Parameter source: the source to read, when not the one `config` describes (tests).
+public func makeLoadReader(_ config: SourceConfig, source: (any LoadSource)? = nil) -> LoadReader {
+    let gate = WriteGate(bound: WriteGate.bound(pollInterval: config.pollInterval), waitsForClose: config.format.isLineBased)
+    return LoadReader(source: source ?? makeLoadSource(config), staleAfter: config.staleAfter, gate: gate)
 }
 
 extension SourceConfig {

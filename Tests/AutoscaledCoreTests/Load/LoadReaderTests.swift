@@ -20,11 +20,47 @@ struct LoadReaderTests {
             == "data is 10.5s old, older than stale_after 10s")
     }
 
-    @Test("a wall clock set back (data from the future) counts as fresh, never as stale")
-    func clockSetBack() async {
+    @Test("a modification time in the future counts as stale: its age is unknown; a second ahead is tolerated")
+    func future() async {
         let reader = LoadReader(source: FixedLoadSource(reading: LoadReading(snapshot: snapshot, modifiedAt: 5000)),
                                 staleAfter: .seconds(10))
-        #expect(await reader.read(wallNow: 1000).map(\.snapshot) == .success(snapshot))
+        #expect(await reader.read(wallNow: 1400).map(\.snapshot) == .failure(.modifiedInFuture(aheadSeconds: 3600)))
+        #expect(await reader.read(wallNow: 4999).map(\.snapshot) == .success(snapshot))
+        #expect(LoadError.modifiedInFuture(aheadSeconds: 3600).description
+            == "modification time is 3600s in the future, so its age is unknown (counted as stale)")
+    }
+
+    /// Scripted write activity: `before` just before the read, `after` just after it.
+    final class Writes: @unchecked Sendable {
+        var before: WriteActivity
+        var after: WriteActivity
+        init(_ before: WriteActivity, _ after: WriteActivity? = nil) { (self.before, self.after) = (before, after ?? before) }
+        func activity(_ beforeRead: Bool) -> WriteActivity { beforeRead ? before : after }
+    }
+
+    @Test("a load file being written is skipped, then after the bound a failed read says how long it has been written")
+    func beingWritten() async {
+        let reader = LoadReader(source: FixedLoadSource(reading: LoadReading(snapshot: snapshot, modifiedAt: nil)),
+                                staleAfter: nil, gate: WriteGate(bound: .seconds(2), waitsForClose: true))
+        let t0 = MonotonicInstant.origin
+        let writes = Writes(WriteActivity(modifications: 1, lastModified: t0))
+        #expect(await reader.read(wallNow: 0, now: t0, writes: writes.activity) == .skipped("load file is being written"))
+        #expect(await reader.read(wallNow: 0, now: t0 + .milliseconds(2500), writes: writes.activity)
+            == .done(.failure(.stillBeingWritten(seconds: 2.5))))
+        #expect(LoadError.stillBeingWritten(seconds: 2.5).description
+            == "still being written after 2.5s (modified, not yet closed or renamed into place)")
+        writes.before = WriteActivity(modifications: 1)
+        writes.after = writes.before
+        #expect(await reader.read(wallNow: 0, now: t0 + .seconds(3), writes: writes.activity) == .done(.success(
+            LoadReading(snapshot: snapshot, modifiedAt: nil))))
+    }
+
+    @Test("a read during which the file was modified is dropped")
+    func changedWhileRead() async {
+        let reader = LoadReader(source: FixedLoadSource(reading: LoadReading(snapshot: snapshot, modifiedAt: nil)),
+                                staleAfter: nil, gate: WriteGate(bound: .seconds(2), waitsForClose: true))
+        let writes = Writes(WriteActivity(modifications: 1), WriteActivity(modifications: 2))
+        #expect(await reader.read(wallNow: 0, now: .origin, writes: writes.activity) == .skipped("load file changed while being read"))
     }
 
     @Test("without stale_after any age is accepted")

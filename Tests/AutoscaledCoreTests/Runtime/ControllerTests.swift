@@ -254,6 +254,29 @@ struct ControllerTests {
         #expect(await controller.state.summary.desired == 3)
     }
 
+    @Test("a load file still being written after the bound is a failed read: health, status and metrics see it")
+    func writeOutlastsBound() async throws {
+        let h = Harness([Harness.exercise])
+        defer { h.dir.remove() }
+        let controller = await h.start(h.config())
+        h.writes.set(beingWritten: true, since: h.clock.now())
+        #expect(await controller.evaluate() == nil)
+        // Poll interval 10 s: the bound is 30 s. Written to again and again, never closed.
+        h.clock.advance(by: .seconds(29))
+        h.writes.set(beingWritten: true, since: h.clock.now())
+        #expect(await controller.evaluate() == nil)
+        h.clock.advance(by: .seconds(1))
+        h.writes.set(beingWritten: true, since: h.clock.now())
+        let failed = try #require(await controller.evaluate())
+        #expect(failed.input == .unavailable("still being written after 30s (modified, not yet closed or renamed into place)"))
+        #expect(failed.failures == 1 && failed.summary.health == .failing)
+        #expect(h.source.reads == 0)
+        #expect(h.lines("source-error").last?.hasPrefix("<4>level=warning event=source-error ") == true)
+        h.writes.set()
+        let read = try #require(await controller.evaluate())
+        #expect(read.summary.health == .healthy && h.source.reads == 1)
+    }
+
     @Test("a failed notification is a warning once, then debug")
     func notifyFailure() async {
         let h = Harness([Harness.exercise])

@@ -46,20 +46,20 @@ final class RecordingNotifier: NotifySink {
     }
 }
 
-/// What the file watch would say: a write in progress, or one that happened during the read.
+/// What the file watch would say: a write in progress (modified at `since`, not closed), or one
+/// that happened during the read.
 final class FakeLoadFileWrites: LoadFileWrites {
-    private let state = Locked<(beingWritten: Bool, modifications: Int, bumpOnRead: Bool)>((false, 0, false))
+    private let state = Locked<(activity: WriteActivity, bumpOnRead: Bool)>((WriteActivity(), false))
 
-    func set(beingWritten: Bool = false, writtenDuringRead: Bool = false) {
-        state.withLock { $0 = (beingWritten, $0.modifications, writtenDuringRead) }
+    func set(beingWritten: Bool = false, since: MonotonicInstant = .origin, writtenDuringRead: Bool = false) {
+        state.withLock { $0 = (WriteActivity(modifications: $0.activity.modifications, lastModified: beingWritten ? since : nil),
+                               writtenDuringRead) }
     }
 
-    func loadFileBeingWritten(settle: Duration) -> Bool { state.withLock { $0.beingWritten } }
-
-    func loadFileModifications(beforeRead: Bool) -> Int {
+    func loadFileActivity(beforeRead: Bool) -> WriteActivity {
         state.withLock { state in
-            if !beforeRead && state.bumpOnRead { state.modifications += 1 }
-            return state.modifications
+            if !beforeRead && state.bumpOnRead { state.activity.modifications += 1 }
+            return state.activity
         }
     }
 }

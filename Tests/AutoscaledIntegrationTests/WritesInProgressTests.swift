@@ -1,0 +1,123 @@
+import Glibc
+import Testing
+
+@Suite("files being written: never a decision from half a file, never silent for long")
+struct WritesInProgressTests {
+    /// Rewrites `fd` from the start with `text`, leaving it open.
+    func rewrite(_ fd: Int32, _ text: String) {
+        _ = lseek(fd, 0, SEEK_SET)
+        _ = ftruncate(fd, 0)
+        _ = Glibc.write(fd, text, text.utf8.count)
+    }
+
+    @Test("a writer that keeps the load file open and writes every 0.3-0.7 s: a warning within the bound, failures counted")
+    func neverPausingWriter() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        // Bound: three poll intervals, at least 2 s.
+        dir.writeConfig(pollInterval: "200ms")
+        dir.writeLoads(#"{"a": 30}"#)
+        let daemon = await startDaemon(dir)
+        let before = daemon.stderrLines.count
+        let fd = open(dir.loadPath, O_WRONLY | O_CLOEXEC)
+        let start = ContinuousClock.now
+        var warning: String?
+        var down: String?
+        while down == nil, ContinuousClock.now - start < .seconds(15) {
+            rewrite(fd, #"{"a": 30}"#)
+            try? await Task.sleep(for: .milliseconds(Int.random(in: 300...700)))
+            let lines = daemon.stderrLines.dropFirst(before)
+            if warning == nil, let line = lines.first(where: { $0.contains("event=source-error") }) {
+                warning = line
+                #expect(ContinuousClock.now - start < .seconds(5), "warned only after \(ContinuousClock.now - start)")
+            }
+            down = lines.first { $0.contains("event=source-down") }
+        }
+        #expect(warning?.contains("level=warning event=source-error") == true)
+        #expect(warning?.contains("cause=\"still being written after ") == true, "\(warning ?? "no warning")")
+        #expect(warning?.contains("failures=1") == true)
+        #expect(down?.contains("failures=3") == true, "failures not counted: \(daemon.standardError.suffix(2000))")
+        // No decision came from the file while it was being written: only holds without data.
+        for line in daemon.stderrLines.dropFirst(before) where line.contains(" from=") {
+            #expect(line.contains("event=hold") && !line.contains("max_load="), "\(line)")
+        }
+        close(fd)
+        #expect(await daemon.waitForLine("event=source-up", after: before) != nil)
+        daemon.signal(SIGTERM)
+        #expect(await daemon.wait() == 0)
+    }
+
+    @Test("a line file written in place with a pause at a line boundary: no decision from the partial file")
+    func pauseAtLineBoundary() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        dir.writeConfig(source: "format = lines", pollInterval: "100ms")
+        // The first line alone would be a scale-down (max 5); the whole file holds (max 30).
+        let first = "a 5\n"
+        let rest = "b 30\n"
+        dir.writeAtomically(dir.loadPath, first + rest)
+        let daemon = await startDaemon(dir)
+        let before = daemon.stderrLines.count
+        let fd = open(dir.loadPath, O_WRONLY | O_TRUNC | O_CLOEXEC)
+        _ = Glibc.write(fd, first, first.utf8.count)
+        let written = ContinuousClock.now
+        // Reads are put off while the writer pauses, for longer than a write takes to settle.
+        var skipped = 0
+        while ContinuousClock.now - written < .milliseconds(1500) {
+            skipped = max(skipped, daemon.stderrLines.dropFirst(before).filter { $0.contains("event=skip") }.count)
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(skipped >= 2, "\(daemon.standardError.suffix(2000))")
+        _ = Glibc.write(fd, rest, rest.utf8.count)
+        close(fd)
+        #expect(await daemon.waitForLine("event=hold", "max_load=30", after: before) != nil)
+        for line in daemon.stderrLines.dropFirst(before) where line.contains(" from=") {
+            #expect(!line.contains("max_load=5 ") && !line.contains("event=scale-down"), "decision from a partial file: \(line)")
+        }
+        daemon.signal(SIGTERM)
+        #expect(await daemon.wait() == 0)
+    }
+
+    @Test("a half-written config and SIGHUP: not applied; reported once the write outlasts the bound; applied once closed")
+    func halfWrittenConfig() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        dir.writeConfig(policy: "max_replicas = 10", pollInterval: "100ms")
+        dir.writeLoads(#"{"a": 30}"#)
+        let daemon = await startDaemon(dir)
+        let before = daemon.stderrLines.count
+        let whole = readText(dir.configPath).replacingOccurrences("max_replicas = 10", "max_replicas = 12")
+        let parts = whole.split(separator: "max_replicas = 1", maxSplits: 1, omittingEmptySubsequences: false)
+        let (head, tail) = (String(parts[0]) + "max_replicas = 1", String(parts[1]))
+        let fd = open(dir.configPath, O_WRONLY | O_TRUNC | O_CLOEXEC)
+        _ = Glibc.write(fd, head, head.utf8.count)
+        daemon.signal(SIGHUP)
+        #expect(await daemon.waitForLine("level=info event=reload-deferred", after: before) != nil)
+        let failed = await daemon.waitForLine("event=reload-failed", after: before)
+        #expect(failed?.contains("level=warning") == true && failed?.contains("still being written after ") == true,
+                "\(failed ?? daemon.standardError.suffix(2000).description)")
+        _ = Glibc.write(fd, tail, tail.utf8.count)
+        close(fd)
+        #expect(await daemon.waitForLine("event=reload ", "max_replicas=10->12", after: before) != nil)
+        let reloads = daemon.stderrLines.dropFirst(before).filter { $0.contains("event=reload ") }
+        #expect(reloads.count == 1, "\(reloads)")
+        daemon.signal(SIGTERM)
+        #expect(await daemon.wait() == 0)
+    }
+
+    @Test("a load file whose modification time is in the future is stale, not the freshest ever")
+    func futureModificationTime() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        dir.writeConfig(source: "stale_after = 30s", pollInterval: "100ms")
+        dir.writeLoads(#"{"a": 30}"#)
+        let daemon = await startDaemon(dir)
+        var times = [timespec(tv_sec: time(nil) + 3600, tv_nsec: 0), timespec(tv_sec: time(nil) + 3600, tv_nsec: 0)]
+        #expect(utimensat(AT_FDCWD, dir.loadPath, &times, 0) == 0)
+        let line = await daemon.waitForLine("event=source-error")
+        #expect(line?.contains("level=warning") == true && line?.contains(" in the future, so its age is unknown") == true,
+                "\(line ?? daemon.standardError.suffix(2000).description)")
+        daemon.signal(SIGTERM)
+        #expect(await daemon.wait() == 0)
+    }
+}
