@@ -25,6 +25,12 @@ public enum LoadError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The data is well formed but holds nothing the selection asks for (no such metric or backend).
     case notFound(String)
 
+    /// ``stillBeingWritten(seconds:)`` for a write that has gone on for `duration`, to the millisecond.
+    public static func stillBeingWritten(after duration: Duration) -> LoadError {
+        let (seconds, attoseconds) = duration.components
+        return .stillBeingWritten(seconds: Double(seconds) + Double(attoseconds / 1_000_000_000_000_000) / 1000)
+    }
+
     public var description: String {
         switch self {
         case let .syntax(line, message): "line \(line): \(message)"

@@ -33,13 +33,13 @@ public struct LoadReader: Sendable {
         switch gate.withLock({ $0.check(before, now: now) }) {
         case .read: break
         case .wait: return .skipped("load file is being written")
-        case let .overdue(duration): return .done(.failure(.stillBeingWritten(seconds: Self.rounded(Self.seconds(duration)))))
+        case let .overdue(duration): return .done(.failure(.stillBeingWritten(after: duration)))
         }
         let result = await read(wallNow: wallNow)
         guard writes(false).modifications != before.modifications else { return .done(result) }
         switch gate.withLock({ $0.putOff(now: now) }) {
         case .read, .wait: return .skipped("load file changed while being read")
-        case let .overdue(duration): return .done(.failure(.stillBeingWritten(seconds: Self.rounded(Self.seconds(duration)))))
+        case let .overdue(duration): return .done(.failure(.stillBeingWritten(after: duration)))
         }
     }
 
@@ -70,4 +70,5 @@ public struct LoadReader: Sendable {
     static func rounded(_ seconds: Double) -> Double {
         (seconds * 1000).rounded() / 1000
     }
+
 }

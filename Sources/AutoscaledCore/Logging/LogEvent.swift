@@ -7,6 +7,8 @@ public enum LogEvent: String, Sendable, Equatable, CaseIterable {
     case stop
     case reload
     case reloadFailed = "reload-failed"
+    /// A reload put off while the config file is being written.
+    case reloadDeferred = "reload-deferred"
     case scaleUp = "scale-up"
     case scaleDown = "scale-down"
     case hold

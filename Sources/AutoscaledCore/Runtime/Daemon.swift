@@ -20,6 +20,7 @@ public final class Daemon {
     private var timer: RepeatingTimer?
     private var watchdogTimer: RepeatingTimer?
     private var monitor: FileChangeMonitor?
+    private var reloadGate = ReloadGate()
     private var signals: SignalWatcher?
     /// The lock beside the state file, held while the daemon runs.
     private var stateLock: LockFile?
@@ -51,7 +52,15 @@ public final class Daemon {
         await controller.evaluate()
         await controller.notifyStatus(["READY=1", "MAINPID=\(currentProcessID())"])
         for await _ in wakeups.stream {
-            let work = wakeups.take()
+            var work = wakeups.take()
+            if work.poll && reloadGate.isPending { work.reload = true }
+            if work.reload, let monitor {
+                let admitted = reloadGate.admit(
+                    monitor.activity(of: .configFile, beforeRead: true), now: dependencies.clock.now(),
+                    pollInterval: controller.config.source.pollInterval, path: configPath)
+                if let record = admitted.record { controller.logger.log(record) }
+                work.reload = admitted.reload
+            }
             if let signal = work.stop {
                 await shutdown(controller, signal: signal)
                 return 0

@@ -1,0 +1,45 @@
+import AutoscaledCore
+import Testing
+
+struct ReloadGateTests {
+    static let t0 = MonotonicInstant.origin + .seconds(50)
+    static let writing = WriteActivity(modifications: 3, lastModified: t0)
+
+    func admit(_ gate: inout ReloadGate, _ activity: WriteActivity, at milliseconds: Int) -> (reload: Bool, record: LogRecord?) {
+        gate.admit(activity, now: Self.t0 + .milliseconds(milliseconds), pollInterval: .milliseconds(100), path: "/etc/a.conf")
+    }
+
+    @Test("no write in progress: reload at once, nothing logged")
+    func idle() {
+        var gate = ReloadGate()
+        let admitted = admit(&gate, WriteActivity(modifications: 2), at: 0)
+        #expect(admitted.reload && admitted.record == nil && !gate.isPending)
+    }
+
+    @Test("during a write: put off (said once), however long the file is idle; applied after the close")
+    func deferred() {
+        var gate = ReloadGate()
+        let first = admit(&gate, Self.writing, at: 10)
+        #expect(!first.reload && gate.isPending)
+        #expect(first.record == LogRecord(.info, .reloadDeferred, [
+            LogField("config", "/etc/a.conf"),
+            LogField("reason", "the config file is being written; applied once it is closed or renamed into place"),
+        ]))
+        let later = admit(&gate, Self.writing, at: 1_500)
+        #expect(!later.reload && later.record == nil && gate.isPending)
+        let closed = admit(&gate, WriteActivity(modifications: 4), at: 1_600)
+        #expect(closed.reload && closed.record == nil && !gate.isPending)
+    }
+
+    @Test("a write that outlasts the bound: reported, dropped, never applied")
+    func overdue() {
+        var gate = ReloadGate()
+        _ = admit(&gate, Self.writing, at: 0)
+        let dropped = admit(&gate, Self.writing, at: 2_250)
+        #expect(!dropped.reload && !gate.isPending)
+        #expect(dropped.record == LogRecord(.warning, .reloadFailed, [
+            LogField("config", "/etc/a.conf"),
+            LogField("cause", "still being written after 2.25s (modified, not yet closed or renamed into place); not applied"),
+        ]))
+    }
+}
