@@ -23,17 +23,23 @@ struct LogOutputTests {
         return nil
     }
 
+    /// A daemon on `dir` polling every 50 ms, with `pipe`'s write end as its stderr (the test's copy closed).
+    func startDaemon(_ dir: Workspace, stderr pipe: TestPipe) -> ChildProcess {
+        dir.writeConfig(pollInterval: "50ms", log: Self.metricsSection)
+        dir.writeLoads(#"{"a": 30}"#)
+        let daemon = ChildProcess(autoscaledBinary(), ["run", "--config", dir.configPath], captureIn: dir.path,
+                                  standardError: pipe.writeEnd)
+        close(pipe.writeEnd)
+        return daemon
+    }
+
     @Test("stderr a pipe whose reader closed: the daemon goes on deciding and stops cleanly on SIGTERM")
     func readerGone() async {
         let dir = Workspace()
         defer { dir.remove() }
-        dir.writeConfig(pollInterval: "50ms", log: Self.metricsSection)
-        dir.writeLoads(#"{"a": 30}"#)
         let pipe = TestPipe()
         close(pipe.readEnd)
-        let daemon = ChildProcess(autoscaledBinary(), ["run", "--config", dir.configPath], captureIn: dir.path,
-                                  standardError: pipe.writeEnd)
-        close(pipe.writeEnd)
+        let daemon = startDaemon(dir, stderr: pipe)
         #expect(await waitForDroppedLines(above: 0, dir) != nil, "no line was ever refused")
         #expect(dir.savedReplicas() == 3)
         dir.writeLoads(#"{"a": 90}"#)
@@ -46,13 +52,9 @@ struct LogOutputTests {
     func fullPipe() async {
         let dir = Workspace()
         defer { dir.remove() }
-        dir.writeConfig(pollInterval: "50ms", log: Self.metricsSection)
-        dir.writeLoads(#"{"a": 30}"#)
         let pipe = TestPipe(capacity: 4096)
         defer { close(pipe.readEnd) }
-        let daemon = ChildProcess(autoscaledBinary(), ["run", "--config", dir.configPath], captureIn: dir.path,
-                                  standardError: pipe.writeEnd)
-        close(pipe.writeEnd)
+        let daemon = startDaemon(dir, stderr: pipe)
         guard await waitForDroppedLines(above: 0, dir) != nil else {
             Issue.record("the pipe never filled up")
             return
