@@ -34,8 +34,10 @@ public enum Command: Sendable, Equatable {
             options: [configOption],
             discussion: """
                 SIGNALS:
-                  SIGHUP          Reload the config (also done when the config file changes).
+                  SIGHUP          Reload the config (also done when the config file changes),
+                                  once a write to it in progress is done.
                   SIGTERM, SIGINT Finish the evaluation in progress, save state, exit 0.
+                  SIGPIPE         Ignored: a log reader going away costs the logs only.
 
                 \(exitCodes("another daemon holds the state file's lock, a state file of unknown\n      version cannot be set aside, or too few file descriptors are free"))
                 """),
