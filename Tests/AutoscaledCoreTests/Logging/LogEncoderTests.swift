@@ -59,11 +59,11 @@ struct LogEncoderTests {
     @Test("the event names are those the logs have always used")
     func eventNames() {
         #expect(LogEvent.allCases.map(\.rawValue) == [
-            "start", "stop", "reload", "reload-failed", "scale-up", "scale-down", "hold", "skip",
+            "start", "stop", "reload", "reload-failed", "reload-deferred", "scale-up", "scale-down", "hold", "skip",
             "source-error", "source-down", "source-up", "actuate", "actuate-failed", "actuate-cancelled",
             "state-initial", "state-write-failed", "state-locked", "state-kept-aside", "temp-removed",
             "temp-cleanup-failed", "config-insecure", "watch-failed", "notify-failed",
-            "metrics-write-failed", "history-write-failed",
+            "metrics-write-failed", "history-write-failed", "log-dropped",
         ])
     }
 
