@@ -85,7 +85,7 @@ struct ActuatorTests {
         defer { dir.remove(); fake.remove() }
         // Every poll scales up by one until max_replicas: 4, 5 and 6 are decided while the first hangs.
         writeConfig(dir, actuator: "type = exec\ncommand = \(fake.path) {replicas}\ntimeout = 3s",
-                    policy: "scale_up_cooldown = 0\nmax_replicas = 6", poll: "300ms")
+                    policy: "scale_up_cooldown = 0\nmax_replicas = 6", poll: "100ms")
         writeState(dir, desired: 3, applied: 3)
         dir.writeLoads(#"{"a": 55}"#)
         let daemon = await start(dir)
