@@ -9,25 +9,25 @@ enum ConfigConsistency {
         var message: String
     }
 
-    static func faults(in values: ConfigValues) -> [Fault] {
+    static func faults(in values: ParsedValues) -> [Fault] {
         var faults: [Fault] = []
         if let down = try? values.number(.scaleDownThreshold),
            let up = try? values.number(.scaleUpThreshold), down >= up {
             faults.append(Fault(
                 line: values.latestLine(of: .scaleDownThreshold, .scaleUpThreshold),
-                message: "scale_down_threshold (\(ConfigValue.text(of: down))) must be below "
-                    + "scale_up_threshold (\(ConfigValue.text(of: up)))"))
+                message: "scale_down_threshold (\(TypedValue.text(of: down))) must be below "
+                    + "scale_up_threshold (\(TypedValue.text(of: up)))"))
         } else if let down = try? values.number(.scaleDownThreshold), let up = try? values.number(.scaleUpThreshold),
                   let target = try? values.number(.targetLoad), !(target > down && target <= up) {
             faults.append(Fault(
                 line: values.latestLine(of: .targetLoad, .scaleDownThreshold, .scaleUpThreshold),
-                message: "target_load (\(ConfigValue.text(of: target))) must be above scale_down_threshold "
-                    + "(\(ConfigValue.text(of: down))) and at most scale_up_threshold (\(ConfigValue.text(of: up)))"))
+                message: "target_load (\(TypedValue.text(of: target))) must be above scale_down_threshold "
+                    + "(\(TypedValue.text(of: down))) and at most scale_up_threshold (\(TypedValue.text(of: up)))"))
         }
         if let ratio = try? values.number(.burstRatio), ratio != 0, ratio <= 1 {
             faults.append(Fault(
                 line: values.latestLine(of: .burstRatio),
-                message: "burst_ratio (\(ConfigValue.text(of: ratio))) must be 0 (off) or above 1"))
+                message: "burst_ratio (\(TypedValue.text(of: ratio))) must be 0 (off) or above 1"))
         }
         if let min = try? values.integer(.minReplicas), let max = try? values.integer(.maxReplicas) {
             if min > max {

@@ -46,7 +46,7 @@ extension ConfigParser {
         }
 
         let directory: String
-        var values = ConfigValues()
+        var values = ParsedValues()
         var faults: [(line: Int?, message: String)] = []
         /// Keys given in the file (valid or not) and the line each was first given on.
         var given: [ConfigKey: Int] = [:]

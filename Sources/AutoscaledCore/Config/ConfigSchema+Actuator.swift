@@ -45,18 +45,18 @@ extension ConfigSchema {
 
 extension ActuatorConfig {
     /// Builds `[actuator]` from values that passed every check.
-    init(values: ConfigValues) throws(ConfigValues.Missing) {
+    init(values: ParsedValues) throws(ParsedValues.Missing) {
         let kind: Kind
         switch try values.string(.actuatorType) {
         case "none": kind = .none
         case "exec":
-            guard case let .command(command)? = values.value(.command) else { throw ConfigValues.Missing(key: .command) }
+            guard case let .command(command)? = values.value(.command) else { throw ParsedValues.Missing(key: .command) }
             kind = .exec(command: command)
         case "systemd":
-            guard let unit = try? UnitNameTemplate(try values.string(.unit)) else { throw ConfigValues.Missing(key: .unit) }
+            guard let unit = try? UnitNameTemplate(try values.string(.unit)) else { throw ParsedValues.Missing(key: .unit) }
             kind = .systemd(unit: unit)
         case "file": kind = .file(path: try values.string(.actuatorPath))
-        default: throw ConfigValues.Missing(key: .actuatorType)
+        default: throw ParsedValues.Missing(key: .actuatorType)
         }
         // timeout and reconcile_interval have no value for types they do not apply to.
         let defaults = ActuatorConfig()

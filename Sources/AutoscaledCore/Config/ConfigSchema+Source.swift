@@ -49,7 +49,7 @@ extension ConfigSchema {
         ConfigKeySpec(.serverLabel, .identifier, default: ConfigKeySpec.unset, example: "instance",
                       when: (.sourceFormat, ["prometheus"])) { config in
             guard case let .prometheus(selection) = config.source.format else { return nil }
-            return selection.serverLabel.map(ConfigValue.string)
+            return selection.serverLabel.map(TypedValue.string)
         },
         ConfigKeySpec(.labelMatch, .labelMatch, default: ConfigKeySpec.unset, example: "model_name=llama",
                       when: (.sourceFormat, ["prometheus"])) { config in

@@ -1,9 +1,3 @@
-/// Names one key of one section, e.g. `[policy] min_replicas`.
-struct ConfigKey: Hashable, Sendable {
-    var section: String
-    var name: String
-}
-
 extension ConfigKey {
     static let sourceType = ConfigKey(section: "source", name: "type")
     static let sourcePath = ConfigKey(section: "source", name: "path")
@@ -48,46 +42,10 @@ extension ConfigKey {
     static let metricsMaxSeries = ConfigKey(section: "metrics", name: "max_series")
 }
 
-/// Everything the parser knows about one key: its type, its default, when it applies, and how
-/// to read its effective value back out of a ``Config`` (for ``Config/settings``).
-struct ConfigKeySpec: Sendable {
-    var key: ConfigKey
-    var type: ConfigValueType
-    /// The value used when the key is absent, as config text; `nil` makes the key required (unless
-    /// `defaultFrom` is set), and ``unset`` (`""`) makes it optional with no value when absent.
-    var defaultText: String?
-    /// When the key is absent, it takes the value of this other key (which comes earlier in the table).
-    var defaultFrom: ConfigKey?
-    /// A valid value shown in `(expected …, e.g. …)`; the default unless given.
-    var example: String
-    /// The key only applies when another key of its section has one of these values,
-    /// e.g. `path` only with `type = file`. That other key must come earlier in the table.
-    var condition: (key: ConfigKey, values: [String])?
-    /// The key's effective value in a config; `nil` when the key does not apply to it.
-    var current: @Sendable (Config) -> ConfigValue?
-
-    /// The `default` of an optional key that has no value when absent.
-    static let unset = ""
-
-    init(
-        _ key: ConfigKey, _ type: ConfigValueType, default defaultText: String?, defaultFrom: ConfigKey? = nil,
-        example: String? = nil, when condition: (key: ConfigKey, values: [String])? = nil,
-        current: @escaping @Sendable (Config) -> ConfigValue?
-    ) {
-        self.key = key
-        self.type = type
-        self.defaultText = defaultText
-        self.defaultFrom = defaultFrom
-        self.example = example ?? defaultText ?? ""
-        self.condition = condition
-        self.current = current
-    }
-}
-
 /// The sections and keys of `autoscaled.conf`, in the order they are documented and listed.
 ///
 /// Adding a key takes a ``ConfigKey`` constant, a row here, a field in ``Config`` and one line
-/// where the config is built (`Config+Values.swift`); cross-key rules live in ``ConfigConsistency``.
+/// where the config is built (`Config+ParsedValues.swift`); cross-key rules live in ``ConfigConsistency``.
 enum ConfigSchema {
     static let keys: [ConfigKeySpec] = sourceKeys + [
         ConfigKeySpec(.scaleUpThreshold, .number, default: "50") { .number($0.policy.scaleUpThreshold) },
@@ -115,7 +73,7 @@ enum ConfigSchema {
         },
         ConfigKeySpec(.burstRatio, .number, default: "2") { .number($0.policy.burstRatio) },
         ConfigKeySpec(.fallbackReplicas, .integer(min: 0), default: ConfigKeySpec.unset, example: "2") {
-            $0.policy.fallbackReplicas.map(ConfigValue.integer)
+            $0.policy.fallbackReplicas.map(TypedValue.integer)
         },
         ConfigKeySpec(.statePath, .path, default: "/var/lib/autoscaled/state.json") { .string($0.state.path) },
         ConfigKeySpec(.historyEnabled, .boolean, default: "true") { .boolean($0.history.enabled) },
@@ -134,7 +92,7 @@ enum ConfigSchema {
         },
         ConfigKeySpec(.metricsTextfile, .path, default: ConfigKeySpec.unset,
                       example: "/var/lib/node_exporter/textfile_collector/autoscaled.prom") {
-            $0.metrics.textfile.map(ConfigValue.string)
+            $0.metrics.textfile.map(TypedValue.string)
         },
         ConfigKeySpec(.metricsMaxSeries, .integer(min: 0), default: "100") { .integer($0.metrics.maxSeries) },
     ] + actuatorKeys

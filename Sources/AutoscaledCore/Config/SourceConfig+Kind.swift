@@ -28,7 +28,7 @@ extension SourceConfig.Kind {
 
 extension SourceConfig {
     /// Builds the `[source]` of a config from values that passed every check.
-    init(values: ConfigValues) throws(ConfigValues.Missing) {
+    init(values: ParsedValues) throws(ParsedValues.Missing) {
         let staleAfter = (try? values.duration(.staleAfter)) ?? .zero
         self.init(
             kind: try Self.kind(values),
@@ -38,14 +38,14 @@ extension SourceConfig {
             failureThreshold: try values.integer(.failureThreshold))
     }
 
-    private static func kind(_ values: ConfigValues) throws(ConfigValues.Missing) -> Kind {
+    private static func kind(_ values: ParsedValues) throws(ParsedValues.Missing) -> Kind {
         let type = try values.string(.sourceType)
         if type == "file" { return .file(path: try values.string(.sourcePath)) }
         let limits = SocketLimits(
             connectTimeout: try values.duration(.connectTimeout), readTimeout: try values.duration(.readTimeout),
             maxResponseBytes: try values.integer(.maxResponseBytes))
-        let request = try values.optional(.sourceRequest, values.string).map { (text: String) throws(ConfigValues.Missing) in
-            guard let decoded = try? RequestText.decode(text) else { throw ConfigValues.Missing(key: .sourceRequest) }
+        let request = try values.optional(.sourceRequest, values.string).map { (text: String) throws(ParsedValues.Missing) in
+            guard let decoded = try? RequestText.decode(text) else { throw ParsedValues.Missing(key: .sourceRequest) }
             return decoded
         }
         switch type {
@@ -53,26 +53,26 @@ extension SourceConfig {
             return .unix(path: try values.string(.sourcePath), request: request, limits: limits)
         case "tcp":
             guard let address = try? LoopbackAddress.parse(try values.string(.sourceAddress)) else {
-                throw ConfigValues.Missing(key: .sourceAddress)
+                throw ParsedValues.Missing(key: .sourceAddress)
             }
             return .tcp(address: address, request: request, limits: limits)
         case "http":
             guard let url = try? LoopbackURL.parse(try values.string(.sourceURL)) else {
-                throw ConfigValues.Missing(key: .sourceURL)
+                throw ParsedValues.Missing(key: .sourceURL)
             }
             return .http(url: url, limits: limits)
         default:
-            throw ConfigValues.Missing(key: .sourceType)
+            throw ParsedValues.Missing(key: .sourceType)
         }
     }
 
-    private static func format(_ values: ConfigValues) throws(ConfigValues.Missing) -> LoadFormat {
+    private static func format(_ values: ParsedValues) throws(ParsedValues.Missing) -> LoadFormat {
         switch try values.choice(.sourceFormat, LoadFormat.Name.init(rawValue:)) {
         case .json: return .json
         case .lines: return .lines
         case .prometheus:
-            let labelMatch = try values.optional(.labelMatch, values.string).map { (text: String) throws(ConfigValues.Missing) in
-                guard let matchers = try? LabelMatcher.parseList(text) else { throw ConfigValues.Missing(key: .labelMatch) }
+            let labelMatch = try values.optional(.labelMatch, values.string).map { (text: String) throws(ParsedValues.Missing) in
+                guard let matchers = try? LabelMatcher.parseList(text) else { throw ParsedValues.Missing(key: .labelMatch) }
                 return matchers
             }
             return .prometheus(PrometheusSelection(

@@ -1,8 +1,8 @@
 import Testing
 @testable import AutoscaledCore
 
-struct ConfigValueTypeTests {
-    private func parse(_ type: ConfigValueType, _ text: String) throws(ConfigValueType.Fault) -> ConfigValue {
+struct KeyTypeTests {
+    private func parse(_ type: KeyType, _ text: String) throws(KeyType.Fault) -> TypedValue {
         try type.parse(text, example: "x", directory: "/etc")
     }
 
@@ -16,7 +16,7 @@ struct ConfigValueTypeTests {
 
     @Test("a non-boolean lists the spellings")
     func notBoolean() {
-        #expect(throws: ConfigValueType.Fault(problem: "is not a boolean",
+        #expect(throws: KeyType.Fault(problem: "is not a boolean",
                                               expected: "true, false, yes, no, on, off, 1 or 0")) {
             try parse(.boolean, "maybe")
         }
@@ -40,17 +40,17 @@ struct ConfigValueTypeTests {
 
     @Test("integer ranges state their bounds")
     func integerRanges() {
-        let type = ConfigValueType.integer(min: 1, max: 65_535)
+        let type = KeyType.integer(min: 1, max: 65_535)
         #expect(type.expected(example: "80") == "an integer from 1 to 65535, e.g. 80")
-        #expect(throws: ConfigValueType.Fault(problem: "must be at most 65535")) { try parse(type, "70000") }
-        #expect(ConfigValueType.integer(max: 9).expected(example: "3") == "an integer <= 9, e.g. 3")
-        #expect(ConfigValueType.integer().expected(example: "3") == "an integer, e.g. 3")
+        #expect(throws: KeyType.Fault(problem: "must be at most 65535")) { try parse(type, "70000") }
+        #expect(KeyType.integer(max: 9).expected(example: "3") == "an integer <= 9, e.g. 3")
+        #expect(KeyType.integer().expected(example: "3") == "an integer, e.g. 3")
     }
 
     @Test("integral numbers print without a fraction", arguments: [
         (50.0, "50"), (-3, "-3"), (0, "0"), (-0.0, "0"), (2.5, "2.5"), (0.1, "0.1"), (1e20, "1e+20"),
     ])
     func numberText(_ number: Double, _ text: String) {
-        #expect(ConfigValue.number(number).text == text)
+        #expect(TypedValue.number(number).text == text)
     }
 }

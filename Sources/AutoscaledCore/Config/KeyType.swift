@@ -1,5 +1,5 @@
 /// The type of a config key: how its text is read, checked, and described in errors.
-enum ConfigValueType: Sendable {
+enum KeyType: Sendable {
     /// Any non-empty text; one pair of enclosing double quotes is removed.
     case string
     /// A file path; enclosing double quotes are removed, a relative path is resolved against
@@ -67,7 +67,7 @@ enum ConfigValueType: Sendable {
     }
 
     /// Reads `text` (trimmed and non-empty) as a value of this type.
-    func parse(_ text: String, example: String, directory: String) throws(Fault) -> ConfigValue {
+    func parse(_ text: String, example: String, directory: String) throws(Fault) -> TypedValue {
         let expected = expected(example: example)
         switch self {
         case .string:

@@ -1,5 +1,5 @@
 /// One typed value read from a config file (or a default), before it is placed in a ``Config``.
-enum ConfigValue: Sendable, Equatable {
+enum TypedValue: Sendable, Equatable {
     /// A string, a choice's name, or an absolute, normalised path.
     case string(String)
     /// A finite number.

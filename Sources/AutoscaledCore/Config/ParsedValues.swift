@@ -1,14 +1,14 @@
 /// The typed values of one config file's keys, each with the line it was read from
 /// (`nil` for defaults). A key whose text was invalid has no value.
-struct ConfigValues {
+struct ParsedValues {
     /// A key had no value where one was needed; the parser reports why before this can happen.
     struct Missing: Error {
         var key: ConfigKey
     }
 
-    private var entries: [ConfigKey: (value: ConfigValue, line: Int?)] = [:]
+    private var entries: [ConfigKey: (value: TypedValue, line: Int?)] = [:]
 
-    mutating func set(_ key: ConfigKey, to value: ConfigValue, line: Int?) {
+    mutating func set(_ key: ConfigKey, to value: TypedValue, line: Int?) {
         entries[key] = (value, line)
     }
 
@@ -16,7 +16,7 @@ struct ConfigValues {
         entries[key] = nil
     }
 
-    func value(_ key: ConfigKey) -> ConfigValue? {
+    func value(_ key: ConfigKey) -> TypedValue? {
         entries[key]?.value
     }
 

@@ -1,7 +1,7 @@
 extension Config {
     /// Builds a config from values that passed every check.
-    /// - Throws: ``ConfigValues/Missing`` if a key has no value (only when checks were skipped).
-    init(values: ConfigValues) throws(ConfigValues.Missing) {
+    /// - Throws: ``ParsedValues/Missing`` if a key has no value (only when checks were skipped).
+    init(values: ParsedValues) throws(ParsedValues.Missing) {
         let statePath = try values.string(.statePath)
         self.init(
             source: try SourceConfig(values: values),

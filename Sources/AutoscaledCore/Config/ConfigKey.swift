@@ -1,0 +1,5 @@
+/// Names one key of one section, e.g. `[policy] min_replicas`.
+struct ConfigKey: Hashable, Sendable {
+    var section: String
+    var name: String
+}
