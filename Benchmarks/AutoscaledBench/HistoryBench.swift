@@ -1,4 +1,5 @@
 import AutoscaledCore
+import AutoscaledTestSupport
 import Glibc
 
 /// What one history record costs the loop: ``HistoryLog/append(_:now:)`` (encode, one `write(2)`,
@@ -11,7 +12,7 @@ enum HistoryBench {
             guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else { fatalError("mkdtemp") }
             let path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             defer { _ = system("rm -rf '\(path)'") }
-            let log = HistoryLog(config: HistoryConfig(path: "\(path)/history"))
+            let log = HistoryLog(config: modified(HistoryConfig.defaults) { $0.path = "\(path)/history" })
             let loads = HistoryRecord.Loads.servers((0..<servers).map { ServerLoad(name: "server\($0)", load: Double($0 % 90)) })
             let start = ContinuousClock.now
             for index in 0..<records {

@@ -5,7 +5,7 @@ import AutoscaledTestSupport
 enum ParseBench {
     static func run() {
         print("\nparse + evaluate one snapshot (median of repeated runs)")
-        let policy = ThresholdPolicy(config: PolicyConfig())
+        let policy = ThresholdPolicy(config: PolicyConfig.defaults)
         let memory = PolicyMemory(replicas: 3, observingSince: .origin)
         for format in formats {
             for count in [3, 1_000, 10_000, 100_000] {

@@ -5,7 +5,7 @@ import AutoscaledTestSupport
 enum SimulatorBench {
     static func run() {
         print("\nsimulator throughput (poll_interval 5s, the example policy with max 1000, parse excluded)")
-        let policy = PolicyConfig(minReplicas: 1, maxReplicas: 1000, initialReplicas: 3)
+        let policy = modified(PolicyConfig.defaults) { ($0.minReplicas, $0.maxReplicas, $0.initialReplicas) = (1, 1000, 3) }
         let seconds = 3_000_000
         let servers = perServerTrace(servers: 3, seconds: seconds)
         measure("3-server trace, \(seconds / 1_000_000) M s", seconds: seconds) {

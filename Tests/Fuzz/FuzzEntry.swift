@@ -34,8 +34,9 @@ let fuzzTargets: [String: (UnsafeRawBufferPointer) -> Void] = [
         }
         // Replay the short ones too: the replay must not trap on anything the parser accepts.
         guard trace.spanSeconds <= 20_000 else { return }
-        let policy = PolicyConfig(minReplicas: 0, maxReplicas: 50, initialReplicas: 2, scaleUpCooldown: .zero,
-                                  scaleDownStabilization: .seconds(10))
+        var policy = PolicyConfig.defaults
+        (policy.minReplicas, policy.maxReplicas, policy.initialReplicas) = (0, 50, 2)
+        (policy.scaleUpCooldown, policy.scaleDownStabilization) = (.zero, .seconds(10))
         let summary = Simulation.replay(trace, setup: SimulationSetup(policy: policy, pollSeconds: 3, capacity: 0.5,
                                                                       startupDelaySeconds: 7))
         precondition(summary.seconds == trace.spanSeconds && (0...50).contains(summary.finalReplicas))

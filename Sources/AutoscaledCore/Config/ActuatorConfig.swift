@@ -31,10 +31,7 @@ public struct ActuatorConfig: Sendable, Equatable {
     /// `nil` for never (`reconcile_interval = 0`).
     public var reconcileInterval: Duration?
 
-    public init(
-        kind: Kind = .none, dryRun: Bool = false, timeout: Duration = .seconds(30),
-        reconcileInterval: Duration? = .seconds(30)
-    ) {
+    public init(kind: Kind, dryRun: Bool, timeout: Duration, reconcileInterval: Duration?) {
         self.kind = kind
         self.dryRun = dryRun
         self.timeout = timeout

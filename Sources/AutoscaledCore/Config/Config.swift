@@ -12,13 +12,13 @@ public struct Config: Sendable, Equatable {
     public var actuator: ActuatorConfig
 
     public init(
-        source: SourceConfig, policy: PolicyConfig, state: StateConfig, history: HistoryConfig? = nil, log: LogConfig,
-        metrics: MetricsConfig = MetricsConfig(), actuator: ActuatorConfig = ActuatorConfig()
+        source: SourceConfig, policy: PolicyConfig, state: StateConfig, history: HistoryConfig, log: LogConfig,
+        metrics: MetricsConfig, actuator: ActuatorConfig
     ) {
         self.source = source
         self.policy = policy
         self.state = state
-        self.history = history ?? HistoryConfig(path: HistoryConfig.defaultPath(statePath: state.path))
+        self.history = history
         self.log = log
         self.metrics = metrics
         self.actuator = actuator
@@ -48,7 +48,7 @@ public struct SourceConfig: Sendable, Equatable {
     /// Consecutive failed reads after which the source counts as down. Always >= 1.
     public var failureThreshold: Int
 
-    public init(kind: Kind, format: LoadFormat, pollInterval: Duration, staleAfter: Duration?, failureThreshold: Int = 3) {
+    public init(kind: Kind, format: LoadFormat, pollInterval: Duration, staleAfter: Duration?, failureThreshold: Int) {
         self.kind = kind
         self.format = format
         self.pollInterval = pollInterval
@@ -91,17 +91,17 @@ public struct PolicyConfig: Sendable, Equatable {
     public var fallbackReplicas: Int?
 
     public init(
-        scaleUpThreshold: Double = 50, scaleDownThreshold: Double = 35, targetLoad: Double? = nil,
-        minReplicas: Int = 1, maxReplicas: Int = 10, initialReplicas: Int = 3,
-        maxScaleUpStep: Int = 4, scaleDownStep: Int = 1,
-        scaleUpCooldown: Duration = .seconds(60), scaleDownStabilization: Duration = .seconds(300),
-        replicaStartup: Duration = .seconds(60), trendWindow: Duration = .seconds(180),
-        smoothingWindow: Duration = .seconds(30), burstRatio: Double = 2, fallbackReplicas: Int? = nil
+        scaleUpThreshold: Double, scaleDownThreshold: Double, targetLoad: Double,
+        minReplicas: Int, maxReplicas: Int, initialReplicas: Int,
+        maxScaleUpStep: Int, scaleDownStep: Int,
+        scaleUpCooldown: Duration, scaleDownStabilization: Duration,
+        replicaStartup: Duration, trendWindow: Duration,
+        smoothingWindow: Duration, burstRatio: Double, fallbackReplicas: Int?
     ) {
         self.fallbackReplicas = fallbackReplicas
         self.scaleUpThreshold = scaleUpThreshold
         self.scaleDownThreshold = scaleDownThreshold
-        self.targetLoad = targetLoad ?? scaleUpThreshold
+        self.targetLoad = targetLoad
         self.minReplicas = minReplicas
         self.maxReplicas = maxReplicas
         self.initialReplicas = initialReplicas
@@ -124,7 +124,7 @@ public struct StateConfig: Sendable, Equatable {
     /// Absolute path of the state file.
     public var path: String
 
-    public init(path: String = "/var/lib/autoscaled/state.json") {
+    public init(path: String) {
         self.path = path
     }
 }
@@ -144,7 +144,7 @@ public struct HistoryConfig: Sendable, Equatable {
     /// The most bytes all segments take together.
     public var maxSize: Int
 
-    public init(enabled: Bool = true, path: String, retention: Duration = .seconds(8 * 86_400), maxSize: Int = 64 << 20) {
+    public init(enabled: Bool, path: String, retention: Duration, maxSize: Int) {
         self.enabled = enabled
         self.path = path
         self.retention = retention
@@ -163,7 +163,7 @@ public struct LogConfig: Sendable, Equatable {
     public var level: LogLevel
     public var format: LogFormat
 
-    public init(level: LogLevel = .info, format: LogFormat = .logfmt) {
+    public init(level: LogLevel, format: LogFormat) {
         self.level = level
         self.format = format
     }
@@ -176,7 +176,7 @@ public struct MetricsConfig: Sendable, Equatable {
     /// The most `autoscaled_server_load` series written: the busiest servers are kept.
     public var maxSeries: Int
 
-    public init(textfile: String? = nil, maxSeries: Int = 100) {
+    public init(textfile: String?, maxSeries: Int) {
         self.textfile = textfile
         self.maxSeries = maxSeries
     }

@@ -107,30 +107,29 @@ extension ConfigParser {
         }
 
         /// Fills in defaults, and reports keys that are required but absent or given but unused.
-        /// Runs in table order, so a key's condition is settled before the key itself.
+        /// Runs in table order, so a key's condition is settled before the key itself. A key that
+        /// does not apply takes its default too (the config is built from one value per key).
         mutating func applyDefaults() {
             for spec in ConfigSchema.keys {
                 let key = spec.key
+                // Unknown (`nil`) when the key it depends on has no valid value.
+                var applies: Bool? = true
                 if let condition = spec.condition {
-                    guard case let .string(selected)? = values.value(condition.key) else { continue }
-                    let applies = condition.values.contains(selected)
-                    if !applies, let line = given[key] {
-                        values.remove(key)
-                        report("\(key.name) is not used with \(condition.key.name) = \(selected) "
-                               + "(only with \(condition.key.name) = \(condition.values.joined(separator: ", ")))",
-                               line: line)
+                    if case let .string(selected)? = values.value(condition.key) {
+                        applies = condition.values.contains(selected)
+                        if applies == false, let line = given[key] {
+                            values.remove(key)
+                            report("\(key.name) is not used with \(condition.key.name) = \(selected) "
+                                   + "(only with \(condition.key.name) = \(condition.values.joined(separator: ", ")))",
+                                   line: line)
+                        }
+                    } else {
+                        applies = nil
                     }
-                    guard applies else { continue }
                 }
                 guard given[key] == nil else { continue }
-                if let source = spec.defaultFrom {
-                    if let value = values.value(source) { values.set(key, to: value, line: nil) }
-                } else if let defaultText = spec.defaultText {
-                    if defaultText == ConfigKeySpec.unset { continue }
-                    if let value = try? spec.type.parse(defaultText, example: spec.example, directory: directory) {
-                        values.set(key, to: value, line: nil)
-                    }
-                } else {
+                values.setDefault(of: spec)
+                if spec.isRequired, applies == true {
                     let reason = spec.condition.map { condition in
                         " (required with \(condition.key.name) = \(values.value(condition.key)?.text ?? ""))"
                     }

@@ -23,7 +23,7 @@ extension ConfigSchema {
         ConfigKeySpec(.unit, .unitName, default: nil, example: UnitNameTemplate.example,
                       when: (.actuatorType, ["systemd"])) { config in
             guard case let .systemd(unit) = config.actuator.kind else { return nil }
-            return .string(unit.text)
+            return .unitName(unit)
         },
         ConfigKeySpec(.actuatorPath, .path, default: nil, example: "/run/autoscaled/replicas",
                       when: (.actuatorType, ["file"])) { config in
@@ -41,29 +41,4 @@ extension ConfigSchema {
             return .duration($0.actuator.reconcileInterval ?? .zero)
         },
     ]
-}
-
-extension ActuatorConfig {
-    /// Builds `[actuator]` from values that passed every check.
-    init(values: ParsedValues) throws(ParsedValues.Missing) {
-        let kind: Kind
-        switch try values.string(.actuatorType) {
-        case "none": kind = .none
-        case "exec":
-            guard case let .command(command)? = values.value(.command) else { throw ParsedValues.Missing(key: .command) }
-            kind = .exec(command: command)
-        case "systemd":
-            guard let unit = try? UnitNameTemplate(try values.string(.unit)) else { throw ParsedValues.Missing(key: .unit) }
-            kind = .systemd(unit: unit)
-        case "file": kind = .file(path: try values.string(.actuatorPath))
-        default: throw ParsedValues.Missing(key: .actuatorType)
-        }
-        // timeout and reconcile_interval have no value for types they do not apply to.
-        let defaults = ActuatorConfig()
-        let reconcile = (try? values.duration(.reconcileInterval)) ?? defaults.reconcileInterval ?? .zero
-        self.init(
-            kind: kind, dryRun: try values.boolean(.dryRun),
-            timeout: (try? values.duration(.timeout)) ?? defaults.timeout,
-            reconcileInterval: reconcile == .zero ? nil : reconcile)
-    }
 }

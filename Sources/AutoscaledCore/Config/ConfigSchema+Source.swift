@@ -17,16 +17,16 @@ extension ConfigSchema {
         ConfigKeySpec(.sourceAddress, .loopbackAddress, default: nil, example: "127.0.0.1:9100",
                       when: (.sourceType, ["tcp"])) { config in
             guard case let .tcp(address, _, _) = config.source.kind else { return nil }
-            return .string(address.description)
+            return .loopbackAddress(address)
         },
         ConfigKeySpec(.sourceURL, .loopbackURL, default: nil, example: "http://127.0.0.1:8000/metrics",
                       when: (.sourceType, ["http"])) { config in
             guard case let .http(url, _) = config.source.kind else { return nil }
-            return .string(url.description)
+            return .loopbackURL(url)
         },
         ConfigKeySpec(.sourceRequest, .escapedText, default: ConfigKeySpec.unset, example: "show stat\\n",
                       when: (.sourceType, ["unix", "tcp"])) { config in
-            config.source.kind.request.map { .string(RequestText.encode($0)) }
+            config.source.kind.request.map(TypedValue.request)
         },
         ConfigKeySpec(.connectTimeout, .duration(allowsZero: false), default: "1s", when: (.sourceType, socketTypes)) {
             $0.source.kind.limits.map { .duration($0.connectTimeout) }
@@ -54,7 +54,7 @@ extension ConfigSchema {
         ConfigKeySpec(.labelMatch, .labelMatch, default: ConfigKeySpec.unset, example: "model_name=llama",
                       when: (.sourceFormat, ["prometheus"])) { config in
             guard case let .prometheus(selection) = config.source.format, !selection.labelMatch.isEmpty else { return nil }
-            return .string(selection.labelMatch.map(\.description).joined(separator: ","))
+            return .labelMatch(selection.labelMatch)
         },
         ConfigKeySpec(.backend, .string, default: nil, example: "inference", when: (.sourceFormat, ["haproxy"])) { config in
             guard case let .haproxy(selection) = config.source.format else { return nil }

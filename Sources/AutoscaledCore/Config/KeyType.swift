@@ -21,7 +21,7 @@ enum KeyType: Sendable {
     case command
     /// A systemd unit name with `{i}` for the instance number (see ``UnitNameTemplate``).
     case unitName
-    /// Text in which `\n`, `\r`, `\t` and `\\` are escapes (a request to send); kept escaped.
+    /// Text in which `\n`, `\r`, `\t` and `\\` are escapes (a request to send); read decoded.
     case escapedText
     /// `127.x.y.z:PORT` or `[::1]:PORT` (see ``LoopbackAddress``).
     case loopbackAddress
@@ -105,12 +105,12 @@ enum KeyType: Sendable {
         case .unitName:
             let name = Self.unquoted(text)
             do {
-                return .string(try UnitNameTemplate(name).text)
+                return .unitName(try UnitNameTemplate(name))
             } catch {
                 throw Fault(problem: error.problem, expected: expected)
             }
         case .escapedText, .loopbackAddress, .loopbackURL, .metricName, .identifier, .labelMatch:
-            return .string(try parseSourceText(Self.unquoted(text), expected: expected))
+            return try parseSourceValue(Self.unquoted(text), expected: expected)
         }
     }
 

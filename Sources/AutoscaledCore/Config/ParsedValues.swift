@@ -16,6 +16,14 @@ struct ParsedValues {
         entries[key] = nil
     }
 
+    /// Gives `spec`'s key its default, as a value without a line: its own default, or the value of
+    /// the key it defaults from. A key with neither is left without a value.
+    mutating func setDefault(of spec: ConfigKeySpec) {
+        if let value = spec.defaultFrom.flatMap(value) ?? spec.defaultValue {
+            set(spec.key, to: value, line: nil)
+        }
+    }
+
     func value(_ key: ConfigKey) -> TypedValue? {
         entries[key]?.value
     }
@@ -30,34 +38,59 @@ struct ParsedValues {
         keys.compactMap(line(of:)).max()
     }
 
+    /// The value of `key` taken out of its case by `extract`.
+    /// - Throws: ``Missing`` when the key has no value, or one of another case.
+    private func typed<T>(_ key: ConfigKey, _ extract: (TypedValue) -> T?) throws(Missing) -> T {
+        guard let value = value(key), let typed = extract(value) else { throw Missing(key: key) }
+        return typed
+    }
+
     func string(_ key: ConfigKey) throws(Missing) -> String {
-        guard case let .string(string)? = value(key) else { throw Missing(key: key) }
-        return string
+        try typed(key) { if case let .string(string) = $0 { string } else { nil } }
     }
 
     func number(_ key: ConfigKey) throws(Missing) -> Double {
-        guard case let .number(number)? = value(key) else { throw Missing(key: key) }
-        return number
+        try typed(key) { if case let .number(number) = $0 { number } else { nil } }
     }
 
     func integer(_ key: ConfigKey) throws(Missing) -> Int {
-        guard case let .integer(integer)? = value(key) else { throw Missing(key: key) }
-        return integer
+        try typed(key) { if case let .integer(integer) = $0 { integer } else { nil } }
     }
 
     func duration(_ key: ConfigKey) throws(Missing) -> Duration {
-        guard case let .duration(duration)? = value(key) else { throw Missing(key: key) }
-        return duration
+        try typed(key) { if case let .duration(duration) = $0 { duration } else { nil } }
     }
 
     func boolean(_ key: ConfigKey) throws(Missing) -> Bool {
-        guard case let .boolean(boolean)? = value(key) else { throw Missing(key: key) }
-        return boolean
+        try typed(key) { if case let .boolean(boolean) = $0 { boolean } else { nil } }
     }
 
     func byteSize(_ key: ConfigKey) throws(Missing) -> Int {
-        guard case let .byteSize(bytes)? = value(key) else { throw Missing(key: key) }
-        return bytes
+        try typed(key) { if case let .byteSize(bytes) = $0 { bytes } else { nil } }
+    }
+
+    func command(_ key: ConfigKey) throws(Missing) -> CommandTemplate {
+        try typed(key) { if case let .command(command) = $0 { command } else { nil } }
+    }
+
+    func unitName(_ key: ConfigKey) throws(Missing) -> UnitNameTemplate {
+        try typed(key) { if case let .unitName(unit) = $0 { unit } else { nil } }
+    }
+
+    func request(_ key: ConfigKey) throws(Missing) -> String {
+        try typed(key) { if case let .request(request) = $0 { request } else { nil } }
+    }
+
+    func loopbackAddress(_ key: ConfigKey) throws(Missing) -> LoopbackAddress {
+        try typed(key) { if case let .loopbackAddress(address) = $0 { address } else { nil } }
+    }
+
+    func loopbackURL(_ key: ConfigKey) throws(Missing) -> LoopbackURL {
+        try typed(key) { if case let .loopbackURL(url) = $0 { url } else { nil } }
+    }
+
+    func labelMatch(_ key: ConfigKey) throws(Missing) -> [LabelMatcher] {
+        try typed(key) { if case let .labelMatch(matchers) = $0 { matchers } else { nil } }
     }
 
     /// `read(key)` when the key has a value, `nil` when it has none (an optional key left out).

@@ -1,4 +1,5 @@
-/// One typed value read from a config file (or a default), before it is placed in a ``Config``.
+/// One typed value of a config key, read from a config file (or a default) exactly once by the
+/// key's ``KeyType``, before it is placed in a ``Config``.
 enum TypedValue: Sendable, Equatable {
     /// A string, a choice's name, or an absolute, normalised path.
     case string(String)
@@ -11,9 +12,17 @@ enum TypedValue: Sendable, Equatable {
     case byteSize(Int)
     /// A command line, split into words.
     case command(CommandTemplate)
+    /// A systemd unit name with `{i}` for the instance number.
+    case unitName(UnitNameTemplate)
+    /// Text to send, with its escapes (`\n`, …) already decoded.
+    case request(String)
+    case loopbackAddress(LoopbackAddress)
+    case loopbackURL(LoopbackURL)
+    /// `label=value` pairs, in the order given.
+    case labelMatch([LabelMatcher])
 
     /// The value as canonical config text: `5s` for durations, `50` rather than `50.0`,
-    /// `true`/`false` for booleans.
+    /// `true`/`false` for booleans, a request with its escapes.
     var text: String {
         switch self {
         case let .string(string): string
@@ -23,6 +32,11 @@ enum TypedValue: Sendable, Equatable {
         case let .boolean(boolean): boolean ? "true" : "false"
         case let .byteSize(bytes): ByteSizeText.format(bytes)
         case let .command(command): command.description
+        case let .unitName(unit): unit.text
+        case let .request(request): RequestText.encode(request)
+        case let .loopbackAddress(address): address.description
+        case let .loopbackURL(url): url.description
+        case let .labelMatch(matchers): matchers.map(\.description).joined(separator: ",")
         }
     }
 

@@ -7,8 +7,7 @@ public struct SocketLimits: Sendable, Equatable {
     public var readTimeout: Duration
     public var maxResponseBytes: Int
 
-    public init(connectTimeout: Duration = .seconds(1), readTimeout: Duration = .seconds(2),
-                maxResponseBytes: Int = 16 << 20) {
+    public init(connectTimeout: Duration, readTimeout: Duration, maxResponseBytes: Int) {
         self.connectTimeout = connectTimeout
         self.readTimeout = readTimeout
         self.maxResponseBytes = maxResponseBytes

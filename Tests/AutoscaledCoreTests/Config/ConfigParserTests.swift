@@ -1,5 +1,6 @@
-import Testing
 @testable import AutoscaledCore
+import AutoscaledTestSupport
+import Testing
 
 struct ConfigParserTests {
     static let example = """
@@ -34,16 +35,14 @@ struct ConfigParserTests {
     @Test("the example config parses to the expected config")
     func example() throws {
         let config = try ConfigParsing.parse(Self.example).get()
-        #expect(config == Config(
-            source: SourceConfig(
-                kind: .file(path: "/etc/autoscaled/loads.json"), format: .lines,
-                pollInterval: .seconds(2), staleAfter: .seconds(90)),
-            policy: PolicyConfig(
-                scaleUpThreshold: 75.5, scaleDownThreshold: 20, minReplicas: 2, maxReplicas: 12,
-                initialReplicas: 4, maxScaleUpStep: 3, scaleDownStep: 2,
-                scaleUpCooldown: .seconds(45), scaleDownStabilization: .seconds(600)),
-            state: StateConfig(path: "/var/lib/autoscaled/state.json"),
-            log: LogConfig(level: .notice, format: .json)))
+        #expect(config == modified(ConfigParsing.defaults()) {
+            ($0.source.format, $0.source.pollInterval, $0.source.staleAfter) = (.lines, .seconds(2), .seconds(90))
+            ($0.policy.scaleUpThreshold, $0.policy.scaleDownThreshold, $0.policy.targetLoad) = (75.5, 20, 75.5)
+            ($0.policy.minReplicas, $0.policy.maxReplicas, $0.policy.initialReplicas) = (2, 12, 4)
+            ($0.policy.maxScaleUpStep, $0.policy.scaleDownStep) = (3, 2)
+            ($0.policy.scaleUpCooldown, $0.policy.scaleDownStabilization) = (.seconds(45), .seconds(600))
+            $0.log = LogConfig(level: .notice, format: .json)
+        })
     }
 
     @Test("only the source path is needed; everything else takes its default")

@@ -32,12 +32,6 @@ enum ConfigParsing {
 
     /// A config with every key at its default, and `path` as the source's file.
     static func defaults(path: String = "/etc/autoscaled/loads.json") -> Config {
-        Config(
-            source: SourceConfig(
-                kind: .file(path: path), format: .json, pollInterval: .seconds(10), staleAfter: nil),
-            policy: PolicyConfig(),
-            state: StateConfig(),
-            log: LogConfig()
-        )
+        Config.defaults(sourcePath: path)
     }
 }

@@ -11,14 +11,29 @@ struct ConfigSchemaTests {
         }
     }
 
-    @Test("the schema's defaults are the defaults of the config types")
+    @Test("the defaults of the config types are what a file that names only the source's path gives")
     func defaultsMatchTypes() throws {
         let config = try ConfigParsing.parse("[source]\npath = /x").get()
-        #expect(config.policy == PolicyConfig())
-        #expect(config.state == StateConfig())
-        #expect(config.log == LogConfig())
-        #expect(config.metrics == MetricsConfig())
-        #expect(config.actuator == ActuatorConfig())
+        #expect(config == Config.defaults(sourcePath: "/x"))
+        #expect(config.policy == PolicyConfig.defaults)
+        #expect(config.state == StateConfig.defaults)
+        #expect(config.history == HistoryConfig.defaults)
+        #expect(config.log == LogConfig.defaults)
+        #expect(config.metrics == MetricsConfig.defaults)
+        #expect(config.actuator == ActuatorConfig.defaults)
+        let socket = try ConfigParsing.parse("[source]\ntype = tcp\naddress = 127.0.0.1:9100").get()
+        #expect(socket.source.kind.limits == SocketLimits.defaults)
+    }
+
+    @Test("every key with a default has it in the defaults, whatever type of source or actuator it belongs to")
+    func defaultValues() {
+        for spec in ConfigSchema.keys {
+            let value = ConfigSchema.defaultValues.value(spec.key)
+            #expect((value == nil) == spec.isRequired || spec.defaultText == ConfigKeySpec.unset, "\(spec.key.name)")
+            if spec.defaultFrom == nil { #expect(value == spec.defaultValue, "\(spec.key.name)") }
+        }
+        #expect(ConfigSchema.defaultValues.value(.targetLoad) == ConfigSchema.defaultValues.value(.scaleUpThreshold))
+        #expect(ConfigSchema.defaultValues.value(.connectTimeout) == .duration(.seconds(1)))
     }
 
     @Test("no key appears twice and a condition's key comes before the key it governs")

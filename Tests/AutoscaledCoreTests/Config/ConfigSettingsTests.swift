@@ -1,5 +1,6 @@
-import Testing
 @testable import AutoscaledCore
+import AutoscaledTestSupport
+import Testing
 
 struct ConfigSettingsTests {
     @Test("settings list every effective value as canonical text")
@@ -26,9 +27,11 @@ struct ConfigSettingsTests {
     @Test("history sits beside the state file unless its path is given; sizes take K, M, G")
     func history() throws {
         let config = try ConfigParsing.parse("[source]\npath = l\n[state]\npath = /srv/a/state.json\n[history]\nmax_size = 3G\n").get()
-        #expect(config.history == HistoryConfig(path: "/srv/a/history", maxSize: 3 << 30))
+        #expect(config.history == modified(HistoryConfig.defaults) { ($0.path, $0.maxSize) = ("/srv/a/history", 3 << 30) })
         let given = try ConfigParsing.parse("[source]\npath = l\n[history]\npath = h\nenabled = no\nretention = 2d\n").get()
-        #expect(given.history == HistoryConfig(enabled: false, path: "/etc/autoscaled/h", retention: .seconds(2 * 86_400)))
+        #expect(given.history == modified(HistoryConfig.defaults) {
+            ($0.enabled, $0.path, $0.retention) = (false, "/etc/autoscaled/h", .seconds(2 * 86_400))
+        })
         #expect(try ByteSizeText.parse("1536KiB") == 1536 << 10)
         #expect(ByteSizeText.format(1536 << 10) == "1536KiB")
         #expect(ByteSizeText.format(1_000_001) == "1000001")

@@ -15,6 +15,7 @@ struct SourceConfigTests {
             """).get()
         #expect(config.source.kind == .unix(path: "/run/haproxy/admin.sock", request: "show stat\n", limits: SocketLimits(
             connectTimeout: .seconds(1), readTimeout: .seconds(2), maxResponseBytes: 16_777_216)))
+        #expect(SocketLimits.defaults == SocketLimits(connectTimeout: .seconds(1), readTimeout: .seconds(2), maxResponseBytes: 16 << 20))
         #expect(config.source.format == .haproxy(HAProxySelection(backend: "inference", field: .utilization)))
         #expect(config.source.location == "/run/haproxy/admin.sock")
         #expect(config.source.watchedFile == nil)
@@ -54,7 +55,7 @@ struct SourceConfigTests {
     @Test("a tcp source on IPv6 loopback; optional keys left out stay unset")
     func tcp() throws {
         let config = try ConfigParsing.parse("[source]\ntype = tcp\naddress = [::1]:9100\nformat = lines").get()
-        #expect(config.source.kind == .tcp(address: LoopbackAddress(host: .ipv6, port: 9100), request: nil, limits: SocketLimits()))
+        #expect(config.source.kind == .tcp(address: LoopbackAddress(host: .ipv6, port: 9100), request: nil, limits: .defaults))
         #expect(config.source.location == "[::1]:9100")
         #expect(config.policy.fallbackReplicas == nil)
         #expect(!config.settings.contains { $0.name == "request" || $0.name == "fallback_replicas" })

@@ -75,7 +75,7 @@ struct HTTPResponseTests {
 
     @Test("the request is a plain GET with Host and Connection: close")
     func request() throws {
-        let source = HTTPLoadSource(url: try LoopbackURL.parse("http://[::1]:8000/metrics?x=1"), limits: SocketLimits(), format: .json)
+        let source = HTTPLoadSource(url: try LoopbackURL.parse("http://[::1]:8000/metrics?x=1"), limits: .defaults, format: .json)
         #expect(source.request == "GET /metrics?x=1 HTTP/1.1\r\nHost: [::1]:8000\r\nUser-Agent: autoscaled/\(AutoscaledVersion.current)\r\n"
             + "Accept: text/plain;version=0.0.4;q=1, */*;q=0.1\r\nAccept-Encoding: identity\r\nConnection: close\r\n\r\n")
     }

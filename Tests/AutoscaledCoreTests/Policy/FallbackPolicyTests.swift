@@ -1,4 +1,5 @@
 import AutoscaledCore
+import AutoscaledTestSupport
 import Testing
 
 /// `fallback_replicas`: what the policy does once the source is down.
@@ -6,7 +7,7 @@ struct FallbackPolicyTests {
     static let cause = "connect(/run/h.sock): connection refused (errno 111)"
 
     static func decide(_ input: PolicyInput, replicas: Int, fallback: Int?) -> ScalingDecision {
-        ThresholdPolicy(config: PolicyConfig(fallbackReplicas: fallback))
+        ThresholdPolicy(config: modified(PolicyConfig.defaults) { $0.fallbackReplicas = fallback })
             .decide(input, memory: PolicyMemory(replicas: replicas, observingSince: .origin), now: .origin + .seconds(1))
     }
 
@@ -50,7 +51,10 @@ struct FallbackPolicyTests {
 
     @Test("after recovery a scale-down from the fallback waits out the stabilization window")
     func recoveryIsStabilized() throws {
-        let policy = ThresholdPolicy(config: PolicyConfig(scaleDownStabilization: .seconds(60), fallbackReplicas: 6))
+        let policy = ThresholdPolicy(config: modified(PolicyConfig.defaults) {
+            $0.scaleDownStabilization = .seconds(60)
+            $0.fallbackReplicas = 6
+        })
         var memory = PolicyMemory(replicas: 3, observingSince: .origin)
         let down = policy.decide(.sourceDown(Self.cause), memory: memory, now: .origin + .seconds(100))
         memory = memory.recording(down, at: .origin + .seconds(100), policy: policy.config)

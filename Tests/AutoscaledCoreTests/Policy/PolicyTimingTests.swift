@@ -145,7 +145,7 @@ struct PolicyTimingTests {
 
     @Test("the memory keeps nothing older than its windows")
     func memoryIsBounded() {
-        let policy = ThresholdPolicy(config: PolicyConfig())
+        let policy = ThresholdPolicy(config: PolicyConfig.defaults)
         let clock = ManualClock()
         var memory = PolicyMemory(replicas: 3, observingSince: clock.now())
         for _ in 0..<1000 {

@@ -1,4 +1,5 @@
 import AutoscaledCore
+import AutoscaledTestSupport
 import Testing
 
 func snapshot(_ loads: [(String, Double)]) -> LoadSnapshot {
@@ -8,8 +9,10 @@ func snapshot(_ loads: [(String, Double)]) -> LoadSnapshot {
 /// The rules one evaluation applies, without history: trigger, proportional size, limits.
 struct ThresholdPolicyTests {
     /// Trend and smoothing off, so each case is one snapshot's arithmetic; bursts off unless asked.
-    static let plain = PolicyConfig(scaleUpThreshold: 50, scaleDownThreshold: 35, targetLoad: 50,
-                                    replicaStartup: .zero, smoothingWindow: .zero, burstRatio: 0)
+    static let plain = modified(PolicyConfig.defaults) {
+        ($0.scaleUpThreshold, $0.scaleDownThreshold, $0.targetLoad) = (50, 35, 50)
+        ($0.replicaStartup, $0.smoothingWindow, $0.burstRatio) = (.zero, .zero, 0)
+    }
 
     struct Case: CustomTestStringConvertible, Sendable {
         var name: String
@@ -41,8 +44,7 @@ struct ThresholdPolicyTests {
                  + "+4 (limited by max_scale_up_step 4)"),
         Case(name: "a burst is sized at once, past max_scale_up_step",
              loads: (1...5).map { ("s\($0)", 90.0) }, replicas: 3,
-             config: PolicyConfig(scaleUpThreshold: 50, scaleDownThreshold: 35, targetLoad: 50, replicaStartup: .zero,
-                                  smoothingWindow: .zero, burstRatio: 2),
+             config: modified(plain) { $0.burstRatio = 2 },
              serversToScale: 5, action: .scaleUp, to: 9,
              reason: "burst: total load 450 is at least burst_ratio 2 times what 3 replicas serve at target_load 50; "
                  + "total load 450 needs 9 at target_load 50: +6"),
@@ -64,8 +66,7 @@ struct ThresholdPolicyTests {
                  + "total load 40 needs 1 at target_load 50"),
         Case(name: "a target below the threshold sizes for more headroom",
              loads: [("a", 60), ("b", 60)], replicas: 2,
-             config: PolicyConfig(scaleUpThreshold: 50, scaleDownThreshold: 20, targetLoad: 30, replicaStartup: .zero,
-                                  smoothingWindow: .zero, burstRatio: 0),
+             config: modified(plain) { ($0.scaleDownThreshold, $0.targetLoad) = (20, 30) },
              serversToScale: 2, action: .scaleUp, to: 4,
              reason: "2 servers above scale_up_threshold 50 (max a=60); total load 120 needs 4 at target_load 30: +2"),
     ]
@@ -122,8 +123,10 @@ struct ThresholdPolicyTests {
     }
 
     @Test("target_load defaults to scale_up_threshold")
-    func targetDefault() {
-        #expect(PolicyConfig(scaleUpThreshold: 70, scaleDownThreshold: 40).targetLoad == 70)
-        #expect(PolicyConfig(scaleUpThreshold: 70, scaleDownThreshold: 40, targetLoad: 60).targetLoad == 60)
+    func targetDefault() throws {
+        let given = "[source]\npath = /x\n[policy]\nscale_up_threshold = 70\nscale_down_threshold = 40"
+        #expect(try ConfigParsing.parse(given).get().policy.targetLoad == 70)
+        #expect(try ConfigParsing.parse(given + "\ntarget_load = 60").get().policy.targetLoad == 60)
+        #expect(PolicyConfig.defaults.targetLoad == PolicyConfig.defaults.scaleUpThreshold)
     }
 }

@@ -25,13 +25,15 @@ private final class Harness {
     }
 
     func config(
-        policy: PolicyConfig = PolicyConfig(), actuator: ActuatorConfig = ActuatorConfig(), statePath: String? = nil
+        policy: PolicyConfig = .defaults, actuator: ActuatorConfig = .defaults, statePath: String? = nil
     ) -> Config {
-        Config(
-            source: SourceConfig(kind: .file(path: dir.file("loads.json")), format: .json, pollInterval: .seconds(10),
-                                 staleAfter: nil, failureThreshold: 2),
-            policy: policy, state: StateConfig(path: statePath ?? dir.file("state.json")), log: LogConfig(level: .debug),
-            metrics: MetricsConfig(textfile: dir.file("autoscaled.prom")), actuator: actuator)
+        modified(Config.defaults(sourcePath: dir.file("loads.json"))) {
+            ($0.source.pollInterval, $0.source.failureThreshold) = (.seconds(10), 2)
+            ($0.policy, $0.actuator) = (policy, actuator)
+            $0.state.path = statePath ?? dir.file("state.json")
+            $0.history.path = HistoryConfig.defaultPath(statePath: $0.state.path)
+            ($0.log.level, $0.metrics.textfile) = (.debug, dir.file("autoscaled.prom"))
+        }
     }
 
     func start(_ config: Config) async -> Controller {
@@ -55,7 +57,7 @@ private final class Harness {
 
     func lines(_ event: String) -> [String] { sink.lines.filter { $0.contains(" event=\(event) ") || $0.hasSuffix(" event=\(event)") } }
 
-    static let acting = ActuatorConfig(kind: .file(path: "/nonexistent/replicas"))
+    static let acting = modified(ActuatorConfig.defaults) { $0.kind = .file(path: "/nonexistent/replicas") }
 }
 
 struct ControllerTests {
@@ -93,7 +95,7 @@ struct ControllerTests {
     func healthTransitions() async throws {
         let h = Harness([.failure(Harness.refused), .failure(Harness.refused), .failure(Harness.refused), Harness.cool])
         defer { h.dir.remove() }
-        let controller = await h.start(h.config(policy: PolicyConfig(fallbackReplicas: 5)))
+        let controller = await h.start(h.config(policy: modified(.defaults) { $0.fallbackReplicas = 5 }))
         let cause = #"cause="connection refused""#
 
         let failing = try #require(await controller.evaluate())
@@ -179,7 +181,7 @@ struct ControllerTests {
     func dryRun() async throws {
         let h = Harness([Harness.exercise])
         defer { h.dir.remove() }
-        let controller = await h.start(h.config(actuator: ActuatorConfig(kind: .file(path: "/x"), dryRun: true)))
+        let controller = await h.start(h.config(actuator: modified(.defaults) { ($0.kind, $0.dryRun) = (.file(path: "/x"), true) }))
         try #require(await controller.evaluate())
         await controller.settle()
         #expect(h.actuator.requests.isEmpty)
@@ -190,11 +192,11 @@ struct ControllerTests {
     func reloadPolicy() async throws {
         let h = Harness([Harness.exercise])
         defer { h.dir.remove() }
-        let controller = await h.start(h.config(policy: PolicyConfig(scaleUpThreshold: 60, scaleDownThreshold: 10, targetLoad: 50)))
+        let controller = await h.start(h.config(policy: modified(.defaults) { ($0.scaleUpThreshold, $0.scaleDownThreshold, $0.targetLoad) = (60, 10, 50) }))
         let before = try #require(await controller.evaluate())
         #expect(before.decision.serversToScale == 0)
 
-        await controller.reload(h.config(policy: PolicyConfig(scaleUpThreshold: 50, scaleDownThreshold: 10, targetLoad: 50)))
+        await controller.reload(h.config(policy: modified(.defaults) { ($0.scaleUpThreshold, $0.scaleDownThreshold, $0.targetLoad) = (50, 10, 50) }))
         #expect(h.lines("reload") == [#"<6>level=info event=reload config=\#(h.dir.file("autoscaled.conf")) changes="scale_up_threshold=60->50""#])
         let after = try #require(await controller.evaluate())
         #expect(after.decision.serversToScale == 1 && after.decision.action == .scaleUp)
@@ -209,8 +211,8 @@ struct ControllerTests {
         await controller.settle()
         #expect(await controller.state.summary.applied == 4)
 
-        await controller.reload(h.config(actuator: ActuatorConfig(kind: .systemd(unit: try UnitNameTemplate("app@{i}.service")),
-                                                                  reconcileInterval: nil)))
+        let unit = try UnitNameTemplate("app@{i}.service")
+        await controller.reload(h.config(actuator: modified(.defaults) { ($0.kind, $0.reconcileInterval) = (.systemd(unit: unit), nil) }))
         #expect(await controller.state.summary.applied == nil)
         h.clock.advance(by: .seconds(10))
         try #require(await controller.evaluate())

@@ -12,7 +12,7 @@ struct DaemonHistoryTests {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
         dir.write("file", "")
-        let history = DaemonHistory(config: HistoryConfig(path: dir.file("file/history")))
+        let history = DaemonHistory(config: modified(HistoryConfig.defaults) { $0.path = dir.file("file/history") })
         let input = PolicyInput.loads(try LoadSnapshot(servers: [ServerLoad(name: "b", load: 55)]))
         let first = history.record(input, Self.decision, applied: nil, pollInterval: .seconds(10), at: .origin, wallTime: 1)
         #expect(first == LogRecord(.warning, .historyWriteFailed, [
@@ -27,7 +27,7 @@ struct DaemonHistoryTests {
     func disabledThenEnabled() throws {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
-        var config = HistoryConfig(enabled: false, path: dir.file("history"))
+        var config = modified(HistoryConfig.defaults) { ($0.enabled, $0.path) = (false, dir.file("history")) }
         let history = DaemonHistory(config: config)
         let input = PolicyInput.unavailable("x")
         #expect(history.record(input, Self.decision, applied: 3, pollInterval: .seconds(10), at: .origin, wallTime: 1) == nil)

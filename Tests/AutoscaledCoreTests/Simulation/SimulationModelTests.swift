@@ -1,4 +1,5 @@
 import AutoscaledCore
+import AutoscaledTestSupport
 import Testing
 
 /// Remembers every second and every change a replay reports.
@@ -23,9 +24,11 @@ struct RecordingObserver: SimulationObserver {
 struct SimulationModelTests {
     /// A policy that reacts at once: no cooldown, no stabilization window, no smoothing, trend or burst.
     static func eager(initial: Int, max: Int, step: Int = 4) -> PolicyConfig {
-        PolicyConfig(minReplicas: 1, maxReplicas: max, initialReplicas: initial, maxScaleUpStep: step,
-                     scaleUpCooldown: .zero, scaleDownStabilization: .zero, replicaStartup: .zero,
-                     smoothingWindow: .zero, burstRatio: 0)
+        modified(PolicyConfig.defaults) {
+            ($0.minReplicas, $0.maxReplicas, $0.initialReplicas, $0.maxScaleUpStep) = (1, max, initial, step)
+            ($0.scaleUpCooldown, $0.scaleDownStabilization, $0.replicaStartup) = (.zero, .zero, .zero)
+            ($0.smoothingWindow, $0.burstRatio) = (.zero, 0)
+        }
     }
 
     static func offered(_ requests: [Double], binSeconds: Int = 1) -> Trace {

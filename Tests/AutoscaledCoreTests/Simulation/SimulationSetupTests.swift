@@ -1,11 +1,10 @@
 @testable import AutoscaledCore
+import AutoscaledTestSupport
 import Testing
 
 /// How the config and the options become a replay's setup, and what they must not ask for.
 struct SimulationSetupTests {
-    static let config = Config(
-        source: SourceConfig(kind: .file(path: "/l.json"), format: .json, pollInterval: .seconds(5), staleAfter: nil),
-        policy: PolicyConfig(), state: StateConfig(), log: LogConfig())
+    static let config = modified(Config.defaults(sourcePath: "/l.json")) { $0.source.pollInterval = .seconds(5) }
     // Computed, not stored: a stored multi-payload enum keeps its case in the pointer's spare bits,
     // which LeakSanitizer then cannot follow from the global (a false leak report).
     static var offered: Trace { Trace(start: 0, binSeconds: 1, series: .offeredLoad(requests: [1, 2])) }

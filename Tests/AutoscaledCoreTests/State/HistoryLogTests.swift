@@ -13,8 +13,11 @@ struct HistoryLogTests {
             pollInterval: .seconds(10), desired: desired, applied: applied, loads: loads)
     }
 
-    static func config(_ dir: TemporaryDirectory, maxSize: Int = 64 << 20, retention: Duration = .seconds(8 * 86_400)) -> HistoryConfig {
-        HistoryConfig(path: dir.file("history"), retention: retention, maxSize: maxSize)
+    static func config(
+        _ dir: TemporaryDirectory, maxSize: Int = HistoryConfig.defaults.maxSize,
+        retention: Duration = HistoryConfig.defaults.retention
+    ) -> HistoryConfig {
+        modified(HistoryConfig.defaults) { ($0.path, $0.retention, $0.maxSize) = (dir.file("history"), retention, maxSize) }
     }
 
     /// The files of the history directory, with their sizes.

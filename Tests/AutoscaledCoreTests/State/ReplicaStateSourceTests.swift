@@ -18,7 +18,7 @@ struct ReplicaStateSourceTests {
         let wall = 1_795_932_600 + Double(second)
         let input = await state.noteRead(snapshot.map { .success($0) } ?? .failure(bad), wallTime: wall)
         if snapshot == nil { #expect(input != .loads(loads)) }
-        await state.record(hold, at: .origin + .seconds(second), policy: PolicyConfig(), wallTime: wall)
+        await state.record(hold, at: .origin + .seconds(second), policy: PolicyConfig.defaults, wallTime: wall)
         guard case let .found(file) = store.load() else { return nil }
         return file
     }

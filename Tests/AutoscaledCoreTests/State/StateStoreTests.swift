@@ -73,7 +73,7 @@ struct StateStoreTests {
 
     @Test("restoring clamps a saved count into [min, max] and says so")
     func restoreClamps() {
-        let policy = PolicyConfig(minReplicas: 2, maxReplicas: 5, initialReplicas: 3)
+        let policy = modified(PolicyConfig.defaults) { ($0.minReplicas, $0.maxReplicas, $0.initialReplicas) = (2, 5, 3) }
         let file = { (n: Int) in StateStore.Loaded.found(StateFile(desiredReplicas: n, updatedAt: "t", lastDecision: nil)) }
         #expect(RestoredState.restore(from: file(4), policy: policy, path: "p").replicas == 4)
         #expect(RestoredState.restore(from: file(9), policy: policy, path: "p").origin == "resumed 9, clamped to max_replicas 5")
@@ -93,7 +93,7 @@ struct StateStoreTests {
         let state = ReplicaState(memory: PolicyMemory(replicas: 3, observingSince: .origin), store: store, logger: .recording(into: MemoryLogSink()))
         let up = ScalingDecision(action: .scaleUp, from: 3, to: 4, serversToScale: 1, busiest: nil, threshold: 50,
                                  reason: "r", recommendation: 4)
-        await state.record(up, at: .origin, policy: PolicyConfig(), wallTime: 1_795_932_600)
+        await state.record(up, at: .origin, policy: PolicyConfig.defaults, wallTime: 1_795_932_600)
         guard case let .found(file) = store.load() else { Issue.record("no state written"); return }
         #expect(file.desiredReplicas == 4)
         #expect(file.lastDecision?.action == "scale-up")
@@ -101,7 +101,7 @@ struct StateStoreTests {
         unlink(dir.file("state.json"))
         let hold = ScalingDecision(action: .hold, from: 4, to: 4, serversToScale: 0, busiest: nil, threshold: nil,
                                    reason: "r", recommendation: 4)
-        await state.record(hold, at: .origin + .seconds(5), policy: PolicyConfig(), wallTime: 0)
+        await state.record(hold, at: .origin + .seconds(5), policy: PolicyConfig.defaults, wallTime: 0)
         #expect(store.load() == .missing)
         #expect(await state.desiredReplicas == 4)
     }
@@ -116,11 +116,11 @@ extension StateStoreTests {
         let state = ReplicaState(memory: PolicyMemory(replicas: 4, observingSince: .origin), store: store, logger: .recording(into: MemoryLogSink()))
         await state.recordApplied(4, wallTime: 1_795_932_600)
         #expect(dir.read("state.json")!.contains(#""applied_replicas":4,"desired_replicas":4"#))
-        let restored = RestoredState.restore(from: store.load(), policy: PolicyConfig(), path: store.path)
+        let restored = RestoredState.restore(from: store.load(), policy: PolicyConfig.defaults, path: store.path)
         #expect(restored.replicas == 4 && restored.appliedReplicas == 4)
 
         dir.write("state.json", #"{"version":1,"desired_replicas":5,"updated_at":"x"}"#)
-        let old = RestoredState.restore(from: store.load(), policy: PolicyConfig(), path: store.path)
+        let old = RestoredState.restore(from: store.load(), policy: PolicyConfig.defaults, path: store.path)
         #expect(old.replicas == 5 && old.appliedReplicas == nil)
     }
 }
@@ -135,7 +135,7 @@ extension StateStoreTests {
         let text = #"{"version":7,"desired_replicas":9,"updated_at":"x","future":true}"#
         dir.write("state.json", text)
         #expect(store.load() == .unknownVersion(7))
-        let restored = RestoredState.restore(from: store.load(), policy: PolicyConfig(initialReplicas: 3), path: store.path)
+        let restored = RestoredState.restore(from: store.load(), policy: modified(PolicyConfig.defaults) { $0.initialReplicas = 3 }, path: store.path)
         #expect(restored.replicas == 3)
         #expect(restored.warning == "\(store.path): version 7 is unknown to this autoscaled (it reads version 1); "
             + "not resumed, starting from initial_replicas 3")
