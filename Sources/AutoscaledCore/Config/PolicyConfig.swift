@@ -1,0 +1,61 @@
+/// `[policy]`: when to scale (a hysteresis band of thresholds), by how much (a target load), and
+/// how fast (cooldown, stabilization, trend, burst).
+public struct PolicyConfig: Sendable, Equatable {
+    /// A server whose load is strictly greater than this counts towards `servers_to_scale`; any such
+    /// server triggers a scale-up.
+    public var scaleUpThreshold: Double
+    /// When every server's load is strictly below this, a scale-down is considered.
+    public var scaleDownThreshold: Double
+    /// The load per replica a scaling decision sizes for: replicas = ⌈total load ÷ target_load⌉.
+    /// Inside the band: above `scaleDownThreshold`, at most `scaleUpThreshold`.
+    public var targetLoad: Double
+    public var minReplicas: Int
+    public var maxReplicas: Int
+    /// The count used when there is no usable state file.
+    public var initialReplicas: Int
+    /// The most replicas one scale-up adds.
+    public var maxScaleUpStep: Int
+    /// The most replicas one scale-down removes.
+    public var scaleDownStep: Int
+    public var scaleUpCooldown: Duration
+    public var scaleDownStabilization: Duration
+    /// How long a new replica takes to serve: a rising load is projected this far ahead.
+    public var replicaStartup: Duration
+    /// The window the load trend is measured over (its slope is projected `replicaStartup` ahead).
+    public var trendWindow: Duration
+    /// Total load is averaged over this window before sizing (noise is not load); zero = no smoothing.
+    public var smoothingWindow: Duration
+    /// A total load at least this many times what the current count serves at `targetLoad` is a
+    /// burst: sized for at once, past the cooldown and the step limit; zero = off.
+    public var burstRatio: Double
+    /// The count to move to, once, when the source goes down; `nil`: hold the count instead.
+    public var fallbackReplicas: Int?
+
+    public init(
+        scaleUpThreshold: Double, scaleDownThreshold: Double, targetLoad: Double,
+        minReplicas: Int, maxReplicas: Int, initialReplicas: Int,
+        maxScaleUpStep: Int, scaleDownStep: Int,
+        scaleUpCooldown: Duration, scaleDownStabilization: Duration,
+        replicaStartup: Duration, trendWindow: Duration,
+        smoothingWindow: Duration, burstRatio: Double, fallbackReplicas: Int?
+    ) {
+        self.fallbackReplicas = fallbackReplicas
+        self.scaleUpThreshold = scaleUpThreshold
+        self.scaleDownThreshold = scaleDownThreshold
+        self.targetLoad = targetLoad
+        self.minReplicas = minReplicas
+        self.maxReplicas = maxReplicas
+        self.initialReplicas = initialReplicas
+        self.maxScaleUpStep = maxScaleUpStep
+        self.scaleDownStep = scaleDownStep
+        self.scaleUpCooldown = scaleUpCooldown
+        self.scaleDownStabilization = scaleDownStabilization
+        self.replicaStartup = replicaStartup
+        self.trendWindow = trendWindow
+        self.smoothingWindow = smoothingWindow
+        self.burstRatio = burstRatio
+    }
+
+    /// How long load samples are kept: the longer of the trend and smoothing windows.
+    public var sampleWindow: Duration { max(trendWindow, smoothingWindow) }
+}
