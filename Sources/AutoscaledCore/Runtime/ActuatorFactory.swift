@@ -3,7 +3,7 @@
 /// Programs it runs get the daemon's environment (read now) without the variables systemd
 /// meant for the daemon alone.
 @Sendable
-public func makeActuator(_ config: ActuatorConfig) -> (any Actuator)? {
+public func makeConfiguredActuator(_ config: ActuatorConfig) -> (any Actuator)? {
     let runner = ProgramRunner(environment: ProcessEnvironment.current(), timeout: config.timeout)
     switch config.kind {
     case .none: return nil

@@ -27,7 +27,7 @@ public final class Controller {
             clock: any MonotonicClock = SystemMonotonicClock(), wallTime: @escaping @Sendable () -> Double = { WallClock.now() },
             notifier: any NotifySink = SystemdNotifier(environment: [:]),
             makeSource: @escaping @Sendable (SourceConfig) -> any LoadSource = makeLoadSource,
-            makeActuator: @escaping @Sendable (ActuatorConfig) -> (any Actuator)? = AutoscaledCore.makeActuator,
+            makeActuator: @escaping @Sendable (ActuatorConfig) -> (any Actuator)? = makeConfiguredActuator,
             writeMetrics: @escaping @Sendable (String, String) throws(FileWriteError) -> Void = MetricsExporter.writeFile
         ) {
             self.clock = clock

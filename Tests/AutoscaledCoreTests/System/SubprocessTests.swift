@@ -76,7 +76,8 @@ struct SubprocessTests {
         task.cancel()
         let result = try await task.value
         #expect(result.termination == .cancelled)
-        #expect(ContinuousClock.now - start < .seconds(2))
+        // Far below the 60 s timeout: cancelling killed the group (loose for sanitized runs on a busy machine).
+        #expect(ContinuousClock.now - start < .seconds(10))
         #expect(ProcessTable.state(of: result.pid) == nil)
     }
 
