@@ -37,9 +37,14 @@ public protocol SimulationObserver {
 
 /// Watches nothing: for summaries only.
 public struct SummaryOnly: SimulationObserver {
+    /// Decisions seen. Also what gives each replay's observer an address of its own: values of
+    /// no size all share one, and ThreadSanitizer reports `tune`'s parallel replays, each
+    /// passing its own empty observer `inout`, as racing on it.
+    public private(set) var decisions = 0
+
     public init() {}
     public mutating func second(_ time: Int, load: Double, desired: Int, serving: Int, overCapacity: Double) {}
-    public mutating func decision(_ decision: ScalingDecision, at time: Int) {}
+    public mutating func decision(_ decision: ScalingDecision, at time: Int) { decisions += 1 }
 }
 
 /// The daemon's policy on a virtual monotonic clock: decide, then remember, as the daemon's
