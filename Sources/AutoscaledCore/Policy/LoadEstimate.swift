@@ -33,9 +33,10 @@ public struct LoadEstimate: Sendable, Equatable {
     /// Least-squares slope of total load over time, per second; 0 with fewer than two points.
     static func slope(_ samples: ArraySlice<LoadSample>, current: Double, now: MonotonicInstant) -> Double {
         guard !samples.isEmpty else { return 0 }
+        let nowSeconds = now.sinceOrigin.seconds
         var n = 1.0, sumX = 0.0, sumY = current, sumXX = 0.0, sumXY = 0.0
         for sample in samples {
-            let x = -(now - sample.at).seconds
+            let x = sample.atSeconds - nowSeconds
             n += 1
             sumX += x
             sumY += sample.total

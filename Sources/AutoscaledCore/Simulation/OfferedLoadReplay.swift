@@ -106,21 +106,33 @@ struct ThresholdScaler: OfferedLoadScaler {
     }
 
     private mutating func input(_ pool: ReplicaPool, loads: [Double], intervalStart: Int) -> PolicyInput {
-        servers.removeAll(keepingCapacity: true)
+        // The servers stay from one evaluation to the next (a replica keeps its name for its
+        // life): only their loads change, and the count.
         var position = 0
         means.measure(pool, loads: loads, intervalStart: intervalStart)
+        var finite = true
         for cohort in means.cohorts {
+            finite = finite && cohort.mean.isFinite && cohort.mean >= 0
             for _ in 0..<cohort.count {
-                servers.append(ServerLoad(name: name(position), load: cohort.mean))
+                if position < servers.count {
+                    servers[position].load = cohort.mean
+                } else {
+                    servers.append(ServerLoad(name: name(position), load: cohort.mean))
+                }
                 position += 1
             }
         }
+        if servers.count > position { servers.removeLast(servers.count - position) }
         guard !servers.isEmpty else { return .unavailable("no replica is serving") }
-        do {
-            return .loads(try LoadSnapshot(servers: servers))
-        } catch {
-            return .unavailable(error.description)
+        // The names are the pool's own, valid and unique: only the loads need a check.
+        guard finite else {
+            do {
+                return .loads(try LoadSnapshot(servers: servers))
+            } catch {
+                return .unavailable(error.description)
+            }
         }
+        return .loads(LoadSnapshot(vouchedFor: servers))
     }
 
     private mutating func name(_ position: Int) -> String {

@@ -62,7 +62,7 @@ struct PolicyStep {
     mutating func evaluate(_ input: PolicyInput, at second: Int) -> ScalingDecision {
         let now = MonotonicInstant(sinceOrigin: .seconds(second))
         let decision = policy.decide(input, memory: memory, now: now)
-        memory = memory.recording(decision, at: now, policy: policy.config)
+        memory.record(decision, at: now, policy: policy.config)
         return decision
     }
 }
