@@ -26,8 +26,8 @@ public struct LoadEstimate: Sendable, Equatable {
         smoothed = sum / count
         smoothedSamples = Int(count)
         slope = Self.slope(memory.samples(since: now - config.trendWindow), current: current, now: now)
-        let ahead = config.replicaStartup.seconds
-        projected = smoothed + max(0, slope) * ahead
+        // `smoothed + max(0, slope) × replica_startup`; the Duration is converted only when it counts.
+        projected = slope > 0 ? smoothed + slope * config.replicaStartup.seconds : smoothed + 0
     }
 
     /// Least-squares slope of total load over time, per second; 0 with fewer than two points.

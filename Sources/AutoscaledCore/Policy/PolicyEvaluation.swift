@@ -29,7 +29,8 @@ struct Evaluation: Sendable {
         serversToScale = ThresholdPolicy.serversToScale(snapshot, threshold: config.scaleUpThreshold)
         busiest = ThresholdPolicy.busiest(snapshot)
         var total = 0.0
-        for server in snapshot.servers { total += server.load }
+        let servers = snapshot.servers
+        for index in servers.indices { total += servers[index].load }
         estimate = LoadEstimate(current: total, memory: memory, now: now, config: config)
         need = Self.replicas(for: estimate.projected, config: config)
         isBurst = config.burstRatio > 0

@@ -64,7 +64,14 @@ public struct PolicyMemory: Sendable, Equatable {
 
     /// The samples at or after `cutoff`, oldest first.
     public func samples(since cutoff: MonotonicInstant) -> ArraySlice<LoadSample> {
-        let first = samples.firstIndex { $0.at >= cutoff } ?? samples.endIndex
-        return samples[first...]
+        // The samples are in time order (each evaluation appends its own `now`): a binary search
+        // finds the first one at or after the cutoff.
+        var low = samples.startIndex
+        var high = samples.endIndex
+        while low < high {
+            let middle = low + (high - low) / 2
+            if samples[middle].at >= cutoff { high = middle } else { low = middle + 1 }
+        }
+        return samples[low...]
     }
 }

@@ -62,15 +62,18 @@ public struct ThresholdPolicy: Sendable {
     /// exercise: 30, 55, 20 at 50 → 1; a load equal to the threshold is not over it).
     public static func serversToScale(_ snapshot: LoadSnapshot, threshold: Double) -> Int {
         var count = 0
-        for server in snapshot.servers where server.load > threshold { count += 1 }
+        let servers = snapshot.servers
+        for index in servers.indices where servers[index].load > threshold { count += 1 }
         return count
     }
 
     /// The most loaded server; the first listed wins a tie.
     public static func busiest(_ snapshot: LoadSnapshot) -> ServerLoad {
-        var best = snapshot.servers[0]
-        for server in snapshot.servers.dropFirst() where server.load > best.load { best = server }
-        return best
+        // By index, reading only the loads: no copy of each name on the way.
+        let servers = snapshot.servers
+        var best = 0
+        for index in servers.indices.dropFirst() where servers[index].load > servers[best].load { best = index }
+        return servers[best]
     }
 
     private func scaleUp(_ evaluation: inout Evaluation, burst: Bool) -> ScalingDecision {

@@ -108,21 +108,25 @@ struct ThresholdScaler: OfferedLoadScaler {
     private mutating func input(_ pool: ReplicaPool, loads: [Double], intervalStart: Int) -> PolicyInput {
         // The servers stay from one evaluation to the next (a replica keeps its name for its
         // life): only their loads change, and the count.
-        var position = 0
         means.measure(pool, loads: loads, intervalStart: intervalStart)
+        let cohorts = means.cohorts
+        var count = 0
         var finite = true
-        for cohort in means.cohorts {
+        for cohort in cohorts {
+            count += cohort.count
             finite = finite && cohort.mean.isFinite && cohort.mean >= 0
-            for _ in 0..<cohort.count {
-                if position < servers.count {
-                    servers[position].load = cohort.mean
-                } else {
-                    servers.append(ServerLoad(name: name(position), load: cohort.mean))
+        }
+        if servers.count > count { servers.removeLast(servers.count - count) }
+        while servers.count < count { servers.append(ServerLoad(name: name(servers.count), load: 0)) }
+        servers.withUnsafeMutableBufferPointer { buffer in
+            var position = 0
+            for cohort in cohorts {
+                for _ in 0..<cohort.count {
+                    buffer[position].load = cohort.mean
+                    position += 1
                 }
-                position += 1
             }
         }
-        if servers.count > position { servers.removeLast(servers.count - position) }
         guard !servers.isEmpty else { return .unavailable("no replica is serving") }
         // The names are the pool's own, valid and unique: only the loads need a check.
         guard finite else {
@@ -146,25 +150,28 @@ struct CohortMeans {
     /// Each cohort that served during the interval last measured, oldest first: its replicas and
     /// their mean load over the seconds of the interval they served.
     private(set) var cohorts: [(count: Int, mean: Double)] = []
-    private var tailSums: [Double] = []
 
     /// Measures the cohorts of `pool` over the interval starting at `intervalStart` whose
     /// per-second loads are `loads`.
     mutating func measure(_ pool: ReplicaPool, loads: [Double], intervalStart: Int) {
         cohorts.removeAll(keepingCapacity: true)
         guard !loads.isEmpty else { return }
-        tailSums.removeAll(keepingCapacity: true)
-        var sum = 0.0
-        for load in loads.reversed() {
-            sum += load
-            tailSums.append(sum)
-        }
         let end = intervalStart + loads.count
-        for cohort in pool.cohorts {
-            guard cohort.readyAt < end else { break }
-            let first = max(cohort.readyAt, intervalStart)
-            let served = end - first
-            cohorts.append((cohort.count, tailSums[served - 1] / Double(served)))
+        // tailSums[k - 1]: the last k seconds' loads, added from the last one back.
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: loads.count) { tailSums in
+            var sum = 0.0
+            var index = 0
+            for load in loads.reversed() {
+                sum += load
+                tailSums.initializeElement(at: index, to: sum)
+                index += 1
+            }
+            for cohort in pool.cohorts {
+                guard cohort.readyAt < end else { break }
+                let first = max(cohort.readyAt, intervalStart)
+                let served = end - first
+                cohorts.append((cohort.count, tailSums[served - 1] / Double(served)))
+            }
         }
     }
 }
