@@ -15,9 +15,40 @@ enum SimulatorBench {
         measure("offered load, \(seconds / 1_000_000) M s, C 1, D 120s", seconds: seconds) {
             Simulation.replay(offered, setup: SimulationSetup(policy: policy, pollSeconds: 5, capacity: 1, startupDelaySeconds: 120))
         }
+        week()
     }
 
-    static func measure(_ name: String, seconds: Int, _ body: () -> SimulationSummary) {
+    /// The figure `tune` lives on: a week of offered load through the shipped policy (the
+    /// defaults, poll_interval 10s), beside a plain loop over the same seconds that only does the
+    /// replay's accounting at a fixed count: the floor any replay pays on this machine.
+    static func week() {
+        let seconds = 7 * 86_400
+        print("\na week of offered load (\(seconds) s), shipped policy (poll_interval 10s, max 1000), C 1, D 120s")
+        let trace = offeredTrace(seconds: seconds)
+        let policy = PolicyConfig(minReplicas: 1, maxReplicas: 1000, initialReplicas: 3)
+        let replay = measure("replay", seconds: seconds) {
+            Simulation.replay(trace, setup: SimulationSetup(policy: policy, pollSeconds: 10, capacity: 1, startupDelaySeconds: 120))
+        }
+        guard case let .offeredLoad(requests) = trace.series else { return }
+        let plain = measure("plain loop (accounting only, 12 replicas)", seconds: seconds) {
+            var summary = SimulationSummary(seconds: seconds, requests: 0)
+            let capacity = 12.0
+            for rate in requests {
+                summary.replicaSeconds += 12
+                if rate > capacity {
+                    summary.overloadedSeconds += 1
+                    summary.requestsOverCapacity += rate - capacity
+                }
+            }
+            return summary
+        }
+        print("  replay / plain loop: \(Format.fixed(plain / replay, 1))x the time; "
+            + "a week x 1000 settings on 2 cores: \(Format.fixed(1000 * Double(seconds) / replay / 2, 1)) s")
+    }
+
+    /// Prints and returns the best rate of three runs, in simulated seconds per second.
+    @discardableResult
+    static func measure(_ name: String, seconds: Int, _ body: () -> SimulationSummary) -> Double {
         var best = Double.infinity
         var summary: SimulationSummary?
         for _ in 0..<3 {
@@ -26,7 +57,8 @@ enum SimulatorBench {
             best = min(best, (ContinuousClock.now - start).seconds)
         }
         print("  \(name): \(Format.millions(Double(seconds) / best)) M simulated s/s "
-            + "(best of 3: \(Format.time(best)); \(summary?.scaleEvents ?? 0) scale events)")
+            + "(best of 3: \(Format.time(best)); \(summary?.scaleEvents ?? 0) scale events, \(summary?.replicaSeconds ?? 0) replica-s)")
+        return Double(seconds) / best
     }
 
     /// Loads that wander between 0 and 80 (a random walk per server; deterministic).

@@ -1,7 +1,10 @@
 import AutoscaledCore
 import Glibc
 
-/// `autoscaled-bench [all|parse|reaction|history|idle|simulate] [--binary PATH] [--idle-seconds N]`
+/// `autoscaled-bench [all|parse|reaction|history|idle|simulate|week] [--binary PATH] [--idle-seconds N]`
+///
+/// `week` runs only the week of offered load of `simulate` (the figure `tune` lives on; small
+/// enough to profile under callgrind).
 ///
 /// Prints the performance figures docs/performance.md records. Build it in release mode:
 /// `swift build -c release && .build/release/autoscaled-bench`.
@@ -14,9 +17,9 @@ while let argument = arguments.first {
     switch argument {
     case "--binary": binary = arguments.isEmpty ? binary : arguments.removeFirst()
     case "--idle-seconds": idleSeconds = arguments.isEmpty ? idleSeconds : Int(arguments.removeFirst()) ?? idleSeconds
-    case "all", "parse", "reaction", "history", "idle", "simulate": sections.append(argument)
+    case "all", "parse", "reaction", "history", "idle", "simulate", "week": sections.append(argument)
     default:
-        print("usage: autoscaled-bench [all|parse|reaction|history|idle|simulate]... [--binary PATH] [--idle-seconds N]")
+        print("usage: autoscaled-bench [all|parse|reaction|history|idle|simulate|week]... [--binary PATH] [--idle-seconds N]")
         exit(64)
     }
 }
@@ -28,6 +31,7 @@ for section in sections {
     case "reaction": ReactionBench.run(binary: binary)
     case "history": HistoryBench.run()
     case "idle": IdleBench.run(binary: binary, seconds: idleSeconds)
+    case "week": SimulatorBench.week()
     default: SimulatorBench.run()
     }
 }

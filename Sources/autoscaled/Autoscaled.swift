@@ -37,6 +37,9 @@ struct Autoscaled {
             finish(SimulateCommand.run(options))
         case let .historyExport(options):
             finish(HistoryExportCommand.run(options))
+        case let .tune(options):
+            let progress: ((String) -> Void)? = Terminal.standardErrorIsTerminal ? { Terminal.progress($0) } : nil
+            finish(TuneCommand.run(options, progress: progress))
         case let .once(path):
             switch ConfigLoader.load(path: path) {
             case let .success(config): finish(await OnceCommand.run(config: config))

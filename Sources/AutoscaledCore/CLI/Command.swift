@@ -6,6 +6,7 @@ public enum Command: Sendable, Equatable {
     case status(configPath: String, json: Bool)
     case simulate(SimulateOptions)
     case historyExport(HistoryExportOptions)
+    case tune(TuneOptions)
     /// Print this help text to stdout and exit 0.
     case help(String)
     case version
@@ -68,6 +69,7 @@ public enum Command: Sendable, Equatable {
                 """),
         SimulateOptions.spec,
         HistoryExportOptions.spec,
+        TuneOptions.spec,
     ]
 
     /// Builds the command for `spec` from what was parsed.
@@ -80,6 +82,7 @@ public enum Command: Sendable, Equatable {
         case "status": return .status(configPath: config, json: options.flags.contains("json"))
         case "simulate": return .simulate(try SimulateOptions(options))
         case "history export": return .historyExport(try HistoryExportOptions(options))
+        case "tune": return .tune(try TuneOptions(options))
         default: preconditionFailure("no command for \(spec.name)")
         }
     }

@@ -14,11 +14,16 @@ public struct SimulateOptions: Sendable, Equatable {
     public var quiet: Bool
     /// Where to write `t,load,desired,serving` per simulated second.
     public var csvPath: String?
+    /// Where to draw load, desired and serving replicas over time as an SVG picture.
+    public var svgPath: String?
+    /// A reference autoscaler to replay instead of the config's policy.
+    public var reference: ReferenceAutoscaler?
 
     public init(
         configPath: String = Command.defaultConfigPath, tracePath: String, capacity: Double? = nil,
         startupDelay: Duration? = nil, initialReplicas: Int? = nil, minReplicas: Int? = nil,
-        maxReplicas: Int? = nil, quiet: Bool = false, csvPath: String? = nil
+        maxReplicas: Int? = nil, quiet: Bool = false, csvPath: String? = nil, svgPath: String? = nil,
+        reference: ReferenceAutoscaler? = nil
     ) {
         self.configPath = configPath
         self.tracePath = tracePath
@@ -29,6 +34,8 @@ public struct SimulateOptions: Sendable, Equatable {
         self.maxReplicas = maxReplicas
         self.quiet = quiet
         self.csvPath = csvPath
+        self.svgPath = svgPath
+        self.reference = reference
     }
 
     static let spec = CommandSpec(
@@ -45,6 +52,10 @@ public struct SimulateOptions: Sendable, Equatable {
             OptionSpec("max", value: "n", help: "Instead of max_replicas."),
             OptionSpec("quiet", help: "Print only the summary, no decision lines."),
             OptionSpec("csv", value: "file", help: "Write t,load,desired,serving for every simulated second."),
+            OptionSpec("svg", value: "file", help: "Draw load, desired and serving replicas over time as an SVG picture."),
+            OptionSpec("policy", value: "name", help: "config, or a model of another autoscaler: hpa (Kubernetes) or kpa (Knative).",
+                       default: "config"),
+            OptionSpec("target", value: "utilisation", help: "The target utilisation of hpa or kpa.", default: "0.7"),
         ],
         discussion: """
             Every poll_interval the policy sees each serving replica's mean load over the interval
@@ -52,9 +63,13 @@ public struct SimulateOptions: Sendable, Equatable {
             t + startup delay and is paid from t; a scale-down removes starting replicas first;
             load = 100 x requests/s / (serving replicas x capacity).
 
+            --policy hpa|kpa replays an offered-load trace through a model of Kubernetes'
+            HorizontalPodAutoscaler or Knative's KPA instead (the config keeps min_replicas,
+            max_replicas and initial_replicas); see docs/history-and-tuning.md.
+
             EXIT STATUS:
               0   success
-              1   the trace cannot be read, or the CSV file written
+              1   the trace cannot be read, or the CSV or SVG file written
               64  usage error
               78  invalid config
             """)
@@ -62,35 +77,15 @@ public struct SimulateOptions: Sendable, Equatable {
     init(_ options: ParsedOptions) throws(UsageError) {
         self.init(configPath: options.values["config"] ?? Command.defaultConfigPath,
                   tracePath: options.values["trace"] ?? "")
-        capacity = try options.values["capacity"].map { text throws(UsageError) in
-            guard let value = Double(text), value.isFinite, value > 0 else {
-                throw Self.invalid("capacity", text, "a number of requests per second > 0, e.g. 2")
-            }
-            return value
-        }
-        startupDelay = try options.values["startup-delay"].map { text throws(UsageError) in
-            guard let value = try? DurationText.parse(text), value.components.attoseconds == 0 else {
-                throw Self.invalid("startup-delay", text, "whole seconds, e.g. 120s or 2min")
-            }
-            return value
-        }
-        initialReplicas = try Self.count("initial", options, minimum: 0)
-        minReplicas = try Self.count("min", options, minimum: 0)
-        maxReplicas = try Self.count("max", options, minimum: 1)
+        let values = OptionValues(options: options, subcommand: "simulate")
+        capacity = try values.number("capacity", expected: "a number of requests per second > 0, e.g. 2") { $0 > 0 }
+        startupDelay = try values.duration("startup-delay")
+        initialReplicas = try values.count("initial", minimum: 0)
+        minReplicas = try values.count("min", minimum: 0)
+        maxReplicas = try values.count("max", minimum: 1)
         quiet = options.flags.contains("quiet")
         csvPath = options.values["csv"]
-    }
-
-    private static func count(_ name: String, _ options: ParsedOptions, minimum: Int) throws(UsageError) -> Int? {
-        guard let text = options.values[name] else { return nil }
-        guard let value = Int(text), value >= minimum else {
-            throw invalid(name, text, "an integer >= \(minimum)")
-        }
-        return value
-    }
-
-    private static func invalid(_ name: String, _ text: String, _ expected: String) -> UsageError {
-        UsageError("option '--\(name)': \(EscapedText.quoted(text)) is not valid (expected \(expected))",
-                   subcommand: "simulate")
+        svgPath = options.values["svg"]
+        reference = try values.referenceAutoscaler()
     }
 }

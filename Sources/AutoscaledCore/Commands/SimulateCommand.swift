@@ -34,13 +34,25 @@ public enum SimulateCommand {
             return .failure(error.description)
         }
         var output = SimulationOutput(log: options.quiet ? nil : config.log, csv: csv)
+        let traceName = baseName(of: options.tracePath)
+        if options.svgPath != nil {
+            output.picture = SimulationPicture(spanSeconds: trace.spanSeconds,
+                                               title: "\(traceName): \(SimulationReport.scalerName(setup))")
+        }
         let summary = Simulation.replay(trace, setup: setup, observer: &output)
         do {
             try csv?.finish()
         } catch {
             return .failure(error.description)
         }
-        let report = SimulationReport.text(summary, trace: trace, traceName: baseName(of: options.tracePath), setup: setup)
+        if let path = options.svgPath, var picture = output.picture {
+            do {
+                try AtomicFile.write(picture.rendered(hasRequests: trace.totalRequests != nil), to: path)
+            } catch {
+                return .failure(error.description)
+            }
+        }
+        let report = SimulationReport.text(summary, trace: trace, traceName: traceName, setup: setup)
         return CommandOutput(standardOutput: output.log + (output.log.isEmpty ? "" : "\n") + report,
                              exitStatus: CommandOutput.success)
     }
@@ -70,10 +82,15 @@ public enum SimulateCommand {
                 return .failure(usage("an offered-load trace needs --capacity (requests/s one replica serves at load 100)"))
             }
             return .success(SimulationSetup(policy: policy, pollSeconds: Int(poll.components.seconds),
-                                            capacity: capacity, startupDelaySeconds: delay))
+                                            capacity: capacity, startupDelaySeconds: delay,
+                                            scaler: options.reference.map { .reference($0) } ?? .policy))
         case .serverLoads:
             guard options.capacity == nil, options.startupDelay == nil else {
                 return .failure(usage("--capacity and --startup-delay apply to offered-load traces only "
+                    + "(this trace has per-server loads)"))
+            }
+            guard options.reference == nil else {
+                return .failure(usage("--policy hpa and kpa replay offered-load traces only "
                     + "(this trace has per-server loads)"))
             }
             return .success(SimulationSetup(policy: policy, pollSeconds: Int(poll.components.seconds)))

@@ -28,6 +28,12 @@ public struct LoadSnapshot: Sendable, Equatable {
         self.servers = servers
     }
 
+    /// A snapshot of servers the caller made itself and vouches for: names that pass
+    /// ``validate(name:)``, unique, and loads finite and not negative (the simulator's replicas).
+    init(vouchedFor servers: [ServerLoad]) {
+        self.servers = servers
+    }
+
     /// Checks that `name` can name a server: non-empty, printable, short enough.
     public static func validate(name: String) throws(LoadError) {
         guard !name.isEmpty else { throw .invalidName(name, reason: "empty") }

@@ -61,4 +61,22 @@ enum TextEscaping {
             return true
         }
     }
+
+    /// `text` as XML character data or an attribute value: `&`, `<`, `>`, `"` and `'` become
+    /// entities, and what does not show as itself is escaped as in ``append(_:quote:to:)``
+    /// (so a control character never reaches the document, where XML forbids it).
+    static func xml(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            default: append(scalar, quote: "\\", to: &out)
+            }
+        }
+        return out
+    }
 }

@@ -26,16 +26,17 @@ public struct LoadEstimate: Sendable, Equatable {
         smoothed = sum / count
         smoothedSamples = Int(count)
         slope = Self.slope(memory.samples(since: now - config.trendWindow), current: current, now: now)
-        let ahead = config.replicaStartup.seconds
-        projected = smoothed + max(0, slope) * ahead
+        // `smoothed + max(0, slope) × replica_startup`; the Duration is converted only when it counts.
+        projected = slope > 0 ? smoothed + slope * config.replicaStartup.seconds : smoothed + 0
     }
 
     /// Least-squares slope of total load over time, per second; 0 with fewer than two points.
     static func slope(_ samples: ArraySlice<LoadSample>, current: Double, now: MonotonicInstant) -> Double {
         guard !samples.isEmpty else { return 0 }
+        let nowSeconds = now.sinceOrigin.seconds
         var n = 1.0, sumX = 0.0, sumY = current, sumXX = 0.0, sumXY = 0.0
         for sample in samples {
-            let x = -(now - sample.at).seconds
+            let x = sample.atSeconds - nowSeconds
             n += 1
             sumX += x
             sumY += sample.total

@@ -1,6 +1,6 @@
 /// One evaluation's figures, computed once: servers to scale, the busiest server, the load
 /// estimate and the need it gives, and whether it is a burst.
-struct Evaluation {
+struct Evaluation: Sendable {
     let snapshot: LoadSnapshot
     let memory: PolicyMemory
     let now: MonotonicInstant
@@ -29,7 +29,8 @@ struct Evaluation {
         serversToScale = ThresholdPolicy.serversToScale(snapshot, threshold: config.scaleUpThreshold)
         busiest = ThresholdPolicy.busiest(snapshot)
         var total = 0.0
-        for server in snapshot.servers { total += server.load }
+        let servers = snapshot.servers
+        for index in servers.indices { total += servers[index].load }
         estimate = LoadEstimate(current: total, memory: memory, now: now, config: config)
         need = Self.replicas(for: estimate.projected, config: config)
         isBurst = config.burstRatio > 0
@@ -52,21 +53,41 @@ struct Evaluation {
         return Int(min(max(raw, Double(config.minReplicas)), 1e12))
     }
 
-    var busiestText: String { "\(busiest.name)=\(number(busiest.load))" }
-
-    /// `; total load 105 needs 3 at target_load 45`, with the smoothing and trend when they apply.
-    var sizing: String {
-        var text = "; total load \(number(estimate.current))"
-        if estimate.smoothedSamples > 1 { text += ", smoothed \(number(estimate.smoothed))" }
-        if config.replicaStartup > .zero, estimate.slope > 0 {
-            text += ", \(number(estimate.projected)) expected in \(DurationText.format(config.replicaStartup))"
-        }
-        return text + " needs \(need) at target_load \(number(config.targetLoad))"
+    /// What a reason is told from: small, and free of the snapshot and the memory, so that a
+    /// decision kept for its reason holds neither (the memory's windows then grow in place).
+    var story: Story {
+        Story(config: config, busiest: busiest, estimate: estimate, need: need, serversToScale: serversToScale,
+              serverCount: snapshot.servers.count, expectedLoad: expectedLoad)
     }
 
-    func decision(_ action: ScalingAction, to: Int, threshold: Double? = nil, reason: String) -> ScalingDecision {
+    /// The figures a decision's reason puts into words.
+    struct Story: Sendable {
+        let config: PolicyConfig
+        let busiest: ServerLoad
+        let estimate: LoadEstimate
+        let need: Int
+        let serversToScale: Int
+        let serverCount: Int
+        let expectedLoad: Double
+
+        var busiestText: String { "\(busiest.name)=\(number(busiest.load))" }
+
+        /// `; total load 105 needs 3 at target_load 45`, with the smoothing and trend when they apply.
+        var sizing: String {
+            var text = "; total load \(number(estimate.current))"
+            if estimate.smoothedSamples > 1 { text += ", smoothed \(number(estimate.smoothed))" }
+            if config.replicaStartup > .zero, estimate.slope > 0 {
+                text += ", \(number(estimate.projected)) expected in \(DurationText.format(config.replicaStartup))"
+            }
+            return text + " needs \(need) at target_load \(number(config.targetLoad))"
+        }
+    }
+
+    /// The decision; `reason` is rendered only when the decision's reason is read.
+    func decision(
+        _ action: ScalingAction, to: Int, threshold: Double? = nil, reason: @escaping @Sendable () -> String
+    ) -> ScalingDecision {
         ScalingDecision(action: action, from: current, to: to, serversToScale: serversToScale, busiest: busiest,
-                        threshold: threshold, reason: reason, recommendation: recommendation,
-                        totalLoad: estimate.current)
+                        threshold: threshold, recommendation: recommendation, totalLoad: estimate.current, explain: reason)
     }
 }

@@ -32,19 +32,24 @@ public struct PolicyMemory: Sendable, Equatable {
     /// stabilization and sample windows is dropped.
     public func recording(_ decision: ScalingDecision, at now: MonotonicInstant, policy: PolicyConfig) -> PolicyMemory {
         var next = self
-        next.replicas = decision.to
-        if decision.action == .scaleUp { next.lastScaleUp = now }
+        next.record(decision, at: now, policy: policy)
+        return next
+    }
+
+    /// ``recording(_:at:policy:)`` in place: no copy of the windows (the simulator's loop).
+    public mutating func record(_ decision: ScalingDecision, at now: MonotonicInstant, policy: PolicyConfig) {
+        replicas = decision.to
+        if decision.action == .scaleUp { lastScaleUp = now }
         if let recommended = decision.recommendation {
-            next.recommendations.append(Recommendation(at: now, replicas: recommended))
+            recommendations.append(Recommendation(at: now, replicas: recommended))
         }
         if let total = decision.totalLoad {
-            next.samples.append(LoadSample(at: now, total: total))
+            samples.append(LoadSample(at: now, total: total))
         }
         let recommendationCutoff = now - policy.scaleDownStabilization
-        next.recommendations.removeFirst(next.recommendations.prefix { $0.at < recommendationCutoff }.count)
+        recommendations.removeFirst(recommendations.prefix { $0.at < recommendationCutoff }.count)
         let sampleCutoff = now - policy.sampleWindow
-        next.samples.removeFirst(next.samples.prefix { $0.at < sampleCutoff }.count)
-        return next
+        samples.removeFirst(samples.prefix { $0.at < sampleCutoff }.count)
     }
 
     /// The highest recommendation at or after `cutoff`, or `nil` when there is none.
@@ -59,7 +64,14 @@ public struct PolicyMemory: Sendable, Equatable {
 
     /// The samples at or after `cutoff`, oldest first.
     public func samples(since cutoff: MonotonicInstant) -> ArraySlice<LoadSample> {
-        let first = samples.firstIndex { $0.at >= cutoff } ?? samples.endIndex
-        return samples[first...]
+        // The samples are in time order (each evaluation appends its own `now`): a binary search
+        // finds the first one at or after the cutoff.
+        var low = samples.startIndex
+        var high = samples.endIndex
+        while low < high {
+            let middle = low + (high - low) / 2
+            if samples[middle].at >= cutoff { high = middle } else { low = middle + 1 }
+        }
+        return samples[low...]
     }
 }

@@ -6,6 +6,9 @@ public enum ScalingAction: String, Sendable, Equatable {
 }
 
 /// The outcome of one policy evaluation, with the whole story of why.
+///
+/// The story is put into words only when it is read (``reason``): the simulator replays millions
+/// of evaluations and reads almost none of them.
 public struct ScalingDecision: Sendable, Equatable {
     public var action: ScalingAction
     /// Replicas before the decision.
@@ -19,7 +22,12 @@ public struct ScalingDecision: Sendable, Equatable {
     /// The threshold of the rule that drove the decision, if one did.
     public var threshold: Double?
     /// The numbers and the rule that drove the decision, and any clamp, in words.
-    public var reason: String
+    public var reason: String {
+        get { explanation() }
+        set { explanation = { newValue } }
+    }
+    /// Renders ``reason`` from what the evaluation captured.
+    private var explanation: @Sendable () -> String
     /// The count this evaluation recommends, remembered for scale-down stabilization;
     /// `nil` when there was no data to recommend from.
     public var recommendation: Int?
@@ -30,15 +38,30 @@ public struct ScalingDecision: Sendable, Equatable {
         action: ScalingAction, from: Int, to: Int, serversToScale: Int?, busiest: ServerLoad?,
         threshold: Double?, reason: String, recommendation: Int?, totalLoad: Double? = nil
     ) {
+        self.init(action: action, from: from, to: to, serversToScale: serversToScale, busiest: busiest, threshold: threshold,
+                  recommendation: recommendation, totalLoad: totalLoad, explain: { reason })
+    }
+
+    /// A decision whose reason is rendered by `explain` when it is read.
+    init(
+        action: ScalingAction, from: Int, to: Int, serversToScale: Int?, busiest: ServerLoad?,
+        threshold: Double?, recommendation: Int?, totalLoad: Double?, explain: @escaping @Sendable () -> String
+    ) {
         self.action = action
         self.from = from
         self.to = to
         self.serversToScale = serversToScale
         self.busiest = busiest
         self.threshold = threshold
-        self.reason = reason
+        self.explanation = explain
         self.recommendation = recommendation
         self.totalLoad = totalLoad
+    }
+
+    public static func == (a: ScalingDecision, b: ScalingDecision) -> Bool {
+        a.action == b.action && a.from == b.from && a.to == b.to && a.serversToScale == b.serversToScale
+            && a.busiest == b.busiest && a.threshold == b.threshold && a.recommendation == b.recommendation
+            && a.totalLoad == b.totalLoad && a.reason == b.reason
     }
 
     /// `true` when the replica count changes.

@@ -50,92 +50,116 @@ public struct ThresholdPolicy: Sendable {
         if evaluation.busiest.load < config.scaleDownThreshold {
             return scaleDown(&evaluation)
         }
-        return evaluation.decision(.hold, to: current,
-                                   reason: "no server above scale_up_threshold \(number(config.scaleUpThreshold)) and not all below "
-                                       + "scale_down_threshold \(number(config.scaleDownThreshold)) (max \(evaluation.busiestText))"
-                                       + evaluation.sizing)
+        let story = evaluation.story
+        return evaluation.decision(.hold, to: current) {
+            "no server above scale_up_threshold \(number(story.config.scaleUpThreshold)) and not all below "
+                + "scale_down_threshold \(number(story.config.scaleDownThreshold)) (max \(story.busiestText))"
+                + story.sizing
+        }
     }
 
     /// The number of servers whose load is strictly greater than `threshold` (the original
     /// exercise: 30, 55, 20 at 50 → 1; a load equal to the threshold is not over it).
     public static func serversToScale(_ snapshot: LoadSnapshot, threshold: Double) -> Int {
         var count = 0
-        for server in snapshot.servers where server.load > threshold { count += 1 }
+        let servers = snapshot.servers
+        for index in servers.indices where servers[index].load > threshold { count += 1 }
         return count
     }
 
     /// The most loaded server; the first listed wins a tie.
     public static func busiest(_ snapshot: LoadSnapshot) -> ServerLoad {
-        var best = snapshot.servers[0]
-        for server in snapshot.servers.dropFirst() where server.load > best.load { best = server }
-        return best
+        // By index, reading only the loads: no copy of each name on the way.
+        let servers = snapshot.servers
+        var best = 0
+        for index in servers.indices.dropFirst() where servers[index].load > servers[best].load { best = index }
+        return servers[best]
     }
 
     private func scaleUp(_ evaluation: inout Evaluation, burst: Bool) -> ScalingDecision {
         let current = evaluation.current
-        var what: String
-        if burst {
-            what = "burst: total load \(number(evaluation.estimate.current)) is at least burst_ratio \(number(config.burstRatio)) "
-                + "times what \(current) replicas serve at target_load \(number(config.targetLoad))"
-        } else if evaluation.serversToScale > 0 {
-            what = "\(evaluation.serversToScale) server\(evaluation.serversToScale == 1 ? "" : "s") above scale_up_threshold "
-                + "\(number(config.scaleUpThreshold)) (max \(evaluation.busiestText))"
-        } else {
-            what = "load per server expected in replica_startup \(DurationText.format(config.replicaStartup)) "
-                + "\(number(evaluation.expectedLoad)) above scale_up_threshold \(number(config.scaleUpThreshold))"
+        let story = evaluation.story
+        let what: @Sendable () -> String = {
+            let config = story.config
+            var what: String
+            if burst {
+                what = "burst: total load \(number(story.estimate.current)) is at least burst_ratio \(number(config.burstRatio)) "
+                    + "times what \(current) replicas serve at target_load \(number(config.targetLoad))"
+            } else if story.serversToScale > 0 {
+                what = "\(story.serversToScale) server\(story.serversToScale == 1 ? "" : "s") above scale_up_threshold "
+                    + "\(number(config.scaleUpThreshold)) (max \(story.busiestText))"
+            } else {
+                what = "load per server expected in replica_startup \(DurationText.format(config.replicaStartup)) "
+                    + "\(number(story.expectedLoad)) above scale_up_threshold \(number(config.scaleUpThreshold))"
+            }
+            return what + story.sizing
         }
-        what += evaluation.sizing
         if current >= config.maxReplicas {
-            return evaluation.decision(.hold, to: current, reason: "\(what) but already at max_replicas \(config.maxReplicas)")
+            return evaluation.decision(.hold, to: current) { [config] in
+                "\(what()) but already at max_replicas \(config.maxReplicas)"
+            }
         }
         if !burst, let last = evaluation.memory.lastScaleUp, max(.zero, evaluation.now - last) < config.scaleUpCooldown {
             let left = config.scaleUpCooldown - max(.zero, evaluation.now - last)
-            return evaluation.decision(.hold, to: current,
-                                       reason: "\(what) but in scale_up_cooldown (\(DurationText.format(left.roundedUpToMilliseconds)) "
-                                           + "of \(DurationText.format(config.scaleUpCooldown)) left)")
+            return evaluation.decision(.hold, to: current) { [config] in
+                "\(what()) but in scale_up_cooldown (\(DurationText.format(left.roundedUpToMilliseconds)) "
+                    + "of \(DurationText.format(config.scaleUpCooldown)) left)"
+            }
         }
         let need = evaluation.need
         var target = max(need, current + 1)
-        var limits = ""
+        var limitedByStep = false
+        var capped = false
         if !burst, target > current + config.maxScaleUpStep {
             target = current + config.maxScaleUpStep
-            limits += " (limited by max_scale_up_step \(config.maxScaleUpStep))"
+            limitedByStep = true
         }
         if target > config.maxReplicas {
             target = config.maxReplicas
-            limits += " (capped at max_replicas \(config.maxReplicas))"
+            capped = true
         }
         evaluation.recommendation = max(need, target)
-        return evaluation.decision(.scaleUp, to: target, threshold: config.scaleUpThreshold,
-                                   reason: "\(what): +\(target - current)\(limits)")
+        return evaluation.decision(.scaleUp, to: target, threshold: config.scaleUpThreshold) { [config, target, limitedByStep, capped] in
+            "\(what()): +\(target - current)"
+                + (limitedByStep ? " (limited by max_scale_up_step \(config.maxScaleUpStep))" : "")
+                + (capped ? " (capped at max_replicas \(config.maxReplicas))" : "")
+        }
     }
 
     private func scaleDown(_ evaluation: inout Evaluation) -> ScalingDecision {
         let current = evaluation.current
-        let count = evaluation.snapshot.servers.count
-        let what = (count == 1 ? "the only server" : "all \(count) servers")
-            + " below scale_down_threshold \(number(config.scaleDownThreshold)) (max \(evaluation.busiestText))"
-            + evaluation.sizing
+        let story = evaluation.story
+        let what: @Sendable () -> String = {
+            let count = story.serverCount
+            return (count == 1 ? "the only server" : "all \(count) servers")
+                + " below scale_down_threshold \(number(story.config.scaleDownThreshold)) (max \(story.busiestText))"
+                + story.sizing
+        }
         if current <= config.minReplicas {
-            return evaluation.decision(.hold, to: current, reason: "\(what) but already at min_replicas \(config.minReplicas)")
+            return evaluation.decision(.hold, to: current) { [config] in
+                "\(what()) but already at min_replicas \(config.minReplicas)"
+            }
         }
         let window = config.scaleDownStabilization
         let cutoff = evaluation.now - window
         var highest = max(evaluation.memory.highestRecommendation(since: cutoff) ?? evaluation.need, evaluation.need)
         if evaluation.memory.observingSince > cutoff { highest = max(highest, current) }
         guard highest < current else {
-            return evaluation.decision(.hold, to: current,
-                                       reason: "\(what) but scale_down_stabilization \(DurationText.format(window)) holds at \(highest)")
+            return evaluation.decision(.hold, to: current) { [highest] in
+                "\(what()) but scale_down_stabilization \(DurationText.format(window)) holds at \(highest)"
+            }
         }
         var target = max(highest, config.minReplicas)
-        var limits = ""
+        var limited = false
         if target < current - config.scaleDownStep {
             target = current - config.scaleDownStep
-            limits = " (limited by scale_down_step \(config.scaleDownStep))"
+            limited = true
         }
-        return evaluation.decision(.scaleDown, to: target, threshold: config.scaleDownThreshold,
-                                   reason: "\(what); highest need within scale_down_stabilization "
-                                       + "\(DurationText.format(window)) is \(highest): -\(current - target)\(limits)")
+        return evaluation.decision(.scaleDown, to: target, threshold: config.scaleDownThreshold) { [config, highest, target, limited] in
+            "\(what()); highest need within scale_down_stabilization "
+                + "\(DurationText.format(window)) is \(highest): -\(current - target)"
+                + (limited ? " (limited by scale_down_step \(config.scaleDownStep))" : "")
+        }
     }
 
     private func clampIntoRange(current: Int, input: PolicyInput) -> ScalingDecision {

@@ -47,7 +47,7 @@ struct ServerLoadReplay {
                 let desired = step.memory.replicas
                 summary.replicaSeconds += desired
                 if let busiest, busiest > 100 { summary.overloadedSeconds += 1 }
-                observer.second(trace.start + second, load: busiest ?? 0, desired: desired, serving: serving)
+                observer.second(trace.start + second, load: busiest ?? 0, desired: desired, serving: serving, overCapacity: 0)
                 second += 1
             }
         }

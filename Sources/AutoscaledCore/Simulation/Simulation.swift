@@ -10,9 +10,21 @@ public enum Simulation {
     ) -> SimulationSummary {
         switch trace.series {
         case let .offeredLoad(requests):
-            OfferedLoadReplay(trace, requests: requests, setup: setup).run(&observer)
+            let replay = OfferedLoadReplay(trace, requests: requests, setup: setup)
+            switch setup.scaler {
+            case .policy:
+                var scaler = ThresholdScaler(setup: setup)
+                return replay.run(&scaler, initial: setup.policy.initialReplicas, &observer)
+            case let .reference(.hpa(target)):
+                var scaler = HPAModel(target: target, initial: setup.policy.initialReplicas, minReplicas: setup.policy.minReplicas, maxReplicas: setup.policy.maxReplicas)
+                return replay.run(&scaler, initial: setup.policy.initialReplicas, &observer)
+            case let .reference(.kpa(target)):
+                var scaler = KPAModel(target: target, capacity: setup.capacity, initial: setup.policy.initialReplicas,
+                                      minReplicas: setup.policy.minReplicas, maxReplicas: setup.policy.maxReplicas)
+                return replay.run(&scaler, initial: setup.policy.initialReplicas, &observer)
+            }
         case let .serverLoads(names, loads):
-            ServerLoadReplay(trace: trace, names: names, loads: loads, setup: setup).run(&observer)
+            return ServerLoadReplay(trace: trace, names: names, loads: loads, setup: setup).run(&observer)
         }
     }
 

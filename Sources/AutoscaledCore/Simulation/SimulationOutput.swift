@@ -6,6 +6,8 @@ struct SimulationOutput: SimulationObserver {
     private let logger: (level: LogLevel, encoder: LogEncoder)?
     private let csv: BufferedFileWriter?
     private var row: [UInt8] = []
+    /// The picture drawn as the replay goes, when one was asked for.
+    var picture: SimulationPicture?
 
     /// - Parameters:
     ///   - log: the `[log]` settings to encode and filter decision lines with; `nil` for none.
@@ -23,7 +25,8 @@ struct SimulationOutput: SimulationObserver {
         log += logger.encoder.encode(record, wallTime: Double(time)) + "\n"
     }
 
-    mutating func second(_ time: Int, load: Double, desired: Int, serving: Int) {
+    mutating func second(_ time: Int, load: Double, desired: Int, serving: Int, overCapacity: Double) {
+        picture?.add(load: load, desired: desired, serving: serving, overCapacity: overCapacity)
         guard let csv else { return }
         row.removeAll(keepingCapacity: true)
         FixedDecimal.appendInteger(time, to: &row)

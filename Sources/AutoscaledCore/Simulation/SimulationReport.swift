@@ -14,26 +14,17 @@
 /// ```
 public enum SimulationReport {
     public static func text(_ summary: SimulationSummary, trace: Trace, traceName: String, setup: SimulationSetup) -> String {
-        let policy = setup.policy
         var text = "trace:   \(traceName): \(describe(trace))\n"
         switch trace.series {
         case .offeredLoad:
             text += "model:   capacity \(number(setup.capacity)) request\(setup.capacity == 1 ? "" : "s")/s per replica "
-                + "at load 100, startup delay \(DurationText.format(.seconds(setup.startupDelaySeconds))), "
-                + "poll_interval \(DurationText.format(.seconds(setup.pollSeconds)))\n"
+                + "at load 100, startup delay \(DurationText.format(.seconds(setup.startupDelaySeconds)))"
+                + (setup.scaler == .policy ? ", poll_interval \(DurationText.format(.seconds(setup.pollSeconds)))\n" : "\n")
         case .serverLoads:
             text += "model:   recorded loads replayed as they were (decisions do not change them), "
                 + "poll_interval \(DurationText.format(.seconds(setup.pollSeconds)))\n"
         }
-        text += "policy:  scale_up_threshold \(number(policy.scaleUpThreshold)), "
-            + "scale_down_threshold \(number(policy.scaleDownThreshold)), target_load \(number(policy.targetLoad)), "
-            + "min_replicas \(policy.minReplicas), max_replicas \(policy.maxReplicas), initial_replicas \(policy.initialReplicas),\n"
-            + "         max_scale_up_step \(policy.maxScaleUpStep), scale_down_step \(policy.scaleDownStep), "
-            + "scale_up_cooldown \(DurationText.format(policy.scaleUpCooldown)), "
-            + "scale_down_stabilization \(DurationText.format(policy.scaleDownStabilization)),\n"
-            + "         replica_startup \(DurationText.format(policy.replicaStartup)), "
-            + "trend_window \(DurationText.format(policy.trendWindow)), "
-            + "smoothing_window \(DurationText.format(policy.smoothingWindow)), burst_ratio \(number(policy.burstRatio))\n\n"
+        text += policyLines(setup) + "\n"
         text += row("replica-seconds", "\(summary.replicaSeconds)")
         text += row("mean replicas", FixedDecimal.text(summary.meanReplicas, decimals: 2))
         text += row("seconds overloaded", "\(summary.overloadedSeconds) of \(summary.seconds) "
@@ -49,6 +40,32 @@ public enum SimulationReport {
             + "in \(summary.evaluations) evaluation\(summary.evaluations == 1 ? "" : "s")")
         text += row("final replicas", "\(summary.finalReplicas)")
         return text
+    }
+
+    /// `policy of the config` or `hpa model at target 0.7`.
+    static func scalerName(_ setup: SimulationSetup) -> String {
+        switch setup.scaler {
+        case .policy: "policy of the config"
+        case let .reference(model): "\(model.name) model at target \(number(model.target))"
+        }
+    }
+
+    /// The `policy:` lines: the config's keys, or the reference model replayed.
+    static func policyLines(_ setup: SimulationSetup) -> String {
+        let policy = setup.policy
+        if case let .reference(model) = setup.scaler {
+            return "policy:  \(model.name) model at target \(number(model.target)) (see docs/history-and-tuning.md), "
+                + "min_replicas \(policy.minReplicas), max_replicas \(policy.maxReplicas), initial_replicas \(policy.initialReplicas)\n"
+        }
+        return "policy:  scale_up_threshold \(number(policy.scaleUpThreshold)), "
+            + "scale_down_threshold \(number(policy.scaleDownThreshold)), target_load \(number(policy.targetLoad)), "
+            + "min_replicas \(policy.minReplicas), max_replicas \(policy.maxReplicas), initial_replicas \(policy.initialReplicas),\n"
+            + "         max_scale_up_step \(policy.maxScaleUpStep), scale_down_step \(policy.scaleDownStep), "
+            + "scale_up_cooldown \(DurationText.format(policy.scaleUpCooldown)), "
+            + "scale_down_stabilization \(DurationText.format(policy.scaleDownStabilization)),\n"
+            + "         replica_startup \(DurationText.format(policy.replicaStartup)), "
+            + "trend_window \(DurationText.format(policy.trendWindow)), "
+            + "smoothing_window \(DurationText.format(policy.smoothingWindow)), burst_ratio \(number(policy.burstRatio))\n"
     }
 
     /// `offered load, 3503 bins of 1s from t=0 (3503s), 19366 requests`

@@ -9,29 +9,42 @@ public struct SimulationSetup: Sendable, Equatable {
     public var capacity: Double
     /// Seconds from asking for a replica to its serving (offered-load traces).
     public var startupDelaySeconds: Int
+    /// What decides the count: the policy, or a reference autoscaler (which keeps only
+    /// `min_replicas`, `max_replicas` and `initial_replicas` of the policy).
+    public var scaler: SimulationScaler
 
-    public init(policy: PolicyConfig, pollSeconds: Int, capacity: Double = 1, startupDelaySeconds: Int = 0) {
+    public init(
+        policy: PolicyConfig, pollSeconds: Int, capacity: Double = 1, startupDelaySeconds: Int = 0,
+        scaler: SimulationScaler = .policy
+    ) {
         self.policy = policy
         self.pollSeconds = pollSeconds
         self.capacity = capacity
         self.startupDelaySeconds = startupDelaySeconds
+        self.scaler = scaler
     }
 }
 
 /// Sees a replay as it runs: every simulated second and every decision.
 public protocol SimulationObserver {
     /// One simulated second at trace time `time` (`t_seconds`): the busiest serving replica's
-    /// load, the desired (paid) count and the serving count.
-    mutating func second(_ time: Int, load: Double, desired: Int, serving: Int)
+    /// load, the desired (paid) count, the serving count, and the requests above what the
+    /// serving replicas serve (offered load; 0 for per-server loads).
+    mutating func second(_ time: Int, load: Double, desired: Int, serving: Int, overCapacity: Double)
     /// One evaluation at trace time `time`, after the policy decided.
     mutating func decision(_ decision: ScalingDecision, at time: Int)
 }
 
 /// Watches nothing: for summaries only.
 public struct SummaryOnly: SimulationObserver {
+    /// Decisions seen. Also what gives each replay's observer an address of its own: values of
+    /// no size all share one, and ThreadSanitizer reports `tune`'s parallel replays, each
+    /// passing its own empty observer `inout`, as racing on it.
+    public private(set) var decisions = 0
+
     public init() {}
-    public mutating func second(_ time: Int, load: Double, desired: Int, serving: Int) {}
-    public mutating func decision(_ decision: ScalingDecision, at time: Int) {}
+    public mutating func second(_ time: Int, load: Double, desired: Int, serving: Int, overCapacity: Double) {}
+    public mutating func decision(_ decision: ScalingDecision, at time: Int) { decisions += 1 }
 }
 
 /// The daemon's policy on a virtual monotonic clock: decide, then remember, as the daemon's
@@ -49,7 +62,7 @@ struct PolicyStep {
     mutating func evaluate(_ input: PolicyInput, at second: Int) -> ScalingDecision {
         let now = MonotonicInstant(sinceOrigin: .seconds(second))
         let decision = policy.decide(input, memory: memory, now: now)
-        memory = memory.recording(decision, at: now, policy: policy.config)
+        memory.record(decision, at: now, policy: policy.config)
         return decision
     }
 }

@@ -28,10 +28,19 @@ struct SimulateOptionsTests {
     @Test("parsed command lines", arguments: [
         CommandLineCase("every option", [
             "simulate", "--config", "a.conf", "--trace=t.csv", "--capacity", "2.5", "--startup-delay", "2min",
-            "--initial", "7", "--min", "0", "--max", "1000", "--quiet", "--csv", "out.csv",
-        ], #"simulate(AutoscaledCore.SimulateOptions(configPath: "a.conf", tracePath: "t.csv", capacity: Optional(2.5), startupDelay: Optional(120.0 seconds), initialReplicas: Optional(7), minReplicas: Optional(0), maxReplicas: Optional(1000), quiet: true, csvPath: Optional("out.csv")))"#),
+            "--initial", "7", "--min", "0", "--max", "1000", "--quiet", "--csv", "out.csv", "--svg", "out.svg",
+            "--policy", "kpa", "--target", "0.5",
+        ], #"simulate(AutoscaledCore.SimulateOptions(configPath: "a.conf", tracePath: "t.csv", capacity: Optional(2.5), startupDelay: Optional(120.0 seconds), initialReplicas: Optional(7), minReplicas: Optional(0), maxReplicas: Optional(1000), quiet: true, csvPath: Optional("out.csv"), svgPath: Optional("out.svg"), reference: Optional(AutoscaledCore.ReferenceAutoscaler.kpa(target: 0.5))))"#),
         CommandLineCase("only the trace", ["simulate", "--trace", "t.csv"],
-                        #"simulate(AutoscaledCore.SimulateOptions(configPath: "/etc/autoscaled/autoscaled.conf", tracePath: "t.csv", capacity: nil, startupDelay: nil, initialReplicas: nil, minReplicas: nil, maxReplicas: nil, quiet: false, csvPath: nil))"#),
+                        #"simulate(AutoscaledCore.SimulateOptions(configPath: "/etc/autoscaled/autoscaled.conf", tracePath: "t.csv", capacity: nil, startupDelay: nil, initialReplicas: nil, minReplicas: nil, maxReplicas: nil, quiet: false, csvPath: nil, svgPath: nil, reference: nil))"#),
+        CommandLineCase("hpa at its default target", ["simulate", "--trace", "t.csv", "--policy", "hpa"],
+                        #"simulate(AutoscaledCore.SimulateOptions(configPath: "/etc/autoscaled/autoscaled.conf", tracePath: "t.csv", capacity: nil, startupDelay: nil, initialReplicas: nil, minReplicas: nil, maxReplicas: nil, quiet: false, csvPath: nil, svgPath: nil, reference: Optional(AutoscaledCore.ReferenceAutoscaler.hpa(target: 0.7))))"#),
+        CommandLineCase("an unknown policy", ["simulate", "--trace", "t", "--policy", "vpa"],
+                        "error: option '--policy': 'vpa' is not valid (expected config, hpa or kpa)"),
+        CommandLineCase("a target above 1", ["simulate", "--trace", "t", "--policy", "hpa", "--target", "1.5"],
+                        "error: option '--target': '1.5' is not valid (expected a utilisation > 0 and at most 1, e.g. 0.7)"),
+        CommandLineCase("a target without a reference policy", ["simulate", "--trace", "t", "--target", "0.5"],
+                        "error: option '--target' applies to --policy hpa or kpa only"),
         CommandLineCase("the trace is required", ["simulate", "--config", "a.conf"], "error: missing option '--trace'"),
         CommandLineCase("capacity must be a positive number", ["simulate", "--trace", "t", "--capacity", "0"],
                         "error: option '--capacity': '0' is not valid (expected a number of requests per second > 0, e.g. 2)"),
@@ -58,7 +67,8 @@ struct SimulateOptionsTests {
         #expect(text == """
             Error: missing option '--trace'
             Usage: autoscaled simulate [--config <path>] --trace <file> [--capacity <rps>] \
-            [--startup-delay <time>] [--initial <n>] [--min <n>] [--max <n>] [--quiet] [--csv <file>]
+            [--startup-delay <time>] [--initial <n>] [--min <n>] [--max <n>] [--quiet] [--csv <file>] [--svg <file>] \
+            [--policy <name>] [--target <utilisation>]
               See 'autoscaled simulate --help'.
 
             """)

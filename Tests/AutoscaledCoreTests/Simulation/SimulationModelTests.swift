@@ -9,7 +9,7 @@ struct RecordingObserver: SimulationObserver {
     var loads: [Double] = []
     var changes: [String] = []
 
-    mutating func second(_ time: Int, load: Double, desired: Int, serving: Int) {
+    mutating func second(_ time: Int, load: Double, desired: Int, serving: Int, overCapacity: Double) {
         self.desired.append(desired)
         self.serving.append(serving)
         loads.append(load)
@@ -92,7 +92,7 @@ struct SimulationModelTests {
         let setup = SimulationSetup(policy: policy, pollSeconds: 4, capacity: 1, startupDelaySeconds: 2)
         struct Decisions: SimulationObserver {
             var list: [ScalingDecision] = []
-            mutating func second(_ time: Int, load: Double, desired: Int, serving: Int) {}
+            mutating func second(_ time: Int, load: Double, desired: Int, serving: Int, overCapacity: Double) {}
             mutating func decision(_ decision: ScalingDecision, at time: Int) { list.append(decision) }
         }
         var observer = Decisions()

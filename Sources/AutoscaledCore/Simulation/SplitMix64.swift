@@ -1,5 +1,5 @@
-/// A small seeded random number generator, so that generated test and benchmark inputs are the same
-/// on every run.
+/// A small seeded random number generator: the same seed gives the same sequence on every run
+/// and machine (`tune`'s search, generated test and benchmark inputs).
 public struct SplitMix64: RandomNumberGenerator {
     private var state: UInt64
 

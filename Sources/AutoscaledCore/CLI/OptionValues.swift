@@ -1,0 +1,54 @@
+/// Reads typed option values for one subcommand, with the usage error every subcommand gives:
+/// `option '--capacity': 'x' is not valid (expected a number of requests per second > 0, e.g. 2)`.
+struct OptionValues {
+    let options: ParsedOptions
+    let subcommand: String
+
+    /// A finite number that is `valid`, or `nil` when the option is absent.
+    func number(_ name: String, expected: String, valid: (Double) -> Bool) throws(UsageError) -> Double? {
+        guard let text = options.values[name] else { return nil }
+        guard let value = Double(text), value.isFinite, valid(value) else { throw invalid(name, text, expected) }
+        return value
+    }
+
+    /// A duration (of whole seconds unless `wholeSecondsOnly` is false), or `nil` when the option
+    /// is absent.
+    func duration(
+        _ name: String, wholeSecondsOnly: Bool = true, expected: String = "whole seconds, e.g. 120s or 2min"
+    ) throws(UsageError) -> Duration? {
+        guard let text = options.values[name] else { return nil }
+        guard let value = try? DurationText.parse(text), !wholeSecondsOnly || value.components.attoseconds == 0 else {
+            throw invalid(name, text, expected)
+        }
+        return value
+    }
+
+    /// An integer of at least `minimum`, or `nil` when the option is absent.
+    func count(_ name: String, minimum: Int) throws(UsageError) -> Int? {
+        guard let text = options.values[name] else { return nil }
+        guard let value = Int(text), value >= minimum else {
+            throw invalid(name, text, "an integer >= \(minimum)")
+        }
+        return value
+    }
+
+    /// `--policy` with `--target`: `nil` for the config's own policy.
+    func referenceAutoscaler() throws(UsageError) -> ReferenceAutoscaler? {
+        let target = try number("target", expected: "a utilisation > 0 and at most 1, e.g. 0.7") { $0 > 0 && $0 <= 1 }
+        switch options.values["policy"] {
+        case nil, "config":
+            guard target == nil else {
+                throw UsageError("option '--target' applies to --policy hpa or kpa only", subcommand: subcommand)
+            }
+            return nil
+        case "hpa": return .hpa(target: target ?? ReferenceAutoscaler.defaultTarget)
+        case "kpa": return .kpa(target: target ?? ReferenceAutoscaler.defaultTarget)
+        case let text?: throw invalid("policy", text, "config, hpa or kpa")
+        }
+    }
+
+    func invalid(_ name: String, _ text: String, _ expected: String) -> UsageError {
+        UsageError("option '--\(name)': \(EscapedText.quoted(text)) is not valid (expected \(expected))",
+                   subcommand: subcommand)
+    }
+}

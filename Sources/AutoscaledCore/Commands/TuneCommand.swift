@@ -1,0 +1,99 @@
+/// `autoscaled tune`: searches the `[policy]` keys and `poll_interval` with the simulator for the
+/// cheapest setting that meets a service goal on a trace, and shows it beside the config's own.
+public enum TuneCommand {
+    /// Candidates per batch: fixed (not the processor count) so that a seed gives the same search
+    /// on any machine.
+    static let batchSize = 32
+
+    /// Runs the search; `progress` (when given) is told a line after every batch, `elapsed` tells
+    /// the time since the start (for `--time-limit`).
+    public static func run(
+        _ options: TuneOptions, progress: ((String) -> Void)? = nil, elapsed: @escaping () -> Duration = Self.stopwatch()
+    ) -> CommandOutput {
+        let config: Config
+        switch ConfigLoader.load(path: options.configPath) {
+        case let .success(loaded): config = loaded
+        case let .failure(errors): return .invalidConfig(errors)
+        }
+        let trace: Trace
+        do {
+            let contents = try RegularFile.read(options.tracePath, limit: SimulateCommand.traceSizeLimit)
+            trace = try TraceParser.parse(contents.bytes)
+        } catch {
+            return .failure("\(options.tracePath): \(error)")
+        }
+        guard case .offeredLoad = trace.series else {
+            return usage("tune needs an offered-load trace ('t_seconds,requests'); this one has per-server loads")
+        }
+        let setup: SimulationSetup
+        switch SimulateCommand.makeSetup(options.simulateOptions, config: config, trace: trace) {
+        case let .success(made): setup = made
+        case let .failure(error): return CommandOutput(standardError: HelpText.usageError(error), exitStatus: CommandOutput.usageError)
+        }
+        let split = trace.holdOutStart
+        let tuning = trace.bins(0..<split)
+        let heldOut = trace.bins(split..<trace.binCount)
+        let search = TuneSearch(trace: tuning, base: setup, goal: options.maxOverPercent, budget: options.settings,
+                                seed: options.seed, batchSize: batchSize)
+        let result = search.run(shouldStop: { options.timeLimit.map { elapsed() >= $0 } ?? false }) { tried, best in
+            progress?("tune: \(tried) of \(options.settings) settings, best \(best.score.replicaSeconds) replica-s at "
+                + "\(FixedDecimal.text(best.score.overPercent, decimals: 2)) % over")
+        }
+        let report = TuneReport(trace: trace, traceName: baseName(of: options.tracePath), setup: setup, options: options,
+                                tuning: tuning, heldOut: heldOut, result: result)
+        progress?("tune: \(result.tried.count) settings in \(FixedDecimal.text(elapsed().seconds, decimals: 2)) s\n")
+        var text = report.text()
+        do {
+            if let path = options.writePath {
+                try write(report, to: path, options: options)
+                text += "\nwritten: \(path)\n"
+            }
+            if let path = options.svgPath {
+                try AtomicFile.write(TunePicture(report: report).rendered(), to: path)
+                text += "\(options.writePath == nil ? "\n" : "")drawn: \(path)\n"
+            }
+        } catch let error as WriteFailure {
+            return .failure(error.message)
+        } catch {
+            return .failure("\(error)")
+        }
+        return CommandOutput(standardOutput: text, exitStatus: CommandOutput.success)
+    }
+
+    /// A clock started now: the time since.
+    public static func stopwatch() -> () -> Duration {
+        let clock = ContinuousClock()
+        let start = clock.now
+        return { clock.now - start }
+    }
+
+    private struct WriteFailure: Error {
+        var message: String
+    }
+
+    /// Writes the config with the winning setting; it must parse, or nothing is written.
+    private static func write(_ report: TuneReport, to path: String, options: TuneOptions) throws {
+        let original: String
+        do {
+            let bytes = try RegularFile.read(absolutePath(options.configPath), limit: ConfigLoader.sizeLimit).bytes
+            original = String(decoding: bytes, as: UTF8.self)
+        } catch {
+            throw WriteFailure(message: "\(options.configPath): \(error)")
+        }
+        let best = report.result.best
+        let text = TunedConfigText.config(original, policy: best.policy, pollSeconds: best.pollSeconds,
+                                          note: report.writtenNote)
+        if case let .failure(errors) = ConfigParser.parse(text, file: path, directory: parentDirectory(of: absolutePath(path))) {
+            throw WriteFailure(message: "\(path): not written, the tuned config would not be valid:\n\(errors)")
+        }
+        do {
+            try AtomicFile.write(Array(text.utf8), to: path)
+        } catch {
+            throw WriteFailure(message: "\(path): \(error)")
+        }
+    }
+
+    private static func usage(_ message: String) -> CommandOutput {
+        CommandOutput(standardError: HelpText.usageError(UsageError(message, subcommand: "tune")), exitStatus: CommandOutput.usageError)
+    }
+}

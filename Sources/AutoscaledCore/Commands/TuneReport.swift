@@ -1,0 +1,112 @@
+/// What `tune` found, replayed on both parts of the trace, and the text it prints.
+///
+/// ```
+/// trace:   azure_llm_conv_2023.csv: offered load, 3503 bins of 1s from t=0 (58min 23s), 19366 requests
+/// model:   capacity 1 request/s per replica at load 100, startup delay 2min
+/// goal:    requests over capacity at most 1 % on the tuning part (t=0 to 2803); held out: t=2803 to 3503
+/// search:  1000 settings tried, seed 1
+///
+///                                   tuning part             held out
+///                                   replica-s    over %     replica-s    over %
+/// best setting (poll_interval 5s)   …
+/// this config (poll_interval 10s)   …
+/// hpa model at target 0.7           …
+/// kpa model at target 0.7           …
+/// ```
+/// then the winner as a `[policy]` block.
+struct TuneReport {
+    /// One row: a setting's figures on the tuning part and on the held-out part.
+    struct Row {
+        var label: String
+        var tuning: TuneScore
+        var heldOut: TuneScore
+    }
+
+    let trace: Trace
+    let traceName: String
+    let setup: SimulationSetup
+    let options: TuneOptions
+    let tuning: Trace
+    let heldOut: Trace
+    let result: TuneSearch.Result
+    /// The winner, the config's own setting, and the HPA and KPA models at their default target.
+    let rows: [Row]
+
+    init(trace: Trace, traceName: String, setup: SimulationSetup, options: TuneOptions, tuning: Trace, heldOut: Trace,
+         result: TuneSearch.Result) {
+        self.trace = trace
+        self.traceName = traceName
+        self.setup = setup
+        self.options = options
+        self.tuning = tuning
+        self.heldOut = heldOut
+        self.result = result
+        func score(_ trace: Trace, _ setup: SimulationSetup) -> TuneScore {
+            TuneScore(Simulation.replay(trace, setup: setup))
+        }
+        var best = setup
+        best.policy = result.best.policy
+        best.pollSeconds = result.best.pollSeconds
+        var rows = [
+            Row(label: "best setting (poll_interval \(DurationText.format(.seconds(best.pollSeconds))))",
+                tuning: result.best.score, heldOut: score(heldOut, best)),
+            Row(label: "this config (poll_interval \(DurationText.format(.seconds(setup.pollSeconds))))",
+                tuning: result.tried[0].score, heldOut: score(heldOut, setup)),
+        ]
+        for model in [ReferenceAutoscaler.hpa(target: ReferenceAutoscaler.defaultTarget), .kpa(target: ReferenceAutoscaler.defaultTarget)] {
+            var reference = setup
+            reference.scaler = .reference(model)
+            rows.append(Row(label: "\(model.name) model at target \(LogValue.format(model.target))",
+                            tuning: score(tuning, reference), heldOut: score(heldOut, reference)))
+        }
+        self.rows = rows
+    }
+
+    /// The comment lines at the head of the written `[policy]` section.
+    var writtenNote: [String] {
+        let goal = FixedDecimal.text(options.maxOverPercent, decimals: 2, trimmed: true)
+        return ["Written by 'autoscaled tune' on \(traceName) (capacity \(LogValue.format(setup.capacity)), startup delay "
+            + "\(DurationText.format(.seconds(setup.startupDelaySeconds))), seed \(options.seed)): "
+            + (result.meetsGoal ? "the cheapest setting tried with at most \(goal) % of requests over capacity."
+                : "no setting tried met \(goal) % of requests over capacity; this one had the best service.")]
+    }
+
+    func text() -> String {
+        let goal = FixedDecimal.text(options.maxOverPercent, decimals: 2, trimmed: true)
+        let splitAt = heldOut.start
+        var text = "trace:   \(traceName): \(SimulationReport.describe(trace))\n"
+        text += "model:   capacity \(LogValue.format(setup.capacity)) request\(setup.capacity == 1 ? "" : "s")/s per replica "
+            + "at load 100, startup delay \(DurationText.format(.seconds(setup.startupDelaySeconds)))\n"
+        text += "goal:    requests over capacity at most \(goal) % on the tuning part (t=\(trace.start) to \(splitAt)); "
+            + "held out: t=\(splitAt) to \(trace.start + trace.spanSeconds)\n"
+        text += "search:  \(result.tried.count) settings tried, seed \(options.seed)"
+        if result.stoppedEarly, let limit = options.timeLimit {
+            text += " (stopped at --time-limit \(DurationText.format(limit)), \(options.settings) asked for)"
+        }
+        text += "\n\n"
+        text += column("", 36) + column("tuning part", 24) + "held out\n"
+        text += column("", 36) + column("replica-s", 13) + column("over %", 11) + column("replica-s", 13) + "over %\n"
+        for row in rows {
+            text += column(row.label, 36) + column("\(row.tuning.replicaSeconds)", 13)
+                + column(FixedDecimal.text(row.tuning.overPercent, decimals: 2), 11)
+                + column("\(row.heldOut.replicaSeconds)", 13) + FixedDecimal.text(row.heldOut.overPercent, decimals: 2) + "\n"
+        }
+        text += "\n"
+        let own = Double(max(1, result.tried[0].score.replicaSeconds))
+        let ratio = FixedDecimal.text(Double(result.best.score.replicaSeconds) / own, decimals: 2)
+        if result.meetsGoal {
+            text += "The cheapest setting with at most \(goal) % of requests over capacity on the tuning part "
+                + "(\(ratio)x the config's replica-seconds there):\n\n"
+        } else {
+            text += "No setting tried met the goal of at most \(goal) % of requests over capacity on the tuning part. "
+                + "The one with the best service (\(ratio)x the config's replica-seconds there):\n\n"
+        }
+        text += TunedConfigText.policyBlock(result.best.policy).joined(separator: "\n") + "\n"
+        text += "# and in [source]: poll_interval = \(DurationText.format(.seconds(result.best.pollSeconds)))\n"
+        return text
+    }
+
+    private func column(_ text: String, _ width: Int) -> String {
+        text + String(repeating: " ", count: max(1, width - text.count))
+    }
+}

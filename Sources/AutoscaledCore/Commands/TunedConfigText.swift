@@ -1,0 +1,71 @@
+/// The text `tune` prints and writes: a `[policy]` block, and a whole config file with it.
+enum TunedConfigText {
+    /// The `[policy]` section for `policy`, every key spelled out, ready to paste.
+    static func policyBlock(_ policy: PolicyConfig) -> [String] {
+        var lines = [
+            "[policy]",
+            "scale_up_threshold = \(LogValue.format(policy.scaleUpThreshold))",
+            "scale_down_threshold = \(LogValue.format(policy.scaleDownThreshold))",
+            "target_load = \(LogValue.format(policy.targetLoad))",
+            "min_replicas = \(policy.minReplicas)",
+            "max_replicas = \(policy.maxReplicas)",
+            "initial_replicas = \(policy.initialReplicas)",
+            "max_scale_up_step = \(policy.maxScaleUpStep)",
+            "scale_down_step = \(policy.scaleDownStep)",
+            "scale_up_cooldown = \(DurationText.format(policy.scaleUpCooldown))",
+            "scale_down_stabilization = \(DurationText.format(policy.scaleDownStabilization))",
+            "replica_startup = \(DurationText.format(policy.replicaStartup))",
+            "trend_window = \(DurationText.format(policy.trendWindow))",
+            "smoothing_window = \(DurationText.format(policy.smoothingWindow))",
+            "burst_ratio = \(LogValue.format(policy.burstRatio))",
+        ]
+        if let fallback = policy.fallbackReplicas { lines.append("fallback_replicas = \(fallback)") }
+        return lines
+    }
+
+    /// `text` (a config file) with its `[policy]` section replaced by ``policyBlock(_:)`` and its
+    /// `[source] poll_interval` set to `pollSeconds`; every other line is kept as it was.
+    static func config(_ text: String, policy: PolicyConfig, pollSeconds: Int, note: [String]) -> String {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let document = IniDocument(text: text)
+        var section = ""
+        var policyLines: ClosedRange<Int>?
+        var sourceHeader: Int?
+        var pollLine: Int?
+        for entry in document.entries {
+            switch entry.content {
+            case let .section(name):
+                if section == "policy", let range = policyLines {
+                    policyLines = range.lowerBound...(entry.line - 1)
+                }
+                section = name
+                if name == "policy" { policyLines = entry.line...lines.count }
+                if name == "source" { sourceHeader = entry.line }
+            case let .assignment(key, _):
+                if section == "source", key == "poll_interval" { pollLine = entry.line }
+            case .malformed: break
+            }
+        }
+        let poll = "poll_interval = \(DurationText.format(.seconds(pollSeconds)))"
+        let block = note.map { "# " + $0 } + policyBlock(policy)
+        // Edit from the bottom up so that earlier line numbers stay right.
+        var edits: [(line: Int, remove: Int, insert: [String])] = []
+        if let range = policyLines {
+            var last = range.upperBound
+            while last > range.lowerBound, lines[last - 1].allSatisfy(\.isWhitespace) { last -= 1 }
+            edits.append((range.lowerBound, last - range.lowerBound + 1, block))
+        } else {
+            edits.append((lines.count + 1, 0, [""] + block))
+        }
+        if let pollLine {
+            edits.append((pollLine, 1, [poll]))
+        } else if let sourceHeader {
+            edits.append((sourceHeader + 1, 0, [poll]))
+        }
+        for edit in edits.sorted(by: { $0.line > $1.line }) {
+            let start = min(edit.line - 1, lines.count)
+            lines.replaceSubrange(start..<min(start + edit.remove, lines.count), with: edit.insert)
+        }
+        return lines.joined(separator: "\n")
+    }
+}

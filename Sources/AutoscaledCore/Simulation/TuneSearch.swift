@@ -1,0 +1,128 @@
+import Dispatch
+
+/// What a replay of one setting scored on a trace.
+public struct TuneScore: Sendable, Equatable {
+    /// Replicas paid, summed over seconds: the cost.
+    public var replicaSeconds: Int
+    /// Requests over capacity, as a percentage of all requests: the service.
+    public var overPercent: Double
+
+    init(_ summary: SimulationSummary) {
+        replicaSeconds = summary.replicaSeconds
+        overPercent = summary.overCapacityPercent ?? 0
+    }
+}
+
+/// One setting `tune` tried: its policy and poll interval, and what it scored on the tuning part.
+struct TuneCandidate: Sendable {
+    /// The point of the search space; `nil` for the config's own setting.
+    var setting: PolicySetting?
+    var policy: PolicyConfig
+    var pollSeconds: Int
+    var score: TuneScore
+}
+
+/// Searches the `[policy]` keys and `poll_interval` for the cheapest setting whose share of
+/// requests over capacity is at most `goal` percent on `trace`.
+///
+/// A seeded random search, then mutations of the best settings so far: batches of candidates
+/// are replayed in parallel on every core, and their results merged in the batch's order, so a
+/// seed gives the same settings tried and the same winner on any machine (unless stopped early).
+struct TuneSearch {
+    let trace: Trace
+    /// The config's setup: its policy, poll interval, capacity and startup delay.
+    let base: SimulationSetup
+    /// The highest share of requests over capacity allowed, in percent.
+    let goal: Double
+    /// Settings to try, the config's own included.
+    let budget: Int
+    let seed: UInt64
+    /// Candidates per batch (a multiple of the processors keeps them all busy).
+    let batchSize: Int
+
+    /// What the search found.
+    struct Result {
+        /// Every setting tried, the config's own first, in the order tried.
+        var tried: [TuneCandidate]
+        /// The cheapest that meets the goal, or, when none does, the one with the best service.
+        var best: TuneCandidate
+        var meetsGoal: Bool { best.score.overPercent <= goal }
+        let goal: Double
+        /// Whether `shouldStop` ended the search before the budget was spent.
+        var stoppedEarly: Bool
+    }
+
+    /// Runs the search; `shouldStop` is asked before each batch, `progress` told after it.
+    func run(shouldStop: () -> Bool, progress: (_ tried: Int, _ best: TuneCandidate) -> Void) -> Result {
+        var random = SplitMix64(seed: seed)
+        var seen = Set<PolicySetting>()
+        let own = TuneCandidate(setting: nil, policy: base.policy, pollSeconds: base.pollSeconds,
+                                score: TuneScore(Simulation.replay(trace, setup: base)))
+        var tried = [own]
+        var elite = [own]
+        var stoppedEarly = false
+        let exploring = max(batchSize, budget * 3 / 10)
+        while tried.count < budget {
+            if shouldStop() {
+                stoppedEarly = true
+                break
+            }
+            var batch: [PolicySetting] = []
+            while batch.count < min(batchSize, budget - tried.count) {
+                var setting = next(&random, exploring: tried.count + batch.count < exploring, elite: elite, index: batch.count)
+                var attempts = 0
+                while seen.contains(setting), attempts < 50 {
+                    setting = attempts < 25 ? setting.mutated(&random) : PolicySetting.random(&random)
+                    attempts += 1
+                }
+                guard seen.insert(setting).inserted else { break }
+                batch.append(setting)
+            }
+            guard !batch.isEmpty else { break }
+            tried += evaluate(batch)
+            elite = Array(tried.sorted { isBetter($0, than: $1) }.prefix(4))
+            progress(tried.count, elite[0])
+        }
+        return Result(tried: tried, best: elite[0], goal: goal, stoppedEarly: stoppedEarly)
+    }
+
+    /// Whether `a` ranks before `b`: meeting the goal first, then cheaper (meeting it) or with
+    /// better service (missing it).
+    func isBetter(_ a: TuneCandidate, than b: TuneCandidate) -> Bool {
+        let aMeets = a.score.overPercent <= goal
+        let bMeets = b.score.overPercent <= goal
+        if aMeets != bMeets { return aMeets }
+        if aMeets {
+            if a.score.replicaSeconds != b.score.replicaSeconds { return a.score.replicaSeconds < b.score.replicaSeconds }
+            return a.score.overPercent < b.score.overPercent
+        }
+        if a.score.overPercent != b.score.overPercent { return a.score.overPercent < b.score.overPercent }
+        return a.score.replicaSeconds < b.score.replicaSeconds
+    }
+
+    private func next(_ random: inout SplitMix64, exploring: Bool, elite: [TuneCandidate], index: Int) -> PolicySetting {
+        let parents = elite.compactMap(\.setting)
+        if exploring || parents.isEmpty || random.next(below: 10) == 0 { return .random(&random) }
+        return parents[index % parents.count].mutated(&random)
+    }
+
+    /// Replays each setting of `batch` on every core; the results come back in `batch`'s order.
+    private func evaluate(_ batch: [PolicySetting]) -> [TuneCandidate] {
+        let setups = batch.map { setting in
+            var setup = base
+            setup.policy = setting.policy(from: base.policy)
+            setup.pollSeconds = setting.pollSeconds
+            return setup
+        }
+        let scores = Locked([TuneScore?](repeating: nil, count: batch.count))
+        DispatchQueue.concurrentPerform(iterations: batch.count) { index in
+            let score = TuneScore(Simulation.replay(trace, setup: setups[index]))
+            scores.withLock { $0[index] = score }
+        }
+        let results = scores.withLock { $0 }
+        return batch.indices.map { index in
+            TuneCandidate(setting: batch[index], policy: setups[index].policy, pollSeconds: setups[index].pollSeconds,
+                          score: results[index]!)
+        }
+    }
+}

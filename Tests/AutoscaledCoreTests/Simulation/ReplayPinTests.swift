@@ -1,0 +1,53 @@
+@testable import AutoscaledCore
+import AutoscaledTestSupport
+import Testing
+
+/// Pins whole replays, every decision and its reason included, so that work on the simulator's
+/// speed cannot change what it computes. The figures were taken before that work and checked
+/// against it (the decision logs at debug level compared byte for byte).
+struct ReplayPinTests {
+    /// Every decision as `time action from to reason`, hashed (FNV-1a, 64 bits).
+    struct Fingerprint: SimulationObserver {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        var decisions = 0
+
+        mutating func second(_ time: Int, load: Double, desired: Int, serving: Int, overCapacity: Double) {}
+
+        mutating func decision(_ decision: ScalingDecision, at time: Int) {
+            decisions += 1
+            for byte in "\(time) \(decision.action.rawValue) \(decision.from) \(decision.to) \(decision.reason)\n".utf8 {
+                hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
+            }
+        }
+    }
+
+    struct Pin: Sendable, CustomTestStringConvertible {
+        var trace: String
+        var capacity: Double
+        var delay: Int
+        var initial: Int
+        var replicaSeconds: Int
+        var decisions: Int
+        var hash: UInt64
+
+        var testDescription: String { trace }
+    }
+
+    @Test("the shipped policy replays the public traces exactly as before", arguments: [
+        Pin(trace: "azure_llm_conv_2023.csv", capacity: 1, delay: 120, initial: 7,
+            replicaSeconds: 53667, decisions: 350, hash: 14_503_395_734_243_933_294),
+        Pin(trace: "azure_functions_2019_invitro1350.csv", capacity: 2, delay: 60, initial: 19,
+            replicaSeconds: 1_327_450, decisions: 8639, hash: 8_309_087_299_856_369_174),
+    ])
+    func pinned(_ pin: Pin) throws {
+        let bytes = try RegularFile.read("\(repositoryRoot)/config/traces/\(pin.trace)", limit: 1 << 24).bytes
+        let trace = try TraceParser.parse(bytes)
+        let policy = PolicyConfig(minReplicas: 1, maxReplicas: 1000, initialReplicas: pin.initial)
+        var fingerprint = Fingerprint()
+        let summary = Simulation.replay(trace, setup: SimulationSetup(policy: policy, pollSeconds: 10, capacity: pin.capacity,
+                                                                      startupDelaySeconds: pin.delay), observer: &fingerprint)
+        #expect(summary.replicaSeconds == pin.replicaSeconds)
+        #expect(fingerprint.decisions == pin.decisions)
+        #expect(fingerprint.hash == pin.hash)
+    }
+}

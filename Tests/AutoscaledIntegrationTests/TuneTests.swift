@@ -1,0 +1,141 @@
+import AutoscaledCore
+import AutoscaledTestSupport
+import Testing
+
+@Suite("`tune` and the pictures against the real binary", .serialized)
+struct TuneTests {
+    static let config = "\(repositoryRoot)/config/autoscaled.conf"
+    static let conversation = "\(repositoryRoot)/config/traces/azure_llm_conv_2023_15min.csv"
+
+    static func tune(_ arguments: [String], in dir: Workspace) async -> (status: Int32?, stdout: String, stderr: String) {
+        await ChildProcess.run(["tune", "--config", config] + arguments, in: dir.path)
+    }
+
+    @Test("a steady load where the best setting is known: reach 12 replicas as late as possible")
+    func knownBest() async {
+        // 10 requests/s for 1000 s, capacity 1, from 11 replicas (loads 90.9, above every
+        // scale_up_threshold tried): every setting scales up by at least one at its first
+        // evaluation, and no scale-down threshold tried (at most 0.85 × target_load ≤ 77) reaches
+        // the loads of 83.3 at 12. The cheapest: stop at 12 (scale_up_threshold 90, the only one
+        // tried between 83.3 and 90.9) as late as possible (poll_interval 30s, the longest):
+        // 11 × 30 + 12 × 770 replica-seconds on the 800 s tuned on, 11 × 30 + 12 × 170 held out.
+        let dir = Workspace()
+        defer { dir.remove() }
+        dir.write(dir.file("steady.csv"), "t_seconds,requests\n" + (0..<1000).map { "\($0),10\n" }.joined())
+        let result = await Self.tune(["--trace", dir.file("steady.csv"), "--capacity", "1", "--startup-delay", "0",
+                                      "--initial", "11", "--max", "100", "--max-over", "0", "--settings", "400"], in: dir)
+        #expect(result.status == 0)
+        #expect(result.stderr == "")
+        #expect(result.stdout.contains("goal:    requests over capacity at most 0 % on the tuning part (t=0 to 800); held out: t=800 to 1000\n"))
+        #expect(result.stdout.contains("\nbest setting (poll_interval 30s)    9570         0.00       2370         0.00\n"))
+        #expect(result.stdout.contains("\nscale_up_threshold = 90\n"))
+        #expect(result.stdout.hasSuffix("# and in [source]: poll_interval = 30s\n"))
+    }
+
+    @Test("the same seed gives the same output; the written config passes check-config and meets --max-over")
+    func deterministicAndWritten() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        let arguments = ["--trace", Self.conversation, "--capacity", "1", "--startup-delay", "2min", "--initial", "7",
+                         "--max", "1000", "--max-over", "1", "--settings", "96", "--seed", "7"]
+        let first = await Self.tune(arguments + ["--write", dir.file("tuned.conf"), "--svg", dir.file("tune.svg")], in: dir)
+        let second = await Self.tune(arguments, in: dir)
+        #expect(first.status == 0)
+        #expect(second.status == 0)
+        #expect(first.stdout == second.stdout + "\nwritten: \(dir.file("tuned.conf"))\ndrawn: \(dir.file("tune.svg"))\n")
+        #expect(first.stdout.contains("The cheapest setting with at most 1 % of requests over capacity on the tuning part"))
+
+        let check = await ChildProcess.run(["check-config", "--config", dir.file("tuned.conf")], in: dir.path)
+        #expect(check.status == 0)
+        #expect(check.stdout == "ok\n")
+
+        // The written config replayed on the tuning part (the first 720 of 900 s) meets the goal.
+        let rows = dir.read(Self.conversation).split(separator: "\n").filter { !$0.hasPrefix("#") }
+        dir.write(dir.file("tuning.csv"), rows.prefix(1 + 720).joined(separator: "\n") + "\n")
+        let replay = await ChildProcess.run([
+            "simulate", "--config", dir.file("tuned.conf"), "--trace", dir.file("tuning.csv"), "--capacity", "1",
+            "--startup-delay", "2min", "--quiet",
+        ], in: dir.path)
+        #expect(replay.status == 0)
+        let over = replay.stdout.split(separator: "\n").first { $0.hasPrefix("requests over capacity") }
+        let percent = over.flatMap { $0.split(separator: "(").last?.split(separator: " ").first }.flatMap { Double($0) }
+        #expect(percent.map { $0 <= 1 } == true, "\(over ?? "no figure")")
+
+        let svg = dir.read(dir.file("tune.svg"))
+        let elements = try? XMLWellFormedness.elements(svg).get()
+        #expect(elements != nil)
+        // One dot per setting tried, four marked points and their legend.
+        #expect(elements?.filter { $0.name == "circle" }.count == 96 + 4 + 4)
+    }
+
+    @Test("--time-limit stops the search with the best so far")
+    func timeLimit() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        let result = await Self.tune(["--trace", Self.conversation, "--capacity", "1", "--startup-delay", "2min",
+                                      "--max-over", "1", "--settings", "1000000", "--time-limit", "1ms", "--max", "1000"], in: dir)
+        #expect(result.status == 0)
+        #expect(result.stdout.contains(" (stopped at --time-limit 1ms, 1000000 asked for)\n"))
+        #expect(result.stdout.contains("\n[policy]\n"))
+    }
+
+    @Test("no setting meets an impossible goal: tune says so and shows the best service")
+    func impossibleGoal() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        // From one replica, with a 10-minute startup: the first minutes are over capacity whatever the policy.
+        let result = await Self.tune(["--trace", Self.conversation, "--capacity", "1", "--startup-delay", "10min",
+                                      "--initial", "1", "--max", "1000", "--max-over", "0", "--settings", "64"], in: dir)
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("No setting tried met the goal of at most 0 % of requests over capacity on the tuning part. "
+            + "The one with the best service"))
+    }
+
+    @Test("a per-server trace is a usage error")
+    func perServerTrace() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        let result = await Self.tune(["--trace", "\(repositoryRoot)/config/traces/azure_llm_conv_2023_15min_3servers.csv",
+                                      "--capacity", "1", "--startup-delay", "0", "--max-over", "1"], in: dir)
+        #expect(result.status == 64)
+        #expect(result.stderr.hasPrefix("Error: tune needs an offered-load trace ('t_seconds,requests'); this one has per-server loads\n"))
+    }
+
+    @Test("simulate --svg draws one point per second of a short trace, well-formed")
+    func simulatePicture() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        let result = await ChildProcess.run([
+            "simulate", "--config", Self.config, "--trace", Self.conversation, "--capacity", "1", "--startup-delay", "2min",
+            "--initial", "7", "--max", "1000", "--quiet", "--svg", dir.file("replay.svg"),
+        ], in: dir.path)
+        #expect(result.status == 0)
+        let svg = dir.read(dir.file("replay.svg"))
+        let elements = (try? XMLWellFormedness.elements(svg).get()) ?? []
+        let lines = elements.filter { $0.name == "polyline" }
+        // desired, serving, load, requests over capacity: 900 points each.
+        #expect(lines.count == 4)
+        #expect(lines.allSatisfy { $0.attributes["points"]?.split(separator: " ").count == 900 })
+    }
+
+    @Test("simulate --svg of a week stays a few hundred KB")
+    func weekPicture() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        // A week in minutes: the replay still steps through every second.
+        var random = SplitMix64(seed: 3)
+        dir.write(dir.file("week.csv"), "t_seconds,requests\n"
+            + (0..<(7 * 1440)).map { "\($0 * 60),\(300 + random.next(below: 600))\n" }.joined())
+        let result = await ChildProcess.run([
+            "simulate", "--config", Self.config, "--trace", dir.file("week.csv"), "--capacity", "1", "--startup-delay", "1min",
+            "--max", "1000", "--quiet", "--svg", dir.file("week.svg"),
+        ], in: dir.path)
+        #expect(result.status == 0)
+        let svg = dir.read(dir.file("week.svg"))
+        #expect(svg.utf8.count < 400_000)
+        let lines = ((try? XMLWellFormedness.elements(svg).get()) ?? []).filter { $0.name == "polyline" }
+        // 604 800 s in buckets of 303 s: 1996 whole buckets and a partial one.
+        #expect(lines.count == 4)
+        #expect(lines.allSatisfy { $0.attributes["points"]?.split(separator: " ").count == 1997 })
+    }
+}
