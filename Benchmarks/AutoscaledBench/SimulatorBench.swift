@@ -25,7 +25,7 @@ enum SimulatorBench {
         let seconds = 7 * 86_400
         print("\na week of offered load (\(seconds) s), shipped policy (poll_interval 10s, max 1000), C 1, D 120s")
         let trace = offeredTrace(seconds: seconds)
-        let policy = PolicyConfig(minReplicas: 1, maxReplicas: 1000, initialReplicas: 3)
+        let policy = modified(PolicyConfig.defaults) { ($0.minReplicas, $0.maxReplicas, $0.initialReplicas) = (1, 1000, 3) }
         let replay = measure("replay", seconds: seconds) {
             Simulation.replay(trace, setup: SimulationSetup(policy: policy, pollSeconds: 10, capacity: 1, startupDelaySeconds: 120))
         }

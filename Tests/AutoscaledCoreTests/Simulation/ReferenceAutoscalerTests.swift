@@ -37,7 +37,7 @@ struct ReferenceAutoscalerTests {
     func referenceRow(_ row: Row) throws {
         let bytes = try RegularFile.read("\(repositoryRoot)/config/traces/\(row.trace)", limit: 1 << 24).bytes
         let trace = try TraceParser.parse(bytes)
-        let policy = PolicyConfig(minReplicas: 1, maxReplicas: 1000, initialReplicas: row.initial)
+        let policy = modified(PolicyConfig.defaults) { ($0.minReplicas, $0.maxReplicas, $0.initialReplicas) = (1, 1000, row.initial) }
         let setup = SimulationSetup(policy: policy, pollSeconds: 10, capacity: row.capacity,
                                     startupDelaySeconds: row.delay, scaler: .reference(row.model))
         let summary = Simulation.replay(trace, setup: setup)
@@ -69,7 +69,7 @@ struct ReferenceAutoscalerTests {
     func kpaStartsInPanic() {
         let trace = Trace(start: 0, binSeconds: 1, series: .offeredLoad(requests: [Double](repeating: 0, count: 120)))
         var recorder = DecisionRecorder()
-        let setup = SimulationSetup(policy: PolicyConfig(minReplicas: 1, maxReplicas: 100, initialReplicas: 6),
+        let setup = SimulationSetup(policy: modified(PolicyConfig.defaults) { ($0.minReplicas, $0.maxReplicas, $0.initialReplicas) = (1, 100, 6) },
                                     pollSeconds: 10, capacity: 1, scaler: .reference(.kpa(target: 0.7)))
         _ = Simulation.replay(trace, setup: setup, observer: &recorder)
         let firstChange = recorder.decisions.first { $0.decision.changesReplicas }

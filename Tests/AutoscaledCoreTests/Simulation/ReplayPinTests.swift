@@ -42,7 +42,7 @@ struct ReplayPinTests {
     func pinned(_ pin: Pin) throws {
         let bytes = try RegularFile.read("\(repositoryRoot)/config/traces/\(pin.trace)", limit: 1 << 24).bytes
         let trace = try TraceParser.parse(bytes)
-        let policy = PolicyConfig(minReplicas: 1, maxReplicas: 1000, initialReplicas: pin.initial)
+        let policy = modified(PolicyConfig.defaults) { ($0.minReplicas, $0.maxReplicas, $0.initialReplicas) = (1, 1000, pin.initial) }
         var fingerprint = Fingerprint()
         let summary = Simulation.replay(trace, setup: SimulationSetup(policy: policy, pollSeconds: 10, capacity: pin.capacity,
                                                                       startupDelaySeconds: pin.delay), observer: &fingerprint)
