@@ -1,11 +1,16 @@
 /// A whole, validated set of server loads read at one moment.
 ///
 /// A snapshot exists only if every server in it passed validation: at least one server,
-/// names non-empty, printable, unique and at most ``maxNameBytes`` bytes, loads finite and
-/// not negative. There is no partial snapshot: any fault rejects the whole read.
+/// names non-empty, printable, unique and at most ``maxNameBytes`` bytes, loads finite, not
+/// negative and at most ``maxLoad``. There is no partial snapshot: any fault rejects the whole read.
 public struct LoadSnapshot: Sendable, Equatable {
     /// The longest server name accepted, in UTF-8 bytes.
     public static let maxNameBytes = 256
+    /// The largest load accepted. No load means more; a bound this far above any real one keeps
+    /// every sum, mean and projection the policy makes finite.
+    public static let maxLoad = 1e15
+    /// ``maxLoad`` as messages and docs spell it.
+    public static let maxLoadText = "1e15"
 
     /// The servers, in the order the source listed them.
     public let servers: [ServerLoad]
@@ -22,6 +27,9 @@ public struct LoadSnapshot: Sendable, Equatable {
             }
             guard server.load >= 0 else {
                 throw .invalidLoad(server: server.name, value: "\(server.load)", reason: "negative")
+            }
+            guard server.load <= Self.maxLoad else {
+                throw .invalidLoad(server: server.name, value: "\(server.load)", reason: "above \(Self.maxLoadText)")
             }
             guard seen.insert(server.name).inserted else { throw .duplicateServer(server.name) }
         }

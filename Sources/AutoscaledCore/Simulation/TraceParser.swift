@@ -8,7 +8,7 @@
 /// - Rows: as many fields as the header; `t_seconds` a whole number of seconds; the first two
 ///   rows set the bin width, and every later row follows the one before by exactly that width
 ///   (one row per bin, none missing).
-/// - Values: finite numbers ≥ 0. In a per-server trace an empty field means the server was absent.
+/// - Values: numbers from 0 to ``LoadSnapshot/maxLoad`` (1e15). In a per-server trace an empty field means the server was absent.
 /// - Fields are never quoted: a `"` in the header is an error (and never makes a number).
 public enum TraceParser {
     /// The largest `t_seconds` accepted (about 31 700 years).
@@ -126,6 +126,9 @@ public enum TraceParser {
         switch DecimalNumber.parse(bytes, from: field.start, to: field.end, grammar: .plain) {
         case let .value(number):
             guard number >= 0 else { throw .line(line, "\(what) \(shown()) is negative") }
+            guard number <= LoadSnapshot.maxLoad else {
+                throw .line(line, "\(what) \(shown()) is above \(LoadSnapshot.maxLoadText)")
+            }
             return number == 0 ? 0 : number  // -0 reads as 0
         case .malformed: throw .line(line, "\(what) \(shown()) is not a number")
         case .outOfRange: throw .line(line, "\(what) \(shown()) is out of range")
