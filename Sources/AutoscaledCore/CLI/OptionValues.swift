@@ -26,8 +26,9 @@ struct OptionValues {
     /// An integer of at least `minimum`, or `nil` when the option is absent.
     func count(_ name: String, minimum: Int) throws(UsageError) -> Int? {
         guard let text = options.values[name] else { return nil }
-        guard let value = Int(text), value >= minimum else {
-            throw invalid(name, text, "an integer >= \(minimum)")
+        let maximum = PolicyConfig.maxReplicaCount
+        guard let value = Int(text), value >= minimum, value <= maximum else {
+            throw invalid(name, text, "an integer from \(minimum) to \(maximum)")
         }
         return value
     }

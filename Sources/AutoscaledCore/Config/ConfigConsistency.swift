@@ -17,6 +17,11 @@ enum ConfigConsistency {
                 line: values.latestLine(of: .scaleDownThreshold, .scaleUpThreshold),
                 message: "scale_down_threshold (\(TypedValue.text(of: down))) must be below "
                     + "scale_up_threshold (\(TypedValue.text(of: up)))"))
+        } else if let target = try? values.number(.targetLoad), target <= 0 {
+            faults.append(Fault(
+                line: values.latestLine(of: .targetLoad, .scaleUpThreshold),
+                message: "target_load (\(TypedValue.text(of: target))) must be above 0 "
+                    + "(replicas are sized as total load / target_load)"))
         } else if let down = try? values.number(.scaleDownThreshold), let up = try? values.number(.scaleUpThreshold),
                   let target = try? values.number(.targetLoad), !(target > down && target <= up) {
             faults.append(Fault(
@@ -47,6 +52,13 @@ enum ConfigConsistency {
                 line: values.latestLine(of: .fallbackReplicas, .minReplicas, .maxReplicas),
                 message: "fallback_replicas (\(fallback)) must be between min_replicas (\(min)) "
                     + "and max_replicas (\(max))"))
+        }
+        if (try? values.string(.actuatorType)) == "systemd", let max = try? values.integer(.maxReplicas),
+           max > SystemdActuator.maxInstances {
+            faults.append(Fault(
+                line: values.latestLine(of: .maxReplicas, .actuatorType),
+                message: "max_replicas (\(max)) must be at most \(SystemdActuator.maxInstances) with type = systemd "
+                    + "(one instance of the unit per replica)"))
         }
         if (try? values.string(.sourceType)) == "unix", let path = try? values.string(.sourcePath),
            path.utf8.count >= SocketAddress.unixPathCapacity {

@@ -47,17 +47,20 @@ extension ConfigKey {
 /// Adding a key takes a ``ConfigKey`` constant, a row here, a field in ``Config`` and one line
 /// where the config is built (`Config+ParsedValues.swift`); cross-key rules live in ``ConfigConsistency``.
 enum ConfigSchema {
+    /// The bound of every replica count and step.
+    static let maxCount = PolicyConfig.maxReplicaCount
+
     static let keys: [ConfigKeySpec] = sourceKeys + [
         ConfigKeySpec(.scaleUpThreshold, .number, default: "50") { .number($0.policy.scaleUpThreshold) },
         ConfigKeySpec(.scaleDownThreshold, .number, default: "35") { .number($0.policy.scaleDownThreshold) },
         ConfigKeySpec(.targetLoad, .number, default: nil, defaultFrom: .scaleUpThreshold, example: "50") {
             .number($0.policy.targetLoad)
         },
-        ConfigKeySpec(.minReplicas, .integer(min: 0), default: "1") { .integer($0.policy.minReplicas) },
-        ConfigKeySpec(.maxReplicas, .integer(min: 1), default: "10") { .integer($0.policy.maxReplicas) },
-        ConfigKeySpec(.initialReplicas, .integer(min: 0), default: "3") { .integer($0.policy.initialReplicas) },
-        ConfigKeySpec(.maxScaleUpStep, .integer(min: 1), default: "4") { .integer($0.policy.maxScaleUpStep) },
-        ConfigKeySpec(.scaleDownStep, .integer(min: 1), default: "1") { .integer($0.policy.scaleDownStep) },
+        ConfigKeySpec(.minReplicas, .integer(min: 0, max: maxCount), default: "1") { .integer($0.policy.minReplicas) },
+        ConfigKeySpec(.maxReplicas, .integer(min: 1, max: maxCount), default: "10") { .integer($0.policy.maxReplicas) },
+        ConfigKeySpec(.initialReplicas, .integer(min: 0, max: maxCount), default: "3") { .integer($0.policy.initialReplicas) },
+        ConfigKeySpec(.maxScaleUpStep, .integer(min: 1, max: maxCount), default: "4") { .integer($0.policy.maxScaleUpStep) },
+        ConfigKeySpec(.scaleDownStep, .integer(min: 1, max: maxCount), default: "1") { .integer($0.policy.scaleDownStep) },
         ConfigKeySpec(.scaleUpCooldown, .duration(allowsZero: true), default: "1min") {
             .duration($0.policy.scaleUpCooldown)
         },
@@ -72,7 +75,7 @@ enum ConfigSchema {
             .duration($0.policy.smoothingWindow)
         },
         ConfigKeySpec(.burstRatio, .number, default: "2") { .number($0.policy.burstRatio) },
-        ConfigKeySpec(.fallbackReplicas, .integer(min: 0), default: ConfigKeySpec.unset, example: "2") {
+        ConfigKeySpec(.fallbackReplicas, .integer(min: 0, max: maxCount), default: ConfigKeySpec.unset, example: "2") {
             $0.policy.fallbackReplicas.map(TypedValue.integer)
         },
         ConfigKeySpec(.statePath, .path, default: "/var/lib/autoscaled/state.json") { .string($0.state.path) },

@@ -5,11 +5,13 @@ enum KeyType: Sendable {
     /// A file path; enclosing double quotes are removed, a relative path is resolved against
     /// the config file's directory and the result normalised (see ``PathText``).
     case path
-    /// A finite decimal number: `50`, `-2.5`, `1e3`.
+    /// A decimal number from -``LoadSnapshot/maxLoad`` to ``LoadSnapshot/maxLoad``: `50`, `-2.5`, `1e3`.
+    /// Loads never go beyond that bound, so neither does any threshold or ratio worth stating.
     case number
     /// A decimal integer within `min...max` (either bound optional).
     case integer(min: Int? = nil, max: Int? = nil)
-    /// A systemd-style duration (see ``DurationText``); never negative, zero only when allowed.
+    /// A systemd-style duration (see ``DurationText``); never negative, zero only when allowed,
+    /// at most ``maxDuration``.
     case duration(allowsZero: Bool)
     /// `true`/`false`, `yes`/`no`, `on`/`off`, `1`/`0`, in any case.
     case boolean
@@ -33,6 +35,10 @@ enum KeyType: Sendable {
     case identifier
     /// `label=value,…` (see ``LabelMatcher/parseList(_:)``).
     case labelMatch
+
+    /// The longest duration a key takes: a year. Longer waits mean nothing to an autoscaler, and
+    /// every timer and deadline built from a duration stays far inside its integer range.
+    static let maxDuration: Duration = .seconds(365 * 86_400)
 
     /// Why a text is not a valid value: `problem` follows the quoted text in the message,
     /// `expected` (if any) goes in parentheses after it.
@@ -144,6 +150,8 @@ enum KeyType: Sendable {
             throw Fault(problem: "is not a number", expected: expected)
         }
         guard number.isFinite else { throw Fault(problem: "is not a finite number", expected: expected) }
+        if number > LoadSnapshot.maxLoad { throw Fault(problem: "must be at most \(LoadSnapshot.maxLoadText)") }
+        if number < -LoadSnapshot.maxLoad { throw Fault(problem: "must be at least -\(LoadSnapshot.maxLoadText)") }
         return number
     }
 
@@ -193,6 +201,7 @@ enum KeyType: Sendable {
             }
         }
         if !allowsZero, duration == .zero { throw Fault(problem: "must be greater than 0") }
+        if duration > maxDuration { throw Fault(problem: "must be at most \(DurationText.format(maxDuration))") }
         return duration
     }
 

@@ -56,6 +56,10 @@ public struct PolicyConfig: Sendable, Equatable {
         self.burstRatio = burstRatio
     }
 
+    /// The largest replica count or step a config may give: far above any real fleet, and low
+    /// enough that no sum or difference of counts comes near `Int`'s limits.
+    public static let maxReplicaCount = 1_000_000
+
     /// How long load samples are kept: the longer of the trend and smoothing windows.
     public var sampleWindow: Duration { max(trendWindow, smoothingWindow) }
 }

@@ -86,7 +86,7 @@ struct ConfigErrorTests {
              errors: ["autoscaled.conf:4: scale_up_threshold: '0x10' is not a number (expected a finite number, e.g. 50)"]),
         Case(name: "a fraction where an integer belongs",
              lines: ["[source]", "path = l", "[policy]", "min_replicas = 1.5"],
-             errors: ["autoscaled.conf:4: min_replicas: '1.5' is not an integer (expected an integer >= 0, e.g. 1)"]),
+             errors: ["autoscaled.conf:4: min_replicas: '1.5' is not an integer (expected an integer from 0 to 1000000, e.g. 1)"]),
         Case(name: "a negative replica count",
              lines: ["[source]", "path = l", "[policy]", "min_replicas = -1"],
              errors: ["autoscaled.conf:4: min_replicas: '-1' must be at least 0"]),
@@ -99,7 +99,7 @@ struct ConfigErrorTests {
                       "autoscaled.conf:5: scale_down_step: '0' must be at least 1"]),
         Case(name: "an integer too large for 64 bits",
              lines: ["[source]", "path = l", "[policy]", "max_replicas = 99999999999999999999"],
-             errors: ["autoscaled.conf:4: max_replicas: '99999999999999999999' is out of range (expected an integer >= 1, e.g. 10)"]),
+             errors: ["autoscaled.conf:4: max_replicas: '99999999999999999999' is out of range (expected an integer from 1 to 1000000, e.g. 10)"]),
         Case(name: "a word where a duration belongs",
              lines: ["[source]", "path = l", "poll_interval = fast"],
              errors: ["autoscaled.conf:3: poll_interval: 'fast' is not a duration (expected a duration, e.g. 10s)"]),
@@ -200,7 +200,7 @@ struct ConfigErrorTests {
         guard case let .failure(errors) = result else { Issue.record("expected a failure"); return }
         #expect(errors.errors == [ConfigError(
             file: "/etc/a.conf", line: 4,
-            message: "min_replicas: 'x' is not an integer (expected an integer >= 0, e.g. 1)")])
+            message: "min_replicas: 'x' is not an integer (expected an integer from 0 to 1000000, e.g. 1)")])
     }
 }
 

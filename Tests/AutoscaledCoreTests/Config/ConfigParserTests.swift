@@ -104,13 +104,13 @@ struct ConfigParserTests {
         #expect(config.policy.scaleUpThreshold == expected)
     }
 
-    @Test("negative thresholds and zero minimum are allowed")
+    @Test("a negative scale_down_threshold (no scale-down) and zero minimum are allowed")
     func edges() throws {
         let config = try ConfigParsing.parse("""
             [source]
             path = l
             [policy]
-            scale_up_threshold = -1
+            scale_up_threshold = 1
             scale_down_threshold = -2.5
             min_replicas = 0
             initial_replicas = 0
