@@ -15,6 +15,8 @@ public enum ActuationError: Error, Sendable, Equatable, CustomStringConvertible 
     case unexpectedOutput(program: String, detail: String, standardError: String)
     /// Writing the count to a file failed.
     case writeFailed(FileWriteError)
+    /// The count is more than the actuator can carry (e.g. instances of one systemd template unit).
+    case tooManyReplicas(Int, limit: Int)
     /// The daemon stopped the actuation (shutdown, or `[actuator]` changed on reload).
     case cancelled
 
@@ -27,6 +29,7 @@ public enum ActuationError: Error, Sendable, Equatable, CustomStringConvertible 
             "'\(program)' timed out after \(DurationText.format(after)); its process group was killed"
         case let .unexpectedOutput(program, detail, _): "'\(program)' \(detail)"
         case let .writeFailed(cause): cause.description
+        case let .tooManyReplicas(count, limit): "\(count) replicas is more than the \(limit) this actuator runs"
         case .cancelled: "cancelled"
         }
     }
@@ -36,7 +39,7 @@ public enum ActuationError: Error, Sendable, Equatable, CustomStringConvertible 
         switch self {
         case let .exited(_, _, text), let .signalled(_, _, text), let .timedOut(_, _, text),
              let .unexpectedOutput(_, _, text): text
-        case .spawnFailed, .writeFailed, .cancelled: ""
+        case .spawnFailed, .writeFailed, .tooManyReplicas, .cancelled: ""
         }
     }
 

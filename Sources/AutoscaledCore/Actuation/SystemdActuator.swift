@@ -3,7 +3,9 @@
 /// Each actuation asks `systemctl is-active` about instances 1…`maxReplicas` in one call, then
 /// starts those of 1…N that are not running and stops those above N that are, with one
 /// `systemctl --no-ask-password --no-block start …` and one `… stop …` call (argument vectors,
-/// no shell). A check that finds everything in place changes nothing; run again later, the same
+/// no shell). At most ``maxInstances`` instances are run, and a call names at most
+/// ``unitsPerCall`` units (more take several calls), so an argument list stays far below what
+/// the kernel takes. A check that finds everything in place changes nothing; run again later, the same
 /// steps correct drift (an instance that failed or was stopped by hand, one started by hand).
 ///
 /// `--no-block` queues the jobs and returns: a model server that loads for a minute does not
@@ -12,6 +14,11 @@
 public struct SystemdActuator: Actuator {
     /// States in which an instance counts as running: it is not started again, and is stopped above N.
     public static let runningStates: Set<String> = ["active", "activating", "reloading", "refreshing"]
+    /// The most instances run: `max_replicas` is bounded by it when `type = systemd`.
+    public static let maxInstances = 10_000
+    /// The most units one `systemctl` call names: 1000 names of at most 255 bytes are 256 KiB,
+    /// an eighth of the usual 2 MiB the kernel takes for arguments and environment.
+    public static let unitsPerCall = 1000
 
     public var unit: UnitNameTemplate
     /// The `systemctl` to call: a name looked up in `PATH`, or a path.
@@ -25,16 +32,22 @@ public struct SystemdActuator: Actuator {
     }
 
     public func apply(_ request: ActuationRequest) async throws(ActuationError) -> ActuationReport {
-        let numbers = Array(1...max(request.maxReplicas, request.replicas, 1))
+        let highest = max(request.maxReplicas, request.replicas, 1)
+        guard highest <= Self.maxInstances else { throw .tooManyReplicas(highest, limit: Self.maxInstances) }
+        let numbers = Array(1...highest)
         let units = numbers.map(unit.name)
-        let check = try await runner.run([systemctl, "is-active"] + units)
-        let states = String(decoding: check.standardOutput, as: UTF8.self)
-            .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-            .dropLast(while: { $0.isEmpty })
-        guard states.count == units.count else {
-            throw .unexpectedOutput(
-                program: systemctl, detail: "is-active printed \(states.count) states for \(units.count) units",
-                standardError: check.standardErrorText)
+        var states: [String] = []
+        for batch in Self.batches(units) {
+            let check = try await runner.run([systemctl, "is-active"] + batch)
+            let printed = String(decoding: check.standardOutput, as: UTF8.self)
+                .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+                .dropLast(while: { $0.isEmpty })
+            guard printed.count == batch.count else {
+                throw .unexpectedOutput(
+                    program: systemctl, detail: "is-active printed \(printed.count) states for \(batch.count) units",
+                    standardError: check.standardErrorText)
+            }
+            states += printed
         }
         var start: [String] = []
         var stop: [String] = []
@@ -43,12 +56,21 @@ public struct SystemdActuator: Actuator {
             if numbers[index] <= request.replicas, !running { start.append(units[index]) }
             if numbers[index] > request.replicas, running { stop.append(units[index]) }
         }
-        if !start.isEmpty { try await runner.runChecked([systemctl, "--no-ask-password", "--no-block", "start"] + start) }
-        if !stop.isEmpty { try await runner.runChecked([systemctl, "--no-ask-password", "--no-block", "stop"] + stop) }
+        for batch in Self.batches(start) {
+            try await runner.runChecked([systemctl, "--no-ask-password", "--no-block", "start"] + batch)
+        }
+        for batch in Self.batches(stop) {
+            try await runner.runChecked([systemctl, "--no-ask-password", "--no-block", "stop"] + batch)
+        }
         var fields: [LogField] = []
         if !start.isEmpty { fields.append(LogField("started", .string(start.joined(separator: " ")))) }
         if !stop.isEmpty { fields.append(LogField("stopped", .string(stop.joined(separator: " ")))) }
         return ActuationReport(changed: !start.isEmpty || !stop.isEmpty, fields: fields)
+    }
+
+    /// `units` cut into runs of at most ``unitsPerCall``, in order.
+    static func batches(_ units: [String]) -> [ArraySlice<String>] {
+        stride(from: 0, to: units.count, by: unitsPerCall).map { units[$0..<min($0 + unitsPerCall, units.count)] }
     }
 }
 

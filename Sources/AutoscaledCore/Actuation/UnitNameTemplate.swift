@@ -6,13 +6,16 @@ public struct UnitNameTemplate: Sendable, Equatable, CustomStringConvertible {
     }
 
     public static let example = "llama-server@{i}.service"
+    /// systemd's limit on the length of a unit name.
+    public static let maxNameBytes = 255
 
     /// The template as written.
     public let text: String
 
     /// Checks that `text` holds `{i}` and otherwise only what a unit name may hold (letters,
     /// digits, `:`, `-`, `_`, `.`, `@`, `\`), and that it does not start with `-`: it goes
-    /// into `systemctl`'s argument vector, where it must never read as an option.
+    /// into `systemctl`'s argument vector, where it must never read as an option. Like every unit
+    /// name it is at most ``maxNameBytes`` long, with the widest instance number in it.
     public init(_ text: String) throws(Fault) {
         guard text.contains("{i}") else { throw Fault(problem: "has no {i} for the instance number") }
         let rest = text.replacing("{i}", with: "1")
@@ -20,6 +23,10 @@ public struct UnitNameTemplate: Sendable, Equatable, CustomStringConvertible {
         let allowed: Set<Character> = [":", "-", "_", ".", "@", "\\"]
         guard rest.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || allowed.contains($0)) }) else {
             throw Fault(problem: "has characters a unit name cannot have")
+        }
+        let widest = text.replacing("{i}", with: String(SystemdActuator.maxInstances))
+        guard widest.utf8.count <= Self.maxNameBytes else {
+            throw Fault(problem: "is longer than \(Self.maxNameBytes) bytes with instance \(SystemdActuator.maxInstances)")
         }
         self.text = text
     }
