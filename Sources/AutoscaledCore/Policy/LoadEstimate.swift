@@ -19,18 +19,21 @@ public struct LoadEstimate: Sendable, Equatable {
         var count = 1.0
         if config.smoothingWindow > .zero {
             for sample in memory.samples(since: now - config.smoothingWindow) {
-                sum += sample.total
+                sum = (sum + sample.total).saturated
                 count += 1
             }
         }
         smoothed = sum / count
         smoothedSamples = Int(count)
         slope = Self.slope(memory.samples(since: now - config.trendWindow), current: current, now: now)
-        // `smoothed + max(0, slope) × replica_startup`; the Duration is converted only when it counts.
-        projected = slope > 0 ? smoothed + slope * config.replicaStartup.seconds : smoothed + 0
+        // `smoothed + max(0, slope) × replica_startup`, saturated; with no rise or no startup time
+        // nothing is added (and ∞ × 0 is never made).
+        projected = slope > 0 && config.replicaStartup > .zero
+            ? (smoothed + slope * config.replicaStartup.seconds).saturated : smoothed
     }
 
     /// Least-squares slope of total load over time, per second; 0 with fewer than two points.
+    /// Saturated: a rise too steep for a `Double` is the largest finite slope, never ∞ or NaN.
     static func slope(_ samples: ArraySlice<LoadSample>, current: Double, now: MonotonicInstant) -> Double {
         guard !samples.isEmpty else { return 0 }
         let nowSeconds = now.sinceOrigin.seconds
@@ -45,7 +48,8 @@ public struct LoadEstimate: Sendable, Equatable {
         }
         let denominator = n * sumXX - sumX * sumX
         guard denominator > 0 else { return 0 }
-        return (n * sumXY - sumX * sumY) / denominator
+        let slope = (n * sumXY - sumX * sumY) / denominator
+        return slope.isNaN ? 0 : slope.saturated
     }
 }
 
@@ -54,5 +58,13 @@ extension Duration {
     var seconds: Double {
         let (whole, fraction) = components
         return Double(whole) + Double(fraction) / 1e18
+    }
+}
+
+extension Double {
+    /// The value with an infinity replaced by the largest finite value of its sign: where a sum
+    /// or product of finite figures overflows, the policy goes on with the largest one it can hold.
+    var saturated: Double {
+        self == .infinity ? .greatestFiniteMagnitude : self == -.infinity ? -.greatestFiniteMagnitude : self
     }
 }

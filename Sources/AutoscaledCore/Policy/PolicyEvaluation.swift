@@ -30,7 +30,7 @@ struct Evaluation: Sendable {
         busiest = ThresholdPolicy.busiest(snapshot)
         var total = 0.0
         let servers = snapshot.servers
-        for index in servers.indices { total += servers[index].load }
+        for index in servers.indices { total = (total + servers[index].load).saturated }
         estimate = LoadEstimate(current: total, memory: memory, now: now, config: config)
         need = Self.replicas(for: estimate.projected, config: config)
         isBurst = config.burstRatio > 0
@@ -46,11 +46,13 @@ struct Evaluation: Sendable {
         serversToScale > 0 || (config.replicaStartup > .zero && expectedLoad > config.scaleUpThreshold && need > current)
     }
 
-    /// `⌈load ÷ target_load⌉`, at least `min_replicas`; loads are finite, and the need is
-    /// bounded well inside `Int` so any arithmetic on it stays safe.
+    /// `⌈load ÷ target_load⌉`, at least `min_replicas`, and at most 10^12 (far above any
+    /// `max_replicas`) so any arithmetic on it stays safe; total for every `Double` (NaN, from
+    /// 0 ÷ 0, is a need of 0).
     static func replicas(for load: Double, config: PolicyConfig) -> Int {
         let raw = (load / config.targetLoad).rounded(.up)
-        return Int(min(max(raw, Double(config.minReplicas)), 1e12))
+        let bounded = raw.isNaN ? 0 : min(max(raw, 0), 1e12)
+        return max(Int(bounded), config.minReplicas)
     }
 
     /// What a reason is told from: small, and free of the snapshot and the memory, so that a

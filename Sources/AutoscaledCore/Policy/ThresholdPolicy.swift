@@ -110,7 +110,8 @@ public struct ThresholdPolicy: Sendable {
         var target = max(need, current + 1)
         var limitedByStep = false
         var capped = false
-        if !burst, target > current + config.maxScaleUpStep {
+        // Differences, not sums: a step near Int.max cannot overflow.
+        if !burst, target - current > config.maxScaleUpStep {
             target = current + config.maxScaleUpStep
             limitedByStep = true
         }
@@ -151,7 +152,7 @@ public struct ThresholdPolicy: Sendable {
         }
         var target = max(highest, config.minReplicas)
         var limited = false
-        if target < current - config.scaleDownStep {
+        if current - target > config.scaleDownStep {
             target = current - config.scaleDownStep
             limited = true
         }
