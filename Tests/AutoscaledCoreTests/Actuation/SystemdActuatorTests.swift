@@ -104,3 +104,35 @@ struct SystemdActuatorTests {
         }
     }
 }
+
+extension SystemdActuatorTests {
+    @Test("a count above maxInstances is refused before systemctl is called")
+    func tooMany() async throws {
+        let fake = FakeSystemctl()
+        defer { fake.remove() }
+        await #expect(throws: ActuationError.tooManyReplicas(20_000, limit: 10_000)) {
+            try await actuator(fake).apply(request(3, max: 20_000))
+        }
+        #expect(fake.calls == [])
+        #expect(ActuationError.tooManyReplicas(20_000, limit: 10_000).description
+            == "20000 replicas is more than the 10000 this actuator runs")
+    }
+
+    @Test("units are named at most unitsPerCall to a call, in order")
+    func batches() {
+        let units = (1...2500).map { "u@\($0).service" }
+        let batches = SystemdActuator.batches(units)
+        #expect(batches.map(\.count) == [1000, 1000, 500])
+        #expect(Array(batches.joined()) == units)
+        #expect(SystemdActuator.batches([]).isEmpty)
+    }
+
+    @Test("a unit name longer than systemd allows at the widest instance is refused")
+    func longName() {
+        let name = String(repeating: "a", count: 250) + "@{i}.service"
+        #expect(throws: UnitNameTemplate.Fault(problem: "is longer than 255 bytes with instance 10000")) {
+            try UnitNameTemplate(name)
+        }
+        #expect((try? UnitNameTemplate(String(repeating: "a", count: 236) + "@{i}.service")) != nil)
+    }
+}
