@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Fuzzes every parser with libFuzzer (built into the Swift toolchain), each for SECONDS (default 60).
+# Fuzzes every parser, and the policy and simulator (target `policy`), with libFuzzer (built into
+# the Swift toolchain), each for SECONDS (default 60).
 #
 #   scripts/fuzz.sh [SECONDS] [TARGET...]
 #
-# Builds the library's sources and Tests/Fuzz/FuzzEntry.swift into one binary with
+# Builds the library's sources, the scenario generators of Tests/AutoscaledTestSupport and
+# Tests/Fuzz/FuzzEntry.swift into one binary with
 # `swiftc -sanitize=fuzzer,address` (under SwiftPM, adding address sanitizing silently drops the
 # fuzzer's coverage instrumentation), then runs each target on a copy of its seed corpus
 # (Tests/Fuzz/Corpus/TARGET). A crash, a hang (> 10 s for one input), or memory over 2 GiB fails
@@ -23,7 +25,7 @@ fi
 out=.build-fuzz
 mkdir -p "$out/artifacts"
 binary=$out/autoscaled-fuzz
-sources=$(find Sources/AutoscaledCore -name '*.swift' | sort)
+sources="$(find Sources/AutoscaledCore -name '*.swift' | sort) $(ls Tests/AutoscaledTestSupport/*Scenario*.swift)"
 stale=yes
 if [ -x "$binary" ] && [ -z "$(find $sources Tests/Fuzz/FuzzEntry.swift -newer "$binary")" ]; then
     stale=no

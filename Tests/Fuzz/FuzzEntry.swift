@@ -1,6 +1,7 @@
-// libFuzzer entry point for every parser. Built by scripts/fuzz.sh together with the library's
-// sources into one binary; FUZZ_TARGET picks the parser. Each target must return on any input:
-// an error is fine, a trap, a hang or unbounded memory is a bug.
+// libFuzzer entry point for every parser, and for the policy and the simulator. Built by
+// scripts/fuzz.sh together with the library's sources (and the scenario generators of
+// Tests/AutoscaledTestSupport) into one binary; FUZZ_TARGET picks the target. Each target must
+// return on any input: an error is fine, a trap, a hang or unbounded memory is a bug.
 
 import Glibc
 
@@ -51,6 +52,14 @@ let fuzzTargets: [String: (UnsafeRawBufferPointer) -> Void] = [
         if let body = try? HTTPResponse.body(of: response) { precondition(body.count <= response.count) }
         _ = HTTPResponse.isComplete(response)
     },
+    "policy": { bytes in
+        // The input's bytes choose a config, snapshots and clock advances, then a trace and model.
+        var dice = FuzzDice(bytes)
+        let walk = PolicyScenario.run(&dice, steps: 48)
+        precondition(walk.violations.isEmpty, walk.violations.joined(separator: "\n"))
+        let replay = ReplayScenario.run(&dice)
+        precondition(replay.violations.isEmpty, replay.violations.joined(separator: "\n"))
+    },
     "duration": { bytes in
         if let duration = try? DurationText.parse(String(decoding: bytes, as: UTF8.self)) {
             precondition(duration >= .zero)
@@ -66,6 +75,25 @@ func checkSnapshot(_ bytes: UnsafeRawBufferPointer, _ format: LoadFormat) {
     precondition(!snapshot.servers.isEmpty)
     for server in snapshot.servers {
         precondition(server.load.isFinite && server.load >= 0 && !server.name.isEmpty)
+    }
+}
+
+/// Rolls from a fuzzer's input, 8 bytes at a time; zeros once the input has run out.
+struct FuzzDice: ScenarioDice {
+    let bytes: UnsafeRawBufferPointer
+    var offset = 0
+
+    init(_ bytes: UnsafeRawBufferPointer) {
+        self.bytes = bytes
+    }
+
+    mutating func roll() -> UInt64 {
+        var value: UInt64 = 0
+        for shift in stride(from: 0, to: 64, by: 8) where offset < bytes.count {
+            value |= UInt64(bytes[offset]) << UInt64(shift)
+            offset += 1
+        }
+        return value
     }
 }
 

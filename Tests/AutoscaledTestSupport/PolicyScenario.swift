@@ -1,0 +1,161 @@
+#if canImport(AutoscaledCore)
+import AutoscaledCore
+#endif
+
+/// Random configs that pass validation × random snapshot sequences × random clock advances,
+/// through the policy the daemon runs, with the invariants every decision keeps:
+/// - the count stays within `[min_replicas, max_replicas]`;
+/// - a scale-up adds at most `max_scale_up_step` (a burst excepted) and none comes within
+///   `scale_up_cooldown` of the last (a burst excepted); a scale-down removes at most
+///   `scale_down_step`;
+/// - without data the count holds (or moves to `fallback_replicas` once the source is down);
+/// - the action says what the counts do, and the load remembered is finite.
+/// Nothing may trap on the way. Used by a Swift Testing property test and a libFuzzer target.
+public enum PolicyScenario {
+    /// What one scenario did: whether its config was accepted, how many decisions it checked,
+    /// and every broken invariant, in words.
+    public struct Outcome: Sendable {
+        public var accepted = false
+        public var decisions = 0
+        public var violations: [String] = []
+
+        public init() {}
+    }
+
+    /// Config text whose `[policy]` values are drawn from the bounds and from ordinary values;
+    /// some break a rule on purpose (and must then be refused).
+    public static func configText(_ dice: inout some ScenarioDice) -> String {
+        let maxCount = PolicyConfig.maxReplicaCount
+        let up = dice.pick([LoadSnapshot.maxLoad, 50, 1, 1e-9, Double.leastNonzeroMagnitude, Double(dice.within(1...1000))])
+        let target = dice.chance(50) ? up : up * dice.pick([0.5, 1e-6, dice.fraction()])
+        let down = dice.pick([target / 2, 0, -LoadSnapshot.maxLoad, -5, target * 0.999])
+        let minimum = dice.pick([0, 1, 2, dice.within(0...20), maxCount])
+        let maximum = dice.pick([minimum, minimum + 1, maxCount, minimum + dice.within(0...50), dice.within(1...30)])
+        let initial = minimum + dice.below(max(1, maximum - minimum + 1))
+        var lines = [
+            "scale_up_threshold = \(up)", "scale_down_threshold = \(down)", "target_load = \(target)",
+            "min_replicas = \(minimum)", "max_replicas = \(maximum)", "initial_replicas = \(initial)",
+            "max_scale_up_step = \(step(&dice))", "scale_down_step = \(step(&dice))",
+            "scale_up_cooldown = \(duration(&dice))", "scale_down_stabilization = \(duration(&dice))",
+            "replica_startup = \(duration(&dice))", "trend_window = \(duration(&dice))",
+            "smoothing_window = \(duration(&dice))",
+            "burst_ratio = \(dice.pick(["0", "1.5", "2", "1e15", "1.0000001"]))",
+        ]
+        if dice.chance(30) { lines.append("fallback_replicas = \(minimum + dice.below(max(1, maximum - minimum + 1)))") }
+        if dice.chance(10) {
+            // A value out of bounds: the config must be refused.
+            let index = dice.below(lines.count)
+            let key = lines[index].prefix { $0 != " " }
+            lines[index] = "\(key) = \(dice.pick(["1e16", "-1e16", "0", "2000000", "9223372036854775807", "366d"]))"
+        }
+        return "[source]\npath = /run/loads.json\n\n[policy]\n" + lines.joined(separator: "\n") + "\n"
+    }
+
+    private static func step(_ dice: inout some ScenarioDice) -> Int {
+        dice.pick([1, 2, 4, PolicyConfig.maxReplicaCount, dice.within(1...10)])
+    }
+
+    private static func duration(_ dice: inout some ScenarioDice) -> String {
+        dice.pick(["0", "1us", "250ms", "1s", "10s", "1min", "5min", "365d", "\(dice.within(0...900))s"])
+    }
+
+    /// The accepted config of `text`, or `nil`; a config that breaks a bound it was accepted
+    /// with is a violation.
+    public static func acceptedPolicy(_ text: String, into outcome: inout Outcome) -> PolicyConfig? {
+        guard case let .success(config) = ConfigParser.parse(text, file: "scenario.conf", directory: "/") else { return nil }
+        outcome.accepted = true
+        let policy = config.policy
+        let numbers = [policy.scaleUpThreshold, policy.scaleDownThreshold, policy.targetLoad, policy.burstRatio]
+        let counts = [policy.minReplicas, policy.maxReplicas, policy.initialReplicas, policy.maxScaleUpStep,
+                      policy.scaleDownStep, policy.fallbackReplicas ?? 0]
+        if !numbers.allSatisfy({ abs($0) <= LoadSnapshot.maxLoad }) || policy.targetLoad <= 0
+            || !counts.allSatisfy({ (0...PolicyConfig.maxReplicaCount).contains($0) }) {
+            outcome.violations.append("accepted out of bounds:\n\(text)")
+        }
+        return policy
+    }
+
+    /// Draws a config and, when it is accepted, `steps` evaluations of it.
+    public static func run(_ dice: inout some ScenarioDice, steps: Int) -> Outcome {
+        var outcome = Outcome()
+        let text = configText(&dice)
+        guard let config = acceptedPolicy(text, into: &outcome) else { return outcome }
+        let policy = ThresholdPolicy(config: config)
+        // Usually the initial count; sometimes one a reload left outside the range.
+        let start = dice.chance(85) ? config.initialReplicas
+            : dice.pick([0, config.maxReplicas + 1, 2 * PolicyConfig.maxReplicaCount, Int.max])
+        var memory = PolicyMemory(replicas: start, observingSince: .origin)
+        var now = MonotonicInstant.origin
+        for step in 0..<steps {
+            now = now + dice.pick([.zero, .microseconds(1), .milliseconds(1), .seconds(1), .seconds(10),
+                                   .seconds(dice.within(0...600)), .seconds(365 * 86_400)])
+            let input = Self.input(&dice)
+            let decision = policy.decide(input, memory: memory, now: now)
+            let broken = violations(decision, input: input, memory: memory, now: now, config: config)
+            if !broken.isEmpty {
+                outcome.violations.append("step \(step) at \(now), from \(memory.replicas), \(input): "
+                    + broken.joined(separator: "; ") + " (\(decision.reason))\n\(text)")
+            }
+            memory = memory.recording(decision, at: now, policy: config)
+            outcome.decisions += 1
+        }
+        return outcome
+    }
+
+    private static func input(_ dice: inout some ScenarioDice) -> PolicyInput {
+        switch dice.below(10) {
+        case 0: return .unavailable("no data")
+        case 1: return .sourceDown("down")
+        default:
+            let servers = (0..<dice.within(1...8)).map { ServerLoad(name: "s\($0)", load: dice.load()) }
+            guard let snapshot = try? LoadSnapshot(servers: servers) else { return .unavailable("rejected") }
+            return .loads(snapshot)
+        }
+    }
+
+    /// The invariants `decision` breaks, taken at `now` from `memory` on `input`.
+    static func violations(
+        _ decision: ScalingDecision, input: PolicyInput, memory: PolicyMemory, now: MonotonicInstant, config: PolicyConfig
+    ) -> [String] {
+        var broken = DecisionChecks.violations(decision, config: config)
+        let from = decision.from
+        guard (config.minReplicas...config.maxReplicas).contains(from) else { return broken }
+        switch input {
+        case .unavailable:
+            if decision.action != .hold { broken.append("no data but \(decision.action.rawValue)") }
+        case .sourceDown:
+            if decision.to != (config.fallbackReplicas ?? from) { broken.append("source down but to \(decision.to)") }
+        case .loads:
+            if decision.action == .scaleUp, !decision.reason.hasPrefix("burst:"), let last = memory.lastScaleUp,
+               now - last < config.scaleUpCooldown {
+                broken.append("scale-up within scale_up_cooldown")
+            }
+        }
+        return broken
+    }
+}
+
+/// The checks that hold for any decision on loads, whatever the input: used on the policy's
+/// own walk and on the simulator's decisions.
+public enum DecisionChecks {
+    public static func violations(_ decision: ScalingDecision, config: PolicyConfig) -> [String] {
+        var broken: [String] = []
+        let (from, to) = (decision.from, decision.to)
+        if !(config.minReplicas...config.maxReplicas).contains(to) { broken.append("to \(to) outside [min, max]") }
+        let expected: ScalingAction = to > from ? .scaleUp : to < from ? .scaleDown : .hold
+        if decision.action != expected { broken.append("action \(decision.action.rawValue) from \(from) to \(to)") }
+        if let total = decision.totalLoad, !total.isFinite { broken.append("total load \(total) remembered") }
+        guard (config.minReplicas...config.maxReplicas).contains(from) else { return broken }
+        let limited = !decision.reason.hasPrefix("burst:") && !decision.reason.hasPrefix("source down")
+        if limited, decision.action == .scaleUp, to - from > config.maxScaleUpStep {
+            broken.append("+\(to - from) beyond max_scale_up_step")
+        }
+        if limited, decision.action == .scaleDown, from - to > config.scaleDownStep {
+            broken.append("-\(from - to) beyond scale_down_step")
+        }
+        if decision.reason.hasPrefix("no usable load data"), decision.action != .hold {
+            broken.append("no data but \(decision.action.rawValue)")
+        }
+        return broken
+    }
+}
