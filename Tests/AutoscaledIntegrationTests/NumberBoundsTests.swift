@@ -79,6 +79,18 @@ struct NumberBoundsTests {
         #expect(replay.stderr == "\(dir.file("t.csv")): line 3: server 'a': load '1.7e308' is above 1e15\n")
     }
 
+    @Test("a poll_interval and a startup delay of a year replay an offered-load trace")
+    func longestPoll() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        dir.writeConfig(pollInterval: "365d")
+        dir.write(dir.file("t.csv"), "t_seconds,requests\n0,1e15\n60,0\n")
+        let replay = await ChildProcess.run(["simulate", "--config", dir.configPath, "--trace", dir.file("t.csv"),
+                                             "--capacity", "1", "--startup-delay", "365d", "--quiet"], in: dir.path)
+        #expect(replay.status == 0, "\(replay.stderr)")
+        #expect(replay.stdout.contains("scale events            0 (0 up, 0 down) in 0 evaluations"), "\(replay.stdout)")
+    }
+
     @Test("simulate refuses --max above the bound of replica counts")
     func simulateMax() async {
         let dir = Workspace()

@@ -33,7 +33,8 @@ struct OfferedLoadReplay {
         let capacity = setup.capacity
         var pool = ReplicaPool(initial: initial)
         var interval: [Double] = []
-        interval.reserveCapacity(period)
+        // A period longer than the trace never fills its interval: reserve what the trace can.
+        interval.reserveCapacity(min(period, trace.spanSeconds))
         var summary = SimulationSummary(seconds: trace.spanSeconds, requests: trace.totalRequests ?? 0)
         var second = 0
         var nextEvaluation = period
