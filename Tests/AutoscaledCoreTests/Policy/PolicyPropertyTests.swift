@@ -5,39 +5,35 @@ import Testing
 /// The invariants of ``PolicyScenario`` over a fixed seed: the same scenarios as the `policy`
 /// fuzz target, a few hundred of them on every `swift test`.
 struct PolicyPropertyTests {
+    /// `count` outcomes of `run`, added up: configs accepted, decisions checked, violations.
+    private func tally(_ count: Int, _ run: () -> PolicyScenario.Outcome) -> (accepted: Int, decisions: Int, violations: [String]) {
+        var total = (accepted: 0, decisions: 0, violations: [String]())
+        for _ in 0..<count {
+            let outcome = run()
+            total.accepted += outcome.accepted ? 1 : 0
+            total.decisions += outcome.decisions
+            total.violations += outcome.violations
+        }
+        return total
+    }
+
     @Test("random accepted configs × snapshot sequences × clock advances keep every invariant")
     func policyWalks() {
         var dice = SplitMix64(seed: 0x0A17_0011)
-        var accepted = 0
-        var decisions = 0
-        var violations: [String] = []
-        for _ in 0..<400 {
-            let outcome = PolicyScenario.run(&dice, steps: 40)
-            accepted += outcome.accepted ? 1 : 0
-            decisions += outcome.decisions
-            violations += outcome.violations
-        }
-        #expect(violations.isEmpty, "\(violations.count) violations, first: \(violations.prefix(2))")
+        let total = tally(400) { PolicyScenario.run(&dice, steps: 40) }
+        #expect(total.violations.isEmpty, "\(total.violations.count) violations, first: \(total.violations.prefix(2))")
         // Most drawn configs pass validation, so the walk is not vacuous.
-        #expect(accepted >= 200)
-        #expect(decisions == accepted * 40)
+        #expect(total.accepted >= 200)
+        #expect(total.decisions == total.accepted * 40)
     }
 
     @Test("the simulator replays random accepted configs over random traces within the invariants")
     func replays() {
         var dice = SplitMix64(seed: 0x0A17_0012)
-        var accepted = 0
-        var decisions = 0
-        var violations: [String] = []
-        for _ in 0..<150 {
-            let outcome = ReplayScenario.run(&dice)
-            accepted += outcome.accepted ? 1 : 0
-            decisions += outcome.decisions
-            violations += outcome.violations
-        }
-        #expect(violations.isEmpty, "\(violations.count) violations, first: \(violations.prefix(2))")
-        #expect(accepted >= 75)
-        #expect(decisions >= accepted)
+        let total = tally(150) { ReplayScenario.run(&dice) }
+        #expect(total.violations.isEmpty, "\(total.violations.count) violations, first: \(total.violations.prefix(2))")
+        #expect(total.accepted >= 75)
+        #expect(total.decisions >= total.accepted)
     }
 
     @Test("out-of-bounds values are refused: no accepted config breaks a bound")
