@@ -1,3 +1,4 @@
+import AutoscaledTestSupport
 import Testing
 @testable import AutoscaledCore
 
@@ -24,31 +25,42 @@ struct PolicyTotalityTests {
 
     static let cases: [Case] = [
         Case(name: "a slope overflowing to infinity × a zero replica_startup (was ∞ × 0 = NaN → Int)",
-             config: PolicyConfig(replicaStartup: .zero, smoothingWindow: .zero, burstRatio: 0),
+             config: modified(PolicyConfig.defaults) { ($0.replicaStartup, $0.smoothingWindow, $0.burstRatio) = (.zero, .zero, 0) },
              samples: steepest, replicas: 3, loads: [1e15], action: .scaleUp, to: 7),
         Case(name: "a slope overflowing to infinity × a replica_startup saturates at max_replicas",
-             config: PolicyConfig(maxScaleUpStep: 100, replicaStartup: .seconds(60), smoothingWindow: .zero, burstRatio: 0),
+             config: modified(PolicyConfig.defaults) {
+                 ($0.maxScaleUpStep, $0.replicaStartup, $0.smoothingWindow, $0.burstRatio) = (100, .seconds(60), .zero, 0)
+             },
              samples: steepest, replicas: 3, loads: [60], action: .scaleUp, to: 10),
         Case(name: "remembered totals near Double.greatestFiniteMagnitude sum without overflowing",
-             config: PolicyConfig(maxScaleUpStep: 100, replicaStartup: .zero, smoothingWindow: .seconds(30), burstRatio: 0),
+             config: modified(PolicyConfig.defaults) {
+                 ($0.maxScaleUpStep, $0.replicaStartup, $0.smoothingWindow, $0.burstRatio) = (100, .zero, .seconds(30), 0)
+             },
              samples: [(.seconds(2), .greatestFiniteMagnitude), (.seconds(1), .greatestFiniteMagnitude)],
              replicas: 3, loads: [60], action: .scaleUp, to: 10),
         Case(name: "loads at the 1e15 bound on many servers are sized and capped",
-             config: PolicyConfig(maxReplicas: 1_000_000, maxScaleUpStep: 1_000_000, burstRatio: 2),
+             config: modified(PolicyConfig.defaults) { ($0.maxReplicas, $0.maxScaleUpStep, $0.burstRatio) = (1_000_000, 1_000_000, 2) },
              replicas: 3, loads: Array(repeating: 1e15, count: 64), action: .scaleUp, to: 1_000_000),
         Case(name: "target_load 0 with a negative scale_down_threshold (refused by the config; 0 ÷ 0 is no need)",
-             config: PolicyConfig(scaleDownThreshold: -5, targetLoad: 0, replicaStartup: .zero, smoothingWindow: .zero),
+             config: modified(PolicyConfig.defaults) {
+                 ($0.scaleDownThreshold, $0.targetLoad, $0.replicaStartup, $0.smoothingWindow) = (-5, 0, .zero, .zero)
+             },
              replicas: 3, loads: [0], action: .hold, to: 3),
         Case(name: "target_load 0 and a load: an infinite need is capped at max_replicas",
-             config: PolicyConfig(scaleDownThreshold: -5, targetLoad: 0, replicaStartup: .zero, smoothingWindow: .zero),
+             config: modified(PolicyConfig.defaults) {
+                 ($0.scaleDownThreshold, $0.targetLoad, $0.replicaStartup, $0.smoothingWindow) = (-5, 0, .zero, .zero)
+             },
              replicas: 3, loads: [60], action: .scaleUp, to: 10),
         Case(name: "max_scale_up_step and max_replicas at Int.max (refused by the config) do not overflow",
-             config: PolicyConfig(maxReplicas: .max, maxScaleUpStep: .max, replicaStartup: .zero, smoothingWindow: .zero,
-                                  burstRatio: 0),
+             config: modified(PolicyConfig.defaults) {
+                 ($0.maxReplicas, $0.maxScaleUpStep, $0.replicaStartup, $0.smoothingWindow, $0.burstRatio) = (.max, .max, .zero, .zero, 0)
+             },
              replicas: .max - 1, loads: [60], action: .scaleUp, to: .max),
         Case(name: "scale_down_step at Int.max does not overflow",
-             config: PolicyConfig(scaleDownStep: .max, scaleDownStabilization: .zero, replicaStartup: .zero,
-                                  smoothingWindow: .zero, burstRatio: 0),
+             config: modified(PolicyConfig.defaults) {
+                 ($0.scaleDownStep, $0.scaleDownStabilization, $0.replicaStartup, $0.smoothingWindow, $0.burstRatio) =
+                     (.max, .zero, .zero, .zero, 0)
+             },
              replicas: 9, loads: [1], action: .scaleDown, to: 1),
     ]
 
