@@ -61,7 +61,7 @@ private struct CheckingObserver: SimulationObserver {
         self.config = config
     }
 
-    mutating func second(_ time: Int, load: Double, desired: Int, serving: Int) {}
+    mutating func second(_ time: Int, load: Double, desired: Int, serving: Int, overCapacity: Double) {}
 
     mutating func decision(_ decision: ScalingDecision, at time: Int) {
         decisions += 1

@@ -46,3 +46,9 @@ extension ScenarioDice {
         }
     }
 }
+
+extension SplitMix64: ScenarioDice {
+    public mutating func roll() -> UInt64 {
+        next()
+    }
+}

@@ -23,7 +23,7 @@ struct OptionValues {
         return value
     }
 
-    /// An integer of at least `minimum`, or `nil` when the option is absent.
+    /// An integer from `minimum` to ``PolicyConfig/maxReplicaCount``, or `nil` when the option is absent.
     func count(_ name: String, minimum: Int) throws(UsageError) -> Int? {
         guard let text = options.values[name] else { return nil }
         let maximum = PolicyConfig.maxReplicaCount

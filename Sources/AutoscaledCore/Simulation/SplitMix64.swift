@@ -20,9 +20,3 @@ public struct SplitMix64: RandomNumberGenerator {
         Int(next(upperBound: UInt64(bound)))
     }
 }
-
-extension SplitMix64: ScenarioDice {
-    public mutating func roll() -> UInt64 {
-        next()
-    }
-}

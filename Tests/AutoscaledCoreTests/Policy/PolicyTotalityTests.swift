@@ -17,17 +17,18 @@ struct PolicyTotalityTests {
         var testDescription: String { name }
     }
 
-    static let attosecond = Duration(secondsComponent: 0, attosecondsComponent: 1)
-    /// Two totals an attosecond apart, the second the largest `Double`: a least-squares slope of ∞.
+    static let picosecond = Duration(secondsComponent: 0, attosecondsComponent: 1_000_000)
+    /// Two totals a picosecond apart, the second the largest `Double`: a slope near the largest
+    /// `Double` (∞ before the slope was saturated), times any replica_startup beyond it.
     static let steepest: [(before: Duration, total: Double)] = [
-        (attosecond * 2, 0), (attosecond, .greatestFiniteMagnitude),
+        (picosecond * 2, 0), (picosecond, .greatestFiniteMagnitude),
     ]
 
     static let cases: [Case] = [
-        Case(name: "a slope overflowing to infinity × a zero replica_startup (was ∞ × 0 = NaN → Int)",
+        Case(name: "the steepest slope × a zero replica_startup (∞ × 0 was NaN → Int)",
              config: modified(PolicyConfig.defaults) { ($0.replicaStartup, $0.smoothingWindow, $0.burstRatio) = (.zero, .zero, 0) },
              samples: steepest, replicas: 3, loads: [1e15], action: .scaleUp, to: 7),
-        Case(name: "a slope overflowing to infinity × a replica_startup saturates at max_replicas",
+        Case(name: "the steepest slope × a replica_startup saturates, capped at max_replicas",
              config: modified(PolicyConfig.defaults) {
                  ($0.maxScaleUpStep, $0.replicaStartup, $0.smoothingWindow, $0.burstRatio) = (100, .seconds(60), .zero, 0)
              },
