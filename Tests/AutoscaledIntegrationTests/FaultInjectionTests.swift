@@ -19,8 +19,10 @@ struct FaultInjectionTests {
     func crashSafety() async {
         let dir = Workspace()
         defer { dir.remove() }
-        dir.writeConfig(policy: "scale_up_cooldown = 0\nscale_down_stabilization = 0\nmax_replicas = 50\nmax_scale_up_step = 1",
-                        pollInterval: "1s", log: "level = info")
+        // A 10 ms poll_interval is a 10 ms tick: the policy may decide again every 10 ms.
+        dir.writeConfig(policy: "scale_up_cooldown = 0\nscale_down_stabilization = 0\nmax_replicas = 50\n"
+                            + "max_scale_up_per_minute = 100000\nmax_scale_down_per_minute = 100000",
+                        pollInterval: "10ms", log: "level = info")
         dir.writeLoads(#"{"a": 90}"#)
         var generator = SystemRandomNumberGenerator()
         var decisions = 0
@@ -63,7 +65,7 @@ struct FaultInjectionTests {
         // A tiny tmpfs, when this user may mount one (root); else a read-only directory.
         let mounted = shell("mount -t tmpfs -o size=64k tmpfs '\(stateDirectory)' 2>/dev/null") == 0
         defer { if mounted { _ = shell("umount '\(stateDirectory)'") } }
-        dir.writeConfig(policy: "scale_up_cooldown = 0\nmax_scale_up_step = 1")
+        dir.writeConfig(policy: "scale_up_cooldown = 0\nmax_scale_up_per_minute = 100000", pollInterval: "100ms")
         dir.writeLoads(#"{"a": 30}"#)
         let daemon = ChildProcess(autoscaledBinary(), ["run", "--config", dir.configPath], captureIn: dir.path)
         #expect(await daemon.waitForLine("event=hold") != nil)
@@ -75,7 +77,7 @@ struct FaultInjectionTests {
             chmod(stateDirectory, 0o555)
         }
 
-        // With no cooldown, every evaluation of a hot file adds one replica, and a write can be
+        // With no cooldown, every tick (100 ms) with a hot file adds one replica, and a write can be
         // evaluated more than once: the test follows the counts the log shows, not exact steps.
         dir.writeLoads(#"{"a": 90}"#)
         let failed = await daemon.waitForLine("level=error event=state-write-failed")

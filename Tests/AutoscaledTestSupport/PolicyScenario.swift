@@ -35,10 +35,11 @@ public enum PolicyScenario {
         var lines = [
             "scale_up_threshold = \(up)", "scale_down_threshold = \(down)", "target_load = \(target)",
             "min_replicas = \(minimum)", "max_replicas = \(maximum)", "initial_replicas = \(initial)",
-            "max_scale_up_step = \(step(&dice))", "scale_down_step = \(step(&dice))",
+            "max_scale_up_per_minute = \(step(&dice))", "max_scale_down_per_minute = \(step(&dice))",
+            "max_scale_down_percent_per_minute = \(dice.pick(["0", "30", "100", "12.5"]))",
             "scale_up_cooldown = \(duration(&dice))", "scale_down_stabilization = \(duration(&dice))",
             "replica_startup = \(duration(&dice))", "trend_window = \(duration(&dice))",
-            "smoothing_window = \(duration(&dice))",
+            "trend_min_span = \(dice.pick(["0", "0", "1us"]))", "smoothing_window = \(duration(&dice))",
             "burst_ratio = \(dice.pick(["0", "1.5", "2", "1e15", "1.0000001"]))",
         ]
         if dice.chance(30) { lines.append("fallback_replicas = \(minimum + dice.below(max(1, maximum - minimum + 1)))") }
@@ -66,8 +67,8 @@ public enum PolicyScenario {
         outcome.accepted = true
         let policy = config.policy
         let numbers = [policy.scaleUpThreshold, policy.scaleDownThreshold, policy.targetLoad, policy.burstRatio]
-        let counts = [policy.minReplicas, policy.maxReplicas, policy.initialReplicas, policy.maxScaleUpStep,
-                      policy.scaleDownStep, policy.fallbackReplicas ?? 0]
+        let counts = [policy.minReplicas, policy.maxReplicas, policy.initialReplicas, policy.maxScaleUpPerMinute,
+                      policy.maxScaleDownPerMinute, policy.fallbackReplicas ?? 0]
         if !numbers.allSatisfy({ abs($0) <= LoadSnapshot.maxLoad }) || policy.targetLoad <= 0
             || !counts.allSatisfy({ (0...PolicyConfig.maxReplicaCount).contains($0) }) {
             outcome.violations.append("accepted out of bounds:\n\(text)")
@@ -147,11 +148,13 @@ public enum DecisionChecks {
         if let total = decision.totalLoad, !total.isFinite { broken.append("total load \(total) remembered") }
         guard (config.minReplicas...config.maxReplicas).contains(from) else { return broken }
         let limited = !decision.reason.hasPrefix("burst:") && !decision.reason.hasPrefix("source down")
-        if limited, decision.action == .scaleUp, to - from > config.maxScaleUpStep {
-            broken.append("+\(to - from) beyond max_scale_up_step")
+        if limited, decision.action == .scaleUp, to - from > config.maxScaleUpPerMinute {
+            broken.append("+\(to - from) beyond max_scale_up_per_minute")
         }
-        if limited, decision.action == .scaleDown, from - to > config.scaleDownStep {
-            broken.append("-\(from - to) beyond scale_down_step")
+        // The percentage is of the count a minute ago, which was within [min, max].
+        let byPercent = Int((config.maxScaleDownPercentPerMinute / 100 * Double(config.maxReplicas)).rounded(.up))
+        if limited, decision.action == .scaleDown, from - to > max(config.maxScaleDownPerMinute, byPercent) {
+            broken.append("-\(from - to) beyond max_scale_down_per_minute and max_scale_down_percent_per_minute")
         }
         if decision.reason.hasPrefix("no usable load data"), decision.action != .hold {
             broken.append("no data but \(decision.action.rawValue)")

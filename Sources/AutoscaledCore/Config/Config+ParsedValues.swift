@@ -73,15 +73,18 @@ extension PolicyConfig {
             minReplicas: try values.integer(.minReplicas),
             maxReplicas: try values.integer(.maxReplicas),
             initialReplicas: try values.integer(.initialReplicas),
-            maxScaleUpStep: try values.integer(.maxScaleUpStep),
-            scaleDownStep: try values.integer(.scaleDownStep),
+            maxScaleUpPerMinute: try values.integer(.maxScaleUpPerMinute),
+            maxScaleDownPerMinute: try values.integer(.maxScaleDownPerMinute),
+            maxScaleDownPercentPerMinute: try values.number(.maxScaleDownPercentPerMinute),
             scaleUpCooldown: try values.duration(.scaleUpCooldown),
             scaleDownStabilization: try values.duration(.scaleDownStabilization),
             replicaStartup: try values.duration(.replicaStartup),
             trendWindow: try values.duration(.trendWindow),
+            trendMinSpan: try values.duration(.trendMinSpan),
             smoothingWindow: try values.duration(.smoothingWindow),
             burstRatio: try values.number(.burstRatio),
-            fallbackReplicas: try values.optional(.fallbackReplicas, values.integer)
+            fallbackReplicas: try values.optional(.fallbackReplicas, values.integer),
+            tick: try values.duration(.pollInterval)
         )
     }
 }

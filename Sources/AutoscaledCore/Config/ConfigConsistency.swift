@@ -34,6 +34,17 @@ enum ConfigConsistency {
                 line: values.latestLine(of: .burstRatio),
                 message: "burst_ratio (\(TypedValue.text(of: ratio))) must be 0 (off) or above 1"))
         }
+        if let span = try? values.duration(.trendMinSpan), let window = try? values.duration(.trendWindow), span > window {
+            faults.append(Fault(
+                line: values.latestLine(of: .trendMinSpan, .trendWindow),
+                message: "trend_min_span (\(DurationText.format(span))) must be at most trend_window "
+                    + "(\(DurationText.format(window))): the trend is observed within the window"))
+        }
+        if let percent = try? values.number(.maxScaleDownPercentPerMinute), !(0...100).contains(percent) {
+            faults.append(Fault(
+                line: values.latestLine(of: .maxScaleDownPercentPerMinute),
+                message: "max_scale_down_percent_per_minute (\(TypedValue.text(of: percent))) must be between 0 (off) and 100"))
+        }
         if let min = try? values.integer(.minReplicas), let max = try? values.integer(.maxReplicas) {
             if min > max {
                 faults.append(Fault(

@@ -86,6 +86,9 @@ extension ConfigParser {
         }
 
         private mutating func assign(_ key: ConfigKey, text: String, line: Int) {
+            if let replacement = ConfigSchema.removedKeys[key] {
+                return report("\(key.name) was removed: \(replacement)", line: line)
+            }
             guard let spec = ConfigSchema.spec(for: key) else {
                 return report(Self.unknownKey(key), line: line)
             }

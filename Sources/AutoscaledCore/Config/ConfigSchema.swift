@@ -21,13 +21,15 @@ extension ConfigKey {
     static let minReplicas = ConfigKey(section: "policy", name: "min_replicas")
     static let maxReplicas = ConfigKey(section: "policy", name: "max_replicas")
     static let initialReplicas = ConfigKey(section: "policy", name: "initial_replicas")
-    static let maxScaleUpStep = ConfigKey(section: "policy", name: "max_scale_up_step")
-    static let scaleDownStep = ConfigKey(section: "policy", name: "scale_down_step")
+    static let maxScaleUpPerMinute = ConfigKey(section: "policy", name: "max_scale_up_per_minute")
+    static let maxScaleDownPerMinute = ConfigKey(section: "policy", name: "max_scale_down_per_minute")
+    static let maxScaleDownPercentPerMinute = ConfigKey(section: "policy", name: "max_scale_down_percent_per_minute")
     static let scaleUpCooldown = ConfigKey(section: "policy", name: "scale_up_cooldown")
     static let scaleDownStabilization = ConfigKey(section: "policy", name: "scale_down_stabilization")
     static let targetLoad = ConfigKey(section: "policy", name: "target_load")
     static let replicaStartup = ConfigKey(section: "policy", name: "replica_startup")
     static let trendWindow = ConfigKey(section: "policy", name: "trend_window")
+    static let trendMinSpan = ConfigKey(section: "policy", name: "trend_min_span")
     static let smoothingWindow = ConfigKey(section: "policy", name: "smoothing_window")
     static let burstRatio = ConfigKey(section: "policy", name: "burst_ratio")
     static let fallbackReplicas = ConfigKey(section: "policy", name: "fallback_replicas")
@@ -59,8 +61,15 @@ enum ConfigSchema {
         ConfigKeySpec(.minReplicas, .integer(min: 0, max: maxCount), default: "1") { .integer($0.policy.minReplicas) },
         ConfigKeySpec(.maxReplicas, .integer(min: 1, max: maxCount), default: "10") { .integer($0.policy.maxReplicas) },
         ConfigKeySpec(.initialReplicas, .integer(min: 0, max: maxCount), default: "3") { .integer($0.policy.initialReplicas) },
-        ConfigKeySpec(.maxScaleUpStep, .integer(min: 1, max: maxCount), default: "4") { .integer($0.policy.maxScaleUpStep) },
-        ConfigKeySpec(.scaleDownStep, .integer(min: 1, max: maxCount), default: "1") { .integer($0.policy.scaleDownStep) },
+        ConfigKeySpec(.maxScaleUpPerMinute, .integer(min: 1, max: maxCount), default: "4") {
+            .integer($0.policy.maxScaleUpPerMinute)
+        },
+        ConfigKeySpec(.maxScaleDownPerMinute, .integer(min: 1, max: maxCount), default: "3") {
+            .integer($0.policy.maxScaleDownPerMinute)
+        },
+        ConfigKeySpec(.maxScaleDownPercentPerMinute, .number, default: "0") {
+            .number($0.policy.maxScaleDownPercentPerMinute)
+        },
         ConfigKeySpec(.scaleUpCooldown, .duration(allowsZero: true), default: "1min") {
             .duration($0.policy.scaleUpCooldown)
         },
@@ -71,7 +80,8 @@ enum ConfigSchema {
             .duration($0.policy.replicaStartup)
         },
         ConfigKeySpec(.trendWindow, .duration(allowsZero: false), default: "3min") { .duration($0.policy.trendWindow) },
-        ConfigKeySpec(.smoothingWindow, .duration(allowsZero: true), default: "30s") {
+        ConfigKeySpec(.trendMinSpan, .duration(allowsZero: true), default: "20s") { .duration($0.policy.trendMinSpan) },
+        ConfigKeySpec(.smoothingWindow, .duration(allowsZero: true), default: "20s") {
             .duration($0.policy.smoothingWindow)
         },
         ConfigKeySpec(.burstRatio, .number, default: "2") { .number($0.policy.burstRatio) },
@@ -99,6 +109,16 @@ enum ConfigSchema {
         },
         ConfigKeySpec(.metricsMaxSeries, .integer(min: 0), default: "100") { .integer($0.metrics.maxSeries) },
     ] + actuatorKeys
+
+    /// Keys that earlier versions read, and what replaces each: naming one is a config error that
+    /// says so, never an unknown key or a silent change of behaviour.
+    static let removedKeys: [ConfigKey: String] = [
+        ConfigKey(section: "policy", name: "max_scale_up_step"):
+            "scale-ups are limited per minute, not per evaluation: use max_scale_up_per_minute",
+        ConfigKey(section: "policy", name: "scale_down_step"):
+            "scale-downs are limited per minute, not per evaluation: use max_scale_down_per_minute "
+            + "(and max_scale_down_percent_per_minute)",
+    ]
 
     /// The section names, in the order of their first key.
     static let sections: [String] = keys.reduce(into: []) { sections, spec in

@@ -13,31 +13,42 @@ public struct PolicyConfig: Sendable, Equatable {
     public var maxReplicas: Int
     /// The count used when there is no usable state file.
     public var initialReplicas: Int
-    /// The most replicas one scale-up adds.
-    public var maxScaleUpStep: Int
-    /// The most replicas one scale-down removes.
-    public var scaleDownStep: Int
+    /// The most replicas scale-ups add within any minute (a burst is not limited).
+    public var maxScaleUpPerMinute: Int
+    /// Scale-downs remove at most this many replicas within any minute, or
+    /// `maxScaleDownPercentPerMinute` of the count, whichever is more.
+    public var maxScaleDownPerMinute: Int
+    /// Scale-downs may remove this percentage (rounded up) of the count a minute ago within any
+    /// minute, when that is more than `maxScaleDownPerMinute`; zero = off.
+    public var maxScaleDownPercentPerMinute: Double
     public var scaleUpCooldown: Duration
     public var scaleDownStabilization: Duration
     /// How long a new replica takes to serve: a rising load is projected this far ahead.
     public var replicaStartup: Duration
     /// The window the load trend is measured over (its slope is projected `replicaStartup` ahead).
     public var trendWindow: Duration
+    /// The trend is projected only once it has been observed for this long (and over at least
+    /// three ticks): a young memory projects nothing.
+    public var trendMinSpan: Duration
     /// Total load is averaged over this window before sizing (noise is not load); zero = no smoothing.
     public var smoothingWindow: Duration
     /// A total load at least this many times what the current count serves at `targetLoad` is a
-    /// burst: sized for at once, past the cooldown and the step limit; zero = off.
+    /// burst: sized for at once, past the cooldown and the rate limit; zero = off.
     public var burstRatio: Double
     /// The count to move to, once, when the source goes down; `nil`: hold the count instead.
     public var fallbackReplicas: Int?
+    /// The policy's clock: one tick per `[source] poll_interval`. Time-based rules see time in whole
+    /// ticks (counted from the start of observation) and remember one value per tick, so the
+    /// same load over time gives the same decisions however often it is read.
+    public var tick: Duration
 
     public init(
         scaleUpThreshold: Double, scaleDownThreshold: Double, targetLoad: Double,
         minReplicas: Int, maxReplicas: Int, initialReplicas: Int,
-        maxScaleUpStep: Int, scaleDownStep: Int,
+        maxScaleUpPerMinute: Int, maxScaleDownPerMinute: Int, maxScaleDownPercentPerMinute: Double,
         scaleUpCooldown: Duration, scaleDownStabilization: Duration,
-        replicaStartup: Duration, trendWindow: Duration,
-        smoothingWindow: Duration, burstRatio: Double, fallbackReplicas: Int?
+        replicaStartup: Duration, trendWindow: Duration, trendMinSpan: Duration,
+        smoothingWindow: Duration, burstRatio: Double, fallbackReplicas: Int?, tick: Duration
     ) {
         self.fallbackReplicas = fallbackReplicas
         self.scaleUpThreshold = scaleUpThreshold
@@ -46,19 +57,25 @@ public struct PolicyConfig: Sendable, Equatable {
         self.minReplicas = minReplicas
         self.maxReplicas = maxReplicas
         self.initialReplicas = initialReplicas
-        self.maxScaleUpStep = maxScaleUpStep
-        self.scaleDownStep = scaleDownStep
+        self.maxScaleUpPerMinute = maxScaleUpPerMinute
+        self.maxScaleDownPerMinute = maxScaleDownPerMinute
+        self.maxScaleDownPercentPerMinute = maxScaleDownPercentPerMinute
         self.scaleUpCooldown = scaleUpCooldown
         self.scaleDownStabilization = scaleDownStabilization
         self.replicaStartup = replicaStartup
         self.trendWindow = trendWindow
+        self.trendMinSpan = trendMinSpan
         self.smoothingWindow = smoothingWindow
         self.burstRatio = burstRatio
+        self.tick = tick
     }
 
     /// The largest replica count or step a config may give: far above any real fleet, and low
     /// enough that no sum or difference of counts comes near `Int`'s limits.
     public static let maxReplicaCount = 1_000_000
+
+    /// The period of the scale-up and scale-down rates.
+    public static let ratePeriod: Duration = .seconds(60)
 
     /// How long load samples are kept: the longer of the trend and smoothing windows.
     public var sampleWindow: Duration { max(trendWindow, smoothingWindow) }

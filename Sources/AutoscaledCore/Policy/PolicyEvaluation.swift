@@ -4,6 +4,8 @@ struct Evaluation: Sendable {
     let snapshot: LoadSnapshot
     let memory: PolicyMemory
     let now: MonotonicInstant
+    /// The start of the tick `now` falls in: the instant every time-based rule measures from.
+    let tick: MonotonicInstant
     let config: PolicyConfig
     let current: Int
     let serversToScale: Int
@@ -12,18 +14,22 @@ struct Evaluation: Sendable {
     /// Replicas the estimate needs at `target_load`, at least `min_replicas` (a scale-up caps its
     /// target at `max_replicas`, and says so).
     let need: Int
+    /// Replicas the smoothed load needs at `target_load`, without the trend: what the
+    /// stabilization window records (a need a user can check against the load they saw).
+    let stableNeed: Int
     let isBurst: Bool
     /// The mean load per server expected when a replica asked for now would serve; above
     /// `scale_up_threshold` it triggers a scale-up like a hot server does.
     let expectedLoad: Double
-    /// What this evaluation recommends for the stabilization window (the need, unless a decision
-    /// raises it).
+    /// What this evaluation recommends for the stabilization window (the stable need, unless a
+    /// scale-up raises it to its target).
     var recommendation: Int
 
     init(snapshot: LoadSnapshot, memory: PolicyMemory, now: MonotonicInstant, config: PolicyConfig) {
         self.snapshot = snapshot
         self.memory = memory
         self.now = now
+        self.tick = memory.tick(of: now, tick: config.tick)
         self.config = config
         current = memory.replicas
         serversToScale = ThresholdPolicy.serversToScale(snapshot, threshold: config.scaleUpThreshold)
@@ -33,10 +39,11 @@ struct Evaluation: Sendable {
         for index in servers.indices { total = (total + servers[index].load).saturated }
         estimate = LoadEstimate(current: total, memory: memory, now: now, config: config)
         need = Self.replicas(for: estimate.projected, config: config)
+        stableNeed = Self.replicas(for: estimate.smoothed, config: config)
         isBurst = config.burstRatio > 0
             && total >= config.burstRatio * config.targetLoad * Double(max(current, 1))
             && Self.replicas(for: total, config: config) > current
-        recommendation = need
+        recommendation = stableNeed
         expectedLoad = estimate.projected / Double(snapshot.servers.count)
     }
 
@@ -78,8 +85,9 @@ struct Evaluation: Sendable {
         var sizing: String {
             var text = "; total load \(number(estimate.current))"
             if estimate.smoothedSamples > 1 { text += ", smoothed \(number(estimate.smoothed))" }
-            if config.replicaStartup > .zero, estimate.slope > 0 {
-                text += ", \(number(estimate.projected)) expected in \(DurationText.format(config.replicaStartup))"
+            if estimate.ahead > .zero, estimate.slope > 0 {
+                text += ", \(number(estimate.projected)) expected in \(DurationText.format(estimate.ahead))"
+                if estimate.capped { text += " (the trend adds at most 2 times the smoothed load)" }
             }
             return text + " needs \(need) at target_load \(number(config.targetLoad))"
         }

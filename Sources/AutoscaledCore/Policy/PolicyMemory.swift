@@ -1,23 +1,35 @@
 /// What the policy remembers between evaluations: the current count, when it last scaled up, the
-/// recommendations inside the scale-down stabilization window, and recent total loads (for
-/// smoothing and the trend).
+/// recommendations inside the scale-down stabilization window, the total load of each recent tick
+/// (for smoothing and the trend), and the changes of the last minute (for the rates).
 ///
+/// Everything is kept on the policy's grid of ticks (see ``PolicyConfig/tick``), one entry per
+/// tick at most, so how often the same tick is evaluated changes nothing that is remembered:
+/// the latest total of a tick stands for it, its highest recommendation counts, its changes add up.
 /// Times are on the monotonic timeline. The memory is not persisted: after a restart the
 /// stabilization window starts again (`observingSince`), so a restart never hastens a scale-down.
 public struct PolicyMemory: Sendable, Equatable {
-    /// One evaluation's recommended count.
+    /// One tick's recommended count.
     public struct Recommendation: Sendable, Equatable {
         public var at: MonotonicInstant
         public var replicas: Int
     }
 
+    /// Replicas added (positive) or removed (negative) in one tick.
+    public struct Change: Sendable, Equatable {
+        public var at: MonotonicInstant
+        public var replicas: Int
+    }
+
     public var replicas: Int
+    /// The tick of the last scale-up.
     public var lastScaleUp: MonotonicInstant?
-    /// Recommendations, oldest first, none older than the stabilization window.
+    /// Recommendations, oldest first, one per tick, none older than the stabilization window.
     public private(set) var recommendations: [Recommendation]
-    /// Total loads, oldest first, none older than the policy's sample window.
+    /// Total loads, oldest first, one per tick, none older than the policy's sample window.
     public private(set) var samples: [LoadSample]
-    /// When recommendations started being recorded (daemon start).
+    /// Changes of the count, oldest first, one per tick and direction, none older than a minute.
+    public private(set) var changes: [Change]
+    /// When recommendations started being recorded (daemon start); the origin of the tick grid.
     public var observingSince: MonotonicInstant
 
     public init(replicas: Int, observingSince: MonotonicInstant, lastScaleUp: MonotonicInstant? = nil) {
@@ -26,10 +38,21 @@ public struct PolicyMemory: Sendable, Equatable {
         self.lastScaleUp = lastScaleUp
         self.recommendations = []
         self.samples = []
+        self.changes = []
+    }
+
+    /// The start of the tick `now` falls in: `observingSince` plus a whole number of `tick`s (an
+    /// instant before `observingSince` is its own tick, as a clock set back must not move the grid;
+    /// a tick under a nanosecond is no grid at all).
+    public func tick(of now: MonotonicInstant, tick: Duration) -> MonotonicInstant {
+        let unit = tick.nanoseconds
+        guard unit > 0, now > observingSince else { return now }
+        let whole = (now - observingSince).nanoseconds / unit
+        return observingSince + tick * whole
     }
 
     /// The memory after `decision` was taken at `now` under `policy`; what has aged out of the
-    /// stabilization and sample windows is dropped.
+    /// stabilization, sample and rate windows is dropped.
     public func recording(_ decision: ScalingDecision, at now: MonotonicInstant, policy: PolicyConfig) -> PolicyMemory {
         var next = self
         next.record(decision, at: now, policy: policy)
@@ -38,18 +61,34 @@ public struct PolicyMemory: Sendable, Equatable {
 
     /// ``recording(_:at:policy:)`` in place: no copy of the windows (the simulator's loop).
     public mutating func record(_ decision: ScalingDecision, at now: MonotonicInstant, policy: PolicyConfig) {
+        let at = tick(of: now, tick: policy.tick)
         replicas = decision.to
-        if decision.action == .scaleUp { lastScaleUp = now }
+        if decision.action == .scaleUp { lastScaleUp = at }
         if let recommended = decision.recommendation {
-            recommendations.append(Recommendation(at: now, replicas: recommended))
+            if let last = recommendations.last, last.at == at {
+                recommendations[recommendations.count - 1].replicas = max(last.replicas, recommended)
+            } else {
+                recommendations.append(Recommendation(at: at, replicas: recommended))
+            }
         }
         if let total = decision.totalLoad {
-            samples.append(LoadSample(at: now, total: total))
+            if samples.last?.at == at { samples.removeLast() }
+            samples.append(LoadSample(at: at, total: total))
         }
-        let recommendationCutoff = now - policy.scaleDownStabilization
+        let delta = decision.to - decision.from
+        if delta != 0 {
+            if let last = changes.last, last.at == at, (last.replicas > 0) == (delta > 0) {
+                changes[changes.count - 1].replicas += delta
+            } else {
+                changes.append(Change(at: at, replicas: delta))
+            }
+        }
+        let recommendationCutoff = at - policy.scaleDownStabilization
         recommendations.removeFirst(recommendations.prefix { $0.at < recommendationCutoff }.count)
-        let sampleCutoff = now - policy.sampleWindow
+        let sampleCutoff = at - policy.sampleWindow
         samples.removeFirst(samples.prefix { $0.at < sampleCutoff }.count)
+        let changeCutoff = at - PolicyConfig.ratePeriod
+        changes.removeFirst(changes.prefix { $0.at <= changeCutoff }.count)
     }
 
     /// The highest recommendation at or after `cutoff`, or `nil` when there is none.
@@ -62,16 +101,39 @@ public struct PolicyMemory: Sendable, Equatable {
         return highest
     }
 
-    /// The samples at or after `cutoff`, oldest first.
-    public func samples(since cutoff: MonotonicInstant) -> ArraySlice<LoadSample> {
-        // The samples are in time order (each evaluation appends its own `now`): a binary search
-        // finds the first one at or after the cutoff.
-        var low = samples.startIndex
+    /// The samples at or after `cutoff` and before `before`, oldest first.
+    public func samples(since cutoff: MonotonicInstant, before: MonotonicInstant) -> ArraySlice<LoadSample> {
+        // The samples are in time order (one per tick, appended in order): a binary search finds
+        // the first one at or after the cutoff.
+        var first = samples.startIndex
         var high = samples.endIndex
-        while low < high {
-            let middle = low + (high - low) / 2
-            if samples[middle].at >= cutoff { high = middle } else { low = middle + 1 }
+        while first < high {
+            let middle = first + (high - first) / 2
+            if samples[middle].at >= cutoff { high = middle } else { first = middle + 1 }
         }
-        return samples[low...]
+        var end = samples.endIndex
+        while end > first, samples[end - 1].at >= before { end -= 1 }
+        return samples[first..<end]
+    }
+
+    /// Replicas added (`up`) or removed (`!up`, as a positive number) by the changes after `cutoff`.
+    public func changed(up: Bool, after cutoff: MonotonicInstant) -> Int {
+        var total = 0
+        for change in changes.reversed() {
+            guard change.at > cutoff else { break }
+            if (change.replicas > 0) == up { total += abs(change.replicas) }
+        }
+        return total
+    }
+}
+
+extension Duration {
+    /// The whole nanoseconds of the duration (rounded towards zero); exact integer arithmetic on
+    /// the tick grid.
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        let (whole, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        if overflow { return seconds < 0 ? .min : .max }
+        return whole.addingReportingOverflow(attoseconds / 1_000_000_000).overflow ? .max : whole + attoseconds / 1_000_000_000
     }
 }

@@ -9,17 +9,22 @@
 ///    estimate is the total smoothed over `smoothing_window` and projected `replica_startup` ahead
 ///    along the trend of `trend_window` (see ``LoadEstimate``).
 /// 4. A burst (total ≥ `burst_ratio` × what the current count serves at the target): scale to
-///    the need at once, past the cooldown and the step limit.
+///    the need at once, past the cooldown and the rate limit.
 /// 5. `servers_to_scale` > 0 (loads strictly above `scale_up_threshold`): scale up to the need, at
-///    least +1 and at most +`max_scale_up_step`, capped at `max_replicas`, unless within
-///    `scale_up_cooldown` of the last scale-up.
+///    least +1, at most `max_scale_up_per_minute` within any minute, capped at `max_replicas`,
+///    unless within `scale_up_cooldown` of the last scale-up (or scaled up already this tick).
 /// 6. Every load strictly below `scale_down_threshold`: scale down to the highest need recorded
 ///    within `scale_down_stabilization` (Kubernetes HPA's stabilization window), at most
-///    `scale_down_step` at a time, once that is below the current count.
+///    `max_scale_down_per_minute` (or `max_scale_down_percent_per_minute`) within any minute,
+///    once that is below the current count.
 /// 7. Otherwise hold.
 ///
-/// Every evaluation with data records its need, so a scale-down never goes below the highest need
-/// of the window. The same function serves the daemon, `once` and the simulator.
+/// Time is seen on the tick grid (``PolicyConfig/tick``, one `poll_interval`): cooldown, windows and
+/// rates are measured from the start of the current tick, and the memory holds one value per tick,
+/// so evaluating the same tick again (a load file rewritten twenty times a second) decides nothing
+/// new. Every evaluation with data records its stable need (without the trend), so a scale-down
+/// never goes below the highest need of the window. The same function serves the daemon, `once`
+/// and the simulator.
 public struct ThresholdPolicy: Sendable {
     public var config: PolicyConfig
 
@@ -99,30 +104,47 @@ public struct ThresholdPolicy: Sendable {
                 "\(what()) but already at max_replicas \(config.maxReplicas)"
             }
         }
-        if !burst, let last = evaluation.memory.lastScaleUp, max(.zero, evaluation.now - last) < config.scaleUpCooldown {
-            let left = config.scaleUpCooldown - max(.zero, evaluation.now - last)
+        if !burst, let last = evaluation.memory.lastScaleUp {
+            let since = max(.zero, evaluation.tick - last)
+            if since < config.scaleUpCooldown {
+                let left = config.scaleUpCooldown - since
+                return evaluation.decision(.hold, to: current) { [config] in
+                    "\(what()) but in scale_up_cooldown (\(DurationText.format(left.roundedUpToMilliseconds)) "
+                        + "of \(DurationText.format(config.scaleUpCooldown)) left)"
+                }
+            }
+            if since == .zero {
+                return evaluation.decision(.hold, to: current) { [config] in
+                    "\(what()) but scaled up already in this tick (poll_interval \(DurationText.format(config.tick)))"
+                }
+            }
+        }
+        let added = evaluation.memory.changed(up: true, after: evaluation.tick - PolicyConfig.ratePeriod)
+        let room = config.maxScaleUpPerMinute - added
+        if !burst, room <= 0 {
             return evaluation.decision(.hold, to: current) { [config] in
-                "\(what()) but in scale_up_cooldown (\(DurationText.format(left.roundedUpToMilliseconds)) "
-                    + "of \(DurationText.format(config.scaleUpCooldown)) left)"
+                "\(what()) but max_scale_up_per_minute \(config.maxScaleUpPerMinute) reached (+\(added) in the last minute)"
             }
         }
         let need = evaluation.need
         var target = max(need, current + 1)
-        var limitedByStep = false
+        var limitedByRate = false
         var capped = false
-        // Differences, not sums: a step near Int.max cannot overflow.
-        if !burst, target - current > config.maxScaleUpStep {
-            target = current + config.maxScaleUpStep
-            limitedByStep = true
+        // Differences, not sums: a count near Int.max cannot overflow.
+        if !burst, target - current > room {
+            target = current + room
+            limitedByRate = true
         }
         if target > config.maxReplicas {
             target = config.maxReplicas
             capped = true
         }
-        evaluation.recommendation = max(need, target)
-        return evaluation.decision(.scaleUp, to: target, threshold: config.scaleUpThreshold) { [config, target, limitedByStep, capped] in
+        evaluation.recommendation = max(evaluation.stableNeed, target)
+        return evaluation.decision(.scaleUp, to: target, threshold: config.scaleUpThreshold) {
+            [config, target, limitedByRate, capped] in
             "\(what()): +\(target - current)"
-                + (limitedByStep ? " (limited by max_scale_up_step \(config.maxScaleUpStep))" : "")
+                + (limitedByRate ? " (limited by max_scale_up_per_minute \(config.maxScaleUpPerMinute)"
+                    + (added > 0 ? ", +\(added) in the last minute)" : ")") : "")
                 + (capped ? " (capped at max_replicas \(config.maxReplicas))" : "")
         }
     }
@@ -142,7 +164,7 @@ public struct ThresholdPolicy: Sendable {
             }
         }
         let window = config.scaleDownStabilization
-        let cutoff = evaluation.now - window
+        let cutoff = evaluation.tick - window
         var highest = max(evaluation.memory.highestRecommendation(since: cutoff) ?? evaluation.need, evaluation.need)
         if evaluation.memory.observingSince > cutoff { highest = max(highest, current) }
         guard highest < current else {
@@ -150,17 +172,42 @@ public struct ThresholdPolicy: Sendable {
                 "\(what()) but scale_down_stabilization \(DurationText.format(window)) holds at \(highest)"
             }
         }
+        let removed = evaluation.memory.changed(up: false, after: evaluation.tick - PolicyConfig.ratePeriod)
+        let rate = downRate(removed: removed, current: current)
+        let room = rate.replicas - removed
+        let stabilized: @Sendable () -> String = { [highest] in
+            "; highest need within scale_down_stabilization \(DurationText.format(window)) is \(highest)"
+        }
+        guard room > 0 else {
+            return evaluation.decision(.hold, to: current) {
+                "\(what())\(stabilized()) but \(rate.rule()) reached (-\(removed) in the last minute)"
+            }
+        }
         var target = max(highest, config.minReplicas)
         var limited = false
-        if current - target > config.scaleDownStep {
-            target = current - config.scaleDownStep
+        if current - target > room {
+            target = current - room
             limited = true
         }
-        return evaluation.decision(.scaleDown, to: target, threshold: config.scaleDownThreshold) { [config, highest, target, limited] in
-            "\(what()); highest need within scale_down_stabilization "
-                + "\(DurationText.format(window)) is \(highest): -\(current - target)"
-                + (limited ? " (limited by scale_down_step \(config.scaleDownStep))" : "")
+        return evaluation.decision(.scaleDown, to: target, threshold: config.scaleDownThreshold) { [target, limited] in
+            "\(what())\(stabilized()): -\(current - target)"
+                + (limited ? " (limited by \(rate.rule())" + (removed > 0 ? ", -\(removed) in the last minute)" : ")") : "")
         }
+    }
+
+    /// The most replicas scale-downs may remove within a minute, and the rule that says so (put into
+    /// words only when read): `max_scale_down_per_minute`, or `max_scale_down_percent_per_minute` of
+    /// the count a minute ago (`current + removed`, rounded up) when that is more.
+    private func downRate(removed: Int, current: Int) -> (replicas: Int, rule: @Sendable () -> String) {
+        let byCount = config.maxScaleDownPerMinute
+        let percent = config.maxScaleDownPercentPerMinute
+        // Saturated: counts near Int.max (refused by the config) cannot overflow.
+        let before = current > Int.max - removed ? Int.max : current + removed
+        let byPercent = Int(min((percent / 100 * Double(before)).rounded(.up), 1e12))
+        if percent > 0, byPercent > byCount {
+            return (byPercent, { "max_scale_down_percent_per_minute \(number(percent)) (\(byPercent) of \(before))" })
+        }
+        return (byCount, { "max_scale_down_per_minute \(byCount)" })
     }
 
     private func clampIntoRange(current: Int, input: PolicyInput) -> ScalingDecision {

@@ -98,8 +98,8 @@ struct ThresholdScaler: OfferedLoadScaler {
     private var means = CohortMeans()
 
     init(setup: SimulationSetup) {
-        step = PolicyStep(setup.policy)
         periodSeconds = max(1, setup.pollSeconds)
+        step = PolicyStep(setup.policy, pollSeconds: periodSeconds)
     }
 
     mutating func evaluate(at second: Int, pool: ReplicaPool, interval: [Double]) -> ScalingDecision {

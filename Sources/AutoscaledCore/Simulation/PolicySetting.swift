@@ -7,7 +7,7 @@
 struct PolicySetting: Hashable, Sendable {
     /// The keys, in the order of ``genes``.
     enum Key: Int, CaseIterable {
-        case pollInterval, scaleUpThreshold, targetFraction, downFraction, maxScaleUpStep, scaleDownStep
+        case pollInterval, scaleUpThreshold, targetFraction, downFraction, maxScaleUpPerMinute, maxScaleDownPerMinute
         case scaleUpCooldown, scaleDownStabilization, replicaStartup, trendWindow, smoothingWindow, burstRatio
     }
 
@@ -62,8 +62,8 @@ struct PolicySetting: Hashable, Sendable {
         policy.scaleUpThreshold = up
         policy.targetLoad = target
         policy.scaleDownThreshold = min((target * value(.downFraction)).rounded(), target - 1)
-        policy.maxScaleUpStep = Int(value(.maxScaleUpStep))
-        policy.scaleDownStep = Int(value(.scaleDownStep))
+        policy.maxScaleUpPerMinute = Int(value(.maxScaleUpPerMinute))
+        policy.maxScaleDownPerMinute = Int(value(.maxScaleDownPerMinute))
         policy.scaleUpCooldown = .seconds(Int(value(.scaleUpCooldown)))
         policy.scaleDownStabilization = .seconds(Int(value(.scaleDownStabilization)))
         policy.replicaStartup = .seconds(Int(value(.replicaStartup)))

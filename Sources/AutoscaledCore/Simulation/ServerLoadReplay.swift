@@ -13,7 +13,7 @@ struct ServerLoadReplay {
     func run<Observer: SimulationObserver>(_ observer: inout Observer) -> SimulationSummary {
         let poll = max(1, setup.pollSeconds)
         let width = names.count
-        var step = PolicyStep(setup.policy)
+        var step = PolicyStep(setup.policy, pollSeconds: poll)
         var sums = [Double](repeating: 0, count: width)
         var present = [Int](repeating: 0, count: width)
         var servers: [ServerLoad] = []

@@ -53,9 +53,13 @@ struct PolicyStep {
     let policy: ThresholdPolicy
     private(set) var memory: PolicyMemory
 
-    init(_ config: PolicyConfig) {
+    /// The first evaluation is at `pollSeconds`: that is when the replay starts observing, as the
+    /// daemon does at its first read, and the tick grid is one `pollSeconds` from there.
+    init(_ config: PolicyConfig, pollSeconds: Int) {
+        var config = config
+        config.tick = .seconds(pollSeconds)
         policy = ThresholdPolicy(config: config)
-        memory = PolicyMemory(replicas: config.initialReplicas, observingSince: .origin)
+        memory = PolicyMemory(replicas: config.initialReplicas, observingSince: .origin + .seconds(pollSeconds))
     }
 
     /// Evaluates `input` at `second` seconds after the trace's start.

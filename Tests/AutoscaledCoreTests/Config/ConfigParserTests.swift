@@ -19,8 +19,8 @@ struct ConfigParserTests {
         min_replicas = 2
         max_replicas = 12
         initial_replicas = 4
-        max_scale_up_step = 3
-        scale_down_step = 2
+        max_scale_up_per_minute = 3
+        max_scale_down_per_minute = 2
         scale_up_cooldown = 45s
         scale_down_stabilization = 10min
 
@@ -39,8 +39,9 @@ struct ConfigParserTests {
             ($0.source.format, $0.source.pollInterval, $0.source.staleAfter) = (.lines, .seconds(2), .seconds(90))
             ($0.policy.scaleUpThreshold, $0.policy.scaleDownThreshold, $0.policy.targetLoad) = (75.5, 20, 75.5)
             ($0.policy.minReplicas, $0.policy.maxReplicas, $0.policy.initialReplicas) = (2, 12, 4)
-            ($0.policy.maxScaleUpStep, $0.policy.scaleDownStep) = (3, 2)
+            ($0.policy.maxScaleUpPerMinute, $0.policy.maxScaleDownPerMinute) = (3, 2)
             ($0.policy.scaleUpCooldown, $0.policy.scaleDownStabilization) = (.seconds(45), .seconds(600))
+            $0.policy.tick = .seconds(2)
             $0.log = LogConfig(level: .notice, format: .json)
         })
     }

@@ -9,16 +9,18 @@ struct ConfigSettingsTests {
         #expect(settings.map(\.name) == [
             "source.type", "source.path", "source.format", "poll_interval", "stale_after", "failure_threshold",
             "scale_up_threshold", "scale_down_threshold", "target_load", "min_replicas", "max_replicas",
-            "initial_replicas", "max_scale_up_step", "scale_down_step", "scale_up_cooldown", "scale_down_stabilization",
-            "replica_startup", "trend_window", "smoothing_window", "burst_ratio",
+            "initial_replicas", "max_scale_up_per_minute", "max_scale_down_per_minute", "max_scale_down_percent_per_minute",
+            "scale_up_cooldown", "scale_down_stabilization", "replica_startup", "trend_window", "trend_min_span",
+            "smoothing_window", "burst_ratio",
             "state.path", "enabled", "history.path", "retention", "max_size",
             "level", "log.format", "max_series", "actuator.type", "dry_run",
         ])
         #expect(settings.map(\.value) == [
             "file", "/etc/autoscaled/loads.json", "json", "10s", "0", "3",
             "50", "35", "50", "1", "10",
-            "3", "4", "1", "1min", "5min",
-            "1min", "3min", "30s", "2",
+            "3", "4", "3", "0",
+            "1min", "5min", "1min", "3min", "20s",
+            "20s", "2",
             "/var/lib/autoscaled/state.json", "true", "/var/lib/autoscaled/history", "8d", "64MiB",
             "info", "logfmt", "100", "none", "false",
         ])

@@ -63,7 +63,10 @@ struct FallbackPolicyTests {
         let soon = policy.decide(.loads(idle), memory: memory, now: .origin + .seconds(130))
         #expect(soon.action == .hold && soon.to == 6)
         memory = memory.recording(soon, at: .origin + .seconds(130), policy: policy.config)
-        let later = policy.decide(.loads(idle), memory: memory, now: .origin + .seconds(161))
-        #expect(later.action == .scaleDown && later.to == 5)
+        // The fallback was recorded in the tick at 100 s: the window lets go of it in the tick at 170 s.
+        let held = policy.decide(.loads(idle), memory: memory, now: .origin + .seconds(169))
+        #expect(held.action == .hold && held.to == 6)
+        let later = policy.decide(.loads(idle), memory: memory, now: .origin + .seconds(170))
+        #expect(later.action == .scaleDown && later.to == 3)
     }
 }

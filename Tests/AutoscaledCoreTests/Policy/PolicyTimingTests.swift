@@ -67,15 +67,15 @@ struct PolicyTimingTests {
         // 300 s after start the whole window has been watched: the need (total 15 → 1) is all it held.
         (decision, memory) = step(policy, memory, cold, at: clock.now())
         #expect(decision.action == .scaleDown)
-        #expect(decision.from == 6 && decision.to == 5)
+        #expect(decision.from == 6 && decision.to == 3)
         #expect(decision.reason == "all 2 servers below scale_down_threshold 35 (max b=10); total load 15 needs 1 at "
-            + "target_load 50; highest need within scale_down_stabilization 5min is 1: -1 (limited by scale_down_step 1)")
+            + "target_load 50; highest need within scale_down_stabilization 5min is 1: -3 (limited by max_scale_down_per_minute 3)")
     }
 
     @Test("scale-down never goes below the highest need of the window")
     func highestNeedWins() {
         var config = ThresholdPolicyTests.plain
-        config.scaleDownStep = 100
+        config.maxScaleDownPerMinute = 100
         let policy = ThresholdPolicy(config: config)
         let clock = ManualClock()
         var memory = PolicyMemory(replicas: 8, observingSince: clock.now() - .seconds(1000))
@@ -101,21 +101,24 @@ struct PolicyTimingTests {
         let policy = ThresholdPolicy(config: config)
         var memory = PolicyMemory(replicas: 3, observingSince: .origin)
         var decision: ScalingDecision
-        (decision, memory) = step(policy, memory, snapshot([("a", 30), ("b", 30), ("c", 30)]), at: .origin)
-        #expect(decision.action == .hold)
-        // 20 s later the total is 110 (36.67 per server, far from 50): rising 1 per second, so
-        // 110 + 60 = 170 is expected once a replica asked for now serves: 56.67 per server, 4 replicas.
+        for (second, total) in [(0, 90.0), (10, 100)] {
+            (decision, memory) = step(policy, memory, snapshot([("a", total / 3), ("b", total / 3), ("c", total / 3)]),
+                                      at: .origin + .seconds(second))
+            #expect(decision.action == .hold)
+        }
+        // 20 s and three ticks observed: the total is 110 (36.67 per server, far from 50), rising 1 per
+        // second, so 110 + 60 = 170 is expected once a replica asked for now serves: 56.67 per server, 4 replicas.
         let rising = snapshot([("a", 110.0 / 3), ("b", 110.0 / 3), ("c", 110.0 / 3)])
         (decision, memory) = step(policy, memory, rising, at: .origin + .seconds(20))
         #expect(decision.serversToScale == 0)
         #expect(decision.action == .scaleUp && decision.to == 4)
         #expect(decision.reason == "load per server expected in replica_startup 1min 56.67 above scale_up_threshold 50; "
             + "total load 110, 170 expected in 1min needs 4 at target_load 50: +1")
-        // Without replica_startup the same history holds.
-        let unaware = ThresholdPolicy(config: ThresholdPolicyTests.plain)
-        var plainMemory = PolicyMemory(replicas: 3, observingSince: .origin)
-        (_, plainMemory) = step(unaware, plainMemory, snapshot([("a", 30), ("b", 30), ("c", 30)]), at: .origin)
-        #expect(unaware.decide(.loads(rising), memory: plainMemory, now: .origin + .seconds(20)).action == .hold)
+        // The stabilization window records the count a scale-up reached, and otherwise what the load
+        // needs now (120 → 3), not the projection (180 → 4).
+        (decision, memory) = step(policy, memory, snapshot([("a", 40), ("b", 40), ("c", 40)]), at: .origin + .seconds(30))
+        #expect(decision.reason.hasSuffix("total load 120, 180 expected in 1min needs 4 at target_load 50"))
+        #expect(memory.recommendations.map(\.replicas) == [2, 2, 4, 3])
     }
 
     @Test("a falling trend is never anticipated")
@@ -143,17 +146,18 @@ struct PolicyTimingTests {
         #expect(decision.reason.contains("total load 200, smoothed 120 needs 3 at target_load 50"))
     }
 
-    @Test("the memory keeps nothing older than its windows")
+    @Test("the memory keeps one entry per tick and nothing older than its windows")
     func memoryIsBounded() {
         let policy = ThresholdPolicy(config: PolicyConfig.defaults)
         let clock = ManualClock()
         var memory = PolicyMemory(replicas: 3, observingSince: clock.now())
-        for _ in 0..<1000 {
+        for _ in 0..<20_000 {
             (_, memory) = step(policy, memory, cold, at: clock.now())
-            clock.advance(by: .seconds(1))
+            clock.advance(by: .milliseconds(50))
         }
-        #expect(memory.recommendations.count == 301)
-        #expect(memory.samples.count == 181)
+        // 5 min and 3 min of 10 s ticks, both ends included.
+        #expect(memory.recommendations.count == 31)
+        #expect(memory.samples.count == 19)
     }
 
     @Test("cooldown uses only the monotonic instant, never wall time")

@@ -28,19 +28,21 @@ struct PolicyTotalityTests {
         Case(name: "the steepest slope × a zero replica_startup (∞ × 0 was NaN → Int)",
              config: modified(PolicyConfig.defaults) { ($0.replicaStartup, $0.smoothingWindow, $0.burstRatio) = (.zero, .zero, 0) },
              samples: steepest, replicas: 3, loads: [1e15], action: .scaleUp, to: 7),
-        Case(name: "the steepest slope × a replica_startup saturates, capped at max_replicas",
+        Case(name: "the steepest slope × a replica_startup saturates, and the trend adds at most twice the load",
              config: modified(PolicyConfig.defaults) {
-                 ($0.maxScaleUpStep, $0.replicaStartup, $0.smoothingWindow, $0.burstRatio) = (100, .seconds(60), .zero, 0)
+                 ($0.maxScaleUpPerMinute, $0.replicaStartup, $0.smoothingWindow, $0.burstRatio) = (100, .seconds(60), .zero, 0)
+                 // No tick grid and no minimum span, so totals a picosecond apart make a trend.
+                 ($0.tick, $0.trendMinSpan) = (.zero, .zero)
              },
-             samples: steepest, replicas: 3, loads: [60], action: .scaleUp, to: 10),
+             samples: steepest, replicas: 3, loads: [60], action: .scaleUp, to: 4),
         Case(name: "remembered totals near Double.greatestFiniteMagnitude sum without overflowing",
              config: modified(PolicyConfig.defaults) {
-                 ($0.maxScaleUpStep, $0.replicaStartup, $0.smoothingWindow, $0.burstRatio) = (100, .zero, .seconds(30), 0)
+                 ($0.maxScaleUpPerMinute, $0.replicaStartup, $0.smoothingWindow, $0.burstRatio) = (100, .zero, .seconds(30), 0)
              },
              samples: [(.seconds(2), .greatestFiniteMagnitude), (.seconds(1), .greatestFiniteMagnitude)],
              replicas: 3, loads: [60], action: .scaleUp, to: 10),
         Case(name: "loads at the 1e15 bound on many servers are sized and capped",
-             config: modified(PolicyConfig.defaults) { ($0.maxReplicas, $0.maxScaleUpStep, $0.burstRatio) = (1_000_000, 1_000_000, 2) },
+             config: modified(PolicyConfig.defaults) { ($0.maxReplicas, $0.maxScaleUpPerMinute, $0.burstRatio) = (1_000_000, 1_000_000, 2) },
              replicas: 3, loads: Array(repeating: 1e15, count: 64), action: .scaleUp, to: 1_000_000),
         Case(name: "target_load 0 with a negative scale_down_threshold (refused by the config; 0 ÷ 0 is no need)",
              config: modified(PolicyConfig.defaults) {
@@ -52,14 +54,14 @@ struct PolicyTotalityTests {
                  ($0.scaleDownThreshold, $0.targetLoad, $0.replicaStartup, $0.smoothingWindow) = (-5, 0, .zero, .zero)
              },
              replicas: 3, loads: [60], action: .scaleUp, to: 10),
-        Case(name: "max_scale_up_step and max_replicas at Int.max (refused by the config) do not overflow",
+        Case(name: "max_scale_up_per_minute and max_replicas at Int.max (refused by the config) do not overflow",
              config: modified(PolicyConfig.defaults) {
-                 ($0.maxReplicas, $0.maxScaleUpStep, $0.replicaStartup, $0.smoothingWindow, $0.burstRatio) = (.max, .max, .zero, .zero, 0)
+                 ($0.maxReplicas, $0.maxScaleUpPerMinute, $0.replicaStartup, $0.smoothingWindow, $0.burstRatio) = (.max, .max, .zero, .zero, 0)
              },
              replicas: .max - 1, loads: [60], action: .scaleUp, to: .max),
-        Case(name: "scale_down_step at Int.max does not overflow",
+        Case(name: "max_scale_down_per_minute at Int.max does not overflow",
              config: modified(PolicyConfig.defaults) {
-                 ($0.scaleDownStep, $0.scaleDownStabilization, $0.replicaStartup, $0.smoothingWindow, $0.burstRatio) =
+                 ($0.maxScaleDownPerMinute, $0.scaleDownStabilization, $0.replicaStartup, $0.smoothingWindow, $0.burstRatio) =
                      (.max, .zero, .zero, .zero, 0)
              },
              replicas: 9, loads: [1], action: .scaleDown, to: 1),
@@ -114,8 +116,8 @@ struct PolicyTotalityTests {
     @Test("configs that once crashed the first decision are refused with the file, line and value", arguments: [
         (["scale_down_threshold = -5", "target_load = 0"],
          ["autoscaled.conf:5: target_load (0) must be above 0 (replicas are sized as total load / target_load)"]),
-        (["max_scale_up_step = 9223372036854775806"],
-         ["autoscaled.conf:4: max_scale_up_step: '9223372036854775806' must be at most 1000000"]),
+        (["max_scale_up_per_minute = 9223372036854775806"],
+         ["autoscaled.conf:4: max_scale_up_per_minute: '9223372036854775806' must be at most 1000000"]),
         (["max_replicas = 9223372036854775807"], ["autoscaled.conf:4: max_replicas: '9223372036854775807' must be at most 1000000"]),
         (["scale_up_threshold = 1e16"], ["autoscaled.conf:4: scale_up_threshold: '1e16' must be at most 1e15"]),
         (["scale_down_threshold = -1e300"], ["autoscaled.conf:4: scale_down_threshold: '-1e300' must be at least -1e15"]),
@@ -130,7 +132,7 @@ struct PolicyTotalityTests {
     @Test("the largest counts the config takes are accepted")
     func largestAccepted() {
         #expect(ConfigParsing.errorLines(["[source]", "path = l", "[policy]", "max_replicas = 1000000",
-                                          "max_scale_up_step = 1000000", "scale_down_step = 1000000",
+                                          "max_scale_up_per_minute = 1000000", "max_scale_down_per_minute = 1000000",
                                           "replica_startup = 365d", "scale_up_threshold = 1e15"]) == [])
         #expect(ConfigParsing.errorLines(["[source]", "path = l", "[policy]", "max_replicas = 10000", "[actuator]",
                                           "type = systemd", "unit = llama@{i}.service"]) == [])

@@ -8,10 +8,12 @@ func snapshot(_ loads: [(String, Double)]) -> LoadSnapshot {
 
 /// The rules one evaluation applies, without history: trigger, proportional size, limits.
 struct ThresholdPolicyTests {
-    /// Trend and smoothing off, so each case is one snapshot's arithmetic; bursts off unless asked.
+    /// Trend and smoothing off, so each case is one snapshot's arithmetic; bursts off unless asked;
+    /// a 1 ms tick, so the timing tests can step in exact seconds.
     static let plain = modified(PolicyConfig.defaults) {
         ($0.scaleUpThreshold, $0.scaleDownThreshold, $0.targetLoad) = (50, 35, 50)
         ($0.replicaStartup, $0.smoothingWindow, $0.burstRatio) = (.zero, .zero, 0)
+        $0.tick = .milliseconds(1)
     }
 
     struct Case: CustomTestStringConvertible, Sendable {
@@ -38,11 +40,11 @@ struct ThresholdPolicyTests {
         Case(name: "the step is sized from the total load at the target: 4 × 80 = 320 needs 7",
              loads: [("a", 80), ("b", 80), ("c", 80), ("d", 80)], replicas: 4, serversToScale: 4, action: .scaleUp, to: 7,
              reason: "4 servers above scale_up_threshold 50 (max a=80); total load 320 needs 7 at target_load 50: +3"),
-        Case(name: "a step is limited by max_scale_up_step",
+        Case(name: "a step is limited by max_scale_up_per_minute",
              loads: (1...5).map { ("s\($0)", 90.0) }, replicas: 3, serversToScale: 5, action: .scaleUp, to: 7,
              reason: "5 servers above scale_up_threshold 50 (max s1=90); total load 450 needs 9 at target_load 50: "
-                 + "+4 (limited by max_scale_up_step 4)"),
-        Case(name: "a burst is sized at once, past max_scale_up_step",
+                 + "+4 (limited by max_scale_up_per_minute 4)"),
+        Case(name: "a burst is sized at once, past max_scale_up_per_minute",
              loads: (1...5).map { ("s\($0)", 90.0) }, replicas: 3,
              config: modified(plain) { $0.burstRatio = 2 },
              serversToScale: 5, action: .scaleUp, to: 9,

@@ -4,7 +4,8 @@ import Testing
 
 /// Pins whole replays, every decision and its reason included, so that work on the simulator's
 /// speed cannot change what it computes. The figures were taken before that work and checked
-/// against it (the decision logs at debug level compared byte for byte).
+/// against it (the decision logs at debug level compared byte for byte); they were taken again
+/// when the rules moved from samples to time (ticks, rates per minute).
 struct ReplayPinTests {
     /// Every decision as `time action from to reason`, hashed (FNV-1a, 64 bits).
     struct Fingerprint: SimulationObserver {
@@ -35,9 +36,9 @@ struct ReplayPinTests {
 
     @Test("the shipped policy replays the public traces exactly as before", arguments: [
         Pin(trace: "azure_llm_conv_2023.csv", capacity: 1, delay: 120, initial: 7,
-            replicaSeconds: 53667, decisions: 350, hash: 14_503_395_734_243_933_294),
+            replicaSeconds: 52840, decisions: 350, hash: 17_114_277_803_188_750_576),
         Pin(trace: "azure_functions_2019_invitro1350.csv", capacity: 2, delay: 60, initial: 19,
-            replicaSeconds: 1_327_450, decisions: 8639, hash: 8_309_087_299_856_369_174),
+            replicaSeconds: 1_298_550, decisions: 8639, hash: 15_459_540_906_190_131_858),
     ])
     func pinned(_ pin: Pin) throws {
         let bytes = try RegularFile.read("\(repositoryRoot)/config/traces/\(pin.trace)", limit: 1 << 24).bytes

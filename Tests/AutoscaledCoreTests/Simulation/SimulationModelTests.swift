@@ -22,10 +22,11 @@ struct RecordingObserver: SimulationObserver {
 
 /// The replay model, one rule at a time, on traces small enough to follow by hand.
 struct SimulationModelTests {
-    /// A policy that reacts at once: no cooldown, no stabilization window, no smoothing, trend or burst.
+    /// A policy that reacts at once: no cooldown, no stabilization window, no smoothing, trend or
+    /// burst; `step` replicas added a minute at most, three removed.
     static func eager(initial: Int, max: Int, step: Int = 4) -> PolicyConfig {
         modified(PolicyConfig.defaults) {
-            ($0.minReplicas, $0.maxReplicas, $0.initialReplicas, $0.maxScaleUpStep) = (1, max, initial, step)
+            ($0.minReplicas, $0.maxReplicas, $0.initialReplicas, $0.maxScaleUpPerMinute) = (1, max, initial, step)
             ($0.scaleUpCooldown, $0.scaleDownStabilization, $0.replicaStartup) = (.zero, .zero, .zero)
             ($0.smoothingWindow, $0.burstRatio) = (.zero, 0)
         }
@@ -57,9 +58,10 @@ struct SimulationModelTests {
                                     startupDelaySeconds: 10)
         var observer = RecordingObserver()
         _ = Simulation.replay(Self.offered([4, 0, 0, 0, 0, 0]), setup: setup, observer: &observer)
-        #expect(observer.changes == ["t=1 2->4", "t=2 4->3", "t=3 3->2", "t=4 2->1"])
-        #expect(observer.desired == [2, 4, 3, 2, 1, 1])
-        #expect(observer.serving == [2, 2, 2, 2, 1, 1])
+        // -3: the two starting replicas, then the newer of the two serving.
+        #expect(observer.changes == ["t=1 2->4", "t=2 4->1"])
+        #expect(observer.desired == [2, 4, 1, 1, 1, 1])
+        #expect(observer.serving == [2, 2, 1, 1, 1, 1])
     }
 
     @Test("a bin's requests are spread evenly over its seconds")
@@ -87,7 +89,7 @@ struct SimulationModelTests {
 
     @Test("a replica that started mid-interval reports the mean of the seconds it served")
     func partialInterval() {
-        var policy = Self.eager(initial: 1, max: 3, step: 1)
+        var policy = Self.eager(initial: 1, max: 3, step: 2)
         policy.scaleUpThreshold = 60
         let setup = SimulationSetup(policy: policy, pollSeconds: 4, capacity: 1, startupDelaySeconds: 2)
         struct Decisions: SimulationObserver {

@@ -1,0 +1,164 @@
+import AutoscaledCore
+import Testing
+
+/// The rules over time, on a manual clock: the tick grid, the trend's age and bound, the rates per
+/// minute. Each test says what one rule does however often the load is read.
+struct PolicyTickTests {
+    /// The shipped rules, on the default 10 s tick.
+    static let shipped = PolicyConfig.defaults
+
+    /// A load that holds `loads` for `seconds`, then the next one.
+    typealias Phase = (seconds: Int, loads: [Double])
+
+    /// Every change of the count when `phases` are read every `interval` (the poll and the writes
+    /// of a load file, all on one manual clock), as `t=SECONDS FROM->TO`.
+    static func changes(_ phases: [Phase], every interval: Duration, config: PolicyConfig = shipped) -> [String] {
+        let policy = ThresholdPolicy(config: config)
+        let clock = ManualClock()
+        var memory = PolicyMemory(replicas: config.initialReplicas, observingSince: clock.now())
+        var changes: [String] = []
+        var phaseStart = Duration.zero
+        for phase in phases {
+            let loads = snapshot(phase.loads.enumerated().map { ("s\($0.offset)", $0.element) })
+            let end = phaseStart + .seconds(phase.seconds)
+            while clock.now().sinceOrigin < end {
+                let now = clock.now()
+                let decision = policy.decide(.loads(loads), memory: memory, now: now)
+                memory = memory.recording(decision, at: now, policy: config)
+                if decision.changesReplicas {
+                    changes.append("t=\(DurationText.format(now.sinceOrigin)) \(decision.from)->\(decision.to)")
+                }
+                clock.advance(by: interval)
+            }
+            phaseStart = end
+        }
+        return changes
+    }
+
+    /// Quiet, a rise, a burst, quiet again: scale-ups, a burst, the window and the rate down.
+    static let day: [Phase] = [
+        (60, [20, 25, 30]), (30, [40, 45, 48]), (30, [52, 55, 49]), (30, [60, 58, 62]),
+        (20, [250, 240, 260]), (90, [45, 40, 42]), (600, [10, 12, 8]),
+    ]
+
+    /// Up twice on the rise (cooldown 1min), the burst to max_replicas at once, then down at 3 a
+    /// minute once the 5 min window has let go of the burst.
+    static let dayChanges = ["t=1min 10s 3->4", "t=2min 10s 4->5", "t=2min 30s 5->10", "t=8min 10->7", "t=9min 7->4", "t=10min 4->1"]
+
+    @Test("the same load over time gives the same decisions read once per tick, twice a second or 20 times a second",
+          arguments: [Duration.milliseconds(500), .milliseconds(50)])
+    func sameDecisionsAtAnyRate(interval: Duration) {
+        let oncePerTick = Self.changes(Self.day, every: .seconds(10))
+        #expect(oncePerTick == Self.dayChanges)
+        #expect(Self.changes(Self.day, every: interval) == oncePerTick)
+    }
+
+    @Test("a hot server with no cooldown adds one step per tick, however often it is read")
+    func oneScaleUpPerTick() {
+        var config = Self.shipped
+        config.scaleUpCooldown = .zero
+        config.maxReplicas = 100
+        let hot: [Phase] = [(30, [51, 20, 20])]
+        let expected = ["t=0 3->4", "t=10s 4->5", "t=20s 5->6"]
+        #expect(Self.changes(hot, every: .seconds(10), config: config) == expected)
+        #expect(Self.changes(hot, every: .milliseconds(50), config: config) == expected)
+    }
+
+    @Test("scale-ups add at most max_scale_up_per_minute within any minute")
+    func scaleUpRate() {
+        var config = Self.shipped
+        config.scaleUpCooldown = .zero
+        config.maxScaleUpPerMinute = 2
+        config.maxReplicas = 100
+        let hot: [Phase] = [(90, [51, 20, 20])]
+        let expected = ["t=0 3->4", "t=10s 4->5", "t=1min 5->6", "t=1min 10s 6->7"]
+        #expect(Self.changes(hot, every: .seconds(10), config: config) == expected)
+        #expect(Self.changes(hot, every: .milliseconds(50), config: config) == expected)
+        let policy = ThresholdPolicy(config: config)
+        var memory = PolicyMemory(replicas: 3, observingSince: .origin)
+        for second in [0, 10] {
+            let decision = policy.decide(.loads(snapshot([("a", 51)])), memory: memory, now: .origin + .seconds(second))
+            memory = memory.recording(decision, at: .origin + .seconds(second), policy: config)
+        }
+        let held = policy.decide(.loads(snapshot([("a", 51)])), memory: memory, now: .origin + .seconds(20))
+        #expect(held.action == .hold)
+        #expect(held.reason.hasSuffix("but max_scale_up_per_minute 2 reached (+2 in the last minute)"))
+    }
+
+    @Test("scale-downs remove at most max_scale_down_per_minute within any minute, not per evaluation")
+    func scaleDownRate() {
+        var config = Self.shipped
+        config.scaleDownStabilization = .zero
+        config.initialReplicas = 10
+        let quiet: [Phase] = [(130, [1])]
+        let expected = ["t=0 10->7", "t=1min 7->4", "t=2min 4->1"]
+        #expect(Self.changes(quiet, every: .seconds(10), config: config) == expected)
+        #expect(Self.changes(quiet, every: .milliseconds(500), config: config) == expected)
+        #expect(Self.changes(quiet, every: .milliseconds(50), config: config) == expected)
+        let policy = ThresholdPolicy(config: config)
+        var memory = PolicyMemory(replicas: 10, observingSince: .origin)
+        let first = policy.decide(.loads(snapshot([("a", 1)])), memory: memory, now: .origin)
+        #expect(first.reason.hasSuffix(": -3 (limited by max_scale_down_per_minute 3)"))
+        memory = memory.recording(first, at: .origin, policy: config)
+        let held = policy.decide(.loads(snapshot([("a", 1)])), memory: memory, now: .origin + .seconds(59))
+        #expect(held.action == .hold)
+        #expect(held.reason.hasSuffix("is 1 but max_scale_down_per_minute 3 reached (-3 in the last minute)"))
+    }
+
+    @Test("max_scale_down_percent_per_minute allows more when the fleet is large")
+    func scaleDownPercent() {
+        var config = Self.shipped
+        config.scaleDownStabilization = .zero
+        config.maxReplicas = 100
+        config.initialReplicas = 40
+        config.maxScaleDownPercentPerMinute = 25
+        // 25 % of 40 is 10; a minute later 25 % of 30 is 7.5, rounded up to 8; then 25 % of 22 is 5.5 → 6.
+        #expect(Self.changes([(130, [1])], every: .seconds(1), config: config) == ["t=0 40->30", "t=1min 30->22", "t=2min 22->16"])
+        let decision = ThresholdPolicy(config: config).decide(
+            .loads(snapshot([("a", 1)])), memory: PolicyMemory(replicas: 40, observingSince: .origin), now: .origin)
+        #expect(decision.reason.hasSuffix(": -10 (limited by max_scale_down_percent_per_minute 25 (10 of 40))"))
+    }
+
+    @Test("a young memory projects nothing: two reads 70 ms apart, or four ticks over 15 s, are not a trend")
+    func trendWithheldWhileYoung() {
+        let policy = ThresholdPolicy(config: Self.shipped)
+        var memory = PolicyMemory(replicas: 3, observingSince: .origin)
+        let noise = policy.decide(.loads(snapshot([("a", 20), ("b", 20)])), memory: memory, now: .origin)
+        memory = memory.recording(noise, at: .origin, policy: policy.config)
+        let step = policy.decide(.loads(snapshot([("a", 45), ("b", 45)])), memory: memory, now: .origin + .milliseconds(70))
+        #expect(step.action == .hold)
+        #expect(step.reason.hasSuffix("total load 90 needs 2 at target_load 50"))
+
+        // On a 5 s tick, ticks at 0, 5 and 10 s: three points but only 10 s observed (trend_min_span 20s).
+        var config = Self.shipped
+        config.tick = .seconds(5)
+        let quick = ThresholdPolicy(config: config)
+        memory = PolicyMemory(replicas: 3, observingSince: .origin)
+        for (second, load) in [(0, 20.0), (5, 25), (10, 30), (15, 35)] {
+            let decision = quick.decide(.loads(snapshot([("a", load), ("b", load)])), memory: memory, now: .origin + .seconds(second))
+            #expect(!decision.reason.contains("expected in"), "at \(second)s: \(decision.reason)")
+            memory = memory.recording(decision, at: .origin + .seconds(second), policy: config)
+        }
+        // At 20 s the rise has been watched for 20 s: now it is projected.
+        let grown = quick.decide(.loads(snapshot([("a", 40), ("b", 40)])), memory: memory, now: .origin + .seconds(20))
+        #expect(grown.reason.contains("expected in 1min"))
+    }
+
+    @Test("a projection adds at most twice the smoothed load")
+    func projectionBounded() {
+        var config = ThresholdPolicyTests.plain
+        config.tick = .seconds(10)
+        config.replicaStartup = .seconds(120)
+        config.maxReplicas = 1000
+        let policy = ThresholdPolicy(config: config)
+        var memory = PolicyMemory(replicas: 3, observingSince: .origin)
+        for (second, load) in [(0, 1.0), (10, 1), (20, 1)] {
+            let decision = policy.decide(.loads(snapshot([("a", load)])), memory: memory, now: .origin + .seconds(second))
+            memory = memory.recording(decision, at: .origin + .seconds(second), policy: config)
+        }
+        // 1 → 100 in 10 s is a slope of about 3 per second: 356 more in 2 minutes, cut to 2 × 100.
+        let decision = policy.decide(.loads(snapshot([("a", 100)])), memory: memory, now: .origin + .seconds(30))
+        #expect(decision.reason.contains("total load 100, 300 expected in 2min (the trend adds at most 2 times "
+            + "the smoothed load) needs 6 at target_load 50"))
+    }
+}
