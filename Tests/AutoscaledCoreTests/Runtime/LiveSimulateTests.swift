@@ -1,0 +1,110 @@
+@testable import AutoscaledCore
+import AutoscaledTestSupport
+import Testing
+
+/// Live ≡ simulate: one timed sequence of per-server loads, fed to the daemon's controller on a
+/// manual clock at several write rates, and replayed by `simulate` as a per-server trace, gives
+/// the same decisions at the same moments with the same reasons.
+struct LiveSimulateTests {
+    /// Per-server loads holding for `seconds` (a multiple of the 10 s poll).
+    typealias Phase = (seconds: Int, loads: [Double])
+
+    static let servers = ["s1", "s2", "s3"]
+
+    /// Quiet, a rise that the trend sees coming, hot servers, a burst, then quiet long enough for
+    /// the stabilization window and the scale-down rate to bring the count back.
+    static let phases: [Phase] = [
+        (60, [20, 25, 30]), (30, [34, 38, 40]), (30, [42, 45, 48]), (30, [52, 55, 49]), (40, [60, 58, 62]),
+        (20, [250, 240, 260]), (60, [45, 40, 42]), (120, [30, 28, 33]), (600, [10, 12, 8]),
+    ]
+
+    static let configText = """
+        [source]
+        path = loads.json
+        poll_interval = 10s
+        [policy]
+        max_replicas = 20
+        [state]
+        path = state.json
+        [log]
+        level = debug
+        """
+
+    /// One decision as both sides log it: when (seconds since start), and what.
+    static func line(_ seconds: Int, _ decision: ScalingDecision) -> String {
+        "t=\(seconds) \(decision.action.rawValue) \(decision.from)->\(decision.to): \(decision.reason)"
+    }
+
+    /// The controller's decisions that change the count when the load file is written every
+    /// `interval` (the poll's own reads fall on writes: 10 s is a whole number of intervals).
+    static func live(every interval: Duration, config: Config) async -> [String] {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let first = Self.snapshot(phases[0].loads)
+        let source = ScriptedLoadSource([.success(first)])
+        let clock = ManualClock()
+        let dependencies = Controller.Dependencies(
+            clock: clock, wallTime: { 1_795_932_600 }, notifier: RecordingNotifier(), makeSource: { _ in source },
+            makeActuator: { _ in nil }, writeMetrics: { _, _ in })
+        var config = config
+        config.state.path = dir.file("state.json")
+        let logger = Logger(level: .debug, encoder: LogEncoder(format: .logfmt, style: .journal), sink: MemoryLogSink(),
+                            wallTime: { 1_795_932_600 })
+        let controller = await Controller.start(configPath: dir.file("autoscaled.conf"), config: config, logger: logger,
+                                                dependencies: dependencies)
+        var changes: [String] = []
+        var phaseEnd = Duration.zero
+        for phase in phases {
+            phaseEnd += .seconds(phase.seconds)
+            source.script([.success(Self.snapshot(phase.loads))])
+            while clock.now().sinceOrigin < phaseEnd {
+                if let outcome = await controller.evaluate(), outcome.decision.changesReplicas {
+                    let (seconds, attoseconds) = clock.now().sinceOrigin.components
+                    #expect(attoseconds == 0, "a change between polls at \(clock.now()): \(outcome.decision.reason)")
+                    changes.append(Self.line(Int(seconds), outcome.decision))
+                }
+                clock.advance(by: interval)
+            }
+        }
+        await controller.stop(signal: .terminate)
+        return changes
+    }
+
+    /// `simulate`'s decisions that change the count on the same loads as a per-server trace of
+    /// 10 s bins. It evaluates at the end of each poll on the loads of the poll just past, which
+    /// the daemon read at its start: its time t is the daemon's t − 10 s.
+    static func simulated(config: Config) -> [String] {
+        var loads: [Double?] = []
+        for phase in phases + [phases[phases.count - 1]] {
+            for _ in 0..<(phase.seconds / 10) { loads += phase.loads.map { Optional($0) } }
+        }
+        let trace = Trace(start: 0, binSeconds: 10, series: .serverLoads(names: servers, loads: loads))
+        struct Changes: SimulationObserver {
+            var lines: [String] = []
+            mutating func second(_ time: Int, load: Double, desired: Int, serving: Int) {}
+            mutating func decision(_ decision: ScalingDecision, at time: Int) {
+                if decision.changesReplicas { lines.append(LiveSimulateTests.line(time - 10, decision)) }
+            }
+        }
+        var observer = Changes()
+        _ = Simulation.replay(trace, setup: SimulationSetup(policy: config.policy, pollSeconds: 10), observer: &observer)
+        return observer.lines
+    }
+
+    static func snapshot(_ loads: [Double]) -> LoadSnapshot {
+        try! LoadSnapshot(servers: zip(servers, loads).map { ServerLoad(name: $0.0, load: $0.1) })
+    }
+
+    @Test("the controller fed once per poll, 2 times and 20 times a second decides what simulate decides",
+          arguments: [Duration.seconds(10), .milliseconds(500), .milliseconds(50)])
+    func liveIsSimulate(interval: Duration) async throws {
+        let config = try ConfigParser.parse(Self.configText, file: "autoscaled.conf", directory: "/tmp").get()
+        let simulated = Self.simulated(config: config)
+        // The day scales up on the trend and on hot servers, bursts, and comes back down.
+        #expect(simulated.map { $0.split(separator: ":")[0] } == [
+            "t=90 scale-up 3->4", "t=150 scale-up 4->5", "t=190 scale-up 5->10", "t=520 scale-down 10->7",
+            "t=580 scale-down 7->4", "t=640 scale-down 4->2", "t=710 scale-down 2->1",
+        ])
+        #expect(await Self.live(every: interval, config: config) == simulated)
+    }
+}
