@@ -65,7 +65,7 @@ struct FaultInjectionTests {
         // A tiny tmpfs, when this user may mount one (root); else a read-only directory.
         let mounted = shell("mount -t tmpfs -o size=64k tmpfs '\(stateDirectory)' 2>/dev/null") == 0
         defer { if mounted { _ = shell("umount '\(stateDirectory)'") } }
-        dir.writeConfig(policy: "scale_up_cooldown = 0\nmax_scale_up_per_minute = 100000", pollInterval: "100ms")
+        dir.writeConfig(policy: "scale_up_cooldown = 0\nmax_scale_up_per_minute = 100000\nmax_replicas = 1000", pollInterval: "100ms")
         dir.writeLoads(#"{"a": 30}"#)
         let daemon = ChildProcess(autoscaledBinary(), ["run", "--config", dir.configPath], captureIn: dir.path)
         #expect(await daemon.waitForLine("event=hold") != nil)

@@ -35,6 +35,17 @@ struct PolicyTickTests {
         return changes
     }
 
+    /// Decides on `loads` at `second` seconds (or `now`), and remembers the decision.
+    static func evaluate(
+        _ policy: ThresholdPolicy, _ memory: inout PolicyMemory, _ loads: [(String, Double)], at second: Int = 0,
+        now: MonotonicInstant? = nil
+    ) -> ScalingDecision {
+        let now = now ?? .origin + .seconds(second)
+        let decision = policy.decide(.loads(snapshot(loads)), memory: memory, now: now)
+        memory = memory.recording(decision, at: now, policy: policy.config)
+        return decision
+    }
+
     /// Quiet, a rise, a burst, quiet again: scale-ups, a burst, the window and the rate down.
     static let day: [Phase] = [
         (60, [20, 25, 30]), (30, [40, 45, 48]), (30, [52, 55, 49]), (30, [60, 58, 62]),
@@ -76,11 +87,8 @@ struct PolicyTickTests {
         #expect(Self.changes(hot, every: .milliseconds(50), config: config) == expected)
         let policy = ThresholdPolicy(config: config)
         var memory = PolicyMemory(replicas: 3, observingSince: .origin)
-        for second in [0, 10] {
-            let decision = policy.decide(.loads(snapshot([("a", 51)])), memory: memory, now: .origin + .seconds(second))
-            memory = memory.recording(decision, at: .origin + .seconds(second), policy: config)
-        }
-        let held = policy.decide(.loads(snapshot([("a", 51)])), memory: memory, now: .origin + .seconds(20))
+        for second in [0, 10] { _ = Self.evaluate(policy, &memory, [("a", 51)], at: second) }
+        let held = Self.evaluate(policy, &memory, [("a", 51)], at: 20)
         #expect(held.action == .hold)
         #expect(held.reason.hasSuffix("but max_scale_up_per_minute 2 reached (+2 in the last minute)"))
     }
@@ -97,10 +105,9 @@ struct PolicyTickTests {
         #expect(Self.changes(quiet, every: .milliseconds(50), config: config) == expected)
         let policy = ThresholdPolicy(config: config)
         var memory = PolicyMemory(replicas: 10, observingSince: .origin)
-        let first = policy.decide(.loads(snapshot([("a", 1)])), memory: memory, now: .origin)
+        let first = Self.evaluate(policy, &memory, [("a", 1)])
         #expect(first.reason.hasSuffix(": -3 (limited by max_scale_down_per_minute 3)"))
-        memory = memory.recording(first, at: .origin, policy: config)
-        let held = policy.decide(.loads(snapshot([("a", 1)])), memory: memory, now: .origin + .seconds(59))
+        let held = Self.evaluate(policy, &memory, [("a", 1)], at: 59)
         #expect(held.action == .hold)
         #expect(held.reason.hasSuffix("is 1 but max_scale_down_per_minute 3 reached (-3 in the last minute)"))
     }
@@ -123,9 +130,8 @@ struct PolicyTickTests {
     func trendWithheldWhileYoung() {
         let policy = ThresholdPolicy(config: Self.shipped)
         var memory = PolicyMemory(replicas: 3, observingSince: .origin)
-        let noise = policy.decide(.loads(snapshot([("a", 20), ("b", 20)])), memory: memory, now: .origin)
-        memory = memory.recording(noise, at: .origin, policy: policy.config)
-        let step = policy.decide(.loads(snapshot([("a", 45), ("b", 45)])), memory: memory, now: .origin + .milliseconds(70))
+        _ = Self.evaluate(policy, &memory, [("a", 20), ("b", 20)])
+        let step = Self.evaluate(policy, &memory, [("a", 45), ("b", 45)], now: .origin + .milliseconds(70))
         #expect(step.action == .hold)
         #expect(step.reason.hasSuffix("total load 90 needs 2 at target_load 50"))
 
@@ -135,12 +141,11 @@ struct PolicyTickTests {
         let quick = ThresholdPolicy(config: config)
         memory = PolicyMemory(replicas: 3, observingSince: .origin)
         for (second, load) in [(0, 20.0), (5, 25), (10, 30), (15, 35)] {
-            let decision = quick.decide(.loads(snapshot([("a", load), ("b", load)])), memory: memory, now: .origin + .seconds(second))
+            let decision = Self.evaluate(quick, &memory, [("a", load), ("b", load)], at: second)
             #expect(!decision.reason.contains("expected in"), "at \(second)s: \(decision.reason)")
-            memory = memory.recording(decision, at: .origin + .seconds(second), policy: config)
         }
         // At 20 s the rise has been watched for 20 s: now it is projected.
-        let grown = quick.decide(.loads(snapshot([("a", 40), ("b", 40)])), memory: memory, now: .origin + .seconds(20))
+        let grown = Self.evaluate(quick, &memory, [("a", 40), ("b", 40)], at: 20)
         #expect(grown.reason.contains("expected in 1min"))
     }
 
@@ -152,10 +157,7 @@ struct PolicyTickTests {
         config.maxReplicas = 1000
         let policy = ThresholdPolicy(config: config)
         var memory = PolicyMemory(replicas: 3, observingSince: .origin)
-        for (second, load) in [(0, 1.0), (10, 1), (20, 1)] {
-            let decision = policy.decide(.loads(snapshot([("a", load)])), memory: memory, now: .origin + .seconds(second))
-            memory = memory.recording(decision, at: .origin + .seconds(second), policy: config)
-        }
+        for second in [0, 10, 20] { _ = Self.evaluate(policy, &memory, [("a", 1)], at: second) }
         // 1 → 100 in 10 s is a slope of about 3 per second: 356 more in 2 minutes, cut to 2 × 100.
         let decision = policy.decide(.loads(snapshot([("a", 100)])), memory: memory, now: .origin + .seconds(30))
         #expect(decision.reason.contains("total load 100, 300 expected in 2min (the trend adds at most 2 times "
