@@ -35,6 +35,16 @@ struct PolicyTickTests {
         return changes
     }
 
+    /// Checks that `phases` give `expected` read once per tick, twice and twenty times a second.
+    static func expectAtEveryRate(
+        _ phases: [Phase], config: PolicyConfig, _ expected: [String], sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        for interval in [config.tick, .milliseconds(500), .milliseconds(50)] {
+            #expect(changes(phases, every: interval, config: config) == expected, "read every \(interval)",
+                    sourceLocation: sourceLocation)
+        }
+    }
+
     /// Decides on `loads` at `second` seconds (or `now`), and remembers the decision.
     static func evaluate(
         _ policy: ThresholdPolicy, _ memory: inout PolicyMemory, _ loads: [(String, Double)], at second: Int = 0,
@@ -69,10 +79,7 @@ struct PolicyTickTests {
         var config = Self.shipped
         config.scaleUpCooldown = .zero
         config.maxReplicas = 100
-        let hot: [Phase] = [(30, [51, 20, 20])]
-        let expected = ["t=0 3->4", "t=10s 4->5", "t=20s 5->6"]
-        #expect(Self.changes(hot, every: .seconds(10), config: config) == expected)
-        #expect(Self.changes(hot, every: .milliseconds(50), config: config) == expected)
+        Self.expectAtEveryRate([(30, [51, 20, 20])], config: config, ["t=0 3->4", "t=10s 4->5", "t=20s 5->6"])
     }
 
     @Test("scale-ups add at most max_scale_up_per_minute within any minute")
@@ -81,10 +88,8 @@ struct PolicyTickTests {
         config.scaleUpCooldown = .zero
         config.maxScaleUpPerMinute = 2
         config.maxReplicas = 100
-        let hot: [Phase] = [(90, [51, 20, 20])]
-        let expected = ["t=0 3->4", "t=10s 4->5", "t=1min 5->6", "t=1min 10s 6->7"]
-        #expect(Self.changes(hot, every: .seconds(10), config: config) == expected)
-        #expect(Self.changes(hot, every: .milliseconds(50), config: config) == expected)
+        Self.expectAtEveryRate([(90, [51, 20, 20])], config: config,
+                               ["t=0 3->4", "t=10s 4->5", "t=1min 5->6", "t=1min 10s 6->7"])
         let policy = ThresholdPolicy(config: config)
         var memory = PolicyMemory(replicas: 3, observingSince: .origin)
         for second in [0, 10] { _ = Self.evaluate(policy, &memory, [("a", 51)], at: second) }
@@ -98,11 +103,7 @@ struct PolicyTickTests {
         var config = Self.shipped
         config.scaleDownStabilization = .zero
         config.initialReplicas = 10
-        let quiet: [Phase] = [(130, [1])]
-        let expected = ["t=0 10->7", "t=1min 7->4", "t=2min 4->1"]
-        #expect(Self.changes(quiet, every: .seconds(10), config: config) == expected)
-        #expect(Self.changes(quiet, every: .milliseconds(500), config: config) == expected)
-        #expect(Self.changes(quiet, every: .milliseconds(50), config: config) == expected)
+        Self.expectAtEveryRate([(130, [1])], config: config, ["t=0 10->7", "t=1min 7->4", "t=2min 4->1"])
         let policy = ThresholdPolicy(config: config)
         var memory = PolicyMemory(replicas: 10, observingSince: .origin)
         let first = Self.evaluate(policy, &memory, [("a", 1)])
@@ -120,7 +121,7 @@ struct PolicyTickTests {
         config.initialReplicas = 40
         config.maxScaleDownPercentPerMinute = 25
         // 25 % of 40 is 10; a minute later 25 % of 30 is 7.5, rounded up to 8; then 25 % of 22 is 5.5 → 6.
-        #expect(Self.changes([(130, [1])], every: .seconds(1), config: config) == ["t=0 40->30", "t=1min 30->22", "t=2min 22->16"])
+        Self.expectAtEveryRate([(130, [1])], config: config, ["t=0 40->30", "t=1min 30->22", "t=2min 22->16"])
         let decision = ThresholdPolicy(config: config).decide(
             .loads(snapshot([("a", 1)])), memory: PolicyMemory(replicas: 40, observingSince: .origin), now: .origin)
         #expect(decision.reason.hasSuffix(": -10 (limited by max_scale_down_percent_per_minute 25 (10 of 40))"))
