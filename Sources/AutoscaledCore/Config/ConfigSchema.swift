@@ -67,7 +67,7 @@ enum ConfigSchema {
         ConfigKeySpec(.maxScaleDownPerMinute, .integer(min: 1, max: maxCount), default: "3") {
             .integer($0.policy.maxScaleDownPerMinute)
         },
-        ConfigKeySpec(.maxScaleDownPercentPerMinute, .number, default: "0") {
+        ConfigKeySpec(.maxScaleDownPercentPerMinute, .number, default: "30") {
             .number($0.policy.maxScaleDownPercentPerMinute)
         },
         ConfigKeySpec(.scaleUpCooldown, .duration(allowsZero: true), default: "1min") {

@@ -18,7 +18,7 @@ struct ConfigSettingsTests {
         #expect(settings.map(\.value) == [
             "file", "/etc/autoscaled/loads.json", "json", "10s", "0", "3",
             "50", "35", "50", "1", "10",
-            "3", "4", "3", "0",
+            "3", "4", "3", "30",
             "1min", "5min", "1min", "3min", "20s",
             "20s", "2",
             "/var/lib/autoscaled/state.json", "true", "/var/lib/autoscaled/history", "8d", "64MiB",

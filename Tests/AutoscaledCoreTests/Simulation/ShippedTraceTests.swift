@@ -27,7 +27,7 @@ struct ShippedTraceTests {
             trace:   azure_llm_conv_2023_15min.csv: offered load, 900 bins of 1s from t=0 (15min), 4420 requests
             model:   capacity 1 request/s per replica at load 100, startup delay 2min, poll_interval 10s
             policy:  scale_up_threshold 50, scale_down_threshold 35, target_load 50, min_replicas 1, max_replicas 1000, initial_replicas 7,
-                     max_scale_up_per_minute 4, max_scale_down_per_minute 3, max_scale_down_percent_per_minute 0,
+                     max_scale_up_per_minute 4, max_scale_down_per_minute 3, max_scale_down_percent_per_minute 30,
                      scale_up_cooldown 1min, scale_down_stabilization 5min, replica_startup 1min, trend_window 3min,
                      trend_min_span 20s, smoothing_window 20s, burst_ratio 2
 
