@@ -15,7 +15,7 @@ struct LiveSimulateTests {
     /// the stabilization window and the scale-down rate to bring the count back.
     static let phases: [Phase] = [
         (60, [20, 25, 30]), (30, [34, 38, 40]), (30, [42, 45, 48]), (30, [52, 55, 49]), (40, [60, 58, 62]),
-        (20, [250, 240, 260]), (60, [45, 40, 42]), (120, [30, 28, 33]), (600, [10, 12, 8]),
+        (20, [250, 240, 260]), (60, [45, 40, 42]), (60, [30, 28, 33]), (300, [10, 12, 8]),
     ]
 
     static let configText = """
@@ -24,10 +24,11 @@ struct LiveSimulateTests {
         poll_interval = 10s
         [policy]
         max_replicas = 20
+        scale_down_stabilization = 2min
         [state]
         path = state.json
         [log]
-        level = debug
+        level = notice
         """
 
     /// One decision as both sides log it: when (seconds since start), and what.
@@ -48,7 +49,7 @@ struct LiveSimulateTests {
             makeActuator: { _ in nil }, writeMetrics: { _, _ in })
         var config = config
         config.state.path = dir.file("state.json")
-        let logger = Logger(level: .debug, encoder: LogEncoder(format: .logfmt, style: .journal), sink: MemoryLogSink(),
+        let logger = Logger(level: .notice, encoder: LogEncoder(format: .logfmt, style: .journal), sink: MemoryLogSink(),
                             wallTime: { 1_795_932_600 })
         let controller = await Controller.start(configPath: dir.file("autoscaled.conf"), config: config, logger: logger,
                                                 dependencies: dependencies)
@@ -102,8 +103,8 @@ struct LiveSimulateTests {
         let simulated = Self.simulated(config: config)
         // The day scales up on the trend and on hot servers, bursts, and comes back down.
         #expect(simulated.map { $0.split(separator: ":")[0] } == [
-            "t=90 scale-up 3->4", "t=150 scale-up 4->5", "t=190 scale-up 5->10", "t=520 scale-down 10->7",
-            "t=580 scale-down 7->4", "t=640 scale-down 4->2", "t=710 scale-down 2->1",
+            "t=90 scale-up 3->4", "t=150 scale-up 4->5", "t=190 scale-up 5->10", "t=340 scale-down 10->7",
+            "t=400 scale-down 7->4", "t=460 scale-down 4->2", "t=470 scale-down 2->1",
         ])
         #expect(await Self.live(every: interval, config: config) == simulated)
     }
