@@ -82,7 +82,7 @@ struct LiveSimulateTests {
         let trace = Trace(start: 0, binSeconds: 10, series: .serverLoads(names: servers, loads: loads))
         struct Changes: SimulationObserver {
             var lines: [String] = []
-            mutating func second(_ time: Int, load: Double, desired: Int, serving: Int) {}
+            mutating func second(_ time: Int, load: Double, desired: Int, serving: Int, overCapacity: Double) {}
             mutating func decision(_ decision: ScalingDecision, at time: Int) {
                 if decision.changesReplicas { lines.append(LiveSimulateTests.line(time - 10, decision)) }
             }
