@@ -10,10 +10,12 @@
 #   AUTOSCALED_EXAMPLE_CONFIG=  the example config (default: config/autoscaled.conf)
 #
 # install: builds a static release binary, installs it (0755), the man pages autoscaled(8)
-# and autoscaled.conf(5) (0644), the units (0644) into /etc/systemd/system and the example
-# config into /etc/autoscaled/autoscaled.conf, but never over an existing config: then it
-# goes to autoscaled.conf.new.
-# uninstall: removes the binary, the man pages and the units; keeps /etc/autoscaled and
+# and autoscaled.conf(5) (0644), the units (0644) into /etc/systemd/system, the bash and zsh
+# completions (0644, written by `autoscaled completion`) into
+# $PREFIX/share/bash-completion/completions/autoscaled and $PREFIX/share/zsh/site-functions/_autoscaled,
+# and the example config into /etc/autoscaled/autoscaled.conf, but never over an existing
+# config: then it goes to autoscaled.conf.new.
+# uninstall: removes the binary, the man pages, the units and the completions; keeps /etc/autoscaled and
 # /var/lib/autoscaled.
 # Neither step talks to systemd; the script prints the systemctl commands to run.
 set -euo pipefail
@@ -28,6 +30,8 @@ man_pages=(man8/autoscaled.8 man5/autoscaled.conf.5)
 
 bin_path=$prefix/bin/autoscaled
 man_dir=$prefix/share/man
+bash_completion=$prefix/share/bash-completion/completions/autoscaled
+zsh_completion=$prefix/share/zsh/site-functions/_autoscaled
 unit_dir=/etc/systemd/system
 config_dir=/etc/autoscaled
 state_dir=/var/lib/autoscaled
@@ -103,6 +107,12 @@ do_install() {
         put 0644 "$staged/$unit" "$unit_dir/$unit"
     done
 
+    # Written by the installed binary, so they offer exactly its subcommands and options.
+    "$destdir$bin_path" completion bash >"$staged/completion.bash"
+    put 0644 "$staged/completion.bash" "$bash_completion"
+    "$destdir$bin_path" completion zsh >"$staged/completion.zsh"
+    put 0644 "$staged/completion.zsh" "$zsh_completion"
+
     if [[ ! -f "$example_config" ]]; then
         say "no example config at $example_config: write $config_dir/autoscaled.conf yourself"
     else
@@ -123,7 +133,7 @@ do_install() {
 do_uninstall() {
     local path
     say "stop a running service first: systemctl disable --now autoscaled (and autoscaled@NAME)"
-    for path in "$bin_path" "${man_pages[@]/#/$man_dir/}" "${units[@]/#/$unit_dir/}"; do
+    for path in "$bin_path" "${man_pages[@]/#/$man_dir/}" "${units[@]/#/$unit_dir/}" "$bash_completion" "$zsh_completion"; do
         if [[ -e "$destdir$path" ]]; then
             rm -f "$destdir$path"
             say "removed $path"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Tests scripts/install.sh in a throwaway DESTDIR: files, modes, rewritten paths,
-# no overwrite of an existing config, and an uninstall that keeps config and state.
+# Tests scripts/install.sh in a throwaway DESTDIR: files, modes, rewritten paths, shell
+# completions, no overwrite of an existing config, and an uninstall that keeps config and state.
 #
 # Usage: scripts/test-install.sh [BINARY]
 #   BINARY (or AUTOSCALED_BINARY) is installed as is; default: a stub script.
@@ -14,7 +14,8 @@ trap 'rm -rf "$work"' EXIT
 binary=${1:-${AUTOSCALED_BINARY:-}}
 if [[ -z "$binary" ]]; then
     binary=$work/autoscaled-stub
-    printf '#!/bin/sh\necho autoscaled stub\n' >"$binary"
+    printf '#!/bin/sh\nif [ "$1" = completion ]; then echo "# $2 completion stub"; else echo autoscaled stub; fi\n' >"$binary"
+    chmod +x "$binary"
 fi
 
 passed=0
@@ -72,6 +73,16 @@ for unit in autoscaled.service autoscaled@.service; do
     check "$unit installed, mode 0644" mode_is 644 "$d1/etc/systemd/system/$unit"
     check "$unit unchanged for the default PREFIX" cmp "$repo/systemd/$unit" "$d1/etc/systemd/system/$unit"
 done
+bash_completion=$d1/usr/local/share/bash-completion/completions/autoscaled
+zsh_completion=$d1/usr/local/share/zsh/site-functions/_autoscaled
+check "bash completion installed, mode 0644" mode_is 644 "$bash_completion"
+check "bash completion is what the binary prints" cmp <("$binary" completion bash) "$bash_completion"
+check "bash completion passes bash -n" bash -n "$bash_completion"
+check "zsh completion installed, mode 0644" mode_is 644 "$zsh_completion"
+check "zsh completion is what the binary prints" cmp <("$binary" completion zsh) "$zsh_completion"
+if command -v zsh >/dev/null; then
+    check "zsh completion passes zsh -n" zsh -n "$zsh_completion"
+fi
 config=$d1/etc/autoscaled/autoscaled.conf
 check "config installed, mode 0644" mode_is 644 "$config"
 check "config: state path moved into the state directory" has_line "$config" "path = /var/lib/autoscaled/state.json"
@@ -101,6 +112,8 @@ d2=$work/root2
 run_install "$d2" /opt/autoscaled >/dev/null
 check "binary under the prefix" test -x "$d2/opt/autoscaled/bin/autoscaled"
 check "man pages under the prefix" test -f "$d2/opt/autoscaled/share/man/man8/autoscaled.8"
+check "bash completion under the prefix" test -f "$d2/opt/autoscaled/share/bash-completion/completions/autoscaled"
+check "zsh completion under the prefix" test -f "$d2/opt/autoscaled/share/zsh/site-functions/_autoscaled"
 check "nothing under /usr/local" test ! -e "$d2/usr/local"
 for unit in autoscaled.service autoscaled@.service; do
     check "$unit: ExecStart uses the prefix" grep -q '^ExecStart=/opt/autoscaled/bin/autoscaled run --config' \
@@ -129,6 +142,8 @@ check "binary removed" test ! -e "$d1/usr/local/bin/autoscaled"
 check "man pages removed" test ! -e "$d1/usr/local/share/man/man8/autoscaled.8" -a ! -e "$d1/usr/local/share/man/man5/autoscaled.conf.5"
 check "autoscaled.service removed" test ! -e "$d1/etc/systemd/system/autoscaled.service"
 check "autoscaled@.service removed" test ! -e "$d1/etc/systemd/system/autoscaled@.service"
+check "bash completion removed" test ! -e "$bash_completion"
+check "zsh completion removed" test ! -e "$zsh_completion"
 check "config kept" cmp "$work/edited.conf" "$config"
 check "config .new kept" test -f "$d1/etc/autoscaled/autoscaled.conf.new"
 check "a second uninstall succeeds" env DESTDIR="$d1" "$repo/scripts/install.sh" uninstall

@@ -40,6 +40,8 @@ struct Autoscaled {
         case let .tune(options):
             let progress: ((String) -> Void)? = Terminal.standardErrorIsTerminal ? { Terminal.progress($0) } : nil
             finish(TuneCommand.run(options, progress: progress))
+        case let .completion(shell):
+            finish(CommandOutput(standardOutput: CompletionScript.text(for: shell), exitStatus: CommandOutput.success))
         case let .once(path):
             switch ConfigLoader.load(path: path) {
             case let .success(config): finish(await OnceCommand.run(config: config))

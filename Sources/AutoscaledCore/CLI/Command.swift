@@ -7,6 +7,8 @@ public enum Command: Sendable, Equatable {
     case simulate(SimulateOptions)
     case historyExport(HistoryExportOptions)
     case tune(TuneOptions)
+    /// Print the completion script for a shell.
+    case completion(CompletionShell)
     /// Print this help text to stdout and exit 0.
     case help(String)
     case version
@@ -14,7 +16,7 @@ public enum Command: Sendable, Equatable {
     public static let defaultConfigPath = "/etc/autoscaled/autoscaled.conf"
 
     static let configOption = OptionSpec(
-        "config", value: "path", help: "The config file.", default: defaultConfigPath)
+        "config", value: "path", help: "The config file.", default: defaultConfigPath, files: true)
 
     /// The `EXIT STATUS:` section, with what status 1 means for the command.
     static func exitCodes(_ runtimeFailure: String = "runtime failure (source unreadable or rejected)") -> String {
@@ -70,6 +72,18 @@ public enum Command: Sendable, Equatable {
         SimulateOptions.spec,
         HistoryExportOptions.spec,
         TuneOptions.spec,
+        CommandSpec(
+            name: "completion",
+            overview: "Print a shell completion script for autoscaled.",
+            argument: ArgumentSpec(
+                "shell", help: "The shell: \(CompletionShell.allCases.map(\.rawValue).joined(separator: ", ")).",
+                values: CompletionShell.allCases.map(\.rawValue)),
+            options: [],
+            discussion: """
+                bash: autoscaled completion bash > /usr/share/bash-completion/completions/autoscaled
+                zsh:  autoscaled completion zsh > /usr/local/share/zsh/site-functions/_autoscaled
+                fish: autoscaled completion fish > ~/.config/fish/completions/autoscaled.fish
+                """),
     ]
 
     /// Builds the command for `spec` from what was parsed.
@@ -83,6 +97,11 @@ public enum Command: Sendable, Equatable {
         case "simulate": return .simulate(try SimulateOptions(options))
         case "history export": return .historyExport(try HistoryExportOptions(options))
         case "tune": return .tune(try TuneOptions(options))
+        case "completion":
+            guard let shell = options.argument.flatMap(CompletionShell.init(rawValue:)) else {
+                preconditionFailure("the parser checks <shell> against the spec")
+            }
+            return .completion(shell)
         default: preconditionFailure("no command for \(spec.name)")
         }
     }

@@ -27,6 +27,9 @@ public enum CommandLineParser {
             return .help(HelpText.subcommand(spec))
         }
         let options = try parseOptions(Array(arguments.dropFirst()), spec: spec)
+        if let argument = spec.argument, options.argument == nil {
+            throw UsageError("missing argument <\(argument.name)>", subcommand: spec.name)
+        }
         if let missing = spec.options.first(where: { $0.isRequired && options.values[$0.name] == nil }) {
             throw UsageError("missing option '--\(missing.name)'", subcommand: spec.name)
         }
@@ -64,7 +67,15 @@ public enum CommandLineParser {
                 break
             }
             guard argument.hasPrefix("--") else {
-                throw UsageError("unexpected argument '\(argument)'", subcommand: spec.name)
+                guard let expected = spec.argument, parsed.argument == nil else {
+                    throw UsageError("unexpected argument '\(argument)'", subcommand: spec.name)
+                }
+                guard expected.values.contains(argument) else {
+                    let known = expected.values.joined(separator: ", ")
+                    throw UsageError("<\(expected.name)> '\(argument)' is not one of \(known)", subcommand: spec.name)
+                }
+                parsed.argument = argument
+                continue
             }
             let body = argument.dropFirst(2)
             let name = String(body.prefix { $0 != "=" })

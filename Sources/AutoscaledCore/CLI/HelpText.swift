@@ -24,9 +24,13 @@ public enum HelpText {
     public static func subcommand(_ spec: CommandSpec) -> String {
         var text = "OVERVIEW: \(spec.overview)\n\n"
         text += "USAGE: \(usageLine(spec))\n\n"
+        if let argument = spec.argument {
+            text += "ARGUMENTS:\n"
+            text += "  " + padded("<\(argument.name)>", 22) + "  " + argument.help + "\n\n"
+        }
         text += "OPTIONS:\n"
         for option in spec.options {
-            let label = option.valueName.map { "--\(option.name) <\($0)>" } ?? "--\(option.name)"
+            let label = option.label
             let suffix = option.defaultValue.map { " (default: \($0))" } ?? ""
             text += "  " + padded(label, 22) + "  " + option.help + suffix + "\n"
         }
@@ -51,11 +55,9 @@ public enum HelpText {
 
     /// `autoscaled run [--config <path>]`
     static func usageLine(_ spec: CommandSpec) -> String {
-        let options = spec.options.map { option in
-            let text = option.valueName.map { "--\(option.name) <\($0)>" } ?? "--\(option.name)"
-            return option.isRequired ? text : "[\(text)]"
-        }
-        return "autoscaled " + ([spec.name] + options).joined(separator: " ")
+        let options = spec.options.map { option in option.isRequired ? option.label : "[\(option.label)]" }
+        let argument = spec.argument.map { ["<\($0.name)>"] } ?? []
+        return "autoscaled " + ([spec.name] + argument + options).joined(separator: " ")
     }
 
     private static func padded(_ text: String, _ width: Int) -> String {

@@ -21,6 +21,7 @@ struct CommandLineParserTests {
                  arguments: ["history", "export", "--config=a.conf", "--since", "2d", "--until", "90min", "--format", "offered"],
                  command: .historyExport(HistoryExportOptions(
                      configPath: "a.conf", since: .seconds(172_800), until: .seconds(5_400), format: .offered))),
+        Accepted(name: "completion with its shell", arguments: ["completion", "zsh"], command: .completion(.zsh)),
     ]
 
     @Test("accepted command lines", arguments: accepted)
@@ -64,6 +65,12 @@ struct CommandLineParserTests {
                  error: UsageError("option '--until' (2h ago) must be later than '--since' (1h ago)", subcommand: "history export")),
         Rejected(name: "an argument after --", arguments: ["once", "--", "extra"],
                  error: UsageError("unexpected argument 'extra'", subcommand: "once")),
+        Rejected(name: "completion without a shell", arguments: ["completion"],
+                 error: UsageError("missing argument <shell>", subcommand: "completion")),
+        Rejected(name: "completion for an unknown shell", arguments: ["completion", "tcsh"],
+                 error: UsageError("<shell> 'tcsh' is not one of bash, zsh, fish", subcommand: "completion")),
+        Rejected(name: "completion for two shells", arguments: ["completion", "bash", "zsh"],
+                 error: UsageError("unexpected argument 'zsh'", subcommand: "completion")),
     ]
 
     @Test("rejected command lines name the fault", arguments: rejected)
@@ -135,6 +142,27 @@ struct CommandLineParserTests {
               1   runtime failure (source unreadable or rejected)
               64  usage error
               78  invalid config
+
+            """)
+    }
+
+    @Test("the help of completion, whole: the argument has its own section")
+    func completionHelp() {
+        let spec = Command.specs.first { $0.name == "completion" }!
+        #expect(HelpText.subcommand(spec) == """
+            OVERVIEW: Print a shell completion script for autoscaled.
+
+            USAGE: autoscaled completion <shell>
+
+            ARGUMENTS:
+              <shell>                 The shell: bash, zsh, fish.
+
+            OPTIONS:
+              -h, --help              Show help information.
+
+            bash: autoscaled completion bash > /usr/share/bash-completion/completions/autoscaled
+            zsh:  autoscaled completion zsh > /usr/local/share/zsh/site-functions/_autoscaled
+            fish: autoscaled completion fish > ~/.config/fish/completions/autoscaled.fish
 
             """)
     }
