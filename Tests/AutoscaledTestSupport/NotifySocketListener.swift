@@ -18,10 +18,13 @@ public final class NotifySocketListener: @unchecked Sendable {
     public struct Message: Sendable, Equatable {
         public var text: String
         public var senderPID: Int32?
+        /// The datagram as received (``text`` is its UTF-8 reading).
+        public var bytes: [UInt8]
 
-        public init(text: String, senderPID: Int32?) {
+        public init(text: String, senderPID: Int32?, bytes: [UInt8]? = nil) {
             self.text = text
             self.senderPID = senderPID
+            self.bytes = bytes ?? Array(text.utf8)
         }
     }
 
@@ -129,7 +132,7 @@ public final class NotifySocketListener: @unchecked Sendable {
             return nil
         }
 
-        let data = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 8)
+        let data = UnsafeMutableRawBufferPointer.allocate(byteCount: 65536, alignment: 8)
         // Room for one SCM_CREDENTIALS control message (cmsghdr + ucred, aligned) and then some.
         let control = UnsafeMutableRawBufferPointer.allocate(byteCount: 128, alignment: 8)
         defer {
@@ -148,10 +151,11 @@ public final class NotifySocketListener: @unchecked Sendable {
             }
         }
         guard let count else { return nil }
-        let text = String(decoding: UnsafeRawBufferPointer(rebasing: data[..<count]), as: UTF8.self)
+        let bytes = Array(UnsafeRawBufferPointer(rebasing: data[..<count]))
+        let text = String(decoding: bytes, as: UTF8.self)
         let pid = passCredentials
             ? Self.senderPID(UnsafeRawBufferPointer(rebasing: control[..<Int(header.msg_controllen)])) : nil
-        return Message(text: text, senderPID: pid)
+        return Message(text: text, senderPID: pid, bytes: bytes)
     }
 
     /// `SCM_CREDENTIALS` from `<bits/socket.h>`; Glibc hides it (and `struct ucred`) behind `_GNU_SOURCE`.

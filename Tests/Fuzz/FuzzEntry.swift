@@ -60,6 +60,24 @@ let fuzzTargets: [String: (UnsafeRawBufferPointer) -> Void] = [
         let replay = ReplayScenario.run(&dice)
         precondition(replay.violations.isEmpty, replay.violations.joined(separator: "\n"))
     },
+    "journal": { bytes in
+        // Any datagram decodes or is rejected; whatever decodes encodes to bytes that decode the same.
+        if let fields = try? JournalMessage.decode(bytes) {
+            precondition((try? JournalMessage.decode(JournalMessage.encode(fields))) == fields)
+        }
+        // Any text as keys and values (split at U+0001; the first byte picks the event): valid
+        // names, and the fields come back.
+        let parts = String(decoding: bytes, as: UTF8.self).split(separator: "\u{1}", omittingEmptySubsequences: false)
+        var logFields: [LogField] = []
+        for index in stride(from: 1, to: parts.count - 1, by: 2) {
+            logFields.append(LogField(String(parts[index]), .string(String(parts[index + 1]))))
+        }
+        let events = LogEvent.allCases
+        let record = LogRecord(.notice, events[Int(bytes.first ?? 0) % events.count], logFields)
+        let fields = JournalMessage.fields(record, message: LogEncoder(format: .logfmt, style: .journal).encode(record, wallTime: 0))
+        precondition(fields.allSatisfy { JournalMessage.isValidName($0.name) })
+        precondition((try? JournalMessage.decode(JournalMessage.encode(fields))) == fields)
+    },
     "duration": { bytes in
         if let duration = try? DurationText.parse(String(decoding: bytes, as: UTF8.self)) {
             precondition(duration >= .zero)

@@ -23,7 +23,7 @@ public struct LogEncoder: Sendable {
     }
 
     public func encode(_ record: LogRecord, wallTime: Double) -> String {
-        let prefix = style == .journal ? "<\(record.level.rawValue)>" : ""
+        let prefix = style == .journal ? Self.journalPrefix(record.level) : ""
         let timestamp: String? = style == .terminal ? WallClock.iso8601(wallTime) : nil
         switch format {
         case .logfmt:
@@ -43,6 +43,11 @@ public struct LogEncoder: Sendable {
             }
             return line + "}"
         }
+    }
+
+    /// `<6>`: the syslog priority journald's stream reads (and strips) at the start of a line.
+    public static func journalPrefix(_ level: LogLevel) -> String {
+        "<\(level.rawValue)>"
     }
 
     /// A logfmt value: bare when it is plain, else double-quoted with escapes.

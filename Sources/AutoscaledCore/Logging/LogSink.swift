@@ -10,6 +10,10 @@ public protocol LogSink: Sendable {
 
     /// Lines dropped since the sink was made.
     var droppedLines: Int { get }
+
+    /// Writes `record`, already encoded as `line`, as ``write(line:dropReport:)`` does. A sink that
+    /// keeps fields apart (the journal) uses the record; the others write the line.
+    func write(_ record: LogRecord, line: String, dropReport: (Int) -> String?)
 }
 
 extension LogSink {
@@ -19,4 +23,8 @@ extension LogSink {
     }
 
     public var droppedLines: Int { 0 }
+
+    public func write(_ record: LogRecord, line: String, dropReport: (Int) -> String?) {
+        write(line: line, dropReport: dropReport)
+    }
 }

@@ -19,9 +19,16 @@ public struct Logger: Sendable {
     }
 
     /// A logger for `config`, writing to stderr, in journal style when `environment` has `JOURNAL_STREAM`.
+    ///
+    /// When `JOURNAL_STREAM` names stderr itself (systemd connected it to the journal), records go
+    /// to journald's native socket with their fields (see ``JournalSink``); stderr stays the fallback.
     public static func standardError(config: LogConfig, environment: [String: String]) -> Logger {
         let style: LogEncoder.Style = environment["JOURNAL_STREAM"] != nil ? .journal : .terminal
-        return Logger(level: config.level, encoder: LogEncoder(format: config.format, style: style), sink: StandardErrorSink())
+        var sink: any LogSink = StandardErrorSink()
+        if let stream = environment["JOURNAL_STREAM"], StandardStream.isJournalStream(stream, fd: StandardStream.error) {
+            sink = JournalSink(socketPath: environment[JournalSink.socketVariable] ?? JournalSink.defaultSocketPath)
+        }
+        return Logger(level: config.level, encoder: LogEncoder(format: config.format, style: style), sink: sink)
     }
 
     /// The same logger with `[log]` settings from `config`.
@@ -40,7 +47,7 @@ public struct Logger: Sendable {
     /// slow or gone), a warning `log-dropped` with their count comes first, once writing works again.
     public func log(_ record: LogRecord) {
         guard isEnabled(record.level) else { return }
-        sink.write(line: encoder.encode(record, wallTime: wallTime())) { count in
+        sink.write(record, line: encoder.encode(record, wallTime: wallTime())) { count in
             guard isEnabled(.warning) else { return nil }
             return encoder.encode(LogRecord(.warning, .logDropped, [LogField("lines", .int(count))]), wallTime: wallTime())
         }
