@@ -93,11 +93,19 @@ struct Evaluation: Sendable {
         }
     }
 
-    /// The decision; `reason` is rendered only when the decision's reason is read.
+    /// Replicas the estimate needs at `target_load`, before `min_replicas` (what a scale-down wishes for).
+    var unclampedNeed: Int {
+        Int(min(max((estimate.projected / config.targetLoad).rounded(.up), 0), 1e12))
+    }
+
+    /// The decision; `reason` is rendered only when the decision's reason is read. `wanted` is kept
+    /// only with a rule that holds the count (`heldBy`).
     func decision(
-        _ action: ScalingAction, to: Int, threshold: Double? = nil, reason: @escaping @Sendable () -> String
+        _ action: ScalingAction, to: Int, threshold: Double? = nil, heldBy: HoldingRule? = nil, wanted: Int? = nil,
+        reason: @escaping @Sendable () -> String
     ) -> ScalingDecision {
         ScalingDecision(action: action, from: current, to: to, serversToScale: serversToScale, busiest: busiest,
-                        threshold: threshold, recommendation: recommendation, totalLoad: estimate.current, explain: reason)
+                        threshold: threshold, recommendation: recommendation, totalLoad: estimate.current, heldBy: heldBy,
+                        wanted: heldBy == nil ? nil : wanted, explain: reason)
     }
 }

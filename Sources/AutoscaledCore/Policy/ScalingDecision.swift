@@ -33,19 +33,26 @@ public struct ScalingDecision: Sendable, Equatable {
     public var recommendation: Int?
     /// The sum of the servers' loads, remembered for smoothing and the trend; `nil` without data.
     public var totalLoad: Double?
+    /// The rule that keeps the count from ``wanted``, when one does.
+    public var heldBy: HoldingRule?
+    /// The count the policy wants when ``heldBy`` keeps it from there; `nil` when nothing holds
+    /// the count, or when there is no data to want anything from.
+    public var wanted: Int?
 
     public init(
         action: ScalingAction, from: Int, to: Int, serversToScale: Int?, busiest: ServerLoad?,
-        threshold: Double?, reason: String, recommendation: Int?, totalLoad: Double? = nil
+        threshold: Double?, reason: String, recommendation: Int?, totalLoad: Double? = nil,
+        heldBy: HoldingRule? = nil, wanted: Int? = nil
     ) {
         self.init(action: action, from: from, to: to, serversToScale: serversToScale, busiest: busiest, threshold: threshold,
-                  recommendation: recommendation, totalLoad: totalLoad, explain: { reason })
+                  recommendation: recommendation, totalLoad: totalLoad, heldBy: heldBy, wanted: wanted, explain: { reason })
     }
 
     /// A decision whose reason is rendered by `explain` when it is read.
     init(
         action: ScalingAction, from: Int, to: Int, serversToScale: Int?, busiest: ServerLoad?,
-        threshold: Double?, recommendation: Int?, totalLoad: Double?, explain: @escaping @Sendable () -> String
+        threshold: Double?, recommendation: Int?, totalLoad: Double?, heldBy: HoldingRule? = nil, wanted: Int? = nil,
+        explain: @escaping @Sendable () -> String
     ) {
         self.action = action
         self.from = from
@@ -56,12 +63,14 @@ public struct ScalingDecision: Sendable, Equatable {
         self.explanation = explain
         self.recommendation = recommendation
         self.totalLoad = totalLoad
+        self.heldBy = heldBy
+        self.wanted = wanted
     }
 
     public static func == (a: ScalingDecision, b: ScalingDecision) -> Bool {
         a.action == b.action && a.from == b.from && a.to == b.to && a.serversToScale == b.serversToScale
             && a.busiest == b.busiest && a.threshold == b.threshold && a.recommendation == b.recommendation
-            && a.totalLoad == b.totalLoad && a.reason == b.reason
+            && a.totalLoad == b.totalLoad && a.heldBy == b.heldBy && a.wanted == b.wanted && a.reason == b.reason
     }
 
     /// `true` when the replica count changes.

@@ -5,7 +5,7 @@ extension ThresholdPolicy {
         guard let fallback = config.fallbackReplicas else {
             return ScalingDecision(action: .hold, from: current, to: current, serversToScale: nil, busiest: nil, threshold: nil,
                                    reason: "no usable load data: \(cause) (source down, no fallback_replicas)",
-                                   recommendation: nil)
+                                   recommendation: nil, heldBy: .noUsableData)
         }
         guard fallback != current else {
             return ScalingDecision(action: .hold, from: current, to: current, serversToScale: nil, busiest: nil, threshold: nil,

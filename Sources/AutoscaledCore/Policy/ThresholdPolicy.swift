@@ -42,7 +42,8 @@ public struct ThresholdPolicy: Sendable {
         case let .loads(loads): snapshot = loads
         case let .unavailable(cause):
             return ScalingDecision(action: .hold, from: current, to: current, serversToScale: nil, busiest: nil,
-                                   threshold: nil, reason: "no usable load data: \(cause)", recommendation: nil)
+                                   threshold: nil, reason: "no usable load data: \(cause)", recommendation: nil,
+                                   heldBy: .noUsableData)
         case let .sourceDown(cause): return sourceDown(current: current, cause: cause)
         }
         var evaluation = Evaluation(snapshot: snapshot, memory: memory, now: now, config: config)
@@ -99,22 +100,24 @@ public struct ThresholdPolicy: Sendable {
             }
             return what + story.sizing
         }
+        let need = evaluation.need
+        let wish = max(need, current + 1)
         if current >= config.maxReplicas {
-            return evaluation.decision(.hold, to: current) { [config] in
+            return evaluation.decision(.hold, to: current, heldBy: .maxReplicas(config.maxReplicas), wanted: wish) { [config] in
                 "\(what()) but already at max_replicas \(config.maxReplicas)"
             }
         }
         if !burst, let last = evaluation.memory.lastScaleUp {
             let since = max(.zero, evaluation.tick - last)
             if since < config.scaleUpCooldown {
-                let left = config.scaleUpCooldown - since
-                return evaluation.decision(.hold, to: current) { [config] in
-                    "\(what()) but in scale_up_cooldown (\(DurationText.format(left.roundedUpToMilliseconds)) "
+                let left = (config.scaleUpCooldown - since).roundedUpToMilliseconds
+                return evaluation.decision(.hold, to: current, heldBy: .scaleUpCooldown(left: left), wanted: wish) { [config] in
+                    "\(what()) but in scale_up_cooldown (\(DurationText.format(left)) "
                         + "of \(DurationText.format(config.scaleUpCooldown)) left)"
                 }
             }
             if since == .zero {
-                return evaluation.decision(.hold, to: current) { [config] in
+                return evaluation.decision(.hold, to: current, heldBy: .pollInterval, wanted: wish) { [config] in
                     "\(what()) but scaled up already in this tick (poll_interval \(DurationText.format(config.tick)))"
                 }
             }
@@ -122,25 +125,29 @@ public struct ThresholdPolicy: Sendable {
         let added = evaluation.memory.changed(up: true, after: evaluation.tick - PolicyConfig.ratePeriod)
         let room = config.maxScaleUpPerMinute - added
         if !burst, room <= 0 {
-            return evaluation.decision(.hold, to: current) { [config] in
+            return evaluation.decision(.hold, to: current, heldBy: .maxScaleUpPerMinute(config.maxScaleUpPerMinute),
+                                       wanted: wish) { [config] in
                 "\(what()) but max_scale_up_per_minute \(config.maxScaleUpPerMinute) reached (+\(added) in the last minute)"
             }
         }
-        let need = evaluation.need
-        var target = max(need, current + 1)
+        var target = wish
         var limitedByRate = false
         var capped = false
+        // The last rule that lowered the target is the one that holds it.
+        var heldBy: HoldingRule?
         // Differences, not sums: a count near Int.max cannot overflow.
         if !burst, target - current > room {
             target = current + room
             limitedByRate = true
+            heldBy = .maxScaleUpPerMinute(config.maxScaleUpPerMinute)
         }
         if target > config.maxReplicas {
             target = config.maxReplicas
             capped = true
+            heldBy = .maxReplicas(config.maxReplicas)
         }
         evaluation.recommendation = max(evaluation.stableNeed, target)
-        return evaluation.decision(.scaleUp, to: target, threshold: config.scaleUpThreshold) {
+        return evaluation.decision(.scaleUp, to: target, threshold: config.scaleUpThreshold, heldBy: heldBy, wanted: wish) {
             [config, target, limitedByRate, capped] in
             "\(what()): +\(target - current)"
                 + (limitedByRate ? " (limited by max_scale_up_per_minute \(config.maxScaleUpPerMinute)"
@@ -159,7 +166,9 @@ public struct ThresholdPolicy: Sendable {
                 + story.sizing
         }
         if current <= config.minReplicas {
-            return evaluation.decision(.hold, to: current) { [config] in
+            let wish = evaluation.unclampedNeed
+            return evaluation.decision(.hold, to: current, heldBy: wish < current ? .minReplicas(config.minReplicas) : nil,
+                                       wanted: wish) { [config] in
                 "\(what()) but already at min_replicas \(config.minReplicas)"
             }
         }
@@ -168,7 +177,9 @@ public struct ThresholdPolicy: Sendable {
         var highest = max(evaluation.memory.highestRecommendation(since: cutoff) ?? evaluation.need, evaluation.need)
         if evaluation.memory.observingSince > cutoff { highest = max(highest, current) }
         guard highest < current else {
-            return evaluation.decision(.hold, to: current) { [highest] in
+            let need = evaluation.need
+            return evaluation.decision(.hold, to: current, heldBy: need < current ? .scaleDownStabilization(holdsAt: highest) : nil,
+                                       wanted: need) { [highest] in
                 "\(what()) but scale_down_stabilization \(DurationText.format(window)) holds at \(highest)"
             }
         }
@@ -178,18 +189,20 @@ public struct ThresholdPolicy: Sendable {
         let stabilized: @Sendable () -> String = { [highest] in
             "; highest need within scale_down_stabilization \(DurationText.format(window)) is \(highest)"
         }
+        let wish = max(highest, config.minReplicas)
         guard room > 0 else {
-            return evaluation.decision(.hold, to: current) {
+            return evaluation.decision(.hold, to: current, heldBy: .scaleDownRate(rate.key), wanted: wish) {
                 "\(what())\(stabilized()) but \(rate.rule()) reached (-\(removed) in the last minute)"
             }
         }
-        var target = max(highest, config.minReplicas)
+        var target = wish
         var limited = false
         if current - target > room {
             target = current - room
             limited = true
         }
-        return evaluation.decision(.scaleDown, to: target, threshold: config.scaleDownThreshold) { [target, limited] in
+        return evaluation.decision(.scaleDown, to: target, threshold: config.scaleDownThreshold,
+                                   heldBy: limited ? .scaleDownRate(rate.key) : nil, wanted: wish) { [target, limited] in
             "\(what())\(stabilized()): -\(current - target)"
                 + (limited ? " (limited by \(rate.rule())" + (removed > 0 ? ", -\(removed) in the last minute)" : ")") : "")
         }
@@ -198,16 +211,17 @@ public struct ThresholdPolicy: Sendable {
     /// The most replicas scale-downs may remove within a minute, and the rule that says so (put into
     /// words only when read): `max_scale_down_per_minute`, or `max_scale_down_percent_per_minute` of
     /// the count a minute ago (`current + removed`, rounded up) when that is more.
-    private func downRate(removed: Int, current: Int) -> (replicas: Int, rule: @Sendable () -> String) {
+    private func downRate(removed: Int, current: Int) -> (replicas: Int, key: String, rule: @Sendable () -> String) {
         let byCount = config.maxScaleDownPerMinute
         let percent = config.maxScaleDownPercentPerMinute
         // Saturated: counts near Int.max (refused by the config) cannot overflow.
         let before = current > Int.max - removed ? Int.max : current + removed
         let byPercent = Int(min((percent / 100 * Double(before)).rounded(.up), 1e12))
         if percent > 0, byPercent > byCount {
-            return (byPercent, { "max_scale_down_percent_per_minute \(number(percent)) (\(byPercent) of \(before))" })
+            return (byPercent, "max_scale_down_percent_per_minute",
+                    { "max_scale_down_percent_per_minute \(number(percent)) (\(byPercent) of \(before))" })
         }
-        return (byCount, { "max_scale_down_per_minute \(byCount)" })
+        return (byCount, "max_scale_down_per_minute", { "max_scale_down_per_minute \(byCount)" })
     }
 
     private func clampIntoRange(current: Int, input: PolicyInput) -> ScalingDecision {
