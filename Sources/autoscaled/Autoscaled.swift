@@ -40,6 +40,10 @@ struct Autoscaled {
         case let .tune(options):
             let progress: ((String) -> Void)? = Terminal.standardErrorIsTerminal ? { Terminal.progress($0) } : nil
             finish(TuneCommand.run(options, progress: progress))
+        case let .pause(options):
+            finish(PauseCommand.pause(options))
+        case let .resume(path):
+            finish(PauseCommand.resume(configPath: path))
         case let .completion(shell):
             finish(CommandOutput(standardOutput: CompletionScript.text(for: shell), exitStatus: CommandOutput.success))
         case let .once(path):

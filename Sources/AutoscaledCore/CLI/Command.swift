@@ -7,6 +7,8 @@ public enum Command: Sendable, Equatable {
     case simulate(SimulateOptions)
     case historyExport(HistoryExportOptions)
     case tune(TuneOptions)
+    case pause(PauseOptions)
+    case resume(configPath: String)
     /// Print the completion script for a shell.
     case completion(CompletionShell)
     /// Print this help text to stdout and exit 0.
@@ -72,6 +74,8 @@ public enum Command: Sendable, Equatable {
         SimulateOptions.spec,
         HistoryExportOptions.spec,
         TuneOptions.spec,
+        PauseOptions.spec,
+        PauseOptions.resumeSpec,
         CommandSpec(
             name: "completion",
             overview: "Print a shell completion script for autoscaled.",
@@ -97,6 +101,8 @@ public enum Command: Sendable, Equatable {
         case "simulate": return .simulate(try SimulateOptions(options))
         case "history export": return .historyExport(try HistoryExportOptions(options))
         case "tune": return .tune(try TuneOptions(options))
+        case "pause": return .pause(try PauseOptions(options))
+        case "resume": return .resume(configPath: config)
         case "completion":
             guard let shell = options.argument.flatMap(CompletionShell.init(rawValue:)) else {
                 preconditionFailure("the parser checks <shell> against the spec")

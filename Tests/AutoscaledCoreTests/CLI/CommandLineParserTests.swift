@@ -21,6 +21,10 @@ struct CommandLineParserTests {
                  arguments: ["history", "export", "--config=a.conf", "--since", "2d", "--until", "90min", "--format", "offered"],
                  command: .historyExport(HistoryExportOptions(
                      configPath: "a.conf", since: .seconds(172_800), until: .seconds(5_400), format: .offered))),
+        Accepted(name: "pause with everything", arguments: ["pause", "--replicas", "2", "--for=30min", "--reason", "incident 42"],
+                 command: .pause(PauseOptions(replicas: 2, duration: .seconds(1800), reason: "incident 42"))),
+        Accepted(name: "pause with nothing holds the count until resume", arguments: ["pause"], command: .pause(PauseOptions())),
+        Accepted(name: "resume", arguments: ["resume", "--config", "a.conf"], command: .resume(configPath: "a.conf")),
         Accepted(name: "completion with its shell", arguments: ["completion", "zsh"], command: .completion(.zsh)),
     ]
 
@@ -65,6 +69,17 @@ struct CommandLineParserTests {
                  error: UsageError("option '--until' (2h ago) must be later than '--since' (1h ago)", subcommand: "history export")),
         Rejected(name: "an argument after --", arguments: ["once", "--", "extra"],
                  error: UsageError("unexpected argument 'extra'", subcommand: "once")),
+        Rejected(name: "pause at a negative count", arguments: ["pause", "--replicas", "-1"],
+                 error: UsageError("option '--replicas': '-1' is not valid (expected an integer >= 0)", subcommand: "pause")),
+        Rejected(name: "pause at a count that is not a number", arguments: ["pause", "--replicas=two"],
+                 error: UsageError("option '--replicas': 'two' is not valid (expected an integer >= 0)", subcommand: "pause")),
+        Rejected(name: "pause for no time at all", arguments: ["pause", "--for", "0"],
+                 error: UsageError("option '--for': '0' is not valid (expected a duration > 0, e.g. 30min or 2h)", subcommand: "pause")),
+        Rejected(name: "pause for a duration with a typo", arguments: ["pause", "--for", "30 mins"],
+                 error: UsageError("option '--for': '30 mins' is not valid (expected a duration > 0, e.g. 30min or 2h)",
+                                   subcommand: "pause")),
+        Rejected(name: "resume takes no --replicas", arguments: ["resume", "--replicas", "2"],
+                 error: UsageError("unknown option '--replicas'", subcommand: "resume")),
         Rejected(name: "completion without a shell", arguments: ["completion"],
                  error: UsageError("missing argument <shell>", subcommand: "completion")),
         Rejected(name: "completion for an unknown shell", arguments: ["completion", "tcsh"],

@@ -1,0 +1,76 @@
+/// What `autoscaled pause` was asked to do.
+public struct PauseOptions: Sendable, Equatable {
+    public var configPath: String
+    /// Move to this count once and hold it; `nil`: hold the count as it is.
+    public var replicas: Int?
+    /// End the pause by itself after this long; `nil`: until `autoscaled resume`.
+    public var duration: Duration?
+    public var reason: String?
+
+    public init(configPath: String = Command.defaultConfigPath, replicas: Int? = nil, duration: Duration? = nil,
+                reason: String? = nil) {
+        self.configPath = configPath
+        self.replicas = replicas
+        self.duration = duration
+        self.reason = reason
+    }
+
+    static let pauseExitCodes = """
+        EXIT STATUS:
+          0   paused (or the pause updated)
+          1   no daemon state for this config, or the pause file cannot be written
+          64  usage error
+          78  invalid config
+        """
+
+    static let spec = CommandSpec(
+        name: "pause",
+        overview: "Pause autoscaling: the daemon keeps reading and logging what it would do, but holds the count.",
+        options: [
+            Command.configOption,
+            OptionSpec("replicas", value: "n", help: "Move to this count once, then hold it (default: hold the count as it is)."),
+            OptionSpec("for", value: "duration", help: "End the pause by itself after this long, e.g. 30min (default: until resume)."),
+            OptionSpec("reason", value: "text", help: "Why, for the log and status."),
+        ],
+        discussion: """
+            Writes the pause next to the daemon's state file (STATE.pause); the running daemon takes
+            it up at once and a restarted one keeps it. Pausing again replaces the pause. While paused,
+            'autoscaled status', the STATUS= line and the metrics say so; 'autoscaled resume' ends it.
+
+            \(pauseExitCodes)
+            """)
+
+    static let resumeSpec = CommandSpec(
+        name: "resume",
+        overview: "End a pause: the daemon follows the policy again from its next evaluation.",
+        options: [Command.configOption],
+        discussion: """
+            Says so and exits 0 when autoscaling is not paused.
+
+            EXIT STATUS:
+              0   resumed, or not paused
+              1   no daemon state for this config, or the pause file cannot be written
+              64  usage error
+              78  invalid config
+            """)
+
+    init(_ options: ParsedOptions) throws(UsageError) {
+        self.init(configPath: options.values["config"] ?? Command.defaultConfigPath, reason: options.values["reason"])
+        if let text = options.values["replicas"] {
+            guard let value = Int(text), value >= 0 else {
+                throw Self.invalid("replicas", text, "an integer >= 0")
+            }
+            replicas = value
+        }
+        if let text = options.values["for"] {
+            guard let value = try? DurationText.parse(text), value > .zero else {
+                throw Self.invalid("for", text, "a duration > 0, e.g. 30min or 2h")
+            }
+            duration = value
+        }
+    }
+
+    private static func invalid(_ name: String, _ text: String, _ expected: String) -> UsageError {
+        UsageError("option '--\(name)': \(EscapedText.quoted(text)) is not valid (expected \(expected))", subcommand: "pause")
+    }
+}

@@ -1,0 +1,88 @@
+/// `autoscaled pause` and `autoscaled resume`: write what the operator asks next to the state file,
+/// where the running daemon (and a restarted one) reads it.
+public enum PauseCommand {
+    public static func pause(_ options: PauseOptions, wallNow: Double = WallClock.now()) -> CommandOutput {
+        let target: Target
+        switch Target.find(configPath: options.configPath) {
+        case let .success(found): target = found
+        case let .failure(failure): return failure.output
+        }
+        let policy = target.config.policy
+        if let replicas = options.replicas, !(policy.minReplicas...policy.maxReplicas).contains(replicas) {
+            return failure("--replicas \(replicas) is outside [min_replicas \(policy.minReplicas), "
+                + "max_replicas \(policy.maxReplicas)] of \(target.configPath)")
+        }
+        let earlier: PauseFile?
+        do { earlier = try PauseFile.load(target.pausePath) } catch { return failure(error.description) }
+        let pause = PauseFile.pause(wallTime: wallNow, replicas: options.replicas, duration: options.duration,
+                                    reason: options.reason)
+        do { try pause.save(to: target.pausePath) } catch { return failure(error.description) }
+
+        var text = earlier?.holds(at: wallNow) == true ? "Pause updated: " : "Paused: "
+        if let replicas = options.replicas {
+            text += "the daemon moves to \(replicas) replica\(replicas == 1 ? "" : "s") and holds there"
+        } else {
+            text += "the daemon holds the count (\(target.desiredReplicas) when it last saved)"
+        }
+        text += pause.until.map { " until \($0)" } ?? " until 'autoscaled resume'"
+        text += options.reason.map { " (\(EscapedText.quoted($0)))" } ?? ""
+        return CommandOutput(standardOutput: text + ".\n", exitStatus: CommandOutput.success)
+    }
+
+    public static func resume(configPath: String, wallNow: Double = WallClock.now()) -> CommandOutput {
+        let target: Target
+        switch Target.find(configPath: configPath) {
+        case let .success(found): target = found
+        case let .failure(failure): return failure.output
+        }
+        let earlier: PauseFile?
+        do { earlier = try PauseFile.load(target.pausePath) } catch { return failure(error.description) }
+        guard let earlier, earlier.holds(at: wallNow) else {
+            var text = "Not paused: nothing to resume"
+            if let earlier, earlier.paused, let until = earlier.until { text += " (the pause ended at \(until))" }
+            return CommandOutput(standardOutput: text + ".\n", exitStatus: CommandOutput.success)
+        }
+        do { try PauseFile.resume(wallTime: wallNow).save(to: target.pausePath) } catch { return failure(error.description) }
+        return CommandOutput(standardOutput: "Resumed: the daemon follows the policy again from its next evaluation.\n",
+                             exitStatus: CommandOutput.success)
+    }
+
+    /// The config, its state file and the pause file next to it.
+    struct Target {
+        var configPath: String
+        var config: Config
+        var pausePath: String
+        var desiredReplicas: Int
+
+        static func find(configPath: String) -> Result<Target, Failure> {
+            let config: Config
+            switch ConfigLoader.load(path: configPath) {
+            case let .success(loaded): config = loaded
+            case let .failure(errors): return .failure(Failure(.invalidConfig(errors)))
+            }
+            let path = config.state.path
+            switch StateStore(path: path).load() {
+            case .missing:
+                return .failure(Failure(PauseCommand.failure(
+                    "no state file at \(path): no daemon has run with \(configPath) (start it first)")))
+            case let .corrupt(cause):
+                return .failure(Failure(PauseCommand.failure(cause)))
+            case let .unknownVersion(version):
+                return .failure(Failure(PauseCommand.failure(
+                    "\(path): version \(version) is unknown to this autoscaled (it reads version \(StateFile.currentVersion))")))
+            case let .found(file):
+                return .success(Target(configPath: configPath, config: config, pausePath: PauseFile.path(forState: path),
+                                       desiredReplicas: file.desiredReplicas))
+            }
+        }
+    }
+
+    struct Failure: Error {
+        var output: CommandOutput
+        init(_ output: CommandOutput) { self.output = output }
+    }
+
+    static func failure(_ message: String) -> CommandOutput {
+        CommandOutput(standardError: message + "\n", exitStatus: CommandOutput.runtimeFailure)
+    }
+}

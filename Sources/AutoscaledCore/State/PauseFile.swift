@@ -1,0 +1,92 @@
+import FoundationEssentials
+
+/// What an operator asked with `autoscaled pause` or `autoscaled resume`, kept next to the state
+/// file (`state.json` → `state.json.pause`) so the daemon sees it and it survives a restart.
+///
+/// ```json
+/// {"version":1,"paused":true,"at":"2026-11-30T13:00:00.000Z","at_unix":1796043600,
+///  "replicas":2,"until":"2026-11-30T13:30:00.000Z","until_unix":1796045400,"reason":"incident 42"}
+/// ```
+/// `resume` writes `"paused":false` rather than removing the file, so a watch on the directory
+/// sees it the way it sees every other write: a rename into place.
+public struct PauseFile: Codable, Sendable, Equatable {
+    public static let currentVersion = 1
+
+    public var version: Int
+    public var paused: Bool
+    /// When the pause (or the resume) was asked for.
+    public var at: String
+    public var atUnix: Double
+    /// The count to hold at (moved to once); `nil`: hold the count the pause found.
+    public var replicas: Int?
+    /// When the pause ends by itself; `nil`: until `resume`.
+    public var until: String?
+    public var untilUnix: Double?
+    public var reason: String?
+
+    enum CodingKeys: String, CodingKey {
+        case version, paused, at, replicas, until, reason
+        case atUnix = "at_unix"
+        case untilUnix = "until_unix"
+    }
+
+    /// A pause asked for at `wallTime`, lasting `duration` when given.
+    public static func pause(wallTime: Double, replicas: Int?, duration: Duration?, reason: String?) -> PauseFile {
+        let until = duration.map { wallTime + Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 }
+        return PauseFile(version: currentVersion, paused: true, at: WallClock.iso8601(wallTime), atUnix: wallTime,
+                         replicas: replicas, until: until.map(WallClock.iso8601), untilUnix: until, reason: reason)
+    }
+
+    /// The resume asked for at `wallTime`.
+    public static func resume(wallTime: Double) -> PauseFile {
+        PauseFile(version: currentVersion, paused: false, at: WallClock.iso8601(wallTime), atUnix: wallTime)
+    }
+
+    /// Whether the pause holds at `wallTime`: asked for, and its `until` not reached.
+    public func holds(at wallTime: Double) -> Bool {
+        paused && (untilUnix.map { wallTime < $0 } ?? true)
+    }
+
+    /// Where the pause file of the state file at `statePath` lives.
+    public static func path(forState statePath: String) -> String {
+        statePath + ".pause"
+    }
+
+    /// The pause file at `path`: `nil` when there is none.
+    /// - Throws: a message naming the file when it cannot be read or is not a pause file.
+    public static func load(_ path: String) throws(PauseFileError) -> PauseFile? {
+        let contents: RegularFileContents
+        do {
+            contents = try RegularFile.read(path, limit: 64 * 1024)
+        } catch {
+            if case let .system(systemError) = error, systemError.isNoSuchFile { return nil }
+            throw PauseFileError(path: path, problem: error.description)
+        }
+        let file: PauseFile
+        do {
+            file = try JSONDecoder().decode(PauseFile.self, from: Data(contents.bytes))
+        } catch {
+            throw PauseFileError(path: path, problem: "not a valid pause file")
+        }
+        if let replicas = file.replicas, replicas < 0 {
+            throw PauseFileError(path: path, problem: "replicas \(replicas) is negative")
+        }
+        return file
+    }
+
+    /// Writes the file atomically (the project's atomic-file helper: temp file, fsync, rename).
+    public func save(to path: String) throws(FileWriteError) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        guard let data = try? encoder.encode(self) else { preconditionFailure("a PauseFile always encodes") }
+        try AtomicFile.write(Array(data) + [0x0A], to: path, mode: 0o644)
+    }
+}
+
+/// A pause file that cannot be used: `<path>: <problem>`.
+public struct PauseFileError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var path: String
+    public var problem: String
+
+    public var description: String { "\(path): \(problem)" }
+}
