@@ -131,13 +131,19 @@ struct ReferenceDocsTests {
         return option.valueName.map { "\(name) \\fI\($0)\\fR" } ?? name
     }
 
-    @Test("every option of every subcommand's --help is in autoscaled(8), with its default",
+    /// The tag line of a positional argument in autoscaled(8): `\fIshell\fR`.
+    static func manTag(_ argument: ArgumentSpec) -> String {
+        "\\fI\(argument.name)\\fR"
+    }
+
+    @Test("every argument and option of every subcommand's --help is in autoscaled(8), with its default",
           arguments: Command.specs.map(\.name))
     func commandManPage(_ command: String) throws {
         let entries = Self.manEntries(try #require(readFile(Self.commandManPage), "no \(Self.commandManPage)"))
         let spec = try #require(Command.specs.first { $0.name == command })
         let documented = try #require(entries[command], "autoscaled(8) has no section '\(command)'")
-        #expect(documented.map(\.tag) == spec.options.map(Self.manTag), "autoscaled(8), \(command)")
+        let tags = (spec.argument.map { [Self.manTag($0)] } ?? []) + spec.options.map(Self.manTag)
+        #expect(documented.map(\.tag) == tags, "autoscaled(8), \(command)")
         for option in spec.options {
             guard let entry = documented.first(where: { $0.tag == Self.manTag(option) }) else { continue }
             if let value = option.defaultValue {
