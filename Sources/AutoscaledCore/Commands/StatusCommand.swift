@@ -19,7 +19,12 @@ public enum StatusCommand {
                 standardError: "\(path): version \(version) is unknown to this autoscaled (it reads version \(StateFile.currentVersion))\n",
                 exitStatus: CommandOutput.runtimeFailure)
         case let .found(file):
-            let report = StatusReport(file, path: path, wallNow: wallNow, failureThreshold: config.source.failureThreshold)
+            let pause: PauseFile?
+            do { pause = try PauseFile.load(PauseFile.path(forState: path)) } catch {
+                return CommandOutput(standardError: error.description + "\n", exitStatus: CommandOutput.runtimeFailure)
+            }
+            let report = StatusReport(file, path: path, wallNow: wallNow, failureThreshold: config.source.failureThreshold,
+                                      pause: pause)
             return CommandOutput(standardOutput: json ? report.json() : report.text(), exitStatus: CommandOutput.success)
         }
     }

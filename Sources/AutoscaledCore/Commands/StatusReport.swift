@@ -4,6 +4,9 @@ import FoundationEssentials
 ///
 /// ```
 /// desired replicas:  4
+/// wanted replicas:   6, held by scale_up_cooldown for 12s (48s left)
+///                    2 servers above scale_up_threshold 50 (max a=80) … but in scale_up_cooldown (48s of 1min left)
+/// paused:            since 2min ago (2026-11-29T06:12:00.000Z), until resumed, holding the count: incident 42
 /// last decision:     scale-up from 3 to 4, 2min 5s ago (2026-11-29T06:12:03.037Z)
 ///                    1 server above scale_up_threshold 50 (max server2=55): +1
 /// source:            healthy, last good read 3s ago (2026-11-29T06:14:05.000Z)
@@ -42,8 +45,43 @@ struct StatusReport: Codable, Equatable {
         }
     }
 
+    /// What holds the count away from the policy's wish.
+    struct Limit: Codable, Equatable {
+        var heldBy: String
+        var wanted: Int?
+        var reason: String
+        var since: String
+        var sinceAgeSeconds: Double
+        var leftSeconds: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case heldBy = "held_by"
+            case wanted, reason, since
+            case sinceAgeSeconds = "since_age_seconds"
+            case leftSeconds = "left_seconds"
+        }
+    }
+
+    /// An operator's pause, as `autoscaled pause` wrote it.
+    struct Pause: Codable, Equatable {
+        var since: String
+        var sinceAgeSeconds: Double
+        var until: String?
+        var leftSeconds: Double?
+        var replicas: Int?
+        var reason: String?
+
+        enum CodingKeys: String, CodingKey {
+            case since, until, replicas, reason
+            case sinceAgeSeconds = "since_age_seconds"
+            case leftSeconds = "left_seconds"
+        }
+    }
+
     var stateFile: String
     var desiredReplicas: Int
+    var limit: Limit?
+    var pause: Pause?
     var appliedReplicas: Int?
     var updatedAt: String
     var updatedAgeSeconds: Double?
@@ -57,14 +95,27 @@ struct StatusReport: Codable, Equatable {
         case updatedAt = "updated_at"
         case updatedAgeSeconds = "updated_age_seconds"
         case lastDecision = "last_decision"
-        case source
+        case source, limit, pause
     }
 
     /// - Parameter failureThreshold: the config's `failure_threshold`: that many failed reads in a row is "down".
-    init(_ file: StateFile, path: String, wallNow: Double, failureThreshold: Int = SourceHealth.defaultFailureThreshold) {
+    /// - Parameter pause: the pause file next to the state file, if any; shown while it holds.
+    init(
+        _ file: StateFile, path: String, wallNow: Double, failureThreshold: Int = SourceHealth.defaultFailureThreshold,
+        pause pauseFile: PauseFile? = nil
+    ) {
         func age(_ unix: Double) -> Double { max(0, ((wallNow - unix) * 1000).rounded() / 1000) }
+        func left(_ unix: Double?) -> Double? { unix.map { max(0, (($0 - wallNow) * 1000).rounded() / 1000) } }
         stateFile = path
         desiredReplicas = file.desiredReplicas
+        limit = file.limit.map {
+            Limit(heldBy: $0.heldBy, wanted: $0.wanted, reason: $0.reason, since: $0.since,
+                  sinceAgeSeconds: age($0.sinceUnix), leftSeconds: left($0.untilUnix))
+        }
+        if let pauseFile, pauseFile.holds(at: wallNow) {
+            pause = Pause(since: pauseFile.at, sinceAgeSeconds: age(pauseFile.atUnix), until: pauseFile.until,
+                          leftSeconds: left(pauseFile.untilUnix), replicas: pauseFile.replicas, reason: pauseFile.reason)
+        }
         appliedReplicas = file.appliedReplicas
         updatedAt = file.updatedAt
         updatedAgeSeconds = file.updatedAtUnix.map(age)
@@ -88,6 +139,24 @@ struct StatusReport: Codable, Equatable {
         let shown = { (text: String) in TextEscaping.escaped(text) }
         var text = line("desired replicas", "\(desiredReplicas)")
         if let appliedReplicas { text += line("applied replicas", "\(appliedReplicas)") }
+        if let limit {
+            var held = limit.wanted.map { "\($0), held" } ?? "unknown (no usable data), held"
+            held += " by \(shown(limit.heldBy)) for \(Self.duration(limit.sinceAgeSeconds))"
+            if let left = limit.leftSeconds { held += " (\(Self.duration(left)) left)" }
+            text += line("wanted replicas", held)
+            text += line("", shown(limit.reason))
+        }
+        if let pause {
+            var paused = "since \(Self.ago(pause.sinceAgeSeconds)) (\(shown(pause.since))), until "
+            if let until = pause.until, let left = pause.leftSeconds {
+                paused += "\(shown(until)) (\(Self.duration(left)) left)"
+            } else {
+                paused += "resumed"
+            }
+            paused += pause.replicas.map { ", holding at \($0)" } ?? ", holding the count"
+            paused += pause.reason.map { ": \(shown($0))" } ?? ""
+            text += line("paused", paused)
+        }
         if let decision = lastDecision {
             text += line("last decision", "\(shown(decision.action)) from \(decision.from) to \(decision.to), "
                 + "\(Self.ago(decision.ageSeconds)) (\(shown(decision.at)))")
@@ -127,7 +196,12 @@ struct StatusReport: Codable, Equatable {
 
     /// `3s ago`, `2min 5s ago`; whole seconds, `0s ago` for less than one.
     static func ago(_ seconds: Double) -> String {
+        duration(seconds) + " ago"
+    }
+
+    /// `3s`, `2min 5s`; whole seconds, `0s` for less than one.
+    static func duration(_ seconds: Double) -> String {
         let whole = Int64(max(0, seconds.rounded(.down)))
-        return (whole == 0 ? "0s" : DurationText.format(.seconds(whole))) + " ago"
+        return whole == 0 ? "0s" : DurationText.format(.seconds(whole))
     }
 }

@@ -14,10 +14,17 @@ public struct MetricsSample: Sendable, Equatable {
     public var logLinesDropped: Int
     /// Seconds since the epoch.
     public var evaluatedAt: Double
+    /// The count the policy wants: ``desiredReplicas`` unless a rule holds the count elsewhere.
+    public var wantedReplicas: Int?
+    /// The rule that holds the count, when one does (`scale_up_cooldown`, `pause`, …).
+    public var heldBy: String?
+    /// Whether an operator paused the autoscaling.
+    public var paused: Bool
 
     public init(
         desiredReplicas: Int, appliedReplicas: Int? = nil, serversToScale: Int?, servers: [ServerLoad],
-        scaleUps: Int, scaleDowns: Int, sourceErrors: Int, logLinesDropped: Int = 0, evaluatedAt: Double
+        scaleUps: Int, scaleDowns: Int, sourceErrors: Int, logLinesDropped: Int = 0, evaluatedAt: Double,
+        wantedReplicas: Int? = nil, heldBy: String? = nil, paused: Bool = false
     ) {
         self.desiredReplicas = desiredReplicas
         self.appliedReplicas = appliedReplicas
@@ -28,5 +35,8 @@ public struct MetricsSample: Sendable, Equatable {
         self.sourceErrors = sourceErrors
         self.logLinesDropped = logLinesDropped
         self.evaluatedAt = evaluatedAt
+        self.wantedReplicas = wantedReplicas
+        self.heldBy = heldBy
+        self.paused = paused
     }
 }

@@ -9,6 +9,18 @@ public enum MetricsText {
         var text = ""
         family(&text, "autoscaled_desired_replicas", "gauge", "Replica count the policy wants.")
         text += "autoscaled_desired_replicas \(sample.desiredReplicas)\n"
+        family(&text, "autoscaled_wanted_replicas", "gauge",
+               "Replica count the policy would go to; differs from desired while a rule holds the count.")
+        text += "autoscaled_wanted_replicas \(sample.wantedReplicas ?? sample.desiredReplicas)\n"
+        family(&text, "autoscaled_limited", "gauge",
+               "1 while a rule (held_by: a cooldown, a window, a bound, a step, no data, a pause) holds the count.")
+        if let heldBy = sample.heldBy {
+            text += "autoscaled_limited{held_by=\"\(labelValue(heldBy))\"} 1\n"
+        } else {
+            text += "autoscaled_limited{held_by=\"\"} 0\n"
+        }
+        family(&text, "autoscaled_paused", "gauge", "1 while an operator paused the autoscaling (autoscaled pause).")
+        text += "autoscaled_paused \(sample.paused ? 1 : 0)\n"
         if let applied = sample.appliedReplicas {
             family(&text, "autoscaled_applied_replicas", "gauge", "Replica count last confirmed applied.")
             text += "autoscaled_applied_replicas \(applied)\n"

@@ -5,7 +5,7 @@
 ///  "last_decision":{"action":"scale-up","from":3,"to":4,"reason":"…","at":"…","at_unix":1795932600.123},
 ///  "source":{"consecutive_failures":0,"last_good_read":"…","last_good_read_unix":1795932600.1}}
 /// ```
-/// Fields added after version 1 was first written (`updated_at_unix`, `applied_replicas`, `source`)
+/// Fields added after version 1 was first written (`updated_at_unix`, `applied_replicas`, `source`, `limit`)
 /// are optional, so older files still read, and older readers ignore them.
 ///
 /// `applied_replicas` is absent until an actuator (`[actuator] type` other than `none`, not a dry
@@ -60,6 +60,37 @@ public struct StateFile: Codable, Sendable, Equatable {
         }
     }
 
+    /// What holds the count away from the policy's wish, as of the last write.
+    public struct Limit: Codable, Sendable, Equatable {
+        /// The rule's name: `scale_up_cooldown`, `max_replicas`, `pause`, … (``HoldingRule/name``).
+        public var heldBy: String
+        /// The count the policy wants; `nil` without data to want anything from.
+        public var wanted: Int?
+        /// The decision's reason, in words.
+        public var reason: String
+        /// Since when this rule holds (ISO-8601 UTC).
+        public var since: String
+        public var sinceUnix: Double
+        /// When the rule ends by itself (a cooldown), as of the last write.
+        public var untilUnix: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case heldBy = "held_by"
+            case wanted, reason, since
+            case sinceUnix = "since_unix"
+            case untilUnix = "until_unix"
+        }
+
+        public init(heldBy: String, wanted: Int?, reason: String, sinceUnix: Double, untilUnix: Double? = nil) {
+            self.heldBy = heldBy
+            self.wanted = wanted
+            self.reason = reason
+            self.since = WallClock.iso8601(sinceUnix)
+            self.sinceUnix = sinceUnix
+            self.untilUnix = untilUnix
+        }
+    }
+
     public static let currentVersion = 1
 
     public var version: Int
@@ -70,6 +101,8 @@ public struct StateFile: Codable, Sendable, Equatable {
     public var updatedAtUnix: Double?
     public var lastDecision: Decision?
     public var source: SourceStatus?
+    /// Present while a rule holds the count away from what the policy wants.
+    public var limit: Limit?
 
     enum CodingKeys: String, CodingKey {
         case version
@@ -78,7 +111,7 @@ public struct StateFile: Codable, Sendable, Equatable {
         case updatedAt = "updated_at"
         case updatedAtUnix = "updated_at_unix"
         case lastDecision = "last_decision"
-        case source
+        case source, limit
     }
 
     public init(desiredReplicas: Int, updatedAt: String, lastDecision: Decision?) {
@@ -90,11 +123,13 @@ public struct StateFile: Codable, Sendable, Equatable {
 
     /// A state written at `wallTime` (seconds since the epoch).
     public init(
-        desiredReplicas: Int, wallTime: Double, lastDecision: Decision?, source: SourceStatus?, appliedReplicas: Int? = nil
+        desiredReplicas: Int, wallTime: Double, lastDecision: Decision?, source: SourceStatus?, appliedReplicas: Int? = nil,
+        limit: Limit? = nil
     ) {
         self.init(desiredReplicas: desiredReplicas, updatedAt: WallClock.iso8601(wallTime), lastDecision: lastDecision)
         self.updatedAtUnix = wallTime
         self.source = source
         self.appliedReplicas = appliedReplicas
+        self.limit = limit
     }
 }

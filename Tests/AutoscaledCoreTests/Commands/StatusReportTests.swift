@@ -84,3 +84,34 @@ extension StatusReportTests {
         #expect(!text.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" })
     }
 }
+
+struct StatusReportLimitTests {
+    @Test("a held count: the wish, the rule, for how long and how long still, with the reason; and a pause")
+    func heldAndPaused() {
+        var file = StatusReportTests.file(source: nil)
+        file.limit = StateFile.Limit(heldBy: "scale_up_cooldown", wanted: 6, reason: "2 servers above 50 but in scale_up_cooldown",
+                                     sinceUnix: 1_795_932_840, untilUnix: 1_795_932_900)
+        let pause = PauseFile.pause(wallTime: 1_795_932_730, replicas: 2, duration: .seconds(600), reason: "incident 42")
+        let report = StatusReport(file, path: "s.json", wallNow: 1_795_932_852, pause: pause)
+        #expect(report.text().hasPrefix("""
+            desired replicas:  4
+            wanted replicas:   6, held by scale_up_cooldown for 12s (48s left)
+                               2 servers above 50 but in scale_up_cooldown
+            paused:            since 2min 2s ago (2026-11-29T06:12:10.000Z), until 2026-11-29T06:22:10.000Z (7min 58s left), holding at 2: incident 42
+            last decision:
+            """))
+        let json = report.json()
+        #expect(json.contains(#""limit":{"held_by":"scale_up_cooldown","left_seconds":48,"reason":"2 servers above 50 but in scale_up_cooldown","since":"2026-11-29T06:14:00.000Z","since_age_seconds":12,"wanted":6}"#))
+        #expect(json.contains(#""pause":{"left_seconds":478,"reason":"incident 42","replicas":2,"since":"2026-11-29T06:12:10.000Z","since_age_seconds":122,"until":"2026-11-29T06:22:10.000Z"}"#))
+    }
+
+    @Test("an ended pause and no data to want from")
+    func endedPauseNoData() {
+        var file = StatusReportTests.file(source: nil)
+        file.limit = StateFile.Limit(heldBy: "no_usable_data", wanted: nil, reason: "no usable load data: stale", sinceUnix: 1_795_932_850)
+        let ended = PauseFile.pause(wallTime: 1_795_932_730, replicas: nil, duration: .seconds(60), reason: nil)
+        let text = StatusReport(file, path: "s.json", wallNow: 1_795_932_852, pause: ended).text()
+        #expect(text.contains("wanted replicas:   unknown (no usable data), held by no_usable_data for 2s\n"))
+        #expect(!text.contains("paused:"))
+    }
+}

@@ -15,6 +15,15 @@ struct MetricsTextTests {
             # HELP autoscaled_desired_replicas Replica count the policy wants.
             # TYPE autoscaled_desired_replicas gauge
             autoscaled_desired_replicas 4
+            # HELP autoscaled_wanted_replicas Replica count the policy would go to; differs from desired while a rule holds the count.
+            # TYPE autoscaled_wanted_replicas gauge
+            autoscaled_wanted_replicas 4
+            # HELP autoscaled_limited 1 while a rule (held_by: a cooldown, a window, a bound, a step, no data, a pause) holds the count.
+            # TYPE autoscaled_limited gauge
+            autoscaled_limited{held_by=""} 0
+            # HELP autoscaled_paused 1 while an operator paused the autoscaling (autoscaled pause).
+            # TYPE autoscaled_paused gauge
+            autoscaled_paused 0
             # HELP autoscaled_applied_replicas Replica count last confirmed applied.
             # TYPE autoscaled_applied_replicas gauge
             autoscaled_applied_replicas 3
@@ -44,6 +53,17 @@ struct MetricsTextTests {
             autoscaled_last_evaluation_timestamp_seconds 1795932723.037
 
             """)
+    }
+
+    @Test("a held count: the wish, the rule that holds it, and the pause")
+    func held() {
+        let sample = MetricsSample(desiredReplicas: 4, serversToScale: 2, servers: [], scaleUps: 0, scaleDowns: 0,
+                                   sourceErrors: 0, evaluatedAt: 1, wantedReplicas: 6, heldBy: "pause", paused: true)
+        let text = MetricsText.render(sample, maxSeries: 100)
+        #expect(text.contains("\nautoscaled_desired_replicas 4\n"))
+        #expect(text.contains("\nautoscaled_wanted_replicas 6\n"))
+        #expect(text.contains("\nautoscaled_limited{held_by=\"pause\"} 1\n"))
+        #expect(text.contains("\nautoscaled_paused 1\n"))
     }
 
     @Test("without usable data: no servers_to_scale, no server loads; applied only when known")
