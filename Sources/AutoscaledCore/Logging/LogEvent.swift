@@ -37,4 +37,13 @@ public enum LogEvent: String, Sendable, Equatable, CaseIterable {
     case historyWriteFailed = "history-write-failed"
     /// Log lines stderr could not take without waiting were dropped (`lines`); the first line out after.
     case logDropped = "log-dropped"
+    /// A rule holds the count away from what the policy wants (`want`, `held_by`, `left`, `replicas`, `reason`):
+    /// logged when a rule starts holding and when another takes over.
+    case limited
+    /// An operator's pause took effect or was updated (`replicas`, `until`, `reason`, `updated`).
+    case pause
+    /// The pause ended (`cause`: `operator` or `expired`).
+    case resume
+    /// The pause file cannot be read; the pause stays as it was.
+    case pauseFileInvalid = "pause-file-invalid"
 }

@@ -1,0 +1,90 @@
+/// The operator's pause as the daemon applies it: read from the pause file next to the state file
+/// (``PauseFile``) when it changes and at every evaluation, ended by `resume` or by its own `until`.
+///
+/// ```
+///              pause file paused, until not reached
+///   running ───────────────────────────────────────▶ paused ──┐ pause again: event=pause updated=true
+///      ▲                                               │  ▲   │
+///      └── event=resume cause=operator (resume) ───────┤  └───┘
+///      └── event=resume cause=expired (until passed) ──┘
+/// ```
+/// While paused the count is held, or moved once to the pause's `replicas`; the policy still
+/// decides every evaluation, and what it would do is logged and kept as the wish.
+struct PauseControl {
+    /// The pause file's path.
+    let path: String
+    /// The pause in force, if any.
+    private(set) var active: PauseFile?
+    /// Whether the last read failed (warned once until the file reads again).
+    private var unreadable = false
+
+    init(path: String) {
+        self.path = path
+    }
+
+    /// Reads the pause file as of `wallNow`; returns what to log about the change, if anything.
+    /// A file that cannot be read is warned about once and leaves the pause as it was.
+    mutating func refresh(wallNow: Double) -> [LogRecord] {
+        let file: PauseFile?
+        do {
+            file = try PauseFile.load(path)
+            unreadable = false
+        } catch {
+            defer { unreadable = true }
+            return unreadable ? [] : [LogRecord(.warning, .pauseFileInvalid, [
+                LogField("cause", .string(error.description)),
+                LogField("paused", .bool(active != nil)),
+            ])]
+        }
+        guard let file, file.paused else {
+            defer { active = nil }
+            return active == nil ? [] : [LogRecord(.notice, .resume, [LogField("cause", "operator")])]
+        }
+        guard file.holds(at: wallNow) else {
+            defer { active = nil }
+            guard let until = file.until, active != nil else { return [] }
+            return [LogRecord(.notice, .resume, [LogField("cause", "expired"), LogField("until", .string(until))])]
+        }
+        guard file != active else { return [] }
+        let updated = active != nil
+        active = file
+        var fields: [LogField] = []
+        if let replicas = file.replicas { fields.append(LogField("replicas", .int(replicas))) }
+        if let until = file.until { fields.append(LogField("until", .string(until))) }
+        if let reason = file.reason { fields.append(LogField("reason", .string(reason))) }
+        if updated { fields.append(LogField("updated", .bool(true))) }
+        return [LogRecord(.notice, .pause, fields)]
+    }
+
+    /// When the pause in force ends by itself (seconds since the epoch), if it does.
+    var endsAt: Double? { active?.untilUnix }
+
+    /// `decision` as the pause lets it stand: unchanged when not paused; else moved once to the
+    /// pause's `replicas`, or held, with the policy's count as the wish (``HoldingRule/pause``).
+    /// What the policy would do is kept in the reason; its need and load stay recorded, so the
+    /// stabilization window and the trend are whole when the pause ends.
+    func apply(_ decision: ScalingDecision) -> ScalingDecision {
+        guard let pause = active else { return decision }
+        let current = decision.from
+        let why = pause.reason.map { "paused (\($0))" } ?? "paused"
+        var held = decision
+        if let target = pause.replicas, target != current {
+            held.action = target > current ? .scaleUp : .scaleDown
+            held.to = target
+            held.threshold = nil
+            held.reason = "\(why): moving to the pause's \(target) replicas"
+            held.recommendation = max(decision.recommendation ?? target, target)
+        } else {
+            held.action = .hold
+            held.to = current
+            held.reason = decision.changesReplicas
+                ? "\(why): holding \(current); the policy would \(decision.action.rawValue) to \(decision.to): \(decision.reason)"
+                : "\(why): holding \(current); \(decision.reason)"
+        }
+        if decision.to != held.to {
+            held.heldBy = .pause
+            held.wanted = decision.to
+        }
+        return held
+    }
+}

@@ -1,0 +1,40 @@
+@testable import AutoscaledCore
+import Testing
+
+struct HoldNoticeTests {
+    static func decision(_ heldBy: HoldingRule?, wanted: Int? = 6, reason: String = "r") -> ScalingDecision {
+        ScalingDecision(action: .hold, from: 4, to: 4, serversToScale: 2, busiest: nil, threshold: nil, reason: reason,
+                        recommendation: 6, heldBy: heldBy, wanted: heldBy == nil ? nil : wanted)
+    }
+
+    @Test("logged once when a rule starts holding, again only when another rule takes over")
+    func onceThenOnChange() {
+        var notice = HoldNotice()
+        let first = notice.note(Self.decision(.scaleUpCooldown(left: .seconds(42))), wallTime: 100)
+        #expect(first == LogRecord(.info, .limited, [
+            LogField("want", 6), LogField("held_by", "scale_up_cooldown"), LogField("left", "42s"),
+            LogField("replicas", 4), LogField("reason", "r"),
+        ]))
+        // The same rule, evaluation after evaluation, with less time left: nothing more.
+        for left in [30, 20, 10] {
+            #expect(notice.note(Self.decision(.scaleUpCooldown(left: .seconds(left))), wallTime: 110) == nil)
+        }
+        #expect(notice.limit(Self.decision(.scaleUpCooldown(left: .seconds(10))), wallTime: 130) == StateFile.Limit(
+            heldBy: "scale_up_cooldown", wanted: 6, reason: "r", sinceUnix: 100, untilUnix: 140))
+        let next = notice.note(Self.decision(.maxReplicas(10), wanted: 11), wallTime: 140)
+        #expect(next?.fields.first == LogField("want", 11))
+        #expect(next?.fields.dropFirst().first == LogField("held_by", "max_replicas"))
+        #expect(notice.since == 140)
+    }
+
+    @Test("a hold that ends and starts again is logged again; no data logs no wish")
+    func endsAndStartsAgain() {
+        var notice = HoldNotice()
+        #expect(notice.note(Self.decision(.noUsableData, wanted: nil), wallTime: 1)?.fields.map(\.key)
+            == ["held_by", "replicas", "reason"])
+        #expect(notice.note(Self.decision(nil), wallTime: 2) == nil)
+        #expect(notice.holding == nil && notice.limit(Self.decision(nil), wallTime: 2) == nil)
+        #expect(notice.note(Self.decision(.noUsableData, wanted: nil), wallTime: 3)?.fields.map(\.key)
+            == ["held_by", "replicas", "reason"])
+    }
+}

@@ -1,0 +1,90 @@
+@testable import AutoscaledCore
+import AutoscaledTestSupport
+import Testing
+
+struct PauseControlTests {
+    let wall = 1_795_932_600.0
+
+    static let scaleUp = ScalingDecision(action: .scaleUp, from: 3, to: 5, serversToScale: 2, busiest: nil, threshold: 50,
+                                         reason: "2 servers above scale_up_threshold 50: +2", recommendation: 5, totalLoad: 240)
+
+    @Test("pause, update, resume by the operator; each change logged once")
+    func lifecycle() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        var control = PauseControl(path: dir.file("state.json.pause"))
+        #expect(control.refresh(wallNow: wall).isEmpty && control.active == nil)
+
+        try PauseFile.pause(wallTime: wall, replicas: nil, duration: nil, reason: "incident 42").save(to: control.path)
+        #expect(control.refresh(wallNow: wall + 1) == [LogRecord(.notice, .pause, [LogField("reason", "incident 42")])])
+        #expect(control.refresh(wallNow: wall + 2).isEmpty)
+
+        try PauseFile.pause(wallTime: wall + 3, replicas: 2, duration: .seconds(60), reason: nil).save(to: control.path)
+        #expect(control.refresh(wallNow: wall + 3) == [LogRecord(.notice, .pause, [
+            LogField("replicas", 2), LogField("until", "2026-11-29T06:11:03.000Z"), LogField("updated", true),
+        ])])
+        #expect(control.endsAt == wall + 63)
+
+        try PauseFile.resume(wallTime: wall + 4).save(to: control.path)
+        #expect(control.refresh(wallNow: wall + 4) == [LogRecord(.notice, .resume, [LogField("cause", "operator")])])
+        #expect(control.active == nil && control.refresh(wallNow: wall + 5).isEmpty)
+    }
+
+    @Test("a pause with an end resumes by itself once the wall clock passes it")
+    func expires() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        var control = PauseControl(path: dir.file("p"))
+        try PauseFile.pause(wallTime: wall, replicas: nil, duration: .seconds(2), reason: nil).save(to: control.path)
+        #expect(control.refresh(wallNow: wall).count == 1)
+        #expect(control.refresh(wallNow: wall + 1.999).isEmpty && control.active != nil)
+        #expect(control.refresh(wallNow: wall + 2) == [LogRecord(.notice, .resume, [
+            LogField("cause", "expired"), LogField("until", "2026-11-29T06:10:02.000Z"),
+        ])])
+        #expect(control.refresh(wallNow: wall + 3).isEmpty)
+        // A daemon started after the end finds no pause, and says nothing.
+        var restarted = PauseControl(path: control.path)
+        #expect(restarted.refresh(wallNow: wall + 10).isEmpty && restarted.active == nil)
+    }
+
+    @Test("an unreadable pause file is warned about once and leaves the pause as it was")
+    func unreadable() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        var control = PauseControl(path: dir.file("p"))
+        try PauseFile.pause(wallTime: wall, replicas: nil, duration: nil, reason: nil).save(to: control.path)
+        _ = control.refresh(wallNow: wall)
+        dir.write("p", "{")
+        #expect(control.refresh(wallNow: wall) == [LogRecord(.warning, .pauseFileInvalid, [
+            LogField("cause", .string("\(dir.file("p")): not a valid pause file")), LogField("paused", true),
+        ])])
+        #expect(control.refresh(wallNow: wall).isEmpty && control.active != nil)
+    }
+
+    @Test("while paused: the count is held and the policy's count is the wish; --replicas moves once")
+    func apply() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        var control = PauseControl(path: dir.file("p"))
+        #expect(control.apply(Self.scaleUp) == Self.scaleUp)
+
+        try PauseFile.pause(wallTime: wall, replicas: nil, duration: nil, reason: "incident").save(to: control.path)
+        _ = control.refresh(wallNow: wall)
+        let held = control.apply(Self.scaleUp)
+        #expect(held.action == .hold && held.from == 3 && held.to == 3)
+        #expect(held.heldBy == .pause && held.wanted == 5)
+        #expect(held.reason == "paused (incident): holding 3; the policy would scale-up to 5: 2 servers above scale_up_threshold 50: +2")
+        #expect(held.recommendation == 5 && held.totalLoad == 240)
+
+        try PauseFile.pause(wallTime: wall, replicas: 2, duration: nil, reason: nil).save(to: control.path)
+        _ = control.refresh(wallNow: wall)
+        let moved = control.apply(Self.scaleUp)
+        #expect(moved.action == .scaleDown && moved.to == 2 && moved.heldBy == .pause && moved.wanted == 5)
+        #expect(moved.reason == "paused: moving to the pause's 2 replicas")
+        // Once there, it holds.
+        var there = Self.scaleUp
+        there.from = 2
+        let holding = control.apply(there)
+        #expect(holding.action == .hold && holding.to == 2 && holding.wanted == 5)
+    }
+}
