@@ -38,4 +38,89 @@ struct PauseTests {
         #expect(again.status == 0)
         #expect(again.stdout == "Not paused: nothing to resume.\n")
     }
+
+    /// Runs `autoscaled ARGS --config CONFIG` and expects exit 0.
+    @discardableResult
+    static func command(_ arguments: [String], _ dir: Workspace) async -> String {
+        let result = await ChildProcess.run(arguments + ["--config", dir.configPath], in: dir.path)
+        #expect(result.status == 0, "\(arguments): \(result.stderr)")
+        return result.stdout
+    }
+
+    @Test("pause, then hot loads: the count holds, the log says what it would do, status says paused; resume: the decision follows")
+    func pauseHoldsThenResumeFollows() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        dir.writeConfig(pollInterval: "1h")
+        dir.writeLoads(#"{"a": 40}"#)
+        let daemon = await startDaemon(dir)
+        await Self.command(["pause", "--reason", "maintenance"], dir)
+        #expect(await daemon.waitForLine("level=notice event=pause reason=maintenance") != nil)
+
+        dir.writeLoads(#"{"a": 90}"#)
+        let wouldBe = await daemon.waitForLine("event=scale-up from=3 to=4", "paused=true")
+        #expect(wouldBe?.contains("level=info ") == true, "\(wouldBe ?? daemon.standardError)")
+        #expect(await daemon.waitForLine("level=info event=limited want=4 held_by=pause replicas=3") != nil)
+        #expect(dir.savedReplicas() == 3)
+        let status = await Self.command(["status"], dir)
+        #expect(status.contains("wanted replicas:   4, held by pause for "), "\(status)")
+        #expect(status.contains("paused:            since "), "\(status)")
+        #expect(status.contains("until resumed, holding the count: maintenance\n"), "\(status)")
+        let json = await Self.command(["status", "--json"], dir)
+        #expect(json.contains(#""pause":{"reason":"maintenance","#), "\(json)")
+
+        await Self.command(["resume"], dir)
+        #expect(await daemon.waitForLine("level=notice event=resume cause=operator") != nil)
+        #expect(await daemon.waitForLine("level=notice event=scale-up from=3 to=4") != nil, "\(daemon.standardError)")
+        #expect(await dir.waitForSavedReplicas(4) == 4)
+        daemon.signal(SIGTERM)
+        #expect(await daemon.wait() == 0)
+        // What it would do while paused is never logged as a change (notice).
+        #expect(!daemon.stderrLines.contains { $0.contains("level=notice") && $0.contains("paused=true") })
+    }
+
+    @Test("a pause --for 2s ends by itself on time, with no poll to wake the daemon")
+    func pauseExpires() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        dir.writeConfig(pollInterval: "1h")
+        dir.writeLoads(#"{"a": 40}"#)
+        let daemon = await startDaemon(dir)
+        await Self.command(["pause", "--for", "2s"], dir)
+        #expect(await daemon.waitForLine("event=pause until=") != nil)
+        dir.writeLoads(#"{"a": 90}"#)
+        #expect(await daemon.waitForLine("event=scale-up from=3 to=4", "paused=true") != nil)
+        let started = ContinuousClock.now
+        #expect(await daemon.waitForLine("level=notice event=resume cause=expired until=") != nil, "\(daemon.standardError)")
+        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(await daemon.waitForLine("level=notice event=scale-up from=3 to=4") != nil)
+        let resumed = await ChildProcess.run(["resume", "--config", dir.configPath], in: dir.path)
+        #expect(resumed.stdout.hasPrefix("Not paused: nothing to resume (the pause ended at "))
+        daemon.signal(SIGTERM)
+        #expect(await daemon.wait() == 0)
+    }
+
+    @Test("a pause survives a restart: --replicas moves once, and the restarted daemon keeps holding")
+    func pauseSurvivesRestart() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        dir.writeConfig(pollInterval: "1h")
+        dir.writeLoads(#"{"a": 90}"#)
+        let first = await startDaemon(dir)
+        #expect(await dir.waitForSavedReplicas(4) == 4)
+        await Self.command(["pause", "--replicas", "2", "--reason", "incident"], dir)
+        #expect(await first.waitForLine("level=notice event=scale-down from=4 to=2", "paused (incident): moving to the pause's 2 replicas") != nil,
+                "\(first.standardError)")
+        #expect(await dir.waitForSavedReplicas(2) == 2)
+        first.signal(SIGTERM)
+        #expect(await first.wait() == 0)
+
+        let second = await startDaemon(dir)
+        #expect(await second.waitForLine("level=notice event=pause replicas=2 reason=incident") != nil, "\(second.standardError)")
+        #expect(await second.waitForLine("event=scale-up from=2 to=", "paused=true") != nil, "\(second.standardError)")
+        #expect(dir.savedReplicas() == 2)
+        second.signal(SIGTERM)
+        #expect(await second.wait() == 0)
+        #expect(!second.standardError.contains("level=notice event=scale-up"))
+    }
 }

@@ -33,12 +33,13 @@ public struct MetricsExporter: Sendable {
         self.config = config
     }
 
-    /// Counts one evaluation — `input` read, `decision` taken — and writes the textfile if one is set.
+    /// Counts one evaluation — `input` read, `decision` taken (with what holds it, and whether an
+    /// operator paused) — and writes the textfile if one is set.
     /// - Parameter logLinesDropped: the log sink's count of lines it could not write.
     /// - Returns: the log record of a failed write, if any.
     public mutating func record(
         _ input: PolicyInput, _ decision: ScalingDecision, appliedReplicas: Int? = nil, logLinesDropped: Int = 0,
-        wallTime: Double
+        paused: Bool = false, wallTime: Double
     ) -> LogRecord? {
         if decision.to > decision.from { scaleUps += 1 }
         if decision.to < decision.from { scaleDowns += 1 }
@@ -51,7 +52,8 @@ public struct MetricsExporter: Sendable {
         let sample = MetricsSample(
             desiredReplicas: decision.to, appliedReplicas: appliedReplicas, serversToScale: decision.serversToScale,
             servers: servers, scaleUps: scaleUps, scaleDowns: scaleDowns, sourceErrors: sourceErrors,
-            logLinesDropped: logLinesDropped, evaluatedAt: wallTime)
+            logLinesDropped: logLinesDropped, evaluatedAt: wallTime, wantedReplicas: decision.wanted,
+            heldBy: decision.heldBy?.name, paused: paused)
         do {
             try write(path, MetricsText.render(sample, maxSeries: config.maxSeries))
             failing = false

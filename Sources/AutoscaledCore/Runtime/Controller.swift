@@ -130,7 +130,8 @@ public final class Controller {
         }
         await handOver(evaluation.decision)
         if let failure = metrics.record(evaluation.input, evaluation.decision, appliedReplicas: evaluation.summary.applied,
-                                        logLinesDropped: logger.sink.droppedLines, wallTime: wall) {
+                                        logLinesDropped: logger.sink.droppedLines, paused: evaluation.paused,
+                                        wallTime: wall) {
             logger.log(failure)
         }
         if let failure = history.record(evaluation.input, evaluation.decision, applied: evaluation.summary.applied,
@@ -143,6 +144,7 @@ public final class Controller {
 
     /// The health lines (`source-up`, `source-error`, `source-down`), then the decision line.
     private static func log(_ evaluation: EvaluationOutcome, logger: Logger, source: String, dryRun: Bool) {
+        for record in evaluation.pauseEvents { logger.log(record) }
         let location = LogField("source", .string(source))
         let failures = LogField("failures", .int(evaluation.failures))
         switch evaluation.input {
@@ -153,7 +155,13 @@ public final class Controller {
             logger.log(evaluation.previousHealth == .down ? .debug : .warning, .sourceError, [location, because, failures])
             if evaluation.wentDown { logger.log(.error, .sourceDown, [location, failures, because]) }
         }
-        logger.log(decisionRecord(evaluation.decision, dryRun: dryRun))
+        if evaluation.paused && !evaluation.decision.changesReplicas {
+            // Paused and holding: what the policy would do, dry_run-style.
+            logger.log(decisionRecord(evaluation.policyDecision, dryRun: dryRun, paused: true))
+        } else {
+            logger.log(decisionRecord(evaluation.decision, dryRun: dryRun))
+        }
+        if let limited = evaluation.limited { logger.log(limited) }
     }
 
     /// Hands the count the decision leaves to the coordinator, if one acts; returns at once.
@@ -247,6 +255,11 @@ public final class Controller {
             text += " last=none"
         }
         if summary.health == .down { text += " source=down" }
+        if summary.paused { text += " paused" }
+        if let heldBy = summary.heldBy {
+            text += summary.wanted.map { " want=\($0)" } ?? ""
+            text += " held_by=\(heldBy.name)"
+        }
         return text
     }
 

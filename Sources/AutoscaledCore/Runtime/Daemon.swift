@@ -22,6 +22,8 @@ public final class Daemon {
     private var monitor: FileChangeMonitor?
     private var reloadGate = ReloadGate()
     private var signals: SignalWatcher?
+    /// The end of the pause a wake-up is scheduled for (seconds since the epoch).
+    private var pauseEndScheduled: Double?
     /// The lock beside the state file, held while the daemon runs.
     private var stateLock: LockFile?
 
@@ -49,7 +51,7 @@ public final class Daemon {
             configPath: configPath, config: initialConfig, logger: logger, loaded: claim.loaded,
             keptAside: claim.keptAside, dependencies: dependencies)
         startWatching(controller)
-        await controller.evaluate()
+        await evaluate(controller)
         await controller.notifyStatus(["READY=1", "MAINPID=\(currentProcessID())"])
         for await _ in wakeups.stream {
             var work = wakeups.take()
@@ -69,13 +71,13 @@ public final class Daemon {
             if work.reload {
                 controller.notify(["RELOADING=1", "MONOTONIC_USEC=\(monotonicMicroseconds())"])
                 await reload(controller)
-                await controller.evaluate()
+                await evaluate(controller)
                 await controller.notifyStatus(["READY=1"])
-            } else if work.loadChanged {
-                await controller.evaluate(reportStatus: true)
+            } else if work.loadChanged || work.pauseChanged {
+                await evaluate(controller, reportStatus: true)
             } else if work.poll {
                 monitor?.refresh()
-                await controller.evaluate(reportStatus: true)
+                await evaluate(controller, reportStatus: true)
             }
         }
         return 0
@@ -105,6 +107,7 @@ public final class Daemon {
                     switch target {
                     case .loadFile: work.loadChanged = true
                     case .configFile: work.reload = true
+                    case .pauseFile: work.pauseChanged = true
                     }
                 }
             }
@@ -126,9 +129,25 @@ public final class Daemon {
 
     private func watchFiles(_ config: Config) {
         guard let monitor else { return }
-        var files: [(target: FileChangeMonitor.Target, path: String)] = [(.configFile, configPath)]
+        var files: [(target: FileChangeMonitor.Target, path: String)] = [
+            (.configFile, configPath), (.pauseFile, PauseFile.path(forState: config.state.path)),
+        ]
         if let loadFile = config.source.watchedFile { files.append((.loadFile, loadFile)) }
         monitor.watch(files)
+    }
+
+    /// One evaluation; then, when a pause with an end is in force, a wake-up at that end, so the
+    /// pause ends then (`event=resume cause=expired`) and not at the next poll.
+    private func evaluate(_ controller: Controller, reportStatus: Bool = false) async {
+        await controller.evaluate(reportStatus: reportStatus)
+        guard let endsAt = await controller.state.summary.pauseEndsAt, endsAt != pauseEndScheduled else { return }
+        pauseEndScheduled = endsAt
+        let delay = max(0, endsAt - controller.dependencies.wallTime())
+        let wakeups = self.wakeups
+        // A wake-up that comes for a pause since replaced or ended costs one evaluation, nothing more.
+        queue.asyncAfter(deadline: .now() + .milliseconds(Int(delay * 1000) + 1)) {
+            wakeups.post { $0.pauseChanged = true }
+        }
     }
 
     private func reload(_ controller: Controller) async {
@@ -150,7 +169,7 @@ public final class Daemon {
                 stateLock = claim.lock
             }
             if new.source.pollInterval != old.source.pollInterval { timer?.schedule(interval: new.source.pollInterval) }
-            if new.source.watchedFile != old.source.watchedFile { watchFiles(new) }
+            if new.source.watchedFile != old.source.watchedFile || new.state.path != old.state.path { watchFiles(new) }
         }
     }
 

@@ -12,6 +12,8 @@ public struct PendingWork: Sendable, Equatable {
     public var loadChanged = false
     /// SIGHUP, or the config file changed.
     public var reload = false
+    /// `autoscaled pause` or `resume` wrote the pause file, or a pause's end came.
+    public var pauseChanged = false
     /// Time to pet the systemd watchdog.
     public var watchdog = false
     /// SIGTERM or SIGINT: the signal that asked to stop (the first one, when both came).

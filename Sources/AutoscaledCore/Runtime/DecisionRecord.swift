@@ -1,8 +1,10 @@
 /// The log record of a decision: `scale-up` and `scale-down` at notice, `hold` at debug.
 ///
 /// Fields, in order: `from`, `to`, `servers_to_scale`, `threshold`, `max_load`, `max_server`, `reason`,
-/// and `dry_run=true` last when `[actuator] dry_run` is on.
-public func decisionRecord(_ decision: ScalingDecision, dryRun: Bool = false) -> LogRecord {
+/// and `dry_run=true` last when `[actuator] dry_run` is on. With `paused`, the decision is what the
+/// policy would do while an operator's pause holds the count: `paused=true` last, and a change at
+/// info level, since nothing changes.
+public func decisionRecord(_ decision: ScalingDecision, dryRun: Bool = false, paused: Bool = false) -> LogRecord {
     var fields: [LogField] = [LogField("from", .int(decision.from)), LogField("to", .int(decision.to))]
     if let serversToScale = decision.serversToScale { fields.append(LogField("servers_to_scale", .int(serversToScale))) }
     if let threshold = decision.threshold { fields.append(LogField("threshold", .number(threshold))) }
@@ -12,7 +14,8 @@ public func decisionRecord(_ decision: ScalingDecision, dryRun: Bool = false) ->
     }
     fields.append(LogField("reason", .string(decision.reason)))
     if dryRun { fields.append(LogField("dry_run", .bool(true))) }
-    let level: LogLevel = decision.action == .hold ? .debug : .notice
+    if paused { fields.append(LogField("paused", .bool(true))) }
+    let level: LogLevel = decision.action == .hold ? .debug : paused ? .info : .notice
     return LogRecord(level, LogEvent(decision.action), fields)
 }
 

@@ -1,6 +1,6 @@
 import Dispatch
 
-/// Watches the load file and the config file through inotify on their directories.
+/// Watches the load file, the config file and the pause file through inotify on their directories.
 ///
 /// A file counts as changed when a writer closes it or a file is renamed onto its name; events
 /// for other names in the directories wake nothing. Writes are counted per file (its
@@ -12,6 +12,8 @@ public final class FileChangeMonitor: Sendable {
     public enum Target: Sendable, Hashable {
         case loadFile
         case configFile
+        /// The operator's pause file, next to the state file.
+        case pauseFile
     }
 
     private struct Watched: Sendable {

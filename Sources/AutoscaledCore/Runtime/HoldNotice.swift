@@ -22,7 +22,11 @@ struct HoldNotice {
         var fields: [LogField] = []
         if let wanted = decision.wanted { fields.append(LogField("want", .int(wanted))) }
         fields.append(LogField("held_by", .string(rule.name)))
-        if let left = rule.left { fields.append(LogField("left", .string(DurationText.format(left)))) }
+        if let left = rule.left {
+            // Whole seconds, rounded up: time is left until it reads 0s.
+            let (seconds, attoseconds) = left.components
+            fields.append(LogField("left", .string(DurationText.format(.seconds(seconds + (attoseconds > 0 ? 1 : 0))))))
+        }
         fields.append(LogField("replicas", .int(decision.to)))
         fields.append(LogField("reason", .string(decision.reason)))
         return LogRecord(.info, .limited, fields)

@@ -15,6 +15,12 @@ public struct ReplicaSummary: Sendable, Equatable {
     public var serversToScale: Int?
     /// The last change of the count since start; `nil` when none yet.
     public var lastChange: Change?
+    /// The rule that held the count at the last evaluation, and the count the policy wanted.
+    public var heldBy: HoldingRule? = nil
+    public var wanted: Int? = nil
+    /// Whether an operator's pause is in force, and when it ends by itself (seconds since the epoch).
+    public var paused = false
+    public var pauseEndsAt: Double? = nil
 }
 
 /// What one evaluation read, how the source's health moved, and what was decided.
@@ -28,6 +34,15 @@ public struct EvaluationOutcome: Sendable, Equatable {
     public var failures: Int
     /// The state after the evaluation.
     public var summary: ReplicaSummary
+    /// What the policy decided before a pause held or moved the count (``decision`` otherwise).
+    public var policyDecision: ScalingDecision
+    /// What changed about the operator's pause at this evaluation (`pause`, `resume`, a bad file).
+    public var pauseEvents: [LogRecord] = []
+    /// `event=limited`, when a rule started holding the count or another rule took over.
+    public var limited: LogRecord? = nil
+
+    /// `true` while an operator's pause is in force.
+    public var paused: Bool { summary.paused }
 
     /// `true` when this read took the source down (`failure_threshold` failures in a row).
     public var wentDown: Bool { previousHealth != .down && summary.health == .down }

@@ -25,6 +25,16 @@ public actor ReplicaState {
     private var healthChanged = false
     /// When ``record(_:at:policy:wallTime:)`` last wrote the file.
     private var recordedSaveAt: MonotonicInstant?
+    /// The operator's pause, read from the file next to the state file.
+    private var pause: PauseControl
+    /// The rule holding the count away from the policy's wish, for `event=limited` and the state file.
+    private var holds = HoldNotice()
+    /// What the state file keeps of that hold.
+    private var limit: StateFile.Limit?
+    /// `true` when the holding rule changed since the last write.
+    private var limitChanged = false
+    /// The last decision, for the summary.
+    private var lastDecisionTaken: ScalingDecision?
 
     public init(
         memory: PolicyMemory, lastDecision: StateFile.Decision? = nil, appliedReplicas: Int? = nil, store: StateStore,
@@ -36,6 +46,7 @@ public actor ReplicaState {
         self.store = store
         self.failureThreshold = failureThreshold
         self.logger = logger
+        self.pause = PauseControl(path: PauseFile.path(forState: store.path))
     }
 
     public var policyMemory: PolicyMemory { memory }
@@ -46,14 +57,16 @@ public actor ReplicaState {
 
     public var summary: ReplicaSummary {
         ReplicaSummary(desired: memory.replicas, applied: applied, health: health, serversToScale: serversToScale,
-                       lastChange: lastChange)
+                       lastChange: lastChange, heldBy: lastDecisionTaken?.heldBy, wanted: lastDecisionTaken?.wanted,
+                       paused: pause.active != nil, pauseEndsAt: pause.endsAt)
     }
 
     /// The state file's path, for error messages.
     public var path: String { store.path }
 
-    /// One evaluation in one step: notes how `read` went (the source's health), decides with
-    /// `policy`, hands the result to `announce` (which logs it), then records and persists it.
+    /// One evaluation in one step: notes how `read` went (the source's health) and whether an
+    /// operator paused, decides with `policy` (held or moved by the pause), hands the result to
+    /// `announce` (which logs it), then records and persists it.
     /// Announcing first means the state file only ever holds a count that was logged; a crash in
     /// between loses nothing that matters: a restarted daemon decides again from the same data.
     public func evaluate(
@@ -63,12 +76,19 @@ public actor ReplicaState {
         let previousHealth = health
         let previousFailures = source?.consecutiveFailures ?? 0
         let input = noteRead(read, wallTime: wallTime)
-        let decision = policy.decide(input, memory: memory, now: now)
+        let pauseEvents = pause.refresh(wallNow: wallTime)
+        let policyDecision = policy.decide(input, memory: memory, now: now)
+        let decision = pause.apply(policyDecision)
+        let limited = holds.note(decision, wallTime: wallTime)
+        let newLimit = holds.limit(decision, wallTime: wallTime)
+        if newLimit?.heldBy != limit?.heldBy { limitChanged = true }
+        limit = newLimit
         remember(decision, at: now, policy: policy.config)
         var failures = source?.consecutiveFailures ?? 0
         if case .loads = input { failures = previousFailures }
         let evaluation = EvaluationOutcome(
-            input: input, decision: decision, previousHealth: previousHealth, failures: failures, summary: summary)
+            input: input, decision: decision, previousHealth: previousHealth, failures: failures, summary: summary,
+            policyDecision: policyDecision, pauseEvents: pauseEvents, limited: limited)
         announce(evaluation)
         persist(decision, at: now, wallTime: wallTime)
         return evaluation
@@ -106,17 +126,19 @@ public actor ReplicaState {
 
     private func remember(_ decision: ScalingDecision, at now: MonotonicInstant, policy: PolicyConfig) {
         memory = memory.recording(decision, at: now, policy: policy)
+        lastDecisionTaken = decision
         serversToScale = decision.serversToScale
         if decision.changesReplicas { lastChange = ReplicaSummary.Change(action: decision.action, at: now) }
     }
 
-    /// Writes the file when the count changed, an earlier write failed, the source's health changed,
-    /// or `last_good_read` is due for a refresh.
+    /// Writes the file when the count changed, an earlier write failed, the source's health or the
+    /// rule holding the count changed, or `last_good_read` is due for a refresh.
     private func persist(_ decision: ScalingDecision, at now: MonotonicInstant, wallTime: Double) {
         let refreshDue = source != nil && recordedSaveAt.map { now - $0 >= Self.sourceRefreshInterval } ?? true
-        guard decision.changesReplicas || unsaved || healthChanged || refreshDue else { return }
+        guard decision.changesReplicas || unsaved || healthChanged || limitChanged || refreshDue else { return }
         recordedSaveAt = now
         healthChanged = false
+        limitChanged = false
         if decision.changesReplicas {
             lastDecision = StateFile.Decision(
                 action: decision.action.rawValue, from: decision.from, to: decision.to, reason: decision.reason,
@@ -138,7 +160,7 @@ public actor ReplicaState {
     @discardableResult
     public func save(wallTime: Double) -> FileWriteError? {
         let file = StateFile(desiredReplicas: memory.replicas, wallTime: wallTime, lastDecision: lastDecision, source: source,
-                             appliedReplicas: applied)
+                             appliedReplicas: applied, limit: limit)
         do {
             try store.save(file)
             unsaved = false
@@ -163,6 +185,7 @@ public actor ReplicaState {
         }
         guard store.path != self.store.path else { return }
         self.store = store
+        pause = PauseControl(path: PauseFile.path(forState: store.path))
         unsaved = true
     }
 }

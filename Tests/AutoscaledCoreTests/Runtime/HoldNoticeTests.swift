@@ -10,13 +10,13 @@ struct HoldNoticeTests {
     @Test("logged once when a rule starts holding, again only when another rule takes over")
     func onceThenOnChange() {
         var notice = HoldNotice()
-        let first = notice.note(Self.decision(.scaleUpCooldown(left: .seconds(42))), wallTime: 100)
+        let first = notice.note(Self.decision(.scaleUpCooldown(left: .milliseconds(41_068))), wallTime: 100)
         #expect(first == LogRecord(.info, .limited, [
             LogField("want", 6), LogField("held_by", "scale_up_cooldown"), LogField("left", "42s"),
             LogField("replicas", 4), LogField("reason", "r"),
         ]))
         // The same rule, evaluation after evaluation, with less time left: nothing more.
-        for left in [30, 20, 10] {
+        for left in [30, 20, 10] as [Int64] {
             #expect(notice.note(Self.decision(.scaleUpCooldown(left: .seconds(left))), wallTime: 110) == nil)
         }
         #expect(notice.limit(Self.decision(.scaleUpCooldown(left: .seconds(10))), wallTime: 130) == StateFile.Limit(
