@@ -36,7 +36,10 @@ struct StatusTests {
         #expect(lines.dropFirst().first?.hasPrefix("last decision:     scale-up from 3 to 4, ") == true)
         #expect(lines.dropFirst(2).first
             == "                   1 server above scale_up_threshold 50 (max server2=55); total load 105 needs 3 at target_load 50: +1")
-        #expect(lines.dropFirst(3).first?.hasPrefix("source:            failing, 1 failed read in a row, last good read ") == true)
+        // No usable data holds the count: said next to the last change.
+        #expect(lines.dropFirst(3).first?.hasPrefix("wanted replicas:   unknown (no usable data), held by no_usable_data for ") == true)
+        #expect(lines.dropFirst(4).first?.hasPrefix("                   no usable load data: line 1: ") == true)
+        #expect(lines.dropFirst(5).first?.hasPrefix("source:            failing, 1 failed read in a row, last good read ") == true)
         let json = await ChildProcess.run(["status", "--config", dir.configPath, "--json"], in: dir.path)
         #expect(json.status == 0)
         #expect(json.stdout.hasPrefix(#"{"desired_replicas":4,"last_decision":{"action":"scale-up","age_seconds":"#))

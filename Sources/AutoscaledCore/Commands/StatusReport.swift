@@ -4,11 +4,11 @@ import FoundationEssentials
 ///
 /// ```
 /// desired replicas:  4
+/// last decision:     scale-up from 3 to 4, 2min 5s ago (2026-11-29T06:12:03.037Z)
+///                    1 server above scale_up_threshold 50 (max server2=55): +1
 /// wanted replicas:   6, held by scale_up_cooldown for 12s (48s left)
 ///                    2 servers above scale_up_threshold 50 (max a=80) … but in scale_up_cooldown (48s of 1min left)
 /// paused:            since 2min ago (2026-11-29T06:12:00.000Z), until resumed, holding the count: incident 42
-/// last decision:     scale-up from 3 to 4, 2min 5s ago (2026-11-29T06:12:03.037Z)
-///                    1 server above scale_up_threshold 50 (max server2=55): +1
 /// source:            healthy, last good read 3s ago (2026-11-29T06:14:05.000Z)
 /// state file:        /var/lib/autoscaled/state.json, written 3s ago (2026-11-29T06:14:05.002Z)
 /// ```
@@ -139,6 +139,13 @@ struct StatusReport: Codable, Equatable {
         let shown = { (text: String) in TextEscaping.escaped(text) }
         var text = line("desired replicas", "\(desiredReplicas)")
         if let appliedReplicas { text += line("applied replicas", "\(appliedReplicas)") }
+        if let decision = lastDecision {
+            text += line("last decision", "\(shown(decision.action)) from \(decision.from) to \(decision.to), "
+                + "\(Self.ago(decision.ageSeconds)) (\(shown(decision.at)))")
+            text += line("", shown(decision.reason))
+        } else {
+            text += line("last decision", "none yet")
+        }
         if let limit {
             var held = limit.wanted.map { "\($0), held" } ?? "unknown (no usable data), held"
             held += " by \(shown(limit.heldBy)) for \(Self.duration(limit.sinceAgeSeconds))"
@@ -156,13 +163,6 @@ struct StatusReport: Codable, Equatable {
             paused += pause.replicas.map { ", holding at \($0)" } ?? ", holding the count"
             paused += pause.reason.map { ": \(shown($0))" } ?? ""
             text += line("paused", paused)
-        }
-        if let decision = lastDecision {
-            text += line("last decision", "\(shown(decision.action)) from \(decision.from) to \(decision.to), "
-                + "\(Self.ago(decision.ageSeconds)) (\(shown(decision.at)))")
-            text += line("", shown(decision.reason))
-        } else {
-            text += line("last decision", "none yet")
         }
         var health = source.health
         if let failures = source.consecutiveFailures, failures > 0 {

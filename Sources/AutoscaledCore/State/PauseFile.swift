@@ -59,7 +59,8 @@ public struct PauseFile: Codable, Sendable, Equatable {
         do {
             contents = try RegularFile.read(path, limit: 64 * 1024)
         } catch {
-            if case let .system(systemError) = error, systemError.isNoSuchFile { return nil }
+            // No file, or no directory to hold one: no pause.
+            if case let .system(systemError) = error, systemError.isNoSuchPath { return nil }
             throw PauseFileError(path: path, problem: error.description)
         }
         let file: PauseFile

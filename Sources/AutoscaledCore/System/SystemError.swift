@@ -27,6 +27,10 @@ public struct SystemError: Error, Sendable, Equatable, CustomStringConvertible {
     /// `true` for `ENOENT`: the file or a directory on its path does not exist.
     public var isNoSuchFile: Bool { errno == ENOENT }
 
+    /// `true` for `ENOENT` or `ENOTDIR`: nothing exists at the path (a component is missing, or is
+    /// not a directory).
+    public var isNoSuchPath: Bool { errno == ENOENT || errno == ENOTDIR }
+
     public var description: String {
         let target = subject.isEmpty ? call : "\(call)(\(subject))"
         return "\(target): \(reason) (errno \(errno))"

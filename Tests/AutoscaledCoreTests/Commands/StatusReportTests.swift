@@ -93,12 +93,12 @@ struct StatusReportLimitTests {
                                      sinceUnix: 1_795_932_840, untilUnix: 1_795_932_900)
         let pause = PauseFile.pause(wallTime: 1_795_932_730, replicas: 2, duration: .seconds(600), reason: "incident 42")
         let report = StatusReport(file, path: "s.json", wallNow: 1_795_932_852, pause: pause)
-        #expect(report.text().hasPrefix("""
-            desired replicas:  4
+        #expect(report.text().contains("""
+                               1 server above scale_up_threshold 50 (max server2=55): +1
             wanted replicas:   6, held by scale_up_cooldown for 12s (48s left)
                                2 servers above 50 but in scale_up_cooldown
             paused:            since 2min 2s ago (2026-11-29T06:12:10.000Z), until 2026-11-29T06:22:10.000Z (7min 58s left), holding at 2: incident 42
-            last decision:
+            source:
             """))
         let json = report.json()
         #expect(json.contains(#""limit":{"held_by":"scale_up_cooldown","left_seconds":48,"reason":"2 servers above 50 but in scale_up_cooldown","since":"2026-11-29T06:14:00.000Z","since_age_seconds":12,"wanted":6}"#))
