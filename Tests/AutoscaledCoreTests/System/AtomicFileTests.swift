@@ -90,7 +90,9 @@ struct AtomicFileTests {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
         var child: pid_t = 0
-        #expect(posix_spawn(&child, "/bin/true", nil, nil, [strdup("true"), nil], nil) == 0)
+        let argument = strdup("true")
+        defer { free(argument) }
+        #expect(posix_spawn(&child, "/bin/true", nil, nil, [argument, nil], nil) == 0)
         var status: Int32 = 0
         waitpid(child, &status, 0)  // a pid that no longer names a process
         let dead = AtomicFile.temporaryName(for: "state.json", pid: child)
