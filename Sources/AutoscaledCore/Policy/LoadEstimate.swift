@@ -34,7 +34,7 @@ public struct LoadEstimate: Sendable, Equatable {
         self.current = current
         var sum = current
         var count = 1.0
-        if config.smoothingWindow > .zero {
+        if config.smoothingWindow.attoseconds > 0 {
             for sample in memory.samples(since: tick - config.smoothingWindow, before: tick) {
                 sum = (sum + sample.total).saturated
                 count += 1
@@ -43,8 +43,8 @@ public struct LoadEstimate: Sendable, Equatable {
         smoothed = sum / count
         smoothedSamples = Int(count)
         let trend = memory.samples(since: tick - config.trendWindow, before: tick)
-        let span = trend.first.map { tick - $0.at } ?? .zero
-        if trend.count + 1 >= Self.minimumTrendPoints, span >= config.trendMinSpan {
+        let span = trend.first.map { tick.attoseconds - $0.at.attoseconds } ?? 0
+        if trend.count + 1 >= Self.minimumTrendPoints, span >= config.trendMinSpan.attoseconds {
             slope = Self.slope(trend, current: current, now: tick)
             ahead = config.replicaStartup
         } else {
@@ -53,7 +53,7 @@ public struct LoadEstimate: Sendable, Equatable {
         }
         // The Duration is converted only when the trend rises; with no rise or no startup time
         // nothing is added (and ∞ × 0 is never made). Saturated: the bound is finite.
-        let rise = slope > 0 && ahead > .zero ? (slope * ahead.seconds).saturated : 0
+        let rise = slope > 0 && ahead.attoseconds > 0 ? (slope * ahead.seconds).saturated : 0
         let bound = (Self.maximumTrendGain * max(0, smoothed)).saturated
         capped = rise > bound
         projected = (smoothed + min(rise, bound)).saturated

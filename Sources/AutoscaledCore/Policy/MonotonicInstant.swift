@@ -2,19 +2,33 @@
 ///
 /// Cooldowns and stabilization windows are measured on this timeline only; wall-clock time
 /// (which can jump backwards or forwards) never enters the policy.
+///
+/// The instant is held as the exact attoseconds of its `Duration` since the origin: comparing and
+/// moving instants is then integer arithmetic done in place, where `Duration`'s own operators are
+/// calls into the standard library (the policy compares instants many times per evaluation).
 public struct MonotonicInstant: Sendable, Hashable, Comparable, CustomStringConvertible {
-    public var sinceOrigin: Duration
+    /// Attoseconds since the origin.
+    public var attoseconds: Int128
 
-    public init(sinceOrigin: Duration) {
-        self.sinceOrigin = sinceOrigin
+    public var sinceOrigin: Duration {
+        get { Duration(attoseconds: attoseconds) }
+        set { attoseconds = newValue.attoseconds }
     }
 
-    public static let origin = MonotonicInstant(sinceOrigin: .zero)
+    public init(sinceOrigin: Duration) {
+        attoseconds = sinceOrigin.attoseconds
+    }
 
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.sinceOrigin < rhs.sinceOrigin }
-    public static func + (lhs: Self, rhs: Duration) -> Self { Self(sinceOrigin: lhs.sinceOrigin + rhs) }
-    public static func - (lhs: Self, rhs: Duration) -> Self { Self(sinceOrigin: lhs.sinceOrigin - rhs) }
-    public static func - (lhs: Self, rhs: Self) -> Duration { lhs.sinceOrigin - rhs.sinceOrigin }
+    public init(attoseconds: Int128) {
+        self.attoseconds = attoseconds
+    }
+
+    public static let origin = MonotonicInstant(attoseconds: 0)
+
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.attoseconds < rhs.attoseconds }
+    public static func + (lhs: Self, rhs: Duration) -> Self { Self(attoseconds: lhs.attoseconds + rhs.attoseconds) }
+    public static func - (lhs: Self, rhs: Duration) -> Self { Self(attoseconds: lhs.attoseconds - rhs.attoseconds) }
+    public static func - (lhs: Self, rhs: Self) -> Duration { Duration(attoseconds: lhs.attoseconds - rhs.attoseconds) }
 
     public var description: String { "\(sinceOrigin)" }
 }

@@ -45,10 +45,10 @@ public struct PolicyMemory: Sendable, Equatable {
     /// instant before `observingSince` is its own tick, as a clock set back must not move the grid;
     /// a tick under a nanosecond is no grid at all).
     public func tick(of now: MonotonicInstant, tick: Duration) -> MonotonicInstant {
-        let unit = tick.nanoseconds
+        let unit = Duration.nanoseconds(ofAttoseconds: tick.attoseconds)
         guard unit > 0, now > observingSince else { return now }
-        let whole = (now - observingSince).nanoseconds / unit
-        return observingSince + tick * whole
+        let whole = Duration.nanoseconds(ofAttoseconds: now.attoseconds - observingSince.attoseconds) / unit
+        return MonotonicInstant(attoseconds: observingSince.attoseconds + tick.attoseconds * Int128(whole))
     }
 
     /// The memory after `decision` was taken at `now` under `policy`; what has aged out of the
@@ -128,12 +128,11 @@ public struct PolicyMemory: Sendable, Equatable {
 }
 
 extension Duration {
-    /// The whole nanoseconds of the duration (rounded towards zero); exact integer arithmetic on
-    /// the tick grid.
-    var nanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        let (whole, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        if overflow { return seconds < 0 ? .min : .max }
-        return whole.addingReportingOverflow(attoseconds / 1_000_000_000).overflow ? .max : whole + attoseconds / 1_000_000_000
+    /// The whole nanoseconds of `attoseconds` (rounded towards zero), the largest `Int64` of the
+    /// sign where it does not fit: one integer division, no `Duration` in between.
+    static func nanoseconds(ofAttoseconds attoseconds: Int128) -> Int64 {
+        let whole = attoseconds / 1_000_000_000
+        if let exact = Int64(exactly: whole) { return exact }
+        return whole < 0 ? .min : .max
     }
 }

@@ -108,15 +108,16 @@ public struct ThresholdPolicy: Sendable {
             }
         }
         if !burst, let last = evaluation.memory.lastScaleUp {
-            let since = max(.zero, evaluation.tick - last)
-            if since < config.scaleUpCooldown {
+            // Compared as attoseconds: integer comparisons in place of calls to `Duration`'s operators.
+            let since = Duration(attoseconds: max(0, evaluation.tick.attoseconds - last.attoseconds))
+            if since.attoseconds < config.scaleUpCooldown.attoseconds {
                 let left = (config.scaleUpCooldown - since).roundedUpToMilliseconds
                 return evaluation.decision(.hold, to: current, heldBy: .scaleUpCooldown(left: left), wanted: wish) { [config] in
                     "\(what()) but in scale_up_cooldown (\(DurationText.format(left)) "
                         + "of \(DurationText.format(config.scaleUpCooldown)) left)"
                 }
             }
-            if since == .zero {
+            if since.attoseconds == 0 {
                 return evaluation.decision(.hold, to: current, heldBy: .pollInterval, wanted: wish) { [config] in
                     "\(what()) but scaled up already in this tick (poll_interval \(DurationText.format(config.tick)))"
                 }

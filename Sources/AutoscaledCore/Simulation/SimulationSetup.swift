@@ -64,7 +64,8 @@ struct PolicyStep {
 
     /// Evaluates `input` at `second` seconds after the trace's start.
     mutating func evaluate(_ input: PolicyInput, at second: Int) -> ScalingDecision {
-        let now = MonotonicInstant(sinceOrigin: .seconds(second))
+        // `.seconds(second)` without the call into Duration: whole seconds are exact in attoseconds.
+        let now = MonotonicInstant(attoseconds: Int128(second) * 1_000_000_000_000_000_000)
         let decision = policy.decide(input, memory: memory, now: now)
         memory.record(decision, at: now, policy: policy.config)
         return decision
