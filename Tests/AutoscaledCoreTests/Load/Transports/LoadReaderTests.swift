@@ -20,6 +20,17 @@ struct LoadReaderTests {
             == "data is 10.5s old, older than stale_after 10s")
     }
 
+    @Test("a modification time at the far end of the 64-bit range is refused as stale, its age still written")
+    func ancient() async {
+        let modified = -Double(Int64.max)  // a file system without a lower bound on mtime (tmpfs)
+        let reader = LoadReader(source: FixedLoadSource(reading: LoadReading(snapshot: snapshot, modifiedAt: modified)),
+                                staleAfter: .seconds(10))
+        let result = await reader.read(wallNow: 1.8e9).map(\.snapshot)
+        #expect(result == .failure(.stale(ageSeconds: 1.8e9 - modified, limitSeconds: 10)))
+        #expect(LoadError.stale(ageSeconds: 1.8e9 - modified, limitSeconds: 10).description
+            == "data is 9.223372038654775e+18s old, older than stale_after 10s")
+    }
+
     @Test("a modification time in the future counts as stale: its age is unknown; a second ahead is tolerated")
     func future() async {
         let reader = LoadReader(source: FixedLoadSource(reading: LoadReading(snapshot: snapshot, modifiedAt: 5000)),
