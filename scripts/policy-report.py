@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Replays traces through `autoscaled simulate` with a config's policy and reports where it lands.
 
-  scripts/policy-report.py [--config config/autoscaled.conf] [--binary PATH] [--check | --suite]
+  scripts/policy-report.py [--config config/autoscaled.conf] [--binary PATH] [--check] [--suite [--split train|test]]
 
 Public traces (config/traces/, from the Azure public datasets; see config/traces/README.md): the
 policy's replica-seconds and share of requests over capacity, next to the Kubernetes HPA and
@@ -17,8 +17,11 @@ figures, next to a perfect-foresight floor: each second paid at exactly ⌈reque
 With --suite: every trace of config/traces/suite.json (writing config/traces/suite/ with
 scripts/make-suite-traces.py when a file is missing), train and held-out test halves apart, each
 next to the perfect-foresight floor at the same share of requests over capacity (a dynamic program
-that knows the future and pays the startup delay, see scripts/foresight_floor.py) and, for the
-public traces, the HPA and KPA frontiers.
+that knows the future and pays the startup delay, see scripts/foresight_floor.py) and the HPA and
+KPA frontiers at the same share over capacity, drawn from `autoscaled simulate --policy hpa|kpa` at
+targets 0.1 … 0.95 (kept in config/traces/suite/frontiers.json). A run with more requests over
+capacity than every point of a frontier is a loss against it, never a cost win. With --check,
+exits 1 unless the policy is at most 1.0× both frontiers on every trace of the suite.
 """
 import argparse
 import json
@@ -66,9 +69,11 @@ def frontier(rows, over):
     return y0 + (over - x0) * (y1 - y0) / (x1 - x0)
 
 
-def simulate(binary, config, trace, capacity, delay, initial):
+def simulate(binary, config, trace, capacity, delay, initial, policy=None):
     command = [binary, "simulate", "--config", config, "--trace", trace, "--capacity", str(capacity),
                "--startup-delay", str(delay), "--initial", str(initial), "--min", "1", "--max", "1000", "--quiet"]
+    if policy:
+        command += ["--policy", policy[0], "--target", str(policy[1])]
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:
         sys.exit(f"{' '.join(command)}: exit {result.returncode}\n{result.stderr}")
@@ -85,7 +90,42 @@ def floor_cost(trace, capacity):
     return sum(width * math.ceil(count / width / capacity) for count in counts)
 
 
-def suite_report(binary, config):
+# The targets at which the suite's HPA and KPA frontiers are drawn: wider than the public traces'
+# reference rows (0.3 … 0.9), so that a policy's share over capacity falls inside the frontier.
+FRONTIER_TARGETS = [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95]
+
+
+def model_frontier(binary, config, path, capacity, delay, initial, model, cache):
+    """(over %, replica-seconds) of `simulate --policy MODEL` at every target. The models do not
+    depend on the config's [policy], so the rows are kept in `cache` (keyed by the trace's size and
+    modification time, the model and its setting) and computed once per trace."""
+    stat = os.stat(path)
+    key = f"{os.path.basename(path)}:{stat.st_size}:{stat.st_mtime_ns}:{capacity}:{delay}:{initial}:{model}:{FRONTIER_TARGETS}"
+    if key not in cache:
+        rows = []
+        for target in FRONTIER_TARGETS:
+            result = simulate(binary, config, path, capacity, delay, initial, (model, target))
+            rows.append((result["over"], result["replica_seconds"]))
+        cache[key] = rows
+    return cache[key]
+
+
+def frontier_ratio(cost, over, rows):
+    """cost ÷ the frontier at the same share over capacity; `None` (a loss) when the run lets more
+    requests over capacity than every point of the frontier."""
+    if over > max(o for o, _ in rows) + 1e-9:
+        return None
+    # The frontier is the lower envelope: at each over, the cheapest point with at most that over.
+    envelope = []
+    for o, c in sorted(rows):
+        if not envelope or c < envelope[-1][1]:
+            envelope.append((o, c))
+    if len(envelope) == 1:
+        return cost / envelope[0][1]
+    return cost / frontier(envelope, over)
+
+
+def suite_report(binary, config, check, splits):
     import foresight_floor
 
     traces = os.path.join(ROOT, "config", "traces")
@@ -93,11 +133,16 @@ def suite_report(binary, config):
         suite = json.load(text)["traces"]
     if any(not os.path.exists(os.path.join(traces, entry["dir"], entry["file"])) for entry in suite):
         subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "make-suite-traces.py")], check=True)
-    public = {name: (hpa, kpa) for name, _, _, _, hpa, kpa in PUBLIC}
-    for split in ("train", "test"):
-        print(f"\n| {split} trace (C, D, initial) | replica-s | over % | foresight floor there | cost ÷ floor | vs HPA | vs KPA |")
-        print("|---|---|---|---|---|---|---|")
-        ratios = []
+    cache_path = os.path.join(traces, "suite", "frontiers.json")
+    cache = {}
+    if os.path.exists(cache_path):
+        with open(cache_path) as text:
+            cache = json.load(text)
+    losses = []
+    for split in splits:
+        print(f"\n| {split} trace (C, D, initial) | replica-s | over % | cost ÷ floor | vs HPA | vs KPA |")
+        print("|---|---|---|---|---|---|")
+        ratios, versus = [], []
         for entry in (entry for entry in suite if entry["split"] == split):
             path = os.path.join(traces, entry["dir"], entry["file"])
             width, counts = foresight_floor.read_trace(path)
@@ -109,12 +154,27 @@ def suite_report(binary, config):
             cost, over = result["replica_seconds"], result["over"]
             floor = foresight_floor.floor(counts, width, capacity, delay, initial, over)
             ratios.append(cost / floor)
-            hpa, kpa = (f"{cost / frontier(rows, over):.2f}×" for rows in public[entry["file"]]) \
-                if entry["file"] in public else ("", "")
-            print(f"| {entry['file']} ({capacity}, {delay}s, {initial}) | {cost} | {over:.2f} | {floor:.0f} "
-                  f"| {cost / floor:.2f} | {hpa} | {kpa} |")
+            cells = []
+            for model in ("hpa", "kpa"):
+                rows = model_frontier(binary, config, path, capacity, delay, initial, model, cache)
+                ratio = frontier_ratio(cost, over, rows)
+                if ratio is None or ratio > 1.0:
+                    losses.append(f"{entry['file']} vs {model.upper()}: "
+                                  + ("more over capacity than every frontier point" if ratio is None else f"{ratio:.2f}×"))
+                cells.append("loss (over)" if ratio is None else f"{ratio:.2f}×")
+                if ratio is not None:
+                    versus.append(ratio)
+            print(f"| {entry['file']} ({capacity}, {delay}s, {initial}) | {cost} | {over:.2f} "
+                  f"| {cost / floor:.2f} | {cells[0]} | {cells[1]} |", flush=True)
         print(f"\n{split}: {len(ratios)} traces, cost ÷ floor mean {sum(ratios) / len(ratios):.2f}, "
-              f"worst {max(ratios):.2f}")
+              f"worst {max(ratios):.2f}; vs the HPA and KPA frontiers mean {sum(versus) / len(versus):.2f}×, "
+              f"worst {max(versus):.2f}×")
+    with open(cache_path, "w") as text:
+        json.dump(cache, text)
+    if losses:
+        print("\nnot cheaper than both frontiers at equal service:\n  " + "\n  ".join(losses))
+        if check:
+            sys.exit("policy-report: the policy loses to a frontier on a suite trace")
 
 
 def main():
@@ -123,6 +183,7 @@ def main():
     parser.add_argument("--binary")
     parser.add_argument("--check", action="store_true")
     parser.add_argument("--suite", action="store_true")
+    parser.add_argument("--split", choices=["train", "test"], help="with --suite: only this half")
     args = parser.parse_args()
     binary = args.binary
     if not binary:
@@ -131,7 +192,7 @@ def main():
         binary = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, check=True,
                                 capture_output=True, text=True).stdout.strip() + "/autoscaled"
     if args.suite:
-        suite_report(binary, args.config)
+        suite_report(binary, args.config, args.check, [args.split] if args.split else ["train", "test"])
         return
     beaten = True
     print("| public trace (C, D, initial) | replica-s | over % | HPA frontier there | KPA frontier there | vs HPA | vs KPA |")
