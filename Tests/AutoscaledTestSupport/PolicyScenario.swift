@@ -127,7 +127,7 @@ public enum PolicyScenario {
         case .sourceDown:
             if decision.to != (config.fallbackReplicas ?? from) { broken.append("source down but to \(decision.to)") }
         case .loads:
-            if decision.action == .scaleUp, !decision.reason.hasPrefix("burst:"), let last = memory.lastScaleUp,
+            if decision.action == .scaleUp, !decision.reason.isBurst, let last = memory.lastScaleUp,
                now - last < config.scaleUpCooldown {
                 broken.append("scale-up within scale_up_cooldown")
             }
@@ -147,7 +147,11 @@ public enum DecisionChecks {
         if decision.action != expected { broken.append("action \(decision.action.rawValue) from \(from) to \(to)") }
         if let total = decision.totalLoad, !total.isFinite { broken.append("total load \(total) remembered") }
         guard (config.minReplicas...config.maxReplicas).contains(from) else { return broken }
-        let limited = !decision.reason.hasPrefix("burst:") && !decision.reason.hasPrefix("source down")
+        let limited: Bool
+        switch decision.reason.trigger {
+        case .burst, .fallback, .atFallback: limited = false
+        default: limited = true
+        }
         if limited, decision.action == .scaleUp, to - from > config.maxScaleUpPerMinute {
             broken.append("+\(to - from) beyond max_scale_up_per_minute")
         }
@@ -156,9 +160,20 @@ public enum DecisionChecks {
         if limited, decision.action == .scaleDown, from - to > max(config.maxScaleDownPerMinute, byPercent) {
             broken.append("-\(from - to) beyond max_scale_down_per_minute and max_scale_down_percent_per_minute")
         }
-        if decision.reason.hasPrefix("no usable load data"), decision.action != .hold {
+        if case .noUsableData = decision.reason.trigger, decision.action != .hold {
+            broken.append("no data but \(decision.action.rawValue)")
+        }
+        if case .sourceDownWithoutFallback = decision.reason.trigger, decision.action != .hold {
             broken.append("no data but \(decision.action.rawValue)")
         }
         return broken
+    }
+}
+
+extension DecisionReason {
+    /// `true` for a burst, which passes the cooldown and the rate limit.
+    var isBurst: Bool {
+        if case .burst = trigger { return true }
+        return false
     }
 }

@@ -15,7 +15,8 @@ public enum OnceCommand {
             from: StateStore(path: config.state.path).load(), policy: config.policy, path: config.state.path)
         let memory = PolicyMemory(replicas: restored.replicas, observingSince: clock.now())
         let decision = ThresholdPolicy(config: config.policy).decide(.loads(reading.snapshot), memory: memory, now: clock.now())
-        let serversToScale = ThresholdPolicy.serversToScale(reading.snapshot, threshold: config.policy.scaleUpThreshold)
+        // A decision made from loads always counts the servers above scale_up_threshold.
+        let serversToScale = decision.serversToScale.map(String.init) ?? "none (no load data)"
         let output = """
             Servers to scale: \(serversToScale)
             Decision: \(decision.action.rawValue) from \(decision.from) to \(decision.to) (\(decision.reason))

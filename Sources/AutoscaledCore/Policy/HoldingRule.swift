@@ -1,5 +1,5 @@
 /// The rule that keeps the count from where the policy wants it: Kubernetes' `ScalingLimited`
-/// condition, as a value. The decision's English `reason` says the same in words.
+/// condition, as a value. The decision's ``DecisionReason`` says the same with its numbers.
 public enum HoldingRule: Sendable, Equatable {
     /// Within `scale_up_cooldown` of the last scale-up; `left` until it ends.
     case scaleUpCooldown(left: Duration)

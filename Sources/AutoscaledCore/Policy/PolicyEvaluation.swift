@@ -62,35 +62,12 @@ struct Evaluation: Sendable {
         return max(Int(bounded), config.minReplicas)
     }
 
-    /// What a reason is told from: small, and free of the snapshot and the memory, so that a
-    /// decision kept for its reason holds neither (the memory's windows then grow in place).
-    var story: Story {
-        Story(config: config, busiest: busiest, estimate: estimate, need: need, serversToScale: serversToScale,
-              serverCount: snapshot.servers.count, expectedLoad: expectedLoad)
-    }
-
-    /// The figures a decision's reason puts into words.
-    struct Story: Sendable {
-        let config: PolicyConfig
-        let busiest: ServerLoad
-        let estimate: LoadEstimate
-        let need: Int
-        let serversToScale: Int
-        let serverCount: Int
-        let expectedLoad: Double
-
-        var busiestText: String { "\(busiest.name)=\(number(busiest.load))" }
-
-        /// `; total load 105 needs 3 at target_load 45`, with the smoothing and trend when they apply.
-        var sizing: String {
-            var text = "; total load \(number(estimate.current))"
-            if estimate.smoothedSamples > 1 { text += ", smoothed \(number(estimate.smoothed))" }
-            if estimate.ahead > .zero, estimate.slope > 0 {
-                text += ", \(number(estimate.projected)) expected in \(DurationText.format(estimate.ahead))"
-                if estimate.capped { text += " (the trend adds at most 2 times the smoothed load)" }
-            }
-            return text + " needs \(need) at target_load \(number(config.targetLoad))"
-        }
+    /// The figures the load was sized with, as the reason gives them.
+    var sizing: DecisionReason.Sizing {
+        let projection = estimate.ahead > .zero && estimate.slope > 0
+            ? DecisionReason.Projection(load: estimate.projected, ahead: estimate.ahead, capped: estimate.capped) : nil
+        return DecisionReason.Sizing(total: estimate.current, smoothed: estimate.smoothedSamples > 1 ? estimate.smoothed : nil,
+                                     projection: projection, need: need, targetLoad: config.targetLoad)
     }
 
     /// Replicas the estimate needs at `target_load`, before `min_replicas` (what a scale-down wishes for).
@@ -98,14 +75,15 @@ struct Evaluation: Sendable {
         Int(min(max((estimate.projected / config.targetLoad).rounded(.up), 0), 1e12))
     }
 
-    /// The decision; `reason` is rendered only when the decision's reason is read. `wanted` is kept
-    /// only with a rule that holds the count (`heldBy`).
+    /// The decision, its reason told from `trigger`, this evaluation's sizing and `outcome`. `wanted`
+    /// is kept only with a rule that holds the count (`heldBy`).
     func decision(
-        _ action: ScalingAction, to: Int, threshold: Double? = nil, heldBy: HoldingRule? = nil, wanted: Int? = nil,
-        reason: @escaping @Sendable () -> String
+        _ action: ScalingAction, to: Int, trigger: DecisionReason.Trigger, outcome: DecisionReason.Outcome,
+        threshold: Double? = nil, heldBy: HoldingRule? = nil, wanted: Int? = nil
     ) -> ScalingDecision {
         ScalingDecision(action: action, from: current, to: to, serversToScale: serversToScale, busiest: busiest,
-                        threshold: threshold, recommendation: recommendation, totalLoad: estimate.current, heldBy: heldBy,
-                        wanted: heldBy == nil ? nil : wanted, explain: reason)
+                        threshold: threshold, reason: DecisionReason(trigger, sizing: sizing, outcome: outcome),
+                        recommendation: recommendation, totalLoad: estimate.current, heldBy: heldBy,
+                        wanted: heldBy == nil ? nil : wanted)
     }
 }

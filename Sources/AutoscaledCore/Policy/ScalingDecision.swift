@@ -7,8 +7,8 @@ public enum ScalingAction: String, Sendable, Equatable {
 
 /// The outcome of one policy evaluation, with the whole story of why.
 ///
-/// The story is put into words only when it is read (``reason``): the simulator replays millions
-/// of evaluations and reads almost none of them.
+/// The story is a value (``DecisionReason``), put into words only when it is read: the simulator
+/// replays millions of evaluations and reads almost none of them.
 public struct ScalingDecision: Sendable, Equatable {
     public var action: ScalingAction
     /// Replicas before the decision.
@@ -21,13 +21,9 @@ public struct ScalingDecision: Sendable, Equatable {
     public var busiest: ServerLoad?
     /// The threshold of the rule that drove the decision, if one did.
     public var threshold: Double?
-    /// The numbers and the rule that drove the decision, and any clamp, in words.
-    public var reason: String {
-        get { explanation() }
-        set { explanation = { newValue } }
-    }
-    /// Renders ``reason`` from what the evaluation captured.
-    private var explanation: @Sendable () -> String
+    /// The rule and the numbers that drove the decision, and any limit applied (``DecisionReason/text``
+    /// in words).
+    public var reason: DecisionReason
     /// The count this evaluation recommends, remembered for scale-down stabilization;
     /// `nil` when there was no data to recommend from.
     public var recommendation: Int?
@@ -41,18 +37,8 @@ public struct ScalingDecision: Sendable, Equatable {
 
     public init(
         action: ScalingAction, from: Int, to: Int, serversToScale: Int?, busiest: ServerLoad?,
-        threshold: Double?, reason: String, recommendation: Int?, totalLoad: Double? = nil,
+        threshold: Double?, reason: DecisionReason, recommendation: Int?, totalLoad: Double? = nil,
         heldBy: HoldingRule? = nil, wanted: Int? = nil
-    ) {
-        self.init(action: action, from: from, to: to, serversToScale: serversToScale, busiest: busiest, threshold: threshold,
-                  recommendation: recommendation, totalLoad: totalLoad, heldBy: heldBy, wanted: wanted, explain: { reason })
-    }
-
-    /// A decision whose reason is rendered by `explain` when it is read.
-    init(
-        action: ScalingAction, from: Int, to: Int, serversToScale: Int?, busiest: ServerLoad?,
-        threshold: Double?, recommendation: Int?, totalLoad: Double?, heldBy: HoldingRule? = nil, wanted: Int? = nil,
-        explain: @escaping @Sendable () -> String
     ) {
         self.action = action
         self.from = from
@@ -60,17 +46,11 @@ public struct ScalingDecision: Sendable, Equatable {
         self.serversToScale = serversToScale
         self.busiest = busiest
         self.threshold = threshold
-        self.explanation = explain
+        self.reason = reason
         self.recommendation = recommendation
         self.totalLoad = totalLoad
         self.heldBy = heldBy
         self.wanted = wanted
-    }
-
-    public static func == (a: ScalingDecision, b: ScalingDecision) -> Bool {
-        a.action == b.action && a.from == b.from && a.to == b.to && a.serversToScale == b.serversToScale
-            && a.busiest == b.busiest && a.threshold == b.threshold && a.recommendation == b.recommendation
-            && a.totalLoad == b.totalLoad && a.heldBy == b.heldBy && a.wanted == b.wanted && a.reason == b.reason
     }
 
     /// `true` when the replica count changes.

@@ -4,15 +4,15 @@ extension ThresholdPolicy {
     func sourceDown(current: Int, cause: String) -> ScalingDecision {
         guard let fallback = config.fallbackReplicas else {
             return ScalingDecision(action: .hold, from: current, to: current, serversToScale: nil, busiest: nil, threshold: nil,
-                                   reason: "no usable load data: \(cause) (source down, no fallback_replicas)",
+                                   reason: DecisionReason(.sourceDownWithoutFallback(cause: cause)),
                                    recommendation: nil, heldBy: .noUsableData)
         }
         guard fallback != current else {
             return ScalingDecision(action: .hold, from: current, to: current, serversToScale: nil, busiest: nil, threshold: nil,
-                                   reason: "source down: at fallback_replicas \(fallback) (\(cause))", recommendation: fallback)
+                                   reason: DecisionReason(.atFallback(replicas: fallback, cause: cause)), recommendation: fallback)
         }
         return ScalingDecision(action: fallback > current ? .scaleUp : .scaleDown, from: current, to: fallback,
                                serversToScale: nil, busiest: nil, threshold: nil,
-                               reason: "source down: fallback_replicas \(fallback) (\(cause))", recommendation: fallback)
+                               reason: DecisionReason(.fallback(replicas: fallback, cause: cause)), recommendation: fallback)
     }
 }

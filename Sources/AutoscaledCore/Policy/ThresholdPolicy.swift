@@ -42,7 +42,7 @@ public struct ThresholdPolicy: Sendable {
         case let .loads(loads): snapshot = loads
         case let .unavailable(cause):
             return ScalingDecision(action: .hold, from: current, to: current, serversToScale: nil, busiest: nil,
-                                   threshold: nil, reason: "no usable load data: \(cause)", recommendation: nil,
+                                   threshold: nil, reason: DecisionReason(.noUsableData(cause: cause)), recommendation: nil,
                                    heldBy: .noUsableData)
         case let .sourceDown(cause): return sourceDown(current: current, cause: cause)
         }
@@ -56,12 +56,9 @@ public struct ThresholdPolicy: Sendable {
         if evaluation.busiest.load < config.scaleDownThreshold {
             return scaleDown(&evaluation)
         }
-        let story = evaluation.story
-        return evaluation.decision(.hold, to: current) {
-            "no server above scale_up_threshold \(number(story.config.scaleUpThreshold)) and not all below "
-                + "scale_down_threshold \(number(story.config.scaleDownThreshold)) (max \(story.busiestText))"
-                + story.sizing
-        }
+        let trigger = DecisionReason.Trigger.betweenThresholds(
+            scaleUp: config.scaleUpThreshold, scaleDown: config.scaleDownThreshold, busiest: evaluation.busiest)
+        return evaluation.decision(.hold, to: current, trigger: trigger, outcome: .none)
     }
 
     /// The number of servers whose load is strictly greater than `threshold` (the original
@@ -84,145 +81,119 @@ public struct ThresholdPolicy: Sendable {
 
     private func scaleUp(_ evaluation: inout Evaluation, burst: Bool) -> ScalingDecision {
         let current = evaluation.current
-        let story = evaluation.story
-        let what: @Sendable () -> String = {
-            let config = story.config
-            var what: String
-            if burst {
-                what = "burst: total load \(number(story.estimate.current)) is at least burst_ratio \(number(config.burstRatio)) "
-                    + "times what \(current) replicas serve at target_load \(number(config.targetLoad))"
-            } else if story.serversToScale > 0 {
-                what = "\(story.serversToScale) server\(story.serversToScale == 1 ? "" : "s") above scale_up_threshold "
-                    + "\(number(config.scaleUpThreshold)) (max \(story.busiestText))"
-            } else {
-                what = "load per server expected in replica_startup \(DurationText.format(config.replicaStartup)) "
-                    + "\(number(story.expectedLoad)) above scale_up_threshold \(number(config.scaleUpThreshold))"
-            }
-            return what + story.sizing
+        let trigger: DecisionReason.Trigger
+        if burst {
+            trigger = .burst(total: evaluation.estimate.current, ratio: config.burstRatio, replicas: current,
+                             targetLoad: config.targetLoad)
+        } else if evaluation.serversToScale > 0 {
+            trigger = .serversAbove(count: evaluation.serversToScale, threshold: config.scaleUpThreshold,
+                                    busiest: evaluation.busiest)
+        } else {
+            trigger = .expectedLoadAbove(load: evaluation.expectedLoad, within: config.replicaStartup,
+                                         threshold: config.scaleUpThreshold)
         }
         let need = evaluation.need
         let wish = max(need, current + 1)
         if current >= config.maxReplicas {
-            return evaluation.decision(.hold, to: current, heldBy: .maxReplicas(config.maxReplicas), wanted: wish) { [config] in
-                "\(what()) but already at max_replicas \(config.maxReplicas)"
-            }
+            return evaluation.decision(.hold, to: current, trigger: trigger, outcome: .atMaxReplicas(config.maxReplicas),
+                                       heldBy: .maxReplicas(config.maxReplicas), wanted: wish)
         }
         if !burst, let last = evaluation.memory.lastScaleUp {
             // Compared as attoseconds: integer comparisons in place of calls to `Duration`'s operators.
             let since = Duration(attoseconds: max(0, evaluation.tick.attoseconds - last.attoseconds))
             if since.attoseconds < config.scaleUpCooldown.attoseconds {
                 let left = (config.scaleUpCooldown - since).roundedUpToMilliseconds
-                return evaluation.decision(.hold, to: current, heldBy: .scaleUpCooldown(left: left), wanted: wish) { [config] in
-                    "\(what()) but in scale_up_cooldown (\(DurationText.format(left)) "
-                        + "of \(DurationText.format(config.scaleUpCooldown)) left)"
-                }
+                return evaluation.decision(.hold, to: current, trigger: trigger,
+                                           outcome: .inCooldown(left: left, cooldown: config.scaleUpCooldown),
+                                           heldBy: .scaleUpCooldown(left: left), wanted: wish)
             }
             if since.attoseconds == 0 {
-                return evaluation.decision(.hold, to: current, heldBy: .pollInterval, wanted: wish) { [config] in
-                    "\(what()) but scaled up already in this tick (poll_interval \(DurationText.format(config.tick)))"
-                }
+                return evaluation.decision(.hold, to: current, trigger: trigger, outcome: .scaledUpThisTick(pollInterval: config.tick),
+                                           heldBy: .pollInterval, wanted: wish)
             }
         }
         let added = evaluation.memory.changed(up: true, after: evaluation.tick - PolicyConfig.ratePeriod)
         let room = config.maxScaleUpPerMinute - added
+        let rate = DecisionReason.UpRate(max: config.maxScaleUpPerMinute, added: added)
         if !burst, room <= 0 {
-            return evaluation.decision(.hold, to: current, heldBy: .maxScaleUpPerMinute(config.maxScaleUpPerMinute),
-                                       wanted: wish) { [config] in
-                "\(what()) but max_scale_up_per_minute \(config.maxScaleUpPerMinute) reached (+\(added) in the last minute)"
-            }
+            return evaluation.decision(.hold, to: current, trigger: trigger, outcome: .upRateReached(rate),
+                                       heldBy: .maxScaleUpPerMinute(config.maxScaleUpPerMinute), wanted: wish)
         }
         var target = wish
-        var limitedByRate = false
-        var capped = false
+        var limitedBy: DecisionReason.UpRate?
+        var cappedAt: Int?
         // The last rule that lowered the target is the one that holds it.
         var heldBy: HoldingRule?
         // Differences, not sums: a count near Int.max cannot overflow.
         if !burst, target - current > room {
             target = current + room
-            limitedByRate = true
+            limitedBy = rate
             heldBy = .maxScaleUpPerMinute(config.maxScaleUpPerMinute)
         }
         if target > config.maxReplicas {
             target = config.maxReplicas
-            capped = true
+            cappedAt = config.maxReplicas
             heldBy = .maxReplicas(config.maxReplicas)
         }
         evaluation.recommendation = max(evaluation.stableNeed, target)
-        return evaluation.decision(.scaleUp, to: target, threshold: config.scaleUpThreshold, heldBy: heldBy, wanted: wish) {
-            [config, target, limitedByRate, capped] in
-            "\(what()): +\(target - current)"
-                + (limitedByRate ? " (limited by max_scale_up_per_minute \(config.maxScaleUpPerMinute)"
-                    + (added > 0 ? ", +\(added) in the last minute)" : ")") : "")
-                + (capped ? " (capped at max_replicas \(config.maxReplicas))" : "")
-        }
+        return evaluation.decision(.scaleUp, to: target, trigger: trigger,
+                                   outcome: .scaledUp(by: target - current, limitedBy: limitedBy, cappedAt: cappedAt),
+                                   threshold: config.scaleUpThreshold, heldBy: heldBy, wanted: wish)
     }
 
     private func scaleDown(_ evaluation: inout Evaluation) -> ScalingDecision {
         let current = evaluation.current
-        let story = evaluation.story
-        let what: @Sendable () -> String = {
-            let count = story.serverCount
-            return (count == 1 ? "the only server" : "all \(count) servers")
-                + " below scale_down_threshold \(number(story.config.scaleDownThreshold)) (max \(story.busiestText))"
-                + story.sizing
-        }
+        let trigger = DecisionReason.Trigger.allBelow(
+            servers: evaluation.snapshot.servers.count, threshold: config.scaleDownThreshold, busiest: evaluation.busiest)
         if current <= config.minReplicas {
             let wish = evaluation.unclampedNeed
-            return evaluation.decision(.hold, to: current, heldBy: wish < current ? .minReplicas(config.minReplicas) : nil,
-                                       wanted: wish) { [config] in
-                "\(what()) but already at min_replicas \(config.minReplicas)"
-            }
+            return evaluation.decision(.hold, to: current, trigger: trigger, outcome: .atMinReplicas(config.minReplicas),
+                                       heldBy: wish < current ? .minReplicas(config.minReplicas) : nil, wanted: wish)
         }
         let window = config.scaleDownStabilization
         let cutoff = evaluation.tick - window
         var highest = max(evaluation.memory.highestRecommendation(since: cutoff) ?? evaluation.need, evaluation.need)
         if evaluation.memory.observingSince > cutoff { highest = max(highest, current) }
+        let stabilized = DecisionReason.Stabilization(window: window, highest: highest)
         guard highest < current else {
             let need = evaluation.need
-            return evaluation.decision(.hold, to: current, heldBy: need < current ? .scaleDownStabilization(holdsAt: highest) : nil,
-                                       wanted: need) { [highest] in
-                "\(what()) but scale_down_stabilization \(DurationText.format(window)) holds at \(highest)"
-            }
+            return evaluation.decision(.hold, to: current, trigger: trigger, outcome: .stabilizationHolds(stabilized),
+                                       heldBy: need < current ? .scaleDownStabilization(holdsAt: highest) : nil, wanted: need)
         }
         let removed = evaluation.memory.changed(up: false, after: evaluation.tick - PolicyConfig.ratePeriod)
-        let rate = downRate(removed: removed, current: current)
-        let room = rate.replicas - removed
-        let stabilized: @Sendable () -> String = { [highest] in
-            "; highest need within scale_down_stabilization \(DurationText.format(window)) is \(highest)"
-        }
+        let (allowed, rule) = downRate(removed: removed, current: current)
+        let rate = DecisionReason.DownRate(rule, removed: removed)
+        let room = allowed - removed
         let wish = max(highest, config.minReplicas)
         guard room > 0 else {
-            return evaluation.decision(.hold, to: current, heldBy: .scaleDownRate(rate.key), wanted: wish) {
-                "\(what())\(stabilized()) but \(rate.rule()) reached (-\(removed) in the last minute)"
-            }
+            return evaluation.decision(.hold, to: current, trigger: trigger, outcome: .downRateReached(stabilized: stabilized, rate),
+                                       heldBy: .scaleDownRate(rule.key), wanted: wish)
         }
         var target = wish
-        var limited = false
+        var limitedBy: DecisionReason.DownRate?
         if current - target > room {
             target = current - room
-            limited = true
+            limitedBy = rate
         }
-        return evaluation.decision(.scaleDown, to: target, threshold: config.scaleDownThreshold,
-                                   heldBy: limited ? .scaleDownRate(rate.key) : nil, wanted: wish) { [target, limited] in
-            "\(what())\(stabilized()): -\(current - target)"
-                + (limited ? " (limited by \(rate.rule())" + (removed > 0 ? ", -\(removed) in the last minute)" : ")") : "")
-        }
+        return evaluation.decision(.scaleDown, to: target, trigger: trigger,
+                                   outcome: .scaledDown(by: current - target, stabilized: stabilized, limitedBy: limitedBy),
+                                   threshold: config.scaleDownThreshold,
+                                   heldBy: limitedBy == nil ? nil : .scaleDownRate(rule.key), wanted: wish)
     }
 
-    /// The most replicas scale-downs may remove within a minute, and the rule that says so (put into
-    /// words only when read): `max_scale_down_per_minute`, or `max_scale_down_percent_per_minute` of
-    /// the count a minute ago (`current + removed`, rounded up) when that is more.
-    private func downRate(removed: Int, current: Int) -> (replicas: Int, key: String, rule: @Sendable () -> String) {
+    /// The most replicas scale-downs may remove within a minute, and the rule that says so:
+    /// `max_scale_down_per_minute`, or `max_scale_down_percent_per_minute` of the count a minute
+    /// ago (`current + removed`, rounded up) when that is more.
+    private func downRate(removed: Int, current: Int) -> (replicas: Int, rule: DecisionReason.DownRule) {
         let byCount = config.maxScaleDownPerMinute
         let percent = config.maxScaleDownPercentPerMinute
         // Saturated: counts near Int.max (refused by the config) cannot overflow.
         let before = current > Int.max - removed ? Int.max : current + removed
         let byPercent = Int(min((percent / 100 * Double(before)).rounded(.up), 1e12))
         if percent > 0, byPercent > byCount {
-            return (byPercent, "max_scale_down_percent_per_minute",
-                    { "max_scale_down_percent_per_minute \(number(percent)) (\(byPercent) of \(before))" })
+            return (byPercent, .percentPerMinute(percent: percent, allowed: byPercent, of: before))
         }
-        return (byCount, "max_scale_down_per_minute", { "max_scale_down_per_minute \(byCount)" })
+        return (byCount, .perMinute(byCount))
     }
 
     private func clampIntoRange(current: Int, input: PolicyInput) -> ScalingDecision {
@@ -236,8 +207,8 @@ public struct ThresholdPolicy: Sendable {
         let to = above ? config.maxReplicas : config.minReplicas
         return ScalingDecision(action: above ? .scaleDown : .scaleUp, from: current, to: to, serversToScale: serversToScale,
                                busiest: busiest, threshold: nil,
-                               reason: above ? "\(current) replicas above max_replicas \(config.maxReplicas)"
-                                   : "\(current) replicas below min_replicas \(config.minReplicas)",
+                               reason: DecisionReason(above ? .aboveMaxReplicas(replicas: current, max: config.maxReplicas)
+                                   : .belowMinReplicas(replicas: current, min: config.minReplicas)),
                                recommendation: to)
     }
 }

@@ -167,7 +167,7 @@ public final class Controller {
     /// Hands the count the decision leaves to the coordinator, if one acts; returns at once.
     private func handOver(_ decision: ScalingDecision) async {
         guard let coordinator else { return }
-        let reason = decision.changesReplicas ? decision.reason : unconfirmed ?? decision.reason
+        let reason = decision.changesReplicas ? decision.reason.text : unconfirmed ?? decision.reason.text
         unconfirmed = nil
         await coordinator.submit(ActuationRequest(
             replicas: decision.to, previous: decision.from, reason: reason, maxReplicas: config.policy.maxReplicas))

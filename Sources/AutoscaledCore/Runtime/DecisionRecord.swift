@@ -12,7 +12,7 @@ public func decisionRecord(_ decision: ScalingDecision, dryRun: Bool = false, pa
         fields.append(LogField("max_load", .number(busiest.load)))
         fields.append(LogField("max_server", .string(busiest.name)))
     }
-    fields.append(LogField("reason", .string(decision.reason)))
+    fields.append(LogField("reason", .string(decision.reason.text)))
     if dryRun { fields.append(LogField("dry_run", .bool(true))) }
     if paused { fields.append(LogField("paused", .bool(true))) }
     let level: LogLevel = decision.action == .hold ? .debug : paused ? .info : .notice

@@ -28,7 +28,7 @@ struct HoldNotice {
             fields.append(LogField("left", .string(DurationText.format(.seconds(seconds + (attoseconds > 0 ? 1 : 0))))))
         }
         fields.append(LogField("replicas", .int(decision.to)))
-        fields.append(LogField("reason", .string(decision.reason)))
+        fields.append(LogField("reason", .string(decision.reason.text)))
         return LogRecord(.info, .limited, fields)
     }
 
@@ -36,7 +36,7 @@ struct HoldNotice {
     func limit(_ decision: ScalingDecision, wallTime: Double) -> StateFile.Limit? {
         guard let rule = decision.heldBy, let since else { return nil }
         let until = rule.left.map { wallTime + Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 }
-        return StateFile.Limit(heldBy: rule.name, wanted: decision.wanted, reason: decision.reason, sinceUnix: since,
+        return StateFile.Limit(heldBy: rule.name, wanted: decision.wanted, reason: decision.reason.text, sinceUnix: since,
                                untilUnix: until)
     }
 }

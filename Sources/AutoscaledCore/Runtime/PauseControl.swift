@@ -66,20 +66,17 @@ struct PauseControl {
     func apply(_ decision: ScalingDecision) -> ScalingDecision {
         guard let pause = active else { return decision }
         let current = decision.from
-        let why = pause.reason.map { "paused (\($0))" } ?? "paused"
         var held = decision
         if let target = pause.replicas, target != current {
             held.action = target > current ? .scaleUp : .scaleDown
             held.to = target
             held.threshold = nil
-            held.reason = "\(why): moving to the pause's \(target) replicas"
+            held.reason.pause = .moving(to: target, note: pause.reason)
             held.recommendation = max(decision.recommendation ?? target, target)
         } else {
             held.action = .hold
             held.to = current
-            held.reason = decision.changesReplicas
-                ? "\(why): holding \(current); the policy would \(decision.action.rawValue) to \(decision.to): \(decision.reason)"
-                : "\(why): holding \(current); \(decision.reason)"
+            held.reason.pause = .holding(at: current, policyTarget: decision.changesReplicas ? decision.to : nil, note: pause.reason)
         }
         if decision.to != held.to {
             held.heldBy = .pause

@@ -49,7 +49,7 @@ struct HPAModel: OfferedLoadScaler {
             utilisation += Double(cohort.count) * cohort.mean / 100
         }
         guard withMetric > 0 else {
-            return referenceDecision(from: current, to: current, reason: "hpa: no ready replica has a metric")
+            return referenceDecision(from: current, to: current, reason: .hpaWithoutMetric)
         }
         let desired = Self.calculate(current: current, ready: withMetric, utilisation: utilisation,
                                      missing: pool.serving - withMetric, unready: current - pool.serving, target: target)
@@ -58,8 +58,8 @@ struct HPAModel: OfferedLoadScaler {
         if limited != current { events.append((second, limited - current)) }
         return referenceDecision(
             from: current, to: limited,
-            reason: "hpa: utilisation \(number(100 * utilisation / Double(withMetric)))% of \(withMetric) ready, "
-                + "target \(number(100 * target))%: desired \(desired), stabilized \(stabilized)")
+            reason: .hpa(utilisation: 100 * utilisation / Double(withMetric), ready: withMetric, target: 100 * target,
+                         desired: desired, stabilized: stabilized))
     }
 
     /// The replica calculator: the desired count from the metrics, before stabilization.

@@ -75,9 +75,8 @@ struct KPAModel: OfferedLoadScaler {
         let to = min(max(desired, minReplicas), maxReplicas)
         return referenceDecision(
             from: current, to: to,
-            reason: "kpa: \(number(stableRate)) req/s over \(Self.stableWindow)s, \(number(panicRate)) over \(Self.panicWindow)s, "
-                + "target \(number(perReplicaTarget)) per replica: stable \(desiredStable), panic \(desiredPanic)"
-                + (panicSince != nil ? ", panicking" : ""))
+            reason: .kpa(stableRate: stableRate, panicRate: panicRate, perReplica: perReplicaTarget, stable: desiredStable,
+                         panic: desiredPanic, panicking: panicSince != nil))
     }
 
     /// The mean rate over the last `window` seconds, or over all seconds seen when fewer.

@@ -44,8 +44,8 @@ public enum SimulationScaler: Sendable, Equatable {
 }
 
 /// A decision of a reference model in the shape the simulator logs and counts.
-func referenceDecision(from: Int, to: Int, reason: String) -> ScalingDecision {
+func referenceDecision(from: Int, to: Int, reason: DecisionReason.Trigger) -> ScalingDecision {
     let action: ScalingAction = to > from ? .scaleUp : (to < from ? .scaleDown : .hold)
     return ScalingDecision(action: action, from: from, to: to, serversToScale: nil, busiest: nil, threshold: nil,
-                           reason: reason, recommendation: to)
+                           reason: DecisionReason(reason), recommendation: to)
 }

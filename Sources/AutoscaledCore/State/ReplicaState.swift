@@ -141,7 +141,7 @@ public actor ReplicaState {
         limitChanged = false
         if decision.changesReplicas {
             lastDecision = StateFile.Decision(
-                action: decision.action.rawValue, from: decision.from, to: decision.to, reason: decision.reason,
+                action: decision.action.rawValue, from: decision.from, to: decision.to, reason: decision.reason.text,
                 at: WallClock.iso8601(wallTime), atUnix: wallTime)
         }
         save(wallTime: wallTime)

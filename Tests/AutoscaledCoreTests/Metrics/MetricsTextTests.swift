@@ -128,7 +128,7 @@ struct MetricsExporterTests {
 
     static func decision(_ from: Int, _ to: Int) -> ScalingDecision {
         ScalingDecision(action: to > from ? .scaleUp : to < from ? .scaleDown : .hold, from: from, to: to,
-                        serversToScale: 0, busiest: nil, threshold: nil, reason: "r", recommendation: to)
+                        serversToScale: 0, busiest: nil, threshold: nil, reason: DecisionReason(.noUsableData(cause: "r")), recommendation: to)
     }
 
     @Test("counters count scale events by direction and source errors")

@@ -18,35 +18,35 @@ struct FallbackPolicyTests {
         let decision = Self.decide(.sourceDown(Self.cause), replicas: replicas, fallback: fallback)
         #expect(decision == ScalingDecision(
             action: action, from: replicas, to: fallback, serversToScale: nil, busiest: nil, threshold: nil,
-            reason: "source down: fallback_replicas \(fallback) (\(Self.cause))", recommendation: fallback))
+            reason: DecisionReason(.fallback(replicas: fallback, cause: Self.cause)), recommendation: fallback))
     }
 
     @Test("once at fallback_replicas it holds there while the source stays down")
     func movesOnce() {
         let decision = Self.decide(.sourceDown(Self.cause), replicas: 5, fallback: 5)
         #expect(decision.action == .hold && decision.to == 5)
-        #expect(decision.reason == "source down: at fallback_replicas 5 (\(Self.cause))")
+        #expect(decision.reason.text == "source down: at fallback_replicas 5 (\(Self.cause))")
     }
 
     @Test("without fallback_replicas a down source holds the count")
     func holdsWithoutFallback() {
         let decision = Self.decide(.sourceDown(Self.cause), replicas: 3, fallback: nil)
         #expect(decision.action == .hold && decision.to == 3 && decision.recommendation == nil)
-        #expect(decision.reason == "no usable load data: \(Self.cause) (source down, no fallback_replicas)")
+        #expect(decision.reason.text == "no usable load data: \(Self.cause) (source down, no fallback_replicas)")
     }
 
     @Test("failures below failure_threshold hold even with a fallback")
     func unavailableHolds() {
         let decision = Self.decide(.unavailable(Self.cause), replicas: 3, fallback: 5)
         #expect(decision.action == .hold && decision.to == 3)
-        #expect(decision.reason == "no usable load data: \(Self.cause)")
+        #expect(decision.reason.text == "no usable load data: \(Self.cause)")
     }
 
     @Test("a count outside [min, max] is clamped first, the fallback follows")
     func clampFirst() {
         let decision = Self.decide(.sourceDown(Self.cause), replicas: 12, fallback: 5)
         #expect(decision.action == .scaleDown && decision.to == 10)
-        #expect(decision.reason == "12 replicas above max_replicas 10")
+        #expect(decision.reason.text == "12 replicas above max_replicas 10")
     }
 
     @Test("after recovery a scale-down from the fallback waits out the stabilization window")

@@ -95,7 +95,7 @@ struct PolicyTickTests {
         for second in [0, 10] { _ = Self.evaluate(policy, &memory, [("a", 51)], at: second) }
         let held = Self.evaluate(policy, &memory, [("a", 51)], at: 20)
         #expect(held.action == .hold)
-        #expect(held.reason.hasSuffix("but max_scale_up_per_minute 2 reached (+2 in the last minute)"))
+        #expect(held.reason.text.hasSuffix("but max_scale_up_per_minute 2 reached (+2 in the last minute)"))
     }
 
     @Test("scale-downs remove at most max_scale_down_per_minute within any minute, not per evaluation")
@@ -107,10 +107,10 @@ struct PolicyTickTests {
         let policy = ThresholdPolicy(config: config)
         var memory = PolicyMemory(replicas: 10, observingSince: .origin)
         let first = Self.evaluate(policy, &memory, [("a", 1)])
-        #expect(first.reason.hasSuffix(": -3 (limited by max_scale_down_per_minute 3)"))
+        #expect(first.reason.text.hasSuffix(": -3 (limited by max_scale_down_per_minute 3)"))
         let held = Self.evaluate(policy, &memory, [("a", 1)], at: 59)
         #expect(held.action == .hold)
-        #expect(held.reason.hasSuffix("is 1 but max_scale_down_per_minute 3 reached (-3 in the last minute)"))
+        #expect(held.reason.text.hasSuffix("is 1 but max_scale_down_per_minute 3 reached (-3 in the last minute)"))
     }
 
     @Test("max_scale_down_percent_per_minute allows more when the fleet is large")
@@ -124,7 +124,7 @@ struct PolicyTickTests {
         Self.expectAtEveryRate([(130, [1])], config: config, ["t=0 40->30", "t=1min 30->22", "t=2min 22->16"])
         let decision = ThresholdPolicy(config: config).decide(
             .loads(snapshot([("a", 1)])), memory: PolicyMemory(replicas: 40, observingSince: .origin), now: .origin)
-        #expect(decision.reason.hasSuffix(": -10 (limited by max_scale_down_percent_per_minute 25 (10 of 40))"))
+        #expect(decision.reason.text.hasSuffix(": -10 (limited by max_scale_down_percent_per_minute 25 (10 of 40))"))
     }
 
     @Test("a young memory projects nothing: two reads 70 ms apart, or four ticks over 15 s, are not a trend")
@@ -134,7 +134,7 @@ struct PolicyTickTests {
         _ = Self.evaluate(policy, &memory, [("a", 20), ("b", 20)])
         let step = Self.evaluate(policy, &memory, [("a", 45), ("b", 45)], now: .origin + .milliseconds(70))
         #expect(step.action == .hold)
-        #expect(step.reason.hasSuffix("total load 90 needs 2 at target_load 50"))
+        #expect(step.reason.text.hasSuffix("total load 90 needs 2 at target_load 50"))
 
         // On a 5 s tick, ticks at 0, 5 and 10 s: three points but only 10 s observed (trend_min_span 20s).
         var config = Self.shipped
@@ -143,11 +143,11 @@ struct PolicyTickTests {
         memory = PolicyMemory(replicas: 3, observingSince: .origin)
         for (second, load) in [(0, 20.0), (5, 25), (10, 30), (15, 35)] {
             let decision = Self.evaluate(quick, &memory, [("a", load), ("b", load)], at: second)
-            #expect(!decision.reason.contains("expected in"), "at \(second)s: \(decision.reason)")
+            #expect(!decision.reason.text.contains("expected in"), "at \(second)s: \(decision.reason)")
         }
         // At 20 s the rise has been watched for 20 s: now it is projected.
         let grown = Self.evaluate(quick, &memory, [("a", 40), ("b", 40)], at: 20)
-        #expect(grown.reason.contains("expected in 1min"))
+        #expect(grown.reason.text.contains("expected in 1min"))
     }
 
     @Test("a projection adds at most twice the smoothed load")
@@ -161,7 +161,9 @@ struct PolicyTickTests {
         for second in [0, 10, 20] { _ = Self.evaluate(policy, &memory, [("a", 1)], at: second) }
         // 1 → 100 in 10 s is a slope of about 3 per second: 356 more in 2 minutes, cut to 2 × 100.
         let decision = policy.decide(.loads(snapshot([("a", 100)])), memory: memory, now: .origin + .seconds(30))
-        #expect(decision.reason.contains("total load 100, 300 expected in 2min (the trend adds at most 2 times "
+        #expect(decision.reason.text.contains("total load 100, 300 expected in 2min (the trend adds at most 2 times "
             + "the smoothed load) needs 6 at target_load 50"))
+        #expect(decision.reason.sizing == DecisionReason.Sizing(
+            total: 100, projection: DecisionReason.Projection(load: 300, ahead: .seconds(120), capped: true), need: 6, targetLoad: 50))
     }
 }

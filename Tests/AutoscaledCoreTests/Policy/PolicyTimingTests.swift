@@ -27,12 +27,12 @@ struct PolicyTimingTests {
         clock.advance(by: .seconds(12))
         (decision, memory) = step(policy, memory, hot, at: clock.now())
         #expect(decision.action == .hold)
-        #expect(decision.reason == "1 server above scale_up_threshold 50 (max a=80); total load 80 needs 2 at target_load 50 "
+        #expect(decision.reason.text == "1 server above scale_up_threshold 50 (max a=80); total load 80 needs 2 at target_load 50 "
             + "but in scale_up_cooldown (48s of 1min left)")
 
         clock.advance(by: .milliseconds(47_999))
         (decision, memory) = step(policy, memory, hot, at: clock.now())
-        #expect(decision.reason.hasSuffix("(1ms of 1min left)"))
+        #expect(decision.reason.text.hasSuffix("(1ms of 1min left)"))
         clock.advance(by: .milliseconds(1))
         (decision, memory) = step(policy, memory, hot, at: clock.now())
         #expect(decision.action == .scaleUp && decision.from == 4 && decision.to == 5)
@@ -47,7 +47,7 @@ struct PolicyTimingTests {
         let burst = snapshot([("a", 150), ("b", 150)])
         let decision = policy.decide(.loads(burst), memory: memory, now: .origin + .seconds(5))
         #expect(decision.action == .scaleUp && decision.to == 6)
-        #expect(decision.reason.hasPrefix("burst: total load 300 is at least burst_ratio 2 times what 2 replicas serve"))
+        #expect(decision.reason.text.hasPrefix("burst: total load 300 is at least burst_ratio 2 times what 2 replicas serve"))
         // Just under the ratio, the cooldown holds.
         let warm = snapshot([("a", 99), ("b", 100)])
         #expect(policy.decide(.loads(warm), memory: memory, now: .origin + .seconds(5)).action == .hold)
@@ -68,7 +68,7 @@ struct PolicyTimingTests {
         (decision, memory) = step(policy, memory, cold, at: clock.now())
         #expect(decision.action == .scaleDown)
         #expect(decision.from == 6 && decision.to == 3)
-        #expect(decision.reason == "all 2 servers below scale_down_threshold 35 (max b=10); total load 15 needs 1 at "
+        #expect(decision.reason.text == "all 2 servers below scale_down_threshold 35 (max b=10); total load 15 needs 1 at "
             + "target_load 50; highest need within scale_down_stabilization 5min is 1: -3 (limited by max_scale_down_per_minute 3)")
     }
 
@@ -86,7 +86,7 @@ struct PolicyTimingTests {
         clock.advance(by: .seconds(10))
         (decision, memory) = step(policy, memory, cold, at: clock.now())
         #expect(decision.action == .scaleDown && decision.to == 4)
-        #expect(decision.reason.hasSuffix("highest need within scale_down_stabilization 5min is 4: -4"))
+        #expect(decision.reason.text.hasSuffix("highest need within scale_down_stabilization 5min is 4: -4"))
         // Once the busy moment ages out, the quiet need (1) wins.
         clock.advance(by: .seconds(291))
         (decision, memory) = step(policy, memory, cold, at: clock.now())
@@ -112,12 +112,12 @@ struct PolicyTimingTests {
         (decision, memory) = step(policy, memory, rising, at: .origin + .seconds(20))
         #expect(decision.serversToScale == 0)
         #expect(decision.action == .scaleUp && decision.to == 4)
-        #expect(decision.reason == "load per server expected in replica_startup 1min 56.67 above scale_up_threshold 50; "
+        #expect(decision.reason.text == "load per server expected in replica_startup 1min 56.67 above scale_up_threshold 50; "
             + "total load 110, 170 expected in 1min needs 4 at target_load 50: +1")
         // The stabilization window records the count a scale-up reached, and otherwise what the load
         // needs now (120 → 3), not the projection (180 → 4).
         (decision, memory) = step(policy, memory, snapshot([("a", 40), ("b", 40), ("c", 40)]), at: .origin + .seconds(30))
-        #expect(decision.reason.hasSuffix("total load 120, 180 expected in 1min needs 4 at target_load 50"))
+        #expect(decision.reason.text.hasSuffix("total load 120, 180 expected in 1min needs 4 at target_load 50"))
         #expect(memory.recommendations.map(\.replicas) == [2, 2, 4, 3])
     }
 
@@ -129,7 +129,7 @@ struct PolicyTimingTests {
         var memory = PolicyMemory(replicas: 3, observingSince: .origin)
         (_, memory) = step(policy, memory, snapshot([("a", 300)]), at: .origin)
         let decision = policy.decide(.loads(snapshot([("a", 60)])), memory: memory, now: .origin + .seconds(30))
-        #expect(decision.reason.contains("total load 60 needs 2 at target_load 50"))
+        #expect(decision.reason.text.contains("total load 60 needs 2 at target_load 50"))
     }
 
     @Test("smoothing sizes for the mean over the window, not one noisy sample")
@@ -143,7 +143,7 @@ struct PolicyTimingTests {
         // A spike to 2 × 100: smoothed (80 + 80 + 200) / 3 = 120 → 3 replicas, not 4.
         let decision = policy.decide(.loads(snapshot([("a", 100), ("b", 100)])), memory: memory, now: .origin + .seconds(20))
         #expect(decision.action == .scaleUp && decision.to == 3)
-        #expect(decision.reason.contains("total load 200, smoothed 120 needs 3 at target_load 50"))
+        #expect(decision.reason.text.contains("total load 200, smoothed 120 needs 3 at target_load 50"))
     }
 
     @Test("the memory keeps one entry per tick and nothing older than its windows")
@@ -168,6 +168,6 @@ struct PolicyTimingTests {
         let memory = PolicyMemory(replicas: 4, observingSince: .origin, lastScaleUp: .origin + .seconds(100))
         let decision = policy.decide(.loads(hot), memory: memory, now: .origin + .seconds(50))
         #expect(decision.action == .hold)
-        #expect(decision.reason.hasSuffix("in scale_up_cooldown (1min of 1min left)"))
+        #expect(decision.reason.text.hasSuffix("in scale_up_cooldown (1min of 1min left)"))
     }
 }

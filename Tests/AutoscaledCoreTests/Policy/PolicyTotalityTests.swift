@@ -73,7 +73,7 @@ struct PolicyTotalityTests {
         var memory = PolicyMemory(replicas: test.replicas, observingSince: .origin)
         for sample in test.samples {
             let remembered = ScalingDecision(action: .hold, from: test.replicas, to: test.replicas, serversToScale: 0,
-                                             busiest: nil, threshold: nil, reason: "", recommendation: nil,
+                                             busiest: nil, threshold: nil, reason: DecisionReason(.noUsableData(cause: "")), recommendation: nil,
                                              totalLoad: sample.total)
             memory = memory.recording(remembered, at: now - sample.before, policy: test.config)
         }

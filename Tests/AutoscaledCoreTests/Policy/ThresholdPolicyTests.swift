@@ -82,7 +82,7 @@ struct ThresholdPolicyTests {
         #expect(decision.action == test.action)
         #expect(decision.from == test.replicas)
         #expect(decision.to == test.to)
-        #expect(decision.reason == test.reason)
+        #expect(decision.reason.text == test.reason)
     }
 
     @Test("serversToScale counts loads strictly above the threshold")
@@ -101,7 +101,7 @@ struct ThresholdPolicyTests {
         #expect(decision.to == 4)
         #expect(decision.recommendation == nil)
         #expect(decision.totalLoad == nil)
-        #expect(decision.reason == "no usable load data: line 1: bad")
+        #expect(decision.reason.text == "no usable load data: line 1: bad")
     }
 
     @Test("a count above a lowered max_replicas comes down at once, even without data")
@@ -110,7 +110,7 @@ struct ThresholdPolicyTests {
             .unavailable("gone"), memory: PolicyMemory(replicas: 14, observingSince: .origin), now: .origin)
         #expect(decision.action == .scaleDown)
         #expect(decision.to == 10)
-        #expect(decision.reason == "14 replicas above max_replicas 10")
+        #expect(decision.reason.text == "14 replicas above max_replicas 10")
     }
 
     @Test("a count below a raised min_replicas goes up at once")
@@ -121,7 +121,7 @@ struct ThresholdPolicyTests {
             .loads(snapshot([("a", 30)])), memory: PolicyMemory(replicas: 1, observingSince: .origin), now: .origin)
         #expect(decision.action == .scaleUp)
         #expect(decision.to == 2)
-        #expect(decision.reason == "1 replicas below min_replicas 2")
+        #expect(decision.reason.text == "1 replicas below min_replicas 2")
     }
 
     @Test("target_load defaults to scale_up_threshold")

@@ -77,7 +77,7 @@ struct ControllerTests {
                                                 lastChange: .init(action: .scaleUp, at: .origin)))
         #expect(StateStore(path: h.dir.file("state.json")).load() == .found(StateFile(
             desiredReplicas: 4, wallTime: Harness.wall, lastDecision: StateFile.Decision(
-                action: "scale-up", from: 3, to: 4, reason: first.decision.reason, at: WallClock.iso8601(Harness.wall),
+                action: "scale-up", from: 3, to: 4, reason: first.decision.reason.text, at: WallClock.iso8601(Harness.wall),
                 atUnix: Harness.wall),
             source: StateFile.SourceStatus(consecutiveFailures: 0, lastGoodReadUnix: Harness.wall, lastError: nil))))
         #expect(h.metrics.withLock { $0 } == [h.dir.file("autoscaled.prom")])
@@ -159,7 +159,7 @@ struct ControllerTests {
         let decided = try #require(await controller.evaluate())
         await controller.settle()
         #expect(h.actuator.requests == [
-            ActuationRequest(replicas: 4, previous: 3, reason: decided.decision.reason, maxReplicas: 10),
+            ActuationRequest(replicas: 4, previous: 3, reason: decided.decision.reason.text, maxReplicas: 10),
         ])
         #expect(await controller.state.summary.applied == 4)
 

@@ -5,7 +5,7 @@ import Testing
 struct DaemonHistoryTests {
     static let decision = ScalingDecision(
         action: .hold, from: 3, to: 3, serversToScale: 1, busiest: ServerLoad(name: "b", load: 55), threshold: nil,
-        reason: "r", recommendation: 3)
+        reason: DecisionReason(.noUsableData(cause: "r")), recommendation: 3)
 
     @Test("a failed history write warns once, then logs at debug level, and never throws")
     func failure() throws {

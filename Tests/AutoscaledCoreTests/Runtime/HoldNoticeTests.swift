@@ -2,7 +2,7 @@
 import Testing
 
 struct HoldNoticeTests {
-    static func decision(_ heldBy: HoldingRule?, wanted: Int? = 6, reason: String = "r") -> ScalingDecision {
+    static func decision(_ heldBy: HoldingRule?, wanted: Int? = 6, reason: DecisionReason = DecisionReason(.noUsableData(cause: "r"))) -> ScalingDecision {
         ScalingDecision(action: .hold, from: 4, to: 4, serversToScale: 2, busiest: nil, threshold: nil, reason: reason,
                         recommendation: 6, heldBy: heldBy, wanted: heldBy == nil ? nil : wanted)
     }
@@ -13,14 +13,14 @@ struct HoldNoticeTests {
         let first = notice.note(Self.decision(.scaleUpCooldown(left: .milliseconds(41_068))), wallTime: 100)
         #expect(first == LogRecord(.info, .limited, [
             LogField("want", 6), LogField("held_by", "scale_up_cooldown"), LogField("left", "42s"),
-            LogField("replicas", 4), LogField("reason", "r"),
+            LogField("replicas", 4), LogField("reason", "no usable load data: r"),
         ]))
         // The same rule, evaluation after evaluation, with less time left: nothing more.
         for left in [30, 20, 10] as [Int64] {
             #expect(notice.note(Self.decision(.scaleUpCooldown(left: .seconds(left))), wallTime: 110) == nil)
         }
         #expect(notice.limit(Self.decision(.scaleUpCooldown(left: .seconds(10))), wallTime: 130) == StateFile.Limit(
-            heldBy: "scale_up_cooldown", wanted: 6, reason: "r", sinceUnix: 100, untilUnix: 140))
+            heldBy: "scale_up_cooldown", wanted: 6, reason: "no usable load data: r", sinceUnix: 100, untilUnix: 140))
         let next = notice.note(Self.decision(.maxReplicas(10), wanted: 11), wallTime: 140)
         #expect(next?.fields.first == LogField("want", 11))
         #expect(next?.fields.dropFirst().first == LogField("held_by", "max_replicas"))

@@ -6,7 +6,9 @@ struct PauseControlTests {
     let wall = 1_795_932_600.0
 
     static let scaleUp = ScalingDecision(action: .scaleUp, from: 3, to: 5, serversToScale: 2, busiest: nil, threshold: 50,
-                                         reason: "2 servers above scale_up_threshold 50: +2", recommendation: 5, totalLoad: 240)
+                                         reason: DecisionReason(.serversAbove(count: 2, threshold: 50, busiest: ServerLoad(name: "a", load: 130)),
+                                                                outcome: .scaledUp(by: 2, limitedBy: nil, cappedAt: nil)),
+                                         recommendation: 5, totalLoad: 240)
 
     @Test("pause, update, resume by the operator; each change logged once")
     func lifecycle() throws {
@@ -73,14 +75,14 @@ struct PauseControlTests {
         let held = control.apply(Self.scaleUp)
         #expect(held.action == .hold && held.from == 3 && held.to == 3)
         #expect(held.heldBy == .pause && held.wanted == 5)
-        #expect(held.reason == "paused (incident): holding 3; the policy would scale-up to 5: 2 servers above scale_up_threshold 50: +2")
+        #expect(held.reason.text == "paused (incident): holding 3; the policy would scale-up to 5: 2 servers above scale_up_threshold 50 (max a=130): +2")
         #expect(held.recommendation == 5 && held.totalLoad == 240)
 
         try PauseFile.pause(wallTime: wall, replicas: 2, duration: nil, reason: nil).save(to: control.path)
         _ = control.refresh(wallNow: wall)
         let moved = control.apply(Self.scaleUp)
         #expect(moved.action == .scaleDown && moved.to == 2 && moved.heldBy == .pause && moved.wanted == 5)
-        #expect(moved.reason == "paused: moving to the pause's 2 replicas")
+        #expect(moved.reason.text == "paused: moving to the pause's 2 replicas")
         // Once there, it holds.
         var there = Self.scaleUp
         there.from = 2

@@ -6,7 +6,7 @@ import Testing
 /// Source health in the state file: written when the source turns bad or good, refreshed every minute.
 struct ReplicaStateSourceTests {
     static let hold = ScalingDecision(action: .hold, from: 3, to: 3, serversToScale: 0, busiest: nil, threshold: nil,
-                                      reason: "r", recommendation: 3)
+                                      reason: DecisionReason(.noUsableData(cause: "r")), recommendation: 3)
     static let loads = try! LoadSnapshot(servers: [ServerLoad(name: "a", load: 30)])
     static let bad = LoadError.unreadable("line 1: bad")
 

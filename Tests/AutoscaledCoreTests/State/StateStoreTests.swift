@@ -92,7 +92,7 @@ struct StateStoreTests {
         let store = StateStore(path: dir.file("state.json"))
         let state = ReplicaState(memory: PolicyMemory(replicas: 3, observingSince: .origin), store: store, logger: .recording(into: MemoryLogSink()))
         let up = ScalingDecision(action: .scaleUp, from: 3, to: 4, serversToScale: 1, busiest: nil, threshold: 50,
-                                 reason: "r", recommendation: 4)
+                                 reason: DecisionReason(.noUsableData(cause: "r")), recommendation: 4)
         await state.record(up, at: .origin, policy: PolicyConfig.defaults, wallTime: 1_795_932_600)
         guard case let .found(file) = store.load() else { Issue.record("no state written"); return }
         #expect(file.desiredReplicas == 4)
@@ -100,7 +100,7 @@ struct StateStoreTests {
         #expect(file.lastDecision?.at == "2026-11-29T06:10:00.000Z")
         unlink(dir.file("state.json"))
         let hold = ScalingDecision(action: .hold, from: 4, to: 4, serversToScale: 0, busiest: nil, threshold: nil,
-                                   reason: "r", recommendation: 4)
+                                   reason: DecisionReason(.noUsableData(cause: "r")), recommendation: 4)
         await state.record(hold, at: .origin + .seconds(5), policy: PolicyConfig.defaults, wallTime: 0)
         #expect(store.load() == .missing)
         #expect(await state.desiredReplicas == 4)

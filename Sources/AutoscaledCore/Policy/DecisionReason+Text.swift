@@ -1,0 +1,143 @@
+/// The one rendering of a decision's reason into words: the `reason=` of a decision line, the
+/// `limited` notice, `once`, `status` (through the state file), the simulator's log.
+extension DecisionReason: CustomStringConvertible {
+    public var description: String { text }
+
+    /// The reason in words, e.g. `1 server above scale_up_threshold 50 (max server2=55); total load
+    /// 105 needs 3 at target_load 50: +1`.
+    public var text: String {
+        var text = ""
+        switch pause {
+        case let .moving(target, note)?:
+            return "\(Self.paused(note)): moving to the pause's \(target) replicas"
+        case let .holding(replicas, policyTarget, note)?:
+            text = "\(Self.paused(note)): holding \(replicas); "
+            if let policyTarget {
+                text += "the policy would \(policyTarget > replicas ? "scale-up" : "scale-down") to \(policyTarget): "
+            }
+        case nil:
+            break
+        }
+        text += trigger.text
+        if let sizing { text += sizing.text }
+        text += outcome.text
+        return text
+    }
+
+    private static func paused(_ note: String?) -> String {
+        note.map { "paused (\($0))" } ?? "paused"
+    }
+}
+
+extension DecisionReason.Trigger {
+    var text: String {
+        switch self {
+        case let .aboveMaxReplicas(replicas, max):
+            "\(replicas) replicas above max_replicas \(max)"
+        case let .belowMinReplicas(replicas, min):
+            "\(replicas) replicas below min_replicas \(min)"
+        case let .noUsableData(cause):
+            "no usable load data: \(cause)"
+        case let .sourceDownWithoutFallback(cause):
+            "no usable load data: \(cause) (source down, no fallback_replicas)"
+        case let .fallback(replicas, cause):
+            "source down: fallback_replicas \(replicas) (\(cause))"
+        case let .atFallback(replicas, cause):
+            "source down: at fallback_replicas \(replicas) (\(cause))"
+        case let .burst(total, ratio, replicas, targetLoad):
+            "burst: total load \(number(total)) is at least burst_ratio \(number(ratio)) "
+                + "times what \(replicas) replicas serve at target_load \(number(targetLoad))"
+        case let .serversAbove(count, threshold, busiest):
+            "\(count) server\(count == 1 ? "" : "s") above scale_up_threshold \(number(threshold)) (max \(busiest.text))"
+        case let .expectedLoadAbove(load, within, threshold):
+            "load per server expected in replica_startup \(DurationText.format(within)) "
+                + "\(number(load)) above scale_up_threshold \(number(threshold))"
+        case let .betweenThresholds(scaleUp, scaleDown, busiest):
+            "no server above scale_up_threshold \(number(scaleUp)) and not all below "
+                + "scale_down_threshold \(number(scaleDown)) (max \(busiest.text))"
+        case let .allBelow(servers, threshold, busiest):
+            (servers == 1 ? "the only server" : "all \(servers) servers")
+                + " below scale_down_threshold \(number(threshold)) (max \(busiest.text))"
+        case .hpaWithoutMetric:
+            "hpa: no ready replica has a metric"
+        case let .hpa(utilisation, ready, target, desired, stabilized):
+            "hpa: utilisation \(number(utilisation))% of \(ready) ready, "
+                + "target \(number(target))%: desired \(desired), stabilized \(stabilized)"
+        case let .kpa(stableRate, panicRate, perReplica, stable, panic, panicking):
+            "kpa: \(number(stableRate)) req/s over \(KPAModel.stableWindow)s, \(number(panicRate)) over "
+                + "\(KPAModel.panicWindow)s, target \(number(perReplica)) per replica: stable \(stable), panic \(panic)"
+                + (panicking ? ", panicking" : "")
+        }
+    }
+}
+
+extension DecisionReason.Sizing {
+    /// `; total load 105 needs 3 at target_load 45`, with the smoothing and trend when they apply.
+    var text: String {
+        var text = "; total load \(number(total))"
+        if let smoothed { text += ", smoothed \(number(smoothed))" }
+        if let projection {
+            text += ", \(number(projection.load)) expected in \(DurationText.format(projection.ahead))"
+            if projection.capped {
+                text += " (the trend adds at most \(number(LoadEstimate.maximumTrendGain)) times the smoothed load)"
+            }
+        }
+        return text + " needs \(need) at target_load \(number(targetLoad))"
+    }
+}
+
+extension DecisionReason.Outcome {
+    var text: String {
+        switch self {
+        case .none:
+            return ""
+        case let .scaledUp(added, rate, cappedAt):
+            var text = ": +\(added)"
+            if let rate {
+                text += " (limited by max_scale_up_per_minute \(rate.max)" + (rate.added > 0 ? ", +\(rate.added) in the last minute)" : ")")
+            }
+            if let cappedAt { text += " (capped at max_replicas \(cappedAt))" }
+            return text
+        case let .scaledDown(removed, stabilized, rate):
+            var text = "\(stabilized.text): -\(removed)"
+            if let rate {
+                text += " (limited by \(rate.rule.text)" + (rate.removed > 0 ? ", -\(rate.removed) in the last minute)" : ")")
+            }
+            return text
+        case let .atMaxReplicas(max):
+            return " but already at max_replicas \(max)"
+        case let .inCooldown(left, cooldown):
+            return " but in scale_up_cooldown (\(DurationText.format(left)) of \(DurationText.format(cooldown)) left)"
+        case let .scaledUpThisTick(pollInterval):
+            return " but scaled up already in this tick (poll_interval \(DurationText.format(pollInterval)))"
+        case let .upRateReached(rate):
+            return " but max_scale_up_per_minute \(rate.max) reached (+\(rate.added) in the last minute)"
+        case let .atMinReplicas(min):
+            return " but already at min_replicas \(min)"
+        case let .stabilizationHolds(stabilized):
+            return " but scale_down_stabilization \(DurationText.format(stabilized.window)) holds at \(stabilized.highest)"
+        case let .downRateReached(stabilized, rate):
+            return "\(stabilized.text) but \(rate.rule.text) reached (-\(rate.removed) in the last minute)"
+        }
+    }
+}
+
+extension DecisionReason.Stabilization {
+    var text: String {
+        "; highest need within scale_down_stabilization \(DurationText.format(window)) is \(highest)"
+    }
+}
+
+extension DecisionReason.DownRule {
+    var text: String {
+        switch self {
+        case let .perMinute(replicas): "max_scale_down_per_minute \(replicas)"
+        case let .percentPerMinute(percent, allowed, before): "max_scale_down_percent_per_minute \(number(percent)) (\(allowed) of \(before))"
+        }
+    }
+}
+
+extension ServerLoad {
+    /// `name=load`, as a reason names the busiest server.
+    var text: String { "\(name)=\(number(load))" }
+}

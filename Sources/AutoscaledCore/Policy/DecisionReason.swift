@@ -1,0 +1,172 @@
+/// Why a decision is what it is, as a value: the rule that triggered it, the figures the load was
+/// sized with, and the limit that applied, each with its numbers (Kubernetes' HPA condition
+/// reasons, kept whole). Put into words in one place, ``text``.
+///
+/// A plain value with no closure: the simulator makes millions of decisions and reads few reasons.
+public struct DecisionReason: Sendable, Equatable {
+    /// What started the decision.
+    public var trigger: Trigger
+    /// How the load was sized at `target_load`; `nil` for a decision made without load data.
+    public var sizing: Sizing?
+    /// What became of the trigger: the change made and any limit on it, or the rule that held.
+    public var outcome: Outcome
+    /// The operator's pause that overrode the policy, if one did.
+    public var pause: PauseOverride?
+
+    public init(_ trigger: Trigger, sizing: Sizing? = nil, outcome: Outcome = .none, pause: PauseOverride? = nil) {
+        self.trigger = trigger
+        self.sizing = sizing
+        self.outcome = outcome
+        self.pause = pause
+    }
+
+    /// The rule that started a decision.
+    public enum Trigger: Sendable, Equatable {
+        /// The count is above `max_replicas` (a reload lowered it).
+        case aboveMaxReplicas(replicas: Int, max: Int)
+        /// The count is below `min_replicas` (a reload raised it).
+        case belowMinReplicas(replicas: Int, min: Int)
+        /// The source gave nothing to decide from (not yet for long enough to count as down).
+        case noUsableData(cause: String)
+        /// The source is down and there is no `fallback_replicas`.
+        case sourceDownWithoutFallback(cause: String)
+        /// The source is down: move to `fallback_replicas`.
+        case fallback(replicas: Int, cause: String)
+        /// The source is down and the count is at `fallback_replicas` already.
+        case atFallback(replicas: Int, cause: String)
+        /// The total load is at least `burst_ratio` times what `replicas` serve at `target_load`.
+        case burst(total: Double, ratio: Double, replicas: Int, targetLoad: Double)
+        /// `count` servers have a load strictly above `scale_up_threshold`.
+        case serversAbove(count: Int, threshold: Double, busiest: ServerLoad)
+        /// The load per server expected within `replica_startup` is above `scale_up_threshold`.
+        case expectedLoadAbove(load: Double, within: Duration, threshold: Double)
+        /// No server above `scale_up_threshold`, and not every one below `scale_down_threshold`.
+        case betweenThresholds(scaleUp: Double, scaleDown: Double, busiest: ServerLoad)
+        /// Every one of `servers` is strictly below `scale_down_threshold`.
+        case allBelow(servers: Int, threshold: Double, busiest: ServerLoad)
+        /// The simulator's model of Kubernetes' HPA, with no ready replica reporting a metric.
+        case hpaWithoutMetric
+        /// The simulator's model of Kubernetes' HPA: utilisation of the ready replicas against the
+        /// target (both in percent), the desired count and the count after stabilization.
+        case hpa(utilisation: Double, ready: Int, target: Double, desired: Int, stabilized: Int)
+        /// The simulator's model of Knative's KPA: the stable and panic request rates, the target per
+        /// replica, the counts they want, and whether it is in panic mode.
+        case kpa(stableRate: Double, panicRate: Double, perReplica: Double, stable: Int, panic: Int, panicking: Bool)
+    }
+
+    /// How the total load was sized: `need = ⌈estimate ÷ target_load⌉` (see ``LoadEstimate``).
+    public struct Sizing: Sendable, Equatable {
+        /// The sum of the servers' loads.
+        public var total: Double
+        /// The total smoothed over `smoothing_window`; `nil` when it averaged this tick alone.
+        public var smoothed: Double?
+        /// The trend's projection, when a rising trend was projected.
+        public var projection: Projection?
+        /// Replicas the estimate needs at `target_load`.
+        public var need: Int
+        public var targetLoad: Double
+
+        public init(total: Double, smoothed: Double? = nil, projection: Projection? = nil, need: Int, targetLoad: Double) {
+            self.total = total
+            self.smoothed = smoothed
+            self.projection = projection
+            self.need = need
+            self.targetLoad = targetLoad
+        }
+    }
+
+    /// The load expected `ahead` along the trend; `capped` when the trend's gain was cut to
+    /// ``LoadEstimate/maximumTrendGain`` times the smoothed load.
+    public struct Projection: Sendable, Equatable {
+        public var load: Double
+        public var ahead: Duration
+        public var capped: Bool
+
+        public init(load: Double, ahead: Duration, capped: Bool) {
+            self.load = load
+            self.ahead = ahead
+            self.capped = capped
+        }
+    }
+
+    /// What became of a trigger.
+    public enum Outcome: Sendable, Equatable {
+        /// The trigger says it all (a hold between thresholds, the source's state, a range clamp).
+        case none
+        /// Scaled up `by` replicas, perhaps limited by the rate and capped at `max_replicas`.
+        case scaledUp(by: Int, limitedBy: UpRate?, cappedAt: Int?)
+        /// Scaled down `by` replicas to what the stabilization window allows, perhaps limited by the rate.
+        case scaledDown(by: Int, stabilized: Stabilization, limitedBy: DownRate?)
+        /// Held: already at `max_replicas`.
+        case atMaxReplicas(Int)
+        /// Held: within `scale_up_cooldown` (`left` of `cooldown`).
+        case inCooldown(left: Duration, cooldown: Duration)
+        /// Held: scaled up already within this tick of `poll_interval`.
+        case scaledUpThisTick(pollInterval: Duration)
+        /// Held: `max_scale_up_per_minute` reached.
+        case upRateReached(UpRate)
+        /// Held: already at `min_replicas`.
+        case atMinReplicas(Int)
+        /// Held: the highest need within `scale_down_stabilization` is the count or more.
+        case stabilizationHolds(Stabilization)
+        /// Held: the stabilization window allows fewer, but the scale-down rate is reached.
+        case downRateReached(stabilized: Stabilization, DownRate)
+    }
+
+    /// `max_scale_up_per_minute` and the replicas added within the last minute.
+    public struct UpRate: Sendable, Equatable {
+        public var max: Int
+        public var added: Int
+
+        public init(max: Int, added: Int) {
+            self.max = max
+            self.added = added
+        }
+    }
+
+    /// The scale-down rate in force and the replicas removed within the last minute.
+    public struct DownRate: Sendable, Equatable {
+        public var rule: DownRule
+        public var removed: Int
+
+        public init(_ rule: DownRule, removed: Int) {
+            self.rule = rule
+            self.removed = removed
+        }
+    }
+
+    /// The rule that says how many replicas scale-downs may remove within a minute.
+    public enum DownRule: Sendable, Equatable {
+        /// `max_scale_down_per_minute`.
+        case perMinute(Int)
+        /// `max_scale_down_percent_per_minute` `percent` of the count a minute ago (`of`): `allowed`.
+        case percentPerMinute(percent: Double, allowed: Int, of: Int)
+
+        /// The config key of the rule.
+        public var key: String {
+            switch self {
+            case .perMinute: "max_scale_down_per_minute"
+            case .percentPerMinute: "max_scale_down_percent_per_minute"
+            }
+        }
+    }
+
+    /// The highest need recorded within `scale_down_stabilization` (`window`).
+    public struct Stabilization: Sendable, Equatable {
+        public var window: Duration
+        public var highest: Int
+
+        public init(window: Duration, highest: Int) {
+            self.window = window
+            self.highest = highest
+        }
+    }
+
+    /// An operator's pause over the policy's decision (`note`: the pause's own reason, if given).
+    public enum PauseOverride: Sendable, Equatable {
+        /// Moving to the pause's `replicas`.
+        case moving(to: Int, note: String?)
+        /// Holding at `replicas`; the policy would have moved to `policyTarget`, if anywhere.
+        case holding(at: Int, policyTarget: Int?, note: String?)
+    }
+}
