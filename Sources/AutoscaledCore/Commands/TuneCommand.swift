@@ -37,11 +37,11 @@ public enum TuneCommand {
                                 seed: options.seed, batchSize: batchSize)
         let result = search.run(shouldStop: { options.timeLimit.map { elapsed() >= $0 } ?? false }) { tried, best in
             progress?("tune: \(tried) of \(options.settings) settings, best \(best.score.replicaSeconds) replica-s at "
-                + "\(FixedDecimal.text(best.score.overPercent, decimals: 2)) % over")
+                + "\(DecimalText.format(best.score.overPercent, .fixed(2))) % over")
         }
         let report = TuneReport(trace: trace, traceName: baseName(of: options.tracePath), setup: setup, options: options,
                                 tuning: tuning, heldOut: heldOut, result: result)
-        progress?("tune: \(result.tried.count) settings in \(FixedDecimal.text(elapsed().seconds, decimals: 2)) s\n")
+        progress?("tune: \(result.tried.count) settings in \(DecimalText.format(elapsed().seconds, .fixed(2))) s\n")
         var text = report.text()
         do {
             if let path = options.writePath {

@@ -56,7 +56,7 @@ struct TuneReport {
         for model in [ReferenceAutoscaler.hpa(target: ReferenceAutoscaler.defaultTarget), .kpa(target: ReferenceAutoscaler.defaultTarget)] {
             var reference = setup
             reference.scaler = .reference(model)
-            rows.append(Row(label: "\(model.name) model at target \(LogValue.format(model.target))",
+            rows.append(Row(label: "\(model.name) model at target \(DecimalText.format(model.target))",
                             tuning: score(tuning, reference), heldOut: score(heldOut, reference)))
         }
         self.rows = rows
@@ -64,18 +64,18 @@ struct TuneReport {
 
     /// The comment lines at the head of the written `[policy]` section.
     var writtenNote: [String] {
-        let goal = FixedDecimal.text(options.maxOverPercent, decimals: 2, trimmed: true)
-        return ["Written by 'autoscaled tune' on \(traceName) (capacity \(LogValue.format(setup.capacity)), startup delay "
+        let goal = DecimalText.format(options.maxOverPercent, .atMost(2))
+        return ["Written by 'autoscaled tune' on \(traceName) (capacity \(DecimalText.format(setup.capacity)), startup delay "
             + "\(DurationText.format(.seconds(setup.startupDelaySeconds))), seed \(options.seed)): "
             + (result.meetsGoal ? "the cheapest setting tried with at most \(goal) % of requests over capacity."
                 : "no setting tried met \(goal) % of requests over capacity; this one had the best service.")]
     }
 
     func text() -> String {
-        let goal = FixedDecimal.text(options.maxOverPercent, decimals: 2, trimmed: true)
+        let goal = DecimalText.format(options.maxOverPercent, .atMost(2))
         let splitAt = heldOut.start
         var text = "trace:   \(traceName): \(SimulationReport.describe(trace))\n"
-        text += "model:   capacity \(LogValue.format(setup.capacity)) request\(setup.capacity == 1 ? "" : "s")/s per replica "
+        text += "model:   capacity \(DecimalText.format(setup.capacity)) request\(setup.capacity == 1 ? "" : "s")/s per replica "
             + "at load 100, startup delay \(DurationText.format(.seconds(setup.startupDelaySeconds)))\n"
         text += "goal:    requests over capacity at most \(goal) % on the tuning part (t=\(trace.start) to \(splitAt)); "
             + "held out: t=\(splitAt) to \(trace.start + trace.spanSeconds)\n"
@@ -88,12 +88,12 @@ struct TuneReport {
         text += column("", 36) + column("replica-s", 13) + column("over %", 11) + column("replica-s", 13) + "over %\n"
         for row in rows {
             text += column(row.label, 36) + column("\(row.tuning.replicaSeconds)", 13)
-                + column(FixedDecimal.text(row.tuning.overPercent, decimals: 2), 11)
-                + column("\(row.heldOut.replicaSeconds)", 13) + FixedDecimal.text(row.heldOut.overPercent, decimals: 2) + "\n"
+                + column(DecimalText.format(row.tuning.overPercent, .fixed(2)), 11)
+                + column("\(row.heldOut.replicaSeconds)", 13) + DecimalText.format(row.heldOut.overPercent, .fixed(2)) + "\n"
         }
         text += "\n"
         let own = Double(max(1, result.tried[0].score.replicaSeconds))
-        let ratio = FixedDecimal.text(Double(result.best.score.replicaSeconds) / own, decimals: 2)
+        let ratio = DecimalText.format(Double(result.best.score.replicaSeconds) / own, .fixed(2))
         if result.meetsGoal {
             text += "The cheapest setting with at most \(goal) % of requests over capacity on the tuning part "
                 + "(\(ratio)x the config's replica-seconds there):\n\n"

@@ -4,22 +4,22 @@ enum TunedConfigText {
     static func policyBlock(_ policy: PolicyConfig) -> [String] {
         var lines = [
             "[policy]",
-            "scale_up_threshold = \(LogValue.format(policy.scaleUpThreshold))",
-            "scale_down_threshold = \(LogValue.format(policy.scaleDownThreshold))",
-            "target_load = \(LogValue.format(policy.targetLoad))",
+            "scale_up_threshold = \(DecimalText.format(policy.scaleUpThreshold))",
+            "scale_down_threshold = \(DecimalText.format(policy.scaleDownThreshold))",
+            "target_load = \(DecimalText.format(policy.targetLoad))",
             "min_replicas = \(policy.minReplicas)",
             "max_replicas = \(policy.maxReplicas)",
             "initial_replicas = \(policy.initialReplicas)",
             "max_scale_up_per_minute = \(policy.maxScaleUpPerMinute)",
             "max_scale_down_per_minute = \(policy.maxScaleDownPerMinute)",
-            "max_scale_down_percent_per_minute = \(LogValue.format(policy.maxScaleDownPercentPerMinute))",
+            "max_scale_down_percent_per_minute = \(DecimalText.format(policy.maxScaleDownPercentPerMinute))",
             "scale_up_cooldown = \(DurationText.format(policy.scaleUpCooldown))",
             "scale_down_stabilization = \(DurationText.format(policy.scaleDownStabilization))",
             "replica_startup = \(DurationText.format(policy.replicaStartup))",
             "trend_window = \(DurationText.format(policy.trendWindow))",
             "trend_min_span = \(DurationText.format(policy.trendMinSpan))",
             "smoothing_window = \(DurationText.format(policy.smoothingWindow))",
-            "burst_ratio = \(LogValue.format(policy.burstRatio))",
+            "burst_ratio = \(DecimalText.format(policy.burstRatio))",
         ]
         if let fallback = policy.fallbackReplicas { lines.append("fallback_replicas = \(fallback)") }
         return lines

@@ -15,24 +15,24 @@ enum ConfigConsistency {
            let up = try? values.number(.scaleUpThreshold), down >= up {
             faults.append(Fault(
                 line: values.latestLine(of: .scaleDownThreshold, .scaleUpThreshold),
-                message: "scale_down_threshold (\(TypedValue.text(of: down))) must be below "
-                    + "scale_up_threshold (\(TypedValue.text(of: up)))"))
+                message: "scale_down_threshold (\(DecimalText.format(down))) must be below "
+                    + "scale_up_threshold (\(DecimalText.format(up)))"))
         } else if let target = try? values.number(.targetLoad), target <= 0 {
             faults.append(Fault(
                 line: values.latestLine(of: .targetLoad, .scaleUpThreshold),
-                message: "target_load (\(TypedValue.text(of: target))) must be above 0 "
+                message: "target_load (\(DecimalText.format(target))) must be above 0 "
                     + "(replicas are sized as total load / target_load)"))
         } else if let down = try? values.number(.scaleDownThreshold), let up = try? values.number(.scaleUpThreshold),
                   let target = try? values.number(.targetLoad), !(target > down && target <= up) {
             faults.append(Fault(
                 line: values.latestLine(of: .targetLoad, .scaleDownThreshold, .scaleUpThreshold),
-                message: "target_load (\(TypedValue.text(of: target))) must be above scale_down_threshold "
-                    + "(\(TypedValue.text(of: down))) and at most scale_up_threshold (\(TypedValue.text(of: up)))"))
+                message: "target_load (\(DecimalText.format(target))) must be above scale_down_threshold "
+                    + "(\(DecimalText.format(down))) and at most scale_up_threshold (\(DecimalText.format(up)))"))
         }
         if let ratio = try? values.number(.burstRatio), ratio != 0, ratio <= 1 {
             faults.append(Fault(
                 line: values.latestLine(of: .burstRatio),
-                message: "burst_ratio (\(TypedValue.text(of: ratio))) must be 0 (off) or above 1"))
+                message: "burst_ratio (\(DecimalText.format(ratio))) must be 0 (off) or above 1"))
         }
         if let span = try? values.duration(.trendMinSpan), let window = try? values.duration(.trendWindow), span > window {
             faults.append(Fault(
@@ -43,7 +43,7 @@ enum ConfigConsistency {
         if let percent = try? values.number(.maxScaleDownPercentPerMinute), !(0...100).contains(percent) {
             faults.append(Fault(
                 line: values.latestLine(of: .maxScaleDownPercentPerMinute),
-                message: "max_scale_down_percent_per_minute (\(TypedValue.text(of: percent))) must be between 0 (off) and 100"))
+                message: "max_scale_down_percent_per_minute (\(DecimalText.format(percent))) must be between 0 (off) and 100"))
         }
         if let min = try? values.integer(.minReplicas), let max = try? values.integer(.maxReplicas) {
             if min > max {

@@ -26,7 +26,7 @@ enum TypedValue: Sendable, Equatable {
     var text: String {
         switch self {
         case let .string(string): string
-        case let .number(number): Self.text(of: number)
+        case let .number(number): DecimalText.format(number)
         case let .integer(integer): String(integer)
         case let .duration(duration): DurationText.format(duration)
         case let .boolean(boolean): boolean ? "true" : "false"
@@ -38,11 +38,5 @@ enum TypedValue: Sendable, Equatable {
         case let .loopbackURL(url): url.description
         case let .labelMatch(matchers): matchers.map(\.description).joined(separator: ",")
         }
-    }
-
-    /// `number` without a trailing `.0` when it is integral: `50`, `2.5`, `-3`.
-    static func text(of number: Double) -> String {
-        if number == number.rounded(), abs(number) < 1e15 { return String(Int(number)) }
-        return String(number)
     }
 }

@@ -11,22 +11,15 @@ public enum LogValue: Sendable, Equatable, ExpressibleByStringLiteral, Expressib
     public init(integerLiteral value: Int) { self = .int(value) }
     public init(booleanLiteral value: Bool) { self = .bool(value) }
 
-    /// The value as text, before any quoting: integral numbers without a trailing `.0`.
+    /// The value as text, before any quoting: numbers exact (``DecimalText/Style/exact``), integral
+    /// ones without a trailing `.0`.
     public var text: String {
         switch self {
         case let .string(value): value
         case let .int(value): String(value)
-        case let .number(value): Self.format(value)
+        case let .number(value): DecimalText.format(value)
         case let .bool(value): value ? "true" : "false"
         }
-    }
-
-    /// `55` for 55.0, `37.5` for 37.5; finite values only reach here from validated data.
-    public static func format(_ value: Double) -> String {
-        if value.isFinite, value == value.rounded(), abs(value) < 1e15 {
-            return String(Int64(value))
-        }
-        return String(value)
     }
 }
 

@@ -36,7 +36,7 @@ public enum MetricsText {
                    "Load of each server at the last evaluation (the busiest max_series servers).")
             for index in kept {
                 let server = sample.servers[index]
-                text += "autoscaled_server_load{server=\"\(labelValue(server.name))\"} \(LogValue.format(server.load))\n"
+                text += "autoscaled_server_load{server=\"\(labelValue(server.name))\"} \(DecimalText.format(server.load))\n"
             }
         }
         family(&text, "autoscaled_server_load_series_dropped", "gauge",
@@ -77,8 +77,6 @@ public enum MetricsText {
 
     /// Milliseconds precision: `1795932723.037`.
     private static func timestamp(_ seconds: Double) -> String {
-        let millis = Int64((seconds * 1000).rounded())
-        let fraction = String(abs(millis % 1000))
-        return "\(millis / 1000).\(String(repeating: "0", count: 3 - fraction.count))\(fraction)"
+        DecimalText.format(seconds, .fixed(3))
     }
 }

@@ -16,9 +16,9 @@ struct SVGDocument {
         append("<polyline fill=\"none\" stroke=\"\(stroke)\" stroke-width=\"\(text(width))\" stroke-linejoin=\"round\" points=\"")
         for (index, point) in points.enumerated() {
             if index > 0 { body.append(UInt8(ascii: " ")) }
-            FixedDecimal.append(point.x, decimals: 1, trimmed: true, to: &body)
+            DecimalText.append(point.x, .atMost(1), to: &body)
             body.append(UInt8(ascii: ","))
-            FixedDecimal.append(point.y, decimals: 1, trimmed: true, to: &body)
+            DecimalText.append(point.y, .atMost(1), to: &body)
         }
         append("\">")
         if let title { append("<title>\(TextEscaping.xml(title))</title>") }
@@ -72,7 +72,7 @@ struct SVGDocument {
     }
 
     private func text(_ value: Double) -> String {
-        FixedDecimal.text(value, decimals: 2, trimmed: true)
+        DecimalText.format(value, .atMost(2))
     }
 }
 

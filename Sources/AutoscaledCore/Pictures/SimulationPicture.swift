@@ -46,7 +46,7 @@ struct SimulationPicture {
         let replicas = PlotArea(left: 60, top: top, width: width - 80, height: panelHeight, xRange: 0...span,
                                 yRange: 0...max(1, (desired.max() ?? 1) * 1.1))
         replicas.drawAxes(&svg, title: "replicas: desired (paid) and serving", xTitle: "time from the start",
-                          yTitle: "replicas", xLabel: xLabel, yLabel: { FixedDecimal.text($0, decimals: 1, trimmed: true) })
+                          yTitle: "replicas", xLabel: xLabel, yLabel: { DecimalText.format($0, .atMost(1)) })
         svg.polyline(points(desired, replicas), stroke: "#d62728", title: "desired")
         svg.polyline(points(serving, replicas), stroke: "#1f77b4", title: "serving")
         svg.text("desired", x: replicas.left + replicas.width - 150, y: replicas.top - 8, size: 11, fill: "#d62728", bold: true)
@@ -55,7 +55,7 @@ struct SimulationPicture {
         let loads = PlotArea(left: 60, top: top, width: width - 80, height: panelHeight, xRange: 0...span,
                              yRange: 0...max(100, min((load.max() ?? 100) * 1.1, 1000)))
         loads.drawAxes(&svg, title: "load of the busiest serving replica (100 = its capacity)", xTitle: "time from the start",
-                       yTitle: "load", xLabel: xLabel, yLabel: { FixedDecimal.text($0, decimals: 0) })
+                       yTitle: "load", xLabel: xLabel, yLabel: { DecimalText.format($0, .fixed(0)) })
         if hasRequests { svg.line(from: (loads.left, loads.y(100)), to: (loads.left + loads.width, loads.y(100)), stroke: "#999", dashed: true) }
         svg.polyline(points(load, loads), stroke: "#2ca02c", title: "load")
         if hasRequests {
@@ -63,7 +63,7 @@ struct SimulationPicture {
             let over = PlotArea(left: 60, top: top, width: width - 80, height: panelHeight, xRange: 0...span,
                                 yRange: 0...max(1, (overCapacity.max() ?? 1) * 1.1))
             over.drawAxes(&svg, title: "requests over capacity (per second)", xTitle: "time from the start",
-                          yTitle: "requests/s", xLabel: xLabel, yLabel: { FixedDecimal.text($0, decimals: 1, trimmed: true) })
+                          yTitle: "requests/s", xLabel: xLabel, yLabel: { DecimalText.format($0, .atMost(1)) })
             svg.polyline(points(overCapacity, over), stroke: "#9467bd", title: "requests over capacity")
         }
         return svg.rendered()

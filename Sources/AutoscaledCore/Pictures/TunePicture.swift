@@ -20,16 +20,16 @@ struct TunePicture {
         let area = PlotArea(left: 80, top: 60, width: 760, height: 480, xRange: 0...max(maxOver * 1.05, 0.01),
                             yRange: 0...max(maxCost * 1.05, 1))
         area.drawAxes(&svg, title: "", xTitle: "requests over capacity (%)", yTitle: "replica-seconds",
-                      xLabel: { FixedDecimal.text($0, decimals: 2, trimmed: true) }, yLabel: { Self.short($0) })
+                      xLabel: { DecimalText.format($0, .atMost(2)) }, yLabel: { Self.short($0) })
         let goal = report.options.maxOverPercent
         svg.line(from: (area.x(goal), area.top), to: (area.x(goal), area.top + area.height), stroke: "#d62728", dashed: true)
-        svg.text("goal \(FixedDecimal.text(goal, decimals: 2, trimmed: true)) %", x: area.x(goal) + 4, y: area.top + 12,
+        svg.text("goal \(DecimalText.format(goal, .atMost(2))) %", x: area.x(goal) + 4, y: area.top + 12,
                  size: 10, fill: "#d62728")
         for candidate in tried {
             svg.circle(x: area.x(min(candidate.score.overPercent, area.xRange.upperBound)),
                        y: area.y(Double(candidate.score.replicaSeconds)), radius: 2.2, fill: "#888",
                        title: "\(candidate.score.replicaSeconds) replica-s, "
-                           + "\(FixedDecimal.text(candidate.score.overPercent, decimals: 2)) % over")
+                           + "\(DecimalText.format(candidate.score.overPercent, .fixed(2))) % over")
         }
         for (index, (row, colour, name)) in marked.enumerated() {
             let x = area.x(min(row.tuning.overPercent, area.xRange.upperBound))
@@ -44,8 +44,8 @@ struct TunePicture {
 
     /// `12k`, `1.2M` or the number itself.
     static func short(_ value: Double) -> String {
-        if value >= 1_000_000 { return FixedDecimal.text(value / 1_000_000, decimals: 1, trimmed: true) + "M" }
-        if value >= 1_000 { return FixedDecimal.text(value / 1_000, decimals: 1, trimmed: true) + "k" }
-        return FixedDecimal.text(value, decimals: 0)
+        if value >= 1_000_000 { return DecimalText.format(value / 1_000_000, .atMost(1)) + "M" }
+        if value >= 1_000 { return DecimalText.format(value / 1_000, .atMost(1)) + "k" }
+        return DecimalText.format(value, .fixed(0))
     }
 }

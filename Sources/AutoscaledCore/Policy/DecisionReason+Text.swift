@@ -1,5 +1,10 @@
 /// The one rendering of a decision's reason into words: the `reason=` of a decision line, the
 /// `limited` notice, `once`, `status` (through the state file), the simulator's log.
+///
+/// Numbers go through ``DecimalText``: what a user or the source gave (thresholds, `target_load`,
+/// `burst_ratio`, a percentage, a server's load) exact, as the same line's fields show it; what the
+/// policy computed (the total, the smoothed and expected loads, the models' rates) to at most two
+/// decimals.
 extension DecisionReason: CustomStringConvertible {
     public var description: String { text }
 
@@ -45,27 +50,27 @@ extension DecisionReason.Trigger {
         case let .atFallback(replicas, cause):
             "source down: at fallback_replicas \(replicas) (\(cause))"
         case let .burst(total, ratio, replicas, targetLoad):
-            "burst: total load \(number(total)) is at least burst_ratio \(number(ratio)) "
-                + "times what \(replicas) replicas serve at target_load \(number(targetLoad))"
+            "burst: total load \(figure(total)) is at least burst_ratio \(given(ratio)) "
+                + "times what \(replicas) replicas serve at target_load \(given(targetLoad))"
         case let .serversAbove(count, threshold, busiest):
-            "\(count) server\(count == 1 ? "" : "s") above scale_up_threshold \(number(threshold)) (max \(busiest.text))"
+            "\(count) server\(count == 1 ? "" : "s") above scale_up_threshold \(given(threshold)) (max \(busiest.text))"
         case let .expectedLoadAbove(load, within, threshold):
             "load per server expected in replica_startup \(DurationText.format(within)) "
-                + "\(number(load)) above scale_up_threshold \(number(threshold))"
+                + "\(figure(load)) above scale_up_threshold \(given(threshold))"
         case let .betweenThresholds(scaleUp, scaleDown, busiest):
-            "no server above scale_up_threshold \(number(scaleUp)) and not all below "
-                + "scale_down_threshold \(number(scaleDown)) (max \(busiest.text))"
+            "no server above scale_up_threshold \(given(scaleUp)) and not all below "
+                + "scale_down_threshold \(given(scaleDown)) (max \(busiest.text))"
         case let .allBelow(servers, threshold, busiest):
             (servers == 1 ? "the only server" : "all \(servers) servers")
-                + " below scale_down_threshold \(number(threshold)) (max \(busiest.text))"
+                + " below scale_down_threshold \(given(threshold)) (max \(busiest.text))"
         case .hpaWithoutMetric:
             "hpa: no ready replica has a metric"
         case let .hpa(utilisation, ready, target, desired, stabilized):
-            "hpa: utilisation \(number(utilisation))% of \(ready) ready, "
-                + "target \(number(target))%: desired \(desired), stabilized \(stabilized)"
+            "hpa: utilisation \(figure(utilisation))% of \(ready) ready, "
+                + "target \(figure(target))%: desired \(desired), stabilized \(stabilized)"
         case let .kpa(stableRate, panicRate, perReplica, stable, panic, panicking):
-            "kpa: \(number(stableRate)) req/s over \(KPAModel.stableWindow)s, \(number(panicRate)) over "
-                + "\(KPAModel.panicWindow)s, target \(number(perReplica)) per replica: stable \(stable), panic \(panic)"
+            "kpa: \(figure(stableRate)) req/s over \(KPAModel.stableWindow)s, \(figure(panicRate)) over "
+                + "\(KPAModel.panicWindow)s, target \(figure(perReplica)) per replica: stable \(stable), panic \(panic)"
                 + (panicking ? ", panicking" : "")
         }
     }
@@ -74,15 +79,15 @@ extension DecisionReason.Trigger {
 extension DecisionReason.Sizing {
     /// `; total load 105 needs 3 at target_load 45`, with the smoothing and trend when they apply.
     var text: String {
-        var text = "; total load \(number(total))"
-        if let smoothed { text += ", smoothed \(number(smoothed))" }
+        var text = "; total load \(figure(total))"
+        if let smoothed { text += ", smoothed \(figure(smoothed))" }
         if let projection {
-            text += ", \(number(projection.load)) expected in \(DurationText.format(projection.ahead))"
+            text += ", \(figure(projection.load)) expected in \(DurationText.format(projection.ahead))"
             if projection.capped {
-                text += " (the trend adds at most \(number(LoadEstimate.maximumTrendGain)) times the smoothed load)"
+                text += " (the trend adds at most \(given(LoadEstimate.maximumTrendGain)) times the smoothed load)"
             }
         }
-        return text + " needs \(need) at target_load \(number(targetLoad))"
+        return text + " needs \(need) at target_load \(given(targetLoad))"
     }
 }
 
@@ -132,12 +137,22 @@ extension DecisionReason.DownRule {
     var text: String {
         switch self {
         case let .perMinute(replicas): "max_scale_down_per_minute \(replicas)"
-        case let .percentPerMinute(percent, allowed, before): "max_scale_down_percent_per_minute \(number(percent)) (\(allowed) of \(before))"
+        case let .percentPerMinute(percent, allowed, before): "max_scale_down_percent_per_minute \(given(percent)) (\(allowed) of \(before))"
         }
     }
 }
 
 extension ServerLoad {
     /// `name=load`, as a reason names the busiest server.
-    var text: String { "\(name)=\(number(load))" }
+    var text: String { "\(name)=\(given(load))" }
+}
+
+/// A value a user or the source gave: written exact, as in the line's fields and the config.
+private func given(_ value: Double) -> String {
+    DecimalText.format(value)
+}
+
+/// A figure the policy computed: to at most two decimals.
+private func figure(_ value: Double) -> String {
+    DecimalText.format(value, .atMost(2))
 }

@@ -213,11 +213,6 @@ public struct ThresholdPolicy: Sendable {
     }
 }
 
-/// Formats a load or threshold: integral numbers without `.0`, others to two decimals at most.
-func number(_ value: Double) -> String {
-    LogValue.format((value * 100).rounded() / 100)
-}
-
 extension Duration {
     /// Rounded up to whole milliseconds, so a cooldown with time left never reads as `0`.
     var roundedUpToMilliseconds: Duration {

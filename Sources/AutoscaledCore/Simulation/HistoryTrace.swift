@@ -111,9 +111,9 @@ public enum HistoryTrace {
                 covered += overlap
             }
             if covered == 0 { empty += 1 }
-            FixedDecimal.appendInteger(bins.startSecond + bin, to: &text)
+            DecimalText.appendInteger(bins.startSecond + bin, to: &text)
             text.append(UInt8(ascii: ","))
-            FixedDecimal.append(covered > 0 ? weighted / covered : 0, decimals: 3, trimmed: true, to: &text)
+            DecimalText.append(covered > 0 ? weighted / covered : 0, .atMost(3), to: &text)
             text.append(UInt8(ascii: "\n"))
         }
         return Export(csv: String(decoding: text, as: UTF8.self), emptyBins: empty, bins: bins.count, binSeconds: 1)
@@ -150,11 +150,11 @@ public enum HistoryTrace {
                 }
             }
             if !covered.contains(where: { $0 > 0 }) { empty += 1 }
-            FixedDecimal.appendInteger(bins.startSecond + bin * binSeconds, to: &text)
+            DecimalText.appendInteger(bins.startSecond + bin * binSeconds, to: &text)
             for index in names.indices {
                 text.append(UInt8(ascii: ","))
                 if covered[index] > 0 {
-                    FixedDecimal.append(weighted[index] / covered[index], decimals: 3, trimmed: true, to: &text)
+                    DecimalText.append(weighted[index] / covered[index], .atMost(3), to: &text)
                 }
             }
             text.append(UInt8(ascii: "\n"))

@@ -29,13 +29,13 @@ struct SimulationOutput: SimulationObserver {
         picture?.add(load: load, desired: desired, serving: serving, overCapacity: overCapacity)
         guard let csv else { return }
         row.removeAll(keepingCapacity: true)
-        FixedDecimal.appendInteger(time, to: &row)
+        DecimalText.appendInteger(time, to: &row)
         row.append(UInt8(ascii: ","))
-        FixedDecimal.append(load, decimals: 3, trimmed: true, to: &row)
+        DecimalText.append(load, .atMost(3), to: &row)
         row.append(UInt8(ascii: ","))
-        FixedDecimal.appendInteger(desired, to: &row)
+        DecimalText.appendInteger(desired, to: &row)
         row.append(UInt8(ascii: ","))
-        FixedDecimal.appendInteger(serving, to: &row)
+        DecimalText.appendInteger(serving, to: &row)
         row.append(UInt8(ascii: "\n"))
         csv.append(row)
     }

@@ -26,13 +26,13 @@ public enum SimulationReport {
         }
         text += policyLines(setup) + "\n"
         text += row("replica-seconds", "\(summary.replicaSeconds)")
-        text += row("mean replicas", FixedDecimal.text(summary.meanReplicas, decimals: 2))
+        text += row("mean replicas", DecimalText.format(summary.meanReplicas, .fixed(2)))
         text += row("seconds overloaded", "\(summary.overloadedSeconds) of \(summary.seconds) "
             + "(\(percent(summary.overloadedSeconds, of: summary.seconds)) %)")
         if let requests = summary.requests, let share = summary.overCapacityPercent {
-            text += row("requests over capacity", "\(FixedDecimal.text(summary.requestsOverCapacity, decimals: 1)) "
-                + "of \(FixedDecimal.text(requests, decimals: 1, trimmed: true)) "
-                + "(\(FixedDecimal.text(share, decimals: 2)) %)")
+            text += row("requests over capacity", "\(DecimalText.format(summary.requestsOverCapacity, .fixed(1))) "
+                + "of \(DecimalText.format(requests, .atMost(1))) "
+                + "(\(DecimalText.format(share, .fixed(2))) %)")
         } else {
             text += row("requests over capacity", "n/a (a per-server trace has no request counts)")
         }
@@ -77,7 +77,7 @@ public enum SimulationReport {
             + "from t=\(trace.start) (\(DurationText.format(.seconds(trace.spanSeconds))))"
         switch trace.series {
         case .offeredLoad:
-            return "offered load, \(bins), \(FixedDecimal.text(trace.totalRequests ?? 0, decimals: 1, trimmed: true)) requests"
+            return "offered load, \(bins), \(DecimalText.format(trace.totalRequests ?? 0, .atMost(1))) requests"
         case let .serverLoads(names, _):
             return "per-server loads of \(names.count) server\(names.count == 1 ? "" : "s"), \(bins)"
         }
@@ -88,10 +88,10 @@ public enum SimulationReport {
     }
 
     private static func percent(_ part: Int, of whole: Int) -> String {
-        FixedDecimal.text(whole > 0 ? 100 * Double(part) / Double(whole) : 0, decimals: 2)
+        DecimalText.format(whole > 0 ? 100 * Double(part) / Double(whole) : 0, .fixed(2))
     }
 
     private static func number(_ value: Double) -> String {
-        LogValue.format(value)
+        DecimalText.format(value)
     }
 }

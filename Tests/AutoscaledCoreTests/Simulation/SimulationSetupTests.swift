@@ -18,7 +18,7 @@ struct SimulationSetupTests {
         switch SimulateCommand.makeSetup(options, config: config, trace: trace) {
         case let .success(setup):
             let policy = setup.policy
-            return "poll \(setup.pollSeconds) C \(LogValue.format(setup.capacity)) D \(setup.startupDelaySeconds) "
+            return "poll \(setup.pollSeconds) C \(DecimalText.format(setup.capacity)) D \(setup.startupDelaySeconds) "
                 + "min \(policy.minReplicas) max \(policy.maxReplicas) initial \(policy.initialReplicas)"
         case let .failure(error):
             return "error: \(error.message)"
@@ -50,14 +50,5 @@ struct SimulationSetupTests {
         config.source.pollInterval = .milliseconds(2500)
         #expect(Self.setup(Self.servers, config: config) { _ in }
             == "error: poll_interval 2s 500ms is not a whole number of seconds (the replay steps in seconds)")
-    }
-
-    @Test("fixed decimals, rounded, trimmed when asked", arguments: [
-        (9.834, 2, false, "9.83"), (0, 2, false, "0.00"), (1.965, 1, false, "2.0"), (30, 1, false, "30.0"),
-        (33.3333, 3, true, "33.333"), (50, 3, true, "50"), (0.5, 3, true, "0.5"), (-1.25, 1, false, "-1.3"),
-        (Double.infinity, 3, true, "inf"), (1e300, 2, false, "1e+300"),
-    ] as [(Double, Int, Bool, String)])
-    func fixedDecimal(_ value: Double, _ decimals: Int, _ trimmed: Bool, _ expected: String) {
-        #expect(FixedDecimal.text(value, decimals: decimals, trimmed: trimmed) == expected)
     }
 }

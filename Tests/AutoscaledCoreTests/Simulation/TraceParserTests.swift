@@ -30,10 +30,10 @@ struct TraceParseCase: Sendable, CustomTestStringConvertible {
         let timing = "from \(trace.start) by \(trace.binSeconds)"
         switch trace.series {
         case let .offeredLoad(requests):
-            return "requests \(timing): " + requests.map { LogValue.format($0) }.joined(separator: " ")
+            return "requests \(timing): " + requests.map { DecimalText.format($0) }.joined(separator: " ")
         case let .serverLoads(names, loads):
             let rows = stride(from: 0, to: loads.count, by: names.count).map { start in
-                loads[start..<start + names.count].map { $0.map(LogValue.format) ?? "-" }.joined(separator: " ")
+                loads[start..<start + names.count].map { $0.map { DecimalText.format($0) } ?? "-" }.joined(separator: " ")
             }
             return "servers \(names.joined(separator: ",")) \(timing): " + rows.joined(separator: " | ")
         }

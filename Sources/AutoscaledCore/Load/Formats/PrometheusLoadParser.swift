@@ -45,7 +45,7 @@ public enum PrometheusLoadParser {
                 name = server
             }
             guard line.value.isFinite else {
-                throw LoadError.invalidLoad(server: name, value: "\(line.value)", reason: "not a finite number")
+                throw LoadError.invalidLoad(server: name, value: DecimalText.format(line.value), reason: "not a finite number")
             }
             if let index = totals[name] {
                 servers[index].load += line.value

@@ -53,5 +53,5 @@ public enum LoadError: Error, Sendable, Equatable, CustomStringConvertible {
 /// Seconds through the one log number formatter, which stays total on any age a file's
 /// modification time can give (an mtime near the 64-bit limits is beyond `Int`).
 private func formatSeconds(_ seconds: Double) -> String {
-    LogValue.format(seconds) + "s"
+    DecimalText.format(seconds) + "s"
 }

@@ -23,13 +23,13 @@ public struct LoadSnapshot: Sendable, Equatable {
         for server in servers {
             try Self.validate(name: server.name)
             guard server.load.isFinite else {
-                throw .invalidLoad(server: server.name, value: "\(server.load)", reason: "not a finite number")
+                throw .invalidLoad(server: server.name, value: DecimalText.format(server.load), reason: "not a finite number")
             }
             guard server.load >= 0 else {
-                throw .invalidLoad(server: server.name, value: "\(server.load)", reason: "negative")
+                throw .invalidLoad(server: server.name, value: DecimalText.format(server.load), reason: "negative")
             }
             guard server.load <= Self.maxLoad else {
-                throw .invalidLoad(server: server.name, value: "\(server.load)", reason: "above \(Self.maxLoadText)")
+                throw .invalidLoad(server: server.name, value: DecimalText.format(server.load), reason: "above \(Self.maxLoadText)")
             }
             guard seen.insert(server.name).inserted else { throw .duplicateServer(server.name) }
         }

@@ -51,7 +51,7 @@ struct HAProxyStatParserTests {
                       "line 3: missing newline at the end of the last line (the data may be cut off)"),
         LoadParseCase("a short row", header + "b,s,0,0\n", "line 2: expected at least 5 columns, found 4"),
         LoadParseCase("an empty load", "# pxname,svname,scur\nb,s,\n", "line 2: server \"s\" has no value in column 'scur'"),
-        LoadParseCase("a negative load", "# pxname,svname,scur\nb,s,-1\n", "server \"s\": load -1.0 is negative"),
+        LoadParseCase("a negative load", "# pxname,svname,scur\nb,s,-1\n", "server \"s\": load -1 is negative"),
         LoadParseCase("the same server twice", "# pxname,svname,scur\nb,s,1\nb,s,2\n", "server \"s\" appears more than once"),
         LoadParseCase("servers in maintenance are no servers", "# pxname,svname,scur,status\nb,s,1,UP\nb,t,0,MAINT\n", "s=1.0"),
         LoadParseCase("a backend whose servers are all in maintenance", "# pxname,svname,scur,status\nb,t,0,MAINT\n",

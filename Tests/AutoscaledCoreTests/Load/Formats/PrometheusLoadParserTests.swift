@@ -71,7 +71,7 @@ struct PrometheusLoadParserTests {
                       "line 1: expected a number, NaN, +Inf or -Inf as the value, found 'lots'"),
         LoadParseCase("a selected NaN", "queue{server=\"a\"} NaN\n", "server \"a\": load nan is not a finite number"),
         LoadParseCase("a selected infinity", "queue{server=\"a\"} +Inf\n", "server \"a\": load inf is not a finite number"),
-        LoadParseCase("a selected negative load", "queue{server=\"a\"} -1\n", "server \"a\": load -1.0 is negative"),
+        LoadParseCase("a selected negative load", "queue{server=\"a\"} -1\n", "server \"a\": load -1 is negative"),
         LoadParseCase("a value glued to the labels", "queue{server=\"a\"}1\n", "line 1: expected a space after the labels, found '1'"),
         LoadParseCase("an unclosed label value", "queue{server=\"a} 1\n", "line 1: label value not closed before the end of the line"),
         LoadParseCase("an unclosed label set", "queue{server=\"a\" 1\n", "line 1: expected ',' or '}' after a label, found '1'"),
