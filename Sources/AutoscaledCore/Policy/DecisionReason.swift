@@ -3,21 +3,53 @@
 /// reasons, kept whole). Put into words in one place, ``text``.
 ///
 /// A plain value with no closure: the simulator makes millions of decisions and reads few reasons.
+/// Its parts live in one immutable box, so a decision stays small to copy (one word for its
+/// reason) while each part reads as a stored value.
 public struct DecisionReason: Sendable, Equatable {
     /// What started the decision.
-    public var trigger: Trigger
+    public var trigger: Trigger {
+        get { parts.trigger }
+        set { parts = Parts(newValue, parts.sizing, parts.outcome, parts.pause) }
+    }
     /// How the load was sized at `target_load`; `nil` for a decision made without load data.
-    public var sizing: Sizing?
+    public var sizing: Sizing? {
+        get { parts.sizing }
+        set { parts = Parts(parts.trigger, newValue, parts.outcome, parts.pause) }
+    }
     /// What became of the trigger: the change made and any limit on it, or the rule that held.
-    public var outcome: Outcome
+    public var outcome: Outcome {
+        get { parts.outcome }
+        set { parts = Parts(parts.trigger, parts.sizing, newValue, parts.pause) }
+    }
     /// The operator's pause that overrode the policy, if one did.
-    public var pause: PauseOverride?
+    public var pause: PauseOverride? {
+        get { parts.pause }
+        set { parts = Parts(parts.trigger, parts.sizing, parts.outcome, newValue) }
+    }
+
+    private var parts: Parts
 
     public init(_ trigger: Trigger, sizing: Sizing? = nil, outcome: Outcome = .none, pause: PauseOverride? = nil) {
-        self.trigger = trigger
-        self.sizing = sizing
-        self.outcome = outcome
-        self.pause = pause
+        parts = Parts(trigger, sizing, outcome, pause)
+    }
+
+    public static func == (a: DecisionReason, b: DecisionReason) -> Bool {
+        a.parts === b.parts || (a.trigger == b.trigger && a.sizing == b.sizing && a.outcome == b.outcome && a.pause == b.pause)
+    }
+
+    /// The parts, never changed once made: a setter makes new ones.
+    private final class Parts: Sendable {
+        let trigger: Trigger
+        let sizing: Sizing?
+        let outcome: Outcome
+        let pause: PauseOverride?
+
+        init(_ trigger: Trigger, _ sizing: Sizing?, _ outcome: Outcome, _ pause: PauseOverride?) {
+            self.trigger = trigger
+            self.sizing = sizing
+            self.outcome = outcome
+            self.pause = pause
+        }
     }
 
     /// The rule that started a decision.
