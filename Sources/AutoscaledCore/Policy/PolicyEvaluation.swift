@@ -64,7 +64,7 @@ struct Evaluation: Sendable {
 
     /// The figures the load was sized with, as the reason gives them.
     var sizing: DecisionReason.Sizing {
-        let projection = estimate.ahead > .zero && estimate.slope > 0
+        let projection = estimate.slope > 0 && estimate.ahead.attoseconds > 0
             ? DecisionReason.Projection(load: estimate.projected, ahead: estimate.ahead, capped: estimate.capped) : nil
         return DecisionReason.Sizing(total: estimate.current, smoothed: estimate.smoothedSamples > 1 ? estimate.smoothed : nil,
                                      projection: projection, need: need, targetLoad: config.targetLoad)
