@@ -63,7 +63,7 @@ struct Evaluation: Sendable {
     }
 
     /// The figures the load was sized with, as the reason gives them.
-    var sizing: DecisionReason.Sizing {
+    @inline(__always) var sizing: DecisionReason.Sizing {
         let projection = estimate.slope > 0 && estimate.ahead.attoseconds > 0
             ? DecisionReason.Projection(load: estimate.projected, ahead: estimate.ahead, capped: estimate.capped) : nil
         return DecisionReason.Sizing(total: estimate.current, smoothed: estimate.smoothedSamples > 1 ? estimate.smoothed : nil,
@@ -77,7 +77,7 @@ struct Evaluation: Sendable {
 
     /// The decision, its reason told from `trigger`, this evaluation's sizing and `outcome`. `wanted`
     /// is kept only with a rule that holds the count (`heldBy`).
-    func decision(
+    @inline(__always) func decision(
         _ action: ScalingAction, to: Int, trigger: DecisionReason.Trigger, outcome: DecisionReason.Outcome,
         threshold: Double? = nil, heldBy: HoldingRule? = nil, wanted: Int? = nil
     ) -> ScalingDecision {
