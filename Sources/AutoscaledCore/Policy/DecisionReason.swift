@@ -87,23 +87,54 @@ public struct DecisionReason: Sendable, Equatable {
     }
 
     /// How the total load was sized: `need = ⌈estimate ÷ target_load⌉` (see ``LoadEstimate``).
+    ///
+    /// Kept as the estimate was computed; what a reason shows of it (the smoothing, the projection)
+    /// is decided when it is read, so making a decision takes no branch on it.
     public struct Sizing: Sendable, Equatable {
-        /// The sum of the servers' loads.
-        public var total: Double
-        /// The total smoothed over `smoothing_window`; `nil` when it averaged this tick alone.
-        public var smoothed: Double?
-        /// The trend's projection, when a rising trend was projected.
-        public var projection: Projection?
         /// Replicas the estimate needs at `target_load`.
         public var need: Int
         public var targetLoad: Double
+        private var estimate: Estimate
+
+        /// The sum of the servers' loads.
+        public var total: Double { estimate.total }
+        /// The total smoothed over `smoothing_window`; `nil` when it averaged this tick alone.
+        public var smoothed: Double? { estimate.samples > 1 ? estimate.smoothed : nil }
+        /// The trend's projection, when a rising trend was projected.
+        public var projection: Projection? {
+            estimate.slope > 0 && estimate.ahead.attoseconds > 0
+                ? Projection(load: estimate.projected, ahead: estimate.ahead, capped: estimate.capped) : nil
+        }
 
         public init(total: Double, smoothed: Double? = nil, projection: Projection? = nil, need: Int, targetLoad: Double) {
-            self.total = total
-            self.smoothed = smoothed
-            self.projection = projection
             self.need = need
             self.targetLoad = targetLoad
+            estimate = Estimate(total: total, smoothed: smoothed ?? total, samples: smoothed == nil ? 1 : 2,
+                                slope: projection == nil ? 0 : 1, ahead: projection?.ahead ?? .zero,
+                                capped: projection?.capped ?? false, projected: projection?.load ?? total)
+        }
+
+        init(_ estimate: LoadEstimate, need: Int, targetLoad: Double) {
+            self.need = need
+            self.targetLoad = targetLoad
+            self.estimate = Estimate(total: estimate.current, smoothed: estimate.smoothed, samples: estimate.smoothedSamples,
+                                     slope: estimate.slope, ahead: estimate.ahead, capped: estimate.capped,
+                                     projected: estimate.projected)
+        }
+
+        public static func == (a: Sizing, b: Sizing) -> Bool {
+            a.need == b.need && a.targetLoad == b.targetLoad && a.total == b.total && a.smoothed == b.smoothed
+                && a.projection == b.projection
+        }
+
+        private struct Estimate: Sendable {
+            var total: Double
+            var smoothed: Double
+            var samples: Int
+            var slope: Double
+            var ahead: Duration
+            var capped: Bool
+            var projected: Double
         }
     }
 

@@ -64,10 +64,7 @@ struct Evaluation: Sendable {
 
     /// The figures the load was sized with, as the reason gives them.
     @inline(__always) var sizing: DecisionReason.Sizing {
-        let projection = estimate.slope > 0 && estimate.ahead.attoseconds > 0
-            ? DecisionReason.Projection(load: estimate.projected, ahead: estimate.ahead, capped: estimate.capped) : nil
-        return DecisionReason.Sizing(total: estimate.current, smoothed: estimate.smoothedSamples > 1 ? estimate.smoothed : nil,
-                                     projection: projection, need: need, targetLoad: config.targetLoad)
+        DecisionReason.Sizing(estimate, need: need, targetLoad: config.targetLoad)
     }
 
     /// Replicas the estimate needs at `target_load`, before `min_replicas` (what a scale-down wishes for).
