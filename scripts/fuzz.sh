@@ -4,8 +4,9 @@
 #
 #   scripts/fuzz.sh [SECONDS] [TARGET...]
 #
-# Builds the library's sources, the scenario generators of Tests/AutoscaledTestSupport and
-# Tests/Fuzz/FuzzEntry.swift into one binary with
+# Builds the library's modules in their layers (AutoscaledBase, then AutoscaledSystem, each a static
+# library), then AutoscaledCore's sources with the scenario generators of
+# Tests/AutoscaledTestSupport and Tests/Fuzz/FuzzEntry.swift into one binary, all with
 # `swiftc -sanitize=fuzzer,address` (under SwiftPM, adding address sanitizing silently drops the
 # fuzzer's coverage instrumentation), then runs each target on a copy of its seed corpus
 # (Tests/Fuzz/Corpus/TARGET). A crash, a hang (> 10 s for one input), or memory over 2 GiB fails
@@ -25,15 +26,24 @@ fi
 out=.build-fuzz
 mkdir -p "$out/artifacts"
 binary=$out/autoscaled-fuzz
+flags=(-sanitize=fuzzer,address -parse-as-library -O -package-name autoscaled -I "$out/modules")
+layers=(AutoscaledBase AutoscaledSystem)
 sources="$(find Sources/AutoscaledCore -name '*.swift' | sort) $(ls Tests/AutoscaledTestSupport/*Scenario*.swift)"
 stale=yes
-if [ -x "$binary" ] && [ -z "$(find $sources Tests/Fuzz/FuzzEntry.swift -newer "$binary")" ]; then
+if [ -x "$binary" ] && [ -z "$(find Sources $(ls Tests/AutoscaledTestSupport/*Scenario*.swift) Tests/Fuzz/FuzzEntry.swift \
+    -name '*.swift' -newer "$binary")" ]; then
     stale=no
 fi
 if [ "$stale" = yes ]; then
     echo "fuzz: building $binary"
-    swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name AutoscaledFuzz \
-        $sources Tests/Fuzz/FuzzEntry.swift -o "$binary"
+    mkdir -p "$out/modules"
+    libraries=()
+    for module in "${layers[@]}"; do
+        swiftc "${flags[@]}" -module-name "$module" -emit-module -emit-module-path "$out/modules/$module.swiftmodule" \
+            -emit-library -static -o "$out/lib$module.a" $(find "Sources/$module" -name '*.swift' | sort)
+        libraries+=("$out/lib$module.a")
+    done
+    swiftc "${flags[@]}" -module-name AutoscaledFuzz $sources Tests/Fuzz/FuzzEntry.swift "${libraries[@]}" -o "$binary"
 fi
 
 failed=0

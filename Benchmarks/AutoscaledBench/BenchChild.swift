@@ -1,6 +1,7 @@
-import Glibc
+import AutoscaledBase
 import AutoscaledCore
 import AutoscaledTestSupport
+import Glibc
 
 /// A daemon started by the benchmark, its stderr on a pipe the benchmark reads line by line.
 /// Only this pid is ever signalled.

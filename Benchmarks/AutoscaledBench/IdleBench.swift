@@ -1,3 +1,4 @@
+import AutoscaledBase
 import Glibc
 
 /// What `run` costs while nothing changes: RSS and CPU time from /proc, at a 1 s poll.

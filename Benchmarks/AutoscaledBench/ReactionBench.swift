@@ -1,3 +1,4 @@
+import AutoscaledBase
 import Glibc
 
 /// Atomic load-file write → the decision line in the daemon's log, with a 10 s poll so only the

@@ -1,3 +1,4 @@
+import AutoscaledBase
 import AutoscaledCore
 import AutoscaledTestSupport
 

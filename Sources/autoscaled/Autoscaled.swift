@@ -1,4 +1,6 @@
+import AutoscaledBase
 import AutoscaledCore
+import AutoscaledSystem
 
 /// Parses the command line, runs the command, maps the outcome to an exit status.
 @main

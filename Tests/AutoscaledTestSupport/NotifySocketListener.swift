@@ -1,4 +1,5 @@
 import AutoscaledCore
+import AutoscaledSystem
 import Glibc
 
 /// Plays the service manager's side of `sd_notify`: a datagram socket that records

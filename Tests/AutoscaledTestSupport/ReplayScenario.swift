@@ -1,3 +1,5 @@
+import AutoscaledBase
+
 #if canImport(AutoscaledCore)
 import AutoscaledCore
 #endif

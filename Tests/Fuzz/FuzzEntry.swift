@@ -3,6 +3,7 @@
 // Tests/AutoscaledTestSupport) into one binary; FUZZ_TARGET picks the target. Each target must
 // return on any input: an error is fine, a trap, a hang or unbounded memory is a bug.
 
+import AutoscaledBase
 import Glibc
 
 /// The parsers, by the name FUZZ_TARGET gives.

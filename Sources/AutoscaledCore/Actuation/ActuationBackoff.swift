@@ -1,3 +1,4 @@
+
 /// How long to wait before retrying a failed actuation: doubling from `initial`, capped at `cap`.
 ///
 /// The daemon uses ``standard``: 1s, 2s, 4s, 8s, 16s, 32s, then 1min for every further retry,

@@ -1,3 +1,6 @@
+import AutoscaledBase
+import AutoscaledSystem
+
 /// Applies the newest desired count with an ``Actuator``, apart from the daemon's loop.
 ///
 /// The loop calls ``submit(_:)`` after every evaluation and moves on: it never waits for an

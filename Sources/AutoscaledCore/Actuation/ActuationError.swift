@@ -1,3 +1,6 @@
+import AutoscaledBase
+import AutoscaledSystem
+
 /// Why an actuation did not apply the count.
 ///
 /// Shape: `'/usr/local/bin/scale-model' exited with status 3`; the tail of the program's stderr,

@@ -1,3 +1,5 @@
+import AutoscaledSystem
+
 /// `type = file`: writes the count, as one line of decimal digits, for another tool to read.
 ///
 /// The file is replaced atomically (temp file, `fsync`, `rename`, `fsync` of the directory;

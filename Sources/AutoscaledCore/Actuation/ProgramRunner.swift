@@ -1,3 +1,5 @@
+import AutoscaledSystem
+
 /// Runs the programs actuators call: with the daemon's environment minus what only the daemon
 /// may use, under `timeout`, with failures told in actuation terms.
 public struct ProgramRunner: Sendable {

@@ -1,3 +1,5 @@
+import AutoscaledBase
+
 /// What `autoscaled history export` was asked to do.
 public struct HistoryExportOptions: Sendable, Equatable {
     public var configPath: String

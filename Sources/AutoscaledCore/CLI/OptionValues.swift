@@ -1,3 +1,5 @@
+import AutoscaledBase
+
 /// Reads typed option values for one subcommand, with the usage error every subcommand gives:
 /// `option '--capacity': 'x' is not valid (expected a number of requests per second > 0, e.g. 2)`.
 struct OptionValues {

@@ -1,3 +1,5 @@
+import AutoscaledBase
+
 /// What `autoscaled pause` was asked to do.
 public struct PauseOptions: Sendable, Equatable {
     public var configPath: String

@@ -1,3 +1,6 @@
+import AutoscaledBase
+import AutoscaledSystem
+
 /// `autoscaled history export`: the daemon's recorded loads as a trace for `simulate`.
 public enum HistoryExportCommand {
     public static func run(_ options: HistoryExportOptions, wallNow: Double = WallClock.now()) -> CommandOutput {

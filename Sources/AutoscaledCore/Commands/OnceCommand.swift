@@ -1,3 +1,6 @@
+import AutoscaledBase
+import AutoscaledSystem
+
 /// `autoscaled once`: reads the source once and prints `Servers to scale: X`, then the decision
 /// the daemon would take from the saved (or initial) count. Writes nothing.
 public enum OnceCommand {

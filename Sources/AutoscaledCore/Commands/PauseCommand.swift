@@ -1,3 +1,6 @@
+import AutoscaledBase
+import AutoscaledSystem
+
 /// `autoscaled pause` and `autoscaled resume`: write what the operator asks next to the state file,
 /// where the running daemon (and a restarted one) reads it.
 public enum PauseCommand {

@@ -1,3 +1,6 @@
+import AutoscaledBase
+import AutoscaledSystem
+
 /// `autoscaled simulate`: replays a trace through the policy of a config and prints the decision
 /// lines (unless quiet) and the summary.
 public enum SimulateCommand {

@@ -1,3 +1,5 @@
+import AutoscaledSystem
+
 /// `autoscaled status`: what the daemon last saved in its state file, for people or (`--json`) scripts.
 public enum StatusCommand {
     public static func run(configPath: String, json: Bool, wallNow: Double = WallClock.now()) -> CommandOutput {

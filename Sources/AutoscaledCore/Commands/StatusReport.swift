@@ -1,3 +1,4 @@
+import AutoscaledBase
 import FoundationEssentials
 
 /// What `autoscaled status` shows: the state file's contents with ages worked out.

@@ -1,3 +1,6 @@
+import AutoscaledBase
+import AutoscaledSystem
+
 /// `autoscaled tune`: searches the `[policy]` keys and `poll_interval` with the simulator for the
 /// cheapest setting that meets a service goal on a trace, and shows it beside the config's own.
 public enum TuneCommand {

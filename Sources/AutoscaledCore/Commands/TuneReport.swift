@@ -1,3 +1,5 @@
+import AutoscaledBase
+
 /// What `tune` found, replayed on both parts of the trace, and the text it prints.
 ///
 /// ```

@@ -1,3 +1,5 @@
+import AutoscaledBase
+
 /// The text `tune` prints and writes: a `[policy]` block, and a whole config file with it.
 enum TunedConfigText {
     /// The `[policy]` section for `policy`, every key spelled out, ready to paste.

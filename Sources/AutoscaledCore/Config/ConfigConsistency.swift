@@ -1,3 +1,6 @@
+import AutoscaledBase
+import AutoscaledSystem
+
 /// The rules that relate keys to one another, checked once every key has a valid value.
 ///
 /// A rule only runs when all of its keys have valid values, so one bad value never causes a

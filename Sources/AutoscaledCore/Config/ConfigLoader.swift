@@ -1,3 +1,5 @@
+import AutoscaledSystem
+
 /// Reads a config file from disk and parses it.
 public enum ConfigLoader {
     /// The largest config file read: 1 MiB.

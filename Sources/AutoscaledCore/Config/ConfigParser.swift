@@ -1,3 +1,5 @@
+import AutoscaledBase
+
 /// Turns the text of `autoscaled.conf` into a validated ``Config``, reporting every fault at once.
 ///
 /// Pure: it reads no file. The caller reads the file and passes its text, the name to show in

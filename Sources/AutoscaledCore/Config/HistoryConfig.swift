@@ -1,3 +1,5 @@
+import AutoscaledSystem
+
 /// `[history]`: what the daemon saw at each evaluation, kept in segment files in a directory
 /// (see ``HistoryLog``).
 public struct HistoryConfig: Sendable, Equatable {

@@ -1,3 +1,5 @@
+import AutoscaledBase
+
 /// A config file cut into its meaningful lines: section headers and `key = value` assignments.
 ///
 /// The dialect is the INI of systemd unit files:

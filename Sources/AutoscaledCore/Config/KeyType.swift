@@ -1,3 +1,5 @@
+import AutoscaledBase
+
 /// The type of a config key: how its text is read, checked, and described in errors.
 enum KeyType: Sendable {
     /// Any non-empty text; one pair of enclosing double quotes is removed.

@@ -1,3 +1,4 @@
+
 /// `[policy]`: when to scale (a hysteresis band of thresholds), by how much (a target load), and
 /// how fast (cooldown, stabilization, trend, burst).
 public struct PolicyConfig: Sendable, Equatable {

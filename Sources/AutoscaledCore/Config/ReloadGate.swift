@@ -1,3 +1,6 @@
+import AutoscaledBase
+import AutoscaledSystem
+
 /// Puts a reload off while the config file is being written, so a half-written config is never
 /// applied.
 ///

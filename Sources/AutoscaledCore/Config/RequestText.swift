@@ -1,3 +1,5 @@
+import AutoscaledBase
+
 /// The escapes of a `request =` text: `\n`, `\r`, `\t` and `\\`.
 enum RequestText {
     struct Problem: Error {

@@ -1,3 +1,5 @@
+import AutoscaledBase
+
 /// One typed value of a config key, read from a config file (or a default) exactly once by the
 /// key's ``KeyType``, before it is placed in a ``Config``.
 enum TypedValue: Sendable, Equatable {

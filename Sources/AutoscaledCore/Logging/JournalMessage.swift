@@ -1,3 +1,5 @@
+import AutoscaledBase
+
 /// journald's native protocol: one datagram of fields, each `NAME=value\n`, or, for a value that
 /// holds a newline, `NAME\n`, the value's length as a little-endian 64-bit integer, the value, `\n`.
 ///

@@ -1,3 +1,6 @@
+import AutoscaledBase
+import AutoscaledSystem
+
 /// Turns a ``LogRecord`` into one line of text (without the trailing newline).
 ///
 /// Fields come out in a fixed order: `ts` (the ISO-8601 UTC timestamp, terminal style only), `level`,

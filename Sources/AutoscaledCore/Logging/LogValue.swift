@@ -1,3 +1,5 @@
+import AutoscaledBase
+
 /// A field value in a log line. Numbers stay numbers in JSON; everything is escaped on output.
 public enum LogValue: Sendable, Equatable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral,
     ExpressibleByBooleanLiteral, ExpressibleByStringInterpolation

@@ -1,3 +1,5 @@
+import AutoscaledSystem
+
 /// Filters records by level, encodes them and hands each line to a sink.
 ///
 /// A value type: the daemon keeps one and replaces it when a reload changes `[log]`.

@@ -1,12 +1,4 @@
-/// What one non-blocking write attempt did.
-public enum WriteAttempt: Sendable, Equatable {
-    /// This many bytes (at least one) were written.
-    case wrote(Int)
-    /// Nothing could be written without blocking.
-    case wouldBlock
-    /// The write failed; `brokenPipe` when the reader is gone (`EPIPE`).
-    case failed(brokenPipe: Bool)
-}
+import AutoscaledSystem
 
 /// Writes whole lines through a writer that never blocks, dropping the lines that do not fit.
 ///

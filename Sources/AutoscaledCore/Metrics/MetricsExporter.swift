@@ -1,3 +1,5 @@
+import AutoscaledSystem
+
 /// Keeps the counters of the metrics textfile and writes the file after every evaluation.
 ///
 /// The file is replaced atomically (temporary file + `rename`, mode 0644) so node_exporter never

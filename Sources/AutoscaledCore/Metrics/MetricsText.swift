@@ -1,3 +1,6 @@
+import AutoscaledBase
+
+
 /// Renders a ``MetricsSample`` in the Prometheus text exposition format (0.0.4), as node_exporter's
 /// textfile collector reads it: `# HELP` and `# TYPE` before each family, label values escaped.
 ///

@@ -1,3 +1,5 @@
+import AutoscaledBase
+
 /// A self-contained SVG picture written by hand: a few shapes, text escaped through
 /// ``TextEscaping/xml(_:)``, numbers with at most two decimals so a week of points stays small.
 struct SVGDocument {

@@ -1,3 +1,5 @@
+import AutoscaledBase
+
 /// Draws a replay over time: desired and serving replicas, the load of the busiest serving
 /// replica, and the requests over capacity, each in its own panel sharing the time axis.
 ///

@@ -1,3 +1,6 @@
+import AutoscaledBase
+
+
 /// Draws `tune`'s search: every setting tried as a dot at (requests over capacity, replica-seconds)
 /// on the tuning part, the goal as a line, the config's own setting, the winner and the HPA and
 /// KPA models marked.

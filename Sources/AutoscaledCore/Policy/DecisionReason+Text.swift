@@ -1,3 +1,5 @@
+import AutoscaledBase
+
 /// The one rendering of a decision's reason into words: the `reason=` of a decision line, the
 /// `limited` notice, `once`, `status` (through the state file), the simulator's log.
 ///

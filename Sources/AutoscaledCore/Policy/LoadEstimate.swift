@@ -1,3 +1,5 @@
+import AutoscaledBase
+
 /// The total load the policy sizes for: now, smoothed over `smoothing_window`, and projected
 /// `replica_startup` ahead along the trend of `trend_window` (only upwards: a falling load is left
 /// to the stabilization window, never anticipated).
@@ -77,21 +79,5 @@ public struct LoadEstimate: Sendable, Equatable {
         guard denominator > 0 else { return 0 }
         let slope = (n * sumXY - sumX * sumY) / denominator
         return slope.isNaN ? 0 : slope.saturated
-    }
-}
-
-extension Duration {
-    /// The duration in seconds, as a `Double`.
-    var seconds: Double {
-        let (whole, fraction) = components
-        return Double(whole) + Double(fraction) / 1e18
-    }
-}
-
-extension Double {
-    /// The value with an infinity replaced by the largest finite value of its sign: where a sum
-    /// or product of finite figures overflows, the policy goes on with the largest one it can hold.
-    var saturated: Double {
-        self == .infinity ? .greatestFiniteMagnitude : self == -.infinity ? -.greatestFiniteMagnitude : self
     }
 }

@@ -1,3 +1,5 @@
+import AutoscaledBase
+
 /// The total load seen at one evaluation, remembered for smoothing and the trend.
 public struct LoadSample: Sendable, Equatable {
     public var at: MonotonicInstant {

@@ -1,3 +1,5 @@
+import AutoscaledBase
+
 /// One evaluation's figures, computed once: servers to scale, the busiest server, the load
 /// estimate and the need it gives, and whether it is a burst.
 struct Evaluation: Sendable {

@@ -1,3 +1,5 @@
+import AutoscaledBase
+
 /// What the policy remembers between evaluations: the current count, when it last scaled up, the
 /// recommendations inside the scale-down stabilization window, the total load of each recent tick
 /// (for smoothing and the trend), and the changes of the last minute (for the rates).

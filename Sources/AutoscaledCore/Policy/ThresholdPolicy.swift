@@ -1,3 +1,5 @@
+import AutoscaledBase
+
 /// The threshold policy: a pure, deterministic function of (input, memory, config, now).
 ///
 /// Thresholds decide *when* to act, a target load decides *how much*:

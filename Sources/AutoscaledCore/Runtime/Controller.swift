@@ -1,3 +1,6 @@
+import AutoscaledBase
+import AutoscaledSystem
+
 /// Owns one evaluation of the daemon — read → source health → decide → record → hand over to
 /// actuation → metrics, history and status — and what a reload or a stop changes in it.
 ///
@@ -126,7 +129,7 @@ public final class Controller {
         let location = config.source.location
         let dryRun = config.actuator.dryRun
         let evaluation = await state.evaluate(read.map(\.snapshot), policy: policy, at: now, wallTime: wall) {
-            Self.log($0, logger: logger, source: location, dryRun: dryRun)
+            for record in $0.records(source: location, dryRun: dryRun) { logger.log(record) }
         }
         await handOver(evaluation.decision)
         if let failure = metrics.record(evaluation.input, evaluation.decision, appliedReplicas: evaluation.summary.applied,
@@ -138,30 +141,8 @@ public final class Controller {
                                         pollInterval: config.source.pollInterval, at: now, wallTime: wall) {
             logger.log(failure)
         }
-        if reportStatus { notify(["STATUS=\(statusText(evaluation.summary))"]) }
+        if reportStatus { notify(["STATUS=\(evaluation.summary.statusText(now: dependencies.clock.now()))"]) }
         return evaluation
-    }
-
-    /// The health lines (`source-up`, `source-error`, `source-down`), then the decision line.
-    private static func log(_ evaluation: EvaluationOutcome, logger: Logger, source: String, dryRun: Bool) {
-        for record in evaluation.pauseEvents { logger.log(record) }
-        let location = LogField("source", .string(source))
-        let failures = LogField("failures", .int(evaluation.failures))
-        switch evaluation.input {
-        case .loads:
-            if evaluation.cameUp { logger.log(.notice, .sourceUp, [location, failures]) }
-        case let .unavailable(cause), let .sourceDown(cause):
-            let because = LogField("cause", .string(cause))
-            logger.log(evaluation.previousHealth == .down ? .debug : .warning, .sourceError, [location, because, failures])
-            if evaluation.wentDown { logger.log(.error, .sourceDown, [location, failures, because]) }
-        }
-        if evaluation.paused && !evaluation.decision.changesReplicas {
-            // Paused and holding: what the policy would do, dry_run-style.
-            logger.log(decisionRecord(evaluation.policyDecision, dryRun: dryRun, paused: true))
-        } else {
-            logger.log(decisionRecord(evaluation.decision, dryRun: dryRun))
-        }
-        if let limited = evaluation.limited { logger.log(limited) }
     }
 
     /// Hands the count the decision leaves to the coordinator, if one acts; returns at once.
@@ -218,14 +199,6 @@ public final class Controller {
         ])
     }
 
-    /// Logs a config that did not load; the running config stays.
-    public func reloadFailed(_ errors: ConfigErrors) {
-        logger.log(.error, .reloadFailed, [
-            LogField("config", .string(configPath)), LogField("errors", .int(errors.errors.count)),
-            LogField("cause", .string(errors.errors.map(\.description).joined(separator: "; "))),
-        ])
-    }
-
     /// Stops the actuation under way (its count is applied again at the next start), saves, logs `stop`.
     public func stop(signal: StopSignal) async {
         await stopActuation()
@@ -245,27 +218,9 @@ public final class Controller {
         await coordinator?.settle()
     }
 
-    /// `replicas=4 servers_to_scale=1 last=scale-up 12s ago`, for `systemctl status`.
-    public func statusText(_ summary: ReplicaSummary) -> String {
-        var text = "replicas=\(summary.desired) servers_to_scale=\(summary.serversToScale.map(String.init) ?? "unknown")"
-        if let change = summary.lastChange {
-            let age = (dependencies.clock.now() - change.at).components.seconds
-            text += " last=\(change.action.rawValue) \(age == 0 ? "0s" : DurationText.format(.seconds(age))) ago"
-        } else {
-            text += " last=none"
-        }
-        if summary.health == .down { text += " source=down" }
-        if summary.paused { text += " paused" }
-        if let heldBy = summary.heldBy {
-            text += summary.wanted.map { " want=\($0)" } ?? ""
-            text += " held_by=\(heldBy.name)"
-        }
-        return text
-    }
-
     /// `assignments` and `STATUS=` with the state as it is now.
     public func notifyStatus(_ assignments: [String]) async {
-        notify(assignments + ["STATUS=\(statusText(await state.summary))"])
+        notify(assignments + ["STATUS=\(await state.summary.statusText(now: dependencies.clock.now()))"])
     }
 
     /// Sends a notification; a failure is logged once, then only at debug level.
@@ -276,26 +231,5 @@ public final class Controller {
             logger.log(notifyFailed ? .debug : .warning, .notifyFailed, [LogField("cause", .string(error.description))])
             notifyFailed = true
         }
-    }
-}
-
-/// Where the daemon's state notifications go: systemd's notify socket, or a test's record.
-public protocol NotifySink: Sendable {
-    /// Sends the assignments (`READY=1`, `STATUS=…`) as one message.
-    func send(_ assignments: [String]) throws(SystemError)
-}
-
-extension SystemdNotifier: NotifySink {}
-
-/// What the file watch knows of writes to the load file: enough to never decide on half a write.
-public protocol LoadFileWrites: Sendable {
-    /// The writes seen so far: a write in progress, and how many modifications (compared before
-    /// and after a read). `beforeRead`: called just before the file is read.
-    func loadFileActivity(beforeRead: Bool) -> WriteActivity
-}
-
-extension FileChangeMonitor: LoadFileWrites {
-    public func loadFileActivity(beforeRead: Bool) -> WriteActivity {
-        activity(of: .loadFile, beforeRead: beforeRead)
     }
 }

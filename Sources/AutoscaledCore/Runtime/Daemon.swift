@@ -1,3 +1,5 @@
+import AutoscaledBase
+import AutoscaledSystem
 import Dispatch
 
 /// The long-running daemon: the wiring around a ``Controller`` — timers, file watches, signals,
@@ -153,7 +155,8 @@ public final class Daemon {
     private func reload(_ controller: Controller) async {
         switch ConfigLoader.load(path: configPath) {
         case let .failure(errors):
-            controller.reloadFailed(errors)
+            // The running config stays.
+            controller.logger.log(.reloadFailed(config: configPath, causes: errors.errors.map(\.description)))
         case let .success(new):
             let old = controller.config
             var claim: StateClaim?

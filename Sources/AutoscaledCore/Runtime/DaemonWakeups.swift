@@ -1,3 +1,5 @@
+import AutoscaledSystem
+
 /// A signal that stops the daemon, by the name the `stop` line gives it.
 public enum StopSignal: String, Sendable, Equatable {
     case terminate = "SIGTERM"

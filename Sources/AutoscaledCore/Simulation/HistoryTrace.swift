@@ -1,3 +1,6 @@
+import AutoscaledBase
+import AutoscaledSystem
+
 /// Turns history records into a trace CSV that `simulate` reads (see ``TraceParser``). Pure.
 ///
 /// A record's loads hold from its time until the next record, but never longer than twice its

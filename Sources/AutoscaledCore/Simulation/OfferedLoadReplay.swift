@@ -1,3 +1,4 @@
+
 /// Replays an offered-load trace: requests arrive, replicas serve them, an autoscaler watches and
 /// changes their number.
 ///

@@ -1,3 +1,4 @@
+
 /// One point of `tune`'s search space: a value for each `[policy]` key it tunes and for
 /// `poll_interval`, each taken from a short list of values worth trying (``grids``).
 ///

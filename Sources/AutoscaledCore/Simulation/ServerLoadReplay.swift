@@ -1,3 +1,5 @@
+import AutoscaledBase
+
 /// Replays a per-server trace: the recorded loads, as they were, through the policy.
 ///
 /// The loads do not answer the decisions (they were recorded), so this replay shows what the

@@ -1,3 +1,6 @@
+import AutoscaledBase
+import AutoscaledSystem
+
 /// What `autoscaled simulate` shows while it replays: the decision lines the daemon would log
 /// (stamped with the trace's time) and, when asked, one CSV row per simulated second.
 struct SimulationOutput: SimulationObserver {

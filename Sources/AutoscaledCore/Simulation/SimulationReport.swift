@@ -1,3 +1,5 @@
+import AutoscaledBase
+
 /// The summary `autoscaled simulate` prints after a replay: what was replayed, then the figures.
 ///
 /// ```

@@ -1,3 +1,5 @@
+import AutoscaledBase
+
 /// How a trace is replayed: the policy, how often it looks, and the replica model of an
 /// offered-load trace.
 public struct SimulationSetup: Sendable, Equatable {

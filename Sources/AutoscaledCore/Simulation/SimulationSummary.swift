@@ -1,3 +1,5 @@
+import AutoscaledBase
+
 /// The figures of one replay.
 public struct SimulationSummary: Sendable, Equatable {
     /// Simulated seconds: the trace's span.

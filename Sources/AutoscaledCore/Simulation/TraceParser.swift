@@ -1,3 +1,5 @@
+import AutoscaledBase
+
 /// Reads a trace CSV. Pure: bytes in, a ``Trace`` or the first fault out; it never traps,
 /// whatever the bytes.
 ///

@@ -1,3 +1,4 @@
+import AutoscaledSystem
 import Dispatch
 
 /// What a replay of one setting scored on a trace.

@@ -1,3 +1,5 @@
+import AutoscaledBase
+
 /// What the state actor holds, as read in one step: the facts everyone else reads but never keeps.
 public struct ReplicaSummary: Sendable, Equatable {
     /// The last change of the count, on the monotonic timeline.

@@ -1,3 +1,5 @@
+import AutoscaledBase
+
 /// The bytes of a history segment. Pure: records in, bytes out, and back.
 ///
 /// ```

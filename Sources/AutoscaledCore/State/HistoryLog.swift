@@ -1,4 +1,5 @@
-import Glibc
+import AutoscaledBase
+import AutoscaledSystem
 
 /// Appends what the daemon saw at each evaluation to segment files in a directory, within a size
 /// and an age bound.
@@ -109,7 +110,7 @@ public final class HistoryLog {
             segments.removeFirst()
         }
         let name = String(repeating: "0", count: max(0, 8 - String(number).count)) + String(number) + ".log"
-        let fd = try folder.openFile(name, O_WRONLY | O_CREAT | O_EXCL | O_APPEND, mode: 0o644)
+        let fd = try folder.createForAppending(name, mode: 0o644)
         segment = Segment(fd: fd, size: 0, startedAt: now, names: nil)
         try folder.sync()
     }

@@ -1,4 +1,4 @@
-import Glibc
+import AutoscaledSystem
 
 /// Reads back what ``HistoryLog`` wrote, oldest first, while the daemon may still be appending.
 public enum HistoryReader {
@@ -31,7 +31,7 @@ public enum HistoryReader {
         for file in try folder.regularFiles(where: HistoryLog.isSegmentName) {
             let bytes: [UInt8]
             do {
-                let fd = try folder.openFile(file.name, O_RDONLY)
+                let fd = try folder.openForReading(file.name)
                 defer { fd.close() }
                 bytes = try fd.readToEnd(limit: segmentSizeLimit) ?? []
             } catch {

@@ -1,3 +1,5 @@
+import AutoscaledBase
+
 /// What the daemon saw at one evaluation, as its history keeps it.
 ///
 /// Loads are kept per server up to ``maxServers`` servers (each as a 32-bit float: 7 significant

@@ -1,3 +1,5 @@
+import AutoscaledSystem
+
 extension LogRecord {
     /// `state-write-failed`: the state file at `path` could not be written, and why.
     static func stateWriteFailed(path: String, _ error: FileWriteError) -> LogRecord {

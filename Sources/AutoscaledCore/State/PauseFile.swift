@@ -1,3 +1,5 @@
+import AutoscaledBase
+import AutoscaledSystem
 import FoundationEssentials
 
 /// What an operator asked with `autoscaled pause` or `autoscaled resume`, kept next to the state

@@ -1,3 +1,6 @@
+import AutoscaledBase
+import AutoscaledSystem
+
 /// The one owner of the daemon's facts: the desired count (with the policy's memory), the count last
 /// confirmed applied, and the source's health. Persists them to the state file; everyone else reads.
 ///

@@ -1,3 +1,5 @@
+import AutoscaledSystem
+
 /// What the state file holds: the desired count and the last decision, for a restart and for people.
 ///
 /// ```json

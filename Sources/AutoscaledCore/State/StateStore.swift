@@ -1,3 +1,4 @@
+import AutoscaledSystem
 import FoundationEssentials
 
 /// Reads and atomically writes the state file.

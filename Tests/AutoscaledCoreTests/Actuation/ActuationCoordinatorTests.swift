@@ -1,6 +1,7 @@
+@testable import AutoscaledCore
+@testable import AutoscaledSystem
 import AutoscaledTestSupport
 import Testing
-@testable import AutoscaledCore
 
 /// The backoff waits asked for, in order; none is actually waited.
 private final class DelayLog: Sendable {

@@ -1,7 +1,8 @@
+@testable import AutoscaledCore
+@testable import AutoscaledSystem
 import AutoscaledTestSupport
 import Glibc
 import Testing
-@testable import AutoscaledCore
 
 struct ExecActuatorTests {
     private let request = ActuationRequest(

@@ -1,6 +1,6 @@
+@testable import AutoscaledCore
 import AutoscaledTestSupport
 import Testing
-@testable import AutoscaledCore
 
 struct SystemdActuatorTests {
     private func actuator(_ fake: FakeSystemctl) throws -> SystemdActuator {

@@ -1,5 +1,5 @@
-import Testing
 @testable import AutoscaledCore
+import Testing
 
 struct ConfigSchemaTests {
     @Test("every default and example is a valid value of its key",

@@ -1,5 +1,6 @@
-import Testing
+@testable import AutoscaledBase
 @testable import AutoscaledCore
+import Testing
 
 struct KeyTypeTests {
     private func parse(_ type: KeyType, _ text: String) throws(KeyType.Fault) -> TypedValue {

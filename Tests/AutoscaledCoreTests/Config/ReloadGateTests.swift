@@ -1,4 +1,6 @@
+@testable import AutoscaledBase
 import AutoscaledCore
+@testable import AutoscaledSystem
 import Testing
 
 struct ReloadGateTests {

@@ -1,5 +1,5 @@
-import Testing
 @testable import AutoscaledCore
+import Testing
 
 struct SourceConfigTests {
     @Test("a unix source with a request, HAProxy's CSV and every socket default")

@@ -1,3 +1,4 @@
+@testable import AutoscaledBase
 @testable import AutoscaledCore
 import FoundationEssentials
 import Testing

@@ -1,4 +1,5 @@
 import AutoscaledCore
+@testable import AutoscaledSystem
 import Testing
 
 /// A writer that takes at most the next scripted number of bytes per call (0: would block,

@@ -1,3 +1,4 @@
+@testable import AutoscaledBase
 import AutoscaledCore
 import Testing
 

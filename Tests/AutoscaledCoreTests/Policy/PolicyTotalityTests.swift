@@ -1,6 +1,7 @@
+@testable import AutoscaledBase
+@testable import AutoscaledCore
 import AutoscaledTestSupport
 import Testing
-@testable import AutoscaledCore
 
 /// Inputs and configs that once trapped (NaN to `Int`, overflow): each is refused where it
 /// enters, or decided without a trap within `[min_replicas, max_replicas]`.

@@ -1,4 +1,5 @@
 @testable import AutoscaledCore
+@testable import AutoscaledSystem
 import AutoscaledTestSupport
 import Testing
 

@@ -1,4 +1,6 @@
+@testable import AutoscaledBase
 @testable import AutoscaledCore
+@testable import AutoscaledSystem
 import AutoscaledTestSupport
 import Glibc
 import Testing

@@ -1,4 +1,6 @@
+@testable import AutoscaledBase
 import AutoscaledCore
+@testable import AutoscaledSystem
 
 /// A load source whose reads a test scripts: each read takes the next result (the last one repeats).
 final class ScriptedLoadSource: LoadSource {

@@ -1,4 +1,6 @@
+@testable import AutoscaledBase
 import AutoscaledCore
+@testable import AutoscaledSystem
 
 /// A monotonic clock that only moves when a test says so.
 final class ManualClock: MonotonicClock {

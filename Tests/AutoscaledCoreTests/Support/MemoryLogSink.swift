@@ -1,4 +1,5 @@
 import AutoscaledCore
+@testable import AutoscaledSystem
 
 /// Keeps every line written, for assertions.
 final class MemoryLogSink: LogSink {

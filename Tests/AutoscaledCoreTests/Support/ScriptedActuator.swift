@@ -1,4 +1,5 @@
 import AutoscaledCore
+@testable import AutoscaledSystem
 
 /// An actuator that records every request and answers each from a script of steps (the last step
 /// repeats). `.block` waits until ``release()`` or until its task is cancelled. A success reports

@@ -1,3 +1,5 @@
+import AutoscaledBase
+
 /// Reads the loads out of the Prometheus text exposition format (version 0.0.4).
 ///
 /// ```

@@ -1,3 +1,5 @@
+import AutoscaledBase
+
 /// How the load parsers show input text inside their error messages: short, quoted and escaped,
 /// so a message is always one printable line whatever bytes the input held.
 enum SyntaxQuoting {

@@ -1,3 +1,6 @@
+import AutoscaledBase
+
+
 /// Why a load source's read was rejected. The whole snapshot is rejected, never a part of it.
 public enum LoadError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The bytes are not in the expected format; `line` is 1-based.

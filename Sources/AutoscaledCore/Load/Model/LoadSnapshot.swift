@@ -1,3 +1,5 @@
+import AutoscaledBase
+
 /// A whole, validated set of server loads read at one moment.
 ///
 /// A snapshot exists only if every server in it passed validation: at least one server,

@@ -1,3 +1,5 @@
+import AutoscaledSystem
+
 /// Reads loads from a file in one of the ``LoadFormat``s.
 ///
 /// The file is read whole with a size cap of ``sizeLimit`` bytes; a file that changes while it is

@@ -1,3 +1,4 @@
+import AutoscaledBase
 import Dispatch
 
 /// Reads loads with a plain HTTP/1.1 `GET` to a loopback URL, over the project's own sockets.

@@ -1,3 +1,6 @@
+import AutoscaledBase
+import AutoscaledSystem
+
 /// Reads the source once and turns the result into the policy's input, applying `stale_after` and,
 /// for a watched load file, putting reads off while the file is being written (within a bound).
 public struct LoadReader: Sendable {

@@ -1,3 +1,5 @@
+import AutoscaledSystem
+
 /// A TCP address on this host: `127.x.y.z:PORT` or `[::1]:PORT`.
 ///
 /// Sources are read on the host the daemon runs on, never across a network: only the IPv4

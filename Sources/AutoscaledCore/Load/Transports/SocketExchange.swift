@@ -1,3 +1,4 @@
+import AutoscaledSystem
 import Dispatch
 
 /// How long a socket source may take and how much it may read: `connect_timeout`,

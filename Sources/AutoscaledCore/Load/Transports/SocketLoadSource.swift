@@ -1,3 +1,4 @@
+import AutoscaledSystem
 import Dispatch
 
 /// Reads loads from a Unix or TCP socket: connect, send `request` (if any), read until the peer

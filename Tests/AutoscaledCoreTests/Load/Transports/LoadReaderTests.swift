@@ -1,4 +1,6 @@
+@testable import AutoscaledBase
 @testable import AutoscaledCore
+@testable import AutoscaledSystem
 import Testing
 
 /// A source that returns a fixed reading.

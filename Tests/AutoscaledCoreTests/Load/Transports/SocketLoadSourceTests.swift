@@ -1,4 +1,5 @@
 import AutoscaledCore
+@testable import AutoscaledSystem
 import AutoscaledTestSupport
 import Glibc
 import Testing

@@ -1,0 +1,90 @@
+/// The one way a number is written, for a person or a program: logs, reasons, reports, config
+/// text, metrics and error messages all come here, so one value reads the same everywhere.
+///
+/// Three styles:
+/// - ``Style/exact``: the shortest text that reads back as the same `Double` (`55`, `50.125`,
+///   `50.00000000000001`, `1e+16`, `1e-07`); integral values below 10^16 as whole numbers
+///   (`1000000000000000`). For values a user or a source gave (thresholds, loads as read, config
+///   text) and for machine formats (log fields, metrics).
+/// - ``Style/atMost(_:)``: rounded to that many decimals, trailing zeros dropped (`56.67`, `120`).
+///   For figures a program computed (a smoothed total, a projection, a percentage).
+/// - ``Style/fixed(_:)``: rounded to exactly that many decimals (`9.83`, `0.00`). For columns.
+///
+/// Total on every `Double`: negative zero is `0`; NaN and the infinities are `nan`, `inf`, `-inf`;
+/// a value too large to round at the asked precision is written exact.
+public enum DecimalText {
+    public enum Style: Sendable, Equatable {
+        case exact
+        case atMost(Int)
+        case fixed(Int)
+    }
+
+    /// `value` as text in `style` (``Style/exact`` unless told).
+    public static func format(_ value: Double, _ style: Style = .exact) -> String {
+        switch style {
+        case .exact:
+            if value.isFinite, value == value.rounded(), abs(value) < 1e16 { return String(Int64(value)) }
+            return String(value)
+        case .atMost, .fixed:
+            var bytes: [UInt8] = []
+            append(value, style, to: &bytes)
+            return String(decoding: bytes, as: UTF8.self)
+        }
+    }
+
+    /// Appends ``format(_:_:)``'s text as UTF-8 bytes: for writers that build large texts.
+    package static func append(_ value: Double, _ style: Style, to bytes: inout [UInt8]) {
+        let decimals: Int
+        let trimmed: Bool
+        switch style {
+        case .exact:
+            bytes.append(contentsOf: format(value).utf8)
+            return
+        case let .atMost(places): (decimals, trimmed) = (places, true)
+        case let .fixed(places): (decimals, trimmed) = (places, false)
+        }
+        let places = min(max(decimals, 0), 6)
+        var scale = 1.0
+        for _ in 0..<places { scale *= 10 }
+        let scaled = (value * scale).rounded()
+        guard scaled.isFinite, abs(scaled) < 9e15 else {
+            bytes.append(contentsOf: format(value).utf8)
+            return
+        }
+        var units = Int(scaled)
+        if units < 0 {
+            bytes.append(UInt8(ascii: "-"))
+            units = -units
+        }
+        var divisor = 1
+        for _ in 0..<places { divisor *= 10 }
+        appendInteger(units / divisor, to: &bytes)
+        var fraction = units % divisor
+        guard places > 0, !(trimmed && fraction == 0) else { return }
+        bytes.append(UInt8(ascii: "."))
+        var digits = places
+        if trimmed {
+            while fraction % 10 == 0 {
+                fraction /= 10
+                digits -= 1
+            }
+        }
+        var power = 1
+        for _ in 1..<max(digits, 1) { power *= 10 }
+        while power > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8(fraction / power % 10))
+            power /= 10
+        }
+    }
+
+    /// Appends the decimal digits of `value`.
+    package static func appendInteger(_ value: Int, to bytes: inout [UInt8]) {
+        if value < 0 {
+            bytes.append(UInt8(ascii: "-"))
+            appendInteger(value == Int.min ? Int.max : -value, to: &bytes)
+            return
+        }
+        if value >= 10 { appendInteger(value / 10, to: &bytes) }
+        bytes.append(UInt8(ascii: "0") + UInt8(value % 10))
+    }
+}

@@ -1,0 +1,22 @@
+/// Quotes text taken from a config file so that it can be echoed in one error line.
+///
+/// Characters that do not show as themselves are escaped as `\n`, `\t` or `\u{…}` (see
+/// ``TextEscaping``) and text longer than ``maxScalars`` is cut with `…`: whatever a file
+/// holds, the message stays a single, readable line.
+package enum EscapedText {
+    /// Longest echoed text, in Unicode scalars, before it is cut.
+    static let maxScalars = 64
+
+    /// `text` in single quotes, escaped: `'abc'`, `'a\tb'`.
+    package static func quoted(_ text: String) -> String {
+        var out = "'"
+        for (offset, scalar) in text.unicodeScalars.enumerated() {
+            if offset == maxScalars {
+                out += "…"
+                break
+            }
+            TextEscaping.append(scalar, quote: "'", to: &out)
+        }
+        return out + "'"
+    }
+}

@@ -1,0 +1,25 @@
+extension EvaluationOutcome {
+    /// The records of one evaluation, in order: the pause's, the health lines (`source-up`,
+    /// `source-error`, `source-down`), the decision line, then `limited` when a rule starts holding.
+    func records(source: String, dryRun: Bool) -> [LogRecord] {
+        var records = pauseEvents
+        let location = LogField("source", .string(source))
+        let failureCount = LogField("failures", .int(failures))
+        switch input {
+        case .loads:
+            if cameUp { records.append(LogRecord(.notice, .sourceUp, [location, failureCount])) }
+        case let .unavailable(cause), let .sourceDown(cause):
+            let because = LogField("cause", .string(cause))
+            records.append(LogRecord(previousHealth == .down ? .debug : .warning, .sourceError, [location, because, failureCount]))
+            if wentDown { records.append(LogRecord(.error, .sourceDown, [location, failureCount, because])) }
+        }
+        if paused && !decision.changesReplicas {
+            // Paused and holding: what the policy would do, dry_run-style.
+            records.append(decisionRecord(policyDecision, dryRun: dryRun, paused: true))
+        } else {
+            records.append(decisionRecord(decision, dryRun: dryRun))
+        }
+        if let limited { records.append(limited) }
+        return records
+    }
+}

@@ -1,0 +1,103 @@
+import AutoscaledSystem
+
+/// What the daemon does with its files before it uses a state file: takes the lock beside it,
+/// reads it, and sets aside a file of unknown version so that it is never overwritten; at start it
+/// also removes temporary files a killed writer left behind.
+struct StateClaim {
+    var lock: LockFile
+    var loaded: StateStore.Loaded
+    /// Where a state file of unknown version now is.
+    var keptAside: String?
+
+    /// Why a state file cannot be used: the record to log, and its cause in one phrase.
+    struct Refusal: Error {
+        var record: LogRecord
+        var cause: String
+    }
+
+    /// Claims `store`'s file for this process. A refused claim holds no lock.
+    static func claim(_ store: StateStore) throws(Refusal) -> StateClaim {
+        let lock: LockFile
+        do {
+            lock = try LockFile.acquire(store.lockPath)
+        } catch {
+            throw lockRefusal(error, statePath: store.path)
+        }
+        let loaded = store.load()
+        var claim = StateClaim(lock: lock, loaded: loaded)
+        if case let .unknownVersion(version) = loaded {
+            do {
+                claim.keptAside = try store.setAside(version: version)
+            } catch {
+                // Using the path would overwrite the file it could not keep.
+                lock.release()
+                throw Refusal(record: .stateWriteFailed(path: store.path, error), cause: error.description)
+            }
+        }
+        return claim
+    }
+
+    /// Removes leftovers, then claims the configured state file.
+    /// - Returns: `nil`, after logging why at error level, when the daemon must not start.
+    static func atStart(_ config: Config, logger: Logger) -> StateClaim? {
+        removeLeftovers(config, logger: logger)
+        do {
+            return try claim(StateStore(path: config.state.path))
+        } catch {
+            logger.log(error.record)
+            return nil
+        }
+    }
+
+    /// Claims the state file a reload names; a file of unknown version set aside is logged.
+    /// - Returns: `nil`, after logging `reload-failed` with the cause, when the reload must not apply.
+    static func atReload(_ path: String, configPath: String, logger: Logger) -> StateClaim? {
+        let claim: StateClaim
+        do {
+            claim = try self.claim(StateStore(path: path))
+        } catch {
+            logger.log(error.record)
+            logger.log(.reloadFailed(config: configPath, causes: ["[state] path \(path): \(error.cause)"]))
+            return nil
+        }
+        if let keptAside = claim.keptAside, case let .unknownVersion(version) = claim.loaded {
+            logger.log(.warning, .stateKeptAside, [
+                LogField("path", .string(path)), LogField("kept", .string(keptAside)),
+                LogField("cause", .string("version \(version) is unknown to this autoscaled; not resumed")),
+            ])
+        }
+        return claim
+    }
+
+    /// `state-locked` (another process holds the lock) or `state-write-failed` (the lock file could not be used).
+    private static func lockRefusal(_ error: LockFile.Failure, statePath: String) -> Refusal {
+        switch error {
+        case let .held(lockPath, pid):
+            var fields = [LogField("path", .string(statePath)), LogField("lock", .string(lockPath))]
+            if let pid { fields.append(LogField("pid", .int(Int(pid)))) }
+            let cause = "another autoscaled (pid \(pid.map(String.init) ?? "unknown")) is using this state file"
+            fields.append(LogField("cause", .string(cause)))
+            return Refusal(record: LogRecord(.error, .stateLocked, fields), cause: cause)
+        case let .file(cause):
+            return Refusal(record: .stateWriteFailed(path: statePath, cause), cause: cause.description)
+        }
+    }
+
+    /// Removes leftover temporary files beside every file the daemon writes; each removal is logged.
+    static func removeLeftovers(_ config: Config, logger: Logger) {
+        var paths = [config.state.path]
+        if let textfile = config.metrics.textfile { paths.append(textfile) }
+        if case let .file(path) = config.actuator.kind { paths.append(path) }
+        for path in paths {
+            do {
+                for removed in try AtomicFile.removeLeftovers(of: path) {
+                    logger.log(.notice, .tempRemoved, [LogField("path", .string(removed))])
+                }
+            } catch {
+                logger.log(.warning, .tempCleanupFailed, [
+                    LogField("path", .string(path)), LogField("cause", .string(error.description)),
+                ])
+            }
+        }
+    }
+}

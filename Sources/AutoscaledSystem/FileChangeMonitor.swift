@@ -1,0 +1,141 @@
+import AutoscaledBase
+import Dispatch
+
+/// Watches the load file, the config file and the pause file through inotify on their directories.
+///
+/// A file counts as changed when a writer closes it or a file is renamed onto its name; events
+/// for other names in the directories wake nothing. Writes are counted per file (its
+/// ``WriteActivity``), so a reader can tell a write in progress (modified, not yet closed) and a
+/// write that happened while it read (the count moved), and put the read off: no decision is made
+/// from a half-written file, and no half-written config is applied. A watch lost because its
+/// directory was deleted is re-added by ``refresh()``.
+public final class FileChangeMonitor: Sendable {
+    public enum Target: Sendable, Hashable {
+        case loadFile
+        case configFile
+        /// The operator's pause file, next to the state file.
+        case pauseFile
+    }
+
+    private struct Watched: Sendable {
+        var files: [(target: Target, directory: String, name: String)] = []
+        var watches: [String: Int32] = [:]
+        var activity: [Target: WriteActivity] = [:]
+    }
+
+    private let inotify: Inotify
+    private let state = Locked(Watched())
+    private let clock: any MonotonicClock
+    private let onChange: @Sendable (Target) -> Void
+    // Safety: created in init, then only resumed and cancelled, which DispatchSource allows from any thread.
+    private nonisolated(unsafe) let readSource: any DispatchSourceRead
+
+    /// - Parameter onChange: called on `queue` for each completed change of a watched file.
+    public init(
+        queue: DispatchQueue, clock: any MonotonicClock, onChange: @escaping @Sendable (Target) -> Void
+    ) throws(SystemError) {
+        let inotify = try Inotify()
+        self.inotify = inotify
+        self.clock = clock
+        self.onChange = onChange
+        readSource = DispatchSource.makeReadSource(fileDescriptor: inotify.fd, queue: queue)
+        let state = self.state
+        readSource.setEventHandler {
+            Self.process(inotify: inotify, state: state, clock: clock, onChange: onChange)
+        }
+        readSource.resume()
+    }
+
+    /// Watches exactly these files (replacing any earlier set), each through its directory.
+    public func watch(_ files: [(target: Target, path: String)]) {
+        state.withLock { watched in
+            watched.files = files.map { ($0.target, parentDirectory(of: $0.path), baseName(of: $0.path)) }
+            let wanted = Set(watched.files.map(\.directory))
+            for (directory, watch) in watched.watches where !wanted.contains(directory) {
+                inotify.removeWatch(watch)
+                watched.watches[directory] = nil
+            }
+        }
+        refresh()
+    }
+
+    /// Adds the watches that are missing (first call, or after a directory came back).
+    /// - Returns: the directories that still cannot be watched, with the error.
+    @discardableResult
+    public func refresh() -> [SystemError] {
+        state.withLock { watched in
+            var errors: [SystemError] = []
+            for directory in Set(watched.files.map(\.directory)) where watched.watches[directory] == nil {
+                do throws(SystemError) {
+                    watched.watches[directory] = try inotify.watchDirectory(directory)
+                } catch {
+                    errors.append(error)
+                }
+            }
+            return errors
+        }
+    }
+
+    /// Takes every queued inotify event now (the kernel queues them as writes happen), updates
+    /// what is known of the files, and reports completed changes — except those of `aboutToRead`:
+    /// the read that follows covers them, and reporting them would only read the same data twice.
+    public func processEvents(aboutToRead: Target? = nil) {
+        Self.process(inotify: inotify, state: state, clock: clock) { target in
+            if target != aboutToRead { onChange(target) }
+        }
+    }
+
+    private static func process(
+        inotify: Inotify, state: Locked<Watched>, clock: any MonotonicClock, onChange: (Target) -> Void
+    ) {
+        let targets = state.withLock { watched in
+            inotify.readEvents().flatMap { apply($0, to: &watched, now: clock.now()) }
+        }
+        for target in targets { onChange(target) }
+    }
+
+    /// What is known of the writes to `target`, counting the events queued up to now.
+    /// - Parameter beforeRead: `true` just before `target` is read (see ``processEvents(aboutToRead:)``);
+    ///   after a read, changes are reported so newer data is read in turn.
+    public func activity(of target: Target, beforeRead: Bool) -> WriteActivity {
+        processEvents(aboutToRead: beforeRead ? target : nil)
+        return state.withLock { $0.activity[target] ?? WriteActivity() }
+    }
+
+    public func cancel() {
+        readSource.cancel()
+    }
+
+    private static func apply(_ event: InotifyEvent, to watched: inout Watched, now: MonotonicInstant) -> [Target] {
+        guard let directory = watched.watches.first(where: { $0.value == event.watch })?.key else { return [] }
+        if event.endsWatch && event.name.isEmpty {
+            watched.watches[directory] = nil
+            return []
+        }
+        var targets: [Target] = []
+        for file in watched.files where file.directory == directory && file.name == event.name {
+            var activity = watched.activity[file.target] ?? WriteActivity()
+            if event.modifiesFile {
+                activity.lastModified = now
+                activity.modifications += 1
+            }
+            if event.completesFile || event.removesFile { activity.lastModified = nil }
+            watched.activity[file.target] = activity
+            if event.completesFile { targets.append(file.target) }
+        }
+        return targets
+    }
+}
+
+/// What the file watch knows of writes to the load file: enough to never decide on half a write.
+public protocol LoadFileWrites: Sendable {
+    /// The writes seen so far: a write in progress, and how many modifications (compared before
+    /// and after a read). `beforeRead`: called just before the file is read.
+    func loadFileActivity(beforeRead: Bool) -> WriteActivity
+}
+
+extension FileChangeMonitor: LoadFileWrites {
+    public func loadFileActivity(beforeRead: Bool) -> WriteActivity {
+        activity(of: .loadFile, beforeRead: beforeRead)
+    }
+}

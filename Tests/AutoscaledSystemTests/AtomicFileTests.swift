@@ -1,0 +1,137 @@
+@testable import AutoscaledSystem
+import AutoscaledTestSupport
+import Glibc
+import Testing
+
+struct AtomicFileTests {
+    func listing(_ path: String) -> [String] {
+        (try? Directory.open(path)).map { directory in
+            defer { directory.close() }
+            return ((try? directory.names()) ?? []).sorted()
+        } ?? []
+    }
+
+    func mode(_ path: String) -> mode_t {
+        var info = stat()
+        lstat(path, &info)
+        return info.st_mode
+    }
+
+    @Test("a write replaces a regular file by rename, with its mode, and leaves no temporary file")
+    func replaces() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        dir.write("f", "old", mode: 0o600)
+        try AtomicFile.write(Array("new".utf8), to: dir.file("f"), mode: 0o640)
+        #expect(dir.read("f") == "new")
+        #expect(mode(dir.file("f")) & 0o777 == 0o640)
+        #expect(listing(dir.path) == ["f"])
+    }
+
+    @Test("a symlink at the path is refused; neither the link nor its target changes")
+    func refusesSymlink() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        dir.write("victim", "secret", mode: 0o600)
+        symlink(dir.file("victim"), dir.file("link"))
+        #expect(throws: FileWriteError.symbolicLink(path: dir.file("link"), target: dir.file("victim"))) {
+            try AtomicFile.write(Array("new".utf8), to: dir.file("link"), mode: 0o644)
+        }
+        #expect(dir.read("victim") == "secret")
+        #expect(mode(dir.file("victim")) & 0o777 == 0o600)
+        #expect(mode(dir.file("link")) & S_IFMT == S_IFLNK)
+        #expect(listing(dir.path) == ["link", "victim"])
+        #expect(FileWriteError.symbolicLink(path: "/s/state.json", target: "/etc/shadow").description
+            == "/s/state.json: is a symbolic link (to /etc/shadow); refusing to write through it (set the path to the real location)")
+    }
+
+    @Test("a dangling symlink, a directory or a FIFO at the path is refused, not replaced")
+    func refusesOtherKinds() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        symlink(dir.file("nowhere"), dir.file("dangling"))
+        mkdir(dir.file("d"), 0o755)
+        mkfifo(dir.file("fifo"), 0o644)
+        #expect(throws: FileWriteError.symbolicLink(path: dir.file("dangling"), target: dir.file("nowhere"))) {
+            try AtomicFile.write([1], to: dir.file("dangling"))
+        }
+        #expect(access(dir.file("nowhere"), F_OK) == -1)
+        #expect(throws: FileWriteError.notRegularFile(path: dir.file("d"), kind: .directory)) {
+            try AtomicFile.write([1], to: dir.file("d"))
+        }
+        #expect(throws: FileWriteError.notRegularFile(path: dir.file("fifo"), kind: .other)) {
+            try AtomicFile.write([1], to: dir.file("fifo"))
+        }
+        #expect(FileWriteError.notRegularFile(path: "/m/x.prom", kind: .directory).description
+            == "/m/x.prom: is a directory, not a regular file; refusing to replace it")
+    }
+
+    @Test("a symlink standing at the temporary name is replaced by a new file, never written through")
+    func temporaryNameSymlink() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        dir.write("victim", "secret", mode: 0o600)
+        symlink(dir.file("victim"), dir.file(AtomicFile.temporaryName(for: "f", pid: getpid())))
+        try AtomicFile.write(Array("new".utf8), to: dir.file("f"))
+        #expect(dir.read("f") == "new")
+        #expect(dir.read("victim") == "secret")
+        #expect(listing(dir.path) == ["f", "victim"])
+    }
+
+    @Test("a failed write names the call and the path")
+    func failureNamesCall() {
+        #expect(throws: FileWriteError.system(SystemError(call: "open", subject: "/nonexistent-dir", errno: ENOENT))) {
+            try AtomicFile.write([1], to: "/nonexistent-dir/f")
+        }
+    }
+
+    @Test("leftover temporary files of dead writers are removed; a live writer's and other files stay")
+    func leftovers() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        var child: pid_t = 0
+        let argument = strdup("true")
+        defer { free(argument) }
+        #expect(posix_spawn(&child, "/bin/true", nil, nil, [argument, nil], nil) == 0)
+        var status: Int32 = 0
+        waitpid(child, &status, 0)  // a pid that no longer names a process
+        let dead = AtomicFile.temporaryName(for: "state.json", pid: child)
+        let live = AtomicFile.temporaryName(for: "state.json", pid: getppid())
+        for name in [dead, live, "state.json", ".other.autoscaled-tmp.1", ".state.json.autoscaled-tmp.x"] {
+            dir.write(name, "x")
+        }
+        #expect(try AtomicFile.removeLeftovers(of: dir.file("state.json")) == [dir.file(dead)])
+        #expect(listing(dir.path) == [".other.autoscaled-tmp.1", live, ".state.json.autoscaled-tmp.x", "state.json"].sorted())
+        #expect(try AtomicFile.removeLeftovers(of: dir.file("missing-dir/state.json")) == [])
+    }
+}
+
+struct LockFileTests {
+    @Test("the lock records our pid; a second taker fails at once, naming it; a released lock is taken again")
+    func exclusive() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let path = dir.file("sub/state.json.lock")
+        let lock = try LockFile.acquire(path)
+        #expect(dir.read("sub/state.json.lock") == "\(getpid())\n")
+        // flock locks belong to the open file description: a second open conflicts even in one process.
+        #expect(throws: LockFile.Failure.held(lockPath: path, pid: getpid())) { try LockFile.acquire(path) }
+        #expect(LockFile.Failure.held(lockPath: "/s/state.json.lock", pid: 42).description
+            == "/s/state.json.lock: locked by another process (pid 42)")
+        lock.release()
+        let again = try LockFile.acquire(path)
+        again.release()
+    }
+
+    @Test("a symlink at the lock path is refused, its target untouched")
+    func refusesSymlink() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        dir.write("victim", "secret", mode: 0o600)
+        symlink(dir.file("victim"), dir.file("state.json.lock"))
+        #expect(throws: LockFile.Failure.file(.symbolicLink(path: dir.file("state.json.lock"), target: dir.file("victim")))) {
+            try LockFile.acquire(dir.file("state.json.lock"))
+        }
+        #expect(dir.read("victim") == "secret")
+    }
+}

@@ -1,0 +1,63 @@
+
+@testable import AutoscaledSystem
+import AutoscaledTestSupport
+import Dispatch
+import Glibc
+import Testing
+
+struct FileChangeMonitorTests {
+    /// A monitor on `dir`'s `loads.json` and `autoscaled.conf` whose reports arrive in a stream.
+    static func monitor(_ dir: TemporaryDirectory) throws -> (FileChangeMonitor, AsyncStream<FileChangeMonitor.Target>) {
+        let (stream, continuation) = AsyncStream.makeStream(of: FileChangeMonitor.Target.self)
+        let monitor = try FileChangeMonitor(queue: DispatchQueue(label: "test.inotify"), clock: SystemMonotonicClock()) {
+            continuation.yield($0)
+        }
+        monitor.watch([(.loadFile, dir.file("loads.json")), (.configFile, dir.file("autoscaled.conf"))])
+        return (monitor, stream)
+    }
+
+    @Test("changes to other files in the directory wake nothing; the load file's rename does, once", .timeLimit(.minutes(1)))
+    func otherNames() async throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let (monitor, stream) = try Self.monitor(dir)
+        defer { monitor.cancel() }
+        for index in 0..<50 {
+            dir.write("other-\(index).json", "{}")
+            #expect(rename(dir.file("other-\(index).json"), dir.file("renamed-\(index).json")) == 0)
+            #expect(unlink(dir.file("renamed-\(index).json")) == 0)
+        }
+        dir.write("loads.json.tmp", "{}")
+        #expect(rename(dir.file("loads.json.tmp"), dir.file("loads.json")) == 0)
+        dir.write("autoscaled.conf", "[source]\n")
+        // inotify keeps the order of events: once the config's close is reported, every earlier
+        // event has been handled, and only the two watched names were reported.
+        var reported: [FileChangeMonitor.Target] = []
+        for await target in stream {
+            reported.append(target)
+            if target == .configFile { break }
+        }
+        #expect(reported == [.loadFile, .configFile])
+    }
+
+    @Test("a write in progress is seen per file until the writer closes it; modifications are counted", .timeLimit(.minutes(1)))
+    func activity() async throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let (monitor, changes) = try Self.monitor(dir)
+        defer { monitor.cancel() }
+        let fd = open(dir.file("autoscaled.conf"), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        _ = Glibc.write(fd, "[source]\n", 9)
+        let writing = monitor.activity(of: .configFile, beforeRead: true)
+        #expect(writing.writeInProgress && writing.modifications >= 1)
+        #expect(!monitor.activity(of: .loadFile, beforeRead: true).writeInProgress)
+        _ = Glibc.write(fd, "path = x\n", 9)
+        close(fd)
+        // The kernel queues the close's event when the last copy of the descriptor goes, which can be
+        // after close() returns: a process another test forks meanwhile holds a copy until it execs.
+        var reports = changes.makeAsyncIterator()
+        #expect(await reports.next() == .configFile)
+        let closed = monitor.activity(of: .configFile, beforeRead: true)
+        #expect(!closed.writeInProgress && closed.modifications > writing.modifications)
+    }
+}

@@ -1,0 +1,52 @@
+import AutoscaledTestSupport
+import AutoscaledSystem
+import Glibc
+import Testing
+
+struct RegularFileTests {
+    @Test("a regular file is read whole with its modification time")
+    func reads() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        dir.write("f", "hello")
+        let contents = try RegularFile.read(dir.file("f"), limit: 100)
+        #expect(contents.bytes == Array("hello".utf8))
+        #expect(contents.modifiedAt > 1_700_000_000)
+    }
+
+    @Test("what is not a readable regular file is refused with a clear error")
+    func refusals() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        mkdir(dir.file("d"), 0o755)
+        mkfifo(dir.file("fifo"), 0o644)
+        symlink(dir.file("loop1"), dir.file("loop2"))
+        symlink(dir.file("loop2"), dir.file("loop1"))
+        dir.write("big", String(repeating: "x", count: 101))
+        func failure(_ name: String) -> String {
+            do { _ = try RegularFile.read(dir.file(name), limit: 100); return "read" } catch { return error.description }
+        }
+        #expect(failure("missing") == "open(\(dir.file("missing"))): no such file or directory (errno 2)")
+        #expect(failure("d") == "\(dir.file("d")): not a regular file")
+        #expect(failure("fifo") == "\(dir.file("fifo")): not a regular file")
+        #expect(failure("loop1") == "open(\(dir.file("loop1"))): too many levels of symbolic links (errno 40)")
+        #expect(failure("big") == "\(dir.file("big")): larger than the 100-byte limit")
+    }
+
+    @Test("a symlink is followed when root or this user owns it, and refused when another user does")
+    func symlinkOwners() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        dir.write("real", "data")
+        symlink(dir.file("real"), dir.file("mine"))
+        #expect(try RegularFile.read(dir.file("mine"), limit: 100).bytes == Array("data".utf8))
+        guard geteuid() == 0 else { return }  // only root can hand a link to another user
+        symlink(dir.file("real"), dir.file("theirs"))
+        #expect(lchown(dir.file("theirs"), 65534, 65534) == 0)
+        #expect(throws: FileReadError.untrustedSymlink(path: dir.file("theirs"), owner: 65534)) {
+            try RegularFile.read(dir.file("theirs"), limit: 100)
+        }
+        #expect(FileReadError.untrustedSymlink(path: "/d/l", owner: 65534).description
+            == "/d/l: is a symbolic link owned by uid 65534, neither root nor this process's user; not followed")
+    }
+}

@@ -1,0 +1,104 @@
+import AutoscaledSystem
+import AutoscaledTestSupport
+import Glibc
+import Testing
+
+struct SubprocessTests {
+    private func sh(_ script: String, timeout: Duration = .seconds(10), environment: [String: String] = [:])
+        async throws -> SubprocessResult
+    {
+        try await Subprocess.run(["/bin/sh", "-c", script], environment: environment, timeout: timeout)
+    }
+
+    @Test("exit status, stdout and stderr come back, and the child is reaped")
+    func exitAndOutput() async throws {
+        let result = try await sh("echo out; echo err >&2; exit 7")
+        #expect(result.termination == .exited(7))
+        #expect(result.standardOutput == Array("out\n".utf8))
+        #expect(result.standardErrorText == "err")
+        #expect(ProcessTable.state(of: result.pid) == nil, "the child was not reaped")
+    }
+
+    @Test("the environment is exactly the one given")
+    func exactEnvironment() async throws {
+        let result = try await Subprocess.run(
+            ["/usr/bin/env"], environment: ["B": "two words", "A": "1"], timeout: .seconds(10))
+        #expect(String(decoding: result.standardOutput, as: UTF8.self) == "A=1\nB=two words\n")
+    }
+
+    @Test("stdout is drained past its cap and stderr keeps only its tail")
+    func outputCaps() async throws {
+        let result = try await sh("head -c 1000000 /dev/zero; head -c 100000 /dev/zero | tr '\\0' x >&2; echo end >&2")
+        #expect(result.termination == .exited(0))
+        #expect(result.standardOutput.count == Subprocess.outputLimit)
+        #expect(result.standardErrorTail.count == Subprocess.errorTailLimit)
+        #expect(result.standardErrorText.hasSuffix("xxxend"))
+    }
+
+    @Test("a signal that ends the child is reported")
+    func signalled() async throws {
+        #expect(try await sh("kill -TERM $$").termination == .signalled(SIGTERM))
+    }
+
+    @Test("the signal mask of the spawning thread is not inherited")
+    func signalMask() async throws {
+        // Dispatch threads (where children are spawned) block most signals; the child must start with none blocked.
+        let result = try await Subprocess.run(
+            ["/bin/grep", "-E", "^Sig(Blk|Ign)", "/proc/self/status"], environment: [:], timeout: .seconds(10))
+        let masks = String(decoding: result.standardOutput, as: UTF8.self).split(separator: "\n").map { line in
+            UInt64(line.split(separator: "\t").last ?? "", radix: 16) ?? .max
+        }
+        let mine: UInt64 = (1 << (UInt64(SIGHUP) - 1)) | (1 << (UInt64(SIGINT) - 1)) | (1 << (UInt64(SIGTERM) - 1))
+        #expect(masks.count == 2)
+        #expect(masks.allSatisfy { $0 & mine == 0 }, "SigBlk, SigIgn: \(masks.map { String($0, radix: 16) })")
+    }
+
+    @Test("at the timeout the whole process group is killed, a grandchild holding the output included")
+    func timeoutKillsGroup() async throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let start = ContinuousClock.now
+        let result = try await sh("sleep 1000 & echo $! > \(dir.file("grandchild")); wait", timeout: .milliseconds(300))
+        let elapsed = ContinuousClock.now - start
+        #expect(result.termination == .timedOut)
+        // Far below the grandchild's 1000 s: the group was killed, not waited for (loose for sanitized runs).
+        #expect(elapsed >= .milliseconds(300) && elapsed < .seconds(20), "took \(elapsed)")
+        #expect(ProcessTable.state(of: result.pid) == nil, "the child was not reaped")
+        let grandchild = try #require(dir.read("grandchild").flatMap { Int32($0.split(separator: "\n").first ?? "") })
+        #expect(await ProcessTable.waitUntilGone(grandchild), "the grandchild survived")
+    }
+
+    @Test("cancelling the task kills the process group and returns at once")
+    func cancellation() async throws {
+        let task = Task { try await sh("sleep 1000 & wait", timeout: .seconds(60)) }
+        try await Task.sleep(for: .milliseconds(100))
+        let start = ContinuousClock.now
+        task.cancel()
+        let result = try await task.value
+        #expect(result.termination == .cancelled)
+        // Far below the 60 s timeout: cancelling killed the group (loose for sanitized runs on a busy machine).
+        #expect(ContinuousClock.now - start < .seconds(10))
+        #expect(ProcessTable.state(of: result.pid) == nil)
+    }
+
+    @Test("a grandchild left holding the output after a normal exit delays the result by the drain grace only")
+    func lingeringGrandchild() async throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let start = ContinuousClock.now
+        let result = try await sh("sleep 1000 & echo $! > \(dir.file("grandchild")); echo done")
+        let grandchild = try #require(dir.read("grandchild").flatMap { Int32($0.split(separator: "\n").first ?? "") })
+        defer { kill(grandchild, SIGKILL) }
+        #expect(result.termination == .exited(0))
+        #expect(result.standardOutput == Array("done\n".utf8))
+        #expect(ContinuousClock.now - start < Subprocess.drainGrace + .seconds(20))
+        #expect(ProcessTable.state(of: result.pid) == nil)
+    }
+
+    @Test("a program that cannot be started is an error naming it")
+    func spawnFailure() async {
+        await #expect(throws: SystemError(call: "posix_spawn", subject: "/nonexistent/program", errno: ENOENT)) {
+            try await Subprocess.run(["/nonexistent/program"], environment: [:], timeout: .seconds(1))
+        }
+    }
+}
