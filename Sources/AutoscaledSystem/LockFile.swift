@@ -24,7 +24,7 @@ public struct LockFile: Sendable {
     }
 
     public let path: String
-    private let descriptor: FileDescriptor
+    let descriptor: FileDescriptor
 
     /// Takes the lock at `path`, creating the file (0644) and its directory (0755) when missing,
     /// and writes our pid into it. Never waits: a lock held elsewhere fails at once.
@@ -61,6 +61,11 @@ public struct LockFile: Sendable {
         return LockFile(path: path, descriptor: fd)
     }
 
-    /// Gives the lock up (closing the file; the file stays).
-    public func release() { descriptor.close() }
+    /// Gives the lock up, then closes the file (the file stays). Unlocked first: a child being
+    /// spawned by another thread holds a copy of the descriptor until its exec closes it, and a
+    /// close alone would leave the lock held by that copy for that moment.
+    public func release() {
+        _ = flock(descriptor.rawValue, LOCK_UN)
+        descriptor.close()
+    }
 }

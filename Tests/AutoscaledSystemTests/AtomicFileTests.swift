@@ -123,6 +123,21 @@ struct LockFileTests {
         again.release()
     }
 
+    @Test("a release frees the lock even while another copy of its descriptor is open (a child not yet exec'd)")
+    func releaseWithCopyOpen() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let path = dir.file("state.json.lock")
+        let lock = try LockFile.acquire(path)
+        // What a child being spawned by another thread holds until its exec: the same open file description.
+        let copy = dup(lock.descriptor.rawValue)
+        #expect(copy >= 0)
+        defer { close(copy) }
+        lock.release()
+        let again = try LockFile.acquire(path)
+        again.release()
+    }
+
     @Test("a symlink at the lock path is refused, its target untouched")
     func refusesSymlink() throws {
         let dir = TemporaryDirectory()
