@@ -67,18 +67,7 @@ public enum CompletionScript {
                 local subcommand=${COMP_WORDS[1]}
 
             """
-        for group in groups(specs) {
-            text += """
-                    if [[ $subcommand == \(group) ]]; then
-                        if [[ $COMP_CWORD -eq 2 ]]; then
-                            COMPREPLY=($(compgen -W "\(members(of: group, specs).joined(separator: " "))" -- "$cur"))
-                            return
-                        fi
-                        subcommand="\(group) ${COMP_WORDS[2]}"
-                    fi
-
-                """
-        }
+        for group in groups(specs) { text += bashGroup(group, specs) }
         text += """
                 case $subcommand in
                 help)
@@ -86,37 +75,53 @@ public enum CompletionScript {
                     ;;
 
             """
-        for spec in specs {
-            text += spec.name.contains(" ") ? "    \"\(spec.name)\")\n" : "    \(spec.name))\n"
-            let files = spec.options.filter(\.completesFiles).map { "--\($0.name)" }
-            let values = spec.options.filter { $0.valueName != nil && !$0.completesFiles }.map { "--\($0.name)" }
-            if !files.isEmpty || !values.isEmpty {
-                text += "        case $prev in\n"
-                if !files.isEmpty {
-                    text += "        \(files.joined(separator: " | ")))\n"
-                    text += "            compopt -o filenames 2>/dev/null\n"
-                    text += "            COMPREPLY=($(compgen -f -- \"$cur\"))\n"
-                    text += "            return\n"
-                    text += "            ;;\n"
-                }
-                if !values.isEmpty {
-                    text += "        \(values.joined(separator: " | ")))\n"
-                    text += "            return\n"
-                    text += "            ;;\n"
-                }
-                text += "        esac\n"
-            }
-            var words = optionWords(spec)
-            if let argument = spec.argument { words = argument.values + words }
-            text += "        COMPREPLY=($(compgen -W \"\(words.joined(separator: " "))\" -- \"$cur\"))\n"
-            text += "        ;;\n"
-        }
+        for spec in specs { text += bashCase(spec) }
         text += """
                 esac
             }
             complete -F _autoscaled autoscaled
 
             """
+        return text
+    }
+
+    /// A group's second word completed, then the subcommand named by both words.
+    static func bashGroup(_ group: String, _ specs: [CommandSpec]) -> String {
+        """
+            if [[ $subcommand == \(group) ]]; then
+                if [[ $COMP_CWORD -eq 2 ]]; then
+                    COMPREPLY=($(compgen -W "\(members(of: group, specs).joined(separator: " "))" -- "$cur"))
+                    return
+                fi
+                subcommand="\(group) ${COMP_WORDS[2]}"
+            fi
+
+        """
+    }
+
+    /// The `case` branch of one subcommand: file names after a file option, nothing after another
+    /// option that takes a value, else the argument's values and the options.
+    static func bashCase(_ spec: CommandSpec) -> String {
+        var text = spec.name.contains(" ") ? "    \"\(spec.name)\")\n" : "    \(spec.name))\n"
+        let files = spec.options.filter(\.completesFiles).map { "--\($0.name)" }
+        let values = spec.options.filter { $0.valueName != nil && !$0.completesFiles }.map { "--\($0.name)" }
+        var branches = ""
+        if !files.isEmpty {
+            branches += bashBranch(files, ["compopt -o filenames 2>/dev/null", "COMPREPLY=($(compgen -f -- \"$cur\"))"])
+        }
+        if !values.isEmpty { branches += bashBranch(values, []) }
+        if !branches.isEmpty { text += "        case $prev in\n" + branches + "        esac\n" }
+        var words = optionWords(spec)
+        if let argument = spec.argument { words = argument.values + words }
+        text += "        COMPREPLY=($(compgen -W \"\(words.joined(separator: " "))\" -- \"$cur\"))\n"
+        text += "        ;;\n"
+        return text
+    }
+
+    /// A branch of `case $prev in`: after one of `options`, run `commands` and complete nothing else.
+    static func bashBranch(_ options: [String], _ commands: [String]) -> String {
+        var text = "        \(options.joined(separator: " | ")))\n"
+        for command in commands + ["return", ";;"] { text += "            \(command)\n" }
         return text
     }
 
@@ -132,11 +137,7 @@ public enum CompletionScript {
                 subcommands=(
 
             """
-        for word in firstWords(specs) {
-            let overview = specs.first { $0.name == word }?.overview
-                ?? "Subcommands: " + members(of: word, specs).joined(separator: ", ") + "."
-            text += "        \(zshQuoted("\(word):\(overview.replacing(":", with: "\\:"))"))\n"
-        }
+        for word in firstWords(specs) { text += zshSubcommand(word, specs) }
         text += """
                 )
                 if (( CURRENT == 2 )); then
@@ -149,20 +150,7 @@ public enum CompletionScript {
                 (( CURRENT-- ))
 
             """
-        for group in groups(specs) {
-            text += """
-                    if [[ $subcommand == \(group) ]]; then
-                        if (( CURRENT == 2 )); then
-                            compadd -- \(members(of: group, specs).joined(separator: " "))
-                            return
-                        fi
-                        subcommand="\(group) $words[2]"
-                        shift words
-                        (( CURRENT-- ))
-                    fi
-
-                """
-        }
+        for group in groups(specs) { text += zshGroup(group, specs) }
         text += """
                 case $subcommand in
                 help)
@@ -170,27 +158,7 @@ public enum CompletionScript {
                     ;;
 
             """
-        for spec in specs {
-            text += spec.name.contains(" ") ? "    \(zshQuoted(spec.name)))\n" : "    \(spec.name))\n"
-            text += "        _arguments -s \\\n"
-            for option in spec.options {
-                let help = zshBracketed(option.help)
-                var line = "--\(option.name)"
-                if let valueName = option.valueName {
-                    let action = option.completesFiles ? "_files" : " "
-                    line += "=[\(help)]:\(valueName):\(action)"
-                } else {
-                    line += "[\(help)]"
-                }
-                text += "            \(zshQuoted(line)) \\\n"
-            }
-            if let argument = spec.argument {
-                let line = "1:\(argument.name):(\(argument.values.joined(separator: " ")))"
-                text += "            \(zshQuoted(line)) \\\n"
-            }
-            text += "            '(-h --help)'{-h,--help}'[Show help information.]'\n"
-            text += "        ;;\n"
-        }
+        for spec in specs { text += zshCase(spec) }
         text += """
                 esac
             }
@@ -198,6 +166,53 @@ public enum CompletionScript {
             _autoscaled "$@"
 
             """
+        return text
+    }
+
+    /// A first word and what it does, as an entry of the `subcommands` array (a group lists its members).
+    static func zshSubcommand(_ word: String, _ specs: [CommandSpec]) -> String {
+        let overview = specs.first { $0.name == word }?.overview
+            ?? "Subcommands: " + members(of: word, specs).joined(separator: ", ") + "."
+        return "        \(zshQuoted("\(word):\(overview.replacing(":", with: "\\:"))"))\n"
+    }
+
+    /// A group's second word completed, then the subcommand named by both words.
+    static func zshGroup(_ group: String, _ specs: [CommandSpec]) -> String {
+        """
+            if [[ $subcommand == \(group) ]]; then
+                if (( CURRENT == 2 )); then
+                    compadd -- \(members(of: group, specs).joined(separator: " "))
+                    return
+                fi
+                subcommand="\(group) $words[2]"
+                shift words
+                (( CURRENT-- ))
+            fi
+
+        """
+    }
+
+    /// The `case` branch of one subcommand: an `_arguments` spec of its options and argument.
+    static func zshCase(_ spec: CommandSpec) -> String {
+        var text = spec.name.contains(" ") ? "    \(zshQuoted(spec.name)))\n" : "    \(spec.name))\n"
+        text += "        _arguments -s \\\n"
+        for option in spec.options {
+            let help = zshBracketed(option.help)
+            var line = "--\(option.name)"
+            if let valueName = option.valueName {
+                let action = option.completesFiles ? "_files" : " "
+                line += "=[\(help)]:\(valueName):\(action)"
+            } else {
+                line += "[\(help)]"
+            }
+            text += "            \(zshQuoted(line)) \\\n"
+        }
+        if let argument = spec.argument {
+            let line = "1:\(argument.name):(\(argument.values.joined(separator: " ")))"
+            text += "            \(zshQuoted(line)) \\\n"
+        }
+        text += "            '(-h --help)'{-h,--help}'[Show help information.]'\n"
+        text += "        ;;\n"
         return text
     }
 
