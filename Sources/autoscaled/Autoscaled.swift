@@ -8,16 +8,26 @@ struct Autoscaled {
     static func main() async {
         SignalWatcher.ignoreBrokenPipe()
         let environment = ProcessEnvironment.current()
-        let command: Command
+        let command = parsedCommandLine()
+        reserveDescriptors(for: command)
+        await run(command, environment: environment)
+    }
+
+    /// The command the arguments name; a usage error ends the process.
+    static func parsedCommandLine() -> Command {
         do {
-            command = try CommandLineParser.parse(Array(CommandLine.arguments.dropFirst()))
+            return try CommandLineParser.parse(Array(CommandLine.arguments.dropFirst()))
         } catch {
             StandardStream.write(HelpText.usageError(error), to: StandardStream.error)
             ProcessExit.exit(CommandOutput.usageError)
         }
+    }
+
+    /// For the commands that run the loop, the descriptors it needs, reserved before any file,
+    /// socket or Dispatch source is opened; a shortage ends the process.
+    static func reserveDescriptors(for command: Command) {
         switch command {
         case .once, .run:
-            // Before any file, socket or Dispatch source is opened.
             do throws(DescriptorBudget.Shortage) {
                 try DescriptorBudget.reserve(DescriptorBudget.daemonNeeds)
             } catch {
@@ -26,6 +36,10 @@ struct Autoscaled {
         default:
             break
         }
+    }
+
+    /// Runs `command` and ends the process with its exit status.
+    static func run(_ command: Command, environment: [String: String]) async -> Never {
         switch command {
         case let .help(text):
             finish(CommandOutput(standardOutput: text, exitStatus: CommandOutput.success))
