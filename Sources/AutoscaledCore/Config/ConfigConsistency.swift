@@ -13,6 +13,11 @@ enum ConfigConsistency {
     }
 
     static func faults(in values: ParsedValues) -> [Fault] {
+        thresholdFaults(values) + rateFaults(values) + replicaFaults(values) + limitFaults(values)
+    }
+
+    /// The band and the size: scale_down_threshold < target_load ≤ scale_up_threshold, target_load > 0.
+    private static func thresholdFaults(_ values: ParsedValues) -> [Fault] {
         var faults: [Fault] = []
         if let down = try? values.number(.scaleDownThreshold),
            let up = try? values.number(.scaleUpThreshold), down >= up {
@@ -32,6 +37,12 @@ enum ConfigConsistency {
                 message: "target_load (\(DecimalText.format(target))) must be above scale_down_threshold "
                     + "(\(DecimalText.format(down))) and at most scale_up_threshold (\(DecimalText.format(up)))"))
         }
+        return faults
+    }
+
+    /// Bursts, the trend and the way down.
+    private static func rateFaults(_ values: ParsedValues) -> [Fault] {
+        var faults: [Fault] = []
         if let ratio = try? values.number(.burstRatio), ratio != 0, ratio <= 1 {
             faults.append(Fault(
                 line: values.latestLine(of: .burstRatio),
@@ -48,6 +59,12 @@ enum ConfigConsistency {
                 line: values.latestLine(of: .maxScaleDownPercentPerMinute),
                 message: "max_scale_down_percent_per_minute (\(DecimalText.format(percent))) must be between 0 (off) and 100"))
         }
+        return faults
+    }
+
+    /// min_replicas ≤ initial_replicas, fallback_replicas ≤ max_replicas.
+    private static func replicaFaults(_ values: ParsedValues) -> [Fault] {
+        var faults: [Fault] = []
         if let min = try? values.integer(.minReplicas), let max = try? values.integer(.maxReplicas) {
             if min > max {
                 faults.append(Fault(
@@ -67,6 +84,12 @@ enum ConfigConsistency {
                 message: "fallback_replicas (\(fallback)) must be between min_replicas (\(min)) "
                     + "and max_replicas (\(max))"))
         }
+        return faults
+    }
+
+    /// What the actuator and the transport can carry.
+    private static func limitFaults(_ values: ParsedValues) -> [Fault] {
+        var faults: [Fault] = []
         if (try? values.string(.actuatorType)) == "systemd", let max = try? values.integer(.maxReplicas),
            max > SystemdActuator.maxInstances {
             faults.append(Fault(
