@@ -61,6 +61,9 @@ struct PauseTests {
         let wouldBe = await daemon.waitForLine("event=scale-up from=3 to=4", "paused=true")
         #expect(wouldBe?.contains("level=info ") == true, "\(wouldBe ?? daemon.standardError)")
         #expect(await daemon.waitForLine("level=info event=limited want=4 held_by=pause replicas=3") != nil)
+        // The state is saved just after the line is logged: `status` reads the state.
+        let held = await dir.waitForState(#""held_by":"pause""#, #""wanted":4"#)
+        #expect(held != nil, "\(dir.read(dir.statePath))")
         #expect(dir.savedReplicas() == 3)
         let status = await Self.command(["status"], dir)
         #expect(status.contains("wanted replicas:   4, held by pause for "), "\(status)")

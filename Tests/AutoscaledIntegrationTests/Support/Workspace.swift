@@ -92,6 +92,18 @@ struct Workspace {
         return savedReplicas()
     }
 
+    /// Waits until the state file holds every one of `parts`; returns its text, or nil on timeout.
+    /// A log line comes just before the state it reports is saved: await the state, not the line.
+    func waitForState(_ parts: String..., timeout: Duration = .seconds(10)) async -> String? {
+        let deadline = ContinuousClock.now + timeout
+        repeat {
+            let text = read(statePath)
+            if parts.allSatisfy({ text.contains($0) }) { return text }
+            try? await Task.sleep(for: .milliseconds(2))
+        } while ContinuousClock.now < deadline
+        return nil
+    }
+
     func remove() {
         _ = system("rm -rf '\(path)'")
     }
