@@ -127,7 +127,7 @@ struct ActuatorTests {
         while listener.receive(timeout: .zero) != nil {}
         // Pings sent while the command hangs, timed by the kernel as they were sent, however late
         // this test reads them; the deadline only matters when pings stop.
-        let pings = await listener.messages(6, reading: "WATCHDOG=1", timeout: .seconds(60))
+        let pings = await listener.messages(6, reading: "WATCHDOG=1", timeout: patience)
         #expect(pings.count == 6, "\(pings.count) watchdog pings while the command hung")
         #expect(pings.medianGap.map { $0 <= 0.15 } == true, "one ping per 100 ms, not \(pings.sortedGaps)")
 

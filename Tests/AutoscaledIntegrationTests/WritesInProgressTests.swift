@@ -68,10 +68,10 @@ struct WritesInProgressTests {
         // file must not be. Past the bound (2 s) a put-off read counts as failed instead. A busy
         // machine only makes the pause longer; the deadline matters only when something is wrong.
         let isPutOff = { (line: String) in line.contains("event=skip") || line.contains("event=source-error") }
-        let firstSkip = await daemon.waitForLine("event=skip", after: before, timeout: .seconds(30))
+        let firstSkip = await daemon.waitForLine("event=skip", after: before, timeout: patience)
         let putOffSince = try #require(firstSkip.flatMap(loggedAt), "\(daemon.standardError.suffix(2000))")
         // A decision ends the wait at once: that is the failure this test is for.
-        let settled = await daemon.waitForLine(after: before, timeout: .seconds(30)) { line in
+        let settled = await daemon.waitForLine(after: before, timeout: patience) { line in
             line.contains(" from=") || (isPutOff(line) && (loggedAt(line) ?? 0) >= putOffSince + 1.2)
         }
         #expect(settled.map(isPutOff) == true, "\(daemon.standardError.suffix(2000))")

@@ -2,6 +2,11 @@ import AutoscaledTestSupport
 import Glibc
 import Testing
 
+/// How long a test waits for an event that should come: long enough for a machine busy with a whole
+/// parallel test run (dozens of daemons starting at once on two cores). It only matters when something
+/// is wrong, and then only delays the failure.
+let patience: Duration = .seconds(60)
+
 /// The built `autoscaled` binary, next to the test bundle in the build directory.
 func autoscaledBinary() -> String {
     var buffer = [CChar](repeating: 0, count: 4096)
@@ -85,7 +90,7 @@ final class ChildProcess {
 
     /// Waits (without blocking a thread) for the process to exit; returns its exit status, or 128+signal, or nil on timeout.
     @discardableResult
-    func wait(timeout: Duration = .seconds(10)) async -> Int32? {
+    func wait(timeout: Duration = patience) async -> Int32? {
         if let exitStatus { return exitStatus }
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
@@ -103,13 +108,13 @@ final class ChildProcess {
 
     /// Waits until a stderr line after the first `skipping` lines contains every one of `parts`.
     /// - Returns: the line, or nil on timeout.
-    func waitForLine(_ parts: String..., after skipping: Int = 0, timeout: Duration = .seconds(10)) async -> String? {
+    func waitForLine(_ parts: String..., after skipping: Int = 0, timeout: Duration = patience) async -> String? {
         await waitForLine(after: skipping, timeout: timeout) { line in parts.allSatisfy { line.contains($0) } }
     }
 
     /// Waits until a stderr line after the first `skipping` lines satisfies `matches`.
     /// - Returns: the line, or nil on timeout.
-    func waitForLine(after skipping: Int = 0, timeout: Duration = .seconds(10),
+    func waitForLine(after skipping: Int = 0, timeout: Duration = patience,
                      where matches: (String) -> Bool) async -> String? {
         let deadline = ContinuousClock.now + timeout
         repeat {
@@ -127,7 +132,7 @@ final class ChildProcess {
         -> (status: Int32?, stdout: String, stderr: String)
     {
         let child = ChildProcess(autoscaledBinary(), arguments, environment: environment, captureIn: directory)
-        let status = await child.wait(timeout: .seconds(30))
+        let status = await child.wait()
         return (status, child.standardOutput, child.standardError)
     }
 }

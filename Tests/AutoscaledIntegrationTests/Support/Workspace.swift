@@ -84,7 +84,7 @@ struct Workspace {
     }
 
     /// Waits until the state file holds `replicas` (a decision is logged just before it is saved).
-    func waitForSavedReplicas(_ replicas: Int, timeout: Duration = .seconds(5)) async -> Int? {
+    func waitForSavedReplicas(_ replicas: Int, timeout: Duration = patience) async -> Int? {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline, savedReplicas() != replicas {
             try? await Task.sleep(for: .milliseconds(2))
@@ -94,7 +94,7 @@ struct Workspace {
 
     /// Waits until the state file holds every one of `parts`; returns its text, or nil on timeout.
     /// A log line comes just before the state it reports is saved: await the state, not the line.
-    func waitForState(_ parts: String..., timeout: Duration = .seconds(10)) async -> String? {
+    func waitForState(_ parts: String..., timeout: Duration = patience) async -> String? {
         let deadline = ContinuousClock.now + timeout
         repeat {
             let text = read(statePath)
