@@ -43,7 +43,6 @@ struct WatchdogSocketTests {
         var accepted = server.accepted
         server.behavior = .silent
         #expect(await Self.readStarted(server, after: accepted))
-        let hangStart = ContinuousClock.now
 
         // The read times out, its cause is logged, and with the server answering again the pings resume:
         // every ping from the wedge until six after the error was seen.
@@ -58,11 +57,8 @@ struct WatchdogSocketTests {
         }.filter { $0.text == "WATCHDOG=1" }
         let error = await daemon.waitForLine("event=source-error", after: before)
         #expect(error?.contains("cause=\"read(\(dir.file("hang.sock"))): timed out after 3s\"") == true, "\(error ?? "")")
-        // hangStart is taken when the test notices the accept, which a busy machine can delay by
-        // a few hundred milliseconds after the read began: the bound proves the read was not cut short.
-        #expect(ContinuousClock.now - hangStart >= .milliseconds(2_500))
-        // No ping while the loop was wedged: by the kernel's times, one gap in the pings since the
-        // healthy ones spans most of the 3 s read.
+        // No ping while the loop was wedged, and the read not cut short: by the kernel's times, one
+        // gap in the pings since the healthy ones spans most of the 3 s read.
         let since = healthy + wedged
         #expect(since.sortedGaps.last.map { $0 >= 2.5 } == true, "\(since.sortedGaps)")
         let resumed = Array(wedged.suffix(6))
