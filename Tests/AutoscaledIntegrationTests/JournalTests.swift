@@ -15,7 +15,7 @@ struct JournalTests {
 
     /// The next datagram whose `AUTOSCALED_EVENT` is `event`, decoded.
     static func nextEntry(_ listener: NotifySocketListener, event: String) async throws -> [String: [UInt8]]? {
-        let deadline = ContinuousClock.now + .seconds(10)
+        let deadline = ContinuousClock.now + patience
         while ContinuousClock.now < deadline {
             guard let datagram = await listener.nextMessage(timeout: .milliseconds(100)) else { continue }
             let fields = try JournalMessage.decode(datagram.bytes)

@@ -14,7 +14,7 @@ struct LogOutputTests {
     }
 
     /// Waits until the metrics textfile counts more than `count` dropped lines; returns the count.
-    func waitForDroppedLines(above count: Int, _ dir: Workspace, timeout: Duration = .seconds(10)) async -> Int? {
+    func waitForDroppedLines(above count: Int, _ dir: Workspace, timeout: Duration = patience) async -> Int? {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if let dropped = droppedLines(dir), dropped > count { return dropped }
@@ -66,7 +66,7 @@ struct LogOutputTests {
 
         // Drained: the next line the daemon logs is preceded by the count of those it dropped.
         var text = ""
-        let deadline = ContinuousClock.now + .seconds(10)
+        let deadline = ContinuousClock.now + patience
         while !text.contains("event=log-dropped"), ContinuousClock.now < deadline {
             text += pipe.drain()
             try? await Task.sleep(for: .milliseconds(5))

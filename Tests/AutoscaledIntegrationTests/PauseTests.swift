@@ -61,6 +61,9 @@ struct PauseTests {
         let wouldBe = await daemon.waitForLine("event=scale-up from=3 to=4", "paused=true")
         #expect(wouldBe?.contains("level=info ") == true, "\(wouldBe ?? daemon.standardError)")
         #expect(await daemon.waitForLine("level=info event=limited want=4 held_by=pause replicas=3") != nil)
+        // The state is saved just after the line is logged: `status` reads the state.
+        let held = await dir.waitForState(#""held_by":"pause""#, #""wanted":4"#)
+        #expect(held != nil, "\(dir.read(dir.statePath))")
         #expect(dir.savedReplicas() == 3)
         let status = await Self.command(["status"], dir)
         #expect(status.contains("wanted replicas:   4, held by pause for "), "\(status)")
@@ -86,10 +89,15 @@ struct PauseTests {
         dir.writeConfig(pollInterval: "1h")
         dir.writeLoads(#"{"a": 40}"#)
         let daemon = await startDaemon(dir)
-        await Self.command(["pause", "--for", "2s"], dir)
-        #expect(await daemon.waitForLine("event=pause until=") != nil)
+        // Held first by a pause without an end, so the hot loads are seen while paused however slow
+        // the machine; then a pause of 2 s replaces it.
+        await Self.command(["pause"], dir)
+        #expect(await daemon.waitForLine("level=notice event=pause") != nil)
         dir.writeLoads(#"{"a": 90}"#)
         #expect(await daemon.waitForLine("event=scale-up from=3 to=4", "paused=true") != nil)
+        let before = daemon.stderrLines.count
+        await Self.command(["pause", "--for", "2s"], dir)
+        #expect(await daemon.waitForLine("event=pause until=", after: before) != nil, "\(daemon.standardError)")
         let started = ContinuousClock.now
         #expect(await daemon.waitForLine("level=notice event=resume cause=expired until=") != nil, "\(daemon.standardError)")
         #expect(ContinuousClock.now - started < .seconds(10))

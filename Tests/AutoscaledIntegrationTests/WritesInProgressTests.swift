@@ -51,7 +51,7 @@ struct WritesInProgressTests {
     }
 
     @Test("a line file written in place with a pause at a line boundary: no decision from the partial file")
-    func pauseAtLineBoundary() async {
+    func pauseAtLineBoundary() async throws {
         let dir = Workspace()
         defer { dir.remove() }
         dir.writeConfig(source: "format = lines", pollInterval: "100ms")
@@ -63,13 +63,19 @@ struct WritesInProgressTests {
         let before = daemon.stderrLines.count
         let fd = open(dir.loadPath, O_WRONLY | O_TRUNC | O_CLOEXEC)
         _ = Glibc.write(fd, first, first.utf8.count)
-        let written = ContinuousClock.now
-        // Reads are put off while the writer pauses, for longer than a write takes to settle.
-        var skipped = 0
-        while ContinuousClock.now - written < .milliseconds(1500) {
-            skipped = max(skipped, daemon.stderrLines.dropFirst(before).filter { $0.contains("event=skip") }.count)
-            try? await Task.sleep(for: .milliseconds(20))
+        // The writer pauses until the daemon has put its reads off for longer than a write takes to
+        // settle (1 s), by the daemon's own clock: an idle JSON file would be read by then, a line
+        // file must not be. Past the bound (2 s) a put-off read counts as failed instead. A busy
+        // machine only makes the pause longer; the deadline matters only when something is wrong.
+        let isPutOff = { (line: String) in line.contains("event=skip") || line.contains("event=source-error") }
+        let firstSkip = await daemon.waitForLine("event=skip", after: before, timeout: patience)
+        let putOffSince = try #require(firstSkip.flatMap(loggedAt), "\(daemon.standardError.suffix(2000))")
+        // A decision ends the wait at once: that is the failure this test is for.
+        let settled = await daemon.waitForLine(after: before, timeout: patience) { line in
+            line.contains(" from=") || (isPutOff(line) && (loggedAt(line) ?? 0) >= putOffSince + 1.2)
         }
+        #expect(settled.map(isPutOff) == true, "\(daemon.standardError.suffix(2000))")
+        let skipped = daemon.stderrLines.dropFirst(before).filter { $0.contains("event=skip") }.count
         #expect(skipped >= 2, "\(daemon.standardError.suffix(2000))")
         _ = Glibc.write(fd, rest, rest.utf8.count)
         close(fd)

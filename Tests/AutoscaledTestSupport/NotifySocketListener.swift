@@ -15,17 +15,26 @@ public final class NotifySocketListener: @unchecked Sendable {
     // Safety: every stored property is a `let`; the descriptor is only read and closed in
     // `deinit`. Concurrent `receive` calls each get whole datagrams from the kernel.
 
-    /// One datagram and, with `passCredentials`, the sender's process id.
+    /// One datagram, when the kernel queued it and, with `passCredentials`, the sender's process id.
     public struct Message: Sendable, Equatable {
         public var text: String
         public var senderPID: Int32?
         /// The datagram as received (``text`` is its UTF-8 reading).
         public var bytes: [UInt8]
+        /// When the kernel queued the datagram (`SO_TIMESTAMPNS`, seconds since the epoch): the
+        /// time it was sent, however late the test reads it.
+        public var queuedAt: Double?
 
-        public init(text: String, senderPID: Int32?, bytes: [UInt8]? = nil) {
+        public init(text: String, senderPID: Int32?, bytes: [UInt8]? = nil, queuedAt: Double? = nil) {
             self.text = text
             self.senderPID = senderPID
             self.bytes = bytes ?? Array(text.utf8)
+            self.queuedAt = queuedAt
+        }
+
+        /// Messages are equal by what was sent and by whom; ``queuedAt`` says only when.
+        public static func == (left: Message, right: Message) -> Bool {
+            left.text == right.text && left.senderPID == right.senderPID && left.bytes == right.bytes
         }
     }
 
@@ -65,8 +74,11 @@ public final class NotifySocketListener: @unchecked Sendable {
             socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         }
         do throws(SystemError) {
+            var on: Int32 = 1
+            _ = try Self.check("setsockopt", notifySocket) {
+                setsockopt(fd, SOL_SOCKET, Self.timestampOption, &on, socklen_t(MemoryLayout<Int32>.size))
+            }
             if passCredentials {
-                var on: Int32 = 1
                 _ = try Self.check("setsockopt", notifySocket) {
                     setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &on, socklen_t(MemoryLayout<Int32>.size))
                 }
@@ -119,6 +131,25 @@ public final class NotifySocketListener: @unchecked Sendable {
         return nil
     }
 
+    /// Every datagram until `done` holds for those read so far, or until `timeout` runs out (a
+    /// generous bound that only matters when something is wrong).
+    public func messages(timeout: Duration, until done: ([Message]) -> Bool) async -> [Message] {
+        var messages: [Message] = []
+        let deadline = ContinuousClock.now + timeout
+        while !done(messages), ContinuousClock.now < deadline,
+            let message = await nextMessage(timeout: deadline - ContinuousClock.now)
+        {
+            messages.append(message)
+        }
+        return messages
+    }
+
+    /// The next `count` datagrams that read exactly `text`, passing over others; fewer when
+    /// `timeout` runs out first.
+    public func messages(_ count: Int, reading text: String, timeout: Duration) async -> [Message] {
+        await messages(timeout: timeout) { read in read.count { $0.text == text } >= count }.filter { $0.text == text }
+    }
+
     /// The next datagram's text, or `nil` if none arrives within `timeout`.
     public func receive(timeout: Duration) -> String? {
         receiveMessage(timeout: timeout)?.text
@@ -134,7 +165,8 @@ public final class NotifySocketListener: @unchecked Sendable {
         }
 
         let data = UnsafeMutableRawBufferPointer.allocate(byteCount: 65536, alignment: 8)
-        // Room for one SCM_CREDENTIALS control message (cmsghdr + ucred, aligned) and then some.
+        // Room for an SCM_CREDENTIALS and an SCM_TIMESTAMPNS control message (each a cmsghdr and
+        // 16 bytes, aligned) and then some.
         let control = UnsafeMutableRawBufferPointer.allocate(byteCount: 128, alignment: 8)
         defer {
             data.deallocate()
@@ -154,34 +186,43 @@ public final class NotifySocketListener: @unchecked Sendable {
         guard let count else { return nil }
         let bytes = Array(UnsafeRawBufferPointer(rebasing: data[..<count]))
         let text = String(decoding: bytes, as: UTF8.self)
-        let pid = passCredentials
-            ? Self.senderPID(UnsafeRawBufferPointer(rebasing: control[..<Int(header.msg_controllen)])) : nil
-        return Message(text: text, senderPID: pid, bytes: bytes)
+        let ancillary = Self.ancillary(UnsafeRawBufferPointer(rebasing: control[..<Int(header.msg_controllen)]))
+        return Message(text: text, senderPID: passCredentials ? ancillary.pid : nil, bytes: bytes,
+                       queuedAt: ancillary.queuedAt)
     }
 
     /// `SCM_CREDENTIALS` from `<bits/socket.h>`; Glibc hides it (and `struct ucred`) behind `_GNU_SOURCE`.
     private static let scmCredentials: Int32 = 2
+    /// `SO_TIMESTAMPNS` (also the control message's type, `SCM_TIMESTAMPNS`) with a 64-bit `time_t`:
+    /// Glibc defines it by an expression Swift does not import.
+    private static let timestampOption: Int32 = 35
 
-    /// Finds `SCM_CREDENTIALS` in the control bytes and returns its pid.
+    /// Finds `SCM_CREDENTIALS` and `SCM_TIMESTAMPNS` in the control bytes: the sender's pid and
+    /// when the datagram was queued.
     ///
     /// Walks the headers by hand: the `CMSG_*` macros are not visible from Swift.
-    private static func senderPID(_ control: UnsafeRawBufferPointer) -> Int32? {
+    private static func ancillary(_ control: UnsafeRawBufferPointer) -> (pid: Int32?, queuedAt: Double?) {
         let headerSize = MemoryLayout<cmsghdr>.stride
         let align = MemoryLayout<Int>.size
+        var found: (pid: Int32?, queuedAt: Double?) = (nil, nil)
         var offset = 0
         while offset + headerSize <= control.count {
             let header = control.loadUnaligned(fromByteOffset: offset, as: cmsghdr.self)
             let length = Int(header.cmsg_len)
-            guard length >= headerSize, offset + length <= control.count else { return nil }
-            // `struct ucred { pid_t pid; uid_t uid; gid_t gid; }`: the pid comes first.
-            if header.cmsg_level == SOL_SOCKET, header.cmsg_type == Self.scmCredentials,
-                length - headerSize >= 3 * MemoryLayout<Int32>.size
-            {
-                return control.loadUnaligned(fromByteOffset: offset + headerSize, as: Int32.self)
+            guard length >= headerSize, offset + length <= control.count else { break }
+            let payload = length - headerSize
+            if header.cmsg_level == SOL_SOCKET {
+                // `struct ucred { pid_t pid; uid_t uid; gid_t gid; }`: the pid comes first.
+                if header.cmsg_type == Self.scmCredentials, payload >= 3 * MemoryLayout<Int32>.size {
+                    found.pid = control.loadUnaligned(fromByteOffset: offset + headerSize, as: Int32.self)
+                } else if header.cmsg_type == Self.timestampOption, payload >= MemoryLayout<timespec>.size {
+                    let time = control.loadUnaligned(fromByteOffset: offset + headerSize, as: timespec.self)
+                    found.queuedAt = Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+                }
             }
             offset += (length + align - 1) / align * align
         }
-        return nil
+        return found
     }
 
     /// Retries `EINTR` and turns -1 into a `SystemError`, like the library's own wrapper.
@@ -194,5 +235,21 @@ public final class NotifySocketListener: @unchecked Sendable {
             if errno == EINTR { continue }
             throw SystemError(call: call, subject: subject, errno: errno)
         }
+    }
+}
+
+extension Array where Element == NotifySocketListener.Message {
+    /// The times between consecutive datagrams as the kernel queued them (seconds), shortest
+    /// first: a rate that does not depend on when the reader was scheduled.
+    public var sortedGaps: [Double] {
+        let times = compactMap(\.queuedAt)
+        return zip(times.dropFirst(), times).map { $0 - $1 }.sorted()
+    }
+
+    /// The middle of ``sortedGaps``: one late send makes one gap longer and the next shorter,
+    /// and leaves the median where it was.
+    public var medianGap: Double? {
+        let gaps = sortedGaps
+        return gaps.isEmpty ? nil : gaps[gaps.count / 2]
     }
 }

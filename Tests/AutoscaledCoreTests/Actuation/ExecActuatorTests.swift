@@ -73,11 +73,13 @@ struct ExecActuatorTests {
     func timeout() async throws {
         let fake = RecordingCommand(plan: ["hang"])
         defer { fake.remove() }
-        let timedOut = ActuationError.timedOut(program: fake.path, after: .milliseconds(200), standardError: "")
+        // The fake records its call and starts its grandchild with a handful of short programs first:
+        // the timeout must outlast that on a busy machine, or there is no grandchild to kill.
+        let timedOut = ActuationError.timedOut(program: fake.path, after: .seconds(3), standardError: "")
         await #expect(throws: timedOut) {
-            try await actuator(try CommandTemplate(arguments: [fake.path]), timeout: .milliseconds(200)).apply(request)
+            try await actuator(try CommandTemplate(arguments: [fake.path]), timeout: .seconds(3)).apply(request)
         }
-        #expect(timedOut.description == "'\(fake.path)' timed out after 200ms; its process group was killed")
+        #expect(timedOut.description == "'\(fake.path)' timed out after 3s; its process group was killed")
         let child = try #require(fake.pid(ofCall: 1))
         #expect(ProcessTable.state(of: child) == nil, "the child was not reaped")
         let grandchild = try #require(fake.grandchild(ofCall: 1))

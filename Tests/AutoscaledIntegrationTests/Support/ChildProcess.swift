@@ -2,6 +2,11 @@ import AutoscaledTestSupport
 import Glibc
 import Testing
 
+/// How long a test waits for an event that should come: long enough for a machine busy with a whole
+/// parallel test run (dozens of daemons starting at once on two cores). It only matters when something
+/// is wrong, and then only delays the failure.
+let patience: Duration = .seconds(60)
+
 /// The built `autoscaled` binary, next to the test bundle in the build directory.
 func autoscaledBinary() -> String {
     var buffer = [CChar](repeating: 0, count: 4096)
@@ -85,7 +90,7 @@ final class ChildProcess {
 
     /// Waits (without blocking a thread) for the process to exit; returns its exit status, or 128+signal, or nil on timeout.
     @discardableResult
-    func wait(timeout: Duration = .seconds(10)) async -> Int32? {
+    func wait(timeout: Duration = patience) async -> Int32? {
         if let exitStatus { return exitStatus }
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
@@ -103,12 +108,18 @@ final class ChildProcess {
 
     /// Waits until a stderr line after the first `skipping` lines contains every one of `parts`.
     /// - Returns: the line, or nil on timeout.
-    func waitForLine(_ parts: String..., after skipping: Int = 0, timeout: Duration = .seconds(10)) async -> String? {
+    func waitForLine(_ parts: String..., after skipping: Int = 0, timeout: Duration = patience) async -> String? {
+        await waitForLine(after: skipping, timeout: timeout) { line in parts.allSatisfy { line.contains($0) } }
+    }
+
+    /// Waits until a stderr line after the first `skipping` lines satisfies `matches`.
+    /// - Returns: the line, or nil on timeout.
+    func waitForLine(after skipping: Int = 0, timeout: Duration = patience,
+                     where matches: (String) -> Bool) async -> String? {
         let deadline = ContinuousClock.now + timeout
         repeat {
             let lines = stderrLines
-            if lines.count > skipping,
-               let line = lines[skipping...].first(where: { line in parts.allSatisfy { line.contains($0) } }) {
+            if lines.count > skipping, let line = lines[skipping...].first(where: matches) {
                 return line
             }
             try? await Task.sleep(for: .milliseconds(2))
@@ -121,9 +132,27 @@ final class ChildProcess {
         -> (status: Int32?, stdout: String, stderr: String)
     {
         let child = ChildProcess(autoscaledBinary(), arguments, environment: environment, captureIn: directory)
-        let status = await child.wait(timeout: .seconds(30))
+        let status = await child.wait()
         return (status, child.standardOutput, child.standardError)
     }
+}
+
+/// When a log line was written, by its `ts=` field (seconds since the epoch): the daemon's own
+/// account of time, however late the test reads the line.
+func loggedAt(_ line: String) -> Double? {
+    guard line.hasPrefix("ts=") else { return nil }
+    // ts=YYYY-MM-DDTHH:MM:SS.mmmZ
+    let text = line.dropFirst(3).prefix { $0 != " " }
+    let numbers = text.split { !$0.isNumber }.compactMap { Int($0) }
+    guard text.hasSuffix("Z"), numbers.count == 7 else { return nil }
+    var parts = tm()
+    parts.tm_year = Int32(numbers[0] - 1900)
+    parts.tm_mon = Int32(numbers[1] - 1)
+    parts.tm_mday = Int32(numbers[2])
+    parts.tm_hour = Int32(numbers[3])
+    parts.tm_min = Int32(numbers[4])
+    parts.tm_sec = Int32(numbers[5])
+    return Double(timegm(&parts)) + Double(numbers[6]) / 1000
 }
 
 /// The text of the file at `path`; empty when it cannot be read.
