@@ -99,12 +99,21 @@ struct SocketLoadSourceTests {
         defer { dir.remove() }
         let unix = SocketLoadSource(address: .unix(path: dir.file("none.sock")), request: [], limits: Self.limits, format: .lines)
         #expect(await Self.outcome(unix) == "connect(\(dir.file("none.sock"))): no such file or directory (errno 2)")
-        let closed = TestStreamServer.tcp()
-        let address = closed.address
-        closed.stop()
-        let tcp = SocketLoadSource(address: try LoopbackAddress.parse(address).socketAddress, request: [], limits: Self.limits,
+        // A port bound but not listening refuses connections, and no other test can take it while it is held.
+        let bound = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        defer { close(bound) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let named = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(bound, $0, length) + getsockname(bound, $0, &length) }
+        }
+        #expect(named == 0)
+        let port = UInt16(bigEndian: address.sin_port)
+        let tcp = SocketLoadSource(address: .ipv4(octets: [127, 0, 0, 1], port: port), request: [], limits: Self.limits,
                                    format: .lines)
-        #expect(await Self.outcome(tcp) == "connect(\(address)): connection refused (errno 111)")
+        #expect(await Self.outcome(tcp) == "connect(127.0.0.1:\(port)): connection refused (errno 111)")
     }
 
     @Test("a listener whose backlog is full times out at connect_timeout")
