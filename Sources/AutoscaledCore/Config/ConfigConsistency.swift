@@ -37,6 +37,12 @@ enum ConfigConsistency {
                 message: "target_load (\(DecimalText.format(target))) must be above scale_down_threshold "
                     + "(\(DecimalText.format(down))) and at most scale_up_threshold (\(DecimalText.format(up)))"))
         }
+        if let rise = try? values.number(.seasonalMinRise), rise < 1 {
+            faults.append(Fault(
+                line: values.latestLine(of: .seasonalMinRise),
+                message: "seasonal_min_rise (\(TypedValue.text(of: rise))) must be at least 1 "
+                    + "(a recurring peak is a load above the load now)"))
+        }
         return faults
     }
 

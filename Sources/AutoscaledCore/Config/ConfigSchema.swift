@@ -33,6 +33,9 @@ extension ConfigKey {
     static let smoothingWindow = ConfigKey(section: "policy", name: "smoothing_window")
     static let burstRatio = ConfigKey(section: "policy", name: "burst_ratio")
     static let fallbackReplicas = ConfigKey(section: "policy", name: "fallback_replicas")
+    static let seasonalPeriods = ConfigKey(section: "policy", name: "seasonal_periods")
+    static let seasonalConfirmations = ConfigKey(section: "policy", name: "seasonal_confirmations")
+    static let seasonalMinRise = ConfigKey(section: "policy", name: "seasonal_min_rise")
     static let statePath = ConfigKey(section: "state", name: "path")
     static let historyEnabled = ConfigKey(section: "history", name: "enabled")
     static let historyPath = ConfigKey(section: "history", name: "path")
@@ -88,6 +91,14 @@ enum ConfigSchema {
         ConfigKeySpec(.fallbackReplicas, .integer(min: 0, max: maxCount), default: ConfigKeySpec.unset, example: "2") {
             $0.policy.fallbackReplicas.map(TypedValue.integer)
         },
+        ConfigKeySpec(.seasonalPeriods, .durationList(within: PolicyConfig.seasonalPeriodRange, most: PolicyConfig.maxSeasonalPeriods),
+                      default: "none", example: "1h, 1d") {
+            .durations($0.policy.seasonalPeriods)
+        },
+        ConfigKeySpec(.seasonalConfirmations, .integer(min: 1, max: PolicyConfig.maxSeasonalConfirmations), default: "2") {
+            .integer($0.policy.seasonalConfirmations)
+        },
+        ConfigKeySpec(.seasonalMinRise, .number, default: "1.5") { .number($0.policy.seasonalMinRise) },
         ConfigKeySpec(.statePath, .path, default: "/var/lib/autoscaled/state.json") { .string($0.state.path) },
         ConfigKeySpec(.historyEnabled, .boolean, default: "true") { .boolean($0.history.enabled) },
         ConfigKeySpec(.historyPath, .path, default: ConfigKeySpec.unset, example: "/var/lib/autoscaled/history") {

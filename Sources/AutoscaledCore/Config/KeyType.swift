@@ -15,6 +15,9 @@ enum KeyType: Sendable {
     /// A systemd-style duration (see ``DurationText``); never negative, zero only when allowed,
     /// at most ``maxDuration``.
     case duration(allowsZero: Bool)
+    /// Durations separated by commas, each within `within`, distinct, at most `most` of them; or
+    /// `none` (an empty list).
+    case durationList(within: ClosedRange<Duration>, most: Int)
     /// `true`/`false`, `yes`/`no`, `on`/`off`, `1`/`0`, in any case.
     case boolean
     /// A size in bytes of at least `min` (see ``ByteSizeText``): `65536`, `512K`, `64MiB`.
@@ -60,6 +63,9 @@ enum KeyType: Sendable {
         case let .integer(nil, max?): "an integer <= \(max), e.g. \(example)"
         case .integer(nil, nil): "an integer, e.g. \(example)"
         case .duration: "a duration, e.g. \(example)"
+        case let .durationList(range, most):
+            "none, or up to \(most) durations from \(DurationText.format(range.lowerBound)) to "
+                + "\(DurationText.format(range.upperBound)) separated by commas, e.g. \(example)"
         case .boolean: "true, false, yes, no, on, off, 1 or 0"
         case let .byteSize(min): "a size of at least \(ByteSizeText.format(min)) in bytes or K, M, G, e.g. \(example)"
         case let .choice(names): "one of " + names.joined(separator: ", ")
@@ -90,6 +96,8 @@ enum KeyType: Sendable {
             return .integer(try Self.readInteger(text, min: min, max: max, expected: expected))
         case let .duration(allowsZero):
             return .duration(try Self.readDuration(text, allowsZero: allowsZero, expected: expected, example: example))
+        case let .durationList(range, most):
+            return .durations(try Self.readDurationList(text, within: range, most: most, expected: expected, example: example))
         case .boolean:
             switch text.lowercased() {
             case "true", "yes", "on", "1": return .boolean(true)
@@ -205,6 +213,27 @@ enum KeyType: Sendable {
         if !allowsZero, duration == .zero { throw Fault(problem: "must be greater than 0") }
         if duration > maxDuration { throw Fault(problem: "must be at most \(DurationText.format(maxDuration))") }
         return duration
+    }
+
+    private static func readDurationList(
+        _ text: String, within range: ClosedRange<Duration>, most: Int, expected: String, example: String
+    ) throws(Fault) -> [Duration] {
+        if text == "none" { return [] }
+        var durations: [Duration] = []
+        for item in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let word = item.trimmingBlanks()
+            let duration = try readDuration(word, allowsZero: true, expected: expected, example: example)
+            guard range.contains(duration) else {
+                throw Fault(problem: "has \(EscapedText.quoted(word)), which is not from \(DurationText.format(range.lowerBound)) "
+                    + "to \(DurationText.format(range.upperBound))", expected: expected)
+            }
+            guard !durations.contains(duration) else {
+                throw Fault(problem: "names \(EscapedText.quoted(word)) twice", expected: expected)
+            }
+            durations.append(duration)
+        }
+        guard durations.count <= most else { throw Fault(problem: "has \(durations.count) durations, more than \(most)", expected: expected) }
+        return durations
     }
 
     /// Whether `text` is `digits[.digits][e[±]digits]` (or `.digits…`), with no sign.

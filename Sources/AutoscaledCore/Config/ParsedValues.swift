@@ -61,6 +61,10 @@ struct ParsedValues {
         try typed(key) { if case let .duration(duration) = $0 { duration } else { nil } }
     }
 
+    func durations(_ key: ConfigKey) throws(Missing) -> [Duration] {
+        try typed(key) { if case let .durations(durations) = $0 { durations } else { nil } }
+    }
+
     func boolean(_ key: ConfigKey) throws(Missing) -> Bool {
         try typed(key) { if case let .boolean(boolean) = $0 { boolean } else { nil } }
     }

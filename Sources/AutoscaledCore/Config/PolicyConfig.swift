@@ -38,6 +38,13 @@ public struct PolicyConfig: Sendable, Equatable {
     public var burstRatio: Double
     /// The count to move to, once, when the source goes down; `nil`: hold the count instead.
     public var fallbackReplicas: Int?
+    /// The periods whose recurring peaks are pre-scaled for (see ``SeasonalProfile``); empty = off.
+    public var seasonalPeriods: [Duration]
+    /// How many periods in a row a peak must have come at the same phase to be pre-scaled for.
+    public var seasonalConfirmations: Int
+    /// A recurring peak is pre-scaled for only when, at its phase of each confirming period, the load
+    /// rose to at least this many times what it was `replica_startup` and a tick before.
+    public var seasonalMinRise: Double
     /// The policy's clock: one tick per `[source] poll_interval`. Time-based rules see time in whole
     /// ticks (counted from the start of observation) and remember one value per tick, so the
     /// same load over time gives the same decisions however often it is read.
@@ -49,8 +56,12 @@ public struct PolicyConfig: Sendable, Equatable {
         maxScaleUpPerMinute: Int, maxScaleDownPerMinute: Int, maxScaleDownPercentPerMinute: Double,
         scaleUpCooldown: Duration, scaleDownStabilization: Duration,
         replicaStartup: Duration, trendWindow: Duration, trendMinSpan: Duration,
-        smoothingWindow: Duration, burstRatio: Double, fallbackReplicas: Int?, tick: Duration
+        smoothingWindow: Duration, burstRatio: Double, fallbackReplicas: Int?,
+        seasonalPeriods: [Duration], seasonalConfirmations: Int, seasonalMinRise: Double, tick: Duration
     ) {
+        self.seasonalMinRise = seasonalMinRise
+        self.seasonalPeriods = seasonalPeriods
+        self.seasonalConfirmations = seasonalConfirmations
         self.fallbackReplicas = fallbackReplicas
         self.scaleUpThreshold = scaleUpThreshold
         self.scaleDownThreshold = scaleDownThreshold
@@ -77,6 +88,12 @@ public struct PolicyConfig: Sendable, Equatable {
 
     /// The period of the scale-up and scale-down rates.
     public static let ratePeriod: Duration = .seconds(60)
+
+    /// The shortest and longest `seasonal_periods` period, and the most periods.
+    public static let seasonalPeriodRange: ClosedRange<Duration> = .seconds(60) ... .seconds(28 * 86_400)
+    public static let maxSeasonalPeriods = 8
+    /// The most periods a seasonal peak may be asked to recur over.
+    public static let maxSeasonalConfirmations = 4
 
     /// How long load samples are kept: the longer of the trend and smoothing windows.
     public var sampleWindow: Duration { max(trendWindow, smoothingWindow) }

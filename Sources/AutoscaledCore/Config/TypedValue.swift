@@ -9,6 +9,8 @@ enum TypedValue: Sendable, Equatable {
     case number(Double)
     case integer(Int)
     case duration(Duration)
+    /// A list of durations, in the order given; empty for `none`.
+    case durations([Duration])
     case boolean(Bool)
     /// A size in bytes.
     case byteSize(Int)
@@ -31,6 +33,7 @@ enum TypedValue: Sendable, Equatable {
         case let .number(number): DecimalText.format(number)
         case let .integer(integer): String(integer)
         case let .duration(duration): DurationText.format(duration)
+        case let .durations(durations): durations.isEmpty ? "none" : durations.map(DurationText.format).joined(separator: ", ")
         case let .boolean(boolean): boolean ? "true" : "false"
         case let .byteSize(bytes): ByteSizeText.format(bytes)
         case let .command(command): command.description

@@ -54,6 +54,8 @@ extension DecisionReason.Trigger {
         case let .burst(total, ratio, replicas, targetLoad):
             "burst: total load \(figure(total)) is at least burst_ratio \(given(ratio)) "
                 + "times what \(replicas) replicas serve at target_load \(given(targetLoad))"
+        case .recurringPeak:
+            "recurring peak due (seasonal_periods)"
         case let .serversAbove(count, threshold, busiest):
             "\(count) server\(count == 1 ? "" : "s") above scale_up_threshold \(given(threshold)) (max \(busiest.text))"
         case let .expectedLoadAbove(load, within, threshold):
@@ -88,6 +90,10 @@ extension DecisionReason.Sizing {
             if projection.capped {
                 text += " (the trend adds at most \(given(LoadEstimate.maximumTrendGain)) times the smoothed load)"
             }
+        }
+        if let season {
+            text += "; at this phase each of the last \(season.confirmations) periods of \(DurationText.format(season.period)) "
+                + "rose to \(figure(season.load)) within the next \(DurationText.format(season.within))"
         }
         return text + " needs \(need) at target_load \(given(targetLoad))"
     }

@@ -68,6 +68,9 @@ public struct DecisionReason: Sendable, Equatable {
         case atFallback(replicas: Int, cause: String)
         /// The total load is at least `burst_ratio` times what `replicas` serve at `target_load`.
         case burst(total: Double, ratio: Double, replicas: Int, targetLoad: Double)
+        /// A rise that came at this phase of each of the last `seasonal_confirmations` periods is
+        /// due within `replica_startup` (the sizing says which, and how high).
+        case recurringPeak
         /// `count` servers have a load strictly above `scale_up_threshold`.
         case serversAbove(count: Int, threshold: Double, busiest: ServerLoad)
         /// The load per server expected within `replica_startup` is above `scale_up_threshold`.
@@ -94,6 +97,8 @@ public struct DecisionReason: Sendable, Equatable {
         /// Replicas the estimate needs at `target_load`.
         public var need: Int
         public var targetLoad: Double
+        /// The recurring peak the need was raised to, when one was due.
+        public var season: Season?
         private var estimate: Estimate
 
         /// The sum of the servers' loads.
@@ -114,9 +119,10 @@ public struct DecisionReason: Sendable, Equatable {
                                 capped: projection?.capped ?? false, projected: projection?.load ?? total)
         }
 
-        init(_ estimate: LoadEstimate, need: Int, targetLoad: Double) {
+        init(_ estimate: LoadEstimate, need: Int, targetLoad: Double, season: Season? = nil) {
             self.need = need
             self.targetLoad = targetLoad
+            self.season = season
             self.estimate = Estimate(total: estimate.current, smoothed: estimate.smoothed, samples: estimate.smoothedSamples,
                                      slope: estimate.slope, ahead: estimate.ahead, capped: estimate.capped,
                                      projected: estimate.projected)
@@ -124,7 +130,7 @@ public struct DecisionReason: Sendable, Equatable {
 
         public static func == (a: Sizing, b: Sizing) -> Bool {
             a.need == b.need && a.targetLoad == b.targetLoad && a.total == b.total && a.smoothed == b.smoothed
-                && a.projection == b.projection
+                && a.projection == b.projection && a.season == b.season
         }
 
         private struct Estimate: Sendable {
@@ -135,6 +141,22 @@ public struct DecisionReason: Sendable, Equatable {
             var ahead: Duration
             var capped: Bool
             var projected: Double
+        }
+    }
+
+    /// A recurring peak: at this phase of each of the last `confirmations` periods of `period`, the
+    /// load rose to `load` (the lowest of those peaks) within the next `within`.
+    public struct Season: Sendable, Equatable {
+        public var period: Duration
+        public var confirmations: Int
+        public var load: Double
+        public var within: Duration
+
+        public init(period: Duration, confirmations: Int, load: Double, within: Duration) {
+            self.period = period
+            self.confirmations = confirmations
+            self.load = load
+            self.within = within
         }
     }
 

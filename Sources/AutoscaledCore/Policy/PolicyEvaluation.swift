@@ -20,6 +20,9 @@ struct Evaluation: Sendable {
     /// stabilization window records (a need a user can check against the load they saw).
     let stableNeed: Int
     let isBurst: Bool
+    /// What the seasonal profile expects within `replica_startup` and a tick, when that needs more
+    /// than the load now does (``need`` is then its need).
+    let season: SeasonalProfile.Expectation?
     /// The mean load per server expected when a replica asked for now would serve; above
     /// `scale_up_threshold` it triggers a scale-up like a hot server does.
     let expectedLoad: Double
@@ -40,13 +43,31 @@ struct Evaluation: Sendable {
         let servers = snapshot.servers
         for index in servers.indices { total = (total + servers[index].load).saturated }
         estimate = LoadEstimate(current: total, memory: memory, now: now, config: config)
-        need = Self.replicas(for: estimate.projected, config: config)
+        var need = Self.replicas(for: estimate.projected, config: config)
+        season = Self.season(memory: memory, tick: tick, config: config, above: need)
+        if let season { need = Self.replicas(for: season.load, config: config) }
+        self.need = need
         stableNeed = Self.replicas(for: estimate.smoothed, config: config)
         isBurst = config.burstRatio > 0
             && total >= config.burstRatio * config.targetLoad * Double(max(current, 1))
             && Self.replicas(for: total, config: config) > current
         recommendation = stableNeed
         expectedLoad = estimate.projected / Double(snapshot.servers.count)
+    }
+
+    /// A recurring peak is due that the current count cannot serve: scaled for at once, like a burst.
+    var isSeasonalRise: Bool { season != nil && need > current }
+
+    /// The seasonal profile's expectation from the start of this tick to `replica_startup` and one
+    /// tick later (when a replica asked for now or at the next tick serves), when it needs more than
+    /// `above`: a rise of at least `seasonal_min_rise` times at this phase of each of the last periods.
+    static func season(memory: PolicyMemory, tick: MonotonicInstant, config: PolicyConfig, above: Int) -> SeasonalProfile.Expectation? {
+        guard !config.seasonalPeriods.isEmpty, let profile = memory.season,
+              let expectation = profile.expected(at: memory.sinceOrigin(tick), ahead: (config.replicaStartup + config.tick).wholeMilliseconds,
+                                                 rise: config.seasonalMinRise),
+              replicas(for: expectation.load, config: config) > above
+        else { return nil }
+        return expectation
     }
 
     /// The scale-up trigger: a server above `scale_up_threshold` now, or the mean expected after
@@ -66,7 +87,10 @@ struct Evaluation: Sendable {
 
     /// The figures the load was sized with, as the reason gives them.
     @inline(__always) var sizing: DecisionReason.Sizing {
-        DecisionReason.Sizing(estimate, need: need, targetLoad: config.targetLoad)
+        DecisionReason.Sizing(estimate, need: need, targetLoad: config.targetLoad, season: season.map {
+            DecisionReason.Season(period: .milliseconds($0.period), confirmations: config.seasonalConfirmations, load: $0.load,
+                                  within: config.replicaStartup + config.tick)
+        })
     }
 
     /// Replicas the estimate needs at `target_load`, before `min_replicas` (what a scale-down wishes for).

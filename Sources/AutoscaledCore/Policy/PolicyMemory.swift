@@ -7,8 +7,9 @@ import AutoscaledBase
 /// Everything is kept on the policy's grid of ticks (see ``PolicyConfig/tick``), one entry per
 /// tick at most, so how often the same tick is evaluated changes nothing that is remembered:
 /// the latest total of a tick stands for it, its highest recommendation counts, its changes add up.
-/// Times are on the monotonic timeline. The memory is not persisted: after a restart the
-/// stabilization window starts again (`observingSince`), so a restart never hastens a scale-down.
+/// Times are on the monotonic timeline. Only the seasonal profile is persisted (in the state file):
+/// after a restart the stabilization window starts again (`observingSince`), so a restart never
+/// hastens a scale-down, but the recurring peaks learned so far are still known.
 public struct PolicyMemory: Sendable, Equatable {
     /// One tick's recommended count.
     public struct Recommendation: Sendable, Equatable {
@@ -33,6 +34,11 @@ public struct PolicyMemory: Sendable, Equatable {
     public private(set) var changes: [Change]
     /// When recommendations started being recorded (daemon start); the origin of the tick grid.
     public var observingSince: MonotonicInstant
+    /// The highest total per phase of each `seasonal_periods` period, once that key is set.
+    public var season: SeasonalProfile?
+    /// Where the seasonal phases count from: the trace's start in `simulate`, the Unix epoch
+    /// (seen on the monotonic timeline) in the daemon.
+    public var phaseOrigin: MonotonicInstant = .origin
 
     public init(replicas: Int, observingSince: MonotonicInstant, lastScaleUp: MonotonicInstant? = nil) {
         self.replicas = replicas
@@ -74,6 +80,11 @@ public struct PolicyMemory: Sendable, Equatable {
             }
         }
         if let total = decision.totalLoad {
+            if let last = samples.last, last.at != at, !policy.seasonalPeriods.isEmpty {
+                // The previous tick is over: its latest total is what it saw.
+                learnSeason(last, policy: policy)
+            }
+            if policy.seasonalPeriods.isEmpty, season != nil { season = nil }
             if samples.last?.at == at { samples.removeLast() }
             samples.append(LoadSample(at: at, total: total))
         }
@@ -91,6 +102,21 @@ public struct PolicyMemory: Sendable, Equatable {
         samples.removeFirst(samples.prefix { $0.at < sampleCutoff }.count)
         let changeCutoff = at - PolicyConfig.ratePeriod
         changes.removeFirst(changes.prefix { $0.at <= changeCutoff }.count)
+    }
+
+    /// Records a finished tick in the seasonal profile, made (or reshaped) to what `policy` asks for.
+    private mutating func learnSeason(_ sample: LoadSample, policy: PolicyConfig) {
+        if season?.fits(policy) != true {
+            season = season?.adapted(to: policy)
+                ?? SeasonalProfile(periods: policy.seasonalPeriods.map(\.wholeMilliseconds), confirmations: policy.seasonalConfirmations)
+        }
+        let at = sinceOrigin(sample.at)
+        season?.record(sample.total, at: at)
+    }
+
+    /// Milliseconds from the phase origin to `instant`.
+    func sinceOrigin(_ instant: MonotonicInstant) -> Int64 {
+        (instant - phaseOrigin).wholeMilliseconds
     }
 
     /// The highest recommendation at or after `cutoff`, or `nil` when there is none.

@@ -10,8 +10,9 @@ import AutoscaledBase
 /// 3. The total load is sized at `target_load`: `need = ⌈estimate ÷ target_load⌉`, where the
 ///    estimate is the total smoothed over `smoothing_window` and projected `replica_startup` ahead
 ///    along the trend of `trend_window` (see ``LoadEstimate``).
-/// 4. A burst (total ≥ `burst_ratio` × what the current count serves at the target): scale to
-///    the need at once, past the cooldown and the rate limit.
+/// 4. A burst (total ≥ `burst_ratio` × what the current count serves at the target), or a
+///    recurring peak due within `replica_startup` (``SeasonalProfile``, `seasonal_periods`): scale
+///    to the need at once, past the cooldown and the rate limit.
 /// 5. `servers_to_scale` > 0 (loads strictly above `scale_up_threshold`): scale up to the need, at
 ///    least +1, at most `max_scale_up_per_minute` within any minute, capped at `max_replicas`,
 ///    unless within `scale_up_cooldown` of the last scale-up (or scaled up already this tick).
@@ -49,7 +50,7 @@ public struct ThresholdPolicy: Sendable {
         case let .sourceDown(cause): return sourceDown(current: current, cause: cause)
         }
         var evaluation = Evaluation(snapshot: snapshot, memory: memory, now: now, config: config)
-        if evaluation.isBurst {
+        if evaluation.isBurst || evaluation.isSeasonalRise {
             return scaleUp(&evaluation, burst: true)
         }
         if evaluation.wantsScaleUp {
@@ -84,7 +85,9 @@ public struct ThresholdPolicy: Sendable {
     private func scaleUp(_ evaluation: inout Evaluation, burst: Bool) -> ScalingDecision {
         let current = evaluation.current
         let trigger: DecisionReason.Trigger
-        if burst {
+        if burst, !evaluation.isBurst {
+            trigger = .recurringPeak
+        } else if burst {
             trigger = .burst(total: evaluation.estimate.current, ratio: config.burstRatio, replicas: current,
                              targetLoad: config.targetLoad)
         } else if evaluation.serversToScale > 0 {

@@ -84,7 +84,8 @@ public final class Controller {
             restored.warning = warning + "; the file is kept as \(keptAside)"
         }
         let state = ReplicaState(
-            memory: PolicyMemory(replicas: restored.replicas, observingSince: dependencies.clock.now()),
+            memory: PolicyMemory(starting: restored, policy: config.policy, now: dependencies.clock.now(),
+                                 wallTime: dependencies.wallTime()),
             lastDecision: restored.lastDecision, appliedReplicas: restored.appliedReplicas, store: store,
             failureThreshold: config.source.failureThreshold, logger: logger)
         let controller = Controller(configPath: configPath, config: config, logger: logger, state: state,

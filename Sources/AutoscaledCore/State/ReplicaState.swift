@@ -162,8 +162,9 @@ public actor ReplicaState {
     /// - Returns: the write error, when persisting failed (kept in memory; the next write retries).
     @discardableResult
     public func save(wallTime: Double) -> FileWriteError? {
-        let file = StateFile(desiredReplicas: memory.replicas, wallTime: wallTime, lastDecision: lastDecision, source: source,
+        var file = StateFile(desiredReplicas: memory.replicas, wallTime: wallTime, lastDecision: lastDecision, source: source,
                              appliedReplicas: applied, limit: limit)
+        file.seasonalProfile = memory.season.map(StateFile.Season.init)
         do {
             try store.save(file)
             unsaved = false

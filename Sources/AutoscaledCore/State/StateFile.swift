@@ -7,8 +7,8 @@ import AutoscaledSystem
 ///  "last_decision":{"action":"scale-up","from":3,"to":4,"reason":"…","at":"…","at_unix":1795932600.123},
 ///  "source":{"consecutive_failures":0,"last_good_read":"…","last_good_read_unix":1795932600.1}}
 /// ```
-/// Fields added after version 1 was first written (`updated_at_unix`, `applied_replicas`, `source`, `limit`)
-/// are optional, so older files still read, and older readers ignore them.
+/// Fields added after version 1 was first written (`updated_at_unix`, `applied_replicas`, `source`, `limit`,
+/// `seasonal_profile`) are optional, so older files still read, and older readers ignore them.
 ///
 /// `applied_replicas` is absent until an actuator (`[actuator] type` other than `none`, not a dry
 /// run) confirms a count; a file without it, or with another count than `desired_replicas`,
@@ -105,6 +105,8 @@ public struct StateFile: Codable, Sendable, Equatable {
     public var source: SourceStatus?
     /// Present while a rule holds the count away from what the policy wants.
     public var limit: Limit?
+    /// The recurring peaks learned so far, when `seasonal_periods` is set.
+    public var seasonalProfile: Season?
 
     enum CodingKeys: String, CodingKey {
         case version
@@ -114,6 +116,7 @@ public struct StateFile: Codable, Sendable, Equatable {
         case updatedAtUnix = "updated_at_unix"
         case lastDecision = "last_decision"
         case source, limit
+        case seasonalProfile = "seasonal_profile"
     }
 
     public init(desiredReplicas: Int, updatedAt: String, lastDecision: Decision?) {

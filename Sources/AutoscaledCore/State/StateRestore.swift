@@ -6,6 +6,8 @@ public struct RestoredState: Sendable, Equatable {
     public var appliedReplicas: Int?
     /// `nil` when the state file was used as is; otherwise what a warning should say.
     public var warning: String?
+    /// The seasonal profile saved, when there is one that can be used.
+    public var season: SeasonalProfile?
     /// Text for the `start` line: `resumed`, `resumed, clamped to max_replicas 4`, `initial`.
     public var origin: String
 
@@ -30,6 +32,11 @@ public struct RestoredState: Sendable, Equatable {
             let saved = file.desiredReplicas
             var restored = RestoredState(replicas: saved, lastDecision: file.lastDecision, warning: nil, origin: "resumed")
             restored.appliedReplicas = file.appliedReplicas
+            switch file.seasonalProfile?.profile() {
+            case let .success(profile): restored.season = profile
+            case let .failure(error): restored.warning = "\(path): \(error); the recurring peaks are learned again"
+            case nil: break
+            }
             if saved > policy.maxReplicas {
                 restored.replicas = policy.maxReplicas
                 restored.origin = "resumed \(saved), clamped to max_replicas \(policy.maxReplicas)"
@@ -38,6 +45,19 @@ public struct RestoredState: Sendable, Equatable {
                 restored.origin = "resumed \(saved), clamped to min_replicas \(policy.minReplicas)"
             }
             return restored
+        }
+    }
+}
+
+extension PolicyMemory {
+    /// The daemon's memory at start: the restored count, observing from `now`, the seasonal phases
+    /// counted from the Unix epoch (`wallTime` seconds before `now`), and the restored seasonal
+    /// profile in the shape `policy` asks for.
+    public init(starting restored: RestoredState, policy: PolicyConfig, now: MonotonicInstant, wallTime: Double) {
+        self.init(replicas: restored.replicas, observingSince: now)
+        phaseOrigin = now - .milliseconds(Int64((wallTime * 1000).rounded(.down)))
+        if let season = restored.season, !policy.seasonalPeriods.isEmpty {
+            self.season = season.fits(policy) ? season : season.adapted(to: policy)
         }
     }
 }

@@ -12,7 +12,7 @@ struct ConfigSettingsTests {
             "scale_up_threshold", "scale_down_threshold", "target_load", "min_replicas", "max_replicas",
             "initial_replicas", "max_scale_up_per_minute", "max_scale_down_per_minute", "max_scale_down_percent_per_minute",
             "scale_up_cooldown", "scale_down_stabilization", "replica_startup", "trend_window", "trend_min_span",
-            "smoothing_window", "burst_ratio",
+            "smoothing_window", "burst_ratio", "seasonal_periods", "seasonal_confirmations", "seasonal_min_rise",
             "state.path", "enabled", "history.path", "retention", "max_size",
             "level", "log.format", "max_series", "actuator.type", "dry_run",
         ])
@@ -21,7 +21,7 @@ struct ConfigSettingsTests {
             "50", "35", "50", "1", "10",
             "3", "4", "3", "30",
             "1min", "5min", "1min", "3min", "20s",
-            "20s", "2",
+            "20s", "2", "none", "2", "1.5",
             "/var/lib/autoscaled/state.json", "true", "/var/lib/autoscaled/history", "8d", "64MiB",
             "info", "logfmt", "100", "none", "false",
         ])

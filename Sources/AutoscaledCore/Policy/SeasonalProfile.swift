@@ -1,0 +1,180 @@
+/// What the total load was at each phase of the recurring periods (`seasonal_periods`): per
+/// period, the highest total of each bucket (1/120 of the period, at least 10 s) over the last
+/// `seasonal_confirmations + 1` periods. The seasonal rule reads it to pre-scale before a peak that
+/// recurred at the same phase in each of the last `seasonal_confirmations` periods.
+///
+/// Bucket indices count from the phase origin (``PolicyMemory/phaseOrigin``): the trace's start in
+/// `simulate`, the Unix epoch in the daemon, so an hour starts at :00 UTC and a profile saved in the
+/// state file means the same phases after a restart. One value per tick is recorded (the tick's
+/// latest total, once the tick is over), so how often a tick is evaluated changes nothing here.
+/// Size: at most 120 × (confirmations + 1) numbers per period, 360 at the default of 2 (1.4 KB in memory).
+public struct SeasonalProfile: Sendable, Equatable {
+    /// Buckets per period, at most (fewer when a bucket would be under ``minimumBucketMilliseconds``).
+    public static let bucketsPerPeriod: Int64 = 120
+    /// The shortest bucket, in milliseconds: finer is below any useful poll interval.
+    public static let minimumBucketMilliseconds: Int64 = 10_000
+
+    /// One period's ring of bucket peaks.
+    public struct Period: Sendable, Equatable {
+        /// The period, in milliseconds.
+        public let length: Int64
+        /// One bucket, in milliseconds.
+        public let bucket: Int64
+        /// The index of the latest bucket written (since the phase origin); `nil` before any.
+        public private(set) var latest: Int64?
+        /// The highest total per bucket, bucket `n` at `n mod peaks.count`; `-1` where nothing
+        /// was recorded.
+        public private(set) var peaks: [Float]
+
+        /// An empty ring of `confirmations + 1` periods of `length` milliseconds.
+        public init(length: Int64, confirmations: Int) {
+            self.length = length
+            bucket = max(length / SeasonalProfile.bucketsPerPeriod, SeasonalProfile.minimumBucketMilliseconds)
+            let buckets = (length + bucket - 1) / bucket
+            peaks = Array(repeating: -1, count: Int(buckets) * (confirmations + 1))
+        }
+
+        /// A period restored from saved peaks, oldest first, the last one in bucket `latest`.
+        public init(length: Int64, confirmations: Int, latest: Int64, savedPeaks: [Double?]) {
+            self.init(length: length, confirmations: confirmations)
+            guard !savedPeaks.isEmpty else { return }
+            self.latest = latest
+            for (offset, peak) in savedPeaks.suffix(peaks.count).reversed().enumerated() {
+                peaks[slot(latest - Int64(offset))] = peak.map { Float($0) } ?? -1
+            }
+        }
+
+        /// The saved form: every bucket of the ring, oldest first, `nil` where nothing was recorded.
+        public var savedPeaks: [Double?] {
+            guard let latest else { return [] }
+            return (0..<Int64(peaks.count)).reversed().map { back in
+                let peak = peaks[slot(latest - back)]
+                return peak < 0 ? nil : Double(peak)
+            }
+        }
+
+        private func slot(_ index: Int64) -> Int {
+            let count = Int64(peaks.count)
+            return Int(((index % count) + count) % count)
+        }
+
+        /// Records `total` at `milliseconds` since the phase origin. A time before the latest
+        /// bucket by more than the ring (a wall clock set back far between two runs) starts it again.
+        mutating func record(_ total: Double, at milliseconds: Int64) {
+            let index = milliseconds.floorDivided(by: bucket)
+            let value = Float(min(max(total, 0), Double(Float.greatestFiniteMagnitude)))
+            let count = Int64(peaks.count)
+            if let latest, index == latest {
+                peaks[slot(index)] = max(peaks[slot(index)], value)
+                return
+            }
+            // A clock set back a little between two runs: that bucket was seen already.
+            if let latest, index < latest, index > latest - count { return }
+            if let latest, index > latest, index - latest < count {
+                for skipped in (latest + 1)..<index { peaks[slot(skipped)] = -1 }
+            } else {
+                for position in peaks.indices { peaks[position] = -1 }
+            }
+            latest = index
+            peaks[slot(index)] = value
+        }
+
+        /// The highest total recorded from `start` to `end` milliseconds (both in one earlier
+        /// period); `nil` when none of those buckets holds a value.
+        func highest(from start: Int64, to end: Int64) -> Double? {
+            guard let latest else { return nil }
+            let first = max(start.floorDivided(by: bucket), latest - Int64(peaks.count) + 1)
+            let last = min(end.floorDivided(by: bucket), latest)
+            guard first <= last else { return nil }
+            var highest: Float = -1
+            for index in first...last { highest = max(highest, peaks[slot(index)]) }
+            return highest < 0 ? nil : Double(highest)
+        }
+    }
+
+    /// What the profile expects within the next `ahead`: the load, and the period that says so.
+    public struct Expectation: Sendable, Equatable {
+        /// The lowest, over the last `confirmations` periods, of the highest total seen at this phase.
+        public var load: Double
+        /// The period in milliseconds.
+        public var period: Int64
+    }
+
+    public let confirmations: Int
+    public private(set) var periods: [Period]
+
+    /// An empty profile of `periods` (milliseconds each).
+    public init(periods: [Int64], confirmations: Int) {
+        self.confirmations = confirmations
+        self.periods = periods.map { Period(length: $0, confirmations: confirmations) }
+    }
+
+    /// A profile of saved periods.
+    public init(restoring periods: [Period], confirmations: Int) {
+        self.confirmations = confirmations
+        self.periods = periods
+    }
+
+    /// Whether the profile is the shape `config` asks for (same periods, same confirmations).
+    public func fits(_ config: PolicyConfig) -> Bool {
+        confirmations == config.seasonalConfirmations
+            && periods.map(\.length) == config.seasonalPeriods.map(\.wholeMilliseconds)
+    }
+
+    /// An empty profile of the shape `config` asks for, keeping the periods this one already learned.
+    public func adapted(to config: PolicyConfig) -> SeasonalProfile {
+        var next = SeasonalProfile(periods: config.seasonalPeriods.map(\.wholeMilliseconds), confirmations: config.seasonalConfirmations)
+        if confirmations == config.seasonalConfirmations {
+            for index in next.periods.indices {
+                if let kept = periods.first(where: { $0.length == next.periods[index].length }) { next.periods[index] = kept }
+            }
+        }
+        return next
+    }
+
+    /// Records one tick's total at `milliseconds` since the phase origin.
+    public mutating func record(_ total: Double, at milliseconds: Int64) {
+        for index in periods.indices { periods[index].record(total, at: milliseconds) }
+    }
+
+    /// The highest load one of the periods expects from `milliseconds` to `ahead` later (excluded),
+    /// judged by the same phase of each of the last `confirmations` periods: in each of them the
+    /// load rose at this phase to at least `rise` times what it was at its start, and the lowest of
+    /// those peaks is expected. A period where it did not rise (noise, a level that only moved once,
+    /// a pattern that stopped) or that saw nothing at this phase makes that period expect nothing.
+    public func expected(at milliseconds: Int64, ahead: Int64, rise: Double) -> Expectation? {
+        var best: Expectation?
+        for period in periods {
+            // Within one earlier period: a window longer than the period would read this one.
+            let span = min(ahead, period.length - period.bucket)
+            var lowest = Double.infinity
+            for back in 1...Int64(confirmations) {
+                let start = milliseconds - back * period.length
+                guard let base = period.highest(from: start, to: start), let peak = period.highest(from: start, to: start + span - 1),
+                      peak > 0, peak >= rise * base
+                else {
+                    lowest = -1
+                    break
+                }
+                lowest = min(lowest, peak)
+            }
+            if lowest >= 0, lowest > best?.load ?? -1 { best = Expectation(load: lowest, period: period.length) }
+        }
+        return best
+    }
+}
+
+extension Int64 {
+    /// The quotient rounded towards −∞ (a time before the origin is in bucket −1, not 0).
+    func floorDivided(by divisor: Int64) -> Int64 {
+        let quotient = self / divisor
+        return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? quotient - 1 : quotient
+    }
+}
+
+extension Duration {
+    /// Whole milliseconds (rounded towards zero), saturated to `Int64`.
+    var wholeMilliseconds: Int64 {
+        Duration.nanoseconds(ofAttoseconds: attoseconds) / 1_000_000
+    }
+}

@@ -1,0 +1,38 @@
+@testable import AutoscaledCore
+import Testing
+
+/// `seasonal_periods`, `seasonal_confirmations` and `seasonal_min_rise`: read, checked, and errors
+/// that name the line and the value.
+struct SeasonalConfigTests {
+    static func errors(_ policyLine: String) -> [String] {
+        ConfigParsing.errorLines(["[source]", "path = /x", "[policy]", policyLine])
+    }
+
+    @Test("a list of periods is read in order; none is off")
+    func periodsRead() throws {
+        let config = try ConfigParsing.parse("[source]\npath = /x\n[policy]\nseasonal_periods = 5min, 1h,1d , 7d\n").get()
+        #expect(config.policy.seasonalPeriods == [.seconds(300), .seconds(3600), .seconds(86_400), .seconds(604_800)])
+        #expect(TypedValue.durations(config.policy.seasonalPeriods).text == "5min, 1h, 1d, 7d")
+        let off = try ConfigParsing.parse("[source]\npath = /x\n[policy]\nseasonal_periods = none\n").get()
+        #expect(off.policy.seasonalPeriods.isEmpty)
+    }
+
+    @Test("periods out of range, repeated, too many or malformed are refused with the value at fault",
+          arguments: [
+              ("seasonal_periods = 30s", "autoscaled.conf:4: seasonal_periods: '30s' has '30s', which is not from 1min to 28d "
+                  + "(expected none, or up to 8 durations from 1min to 28d separated by commas, e.g. 1h, 1d)"),
+              ("seasonal_periods = 1h, 60min", "autoscaled.conf:4: seasonal_periods: '1h, 60min' names '60min' twice "
+                  + "(expected none, or up to 8 durations from 1min to 28d separated by commas, e.g. 1h, 1d)"),
+              ("seasonal_periods = 1h,,1d", "autoscaled.conf:4: seasonal_periods: '1h,,1d' is empty "
+                  + "(expected none, or up to 8 durations from 1min to 28d separated by commas, e.g. 1h, 1d)"),
+              ("seasonal_periods = 1min,2min,3min,4min,5min,6min,7min,8min,9min",
+               "autoscaled.conf:4: seasonal_periods: '1min,2min,3min,4min,5min,6min,7min,8min,9min' has 9 durations, more than 8 "
+                  + "(expected none, or up to 8 durations from 1min to 28d separated by commas, e.g. 1h, 1d)"),
+              ("seasonal_confirmations = 0", "autoscaled.conf:4: seasonal_confirmations: '0' must be at least 1"),
+              ("seasonal_min_rise = 0.5",
+               "autoscaled.conf:4: seasonal_min_rise (0.5) must be at least 1 (a recurring peak is a load above the load now)"),
+          ])
+    func refused(line: String, error: String) {
+        #expect(Self.errors(line) == [error])
+    }
+}
