@@ -71,6 +71,8 @@ public enum SimulationReport {
             + "trend_window \(DurationText.format(policy.trendWindow)),\n"
             + "         trend_min_span \(DurationText.format(policy.trendMinSpan)), "
             + "smoothing_window \(DurationText.format(policy.smoothingWindow)), burst_ratio \(number(policy.burstRatio))\n"
+            + (policy.seasonalPeriods.isEmpty ? "" : "         seasonal_periods \(TypedValue.durations(policy.seasonalPeriods).text), "
+                + "seasonal_confirmations \(policy.seasonalConfirmations), seasonal_min_rise \(number(policy.seasonalMinRise))\n")
     }
 
     /// `offered load, 3503 bins of 1s from t=0 (3503s), 19366 requests`

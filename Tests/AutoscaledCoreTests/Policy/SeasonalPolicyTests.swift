@@ -1,4 +1,5 @@
 @testable import AutoscaledCore
+import AutoscaledTestSupport
 import Foundation
 import Testing
 
@@ -148,5 +149,31 @@ extension StateFile.Season {
     var profileError: String? {
         if case let .failure(error) = profile() { return error.description }
         return nil
+    }
+}
+
+extension SeasonalPolicyTests {
+    @Test("the daemon's state file keeps the profile; a restart restores it, and a broken one is named")
+    func stateFileRoundTrip() async throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let store = StateStore(path: dir.file("state.json"))
+        var memory = PolicyMemory(replicas: 2, observingSince: .origin)
+        _ = Self.run(&memory, to: 600) { Self.offered(at: $0) }
+        let learned = try #require(memory.season)
+        let state = ReplicaState(memory: memory, store: store, logger: .recording(into: MemoryLogSink()))
+        await state.save(wallTime: 1_795_932_600)
+        let restored = RestoredState.restore(from: store.load(), policy: Self.config, path: store.path)
+        #expect(restored.season == learned)
+        #expect(restored.warning == nil)
+        let size = try #require(dir.read("state.json")).utf8.count
+        #expect(size < 4096, "one 5-minute period: \(size) bytes")
+
+        let text = try #require(dir.read("state.json")).replacingOccurrences(of: #""bucket_ms":10000"#, with: #""bucket_ms":7"#)
+        dir.write("state.json", text)
+        let broken = RestoredState.restore(from: store.load(), policy: Self.config, path: "p")
+        #expect(broken.season == nil)
+        #expect(broken.warning == "p: seasonal_profile: period_ms 300000 has bucket_ms 7, not 10000; the recurring peaks are learned again")
+        #expect(broken.replicas == memory.replicas, "the count is resumed all the same")
     }
 }
