@@ -7,7 +7,7 @@
 /// ```
 /// Bucket `n` of a period covers `[n × bucket_ms, (n + 1) × bucket_ms)` after the Unix epoch; `peaks`
 /// holds the ring's buckets oldest first, the last one being `latest_bucket`, `null` where nothing
-/// was seen. At most 120 × (confirmations + 1) numbers per period: about 2 KB per period at the default.
+/// was seen. At most 120 × (confirmations + 1) numbers per period, 360 at the default.
 extension StateFile {
     public struct Season: Codable, Sendable, Equatable {
         public struct Period: Codable, Sendable, Equatable {

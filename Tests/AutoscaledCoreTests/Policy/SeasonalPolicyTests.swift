@@ -177,3 +177,24 @@ extension SeasonalPolicyTests {
         #expect(broken.replicas == memory.replicas, "the count is resumed all the same")
     }
 }
+
+extension SeasonalPolicyTests {
+    @Test("a week of ticks through four periods: the profile's size never changes, the windows stay bounded")
+    func boundedOverAWeek() {
+        var config = Self.config
+        config.seasonalPeriods = [.seconds(300), .seconds(3600), .seconds(86_400), .seconds(604_800)]
+        var memory = PolicyMemory(replicas: 2, observingSince: .origin)
+        let policy = ThresholdPolicy(config: config)
+        let loads = snapshot([("s0", 40), ("s1", 30)])
+        var largest = 0
+        for second in stride(from: 0, to: 7 * 86_400, by: 10) {
+            let now = MonotonicInstant.origin + .seconds(second)
+            memory.record(policy.decide(.loads(loads), memory: memory, now: now), at: now, policy: config)
+            largest = max(largest, memory.samples.count + memory.recommendations.count + memory.changes.count)
+        }
+        #expect(memory.season?.periods.map(\.peaks.count) == [90, 360, 360, 360])
+        // The last tick (604 790 s) is still open: the latest recorded is the one before it.
+        #expect(memory.season?.periods.map(\.latest) == [60_478, 20_159, 839, 119])
+        #expect(largest <= 60)
+    }
+}
