@@ -30,6 +30,10 @@ enum SimulatorBench {
         let replay = measure("replay", seconds: seconds) {
             Simulation.replay(trace, setup: SimulationSetup(policy: policy, pollSeconds: 10, capacity: 1, startupDelaySeconds: 120))
         }
+        let seasonal = modified(policy) { $0.seasonalPeriods = [.seconds(300), .seconds(3600), .seconds(86_400), .seconds(604_800)] }
+        measure("replay, seasonal_periods 5min, 1h, 1d, 7d", seconds: seconds) {
+            Simulation.replay(trace, setup: SimulationSetup(policy: seasonal, pollSeconds: 10, capacity: 1, startupDelaySeconds: 120))
+        }
         guard case let .offeredLoad(requests) = trace.series else { return }
         let plain = measure("plain loop (accounting only, 12 replicas)", seconds: seconds) {
             var summary = SimulationSummary(seconds: seconds, requests: 0)

@@ -22,7 +22,7 @@ enum TunedConfigText {
             "trend_min_span = \(DurationText.format(policy.trendMinSpan))",
             "smoothing_window = \(DurationText.format(policy.smoothingWindow))",
             "burst_ratio = \(DecimalText.format(policy.burstRatio))",
-            "seasonal_periods = \(TypedValue.durations(policy.seasonalPeriods).text)",
+            "seasonal_periods = \(TypedValue.durations(policy.seasonalPeriods.durations).text)",
             "seasonal_confirmations = \(policy.seasonalConfirmations)",
             "seasonal_min_rise = \(DecimalText.format(policy.seasonalMinRise))",
         ]

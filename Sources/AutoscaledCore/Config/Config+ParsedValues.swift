@@ -84,7 +84,7 @@ extension PolicyConfig {
             smoothingWindow: try values.duration(.smoothingWindow),
             burstRatio: try values.number(.burstRatio),
             fallbackReplicas: try values.optional(.fallbackReplicas, values.integer),
-            seasonalPeriods: try values.durations(.seasonalPeriods),
+            seasonalPeriods: SeasonalPeriods(try values.durations(.seasonalPeriods)),
             seasonalConfirmations: try values.integer(.seasonalConfirmations),
             seasonalMinRise: try values.number(.seasonalMinRise),
             tick: try values.duration(.pollInterval)

@@ -93,7 +93,7 @@ enum ConfigSchema {
         },
         ConfigKeySpec(.seasonalPeriods, .durationList(within: PolicyConfig.seasonalPeriodRange, most: PolicyConfig.maxSeasonalPeriods),
                       default: "none", example: "1h, 1d") {
-            .durations($0.policy.seasonalPeriods)
+            .durations($0.policy.seasonalPeriods.durations)
         },
         ConfigKeySpec(.seasonalConfirmations, .integer(min: 1, max: PolicyConfig.maxSeasonalConfirmations), default: "2") {
             .integer($0.policy.seasonalConfirmations)

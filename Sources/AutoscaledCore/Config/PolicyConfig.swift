@@ -39,7 +39,7 @@ public struct PolicyConfig: Sendable, Equatable {
     /// The count to move to, once, when the source goes down; `nil`: hold the count instead.
     public var fallbackReplicas: Int?
     /// The periods whose recurring peaks are pre-scaled for (see ``SeasonalProfile``); empty = off.
-    public var seasonalPeriods: [Duration]
+    public var seasonalPeriods: SeasonalPeriods
     /// How many periods in a row a peak must have come at the same phase to be pre-scaled for.
     public var seasonalConfirmations: Int
     /// A recurring peak is pre-scaled for only when, at its phase of each confirming period, the load
@@ -57,7 +57,7 @@ public struct PolicyConfig: Sendable, Equatable {
         scaleUpCooldown: Duration, scaleDownStabilization: Duration,
         replicaStartup: Duration, trendWindow: Duration, trendMinSpan: Duration,
         smoothingWindow: Duration, burstRatio: Double, fallbackReplicas: Int?,
-        seasonalPeriods: [Duration], seasonalConfirmations: Int, seasonalMinRise: Double, tick: Duration
+        seasonalPeriods: SeasonalPeriods, seasonalConfirmations: Int, seasonalMinRise: Double, tick: Duration
     ) {
         self.seasonalMinRise = seasonalMinRise
         self.seasonalPeriods = seasonalPeriods

@@ -34,11 +34,9 @@ public struct PolicyMemory: Sendable, Equatable {
     public private(set) var changes: [Change]
     /// When recommendations started being recorded (daemon start); the origin of the tick grid.
     public var observingSince: MonotonicInstant
-    /// The highest total per phase of each `seasonal_periods` period, once that key is set.
-    public var season: SeasonalProfile?
-    /// Where the seasonal phases count from: the trace's start in `simulate`, the Unix epoch
-    /// (seen on the monotonic timeline) in the daemon.
-    public var phaseOrigin: MonotonicInstant = .origin
+    /// The seasonal profile and its phase origin (see `PolicyMemory+Season.swift`), behind one
+    /// reference: `nil`, and one word to copy, while `seasonal_periods` is off.
+    var seasonal: SeasonalStorage?
 
     public init(replicas: Int, observingSince: MonotonicInstant, lastScaleUp: MonotonicInstant? = nil) {
         self.replicas = replicas
@@ -80,11 +78,15 @@ public struct PolicyMemory: Sendable, Equatable {
             }
         }
         if let total = decision.totalLoad {
-            if let last = samples.last, last.at != at, !policy.seasonalPeriods.isEmpty {
-                // The previous tick is over: its latest total is what it saw.
-                learnSeason(last, policy: policy)
+            if !policy.seasonalPeriods.isEmpty {
+                if let last = samples.last, last.at != at {
+                    // The previous tick is over: its latest total is what it saw.
+                    learnSeason(last, policy: policy)
+                }
+            } else if seasonal != nil {
+                // Turned off by a reload: nothing learned is kept (nor saved).
+                season = nil
             }
-            if policy.seasonalPeriods.isEmpty, season != nil { season = nil }
             if samples.last?.at == at { samples.removeLast() }
             samples.append(LoadSample(at: at, total: total))
         }
@@ -102,21 +104,6 @@ public struct PolicyMemory: Sendable, Equatable {
         samples.removeFirst(samples.prefix { $0.at < sampleCutoff }.count)
         let changeCutoff = at - PolicyConfig.ratePeriod
         changes.removeFirst(changes.prefix { $0.at <= changeCutoff }.count)
-    }
-
-    /// Records a finished tick in the seasonal profile, made (or reshaped) to what `policy` asks for.
-    private mutating func learnSeason(_ sample: LoadSample, policy: PolicyConfig) {
-        if season?.fits(policy) != true {
-            season = season?.adapted(to: policy)
-                ?? SeasonalProfile(periods: policy.seasonalPeriods.map(\.wholeMilliseconds), confirmations: policy.seasonalConfirmations)
-        }
-        let at = sinceOrigin(sample.at)
-        season?.record(sample.total, at: at)
-    }
-
-    /// Milliseconds from the phase origin to `instant`.
-    func sinceOrigin(_ instant: MonotonicInstant) -> Int64 {
-        (instant - phaseOrigin).wholeMilliseconds
     }
 
     /// The highest recommendation at or after `cutoff`, or `nil` when there is none.

@@ -118,12 +118,13 @@ public struct SeasonalProfile: Sendable, Equatable {
     /// Whether the profile is the shape `config` asks for (same periods, same confirmations).
     public func fits(_ config: PolicyConfig) -> Bool {
         confirmations == config.seasonalConfirmations
-            && periods.map(\.length) == config.seasonalPeriods.map(\.wholeMilliseconds)
+            && periods.count == config.seasonalPeriods.count
+            && periods.indices.allSatisfy { periods[$0].length == config.seasonalPeriods[$0] }
     }
 
     /// An empty profile of the shape `config` asks for, keeping the periods this one already learned.
     public func adapted(to config: PolicyConfig) -> SeasonalProfile {
-        var next = SeasonalProfile(periods: config.seasonalPeriods.map(\.wholeMilliseconds), confirmations: config.seasonalConfirmations)
+        var next = SeasonalProfile(periods: config.seasonalPeriods.milliseconds, confirmations: config.seasonalConfirmations)
         if confirmations == config.seasonalConfirmations {
             for index in next.periods.indices {
                 if let kept = periods.first(where: { $0.length == next.periods[index].length }) { next.periods[index] = kept }

@@ -71,7 +71,7 @@ public enum SimulationReport {
             + "trend_window \(DurationText.format(policy.trendWindow)),\n"
             + "         trend_min_span \(DurationText.format(policy.trendMinSpan)), "
             + "smoothing_window \(DurationText.format(policy.smoothingWindow)), burst_ratio \(number(policy.burstRatio))\n"
-            + (policy.seasonalPeriods.isEmpty ? "" : "         seasonal_periods \(TypedValue.durations(policy.seasonalPeriods).text), "
+            + (policy.seasonalPeriods.isEmpty ? "" : "         seasonal_periods \(TypedValue.durations(policy.seasonalPeriods.durations).text), "
                 + "seasonal_confirmations \(policy.seasonalConfirmations), seasonal_min_rise \(number(policy.seasonalMinRise))\n")
     }
 

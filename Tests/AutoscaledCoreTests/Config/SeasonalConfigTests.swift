@@ -12,7 +12,7 @@ struct SeasonalConfigTests {
     func periodsRead() throws {
         let config = try ConfigParsing.parse("[source]\npath = /x\n[policy]\nseasonal_periods = 5min, 1h,1d , 7d\n").get()
         #expect(config.policy.seasonalPeriods == [.seconds(300), .seconds(3600), .seconds(86_400), .seconds(604_800)])
-        #expect(TypedValue.durations(config.policy.seasonalPeriods).text == "5min, 1h, 1d, 7d")
+        #expect(TypedValue.durations(config.policy.seasonalPeriods.durations).text == "5min, 1h, 1d, 7d")
         let off = try ConfigParsing.parse("[source]\npath = /x\n[policy]\nseasonal_periods = none\n").get()
         #expect(off.policy.seasonalPeriods.isEmpty)
     }

@@ -198,3 +198,21 @@ extension SeasonalPolicyTests {
         #expect(largest <= 60)
     }
 }
+
+extension SeasonalPolicyTests {
+    @Test("a copy of the memory learns apart from the original; turning the key off forgets the profile")
+    func memoryIsAValue() {
+        var original = PolicyMemory(replicas: 2, observingSince: .origin)
+        _ = Self.run(&original, to: 600) { Self.offered(at: $0) }
+        let learned = original.season
+        var copy = original
+        _ = Self.run(&copy, from: 600, to: 900) { Self.offered(at: $0) }
+        #expect(original.season == learned)
+        #expect(copy.season != learned)
+        var off = Self.config
+        off.seasonalPeriods = []
+        _ = Self.run(&copy, config: off, from: 900, to: 910) { Self.offered(at: $0) }
+        #expect(copy.season == nil)
+        #expect(original.season == learned)
+    }
+}

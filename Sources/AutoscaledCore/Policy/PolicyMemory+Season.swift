@@ -1,0 +1,58 @@
+/// The seasonal part of the policy memory: the profile learned (``SeasonalProfile``) and where its
+/// phases count from. Kept behind one reference so that a memory without it copies as cheaply as
+/// before, and copied on write so that a memory stays a value.
+final class SeasonalStorage: @unchecked Sendable, Equatable {
+    // Safety: the fields are only changed through `PolicyMemory`'s mutating methods, and only
+    // after `isKnownUniquelyReferenced` has made this instance the memory's own; an instance two
+    // memories share is never changed, so no two threads see a write.
+    var profile: SeasonalProfile?
+    var phaseOrigin: MonotonicInstant
+
+    init(profile: SeasonalProfile?, phaseOrigin: MonotonicInstant) {
+        self.profile = profile
+        self.phaseOrigin = phaseOrigin
+    }
+
+    static func == (a: SeasonalStorage, b: SeasonalStorage) -> Bool {
+        a === b || (a.profile == b.profile && a.phaseOrigin == b.phaseOrigin)
+    }
+}
+
+extension PolicyMemory {
+    /// The highest total per phase of each `seasonal_periods` period, once that key is set.
+    public var season: SeasonalProfile? {
+        get { seasonal?.profile }
+        set { ownSeasonal().profile = newValue }
+    }
+
+    /// Where the seasonal phases count from: the trace's start in `simulate` (the default), the
+    /// Unix epoch (seen on the monotonic timeline) in the daemon.
+    public var phaseOrigin: MonotonicInstant {
+        get { seasonal?.phaseOrigin ?? .origin }
+        set { ownSeasonal().phaseOrigin = newValue }
+    }
+
+    /// The storage, made this memory's own first (copied when another memory shares it).
+    private mutating func ownSeasonal() -> SeasonalStorage {
+        if isKnownUniquelyReferenced(&seasonal), let seasonal { return seasonal }
+        let own = SeasonalStorage(profile: seasonal?.profile, phaseOrigin: seasonal?.phaseOrigin ?? .origin)
+        seasonal = own
+        return own
+    }
+
+    /// Records a finished tick in the seasonal profile, made (or reshaped) to what `policy` asks for.
+    mutating func learnSeason(_ sample: LoadSample, policy: PolicyConfig) {
+        let storage = ownSeasonal()
+        if storage.profile?.fits(policy) != true {
+            storage.profile = storage.profile?.adapted(to: policy)
+                ?? SeasonalProfile(periods: policy.seasonalPeriods.milliseconds, confirmations: policy.seasonalConfirmations)
+        }
+        let at = sinceOrigin(sample.at)
+        storage.profile?.record(sample.total, at: at)
+    }
+
+    /// Milliseconds from the phase origin to `instant`.
+    func sinceOrigin(_ instant: MonotonicInstant) -> Int64 {
+        (instant - phaseOrigin).wholeMilliseconds
+    }
+}
