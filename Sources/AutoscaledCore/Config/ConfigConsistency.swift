@@ -40,8 +40,8 @@ enum ConfigConsistency {
         if let rise = try? values.number(.seasonalMinRise), rise < 1 {
             faults.append(Fault(
                 line: values.latestLine(of: .seasonalMinRise),
-                message: "seasonal_min_rise (\(TypedValue.text(of: rise))) must be at least 1 "
-                    + "(a recurring peak is a load above the load now)"))
+                message: "seasonal_min_rise (\(DecimalText.format(rise))) must be at least 1 "
+                    + "(a recurring peak is a rise of the load)"))
         }
         return faults
     }

@@ -59,7 +59,7 @@ extension StateFile {
                         + "not 1 to \(slots)"))
                 }
                 if let bad = saved.peaks.compactMap({ $0 }).first(where: { !$0.isFinite || $0 < 0 || $0 > LoadSnapshot.maxLoad }) {
-                    return .failure(SeasonError(problem: "period_ms \(saved.periodMilliseconds) has a peak of \(number(bad)), "
+                    return .failure(SeasonError(problem: "period_ms \(saved.periodMilliseconds) has a peak of \(DecimalText.format(bad)), "
                         + "not a load from 0 to \(LoadSnapshot.maxLoadText)"))
                 }
                 restored.append(SeasonalProfile.Period(length: saved.periodMilliseconds, confirmations: confirmations,

@@ -30,7 +30,7 @@ struct SeasonalConfigTests {
                   + "(expected none, or up to 8 durations from 1min to 28d separated by commas, e.g. 1h, 1d)"),
               ("seasonal_confirmations = 0", "autoscaled.conf:4: seasonal_confirmations: '0' must be at least 1"),
               ("seasonal_min_rise = 0.5",
-               "autoscaled.conf:4: seasonal_min_rise (0.5) must be at least 1 (a recurring peak is a load above the load now)"),
+               "autoscaled.conf:4: seasonal_min_rise (0.5) must be at least 1 (a recurring peak is a rise of the load)"),
           ])
     func refused(line: String, error: String) {
         #expect(Self.errors(line) == [error])

@@ -45,7 +45,7 @@ struct SeasonalPolicyTests {
     }
 
     static func isPreScale(_ decision: ScalingDecision) -> Bool {
-        decision.reason.hasPrefix("recurring peak due")
+        decision.reason.trigger == .recurringPeak
     }
 
     @Test("a spike every 5 minutes is scaled for before its third coming, not before the first two")
@@ -57,7 +57,7 @@ struct SeasonalPolicyTests {
         #expect(preScales.allSatisfy { $0.second >= 600 })
         // At 800 and target_load 50 the spike needs 16: there before it comes.
         #expect(decisions.first { $0.second == 710 }?.decision.to == 16)
-        #expect(preScales.first?.decision.reason == "recurring peak due (seasonal_periods); total load 100, smoothed 100; "
+        #expect(preScales.first?.decision.reason.text == "recurring peak due (seasonal_periods); total load 100, smoothed 100; "
             + "at this phase each of the last 2 periods of 5min rose to 800 within the next 1min 10s needs 16 at target_load 50: +13")
     }
 
