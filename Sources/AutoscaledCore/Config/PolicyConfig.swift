@@ -91,7 +91,7 @@ public struct PolicyConfig: Sendable, Equatable {
 
     /// The shortest and longest `seasonal_periods` period, and the most periods.
     public static let seasonalPeriodRange: ClosedRange<Duration> = .seconds(60) ... .seconds(28 * 86_400)
-    public static let maxSeasonalPeriods = 8
+    public static let maxSeasonalPeriods = 4
     /// The most periods a seasonal peak may be asked to recur over.
     public static let maxSeasonalConfirmations = 4
 

@@ -1,16 +1,25 @@
 /// The `seasonal_periods` of a ``PolicyConfig``, in whole milliseconds: up to
-/// ``PolicyConfig/maxSeasonalPeriods``, held inline so that a policy config stays a plain value,
-/// copied without reference counting (the simulator copies it at every evaluation).
+/// ``PolicyConfig/maxSeasonalPeriods``, held inline in 20 bytes so that a policy config stays a
+/// small plain value, copied without reference counting (the simulator copies it at every evaluation).
 public struct SeasonalPeriods: Sendable, Equatable, ExpressibleByArrayLiteral {
-    private var storage = InlineArray<8, Int64>(repeating: 0)
-    /// How many periods there are; 0: the seasonal rule is off.
-    public private(set) var count = 0
+    // Milliseconds fit 32 bits up to 49 days (the config allows 28).
+    private var storage = InlineArray<4, UInt32>(repeating: 0)
+    private var stored: UInt8 = 0
 
-    /// `periods` in order, each in whole milliseconds; at most 8 (the config refuses more).
+    /// How many periods there are; 0: the seasonal rule is off.
+    public var count: Int { Int(stored) }
+
+    /// `periods` in order, each in whole milliseconds; at most 4, each under 49 days (the config
+    /// refuses more).
     public init(_ periods: [Duration]) {
         precondition(periods.count <= storage.count, "at most \(storage.count) seasonal periods")
-        for (index, period) in periods.enumerated() { storage[index] = period.wholeMilliseconds }
-        count = periods.count
+        for (index, period) in periods.enumerated() {
+            guard let milliseconds = UInt32(exactly: max(period.wholeMilliseconds, 0)) else {
+                preconditionFailure("a seasonal period of \(period) is longer than 49 days")
+            }
+            storage[index] = milliseconds
+        }
+        stored = UInt8(periods.count)
     }
 
     public init(arrayLiteral periods: Duration...) {
@@ -20,10 +29,10 @@ public struct SeasonalPeriods: Sendable, Equatable, ExpressibleByArrayLiteral {
     public var isEmpty: Bool { count == 0 }
 
     /// The period at `index`, in milliseconds.
-    public subscript(index: Int) -> Int64 { storage[index] }
+    public subscript(index: Int) -> Int64 { Int64(storage[index]) }
 
     /// The periods in milliseconds, in order.
-    public var milliseconds: [Int64] { (0..<count).map { storage[$0] } }
+    public var milliseconds: [Int64] { (0..<count).map { self[$0] } }
 
     /// The periods as durations, in order.
     public var durations: [Duration] { milliseconds.map { .milliseconds($0) } }

@@ -30,6 +30,7 @@ struct Evaluation: Sendable {
     /// scale-up raises it to its target).
     var recommendation: Int
 
+    @inline(__always)
     init(snapshot: LoadSnapshot, memory: PolicyMemory, now: MonotonicInstant, config: PolicyConfig) {
         self.snapshot = snapshot
         self.memory = memory
@@ -44,7 +45,8 @@ struct Evaluation: Sendable {
         for index in servers.indices { total = (total + servers[index].load).saturated }
         estimate = LoadEstimate(current: total, memory: memory, now: now, config: config)
         var need = Self.replicas(for: estimate.projected, config: config)
-        season = Self.season(memory: memory, tick: tick, config: config, above: need)
+        // Off by default: one test inline, the profile read out of line.
+        season = config.seasonalPeriods.isEmpty ? nil : Self.season(memory: memory, tick: tick, config: config, above: need)
         if let season { need = Self.replicas(for: season.load, config: config) }
         self.need = need
         stableNeed = Self.replicas(for: estimate.smoothed, config: config)
@@ -61,8 +63,9 @@ struct Evaluation: Sendable {
     /// The seasonal profile's expectation from the start of this tick to `replica_startup` and one
     /// tick later (when a replica asked for now or at the next tick serves), when it needs more than
     /// `above`: a rise of at least `seasonal_min_rise` times at this phase of each of the last periods.
+    @inline(never)
     static func season(memory: PolicyMemory, tick: MonotonicInstant, config: PolicyConfig, above: Int) -> SeasonalProfile.Expectation? {
-        guard !config.seasonalPeriods.isEmpty, let profile = memory.season,
+        guard let profile = memory.season,
               let expectation = profile.expected(at: memory.sinceOrigin(tick), ahead: (config.replicaStartup + config.tick).wholeMilliseconds,
                                                  rise: config.seasonalMinRise),
               replicas(for: expectation.load, config: config) > above

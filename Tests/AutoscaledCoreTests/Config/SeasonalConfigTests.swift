@@ -20,14 +20,14 @@ struct SeasonalConfigTests {
     @Test("periods out of range, repeated, too many or malformed are refused with the value at fault",
           arguments: [
               ("seasonal_periods = 30s", "autoscaled.conf:4: seasonal_periods: '30s' has '30s', which is not from 1min to 28d "
-                  + "(expected none, or up to 8 durations from 1min to 28d separated by commas, e.g. 1h, 1d)"),
+                  + "(expected none, or up to 4 durations from 1min to 28d separated by commas, e.g. 1h, 1d)"),
               ("seasonal_periods = 1h, 60min", "autoscaled.conf:4: seasonal_periods: '1h, 60min' names '60min' twice "
-                  + "(expected none, or up to 8 durations from 1min to 28d separated by commas, e.g. 1h, 1d)"),
+                  + "(expected none, or up to 4 durations from 1min to 28d separated by commas, e.g. 1h, 1d)"),
               ("seasonal_periods = 1h,,1d", "autoscaled.conf:4: seasonal_periods: '1h,,1d' is empty "
-                  + "(expected none, or up to 8 durations from 1min to 28d separated by commas, e.g. 1h, 1d)"),
-              ("seasonal_periods = 1min,2min,3min,4min,5min,6min,7min,8min,9min",
-               "autoscaled.conf:4: seasonal_periods: '1min,2min,3min,4min,5min,6min,7min,8min,9min' has 9 durations, more than 8 "
-                  + "(expected none, or up to 8 durations from 1min to 28d separated by commas, e.g. 1h, 1d)"),
+                  + "(expected none, or up to 4 durations from 1min to 28d separated by commas, e.g. 1h, 1d)"),
+              ("seasonal_periods = 1min,2min,3min,4min,5min",
+               "autoscaled.conf:4: seasonal_periods: '1min,2min,3min,4min,5min' has 5 durations, more than 4 "
+                  + "(expected none, or up to 4 durations from 1min to 28d separated by commas, e.g. 1h, 1d)"),
               ("seasonal_confirmations = 0", "autoscaled.conf:4: seasonal_confirmations: '0' must be at least 1"),
               ("seasonal_min_rise = 0.5",
                "autoscaled.conf:4: seasonal_min_rise (0.5) must be at least 1 (a recurring peak is a rise of the load)"),
