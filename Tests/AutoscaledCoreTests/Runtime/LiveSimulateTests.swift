@@ -39,7 +39,7 @@ struct LiveSimulateTests {
 
     /// The controller's decisions that change the count when the load file is written every
     /// `interval` (the poll's own reads fall on writes: 10 s is a whole number of intervals).
-    static func live(every interval: Duration, config: Config) async -> [String] {
+    static func live(every interval: Duration, config: Config, phases: [Phase] = phases) async -> [String] {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
         let first = Self.snapshot(phases[0].loads)
@@ -75,7 +75,7 @@ struct LiveSimulateTests {
     /// `simulate`'s decisions that change the count on the same loads as a per-server trace of
     /// 10 s bins. It evaluates at the end of each poll on the loads of the poll just past, which
     /// the daemon read at its start: its time t is the daemon's t − 10 s.
-    static func simulated(config: Config) -> [String] {
+    static func simulated(config: Config, phases: [Phase] = phases) -> [String] {
         var loads: [Double?] = []
         for phase in phases + [phases[phases.count - 1]] {
             for _ in 0..<(phase.seconds / 10) { loads += phase.loads.map { Optional($0) } }
@@ -108,5 +108,23 @@ struct LiveSimulateTests {
             "t=400 scale-down 7->4", "t=460 scale-down 4->2", "t=470 scale-down 2->1",
         ])
         #expect(await Self.live(every: interval, config: config) == simulated)
+    }
+
+    /// Quiet, and a spike of 40 s every 5 minutes, five times over; then 10 quiet minutes (the first pre-scaled in vain).
+    static let recurring: [Phase] = Array(repeating: [(260, [10, 12, 8]), (40, [150, 140, 160])], count: 5).flatMap { $0 }
+        + [(600, [10, 12, 8])]
+
+    @Test("with seasonal_periods, the controller at any write rate pre-scales when simulate does",
+          arguments: [Duration.seconds(10), .milliseconds(500), .milliseconds(50)])
+    func seasonalLiveIsSimulate(interval: Duration) async throws {
+        // The controller's wall clock (1 795 932 600 s) is a whole number of 5 minutes: its phases
+        // fall where the trace's do.
+        let text = Self.configText.replacingOccurrences(
+            of: "[policy]\n", with: "[policy]\nseasonal_periods = 5min\nscale_down_stabilization = 1min\n")
+            .replacingOccurrences(of: "scale_down_stabilization = 2min\n", with: "")
+        let config = try ConfigParser.parse(text, file: "autoscaled.conf", directory: "/tmp").get()
+        let simulated = Self.simulated(config: config, phases: Self.recurring)
+        #expect(simulated.filter { $0.contains("recurring peak due") }.count == 4, "before the 3rd, 4th and 5th spikes, and a 6th that does not come")
+        #expect(await Self.live(every: interval, config: config, phases: Self.recurring) == simulated)
     }
 }
