@@ -1,3 +1,5 @@
+import AutoscaledBase
+
 /// The seasonal part of the policy memory: the profile learned (``SeasonalProfile``) and where its
 /// phases count from. Kept behind one reference so that a memory without it copies as cheaply as
 /// before, and copied on write so that a memory stays a value.

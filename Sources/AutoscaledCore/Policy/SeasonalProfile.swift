@@ -1,3 +1,5 @@
+import AutoscaledBase
+
 /// What the total load was at each phase of the recurring periods (`seasonal_periods`): per
 /// period, the highest total of each bucket (1/120 of the period, at least 10 s) over the last
 /// `seasonal_confirmations + 1` periods. The seasonal rule reads it to pre-scale before a peak that

@@ -1,3 +1,5 @@
+import AutoscaledBase
+
 /// The seasonal profile as the state file keeps it, so that a restart keeps the recurring peaks
 /// learned so far:
 ///

@@ -1,3 +1,5 @@
+import AutoscaledBase
+
 /// The replica count to start from, and why.
 public struct RestoredState: Sendable, Equatable {
     public var replicas: Int

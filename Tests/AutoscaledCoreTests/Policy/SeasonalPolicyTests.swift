@@ -1,4 +1,5 @@
 @testable import AutoscaledCore
+import AutoscaledBase
 import AutoscaledTestSupport
 import Foundation
 import Testing
