@@ -2,10 +2,10 @@ import AutoscaledBase
 import AutoscaledCore
 import Glibc
 
-/// `autoscaled-bench [all|parse|reaction|history|idle|simulate|week] [--binary PATH] [--idle-seconds N]`
+/// `autoscaled-bench [all|parse|reaction|history|idle|simulate|week|seasonal] [--binary PATH] [--idle-seconds N]`
 ///
 /// `week` runs only the week of offered load of `simulate` (the figure `tune` lives on; small
-/// enough to profile under callgrind).
+/// enough to profile under callgrind); `seasonal` the same week with `seasonal_periods` set.
 ///
 /// Prints the performance figures docs/performance.md records. Build it in release mode:
 /// `swift build -c release && .build/release/autoscaled-bench`.
@@ -18,9 +18,9 @@ while let argument = arguments.first {
     switch argument {
     case "--binary": binary = arguments.isEmpty ? binary : arguments.removeFirst()
     case "--idle-seconds": idleSeconds = arguments.isEmpty ? idleSeconds : Int(arguments.removeFirst()) ?? idleSeconds
-    case "all", "parse", "reaction", "history", "idle", "simulate", "week": sections.append(argument)
+    case "all", "parse", "reaction", "history", "idle", "simulate", "week", "seasonal": sections.append(argument)
     default:
-        print("usage: autoscaled-bench [all|parse|reaction|history|idle|simulate|week]... [--binary PATH] [--idle-seconds N]")
+        print("usage: autoscaled-bench [all|parse|reaction|history|idle|simulate|week|seasonal]... [--binary PATH] [--idle-seconds N]")
         exit(64)
     }
 }
@@ -33,6 +33,7 @@ for section in sections {
     case "history": HistoryBench.run()
     case "idle": IdleBench.run(binary: binary, seconds: idleSeconds)
     case "week": SimulatorBench.week()
+    case "seasonal": SimulatorBench.seasonalWeek()
     default: SimulatorBench.run()
     }
 }
