@@ -4,7 +4,6 @@ import AutoscaledBase
 /// estimate and the need it gives, and whether it is a burst.
 struct Evaluation: Sendable {
     let snapshot: LoadSnapshot
-    let memory: PolicyMemory
     let now: MonotonicInstant
     /// The start of the tick `now` falls in: the instant every time-based rule measures from.
     let tick: MonotonicInstant
@@ -33,7 +32,6 @@ struct Evaluation: Sendable {
     @inline(__always)
     init(snapshot: LoadSnapshot, memory: PolicyMemory, now: MonotonicInstant, config: PolicyConfig) {
         self.snapshot = snapshot
-        self.memory = memory
         self.now = now
         self.tick = memory.tick(of: now, tick: config.tick)
         self.config = config

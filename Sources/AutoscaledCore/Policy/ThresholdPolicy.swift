@@ -51,13 +51,13 @@ public struct ThresholdPolicy: Sendable {
         }
         var evaluation = Evaluation(snapshot: snapshot, memory: memory, now: now, config: config)
         if evaluation.isBurst || evaluation.isSeasonalRise {
-            return scaleUp(&evaluation, burst: true)
+            return scaleUp(&evaluation, memory: memory, burst: true)
         }
         if evaluation.wantsScaleUp {
-            return scaleUp(&evaluation, burst: false)
+            return scaleUp(&evaluation, memory: memory, burst: false)
         }
         if evaluation.busiest.load < config.scaleDownThreshold {
-            return scaleDown(&evaluation)
+            return scaleDown(&evaluation, memory: memory)
         }
         let trigger = DecisionReason.Trigger.betweenThresholds(
             scaleUp: config.scaleUpThreshold, scaleDown: config.scaleDownThreshold, busiest: evaluation.busiest)
@@ -82,7 +82,7 @@ public struct ThresholdPolicy: Sendable {
         return servers[best]
     }
 
-    private func scaleUp(_ evaluation: inout Evaluation, burst: Bool) -> ScalingDecision {
+    private func scaleUp(_ evaluation: inout Evaluation, memory: PolicyMemory, burst: Bool) -> ScalingDecision {
         let current = evaluation.current
         let trigger: DecisionReason.Trigger
         if burst, !evaluation.isBurst {
@@ -103,7 +103,7 @@ public struct ThresholdPolicy: Sendable {
             return evaluation.decision(.hold, to: current, trigger: trigger, outcome: .atMaxReplicas(config.maxReplicas),
                                        heldBy: .maxReplicas(config.maxReplicas), wanted: wish)
         }
-        if !burst, let last = evaluation.memory.lastScaleUp {
+        if !burst, let last = memory.lastScaleUp {
             // Compared as attoseconds: integer comparisons in place of calls to `Duration`'s operators.
             let since = Duration(attoseconds: max(0, evaluation.tick.attoseconds - last.attoseconds))
             if since.attoseconds < config.scaleUpCooldown.attoseconds {
@@ -117,7 +117,7 @@ public struct ThresholdPolicy: Sendable {
                                            heldBy: .pollInterval, wanted: wish)
             }
         }
-        let added = evaluation.memory.changed(up: true, after: evaluation.tick - PolicyConfig.ratePeriod)
+        let added = memory.changed(up: true, after: evaluation.tick - PolicyConfig.ratePeriod)
         let room = config.maxScaleUpPerMinute - added
         let rate = DecisionReason.UpRate(max: config.maxScaleUpPerMinute, added: added)
         if !burst, room <= 0 {
@@ -146,7 +146,7 @@ public struct ThresholdPolicy: Sendable {
                                    threshold: config.scaleUpThreshold, heldBy: heldBy, wanted: wish)
     }
 
-    private func scaleDown(_ evaluation: inout Evaluation) -> ScalingDecision {
+    private func scaleDown(_ evaluation: inout Evaluation, memory: PolicyMemory) -> ScalingDecision {
         let current = evaluation.current
         let trigger = DecisionReason.Trigger.allBelow(
             servers: evaluation.snapshot.servers.count, threshold: config.scaleDownThreshold, busiest: evaluation.busiest)
@@ -157,15 +157,15 @@ public struct ThresholdPolicy: Sendable {
         }
         let window = config.scaleDownStabilization
         let cutoff = evaluation.tick - window
-        var highest = max(evaluation.memory.highestRecommendation(since: cutoff) ?? evaluation.need, evaluation.need)
-        if evaluation.memory.observingSince > cutoff { highest = max(highest, current) }
+        var highest = max(memory.highestRecommendation(since: cutoff) ?? evaluation.need, evaluation.need)
+        if memory.observingSince > cutoff { highest = max(highest, current) }
         let stabilized = DecisionReason.Stabilization(window: window, highest: highest)
         guard highest < current else {
             let need = evaluation.need
             return evaluation.decision(.hold, to: current, trigger: trigger, outcome: .stabilizationHolds(stabilized),
                                        heldBy: need < current ? .scaleDownStabilization(holdsAt: highest) : nil, wanted: need)
         }
-        let removed = evaluation.memory.changed(up: false, after: evaluation.tick - PolicyConfig.ratePeriod)
+        let removed = memory.changed(up: false, after: evaluation.tick - PolicyConfig.ratePeriod)
         let (allowed, rule) = downRate(removed: removed, current: current)
         let rate = DecisionReason.DownRate(rule, removed: removed)
         let room = allowed - removed
