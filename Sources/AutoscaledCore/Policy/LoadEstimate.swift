@@ -31,7 +31,7 @@ public struct LoadEstimate: Sendable, Equatable {
     /// `smoothed + min(max(0, slope) × ahead, 2 × smoothed)`.
     public var projected: Double
 
-    public init(current: Double, memory: PolicyMemory, now: MonotonicInstant, config: PolicyConfig) {
+    public init(current: Double, memory: borrowing PolicyMemory, now: MonotonicInstant, config: PolicyConfig) {
         let tick = memory.tick(of: now, tick: config.tick)
         self.current = current
         var sum = current

@@ -30,7 +30,7 @@ struct Evaluation: Sendable {
     var recommendation: Int
 
     @inline(__always)
-    init(snapshot: LoadSnapshot, memory: PolicyMemory, now: MonotonicInstant, config: PolicyConfig) {
+    init(snapshot: LoadSnapshot, memory: borrowing PolicyMemory, now: MonotonicInstant, config: PolicyConfig) {
         self.snapshot = snapshot
         self.now = now
         self.tick = memory.tick(of: now, tick: config.tick)
