@@ -98,7 +98,12 @@ public struct DecisionReason: Sendable, Equatable {
         public var need: Int
         public var targetLoad: Double
         /// The recurring peak the need was raised to, when one was due.
-        public var season: Season?
+        public var season: Season? {
+            get { seasonFigures.confirmations > 0 ? seasonFigures : nil }
+            set { seasonFigures = newValue ?? .none }
+        }
+        /// ``Season/none`` (no confirmations) when none was due: no optional's tag to set.
+        private var seasonFigures = Season.none
         private var estimate: Estimate
 
         /// The sum of the servers' loads.
@@ -122,7 +127,7 @@ public struct DecisionReason: Sendable, Equatable {
         init(_ estimate: LoadEstimate, need: Int, targetLoad: Double, season: Season? = nil) {
             self.need = need
             self.targetLoad = targetLoad
-            self.season = season
+            seasonFigures = season ?? .none
             self.estimate = Estimate(total: estimate.current, smoothed: estimate.smoothed, samples: estimate.smoothedSamples,
                                      slope: estimate.slope, ahead: estimate.ahead, capped: estimate.capped,
                                      projected: estimate.projected)
@@ -147,16 +152,40 @@ public struct DecisionReason: Sendable, Equatable {
     /// A recurring peak: at this phase of each of the last `confirmations` periods of `period`, the
     /// load rose to `load` (the lowest of those peaks) within the next `within`.
     public struct Season: Sendable, Equatable {
-        public var period: Duration
+        public var period: Duration {
+            get { .nanoseconds(periodNanoseconds) }
+            set { periodNanoseconds = Self.nanoseconds(newValue) }
+        }
         public var confirmations: Int
         public var load: Double
-        public var within: Duration
+        public var within: Duration {
+            get { .nanoseconds(withinNanoseconds) }
+            set { withinNanoseconds = Self.nanoseconds(newValue) }
+        }
+        // In nanoseconds (`seasonal_periods` and `replica_startup` are whole milliseconds at the
+        // finest): a season adds 32 bytes to a sizing, not 56.
+        private var periodNanoseconds: Int64
+        private var withinNanoseconds: Int64
 
         public init(period: Duration, confirmations: Int, load: Double, within: Duration) {
-            self.period = period
+            periodNanoseconds = Self.nanoseconds(period)
             self.confirmations = confirmations
             self.load = load
-            self.within = within
+            withinNanoseconds = Self.nanoseconds(within)
+        }
+
+        /// No season: what a sizing holds while `seasonal_periods` is off.
+        static var none: Season { Season(periodNanoseconds: 0, confirmations: 0, load: 0, withinNanoseconds: 0) }
+
+        private init(periodNanoseconds: Int64, confirmations: Int, load: Double, withinNanoseconds: Int64) {
+            self.periodNanoseconds = periodNanoseconds
+            self.confirmations = confirmations
+            self.load = load
+            self.withinNanoseconds = withinNanoseconds
+        }
+
+        private static func nanoseconds(_ duration: Duration) -> Int64 {
+            Duration.nanoseconds(ofAttoseconds: duration.attoseconds)
         }
     }
 
