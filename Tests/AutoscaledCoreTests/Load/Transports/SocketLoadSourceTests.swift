@@ -93,6 +93,20 @@ struct SocketLoadSourceTests {
         #expect(await Self.outcome(try Self.source(transport, server)) == "read(\(server.address)): connection reset by peer (errno 104)")
     }
 
+    /// A TCP socket bound to a free port of 127.0.0.1 (not listening), and its address.
+    static func boundLoopbackSocket() throws -> (fd: Int32, address: sockaddr_in) {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let named = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) + getsockname(fd, $0, &length) }
+        }
+        try #require(fd >= 0 && named == 0)
+        return (fd, address)
+    }
+
     @Test("nobody listening: refused, or no such socket file")
     func refused() async throws {
         let dir = TemporaryDirectory()
@@ -100,17 +114,9 @@ struct SocketLoadSourceTests {
         let unix = SocketLoadSource(address: .unix(path: dir.file("none.sock")), request: [], limits: Self.limits, format: .lines)
         #expect(await Self.outcome(unix) == "connect(\(dir.file("none.sock"))): no such file or directory (errno 2)")
         // A port bound but not listening refuses connections, and no other test can take it while it is held.
-        let bound = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        defer { close(bound) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let named = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(bound, $0, length) + getsockname(bound, $0, &length) }
-        }
-        #expect(named == 0)
-        let port = UInt16(bigEndian: address.sin_port)
+        let bound = try Self.boundLoopbackSocket()
+        defer { close(bound.fd) }
+        let port = UInt16(bigEndian: bound.address.sin_port)
         let tcp = SocketLoadSource(address: .ipv4(octets: [127, 0, 0, 1], port: port), request: [], limits: Self.limits,
                                    format: .lines)
         #expect(await Self.outcome(tcp) == "connect(127.0.0.1:\(port)): connection refused (errno 111)")
@@ -118,15 +124,9 @@ struct SocketLoadSourceTests {
 
     @Test("a listener whose backlog is full times out at connect_timeout")
     func connectTimeout() async throws {
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        var (listener, address) = try Self.boundLoopbackSocket()
         defer { close(listener) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) + getsockname(listener, $0, &length) }
-        }
+        let length = socklen_t(MemoryLayout<sockaddr_in>.size)
         listen(listener, 0)
         let port = UInt16(bigEndian: address.sin_port)
         // Fill the accept queue (never accepted), so the kernel drops further handshakes.
