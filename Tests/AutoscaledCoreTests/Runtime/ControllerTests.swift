@@ -136,7 +136,7 @@ struct ControllerTests {
         let controller = await h.start(h.config(actuator: Harness.acting, statePath: h.dir.file("not-a-directory/state.json")))
         #expect(h.events == ["start", "state-initial", "state-write-failed"])
 
-        try #require(await controller.evaluate())
+        _ = try #require(await controller.evaluate())
         await controller.settle()
         // The decision's save and the applied count's save: one line each, each after what it failed to save
         // (the applied count is saved before `actuate` is logged).
@@ -184,7 +184,7 @@ struct ControllerTests {
         let h = Harness([Harness.exercise])
         defer { h.dir.remove() }
         let controller = await h.start(h.config(actuator: modified(.defaults) { ($0.kind, $0.dryRun) = (.file(path: "/x"), true) }))
-        try #require(await controller.evaluate())
+        _ = try #require(await controller.evaluate())
         await controller.settle()
         #expect(h.actuator.requests.isEmpty)
         #expect(h.lines("scale-up").first?.hasSuffix(" dry_run=true") == true)
@@ -209,7 +209,7 @@ struct ControllerTests {
         let h = Harness([Harness.exercise])
         defer { h.dir.remove() }
         let controller = await h.start(h.config(actuator: Harness.acting))
-        try #require(await controller.evaluate())
+        _ = try #require(await controller.evaluate())
         await controller.settle()
         #expect(await controller.state.summary.applied == 4)
 
@@ -217,7 +217,7 @@ struct ControllerTests {
         await controller.reload(h.config(actuator: modified(.defaults) { ($0.kind, $0.reconcileInterval) = (.systemd(unit: unit), nil) }))
         #expect(await controller.state.summary.applied == nil)
         h.clock.advance(by: .seconds(10))
-        try #require(await controller.evaluate())
+        _ = try #require(await controller.evaluate())
         await controller.settle()
         #expect(h.actuator.requests.map(\.replicas) == [4, 4])
         #expect(h.actuator.requests.last?.reason == "desired count 4 not confirmed applied (applied: none)")
@@ -228,7 +228,7 @@ struct ControllerTests {
         let h = Harness([.failure(Harness.refused)])
         defer { h.dir.remove() }
         let controller = await h.start(h.config())
-        try #require(await controller.evaluate())
+        _ = try #require(await controller.evaluate())
         #expect(try #require(await controller.evaluate()).summary.health == .down)
 
         var moved = h.config()
