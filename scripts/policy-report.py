@@ -19,7 +19,7 @@ scripts/make-suite-traces.py when a file is missing), train and held-out test ha
 next to the perfect-foresight floor at the same share of requests over capacity (a dynamic program
 that knows the future and pays the startup delay, see scripts/foresight_floor.py) and the HPA and
 KPA frontiers at the same share over capacity, drawn from `autoscaled simulate --policy hpa|kpa` at
-targets 0.1 … 0.95 (kept in config/traces/suite/frontiers.json). A run with more requests over
+targets 0.1 … 0.95 (kept in config/traces/suite/frontiers.json until the simulator's sources change). A run with more requests over
 capacity than every point of a frontier is a loss against it, never a cost win. With --check,
 exits 1 unless the policy is at most 1.0× both frontiers on every trace of the suite.
 """
@@ -95,12 +95,26 @@ def floor_cost(trace, capacity):
 FRONTIER_TARGETS = [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95]
 
 
+def simulator_digest():
+    """A digest of the simulator's sources (the models and the replay they run in): a cached frontier
+    drawn by another version of them is drawn again."""
+    import hashlib
+    digest = hashlib.sha256()
+    folder = os.path.join(ROOT, "Sources", "AutoscaledCore", "Simulation")
+    for name in sorted(os.listdir(folder)):
+        with open(os.path.join(folder, name), "rb") as source:
+            digest.update(name.encode() + b"\0" + source.read())
+    return digest.hexdigest()[:16]
+
+
 def model_frontier(binary, config, path, capacity, delay, initial, model, cache):
     """(over %, replica-seconds) of `simulate --policy MODEL` at every target. The models do not
     depend on the config's [policy], so the rows are kept in `cache` (keyed by the trace's size and
-    modification time, the model and its setting) and computed once per trace."""
+    modification time, the model and its setting, and the simulator's sources) and computed once per
+    trace."""
     stat = os.stat(path)
-    key = f"{os.path.basename(path)}:{stat.st_size}:{stat.st_mtime_ns}:{capacity}:{delay}:{initial}:{model}:{FRONTIER_TARGETS}"
+    key = (f"{os.path.basename(path)}:{stat.st_size}:{stat.st_mtime_ns}:{capacity}:{delay}:{initial}:{model}"
+           f":{FRONTIER_TARGETS}:{simulator_digest()}")
     if key not in cache:
         rows = []
         for target in FRONTIER_TARGETS:
