@@ -25,6 +25,10 @@ enum TunedConfigText {
             "seasonal_periods = \(TypedValue.durations(policy.seasonalPeriods.durations).text)",
             "seasonal_confirmations = \(policy.seasonalConfirmations)",
             "seasonal_min_rise = \(DecimalText.format(policy.seasonalMinRise))",
+            "headroom = \(policy.headroom.mode.rawValue)",
+            "headroom_target_load = \(DecimalText.format(policy.headroom.targetLoad))",
+            "headroom_quantile = \(DecimalText.format(policy.headroom.quantile))",
+            "headroom_window = \(DurationText.format(policy.headroom.window))",
         ]
         if let fallback = policy.fallbackReplicas { lines.append("fallback_replicas = \(fallback)") }
         return lines

@@ -87,7 +87,12 @@ extension PolicyConfig {
             seasonalPeriods: SeasonalPeriods(try values.durations(.seasonalPeriods)),
             seasonalConfirmations: try values.integer(.seasonalConfirmations),
             seasonalMinRise: try values.number(.seasonalMinRise),
-            tick: try values.duration(.pollInterval)
+            tick: try values.duration(.pollInterval),
+            headroom: Headroom(
+                mode: try values.choice(.headroom, Headroom.Mode.init(rawValue:)),
+                targetLoad: try values.number(.headroomTargetLoad),
+                quantile: try values.number(.headroomQuantile),
+                window: try values.duration(.headroomWindow))
         )
     }
 }

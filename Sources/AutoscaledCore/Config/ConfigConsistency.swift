@@ -37,6 +37,32 @@ enum ConfigConsistency {
                 message: "target_load (\(DecimalText.format(target))) must be above scale_down_threshold "
                     + "(\(DecimalText.format(down))) and at most scale_up_threshold (\(DecimalText.format(up)))"))
         }
+        if let target = try? values.number(.headroomTargetLoad), target <= 0 {
+            faults.append(Fault(
+                line: values.latestLine(of: .headroomTargetLoad),
+                message: "headroom_target_load (\(DecimalText.format(target))) must be above 0 "
+                    + "(replicas are sized as (load + rise) / headroom_target_load)"))
+        }
+        if let quantile = try? values.number(.headroomQuantile), !(quantile > 0 && quantile <= 1) {
+            faults.append(Fault(
+                line: values.latestLine(of: .headroomQuantile),
+                message: "headroom_quantile (\(DecimalText.format(quantile))) must be above 0 and at most 1"))
+        }
+        if let mode = try? values.string(.headroom), mode == Headroom.Mode.learned.rawValue,
+           let window = try? values.duration(.headroomWindow), let tick = try? values.duration(.pollInterval),
+           tick > .zero, window / tick > Double(Headroom.maxWindowTicks) {
+            faults.append(Fault(
+                line: values.latestLine(of: .headroomWindow, .pollInterval),
+                message: "headroom_window (\(DurationText.format(window))) must span at most \(Headroom.maxWindowTicks) "
+                    + "poll_interval ticks (\(DurationText.format(tick)) each): one rise is kept per tick"))
+        }
+        if let mode = try? values.string(.headroom), mode == Headroom.Mode.learned.rawValue,
+           let periods = try? values.durations(.seasonalPeriods), !periods.isEmpty {
+            faults.append(Fault(
+                line: values.latestLine(of: .seasonalPeriods, .headroom),
+                message: "seasonal_periods needs headroom = thresholds: the learned headroom gives a recurring "
+                    + "rise room already (set seasonal_periods = none, or headroom = thresholds)"))
+        }
         if let rise = try? values.number(.seasonalMinRise), rise < 1 {
             faults.append(Fault(
                 line: values.latestLine(of: .seasonalMinRise),

@@ -36,6 +36,10 @@ extension ConfigKey {
     static let seasonalPeriods = ConfigKey(section: "policy", name: "seasonal_periods")
     static let seasonalConfirmations = ConfigKey(section: "policy", name: "seasonal_confirmations")
     static let seasonalMinRise = ConfigKey(section: "policy", name: "seasonal_min_rise")
+    static let headroom = ConfigKey(section: "policy", name: "headroom")
+    static let headroomTargetLoad = ConfigKey(section: "policy", name: "headroom_target_load")
+    static let headroomQuantile = ConfigKey(section: "policy", name: "headroom_quantile")
+    static let headroomWindow = ConfigKey(section: "policy", name: "headroom_window")
     static let statePath = ConfigKey(section: "state", name: "path")
     static let historyEnabled = ConfigKey(section: "history", name: "enabled")
     static let historyPath = ConfigKey(section: "history", name: "path")
@@ -99,6 +103,12 @@ enum ConfigSchema {
             .integer($0.policy.seasonalConfirmations)
         },
         ConfigKeySpec(.seasonalMinRise, .number, default: "1.5") { .number($0.policy.seasonalMinRise) },
+        ConfigKeySpec(.headroom, .choice(Headroom.Mode.allCases.map(\.rawValue)), default: "thresholds") {
+            .string($0.policy.headroom.mode.rawValue)
+        },
+        ConfigKeySpec(.headroomTargetLoad, .number, default: "65") { .number($0.policy.headroom.targetLoad) },
+        ConfigKeySpec(.headroomQuantile, .number, default: "0.9") { .number($0.policy.headroom.quantile) },
+        ConfigKeySpec(.headroomWindow, .duration(allowsZero: false), default: "1h") { .duration($0.policy.headroom.window) },
         ConfigKeySpec(.statePath, .path, default: "/var/lib/autoscaled/state.json") { .string($0.state.path) },
         ConfigKeySpec(.historyEnabled, .boolean, default: "true") { .boolean($0.history.enabled) },
         ConfigKeySpec(.historyPath, .path, default: ConfigKeySpec.unset, example: "/var/lib/autoscaled/history") {

@@ -49,6 +49,8 @@ public struct PolicyConfig: Sendable, Equatable {
     /// ticks (counted from the start of observation) and remember one value per tick, so the
     /// same load over time gives the same decisions however often it is read.
     public var tick: Duration
+    /// `headroom` and its `headroom_*` settings: the learned need, or the threshold rules.
+    public var headroom: Headroom
 
     public init(
         scaleUpThreshold: Double, scaleDownThreshold: Double, targetLoad: Double,
@@ -57,8 +59,10 @@ public struct PolicyConfig: Sendable, Equatable {
         scaleUpCooldown: Duration, scaleDownStabilization: Duration,
         replicaStartup: Duration, trendWindow: Duration, trendMinSpan: Duration,
         smoothingWindow: Duration, burstRatio: Double, fallbackReplicas: Int?,
-        seasonalPeriods: SeasonalPeriods, seasonalConfirmations: Int, seasonalMinRise: Double, tick: Duration
+        seasonalPeriods: SeasonalPeriods, seasonalConfirmations: Int, seasonalMinRise: Double, tick: Duration,
+        headroom: Headroom = .thresholds
     ) {
+        self.headroom = headroom
         self.seasonalMinRise = seasonalMinRise
         self.seasonalPeriods = seasonalPeriods
         self.seasonalConfirmations = seasonalConfirmations
@@ -95,6 +99,14 @@ public struct PolicyConfig: Sendable, Equatable {
     /// The most periods a seasonal peak may be asked to recur over.
     public static let maxSeasonalConfirmations = 4
 
-    /// How long load samples are kept: the longer of the trend and smoothing windows.
-    public var sampleWindow: Duration { max(trendWindow, smoothingWindow) }
+    /// How long load samples are kept: the longer of the trend and smoothing windows, and with
+    /// `headroom = learned` a rise's horizon and a tick (a rise is measured once its horizon is over).
+    public var sampleWindow: Duration {
+        let windows = max(trendWindow, smoothingWindow)
+        guard usesLearnedHeadroom else { return windows }
+        return max(windows, Headroom.horizon(replicaStartup: replicaStartup, tick: tick) + tick)
+    }
+
+    /// `headroom = learned`.
+    public var usesLearnedHeadroom: Bool { headroom.mode == .learned }
 }

@@ -67,6 +67,8 @@ extension DecisionReason.Trigger {
         case let .allBelow(servers, threshold, busiest):
             (servers == 1 ? "the only server" : "all \(servers) servers")
                 + " below scale_down_threshold \(given(threshold)) (max \(busiest.text))"
+        case let .learnedNeed(sizing):
+            sizing.text
         case .hpaWithoutMetric:
             "hpa: no ready replica has a metric"
         case let .hpa(utilisation, ready, target, desired, stabilized):
@@ -96,6 +98,18 @@ extension DecisionReason.Sizing {
                 + "rose to \(figure(season.load)) within the next \(DurationText.format(season.within))"
         }
         return text + " needs \(need) at target_load \(given(targetLoad))"
+    }
+}
+
+extension DecisionReason.LearnedSizing {
+    /// `total load 480 and a rise of 120 (the 0.85 quantile of the rises within 2min10s over the
+    /// last 1h) need 10 at headroom_target_load 60`.
+    var text: String {
+        let room = quantile.map {
+            "a rise of \(figure(rise)) (the \(given($0)) quantile of the rises within \(DurationText.format(within)) "
+                + "over the last \(DurationText.format(window)))"
+        } ?? "room to double (too few rises within \(DurationText.format(within)) seen yet)"
+        return "total load \(figure(total)) and \(room) need \(need) at headroom_target_load \(given(targetLoad))"
     }
 }
 
@@ -129,6 +143,8 @@ extension DecisionReason.Outcome {
             return " but already at min_replicas \(min)"
         case let .stabilizationHolds(stabilized):
             return " but scale_down_stabilization \(DurationText.format(stabilized.window)) holds at \(stabilized.highest)"
+        case let .stillLearning(rises):
+            return " but still learning the rises (\(rises) of \(Headroom.minimumRises) seen): no scale-down yet"
         case let .downRateReached(stabilized, rate):
             return "\(stabilized.text) but \(rate.rule.text) reached (-\(rate.removed) in the last minute)"
         }

@@ -79,6 +79,8 @@ public struct DecisionReason: Sendable, Equatable {
         case betweenThresholds(scaleUp: Double, scaleDown: Double, busiest: ServerLoad)
         /// Every one of `servers` is strictly below `scale_down_threshold`.
         case allBelow(servers: Int, threshold: Double, busiest: ServerLoad)
+        /// `headroom = learned`: the total load now and the rise given room need `sizing.need`.
+        case learnedNeed(LearnedSizing)
         /// The simulator's model of Kubernetes' HPA, with no ready replica reporting a metric.
         case hpaWithoutMetric
         /// The simulator's model of Kubernetes' HPA: utilisation of the ready replicas against the
@@ -146,6 +148,30 @@ public struct DecisionReason: Sendable, Equatable {
             var ahead: Duration
             var capped: Bool
             var projected: Double
+        }
+    }
+
+    /// How `headroom = learned` sized the load: `need = ⌈(total + rise) ÷ targetLoad⌉`, the rise being
+    /// the `quantile` of those within `within` over the last `window` (`quantile` `nil`: still
+    /// learning, the rise is the total itself, room for the load to double).
+    public struct LearnedSizing: Sendable, Equatable {
+        public var total: Double
+        public var rise: Double
+        public var quantile: Double?
+        public var within: Duration
+        public var window: Duration
+        public var need: Int
+        public var targetLoad: Double
+
+        public init(total: Double, rise: Double, quantile: Double?, within: Duration, window: Duration, need: Int,
+                    targetLoad: Double) {
+            self.total = total
+            self.rise = rise
+            self.quantile = quantile
+            self.within = within
+            self.window = window
+            self.need = need
+            self.targetLoad = targetLoad
         }
     }
 
@@ -223,6 +249,9 @@ public struct DecisionReason: Sendable, Equatable {
         case atMinReplicas(Int)
         /// Held: the highest need within `scale_down_stabilization` is the count or more.
         case stabilizationHolds(Stabilization)
+        /// Held: `headroom = learned` has seen `rises` of the ``Headroom/minimumRises`` it needs
+        /// before lowering the count.
+        case stillLearning(rises: Int)
         /// Held: the stabilization window allows fewer, but the scale-down rate is reached.
         case downRateReached(stabilized: Stabilization, DownRate)
     }

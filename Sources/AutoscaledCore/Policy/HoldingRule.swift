@@ -16,6 +16,8 @@ public enum HoldingRule: Sendable, Equatable {
     case scaleDownRate(String)
     /// One scale-up per tick: it scaled up already within this `poll_interval`.
     case pollInterval
+    /// `headroom = learned` has not seen enough rises to lower the count.
+    case headroomWindow
     /// The source gave nothing to decide from.
     case noUsableData
     /// An operator paused the autoscaling.
@@ -31,6 +33,7 @@ public enum HoldingRule: Sendable, Equatable {
         case .maxScaleUpPerMinute: "max_scale_up_per_minute"
         case let .scaleDownRate(key): key
         case .pollInterval: "poll_interval"
+        case .headroomWindow: "headroom_window"
         case .noUsableData: "no_usable_data"
         case .pause: "pause"
         }

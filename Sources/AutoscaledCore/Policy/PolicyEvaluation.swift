@@ -28,6 +28,11 @@ struct Evaluation: Sendable {
     /// What this evaluation recommends for the stabilization window (the stable need, unless a
     /// scale-up raises it to its target).
     var recommendation: Int
+    /// With `headroom = learned`: the rise the need gives room for (the learned one, or the total
+    /// itself while ``riseIsLearned`` is `false`).
+    let rise: Double
+    /// `false` while the window holds fewer than ``Headroom/minimumRises`` rises.
+    let riseIsLearned: Bool
 
     @inline(__always)
     init(snapshot: LoadSnapshot, memory: borrowing PolicyMemory, now: MonotonicInstant, config: PolicyConfig) {
@@ -42,6 +47,20 @@ struct Evaluation: Sendable {
         let servers = snapshot.servers
         for index in servers.indices { total = (total + servers[index].load).saturated }
         estimate = LoadEstimate(current: total, memory: memory, now: now, config: config)
+        if config.usesLearnedHeadroom {
+            let learned = memory.learnedRise(quantile: config.headroom.quantile, at: tick, policy: config)
+            rise = learned ?? total
+            riseIsLearned = learned != nil
+            need = Self.replicas(for: (total + rise).saturated, targetLoad: config.headroom.targetLoad, config: config)
+            season = nil
+            stableNeed = need
+            isBurst = false
+            recommendation = need
+            expectedLoad = total / Double(snapshot.servers.count)
+            return
+        }
+        rise = 0
+        riseIsLearned = false
         var need = Self.replicas(for: estimate.projected, config: config)
         // Off by default: one test inline, the profile read out of line.
         season = config.seasonalPeriods.isEmpty ? nil : Self.season(memory: memory, tick: tick, config: config, above: need)
@@ -81,7 +100,12 @@ struct Evaluation: Sendable {
     /// `max_replicas`) so any arithmetic on it stays safe; total for every `Double` (NaN, from
     /// 0 ÷ 0, is a need of 0).
     static func replicas(for load: Double, config: PolicyConfig) -> Int {
-        let raw = (load / config.targetLoad).rounded(.up)
+        replicas(for: load, targetLoad: config.targetLoad, config: config)
+    }
+
+    /// `⌈load ÷ targetLoad⌉`, bounded as ``replicas(for:config:)``.
+    static func replicas(for load: Double, targetLoad: Double, config: PolicyConfig) -> Int {
+        let raw = (load / targetLoad).rounded(.up)
         let bounded = raw.isNaN ? 0 : min(max(raw, 0), 1e12)
         return max(Int(bounded), config.minReplicas)
     }
@@ -99,6 +123,14 @@ struct Evaluation: Sendable {
         Int(min(max((estimate.projected / config.targetLoad).rounded(.up), 0), 1e12))
     }
 
+    /// With `headroom = learned`: the figures the need was sized with.
+    var learnedSizing: DecisionReason.LearnedSizing {
+        DecisionReason.LearnedSizing(
+            total: estimate.current, rise: rise, quantile: riseIsLearned ? config.headroom.quantile : nil,
+            within: Headroom.horizon(replicaStartup: config.replicaStartup, tick: config.tick),
+            window: config.headroom.window, need: need, targetLoad: config.headroom.targetLoad)
+    }
+
     /// The decision, its reason told from `trigger`, this evaluation's sizing and `outcome`. `wanted`
     /// is kept only with a rule that holds the count (`heldBy`).
     @inline(__always) func decision(
@@ -106,7 +138,8 @@ struct Evaluation: Sendable {
         threshold: Double? = nil, heldBy: HoldingRule? = nil, wanted: Int? = nil
     ) -> ScalingDecision {
         ScalingDecision(action: action, from: current, to: to, serversToScale: serversToScale, busiest: busiest,
-                        threshold: threshold, reason: DecisionReason(trigger, sizing: sizing, outcome: outcome),
+                        threshold: threshold,
+                        reason: DecisionReason(trigger, sizing: config.usesLearnedHeadroom ? nil : sizing, outcome: outcome),
                         recommendation: recommendation, totalLoad: estimate.current, heldBy: heldBy,
                         wanted: heldBy == nil ? nil : wanted)
     }

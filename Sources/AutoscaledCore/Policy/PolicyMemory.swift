@@ -37,6 +37,13 @@ public struct PolicyMemory: Sendable, Equatable {
     /// The seasonal profile and its phase origin (see `PolicyMemory+Season.swift`), behind one
     /// reference: `nil`, and one word to copy, while `seasonal_periods` is off.
     var seasonal: SeasonalStorage?
+    /// With `headroom = learned`: the rise of each tick's total within its horizon, oldest first,
+    /// none older than `headroom_window` (see `PolicyMemory+Headroom.swift`).
+    public internal(set) var rises: [LoadSample] = []
+    /// The same rises, in ascending order (the quantile is read from it).
+    var sortedRises: [Double] = []
+    /// The tick of the last sample whose rise is known.
+    var risenThrough: MonotonicInstant?
 
     public init(replicas: Int, observingSince: MonotonicInstant, lastScaleUp: MonotonicInstant? = nil) {
         self.replicas = replicas
@@ -86,6 +93,11 @@ public struct PolicyMemory: Sendable, Equatable {
             } else if seasonal != nil {
                 // Turned off by a reload: nothing learned is kept (nor saved).
                 season = nil
+            }
+            if policy.usesLearnedHeadroom {
+                if let last = samples.last, last.at != at { learnRises(before: at, policy: policy) }
+            } else if !rises.isEmpty {
+                forgetRises()
             }
             if samples.last?.at == at { samples.removeLast() }
             samples.append(LoadSample(at: at, total: total))

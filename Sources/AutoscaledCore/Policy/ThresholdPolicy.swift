@@ -50,6 +50,9 @@ public struct ThresholdPolicy: Sendable {
         case let .sourceDown(cause): return sourceDown(current: current, cause: cause)
         }
         var evaluation = Evaluation(snapshot: snapshot, memory: memory, now: now, config: config)
+        if config.usesLearnedHeadroom {
+            return learnedHeadroom(&evaluation, memory: memory)
+        }
         if evaluation.isBurst || evaluation.isSeasonalRise {
             return scaleUp(&evaluation, memory: memory, burst: true)
         }
@@ -184,6 +187,46 @@ public struct ThresholdPolicy: Sendable {
                                    outcome: .scaledDown(by: current - target, stabilized: stabilized, limitedBy: limitedBy),
                                    threshold: config.scaleDownThreshold,
                                    heldBy: limitedBy == nil ? nil : .scaleDownRate(rule.key), wanted: wish)
+    }
+
+    /// `headroom = learned`: up to the need at once; down to the highest need within
+    /// `scale_down_stabilization` once enough rises are known; otherwise hold.
+    private func learnedHeadroom(_ evaluation: inout Evaluation, memory: borrowing PolicyMemory) -> ScalingDecision {
+        let current = evaluation.current
+        let need = evaluation.need
+        let trigger = DecisionReason.Trigger.learnedNeed(evaluation.learnedSizing)
+        if need > current {
+            guard current < config.maxReplicas else {
+                return evaluation.decision(.hold, to: current, trigger: trigger, outcome: .atMaxReplicas(config.maxReplicas),
+                                           heldBy: .maxReplicas(config.maxReplicas), wanted: need)
+            }
+            let target = min(need, config.maxReplicas)
+            return evaluation.decision(.scaleUp, to: target, trigger: trigger,
+                                       outcome: .scaledUp(by: target - current, limitedBy: nil,
+                                                          cappedAt: target < need ? config.maxReplicas : nil),
+                                       threshold: config.scaleUpThreshold,
+                                       heldBy: target < need ? .maxReplicas(config.maxReplicas) : nil, wanted: need)
+        }
+        guard need < current else {
+            return evaluation.decision(.hold, to: current, trigger: trigger, outcome: .none)
+        }
+        guard evaluation.riseIsLearned else {
+            return evaluation.decision(.hold, to: current, trigger: trigger,
+                                       outcome: .stillLearning(rises: memory.visibleRiseCount(at: evaluation.tick, policy: config)),
+                                       heldBy: .headroomWindow, wanted: need)
+        }
+        let window = config.scaleDownStabilization
+        let cutoff = evaluation.tick - window
+        var highest = max(memory.highestRecommendation(since: cutoff) ?? need, need)
+        if memory.observingSince > cutoff { highest = max(highest, current) }
+        let stabilized = DecisionReason.Stabilization(window: window, highest: highest)
+        guard highest < current else {
+            return evaluation.decision(.hold, to: current, trigger: trigger, outcome: .stabilizationHolds(stabilized),
+                                       heldBy: .scaleDownStabilization(holdsAt: highest), wanted: need)
+        }
+        return evaluation.decision(.scaleDown, to: highest, trigger: trigger,
+                                   outcome: .scaledDown(by: current - highest, stabilized: stabilized, limitedBy: nil),
+                                   threshold: config.scaleDownThreshold)
     }
 
     /// The most replicas scale-downs may remove within a minute, and the rule that says so:

@@ -73,6 +73,8 @@ public enum SimulationReport {
             + "smoothing_window \(DurationText.format(policy.smoothingWindow)), burst_ratio \(number(policy.burstRatio))\n"
             + (policy.seasonalPeriods.isEmpty ? "" : "         seasonal_periods \(TypedValue.durations(policy.seasonalPeriods.durations).text), "
                 + "seasonal_confirmations \(policy.seasonalConfirmations), seasonal_min_rise \(number(policy.seasonalMinRise))\n")
+            + (policy.usesLearnedHeadroom ? "         headroom learned, headroom_target_load \(number(policy.headroom.targetLoad)), "
+                + "headroom_quantile \(number(policy.headroom.quantile)), headroom_window \(DurationText.format(policy.headroom.window))\n" : "")
     }
 
     /// `offered load, 3503 bins of 1s from t=0 (3503s), 19366 requests`

@@ -1,0 +1,51 @@
+import AutoscaledBase
+
+/// `[policy] headroom`: how the policy sizes the replica count and when it moves it.
+///
+/// - `learned` (the default): every tick, the count is sized for the total load now plus the rise
+///   this load has made within `replica_startup` and a tick (the time a replica asked for now takes
+///   to serve, and the next tick's chance to ask again), at the `headroom_quantile` of the rises of
+///   the last `headroom_window`, at `headroom_target_load` per replica. The count moves up to that
+///   need at once, and down to the highest need of `scale_down_stabilization`.
+/// - `thresholds`: the hysteresis band. A server above `scale_up_threshold` scales up (with the
+///   cooldown, the rate limit, bursts and the trend), every server below `scale_down_threshold`
+///   scales down, sized at `target_load`.
+///
+/// `servers_to_scale` (loads strictly above `scale_up_threshold`) is counted and reported the same
+/// way under both.
+public struct Headroom: Sendable, Equatable {
+    public enum Mode: String, Sendable, CaseIterable {
+        case learned
+        case thresholds
+    }
+
+    public var mode: Mode
+    /// The load per replica the learned need is sized at: replicas = ⌈(load + rise) ÷ target⌉.
+    public var targetLoad: Double
+    /// Which rise of the window is given room: 0.85 = a rise larger than 85 % of those seen.
+    public var quantile: Double
+    /// How far back the rises are learned from.
+    public var window: Duration
+
+    public init(mode: Mode, targetLoad: Double, quantile: Double, window: Duration) {
+        self.mode = mode
+        self.targetLoad = targetLoad
+        self.quantile = quantile
+        self.window = window
+    }
+
+    /// The threshold rules, with the learned settings at their defaults (unused).
+    public static let thresholds = Headroom(mode: .thresholds, targetLoad: 65, quantile: 0.9, window: .seconds(3600))
+
+    /// Rises the window must hold before the learned rise is used. Until then the need gives the
+    /// load room to double, and the count is not lowered (nothing is known of this load yet).
+    public static let minimumRises = 12
+
+    /// The most ticks `headroom_window` may span (one rise is kept per tick).
+    public static let maxWindowTicks = 100_000
+
+    /// How far ahead a rise is measured: `replica_startup` and one tick.
+    public static func horizon(replicaStartup: Duration, tick: Duration) -> Duration {
+        replicaStartup + tick
+    }
+}

@@ -1,0 +1,116 @@
+import AutoscaledBase
+
+/// The learned headroom's memory (`headroom = learned`): for each tick, how far the total load rose
+/// above that tick's total within the tick and the horizon after it (`replica_startup` and a tick),
+/// kept for `headroom_window`. A rise is measured once its horizon is over, from the latest total
+/// of each tick in it, so it is the same however often a tick was evaluated, live or in `simulate`.
+extension PolicyMemory {
+    /// The rise at `quantile` (the smallest rise at least that share of the rises does not exceed)
+    /// of those a decision at `tick` sees, or `nil` while it sees fewer than ``Headroom/minimumRises``.
+    ///
+    /// What a decision sees depends on its tick alone, not on how often that tick was evaluated: the
+    /// rises of the samples from `headroom_window` and a tick before it, up to those whose horizon
+    /// ended a tick before it (learned by the first record of the previous tick at the latest).
+    /// The rises learned or dropped by this tick's own first record are left out or kept in.
+    public func learnedRise(quantile: Double, at tick: MonotonicInstant, policy: PolicyConfig) -> Double? {
+        let horizon = Headroom.horizon(replicaStartup: policy.replicaStartup, tick: policy.tick)
+        let low = tick - policy.tick - policy.headroom.window
+        let high = tick - horizon - policy.tick
+        var excluded: [Double] = []
+        for rise in rises {
+            guard rise.at < low else { break }
+            excluded.append(rise.total)
+        }
+        for rise in rises.reversed() {
+            guard rise.at >= high else { break }
+            excluded.append(rise.total)
+        }
+        let count = sortedRises.count - excluded.count
+        guard count >= Headroom.minimumRises else { return nil }
+        let position = (quantile * Double(count)).rounded(.down)
+        let wanted = position.isNaN ? count - 1 : Int(min(max(position, 0), Double(count - 1)))
+        guard !excluded.isEmpty else { return sortedRises[wanted] }
+        // The wanted-th of the sorted rises once the excluded ones (a tick or two's worth) are skipped.
+        excluded.sort()
+        var skip = 0
+        var seen = 0
+        for value in sortedRises {
+            if skip < excluded.count, excluded[skip] == value {
+                skip += 1
+                continue
+            }
+            if seen == wanted { return value }
+            seen += 1
+        }
+        return sortedRises.last
+    }
+
+    /// How many rises a decision at `tick` sees (see ``learnedRise(quantile:at:policy:)``).
+    func visibleRiseCount(at tick: MonotonicInstant, policy: PolicyConfig) -> Int {
+        let horizon = Headroom.horizon(replicaStartup: policy.replicaStartup, tick: policy.tick)
+        let low = tick - policy.tick - policy.headroom.window
+        let high = tick - horizon - policy.tick
+        return rises.reduce(0) { $0 + ($1.at >= low && $1.at < high ? 1 : 0) }
+    }
+
+    /// The rise at `quantile` of every rise kept (tests and `status` read the window whole).
+    public func learnedRise(quantile: Double) -> Double? {
+        let count = sortedRises.count
+        guard count >= Headroom.minimumRises else { return nil }
+        let position = (quantile * Double(count)).rounded(.down)
+        let index = position.isNaN ? count - 1 : Int(min(max(position, 0), Double(count - 1)))
+        return sortedRises[index]
+    }
+
+    /// Measures the rise of every sample whose horizon ended before `tick` (the tick a new sample is
+    /// about to be recorded for), then drops the rises older than `headroom_window`.
+    mutating func learnRises(before tick: MonotonicInstant, policy: PolicyConfig) {
+        let horizon = Headroom.horizon(replicaStartup: policy.replicaStartup, tick: policy.tick)
+        var index = samples.endIndex
+        while index > samples.startIndex, risenThrough.map({ samples[index - 1].at > $0 }) ?? true {
+            index -= 1
+        }
+        while index < samples.endIndex, samples[index].at + horizon < tick {
+            let start = samples[index]
+            let end = start.at + horizon
+            var peak = start.total
+            var next = index + 1
+            while next < samples.endIndex, samples[next].at <= end {
+                peak = max(peak, samples[next].total)
+                next += 1
+            }
+            let rise = max(0, peak - start.total)
+            rises.append(LoadSample(at: start.at, total: rise))
+            sortedRises.insert(rise, at: Self.insertionIndex(of: rise, in: sortedRises))
+            risenThrough = start.at
+            index += 1
+        }
+        // A tick more than the window: the later evaluations of this tick see what its first did.
+        let cutoff = tick - policy.tick - policy.headroom.window
+        var old = 0
+        while old < rises.count, rises[old].at < cutoff {
+            let position = Self.insertionIndex(of: rises[old].total, in: sortedRises)
+            sortedRises.remove(at: position)
+            old += 1
+        }
+        rises.removeFirst(old)
+    }
+
+    /// Forgets every rise (`headroom` was turned to `thresholds` by a reload).
+    mutating func forgetRises() {
+        rises = []
+        sortedRises = []
+        risenThrough = nil
+    }
+
+    /// The first index of `sorted` whose value is not below `value`.
+    private static func insertionIndex(of value: Double, in sorted: [Double]) -> Int {
+        var low = sorted.startIndex
+        var high = sorted.endIndex
+        while low < high {
+            let middle = low + (high - low) / 2
+            if sorted[middle] < value { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+}

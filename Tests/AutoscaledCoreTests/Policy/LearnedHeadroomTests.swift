@@ -1,0 +1,139 @@
+@testable import AutoscaledCore
+import AutoscaledBase
+import Testing
+
+/// `headroom = learned` on a manual clock: the need is the load now plus the rise this load made
+/// within `replica_startup` and a tick, at `headroom_quantile` of the last `headroom_window`; the
+/// count goes up to it at once and down to the highest need of `scale_down_stabilization`, never
+/// while the rises are still being learned; the same load over time gives the same decisions
+/// however often each tick is evaluated.
+struct LearnedHeadroomTests {
+    /// The defaults with `headroom = learned`, room to grow, a 10 s tick, `replica_startup` 1min.
+    static var config: PolicyConfig {
+        var config = PolicyConfig.defaults
+        config.headroom.mode = .learned
+        config.maxReplicas = 100
+        config.headroom.targetLoad = 50
+        config.headroom.quantile = 0.9
+        config.scaleDownStabilization = .seconds(60)
+        return config
+    }
+
+    /// One evaluation per tick from `from` to `to` seconds (`every` evaluations per tick, the
+    /// total on one server: the learned need reads the total alone); each tick's last decision, by second.
+    static func run(
+        _ memory: inout PolicyMemory, config: PolicyConfig = config, from: Int = 0, to: Int, every: Int = 1,
+        load: (Int) -> Double
+    ) -> [(second: Int, decision: ScalingDecision)] {
+        let policy = ThresholdPolicy(config: config)
+        var decisions: [(Int, ScalingDecision)] = []
+        for second in stride(from: from, to: to, by: 10) {
+            var last: ScalingDecision?
+            for part in 0..<every {
+                let loads = snapshot([("s0", load(second))])
+                let now = MonotonicInstant.origin + .seconds(second) + .milliseconds(part * 10_000 / every)
+                let decision = policy.decide(.loads(loads), memory: memory, now: now)
+                memory.record(decision, at: now, policy: config)
+                last = decision
+            }
+            decisions.append((second, last!))
+        }
+        return decisions
+    }
+
+    @Test("the first ticks give the load room to double, and hold the count however low the load")
+    func learnsBeforeLoweringTheCount() {
+        var memory = PolicyMemory(replicas: 10, observingSince: .origin)
+        let decisions = Self.run(&memory, to: 60) { _ in 100 }
+        let first = decisions[0].decision
+        #expect(first.action == .hold && first.to == 10)
+        #expect(first.heldBy == .headroomWindow)
+        #expect(first.reason.text == "total load 100 and room to double (too few rises within 1min 10s seen yet) "
+            + "need 4 at headroom_target_load 50 but still learning the rises (0 of 12 seen): no scale-down yet")
+        #expect(decisions.allSatisfy { $0.decision.to == 10 })
+    }
+
+    @Test("a steady load is sized at headroom_target_load once learned, and the count comes down to it")
+    func steadyLoadComesDown() {
+        var memory = PolicyMemory(replicas: 10, observingSince: .origin)
+        let decisions = Self.run(&memory, to: 600) { _ in 100 }
+        // Rises are measured once their 1min 10s horizon is over: the 12th by 3min 20s. The needs
+        // recorded while learning (room to double: 4) still hold the window for its minute.
+        let downs = decisions.filter { $0.decision.action == .scaleDown }
+        #expect(downs.map(\.second) == [200, 260])
+        #expect(downs.map(\.decision.to) == [4, 2])
+        #expect(downs.first?.decision.reason.text == "total load 100 and a rise of 0 (the 0.9 quantile of the rises within 1min 10s "
+            + "over the last 1h) need 2 at headroom_target_load 50; highest need within scale_down_stabilization 1min is 4: -6")
+        #expect(decisions.last?.decision.to == 2)
+    }
+
+    @Test("a jump is sized in full at once, past any cooldown or rate, capped at max_replicas")
+    func jumpScalesAtOnce() {
+        var memory = PolicyMemory(replicas: 2, observingSince: .origin)
+        var decisions = Self.run(&memory, to: 300) { _ in 100 }
+        #expect(decisions.last?.decision.to == 2)
+        decisions = Self.run(&memory, from: 300, to: 320) { _ in 2000 }
+        #expect(decisions[0].decision.action == .scaleUp)
+        #expect(decisions[0].decision.to == 40, "2000 at 50 per replica, and no rise learned above 0")
+        var capped = Self.config
+        capped.maxReplicas = 30
+        var other = PolicyMemory(replicas: 2, observingSince: .origin)
+        _ = Self.run(&other, config: capped, to: 300) { _ in 100 }
+        let limited = Self.run(&other, config: capped, from: 300, to: 310) { _ in 2000 }[0].decision
+        #expect(limited.to == 30 && limited.heldBy == .maxReplicas(30))
+        #expect(limited.reason.text.hasSuffix(": +28 (capped at max_replicas 30)"))
+    }
+
+    @Test("spikes that recur within the window are given room: the count stays up between them")
+    func recurringSpikesKeepRoom() {
+        var memory = PolicyMemory(replicas: 4, observingSince: .origin)
+        // 100, and 400 for 30 s of every 2 minutes.
+        let decisions = Self.run(&memory, to: 3600) { $0 % 120 < 30 ? 400 : 100 }
+        let late = decisions.filter { $0.second >= 1800 }
+        // The rise learned is 300: between spikes the need is (100 + 300) ÷ 50 = 8, never less; in a
+        // spike (400 + 300) ÷ 50 = 14, held for the stabilization minute after it.
+        #expect(late.allSatisfy { $0.decision.to == 8 || $0.decision.to == 14 }, "\(late.map(\.decision.to))")
+        #expect(late.filter { $0.decision.to == 8 }.count == late.count / 4, "a quarter of each 2 minutes at 8")
+        #expect(memory.learnedRise(quantile: 0.9) == 300)
+    }
+
+    @Test("a spike that came once is forgotten after headroom_window")
+    func oneSpikeIsForgotten() {
+        var config = Self.config
+        config.headroom.window = .seconds(600)
+        config.headroom.quantile = 1
+        var memory = PolicyMemory(replicas: 2, observingSince: .origin)
+        _ = Self.run(&memory, config: config, to: 1200) { $0 >= 600 && $0 < 630 ? 1000 : 100 }
+        #expect(memory.learnedRise(quantile: 1) == 900)
+        _ = Self.run(&memory, config: config, from: 1200, to: 2000) { _ in 100 }
+        #expect(memory.learnedRise(quantile: 1) == 0)
+        #expect(memory.rises.count <= 60, "one rise per tick of the 10-minute window")
+    }
+
+    @Test("the same load over time decides the same whether each tick is read once or twenty times")
+    func sameDecisionsAtAnyReadRate() {
+        let load: (Int) -> Double = { second in
+            let phase = second % 900
+            return phase < 60 ? 900 : (phase < 400 ? 200 + Double(phase % 70) : 60)
+        }
+        var once = PolicyMemory(replicas: 3, observingSince: .origin)
+        var often = PolicyMemory(replicas: 3, observingSince: .origin)
+        let a = Self.run(&once, to: 5400, load: load)
+        let b = Self.run(&often, to: 5400, every: 20, load: load)
+        #expect(a.map(\.decision.to) == b.map(\.decision.to))
+        #expect(once.rises == often.rises)
+        #expect(a.contains { $0.decision.action == .scaleDown } && a.contains { $0.decision.action == .scaleUp })
+    }
+
+    @Test("the quantile reads the rises in order")
+    func quantileOfRises() {
+        var memory = PolicyMemory(replicas: 1, observingSince: .origin)
+        var config = Self.config
+        config.replicaStartup = .zero
+        // With no startup time a rise is the next tick's increase over this one: 0, 10, 20, … 190.
+        _ = Self.run(&memory, config: config, to: 420) { second in Double((second / 10) % 2 == 0 ? 0 : (second / 20) * 10) }
+        #expect(memory.learnedRise(quantile: 1) == memory.sortedRises.last)
+        #expect(memory.sortedRises == memory.rises.map(\.total).sorted())
+        #expect(memory.learnedRise(quantile: 0.5) == memory.sortedRises[memory.sortedRises.count / 2])
+    }
+}
