@@ -31,6 +31,17 @@ public struct LoadEstimate: Sendable, Equatable {
     /// `smoothed + min(max(0, slope) × ahead, 2 × smoothed)`.
     public var projected: Double
 
+    /// The total alone: no smoothing, no trend (what `headroom = learned` sizes from).
+    public init(current: Double) {
+        self.current = current
+        smoothed = current
+        smoothedSamples = 1
+        slope = 0
+        ahead = .zero
+        capped = false
+        projected = current
+    }
+
     public init(current: Double, memory: borrowing PolicyMemory, now: MonotonicInstant, config: PolicyConfig) {
         let tick = memory.tick(of: now, tick: config.tick)
         self.current = current

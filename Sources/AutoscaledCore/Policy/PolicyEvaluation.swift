@@ -46,8 +46,9 @@ struct Evaluation: Sendable {
         var total = 0.0
         let servers = snapshot.servers
         for index in servers.indices { total = (total + servers[index].load).saturated }
-        estimate = LoadEstimate(current: total, memory: memory, now: now, config: config)
         if config.usesLearnedHeadroom {
+            // Sized from the total and the learned rise: the smoothing and trend windows are not read.
+            estimate = LoadEstimate(current: total)
             let learned = memory.learnedRise(quantile: config.headroom.quantile, at: tick, policy: config)
             rise = learned ?? total
             riseIsLearned = learned != nil
@@ -59,6 +60,7 @@ struct Evaluation: Sendable {
             expectedLoad = total / Double(snapshot.servers.count)
             return
         }
+        estimate = LoadEstimate(current: total, memory: memory, now: now, config: config)
         rise = 0
         riseIsLearned = false
         var need = Self.replicas(for: estimate.projected, config: config)

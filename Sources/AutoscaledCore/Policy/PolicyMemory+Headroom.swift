@@ -13,53 +13,44 @@ extension PolicyMemory {
     /// ended a tick before it (learned by the first record of the previous tick at the latest).
     /// The rises learned or dropped by this tick's own first record are left out or kept in.
     public func learnedRise(quantile: Double, at tick: MonotonicInstant, policy: PolicyConfig) -> Double? {
-        let horizon = Headroom.horizon(replicaStartup: policy.replicaStartup, tick: policy.tick)
-        let low = tick - policy.tick - policy.headroom.window
-        let high = tick - horizon - policy.tick
-        var excluded: [Double] = []
-        for rise in rises {
-            guard rise.at < low else { break }
-            excluded.append(rise.total)
-        }
-        for rise in rises.reversed() {
-            guard rise.at >= high else { break }
-            excluded.append(rise.total)
-        }
-        let count = sortedRises.count - excluded.count
+        let (front, back) = visibleRises(at: tick, policy: policy)
+        let count = back - front
         guard count >= Headroom.minimumRises else { return nil }
         let position = (quantile * Double(count)).rounded(.down)
         let wanted = position.isNaN ? count - 1 : Int(min(max(position, 0), Double(count - 1)))
-        guard !excluded.isEmpty else { return sortedRises[wanted] }
-        // The wanted-th of the sorted rises once the excluded ones (a tick or two's worth) are skipped.
-        excluded.sort()
-        var skip = 0
-        var seen = 0
-        for value in sortedRises {
-            if skip < excluded.count, excluded[skip] == value {
-                skip += 1
-                continue
-            }
-            if seen == wanted { return value }
-            seen += 1
+        guard count < sortedRises.count else { return sortedRises[wanted] }
+        // The smallest kept rise with more than `wanted` visible rises at or below it. The few left
+        // out (a tick or two's worth, at the ends of `rises`) are counted, never copied.
+        var low = sortedRises.startIndex
+        var high = sortedRises.endIndex - 1
+        while low < high {
+            let middle = low + (high - low) / 2
+            let value = sortedRises[middle]
+            var hidden = 0
+            for rise in rises[..<front] where rise.total <= value { hidden += 1 }
+            for rise in rises[back...] where rise.total <= value { hidden += 1 }
+            if Self.insertionIndex(after: value, in: sortedRises) - hidden > wanted { high = middle } else { low = middle + 1 }
         }
-        return sortedRises.last
+        return sortedRises[low]
     }
 
     /// How many rises a decision at `tick` sees (see ``learnedRise(quantile:at:policy:)``).
     func visibleRiseCount(at tick: MonotonicInstant, policy: PolicyConfig) -> Int {
+        let (front, back) = visibleRises(at: tick, policy: policy)
+        return back - front
+    }
+
+    /// `rises[front..<back]`: the rises a decision at `tick` sees. Only the ends are walked: the
+    /// memory holds at most a tick more at either end than any decision sees.
+    private func visibleRises(at tick: MonotonicInstant, policy: PolicyConfig) -> (front: Int, back: Int) {
         let horizon = Headroom.horizon(replicaStartup: policy.replicaStartup, tick: policy.tick)
         let low = tick - policy.tick - policy.headroom.window
         let high = tick - horizon - policy.tick
-        return rises.reduce(0) { $0 + ($1.at >= low && $1.at < high ? 1 : 0) }
-    }
-
-    /// The rise at `quantile` of every rise kept (tests and `status` read the window whole).
-    public func learnedRise(quantile: Double) -> Double? {
-        let count = sortedRises.count
-        guard count >= Headroom.minimumRises else { return nil }
-        let position = (quantile * Double(count)).rounded(.down)
-        let index = position.isNaN ? count - 1 : Int(min(max(position, 0), Double(count - 1)))
-        return sortedRises[index]
+        var front = rises.startIndex
+        while front < rises.endIndex, rises[front].at < low { front += 1 }
+        var back = rises.endIndex
+        while back > front, rises[back - 1].at >= high { back -= 1 }
+        return (front, back)
     }
 
     /// Measures the rise of every sample whose horizon ended before `tick` (the tick a new sample is
@@ -105,11 +96,21 @@ extension PolicyMemory {
 
     /// The first index of `sorted` whose value is not below `value`.
     private static func insertionIndex(of value: Double, in sorted: [Double]) -> Int {
+        partition(sorted) { $0 < value }
+    }
+
+    /// The first index of `sorted` whose value is above `value`.
+    private static func insertionIndex(after value: Double, in sorted: [Double]) -> Int {
+        partition(sorted) { $0 <= value }
+    }
+
+    /// The first index of `sorted` where `before` stops holding (it holds on a prefix).
+    private static func partition(_ sorted: [Double], _ before: (Double) -> Bool) -> Int {
         var low = sorted.startIndex
         var high = sorted.endIndex
         while low < high {
             let middle = low + (high - low) / 2
-            if sorted[middle] < value { low = middle + 1 } else { high = middle }
+            if before(sorted[middle]) { low = middle + 1 } else { high = middle }
         }
         return low
     }

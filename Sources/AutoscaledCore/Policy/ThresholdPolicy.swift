@@ -158,11 +158,8 @@ public struct ThresholdPolicy: Sendable {
             return evaluation.decision(.hold, to: current, trigger: trigger, outcome: .atMinReplicas(config.minReplicas),
                                        heldBy: wish < current ? .minReplicas(config.minReplicas) : nil, wanted: wish)
         }
-        let window = config.scaleDownStabilization
-        let cutoff = evaluation.tick - window
-        var highest = max(memory.highestRecommendation(since: cutoff) ?? evaluation.need, evaluation.need)
-        if memory.observingSince > cutoff { highest = max(highest, current) }
-        let stabilized = DecisionReason.Stabilization(window: window, highest: highest)
+        let stabilized = stabilization(evaluation, memory: memory)
+        let highest = stabilized.highest
         guard highest < current else {
             let need = evaluation.need
             return evaluation.decision(.hold, to: current, trigger: trigger, outcome: .stabilizationHolds(stabilized),
@@ -187,6 +184,17 @@ public struct ThresholdPolicy: Sendable {
                                    outcome: .scaledDown(by: current - target, stabilized: stabilized, limitedBy: limitedBy),
                                    threshold: config.scaleDownThreshold,
                                    heldBy: limitedBy == nil ? nil : .scaleDownRate(rule.key), wanted: wish)
+    }
+
+    /// The highest need recorded within `scale_down_stabilization` (this evaluation's included), and
+    /// the current count while the window reaches back before observation began: a scale-down goes
+    /// no lower, and a restart never hastens one.
+    private func stabilization(_ evaluation: Evaluation, memory: borrowing PolicyMemory) -> DecisionReason.Stabilization {
+        let window = config.scaleDownStabilization
+        let cutoff = evaluation.tick - window
+        var highest = max(memory.highestRecommendation(since: cutoff) ?? evaluation.need, evaluation.need)
+        if memory.observingSince > cutoff { highest = max(highest, evaluation.current) }
+        return DecisionReason.Stabilization(window: window, highest: highest)
     }
 
     /// `headroom = learned`: up to the need at once; down to the highest need within
@@ -215,11 +223,8 @@ public struct ThresholdPolicy: Sendable {
                                        outcome: .stillLearning(rises: memory.visibleRiseCount(at: evaluation.tick, policy: config)),
                                        heldBy: .headroomWindow, wanted: need)
         }
-        let window = config.scaleDownStabilization
-        let cutoff = evaluation.tick - window
-        var highest = max(memory.highestRecommendation(since: cutoff) ?? need, need)
-        if memory.observingSince > cutoff { highest = max(highest, current) }
-        let stabilized = DecisionReason.Stabilization(window: window, highest: highest)
+        let stabilized = stabilization(evaluation, memory: memory)
+        let highest = stabilized.highest
         guard highest < current else {
             return evaluation.decision(.hold, to: current, trigger: trigger, outcome: .stabilizationHolds(stabilized),
                                        heldBy: .scaleDownStabilization(holdsAt: highest), wanted: need)

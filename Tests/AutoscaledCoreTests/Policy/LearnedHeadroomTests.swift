@@ -41,6 +41,11 @@ struct LearnedHeadroomTests {
         return decisions
     }
 
+    /// The rise a decision at `second` sees.
+    static func rise(_ memory: PolicyMemory, quantile: Double, at second: Int, config: PolicyConfig = config) -> Double? {
+        memory.learnedRise(quantile: quantile, at: .origin + .seconds(second), policy: config)
+    }
+
     @Test("the first ticks give the load room to double, and hold the count however low the load")
     func learnsBeforeLoweringTheCount() {
         var memory = PolicyMemory(replicas: 10, observingSince: .origin)
@@ -94,7 +99,7 @@ struct LearnedHeadroomTests {
         // spike (400 + 300) ÷ 50 = 14, held for the stabilization minute after it.
         #expect(late.allSatisfy { $0.decision.to == 8 || $0.decision.to == 14 }, "\(late.map(\.decision.to))")
         #expect(late.filter { $0.decision.to == 8 }.count == late.count / 4, "a quarter of each 2 minutes at 8")
-        #expect(memory.learnedRise(quantile: 0.9) == 300)
+        #expect(Self.rise(memory, quantile: 0.9, at: 3600) == 300)
     }
 
     @Test("a spike that came once is forgotten after headroom_window")
@@ -104,9 +109,9 @@ struct LearnedHeadroomTests {
         config.headroom.quantile = 1
         var memory = PolicyMemory(replicas: 2, observingSince: .origin)
         _ = Self.run(&memory, config: config, to: 1200) { $0 >= 600 && $0 < 630 ? 1000 : 100 }
-        #expect(memory.learnedRise(quantile: 1) == 900)
+        #expect(Self.rise(memory, quantile: 1, at: 1200, config: config) == 900)
         _ = Self.run(&memory, config: config, from: 1200, to: 2000) { _ in 100 }
-        #expect(memory.learnedRise(quantile: 1) == 0)
+        #expect(Self.rise(memory, quantile: 1, at: 2000, config: config) == 0)
         #expect(memory.rises.count <= 60, "one rise per tick of the 10-minute window")
     }
 
@@ -125,15 +130,41 @@ struct LearnedHeadroomTests {
         #expect(a.contains { $0.decision.action == .scaleDown } && a.contains { $0.decision.action == .scaleUp })
     }
 
-    @Test("the quantile reads the rises in order")
-    func quantileOfRises() {
-        var memory = PolicyMemory(replicas: 1, observingSince: .origin)
+    @Test("the quantile is read over the rises a decision's tick sees, before and after that tick's record")
+    func quantileOfVisibleRises() {
         var config = Self.config
-        config.replicaStartup = .zero
-        // With no startup time a rise is the next tick's increase over this one: 0, 10, 20, … 190.
-        _ = Self.run(&memory, config: config, to: 420) { second in Double((second / 10) % 2 == 0 ? 0 : (second / 20) * 10) }
-        #expect(memory.learnedRise(quantile: 1) == memory.sortedRises.last)
+        config.headroom.window = .seconds(300)
+        let policy = ThresholdPolicy(config: config)
+        let horizon = Headroom.horizon(replicaStartup: config.replicaStartup, tick: config.tick)
+        var random = SplitMix64(seed: 11)
+        var memory = PolicyMemory(replicas: 2, observingSince: .origin)
+        var checked = 0
+        for second in stride(from: 0, to: 1800, by: 10) {
+            let tick = MonotonicInstant.origin + .seconds(second)
+            // Repeated values on purpose: ties must not move the quantile.
+            let load = Double(random.next() % 8) * 25
+            // By hand: the rises of the samples from a window and a tick back, up to a horizon and a tick back.
+            let expected = { (memory: PolicyMemory, quantile: Double) -> Double? in
+                let seen = memory.rises.filter { $0.at >= tick - config.tick - config.headroom.window && $0.at < tick - horizon - config.tick }
+                    .map(\.total).sorted()
+                guard seen.count >= Headroom.minimumRises else { return nil }
+                return seen[min(seen.count - 1, Int((quantile * Double(seen.count)).rounded(.down)))]
+            }
+            let decision = policy.decide(.loads(snapshot([("s0", load)])), memory: memory, now: tick)
+            for quantile in [0.1, 0.5, 0.85, 1] {
+                #expect(memory.learnedRise(quantile: quantile, at: tick, policy: config) == expected(memory, quantile))
+            }
+            let before = memory.learnedRise(quantile: 0.85, at: tick, policy: config)
+            memory.record(decision, at: tick, policy: config)
+            // This tick's own record learns and drops rises; what a later evaluation of it sees is unchanged.
+            for quantile in [0.1, 0.5, 0.85, 1] {
+                #expect(memory.learnedRise(quantile: quantile, at: tick, policy: config) == expected(memory, quantile))
+            }
+            #expect(memory.learnedRise(quantile: 0.85, at: tick, policy: config) == before)
+            if before != nil { checked += 1 }
+        }
+        #expect(checked > 100)
         #expect(memory.sortedRises == memory.rises.map(\.total).sorted())
-        #expect(memory.learnedRise(quantile: 0.5) == memory.sortedRises[memory.sortedRises.count / 2])
+        #expect(memory.rises.count <= 32, "a 5-minute window and a tick of 10 s rises, no more")
     }
 }
