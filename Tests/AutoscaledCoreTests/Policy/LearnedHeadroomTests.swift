@@ -168,3 +168,28 @@ struct LearnedHeadroomTests {
         #expect(memory.rises.count <= 32, "a 5-minute window and a tick of 10 s rises, no more")
     }
 }
+
+/// Where the learned settings leave the policy: the `simulate` header and `tune`'s `[policy]` block.
+struct LearnedHeadroomTextTests {
+    static var config: PolicyConfig {
+        var config = PolicyConfig.defaults
+        config.headroom = Headroom(mode: .learned, targetLoad: 62.5, quantile: 0.95, window: .seconds(5400))
+        return config
+    }
+
+    @Test("simulate names the learned settings under the policy's keys, and only when they decide")
+    func simulateHeader() {
+        let learned = SimulationReport.policyLines(SimulationSetup(policy: Self.config, pollSeconds: 10))
+        #expect(learned.hasSuffix("\n         headroom learned, headroom_target_load 62.5, headroom_quantile 0.95, headroom_window 1h 30min\n"))
+        let band = SimulationReport.policyLines(SimulationSetup(policy: .defaults, pollSeconds: 10))
+        #expect(!band.contains("headroom"))
+    }
+
+    @Test("tune's [policy] block reads back as the same policy, the learned settings included")
+    func tunedBlockRoundTrip() throws {
+        var policy = Self.config
+        policy.tick = .seconds(10)
+        let text = (["[source]", "path = /x"] + TunedConfigText.policyBlock(policy)).joined(separator: "\n") + "\n"
+        #expect(try ConfigParsing.parse(text).get().policy == policy)
+    }
+}
