@@ -19,8 +19,10 @@ struct CommandTests {
         #expect(result.status == 0)
         let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines.first == "Servers to scale: 1")
-        let decision = "Decision: scale-up from 3 to 4 (1 server above scale_up_threshold 50 (max server2=55); "
-            + "total load 105 needs 3 at target_load 50: +1)"
+        // headroom = learned, and one poll has no rises yet: room for the load to double,
+        // ⌈2 × 105 ÷ 65⌉ = 4.
+        let decision = "Decision: scale-up from 3 to 4 (total load 105 and room to double (too few rises within "
+            + "1min 10s seen yet) need 4 at headroom_target_load 65: +1)"
         #expect(lines.dropFirst().first.map(String.init) == decision)
         #expect(result.stderr == "")
     }

@@ -7,12 +7,19 @@ struct TuneTests {
     static let config = "\(repositoryRoot)/config/autoscaled.conf"
     static let conversation = "\(repositoryRoot)/config/traces/azure_llm_conv_2023_15min.csv"
 
-    static func tune(_ arguments: [String], in dir: Workspace) async -> (status: Int32?, stdout: String, stderr: String) {
+    static func tune(_ arguments: [String], in dir: Workspace, config: String = config) async
+        -> (status: Int32?, stdout: String, stderr: String) {
         await ChildProcess.run(["tune", "--config", config] + arguments, in: dir.path)
     }
 
-    @Test("a steady load where the best setting is known: reach 12 replicas as late as possible")
-    func knownBest() async {
+    /// A 1000 s trace of 10 requests/s, every second.
+    static func steadyTrace(in dir: Workspace) -> String {
+        dir.write(dir.file("steady.csv"), "t_seconds,requests\n" + (0..<1000).map { "\($0),10\n" }.joined())
+        return dir.file("steady.csv")
+    }
+
+    @Test("headroom = thresholds, a steady load where the best setting is known: reach 12 replicas as late as possible")
+    func knownBestThresholds() async {
         // 10 requests/s for 1000 s, capacity 1, from 11 replicas (loads 90.9, above every
         // scale_up_threshold tried): every setting scales up by at least one at its first
         // evaluation, and no scale-down threshold tried (at most 0.85 × target_load ≤ 77) reaches
@@ -21,15 +28,45 @@ struct TuneTests {
         // 11 × 30 + 12 × 770 replica-seconds on the 800 s tuned on, 11 × 30 + 12 × 170 held out.
         let dir = Workspace()
         defer { dir.remove() }
-        dir.write(dir.file("steady.csv"), "t_seconds,requests\n" + (0..<1000).map { "\($0),10\n" }.joined())
-        let result = await Self.tune(["--trace", dir.file("steady.csv"), "--capacity", "1", "--startup-delay", "0",
-                                      "--initial", "11", "--max", "100", "--max-over", "0", "--settings", "400"], in: dir)
+        let shipped = dir.read(Self.config)
+        #expect(shipped.contains("\nheadroom = learned\n"))
+        dir.write(dir.file("thresholds.conf"), shipped.replacing("\nheadroom = learned\n", with: "\nheadroom = thresholds\n"))
+        let result = await Self.tune(["--trace", Self.steadyTrace(in: dir), "--capacity", "1", "--startup-delay", "0",
+                                      "--initial", "11", "--max", "100", "--max-over", "0", "--settings", "400"],
+                                     in: dir, config: dir.file("thresholds.conf"))
         #expect(result.status == 0)
         #expect(result.stderr == "")
         #expect(result.stdout.contains("goal:    requests over capacity at most 0 % on the tuning part (t=0 to 800); held out: t=800 to 1000\n"))
         #expect(result.stdout.contains("\nbest setting (poll_interval 30s)    9570         0.00       2370         0.00\n"))
         #expect(result.stdout.contains("\nscale_up_threshold = 90\n"))
+        #expect(result.stdout.contains("\nheadroom = thresholds\n"))
         #expect(result.stdout.hasSuffix("# and in [source]: poll_interval = 30s\n"))
+    }
+
+    @Test("headroom = learned, a steady load where the best setting is known: learn quickest, then 10 replicas")
+    func knownBestLearned() async {
+        // 10 requests/s, capacity 1, from 11 replicas, at most 11 (--max): the load never rises, so
+        // once 12 rises are known the need is ⌈1000 ÷ headroom_target_load⌉, and before that the
+        // count is not lowered. Only headroom_target_load 100 (the highest tried) needs 10 without
+        // going over capacity; 90 needs 12, held at 11. The cheapest learns quickest: the shortest
+        // poll (1s) and rise horizon (replica_startup 0, so replica_startup + a poll = 1 s), then
+        // goes down at once (scale_down_stabilization 0): 15 s at 11, then 10 for the rest, on each
+        // part. headroom_quantile and headroom_window change nothing here (every rise is 0).
+        let dir = Workspace()
+        defer { dir.remove() }
+        let result = await Self.tune(["--trace", Self.steadyTrace(in: dir), "--capacity", "1", "--startup-delay", "0",
+                                      "--initial", "11", "--max", "11", "--max-over", "0", "--settings", "400"], in: dir)
+        #expect(result.status == 0)
+        #expect(result.stderr == "")
+        // 11 × 15 + 10 × 785 tuned on, 11 × 15 + 10 × 185 held out; the shipped setting stays at 11.
+        #expect(result.stdout.contains("\nbest setting (poll_interval 1s)     8015         0.00       2015         0.00\n"))
+        #expect(result.stdout.contains("\nthis config (poll_interval 10s)     8800         0.00       2200         0.00\n"))
+        for line in ["headroom = learned", "headroom_target_load = 100", "scale_down_stabilization = 0", "replica_startup = 0",
+                     // The band rules' keys are the config's own.
+                     "scale_up_threshold = 50", "target_load = 50", "trend_window = 3min"] {
+            #expect(result.stdout.contains("\n\(line)\n"), "\(line)")
+        }
+        #expect(result.stdout.hasSuffix("# and in [source]: poll_interval = 1s\n"))
     }
 
     @Test("the same seed gives the same output; the written config passes check-config and meets --max-over")

@@ -231,7 +231,8 @@ public struct ThresholdPolicy: Sendable {
         }
         return evaluation.decision(.scaleDown, to: highest, trigger: trigger,
                                    outcome: .scaledDown(by: current - highest, stabilized: stabilized, limitedBy: nil),
-                                   threshold: config.scaleDownThreshold)
+                                   // No threshold rule fires here: the one servers_to_scale counts against.
+                                   threshold: config.scaleUpThreshold)
     }
 
     /// The most replicas scale-downs may remove within a minute, and the rule that says so:

@@ -1,76 +1,133 @@
 
 /// One point of `tune`'s search space: a value for each `[policy]` key it tunes and for
-/// `poll_interval`, each taken from a short list of values worth trying (``grids``).
+/// `poll_interval`, each taken from a short list of values worth trying.
 ///
-/// Stored as indices into the lists so that neighbours (one step up or down) are cheap to make;
-/// `scale_down_threshold` and `target_load` are fractions of the threshold above them, so every
-/// point is a valid config (`scale_down_threshold < target_load ≤ scale_up_threshold`).
+/// The keys tuned are those of the config's way of sizing (its ``Space``): with
+/// `headroom = thresholds`, the band rules' keys; with `headroom = learned`, the learned
+/// headroom's keys (the band rules' keys then decide nothing, so searching them would only
+/// spend the budget). Stored as indices into the lists so that neighbours (one step up or down)
+/// are cheap to make; with thresholds, `scale_down_threshold` and `target_load` are fractions of
+/// the threshold above them, so every point is a valid config
+/// (`scale_down_threshold < target_load ≤ scale_up_threshold`).
 struct PolicySetting: Hashable, Sendable {
-    /// The keys, in the order of ``genes``.
-    enum Key: Int, CaseIterable {
+    /// The keys searched, chosen by the config's `headroom`.
+    enum Space: Hashable, Sendable {
+        case thresholds, learned
+
+        init(_ mode: Headroom.Mode) {
+            switch mode {
+            case .thresholds: self = .thresholds
+            case .learned: self = .learned
+            }
+        }
+
+        /// The values tried for each key, in the order of its key enum (durations in seconds).
+        var grids: [[Double]] {
+            switch self {
+            case .thresholds: Self.thresholdGrids
+            case .learned: Self.learnedGrids
+            }
+        }
+
+        /// In the order of ``ThresholdKey`` (fractions of the key above for the two fractions).
+        private static let thresholdGrids: [[Double]] = [
+            pollIntervals,
+            [30, 40, 50, 60, 70, 80, 90],
+            [0.6, 0.7, 0.8, 0.9, 1],
+            [0.4, 0.55, 0.7, 0.85],
+            [1, 2, 4, 8, 16, 64],
+            [1, 2, 4, 8, 16, 64],
+            [0, 10, 30, 60, 120, 300],
+            [0, 30, 60, 120, 300, 600],
+            replicaStartups,
+            [30, 60, 120, 180, 300, 600],
+            [0, 10, 30, 60, 120],
+            [0, 1.5, 2, 3, 4],
+        ]
+
+        /// In the order of ``LearnedKey``. Every window spans at most 100,000 polls of 1 s
+        /// (`Headroom.maxWindowTicks`), so every point is a valid config.
+        private static let learnedGrids: [[Double]] = [
+            pollIntervals,
+            [40, 50, 60, 65, 70, 75, 80, 90, 100],
+            [0.5, 0.75, 0.85, 0.9, 0.95, 0.99, 1],
+            [600, 1800, 3600, 3 * 3600, 12 * 3600],
+            [0, 30, 60, 90, 120, 300, 600],
+            replicaStartups,
+        ]
+
+        private static let pollIntervals: [Double] = [1, 2, 5, 10, 15, 30]
+        private static let replicaStartups: [Double] = [0, 30, 60, 120, 180, 300]
+    }
+
+    /// The keys of ``Space/thresholds``, in the order of its genes.
+    enum ThresholdKey: Int, CaseIterable {
         case pollInterval, scaleUpThreshold, targetFraction, downFraction, maxScaleUpPerMinute, maxScaleDownPerMinute
         case scaleUpCooldown, scaleDownStabilization, replicaStartup, trendWindow, smoothingWindow, burstRatio
     }
 
-    /// The values tried for each key (durations in seconds; fractions of the key above).
-    static let grids: [[Double]] = [
-        [1, 2, 5, 10, 15, 30],
-        [30, 40, 50, 60, 70, 80, 90],
-        [0.6, 0.7, 0.8, 0.9, 1],
-        [0.4, 0.55, 0.7, 0.85],
-        [1, 2, 4, 8, 16, 64],
-        [1, 2, 4, 8, 16, 64],
-        [0, 10, 30, 60, 120, 300],
-        [0, 30, 60, 120, 300, 600],
-        [0, 30, 60, 120, 180, 300],
-        [30, 60, 120, 180, 300, 600],
-        [0, 10, 30, 60, 120],
-        [0, 1.5, 2, 3, 4],
-    ]
+    /// The keys of ``Space/learned``, in the order of its genes.
+    enum LearnedKey: Int, CaseIterable {
+        case pollInterval, targetLoad, quantile, window, scaleDownStabilization, replicaStartup
+    }
 
+    let space: Space
     var genes: [Int]
 
-    /// A uniformly random point.
-    static func random(_ random: inout SplitMix64) -> PolicySetting {
-        PolicySetting(genes: grids.map { random.next(below: $0.count) })
+    /// A uniformly random point of `space`.
+    static func random(in space: Space, _ random: inout SplitMix64) -> PolicySetting {
+        PolicySetting(space: space, genes: space.grids.map { random.next(below: $0.count) })
     }
 
     /// A neighbour: one to three keys moved one step (or, one time in four, to any value).
     func mutated(_ random: inout SplitMix64) -> PolicySetting {
+        let grids = space.grids
         var genes = self.genes
         for _ in 0...random.next(below: 3) {
             let key = random.next(below: genes.count)
-            let count = Self.grids[key].count
+            let count = grids[key].count
             if random.next(below: 4) == 0 {
                 genes[key] = random.next(below: count)
             } else {
                 genes[key] = min(max(genes[key] + (random.next(below: 2) == 0 ? -1 : 1), 0), count - 1)
             }
         }
-        return PolicySetting(genes: genes)
+        return PolicySetting(space: space, genes: genes)
     }
 
-    func value(_ key: Key) -> Double { Self.grids[key.rawValue][genes[key.rawValue]] }
+    private func value(at index: Int) -> Double { space.grids[index][genes[index]] }
+    private func seconds(at index: Int) -> Duration { .seconds(Int(value(at: index))) }
 
-    var pollSeconds: Int { Int(value(.pollInterval)) }
+    /// Both key enums start with the poll interval.
+    var pollSeconds: Int { Int(value(at: 0)) }
 
-    /// `base` with the tuned keys replaced (`min_replicas`, `max_replicas`, `initial_replicas`
-    /// and `fallback_replicas` are kept).
+    /// `base` with the tuned keys replaced (`min_replicas`, `max_replicas`, `initial_replicas`,
+    /// `fallback_replicas`, and the keys of the other space are kept).
     func policy(from base: PolicyConfig) -> PolicyConfig {
         var policy = base
-        let up = value(.scaleUpThreshold)
-        let target = (up * value(.targetFraction)).rounded()
-        policy.scaleUpThreshold = up
-        policy.targetLoad = target
-        policy.scaleDownThreshold = min((target * value(.downFraction)).rounded(), target - 1)
-        policy.maxScaleUpPerMinute = Int(value(.maxScaleUpPerMinute))
-        policy.maxScaleDownPerMinute = Int(value(.maxScaleDownPerMinute))
-        policy.scaleUpCooldown = .seconds(Int(value(.scaleUpCooldown)))
-        policy.scaleDownStabilization = .seconds(Int(value(.scaleDownStabilization)))
-        policy.replicaStartup = .seconds(Int(value(.replicaStartup)))
-        policy.trendWindow = .seconds(Int(value(.trendWindow)))
-        policy.smoothingWindow = .seconds(Int(value(.smoothingWindow)))
-        policy.burstRatio = value(.burstRatio)
+        switch space {
+        case .thresholds:
+            func value(_ key: ThresholdKey) -> Double { self.value(at: key.rawValue) }
+            let up = value(.scaleUpThreshold)
+            let target = (up * value(.targetFraction)).rounded()
+            policy.scaleUpThreshold = up
+            policy.targetLoad = target
+            policy.scaleDownThreshold = min((target * value(.downFraction)).rounded(), target - 1)
+            policy.maxScaleUpPerMinute = Int(value(.maxScaleUpPerMinute))
+            policy.maxScaleDownPerMinute = Int(value(.maxScaleDownPerMinute))
+            policy.scaleUpCooldown = seconds(at: ThresholdKey.scaleUpCooldown.rawValue)
+            policy.scaleDownStabilization = seconds(at: ThresholdKey.scaleDownStabilization.rawValue)
+            policy.replicaStartup = seconds(at: ThresholdKey.replicaStartup.rawValue)
+            policy.trendWindow = seconds(at: ThresholdKey.trendWindow.rawValue)
+            policy.smoothingWindow = seconds(at: ThresholdKey.smoothingWindow.rawValue)
+            policy.burstRatio = value(.burstRatio)
+        case .learned:
+            policy.headroom.targetLoad = value(at: LearnedKey.targetLoad.rawValue)
+            policy.headroom.quantile = value(at: LearnedKey.quantile.rawValue)
+            policy.headroom.window = seconds(at: LearnedKey.window.rawValue)
+            policy.scaleDownStabilization = seconds(at: LearnedKey.scaleDownStabilization.rawValue)
+            policy.replicaStartup = seconds(at: LearnedKey.replicaStartup.rawValue)
+        }
         return policy
     }
 }

@@ -73,7 +73,7 @@ struct TuneSearch {
                 var setting = next(&random, exploring: tried.count + batch.count < exploring, elite: elite, index: batch.count)
                 var attempts = 0
                 while seen.contains(setting), attempts < 50 {
-                    setting = attempts < 25 ? setting.mutated(&random) : PolicySetting.random(&random)
+                    setting = attempts < 25 ? setting.mutated(&random) : PolicySetting.random(in: space, &random)
                     attempts += 1
                 }
                 guard seen.insert(setting).inserted else { break }
@@ -103,9 +103,12 @@ struct TuneSearch {
 
     private func next(_ random: inout SplitMix64, exploring: Bool, elite: [TuneCandidate], index: Int) -> PolicySetting {
         let parents = elite.compactMap(\.setting)
-        if exploring || parents.isEmpty || random.next(below: 10) == 0 { return .random(&random) }
+        if exploring || parents.isEmpty || random.next(below: 10) == 0 { return .random(in: space, &random) }
         return parents[index % parents.count].mutated(&random)
     }
+
+    /// The keys searched: those of the config's way of sizing.
+    private var space: PolicySetting.Space { PolicySetting.Space(base.policy.headroom.mode) }
 
     /// Replays each setting of `batch` on every core; the results come back in `batch`'s order.
     private func evaluate(_ batch: [PolicySetting]) -> [TuneCandidate] {

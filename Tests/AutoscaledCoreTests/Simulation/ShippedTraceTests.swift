@@ -28,14 +28,15 @@ struct ShippedTraceTests {
             model:   capacity 1 request/s per replica at load 100, startup delay 2min, poll_interval 10s
             policy:  scale_up_threshold 50, scale_down_threshold 35, target_load 50, min_replicas 1, max_replicas 1000, initial_replicas 7,
                      max_scale_up_per_minute 4, max_scale_down_per_minute 3, max_scale_down_percent_per_minute 30,
-                     scale_up_cooldown 1min, scale_down_stabilization 5min, replica_startup 1min, trend_window 3min,
+                     scale_up_cooldown 1min, scale_down_stabilization 1min 30s, replica_startup 1min, trend_window 3min,
                      trend_min_span 20s, smoothing_window 20s, burst_ratio 2
+                     headroom learned, headroom_target_load 65, headroom_quantile 0.9, headroom_window 1h
 
-            replica-seconds         12540
-            mean replicas           13.93
-            seconds overloaded      17 of 900 (1.89 %)
-            requests over capacity  25.0 of 4420 (0.57 %)
-            scale events            7 (5 up, 2 down) in 89 evaluations
+            replica-seconds         13510
+            mean replicas           15.01
+            seconds overloaded      18 of 900 (2.00 %)
+            requests over capacity  28.0 of 4420 (0.63 %)
+            scale events            11 (6 up, 5 down) in 89 evaluations
             final replicas          14
 
             """)
@@ -46,12 +47,12 @@ struct ShippedTraceTests {
         let output = Self.run("azure_llm_conv_2023_15min_3servers.csv") { $0 }
         #expect(output.exitStatus == 0)
         #expect(output.standardOutput.hasSuffix("""
-            replica-seconds         5810
-            mean replicas           6.46
+            replica-seconds         3880
+            mean replicas           4.31
             seconds overloaded      1 of 900 (0.11 %)
             requests over capacity  n/a (a per-server trace has no request counts)
-            scale events            7 (7 up, 0 down) in 89 evaluations
-            final replicas          10
+            scale events            5 (3 up, 2 down) in 89 evaluations
+            final replicas          4
 
             """))
     }
@@ -64,12 +65,17 @@ struct ShippedTraceTests {
             return options
         }
         let lines = output.standardOutput.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        // The first decision comes from the trend: loads of at most 27.5, but rising: 52.83 per server expected
-        // once a new replica would serve.
-        #expect(lines.first == "ts=1970-01-01T00:00:40.000Z level=notice event=scale-up from=3 to=4 servers_to_scale=0 "
-            + "threshold=50 max_load=27.5 max_server=replica-1 reason=\"load per server expected in replica_startup 1min "
-            + "52.83 above scale_up_threshold 50; total load 72.5, smoothed 62.5, 158.5 expected in 1min needs 4 at target_load 50: +1\"")
-        #expect(lines.count == 7 + 1 + 13 + 1)
-        #expect(lines[7] == "")
+        // The first decision: no server above scale_up_threshold, but too few rises are known yet, so
+        // the load is given room to double: ⌈2 × 132.5 ÷ 65⌉ = 5.
+        #expect(lines.first == "ts=1970-01-01T00:00:50.000Z level=notice event=scale-up from=3 to=5 servers_to_scale=0 "
+            + "threshold=50 max_load=45 max_server=replica-1 reason=\"total load 132.5 and room to double (too few rises "
+            + "within 1min 10s seen yet) need 5 at headroom_target_load 65: +2\"")
+        // Once rises are known, a scale-down names the rise and the stabilization window.
+        #expect(lines.contains("ts=1970-01-01T00:04:50.000Z level=notice event=scale-down from=6 to=4 servers_to_scale=0 "
+            + "threshold=50 max_load=50 max_server=replica-2 reason=\"total load 145 and a rise of 87.5 (the 0.9 quantile "
+            + "of the rises within 1min 10s over the last 1h) need 4 at headroom_target_load 65; highest need within "
+            + "scale_down_stabilization 1min 30s is 4: -2\""))
+        #expect(lines.count == 5 + 1 + 14 + 1)
+        #expect(lines[5] == "")
     }
 }
