@@ -2,7 +2,7 @@ import AutoscaledBase
 import AutoscaledSystem
 
 /// `autoscaled once`: reads the source once and prints `Servers to scale: X`, then the decision
-/// the daemon would take from the saved (or initial) count. Writes nothing.
+/// the daemon would take from the saved (or initial) count and what it saved of its memory. Writes nothing.
 public enum OnceCommand {
     public static func run(
         config: Config, clock: any MonotonicClock = SystemMonotonicClock(), wallNow: Double = WallClock.now()
@@ -16,8 +16,10 @@ public enum OnceCommand {
         }
         let restored = RestoredState.restore(
             from: StateStore(path: config.state.path).load(), policy: config.policy, path: config.state.path)
-        let memory = PolicyMemory(replicas: restored.replicas, observingSince: clock.now())
-        let decision = ThresholdPolicy(config: config.policy).decide(.loads(reading.snapshot), memory: memory, now: clock.now())
+        // What the daemon learned and saved (seasonal peaks, rises) counts, as it would on a restart.
+        let now = clock.now()
+        let memory = PolicyMemory(starting: restored, policy: config.policy, now: now, wallTime: wallNow)
+        let decision = ThresholdPolicy(config: config.policy).decide(.loads(reading.snapshot), memory: memory, now: now)
         // A decision made from loads always counts the servers above scale_up_threshold.
         let serversToScale = decision.serversToScale.map(String.init) ?? "none (no load data)"
         let output = """

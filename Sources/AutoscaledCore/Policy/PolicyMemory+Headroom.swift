@@ -42,8 +42,11 @@ extension PolicyMemory {
 
     /// `rises[front..<back]`: the rises a decision at `tick` sees. Only the ends are walked: the
     /// memory holds at most a tick more at either end than any decision sees.
+    /// None when they were measured over another horizon (a reload changed it; the next tick's
+    /// record forgets them).
     private func visibleRises(at tick: MonotonicInstant, policy: PolicyConfig) -> (front: Int, back: Int) {
         let horizon = Headroom.horizon(replicaStartup: policy.replicaStartup, tick: policy.tick)
+        guard risesHorizon == horizon else { return (rises.startIndex, rises.startIndex) }
         let low = tick - policy.tick - policy.headroom.window
         let high = tick - horizon - policy.tick
         var front = rises.startIndex
@@ -57,6 +60,10 @@ extension PolicyMemory {
     /// about to be recorded for), then drops the rises older than `headroom_window`.
     mutating func learnRises(before tick: MonotonicInstant, policy: PolicyConfig) {
         let horizon = Headroom.horizon(replicaStartup: policy.replicaStartup, tick: policy.tick)
+        // A reload changed replica_startup or poll_interval: rises over another horizon are not
+        // this horizon's rises.
+        if risesHorizon != horizon { forgetRises() }
+        risesHorizon = horizon
         var index = samples.endIndex
         while index > samples.startIndex, risenThrough.map({ samples[index - 1].at > $0 }) ?? true {
             index -= 1
@@ -87,11 +94,46 @@ extension PolicyMemory {
         rises.removeFirst(old)
     }
 
-    /// Forgets every rise (`headroom` was turned to `thresholds` by a reload).
+    /// Forgets every rise (`headroom` was turned to `thresholds`, or the horizon changed, by a reload).
     mutating func forgetRises() {
         rises = []
         sortedRises = []
         risenThrough = nil
+        risesHorizon = nil
+    }
+
+    /// Rises as the state file keeps them: the horizon they were measured over, and each one's
+    /// tick in milliseconds after the phase origin (the Unix epoch, in the daemon).
+    public struct SavedRises: Sendable, Equatable {
+        public struct Rise: Sendable, Equatable {
+            public var at: Int64
+            public var rise: Double
+        }
+
+        public var horizon: Duration
+        public var rises: [Rise]
+    }
+
+    /// The rises to save, or `nil` while none are known.
+    public var savedRises: SavedRises? {
+        guard let risesHorizon, !rises.isEmpty else { return nil }
+        return SavedRises(horizon: risesHorizon, rises: rises.map { .init(at: sinceOrigin($0.at), rise: $0.total) })
+    }
+
+    /// Takes the rises an earlier run saved, when they were measured over the horizon `policy`
+    /// measures (`replica_startup` and a tick; otherwise they are learned again) and are not older
+    /// than `headroom_window` before the start of observing. Times are read from the phase origin.
+    public mutating func restoreRises(_ saved: SavedRises, policy: PolicyConfig) {
+        let horizon = Headroom.horizon(replicaStartup: policy.replicaStartup, tick: policy.tick)
+        guard saved.horizon.wholeMilliseconds == horizon.wholeMilliseconds else { return }
+        let cutoff = observingSince - policy.tick - policy.headroom.window
+        let origin = phaseOrigin
+        let start = observingSince
+        rises = saved.rises.map { LoadSample(at: origin + .milliseconds($0.at), total: $0.rise) }
+            .filter { $0.at >= cutoff && $0.at < start }
+        sortedRises = rises.map(\.total).sorted()
+        risenThrough = nil
+        risesHorizon = rises.isEmpty ? nil : horizon
     }
 
     /// The first index of `sorted` whose value is not below `value`.

@@ -7,9 +7,10 @@ import AutoscaledBase
 /// Everything is kept on the policy's grid of ticks (see ``PolicyConfig/tick``), one entry per
 /// tick at most, so how often the same tick is evaluated changes nothing that is remembered:
 /// the latest total of a tick stands for it, its highest recommendation counts, its changes add up.
-/// Times are on the monotonic timeline. Only the seasonal profile is persisted (in the state file):
-/// after a restart the stabilization window starts again (`observingSince`), so a restart never
-/// hastens a scale-down, but the recurring peaks learned so far are still known.
+/// Times are on the monotonic timeline. Only the seasonal profile and the learned headroom's rises
+/// are persisted (in the state file): after a restart the stabilization window starts again
+/// (`observingSince`), so a restart never hastens a scale-down, but the recurring peaks and the
+/// rises learned so far are still known.
 public struct PolicyMemory: Sendable, Equatable {
     /// One tick's recommended count.
     public struct Recommendation: Sendable, Equatable {
@@ -44,6 +45,8 @@ public struct PolicyMemory: Sendable, Equatable {
     var sortedRises: [Double] = []
     /// The tick of the last sample whose rise is known.
     var risenThrough: MonotonicInstant?
+    /// The horizon the rises were measured over (`replica_startup` and a tick), while there are any.
+    var risesHorizon: Duration?
 
     public init(replicas: Int, observingSince: MonotonicInstant, lastScaleUp: MonotonicInstant? = nil) {
         self.replicas = replicas

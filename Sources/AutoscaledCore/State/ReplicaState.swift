@@ -165,6 +165,7 @@ public actor ReplicaState {
         var file = StateFile(desiredReplicas: memory.replicas, wallTime: wallTime, lastDecision: lastDecision, source: source,
                              appliedReplicas: applied, limit: limit)
         file.seasonalProfile = memory.season.map(StateFile.Season.init)
+        file.learnedRises = StateFile.LearnedRises(memory)
         do {
             try store.save(file)
             unsaved = false

@@ -8,7 +8,7 @@ import AutoscaledSystem
 ///  "source":{"consecutive_failures":0,"last_good_read":"…","last_good_read_unix":1795932600.1}}
 /// ```
 /// Fields added after version 1 was first written (`updated_at_unix`, `applied_replicas`, `source`, `limit`,
-/// `seasonal_profile`) are optional, so older files still read, and older readers ignore them.
+/// `seasonal_profile`, `learned_rises`) are optional, so older files still read, and older readers ignore them.
 ///
 /// `applied_replicas` is absent until an actuator (`[actuator] type` other than `none`, not a dry
 /// run) confirms a count; a file without it, or with another count than `desired_replicas`,
@@ -107,6 +107,8 @@ public struct StateFile: Codable, Sendable, Equatable {
     public var limit: Limit?
     /// The recurring peaks learned so far, when `seasonal_periods` is set.
     public var seasonalProfile: Season?
+    /// The rises learned so far, when `headroom = learned`.
+    public var learnedRises: LearnedRises?
 
     enum CodingKeys: String, CodingKey {
         case version
@@ -117,6 +119,7 @@ public struct StateFile: Codable, Sendable, Equatable {
         case lastDecision = "last_decision"
         case source, limit
         case seasonalProfile = "seasonal_profile"
+        case learnedRises = "learned_rises"
     }
 
     public init(desiredReplicas: Int, updatedAt: String, lastDecision: Decision?) {

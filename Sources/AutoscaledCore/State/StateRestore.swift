@@ -10,6 +10,8 @@ public struct RestoredState: Sendable, Equatable {
     public var warning: String?
     /// The seasonal profile saved, when there is one that can be used.
     public var season: SeasonalProfile?
+    /// The learned headroom's rises saved, when they can be used.
+    public var rises: PolicyMemory.SavedRises?
     /// Text for the `start` line: `resumed`, `resumed, clamped to max_replicas 4`, `initial`.
     public var origin: String
 
@@ -36,7 +38,12 @@ public struct RestoredState: Sendable, Equatable {
             restored.appliedReplicas = file.appliedReplicas
             switch file.seasonalProfile?.profile() {
             case let .success(profile): restored.season = profile
-            case let .failure(error): restored.warning = "\(path): \(error); the recurring peaks are learned again"
+            case let .failure(error): restored.addWarning("\(path): \(error); the recurring peaks are learned again")
+            case nil: break
+            }
+            switch file.learnedRises?.checked() {
+            case let .success(rises): restored.rises = rises
+            case let .failure(error): restored.addWarning("\(path): \(error); the rises are learned again")
             case nil: break
             }
             if saved > policy.maxReplicas {
@@ -49,17 +56,25 @@ public struct RestoredState: Sendable, Equatable {
             return restored
         }
     }
+
+    private mutating func addWarning(_ text: String) {
+        warning = warning.map { "\($0); \(text)" } ?? text
+    }
 }
 
 extension PolicyMemory {
     /// The daemon's memory at start: the restored count, observing from `now`, the seasonal phases
-    /// counted from the Unix epoch (`wallTime` seconds before `now`), and the restored seasonal
-    /// profile in the shape `policy` asks for.
+    /// counted from the Unix epoch (`wallTime` seconds before `now`), the restored seasonal
+    /// profile in the shape `policy` asks for, and the restored rises when `policy` learns its
+    /// headroom over the same horizon.
     public init(starting restored: RestoredState, policy: PolicyConfig, now: MonotonicInstant, wallTime: Double) {
         self.init(replicas: restored.replicas, observingSince: now)
         phaseOrigin = now - .milliseconds(Int64((wallTime * 1000).rounded(.down)))
         if let season = restored.season, !policy.seasonalPeriods.isEmpty {
             self.season = season.fits(policy) ? season : season.adapted(to: policy)
+        }
+        if let rises = restored.rises, policy.usesLearnedHeadroom {
+            restoreRises(rises, policy: policy)
         }
     }
 }

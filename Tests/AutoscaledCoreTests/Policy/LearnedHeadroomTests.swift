@@ -20,10 +20,11 @@ struct LearnedHeadroomTests {
     }
 
     /// One evaluation per tick from `from` to `to` seconds (`every` evaluations per tick, the
-    /// total on one server: the learned need reads the total alone); each tick's last decision, by second.
+    /// total on one server: the learned need reads the total alone), the monotonic clock at
+    /// `clockOffset` seconds more; each tick's last decision, by second.
     static func run(
         _ memory: inout PolicyMemory, config: PolicyConfig = config, from: Int = 0, to: Int, every: Int = 1,
-        load: (Int) -> Double
+        clockOffset: Int = 0, load: (Int) -> Double
     ) -> [(second: Int, decision: ScalingDecision)] {
         let policy = ThresholdPolicy(config: config)
         var decisions: [(Int, ScalingDecision)] = []
@@ -31,7 +32,7 @@ struct LearnedHeadroomTests {
             var last: ScalingDecision?
             for part in 0..<every {
                 let loads = snapshot([("s0", load(second))])
-                let now = MonotonicInstant.origin + .seconds(second) + .milliseconds(part * 10_000 / every)
+                let now = MonotonicInstant.origin + .seconds(clockOffset + second) + .milliseconds(part * 10_000 / every)
                 let decision = policy.decide(.loads(loads), memory: memory, now: now)
                 memory.record(decision, at: now, policy: config)
                 last = decision

@@ -1,0 +1,64 @@
+import AutoscaledBase
+
+/// The learned headroom's rises as the state file keeps them, so that a restart neither gives the
+/// load room to double again nor holds the count while the rises are learned anew:
+///
+/// ```json
+/// "learned_rises":{"horizon_ms":70000,"at_unix_ms":[1795932000000,1795932010000,…],"rises":[0,87.5,…]}
+/// ```
+/// `rises[i]` is how far the total load rose within `horizon_ms` (`replica_startup` and a poll)
+/// after the tick at `at_unix_ms[i]`, oldest first. At most one per poll of `headroom_window`.
+extension StateFile {
+    public struct LearnedRises: Codable, Sendable, Equatable {
+        public var horizonMilliseconds: Int64
+        public var atUnixMilliseconds: [Int64]
+        public var rises: [Double]
+
+        enum CodingKeys: String, CodingKey {
+            case horizonMilliseconds = "horizon_ms"
+            case atUnixMilliseconds = "at_unix_ms"
+            case rises
+        }
+
+        public init(horizonMilliseconds: Int64, atUnixMilliseconds: [Int64], rises: [Double]) {
+            self.horizonMilliseconds = horizonMilliseconds
+            self.atUnixMilliseconds = atUnixMilliseconds
+            self.rises = rises
+        }
+
+        /// The saved form of `memory`'s rises, or `nil` when it has none.
+        public init?(_ memory: PolicyMemory) {
+            guard let saved = memory.savedRises else { return nil }
+            horizonMilliseconds = saved.horizon.wholeMilliseconds
+            atUnixMilliseconds = saved.rises.map(\.at)
+            rises = saved.rises.map { ($0.rise * 1000).rounded() / 1000 }
+        }
+
+        /// The rises saved here, checked, or why they cannot be used.
+        public func checked() -> Result<PolicyMemory.SavedRises, RisesError> {
+            guard horizonMilliseconds > 0 else {
+                return .failure(RisesError(problem: "horizon_ms \(horizonMilliseconds) is not above 0"))
+            }
+            guard atUnixMilliseconds.count == rises.count else {
+                return .failure(RisesError(problem: "\(atUnixMilliseconds.count) times for \(rises.count) rises"))
+            }
+            guard rises.count <= Headroom.maxWindowTicks + 2 else {
+                return .failure(RisesError(problem: "\(rises.count) rises, more than a headroom_window can hold"))
+            }
+            if let bad = rises.first(where: { !$0.isFinite || $0 < 0 || $0 > LoadSnapshot.maxLoad }) {
+                return .failure(RisesError(problem: "a rise of \(DecimalText.format(bad)), not a load from 0 to \(LoadSnapshot.maxLoadText)"))
+            }
+            if let index = atUnixMilliseconds.indices.dropFirst().first(where: { atUnixMilliseconds[$0] <= atUnixMilliseconds[$0 - 1] }) {
+                return .failure(RisesError(problem: "at_unix_ms \(atUnixMilliseconds[index]) is not after the one before it"))
+            }
+            return .success(PolicyMemory.SavedRises(horizon: .milliseconds(horizonMilliseconds),
+                                                    rises: zip(atUnixMilliseconds, rises).map { .init(at: $0, rise: $1) }))
+        }
+    }
+
+    /// Why saved rises are not used.
+    public struct RisesError: Error, Equatable, CustomStringConvertible {
+        public var problem: String
+        public var description: String { "learned_rises: \(problem)" }
+    }
+}
