@@ -52,12 +52,21 @@ public enum SimulationReport {
         }
     }
 
-    /// The `policy:` lines: the config's keys, or the reference model replayed.
+    /// The `policy:` lines: the config's keys that decide (the learned headroom's, or the band
+    /// rules'), or the reference model replayed.
     static func policyLines(_ setup: SimulationSetup) -> String {
         let policy = setup.policy
         if case let .reference(model) = setup.scaler {
             return "policy:  \(model.name) model at target \(number(model.target)) (see docs/history-and-tuning.md), "
                 + "min_replicas \(policy.minReplicas), max_replicas \(policy.maxReplicas), initial_replicas \(policy.initialReplicas)\n"
+        }
+        if policy.usesLearnedHeadroom {
+            // The band rules' keys decide nothing here: only the keys that do are named.
+            return "policy:  headroom learned, headroom_target_load \(number(policy.headroom.targetLoad)), "
+                + "headroom_quantile \(number(policy.headroom.quantile)), headroom_window \(DurationText.format(policy.headroom.window)),\n"
+                + "         scale_down_stabilization \(DurationText.format(policy.scaleDownStabilization)), "
+                + "replica_startup \(DurationText.format(policy.replicaStartup)), min_replicas \(policy.minReplicas), "
+                + "max_replicas \(policy.maxReplicas), initial_replicas \(policy.initialReplicas)\n"
         }
         return "policy:  scale_up_threshold \(number(policy.scaleUpThreshold)), "
             + "scale_down_threshold \(number(policy.scaleDownThreshold)), target_load \(number(policy.targetLoad)), "
@@ -73,8 +82,6 @@ public enum SimulationReport {
             + "smoothing_window \(DurationText.format(policy.smoothingWindow)), burst_ratio \(number(policy.burstRatio))\n"
             + (policy.seasonalPeriods.isEmpty ? "" : "         seasonal_periods \(TypedValue.durations(policy.seasonalPeriods.durations).text), "
                 + "seasonal_confirmations \(policy.seasonalConfirmations), seasonal_min_rise \(number(policy.seasonalMinRise))\n")
-            + (policy.usesLearnedHeadroom ? "         headroom learned, headroom_target_load \(number(policy.headroom.targetLoad)), "
-                + "headroom_quantile \(number(policy.headroom.quantile)), headroom_window \(DurationText.format(policy.headroom.window))\n" : "")
     }
 
     /// `offered load, 3503 bins of 1s from t=0 (3503s), 19366 requests`

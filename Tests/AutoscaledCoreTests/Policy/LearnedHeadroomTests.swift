@@ -178,10 +178,11 @@ struct LearnedHeadroomTextTests {
         return config
     }
 
-    @Test("simulate names the learned settings under the policy's keys, and only when they decide")
+    @Test("simulate names the keys that decide: the learned settings, or the band rules'")
     func simulateHeader() {
         let learned = SimulationReport.policyLines(SimulationSetup(policy: Self.config, pollSeconds: 10))
-        #expect(learned.hasSuffix("\n         headroom learned, headroom_target_load 62.5, headroom_quantile 0.95, headroom_window 1h 30min\n"))
+        #expect(learned == "policy:  headroom learned, headroom_target_load 62.5, headroom_quantile 0.95, headroom_window 1h 30min,\n"
+            + "         scale_down_stabilization 5min, replica_startup 1min, min_replicas 1, max_replicas 10, initial_replicas 3\n")
         let band = SimulationReport.policyLines(SimulationSetup(policy: .defaults, pollSeconds: 10))
         #expect(!band.contains("headroom"))
     }
