@@ -7,9 +7,11 @@ import AutoscaledCore
 /// Random configs that pass validation × random snapshot sequences × random clock advances,
 /// through the policy the daemon runs, with the invariants every decision keeps:
 /// - the count stays within `[min_replicas, max_replicas]`;
-/// - a scale-up adds at most `max_scale_up_step` (a burst excepted) and none comes within
-///   `scale_up_cooldown` of the last (a burst excepted); a scale-down removes at most
-///   `scale_down_step`;
+/// - with the band rules (`headroom = thresholds`), a scale-up adds at most
+///   `max_scale_up_per_minute` (a burst excepted) and none comes within `scale_up_cooldown` of the
+///   last (a burst excepted); a scale-down removes at most the per-minute rates;
+/// - with `headroom = learned`, a scale-up goes to the need (or `max_replicas`), a scale-down to no
+///   lower than the need, and none comes while the rises are still being learned;
 /// - without data the count holds (or moves to `fallback_replicas` once the source is down);
 /// - the action says what the counts do, and the load remembered is finite.
 /// Nothing may trap on the way. Used by a Swift Testing property test and a libFuzzer target.
@@ -19,6 +21,9 @@ public enum PolicyScenario {
     public struct Outcome: Sendable {
         public var accepted = false
         public var decisions = 0
+        /// Decisions sized by the learned headroom, and of those, scale-downs (once the rises were learned).
+        public var learned = 0
+        public var learnedScaleDowns = 0
         public var violations: [String] = []
 
         public init() {}
@@ -45,13 +50,24 @@ public enum PolicyScenario {
             "burst_ratio = \(dice.pick(["0", "1.5", "2", "1e15", "1.0000001"]))",
         ]
         if dice.chance(30) { lines.append("fallback_replicas = \(minimum + dice.below(max(1, maximum - minimum + 1)))") }
+        if dice.chance(40) {
+            // The shipped way of sizing, with its settings from the bounds and ordinary values.
+            lines += [
+                "headroom = learned",
+                "headroom_target_load = \(dice.pick([65, 1e-9, LoadSnapshot.maxLoad, target, Double(dice.within(1...200))]))",
+                "headroom_quantile = \(dice.pick(["0.9", "1", "1e-9", "0.5", "\(dice.fraction())"]))",
+                "headroom_window = \(dice.pick(["1h", "10s", "1d", "11d", "\(dice.within(1...7200))s"]))",
+            ]
+        }
         if dice.chance(10) {
             // A value out of bounds: the config must be refused.
             let index = dice.below(lines.count)
             let key = lines[index].prefix { $0 != " " }
             lines[index] = "\(key) = \(dice.pick(["1e16", "-1e16", "0", "2000000", "9223372036854775807", "366d"]))"
         }
-        return "[source]\npath = /run/loads.json\n\n[policy]\n" + lines.joined(separator: "\n") + "\n"
+        // The poll interval is the policy's tick: a learned headroom_window spans at most 100000 of them.
+        let poll = dice.pick(["10s", "10s", "1s", "250ms"])
+        return "[source]\npath = /run/loads.json\npoll_interval = \(poll)\n\n[policy]\n" + lines.joined(separator: "\n") + "\n"
     }
 
     private static func step(_ dice: inout some ScenarioDice) -> Int {
@@ -89,9 +105,12 @@ public enum PolicyScenario {
             : dice.pick([0, config.maxReplicas + 1, 2 * PolicyConfig.maxReplicaCount, Int.max])
         var memory = PolicyMemory(replicas: start, observingSince: .origin)
         var now = MonotonicInstant.origin
+        // Mostly one tick at a time in most learned walks, so that rises are learned and used.
+        let steady = config.usesLearnedHeadroom && dice.chance(70)
         for step in 0..<steps {
-            now = now + dice.pick([.zero, .microseconds(1), .milliseconds(1), .seconds(1), .seconds(10),
-                                   .seconds(dice.within(0...600)), .seconds(365 * 86_400)])
+            now = now + (steady && dice.chance(90) ? config.tick
+                : dice.pick([.zero, .microseconds(1), .milliseconds(1), .seconds(1), .seconds(10),
+                             .seconds(dice.within(0...600)), .seconds(365 * 86_400)]))
             let input = Self.input(&dice)
             let decision = policy.decide(input, memory: memory, now: now)
             let broken = violations(decision, input: input, memory: memory, now: now, config: config)
@@ -101,6 +120,10 @@ public enum PolicyScenario {
             }
             memory = memory.recording(decision, at: now, policy: config)
             outcome.decisions += 1
+            if case .learnedNeed = decision.reason.trigger {
+                outcome.learned += 1
+                if decision.action == .scaleDown { outcome.learnedScaleDowns += 1 }
+            }
         }
         return outcome
     }
@@ -129,7 +152,7 @@ public enum PolicyScenario {
         case .sourceDown:
             if decision.to != (config.fallbackReplicas ?? from) { broken.append("source down but to \(decision.to)") }
         case .loads:
-            if decision.action == .scaleUp, !decision.reason.isBurst, let last = memory.lastScaleUp,
+            if !config.usesLearnedHeadroom, decision.action == .scaleUp, !decision.reason.isBurst, let last = memory.lastScaleUp,
                now - last < config.scaleUpCooldown {
                 broken.append("scale-up within scale_up_cooldown")
             }
@@ -152,6 +175,18 @@ public enum DecisionChecks {
         let limited: Bool
         switch decision.reason.trigger {
         case .burst, .fallback, .atFallback: limited = false
+        case let .learnedNeed(sizing):
+            // Up to the need at once (or max_replicas), down to no lower than it; never down while learning.
+            limited = false
+            if decision.action == .scaleUp, to != min(sizing.need, config.maxReplicas) {
+                broken.append("learned scale-up to \(to), not to the need \(sizing.need) within max_replicas")
+            }
+            if decision.action == .scaleDown, to < sizing.need {
+                broken.append("learned scale-down to \(to), below the need \(sizing.need)")
+            }
+            if decision.action == .scaleDown, sizing.quantile == nil {
+                broken.append("learned scale-down while the rises are still being learned")
+            }
         default: limited = true
         }
         if limited, decision.action == .scaleUp, to - from > config.maxScaleUpPerMinute {

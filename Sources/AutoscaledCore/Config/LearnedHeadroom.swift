@@ -2,14 +2,15 @@ import AutoscaledBase
 
 /// `[policy] headroom`: how the policy sizes the replica count and when it moves it.
 ///
-/// - `learned` (the default): every tick, the count is sized for the total load now plus the rise
+/// - `learned` (the shipped config's): every tick, the count is sized for the total load now plus the rise
 ///   this load has made within `replica_startup` and a tick (the time a replica asked for now takes
 ///   to serve, and the next tick's chance to ask again), at the `headroom_quantile` of the rises of
 ///   the last `headroom_window`, at `headroom_target_load` per replica. The count moves up to that
 ///   need at once, and down to the highest need of `scale_down_stabilization`.
 /// - `thresholds`: the hysteresis band. A server above `scale_up_threshold` scales up (with the
 ///   cooldown, the rate limit, bursts and the trend), every server below `scale_down_threshold`
-///   scales down, sized at `target_load`.
+///   scales down, sized at `target_load`. The key's default, so that a config written before the
+///   key existed keeps deciding as it did.
 ///
 /// `servers_to_scale` (loads strictly above `scale_up_threshold`) is counted and reported the same
 /// way under both.

@@ -5,13 +5,23 @@ import Testing
 /// The invariants of ``PolicyScenario`` over a fixed seed: the same scenarios as the `policy`
 /// fuzz target, a few hundred of them on every `swift test`.
 struct PolicyPropertyTests {
-    /// `count` outcomes of `run`, added up: configs accepted, decisions checked, violations.
-    private func tally(_ count: Int, _ run: () -> PolicyScenario.Outcome) -> (accepted: Int, decisions: Int, violations: [String]) {
-        var total = (accepted: 0, decisions: 0, violations: [String]())
+    /// `count` outcomes of `run`, added up.
+    private struct Tally {
+        var accepted = 0
+        var decisions = 0
+        var learned = 0
+        var learnedScaleDowns = 0
+        var violations: [String] = []
+    }
+
+    private func tally(_ count: Int, _ run: () -> PolicyScenario.Outcome) -> Tally {
+        var total = Tally()
         for _ in 0..<count {
             let outcome = run()
             total.accepted += outcome.accepted ? 1 : 0
             total.decisions += outcome.decisions
+            total.learned += outcome.learned
+            total.learnedScaleDowns += outcome.learnedScaleDowns
             total.violations += outcome.violations
         }
         return total
@@ -22,9 +32,12 @@ struct PolicyPropertyTests {
         var dice = SplitMix64(seed: 0x0A17_0011)
         let total = tally(400) { PolicyScenario.run(&dice, steps: 40) }
         #expect(total.violations.isEmpty, "\(total.violations.count) violations, first: \(total.violations.prefix(2))")
-        // Most drawn configs pass validation, so the walk is not vacuous.
+        // Most drawn configs pass validation, so the walk is not vacuous; the learned headroom
+        // sizes a good share of the decisions, and lowers the count in some.
         #expect(total.accepted >= 200)
         #expect(total.decisions == total.accepted * 40)
+        #expect(total.learned >= total.decisions / 5, "\(total.learned) of \(total.decisions)")
+        #expect(total.learnedScaleDowns >= 5, "\(total.learnedScaleDowns)")
     }
 
     @Test("the simulator replays random accepted configs over random traces within the invariants")
