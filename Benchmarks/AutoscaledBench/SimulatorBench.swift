@@ -20,12 +20,13 @@ enum SimulatorBench {
         seasonalWeek()
     }
 
-    /// The figure `tune` lives on: a week of offered load through the shipped policy (the
-    /// defaults, poll_interval 10s), beside a plain loop over the same seconds that only does the
-    /// replay's accounting at a fixed count: the floor any replay pays on this machine.
+    /// The figure `tune` lives on: a week of offered load through the key defaults' band rules
+    /// (poll_interval 10s), beside a plain loop over the same seconds that only does the replay's
+    /// accounting at a fixed count (the floor any replay pays on this machine), then through the
+    /// shipped config's learned headroom.
     static func week() {
         let seconds = 7 * 86_400
-        print("\na week of offered load (\(seconds) s), shipped policy (poll_interval 10s, max 1000), C 1, D 120s")
+        print("\na week of offered load (\(seconds) s), the key defaults (band rules; poll_interval 10s, max 1000), C 1, D 120s")
         let trace = offeredTrace(seconds: seconds)
         let policy = modified(PolicyConfig.defaults) { ($0.minReplicas, $0.maxReplicas, $0.initialReplicas) = (1, 1000, 3) }
         let replay = measure("replay", seconds: seconds) {
@@ -46,6 +47,16 @@ enum SimulatorBench {
         }
         print("  replay / plain loop: \(Format.fixed(plain / replay, 1))x the time; "
             + "a week x 1000 settings on 2 cores: \(Format.fixed(1000 * Double(seconds) / replay / 2, 1)) s")
+        // The shipped config's way of sizing (config/autoscaled.conf): the rises and their quantile.
+        let learned = modified(policy) {
+            $0.headroom = Headroom(mode: .learned, targetLoad: 65, quantile: 0.9, window: .seconds(3600))
+            $0.scaleDownStabilization = .seconds(90)
+        }
+        let learnedReplay = measure("replay, headroom = learned as shipped (65, 0.9, 1h; scale_down_stabilization 90s)",
+                                    seconds: seconds) {
+            Simulation.replay(trace, setup: SimulationSetup(policy: learned, pollSeconds: 10, capacity: 1, startupDelaySeconds: 120))
+        }
+        print("  learned: a week x 1000 settings on 2 cores: \(Format.fixed(1000 * Double(seconds) / learnedReplay / 2, 1)) s")
     }
 
     /// The same week with the seasonal rule on (`seasonal_periods 5min, 1h, 1d, 7d`): what learning

@@ -5,6 +5,9 @@ import AutoscaledBase
 /// kept for `headroom_window`. A rise is measured once its horizon is over, from the latest total
 /// of each tick in it, so it is the same however often a tick was evaluated, live or in `simulate`.
 extension PolicyMemory {
+    /// The rises known, oldest first, none older than `headroom_window`.
+    public var rises: ArraySlice<LoadSample> { riseLog.all }
+
     /// The rise at `quantile` (the smallest rise at least that share of the rises does not exceed)
     /// of those a decision at `tick` sees, or `nil` while it sees fewer than ``Headroom/minimumRises``.
     ///
@@ -16,6 +19,7 @@ extension PolicyMemory {
         let (front, back) = visibleRises(at: tick, policy: policy)
         let count = back - front
         guard count >= Headroom.minimumRises else { return nil }
+        let rises = self.rises
         let position = (quantile * Double(count)).rounded(.down)
         let wanted = position.isNaN ? count - 1 : Int(min(max(position, 0), Double(count - 1)))
         guard count < sortedRises.count else { return sortedRises[wanted] }
@@ -46,6 +50,7 @@ extension PolicyMemory {
     /// record forgets them).
     private func visibleRises(at tick: MonotonicInstant, policy: PolicyConfig) -> (front: Int, back: Int) {
         let horizon = Headroom.horizon(replicaStartup: policy.replicaStartup, tick: policy.tick)
+        let rises = self.rises
         guard risesHorizon == horizon else { return (rises.startIndex, rises.startIndex) }
         let low = tick - policy.tick - policy.headroom.window
         let high = tick - horizon - policy.tick
@@ -78,7 +83,7 @@ extension PolicyMemory {
                 next += 1
             }
             let rise = max(0, peak - start.total)
-            rises.append(LoadSample(at: start.at, total: rise))
+            riseLog.append(LoadSample(at: start.at, total: rise))
             sortedRises.insert(rise, at: Self.insertionIndex(of: rise, in: sortedRises))
             risenThrough = start.at
             index += 1
@@ -86,17 +91,17 @@ extension PolicyMemory {
         // A tick more than the window: the later evaluations of this tick see what its first did.
         let cutoff = tick - policy.tick - policy.headroom.window
         var old = 0
-        while old < rises.count, rises[old].at < cutoff {
-            let position = Self.insertionIndex(of: rises[old].total, in: sortedRises)
-            sortedRises.remove(at: position)
+        for rise in rises {
+            guard rise.at < cutoff else { break }
+            sortedRises.remove(at: Self.insertionIndex(of: rise.total, in: sortedRises))
             old += 1
         }
-        rises.removeFirst(old)
+        riseLog.dropOldest(old)
     }
 
     /// Forgets every rise (`headroom` was turned to `thresholds`, or the horizon changed, by a reload).
     mutating func forgetRises() {
-        rises = []
+        riseLog = RiseLog()
         sortedRises = []
         risenThrough = nil
         risesHorizon = nil
@@ -129,8 +134,8 @@ extension PolicyMemory {
         let cutoff = observingSince - policy.tick - policy.headroom.window
         let origin = phaseOrigin
         let start = observingSince
-        rises = saved.rises.map { LoadSample(at: origin + .milliseconds($0.at), total: $0.rise) }
-            .filter { $0.at >= cutoff && $0.at < start }
+        riseLog = RiseLog(saved.rises.map { LoadSample(at: origin + .milliseconds($0.at), total: $0.rise) }
+            .filter { $0.at >= cutoff && $0.at < start })
         sortedRises = rises.map(\.total).sorted()
         risenThrough = nil
         risesHorizon = rises.isEmpty ? nil : horizon

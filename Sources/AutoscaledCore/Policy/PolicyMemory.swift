@@ -40,7 +40,7 @@ public struct PolicyMemory: Sendable, Equatable {
     var seasonal: SeasonalStorage?
     /// With `headroom = learned`: the rise of each tick's total within its horizon, oldest first,
     /// none older than `headroom_window` (see `PolicyMemory+Headroom.swift`).
-    public internal(set) var rises: [LoadSample] = []
+    var riseLog = RiseLog()
     /// The same rises, in ascending order (the quantile is read from it).
     var sortedRises: [Double] = []
     /// The tick of the last sample whose rise is known.
