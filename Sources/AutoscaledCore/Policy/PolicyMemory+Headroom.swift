@@ -23,19 +23,20 @@ extension PolicyMemory {
         let position = (quantile * Double(count)).rounded(.down)
         let wanted = position.isNaN ? count - 1 : Int(min(max(position, 0), Double(count - 1)))
         guard count < sortedRises.count else { return sortedRises[wanted] }
-        // The smallest kept rise with more than `wanted` visible rises at or below it. The few left
-        // out (a tick or two's worth, at the ends of `rises`) are counted, never copied.
-        var low = sortedRises.startIndex
-        var high = sortedRises.endIndex - 1
-        while low < high {
-            let middle = low + (high - low) / 2
-            let value = sortedRises[middle]
-            var hidden = 0
-            for rise in rises[..<front] where rise.total <= value { hidden += 1 }
-            for rise in rises[back...] where rise.total <= value { hidden += 1 }
-            if Self.insertionIndex(after: value, in: sortedRises) - hidden > wanted { high = middle } else { low = middle + 1 }
+        // The few rises left out (a tick or two's worth, at the ends of `rises`) are given places in
+        // `sortedRises` (copies of one value take successive places among that value's), and the
+        // wanted place of the visible ones moves past each left-out place at or before it.
+        var hidden = rises[..<front].map(\.total) + rises[back...].map(\.total)
+        hidden.sort()
+        var place = sortedRises.startIndex + wanted
+        var previous = sortedRises.startIndex - 1
+        for value in hidden {
+            let left = max(Self.insertionIndex(of: value, in: sortedRises), previous + 1)
+            previous = left
+            guard left <= place else { break }
+            place += 1
         }
-        return sortedRises[low]
+        return sortedRises[place]
     }
 
     /// How many rises a decision at `tick` sees (see ``learnedRise(quantile:at:policy:)``).
