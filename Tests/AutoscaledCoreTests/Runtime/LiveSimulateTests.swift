@@ -110,6 +110,29 @@ struct LiveSimulateTests {
         #expect(await Self.live(every: interval, config: config) == simulated)
     }
 
+    @Test("with headroom = learned (the shipped way), the controller at any write rate decides what simulate decides",
+          arguments: [Duration.seconds(10), .milliseconds(500), .milliseconds(50)])
+    func learnedLiveIsSimulate(interval: Duration) async throws {
+        let text = Self.configText.replacingOccurrences(
+            of: "[policy]\n", with: "[policy]\nheadroom = learned\nheadroom_target_load = 65\n")
+            .replacingOccurrences(of: "scale_down_stabilization = 2min\n", with: "scale_down_stabilization = 90s\n")
+        let config = try ConfigParser.parse(text, file: "autoscaled.conf", directory: "/tmp").get()
+        // The day, then 5 more quiet minutes: the burst's rise is in the quantile until enough
+        // quiet rises outnumber it.
+        let phases = Self.phases + [(300, [10, 12, 8])]
+        let simulated = Self.simulated(config: config, phases: phases)
+        // Room to double while the rises are learned; up at once to the burst (capped at
+        // max_replicas); down once the window has passed, and again when the burst's rise drops
+        // below the quantile.
+        #expect(simulated.map { $0.split(separator: ":")[0] } == [
+            "t=60 scale-up 3->4", "t=90 scale-up 4->5", "t=150 scale-up 5->6", "t=190 scale-up 6->20",
+            "t=290 scale-down 20->13", "t=300 scale-down 13->12", "t=360 scale-down 12->11", "t=420 scale-down 11->10",
+            "t=880 scale-down 10->2",
+        ])
+        #expect(simulated.contains { $0.contains("room to double") } && simulated.contains { $0.contains("quantile of the rises") })
+        #expect(await Self.live(every: interval, config: config, phases: phases) == simulated)
+    }
+
     /// Quiet, and a spike of 40 s every 5 minutes, five times over; then 10 quiet minutes (the first pre-scaled in vain).
     static let recurring: [Phase] = Array(repeating: [(260, [10, 12, 8]), (40, [150, 140, 160])], count: 5).flatMap { $0 }
         + [(600, [10, 12, 8])]
