@@ -108,6 +108,7 @@ struct PolicySetting: Hashable, Sendable {
         switch space {
         case .thresholds:
             func value(_ key: ThresholdKey) -> Double { self.value(at: key.rawValue) }
+            func seconds(_ key: ThresholdKey) -> Duration { self.seconds(at: key.rawValue) }
             let up = value(.scaleUpThreshold)
             let target = (up * value(.targetFraction)).rounded()
             policy.scaleUpThreshold = up
@@ -115,18 +116,20 @@ struct PolicySetting: Hashable, Sendable {
             policy.scaleDownThreshold = min((target * value(.downFraction)).rounded(), target - 1)
             policy.maxScaleUpPerMinute = Int(value(.maxScaleUpPerMinute))
             policy.maxScaleDownPerMinute = Int(value(.maxScaleDownPerMinute))
-            policy.scaleUpCooldown = seconds(at: ThresholdKey.scaleUpCooldown.rawValue)
-            policy.scaleDownStabilization = seconds(at: ThresholdKey.scaleDownStabilization.rawValue)
-            policy.replicaStartup = seconds(at: ThresholdKey.replicaStartup.rawValue)
-            policy.trendWindow = seconds(at: ThresholdKey.trendWindow.rawValue)
-            policy.smoothingWindow = seconds(at: ThresholdKey.smoothingWindow.rawValue)
+            policy.scaleUpCooldown = seconds(.scaleUpCooldown)
+            policy.scaleDownStabilization = seconds(.scaleDownStabilization)
+            policy.replicaStartup = seconds(.replicaStartup)
+            policy.trendWindow = seconds(.trendWindow)
+            policy.smoothingWindow = seconds(.smoothingWindow)
             policy.burstRatio = value(.burstRatio)
         case .learned:
-            policy.headroom.targetLoad = value(at: LearnedKey.targetLoad.rawValue)
-            policy.headroom.quantile = value(at: LearnedKey.quantile.rawValue)
-            policy.headroom.window = seconds(at: LearnedKey.window.rawValue)
-            policy.scaleDownStabilization = seconds(at: LearnedKey.scaleDownStabilization.rawValue)
-            policy.replicaStartup = seconds(at: LearnedKey.replicaStartup.rawValue)
+            func value(_ key: LearnedKey) -> Double { self.value(at: key.rawValue) }
+            func seconds(_ key: LearnedKey) -> Duration { self.seconds(at: key.rawValue) }
+            policy.headroom.targetLoad = value(.targetLoad)
+            policy.headroom.quantile = value(.quantile)
+            policy.headroom.window = seconds(.window)
+            policy.scaleDownStabilization = seconds(.scaleDownStabilization)
+            policy.replicaStartup = seconds(.replicaStartup)
         }
         return policy
     }

@@ -67,7 +67,7 @@ struct LearnedRisesRestartTests {
     func staleRisesAreNotRestored() async {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
-        let (_, store) = await Self.firstRun(in: dir)
+        let (first, store) = await Self.firstRun(in: dir)
         var longer = Self.config
         longer.replicaStartup = .seconds(120)
         let (otherHorizon, restored) = Self.restart(from: store, after: 1200, config: longer)
@@ -79,10 +79,11 @@ struct LearnedRisesRestartTests {
         var learning = late
         let decisions = LearnedHeadroomTests.run(&learning, from: 8400, to: 8420, clockOffset: 500_000) { _ in 100 }
         #expect(decisions.allSatisfy { $0.decision.reason.text.contains("room to double") })
-        // Down for half an hour: the rises of the last half hour before the stop are still inside the window.
-        let (soon, _) = Self.restart(from: store, after: 1200 + 1800)
-        #expect(!soon.rises.isEmpty)
-        #expect(soon.rises.count < otherHorizon.rises.count + Self.config.headroom.window.wholeMilliseconds.asInt / 10_000)
+        // Down for 50 minutes: a start at 4200 s keeps the rises from 590 s on (the window and a tick before it).
+        let (soon, _) = Self.restart(from: store, after: 1200 + 3000)
+        let recent = first.rises.filter { $0.at >= .origin + .seconds(590) }
+        #expect(!recent.isEmpty && recent.count < first.rises.count)
+        #expect(soon.rises.map(\.total) == recent.map(\.total))
     }
 
     @Test("a broken learned_rises is named; the count is resumed all the same")
@@ -126,6 +127,12 @@ struct LearnedRisesRestartTests {
         #expect(restored.warning == "p: learned_rises: horizon_ms -5 is not above 0; the rises are learned again")
         #expect(memory.rises.isEmpty)
         #expect(restored.replicas == first.replicas)
+        // A broken seasonal profile too: both are named, in one warning.
+        dir.write("state.json", text.replacingOccurrences(of: #""learned_rises""#,
+                                                          with: #""seasonal_profile":{"confirmations":9,"periods":[]},"learned_rises""#))
+        let (_, both) = Self.restart(from: store, after: 1200)
+        #expect(both.warning == "p: seasonal_profile: confirmations 9 is not from 1 to 4; the recurring peaks are learned again; "
+            + "p: learned_rises: horizon_ms -5 is not above 0; the rises are learned again")
     }
 
     @Test("a reload that changes the horizon forgets the rises measured over the old one")
@@ -140,8 +147,4 @@ struct LearnedRisesRestartTests {
         #expect(memory.rises.count < Headroom.minimumRises)
         #expect(decisions.allSatisfy { $0.decision.reason.text.contains("room to double (too few rises within 2min 10s") }, "\(decisions.map(\.decision.reason.text))")
     }
-}
-
-private extension Int64 {
-    var asInt: Int { Int(self) }
 }
