@@ -6,6 +6,9 @@
 # A sample can catch a file the daemon has open for a moment (the load file being read, the state
 # file being replaced); a leak shows as a floor that rises, so each 30-sample window's lowest count
 # must stay the same.
+# The policy keeps one sample per tick for its trend window, so at a 10 ms poll a 3-minute window
+# fills for 3 minutes (18 000 samples, about 2 MiB): growth by design, not a leak. The soak's
+# trend window is 20 s, so it is full before the warm-up ends.
 #
 #   scripts/soak.sh [MINUTES]
 set -euo pipefail
@@ -33,6 +36,7 @@ scale_down_stabilization = 1s
 scale_down_threshold = 20
 max_replicas = 20
 burst_ratio = 0
+trend_window = 20s
 [state]
 path = state.json
 [log]
