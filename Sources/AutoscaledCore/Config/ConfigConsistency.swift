@@ -57,11 +57,20 @@ enum ConfigConsistency {
                     + "poll_interval ticks (\(DurationText.format(tick)) each): one rise is kept per tick"))
         }
         if let mode = try? values.string(.headroom), mode == Headroom.Mode.learned.rawValue,
-           let periods = try? values.durations(.seasonalPeriods), !periods.isEmpty {
-            faults.append(Fault(
-                line: values.latestLine(of: .seasonalPeriods, .headroom),
-                message: "seasonal_periods needs headroom = thresholds: the learned headroom gives a recurring "
-                    + "rise room already (set seasonal_periods = none, or headroom = thresholds)"))
+           let periods = try? values.durations(.seasonalPeriods), !periods.isEmpty,
+           let startup = try? values.duration(.replicaStartup), let tick = try? values.duration(.pollInterval) {
+            let ahead = Headroom.horizon(replicaStartup: startup, tick: tick).wholeMilliseconds
+            for period in periods {
+                let shape = SeasonalProfile.Period(length: period.wholeMilliseconds, confirmations: 1)
+                guard !SeasonalProfile.readsForLearnedRise(period: shape, ahead: ahead, tick: tick.wholeMilliseconds) else { continue }
+                let shortest = Duration.milliseconds(ahead + 2 * tick.wholeMilliseconds + shape.bucket)
+                faults.append(Fault(
+                    line: values.latestLine(of: .seasonalPeriods, .replicaStartup, .pollInterval),
+                    message: "seasonal_periods \(DurationText.format(period)) is too short for headroom = learned: a period "
+                        + "must span a rise's horizon (replica_startup \(DurationText.format(startup)) and a poll_interval), "
+                        + "another poll_interval and one phase bucket (\(DurationText.format(.milliseconds(shape.bucket)))), "
+                        + "at least \(DurationText.format(shortest))"))
+            }
         }
         if let rise = try? values.number(.seasonalMinRise), rise < 1 {
             faults.append(Fault(

@@ -49,4 +49,33 @@ public struct Headroom: Sendable, Equatable {
     public static func horizon(replicaStartup: Duration, tick: Duration) -> Duration {
         replicaStartup + tick
     }
+
+    /// What the rises kept are measured against: the horizon, and, with `seasonal_periods`, the
+    /// recurring rise each one is less of (its periods and confirmations). Rises measured against
+    /// another are not this policy's rises.
+    public struct RiseMeasure: Sendable, Equatable {
+        public var horizon: Duration
+        /// `seasonal_periods`; none when off.
+        public var seasonalPeriods: SeasonalPeriods
+        /// `seasonal_confirmations`, or 0 when `seasonal_periods` is off.
+        public var confirmations: Int
+
+        public init(horizon: Duration, seasonalPeriods: SeasonalPeriods = [], confirmations: Int = 0) {
+            self.horizon = horizon
+            self.seasonalPeriods = seasonalPeriods
+            self.confirmations = seasonalPeriods.isEmpty ? 0 : confirmations
+        }
+
+        /// The measure of `policy`.
+        public init(_ policy: PolicyConfig) {
+            self.init(horizon: Headroom.horizon(replicaStartup: policy.replicaStartup, tick: policy.tick),
+                      seasonalPeriods: policy.seasonalPeriods, confirmations: policy.seasonalConfirmations)
+        }
+
+        /// The same measure, to the millisecond the state file keeps.
+        func matches(_ other: RiseMeasure) -> Bool {
+            horizon.wholeMilliseconds == other.horizon.wholeMilliseconds
+                && seasonalPeriods == other.seasonalPeriods && confirmations == other.confirmations
+        }
+    }
 }

@@ -104,11 +104,24 @@ extension DecisionReason.Sizing {
 extension DecisionReason.LearnedSizing {
     /// `total load 480 and a rise of 120 (the 0.85 quantile of the rises within 2min10s over the
     /// last 1h) need 10 at headroom_target_load 60`.
+    ///
+    /// With `seasonal_periods`, the quantile is of the rises beyond the recurring ones, and a recurring
+    /// rise larger than it is given room instead: `total load 400 and a recurring rise of 1200 (at this
+    /// phase each of the last 2 periods of 5min rose by at least 1200 within the next 2min10s) need 25
+    /// at headroom_target_load 65`.
     var text: String {
-        let room = quantile.map {
-            "a rise of \(figure(rise)) (the \(given($0)) quantile of the rises within \(DurationText.format(within)) "
-                + "over the last \(DurationText.format(window)))"
-        } ?? "room to double (too few rises within \(DurationText.format(within)) seen yet)"
+        let room: String
+        if let season {
+            room = "a recurring rise of \(figure(rise)) (at this phase each of the last \(season.confirmations) periods of "
+                + "\(DurationText.format(season.period)) rose by at least \(figure(season.load)) within the next "
+                + "\(DurationText.format(season.within)))"
+        } else if let quantile {
+            room = "a rise of \(figure(rise)) (the \(given(quantile)) quantile of the rises "
+                + (beyondSeason ? "beyond the recurring ones " : "")
+                + "within \(DurationText.format(within)) over the last \(DurationText.format(window)))"
+        } else {
+            room = "room to double (too few rises within \(DurationText.format(within)) seen yet)"
+        }
         return "total load \(figure(total)) and \(room) need \(need) at headroom_target_load \(given(targetLoad))"
     }
 }

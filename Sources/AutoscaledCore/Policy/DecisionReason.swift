@@ -153,7 +153,8 @@ public struct DecisionReason: Sendable, Equatable {
 
     /// How `headroom = learned` sized the load: `need = ⌈(total + rise) ÷ targetLoad⌉`, the rise being
     /// the `quantile` of those within `within` over the last `window` (`quantile` `nil`: still
-    /// learning, the rise is the total itself, room for the load to double).
+    /// learning, the rise is the total itself, room for the load to double), or the recurring rise
+    /// `season` when that is more.
     public struct LearnedSizing: Sendable, Equatable {
         public var total: Double
         public var rise: Double
@@ -162,9 +163,17 @@ public struct DecisionReason: Sendable, Equatable {
         public var window: Duration
         public var need: Int
         public var targetLoad: Double
+        /// The recurring rise (`seasonal_periods`) the need gave room for, when it was more than the
+        /// learned one (``rise`` is then its load).
+        public var season: Season?
+        /// `seasonal_periods` is set: the rises of the quantile are what is left of each beyond the
+        /// recurring rise expected at its tick.
+        public var beyondSeason: Bool
 
         public init(total: Double, rise: Double, quantile: Double?, within: Duration, window: Duration, need: Int,
-                    targetLoad: Double) {
+                    targetLoad: Double, season: Season? = nil, beyondSeason: Bool = false) {
+            self.season = season
+            self.beyondSeason = beyondSeason
             self.total = total
             self.rise = rise
             self.quantile = quantile

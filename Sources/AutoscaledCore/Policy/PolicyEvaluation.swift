@@ -20,7 +20,8 @@ struct Evaluation: Sendable {
     let stableNeed: Int
     let isBurst: Bool
     /// What the seasonal profile expects within `replica_startup` and a tick, when that needs more
-    /// than the load now does (``need`` is then its need).
+    /// than the load now does (``need`` is then its need). With `headroom = learned`: the recurring
+    /// rise expected within that time, when it is more than the learned one (``rise`` is then it).
     let season: SeasonalProfile.Expectation?
     /// The mean load per server expected when a replica asked for now would serve; above
     /// `scale_up_threshold` it triggers a scale-up like a hot server does.
@@ -29,7 +30,7 @@ struct Evaluation: Sendable {
     /// scale-up raises it to its target).
     var recommendation: Int
     /// With `headroom = learned`: the rise the need gives room for (the learned one, or the total
-    /// itself while ``riseIsLearned`` is `false`).
+    /// itself while ``riseIsLearned`` is `false`, or the recurring one, ``season``, when more).
     let rise: Double
     /// `false` while the window holds fewer than ``Headroom/minimumRises`` rises.
     let riseIsLearned: Bool
@@ -50,10 +51,18 @@ struct Evaluation: Sendable {
             // Sized from the total and the learned rise: the smoothing and trend windows are not read.
             estimate = LoadEstimate(current: total)
             let learned = memory.learnedRise(quantile: config.headroom.quantile, at: tick, policy: config)
-            rise = learned ?? total
+            // Off by default: one test inline.
+            let expected = config.seasonalPeriods.isEmpty ? nil : memory.expectedSeasonalRise(at: tick, policy: config)
+            let room = learned ?? total
+            if let expected, expected.load > room {
+                rise = expected.load
+                season = expected
+            } else {
+                rise = room
+                season = nil
+            }
             riseIsLearned = learned != nil
             need = Self.replicas(for: (total + rise).saturated, targetLoad: config.headroom.targetLoad, config: config)
-            season = nil
             stableNeed = need
             isBurst = false
             recommendation = need
@@ -127,10 +136,14 @@ struct Evaluation: Sendable {
 
     /// With `headroom = learned`: the figures the need was sized with.
     var learnedSizing: DecisionReason.LearnedSizing {
-        DecisionReason.LearnedSizing(
+        let within = Headroom.horizon(replicaStartup: config.replicaStartup, tick: config.tick)
+        return DecisionReason.LearnedSizing(
             total: estimate.current, rise: rise, quantile: riseIsLearned ? config.headroom.quantile : nil,
-            within: Headroom.horizon(replicaStartup: config.replicaStartup, tick: config.tick),
-            window: config.headroom.window, need: need, targetLoad: config.headroom.targetLoad)
+            within: within, window: config.headroom.window, need: need, targetLoad: config.headroom.targetLoad,
+            season: season.map {
+                DecisionReason.Season(period: .milliseconds($0.period), confirmations: config.seasonalConfirmations, load: $0.load,
+                                      within: within)
+            }, beyondSeason: !config.seasonalPeriods.isEmpty)
     }
 
     /// The decision, its reason told from `trigger`, this evaluation's sizing and `outcome`. `wanted`

@@ -4,6 +4,8 @@ import AutoscaledBase
 /// above that tick's total within the tick and the horizon after it (`replica_startup` and a tick),
 /// kept for `headroom_window`. A rise is measured once its horizon is over, from the latest total
 /// of each tick in it, so it is the same however often a tick was evaluated, live or in `simulate`.
+/// With `seasonal_periods`, what is kept is the part of each rise the recurring rise expected at
+/// that tick's phase did not explain (``expectedSeasonalRise(at:policy:)``), at least 0.
 extension PolicyMemory {
     /// The rises known, oldest first, none older than `headroom_window`.
     public var rises: ArraySlice<LoadSample> { riseLog.all }
@@ -47,12 +49,13 @@ extension PolicyMemory {
 
     /// `rises[front..<back]`: the rises a decision at `tick` sees. Only the ends are walked: the
     /// memory holds at most a tick more at either end than any decision sees.
-    /// None when they were measured over another horizon (a reload changed it; the next tick's
-    /// record forgets them).
+    /// None when they were measured against another horizon or season (a reload changed it; the
+    /// next tick's record forgets them).
     private func visibleRises(at tick: MonotonicInstant, policy: PolicyConfig) -> (front: Int, back: Int) {
-        let horizon = Headroom.horizon(replicaStartup: policy.replicaStartup, tick: policy.tick)
+        let measure = Headroom.RiseMeasure(policy)
+        let horizon = measure.horizon
         let rises = self.rises
-        guard risesHorizon == horizon else { return (rises.startIndex, rises.startIndex) }
+        guard risesMeasure == measure else { return (rises.startIndex, rises.startIndex) }
         let low = tick - policy.tick - policy.headroom.window
         let high = tick - horizon - policy.tick
         var front = rises.startIndex
@@ -65,11 +68,12 @@ extension PolicyMemory {
     /// Measures the rise of every sample whose horizon ended before `tick` (the tick a new sample is
     /// about to be recorded for), then drops the rises older than `headroom_window`.
     mutating func learnRises(before tick: MonotonicInstant, policy: PolicyConfig) {
-        let horizon = Headroom.horizon(replicaStartup: policy.replicaStartup, tick: policy.tick)
-        // A reload changed replica_startup or poll_interval: rises over another horizon are not
-        // this horizon's rises.
-        if risesHorizon != horizon { forgetRises() }
-        risesHorizon = horizon
+        let measure = Headroom.RiseMeasure(policy)
+        let horizon = measure.horizon
+        // A reload changed replica_startup, poll_interval or the seasonal rule: rises measured
+        // against another horizon or season are not this policy's rises.
+        if risesMeasure != measure { forgetRises() }
+        risesMeasure = measure
         var index = samples.endIndex
         while index > samples.startIndex, risenThrough.map({ samples[index - 1].at > $0 }) ?? true {
             index -= 1
@@ -83,7 +87,8 @@ extension PolicyMemory {
                 peak = max(peak, samples[next].total)
                 next += 1
             }
-            let rise = max(0, peak - start.total)
+            let seasonal = expectedSeasonalRise(at: start.at, policy: policy)?.load ?? 0
+            let rise = max(0, peak - start.total - seasonal)
             riseLog.append(LoadSample(at: start.at, total: rise))
             sortedRises.insert(rise, at: Self.insertionIndex(of: rise, in: sortedRises))
             risenThrough = start.at
@@ -100,38 +105,48 @@ extension PolicyMemory {
         riseLog.dropOldest(old)
     }
 
-    /// Forgets every rise (`headroom` was turned to `thresholds`, or the horizon changed, by a reload).
+    /// Forgets every rise (`headroom` was turned to `thresholds`, or the horizon or the season changed, by a reload).
     mutating func forgetRises() {
         riseLog = RiseLog()
         sortedRises = []
         risenThrough = nil
-        risesHorizon = nil
+        risesMeasure = nil
     }
 
-    /// Rises as the state file keeps them: the horizon they were measured over, and each one's
-    /// tick in milliseconds after the phase origin (the Unix epoch, in the daemon).
+    /// The rise the seasonal profile expects from `tick` to the horizon after it, when
+    /// `seasonal_periods` is set and one of its periods has seen this phase each time it must
+    /// (``SeasonalProfile/expectedRise(at:ahead:tick:)``).
+    public func expectedSeasonalRise(at tick: MonotonicInstant, policy: PolicyConfig) -> SeasonalProfile.Expectation? {
+        guard !policy.seasonalPeriods.isEmpty, let profile = season else { return nil }
+        let horizon = Headroom.horizon(replicaStartup: policy.replicaStartup, tick: policy.tick)
+        return profile.expectedRise(at: sinceOrigin(tick), ahead: horizon.wholeMilliseconds, tick: policy.tick.wholeMilliseconds)
+    }
+
+    /// Rises as the state file keeps them: what they were measured against, and each one's tick in
+    /// milliseconds after the phase origin (the Unix epoch, in the daemon).
     public struct SavedRises: Sendable, Equatable {
         public struct Rise: Sendable, Equatable {
             public var at: Int64
             public var rise: Double
         }
 
-        public var horizon: Duration
+        public var measure: Headroom.RiseMeasure
         public var rises: [Rise]
     }
 
     /// The rises to save, or `nil` while none are known.
     public var savedRises: SavedRises? {
-        guard let risesHorizon, !rises.isEmpty else { return nil }
-        return SavedRises(horizon: risesHorizon, rises: rises.map { .init(at: sinceOrigin($0.at), rise: $0.total) })
+        guard let risesMeasure, !rises.isEmpty else { return nil }
+        return SavedRises(measure: risesMeasure, rises: rises.map { .init(at: sinceOrigin($0.at), rise: $0.total) })
     }
 
-    /// Takes the rises an earlier run saved, when they were measured over the horizon `policy`
-    /// measures (`replica_startup` and a tick; otherwise they are learned again) and are not older
-    /// than `headroom_window` before the start of observing. Times are read from the phase origin.
+    /// Takes the rises an earlier run saved, when they were measured as `policy` measures them (over
+    /// `replica_startup` and a tick, less the same seasonal rise; otherwise they are learned again)
+    /// and are not older than `headroom_window` before the start of observing. Times are read from
+    /// the phase origin.
     public mutating func restoreRises(_ saved: SavedRises, policy: PolicyConfig) {
-        let horizon = Headroom.horizon(replicaStartup: policy.replicaStartup, tick: policy.tick)
-        guard saved.horizon.wholeMilliseconds == horizon.wholeMilliseconds else { return }
+        let measure = Headroom.RiseMeasure(policy)
+        guard saved.measure.matches(measure) else { return }
         let cutoff = observingSince - policy.tick - policy.headroom.window
         let origin = phaseOrigin
         let start = observingSince
@@ -139,7 +154,7 @@ extension PolicyMemory {
             .filter { $0.at >= cutoff && $0.at < start })
         sortedRises = rises.map(\.total).sorted()
         risenThrough = nil
-        risesHorizon = rises.isEmpty ? nil : horizon
+        risesMeasure = rises.isEmpty ? nil : measure
     }
 
     /// The first index of `sorted` whose value is not below `value`.

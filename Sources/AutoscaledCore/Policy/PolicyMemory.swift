@@ -45,8 +45,8 @@ public struct PolicyMemory: Sendable, Equatable {
     var sortedRises: [Double] = []
     /// The tick of the last sample whose rise is known.
     var risenThrough: MonotonicInstant?
-    /// The horizon the rises were measured over (`replica_startup` and a tick), while there are any.
-    var risesHorizon: Duration?
+    /// What the rises were measured against (the horizon, the seasonal rise), while there are any.
+    var risesMeasure: Headroom.RiseMeasure?
 
     public init(replicas: Int, observingSince: MonotonicInstant, lastScaleUp: MonotonicInstant? = nil) {
         self.replicas = replicas

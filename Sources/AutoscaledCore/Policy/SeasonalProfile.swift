@@ -167,6 +167,39 @@ public struct SeasonalProfile: Sendable, Equatable {
     }
 }
 
+extension SeasonalProfile {
+    /// With `headroom = learned`: the rise the load made from this phase to `ahead` later in each of
+    /// the last `confirmations` periods (its highest total then, less its total at the phase), the
+    /// lowest of them; the highest such rise of the periods that have seen every one of those phases,
+    /// or `nil` when none has. Only periods at least `ahead`, two ticks and a bucket long are read
+    /// (``readsForLearnedRise(period:ahead:tick:)``): then every bucket read was over before the tick
+    /// before this one, and is still in the ring when the rise of this tick is measured, so every
+    /// evaluation of a tick, and the rise measured for it later, read the same.
+    public func expectedRise(at milliseconds: Int64, ahead: Int64, tick: Int64) -> Expectation? {
+        var best: Expectation?
+        for period in periods where Self.readsForLearnedRise(period: period, ahead: ahead, tick: tick) {
+            var lowest = Double.infinity
+            for back in 1...Int64(confirmations) {
+                let start = milliseconds - back * period.length
+                guard let base = period.highest(from: start, to: start),
+                      let peak = period.highest(from: start, to: start + ahead)
+                else {
+                    lowest = -1
+                    break
+                }
+                lowest = min(lowest, max(peak - base, 0))
+            }
+            if lowest >= 0, lowest > best?.load ?? -1 { best = Expectation(load: lowest, period: period.length) }
+        }
+        return best
+    }
+
+    /// Whether the learned headroom reads `period` (see ``expectedRise(at:ahead:tick:)``).
+    public static func readsForLearnedRise(period: Period, ahead: Int64, tick: Int64) -> Bool {
+        period.length >= ahead + 2 * tick + period.bucket
+    }
+}
+
 extension Int64 {
     /// The quotient rounded towards −∞ (a time before the origin is in bucket −1, not 0).
     func floorDivided(by divisor: Int64) -> Int64 {

@@ -8,30 +8,45 @@ import AutoscaledBase
 /// ```
 /// `rises[i]` is how far the total load rose within `horizon_ms` (`replica_startup` and a poll)
 /// after the tick at `at_unix_ms[i]`, oldest first. At most one per poll of `headroom_window`.
+/// With `seasonal_periods`, each is what was left beyond the recurring rise, and the fields
+/// `"seasonal_periods_ms":[300000,3600000],"seasonal_confirmations":2` say against which.
 extension StateFile {
     public struct LearnedRises: Codable, Sendable, Equatable {
         public var horizonMilliseconds: Int64
         public var atUnixMilliseconds: [Int64]
         public var rises: [Double]
+        /// The `seasonal_periods` the rises are beyond, in milliseconds; absent when none.
+        public var seasonalPeriodsMilliseconds: [Int64]?
+        /// Their `seasonal_confirmations`; absent when none.
+        public var seasonalConfirmations: Int?
 
         enum CodingKeys: String, CodingKey {
             case horizonMilliseconds = "horizon_ms"
             case atUnixMilliseconds = "at_unix_ms"
             case rises
+            case seasonalPeriodsMilliseconds = "seasonal_periods_ms"
+            case seasonalConfirmations = "seasonal_confirmations"
         }
 
-        public init(horizonMilliseconds: Int64, atUnixMilliseconds: [Int64], rises: [Double]) {
+        public init(horizonMilliseconds: Int64, atUnixMilliseconds: [Int64], rises: [Double],
+                    seasonalPeriodsMilliseconds: [Int64]? = nil, seasonalConfirmations: Int? = nil) {
             self.horizonMilliseconds = horizonMilliseconds
             self.atUnixMilliseconds = atUnixMilliseconds
             self.rises = rises
+            self.seasonalPeriodsMilliseconds = seasonalPeriodsMilliseconds
+            self.seasonalConfirmations = seasonalConfirmations
         }
 
         /// The saved form of `memory`'s rises, or `nil` when it has none.
         public init?(_ memory: PolicyMemory) {
             guard let saved = memory.savedRises else { return nil }
-            horizonMilliseconds = saved.horizon.wholeMilliseconds
+            horizonMilliseconds = saved.measure.horizon.wholeMilliseconds
             atUnixMilliseconds = saved.rises.map(\.at)
             rises = saved.rises.map { ($0.rise * 1000).rounded() / 1000 }
+            if !saved.measure.seasonalPeriods.isEmpty {
+                seasonalPeriodsMilliseconds = saved.measure.seasonalPeriods.milliseconds
+                seasonalConfirmations = saved.measure.confirmations
+            }
         }
 
         /// The rises saved here, checked, or why they cannot be used.
@@ -51,7 +66,24 @@ extension StateFile {
             if let index = atUnixMilliseconds.indices.dropFirst().first(where: { atUnixMilliseconds[$0] <= atUnixMilliseconds[$0 - 1] }) {
                 return .failure(RisesError(problem: "at_unix_ms \(atUnixMilliseconds[index]) is not after the one before it"))
             }
-            return .success(PolicyMemory.SavedRises(horizon: .milliseconds(horizonMilliseconds),
+            let periods = seasonalPeriodsMilliseconds ?? []
+            let range = PolicyConfig.seasonalPeriodRange
+            guard periods.count <= PolicyConfig.maxSeasonalPeriods else {
+                return .failure(RisesError(problem: "\(periods.count) seasonal_periods_ms, more than \(PolicyConfig.maxSeasonalPeriods)"))
+            }
+            if let bad = periods.first(where: { !range.contains(.milliseconds($0)) }) {
+                return .failure(RisesError(problem: "seasonal_periods_ms \(bad) is not from \(range.lowerBound.wholeMilliseconds) "
+                    + "to \(range.upperBound.wholeMilliseconds)"))
+            }
+            let confirmations = seasonalConfirmations ?? 0
+            guard periods.isEmpty ? confirmations == 0 : (1...PolicyConfig.maxSeasonalConfirmations).contains(confirmations) else {
+                return .failure(RisesError(problem: "seasonal_confirmations \(confirmations) does not go with "
+                    + "\(periods.count) seasonal_periods_ms"))
+            }
+            let measure = Headroom.RiseMeasure(horizon: .milliseconds(horizonMilliseconds),
+                                               seasonalPeriods: SeasonalPeriods(periods.map { .milliseconds($0) }),
+                                               confirmations: confirmations)
+            return .success(PolicyMemory.SavedRises(measure: measure,
                                                     rises: zip(atUnixMilliseconds, rises).map { .init(at: $0, rise: $1) }))
         }
     }

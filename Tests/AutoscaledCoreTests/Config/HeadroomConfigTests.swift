@@ -34,12 +34,24 @@ struct HeadroomConfigTests {
               (["headroom_quantile = 1.5"], "autoscaled.conf:4: headroom_quantile (1.5) must be above 0 and at most 1"),
               (["headroom = learned", "headroom_window = 2h", "[source]", "poll_interval = 50ms"],
                "autoscaled.conf:7: headroom_window (2h) must span at most 100000 poll_interval ticks (50ms each): one rise is kept per tick"),
-              (["headroom = learned", "seasonal_periods = 1h"],
-               "autoscaled.conf:5: seasonal_periods needs headroom = thresholds: the learned headroom gives a recurring "
-                  + "rise room already (set seasonal_periods = none, or headroom = thresholds)"),
+              (["headroom = learned", "seasonal_periods = 1min, 1h"],
+               "autoscaled.conf:5: seasonal_periods 1min is too short for headroom = learned: a period must span a rise's "
+                  + "horizon (replica_startup 1min and a poll_interval), another poll_interval and one phase bucket (10s), "
+                  + "at least 1min 40s"),
+              (["headroom = learned", "seasonal_periods = 5min", "replica_startup = 5min"],
+               "autoscaled.conf:6: seasonal_periods 5min is too short for headroom = learned: a period must span a rise's "
+                  + "horizon (replica_startup 5min and a poll_interval), another poll_interval and one phase bucket (10s), "
+                  + "at least 5min 40s"),
           ])
     func refused(lines: [String], error: String) {
         #expect(Self.errors(lines) == [error])
+    }
+
+    @Test("with headroom = learned, seasonal periods that span a rise's horizon, a poll and a bucket are accepted")
+    func learnedSeasonalPeriods() throws {
+        #expect(Self.errors(["headroom = learned", "seasonal_periods = 1min40s, 5min, 1h"]) == [])
+        let config = try ConfigParsing.parse("[source]\npath = /x\n[policy]\nheadroom = learned\nseasonal_periods = 5min, 1h\n").get()
+        #expect(config.policy.seasonalPeriods == [.seconds(300), .seconds(3600)])
     }
 
     @Test("with headroom = thresholds the learned settings bind nothing: a long window on a short poll is accepted")
