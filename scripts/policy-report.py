@@ -156,7 +156,7 @@ def suite_report(binary, config, check, splits):
     for split in splits:
         print(f"\n| {split} trace (C, D, initial) | replica-s | over % | cost ÷ floor | vs HPA | vs KPA |")
         print("|---|---|---|---|---|---|")
-        ratios, versus = [], []
+        ratios, versus, over_losses = [], [], 0
         for entry in (entry for entry in suite if entry["split"] == split):
             path = os.path.join(traces, entry["dir"], entry["file"])
             width, counts = foresight_floor.read_trace(path)
@@ -176,13 +176,17 @@ def suite_report(binary, config, check, splits):
                     losses.append(f"{entry['file']} vs {model.upper()}: "
                                   + ("more over capacity than every frontier point" if ratio is None else f"{ratio:.2f}×"))
                 cells.append("loss (over)" if ratio is None else f"{ratio:.2f}×")
-                if ratio is not None:
+                if ratio is None:
+                    over_losses += 1
+                else:
                     versus.append(ratio)
             print(f"| {entry['file']} ({capacity}, {delay}s, {initial}) | {cost} | {over:.2f} "
                   f"| {cost / floor:.2f} | {cells[0]} | {cells[1]} |", flush=True)
         print(f"\n{split}: {len(ratios)} traces, cost ÷ floor mean {sum(ratios) / len(ratios):.2f}, "
               f"worst {max(ratios):.2f}; vs the HPA and KPA frontiers mean {sum(versus) / len(versus):.2f}×, "
-              f"worst {max(versus):.2f}×")
+              f"worst {max(versus):.2f}×"
+              + (f"; and {over_losses} of {2 * len(ratios)} pairs lost on service (more over capacity than every "
+                 f"frontier point: no ratio, so not in the mean or the worst)" if over_losses else ""))
     with open(cache_path, "w") as text:
         json.dump(cache, text)
     if losses:
