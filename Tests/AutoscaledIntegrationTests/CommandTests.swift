@@ -34,14 +34,16 @@ struct CommandTests {
         dir.writeAtomically(dir.configPath, readText("\(repositoryRoot)/config/autoscaled.conf"))
         dir.writeAtomically(dir.loadPath, readText("\(repositoryRoot)/config/loads.json"))
         #expect(mkdir(dir.file("var"), 0o755) == 0)
-        // 20 rises, 0 to 19, one per 10 s poll over the last 7 minutes, over the shipped horizon
-        // (replica_startup 1min and a poll of 10s): the 0.9 quantile is 18, and ⌈(105 + 18) ÷ 65⌉ = 2.
+        // 20 rises, 0 to 19, one per 10 s poll over the last 7 minutes, measured as the shipped config
+        // measures them (over replica_startup 1min and a poll of 10s, beyond the recurring rises of its
+        // seasonal_periods): the 0.92 quantile is 18, and ⌈(105 + 18) ÷ 65⌉ = 2.
         let now = Int64(time(nil)) * 1000
         let times = (0..<20).map { String(now - 420_000 + Int64($0) * 10_000) }.joined(separator: ",")
         let rises = (0..<20).map(String.init).joined(separator: ",")
         let state = { (horizon: Int) in
             #"{"version":1,"desired_replicas":3,"updated_at":"2026-11-30T00:00:00Z","#
-                + #""learned_rises":{"horizon_ms":\#(horizon),"at_unix_ms":[\#(times)],"rises":[\#(rises)]}}"#
+                + #""learned_rises":{"horizon_ms":\#(horizon),"at_unix_ms":[\#(times)],"rises":[\#(rises)],"#
+                + #""seasonal_periods_ms":[300000,900000,1800000,3600000],"seasonal_confirmations":2}}"#
         }
         dir.writeAtomically(dir.file("var/state.json"), state(70_000))
         let result = await ChildProcess.run(["once", "--config", dir.configPath], in: dir.path)
@@ -49,8 +51,8 @@ struct CommandTests {
         let lines = result.stdout.split(separator: "\n").map(String.init)
         #expect(lines.first == "Servers to scale: 1")
         // Learned: no room to double. Not lowered either: a start waits a stabilization window.
-        #expect(lines.dropFirst().first == "Decision: hold from 3 to 3 (total load 105 and a rise of 18 (the 0.9 quantile of the "
-            + "rises within 1min 10s over the last 1h) need 2 at headroom_target_load 65 but "
+        #expect(lines.dropFirst().first == "Decision: hold from 3 to 3 (total load 105 and a rise of 18 (the 0.92 quantile of the "
+            + "rises beyond the recurring ones within 1min 10s over the last 1h) need 2 at headroom_target_load 65 but "
             + "scale_down_stabilization 1min 30s holds at 3)")
         #expect(result.stderr == "")
 

@@ -67,6 +67,8 @@ public enum SimulationReport {
                 + "         scale_down_stabilization \(DurationText.format(policy.scaleDownStabilization)), "
                 + "replica_startup \(DurationText.format(policy.replicaStartup)), min_replicas \(policy.minReplicas), "
                 + "max_replicas \(policy.maxReplicas), initial_replicas \(policy.initialReplicas)\n"
+                + (policy.seasonalPeriods.isEmpty ? "" : "         seasonal_periods \(seasonalPeriodsText(policy)), "
+                    + "seasonal_confirmations \(policy.seasonalConfirmations)\n")
         }
         return "policy:  scale_up_threshold \(number(policy.scaleUpThreshold)), "
             + "scale_down_threshold \(number(policy.scaleDownThreshold)), target_load \(number(policy.targetLoad)), "
@@ -80,8 +82,13 @@ public enum SimulationReport {
             + "trend_window \(DurationText.format(policy.trendWindow)),\n"
             + "         trend_min_span \(DurationText.format(policy.trendMinSpan)), "
             + "smoothing_window \(DurationText.format(policy.smoothingWindow)), burst_ratio \(number(policy.burstRatio))\n"
-            + (policy.seasonalPeriods.isEmpty ? "" : "         seasonal_periods \(TypedValue.durations(policy.seasonalPeriods.durations).text), "
+            + (policy.seasonalPeriods.isEmpty ? "" : "         seasonal_periods \(seasonalPeriodsText(policy)), "
                 + "seasonal_confirmations \(policy.seasonalConfirmations), seasonal_min_rise \(number(policy.seasonalMinRise))\n")
+    }
+
+    /// `5min, 1h`: the periods as the config writes them.
+    private static func seasonalPeriodsText(_ policy: PolicyConfig) -> String {
+        TypedValue.durations(policy.seasonalPeriods.durations).text
     }
 
     /// `offered load, 3503 bins of 1s from t=0 (3503s), 19366 requests`
