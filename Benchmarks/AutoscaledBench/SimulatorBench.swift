@@ -47,16 +47,22 @@ enum SimulatorBench {
         }
         print("  replay / plain loop: \(Format.fixed(plain / replay, 1))x the time; "
             + "a week x 1000 settings on 2 cores: \(Format.fixed(1000 * Double(seconds) / replay / 2, 1)) s")
-        // The shipped config's way of sizing (config/autoscaled.conf): the rises and their quantile.
+        // The shipped config's way of sizing (config/autoscaled.conf): the rises and their quantile,
+        // beyond the recurring rises of its seasonal periods; then without the periods.
         let learned = modified(policy) {
-            $0.headroom = Headroom(mode: .learned, targetLoad: 65, quantile: 0.9, window: .seconds(3600))
+            $0.headroom = Headroom(mode: .learned, targetLoad: 65, quantile: 0.92, window: .seconds(3600))
             $0.scaleDownStabilization = .seconds(90)
+            $0.seasonalPeriods = [.seconds(300), .seconds(900), .seconds(1800), .seconds(3600)]
         }
-        let learnedReplay = measure("replay, headroom = learned as shipped (65, 0.9, 1h; scale_down_stabilization 90s)",
-                                    seconds: seconds) {
+        let learnedReplay = measure("replay, headroom = learned as shipped (65, 0.92, 1h; scale_down_stabilization 90s; "
+                                    + "seasonal_periods 5min, 15min, 30min, 1h)", seconds: seconds) {
             Simulation.replay(trace, setup: SimulationSetup(policy: learned, pollSeconds: 10, capacity: 1, startupDelaySeconds: 120))
         }
         print("  learned: a week x 1000 settings on 2 cores: \(Format.fixed(1000 * Double(seconds) / learnedReplay / 2, 1)) s")
+        let unseasoned = modified(learned) { $0.seasonalPeriods = [] }
+        measure("replay, the same without seasonal_periods", seconds: seconds) {
+            Simulation.replay(trace, setup: SimulationSetup(policy: unseasoned, pollSeconds: 10, capacity: 1, startupDelaySeconds: 120))
+        }
     }
 
     /// The same week with the seasonal rule on (`seasonal_periods 5min, 1h, 1d, 7d`): what learning
