@@ -89,7 +89,14 @@ public struct SeasonalProfile: Sendable, Equatable {
             let last = min(end.floorDivided(by: bucket), latest)
             guard first <= last else { return nil }
             var highest: Float = -1
-            for index in first...last { highest = max(highest, peaks[slot(index)]) }
+            // One division for the first slot, then the ring is walked (first...last spans at most
+            // the ring: `first` is clamped to its oldest bucket, `last` to its newest).
+            var position = slot(first)
+            for _ in first...last {
+                highest = max(highest, peaks[position])
+                position += 1
+                if position == peaks.count { position = 0 }
+            }
             return highest < 0 ? nil : Double(highest)
         }
     }
@@ -177,19 +184,21 @@ extension SeasonalProfile {
     /// evaluation of a tick, and the rise measured for it later, read the same.
     public func expectedRise(at milliseconds: Int64, ahead: Int64, tick: Int64) -> Expectation? {
         var best: Expectation?
-        for period in periods where Self.readsForLearnedRise(period: period, ahead: ahead, tick: tick) {
+        // By index: no copy (nor retain) of a period's ring per read.
+        for index in periods.indices where Self.readsForLearnedRise(period: periods[index], ahead: ahead, tick: tick) {
+            let length = periods[index].length
             var lowest = Double.infinity
             for back in 1...Int64(confirmations) {
-                let start = milliseconds - back * period.length
-                guard let base = period.highest(from: start, to: start),
-                      let peak = period.highest(from: start, to: start + ahead)
+                let start = milliseconds - back * length
+                guard let base = periods[index].highest(from: start, to: start),
+                      let peak = periods[index].highest(from: start, to: start + ahead)
                 else {
                     lowest = -1
                     break
                 }
                 lowest = min(lowest, max(peak - base, 0))
             }
-            if lowest >= 0, lowest > best?.load ?? -1 { best = Expectation(load: lowest, period: period.length) }
+            if lowest >= 0, lowest > best?.load ?? -1 { best = Expectation(load: lowest, period: length) }
         }
         return best
     }
