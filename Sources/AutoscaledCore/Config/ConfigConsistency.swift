@@ -61,15 +61,15 @@ enum ConfigConsistency {
            let startup = try? values.duration(.replicaStartup), let tick = try? values.duration(.pollInterval) {
             let ahead = Headroom.horizon(replicaStartup: startup, tick: tick).wholeMilliseconds
             for period in periods {
-                let shape = SeasonalProfile.Period(length: period.wholeMilliseconds, confirmations: 1)
-                guard !SeasonalProfile.readsForLearnedRise(period: shape, ahead: ahead, tick: tick.wholeMilliseconds) else { continue }
-                let shortest = Duration.milliseconds(ahead + 2 * tick.wholeMilliseconds + shape.bucket)
+                guard let shortest = SeasonalProfile.learnedPeriodShortfall(
+                    length: period.wholeMilliseconds, ahead: ahead, tick: tick.wholeMilliseconds) else { continue }
+                let bucket = Duration.milliseconds(SeasonalProfile.Period.bucket(of: period.wholeMilliseconds))
                 faults.append(Fault(
                     line: values.latestLine(of: .seasonalPeriods, .replicaStartup, .pollInterval),
                     message: "seasonal_periods \(DurationText.format(period)) is too short for headroom = learned: a period "
                         + "must span a rise's horizon (replica_startup \(DurationText.format(startup)) and a poll_interval), "
-                        + "another poll_interval and one phase bucket (\(DurationText.format(.milliseconds(shape.bucket)))), "
-                        + "at least \(DurationText.format(shortest))"))
+                        + "two more poll_intervals and one phase bucket (\(DurationText.format(bucket))), "
+                        + "at least \(DurationText.format(.milliseconds(shortest)))"))
             }
         }
         if let rise = try? values.number(.seasonalMinRise), rise < 1 {

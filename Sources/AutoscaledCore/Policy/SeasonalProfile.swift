@@ -31,9 +31,14 @@ public struct SeasonalProfile: Sendable, Equatable {
         /// An empty ring of `confirmations + 1` periods of `length` milliseconds.
         public init(length: Int64, confirmations: Int) {
             self.length = length
-            bucket = max(length / SeasonalProfile.bucketsPerPeriod, SeasonalProfile.minimumBucketMilliseconds)
+            bucket = Self.bucket(of: length)
             let buckets = (length + bucket - 1) / bucket
             peaks = Array(repeating: -1, count: Int(buckets) * (confirmations + 1))
+        }
+
+        /// The bucket of a period of `length` milliseconds.
+        static func bucket(of length: Int64) -> Int64 {
+            max(length / SeasonalProfile.bucketsPerPeriod, SeasonalProfile.minimumBucketMilliseconds)
         }
 
         /// A period restored from saved peaks, oldest first, the last one in bucket `latest`.
@@ -205,7 +210,19 @@ extension SeasonalProfile {
 
     /// Whether the learned headroom reads `period` (see ``expectedRise(at:ahead:tick:)``).
     public static func readsForLearnedRise(period: Period, ahead: Int64, tick: Int64) -> Bool {
-        period.length >= ahead + 2 * tick + period.bucket
+        period.length >= shortestLearnedPeriod(bucket: period.bucket, ahead: ahead, tick: tick)
+    }
+
+    /// The shortest period of `length` milliseconds' bucket the learned headroom reads, when rises
+    /// are measured over `ahead` at a tick of `tick` (milliseconds), or `nil` when `length` is long
+    /// enough: what a config with a shorter one is told.
+    public static func learnedPeriodShortfall(length: Int64, ahead: Int64, tick: Int64) -> Int64? {
+        let shortest = shortestLearnedPeriod(bucket: Period.bucket(of: length), ahead: ahead, tick: tick)
+        return length >= shortest ? nil : shortest
+    }
+
+    private static func shortestLearnedPeriod(bucket: Int64, ahead: Int64, tick: Int64) -> Int64 {
+        ahead + 2 * tick + bucket
     }
 }
 

@@ -72,11 +72,11 @@ struct TuneSearch {
             while batch.count < min(batchSize, budget - tried.count) {
                 var setting = next(&random, exploring: tried.count + batch.count < exploring, elite: elite, index: batch.count)
                 var attempts = 0
-                while seen.contains(setting), attempts < 50 {
+                while seen.contains(setting) || !admits(setting), attempts < 50 {
                     setting = attempts < 25 ? setting.mutated(&random) : PolicySetting.random(in: space, &random)
                     attempts += 1
                 }
-                guard seen.insert(setting).inserted else { break }
+                guard admits(setting), seen.insert(setting).inserted else { break }
                 batch.append(setting)
             }
             guard !batch.isEmpty else { break }
@@ -105,6 +105,20 @@ struct TuneSearch {
         let parents = elite.compactMap(\.setting)
         if exploring || parents.isEmpty || random.next(below: 10) == 0 { return .random(in: space, &random) }
         return parents[index % parents.count].mutated(&random)
+    }
+
+    /// Whether `setting` makes a config the daemon would load: with the learned headroom, every
+    /// `seasonal_periods` period must still span the rise's horizon it sets (see
+    /// ``SeasonalProfile/learnedPeriodShortfall(length:ahead:tick:)``); a setting that would drop a
+    /// period is not tried.
+    private func admits(_ setting: PolicySetting) -> Bool {
+        let periods = base.policy.seasonalPeriods
+        guard space == .learned, !periods.isEmpty else { return true }
+        let tick = Duration.seconds(setting.pollSeconds)
+        let ahead = Headroom.horizon(replicaStartup: setting.policy(from: base.policy).replicaStartup, tick: tick)
+        return (0..<periods.count).allSatisfy {
+            SeasonalProfile.learnedPeriodShortfall(length: periods[$0], ahead: ahead.wholeMilliseconds, tick: tick.wholeMilliseconds) == nil
+        }
     }
 
     /// The keys searched: those of the config's way of sizing.

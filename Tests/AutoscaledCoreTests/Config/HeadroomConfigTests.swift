@@ -36,11 +36,11 @@ struct HeadroomConfigTests {
                "autoscaled.conf:7: headroom_window (2h) must span at most 100000 poll_interval ticks (50ms each): one rise is kept per tick"),
               (["headroom = learned", "seasonal_periods = 1min, 1h"],
                "autoscaled.conf:5: seasonal_periods 1min is too short for headroom = learned: a period must span a rise's "
-                  + "horizon (replica_startup 1min and a poll_interval), another poll_interval and one phase bucket (10s), "
+                  + "horizon (replica_startup 1min and a poll_interval), two more poll_intervals and one phase bucket (10s), "
                   + "at least 1min 40s"),
               (["headroom = learned", "seasonal_periods = 5min", "replica_startup = 5min"],
                "autoscaled.conf:6: seasonal_periods 5min is too short for headroom = learned: a period must span a rise's "
-                  + "horizon (replica_startup 5min and a poll_interval), another poll_interval and one phase bucket (10s), "
+                  + "horizon (replica_startup 5min and a poll_interval), two more poll_intervals and one phase bucket (10s), "
                   + "at least 5min 40s"),
           ])
     func refused(lines: [String], error: String) {

@@ -1,0 +1,41 @@
+@testable import AutoscaledCore
+import AutoscaledTestSupport
+import Testing
+
+/// The search itself, below `tune`'s command line.
+struct TuneSearchTests {
+    /// The learned headroom with `seasonal_periods = 2min`: a period the daemon refuses when
+    /// `replica_startup`, three polls and its 10 s bucket do not fit in it.
+    static let seasonal = modified(PolicyConfig.defaults) {
+        ($0.minReplicas, $0.maxReplicas, $0.initialReplicas) = (1, 100, 4)
+        $0.headroom = Headroom(mode: .learned, targetLoad: 65, quantile: 0.9, window: .seconds(3600))
+        $0.seasonalPeriods = [.seconds(120)]
+    }
+
+    static func isLoadable(_ candidate: TuneCandidate) -> Bool {
+        let tick = Duration.seconds(candidate.pollSeconds)
+        let ahead = Headroom.horizon(replicaStartup: candidate.policy.replicaStartup, tick: tick)
+        return SeasonalProfile.learnedPeriodShortfall(length: 120_000, ahead: ahead.wholeMilliseconds,
+                                                      tick: tick.wholeMilliseconds) == nil
+    }
+
+    @Test("with seasonal_periods, the learned search tries only settings whose periods still span the rise's horizon")
+    func seasonalPeriodsBoundTheSearch() {
+        // Without the bound, a good share of the space would drop the period (replica_startup up to
+        // 5min, polls up to 30s): the draws below must include such settings, or this test proves nothing.
+        var random = SplitMix64(seed: 3)
+        let drawn = (0..<200).map { _ in PolicySetting.random(in: .learned, &random) }.map { setting in
+            TuneCandidate(setting: setting, policy: setting.policy(from: Self.seasonal), pollSeconds: setting.pollSeconds,
+                          score: TuneScore(SimulationSummary(seconds: 0, requests: 0)))
+        }
+        #expect(drawn.contains { !Self.isLoadable($0) })
+        #expect(drawn.contains { Self.isLoadable($0) })
+
+        let trace = Trace(start: 0, binSeconds: 1, series: .offeredLoad(requests: (0..<600).map { $0 % 120 < 20 ? 8 : 2 }))
+        let search = TuneSearch(trace: trace, base: SimulationSetup(policy: Self.seasonal, pollSeconds: 10, capacity: 1),
+                                goal: 5, budget: 40, seed: 11, batchSize: 8)
+        let result = search.run(shouldStop: { false }, progress: { _, _ in })
+        #expect(result.tried.count == 40)
+        #expect(result.tried.allSatisfy(Self.isLoadable))
+    }
+}
