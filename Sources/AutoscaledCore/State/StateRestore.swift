@@ -66,7 +66,7 @@ extension PolicyMemory {
     /// The daemon's memory at start: the restored count, observing from `now`, the seasonal phases
     /// counted from the Unix epoch (`wallTime` seconds before `now`), the restored seasonal
     /// profile in the shape `policy` asks for, and the restored rises when `policy` learns its
-    /// headroom over the same horizon.
+    /// headroom measured the same way (over the same horizon, beyond the same seasonal periods).
     public init(starting restored: RestoredState, policy: PolicyConfig, now: MonotonicInstant, wallTime: Double) {
         self.init(replicas: restored.replicas, observingSince: now)
         phaseOrigin = now - .milliseconds(Int64((wallTime * 1000).rounded(.down)))
