@@ -1,0 +1,100 @@
+@testable import AutoscaledCore
+import AutoscaledBase
+import Testing
+
+/// `headroom = learned` with `seasonal_periods` on a manual clock: a rise that recurred at this
+/// phase of each of the last periods is given room before it comes, the rises kept are what each
+/// was beyond the recurring one, and a reload that changes the periods learns the rises again.
+struct LearnedSeasonTests {
+    /// ``LearnedHeadroomTests/config`` (a 10 s tick, `replica_startup` 1min, `headroom_target_load`
+    /// 50) with a 5-minute period, and the median of the rises: the rises before a spike, a quarter
+    /// of them, are not given room by the quantile.
+    static var config: PolicyConfig {
+        var config = LearnedHeadroomTests.config
+        config.seasonalPeriods = [.seconds(300)]
+        config.headroom.quantile = 0.5
+        return config
+    }
+
+    /// 100, and 800 for 30 s from 2 min into every 5 minutes.
+    static func offered(at second: Int) -> Double {
+        let phase = second % 300
+        return phase >= 120 && phase < 150 ? 800 : 100
+    }
+
+    /// The recurring rise a decision was sized with, if any.
+    static func season(_ decision: ScalingDecision) -> DecisionReason.Season? {
+        if case let .learnedNeed(sizing) = decision.reason.trigger { return sizing.season }
+        return nil
+    }
+
+    @Test("after two periods a spike every 5 minutes is given room a horizon before it comes, by the recurring rise")
+    func roomBeforeTheThirdSpike() throws {
+        var memory = PolicyMemory(replicas: 2, observingSince: .origin)
+        let decisions = LearnedHeadroomTests.run(&memory, config: Self.config, to: 1500) { Self.offered(at: $0) }
+        let sized = decisions.filter { Self.season($0.decision) != nil }
+        // 50 s to 2 min into each period from the third on: the spike is within replica_startup and a tick.
+        #expect(Set(sized.map { $0.second % 300 }) == Set(stride(from: 50, to: 120, by: 10)))
+        #expect(Set(sized.map { $0.second / 300 }) == [2, 3, 4])
+        let first = try #require(sized.first)
+        #expect(first.second == 650 && first.decision.action == .scaleUp && first.decision.to == 16)
+        #expect(first.decision.reason.text == "total load 100 and a recurring rise of 700 (at this phase each of the last 2 "
+            + "periods of 5min rose by at least 700 within the next 1min 10s) need 16 at headroom_target_load 50: +14")
+        // The third spike finds its 16 replicas there; the second was only followed (2 before it).
+        #expect(decisions.first { $0.second == 710 }?.decision.to == 16)
+        #expect(decisions.first { $0.second == 410 }?.decision.to == 2)
+        // Between spikes the median of the rises beyond the recurring ones sizes, and says so.
+        #expect(decisions.first { $0.second == 810 }?.decision.reason.text == "total load 100 and a rise of 0 (the 0.5 quantile "
+            + "of the rises beyond the recurring ones within 1min 10s over the last 1h) need 2 at headroom_target_load 50; "
+            + "highest need within scale_down_stabilization 1min is 2: -14")
+    }
+
+    @Test("the rises kept are what each rise was beyond the recurring one: a purely periodic load leaves none once learned")
+    func risesAreResiduals() {
+        var config = Self.config
+        config.headroom.window = .seconds(600)
+        config.headroom.quantile = 1
+        var memory = PolicyMemory(replicas: 2, observingSince: .origin)
+        _ = LearnedHeadroomTests.run(&memory, config: config, to: 600) { Self.offered(at: $0) }
+        // The first two periods rose by 700 before each spike: nothing recurred yet.
+        #expect(memory.rises.filter { $0.total == 700 }.map(\.at) == (stride(from: 50, to: 120, by: 10).map { $0 }
+            + stride(from: 350, to: 420, by: 10).map { $0 }).map { .origin + .seconds($0) })
+        #expect(memory.rises.allSatisfy { $0.total == 0 || $0.total == 700 })
+        _ = LearnedHeadroomTests.run(&memory, config: config, from: 600, to: 1500) { Self.offered(at: $0) }
+        // From the third period on, the load still rises by 700, all of it the recurring rise.
+        #expect(memory.expectedSeasonalRise(at: .origin + .seconds(1250), policy: config)?.load == 700)
+        let later = memory.rises.filter { $0.at >= .origin + .seconds(600) }
+        #expect(later.count == memory.rises.count && later.count > 50, "a 10-minute window: only rises from 600 s on")
+        #expect(later.allSatisfy { $0.total == 0 }, "\(later.filter { $0.total != 0 })")
+        // Even the highest rise is 0: the room before each spike is the recurring rise's alone.
+        #expect(LearnedHeadroomTests.rise(memory, quantile: 1, at: 1500, config: config) == 0)
+    }
+
+    @Test("a reload that changes seasonal_periods or seasonal_confirmations forgets the rises; one that keeps them does not",
+          arguments: [
+              ([Duration.seconds(300), .seconds(3600)], 2), ([.seconds(600)], 2), ([.seconds(300)], 3), ([], 2),
+          ])
+    func reloadOfTheSeasonForgets(periods: [Duration], confirmations: Int) {
+        var memory = PolicyMemory(replicas: 2, observingSince: .origin)
+        _ = LearnedHeadroomTests.run(&memory, config: Self.config, to: 900) { Self.offered(at: $0) }
+        #expect(memory.rises.count > 60)
+        var other = Self.config
+        other.headroom.quantile = 0.9
+        var same = memory
+        _ = LearnedHeadroomTests.run(&same, config: other, from: 900, to: 920) { Self.offered(at: $0) }
+        #expect(same.rises.count > 60, "other settings than the measure's keep the rises")
+
+        var reloaded = Self.config
+        reloaded.seasonalPeriods = SeasonalPeriods(periods)
+        reloaded.seasonalConfirmations = confirmations
+        // Not seen even before the next record forgets them.
+        #expect(memory.learnedRise(quantile: 0.5, at: .origin + .seconds(900), policy: reloaded) == nil)
+        let kept = memory.samples
+        let decision = LearnedHeadroomTests.run(&memory, config: reloaded, from: 900, to: 910) { Self.offered(at: $0) }[0].decision
+        #expect(decision.reason.text.hasPrefix("total load 100 and room to double (too few rises within 1min 10s seen yet)"),
+                "\(decision.reason.text)")
+        // Only the samples still kept are measured again.
+        #expect(memory.rises.first?.at == kept.first?.at && memory.rises.count < kept.count && kept.count < 30,
+                "\(memory.rises.map(\.at)) of \(kept.map(\.at))")
+    }
+}
