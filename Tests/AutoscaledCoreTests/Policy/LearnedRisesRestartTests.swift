@@ -15,14 +15,18 @@ struct LearnedRisesRestartTests {
     /// 100, and 160 for the first 20 s of every 2 minutes of wall time: rises of 60 before each peak.
     static func load(atWall second: Int) -> Double { second % 120 < 20 ? 160 : 100 }
 
-    /// A first run of 20 minutes from wall time `wallAtStart`, saved through the daemon's state.
-    static func firstRun(in dir: TemporaryDirectory) async -> (memory: PolicyMemory, store: StateStore) {
-        var memory = PolicyMemory(starting: RestoredState(replicas: 4, lastDecision: nil, warning: nil, origin: "initial"),
+    /// A first run of 20 minutes (or `seconds`) from wall time `wallAtStart`, saved through the
+    /// daemon's state; `load` is by wall time.
+    static func firstRun(
+        in dir: TemporaryDirectory, config: PolicyConfig = config, replicas: Int = 4, seconds: Int = 1200,
+        load: (Int) -> Double = load(atWall:)
+    ) async -> (memory: PolicyMemory, store: StateStore) {
+        var memory = PolicyMemory(starting: RestoredState(replicas: replicas, lastDecision: nil, warning: nil, origin: "initial"),
                                   policy: config, now: .origin, wallTime: wallAtStart)
-        _ = LearnedHeadroomTests.run(&memory, to: 1200) { load(atWall: Int(wallAtStart) + $0) }
+        _ = LearnedHeadroomTests.run(&memory, config: config, to: seconds) { load(Int(wallAtStart) + $0) }
         let store = StateStore(path: dir.file("state.json"))
         let state = ReplicaState(memory: memory, store: store, logger: .recording(into: MemoryLogSink()))
-        await state.save(wallTime: wallAtStart + 1200)
+        await state.save(wallTime: wallAtStart + Double(seconds))
         return (memory, store)
     }
 
