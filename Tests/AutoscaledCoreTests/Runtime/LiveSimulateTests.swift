@@ -150,4 +150,28 @@ struct LiveSimulateTests {
         #expect(simulated.filter { $0.contains("recurring peak due") }.count == 4, "before the 3rd, 4th and 5th spikes, and a 6th that does not come")
         #expect(await Self.live(every: interval, config: config, phases: Self.recurring) == simulated)
     }
+
+    @Test("with headroom = learned and seasonal_periods, the controller at any write rate gives room for the recurring rise when simulate does",
+          arguments: [Duration.seconds(10), .milliseconds(500), .milliseconds(50)])
+    func learnedSeasonalLiveIsSimulate(interval: Duration) async throws {
+        // The median of the rises: the rises before a spike (a quarter of them) are given room by
+        // the recurring rise, once two periods confirmed it, not by the quantile.
+        let text = Self.configText.replacingOccurrences(
+            of: "[policy]\n", with: "[policy]\nheadroom = learned\nheadroom_target_load = 65\nheadroom_quantile = 0.5\n"
+                + "seasonal_periods = 5min\n")
+            .replacingOccurrences(of: "scale_down_stabilization = 2min\n", with: "scale_down_stabilization = 90s\n")
+        let config = try ConfigParser.parse(text, file: "autoscaled.conf", directory: "/tmp").get()
+        let simulated = Self.simulated(config: config, phases: Self.recurring)
+        // The first two spikes are followed; the next three, and a sixth that does not come, are
+        // given room 70 s before.
+        #expect(simulated.map { $0.split(separator: ":")[0] } == [
+            "t=200 scale-down 3->1", "t=260 scale-up 1->7", "t=390 scale-down 7->1", "t=560 scale-up 1->7",
+            "t=690 scale-down 7->1", "t=790 scale-up 1->7", "t=990 scale-down 7->1", "t=1090 scale-up 1->7",
+            "t=1290 scale-down 7->1", "t=1390 scale-up 1->7", "t=1590 scale-down 7->1", "t=1690 scale-up 1->7",
+            "t=1850 scale-down 7->1",
+        ])
+        #expect(simulated.filter { $0.contains("scale-up 1->7: total load 30 and a recurring rise of 420 (at this phase each of the last 2 "
+            + "periods of 5min rose by at least 420 within the next 1min 10s)") }.count == 4)
+        #expect(await Self.live(every: interval, config: config, phases: Self.recurring) == simulated)
+    }
 }
