@@ -11,7 +11,8 @@ import AutoscaledCore
 ///   `max_scale_up_per_minute` (a burst excepted) and none comes within `scale_up_cooldown` of the
 ///   last (a burst excepted); a scale-down removes at most the per-minute rates;
 /// - with `headroom = learned`, a scale-up goes to the need (or `max_replicas`), a scale-down to no
-///   lower than the need, and none comes while the rises are still being learned;
+///   lower than the need, and none comes while the rises are still being learned; with
+///   `seasonal_periods` too, a recurring rise given room is one of its periods' and is the rise sized for;
 /// - without data the count holds (or moves to `fallback_replicas` once the source is down);
 /// - the action says what the counts do, and the load remembered is finite.
 /// Nothing may trap on the way. Used by a Swift Testing property test and a libFuzzer target.
@@ -24,6 +25,8 @@ public enum PolicyScenario {
         /// Decisions sized by the learned headroom, and of those, scale-downs (once the rises were learned).
         public var learned = 0
         public var learnedScaleDowns = 0
+        /// Decisions sized by the recurring rise (`seasonal_periods` with the learned headroom).
+        public var seasonal = 0
         public var violations: [String] = []
 
         public init() {}
@@ -67,7 +70,39 @@ public enum PolicyScenario {
         }
         // The poll interval is the policy's tick: a learned headroom_window spans at most 100000 of them.
         let poll = dice.pick(["10s", "10s", "1s", "250ms"])
+        if lines.contains("headroom = learned"), dice.chance(40) { lines += seasonLines(&dice, lines: lines, poll: poll) }
         return "[source]\npath = /run/loads.json\npoll_interval = \(poll)\n\n[policy]\n" + lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `seasonal_periods` (and sometimes `seasonal_confirmations`) a learned config accepts: each
+    /// period spans a rise's horizon (`replica_startup` and a poll), another poll and a phase
+    /// bucket, the shortest such one among them; none when `replica_startup` leaves no period
+    /// within the bounds.
+    private static func seasonLines(_ dice: inout some ScenarioDice, lines: [String], poll: String) -> [String] {
+        let value = { (key: String) -> Duration? in
+            lines.first { $0.hasPrefix(key + " = ") }.flatMap { try? DurationText.parse(String($0.dropFirst(key.count + 3))) }
+        }
+        guard let startup = value("replica_startup"), let tick = try? DurationText.parse(poll) else { return [] }
+        let milliseconds = { (duration: Duration) in
+            duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+        }
+        let ahead = milliseconds(Headroom.horizon(replicaStartup: startup, tick: tick))
+        let tickMilliseconds = milliseconds(tick)
+        let bounds = PolicyConfig.seasonalPeriodRange
+        let lowest = milliseconds(bounds.lowerBound)
+        // The shortest period read (with a 10 s bucket, as all under 20 minutes have), then longer ones.
+        let shortest = SeasonalProfile.learnedPeriodShortfall(length: lowest, ahead: ahead, tick: tickMilliseconds) ?? lowest
+        let candidates = [shortest, shortest, 3_600_000, 86_400_000, 604_800_000,
+                          shortest + Int64(dice.within(0...3600)) * 1000]
+        let periods = (0..<dice.within(1...PolicyConfig.maxSeasonalPeriods)).map { _ in dice.pick(candidates) }
+        let valid = Set(periods).sorted().filter { length in
+            bounds.contains(.milliseconds(length))
+                && SeasonalProfile.learnedPeriodShortfall(length: length, ahead: ahead, tick: tickMilliseconds) == nil
+        }
+        guard !valid.isEmpty else { return [] }
+        var season = ["seasonal_periods = " + valid.map { "\($0)ms" }.joined(separator: ", ")]
+        if dice.chance(50) { season.append("seasonal_confirmations = \(dice.within(1...PolicyConfig.maxSeasonalConfirmations))") }
+        return season
     }
 
     private static func step(_ dice: inout some ScenarioDice) -> Int {
@@ -107,11 +142,18 @@ public enum PolicyScenario {
         var now = MonotonicInstant.origin
         // Mostly one tick at a time in most learned walks, so that rises are learned and used.
         let steady = config.usesLearnedHeadroom && dice.chance(70)
+        // In most steady walks with seasonal_periods, the inputs recur with the shortest period,
+        // so that a recurring rise is confirmed and sizes some decisions.
+        let cycle = steady && !config.seasonalPeriods.isEmpty && dice.chance(70)
+            ? Int(config.seasonalPeriods.durations.min()! / config.tick) : nil
+        var inputs: [PolicyInput] = []
         for step in 0..<steps {
             now = now + (steady && dice.chance(90) ? config.tick
                 : dice.pick([.zero, .microseconds(1), .milliseconds(1), .seconds(1), .seconds(10),
                              .seconds(dice.within(0...600)), .seconds(365 * 86_400)]))
-            let input = Self.input(&dice)
+            let input: PolicyInput
+            if let cycle, step >= cycle { input = inputs[step - cycle] } else { input = Self.input(&dice) }
+            inputs.append(input)
             let decision = policy.decide(input, memory: memory, now: now)
             let broken = violations(decision, input: input, memory: memory, now: now, config: config)
             if !broken.isEmpty {
@@ -120,9 +162,10 @@ public enum PolicyScenario {
             }
             memory = memory.recording(decision, at: now, policy: config)
             outcome.decisions += 1
-            if case .learnedNeed = decision.reason.trigger {
+            if case let .learnedNeed(sizing) = decision.reason.trigger {
                 outcome.learned += 1
                 if decision.action == .scaleDown { outcome.learnedScaleDowns += 1 }
+                if sizing.season != nil { outcome.seasonal += 1 }
             }
         }
         return outcome
@@ -186,6 +229,14 @@ public enum DecisionChecks {
             }
             if decision.action == .scaleDown, sizing.quantile == nil {
                 broken.append("learned scale-down while the rises are still being learned")
+            }
+            // The recurring rise is one of the config's periods', and the rise given room.
+            if sizing.beyondSeason == config.seasonalPeriods.isEmpty {
+                broken.append("beyond the recurring rises said \(sizing.beyondSeason) with \(config.seasonalPeriods.count) seasonal_periods")
+            }
+            if let season = sizing.season, !(config.seasonalPeriods.durations.contains(season.period)
+                && season.confirmations == config.seasonalConfirmations && season.load == sizing.rise && season.load > 0) {
+                broken.append("recurring rise \(season) not of the config's periods, or not the rise \(sizing.rise)")
             }
         default: limited = true
         }

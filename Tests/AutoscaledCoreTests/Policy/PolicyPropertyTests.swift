@@ -11,6 +11,7 @@ struct PolicyPropertyTests {
         var decisions = 0
         var learned = 0
         var learnedScaleDowns = 0
+        var seasonal = 0
         var violations: [String] = []
     }
 
@@ -22,6 +23,7 @@ struct PolicyPropertyTests {
             total.decisions += outcome.decisions
             total.learned += outcome.learned
             total.learnedScaleDowns += outcome.learnedScaleDowns
+            total.seasonal += outcome.seasonal
             total.violations += outcome.violations
         }
         return total
@@ -38,6 +40,8 @@ struct PolicyPropertyTests {
         #expect(total.decisions == total.accepted * 40)
         #expect(total.learned >= total.decisions / 5, "\(total.learned) of \(total.decisions)")
         #expect(total.learnedScaleDowns >= 5, "\(total.learnedScaleDowns)")
+        // Some learned walks with seasonal_periods are sized by the recurring rise.
+        #expect(total.seasonal >= 1, "\(total.seasonal)")
     }
 
     @Test("the simulator replays random accepted configs over random traces within the invariants")
