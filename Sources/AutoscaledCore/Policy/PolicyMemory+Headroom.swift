@@ -144,14 +144,23 @@ extension PolicyMemory {
     /// `replica_startup` and a tick, less the same seasonal rise; otherwise they are learned again)
     /// and are not older than `headroom_window` before the start of observing. Times are read from
     /// the phase origin.
+    ///
+    /// Rises beyond recurring ones are not restored either after a stop longer than the shortest
+    /// seasonal period: the profile then has not seen the phases just past, so it could not give
+    /// back the recurring rise these rises leave out until it has seen them again.
     public mutating func restoreRises(_ saved: SavedRises, policy: PolicyConfig) {
         let measure = Headroom.RiseMeasure(policy)
         guard saved.measure.matches(measure) else { return }
         let cutoff = observingSince - policy.tick - policy.headroom.window
         let origin = phaseOrigin
         let start = observingSince
-        riseLog = RiseLog(saved.rises.map { LoadSample(at: origin + .milliseconds($0.at), total: $0.rise) }
-            .filter { $0.at >= cutoff && $0.at < start })
+        let restored = saved.rises.map { LoadSample(at: origin + .milliseconds($0.at), total: $0.rise) }
+            .filter { $0.at >= cutoff && $0.at < start }
+        if let shortest = measure.seasonalPeriods.milliseconds.min(), let last = restored.last,
+           start - (last.at + measure.horizon) > .milliseconds(shortest) {
+            return
+        }
+        riseLog = RiseLog(restored)
         sortedRises = rises.map(\.total).sorted()
         risenThrough = nil
         risesMeasure = rises.isEmpty ? nil : measure

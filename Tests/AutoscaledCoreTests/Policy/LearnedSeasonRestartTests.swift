@@ -60,6 +60,29 @@ struct LearnedSeasonRestartTests {
         #expect(memory.rises.isEmpty)
     }
 
+    @Test("after a stop longer than the shortest period, rises beyond the recurring ones are learned again; after a short one they are kept")
+    func longStopForgetsRisesBeyondTheSeason() async {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let (first, store) = await Self.firstRun(in: dir)
+        #expect(first.rises.count > Headroom.minimumRises)
+        // The last rise saved is the tick at 820 s, whose horizon (1min 10s) ended at 890 s: a restart
+        // 3 minutes after the run's end is 3min 10s after it, within the 5-minute period; one 5
+        // minutes after, 5min 10s, beyond it.
+        let (short, shortRestored) = LearnedRisesRestartTests.restart(from: store, after: 900 + 180, config: Self.config)
+        #expect(shortRestored.warning == nil)
+        #expect(short.rises.count == first.rises.count)
+        let (long, longRestored) = LearnedRisesRestartTests.restart(from: store, after: 900 + 300, config: Self.config)
+        #expect(longRestored.warning == nil && longRestored.rises != nil)
+        #expect(long.rises.isEmpty)
+        // Without a season the same stop keeps them (nothing is left out of them).
+        let plainDir = TemporaryDirectory()
+        defer { plainDir.remove() }
+        let (plainFirst, plainStore) = await LearnedRisesRestartTests.firstRun(in: plainDir)
+        let (plain, _) = LearnedRisesRestartTests.restart(from: plainStore, after: 1200 + 300)
+        #expect(plain.rises.count == plainFirst.rises.count && plain.rises.count > Headroom.minimumRises)
+    }
+
     @Test("rises saved beyond no season are not restored under one")
     func plainRisesNotRestoredUnderASeason() async {
         let dir = TemporaryDirectory()
