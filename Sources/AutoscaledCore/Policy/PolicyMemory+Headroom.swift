@@ -50,12 +50,15 @@ extension PolicyMemory {
     /// `rises[front..<back]`: the rises a decision at `tick` sees. Only the ends are walked: the
     /// memory holds at most a tick more at either end than any decision sees.
     /// None when they were measured against another horizon or season (a reload changed it; the
-    /// next tick's record forgets them).
+    /// next tick's record forgets them), or when they are beyond recurring rises and outlived the
+    /// season (``outlivedSeason(_:at:measure:)``).
     private func visibleRises(at tick: MonotonicInstant, policy: PolicyConfig) -> (front: Int, back: Int) {
         let measure = Headroom.RiseMeasure(policy)
         let horizon = measure.horizon
         let rises = self.rises
-        guard risesMeasure == measure else { return (rises.startIndex, rises.startIndex) }
+        guard risesMeasure == measure, !Self.outlivedSeason(rises.last, at: tick, measure: measure) else {
+            return (rises.startIndex, rises.startIndex)
+        }
         let low = tick - policy.tick - policy.headroom.window
         let high = tick - horizon - policy.tick
         var front = rises.startIndex
@@ -93,6 +96,12 @@ extension PolicyMemory {
             sortedRises.insert(rise, at: Self.insertionIndex(of: rise, in: sortedRises))
             risenThrough = start.at
             index += 1
+        }
+        // No load for longer than the shortest seasonal period (a source outage): what these rises
+        // leave out can no longer be given back, so they are learned again.
+        if Self.outlivedSeason(rises.last, at: tick, measure: measure) {
+            forgetRises()
+            return
         }
         // A tick more than the window: the later evaluations of this tick see what its first did.
         let cutoff = tick - policy.tick - policy.headroom.window
@@ -145,9 +154,8 @@ extension PolicyMemory {
     /// and are not older than `headroom_window` before the start of observing. Times are read from
     /// the phase origin.
     ///
-    /// Rises beyond recurring ones are not restored either after a stop longer than the shortest
-    /// seasonal period: the profile then has not seen the phases just past, so it could not give
-    /// back the recurring rise these rises leave out until it has seen them again.
+    /// Rises beyond recurring ones that outlived the season (a stop longer than the shortest
+    /// seasonal period, ``outlivedSeason(_:at:measure:)``) are not restored either.
     public mutating func restoreRises(_ saved: SavedRises, policy: PolicyConfig) {
         let measure = Headroom.RiseMeasure(policy)
         guard saved.measure.matches(measure) else { return }
@@ -156,14 +164,22 @@ extension PolicyMemory {
         let start = observingSince
         let restored = saved.rises.map { LoadSample(at: origin + .milliseconds($0.at), total: $0.rise) }
             .filter { $0.at >= cutoff && $0.at < start }
-        if let shortest = measure.seasonalPeriods.milliseconds.min(), let last = restored.last,
-           start - (last.at + measure.horizon) > .milliseconds(shortest) {
-            return
-        }
+        guard !Self.outlivedSeason(restored.last, at: start, measure: measure) else { return }
         riseLog = RiseLog(restored)
         sortedRises = rises.map(\.total).sorted()
         risenThrough = nil
         risesMeasure = rises.isEmpty ? nil : measure
+    }
+
+    /// Whether rises beyond recurring ones, the latest being `latest`, have outlived the season at
+    /// `tick`: more than the shortest seasonal period passed between the end of its horizon and
+    /// `tick` (a stop, a source outage). The profile has then not seen the phases just past, and
+    /// could not give back the recurring rise those rises leave out until it sees them again.
+    static func outlivedSeason(_ latest: LoadSample?, at tick: MonotonicInstant, measure: Headroom.RiseMeasure) -> Bool {
+        guard !measure.seasonalPeriods.isEmpty, let latest else { return false }
+        var shortest = measure.seasonalPeriods[0]
+        for index in 1..<measure.seasonalPeriods.count { shortest = min(shortest, measure.seasonalPeriods[index]) }
+        return tick - (latest.at + measure.horizon) > .milliseconds(shortest)
     }
 
     /// The first index of `sorted` whose value is not below `value`.

@@ -70,6 +70,28 @@ struct LearnedSeasonTests {
         #expect(LearnedHeadroomTests.rise(memory, quantile: 1, at: 1500, config: config) == 0)
     }
 
+    @Test("no load for longer than the shortest period (a source outage): the rises are learned again, the count held meanwhile")
+    func outageLongerThanThePeriod() throws {
+        var memory = PolicyMemory(replicas: 2, observingSince: .origin)
+        _ = LearnedHeadroomTests.run(&memory, config: Self.config, to: 900) { Self.offered(at: $0) }
+        #expect(memory.rises.count > Headroom.minimumRises)
+        // The last rise is the tick at 820 s; its horizon ended at 890 s. Loads again from 1200 s:
+        // 5min 10s later, beyond the 5-minute period.
+        let after = LearnedHeadroomTests.run(&memory, config: Self.config, from: 1200, to: 1400) { _ in 100 }
+        let first = try #require(after.first)
+        #expect(first.decision.reason.text.contains("room to double (too few rises within 1min 10s seen yet)"), "\(first.decision.reason.text)")
+        #expect(memory.rises.allSatisfy { $0.at >= .origin + .seconds(1200) } && !memory.rises.isEmpty)
+        // Not lowered while the rises are learned again: held until 12 are known (at 1200 s + the
+        // horizon + 12 ticks), then sized by them.
+        #expect(after.filter { $0.second < 1310 }.allSatisfy { $0.decision.to >= first.decision.to })
+
+        // The same pause within the period keeps them: loads again from 1100 s (3min 10s later).
+        var kept = PolicyMemory(replicas: 2, observingSince: .origin)
+        _ = LearnedHeadroomTests.run(&kept, config: Self.config, to: 900) { Self.offered(at: $0) }
+        let resumed = LearnedHeadroomTests.run(&kept, config: Self.config, from: 1100, to: 1110) { _ in 100 }
+        #expect(resumed.first.map { !$0.decision.reason.text.contains("room to double") } == true)
+    }
+
     @Test("a reload that changes seasonal_periods or seasonal_confirmations forgets the rises; one that keeps them does not",
           arguments: [
               ([Duration.seconds(300), .seconds(3600)], 2), ([.seconds(600)], 2), ([.seconds(300)], 3), ([], 2),
