@@ -107,7 +107,7 @@ extension DecisionReason.LearnedSizing {
     ///
     /// With `seasonal_periods`, the quantile is of the rises beyond the recurring ones, and a recurring
     /// rise larger than it is given room instead: `total load 400 and a recurring rise of 1200 (at this
-    /// phase each of the last 2 periods of 5min rose by at least 1200 within the next 2min10s) need 25
+    /// phase each of the last 2 periods of 5min rose by at least 1200 within the next 2min 10s) need 25
     /// at headroom_target_load 65`.
     var text: String {
         let room: String
