@@ -102,7 +102,7 @@ extension DecisionReason.Sizing {
 }
 
 extension DecisionReason.LearnedSizing {
-    /// `total load 480 and a rise of 120 (the 0.85 quantile of the rises within 2min10s over the
+    /// `total load 480 and a rise of 120 (the 0.85 quantile of the rises within 2min 10s over the
     /// last 1h) need 10 at headroom_target_load 60`.
     ///
     /// With `seasonal_periods`, the quantile is of the rises beyond the recurring ones, and a recurring
