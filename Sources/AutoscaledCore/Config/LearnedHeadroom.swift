@@ -55,14 +55,14 @@ public struct Headroom: Sendable, Equatable {
     /// another are not this policy's rises.
     public struct RiseMeasure: Sendable, Equatable {
         public var horizon: Duration
-        /// `seasonal_periods`; none when off.
+        /// `seasonal_periods`, shortest first (the order they are listed in changes no rise); none when off.
         public var seasonalPeriods: SeasonalPeriods
         /// `seasonal_confirmations`, or 0 when `seasonal_periods` is off.
         public var confirmations: Int
 
         public init(horizon: Duration, seasonalPeriods: SeasonalPeriods = [], confirmations: Int = 0) {
             self.horizon = horizon
-            self.seasonalPeriods = seasonalPeriods
+            self.seasonalPeriods = seasonalPeriods.ascending
             self.confirmations = seasonalPeriods.isEmpty ? 0 : confirmations
         }
 

@@ -37,6 +37,19 @@ public struct SeasonalPeriods: Sendable, Equatable, ExpressibleByArrayLiteral {
     /// The periods as durations, in order.
     public var durations: [Duration] { milliseconds.map { .milliseconds($0) } }
 
+    /// The same periods, shortest first (no allocation: a handful of swaps in place).
+    public var ascending: SeasonalPeriods {
+        var sorted = self
+        for index in 1..<max(count, 1) {
+            var place = index
+            while place > 0, sorted.storage[place - 1] > sorted.storage[place] {
+                sorted.storage.swapAt(place - 1, place)
+                place -= 1
+            }
+        }
+        return sorted
+    }
+
     public static func == (a: SeasonalPeriods, b: SeasonalPeriods) -> Bool {
         a.count == b.count && (0..<a.count).allSatisfy { a[$0] == b[$0] }
     }

@@ -35,4 +35,14 @@ struct SeasonalConfigTests {
     func refused(line: String, error: String) {
         #expect(Self.errors(line) == [error])
     }
+
+    @Test("the periods shortest first, in place, whatever order they were listed in")
+    func ascending() {
+        let listed: [[Duration]] = [[], [.seconds(60)], [.seconds(3600), .seconds(300)],
+                                    [.seconds(86_400), .seconds(60), .seconds(3600), .seconds(300)]]
+        for periods in listed {
+            #expect(SeasonalPeriods(periods).ascending == SeasonalPeriods(periods.sorted()), "\(periods)")
+            #expect(SeasonalPeriods(periods).ascending.count == periods.count)
+        }
+    }
 }

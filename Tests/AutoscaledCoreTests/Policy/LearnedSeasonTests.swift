@@ -92,6 +92,23 @@ struct LearnedSeasonTests {
         #expect(resumed.first.map { !$0.decision.reason.text.contains("room to double") } == true)
     }
 
+    @Test("the same periods listed in another order are the same measure: a reload that reorders them keeps the rises")
+    func reorderedPeriodsKeepTheRises() {
+        var config = Self.config
+        config.seasonalPeriods = [.seconds(300), .seconds(3600)]
+        var memory = PolicyMemory(replicas: 2, observingSince: .origin)
+        _ = LearnedHeadroomTests.run(&memory, config: config, to: 900) { Self.offered(at: $0) }
+        let before = memory.rises
+        #expect(before.count > 60)
+        var reordered = config
+        reordered.seasonalPeriods = [.seconds(3600), .seconds(300)]
+        #expect(Headroom.RiseMeasure(reordered) == Headroom.RiseMeasure(config))
+        #expect(memory.learnedRise(quantile: 0.5, at: .origin + .seconds(900), policy: reordered) != nil)
+        _ = LearnedHeadroomTests.run(&memory, config: reordered, from: 900, to: 910) { Self.offered(at: $0) }
+        // Kept, and one more learned (nothing is old enough to leave the window yet).
+        #expect(Array(memory.rises.prefix(before.count)) == Array(before) && memory.rises.count == before.count + 1)
+    }
+
     @Test("a reload that changes seasonal_periods or seasonal_confirmations forgets the rises; one that keeps them does not",
           arguments: [
               ([Duration.seconds(300), .seconds(3600)], 2), ([.seconds(600)], 2), ([.seconds(300)], 3), ([], 2),
