@@ -56,9 +56,9 @@ public struct Headroom: Sendable, Equatable {
     public struct RiseMeasure: Sendable, Equatable {
         public var horizon: Duration
         /// `seasonal_periods`, shortest first (the order they are listed in changes no rise); none when off.
-        public var seasonalPeriods: SeasonalPeriods
+        public let seasonalPeriods: SeasonalPeriods
         /// `seasonal_confirmations`, or 0 when `seasonal_periods` is off.
-        public var confirmations: Int
+        public let confirmations: Int
 
         public init(horizon: Duration, seasonalPeriods: SeasonalPeriods = [], confirmations: Int = 0) {
             self.horizon = horizon

@@ -177,9 +177,8 @@ extension PolicyMemory {
     /// could not give back the recurring rise those rises leave out until it sees them again.
     static func outlivedSeason(_ latest: LoadSample?, at tick: MonotonicInstant, measure: Headroom.RiseMeasure) -> Bool {
         guard !measure.seasonalPeriods.isEmpty, let latest else { return false }
-        var shortest = measure.seasonalPeriods[0]
-        for index in 1..<measure.seasonalPeriods.count { shortest = min(shortest, measure.seasonalPeriods[index]) }
-        return tick - (latest.at + measure.horizon) > .milliseconds(shortest)
+        // A measure holds its periods shortest first.
+        return tick - (latest.at + measure.horizon) > .milliseconds(measure.seasonalPeriods[0])
     }
 
     /// The first index of `sorted` whose value is not below `value`.

@@ -210,19 +210,15 @@ extension SeasonalProfile {
 
     /// Whether the learned headroom reads `period` (see ``expectedRise(at:ahead:tick:)``).
     public static func readsForLearnedRise(period: Period, ahead: Int64, tick: Int64) -> Bool {
-        period.length >= shortestLearnedPeriod(bucket: period.bucket, ahead: ahead, tick: tick)
+        learnedPeriodShortfall(length: period.length, ahead: ahead, tick: tick) == nil
     }
 
     /// The shortest period of `length` milliseconds' bucket the learned headroom reads, when rises
     /// are measured over `ahead` at a tick of `tick` (milliseconds), or `nil` when `length` is long
     /// enough: what a config with a shorter one is told.
     public static func learnedPeriodShortfall(length: Int64, ahead: Int64, tick: Int64) -> Int64? {
-        let shortest = shortestLearnedPeriod(bucket: Period.bucket(of: length), ahead: ahead, tick: tick)
+        let shortest = ahead + 2 * tick + Period.bucket(of: length)
         return length >= shortest ? nil : shortest
-    }
-
-    private static func shortestLearnedPeriod(bucket: Int64, ahead: Int64, tick: Int64) -> Int64 {
-        ahead + 2 * tick + bucket
     }
 }
 
