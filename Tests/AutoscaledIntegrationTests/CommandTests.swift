@@ -50,10 +50,11 @@ struct CommandTests {
         #expect(result.status == 0)
         let lines = result.stdout.split(separator: "\n").map(String.init)
         #expect(lines.first == "Servers to scale: 1")
-        // Learned: no room to double. Not lowered either: a start waits a stabilization window.
+        // Learned: no room to double. Not lowered either: (105 + 18) ÷ 65 = 1.9 needs 2, and 3 with
+        // the shipped headroom_scale_down_margin 0.6, the count.
         #expect(lines.dropFirst().first == "Decision: hold from 3 to 3 (total load 105 and a rise of 18 (the 0.92 quantile of the "
-            + "rises beyond the recurring ones within 1min 10s over the last 1h) need 2 at headroom_target_load 65 but "
-            + "scale_down_stabilization 1min 30s holds at 3)")
+            + "rises beyond the recurring ones within 1min 10s over the last 1h) need 2 at headroom_target_load 65, "
+            + "3 with headroom_scale_down_margin 0.6)")
         #expect(result.stderr == "")
 
         dir.writeAtomically(dir.file("var/state.json"), state(-1))

@@ -13,6 +13,7 @@ import AutoscaledCore
 /// - with `headroom = learned`, a scale-up goes to the need (or `max_replicas`), a scale-down to no
 ///   lower than the need, and none comes while the rises are still being learned; with
 ///   `seasonal_periods` too, a recurring rise given room is one of its periods' and is the rise sized for;
+///   `headroom_scale_down_margin` raises only a need below the count, to no more than the count;
 /// - without data the count holds (or moves to `fallback_replicas` once the source is down);
 /// - the action says what the counts do, and the load remembered is finite.
 /// Nothing may trap on the way. Used by a Swift Testing property test and a libFuzzer target.
@@ -27,6 +28,8 @@ public enum PolicyScenario {
         public var learnedScaleDowns = 0
         /// Decisions sized by the recurring rise (`seasonal_periods` with the learned headroom).
         public var seasonal = 0
+        /// Learned decisions whose need `headroom_scale_down_margin` raised.
+        public var margined = 0
         public var violations: [String] = []
 
         public init() {}
@@ -61,6 +64,9 @@ public enum PolicyScenario {
                 "headroom_quantile = \(dice.pick(["0.9", "1", "1e-9", "0.5", "\(dice.fraction())"]))",
                 "headroom_window = \(dice.pick(["1h", "10s", "1d", "11d", "\(dice.within(1...7200))s"]))",
             ]
+            if dice.chance(50) {
+                lines.append("headroom_scale_down_margin = \(dice.pick(["0.6", "0", "1", "10", "\(dice.fraction())"]))")
+            }
         }
         if dice.chance(10) {
             // A value out of bounds: the config must be refused.
@@ -166,6 +172,7 @@ public enum PolicyScenario {
                 outcome.learned += 1
                 if decision.action == .scaleDown { outcome.learnedScaleDowns += 1 }
                 if sizing.season != nil { outcome.seasonal += 1 }
+                if sizing.beforeMargin != nil { outcome.margined += 1 }
             }
         }
         return outcome
@@ -229,6 +236,11 @@ public enum DecisionChecks {
             }
             if decision.action == .scaleDown, sizing.quantile == nil {
                 broken.append("learned scale-down while the rises are still being learned")
+            }
+            // The margin only raises a need below the count, to no more than the count.
+            if let kept = sizing.beforeMargin, !(config.headroom.scaleDownMargin > 0 && kept.margin == config.headroom.scaleDownMargin
+                && kept.need < sizing.need && sizing.need <= from) {
+                broken.append("need \(kept.need) raised to \(sizing.need) by a margin \(kept.margin) from \(from)")
             }
             // The recurring rise is one of the config's periods', and the rise given room.
             if sizing.beyondSeason == config.seasonalPeriods.isEmpty {

@@ -29,6 +29,7 @@ enum TunedConfigText {
             "headroom_target_load = \(DecimalText.format(policy.headroom.targetLoad))",
             "headroom_quantile = \(DecimalText.format(policy.headroom.quantile))",
             "headroom_window = \(DurationText.format(policy.headroom.window))",
+            "headroom_scale_down_margin = \(DecimalText.format(policy.headroom.scaleDownMargin))",
         ]
         if let fallback = policy.fallbackReplicas { lines.append("fallback_replicas = \(fallback)") }
         return lines

@@ -92,7 +92,8 @@ extension PolicyConfig {
                 mode: try values.choice(.headroom, Headroom.Mode.init(rawValue:)),
                 targetLoad: try values.number(.headroomTargetLoad),
                 quantile: try values.number(.headroomQuantile),
-                window: try values.duration(.headroomWindow))
+                window: try values.duration(.headroomWindow),
+                scaleDownMargin: try values.number(.headroomScaleDownMargin))
         )
     }
 }

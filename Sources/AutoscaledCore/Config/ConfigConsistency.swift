@@ -48,6 +48,12 @@ enum ConfigConsistency {
                 line: values.latestLine(of: .headroomQuantile),
                 message: "headroom_quantile (\(DecimalText.format(quantile))) must be above 0 and at most 1"))
         }
+        if let margin = try? values.number(.headroomScaleDownMargin), !(margin >= 0 && margin <= Headroom.maxScaleDownMargin) {
+            faults.append(Fault(
+                line: values.latestLine(of: .headroomScaleDownMargin),
+                message: "headroom_scale_down_margin (\(DecimalText.format(margin))) must be at least 0 and at most "
+                    + "\(DecimalText.format(Headroom.maxScaleDownMargin)) (replicas of room a scale-down keeps beyond the need)"))
+        }
         if let mode = try? values.string(.headroom), mode == Headroom.Mode.learned.rawValue,
            let window = try? values.duration(.headroomWindow), let tick = try? values.duration(.pollInterval),
            tick > .zero, window / tick > Double(Headroom.maxWindowTicks) {

@@ -40,6 +40,7 @@ extension ConfigKey {
     static let headroomTargetLoad = ConfigKey(section: "policy", name: "headroom_target_load")
     static let headroomQuantile = ConfigKey(section: "policy", name: "headroom_quantile")
     static let headroomWindow = ConfigKey(section: "policy", name: "headroom_window")
+    static let headroomScaleDownMargin = ConfigKey(section: "policy", name: "headroom_scale_down_margin")
     static let statePath = ConfigKey(section: "state", name: "path")
     static let historyEnabled = ConfigKey(section: "history", name: "enabled")
     static let historyPath = ConfigKey(section: "history", name: "path")
@@ -109,6 +110,7 @@ enum ConfigSchema {
         ConfigKeySpec(.headroomTargetLoad, .number, default: "65") { .number($0.policy.headroom.targetLoad) },
         ConfigKeySpec(.headroomQuantile, .number, default: "0.9") { .number($0.policy.headroom.quantile) },
         ConfigKeySpec(.headroomWindow, .duration(allowsZero: false), default: "1h") { .duration($0.policy.headroom.window) },
+        ConfigKeySpec(.headroomScaleDownMargin, .number, default: "0") { .number($0.policy.headroom.scaleDownMargin) },
         ConfigKeySpec(.statePath, .path, default: "/var/lib/autoscaled/state.json") { .string($0.state.path) },
         ConfigKeySpec(.historyEnabled, .boolean, default: "true") { .boolean($0.history.enabled) },
         ConfigKeySpec(.historyPath, .path, default: ConfigKeySpec.unset, example: "/var/lib/autoscaled/history") {

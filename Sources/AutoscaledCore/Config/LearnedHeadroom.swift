@@ -6,7 +6,8 @@ import AutoscaledBase
 ///   this load has made within `replica_startup` and a tick (the time a replica asked for now takes
 ///   to serve, and the next tick's chance to ask again), at the `headroom_quantile` of the rises of
 ///   the last `headroom_window`, at `headroom_target_load` per replica. The count moves up to that
-///   need at once, and down to the highest need of `scale_down_stabilization`.
+///   need at once, and down to the highest need of `scale_down_stabilization`, keeping
+///   `headroom_scale_down_margin` of a replica's room beyond the need on the way down.
 /// - `thresholds`: the hysteresis band. A server above `scale_up_threshold` scales up (with the
 ///   cooldown, the rate limit, bursts and the trend), every server below `scale_down_threshold`
 ///   scales down, sized at `target_load`. The key's default, so that a config written before the
@@ -27,13 +28,20 @@ public struct Headroom: Sendable, Equatable {
     public var quantile: Double
     /// How far back the rises are learned from.
     public var window: Duration
+    /// Replicas of room a scale-down keeps beyond the need: below the count, the need is
+    /// ⌈(load + rise) ÷ target + margin⌉ (at most the count). 0: down to the need itself.
+    public var scaleDownMargin: Double
 
-    public init(mode: Mode, targetLoad: Double, quantile: Double, window: Duration) {
+    public init(mode: Mode, targetLoad: Double, quantile: Double, window: Duration, scaleDownMargin: Double = 0) {
         self.mode = mode
         self.targetLoad = targetLoad
         self.quantile = quantile
         self.window = window
+        self.scaleDownMargin = scaleDownMargin
     }
+
+    /// The most `headroom_scale_down_margin` may be, in replicas.
+    public static let maxScaleDownMargin = 10.0
 
     /// The threshold rules, with the learned settings at their defaults (unused).
     public static let thresholds = Headroom(mode: .thresholds, targetLoad: 65, quantile: 0.9, window: .seconds(3600))

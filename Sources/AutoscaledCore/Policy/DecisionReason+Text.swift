@@ -109,6 +109,9 @@ extension DecisionReason.LearnedSizing {
     /// rise larger than it is given room instead: `total load 400 and a recurring rise of 1200 (at this
     /// phase each of the last 2 periods of 5min rose by at least 1200 within the next 2min 10s) need 25
     /// at headroom_target_load 65`.
+    ///
+    /// When `headroom_scale_down_margin` raised the need below the count: `… need 9 at
+    /// headroom_target_load 65, 10 with headroom_scale_down_margin 0.6`.
     var text: String {
         let room: String
         if let season {
@@ -122,7 +125,10 @@ extension DecisionReason.LearnedSizing {
         } else {
             room = "room to double (too few rises within \(DurationText.format(within)) seen yet)"
         }
-        return "total load \(figure(total)) and \(room) need \(need) at headroom_target_load \(given(targetLoad))"
+        let sized = "total load \(figure(total)) and \(room) need"
+        guard let beforeMargin else { return sized + " \(need) at headroom_target_load \(given(targetLoad))" }
+        return sized + " \(beforeMargin.need) at headroom_target_load \(given(targetLoad)), \(need) with "
+            + "headroom_scale_down_margin \(given(beforeMargin.margin))"
     }
 }
 

@@ -169,9 +169,24 @@ public struct DecisionReason: Sendable, Equatable {
         /// `seasonal_periods` is set: the rises of the quantile are what is left of each beyond the
         /// recurring rise expected at its tick.
         public var beyondSeason: Bool
+        /// The need at `targetLoad` alone, when `headroom_scale_down_margin` raised it to ``need``.
+        public var beforeMargin: Margin?
+
+        /// Below the count, the need `need` at the target, which `headroom_scale_down_margin`
+        /// (`margin` replicas of room kept on the way down) raised.
+        public struct Margin: Sendable, Equatable {
+            public var need: Int
+            public var margin: Double
+
+            public init(need: Int, margin: Double) {
+                self.need = need
+                self.margin = margin
+            }
+        }
 
         public init(total: Double, rise: Double, quantile: Double?, within: Duration, window: Duration, need: Int,
-                    targetLoad: Double, season: Season? = nil, beyondSeason: Bool = false) {
+                    targetLoad: Double, beforeMargin: Margin? = nil, season: Season? = nil, beyondSeason: Bool = false) {
+            self.beforeMargin = beforeMargin
             self.season = season
             self.beyondSeason = beyondSeason
             self.total = total

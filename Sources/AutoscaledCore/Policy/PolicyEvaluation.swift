@@ -13,8 +13,12 @@ struct Evaluation: Sendable {
     let busiest: ServerLoad
     let estimate: LoadEstimate
     /// Replicas the estimate needs at `target_load`, at least `min_replicas` (a scale-up caps its
-    /// target at `max_replicas`, and says so).
+    /// target at `max_replicas`, and says so). With `headroom = learned`, below the count, it keeps
+    /// `headroom_scale_down_margin` of a replica's room more, at most the count.
     let need: Int
+    /// With `headroom = learned`: the need without `headroom_scale_down_margin`, when the margin
+    /// raised it.
+    let needBeforeMargin: Int?
     /// Replicas the smoothed load needs at `target_load`, without the trend: what the
     /// stabilization window records (a need a user can check against the load they saw).
     let stableNeed: Int
@@ -62,7 +66,10 @@ struct Evaluation: Sendable {
                 season = nil
             }
             riseIsLearned = learned != nil
-            need = Self.replicas(for: (total + rise).saturated, targetLoad: config.headroom.targetLoad, config: config)
+            let sized = Self.replicas(for: (total + rise).saturated, targetLoad: config.headroom.targetLoad, config: config)
+            let need = Self.keepingMargin(sized, current: current, load: (total + rise).saturated, config: config)
+            self.need = need
+            needBeforeMargin = need > sized ? sized : nil
             stableNeed = need
             isBurst = false
             recommendation = need
@@ -72,6 +79,7 @@ struct Evaluation: Sendable {
         estimate = LoadEstimate(current: total, memory: memory, now: now, config: config)
         rise = 0
         riseIsLearned = false
+        needBeforeMargin = nil
         var need = Self.replicas(for: estimate.projected, config: config)
         // Off by default: one test inline, the profile read out of line.
         season = config.seasonalPeriods.isEmpty ? nil : Self.season(memory: memory, tick: tick, config: config, above: need)
@@ -83,6 +91,17 @@ struct Evaluation: Sendable {
             && Self.replicas(for: total, config: config) > current
         recommendation = stableNeed
         expectedLoad = estimate.projected / Double(snapshot.servers.count)
+    }
+
+    /// `headroom = learned` below the count: the need `sized` for `load` (the total and the rise),
+    /// raised to keep `headroom_scale_down_margin` of a replica's room beyond it, at most `current`:
+    /// ⌈load ÷ target + margin⌉. A scale-down goes only as far as leaves that room.
+    static func keepingMargin(_ sized: Int, current: Int, load: Double, config: PolicyConfig) -> Int {
+        let margin = config.headroom.scaleDownMargin
+        guard margin > 0, sized < current else { return sized }
+        let target = config.headroom.targetLoad
+        let kept = replicas(for: (load + margin * target).saturated, targetLoad: target, config: config)
+        return max(sized, min(current, kept))
     }
 
     /// A recurring peak is due that the current count cannot serve: scaled for at once, like a burst.
@@ -140,6 +159,7 @@ struct Evaluation: Sendable {
         return DecisionReason.LearnedSizing(
             total: estimate.current, rise: rise, quantile: riseIsLearned ? config.headroom.quantile : nil,
             within: within, window: config.headroom.window, need: need, targetLoad: config.headroom.targetLoad,
+            beforeMargin: needBeforeMargin.map { .init(need: $0, margin: config.headroom.scaleDownMargin) },
             season: season.map {
                 DecisionReason.Season(period: .milliseconds($0.period), confirmations: config.seasonalConfirmations, load: $0.load,
                                       within: within)

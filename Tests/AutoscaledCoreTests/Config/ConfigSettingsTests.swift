@@ -13,7 +13,7 @@ struct ConfigSettingsTests {
             "initial_replicas", "max_scale_up_per_minute", "max_scale_down_per_minute", "max_scale_down_percent_per_minute",
             "scale_up_cooldown", "scale_down_stabilization", "replica_startup", "trend_window", "trend_min_span",
             "smoothing_window", "burst_ratio", "seasonal_periods", "seasonal_confirmations", "seasonal_min_rise",
-            "headroom", "headroom_target_load", "headroom_quantile", "headroom_window",
+            "headroom", "headroom_target_load", "headroom_quantile", "headroom_window", "headroom_scale_down_margin",
             "state.path", "enabled", "history.path", "retention", "max_size",
             "level", "log.format", "max_series", "actuator.type", "dry_run",
         ])
@@ -23,7 +23,7 @@ struct ConfigSettingsTests {
             "3", "4", "3", "30",
             "1min", "5min", "1min", "3min", "20s",
             "20s", "2", "none", "2", "1.5",
-            "thresholds", "65", "0.9", "1h",
+            "thresholds", "65", "0.9", "1h", "0",
             "/var/lib/autoscaled/state.json", "true", "/var/lib/autoscaled/history", "8d", "64MiB",
             "info", "logfmt", "100", "none", "false",
         ])

@@ -1,7 +1,8 @@
 @testable import AutoscaledCore
 import Testing
 
-/// `headroom`, `headroom_target_load`, `headroom_quantile` and `headroom_window`: read, checked, and
+/// `headroom`, `headroom_target_load`, `headroom_quantile`, `headroom_window` and
+/// `headroom_scale_down_margin`: read, checked, and
 /// errors that name the line and the value.
 struct HeadroomConfigTests {
     static func errors(_ lines: [String]) -> [String] {
@@ -18,11 +19,15 @@ struct HeadroomConfigTests {
             headroom_target_load = 70.5
             headroom_quantile = 0.95
             headroom_window = 2h
+            headroom_scale_down_margin = 0.75
 
             """).get()
-        #expect(config.policy.headroom == Headroom(mode: .learned, targetLoad: 70.5, quantile: 0.95, window: .seconds(7200)))
+        #expect(config.policy.headroom == Headroom(mode: .learned, targetLoad: 70.5, quantile: 0.95, window: .seconds(7200),
+                                                   scaleDownMargin: 0.75))
         #expect(config.policy.usesLearnedHeadroom)
-        #expect(try ConfigParsing.parse("[source]\npath = /x\n").get().policy.headroom.mode == .thresholds)
+        let defaults = try ConfigParsing.parse("[source]\npath = /x\n").get().policy.headroom
+        #expect(defaults.mode == .thresholds && defaults.scaleDownMargin == 0)
+        #expect(Self.errors(["headroom_scale_down_margin = 0"]) == [] && Self.errors(["headroom_scale_down_margin = 10"]) == [])
     }
 
     @Test("values out of range are refused with the line and the value at fault",
@@ -32,6 +37,12 @@ struct HeadroomConfigTests {
                   + "(replicas are sized as (load + rise) / headroom_target_load)"),
               (["headroom_quantile = 0"], "autoscaled.conf:4: headroom_quantile (0) must be above 0 and at most 1"),
               (["headroom_quantile = 1.5"], "autoscaled.conf:4: headroom_quantile (1.5) must be above 0 and at most 1"),
+              (["headroom = learned", "headroom_scale_down_margin = -0.5"], "autoscaled.conf:5: headroom_scale_down_margin (-0.5) "
+                  + "must be at least 0 and at most 10 (replicas of room a scale-down keeps beyond the need)"),
+              (["headroom_scale_down_margin = 10.5"], "autoscaled.conf:4: headroom_scale_down_margin (10.5) "
+                  + "must be at least 0 and at most 10 (replicas of room a scale-down keeps beyond the need)"),
+              (["headroom_scale_down_margin = one"], "autoscaled.conf:4: headroom_scale_down_margin: 'one' is not a number "
+                  + "(expected a finite number, e.g. 0)"),
               (["headroom = learned", "headroom_window = 2h", "[source]", "poll_interval = 50ms"],
                "autoscaled.conf:7: headroom_window (2h) must span at most 100000 poll_interval ticks (50ms each): one rise is kept per tick"),
               (["headroom = learned", "seasonal_periods = 1min, 1h"],

@@ -73,6 +73,41 @@ struct LearnedHeadroomTests {
         #expect(decisions.last?.decision.to == 2)
     }
 
+    @Test("a scale-down keeps headroom_scale_down_margin of a replica's room beyond the need, and says so")
+    func scaleDownKeepsTheMargin() {
+        var config = Self.config
+        config.headroom.scaleDownMargin = 0.6
+        // The median rise: the steps below are rises of a few ticks, not given room.
+        config.headroom.quantile = 0.5
+        var memory = PolicyMemory(replicas: 10, observingSince: .origin)
+        // 100 needs 2 at 50, exactly: 2.6 replicas with the margin, so 3 stay.
+        let steady = Self.run(&memory, config: config, to: 600) { _ in 100 }
+        let downs = steady.filter { $0.decision.action == .scaleDown }
+        #expect(downs.map(\.decision.to) == [5, 3])
+        #expect(downs.last?.decision.reason.text == "total load 100 and a rise of 0 (the 0.5 quantile of the rises within 1min 10s "
+            + "over the last 1h) need 2 at headroom_target_load 50, 3 with headroom_scale_down_margin 0.6; "
+            + "highest need within scale_down_stabilization 1min is 3: -2")
+        #expect(steady.last?.decision.to == 3)
+        // 140 needs 2.8: 3 at the target, the count itself; nothing is raised.
+        let same = Self.run(&memory, config: config, from: 600, to: 700) { _ in 140 }
+        #expect(same.allSatisfy { $0.decision.to == 3 && $0.decision.action == .hold })
+        #expect(same.last?.decision.reason.text == "total load 140 and a rise of 0 (the 0.5 quantile of the rises within 1min 10s "
+            + "over the last 1h) need 3 at headroom_target_load 50")
+        // 90 needs 1.8: 2 at the target, 2.4 with the margin, so the 3 stay, with nothing holding them.
+        let held = Self.run(&memory, config: config, from: 700, to: 900) { _ in 90 }
+        #expect(held.allSatisfy { $0.decision.to == 3 && $0.decision.heldBy == nil })
+        #expect(held.last?.decision.reason.text == "total load 90 and a rise of 0 (the 0.5 quantile of the rises within 1min 10s "
+            + "over the last 1h) need 2 at headroom_target_load 50, 3 with headroom_scale_down_margin 0.6")
+        // 60 needs 1.2, 1.8 with the margin: down to 2, not to 1.
+        let lower = Self.run(&memory, config: config, from: 900, to: 1100) { _ in 60 }
+        #expect(lower.filter { $0.decision.action == .scaleDown }.map(\.decision.to) == [2])
+        // Up, the need is the need at the target: 200 needs 4 from 2.
+        let up = Self.run(&memory, config: config, from: 1100, to: 1110) { _ in 200 }
+        #expect(up.first?.decision.to == 4)
+        #expect(up.first?.decision.reason.text == "total load 200 and a rise of 0 (the 0.5 quantile of the rises within 1min 10s "
+            + "over the last 1h) need 4 at headroom_target_load 50: +2")
+    }
+
     @Test("a jump is sized in full at once, past any cooldown or rate, capped at max_replicas")
     func jumpScalesAtOnce() {
         var memory = PolicyMemory(replicas: 2, observingSince: .origin)
@@ -174,14 +209,15 @@ struct LearnedHeadroomTests {
 struct LearnedHeadroomTextTests {
     static var config: PolicyConfig {
         var config = PolicyConfig.defaults
-        config.headroom = Headroom(mode: .learned, targetLoad: 62.5, quantile: 0.95, window: .seconds(5400))
+        config.headroom = Headroom(mode: .learned, targetLoad: 62.5, quantile: 0.95, window: .seconds(5400), scaleDownMargin: 0.4)
         return config
     }
 
     @Test("simulate names the keys that decide: the learned settings, or the band rules'")
     func simulateHeader() {
         let learned = SimulationReport.policyLines(SimulationSetup(policy: Self.config, pollSeconds: 10))
-        #expect(learned == "policy:  headroom learned, headroom_target_load 62.5, headroom_quantile 0.95, headroom_window 1h 30min,\n"
+        #expect(learned == "policy:  headroom learned, headroom_target_load 62.5, headroom_quantile 0.95, headroom_window 1h 30min, "
+            + "headroom_scale_down_margin 0.4,\n"
             + "         scale_down_stabilization 5min, replica_startup 1min, min_replicas 1, max_replicas 10, initial_replicas 3\n")
         let band = SimulationReport.policyLines(SimulationSetup(policy: .defaults, pollSeconds: 10))
         #expect(!band.contains("headroom"))

@@ -12,6 +12,7 @@ struct PolicyPropertyTests {
         var learned = 0
         var learnedScaleDowns = 0
         var seasonal = 0
+        var margined = 0
         var violations: [String] = []
     }
 
@@ -24,6 +25,7 @@ struct PolicyPropertyTests {
             total.learned += outcome.learned
             total.learnedScaleDowns += outcome.learnedScaleDowns
             total.seasonal += outcome.seasonal
+            total.margined += outcome.margined
             total.violations += outcome.violations
         }
         return total
@@ -42,6 +44,8 @@ struct PolicyPropertyTests {
         #expect(total.learnedScaleDowns >= 5, "\(total.learnedScaleDowns)")
         // Some learned walks with seasonal_periods are sized by the recurring rise.
         #expect(total.seasonal >= 1, "\(total.seasonal)")
+        // Some learned walks with headroom_scale_down_margin keep room on the way down.
+        #expect(total.margined >= 1, "\(total.margined)")
     }
 
     @Test("the simulator replays random accepted configs over random traces within the invariants")
