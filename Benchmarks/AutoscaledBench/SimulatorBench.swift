@@ -50,11 +50,11 @@ enum SimulatorBench {
         // The shipped config's way of sizing (config/autoscaled.conf): the rises and their quantile,
         // beyond the recurring rises of its seasonal periods; then without the periods.
         let learned = modified(policy) {
-            $0.headroom = Headroom(mode: .learned, targetLoad: 65, quantile: 0.92, window: .seconds(3600))
+            $0.headroom = Headroom(mode: .learned, targetLoad: 65, quantile: 0.92, window: .seconds(3600), scaleDownMargin: 0.6)
             $0.scaleDownStabilization = .seconds(90)
             $0.seasonalPeriods = [.seconds(300), .seconds(900), .seconds(1800), .seconds(3600)]
         }
-        let learnedReplay = measure("replay, headroom = learned as shipped (65, 0.92, 1h; scale_down_stabilization 90s; "
+        let learnedReplay = measure("replay, headroom = learned as shipped (65, 0.92, 1h, margin 0.6; scale_down_stabilization 90s; "
                                     + "seasonal_periods 5min, 15min, 30min, 1h)", seconds: seconds) {
             Simulation.replay(trace, setup: SimulationSetup(policy: learned, pollSeconds: 10, capacity: 1, startupDelaySeconds: 120))
         }
