@@ -112,7 +112,7 @@ struct Evaluation: Sendable {
     /// `above`: a rise of at least `seasonal_min_rise` times at this phase of each of the last periods.
     @inline(never)
     static func season(memory: PolicyMemory, tick: MonotonicInstant, config: PolicyConfig, above: Int) -> SeasonalProfile.Expectation? {
-        guard let profile = memory.season,
+        guard let profile = memory.seasonRead(at: tick, policy: config),
               let expectation = profile.expected(at: memory.sinceOrigin(tick), ahead: (config.replicaStartup + config.tick).wholeMilliseconds,
                                                  rise: config.seasonalMinRise),
               replicas(for: expectation.load, config: config) > above

@@ -126,7 +126,7 @@ extension PolicyMemory {
     /// `seasonal_periods` is set and one of its periods has seen this phase each time it must
     /// (``SeasonalProfile/expectedRise(at:ahead:tick:)``).
     public func expectedSeasonalRise(at tick: MonotonicInstant, policy: PolicyConfig) -> SeasonalProfile.Expectation? {
-        guard !policy.seasonalPeriods.isEmpty, let profile = season else { return nil }
+        guard !policy.seasonalPeriods.isEmpty, let profile = seasonRead(at: tick, policy: policy) else { return nil }
         let horizon = Headroom.horizon(replicaStartup: policy.replicaStartup, tick: policy.tick)
         return profile.expectedRise(at: sinceOrigin(tick), ahead: horizon.wholeMilliseconds, tick: policy.tick.wholeMilliseconds)
     }

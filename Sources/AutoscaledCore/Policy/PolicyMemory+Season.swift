@@ -53,6 +53,33 @@ extension PolicyMemory {
         storage.profile?.record(sample.total, at: at)
     }
 
+    /// The seasonal profile as every evaluation at `tick` reads it.
+    ///
+    /// A tick's total is learned at the first record of a later tick, after that tick's first
+    /// evaluation. When the bucket it goes to may be read from `tick` (after ticks with no load, or
+    /// with a period shorter than a rise's horizon, two ticks and a bucket), or when the profile is
+    /// not yet the shape `policy` asks for (a reload), the first evaluation reads a copy that has
+    /// learned it, as the later ones read the memory itself: the same load over time reads the same
+    /// profile however often each tick is evaluated.
+    func seasonRead(at tick: MonotonicInstant, policy: PolicyConfig) -> SeasonalProfile? {
+        guard let last = samples.last, last.at < tick, !policy.seasonalPeriods.isEmpty,
+              last.at < tick - policy.tick || season?.fits(policy) != true || Self.readsPreviousTick(policy)
+        else { return season }
+        var seen = self
+        seen.learnSeason(last, policy: policy)
+        return seen.season
+    }
+
+    /// Whether a period of `policy` is so short that a read at a tick reaches the bucket of the
+    /// tick before it (refused with `headroom = learned`, allowed with `thresholds`).
+    static func readsPreviousTick(_ policy: PolicyConfig) -> Bool {
+        let ahead = Headroom.horizon(replicaStartup: policy.replicaStartup, tick: policy.tick).wholeMilliseconds
+        let tick = policy.tick.wholeMilliseconds
+        return policy.seasonalPeriods.milliseconds.contains {
+            SeasonalProfile.learnedPeriodShortfall(length: $0, ahead: ahead, tick: tick) != nil
+        }
+    }
+
     /// Milliseconds from the phase origin to `instant`.
     func sinceOrigin(_ instant: MonotonicInstant) -> Int64 {
         (instant - phaseOrigin).wholeMilliseconds

@@ -137,3 +137,48 @@ struct LearnedSeasonTests {
                 "\(memory.rises.map(\.at)) of \(kept.map(\.at))")
     }
 }
+
+/// The total of a tick is learned into the seasonal profile at the first record of a later tick,
+/// after that tick's first evaluation: every evaluation of a tick must still read the profile alike.
+struct SeasonalReadAlikeTests {
+    /// The count after each tick, and the memory, with `every` evaluations per tick after
+    /// `gapFrom`…`gapTo` (no evaluation at all: the host stalled), one per tick before; the ticks
+    /// `offset` seconds after the phase buckets' edges (the daemon's ticks start when it does).
+    static func replay(config: PolicyConfig, load: (Int) -> Double, gapFrom: Int, gapTo: Int, to: Int, every: Int,
+                       offset: Int = 0) -> (decisions: [(second: Int, decision: ScalingDecision)], memory: PolicyMemory) {
+        var memory = PolicyMemory(replicas: 2, observingSince: .origin + .seconds(offset))
+        let decisions = LearnedHeadroomTests.run(&memory, config: config, to: gapFrom, clockOffset: offset, load: load)
+            + LearnedHeadroomTests.run(&memory, config: config, from: gapTo, to: to, every: every, clockOffset: offset, load: load)
+        return (decisions, memory)
+    }
+
+    @Test("learned: after 4 minutes with no load, the tick that follows reads the spike before them however often it is evaluated")
+    func learnedAfterAGap() {
+        // The last total before the gap (420 s) is the spike 5 minutes before 720 s, which 670 s reads
+        // (its recurring rise looks from 370 s to 440 s). Read without it, 670 s went down to 2 and
+        // 680 s back up to 16.
+        let once = Self.replay(config: LearnedSeasonTests.config, load: LearnedSeasonTests.offered(at:),
+                               gapFrom: 430, gapTo: 670, to: 1000, every: 1)
+        let thrice = Self.replay(config: LearnedSeasonTests.config, load: LearnedSeasonTests.offered(at:),
+                                 gapFrom: 430, gapTo: 670, to: 1000, every: 3)
+        #expect(once.decisions.map(\.decision.to) == thrice.decisions.map(\.decision.to))
+        #expect(once.memory == thrice.memory)
+        let resumed = once.decisions.first { $0.second == 670 }?.decision
+        #expect(resumed?.to == 16 && resumed.flatMap(LearnedSeasonTests.season) != nil)
+    }
+
+    @Test("band rules with a 1-minute period: the previous tick's bucket is read, alike at every evaluation of a tick")
+    func thresholdsShortPeriod() {
+        var config = SeasonalPolicyTests.config
+        config.seasonalPeriods = [.seconds(60)]
+        // A sawtooth every minute: 100 at its start, 20 more each second. At 5 s into a minute the
+        // peak of the last minute read from there is the previous tick's (55 s: 1200).
+        let load = { (second: Int) -> Double in 100 + 20 * Double(second % 60) }
+        // Ticks 5 s into the 10 s buckets: the read that ends a bucket before now reaches the previous tick's.
+        let once = Self.replay(config: config, load: load, gapFrom: 0, gapTo: 0, to: 600, every: 1, offset: 5)
+        let thrice = Self.replay(config: config, load: load, gapFrom: 0, gapTo: 0, to: 600, every: 3, offset: 5)
+        #expect(once.decisions.map(\.decision.to) == thrice.decisions.map(\.decision.to))
+        #expect(once.memory == thrice.memory)
+        #expect(once.decisions.contains { $0.decision.reason.text.contains("recurring") })
+    }
+}
