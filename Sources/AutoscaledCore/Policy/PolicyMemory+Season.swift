@@ -61,10 +61,20 @@ extension PolicyMemory {
     /// not yet the shape `policy` asks for (a reload), the first evaluation reads a copy that has
     /// learned it, as the later ones read the memory itself: the same load over time reads the same
     /// profile however often each tick is evaluated.
+    @inline(__always)
     func seasonRead(at tick: MonotonicInstant, policy: PolicyConfig) -> SeasonalProfile? {
+        // Every tick's first evaluation has a total not yet learned: the previous tick's, whose
+        // bucket the learned headroom never reads (its periods are long enough, by the config's check).
         guard let last = samples.last, last.at < tick, !policy.seasonalPeriods.isEmpty,
-              last.at < tick - policy.tick || season?.fits(policy) != true || Self.readsPreviousTick(policy)
+              last.at < tick - policy.tick || season?.fits(policy) != true
+                || (!policy.usesLearnedHeadroom && Self.readsPreviousTick(policy))
         else { return season }
+        return seasonLearning(last, policy: policy)
+    }
+
+    /// The profile once `last` is learned, as the next record will leave it.
+    @inline(never)
+    private func seasonLearning(_ last: LoadSample, policy: PolicyConfig) -> SeasonalProfile? {
         var seen = self
         seen.learnSeason(last, policy: policy)
         return seen.season
@@ -72,6 +82,7 @@ extension PolicyMemory {
 
     /// Whether a period of `policy` is so short that a read at a tick reaches the bucket of the
     /// tick before it (refused with `headroom = learned`, allowed with `thresholds`).
+    @inline(never)
     static func readsPreviousTick(_ policy: PolicyConfig) -> Bool {
         let ahead = Headroom.horizon(replicaStartup: policy.replicaStartup, tick: policy.tick).wholeMilliseconds
         let tick = policy.tick.wholeMilliseconds
