@@ -1,6 +1,5 @@
 @testable import AutoscaledCore
 @testable import AutoscaledSystem
-import Synchronization
 import Testing
 
 struct MetricsTextTests {
@@ -116,8 +115,8 @@ struct MetricsTextTests {
 
 struct MetricsExporterTests {
     final class Files: Sendable {
-        let written = Mutex<[String: String]>([:])
-        let fail = Mutex(false)
+        let written = Locked<[String: String]>([:])
+        let fail = Locked(false)
     }
 
     static func exporter(_ files: Files, textfile: String? = "/m.prom") -> MetricsExporter {
