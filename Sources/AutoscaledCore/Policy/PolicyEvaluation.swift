@@ -66,8 +66,9 @@ struct Evaluation: Sendable {
                 season = nil
             }
             riseIsLearned = learned != nil
-            let sized = Self.replicas(for: (total + rise).saturated, targetLoad: config.headroom.targetLoad, config: config)
-            let need = Self.keepingMargin(sized, current: current, load: (total + rise).saturated, config: config)
+            let load = (total + rise).saturated
+            let sized = Self.replicas(for: load, targetLoad: config.headroom.targetLoad, config: config)
+            let need = Self.keepingMargin(sized, current: current, load: load, config: config)
             self.need = need
             needBeforeMargin = need > sized ? sized : nil
             stableNeed = need

@@ -167,6 +167,29 @@ struct SeasonalReadAlikeTests {
         #expect(resumed?.to == 16 && resumed.flatMap(LearnedSeasonTests.season) != nil)
     }
 
+    @Test("a reload that drops a period: the tick it comes in reads the profile reshaped, at its first evaluation too")
+    func reloadReshapes() {
+        var two = LearnedSeasonTests.config
+        two.seasonalPeriods = [.seconds(300), .seconds(600)]
+        var long = LearnedSeasonTests.config
+        long.seasonalPeriods = [.seconds(600)]
+        // At 950 s the 5-minute period would expect the spike at 1020 s; the 10-minute one has not
+        // seen it twice yet. Read from the profile before its record reshapes it, the dropped period
+        // sized the first evaluation (a scale-up to 16), and stabilization held them.
+        for every in [1, 3] {
+            var memory = PolicyMemory(replicas: 2, observingSince: .origin)
+            let before = LearnedHeadroomTests.run(&memory, config: two, to: 950, load: LearnedSeasonTests.offered(at:))
+            #expect(before.contains { LearnedSeasonTests.season($0.decision)?.period == .seconds(300) })
+            let after = LearnedHeadroomTests.run(&memory, config: long, from: 950, to: 1100, every: every,
+                                                 load: LearnedSeasonTests.offered(at:))
+            #expect(after.allSatisfy { LearnedSeasonTests.season($0.decision) == nil }, "every \(every)")
+            // The reload forgets the rises (the periods changed): room to double, 4, not the 16 a
+            // spike in the dropped period's phase asks for.
+            #expect(before.last?.decision.to == 2)
+            #expect(after.first?.decision.to == 4, "every \(every)")
+        }
+    }
+
     @Test("band rules with a 1-minute period: the previous tick's bucket is read, alike at every evaluation of a tick")
     func thresholdsShortPeriod() {
         var config = SeasonalPolicyTests.config
