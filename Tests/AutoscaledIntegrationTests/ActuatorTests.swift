@@ -133,7 +133,9 @@ struct ActuatorTests {
 
         let stopping = ContinuousClock.now
         await stop(daemon)
-        #expect(ContinuousClock.now - stopping < .seconds(10))  // the command's timeout is 1 h
+        // Far below the command's 1 h timeout (loose: the time includes waiting for a thread of the
+        // test runner's pool, which CPU-bound tests beside it can hold for tens of seconds).
+        #expect(ContinuousClock.now - stopping < .seconds(120))
         let cancelled = await daemon.waitForLine("level=notice event=actuate-cancelled actuator=exec replicas=4 previous=3")
         #expect(cancelled != nil)
         #expect(ProcessTable.state(of: try #require(fake.pid(ofCall: 1))) == nil, "the hung command was not reaped")

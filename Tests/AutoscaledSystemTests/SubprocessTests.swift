@@ -61,8 +61,10 @@ struct SubprocessTests {
         let result = try await sh("sleep 1000 & echo $! > \(dir.file("grandchild")); wait", timeout: .milliseconds(300))
         let elapsed = ContinuousClock.now - start
         #expect(result.termination == .timedOut)
-        // Far below the grandchild's 1000 s: the group was killed, not waited for (loose for sanitized runs).
-        #expect(elapsed >= .milliseconds(300) && elapsed < .seconds(20), "took \(elapsed)")
+        // Far below the grandchild's 1000 s: the group was killed, not waited for. Loose: the time
+        // includes waiting for a thread of the test runner's pool, which CPU-bound tests beside it
+        // (and sanitizers) can hold for tens of seconds on two cores.
+        #expect(elapsed >= .milliseconds(300) && elapsed < .seconds(120), "took \(elapsed)")
         #expect(ProcessTable.state(of: result.pid) == nil, "the child was not reaped")
         let grandchild = try #require(dir.read("grandchild").flatMap { Int32($0.split(separator: "\n").first ?? "") })
         #expect(await ProcessTable.waitUntilGone(grandchild), "the grandchild survived")
@@ -76,8 +78,8 @@ struct SubprocessTests {
         task.cancel()
         let result = try await task.value
         #expect(result.termination == .cancelled)
-        // Far below the 60 s timeout: cancelling killed the group (loose for sanitized runs on a busy machine).
-        #expect(ContinuousClock.now - start < .seconds(10))
+        // Below the 60 s timeout: cancelling killed the group (loose, as in `timeoutKillsGroup`).
+        #expect(ContinuousClock.now - start < .seconds(45))
         #expect(ProcessTable.state(of: result.pid) == nil)
     }
 
@@ -91,7 +93,8 @@ struct SubprocessTests {
         defer { kill(grandchild, SIGKILL) }
         #expect(result.termination == .exited(0))
         #expect(result.standardOutput == Array("done\n".utf8))
-        #expect(ContinuousClock.now - start < Subprocess.drainGrace + .seconds(20))
+        // Far below the grandchild's 1000 s (loose, as in `timeoutKillsGroup`).
+        #expect(ContinuousClock.now - start < Subprocess.drainGrace + .seconds(120))
         #expect(ProcessTable.state(of: result.pid) == nil)
     }
 

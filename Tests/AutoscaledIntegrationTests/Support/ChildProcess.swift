@@ -155,6 +155,16 @@ func loggedAt(_ line: String) -> Double? {
     return Double(timegm(&parts)) + Double(numbers[6]) / 1000
 }
 
+/// The wall clock now, in the `ts=` field's terms (seconds since the epoch). Read right after a
+/// test acts (no `await` between), it times the daemon's reaction by the daemon's own lines:
+/// unlike a test's clock across an `await`, it does not count the time the test waited for a
+/// thread of the test runner's pool while CPU-bound tests beside it held them.
+func wallClockNow() -> Double {
+    var now = timespec()
+    clock_gettime(CLOCK_REALTIME, &now)
+    return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+}
+
 /// The text of the file at `path`; empty when it cannot be read.
 func readText(_ path: String) -> String {
     readFile(path) ?? ""

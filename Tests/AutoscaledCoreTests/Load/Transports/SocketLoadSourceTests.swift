@@ -48,8 +48,10 @@ struct SocketLoadSourceTests {
         let start = ContinuousClock.now
         #expect(await Self.outcome(try Self.source(transport, server)) == "read(\(server.address)): timed out after 300ms")
         let elapsed = ContinuousClock.now - start
-        // The upper bound only proves the read ends; sanitized runs on a busy machine are slow.
-        #expect(elapsed >= .milliseconds(290) && elapsed < .seconds(20), "\(elapsed)")
+        // The upper bound only proves the read ends. Loose: the time includes waiting for a thread of
+        // the test runner's pool, which CPU-bound tests beside it (and sanitizers) can hold for tens
+        // of seconds on two cores.
+        #expect(elapsed >= .milliseconds(290) && elapsed < .seconds(120), "\(elapsed)")
     }
 
     @Test("a server that closes at once is a failure, never an empty snapshot", arguments: Transport.allCases)
@@ -142,7 +144,7 @@ struct SocketLoadSourceTests {
                                       format: .lines)
         let start = ContinuousClock.now
         #expect(await Self.outcome(source) == "connect(127.0.0.1:\(port)): timed out after 500ms")
-        #expect(ContinuousClock.now - start < .seconds(20))
+        #expect(ContinuousClock.now - start < .seconds(120))  // loose, as in `silent`
     }
 
     @Test("http: a chunked 200 is read, a 503 names its status", arguments: [
