@@ -51,10 +51,10 @@ enum SimulatorBench {
         // beyond the recurring rises of its seasonal periods; then without the periods.
         let learned = modified(policy) {
             $0.headroom = Headroom(mode: .learned, targetLoad: 65, quantile: 0.92, window: .seconds(3600), scaleDownMargin: 0.6)
-            $0.scaleDownStabilization = .seconds(90)
+            $0.scaleDownStabilization = .seconds(60)
             $0.seasonalPeriods = [.seconds(300), .seconds(900), .seconds(1800), .seconds(3600)]
         }
-        let learnedReplay = measure("replay, headroom = learned as shipped (65, 0.92, 1h, margin 0.6; scale_down_stabilization 90s; "
+        let learnedReplay = measure("replay, headroom = learned as shipped (65, 0.92, 1h, margin 0.6; scale_down_stabilization 1min; "
                                     + "seasonal_periods 5min, 15min, 30min, 1h)", seconds: seconds) {
             Simulation.replay(trace, setup: SimulationSetup(policy: learned, pollSeconds: 10, capacity: 1, startupDelaySeconds: 120))
         }
