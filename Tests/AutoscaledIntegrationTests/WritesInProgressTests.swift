@@ -83,7 +83,13 @@ struct WritesInProgressTests {
         #expect(skipped >= 2, "\(daemon.standardError.suffix(2000))")
         _ = Glibc.write(fd, rest, rest.utf8.count)
         close(fd)
-        #expect(await daemon.waitForLine("event=hold", "max_load=30", after: before) != nil)
+        let completed = wallClockNow()
+        // The whole file is read once the writer closes it (a hold on it from before the pause would
+        // not say so).
+        let whole = await daemon.waitForLine(after: before) { line in
+            line.contains("event=hold") && line.contains("max_load=30") && (loggedAt(line) ?? 0) >= completed - 0.001
+        }
+        #expect(whole != nil, "\(daemon.standardError.suffix(2000))")
         for line in daemon.stderrLines.dropFirst(before) where line.contains(" from=") {
             #expect(!line.contains("max_load=5 ") && !line.contains("event=scale-down"), "decision from a partial file: \(line)")
         }
