@@ -47,15 +47,12 @@ enum SimulatorBench {
         }
         print("  replay / plain loop: \(Format.fixed(plain / replay, 1))x the time; "
             + "a week x 1000 settings on 2 cores: \(Format.fixed(1000 * Double(seconds) / replay / 2, 1)) s")
-        // The shipped config's way of sizing (config/autoscaled.conf): the rises and their quantile,
-        // beyond the recurring rises of its seasonal periods; then without the periods.
-        let learned = modified(policy) {
-            $0.headroom = Headroom(mode: .learned, targetLoad: 65, quantile: 0.92, window: .seconds(3600), scaleDownMargin: 0.6)
-            $0.scaleDownStabilization = .seconds(60)
-            $0.seasonalPeriods = [.seconds(300), .seconds(900), .seconds(1800), .seconds(3600)]
-        }
-        let learnedReplay = measure("replay, headroom = learned as shipped (65, 0.92, 1h, margin 0.6; scale_down_stabilization 1min; "
-                                    + "seasonal_periods 5min, 15min, 30min, 1h)", seconds: seconds) {
+        // The shipped config's way of sizing, read from config/autoscaled.conf (the one owner of its
+        // settings): the rises and their quantile, beyond the recurring rises of its seasonal
+        // periods; then without the periods.
+        let learned = modified(shippedPolicy()) { ($0.minReplicas, $0.maxReplicas, $0.initialReplicas) = (1, 1000, 3) }
+        let learnedReplay = measure("replay, the [policy] of config/autoscaled.conf (headroom = \(learned.headroom.mode.rawValue))",
+                                    seconds: seconds) {
             Simulation.replay(trace, setup: SimulationSetup(policy: learned, pollSeconds: 10, capacity: 1, startupDelaySeconds: 120))
         }
         print("  learned: a week x 1000 settings on 2 cores: \(Format.fixed(1000 * Double(seconds) / learnedReplay / 2, 1)) s")
@@ -82,6 +79,16 @@ enum SimulatorBench {
 
     /// Prints and returns the best rate of three runs, in simulated seconds per second.
     @discardableResult
+    /// The `[policy]` of the repository's `config/autoscaled.conf`; a config that does not load
+    /// stops the bench, naming the faults.
+    static func shippedPolicy() -> PolicyConfig {
+        let path = "\(repositoryRoot)/config/autoscaled.conf"
+        switch ConfigLoader.load(path: path) {
+        case let .success(config): return config.policy
+        case let .failure(errors): fatalError("\(path): \(errors)")
+        }
+    }
+
     static func measure(_ name: String, seconds: Int, _ body: () -> SimulationSummary) -> Double {
         var best = Double.infinity
         var summary: SimulationSummary?
