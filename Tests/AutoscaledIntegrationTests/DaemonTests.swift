@@ -14,7 +14,7 @@ struct DaemonTests {
         let written = wallClockNow()
         let line = await daemon.waitForLine("event=scale-up")
         // Timed by the daemon's line: the poll would come only after 10 s.
-        let reaction = line.flatMap(loggedAt).map { $0 - written }
+        let reaction = secondsLogged(line, after: written)
         #expect(reaction.map { $0 < 8 } == true, "reacted after \(reaction.map { "\($0) s" } ?? "never")")
         #expect(line?.contains("level=notice event=scale-up from=3 to=4 servers_to_scale=1 threshold=50 max_load=55 max_server=server2 reason=") == true)
         // Not under journald: the timestamp is the first logfmt field.

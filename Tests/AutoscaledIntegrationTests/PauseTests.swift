@@ -102,7 +102,7 @@ struct PauseTests {
         let resumeLine = await daemon.waitForLine("level=notice event=resume cause=expired until=")
         #expect(resumeLine != nil, "\(daemon.standardError)")
         // Timed by the daemon's own lines: 2 s after the pause, not at the next poll an hour later.
-        let pausedFor = paused.flatMap(loggedAt).flatMap { start in resumeLine.flatMap(loggedAt).map { $0 - start } }
+        let pausedFor = secondsLogged(resumeLine, after: paused.flatMap(loggedAt))
         #expect(pausedFor.map { $0 >= 1.9 && $0 < 8 } == true, "paused for \(pausedFor.map { "\($0) s" } ?? "?")")
         #expect(await daemon.waitForLine("level=notice event=scale-up from=3 to=4") != nil)
         let resumed = await ChildProcess.run(["resume", "--config", dir.configPath], in: dir.path)

@@ -75,7 +75,7 @@ struct WatchdogSocketTests {
         #expect(stop != nil)
         // Timed by the daemon's `event=stop` line: the read ends at its 3 s timeout; the shutdown
         // itself adds milliseconds, or about a second under the sanitizers.
-        let stoppedAfter = stop.flatMap(loggedAt).map { $0 - termAt }
+        let stoppedAfter = secondsLogged(stop, after: termAt)
         #expect(stoppedAfter.map { $0 < 8 } == true, "stopped \(stoppedAfter.map { "\($0) s" } ?? "?") after SIGTERM")
     }
 }

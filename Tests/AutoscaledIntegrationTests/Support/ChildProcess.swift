@@ -165,6 +165,13 @@ func wallClockNow() -> Double {
     return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
 }
 
+/// Seconds from `since` (a ``wallClockNow()`` or another line's ``loggedAt(_:)``) to when `line`
+/// was logged, by its `ts=` field; `nil` without a line or a time.
+func secondsLogged(_ line: String?, after since: Double?) -> Double? {
+    guard let since, let at = line.flatMap(loggedAt) else { return nil }
+    return at - since
+}
+
 /// The text of the file at `path`; empty when it cannot be read.
 func readText(_ path: String) -> String {
     readFile(path) ?? ""
