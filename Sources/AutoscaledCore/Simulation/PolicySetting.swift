@@ -54,6 +54,7 @@ struct PolicySetting: Hashable, Sendable {
             [600, 1800, 3600, 3 * 3600, 12 * 3600],
             [0, 30, 60, 90, 120, 300, 600],
             replicaStartups,
+            [0, 0.2, 0.4, 0.6, 0.8, 1],
         ]
 
         private static let pollIntervals: [Double] = [1, 2, 5, 10, 15, 30]
@@ -68,7 +69,7 @@ struct PolicySetting: Hashable, Sendable {
 
     /// The keys of ``Space/learned``, in the order of its genes.
     enum LearnedKey: Int, CaseIterable {
-        case pollInterval, targetLoad, quantile, window, scaleDownStabilization, replicaStartup
+        case pollInterval, targetLoad, quantile, window, scaleDownStabilization, replicaStartup, scaleDownMargin
     }
 
     let space: Space
@@ -130,6 +131,7 @@ struct PolicySetting: Hashable, Sendable {
             policy.headroom.window = seconds(.window)
             policy.scaleDownStabilization = seconds(.scaleDownStabilization)
             policy.replicaStartup = seconds(.replicaStartup)
+            policy.headroom.scaleDownMargin = value(.scaleDownMargin)
         }
         return policy
     }
