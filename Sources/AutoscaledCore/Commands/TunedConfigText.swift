@@ -17,6 +17,7 @@ enum TunedConfigText {
             "max_scale_down_percent_per_minute = \(DecimalText.format(policy.maxScaleDownPercentPerMinute))",
             "scale_up_cooldown = \(DurationText.format(policy.scaleUpCooldown))",
             "scale_down_stabilization = \(DurationText.format(policy.scaleDownStabilization))",
+            "scale_down_stabilization_rule = \(policy.scaleDownStabilizationRule.rawValue)",
             "replica_startup = \(DurationText.format(policy.replicaStartup))",
             "trend_window = \(DurationText.format(policy.trendWindow))",
             "trend_min_span = \(DurationText.format(policy.trendMinSpan))",

@@ -26,6 +26,7 @@ extension ConfigKey {
     static let maxScaleDownPercentPerMinute = ConfigKey(section: "policy", name: "max_scale_down_percent_per_minute")
     static let scaleUpCooldown = ConfigKey(section: "policy", name: "scale_up_cooldown")
     static let scaleDownStabilization = ConfigKey(section: "policy", name: "scale_down_stabilization")
+    static let scaleDownStabilizationRule = ConfigKey(section: "policy", name: "scale_down_stabilization_rule")
     static let targetLoad = ConfigKey(section: "policy", name: "target_load")
     static let replicaStartup = ConfigKey(section: "policy", name: "replica_startup")
     static let trendWindow = ConfigKey(section: "policy", name: "trend_window")
@@ -83,6 +84,10 @@ enum ConfigSchema {
         },
         ConfigKeySpec(.scaleDownStabilization, .duration(allowsZero: true), default: "5min") {
             .duration($0.policy.scaleDownStabilization)
+        },
+        ConfigKeySpec(.scaleDownStabilizationRule, .choice(PolicyConfig.StabilizationRule.allCases.map(\.rawValue)),
+                      default: "highest") {
+            .string($0.policy.scaleDownStabilizationRule.rawValue)
         },
         ConfigKeySpec(.replicaStartup, .duration(allowsZero: true), default: "1min") {
             .duration($0.policy.replicaStartup)

@@ -6,7 +6,8 @@ import AutoscaledBase
 ///   this load has made within `replica_startup` and a tick (the time a replica asked for now takes
 ///   to serve, and the next tick's chance to ask again), at the `headroom_quantile` of the rises of
 ///   the last `headroom_window`, at `headroom_target_load` per replica. The count moves up to that
-///   need at once, and down to the highest need of `scale_down_stabilization`, keeping
+///   need at once, and down to the need of `scale_down_stabilization` (its highest, or with
+///   `scale_down_stabilization_rule = mean` its mean), keeping
 ///   `headroom_scale_down_margin` of a replica's room beyond the need on the way down.
 /// - `thresholds`: the hysteresis band. A server above `scale_up_threshold` scales up (with the
 ///   cooldown, the rate limit, bursts and the trend), every server below `scale_down_threshold`

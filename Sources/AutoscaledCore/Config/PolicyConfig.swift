@@ -24,6 +24,8 @@ public struct PolicyConfig: Sendable, Equatable {
     public var maxScaleDownPercentPerMinute: Double
     public var scaleUpCooldown: Duration
     public var scaleDownStabilization: Duration
+    /// Which need of the `scale_down_stabilization` window a scale-down goes no lower than.
+    public var scaleDownStabilizationRule: StabilizationRule
     /// How long a new replica takes to serve: a rising load is projected this far ahead.
     public var replicaStartup: Duration
     /// The window the load trend is measured over (its slope is projected `replicaStartup` ahead).
@@ -60,9 +62,10 @@ public struct PolicyConfig: Sendable, Equatable {
         replicaStartup: Duration, trendWindow: Duration, trendMinSpan: Duration,
         smoothingWindow: Duration, burstRatio: Double, fallbackReplicas: Int?,
         seasonalPeriods: SeasonalPeriods, seasonalConfirmations: Int, seasonalMinRise: Double, tick: Duration,
-        headroom: Headroom = .thresholds
+        headroom: Headroom = .thresholds, scaleDownStabilizationRule: StabilizationRule = .highest
     ) {
         self.headroom = headroom
+        self.scaleDownStabilizationRule = scaleDownStabilizationRule
         self.seasonalMinRise = seasonalMinRise
         self.seasonalPeriods = seasonalPeriods
         self.seasonalConfirmations = seasonalConfirmations
@@ -109,4 +112,16 @@ public struct PolicyConfig: Sendable, Equatable {
 
     /// `headroom = learned`.
     public var usesLearnedHeadroom: Bool { headroom.mode == .learned }
+
+    /// `scale_down_stabilization_rule`: the need of the stabilization window a scale-down goes no
+    /// lower than (never lower than the need now either).
+    public enum StabilizationRule: String, Sendable, Equatable, CaseIterable {
+        /// The highest need recorded within the window (Kubernetes HPA's stabilization window): a
+        /// dip shorter than the window lowers nothing.
+        case highest
+        /// The mean of the window's needs, one per tick (this one's included), rounded up: the count
+        /// comes down step by step as a finished peak leaves the window, and a short dip moves the
+        /// mean little.
+        case mean
+    }
 }

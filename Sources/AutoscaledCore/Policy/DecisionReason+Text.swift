@@ -161,7 +161,7 @@ extension DecisionReason.Outcome {
         case let .atMinReplicas(min):
             return " but already at min_replicas \(min)"
         case let .stabilizationHolds(stabilized):
-            return " but scale_down_stabilization \(DurationText.format(stabilized.window)) holds at \(stabilized.highest)"
+            return " but scale_down_stabilization \(DurationText.format(stabilized.window)) holds at \(stabilized.need)"
         case let .stillLearning(rises):
             return " but still learning the rises (\(rises) of \(Headroom.minimumRises) seen): no scale-down yet"
         case let .downRateReached(stabilized, rate):
@@ -172,7 +172,7 @@ extension DecisionReason.Outcome {
 
 extension DecisionReason.Stabilization {
     var text: String {
-        "; highest need within scale_down_stabilization \(DurationText.format(window)) is \(highest)"
+        "; \(rule == .mean ? "mean" : "highest") need within scale_down_stabilization \(DurationText.format(window)) is \(need)"
     }
 }
 

@@ -271,7 +271,7 @@ public struct DecisionReason: Sendable, Equatable {
         case upRateReached(UpRate)
         /// Held: already at `min_replicas`.
         case atMinReplicas(Int)
-        /// Held: the highest need within `scale_down_stabilization` is the count or more.
+        /// Held: the need of `scale_down_stabilization` (its highest, or its mean) is the count or more.
         case stabilizationHolds(Stabilization)
         /// Held: `headroom = learned` has seen `rises` of the ``Headroom/minimumRises`` it needs
         /// before lowering the count.
@@ -318,14 +318,17 @@ public struct DecisionReason: Sendable, Equatable {
         }
     }
 
-    /// The highest need recorded within `scale_down_stabilization` (`window`).
+    /// The need `scale_down_stabilization` (`window`) holds a scale-down at: the highest, or the mean
+    /// (`rule`), of the needs recorded within it.
     public struct Stabilization: Sendable, Equatable {
         public var window: Duration
-        public var highest: Int
+        public var need: Int
+        public var rule: PolicyConfig.StabilizationRule
 
-        public init(window: Duration, highest: Int) {
+        public init(window: Duration, need: Int, rule: PolicyConfig.StabilizationRule = .highest) {
             self.window = window
-            self.highest = highest
+            self.need = need
+            self.rule = rule
         }
     }
 

@@ -3,7 +3,7 @@
 public enum HoldingRule: Sendable, Equatable {
     /// Within `scale_up_cooldown` of the last scale-up; `left` until it ends.
     case scaleUpCooldown(left: Duration)
-    /// The highest need within `scale_down_stabilization` holds the count.
+    /// The need of `scale_down_stabilization` (its highest, or its mean) holds the count.
     case scaleDownStabilization(holdsAt: Int)
     /// The wish is above `max_replicas`.
     case maxReplicas(Int)

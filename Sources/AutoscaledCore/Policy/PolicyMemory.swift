@@ -121,6 +121,27 @@ public struct PolicyMemory: Sendable, Equatable {
         changes.removeFirst(changes.prefix { $0.at <= changeCutoff }.count)
     }
 
+    /// The mean, rounded up, of one recommendation per tick at or after `cutoff`: those recorded
+    /// before `tick`, and for `tick` itself the higher of `need` and what it recorded already (an
+    /// evaluation of a tick seen before counts that tick once, as its first evaluation did).
+    public func meanRecommendation(since cutoff: MonotonicInstant, tick: MonotonicInstant, need: Int) -> Int {
+        var sum = 0
+        var count = 1
+        var thisTick = need
+        for recommendation in recommendations.reversed() {
+            guard recommendation.at >= cutoff else { break }
+            if recommendation.at >= tick {
+                thisTick = max(thisTick, recommendation.replicas)
+            } else {
+                // Counts are at most PolicyConfig.maxReplicaCount (needs at most 10^12): no overflow.
+                sum += recommendation.replicas
+                count += 1
+            }
+        }
+        sum += thisTick
+        return (sum + count - 1) / count
+    }
+
     /// The highest recommendation at or after `cutoff`, or `nil` when there is none.
     public func highestRecommendation(since cutoff: MonotonicInstant) -> Int? {
         var highest: Int?

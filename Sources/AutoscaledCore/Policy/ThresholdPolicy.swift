@@ -17,7 +17,8 @@ import AutoscaledBase
 ///    least +1, at most `max_scale_up_per_minute` within any minute, capped at `max_replicas`,
 ///    unless within `scale_up_cooldown` of the last scale-up (or scaled up already this tick).
 /// 6. Every load strictly below `scale_down_threshold`: scale down to the highest need recorded
-///    within `scale_down_stabilization` (Kubernetes HPA's stabilization window), at most
+///    within `scale_down_stabilization` (Kubernetes HPA's stabilization window; or their mean, with
+///    `scale_down_stabilization_rule = mean`), at most
 ///    `max_scale_down_per_minute` (or `max_scale_down_percent_per_minute`) within any minute,
 ///    once that is below the current count.
 /// 7. Otherwise hold.
@@ -26,8 +27,8 @@ import AutoscaledBase
 /// rates are measured from the start of the current tick, and the memory holds one value per tick,
 /// so evaluating the same tick again (a load file rewritten twenty times a second) decides nothing
 /// new. Every evaluation with data records its stable need (without the trend), so a scale-down
-/// never goes below the highest need of the window. The same function serves the daemon, `once`
-/// and the simulator.
+/// never goes below the window's need (its highest, or its mean). The same function serves the
+/// daemon, `once` and the simulator.
 public struct ThresholdPolicy: Sendable {
     public var config: PolicyConfig
 
@@ -159,17 +160,17 @@ public struct ThresholdPolicy: Sendable {
                                        heldBy: wish < current ? .minReplicas(config.minReplicas) : nil, wanted: wish)
         }
         let stabilized = stabilization(evaluation, memory: memory)
-        let highest = stabilized.highest
-        guard highest < current else {
+        let held = stabilized.need
+        guard held < current else {
             let need = evaluation.need
             return evaluation.decision(.hold, to: current, trigger: trigger, outcome: .stabilizationHolds(stabilized),
-                                       heldBy: need < current ? .scaleDownStabilization(holdsAt: highest) : nil, wanted: need)
+                                       heldBy: need < current ? .scaleDownStabilization(holdsAt: held) : nil, wanted: need)
         }
         let removed = memory.changed(up: false, after: evaluation.tick - PolicyConfig.ratePeriod)
         let (allowed, rule) = downRate(removed: removed, current: current)
         let rate = DecisionReason.DownRate(rule, removed: removed)
         let room = allowed - removed
-        let wish = max(highest, config.minReplicas)
+        let wish = max(held, config.minReplicas)
         guard room > 0 else {
             return evaluation.decision(.hold, to: current, trigger: trigger, outcome: .downRateReached(stabilized: stabilized, rate),
                                        heldBy: .scaleDownRate(rule.key), wanted: wish)
@@ -186,19 +187,24 @@ public struct ThresholdPolicy: Sendable {
                                    heldBy: limitedBy == nil ? nil : .scaleDownRate(rule.key), wanted: wish)
     }
 
-    /// The highest need recorded within `scale_down_stabilization` (this evaluation's included), and
+    /// The need of `scale_down_stabilization` by `scale_down_stabilization_rule` (the highest, or the
+    /// mean, of the needs recorded within it, this evaluation's included), at least the need now, and
     /// the current count while the window reaches back before observation began: a scale-down goes
     /// no lower, and a restart never hastens one.
     private func stabilization(_ evaluation: Evaluation, memory: borrowing PolicyMemory) -> DecisionReason.Stabilization {
         let window = config.scaleDownStabilization
         let cutoff = evaluation.tick - window
-        var highest = max(memory.highestRecommendation(since: cutoff) ?? evaluation.need, evaluation.need)
-        if memory.observingSince > cutoff { highest = max(highest, evaluation.current) }
-        return DecisionReason.Stabilization(window: window, highest: highest)
+        let need = evaluation.need
+        var held = switch config.scaleDownStabilizationRule {
+        case .highest: max(memory.highestRecommendation(since: cutoff) ?? need, need)
+        case .mean: max(memory.meanRecommendation(since: cutoff, tick: evaluation.tick, need: need), need)
+        }
+        if memory.observingSince > cutoff { held = max(held, evaluation.current) }
+        return DecisionReason.Stabilization(window: window, need: held, rule: config.scaleDownStabilizationRule)
     }
 
-    /// `headroom = learned`: up to the need at once; down to the highest need within
-    /// `scale_down_stabilization` once enough rises are known; otherwise hold.
+    /// `headroom = learned`: up to the need at once; down to the need of `scale_down_stabilization`
+    /// (by `scale_down_stabilization_rule`) once enough rises are known; otherwise hold.
     private func learnedHeadroom(_ evaluation: inout Evaluation, memory: borrowing PolicyMemory) -> ScalingDecision {
         let current = evaluation.current
         let need = evaluation.need
@@ -224,13 +230,13 @@ public struct ThresholdPolicy: Sendable {
                                        heldBy: .headroomWindow, wanted: need)
         }
         let stabilized = stabilization(evaluation, memory: memory)
-        let highest = stabilized.highest
-        guard highest < current else {
+        let held = stabilized.need
+        guard held < current else {
             return evaluation.decision(.hold, to: current, trigger: trigger, outcome: .stabilizationHolds(stabilized),
-                                       heldBy: .scaleDownStabilization(holdsAt: highest), wanted: need)
+                                       heldBy: .scaleDownStabilization(holdsAt: held), wanted: need)
         }
-        return evaluation.decision(.scaleDown, to: highest, trigger: trigger,
-                                   outcome: .scaledDown(by: current - highest, stabilized: stabilized, limitedBy: nil),
+        return evaluation.decision(.scaleDown, to: held, trigger: trigger,
+                                   outcome: .scaledDown(by: current - held, stabilized: stabilized, limitedBy: nil),
                                    // No threshold rule fires here: the one servers_to_scale counts against.
                                    threshold: config.scaleUpThreshold)
     }

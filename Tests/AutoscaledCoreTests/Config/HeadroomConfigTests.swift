@@ -33,6 +33,8 @@ struct HeadroomConfigTests {
     @Test("values out of range are refused with the line and the value at fault",
           arguments: [
               (["headroom = guessed"], "autoscaled.conf:4: headroom: 'guessed' is not a valid choice (expected one of learned, thresholds)"),
+              (["headroom = learned", "scale_down_stabilization_rule = median"], "autoscaled.conf:5: scale_down_stabilization_rule: "
+                  + "'median' is not a valid choice (expected one of highest, mean; did you mean 'mean'?)"),
               (["headroom_target_load = 0"], "autoscaled.conf:4: headroom_target_load (0) must be above 0 "
                   + "(replicas are sized as (load + rise) / headroom_target_load)"),
               (["headroom_quantile = 0"], "autoscaled.conf:4: headroom_quantile (0) must be above 0 and at most 1"),

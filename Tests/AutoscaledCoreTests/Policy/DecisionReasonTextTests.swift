@@ -7,7 +7,7 @@ struct DecisionReasonTextTests {
     typealias Reason = DecisionReason
     static let busiest = ServerLoad(name: "a", load: 80)
     static let sizing = Reason.Sizing(total: 105, need: 3, targetLoad: 50)
-    static let window = Reason.Stabilization(window: .seconds(300), highest: 4)
+    static let window = Reason.Stabilization(window: .seconds(300), need: 4)
 
     static let cases: [(Reason, String)] = [
         (Reason(.aboveMaxReplicas(replicas: 12, max: 10)), "12 replicas above max_replicas 10"),

@@ -108,6 +108,37 @@ struct LearnedHeadroomTests {
             + "over the last 1h) need 4 at headroom_target_load 50: +2")
     }
 
+    @Test("scale_down_stabilization_rule = mean: down step by step as the needs of the window fall, and says so")
+    func meanOfTheWindow() {
+        var config = Self.config
+        config.scaleDownStabilizationRule = .mean
+        var memory = PolicyMemory(replicas: 10, observingSince: .origin)
+        let decisions = Self.run(&memory, config: config, to: 600) { _ in 100 }
+        // The window's 7 ticks (1min back, this one included) needed 4 while learning and need 2 once
+        // the rises are known (from 3min 20s): ⌈(6 × 4 + 2) ÷ 7⌉ = 4 at 200, ⌈(3 × 4 + 4 × 2) ÷ 7⌉ = 3
+        // at 230, 2 at 260. The highest need would hold 4 until 260 (the steady-load test above).
+        let downs = decisions.filter { $0.decision.action == .scaleDown }
+        #expect(downs.map(\.second) == [200, 230, 260])
+        #expect(downs.map(\.decision.to) == [4, 3, 2])
+        #expect(downs[1].decision.reason.text == "total load 100 and a rise of 0 (the 0.9 quantile of the rises within 1min 10s "
+            + "over the last 1h) need 2 at headroom_target_load 50; mean need within scale_down_stabilization 1min is 3: -1")
+        let held = decisions.first { $0.second == 220 }?.decision
+        #expect(held?.action == .hold && held?.heldBy == .scaleDownStabilization(holdsAt: 4))
+        #expect(decisions.last?.decision.to == 2)
+
+        // A tick evaluated twenty times counts once in the mean, as its highest need: the same decisions.
+        let load: (Int) -> Double = { second in
+            let phase = second % 900
+            return phase < 60 ? 900 : (phase < 400 ? 200 + Double(phase % 70) : 60)
+        }
+        var once = PolicyMemory(replicas: 3, observingSince: .origin)
+        var often = PolicyMemory(replicas: 3, observingSince: .origin)
+        let a = Self.run(&once, config: config, to: 5400, load: load)
+        let b = Self.run(&often, config: config, to: 5400, every: 20, load: load)
+        #expect(a.map(\.decision.to) == b.map(\.decision.to))
+        #expect(a.filter { $0.decision.action == .scaleDown }.count > 3)
+    }
+
     @Test("a jump is sized in full at once, past any cooldown or rate, capped at max_replicas")
     func jumpScalesAtOnce() {
         var memory = PolicyMemory(replicas: 2, observingSince: .origin)
@@ -218,7 +249,8 @@ struct LearnedHeadroomTextTests {
         let learned = SimulationReport.policyLines(SimulationSetup(policy: Self.config, pollSeconds: 10))
         #expect(learned == "policy:  headroom learned, headroom_target_load 62.5, headroom_quantile 0.95, headroom_window 1h 30min, "
             + "headroom_scale_down_margin 0.4,\n"
-            + "         scale_down_stabilization 5min, replica_startup 1min, min_replicas 1, max_replicas 10, initial_replicas 3\n")
+            + "         scale_down_stabilization 5min, scale_down_stabilization_rule highest, replica_startup 1min, min_replicas 1, "
+            + "max_replicas 10, initial_replicas 3\n")
         let band = SimulationReport.policyLines(SimulationSetup(policy: .defaults, pollSeconds: 10))
         #expect(!band.contains("headroom"))
     }
@@ -227,6 +259,7 @@ struct LearnedHeadroomTextTests {
     func tunedBlockRoundTrip() throws {
         var policy = Self.config
         policy.tick = .seconds(10)
+        policy.scaleDownStabilizationRule = .mean
         let text = (["[source]", "path = /x"] + TunedConfigText.policyBlock(policy)).joined(separator: "\n") + "\n"
         #expect(try ConfigParsing.parse(text).get().policy == policy)
     }
