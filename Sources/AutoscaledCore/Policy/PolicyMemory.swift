@@ -125,21 +125,22 @@ public struct PolicyMemory: Sendable, Equatable {
     /// before `tick`, and for `tick` itself the higher of `need` and what it recorded already (an
     /// evaluation of a tick seen before counts that tick once, as its first evaluation did).
     public func meanRecommendation(since cutoff: MonotonicInstant, tick: MonotonicInstant, need: Int) -> Int {
-        var sum = 0
-        var count = 1
+        // Needs are at most 10^12 each (``Evaluation/replicas(for:config:)``): summed as Int128, no
+        // window of them can overflow, and their mean fits an Int.
+        var sum: Int128 = 0
+        var count: Int128 = 1
         var thisTick = need
         for recommendation in recommendations.reversed() {
             guard recommendation.at >= cutoff else { break }
             if recommendation.at >= tick {
                 thisTick = max(thisTick, recommendation.replicas)
             } else {
-                // Counts are at most PolicyConfig.maxReplicaCount (needs at most 10^12): no overflow.
-                sum += recommendation.replicas
+                sum += Int128(recommendation.replicas)
                 count += 1
             }
         }
-        sum += thisTick
-        return (sum + count - 1) / count
+        sum += Int128(thisTick)
+        return Int((sum + count - 1) / count)
     }
 
     /// The highest recommendation at or after `cutoff`, or `nil` when there is none.

@@ -139,6 +139,22 @@ struct LearnedHeadroomTests {
         #expect(a.filter { $0.decision.action == .scaleDown }.count > 3)
     }
 
+    @Test("the mean of the window's needs does not overflow, however large the needs")
+    func meanOfHugeNeeds() {
+        var config = Self.config
+        config.scaleDownStabilizationRule = .mean
+        var memory = PolicyMemory(replicas: 3, observingSince: .origin)
+        let huge = Int.max / 2
+        for second in stride(from: 0, to: 30, by: 10) {
+            let decision = ScalingDecision(action: .hold, from: 3, to: 3, serversToScale: nil, busiest: nil, threshold: nil,
+                                           reason: DecisionReason(.noUsableData(cause: "test")), recommendation: huge)
+            memory.record(decision, at: .origin + .seconds(second), policy: config)
+        }
+        // Three recorded ticks and this one: a sum of four needs past Int.max, a mean of exactly `huge`.
+        #expect(memory.meanRecommendation(since: .origin, tick: .origin + .seconds(30), need: huge) == huge)
+        #expect(memory.meanRecommendation(since: .origin, tick: .origin + .seconds(30), need: 1) == Int((3 * Int128(huge) + 1 + 3) / 4))
+    }
+
     @Test("a jump is sized in full at once, past any cooldown or rate, capped at max_replicas")
     func jumpScalesAtOnce() {
         var memory = PolicyMemory(replicas: 2, observingSince: .origin)
