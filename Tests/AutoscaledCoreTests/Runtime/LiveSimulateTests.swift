@@ -133,6 +133,28 @@ struct LiveSimulateTests {
         #expect(await Self.live(every: interval, config: config, phases: phases) == simulated)
     }
 
+    @Test("with the mean need of the stabilization window (the shipped rule), the controller at any write rate decides what simulate decides",
+          arguments: [Duration.seconds(10), .milliseconds(500), .milliseconds(50)])
+    func meanStabilizationLiveIsSimulate(interval: Duration) async throws {
+        let text = Self.configText.replacingOccurrences(
+            of: "[policy]\n", with: "[policy]\nheadroom = learned\nheadroom_target_load = 65\nscale_down_stabilization_rule = mean\n")
+        let config = try ConfigParser.parse(text, file: "autoscaled.conf", directory: "/tmp").get()
+        let phases = Self.phases + [(300, [10, 12, 8])]
+        let simulated = Self.simulated(config: config, phases: phases)
+        // Up at once to the burst; down to the need at once while the window's mean is below it,
+        // then up again when the burst's own rise is learned (its horizon over), and down a step at
+        // a time as the mean falls.
+        #expect(simulated.map { $0.split(separator: ":")[0] } == [
+            "t=60 scale-up 3->4", "t=90 scale-up 4->5", "t=150 scale-up 5->6", "t=190 scale-up 6->20",
+            "t=200 scale-down 20->13", "t=210 scale-down 13->8", "t=220 scale-up 8->12", "t=270 scale-down 12->11",
+            "t=450 scale-down 11->10", "t=800 scale-down 10->9", "t=820 scale-down 9->8", "t=830 scale-down 8->7",
+            "t=850 scale-down 7->6", "t=870 scale-down 6->5", "t=880 scale-down 5->4", "t=900 scale-down 4->3",
+            "t=910 scale-down 3->2",
+        ])
+        #expect(simulated.contains { $0.contains("mean need within scale_down_stabilization 2min") })
+        #expect(await Self.live(every: interval, config: config, phases: phases) == simulated)
+    }
+
     /// Quiet, and a spike of 40 s every 5 minutes, five times over; then 10 quiet minutes (the first pre-scaled in vain).
     static let recurring: [Phase] = Array(repeating: [(260, [10, 12, 8]), (40, [150, 140, 160])], count: 5).flatMap { $0 }
         + [(600, [10, 12, 8])]
