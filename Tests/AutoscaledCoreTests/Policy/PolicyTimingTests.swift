@@ -94,6 +94,43 @@ struct PolicyTimingTests {
         #expect(decision.action == .scaleDown && decision.from == 4 && decision.to == 1)
     }
 
+    @Test("with scale_down_stabilization_rule = mean, scale-down goes to the mean need of the window, one need per tick")
+    func meanNeedOfTheWindow() {
+        var config = ThresholdPolicyTests.plain
+        config.maxScaleDownPerMinute = 100
+        config.tick = .seconds(10)
+        config.scaleDownStabilization = .seconds(60)
+        config.scaleDownStabilizationRule = .mean
+        let policy = ThresholdPolicy(config: config)
+        let clock = ManualClock()
+        var memory = PolicyMemory(replicas: 8, observingSince: clock.now() - .seconds(1000))
+        var decision: ScalingDecision
+        // A busy tick needing 6 (total 290 at target 50, no server above 50), then quiet (needs 1).
+        let busy = snapshot([("a", 45), ("b", 45), ("c", 50), ("d", 50), ("e", 50), ("f", 50)])
+        (decision, memory) = step(policy, memory, busy, at: clock.now())
+        #expect(decision.action == .hold && decision.recommendation == 6)
+        // The same tick evaluated again, quiet: it counts once, as its highest need.
+        clock.advance(by: .seconds(5))
+        (decision, memory) = step(policy, memory, cold, at: clock.now())
+        #expect(decision.action == .scaleDown && decision.to == 6)
+        #expect(decision.reason.text.hasSuffix("mean need within scale_down_stabilization 1min is 6: -2"))
+        // ⌈(6 + 1) ÷ 2⌉ = 4, ⌈(6 + 1 + 1) ÷ 3⌉ = 3, ⌈9 ÷ 4⌉ = 3 (held there), ⌈10 ÷ 5⌉ = 2: the count comes
+        // down a step at a time, where the highest need would hold 6 for the whole minute.
+        var counts: [Int] = []
+        for _ in 0..<4 {
+            clock.advance(by: .seconds(10))
+            (decision, memory) = step(policy, memory, cold, at: clock.now())
+            counts.append(decision.to)
+        }
+        #expect(counts == [4, 3, 3, 2])
+        #expect(decision.reason.text == "all 2 servers below scale_down_threshold 35 (max b=10); total load 15 needs 1 at "
+            + "target_load 50; mean need within scale_down_stabilization 1min is 2: -1")
+        // Once the busy tick has left the window, the quiet need is all that is left.
+        clock.advance(by: .seconds(30))
+        (decision, memory) = step(policy, memory, cold, at: clock.now())
+        #expect(decision.action == .scaleDown && decision.from == 2 && decision.to == 1)
+    }
+
     @Test("a rising trend is provisioned replica_startup ahead, before any server is hot")
     func trendAhead() {
         var config = ThresholdPolicyTests.plain
