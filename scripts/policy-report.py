@@ -20,8 +20,10 @@ next to the perfect-foresight floor at the same share of requests over capacity 
 that knows the future and pays the startup delay, see scripts/foresight_floor.py) and the HPA and
 KPA frontiers at the same share over capacity, drawn from `autoscaled simulate --policy hpa|kpa` at
 targets 0.1 … 0.95 (kept in config/traces/suite/frontiers.json until the simulator's sources change). A run with more requests over
-capacity than every point of a frontier is a loss against it, never a cost win. With --check,
-exits 1 unless the policy is at most 1.0× both frontiers on every trace of the suite.
+capacity than every point of a frontier is a loss against it, never a cost win. Each half ends with
+its scale events, beside those of the HPA and KPA frontier points nearest each trace's share over
+capacity. With --check, exits 1 unless the policy is at most 1.0× both frontiers on every trace of
+the suite.
 """
 import argparse
 import json
@@ -108,18 +110,18 @@ def simulator_digest():
 
 
 def model_frontier(binary, config, path, capacity, delay, initial, model, cache):
-    """(over %, replica-seconds) of `simulate --policy MODEL` at every target. The models do not
+    """(over %, replica-seconds, scale events) of `simulate --policy MODEL` at every target. The models do not
     depend on the config's [policy], so the rows are kept in `cache` (keyed by the trace's size and
     modification time, the model and its setting, and the simulator's sources) and computed once per
     trace."""
     stat = os.stat(path)
     key = (f"{os.path.basename(path)}:{stat.st_size}:{stat.st_mtime_ns}:{capacity}:{delay}:{initial}:{model}"
-           f":{FRONTIER_TARGETS}:{simulator_digest()}")
+           f":{FRONTIER_TARGETS}:{simulator_digest()}:events")
     if key not in cache:
         rows = []
         for target in FRONTIER_TARGETS:
             result = simulate(binary, config, path, capacity, delay, initial, (model, target))
-            rows.append((result["over"], result["replica_seconds"]))
+            rows.append((result["over"], result["replica_seconds"], result["events"]))
         cache[key] = rows
     return cache[key]
 
@@ -127,6 +129,7 @@ def model_frontier(binary, config, path, capacity, delay, initial, model, cache)
 def frontier_ratio(cost, over, rows):
     """cost ÷ the frontier at the same share over capacity; `None` (a loss) when the run lets more
     requests over capacity than every point of the frontier."""
+    rows = [(o, c) for o, c, *_ in rows]
     if over > max(o for o, _ in rows) + 1e-9:
         return None
     # The frontier is the lower envelope: at each over, the cheapest point with at most that over.
@@ -137,6 +140,12 @@ def frontier_ratio(cost, over, rows):
     if len(envelope) == 1:
         return cost / envelope[0][1]
     return cost / frontier(envelope, over)
+
+
+def nearest_events(rows, over):
+    """The scale events of the frontier point whose share over capacity is nearest `over` (of two
+    as near, the one at the higher target)."""
+    return min(reversed(rows), key=lambda row: abs(row[0] - over))[2]
 
 
 def suite_report(binary, config, check, splits):
@@ -157,6 +166,7 @@ def suite_report(binary, config, check, splits):
         print(f"\n| {split} trace (C, D, initial) | replica-s | over % | cost ÷ floor | vs HPA | vs KPA |")
         print("|---|---|---|---|---|---|")
         ratios, versus, over_losses = [], [], 0
+        events = {"policy": 0, "hpa": 0, "kpa": 0}
         for entry in (entry for entry in suite if entry["split"] == split):
             path = os.path.join(traces, entry["dir"], entry["file"])
             width, counts = foresight_floor.read_trace(path)
@@ -168,10 +178,12 @@ def suite_report(binary, config, check, splits):
             cost, over = result["replica_seconds"], result["over"]
             floor = foresight_floor.floor(counts, width, capacity, delay, initial, over)
             ratios.append(cost / floor)
+            events["policy"] += result["events"]
             cells = []
             for model in ("hpa", "kpa"):
                 rows = model_frontier(binary, config, path, capacity, delay, initial, model, cache)
                 ratio = frontier_ratio(cost, over, rows)
+                events[model] += nearest_events(rows, over)
                 if ratio is None or ratio > 1.0:
                     losses.append(f"{entry['file']} vs {model.upper()}: "
                                   + ("more over capacity than every frontier point" if ratio is None else f"{ratio:.2f}×"))
@@ -187,6 +199,8 @@ def suite_report(binary, config, check, splits):
               f"worst {max(versus):.2f}×"
               + (f"; and {over_losses} of {2 * len(ratios)} pairs lost on service (more over capacity than every "
                  f"frontier point: no ratio, so not in the mean or the worst)" if over_losses else ""))
+        print(f"{split}: {events['policy']} scale events; HPA {events['hpa']} and KPA {events['kpa']} at the "
+              f"frontier points nearest each trace's share over capacity")
     with open(cache_path, "w") as text:
         json.dump(cache, text)
     if losses:
