@@ -155,6 +155,24 @@ struct LearnedHeadroomTests {
         #expect(memory.meanRecommendation(since: .origin, tick: .origin + .seconds(30), need: 1) == Int((3 * Int128(huge) + 1 + 3) / 4))
     }
 
+    @Test("min_replicas = 0: no load takes the count to zero, and a load still reported brings it back at once")
+    func toZeroAndBack() {
+        var config = Self.config
+        config.minReplicas = 0
+        var memory = PolicyMemory(replicas: 3, observingSince: .origin)
+        let idle = Self.run(&memory, config: config, to: 600) { _ in 0 }
+        // Room to double nothing is nothing: down in one step once the rises are learned.
+        let downs = idle.filter { $0.decision.action == .scaleDown }
+        #expect(downs.map(\.decision.to) == [0])
+        #expect(downs.first?.decision.reason.text == "total load 0 and a rise of 0 "
+            + "(the 0.9 quantile of the rises within 1min 10s over the last 1h) need 0 at headroom_target_load 50; "
+            + "highest need within scale_down_stabilization 1min is 0: -3")
+        #expect(idle.last?.decision.to == 0)
+        // A server still reports (a gateway's load, say): 120 needs 3 at 50, at once.
+        let back = Self.run(&memory, config: config, from: 600, to: 610) { _ in 120 }[0].decision
+        #expect(back.action == .scaleUp && back.from == 0 && back.to == 3)
+    }
+
     @Test("a jump is sized in full at once, past any cooldown or rate, capped at max_replicas")
     func jumpScalesAtOnce() {
         var memory = PolicyMemory(replicas: 2, observingSince: .origin)
