@@ -27,6 +27,14 @@ scripts/make-synthetic-traces.py):
                            the public traces rotated by half their length (the end first).
   conv_plus_code           the conversation and code LLM traces added second by second.
   conv_three_phases        the conversation trace plus itself rotated by a third and by two thirds.
+The 'fresh' traces (made after the shipped settings were chosen, never used to choose one):
+  fast_sine                2 h, 1 s: 20 + 15 sin(2 pi t / 3 min) req/s.
+  growth                   4 h, 1 s: 2 req/s growing exponentially to 60 over 3 h, then flat.
+  onoff_short              4 h, 1 s: 30 req/s and 0.5 req/s in turn, 5 min each.
+  heavy_noise              3 h, 1 s: a lognormal rate (sigma 0.8, mean 20 req/s) drawn anew every 10 s.
+  double_peak_2d           2 d, 60 s: 2 req/s with a morning peak of +14 (9:00) and an evening one of +18 (20:00).
+  drift_spikes             6 h, 1 s: 10 rising to 30 and back over 6 h, 3x for 20 s at exponential gaps
+                           (mean 7 min).
 """
 import math
 import os
@@ -110,6 +118,28 @@ def weekly_business():
     return sampled(60, rates, 31)
 
 
+def heavy_noise(seed):
+    rng = random.Random(seed)
+    rates = []
+    for _ in range(0, 3 * 3600, 10):
+        rates += [20 * math.exp(rng.gauss(0, 0.8) - 0.32)] * 10
+    return sampled(1, rates, seed + 1)
+
+
+def double_peak(hour):
+    return 2 + 14 * math.exp(-((hour - 9) / 1.5) ** 2) + 18 * math.exp(-((hour - 20) / 2) ** 2)
+
+
+def drift_spikes(seed):
+    rng = random.Random(seed)
+    length, spikes, t = 6 * 3600, set(), 0
+    while t < length:
+        t += int(rng.expovariate(1 / 420))
+        spikes.update(range(t, t + 20))
+    return sampled(1, [(10 + 20 * math.sin(math.pi * t / length)) * (3 if t in spikes else 1) for t in range(length)],
+                   seed + 1)
+
+
 def summed(*parts):
     width = parts[0][0]
     length = min(len(counts) for _, counts in parts)
@@ -138,6 +168,13 @@ TRACES = {
     "conv_three_phases.csv": lambda: summed(read_public("azure_llm_conv_2023.csv"),
                                             rotated("azure_llm_conv_2023.csv", 1 / 3),
                                             rotated("azure_llm_conv_2023.csv", 2 / 3)),
+    "fast_sine.csv": lambda: sampled(1, [20 + 15 * math.sin(2 * math.pi * t / 180) for t in range(7200)], 101),
+    "growth.csv": lambda: sampled(
+        1, [2 * math.exp(math.log(30) * min(t, 3 * 3600) / (3 * 3600)) for t in range(4 * 3600)], 102),
+    "onoff_short.csv": lambda: sampled(1, [30 if (t // 300) % 2 == 0 else 0.5 for t in range(4 * 3600)], 103),
+    "heavy_noise.csv": lambda: heavy_noise(104),
+    "double_peak_2d.csv": lambda: sampled(60, [double_peak((t / 60) % 24) for t in range(2 * 1440)], 106),
+    "drift_spikes.csv": lambda: drift_spikes(107),
 }
 
 

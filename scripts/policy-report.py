@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Replays traces through `autoscaled simulate` with a config's policy and reports where it lands.
 
-  scripts/policy-report.py [--config config/autoscaled.conf] [--binary PATH] [--check] [--suite [--split train|test]]
+  scripts/policy-report.py [--config config/autoscaled.conf] [--binary PATH] [--check] [--suite [--split train|test|fresh]]
 
 Public traces (config/traces/, from the Azure public datasets; see config/traces/README.md): the
 policy's replica-seconds and share of requests over capacity, next to the Kubernetes HPA and
@@ -15,12 +15,13 @@ Synthetic traces (config/traces/synthetic/, made by scripts/make-synthetic-trace
 figures, next to a perfect-foresight floor: each second paid at exactly ⌈requests/s ÷ C⌉ replicas.
 
 With --suite: every trace of config/traces/suite.json (writing config/traces/suite/ with
-scripts/make-suite-traces.py when a file is missing), train and held-out test halves apart, each
+scripts/make-suite-traces.py when a file is missing), train and held-out test halves apart, and the
+traces added after the shipped settings were chosen ('fresh') apart from both, each
 next to the perfect-foresight floor at the same share of requests over capacity (a dynamic program
 that knows the future and pays the startup delay, see scripts/foresight_floor.py) and the HPA and
 KPA frontiers at the same share over capacity, drawn from `autoscaled simulate --policy hpa|kpa` at
 targets 0.1 … 0.95 (kept in config/traces/suite/frontiers.json until the simulator's sources change). A run with more requests over
-capacity than every point of a frontier is a loss against it, never a cost win. Each half ends with
+capacity than every point of a frontier is a loss against it, never a cost win. Each part ends with
 its scale events, beside those of the HPA and KPA frontier points nearest each trace's share over
 capacity. With --check, exits 1 unless the policy is at most 1.0× both frontiers on every trace of
 the suite.
@@ -215,7 +216,7 @@ def main():
     parser.add_argument("--binary")
     parser.add_argument("--check", action="store_true")
     parser.add_argument("--suite", action="store_true")
-    parser.add_argument("--split", choices=["train", "test"], help="with --suite: only this half")
+    parser.add_argument("--split", choices=["train", "test", "fresh"], help="with --suite: only these traces")
     args = parser.parse_args()
     binary = args.binary
     if not binary:
@@ -224,7 +225,7 @@ def main():
         binary = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, check=True,
                                 capture_output=True, text=True).stdout.strip() + "/autoscaled"
     if args.suite:
-        suite_report(binary, args.config, args.check, [args.split] if args.split else ["train", "test"])
+        suite_report(binary, args.config, args.check, [args.split] if args.split else ["train", "test", "fresh"])
         return
     beaten = True
     print("| public trace (C, D, initial) | replica-s | over % | HPA frontier there | KPA frontier there | vs HPA | vs KPA |")

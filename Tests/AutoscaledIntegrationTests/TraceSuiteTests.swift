@@ -18,7 +18,7 @@ struct TraceSuiteTests {
         var traces: [Entry]
     }
 
-    @Test("the generator writes the same files twice; every suite trace reads as an offered-load trace; the halves are declared")
+    @Test("the generator writes the same files twice; every suite trace reads as an offered-load trace; the halves and the fresh traces are declared")
     func suite() throws {
         let first = TemporaryDirectory()
         let second = TemporaryDirectory()
@@ -34,7 +34,7 @@ struct TraceSuiteTests {
         #expect(suite.traces.count >= 25)
         #expect(suite.traces.count(where: { $0.split == "train" }) >= 12)
         #expect(suite.traces.count(where: { $0.split == "test" }) >= 12)
-        #expect(suite.traces.allSatisfy { $0.split == "train" || $0.split == "test" })
+        #expect(suite.traces.allSatisfy { ["train", "test", "fresh"].contains($0.split) })
         #expect(Set(suite.traces.map(\.file)).count == suite.traces.count)
         #expect(listing("\(first.path)/suite").count == suite.traces.count(where: { $0.dir == "suite" }))
         for entry in suite.traces {
