@@ -41,4 +41,40 @@ struct SimulateTests {
         #expect(missing.status == 1)
         #expect(missing.stderr.hasPrefix("\(dir.file("none.csv")): "))
     }
+
+    @Test("scale_to_zero_after: to 0 after the wait, back on the activator's requests; refused above min_replicas 0")
+    func scaleToZero() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        let config = dir.read("\(repositoryRoot)/config/autoscaled.conf")
+            .replacing("\nmin_replicas = 1\n", with: "\nmin_replicas = 0\n")
+            .replacing("\n#scale_to_zero_after = 5min\n", with: "\nscale_to_zero_after = 1min\n")
+        dir.write(dir.file("zero.conf"), config)
+        // 2 min of 10 requests/s, 3 min of none, 2 min of 10 again.
+        let seconds = (0..<420).map { "\($0),\($0 < 120 || $0 >= 300 ? 10 : 0)" }
+        dir.write(dir.file("t.csv"), "t_seconds,requests\n" + seconds.joined(separator: "\n") + "\n")
+        let arguments = ["simulate", "--config", dir.file("zero.conf"), "--trace", dir.file("t.csv"), "--capacity", "1",
+                         "--startup-delay", "30s", "--initial", "2", "--max", "100"]
+        let result = await ChildProcess.run(arguments, in: dir.path)
+        #expect(result.status == 0)
+        #expect(result.stderr == "")
+        let changes = result.stdout.split(separator: "\n").filter { $0.contains("event=scale-") }
+        // The first poll with no load is at 130 (the interval 120 … 130); 6 polls of none, a minute: to 0 at 180.
+        let down = changes.first { $0.contains(" to=0 ") }
+        #expect(down?.hasPrefix("ts=1970-01-01T00:03:00.000Z level=notice event=scale-down ") == true, "\(changes)")
+        #expect(down?.contains("reason=\"no load in any poll within scale_to_zero_after 1min: -") == true)
+        // Back at 310 on the activator's 10 requests/s (load 1000).
+        let back = changes.first { $0.contains(" from=0 ") }
+        #expect(back?.hasPrefix("ts=1970-01-01T00:05:10.000Z level=notice event=scale-up from=0 ") == true, "\(changes)")
+        #expect(back?.contains("max_load=1000 max_server=activator") == true)
+        #expect(result.stdout.contains("scale_to_zero_after 1min (while no replica serves, an activator reports the requests)"))
+
+        let refused = await ChildProcess.run(arguments + ["--min", "1"], in: dir.path)
+        #expect(refused.status == 64)
+        #expect(refused.stderr.contains("scale_to_zero_after 1min needs min_replicas 0, not 1 (--min)"))
+        dir.write(dir.file("one.conf"), config.replacing("\nmin_replicas = 0\n", with: "\nmin_replicas = 1\n"))
+        let check = await ChildProcess.run(["check-config", "--config", dir.file("one.conf")], in: dir.path)
+        #expect(check.status == 78)
+        #expect(check.stderr.contains("one.conf:116: scale_to_zero_after (1min) needs min_replicas = 0 (it is 1)"), "\(check.stderr)")
+    }
 }

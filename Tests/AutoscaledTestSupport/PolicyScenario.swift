@@ -30,6 +30,8 @@ public enum PolicyScenario {
         public var seasonal = 0
         /// Learned decisions whose need `headroom_scale_down_margin` raised.
         public var margined = 0
+        /// Decisions of `scale_to_zero_after` (to 0, or held there).
+        public var toZero = 0
         public var violations: [String] = []
 
         public init() {}
@@ -77,6 +79,9 @@ public enum PolicyScenario {
         // The poll interval is the policy's tick: a learned headroom_window spans at most 100000 of them.
         let poll = dice.pick(["10s", "10s", "1s", "250ms"])
         if lines.contains("headroom = learned"), dice.chance(40) { lines += seasonLines(&dice, lines: lines, poll: poll) }
+        if lines.contains("min_replicas = 0"), dice.chance(40) {
+            lines.append("scale_to_zero_after = \(dice.pick(["10s", "1min", poll, "\(dice.within(1...300))s"]))")
+        }
         return "[source]\npath = /run/loads.json\npoll_interval = \(poll)\n\n[policy]\n" + lines.joined(separator: "\n") + "\n"
     }
 
@@ -158,7 +163,14 @@ public enum PolicyScenario {
                 : dice.pick([.zero, .microseconds(1), .milliseconds(1), .seconds(1), .seconds(10),
                              .seconds(dice.within(0...600)), .seconds(365 * 86_400)]))
             let input: PolicyInput
-            if let cycle, step >= cycle { input = inputs[step - cycle] } else { input = Self.input(&dice) }
+            if let cycle, step >= cycle {
+                input = inputs[step - cycle]
+            } else if config.scaleToZeroAfter != nil, dice.chance(40) {
+                // Runs of no load, so that the wait fills and the count goes to 0 and back.
+                input = .loads(try! LoadSnapshot(servers: [ServerLoad(name: "queue", load: 0)]))
+            } else {
+                input = Self.input(&dice)
+            }
             inputs.append(input)
             let decision = policy.decide(input, memory: memory, now: now)
             let broken = violations(decision, input: input, memory: memory, now: now, config: config)
@@ -168,6 +180,7 @@ public enum PolicyScenario {
             }
             memory = memory.recording(decision, at: now, policy: config)
             outcome.decisions += 1
+            if case .noLoad = decision.reason.trigger { outcome.toZero += 1 }
             if case let .learnedNeed(sizing) = decision.reason.trigger {
                 outcome.learned += 1
                 if decision.action == .scaleDown { outcome.learnedScaleDowns += 1 }
@@ -225,6 +238,12 @@ public enum DecisionChecks {
         let limited: Bool
         switch decision.reason.trigger {
         case .burst, .fallback, .atFallback: limited = false
+        case let .noLoad(within):
+            // To 0 at once, past the rates, only on no load, only with the key and min_replicas 0.
+            limited = false
+            if to != 0 || decision.totalLoad != 0 || config.scaleToZeroAfter != within || config.minReplicas != 0 {
+                broken.append("no load within \(within) but to \(to) at total \(decision.totalLoad ?? -1)")
+            }
         case let .learnedNeed(sizing):
             // Up to the need at once (or max_replicas), down to no lower than it; never down while learning.
             limited = false

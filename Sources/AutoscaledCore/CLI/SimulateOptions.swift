@@ -62,7 +62,8 @@ public struct SimulateOptions: Sendable, Equatable {
             Every poll_interval the policy sees each serving replica's mean load over the interval
             just past. Offered load: 1-second steps; a replica asked for at t serves from
             t + startup delay and is paid from t; a scale-down removes starting replicas first;
-            load = 100 x requests/s / (serving replicas x capacity).
+            load = 100 x requests/s / (serving replicas x capacity); while no replica serves,
+            a server named activator reports 100 x requests/s / capacity.
 
             --policy hpa|kpa replays an offered-load trace through a model of Kubernetes'
             HorizontalPodAutoscaler or Knative's KPA instead (the config keeps min_replicas,

@@ -73,6 +73,10 @@ public enum SimulateCommand {
             return .failure(usage("initial_replicas \(policy.initialReplicas) is not within min_replicas "
                 + "\(policy.minReplicas) and max_replicas \(policy.maxReplicas) (set --initial)"))
         }
+        if let after = policy.scaleToZeroAfter, policy.minReplicas != 0 {
+            return .failure(usage("scale_to_zero_after \(DurationText.format(after)) needs min_replicas 0, "
+                + "not \(policy.minReplicas) (--min)"))
+        }
         let poll = config.source.pollInterval
         guard poll.components.attoseconds == 0, poll.components.seconds >= 1 else {
             return .failure(usage("poll_interval \(DurationText.format(poll)) is not a whole number of seconds "

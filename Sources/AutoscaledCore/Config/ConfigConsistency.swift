@@ -109,7 +109,8 @@ enum ConfigConsistency {
         return faults
     }
 
-    /// min_replicas ≤ initial_replicas, fallback_replicas ≤ max_replicas.
+    /// min_replicas ≤ initial_replicas, fallback_replicas ≤ max_replicas, scale_to_zero_after with
+    /// min_replicas = 0 and at least a poll_interval.
     private static func replicaFaults(_ values: ParsedValues) -> [Fault] {
         var faults: [Fault] = []
         if let min = try? values.integer(.minReplicas), let max = try? values.integer(.maxReplicas) {
@@ -130,6 +131,19 @@ enum ConfigConsistency {
                 line: values.latestLine(of: .fallbackReplicas, .minReplicas, .maxReplicas),
                 message: "fallback_replicas (\(fallback)) must be between min_replicas (\(min)) "
                     + "and max_replicas (\(max))"))
+        }
+        if let after = try? values.duration(.scaleToZeroAfter), let min = try? values.integer(.minReplicas), min != 0 {
+            faults.append(Fault(
+                line: values.latestLine(of: .scaleToZeroAfter, .minReplicas),
+                message: "scale_to_zero_after (\(DurationText.format(after))) needs min_replicas = 0 (it is \(min))"))
+        }
+        if let after = try? values.duration(.scaleToZeroAfter), let tick = try? values.duration(.pollInterval), tick > .zero,
+           after < tick || after / tick > Double(PolicyConfig.maxScaleToZeroTicks) {
+            faults.append(Fault(
+                line: values.latestLine(of: .scaleToZeroAfter, .pollInterval),
+                message: "scale_to_zero_after (\(DurationText.format(after))) must span at least 1 and at most "
+                    + "\(PolicyConfig.maxScaleToZeroTicks) poll_interval ticks (\(DurationText.format(tick)) each): "
+                    + "one load is kept per tick"))
         }
         return faults
     }

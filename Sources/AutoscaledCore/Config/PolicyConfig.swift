@@ -53,6 +53,9 @@ public struct PolicyConfig: Sendable, Equatable {
     public var tick: Duration
     /// `headroom` and its `headroom_*` settings: the learned need, or the threshold rules.
     public var headroom: Headroom
+    /// `scale_to_zero_after`: when every poll within it saw a total load of 0, the count goes to 0
+    /// (`min_replicas` must be 0), and stays there until a load is seen; `nil`: off.
+    public var scaleToZeroAfter: Duration?
 
     public init(
         scaleUpThreshold: Double, scaleDownThreshold: Double, targetLoad: Double,
@@ -62,8 +65,10 @@ public struct PolicyConfig: Sendable, Equatable {
         replicaStartup: Duration, trendWindow: Duration, trendMinSpan: Duration,
         smoothingWindow: Duration, burstRatio: Double, fallbackReplicas: Int?,
         seasonalPeriods: SeasonalPeriods, seasonalConfirmations: Int, seasonalMinRise: Double, tick: Duration,
-        headroom: Headroom = .thresholds, scaleDownStabilizationRule: StabilizationRule = .highest
+        headroom: Headroom = .thresholds, scaleDownStabilizationRule: StabilizationRule = .highest,
+        scaleToZeroAfter: Duration? = nil
     ) {
+        self.scaleToZeroAfter = scaleToZeroAfter
         self.headroom = headroom
         self.scaleDownStabilizationRule = scaleDownStabilizationRule
         self.seasonalMinRise = seasonalMinRise
@@ -93,6 +98,9 @@ public struct PolicyConfig: Sendable, Equatable {
     /// enough that no sum or difference of counts comes near `Int`'s limits.
     public static let maxReplicaCount = 1_000_000
 
+    /// The most ticks `scale_to_zero_after` may span (the total load of each is kept).
+    public static let maxScaleToZeroTicks = 100_000
+
     /// The period of the scale-up and scale-down rates.
     public static let ratePeriod: Duration = .seconds(60)
 
@@ -103,9 +111,10 @@ public struct PolicyConfig: Sendable, Equatable {
     public static let maxSeasonalConfirmations = 4
 
     /// How long load samples are kept: the longer of the trend and smoothing windows, and with
-    /// `headroom = learned` a rise's horizon and a tick (a rise is measured once its horizon is over).
+    /// `headroom = learned` a rise's horizon and a tick (a rise is measured once its horizon is over);
+    /// at least `scale_to_zero_after`, when set (its polls must all be seen without load).
     public var sampleWindow: Duration {
-        let windows = max(trendWindow, smoothingWindow)
+        let windows = max(trendWindow, smoothingWindow, scaleToZeroAfter ?? .zero)
         guard usesLearnedHeadroom else { return windows }
         return max(windows, Headroom.horizon(replicaStartup: replicaStartup, tick: tick) + tick)
     }

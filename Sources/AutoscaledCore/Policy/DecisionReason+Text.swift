@@ -69,6 +69,8 @@ extension DecisionReason.Trigger {
                 + " below scale_down_threshold \(given(threshold)) (max \(busiest.text))"
         case let .learnedNeed(sizing):
             sizing.text
+        case let .noLoad(within):
+            "no load in any poll within scale_to_zero_after \(DurationText.format(within))"
         case .hpaWithoutMetric:
             "hpa: no ready replica has a metric"
         case let .hpa(utilisation, ready, target, desired, stabilized):
@@ -166,6 +168,10 @@ extension DecisionReason.Outcome {
             return " but still learning the rises (\(rises) of \(Headroom.minimumRises) seen): no scale-down yet"
         case let .downRateReached(stabilized, rate):
             return "\(stabilized.text) but \(rate.rule.text) reached (-\(rate.removed) in the last minute)"
+        case let .scaledToZero(removed):
+            return ": -\(removed) to 0"
+        case .staysAtZero:
+            return ": stays at 0 until a load is seen"
         }
     }
 }

@@ -81,6 +81,8 @@ public struct DecisionReason: Sendable, Equatable {
         case allBelow(servers: Int, threshold: Double, busiest: ServerLoad)
         /// `headroom = learned`: the total load now and the rise given room need `sizing.need`.
         case learnedNeed(LearnedSizing)
+        /// Every poll within `scale_to_zero_after` (`within`), this one included, saw a total load of 0.
+        case noLoad(within: Duration)
         /// The simulator's model of Kubernetes' HPA, with no ready replica reporting a metric.
         case hpaWithoutMetric
         /// The simulator's model of Kubernetes' HPA: utilisation of the ready replicas against the
@@ -278,6 +280,10 @@ public struct DecisionReason: Sendable, Equatable {
         case stillLearning(rises: Int)
         /// Held: the stabilization window allows fewer, but the scale-down rate is reached.
         case downRateReached(stabilized: Stabilization, DownRate)
+        /// Scaled down `by` replicas to 0 (`scale_to_zero_after`), past the stabilization window.
+        case scaledToZero(by: Int)
+        /// Held at 0 (`scale_to_zero_after`) until a load is seen.
+        case staysAtZero
     }
 
     /// `max_scale_up_per_minute` and the replicas added within the last minute.

@@ -153,6 +153,19 @@ public struct PolicyMemory: Sendable, Equatable {
         return highest
     }
 
+    /// Whether the ticks before `tick` that, with `tick` itself, make `window` (`window ÷ tick length`
+    /// ticks in all, at least one) each have a sample kept, of a total of 0: a tick without one (no
+    /// data, or before observation began) breaks the run. `tick`'s own total is the caller's.
+    public func sawNoLoad(within window: Duration, before tick: MonotonicInstant, tick length: Duration) -> Bool {
+        guard length.attoseconds > 0 else { return false }
+        let earlier = max(1, window.attoseconds / length.attoseconds) - 1
+        guard earlier > 0 else { return true }
+        let seen = samples(since: tick - Duration(attoseconds: length.attoseconds * earlier), before: tick)
+        guard Int128(seen.count) >= earlier else { return false }
+        for sample in seen where sample.total != 0 { return false }
+        return true
+    }
+
     /// The samples at or after `cutoff` and before `before`, oldest first.
     public func samples(since cutoff: MonotonicInstant, before: MonotonicInstant) -> ArraySlice<LoadSample> {
         // The samples are in time order (one per tick, appended in order): a binary search finds

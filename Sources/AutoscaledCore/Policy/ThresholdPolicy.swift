@@ -23,6 +23,9 @@ import AutoscaledBase
 ///    once that is below the current count.
 /// 7. Otherwise hold.
 ///
+/// With `scale_to_zero_after`, before rules 3–7: a total load of 0 in every poll within it, this one
+/// included, moves the count to 0 at once and holds it there until a load is seen.
+///
 /// Time is seen on the tick grid (``PolicyConfig/tick``, one `poll_interval`): cooldown, windows and
 /// rates are measured from the start of the current tick, and the memory holds one value per tick,
 /// so evaluating the same tick again (a load file rewritten twenty times a second) decides nothing
@@ -51,6 +54,10 @@ public struct ThresholdPolicy: Sendable {
         case let .sourceDown(cause): return sourceDown(current: current, cause: cause)
         }
         var evaluation = Evaluation(snapshot: snapshot, memory: memory, now: now, config: config)
+        if let after = config.scaleToZeroAfter, evaluation.estimate.current == 0,
+           memory.sawNoLoad(within: after, before: evaluation.tick, tick: config.tick) {
+            return toZero(&evaluation, after: after)
+        }
         if config.usesLearnedHeadroom {
             return learnedHeadroom(&evaluation, memory: memory)
         }
@@ -201,6 +208,19 @@ public struct ThresholdPolicy: Sendable {
         }
         if memory.observingSince > cutoff { held = max(held, evaluation.current) }
         return DecisionReason.Stabilization(window: window, need: held, rule: config.scaleDownStabilizationRule)
+    }
+
+    /// `scale_to_zero_after`: every poll within it saw no load, this one too: to 0 at once (past the
+    /// stabilization window and the rates), or hold there; 0 is what the window records.
+    private func toZero(_ evaluation: inout Evaluation, after: Duration) -> ScalingDecision {
+        let current = evaluation.current
+        evaluation.recommendation = 0
+        guard current > 0 else {
+            return evaluation.decision(.hold, to: 0, trigger: .noLoad(within: after), outcome: .staysAtZero)
+        }
+        return evaluation.decision(.scaleDown, to: 0, trigger: .noLoad(within: after), outcome: .scaledToZero(by: current),
+                                   // No threshold rule fires here: the one servers_to_scale counts against.
+                                   threshold: config.scaleUpThreshold)
     }
 
     /// `headroom = learned`: up to the need at once; down to the need of `scale_down_stabilization`

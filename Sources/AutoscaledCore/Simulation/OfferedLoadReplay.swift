@@ -90,21 +90,44 @@ extension OfferedLoadScaler {
 }
 
 /// The daemon's own policy, as it sees the pool: one server per serving replica, named by
-/// position, with its mean load over the seconds of the interval it served.
+/// position, with its mean load over the seconds of the interval it served. While no replica
+/// serves, one server named `activator` (a gateway holding the requests) reports the requests of
+/// the interval as the load they would put on one replica: 100 × mean requests/s ÷ capacity.
 struct ThresholdScaler: OfferedLoadScaler {
     var step: PolicyStep
     let periodSeconds: Int
+    private let capacity: Double
     private var names: [String] = []
     private var servers: [ServerLoad] = []
     private var means = CohortMeans()
+    /// The requests/s of each second since the last evaluation, summed, and those seconds.
+    private var offered = 0.0
+    private var offeredSeconds = 0
 
     init(setup: SimulationSetup) {
         periodSeconds = max(1, setup.pollSeconds)
+        capacity = setup.capacity
         step = PolicyStep(setup.policy, pollSeconds: periodSeconds)
     }
 
+    mutating func observe(rate: Double) {
+        offered += rate
+        offeredSeconds += 1
+    }
+
     mutating func evaluate(at second: Int, pool: ReplicaPool, interval: [Double]) -> ScalingDecision {
-        step.evaluate(input(pool, loads: interval, intervalStart: second - interval.count), at: second)
+        let input = input(pool, loads: interval, intervalStart: second - interval.count)
+        offered = 0
+        offeredSeconds = 0
+        return step.evaluate(input, at: second)
+    }
+
+    /// What the activator reports while no replica serves.
+    private func activator() -> PolicyInput {
+        guard offeredSeconds > 0 else { return .unavailable("no replica is serving") }
+        let load = 100 * offered / Double(offeredSeconds) / capacity
+        guard load.isFinite else { return .unavailable("no replica is serving") }
+        return .loads(LoadSnapshot(vouchedFor: [ServerLoad(name: "activator", load: load)]))
     }
 
     private mutating func input(_ pool: ReplicaPool, loads: [Double], intervalStart: Int) -> PolicyInput {
@@ -129,7 +152,7 @@ struct ThresholdScaler: OfferedLoadScaler {
                 }
             }
         }
-        guard !servers.isEmpty else { return .unavailable("no replica is serving") }
+        guard !servers.isEmpty else { return activator() }
         // The names are the pool's own, valid and unique: only the loads need a check.
         guard finite else {
             do {

@@ -71,6 +71,7 @@ public enum SimulationReport {
                 + "max_replicas \(policy.maxReplicas), initial_replicas \(policy.initialReplicas)\n"
                 + (policy.seasonalPeriods.isEmpty ? "" : "         seasonal_periods \(seasonalPeriodsText(policy)), "
                     + "seasonal_confirmations \(policy.seasonalConfirmations)\n")
+                + scaleToZeroLine(policy)
         }
         return "policy:  scale_up_threshold \(number(policy.scaleUpThreshold)), "
             + "scale_down_threshold \(number(policy.scaleDownThreshold)), target_load \(number(policy.targetLoad)), "
@@ -87,6 +88,13 @@ public enum SimulationReport {
             + "smoothing_window \(DurationText.format(policy.smoothingWindow)), burst_ratio \(number(policy.burstRatio))\n"
             + (policy.seasonalPeriods.isEmpty ? "" : "         seasonal_periods \(seasonalPeriodsText(policy)), "
                 + "seasonal_confirmations \(policy.seasonalConfirmations), seasonal_min_rise \(number(policy.seasonalMinRise))\n")
+            + scaleToZeroLine(policy)
+    }
+
+    /// `scale_to_zero_after 5min (an activator reports the requests while no replica serves)`, when set.
+    private static func scaleToZeroLine(_ policy: PolicyConfig) -> String {
+        guard let after = policy.scaleToZeroAfter else { return "" }
+        return "         scale_to_zero_after \(DurationText.format(after)) (while no replica serves, an activator reports the requests)\n"
     }
 
     /// `5min, 1h`: the periods as the config writes them.

@@ -13,6 +13,7 @@ struct PolicyPropertyTests {
         var learnedScaleDowns = 0
         var seasonal = 0
         var margined = 0
+        var toZero = 0
         var violations: [String] = []
     }
 
@@ -26,6 +27,7 @@ struct PolicyPropertyTests {
             total.learnedScaleDowns += outcome.learnedScaleDowns
             total.seasonal += outcome.seasonal
             total.margined += outcome.margined
+            total.toZero += outcome.toZero
             total.violations += outcome.violations
         }
         return total
@@ -46,6 +48,8 @@ struct PolicyPropertyTests {
         #expect(total.seasonal >= 1, "\(total.seasonal)")
         // Some learned walks with headroom_scale_down_margin keep room on the way down.
         #expect(total.margined >= 1, "\(total.margined)")
+        // Some walks with scale_to_zero_after go to 0 or hold there.
+        #expect(total.toZero >= 1, "\(total.toZero)")
     }
 
     @Test("the simulator replays random accepted configs over random traces within the invariants")

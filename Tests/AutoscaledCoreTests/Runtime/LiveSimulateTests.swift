@@ -155,6 +155,22 @@ struct LiveSimulateTests {
         #expect(await Self.live(every: interval, config: config, phases: phases) == simulated)
     }
 
+    @Test("with scale_to_zero_after, the controller at any write rate goes to 0 and back when simulate does",
+          arguments: [Duration.seconds(10), .milliseconds(500), .milliseconds(50)])
+    func scaleToZeroLiveIsSimulate(interval: Duration) async throws {
+        let text = Self.configText.replacingOccurrences(
+            of: "[policy]\n", with: "[policy]\nheadroom = learned\nmin_replicas = 0\nscale_to_zero_after = 1min\n")
+        let config = try ConfigParser.parse(text, file: "autoscaled.conf", directory: "/tmp").get()
+        // The day, 2 minutes of no load, 40 s of some, and no load again: 6 polls of none (630 …
+        // 680, 790 … 840) take the count to 0; the first load takes it back to the need at once.
+        let phases = Self.phases + [(120, [0, 0, 0]), (40, [30, 20, 25]), (120, [0, 0, 0])]
+        let simulated = Self.simulated(config: config, phases: phases)
+        #expect(simulated.map { $0.split(separator: ":")[0] }.suffix(3) == ["t=680 scale-down 10->0", "t=750 scale-up 0->10", "t=840 scale-down 10->0"],
+                "\(simulated)")
+        #expect(simulated.last?.hasSuffix("no load in any poll within scale_to_zero_after 1min: -10 to 0") == true)
+        #expect(await Self.live(every: interval, config: config, phases: phases) == simulated)
+    }
+
     /// Quiet, and a spike of 40 s every 5 minutes, five times over; then 10 quiet minutes (the first pre-scaled in vain).
     static let recurring: [Phase] = Array(repeating: [(260, [10, 12, 8]), (40, [150, 140, 160])], count: 5).flatMap { $0 }
         + [(600, [10, 12, 8])]

@@ -123,15 +123,20 @@ struct SimulationModelTests {
         #expect(summary.requests == nil && summary.overCapacityPercent == nil)
     }
 
-    @Test("with no serving replica there is no data: the policy holds")
+    @Test("with no serving replica an activator reports the requests: the policy scales up from 0 on them")
     func noServing() {
         var policy = Self.eager(initial: 0, max: 3)
         policy.minReplicas = 0
         var observer = RecordingObserver()
         let summary = Simulation.replay(Self.offered([1, 1, 1, 1]), setup: SimulationSetup(policy: policy, pollSeconds: 1),
                                         observer: &observer)
-        #expect(observer.changes == [])
-        #expect(observer.loads == [.infinity, .infinity, .infinity, .infinity])
-        #expect(summary.overloadedSeconds == 4 && summary.requestsOverCapacity == 4)
+        // t=1: the activator reports 1 request/s as 100 (one replica's capacity), 2 at target_load 50.
+        #expect(observer.changes == ["t=1 0->2"])
+        #expect(observer.loads == [.infinity, 50, 50, 50])
+        #expect(summary.overloadedSeconds == 1 && summary.requestsOverCapacity == 1)
+        // No request, no load: the activator reports 0 and the count stays at 0.
+        var idle = RecordingObserver()
+        _ = Simulation.replay(Self.offered([0, 0, 0, 0]), setup: SimulationSetup(policy: policy, pollSeconds: 1), observer: &idle)
+        #expect(idle.changes == [])
     }
 }
