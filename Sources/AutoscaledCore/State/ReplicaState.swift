@@ -110,10 +110,15 @@ public actor ReplicaState {
             input = .loads(snapshot)
         case let .failure(error):
             failures = (source?.consecutiveFailures ?? 0) + 1
+            var cause = error.description
+            if case .noServers = error, memory.replicas == 0 {
+                // At 0 no replica reports: only a server that stands for the requests waiting can.
+                cause += " at 0 replicas (the source must report the requests waiting, as an activator's or a gateway's queue)"
+            }
             source = StateFile.SourceStatus(consecutiveFailures: failures, lastGoodReadUnix: source?.lastGoodReadUnix,
-                                            lastError: error.description)
+                                            lastError: cause)
             let down = SourceHealth(consecutiveFailures: failures, failureThreshold: failureThreshold) == .down
-            input = down ? .sourceDown(error.description) : .unavailable(error.description)
+            input = down ? .sourceDown(cause) : .unavailable(cause)
         }
         let newHealth = SourceHealth(consecutiveFailures: failures, failureThreshold: failureThreshold)
         if newHealth != health { healthChanged = true }

@@ -128,6 +128,21 @@ struct ControllerTests {
         #expect(file.source?.consecutiveFailures == 0 && file.desiredReplicas == 5)
     }
 
+    @Test("no servers in the data at 0 replicas: the cause says the source must report the requests waiting")
+    func noServersAtZero() async throws {
+        let h = Harness([.failure(.noServers), Harness.exercise, .failure(.noServers)])
+        defer { h.dir.remove() }
+        let controller = await h.start(h.config(policy: modified(.defaults) { ($0.minReplicas, $0.initialReplicas) = (0, 0) }))
+        let atZero = try #require(await controller.evaluate())
+        let hint = "no servers in the data at 0 replicas (the source must report the requests waiting, as an activator's or a gateway's queue)"
+        #expect(atZero.input == .unavailable(hint) && atZero.decision.to == 0)
+        #expect(h.lines("source-error").first?.contains(#"cause="\#(hint)""#) == true)
+        h.clock.advance(by: .seconds(10))
+        #expect(try #require(await controller.evaluate()).decision.to == 3, "back on a load: 105 at target_load 50")
+        h.clock.advance(by: .seconds(10))
+        #expect(try #require(await controller.evaluate()).input == .unavailable("no servers in the data"), "not at 0: the plain cause")
+    }
+
     @Test("a failed state write is logged once, by the state, after the decision it could not save")
     func stateWriteFailureLoggedOnce() async throws {
         let h = Harness([Harness.exercise])
