@@ -155,6 +155,10 @@ def suite_report(binary, config, check, splits):
     traces = os.path.join(ROOT, "config", "traces")
     with open(os.path.join(traces, "suite.json")) as text:
         suite = json.load(text)["traces"]
+    parts = sorted({entry["split"] for entry in suite})
+    for split in splits:
+        if split not in parts:
+            sys.exit(f"policy-report: no trace of the suite is in the part '{split}' (its parts: {', '.join(parts)})")
     if any(not os.path.exists(os.path.join(traces, entry["dir"], entry["file"])) for entry in suite):
         subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "make-suite-traces.py")], check=True)
     cache_path = os.path.join(traces, "suite", "frontiers.json")
@@ -195,9 +199,10 @@ def suite_report(binary, config, check, splits):
                     versus.append(ratio)
             print(f"| {entry['file']} ({capacity}, {delay}s, {initial}) | {cost} | {over:.2f} "
                   f"| {cost / floor:.2f} | {cells[0]} | {cells[1]} |", flush=True)
+        frontiers = (f"mean {sum(versus) / len(versus):.2f}×, worst {max(versus):.2f}×" if versus
+                     else "no ratio (every pair lost on service)")
         print(f"\n{split}: {len(ratios)} traces, cost ÷ floor mean {sum(ratios) / len(ratios):.2f}, "
-              f"worst {max(ratios):.2f}; vs the HPA and KPA frontiers mean {sum(versus) / len(versus):.2f}×, "
-              f"worst {max(versus):.2f}×"
+              f"worst {max(ratios):.2f}; vs the HPA and KPA frontiers {frontiers}"
               + (f"; and {over_losses} of {2 * len(ratios)} pairs lost on service (more over capacity than every "
                  f"frontier point: no ratio, so not in the mean or the worst)" if over_losses else ""))
         print(f"{split}: {events['policy']} scale events; HPA {events['hpa']} and KPA {events['kpa']} at the "
