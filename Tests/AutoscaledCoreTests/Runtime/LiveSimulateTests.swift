@@ -32,6 +32,15 @@ struct LiveSimulateTests {
         level = notice
         """
 
+    /// ``configText`` with `lines` added to `[policy]` and `scale_down_stabilization` set to
+    /// `stabilization`, parsed.
+    static func config(policy lines: String = "", stabilization: String = "2min") throws -> Config {
+        let text = configText
+            .replacingOccurrences(of: "scale_down_stabilization = 2min\n", with: "scale_down_stabilization = \(stabilization)\n")
+            .replacingOccurrences(of: "[policy]\n", with: "[policy]\n" + lines)
+        return try ConfigParser.parse(text, file: "autoscaled.conf", directory: "/tmp").get()
+    }
+
     /// One decision as both sides log it: when (seconds since start), and what.
     static func line(_ seconds: Int, _ decision: ScalingDecision) -> String {
         "t=\(seconds) \(decision.action.rawValue) \(decision.from)->\(decision.to): \(decision.reason)"
@@ -100,7 +109,7 @@ struct LiveSimulateTests {
     @Test("the controller fed once per poll, 2 times and 20 times a second decides what simulate decides",
           arguments: [Duration.seconds(10), .milliseconds(500), .milliseconds(50)])
     func liveIsSimulate(interval: Duration) async throws {
-        let config = try ConfigParser.parse(Self.configText, file: "autoscaled.conf", directory: "/tmp").get()
+        let config = try Self.config()
         let simulated = Self.simulated(config: config)
         // The day scales up on the trend and on hot servers, bursts, and comes back down.
         #expect(simulated.map { $0.split(separator: ":")[0] } == [
@@ -113,10 +122,7 @@ struct LiveSimulateTests {
     @Test("with headroom = learned (the shipped way), the controller at any write rate decides what simulate decides",
           arguments: [Duration.seconds(10), .milliseconds(500), .milliseconds(50)])
     func learnedLiveIsSimulate(interval: Duration) async throws {
-        let text = Self.configText.replacingOccurrences(
-            of: "[policy]\n", with: "[policy]\nheadroom = learned\nheadroom_target_load = 65\n")
-            .replacingOccurrences(of: "scale_down_stabilization = 2min\n", with: "scale_down_stabilization = 90s\n")
-        let config = try ConfigParser.parse(text, file: "autoscaled.conf", directory: "/tmp").get()
+        let config = try Self.config(policy: "headroom = learned\nheadroom_target_load = 65\n", stabilization: "90s")
         // The day, then 5 more quiet minutes: the burst's rise is in the quantile until enough
         // quiet rises outnumber it.
         let phases = Self.phases + [(300, [10, 12, 8])]
@@ -136,9 +142,7 @@ struct LiveSimulateTests {
     @Test("with the mean need of the stabilization window (the shipped rule), the controller at any write rate decides what simulate decides",
           arguments: [Duration.seconds(10), .milliseconds(500), .milliseconds(50)])
     func meanStabilizationLiveIsSimulate(interval: Duration) async throws {
-        let text = Self.configText.replacingOccurrences(
-            of: "[policy]\n", with: "[policy]\nheadroom = learned\nheadroom_target_load = 65\nscale_down_stabilization_rule = mean\n")
-        let config = try ConfigParser.parse(text, file: "autoscaled.conf", directory: "/tmp").get()
+        let config = try Self.config(policy: "headroom = learned\nheadroom_target_load = 65\nscale_down_stabilization_rule = mean\n")
         let phases = Self.phases + [(300, [10, 12, 8])]
         let simulated = Self.simulated(config: config, phases: phases)
         // Up at once to the burst; down to the need at once while the window's mean is below it,
@@ -158,9 +162,7 @@ struct LiveSimulateTests {
     @Test("with scale_to_zero_after, the controller at any write rate goes to 0 and back when simulate does",
           arguments: [Duration.seconds(10), .milliseconds(500), .milliseconds(50)])
     func scaleToZeroLiveIsSimulate(interval: Duration) async throws {
-        let text = Self.configText.replacingOccurrences(
-            of: "[policy]\n", with: "[policy]\nheadroom = learned\nmin_replicas = 0\nscale_to_zero_after = 1min\n")
-        let config = try ConfigParser.parse(text, file: "autoscaled.conf", directory: "/tmp").get()
+        let config = try Self.config(policy: "headroom = learned\nmin_replicas = 0\nscale_to_zero_after = 1min\n")
         // The day, 2 minutes of no load, 40 s of some, and no load again: 6 polls of none (630 …
         // 680, 790 … 840) take the count to 0; the first load takes it back to the need at once.
         let phases = Self.phases + [(120, [0, 0, 0]), (40, [30, 20, 25]), (120, [0, 0, 0])]
@@ -180,10 +182,7 @@ struct LiveSimulateTests {
     func seasonalLiveIsSimulate(interval: Duration) async throws {
         // The controller's wall clock (1 795 932 600 s) is a whole number of 5 minutes: its phases
         // fall where the trace's do.
-        let text = Self.configText.replacingOccurrences(
-            of: "[policy]\n", with: "[policy]\nseasonal_periods = 5min\nscale_down_stabilization = 1min\n")
-            .replacingOccurrences(of: "scale_down_stabilization = 2min\n", with: "")
-        let config = try ConfigParser.parse(text, file: "autoscaled.conf", directory: "/tmp").get()
+        let config = try Self.config(policy: "seasonal_periods = 5min\n", stabilization: "1min")
         let simulated = Self.simulated(config: config, phases: Self.recurring)
         #expect(simulated.filter { $0.contains("recurring peak due") }.count == 4, "before the 3rd, 4th and 5th spikes, and a 6th that does not come")
         #expect(await Self.live(every: interval, config: config, phases: Self.recurring) == simulated)
@@ -194,11 +193,9 @@ struct LiveSimulateTests {
     func learnedSeasonalLiveIsSimulate(interval: Duration) async throws {
         // The median of the rises: the rises before a spike (a quarter of them) are given room by
         // the recurring rise, once two periods confirmed it, not by the quantile.
-        let text = Self.configText.replacingOccurrences(
-            of: "[policy]\n", with: "[policy]\nheadroom = learned\nheadroom_target_load = 65\nheadroom_quantile = 0.5\n"
-                + "seasonal_periods = 5min\n")
-            .replacingOccurrences(of: "scale_down_stabilization = 2min\n", with: "scale_down_stabilization = 90s\n")
-        let config = try ConfigParser.parse(text, file: "autoscaled.conf", directory: "/tmp").get()
+        let config = try Self.config(
+            policy: "headroom = learned\nheadroom_target_load = 65\nheadroom_quantile = 0.5\nseasonal_periods = 5min\n",
+            stabilization: "90s")
         let simulated = Self.simulated(config: config, phases: Self.recurring)
         // The first two spikes are followed; the next three, and a sixth that does not come, are
         // given room 70 s before.
