@@ -15,6 +15,12 @@ enum ConfigParsing {
         }
     }
 
+    /// The error lines of a config whose `[policy]` is `lines` (line 4 on), after a `[source]`
+    /// with only its path.
+    static func policyErrors(_ lines: [String]) -> [String] {
+        errorLines(["[source]", "path = /x", "[policy]"] + lines)
+    }
+
     /// The config file that states every setting of `config` that applies, in schema order.
     static func text(of config: Config) -> String {
         var text = ""

@@ -6,7 +6,7 @@ import Testing
 /// errors that name the line and the value.
 struct HeadroomConfigTests {
     static func errors(_ lines: [String]) -> [String] {
-        ConfigParsing.errorLines(["[source]", "path = /x", "[policy]"] + lines)
+        ConfigParsing.policyErrors(lines)
     }
 
     @Test("the learned headroom and its settings are read; thresholds is the default")

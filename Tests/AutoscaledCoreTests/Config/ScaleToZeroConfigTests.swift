@@ -5,7 +5,7 @@ import Testing
 /// unless `min_replicas` is 0 and it spans whole polls.
 struct ScaleToZeroConfigTests {
     static func errors(_ lines: [String]) -> [String] {
-        ConfigParsing.errorLines(["[source]", "path = /x", "[policy]"] + lines)
+        ConfigParsing.policyErrors(lines)
     }
 
     @Test("read with min_replicas = 0; unset by default")

@@ -5,7 +5,7 @@ import Testing
 /// that name the line and the value.
 struct SeasonalConfigTests {
     static func errors(_ policyLine: String) -> [String] {
-        ConfigParsing.errorLines(["[source]", "path = /x", "[policy]", policyLine])
+        ConfigParsing.policyErrors([policyLine])
     }
 
     @Test("a list of periods is read in order; none is off")
