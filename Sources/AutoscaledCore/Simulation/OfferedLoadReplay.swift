@@ -125,9 +125,11 @@ struct ThresholdScaler: OfferedLoadScaler {
     /// What the activator reports while no replica serves.
     private func activator() -> PolicyInput {
         guard offeredSeconds > 0 else { return .unavailable("no replica is serving") }
-        let load = 100 * offered / Double(offeredSeconds) / capacity
-        guard load.isFinite else { return .unavailable("no replica is serving") }
-        return .loads(LoadSnapshot(vouchedFor: [ServerLoad(name: "activator", load: load)]))
+        do {
+            return .loads(try LoadSnapshot(servers: [ServerLoad(name: "activator", load: 100 * offered / Double(offeredSeconds) / capacity)]))
+        } catch {
+            return .unavailable(error.description)
+        }
     }
 
     private mutating func input(_ pool: ReplicaPool, loads: [Double], intervalStart: Int) -> PolicyInput {

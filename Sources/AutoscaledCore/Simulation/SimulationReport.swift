@@ -91,7 +91,7 @@ public enum SimulationReport {
             + scaleToZeroLine(policy)
     }
 
-    /// `scale_to_zero_after 5min (an activator reports the requests while no replica serves)`, when set.
+    /// `scale_to_zero_after 5min (while no replica serves, an activator reports the requests)`, when set.
     private static func scaleToZeroLine(_ policy: PolicyConfig) -> String {
         guard let after = policy.scaleToZeroAfter else { return "" }
         return "         scale_to_zero_after \(DurationText.format(after)) (while no replica serves, an activator reports the requests)\n"
