@@ -28,7 +28,8 @@ struct FaultInjectionTests {
         var decisions = 0
         var kills = 0
         var expectedStart: Int?
-        while decisions < 200 {
+        // At least 200 decisions and 3 kills, however many decisions one life makes on a busy machine.
+        while decisions < 200 || kills < 3 {
             let daemon = ChildProcess(autoscaledBinary(), ["run", "--config", dir.configPath], captureIn: dir.path)
             guard let start = await daemon.waitForLine("event=start") else {
                 Issue.record("no start: \(daemon.standardError)")
@@ -53,7 +54,6 @@ struct FaultInjectionTests {
             #expect(!readText(dir.statePath).isEmpty)
             expectedStart = saved
         }
-        #expect(kills >= 3)
     }
 
     @Test("a full disk: state-write-failed, the daemon keeps deciding, retries, and the old file stays whole")
