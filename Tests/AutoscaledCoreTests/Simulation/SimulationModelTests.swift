@@ -9,6 +9,8 @@ struct RecordingObserver: SimulationObserver {
     var serving: [Int] = []
     var loads: [Double] = []
     var changes: [String] = []
+    /// The reason of every decision.
+    var reasons: [String] = []
 
     mutating func second(_ time: Int, load: Double, desired: Int, serving: Int, overCapacity: Double) {
         self.desired.append(desired)
@@ -18,6 +20,7 @@ struct RecordingObserver: SimulationObserver {
 
     mutating func decision(_ decision: ScalingDecision, at time: Int) {
         if decision.changesReplicas { changes.append("t=\(time) \(decision.from)->\(decision.to)") }
+        reasons.append(decision.reason.text)
     }
 }
 
@@ -138,5 +141,18 @@ struct SimulationModelTests {
         var idle = RecordingObserver()
         _ = Simulation.replay(Self.offered([0, 0, 0, 0]), setup: SimulationSetup(policy: policy, pollSeconds: 1), observer: &idle)
         #expect(idle.changes == [])
+    }
+
+    @Test("an activator load beyond the bound is refused as any read is: no data, and the count holds at 0")
+    func activatorBeyondTheBound() {
+        var policy = Self.eager(initial: 0, max: 3)
+        policy.minReplicas = 0
+        var observer = RecordingObserver()
+        // 1 request/s at 1e-14 requests/s per replica: a load of 1e16, above LoadSnapshot.maxLoad.
+        _ = Simulation.replay(Self.offered([1, 1, 1]), setup: SimulationSetup(policy: policy, pollSeconds: 1, capacity: 1e-14),
+                              observer: &observer)
+        #expect(observer.changes == [])
+        #expect(observer.reasons.count == 2 && observer.reasons.allSatisfy { $0.hasPrefix("no usable load data: ") && $0.contains("activator") },
+                "\(observer.reasons)")
     }
 }
