@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Replays traces through `autoscaled simulate` with a config's policy and reports where it lands.
 
-  scripts/policy-report.py [--config config/autoscaled.conf] [--binary PATH] [--check] [--suite [--split train|test|fresh]]
+  scripts/policy-report.py [--config config/autoscaled.conf] [--binary PATH] [--check] [--suite [--split train|test|fresh] [--digits N]]
 
 Public traces (config/traces/, from the Azure public datasets; see config/traces/README.md): the
 policy's replica-seconds and share of requests over capacity, next to the Kubernetes HPA and
@@ -149,7 +149,7 @@ def nearest_events(rows, over):
     return min(reversed(rows), key=lambda row: abs(row[0] - over))[2]
 
 
-def suite_report(binary, config, check, splits):
+def suite_report(binary, config, check, splits, digits=2):
     import foresight_floor
 
     traces = os.path.join(ROOT, "config", "traces")
@@ -191,15 +191,15 @@ def suite_report(binary, config, check, splits):
                 events[model] += nearest_events(rows, over)
                 if ratio is None or ratio > 1.0:
                     losses.append(f"{entry['file']} vs {model.upper()}: "
-                                  + ("more over capacity than every frontier point" if ratio is None else f"{ratio:.2f}×"))
-                cells.append("loss (over)" if ratio is None else f"{ratio:.2f}×")
+                                  + ("more over capacity than every frontier point" if ratio is None else f"{ratio:.{digits}f}×"))
+                cells.append("loss (over)" if ratio is None else f"{ratio:.{digits}f}×")
                 if ratio is None:
                     over_losses += 1
                 else:
                     versus.append(ratio)
             print(f"| {entry['file']} ({capacity}, {delay}s, {initial}) | {cost} | {over:.2f} "
                   f"| {cost / floor:.2f} | {cells[0]} | {cells[1]} |", flush=True)
-        frontiers = (f"mean {sum(versus) / len(versus):.2f}×, worst {max(versus):.2f}×" if versus
+        frontiers = (f"mean {sum(versus) / len(versus):.{digits}f}×, worst {max(versus):.{digits}f}×" if versus
                      else "no ratio (every pair lost on service)")
         print(f"\n{split}: {len(ratios)} traces, cost ÷ floor mean {sum(ratios) / len(ratios):.2f}, "
               f"worst {max(ratios):.2f}; vs the HPA and KPA frontiers {frontiers}"
@@ -222,6 +222,8 @@ def main():
     parser.add_argument("--check", action="store_true")
     parser.add_argument("--suite", action="store_true")
     parser.add_argument("--split", choices=["train", "test", "fresh"], help="with --suite: only these traces")
+    parser.add_argument("--digits", type=int, default=2, choices=range(2, 7), metavar="N",
+                        help="with --suite: decimal places of the ratios to the frontiers (2 to 6; default 2)")
     args = parser.parse_args()
     binary = args.binary
     if not binary:
@@ -230,7 +232,7 @@ def main():
         binary = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, check=True,
                                 capture_output=True, text=True).stdout.strip() + "/autoscaled"
     if args.suite:
-        suite_report(binary, args.config, args.check, [args.split] if args.split else ["train", "test", "fresh"])
+        suite_report(binary, args.config, args.check, [args.split] if args.split else ["train", "test", "fresh"], args.digits)
         return
     beaten = True
     print("| public trace (C, D, initial) | replica-s | over % | HPA frontier there | KPA frontier there | vs HPA | vs KPA |")
