@@ -143,6 +143,18 @@ def frontier_ratio(cost, over, rows):
     return cost / frontier(envelope, over)
 
 
+def ratio_cell(ratio, digits=2):
+    """A table cell for `frontier_ratio`'s answer: the ratio to `digits` places, or a loss on service."""
+    return "loss (over)" if ratio is None else f"{ratio:.{digits}f}×"
+
+
+def initial_count(counts, width, capacity):
+    """The suite's rule for a trace whose initial count is "auto": the first 5 minutes' mean at half
+    a replica's capacity, at least 1."""
+    first = counts[:max(1, 300 // width)]
+    return max(1, math.ceil(first.sum() / (len(first) * width) / (capacity * 0.5)))
+
+
 def nearest_events(rows, over):
     """The scale events of the frontier point whose share over capacity is nearest `over` (of two
     as near, the one at the higher target)."""
@@ -177,8 +189,7 @@ def suite_report(binary, config, check, splits, digits=2):
             width, counts = foresight_floor.read_trace(path)
             capacity, delay, initial = entry["C"], entry["D"], entry["initial"]
             if initial == "auto":
-                first = counts[:max(1, 300 // width)]
-                initial = max(1, math.ceil(first.sum() / (len(first) * width) / (capacity * 0.5)))
+                initial = initial_count(counts, width, capacity)
             result = simulate(binary, config, path, capacity, delay, initial)
             cost, over = result["replica_seconds"], result["over"]
             floor = foresight_floor.floor(counts, width, capacity, delay, initial, over)
@@ -192,7 +203,7 @@ def suite_report(binary, config, check, splits, digits=2):
                 if ratio is None or ratio > 1.0:
                     losses.append(f"{entry['file']} vs {model.upper()}: "
                                   + ("more over capacity than every frontier point" if ratio is None else f"{ratio:.{digits}f}×"))
-                cells.append("loss (over)" if ratio is None else f"{ratio:.{digits}f}×")
+                cells.append(ratio_cell(ratio, digits))
                 if ratio is None:
                     over_losses += 1
                 else:

@@ -38,12 +38,6 @@ TUNED_KEYS = ("poll_interval", "headroom_target_load", "headroom_quantile", "hea
               "scale_down_stabilization", "replica_startup", "headroom_scale_down_margin")
 
 
-def initial_count(counts, width, capacity):
-    """The suite's rule: the first 5 minutes' mean at half a replica's capacity, at least 1."""
-    first = counts[:max(1, 300 // width)]
-    return max(1, math.ceil(first.sum() / (len(first) * width) / (capacity * 0.5)))
-
-
 def held_out_start(bins, width):
     """The first held-out bin, as `Trace.holdOutStart` has it."""
     held = 86_400 // width if bins * width >= 5 * 86_400 else bins // 5
@@ -51,11 +45,7 @@ def held_out_start(bins, width):
 
 
 def ratios(cost, over, frontiers):
-    cells = []
-    for model in ("hpa", "kpa"):
-        ratio = policy_report.frontier_ratio(cost, over, frontiers[model])
-        cells.append("loss (over)" if ratio is None else f"{ratio:.2f}×")
-    return cells
+    return [policy_report.ratio_cell(policy_report.frontier_ratio(cost, over, frontiers[model])) for model in ("hpa", "kpa")]
 
 
 def main():
@@ -79,7 +69,7 @@ def main():
             path = os.path.join(traces, entry["dir"], name)
             width, counts = foresight_floor.read_trace(path)
             capacity, delay = entry["C"], entry["D"]
-            initial = initial_count(counts, width, capacity) if entry["initial"] == "auto" else entry["initial"]
+            initial = policy_report.initial_count(counts, width, capacity) if entry["initial"] == "auto" else entry["initial"]
             goal = max(0.05, math.ceil(policy_report.simulate(args.binary, args.config, path, capacity, delay, initial)["over"] * 100) / 100)
             winner = os.path.join(work, "tuned-" + name + ".conf")
             tuned = subprocess.run(
@@ -95,7 +85,7 @@ def main():
                 out.write("t_seconds,requests\n")
                 for index in range(split, len(counts)):
                     out.write(f"{index * width},{counts[index]:g}\n")
-            start = initial_count(counts[split:], width, capacity)
+            start = policy_report.initial_count(counts[split:], width, capacity)
             frontiers = {model: [(r["over"], r["replica_seconds"]) for r in (
                 policy_report.simulate(args.binary, args.config, held, capacity, delay, start, (model, target))
                 for target in policy_report.FRONTIER_TARGETS)] for model in ("hpa", "kpa")}
