@@ -17,15 +17,24 @@ public enum FileReadError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A symlink at the path belongs to a user other than root and the one this process runs as.
     case untrustedSymlink(path: String, owner: UInt32)
 
-    public var description: String {
+    public var description: String { description(omitting: nil) }
+
+    /// The description without the path when it is `named`, for a message that already names the
+    /// file (`/run/loads.json: not a regular file`); with any other path, whole.
+    public func description(omitting named: String?) -> String {
         switch self {
-        case let .system(error): error.description
-        case let .notRegularFile(path): "\(path): not a regular file"
-        case let .tooLarge(path, limit): "\(path): larger than the \(limit)-byte limit"
-        case let .changedWhileReading(path): "\(path): changed while being read"
+        case let .system(error): error.description(omitting: named)
+        case let .notRegularFile(path): Self.prefixed(path, omitting: named, "not a regular file")
+        case let .tooLarge(path, limit): Self.prefixed(path, omitting: named, "larger than the \(limit)-byte limit")
+        case let .changedWhileReading(path): Self.prefixed(path, omitting: named, "changed while being read")
         case let .untrustedSymlink(path, owner):
-            "\(path): is a symbolic link owned by uid \(owner), neither root nor this process's user; not followed"
+            Self.prefixed(path, omitting: named,
+                          "is a symbolic link owned by uid \(owner), neither root nor this process's user; not followed")
         }
+    }
+
+    private static func prefixed(_ path: String, omitting named: String?, _ text: String) -> String {
+        path == named ? text : "\(path): \(text)"
     }
 }
 

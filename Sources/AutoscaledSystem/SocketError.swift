@@ -11,11 +11,20 @@ public enum SocketError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The peer sent more than `limit` bytes.
     case tooLarge(subject: String, limit: Int)
 
-    public var description: String {
+    public var description: String { description(omitting: nil) }
+
+    /// The description without the subject when it is `named`, for a message that already names it
+    /// (`127.0.0.1:9100: read: timed out after 2s`); with any other subject, whole.
+    public func description(omitting named: String?) -> String {
         switch self {
-        case let .system(error): error.description
-        case let .timedOut(call, subject, after): "\(call)(\(subject)): timed out after \(DurationText.format(after))"
-        case let .tooLarge(subject, limit): "read(\(subject)): more than \(limit) bytes"
+        case let .system(error): error.description(omitting: named)
+        case let .timedOut(call, subject, after):
+            "\(Self.target(call, subject, omitting: named)): timed out after \(DurationText.format(after))"
+        case let .tooLarge(subject, limit): "\(Self.target("read", subject, omitting: named)): more than \(limit) bytes"
         }
+    }
+
+    private static func target(_ call: String, _ subject: String, omitting named: String?) -> String {
+        subject == named ? call : "\(call)(\(subject))"
     }
 }

@@ -35,4 +35,10 @@ public struct SystemError: Error, Sendable, Equatable, CustomStringConvertible {
         let target = subject.isEmpty ? call : "\(call)(\(subject))"
         return "\(target): \(reason) (errno \(errno))"
     }
+
+    /// The description without the subject when it is `named`, for a message that already names it
+    /// (`/run/haproxy.sock: connect: connection refused (errno 111)`); with any other subject, whole.
+    public func description(omitting named: String?) -> String {
+        subject == named ? "\(call): \(reason) (errno \(errno))" : description
+    }
 }

@@ -73,6 +73,16 @@ struct CommandTests {
         #expect(result.status == 1)
         #expect(result.stdout == "")
         #expect(result.stderr.hasPrefix("\(dir.loadPath): line 1: "))
+        // The path is said once, before the cause, whatever kept the file from being read.
+        unlink(dir.loadPath)
+        let missing = await ChildProcess.run(["once", "--config", dir.configPath], in: dir.path)
+        #expect(missing.status == 1)
+        #expect(missing.stderr == "\(dir.loadPath): open: no such file or directory (errno 2)\n")
+        mkdir(dir.loadPath, 0o755)
+        defer { rmdir(dir.loadPath) }
+        let directory = await ChildProcess.run(["once", "--config", dir.configPath], in: dir.path)
+        #expect(directory.status == 1)
+        #expect(directory.stderr == "\(dir.loadPath): not a regular file\n")
     }
 
     @Test("`check-config` prints ok, or every error and exits 78")

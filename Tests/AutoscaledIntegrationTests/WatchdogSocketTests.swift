@@ -56,7 +56,7 @@ struct WatchdogSocketTests {
             return pingsAtError.map { pings >= $0 + 6 } == true
         }.filter { $0.text == "WATCHDOG=1" }
         let error = await daemon.waitForLine("event=source-error", after: before)
-        #expect(error?.contains("cause=\"read(\(dir.file("hang.sock"))): timed out after 3s\"") == true, "\(error ?? "")")
+        #expect(error?.contains("source=\(dir.file("hang.sock")) cause=\"read: timed out after 3s\"") == true, "\(error ?? "")")
         // No ping while the loop was wedged, and the read not cut short: by the kernel's times, one
         // gap in the pings since the healthy ones spans most of the 3 s read.
         let since = healthy + wedged

@@ -33,6 +33,30 @@ struct RegularFileTests {
         #expect(failure("big") == "\(dir.file("big")): larger than the 100-byte limit")
     }
 
+    @Test("a message that already names the file gets the error without the path; another path stays")
+    func omittingThePath() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        mkdir(dir.file("d"), 0o755)
+        func failure(_ name: String, omitting named: String) -> String {
+            do { _ = try RegularFile.read(dir.file(name), limit: 100); return "read" } catch {
+                return error.description(omitting: named)
+            }
+        }
+        #expect(failure("missing", omitting: dir.file("missing")) == "open: no such file or directory (errno 2)")
+        #expect(failure("d", omitting: dir.file("d")) == "not a regular file")
+        #expect(failure("d", omitting: dir.file("other")) == "\(dir.file("d")): not a regular file")
+        #expect(FileReadError.untrustedSymlink(path: "/run/l", owner: 7).description(omitting: "/run/l")
+            == "is a symbolic link owned by uid 7, neither root nor this process's user; not followed")
+        #expect(FileReadError.changedWhileReading(path: "/run/l").description(omitting: "/run/m") == "/run/l: changed while being read")
+        let refused = SystemError(call: "connect", subject: "127.0.0.1:9", errno: ECONNREFUSED)
+        #expect(refused.description(omitting: "127.0.0.1:9") == "connect: connection refused (errno 111)")
+        #expect(refused.description(omitting: "http://127.0.0.1:9/metrics") == refused.description)
+        #expect(SocketError.timedOut(call: "read", subject: "/run/h.sock", after: .seconds(2)).description(omitting: "/run/h.sock")
+            == "read: timed out after 2s")
+        #expect(SocketError.tooLarge(subject: "/run/h.sock", limit: 10).description(omitting: nil) == "read(/run/h.sock): more than 10 bytes")
+    }
+
     @Test("a symlink is followed when root or this user owns it, and refused when another user does")
     func symlinkOwners() throws {
         let dir = TemporaryDirectory()

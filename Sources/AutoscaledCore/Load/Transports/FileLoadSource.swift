@@ -22,7 +22,8 @@ public struct FileLoadSource: LoadSource {
             contents = try RegularFile.read(path, limit: Self.sizeLimit)
         } catch {
             if case .tooLarge = error { throw .tooLarge(limit: Self.sizeLimit) }
-            throw .unreadable(error.description)
+            // The reader names the path before the error: not said twice.
+            throw .unreadable(error.description(omitting: path))
         }
         let parsed = contents.bytes.withUnsafeBytes { bytes in
             Result { () throws(LoadError) in try LoadParser.snapshot(from: bytes, format: format, source: path) }

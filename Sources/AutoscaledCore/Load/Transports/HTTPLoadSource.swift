@@ -32,7 +32,7 @@ public struct HTTPLoadSource: BlockingLoadSource {
     /// The whole read on the calling thread: blocks for at most the two timeouts.
     public func readBlocking() throws(LoadError) -> LoadReading {
         let exchange = SocketExchange(
-            address: url.address.socketAddress, request: Array(request.utf8), limits: limits,
+            address: url.address.socketAddress, location: url.description, request: Array(request.utf8), limits: limits,
             isComplete: { HTTPResponse.isComplete($0) })
         let body = try HTTPResponse.body(of: try exchange.perform())
         let snapshot = try LoadParser.snapshot(from: body, format: format, source: url.description)

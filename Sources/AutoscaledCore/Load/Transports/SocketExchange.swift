@@ -21,6 +21,9 @@ public struct SocketLimits: Sendable, Equatable {
 /// it on a queue of their own (``BlockingLoadSource``).
 struct SocketExchange: Sendable {
     var address: SocketAddress
+    /// What the reader names the source by before an error (``SourceConfig/location``): a subject
+    /// equal to it is not said again in the error.
+    var location: String
     var request: [UInt8]
     var limits: SocketLimits
     /// Whether the bytes so far are a whole response (reading may stop before the peer closes).
@@ -40,9 +43,12 @@ struct SocketExchange: Sendable {
             bytes = try socket.readToEnd(limit: limits.maxResponseBytes, deadline: deadline, isComplete: isComplete)
         } catch {
             if case let .tooLarge(_, limit) = error { throw .tooLarge(limit: limit) }
-            throw .unreadable(error.description)
+            throw .unreadable(error.description(omitting: location))
         }
-        guard !bytes.isEmpty else { throw .unreadable("\(address): connection closed with no response") }
+        guard !bytes.isEmpty else {
+            let closed = "connection closed with no response"
+            throw .unreadable(address.description == location ? closed : "\(address): \(closed)")
+        }
         return bytes
     }
 

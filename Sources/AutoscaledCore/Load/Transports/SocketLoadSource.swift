@@ -23,7 +23,7 @@ public struct SocketLoadSource: BlockingLoadSource {
 
     /// The whole read on the calling thread: blocks for at most the two timeouts.
     public func readBlocking() throws(LoadError) -> LoadReading {
-        let bytes = try SocketExchange(address: address, request: request, limits: limits).perform()
+        let bytes = try SocketExchange(address: address, location: address.description, request: request, limits: limits).perform()
         let snapshot = try LoadParser.snapshot(from: bytes, format: format, source: address.description)
         return LoadReading(snapshot: snapshot, modifiedAt: nil)
     }

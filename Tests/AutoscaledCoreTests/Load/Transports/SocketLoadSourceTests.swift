@@ -46,7 +46,7 @@ struct SocketLoadSourceTests {
         let server = Self.server(transport, .silent, in: dir)
         defer { server.stop() }
         let start = ContinuousClock.now
-        #expect(await Self.outcome(try Self.source(transport, server)) == "read(\(server.address)): timed out after 300ms")
+        #expect(await Self.outcome(try Self.source(transport, server)) == "read: timed out after 300ms")
         let elapsed = ContinuousClock.now - start
         // The upper bound only proves the read ends. Loose: the time includes waiting for a thread of
         // the test runner's pool, which CPU-bound tests beside it (and sanitizers) can hold for tens
@@ -61,9 +61,9 @@ struct SocketLoadSourceTests {
         let server = Self.server(transport, .closeAtOnce, in: dir)
         defer { server.stop() }
         let outcome = await Self.outcome(try Self.source(transport, server))
-        let causes = ["\(server.address): connection closed with no response", "connection reset by peer (errno 104)",
-                      "broken pipe (errno 32)"]
-        #expect(causes.contains { outcome.hasSuffix($0) }, "\(outcome)")
+        let causes = ["connection closed with no response", "read: connection reset by peer (errno 104)",
+                      "send: broken pipe (errno 32)"]
+        #expect(causes.contains(outcome), "\(outcome)")
     }
 
     @Test("garbage is a syntax error", arguments: Transport.allCases)
@@ -92,7 +92,7 @@ struct SocketLoadSourceTests {
         let response = Array(String(repeating: "server 1\n", count: 2_000).utf8)
         let server = Self.server(transport, .resetMidResponse(response), in: dir)
         defer { server.stop() }
-        #expect(await Self.outcome(try Self.source(transport, server)) == "read(\(server.address)): connection reset by peer (errno 104)")
+        #expect(await Self.outcome(try Self.source(transport, server)) == "read: connection reset by peer (errno 104)")
     }
 
     /// A TCP socket bound to a free port of 127.0.0.1 (not listening), and its address.
@@ -114,14 +114,14 @@ struct SocketLoadSourceTests {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
         let unix = SocketLoadSource(address: .unix(path: dir.file("none.sock")), request: [], limits: Self.limits, format: .lines)
-        #expect(await Self.outcome(unix) == "connect(\(dir.file("none.sock"))): no such file or directory (errno 2)")
+        #expect(await Self.outcome(unix) == "connect: no such file or directory (errno 2)")
         // A port bound but not listening refuses connections, and no other test can take it while it is held.
         let bound = try Self.boundLoopbackSocket()
         defer { close(bound.fd) }
         let port = UInt16(bigEndian: bound.address.sin_port)
         let tcp = SocketLoadSource(address: .ipv4(octets: [127, 0, 0, 1], port: port), request: [], limits: Self.limits,
                                    format: .lines)
-        #expect(await Self.outcome(tcp) == "connect(127.0.0.1:\(port)): connection refused (errno 111)")
+        #expect(await Self.outcome(tcp) == "connect: connection refused (errno 111)")
     }
 
     @Test("a listener whose backlog is full times out at connect_timeout")
@@ -143,7 +143,7 @@ struct SocketLoadSourceTests {
         let source = SocketLoadSource(address: .ipv4(octets: [127, 0, 0, 1], port: port), request: [], limits: Self.limits,
                                       format: .lines)
         let start = ContinuousClock.now
-        #expect(await Self.outcome(source) == "connect(127.0.0.1:\(port)): timed out after 500ms")
+        #expect(await Self.outcome(source) == "connect: timed out after 500ms")
         #expect(ContinuousClock.now - start < .seconds(120))  // loose, as in `silent`
     }
 
