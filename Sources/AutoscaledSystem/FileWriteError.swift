@@ -10,15 +10,18 @@ public enum FileWriteError: Error, Sendable, Equatable, CustomStringConvertible 
     /// Something other than a regular file (a directory, a device, a FIFO) stands at the path.
     case notRegularFile(path: String, kind: Directory.EntryKind)
 
-    public var description: String {
+    public var description: String { description(omitting: nil) }
+
+    /// The description without the path when it is `named` (see ``SubjectNamingError``).
+    public func description(omitting named: String?) -> String {
         switch self {
         case let .system(error):
-            error.description
+            error.description(omitting: named)
         case let .symbolicLink(path, target):
-            "\(path): is a symbolic link\(target.map { " (to \($0))" } ?? ""); refusing to write through it "
-                + "(set the path to the real location)"
+            (path == named ? "" : "\(path): ") + "is a symbolic link\(target.map { " (to \($0))" } ?? ""); "
+                + "refusing to write through it (set the path to the real location)"
         case let .notRegularFile(path, kind):
-            "\(path): is \(kind), not a regular file; refusing to replace it"
+            (path == named ? "" : "\(path): ") + "is \(kind), not a regular file; refusing to replace it"
         }
     }
 }

@@ -109,6 +109,11 @@ struct CommandTests {
         let result = await ChildProcess.run(["run", "--config", dir.file("nope.conf")], in: dir.path)
         #expect(result.status == 78)
         #expect(result.stderr == "\(dir.file("nope.conf")): cannot read config: no such file or directory (errno 2)\n")
+        // Named once, before the cause.
+        mkdir(dir.file("d.conf"), 0o755)
+        let directory = await ChildProcess.run(["check-config", "--config", dir.file("d.conf")], in: dir.path)
+        #expect(directory.status == 78)
+        #expect(directory.stderr == "\(dir.file("d.conf")): cannot read config: not a regular file\n")
     }
 
     @Test("usage errors print the message and usage on stderr and exit 64")

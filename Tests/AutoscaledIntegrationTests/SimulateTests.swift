@@ -1,4 +1,5 @@
 import AutoscaledTestSupport
+import Glibc
 import Testing
 
 @Suite("`simulate` against the real binary")
@@ -39,7 +40,13 @@ struct SimulateTests {
             "simulate", "--config", "\(repositoryRoot)/config/autoscaled.conf", "--trace", dir.file("none.csv"),
         ], in: dir.path)
         #expect(missing.status == 1)
-        #expect(missing.stderr.hasPrefix("\(dir.file("none.csv")): "))
+        #expect(missing.stderr == "\(dir.file("none.csv")): open: no such file or directory (errno 2)\n")
+        mkdir(dir.file("d.csv"), 0o755)
+        let directory = await ChildProcess.run([
+            "simulate", "--config", "\(repositoryRoot)/config/autoscaled.conf", "--trace", dir.file("d.csv"), "--capacity", "1",
+        ], in: dir.path)
+        #expect(directory.status == 1)
+        #expect(directory.stderr == "\(dir.file("d.csv")): not a regular file\n")
     }
 
     @Test("scale_to_zero_after: to 0 after the wait, back on the activator's requests; refused above min_replicas 0")

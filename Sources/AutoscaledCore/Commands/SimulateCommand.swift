@@ -17,7 +17,7 @@ public enum SimulateCommand {
         do {
             contents = try RegularFile.read(options.tracePath, limit: traceSizeLimit)
         } catch {
-            return .failure("\(options.tracePath): \(error)")
+            return .failure("\(options.tracePath): \(errorText(error, after: options.tracePath))")
         }
         let trace: Trace
         do {

@@ -23,7 +23,7 @@ public enum TuneCommand {
             let contents = try RegularFile.read(options.tracePath, limit: SimulateCommand.traceSizeLimit)
             trace = try TraceParser.parse(contents.bytes)
         } catch {
-            return .failure("\(options.tracePath): \(error)")
+            return .failure("\(options.tracePath): \(errorText(error, after: options.tracePath))")
         }
         guard case .offeredLoad = trace.series else {
             return usage("tune needs an offered-load trace ('t_seconds,requests'); this one has per-server loads")
@@ -81,7 +81,7 @@ public enum TuneCommand {
             let bytes = try RegularFile.read(absolutePath(options.configPath), limit: ConfigLoader.sizeLimit).bytes
             original = String(decoding: bytes, as: UTF8.self)
         } catch {
-            throw WriteFailure(message: "\(options.configPath): \(error)")
+            throw WriteFailure(message: "\(options.configPath): \(errorText(error, after: absolutePath(options.configPath)))")
         }
         let best = report.result.best
         let text = TunedConfigText.config(original, policy: best.policy, pollSeconds: best.pollSeconds,
@@ -92,7 +92,7 @@ public enum TuneCommand {
         do {
             try AtomicFile.write(Array(text.utf8), to: path)
         } catch {
-            throw WriteFailure(message: "\(path): \(error)")
+            throw WriteFailure(message: "\(path): \(errorText(error, after: path))")
         }
     }
 

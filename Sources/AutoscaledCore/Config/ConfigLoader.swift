@@ -16,7 +16,7 @@ public enum ConfigLoader {
             if case let .system(systemError) = error {
                 message = "cannot read config: \(systemError.reason) (errno \(systemError.errno))"
             } else {
-                message = "cannot read config: \(error)"
+                message = "cannot read config: \(errorText(error, after: absolute))"
             }
             return .failure(ConfigErrors([ConfigError(file: path, line: nil, message: message)]))
         }

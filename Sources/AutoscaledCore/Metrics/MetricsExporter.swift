@@ -63,7 +63,7 @@ public struct MetricsExporter: Sendable {
         } catch {
             defer { failing = true }
             return LogRecord(failing ? .debug : .warning, .metricsWriteFailed, [
-                LogField("path", .string(path)), LogField("cause", .string(error.description)),
+                LogField("path", .string(path)), LogField("cause", .string(errorText(error, after: path))),
             ])
         }
     }

@@ -53,7 +53,7 @@ final class DaemonHistory {
         } catch {
             defer { failing = true }
             return LogRecord(failing ? .debug : .warning, .historyWriteFailed, [
-                LogField("path", .string(config.path)), LogField("cause", .string(error.description)),
+                LogField("path", .string(config.path)), LogField("cause", .string(errorText(error, after: config.path))),
             ])
         }
     }

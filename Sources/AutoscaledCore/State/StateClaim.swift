@@ -95,7 +95,7 @@ struct StateClaim {
                 }
             } catch {
                 logger.log(.warning, .tempCleanupFailed, [
-                    LogField("path", .string(path)), LogField("cause", .string(error.description)),
+                    LogField("path", .string(path)), LogField("cause", .string(errorText(error, after: path))),
                 ])
             }
         }

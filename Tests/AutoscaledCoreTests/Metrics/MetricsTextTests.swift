@@ -152,7 +152,7 @@ struct MetricsExporterTests {
         files.fail.withLock { $0 = true }
         let first = exporter.record(.unavailable("x"), Self.decision(3, 3), wallTime: 1)
         #expect(first == LogRecord(.warning, .metricsWriteFailed, [
-            LogField("path", "/m.prom"), LogField("cause", "open(/m.prom): permission denied (errno 13)"),
+            LogField("path", "/m.prom"), LogField("cause", "open: permission denied (errno 13)"),
         ]))
         #expect(exporter.record(.unavailable("x"), Self.decision(3, 3), wallTime: 2)?.level == .debug)
         files.fail.withLock { $0 = false }
