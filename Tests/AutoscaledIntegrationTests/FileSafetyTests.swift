@@ -90,6 +90,9 @@ struct FileSafetyTests {
         #expect(second.stderr.contains("level=error event=state-locked path=\(dir.statePath) lock=\(dir.statePath).lock "
             + "pid=\(first.pid) cause=\"another autoscaled (pid \(first.pid)) is using this state file\""), "\(second.stderr)")
         #expect(!second.stderr.contains("event=start"))
+        let last = second.stderr.split(separator: "\n").last.map(String.init) ?? ""
+        #expect(last.contains("level=error event=stop status=1 cause=\"not started: [state] path \(dir.statePath): another "
+            + "autoscaled (pid \(first.pid)) is using this state file\""), "\(second.stderr)")
         let once = await ChildProcess.run(["once", "--config", dir.configPath], in: dir.path)
         #expect(once.status == 0 && once.stdout.hasPrefix("Servers to scale: 1\n"))
         let status = await ChildProcess.run(["status", "--config", dir.configPath], in: dir.path)
@@ -150,6 +153,24 @@ struct FileSafetyTests {
         daemon.signal(SIGTERM)
         #expect(await daemon.wait() == 0)
         #expect(dir.savedReplicas() == 3)
+    }
+
+    @Test("a state file whose lock cannot be created (its directory is a file) stops the start: exit 1, saying why")
+    func lockFileUnusable() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        dir.write(dir.file("state"), "")
+        dir.writeConfig()
+        dir.writeLoads(#"{"a": 30}"#)
+        let refused = await ChildProcess.run(["run", "--config", dir.configPath], in: dir.path)
+        #expect(refused.status == 1)
+        let state = dir.statePath
+        #expect(refused.stderr.contains("level=error event=state-write-failed path=\(state) lock=\(state).lock "
+            + "cause=\"open(\(dir.file("state"))): not a directory (errno 20)\""), "\(refused.stderr)")
+        let last = refused.stderr.split(separator: "\n").last.map(String.init) ?? ""
+        #expect(last.contains("level=error event=stop status=1 cause=\"not started: [state] path \(state): cannot use its "
+            + "lock file \(state).lock: open(\(dir.file("state"))): not a directory (errno 20)\""), "\(refused.stderr)")
+        #expect(!refused.stderr.contains("event=start"))
     }
 
     @Test("status prints hostile text from the state file escaped")

@@ -44,7 +44,7 @@ public enum Command: Sendable, Equatable {
                   SIGTERM, SIGINT Finish the evaluation in progress, save state, exit 0.
                   SIGPIPE         Ignored: a log reader going away costs the logs only.
 
-                \(exitCodes("another daemon holds the state file's lock, a state file of unknown\n      version cannot be set aside, or too few file descriptors are free"))
+                \(exitCodes("another daemon holds the state file's lock, its lock file cannot be\n      created, a state file of unknown version cannot be set aside, or too few file\n      descriptors are free"))
                 """),
         CommandSpec(
             name: "once",

@@ -43,7 +43,8 @@ public final class Daemon {
     }
 
     /// Runs until SIGTERM or SIGINT; returns the process exit status (0 after a clean stop, 1 when
-    /// another daemon holds the state file's lock or a state file of unknown version cannot be set aside).
+    /// another daemon holds the state file's lock, the lock file cannot be created, or a state file of
+    /// unknown version cannot be set aside).
     public func run() async -> Int32 {
         guard let claim = StateClaim.atStart(initialConfig, logger: logger) else { return 1 }
         stateLock = claim.lock

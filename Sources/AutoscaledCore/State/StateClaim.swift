@@ -21,7 +21,7 @@ struct StateClaim {
         do {
             lock = try LockFile.acquire(store.lockPath)
         } catch {
-            throw lockRefusal(error, statePath: store.path)
+            throw lockRefusal(error, statePath: store.path, lockPath: store.lockPath)
         }
         let loaded = store.load()
         var claim = StateClaim(lock: lock, loaded: loaded)
@@ -31,20 +31,25 @@ struct StateClaim {
             } catch {
                 // Using the path would overwrite the file it could not keep.
                 lock.release()
-                throw Refusal(record: .stateWriteFailed(path: store.path, error), cause: error.description)
+                throw Refusal(record: .stateWriteFailed(path: store.path, error),
+                              cause: "cannot set aside the state file of unknown version \(version): \(error)")
             }
         }
         return claim
     }
 
     /// Removes leftovers, then claims the configured state file.
-    /// - Returns: `nil`, after logging why at error level, when the daemon must not start.
+    /// - Returns: `nil`, after logging why at error level and a last `stop` line saying the daemon
+    ///   did not start, when it must not start.
     static func atStart(_ config: Config, logger: Logger) -> StateClaim? {
         removeLeftovers(config, logger: logger)
         do {
             return try claim(StateStore(path: config.state.path))
         } catch {
             logger.log(error.record)
+            logger.log(.error, .stop, [
+                LogField("status", .int(1)), LogField("cause", .string("not started: [state] path \(config.state.path): \(error.cause)")),
+            ])
             return nil
         }
     }
@@ -70,7 +75,7 @@ struct StateClaim {
     }
 
     /// `state-locked` (another process holds the lock) or `state-write-failed` (the lock file could not be used).
-    private static func lockRefusal(_ error: LockFile.Failure, statePath: String) -> Refusal {
+    private static func lockRefusal(_ error: LockFile.Failure, statePath: String, lockPath: String) -> Refusal {
         switch error {
         case let .held(lockPath, pid):
             var fields = [LogField("path", .string(statePath)), LogField("lock", .string(lockPath))]
@@ -79,7 +84,11 @@ struct StateClaim {
             fields.append(LogField("cause", .string(cause)))
             return Refusal(record: LogRecord(.error, .stateLocked, fields), cause: cause)
         case let .file(cause):
-            return Refusal(record: .stateWriteFailed(path: statePath, cause), cause: cause.description)
+            let record = LogRecord(.error, .stateWriteFailed, [
+                LogField("path", .string(statePath)), LogField("lock", .string(lockPath)),
+                LogField("cause", .string(errorText(cause, after: lockPath))),
+            ])
+            return Refusal(record: record, cause: "cannot use its lock file \(lockPath): \(errorText(cause, after: lockPath))")
         }
     }
 
