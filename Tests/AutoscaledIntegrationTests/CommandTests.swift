@@ -20,9 +20,10 @@ struct CommandTests {
         let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines.first == "Servers to scale: 1")
         // headroom = learned, and one poll has no rises yet: room for the load to double,
-        // ⌈2 × 105 ÷ 65⌉ = 4.
-        let decision = "Decision: scale-up from 3 to 4 (total load 105 and room to double (too few rises within "
-            + "1min 10s seen yet) need 4 at headroom_target_load 65: +1)"
+        // ⌈2 × 105 ÷ 65⌉ = 4; but 210 ÷ 65 = 3.2 is within headroom_scale_up_tolerance 0.2 of 3
+        // (at most 3.6), so the count is kept.
+        let decision = "Decision: hold from 3 to 3 (total load 105 and room to double (too few rises within "
+            + "1min 10s seen yet) need 4 at headroom_target_load 65, 3 within headroom_scale_up_tolerance 0.2)"
         #expect(lines.dropFirst().first.map(String.init) == decision)
         #expect(result.stderr == "")
     }

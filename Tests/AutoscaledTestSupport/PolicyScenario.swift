@@ -30,6 +30,8 @@ public enum PolicyScenario {
         public var seasonal = 0
         /// Learned decisions whose need `headroom_scale_down_margin` raised.
         public var margined = 0
+        /// Learned decisions that kept the count under a need within `headroom_scale_up_tolerance`.
+        public var tolerated = 0
         /// Decisions of `scale_to_zero_after` (to 0, or held there).
         public var toZero = 0
         public var violations: [String] = []
@@ -68,6 +70,9 @@ public enum PolicyScenario {
             ]
             if dice.chance(50) {
                 lines.append("headroom_scale_down_margin = \(dice.pick(["0.6", "0", "1", "10", "\(dice.fraction())"]))")
+            }
+            if dice.chance(50) {
+                lines.append("headroom_scale_up_tolerance = \(dice.pick(["0.2", "0", "1", "\(dice.fraction())"]))")
             }
         }
         if dice.chance(10) {
@@ -186,6 +191,7 @@ public enum PolicyScenario {
                 if decision.action == .scaleDown { outcome.learnedScaleDowns += 1 }
                 if sizing.season != nil { outcome.seasonal += 1 }
                 if sizing.beforeMargin != nil { outcome.margined += 1 }
+                if sizing.beforeTolerance != nil { outcome.tolerated += 1 }
             }
         }
         return outcome
@@ -260,6 +266,15 @@ public enum DecisionChecks {
             if let kept = sizing.beforeMargin, !(config.headroom.scaleDownMargin > 0 && kept.margin == config.headroom.scaleDownMargin
                 && kept.need < sizing.need && sizing.need <= from) {
                 broken.append("need \(kept.need) raised to \(sizing.need) by a margin \(kept.margin) from \(from)")
+            }
+            // The tolerance only keeps a count above 0 under a need above it, within the config's share.
+            if let kept = sizing.beforeTolerance {
+                let bound = Double(from) * (1 + config.headroom.scaleUpTolerance)
+                if !(config.headroom.scaleUpTolerance > 0 && kept.tolerance == config.headroom.scaleUpTolerance && from > 0
+                    && kept.need > from && sizing.need == from && to == from
+                    && (sizing.total + sizing.rise) / sizing.targetLoad <= bound * (1 + 1e-12)) {
+                    broken.append("need \(kept.need) kept at \(sizing.need) by a tolerance \(kept.tolerance) from \(from) to \(to)")
+                }
             }
             // The recurring rise is one of the config's periods', and the rise given room.
             if sizing.beyondSeason == config.seasonalPeriods.isEmpty {

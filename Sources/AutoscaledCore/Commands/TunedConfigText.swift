@@ -31,6 +31,7 @@ enum TunedConfigText {
             "headroom_quantile = \(DecimalText.format(policy.headroom.quantile))",
             "headroom_window = \(DurationText.format(policy.headroom.window))",
             "headroom_scale_down_margin = \(DecimalText.format(policy.headroom.scaleDownMargin))",
+            "headroom_scale_up_tolerance = \(DecimalText.format(policy.headroom.scaleUpTolerance))",
         ]
         if let fallback = policy.fallbackReplicas { lines.append("fallback_replicas = \(fallback)") }
         if let after = policy.scaleToZeroAfter { lines.append("scale_to_zero_after = \(DurationText.format(after))") }

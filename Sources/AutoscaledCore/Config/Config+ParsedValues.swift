@@ -93,7 +93,8 @@ extension PolicyConfig {
                 targetLoad: try values.number(.headroomTargetLoad),
                 quantile: try values.number(.headroomQuantile),
                 window: try values.duration(.headroomWindow),
-                scaleDownMargin: try values.number(.headroomScaleDownMargin)),
+                scaleDownMargin: try values.number(.headroomScaleDownMargin),
+                scaleUpTolerance: try values.number(.headroomScaleUpTolerance)),
             scaleDownStabilizationRule: try values.choice(.scaleDownStabilizationRule, PolicyConfig.StabilizationRule.init(rawValue:)),
             scaleToZeroAfter: try values.optional(.scaleToZeroAfter, values.duration)
         )

@@ -54,6 +54,14 @@ enum ConfigConsistency {
                 message: "headroom_scale_down_margin (\(DecimalText.format(margin))) must be at least 0 and at most "
                     + "\(DecimalText.format(Headroom.maxScaleDownMargin)) (replicas of room a scale-down keeps beyond the need)"))
         }
+        if let tolerance = try? values.number(.headroomScaleUpTolerance),
+           !(tolerance >= 0 && tolerance <= Headroom.maxScaleUpTolerance) {
+            faults.append(Fault(
+                line: values.latestLine(of: .headroomScaleUpTolerance),
+                message: "headroom_scale_up_tolerance (\(DecimalText.format(tolerance))) must be at least 0 and at most "
+                    + "\(DecimalText.format(Headroom.maxScaleUpTolerance)) (the share of the count a need may exceed it by "
+                    + "and not be taken)"))
+        }
         if let mode = try? values.string(.headroom), mode == Headroom.Mode.learned.rawValue,
            let window = try? values.duration(.headroomWindow), let tick = try? values.duration(.pollInterval),
            tick > .zero, window / tick > Double(Headroom.maxWindowTicks) {

@@ -8,7 +8,8 @@ import AutoscaledBase
 ///   the last `headroom_window`, at `headroom_target_load` per replica. The count moves up to that
 ///   need at once, and down to the need of `scale_down_stabilization` (its highest, or with
 ///   `scale_down_stabilization_rule = mean` its mean), keeping
-///   `headroom_scale_down_margin` of a replica's room beyond the need on the way down.
+///   `headroom_scale_down_margin` of a replica's room beyond the need on the way down; a need that
+///   exceeds the count by no more than `headroom_scale_up_tolerance` of it is not taken.
 /// - `thresholds`: the hysteresis band. A server above `scale_up_threshold` scales up (with the
 ///   cooldown, the rate limit, bursts and the trend), every server below `scale_down_threshold`
 ///   scales down, sized at `target_load`. The key's default, so that a config written before the
@@ -32,17 +33,25 @@ public struct Headroom: Sendable, Equatable {
     /// Replicas of room a scale-down keeps beyond the need: below the count, the need is
     /// ⌈(load + rise) ÷ target + margin⌉ (at most the count). 0: down to the need itself.
     public var scaleDownMargin: Double
+    /// How far above the count a need may be and not be taken, as a share of the count (HPA's
+    /// tolerance): above a count N > 0, the need is taken only when (load + rise) ÷ target is more
+    /// than N × (1 + tolerance). 0: every need above the count is taken.
+    public var scaleUpTolerance: Double
 
-    public init(mode: Mode, targetLoad: Double, quantile: Double, window: Duration, scaleDownMargin: Double = 0) {
+    public init(mode: Mode, targetLoad: Double, quantile: Double, window: Duration, scaleDownMargin: Double = 0,
+                scaleUpTolerance: Double = 0) {
         self.mode = mode
         self.targetLoad = targetLoad
         self.quantile = quantile
         self.window = window
         self.scaleDownMargin = scaleDownMargin
+        self.scaleUpTolerance = scaleUpTolerance
     }
 
     /// The most `headroom_scale_down_margin` may be, in replicas.
     public static let maxScaleDownMargin = 10.0
+    /// The most `headroom_scale_up_tolerance` may be: a need twice the count is always taken.
+    public static let maxScaleUpTolerance = 1.0
 
     /// The threshold rules, with the learned settings at their defaults (unused).
     public static let thresholds = Headroom(mode: .thresholds, targetLoad: 65, quantile: 0.9, window: .seconds(3600))

@@ -113,7 +113,9 @@ extension DecisionReason.LearnedSizing {
     /// at headroom_target_load 65`.
     ///
     /// When `headroom_scale_down_margin` raised the need below the count: `… need 9 at
-    /// headroom_target_load 65, 10 with headroom_scale_down_margin 0.6`.
+    /// headroom_target_load 65, 10 with headroom_scale_down_margin 0.6`; when
+    /// `headroom_scale_up_tolerance` kept the count below the need: `… need 13 at
+    /// headroom_target_load 65, 12 within headroom_scale_up_tolerance 0.2`.
     var text: String {
         let room: String
         if let season {
@@ -128,6 +130,10 @@ extension DecisionReason.LearnedSizing {
             room = "room to double (too few rises within \(DurationText.format(within)) seen yet)"
         }
         let sized = "total load \(figure(total)) and \(room) need"
+        if let beforeTolerance {
+            return sized + " \(beforeTolerance.need) at headroom_target_load \(given(targetLoad)), \(need) within "
+                + "headroom_scale_up_tolerance \(given(beforeTolerance.tolerance))"
+        }
         guard let beforeMargin else { return sized + " \(need) at headroom_target_load \(given(targetLoad))" }
         return sized + " \(beforeMargin.need) at headroom_target_load \(given(targetLoad)), \(need) with "
             + "headroom_scale_down_margin \(given(beforeMargin.margin))"

@@ -173,6 +173,21 @@ public struct DecisionReason: Sendable, Equatable {
         public var beyondSeason: Bool
         /// The need at `targetLoad` alone, when `headroom_scale_down_margin` raised it to ``need``.
         public var beforeMargin: Margin?
+        /// The need at `targetLoad` above the count, when `headroom_scale_up_tolerance` kept the
+        /// count (``need``).
+        public var beforeTolerance: Tolerance?
+
+        /// Above the count, the need `need` at the target, within `tolerance` (a share of the count)
+        /// of it: the count is kept.
+        public struct Tolerance: Sendable, Equatable {
+            public var need: Int
+            public var tolerance: Double
+
+            public init(need: Int, tolerance: Double) {
+                self.need = need
+                self.tolerance = tolerance
+            }
+        }
 
         /// Below the count, the need `need` at the target, which `headroom_scale_down_margin`
         /// (`margin` replicas of room kept on the way down) raised.
@@ -187,8 +202,10 @@ public struct DecisionReason: Sendable, Equatable {
         }
 
         public init(total: Double, rise: Double, quantile: Double?, within: Duration, window: Duration, need: Int,
-                    targetLoad: Double, beforeMargin: Margin? = nil, season: Season? = nil, beyondSeason: Bool = false) {
+                    targetLoad: Double, beforeMargin: Margin? = nil, beforeTolerance: Tolerance? = nil, season: Season? = nil,
+                    beyondSeason: Bool = false) {
             self.beforeMargin = beforeMargin
+            self.beforeTolerance = beforeTolerance
             self.season = season
             self.beyondSeason = beyondSeason
             self.total = total

@@ -19,6 +19,9 @@ struct Evaluation: Sendable {
     /// With `headroom = learned`: the need without `headroom_scale_down_margin`, when the margin
     /// raised it.
     let needBeforeMargin: Int?
+    /// With `headroom = learned`: the need above the count that `headroom_scale_up_tolerance`
+    /// kept at the count (``need`` is then the count).
+    let needBeforeTolerance: Int?
     /// Replicas the smoothed load needs at `target_load`, without the trend: what the
     /// stabilization window records (a need a user can check against the load they saw).
     let stableNeed: Int
@@ -67,7 +70,12 @@ struct Evaluation: Sendable {
             }
             riseIsLearned = learned != nil
             let load = (total + rise).saturated
-            let sized = Self.replicas(for: load, targetLoad: config.headroom.targetLoad, config: config)
+            let target = config.headroom.targetLoad
+            let raw = Self.replicas(for: load, targetLoad: target, config: config)
+            let tolerated = raw > current
+                && load / target <= Double(current) * (1 + config.headroom.scaleUpTolerance)
+            let sized = tolerated ? current : raw
+            needBeforeTolerance = tolerated ? raw : nil
             let need = Self.keepingMargin(sized, current: current, load: load, config: config)
             self.need = need
             needBeforeMargin = need > sized ? sized : nil
@@ -81,6 +89,7 @@ struct Evaluation: Sendable {
         rise = 0
         riseIsLearned = false
         needBeforeMargin = nil
+        needBeforeTolerance = nil
         var need = Self.replicas(for: estimate.projected, config: config)
         // Off by default: one test inline, the profile read out of line.
         season = config.seasonalPeriods.isEmpty ? nil : Self.season(memory: memory, tick: tick, config: config, above: need)
@@ -161,6 +170,7 @@ struct Evaluation: Sendable {
             total: estimate.current, rise: rise, quantile: riseIsLearned ? config.headroom.quantile : nil,
             within: within, window: config.headroom.window, need: need, targetLoad: config.headroom.targetLoad,
             beforeMargin: needBeforeMargin.map { .init(need: $0, margin: config.headroom.scaleDownMargin) },
+            beforeTolerance: needBeforeTolerance.map { .init(need: $0, tolerance: config.headroom.scaleUpTolerance) },
             season: season.map {
                 DecisionReason.Season(period: .milliseconds($0.period), confirmations: config.seasonalConfirmations, load: $0.load,
                                       within: within)

@@ -63,11 +63,12 @@ public enum SimulationReport {
         if policy.usesLearnedHeadroom {
             // The band rules' keys decide nothing here: only the keys that do are named.
             return "policy:  headroom learned, headroom_target_load \(number(policy.headroom.targetLoad)), "
-                + "headroom_quantile \(number(policy.headroom.quantile)), headroom_window \(DurationText.format(policy.headroom.window)), "
-                + "headroom_scale_down_margin \(number(policy.headroom.scaleDownMargin)),\n"
-                + "         scale_down_stabilization \(DurationText.format(policy.scaleDownStabilization)), "
-                + "scale_down_stabilization_rule \(policy.scaleDownStabilizationRule.rawValue), "
-                + "replica_startup \(DurationText.format(policy.replicaStartup)), min_replicas \(policy.minReplicas), "
+                + "headroom_quantile \(number(policy.headroom.quantile)), headroom_window \(DurationText.format(policy.headroom.window)),\n"
+                + "         headroom_scale_down_margin \(number(policy.headroom.scaleDownMargin)), "
+                + "headroom_scale_up_tolerance \(number(policy.headroom.scaleUpTolerance)), "
+                + "scale_down_stabilization \(DurationText.format(policy.scaleDownStabilization)), "
+                + "scale_down_stabilization_rule \(policy.scaleDownStabilizationRule.rawValue),\n"
+                + "         replica_startup \(DurationText.format(policy.replicaStartup)), min_replicas \(policy.minReplicas), "
                 + "max_replicas \(policy.maxReplicas), initial_replicas \(policy.initialReplicas)\n"
                 + (policy.seasonalPeriods.isEmpty ? "" : "         seasonal_periods \(seasonalPeriodsText(policy)), "
                     + "seasonal_confirmations \(policy.seasonalConfirmations)\n")

@@ -173,6 +173,42 @@ struct LearnedHeadroomTests {
         #expect(back.action == .scaleUp && back.from == 0 && back.to == 3)
     }
 
+    @Test("a need within headroom_scale_up_tolerance of the count keeps it, and says so; beyond it, the whole need is taken")
+    func scaleUpTolerance() {
+        var config = Self.config
+        config.headroom.scaleUpTolerance = 0.2
+        var memory = PolicyMemory(replicas: 10, observingSince: .origin)
+        // 500 needs 10 at 50, the count, with no rise learned.
+        let steady = Self.run(&memory, config: config, to: 300) { _ in 500 }
+        #expect(steady.last?.decision.to == 10)
+        // 590 needs 11.8 replicas: 12 at the target, within 20 % of 10 (at most 12): kept, at debug
+        // level, nothing holding it, and the kept count is the need the window records.
+        let within = Self.run(&memory, config: config, from: 300, to: 310) { _ in 590 }[0].decision
+        #expect(within.action == .hold && within.to == 10 && within.heldBy == nil)
+        #expect(within.recommendation == 10)
+        #expect(within.reason.text == "total load 590 and a rise of 0 (the 0.9 quantile of the rises within 1min 10s "
+            + "over the last 1h) need 12 at headroom_target_load 50, 10 within headroom_scale_up_tolerance 0.2")
+        // 600 needs exactly 12: the bound, still kept; 605 needs 12.1, beyond it: up to the whole need, 13.
+        #expect(Self.run(&memory, config: config, from: 310, to: 320) { _ in 600 }[0].decision.to == 10)
+        let beyond = Self.run(&memory, config: config, from: 320, to: 330) { _ in 605 }[0].decision
+        #expect(beyond.action == .scaleUp && beyond.to == 13)
+        #expect(beyond.reason.text.hasSuffix("need 13 at headroom_target_load 50: +3"))
+        // Without the tolerance, 590 from 10 is taken.
+        var plain = PolicyMemory(replicas: 10, observingSince: .origin)
+        _ = Self.run(&plain, to: 300) { _ in 500 }
+        #expect(Self.run(&plain, from: 300, to: 310) { _ in 590 }[0].decision.to == 12)
+    }
+
+    @Test("at a count of 0 any need is taken, whatever headroom_scale_up_tolerance")
+    func toleranceAtZero() {
+        var config = Self.config
+        config.minReplicas = 0
+        config.headroom.scaleUpTolerance = 1
+        var memory = PolicyMemory(replicas: 0, observingSince: .origin)
+        let first = Self.run(&memory, config: config, to: 10) { _ in 1 }[0].decision
+        #expect(first.action == .scaleUp && first.to == 1)
+    }
+
     @Test("a jump is sized in full at once, past any cooldown or rate, capped at max_replicas")
     func jumpScalesAtOnce() {
         var memory = PolicyMemory(replicas: 2, observingSince: .origin)
@@ -274,17 +310,18 @@ struct LearnedHeadroomTests {
 struct LearnedHeadroomTextTests {
     static var config: PolicyConfig {
         var config = PolicyConfig.defaults
-        config.headroom = Headroom(mode: .learned, targetLoad: 62.5, quantile: 0.95, window: .seconds(5400), scaleDownMargin: 0.4)
+        config.headroom = Headroom(mode: .learned, targetLoad: 62.5, quantile: 0.95, window: .seconds(5400), scaleDownMargin: 0.4,
+                                   scaleUpTolerance: 0.15)
         return config
     }
 
     @Test("simulate names the keys that decide: the learned settings, or the band rules'")
     func simulateHeader() {
         let learned = SimulationReport.policyLines(SimulationSetup(policy: Self.config, pollSeconds: 10))
-        #expect(learned == "policy:  headroom learned, headroom_target_load 62.5, headroom_quantile 0.95, headroom_window 1h 30min, "
-            + "headroom_scale_down_margin 0.4,\n"
-            + "         scale_down_stabilization 5min, scale_down_stabilization_rule highest, replica_startup 1min, min_replicas 1, "
-            + "max_replicas 10, initial_replicas 3\n")
+        #expect(learned == "policy:  headroom learned, headroom_target_load 62.5, headroom_quantile 0.95, headroom_window 1h 30min,\n"
+            + "         headroom_scale_down_margin 0.4, headroom_scale_up_tolerance 0.15, scale_down_stabilization 5min, "
+            + "scale_down_stabilization_rule highest,\n"
+            + "         replica_startup 1min, min_replicas 1, max_replicas 10, initial_replicas 3\n")
         let band = SimulationReport.policyLines(SimulationSetup(policy: .defaults, pollSeconds: 10))
         #expect(!band.contains("headroom"))
     }

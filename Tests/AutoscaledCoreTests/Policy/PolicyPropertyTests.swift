@@ -13,6 +13,7 @@ struct PolicyPropertyTests {
         var learnedScaleDowns = 0
         var seasonal = 0
         var margined = 0
+        var tolerated = 0
         var toZero = 0
         var violations: [String] = []
     }
@@ -27,6 +28,7 @@ struct PolicyPropertyTests {
             total.learnedScaleDowns += outcome.learnedScaleDowns
             total.seasonal += outcome.seasonal
             total.margined += outcome.margined
+            total.tolerated += outcome.tolerated
             total.toZero += outcome.toZero
             total.violations += outcome.violations
         }
@@ -48,6 +50,8 @@ struct PolicyPropertyTests {
         #expect(total.seasonal >= 1, "\(total.seasonal)")
         // Some learned walks with headroom_scale_down_margin keep room on the way down.
         #expect(total.margined >= 1, "\(total.margined)")
+        // Some learned walks with headroom_scale_up_tolerance keep a count under a need a little above it.
+        #expect(total.tolerated >= 1, "\(total.tolerated)")
         // Some walks with scale_to_zero_after go to 0 or hold there.
         #expect(total.toZero >= 1, "\(total.toZero)")
     }
