@@ -263,17 +263,17 @@ public enum DecisionChecks {
                 broken.append("learned scale-down while the rises are still being learned")
             }
             // The margin only raises a need below the count, to no more than the count.
-            if let kept = sizing.beforeMargin, !(config.headroom.scaleDownMargin > 0 && kept.margin == config.headroom.scaleDownMargin
+            if let kept = sizing.beforeMargin, !(config.headroom.scaleDownMargin > 0 && kept.setting == config.headroom.scaleDownMargin
                 && kept.need < sizing.need && sizing.need <= from) {
-                broken.append("need \(kept.need) raised to \(sizing.need) by a margin \(kept.margin) from \(from)")
+                broken.append("need \(kept.need) raised to \(sizing.need) by a margin \(kept.setting) from \(from)")
             }
             // The tolerance only keeps a count above 0 under a need above it, within the config's share.
             if let kept = sizing.beforeTolerance {
                 let bound = Double(from) * (1 + config.headroom.scaleUpTolerance)
-                if !(config.headroom.scaleUpTolerance > 0 && kept.tolerance == config.headroom.scaleUpTolerance && from > 0
+                if !(config.headroom.scaleUpTolerance > 0 && kept.setting == config.headroom.scaleUpTolerance && from > 0
                     && kept.need > from && sizing.need == from && to == from
                     && (sizing.total + sizing.rise) / sizing.targetLoad <= bound * (1 + 1e-12)) {
-                    broken.append("need \(kept.need) kept at \(sizing.need) by a tolerance \(kept.tolerance) from \(from) to \(to)")
+                    broken.append("need \(kept.need) kept at \(sizing.need) by a tolerance \(kept.setting) from \(from) to \(to)")
                 }
             }
             // The recurring rise is one of the config's periods', and the rise given room.

@@ -132,11 +132,11 @@ extension DecisionReason.LearnedSizing {
         let sized = "total load \(figure(total)) and \(room) need"
         if let beforeTolerance {
             return sized + " \(beforeTolerance.need) at headroom_target_load \(given(targetLoad)), \(need) within "
-                + "headroom_scale_up_tolerance \(given(beforeTolerance.tolerance))"
+                + "headroom_scale_up_tolerance \(given(beforeTolerance.setting))"
         }
         guard let beforeMargin else { return sized + " \(need) at headroom_target_load \(given(targetLoad))" }
         return sized + " \(beforeMargin.need) at headroom_target_load \(given(targetLoad)), \(need) with "
-            + "headroom_scale_down_margin \(given(beforeMargin.margin))"
+            + "headroom_scale_down_margin \(given(beforeMargin.setting))"
     }
 }
 

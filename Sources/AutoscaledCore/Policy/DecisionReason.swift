@@ -171,38 +171,26 @@ public struct DecisionReason: Sendable, Equatable {
         /// `seasonal_periods` is set: the rises of the quantile are what is left of each beyond the
         /// recurring rise expected at its tick.
         public var beyondSeason: Bool
-        /// The need at `targetLoad` alone, when `headroom_scale_down_margin` raised it to ``need``.
-        public var beforeMargin: Margin?
-        /// The need at `targetLoad` above the count, when `headroom_scale_up_tolerance` kept the
-        /// count (``need``).
-        public var beforeTolerance: Tolerance?
+        /// Below the count, the need at `targetLoad` alone, when `headroom_scale_down_margin`
+        /// (``Adjustment/setting`` replicas of room kept on the way down) raised it to ``need``.
+        public var beforeMargin: Adjustment?
+        /// Above the count, the need at `targetLoad`, when `headroom_scale_up_tolerance`
+        /// (``Adjustment/setting``, a share of the count) kept the count (``need``).
+        public var beforeTolerance: Adjustment?
 
-        /// Above the count, the need `need` at the target, within `tolerance` (a share of the count)
-        /// of it: the count is kept.
-        public struct Tolerance: Sendable, Equatable {
+        /// The need at the target, and the setting of the key that made ``need`` differ from it.
+        public struct Adjustment: Sendable, Equatable {
             public var need: Int
-            public var tolerance: Double
+            public var setting: Double
 
-            public init(need: Int, tolerance: Double) {
+            public init(need: Int, setting: Double) {
                 self.need = need
-                self.tolerance = tolerance
-            }
-        }
-
-        /// Below the count, the need `need` at the target, which `headroom_scale_down_margin`
-        /// (`margin` replicas of room kept on the way down) raised.
-        public struct Margin: Sendable, Equatable {
-            public var need: Int
-            public var margin: Double
-
-            public init(need: Int, margin: Double) {
-                self.need = need
-                self.margin = margin
+                self.setting = setting
             }
         }
 
         public init(total: Double, rise: Double, quantile: Double?, within: Duration, window: Duration, need: Int,
-                    targetLoad: Double, beforeMargin: Margin? = nil, beforeTolerance: Tolerance? = nil, season: Season? = nil,
+                    targetLoad: Double, beforeMargin: Adjustment? = nil, beforeTolerance: Adjustment? = nil, season: Season? = nil,
                     beyondSeason: Bool = false) {
             self.beforeMargin = beforeMargin
             self.beforeTolerance = beforeTolerance

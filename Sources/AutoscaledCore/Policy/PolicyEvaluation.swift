@@ -169,8 +169,8 @@ struct Evaluation: Sendable {
         return DecisionReason.LearnedSizing(
             total: estimate.current, rise: rise, quantile: riseIsLearned ? config.headroom.quantile : nil,
             within: within, window: config.headroom.window, need: need, targetLoad: config.headroom.targetLoad,
-            beforeMargin: needBeforeMargin.map { .init(need: $0, margin: config.headroom.scaleDownMargin) },
-            beforeTolerance: needBeforeTolerance.map { .init(need: $0, tolerance: config.headroom.scaleUpTolerance) },
+            beforeMargin: needBeforeMargin.map { .init(need: $0, setting: config.headroom.scaleDownMargin) },
+            beforeTolerance: needBeforeTolerance.map { .init(need: $0, setting: config.headroom.scaleUpTolerance) },
             season: season.map {
                 DecisionReason.Season(period: .milliseconds($0.period), confirmations: config.seasonalConfirmations, load: $0.load,
                                       within: within)
