@@ -31,14 +31,12 @@ public struct SystemError: Error, Sendable, Equatable, CustomStringConvertible {
     /// not a directory).
     public var isNoSuchPath: Bool { errno == ENOENT || errno == ENOTDIR }
 
-    public var description: String {
-        let target = subject.isEmpty ? call : "\(call)(\(subject))"
-        return "\(target): \(reason) (errno \(errno))"
-    }
+    public var description: String { description(omitting: nil) }
 
     /// The description without the subject when it is `named`, for a message that already names it
     /// (`/run/haproxy.sock: connect: connection refused (errno 111)`); with any other subject, whole.
     public func description(omitting named: String?) -> String {
-        subject == named ? "\(call): \(reason) (errno \(errno))" : description
+        let target = subject.isEmpty || subject == named ? call : "\(call)(\(subject))"
+        return "\(target): \(reason) (errno \(errno))"
     }
 }

@@ -105,6 +105,30 @@ struct FileSafetyTests {
         #expect(await third.wait() == 0)
     }
 
+    @Test("a reload onto a state file whose lock cannot be created is refused, naming the lock file; the old one stays in use")
+    func reloadOntoUnusableLockRefused() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        dir.writeConfig()
+        dir.writeLoads(#"{"a": 30}"#)
+        dir.write(dir.file("blocker"), "")
+        let daemon = await startDaemon(dir)
+        let state = dir.file("blocker/state.json")
+        dir.writeAtomically(dir.configPath, dir.read(dir.configPath).replacing("path = state/state.json", with: "path = \(state)"))
+        let before = daemon.stderrLines.count
+        daemon.signal(SIGHUP)
+        let cause = "open(\(dir.file("blocker"))): not a directory (errno 20)"
+        #expect(await daemon.waitForLine("level=error event=state-write-failed path=\(state) lock=\(state).lock "
+            + "cause=\"\(cause)\"", after: before) != nil, "\(daemon.standardError)")
+        #expect(await daemon.waitForLine("level=error event=reload-failed config=\(dir.configPath) errors=1 "
+            + "cause=\"[state] path \(state): cannot use its lock file \(state).lock: \(cause)\"", after: before) != nil,
+                "\(daemon.standardError)")
+        // Still the old state file: a stop saves there, and the daemon stops as it should.
+        daemon.signal(SIGTERM)
+        #expect(await daemon.wait() == 0)
+        #expect(dir.savedReplicas() == 3)
+    }
+
     @Test("a reload onto another daemon's state file is refused, naming its pid; the old state file stays in use")
     func reloadOntoLockedStateRefused() async {
         let first = Workspace(), second = Workspace()

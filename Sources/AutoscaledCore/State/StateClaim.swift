@@ -84,11 +84,11 @@ struct StateClaim {
             fields.append(LogField("cause", .string(cause)))
             return Refusal(record: LogRecord(.error, .stateLocked, fields), cause: cause)
         case let .file(cause):
+            let text = errorText(cause, after: lockPath)
             let record = LogRecord(.error, .stateWriteFailed, [
-                LogField("path", .string(statePath)), LogField("lock", .string(lockPath)),
-                LogField("cause", .string(errorText(cause, after: lockPath))),
+                LogField("path", .string(statePath)), LogField("lock", .string(lockPath)), LogField("cause", .string(text)),
             ])
-            return Refusal(record: record, cause: "cannot use its lock file \(lockPath): \(errorText(cause, after: lockPath))")
+            return Refusal(record: record, cause: "cannot use its lock file \(lockPath): \(text)")
         }
     }
 
