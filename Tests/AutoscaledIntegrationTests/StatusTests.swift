@@ -40,10 +40,13 @@ struct StatusTests {
         #expect(lines.dropFirst(3).first?.hasPrefix("wanted replicas:   unknown (no usable data), held by no_usable_data for ") == true)
         #expect(lines.dropFirst(4).first?.hasPrefix("                   no usable load data: line 1: ") == true)
         #expect(lines.dropFirst(5).first?.hasPrefix("source:            failing, 1 failed read in a row, last good read ") == true)
+        // The last error names the source it came from.
+        #expect(lines.dropFirst(6).first?.hasPrefix("                   last error: \(dir.loadPath): line 1: ") == true, "\(text.stdout)")
         let json = await ChildProcess.run(["status", "--config", dir.configPath, "--json"], in: dir.path)
         #expect(json.status == 0)
         #expect(json.stdout.hasPrefix(#"{"desired_replicas":4,"last_decision":{"action":"scale-up","age_seconds":"#))
-        #expect(json.stdout.contains(#""source":{"consecutive_failures":1,"health":"failing","last_error":"line 1: "#))
+        #expect(json.stdout.contains(#""source":{"consecutive_failures":1,"health":"failing","last_error":""# + dir.loadPath + ": line 1: "),
+                "\(json.stdout)")
         daemon.signal(SIGTERM)
         #expect(await daemon.wait() == 0)
     }

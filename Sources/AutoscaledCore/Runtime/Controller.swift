@@ -129,7 +129,7 @@ public final class Controller {
         let logger = self.logger
         let location = config.source.location
         let dryRun = config.actuator.dryRun
-        let evaluation = await state.evaluate(read.map(\.snapshot), policy: policy, at: now, wallTime: wall) {
+        let evaluation = await state.evaluate(read.map(\.snapshot), from: location, policy: policy, at: now, wallTime: wall) {
             for record in $0.records(source: location, dryRun: dryRun) { logger.log(record) }
         }
         await handOver(evaluation.decision)

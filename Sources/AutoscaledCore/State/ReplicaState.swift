@@ -72,13 +72,15 @@ public actor ReplicaState {
     /// `announce` (which logs it), then records and persists it.
     /// Announcing first means the state file only ever holds a count that was logged; a crash in
     /// between loses nothing that matters: a restarted daemon decides again from the same data.
+    /// - Parameter location: where `read` came from (the source's path or address), for `last_error`.
     public func evaluate(
-        _ read: Result<LoadSnapshot, LoadError>, policy: ThresholdPolicy, at now: MonotonicInstant, wallTime: Double,
+        _ read: Result<LoadSnapshot, LoadError>, from location: String, policy: ThresholdPolicy, at now: MonotonicInstant,
+        wallTime: Double,
         announce: @Sendable (EvaluationOutcome) -> Void
     ) -> EvaluationOutcome {
         let previousHealth = health
         let previousFailures = source?.consecutiveFailures ?? 0
-        let input = noteRead(read, wallTime: wallTime)
+        let input = noteRead(read, from: location, wallTime: wallTime)
         let pauseEvents = pause.refresh(wallNow: wallTime)
         let policyDecision = policy.decide(input, memory: memory, now: now)
         let decision = pause.apply(policyDecision)
@@ -99,8 +101,9 @@ public actor ReplicaState {
 
     /// Notes how a read went, and so the source's health; returns what the policy is given. A change
     /// of health is written with the next record; otherwise `last_good_read` is refreshed at most
-    /// every ``sourceRefreshInterval``.
-    func noteRead(_ read: Result<LoadSnapshot, LoadError>, wallTime: Double) -> PolicyInput {
+    /// every ``sourceRefreshInterval``. The state file's `last_error` names `location` (where it was
+    /// read from) before the cause, so `status` says which source failed.
+    func noteRead(_ read: Result<LoadSnapshot, LoadError>, from location: String, wallTime: Double) -> PolicyInput {
         let input: PolicyInput
         let failures: Int
         switch read {
@@ -115,8 +118,9 @@ public actor ReplicaState {
                 // At 0 no replica reports: only a server that stands for the requests waiting can.
                 cause += " at 0 replicas (the source must report the requests waiting, as an activator's or a gateway's queue)"
             }
+            let named = cause.hasPrefix("\(location): ") ? cause : "\(location): \(cause)"
             source = StateFile.SourceStatus(consecutiveFailures: failures, lastGoodReadUnix: source?.lastGoodReadUnix,
-                                            lastError: cause)
+                                            lastError: named)
             let down = SourceHealth(consecutiveFailures: failures, failureThreshold: failureThreshold) == .down
             input = down ? .sourceDown(cause) : .unavailable(cause)
         }

@@ -17,7 +17,7 @@ struct ReplicaStateSourceTests {
     ) async -> StateFile? {
         unlink(path)
         let wall = 1_795_932_600 + Double(second)
-        let input = await state.noteRead(snapshot.map { .success($0) } ?? .failure(bad), wallTime: wall)
+        let input = await state.noteRead(snapshot.map { .success($0) } ?? .failure(bad), from: "/srv/loads.json", wallTime: wall)
         if snapshot == nil { #expect(input != .loads(loads)) }
         await state.record(hold, at: .origin + .seconds(second), policy: PolicyConfig.defaults, wallTime: wall)
         guard case let .found(file) = store.load() else { return nil }
@@ -43,7 +43,7 @@ struct ReplicaStateSourceTests {
 
         let failing = await Self.step(state, nil, at: 10, store: store, path: path)
         #expect(failing?.source == StateFile.SourceStatus(consecutiveFailures: 1, lastGoodReadUnix: 1_795_932_605,
-                                                          lastError: cause))
+                                                          lastError: "/srv/loads.json: \(cause)"))
         #expect(await state.summary.health == .failing)
         #expect(await Self.step(state, nil, at: 15, store: store, path: path) == nil)
         // At failure_threshold the source is down.
@@ -69,9 +69,9 @@ struct ReplicaStateSourceTests {
                                  store: StateStore(path: dir.file("state.json")), failureThreshold: 2,
                                  logger: .recording(into: sink))
         let cause = Self.bad.description
-        #expect(await state.noteRead(.failure(Self.bad), wallTime: 0) == .unavailable(cause))
-        #expect(await state.noteRead(.failure(Self.bad), wallTime: 0) == .sourceDown(cause))
-        #expect(await state.noteRead(.success(Self.loads), wallTime: 0) == .loads(Self.loads))
+        #expect(await state.noteRead(.failure(Self.bad), from: "/srv/loads.json", wallTime: 0) == .unavailable(cause))
+        #expect(await state.noteRead(.failure(Self.bad), from: "/srv/loads.json", wallTime: 0) == .sourceDown(cause))
+        #expect(await state.noteRead(.success(Self.loads), from: "/srv/loads.json", wallTime: 0) == .loads(Self.loads))
     }
 }
 
