@@ -179,6 +179,30 @@ struct FileSafetyTests {
         #expect(dir.savedReplicas() == 3)
     }
 
+    @Test("a state file of unknown version that cannot be set aside (the new name is too long) stops the start, the file untouched")
+    func unknownVersionNotSetAsideRefused() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        mkdirs(dir, "state")
+        // 241 bytes: its lock file's name (246) is allowed, the name it would be set aside under (259) is not.
+        let name = String(repeating: "s", count: 236) + ".json"
+        let state = dir.file("state/\(name)")
+        let future = #"{"version":2,"desired_replicas":9,"updated_at":"x"}"# + "\n"
+        dir.write(state, future)
+        dir.writeConfig()
+        dir.writeAtomically(dir.configPath, dir.read(dir.configPath).replacing("path = state/state.json", with: "path = \(state)"))
+        dir.writeLoads(#"{"a": 30}"#)
+        let refused = await ChildProcess.run(["run", "--config", dir.configPath], in: dir.path)
+        #expect(refused.status == 1)
+        let cause = "fstatat(\(state).unknown-version-2): file name too long (errno 36)"
+        #expect(refused.stderr.contains("level=error event=state-write-failed path=\(state) cause=\"\(cause)\""), "\(refused.stderr)")
+        let last = refused.stderr.split(separator: "\n").last.map(String.init) ?? ""
+        #expect(last.contains("level=error event=stop status=1 cause=\"not started: [state] path \(state): cannot set aside "
+            + "the state file of unknown version 2: \(cause)\""), "\(refused.stderr)")
+        #expect(!refused.stderr.contains("event=start"))
+        #expect(readText(state) == future)
+    }
+
     @Test("a state file whose lock cannot be created (its directory is a file) stops the start: exit 1, saying why")
     func lockFileUnusable() async {
         let dir = Workspace()
