@@ -35,7 +35,8 @@ import foresight_floor  # noqa: E402
 
 # The keys tune searches with `headroom = learned`, and the poll it sets.
 TUNED_KEYS = ("poll_interval", "headroom_target_load", "headroom_quantile", "headroom_window",
-              "scale_down_stabilization", "replica_startup", "headroom_scale_down_margin")
+              "scale_down_stabilization", "replica_startup", "headroom_scale_down_margin",
+              "headroom_scale_up_tolerance")
 
 
 def held_out_start(bins, width):
@@ -45,7 +46,21 @@ def held_out_start(bins, width):
 
 
 def ratios(cost, over, frontiers):
-    return [policy_report.ratio_cell(policy_report.frontier_ratio(cost, over, frontiers[model])) for model in ("hpa", "kpa")]
+    """The ratios to the HPA and KPA frontiers (`None`: lost on service)."""
+    return [policy_report.frontier_ratio(cost, over, frontiers[model]) for model in ("hpa", "kpa")]
+
+
+def cells(values):
+    return ", ".join(policy_report.ratio_cell(value) for value in values)
+
+
+def summary(label, values):
+    """Pairs above 1.0× or lost, and the mean and worst of the ratios there are."""
+    found = [value for value in values if value is not None]
+    above = sum(1 for value in values if value is None or value > 1.0)
+    lost = len(values) - len(found)
+    return (f"{label}: {above} of {len(values)} pairs above 1.0× or lost ({lost} lost); "
+            f"mean {sum(found) / len(found):.4f}×, worst {max(found):.4f}× over the {len(found)} with a ratio")
 
 
 def main():
@@ -63,6 +78,7 @@ def main():
         sys.exit(f"tune-report: not in config/traces/suite.json: {', '.join(unknown)}")
     print("| trace (split) | goal (over %) | held out: config, replica-s @ over % | vs HPA, KPA | tuned | vs HPA, KPA | the winner |")
     print("|---|---|---|---|---|---|---|")
+    shipped, searched = [], []
     with tempfile.TemporaryDirectory() as work:
         for name in args.traces:
             entry = suite[name]
@@ -94,10 +110,16 @@ def main():
             with open(winner) as text:
                 keys = [line.strip() for line in text if re.match(r"^(%s) =" % "|".join(TUNED_KEYS), line)]
             met = "" if "no setting" not in tuned.stdout else " (not met)"
+            own = ratios(config["replica_seconds"], config["over"], frontiers)
+            won = ratios(best["replica_seconds"], best["over"], frontiers)
+            shipped += own
+            searched += won
             print(f"| {name} ({entry['split']}) | {goal:.2f}{met} | {config['replica_seconds']} @ {config['over']:.2f} "
-                  f"| {', '.join(ratios(config['replica_seconds'], config['over'], frontiers))} "
-                  f"| {best['replica_seconds']} @ {best['over']:.2f} "
-                  f"| {', '.join(ratios(best['replica_seconds'], best['over'], frontiers))} | {'; '.join(keys)} |", flush=True)
+                  f"| {cells(own)} | {best['replica_seconds']} @ {best['over']:.2f} | {cells(won)} | {'; '.join(keys)} |",
+                  flush=True)
+    print()
+    print(summary("the config on the held-out ends", shipped))
+    print(summary("the winners on the held-out ends", searched))
 
 
 if __name__ == "__main__":

@@ -55,6 +55,7 @@ struct PolicySetting: Hashable, Sendable {
             [0, 30, 60, 90, 120, 300, 600],
             replicaStartups,
             [0, 0.2, 0.4, 0.6, 0.8, 1],
+            [0, 0.1, 0.2, 0.3, 0.5],
         ]
 
         private static let pollIntervals: [Double] = [1, 2, 5, 10, 15, 30]
@@ -70,6 +71,7 @@ struct PolicySetting: Hashable, Sendable {
     /// The keys of ``Space/learned``, in the order of its genes.
     enum LearnedKey: Int, CaseIterable {
         case pollInterval, targetLoad, quantile, window, scaleDownStabilization, replicaStartup, scaleDownMargin
+        case scaleUpTolerance
     }
 
     let space: Space
@@ -132,6 +134,7 @@ struct PolicySetting: Hashable, Sendable {
             policy.scaleDownStabilization = seconds(.scaleDownStabilization)
             policy.replicaStartup = seconds(.replicaStartup)
             policy.headroom.scaleDownMargin = value(.scaleDownMargin)
+            policy.headroom.scaleUpTolerance = value(.scaleUpTolerance)
         }
         return policy
     }

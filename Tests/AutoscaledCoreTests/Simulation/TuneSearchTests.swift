@@ -38,4 +38,15 @@ struct TuneSearchTests {
         #expect(result.tried.count == 40)
         #expect(result.tried.allSatisfy(Self.isLoadable))
     }
+
+    @Test("the learned search sets each of its keys, headroom_scale_up_tolerance among them; the band rules' search keeps the headroom keys")
+    func learnedKeysSearched() {
+        var random = SplitMix64(seed: 5)
+        let learned = (0..<200).map { _ in PolicySetting.random(in: .learned, &random).policy(from: Self.seasonal) }
+        #expect(Set(learned.map(\.headroom.scaleUpTolerance)) == [0, 0.1, 0.2, 0.3, 0.5])
+        #expect(Set(learned.map(\.headroom.scaleDownMargin)).count == 6)
+        let base = modified(Self.seasonal) { $0.headroom.scaleUpTolerance = 0.15 }
+        let banded = (0..<50).map { _ in PolicySetting.random(in: .thresholds, &random).policy(from: base) }
+        #expect(banded.allSatisfy { $0.headroom.scaleUpTolerance == 0.15 && $0.headroom == base.headroom })
+    }
 }
