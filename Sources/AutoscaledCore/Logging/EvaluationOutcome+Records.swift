@@ -9,7 +9,8 @@ extension EvaluationOutcome {
         case .loads:
             if cameUp { records.append(LogRecord(.notice, .sourceUp, [location, failureCount])) }
         case let .unavailable(cause), let .sourceDown(cause):
-            let because = LogField("cause", .string(cause))
+            // `source=` names the source: the cause alone follows it.
+            let because = LogField("cause", .string(readError ?? cause))
             records.append(LogRecord(previousHealth == .down ? .debug : .warning, .sourceError, [location, because, failureCount]))
             if wentDown { records.append(LogRecord(.error, .sourceDown, [location, failureCount, because])) }
         }

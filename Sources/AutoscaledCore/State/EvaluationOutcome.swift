@@ -29,6 +29,8 @@ public struct ReplicaSummary: Sendable, Equatable {
 public struct EvaluationOutcome: Sendable, Equatable {
     /// What the policy was given: the loads, or why there were none.
     public var input: PolicyInput
+    /// Why the read failed, without the source's location (which the input's cause starts with).
+    public var readError: String?
     public var decision: ScalingDecision
     /// The source's health before this read.
     public var previousHealth: SourceHealth

@@ -80,7 +80,7 @@ public actor ReplicaState {
     ) -> EvaluationOutcome {
         let previousHealth = health
         let previousFailures = source?.consecutiveFailures ?? 0
-        let input = noteRead(read, from: location, wallTime: wallTime)
+        let (input, readError) = noteRead(read, from: location, wallTime: wallTime)
         let pauseEvents = pause.refresh(wallNow: wallTime)
         let policyDecision = policy.decide(input, memory: memory, now: now)
         let decision = pause.apply(policyDecision)
@@ -92,20 +92,25 @@ public actor ReplicaState {
         var failures = source?.consecutiveFailures ?? 0
         if case .loads = input { failures = previousFailures }
         let evaluation = EvaluationOutcome(
-            input: input, decision: decision, previousHealth: previousHealth, failures: failures, summary: summary,
-            policyDecision: policyDecision, pauseEvents: pauseEvents, limited: limited)
+            input: input, readError: readError, decision: decision, previousHealth: previousHealth, failures: failures,
+            summary: summary, policyDecision: policyDecision, pauseEvents: pauseEvents, limited: limited)
         announce(evaluation)
         persist(decision, at: now, wallTime: wallTime)
         return evaluation
     }
 
-    /// Notes how a read went, and so the source's health; returns what the policy is given. A change
-    /// of health is written with the next record; otherwise `last_good_read` is refreshed at most
-    /// every ``sourceRefreshInterval``. The state file's `last_error` names `location` (where it was
-    /// read from) before the cause, so `status` says which source failed.
-    func noteRead(_ read: Result<LoadSnapshot, LoadError>, from location: String, wallTime: Double) -> PolicyInput {
+    /// Notes how a read went, and so the source's health. A change of health is written with the
+    /// next record; otherwise `last_good_read` is refreshed at most every ``sourceRefreshInterval``.
+    /// - Returns: what the policy is given, and for a failed read why it failed. The policy's cause
+    ///   (so the decision line) and the state file's `last_error` name `location` (where it was read
+    ///   from) first, so each says which source failed on its own; `error` does not (the
+    ///   `source-error` line names the source in `source=`).
+    func noteRead(
+        _ read: Result<LoadSnapshot, LoadError>, from location: String, wallTime: Double
+    ) -> (input: PolicyInput, error: String?) {
         let input: PolicyInput
         let failures: Int
+        var readError: String?
         switch read {
         case let .success(snapshot):
             failures = 0
@@ -118,16 +123,17 @@ public actor ReplicaState {
                 // At 0 no replica reports: only a server that stands for the requests waiting can.
                 cause += " at 0 replicas (the source must report the requests waiting, as an activator's or a gateway's queue)"
             }
+            readError = cause
             let named = cause.hasPrefix("\(location): ") ? cause : "\(location): \(cause)"
             source = StateFile.SourceStatus(consecutiveFailures: failures, lastGoodReadUnix: source?.lastGoodReadUnix,
                                             lastError: named)
             let down = SourceHealth(consecutiveFailures: failures, failureThreshold: failureThreshold) == .down
-            input = down ? .sourceDown(cause) : .unavailable(cause)
+            input = down ? .sourceDown(named) : .unavailable(named)
         }
         let newHealth = SourceHealth(consecutiveFailures: failures, failureThreshold: failureThreshold)
         if newHealth != health { healthChanged = true }
         health = newHealth
-        return input
+        return (input, readError)
     }
 
     /// Records `decision`, taken at `now`, and persists it (see ``persist(_:at:wallTime:)``).

@@ -101,7 +101,9 @@ struct ControllerTests {
         let cause = #"cause="connection refused""#
 
         let failing = try #require(await controller.evaluate())
-        #expect(failing.input == .unavailable("connection refused") && failing.summary.health == .failing)
+        // The decision's cause names the source; the source-error line names it in source=, the cause alone after.
+        #expect(failing.input == .unavailable("\(h.dir.file("loads.json")): connection refused") && failing.summary.health == .failing)
+        #expect(failing.decision.reason.text == "no usable load data: \(h.dir.file("loads.json")): connection refused")
         #expect(h.lines("source-error") == ["<4>level=warning event=source-error source=\(h.dir.file("loads.json")) \(cause) failures=1"])
 
         let down = try #require(await controller.evaluate(reportStatus: true))
@@ -135,12 +137,13 @@ struct ControllerTests {
         let controller = await h.start(h.config(policy: modified(.defaults) { ($0.minReplicas, $0.initialReplicas) = (0, 0) }))
         let atZero = try #require(await controller.evaluate())
         let hint = "no servers in the data at 0 replicas (the source must report the requests waiting, as an activator's or a gateway's queue)"
-        #expect(atZero.input == .unavailable(hint) && atZero.decision.to == 0)
+        #expect(atZero.input == .unavailable("\(h.dir.file("loads.json")): \(hint)") && atZero.decision.to == 0)
         #expect(h.lines("source-error").first?.contains(#"cause="\#(hint)""#) == true)
         h.clock.advance(by: .seconds(10))
         #expect(try #require(await controller.evaluate()).decision.to == 3, "back on a load: 105 at target_load 50")
         h.clock.advance(by: .seconds(10))
-        #expect(try #require(await controller.evaluate()).input == .unavailable("no servers in the data"), "not at 0: the plain cause")
+        #expect(try #require(await controller.evaluate()).input == .unavailable("\(h.dir.file("loads.json")): no servers in the data"),
+                "not at 0: the plain cause")
     }
 
     @Test("a failed state write is logged once, by the state, after the decision it could not save")
@@ -251,7 +254,7 @@ struct ControllerTests {
         await controller.reload(moved)
         #expect(await controller.state.summary.health == .healthy)
         let first = try #require(await controller.evaluate())
-        #expect(first.summary.health == .failing && first.failures == 1 && first.input == .unavailable("connection refused"))
+        #expect(first.summary.health == .failing && first.failures == 1 && first.input == .unavailable("\(h.dir.file("other.json")): connection refused"))
         #expect(h.lines("source-error").last?.hasPrefix("<4>level=warning event=source-error source=\(h.dir.file("other.json")) ") == true)
     }
 
@@ -287,7 +290,7 @@ struct ControllerTests {
         h.clock.advance(by: .seconds(1))
         h.writes.set(beingWritten: true, since: h.clock.now())
         let failed = try #require(await controller.evaluate())
-        #expect(failed.input == .unavailable("still being written after 30s (modified, not yet closed or renamed into place)"))
+        #expect(failed.input == .unavailable("\(h.dir.file("loads.json")): still being written after 30s (modified, not yet closed or renamed into place)"))
         #expect(failed.failures == 1 && failed.summary.health == .failing)
         #expect(h.source.reads == 0)
         #expect(h.lines("source-error").last?.hasPrefix("<4>level=warning event=source-error ") == true)

@@ -17,7 +17,7 @@ struct ReplicaStateSourceTests {
     ) async -> StateFile? {
         unlink(path)
         let wall = 1_795_932_600 + Double(second)
-        let input = await state.noteRead(snapshot.map { .success($0) } ?? .failure(bad), from: "/srv/loads.json", wallTime: wall)
+        let input = await state.noteRead(snapshot.map { .success($0) } ?? .failure(bad), from: "/srv/loads.json", wallTime: wall).input
         if snapshot == nil { #expect(input != .loads(loads)) }
         await state.record(hold, at: .origin + .seconds(second), policy: PolicyConfig.defaults, wallTime: wall)
         guard case let .found(file) = store.load() else { return nil }
@@ -60,7 +60,7 @@ struct ReplicaStateSourceTests {
         #expect(sink.lines.isEmpty)
     }
 
-    @Test("the policy is given unavailable data before failure_threshold, a down source from it on")
+    @Test("the policy is given unavailable data before failure_threshold, a down source from it on, naming the source")
     func inputs() async {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
@@ -69,9 +69,12 @@ struct ReplicaStateSourceTests {
                                  store: StateStore(path: dir.file("state.json")), failureThreshold: 2,
                                  logger: .recording(into: sink))
         let cause = Self.bad.description
-        #expect(await state.noteRead(.failure(Self.bad), from: "/srv/loads.json", wallTime: 0) == .unavailable(cause))
-        #expect(await state.noteRead(.failure(Self.bad), from: "/srv/loads.json", wallTime: 0) == .sourceDown(cause))
-        #expect(await state.noteRead(.success(Self.loads), from: "/srv/loads.json", wallTime: 0) == .loads(Self.loads))
+        // The policy's cause names the source (so does the decision line); the read's error alone does not.
+        let first = await state.noteRead(.failure(Self.bad), from: "/srv/loads.json", wallTime: 0)
+        #expect(first.input == .unavailable("/srv/loads.json: \(cause)") && first.error == cause)
+        #expect(await state.noteRead(.failure(Self.bad), from: "/srv/loads.json", wallTime: 0).input == .sourceDown("/srv/loads.json: \(cause)"))
+        let good = await state.noteRead(.success(Self.loads), from: "/srv/loads.json", wallTime: 0)
+        #expect(good.input == .loads(Self.loads) && good.error == nil)
     }
 }
 
