@@ -72,7 +72,8 @@ public actor ReplicaState {
     /// `announce` (which logs it), then records and persists it.
     /// Announcing first means the state file only ever holds a count that was logged; a crash in
     /// between loses nothing that matters: a restarted daemon decides again from the same data.
-    /// - Parameter location: where `read` came from (the source's path or address), for `last_error`.
+    /// - Parameter location: where `read` came from (the source's path or address), named by a failed
+    ///   read's cause in the decision and in `last_error`.
     public func evaluate(
         _ read: Result<LoadSnapshot, LoadError>, from location: String, policy: ThresholdPolicy, at now: MonotonicInstant,
         wallTime: Double,
