@@ -75,6 +75,9 @@ struct ReplicaStateSourceTests {
         #expect(await state.noteRead(.failure(Self.bad), from: "/srv/loads.json", wallTime: 0).input == .sourceDown("/srv/loads.json: \(cause)"))
         let good = await state.noteRead(.success(Self.loads), from: "/srv/loads.json", wallTime: 0)
         #expect(good.input == .loads(Self.loads) && good.error == nil)
+        // A cause that already starts with the source's location is not given it twice.
+        let named = await state.noteRead(.failure(.unreadable("/srv/loads.json: gone")), from: "/srv/loads.json", wallTime: 0)
+        #expect(named.input == .unavailable("/srv/loads.json: gone"))
     }
 }
 
