@@ -148,6 +148,14 @@ def ratio_cell(ratio, digits=2):
     return "loss (over)" if ratio is None else f"{ratio:.{digits}f}×"
 
 
+def ratio_summary(ratios, digits=2):
+    """The mean and worst of the ratios to the frontiers that exist (`None`, lost on service, has none)."""
+    found = [ratio for ratio in ratios if ratio is not None]
+    if not found:
+        return "no ratio (every pair lost on service)"
+    return f"mean {sum(found) / len(found):.{digits}f}×, worst {max(found):.{digits}f}×"
+
+
 def initial_count(counts, width, capacity):
     """The suite's rule for a trace whose initial count is "auto": the first 5 minutes' mean at half
     a replica's capacity, at least 1."""
@@ -210,8 +218,7 @@ def suite_report(binary, config, check, splits, digits=2):
                     versus.append(ratio)
             print(f"| {entry['file']} ({capacity}, {delay}s, {initial}) | {cost} | {over:.2f} "
                   f"| {cost / floor:.2f} | {cells[0]} | {cells[1]} |", flush=True)
-        frontiers = (f"mean {sum(versus) / len(versus):.{digits}f}×, worst {max(versus):.{digits}f}×" if versus
-                     else "no ratio (every pair lost on service)")
+        frontiers = ratio_summary(versus, digits)
         print(f"\n{split}: {len(ratios)} traces, cost ÷ floor mean {sum(ratios) / len(ratios):.2f}, "
               f"worst {max(ratios):.2f}; vs the HPA and KPA frontiers {frontiers}"
               + (f"; and {over_losses} of {2 * len(ratios)} pairs lost on service (more over capacity than every "

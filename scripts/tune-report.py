@@ -56,11 +56,10 @@ def cells(values):
 
 def summary(label, values):
     """Pairs above 1.0× or lost, and the mean and worst of the ratios there are."""
-    found = [value for value in values if value is not None]
     above = sum(1 for value in values if value is None or value > 1.0)
-    lost = len(values) - len(found)
+    lost = sum(1 for value in values if value is None)
     return (f"{label}: {above} of {len(values)} pairs above 1.0× or lost ({lost} lost); "
-            f"mean {sum(found) / len(found):.4f}×, worst {max(found):.4f}× over the {len(found)} with a ratio")
+            f"{policy_report.ratio_summary(values, 4)}" + (f" over the {len(values) - lost} with a ratio" if lost < len(values) else ""))
 
 
 def main():
