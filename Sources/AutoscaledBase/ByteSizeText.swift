@@ -19,6 +19,8 @@ package enum ByteSizeText {
         guard !digits.isEmpty, let number = Int(digits) else {
             throw digits.isEmpty ? .malformed : .tooLarge
         }
+        // `1.5G` or `12 34` is not a whole number and a unit.
+        if let first = unit.first, first == "." || ("0"..."9").contains(first) { throw .malformed }
         guard let factor = units.first(where: { $0.names.contains(String(unit)) })?.factor else {
             throw .unknownUnit(String(unit))
         }

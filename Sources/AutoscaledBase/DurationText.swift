@@ -1,8 +1,9 @@
 /// Reads and writes durations the way systemd unit files spell them: `250ms`, `5s`, `1min 30s`.
 ///
-/// A duration is one or more components, each a decimal number followed by an optional unit
-/// (`1min 30s`, `1min30s`, `1.5s`); a number without a unit is seconds, so `0` and `5` are
-/// durations too. Units: `us`/`usec`/`µs`, `ms`/`msec`, `s`/`sec`/`second(s)`,
+/// A duration is one or more components, each a decimal number followed by a unit (`1min 30s`,
+/// `1min30s`, `1.5s`); a number alone, without a unit, is seconds, so `0` and `5` are durations
+/// too. A unit may not be left out of one component among several (`5s5` is refused, not 10 s),
+/// and a `.` must be followed by digits (`1..5s` and `1.5.3` are refused). Units: `us`/`usec`/`µs`, `ms`/`msec`, `s`/`sec`/`second(s)`,
 /// `m`/`min`/`minute(s)`, `h`/`hr`/`hour(s)`, `d`/`day(s)`. Like systemd, durations are kept to
 /// the microsecond: finer fractions are rounded.
 public enum DurationText {
@@ -49,12 +50,30 @@ public enum DurationText {
 
     /// Parses a systemd-style duration such as `5s`, `250ms` or `1min 30s`.
     public static func parse(_ text: String) throws(Failure) -> Duration {
+        var total: Int64 = 0
+        for part in try components(text) {
+            total = try add(total, part.micros)
+        }
+        return .microseconds(total)
+    }
+
+    /// Whether each component of `text` is in a smaller unit than the one before it (`1h 30min`,
+    /// `1min30s`, `5s`): the way one duration is written. `5min 15min` or `1h 1d`, which `parse`
+    /// adds up, read as a list whose commas were left out. False when `text` is not a duration.
+    public static func unitsDescend(_ text: String) -> Bool {
+        guard let parts = try? components(text) else { return false }
+        return zip(parts, parts.dropFirst()).allSatisfy { $0.unit > $1.unit }
+    }
+
+    /// The components of `text`: each one's length, and its unit's, in microseconds.
+    private static func components(_ text: String) throws(Failure) -> [(micros: Int64, unit: Int64)] {
         let scalars = Array(text.unicodeScalars)
         let word = String(String.UnicodeScalarView(scalars.filter { !isSpace($0) })).lowercased()
         if word.isEmpty { throw .empty }
         if ["nan", "inf", "infinity"].contains(word.trimmingSign) { throw .notFinite }
 
-        var total: Int64 = 0
+        var parts: [(micros: Int64, unit: Int64)] = []
+        var unitless = false
         var index = 0
         while true {
             while index < scalars.count, isSpace(scalars[index]) { index += 1 }
@@ -66,6 +85,7 @@ public enum DurationText {
             if index < scalars.count, scalars[index] == "." {
                 index += 1
                 fraction = digits(in: scalars, from: &index)
+                if fraction.isEmpty { throw .malformed }
             }
             guard !integer.isEmpty || !fraction.isEmpty else { throw .malformed }
 
@@ -75,10 +95,13 @@ public enum DurationText {
                 unit.unicodeScalars.append(scalars[index])
                 index += 1
             }
+            unitless = unitless || unit.isEmpty
             let micros = try microsPerUnit(named: unit)
-            total = try add(total, component(integer: integer, fraction: fraction, micros: micros))
+            parts.append((try component(integer: integer, fraction: fraction, micros: micros), micros))
         }
-        return .microseconds(total)
+        // A number alone is seconds; among other components, one without a unit is a slip.
+        if unitless, parts.count > 1 { throw .malformed }
+        return parts
     }
 
     /// Formats `duration` as canonical systemd-style text: `0`, `250ms`, `5s`, `2min`, `1h`,

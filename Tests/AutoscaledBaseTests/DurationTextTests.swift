@@ -26,7 +26,6 @@ struct DurationTextTests {
         Case("0", .zero),
         Case("0s", .zero),
         Case("  7 s  ", .seconds(7)),
-        Case("1min 30", .seconds(90)),
         Case("10us", .microseconds(10)),
         Case("10usec", .microseconds(10)),
         Case("10µs", .microseconds(10)),
@@ -76,6 +75,12 @@ struct DurationTextTests {
         BadCase("+5s", .malformed),
         BadCase("s", .malformed),
         BadCase(".", .malformed),
+        BadCase("1.", .malformed),
+        BadCase("1..5s", .malformed),
+        BadCase("1.5.3", .malformed),
+        BadCase("5s5", .malformed),
+        BadCase("1min 30", .malformed),
+        BadCase("30 1min", .malformed),
         BadCase("99999999999999999999s", .tooLarge),
         BadCase("300000000d", .tooLarge),
     ])
@@ -113,5 +118,13 @@ struct DurationTextTests {
     ])
     func canonicalises(_ text: String, _ canonical: String) throws {
         #expect(DurationText.format(try DurationText.parse(text)) == canonical)
+    }
+
+    @Test("units that descend are one duration; units that do not read as a list without commas", arguments: [
+        ("5s", true), ("1h 30min", true), ("1min30s", true), ("1d 2h 3min 4s 5ms 6us", true), ("90", true),
+        ("5min 15min 30min 1h", false), ("1h 1d", false), ("1min 1min", false), ("30s 1min", false), ("nope", false),
+    ])
+    func unitsDescend(_ text: String, _ descend: Bool) {
+        #expect(DurationText.unitsDescend(text) == descend)
     }
 }

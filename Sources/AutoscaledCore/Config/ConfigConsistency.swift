@@ -19,18 +19,25 @@ enum ConfigConsistency {
     /// The band and the size: scale_down_threshold < target_load ≤ scale_up_threshold, target_load > 0.
     private static func thresholdFaults(_ values: ParsedValues) -> [Fault] {
         var faults: [Fault] = []
-        if let down = try? values.number(.scaleDownThreshold),
-           let up = try? values.number(.scaleUpThreshold), down >= up {
+        let bandInverted = { () -> Bool in
+            guard let down = try? values.number(.scaleDownThreshold), let up = try? values.number(.scaleUpThreshold) else { return false }
+            return down >= up
+        }()
+        let targetNotPositive = (try? values.number(.targetLoad)).map { $0 <= 0 } ?? false
+        if bandInverted, let down = try? values.number(.scaleDownThreshold), let up = try? values.number(.scaleUpThreshold) {
             faults.append(Fault(
                 line: values.latestLine(of: .scaleDownThreshold, .scaleUpThreshold),
                 message: "scale_down_threshold (\(DecimalText.format(down))) must be below "
                     + "scale_up_threshold (\(DecimalText.format(up)))"))
-        } else if let target = try? values.number(.targetLoad), target <= 0 {
+        }
+        if targetNotPositive, let target = try? values.number(.targetLoad) {
             faults.append(Fault(
                 line: values.latestLine(of: .targetLoad, .scaleUpThreshold),
                 message: "target_load (\(DecimalText.format(target))) must be above 0 "
                     + "(replicas are sized as total load / target_load)"))
-        } else if let down = try? values.number(.scaleDownThreshold), let up = try? values.number(.scaleUpThreshold),
+        }
+        // Where target_load sits in the band is only worth saying once the band and target_load are sound.
+        if !bandInverted, !targetNotPositive, let down = try? values.number(.scaleDownThreshold), let up = try? values.number(.scaleUpThreshold),
                   let target = try? values.number(.targetLoad), !(target > down && target <= up) {
             faults.append(Fault(
                 line: values.latestLine(of: .targetLoad, .scaleDownThreshold, .scaleUpThreshold),
@@ -69,6 +76,17 @@ enum ConfigConsistency {
                 line: values.latestLine(of: .headroomWindow, .pollInterval),
                 message: "headroom_window (\(DurationText.format(window))) must span at most \(Headroom.maxWindowTicks) "
                     + "poll_interval ticks (\(DurationText.format(tick)) each): one rise is kept per tick"))
+        }
+        if let mode = try? values.string(.headroom), mode == Headroom.Mode.learned.rawValue,
+           let window = try? values.duration(.headroomWindow), let tick = try? values.duration(.pollInterval),
+           let startup = try? values.duration(.replicaStartup),
+           case let shortest = Headroom.shortestWindow(replicaStartup: startup, tick: tick), window < shortest {
+            faults.append(Fault(
+                line: values.latestLine(of: .headroomWindow, .replicaStartup, .pollInterval),
+                message: "headroom_window (\(DurationText.format(window))) is too short for headroom = learned: it must "
+                    + "span a rise's horizon (replica_startup \(DurationText.format(startup)) and a poll_interval) and "
+                    + "the \(Headroom.minimumRises) poll_intervals of the rises needed to scale down, at least "
+                    + "\(DurationText.format(shortest))"))
         }
         if let mode = try? values.string(.headroom), mode == Headroom.Mode.learned.rawValue,
            let periods = try? values.durations(.seasonalPeriods), !periods.isEmpty,
@@ -126,19 +144,16 @@ enum ConfigConsistency {
                 faults.append(Fault(
                     line: values.latestLine(of: .minReplicas, .maxReplicas),
                     message: "min_replicas (\(min)) must not be above max_replicas (\(max))"))
-            } else if let initial = try? values.integer(.initialReplicas), !(min...max).contains(initial) {
-                faults.append(Fault(
-                    line: values.latestLine(of: .initialReplicas, .minReplicas, .maxReplicas),
-                    message: "initial_replicas (\(initial)) must be between min_replicas (\(min)) "
-                        + "and max_replicas (\(max))"))
             }
-        }
-        if let min = try? values.integer(.minReplicas), let max = try? values.integer(.maxReplicas), min <= max,
-           let fallback = try? values.integer(.fallbackReplicas), !(min...max).contains(fallback) {
-            faults.append(Fault(
-                line: values.latestLine(of: .fallbackReplicas, .minReplicas, .maxReplicas),
-                message: "fallback_replicas (\(fallback)) must be between min_replicas (\(min)) "
-                    + "and max_replicas (\(max))"))
+            // With the bounds crossed, a count is still wrong when it is beyond both of them.
+            let bounds = Swift.min(min, max)...Swift.max(min, max)
+            for key in [ConfigKey.initialReplicas, .fallbackReplicas] {
+                guard let count = try? values.integer(key), min > max ? !bounds.contains(count) : !(min...max).contains(count)
+                else { continue }
+                faults.append(Fault(
+                    line: values.latestLine(of: key, .minReplicas, .maxReplicas),
+                    message: "\(key.name) (\(count)) must be between min_replicas (\(min)) and max_replicas (\(max))"))
+            }
         }
         if let after = try? values.duration(.scaleToZeroAfter), let min = try? values.integer(.minReplicas), min != 0 {
             faults.append(Fault(

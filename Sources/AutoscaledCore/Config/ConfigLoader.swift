@@ -20,9 +20,6 @@ public enum ConfigLoader {
             }
             return .failure(ConfigErrors([ConfigError(file: path, line: nil, message: message)]))
         }
-        guard let text = String(validating: contents.bytes, as: UTF8.self) else {
-            return .failure(ConfigErrors([ConfigError(file: path, line: nil, message: "not valid UTF-8 text")]))
-        }
-        return ConfigParser.parse(text, file: path, directory: parentDirectory(of: absolute))
+        return ConfigParser.parse(bytes: contents.bytes, file: path, directory: parentDirectory(of: absolute))
     }
 }

@@ -18,7 +18,40 @@ public enum ConfigParser {
     ///     (normally the config file's own directory).
     /// - Returns: the config, or every fault found, in file order (faults without a line last).
     public static func parse(_ text: String, file: String, directory: String) -> Result<Config, ConfigErrors> {
+        parse(text, undecodable: [], file: file, directory: directory)
+    }
+
+    /// Parses a file's bytes. A line that is not valid UTF-8 is reported, with the column of its
+    /// first bad byte, and read as blank, so that the faults of the other lines are reported too.
+    public static func parse(bytes: some Collection<UInt8>, file: String, directory: String) -> Result<Config, ConfigErrors> {
+        var text = ""
+        var undecodable: [(line: Int, message: String)] = []
+        for (index, line) in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
+            if index > 0 { text += "\n" }
+            if let decoded = String(validating: line, as: UTF8.self) {
+                text += decoded
+            } else {
+                undecodable.append((index + 1, undecodableLine(line)))
+            }
+        }
+        return parse(text, undecodable: undecodable, file: file, directory: directory)
+    }
+
+    /// What is wrong with a line that is not valid UTF-8: its first bad byte and where it is.
+    private static func undecodableLine(_ line: some Collection<UInt8>) -> String {
+        var parser = Unicode.UTF8.ForwardParser()
+        var bytes = line.makeIterator()
+        var offset = 0
+        while case let .valid(scalar) = parser.parseScalar(from: &bytes) { offset += scalar.count }
+        let bad = Array(line).dropFirst(offset).first.map { "0x" + String($0, radix: 16, uppercase: true) } ?? "end"
+        return "not valid UTF-8: byte \(bad) at byte \(offset + 1) of the line (the line is read as blank)"
+    }
+
+    private static func parse(
+        _ text: String, undecodable: [(line: Int, message: String)], file: String, directory: String
+    ) -> Result<Config, ConfigErrors> {
         var reader = Reader(directory: directory)
+        for fault in undecodable { reader.report(fault.message, line: fault.line) }
         reader.read(IniDocument(text: text))
         reader.applyDefaults()
         for fault in ConfigConsistency.faults(in: reader.values) {
@@ -156,6 +189,9 @@ extension ConfigParser {
             let elsewhere = ConfigSchema.keys.map(\.key).filter { $0.section != key.section }
             if let home = elsewhere.first(where: { $0.name == key.name }) {
                 return "\(prefix) (it belongs in [\(home.section)])"
+            }
+            if let (removed, replacement) = ConfigSchema.removedKeys.first(where: { $0.key.name == key.name }) {
+                return "\(prefix): \(key.name) was a key of [\(removed.section)], and was removed: \(replacement)"
             }
             let here = ConfigSchema.keys.map(\.key).filter { $0.section == key.section }.map(\.name)
             if let match = EditDistance.suggestion(for: key.name, among: here) {

@@ -67,7 +67,7 @@ enum KeyType: Sendable {
             "none, or up to \(most) durations from \(DurationText.format(range.lowerBound)) to "
                 + "\(DurationText.format(range.upperBound)) separated by commas, e.g. \(example)"
         case .boolean: "true, false, yes, no, on, off, 1 or 0"
-        case let .byteSize(min): "a size of at least \(ByteSizeText.format(min)) in bytes or K, M, G, e.g. \(example)"
+        case let .byteSize(min): "a whole number of bytes, or of K, M, G or T, at least \(ByteSizeText.format(min)), e.g. \(example)"
         case let .choice(names): "one of " + names.joined(separator: ", ")
         case .command: "a program and its arguments, e.g. \(example)"
         case .unitName: "a unit name with {i} for the instance number, e.g. \(example)"
@@ -85,11 +85,11 @@ enum KeyType: Sendable {
         let expected = expected(example: example)
         switch self {
         case .string:
-            let string = Self.unquoted(text)
+            let string = try Self.unquoted(text)
             guard !string.isEmpty else { throw Fault(problem: "is empty", expected: expected) }
             return .string(string)
         case .path:
-            return .string(try Self.readPath(Self.unquoted(text), expected: expected, directory: directory))
+            return .string(try Self.readPath(try Self.unquoted(text), expected: expected, directory: directory))
         case .number:
             return .number(try Self.readNumber(text, expected: expected))
         case let .integer(min, max):
@@ -119,21 +119,25 @@ enum KeyType: Sendable {
                 throw Fault(problem: error.problem, expected: error.expected ?? expected)
             }
         case .unitName:
-            let name = Self.unquoted(text)
+            let name = try Self.unquoted(text)
             do {
                 return .unitName(try UnitNameTemplate(name))
             } catch {
                 throw Fault(problem: error.problem, expected: expected)
             }
         case .escapedText, .loopbackAddress, .loopbackURL, .metricName, .identifier, .labelMatch:
-            return try parseSourceValue(Self.unquoted(text), expected: expected)
+            return try parseSourceValue(try Self.unquoted(text), expected: expected)
         }
     }
 
     /// `text` without its enclosing double quotes, when one quoted run is the whole of it
-    /// (`"a b"` → `a b`, but `"a" "b"` stays as it is).
-    private static func unquoted(_ text: String) -> String {
+    /// (`"a b"` → `a b`, but `"a" "b"` stays as it is). A value that opens a quote and never
+    /// closes it is refused: where it ends, and whether a `#` in it starts a comment, is not guessed.
+    private static func unquoted(_ text: String) throws(Fault) -> String {
         let scalars = text.unicodeScalars
+        if let open = scalars.first, open == "\"" || open == "'", scalars.count < 2 || scalars.last != open {
+            throw Fault(problem: "has an unterminated \(open == "\"" ? "double" : "single") quote")
+        }
         guard scalars.count >= 2, scalars.first == "\"", scalars.last == "\"" else { return text }
         let inner = scalars.dropFirst().dropLast()
         return inner.contains("\"") ? text : String(inner)
@@ -222,7 +226,12 @@ enum KeyType: Sendable {
         var durations: [Duration] = []
         for item in text.split(separator: ",", omittingEmptySubsequences: false) {
             let word = item.trimmingBlanks()
+            guard !word.isEmpty else { throw Fault(problem: "has an empty item (nothing between two commas, or before or after one)", expected: expected) }
             let duration = try readDuration(word, allowsZero: true, expected: expected, example: example)
+            guard DurationText.unitsDescend(word) else {
+                throw Fault(problem: "has \(EscapedText.quoted(word)), which reads as one duration of "
+                    + "\(DurationText.format(duration)); separate durations with commas", expected: expected)
+            }
             guard range.contains(duration) else {
                 throw Fault(problem: "has \(EscapedText.quoted(word)), which is not from \(DurationText.format(range.lowerBound)) "
                     + "to \(DurationText.format(range.upperBound))", expected: expected)

@@ -63,6 +63,13 @@ public struct Headroom: Sendable, Equatable {
     /// The most ticks `headroom_window` may span (one rise is kept per tick).
     public static let maxWindowTicks = 100_000
 
+    /// The shortest `headroom_window` that can ever hold ``minimumRises`` rises: a rise's horizon
+    /// (the rises of the last horizon are still being measured) and a tick per rise. Shorter, the
+    /// count would never come down.
+    public static func shortestWindow(replicaStartup: Duration, tick: Duration) -> Duration {
+        horizon(replicaStartup: replicaStartup, tick: tick) + tick * minimumRises
+    }
+
     /// How far ahead a rise is measured: `replica_startup` and one tick.
     public static func horizon(replicaStartup: Duration, tick: Duration) -> Duration {
         replicaStartup + tick

@@ -20,7 +20,7 @@ enum RequestText {
             case "r": out += "\r"
             case "t": out += "\t"
             case "\\": out += "\\"
-            case let other?: throw Problem(problem: "has an unknown escape \(EscapedText.quoted("\\" + String(other)))")
+            case let other?: throw Problem(problem: "has an unknown escape: a backslash before \(EscapedText.quoted(String(other)))")
             case nil: throw Problem(problem: "ends with a lone '\\'")
             }
         }

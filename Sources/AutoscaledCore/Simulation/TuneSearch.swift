@@ -107,15 +107,19 @@ struct TuneSearch {
         return parents[index % parents.count].mutated(&random)
     }
 
-    /// Whether `setting` makes a config the daemon would load: with the learned headroom, every
-    /// `seasonal_periods` period must still span the rise's horizon it sets (see
-    /// ``SeasonalProfile/learnedPeriodShortfall(length:ahead:tick:)``); a setting that would drop a
-    /// period is not tried.
-    private func admits(_ setting: PolicySetting) -> Bool {
-        let periods = base.policy.seasonalPeriods
-        guard space == .learned, !periods.isEmpty else { return true }
+    /// Whether `setting` makes a config the daemon would load: with the learned headroom,
+    /// `headroom_window` must hold the rises a scale-down needs (``Headroom/shortestWindow(replicaStartup:tick:)``)
+    /// and every `seasonal_periods` period must still span the rise's horizon the setting sets (see
+    /// ``SeasonalProfile/learnedPeriodShortfall(length:ahead:tick:)``); a setting that would not is not tried.
+    func admits(_ setting: PolicySetting) -> Bool {
+        guard space == .learned else { return true }
+        let policy = setting.policy(from: base.policy)
         let tick = Duration.seconds(setting.pollSeconds)
-        let ahead = Headroom.horizon(replicaStartup: setting.policy(from: base.policy).replicaStartup, tick: tick)
+        guard policy.headroom.window >= Headroom.shortestWindow(replicaStartup: policy.replicaStartup, tick: tick) else {
+            return false
+        }
+        let periods = base.policy.seasonalPeriods
+        let ahead = Headroom.horizon(replicaStartup: policy.replicaStartup, tick: tick)
         return (0..<periods.count).allSatisfy {
             SeasonalProfile.learnedPeriodShortfall(length: periods[$0], ahead: ahead.wholeMilliseconds, tick: tick.wholeMilliseconds) == nil
         }

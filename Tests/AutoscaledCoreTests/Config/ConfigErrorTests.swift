@@ -46,7 +46,11 @@ struct ConfigErrorTests {
         Case(name: "a history max_size with an unknown unit",
              lines: ["[source]", "path = l", "[history]", "max_size = 64 megs"],
              errors: ["autoscaled.conf:4: max_size: '64 megs' has an unknown unit 'megs' "
-                      + "(expected a size of at least 1MiB in bytes or K, M, G, e.g. 64M)"]),
+                      + "(expected a whole number of bytes, or of K, M, G or T, at least 1MiB, e.g. 64M)"]),
+        Case(name: "a history max_size that is not a whole number",
+             lines: ["[source]", "path = l", "[history]", "max_size = 1.5G"],
+             errors: ["autoscaled.conf:4: max_size: '1.5G' is not a size "
+                      + "(expected a whole number of bytes, or of K, M, G or T, at least 1MiB, e.g. 64M)"]),
         Case(name: "a history retention of zero",
              lines: ["[source]", "path = l", "[history]", "retention = 0"],
              errors: ["autoscaled.conf:4: retention: '0' must be greater than 0"]),
@@ -106,6 +110,21 @@ struct ConfigErrorTests {
                           + "evaluation: use max_scale_up_per_minute",
                       "autoscaled.conf:5: scale_down_step was removed: scale-downs are limited per minute, not per "
                           + "evaluation: use max_scale_down_per_minute (and max_scale_down_percent_per_minute)"]),
+        Case(name: "a removed key in another section still says what replaces it",
+             lines: ["[source]", "path = l", "scale_down_step = 1"],
+             errors: ["autoscaled.conf:3: unknown key 'scale_down_step' in [source]: scale_down_step was a key of [policy], "
+                          + "and was removed: scale-downs are limited per minute, not per evaluation: use "
+                          + "max_scale_down_per_minute (and max_scale_down_percent_per_minute)"]),
+        Case(name: "a quote never closed: where the value and a comment end is not guessed",
+             lines: ["[source]", "path = \"unterminated # x"],
+             errors: ["autoscaled.conf:2: path: '\"unterminated # x' has an unterminated double quote"]),
+        Case(name: "a single quote never closed",
+             lines: ["[source]", "path = l", "[actuator]", "type = systemd", "unit = 'llama@{i}.service"],
+             errors: ["autoscaled.conf:5: unit: '\\'llama@{i}.service' has an unterminated single quote"]),
+        Case(name: "durations with a slip in them",
+             lines: ["[source]", "path = l", "poll_interval = 5s5", "stale_after = 1..5s"],
+             errors: ["autoscaled.conf:3: poll_interval: '5s5' is not a duration (expected a duration, e.g. 10s)",
+                      "autoscaled.conf:4: stale_after: '1..5s' is not a duration (expected a duration, e.g. 1min)"]),
         Case(name: "a trend that must be observed for longer than its window",
              lines: ["[source]", "path = l", "[policy]", "trend_window = 1min", "trend_min_span = 2min"],
              errors: ["autoscaled.conf:5: trend_min_span (2min) must be at most trend_window (1min): "
@@ -205,6 +224,41 @@ struct ConfigErrorTests {
             "autoscaled.conf:14: level: 'loud' is not a valid choice (expected one of debug, info, notice, warning, error)",
             "autoscaled.conf: missing key 'path' in [source] (required with type = file)",
         ])
+    }
+
+    @Test("rules between keys do not hide one another: a bad target_load, crossed bounds and counts beyond both are all reported")
+    func relationsReportedTogether() {
+        let lines = [
+            "[source]", "path = l", "[policy]",
+            "scale_up_threshold = 10",           // 4
+            "scale_down_threshold = 20",         // 5 the band is inverted
+            "target_load = -5",                  // 6 below 0 whatever the band
+            "min_replicas = 3",                  // 7
+            "max_replicas = 2",                  // 8 the bounds are crossed
+            "initial_replicas = 99",             // 9 beyond both bounds
+            "fallback_replicas = 2",             // 10 within them: the crossed bounds are the fault
+        ]
+        #expect(ConfigParsing.errorLines(lines) == [
+            "autoscaled.conf:5: scale_down_threshold (20) must be below scale_up_threshold (10)",
+            "autoscaled.conf:6: target_load (-5) must be above 0 (replicas are sized as total load / target_load)",
+            "autoscaled.conf:8: min_replicas (3) must not be above max_replicas (2)",
+            "autoscaled.conf:9: initial_replicas (99) must be between min_replicas (3) and max_replicas (2)",
+        ])
+    }
+
+    @Test("a line that is not UTF-8 is named with its first bad byte; the other lines are still checked")
+    func undecodableLines() {
+        let bytes = Array("[source]\npath = l\n[policy]\nmin_replicas = 2".utf8) + [0xFF]
+            + Array("\nmax_replicas = x\n# caf".utf8) + [0xE9] + Array("\n".utf8)
+        let result = ConfigParser.parse(bytes: bytes, file: "a.conf", directory: "/")
+        guard case let .failure(errors) = result else { Issue.record("expected a failure"); return }
+        #expect(errors.errors.map(\.description) == [
+            "a.conf:4: not valid UTF-8: byte 0xFF at byte 17 of the line (the line is read as blank)",
+            "a.conf:5: max_replicas: 'x' is not an integer (expected an integer from 1 to 1000000, e.g. 10)",
+            "a.conf:6: not valid UTF-8: byte 0xE9 at byte 6 of the line (the line is read as blank)",
+        ])
+        let valid = ConfigParser.parse(bytes: Array("\u{FEFF}[source]\r\npath = \"caf\u{E9}\"\r\n".utf8), file: "a.conf", directory: "/")
+        #expect((try? valid.get())?.source.location == "/caf\u{E9}", "a byte order mark, CRLF and UTF-8 text are read")
     }
 
     @Test("errors carry the file name given and 1-based lines")

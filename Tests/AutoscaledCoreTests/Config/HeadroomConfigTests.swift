@@ -53,6 +53,10 @@ struct HeadroomConfigTests {
                   + "(expected a finite number, e.g. 0)"),
               (["headroom = learned", "headroom_window = 2h", "[source]", "poll_interval = 50ms"],
                "autoscaled.conf:7: headroom_window (2h) must span at most 100000 poll_interval ticks (50ms each): one rise is kept per tick"),
+              (["headroom = learned", "headroom_window = 3min"],
+               "autoscaled.conf:5: headroom_window (3min) is too short for headroom = learned: it must span a rise's "
+                  + "horizon (replica_startup 1min and a poll_interval) and the 12 poll_intervals of the rises needed "
+                  + "to scale down, at least 3min 10s"),
               (["headroom = learned", "seasonal_periods = 1min, 1h"],
                "autoscaled.conf:5: seasonal_periods 1min is too short for headroom = learned: a period must span a rise's "
                   + "horizon (replica_startup 1min and a poll_interval), two more poll_intervals and one phase bucket (10s), "
@@ -76,5 +80,11 @@ struct HeadroomConfigTests {
     @Test("with headroom = thresholds the learned settings bind nothing: a long window on a short poll is accepted")
     func thresholdsIgnoreTheWindowBound() {
         #expect(Self.errors(["headroom_window = 2h", "[source]", "poll_interval = 50ms"]) == [])
+        #expect(Self.errors(["headroom_window = 1min"]) == [])
+    }
+
+    @Test("the shortest headroom_window that holds a rise's horizon and 12 rises is accepted")
+    func shortestWindowAccepted() {
+        #expect(Self.errors(["headroom = learned", "headroom_window = 3min 10s"]) == [])
     }
 }

@@ -24,10 +24,18 @@ struct KeyTypeTests {
     }
 
     @Test("strings lose one pair of enclosing double quotes, and nothing else", arguments: [
-        (#""a b""#, "a b"), (#"a "b""#, #"a "b""#), ("'a'", "'a'"), (#""a" "b""#, #""a" "b""#), (#"""#, #"""#),
+        (#""a b""#, "a b"), (#"a "b""#, #"a "b""#), ("'a'", "'a'"), (#""a" "b""#, #""a" "b""#), (#"a""#, #"a""#),
     ])
     func strings(_ text: String, _ expected: String) throws {
         #expect(try parse(.string, text) == .string(expected))
+    }
+
+    @Test("a string or path that opens a quote and never closes it is refused", arguments: [
+        (KeyType.string, #"""#, "double"), (.string, #""a b"#, "double"), (.path, #""/srv/x # y"#, "double"),
+        (.string, "'a", "single"), (.path, "'", "single"),
+    ])
+    func unterminatedQuotes(_ type: KeyType, _ text: String, _ quote: String) {
+        #expect(throws: KeyType.Fault(problem: "has an unterminated \(quote) quote")) { try parse(type, text) }
     }
 
     @Test("duration failures describe themselves", arguments: [

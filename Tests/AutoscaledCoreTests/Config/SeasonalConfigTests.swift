@@ -13,6 +13,8 @@ struct SeasonalConfigTests {
         let config = try ConfigParsing.parse("[source]\npath = /x\n[policy]\nseasonal_periods = 5min, 1h,1d , 7d\n").get()
         #expect(config.policy.seasonalPeriods == [.seconds(300), .seconds(3600), .seconds(86_400), .seconds(604_800)])
         #expect(TypedValue.durations(config.policy.seasonalPeriods.durations).text == "5min, 1h, 1d, 7d")
+        let compound = try ConfigParsing.parse("[source]\npath = /x\n[policy]\nseasonal_periods = 1h 30min, 1d\n").get()
+        #expect(compound.policy.seasonalPeriods == [.seconds(5400), .seconds(86_400)], "units that descend: one period")
         let off = try ConfigParsing.parse("[source]\npath = /x\n[policy]\nseasonal_periods = none\n").get()
         #expect(off.policy.seasonalPeriods.isEmpty)
     }
@@ -23,7 +25,17 @@ struct SeasonalConfigTests {
                   + "(expected none, or up to 4 durations from 1min to 28d separated by commas, e.g. 1h, 1d)"),
               ("seasonal_periods = 1h, 60min", "autoscaled.conf:4: seasonal_periods: '1h, 60min' names '60min' twice "
                   + "(expected none, or up to 4 durations from 1min to 28d separated by commas, e.g. 1h, 1d)"),
-              ("seasonal_periods = 1h,,1d", "autoscaled.conf:4: seasonal_periods: '1h,,1d' is empty "
+              ("seasonal_periods = 1h,,1d", "autoscaled.conf:4: seasonal_periods: '1h,,1d' has an empty item (nothing "
+                  + "between two commas, or before or after one) "
+                  + "(expected none, or up to 4 durations from 1min to 28d separated by commas, e.g. 1h, 1d)"),
+              ("seasonal_periods = 1h,", "autoscaled.conf:4: seasonal_periods: '1h,' has an empty item (nothing "
+                  + "between two commas, or before or after one) "
+                  + "(expected none, or up to 4 durations from 1min to 28d separated by commas, e.g. 1h, 1d)"),
+              ("seasonal_periods = 5min 15min 30min 1h", "autoscaled.conf:4: seasonal_periods: '5min 15min 30min 1h' has "
+                  + "'5min 15min 30min 1h', which reads as one duration of 1h 50min; separate durations with commas "
+                  + "(expected none, or up to 4 durations from 1min to 28d separated by commas, e.g. 1h, 1d)"),
+              ("seasonal_periods = 5min, 1h 1d", "autoscaled.conf:4: seasonal_periods: '5min, 1h 1d' has "
+                  + "'1h 1d', which reads as one duration of 1d 1h; separate durations with commas "
                   + "(expected none, or up to 4 durations from 1min to 28d separated by commas, e.g. 1h, 1d)"),
               ("seasonal_periods = 1min,2min,3min,4min,5min",
                "autoscaled.conf:4: seasonal_periods: '1min,2min,3min,4min,5min' has 5 durations, more than 4 "

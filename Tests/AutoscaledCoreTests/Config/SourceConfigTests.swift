@@ -109,7 +109,7 @@ struct SourceConfigTests {
          ["autoscaled.conf:3: url: 'http://user@127.0.0.1/' has user info, which is not supported "
           + "(expected an http:// URL on 127.0.0.1 or [::1], e.g. http://127.0.0.1:8000/metrics)"]),
         (["type = unix", "path = /run/h.sock", "request = show stat\\x"],
-         ["autoscaled.conf:4: request: 'show stat\\\\x' has an unknown escape '\\\\x' "
+         ["autoscaled.conf:4: request: 'show stat\\\\x' has an unknown escape: a backslash before 'x' "
           + "(expected a text in which \\n, \\r, \\t and \\\\ are escapes, e.g. show stat\\n)"]),
         (["type = http", "url = http://127.0.0.1/", "request = x"],
          ["autoscaled.conf:4: request is not used with type = http (only with type = unix, tcp)"]),

@@ -39,6 +39,27 @@ struct TuneSearchTests {
         #expect(result.tried.allSatisfy(Self.isLoadable))
     }
 
+    @Test("the learned search does not try a headroom_window too short to hold the rises a scale-down needs")
+    func shortWindowsAreNotTried() throws {
+        // 10min of window against replica_startup 5min and a 30 s poll: 5min 30s of horizon and 12
+        // polls of rises need 11min 30s. Such draws exist in the space, and are turned away.
+        let base = modified(Self.seasonal) { $0.seasonalPeriods = [] }
+        var random = SplitMix64(seed: 5)
+        let drawn = (0..<5000).map { _ in PolicySetting.random(in: .learned, &random) }
+        let short = { (setting: PolicySetting) -> Bool in
+            let policy = setting.policy(from: base)
+            return policy.headroom.window < Headroom.shortestWindow(replicaStartup: policy.replicaStartup,
+                                                                    tick: .seconds(setting.pollSeconds))
+        }
+        let trace = Trace(start: 0, binSeconds: 1, series: .offeredLoad(requests: [1, 2]))
+        let search = TuneSearch(trace: trace, base: SimulationSetup(policy: base, pollSeconds: 10, capacity: 1),
+                                goal: 5, budget: 1, seed: 1, batchSize: 1)
+        let tooShort = try #require(drawn.first(where: short))
+        #expect(tooShort.policy(from: base).headroom.window == .seconds(600))
+        #expect(!search.admits(tooShort))
+        #expect(drawn.filter { !short($0) }.allSatisfy(search.admits))
+    }
+
     @Test("the learned search sets each of its keys, headroom_scale_up_tolerance among them; the band rules' search keeps the headroom keys")
     func learnedKeysSearched() {
         var random = SplitMix64(seed: 5)
