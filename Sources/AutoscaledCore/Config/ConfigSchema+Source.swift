@@ -72,6 +72,6 @@ extension ConfigSchema {
             guard case .file = config.source.kind else { return nil }
             return .duration(config.source.staleAfter ?? .zero)
         },
-        ConfigKeySpec(.failureThreshold, .integer(min: 1), default: "3") { .integer($0.source.failureThreshold) },
+        ConfigKeySpec(.failureThreshold, .integer(min: 1, max: ConfigSchema.maxCount), default: "3") { .integer($0.source.failureThreshold) },
     ]
 }

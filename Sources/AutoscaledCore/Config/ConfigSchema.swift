@@ -141,7 +141,7 @@ enum ConfigSchema {
                       example: "/var/lib/node_exporter/textfile_collector/autoscaled.prom") {
             $0.metrics.textfile.map(TypedValue.string)
         },
-        ConfigKeySpec(.metricsMaxSeries, .integer(min: 0), default: "100") { .integer($0.metrics.maxSeries) },
+        ConfigKeySpec(.metricsMaxSeries, .integer(min: 0, max: maxCount), default: "100") { .integer($0.metrics.maxSeries) },
     ] + actuatorKeys
 
     /// Keys that earlier versions read, and what replaces each: naming one is a config error that

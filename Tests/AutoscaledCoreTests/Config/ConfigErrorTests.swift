@@ -110,6 +110,10 @@ struct ConfigErrorTests {
                           + "evaluation: use max_scale_up_per_minute",
                       "autoscaled.conf:5: scale_down_step was removed: scale-downs are limited per minute, not per "
                           + "evaluation: use max_scale_down_per_minute (and max_scale_down_percent_per_minute)"]),
+        Case(name: "counts that are not replicas are bounded as replica counts are",
+             lines: ["[source]", "path = l", "failure_threshold = 9223372036854775807", "[metrics]", "max_series = 1000001"],
+             errors: ["autoscaled.conf:3: failure_threshold: '9223372036854775807' must be at most 1000000",
+                      "autoscaled.conf:5: max_series: '1000001' must be at most 1000000"]),
         Case(name: "a removed key in another section still says what replaces it",
              lines: ["[source]", "path = l", "scale_down_step = 1"],
              errors: ["autoscaled.conf:3: unknown key 'scale_down_step' in [source]: scale_down_step was a key of [policy], "
