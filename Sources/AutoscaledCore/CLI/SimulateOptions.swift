@@ -69,11 +69,8 @@ public struct SimulateOptions: Sendable, Equatable {
             HorizontalPodAutoscaler or Knative's KPA instead (the config keeps min_replicas,
             max_replicas and initial_replicas); see docs/history-and-tuning.md.
 
-            EXIT STATUS:
-              0   success
-              1   the trace cannot be read, or the CSV or SVG file written
-              64  usage error
-              78  invalid config
+            \(Command.exitStatus(failure: "the trace cannot be read or is rejected, or the CSV or SVG file written",
+                                 usage: "usage error, or options that do not fit the trace or the config"))
             """)
 
     init(_ options: ParsedOptions) throws(UsageError) {

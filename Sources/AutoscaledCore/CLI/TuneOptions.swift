@@ -84,11 +84,9 @@ public struct TuneOptions: Sendable, Equatable {
             setting meets the goal, tune says so and shows the one with the best service. A
             progress line is drawn on standard error when it is a terminal.
 
-            EXIT STATUS:
-              0   a setting was found (whether or not it meets the goal: see the output)
-              1   the trace cannot be read, or a file written
-              64  usage error
-              78  invalid config
+            \(Command.exitStatus("a setting was found (whether or not it meets the goal: see the output)",
+                                 failure: "the trace cannot be read or is rejected, or the --write config or the\n      --svg picture cannot be written",
+                                 usage: "usage error, a per-server trace, or options that do not fit the trace or the config"))
             """)
 
     init(_ options: ParsedOptions) throws(UsageError) {

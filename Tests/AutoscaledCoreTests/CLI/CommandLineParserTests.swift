@@ -168,9 +168,10 @@ struct CommandLineParserTests {
 
             EXIT STATUS:
               0   success
-              1   no history yet (or none in the range), or it cannot be read
+              1   no history yet (or none in the range), it cannot be read, or some of it
+                  holds only totals where per-server loads are asked for
               64  usage error
-              78  invalid config
+              78  invalid config, or it cannot be read
 
             """)
     }
@@ -188,10 +189,9 @@ struct CommandLineParserTests {
               -h, --help              Show help information.
 
             EXIT STATUS:
-              0   success
-              1   runtime failure (source unreadable or rejected)
+              0   the config is valid ('ok')
               64  usage error
-              78  invalid config
+              78  invalid config, or it cannot be read
 
             """)
     }
@@ -214,7 +214,44 @@ struct CommandLineParserTests {
             zsh:  autoscaled completion zsh > /usr/local/share/zsh/site-functions/_autoscaled
             fish: autoscaled completion fish > ~/.config/fish/completions/autoscaled.fish
 
+            EXIT STATUS:
+              0   success
+              64  usage error
+
             """)
+    }
+
+    /// The statuses each command can end with: those its code returns (see ExitStatusTests for the
+    /// real binary).
+    static let statuses: [(String, [Int32])] = [
+        ("run", [0, 1, 64, 78]), ("once", [0, 1, 64, 78]), ("check-config", [0, 64, 78]), ("status", [0, 1, 64, 78]),
+        ("simulate", [0, 1, 64, 78]), ("history export", [0, 1, 64, 78]), ("tune", [0, 1, 64, 78]),
+        ("pause", [0, 1, 64, 78]), ("resume", [0, 1, 64, 78]), ("completion", [0, 64]),
+    ]
+
+    @Test("every command's help lists exactly the statuses it can end with")
+    func exitStatuses() throws {
+        #expect(Self.statuses.map(\.0) == Command.specs.map(\.name))
+        for (name, statuses) in Self.statuses {
+            let spec = try #require(Command.specs.first { $0.name == name })
+            let section = try #require(spec.discussion?.split(separator: "EXIT STATUS:\n").last, "\(name) has no EXIT STATUS")
+            let listed = section.split(separator: "\n").compactMap { Int32($0.split(separator: " ").first ?? "") }
+            #expect(listed == statuses, "\(name)")
+        }
+    }
+
+    @Test("the exit statuses of pause, whole: --replicas outside the config's bounds is a usage error")
+    func pauseExitStatus() throws {
+        let spec = try #require(Command.specs.first { $0.name == "pause" })
+        #expect(HelpText.subcommand(spec).hasSuffix("""
+            EXIT STATUS:
+              0   paused (or the pause updated)
+              1   no daemon state for this config (no state file, or one that is corrupt or
+                  of unknown version), or the pause file cannot be read or written
+              64  usage error, or --replicas outside [min_replicas, max_replicas] of the config
+              78  invalid config, or it cannot be read
+
+            """))
     }
 
     @Test("the root help lists every subcommand")
