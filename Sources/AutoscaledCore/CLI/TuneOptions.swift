@@ -58,7 +58,7 @@ public struct TuneOptions: Sendable, Equatable {
             Command.configOption,
             OptionSpec("trace", value: "file", help: "An offered-load trace: CSV 't_seconds,requests'.", required: true,
                        files: true),
-            OptionSpec("capacity", value: "rps", help: "Requests/s one replica serves at load 100.", required: true),
+            OptionSpec("capacity", value: "rps", help: "Requests/s one replica serves at load 100, at least 1e-6.", required: true),
             OptionSpec("startup-delay", value: "time", help: "From asking for a replica to its serving.", required: true),
             OptionSpec("max-over", value: "percent", help: "The most requests over capacity allowed, in % of all requests.",
                        required: true),
@@ -93,7 +93,7 @@ public struct TuneOptions: Sendable, Equatable {
         let values = OptionValues(options: options, subcommand: "tune")
         self.init(configPath: options.values["config"] ?? Command.defaultConfigPath,
                   tracePath: options.values["trace"] ?? "",
-                  capacity: try values.number("capacity", expected: "a number of requests per second > 0, e.g. 2") { $0 > 0 } ?? 1,
+                  capacity: try values.capacity() ?? 1,
                   startupDelay: try values.duration("startup-delay") ?? .zero,
                   maxOverPercent: try values.number("max-over", expected: "a percentage from 0 to 100, e.g. 1") {
                       $0 >= 0 && $0 <= 100

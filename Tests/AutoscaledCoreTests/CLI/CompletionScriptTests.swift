@@ -37,7 +37,7 @@ struct CompletionScriptTests {
         #expect(bash.contains("    --capacity | --startup-delay | --initial | --min | --max | --policy | --target)\n            return"))
         let zsh = CompletionScript.text(for: .zsh)
         #expect(zsh.contains("'--config=[The config file.]:path:_files'"))
-        #expect(zsh.contains("'--capacity=[Requests/s one replica serves at load 100 (offered load).]:rps: '"))
+        #expect(zsh.contains("'--capacity=[Requests/s one replica serves at load 100 (offered load), at least 1e-6.]:rps: '"))
         let fish = CompletionScript.text(for: .fish)
         #expect(fish.contains("complete -c autoscaled -n '__fish_seen_subcommand_from run' -l config -r -F -d 'The config file.'"))
         #expect(fish.contains("-l capacity -x"))
