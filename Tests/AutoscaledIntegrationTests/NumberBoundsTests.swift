@@ -1,3 +1,4 @@
+import AutoscaledCore
 import Testing
 
 /// Numbers that once crashed the daemon or `simulate`, through the real binary: each config is
@@ -85,11 +86,45 @@ struct NumberBoundsTests {
         let dir = Workspace()
         defer { dir.remove() }
         dir.writeConfig(pollInterval: "365d")
+        // 1e15 requests in a minute at a capacity of 100: a load of 1.7e13 on one replica, within 1e15.
         dir.write(dir.file("t.csv"), "t_seconds,requests\n0,1e15\n60,0\n")
         let replay = await ChildProcess.run(["simulate", "--config", dir.configPath, "--trace", dir.file("t.csv"),
-                                             "--capacity", "1", "--startup-delay", "365d", "--quiet"], in: dir.path)
+                                             "--capacity", "100", "--startup-delay", "365d", "--quiet"], in: dir.path)
         #expect(replay.status == 0, "\(replay.stderr)")
         #expect(replay.stdout.contains("scale events            0 (0 up, 0 down) in 0 evaluations"), "\(replay.stdout)")
+    }
+
+    @Test("simulate and tune refuse a capacity below 1e-6 or one that takes the trace's peak past 1e15, and a target below 1 %",
+          arguments: ["simulate", "tune"])
+    func capacityAndTarget(_ command: String) async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        dir.writeConfig()
+        dir.write(dir.file("t.csv"), "t_seconds,requests\n0,5\n1,20000000\n2,5\n")
+        let base = [command, "--config", dir.configPath, "--trace", dir.file("t.csv")]
+            + (command == "tune" ? ["--startup-delay", "0", "--max-over", "1", "--settings", "2"] : ["--quiet"])
+        for capacity in ["5e-324", "1e-300", "0"] {
+            let result = await ChildProcess.run(base + ["--capacity", capacity], in: dir.path)
+            #expect(result.status == 64)
+            #expect(result.stderr.hasPrefix("Error: option '--capacity': '\(capacity)' is not valid (expected a number of "
+                + "requests per second from 1e-6, e.g. 2)\nUsage: autoscaled \(command) "), "\(result.stderr)")
+        }
+        let peak = await ChildProcess.run(base + ["--capacity", "1e-6"], in: dir.path)
+        #expect(peak.status == 64)
+        #expect(peak.stderr == HelpText.usageError(UsageError("option '--capacity': '1e-06' is too small for this trace: "
+            + "its peak of 20000000 requests/s would put a load of 2000000000000000 on one replica, above 1e15",
+            subcommand: command)))
+        #expect(await ChildProcess.run(base + ["--capacity", "2"], in: dir.path).status == 0)
+        guard command == "simulate" else { return }
+        // A target of 5e-324 made the HPA model's replica count infinite: the process trapped.
+        for policy in ["hpa", "kpa"] {
+            let tiny = await ChildProcess.run(base + ["--capacity", "2", "--policy", policy, "--target", "5e-324"], in: dir.path)
+            #expect(tiny.status == 64)
+            #expect(tiny.stderr.hasPrefix("Error: option '--target': '5e-324' is not valid (expected a utilisation from 0.01 "
+                + "to 1, e.g. 0.7)\n"), "\(tiny.stderr)")
+            let least = await ChildProcess.run(base + ["--capacity", "2", "--policy", policy, "--target", "0.01"], in: dir.path)
+            #expect(least.status == 0, "\(least.stderr)")
+        }
     }
 
     @Test("simulate refuses --max above the bound of replica counts")

@@ -20,16 +20,22 @@ public enum Command: Sendable, Equatable {
     static let configOption = OptionSpec(
         "config", value: "path", help: "The config file.", default: defaultConfigPath, files: true)
 
-    /// The `EXIT STATUS:` section, with what status 1 means for the command.
-    static func exitCodes(_ runtimeFailure: String = "runtime failure (source unreadable or rejected)") -> String {
-        """
-        EXIT STATUS:
-          0   success
-          1   \(runtimeFailure)
-          64  usage error
-          78  invalid config
-        """
+    /// The `EXIT STATUS:` section: every status the command can end with, and what causes it.
+    /// - Parameters:
+    ///   - failure: what makes it exit 1; `nil` when nothing does.
+    ///   - usage: what makes it exit 64.
+    ///   - config: whether it reads a config, and so exits 78 when that is invalid or unreadable.
+    static func exitStatus(
+        _ success: String = "success", failure: String?, usage: String = "usage error", config: Bool = true
+    ) -> String {
+        var lines = ["EXIT STATUS:", "  0   \(success)"]
+        if let failure { lines.append("  1   \(failure)") }
+        lines.append("  64  \(usage)")
+        if config { lines.append("  78  \(invalidConfig)") }
+        return lines.joined(separator: "\n")
     }
+
+    static let invalidConfig = "invalid config, or it cannot be read"
 
     /// Every subcommand, in the order help lists them.
     public static let specs: [CommandSpec] = [
@@ -44,7 +50,7 @@ public enum Command: Sendable, Equatable {
                   SIGTERM, SIGINT Finish the evaluation in progress, save state, exit 0.
                   SIGPIPE         Ignored: a log reader going away costs the logs only.
 
-                \(exitCodes("another daemon holds the state file's lock, its lock file cannot be\n      created, a state file of unknown version cannot be set aside, or too few file\n      descriptors are free"))
+                \(exitStatus("stopped by SIGTERM or SIGINT", failure: "another daemon holds the state file's lock, its lock file cannot be\n      created, a state file of unknown version cannot be set aside, or too few file\n      descriptors are free"))
                 """),
         CommandSpec(
             name: "once",
@@ -53,13 +59,13 @@ public enum Command: Sendable, Equatable {
             discussion: """
                 Nothing is written: the state file is read (if present) but not changed.
 
-                \(exitCodes("source unreadable or rejected, or too few file descriptors are free"))
+                \(exitStatus(failure: "source unreadable or rejected, or too few file descriptors are free"))
                 """),
         CommandSpec(
             name: "check-config",
             overview: "Validate a config file: print 'ok' or every error found.",
             options: [configOption],
-            discussion: exitCodes()),
+            discussion: exitStatus("the config is valid ('ok')", failure: nil)),
         CommandSpec(
             name: "status",
             overview: "Show what the daemon last saved: replicas, last decision, source health.",
@@ -69,7 +75,7 @@ public enum Command: Sendable, Equatable {
                 has not run with this config yet), or it is corrupt or of a version this
                 autoscaled does not know.
 
-                \(exitCodes("no state file, or one that is corrupt or of unknown version"))
+                \(exitStatus(failure: "no state file, one that is corrupt or of unknown version, or a pause\n      file that cannot be read"))
                 """),
         SimulateOptions.spec,
         HistoryExportOptions.spec,
@@ -87,6 +93,8 @@ public enum Command: Sendable, Equatable {
                 bash: autoscaled completion bash > /usr/share/bash-completion/completions/autoscaled
                 zsh:  autoscaled completion zsh > /usr/local/share/zsh/site-functions/_autoscaled
                 fish: autoscaled completion fish > ~/.config/fish/completions/autoscaled.fish
+
+                \(exitStatus(failure: nil, config: false))
                 """),
     ]
 

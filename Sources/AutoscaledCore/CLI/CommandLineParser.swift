@@ -1,32 +1,35 @@
 /// Turns the arguments (without the program name) into a ``Command``. Pure: no I/O, no exit.
 ///
-/// `autoscaled <subcommand> [options]`; options as `--name value` or `--name=value`; `--` ends
-/// options; `-h`/`--help` at any level; `--version` at the top. A subcommand may have two words
+/// `autoscaled <subcommand> [options]`; options as `--name value` or `--name=value`, never with an
+/// empty value; `--` ends the options, and a word after it is the subcommand's argument (if it takes
+/// one). `-h`/`--help` asks for help wherever an option name may stand before `--` (not as the
+/// value of an option); `--version` only at the top. A subcommand may have two words
 /// (`history export`).
 public enum CommandLineParser {
     public static func parse(_ arguments: [String]) throws(UsageError) -> Command {
         let arguments = try joiningGroup(arguments)
         guard let first = arguments.first else { throw UsageError("missing subcommand") }
-        if first == "-h" || first == "--help" || first == "help" {
-            if first == "help", arguments.count > 1 {
-                guard let spec = Command.specs.first(where: { $0.name == arguments[1] }) else {
-                    throw UsageError("unknown subcommand '\(arguments[1])'")
-                }
-                return .help(HelpText.subcommand(spec))
+        if isHelp(first) { return .help(HelpText.root()) }
+        if first == "help" {
+            guard arguments.count > 1 else { return .help(HelpText.root()) }
+            guard let spec = Command.specs.first(where: { $0.name == arguments[1] }) else {
+                throw UsageError("unknown subcommand '\(arguments[1])'")
             }
-            return .help(HelpText.root())
+            if arguments.count > 2 {
+                throw UsageError("unexpected argument '\(arguments[2])' after 'help \(spec.name)'")
+            }
+            return .help(HelpText.subcommand(spec))
         }
         if first == "--version" { return .version }
-        if first.hasPrefix("-") { throw UsageError("unknown option '\(first)'") }
+        if isOptionLike(first) { throw UsageError("unknown option '\(first)'") }
         guard let spec = Command.specs.first(where: { $0.name == first }) else {
             let names = Command.specs.map(\.name)
             let hint = closest(to: first, in: names).map { " (did you mean '\($0)'?)" } ?? ""
             throw UsageError("unknown subcommand '\(first)'\(hint)")
         }
-        if arguments.dropFirst().contains(where: { $0 == "-h" || $0 == "--help" }) {
-            return .help(HelpText.subcommand(spec))
-        }
-        let options = try parseOptions(Array(arguments.dropFirst()), spec: spec)
+        let rest = Array(arguments.dropFirst())
+        if asksForHelp(rest, spec: spec) { return .help(HelpText.subcommand(spec)) }
+        let options = try parseOptions(rest, spec: spec)
         if let argument = spec.argument, options.argument == nil {
             throw UsageError("missing argument <\(argument.name)>", subcommand: spec.name)
         }
@@ -34,6 +37,32 @@ public enum CommandLineParser {
             throw UsageError("missing option '--\(missing.name)'", subcommand: spec.name)
         }
         return try Command.make(spec, options)
+    }
+
+    static func isHelp(_ word: String) -> Bool {
+        word == "-h" || word == "--help"
+    }
+
+    /// A word that stands for an option: a dash and more (`-c`, `--config`); `-` alone is a word.
+    static func isOptionLike(_ word: String) -> Bool {
+        word.hasPrefix("-") && word != "-"
+    }
+
+    /// Whether `-h` or `--help` stands where an option name is expected, before `--`: the value of
+    /// an option (`--reason -h`) and the words after `--` are not asked for help. Looked for before
+    /// anything else is checked, so that help is shown however the rest is wrong.
+    static func asksForHelp(_ arguments: [String], spec: CommandSpec) -> Bool {
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            index += 1
+            if argument == "--" { return false }
+            if isHelp(argument) { return true }
+            guard argument.hasPrefix("--"), !argument.contains("=") else { continue }
+            let option = spec.options.first { $0.name == argument.dropFirst(2) }
+            if option?.valueName != nil, index < arguments.count, !arguments[index].hasPrefix("--") { index += 1 }
+        }
+        return false
     }
 
     /// `arguments` with a group and its subcommand (`history`, `export`) made one word, wherever the
@@ -57,16 +86,20 @@ public enum CommandLineParser {
     static func parseOptions(_ arguments: [String], spec: CommandSpec) throws(UsageError) -> ParsedOptions {
         var parsed = ParsedOptions()
         var index = 0
+        var optionsEnded = false
         while index < arguments.count {
             let argument = arguments[index]
             index += 1
-            if argument == "--" {
-                if index < arguments.count {
-                    throw UsageError("unexpected argument '\(arguments[index])'", subcommand: spec.name)
-                }
-                break
+            if !optionsEnded, argument == "--" {
+                optionsEnded = true
+                continue
             }
-            guard argument.hasPrefix("--") else {
+            if !optionsEnded, isOptionLike(argument), !argument.hasPrefix("--") {
+                let hint = closest(to: String(argument.drop { $0 == "-" }), in: spec.options.map(\.name))
+                    .map { " (did you mean '--\($0)'?)" } ?? ""
+                throw UsageError("unknown option '\(argument)'\(hint)", subcommand: spec.name)
+            }
+            guard !optionsEnded, argument.hasPrefix("--") else {
                 guard let expected = spec.argument, parsed.argument == nil else {
                     throw UsageError("unexpected argument '\(argument)'", subcommand: spec.name)
                 }
@@ -92,18 +125,20 @@ public enum CommandLineParser {
                 parsed.flags.insert(name)
                 continue
             }
+            // `--name=` and `--name ''` alike: an empty value is no value.
+            let value: String?
             if let inline {
-                guard !inline.isEmpty else {
-                    throw UsageError("option '--\(name)' needs a value <\(valueName)>", subcommand: spec.name)
-                }
-                parsed.values[name] = inline
-            } else {
-                guard index < arguments.count, !arguments[index].hasPrefix("--") else {
-                    throw UsageError("option '--\(name)' needs a value <\(valueName)>", subcommand: spec.name)
-                }
-                parsed.values[name] = arguments[index]
+                value = inline
+            } else if index < arguments.count, !arguments[index].hasPrefix("--") {
+                value = arguments[index]
                 index += 1
+            } else {
+                value = nil
             }
+            guard let value, !value.isEmpty else {
+                throw UsageError("option '--\(name)' needs a value <\(valueName)>", subcommand: spec.name)
+            }
+            parsed.values[name] = value
         }
         return parsed
     }

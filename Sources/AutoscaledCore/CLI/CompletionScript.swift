@@ -71,7 +71,19 @@ public enum CompletionScript {
         text += """
                 case $subcommand in
                 help)
-                    [[ $COMP_CWORD -eq 2 ]] && COMPREPLY=($(compgen -W "\(names.joined(separator: " "))" -- "$cur"))
+                    if [[ $COMP_CWORD -eq 2 ]]; then
+                        COMPREPLY=($(compgen -W "\(names.joined(separator: " "))" -- "$cur"))
+
+            """
+        for group in groups(specs) {
+            text += """
+                        elif [[ $COMP_CWORD -eq 3 && ${COMP_WORDS[2]} == \(group) ]]; then
+                            COMPREPLY=($(compgen -W "\(members(of: group, specs).joined(separator: " "))" -- "$cur"))
+
+                """
+        }
+        text += """
+                    fi
                     ;;
 
             """
@@ -111,9 +123,18 @@ public enum CompletionScript {
         }
         if !values.isEmpty { branches += bashBranch(values, []) }
         if !branches.isEmpty { text += "        case $prev in\n" + branches + "        esac\n" }
-        var words = optionWords(spec)
-        if let argument = spec.argument { words = argument.values + words }
-        text += "        COMPREPLY=($(compgen -W \"\(words.joined(separator: " "))\" -- \"$cur\"))\n"
+        let options = optionWords(spec).joined(separator: " ")
+        if let argument = spec.argument {
+            // The argument's words until one is given: a second one is an error.
+            let values = argument.values.joined(separator: " ")
+            text += "        local values=\"\(values) \" word\n"
+            text += "        for word in \"${COMP_WORDS[@]:2:COMP_CWORD-2}\"; do\n"
+            text += "            [[ \" \(values) \" == *\" $word \"* ]] && values=\n"
+            text += "        done\n"
+            text += "        COMPREPLY=($(compgen -W \"$values\(options)\" -- \"$cur\"))\n"
+        } else {
+            text += "        COMPREPLY=($(compgen -W \"\(options)\" -- \"$cur\"))\n"
+        }
         text += "        ;;\n"
         return text
     }
@@ -141,7 +162,9 @@ public enum CompletionScript {
         text += """
                 )
                 if (( CURRENT == 2 )); then
-                    _describe -t subcommands 'autoscaled subcommand' subcommands
+                    local -a commands
+                    commands=($subcommands 'help:Show help for a subcommand.')
+                    _describe -t subcommands 'autoscaled subcommand' commands
                     _arguments '--help[Show help information.]' '--version[Show the version.]'
                     return
                 fi
@@ -154,7 +177,19 @@ public enum CompletionScript {
         text += """
                 case $subcommand in
                 help)
-                    _describe -t subcommands 'autoscaled subcommand' subcommands
+                    if (( CURRENT == 2 )); then
+                        _describe -t subcommands 'autoscaled subcommand' subcommands
+
+            """
+        for group in groups(specs) {
+            text += """
+                        elif (( CURRENT == 3 )) && [[ $words[2] == \(group) ]]; then
+                            compadd -- \(members(of: group, specs).joined(separator: " "))
+
+                """
+        }
+        text += """
+                    fi
                     ;;
 
             """
@@ -237,7 +272,7 @@ public enum CompletionScript {
             complete -c autoscaled -n __fish_use_subcommand -l help -d 'Show help information.'
             complete -c autoscaled -n __fish_use_subcommand -l version -d 'Show the version.'
             complete -c autoscaled -n __fish_use_subcommand -a help -d 'Show help for a subcommand.'
-            complete -c autoscaled -n '__fish_seen_subcommand_from help' -a \(fishQuoted(names))
+            complete -c autoscaled -n \(fishQuoted("__fish_seen_subcommand_from help; and not __fish_seen_subcommand_from \(names)")) -a \(fishQuoted(names))
 
             """
         for group in groups(specs) {
@@ -255,14 +290,20 @@ public enum CompletionScript {
             if words.count == 1 {
                 text += "complete -c autoscaled -n __fish_use_subcommand -a \(spec.name) -d \(fishQuoted(spec.overview))\n"
             }
-            let condition = fishQuoted(words.map { "__fish_seen_subcommand_from \($0)" }.joined(separator: "; and "))
+            // Not after `help`: `help run` takes nothing more.
+            let condition = fishQuoted(words.map { "__fish_seen_subcommand_from \($0)" }.joined(separator: "; and ")
+                + "; and not __fish_seen_subcommand_from help")
             for option in spec.options {
                 var line = "complete -c autoscaled -n \(condition) -l \(option.name)"
                 if option.valueName != nil { line += option.completesFiles ? " -r -F" : " -x" }
                 text += line + " -d \(fishQuoted(option.help))\n"
             }
             if let argument = spec.argument {
-                text += "complete -c autoscaled -n \(condition) -a \(fishQuoted(argument.values.joined(separator: " ")))\n"
+                // Until one is given: a second one is an error.
+                let values = argument.values.joined(separator: " ")
+                let until = fishQuoted(words.map { "__fish_seen_subcommand_from \($0)" }.joined(separator: "; and ")
+                    + "; and not __fish_seen_subcommand_from help \(values)")
+                text += "complete -c autoscaled -n \(until) -a \(fishQuoted(values))\n"
             }
             text += "complete -c autoscaled -n \(condition) -s h -l help -d 'Show help information.'\n"
         }

@@ -1,7 +1,7 @@
 import AutoscaledBase
 
 /// Reads typed option values for one subcommand, with the usage error every subcommand gives:
-/// `option '--capacity': 'x' is not valid (expected a number of requests per second > 0, e.g. 2)`.
+/// `option '--capacity': 'x' is not valid (expected a number of requests per second from 1e-6, e.g. 2)`.
 struct OptionValues {
     let options: ParsedOptions
     let subcommand: String
@@ -35,9 +35,21 @@ struct OptionValues {
         return value
     }
 
+    /// `--capacity`: requests per second from ``SimulationSetup/minimumCapacity``, or `nil` when absent.
+    func capacity() throws(UsageError) -> Double? {
+        let minimum = SimulationSetup.minimumCapacity
+        let text = SimulationSetup.minimumCapacityText
+        return try number("capacity", expected: "a number of requests per second from \(text), e.g. 2") {
+            $0 >= minimum
+        }
+    }
+
     /// `--policy` with `--target`: `nil` for the config's own policy.
     func referenceAutoscaler() throws(UsageError) -> ReferenceAutoscaler? {
-        let target = try number("target", expected: "a utilisation > 0 and at most 1, e.g. 0.7") { $0 > 0 && $0 <= 1 }
+        let minimum = ReferenceAutoscaler.minimumTarget
+        let target = try number("target", expected: "a utilisation from \(DecimalText.format(minimum)) to 1, e.g. 0.7") {
+            $0 >= minimum && $0 <= 1
+        }
         switch options.values["policy"] {
         case nil, "config":
             guard target == nil else {

@@ -17,13 +17,8 @@ public struct PauseOptions: Sendable, Equatable {
         self.reason = reason
     }
 
-    static let pauseExitCodes = """
-        EXIT STATUS:
-          0   paused (or the pause updated)
-          1   no daemon state for this config, or the pause file cannot be written
-          64  usage error
-          78  invalid config
-        """
+    /// What makes `pause` and `resume` exit 1.
+    static let failure = "no daemon state for this config (no state file, or one that is corrupt or\n      of unknown version), or the pause file cannot be read or written"
 
     static let spec = CommandSpec(
         name: "pause",
@@ -39,7 +34,8 @@ public struct PauseOptions: Sendable, Equatable {
             it up at once and a restarted one keeps it. Pausing again replaces the pause. While paused,
             'autoscaled status', the STATUS= line and the metrics say so; 'autoscaled resume' ends it.
 
-            \(pauseExitCodes)
+            \(Command.exitStatus("paused (or the pause updated)", failure: failure,
+                                 usage: "usage error, or --replicas outside [min_replicas, max_replicas] of the config"))
             """)
 
     static let resumeSpec = CommandSpec(
@@ -49,11 +45,7 @@ public struct PauseOptions: Sendable, Equatable {
         discussion: """
             Says so and exits 0 when autoscaling is not paused.
 
-            EXIT STATUS:
-              0   resumed, or not paused
-              1   no daemon state for this config, or the pause file cannot be written
-              64  usage error
-              78  invalid config
+            \(Command.exitStatus("resumed, or not paused", failure: failure))
             """)
 
     init(_ options: ParsedOptions) throws(UsageError) {

@@ -45,7 +45,7 @@ public struct SimulateOptions: Sendable, Equatable {
             Command.configOption,
             OptionSpec("trace", value: "file", help: "The trace: CSV 't_seconds,requests' or 't_seconds,NAME1,NAME2,…'.",
                        required: true, files: true),
-            OptionSpec("capacity", value: "rps", help: "Requests/s one replica serves at load 100 (offered load)."),
+            OptionSpec("capacity", value: "rps", help: "Requests/s one replica serves at load 100 (offered load), at least 1e-6."),
             OptionSpec("startup-delay", value: "time", help: "From asking for a replica to its serving.", default: "0"),
             OptionSpec("initial", value: "n", help: "Replicas at the start instead of initial_replicas."),
             OptionSpec("min", value: "n", help: "Instead of min_replicas."),
@@ -56,31 +56,29 @@ public struct SimulateOptions: Sendable, Equatable {
                        files: true),
             OptionSpec("policy", value: "name", help: "config, or a model of another autoscaler: hpa (Kubernetes) or kpa (Knative).",
                        default: "config"),
-            OptionSpec("target", value: "utilisation", help: "The target utilisation of hpa or kpa.", default: "0.7"),
+            OptionSpec("target", value: "utilisation", help: "The target utilisation of hpa or kpa, from 0.01 to 1.", default: "0.7"),
         ],
         discussion: """
             Every poll_interval the policy sees each serving replica's mean load over the interval
             just past. Offered load: 1-second steps; a replica asked for at t serves from
             t + startup delay and is paid from t; a scale-down removes starting replicas first;
             load = 100 x requests/s / (serving replicas x capacity); while no replica serves,
-            a server named activator reports 100 x requests/s / capacity.
+            a server named activator reports 100 x requests/s / capacity. A capacity that would
+            put the trace's peak above a load of 1e15 (the most a source may report) is refused.
 
             --policy hpa|kpa replays an offered-load trace through a model of Kubernetes'
             HorizontalPodAutoscaler or Knative's KPA instead (the config keeps min_replicas,
             max_replicas and initial_replicas); see docs/history-and-tuning.md.
 
-            EXIT STATUS:
-              0   success
-              1   the trace cannot be read, or the CSV or SVG file written
-              64  usage error
-              78  invalid config
+            \(Command.exitStatus(failure: "the trace cannot be read or is rejected, or the CSV or SVG file written",
+                                 usage: "usage error, or options that do not fit the trace or the config"))
             """)
 
     init(_ options: ParsedOptions) throws(UsageError) {
         self.init(configPath: options.values["config"] ?? Command.defaultConfigPath,
                   tracePath: options.values["trace"] ?? "")
         let values = OptionValues(options: options, subcommand: "simulate")
-        capacity = try values.number("capacity", expected: "a number of requests per second > 0, e.g. 2") { $0 > 0 }
+        capacity = try values.capacity()
         startupDelay = try values.duration("startup-delay")
         initialReplicas = try values.count("initial", minimum: 0)
         minReplicas = try values.count("min", minimum: 0)

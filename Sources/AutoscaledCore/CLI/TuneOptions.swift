@@ -58,7 +58,7 @@ public struct TuneOptions: Sendable, Equatable {
             Command.configOption,
             OptionSpec("trace", value: "file", help: "An offered-load trace: CSV 't_seconds,requests'.", required: true,
                        files: true),
-            OptionSpec("capacity", value: "rps", help: "Requests/s one replica serves at load 100.", required: true),
+            OptionSpec("capacity", value: "rps", help: "Requests/s one replica serves at load 100, at least 1e-6.", required: true),
             OptionSpec("startup-delay", value: "time", help: "From asking for a replica to its serving.", required: true),
             OptionSpec("max-over", value: "percent", help: "The most requests over capacity allowed, in % of all requests.",
                        required: true),
@@ -84,18 +84,16 @@ public struct TuneOptions: Sendable, Equatable {
             setting meets the goal, tune says so and shows the one with the best service. A
             progress line is drawn on standard error when it is a terminal.
 
-            EXIT STATUS:
-              0   a setting was found (whether or not it meets the goal: see the output)
-              1   the trace cannot be read, or a file written
-              64  usage error
-              78  invalid config
+            \(Command.exitStatus("a setting was found (whether or not it meets the goal: see the output)",
+                                 failure: "the trace cannot be read or is rejected, or the --write config or the\n      --svg picture cannot be written",
+                                 usage: "usage error, a per-server trace, or options that do not fit the trace or the config"))
             """)
 
     init(_ options: ParsedOptions) throws(UsageError) {
         let values = OptionValues(options: options, subcommand: "tune")
         self.init(configPath: options.values["config"] ?? Command.defaultConfigPath,
                   tracePath: options.values["trace"] ?? "",
-                  capacity: try values.number("capacity", expected: "a number of requests per second > 0, e.g. 2") { $0 > 0 } ?? 1,
+                  capacity: try values.capacity() ?? 1,
                   startupDelay: try values.duration("startup-delay") ?? .zero,
                   maxOverPercent: try values.number("max-over", expected: "a percentage from 0 to 100, e.g. 1") {
                       $0 >= 0 && $0 <= 100

@@ -12,8 +12,10 @@ public enum PauseCommand {
         }
         let policy = target.config.policy
         if let replicas = options.replicas, !(policy.minReplicas...policy.maxReplicas).contains(replicas) {
-            return failure("--replicas \(replicas) is outside [min_replicas \(policy.minReplicas), "
-                + "max_replicas \(policy.maxReplicas)] of \(target.configPath)")
+            // The command line does not fit the config: a usage error, as simulate's --min above max_replicas is.
+            let error = UsageError("option '--replicas': \(replicas) is outside [min_replicas \(policy.minReplicas), "
+                + "max_replicas \(policy.maxReplicas)] of \(target.configPath)", subcommand: PauseOptions.spec.name)
+            return CommandOutput(standardError: HelpText.usageError(error), exitStatus: CommandOutput.usageError)
         }
         let earlier: PauseFile?
         do { earlier = try PauseFile.load(target.pausePath) } catch { return failure(error.description) }

@@ -84,9 +84,18 @@ public enum SimulateCommand {
         }
         let delay = Int(options.startupDelay?.components.seconds ?? 0)
         switch trace.series {
-        case .offeredLoad:
+        case let .offeredLoad(requests):
             guard let capacity = options.capacity else {
                 return .failure(usage("an offered-load trace needs --capacity (requests/s one replica serves at load 100)"))
+            }
+            // A replica's load is at most 100 × requests/s ÷ capacity (all on one replica, or on the
+            // activator): it must be a load a source could report.
+            let peak = (requests.max() ?? 0) / Double(trace.binSeconds)
+            let peakLoad = 100 * peak / capacity
+            guard peakLoad <= LoadSnapshot.maxLoad else {
+                return .failure(usage("option '--capacity': '\(DecimalText.format(capacity))' is too small for this trace: its peak "
+                    + "of \(DecimalText.format(peak)) requests/s would put a load of \(DecimalText.format(peakLoad)) on one "
+                    + "replica, above \(LoadSnapshot.maxLoadText)"))
             }
             return .success(SimulationSetup(policy: policy, pollSeconds: Int(poll.components.seconds),
                                             capacity: capacity, startupDelaySeconds: delay,

@@ -31,7 +31,7 @@ public enum TuneCommand {
         let setup: SimulationSetup
         switch SimulateCommand.makeSetup(options.simulateOptions, config: config, trace: trace) {
         case let .success(made): setup = made
-        case let .failure(error): return CommandOutput(standardError: HelpText.usageError(error), exitStatus: CommandOutput.usageError)
+        case let .failure(error): return usage(error.message)
         }
         let split = trace.holdOutStart
         let tuning = trace.bins(0..<split)

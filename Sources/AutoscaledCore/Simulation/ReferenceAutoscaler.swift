@@ -11,6 +11,10 @@ public enum ReferenceAutoscaler: Sendable, Equatable {
     /// The target both use by default: 0.7 (HPA's usual CPU target, Knative's
     /// `container-concurrency-target-percentage`).
     public static let defaultTarget = 0.7
+    /// The lowest target: 1 %, the least whole percentage Kubernetes and Knative take. It keeps
+    /// `utilisation ÷ target` (the HPA's replica count) and `target × capacity` (the KPA's rate per
+    /// replica) finite and normal for every load the replay accepts.
+    public static let minimumTarget = 0.01
 
     /// `hpa` or `kpa`.
     public var name: String {

@@ -9,6 +9,13 @@ public struct SimulationSetup: Sendable, Equatable {
     public var pollSeconds: Int
     /// Requests per second one replica serves at load 100 (offered-load traces).
     public var capacity: Double
+    /// The least `--capacity`: one request in 11.6 days. Below it no replica is real, and a load,
+    /// 100 × requests/s ÷ capacity, passes the cap of 1e15 (``LoadSnapshot/maxLoad``) already at
+    /// 1e7 requests/s; `simulate` and `tune` also refuse a capacity that a trace's peak would take
+    /// past that cap.
+    public static let minimumCapacity = 1e-6
+    /// ``minimumCapacity`` as messages and docs spell it.
+    public static let minimumCapacityText = "1e-6"
     /// Seconds from asking for a replica to its serving (offered-load traces).
     public var startupDelaySeconds: Int
     /// What decides the count: the policy, or a reference autoscaler (which keeps only

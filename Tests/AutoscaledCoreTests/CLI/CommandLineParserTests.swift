@@ -26,6 +26,13 @@ struct CommandLineParserTests {
         Accepted(name: "pause with nothing holds the count until resume", arguments: ["pause"], command: .pause(PauseOptions())),
         Accepted(name: "resume", arguments: ["resume", "--config", "a.conf"], command: .resume(configPath: "a.conf")),
         Accepted(name: "completion with its shell", arguments: ["completion", "zsh"], command: .completion(.zsh)),
+        Accepted(name: "the argument after --", arguments: ["completion", "--", "bash"], command: .completion(.bash)),
+        Accepted(name: "-h as the value of an option is that value", arguments: ["pause", "--config", "c.conf", "--reason", "-h"],
+                 command: .pause(PauseOptions(configPath: "c.conf", reason: "-h"))),
+        Accepted(name: "--help as an inline value is that value", arguments: ["pause", "--reason=--help"],
+                 command: .pause(PauseOptions(reason: "--help"))),
+        Accepted(name: "a value that starts with one dash", arguments: ["check-config", "--config", "-x.conf"],
+                 command: .checkConfig(configPath: "-x.conf")),
     ]
 
     @Test("accepted command lines", arguments: accepted)
@@ -52,10 +59,20 @@ struct CommandLineParserTests {
                  error: UsageError("option '--config' needs a value <path>", subcommand: "run")),
         Rejected(name: "an empty inline value", arguments: ["run", "--config="],
                  error: UsageError("option '--config' needs a value <path>", subcommand: "run")),
+        Rejected(name: "an empty value", arguments: ["check-config", "--config", ""],
+                 error: UsageError("option '--config' needs a value <path>", subcommand: "check-config")),
+        Rejected(name: "an empty reason, inline or not", arguments: ["pause", "--reason", ""],
+                 error: UsageError("option '--reason' needs a value <text>", subcommand: "pause")),
         Rejected(name: "an option as the value", arguments: ["run", "--config", "--config"],
                  error: UsageError("option '--config' needs a value <path>", subcommand: "run")),
         Rejected(name: "an option given twice", arguments: ["run", "--config", "a", "--config", "b"],
                  error: UsageError("option '--config' given more than once", subcommand: "run")),
+        Rejected(name: "a single-dash word is an unknown option", arguments: ["check-config", "-c", "x"],
+                 error: UsageError("unknown option '-c'", subcommand: "check-config")),
+        Rejected(name: "a single-dash flag", arguments: ["simulate", "--trace", "t.csv", "-q"],
+                 error: UsageError("unknown option '-q'", subcommand: "simulate")),
+        Rejected(name: "a long option with one dash", arguments: ["status", "-json"],
+                 error: UsageError("unknown option '-json' (did you mean '--json'?)", subcommand: "status")),
         Rejected(name: "a stray argument", arguments: ["once", "extra"],
                  error: UsageError("unexpected argument 'extra'", subcommand: "once")),
         Rejected(name: "a group without its subcommand", arguments: ["history"],
@@ -69,6 +86,16 @@ struct CommandLineParserTests {
                  error: UsageError("option '--until' (2h ago) must be later than '--since' (1h ago)", subcommand: "history export")),
         Rejected(name: "an argument after --", arguments: ["once", "--", "extra"],
                  error: UsageError("unexpected argument 'extra'", subcommand: "once")),
+        Rejected(name: "--help after -- is an argument", arguments: ["check-config", "--", "--help"],
+                 error: UsageError("unexpected argument '--help'", subcommand: "check-config")),
+        Rejected(name: "a second shell after --", arguments: ["completion", "--", "bash", "zsh"],
+                 error: UsageError("unexpected argument 'zsh'", subcommand: "completion")),
+        Rejected(name: "a word after help and its subcommand", arguments: ["help", "simulate", "extra"],
+                 error: UsageError("unexpected argument 'extra' after 'help simulate'")),
+        Rejected(name: "a word after help and a two-word subcommand", arguments: ["help", "history", "export", "x"],
+                 error: UsageError("unexpected argument 'x' after 'help history export'")),
+        Rejected(name: "--version belongs to the top level only", arguments: ["run", "--version"],
+                 error: UsageError("unknown option '--version'", subcommand: "run")),
         Rejected(name: "pause at a negative count", arguments: ["pause", "--replicas", "-1"],
                  error: UsageError("option '--replicas': '-1' is not valid (expected an integer >= 0)", subcommand: "pause")),
         Rejected(name: "pause at a count that is not a number", arguments: ["pause", "--replicas=two"],
@@ -109,6 +136,14 @@ struct CommandLineParserTests {
         #expect(try CommandLineParser.parse(["history", "--help"]) == .help(root))
     }
 
+    @Test("help is asked for where an option name stands, however the rest is wrong")
+    func helpWinsOverOtherFaults() throws {
+        let pause = HelpText.subcommand(Command.specs.first { $0.name == "pause" }!)
+        #expect(try CommandLineParser.parse(["pause", "--replicas", "x", "--bogus", "-h"]) == .help(pause))
+        #expect(try CommandLineParser.parse(["pause", "--reason=x", "--help"]) == .help(pause))
+        #expect(try CommandLineParser.parse(["pause", "--json", "--help"]) == .help(pause))
+    }
+
     @Test("the help of history export, whole")
     func historyExportHelp() {
         let spec = Command.specs.first { $0.name == "history export" }!
@@ -133,9 +168,10 @@ struct CommandLineParserTests {
 
             EXIT STATUS:
               0   success
-              1   no history yet (or none in the range), or it cannot be read
+              1   no history yet (or none in the range), it cannot be read, or some of it
+                  holds only totals where per-server loads are asked for
               64  usage error
-              78  invalid config
+              78  invalid config, or it cannot be read
 
             """)
     }
@@ -153,10 +189,9 @@ struct CommandLineParserTests {
               -h, --help              Show help information.
 
             EXIT STATUS:
-              0   success
-              1   runtime failure (source unreadable or rejected)
+              0   the config is valid ('ok')
               64  usage error
-              78  invalid config
+              78  invalid config, or it cannot be read
 
             """)
     }
@@ -179,7 +214,44 @@ struct CommandLineParserTests {
             zsh:  autoscaled completion zsh > /usr/local/share/zsh/site-functions/_autoscaled
             fish: autoscaled completion fish > ~/.config/fish/completions/autoscaled.fish
 
+            EXIT STATUS:
+              0   success
+              64  usage error
+
             """)
+    }
+
+    /// The statuses each command can end with: those its code returns (see ExitStatusTests for the
+    /// real binary).
+    static let statuses: [(String, [Int32])] = [
+        ("run", [0, 1, 64, 78]), ("once", [0, 1, 64, 78]), ("check-config", [0, 64, 78]), ("status", [0, 1, 64, 78]),
+        ("simulate", [0, 1, 64, 78]), ("history export", [0, 1, 64, 78]), ("tune", [0, 1, 64, 78]),
+        ("pause", [0, 1, 64, 78]), ("resume", [0, 1, 64, 78]), ("completion", [0, 64]),
+    ]
+
+    @Test("every command's help lists exactly the statuses it can end with")
+    func exitStatuses() throws {
+        #expect(Self.statuses.map(\.0) == Command.specs.map(\.name))
+        for (name, statuses) in Self.statuses {
+            let spec = try #require(Command.specs.first { $0.name == name })
+            let section = try #require(spec.discussion?.split(separator: "EXIT STATUS:\n").last, "\(name) has no EXIT STATUS")
+            let listed = section.split(separator: "\n").compactMap { Int32($0.split(separator: " ").first ?? "") }
+            #expect(listed == statuses, "\(name)")
+        }
+    }
+
+    @Test("the exit statuses of pause, whole: --replicas outside the config's bounds is a usage error")
+    func pauseExitStatus() throws {
+        let spec = try #require(Command.specs.first { $0.name == "pause" })
+        #expect(HelpText.subcommand(spec).hasSuffix("""
+            EXIT STATUS:
+              0   paused (or the pause updated)
+              1   no daemon state for this config (no state file, or one that is corrupt or
+                  of unknown version), or the pause file cannot be read or written
+              64  usage error, or --replicas outside [min_replicas, max_replicas] of the config
+              78  invalid config, or it cannot be read
+
+            """))
     }
 
     @Test("the root help lists every subcommand")

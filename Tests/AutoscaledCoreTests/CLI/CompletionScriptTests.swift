@@ -37,10 +37,25 @@ struct CompletionScriptTests {
         #expect(bash.contains("    --capacity | --startup-delay | --initial | --min | --max | --policy | --target)\n            return"))
         let zsh = CompletionScript.text(for: .zsh)
         #expect(zsh.contains("'--config=[The config file.]:path:_files'"))
-        #expect(zsh.contains("'--capacity=[Requests/s one replica serves at load 100 (offered load).]:rps: '"))
+        #expect(zsh.contains("'--capacity=[Requests/s one replica serves at load 100 (offered load), at least 1e-6.]:rps: '"))
         let fish = CompletionScript.text(for: .fish)
-        #expect(fish.contains("complete -c autoscaled -n '__fish_seen_subcommand_from run' -l config -r -F -d 'The config file.'"))
+        #expect(fish.contains("complete -c autoscaled -n '__fish_seen_subcommand_from run; and not __fish_seen_subcommand_from help' -l config -r -F -d 'The config file.'"))
         #expect(fish.contains("-l capacity -x"))
+    }
+
+    @Test("every script offers help first, a group's subcommand after help, and one shell only")
+    func asTheParserTakesThem() {
+        let bash = CompletionScript.text(for: .bash)
+        #expect(bash.contains(" help --help --version\" -- \"$cur\""))
+        #expect(bash.contains("elif [[ $COMP_CWORD -eq 3 && ${COMP_WORDS[2]} == history ]]; then\n"
+            + "            COMPREPLY=($(compgen -W \"export\" -- \"$cur\"))"))
+        #expect(bash.contains("[[ \" bash zsh fish \" == *\" $word \"* ]] && values="))
+        let zsh = CompletionScript.text(for: .zsh)
+        #expect(zsh.contains("commands=($subcommands 'help:Show help for a subcommand.')"))
+        #expect(zsh.contains("elif (( CURRENT == 3 )) && [[ $words[2] == history ]]; then\n            compadd -- export"))
+        let fish = CompletionScript.text(for: .fish)
+        #expect(fish.contains("-n '__fish_seen_subcommand_from completion; and not __fish_seen_subcommand_from help bash zsh fish' "
+            + "-a 'bash zsh fish'"))
     }
 
     @Test("quotes and brackets in help text cannot break out of the quoting")

@@ -159,6 +159,18 @@ struct ReferenceDocsTests {
         #expect(tags == ["\\fB\\-h\\fR, \\fB\\-\\-help\\fR", "\\fB\\-\\-version\\fR"])
         #expect(HelpText.root().contains("-h, --help") && HelpText.root().contains("--version"))
     }
+
+    @Test("autoscaled(8) says --version is the top level's only, as the parser has it")
+    func versionOnlyAtTheTop() throws {
+        let text = try #require(readFile(Self.commandManPage))
+        #expect(!text.contains("Every command also takes"))
+        let version = try #require(Self.manEntries(text)["OPTIONS"]?.first { $0.tag == "\\fB\\-\\-version\\fR" })
+        #expect(version.body.contains("only as the first word"))
+        #expect(try CommandLineParser.parse(["--version"]) == .version)
+        #expect(throws: UsageError("unknown option '--version'", subcommand: "run")) {
+            try CommandLineParser.parse(["run", "--version"])
+        }
+    }
 }
 
 extension StringProtocol {

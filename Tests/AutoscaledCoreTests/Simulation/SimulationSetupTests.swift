@@ -52,4 +52,16 @@ struct SimulationSetupTests {
         #expect(Self.setup(Self.servers, config: config) { _ in }
             == "error: poll_interval 2s 500ms is not a whole number of seconds (the replay steps in seconds)")
     }
+
+    @Test("a capacity that would take the trace's peak past the load cap is a usage error; at the cap it is not")
+    func capacityAgainstThePeak() {
+        // 2e8 requests in a 10 s bin: a peak of 2e7 requests/s.
+        let trace = Trace(start: 0, binSeconds: 10, series: .offeredLoad(requests: [5, 2e8, 0]))
+        #expect(Self.setup(trace) { $0.capacity = 1e-6 }
+            == "error: option '--capacity': '1e-06' is too small for this trace: its peak of 20000000 requests/s would put "
+            + "a load of 2000000000000000 on one replica, above 1e15")
+        #expect(Self.setup(trace) { $0.capacity = 0.1 } == "poll 5 C 0.1 D 0 min 1 max 10 initial 3")
+        #expect(Self.setup(Trace(start: 0, binSeconds: 1, series: .offeredLoad(requests: [1e13]))) { $0.capacity = 1 }
+            == "poll 5 C 1 D 0 min 1 max 10 initial 3")
+    }
 }
