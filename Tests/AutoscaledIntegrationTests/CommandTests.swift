@@ -101,6 +101,15 @@ struct CommandTests {
         #expect(errors.count >= 2)
         #expect(errors.allSatisfy { $0.hasPrefix("\(dir.configPath):") })
         #expect(bad.stderr.contains("did you mean 'scale_up_threshold'?"))
+        // A line that is not UTF-8 is named; the lines after it are still checked.
+        dir.write(dir.file("latin1.conf"), bytes: Array("[source]\npath = loads.json\n# caf".utf8) + [0xE9] + Array("\n[policy]\nmax_replicas = x\n".utf8))
+        let latin1 = await ChildProcess.run(["check-config", "--config", dir.file("latin1.conf")], in: dir.path)
+        #expect(latin1.status == 78)
+        #expect(latin1.stderr == """
+            \(dir.file("latin1.conf")):3: not valid UTF-8: byte 0xE9 at byte 6 of the line (the line is read as blank)
+            \(dir.file("latin1.conf")):5: max_replicas: 'x' is not an integer (expected an integer from 1 to 1000000, e.g. 10)
+
+            """)
     }
 
     @Test("a missing config file is a config error naming the file")

@@ -67,9 +67,13 @@ struct Workspace {
 
     /// Writes `text` in place (O_TRUNC), as a careless writer would.
     func write(_ target: String, _ text: String) {
+        write(target, bytes: Array(text.utf8))
+    }
+
+    /// Writes `bytes` in place as they are, text that is not UTF-8 included.
+    func write(_ target: String, bytes: [UInt8]) {
         let fd = open(target, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         precondition(fd >= 0, "open \(target) failed: \(errno)")
-        let bytes = Array(text.utf8)
         precondition(bytes.isEmpty || Glibc.write(fd, bytes, bytes.count) == bytes.count)
         close(fd)
     }
