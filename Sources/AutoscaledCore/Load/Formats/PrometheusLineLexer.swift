@@ -67,11 +67,11 @@ struct PrometheusLineLexer {
         return offset == value.count
     }
 
-    /// The label value at `range` as text, escapes undone; `nil` when it is not UTF-8.
-    func text(_ range: Range<Int>) -> String? {
+    /// The label value at `range` as text, escapes undone (the lexer has checked that it is UTF-8).
+    func text(_ range: Range<Int>) -> String {
         let raw = UnsafeRawBufferPointer(rebasing: bytes[range])
-        guard raw.contains(UInt8(ascii: "\\")) else { return String(validating: raw, as: UTF8.self) }
-        return String(validating: unescaped(range), as: UTF8.self)
+        guard raw.contains(UInt8(ascii: "\\")) else { return String(decoding: raw, as: UTF8.self) }
+        return String(decoding: unescaped(range), as: UTF8.self)
     }
 
     /// A raw label value with its escapes undone: `\\` → `\`, `\"` → `"`, `\n` → newline.
@@ -93,7 +93,8 @@ struct PrometheusLineLexer {
         return out
     }
 
-    /// `# HELP name text` and `# TYPE name type` are checked; any other comment is free text.
+    /// `# HELP name text` and `# TYPE name type` are checked (the escapes of the text too); any
+    /// other comment is free text.
     private func checkComment(from start: Int, to stop: Int) throws(LoadError) {
         var cursor = start
         skipBlanks(&cursor, stop)
@@ -104,7 +105,17 @@ struct PrometheusLineLexer {
         guard !name.isEmpty, cursor == stop || isBlank(bytes[cursor]) else {
             throw expected("a metric name after '# \(equal(keyword, Array("HELP".utf8)) ? "HELP" : "TYPE")'", at: cursor)
         }
-        guard equal(keyword, Array("TYPE".utf8)) else { return }
+        guard equal(keyword, Array("TYPE".utf8)) else {
+            while cursor < stop {
+                if bytes[cursor] == UInt8(ascii: "\\") {
+                    try checkEscape(at: cursor, stop, in: "HELP text")
+                    cursor += 2
+                } else {
+                    cursor += 1
+                }
+            }
+            return
+        }
         skipBlanks(&cursor, stop)
         let type = word(&cursor, stop)
         skipBlanks(&cursor, stop)
@@ -172,10 +183,20 @@ struct PrometheusLineLexer {
             guard cursor < stop, bytes[cursor] == UInt8(ascii: "\"") else { throw expected("'\"' opening the label value", at: cursor) }
             cursor += 1
             let valueStart = cursor
+            var ascii = true
             while cursor < stop, bytes[cursor] != UInt8(ascii: "\"") {
-                cursor += bytes[cursor] == UInt8(ascii: "\\") ? 2 : 1
+                if bytes[cursor] == UInt8(ascii: "\\"), cursor + 1 < stop {
+                    try checkEscape(at: cursor, stop, in: "label value")
+                    cursor += 2
+                } else {
+                    if bytes[cursor] >= 0x80 { ascii = false }
+                    cursor += 1
+                }
             }
             guard cursor < stop else { throw syntax("label value not closed before the end of the line") }
+            guard ascii || String(validating: UnsafeRawBufferPointer(rebasing: bytes[valueStart..<cursor]), as: UTF8.self) != nil else {
+                throw syntax("the value of label \(SyntaxQuoting.text(bytes, from: name.lowerBound, to: name.upperBound)) is not valid UTF-8")
+            }
             labels.append((name, valueStart..<cursor))
             cursor += 1
             skipBlanks(&cursor, stop)
@@ -191,7 +212,8 @@ struct PrometheusLineLexer {
     private func number(_ range: Range<Int>) throws(LoadError) -> Double {
         switch DecimalNumber.parse(bytes, from: range.lowerBound, to: range.upperBound, grammar: .plain) {
         case let .value(value): return value
-        case .outOfRange: return bytes[range.lowerBound] == UInt8(ascii: "-") ? -.infinity : .infinity
+        case .outOfRange:
+            throw syntax("number \(SyntaxQuoting.text(bytes, from: range.lowerBound, to: range.upperBound)) is out of range")
         case .malformed:
             var text = Array(UnsafeRawBufferPointer(rebasing: bytes[range]).prefix(10)).map { $0 | 0x20 }
             var sign: Double = 1
@@ -202,6 +224,20 @@ struct PrometheusLineLexer {
             if range.count <= 10, text == Array("nan".utf8) { return .nan }
             if range.count <= 10, text == Array("inf".utf8) || text == Array("infinity".utf8) { return sign * .infinity }
             throw expected("a number, NaN, +Inf or -Inf as the value", at: range.lowerBound)
+        }
+    }
+
+    /// Checks the escape whose backslash is at `backslash`: only `\\`, `\"` and `\n` are escapes.
+    private func checkEscape(at backslash: Int, _ stop: Int, in context: String) throws(LoadError) {
+        let next = backslash + 1
+        guard next < stop else { throw syntax("invalid escape in \(context): '\\' at the end of the line") }
+        switch bytes[next] {
+        case UInt8(ascii: "\\"), UInt8(ascii: "\""), UInt8(ascii: "n"):
+            return
+        case let other where other > 0x20 && other < 0x7F:
+            throw syntax("invalid escape '\\\(Character(Unicode.Scalar(other)))' in \(context)")
+        default:
+            throw syntax("invalid escape in \(context): '\\' followed by \(SyntaxQuoting.found(bytes, at: next, end: stop))")
         }
     }
 

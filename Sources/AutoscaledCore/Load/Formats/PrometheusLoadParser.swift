@@ -9,8 +9,9 @@ import AutoscaledBase
 /// vllm:num_requests_waiting{engine="1",model_name="llama"} 7.0 1732860000000
 /// ```
 /// The whole document must parse — comments, `# HELP`/`# TYPE` lines, label sets with escaped
-/// values (`\\`, `\"`, `\n`), `NaN`/`+Inf`/`-Inf` values and optional timestamps — as
-/// Prometheus itself refuses a scrape with any bad line. Of its samples, those of the selected
+/// values (`\\`, `\"`, `\n`, and no other escape, there or in `# HELP` text), label values in
+/// UTF-8, `NaN`/`+Inf`/`-Inf` values (a number beyond a double is no infinity) and optional
+/// timestamps — as Prometheus itself refuses a scrape with any bad line. Of its samples, those of the selected
 /// metric that carry every `label_match` value are the loads: each distinct value of
 /// `server_label` is one server (samples without that label are skipped), or without a server
 /// label the whole metric is one server named `server`. Samples falling on the same server are
@@ -39,10 +40,7 @@ public enum PrometheusLoadParser {
             let name: String
             if let serverLabel {
                 guard let label = line.labels.first(where: { lexer.equal($0.name, serverLabel) }) else { continue }
-                guard let decoded = lexer.text(label.value) else {
-                    throw LoadError.syntax(line: lexer.line, message: "label \(selection.serverLabel!) is not valid UTF-8")
-                }
-                name = decoded
+                name = lexer.text(label.value)
             } else {
                 name = server
             }

@@ -44,6 +44,7 @@ struct PrometheusLoadParserTests {
     @Test("accepted documents", arguments: [
         LoadParseCase("labels in any order, a trailing comma, blanks", "queue { model = \"x\" , server=\"a\", } 3\n", "a=3.0"),
         LoadParseCase("escaped label values are undone", #"queue{server="a\"b\\c\nd"} 1"# + "\n", "a\"b\\c\nd=1.0"),
+        LoadParseCase("HELP text may hold the same escapes", #"# HELP queue a\\b \"c\" \nd"# + "\nqueue{server=\"a\"} 1\n", "a=1.0"),
         LoadParseCase("a timestamp is ignored", "queue{server=\"a\"} 2.5 1732860000000\n", "a=2.5"),
         LoadParseCase("a negative timestamp is a timestamp", "queue{server=\"a\"} 2 -5\n", "a=2.0"),
         LoadParseCase("exponents and signs", "queue{server=\"a\"} 1.5e+02\nqueue{server=\"b\"} +0.25\n", "a=150.0 b=0.25"),
@@ -89,6 +90,19 @@ struct PrometheusLoadParserTests {
         LoadParseCase("a HELP line without a name", "# HELP\n", "line 1: expected a metric name after '# HELP', found end of line"),
         LoadParseCase("a bad line anywhere rejects the whole document", "queue{server=\"a\"} 1\nbroken line here\n",
                       "line 2: expected a number, NaN, +Inf or -Inf as the value, found 'line'"),
+        LoadParseCase("an unknown escape is not undone into the letter", #"queue{server="a\q"} 30"# + "\nqueue{server=\"aq\"} 30\n",
+                      #"line 1: invalid escape '\q' in label value"#),
+        LoadParseCase("an unknown escape in a label of another metric", #"other{x="\d"} 1"# + "\nqueue{server=\"a\"} 1\n",
+                      #"line 1: invalid escape '\d' in label value"#),
+        LoadParseCase("a backslash before a tab", "queue{server=\"a\\\t\"} 1\n",
+                      #"line 1: invalid escape in label value: '\' followed by '\t'"#),
+        LoadParseCase("an unknown escape in HELP text", #"# HELP queue waiting\tnow"# + "\nqueue{server=\"a\"} 1\n",
+                      #"line 1: invalid escape '\t' in HELP text"#),
+        LoadParseCase("a backslash ending HELP text", #"# HELP queue waiting\"# + "\nqueue{server=\"a\"} 1\n",
+                      #"line 1: invalid escape in HELP text: '\' at the end of the line"#),
+        LoadParseCase("a value beyond a double", "queue{server=\"a\"} 1e400\n", "line 1: number '1e400' is out of range"),
+        LoadParseCase("a value beyond a double in another metric", "other -1e400\nqueue{server=\"a\"} 1\n",
+                      "line 1: number '-1e400' is out of range"),
         LoadParseCase("an empty server label value", "queue{server=\"\"} 1\n", "invalid server name \"\": empty"),
         LoadParseCase("duplicate servers are added, not rejected", "queue{server=\"a\"} 1\nqueue{server=\"a\"} 1\n", "a=2.0"),
     ])
@@ -99,9 +113,13 @@ struct PrometheusLoadParserTests {
         #expect(outcome == testCase.expected)
     }
 
-    @Test("a label value that is not UTF-8 cannot name a server")
-    func invalidUTF8() {
-        let bytes = Array("queue{server=\"".utf8) + [0xFF, 0xFE] + Array("\"} 1\n".utf8)
-        #expect(LoadParseCase("bad", bytes: bytes, "").outcome(of: Self.parse(Self.queue)) == "line 1: label server is not valid UTF-8")
+    @Test("a label value that is not UTF-8 rejects the document", arguments: [
+        ("queue{server=\"", "\"} 1\n", "line 1: the value of label 'server' is not valid UTF-8"),
+        ("queue{server=\"a\",model=\"", "\"} 1\n", "line 1: the value of label 'model' is not valid UTF-8"),
+        ("queue{server=\"a\"} 1\nother{x=\"\\n", "\"} 1\n", "line 2: the value of label 'x' is not valid UTF-8"),
+    ])
+    func invalidUTF8(_ before: String, _ after: String, _ expected: String) {
+        let bytes = Array(before.utf8) + [0xFF, 0xFE] + Array(after.utf8)
+        #expect(LoadParseCase("bad", bytes: bytes, "").outcome(of: Self.parse(Self.queue)) == expected)
     }
 }
