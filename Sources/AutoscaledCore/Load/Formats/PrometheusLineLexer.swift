@@ -3,6 +3,8 @@ struct PrometheusLineLexer {
     /// One sample line: where its name and labels lie in the input, and its value.
     struct Sample {
         var name: Range<Int>
+        /// The name and the label set as written, `{…}` included.
+        var series: Range<Int>
         /// Each label's name and its raw value (between the quotes, escapes not yet undone).
         var labels: [(name: Range<Int>, value: Range<Int>)]
         var value: Double
@@ -11,6 +13,7 @@ struct PrometheusLineLexer {
     let bytes: UnsafeRawBufferPointer
     let end: Int
     private var lines: ByteLines
+    private var families = PrometheusFamilies()
     /// The 1-based number of the line last read.
     private(set) var line = 0
 
@@ -34,6 +37,12 @@ struct PrometheusLineLexer {
             }
             let sample = try readSample(from: cursor, to: contentEnd)
             guard next.terminated else { throw ByteLines.cutOff(line: line) }
+            let name = Array(bytes[sample.name])
+            let key = PrometheusFamilies.key(name: name, labels: sample.labels.map { (Array(bytes[$0.name]), unescaped($0.value)) })
+            if let first = families.sample(name, key: key, line: line) {
+                let series = SyntaxQuoting.text(bytes, from: sample.series.lowerBound, to: sample.series.upperBound)
+                throw syntax("series \(series) appears twice (first on line \(first))")
+            }
             return sample
         }
         return nil
@@ -95,7 +104,7 @@ struct PrometheusLineLexer {
 
     /// `# HELP name text` and `# TYPE name type` are checked (the escapes of the text too); any
     /// other comment is free text.
-    private func checkComment(from start: Int, to stop: Int) throws(LoadError) {
+    private mutating func checkComment(from start: Int, to stop: Int) throws(LoadError) {
         var cursor = start
         skipBlanks(&cursor, stop)
         let keyword = word(&cursor, stop)
@@ -114,6 +123,7 @@ struct PrometheusLineLexer {
                     cursor += 1
                 }
             }
+            if let problem = families.help(Array(bytes[name])) { throw syntax(problem) }
             return
         }
         skipBlanks(&cursor, stop)
@@ -123,6 +133,7 @@ struct PrometheusLineLexer {
         guard cursor == stop, known.contains(where: { equal(type, Array($0.utf8)) }) else {
             throw expected("one of " + known.joined(separator: ", ") + " as the type", at: type.lowerBound)
         }
+        if let problem = families.type(Array(bytes[name]), Array(bytes[type])) { throw syntax(problem) }
     }
 
     private func readSample(from start: Int, to stop: Int) throws(LoadError) -> Sample {
@@ -133,10 +144,12 @@ struct PrometheusLineLexer {
         skipBlanks(&cursor, stop)
         var labels: [(name: Range<Int>, value: Range<Int>)] = []
         var separated = cursor > nameEnd
+        var seriesEnd = nameEnd
         if cursor < stop, bytes[cursor] == UInt8(ascii: "{") {
             cursor += 1
             labels = try readLabels(&cursor, stop)
             let labelsEnd = cursor
+            seriesEnd = labelsEnd
             skipBlanks(&cursor, stop)
             separated = cursor > labelsEnd
         }
@@ -153,7 +166,7 @@ struct PrometheusLineLexer {
             skipBlanks(&cursor, stop)
         }
         guard cursor == stop else { throw expected("the end of the line", at: cursor) }
-        return Sample(name: name, labels: labels, value: value)
+        return Sample(name: name, series: name.lowerBound..<seriesEnd, labels: labels, value: value)
     }
 
     /// Reads `name="value", …}` after the `{`; a trailing comma is allowed.

@@ -15,7 +15,9 @@ import AutoscaledBase
 /// metric that carry every `label_match` value are the loads: each distinct value of
 /// `server_label` is one server (samples without that label are skipped), or without a server
 /// label the whole metric is one server named `server`. Samples falling on the same server are
-/// added up (request and queue counts add; pick one sample of a ratio with `label_match`).
+/// added up (request and queue counts add; pick one sample of a ratio with `label_match`), but the
+/// same series twice, a second `# HELP` or `# TYPE` of a metric and a `# TYPE` after its samples
+/// are syntax errors (``PrometheusFamilies``).
 ///
 /// A selected sample that is not finite rejects the snapshot, and so does a sample line cut off
 /// before its newline. The parser never traps, recurses or loops without consuming input.
