@@ -12,8 +12,10 @@
 /// every other proxy are skipped. The load is one numeric column by its
 /// header name (`scur` by default, or `qcur`, `rate`, …), or `utilization`:
 /// 100 × `scur` / `slim`, which needs `slim` (the server's `maxconn`) set on every server.
-/// Fields may be quoted CSV-style. The header must come first; a row cut off before its
-/// newline, a short row, an empty or non-numeric load rejects the snapshot. Never traps.
+/// Fields may be quoted CSV-style. The header must come first and name each column once; a row
+/// cut off before its newline, a row shorter than the header (of any proxy), a server name that
+/// is not UTF-8, an empty or non-numeric load (`scur` and `slim` for `utilization`) rejects the
+/// snapshot. Never traps.
 public enum HAProxyStatParser {
     /// Parses `bytes` into the backend's servers, in the order HAProxy lists them.
     /// - Throws: ``LoadError/syntax(line:message:)``, or ``LoadError/notFound(_:)`` for a missing
@@ -31,6 +33,11 @@ public enum HAProxyStatParser {
         guard names.count >= 2, names[0] == "pxname", names[1] == "svname" else {
             throw LoadError.syntax(line: header.line, message: "expected the header to start with '# pxname,svname', found \(SyntaxQuoting.text(bytes, from: header.start, to: header.end))")
         }
+        var seen = Set<String>(minimumCapacity: names.count)
+        for (index, name) in names.enumerated() where !seen.insert(name).inserted {
+            let field = header.fields[index]
+            throw LoadError.syntax(line: header.line, message: "column \(SyntaxQuoting.text(bytes, from: field.lowerBound, to: field.upperBound)) appears twice in the header")
+        }
         func column(_ name: String) throws(LoadError) -> Int {
             guard let index = names.firstIndex(of: name) else { throw LoadError.notFound("no column '\(name)' in the 'show stat' header") }
             return index
@@ -39,7 +46,6 @@ public enum HAProxyStatParser {
         case let .column(name): [try column(name)]
         case .utilization: [try column("scur"), try column("slim")]
         }
-        let needed = columns.max()! + 1
         let statusColumn = names.firstIndex(of: "status")
         var servers: [ServerLoad] = []
         var proxies: [String] = []
@@ -49,15 +55,18 @@ public enum HAProxyStatParser {
             guard let pxField = row.fields.first else { continue }
             let proxy = rows.text(pxField)
             if proxy.hasPrefix("#") { continue }
+            guard row.fields.count >= names.count else {
+                throw LoadError.syntax(line: row.line, message: "expected at least \(names.count) columns, found \(row.fields.count)")
+            }
             guard proxy == selection.backend else {
                 if proxies.count < 8, !proxies.contains(proxy) { proxies.append(proxy) }
                 continue
             }
             backendSeen = true
-            guard row.fields.count >= needed else {
-                throw LoadError.syntax(line: row.line, message: "expected at least \(needed) columns, found \(row.fields.count)")
+            guard let name = rows.validText(row.fields[1]) else {
+                let field = row.fields[1]
+                throw LoadError.syntax(line: row.line, message: "server name \(SyntaxQuoting.text(bytes, from: field.lowerBound, to: field.upperBound)) is not valid UTF-8")
             }
-            let name = rows.text(row.fields[1])
             if name == "FRONTEND" || name == "BACKEND" { continue }
             if let statusColumn, statusColumn < row.fields.count, rows.text(row.fields[statusColumn]).hasPrefix("MAINT") {
                 inMaintenance += 1
@@ -66,18 +75,18 @@ public enum HAProxyStatParser {
             let values = try columns.map { (index: Int) throws(LoadError) -> Double? in
                 try rows.number(row.fields[index], column: names[index], server: name, line: row.line)
             }
+            guard let value = values[0] else {
+                throw LoadError.syntax(line: row.line, message: "server \(SyntaxQuoting.name(name)) has no value in column '\(names[columns[0]])'")
+            }
             let load: Double
             switch selection.field {
-            case let .column(field):
-                guard let value = values[0] else {
-                    throw LoadError.syntax(line: row.line, message: "server \(SyntaxQuoting.name(name)) has no value in column '\(field)'")
-                }
+            case .column:
                 load = value
             case .utilization:
                 guard let slim = values[1], slim > 0 else {
                     throw LoadError.syntax(line: row.line, message: "server \(SyntaxQuoting.name(name)) has no slim (maxconn), which field = utilization needs")
                 }
-                load = 100 * (values[0] ?? 0) / slim
+                load = 100 * value / slim
             }
             servers.append(ServerLoad(name: name, load: load))
         }
@@ -155,9 +164,19 @@ private struct CSVRows {
 
     /// A field's text: quotes removed and `""` undone; invalid UTF-8 is replaced.
     func text(_ range: Range<Int>) -> String {
+        String(decoding: unquoted(range), as: UTF8.self)
+    }
+
+    /// A field's text as ``text(_:)`` gives it; `nil` when it is not valid UTF-8.
+    func validText(_ range: Range<Int>) -> String? {
+        String(validating: unquoted(range), as: UTF8.self)
+    }
+
+    /// A field's bytes, quotes removed and `""` undone.
+    private func unquoted(_ range: Range<Int>) -> [UInt8] {
         var slice = UnsafeRawBufferPointer(rebasing: bytes[range])
         guard slice.count >= 2, slice.first == UInt8(ascii: "\""), slice.last == UInt8(ascii: "\"") else {
-            return String(decoding: slice, as: UTF8.self)
+            return Array(slice)
         }
         slice = UnsafeRawBufferPointer(rebasing: slice.dropFirst().dropLast())
         var out: [UInt8] = []
@@ -167,7 +186,7 @@ private struct CSVRows {
             out.append(byte)
             if byte == UInt8(ascii: "\"") { skip = true }
         }
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 
     /// The field as a number; `nil` when it is empty.
