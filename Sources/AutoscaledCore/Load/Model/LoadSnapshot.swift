@@ -3,7 +3,7 @@ import AutoscaledBase
 /// A whole, validated set of server loads read at one moment.
 ///
 /// A snapshot exists only if every server in it passed validation: at least one server,
-/// names non-empty, printable, unique and at most ``maxNameBytes`` bytes, loads finite, not
+/// names non-empty, printable (not only spaces), unique and at most ``maxNameBytes`` bytes, loads finite, not
 /// negative and at most ``maxLoad``. There is no partial snapshot: any fault rejects the whole read.
 public struct LoadSnapshot: Sendable, Equatable {
     /// The longest server name accepted, in UTF-8 bytes.
@@ -44,15 +44,21 @@ public struct LoadSnapshot: Sendable, Equatable {
         self.servers = servers
     }
 
-    /// Checks that `name` can name a server: non-empty, printable, short enough.
+    /// Checks that `name` can name a server: non-empty, short enough, printable (every character
+    /// one the log escaper shows as itself: no control, bidi control, zero-width or other
+    /// invisible character) and not only spaces.
     public static func validate(name: String) throws(LoadError) {
         guard !name.isEmpty else { throw .invalidName(name, reason: "empty") }
         guard name.utf8.count <= maxNameBytes else {
             throw .invalidName(String(name.prefix(32)) + "…", reason: "longer than \(maxNameBytes) bytes")
         }
-        for scalar in name.unicodeScalars where scalar.value < 0x20 || scalar.value == 0x7F
-            || (0x80...0x9F).contains(scalar.value) || scalar == "\u{2028}" || scalar == "\u{2029}" {
-            throw .invalidName(name, reason: "contains a control character")
+        for scalar in name.unicodeScalars where !TextEscaping.isVisible(scalar) {
+            if scalar.properties.generalCategory == .control || scalar == "\u{2028}" || scalar == "\u{2029}" {
+                throw .invalidName(name, reason: "contains a control character")
+            }
+            let hex = String(scalar.value, radix: 16, uppercase: true)
+            throw .invalidName(name, reason: "contains a character that is not printable (U+\(String(repeating: "0", count: max(0, 4 - hex.count)) + hex))")
         }
+        guard name.unicodeScalars.contains(where: { $0 != " " }) else { throw .invalidName(name, reason: "only spaces") }
     }
 }

@@ -40,6 +40,15 @@ struct LoadParserTests {
                      #"invalid server name "a\u{0}": contains a control character"#),
         SnapshotCase("a NUL byte in a line name is rejected", .lines, "a\u{0} 1\n",
                      #"invalid server name "a\u{0}": contains a control character"#),
+        SnapshotCase("a bidi override in a name is rejected", .json, #"{"\u202eabc": 60}"#,
+                     #"invalid server name "\u{202e}abc": contains a character that is not printable (U+202E)"#),
+        SnapshotCase("a zero-width space as a name is rejected", .json, #"{"\u200b": 60}"#,
+                     #"invalid server name "\u{200b}": contains a character that is not printable (U+200B)"#),
+        SnapshotCase("a no-break space in a line name is rejected", .lines, "a\u{A0}b 1\n",
+                     #"invalid server name "a\u{a0}b": contains a character that is not printable (U+00A0)"#),
+        SnapshotCase("a name of spaces is rejected", .json, #"{" ": 60}"#, #"invalid server name " ": only spaces"#),
+        SnapshotCase("a server label of spaces is rejected", .prometheus(PrometheusSelection(metric: "q", serverLabel: "s")),
+                     "q{s=\"   \"} 1\n", #"invalid server name "   ": only spaces"#),
         SnapshotCase("NaN load is rejected", .json, #"{"a": NaN}"#, #"line 1: expected a number for "a", found 'NaN'"#),
         SnapshotCase("NaN line is rejected", .lines, "a nan\n", #"line 1: expected a number for "a", found 'nan'"#),
         SnapshotCase("a syntax fault wins over later validation faults", .json, #"{"a": -1, "a": x}"#,
@@ -53,6 +62,12 @@ struct LoadParserTests {
             description = error.description
         }
         #expect(description == row.expected)
+    }
+
+    @Test("printable names beyond ASCII, spaces inside them too, are accepted")
+    func printableNames() throws {
+        let snapshot = try LoadParser.snapshot(from: Array(#"{"gpu é 1": 1, "\u00e9\ud83d\ude00": 2, " x ": 3}"#.utf8), format: .json)
+        #expect(snapshot.servers.map(\.name) == ["gpu é 1", "é😀", " x "])
     }
 
     @Test("a name over the byte limit is rejected")
