@@ -21,6 +21,11 @@ public enum HAProxyStatParser {
     /// - Throws: ``LoadError/syntax(line:message:)``, or ``LoadError/notFound(_:)`` for a missing
     ///   column or backend, or a backend without servers.
     public static func parse(_ bytes: UnsafeRawBufferPointer, selection: HAProxySelection) throws(LoadError) -> [ServerLoad] {
+        try read(bytes, selection: selection).servers
+    }
+
+    /// Parses `bytes` into the backend's servers, each with its line and its load as written.
+    static func read(_ bytes: UnsafeRawBufferPointer, selection: HAProxySelection) throws(LoadError) -> ParsedLoads {
         var rows = CSVRows(bytes)
         guard let header = try rows.next() else { throw LoadError.syntax(line: 1, message: "no data: expected the 'show stat' header '# pxname,svname,…'") }
         guard let first = header.fields.first, rows.text(first).hasPrefix("#") else {
@@ -47,7 +52,7 @@ public enum HAProxyStatParser {
         case .utilization: [try column("scur"), try column("slim")]
         }
         let statusColumn = names.firstIndex(of: "status")
-        var servers: [ServerLoad] = []
+        var servers = ParsedLoads()
         var proxies: [String] = []
         var backendSeen = false
         var inMaintenance = 0
@@ -78,23 +83,23 @@ public enum HAProxyStatParser {
             guard let value = values[0] else {
                 throw LoadError.syntax(line: row.line, message: "server \(SyntaxQuoting.name(name)) has no value in column '\(names[columns[0]])'")
             }
-            let load: Double
             switch selection.field {
             case .column:
-                load = value
+                let field = row.fields[columns[0]]
+                servers.append(ServerLoad(name: name, load: value), line: row.line,
+                               text: SyntaxQuoting.written(bytes, from: field.lowerBound, to: field.upperBound))
             case .utilization:
                 guard let slim = values[1], slim > 0 else {
                     throw LoadError.syntax(line: row.line, message: "server \(SyntaxQuoting.name(name)) has no slim (maxconn), which field = utilization needs")
                 }
-                load = 100 * value / slim
+                servers.append(ServerLoad(name: name, load: 100 * value / slim), line: row.line, text: nil)
             }
-            servers.append(ServerLoad(name: name, load: load))
         }
         guard backendSeen else {
             let found = proxies.isEmpty ? "none" : proxies.joined(separator: ", ")
             throw LoadError.notFound("no backend '\(selection.backend)' in the stats (proxies: \(found))")
         }
-        guard !servers.isEmpty else {
+        guard !servers.servers.isEmpty else {
             let all = inMaintenance == 0 ? "" : " out of maintenance (\(inMaintenance) in it)"
             throw LoadError.notFound("backend '\(selection.backend)' has no servers\(all)")
         }

@@ -8,6 +8,8 @@ struct PrometheusLineLexer {
         /// Each label's name and its raw value (between the quotes, escapes not yet undone).
         var labels: [(name: Range<Int>, value: Range<Int>)]
         var value: Double
+        /// The value as written.
+        var valueText: Range<Int>
     }
 
     let bytes: UnsafeRawBufferPointer
@@ -166,7 +168,7 @@ struct PrometheusLineLexer {
             skipBlanks(&cursor, stop)
         }
         guard cursor == stop else { throw expected("the end of the line", at: cursor) }
-        return Sample(name: name, series: name.lowerBound..<seriesEnd, labels: labels, value: value)
+        return Sample(name: name, series: name.lowerBound..<seriesEnd, labels: labels, value: value, valueText: valueText)
     }
 
     /// Reads `name="value", …}` after the `{`; a trailing comma is allowed.

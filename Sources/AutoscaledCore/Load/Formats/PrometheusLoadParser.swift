@@ -24,15 +24,23 @@ import AutoscaledBase
 public enum PrometheusLoadParser {
     /// Parses `bytes` into one load per server, in the order each server first appears.
     /// - Throws: ``LoadError/syntax(line:message:)``, ``LoadError/notFound(_:)`` when no sample is
-    ///   selected, ``LoadError/invalidLoad(server:value:reason:)`` for a selected NaN or infinity.
+    ///   selected.
     public static func parse(
         _ bytes: UnsafeRawBufferPointer, selection: PrometheusSelection, server: String
     ) throws(LoadError) -> [ServerLoad] {
+        try read(bytes, selection: selection, server: server).servers
+    }
+
+    /// Parses `bytes` into one load per server, each with a line: of its sample, or for a sum of
+    /// several, of the sample after which the sum last became one ``LoadSnapshot`` refuses.
+    static func read(
+        _ bytes: UnsafeRawBufferPointer, selection: PrometheusSelection, server: String
+    ) throws(LoadError) -> ParsedLoads {
         let wanted = Array(selection.metric.utf8)
         let matchers = selection.labelMatch.map { (label: Array($0.label.utf8), value: Array($0.value.utf8)) }
         let serverLabel = selection.serverLabel.map { Array($0.utf8) }
         var totals: [String: Int] = [:]
-        var servers: [ServerLoad] = []
+        var servers = ParsedLoads()
         var lexer = PrometheusLineLexer(bytes)
         while let line = try lexer.nextSample() {
             guard line.name.count == wanted.count, lexer.equal(line.name, wanted) else { continue }
@@ -46,17 +54,20 @@ public enum PrometheusLoadParser {
             } else {
                 name = server
             }
-            guard line.value.isFinite else {
-                throw LoadError.invalidLoad(server: name, value: DecimalText.format(line.value), reason: "not a finite number")
-            }
             if let index = totals[name] {
-                servers[index].load += line.value
+                let before = servers.servers[index].load
+                servers.servers[index].load += line.value
+                if LoadSnapshot.fault(inLoad: before) == nil, LoadSnapshot.fault(inLoad: servers.servers[index].load) != nil {
+                    servers.origins[index].line = lexer.line
+                }
+                servers.origins[index].text = nil
             } else {
-                totals[name] = servers.count
-                servers.append(ServerLoad(name: name, load: line.value))
+                totals[name] = servers.servers.count
+                servers.append(ServerLoad(name: name, load: line.value), line: lexer.line,
+                               text: SyntaxQuoting.written(bytes, from: line.valueText.lowerBound, to: line.valueText.upperBound))
             }
         }
-        guard !servers.isEmpty else { throw LoadError.notFound(description(of: selection)) }
+        guard !servers.servers.isEmpty else { throw LoadError.notFound(description(of: selection)) }
         return servers
     }
 

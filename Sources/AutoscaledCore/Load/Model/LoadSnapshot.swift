@@ -20,22 +20,36 @@ public struct LoadSnapshot: Sendable, Equatable {
     /// Validates `servers` and makes a snapshot of them.
     /// - Throws: ``LoadError`` naming the first server at fault.
     public init(servers: [ServerLoad]) throws(LoadError) {
+        try self.init(servers: servers, origins: nil)
+    }
+
+    /// Validates what a parser read and makes a snapshot of it.
+    /// - Throws: ``LoadError`` naming the first server at fault, its line and its load as written.
+    init(_ parsed: ParsedLoads) throws(LoadError) {
+        try self.init(servers: parsed.servers, origins: parsed.origins)
+    }
+
+    private init(servers: [ServerLoad], origins: [ParsedLoads.Origin]?) throws(LoadError) {
         guard !servers.isEmpty else { throw .noServers }
         var seen = Set<String>(minimumCapacity: servers.count)
-        for server in servers {
-            try Self.validate(name: server.name)
-            guard server.load.isFinite else {
-                throw .invalidLoad(server: server.name, value: DecimalText.format(server.load), reason: "not a finite number")
+        for (index, server) in servers.enumerated() {
+            let origin = origins?[index]
+            try Self.validate(name: server.name, line: origin?.line)
+            if let reason = Self.fault(inLoad: server.load) {
+                let value = origin?.text ?? DecimalText.format(server.load)
+                throw .invalidLoad(server: server.name, value: value, reason: reason, line: origin?.line)
             }
-            guard server.load >= 0 else {
-                throw .invalidLoad(server: server.name, value: DecimalText.format(server.load), reason: "negative")
-            }
-            guard server.load <= Self.maxLoad else {
-                throw .invalidLoad(server: server.name, value: DecimalText.format(server.load), reason: "above \(Self.maxLoadText)")
-            }
-            guard seen.insert(server.name).inserted else { throw .duplicateServer(server.name) }
+            guard seen.insert(server.name).inserted else { throw .duplicateServer(server.name, line: origin?.line) }
         }
         self.servers = servers
+    }
+
+    /// Why `load` cannot be a server's load (`negative`, …), or `nil` when it can.
+    static func fault(inLoad load: Double) -> String? {
+        if !load.isFinite { return "not a finite number" }
+        if load < 0 { return "negative" }
+        if load > maxLoad { return "above \(maxLoadText)" }
+        return nil
     }
 
     /// A snapshot of servers the caller made itself and vouches for: names that pass
@@ -48,17 +62,25 @@ public struct LoadSnapshot: Sendable, Equatable {
     /// one the log escaper shows as itself: no control, bidi control, zero-width or other
     /// invisible character) and not only spaces.
     public static func validate(name: String) throws(LoadError) {
-        guard !name.isEmpty else { throw .invalidName(name, reason: "empty") }
+        try validate(name: name, line: nil)
+    }
+
+    /// ``validate(name:)`` for a name the data gives on `line`, which the error names.
+    static func validate(name: String, line: Int?) throws(LoadError) {
+        guard !name.isEmpty else { throw .invalidName(name, reason: "empty", line: line) }
         guard name.utf8.count <= maxNameBytes else {
-            throw .invalidName(String(name.prefix(32)) + "…", reason: "longer than \(maxNameBytes) bytes")
+            throw .invalidName(String(name.prefix(32)) + "…", reason: "longer than \(maxNameBytes) bytes", line: line)
         }
         for scalar in name.unicodeScalars where !TextEscaping.isVisible(scalar) {
             if scalar.properties.generalCategory == .control || scalar == "\u{2028}" || scalar == "\u{2029}" {
-                throw .invalidName(name, reason: "contains a control character")
+                throw .invalidName(name, reason: "contains a control character", line: line)
             }
             let hex = String(scalar.value, radix: 16, uppercase: true)
-            throw .invalidName(name, reason: "contains a character that is not printable (U+\(String(repeating: "0", count: max(0, 4 - hex.count)) + hex))")
+            let code = String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+            throw .invalidName(name, reason: "contains a character that is not printable (U+\(code))", line: line)
         }
-        guard name.unicodeScalars.contains(where: { $0 != " " }) else { throw .invalidName(name, reason: "only spaces") }
+        guard name.unicodeScalars.contains(where: { $0 != " " }) else {
+            throw .invalidName(name, reason: "only spaces", line: line)
+        }
     }
 }
