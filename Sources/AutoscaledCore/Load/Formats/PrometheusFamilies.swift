@@ -15,6 +15,8 @@ struct PrometheusFamilies {
     private var families: [[UInt8]: Family] = [:]
     /// Each series seen, by its key, with the line of its sample.
     private var series: [[UInt8]: Int] = [:]
+    /// The metric name of the last sample: its family is marked sampled already.
+    private var lastSampled: [UInt8] = []
 
     /// Records a `# HELP` line; the problem when the family already has one.
     mutating func help(_ name: [UInt8]) -> String? {
@@ -33,34 +35,57 @@ struct PrometheusFamilies {
         return nil
     }
 
-    /// Records a sample on `line` of the series `key` (see ``key(name:labels:)``); the line of
-    /// the earlier sample of that series, if there was one.
-    mutating func sample(_ name: [UInt8], key: [UInt8], line: Int) -> Int? {
-        families[family(of: name), default: Family()].sampled = true
+    /// Records a sample on `line` of the series `key` (see ``key(_:name:labels:)``), whose metric
+    /// name is `bytes[name]`; the line of the earlier sample of that series, if there was one.
+    mutating func sample(_ bytes: UnsafeRawBufferPointer, name: Range<Int>, key: [UInt8], line: Int) -> Int? {
+        if !lastSampled.elementsEqual(bytes[name]) {
+            lastSampled = Array(bytes[name])
+            families[family(of: lastSampled), default: Family()].sampled = true
+        }
         if let first = series[key] { return first }
         series[key] = line
         return nil
     }
 
-    /// A series' identity: its name, then its labels with non-empty values sorted by name, each
-    /// part prefixed by its length (so no two label sets run together into one key).
-    static func key(name: [UInt8], labels: [(name: [UInt8], value: [UInt8])]) -> [UInt8] {
+    /// A series' identity, built straight from the input: its name, then its labels with
+    /// non-empty values sorted by name, the values unescaped, each part prefixed by its length
+    /// (so no two label sets run together into one key). Labels mostly come sorted already.
+    static func key(
+        _ bytes: UnsafeRawBufferPointer, name: Range<Int>, labels: [(name: Range<Int>, value: Range<Int>)]
+    ) -> [UInt8] {
         var key: [UInt8] = []
-        append(name, to: &key)
-        for label in labels.filter({ !$0.value.isEmpty }).sorted(by: { $0.name.lexicographicallyPrecedes($1.name) }) {
-            append(label.name, to: &key)
-            append(label.value, to: &key)
+        key.reserveCapacity(labels.reduce(name.count + 4) { $0 + $1.name.count + $1.value.count + 8 })
+        appendPart(bytes, name, unescaping: false, to: &key)
+        let precedes = { (a: (name: Range<Int>, value: Range<Int>), b: (name: Range<Int>, value: Range<Int>)) in
+            bytes[a.name].lexicographicallyPrecedes(bytes[b.name])
+        }
+        let sorted = zip(labels, labels.dropFirst()).allSatisfy { precedes($0, $1) }
+        for label in sorted ? labels : labels.sorted(by: precedes) where !label.value.isEmpty {
+            appendPart(bytes, label.name, unescaping: false, to: &key)
+            appendPart(bytes, label.value, unescaping: true, to: &key)
         }
         return key
     }
 
-    private static func append(_ part: [UInt8], to key: inout [UInt8]) {
-        var count = UInt32(truncatingIfNeeded: part.count)
-        for _ in 0..<4 {
-            key.append(UInt8(truncatingIfNeeded: count))
+    /// Appends the length of the part, then the part (`\\`, `\"` and `\n` undone when `unescaping`).
+    private static func appendPart(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, unescaping: Bool, to key: inout [UInt8]) {
+        let lengthAt = key.count
+        for _ in 0..<4 { key.append(0) }
+        var position = range.lowerBound
+        while position < range.upperBound {
+            var byte = bytes[position]
+            position += 1
+            if unescaping, byte == UInt8(ascii: "\\"), position < range.upperBound {
+                byte = bytes[position] == UInt8(ascii: "n") ? 0x0A : bytes[position]
+                position += 1
+            }
+            key.append(byte)
+        }
+        var count = UInt32(truncatingIfNeeded: key.count - lengthAt - 4)
+        for offset in 0..<4 {
+            key[lengthAt + offset] = UInt8(truncatingIfNeeded: count)
             count >>= 8
         }
-        key.append(contentsOf: part)
     }
 
     /// The family a metric name belongs to: itself, or the histogram or summary it is part of.

@@ -39,9 +39,8 @@ struct PrometheusLineLexer {
             }
             let sample = try readSample(from: cursor, to: contentEnd)
             guard next.terminated else { throw ByteLines.cutOff(line: line) }
-            let name = Array(bytes[sample.name])
-            let key = PrometheusFamilies.key(name: name, labels: sample.labels.map { (Array(bytes[$0.name]), unescaped($0.value)) })
-            if let first = families.sample(name, key: key, line: line) {
+            let key = PrometheusFamilies.key(bytes, name: sample.name, labels: sample.labels)
+            if let first = families.sample(bytes, name: sample.name, key: key, line: line) {
                 let series = SyntaxQuoting.text(bytes, from: sample.series.lowerBound, to: sample.series.upperBound)
                 throw syntax("series \(series) appears twice (first on line \(first))")
             }
