@@ -169,24 +169,27 @@ private struct CSVRows {
 
     /// A field's text: quotes removed and `""` undone; invalid UTF-8 is replaced.
     func text(_ range: Range<Int>) -> String {
-        String(decoding: unquoted(range), as: UTF8.self)
+        let slice = UnsafeRawBufferPointer(rebasing: bytes[range])
+        guard isQuoted(slice) else { return String(decoding: slice, as: UTF8.self) }
+        return String(decoding: unquoted(slice), as: UTF8.self)
     }
 
     /// A field's text as ``text(_:)`` gives it; `nil` when it is not valid UTF-8.
     func validText(_ range: Range<Int>) -> String? {
-        String(validating: unquoted(range), as: UTF8.self)
+        let slice = UnsafeRawBufferPointer(rebasing: bytes[range])
+        guard isQuoted(slice) else { return String(validating: slice, as: UTF8.self) }
+        return String(validating: unquoted(slice), as: UTF8.self)
     }
 
-    /// A field's bytes, quotes removed and `""` undone.
-    private func unquoted(_ range: Range<Int>) -> [UInt8] {
-        var slice = UnsafeRawBufferPointer(rebasing: bytes[range])
-        guard slice.count >= 2, slice.first == UInt8(ascii: "\""), slice.last == UInt8(ascii: "\"") else {
-            return Array(slice)
-        }
-        slice = UnsafeRawBufferPointer(rebasing: slice.dropFirst().dropLast())
+    private func isQuoted(_ slice: UnsafeRawBufferPointer) -> Bool {
+        slice.count >= 2 && slice.first == UInt8(ascii: "\"") && slice.last == UInt8(ascii: "\"")
+    }
+
+    /// A quoted field's bytes, quotes removed and `""` undone.
+    private func unquoted(_ field: UnsafeRawBufferPointer) -> [UInt8] {
         var out: [UInt8] = []
         var skip = false
-        for byte in slice {
+        for byte in field.dropFirst().dropLast() {
             if skip { skip = false; continue }
             out.append(byte)
             if byte == UInt8(ascii: "\"") { skip = true }

@@ -11,8 +11,8 @@ import AutoscaledBase
 /// The whole document must parse — comments, `# HELP`/`# TYPE` lines, label sets with escaped
 /// values (`\\`, `\"`, `\n`, and no other escape, there or in `# HELP` text), label values in
 /// UTF-8, `NaN`/`+Inf`/`-Inf` values (a number beyond a double is no infinity) and optional
-/// timestamps — as Prometheus itself refuses a scrape with any bad line. Of its samples, those of the selected
-/// metric that carry every `label_match` value are the loads: each distinct value of
+/// timestamps — as Prometheus itself refuses a scrape with any bad line. Of its samples, those
+/// of the selected metric that carry every `label_match` value are the loads: each distinct value of
 /// `server_label` is one server (samples without that label are skipped), or without a server
 /// label the whole metric is one server named `server`. Samples falling on the same server are
 /// added up (request and queue counts add; pick one sample of a ratio with `label_match`), but the

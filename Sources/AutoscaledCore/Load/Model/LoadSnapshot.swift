@@ -3,8 +3,8 @@ import AutoscaledBase
 /// A whole, validated set of server loads read at one moment.
 ///
 /// A snapshot exists only if every server in it passed validation: at least one server,
-/// names non-empty, printable (not only spaces), unique and at most ``maxNameBytes`` bytes, loads finite, not
-/// negative and at most ``maxLoad``. There is no partial snapshot: any fault rejects the whole read.
+/// names non-empty, printable (not only spaces), unique and at most ``maxNameBytes`` bytes,
+/// loads finite, not negative and at most ``maxLoad``. There is no partial snapshot: any fault rejects the whole read.
 public struct LoadSnapshot: Sendable, Equatable {
     /// The longest server name accepted, in UTF-8 bytes.
     public static let maxNameBytes = 256
