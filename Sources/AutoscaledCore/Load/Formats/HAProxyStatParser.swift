@@ -52,7 +52,7 @@ public enum HAProxyStatParser {
         case .utilization: [try column("scur"), try column("slim")]
         }
         let statusColumn = names.firstIndex(of: "status")
-        var servers = ParsedLoads()
+        var servers = ParsedLoads(bytes)
         var proxies: [String] = []
         var backendSeen = false
         var inMaintenance = 0
@@ -86,13 +86,12 @@ public enum HAProxyStatParser {
             switch selection.field {
             case .column:
                 let field = row.fields[columns[0]]
-                servers.append(ServerLoad(name: name, load: value), line: row.line,
-                               text: SyntaxQuoting.written(bytes, from: field.lowerBound, to: field.upperBound))
+                servers.append(ServerLoad(name: name, load: value), line: row.line, value: field)
             case .utilization:
                 guard let slim = values[1], slim > 0 else {
                     throw LoadError.syntax(line: row.line, message: "server \(SyntaxQuoting.name(name)) has no slim (maxconn), which field = utilization needs")
                 }
-                servers.append(ServerLoad(name: name, load: 100 * value / slim), line: row.line, text: nil)
+                servers.append(ServerLoad(name: name, load: 100 * value / slim), line: row.line, value: nil)
             }
         }
         guard backendSeen else {

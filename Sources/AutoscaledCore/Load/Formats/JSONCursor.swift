@@ -18,7 +18,7 @@ struct JSONCursor {
         skipWhitespace()
         guard index < end, bytes[index] == UInt8(ascii: "{") else { throw expected("'{'") }
         index += 1
-        var servers = ParsedLoads()
+        var servers = ParsedLoads(bytes)
         skipWhitespace()
         if index < end, bytes[index] == UInt8(ascii: "}") {
             index += 1
@@ -38,8 +38,7 @@ struct JSONCursor {
                 skipWhitespace()
                 let loadStart = index
                 let load = try readLoad(of: name)
-                servers.append(ServerLoad(name: name, load: load), line: nameLine,
-                               text: SyntaxQuoting.written(bytes, from: loadStart, to: index))
+                servers.append(ServerLoad(name: name, load: load), line: nameLine, value: loadStart..<index)
                 skipWhitespace()
                 if index < end, bytes[index] == UInt8(ascii: ",") {
                     index += 1

@@ -1,6 +1,7 @@
 /// What a Prometheus document has declared and sampled so far, to refuse what it may say only
 /// once, as Prometheus does: one `# HELP` and one `# TYPE` per metric family, the `# TYPE` before
-/// the family's samples, and each series (metric name and label set) in one sample.
+/// the family's samples, and each series (metric name and label set) in one sample — the last
+/// checked for the series the caller asks about (the selected metric's, which would add up).
 ///
 /// A family is named by its `# TYPE` or first sample; the `_bucket`, `_sum` and `_count` samples
 /// of a declared histogram (`_sum` and `_count` of a summary) belong to it. A label whose value
@@ -14,7 +15,7 @@ struct PrometheusFamilies {
 
     private var families: [[UInt8]: Family] = [:]
     /// Each series seen, by its key, with the line of its sample.
-    private var series: [[UInt8]: Int] = [:]
+    private var series: [SeriesKey: Int] = [:]
     /// The metric name of the last sample: its family is marked sampled already.
     private var lastSampled: [UInt8] = []
 
@@ -35,13 +36,17 @@ struct PrometheusFamilies {
         return nil
     }
 
-    /// Records a sample on `line` of the series `key` (see ``key(_:name:labels:)``), whose metric
-    /// name is `bytes[name]`; the line of the earlier sample of that series, if there was one.
-    mutating func sample(_ bytes: UnsafeRawBufferPointer, name: Range<Int>, key: [UInt8], line: Int) -> Int? {
-        if !lastSampled.elementsEqual(bytes[name]) {
-            lastSampled = Array(bytes[name])
-            families[family(of: lastSampled), default: Family()].sampled = true
-        }
+    /// Records a sample of the metric `bytes[name]`, so a `# TYPE` for its family comes too late.
+    mutating func sample(_ bytes: UnsafeRawBufferPointer, name: Range<Int>) {
+        guard !lastSampled.elementsEqual(bytes[name]) else { return }
+        lastSampled = Array(bytes[name])
+        families[family(of: lastSampled), default: Family()].sampled = true
+    }
+
+    /// Records a sample on `line` of the series `key` (see ``key(_:name:labels:)``); the line of
+    /// the earlier sample of that series, if there was one.
+    mutating func series(_ key: [UInt8], line: Int) -> Int? {
+        let key = SeriesKey(bytes: key)
         if let first = series[key] { return first }
         series[key] = line
         return nil
@@ -69,6 +74,12 @@ struct PrometheusFamilies {
 
     /// Appends the length of the part, then the part (`\\`, `\"` and `\n` undone when `unescaping`).
     private static func appendPart(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, unescaping: Bool, to key: inout [UInt8]) {
+        let part = UnsafeRawBufferPointer(rebasing: bytes[range])
+        guard unescaping, part.contains(UInt8(ascii: "\\")) else {
+            withUnsafeBytes(of: UInt32(truncatingIfNeeded: part.count).littleEndian) { key.append(contentsOf: $0) }
+            key.append(contentsOf: part)
+            return
+        }
         let lengthAt = key.count
         for _ in 0..<4 { key.append(0) }
         var position = range.lowerBound
@@ -104,6 +115,15 @@ struct PrometheusFamilies {
         (Array("_sum".utf8), [Array("histogram".utf8), Array("summary".utf8)]),
         (Array("_count".utf8), [Array("histogram".utf8), Array("summary".utf8)]),
     ]
+
+    /// A series key, hashed as one run of bytes (an array hashes its elements one at a time).
+    private struct SeriesKey: Hashable {
+        var bytes: [UInt8]
+
+        func hash(into hasher: inout Hasher) {
+            bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+        }
+    }
 
     private func quoted(_ name: [UInt8]) -> String {
         name.withUnsafeBytes { SyntaxQuoting.text($0, from: 0, to: $0.count) }

@@ -39,14 +39,19 @@ struct PrometheusLineLexer {
             }
             let sample = try readSample(from: cursor, to: contentEnd)
             guard next.terminated else { throw ByteLines.cutOff(line: line) }
-            let key = PrometheusFamilies.key(bytes, name: sample.name, labels: sample.labels)
-            if let first = families.sample(bytes, name: sample.name, key: key, line: line) {
-                let series = SyntaxQuoting.text(bytes, from: sample.series.lowerBound, to: sample.series.upperBound)
-                throw syntax("series \(series) appears twice (first on line \(first))")
-            }
+            families.sample(bytes, name: sample.name)
             return sample
         }
         return nil
+    }
+
+    /// Checks that the series of `sample`, the last one read, has had no sample before.
+    mutating func checkSeries(of sample: Sample) throws(LoadError) {
+        let key = PrometheusFamilies.key(bytes, name: sample.name, labels: sample.labels)
+        if let first = families.series(key, line: line) {
+            let series = SyntaxQuoting.text(bytes, from: sample.series.lowerBound, to: sample.series.upperBound)
+            throw syntax("series \(series) appears twice (first on line \(first))")
+        }
     }
 
     /// Whether `bytes[range]` holds exactly `other`.

@@ -16,8 +16,8 @@ import AutoscaledBase
 /// `server_label` is one server (samples without that label are skipped), or without a server
 /// label the whole metric is one server named `server`. Samples falling on the same server are
 /// added up (request and queue counts add; pick one sample of a ratio with `label_match`), but the
-/// same series twice, a second `# HELP` or `# TYPE` of a metric and a `# TYPE` after its samples
-/// are syntax errors (``PrometheusFamilies``).
+/// same series of the metric twice, a second `# HELP` or `# TYPE` of any metric and a `# TYPE`
+/// after its samples are syntax errors (``PrometheusFamilies``).
 ///
 /// A selected sample that is not finite rejects the snapshot, and so does a sample line cut off
 /// before its newline. The parser never traps, recurses or loops without consuming input.
@@ -40,10 +40,11 @@ public enum PrometheusLoadParser {
         let matchers = selection.labelMatch.map { (label: Array($0.label.utf8), value: Array($0.value.utf8)) }
         let serverLabel = selection.serverLabel.map { Array($0.utf8) }
         var totals: [String: Int] = [:]
-        var servers = ParsedLoads()
+        var servers = ParsedLoads(bytes)
         var lexer = PrometheusLineLexer(bytes)
         while let line = try lexer.nextSample() {
             guard line.name.count == wanted.count, lexer.equal(line.name, wanted) else { continue }
+            try lexer.checkSeries(of: line)
             guard matchers.allSatisfy({ matcher in
                 line.labels.contains { lexer.equal($0.name, matcher.label) && lexer.value($0.value, is: matcher.value) }
             }) else { continue }
@@ -60,11 +61,10 @@ public enum PrometheusLoadParser {
                 if LoadSnapshot.fault(inLoad: before) == nil, LoadSnapshot.fault(inLoad: servers.servers[index].load) != nil {
                     servers.origins[index].line = lexer.line
                 }
-                servers.origins[index].text = nil
+                servers.origins[index].value = nil
             } else {
                 totals[name] = servers.servers.count
-                servers.append(ServerLoad(name: name, load: line.value), line: lexer.line,
-                               text: SyntaxQuoting.written(bytes, from: line.valueText.lowerBound, to: line.valueText.upperBound))
+                servers.append(ServerLoad(name: name, load: line.value), line: lexer.line, value: line.valueText)
             }
         }
         guard !servers.servers.isEmpty else { throw LoadError.notFound(description(of: selection)) }

@@ -20,26 +20,27 @@ public struct LoadSnapshot: Sendable, Equatable {
     /// Validates `servers` and makes a snapshot of them.
     /// - Throws: ``LoadError`` naming the first server at fault.
     public init(servers: [ServerLoad]) throws(LoadError) {
-        try self.init(servers: servers, origins: nil)
+        try self.init(servers: servers, parsed: nil)
     }
 
     /// Validates what a parser read and makes a snapshot of it.
     /// - Throws: ``LoadError`` naming the first server at fault, its line and its load as written.
     init(_ parsed: ParsedLoads) throws(LoadError) {
-        try self.init(servers: parsed.servers, origins: parsed.origins)
+        try self.init(servers: parsed.servers, parsed: parsed)
     }
 
-    private init(servers: [ServerLoad], origins: [ParsedLoads.Origin]?) throws(LoadError) {
+    private init(servers: [ServerLoad], parsed: ParsedLoads?) throws(LoadError) {
         guard !servers.isEmpty else { throw .noServers }
         var seen = Set<String>(minimumCapacity: servers.count)
+        let origins = parsed?.origins
         for (index, server) in servers.enumerated() {
-            let origin = origins?[index]
-            try Self.validate(name: server.name, line: origin?.line)
+            let line = origins?[index].line
+            try Self.validate(name: server.name, line: line)
             if let reason = Self.fault(inLoad: server.load) {
-                let value = origin?.text ?? DecimalText.format(server.load)
-                throw .invalidLoad(server: server.name, value: value, reason: reason, line: origin?.line)
+                let value = parsed?.written(index) ?? DecimalText.format(server.load)
+                throw .invalidLoad(server: server.name, value: value, reason: reason, line: line)
             }
-            guard seen.insert(server.name).inserted else { throw .duplicateServer(server.name, line: origin?.line) }
+            guard seen.insert(server.name).inserted else { throw .duplicateServer(server.name, line: line) }
         }
         self.servers = servers
     }
@@ -68,6 +69,16 @@ public struct LoadSnapshot: Sendable, Equatable {
     /// ``validate(name:)`` for a name the data gives on `line`, which the error names.
     static func validate(name: String, line: Int?) throws(LoadError) {
         guard !name.isEmpty else { throw .invalidName(name, reason: "empty", line: line) }
+        // The usual name, printable ASCII with a character other than a space, is checked in one pass.
+        let usual = name.utf8.withContiguousStorageIfAvailable { utf8 in
+            var spacesOnly = true
+            for byte in utf8 {
+                guard byte >= 0x20, byte < 0x7F else { return false }
+                if byte != 0x20 { spacesOnly = false }
+            }
+            return !spacesOnly && utf8.count <= maxNameBytes
+        }
+        if usual == true { return }
         guard name.utf8.count <= maxNameBytes else {
             throw .invalidName(String(name.prefix(32)) + "…", reason: "longer than \(maxNameBytes) bytes", line: line)
         }

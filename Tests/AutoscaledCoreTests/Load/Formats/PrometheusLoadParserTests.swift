@@ -62,6 +62,8 @@ struct PrometheusLoadParserTests {
         LoadParseCase("a histogram's samples under its one TYPE",
                       "# TYPE h histogram\nh_bucket{le=\"1\"} 1\nh_bucket{le=\"+Inf\"} 2\nh_sum 3\nh_count 2\nqueue{server=\"a\"} 1\n", "a=1.0"),
         LoadParseCase("a HELP line may follow the samples", "queue{server=\"a\"} 1\n# HELP queue waiting\n", "a=1.0"),
+        LoadParseCase("a repeated series of another metric adds to no load and is let be",
+                      "other 1\nother 2\nqueue{server=\"a\"} 1\n", "a=1.0"),
         LoadParseCase("forty labels", "queue{" + (0..<40).map { "l\($0)=\"\"," }.joined() + "server=\"a\"} 1\n", "a=1.0"),
     ])
     func accepted(_ testCase: LoadParseCase) {
@@ -116,8 +118,8 @@ struct PrometheusLoadParserTests {
                       #"line 3: series 'queue{m="x",server="a"}' appears twice (first on line 1)"#),
         LoadParseCase("a label with an empty value is no label", "queue{server=\"a\",m=\"\"} 1\nqueue{server=\"a\"} 2\n",
                       #"line 2: series 'queue{server="a"}' appears twice (first on line 1)"#),
-        LoadParseCase("the same series of another metric", "other 1\nother{} 2\nqueue{server=\"a\"} 1\n",
-                      "line 2: series 'other{}' appears twice (first on line 1)"),
+        LoadParseCase("the same series without the selected labels", "queue 1\nqueue{} 2\nqueue{server=\"a\"} 1\n",
+                      "line 2: series 'queue{}' appears twice (first on line 1)"),
         LoadParseCase("a second TYPE line", "# TYPE queue gauge\n# TYPE queue gauge\nqueue{server=\"a\"} 1\n",
                       "line 2: second TYPE line for metric 'queue'"),
         LoadParseCase("a second HELP line", "# HELP queue waiting\nqueue{server=\"a\"} 1\n# HELP queue queued\n",
