@@ -176,7 +176,9 @@ private struct CSVRows {
     /// A field's text as ``text(_:)`` gives it; `nil` when it is not valid UTF-8.
     func validText(_ range: Range<Int>) -> String? {
         let slice = UnsafeRawBufferPointer(rebasing: bytes[range])
-        guard isQuoted(slice) else { return String(validating: slice, as: UTF8.self) }
+        guard isQuoted(slice) else {
+            return slice.allSatisfy { $0 < 0x80 } ? String(decoding: slice, as: UTF8.self) : String(validating: slice, as: UTF8.self)
+        }
         return String(validating: unquoted(slice), as: UTF8.self)
     }
 

@@ -46,10 +46,8 @@ struct PrometheusFamilies {
     /// Records a sample on `line` of the series `key` (see ``key(_:name:labels:)``); the line of
     /// the earlier sample of that series, if there was one.
     mutating func series(_ key: [UInt8], line: Int) -> Int? {
-        let key = SeriesKey(bytes: key)
-        if let first = series[key] { return first }
-        series[key] = line
-        return nil
+        // One hash per sample; a repeat ends the read, so the first line need not be kept after it.
+        series.updateValue(line, forKey: SeriesKey(bytes: key))
     }
 
     /// A series' identity, built straight from the input: its name, then its labels with
@@ -116,12 +114,25 @@ struct PrometheusFamilies {
         (Array("_count".utf8), [Array("histogram".utf8), Array("summary".utf8)]),
     ]
 
-    /// A series key, hashed as one run of bytes (an array hashes its elements one at a time).
+    /// A series key with its hash taken once, over the bytes as one run: the table compares the
+    /// hashes before the bytes, and keys of one metric differ mostly at their ends.
     private struct SeriesKey: Hashable {
-        var bytes: [UInt8]
+        let bytes: [UInt8]
+        let hash: Int
+
+        init(bytes: [UInt8]) {
+            self.bytes = bytes
+            var hasher = Hasher()
+            bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+            hash = hasher.finalize()
+        }
 
         func hash(into hasher: inout Hasher) {
-            bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+            hasher.combine(hash)
+        }
+
+        static func == (left: SeriesKey, right: SeriesKey) -> Bool {
+            left.hash == right.hash && left.bytes == right.bytes
         }
     }
 
