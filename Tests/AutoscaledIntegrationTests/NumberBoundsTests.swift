@@ -74,7 +74,7 @@ struct NumberBoundsTests {
         dir.writeLoads(#"{"a": 1.7e308, "b": 1.7e308}"#)
         let once = await ChildProcess.run(["once", "--config", dir.configPath], in: dir.path)
         #expect(once.status == 1)
-        #expect(once.stderr == "\(dir.loadPath): server \"a\": load 1.7e+308 is above 1e15\n")
+        #expect(once.stderr == "\(dir.loadPath): line 1: server \"a\": load 1.7e308 is above 1e15\n")
         dir.write(dir.file("t.csv"), "t_seconds,a\n0,1\n10,1.7e308\n")
         let replay = await ChildProcess.run(["simulate", "--config", dir.configPath, "--trace", dir.file("t.csv")], in: dir.path)
         #expect(replay.status == 1)

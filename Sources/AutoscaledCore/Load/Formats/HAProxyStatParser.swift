@@ -12,13 +12,20 @@
 /// every other proxy are skipped. The load is one numeric column by its
 /// header name (`scur` by default, or `qcur`, `rate`, …), or `utilization`:
 /// 100 × `scur` / `slim`, which needs `slim` (the server's `maxconn`) set on every server.
-/// Fields may be quoted CSV-style. The header must come first; a row cut off before its
-/// newline, a short row, an empty or non-numeric load rejects the snapshot. Never traps.
+/// Fields may be quoted CSV-style. The header must come first and name each column once; a row
+/// cut off before its newline, a row shorter than the header (of any proxy), a server name that
+/// is not UTF-8, an empty or non-numeric load (`scur` and `slim` for `utilization`) rejects the
+/// snapshot. Never traps.
 public enum HAProxyStatParser {
     /// Parses `bytes` into the backend's servers, in the order HAProxy lists them.
     /// - Throws: ``LoadError/syntax(line:message:)``, or ``LoadError/notFound(_:)`` for a missing
     ///   column or backend, or a backend without servers.
     public static func parse(_ bytes: UnsafeRawBufferPointer, selection: HAProxySelection) throws(LoadError) -> [ServerLoad] {
+        try read(bytes, selection: selection).servers
+    }
+
+    /// Parses `bytes` into the backend's servers, each with its line and its load as written.
+    static func read(_ bytes: UnsafeRawBufferPointer, selection: HAProxySelection) throws(LoadError) -> ParsedLoads {
         var rows = CSVRows(bytes)
         guard let header = try rows.next() else { throw LoadError.syntax(line: 1, message: "no data: expected the 'show stat' header '# pxname,svname,…'") }
         guard let first = header.fields.first, rows.text(first).hasPrefix("#") else {
@@ -31,6 +38,11 @@ public enum HAProxyStatParser {
         guard names.count >= 2, names[0] == "pxname", names[1] == "svname" else {
             throw LoadError.syntax(line: header.line, message: "expected the header to start with '# pxname,svname', found \(SyntaxQuoting.text(bytes, from: header.start, to: header.end))")
         }
+        var seen = Set<String>(minimumCapacity: names.count)
+        for (index, name) in names.enumerated() where !seen.insert(name).inserted {
+            let field = header.fields[index]
+            throw LoadError.syntax(line: header.line, message: "column \(SyntaxQuoting.text(bytes, from: field.lowerBound, to: field.upperBound)) appears twice in the header")
+        }
         func column(_ name: String) throws(LoadError) -> Int {
             guard let index = names.firstIndex(of: name) else { throw LoadError.notFound("no column '\(name)' in the 'show stat' header") }
             return index
@@ -39,9 +51,8 @@ public enum HAProxyStatParser {
         case let .column(name): [try column(name)]
         case .utilization: [try column("scur"), try column("slim")]
         }
-        let needed = columns.max()! + 1
         let statusColumn = names.firstIndex(of: "status")
-        var servers: [ServerLoad] = []
+        var servers = ParsedLoads(bytes)
         var proxies: [String] = []
         var backendSeen = false
         var inMaintenance = 0
@@ -49,15 +60,18 @@ public enum HAProxyStatParser {
             guard let pxField = row.fields.first else { continue }
             let proxy = rows.text(pxField)
             if proxy.hasPrefix("#") { continue }
+            guard row.fields.count >= names.count else {
+                throw LoadError.syntax(line: row.line, message: "expected at least \(names.count) columns, found \(row.fields.count)")
+            }
             guard proxy == selection.backend else {
                 if proxies.count < 8, !proxies.contains(proxy) { proxies.append(proxy) }
                 continue
             }
             backendSeen = true
-            guard row.fields.count >= needed else {
-                throw LoadError.syntax(line: row.line, message: "expected at least \(needed) columns, found \(row.fields.count)")
+            guard let name = rows.validText(row.fields[1]) else {
+                let field = row.fields[1]
+                throw LoadError.syntax(line: row.line, message: "server name \(SyntaxQuoting.text(bytes, from: field.lowerBound, to: field.upperBound)) is not valid UTF-8")
             }
-            let name = rows.text(row.fields[1])
             if name == "FRONTEND" || name == "BACKEND" { continue }
             if let statusColumn, statusColumn < row.fields.count, rows.text(row.fields[statusColumn]).hasPrefix("MAINT") {
                 inMaintenance += 1
@@ -66,26 +80,25 @@ public enum HAProxyStatParser {
             let values = try columns.map { (index: Int) throws(LoadError) -> Double? in
                 try rows.number(row.fields[index], column: names[index], server: name, line: row.line)
             }
-            let load: Double
+            guard let value = values[0] else {
+                throw LoadError.syntax(line: row.line, message: "server \(SyntaxQuoting.name(name)) has no value in column '\(names[columns[0]])'")
+            }
             switch selection.field {
-            case let .column(field):
-                guard let value = values[0] else {
-                    throw LoadError.syntax(line: row.line, message: "server \(SyntaxQuoting.name(name)) has no value in column '\(field)'")
-                }
-                load = value
+            case .column:
+                let field = row.fields[columns[0]]
+                servers.append(ServerLoad(name: name, load: value), line: row.line, value: field)
             case .utilization:
                 guard let slim = values[1], slim > 0 else {
                     throw LoadError.syntax(line: row.line, message: "server \(SyntaxQuoting.name(name)) has no slim (maxconn), which field = utilization needs")
                 }
-                load = 100 * (values[0] ?? 0) / slim
+                servers.append(ServerLoad(name: name, load: 100 * value / slim), line: row.line, value: nil)
             }
-            servers.append(ServerLoad(name: name, load: load))
         }
         guard backendSeen else {
             let found = proxies.isEmpty ? "none" : proxies.joined(separator: ", ")
             throw LoadError.notFound("no backend '\(selection.backend)' in the stats (proxies: \(found))")
         }
-        guard !servers.isEmpty else {
+        guard !servers.servers.isEmpty else {
             let all = inMaintenance == 0 ? "" : " out of maintenance (\(inMaintenance) in it)"
             throw LoadError.notFound("backend '\(selection.backend)' has no servers\(all)")
         }
@@ -155,19 +168,34 @@ private struct CSVRows {
 
     /// A field's text: quotes removed and `""` undone; invalid UTF-8 is replaced.
     func text(_ range: Range<Int>) -> String {
-        var slice = UnsafeRawBufferPointer(rebasing: bytes[range])
-        guard slice.count >= 2, slice.first == UInt8(ascii: "\""), slice.last == UInt8(ascii: "\"") else {
-            return String(decoding: slice, as: UTF8.self)
+        let slice = UnsafeRawBufferPointer(rebasing: bytes[range])
+        guard isQuoted(slice) else { return String(decoding: slice, as: UTF8.self) }
+        return String(decoding: unquoted(slice), as: UTF8.self)
+    }
+
+    /// A field's text as ``text(_:)`` gives it; `nil` when it is not valid UTF-8.
+    func validText(_ range: Range<Int>) -> String? {
+        let slice = UnsafeRawBufferPointer(rebasing: bytes[range])
+        guard isQuoted(slice) else {
+            return slice.allSatisfy { $0 < 0x80 } ? String(decoding: slice, as: UTF8.self) : String(validating: slice, as: UTF8.self)
         }
-        slice = UnsafeRawBufferPointer(rebasing: slice.dropFirst().dropLast())
+        return String(validating: unquoted(slice), as: UTF8.self)
+    }
+
+    private func isQuoted(_ slice: UnsafeRawBufferPointer) -> Bool {
+        slice.count >= 2 && slice.first == UInt8(ascii: "\"") && slice.last == UInt8(ascii: "\"")
+    }
+
+    /// A quoted field's bytes, quotes removed and `""` undone.
+    private func unquoted(_ field: UnsafeRawBufferPointer) -> [UInt8] {
         var out: [UInt8] = []
         var skip = false
-        for byte in slice {
+        for byte in field.dropFirst().dropLast() {
             if skip { skip = false; continue }
             out.append(byte)
             if byte == UInt8(ascii: "\"") { skip = true }
         }
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 
     /// The field as a number; `nil` when it is empty.

@@ -14,11 +14,11 @@ struct JSONCursor {
     }
 
     /// Reads the whole document: one object and nothing after it but whitespace.
-    mutating func readDocument() throws(LoadError) -> [ServerLoad] {
+    mutating func readDocument() throws(LoadError) -> ParsedLoads {
         skipWhitespace()
         guard index < end, bytes[index] == UInt8(ascii: "{") else { throw expected("'{'") }
         index += 1
-        var servers: [ServerLoad] = []
+        var servers = ParsedLoads(bytes)
         skipWhitespace()
         if index < end, bytes[index] == UInt8(ascii: "}") {
             index += 1
@@ -26,8 +26,9 @@ struct JSONCursor {
             while true {
                 skipWhitespace()
                 guard index < end, bytes[index] == UInt8(ascii: "\"") else {
-                    throw expected(servers.isEmpty ? "a server name or '}'" : "a server name after ','")
+                    throw expected(servers.servers.isEmpty ? "a server name or '}'" : "a server name after ','")
                 }
+                let nameLine = line
                 let name = try readString()
                 skipWhitespace()
                 guard index < end, bytes[index] == UInt8(ascii: ":") else {
@@ -35,8 +36,9 @@ struct JSONCursor {
                 }
                 index += 1
                 skipWhitespace()
+                let loadStart = index
                 let load = try readLoad(of: name)
-                servers.append(ServerLoad(name: name, load: load))
+                servers.append(ServerLoad(name: name, load: load), line: nameLine, value: loadStart..<index)
                 skipWhitespace()
                 if index < end, bytes[index] == UInt8(ascii: ",") {
                     index += 1

@@ -14,6 +14,11 @@ public enum JSONLoadParser {
     /// Parses `bytes` into server loads, in the order the object lists them.
     /// - Throws: ``LoadError/syntax(line:message:)`` with a 1-based line number.
     public static func parse(_ bytes: UnsafeRawBufferPointer) throws(LoadError) -> [ServerLoad] {
+        try read(bytes).servers
+    }
+
+    /// Parses `bytes` into server loads, each with its line and its load as written.
+    static func read(_ bytes: UnsafeRawBufferPointer) throws(LoadError) -> ParsedLoads {
         var cursor = JSONCursor(bytes)
         return try cursor.readDocument()
     }

@@ -19,13 +19,18 @@ public enum LinesLoadParser {
     /// Parses `bytes` into server loads, in the order of their lines.
     /// - Throws: ``LoadError/syntax(line:message:)`` with a 1-based line number.
     public static func parse(_ bytes: UnsafeRawBufferPointer) throws(LoadError) -> [ServerLoad] {
+        try read(bytes).servers
+    }
+
+    /// Parses `bytes` into server loads, each with its line and its load as written.
+    static func read(_ bytes: UnsafeRawBufferPointer) throws(LoadError) -> ParsedLoads {
         let bom = bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF
         var lines = ByteLines(bytes, from: bom ? 3 : 0)
-        var servers: [ServerLoad] = []
+        var servers = ParsedLoads(bytes)
         while let line = lines.next() {
-            if let server = try parseLine(bytes, from: line.range.lowerBound, to: line.range.upperBound, line: line.number) {
+            if let (server, value) = try parseLine(bytes, from: line.range.lowerBound, to: line.range.upperBound, line: line.number) {
                 guard line.terminated else { throw ByteLines.cutOff(line: line.number) }
-                servers.append(server)
+                servers.append(server, line: line.number, value: value)
             }
         }
         return servers
@@ -38,10 +43,11 @@ public enum LinesLoadParser {
         return try result.get()
     }
 
-    /// Parses one line without its line end; `nil` for a blank or comment-only line.
+    /// Parses one line without its line end: its server and where its load is written; `nil`
+    /// for a blank or comment-only line.
     private static func parseLine(
         _ bytes: UnsafeRawBufferPointer, from start: Int, to end: Int, line: Int
-    ) throws(LoadError) -> ServerLoad? {
+    ) throws(LoadError) -> (ServerLoad, Range<Int>)? {
         var fields: (name: Range<Int>, value: Range<Int>) = (0..<0, 0..<0)
         var count = 0
         var index = start
@@ -64,7 +70,7 @@ public enum LinesLoadParser {
         let value = fields.value
         switch DecimalNumber.parse(bytes, from: value.lowerBound, to: value.upperBound, grammar: .plain) {
         case let .value(load):
-            return ServerLoad(name: name, load: load)
+            return (ServerLoad(name: name, load: load), value)
         case .outOfRange:
             let text = SyntaxQuoting.text(bytes, from: value.lowerBound, to: value.upperBound)
             throw LoadError.syntax(line: line, message: "number \(text) for \(SyntaxQuoting.name(name)) is out of range")

@@ -3,14 +3,19 @@ struct PrometheusLineLexer {
     /// One sample line: where its name and labels lie in the input, and its value.
     struct Sample {
         var name: Range<Int>
+        /// The name and the label set as written, `{…}` included.
+        var series: Range<Int>
         /// Each label's name and its raw value (between the quotes, escapes not yet undone).
         var labels: [(name: Range<Int>, value: Range<Int>)]
         var value: Double
+        /// The value as written.
+        var valueText: Range<Int>
     }
 
     let bytes: UnsafeRawBufferPointer
     let end: Int
     private var lines: ByteLines
+    private var families = PrometheusFamilies()
     /// The 1-based number of the line last read.
     private(set) var line = 0
 
@@ -34,9 +39,19 @@ struct PrometheusLineLexer {
             }
             let sample = try readSample(from: cursor, to: contentEnd)
             guard next.terminated else { throw ByteLines.cutOff(line: line) }
+            families.sample(bytes, name: sample.name)
             return sample
         }
         return nil
+    }
+
+    /// Checks that the series of `sample`, the last one read, has had no sample before.
+    mutating func checkSeries(of sample: Sample) throws(LoadError) {
+        let key = PrometheusFamilies.key(bytes, name: sample.name, labels: sample.labels)
+        if let first = families.series(key, line: line) {
+            let series = SyntaxQuoting.text(bytes, from: sample.series.lowerBound, to: sample.series.upperBound)
+            throw syntax("series \(series) appears twice (first on line \(first))")
+        }
     }
 
     /// Whether `bytes[range]` holds exactly `other`.
@@ -50,51 +65,9 @@ struct PrometheusLineLexer {
         return true
     }
 
-    /// Whether the raw label value at `range`, its escapes undone, is exactly `value`; allocates nothing.
-    func value(_ range: Range<Int>, is value: [UInt8]) -> Bool {
-        var position = range.lowerBound
-        var offset = 0
-        while position < range.upperBound {
-            var byte = bytes[position]
-            position += 1
-            if byte == UInt8(ascii: "\\"), position < range.upperBound {
-                byte = bytes[position] == UInt8(ascii: "n") ? 0x0A : bytes[position]
-                position += 1
-            }
-            guard offset < value.count, value[offset] == byte else { return false }
-            offset += 1
-        }
-        return offset == value.count
-    }
-
-    /// The label value at `range` as text, escapes undone; `nil` when it is not UTF-8.
-    func text(_ range: Range<Int>) -> String? {
-        let raw = UnsafeRawBufferPointer(rebasing: bytes[range])
-        guard raw.contains(UInt8(ascii: "\\")) else { return String(validating: raw, as: UTF8.self) }
-        return String(validating: unescaped(range), as: UTF8.self)
-    }
-
-    /// A raw label value with its escapes undone: `\\` → `\`, `\"` → `"`, `\n` → newline.
-    func unescaped(_ range: Range<Int>) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(range.count)
-        var position = range.lowerBound
-        while position < range.upperBound {
-            let byte = bytes[position]
-            if byte == UInt8(ascii: "\\"), position + 1 < range.upperBound {
-                let next = bytes[position + 1]
-                out.append(next == UInt8(ascii: "n") ? 0x0A : next)
-                position += 2
-            } else {
-                out.append(byte)
-                position += 1
-            }
-        }
-        return out
-    }
-
-    /// `# HELP name text` and `# TYPE name type` are checked; any other comment is free text.
-    private func checkComment(from start: Int, to stop: Int) throws(LoadError) {
+    /// `# HELP name text` and `# TYPE name type` are checked (the escapes of the text too); any
+    /// other comment is free text.
+    private mutating func checkComment(from start: Int, to stop: Int) throws(LoadError) {
         var cursor = start
         skipBlanks(&cursor, stop)
         let keyword = word(&cursor, stop)
@@ -104,7 +77,18 @@ struct PrometheusLineLexer {
         guard !name.isEmpty, cursor == stop || isBlank(bytes[cursor]) else {
             throw expected("a metric name after '# \(equal(keyword, Array("HELP".utf8)) ? "HELP" : "TYPE")'", at: cursor)
         }
-        guard equal(keyword, Array("TYPE".utf8)) else { return }
+        guard equal(keyword, Array("TYPE".utf8)) else {
+            while cursor < stop {
+                if bytes[cursor] == UInt8(ascii: "\\") {
+                    try checkEscape(at: cursor, stop, in: "HELP text")
+                    cursor += 2
+                } else {
+                    cursor += 1
+                }
+            }
+            if let problem = families.help(Array(bytes[name])) { throw syntax(problem) }
+            return
+        }
         skipBlanks(&cursor, stop)
         let type = word(&cursor, stop)
         skipBlanks(&cursor, stop)
@@ -112,6 +96,7 @@ struct PrometheusLineLexer {
         guard cursor == stop, known.contains(where: { equal(type, Array($0.utf8)) }) else {
             throw expected("one of " + known.joined(separator: ", ") + " as the type", at: type.lowerBound)
         }
+        if let problem = families.type(Array(bytes[name]), Array(bytes[type])) { throw syntax(problem) }
     }
 
     private func readSample(from start: Int, to stop: Int) throws(LoadError) -> Sample {
@@ -122,10 +107,12 @@ struct PrometheusLineLexer {
         skipBlanks(&cursor, stop)
         var labels: [(name: Range<Int>, value: Range<Int>)] = []
         var separated = cursor > nameEnd
+        var seriesEnd = nameEnd
         if cursor < stop, bytes[cursor] == UInt8(ascii: "{") {
             cursor += 1
             labels = try readLabels(&cursor, stop)
             let labelsEnd = cursor
+            seriesEnd = labelsEnd
             skipBlanks(&cursor, stop)
             separated = cursor > labelsEnd
         }
@@ -142,7 +129,7 @@ struct PrometheusLineLexer {
             skipBlanks(&cursor, stop)
         }
         guard cursor == stop else { throw expected("the end of the line", at: cursor) }
-        return Sample(name: name, labels: labels, value: value)
+        return Sample(name: name, series: name.lowerBound..<seriesEnd, labels: labels, value: value, valueText: valueText)
     }
 
     /// Reads `name="value", …}` after the `{`; a trailing comma is allowed.
@@ -172,10 +159,20 @@ struct PrometheusLineLexer {
             guard cursor < stop, bytes[cursor] == UInt8(ascii: "\"") else { throw expected("'\"' opening the label value", at: cursor) }
             cursor += 1
             let valueStart = cursor
+            var ascii = true
             while cursor < stop, bytes[cursor] != UInt8(ascii: "\"") {
-                cursor += bytes[cursor] == UInt8(ascii: "\\") ? 2 : 1
+                if bytes[cursor] == UInt8(ascii: "\\"), cursor + 1 < stop {
+                    try checkEscape(at: cursor, stop, in: "label value")
+                    cursor += 2
+                } else {
+                    if bytes[cursor] >= 0x80 { ascii = false }
+                    cursor += 1
+                }
             }
             guard cursor < stop else { throw syntax("label value not closed before the end of the line") }
+            guard ascii || String(validating: UnsafeRawBufferPointer(rebasing: bytes[valueStart..<cursor]), as: UTF8.self) != nil else {
+                throw syntax("the value of label \(SyntaxQuoting.text(bytes, from: name.lowerBound, to: name.upperBound)) is not valid UTF-8")
+            }
             labels.append((name, valueStart..<cursor))
             cursor += 1
             skipBlanks(&cursor, stop)
@@ -191,7 +188,8 @@ struct PrometheusLineLexer {
     private func number(_ range: Range<Int>) throws(LoadError) -> Double {
         switch DecimalNumber.parse(bytes, from: range.lowerBound, to: range.upperBound, grammar: .plain) {
         case let .value(value): return value
-        case .outOfRange: return bytes[range.lowerBound] == UInt8(ascii: "-") ? -.infinity : .infinity
+        case .outOfRange:
+            throw syntax("number \(SyntaxQuoting.text(bytes, from: range.lowerBound, to: range.upperBound)) is out of range")
         case .malformed:
             var text = Array(UnsafeRawBufferPointer(rebasing: bytes[range]).prefix(10)).map { $0 | 0x20 }
             var sign: Double = 1
@@ -249,7 +247,7 @@ struct PrometheusLineLexer {
         byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t")
     }
 
-    private func syntax(_ message: String) -> LoadError {
+    func syntax(_ message: String) -> LoadError {
         .syntax(line: line, message: message)
     }
 

@@ -9,54 +9,65 @@ import AutoscaledBase
 /// vllm:num_requests_waiting{engine="1",model_name="llama"} 7.0 1732860000000
 /// ```
 /// The whole document must parse — comments, `# HELP`/`# TYPE` lines, label sets with escaped
-/// values (`\\`, `\"`, `\n`), `NaN`/`+Inf`/`-Inf` values and optional timestamps — as
-/// Prometheus itself refuses a scrape with any bad line. Of its samples, those of the selected
-/// metric that carry every `label_match` value are the loads: each distinct value of
+/// values (`\\`, `\"`, `\n`, and no other escape, there or in `# HELP` text), label values in
+/// UTF-8, `NaN`/`+Inf`/`-Inf` values (a number beyond a double is no infinity) and optional
+/// timestamps — as Prometheus itself refuses a scrape with any bad line. Of its samples, those
+/// of the selected metric that carry every `label_match` value are the loads: each distinct value of
 /// `server_label` is one server (samples without that label are skipped), or without a server
 /// label the whole metric is one server named `server`. Samples falling on the same server are
-/// added up (request and queue counts add; pick one sample of a ratio with `label_match`).
+/// added up (request and queue counts add; pick one sample of a ratio with `label_match`), but the
+/// same series of the metric twice, a second `# HELP` or `# TYPE` of any metric and a `# TYPE`
+/// after its samples are syntax errors (``PrometheusFamilies``).
 ///
 /// A selected sample that is not finite rejects the snapshot, and so does a sample line cut off
 /// before its newline. The parser never traps, recurses or loops without consuming input.
 public enum PrometheusLoadParser {
     /// Parses `bytes` into one load per server, in the order each server first appears.
     /// - Throws: ``LoadError/syntax(line:message:)``, ``LoadError/notFound(_:)`` when no sample is
-    ///   selected, ``LoadError/invalidLoad(server:value:reason:)`` for a selected NaN or infinity.
+    ///   selected.
     public static func parse(
         _ bytes: UnsafeRawBufferPointer, selection: PrometheusSelection, server: String
     ) throws(LoadError) -> [ServerLoad] {
+        try read(bytes, selection: selection, server: server).servers
+    }
+
+    /// Parses `bytes` into one load per server, each with a line: of its sample, or for a sum of
+    /// several, of the sample after which the sum last became one ``LoadSnapshot`` refuses.
+    static func read(
+        _ bytes: UnsafeRawBufferPointer, selection: PrometheusSelection, server: String
+    ) throws(LoadError) -> ParsedLoads {
         let wanted = Array(selection.metric.utf8)
         let matchers = selection.labelMatch.map { (label: Array($0.label.utf8), value: Array($0.value.utf8)) }
         let serverLabel = selection.serverLabel.map { Array($0.utf8) }
         var totals: [String: Int] = [:]
-        var servers: [ServerLoad] = []
+        var servers = ParsedLoads(bytes)
         var lexer = PrometheusLineLexer(bytes)
         while let line = try lexer.nextSample() {
             guard line.name.count == wanted.count, lexer.equal(line.name, wanted) else { continue }
+            try lexer.checkSeries(of: line)
             guard matchers.allSatisfy({ matcher in
                 line.labels.contains { lexer.equal($0.name, matcher.label) && lexer.value($0.value, is: matcher.value) }
             }) else { continue }
             let name: String
             if let serverLabel {
                 guard let label = line.labels.first(where: { lexer.equal($0.name, serverLabel) }) else { continue }
-                guard let decoded = lexer.text(label.value) else {
-                    throw LoadError.syntax(line: lexer.line, message: "label \(selection.serverLabel!) is not valid UTF-8")
-                }
-                name = decoded
+                name = lexer.text(label.value)
             } else {
                 name = server
             }
-            guard line.value.isFinite else {
-                throw LoadError.invalidLoad(server: name, value: DecimalText.format(line.value), reason: "not a finite number")
-            }
             if let index = totals[name] {
-                servers[index].load += line.value
+                let before = servers.servers[index].load
+                servers.servers[index].load += line.value
+                if LoadSnapshot.fault(inLoad: before) == nil, LoadSnapshot.fault(inLoad: servers.servers[index].load) != nil {
+                    servers.origins[index].line = lexer.line
+                }
+                servers.origins[index].value = nil
             } else {
-                totals[name] = servers.count
-                servers.append(ServerLoad(name: name, load: line.value))
+                totals[name] = servers.servers.count
+                servers.append(ServerLoad(name: name, load: line.value), line: lexer.line, value: line.valueText)
             }
         }
-        guard !servers.isEmpty else { throw LoadError.notFound(description(of: selection)) }
+        guard !servers.servers.isEmpty else { throw LoadError.notFound(description(of: selection)) }
         return servers
     }
 

@@ -43,6 +43,14 @@ enum SyntaxQuoting {
         return out + (cut ? "…'" : "'")
     }
 
+    /// `bytes[start..<end]` as written, unquoted and cut at ``maxQuotedBytes``: for a number the
+    /// parser has already read (so ASCII), which a message shows as the file spells it.
+    static func written(_ bytes: UnsafeRawBufferPointer, from start: Int, to end: Int) -> String {
+        let stop = min(end, start &+ maxQuotedBytes)
+        let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<stop]), as: UTF8.self)
+        return stop < end ? text + "…" : text
+    }
+
     /// What stands at `index`, for an "expected …, found …" message: one token, quoted.
     ///
     /// A token is a JSON string (through its closing quote), a run of letters, digits and

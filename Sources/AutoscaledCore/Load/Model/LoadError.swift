@@ -7,12 +7,13 @@ public enum LoadError: Error, Sendable, Equatable, CustomStringConvertible {
     case syntax(line: Int, message: String)
     /// The data holds no server at all.
     case noServers
-    /// A server name is empty, too long or not printable.
-    case invalidName(String, reason: String)
-    /// A server's load is not a finite number ≥ 0.
-    case invalidLoad(server: String, value: String, reason: String)
-    /// The same server name appears twice.
-    case duplicateServer(String)
+    /// A server name is empty, too long or not printable; `line` is where the data gives it, if known.
+    case invalidName(String, reason: String, line: Int? = nil)
+    /// A server's load is not a finite number from 0 to ``LoadSnapshot/maxLoad``; `value` is the
+    /// load as written, `line` where the data gives it, if known.
+    case invalidLoad(server: String, value: String, reason: String, line: Int? = nil)
+    /// The same server name appears twice; `line` is that of the second, if known.
+    case duplicateServer(String, line: Int? = nil)
     /// The data is larger than the cap.
     case tooLarge(limit: Int)
     /// The data is older than `stale_after`.
@@ -38,9 +39,9 @@ public enum LoadError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case let .syntax(line, message): "line \(line): \(message)"
         case .noServers: "no servers in the data"
-        case let .invalidName(name, reason): "invalid server name \(SyntaxQuoting.name(name)): \(reason)"
-        case let .invalidLoad(server, value, reason): "server \(SyntaxQuoting.name(server)): load \(value) is \(reason)"
-        case let .duplicateServer(name): "server \(SyntaxQuoting.name(name)) appears more than once"
+        case let .invalidName(name, reason, line): "\(prefix(line))invalid server name \(SyntaxQuoting.name(name)): \(reason)"
+        case let .invalidLoad(server, value, reason, line): "\(prefix(line))server \(SyntaxQuoting.name(server)): load \(value) is \(reason)"
+        case let .duplicateServer(name, line): "\(prefix(line))server \(SyntaxQuoting.name(name)) appears more than once"
         case let .tooLarge(limit): "data larger than the \(limit)-byte limit"
         case let .stale(age, limit): "data is \(formatSeconds(age)) old, older than stale_after \(formatSeconds(limit))"
         case let .modifiedInFuture(ahead):
@@ -51,6 +52,11 @@ public enum LoadError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .notFound(message): message
         }
     }
+}
+
+/// `line N: `, as a syntax error starts, or nothing when the line is not known.
+private func prefix(_ line: Int?) -> String {
+    line.map { "line \($0): " } ?? ""
 }
 
 /// Seconds through the one log number formatter, which stays total on any age a file's

@@ -3,8 +3,8 @@ import AutoscaledBase
 /// A whole, validated set of server loads read at one moment.
 ///
 /// A snapshot exists only if every server in it passed validation: at least one server,
-/// names non-empty, printable, unique and at most ``maxNameBytes`` bytes, loads finite, not
-/// negative and at most ``maxLoad``. There is no partial snapshot: any fault rejects the whole read.
+/// names non-empty, printable (not only spaces), unique and at most ``maxNameBytes`` bytes,
+/// loads finite, not negative and at most ``maxLoad``. There is no partial snapshot: any fault rejects the whole read.
 public struct LoadSnapshot: Sendable, Equatable {
     /// The longest server name accepted, in UTF-8 bytes.
     public static let maxNameBytes = 256
@@ -20,22 +20,37 @@ public struct LoadSnapshot: Sendable, Equatable {
     /// Validates `servers` and makes a snapshot of them.
     /// - Throws: ``LoadError`` naming the first server at fault.
     public init(servers: [ServerLoad]) throws(LoadError) {
+        try self.init(servers: servers, parsed: nil)
+    }
+
+    /// Validates what a parser read and makes a snapshot of it.
+    /// - Throws: ``LoadError`` naming the first server at fault, its line and its load as written.
+    init(_ parsed: ParsedLoads) throws(LoadError) {
+        try self.init(servers: parsed.servers, parsed: parsed)
+    }
+
+    private init(servers: [ServerLoad], parsed: ParsedLoads?) throws(LoadError) {
         guard !servers.isEmpty else { throw .noServers }
         var seen = Set<String>(minimumCapacity: servers.count)
-        for server in servers {
-            try Self.validate(name: server.name)
-            guard server.load.isFinite else {
-                throw .invalidLoad(server: server.name, value: DecimalText.format(server.load), reason: "not a finite number")
+        let origins = parsed?.origins
+        for (index, server) in servers.enumerated() {
+            let line = origins?[index].line
+            try Self.validate(name: server.name, line: line)
+            if let reason = Self.fault(inLoad: server.load) {
+                let value = parsed?.written(index) ?? DecimalText.format(server.load)
+                throw .invalidLoad(server: server.name, value: value, reason: reason, line: line)
             }
-            guard server.load >= 0 else {
-                throw .invalidLoad(server: server.name, value: DecimalText.format(server.load), reason: "negative")
-            }
-            guard server.load <= Self.maxLoad else {
-                throw .invalidLoad(server: server.name, value: DecimalText.format(server.load), reason: "above \(Self.maxLoadText)")
-            }
-            guard seen.insert(server.name).inserted else { throw .duplicateServer(server.name) }
+            guard seen.insert(server.name).inserted else { throw .duplicateServer(server.name, line: line) }
         }
         self.servers = servers
+    }
+
+    /// Why `load` cannot be a server's load (`negative`, …), or `nil` when it can.
+    static func fault(inLoad load: Double) -> String? {
+        if !load.isFinite { return "not a finite number" }
+        if load < 0 { return "negative" }
+        if load > maxLoad { return "above \(maxLoadText)" }
+        return nil
     }
 
     /// A snapshot of servers the caller made itself and vouches for: names that pass
@@ -44,15 +59,39 @@ public struct LoadSnapshot: Sendable, Equatable {
         self.servers = servers
     }
 
-    /// Checks that `name` can name a server: non-empty, printable, short enough.
+    /// Checks that `name` can name a server: non-empty, short enough, printable (every character
+    /// one the log escaper shows as itself: no control, bidi control, zero-width or other
+    /// invisible character) and not only spaces.
     public static func validate(name: String) throws(LoadError) {
-        guard !name.isEmpty else { throw .invalidName(name, reason: "empty") }
-        guard name.utf8.count <= maxNameBytes else {
-            throw .invalidName(String(name.prefix(32)) + "…", reason: "longer than \(maxNameBytes) bytes")
+        try validate(name: name, line: nil)
+    }
+
+    /// ``validate(name:)`` for a name the data gives on `line`, which the error names.
+    static func validate(name: String, line: Int?) throws(LoadError) {
+        guard !name.isEmpty else { throw .invalidName(name, reason: "empty", line: line) }
+        // The usual name, printable ASCII with a character other than a space, is checked in one pass.
+        let usual = name.utf8.withContiguousStorageIfAvailable { utf8 in
+            var spacesOnly = true
+            for byte in utf8 {
+                guard byte >= 0x20, byte < 0x7F else { return false }
+                if byte != 0x20 { spacesOnly = false }
+            }
+            return !spacesOnly && utf8.count <= maxNameBytes
         }
-        for scalar in name.unicodeScalars where scalar.value < 0x20 || scalar.value == 0x7F
-            || (0x80...0x9F).contains(scalar.value) || scalar == "\u{2028}" || scalar == "\u{2029}" {
-            throw .invalidName(name, reason: "contains a control character")
+        if usual == true { return }
+        guard name.utf8.count <= maxNameBytes else {
+            throw .invalidName(String(name.prefix(32)) + "…", reason: "longer than \(maxNameBytes) bytes", line: line)
+        }
+        for scalar in name.unicodeScalars where !TextEscaping.isVisible(scalar) {
+            if scalar.properties.generalCategory == .control || scalar == "\u{2028}" || scalar == "\u{2029}" {
+                throw .invalidName(name, reason: "contains a control character", line: line)
+            }
+            let hex = String(scalar.value, radix: 16, uppercase: true)
+            let code = String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+            throw .invalidName(name, reason: "contains a character that is not printable (U+\(code))", line: line)
+        }
+        guard name.unicodeScalars.contains(where: { $0 != " " }) else {
+            throw .invalidName(name, reason: "only spaces", line: line)
         }
     }
 }

@@ -39,6 +39,8 @@ struct HAProxyStatParserTests {
 
     @Test("what the CSV may look like", arguments: [
         LoadParseCase("utilization is 100 × scur / slim", header + "b,s,0,0,3,5,8,1,UP,\n", "s=37.5"),
+        LoadParseCase("utilization without scur", header + "b,gpu-1,0,0,,5,8,1,UP,\n",
+                      "line 2: server \"gpu-1\" has no value in column 'scur'"),
         LoadParseCase("no trailing comma and CRLF line ends", "# pxname,svname,scur\r\nb,s,4\r\n", "s=4.0"),
         LoadParseCase("quoted fields, with a doubled quote", "# pxname,svname,scur,x\n\"b\",\"s \"\"1\"\"\",2,\"a,b\"\n", "s \"1\"=2.0"),
         LoadParseCase("blank lines are skipped", "\n# pxname,svname,scur\n\nb,s,1\n\n", "s=1.0"),
@@ -49,10 +51,16 @@ struct HAProxyStatParserTests {
                       "line 1: expected the header to start with '# pxname,svname', found '# name,value'"),
         LoadParseCase("a row cut off", header + "b,s,0,0,3,5,8,1,UP,\nb,t,0,0,3",
                       "line 3: missing newline at the end of the last line (the data may be cut off)"),
-        LoadParseCase("a short row", header + "b,s,0,0\n", "line 2: expected at least 5 columns, found 4"),
+        LoadParseCase("a short row", header + "b,s,0,0\n", "line 2: expected at least 9 columns, found 4"),
+        LoadParseCase("a row short of the header past the load column", header + "b,gpu-2,0,0,6\n",
+                      "line 2: expected at least 9 columns, found 5"),
+        LoadParseCase("a short row of another proxy", header + "other,web,0\nb,s,0,0,3,5,8,1,UP,\n",
+                      "line 2: expected at least 9 columns, found 3"),
+        LoadParseCase("a header naming a column twice", "# pxname,svname,scur,qcur,scur\nb,s,1,0,2\n",
+                      "line 1: column 'scur' appears twice in the header"),
         LoadParseCase("an empty load", "# pxname,svname,scur\nb,s,\n", "line 2: server \"s\" has no value in column 'scur'"),
-        LoadParseCase("a negative load", "# pxname,svname,scur\nb,s,-1\n", "server \"s\": load -1 is negative"),
-        LoadParseCase("the same server twice", "# pxname,svname,scur\nb,s,1\nb,s,2\n", "server \"s\" appears more than once"),
+        LoadParseCase("a negative load", "# pxname,svname,scur\nb,s,-1\n", "line 2: server \"s\": load -1 is negative"),
+        LoadParseCase("the same server twice", "# pxname,svname,scur\nb,s,1\nb,s,2\n", "line 3: server \"s\" appears more than once"),
         LoadParseCase("servers in maintenance are no servers", "# pxname,svname,scur,status\nb,s,1,UP\nb,t,0,MAINT\n", "s=1.0"),
         LoadParseCase("a backend whose servers are all in maintenance", "# pxname,svname,scur,status\nb,t,0,MAINT\n",
                       "backend 'b' has no servers out of maintenance (1 in it)"),
@@ -63,5 +71,12 @@ struct HAProxyStatParserTests {
                 backend: "b", field: testCase.name.hasPrefix("utilization") ? .utilization : .column("scur")))).servers
         }
         #expect(outcome == testCase.expected)
+    }
+
+    @Test("a server name that is not UTF-8 is rejected, naming the line")
+    func invalidUTF8() {
+        let bytes = Array("# pxname,svname,scur\nb,s,1\nb,\"t".utf8) + [0xFF] + Array("\",2\n".utf8)
+        let outcome = LoadParseCase("bad", bytes: bytes, "").outcome(of: Self.parse(HAProxySelection(backend: "b")))
+        #expect(outcome == #"line 3: server name '"t\xFF"' is not valid UTF-8"#)
     }
 }

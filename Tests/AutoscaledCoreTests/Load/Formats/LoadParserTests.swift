@@ -24,22 +24,54 @@ struct LoadParserTests {
         SnapshotCase("an empty file is no snapshot", .lines, "", "no servers in the data"),
         SnapshotCase("a comments-only file is no snapshot", .lines, "# nothing yet\n\n", "no servers in the data"),
         SnapshotCase("duplicate names reject the whole snapshot", .json, #"{"a": 1, "b": 2, "a": 3}"#,
-                     #"server "a" appears more than once"#),
+                     #"line 1: server "a" appears more than once"#),
         SnapshotCase("a name spelled with an escape is still a duplicate", .json, #"{"a": 1, "\u0061": 2}"#,
-                     #"server "a" appears more than once"#),
+                     #"line 1: server "a" appears more than once"#),
         SnapshotCase("duplicate lines reject the whole snapshot", .lines, "a 1\nb 2\na 1\n",
-                     #"server "a" appears more than once"#),
+                     #"line 3: server "a" appears more than once"#),
         SnapshotCase("a negative load rejects the whole snapshot", .json, #"{"a": 1, "b": -0.5}"#,
-                     #"server "b": load -0.5 is negative"#),
+                     #"line 1: server "b": load -0.5 is negative"#),
         SnapshotCase("a negative line rejects the whole snapshot", .lines, "a -2\n",
-                     #"server "a": load -2 is negative"#),
-        SnapshotCase("an empty name is rejected", .json, #"{"": 1}"#, #"invalid server name "": empty"#),
+                     #"line 1: server "a": load -2 is negative"#),
+        SnapshotCase("an empty name is rejected", .json, #"{"": 1}"#, #"line 1: invalid server name "": empty"#),
         SnapshotCase("an escaped control character in a name is rejected", .json, #"{"a\nb": 1}"#,
-                     #"invalid server name "a\nb": contains a control character"#),
+                     #"line 1: invalid server name "a\nb": contains a control character"#),
         SnapshotCase("an escaped NUL in a name is rejected", .json, #"{"a\u0000": 1}"#,
-                     #"invalid server name "a\u{0}": contains a control character"#),
+                     #"line 1: invalid server name "a\u{0}": contains a control character"#),
         SnapshotCase("a NUL byte in a line name is rejected", .lines, "a\u{0} 1\n",
-                     #"invalid server name "a\u{0}": contains a control character"#),
+                     #"line 1: invalid server name "a\u{0}": contains a control character"#),
+        SnapshotCase("a bidi override in a name is rejected", .json, #"{"\u202eabc": 60}"#,
+                     #"line 1: invalid server name "\u{202e}abc": contains a character that is not printable (U+202E)"#),
+        SnapshotCase("a zero-width space as a name is rejected", .json, #"{"\u200b": 60}"#,
+                     #"line 1: invalid server name "\u{200b}": contains a character that is not printable (U+200B)"#),
+        SnapshotCase("a no-break space in a line name is rejected", .lines, "a\u{A0}b 1\n",
+                     #"line 1: invalid server name "a\u{a0}b": contains a character that is not printable (U+00A0)"#),
+        SnapshotCase("a name of spaces is rejected", .json, #"{" ": 60}"#, #"line 1: invalid server name " ": only spaces"#),
+        SnapshotCase("a server label of spaces is rejected", .prometheus(PrometheusSelection(metric: "q", serverLabel: "s")),
+                     "q{s=\"   \"} 1\n", #"line 1: invalid server name "   ": only spaces"#),
+        SnapshotCase("a fault found after parsing names its line", .json, "{\"a\":1,\n\"b\":2,\n\"c\": -1}",
+                     #"line 3: server "c": load -1 is negative"#),
+        SnapshotCase("a duplicate names the line of the second", .json, "{\"a\":1,\n\"b\":2,\n\n\"a\": 3}",
+                     #"line 4: server "a" appears more than once"#),
+        SnapshotCase("a load above the bound is quoted as written", .json, "{\n  \"a\": 2e15\n}",
+                     #"line 2: server "a": load 2e15 is above 1e15"#),
+        SnapshotCase("a line's load above the bound is quoted as written", .lines, "a 1\nb 2.0E+15\n",
+                     #"line 2: server "b": load 2.0E+15 is above 1e15"#),
+        SnapshotCase("a long load is quoted cut", .lines, "a 1\nb 2000000000000000.000000000000\n",
+                     #"line 2: server "b": load 2000000000000000.0000000… is above 1e15"#),
+        SnapshotCase("a sample's load above the bound is quoted as written", .prometheus(PrometheusSelection(metric: "q", serverLabel: "s")),
+                     "q{s=\"a\"} 1\nq{s=\"b\"} 2e15\n", #"line 2: server "b": load 2e15 is above 1e15"#),
+        SnapshotCase("a sum above the bound names the sample that took it there",
+                     .prometheus(PrometheusSelection(metric: "q", serverLabel: "s")),
+                     "q{s=\"a\",x=\"1\"} 6e14\nq{s=\"a\",x=\"2\"} 6e14\nq{s=\"a\",x=\"3\"} 1\n",
+                     #"line 2: server "a": load 1200000000000001 is above 1e15"#),
+        SnapshotCase("a name at fault in a sample names its line", .prometheus(PrometheusSelection(metric: "q", serverLabel: "s")),
+                     "q{s=\"a\"} 1\nq{s=\"b\"} 1\nq{s=\"\u{202e}\"} 1\n",
+                     #"line 3: invalid server name "\u{202e}": contains a character that is not printable (U+202E)"#),
+        SnapshotCase("an HAProxy load above the bound is quoted as written", .haproxy(HAProxySelection(backend: "b")),
+                     "# pxname,svname,scur\nb,s,1\nb,t,3e15\n", #"line 3: server "t": load 3e15 is above 1e15"#),
+        SnapshotCase("an HAProxy name at fault names its line", .haproxy(HAProxySelection(backend: "b")),
+                     "# pxname,svname,scur\nb,s,1\nb, ,1\n", #"line 3: invalid server name " ": only spaces"#),
         SnapshotCase("NaN load is rejected", .json, #"{"a": NaN}"#, #"line 1: expected a number for "a", found 'NaN'"#),
         SnapshotCase("NaN line is rejected", .lines, "a nan\n", #"line 1: expected a number for "a", found 'nan'"#),
         SnapshotCase("a syntax fault wins over later validation faults", .json, #"{"a": -1, "a": x}"#,
@@ -55,11 +87,17 @@ struct LoadParserTests {
         #expect(description == row.expected)
     }
 
+    @Test("printable names beyond ASCII, spaces inside them too, are accepted")
+    func printableNames() throws {
+        let snapshot = try LoadParser.snapshot(from: Array(#"{"gpu é 1": 1, "\u00e9\ud83d\ude00": 2, " x ": 3}"#.utf8), format: .json)
+        #expect(snapshot.servers.map(\.name) == ["gpu é 1", "é😀", " x "])
+    }
+
     @Test("a name over the byte limit is rejected")
     func longName() {
         let name = String(repeating: "n", count: LoadSnapshot.maxNameBytes + 1)
         #expect(throws: LoadError.invalidName(String(repeating: "n", count: 32) + "…",
-                                              reason: "longer than \(LoadSnapshot.maxNameBytes) bytes")) {
+                                              reason: "longer than \(LoadSnapshot.maxNameBytes) bytes", line: 1)) {
             try LoadParser.snapshot(from: Array("{\"\(name)\": 1}".utf8), format: .json)
         }
     }
