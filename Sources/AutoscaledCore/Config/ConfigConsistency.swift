@@ -19,26 +19,23 @@ enum ConfigConsistency {
     /// The band and the size: scale_down_threshold < target_load ≤ scale_up_threshold, target_load > 0.
     private static func thresholdFaults(_ values: ParsedValues) -> [Fault] {
         var faults: [Fault] = []
-        let bandInverted = { () -> Bool in
-            guard let down = try? values.number(.scaleDownThreshold), let up = try? values.number(.scaleUpThreshold) else { return false }
-            return down >= up
-        }()
-        let targetNotPositive = (try? values.number(.targetLoad)).map { $0 <= 0 } ?? false
-        if bandInverted, let down = try? values.number(.scaleDownThreshold), let up = try? values.number(.scaleUpThreshold) {
+        let down = try? values.number(.scaleDownThreshold)
+        let up = try? values.number(.scaleUpThreshold)
+        let target = try? values.number(.targetLoad)
+        if let down, let up, down >= up {
             faults.append(Fault(
                 line: values.latestLine(of: .scaleDownThreshold, .scaleUpThreshold),
                 message: "scale_down_threshold (\(DecimalText.format(down))) must be below "
                     + "scale_up_threshold (\(DecimalText.format(up)))"))
         }
-        if targetNotPositive, let target = try? values.number(.targetLoad) {
+        if let target, target <= 0 {
             faults.append(Fault(
                 line: values.latestLine(of: .targetLoad, .scaleUpThreshold),
                 message: "target_load (\(DecimalText.format(target))) must be above 0 "
                     + "(replicas are sized as total load / target_load)"))
         }
         // Where target_load sits in the band is only worth saying once the band and target_load are sound.
-        if !bandInverted, !targetNotPositive, let down = try? values.number(.scaleDownThreshold), let up = try? values.number(.scaleUpThreshold),
-                  let target = try? values.number(.targetLoad), !(target > down && target <= up) {
+        if let down, let up, let target, down < up, target > 0, !(target > down && target <= up) {
             faults.append(Fault(
                 line: values.latestLine(of: .targetLoad, .scaleDownThreshold, .scaleUpThreshold),
                 message: "target_load (\(DecimalText.format(target))) must be above scale_down_threshold "
@@ -148,8 +145,7 @@ enum ConfigConsistency {
             // With the bounds crossed, a count is still wrong when it is beyond both of them.
             let bounds = Swift.min(min, max)...Swift.max(min, max)
             for key in [ConfigKey.initialReplicas, .fallbackReplicas] {
-                guard let count = try? values.integer(key), min > max ? !bounds.contains(count) : !(min...max).contains(count)
-                else { continue }
+                guard let count = try? values.integer(key), !bounds.contains(count) else { continue }
                 faults.append(Fault(
                     line: values.latestLine(of: key, .minReplicas, .maxReplicas),
                     message: "\(key.name) (\(count)) must be between min_replicas (\(min)) and max_replicas (\(max))"))
