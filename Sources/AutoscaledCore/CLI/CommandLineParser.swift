@@ -11,11 +11,12 @@ public enum CommandLineParser {
         guard let first = arguments.first else { throw UsageError("missing subcommand") }
         if isHelp(first) { return .help(HelpText.root()) }
         if first == "help" {
-            guard arguments.count > 1 else { return .help(HelpText.root()) }
+            // `help`, `help -h`: the root help; `help run -h`: run's, as `help run` is.
+            guard arguments.count > 1, !isHelp(arguments[1]) else { return .help(HelpText.root()) }
             guard let spec = Command.specs.first(where: { $0.name == arguments[1] }) else {
                 throw UsageError("unknown subcommand '\(arguments[1])'")
             }
-            if arguments.count > 2 {
+            if arguments.count > 2, !(arguments.count == 3 && isHelp(arguments[2])) {
                 throw UsageError("unexpected argument '\(arguments[2])' after 'help \(spec.name)'")
             }
             return .help(HelpText.subcommand(spec))

@@ -126,12 +126,15 @@ struct CommandLineParserTests {
         #expect(try CommandLineParser.parse(["--help"]) == .help(root))
         #expect(try CommandLineParser.parse(["-h"]) == .help(root))
         #expect(try CommandLineParser.parse(["help"]) == .help(root))
+        #expect(try CommandLineParser.parse(["help", "-h"]) == .help(root))
+        #expect(try CommandLineParser.parse(["help", "--help"]) == .help(root))
         for spec in Command.specs {
             let text = HelpText.subcommand(spec)
             let words = spec.name.split(separator: " ").map(String.init)
             #expect(try CommandLineParser.parse(words + ["--help"]) == .help(text))
             #expect(try CommandLineParser.parse(words + ["--config", "x", "-h"]) == .help(text))
             #expect(try CommandLineParser.parse(["help"] + words) == .help(text))
+            #expect(try CommandLineParser.parse(["help"] + words + ["-h"]) == .help(text))
         }
         #expect(try CommandLineParser.parse(["history", "--help"]) == .help(root))
     }
