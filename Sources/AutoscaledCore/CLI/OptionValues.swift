@@ -13,13 +13,14 @@ struct OptionValues {
         return value
     }
 
-    /// A duration (of whole seconds unless `wholeSecondsOnly` is false), or `nil` when the option
-    /// is absent.
+    /// A duration of at most 365d, as every duration key (of whole seconds unless
+    /// `wholeSecondsOnly` is false), or `nil` when the option is absent.
     func duration(
-        _ name: String, wholeSecondsOnly: Bool = true, expected: String = "whole seconds, e.g. 120s or 2min"
+        _ name: String, wholeSecondsOnly: Bool = true, expected: String = "whole seconds up to 365d, e.g. 120s or 2min"
     ) throws(UsageError) -> Duration? {
         guard let text = options.values[name] else { return nil }
-        guard let value = try? DurationText.parse(text), !wholeSecondsOnly || value.components.attoseconds == 0 else {
+        guard let value = try? DurationText.parse(text), !wholeSecondsOnly || value.components.attoseconds == 0,
+              value <= KeyType.maxDuration else {
             throw invalid(name, text, expected)
         }
         return value

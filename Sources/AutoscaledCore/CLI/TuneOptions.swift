@@ -103,7 +103,7 @@ public struct TuneOptions: Sendable, Equatable {
             self.seed = seed
         }
         settings = try values.count("settings", minimum: 1) ?? Self.defaultSettings
-        timeLimit = try values.duration("time-limit", wholeSecondsOnly: false, expected: "a duration, e.g. 30s or 5min")
+        timeLimit = try values.duration("time-limit", wholeSecondsOnly: false, expected: "a duration up to 365d, e.g. 30s or 5min")
         writePath = options.values["write"]
         svgPath = options.values["svg"]
         initialReplicas = try values.count("initial", minimum: 0)
