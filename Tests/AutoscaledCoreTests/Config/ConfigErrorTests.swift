@@ -47,6 +47,10 @@ struct ConfigErrorTests {
              lines: ["[source]", "path = l", "[history]", "max_size = 64 megs"],
              errors: ["autoscaled.conf:4: max_size: '64 megs' has an unknown unit 'megs' "
                       + "(expected a whole number of bytes, or of K, M, G or T, at least 1MiB, e.g. 64M)"]),
+        Case(name: "a history max_size of two numbers",
+             lines: ["[source]", "path = l", "[history]", "max_size = 64 1"],
+             errors: ["autoscaled.conf:4: max_size: '64 1' is not a size "
+                      + "(expected a whole number of bytes, or of K, M, G or T, at least 1MiB, e.g. 64M)"]),
         Case(name: "a history max_size that is not a whole number",
              lines: ["[source]", "path = l", "[history]", "max_size = 1.5G"],
              errors: ["autoscaled.conf:4: max_size: '1.5G' is not a size "
