@@ -19,7 +19,8 @@ import AutoscaledBase
 /// same series of the metric twice, a second `# HELP` or `# TYPE` of any metric and a `# TYPE`
 /// after its samples are syntax errors (``PrometheusFamilies``).
 ///
-/// A selected sample that is not finite rejects the snapshot, and so does a sample line cut off
+/// A selected sample that is not finite, negative or above the load bound rejects the snapshot,
+/// also where it is one of several that add up to a valid load, and so does a sample line cut off
 /// before its newline. The parser never traps, recurses or loops without consuming input.
 public enum PrometheusLoadParser {
     /// Parses `bytes` into one load per server, in the order each server first appears.
@@ -57,6 +58,15 @@ public enum PrometheusLoadParser {
             }
             if let index = totals[name] {
                 let before = servers.servers[index].load
+                // Each sample of a sum must be a load itself: `-10` and `40` are no server at 30.
+                if servers.origins[index].value != nil, let reason = LoadSnapshot.fault(inLoad: before) {
+                    throw .invalidLoad(server: name, value: servers.written(index) ?? "", reason: reason,
+                                       line: servers.origins[index].line)
+                }
+                if let reason = LoadSnapshot.fault(inLoad: line.value) {
+                    let value = SyntaxQuoting.written(bytes, from: line.valueText.lowerBound, to: line.valueText.upperBound)
+                    throw .invalidLoad(server: name, value: value, reason: reason, line: lexer.line)
+                }
                 servers.servers[index].load += line.value
                 if LoadSnapshot.fault(inLoad: before) == nil, LoadSnapshot.fault(inLoad: servers.servers[index].load) != nil {
                     servers.origins[index].line = lexer.line
