@@ -13,8 +13,8 @@
 /// header name (`scur` by default, or `qcur`, `rate`, …), or `utilization`:
 /// 100 × `scur` / `slim`, which needs `slim` (the server's `maxconn`) set on every server.
 /// Fields may be quoted CSV-style. The header must come first and name each column once; a row
-/// cut off before its newline, a row shorter than the header (of any proxy), a server name that
-/// is not UTF-8, an empty or non-numeric load (`scur` and `slim` for `utilization`) rejects the
+/// cut off before its newline, a row shorter than the header (of any proxy), a column, proxy or
+/// server name that is not UTF-8, an empty or non-numeric load (`scur` and `slim` for `utilization`) rejects the
 /// snapshot. Never traps.
 public enum HAProxyStatParser {
     /// Parses `bytes` into the backend's servers, in the order HAProxy lists them.
@@ -31,7 +31,13 @@ public enum HAProxyStatParser {
         guard let first = header.fields.first, rows.text(first).hasPrefix("#") else {
             throw LoadError.syntax(line: header.line, message: "expected the 'show stat' header '# pxname,svname,…', found \(SyntaxQuoting.text(bytes, from: header.start, to: header.end))")
         }
-        var names = header.fields.map { rows.text($0) }
+        var names: [String] = []
+        for field in header.fields {
+            guard let name = rows.validText(field) else {
+                throw LoadError.syntax(line: header.line, message: "column name \(SyntaxQuoting.text(bytes, from: field.lowerBound, to: field.upperBound)) is not valid UTF-8")
+            }
+            names.append(name)
+        }
         names[0] = names[0].dropFirst().trimmingBlanks()
         // HAProxy ends every line with a comma: the header's last, empty name is no column.
         if names.last == "" { names.removeLast() }
@@ -58,7 +64,9 @@ public enum HAProxyStatParser {
         var inMaintenance = 0
         while let row = try rows.next() {
             guard let pxField = row.fields.first else { continue }
-            let proxy = rows.text(pxField)
+            guard let proxy = rows.validText(pxField) else {
+                throw LoadError.syntax(line: row.line, message: "proxy name \(SyntaxQuoting.text(bytes, from: pxField.lowerBound, to: pxField.upperBound)) is not valid UTF-8")
+            }
             if proxy.hasPrefix("#") { continue }
             guard row.fields.count >= names.count else {
                 throw LoadError.syntax(line: row.line, message: "expected at least \(names.count) columns, found \(row.fields.count)")

@@ -79,4 +79,16 @@ struct HAProxyStatParserTests {
         let outcome = LoadParseCase("bad", bytes: bytes, "").outcome(of: Self.parse(HAProxySelection(backend: "b")))
         #expect(outcome == #"line 3: server name '"t\xFF"' is not valid UTF-8"#)
     }
+
+    static let invalidNames: [(bytes: [UInt8], expected: String)] = [
+        (Array("# pxname,svname,scur\nb".utf8) + [0xFF] + Array(",t,2\n".utf8), #"line 2: proxy name 'b\xFF' is not valid UTF-8"#),
+        (Array("# pxname,svname,scur\nx".utf8) + [0xC3] + Array(",t,2\nb,s,1\n".utf8), #"line 2: proxy name 'x\xC3' is not valid UTF-8"#),
+        (Array("# pxname,svname,sc".utf8) + [0xFF] + Array(",scur\nb,s,1,1\n".utf8), #"line 1: column name 'sc\xFF' is not valid UTF-8"#),
+    ]
+
+    @Test("a proxy or column name that is not UTF-8 is rejected, naming the line", arguments: invalidNames)
+    func invalidUTF8Names(testCase: (bytes: [UInt8], expected: String)) {
+        let outcome = LoadParseCase("bad", bytes: testCase.bytes, "").outcome(of: Self.parse(HAProxySelection(backend: "b")))
+        #expect(outcome == testCase.expected)
+    }
 }
