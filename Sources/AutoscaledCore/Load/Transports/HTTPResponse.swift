@@ -1,7 +1,8 @@
 /// The pure half of the `http` source: reading an HTTP/1.x response from its bytes.
 ///
 /// A response is accepted when its status is 2xx; its body is framed by
-/// `Transfer-Encoding: chunked` (decoded), else `Content-Length` (which must be met), else the
+/// `Transfer-Encoding: chunked` (decoded; no other transfer coding, alone or with it), else
+/// `Content-Length` (decimal digits; repeated, every value the same; it must be met), else the
 /// end of the connection. Interim 1xx responses are skipped. Header lines may end in CRLF or LF.
 /// A compressed body (`Content-Encoding` other than `identity`) is refused: none is asked for.
 public enum HTTPResponse {
@@ -14,19 +15,19 @@ public enum HTTPResponse {
         guard (200...299).contains(head.status) else {
             throw .unreadable("HTTP status \(head.status)\(head.reason.isEmpty ? "" : " " + head.reason)")
         }
-        if let encoding = head.value(of: "content-encoding"), encoding.lowercased() != "identity" {
-            throw .unreadable("HTTP body has an unsupported Content-Encoding '\(encoding)'")
+        let encodings = head.codings(of: "content-encoding")
+        if !encodings.allSatisfy({ $0 == "identity" }) {
+            throw .unreadable("HTTP body has an unsupported Content-Encoding '\(head.values(of: "content-encoding"))'")
         }
-        if let coding = head.value(of: "transfer-encoding") {
-            guard coding.lowercased().split(separator: ",").last?.trimmingBlanks() == "chunked" else {
-                throw .unreadable("HTTP body has an unsupported Transfer-Encoding '\(coding)'")
+        let transferCodings = head.codings(of: "transfer-encoding")
+        if !transferCodings.isEmpty {
+            // Only `chunked` alone is read: under `gzip, chunked` the chunks hold compressed bytes.
+            guard transferCodings == ["chunked"] else {
+                throw .unreadable("HTTP body has an unsupported Transfer-Encoding '\(head.values(of: "transfer-encoding"))'")
             }
             return try dechunk(bytes, from: head.bodyStart)
         }
-        if let lengthText = head.value(of: "content-length") {
-            guard let length = Int(lengthText), length >= 0 else {
-                throw .unreadable("HTTP response has an invalid Content-Length '\(lengthText)'")
-            }
+        if let length = try head.contentLength() {
             let available = bytes.count - head.bodyStart
             guard available >= length else {
                 throw .unreadable("HTTP body cut off: \(available) of \(length) bytes (Content-Length)")
@@ -42,8 +43,8 @@ public enum HTTPResponse {
     public static func isComplete(_ bytes: [UInt8]) -> Bool {
         let head = Array(bytes.prefix(64 * 1024))
         guard let parsed = try? Head.read(head, from: 0), !(100...199).contains(parsed.status),
-              parsed.value(of: "transfer-encoding") == nil,
-              let lengthText = parsed.value(of: "content-length"), let length = Int(lengthText), length >= 0
+              parsed.values(of: "transfer-encoding").isEmpty,
+              let length = try? parsed.contentLength()
         else { return false }
         return bytes.count - parsed.bodyStart >= length
     }
@@ -56,8 +57,32 @@ public enum HTTPResponse {
         var fields: [(name: String, value: String)]
         var bodyStart: Int
 
-        func value(of name: String) -> String? {
-            fields.last { $0.name == name }?.value
+        /// Every value of the field `name`, joined as one list (`a, b`); empty when it is absent.
+        func values(of name: String) -> String {
+            fields.filter { $0.name == name }.map(\.value).joined(separator: ", ")
+        }
+
+        /// The codings the field `name` lists, over all its lines, lower-cased.
+        func codings(of name: String) -> [String] {
+            values(of: name).split(separator: ",").map { $0.trimmingBlanks().lowercased() }.filter { !$0.isEmpty }
+        }
+
+        /// The `Content-Length`, `nil` when absent.
+        /// - Throws: when it is not decimal digits, or when several lines or list items disagree.
+        func contentLength() throws(LoadError) -> Int? {
+            guard fields.contains(where: { $0.name == "content-length" }) else { return nil }
+            let text = values(of: "content-length")
+            var length: Int?
+            for item in text.split(separator: ",", omittingEmptySubsequences: false).map({ $0.trimmingBlanks() }) {
+                guard !item.isEmpty, item.count <= 18, item.utf8.allSatisfy({ (0x30...0x39).contains($0) }), let value = Int(item) else {
+                    throw .unreadable("HTTP response has an invalid Content-Length \(quoted(text))")
+                }
+                guard length == nil || length == value else {
+                    throw .unreadable("HTTP response has conflicting Content-Length values \(quoted(text))")
+                }
+                length = value
+            }
+            return length
         }
 
         static func read(_ bytes: [UInt8], from start: Int) throws(LoadError) -> Head {
