@@ -11,7 +11,9 @@
 /// summary rows, its servers in maintenance (`status` `MAINT…`: disabled, serving nothing) and
 /// every other proxy are skipped. The load is one numeric column by its
 /// header name (`scur` by default, or `qcur`, `rate`, …), or `utilization`:
-/// 100 × `scur` / `slim`, which needs `slim` (the server's `maxconn`) set on every server.
+/// 100 × `scur` / `slim`, which needs `slim` (the server's `maxconn`) set on every server. Under
+/// `qcur`, the `BACKEND` row's `qcur` (requests queued for no server in particular, once every
+/// server is at its `maxconn`) is shared equally among the servers read.
 /// Fields may be quoted CSV-style. The header must come first and name each column once; a row
 /// cut off before its newline, a row shorter than the header (of any proxy), a column, proxy or
 /// server name that is not UTF-8, an empty or non-numeric load (`scur` and `slim` for `utilization`) rejects the
@@ -62,6 +64,10 @@ public enum HAProxyStatParser {
         var proxies: [String] = []
         var backendSeen = false
         var inMaintenance = 0
+        // The backend's own qcur counts the requests queued for no server in particular (all were
+        // full): part of the load of every server, though no server row counts it.
+        let sharesBackendQueue = selection.field == .column("qcur")
+        var backendQueue: (value: Double, line: Int, field: Range<Int>)?
         while let row = try rows.next() {
             guard let pxField = row.fields.first else { continue }
             guard let proxy = rows.validText(pxField) else {
@@ -79,6 +85,10 @@ public enum HAProxyStatParser {
             guard let name = rows.validText(row.fields[1]) else {
                 let field = row.fields[1]
                 throw LoadError.syntax(line: row.line, message: "server name \(SyntaxQuoting.text(bytes, from: field.lowerBound, to: field.upperBound)) is not valid UTF-8")
+            }
+            if name == "BACKEND", sharesBackendQueue {
+                let field = row.fields[columns[0]]
+                backendQueue = try rows.number(field, column: "qcur", server: name, line: row.line).map { (value: $0, line: row.line, field: field) }
             }
             if name == "FRONTEND" || name == "BACKEND" { continue }
             if let statusColumn, statusColumn < row.fields.count, rows.text(row.fields[statusColumn]).hasPrefix("MAINT") {
@@ -110,7 +120,26 @@ public enum HAProxyStatParser {
             let all = inMaintenance == 0 ? "" : " out of maintenance (\(inMaintenance) in it)"
             throw LoadError.notFound("backend '\(selection.backend)' has no servers\(all)")
         }
+        if let backendQueue { try share(backendQueue, among: &servers) }
         return servers
+    }
+
+    /// Adds an equal part of the backend's queue to each server's own; the queue and each server's
+    /// own must be a load by themselves, so that a negative one is not hidden by the sum.
+    private static func share(_ queue: (value: Double, line: Int, field: Range<Int>), among servers: inout ParsedLoads) throws(LoadError) {
+        if let reason = LoadSnapshot.fault(inLoad: queue.value) {
+            let written = SyntaxQuoting.written(servers.bytes, from: queue.field.lowerBound, to: queue.field.upperBound)
+            throw .invalidLoad(server: "BACKEND", value: written, reason: reason, line: queue.line)
+        }
+        for index in servers.servers.indices {
+            if let fault = servers.fault(at: index) { throw fault }
+        }
+        guard queue.value > 0 else { return }
+        let share = queue.value / Double(servers.servers.count)
+        for index in servers.servers.indices {
+            servers.servers[index].load += share
+            servers.origins[index].value = nil
+        }
     }
 
     /// Parses `bytes` into the backend's servers, in the order HAProxy lists them.

@@ -1,3 +1,5 @@
+import AutoscaledBase
+
 /// Server loads as a format read them, each with where the data gives it, so that a fault
 /// ``LoadSnapshot`` finds in a server names the line and quotes the load as written.
 ///
@@ -26,6 +28,15 @@ struct ParsedLoads {
     mutating func append(_ server: ServerLoad, line: Int, value: Range<Int>?) {
         servers.append(server)
         origins.append(Origin(line: line, value: value))
+    }
+
+    /// What ``LoadSnapshot`` would refuse in the load of the server at `index`, as it would say it;
+    /// for a format that adds to a load after reading it, so a part at fault is not hidden by the sum.
+    func fault(at index: Int) -> LoadError? {
+        let load = servers[index].load
+        guard let reason = LoadSnapshot.fault(inLoad: load) else { return nil }
+        let value = written(index) ?? DecimalText.format(load)
+        return .invalidLoad(server: servers[index].name, value: value, reason: reason, line: origins[index].line)
     }
 
     /// The load of the server at `index` as written (cut like ``SyntaxQuoting/written(_:from:to:)``),

@@ -59,10 +59,7 @@ public enum PrometheusLoadParser {
             if let index = totals[name] {
                 let before = servers.servers[index].load
                 // Each sample of a sum must be a load itself: `-10` and `40` are no server at 30.
-                if servers.origins[index].value != nil, let reason = LoadSnapshot.fault(inLoad: before) {
-                    throw .invalidLoad(server: name, value: servers.written(index) ?? "", reason: reason,
-                                       line: servers.origins[index].line)
-                }
+                if servers.origins[index].value != nil, let fault = servers.fault(at: index) { throw fault }
                 if let reason = LoadSnapshot.fault(inLoad: line.value) {
                     let value = SyntaxQuoting.written(bytes, from: line.valueText.lowerBound, to: line.valueText.upperBound)
                     throw .invalidLoad(server: name, value: value, reason: reason, line: lexer.line)

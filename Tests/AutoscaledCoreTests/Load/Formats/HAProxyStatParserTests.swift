@@ -11,7 +11,7 @@ struct HAProxyStatParserTests {
         inference,gpu-3,0,0,0,1,,7,DRAIN,
         inference,gpu-4,0,0,0,0,8,0,MAINT,
         inference,gpu-5,0,0,0,0,8,0,MAINT (via inference/gpu-4),
-        inference,BACKEND,2,4,11,13,200,227,UP,
+        inference,BACKEND,3,4,11,13,200,227,UP,
         other,web,0,0,50,50,50,9,UP,
 
         """
@@ -22,7 +22,9 @@ struct HAProxyStatParserTests {
 
     @Test("selections over one stats dump", arguments: [
         (HAProxySelection(backend: "inference"), "gpu-1=3.0 gpu-2=8.0 gpu-3=0.0"),
-        (HAProxySelection(backend: "inference", field: .column("qcur")), "gpu-1=0.0 gpu-2=2.0 gpu-3=0.0"),
+        // The backend's queue, for no server in particular, in equal parts (not to those in maintenance).
+        (HAProxySelection(backend: "inference", field: .column("qcur")), "gpu-1=1.0 gpu-2=3.0 gpu-3=1.0"),
+        (HAProxySelection(backend: "inference", field: .column("qmax")), "gpu-1=0.0 gpu-2=4.0 gpu-3=0.0"),
         (HAProxySelection(backend: "inference", field: .column("stot")), "gpu-1=100.0 gpu-2=120.0 gpu-3=7.0"),
         (HAProxySelection(backend: "other", field: .utilization), "web=100.0"),
         (HAProxySelection(backend: "inference", field: .utilization),
@@ -56,6 +58,14 @@ struct HAProxyStatParserTests {
                       "line 2: expected at least 9 columns, found 5"),
         LoadParseCase("a short row of another proxy", header + "other,web,0\nb,s,0,0,3,5,8,1,UP,\n",
                       "line 2: expected at least 9 columns, found 3"),
+        LoadParseCase("qcur with an empty backend queue", "# pxname,svname,qcur\nb,s,1\nb,t,2\nb,BACKEND,\n", "s=1.0 t=2.0"),
+        LoadParseCase("qcur with no backend row", "# pxname,svname,qcur\nb,s,1\nb,t,2\n", "s=1.0 t=2.0"),
+        LoadParseCase("qcur: a negative queue is not hidden by the backend's", "# pxname,svname,qcur\nb,s,1\nb,t,-1\nb,BACKEND,8\n",
+                      #"line 3: server "t": load -1 is negative"#),
+        LoadParseCase("qcur: a negative backend queue", "# pxname,svname,qcur\nb,s,1\nb,t,2\nb,BACKEND,-3\n",
+                      #"line 4: server "BACKEND": load -3 is negative"#),
+        LoadParseCase("qcur: a backend queue that is not a number", "# pxname,svname,qcur\nb,s,1\nb,BACKEND,x\n",
+                      "line 3: expected a number in column 'qcur' of server \"BACKEND\", found 'x'"),
         LoadParseCase("a header naming a column twice", "# pxname,svname,scur,qcur,scur\nb,s,1,0,2\n",
                       "line 1: column 'scur' appears twice in the header"),
         LoadParseCase("an empty load", "# pxname,svname,scur\nb,s,\n", "line 2: server \"s\" has no value in column 'scur'"),
@@ -68,7 +78,7 @@ struct HAProxyStatParserTests {
     func shapes(_ testCase: LoadParseCase) {
         let outcome = testCase.outcome { bytes throws(LoadError) in
             try LoadParser.snapshot(from: bytes, format: .haproxy(HAProxySelection(
-                backend: "b", field: testCase.name.hasPrefix("utilization") ? .utilization : .column("scur")))).servers
+                backend: "b", field: testCase.name.hasPrefix("utilization") ? .utilization : .column(testCase.name.hasPrefix("qcur") ? "qcur" : "scur")))).servers
         }
         #expect(outcome == testCase.expected)
     }
