@@ -50,21 +50,10 @@ public struct PauseOptions: Sendable, Equatable {
 
     init(_ options: ParsedOptions) throws(UsageError) {
         self.init(configPath: options.values["config"] ?? Command.defaultConfigPath, reason: options.values["reason"])
-        if let text = options.values["replicas"] {
-            guard let value = Int(text), value >= 0 else {
-                throw Self.invalid("replicas", text, "an integer >= 0")
-            }
-            replicas = value
-        }
-        if let text = options.values["for"] {
-            guard let value = try? DurationText.parse(text), value > .zero else {
-                throw Self.invalid("for", text, "a duration > 0, e.g. 30min or 2h")
-            }
-            duration = value
-        }
-    }
-
-    private static func invalid(_ name: String, _ text: String, _ expected: String) -> UsageError {
-        UsageError("option '--\(name)': \(EscapedText.quoted(text)) is not valid (expected \(expected))", subcommand: "pause")
+        let values = OptionValues(options: options, subcommand: "pause")
+        replicas = try values.count("replicas", minimum: 0)
+        let expected = "a duration > 0 and up to 365d, e.g. 30min or 2h"
+        duration = try values.duration("for", wholeSecondsOnly: false, expected: expected)
+        if let duration, duration <= .zero { throw values.invalid("for", options.values["for"] ?? "", expected) }
     }
 }
