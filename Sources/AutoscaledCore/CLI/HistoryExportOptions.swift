@@ -24,8 +24,8 @@ public struct HistoryExportOptions: Sendable, Equatable {
         overview: "Write the loads the daemon recorded as a trace that 'simulate' replays.",
         options: [
             Command.configOption,
-            OptionSpec("since", value: "time", help: "Only what was recorded within this long before now, e.g. 2d."),
-            OptionSpec("until", value: "time", help: "Only what was recorded up to this long before now, e.g. 1h."),
+            OptionSpec("since", value: "time", help: "Only what was recorded within this long before now (up to 365d), e.g. 2d."),
+            OptionSpec("until", value: "time", help: "Only what was recorded up to this long before now (up to 365d), e.g. 1h."),
             OptionSpec("format", value: "format",
                        help: "per-server: each server's load; offered: total load per second.", default: "per-server"),
         ],
@@ -36,17 +36,20 @@ public struct HistoryExportOptions: Sendable, Equatable {
             the total load of each second, so 'simulate --capacity 100' models a replica at load
             100; seconds without data are written as 0 (a note on stderr counts them).
             t_seconds is Unix time. A record holds until the next one, at most 2 x poll_interval.
+            The trace runs from the first record in the range to the end of the last.
 
             \(Command.exitStatus(failure: "no history yet (or none in the range), it cannot be read, or some of it\n      holds only totals where per-server loads are asked for"))
             """)
 
     init(_ options: ParsedOptions) throws(UsageError) {
         self.init(configPath: options.values["config"] ?? Command.defaultConfigPath)
-        since = try Self.duration("since", options)
-        until = try Self.duration("until", options)
+        let values = OptionValues(options: options, subcommand: Self.spec.name)
+        let expected = "a duration up to 365d, e.g. 2d or 90min"
+        since = try values.duration("since", wholeSecondsOnly: false, expected: expected)
+        until = try values.duration("until", wholeSecondsOnly: false, expected: expected)
         if let text = options.values["format"] {
             guard let format = HistoryTrace.Format(rawValue: text) else {
-                throw Self.invalid("format", text, HistoryTrace.Format.allCases.map(\.rawValue).joined(separator: " or "))
+                throw values.invalid("format", text, HistoryTrace.Format.allCases.map(\.rawValue).joined(separator: " or "))
             }
             self.format = format
         }
@@ -54,16 +57,5 @@ public struct HistoryExportOptions: Sendable, Equatable {
             throw UsageError("option '--until' (\(DurationText.format(until)) ago) must be later than '--since' "
                 + "(\(DurationText.format(since)) ago)", subcommand: Self.spec.name)
         }
-    }
-
-    private static func duration(_ name: String, _ options: ParsedOptions) throws(UsageError) -> Duration? {
-        guard let text = options.values[name] else { return nil }
-        guard let value = try? DurationText.parse(text) else { throw invalid(name, text, "a duration, e.g. 2d or 90min") }
-        return value
-    }
-
-    private static func invalid(_ name: String, _ text: String, _ expected: String) -> UsageError {
-        UsageError("option '--\(name)': \(EscapedText.quoted(text)) is not valid (expected \(expected))",
-                   subcommand: spec.name)
     }
 }

@@ -26,7 +26,7 @@ public struct PauseOptions: Sendable, Equatable {
         options: [
             Command.configOption,
             OptionSpec("replicas", value: "n", help: "Move to this count once, then hold it (default: hold the count as it is)."),
-            OptionSpec("for", value: "duration", help: "End the pause by itself after this long, e.g. 30min (default: until resume)."),
+            OptionSpec("for", value: "duration", help: "End the pause by itself after this long (up to 365d), e.g. 30min (default: until resume)."),
             OptionSpec("reason", value: "text", help: "Why, for the log and status."),
         ],
         discussion: """

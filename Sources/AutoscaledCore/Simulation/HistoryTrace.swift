@@ -50,15 +50,18 @@ public enum HistoryTrace {
     }
 
     /// The trace of `records` (in the order written) between `from` and `to` (wall-clock seconds;
-    /// `nil`: from the first record, to the end of the last).
+    /// `nil`: from the first record, to the end of the last), from the first record's data in that
+    /// range to the end of the last's.
     public static func export(
         _ records: [HistoryRecord], format: Format, from: Double? = nil, to: Double? = nil
     ) throws(Failure) -> Export {
         let spans = holdSpans(records, from: from, to: to)
         guard let first = spans.first?.start, let last = spans.last?.end, spans.contains(where: { $0.loads != .none })
         else { throw .noData(from: from, to: to) }
-        let lower = from ?? first
-        let upper = max(to ?? last, lower)
+        // From the first data in the range to the last: time before the history began (or after it
+        // ended) was not recorded as empty, it was not recorded; an offered trace would replay it as
+        // hours of no requests. A gap between records stays, as the daemon saw it.
+        let (lower, upper) = (first, last)
         switch format {
         case .offered:
             return offered(spans, lower: lower, upper: upper)

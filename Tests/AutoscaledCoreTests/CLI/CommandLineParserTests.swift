@@ -110,6 +110,9 @@ struct CommandLineParserTests {
                                    subcommand: "pause")),
         Rejected(name: "pause at a count beyond any config", arguments: ["pause", "--replicas", "1000001"],
                  error: UsageError("option '--replicas': '1000001' is not valid (expected an integer from 0 to 1000000)", subcommand: "pause")),
+        Rejected(name: "history export since longer than any duration", arguments: ["history", "export", "--since", "400d"],
+                 error: UsageError("option '--since': '400d' is not valid (expected a duration up to 365d, e.g. 2d or 90min)",
+                                   subcommand: "history export")),
         Rejected(name: "resume takes no --replicas", arguments: ["resume", "--replicas", "2"],
                  error: UsageError("unknown option '--replicas'", subcommand: "resume")),
         Rejected(name: "completion without a shell", arguments: ["completion"],
@@ -162,8 +165,8 @@ struct CommandLineParserTests {
 
             OPTIONS:
               --config <path>         The config file. (default: /etc/autoscaled/autoscaled.conf)
-              --since <time>          Only what was recorded within this long before now, e.g. 2d.
-              --until <time>          Only what was recorded up to this long before now, e.g. 1h.
+              --since <time>          Only what was recorded within this long before now (up to 365d), e.g. 2d.
+              --until <time>          Only what was recorded up to this long before now (up to 365d), e.g. 1h.
               --format <format>       per-server: each server's load; offered: total load per second. (default: per-server)
               -h, --help              Show help information.
 
@@ -173,6 +176,7 @@ struct CommandLineParserTests {
             the total load of each second, so 'simulate --capacity 100' models a replica at load
             100; seconds without data are written as 0 (a note on stderr counts them).
             t_seconds is Unix time. A record holds until the next one, at most 2 x poll_interval.
+            The trace runs from the first record in the range to the end of the last.
 
             EXIT STATUS:
               0   success

@@ -82,6 +82,15 @@ struct HistoryTraceTests {
         }
     }
 
+    @Test("a range wider than the history starts and ends with its data, not with rows of no data", arguments: HistoryTrace.Format.allCases)
+    func rangeBeyondTheHistory(format: HistoryTrace.Format) throws {
+        let records = (0..<10).map { Self.record(Double(1000 + 10 * $0), Self.servers(["a": Double($0)])) }
+        let wide = try HistoryTrace.export(records, format: format, from: 1000 - 86400, to: 1100 + 86400)
+        #expect(wide == (try HistoryTrace.export(records, format: format)))
+        #expect(wide.csv.split(separator: "\n").dropFirst().first?.hasPrefix("1000,") == true)
+        #expect(wide.emptyBins == 0)
+    }
+
     @Test("a single record still makes a trace simulate reads (two bins)")
     func singleRecord() throws {
         let export = try HistoryTrace.export([Self.record(1000, Self.servers(["a": 7]))], format: .perServer)
