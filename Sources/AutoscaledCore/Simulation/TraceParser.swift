@@ -6,12 +6,14 @@ import AutoscaledBase
 /// - `#` comment lines and blank lines are skipped anywhere; CRLF line ends and a UTF-8 byte
 ///   order mark are accepted; the last line may lack its newline.
 /// - Header: `t_seconds` first; `requests` second makes an offered-load trace (further columns,
-///   such as token counts, are ignored), otherwise every further column names a server.
+///   such as token counts, are ignored), otherwise every further column names a server (valid
+///   UTF-8, unique, a name a load source may report).
 /// - Rows: as many fields as the header; `t_seconds` a whole number of seconds; the first two
 ///   rows set the bin width, and every later row follows the one before by exactly that width
 ///   (one row per bin, none missing).
 /// - Values: numbers from 0 to ``LoadSnapshot/maxLoad`` (1e15). In a per-server trace an empty field means the server was absent.
 /// - Fields are never quoted: a `"` in the header is an error (and never makes a number).
+/// - A message quotes a field as written: bytes that are not UTF-8 show as `\xFF`.
 public enum TraceParser {
     /// The largest `t_seconds` accepted (about 31 700 years).
     public static let maxTimestamp = 1_000_000_000_000
@@ -84,7 +86,7 @@ public enum TraceParser {
             throw .header(line: header.number, "column \(quoted + 1): quoted fields are not supported")
         }
         guard names[0] == "t_seconds" else {
-            throw .header(line: header.number, "the first column must be 't_seconds', not \(EscapedText.quoted(names[0]))")
+            throw .header(line: header.number, "the first column must be 't_seconds', not \(shown(header.fields[0], bytes))")
         }
         guard names.count >= 2 else {
             throw .header(line: header.number, "no column after t_seconds (expected 'requests' or server names)")
@@ -95,6 +97,10 @@ public enum TraceParser {
         if names[1] == "requests" { return .offeredLoad(count: names.count) }
         var seen = Set<String>()
         for (index, name) in names.enumerated().dropFirst() {
+            let field = header.fields[index]
+            guard String(validating: UnsafeRawBufferPointer(rebasing: bytes[field.start..<field.end]), as: UTF8.self) != nil else {
+                throw .header(line: header.number, "column \(index + 1): server name \(shown(field, bytes)) is not valid UTF-8")
+            }
             do throws(LoadError) {
                 try LoadSnapshot.validate(name: name)
             } catch {
@@ -115,7 +121,7 @@ public enum TraceParser {
             index += 1
         }
         guard !field.isEmpty, index == field.end, value <= maxTimestamp else {
-            throw .line(line, "t_seconds \(EscapedText.quoted(text(field, bytes))) is not a whole number of seconds "
+            throw .line(line, "t_seconds \(shown(field, bytes)) is not a whole number of seconds "
                 + "from 0 to \(maxTimestamp)")
         }
         return value
@@ -124,16 +130,15 @@ public enum TraceParser {
     private static func value(
         _ field: TraceLines.Field, _ bytes: UnsafeRawBufferPointer, line: Int, what: String
     ) throws(TraceError) -> Double {
-        let shown = { EscapedText.quoted(text(field, bytes)) }
         switch DecimalNumber.parse(bytes, from: field.start, to: field.end, grammar: .plain) {
         case let .value(number):
-            guard number >= 0 else { throw .line(line, "\(what) \(shown()) is negative") }
+            guard number >= 0 else { throw .line(line, "\(what) \(shown(field, bytes)) is negative") }
             guard number <= LoadSnapshot.maxLoad else {
-                throw .line(line, "\(what) \(shown()) is above \(LoadSnapshot.maxLoadText)")
+                throw .line(line, "\(what) \(shown(field, bytes)) is above \(LoadSnapshot.maxLoadText)")
             }
             return number == 0 ? 0 : number  // -0 reads as 0
-        case .malformed: throw .line(line, "\(what) \(shown()) is not a number")
-        case .outOfRange: throw .line(line, "\(what) \(shown()) is out of range")
+        case .malformed: throw .line(line, "\(what) \(shown(field, bytes)) is not a number")
+        case .outOfRange: throw .line(line, "\(what) \(shown(field, bytes)) is out of range")
         }
     }
 
@@ -144,6 +149,11 @@ public enum TraceParser {
 
     static func text(_ field: TraceLines.Field, _ bytes: UnsafeRawBufferPointer) -> String {
         String(decoding: UnsafeRawBufferPointer(rebasing: bytes[field.start..<field.end]), as: UTF8.self)
+    }
+
+    /// A field as written, quoted for a message: bytes that are not UTF-8 show as `\xFF`.
+    private static func shown(_ field: TraceLines.Field, _ bytes: UnsafeRawBufferPointer) -> String {
+        SyntaxQuoting.text(bytes, from: field.start, to: field.end)
     }
 }
 

@@ -16,6 +16,13 @@ struct TraceParseCase: Sendable, CustomTestStringConvertible {
         self.expected = expected
     }
 
+    /// A case whose input holds bytes that are not UTF-8.
+    init(_ name: String, bytes: [UInt8], _ expected: String) {
+        self.name = name
+        self.input = bytes
+        self.expected = expected
+    }
+
     var testDescription: String { name }
 
     var outcome: String {
@@ -108,6 +115,18 @@ struct TraceParserTests {
         TraceParseCase("a quoted number is rejected", "t_seconds,requests\n0,\"1\"\n", "line 2: requests '\"1\"' is not a number"),
         TraceParseCase("a bad server load names the server", "t_seconds,web 1\n0,abc\n",
                        "line 2: server 'web 1': load 'abc' is not a number"),
+        TraceParseCase("a server name that is not UTF-8 is rejected, its bytes shown",
+                       bytes: Array("t_seconds,a,web".utf8) + [0xFF, 0x0A, 0x30, 0x2C, 0x31, 0x2C, 0x32, 0x0A],
+                       "line 1: column 3: server name 'web\\xFF' is not valid UTF-8"),
+        TraceParseCase("two names that differ in bytes that are not UTF-8 are not one name",
+                       bytes: Array("t_seconds,a".utf8) + [0xFE, 0x2C, 0x61, 0xFF, 0x0A],
+                       "line 1: column 2: server name 'a\\xFE' is not valid UTF-8"),
+        TraceParseCase("a value that is not UTF-8 is shown as written",
+                       bytes: Array("t_seconds,requests\n0,1".utf8) + [0xFF, 0x0A],
+                       "line 2: requests '1\\xFF' is not a number"),
+        TraceParseCase("a first column that is not UTF-8 is shown as written",
+                       bytes: [0xFF, 0xFE, 0x74, 0x00, 0x0A],
+                       "line 1: the first column must be 't_seconds', not '\\xFF\\xFEt\\u{0}'"),
         TraceParseCase("a span longer than a replay may cover is rejected", "t_seconds,requests\n0,1\n60000000,1\n",
                        "2 bins of 60000000 s span more than the 100000000 s a replay may cover"),
         TraceParseCase("a negative server load is rejected", "t_seconds,a\n0,1\n1,-0.5\n", "line 3: server 'a': load '-0.5' is negative"),
