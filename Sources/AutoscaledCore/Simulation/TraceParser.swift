@@ -130,16 +130,18 @@ public enum TraceParser {
     private static func value(
         _ field: TraceLines.Field, _ bytes: UnsafeRawBufferPointer, line: Int, what: String
     ) throws(TraceError) -> Double {
+        let number: Double
         switch DecimalNumber.parse(bytes, from: field.start, to: field.end, grammar: .plain) {
-        case let .value(number):
-            guard number >= 0 else { throw .line(line, "\(what) \(shown(field, bytes)) is negative") }
-            guard number <= LoadSnapshot.maxLoad else {
-                throw .line(line, "\(what) \(shown(field, bytes)) is above \(LoadSnapshot.maxLoadText)")
-            }
-            return number == 0 ? 0 : number  // -0 reads as 0
+        case let .value(value): number = value
         case .malformed: throw .line(line, "\(what) \(shown(field, bytes)) is not a number")
-        case .outOfRange: throw .line(line, "\(what) \(shown(field, bytes)) is out of range")
+        // Beyond a Double: as far from 0 as the sign says.
+        case .outOfRange: number = bytes[field.start] == UInt8(ascii: "-") ? -.infinity : .infinity
         }
+        guard number >= 0 else { throw .line(line, "\(what) \(shown(field, bytes)) is negative") }
+        guard number <= LoadSnapshot.maxLoad else {
+            throw .line(line, "\(what) \(shown(field, bytes)) is above \(LoadSnapshot.maxLoadText)")
+        }
+        return number == 0 ? 0 : number  // -0 reads as 0
     }
 
     private static func digit(_ byte: UInt8) -> Int? {
