@@ -35,6 +35,9 @@ public enum HistoryTrace {
         case noData(from: Double?, to: Double?)
         /// A per-server trace was asked for but some records hold only a total.
         case totalsOnly(at: Double, servers: Int)
+        /// The range spans more than a replay covers (``TraceParser/maxSpanSeconds``): a record of a
+        /// wall clock set wrong, or a range too wide.
+        case tooLong(from: Double, to: Double)
 
         public var description: String {
             switch self {
@@ -45,12 +48,17 @@ public enum HistoryTrace {
             case let .totalsOnly(at, servers):
                 return "the record of \(WallClock.iso8601(at)) holds a total over \(servers) servers, not each "
                     + "server's load (more than \(HistoryRecord.maxServers) servers): use --format offered"
+            case let .tooLong(from, to):
+                return "the records run from \(WallClock.iso8601(from)) to \(WallClock.iso8601(to)), more than the "
+                    + "\(TraceParser.maxSpanSeconds) s a replay may cover (was a wall clock set wrong?): "
+                    + "choose a range with --since and --until"
             }
         }
     }
 
-    /// The trace of `records` (in the order written) between `from` and `to` (wall-clock seconds;
-    /// `nil`: from the first record, to the end of the last).
+    /// The trace of `records` (in the order written, their wall times finite) between `from` and
+    /// `to` (wall-clock seconds; `nil`: from the first record, to the end of the last), which must
+    /// span at most what a replay covers.
     public static func export(
         _ records: [HistoryRecord], format: Format, from: Double? = nil, to: Double? = nil
     ) throws(Failure) -> Export {
@@ -59,6 +67,7 @@ public enum HistoryTrace {
         else { throw .noData(from: from, to: to) }
         let lower = from ?? first
         let upper = max(to ?? last, lower)
+        guard upper - lower <= Double(TraceParser.maxSpanSeconds) else { throw .tooLong(from: lower, to: upper) }
         switch format {
         case .offered:
             return offered(spans, lower: lower, upper: upper)

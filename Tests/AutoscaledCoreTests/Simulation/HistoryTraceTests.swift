@@ -82,6 +82,22 @@ struct HistoryTraceTests {
         }
     }
 
+    @Test("a range longer than a replay covers is refused, not written bin by bin (a wall clock set wrong)")
+    func tooLong() throws {
+        let records = [
+            Self.record(5, Self.servers(["a": 1]), poll: .seconds(1000)),
+            Self.record(100_001_000, Self.servers(["a": 2]), poll: .seconds(1000)),
+        ]
+        #expect(throws: HistoryTrace.Failure.tooLong(from: 5, to: 100_002_000)) {
+            try HistoryTrace.export(records, format: .perServer)
+        }
+        #expect(HistoryTrace.Failure.tooLong(from: 5, to: 100_002_000).description
+            == "the records run from 1970-01-01T00:00:05.000Z to 1973-03-03T10:20:00.000Z, more than the 100000000 s "
+            + "a replay may cover (was a wall clock set wrong?): choose a range with --since and --until")
+        let export = try HistoryTrace.export(records, format: .perServer, from: 100_000_000)
+        #expect(export.csv == "t_seconds,a\n100000000,\n100001000,2\n")
+    }
+
     @Test("a single record still makes a trace simulate reads (two bins)")
     func singleRecord() throws {
         let export = try HistoryTrace.export([Self.record(1000, Self.servers(["a": 7]))], format: .perServer)
