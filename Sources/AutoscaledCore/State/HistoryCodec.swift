@@ -11,7 +11,8 @@ import AutoscaledBase
 ///                                      | 2 f64 total, u32 servers
 /// ```
 /// A names frame precedes the first per-server sample of a segment and every change of the
-/// server set. Reading stops at the first frame that is cut short or fails its checksum: a
+/// server set. Reading stops at the first frame that is cut short, fails its checksum or holds what
+/// the daemon never writes (a time or load that is not finite, a negative load, a name twice): a
 /// write torn by a crash loses that record only.
 public enum HistoryCodec {
     public static let magic: [UInt8] = Array("ASHIST1\n".utf8)
@@ -100,11 +101,11 @@ public enum HistoryCodec {
             guard let length = payload.integer(UInt16.self), let name = payload.text(Int(length)) else { return nil }
             names.append(name)
         }
-        return payload.isAtEnd ? names : nil
+        return payload.isAtEnd && Set(names).count == names.count ? names : nil
     }
 
     private static func readSample(_ payload: inout ByteReader, names: [String]?) -> HistoryRecord? {
-        guard let wall = payload.integer(UInt64.self).map(Double.init(bitPattern:)),
+        guard let wall = payload.integer(UInt64.self).map(Double.init(bitPattern:)), wall.isFinite,
               let monotonic = payload.integer(UInt64.self), let pollMillis = payload.integer(UInt32.self),
               let desired = payload.integer(UInt32.self), let applied = payload.integer(Int32.self),
               let kind = payload.integer(UInt8.self)
@@ -117,12 +118,12 @@ public enum HistoryCodec {
             guard let count = payload.integer(UInt16.self), let names, names.count == Int(count) else { return nil }
             var servers: [ServerLoad] = []
             for name in names {
-                guard let bits = payload.integer(UInt32.self) else { return nil }
+                guard let bits = payload.integer(UInt32.self), isLoad(Double(Float(bitPattern: bits))) else { return nil }
                 servers.append(ServerLoad(name: name, load: Double(Float(bitPattern: bits))))
             }
             loads = .servers(servers)
         case 2:
-            guard let total = payload.integer(UInt64.self).map(Double.init(bitPattern:)),
+            guard let total = payload.integer(UInt64.self).map(Double.init(bitPattern:)), isLoad(total),
                   let count = payload.integer(UInt32.self) else { return nil }
             loads = .total(load: total, servers: Int(count))
         default:
@@ -133,6 +134,11 @@ public enum HistoryCodec {
             wallTime: wall, monotonic: MonotonicInstant(sinceOrigin: .nanoseconds(Int64(clamping: monotonic))),
             pollInterval: .milliseconds(Int64(pollMillis)), desired: Int(desired), applied: applied < 0 ? nil : Int(applied),
             loads: loads)
+    }
+
+    /// A load the daemon may have recorded: finite and not negative.
+    private static func isLoad(_ load: Double) -> Bool {
+        load.isFinite && load >= 0
     }
 
     /// Appends a frame whose payload `body` writes: the length and checksum are filled in after.

@@ -46,6 +46,38 @@ struct HistoryLogTests {
         #expect(decoded.intact)
     }
 
+    struct Impossible: CustomTestStringConvertible, Sendable {
+        var name: String
+        var record: HistoryRecord
+        var testDescription: String { name }
+    }
+
+    static let impossibles: [Impossible] = [
+        Impossible(name: "a time that is not a number", record: HistoryRecord(
+            wallTime: .nan, monotonic: .origin, pollInterval: .seconds(10), desired: 3, applied: 3, loads: .none)),
+        Impossible(name: "an infinite time", record: HistoryRecord(
+            wallTime: .infinity, monotonic: .origin, pollInterval: .seconds(10), desired: 3, applied: 3, loads: .none)),
+        Impossible(name: "a load that is not a number", record: record(at: 1_000_010, loads: .servers([ServerLoad(name: "a", load: .nan)]))),
+        Impossible(name: "an infinite load", record: record(at: 1_000_010, loads: .servers([ServerLoad(name: "a", load: .infinity)]))),
+        Impossible(name: "a negative load", record: record(at: 1_000_010, loads: .servers([ServerLoad(name: "a", load: -5)]))),
+        Impossible(name: "a negative total", record: record(at: 1_000_010, loads: .total(load: -1, servers: 100))),
+        Impossible(name: "an infinite total", record: record(at: 1_000_010, loads: .total(load: .infinity, servers: 100))),
+        Impossible(name: "a server named twice", record: record(
+            at: 1_000_010, loads: .servers([ServerLoad(name: "a", load: 1), ServerLoad(name: "a", load: 2)]))),
+    ]
+
+    @Test("a checksummed record of what the daemon never writes is damage, never a record", arguments: impossibles)
+    func impossible(_ bad: Impossible) {
+        var bytes = HistoryCodec.magic
+        var names: [String]?
+        for record in [Self.record(at: 1_000_000), bad.record, Self.record(at: 1_000_020)] {
+            HistoryCodec.append(record, names: &names, to: &bytes)
+        }
+        let decoded = HistoryCodec.records(in: bytes)
+        #expect(decoded.records == [Self.record(at: 1_000_000)])
+        #expect(!decoded.intact)
+    }
+
     @Test("a snapshot of more than maxServers servers is kept as its total and count")
     func largeSnapshot() throws {
         let servers = (0..<100).map { ServerLoad(name: "s\($0)", load: 2) }
