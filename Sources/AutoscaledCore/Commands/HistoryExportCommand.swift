@@ -30,9 +30,8 @@ public enum HistoryExportCommand {
             return .failure("\(directory): \(error)")
         }
         var notes: [String] = []
-        if contents.damagedSegments > 0 {
-            notes.append("\(directory): \(contents.damagedSegments) of \(contents.segments) segments end in a torn or "
-                + "damaged record (a crash, or a write in progress); the records before it are used")
+        for damage in contents.damaged {
+            notes.append("\(directory)/\(damage)")
         }
         if options.format == .offered, export.emptyBins > 0 {
             notes.append("\(directory): \(export.emptyBins) of \(export.bins) seconds have no load data "

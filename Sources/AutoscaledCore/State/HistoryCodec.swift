@@ -64,34 +64,35 @@ public enum HistoryCodec {
     }
 
     /// The records of one segment's bytes, up to the first damaged frame.
-    /// - Returns: the records, and `intact: false` when bytes were left over (a torn or damaged tail)
-    ///   or the segment does not start with ``magic``.
-    public static func records(in bytes: [UInt8]) -> (records: [HistoryRecord], intact: Bool) {
-        guard bytes.starts(with: magic) else { return ([], bytes.isEmpty) }
+    /// - Returns: the records; `read`, the bytes up to the first damaged frame (all of them when
+    ///   `intact`); `intact: false` when bytes were left over (a torn or damaged record) or the
+    ///   segment does not start with ``magic`` (then `read` is 0).
+    public static func records(in bytes: [UInt8]) -> (records: [HistoryRecord], intact: Bool, read: Int) {
+        guard bytes.starts(with: magic) else { return ([], bytes.isEmpty, 0) }
         var records: [HistoryRecord] = []
         var names: [String]?
         var offset = magic.count
         while offset < bytes.count {
-            guard offset + 8 <= bytes.count else { return (records, false) }
+            guard offset + 8 <= bytes.count else { return (records, false, offset) }
             var header = ByteReader(bytes, from: offset)
             guard let length = header.integer(UInt32.self), let checksum = header.integer(UInt32.self),
                   Int(length) <= maxPayload, offset + 8 + Int(length) <= bytes.count,
                   CRC32.checksum(bytes[(offset + 8)..<(offset + 8 + Int(length))]) == checksum
-            else { return (records, false) }
+            else { return (records, false, offset) }
             var payload = ByteReader(bytes, from: offset + 8, to: offset + 8 + Int(length))
-            offset += 8 + Int(length)
             switch payload.integer(UInt8.self).flatMap(Kind.init(rawValue:)) {
             case .names?:
-                guard let read = readNames(&payload) else { return (records, false) }
+                guard let read = readNames(&payload) else { return (records, false, offset) }
                 names = read
             case .sample?:
-                guard let record = readSample(&payload, names: names) else { return (records, false) }
+                guard let record = readSample(&payload, names: names) else { return (records, false, offset) }
                 records.append(record)
             case nil:
-                return (records, false)
+                return (records, false, offset)
             }
+            offset += 8 + Int(length)
         }
-        return (records, true)
+        return (records, true, offset)
     }
 
     private static func readNames(_ payload: inout ByteReader) -> [String]? {

@@ -8,9 +8,31 @@ public enum HistoryReader {
         public var records: [HistoryRecord]
         /// The segments read.
         public var segments: Int
-        /// Segments whose tail was cut short or damaged (a crash during a write); the records
-        /// before the damage are kept.
-        public var damagedSegments: Int
+        /// Segments not read to their end, in order; the records before the damage are kept.
+        public var damaged: [Damage]
+
+        public var damagedSegments: Int { damaged.count }
+    }
+
+    /// A segment not read to its end.
+    public enum Damage: Sendable, Equatable, CustomStringConvertible {
+        /// A record that is cut short or fails its checksum (a crash, or a write in progress, when
+        /// it is the last) at byte `at` of `size`; nothing after it is read.
+        case torn(segment: String, at: Int, size: Int, recordsBefore: Int)
+        /// The segment does not start with ``HistoryCodec/magic`` (another version wrote it, or it
+        /// is no segment); `start` is its first bytes as written.
+        case otherFormat(segment: String, start: String)
+
+        public var description: String {
+            switch self {
+            case let .torn(segment, at, size, before):
+                "\(segment): a torn or damaged record at byte \(at) of \(size) (a crash, or a write in progress); "
+                    + "the \(before) record\(before == 1 ? "" : "s") before it \(before == 1 ? "is" : "are") used, "
+                    + "the \(size - at) bytes from it on are not"
+            case let .otherFormat(segment, start):
+                "\(segment): not a history segment this version reads (it starts \(start), not 'ASHIST1\\n'); skipped"
+            }
+        }
     }
 
     /// The largest segment read (far above what ``HistoryLog`` writes).
@@ -23,11 +45,11 @@ public enum HistoryReader {
         do {
             folder = try Directory.open(directory)
         } catch {
-            if error.isNoSuchFile { return Contents(records: [], segments: 0, damagedSegments: 0) }
+            if error.isNoSuchFile { return Contents(records: [], segments: 0, damaged: []) }
             throw error
         }
         defer { folder.close() }
-        var contents = Contents(records: [], segments: 0, damagedSegments: 0)
+        var contents = Contents(records: [], segments: 0, damaged: [])
         for file in try folder.regularFiles(where: HistoryLog.isSegmentName) {
             let bytes: [UInt8]
             do {
@@ -39,10 +61,18 @@ public enum HistoryReader {
                 if error.isNoSuchFile { continue }
                 throw error
             }
-            let (records, intact) = HistoryCodec.records(in: bytes)
+            let (records, intact, read) = HistoryCodec.records(in: bytes)
             contents.records += records
             contents.segments += 1
-            if !intact { contents.damagedSegments += 1 }
+            if intact { continue }
+            if read == 0, !HistoryCodec.magic.starts(with: bytes) {
+                let start = bytes.prefix(HistoryCodec.magic.count).withUnsafeBytes {
+                    SyntaxQuoting.text($0, from: 0, to: $0.count)
+                }
+                contents.damaged.append(.otherFormat(segment: file.name, start: start))
+            } else {
+                contents.damaged.append(.torn(segment: file.name, at: read, size: bytes.count, recordsBefore: records.count))
+            }
         }
         return contents
     }
