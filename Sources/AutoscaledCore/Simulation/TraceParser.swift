@@ -7,7 +7,7 @@ import AutoscaledBase
 ///   order mark are accepted; the last line may lack its newline.
 /// - Header: `t_seconds` first; `requests` second makes an offered-load trace (further columns,
 ///   such as token counts, are ignored), otherwise every further column names a server (valid
-///   UTF-8, unique, a name a load source may report).
+///   UTF-8, unique, a name a load source may report). Neither name stands anywhere else.
 /// - Rows: as many fields as the header; `t_seconds` a whole number of seconds; the first two
 ///   rows set the bin width, and every later row follows the one before by exactly that width
 ///   (one row per bin, none missing).
@@ -94,7 +94,19 @@ public enum TraceParser {
         guard names.count <= maxColumns else {
             throw .header(line: header.number, "\(names.count) columns, more than the \(maxColumns) allowed")
         }
-        if names[1] == "requests" { return .offeredLoad(count: names.count) }
+        if let again = names.dropFirst().firstIndex(of: "t_seconds") {
+            throw .header(line: header.number, "column \(again + 1): a second 't_seconds' column")
+        }
+        if names[1] == "requests" {
+            if let again = names.dropFirst(2).firstIndex(of: "requests") {
+                throw .header(line: header.number, "column \(again + 1): a second 'requests' column")
+            }
+            return .offeredLoad(count: names.count)
+        }
+        if let misplaced = names.firstIndex(of: "requests") {
+            throw .header(line: header.number, "column \(misplaced + 1): 'requests' can only be the second column "
+                + "('t_seconds,requests,…', an offered-load trace), not a server's name")
+        }
         var seen = Set<String>()
         for (index, name) in names.enumerated().dropFirst() {
             let field = header.fields[index]
