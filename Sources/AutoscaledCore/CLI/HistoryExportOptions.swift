@@ -37,7 +37,7 @@ public struct HistoryExportOptions: Sendable, Equatable {
             100; seconds without data are written as 0 (a note on stderr counts them).
             t_seconds is Unix time. A record holds until the next one, at most 2 x poll_interval.
 
-            \(Command.exitStatus(failure: "no history yet (or none in the range, or the range spans more than a\n      replay covers), it cannot be read, or some of it holds only totals\n      where per-server loads are asked for"))
+            \(Command.exitStatus(failure: "no history yet (or none in the range, or the range spans more than a\n      replay covers), it cannot be read, or some of it holds only totals\n      or a server name that cannot head a column where per-server loads are asked for"))
             """)
 
     init(_ options: ParsedOptions) throws(UsageError) {

@@ -35,6 +35,9 @@ public enum HistoryTrace {
         case noData(from: Double?, to: Double?)
         /// A per-server trace was asked for but some records hold only a total.
         case totalsOnly(at: Double, servers: Int)
+        /// A server's name cannot head a column of a per-server trace (see
+        /// ``TraceParser/columnProblem(serverName:)``).
+        case notAColumn(server: String, at: Double, problem: String)
         /// The range spans more than a replay covers (``TraceParser/maxSpanSeconds``): a record of a
         /// wall clock set wrong, or a range too wide.
         case tooLong(from: Double, to: Double)
@@ -48,6 +51,9 @@ public enum HistoryTrace {
             case let .totalsOnly(at, servers):
                 return "the record of \(WallClock.iso8601(at)) holds a total over \(servers) servers, not each "
                     + "server's load (more than \(HistoryRecord.maxServers) servers): use --format offered"
+            case let .notAColumn(server, at, problem):
+                return "the record of \(WallClock.iso8601(at)) has a server named \(EscapedText.quoted(server)), which "
+                    + "cannot head a column of a per-server trace (\(problem)): use --format offered"
             case let .tooLong(from, to):
                 return "the records run from \(WallClock.iso8601(from)) to \(WallClock.iso8601(to)), more than the "
                     + "\(TraceParser.maxSpanSeconds) s a replay may cover (was a wall clock set wrong?): "
@@ -76,7 +82,7 @@ public enum HistoryTrace {
                case let .total(_, servers) = total.loads {
                 throw .totalsOnly(at: total.start, servers: servers)
             }
-            return perServer(spans, lower: lower, upper: upper, binSeconds: commonPollSeconds(spans))
+            return try perServer(spans, lower: lower, upper: upper, binSeconds: commonPollSeconds(spans))
         }
     }
 
@@ -131,12 +137,15 @@ public enum HistoryTrace {
         return Export(csv: String(decoding: text, as: UTF8.self), emptyBins: empty, bins: bins.count, binSeconds: 1)
     }
 
-    private static func perServer(_ spans: [Span], lower: Double, upper: Double, binSeconds: Int) -> Export {
+    private static func perServer(_ spans: [Span], lower: Double, upper: Double, binSeconds: Int) throws(Failure) -> Export {
         var names: [String] = []
         var column: [String: Int] = [:]
         for span in spans {
             guard case let .servers(servers) = span.loads else { continue }
             for server in servers where column[server.name] == nil {
+                if let problem = TraceParser.columnProblem(serverName: server.name) {
+                    throw .notAColumn(server: server.name, at: span.start, problem: problem)
+                }
                 column[server.name] = names.count
                 names.append(server.name)
             }

@@ -125,6 +125,19 @@ public enum TraceParser {
         return .servers(Array(names.dropFirst()))
     }
 
+    /// Why a server name cannot head a column of a per-server trace (the parser would read it as
+    /// another name, or as no server), or `nil` when it can: the header is cut at commas and
+    /// trimmed of blanks, never unquoted, and `t_seconds` and `requests` are taken.
+    static func columnProblem(serverName name: String) -> String? {
+        if name.contains(",") { return "a comma" }
+        if name.contains("\"") { return "a double quote" }
+        let blanks: Set<Unicode.Scalar> = [" ", "\t"]
+        if let first = name.unicodeScalars.first, blanks.contains(first) { return "a leading blank" }
+        if let last = name.unicodeScalars.last, blanks.contains(last) { return "a trailing blank" }
+        if name == "t_seconds" || name == "requests" { return "a column name of the trace format" }
+        return nil
+    }
+
     private static func timestamp(_ field: TraceLines.Field, _ bytes: UnsafeRawBufferPointer, line: Int) throws(TraceError) -> Int {
         var value = 0
         var index = field.start

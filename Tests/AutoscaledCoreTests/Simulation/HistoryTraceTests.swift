@@ -82,6 +82,24 @@ struct HistoryTraceTests {
         }
     }
 
+    @Test("a server whose name the trace would read as another column is refused, with what to use instead",
+          arguments: [("a,b", "a comma"), ("\"a\"", "a double quote"), (" a", "a leading blank"), ("a\t", "a trailing blank"),
+                      ("requests", "a column name of the trace format"), ("t_seconds", "a column name of the trace format")])
+    func notAColumn(_ name: String, _ problem: String) throws {
+        let records = [Self.record(100, Self.servers(["a": 1])), Self.record(110, .servers([ServerLoad(name: name, load: 2)]))]
+        #expect(throws: HistoryTrace.Failure.notAColumn(server: name, at: 110, problem: problem)) {
+            try HistoryTrace.export(records, format: .perServer)
+        }
+        #expect(try HistoryTrace.export(records, format: .offered).bins == 20)
+    }
+
+    @Test("a server name that cannot head a column says so")
+    func notAColumnText() {
+        #expect(HistoryTrace.Failure.notAColumn(server: "a,b", at: 110, problem: "a comma").description
+            == "the record of 1970-01-01T00:01:50.000Z has a server named 'a,b', which cannot head a column of a "
+            + "per-server trace (a comma): use --format offered")
+    }
+
     @Test("a range longer than a replay covers is refused, not written bin by bin (a wall clock set wrong)")
     func tooLong() throws {
         let records = [
