@@ -31,15 +31,15 @@ public enum TraceParser {
     }
 
     public static func parse(_ bytes: UnsafeRawBufferPointer) throws(TraceError) -> Trace {
-        var lines = TraceLines(bytes)
+        var lines = TraceLines(bytes, maxFields: maxColumns)
         guard let header = lines.next() else { throw .noHeader }
         let columns = try readHeader(header, bytes)
         var requests: [Double] = []
         var loads: [Double?] = []
         var timing = BinTiming()
         while let row = lines.next() {
-            guard row.fields.count == columns.count else {
-                throw .line(row.number, "\(row.fields.count) field\(row.fields.count == 1 ? "" : "s") "
+            guard row.fieldCount == columns.count else {
+                throw .line(row.number, "\(row.fieldCount) field\(row.fieldCount == 1 ? "" : "s") "
                     + "where the header has \(columns.count)")
             }
             try timing.accept(try timestamp(row.fields[0], bytes, line: row.number), line: row.number)
@@ -91,8 +91,8 @@ public enum TraceParser {
         guard names.count >= 2 else {
             throw .header(line: header.number, "no column after t_seconds (expected 'requests' or server names)")
         }
-        guard names.count <= maxColumns else {
-            throw .header(line: header.number, "\(names.count) columns, more than the \(maxColumns) allowed")
+        guard header.fieldCount <= maxColumns else {
+            throw .header(line: header.number, "\(header.fieldCount) columns, more than the \(maxColumns) allowed")
         }
         if let again = names.dropFirst().firstIndex(of: "t_seconds") {
             throw .header(line: header.number, "column \(again + 1): a second 't_seconds' column")

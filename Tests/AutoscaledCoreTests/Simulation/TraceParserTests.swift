@@ -1,5 +1,5 @@
 @testable import AutoscaledBase
-import AutoscaledCore
+@testable import AutoscaledCore
 import AutoscaledTestSupport
 import Testing
 
@@ -151,6 +151,20 @@ struct TraceParserTests {
         let names = (1..<TraceParser.maxColumns + 1).map { "s\($0)" }
         let header = "t_seconds," + names.joined(separator: ",") + "\n"
         #expect(TraceParseCase("", header, "").outcome == "line 1: 10001 columns, more than the 10000 allowed")
+    }
+
+    @Test("an absurdly long line keeps at most maxFields fields, and counts them all")
+    func longLine() {
+        let bytes = Array(("t_seconds" + String(repeating: ",", count: 1_000_000) + "\n0").utf8)
+        bytes.withUnsafeBytes { buffer in
+            var lines = TraceLines(buffer, maxFields: 3)
+            let header = lines.next()
+            #expect(header?.fields.count == 3)
+            #expect(header?.fieldCount == 1_000_001)
+            #expect(lines.next().map { ($0.number, $0.fields.count, $0.fieldCount) } ?? (0, 0, 0) == (2, 1, 1))
+        }
+        #expect(TraceParseCase("", "t_seconds,requests\n0,1\n1" + String(repeating: ",", count: 1_000_000) + "\n", "").outcome
+            == "line 3: 1000001 fields where the header has 2")
     }
 
     @Test("random bytes and byte flips never trap")
