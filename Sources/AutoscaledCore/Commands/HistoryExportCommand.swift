@@ -33,6 +33,9 @@ public enum HistoryExportCommand {
         for damage in contents.damaged {
             notes.append("\(directory)/\(damage)")
         }
+        if let steps = export.clockStepsBack {
+            notes.append("\(directory): \(steps)")
+        }
         if options.format == .offered, export.emptyBins > 0 {
             notes.append("\(directory): \(export.emptyBins) of \(export.bins) seconds have no load data "
                 + "(the daemon was not running or its source failed); they are written as 0 requests")

@@ -12,7 +12,8 @@ import AutoscaledSystem
 /// - `offered`: `t_seconds,requests`, one-second bins of the total load (so `simulate --capacity
 ///   100` models a replica at load 100); seconds with no data are written as 0 requests.
 ///
-/// Times are wall-clock seconds since the Unix epoch.
+/// Times are wall-clock seconds since the Unix epoch; where the wall clock went back between
+/// records, the times it repeated mix both passes, and ``Export/clockStepsBack`` says so.
 public enum HistoryTrace {
     /// The trace kinds of `history export --format`.
     public enum Format: String, Sendable, Equatable, CaseIterable {
@@ -27,6 +28,24 @@ public enum HistoryTrace {
         public var emptyBins: Int
         public var bins: Int
         public var binSeconds: Int
+        /// Where the wall clock went back between two records (in the range): the times it
+        /// repeated hold the records of both passes, mixed.
+        public var clockStepsBack: ClockStepsBack?
+    }
+
+    /// The wall clock went back between records written one after the other.
+    public struct ClockStepsBack: Sendable, Equatable, CustomStringConvertible {
+        public var count: Int
+        /// The time of the first record after the first step.
+        public var firstTo: Double
+        /// The largest step, in seconds.
+        public var largest: Double
+
+        public var description: String {
+            "the wall clock went back between records \(count == 1 ? "once" : "\(count) times") (first to "
+                + "\(WallClock.iso8601(firstTo)), by at most \(DecimalText.format(largest, .atMost(3))) s): "
+                + "the records of the times it repeated are mixed in the trace"
+        }
     }
 
     /// Why there is no trace to write.
@@ -74,16 +93,33 @@ public enum HistoryTrace {
         let lower = from ?? first
         let upper = max(to ?? last, lower)
         guard upper - lower <= Double(TraceParser.maxSpanSeconds) else { throw .tooLong(from: lower, to: upper) }
+        var export: Export
         switch format {
         case .offered:
-            return offered(spans, lower: lower, upper: upper)
+            export = offered(spans, lower: lower, upper: upper)
         case .perServer:
             if let total = spans.first(where: { if case .total = $0.loads { true } else { false } }),
                case let .total(_, servers) = total.loads {
                 throw .totalsOnly(at: total.start, servers: servers)
             }
-            return try perServer(spans, lower: lower, upper: upper, binSeconds: commonPollSeconds(spans))
+            export = try perServer(spans, lower: lower, upper: upper, binSeconds: commonPollSeconds(spans))
         }
+        export.clockStepsBack = clockStepsBack(records, lower: lower, upper: upper)
+        return export
+    }
+
+    /// Where the wall clock went back, between records written one after the other, to a time
+    /// within `lower..<upper`.
+    static func clockStepsBack(_ records: [HistoryRecord], lower: Double, upper: Double) -> ClockStepsBack? {
+        var steps: ClockStepsBack?
+        for (previous, record) in zip(records, records.dropFirst())
+        where record.wallTime < previous.wallTime && record.wallTime >= lower && record.wallTime < upper {
+            var seen = steps ?? ClockStepsBack(count: 0, firstTo: record.wallTime, largest: 0)
+            seen.count += 1
+            seen.largest = max(seen.largest, previous.wallTime - record.wallTime)
+            steps = seen
+        }
+        return steps
     }
 
     /// A time range over which one record's loads held.
@@ -134,7 +170,8 @@ public enum HistoryTrace {
             DecimalText.append(covered > 0 ? weighted / covered : 0, .atMost(3), to: &text)
             text.append(UInt8(ascii: "\n"))
         }
-        return Export(csv: String(decoding: text, as: UTF8.self), emptyBins: empty, bins: bins.count, binSeconds: 1)
+        return Export(csv: String(decoding: text, as: UTF8.self), emptyBins: empty, bins: bins.count, binSeconds: 1,
+                      clockStepsBack: nil)
     }
 
     private static func perServer(_ spans: [Span], lower: Double, upper: Double, binSeconds: Int) throws(Failure) -> Export {
@@ -180,7 +217,8 @@ public enum HistoryTrace {
             }
             text.append(UInt8(ascii: "\n"))
         }
-        return Export(csv: String(decoding: text, as: UTF8.self), emptyBins: empty, bins: bins.count, binSeconds: binSeconds)
+        return Export(csv: String(decoding: text, as: UTF8.self), emptyBins: empty, bins: bins.count, binSeconds: binSeconds,
+                      clockStepsBack: nil)
     }
 }
 

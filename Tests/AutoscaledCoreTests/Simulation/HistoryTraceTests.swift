@@ -116,6 +116,22 @@ struct HistoryTraceTests {
         #expect(export.csv == "t_seconds,a\n100000000,\n100001000,2\n")
     }
 
+    @Test("a wall clock that went back between records is told, since the times it repeated are mixed")
+    func clockStepsBack() throws {
+        let times: [Double] = [1000, 1010, 1020, 1030, 1005, 1015, 1025, 1035, 1045, 1040]
+        let records = times.map { Self.record($0, Self.servers(["a": $0 >= 1005 && $0.truncatingRemainder(dividingBy: 10) == 5 ? 2 : 1])) }
+        let steps = try HistoryTrace.export(records, format: .perServer).clockStepsBack
+        #expect(steps == HistoryTrace.ClockStepsBack(count: 2, firstTo: 1005, largest: 25))
+        #expect(steps?.description == "the wall clock went back between records 2 times (first to "
+            + "1970-01-01T00:16:45.000Z, by at most 25 s): the records of the times it repeated are mixed in the trace")
+        #expect(try HistoryTrace.export(records, format: .offered, from: 1040).clockStepsBack
+            == HistoryTrace.ClockStepsBack(count: 1, firstTo: 1040, largest: 5))
+        #expect(try HistoryTrace.export(Array(records.prefix(4)), format: .offered).clockStepsBack == nil)
+        #expect(HistoryTrace.ClockStepsBack(count: 1, firstTo: 1005, largest: 0.5).description == "the wall clock went back "
+            + "between records once (first to 1970-01-01T00:16:45.000Z, by at most 0.5 s): the records of the times it "
+            + "repeated are mixed in the trace")
+    }
+
     @Test("a single record still makes a trace simulate reads (two bins)")
     func singleRecord() throws {
         let export = try HistoryTrace.export([Self.record(1000, Self.servers(["a": 7]))], format: .perServer)
