@@ -22,6 +22,8 @@ public enum HistoryReader {
         /// The segment does not start with ``HistoryCodec/magic`` (another version wrote it, or it
         /// is no segment); `start` is its first bytes as written.
         case otherFormat(segment: String, start: String)
+        /// The segment is larger than a segment is read (``HistoryReader/segmentSizeLimit``).
+        case tooLarge(segment: String, limit: Int)
 
         public var description: String {
             switch self {
@@ -31,16 +33,18 @@ public enum HistoryReader {
                     + "the \(size - at) bytes from it on are not"
             case let .otherFormat(segment, start):
                 "\(segment): not a history segment this version reads (it starts \(start), not 'ASHIST1\\n'); skipped"
+            case let .tooLarge(segment, limit):
+                "\(segment): larger than the \(limit) bytes a segment may have; skipped"
             }
         }
     }
 
     /// The largest segment read (far above what ``HistoryLog`` writes).
-    static let segmentSizeLimit = 1 << 30
+    public static let segmentSizeLimit = 1 << 30
 
-    /// Reads every segment of `directory`.
+    /// Reads every segment of `directory`; a segment larger than `sizeLimit` is skipped and told.
     /// - Throws: when the directory or a segment cannot be read; a missing directory reads as empty.
-    public static func read(_ directory: String) throws(SystemError) -> Contents {
+    public static func read(_ directory: String, sizeLimit: Int = segmentSizeLimit) throws(SystemError) -> Contents {
         let folder: Directory
         do {
             folder = try Directory.open(directory)
@@ -55,7 +59,12 @@ public enum HistoryReader {
             do {
                 let fd = try folder.openForReading(file.name)
                 defer { fd.close() }
-                bytes = try fd.readToEnd(limit: segmentSizeLimit) ?? []
+                guard let read = try fd.readToEnd(limit: sizeLimit) else {
+                    contents.segments += 1
+                    contents.damaged.append(.tooLarge(segment: file.name, limit: sizeLimit))
+                    continue
+                }
+                bytes = read
             } catch {
                 // Removed by the daemon's rotation between the listing and the open.
                 if error.isNoSuchFile { continue }

@@ -230,6 +230,21 @@ struct HistoryLogTests {
         #expect(contents.damaged.map(\.description) == [note])
     }
 
+    @Test("a segment larger than the reader's limit is skipped and told, never read as empty")
+    func tooLarge() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let log = HistoryLog(config: Self.config(dir))
+        for index in 0..<3 { try log.append(Self.record(at: 1_000_000 + Double(index)), now: .origin) }
+        try log.close()
+        let restarted = HistoryLog(config: Self.config(dir))
+        try restarted.append(Self.record(at: 1_000_010), now: .origin)
+        let contents = try HistoryReader.read(dir.file("history"), sizeLimit: 100)
+        #expect(contents.records.map(\.wallTime) == [1_000_010])
+        #expect(contents.segments == 2)
+        #expect(contents.damaged.map(\.description) == ["00000001.log: larger than the 100 bytes a segment may have; skipped"])
+    }
+
     @Test("a missing history directory reads as empty")
     func missingDirectory() throws {
         let dir = TemporaryDirectory()
