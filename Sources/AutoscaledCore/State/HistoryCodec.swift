@@ -12,7 +12,8 @@ import AutoscaledBase
 /// ```
 /// A names frame precedes the first per-server sample of a segment and every change of the
 /// server set. Reading stops at the first frame that is cut short, fails its checksum or holds what
-/// the daemon never writes (a time or load that is not finite, a negative load, a name twice): a
+/// the daemon never writes (a time or load that is not finite, a negative load, a server name a
+/// source may not report, a name twice): a
 /// write torn by a crash loses that record only.
 public enum HistoryCodec {
     public static let magic: [UInt8] = Array("ASHIST1\n".utf8)
@@ -99,7 +100,8 @@ public enum HistoryCodec {
         guard let count = payload.integer(UInt16.self) else { return nil }
         var names: [String] = []
         for _ in 0..<count {
-            guard let length = payload.integer(UInt16.self), let name = payload.text(Int(length)) else { return nil }
+            guard let length = payload.integer(UInt16.self), let name = payload.text(Int(length)),
+                  (try? LoadSnapshot.validate(name: name)) != nil else { return nil }
             names.append(name)
         }
         return payload.isAtEnd && Set(names).count == names.count ? names : nil

@@ -62,6 +62,8 @@ struct HistoryLogTests {
         Impossible(name: "a negative load", record: record(at: 1_000_010, loads: .servers([ServerLoad(name: "a", load: -5)]))),
         Impossible(name: "a negative total", record: record(at: 1_000_010, loads: .total(load: -1, servers: 100))),
         Impossible(name: "an infinite total", record: record(at: 1_000_010, loads: .total(load: .infinity, servers: 100))),
+        Impossible(name: "a server name a source may not report", record: record(
+            at: 1_000_010, loads: .servers([ServerLoad(name: "a\nb", load: 1)]))),
         Impossible(name: "a server named twice", record: record(
             at: 1_000_010, loads: .servers([ServerLoad(name: "a", load: 1), ServerLoad(name: "a", load: 2)]))),
     ]
