@@ -12,8 +12,8 @@ import AutoscaledBase
 /// ```
 /// A names frame precedes the first per-server sample of a segment and every change of the
 /// server set. Reading stops at the first frame that is cut short, fails its checksum or holds what
-/// the daemon never writes (a time or load that is not finite, a negative load, a server name a
-/// source may not report, a name twice): a
+/// the daemon never writes (a time before 1970 or past ``TraceParser/maxTimestamp``, a load that is
+/// not finite or negative, a server name a source may not report, a name twice): a
 /// write torn by a crash loses that record only.
 public enum HistoryCodec {
     public static let magic: [UInt8] = Array("ASHIST1\n".utf8)
@@ -108,7 +108,9 @@ public enum HistoryCodec {
     }
 
     private static func readSample(_ payload: inout ByteReader, names: [String]?) -> HistoryRecord? {
-        guard let wall = payload.integer(UInt64.self).map(Double.init(bitPattern:)), wall.isFinite,
+        // From 1970 on, and no later than a trace's t_seconds may be (the year 33658).
+        guard let wall = payload.integer(UInt64.self).map(Double.init(bitPattern:)),
+              wall >= 0, wall <= Double(TraceParser.maxTimestamp),
               let monotonic = payload.integer(UInt64.self), let pollMillis = payload.integer(UInt32.self),
               let desired = payload.integer(UInt32.self), let applied = payload.integer(Int32.self),
               let kind = payload.integer(UInt8.self)

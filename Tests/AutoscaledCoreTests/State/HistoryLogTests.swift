@@ -57,6 +57,11 @@ struct HistoryLogTests {
             wallTime: .nan, monotonic: .origin, pollInterval: .seconds(10), desired: 3, applied: 3, loads: .none)),
         Impossible(name: "an infinite time", record: HistoryRecord(
             wallTime: .infinity, monotonic: .origin, pollInterval: .seconds(10), desired: 3, applied: 3, loads: .none)),
+        Impossible(name: "a time before 1970", record: HistoryRecord(
+            wallTime: -1, monotonic: .origin, pollInterval: .seconds(10), desired: 3, applied: 3, loads: .none)),
+        Impossible(name: "a time past what a trace holds (it would overflow the export's bins)", record: HistoryRecord(
+            wallTime: 1e19, monotonic: .origin, pollInterval: .milliseconds(Int64(UInt32.max)), desired: 3, applied: 3,
+            loads: .servers([ServerLoad(name: "a", load: 1)]))),
         Impossible(name: "a load that is not a number", record: record(at: 1_000_010, loads: .servers([ServerLoad(name: "a", load: .nan)]))),
         Impossible(name: "an infinite load", record: record(at: 1_000_010, loads: .servers([ServerLoad(name: "a", load: .infinity)]))),
         Impossible(name: "a negative load", record: record(at: 1_000_010, loads: .servers([ServerLoad(name: "a", load: -5)]))),
