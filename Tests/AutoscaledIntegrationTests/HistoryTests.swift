@@ -26,6 +26,21 @@ struct HistoryTests {
         #expect(result.stderr == "\(dir.path)/state/history: no history yet (the daemon has not run with this config yet)\n")
     }
 
+    @Test("a history of no readable record says which segment is at fault, never that the daemon has not run")
+    func onlyDamage() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        dir.writeConfig()
+        #expect(mkdir(dir.file("state"), 0o755) == 0 && mkdir(dir.file("state/history"), 0o755) == 0)
+        dir.write(dir.file("state/history/00000001.log"), "ASHIST2\n")
+        let segments = dir.file("state/history")
+        let result = await ChildProcess.run(["history", "export", "--config", dir.configPath], in: dir.path)
+        #expect(result.status == 1)
+        #expect(result.stdout == "")
+        #expect(result.stderr == #"\#(segments)/00000001.log: not a history segment this version reads (it starts 'ASHIST2\n', "#
+            + #"not 'ASHIST1\n'); skipped"# + "\n\(segments): no history yet (no segment holds a record that can be read)\n")
+    }
+
     @Test("the original exercise, recorded, exported per server and as offered load, replays in simulate")
     func roundTrip() async throws {
         let dir = Workspace()
