@@ -123,8 +123,9 @@ public enum HistoryCodec {
             guard let count = payload.integer(UInt16.self), let names, names.count == Int(count) else { return nil }
             var servers: [ServerLoad] = []
             for name in names {
-                guard let bits = payload.integer(UInt32.self), isLoad(Double(Float(bitPattern: bits))) else { return nil }
-                servers.append(ServerLoad(name: name, load: Double(Float(bitPattern: bits))))
+                guard let load = payload.integer(UInt32.self).map({ Double(Float(bitPattern: $0)) }), isLoad(load)
+                else { return nil }
+                servers.append(ServerLoad(name: name, load: load))
             }
             loads = .servers(servers)
         case 2:

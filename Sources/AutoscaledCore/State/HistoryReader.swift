@@ -11,6 +11,7 @@ public enum HistoryReader {
         /// Segments not read to their end, in order; the records before the damage are kept.
         public var damaged: [Damage]
 
+        /// How many segments were not read to their end.
         public var damagedSegments: Int { damaged.count }
     }
 
@@ -32,11 +33,17 @@ public enum HistoryReader {
                     + "the \(before) record\(before == 1 ? "" : "s") before it \(before == 1 ? "is" : "are") used, "
                     + "the \(size - at) bytes from it on are not"
             case let .otherFormat(segment, start):
-                "\(segment): not a history segment this version reads (it starts \(start), not 'ASHIST1\\n'); skipped"
+                "\(segment): not a history segment this version reads (it starts \(start), "
+                    + "not \(HistoryReader.shown(HistoryCodec.magic))); skipped"
             case let .tooLarge(segment, limit):
                 "\(segment): larger than the \(limit) bytes a segment may have; skipped"
             }
         }
+    }
+
+    /// Bytes as written, quoted for a message.
+    static func shown(_ bytes: some Collection<UInt8>) -> String {
+        Array(bytes).withUnsafeBytes { SyntaxQuoting.text($0, from: 0, to: $0.count) }
     }
 
     /// The largest segment read (far above what ``HistoryLog`` writes).
@@ -75,10 +82,7 @@ public enum HistoryReader {
             contents.segments += 1
             if intact { continue }
             if read == 0, !HistoryCodec.magic.starts(with: bytes) {
-                let start = bytes.prefix(HistoryCodec.magic.count).withUnsafeBytes {
-                    SyntaxQuoting.text($0, from: 0, to: $0.count)
-                }
-                contents.damaged.append(.otherFormat(segment: file.name, start: start))
+                contents.damaged.append(.otherFormat(segment: file.name, start: shown(bytes.prefix(HistoryCodec.magic.count))))
             } else {
                 contents.damaged.append(.torn(segment: file.name, at: read, size: bytes.count, recordsBefore: records.count))
             }
