@@ -26,6 +26,21 @@ struct HistoryTests {
         #expect(result.stderr == "\(dir.path)/state/history: no history yet (the daemon has not run with this config yet)\n")
     }
 
+    @Test("a history of no readable record says which segment is at fault, never that the daemon has not run")
+    func onlyDamage() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        dir.writeConfig()
+        #expect(mkdir(dir.file("state"), 0o755) == 0 && mkdir(dir.file("state/history"), 0o755) == 0)
+        dir.write(dir.file("state/history/00000001.log"), "ASHIST2\n")
+        let segments = dir.file("state/history")
+        let result = await ChildProcess.run(["history", "export", "--config", dir.configPath], in: dir.path)
+        #expect(result.status == 1)
+        #expect(result.stdout == "")
+        #expect(result.stderr == #"\#(segments)/00000001.log: not a history segment this version reads (it starts 'ASHIST2\n', "#
+            + #"not 'ASHIST1\n'); skipped"# + "\n\(segments): no history yet (no segment holds a record that can be read)\n")
+    }
+
     @Test("the original exercise, recorded, exported per server and as offered load, replays in simulate")
     func roundTrip() async throws {
         let dir = Workspace()
@@ -99,11 +114,15 @@ struct HistoryTests {
         #expect(read.records.count >= written.records.count)
         #expect(read.records.last?.loads == .servers([ServerLoad(name: "a", load: 77), ServerLoad(name: "b", load: 20)]))
         #expect(read.damagedSegments == 1)
+        let size = Int(fileSize(dir.file("state/history/00000001.log")))
 
         let export = await ChildProcess.run(["history", "export", "--config", dir.configPath], in: dir.path)
         #expect(export.status == 0)
-        #expect(export.stderr == "\(segments): 1 of 2 segments end in a torn or damaged record (a crash, or a write "
-            + "in progress); the records before it are used\n")
+        // The last record of two servers took 48 bytes; 45 are left.
+        let before = written.records.count - 1
+        #expect(export.stderr == "\(segments)/00000001.log: a torn or damaged record at byte \(size - 45) of \(size) "
+            + "(a crash, or a write in progress); the \(before) record\(before == 1 ? "" : "s") before it "
+            + "\(before == 1 ? "is" : "are") used, the 45 bytes from it on are not\n")
         let trace = try TraceParser.parse(Array(export.stdout.utf8))
         guard case let .serverLoads(names, _) = trace.series else {
             Issue.record("not a per-server trace: \(export.stdout)")

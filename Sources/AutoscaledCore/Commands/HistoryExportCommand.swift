@@ -16,10 +16,14 @@ public enum HistoryExportCommand {
         } catch {
             return .failure(error.description)
         }
+        // Told first, whatever follows: a failure may come of the damage.
+        var notes = contents.damaged.map { "\(directory)/\($0)" }
         guard !contents.records.isEmpty else {
-            let why = config.history.enabled
+            let why = !contents.damaged.isEmpty
+                ? "no segment holds a record that can be read"
+                : config.history.enabled
                 ? "the daemon has not run with this config yet" : "[history] enabled = false in \(options.configPath)"
-            return .failure("\(directory): no history yet (\(why))")
+            return .failure((notes + ["\(directory): no history yet (\(why))"]).joined(separator: "\n"))
         }
         let export: HistoryTrace.Export
         do {
@@ -27,12 +31,10 @@ public enum HistoryExportCommand {
                 contents.records, format: options.format, from: options.since.map { wallNow - $0.seconds },
                 to: options.until.map { wallNow - $0.seconds })
         } catch {
-            return .failure("\(directory): \(error)")
+            return .failure((notes + ["\(directory): \(error)"]).joined(separator: "\n"))
         }
-        var notes: [String] = []
-        if contents.damagedSegments > 0 {
-            notes.append("\(directory): \(contents.damagedSegments) of \(contents.segments) segments end in a torn or "
-                + "damaged record (a crash, or a write in progress); the records before it are used")
+        if let steps = export.clockStepsBack {
+            notes.append("\(directory): \(steps)")
         }
         if options.format == .offered, export.emptyBins > 0 {
             notes.append("\(directory): \(export.emptyBins) of \(export.bins) seconds have no load data "

@@ -12,7 +12,8 @@ import AutoscaledSystem
 /// - `offered`: `t_seconds,requests`, one-second bins of the total load (so `simulate --capacity
 ///   100` models a replica at load 100); seconds with no data are written as 0 requests.
 ///
-/// Times are wall-clock seconds since the Unix epoch.
+/// Times are wall-clock seconds since the Unix epoch; where the wall clock went back between
+/// records, the times it repeated mix both passes, and ``Export/clockStepsBack`` says so.
 public enum HistoryTrace {
     /// The trace kinds of `history export --format`.
     public enum Format: String, Sendable, Equatable, CaseIterable {
@@ -27,6 +28,24 @@ public enum HistoryTrace {
         public var emptyBins: Int
         public var bins: Int
         public var binSeconds: Int
+        /// Where the wall clock went back between two records (in the range): the times it
+        /// repeated hold the records of both passes, mixed.
+        public var clockStepsBack: ClockStepsBack?
+    }
+
+    /// The wall clock went back between records written one after the other.
+    public struct ClockStepsBack: Sendable, Equatable, CustomStringConvertible {
+        public var count: Int
+        /// The time of the first record after the first step.
+        public var firstTo: Double
+        /// The largest step, in seconds.
+        public var largest: Double
+
+        public var description: String {
+            "the wall clock went back between records \(count == 1 ? "once" : "\(count) times") (first to "
+                + "\(WallClock.iso8601(firstTo)), by at most \(DecimalText.format(largest, .atMost(3))) s): "
+                + "the records of the times it repeated are mixed in the trace"
+        }
     }
 
     /// Why there is no trace to write.
@@ -35,6 +54,12 @@ public enum HistoryTrace {
         case noData(from: Double?, to: Double?)
         /// A per-server trace was asked for but some records hold only a total.
         case totalsOnly(at: Double, servers: Int)
+        /// A server's name cannot head a column of a per-server trace (see
+        /// ``TraceParser/columnProblem(serverName:)``).
+        case notAColumn(server: String, at: Double, problem: String)
+        /// The range spans more than a replay covers (``TraceParser/maxSpanSeconds``): a record of a
+        /// wall clock set wrong, or a range too wide.
+        case tooLong(from: Double, to: Double)
 
         public var description: String {
             switch self {
@@ -45,13 +70,21 @@ public enum HistoryTrace {
             case let .totalsOnly(at, servers):
                 return "the record of \(WallClock.iso8601(at)) holds a total over \(servers) servers, not each "
                     + "server's load (more than \(HistoryRecord.maxServers) servers): use --format offered"
+            case let .notAColumn(server, at, problem):
+                return "the record of \(WallClock.iso8601(at)) has a server named \(EscapedText.quoted(server)), which "
+                    + "cannot head a column of a per-server trace (\(problem)): use --format offered"
+            case let .tooLong(from, to):
+                return "the records run from \(WallClock.iso8601(from)) to \(WallClock.iso8601(to)), more than the "
+                    + "\(TraceParser.maxSpanSeconds) s a replay may cover (was a wall clock set wrong?): "
+                    + "choose a range with --since and --until"
             }
         }
     }
 
-    /// The trace of `records` (in the order written) between `from` and `to` (wall-clock seconds;
-    /// `nil`: from the first record, to the end of the last), from the first record's data in that
-    /// range to the end of the last's.
+    /// The trace of `records` (in the order written, their wall times finite) between `from` and
+    /// `to` (wall-clock seconds; `nil`: from the first record, to the end of the last), from the
+    /// first record's data in that range to the end of the last's, which must span at most what a
+    /// replay covers.
     public static func export(
         _ records: [HistoryRecord], format: Format, from: Double? = nil, to: Double? = nil
     ) throws(Failure) -> Export {
@@ -62,16 +95,34 @@ public enum HistoryTrace {
         // ended) was not recorded as empty, it was not recorded; an offered trace would replay it as
         // hours of no requests. A gap between records stays, as the daemon saw it.
         let (lower, upper) = (first, last)
+        guard upper - lower <= Double(TraceParser.maxSpanSeconds) else { throw .tooLong(from: lower, to: upper) }
+        var export: Export
         switch format {
         case .offered:
-            return offered(spans, lower: lower, upper: upper)
+            export = offered(spans, lower: lower, upper: upper)
         case .perServer:
             if let total = spans.first(where: { if case .total = $0.loads { true } else { false } }),
                case let .total(_, servers) = total.loads {
                 throw .totalsOnly(at: total.start, servers: servers)
             }
-            return perServer(spans, lower: lower, upper: upper, binSeconds: commonPollSeconds(spans))
+            export = try perServer(spans, lower: lower, upper: upper, binSeconds: commonPollSeconds(spans))
         }
+        export.clockStepsBack = clockStepsBack(records, lower: lower, upper: upper)
+        return export
+    }
+
+    /// Where the wall clock went back, between records written one after the other, to a time
+    /// within `lower..<upper`.
+    static func clockStepsBack(_ records: [HistoryRecord], lower: Double, upper: Double) -> ClockStepsBack? {
+        var steps: ClockStepsBack?
+        for (previous, record) in zip(records, records.dropFirst())
+        where record.wallTime < previous.wallTime && record.wallTime >= lower && record.wallTime < upper {
+            var seen = steps ?? ClockStepsBack(count: 0, firstTo: record.wallTime, largest: 0)
+            seen.count += 1
+            seen.largest = max(seen.largest, previous.wallTime - record.wallTime)
+            steps = seen
+        }
+        return steps
     }
 
     /// A time range over which one record's loads held.
@@ -122,15 +173,19 @@ public enum HistoryTrace {
             DecimalText.append(covered > 0 ? weighted / covered : 0, .atMost(3), to: &text)
             text.append(UInt8(ascii: "\n"))
         }
-        return Export(csv: String(decoding: text, as: UTF8.self), emptyBins: empty, bins: bins.count, binSeconds: 1)
+        return Export(csv: String(decoding: text, as: UTF8.self), emptyBins: empty, bins: bins.count, binSeconds: 1,
+                      clockStepsBack: nil)
     }
 
-    private static func perServer(_ spans: [Span], lower: Double, upper: Double, binSeconds: Int) -> Export {
+    private static func perServer(_ spans: [Span], lower: Double, upper: Double, binSeconds: Int) throws(Failure) -> Export {
         var names: [String] = []
         var column: [String: Int] = [:]
         for span in spans {
             guard case let .servers(servers) = span.loads else { continue }
             for server in servers where column[server.name] == nil {
+                if let problem = TraceParser.columnProblem(serverName: server.name) {
+                    throw .notAColumn(server: server.name, at: span.start, problem: problem)
+                }
                 column[server.name] = names.count
                 names.append(server.name)
             }
@@ -165,7 +220,8 @@ public enum HistoryTrace {
             }
             text.append(UInt8(ascii: "\n"))
         }
-        return Export(csv: String(decoding: text, as: UTF8.self), emptyBins: empty, bins: bins.count, binSeconds: binSeconds)
+        return Export(csv: String(decoding: text, as: UTF8.self), emptyBins: empty, bins: bins.count, binSeconds: binSeconds,
+                      clockStepsBack: nil)
     }
 }
 

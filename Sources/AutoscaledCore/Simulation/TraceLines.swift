@@ -2,6 +2,8 @@
 ///
 /// Blank lines and lines whose first non-blank byte is `#` are skipped; a UTF-8 byte order mark
 /// at the start, a `\r` before each `\n` and spaces or tabs around each field are dropped.
+/// A line keeps at most `maxFields` fields, and counts them all: however long a line, it costs
+/// no more memory than that.
 struct TraceLines {
     /// A byte range of one field, already trimmed.
     struct Field {
@@ -11,19 +13,23 @@ struct TraceLines {
         var isEmpty: Bool { start == end }
     }
 
-    /// One data line: its 1-based number and its fields (at least one).
+    /// One data line: its 1-based number, its first `maxFields` fields (at least one) and how
+    /// many it has.
     struct Line {
         var number: Int
         var fields: [Field]
+        var fieldCount: Int
     }
 
     private let bytes: UnsafeRawBufferPointer
+    private let maxFields: Int
     private var offset = 0
     private var lineNumber = 0
     private var fields: [Field] = []
 
-    init(_ bytes: UnsafeRawBufferPointer) {
+    init(_ bytes: UnsafeRawBufferPointer, maxFields: Int) {
         self.bytes = bytes
+        self.maxFields = maxFields
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { offset = 3 }
     }
 
@@ -38,24 +44,29 @@ struct TraceLines {
             if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
             let first = skipBlanks(from: start, to: end)
             if first == end || bytes[first] == UInt8(ascii: "#") { continue }
-            split(from: start, to: end)
-            return Line(number: lineNumber, fields: fields)
+            let count = split(from: start, to: end)
+            return Line(number: lineNumber, fields: fields, fieldCount: count)
         }
         return nil
     }
 
-    private mutating func split(from start: Int, to end: Int) {
+    /// Cuts a line into ``fields``, the first `maxFields` of them; returns how many there are.
+    private mutating func split(from start: Int, to end: Int) -> Int {
         fields.removeAll(keepingCapacity: true)
+        var count = 0
         var fieldStart = start
         var index = start
         while true {
             if index == end || bytes[index] == UInt8(ascii: ",") {
-                var first = skipBlanks(from: fieldStart, to: index)
-                var last = index
-                while last > first, isBlank(bytes[last - 1]) { last -= 1 }
-                if first > last { first = last }
-                fields.append(Field(start: first, end: last))
-                if index == end { return }
+                count += 1
+                if count <= maxFields {
+                    var first = skipBlanks(from: fieldStart, to: index)
+                    var last = index
+                    while last > first, isBlank(bytes[last - 1]) { last -= 1 }
+                    if first > last { first = last }
+                    fields.append(Field(start: first, end: last))
+                }
+                if index == end { return count }
                 fieldStart = index + 1
             }
             index += 1

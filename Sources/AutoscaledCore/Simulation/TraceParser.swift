@@ -6,12 +6,14 @@ import AutoscaledBase
 /// - `#` comment lines and blank lines are skipped anywhere; CRLF line ends and a UTF-8 byte
 ///   order mark are accepted; the last line may lack its newline.
 /// - Header: `t_seconds` first; `requests` second makes an offered-load trace (further columns,
-///   such as token counts, are ignored), otherwise every further column names a server.
+///   such as token counts, are ignored), otherwise every further column names a server (valid
+///   UTF-8, unique, a name a load source may report). Neither name stands anywhere else.
 /// - Rows: as many fields as the header; `t_seconds` a whole number of seconds; the first two
 ///   rows set the bin width, and every later row follows the one before by exactly that width
 ///   (one row per bin, none missing).
 /// - Values: numbers from 0 to ``LoadSnapshot/maxLoad`` (1e15). In a per-server trace an empty field means the server was absent.
 /// - Fields are never quoted: a `"` in the header is an error (and never makes a number).
+/// - A message quotes a field as written: bytes that are not UTF-8 show as `\xFF`.
 public enum TraceParser {
     /// The largest `t_seconds` accepted (about 31 700 years).
     public static let maxTimestamp = 1_000_000_000_000
@@ -29,15 +31,15 @@ public enum TraceParser {
     }
 
     public static func parse(_ bytes: UnsafeRawBufferPointer) throws(TraceError) -> Trace {
-        var lines = TraceLines(bytes)
+        var lines = TraceLines(bytes, maxFields: maxColumns)
         guard let header = lines.next() else { throw .noHeader }
         let columns = try readHeader(header, bytes)
         var requests: [Double] = []
         var loads: [Double?] = []
         var timing = BinTiming()
         while let row = lines.next() {
-            guard row.fields.count == columns.count else {
-                throw .line(row.number, "\(row.fields.count) field\(row.fields.count == 1 ? "" : "s") "
+            guard row.fieldCount == columns.count else {
+                throw .line(row.number, "\(row.fieldCount) field\(row.fieldCount == 1 ? "" : "s") "
                     + "where the header has \(columns.count)")
             }
             try timing.accept(try timestamp(row.fields[0], bytes, line: row.number), line: row.number)
@@ -84,17 +86,33 @@ public enum TraceParser {
             throw .header(line: header.number, "column \(quoted + 1): quoted fields are not supported")
         }
         guard names[0] == "t_seconds" else {
-            throw .header(line: header.number, "the first column must be 't_seconds', not \(EscapedText.quoted(names[0]))")
+            throw .header(line: header.number, "the first column must be 't_seconds', not \(shown(header.fields[0], bytes))")
         }
         guard names.count >= 2 else {
             throw .header(line: header.number, "no column after t_seconds (expected 'requests' or server names)")
         }
-        guard names.count <= maxColumns else {
-            throw .header(line: header.number, "\(names.count) columns, more than the \(maxColumns) allowed")
+        guard header.fieldCount <= maxColumns else {
+            throw .header(line: header.number, "\(header.fieldCount) columns, more than the \(maxColumns) allowed")
         }
-        if names[1] == "requests" { return .offeredLoad(count: names.count) }
+        if let again = names.dropFirst().firstIndex(of: "t_seconds") {
+            throw .header(line: header.number, "column \(again + 1): a second 't_seconds' column")
+        }
+        if names[1] == "requests" {
+            if let again = names.dropFirst(2).firstIndex(of: "requests") {
+                throw .header(line: header.number, "column \(again + 1): a second 'requests' column")
+            }
+            return .offeredLoad(count: names.count)
+        }
+        if let misplaced = names.firstIndex(of: "requests") {
+            throw .header(line: header.number, "column \(misplaced + 1): 'requests' can only be the second column "
+                + "('t_seconds,requests,…', an offered-load trace), not a server's name")
+        }
         var seen = Set<String>()
         for (index, name) in names.enumerated().dropFirst() {
+            let field = header.fields[index]
+            guard String(validating: UnsafeRawBufferPointer(rebasing: bytes[field.start..<field.end]), as: UTF8.self) != nil else {
+                throw .header(line: header.number, "column \(index + 1): server name \(shown(field, bytes)) is not valid UTF-8")
+            }
             do throws(LoadError) {
                 try LoadSnapshot.validate(name: name)
             } catch {
@@ -107,6 +125,19 @@ public enum TraceParser {
         return .servers(Array(names.dropFirst()))
     }
 
+    /// Why a server name cannot head a column of a per-server trace (the parser would read it as
+    /// another name, or as no server), or `nil` when it can: the header is cut at commas and
+    /// trimmed of blanks, never unquoted, and `t_seconds` and `requests` are taken.
+    static func columnProblem(serverName name: String) -> String? {
+        if name.contains(",") { return "a comma" }
+        if name.contains("\"") { return "a double quote" }
+        let blanks: Set<Unicode.Scalar> = [" ", "\t"]
+        if let first = name.unicodeScalars.first, blanks.contains(first) { return "a leading blank" }
+        if let last = name.unicodeScalars.last, blanks.contains(last) { return "a trailing blank" }
+        if name == "t_seconds" || name == "requests" { return "a column name of the trace format" }
+        return nil
+    }
+
     private static func timestamp(_ field: TraceLines.Field, _ bytes: UnsafeRawBufferPointer, line: Int) throws(TraceError) -> Int {
         var value = 0
         var index = field.start
@@ -115,7 +146,7 @@ public enum TraceParser {
             index += 1
         }
         guard !field.isEmpty, index == field.end, value <= maxTimestamp else {
-            throw .line(line, "t_seconds \(EscapedText.quoted(text(field, bytes))) is not a whole number of seconds "
+            throw .line(line, "t_seconds \(shown(field, bytes)) is not a whole number of seconds "
                 + "from 0 to \(maxTimestamp)")
         }
         return value
@@ -124,17 +155,18 @@ public enum TraceParser {
     private static func value(
         _ field: TraceLines.Field, _ bytes: UnsafeRawBufferPointer, line: Int, what: String
     ) throws(TraceError) -> Double {
-        let shown = { EscapedText.quoted(text(field, bytes)) }
+        let number: Double
         switch DecimalNumber.parse(bytes, from: field.start, to: field.end, grammar: .plain) {
-        case let .value(number):
-            guard number >= 0 else { throw .line(line, "\(what) \(shown()) is negative") }
-            guard number <= LoadSnapshot.maxLoad else {
-                throw .line(line, "\(what) \(shown()) is above \(LoadSnapshot.maxLoadText)")
-            }
-            return number == 0 ? 0 : number  // -0 reads as 0
-        case .malformed: throw .line(line, "\(what) \(shown()) is not a number")
-        case .outOfRange: throw .line(line, "\(what) \(shown()) is out of range")
+        case let .value(value): number = value
+        case .malformed: throw .line(line, "\(what) \(shown(field, bytes)) is not a number")
+        // Beyond a Double: as far from 0 as the sign says.
+        case .outOfRange: number = bytes[field.start] == UInt8(ascii: "-") ? -.infinity : .infinity
         }
+        guard number >= 0 else { throw .line(line, "\(what) \(shown(field, bytes)) is negative") }
+        guard number <= LoadSnapshot.maxLoad else {
+            throw .line(line, "\(what) \(shown(field, bytes)) is above \(LoadSnapshot.maxLoadText)")
+        }
+        return number == 0 ? 0 : number  // -0 reads as 0
     }
 
     private static func digit(_ byte: UInt8) -> Int? {
@@ -144,6 +176,11 @@ public enum TraceParser {
 
     static func text(_ field: TraceLines.Field, _ bytes: UnsafeRawBufferPointer) -> String {
         String(decoding: UnsafeRawBufferPointer(rebasing: bytes[field.start..<field.end]), as: UTF8.self)
+    }
+
+    /// A field as written, quoted for a message: bytes that are not UTF-8 show as `\xFF`.
+    private static func shown(_ field: TraceLines.Field, _ bytes: UnsafeRawBufferPointer) -> String {
+        SyntaxQuoting.text(bytes, from: field.start, to: field.end)
     }
 }
 

@@ -11,7 +11,9 @@ import AutoscaledBase
 ///                                      | 2 f64 total, u32 servers
 /// ```
 /// A names frame precedes the first per-server sample of a segment and every change of the
-/// server set. Reading stops at the first frame that is cut short or fails its checksum: a
+/// server set. Reading stops at the first frame that is cut short, fails its checksum or holds what
+/// the daemon never writes (a time before 1970 or past ``TraceParser/maxTimestamp``, a load that is
+/// not finite or negative, a server name a source may not report, a name twice): a
 /// write torn by a crash loses that record only.
 public enum HistoryCodec {
     public static let magic: [UInt8] = Array("ASHIST1\n".utf8)
@@ -63,48 +65,52 @@ public enum HistoryCodec {
     }
 
     /// The records of one segment's bytes, up to the first damaged frame.
-    /// - Returns: the records, and `intact: false` when bytes were left over (a torn or damaged tail)
-    ///   or the segment does not start with ``magic``.
-    public static func records(in bytes: [UInt8]) -> (records: [HistoryRecord], intact: Bool) {
-        guard bytes.starts(with: magic) else { return ([], bytes.isEmpty) }
+    /// - Returns: the records; `read`, the bytes up to the first damaged frame (all of them when
+    ///   `intact`); `intact: false` when bytes were left over (a torn or damaged record) or the
+    ///   segment does not start with ``magic`` (then `read` is 0).
+    public static func records(in bytes: [UInt8]) -> (records: [HistoryRecord], intact: Bool, read: Int) {
+        guard bytes.starts(with: magic) else { return ([], bytes.isEmpty, 0) }
         var records: [HistoryRecord] = []
         var names: [String]?
         var offset = magic.count
         while offset < bytes.count {
-            guard offset + 8 <= bytes.count else { return (records, false) }
+            guard offset + 8 <= bytes.count else { return (records, false, offset) }
             var header = ByteReader(bytes, from: offset)
             guard let length = header.integer(UInt32.self), let checksum = header.integer(UInt32.self),
                   Int(length) <= maxPayload, offset + 8 + Int(length) <= bytes.count,
                   CRC32.checksum(bytes[(offset + 8)..<(offset + 8 + Int(length))]) == checksum
-            else { return (records, false) }
+            else { return (records, false, offset) }
             var payload = ByteReader(bytes, from: offset + 8, to: offset + 8 + Int(length))
-            offset += 8 + Int(length)
             switch payload.integer(UInt8.self).flatMap(Kind.init(rawValue:)) {
             case .names?:
-                guard let read = readNames(&payload) else { return (records, false) }
+                guard let read = readNames(&payload) else { return (records, false, offset) }
                 names = read
             case .sample?:
-                guard let record = readSample(&payload, names: names) else { return (records, false) }
+                guard let record = readSample(&payload, names: names) else { return (records, false, offset) }
                 records.append(record)
             case nil:
-                return (records, false)
+                return (records, false, offset)
             }
+            offset += 8 + Int(length)
         }
-        return (records, true)
+        return (records, true, offset)
     }
 
     private static func readNames(_ payload: inout ByteReader) -> [String]? {
         guard let count = payload.integer(UInt16.self) else { return nil }
         var names: [String] = []
         for _ in 0..<count {
-            guard let length = payload.integer(UInt16.self), let name = payload.text(Int(length)) else { return nil }
+            guard let length = payload.integer(UInt16.self), let name = payload.text(Int(length)),
+                  (try? LoadSnapshot.validate(name: name)) != nil else { return nil }
             names.append(name)
         }
-        return payload.isAtEnd ? names : nil
+        return payload.isAtEnd && Set(names).count == names.count ? names : nil
     }
 
     private static func readSample(_ payload: inout ByteReader, names: [String]?) -> HistoryRecord? {
+        // From 1970 on, and no later than a trace's t_seconds may be (the year 33658).
         guard let wall = payload.integer(UInt64.self).map(Double.init(bitPattern:)),
+              wall >= 0, wall <= Double(TraceParser.maxTimestamp),
               let monotonic = payload.integer(UInt64.self), let pollMillis = payload.integer(UInt32.self),
               let desired = payload.integer(UInt32.self), let applied = payload.integer(Int32.self),
               let kind = payload.integer(UInt8.self)
@@ -117,12 +123,13 @@ public enum HistoryCodec {
             guard let count = payload.integer(UInt16.self), let names, names.count == Int(count) else { return nil }
             var servers: [ServerLoad] = []
             for name in names {
-                guard let bits = payload.integer(UInt32.self) else { return nil }
-                servers.append(ServerLoad(name: name, load: Double(Float(bitPattern: bits))))
+                guard let load = payload.integer(UInt32.self).map({ Double(Float(bitPattern: $0)) }), isLoad(load)
+                else { return nil }
+                servers.append(ServerLoad(name: name, load: load))
             }
             loads = .servers(servers)
         case 2:
-            guard let total = payload.integer(UInt64.self).map(Double.init(bitPattern:)),
+            guard let total = payload.integer(UInt64.self).map(Double.init(bitPattern:)), isLoad(total),
                   let count = payload.integer(UInt32.self) else { return nil }
             loads = .total(load: total, servers: Int(count))
         default:
@@ -133,6 +140,11 @@ public enum HistoryCodec {
             wallTime: wall, monotonic: MonotonicInstant(sinceOrigin: .nanoseconds(Int64(clamping: monotonic))),
             pollInterval: .milliseconds(Int64(pollMillis)), desired: Int(desired), applied: applied < 0 ? nil : Int(applied),
             loads: loads)
+    }
+
+    /// A load the daemon may have recorded: finite and not negative.
+    private static func isLoad(_ load: Double) -> Bool {
+        load.isFinite && load >= 0
     }
 
     /// Appends a frame whose payload `body` writes: the length and checksum are filled in after.

@@ -180,8 +180,9 @@ struct CommandLineParserTests {
 
             EXIT STATUS:
               0   success
-              1   no history yet (or none in the range), it cannot be read, or some of it
-                  holds only totals where per-server loads are asked for
+              1   no history yet (or none in the range, or the range spans more than a
+                  replay covers), it cannot be read, or some of it holds only totals
+                  or a server name that cannot head a column where per-server loads are asked for
               64  usage error
               78  invalid config, or it cannot be read
 

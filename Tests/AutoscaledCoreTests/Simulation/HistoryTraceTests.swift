@@ -91,6 +91,56 @@ struct HistoryTraceTests {
         #expect(wide.emptyBins == 0)
     }
 
+    @Test("a server whose name the trace would read as another column is refused, with what to use instead",
+          arguments: [("a,b", "a comma"), ("\"a\"", "a double quote"), (" a", "a leading blank"), ("a\t", "a trailing blank"),
+                      ("requests", "a column name of the trace format"), ("t_seconds", "a column name of the trace format")])
+    func notAColumn(_ name: String, _ problem: String) throws {
+        let records = [Self.record(100, Self.servers(["a": 1])), Self.record(110, .servers([ServerLoad(name: name, load: 2)]))]
+        #expect(throws: HistoryTrace.Failure.notAColumn(server: name, at: 110, problem: problem)) {
+            try HistoryTrace.export(records, format: .perServer)
+        }
+        #expect(try HistoryTrace.export(records, format: .offered).bins == 20)
+    }
+
+    @Test("a server name that cannot head a column says so")
+    func notAColumnText() {
+        #expect(HistoryTrace.Failure.notAColumn(server: "a,b", at: 110, problem: "a comma").description
+            == "the record of 1970-01-01T00:01:50.000Z has a server named 'a,b', which cannot head a column of a "
+            + "per-server trace (a comma): use --format offered")
+    }
+
+    @Test("a range longer than a replay covers is refused, not written bin by bin (a wall clock set wrong)")
+    func tooLong() throws {
+        let records = [
+            Self.record(5, Self.servers(["a": 1]), poll: .seconds(1000)),
+            Self.record(100_001_000, Self.servers(["a": 2]), poll: .seconds(1000)),
+        ]
+        #expect(throws: HistoryTrace.Failure.tooLong(from: 5, to: 100_002_000)) {
+            try HistoryTrace.export(records, format: .perServer)
+        }
+        #expect(HistoryTrace.Failure.tooLong(from: 5, to: 100_002_000).description
+            == "the records run from 1970-01-01T00:00:05.000Z to 1973-03-03T10:20:00.000Z, more than the 100000000 s "
+            + "a replay may cover (was a wall clock set wrong?): choose a range with --since and --until")
+        let export = try HistoryTrace.export(records, format: .perServer, from: 100_000_000)
+        #expect(export.csv == "t_seconds,a\n100001000,2\n100002000,\n")
+    }
+
+    @Test("a wall clock that went back between records is told, since the times it repeated are mixed")
+    func clockStepsBack() throws {
+        let times: [Double] = [1000, 1010, 1020, 1030, 1005, 1015, 1025, 1035, 1045, 1040]
+        let records = times.map { Self.record($0, Self.servers(["a": $0 >= 1005 && $0.truncatingRemainder(dividingBy: 10) == 5 ? 2 : 1])) }
+        let steps = try HistoryTrace.export(records, format: .perServer).clockStepsBack
+        #expect(steps == HistoryTrace.ClockStepsBack(count: 2, firstTo: 1005, largest: 25))
+        #expect(steps?.description == "the wall clock went back between records 2 times (first to "
+            + "1970-01-01T00:16:45.000Z, by at most 25 s): the records of the times it repeated are mixed in the trace")
+        #expect(try HistoryTrace.export(records, format: .offered, from: 1040).clockStepsBack
+            == HistoryTrace.ClockStepsBack(count: 1, firstTo: 1040, largest: 5))
+        #expect(try HistoryTrace.export(Array(records.prefix(4)), format: .offered).clockStepsBack == nil)
+        #expect(HistoryTrace.ClockStepsBack(count: 1, firstTo: 1005, largest: 0.5).description == "the wall clock went back "
+            + "between records once (first to 1970-01-01T00:16:45.000Z, by at most 0.5 s): the records of the times it "
+            + "repeated are mixed in the trace")
+    }
+
     @Test("a single record still makes a trace simulate reads (two bins)")
     func singleRecord() throws {
         let export = try HistoryTrace.export([Self.record(1000, Self.servers(["a": 7]))], format: .perServer)

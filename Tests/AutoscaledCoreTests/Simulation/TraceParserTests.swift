@@ -1,5 +1,5 @@
 @testable import AutoscaledBase
-import AutoscaledCore
+@testable import AutoscaledCore
 import AutoscaledTestSupport
 import Testing
 
@@ -13,6 +13,13 @@ struct TraceParseCase: Sendable, CustomTestStringConvertible {
     init(_ name: String, _ input: String, _ expected: String) {
         self.name = name
         self.input = Array(input.utf8)
+        self.expected = expected
+    }
+
+    /// A case whose input holds bytes that are not UTF-8.
+    init(_ name: String, bytes: [UInt8], _ expected: String) {
+        self.name = name
+        self.input = bytes
         self.expected = expected
     }
 
@@ -82,6 +89,14 @@ struct TraceParserTests {
                        "line 1: column 4: server 'a' appears more than once"),
         TraceParseCase("a control character in a name is rejected", "t_seconds,a\u{7}b\n",
                        "line 1: column 2: invalid server name \"a\\u{7}b\": contains a control character"),
+        TraceParseCase("a second t_seconds column is not a server", "t_seconds,a,t_seconds\n0,5,0\n1,5,1\n",
+                       "line 1: column 3: a second 't_seconds' column"),
+        TraceParseCase("a second t_seconds column is not ignored either", "t_seconds,requests,t_seconds\n0,5,0\n1,5,1\n",
+                       "line 1: column 3: a second 't_seconds' column"),
+        TraceParseCase("a second requests column leaves the requests unclear", "t_seconds,requests,x,requests\n",
+                       "line 1: column 4: a second 'requests' column"),
+        TraceParseCase("requests past the second column is not a server", "t_seconds,tokens,requests\n0,1,5\n1,2,6\n",
+                       "line 1: column 3: 'requests' can only be the second column ('t_seconds,requests,…', an offered-load trace), not a server's name"),
         TraceParseCase("no rows", "t_seconds,requests\n", "no data rows (the bin width is read from the first two rows)"),
         TraceParseCase("one row", "t_seconds,requests\n0,1\n",
                        "only one data row (the bin width is read from the first two rows)"),
@@ -104,10 +119,25 @@ struct TraceParserTests {
         TraceParseCase("empty requests are rejected", "t_seconds,requests\n0,\n", "line 2: requests is empty"),
         TraceParseCase("negative requests are rejected", "t_seconds,requests\n0,1\n1,-2\n", "line 3: requests '-2' is negative"),
         TraceParseCase("NaN requests are rejected", "t_seconds,requests\n0,NaN\n", "line 2: requests 'NaN' is not a number"),
-        TraceParseCase("infinite requests are rejected", "t_seconds,requests\n0,1e999\n", "line 2: requests '1e999' is out of range"),
+        TraceParseCase("requests beyond a double are above the most a load may be", "t_seconds,requests\n0,1e999\n",
+                       "line 2: requests '1e999' is above 1e15"),
+        TraceParseCase("a load beyond a double below zero is negative", "t_seconds,a\n0,-1e999\n",
+                       "line 2: server 'a': load '-1e999' is negative"),
         TraceParseCase("a quoted number is rejected", "t_seconds,requests\n0,\"1\"\n", "line 2: requests '\"1\"' is not a number"),
         TraceParseCase("a bad server load names the server", "t_seconds,web 1\n0,abc\n",
                        "line 2: server 'web 1': load 'abc' is not a number"),
+        TraceParseCase("a server name that is not UTF-8 is rejected, its bytes shown",
+                       bytes: Array("t_seconds,a,web".utf8) + [0xFF, 0x0A, 0x30, 0x2C, 0x31, 0x2C, 0x32, 0x0A],
+                       "line 1: column 3: server name 'web\\xFF' is not valid UTF-8"),
+        TraceParseCase("two names that differ in bytes that are not UTF-8 are not one name",
+                       bytes: Array("t_seconds,a".utf8) + [0xFE, 0x2C, 0x61, 0xFF, 0x0A],
+                       "line 1: column 2: server name 'a\\xFE' is not valid UTF-8"),
+        TraceParseCase("a value that is not UTF-8 is shown as written",
+                       bytes: Array("t_seconds,requests\n0,1".utf8) + [0xFF, 0x0A],
+                       "line 2: requests '1\\xFF' is not a number"),
+        TraceParseCase("a first column that is not UTF-8 is shown as written",
+                       bytes: [0xFF, 0xFE, 0x74, 0x00, 0x0A],
+                       "line 1: the first column must be 't_seconds', not '\\xFF\\xFEt\\u{0}'"),
         TraceParseCase("a span longer than a replay may cover is rejected", "t_seconds,requests\n0,1\n60000000,1\n",
                        "2 bins of 60000000 s span more than the 100000000 s a replay may cover"),
         TraceParseCase("a negative server load is rejected", "t_seconds,a\n0,1\n1,-0.5\n", "line 3: server 'a': load '-0.5' is negative"),
@@ -121,6 +151,20 @@ struct TraceParserTests {
         let names = (1..<TraceParser.maxColumns + 1).map { "s\($0)" }
         let header = "t_seconds," + names.joined(separator: ",") + "\n"
         #expect(TraceParseCase("", header, "").outcome == "line 1: 10001 columns, more than the 10000 allowed")
+    }
+
+    @Test("an absurdly long line keeps at most maxFields fields, and counts them all")
+    func longLine() {
+        let bytes = Array(("t_seconds" + String(repeating: ",", count: 1_000_000) + "\n0").utf8)
+        bytes.withUnsafeBytes { buffer in
+            var lines = TraceLines(buffer, maxFields: 3)
+            let header = lines.next()
+            #expect(header?.fields.count == 3)
+            #expect(header?.fieldCount == 1_000_001)
+            #expect(lines.next().map { ($0.number, $0.fields.count, $0.fieldCount) } ?? (0, 0, 0) == (2, 1, 1))
+        }
+        #expect(TraceParseCase("", "t_seconds,requests\n0,1\n1" + String(repeating: ",", count: 1_000_000) + "\n", "").outcome
+            == "line 3: 1000001 fields where the header has 2")
     }
 
     @Test("random bytes and byte flips never trap")

@@ -46,6 +46,45 @@ struct HistoryLogTests {
         #expect(decoded.intact)
     }
 
+    struct Impossible: CustomTestStringConvertible, Sendable {
+        var name: String
+        var record: HistoryRecord
+        var testDescription: String { name }
+    }
+
+    static let impossibles: [Impossible] = [
+        Impossible(name: "a time that is not a number", record: HistoryRecord(
+            wallTime: .nan, monotonic: .origin, pollInterval: .seconds(10), desired: 3, applied: 3, loads: .none)),
+        Impossible(name: "an infinite time", record: HistoryRecord(
+            wallTime: .infinity, monotonic: .origin, pollInterval: .seconds(10), desired: 3, applied: 3, loads: .none)),
+        Impossible(name: "a time before 1970", record: HistoryRecord(
+            wallTime: -1, monotonic: .origin, pollInterval: .seconds(10), desired: 3, applied: 3, loads: .none)),
+        Impossible(name: "a time past what a trace holds (it would overflow the export's bins)", record: HistoryRecord(
+            wallTime: 1e19, monotonic: .origin, pollInterval: .milliseconds(Int64(UInt32.max)), desired: 3, applied: 3,
+            loads: .servers([ServerLoad(name: "a", load: 1)]))),
+        Impossible(name: "a load that is not a number", record: record(at: 1_000_010, loads: .servers([ServerLoad(name: "a", load: .nan)]))),
+        Impossible(name: "an infinite load", record: record(at: 1_000_010, loads: .servers([ServerLoad(name: "a", load: .infinity)]))),
+        Impossible(name: "a negative load", record: record(at: 1_000_010, loads: .servers([ServerLoad(name: "a", load: -5)]))),
+        Impossible(name: "a negative total", record: record(at: 1_000_010, loads: .total(load: -1, servers: 100))),
+        Impossible(name: "an infinite total", record: record(at: 1_000_010, loads: .total(load: .infinity, servers: 100))),
+        Impossible(name: "a server name a source may not report", record: record(
+            at: 1_000_010, loads: .servers([ServerLoad(name: "a\nb", load: 1)]))),
+        Impossible(name: "a server named twice", record: record(
+            at: 1_000_010, loads: .servers([ServerLoad(name: "a", load: 1), ServerLoad(name: "a", load: 2)]))),
+    ]
+
+    @Test("a checksummed record of what the daemon never writes is damage, never a record", arguments: impossibles)
+    func impossible(_ bad: Impossible) {
+        var bytes = HistoryCodec.magic
+        var names: [String]?
+        for record in [Self.record(at: 1_000_000), bad.record, Self.record(at: 1_000_020)] {
+            HistoryCodec.append(record, names: &names, to: &bytes)
+        }
+        let decoded = HistoryCodec.records(in: bytes)
+        #expect(decoded.records == [Self.record(at: 1_000_000)])
+        #expect(!decoded.intact)
+    }
+
     @Test("a snapshot of more than maxServers servers is kept as its total and count")
     func largeSnapshot() throws {
         let servers = (0..<100).map { ServerLoad(name: "s\($0)", load: 2) }
@@ -122,18 +161,21 @@ struct HistoryLogTests {
         var name: String
         var damage: @Sendable ([UInt8]) -> [UInt8]
         var kept: Int
+        /// The bytes from the damage to the end (a record of two servers takes 48).
+        var unread: Int
         var testDescription: String { name }
     }
 
     static let damages: [Damage] = [
-        Damage(name: "last record cut mid-frame", damage: { Array($0.dropLast(5)) }, kept: 2),
-        Damage(name: "last record cut inside its header", damage: { Array($0.dropLast(45)) }, kept: 2),
-        Damage(name: "zeros after the last record (a power loss)", damage: { $0 + [UInt8](repeating: 0, count: 4096) }, kept: 3),
+        Damage(name: "last record cut mid-frame", damage: { Array($0.dropLast(5)) }, kept: 2, unread: 43),
+        Damage(name: "last record cut inside its header", damage: { Array($0.dropLast(45)) }, kept: 2, unread: 3),
+        Damage(name: "zeros after the last record (a power loss)", damage: { $0 + [UInt8](repeating: 0, count: 4096) },
+               kept: 3, unread: 4096),
         Damage(name: "a flipped byte in the second record", damage: { bytes in
             var bytes = bytes
             bytes[bytes.count - 50] ^= 0x40
             return bytes
-        }, kept: 1),
+        }, kept: 1, unread: 96),
     ]
 
     @Test("a torn or damaged tail is skipped, never fatal; the next start writes a new segment", arguments: damages)
@@ -155,14 +197,65 @@ struct HistoryLogTests {
         try restarted.append(Self.record(at: 1_000_010), now: .origin)
         let contents = try HistoryReader.read(dir.file("history"))
         #expect(contents.records.map(\.wallTime) == (0..<damage.kept).map { 1_000_000 + Double($0) } + [1_000_010])
-        #expect(contents.damagedSegments == 1)
+        #expect(contents.damaged == [.torn(segment: "00000001.log", at: damaged.count - damage.unread, size: damaged.count,
+                                           recordsBefore: damage.kept)])
         #expect(contents.segments == 2)
+    }
+
+    @Test("a damaged record says where it is and how much after it is not read")
+    func tornText() {
+        #expect(HistoryReader.Damage.torn(segment: "00000001.log", at: 73, size: 217, recordsBefore: 1).description
+            == "00000001.log: a torn or damaged record at byte 73 of 217 (a crash, or a write in progress); "
+            + "the 1 record before it is used, the 144 bytes from it on are not")
+        #expect(HistoryReader.Damage.torn(segment: "00000002.log", at: 8, size: 20, recordsBefore: 0).description
+            == "00000002.log: a torn or damaged record at byte 8 of 20 (a crash, or a write in progress); "
+            + "the 0 records before it are used, the 12 bytes from it on are not")
+    }
+
+    static let otherFormats: [([UInt8], String)] = [
+        (Array("ASHIST2\n\u{1}\0\0\0".utf8),
+         #"00000001.log: not a history segment this version reads (it starts 'ASHIST2\n', not 'ASHIST1\n'); skipped"#),
+        ([0xFF, 0x00, 0x41],
+         #"00000001.log: not a history segment this version reads (it starts '\xFF\u{0}A', not 'ASHIST1\n'); skipped"#),
+        (Array("ASHI".utf8),
+         "00000001.log: a torn or damaged record at byte 0 of 4 (a crash, or a write in progress); the 0 records before it are used, the 4 bytes from it on are not"),
+    ]
+
+    @Test("a segment another version wrote is named as such, not as a torn record; a torn start is torn",
+          arguments: otherFormats)
+    func otherFormat(_ bytes: [UInt8], _ note: String) throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        try AtomicFile.makeDirectories(dir.file("history"))
+        let fd = open(dir.file("history/00000001.log"), O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
+        #expect(bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) } == bytes.count)
+        close(fd)
+        let log = HistoryLog(config: Self.config(dir))
+        try log.append(Self.record(at: 1_000_010), now: .origin)
+        let contents = try HistoryReader.read(dir.file("history"))
+        #expect(contents.records.map(\.wallTime) == [1_000_010])
+        #expect(contents.damaged.map(\.description) == [note])
+    }
+
+    @Test("a segment larger than the reader's limit is skipped and told, never read as empty")
+    func tooLarge() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let log = HistoryLog(config: Self.config(dir))
+        for index in 0..<3 { try log.append(Self.record(at: 1_000_000 + Double(index)), now: .origin) }
+        try log.close()
+        let restarted = HistoryLog(config: Self.config(dir))
+        try restarted.append(Self.record(at: 1_000_010), now: .origin)
+        let contents = try HistoryReader.read(dir.file("history"), sizeLimit: 100)
+        #expect(contents.records.map(\.wallTime) == [1_000_010])
+        #expect(contents.segments == 2)
+        #expect(contents.damaged.map(\.description) == ["00000001.log: larger than the 100 bytes a segment may have; skipped"])
     }
 
     @Test("a missing history directory reads as empty")
     func missingDirectory() throws {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
-        #expect(try HistoryReader.read(dir.file("none")) == HistoryReader.Contents(records: [], segments: 0, damagedSegments: 0))
+        #expect(try HistoryReader.read(dir.file("none")) == HistoryReader.Contents(records: [], segments: 0, damaged: []))
     }
 }
