@@ -106,8 +106,19 @@ public enum HAProxyStatParser {
                 let field = row.fields[columns[0]]
                 servers.append(ServerLoad(name: name, load: value), line: row.line, value: field)
             case .utilization:
-                guard let slim = values[1], slim > 0 else {
+                guard let slim = values[1] else {
                     throw LoadError.syntax(line: row.line, message: "server \(SyntaxQuoting.name(name)) has no slim (maxconn), which field = utilization needs")
+                }
+                let slimField = row.fields[columns[1]]
+                guard slim > 0 else {
+                    let written = SyntaxQuoting.text(bytes, from: slimField.lowerBound, to: slimField.upperBound)
+                    throw LoadError.syntax(line: row.line, message: "server \(SyntaxQuoting.name(name)) has slim \(written), not the positive maxconn field = utilization needs")
+                }
+                // The share is of sessions held: a negative scur is refused as itself, not as a share.
+                let scurField = row.fields[columns[0]]
+                if let reason = LoadSnapshot.fault(inLoad: value) {
+                    let written = SyntaxQuoting.written(bytes, from: scurField.lowerBound, to: scurField.upperBound)
+                    throw LoadError.invalidLoad(server: name, value: written, reason: reason, line: row.line)
                 }
                 servers.append(ServerLoad(name: name, load: 100 * value / slim), line: row.line, value: nil)
             }

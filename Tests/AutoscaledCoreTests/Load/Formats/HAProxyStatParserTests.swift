@@ -41,6 +41,12 @@ struct HAProxyStatParserTests {
 
     @Test("what the CSV may look like", arguments: [
         LoadParseCase("utilization is 100 × scur / slim", header + "b,s,0,0,3,5,8,1,UP,\n", "s=37.5"),
+        LoadParseCase("utilization with slim 0", header + "b,s,0,0,3,5,0,1,UP,\n",
+                      "line 2: server \"s\" has slim '0', not the positive maxconn field = utilization needs"),
+        LoadParseCase("utilization with a negative slim", header + "b,s,0,0,-3,5,-8,1,UP,\n",
+                      "line 2: server \"s\" has slim '-8', not the positive maxconn field = utilization needs"),
+        LoadParseCase("utilization with a negative scur", header + "b,s,0,0,-3,5,8,1,UP,\n",
+                      #"line 2: server "s": load -3 is negative"#),
         LoadParseCase("utilization without scur", header + "b,gpu-1,0,0,,5,8,1,UP,\n",
                       "line 2: server \"gpu-1\" has no value in column 'scur'"),
         LoadParseCase("no trailing comma and CRLF line ends", "# pxname,svname,scur\r\nb,s,4\r\n", "s=4.0"),
