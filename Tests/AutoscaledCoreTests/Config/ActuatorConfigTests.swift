@@ -67,6 +67,23 @@ struct ActuatorConfigTests {
         #expect(ConfigParsing.errorLines(["[source]", "path = l", "[actuator]"] + lines) == [message])
     }
 
+    @Test("the file actuator's path is a file of its own, not one the daemon reads or writes", arguments: [
+        (["[state]", "path = /var/lib/a/state.json", "[actuator]", "type = file", "path = /var/lib/a/state.json"],
+         "autoscaled.conf:7: [actuator] path '/var/lib/a/state.json' is the file [state] path names; "
+            + "each must be a file of its own"),
+        (["[actuator]", "type = file", "path = l"],
+         "autoscaled.conf:5: [actuator] path '/etc/autoscaled/l' is the file [source] path names; "
+            + "each must be a file of its own"),
+        (["[metrics]", "textfile = /run/r", "[actuator]", "type = file", "path = /run/r"],
+         "autoscaled.conf:7: [actuator] path '/run/r' is the file [metrics] textfile names; each must be a file of its own"),
+        (["[metrics]", "textfile = /etc/autoscaled/l"],
+         "autoscaled.conf:4: [metrics] textfile '/etc/autoscaled/l' is the file [source] path names; "
+            + "each must be a file of its own"),
+    ])
+    func sharedFiles(_ lines: [String], _ message: String) {
+        #expect(ConfigParsing.errorLines(["[source]", "path = l"] + lines) == [message])
+    }
+
     @Test("settings show the actuator's keys in canonical text, and read back to the same config")
     func settingsRoundTrip() throws {
         let text = """
