@@ -24,6 +24,14 @@ struct ActuatorConfigTests {
         #expect(config.acts)
     }
 
+    @Test("exec: a ';' or '#' after a space starts a comment, as everywhere in the config; quoted or escaped it is a word")
+    func commentInCommand() throws {
+        let commented = try actuator("type = exec", "command = /bin/a x ; y")
+        #expect(commented.kind == .exec(command: try CommandTemplate(arguments: ["/bin/a", "x"])))
+        let quoted = try actuator("type = exec", ##"command = /bin/a x ';' \; "#" y"##)
+        #expect(quoted.kind == .exec(command: try CommandTemplate(arguments: ["/bin/a", "x", ";", ";", "#", "y"])))
+    }
+
     @Test("systemd: a unit template, a timeout and a reconcile interval (0 = never)")
     func systemd() throws {
         let config = try actuator("type = systemd", "unit = llama-server@{i}.service", "reconcile_interval = 0")
