@@ -62,6 +62,8 @@ struct ActuatorConfigTests {
         (["type = systemd", "unit = llama.service"],
          "autoscaled.conf:5: unit: 'llama.service' has no {i} for the instance number "
             + "(expected a unit name with {i} for the instance number, e.g. llama-server@{i}.service)"),
+        (["type = file", "path = /run/autoscaled/"],
+         "autoscaled.conf:5: path: '/run/autoscaled/' names a directory, not a file (expected a path, e.g. /run/autoscaled/replicas)"),
         (["type = file", "path = r", "timeout = 5s"],
          "autoscaled.conf:6: timeout is not used with type = file (only with type = exec, systemd)"),
         (["type = exec", "command = /bin/x", "unit = a@{i}.service"],
