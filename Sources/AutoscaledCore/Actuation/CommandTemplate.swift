@@ -52,6 +52,12 @@ public struct CommandTemplate: Sendable, Equatable, CustomStringConvertible {
         guard words[0] == [.text(program)] else {
             throw Fault(problem: "has a placeholder in the program name", expected: "a fixed program, e.g. /usr/local/bin/scale-model")
         }
+        // `NAME=value program …` sets a variable in a shell; here it would be looked up as a program.
+        if let equals = program.firstIndex(of: "="), equals != program.startIndex,
+           program[..<equals].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) {
+            throw Fault(problem: "starts with \(program), a variable assignment that only a shell makes",
+                        expected: "a program first; the command is not run by a shell: use /usr/bin/env \(program) …")
+        }
         // A relative path would depend on the daemon's working directory (/ under systemd).
         guard program.hasPrefix("/") || !program.contains("/") else {
             throw Fault(problem: "names the program by a relative path",

@@ -67,6 +67,8 @@ struct CommandTemplateTests {
         FaultCase(name: "an unterminated placeholder", text: "/bin/a --replicas={replicas", problem: "has an unterminated placeholder {replicas"),
         FaultCase(name: "an unterminated placeholder in quotes", text: "/bin/a '{previous' x", problem: "has an unterminated placeholder {previous"),
         FaultCase(name: "a placeholder in double braces", text: "/bin/a {{replicas}}", problem: "has {{replicas}}, which would pass the value in braces"),
+        FaultCase(name: "a shell's variable assignment before the program", text: "KUBECONFIG=/etc/k /usr/bin/kubectl",
+                  problem: "starts with KUBECONFIG=/etc/k, a variable assignment that only a shell makes"),
         FaultCase(name: "a placeholder in the program", text: "/bin/{direction} x", problem: "has a placeholder in the program name"),
         FaultCase(name: "only an empty word", text: "''", problem: "has no program"),
         FaultCase(name: "a relative program path", text: "bin/scale {replicas}", problem: "names the program by a relative path"),

@@ -59,6 +59,10 @@ struct ActuatorConfigTests {
         (["type = exec", "command = /bin/scale --to ${REPLICAS}"],
          "autoscaled.conf:5: command: '/bin/scale --to ${REPLICAS}' has an unknown placeholder {REPLICAS} "
             + "(expected {replicas}, {previous} or {direction}; the command is not run by a shell)"),
+        (["type = exec", "command = KUBECONFIG=/etc/k kubectl scale --replicas={replicas}"],
+         "autoscaled.conf:5: command: 'KUBECONFIG=/etc/k kubectl scale --replicas={replicas}' starts with KUBECONFIG=/etc/k, "
+            + "a variable assignment that only a shell makes (expected a program first; the command is not run by a shell: "
+            + "use /usr/bin/env KUBECONFIG=/etc/k …)"),
         (["type = systemd", "unit = llama.service"],
          "autoscaled.conf:5: unit: 'llama.service' has no {i} for the instance number "
             + "(expected a unit name with {i} for the instance number, e.g. llama-server@{i}.service)"),
