@@ -11,8 +11,10 @@
 ///
 /// Placeholders `{replicas}`, `{previous}` and `{direction}` may appear anywhere in an argument
 /// (quoted or not) and are replaced in that argument alone: a value never splits or joins
-/// words. Any other `{name}` is an error (a typo, or a shell `${VAR}` that would not expand);
-/// braces around anything that is not a name, as in JSON, are plain text.
+/// words. Any other `{name}` is an error (a typo, or a shell `${VAR}` that would not expand), and so
+/// are a `{name` the argument ends in (an unterminated placeholder) and a placeholder in double
+/// braces, `{{replicas}}` (a template language's habit, which would pass `{4}`); braces around
+/// anything that is not a name, as in JSON, are plain text.
 public struct CommandTemplate: Sendable, Equatable, CustomStringConvertible {
     /// A value substituted into the arguments at each actuation.
     public enum Placeholder: String, Sendable, CaseIterable {
@@ -49,6 +51,12 @@ public struct CommandTemplate: Sendable, Equatable, CustomStringConvertible {
         for argument in arguments { words.append(try Self.pieces(of: argument)) }
         guard words[0] == [.text(program)] else {
             throw Fault(problem: "has a placeholder in the program name", expected: "a fixed program, e.g. /usr/local/bin/scale-model")
+        }
+        // `NAME=value program …` sets a variable in a shell; here it would be looked up as a program.
+        if let equals = program.firstIndex(of: "="), equals != program.startIndex,
+           program[..<equals].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) {
+            throw Fault(problem: "starts with \(program), a variable assignment that only a shell makes",
+                        expected: "a program first; the command is not run by a shell: use /usr/bin/env \(program) …")
         }
         // A relative path would depend on the daemon's working directory (/ under systemd).
         guard program.hasPrefix("/") || !program.contains("/") else {
@@ -142,14 +150,22 @@ public struct CommandTemplate: Sendable, Equatable, CustomStringConvertible {
             let afterOpen = rest.index(after: open)
             let name = rest[afterOpen...].prefix { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
             let close = name.endIndex
-            guard let first = name.first, !first.isNumber, close < rest.endIndex, rest[close] == "}" else {
+            let names = "{replicas}, {previous} or {direction}"
+            if let first = name.first, !first.isNumber, close == rest.endIndex {
+                throw Fault(problem: "has an unterminated placeholder {\(name)", expected: names)
+            }
+            guard let first = name.first, !first.isNumber, rest[close] == "}" else {
                 text.append("{")
                 rest = rest[afterOpen...]
                 continue
             }
             guard let placeholder = Placeholder(rawValue: String(name)) else {
                 throw Fault(problem: "has an unknown placeholder {\(name)}",
-                            expected: "{replicas}, {previous} or {direction}; the command is not run by a shell")
+                            expected: "\(names); the command is not run by a shell")
+            }
+            let afterClose = rest.index(after: close)
+            if text.hasSuffix("{"), afterClose < rest.endIndex, rest[afterClose] == "}" {
+                throw Fault(problem: "has {{\(name)}}, which would pass the value in braces", expected: "{\(name)}")
             }
             if !text.isEmpty { pieces.append(.text(text)) }
             text = ""

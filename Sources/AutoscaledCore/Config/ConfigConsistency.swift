@@ -13,7 +13,7 @@ enum ConfigConsistency {
     }
 
     static func faults(in values: ParsedValues) -> [Fault] {
-        thresholdFaults(values) + rateFaults(values) + replicaFaults(values) + limitFaults(values)
+        thresholdFaults(values) + rateFaults(values) + replicaFaults(values) + limitFaults(values) + fileFaults(values)
     }
 
     /// The band and the size: scale_down_threshold < target_load ≤ scale_up_threshold, target_load > 0.
@@ -163,6 +163,30 @@ enum ConfigConsistency {
                 message: "scale_to_zero_after (\(DurationText.format(after))) must span at least 1 and at most "
                     + "\(PolicyConfig.maxScaleToZeroTicks) poll_interval ticks (\(DurationText.format(tick)) each): "
                     + "one load is kept per tick"))
+        }
+        return faults
+    }
+
+    /// The files the daemon reads or writes, each its own: the file actuator's count written over
+    /// the state file or the loads, or the metrics over either, would be read back as something else.
+    private static func fileFaults(_ values: ParsedValues) -> [Fault] {
+        var files: [(key: ConfigKey, path: String)] = []
+        if let type = try? values.string(.sourceType), type == "file" || type == "unix",
+           let path = try? values.string(.sourcePath) {
+            files.append((.sourcePath, path))
+        }
+        if let path = try? values.string(.statePath) { files.append((.statePath, path)) }
+        if let path = try? values.string(.metricsTextfile) { files.append((.metricsTextfile, path)) }
+        if (try? values.string(.actuatorType)) == "file", let path = try? values.string(.actuatorPath) {
+            files.append((.actuatorPath, path))
+        }
+        var faults: [Fault] = []
+        for (index, file) in files.enumerated() {
+            guard let earlier = files[..<index].first(where: { $0.path == file.path }) else { continue }
+            faults.append(Fault(
+                line: values.latestLine(of: earlier.key, file.key),
+                message: "[\(file.key.section)] \(file.key.name) \(EscapedText.quoted(file.path)) is the file "
+                    + "[\(earlier.key.section)] \(earlier.key.name) names; each must be a file of its own"))
         }
         return faults
     }

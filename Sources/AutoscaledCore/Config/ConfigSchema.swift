@@ -124,7 +124,7 @@ enum ConfigSchema {
         },
         ConfigKeySpec(.statePath, .path, default: "/var/lib/autoscaled/state.json") { .string($0.state.path) },
         ConfigKeySpec(.historyEnabled, .boolean, default: "true") { .boolean($0.history.enabled) },
-        ConfigKeySpec(.historyPath, .path, default: ConfigKeySpec.unset, example: "/var/lib/autoscaled/history") {
+        ConfigKeySpec(.historyPath, .directory, default: ConfigKeySpec.unset, example: "/var/lib/autoscaled/history") {
             .string($0.history.path)
         },
         ConfigKeySpec(.historyRetention, .duration(allowsZero: false), default: "8d") { .duration($0.history.retention) },

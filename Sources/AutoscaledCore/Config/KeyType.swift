@@ -5,8 +5,11 @@ enum KeyType: Sendable {
     /// Any non-empty text; one pair of enclosing double quotes is removed.
     case string
     /// A file path; enclosing double quotes are removed, a relative path is resolved against
-    /// the config file's directory and the result normalised (see ``PathText``).
+    /// the config file's directory and the result normalised (see ``PathText``). A path that can
+    /// only name a directory (`/run/x/`, `/run/x/..`) is refused, never read as the file `/run/x`.
     case path
+    /// A directory path, read as ``path`` is but without that check.
+    case directory
     /// A decimal number from -``LoadSnapshot/maxLoad`` to ``LoadSnapshot/maxLoad``: `50`, `-2.5`, `1e3`.
     /// Loads never go beyond that bound, so neither does any threshold or ratio worth stating.
     case number
@@ -57,6 +60,7 @@ enum KeyType: Sendable {
         switch self {
         case .string: "a text, e.g. \(example)"
         case .path: "a path, e.g. \(example)"
+        case .directory: "a directory, e.g. \(example)"
         case .number: "a finite number, e.g. \(example)"
         case let .integer(min?, max?): "an integer from \(min) to \(max), e.g. \(example)"
         case let .integer(min?, nil): "an integer >= \(min), e.g. \(example)"
@@ -89,6 +93,12 @@ enum KeyType: Sendable {
             guard !string.isEmpty else { throw Fault(problem: "is empty", expected: expected) }
             return .string(string)
         case .path:
+            let path = try Self.unquoted(text)
+            if path.hasSuffix("/") || path.hasSuffix("/.") || path.hasSuffix("/..") || path == "." || path == ".." {
+                throw Fault(problem: "names a directory, not a file", expected: expected)
+            }
+            return .string(try Self.readPath(path, expected: expected, directory: directory))
+        case .directory:
             return .string(try Self.readPath(try Self.unquoted(text), expected: expected, directory: directory))
         case .number:
             return .number(try Self.readNumber(text, expected: expected))

@@ -24,6 +24,14 @@ struct ActuatorConfigTests {
         #expect(config.acts)
     }
 
+    @Test("exec: a ';' or '#' after a space starts a comment, as everywhere in the config; quoted or escaped it is a word")
+    func commentInCommand() throws {
+        let commented = try actuator("type = exec", "command = /bin/a x ; y")
+        #expect(commented.kind == .exec(command: try CommandTemplate(arguments: ["/bin/a", "x"])))
+        let quoted = try actuator("type = exec", ##"command = /bin/a x ';' \; "#" y"##)
+        #expect(quoted.kind == .exec(command: try CommandTemplate(arguments: ["/bin/a", "x", ";", ";", "#", "y"])))
+    }
+
     @Test("systemd: a unit template, a timeout and a reconcile interval (0 = never)")
     func systemd() throws {
         let config = try actuator("type = systemd", "unit = llama-server@{i}.service", "reconcile_interval = 0")
@@ -51,9 +59,15 @@ struct ActuatorConfigTests {
         (["type = exec", "command = /bin/scale --to ${REPLICAS}"],
          "autoscaled.conf:5: command: '/bin/scale --to ${REPLICAS}' has an unknown placeholder {REPLICAS} "
             + "(expected {replicas}, {previous} or {direction}; the command is not run by a shell)"),
+        (["type = exec", "command = KUBECONFIG=/etc/k kubectl scale --replicas={replicas}"],
+         "autoscaled.conf:5: command: 'KUBECONFIG=/etc/k kubectl scale --replicas={replicas}' starts with KUBECONFIG=/etc/k, "
+            + "a variable assignment that only a shell makes (expected a program first; the command is not run by a shell: "
+            + "use /usr/bin/env KUBECONFIG=/etc/k …)"),
         (["type = systemd", "unit = llama.service"],
          "autoscaled.conf:5: unit: 'llama.service' has no {i} for the instance number "
             + "(expected a unit name with {i} for the instance number, e.g. llama-server@{i}.service)"),
+        (["type = file", "path = /run/autoscaled/"],
+         "autoscaled.conf:5: path: '/run/autoscaled/' names a directory, not a file (expected a path, e.g. /run/autoscaled/replicas)"),
         (["type = file", "path = r", "timeout = 5s"],
          "autoscaled.conf:6: timeout is not used with type = file (only with type = exec, systemd)"),
         (["type = exec", "command = /bin/x", "unit = a@{i}.service"],
@@ -65,6 +79,23 @@ struct ActuatorConfigTests {
     ])
     func faults(_ lines: [String], _ message: String) {
         #expect(ConfigParsing.errorLines(["[source]", "path = l", "[actuator]"] + lines) == [message])
+    }
+
+    @Test("the file actuator's path is a file of its own, not one the daemon reads or writes", arguments: [
+        (["[state]", "path = /var/lib/a/state.json", "[actuator]", "type = file", "path = /var/lib/a/state.json"],
+         "autoscaled.conf:7: [actuator] path '/var/lib/a/state.json' is the file [state] path names; "
+            + "each must be a file of its own"),
+        (["[actuator]", "type = file", "path = l"],
+         "autoscaled.conf:5: [actuator] path '/etc/autoscaled/l' is the file [source] path names; "
+            + "each must be a file of its own"),
+        (["[metrics]", "textfile = /run/r", "[actuator]", "type = file", "path = /run/r"],
+         "autoscaled.conf:7: [actuator] path '/run/r' is the file [metrics] textfile names; each must be a file of its own"),
+        (["[metrics]", "textfile = /etc/autoscaled/l"],
+         "autoscaled.conf:4: [metrics] textfile '/etc/autoscaled/l' is the file [source] path names; "
+            + "each must be a file of its own"),
+    ])
+    func sharedFiles(_ lines: [String], _ message: String) {
+        #expect(ConfigParsing.errorLines(["[source]", "path = l"] + lines) == [message])
     }
 
     @Test("settings show the actuator's keys in canonical text, and read back to the same config")

@@ -38,6 +38,20 @@ struct KeyTypeTests {
         #expect(throws: KeyType.Fault(problem: "has an unterminated \(quote) quote")) { try parse(type, text) }
     }
 
+    @Test("a file path that can only name a directory is refused, not read as the file the directory is",
+          arguments: ["/run/autoscaled/", "/run/autoscaled/.", "run/..", "\"/srv/x/\"", ".", "/"])
+    func directoryAsFile(_ text: String) {
+        #expect(throws: KeyType.Fault(problem: "names a directory, not a file", expected: "a path, e.g. x")) {
+            try parse(.path, text)
+        }
+    }
+
+    @Test("a directory path may end in '/'")
+    func directory() throws {
+        #expect(try parse(.directory, "/var/lib/history/") == .string("/var/lib/history"))
+        #expect(try parse(.directory, "history/.") == .string("/etc/history"))
+    }
+
     @Test("duration failures describe themselves", arguments: [
         (DurationText.Failure.unknownUnit("x"), "unknown unit 'x' (expected us, ms, s, min, h or d)"),
         (.malformed, "not a duration (expected e.g. 5s, 250ms or 1min 30s)"),
