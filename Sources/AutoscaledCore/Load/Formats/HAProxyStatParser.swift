@@ -115,11 +115,7 @@ public enum HAProxyStatParser {
                     throw LoadError.syntax(line: row.line, message: "server \(SyntaxQuoting.name(name)) has slim \(written), not the positive maxconn field = utilization needs")
                 }
                 // The share is of sessions held: a negative scur is refused as itself, not as a share.
-                let scurField = row.fields[columns[0]]
-                if let reason = LoadSnapshot.fault(inLoad: value) {
-                    let written = SyntaxQuoting.written(bytes, from: scurField.lowerBound, to: scurField.upperBound)
-                    throw LoadError.invalidLoad(server: name, value: written, reason: reason, line: row.line)
-                }
+                if let fault = servers.fault(inLoad: value, of: name, writtenAt: row.fields[columns[0]], line: row.line) { throw fault }
                 servers.append(ServerLoad(name: name, load: 100 * value / slim), line: row.line, value: nil)
             }
         }
@@ -138,10 +134,7 @@ public enum HAProxyStatParser {
     /// Adds an equal part of the backend's queue to each server's own; the queue and each server's
     /// own must be a load by themselves, so that a negative one is not hidden by the sum.
     private static func share(_ queue: (value: Double, line: Int, field: Range<Int>), among servers: inout ParsedLoads) throws(LoadError) {
-        if let reason = LoadSnapshot.fault(inLoad: queue.value) {
-            let written = SyntaxQuoting.written(servers.bytes, from: queue.field.lowerBound, to: queue.field.upperBound)
-            throw .invalidLoad(server: "BACKEND", value: written, reason: reason, line: queue.line)
-        }
+        if let fault = servers.fault(inLoad: queue.value, of: "BACKEND", writtenAt: queue.field, line: queue.line) { throw fault }
         for index in servers.servers.indices {
             if let fault = servers.fault(at: index) { throw fault }
         }

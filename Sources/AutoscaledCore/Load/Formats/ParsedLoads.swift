@@ -33,10 +33,20 @@ struct ParsedLoads {
     /// What ``LoadSnapshot`` would refuse in the load of the server at `index`, as it would say it;
     /// for a format that adds to a load after reading it, so a part at fault is not hidden by the sum.
     func fault(at index: Int) -> LoadError? {
-        let load = servers[index].load
-        guard let reason = LoadSnapshot.fault(inLoad: load) else { return nil }
-        let value = written(index) ?? DecimalText.format(load)
-        return .invalidLoad(server: servers[index].name, value: value, reason: reason, line: origins[index].line)
+        Self.fault(in: servers[index], value: written(index), line: origins[index].line)
+    }
+
+    /// What ``LoadSnapshot`` would refuse in a load that is written at `range` of the data on `line`,
+    /// for a part the parser adds to another before the snapshot sees it.
+    func fault(inLoad load: Double, of server: String, writtenAt range: Range<Int>, line: Int) -> LoadError? {
+        Self.fault(in: ServerLoad(name: server, load: load),
+                   value: SyntaxQuoting.written(bytes, from: range.lowerBound, to: range.upperBound), line: line)
+    }
+
+    /// The one place the message is made: the load as written, or as a number the parser computed.
+    static func fault(in server: ServerLoad, value: String?, line: Int?) -> LoadError? {
+        guard let reason = LoadSnapshot.fault(inLoad: server.load) else { return nil }
+        return .invalidLoad(server: server.name, value: value ?? DecimalText.format(server.load), reason: reason, line: line)
     }
 
     /// The load of the server at `index` as written (cut like ``SyntaxQuoting/written(_:from:to:)``),

@@ -60,10 +60,7 @@ public enum PrometheusLoadParser {
                 let before = servers.servers[index].load
                 // Each sample of a sum must be a load itself: `-10` and `40` are no server at 30.
                 if servers.origins[index].value != nil, let fault = servers.fault(at: index) { throw fault }
-                if let reason = LoadSnapshot.fault(inLoad: line.value) {
-                    let value = SyntaxQuoting.written(bytes, from: line.valueText.lowerBound, to: line.valueText.upperBound)
-                    throw .invalidLoad(server: name, value: value, reason: reason, line: lexer.line)
-                }
+                if let fault = servers.fault(inLoad: line.value, of: name, writtenAt: line.valueText, line: lexer.line) { throw fault }
                 servers.servers[index].load += line.value
                 if LoadSnapshot.fault(inLoad: before) == nil, LoadSnapshot.fault(inLoad: servers.servers[index].load) != nil {
                     servers.origins[index].line = lexer.line

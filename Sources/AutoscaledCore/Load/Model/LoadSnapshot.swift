@@ -36,10 +36,7 @@ public struct LoadSnapshot: Sendable, Equatable {
         for (index, server) in servers.enumerated() {
             let line = origins?[index].line
             try Self.validate(name: server.name, line: line)
-            if let reason = Self.fault(inLoad: server.load) {
-                let value = parsed?.written(index) ?? DecimalText.format(server.load)
-                throw .invalidLoad(server: server.name, value: value, reason: reason, line: line)
-            }
+            if let fault = ParsedLoads.fault(in: server, value: parsed?.written(index), line: line) { throw fault }
             guard seen.insert(server.name).inserted else { throw .duplicateServer(server.name, line: line) }
         }
         self.servers = servers
