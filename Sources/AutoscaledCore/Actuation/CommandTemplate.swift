@@ -1,3 +1,5 @@
+import AutoscaledBase
+
 /// A command line split into an argument vector once, when the config is loaded, with its
 /// placeholders marked. It is never given to a shell.
 ///
@@ -12,9 +14,10 @@
 /// Placeholders `{replicas}`, `{previous}` and `{direction}` may appear anywhere in an argument
 /// (quoted or not) and are replaced in that argument alone: a value never splits or joins
 /// words. Any other `{name}` is an error (a typo, or a shell `${VAR}` that would not expand), and so
-/// are a `{name` the argument ends in (an unterminated placeholder) and a placeholder in double
-/// braces, `{{replicas}}` (a template language's habit, which would pass `{4}`); braces around
-/// anything that is not a name, as in JSON, are plain text.
+/// are a `{name` the argument ends in (an unterminated placeholder), a placeholder in double
+/// braces, `{{replicas}}` (a template language's habit, which would pass `{4}`), and a placeholder's
+/// name with blanks inside its braces, `{ replicas }`; braces around anything else, as in JSON or
+/// awk's `{ print }`, are plain text.
 public struct CommandTemplate: Sendable, Equatable, CustomStringConvertible {
     /// A value substituted into the arguments at each actuation.
     public enum Placeholder: String, Sendable, CaseIterable {
@@ -38,6 +41,8 @@ public struct CommandTemplate: Sendable, Equatable, CustomStringConvertible {
 
     /// Splits `text` and marks its placeholders.
     public init(parsing text: String) throws(Fault) {
+        // Checked before splitting too: unquoted, `{ replicas }` is three words.
+        try Self.refuseSpacedPlaceholder(in: text)
         try self.init(arguments: try Self.split(text))
     }
 
@@ -48,7 +53,10 @@ public struct CommandTemplate: Sendable, Equatable, CustomStringConvertible {
             throw Fault(problem: "has no program", expected: "a program and its arguments, e.g. /usr/local/bin/scale-model --replicas {replicas}")
         }
         var words: [[Piece]] = []
-        for argument in arguments { words.append(try Self.pieces(of: argument)) }
+        for argument in arguments {
+            try Self.refuseSpacedPlaceholder(in: argument)
+            words.append(try Self.pieces(of: argument))
+        }
         guard words[0] == [.text(program)] else {
             throw Fault(problem: "has a placeholder in the program name", expected: "a fixed program, e.g. /usr/local/bin/scale-model")
         }
@@ -175,6 +183,24 @@ public struct CommandTemplate: Sendable, Equatable, CustomStringConvertible {
         text += rest
         if !text.isEmpty || pieces.isEmpty { pieces.append(.text(text)) }
         return pieces
+    }
+
+    /// A placeholder's name with blanks inside its braces, `{ replicas }` or `{{ replicas }}` (a
+    /// template language's spelling), would otherwise be passed as that text, not as the value.
+    private static func refuseSpacedPlaceholder(in text: String) throws(Fault) {
+        let blanks: Set<Character> = [" ", "\t"]
+        var rest = Substring(text)
+        while let open = rest.firstIndex(of: "{") {
+            rest = rest[rest.index(after: open)...]
+            let inside = rest.drop { blanks.contains($0) }
+            let name = inside.prefix { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
+            let after = inside[name.endIndex...].drop { blanks.contains($0) }
+            guard let placeholder = Placeholder(rawValue: String(name)), after.first == "}",
+                  inside.startIndex != rest.startIndex || after.startIndex != name.endIndex else { continue }
+            throw Fault(problem: "has \(EscapedText.quoted(String(text[open...after.startIndex]))), a placeholder with blanks "
+                            + "inside its braces, which would be passed as it is written",
+                        expected: "{\(placeholder.rawValue)}")
+        }
     }
 
     /// `word` as it must be written to split back into itself. Scalars, not characters, are

@@ -47,8 +47,9 @@ struct CommandTemplateTests {
 
     @Test("braces around anything but a name are plain text")
     func plainBraces() throws {
-        let template = try CommandTemplate(parsing: #"/bin/a {} { replicas} {1} '{"a":1}'"#)
-        #expect(template.arguments { _ in "?" } == ["/bin/a", "{}", "{", "replicas}", "{1}", #"{"a":1}"#])
+        let template = try CommandTemplate(parsing: #"/bin/a {} { print } {1} '{"a":1}' '{ "replicas": 2 }' '{ replicas: 2 }'"#)
+        #expect(template.arguments { _ in "?" }
+            == ["/bin/a", "{}", "{", "print", "}", "{1}", #"{"a":1}"#, #"{ "replicas": 2 }"#, "{ replicas: 2 }"])
     }
 
     struct FaultCase: CustomTestStringConvertible, Sendable {
@@ -67,6 +68,12 @@ struct CommandTemplateTests {
         FaultCase(name: "an unterminated placeholder", text: "/bin/a --replicas={replicas", problem: "has an unterminated placeholder {replicas"),
         FaultCase(name: "an unterminated placeholder in quotes", text: "/bin/a '{previous' x", problem: "has an unterminated placeholder {previous"),
         FaultCase(name: "a placeholder in double braces", text: "/bin/a {{replicas}}", problem: "has {{replicas}}, which would pass the value in braces"),
+        FaultCase(name: "a template language's placeholder, unquoted", text: "/bin/a --replicas={{ replicas }}",
+                  problem: "has '{ replicas }', a placeholder with blanks inside its braces, which would be passed as it is written"),
+        FaultCase(name: "a placeholder with a blank inside, quoted", text: "/bin/a '--to={previous\t}'",
+                  problem: "has '{previous\\t}', a placeholder with blanks inside its braces, which would be passed as it is written"),
+        FaultCase(name: "a placeholder with a blank before its name", text: "/bin/a \"{ direction}\"",
+                  problem: "has '{ direction}', a placeholder with blanks inside its braces, which would be passed as it is written"),
         FaultCase(name: "a shell's variable assignment before the program", text: "KUBECONFIG=/etc/k /usr/bin/kubectl",
                   problem: "starts with KUBECONFIG=/etc/k, a variable assignment that only a shell makes"),
         FaultCase(name: "a placeholder in the program", text: "/bin/{direction} x", problem: "has a placeholder in the program name"),
@@ -95,6 +102,13 @@ struct CommandTemplateTests {
         // "\u{301}" joins the quote before it into one Character; splitting looks at scalars.
         let template = try CommandTemplate(arguments: ["/bin/a", "it's \"\u{301}x", "\"\u{301}"])
         #expect(try CommandTemplate(parsing: template.description) == template, "\(template.description)")
+    }
+
+    @Test("already split arguments are checked for a placeholder with blanks inside its braces")
+    func spacedPlaceholderInArguments() {
+        #expect(throws: CommandTemplate.Fault(
+            problem: "has '{ replicas }', a placeholder with blanks inside its braces, which would be passed as it is written",
+            expected: "{replicas}")) { try CommandTemplate(arguments: ["/bin/a", "--n={ replicas }"]) }
     }
 
     @Test("already split arguments may hold newlines")
