@@ -170,23 +170,46 @@ enum ConfigConsistency {
     /// The files the daemon reads or writes, each its own: the file actuator's count written over
     /// the state file or the loads, or the metrics over either, would be read back as something else.
     private static func fileFaults(_ values: ParsedValues) -> [Fault] {
-        var files: [(key: ConfigKey, path: String)] = []
+        /// A path the daemon reads or writes: one a key names, or one it keeps beside a key's.
+        struct NamedFile {
+            var key: ConfigKey
+            var path: String
+            /// What the path is beside the key's own, e.g. "the lock file"; nil for the key's own.
+            var beside: String?
+            var subject: String {
+                beside.map { "\($0) beside [\(key.section)] \(key.name)" } ?? "[\(key.section)] \(key.name)"
+            }
+            var role: String {
+                beside.map { "\($0) beside [\(key.section)] \(key.name)" } ?? "the \(key == .historyPath ? "directory" : "file") [\(key.section)] \(key.name) names"
+            }
+        }
+        var files: [NamedFile] = []
         if let type = try? values.string(.sourceType), type == "file" || type == "unix",
            let path = try? values.string(.sourcePath) {
-            files.append((.sourcePath, path))
+            files.append(NamedFile(key: .sourcePath, path: path))
         }
-        if let path = try? values.string(.statePath) { files.append((.statePath, path)) }
-        if let path = try? values.string(.metricsTextfile) { files.append((.metricsTextfile, path)) }
+        if let path = try? values.string(.statePath) {
+            files.append(NamedFile(key: .statePath, path: path))
+            files.append(NamedFile(key: .statePath, path: StateStore.lockPath(forState: path), beside: "the lock file"))
+            files.append(NamedFile(key: .statePath, path: PauseFile.path(forState: path), beside: "the pause file"))
+            if (try? values.optional(.historyPath, values.string)) == nil {
+                files.append(NamedFile(key: .statePath, path: HistoryConfig.defaultPath(statePath: path),
+                                       beside: "the history's directory ([history] path unset)"))
+            }
+        }
+        if let path = try? values.optional(.historyPath, values.string) {
+            files.append(NamedFile(key: .historyPath, path: path))
+        }
+        if let path = try? values.string(.metricsTextfile) { files.append(NamedFile(key: .metricsTextfile, path: path)) }
         if (try? values.string(.actuatorType)) == "file", let path = try? values.string(.actuatorPath) {
-            files.append((.actuatorPath, path))
+            files.append(NamedFile(key: .actuatorPath, path: path))
         }
         var faults: [Fault] = []
         for (index, file) in files.enumerated() {
             guard let earlier = files[..<index].first(where: { $0.path == file.path }) else { continue }
             faults.append(Fault(
                 line: values.latestLine(of: earlier.key, file.key),
-                message: "[\(file.key.section)] \(file.key.name) \(EscapedText.quoted(file.path)) is the file "
-                    + "[\(earlier.key.section)] \(earlier.key.name) names; each must be a file of its own"))
+                message: "\(file.subject) \(EscapedText.quoted(file.path)) is \(earlier.role); each must be a file of its own"))
         }
         return faults
     }

@@ -55,7 +55,10 @@ public struct StateStore: Sendable {
     }
 
     /// The lock file beside the state file that a running daemon holds: `<path>.lock`.
-    public var lockPath: String { path + ".lock" }
+    public var lockPath: String { Self.lockPath(forState: path) }
+
+    /// The lock file beside the state file at `statePath`.
+    public static func lockPath(forState statePath: String) -> String { statePath + ".lock" }
 
     /// Writes `state` atomically with mode 0644, creating the directory (0755) when missing.
     /// A symlink or anything but a regular file at the path is refused (see ``AtomicFile``).

@@ -93,9 +93,29 @@ struct ActuatorConfigTests {
         (["[metrics]", "textfile = /etc/autoscaled/l"],
          "autoscaled.conf:4: [metrics] textfile '/etc/autoscaled/l' is the file [source] path names; "
             + "each must be a file of its own"),
+        (["[state]", "path = /var/lib/a/s.json", "[actuator]", "type = file", "path = /var/lib/a/s.json.lock"],
+         "autoscaled.conf:7: [actuator] path '/var/lib/a/s.json.lock' is the lock file beside [state] path; "
+            + "each must be a file of its own"),
+        (["[state]", "path = /var/lib/a/s.json", "[metrics]", "textfile = /var/lib/a/./s.json.pause"],
+         "autoscaled.conf:6: [metrics] textfile '/var/lib/a/s.json.pause' is the pause file beside [state] path; "
+            + "each must be a file of its own"),
+        (["[state]", "path = /var/lib/a/s.json", "[actuator]", "type = file", "path = /var/lib/a/history"],
+         "autoscaled.conf:7: [actuator] path '/var/lib/a/history' is the history's directory ([history] path unset) "
+            + "beside [state] path; each must be a file of its own"),
+        (["[history]", "path = /var/lib/h", "[metrics]", "textfile = /var/lib/h"],
+         "autoscaled.conf:6: [metrics] textfile '/var/lib/h' is the directory [history] path names; "
+            + "each must be a file of its own"),
     ])
     func sharedFiles(_ lines: [String], _ message: String) {
         #expect(ConfigParsing.errorLines(["[source]", "path = l"] + lines) == [message])
+    }
+
+    @Test("a file beside the state file is named as such, whichever key comes first")
+    func besideStateFile() {
+        #expect(ConfigParsing.errorLines(["[source]", "path = /a/s.json.lock", "[state]", "path = /a/s.json"]) == [
+            "autoscaled.conf:4: the lock file beside [state] path '/a/s.json.lock' is the file [source] path names; "
+                + "each must be a file of its own",
+        ])
     }
 
     @Test("settings show the actuator's keys in canonical text, and read back to the same config")
