@@ -8,8 +8,6 @@ public enum TraceError: Error, Sendable, Equatable, CustomStringConvertible {
     case line(Int, String)
     /// The header is there but no bin follows it, or only one (the bin width needs two).
     case tooFewRows(Int)
-    /// The file is larger than the cap.
-    case tooLarge(limit: Int)
     /// The bins span more seconds than a replay steps through.
     case tooLong(bins: Int, binSeconds: Int, limit: Int)
 
@@ -20,7 +18,6 @@ public enum TraceError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .line(line, message): "line \(line): \(message)"
         case let .tooFewRows(count):
             "\(count == 0 ? "no data rows" : "only one data row") (the bin width is read from the first two rows)"
-        case let .tooLarge(limit): "larger than the \(limit)-byte limit"
         case let .tooLong(bins, width, limit):
             "\(bins) bins of \(width) s span more than the \(limit) s a replay may cover"
         }
