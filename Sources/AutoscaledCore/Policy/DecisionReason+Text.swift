@@ -15,8 +15,10 @@ extension DecisionReason: CustomStringConvertible {
     public var text: String {
         var text = ""
         switch pause {
-        case let .moving(target, note)?:
-            return "\(Self.paused(note)): moving to the pause's \(target) replicas"
+        case let .moving(target, asked, note)?:
+            if asked == target { return "\(Self.paused(note)): moving to the pause's \(target) replicas" }
+            let bound = asked > target ? "max_replicas" : "min_replicas"
+            return "\(Self.paused(note)): moving to \(bound) \(target) (the pause would hold \(asked))"
         case let .holding(replicas, policyTarget, note)?:
             text = "\(Self.paused(note)): holding \(replicas); "
             if let policyTarget {

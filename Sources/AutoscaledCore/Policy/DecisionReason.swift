@@ -345,8 +345,9 @@ public struct DecisionReason: Sendable, Equatable {
 
     /// An operator's pause over the policy's decision (`note`: the pause's own reason, if given).
     public enum PauseOverride: Sendable, Equatable {
-        /// Moving to the pause's `replicas`.
-        case moving(to: Int, note: String?)
+        /// Moving to the count the pause holds, `asked` (its `replicas`, or the count it found),
+        /// or to the nearest of `min_replicas` and `max_replicas` when `asked` is outside them.
+        case moving(to: Int, asked: Int, note: String?)
         /// Holding at `replicas`; the policy would have moved to `policyTarget`, if anywhere.
         case holding(at: Int, policyTarget: Int?, note: String?)
     }

@@ -61,17 +61,21 @@ struct PauseControl {
 
     /// `decision` as the pause lets it stand: unchanged when not paused; else moved once to the
     /// pause's `replicas`, or held, with the policy's count as the wish (``HoldingRule/pause``).
+    /// What the pause holds stays within `bounds` (`min_replicas`…`max_replicas` now): a pause
+    /// written before a reload narrowed them, or written by hand, moves to the nearest bound.
     /// What the policy would do is kept in the reason; its need and load stay recorded, so the
     /// stabilization window and the trend are whole when the pause ends.
-    func apply(_ decision: ScalingDecision) -> ScalingDecision {
+    func apply(_ decision: ScalingDecision, bounds: ClosedRange<Int>) -> ScalingDecision {
         guard let pause = active else { return decision }
         let current = decision.from
+        let asked = pause.replicas ?? current
+        let target = min(max(asked, bounds.lowerBound), bounds.upperBound)
         var held = decision
-        if let target = pause.replicas, target != current {
+        if target != current {
             held.action = target > current ? .scaleUp : .scaleDown
             held.to = target
             held.threshold = nil
-            held.reason.pause = .moving(to: target, note: pause.reason)
+            held.reason.pause = .moving(to: target, asked: asked, note: pause.reason)
             held.recommendation = max(decision.recommendation ?? target, target)
         } else {
             held.action = .hold

@@ -84,7 +84,7 @@ public actor ReplicaState {
         let (input, readError) = noteRead(read, from: location, wallTime: wallTime)
         let pauseEvents = pause.refresh(wallNow: wallTime)
         let policyDecision = policy.decide(input, memory: memory, now: now)
-        let decision = pause.apply(policyDecision)
+        let decision = pause.apply(policyDecision, bounds: policy.config.minReplicas...policy.config.maxReplicas)
         let limited = holds.note(decision, wallTime: wallTime)
         let newLimit = holds.limit(decision, wallTime: wallTime)
         if newLimit?.heldBy != limit?.heldBy { limitChanged = true }

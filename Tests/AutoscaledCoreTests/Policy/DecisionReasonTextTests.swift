@@ -89,7 +89,9 @@ struct DecisionReasonTextTests {
              + "total load 105 needs 3 at target_load 50"),
         (Reason(.fallback(replicas: 2, cause: "x"), pause: .holding(at: 3, policyTarget: 2, note: nil)),
          "paused: holding 3; the policy would scale-down to 2: source down: fallback_replicas 2 (x)"),
-        (Reason(.noUsableData(cause: "x"), pause: .moving(to: 2, note: "drain")), "paused (drain): moving to the pause's 2 replicas"),
+        (Reason(.noUsableData(cause: "x"), pause: .moving(to: 2, asked: 2, note: "drain")), "paused (drain): moving to the pause's 2 replicas"),
+        (Reason(.noUsableData(cause: "x"), pause: .moving(to: 5, asked: 10, note: nil)), "paused: moving to max_replicas 5 (the pause would hold 10)"),
+        (Reason(.noUsableData(cause: "x"), pause: .moving(to: 2, asked: 1, note: "x")), "paused (x): moving to min_replicas 2 (the pause would hold 1)"),
     ]
 
     @Test("each trigger, sizing, limit and pause in words", arguments: cases)

@@ -68,11 +68,11 @@ struct PauseControlTests {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
         var control = PauseControl(path: dir.file("p"))
-        #expect(control.apply(Self.scaleUp) == Self.scaleUp)
+        #expect(control.apply(Self.scaleUp, bounds: 1...10) == Self.scaleUp)
 
         try PauseFile.pause(wallTime: wall, replicas: nil, duration: nil, reason: "incident").save(to: control.path)
         _ = control.refresh(wallNow: wall)
-        let held = control.apply(Self.scaleUp)
+        let held = control.apply(Self.scaleUp, bounds: 1...10)
         #expect(held.action == .hold && held.from == 3 && held.to == 3)
         #expect(held.heldBy == .pause && held.wanted == 5)
         #expect(held.reason.text == "paused (incident): holding 3; the policy would scale-up to 5: 2 servers above scale_up_threshold 50 (max a=130): +2")
@@ -80,13 +80,36 @@ struct PauseControlTests {
 
         try PauseFile.pause(wallTime: wall, replicas: 2, duration: nil, reason: nil).save(to: control.path)
         _ = control.refresh(wallNow: wall)
-        let moved = control.apply(Self.scaleUp)
+        let moved = control.apply(Self.scaleUp, bounds: 1...10)
         #expect(moved.action == .scaleDown && moved.to == 2 && moved.heldBy == .pause && moved.wanted == 5)
         #expect(moved.reason.text == "paused: moving to the pause's 2 replicas")
         // Once there, it holds.
         var there = Self.scaleUp
         there.from = 2
-        let holding = control.apply(there)
+        let holding = control.apply(there, bounds: 1...10)
         #expect(holding.action == .hold && holding.to == 2 && holding.wanted == 5)
+    }
+
+    @Test("what a pause holds stays within min_replicas and max_replicas as they are now")
+    func bounds() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        var control = PauseControl(path: dir.file("p"))
+        // A pause for 10 written before a reload lowered max_replicas to 4 (or written by hand).
+        try PauseFile.pause(wallTime: wall, replicas: 10, duration: nil, reason: "maint").save(to: control.path)
+        _ = control.refresh(wallNow: wall)
+        let capped = control.apply(Self.scaleUp, bounds: 1...4)
+        #expect(capped.action == .scaleUp && capped.to == 4 && capped.heldBy == .pause && capped.wanted == 5)
+        #expect(capped.reason.text == "paused (maint): moving to max_replicas 4 (the pause would hold 10)")
+        var atMax = Self.scaleUp
+        atMax.from = 4
+        #expect(control.apply(atMax, bounds: 1...4).action == .hold)
+
+        // A pause that holds the count it found, once min_replicas has risen above that count.
+        try PauseFile.pause(wallTime: wall, replicas: nil, duration: nil, reason: nil).save(to: control.path)
+        _ = control.refresh(wallNow: wall)
+        let raised = control.apply(Self.scaleUp, bounds: 4...8)
+        #expect(raised.action == .scaleUp && raised.to == 4 && raised.wanted == 5)
+        #expect(raised.reason.text == "paused: moving to min_replicas 4 (the pause would hold 3)")
     }
 }
