@@ -32,6 +32,38 @@ public struct PauseFile: Codable, Sendable, Equatable {
         case untilUnix = "until_unix"
     }
 
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        version = try container.decode(Int.self, forKey: .version)
+        paused = try container.decode(Bool.self, forKey: .paused)
+        at = try container.decode(String.self, forKey: .at)
+        atUnix = try container.decode(Double.self, forKey: .atUnix)
+        // Read as a number first: the decoder calls 2.7 for a count "not valid JSON".
+        if let count = try container.decodeIfPresent(Double.self, forKey: .replicas) {
+            guard let whole = Int(exactly: count) else {
+                let fault = count.rounded() == count ? "is too large" : "is not a whole number"
+                throw DecodingError.dataCorruptedError(
+                    forKey: .replicas, in: container, debugDescription: "\(DecimalText.format(count)) \(fault)")
+            }
+            replicas = whole
+        }
+        until = try container.decodeIfPresent(String.self, forKey: .until)
+        untilUnix = try container.decodeIfPresent(Double.self, forKey: .untilUnix)
+        reason = try container.decodeIfPresent(String.self, forKey: .reason)
+    }
+
+    private init(version: Int, paused: Bool, at: String, atUnix: Double, replicas: Int? = nil, until: String? = nil,
+                 untilUnix: Double? = nil, reason: String? = nil) {
+        self.version = version
+        self.paused = paused
+        self.at = at
+        self.atUnix = atUnix
+        self.replicas = replicas
+        self.until = until
+        self.untilUnix = untilUnix
+        self.reason = reason
+    }
+
     /// A pause asked for at `wallTime`, lasting `duration` when given.
     public static func pause(wallTime: Double, replicas: Int?, duration: Duration?, reason: String?) -> PauseFile {
         let until = duration.map { wallTime + Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 }
@@ -63,18 +95,29 @@ public struct PauseFile: Codable, Sendable, Equatable {
         } catch {
             // No file, or no directory to hold one: no pause.
             if case let .system(systemError) = error, systemError.isNoSuchPath { return nil }
-            throw PauseFileError(path: path, problem: error.description)
+            throw PauseFileError(path: path, problem: errorText(error, after: path))
+        }
+        let data = Data(contents.bytes)
+        // The version first: a file another version wrote may differ in any other field.
+        if let version = try? JSONDecoder().decode(Version.self, from: data).version, version != currentVersion {
+            throw PauseFileError(
+                path: path, problem: "version \(version) is unknown to this autoscaled (it reads version \(currentVersion))")
         }
         let file: PauseFile
         do {
-            file = try JSONDecoder().decode(PauseFile.self, from: Data(contents.bytes))
+            file = try JSONDecoder().decode(PauseFile.self, from: data)
         } catch {
-            throw PauseFileError(path: path, problem: "not a valid pause file")
+            throw PauseFileError(path: path, problem: "not a valid pause file (\(JSONFileFault.summary(of: error)))")
         }
         if let replicas = file.replicas, replicas < 0 {
             throw PauseFileError(path: path, problem: "replicas \(replicas) is negative")
         }
         return file
+    }
+
+    /// Only the `version` of a pause file, read before the rest.
+    private struct Version: Decodable {
+        var version: Int
     }
 
     /// Writes the file atomically (the project's atomic-file helper: temp file, fsync, rename).

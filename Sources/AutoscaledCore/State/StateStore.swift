@@ -50,7 +50,7 @@ public struct StateStore: Sendable {
             }
             return .found(state)
         } catch {
-            return .corrupt("\(path): not a valid state file (\(Self.summary(of: error)))")
+            return .corrupt("\(path): not a valid state file (\(JSONFileFault.summary(of: error)))")
         }
     }
 
@@ -93,16 +93,6 @@ public struct StateStore: Sendable {
             try directory.rename(baseName(of: path), to: name)
             try directory.sync()
             return directory.pathOf(name)
-        }
-    }
-
-    private static func summary(of error: any Error) -> String {
-        switch error {
-        case DecodingError.keyNotFound(let key, _): "missing \(key.stringValue)"
-        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
-            "wrong type at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
-        case DecodingError.dataCorrupted: "not JSON"
-        default: "\(error)"
         }
     }
 }

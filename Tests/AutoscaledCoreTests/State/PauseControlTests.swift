@@ -58,7 +58,7 @@ struct PauseControlTests {
         _ = control.refresh(wallNow: wall)
         dir.write("p", "{")
         #expect(control.refresh(wallNow: wall) == [LogRecord(.warning, .pauseFileInvalid, [
-            LogField("cause", .string("\(dir.file("p")): not a valid pause file")), LogField("paused", true),
+            LogField("cause", .string("\(dir.file("p")): not a valid pause file (not JSON)")), LogField("paused", true),
         ])])
         #expect(control.refresh(wallNow: wall).isEmpty && control.active != nil)
     }

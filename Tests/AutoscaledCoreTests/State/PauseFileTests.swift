@@ -1,5 +1,6 @@
 @testable import AutoscaledCore
 import AutoscaledTestSupport
+import Glibc
 import Testing
 
 struct PauseFileTests {
@@ -34,12 +35,35 @@ struct PauseFileTests {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
         dir.write("bad.pause", "{\"paused\": tru")
-        #expect(throws: PauseFileError(path: dir.file("bad.pause"), problem: "not a valid pause file")) {
+        #expect(throws: PauseFileError(path: dir.file("bad.pause"), problem: "not a valid pause file (not JSON)")) {
             try PauseFile.load(dir.file("bad.pause"))
         }
         dir.write("negative.pause", #"{"version":1,"paused":true,"at":"x","at_unix":1,"replicas":-2}"#)
         #expect(throws: PauseFileError(path: dir.file("negative.pause"), problem: "replicas -2 is negative")) {
             try PauseFile.load(dir.file("negative.pause"))
         }
+    }
+
+    @Test("the fault names the field, the version or the file's kind, and the path once", arguments: [
+        (#"{"version":1,"paused":true,"at":"x","at_unix":1,"replicas":2.7}"#, "not a valid pause file (replicas: 2.7 is not a whole number)"),
+        (#"{"version":1,"paused":true,"at":"x"}"#, "not a valid pause file (missing at_unix)"),
+        (#"{"version":1,"paused":true,"at":"x","at_unix":1,"replicas":1e300}"#, "not a valid pause file (replicas: 1e+300 is too large)"),
+        (#"{"version":1,"paused":"yes","at":"x","at_unix":1}"#, "not a valid pause file (wrong type at paused)"),
+        (#"{"version":2,"paused":true,"at":"x","at_unix":1,"replicas":2}"#, "version 2 is unknown to this autoscaled (it reads version 1)"),
+        (#"{"version":2,"pause":"soon"}"#, "version 2 is unknown to this autoscaled (it reads version 1)"),
+    ])
+    func faults(_ contents: String, _ problem: String) throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        dir.write("p", contents)
+        #expect(throws: PauseFileError(path: dir.file("p"), problem: problem)) { try PauseFile.load(dir.file("p")) }
+    }
+
+    @Test("a directory where the pause file goes is named once")
+    func directory() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        #expect(mkdir(dir.file("p"), 0o755) == 0)
+        #expect(throws: PauseFileError(path: dir.file("p"), problem: "not a regular file")) { try PauseFile.load(dir.file("p")) }
     }
 }
