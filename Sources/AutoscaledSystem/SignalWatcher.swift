@@ -1,20 +1,35 @@
 import Dispatch
 import Glibc
 
-/// Delivers SIGHUP, SIGTERM and SIGINT to a handler, through libdispatch.
+/// Delivers SIGHUP, SIGTERM, SIGINT, SIGUSR1 and SIGUSR2 to a handler, through libdispatch.
 ///
-/// The default action of each signal is set to ignore first; libdispatch then sees them. Signal
+/// The default action of each signal is set to ignore first; libdispatch then sees them (the
+/// default of SIGUSR1 and SIGUSR2 is to end the process: a stray one, such as a log rotation hook
+/// meant for another program, is told to the handler instead). Signal
 /// sources register asynchronously: ``start()`` returns only once every source is registered,
 /// so no signal sent after it can be lost.
 public final class SignalWatcher: Sendable {
-    public enum Signal: Sendable, Equatable {
-        case hangup, terminate, interrupt
+    public enum Signal: Sendable, Equatable, CaseIterable {
+        case hangup, terminate, interrupt, user1, user2
 
         package var number: Int32 {
             switch self {
             case .hangup: SIGHUP
             case .terminate: SIGTERM
             case .interrupt: SIGINT
+            case .user1: SIGUSR1
+            case .user2: SIGUSR2
+            }
+        }
+
+        /// The signal's name, e.g. `SIGUSR1`.
+        public var name: String {
+            switch self {
+            case .hangup: "SIGHUP"
+            case .terminate: "SIGTERM"
+            case .interrupt: "SIGINT"
+            case .user1: "SIGUSR1"
+            case .user2: "SIGUSR2"
             }
         }
     }
@@ -24,7 +39,7 @@ public final class SignalWatcher: Sendable {
     private nonisolated(unsafe) let sources: [any DispatchSourceSignal]
 
     public init(queue: DispatchQueue, handler: @escaping @Sendable (Signal) -> Void) {
-        sources = [Signal.hangup, .terminate, .interrupt].map { signal in
+        sources = Signal.allCases.map { signal in
             Glibc.signal(signal.number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signal.number, queue: queue)
             source.setEventHandler { handler(signal) }

@@ -51,8 +51,8 @@ struct ActuatorTests {
         #expect(fake.arguments(ofCall: 2) == [fake.path, "scale", "--replicas=4", "3 -> up"])
         #expect(fake.environment(ofCall: 2)?["AUTOSCALED_REASON"]?.hasPrefix("1 server above scale_up_threshold 50 (max a=55)") == true)
         #expect(fake.environment(ofCall: 2)?["NOTIFY_SOCKET"] == nil)
-        // The daemon ignores SIGHUP, SIGINT and SIGTERM (libdispatch handles them); its children must not.
-        let daemonSignals: UInt64 = (1 << (UInt64(SIGHUP) - 1)) | (1 << (UInt64(SIGINT) - 1)) | (1 << (UInt64(SIGTERM) - 1))
+        // The daemon ignores SIGHUP, SIGINT, SIGTERM, SIGUSR1 and SIGUSR2 (libdispatch handles them); its children must not.
+        let daemonSignals = [SIGHUP, SIGINT, SIGTERM, SIGUSR1, SIGUSR2].reduce(UInt64(0)) { $0 | 1 << (UInt64($1) - 1) }
         #expect(fake.ignoredSignals(ofCall: 2).map { $0 & daemonSignals } == 0)
         #expect(savedApplied(dir) == 4 && dir.savedReplicas() == 4)
         #expect(ProcessTable.zombieChildren(of: daemon.pid).isEmpty)

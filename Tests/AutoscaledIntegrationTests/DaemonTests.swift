@@ -46,6 +46,23 @@ struct DaemonTests {
         #expect(dir.savedReplicas() == 5)
     }
 
+    @Test("SIGUSR1 and SIGUSR2 are logged and change nothing; SIGTERM still stops")
+    func unusedSignals() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        dir.writeConfig()
+        dir.writeLoads(#"{"a": 90, "b": 95, "c": 65}"#)
+        let daemon = await startDaemon(dir)
+        #expect(await daemon.waitForLine("event=scale-up from=3 to=5") != nil)
+        daemon.signal(SIGUSR1)
+        #expect(await daemon.waitForLine("level=warning event=signal-ignored signal=SIGUSR1") != nil)
+        daemon.signal(SIGUSR2)
+        #expect(await daemon.waitForLine("level=warning event=signal-ignored signal=SIGUSR2") != nil)
+        daemon.signal(SIGTERM)
+        #expect(await daemon.wait() == 0)
+        #expect(await daemon.waitForLine("level=info event=stop signal=SIGTERM replicas=5") != nil)
+    }
+
     @Test("bad load files never move the count")
     func badDataHolds() async {
         let dir = Workspace()

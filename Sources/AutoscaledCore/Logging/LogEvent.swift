@@ -37,6 +37,8 @@ public enum LogEvent: String, Sendable, Equatable, CaseIterable {
     case historyWriteFailed = "history-write-failed"
     /// Log lines stderr could not take without waiting were dropped (`lines`); the first line out after.
     case logDropped = "log-dropped"
+    /// SIGUSR1 or SIGUSR2 came: the daemon has no use for them and goes on.
+    case signalIgnored = "signal-ignored"
     /// A rule holds the count away from what the policy wants (`want`, `held_by`, `left`, `replicas`, `reason`):
     /// logged when a rule starts holding and when another takes over.
     case limited

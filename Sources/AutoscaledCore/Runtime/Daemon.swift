@@ -66,6 +66,9 @@ public final class Daemon {
                 if let record = admitted.record { controller.logger.log(record) }
                 work.reload = admitted.reload
             }
+            for signal in work.ignored {
+                controller.logger.log(LogRecord(.warning, .signalIgnored, [LogField("signal", .string(signal.name))]))
+            }
             if let signal = work.stop {
                 await shutdown(controller, signal: signal)
                 return 0
@@ -94,6 +97,7 @@ public final class Daemon {
                 case .hangup: work.reload = true
                 case .terminate: work.stop = work.stop ?? .terminate
                 case .interrupt: work.stop = work.stop ?? .interrupt
+                case .user1, .user2: if !work.ignored.contains(signal) { work.ignored.append(signal) }
                 }
             }
         }

@@ -20,6 +20,8 @@ public struct PendingWork: Sendable, Equatable {
     public var watchdog = false
     /// SIGTERM or SIGINT: the signal that asked to stop (the first one, when both came).
     public var stop: StopSignal?
+    /// Signals the daemon has no use for (SIGUSR1, SIGUSR2) that came: logged, nothing else.
+    public var ignored: [SignalWatcher.Signal] = []
 
     public init() {}
 
