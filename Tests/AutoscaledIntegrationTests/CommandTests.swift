@@ -124,6 +124,11 @@ struct CommandTests {
         let directory = await ChildProcess.run(["check-config", "--config", dir.file("d.conf")], in: dir.path)
         #expect(directory.status == 78)
         #expect(directory.stderr == "\(dir.file("d.conf")): cannot read config: not a regular file\n")
+        // Larger than the documented 1 MiB.
+        dir.write(dir.file("big.conf"), "[source]\npath = l\n" + String(repeating: "# comment\n", count: 110_000))
+        let big = await ChildProcess.run(["check-config", "--config", dir.file("big.conf")], in: dir.path)
+        #expect(big.status == 78)
+        #expect(big.stderr == "\(dir.file("big.conf")): cannot read config: larger than the 1048576-byte limit\n")
     }
 
     @Test("usage errors print the message and usage on stderr and exit 64")

@@ -140,17 +140,17 @@ enum KeyType: Sendable {
         }
     }
 
-    /// `text` without its enclosing double quotes, when one quoted run is the whole of it
-    /// (`"a b"` → `a b`, but `"a" "b"` stays as it is). A value that opens a quote and never
-    /// closes it is refused: where it ends, and whether a `#` in it starts a comment, is not guessed.
+    /// `text` without its enclosing quotes, double or single, when one quoted run is the whole of
+    /// it (`"a b"` and `'a b'` → `a b`, but `"a" "b"` stays as it is). A value that opens a quote and
+    /// never closes it is refused: where it ends, and whether a `#` in it starts a comment, is not guessed.
     private static func unquoted(_ text: String) throws(Fault) -> String {
         let scalars = text.unicodeScalars
-        if let open = scalars.first, open == "\"" || open == "'", scalars.count < 2 || scalars.last != open {
+        guard let open = scalars.first, open == "\"" || open == "'" else { return text }
+        guard scalars.count >= 2, scalars.last == open else {
             throw Fault(problem: "has an unterminated \(open == "\"" ? "double" : "single") quote")
         }
-        guard scalars.count >= 2, scalars.first == "\"", scalars.last == "\"" else { return text }
         let inner = scalars.dropFirst().dropLast()
-        return inner.contains("\"") ? text : String(inner)
+        return inner.contains(open) ? text : String(inner)
     }
 
     private static func readPath(_ path: String, expected: String, directory: String) throws(Fault) -> String {

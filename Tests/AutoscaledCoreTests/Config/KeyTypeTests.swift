@@ -23,8 +23,9 @@ struct KeyTypeTests {
         }
     }
 
-    @Test("strings lose one pair of enclosing double quotes, and nothing else", arguments: [
-        (#""a b""#, "a b"), (#"a "b""#, #"a "b""#), ("'a'", "'a'"), (#""a" "b""#, #""a" "b""#), (#"a""#, #"a""#),
+    @Test("strings lose one pair of enclosing quotes, double or single, and nothing else", arguments: [
+        (#""a b""#, "a b"), (#"a "b""#, #"a "b""#), ("'a'", "a"), ("'a b'", "a b"), (#"'say "hi"'"#, #"say "hi""#),
+        (#""it's""#, "it's"), ("'a' 'b'", "'a' 'b'"), (#""a" "b""#, #""a" "b""#), (#"a""#, #"a""#), ("a'", "a'"),
     ])
     func strings(_ text: String, _ expected: String) throws {
         #expect(try parse(.string, text) == .string(expected))
