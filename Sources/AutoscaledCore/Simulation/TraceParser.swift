@@ -7,7 +7,8 @@ import AutoscaledBase
 ///   order mark are accepted; the last line may lack its newline.
 /// - Header: `t_seconds` first; `requests` second makes an offered-load trace (further columns,
 ///   such as token counts, are ignored), otherwise every further column names a server (valid
-///   UTF-8, unique, a name a load source may report). Neither name stands anywhere else.
+///   UTF-8, unique, a name a load source may report, and not `Requests`, `request` or another name
+///   within one character of either column name). Neither name stands anywhere else.
 /// - Rows: as many fields as the header; `t_seconds` a whole number of seconds; the first two
 ///   rows set the bin width, and every later row follows the one before by exactly that width
 ///   (one row per bin, none missing).
@@ -109,6 +110,10 @@ public enum TraceParser {
         }
         var seen = Set<String>()
         for (index, name) in names.enumerated().dropFirst() {
+            if let meant = formatName(like: name) {
+                throw .header(line: header.number, "column \(index + 1): \(EscapedText.quoted(name)) would be read as a server's "
+                    + "name; the trace format's column is '\(meant)' (a server may not be named so like it)")
+            }
             let field = header.fields[index]
             guard String(validating: UnsafeRawBufferPointer(rebasing: bytes[field.start..<field.end]), as: UTF8.self) != nil else {
                 throw .header(line: header.number, "column \(index + 1): server name \(shown(field, bytes)) is not valid UTF-8")
@@ -135,7 +140,16 @@ public enum TraceParser {
         if let first = name.unicodeScalars.first, blanks.contains(first) { return "a leading blank" }
         if let last = name.unicodeScalars.last, blanks.contains(last) { return "a trailing blank" }
         if name == "t_seconds" || name == "requests" { return "a column name of the trace format" }
+        if let meant = formatName(like: name) { return "too like the trace format's column '\(meant)'" }
         return nil
+    }
+
+    /// The trace format's column name that `name` differs from only by case or one character
+    /// (`Requests`, `request`, `t-seconds`): a header that means it, mistyped, would otherwise be
+    /// read as a server of that name. `nil` for the names themselves and for any other name.
+    static func formatName(like name: String) -> String? {
+        let lowered = name.lowercased()
+        return ["t_seconds", "requests"].first { $0 != name && EditDistance.between(lowered, $0) <= 1 }
     }
 
     private static func timestamp(_ field: TraceLines.Field, _ bytes: UnsafeRawBufferPointer, line: Int) throws(TraceError) -> Int {

@@ -93,7 +93,8 @@ struct HistoryTraceTests {
 
     @Test("a server whose name the trace would read as another column is refused, with what to use instead",
           arguments: [("a,b", "a comma"), ("\"a\"", "a double quote"), (" a", "a leading blank"), ("a\t", "a trailing blank"),
-                      ("requests", "a column name of the trace format"), ("t_seconds", "a column name of the trace format")])
+                      ("requests", "a column name of the trace format"), ("t_seconds", "a column name of the trace format"),
+                      ("Requests", "too like the trace format's column 'requests'")])
     func notAColumn(_ name: String, _ problem: String) throws {
         let records = [Self.record(100, Self.servers(["a": 1])), Self.record(110, .servers([ServerLoad(name: name, load: 2)]))]
         #expect(throws: HistoryTrace.Failure.notAColumn(server: name, at: 110, problem: problem)) {

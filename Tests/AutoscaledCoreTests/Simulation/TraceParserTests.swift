@@ -67,8 +67,8 @@ struct TraceParserTests {
                        "\u{FEFF}t_seconds , requests\r\n 0 ,\t1\r\n1,2", "requests from 0 by 1: 1 2"),
         TraceParseCase("numbers may have signs, fractions and exponents", "t_seconds,a\n0,+1\n1,.5\n2,1e2\n3,-0\n",
                        "servers a from 0 by 1: 1 | 0.5 | 100 | 0"),
-        TraceParseCase("a server may be named 'request'", "t_seconds,request\n0,1\n1,2\n",
-                       "servers request from 0 by 1: 1 | 2"),
+        TraceParseCase("a server may be named 'requester' (two characters from 'requests')", "t_seconds,requester\n0,1\n1,2\n",
+                       "servers requester from 0 by 1: 1 | 2"),
     ])
     func accepts(_ row: TraceParseCase) {
         #expect(row.outcome == row.expected)
@@ -97,6 +97,15 @@ struct TraceParserTests {
                        "line 1: column 4: a second 'requests' column"),
         TraceParseCase("requests past the second column is not a server", "t_seconds,tokens,requests\n0,1,5\n1,2,6\n",
                        "line 1: column 3: 'requests' can only be the second column ('t_seconds,requests,…', an offered-load trace), not a server's name"),
+        TraceParseCase("requests with a capital is not a server", "t_seconds,Requests\n0,5\n1,6\n",
+                       "line 1: column 2: 'Requests' would be read as a server's name; the trace format's column is 'requests' "
+                       + "(a server may not be named so like it)"),
+        TraceParseCase("request, singular, is not a server", "t_seconds,request\n0,5\n1,6\n",
+                       "line 1: column 2: 'request' would be read as a server's name; the trace format's column is 'requests' "
+                       + "(a server may not be named so like it)"),
+        TraceParseCase("a t_seconds mistyped past the first column is not a server", "t_seconds,a,T-seconds\n",
+                       "line 1: column 3: 'T-seconds' would be read as a server's name; the trace format's column is 't_seconds' "
+                       + "(a server may not be named so like it)"),
         TraceParseCase("no rows", "t_seconds,requests\n", "no data rows (the bin width is read from the first two rows)"),
         TraceParseCase("one row", "t_seconds,requests\n0,1\n",
                        "only one data row (the bin width is read from the first two rows)"),
