@@ -1,4 +1,6 @@
-/// Turns the arguments (without the program name) into a ``Command``. Pure: no I/O, no exit.
+/// Turns the arguments (without the program name) into a ``Command``. No exit, and no I/O but
+/// for `simulate` and `tune` reading the current directory and `stat`-ing the files their options
+/// name (``OptionFiles``).
 ///
 /// `autoscaled <subcommand> [options]`; options as `--name value` or `--name=value`, never with an
 /// empty value; `--` ends the options, and a word after it is the subcommand's argument (if it takes

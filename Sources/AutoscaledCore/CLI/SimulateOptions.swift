@@ -71,7 +71,7 @@ public struct SimulateOptions: Sendable, Equatable {
             max_replicas and initial_replicas); see docs/history-and-tuning.md.
 
             \(Command.exitStatus(failure: "the trace cannot be read or is rejected, or the CSV or SVG file written",
-                                 usage: "usage error, or options that do not fit the trace or the config"))
+                                 usage: "usage error, options that do not fit the trace or the config, or --csv or\n      --svg naming the config, the trace or the other output"))
             """)
 
     init(_ options: ParsedOptions) throws(UsageError) {
@@ -87,5 +87,8 @@ public struct SimulateOptions: Sendable, Equatable {
         csvPath = options.values["csv"]
         svgPath = options.values["svg"]
         reference = try values.referenceAutoscaler()
+        try OptionFiles(inputs: [.init("config", configPath), .init("trace", tracePath)],
+                        outputs: [csvPath.map { .init("csv", $0) }, svgPath.map { .init("svg", $0) }].compactMap { $0 })
+            .check(subcommand: "simulate")
     }
 }

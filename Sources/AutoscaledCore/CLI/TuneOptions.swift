@@ -86,7 +86,7 @@ public struct TuneOptions: Sendable, Equatable {
 
             \(Command.exitStatus("a setting was found (whether or not it meets the goal: see the output)",
                                  failure: "the trace cannot be read or is rejected, or the --write config or the\n      --svg picture cannot be written",
-                                 usage: "usage error, a per-server trace, or options that do not fit the trace or the config"))
+                                 usage: "usage error, a per-server trace, options that do not fit the trace or the config,\n      or --write or --svg naming the config, the trace or the other output"))
             """)
 
     init(_ options: ParsedOptions) throws(UsageError) {
@@ -109,5 +109,8 @@ public struct TuneOptions: Sendable, Equatable {
         initialReplicas = try values.count("initial", minimum: 0)
         minReplicas = try values.count("min", minimum: 0)
         maxReplicas = try values.count("max", minimum: 1)
+        try OptionFiles(inputs: [.init("config", configPath), .init("trace", tracePath)],
+                        outputs: [writePath.map { .init("write", $0) }, svgPath.map { .init("svg", $0) }].compactMap { $0 })
+            .check(subcommand: "tune")
     }
 }

@@ -74,6 +74,27 @@ struct SimulateOptionsTests {
                         "error: option '--quiet' takes no value"),
         CommandLineCase("status with --json", ["status", "--json"],
                         #"status(configPath: "/etc/autoscaled/autoscaled.conf", json: true)"#),
+        CommandLineCase("--csv naming the trace by another spelling", [
+            "simulate", "--config", "/nonexistent/a.conf", "--trace", "/nonexistent/t.csv", "--csv", "/nonexistent//d/../t.csv/",
+        ], "error: option '--csv': '/nonexistent/t.csv' is the file '--trace' names; each output must be a file of its own"),
+        CommandLineCase("--svg naming the config", [
+            "simulate", "--config", "/nonexistent/a.conf", "--trace", "/nonexistent/t.csv", "--svg", "/nonexistent/./a.conf",
+        ], "error: option '--svg': '/nonexistent/a.conf' is the file '--config' names; each output must be a file of its own"),
+        CommandLineCase("--csv naming the default config", [
+            "simulate", "--trace", "/nonexistent/t.csv", "--csv", "/etc/autoscaled/autoscaled.conf",
+        ], "error: option '--csv': '/etc/autoscaled/autoscaled.conf' is the file '--config' names; each output must be a file of its own"),
+        CommandLineCase("--svg naming --csv's file", [
+            "simulate", "--config", "/nonexistent/a.conf", "--trace", "/nonexistent/t.csv", "--csv", "/nonexistent/o",
+            "--svg", "/nonexistent/o",
+        ], "error: option '--svg': '/nonexistent/o' is the file '--csv' names; each output must be a file of its own"),
+        CommandLineCase("tune --write naming the trace", [
+            "tune", "--config", "/nonexistent/a.conf", "--trace", "/nonexistent/t.csv", "--capacity", "1", "--startup-delay", "0",
+            "--max-over", "1", "--write", "/nonexistent/t.csv",
+        ], "error: option '--write': '/nonexistent/t.csv' is the file '--trace' names; each output must be a file of its own"),
+        CommandLineCase("tune --svg naming --write's file", [
+            "tune", "--config", "/nonexistent/a.conf", "--trace", "/nonexistent/t.csv", "--capacity", "1", "--startup-delay", "0",
+            "--max-over", "1", "--write", "/nonexistent/w.conf", "--svg", "/nonexistent/w.conf",
+        ], "error: option '--svg': '/nonexistent/w.conf' is the file '--write' names; each output must be a file of its own"),
     ])
     func parses(_ row: CommandLineCase) {
         #expect(row.outcome == row.expected)
