@@ -4,6 +4,8 @@ public struct SimulateOptions: Sendable, Equatable {
     public var tracePath: String
     /// Requests per second one replica serves at load 100 (offered-load traces).
     public var capacity: Double?
+    /// `--capacity` as typed, for the messages that quote it.
+    public var capacityText: String?
     /// Seconds from asking for a replica to its serving (offered-load traces); whole seconds.
     public var startupDelay: Duration?
     /// Overrides of the config's `initial_replicas`, `min_replicas`, `max_replicas`.
@@ -21,13 +23,14 @@ public struct SimulateOptions: Sendable, Equatable {
 
     public init(
         configPath: String = Command.defaultConfigPath, tracePath: String, capacity: Double? = nil,
-        startupDelay: Duration? = nil, initialReplicas: Int? = nil, minReplicas: Int? = nil,
+        capacityText: String? = nil, startupDelay: Duration? = nil, initialReplicas: Int? = nil, minReplicas: Int? = nil,
         maxReplicas: Int? = nil, quiet: Bool = false, csvPath: String? = nil, svgPath: String? = nil,
         reference: ReferenceAutoscaler? = nil
     ) {
         self.configPath = configPath
         self.tracePath = tracePath
         self.capacity = capacity
+        self.capacityText = capacityText
         self.startupDelay = startupDelay
         self.initialReplicas = initialReplicas
         self.minReplicas = minReplicas
@@ -79,6 +82,7 @@ public struct SimulateOptions: Sendable, Equatable {
                   tracePath: options.values["trace"] ?? "")
         let values = OptionValues(options: options, subcommand: "simulate")
         capacity = try values.capacity()
+        capacityText = options.values["capacity"]
         startupDelay = try values.duration("startup-delay")
         initialReplicas = try values.count("initial", minimum: 0)
         minReplicas = try values.count("min", minimum: 0)

@@ -4,6 +4,8 @@ public struct TuneOptions: Sendable, Equatable {
     public var tracePath: String
     /// Requests per second one replica serves at load 100.
     public var capacity: Double
+    /// `--capacity` as typed, for the messages that quote it.
+    public var capacityText: String?
     /// Seconds from asking for a replica to its serving.
     public var startupDelay: Duration
     /// The highest share of requests over capacity a setting may have, in percent.
@@ -47,7 +49,8 @@ public struct TuneOptions: Sendable, Equatable {
 
     /// The same replay options for `simulate`'s setup.
     var simulateOptions: SimulateOptions {
-        SimulateOptions(configPath: configPath, tracePath: tracePath, capacity: capacity, startupDelay: startupDelay,
+        SimulateOptions(configPath: configPath, tracePath: tracePath, capacity: capacity, capacityText: capacityText,
+                        startupDelay: startupDelay,
                         initialReplicas: initialReplicas, minReplicas: minReplicas, maxReplicas: maxReplicas, quiet: true)
     }
 
@@ -98,6 +101,7 @@ public struct TuneOptions: Sendable, Equatable {
                   maxOverPercent: try values.number("max-over", expected: "a percentage from 0 to 100, e.g. 1") {
                       $0 >= 0 && $0 <= 100
                   } ?? 0)
+        capacityText = options.values["capacity"]
         if let text = options.values["seed"] {
             guard let seed = UInt64(text) else { throw values.invalid("seed", text, "an integer from 0 to 2^64-1") }
             self.seed = seed
