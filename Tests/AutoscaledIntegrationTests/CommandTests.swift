@@ -184,6 +184,14 @@ struct CommandTests {
         #expect(option.stderr.hasPrefix("Error: unknown option '--confg' (did you mean '--config'?)\nUsage: autoscaled once [--config <path>]\n"))
         let none = await ChildProcess.run([], in: dir.path)
         #expect(none.status == 64)
+        let extra = await ChildProcess.run(["--version", "extra"], in: dir.path)
+        #expect(extra.status == 64)
+        #expect(extra.stdout == "")
+        #expect(extra.stderr == "Error: unexpected argument 'extra' after '--version'\nUsage: autoscaled <subcommand> [options]\n"
+            + "  See 'autoscaled --help'.\n")
+        let helpValue = await ChildProcess.run(["once", "--help=foo"], in: dir.path)
+        #expect(helpValue.status == 64)
+        #expect(helpValue.stderr.hasPrefix("Error: option '--help' takes no value\nUsage: autoscaled once [--config <path>]\n"))
     }
 
     @Test("--help and --version go to stdout and exit 0")
