@@ -1,11 +1,16 @@
 import Glibc
 
+/// The current directory, or `nil` when `getcwd` fails (it was removed, or is too long).
+public func currentDirectory() -> String? {
+    guard let cwd = getcwd(nil, 0) else { return nil }
+    defer { free(cwd) }
+    return String(cString: cwd)
+}
+
 /// `path` made absolute against the current directory (without resolving symlinks).
 public func absolutePath(_ path: String) -> String {
     if path.hasPrefix("/") { return path }
-    guard let cwd = getcwd(nil, 0) else { return path }
-    defer { free(cwd) }
-    let base = String(cString: cwd)
+    guard let base = currentDirectory() else { return path }
     let trimmed = path.hasPrefix("./") ? String(path.dropFirst(2)) : path
     return base == "/" ? "/" + trimmed : base + "/" + trimmed
 }

@@ -86,6 +86,47 @@ struct CommandTests {
         #expect(directory.stderr == "\(dir.loadPath): not a regular file\n")
     }
 
+    @Test("`once` warns of a state file it cannot use and of a pause file it cannot read, and says what a pause does instead")
+    func onceWarnsAndTellsOfAPause() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        dir.writeConfig()
+        dir.writeLoads(#"{"server1": 30, "server2": 55, "server3": 20}"#)
+        let decision = "Servers to scale: 1\nDecision: scale-up from 3 to 4 (1 server above scale_up_threshold 50 "
+            + "(max server2=55); total load 105 needs 3 at target_load 50: +1)\n"
+        let once = { await ChildProcess.run(["once", "--config", dir.configPath], in: dir.path) }
+        mkdir(dir.file("state"), 0o755)
+        dir.writeAtomically(dir.statePath, "garbage")
+        let corrupt = await once()
+        #expect(corrupt.status == 0)
+        #expect(corrupt.stdout == decision)
+        #expect(corrupt.stderr == "warning: \(dir.statePath): not a valid state file (not JSON); starting from initial_replicas 3\n")
+
+        dir.writeAtomically(dir.statePath, #"{"version":1,"desired_replicas":3,"updated_at":"2026-11-30T00:00:00Z"}"#)
+        #expect(await ChildProcess.run(["pause", "--config", dir.configPath, "--replicas", "2", "--reason", "x"],
+                                       in: dir.path).status == 0)
+        let moving = await once()
+        #expect(moving.status == 0)
+        #expect(moving.stdout == decision
+            + "Paused: the daemon moves to the pause's 2 replicas and holds there instead until 'autoscaled resume' ('x').\n")
+        #expect(moving.stderr == "")
+        #expect(await ChildProcess.run(["pause", "--config", dir.configPath, "--reason", "incident 42"], in: dir.path).status == 0)
+        let holding = await once()
+        #expect(holding.stdout == decision + "Paused: the daemon holds at 3 instead until 'autoscaled resume' ('incident 42').\n")
+        #expect(holding.stderr == "")
+
+        #expect(await ChildProcess.run(["resume", "--config", dir.configPath], in: dir.path).status == 0)
+        let resumed = await once()
+        #expect(resumed.stdout == decision)
+        #expect(resumed.stderr == "")
+
+        dir.writeAtomically(dir.statePath + ".pause", "garbage")
+        let unreadable = await once()
+        #expect(unreadable.status == 0)
+        #expect(unreadable.stdout == decision)
+        #expect(unreadable.stderr == "warning: \(dir.statePath).pause: not a valid pause file; the decision is shown as if not paused\n")
+    }
+
     @Test("`check-config` prints ok, or every error and exits 78")
     func checkConfig() async {
         let dir = Workspace()
@@ -148,6 +189,14 @@ struct CommandTests {
         #expect(option.stderr.hasPrefix("Error: unknown option '--confg' (did you mean '--config'?)\nUsage: autoscaled once [--config <path>]\n"))
         let none = await ChildProcess.run([], in: dir.path)
         #expect(none.status == 64)
+        let extra = await ChildProcess.run(["--version", "extra"], in: dir.path)
+        #expect(extra.status == 64)
+        #expect(extra.stdout == "")
+        #expect(extra.stderr == "Error: unexpected argument 'extra' after '--version'\nUsage: autoscaled <subcommand> [options]\n"
+            + "  See 'autoscaled --help'.\n")
+        let helpValue = await ChildProcess.run(["once", "--help=foo"], in: dir.path)
+        #expect(helpValue.status == 64)
+        #expect(helpValue.stderr.hasPrefix("Error: option '--help' takes no value\nUsage: autoscaled once [--config <path>]\n"))
     }
 
     @Test("--help and --version go to stdout and exit 0")

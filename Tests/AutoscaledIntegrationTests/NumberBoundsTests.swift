@@ -111,7 +111,7 @@ struct NumberBoundsTests {
         }
         let peak = await ChildProcess.run(base + ["--capacity", "1e-6"], in: dir.path)
         #expect(peak.status == 64)
-        #expect(peak.stderr == HelpText.usageError(UsageError("option '--capacity': '1e-06' is too small for this trace: "
+        #expect(peak.stderr == HelpText.usageError(UsageError("option '--capacity': '1e-6' is too small for this trace: "
             + "its peak of 20000000 requests/s would put a load of 2000000000000000 on one replica, above 1e15",
             subcommand: command)))
         #expect(await ChildProcess.run(base + ["--capacity", "2"], in: dir.path).status == 0)

@@ -58,6 +58,11 @@ public enum Command: Sendable, Equatable {
             options: [configOption],
             discussion: """
                 Nothing is written: the state file is read (if present) but not changed.
+                A state file that is there but cannot be used (the decision is then made from
+                initial_replicas) and a pause file that cannot be read are each a 'warning:'
+                line on standard error. While a pause holds, a third line, 'Paused: …', says
+                what the daemon does instead of the decision: hold, or move to the pause's
+                replicas. None of these changes the exit status.
 
                 \(exitStatus(failure: "source unreadable or rejected, or too few file descriptors are free"))
                 """),

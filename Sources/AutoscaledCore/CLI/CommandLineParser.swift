@@ -1,27 +1,37 @@
-/// Turns the arguments (without the program name) into a ``Command``. Pure: no I/O, no exit.
+/// Turns the arguments (without the program name) into a ``Command``. No exit, and no I/O but
+/// for `simulate` and `tune` reading the current directory and `stat`-ing the files their options
+/// name (``OptionFiles``).
 ///
 /// `autoscaled <subcommand> [options]`; options as `--name value` or `--name=value`, never with an
 /// empty value; `--` ends the options, and a word after it is the subcommand's argument (if it takes
 /// one). `-h`/`--help` asks for help wherever an option name may stand before `--` (not as the
-/// value of an option); `--version` only at the top. A subcommand may have two words
-/// (`history export`).
+/// value of an option); `--version` only at the top, alone. Neither takes a value (`--help=x`).
+/// A subcommand may have two words (`history export`).
 public enum CommandLineParser {
     public static func parse(_ arguments: [String]) throws(UsageError) -> Command {
         let arguments = try joiningGroup(arguments)
         guard let first = arguments.first else { throw UsageError("missing subcommand") }
         if isHelp(first) { return .help(HelpText.root()) }
+        try refuseValue(first, names: ["help", "version"])
         if first == "help" {
             // `help`, `help -h`: the root help; `help run -h`: run's, as `help run` is.
             guard arguments.count > 1, !isHelp(arguments[1]) else { return .help(HelpText.root()) }
+            try refuseValue(arguments[1], names: ["help"])
             guard let spec = Command.specs.first(where: { $0.name == arguments[1] }) else {
                 throw UsageError("unknown subcommand '\(arguments[1])'")
             }
+            if arguments.count > 2 { try refuseValue(arguments[2], names: ["help"], subcommand: spec.name) }
             if arguments.count > 2, !(arguments.count == 3 && isHelp(arguments[2])) {
                 throw UsageError("unexpected argument '\(arguments[2])' after 'help \(spec.name)'")
             }
             return .help(HelpText.subcommand(spec))
         }
-        if first == "--version" { return .version }
+        if first == "--version" {
+            // `--version -h` is help, as `-h` is wherever an option may stand.
+            if arguments.dropFirst().contains(where: isHelp) { return .help(HelpText.root()) }
+            if arguments.count > 1 { throw UsageError("unexpected argument '\(arguments[1])' after '--version'") }
+            return .version
+        }
         if isOptionLike(first) { throw UsageError("unknown option '\(first)'") }
         guard let spec = Command.specs.first(where: { $0.name == first }) else {
             let names = Command.specs.map(\.name)
@@ -42,6 +52,14 @@ public enum CommandLineParser {
 
     static func isHelp(_ word: String) -> Bool {
         word == "-h" || word == "--help"
+    }
+
+    /// Throws the usage error of a flag given a value (`--help=x`) when `word` is one of the flags `names`.
+    static func refuseValue(_ word: String, names: [String], subcommand: String? = nil) throws(UsageError) {
+        guard word.hasPrefix("--"), let equals = word.firstIndex(of: "=") else { return }
+        let name = String(word[word.index(word.startIndex, offsetBy: 2)..<equals])
+        guard names.contains(name) else { return }
+        throw UsageError("option '--\(name)' takes no value", subcommand: subcommand)
     }
 
     /// A word that stands for an option: a dash and more (`-c`, `--config`); `-` alone is a word.
@@ -76,6 +94,7 @@ public enum CommandLineParser {
         let members = Command.specs.map(\.name).filter { $0.hasPrefix(group + " ") }
         guard !members.isEmpty else { return arguments }
         if at + 1 < arguments.count, arguments[at + 1] == "-h" || arguments[at + 1] == "--help" { return ["--help"] }
+        if at + 1 < arguments.count { try refuseValue(arguments[at + 1], names: ["help"]) }
         let choices = members.map { "'\($0.dropFirst(group.count + 1))'" }.joined(separator: ", ")
         guard at + 1 < arguments.count, members.contains("\(group) \(arguments[at + 1])") else {
             let given = at + 1 < arguments.count ? "unknown subcommand '\(group) \(arguments[at + 1])'" : "'\(group)' needs a subcommand"
@@ -115,6 +134,7 @@ public enum CommandLineParser {
             let name = String(body.prefix { $0 != "=" })
             let inline = body.contains("=") ? String(body.drop { $0 != "=" }.dropFirst()) : nil
             guard let option = spec.options.first(where: { $0.name == name }) else {
+                if inline != nil { try refuseValue(argument, names: ["help"], subcommand: spec.name) }
                 let hint = closest(to: name, in: spec.options.map(\.name)).map { " (did you mean '--\($0)'?)" } ?? ""
                 throw UsageError("unknown option '--\(name)'\(hint)", subcommand: spec.name)
             }

@@ -4,6 +4,8 @@ public struct SimulateOptions: Sendable, Equatable {
     public var tracePath: String
     /// Requests per second one replica serves at load 100 (offered-load traces).
     public var capacity: Double?
+    /// `--capacity` as typed, for the messages that quote it.
+    public var capacityText: String?
     /// Seconds from asking for a replica to its serving (offered-load traces); whole seconds.
     public var startupDelay: Duration?
     /// Overrides of the config's `initial_replicas`, `min_replicas`, `max_replicas`.
@@ -21,13 +23,14 @@ public struct SimulateOptions: Sendable, Equatable {
 
     public init(
         configPath: String = Command.defaultConfigPath, tracePath: String, capacity: Double? = nil,
-        startupDelay: Duration? = nil, initialReplicas: Int? = nil, minReplicas: Int? = nil,
+        capacityText: String? = nil, startupDelay: Duration? = nil, initialReplicas: Int? = nil, minReplicas: Int? = nil,
         maxReplicas: Int? = nil, quiet: Bool = false, csvPath: String? = nil, svgPath: String? = nil,
         reference: ReferenceAutoscaler? = nil
     ) {
         self.configPath = configPath
         self.tracePath = tracePath
         self.capacity = capacity
+        self.capacityText = capacityText
         self.startupDelay = startupDelay
         self.initialReplicas = initialReplicas
         self.minReplicas = minReplicas
@@ -71,7 +74,7 @@ public struct SimulateOptions: Sendable, Equatable {
             max_replicas and initial_replicas); see docs/history-and-tuning.md.
 
             \(Command.exitStatus(failure: "the trace cannot be read or is rejected, or the CSV or SVG file written",
-                                 usage: "usage error, or options that do not fit the trace or the config"))
+                                 usage: "usage error, options that do not fit the trace or the config, or --csv or\n      --svg naming the config, the trace or the other output"))
             """)
 
     init(_ options: ParsedOptions) throws(UsageError) {
@@ -79,6 +82,7 @@ public struct SimulateOptions: Sendable, Equatable {
                   tracePath: options.values["trace"] ?? "")
         let values = OptionValues(options: options, subcommand: "simulate")
         capacity = try values.capacity()
+        capacityText = options.values["capacity"]
         startupDelay = try values.duration("startup-delay")
         initialReplicas = try values.count("initial", minimum: 0)
         minReplicas = try values.count("min", minimum: 0)
@@ -87,5 +91,8 @@ public struct SimulateOptions: Sendable, Equatable {
         csvPath = options.values["csv"]
         svgPath = options.values["svg"]
         reference = try values.referenceAutoscaler()
+        try OptionFiles(inputs: [.init("config", configPath), .init("trace", tracePath)],
+                        outputs: [csvPath.map { .init("csv", $0) }, svgPath.map { .init("svg", $0) }].compactMap { $0 })
+            .check(subcommand: "simulate")
     }
 }

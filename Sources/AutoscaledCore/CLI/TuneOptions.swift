@@ -4,6 +4,8 @@ public struct TuneOptions: Sendable, Equatable {
     public var tracePath: String
     /// Requests per second one replica serves at load 100.
     public var capacity: Double
+    /// `--capacity` as typed, for the messages that quote it.
+    public var capacityText: String?
     /// Seconds from asking for a replica to its serving.
     public var startupDelay: Duration
     /// The highest share of requests over capacity a setting may have, in percent.
@@ -47,7 +49,8 @@ public struct TuneOptions: Sendable, Equatable {
 
     /// The same replay options for `simulate`'s setup.
     var simulateOptions: SimulateOptions {
-        SimulateOptions(configPath: configPath, tracePath: tracePath, capacity: capacity, startupDelay: startupDelay,
+        SimulateOptions(configPath: configPath, tracePath: tracePath, capacity: capacity, capacityText: capacityText,
+                        startupDelay: startupDelay,
                         initialReplicas: initialReplicas, minReplicas: minReplicas, maxReplicas: maxReplicas, quiet: true)
     }
 
@@ -86,7 +89,7 @@ public struct TuneOptions: Sendable, Equatable {
 
             \(Command.exitStatus("a setting was found (whether or not it meets the goal: see the output)",
                                  failure: "the trace cannot be read or is rejected, or the --write config or the\n      --svg picture cannot be written",
-                                 usage: "usage error, a per-server trace, or options that do not fit the trace or the config"))
+                                 usage: "usage error, a per-server trace, options that do not fit the trace or the config,\n      or --write or --svg naming the config, the trace or the other output"))
             """)
 
     init(_ options: ParsedOptions) throws(UsageError) {
@@ -98,6 +101,7 @@ public struct TuneOptions: Sendable, Equatable {
                   maxOverPercent: try values.number("max-over", expected: "a percentage from 0 to 100, e.g. 1") {
                       $0 >= 0 && $0 <= 100
                   } ?? 0)
+        capacityText = options.values["capacity"]
         if let text = options.values["seed"] {
             guard let seed = UInt64(text) else { throw values.invalid("seed", text, "an integer from 0 to 2^64-1") }
             self.seed = seed
@@ -109,5 +113,8 @@ public struct TuneOptions: Sendable, Equatable {
         initialReplicas = try values.count("initial", minimum: 0)
         minReplicas = try values.count("min", minimum: 0)
         maxReplicas = try values.count("max", minimum: 1)
+        try OptionFiles(inputs: [.init("config", configPath), .init("trace", tracePath)],
+                        outputs: [writePath.map { .init("write", $0) }, svgPath.map { .init("svg", $0) }].compactMap { $0 })
+            .check(subcommand: "tune")
     }
 }

@@ -93,9 +93,10 @@ public enum SimulateCommand {
             let peak = (requests.max() ?? 0) / Double(trace.binSeconds)
             let peakLoad = 100 * peak / capacity
             guard peakLoad <= LoadSnapshot.maxLoad else {
-                return .failure(usage("option '--capacity': '\(DecimalText.format(capacity))' is too small for this trace: its peak "
-                    + "of \(DecimalText.format(peak)) requests/s would put a load of \(DecimalText.format(peakLoad)) on one "
-                    + "replica, above \(LoadSnapshot.maxLoadText)"))
+                let typed = EscapedText.quoted(options.capacityText ?? DecimalText.format(capacity))
+                return .failure(usage("option '--capacity': \(typed) is too small for this trace: its peak of "
+                    + "\(DecimalText.format(peak, .atMost(2))) requests/s would put a load of "
+                    + "\(DecimalText.format(peakLoad)) on one replica, above \(LoadSnapshot.maxLoadText)"))
             }
             return .success(SimulationSetup(policy: policy, pollSeconds: Int(poll.components.seconds),
                                             capacity: capacity, startupDelaySeconds: delay,

@@ -15,6 +15,7 @@ struct CommandLineParserTests {
         Accepted(name: "--config=PATH", arguments: ["check-config", "--config=b.conf"], command: .checkConfig(configPath: "b.conf")),
         Accepted(name: "-- ends the options", arguments: ["run", "--config", "c.conf", "--"], command: .run(configPath: "c.conf")),
         Accepted(name: "--version", arguments: ["--version"], command: .version),
+        Accepted(name: "--version then -h is help", arguments: ["--version", "-h"], command: .help(HelpText.root())),
         Accepted(name: "history export with its defaults", arguments: ["history", "export"],
                  command: .historyExport(HistoryExportOptions())),
         Accepted(name: "history export with a range and a format",
@@ -121,7 +122,35 @@ struct CommandLineParserTests {
                  error: UsageError("<shell> 'tcsh' is not one of bash, zsh, fish", subcommand: "completion")),
         Rejected(name: "completion for two shells", arguments: ["completion", "bash", "zsh"],
                  error: UsageError("unexpected argument 'zsh'", subcommand: "completion")),
+        Rejected(name: "a word after --version", arguments: ["--version", "extra"],
+                 error: UsageError("unexpected argument 'extra' after '--version'")),
+        Rejected(name: "--version given a value", arguments: ["--version=foo"],
+                 error: UsageError("option '--version' takes no value")),
+        Rejected(name: "--help given a value at the top", arguments: ["--help=foo"],
+                 error: UsageError("option '--help' takes no value")),
+        Rejected(name: "--help given a value after help", arguments: ["help", "--help=foo"],
+                 error: UsageError("option '--help' takes no value")),
+        Rejected(name: "--help given a value after help and a subcommand", arguments: ["help", "run", "--help=foo"],
+                 error: UsageError("option '--help' takes no value", subcommand: "run")),
+        Rejected(name: "--help given a value after a group", arguments: ["history", "--help=foo"],
+                 error: UsageError("option '--help' takes no value")),
+        Rejected(name: "--help given a value to once", arguments: ["once", "--help=foo"],
+                 error: UsageError("option '--help' takes no value", subcommand: "once")),
+        Rejected(name: "--help given an empty value to history export", arguments: ["history", "export", "--help="],
+                 error: UsageError("option '--help' takes no value", subcommand: "history export")),
+        Rejected(name: "--help given a value to completion", arguments: ["completion", "bash", "--help=x"],
+                 error: UsageError("option '--help' takes no value", subcommand: "completion")),
     ]
+
+    @Test("--help given a value is refused by every subcommand as a flag given one")
+    func helpTakesNoValue() {
+        for spec in Command.specs {
+            let arguments = spec.name.split(separator: " ").map(String.init) + ["--help=foo"]
+            #expect(throws: UsageError("option '--help' takes no value", subcommand: spec.name)) {
+                try CommandLineParser.parse(arguments)
+            }
+        }
+    }
 
     @Test("rejected command lines name the fault", arguments: rejected)
     func rejects(_ test: Rejected) {

@@ -30,11 +30,11 @@ struct SimulateOptionsTests {
             "simulate", "--config", "a.conf", "--trace=t.csv", "--capacity", "2.5", "--startup-delay", "2min",
             "--initial", "7", "--min", "0", "--max", "1000", "--quiet", "--csv", "out.csv", "--svg", "out.svg",
             "--policy", "kpa", "--target", "0.5",
-        ], #"simulate(AutoscaledCore.SimulateOptions(configPath: "a.conf", tracePath: "t.csv", capacity: Optional(2.5), startupDelay: Optional(120.0 seconds), initialReplicas: Optional(7), minReplicas: Optional(0), maxReplicas: Optional(1000), quiet: true, csvPath: Optional("out.csv"), svgPath: Optional("out.svg"), reference: Optional(AutoscaledCore.ReferenceAutoscaler.kpa(target: 0.5))))"#),
+        ], #"simulate(AutoscaledCore.SimulateOptions(configPath: "a.conf", tracePath: "t.csv", capacity: Optional(2.5), capacityText: Optional("2.5"), startupDelay: Optional(120.0 seconds), initialReplicas: Optional(7), minReplicas: Optional(0), maxReplicas: Optional(1000), quiet: true, csvPath: Optional("out.csv"), svgPath: Optional("out.svg"), reference: Optional(AutoscaledCore.ReferenceAutoscaler.kpa(target: 0.5))))"#),
         CommandLineCase("only the trace", ["simulate", "--trace", "t.csv"],
-                        #"simulate(AutoscaledCore.SimulateOptions(configPath: "/etc/autoscaled/autoscaled.conf", tracePath: "t.csv", capacity: nil, startupDelay: nil, initialReplicas: nil, minReplicas: nil, maxReplicas: nil, quiet: false, csvPath: nil, svgPath: nil, reference: nil))"#),
+                        #"simulate(AutoscaledCore.SimulateOptions(configPath: "/etc/autoscaled/autoscaled.conf", tracePath: "t.csv", capacity: nil, capacityText: nil, startupDelay: nil, initialReplicas: nil, minReplicas: nil, maxReplicas: nil, quiet: false, csvPath: nil, svgPath: nil, reference: nil))"#),
         CommandLineCase("hpa at its default target", ["simulate", "--trace", "t.csv", "--policy", "hpa"],
-                        #"simulate(AutoscaledCore.SimulateOptions(configPath: "/etc/autoscaled/autoscaled.conf", tracePath: "t.csv", capacity: nil, startupDelay: nil, initialReplicas: nil, minReplicas: nil, maxReplicas: nil, quiet: false, csvPath: nil, svgPath: nil, reference: Optional(AutoscaledCore.ReferenceAutoscaler.hpa(target: 0.7))))"#),
+                        #"simulate(AutoscaledCore.SimulateOptions(configPath: "/etc/autoscaled/autoscaled.conf", tracePath: "t.csv", capacity: nil, capacityText: nil, startupDelay: nil, initialReplicas: nil, minReplicas: nil, maxReplicas: nil, quiet: false, csvPath: nil, svgPath: nil, reference: Optional(AutoscaledCore.ReferenceAutoscaler.hpa(target: 0.7))))"#),
         CommandLineCase("an unknown policy", ["simulate", "--trace", "t", "--policy", "vpa"],
                         "error: option '--policy': 'vpa' is not valid (expected config, hpa or kpa)"),
         CommandLineCase("a target above 1", ["simulate", "--trace", "t", "--policy", "hpa", "--target", "1.5"],
@@ -44,7 +44,7 @@ struct SimulateOptionsTests {
         CommandLineCase("a target just below 1 %", ["simulate", "--trace", "t", "--policy", "kpa", "--target", "0.0099"],
                         "error: option '--target': '0.0099' is not valid (expected a utilisation from 0.01 to 1, e.g. 0.7)"),
         CommandLineCase("a target of 1 %", ["simulate", "--trace", "t.csv", "--policy", "hpa", "--target", "0.01"],
-                        #"simulate(AutoscaledCore.SimulateOptions(configPath: "/etc/autoscaled/autoscaled.conf", tracePath: "t.csv", capacity: nil, startupDelay: nil, initialReplicas: nil, minReplicas: nil, maxReplicas: nil, quiet: false, csvPath: nil, svgPath: nil, reference: Optional(AutoscaledCore.ReferenceAutoscaler.hpa(target: 0.01))))"#),
+                        #"simulate(AutoscaledCore.SimulateOptions(configPath: "/etc/autoscaled/autoscaled.conf", tracePath: "t.csv", capacity: nil, capacityText: nil, startupDelay: nil, initialReplicas: nil, minReplicas: nil, maxReplicas: nil, quiet: false, csvPath: nil, svgPath: nil, reference: Optional(AutoscaledCore.ReferenceAutoscaler.hpa(target: 0.01))))"#),
         CommandLineCase("a target without a reference policy", ["simulate", "--trace", "t", "--target", "0.5"],
                         "error: option '--target' applies to --policy hpa or kpa only"),
         CommandLineCase("the trace is required", ["simulate", "--config", "a.conf"], "error: missing option '--trace'"),
@@ -58,7 +58,7 @@ struct SimulateOptionsTests {
                                                        "--max-over", "1"],
                         "error: option '--capacity': '1e-300' is not valid (expected a number of requests per second from 1e-6, e.g. 2)"),
         CommandLineCase("a capacity at the floor", ["simulate", "--trace", "t.csv", "--capacity", "1e-6"],
-                        #"simulate(AutoscaledCore.SimulateOptions(configPath: "/etc/autoscaled/autoscaled.conf", tracePath: "t.csv", capacity: Optional(1e-06), startupDelay: nil, initialReplicas: nil, minReplicas: nil, maxReplicas: nil, quiet: false, csvPath: nil, svgPath: nil, reference: nil))"#),
+                        #"simulate(AutoscaledCore.SimulateOptions(configPath: "/etc/autoscaled/autoscaled.conf", tracePath: "t.csv", capacity: Optional(1e-06), capacityText: Optional("1e-6"), startupDelay: nil, initialReplicas: nil, minReplicas: nil, maxReplicas: nil, quiet: false, csvPath: nil, svgPath: nil, reference: nil))"#),
         CommandLineCase("the startup delay is whole seconds", ["simulate", "--trace", "t", "--startup-delay", "1.5s"],
                         "error: option '--startup-delay': '1.5s' is not valid (expected whole seconds up to 365d, e.g. 120s or 2min)"),
         CommandLineCase("the startup delay is at most a year, as every duration", ["simulate", "--trace", "t", "--startup-delay", "366d"],
@@ -74,6 +74,27 @@ struct SimulateOptionsTests {
                         "error: option '--quiet' takes no value"),
         CommandLineCase("status with --json", ["status", "--json"],
                         #"status(configPath: "/etc/autoscaled/autoscaled.conf", json: true)"#),
+        CommandLineCase("--csv naming the trace by another spelling", [
+            "simulate", "--config", "/nonexistent/a.conf", "--trace", "/nonexistent/t.csv", "--csv", "/nonexistent//d/../t.csv/",
+        ], "error: option '--csv': '/nonexistent/t.csv' is the file '--trace' names; each output must be a file of its own"),
+        CommandLineCase("--svg naming the config", [
+            "simulate", "--config", "/nonexistent/a.conf", "--trace", "/nonexistent/t.csv", "--svg", "/nonexistent/./a.conf",
+        ], "error: option '--svg': '/nonexistent/a.conf' is the file '--config' names; each output must be a file of its own"),
+        CommandLineCase("--csv naming the default config", [
+            "simulate", "--trace", "/nonexistent/t.csv", "--csv", "/etc/autoscaled/autoscaled.conf",
+        ], "error: option '--csv': '/etc/autoscaled/autoscaled.conf' is the file '--config' names; each output must be a file of its own"),
+        CommandLineCase("--svg naming --csv's file", [
+            "simulate", "--config", "/nonexistent/a.conf", "--trace", "/nonexistent/t.csv", "--csv", "/nonexistent/o",
+            "--svg", "/nonexistent/o",
+        ], "error: option '--svg': '/nonexistent/o' is the file '--csv' names; each output must be a file of its own"),
+        CommandLineCase("tune --write naming the trace", [
+            "tune", "--config", "/nonexistent/a.conf", "--trace", "/nonexistent/t.csv", "--capacity", "1", "--startup-delay", "0",
+            "--max-over", "1", "--write", "/nonexistent/t.csv",
+        ], "error: option '--write': '/nonexistent/t.csv' is the file '--trace' names; each output must be a file of its own"),
+        CommandLineCase("tune --svg naming --write's file", [
+            "tune", "--config", "/nonexistent/a.conf", "--trace", "/nonexistent/t.csv", "--capacity", "1", "--startup-delay", "0",
+            "--max-over", "1", "--write", "/nonexistent/w.conf", "--svg", "/nonexistent/w.conf",
+        ], "error: option '--svg': '/nonexistent/w.conf' is the file '--write' names; each output must be a file of its own"),
     ])
     func parses(_ row: CommandLineCase) {
         #expect(row.outcome == row.expected)

@@ -60,6 +60,14 @@ struct SimulationSetupTests {
         #expect(Self.setup(trace) { $0.capacity = 1e-6 }
             == "error: option '--capacity': '1e-06' is too small for this trace: its peak of 20000000 requests/s would put "
             + "a load of 2000000000000000 on one replica, above 1e15")
+        // Quoted as typed; the figures computed written by DecimalText, at most two decimals.
+        #expect(Self.setup(trace) { $0.capacity = 0.0000015; $0.capacityText = "0.0000015" }
+            == "error: option '--capacity': '0.0000015' is too small for this trace: its peak of 20000000 requests/s would put "
+            + "a load of 1333333333333333.2 on one replica, above 1e15")
+        #expect(Self.setup(Trace(start: 0, binSeconds: 3, series: .offeredLoad(requests: [1e10]))) {
+            $0.capacity = 0.1e-3; $0.capacityText = "0.1e-3"
+        } == "error: option '--capacity': '0.1e-3' is too small for this trace: its peak of 3333333333.33 requests/s would put "
+            + "a load of 3333333333333333.5 on one replica, above 1e15")
         #expect(Self.setup(trace) { $0.capacity = 0.1 } == "poll 5 C 0.1 D 0 min 1 max 10 initial 3")
         #expect(Self.setup(Trace(start: 0, binSeconds: 1, series: .offeredLoad(requests: [1e13]))) { $0.capacity = 1 }
             == "poll 5 C 1 D 0 min 1 max 10 initial 3")

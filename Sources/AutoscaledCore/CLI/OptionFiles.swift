@@ -1,0 +1,42 @@
+import AutoscaledBase
+import AutoscaledSystem
+
+/// The files a subcommand's options name, to be read or written: each output must be a file of
+/// its own, neither an input nor another output (a `--csv` naming the trace would replace it).
+struct OptionFiles {
+    /// An option and the path it names (its default when it was not given).
+    struct Named {
+        var option: String
+        var path: String
+
+        init(_ option: String, _ path: String) {
+            self.option = option
+            self.path = path
+        }
+    }
+
+    var inputs: [Named]
+    var outputs: [Named]
+
+    /// Throws a usage error for the first output that names an input or an earlier output: the same
+    /// path once made absolute against `directory` and normalised lexically, or, where both files
+    /// exist, the same file under another name (device and inode, as `identity` gives them).
+    func check(
+        subcommand: String, directory: String = currentDirectory() ?? ".",
+        identity: (String) -> FileIdentity? = { try? FileIdentity(path: $0) }
+    ) throws(UsageError) {
+        let resolved = (inputs + outputs).map { PathText.resolve($0.path, against: directory) }
+        let identities = resolved.map(identity)
+        for index in inputs.count..<resolved.count {
+            let clash = (0..<index).first { earlier in
+                resolved[earlier] == resolved[index]
+                    || (identities[earlier] != nil && identities[earlier] == identities[index])
+            }
+            guard let clash else { continue }
+            let output = outputs[index - inputs.count].option
+            let other = clash < inputs.count ? inputs[clash].option : outputs[clash - inputs.count].option
+            throw UsageError("option '--\(output)': \(EscapedText.quoted(resolved[index])) is the file '--\(other)' names; "
+                + "each output must be a file of its own", subcommand: subcommand)
+        }
+    }
+}
