@@ -124,7 +124,14 @@ struct CommandTests {
         let unreadable = await once()
         #expect(unreadable.status == 0)
         #expect(unreadable.stdout == decision)
-        #expect(unreadable.stderr == "warning: \(dir.statePath).pause: not a valid pause file; the decision is shown as if not paused\n")
+        #expect(unreadable.stderr == "warning: \(dir.statePath).pause: not a valid pause file (not JSON); the decision is shown as if not paused\n")
+
+        // A pause beyond max_replicas (written by hand, or before a reload lowered it) moves to the bound.
+        dir.writeAtomically(dir.statePath + ".pause", #"{"version":1,"paused":true,"at":"x","at_unix":1,"replicas":5000}"#)
+        let beyond = await once()
+        #expect(beyond.stdout == decision + "Paused: the daemon moves to max_replicas 10 (the pause would hold 5000) "
+            + "and holds there instead until 'autoscaled resume'.\n")
+        #expect(beyond.stderr == "")
     }
 
     @Test("`check-config` prints ok, or every error and exits 78")

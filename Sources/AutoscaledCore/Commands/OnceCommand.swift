@@ -34,7 +34,7 @@ public enum OnceCommand {
             Decision: \(decision.action.rawValue) from \(decision.from) to \(decision.to) (\(decision.reason))
 
             """
-        switch pauseLine(statePath: config.state.path, decision: decision, wallNow: wallNow) {
+        switch pauseLine(statePath: config.state.path, decision: decision, policy: config.policy, wallNow: wallNow) {
         case let .success(line?): output += line + "\n"
         case .success(nil): break
         case let .failure(error): warnings.append("\(error); the decision is shown as if not paused")
@@ -45,7 +45,9 @@ public enum OnceCommand {
 
     /// `Paused: the daemon holds at 3 instead until 'autoscaled resume' ('incident 42').` when a pause
     /// is in force at `wallNow`, as ``PauseControl`` applies it to `decision`; `nil` when none is.
-    static func pauseLine(statePath: String, decision: ScalingDecision, wallNow: Double) -> Result<String?, PauseFileError> {
+    static func pauseLine(
+        statePath: String, decision: ScalingDecision, policy: PolicyConfig, wallNow: Double
+    ) -> Result<String?, PauseFileError> {
         var control = PauseControl(path: PauseFile.path(forState: statePath))
         do {
             guard try PauseFile.load(control.path)?.holds(at: wallNow) == true else { return .success(nil) }
@@ -54,10 +56,14 @@ public enum OnceCommand {
         }
         _ = control.refresh(wallNow: wallNow)
         guard let pause = control.active else { return .success(nil) }
-        let held = control.apply(decision)
+        let held = control.apply(decision, bounds: policy.minReplicas...policy.maxReplicas)
         var text = "Paused: the daemon "
-        if case let .moving(target, _)? = held.reason.pause {
-            text += "moves to the pause's \(target) replica\(target == 1 ? "" : "s") and holds there"
+        if case let .moving(target, asked, _)? = held.reason.pause {
+            if target == asked {
+                text += "moves to the pause's \(target) replica\(target == 1 ? "" : "s") and holds there"
+            } else {
+                text += "moves to \(asked > target ? "max_replicas" : "min_replicas") \(target) (the pause would hold \(asked)) and holds there"
+            }
         } else {
             text += "holds at \(held.to)"
         }
