@@ -102,14 +102,14 @@ struct WatchingTests {
         #expect(await daemon.wait() == 0, "\(daemon.standardError.suffix(3000))")
     }
 
-    @Test("under JOURNAL_STREAM every line carries its syslog priority and no timestamp")
+    @Test("with JOURNAL_STREAM naming stderr every line carries its syslog priority and no timestamp")
     func journalPriorities() async {
         let dir = Workspace()
         defer { dir.remove() }
         dir.writeConfig()
         dir.writeLoads(#"{"a": 90}"#)
-        let daemon = ChildProcess(autoscaledBinary(), ["run", "--config", dir.configPath],
-                                  environment: ["JOURNAL_STREAM": "8:12345"], captureIn: dir.path)
+        // No journal socket there: the lines fall back to stderr, in journal style.
+        let daemon = JournalTests.startUnderJournal(dir, socket: dir.file("no-journal.socket"))
         #expect(await daemon.waitForLine("<5>level=notice event=scale-up") != nil)
         dir.writeLoads("{")
         #expect(await daemon.waitForLine("<4>level=warning event=source-error") != nil)
@@ -119,6 +119,21 @@ struct WatchingTests {
         #expect(lines.first?.hasPrefix("<6>level=info event=start ") == true)
         #expect(lines.last?.hasPrefix("<6>level=info event=stop ") == true)
         #expect(lines.allSatisfy { $0.hasPrefix("<") })
+    }
+
+    @Test("with JOURNAL_STREAM naming another stream (stdout to the journal, stderr to a file) lines keep their ts")
+    func journalStreamNotStderr() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        dir.writeConfig(log: "level = debug\nformat = json")
+        dir.writeLoads(#"{"a": 90}"#)
+        let daemon = ChildProcess(autoscaledBinary(), ["run", "--config", dir.configPath],
+                                  environment: ["JOURNAL_STREAM": "8:12345"], captureIn: dir.path)
+        #expect(await daemon.waitForLine(#""event":"scale-up""#) != nil)
+        daemon.signal(SIGTERM)
+        #expect(await daemon.wait() == 0)
+        let lines = daemon.stderrLines
+        #expect(!lines.isEmpty && lines.allSatisfy { $0.hasPrefix(#"{"ts":"20"#) }, "\(lines.prefix(3))")
     }
 }
 

@@ -20,14 +20,18 @@ public struct Logger: Sendable {
         self.wallTime = wallTime
     }
 
-    /// A logger for `config`, writing to stderr, in journal style when `environment` has `JOURNAL_STREAM`.
+    /// A logger for `config`, writing to stderr.
     ///
-    /// When `JOURNAL_STREAM` names stderr itself (systemd connected it to the journal), records go
-    /// to journald's native socket with their fields (see ``JournalSink``); stderr stays the fallback.
+    /// When `JOURNAL_STREAM` names stderr itself (systemd connected it to the journal), lines are in
+    /// journal style (a `<N>` priority, no `ts`: journald stamps them) and records go to journald's
+    /// native socket with their fields (see ``JournalSink``); stderr stays the fallback. Otherwise,
+    /// `JOURNAL_STREAM` set or not (it may name stdout, with stderr sent to a file), every line is a
+    /// plain one with its `ts`.
     public static func standardError(config: LogConfig, environment: [String: String]) -> Logger {
-        let style: LogEncoder.Style = environment["JOURNAL_STREAM"] != nil ? .journal : .terminal
+        var style = LogEncoder.Style.terminal
         var sink: any LogSink = StandardErrorSink()
         if let stream = environment["JOURNAL_STREAM"], StandardStream.isJournalStream(stream, fd: StandardStream.error) {
+            style = .journal
             sink = JournalSink(socketPath: environment[JournalSink.socketVariable] ?? JournalSink.defaultSocketPath)
         }
         return Logger(level: config.level, encoder: LogEncoder(format: config.format, style: style), sink: sink)
