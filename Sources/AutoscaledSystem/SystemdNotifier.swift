@@ -46,8 +46,12 @@ public struct SystemdNotifier: Sendable {
     public var socket: String? { address?.text }
 
     /// How often to send `WATCHDOG=1`: half of ``watchdogInterval``, as `sd_watchdog_enabled(3)`
-    /// advises, so one late tick does not get the daemon killed.
-    public var watchdogPingInterval: Duration? { watchdogInterval.map { $0 / 2 } }
+    /// advises, so one late tick does not get the daemon killed; never more often than every
+    /// ``minimumPingInterval``, so a `WATCHDOG_USEC` of a few microseconds cannot make it spin.
+    public var watchdogPingInterval: Duration? { watchdogInterval.map { max($0 / 2, Self.minimumPingInterval) } }
+
+    /// The shortest time between two `WATCHDOG=1` (systemd's own `WatchdogSec=` is meant in seconds).
+    public static let minimumPingInterval = Duration.milliseconds(10)
 
     /// Sends the assignments as one datagram, e.g. `["READY=1", "STATUS=replicas=4"]`.
     ///

@@ -175,6 +175,9 @@ struct SystemdNotifierTests {
         let notifier = SystemdNotifier(environment: ["WATCHDOG_USEC": "30000000"], pid: 7)
         #expect(notifier.watchdogPingInterval == .seconds(15))
         #expect(SystemdNotifier(environment: [:]).watchdogPingInterval == nil)
+        // A few microseconds cannot make the daemon spin: at most one ping every 10 ms.
+        #expect(SystemdNotifier(environment: ["WATCHDOG_USEC": "1"]).watchdogPingInterval == .milliseconds(10))
+        #expect(SystemdNotifier(environment: ["WATCHDOG_USEC": "30000"]).watchdogPingInterval == .milliseconds(15))
     }
 
     @Test("the watchdog defaults to this process's own pid")
