@@ -12,8 +12,11 @@ enum ConfigConsistency {
         var message: String
     }
 
-    static func faults(in values: ParsedValues) -> [Fault] {
-        thresholdFaults(values) + rateFaults(values) + replicaFaults(values) + limitFaults(values) + fileFaults(values)
+    /// - Parameter configPath: the config file's own absolute path, when it is read from a file: no
+    ///   key may name it (the daemon would write over its own config).
+    static func faults(in values: ParsedValues, configPath: String? = nil) -> [Fault] {
+        thresholdFaults(values) + rateFaults(values) + replicaFaults(values) + limitFaults(values)
+            + fileFaults(values, configPath: configPath)
     }
 
     /// The band and the size: scale_down_threshold < target_load ≤ scale_up_threshold, target_load > 0.
@@ -168,22 +171,30 @@ enum ConfigConsistency {
     }
 
     /// The files the daemon reads or writes, each its own: the file actuator's count written over
-    /// the state file or the loads, or the metrics over either, would be read back as something else.
-    private static func fileFaults(_ values: ParsedValues) -> [Fault] {
-        /// A path the daemon reads or writes: one a key names, or one it keeps beside a key's.
+    /// the state file or the loads, or the metrics over either or over the config, would be read
+    /// back as something else; nor may one lie inside the history's directory, whose files the
+    /// history reads as its segments.
+    private static func fileFaults(_ values: ParsedValues, configPath: String?) -> [Fault] {
+        /// A path the daemon reads or writes: the config file, one a key names, or one it keeps
+        /// beside a key's.
         struct NamedFile {
-            var key: ConfigKey
+            var key: ConfigKey?
             var path: String
             /// What the path is beside the key's own, e.g. "the lock file"; nil for the key's own.
             var beside: String?
+            var isDirectory = false
             var subject: String {
-                beside.map { "\($0) beside [\(key.section)] \(key.name)" } ?? "[\(key.section)] \(key.name)"
+                guard let key else { return "the config file" }
+                return beside.map { "\($0) beside [\(key.section)] \(key.name)" } ?? "[\(key.section)] \(key.name)"
             }
             var role: String {
-                beside.map { "\($0) beside [\(key.section)] \(key.name)" } ?? "the \(key == .historyPath ? "directory" : "file") [\(key.section)] \(key.name) names"
+                guard let key else { return "the config file itself" }
+                return beside.map { "\($0) beside [\(key.section)] \(key.name)" }
+                    ?? "the \(isDirectory ? "directory" : "file") [\(key.section)] \(key.name) names"
             }
         }
         var files: [NamedFile] = []
+        if let configPath { files.append(NamedFile(key: nil, path: configPath)) }
         if let type = try? values.string(.sourceType), type == "file" || type == "unix",
            let path = try? values.string(.sourcePath) {
             files.append(NamedFile(key: .sourcePath, path: path))
@@ -194,22 +205,32 @@ enum ConfigConsistency {
             files.append(NamedFile(key: .statePath, path: PauseFile.path(forState: path), beside: "the pause file"))
             if (try? values.optional(.historyPath, values.string)) == nil {
                 files.append(NamedFile(key: .statePath, path: HistoryConfig.defaultPath(statePath: path),
-                                       beside: "the history's directory ([history] path unset)"))
+                                       beside: "the history's directory ([history] path unset)", isDirectory: true))
             }
         }
         if let path = try? values.optional(.historyPath, values.string) {
-            files.append(NamedFile(key: .historyPath, path: path))
+            files.append(NamedFile(key: .historyPath, path: path, isDirectory: true))
         }
         if let path = try? values.string(.metricsTextfile) { files.append(NamedFile(key: .metricsTextfile, path: path)) }
         if (try? values.string(.actuatorType)) == "file", let path = try? values.string(.actuatorPath) {
             files.append(NamedFile(key: .actuatorPath, path: path))
         }
+        func line(_ a: NamedFile, _ b: NamedFile) -> Int? {
+            [a.key, b.key].compactMap { $0 }.compactMap(values.line(of:)).max()
+        }
         var faults: [Fault] = []
         for (index, file) in files.enumerated() {
-            guard let earlier = files[..<index].first(where: { $0.path == file.path }) else { continue }
-            faults.append(Fault(
-                line: values.latestLine(of: earlier.key, file.key),
-                message: "\(file.subject) \(EscapedText.quoted(file.path)) is \(earlier.role); each must be a file of its own"))
+            if let earlier = files[..<index].first(where: { $0.path == file.path }) {
+                faults.append(Fault(
+                    line: line(earlier, file),
+                    message: "\(file.subject) \(EscapedText.quoted(file.path)) is \(earlier.role); each must be a file of its own"))
+            } else if let history = files.first(where: { $0.isDirectory }), history.path != "/",
+                      file.path.hasPrefix(history.path + "/") {
+                faults.append(Fault(
+                    line: line(history, file),
+                    message: "\(file.subject) \(EscapedText.quoted(file.path)) is inside \(history.role), whose files "
+                        + "are the history's own"))
+            }
         }
         return faults
     }

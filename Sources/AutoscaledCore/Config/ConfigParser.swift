@@ -1,4 +1,5 @@
 import AutoscaledBase
+import AutoscaledSystem
 
 /// Turns the text of `autoscaled.conf` into a validated ``Config``, reporting every fault at once.
 ///
@@ -54,7 +55,8 @@ public enum ConfigParser {
         for fault in undecodable { reader.report(fault.message, line: fault.line) }
         reader.read(IniDocument(text: text))
         reader.applyDefaults()
-        for fault in ConfigConsistency.faults(in: reader.values) {
+        let configPath = PathText.resolve(baseName(of: file), against: directory)
+        for fault in ConfigConsistency.faults(in: reader.values, configPath: configPath) {
             reader.report(fault.message, line: fault.line)
         }
         let errors = reader.faults.enumerated()

@@ -110,6 +110,27 @@ struct ActuatorConfigTests {
         #expect(ConfigParsing.errorLines(["[source]", "path = l"] + lines) == [message])
     }
 
+    @Test("no key names the config file itself, nor a file inside the history's directory", arguments: [
+        (["[metrics]", "textfile = autoscaled.conf"],
+         "autoscaled.conf:4: [metrics] textfile '/etc/autoscaled/autoscaled.conf' is the config file itself; "
+            + "each must be a file of its own"),
+        (["[state]", "path = /etc/autoscaled/./autoscaled.conf"],
+         "autoscaled.conf:4: [state] path '/etc/autoscaled/autoscaled.conf' is the config file itself; "
+            + "each must be a file of its own"),
+        (["[actuator]", "type = file", "path = ../autoscaled/autoscaled.conf"],
+         "autoscaled.conf:5: [actuator] path '/etc/autoscaled/autoscaled.conf' is the config file itself; "
+            + "each must be a file of its own"),
+        (["[state]", "path = /var/lib/a/s.json", "[metrics]", "textfile = /var/lib/a/history/00000001.log"],
+         "autoscaled.conf:6: [metrics] textfile '/var/lib/a/history/00000001.log' is inside the history's directory "
+            + "([history] path unset) beside [state] path, whose files are the history's own"),
+        (["[history]", "path = /var/lib/h", "[actuator]", "type = file", "path = /var/lib/h/replicas"],
+         "autoscaled.conf:7: [actuator] path '/var/lib/h/replicas' is inside the directory [history] path names, "
+            + "whose files are the history's own"),
+    ])
+    func configAndHistoryFiles(_ lines: [String], _ message: String) {
+        #expect(ConfigParsing.errorLines(["[source]", "path = l"] + lines) == [message])
+    }
+
     @Test("a file beside the state file is named as such, whichever key comes first")
     func besideStateFile() {
         #expect(ConfigParsing.errorLines(["[source]", "path = /a/s.json.lock", "[state]", "path = /a/s.json"]) == [
