@@ -56,6 +56,10 @@ public final class Controller {
     /// actuation starts); a decision that changes the count brings its own reason.
     private var unconfirmed: String?
     private var notifyFailed = false
+    /// The highest `max_replicas` since the daemon started: the systemd actuator stops instances up
+    /// to it, so one started before a reload lowered `max_replicas` is stopped, across an
+    /// `[actuator]` change too (which starts a new coordinator).
+    private var highestMaxReplicas: Int
 
     private init(configPath: String, config: Config, logger: Logger, state: ReplicaState, dependencies: Dependencies) {
         self.configPath = configPath
@@ -67,6 +71,7 @@ public final class Controller {
         policy = ThresholdPolicy(config: config.policy)
         metrics = MetricsExporter(config: config.metrics, write: dependencies.writeMetrics)
         history = DaemonHistory(config: config.history)
+        highestMaxReplicas = config.policy.maxReplicas
     }
 
     /// Resumes from the state file (or `initial_replicas`), logs `start`, saves the count at once (so
@@ -152,7 +157,7 @@ public final class Controller {
         let reason = decision.changesReplicas ? decision.reason.text : unconfirmed ?? decision.reason.text
         unconfirmed = nil
         await coordinator.submit(ActuationRequest(
-            replicas: decision.to, previous: decision.from, reason: reason, maxReplicas: config.policy.maxReplicas))
+            replicas: decision.to, previous: decision.from, reason: reason, maxReplicas: highestMaxReplicas))
     }
 
     /// Starts acting (when `[actuator]` acts at all), from the count last confirmed applied. A desired
@@ -178,6 +183,7 @@ public final class Controller {
     public func reload(_ new: Config) async {
         let old = config
         config = new
+        highestMaxReplicas = max(highestMaxReplicas, new.policy.maxReplicas)
         logger = logger.reconfigured(new.log)
         policy = ThresholdPolicy(config: new.policy)
         metrics.configure(new.metrics)

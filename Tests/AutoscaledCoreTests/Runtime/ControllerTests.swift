@@ -241,6 +241,27 @@ struct ControllerTests {
         #expect(h.actuator.requests.last?.reason == "desired count 4 not confirmed applied (applied: none)")
     }
 
+    @Test("the actuator hears the highest max_replicas since start, across a reload that changes [actuator] too")
+    func highestMaxAcrossActuatorReload() async throws {
+        let h = Harness([Harness.exercise])
+        defer { h.dir.remove() }
+        let unit = try UnitNameTemplate("app@{i}.service")
+        let systemd = modified(ActuatorConfig.defaults) { ($0.kind, $0.reconcileInterval) = (.systemd(unit: unit), .seconds(2)) }
+        let controller = await h.start(h.config(policy: modified(.defaults) { $0.maxReplicas = 6 }, actuator: systemd))
+        _ = try #require(await controller.evaluate())
+        await controller.settle()
+        #expect(h.actuator.requests.last?.maxReplicas == 6)
+
+        // max_replicas 6 -> 2 and reconcile_interval 2s -> 3s: a new coordinator, the old maximum kept.
+        await controller.reload(h.config(policy: modified(.defaults) { $0.maxReplicas = 2 },
+                                         actuator: modified(systemd) { $0.reconcileInterval = .seconds(3) }))
+        h.clock.advance(by: .seconds(10))
+        let clamped = try #require(await controller.evaluate())
+        await controller.settle()
+        #expect(clamped.decision.to == 2)
+        #expect(h.actuator.requests.last?.replicas == 2 && h.actuator.requests.last?.maxReplicas == 6)
+    }
+
     @Test("a reload to another source starts it healthy: its failures count from zero")
     func reloadSource() async throws {
         let h = Harness([.failure(Harness.refused)])
