@@ -33,6 +33,8 @@ public enum LogEvent: String, Sendable, Equatable, CaseIterable {
     case watchFailed = "watch-failed"
     case notifyFailed = "notify-failed"
     case metricsWriteFailed = "metrics-write-failed"
+    /// A reload moved or dropped `[metrics] textfile`; the old file was removed (`path`).
+    case metricsRemoved = "metrics-removed"
     /// A history record could not be written (`path`, `cause`).
     case historyWriteFailed = "history-write-failed"
     /// Log lines stderr could not take without waiting were dropped (`lines`); the first line out after.

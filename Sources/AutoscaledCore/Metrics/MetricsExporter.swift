@@ -21,6 +21,18 @@ public struct MetricsExporter: Sendable {
         try AtomicFile.write(Array(text.utf8), to: path, mode: 0o644, durable: false)
     }
 
+    /// Removes the textfile at `path`, written before a reload moved or dropped `[metrics] textfile`,
+    /// so a collector does not go on serving its last values. Nothing there is fine; anything but a
+    /// regular file (a symlink, a directory) is not ours and is left.
+    public static func removeFile(_ path: String) throws(FileWriteError) {
+        try FileWriteError.wrapping { () throws(SystemError) in
+            let directory = try Directory.open(parentDirectory(of: path))
+            defer { directory.close() }
+            let name = baseName(of: path)
+            if try directory.kind(of: name) == .regularFile { try directory.unlink(name) }
+        }
+    }
+
     /// - Parameter write: replaces the file at a path with a text; ``writeFile(_:_:)`` by default.
     public init(
         config: MetricsConfig, write: @escaping @Sendable (String, String) throws(FileWriteError) -> Void = writeFile

@@ -23,6 +23,8 @@ public final class Controller {
         public var makeActuator: @Sendable (ActuatorConfig) -> (any Actuator)?
         /// Replaces the metrics textfile at a path with a text.
         public var writeMetrics: @Sendable (String, String) throws(FileWriteError) -> Void
+        /// Removes the metrics textfile at a path (a reload moved or dropped it).
+        public var removeMetrics: @Sendable (String) throws(FileWriteError) -> Void = MetricsExporter.removeFile
         /// Tells a load file being written from one written whole; `nil` until files are watched.
         public var loadFileWrites: (any LoadFileWrites)?
 
@@ -187,6 +189,16 @@ public final class Controller {
         logger = logger.reconfigured(new.log)
         policy = ThresholdPolicy(config: new.policy)
         metrics.configure(new.metrics)
+        if let moved = old.metrics.textfile, moved != new.metrics.textfile {
+            do {
+                try dependencies.removeMetrics(moved)
+                logger.log(.info, .metricsRemoved, [LogField("path", .string(moved))])
+            } catch {
+                logger.log(.warning, .metricsWriteFailed, [
+                    LogField("path", .string(moved)), LogField("cause", .string(errorText(error, after: moved))),
+                ])
+            }
+        }
         if let failure = history.configure(new.history) { logger.log(failure) }
         if new.source != old.source {
             reader = makeLoadReader(new.source, source: dependencies.makeSource(new.source))

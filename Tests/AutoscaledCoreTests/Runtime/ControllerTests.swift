@@ -1,6 +1,7 @@
 @testable import AutoscaledCore
 @testable import AutoscaledSystem
 import AutoscaledTestSupport
+import Glibc
 import Testing
 
 /// A controller over fakes: a scripted source, a scripted actuator, a recording log, notifier and
@@ -260,6 +261,27 @@ struct ControllerTests {
         await controller.settle()
         #expect(clamped.decision.to == 2)
         #expect(h.actuator.requests.last?.replicas == 2 && h.actuator.requests.last?.maxReplicas == 6)
+    }
+
+    @Test("a reload that moves or drops the metrics textfile removes the old file, and leaves what is not a file of ours")
+    func reloadMetricsTextfile() async throws {
+        let h = Harness([Harness.exercise])
+        defer { h.dir.remove() }
+        let controller = await h.start(h.config())
+        h.dir.write("autoscaled.prom", "autoscaled_desired_replicas 4\n")
+        await controller.reload(modified(h.config()) { $0.metrics.textfile = h.dir.file("moved.prom") })
+        #expect(h.dir.read("autoscaled.prom") == nil)
+        #expect(h.lines("metrics-removed") == ["<6>level=info event=metrics-removed path=\(h.dir.file("autoscaled.prom"))"])
+
+        // Dropped: the file is removed; a symlink where it was is not ours and stays.
+        #expect(symlink("/etc/hostname", h.dir.file("moved.prom")) == 0)
+        await controller.reload(modified(h.config()) { $0.metrics.textfile = nil })
+        var info = stat()
+        #expect(lstat(h.dir.file("moved.prom"), &info) == 0)
+        // No file there at all is fine too.
+        await controller.reload(h.config())
+        await controller.reload(modified(h.config()) { $0.metrics.textfile = nil })
+        #expect(h.lines("metrics-write-failed").isEmpty)
     }
 
     @Test("a reload to another source starts it healthy: its failures count from zero")
