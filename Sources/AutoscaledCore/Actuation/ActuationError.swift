@@ -8,6 +8,9 @@ import AutoscaledSystem
 public enum ActuationError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The program could not be started (not found, not executable, …).
     case spawnFailed(program: String, cause: SystemError)
+    /// The program is there, but the kernel found no file to run it with: the interpreter its `#!`
+    /// line names (or its ELF loader) is missing.
+    case interpreterMissing(program: String, cause: SystemError)
     /// The program exited with a status other than 0.
     case exited(program: String, status: Int32, standardError: String)
     /// A signal the daemon did not send ended the program.
@@ -26,6 +29,9 @@ public enum ActuationError: Error, Sendable, Equatable, CustomStringConvertible 
     public var description: String {
         switch self {
         case let .spawnFailed(program, cause): "cannot run '\(program)': \(cause)"
+        case let .interpreterMissing(program, cause):
+            "cannot run '\(program)': \(cause); the program is there, so the interpreter its #! line names "
+                + "(or its loader) is missing"
         case let .exited(program, status, _): "'\(program)' exited with status \(status)"
         case let .signalled(program, signal, _): "'\(program)' was killed by signal \(signal)"
         case let .timedOut(program, after, _):
@@ -42,7 +48,7 @@ public enum ActuationError: Error, Sendable, Equatable, CustomStringConvertible 
         switch self {
         case let .exited(_, _, text), let .signalled(_, _, text), let .timedOut(_, _, text),
              let .unexpectedOutput(_, _, text): text
-        case .spawnFailed, .writeFailed, .tooManyReplicas, .cancelled: ""
+        case .spawnFailed, .interpreterMissing, .writeFailed, .tooManyReplicas, .cancelled: ""
         }
     }
 

@@ -24,6 +24,10 @@ public struct ProgramRunner: Sendable {
         do {
             result = try await Subprocess.run(arguments, environment: environment.merging(extra) { $1 }, timeout: timeout)
         } catch {
+            // No such file, for a program that exists: what is missing is what runs it.
+            if error.isNoSuchPath, arguments[0].hasPrefix("/"), (try? FileIdentity(path: arguments[0])) != nil {
+                throw .interpreterMissing(program: arguments[0], cause: error)
+            }
             throw .spawnFailed(program: arguments[0], cause: error)
         }
         if case .exited = result.termination { return result }

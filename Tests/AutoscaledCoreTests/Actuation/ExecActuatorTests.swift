@@ -96,4 +96,19 @@ struct ExecActuatorTests {
         #expect(error.description
             == "cannot run '/nonexistent/scale': posix_spawn(/nonexistent/scale): no such file or directory (errno 2)")
     }
+
+    @Test("a script whose #! interpreter is missing is told as such, not as a missing script")
+    func missingInterpreter() async throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        dir.write("scale.sh", "#!/nonexistent/interpreter\n", mode: 0o755)
+        let script = dir.file("scale.sh")
+        let error = ActuationError.interpreterMissing(
+            program: script, cause: SystemError(call: "posix_spawn", subject: script, errno: ENOENT))
+        await #expect(throws: error) {
+            try await actuator(try CommandTemplate(arguments: [script, "{replicas}"])).apply(request)
+        }
+        #expect(error.description == "cannot run '\(script)': posix_spawn(\(script)): no such file or directory (errno 2); "
+            + "the program is there, so the interpreter its #! line names (or its loader) is missing")
+    }
 }
