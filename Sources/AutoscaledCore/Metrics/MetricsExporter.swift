@@ -26,7 +26,13 @@ public struct MetricsExporter: Sendable {
     /// regular file (a symlink, a directory) is not ours and is left.
     public static func removeFile(_ path: String) throws(FileWriteError) {
         try FileWriteError.wrapping { () throws(SystemError) in
-            let directory = try Directory.open(parentDirectory(of: path))
+            let directory: Directory
+            do throws(SystemError) {
+                directory = try Directory.open(parentDirectory(of: path))
+            } catch {
+                if error.isNoSuchPath { return }  // No directory, so no file: the writes failed, and said so.
+                throw error
+            }
             defer { directory.close() }
             let name = baseName(of: path)
             if try directory.kind(of: name) == .regularFile { try directory.unlink(name) }

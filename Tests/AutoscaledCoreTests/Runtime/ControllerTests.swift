@@ -281,7 +281,20 @@ struct ControllerTests {
         // No file there at all is fine too.
         await controller.reload(h.config())
         await controller.reload(modified(h.config()) { $0.metrics.textfile = nil })
+        // Nor is a directory that is not there (the writes failed, and said so then).
+        await controller.reload(modified(h.config()) { $0.metrics.textfile = h.dir.file("gone/m.prom") })
+        await controller.reload(h.config())
         #expect(h.lines("metrics-write-failed").isEmpty)
+
+        // A removal that fails says so, naming the file once.
+        let denied = h.dir.file("autoscaled.prom")
+        controller.dependencies.removeMetrics = { path throws(FileWriteError) in
+            throw .system(SystemError(call: "unlinkat", subject: path, errno: EACCES))
+        }
+        await controller.reload(modified(h.config()) { $0.metrics.textfile = nil })
+        #expect(h.lines("metrics-write-failed") == [
+            "<4>level=warning event=metrics-write-failed path=\(denied) cause=\"unlinkat: permission denied (errno 13)\"",
+        ])
     }
 
     @Test("a reload to another source starts it healthy: its failures count from zero")
