@@ -41,9 +41,10 @@ public struct CommandTemplate: Sendable, Equatable, CustomStringConvertible {
 
     /// Splits `text` and marks its placeholders.
     public init(parsing text: String) throws(Fault) {
-        // Checked before splitting too: unquoted, `{ replicas }` is three words.
-        try Self.refuseSpacedPlaceholder(in: text)
-        try self.init(arguments: try Self.split(text))
+        let words = try Self.split(text)
+        // Unquoted, `{ replicas }` is three words: `{`, `replicas`, `}`.
+        try Self.refuseSplitPlaceholder(in: words)
+        try self.init(arguments: words)
     }
 
     /// Marks the placeholders in arguments that are already split (they may hold any character,
@@ -200,6 +201,22 @@ public struct CommandTemplate: Sendable, Equatable, CustomStringConvertible {
             throw Fault(problem: "has \(EscapedText.quoted(String(text[open...after.startIndex]))), a placeholder with blanks "
                             + "inside its braces, which would be passed as it is written",
                         expected: "{\(placeholder.rawValue)}")
+        }
+    }
+
+    /// A placeholder's braces and name split into words by blanks (`{ replicas }`, `{{ replicas}}`):
+    /// a word ending in `{` followed by a word that is the name, then `}` (in it or in the next word).
+    /// Read from the words, not the text, so a command and its ``description`` are judged alike.
+    private static func refuseSplitPlaceholder(in words: [String]) throws(Fault) {
+        for index in words.indices.dropLast() where words[index].hasSuffix("{") {
+            let next = Substring(words[index + 1])
+            let name = next.prefix { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
+            guard let placeholder = Placeholder(rawValue: String(name)) else { continue }
+            let closes = next.dropFirst(name.count).first == "}"
+                || (name.count == next.count && index + 2 < words.count && words[index + 2].hasPrefix("}"))
+            guard closes else { continue }
+            throw Fault(problem: "has '{ \(placeholder.rawValue) }', a placeholder with blanks inside its braces, "
+                            + "which would be passed as it is written", expected: "{\(placeholder.rawValue)}")
         }
     }
 

@@ -70,6 +70,8 @@ struct CommandTemplateTests {
         FaultCase(name: "a placeholder in double braces", text: "/bin/a {{replicas}}", problem: "has {{replicas}}, which would pass the value in braces"),
         FaultCase(name: "a template language's placeholder, unquoted", text: "/bin/a --replicas={{ replicas }}",
                   problem: "has '{ replicas }', a placeholder with blanks inside its braces, which would be passed as it is written"),
+        FaultCase(name: "a placeholder split by a blank, an empty quote between", text: #"/bin/a {"" replicas}"#,
+                  problem: "has '{ replicas }', a placeholder with blanks inside its braces, which would be passed as it is written"),
         FaultCase(name: "a placeholder with a blank inside, quoted", text: "/bin/a '--to={previous\t}'",
                   problem: "has '{previous\\t}', a placeholder with blanks inside its braces, which would be passed as it is written"),
         FaultCase(name: "a placeholder with a blank before its name", text: "/bin/a \"{ direction}\"",
@@ -91,7 +93,8 @@ struct CommandTemplateTests {
 
     @Test("the description splits back into the same words")
     func roundTrip() throws {
-        for text in [#"/bin/a 'b c' "it's" '' x\;y "\\" '#' --r={replicas}"#, "/bin/a"] {
+        for text in [#"/bin/a 'b c' "it's" '' x\;y "\\" '#' --r={replicas}"#, "/bin/a",
+                     #"/bin/a {n:{ ""rep{1} plicas}} { print } '{ x }'"#] {
             let template = try CommandTemplate(parsing: text)
             #expect(try CommandTemplate(parsing: template.description) == template, "\(template.description)")
         }
