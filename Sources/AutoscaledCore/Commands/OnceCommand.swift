@@ -50,11 +50,10 @@ public enum OnceCommand {
     ) -> Result<String?, PauseFileError> {
         var control = PauseControl(path: PauseFile.path(forState: statePath))
         do {
-            guard try PauseFile.load(control.path)?.holds(at: wallNow) == true else { return .success(nil) }
+            _ = control.take(try PauseFile.load(control.path), wallNow: wallNow)
         } catch {
             return .failure(error)
         }
-        _ = control.refresh(wallNow: wallNow)
         guard let pause = control.active else { return .success(nil) }
         let held = control.apply(decision, bounds: policy.minReplicas...policy.maxReplicas)
         var text = "Paused: the daemon "

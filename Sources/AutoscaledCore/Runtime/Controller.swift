@@ -224,7 +224,7 @@ public final class Controller {
         await state.save(wallTime: dependencies.wallTime())
         if let failure = history.stop() { logger.log(failure) }
         let replicas = await state.desiredReplicas
-        logger.log(.info, .stop, [LogField("signal", .string(signal.rawValue)), LogField("replicas", .int(replicas))])
+        logger.log(.info, .stop, [LogField("signal", .string(signal.name)), LogField("replicas", .int(replicas))])
     }
 
     private func stopActuation() async {

@@ -1,9 +1,17 @@
 import AutoscaledSystem
 
-/// A signal that stops the daemon, by the name the `stop` line gives it.
-public enum StopSignal: String, Sendable, Equatable {
-    case terminate = "SIGTERM"
-    case interrupt = "SIGINT"
+/// A signal that stops the daemon.
+public enum StopSignal: Sendable, Equatable {
+    case terminate
+    case interrupt
+
+    /// The name the `stop` line gives it: the signal's own (``SignalWatcher/Signal/name``).
+    public var name: String {
+        switch self {
+        case .terminate: SignalWatcher.Signal.terminate.name
+        case .interrupt: SignalWatcher.Signal.interrupt.name
+        }
+    }
 }
 
 /// Why the daemon's loop should wake up. Several reasons coalesce into one wake-up.

@@ -1,7 +1,8 @@
 import FoundationEssentials
 
-/// What is wrong with a JSON file the daemon keeps (the state file, the pause file), in a few
-/// words for the message that names the file: `missing updated_at`, `wrong type at replicas`.
+/// How the daemon reads the JSON files it keeps (the state file, the pause file): the version first,
+/// and what is wrong with a file in a few words for the message that names it: `missing
+/// updated_at`, `wrong type at replicas`.
 enum JSONFileFault {
     static func summary(of error: any Error) -> String {
         switch error {
@@ -13,6 +14,16 @@ enum JSONFileFault {
             context.codingPath.isEmpty ? "not JSON" : "\(path(context)): \(context.debugDescription)"
         default: "\(error)"
         }
+    }
+
+    /// The file's `version`, read before the rest (a file another version wrote may differ in any
+    /// other field), or `nil` when the file has none that reads as a whole number.
+    static func version(of data: Data) -> Int? {
+        try? JSONDecoder().decode(Version.self, from: data).version
+    }
+
+    private struct Version: Decodable {
+        var version: Int
     }
 
     private static func path(_ context: DecodingError.Context) -> String {

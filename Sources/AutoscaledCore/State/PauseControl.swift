@@ -36,6 +36,12 @@ struct PauseControl {
                 LogField("paused", .bool(active != nil)),
             ])]
         }
+        return take(file, wallNow: wallNow)
+    }
+
+    /// Takes `file`, the pause file as read (`nil`: there is none), as of `wallNow`; returns what to
+    /// log about the change, if anything.
+    mutating func take(_ file: PauseFile?, wallNow: Double) -> [LogRecord] {
         guard let file, file.paused else {
             defer { active = nil }
             return active == nil ? [] : [LogRecord(.notice, .resume, [LogField("cause", "operator")])]

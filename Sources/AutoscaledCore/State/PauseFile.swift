@@ -99,7 +99,7 @@ public struct PauseFile: Codable, Sendable, Equatable {
         }
         let data = Data(contents.bytes)
         // The version first: a file another version wrote may differ in any other field.
-        if let version = try? JSONDecoder().decode(Version.self, from: data).version, version != currentVersion {
+        if let version = JSONFileFault.version(of: data), version != currentVersion {
             throw PauseFileError(
                 path: path, problem: "version \(version) is unknown to this autoscaled (it reads version \(currentVersion))")
         }
@@ -113,11 +113,6 @@ public struct PauseFile: Codable, Sendable, Equatable {
             throw PauseFileError(path: path, problem: "replicas \(replicas) is negative")
         }
         return file
-    }
-
-    /// Only the `version` of a pause file, read before the rest.
-    private struct Version: Decodable {
-        var version: Int
     }
 
     /// Writes the file atomically (the project's atomic-file helper: temp file, fsync, rename).

@@ -14,11 +14,6 @@ public struct StateStore: Sendable {
         case unknownVersion(Int)
     }
 
-    /// Only the `version` of a state file, read before the rest.
-    private struct Version: Decodable {
-        var version: Int
-    }
-
     /// The largest state file read back; anything bigger is corrupt.
     public static let sizeLimit = 1 << 20
 
@@ -37,7 +32,7 @@ public struct StateStore: Sendable {
             return .corrupt(error.description)
         }
         let data = Data(contents.bytes)
-        if let version = try? JSONDecoder().decode(Version.self, from: data).version, version != StateFile.currentVersion {
+        if let version = JSONFileFault.version(of: data), version != StateFile.currentVersion {
             return .unknownVersion(version)
         }
         do {
