@@ -9,14 +9,24 @@ package enum EscapedText {
 
     /// `text` in single quotes, escaped: `'abc'`, `'a\tb'`.
     package static func quoted(_ text: String) -> String {
-        var out = "'"
+        "'" + escaped(text, quote: "'") + "'"
+    }
+
+    /// `text` escaped without quotes, for text whose end is plain in the message (an HTTP reason
+    /// phrase, a list of names): `Service Unavailable`, `a\u{1b}[31m`.
+    package static func plain(_ text: String) -> String {
+        escaped(text, quote: nil)
+    }
+
+    private static func escaped(_ text: String, quote: Unicode.Scalar?) -> String {
+        var out = ""
         for (offset, scalar) in text.unicodeScalars.enumerated() {
             if offset == maxScalars {
                 out += "…"
                 break
             }
-            TextEscaping.append(scalar, quote: "'", to: &out)
+            TextEscaping.append(scalar, quote: quote, to: &out)
         }
-        return out + "'"
+        return out
     }
 }

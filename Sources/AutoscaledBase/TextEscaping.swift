@@ -49,10 +49,31 @@ package enum TextEscaping {
         }
     }
 
+    /// `text` with every scalar that does not show as itself, but for `\n` and `\t`, written as
+    /// `\u{…}`, and all else (backslashes too) as it is: the last guard of text bound for a terminal
+    /// (a command's stderr), whose parts from files and peers were escaped where they were put in.
+    package static func defanged(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { $0 != "\n" && $0 != "\t" && !isVisible($0) }) else { return text }
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            if scalar == "\n" || scalar == "\t" || isVisible(scalar) {
+                out.unicodeScalars.append(scalar)
+            } else {
+                out += "\\u{\(String(scalar.value, radix: 16))}"
+            }
+        }
+        return out
+    }
+
     /// Whether `scalar` shows as itself: not a control, format (bidi controls, zero-width
-    /// characters), separator other than the ASCII space, private-use or unassigned code point.
+    /// characters), separator other than the ASCII space, private-use or unassigned code point,
+    /// nor one Unicode says to draw as nothing (Default_Ignorable_Code_Point: the Hangul fillers,
+    /// variation selectors, the combining grapheme joiner) or that draws as a blank (U+2800, the
+    /// Braille pattern blank).
     package static func isVisible(_ scalar: Unicode.Scalar) -> Bool {
         if scalar.isASCII { return scalar.value >= 0x20 && scalar.value < 0x7F }
+        if scalar.properties.isDefaultIgnorableCodePoint || scalar == "\u{2800}" { return false }
         switch scalar.properties.generalCategory {
         case .control, .format, .lineSeparator, .paragraphSeparator, .spaceSeparator,
              .surrogate, .privateUse, .unassigned:

@@ -1,12 +1,18 @@
-/// What a one-shot command produced: text for stdout and stderr, and the exit status.
+import AutoscaledBase
+
+/// What a one-shot command produced: text for stdout and stderr, and the exit status. No
+/// character of stderr that does not show as itself (but a newline or a tab) reaches a terminal
+/// raw (``TextEscaping/defanged(_:)``), whatever a message took in.
 public struct CommandOutput: Sendable, Equatable {
     public var standardOutput: String
-    public var standardError: String
+    public var standardError: String {
+        didSet { standardError = TextEscaping.defanged(standardError) }
+    }
     public var exitStatus: Int32
 
     public init(standardOutput: String = "", standardError: String = "", exitStatus: Int32) {
         self.standardOutput = standardOutput
-        self.standardError = standardError
+        self.standardError = TextEscaping.defanged(standardError)
         self.exitStatus = exitStatus
     }
 

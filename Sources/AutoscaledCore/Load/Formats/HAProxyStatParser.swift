@@ -1,3 +1,5 @@
+import AutoscaledBase
+
 /// Reads the loads out of the CSV that HAProxy's runtime API prints for `show stat`.
 ///
 /// ```
@@ -120,12 +122,12 @@ public enum HAProxyStatParser {
             }
         }
         guard backendSeen else {
-            let found = proxies.isEmpty ? "none" : proxies.joined(separator: ", ")
-            throw LoadError.notFound("no backend '\(selection.backend)' in the stats (proxies: \(found))")
+            let found = proxies.isEmpty ? "none" : proxies.map(EscapedText.plain).joined(separator: ", ")
+            throw LoadError.notFound("no backend \(EscapedText.quoted(selection.backend)) in the stats (proxies: \(found))")
         }
         guard !servers.servers.isEmpty else {
             let all = inMaintenance == 0 ? "" : " out of maintenance (\(inMaintenance) in it)"
-            throw LoadError.notFound("backend '\(selection.backend)' has no servers\(all)")
+            throw LoadError.notFound("backend \(EscapedText.quoted(selection.backend)) has no servers\(all)")
         }
         if let backendQueue { try share(backendQueue, among: &servers) }
         return servers

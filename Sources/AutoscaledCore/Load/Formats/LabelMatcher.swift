@@ -1,3 +1,5 @@
+import AutoscaledBase
+
 /// One `label="value"` a Prometheus sample must carry to count (`label_match = model=llama`).
 public struct LabelMatcher: Sendable, Equatable, CustomStringConvertible {
     public var label: String
@@ -34,9 +36,9 @@ public struct LabelMatcher: Sendable, Equatable, CustomStringConvertible {
             let name = String(String.UnicodeScalarView(scalars.prefix { $0 != "=" && $0 != "," }))
                 .trimmingBlanks()
             scalars.removeFirst(scalars.prefix { $0 != "=" && $0 != "," }.count)
-            guard scalars.first == "=" else { throw Problem(problem: "has '\(name)' without '=value'") }
+            guard scalars.first == "=" else { throw Problem(problem: "has \(EscapedText.quoted(name)) without '=value'") }
             guard PrometheusName.isLabelName(name) else {
-                throw Problem(problem: "has an invalid label name '\(name)' (expected letters, digits and '_')")
+                throw Problem(problem: "has an invalid label name \(EscapedText.quoted(name)) (expected letters, digits and '_')")
             }
             scalars.removeFirst()
             skipBlanks()

@@ -1,3 +1,5 @@
+import AutoscaledBase
+
 /// The pure half of the `http` source: reading an HTTP/1.x response from its bytes.
 ///
 /// A response is accepted when its status is 2xx; its body is framed by
@@ -13,17 +15,17 @@ public enum HTTPResponse {
         var head = try Head.read(bytes, from: 0)
         while (100...199).contains(head.status) { head = try Head.read(bytes, from: head.bodyStart) }
         guard (200...299).contains(head.status) else {
-            throw .unreadable("HTTP status \(head.status)\(head.reason.isEmpty ? "" : " " + head.reason)")
+            throw .unreadable("HTTP status \(head.status)\(head.reason.isEmpty ? "" : " " + EscapedText.plain(head.reason))")
         }
         let encodings = head.codings(of: "content-encoding")
         if !encodings.allSatisfy({ $0 == "identity" }) {
-            throw .unreadable("HTTP body has an unsupported Content-Encoding '\(head.values(of: "content-encoding"))'")
+            throw .unreadable("HTTP body has an unsupported Content-Encoding \(EscapedText.quoted(head.values(of: "content-encoding")))")
         }
         let transferCodings = head.codings(of: "transfer-encoding")
         if !transferCodings.isEmpty {
             // Only `chunked` alone is read: under `gzip, chunked` the chunks hold compressed bytes.
             guard transferCodings == ["chunked"] else {
-                throw .unreadable("HTTP body has an unsupported Transfer-Encoding '\(head.values(of: "transfer-encoding"))'")
+                throw .unreadable("HTTP body has an unsupported Transfer-Encoding \(EscapedText.quoted(head.values(of: "transfer-encoding")))")
             }
             return try dechunk(bytes, from: head.bodyStart)
         }

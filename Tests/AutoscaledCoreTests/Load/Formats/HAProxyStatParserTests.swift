@@ -39,6 +39,13 @@ struct HAProxyStatParserTests {
         #expect(LoadParseCase("stats", Self.stats, expected).outcome(of: Self.parse(selection)) == expected)
     }
 
+    @Test("the proxies a missing backend's message lists are escaped: no byte of the data reaches a terminal raw")
+    func proxiesEscaped() {
+        let stats = "# pxname,svname,scur,\n\u{1B}]0;x\u{7}\u{1B}[2Jevil,s1,60,\n"
+        #expect(LoadParseCase("stats", stats, "").outcome(of: Self.parse(HAProxySelection(backend: "be")))
+            == #"no backend 'be' in the stats (proxies: \u{1b}]0;x\u{7}\u{1b}[2Jevil)"#)
+    }
+
     @Test("what the CSV may look like", arguments: [
         LoadParseCase("utilization is 100 × scur / slim", header + "b,s,0,0,3,5,8,1,UP,\n", "s=37.5"),
         LoadParseCase("utilization with slim 0", header + "b,s,0,0,3,5,0,1,UP,\n",
