@@ -46,17 +46,26 @@ public enum PrometheusLoadParser {
         while let line = try lexer.nextSample() {
             guard line.name.count == wanted.count, lexer.equal(line.name, wanted) else { continue }
             try lexer.checkSeries(of: line)
+            // A label whose value is empty is no label: `model=""` is matched by a sample without `model`.
             guard matchers.allSatisfy({ matcher in
-                line.labels.contains { lexer.equal($0.name, matcher.label) && lexer.value($0.value, is: matcher.value) }
+                matcher.value.isEmpty
+                    ? !line.labels.contains { lexer.equal($0.name, matcher.label) && !lexer.value($0.value, is: []) }
+                    : line.labels.contains { lexer.equal($0.name, matcher.label) && lexer.value($0.value, is: matcher.value) }
             }) else { continue }
             let name: String
             if let serverLabel {
-                guard let label = line.labels.first(where: { lexer.equal($0.name, serverLabel) }) else { continue }
+                guard let label = line.labels.first(where: { lexer.equal($0.name, serverLabel) }),
+                      !lexer.value(label.value, is: []) else { continue }
                 name = lexer.text(label.value)
             } else {
                 name = server
             }
             if let index = totals[name] {
+                // Two spellings Unicode holds equal (`é`, `e` and an accent) are one key here: not summed.
+                let first = servers.servers[index].name
+                guard first.utf8.elementsEqual(name.utf8) else {
+                    throw LoadError.duplicateServer(name, line: lexer.line, otherSpelling: first)
+                }
                 let before = servers.servers[index].load
                 // Each sample of a sum must be a load itself: `-10` and `40` are no server at 30.
                 if servers.origins[index].value != nil, let fault = servers.fault(at: index) { throw fault }
@@ -85,7 +94,7 @@ public enum PrometheusLoadParser {
 
     /// `no sample of metric 'x' with model="a" and a label 'server'`.
     static func description(of selection: PrometheusSelection) -> String {
-        var conditions = selection.labelMatch.map { "\($0.label)=\"\($0.value)\"" }
+        var conditions = selection.labelMatch.map { "\($0.label)=\"\(TextEscaping.escaped($0.value, quote: "\""))\"" }
         if let label = selection.serverLabel { conditions.append("a label '\(label)'") }
         let with = conditions.isEmpty ? "" : " with " + conditions.joined(separator: " and ")
         return "no sample of metric '\(selection.metric)'\(with)"

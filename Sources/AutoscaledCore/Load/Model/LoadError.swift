@@ -13,7 +13,10 @@ public enum LoadError: Error, Sendable, Equatable, CustomStringConvertible {
     /// load as written, `line` where the data gives it, if known.
     case invalidLoad(server: String, value: String, reason: String, line: Int? = nil)
     /// The same server name appears twice; `line` is that of the second, if known.
-    case duplicateServer(String, line: Int? = nil)
+    /// `otherSpelling`: the name as first given, when its bytes differ from this one's (`é` as one
+    /// code point and as `e` and a combining accent): Unicode holds them equal, and so do the
+    /// names of servers.
+    case duplicateServer(String, line: Int? = nil, otherSpelling: String? = nil)
     /// The data is larger than the cap.
     case tooLarge(limit: Int)
     /// The data is older than `stale_after`.
@@ -41,7 +44,10 @@ public enum LoadError: Error, Sendable, Equatable, CustomStringConvertible {
         case .noServers: "no servers in the data"
         case let .invalidName(name, reason, line): "\(prefix(line))invalid server name \(SyntaxQuoting.name(name)): \(reason)"
         case let .invalidLoad(server, value, reason, line): "\(prefix(line))server \(SyntaxQuoting.name(server)): load \(value) is \(reason)"
-        case let .duplicateServer(name, line): "\(prefix(line))server \(SyntaxQuoting.name(name)) appears more than once"
+        case let .duplicateServer(name, line, nil): "\(prefix(line))server \(SyntaxQuoting.name(name)) appears more than once"
+        case let .duplicateServer(name, line, other?):
+            "\(prefix(line))server \(SyntaxQuoting.name(name)) appears more than once, spelled \(Self.codePoints(other)) and "
+                + "\(Self.codePoints(name)), which Unicode holds to be the same text"
         case let .tooLarge(limit): "data larger than the \(limit)-byte limit"
         case let .stale(age, limit): "data is \(formatSeconds(age)) old, older than stale_after \(formatSeconds(limit))"
         case let .modifiedInFuture(ahead):
@@ -51,6 +57,20 @@ public enum LoadError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .unreadable(message): message
         case let .notFound(message): message
         }
+    }
+}
+
+extension LoadError {
+    /// `U+0301`, as a message names a character.
+    static func codePoint(_ scalar: Unicode.Scalar) -> String {
+        let hex = String(scalar.value, radix: 16, uppercase: true)
+        return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+    }
+
+    /// `U+0065 U+0301`: each character of `text`, the first 12 (then `…`).
+    static func codePoints(_ text: String) -> String {
+        let shown = text.unicodeScalars.prefix(12).map(codePoint).joined(separator: " ")
+        return text.unicodeScalars.count > 12 ? shown + " …" : shown
     }
 }
 

@@ -37,7 +37,11 @@ public struct LoadSnapshot: Sendable, Equatable {
             let line = origins?[index].line
             try Self.validate(name: server.name, line: line)
             if let fault = ParsedLoads.fault(in: server, value: parsed?.written(index), line: line) { throw fault }
-            guard seen.insert(server.name).inserted else { throw .duplicateServer(server.name, line: line) }
+            let (inserted, first) = seen.insert(server.name)
+            guard inserted else {
+                let other = first.utf8.elementsEqual(server.name.utf8) ? nil : first
+                throw .duplicateServer(server.name, line: line, otherSpelling: other)
+            }
         }
         self.servers = servers
     }
@@ -58,9 +62,16 @@ public struct LoadSnapshot: Sendable, Equatable {
 
     /// Checks that `name` can name a server: non-empty, short enough, printable (every character
     /// one the log escaper shows as itself: no control, bidi control, zero-width or other
-    /// invisible character) and not only spaces.
+    /// invisible character), not only spaces and not starting with a combining mark.
     public static func validate(name: String) throws(LoadError) {
         try validate(name: name, line: nil)
+    }
+
+    private static func isCombiningMark(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark: true
+        default: false
+        }
     }
 
     /// ``validate(name:)`` for a name the data gives on `line`, which the error names.
@@ -83,12 +94,14 @@ public struct LoadSnapshot: Sendable, Equatable {
             if scalar.properties.generalCategory == .control || scalar == "\u{2028}" || scalar == "\u{2029}" {
                 throw .invalidName(name, reason: "contains a control character", line: line)
             }
-            let hex = String(scalar.value, radix: 16, uppercase: true)
-            let code = String(repeating: "0", count: max(0, 4 - hex.count)) + hex
-            throw .invalidName(name, reason: "contains a character that is not printable (U+\(code))", line: line)
+            throw .invalidName(name, reason: "contains a character that is not printable (\(LoadError.codePoint(scalar)))", line: line)
         }
         guard name.unicodeScalars.contains(where: { $0 != " " }) else {
             throw .invalidName(name, reason: "only spaces", line: line)
+        }
+        // A mark first combines with whatever is shown before the name (a quote, a `=`).
+        if let first = name.unicodeScalars.first, Self.isCombiningMark(first) {
+            throw .invalidName(name, reason: "starts with a combining mark (\(LoadError.codePoint(first)))", line: line)
         }
     }
 }

@@ -54,6 +54,7 @@ struct PrometheusLoadParserTests {
         LoadParseCase("samples of one server add up", "queue{server=\"a\",q=\"1\"} 2\nqueue{server=\"a\",q=\"2\"} 3\n", "a=5.0"),
         LoadParseCase("other metrics may be NaN or infinite", "other NaN\nother{x=\"y\"} +Inf\nother{x=\"z\"} -inf\nqueue{server=\"a\"} 1\n", "a=1.0"),
         LoadParseCase("samples without the server label are skipped", "queue 9\nqueue{server=\"a\"} 1\n", "a=1.0"),
+        LoadParseCase("a server label with an empty value is no label: skipped", "queue{server=\"\"} 9\nqueue{server=\"a\"} 1\n", "a=1.0"),
         LoadParseCase("a longer name with the same prefix is another metric", "queue_total{server=\"a\"} 9\nqueue{server=\"b\"} 1\n", "b=1.0"),
         LoadParseCase("CRLF line ends and free comments", "# just a note\r\n#\r\nqueue{server=\"a\"} 1\r\n", "a=1.0"),
         LoadParseCase("tabs separate tokens", "queue{server=\"a\"}\t7\t\n", "a=7.0"),
@@ -68,6 +69,13 @@ struct PrometheusLoadParserTests {
     ])
     func accepted(_ testCase: LoadParseCase) {
         #expect(testCase.outcome(of: Self.parse(Self.queue)) == testCase.expected)
+    }
+
+    @Test("label_match with an empty value is met by a sample without that label, as a label whose value is empty is no label")
+    func emptyLabelMatch() {
+        let selection = PrometheusSelection(metric: "queue", serverLabel: "server", labelMatch: [LabelMatcher(label: "model", value: "")])
+        let document = "queue{server=\"a\"} 1\nqueue{server=\"b\",model=\"\"} 2\nqueue{server=\"c\",model=\"x\"} 4\n"
+        #expect(LoadParseCase("", document, "").outcome(of: Self.parse(selection)) == "a=1.0 b=2.0")
     }
 
     @Test("rejected documents", arguments: [
@@ -111,7 +119,11 @@ struct PrometheusLoadParserTests {
         LoadParseCase("a value beyond a double", "queue{server=\"a\"} 1e400\n", "line 1: number '1e400' is out of range"),
         LoadParseCase("a value beyond a double in another metric", "other -1e400\nqueue{server=\"a\"} 1\n",
                       "line 1: number '-1e400' is out of range"),
-        LoadParseCase("an empty server label value", "queue{server=\"\"} 1\n", "line 1: invalid server name \"\": empty"),
+        LoadParseCase("only an empty server label value: no label, so no sample", "queue{server=\"\"} 1\n",
+                      "no sample of metric 'queue' with a label 'server'"),
+        LoadParseCase("two spellings of one name Unicode holds equal are not added up",
+                      "queue{server=\"\u{E9}\"} 30\nqueue{server=\"e\u{301}\"} 30\n",
+                      "line 2: server \"e\u{301}\" appears more than once, spelled U+00E9 and U+0065 U+0301, which Unicode holds to be the same text"),
         LoadParseCase("the same series twice", "queue{server=\"a\"} 1\nqueue{server=\"a\"} 2\n",
                       #"line 2: series 'queue{server="a"}' appears twice (first on line 1)"#),
         LoadParseCase("the same series with its labels in another order", "queue{server=\"a\",m=\"x\"} 1\n\nqueue{m=\"x\",server=\"a\"} 2\n",
