@@ -252,6 +252,28 @@ enum ConfigConsistency {
                 message: "path: \(EscapedText.quoted(path)) is \(path.utf8.count) bytes long; a Unix socket "
                     + "address holds at most \(SocketAddress.unixPathCapacity - 1)"))
         }
+        if let fault = sourceNameFault(values) { faults.append(fault) }
         return faults
+    }
+
+    /// Without `server_label`, a Prometheus metric is one server named after the source
+    /// (``SourceConfig/location``): a name every snapshot must take, or every read would fail.
+    private static func sourceNameFault(_ values: ParsedValues) -> Fault? {
+        guard let source = try? SourceConfig(values: values), case let .prometheus(selection) = source.format,
+              selection.serverLabel == nil else { return nil }
+        do {
+            try LoadSnapshot.validate(name: source.location)
+            return nil
+        } catch {
+            let key: ConfigKey = switch source.kind {
+            case .file, .unix: .sourcePath
+            case .tcp: .sourceAddress
+            case .http: .sourceURL
+            }
+            return Fault(
+                line: values.latestLine(of: key, .sourceFormat),
+                message: "\(key.name) names the one server of format = prometheus without server_label, "
+                    + "and it cannot: \(error); set server_label, or a shorter \(key.name)")
+        }
     }
 }

@@ -121,6 +121,9 @@ struct SourceConfigTests {
         (["type = unix", "path = /" + String(repeating: "x", count: 120)],
          ["autoscaled.conf:3: path: '/" + String(repeating: "x", count: 63) + "…' is 121 bytes long; a Unix socket address holds at most 107"]),
         (["path = l", "format = prometheus"], ["autoscaled.conf: missing key 'metric' in [source] (required with format = prometheus)"]),
+        (["type = http", "url = http://127.0.0.1:8000/metrics?q=" + String(repeating: "x", count: 260), "format = prometheus", "metric = m"],
+         ["autoscaled.conf:4: url names the one server of format = prometheus without server_label, and it cannot: invalid server "
+          + "name \"http://127.0.0.1:8000/metrics?q=…\": longer than 256 bytes; set server_label, or a shorter url"]),
         (["path = l", "format = prometheus", "metric = vllm num"],
          ["autoscaled.conf:4: metric: 'vllm num' is not a metric name (expected a metric name of letters, digits, '_' and ':', "
           + "e.g. vllm:num_requests_waiting)"]),
