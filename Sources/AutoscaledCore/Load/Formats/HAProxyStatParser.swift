@@ -14,8 +14,8 @@
 /// 100 × `scur` / `slim`, which needs `slim` (the server's `maxconn`) set on every server. Under
 /// `qcur`, the `BACKEND` row's `qcur` (requests queued for no server in particular, once every
 /// server is at its `maxconn`) is shared equally among the servers read.
-/// Fields may be quoted CSV-style. The header must come first and name each column once; a row
-/// cut off before its newline, a row shorter than the header (of any proxy), a column, proxy or
+/// Fields may be quoted CSV-style. The header must come first, once, and name each column once; a
+/// second `#` line (outputs run together), a row cut off before its newline, a row shorter than the header (of any proxy), a column, proxy or
 /// server name that is not UTF-8, an empty or non-numeric load (`scur` and `slim` for `utilization`) rejects the
 /// snapshot. Never traps.
 public enum HAProxyStatParser {
@@ -73,7 +73,10 @@ public enum HAProxyStatParser {
             guard let proxy = rows.validText(pxField) else {
                 throw LoadError.syntax(line: row.line, message: "proxy name \(SyntaxQuoting.text(bytes, from: pxField.lowerBound, to: pxField.upperBound)) is not valid UTF-8")
             }
-            if proxy.hasPrefix("#") { continue }
+            // A second header is a second table (outputs run together), whose columns may differ.
+            guard !proxy.hasPrefix("#") else {
+                throw LoadError.syntax(line: row.line, message: "a second header after the one on line \(header.line), found \(SyntaxQuoting.text(bytes, from: row.start, to: row.end)) (concatenated 'show stat' outputs are not one table)")
+            }
             guard row.fields.count >= names.count else {
                 throw LoadError.syntax(line: row.line, message: "expected at least \(names.count) columns, found \(row.fields.count)")
             }
