@@ -107,6 +107,21 @@ struct HAProxyStatParserTests {
         #expect(Self.outcome(testCase) == testCase.expected)
     }
 
+    @Test("a second row of one server or summary of the backend is refused, naming both lines", arguments: [
+        LoadParseCase("a second BACKEND row", "# pxname,svname,qcur\nb,s,1\nb,BACKEND,3\nb,BACKEND,60\n",
+                      #"line 4: a second BACKEND row of backend "b" (the first is on line 3)"#),
+        LoadParseCase("a second FRONTEND row", "# pxname,svname,qcur\nb,FRONTEND,\nb,s,1\nb,FRONTEND,\n",
+                      #"line 4: a second FRONTEND row of backend "b" (the first is on line 2)"#),
+        LoadParseCase("a server twice, once in maintenance", "# pxname,svname,qcur,status\nb,s,1,UP\nb,s,0,MAINT\n",
+                      #"line 3: server "s" appears more than once"#),
+        LoadParseCase("a server in maintenance twice", "# pxname,svname,qcur,status\nb,s,1,UP\nb,t,0,MAINT\nb,t,0,MAINT\n",
+                      #"line 4: server "t" appears more than once"#),
+        LoadParseCase("another proxy's BACKEND row is no second one", "# pxname,svname,qcur\nb,s,1\nb,BACKEND,3\nc,BACKEND,60\n", "s=4.0"),
+    ])
+    func secondRow(_ testCase: LoadParseCase) {
+        #expect(Self.outcome(testCase, field: .column("qcur")) == testCase.expected)
+    }
+
     @Test("a server name that is not UTF-8 is rejected, naming the line")
     func invalidUTF8() {
         let bytes = Array("# pxname,svname,scur\nb,s,1\nb,\"t".utf8) + [0xFF] + Array("\",2\n".utf8)
