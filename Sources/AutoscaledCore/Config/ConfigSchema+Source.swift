@@ -60,7 +60,7 @@ extension ConfigSchema {
             guard case let .haproxy(selection) = config.source.format else { return nil }
             return .string(selection.backend)
         },
-        ConfigKeySpec(.field, .identifier, default: "scur", when: (.sourceFormat, ["haproxy"])) { config in
+        ConfigKeySpec(.field, .choice(HAProxySelection.Field.names), default: "scur", when: (.sourceFormat, ["haproxy"])) { config in
             guard case let .haproxy(selection) = config.source.format else { return nil }
             return .string(selection.field.name)
         },

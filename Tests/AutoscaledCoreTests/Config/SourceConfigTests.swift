@@ -137,12 +137,27 @@ struct SourceConfigTests {
          ["autoscaled.conf:4: metric is not used with format = json (only with format = prometheus)"]),
         (["path = l", "format = haproxy"], ["autoscaled.conf: missing key 'backend' in [source] (required with format = haproxy)"]),
         (["path = l", "format = haproxy", "backend = b", "field = s-cur"],
-         ["autoscaled.conf:5: field: 's-cur' is not a name (expected a name of letters, digits and '_', e.g. scur)"]),
+         ["autoscaled.conf:5: field: 's-cur' is not a valid choice (expected one of \(Self.fields); did you mean 'scur'?)"]),
         (["path = l", "failure_threshold = 0"], ["autoscaled.conf:3: failure_threshold: '0' must be at least 1"]),
         (["path = l", "[policy]", "fallback_replicas = 12"],
          ["autoscaled.conf:4: fallback_replicas (12) must be between min_replicas (1) and max_replicas (10)"]),
     ] as [([String], [String])])
     func faults(_ lines: [String], _ errors: [String]) {
         #expect(ConfigParsing.errorLines(["[source]"] + lines) == errors)
+    }
+
+    /// What a bad `field =` is told it may be.
+    static let fields = "scur, smax, stot, qcur, qmax, rate, rate_max, req_rate, req_rate_max, req_tot, conn_rate, conn_rate_max, conn_tot, lbtot, bin, bout, srv_icur, idle_conn_cur, safe_conn_cur, used_conn_cur, need_conn_est, qtime, ctime, rtime, ttime, qtime_max, ctime_max, rtime_max, ttime_max, utilization"
+
+    @Test("field = a show stat column that is no load is refused at config time, with the columns it may be", arguments: [
+        ("svname", "autoscaled.conf:5: field: 'svname' is not a valid choice (expected one of \(fields))"),
+        ("pxname", "autoscaled.conf:5: field: 'pxname' is not a valid choice (expected one of \(fields))"),
+        ("status", "autoscaled.conf:5: field: 'status' is not a valid choice (expected one of \(fields))"),
+        ("slim", "autoscaled.conf:5: field: 'slim' is not a valid choice (expected one of \(fields))"),
+        ("qcur", nil), ("rate", nil), ("stot", nil), ("utilization", nil),
+    ] as [(String, String?)])
+    func fieldIsALoadColumn(_ field: String, _ error: String?) {
+        let lines = ["[source]", "path = l", "format = haproxy", "backend = b", "field = \(field)"]
+        #expect(ConfigParsing.errorLines(lines) == (error.map { [$0] } ?? []))
     }
 }

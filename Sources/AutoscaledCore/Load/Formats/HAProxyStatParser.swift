@@ -16,8 +16,9 @@ import AutoscaledBase
 /// 100 × `scur` / `slim`, which needs `slim` (the server's `maxconn`) set on every server. Under
 /// `qcur`, the `BACKEND` row's `qcur` (requests queued for no server in particular, once every
 /// server is at its `maxconn`) is shared equally among the servers read.
-/// Fields may be quoted CSV-style. The header must come first and name each column once; a row
-/// cut off before its newline, a row shorter than the header (of any proxy), a column, proxy or
+/// Fields may be quoted CSV-style. The header must come first, once, and name each column once; a
+/// second `#` line (outputs run together), a second row of one server or summary of the backend
+/// (in maintenance or not), a row cut off before its newline, a row shorter than the header (of any proxy), a column, proxy or
 /// server name that is not UTF-8, an empty or non-numeric load (`scur` and `slim` for `utilization`) rejects the
 /// snapshot. Never traps.
 public enum HAProxyStatParser {
@@ -65,6 +66,8 @@ public enum HAProxyStatParser {
         var servers = ParsedLoads(bytes)
         var proxies: [String] = []
         var backendSeen = false
+        // The line of each row of the backend read so far, by its `svname`.
+        var rowLines: [String: Int] = [:]
         var inMaintenance = 0
         // The backend's own qcur counts the requests queued for no server in particular (all were
         // full): part of the load of every server, though no server row counts it.
@@ -75,7 +78,10 @@ public enum HAProxyStatParser {
             guard let proxy = rows.validText(pxField) else {
                 throw LoadError.syntax(line: row.line, message: "proxy name \(SyntaxQuoting.text(bytes, from: pxField.lowerBound, to: pxField.upperBound)) is not valid UTF-8")
             }
-            if proxy.hasPrefix("#") { continue }
+            // A second header is a second table (outputs run together), whose columns may differ.
+            guard !proxy.hasPrefix("#") else {
+                throw LoadError.syntax(line: row.line, message: "a second header after the one on line \(header.line), found \(SyntaxQuoting.text(bytes, from: row.start, to: row.end)) (concatenated 'show stat' outputs are not one table)")
+            }
             guard row.fields.count >= names.count else {
                 throw LoadError.syntax(line: row.line, message: "expected at least \(names.count) columns, found \(row.fields.count)")
             }
@@ -87,6 +93,11 @@ public enum HAProxyStatParser {
             guard let name = rows.validText(row.fields[1]) else {
                 let field = row.fields[1]
                 throw LoadError.syntax(line: row.line, message: "server name \(SyntaxQuoting.text(bytes, from: field.lowerBound, to: field.upperBound)) is not valid UTF-8")
+            }
+            // One table has one row per server and one of each summary: a second is another table's.
+            if let first = rowLines.updateValue(row.line, forKey: name) {
+                guard name == "FRONTEND" || name == "BACKEND" else { throw LoadError.duplicateServer(name, line: row.line) }
+                throw LoadError.syntax(line: row.line, message: "a second \(name) row of backend \(SyntaxQuoting.name(selection.backend)) (the first is on line \(first))")
             }
             if name == "BACKEND", sharesBackendQueue {
                 let field = row.fields[columns[0]]

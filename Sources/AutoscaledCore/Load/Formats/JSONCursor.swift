@@ -10,7 +10,6 @@ struct JSONCursor {
     init(_ bytes: UnsafeRawBufferPointer) {
         self.bytes = bytes
         self.end = bytes.count
-        if end >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { index = 3 }
     }
 
     /// Reads the whole document: one object and nothing after it but whitespace.

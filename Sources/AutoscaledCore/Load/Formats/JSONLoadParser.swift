@@ -6,7 +6,8 @@
 /// Keys take the full JSON string syntax (every escape, `\uXXXX` and surrogate pairs) and must
 /// be valid UTF-8; values must be JSON numbers. Any other value, nesting, a trailing comma,
 /// text after the closing brace or a missing brace is a ``LoadError/syntax(line:message:)``
-/// naming what was expected and what was found. A leading UTF-8 byte order mark is skipped.
+/// naming what was expected and what was found. A leading UTF-8 byte order mark is skipped by
+/// ``LoadParser``, as for every format.
 ///
 /// The parser validates syntax only; ``LoadSnapshot/init(servers:)`` checks names and values.
 /// It never recurses, never traps on any input and allocates no more than the input's size.

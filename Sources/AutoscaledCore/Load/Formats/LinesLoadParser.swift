@@ -6,8 +6,8 @@
 /// web-2      55.5   # draining
 /// ```
 /// Fields are separated by spaces or tabs. A `#` that starts a field begins a comment running
-/// to the end of the line; blank and comment-only lines are skipped. CRLF line ends and a
-/// leading UTF-8 byte order mark are tolerated. VALUE is a decimal number with an optional
+/// to the end of the line; blank and comment-only lines are skipped. CRLF line ends are
+/// tolerated (a leading UTF-8 byte order mark is skipped by ``LoadParser``, as for every format). VALUE is a decimal number with an optional
 /// sign, fraction and exponent (`30`, `-1`, `.5`, `2.5e3`); `nan`, `inf`, hex and `1_000` are
 /// not numbers. NAME is taken byte for byte and must be valid UTF-8.
 ///
@@ -24,8 +24,7 @@ public enum LinesLoadParser {
 
     /// Parses `bytes` into server loads, each with its line and its load as written.
     static func read(_ bytes: UnsafeRawBufferPointer) throws(LoadError) -> ParsedLoads {
-        let bom = bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF
-        var lines = ByteLines(bytes, from: bom ? 3 : 0)
+        var lines = ByteLines(bytes)
         var servers = ParsedLoads(bytes)
         while let line = lines.next() {
             if let (server, value) = try parseLine(bytes, from: line.range.lowerBound, to: line.range.upperBound, line: line.number) {

@@ -1,4 +1,7 @@
 /// Turns the bytes a load source read into a validated ``LoadSnapshot``.
+///
+/// A UTF-8 byte order mark at the start is skipped here, once for every format, as an editor on
+/// another system may write one; the format parsers never see it, and lines keep their numbers.
 public enum LoadParser {
     /// Parses `bytes` in `format`, then validates the servers as one snapshot.
     /// - Parameter source: the server's name when a Prometheus metric without `server_label` is
@@ -8,6 +11,7 @@ public enum LoadParser {
     public static func snapshot(
         from bytes: UnsafeRawBufferPointer, format: LoadFormat, source: String = "source"
     ) throws(LoadError) -> LoadSnapshot {
+        let bytes = withoutByteOrderMark(bytes)
         let parsed = switch format {
         case .json: try JSONLoadParser.read(bytes)
         case .lines: try LinesLoadParser.read(bytes)
@@ -15,6 +19,12 @@ public enum LoadParser {
         case let .haproxy(selection): try HAProxyStatParser.read(bytes, selection: selection)
         }
         return try LoadSnapshot(parsed)
+    }
+
+    /// `bytes` past a leading UTF-8 byte order mark (`EF BB BF`), or all of them.
+    static func withoutByteOrderMark(_ bytes: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        guard bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF else { return bytes }
+        return UnsafeRawBufferPointer(rebasing: bytes[3...])
     }
 
     /// Parses `bytes` in `format`, then validates the servers as one snapshot.

@@ -70,6 +70,19 @@ public struct HAProxySelection: Sendable, Equatable {
         public init(name: String) {
             self = name == "utilization" ? .utilization : .column(name)
         }
+
+        /// The `show stat` columns `field =` takes: counts, maxima, rates, totals and times, each a
+        /// number on every server row. Names (`pxname`, `svname`), text (`status`), ids, codes and
+        /// settings (`slim`, `weight`) are no load.
+        public static let loadColumns = [
+            "scur", "smax", "stot", "qcur", "qmax", "rate", "rate_max", "req_rate", "req_rate_max", "req_tot",
+            "conn_rate", "conn_rate_max", "conn_tot", "lbtot", "bin", "bout", "srv_icur", "idle_conn_cur",
+            "safe_conn_cur", "used_conn_cur", "need_conn_est", "qtime", "ctime", "rtime", "ttime",
+            "qtime_max", "ctime_max", "rtime_max", "ttime_max",
+        ]
+
+        /// Every name `field =` takes: ``loadColumns`` and `utilization`.
+        public static let names = loadColumns + ["utilization"]
     }
 
     /// The backend (`pxname`) whose servers are read.

@@ -5,7 +5,8 @@ import AutoscaledBase
 /// A response is accepted when its status is 2xx; its body is framed by
 /// `Transfer-Encoding: chunked` (decoded; no other transfer coding, alone or with it), else
 /// `Content-Length` (decimal digits; repeated, every value the same; it must be met), else the
-/// end of the connection. Interim 1xx responses are skipped. Header lines may end in CRLF or LF.
+/// end of the connection. Interim 1xx responses are skipped. Header lines may end in CRLF or LF;
+/// one with whitespace in its field name or before its colon (`Content-Length : 10`) is refused.
 /// A compressed body (`Content-Encoding` other than `identity`) is refused: none is asked for.
 public enum HTTPResponse {
     /// The body of the response in `bytes`.
@@ -104,6 +105,11 @@ public enum HTTPResponse {
                 if field.isEmpty { break }
                 guard let colon = field.firstIndex(of: ":"), colon != field.startIndex else {
                     throw .unreadable("malformed HTTP header line \(quoted(field))")
+                }
+                // RFC 9112 §5.1: whitespace between a field name and its colon must be rejected, as
+                // proxies disagree on the name it makes (`Content-Length ` framing the body or not).
+                guard !field[..<colon].contains(where: { $0 == " " || $0 == "\t" }) else {
+                    throw .unreadable("HTTP header line \(quoted(field)) has whitespace in its field name or before its colon")
                 }
                 fields.append((field[..<colon].lowercased(), String(field[field.index(after: colon)...]).trimmingBlanks()))
             }

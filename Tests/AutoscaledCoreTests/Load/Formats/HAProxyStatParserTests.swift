@@ -96,6 +96,39 @@ struct HAProxyStatParserTests {
         #expect(outcome == testCase.expected)
     }
 
+    static func outcome(_ testCase: LoadParseCase, field: HAProxySelection.Field = .column("scur")) -> String {
+        testCase.outcome { bytes throws(LoadError) in
+            try LoadParser.snapshot(from: bytes, format: .haproxy(HAProxySelection(backend: "b", field: field))).servers
+        }
+    }
+
+    @Test("a second header is another table, refused, not read with the first one's columns", arguments: [
+        LoadParseCase("a second header after rows", "# pxname,svname,scur,\nb,s1,60,\n# pxname,svname,qcur,scur,\nb,s2,70,5,\n",
+                      "line 3: a second header after the one on line 1, found '# pxname,svname,qcur,scu…' (concatenated 'show stat' outputs are not one table)"),
+        LoadParseCase("the header twice", "# pxname,svname,scur\n# pxname,svname,scur\nb,s,1\n",
+                      "line 2: a second header after the one on line 1, found '# pxname,svname,scur' (concatenated 'show stat' outputs are not one table)"),
+        LoadParseCase("a '#' line after another proxy's rows", "\n# pxname,svname,scur\nother,web,1\n#\nb,s,1\n",
+                      "line 4: a second header after the one on line 2, found '#' (concatenated 'show stat' outputs are not one table)"),
+    ])
+    func secondHeader(_ testCase: LoadParseCase) {
+        #expect(Self.outcome(testCase) == testCase.expected)
+    }
+
+    @Test("a second row of one server or summary of the backend is refused, naming both lines", arguments: [
+        LoadParseCase("a second BACKEND row", "# pxname,svname,qcur\nb,s,1\nb,BACKEND,3\nb,BACKEND,60\n",
+                      #"line 4: a second BACKEND row of backend "b" (the first is on line 3)"#),
+        LoadParseCase("a second FRONTEND row", "# pxname,svname,qcur\nb,FRONTEND,\nb,s,1\nb,FRONTEND,\n",
+                      #"line 4: a second FRONTEND row of backend "b" (the first is on line 2)"#),
+        LoadParseCase("a server twice, once in maintenance", "# pxname,svname,qcur,status\nb,s,1,UP\nb,s,0,MAINT\n",
+                      #"line 3: server "s" appears more than once"#),
+        LoadParseCase("a server in maintenance twice", "# pxname,svname,qcur,status\nb,s,1,UP\nb,t,0,MAINT\nb,t,0,MAINT\n",
+                      #"line 4: server "t" appears more than once"#),
+        LoadParseCase("another proxy's BACKEND row is no second one", "# pxname,svname,qcur\nb,s,1\nb,BACKEND,3\nc,BACKEND,60\n", "s=4.0"),
+    ])
+    func secondRow(_ testCase: LoadParseCase) {
+        #expect(Self.outcome(testCase, field: .column("qcur")) == testCase.expected)
+    }
+
     @Test("a server name that is not UTF-8 is rejected, naming the line")
     func invalidUTF8() {
         let bytes = Array("# pxname,svname,scur\nb,s,1\nb,\"t".utf8) + [0xFF] + Array("\",2\n".utf8)

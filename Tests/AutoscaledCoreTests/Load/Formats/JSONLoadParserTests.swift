@@ -25,8 +25,6 @@ struct JSONLoadParserTests {
         LoadParseCase("an empty object holds no servers", "{}", ""),
         LoadParseCase("whitespace of every kind is allowed between tokens",
                       " \t\r\n{ \"a\" \n:\t1 ,\r\n \"b\":2 } \n\n", "a=1.0 b=2.0"),
-        LoadParseCase("a UTF-8 byte order mark is skipped",
-                      "\u{FEFF}{\"a\": 1}", "a=1.0"),
         LoadParseCase("fractions and exponents are numbers",
                       #"{"a": 37.5, "b": 1e2, "c": 1E+2, "d": 25e-1, "e": 0.125}"#,
                       "a=37.5 b=100.0 c=100.0 d=2.5 e=0.125"),

@@ -19,7 +19,6 @@ struct LinesLoadParserTests {
         LoadParseCase("a trailing comment follows the value", "a 1 # draining\nb 2\t#x\n", "a=1.0 b=2.0"),
         LoadParseCase("spaces and tabs separate and surround fields", " \t a \t\t 1 \t \n", "a=1.0"),
         LoadParseCase("CRLF line ends are tolerated", "a 1\r\nb 2\r\n", "a=1.0 b=2.0"),
-        LoadParseCase("a UTF-8 byte order mark is skipped", "\u{FEFF}a 1\n", "a=1.0"),
         LoadParseCase("a last comment line may lack its newline", "a 1\n# end", "a=1.0"),
         LoadParseCase("a last blank line may lack its newline", "a 1\n  ", "a=1.0"),
         LoadParseCase("signs, fractions and exponents are numbers",
@@ -70,8 +69,6 @@ struct LinesLoadParserTests {
         LoadParseCase("comments and blank lines count as lines", "# head\n\na 1\n\n# x\nb x\n",
                       #"line 6: expected a number for "b", found 'x'"#),
         LoadParseCase("CRLF line ends count once", "a 1\r\n\r\nb\r\n", "line 3: expected 'NAME VALUE', found 1 field"),
-        LoadParseCase("a byte order mark does not shift lines", "\u{FEFF}a 1\nb\n",
-                      "line 2: expected 'NAME VALUE', found 1 field"),
     ])
     func lineNumbers(_ row: LoadParseCase) {
         #expect(row.outcome(of: LinesLoadParser.parse) == row.expected)

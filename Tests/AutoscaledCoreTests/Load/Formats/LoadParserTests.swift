@@ -103,6 +103,30 @@ struct LoadParserTests {
         #expect(description == row.expected)
     }
 
+    @Test("a leading UTF-8 byte order mark is skipped alike in every format, and lines keep their numbers", arguments: [
+        SnapshotCase("json", .json, "\u{FEFF}{\"a\": 1}", "a=1.0"),
+        SnapshotCase("lines", .lines, "\u{FEFF}a 1\n", "a=1.0"),
+        SnapshotCase("prometheus", .prometheus(PrometheusSelection(metric: "q", serverLabel: "s")), "\u{FEFF}q{s=\"a\"} 1\n", "a=1.0"),
+        SnapshotCase("haproxy", .haproxy(HAProxySelection(backend: "b")), "\u{FEFF}# pxname,svname,scur\nb,s,1\n", "s=1.0"),
+        SnapshotCase("a byte order mark alone is no json document", .json, "\u{FEFF}", "line 1: expected '{', found end of data"),
+        SnapshotCase("lines: a fault on line 2 is still line 2", .lines, "\u{FEFF}a 1\nb\n", "line 2: expected 'NAME VALUE', found 1 field"),
+        SnapshotCase("prometheus: a fault on line 2 is still line 2", .prometheus(PrometheusSelection(metric: "q", serverLabel: "s")),
+                     "\u{FEFF}q{s=\"a\"} 1\nq{s=\"b\"} x\n", "line 2: expected a number, NaN, +Inf or -Inf as the value, found 'x'"),
+        SnapshotCase("haproxy: a fault on line 2 is still line 2", .haproxy(HAProxySelection(backend: "b")),
+                     "\u{FEFF}# pxname,svname,scur\nb,s,x\n", "line 2: expected a number in column 'scur' of server \"s\", found 'x'"),
+        SnapshotCase("a second byte order mark is no server", .lines, "\u{FEFF}\u{FEFF}a 1\n",
+                     #"line 1: invalid server name "\u{feff}a": contains a character that is not printable (U+FEFF)"#),
+    ])
+    func byteOrderMark(_ row: SnapshotCase) {
+        var description: String
+        do {
+            description = try LoadParser.snapshot(from: row.input, format: row.format).servers.map { "\($0.name)=\($0.load)" }.joined(separator: " ")
+        } catch {
+            description = error.description
+        }
+        #expect(description == row.expected)
+    }
+
     @Test("printable names beyond ASCII, spaces inside them too, are accepted")
     func printableNames() throws {
         let snapshot = try LoadParser.snapshot(from: Array(#"{"gpu é 1": 1, "\u00e9\ud83d\ude00": 2, " x ": 3}"#.utf8), format: .json)

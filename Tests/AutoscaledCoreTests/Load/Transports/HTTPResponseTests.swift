@@ -21,6 +21,28 @@ struct HTTPResponseTests {
         var testDescription: String { name }
     }
 
+    @Test("a header line with whitespace before its colon or in its name is refused, not dropped", arguments: [
+        Case("a space before the colon", "HTTP/1.1 200 OK\r\nContent-Length : 10\r\n\r\n0123456789 and more",
+             "HTTP header line 'Content-Length : 10' has whitespace in its field name or before its colon"),
+        Case("a tab before the colon", "HTTP/1.1 200 OK\r\nContent-Type\t: text/plain\r\n\r\nx",
+             "HTTP header line 'Content-Type\\t: text/plai…' has whitespace in its field name or before its colon"),
+        Case("a space inside the name", "HTTP/1.1 200 OK\nX Load: 1\n\nx",
+             "HTTP header line 'X Load: 1' has whitespace in its field name or before its colon"),
+        Case("a folded line that starts with a space", "HTTP/1.1 200 OK\nX-A: 1\n X-B: 2\n\nx",
+             "HTTP header line ' X-B: 2' has whitespace in its field name or before its colon"),
+        Case("whitespace after the colon is fine", "HTTP/1.1 200 OK\nContent-Length:  \t2\n\nok", "ok", complete: true),
+    ])
+    func whitespaceBeforeColon(_ row: Case) {
+        let outcome: String
+        do {
+            outcome = String(decoding: try HTTPResponse.body(of: Array(row.response.utf8)), as: UTF8.self)
+        } catch {
+            outcome = error.description
+        }
+        #expect(outcome == row.expected)
+        #expect(HTTPResponse.isComplete(Array(row.response.utf8)) == row.complete)
+    }
+
     @Test("responses", arguments: [
         Case("a body framed by Content-Length", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello", "hello", complete: true),
         Case("an HTTP/1.0 body that runs to the close", "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nto the end", "to the end"),

@@ -1,4 +1,4 @@
-import AutoscaledCore
+@testable import AutoscaledCore
 @testable import AutoscaledSystem
 import AutoscaledTestSupport
 import Glibc
@@ -37,6 +37,41 @@ struct SocketLoadSourceTests {
         let server = Self.server(transport, .respond(Array("a 1\nb 2.5\n".utf8)), in: dir)
         defer { server.stop() }
         #expect(await Self.outcome(try Self.source(transport, server)) == "a=1.0 b=2.5")
+    }
+
+    static let stats = "# pxname,svname,scur,\nb,FRONTEND,9,\nb,s1,1,\nb,s2,2,\n"
+
+    @Test("haproxy: an answer cut short on a row boundary, without the stats socket's last empty line, is refused",
+          arguments: Transport.allCases)
+    func haproxyCutShort(_ transport: Transport) async throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let cut = Self.server(transport, .respond(Array(Self.stats.utf8)), in: dir)
+        defer { cut.stop() }
+        #expect(await Self.outcome(try Self.source(transport, cut, format: .haproxy(HAProxySelection(backend: "b"))))
+            == "line 4: the answer ends without the empty line that ends every 'show stat' answer (it may be cut short)")
+        let whole = Self.server(transport, .respond(Array((Self.stats + "b,s3,3,\nb,BACKEND,6,\n\n").utf8)), in: dir)
+        defer { whole.stop() }
+        #expect(await Self.outcome(try Self.source(transport, whole, format: .haproxy(HAProxySelection(backend: "b")))) == "s1=1.0 s2=2.0 s3=3.0")
+    }
+
+    @Test("haproxy over a socket: the last line must be empty; a CRLF one is, other formats need none", arguments: [
+        ("b,s,1,\n\n", LoadFormat.haproxy(HAProxySelection(backend: "b")), "ok"),
+        ("b,s,1,\r\n\r\n", .haproxy(HAProxySelection(backend: "b")), "ok"),
+        ("# pxname,svname,scur,\nb,s,1,\n", .haproxy(HAProxySelection(backend: "b")),
+         "line 2: the answer ends without the empty line that ends every 'show stat' answer (it may be cut short)"),
+        ("b,s,1,", .haproxy(HAProxySelection(backend: "b")), "ok"),
+        ("a 1\n", .lines, "ok"),
+    ] as [(String, LoadFormat, String)])
+    func haproxyAnswerEnd(_ answer: String, _ format: LoadFormat, _ expected: String) {
+        let outcome: String
+        do throws(LoadError) {
+            try SocketLoadSource.checkEnd(of: Array(answer.utf8), format: format)
+            outcome = "ok"
+        } catch {
+            outcome = error.description
+        }
+        #expect(outcome == expected)
     }
 
     @Test("a server that accepts and never answers times out at read_timeout", arguments: Transport.allCases)
