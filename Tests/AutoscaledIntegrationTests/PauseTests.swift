@@ -40,6 +40,25 @@ struct PauseTests {
         #expect(again.stdout == "Not paused: nothing to resume.\n")
     }
 
+    @Test("a pause file whose end is out of range is warned about by the daemon and refused by status, never a crash")
+    func outOfRangeEnd() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        dir.writeConfig(pollInterval: "1h")
+        dir.writeLoads(#"{"a": 40}"#)
+        let daemon = await startDaemon(dir)
+        dir.writeAtomically(dir.statePath + ".pause", #"{"at":"2026-11-30T13:00:00.000Z","at_unix":1796043600,"paused":true,"#
+            + #""until":"2999-01-01T00:00:00.000Z","until_unix":1e16,"version":1}"#)
+        let problem = "\(dir.statePath).pause: until_unix 1e+16 is not a time from 0 to 1000000000000 (1970 to the year 33658)"
+        #expect(await daemon.waitForLine("level=warning event=pause-file-invalid", problem, "paused=false") != nil,
+                "\(daemon.standardError)")
+        let status = await ChildProcess.run(["status", "--config", dir.configPath], in: dir.path)
+        #expect(status.status == 1)
+        #expect(status.stderr == problem + "\n")
+        daemon.signal(SIGTERM)
+        #expect(await daemon.wait() == 0)
+    }
+
     /// Runs `autoscaled ARGS --config CONFIG` and expects exit 0.
     @discardableResult
     static func command(_ arguments: [String], _ dir: Workspace) async -> String {

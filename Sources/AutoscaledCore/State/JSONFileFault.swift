@@ -1,3 +1,5 @@
+import AutoscaledBase
+import AutoscaledSystem
 import FoundationEssentials
 
 /// How the daemon reads the JSON files it keeps (the state file, the pause file): the version first,
@@ -20,6 +22,32 @@ enum JSONFileFault {
     /// other field), or `nil` when the file has none that reads as a whole number.
     static func version(of data: Data) -> Int? {
         try? JSONDecoder().decode(Version.self, from: data).version
+    }
+
+    /// The wall-clock times a file may hold, in seconds since the epoch: from 1970 to the year
+    /// 33658, the span the history reader takes (``TraceParser/maxTimestamp``). Within it, every age,
+    /// wait and date worked out from a time stays far inside its integer range.
+    static let wallTimes: ClosedRange<Double> = 0...Double(TraceParser.maxTimestamp)
+
+    /// Why the time `value` at `field` cannot be used (`until_unix 1e+19 is not a time from 0 to
+    /// 1000000000000 (1970 to the year 33658)`); `nil` when it can, or when there is none.
+    static func timeFault(_ field: String, _ value: Double?) -> String? {
+        guard let value, !wallTimes.contains(value) else { return nil }
+        return "\(field) \(DecimalText.format(value)) is not a time from 0 to \(TraceParser.maxTimestamp) (1970 to the year 33658)"
+    }
+
+    /// Why the text `text` at `field` is not the time `value` at `unixField`, as the writer writes it
+    /// (``WallClock/iso8601(_:)``); `nil` when it is, or when there is neither. Check the number first.
+    static func timeTextFault(_ field: String, _ text: String?, _ unixField: String, _ value: Double?) -> String? {
+        switch (text, value) {
+        case (nil, nil): return nil
+        case let (text?, nil): return "\(field) \(EscapedText.quoted(text)) has no \(unixField)"
+        case let (nil, value?): return "\(unixField) \(DecimalText.format(value)) has no \(field)"
+        case let (text?, value?):
+            let written = WallClock.iso8601(value)
+            return text == written ? nil
+                : "\(field) \(EscapedText.quoted(text)) is not \(written), the time \(unixField) \(DecimalText.format(value)) gives"
+        }
     }
 
     private struct Version: Decodable {

@@ -112,7 +112,18 @@ public struct PauseFile: Codable, Sendable, Equatable {
         if let replicas = file.replicas, replicas < 0 {
             throw PauseFileError(path: path, problem: "replicas \(replicas) is negative")
         }
+        if let problem = file.timeFault {
+            throw PauseFileError(path: path, problem: problem)
+        }
         return file
+    }
+
+    /// Why the file's times cannot be used, if they cannot: a number out of the span a file may
+    /// hold (``JSONFileFault/wallTimes``), or a text that is not the time its number gives.
+    var timeFault: String? {
+        JSONFileFault.timeFault("at_unix", atUnix) ?? JSONFileFault.timeFault("until_unix", untilUnix)
+            ?? JSONFileFault.timeTextFault("at", at, "at_unix", atUnix)
+            ?? JSONFileFault.timeTextFault("until", until, "until_unix", untilUnix)
     }
 
     /// Writes the file atomically (the project's atomic-file helper: temp file, fsync, rename).

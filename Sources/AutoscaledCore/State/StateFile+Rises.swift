@@ -63,6 +63,10 @@ extension StateFile {
             if let bad = rises.first(where: { !$0.isFinite || $0 < 0 || $0 > LoadSnapshot.maxLoad }) {
                 return .failure(RisesError(problem: "a rise of \(DecimalText.format(bad)), not a load from 0 to \(LoadSnapshot.maxLoadText)"))
             }
+            let times = 0...Int64(TraceParser.maxTimestamp) * 1000
+            if let bad = atUnixMilliseconds.first(where: { !times.contains($0) }) {
+                return .failure(RisesError(problem: "at_unix_ms \(bad) is not a time from 0 to \(times.upperBound) (1970 to the year 33658)"))
+            }
             if let index = atUnixMilliseconds.indices.dropFirst().first(where: { atUnixMilliseconds[$0] <= atUnixMilliseconds[$0 - 1] }) {
                 return .failure(RisesError(problem: "at_unix_ms \(atUnixMilliseconds[index]) is not after the one before it"))
             }

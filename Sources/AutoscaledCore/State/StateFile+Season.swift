@@ -56,6 +56,11 @@ extension StateFile {
                     return .failure(SeasonError(problem: "period_ms \(saved.periodMilliseconds) has bucket_ms \(saved.bucketMilliseconds), "
                         + "not \(empty.bucket)"))
                 }
+                let buckets = 0...Int64(TraceParser.maxTimestamp) * 1000 / saved.bucketMilliseconds
+                guard buckets.contains(saved.latestBucket) else {
+                    return .failure(SeasonError(problem: "period_ms \(saved.periodMilliseconds) has latest_bucket \(saved.latestBucket), "
+                        + "not one from 0 to \(buckets.upperBound) (1970 to the year 33658)"))
+                }
                 guard saved.peaks.count <= slots, !saved.peaks.isEmpty else {
                     return .failure(SeasonError(problem: "period_ms \(saved.periodMilliseconds) has \(saved.peaks.count) peaks, "
                         + "not 1 to \(slots)"))

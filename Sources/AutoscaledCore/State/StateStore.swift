@@ -43,6 +43,7 @@ public struct StateStore: Sendable {
             if let applied = state.appliedReplicas, applied < 0 {
                 return .corrupt("\(path): applied_replicas \(applied) is negative")
             }
+            if let fault = state.fault { return .corrupt("\(path): \(fault)") }
             return .found(state)
         } catch {
             return .corrupt("\(path): not a valid state file (\(JSONFileFault.summary(of: error)))")

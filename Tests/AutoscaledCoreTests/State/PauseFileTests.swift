@@ -59,6 +59,35 @@ struct PauseFileTests {
         #expect(throws: PauseFileError(path: dir.file("p"), problem: problem)) { try PauseFile.load(dir.file("p")) }
     }
 
+    @Test("a time out of range, or a text that is not the time its number gives, makes the file unusable", arguments: [
+        (#""until":"2999-01-01T00:00:00.000Z","until_unix":1e19"#,
+         "until_unix 1e+19 is not a time from 0 to 1000000000000 (1970 to the year 33658)"),
+        (#""until":"x","until_unix":1e16"#, "until_unix 1e+16 is not a time from 0 to 1000000000000 (1970 to the year 33658)"),
+        (#""until":"x","until_unix":1796045400"#,
+         "until 'x' is not 2026-11-30T13:30:00.000Z, the time until_unix 1796045400 gives"),
+        (#""until_unix":1796045400"#, "until_unix 1796045400 has no until"),
+        (#""until":"2026-11-30T13:30:00.000Z""#, "until '2026-11-30T13:30:00.000Z' has no until_unix"),
+    ])
+    func badUntil(_ fields: String, _ problem: String) throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        dir.write("p", #"{"version":1,"paused":true,"at":"2026-11-30T13:00:00.000Z","at_unix":1796043600,"#
+            + fields + "}")
+        #expect(throws: PauseFileError(path: dir.file("p"), problem: problem)) { try PauseFile.load(dir.file("p")) }
+    }
+
+    @Test("an at_unix out of range, or an at that is not its time, makes the file unusable", arguments: [
+        (#""at":"x","at_unix":-1e19"#, "at_unix -1e+19 is not a time from 0 to 1000000000000 (1970 to the year 33658)"),
+        (#""at":"2026-11-30T13:00:00Z","at_unix":1796043600"#,
+         "at '2026-11-30T13:00:00Z' is not 2026-11-30T13:00:00.000Z, the time at_unix 1796043600 gives"),
+    ])
+    func badAt(_ fields: String, _ problem: String) throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        dir.write("p", #"{"version":1,"paused":true,"# + fields + "}")
+        #expect(throws: PauseFileError(path: dir.file("p"), problem: problem)) { try PauseFile.load(dir.file("p")) }
+    }
+
     @Test("a directory where the pause file goes is named once")
     func directory() throws {
         let dir = TemporaryDirectory()

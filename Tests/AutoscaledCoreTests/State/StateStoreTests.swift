@@ -50,6 +50,18 @@ struct StateStoreTests {
         Corrupt(name: "negative applied count",
                 text: #"{"version":1,"desired_replicas":2,"applied_replicas":-1,"updated_at":"x"}"#,
                 cause: "applied_replicas -1 is negative"),
+        Corrupt(name: "a write time out of range",
+                text: #"{"version":1,"desired_replicas":2,"updated_at":"x","updated_at_unix":-1e300}"#,
+                cause: "updated_at_unix -1e+300 is not a time from 0 to 1000000000000 (1970 to the year 33658)"),
+        Corrupt(name: "a last good read out of range",
+                text: #"{"version":1,"desired_replicas":2,"updated_at":"x","source":{"consecutive_failures":0,"last_good_read_unix":-1e300}}"#,
+                cause: "source.last_good_read_unix -1e+300 is not a time from 0 to 1000000000000 (1970 to the year 33658)"),
+        Corrupt(name: "a decision time out of range",
+                text: #"{"version":1,"desired_replicas":2,"updated_at":"x","last_decision":{"action":"hold","from":2,"to":2,"reason":"r","at":"t","at_unix":1e300}}"#,
+                cause: "last_decision.at_unix 1e+300 is not a time from 0 to 1000000000000 (1970 to the year 33658)"),
+        Corrupt(name: "a limit's end out of range",
+                text: #"{"version":1,"desired_replicas":2,"updated_at":"x","limit":{"held_by":"pause","reason":"r","since":"t","since_unix":1,"until_unix":1e19}}"#,
+                cause: "limit.until_unix 1e+19 is not a time from 0 to 1000000000000 (1970 to the year 33658)"),
     ]
 
     @Test("a corrupt state file is reported with its cause, never a crash", arguments: corrupt)
