@@ -13,6 +13,8 @@ import FoundationEssentials
 /// sees it the way it sees every other write: a rename into place.
 public struct PauseFile: Codable, Sendable, Equatable {
     public static let currentVersion = 1
+    /// The largest pause file read; what `pause` writes stays far below it (``PauseOptions/maxReasonBytes``).
+    public static let sizeLimit = 64 * 1024
 
     public var version: Int
     public var paused: Bool
@@ -91,7 +93,7 @@ public struct PauseFile: Codable, Sendable, Equatable {
     public static func load(_ path: String) throws(PauseFileError) -> PauseFile? {
         let contents: RegularFileContents
         do {
-            contents = try RegularFile.read(path, limit: 64 * 1024)
+            contents = try RegularFile.read(path, limit: sizeLimit)
         } catch {
             // No file, or no directory to hold one: no pause.
             if case let .system(systemError) = error, systemError.isNoSuchPath { return nil }

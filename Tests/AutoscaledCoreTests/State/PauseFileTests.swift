@@ -30,6 +30,16 @@ struct PauseFileTests {
         #expect(try PauseFile.load(path) == pause)
     }
 
+    @Test("the longest reason pause takes, escaped at its longest, is read back")
+    func longestReason() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let pause = PauseFile.pause(wallTime: wall, replicas: 3, duration: .seconds(60),
+                                    reason: String(repeating: "\u{1}", count: 1024))
+        try pause.save(to: dir.file("p"))
+        #expect(try PauseFile.load(dir.file("p")) == pause)
+    }
+
     @Test("a file that is not a pause file names itself and what is wrong")
     func rejects() throws {
         let dir = TemporaryDirectory()
