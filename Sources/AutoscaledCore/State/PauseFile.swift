@@ -36,19 +36,11 @@ public struct PauseFile: Codable, Sendable, Equatable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        version = try container.decode(Int.self, forKey: .version)
+        version = try container.decodeWhole(Int.self, forKey: .version)
         paused = try container.decode(Bool.self, forKey: .paused)
         at = try container.decode(String.self, forKey: .at)
         atUnix = try container.decode(Double.self, forKey: .atUnix)
-        // Read as a number first: the decoder calls 2.7 for a count "not valid JSON".
-        if let count = try container.decodeIfPresent(Double.self, forKey: .replicas) {
-            guard let whole = Int(exactly: count) else {
-                let fault = count.rounded() == count ? "is too large" : "is not a whole number"
-                throw DecodingError.dataCorruptedError(
-                    forKey: .replicas, in: container, debugDescription: "\(DecimalText.format(count)) \(fault)")
-            }
-            replicas = whole
-        }
+        replicas = try container.decodeWholeIfPresent(Int.self, forKey: .replicas)
         until = try container.decodeIfPresent(String.self, forKey: .until)
         untilUnix = try container.decodeIfPresent(Double.self, forKey: .untilUnix)
         reason = try container.decodeIfPresent(String.self, forKey: .reason)
@@ -111,8 +103,8 @@ public struct PauseFile: Codable, Sendable, Equatable {
         } catch {
             throw PauseFileError(path: path, problem: "not a valid pause file (\(JSONFileFault.summary(of: error)))")
         }
-        if let replicas = file.replicas, replicas < 0 {
-            throw PauseFileError(path: path, problem: "replicas \(replicas) is negative")
+        if let problem = JSONFileFault.countFault("replicas", file.replicas) {
+            throw PauseFileError(path: path, problem: problem)
         }
         if let problem = file.timeFault {
             throw PauseFileError(path: path, problem: problem)

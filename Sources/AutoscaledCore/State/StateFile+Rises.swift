@@ -37,6 +37,15 @@ extension StateFile {
             self.seasonalConfirmations = seasonalConfirmations
         }
 
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            horizonMilliseconds = try container.decodeWhole(Int64.self, forKey: .horizonMilliseconds)
+            atUnixMilliseconds = try container.decodeWholes(Int64.self, forKey: .atUnixMilliseconds)
+            rises = try container.decode([Double].self, forKey: .rises)
+            seasonalPeriodsMilliseconds = try container.decodeWholesIfPresent(Int64.self, forKey: .seasonalPeriodsMilliseconds)
+            seasonalConfirmations = try container.decodeWholeIfPresent(Int.self, forKey: .seasonalConfirmations)
+        }
+
         /// The saved form of `memory`'s rises, or `nil` when it has none.
         public init?(_ memory: PolicyMemory) {
             guard let saved = memory.savedRises else { return nil }

@@ -58,6 +58,8 @@ struct PauseFileTests {
         (#"{"version":1,"paused":true,"at":"x","at_unix":1,"replicas":2.7}"#, "not a valid pause file (replicas: 2.7 is not a whole number)"),
         (#"{"version":1,"paused":true,"at":"x"}"#, "not a valid pause file (missing at_unix)"),
         (#"{"version":1,"paused":true,"at":"x","at_unix":1,"replicas":1e300}"#, "not a valid pause file (replicas: 1e+300 is too large)"),
+        (#"{"version":1,"paused":true,"at":"x","at_unix":1,"replicas":1000001}"#, "replicas 1000001 is above 1000000, the most max_replicas may be"),
+        (#"{"version":1.5,"paused":true,"at":"x","at_unix":1}"#, "not a valid pause file (version: 1.5 is not a whole number)"),
         (#"{"version":1,"paused":"yes","at":"x","at_unix":1}"#, "not a valid pause file (wrong type at paused)"),
         (#"{"version":2,"paused":true,"at":"x","at_unix":1,"replicas":2}"#, "version 2 is unknown to this autoscaled (it reads version 1)"),
         (#"{"version":2,"pause":"soon"}"#, "version 2 is unknown to this autoscaled (it reads version 1)"),
