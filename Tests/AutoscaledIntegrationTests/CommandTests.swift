@@ -127,7 +127,7 @@ struct CommandTests {
         #expect(unreadable.stderr == "warning: \(dir.statePath).pause: not a valid pause file (not JSON); the decision is shown as if not paused\n")
 
         // A pause beyond max_replicas (written by hand, or before a reload lowered it) moves to the bound.
-        dir.writeAtomically(dir.statePath + ".pause", #"{"version":1,"paused":true,"at":"x","at_unix":1,"replicas":5000}"#)
+        dir.writeAtomically(dir.statePath + ".pause", #"{"version":1,"paused":true,"at":"1970-01-01T00:00:01.000Z","at_unix":1,"replicas":5000}"#)
         let beyond = await once()
         #expect(beyond.stdout == decision + "Paused: the daemon moves to max_replicas 10 (the pause would hold 5000) "
             + "and holds there instead until 'autoscaled resume'.\n")

@@ -40,6 +40,55 @@ struct PauseTests {
         #expect(again.stdout == "Not paused: nothing to resume.\n")
     }
 
+    @Test("a pause file whose end is out of range is warned about by the daemon and refused by status, never a crash")
+    func outOfRangeEnd() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        dir.writeConfig(pollInterval: "1h")
+        dir.writeLoads(#"{"a": 40}"#)
+        let daemon = await startDaemon(dir)
+        dir.writeAtomically(dir.statePath + ".pause", #"{"at":"2026-11-30T13:00:00.000Z","at_unix":1796043600,"paused":true,"#
+            + #""until":"2999-01-01T00:00:00.000Z","until_unix":1e16,"version":1}"#)
+        let problem = "\(dir.statePath).pause: until_unix 1e+16 is not a time from 0 to 1000000000000 (1970 to the year 33658)"
+        #expect(await daemon.waitForLine("level=warning event=pause-file-invalid", problem, "paused=false") != nil,
+                "\(daemon.standardError)")
+        let status = await ChildProcess.run(["status", "--config", dir.configPath], in: dir.path)
+        #expect(status.status == 1)
+        #expect(status.stderr == problem + "\n")
+        daemon.signal(SIGTERM)
+        #expect(await daemon.wait() == 0)
+    }
+
+    @Test("a reason too long is a usage error; a pause file that cannot be read is replaced by resume or pause, with a warning")
+    func unreadablePauseFile() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        dir.writeConfig()
+        #expect(mkdir(dir.path + "/state", 0o755) == 0)
+        dir.writeAtomically(dir.statePath, #"{"version":1,"desired_replicas":3,"updated_at":"x"}"#)
+        let long = await ChildProcess.run(["pause", "--config", dir.configPath, "--reason", String(repeating: "x", count: 70_000)],
+                                          in: dir.path)
+        #expect(long.status == 64)
+        #expect(long.stderr.hasPrefix("Error: option '--reason': 70000 bytes is longer than the 1024 bytes a reason may have\n"))
+        #expect(access(dir.statePath + ".pause", F_OK) != 0)
+
+        let pausePath = dir.statePath + ".pause"
+        let tooLarge = "\(pausePath): larger than the 65536-byte limit"
+        dir.writeAtomically(pausePath, String(repeating: " ", count: 70_000))
+        let resumed = await ChildProcess.run(["resume", "--config", dir.configPath], in: dir.path)
+        #expect(resumed.status == 0)
+        #expect(resumed.stdout == "Resumed: the daemon follows the policy again from its next evaluation.\n")
+        #expect(resumed.stderr == "warning: \(tooLarge); this resume replaces it\n")
+        #expect(dir.read(pausePath).contains(#""paused":false"#))
+
+        dir.writeAtomically(pausePath, String(repeating: " ", count: 70_000))
+        let paused = await ChildProcess.run(["pause", "--config", dir.configPath], in: dir.path)
+        #expect(paused.status == 0)
+        #expect(paused.stdout == "Paused: the daemon holds the count (3 when it last saved) until 'autoscaled resume'.\n")
+        #expect(paused.stderr == "warning: \(tooLarge); this pause replaces it\n")
+        #expect(dir.read(pausePath).contains(#""paused":true"#))
+    }
+
     /// Runs `autoscaled ARGS --config CONFIG` and expects exit 0.
     @discardableResult
     static func command(_ arguments: [String], _ dir: Workspace) async -> String {

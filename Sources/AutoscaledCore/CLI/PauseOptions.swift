@@ -9,6 +9,10 @@ public struct PauseOptions: Sendable, Equatable {
     public var duration: Duration?
     public var reason: String?
 
+    /// The longest `--reason`, in bytes of UTF-8: however the pause file escapes it, the file stays far
+    /// below what its reader takes (``PauseFile/sizeLimit``), and the reason stays one line of a log.
+    public static let maxReasonBytes = 1024
+
     public init(configPath: String = Command.defaultConfigPath, replicas: Int? = nil, duration: Duration? = nil,
                 reason: String? = nil) {
         self.configPath = configPath
@@ -18,7 +22,7 @@ public struct PauseOptions: Sendable, Equatable {
     }
 
     /// What makes `pause` and `resume` exit 1.
-    static let failure = "no daemon state for this config (no state file, or one that is corrupt or\n      of unknown version), or the pause file cannot be read or written"
+    static let failure = "no daemon state for this config (no state file, or one that is corrupt or\n      of unknown version), or the pause file cannot be written"
 
     static let spec = CommandSpec(
         name: "pause",
@@ -27,7 +31,7 @@ public struct PauseOptions: Sendable, Equatable {
             Command.configOption,
             OptionSpec("replicas", value: "n", help: "Move to this count once, then hold it (default: hold the count as it is)."),
             OptionSpec("for", value: "duration", help: "End the pause by itself after this long (up to 365d), e.g. 30min (default: until resume)."),
-            OptionSpec("reason", value: "text", help: "Why, for the log and status."),
+            OptionSpec("reason", value: "text", help: "Why, for the log and status (up to 1024 bytes)."),
         ],
         discussion: """
             Writes the pause next to the daemon's state file (STATE.pause); the running daemon takes
@@ -35,7 +39,7 @@ public struct PauseOptions: Sendable, Equatable {
             'autoscaled status', the STATUS= line and the metrics say so; 'autoscaled resume' ends it.
 
             \(Command.exitStatus("paused (or the pause updated)", failure: failure,
-                                 usage: "usage error, or --replicas outside [min_replicas, max_replicas] of the config"))
+                                 usage: "usage error, --replicas outside [min_replicas, max_replicas] of the config,\n      or a --reason over 1024 bytes"))
             """)
 
     static let resumeSpec = CommandSpec(
@@ -43,7 +47,8 @@ public struct PauseOptions: Sendable, Equatable {
         overview: "End a pause: the daemon follows the policy again from its next evaluation.",
         options: [Command.configOption],
         discussion: """
-            Says so and exits 0 when autoscaling is not paused.
+            Says so and exits 0 when autoscaling is not paused. A pause file that cannot be read is
+            replaced by the resume, with a warning naming what is wrong with it.
 
             \(Command.exitStatus("resumed, or not paused", failure: failure))
             """)
@@ -51,6 +56,10 @@ public struct PauseOptions: Sendable, Equatable {
     init(_ options: ParsedOptions) throws(UsageError) {
         self.init(configPath: options.values["config"] ?? Command.defaultConfigPath, reason: options.values["reason"])
         let values = OptionValues(options: options, subcommand: "pause")
+        if let reason, reason.utf8.count > Self.maxReasonBytes {
+            throw UsageError("option '--reason': \(reason.utf8.count) bytes is longer than the \(Self.maxReasonBytes) bytes "
+                + "a reason may have", subcommand: "pause")
+        }
         replicas = try values.count("replicas", minimum: 0)
         let expected = "a duration > 0 and up to 365d, e.g. 30min or 2h"
         duration = try values.duration("for", wholeSecondsOnly: false, expected: expected)

@@ -17,8 +17,13 @@ public enum PauseCommand {
                 + "max_replicas \(policy.maxReplicas)] of \(target.configPath)", subcommand: PauseOptions.spec.name)
             return CommandOutput(standardError: HelpText.usageError(error), exitStatus: CommandOutput.usageError)
         }
+        // A pause file that cannot be read asks for nothing the daemon takes up: this pause replaces it.
         let earlier: PauseFile?
-        do { earlier = try PauseFile.load(target.pausePath) } catch { return failure(error.description) }
+        var warning = ""
+        do { earlier = try PauseFile.load(target.pausePath) } catch {
+            earlier = nil
+            warning = "warning: \(error.description); this pause replaces it\n"
+        }
         let pause = PauseFile.pause(wallTime: wallNow, replicas: options.replicas, duration: options.duration,
                                     reason: options.reason)
         do { try pause.save(to: target.pausePath) } catch { return failure(error.description) }
@@ -31,7 +36,7 @@ public enum PauseCommand {
         }
         text += pause.until.map { " until \($0)" } ?? " until 'autoscaled resume'"
         text += options.reason.map { " (\(EscapedText.quoted($0)))" } ?? ""
-        return CommandOutput(standardOutput: text + ".\n", exitStatus: CommandOutput.success)
+        return CommandOutput(standardOutput: text + ".\n", standardError: warning, exitStatus: CommandOutput.success)
     }
 
     public static func resume(configPath: String, wallNow: Double = WallClock.now()) -> CommandOutput {
@@ -41,16 +46,23 @@ public enum PauseCommand {
         case let .failure(failure): return failure.output
         }
         let earlier: PauseFile?
-        do { earlier = try PauseFile.load(target.pausePath) } catch { return failure(error.description) }
+        do { earlier = try PauseFile.load(target.pausePath) } catch let unreadable {
+            // The daemon holds the pause it last read while the file cannot be read: a resume
+            // replaces the file whatever it holds, so an operator can always resume.
+            do { try PauseFile.resume(wallTime: wallNow).save(to: target.pausePath) } catch { return failure(error.description) }
+            return CommandOutput(standardOutput: resumed, standardError: "warning: \(unreadable.description); this resume replaces it\n",
+                                 exitStatus: CommandOutput.success)
+        }
         guard let earlier, earlier.holds(at: wallNow) else {
             var text = "Not paused: nothing to resume"
             if let earlier, earlier.paused, let until = earlier.until { text += " (the pause ended at \(until))" }
             return CommandOutput(standardOutput: text + ".\n", exitStatus: CommandOutput.success)
         }
         do { try PauseFile.resume(wallTime: wallNow).save(to: target.pausePath) } catch { return failure(error.description) }
-        return CommandOutput(standardOutput: "Resumed: the daemon follows the policy again from its next evaluation.\n",
-                             exitStatus: CommandOutput.success)
+        return CommandOutput(standardOutput: resumed, exitStatus: CommandOutput.success)
     }
+
+    private static let resumed = "Resumed: the daemon follows the policy again from its next evaluation.\n"
 
     /// The config, its state file and the pause file next to it.
     struct Target {

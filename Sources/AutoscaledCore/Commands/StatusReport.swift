@@ -200,9 +200,11 @@ struct StatusReport: Codable, Equatable {
         duration(seconds) + " ago"
     }
 
-    /// `3s`, `2min 5s`; whole seconds, `0s` for less than one.
+    /// `3s`, `2min 5s`; whole seconds, `0s` for less than one (or for no number), and no more than
+    /// the span a file's times may cover (``JSONFileFault/wallTimes``), so no value can trap.
     static func duration(_ seconds: Double) -> String {
-        let whole = Int64(max(0, seconds.rounded(.down)))
-        return whole == 0 ? "0s" : DurationText.format(.seconds(whole))
+        guard seconds >= 1 else { return "0s" }
+        let whole = Int64(min(seconds, JSONFileFault.wallTimes.upperBound).rounded(.down))
+        return DurationText.format(.seconds(whole))
     }
 }

@@ -149,10 +149,13 @@ public final class Daemon {
         await controller.evaluate(reportStatus: reportStatus)
         guard let endsAt = await controller.state.summary.pauseEndsAt, endsAt != pauseEndScheduled else { return }
         pauseEndScheduled = endsAt
-        let delay = max(0, endsAt - controller.dependencies.wallTime())
+        // At most the longest wait a key takes (a year), so the milliseconds always fit: a pause
+        // that ends later ends at the poll after its end. Not a number: at once.
+        let seconds = KeyType.maxDuration.components.seconds
+        let delay = min(max(0, endsAt - controller.dependencies.wallTime()), Double(seconds))
         let wakeups = self.wakeups
         // A wake-up that comes for a pause since replaced or ended costs one evaluation, nothing more.
-        queue.asyncAfter(deadline: .now() + .milliseconds(Int(delay * 1000) + 1)) {
+        queue.asyncAfter(deadline: .now() + .milliseconds(Int((delay.isNaN ? 0 : delay) * 1000) + 1)) {
             wakeups.post { $0.pauseChanged = true }
         }
     }

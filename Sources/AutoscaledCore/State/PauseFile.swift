@@ -13,6 +13,8 @@ import FoundationEssentials
 /// sees it the way it sees every other write: a rename into place.
 public struct PauseFile: Codable, Sendable, Equatable {
     public static let currentVersion = 1
+    /// The largest pause file read; what `pause` writes stays far below it (``PauseOptions/maxReasonBytes``).
+    public static let sizeLimit = 64 * 1024
 
     public var version: Int
     public var paused: Bool
@@ -34,19 +36,11 @@ public struct PauseFile: Codable, Sendable, Equatable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        version = try container.decode(Int.self, forKey: .version)
+        version = try container.decodeWhole(Int.self, forKey: .version)
         paused = try container.decode(Bool.self, forKey: .paused)
         at = try container.decode(String.self, forKey: .at)
         atUnix = try container.decode(Double.self, forKey: .atUnix)
-        // Read as a number first: the decoder calls 2.7 for a count "not valid JSON".
-        if let count = try container.decodeIfPresent(Double.self, forKey: .replicas) {
-            guard let whole = Int(exactly: count) else {
-                let fault = count.rounded() == count ? "is too large" : "is not a whole number"
-                throw DecodingError.dataCorruptedError(
-                    forKey: .replicas, in: container, debugDescription: "\(DecimalText.format(count)) \(fault)")
-            }
-            replicas = whole
-        }
+        replicas = try container.decodeWholeIfPresent(Int.self, forKey: .replicas)
         until = try container.decodeIfPresent(String.self, forKey: .until)
         untilUnix = try container.decodeIfPresent(Double.self, forKey: .untilUnix)
         reason = try container.decodeIfPresent(String.self, forKey: .reason)
@@ -91,7 +85,7 @@ public struct PauseFile: Codable, Sendable, Equatable {
     public static func load(_ path: String) throws(PauseFileError) -> PauseFile? {
         let contents: RegularFileContents
         do {
-            contents = try RegularFile.read(path, limit: 64 * 1024)
+            contents = try RegularFile.read(path, limit: sizeLimit)
         } catch {
             // No file, or no directory to hold one: no pause.
             if case let .system(systemError) = error, systemError.isNoSuchPath { return nil }
@@ -109,10 +103,21 @@ public struct PauseFile: Codable, Sendable, Equatable {
         } catch {
             throw PauseFileError(path: path, problem: "not a valid pause file (\(JSONFileFault.summary(of: error)))")
         }
-        if let replicas = file.replicas, replicas < 0 {
-            throw PauseFileError(path: path, problem: "replicas \(replicas) is negative")
+        if let problem = JSONFileFault.countFault("replicas", file.replicas) {
+            throw PauseFileError(path: path, problem: problem)
+        }
+        if let problem = file.timeFault {
+            throw PauseFileError(path: path, problem: problem)
         }
         return file
+    }
+
+    /// Why the file's times cannot be used, if they cannot: a number out of the span a file may
+    /// hold (``JSONFileFault/wallTimes``), or a text that is not the time its number gives.
+    var timeFault: String? {
+        JSONFileFault.timeFault("at_unix", atUnix) ?? JSONFileFault.timeFault("until_unix", untilUnix)
+            ?? JSONFileFault.timeTextFault("at", at, "at_unix", atUnix)
+            ?? JSONFileFault.timeTextFault("until", until, "until_unix", untilUnix)
     }
 
     /// Writes the file atomically (the project's atomic-file helper: temp file, fsync, rename).

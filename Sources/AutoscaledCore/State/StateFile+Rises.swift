@@ -37,6 +37,15 @@ extension StateFile {
             self.seasonalConfirmations = seasonalConfirmations
         }
 
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            horizonMilliseconds = try container.decodeWhole(Int64.self, forKey: .horizonMilliseconds)
+            atUnixMilliseconds = try container.decodeWholes(Int64.self, forKey: .atUnixMilliseconds)
+            rises = try container.decode([Double].self, forKey: .rises)
+            seasonalPeriodsMilliseconds = try container.decodeWholesIfPresent(Int64.self, forKey: .seasonalPeriodsMilliseconds)
+            seasonalConfirmations = try container.decodeWholeIfPresent(Int.self, forKey: .seasonalConfirmations)
+        }
+
         /// The saved form of `memory`'s rises, or `nil` when it has none.
         public init?(_ memory: PolicyMemory) {
             guard let saved = memory.savedRises else { return nil }
@@ -62,6 +71,10 @@ extension StateFile {
             }
             if let bad = rises.first(where: { !$0.isFinite || $0 < 0 || $0 > LoadSnapshot.maxLoad }) {
                 return .failure(RisesError(problem: "a rise of \(DecimalText.format(bad)), not a load from 0 to \(LoadSnapshot.maxLoadText)"))
+            }
+            let times = 0...Int64(TraceParser.maxTimestamp) * 1000
+            if let bad = atUnixMilliseconds.first(where: { !times.contains($0) }) {
+                return .failure(RisesError(problem: "at_unix_ms \(bad) is not a time from 0 to \(times.upperBound) (1970 to the year 33658)"))
             }
             if let index = atUnixMilliseconds.indices.dropFirst().first(where: { atUnixMilliseconds[$0] <= atUnixMilliseconds[$0 - 1] }) {
                 return .failure(RisesError(problem: "at_unix_ms \(atUnixMilliseconds[index]) is not after the one before it"))

@@ -24,10 +24,40 @@ extension StateFile {
                 case latestBucket = "latest_bucket"
                 case peaks
             }
+
+            public init(periodMilliseconds: Int64, bucketMilliseconds: Int64, latestBucket: Int64, peaks: [Double?]) {
+                self.periodMilliseconds = periodMilliseconds
+                self.bucketMilliseconds = bucketMilliseconds
+                self.latestBucket = latestBucket
+                self.peaks = peaks
+            }
+
+            public init(from decoder: any Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                periodMilliseconds = try container.decodeWhole(Int64.self, forKey: .periodMilliseconds)
+                bucketMilliseconds = try container.decodeWhole(Int64.self, forKey: .bucketMilliseconds)
+                latestBucket = try container.decodeWhole(Int64.self, forKey: .latestBucket)
+                peaks = try container.decode([Double?].self, forKey: .peaks)
+            }
         }
 
         public var confirmations: Int
         public var periods: [Period]
+
+        enum CodingKeys: String, CodingKey {
+            case confirmations, periods
+        }
+
+        public init(confirmations: Int, periods: [Period]) {
+            self.confirmations = confirmations
+            self.periods = periods
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            confirmations = try container.decodeWhole(Int.self, forKey: .confirmations)
+            periods = try container.decode([Period].self, forKey: .periods)
+        }
 
         /// The saved form of `profile` (periods that saw nothing yet are left out).
         public init(_ profile: SeasonalProfile) {
@@ -55,6 +85,11 @@ extension StateFile {
                 guard saved.bucketMilliseconds == empty.bucket else {
                     return .failure(SeasonError(problem: "period_ms \(saved.periodMilliseconds) has bucket_ms \(saved.bucketMilliseconds), "
                         + "not \(empty.bucket)"))
+                }
+                let buckets = 0...Int64(TraceParser.maxTimestamp) * 1000 / saved.bucketMilliseconds
+                guard buckets.contains(saved.latestBucket) else {
+                    return .failure(SeasonError(problem: "period_ms \(saved.periodMilliseconds) has latest_bucket \(saved.latestBucket), "
+                        + "not one from 0 to \(buckets.upperBound) (1970 to the year 33658)"))
                 }
                 guard saved.peaks.count <= slots, !saved.peaks.isEmpty else {
                     return .failure(SeasonError(problem: "period_ms \(saved.periodMilliseconds) has \(saved.peaks.count) peaks, "

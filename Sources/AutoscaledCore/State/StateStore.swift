@@ -37,12 +37,7 @@ public struct StateStore: Sendable {
         }
         do {
             let state = try JSONDecoder().decode(StateFile.self, from: data)
-            guard state.desiredReplicas >= 0 else {
-                return .corrupt("\(path): desired_replicas \(state.desiredReplicas) is negative")
-            }
-            if let applied = state.appliedReplicas, applied < 0 {
-                return .corrupt("\(path): applied_replicas \(applied) is negative")
-            }
+            if let fault = state.fault { return .corrupt("\(path): \(fault)") }
             return .found(state)
         } catch {
             return .corrupt("\(path): not a valid state file (\(JSONFileFault.summary(of: error)))")

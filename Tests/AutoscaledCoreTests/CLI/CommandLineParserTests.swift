@@ -25,6 +25,8 @@ struct CommandLineParserTests {
         Accepted(name: "pause with everything", arguments: ["pause", "--replicas", "2", "--for=30min", "--reason", "incident 42"],
                  command: .pause(PauseOptions(replicas: 2, duration: .seconds(1800), reason: "incident 42"))),
         Accepted(name: "pause with nothing holds the count until resume", arguments: ["pause"], command: .pause(PauseOptions())),
+        Accepted(name: "a reason of 1024 bytes", arguments: ["pause", "--reason", String(repeating: "é", count: 512)],
+                 command: .pause(PauseOptions(reason: String(repeating: "é", count: 512)))),
         Accepted(name: "resume", arguments: ["resume", "--config", "a.conf"], command: .resume(configPath: "a.conf")),
         Accepted(name: "completion with its shell", arguments: ["completion", "zsh"], command: .completion(.zsh)),
         Accepted(name: "the argument after --", arguments: ["completion", "--", "bash"], command: .completion(.bash)),
@@ -97,6 +99,8 @@ struct CommandLineParserTests {
                  error: UsageError("unexpected argument 'x' after 'help history export'")),
         Rejected(name: "--version belongs to the top level only", arguments: ["run", "--version"],
                  error: UsageError("unknown option '--version'", subcommand: "run")),
+        Rejected(name: "a reason longer than 1024 bytes", arguments: ["pause", "--reason", String(repeating: "é", count: 512) + "x"],
+                 error: UsageError("option '--reason': 1025 bytes is longer than the 1024 bytes a reason may have", subcommand: "pause")),
         Rejected(name: "pause at a negative count", arguments: ["pause", "--replicas", "-1"],
                  error: UsageError("option '--replicas': '-1' is not valid (expected an integer from 0 to 1000000)", subcommand: "pause")),
         Rejected(name: "pause at a count that is not a number", arguments: ["pause", "--replicas=two"],
@@ -289,8 +293,9 @@ struct CommandLineParserTests {
             EXIT STATUS:
               0   paused (or the pause updated)
               1   no daemon state for this config (no state file, or one that is corrupt or
-                  of unknown version), or the pause file cannot be read or written
-              64  usage error, or --replicas outside [min_replicas, max_replicas] of the config
+                  of unknown version), or the pause file cannot be written
+              64  usage error, --replicas outside [min_replicas, max_replicas] of the config,
+                  or a --reason over 1024 bytes
               78  invalid config, or it cannot be read
 
             """))

@@ -10,6 +10,14 @@ struct StatusReportTests {
         StateFile(desiredReplicas: 4, wallTime: 1_795_932_848.5, lastDecision: decision, source: source, appliedReplicas: applied)
     }
 
+    @Test("a duration never traps: beyond the span of a file's times it is that span, and no number is 0s", arguments: [
+        (1e19, "11574074d 1h 46min 40s"), (Double.infinity, "11574074d 1h 46min 40s"), (1e12, "11574074d 1h 46min 40s"),
+        (-1e19, "0s"), (Double.nan, "0s"), (0.9, "0s"), (125.7, "2min 5s"),
+    ])
+    func durationBounds(_ seconds: Double, _ text: String) {
+        #expect(StatusReport.duration(seconds) == text)
+    }
+
     @Test("a healthy daemon: counts, the last decision with its age, the last good read")
     func healthy() {
         let source = StateFile.SourceStatus(consecutiveFailures: 0, lastGoodReadUnix: 1_795_932_848.5, lastError: nil)

@@ -108,6 +108,9 @@ struct LearnedRisesRestartTests {
         broken.atUnixMilliseconds = [2_000, 2_000]
         cases.append((broken, "learned_rises: at_unix_ms 2000 is not after the one before it"))
         broken = good
+        broken.atUnixMilliseconds = [-1, 2_000]
+        cases.append((broken, "learned_rises: at_unix_ms -1 is not a time from 0 to 1000000000000000 (1970 to the year 33658)"))
+        broken = good
         broken.horizonMilliseconds = 0
         cases.append((broken, "learned_rises: horizon_ms 0 is not above 0"))
         broken = good

@@ -118,6 +118,11 @@ struct SeasonalPolicyTests {
         negative.peaks = [1, -3]
         #expect(StateFile.Season(confirmations: 2, periods: [negative]).profileError
             == "seasonal_profile: period_ms 300000 has a peak of -3, not a load from 0 to 1e15")
+        var future = negative
+        future.peaks = [1]
+        future.latestBucket = .max
+        #expect(StateFile.Season(confirmations: 2, periods: [future]).profileError
+            == "seasonal_profile: period_ms 300000 has latest_bucket 9223372036854775807, not one from 0 to 100000000000 (1970 to the year 33658)")
         #expect(StateFile.Season(confirmations: 9, periods: []).profileError
             == "seasonal_profile: confirmations 9 is not from 1 to 4")
     }

@@ -30,6 +30,16 @@ struct PauseFileTests {
         #expect(try PauseFile.load(path) == pause)
     }
 
+    @Test("the longest reason pause takes, escaped at its longest, is read back")
+    func longestReason() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let pause = PauseFile.pause(wallTime: wall, replicas: 3, duration: .seconds(60),
+                                    reason: String(repeating: "\u{1}", count: 1024))
+        try pause.save(to: dir.file("p"))
+        #expect(try PauseFile.load(dir.file("p")) == pause)
+    }
+
     @Test("a file that is not a pause file names itself and what is wrong")
     func rejects() throws {
         let dir = TemporaryDirectory()
@@ -48,6 +58,8 @@ struct PauseFileTests {
         (#"{"version":1,"paused":true,"at":"x","at_unix":1,"replicas":2.7}"#, "not a valid pause file (replicas: 2.7 is not a whole number)"),
         (#"{"version":1,"paused":true,"at":"x"}"#, "not a valid pause file (missing at_unix)"),
         (#"{"version":1,"paused":true,"at":"x","at_unix":1,"replicas":1e300}"#, "not a valid pause file (replicas: 1e+300 is too large)"),
+        (#"{"version":1,"paused":true,"at":"x","at_unix":1,"replicas":1000001}"#, "replicas 1000001 is above 1000000, the most max_replicas may be"),
+        (#"{"version":1.5,"paused":true,"at":"x","at_unix":1}"#, "not a valid pause file (version: 1.5 is not a whole number)"),
         (#"{"version":1,"paused":"yes","at":"x","at_unix":1}"#, "not a valid pause file (wrong type at paused)"),
         (#"{"version":2,"paused":true,"at":"x","at_unix":1,"replicas":2}"#, "version 2 is unknown to this autoscaled (it reads version 1)"),
         (#"{"version":2,"pause":"soon"}"#, "version 2 is unknown to this autoscaled (it reads version 1)"),
@@ -56,6 +68,35 @@ struct PauseFileTests {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
         dir.write("p", contents)
+        #expect(throws: PauseFileError(path: dir.file("p"), problem: problem)) { try PauseFile.load(dir.file("p")) }
+    }
+
+    @Test("a time out of range, or a text that is not the time its number gives, makes the file unusable", arguments: [
+        (#""until":"2999-01-01T00:00:00.000Z","until_unix":1e19"#,
+         "until_unix 1e+19 is not a time from 0 to 1000000000000 (1970 to the year 33658)"),
+        (#""until":"x","until_unix":1e16"#, "until_unix 1e+16 is not a time from 0 to 1000000000000 (1970 to the year 33658)"),
+        (#""until":"x","until_unix":1796045400"#,
+         "until 'x' is not 2026-11-30T13:30:00.000Z, the time until_unix 1796045400 gives"),
+        (#""until_unix":1796045400"#, "until_unix 1796045400 has no until"),
+        (#""until":"2026-11-30T13:30:00.000Z""#, "until '2026-11-30T13:30:00.000Z' has no until_unix"),
+    ])
+    func badUntil(_ fields: String, _ problem: String) throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        dir.write("p", #"{"version":1,"paused":true,"at":"2026-11-30T13:00:00.000Z","at_unix":1796043600,"#
+            + fields + "}")
+        #expect(throws: PauseFileError(path: dir.file("p"), problem: problem)) { try PauseFile.load(dir.file("p")) }
+    }
+
+    @Test("an at_unix out of range, or an at that is not its time, makes the file unusable", arguments: [
+        (#""at":"x","at_unix":-1e19"#, "at_unix -1e+19 is not a time from 0 to 1000000000000 (1970 to the year 33658)"),
+        (#""at":"2026-11-30T13:00:00Z","at_unix":1796043600"#,
+         "at '2026-11-30T13:00:00Z' is not 2026-11-30T13:00:00.000Z, the time at_unix 1796043600 gives"),
+    ])
+    func badAt(_ fields: String, _ problem: String) throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        dir.write("p", #"{"version":1,"paused":true,"# + fields + "}")
         #expect(throws: PauseFileError(path: dir.file("p"), problem: problem)) { try PauseFile.load(dir.file("p")) }
     }
 
