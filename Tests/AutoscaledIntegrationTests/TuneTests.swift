@@ -1,5 +1,6 @@
 import AutoscaledCore
 import AutoscaledTestSupport
+import Glibc
 import Testing
 
 @Suite("`tune` and the pictures against the real binary", .serialized)
@@ -107,6 +108,23 @@ struct TuneTests {
         #expect(elements != nil)
         // One dot per setting tried, four marked points and their legend.
         #expect(elements?.filter { $0.name == "circle" }.count == 96 + 4 + 4)
+    }
+
+    @Test("an output whose directory is missing fails before the search, and nothing is written")
+    func outputCheckedFirst() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        let arguments = ["--trace", Self.conversation, "--capacity", "1", "--startup-delay", "2min", "--max-over", "1",
+                         "--settings", "1000000", "--time-limit", "20s", "--max", "1000"]
+        let write = await Self.tune(arguments + ["--write", "/nonexistent/t.conf"], in: dir)
+        #expect(write.status == 1)
+        #expect(write.stdout == "")
+        #expect(write.stderr == "/nonexistent/t.conf: open(/nonexistent): no such file or directory (errno 2)\n")
+        let svg = await Self.tune(arguments + ["--svg", "/nonexistent/x.svg", "--write", dir.file("tw.conf")], in: dir)
+        #expect(svg.status == 1)
+        #expect(svg.stdout == "")
+        #expect(svg.stderr == "/nonexistent/x.svg: open(/nonexistent): no such file or directory (errno 2)\n")
+        #expect(access(dir.file("tw.conf"), F_OK) == -1)
     }
 
     @Test("--time-limit stops the search with the best so far")

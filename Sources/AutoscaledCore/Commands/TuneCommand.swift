@@ -33,6 +33,14 @@ public enum TuneCommand {
         case let .success(made): setup = made
         case let .failure(error): return usage(error.message)
         }
+        // Fail before the search, not after it: each output's directory must exist and be writable.
+        for path in [options.writePath, options.svgPath].compactMap({ $0 }) {
+            do throws(FileWriteError) {
+                try AtomicFile.checkWritable(path)
+            } catch {
+                return .failure("\(path): \(error.description(omitting: path))")
+            }
+        }
         let split = trace.holdOutStart
         let tuning = trace.bins(0..<split)
         let heldOut = trace.bins(split..<trace.binCount)
@@ -55,10 +63,10 @@ public enum TuneCommand {
                 try AtomicFile.write(TunePicture(report: report).rendered(), to: path)
                 text += "\(options.writePath == nil ? "\n" : "")drawn: \(path)\n"
             }
-        } catch let error as WriteFailure {
-            return .failure(error.message)
         } catch {
-            return .failure("\(error)")
+            // The search's result is printed all the same: only the file is lost.
+            let message = (error as? WriteFailure)?.message ?? "\(error)"
+            return CommandOutput(standardOutput: text, standardError: message + "\n", exitStatus: CommandOutput.runtimeFailure)
         }
         return CommandOutput(standardOutput: text, exitStatus: CommandOutput.success)
     }
