@@ -90,13 +90,19 @@ struct TuneTests {
         let check = await ChildProcess.run(["check-config", "--config", dir.file("tuned.conf")], in: dir.path)
         #expect(check.status == 0)
         #expect(check.stdout == "ok\n")
+        // --initial 7 and --max 1000 were for the replays: the config's own bounds are printed and written.
+        for line in ["min_replicas = 1", "max_replicas = 10", "initial_replicas = 3"] {
+            #expect(dir.read(Self.config).contains("\n\(line)\n"))
+            #expect(dir.read(dir.file("tuned.conf")).contains("\n\(line)\n"), "\(line)")
+            #expect(first.stdout.contains("\n\(line)\n"), "\(line)")
+        }
 
         // The written config replayed on the tuning part (the first 720 of 900 s) meets the goal.
         let rows = dir.read(Self.conversation).split(separator: "\n").filter { !$0.hasPrefix("#") }
         dir.write(dir.file("tuning.csv"), rows.prefix(1 + 720).joined(separator: "\n") + "\n")
         let replay = await ChildProcess.run([
             "simulate", "--config", dir.file("tuned.conf"), "--trace", dir.file("tuning.csv"), "--capacity", "1",
-            "--startup-delay", "2min", "--quiet",
+            "--startup-delay", "2min", "--initial", "7", "--max", "1000", "--quiet",
         ], in: dir.path)
         #expect(replay.status == 0)
         let over = replay.stdout.split(separator: "\n").first { $0.hasPrefix("requests over capacity") }

@@ -51,7 +51,7 @@ public enum TuneCommand {
                 + "\(DecimalText.format(best.score.overPercent, .fixed(2))) % over")
         }
         let report = TuneReport(trace: trace, traceName: baseName(of: options.tracePath), setup: setup, options: options,
-                                tuning: tuning, heldOut: heldOut, result: result)
+                                config: config.policy, tuning: tuning, heldOut: heldOut, result: result)
         progress?("tune: \(result.tried.count) settings in \(DecimalText.format(elapsed().seconds, .fixed(2))) s\n")
         var text = report.text()
         do {
@@ -91,8 +91,7 @@ public enum TuneCommand {
         } catch {
             throw WriteFailure(message: "\(options.configPath): \(errorText(error, after: absolutePath(options.configPath)))")
         }
-        let best = report.result.best
-        let text = TunedConfigText.config(original, policy: best.policy, pollSeconds: best.pollSeconds,
+        let text = TunedConfigText.config(original, policy: report.written, pollSeconds: report.result.best.pollSeconds,
                                           note: report.writtenNote)
         if case let .failure(errors) = ConfigParser.parse(text, file: path, directory: parentDirectory(of: absolutePath(path))) {
             throw WriteFailure(message: "\(path): not written, the tuned config would not be valid:\n\(errors)")

@@ -38,6 +38,15 @@ enum TunedConfigText {
         return lines
     }
 
+    /// `tuned` with the keys `tune` always keeps taken back from `config`: `min_replicas`,
+    /// `max_replicas` and `initial_replicas`, which `--min`, `--max` and `--initial` replace in the
+    /// replays only.
+    static func kept(_ tuned: PolicyConfig, from config: PolicyConfig) -> PolicyConfig {
+        var kept = tuned
+        (kept.minReplicas, kept.maxReplicas, kept.initialReplicas) = (config.minReplicas, config.maxReplicas, config.initialReplicas)
+        return kept
+    }
+
     /// `text` (a config file) with its `[policy]` section replaced by ``policyBlock(_:)`` and its
     /// `[source] poll_interval` set to `pollSeconds`; every other line is kept as it was.
     ///
