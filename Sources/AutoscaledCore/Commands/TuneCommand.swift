@@ -11,7 +11,7 @@ public enum TuneCommand {
     /// Runs the search; `progress` (when given) is told a line after every batch, `elapsed` tells
     /// the time since the start (for `--time-limit`).
     public static func run(
-        _ options: TuneOptions, progress: ((String) -> Void)? = nil, elapsed: @escaping () -> Duration = Self.stopwatch()
+        _ options: TuneOptions, progress: ((String) -> Void)? = nil, elapsed: @escaping @Sendable () -> Duration = Self.stopwatch()
     ) -> CommandOutput {
         let config: Config
         switch ConfigLoader.load(path: options.configPath) {
@@ -46,7 +46,8 @@ public enum TuneCommand {
         let heldOut = trace.bins(split..<trace.binCount)
         let search = TuneSearch(trace: tuning, base: setup, goal: options.maxOverPercent, budget: options.settings,
                                 seed: options.seed, batchSize: batchSize)
-        let result = search.run(shouldStop: { options.timeLimit.map { elapsed() >= $0 } ?? false }) { tried, best in
+        let timeLimit = options.timeLimit
+        let result = search.run(shouldStop: { timeLimit.map { elapsed() >= $0 } ?? false }) { tried, best in
             progress?("tune: \(tried) of \(options.settings) settings, best \(best.score.replicaSeconds) replica-s at "
                 + "\(DecimalText.format(best.score.overPercent, .fixed(2))) % over")
         }
@@ -72,7 +73,7 @@ public enum TuneCommand {
     }
 
     /// A clock started now: the time since.
-    public static func stopwatch() -> () -> Duration {
+    public static func stopwatch() -> @Sendable () -> Duration {
         let clock = ContinuousClock()
         let start = clock.now
         return { clock.now - start }
