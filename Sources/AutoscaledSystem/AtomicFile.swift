@@ -42,6 +42,18 @@ public enum AtomicFile {
         }
     }
 
+    /// Whether ``write(_:to:mode:durable:)`` could make `path` now: its directory exists and may be
+    /// written, and the name is a regular file or absent; checked before long work whose result
+    /// goes there. Throws what the write would.
+    public static func checkWritable(_ path: String) throws(FileWriteError) {
+        let directory = try FileWriteError.wrapping { () throws(SystemError) in try Directory.open(parentDirectory(of: path)) }
+        defer { directory.close() }
+        try checkReplaceable(baseName(of: path), in: directory)
+        try FileWriteError.wrapping { () throws(SystemError) in
+            _ = try syscall("access", directory.path) { access(directory.path, W_OK) }
+        }
+    }
+
     /// Refuses `name` in `directory` unless it is a regular file or absent.
     static func checkReplaceable(_ name: String, in directory: Directory) throws(FileWriteError) {
         switch try FileWriteError.wrapping({ () throws(SystemError) in try directory.kind(of: name) }) {

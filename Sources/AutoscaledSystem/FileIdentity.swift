@@ -5,6 +5,11 @@ public struct FileIdentity: Sendable, Hashable {
     public var device: UInt64
     public var inode: UInt64
 
+    public init(device: UInt64, inode: UInt64) {
+        self.device = device
+        self.inode = inode
+    }
+
     /// The identity of the file at `path` (symbolic links followed).
     public init(path: String) throws(SystemError) {
         var info = Glibc.stat()

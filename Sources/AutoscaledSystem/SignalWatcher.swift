@@ -64,6 +64,12 @@ public final class SignalWatcher: Sendable {
         Glibc.signal(SIGPIPE, SIG_IGN)
     }
 
+    /// Ignores SIGXFSZ for the whole process, so a write past the file-size limit (`ulimit -f`,
+    /// `LimitFSIZE=`) fails with `EFBIG`, which is reported, instead of killing it.
+    public static func ignoreFileSizeLimit() {
+        Glibc.signal(SIGXFSZ, SIG_IGN)
+    }
+
     public func stop() {
         for source in sources { source.cancel() }
     }

@@ -9,20 +9,17 @@ public enum StandardStream {
     /// Writes all of `text` to `fd`, looping over short writes; errors are dropped (there is
     /// nowhere left to report them).
     public static func write(_ text: String, to fd: Int32) {
+        try? writeAll(text, to: fd, subject: "fd \(fd)")
+    }
+
+    /// Writes all of `text` to `fd`, looping over short writes and retrying `EINTR`.
+    /// - Throws: the first failed write (`ENOSPC`, `EFBIG`, `EIO`, `EPIPE` …), `subject` naming `fd`.
+    public static func writeAll(_ text: String, to fd: Int32, subject: String) throws(SystemError) {
         var bytes = Array(text.utf8)
-        bytes.withUnsafeMutableBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if written > 0 {
-                    offset += written
-                } else if written == -1 && errno == EINTR {
-                    continue
-                } else {
-                    return
-                }
-            }
-        }
+        let descriptor = FileDescriptor(rawValue: fd, subject: subject)
+        try bytes.withUnsafeMutableBytes { buffer in
+            Result { () throws(SystemError) in try descriptor.writeAll(UnsafeRawBufferPointer(buffer)) }
+        }.get()
     }
 }
 

@@ -31,6 +31,9 @@ public struct SystemError: Error, Sendable, Equatable, CustomStringConvertible {
     /// not a directory).
     public var isNoSuchPath: Bool { errno == ENOENT || errno == ENOTDIR }
 
+    /// `true` for `EPIPE`: the reading end of a pipe or socket is closed.
+    public var isBrokenPipe: Bool { errno == EPIPE }
+
     public var description: String { description(omitting: nil) }
 
     /// The description without the subject when it is `named`, for a message that already names it

@@ -7,6 +7,7 @@ import AutoscaledSystem
 struct Autoscaled {
     static func main() async {
         SignalWatcher.ignoreBrokenPipe()
+        SignalWatcher.ignoreFileSizeLimit()
         let environment = ProcessEnvironment.current()
         let command = parsedCommandLine()
         reserveDescriptors(for: command)
@@ -80,8 +81,15 @@ struct Autoscaled {
         }
     }
 
+    /// Writes `output` and exits with its status; a failed or short write of standard output
+    /// (a full disk, the file-size limit, a closed pipe) makes it a failure.
     static func finish(_ output: CommandOutput) -> Never {
-        StandardStream.write(output.standardOutput, to: StandardStream.output)
+        var output = output
+        do throws(SystemError) {
+            try StandardStream.writeAll(output.standardOutput, to: StandardStream.output, subject: CommandOutput.standardOutputName)
+        } catch {
+            output = output.standardOutputFailed(error)
+        }
         StandardStream.write(output.standardError, to: StandardStream.error)
         ProcessExit.exit(output.exitStatus)
     }

@@ -1,5 +1,6 @@
 import AutoscaledCore
 import AutoscaledTestSupport
+import Glibc
 import Testing
 
 @Suite("`tune` and the pictures against the real binary", .serialized)
@@ -89,13 +90,19 @@ struct TuneTests {
         let check = await ChildProcess.run(["check-config", "--config", dir.file("tuned.conf")], in: dir.path)
         #expect(check.status == 0)
         #expect(check.stdout == "ok\n")
+        // --initial 7 and --max 1000 were for the replays: the config's own bounds are printed and written.
+        for line in ["min_replicas = 1", "max_replicas = 10", "initial_replicas = 3"] {
+            #expect(dir.read(Self.config).contains("\n\(line)\n"))
+            #expect(dir.read(dir.file("tuned.conf")).contains("\n\(line)\n"), "\(line)")
+            #expect(first.stdout.contains("\n\(line)\n"), "\(line)")
+        }
 
         // The written config replayed on the tuning part (the first 720 of 900 s) meets the goal.
         let rows = dir.read(Self.conversation).split(separator: "\n").filter { !$0.hasPrefix("#") }
         dir.write(dir.file("tuning.csv"), rows.prefix(1 + 720).joined(separator: "\n") + "\n")
         let replay = await ChildProcess.run([
             "simulate", "--config", dir.file("tuned.conf"), "--trace", dir.file("tuning.csv"), "--capacity", "1",
-            "--startup-delay", "2min", "--quiet",
+            "--startup-delay", "2min", "--initial", "7", "--max", "1000", "--quiet",
         ], in: dir.path)
         #expect(replay.status == 0)
         let over = replay.stdout.split(separator: "\n").first { $0.hasPrefix("requests over capacity") }
@@ -107,6 +114,23 @@ struct TuneTests {
         #expect(elements != nil)
         // One dot per setting tried, four marked points and their legend.
         #expect(elements?.filter { $0.name == "circle" }.count == 96 + 4 + 4)
+    }
+
+    @Test("an output whose directory is missing fails before the search, and nothing is written")
+    func outputCheckedFirst() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        let arguments = ["--trace", Self.conversation, "--capacity", "1", "--startup-delay", "2min", "--max-over", "1",
+                         "--settings", "1000000", "--time-limit", "20s", "--max", "1000"]
+        let write = await Self.tune(arguments + ["--write", "/nonexistent/t.conf"], in: dir)
+        #expect(write.status == 1)
+        #expect(write.stdout == "")
+        #expect(write.stderr == "/nonexistent/t.conf: open(/nonexistent): no such file or directory (errno 2)\n")
+        let svg = await Self.tune(arguments + ["--svg", "/nonexistent/x.svg", "--write", dir.file("tw.conf")], in: dir)
+        #expect(svg.status == 1)
+        #expect(svg.stdout == "")
+        #expect(svg.stderr == "/nonexistent/x.svg: open(/nonexistent): no such file or directory (errno 2)\n")
+        #expect(access(dir.file("tw.conf"), F_OK) == -1)
     }
 
     @Test("--time-limit stops the search with the best so far")

@@ -37,6 +37,9 @@ public enum Command: Sendable, Equatable {
 
     static let invalidConfig = "invalid config, or it cannot be read"
 
+    /// What makes a command that otherwise cannot fail exit 1 (every command exits 1 for it).
+    static let standardOutputFailure = "standard output cannot be written (a full disk, a closed pipe)"
+
     /// Every subcommand, in the order help lists them.
     public static let specs: [CommandSpec] = [
         CommandSpec(
@@ -70,7 +73,7 @@ public enum Command: Sendable, Equatable {
             name: "check-config",
             overview: "Validate a config file: print 'ok' or every error found.",
             options: [configOption],
-            discussion: exitStatus("the config is valid ('ok')", failure: nil)),
+            discussion: exitStatus("the config is valid ('ok')", failure: standardOutputFailure)),
         CommandSpec(
             name: "status",
             overview: "Show what the daemon last saved: replicas, last decision, source health.",
@@ -99,7 +102,7 @@ public enum Command: Sendable, Equatable {
                 zsh:  autoscaled completion zsh > /usr/local/share/zsh/site-functions/_autoscaled
                 fish: autoscaled completion fish > ~/.config/fish/completions/autoscaled.fish
 
-                \(exitStatus(failure: nil, config: false))
+                \(exitStatus(failure: standardOutputFailure, config: false))
                 """),
     ]
 

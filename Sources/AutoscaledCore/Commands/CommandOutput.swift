@@ -1,4 +1,5 @@
 import AutoscaledBase
+import AutoscaledSystem
 
 /// What a one-shot command produced: text for stdout and stderr, and the exit status. No
 /// character of stderr that does not show as itself (but a newline or a tab) reaches a terminal
@@ -31,4 +32,20 @@ public struct CommandOutput: Sendable, Equatable {
     public static func invalidConfig(_ errors: ConfigErrors) -> CommandOutput {
         CommandOutput(standardError: errors.description + "\n", exitStatus: configError)
     }
+
+    /// This output once writing its standard output failed with `error`: exit 1 (a failing status
+    /// is kept), and on stderr `standard output: write: <reason> (errno N)`, except for `EPIPE` (the
+    /// reader went away, as `| head` does: not worth a message, but the output was cut short).
+    public func standardOutputFailed(_ error: SystemError) -> CommandOutput {
+        var failed = self
+        failed.standardOutput = ""
+        if failed.exitStatus == Self.success { failed.exitStatus = Self.runtimeFailure }
+        if !error.isBrokenPipe {
+            failed.standardError += "\(Self.standardOutputName): \(error.description(omitting: Self.standardOutputName))\n"
+        }
+        return failed
+    }
+
+    /// How messages name the process's standard output.
+    public static let standardOutputName = "standard output"
 }

@@ -11,7 +11,7 @@ public enum TuneCommand {
     /// Runs the search; `progress` (when given) is told a line after every batch, `elapsed` tells
     /// the time since the start (for `--time-limit`).
     public static func run(
-        _ options: TuneOptions, progress: ((String) -> Void)? = nil, elapsed: @escaping () -> Duration = Self.stopwatch()
+        _ options: TuneOptions, progress: ((String) -> Void)? = nil, elapsed: @escaping @Sendable () -> Duration = Self.stopwatch()
     ) -> CommandOutput {
         let config: Config
         switch ConfigLoader.load(path: options.configPath) {
@@ -33,17 +33,26 @@ public enum TuneCommand {
         case let .success(made): setup = made
         case let .failure(error): return usage(error.message)
         }
+        // Fail before the search, not after it: each output's directory must exist and be writable.
+        for path in [options.writePath, options.svgPath].compactMap({ $0 }) {
+            do throws(FileWriteError) {
+                try AtomicFile.checkWritable(path)
+            } catch {
+                return .failure("\(path): \(error.description(omitting: path))")
+            }
+        }
         let split = trace.holdOutStart
         let tuning = trace.bins(0..<split)
         let heldOut = trace.bins(split..<trace.binCount)
         let search = TuneSearch(trace: tuning, base: setup, goal: options.maxOverPercent, budget: options.settings,
                                 seed: options.seed, batchSize: batchSize)
-        let result = search.run(shouldStop: { options.timeLimit.map { elapsed() >= $0 } ?? false }) { tried, best in
+        let timeLimit = options.timeLimit
+        let result = search.run(shouldStop: { timeLimit.map { elapsed() >= $0 } ?? false }) { tried, best in
             progress?("tune: \(tried) of \(options.settings) settings, best \(best.score.replicaSeconds) replica-s at "
                 + "\(DecimalText.format(best.score.overPercent, .fixed(2))) % over")
         }
         let report = TuneReport(trace: trace, traceName: baseName(of: options.tracePath), setup: setup, options: options,
-                                tuning: tuning, heldOut: heldOut, result: result)
+                                config: config.policy, tuning: tuning, heldOut: heldOut, result: result)
         progress?("tune: \(result.tried.count) settings in \(DecimalText.format(elapsed().seconds, .fixed(2))) s\n")
         var text = report.text()
         do {
@@ -55,16 +64,16 @@ public enum TuneCommand {
                 try AtomicFile.write(TunePicture(report: report).rendered(), to: path)
                 text += "\(options.writePath == nil ? "\n" : "")drawn: \(path)\n"
             }
-        } catch let error as WriteFailure {
-            return .failure(error.message)
         } catch {
-            return .failure("\(error)")
+            // The search's result is printed all the same: only the file is lost.
+            let message = (error as? WriteFailure)?.message ?? "\(error)"
+            return CommandOutput(standardOutput: text, standardError: message + "\n", exitStatus: CommandOutput.runtimeFailure)
         }
         return CommandOutput(standardOutput: text, exitStatus: CommandOutput.success)
     }
 
     /// A clock started now: the time since.
-    public static func stopwatch() -> () -> Duration {
+    public static func stopwatch() -> @Sendable () -> Duration {
         let clock = ContinuousClock()
         let start = clock.now
         return { clock.now - start }
@@ -83,8 +92,7 @@ public enum TuneCommand {
         } catch {
             throw WriteFailure(message: "\(options.configPath): \(errorText(error, after: absolutePath(options.configPath)))")
         }
-        let best = report.result.best
-        let text = TunedConfigText.config(original, policy: best.policy, pollSeconds: best.pollSeconds,
+        let text = TunedConfigText.config(original, policy: report.written, pollSeconds: report.result.best.pollSeconds,
                                           note: report.writtenNote)
         if case let .failure(errors) = ConfigParser.parse(text, file: path, directory: parentDirectory(of: absolutePath(path))) {
             throw WriteFailure(message: "\(path): not written, the tuned config would not be valid:\n\(errors)")

@@ -31,11 +31,15 @@ struct TuneReport {
     let tuning: Trace
     let heldOut: Trace
     let result: TuneSearch.Result
+    /// The winner as printed and written: the replays' `--initial`, `--min` and `--max` left out
+    /// (see ``TunedConfigText/kept(_:from:)``).
+    let written: PolicyConfig
     /// The winner, the config's own setting, and the HPA and KPA models at their default target.
     let rows: [Row]
 
-    init(trace: Trace, traceName: String, setup: SimulationSetup, options: TuneOptions, tuning: Trace, heldOut: Trace,
-         result: TuneSearch.Result) {
+    init(trace: Trace, traceName: String, setup: SimulationSetup, options: TuneOptions, config: PolicyConfig,
+         tuning: Trace, heldOut: Trace, result: TuneSearch.Result) {
+        written = TunedConfigText.kept(result.best.policy, from: config)
         self.trace = trace
         self.traceName = traceName
         self.setup = setup
@@ -103,7 +107,7 @@ struct TuneReport {
             text += "No setting tried met the goal of at most \(goal) % of requests over capacity on the tuning part. "
                 + "The one with the best service (\(ratio)x the config's replica-seconds there):\n\n"
         }
-        text += TunedConfigText.policyBlock(result.best.policy).joined(separator: "\n") + "\n"
+        text += TunedConfigText.policyBlock(written).joined(separator: "\n") + "\n"
         text += "# and in [source]: poll_interval = \(DurationText.format(.seconds(result.best.pollSeconds)))\n"
         return text
     }

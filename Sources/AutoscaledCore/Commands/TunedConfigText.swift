@@ -38,10 +38,26 @@ enum TunedConfigText {
         return lines
     }
 
+    /// `tuned` with the keys `tune` always keeps taken back from `config`: `min_replicas`,
+    /// `max_replicas` and `initial_replicas`, which `--min`, `--max` and `--initial` replace in the
+    /// replays only.
+    static func kept(_ tuned: PolicyConfig, from config: PolicyConfig) -> PolicyConfig {
+        var kept = tuned
+        (kept.minReplicas, kept.maxReplicas, kept.initialReplicas) = (config.minReplicas, config.maxReplicas, config.initialReplicas)
+        return kept
+    }
+
     /// `text` (a config file) with its `[policy]` section replaced by ``policyBlock(_:)`` and its
     /// `[source] poll_interval` set to `pollSeconds`; every other line is kept as it was.
+    ///
+    /// Lines are those ``IniDocument`` numbers; the result ends its lines as `text`'s first line
+    /// does (`\r\n` or `\n`).
     static func config(_ text: String, policy: PolicyConfig, pollSeconds: Int, note: [String]) -> String {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var lines = IniDocument.lines(of: Substring(text)).map(String.init)
+        let lineEnd = lines.count > 1 && lines[0].unicodeScalars.last == "\r" ? "\r\n" : "\n"
+        for index in lines.indices.dropLast() where lines[index].unicodeScalars.last == "\r" {
+            lines[index].unicodeScalars.removeLast()
+        }
         let document = IniDocument(text: text)
         var section = ""
         var policyLines: ClosedRange<Int>?
@@ -81,6 +97,6 @@ enum TunedConfigText {
             let start = min(edit.line - 1, lines.count)
             lines.replaceSubrange(start..<min(start + edit.remove, lines.count), with: edit.insert)
         }
-        return lines.joined(separator: "\n")
+        return lines.joined(separator: lineEnd)
     }
 }

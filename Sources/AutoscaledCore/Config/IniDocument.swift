@@ -32,14 +32,21 @@ struct IniDocument: Equatable {
     var entries: [Entry]
 
     init(text: String) {
-        var scalars = Substring(text).unicodeScalars
-        if scalars.first == "\u{FEFF}" { scalars.removeFirst() }
+        var body = Substring(text)
+        if body.unicodeScalars.first == "\u{FEFF}" { body.unicodeScalars.removeFirst() }
         entries = []
-        for (offset, rawLine) in scalars.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = Self.trimmed(Self.withoutComment(Self.trimmed(Array(rawLine))))
+        for (offset, rawLine) in Self.lines(of: body).enumerated() {
+            let line = Self.trimmed(Self.withoutComment(Self.trimmed(Array(rawLine.unicodeScalars))))
             guard !line.isEmpty else { continue }
             entries.append(Entry(line: offset + 1, content: Self.content(of: line)))
         }
+    }
+
+    /// The lines of `text` as the document numbers them: split at every `\n` scalar, a `\r` before
+    /// it kept at the end of its line. (Swift reads `\r\n` as one `Character`, so splitting the
+    /// characters at `"\n"` would not split a CRLF file at all.)
+    static func lines(of text: Substring) -> [Substring] {
+        text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map(Substring.init)
     }
 
     private static func content(of line: [Unicode.Scalar]) -> Content {

@@ -29,6 +29,8 @@ struct TuneCandidate: Sendable {
 /// A seeded random search, then mutations of the best settings so far: batches of candidates
 /// are replayed in parallel on every core, and their results merged in the batch's order, so a
 /// seed gives the same settings tried and the same winner on any machine (unless stopped early).
+/// `shouldStop` is asked before each setting's replay starts, so a stop waits for the replays under
+/// way only (one per core), never for the rest of a batch; what was tried is merged as always.
 struct TuneSearch {
     let trace: Trace
     /// The config's setup: its policy, poll interval, capacity and startup delay.
@@ -53,8 +55,9 @@ struct TuneSearch {
         var stoppedEarly: Bool
     }
 
-    /// Runs the search; `shouldStop` is asked before each batch, `progress` told after it.
-    func run(shouldStop: () -> Bool, progress: (_ tried: Int, _ best: TuneCandidate) -> Void) -> Result {
+    /// Runs the search; `shouldStop` is asked before each batch and before each setting's replay
+    /// (from every core at once), `progress` told after each batch.
+    func run(shouldStop: @Sendable () -> Bool, progress: (_ tried: Int, _ best: TuneCandidate) -> Void) -> Result {
         var random = SplitMix64(seed: seed)
         var seen = Set<PolicySetting>()
         let own = TuneCandidate(setting: nil, policy: base.policy, pollSeconds: base.pollSeconds,
@@ -80,9 +83,14 @@ struct TuneSearch {
                 batch.append(setting)
             }
             guard !batch.isEmpty else { break }
-            tried += evaluate(batch)
+            let evaluated = evaluate(batch, shouldStop: shouldStop)
+            tried += evaluated
             elite = Array(tried.sorted { isBetter($0, than: $1) }.prefix(4))
             progress(tried.count, elite[0])
+            if evaluated.count < batch.count {
+                stoppedEarly = true
+                break
+            }
         }
         return Result(tried: tried, best: elite[0], goal: goal, stoppedEarly: stoppedEarly)
     }
@@ -128,8 +136,9 @@ struct TuneSearch {
     /// The keys searched: those of the config's way of sizing.
     private var space: PolicySetting.Space { PolicySetting.Space(base.policy.headroom.mode) }
 
-    /// Replays each setting of `batch` on every core; the results come back in `batch`'s order.
-    private func evaluate(_ batch: [PolicySetting]) -> [TuneCandidate] {
+    /// Replays each setting of `batch` on every core, those whose replay starts before `shouldStop`
+    /// says stop; the results come back in `batch`'s order, without the settings not replayed.
+    private func evaluate(_ batch: [PolicySetting], shouldStop: @Sendable () -> Bool) -> [TuneCandidate] {
         let setups = batch.map { setting in
             var setup = base
             setup.policy = setting.policy(from: base.policy)
@@ -138,13 +147,15 @@ struct TuneSearch {
         }
         let scores = Locked([TuneScore?](repeating: nil, count: batch.count))
         DispatchQueue.concurrentPerform(iterations: batch.count) { index in
+            if shouldStop() { return }
             let score = TuneScore(Simulation.replay(trace, setup: setups[index]))
             scores.withLock { $0[index] = score }
         }
         let results = scores.withLock { $0 }
-        return batch.indices.map { index in
-            TuneCandidate(setting: batch[index], policy: setups[index].policy, pollSeconds: setups[index].pollSeconds,
-                          score: results[index]!)
+        return batch.indices.compactMap { index in
+            results[index].map {
+                TuneCandidate(setting: batch[index], policy: setups[index].policy, pollSeconds: setups[index].pollSeconds, score: $0)
+            }
         }
     }
 }

@@ -13,7 +13,8 @@ import AutoscaledBase
 /// A names frame precedes the first per-server sample of a segment and every change of the
 /// server set. Reading stops at the first frame that is cut short, fails its checksum or holds what
 /// the daemon never writes (a time before 1970 or past ``TraceParser/maxTimestamp``, a load that is
-/// not finite or negative, a server name a source may not report, a name twice): a
+/// not finite, negative or above ``LoadSnapshot/maxLoad``, a total above that cap times its
+/// servers, a server name a source may not report, a name twice): a
 /// write torn by a crash loses that record only.
 public enum HistoryCodec {
     public static let magic: [UInt8] = Array("ASHIST1\n".utf8)
@@ -129,8 +130,8 @@ public enum HistoryCodec {
             }
             loads = .servers(servers)
         case 2:
-            guard let total = payload.integer(UInt64.self).map(Double.init(bitPattern:)), isLoad(total),
-                  let count = payload.integer(UInt32.self) else { return nil }
+            guard let total = payload.integer(UInt64.self).map(Double.init(bitPattern:)),
+                  let count = payload.integer(UInt32.self), isLoad(total, servers: Int(count)) else { return nil }
             loads = .total(load: total, servers: Int(count))
         default:
             return nil
@@ -142,9 +143,10 @@ public enum HistoryCodec {
             loads: loads)
     }
 
-    /// A load the daemon may have recorded: finite and not negative.
-    private static func isLoad(_ load: Double) -> Bool {
-        load.isFinite && load >= 0
+    /// A load the daemon may have recorded, of one server or the total of `servers`: finite, not
+    /// negative, and at most ``LoadSnapshot/maxLoad`` for each server it sums.
+    private static func isLoad(_ load: Double, servers: Int = 1) -> Bool {
+        load.isFinite && load >= 0 && load <= Double(servers) * LoadSnapshot.maxLoad
     }
 
     /// Appends a frame whose payload `body` writes: the length and checksum are filled in after.

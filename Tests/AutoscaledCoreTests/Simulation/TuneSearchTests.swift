@@ -1,4 +1,5 @@
 @testable import AutoscaledCore
+import AutoscaledSystem
 import AutoscaledTestSupport
 import Testing
 
@@ -37,6 +38,18 @@ struct TuneSearchTests {
         let result = search.run(shouldStop: { false }, progress: { _, _ in })
         #expect(result.tried.count == 40)
         #expect(result.tried.allSatisfy(Self.isLoadable))
+    }
+
+    @Test("a stop is heeded before each setting's replay, not only between batches")
+    func stopPerSetting() {
+        let trace = Trace(start: 0, binSeconds: 1, series: .offeredLoad(requests: (0..<600).map { $0 % 120 < 20 ? 8 : 2 }))
+        let search = TuneSearch(trace: trace, base: SimulationSetup(policy: Self.seasonal, pollSeconds: 10, capacity: 1),
+                                goal: 5, budget: 100, seed: 11, batchSize: 32)
+        // The first ask comes before the batch; five replays start, then the limit is reached.
+        let asked = Locked(0)
+        let result = search.run(shouldStop: { asked.withLock { $0 += 1; return $0 > 6 } }, progress: { _, _ in })
+        #expect(result.tried.count == 1 + 5)
+        #expect(result.stoppedEarly)
     }
 
     @Test("the learned search does not try a headroom_window too short to hold the rises a scale-down needs")

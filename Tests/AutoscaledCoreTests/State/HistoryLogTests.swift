@@ -65,6 +65,10 @@ struct HistoryLogTests {
         Impossible(name: "a load that is not a number", record: record(at: 1_000_010, loads: .servers([ServerLoad(name: "a", load: .nan)]))),
         Impossible(name: "an infinite load", record: record(at: 1_000_010, loads: .servers([ServerLoad(name: "a", load: .infinity)]))),
         Impossible(name: "a negative load", record: record(at: 1_000_010, loads: .servers([ServerLoad(name: "a", load: -5)]))),
+        Impossible(name: "a load above the daemon's cap of 1e15 (the largest f32)", record: record(
+            at: 1_000_010, loads: .servers([ServerLoad(name: "a", load: 3.4e38)]))),
+        Impossible(name: "a total above the cap for its servers", record: record(at: 1_000_010, loads: .total(load: 2.5e17, servers: 100))),
+        Impossible(name: "a total for no server", record: record(at: 1_000_010, loads: .total(load: 1, servers: 0))),
         Impossible(name: "a negative total", record: record(at: 1_000_010, loads: .total(load: -1, servers: 100))),
         Impossible(name: "an infinite total", record: record(at: 1_000_010, loads: .total(load: .infinity, servers: 100))),
         Impossible(name: "a server name a source may not report", record: record(

@@ -1,0 +1,28 @@
+@testable import AutoscaledCore
+import AutoscaledSystem
+import Testing
+
+/// Outputs that name an input or each other, below the command line.
+struct OptionFilesTests {
+    /// `/data` and `/link` are one directory (a symlink); nothing else exists.
+    static func identity(_ path: String) -> FileIdentity? {
+        path == "/data" || path == "/link" ? FileIdentity(device: 1, inode: 2) : nil
+    }
+
+    @Test("an output not made yet, named through a symlinked directory, is the file another output names there")
+    func sameDirectoryUnderAnotherName() {
+        let files = OptionFiles(inputs: [.init("config", "/etc/a.conf"), .init("trace", "/etc/t.csv")],
+                                outputs: [.init("csv", "/link/out.x"), .init("svg", "/data/out.x")])
+        #expect(throws: UsageError("option '--svg': '/data/out.x' is the file '--csv' names; each output must be a file of its own",
+                                   subcommand: "simulate")) {
+            try files.check(subcommand: "simulate", directory: "/", identity: Self.identity)
+        }
+    }
+
+    @Test("other names in the same directory are files of their own")
+    func otherNames() throws {
+        let files = OptionFiles(inputs: [.init("config", "/etc/a.conf"), .init("trace", "/data/t.csv")],
+                                outputs: [.init("write", "/link/tuned.conf"), .init("svg", "/data/tune.svg")])
+        try files.check(subcommand: "tune", directory: "/", identity: Self.identity)
+    }
+}
