@@ -15,7 +15,8 @@ public struct ReplicaSummary: Sendable, Equatable {
     public var health: SourceHealth
     /// Servers above `scale_up_threshold` at the last evaluation; `nil` before one, or without data.
     public var serversToScale: Int?
-    /// The last change of the count since start; `nil` when none yet.
+    /// The last change of the count, restored from the state file's last decision at start; `nil`
+    /// when there is none yet.
     public var lastChange: Change?
     /// The rule that held the count at the last evaluation, and the count the policy wanted.
     public var heldBy: HoldingRule? = nil

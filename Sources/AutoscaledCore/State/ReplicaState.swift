@@ -42,12 +42,16 @@ public actor ReplicaState {
     /// The last decision, for the summary.
     private var lastDecisionTaken: ScalingDecision?
 
+    /// - Parameter lastChange: the last change of the count, restored from the state file (its
+    ///   `last_decision` on the monotonic timeline), so `STATUS=` tells it after a restart.
     public init(
-        memory: PolicyMemory, lastDecision: StateFile.Decision? = nil, appliedReplicas: Int? = nil, store: StateStore,
-        failureThreshold: Int = SourceHealth.defaultFailureThreshold, logger: Logger
+        memory: PolicyMemory, lastDecision: StateFile.Decision? = nil, lastChange: ReplicaSummary.Change? = nil,
+        appliedReplicas: Int? = nil, store: StateStore, failureThreshold: Int = SourceHealth.defaultFailureThreshold,
+        logger: Logger
     ) {
         self.memory = memory
         self.lastDecision = lastDecision
+        self.lastChange = lastChange
         self.applied = appliedReplicas
         self.store = store
         self.failureThreshold = failureThreshold

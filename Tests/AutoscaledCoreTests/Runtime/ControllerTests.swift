@@ -169,6 +169,23 @@ struct ControllerTests {
         #expect(file.source?.consecutiveFailures == 2)
     }
 
+    @Test("after a restart STATUS= tells the state file's last change, aged by its wall-clock time")
+    func lastChangeRestored() async throws {
+        let h = Harness([Harness.cool])
+        defer { h.dir.remove() }
+        let decided = Harness.wall - 322
+        try StateStore(path: h.dir.file("state.json")).save(StateFile(
+            desiredReplicas: 4, wallTime: decided, lastDecision: StateFile.Decision(
+                action: "scale-up", from: 3, to: 4, reason: "r", at: WallClock.iso8601(decided), atUnix: decided),
+            source: nil))
+        let controller = await h.start(h.config())
+        await controller.notifyStatus([])
+        #expect(h.notifier.messages.last == ["STATUS=replicas=4 servers_to_scale=unknown last=scale-up 5min 22s ago"])
+        h.clock.advance(by: .seconds(10))
+        await controller.notifyStatus([])
+        #expect(h.notifier.messages.last == ["STATUS=replicas=4 servers_to_scale=unknown last=scale-up 5min 32s ago"])
+    }
+
     @Test("no servers in the data at 0 replicas: the cause says the source must report the requests waiting")
     func noServersAtZero() async throws {
         let h = Harness([.failure(.noServers), Harness.exercise, .failure(.noServers)])
