@@ -39,7 +39,7 @@ struct StatusTests {
         // No usable data holds the count: said next to the last change.
         #expect(lines.dropFirst(3).first?.hasPrefix("wanted replicas:   unknown (no usable data), held by no_usable_data for ") == true)
         #expect(lines.dropFirst(4).first?.hasPrefix("                   no usable load data: \(dir.loadPath): line 1: ") == true)
-        #expect(lines.dropFirst(5).first?.hasPrefix("source:            failing, 1 failed read in a row, last good read ") == true)
+        #expect(lines.dropFirst(5).first?.hasPrefix("source:            failing, 1 failed poll interval in a row, last good read ") == true)
         // The last error names the source it came from.
         #expect(lines.dropFirst(6).first?.hasPrefix("                   last error: \(dir.loadPath): line 1: ") == true, "\(text.stdout)")
         let json = await ChildProcess.run(["status", "--config", dir.configPath, "--json"], in: dir.path)

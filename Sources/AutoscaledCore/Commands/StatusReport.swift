@@ -99,7 +99,7 @@ struct StatusReport: Codable, Equatable {
         case source, limit, pause
     }
 
-    /// - Parameter failureThreshold: the config's `failure_threshold`: that many failed reads in a row is "down".
+    /// - Parameter failureThreshold: the config's `failure_threshold`: that many failed poll intervals in a row is "down".
     /// - Parameter pause: the pause file next to the state file, if any; shown while it holds.
     init(
         _ file: StateFile, path: String, wallNow: Double, failureThreshold: Int = SourceHealth.defaultFailureThreshold,
@@ -167,7 +167,7 @@ struct StatusReport: Codable, Equatable {
         }
         var health = source.health
         if let failures = source.consecutiveFailures, failures > 0 {
-            health += ", \(failures) failed read\(failures == 1 ? "" : "s") in a row"
+            health += ", \(failures) failed poll interval\(failures == 1 ? "" : "s") in a row"
         }
         if let read = source.lastGoodRead, let age = source.lastGoodReadAgeSeconds {
             health += ", last good read \(Self.ago(age)) (\(shown(read)))"

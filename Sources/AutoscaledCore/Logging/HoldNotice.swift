@@ -25,9 +25,8 @@ struct HoldNotice {
         if let wanted = decision.wanted { fields.append(LogField("want", .int(wanted))) }
         fields.append(LogField("held_by", .string(rule.name)))
         if let left = rule.left {
-            // Whole seconds, rounded up: time is left until it reads 0s.
-            let (seconds, attoseconds) = left.components
-            fields.append(LogField("left", .string(DurationText.format(.seconds(seconds + (attoseconds > 0 ? 1 : 0))))))
+            // As the reason writes it (the policy rounds it up to whole milliseconds): one formatter, one number.
+            fields.append(LogField("left", .string(DurationText.format(left))))
         }
         fields.append(LogField("replicas", .int(decision.to)))
         fields.append(LogField("reason", .string(decision.reason.text)))

@@ -4,7 +4,7 @@ import AutoscaledBase
 ///
 /// Thresholds decide *when* to act, a target load decides *how much*:
 /// 1. The count is outside `[min_replicas, max_replicas]` (a reload changed them): move inside.
-/// 2. The source is down (`failure_threshold` failed reads in a row) and `fallback_replicas` is
+/// 2. The source is down (`failure_threshold` failed poll intervals in a row) and `fallback_replicas` is
 ///    set: move to it (once; later evaluations find the count there). Without it, or with no
 ///    usable data for a shorter while: hold.
 /// 3. The total load is sized at `target_load`: `need = ⌈estimate ÷ target_load⌉`, where the

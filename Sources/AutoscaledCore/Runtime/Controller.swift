@@ -90,10 +90,12 @@ public final class Controller {
         if let keptAside, let warning = restored.warning {
             restored.warning = warning + "; the file is kept as \(keptAside)"
         }
+        let (now, wallTime) = (dependencies.clock.now(), dependencies.wallTime())
         let state = ReplicaState(
-            memory: PolicyMemory(starting: restored, policy: config.policy, now: dependencies.clock.now(),
-                                 wallTime: dependencies.wallTime()),
-            lastDecision: restored.lastDecision, appliedReplicas: restored.appliedReplicas, store: store,
+            memory: PolicyMemory(starting: restored, policy: config.policy, now: now, wallTime: wallTime),
+            lastDecision: restored.lastDecision,
+            lastChange: ReplicaSummary.Change(restoring: restored.lastDecision, now: now, wallTime: wallTime),
+            appliedReplicas: restored.appliedReplicas, store: store,
             failureThreshold: config.source.failureThreshold, logger: logger)
         let controller = Controller(configPath: configPath, config: config, logger: logger, state: state,
                                     dependencies: dependencies)

@@ -15,7 +15,8 @@ public struct ReplicaSummary: Sendable, Equatable {
     public var health: SourceHealth
     /// Servers above `scale_up_threshold` at the last evaluation; `nil` before one, or without data.
     public var serversToScale: Int?
-    /// The last change of the count since start; `nil` when none yet.
+    /// The last change of the count, restored from the state file's last decision at start; `nil`
+    /// when there is none yet.
     public var lastChange: Change?
     /// The rule that held the count at the last evaluation, and the count the policy wanted.
     public var heldBy: HoldingRule? = nil
@@ -34,7 +35,8 @@ public struct EvaluationOutcome: Sendable, Equatable {
     public var decision: ScalingDecision
     /// The source's health before this read.
     public var previousHealth: SourceHealth
-    /// Failed reads in a row: with this one when it failed; those it ended when it succeeded.
+    /// Failed poll intervals (ticks) in a row: with this one when it failed (a tick counts once);
+    /// those it ended when it succeeded.
     public var failures: Int
     /// The state after the evaluation.
     public var summary: ReplicaSummary
@@ -48,7 +50,7 @@ public struct EvaluationOutcome: Sendable, Equatable {
     /// `true` while an operator's pause is in force.
     public var paused: Bool { summary.paused }
 
-    /// `true` when this read took the source down (`failure_threshold` failures in a row).
+    /// `true` when this read took the source down (`failure_threshold` failed ticks in a row).
     public var wentDown: Bool { previousHealth != .down && summary.health == .down }
     /// `true` when this read brought the source back after it was down.
     public var cameUp: Bool { previousHealth == .down && summary.health == .healthy }

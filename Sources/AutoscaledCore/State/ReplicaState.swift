@@ -24,6 +24,9 @@ public actor ReplicaState {
     private var source: StateFile.SourceStatus?
     private var failureThreshold: Int
     private var health = SourceHealth.healthy
+    /// The policy's tick (``PolicyMemory/tick(of:tick:)``) of the last failed read counted, while
+    /// reads fail: a tick counts one failure however many reads fail in it.
+    private var failedTick: MonotonicInstant?
     /// `true` when the health changed since the last write.
     private var healthChanged = false
     /// When ``record(_:at:policy:wallTime:)`` last wrote the file.
@@ -39,12 +42,16 @@ public actor ReplicaState {
     /// The last decision, for the summary.
     private var lastDecisionTaken: ScalingDecision?
 
+    /// - Parameter lastChange: the last change of the count, restored from the state file (its
+    ///   `last_decision` on the monotonic timeline), so `STATUS=` tells it after a restart.
     public init(
-        memory: PolicyMemory, lastDecision: StateFile.Decision? = nil, appliedReplicas: Int? = nil, store: StateStore,
-        failureThreshold: Int = SourceHealth.defaultFailureThreshold, logger: Logger
+        memory: PolicyMemory, lastDecision: StateFile.Decision? = nil, lastChange: ReplicaSummary.Change? = nil,
+        appliedReplicas: Int? = nil, store: StateStore, failureThreshold: Int = SourceHealth.defaultFailureThreshold,
+        logger: Logger
     ) {
         self.memory = memory
         self.lastDecision = lastDecision
+        self.lastChange = lastChange
         self.applied = appliedReplicas
         self.store = store
         self.failureThreshold = failureThreshold
@@ -81,7 +88,8 @@ public actor ReplicaState {
     ) -> EvaluationOutcome {
         let previousHealth = health
         let previousFailures = source?.consecutiveFailures ?? 0
-        let (input, readError) = noteRead(read, from: location, wallTime: wallTime)
+        let tick = memory.tick(of: now, tick: policy.config.tick)
+        let (input, readError) = noteRead(read, from: location, tick: tick, wallTime: wallTime)
         let pauseEvents = pause.refresh(wallNow: wallTime)
         let policyDecision = policy.decide(input, memory: memory, now: now)
         let decision = pause.apply(policyDecision, bounds: policy.config.minReplicas...policy.config.maxReplicas)
@@ -102,12 +110,17 @@ public actor ReplicaState {
 
     /// Notes how a read went, and so the source's health. A change of health is written with the
     /// next record; otherwise `last_good_read` is refreshed at most every ``sourceRefreshInterval``.
+    ///
+    /// Failures are counted in the policy's ticks, not in reads: a failed read counts one when it is
+    /// the first failure of its `tick` (the start of the tick it was read in), and a later one in the
+    /// same tick (a reload, a load file rewritten) keeps the count. So `failure_threshold` is failed
+    /// poll intervals in a row, however often the source was read in them.
     /// - Returns: what the policy is given, and for a failed read why it failed. The policy's cause
     ///   (so the decision line) and the state file's `last_error` name `location` (where it was read
     ///   from) first, so each says which source failed on its own; `error` does not (the
     ///   `source-error` line names the source in `source=`).
     func noteRead(
-        _ read: Result<LoadSnapshot, LoadError>, from location: String, wallTime: Double
+        _ read: Result<LoadSnapshot, LoadError>, from location: String, tick: MonotonicInstant, wallTime: Double
     ) -> (input: PolicyInput, error: String?) {
         let input: PolicyInput
         let failures: Int
@@ -115,10 +128,13 @@ public actor ReplicaState {
         switch read {
         case let .success(snapshot):
             failures = 0
+            failedTick = nil
             source = StateFile.SourceStatus(consecutiveFailures: 0, lastGoodReadUnix: wallTime, lastError: nil)
             input = .loads(snapshot)
         case let .failure(error):
-            failures = (source?.consecutiveFailures ?? 0) + 1
+            let counted = source?.consecutiveFailures ?? 0
+            failures = failedTick == tick && counted > 0 ? counted : counted + 1
+            failedTick = tick
             var cause = error.description
             if case .noServers = error, memory.replicas == 0 {
                 // At 0 no replica reports: only a server that stands for the requests waiting can.
@@ -202,6 +218,7 @@ public actor ReplicaState {
         self.failureThreshold = failureThreshold
         if newSource {
             health = .healthy
+            failedTick = nil
             source = source.map { StateFile.SourceStatus(consecutiveFailures: 0, lastGoodReadUnix: $0.lastGoodReadUnix, lastError: nil) }
         }
         guard store.path != self.store.path else { return }

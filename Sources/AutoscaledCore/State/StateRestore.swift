@@ -62,6 +62,19 @@ public struct RestoredState: Sendable, Equatable {
     }
 }
 
+extension ReplicaSummary.Change {
+    /// The last change a state file holds, on the monotonic timeline: `now` less its age by the wall
+    /// clock (`wallTime` less its `at_unix`, at least 0), as the seasonal phase is restored at start.
+    /// `nil` without a last decision, or with one that is not a change.
+    init?(restoring decision: StateFile.Decision?, now: MonotonicInstant, wallTime: Double) {
+        guard let decision, let action = ScalingAction(rawValue: decision.action), action != .hold,
+              case let age = wallTime - decision.atUnix, !age.isNaN else { return nil }
+        // At most a thousand years back: the milliseconds fit an Int64.
+        let milliseconds = Int64((min(max(age, 0), 3e10) * 1000).rounded(.down))
+        self.init(action: action, at: now - .milliseconds(milliseconds))
+    }
+}
+
 extension PolicyMemory {
     /// The daemon's memory at start: the restored count, observing from `now`, the seasonal phases
     /// counted from the Unix epoch (`wallTime` seconds before `now`), the restored seasonal

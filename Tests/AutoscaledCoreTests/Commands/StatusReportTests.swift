@@ -45,13 +45,13 @@ struct StatusReportTests {
         let failing = StateFile.SourceStatus(consecutiveFailures: 1, lastGoodReadUnix: nil, lastError: "line 1: bad")
         let text = StatusReport(Self.file(source: failing), path: "s.json", wallNow: 1_795_932_850).text()
         #expect(text.contains("""
-            source:            failing, 1 failed read in a row, no good read since the daemon started
+            source:            failing, 1 failed poll interval in a row, no good read since the daemon started
                                last error: line 1: bad
 
             """))
         let down = StateFile.SourceStatus(consecutiveFailures: 3, lastGoodReadUnix: 1_795_932_700, lastError: "gone")
         #expect(StatusReport(Self.file(source: down), path: "s.json", wallNow: 1_795_932_850).text().contains(
-            "source:            down, 3 failed reads in a row, last good read 2min 30s ago (2026-11-29T06:11:40.000Z)\n"))
+            "source:            down, 3 failed poll intervals in a row, last good read 2min 30s ago (2026-11-29T06:11:40.000Z)\n"))
     }
 
     @Test("a state file from before source health was recorded still reads")
@@ -84,7 +84,7 @@ extension StatusReportTests {
             desired replicas:  4
             last decision:     scale-up\\u{1b}[2J from 3 to 4, 2min 7s ago (t\\r)
                                max \\u{202e}evil\\u{202c} \\u{200b}x\\ny\\u{7}
-            source:            failing, 1 failed read in a row, no good read since the daemon started
+            source:            failing, 1 failed poll interval in a row, no good read since the daemon started
                                last error: bad \\u{2066}\\\\ \\u{9b}
             state file:        s.json, written 1s ago (\\u{feff}u)
 

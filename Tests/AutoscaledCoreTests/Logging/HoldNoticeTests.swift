@@ -1,4 +1,6 @@
+import AutoscaledBase
 @testable import AutoscaledCore
+import AutoscaledTestSupport
 import Testing
 
 struct HoldNoticeTests {
@@ -12,7 +14,7 @@ struct HoldNoticeTests {
         var notice = HoldNotice()
         let first = notice.note(Self.decision(.scaleUpCooldown(left: .milliseconds(41_068))), wallTime: 100)
         #expect(first == LogRecord(.info, .limited, [
-            LogField("want", 6), LogField("held_by", "scale_up_cooldown"), LogField("left", "42s"),
+            LogField("want", 6), LogField("held_by", "scale_up_cooldown"), LogField("left", "41s 68ms"),
             LogField("replicas", 4), LogField("reason", "no usable load data: r"),
         ]))
         // The same rule, evaluation after evaluation, with less time left: nothing more.
@@ -25,6 +27,22 @@ struct HoldNoticeTests {
         #expect(next?.fields.first == LogField("want", 11))
         #expect(next?.fields.dropFirst().first == LogField("held_by", "max_replicas"))
         #expect(notice.since == 140)
+    }
+
+    @Test("left= is written as the reason writes the time left: 100ms, not rounded up to 1s")
+    func leftAsTheReasonWritesIt() throws {
+        let policy = ThresholdPolicy(config: modified(.defaults) { $0.scaleUpCooldown = .milliseconds(200) })
+        let hot = try LoadSnapshot(servers: [ServerLoad(name: "a", load: 80)])
+        let memory = PolicyMemory(replicas: 4, observingSince: .origin, lastScaleUp: .origin)
+        // 100 ms into the 200 ms cooldown (tick 10 ms), the policy holds with 100ms left.
+        let tick = modified(policy) { $0.config.tick = .milliseconds(10) }
+        let decision = tick.decide(.loads(hot), memory: memory, now: .origin + .milliseconds(100))
+        #expect(decision.heldBy == .scaleUpCooldown(left: .milliseconds(100)))
+        var notice = HoldNotice()
+        let noted = notice.note(decision, wallTime: 0)
+        let record = try #require(noted)
+        #expect(record.fields.first { $0.key == "left" } == LogField("left", "100ms"))
+        #expect(decision.reason.text.contains("(100ms of 200ms left)"))
     }
 
     @Test("a hold that ends and starts again is logged again; no data logs no wish")

@@ -107,17 +107,20 @@ struct ControllerTests {
         #expect(failing.decision.reason.text == "no usable load data: \(h.dir.file("loads.json")): connection refused")
         #expect(h.lines("source-error") == ["<4>level=warning event=source-error source=\(h.dir.file("loads.json")) \(cause) failures=1"])
 
+        h.clock.advance(by: .seconds(10))
         let down = try #require(await controller.evaluate(reportStatus: true))
         #expect(down.wentDown && down.decision.to == 5)
         #expect(h.lines("source-down") == ["<3>level=error event=source-down source=\(h.dir.file("loads.json")) failures=2 \(cause)"])
         #expect(h.lines("scale-up").count == 1)
         #expect(h.notifier.messages.last == ["STATUS=replicas=5 servers_to_scale=unknown last=scale-up 0s ago source=down"])
 
+        h.clock.advance(by: .seconds(10))
         let stillDown = try #require(await controller.evaluate())
         #expect(!stillDown.wentDown && stillDown.decision.action == .hold)
         #expect(h.lines("source-error").last?.hasPrefix("<7>level=debug event=source-error ") == true)
         #expect(h.lines("source-down").count == 1)
 
+        h.clock.advance(by: .seconds(10))
         let up = try #require(await controller.evaluate())
         #expect(up.cameUp && up.summary.health == .healthy)
         #expect(h.lines("source-up") == ["<5>level=notice event=source-up source=\(h.dir.file("loads.json")) failures=3"])
@@ -129,6 +132,58 @@ struct ControllerTests {
             return
         }
         #expect(file.source?.consecutiveFailures == 0 && file.desiredReplicas == 5)
+    }
+
+    @Test("failure_threshold counts failed poll intervals: reads that fail again within one (reloads, rewrites) count once")
+    func failuresCountedPerTick() async throws {
+        let h = Harness([.failure(Harness.refused)])
+        defer { h.dir.remove() }
+        // poll_interval 10 s, failure_threshold 2, fallback_replicas 8.
+        let config = h.config(policy: modified(.defaults) { $0.fallbackReplicas = 8 })
+        let controller = await h.start(config)
+        let first = try #require(await controller.evaluate())
+        #expect(first.failures == 1 && first.summary.health == .failing)
+        // Two reloads a second later and a load file rewritten twice more, all within the first tick.
+        for _ in 0..<2 {
+            h.clock.advance(by: .seconds(1))
+            await controller.reload(config)
+            let again = try #require(await controller.evaluate())
+            #expect(again.failures == 1 && again.summary.health == .failing && again.decision.to == 3)
+        }
+        h.clock.advance(by: .milliseconds(7_954))
+        #expect(try #require(await controller.evaluate()).failures == 1)
+        #expect(h.source.reads == 4)
+        #expect(h.lines("source-error").count == 4)
+        #expect(h.lines("source-error").allSatisfy { $0.hasPrefix("<4>level=warning event=source-error ") && $0.hasSuffix(" failures=1") })
+        #expect(h.lines("source-down").isEmpty && h.lines("scale-up").isEmpty)
+
+        // The next tick (10 s after the first read) is the second failed poll interval: down, to fallback_replicas.
+        h.clock.advance(by: .milliseconds(46))
+        let down = try #require(await controller.evaluate())
+        #expect(down.failures == 2 && down.wentDown && down.decision.to == 8)
+        #expect(h.lines("source-down").count == 1 && h.lines("source-down").first?.contains(" failures=2 ") == true)
+        guard case let .found(file) = StateStore(path: h.dir.file("state.json")).load() else {
+            Issue.record("no state file")
+            return
+        }
+        #expect(file.source?.consecutiveFailures == 2)
+    }
+
+    @Test("after a restart STATUS= tells the state file's last change, aged by its wall-clock time")
+    func lastChangeRestored() async throws {
+        let h = Harness([Harness.cool])
+        defer { h.dir.remove() }
+        let decided = Harness.wall - 322
+        try StateStore(path: h.dir.file("state.json")).save(StateFile(
+            desiredReplicas: 4, wallTime: decided, lastDecision: StateFile.Decision(
+                action: "scale-up", from: 3, to: 4, reason: "r", at: WallClock.iso8601(decided), atUnix: decided),
+            source: nil))
+        let controller = await h.start(h.config())
+        await controller.notifyStatus([])
+        #expect(h.notifier.messages.last == ["STATUS=replicas=4 servers_to_scale=unknown last=scale-up 5min 22s ago"])
+        h.clock.advance(by: .seconds(10))
+        await controller.notifyStatus([])
+        #expect(h.notifier.messages.last == ["STATUS=replicas=4 servers_to_scale=unknown last=scale-up 5min 32s ago"])
     }
 
     @Test("no servers in the data at 0 replicas: the cause says the source must report the requests waiting")
@@ -303,6 +358,7 @@ struct ControllerTests {
         defer { h.dir.remove() }
         let controller = await h.start(h.config())
         _ = try #require(await controller.evaluate())
+        h.clock.advance(by: .seconds(10))
         #expect(try #require(await controller.evaluate()).summary.health == .down)
 
         var moved = h.config()

@@ -17,7 +17,8 @@ struct ReplicaStateSourceTests {
     ) async -> StateFile? {
         unlink(path)
         let wall = 1_795_932_600 + Double(second)
-        let input = await state.noteRead(snapshot.map { .success($0) } ?? .failure(bad), from: "/srv/loads.json", wallTime: wall).input
+        let input = await state.noteRead(snapshot.map { .success($0) } ?? .failure(bad), from: "/srv/loads.json",
+                                         tick: .origin + .seconds(second), wallTime: wall).input
         if snapshot == nil { #expect(input != .loads(loads)) }
         await state.record(hold, at: .origin + .seconds(second), policy: PolicyConfig.defaults, wallTime: wall)
         guard case let .found(file) = store.load() else { return nil }
@@ -70,13 +71,15 @@ struct ReplicaStateSourceTests {
                                  logger: .recording(into: sink))
         let cause = Self.bad.description
         // The policy's cause names the source (so does the decision line); the read's error alone does not.
-        let first = await state.noteRead(.failure(Self.bad), from: "/srv/loads.json", wallTime: 0)
+        let first = await state.noteRead(.failure(Self.bad), from: "/srv/loads.json", tick: .origin, wallTime: 0)
         #expect(first.input == .unavailable("/srv/loads.json: \(cause)") && first.error == cause)
-        #expect(await state.noteRead(.failure(Self.bad), from: "/srv/loads.json", wallTime: 0).input == .sourceDown("/srv/loads.json: \(cause)"))
-        let good = await state.noteRead(.success(Self.loads), from: "/srv/loads.json", wallTime: 0)
+        #expect(await state.noteRead(.failure(Self.bad), from: "/srv/loads.json", tick: .origin + .seconds(10), wallTime: 0).input
+                == .sourceDown("/srv/loads.json: \(cause)"))
+        let good = await state.noteRead(.success(Self.loads), from: "/srv/loads.json", tick: .origin + .seconds(20), wallTime: 0)
         #expect(good.input == .loads(Self.loads) && good.error == nil)
         // A cause that already starts with the source's location is not given it twice.
-        let named = await state.noteRead(.failure(.unreadable("/srv/loads.json: gone")), from: "/srv/loads.json", wallTime: 0)
+        let named = await state.noteRead(.failure(.unreadable("/srv/loads.json: gone")), from: "/srv/loads.json",
+                                         tick: .origin + .seconds(30), wallTime: 0)
         #expect(named.input == .unavailable("/srv/loads.json: gone"))
     }
 }
