@@ -14,6 +14,10 @@ import AutoscaledSystem
 /// - A new segment starts at the first append after the log is opened (an old tail is never
 ///   appended to), when the current one would pass ``segmentLimit`` or is older than
 ///   ``segmentAge``, and after a failed write. The segment closed is `fsync`ed.
+/// - Before each append the open segment is checked to be still the file its name in the
+///   directory names: one removed (alone or with the directory, even `rm -rf`), moved away or
+///   replaced is left, told in ``lost``, and a new segment starts (the directory re-created as at
+///   start), so records never go on into a file no reader can find.
 /// - When a segment starts, closed segments last written longer ago than `retention` are
 ///   removed, then the oldest go until all of them and a full new one fit in `max_size`: the
 ///   size bound holds whatever the write rate.
@@ -29,6 +33,26 @@ public final class HistoryLog {
     private let config: HistoryConfig
     private var segment: Segment?
     private var buffer: [UInt8] = []
+    /// The segment the last ``append(_:now:)`` found no longer in place, and why; `nil` when it
+    /// found it in place or had none open.
+    public private(set) var lost: Loss?
+
+    /// A segment left because it was no longer the file its name in the directory names.
+    public struct Loss: Sendable, Equatable, CustomStringConvertible {
+        /// The segment's name, e.g. `00000003.log`.
+        public var segment: String
+        /// Where the open file stood against its path.
+        public var placement: FilePlacement
+
+        public var description: String {
+            let what = switch placement {
+            case .removed, .inPlace: "removed while being appended to (alone or with its directory)"
+            case .moved: "no longer in the directory (it or the directory was moved away)"
+            case .replaced: "replaced by another file of its name"
+            }
+            return "\(what); the records go on in a new segment"
+        }
+    }
 
     private struct Segment {
         var fd: FileDescriptor
@@ -58,6 +82,8 @@ public final class HistoryLog {
     /// Appends `record`, evaluated at `now`, with one `write(2)`.
     /// - Throws: the failed call; the next append starts a new segment.
     public func append(_ record: HistoryRecord, now: MonotonicInstant) throws(SystemError) {
+        lost = nil
+        try checkPlacement()
         buffer.removeAll(keepingCapacity: true)
         var names = segment?.names
         HistoryCodec.append(record, names: &names, to: &buffer)
@@ -88,6 +114,23 @@ public final class HistoryLog {
     /// `fsync`s and closes the current segment (at stop); the next append starts a new one.
     public func close() throws(SystemError) {
         try closeSegment()
+    }
+
+    /// Leaves the open segment, without `fsync`, when its name no longer names it (see ``lost``).
+    private func checkPlacement() throws(SystemError) {
+        guard let current = segment else { return }
+        let placement: FilePlacement
+        do {
+            placement = try current.fd.placement(at: current.fd.subject)
+        } catch {
+            current.fd.close()
+            segment = nil
+            throw error
+        }
+        guard placement != .inPlace else { return }
+        current.fd.close()
+        segment = nil
+        lost = Loss(segment: baseName(of: current.fd.subject), placement: placement)
     }
 
     private func closeSegment() throws(SystemError) {
