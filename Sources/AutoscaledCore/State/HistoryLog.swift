@@ -13,7 +13,8 @@ import AutoscaledSystem
 ///   frame is skipped by ``HistoryReader``.
 /// - A new segment starts at the first append after the log is opened (an old tail is never
 ///   appended to), when the current one would pass ``segmentLimit`` or is older than
-///   ``segmentAge``, and after a failed write. The segment closed is `fsync`ed.
+///   ``segmentAge``, and after a failed write. The segment closed is `fsync`ed. A segment whose
+///   first write fails (a full disk) is removed, so failures never leave a file each.
 /// - Before each append the open segment is checked to be still the file its name in the
 ///   directory names: one removed (alone or with the directory, even `rm -rf`), moved away or
 ///   replaced is left, told in ``lost``, and a new segment starts (the directory re-created as at
@@ -62,7 +63,16 @@ public final class HistoryLog {
         var names: [String]?
     }
 
-    public init(config: HistoryConfig) {
+    /// Writes bytes to a segment; replaced in tests to make a write fail.
+    typealias Write = (FileDescriptor, UnsafeRawBufferPointer) throws(SystemError) -> Void
+    private let write: Write
+
+    public convenience init(config: HistoryConfig) {
+        self.init(config: config, write: { fd, bytes throws(SystemError) in try fd.writeAll(bytes) })
+    }
+
+    init(config: HistoryConfig, write: @escaping Write) {
+        self.write = write
         self.config = config
         directory = config.path
         segmentLimit = config.maxSize / 8
@@ -99,11 +109,13 @@ public final class HistoryLog {
         }
         guard var current = segment else { return }
         do throws(SystemError) {
-            try buffer.withUnsafeBytes { bytes in Result { () throws(SystemError) in try current.fd.writeAll(bytes) } }.get()
+            try buffer.withUnsafeBytes { bytes in Result { () throws(SystemError) in try write(current.fd, bytes) } }.get()
         } catch {
             // What reached the file may end in a torn frame: never append after it.
             current.fd.close()
             segment = nil
+            // A segment that never took a whole write holds no record: one per failure would pile up.
+            if current.size == 0 { removeSegment(current.fd.subject) }
             throw error
         }
         current.size += buffer.count
@@ -154,7 +166,20 @@ public final class HistoryLog {
         }
         let name = String(repeating: "0", count: max(0, 8 - String(number).count)) + String(number) + ".log"
         let fd = try folder.createForAppending(name, mode: 0o644)
+        do throws(SystemError) {
+            try folder.sync()
+        } catch {
+            fd.close()
+            try? folder.unlink(name)
+            throw error
+        }
         segment = Segment(fd: fd, size: 0, startedAt: now, names: nil)
-        try folder.sync()
+    }
+
+    /// Removes the segment at `path` (best effort: the failure that led here is what is reported).
+    private func removeSegment(_ path: String) {
+        guard let folder = try? Directory.open(parentDirectory(of: path)) else { return }
+        defer { folder.close() }
+        try? folder.unlink(baseName(of: path))
     }
 }

@@ -307,4 +307,30 @@ struct HistoryLogTests {
         #expect(log.lost == nil)
         #expect(try Self.files(dir).map(\.name) == loss.segments)
     }
+
+    @Test("a full disk leaves no empty segment per failed write: a segment whose first write fails is removed")
+    func fullDisk() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        final class Disk { var full = false }
+        let disk = Disk()
+        let log = HistoryLog(config: Self.config(dir)) { fd, bytes throws(SystemError) in
+            if disk.full { throw SystemError(call: "write", subject: fd.subject, errno: ENOSPC) }
+            try fd.writeAll(bytes)
+        }
+        try log.append(Self.record(at: 1_000_000), now: .origin)
+        disk.full = true
+        for index in 1...12 {
+            #expect(throws: SystemError(call: "write", subject: dir.file("history/0000000\(index == 1 ? 1 : 2).log"), errno: ENOSPC)) {
+                try log.append(Self.record(at: 1_000_000 + Double(index)), now: .origin + .seconds(index))
+            }
+        }
+        #expect(try Self.files(dir).map(\.name) == ["00000001.log"])
+        disk.full = false
+        try log.append(Self.record(at: 1_000_013), now: .origin + .seconds(13))
+        #expect(try Self.files(dir).map(\.name) == ["00000001.log", "00000002.log"])
+        let contents = try HistoryReader.read(dir.file("history"))
+        #expect(contents.records.map(\.wallTime) == [1_000_000, 1_000_013])
+        #expect(contents.damaged.isEmpty)
+    }
 }
