@@ -29,3 +29,25 @@ extension Directory {
         return files.sorted { $0.name < $1.name }
     }
 }
+
+/// Where a directory at `path` cannot be: the path itself or, when nothing is there, the nearest
+/// existing directory above it, when that is not a directory (symbolic links followed), and what it is.
+/// - Returns: `nil` when the path or its nearest existing parent is a directory, or cannot be looked at.
+public func nonDirectory(onPath path: String) -> (path: String, kind: Directory.EntryKind)? {
+    var current = path
+    while true {
+        var info = stat()
+        if stat(current, &info) == 0 {
+            switch info.st_mode & S_IFMT {
+            case S_IFDIR: return nil
+            case S_IFREG: return (current, .regularFile)
+            default: return (current, .other)
+            }
+        }
+        let code = errno
+        guard code == ENOENT || code == ENOTDIR else { return nil }
+        let parent = parentDirectory(of: current)
+        guard parent != current, !parent.isEmpty else { return nil }
+        current = parent
+    }
+}

@@ -17,4 +17,40 @@ public struct FileIdentity: Sendable, Hashable {
         device = UInt64(info.st_dev)
         inode = UInt64(info.st_ino)
     }
+
+    /// The identity of the file open at `descriptor`.
+    public init(of descriptor: FileDescriptor) throws(SystemError) {
+        let info = try descriptor.stat()
+        device = UInt64(info.st_dev)
+        inode = UInt64(info.st_ino)
+    }
+}
+
+/// Whether an open file is still the file its path names.
+public enum FilePlacement: Sendable, Equatable {
+    /// The path names the open file.
+    case inPlace
+    /// The file has no name left (`st_nlink` 0): it was removed, alone or with its directory.
+    case removed
+    /// The file still has a name, but nothing is at the path: it or a directory above it was moved.
+    case moved
+    /// Another file stands at the path.
+    case replaced
+}
+
+extension FileDescriptor {
+    /// Where the open file stands against `path`, the path it was opened at (symbolic links in
+    /// the path are followed).
+    /// - Throws: when the descriptor or the path cannot be looked at (other than nothing being there).
+    public func placement(at path: String) throws(SystemError) -> FilePlacement {
+        let own = try stat()
+        if own.st_nlink == 0 { return .removed }
+        var info = Glibc.stat()
+        if fstatat(AT_FDCWD, path, &info, 0) == -1 {
+            let code = errno
+            if code == ENOENT || code == ENOTDIR { return .moved }
+            throw SystemError(call: "stat", subject: path, errno: code)
+        }
+        return info.st_dev == own.st_dev && info.st_ino == own.st_ino ? .inPlace : .replaced
+    }
 }

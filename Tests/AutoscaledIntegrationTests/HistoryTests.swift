@@ -15,7 +15,7 @@ struct HistoryTests {
         return false
     }
 
-    @Test("no history yet: export exits 1 and says why")
+    @Test("no history yet: export exits 1 and says what it found")
     func noHistory() async {
         let dir = Workspace()
         defer { dir.remove() }
@@ -23,7 +23,16 @@ struct HistoryTests {
         let result = await ChildProcess.run(["history", "export", "--config", dir.configPath], in: dir.path)
         #expect(result.status == 1)
         #expect(result.stdout == "")
-        #expect(result.stderr == "\(dir.path)/state/history: no history yet (the daemon has not run with this config yet)\n")
+        #expect(result.stderr == "\(dir.path)/state/history: no history yet (the directory does not exist)\n")
+        // What is found is told, not a guess that the daemon never ran.
+        #expect(mkdir(dir.file("state"), 0o755) == 0 && mkdir(dir.file("state/history"), 0o755) == 0)
+        let empty = await ChildProcess.run(["history", "export", "--config", dir.configPath], in: dir.path)
+        #expect(empty.status == 1)
+        #expect(empty.stderr == "\(dir.path)/state/history: no history yet (the directory holds no segment)\n")
+        dir.write(dir.file("state/history/00000001.log"), "ASHIST1\n")
+        let bare = await ChildProcess.run(["history", "export", "--config", dir.configPath], in: dir.path)
+        #expect(bare.status == 1)
+        #expect(bare.stderr == "\(dir.path)/state/history: no history yet (the 1 segment holds no record)\n")
     }
 
     @Test("a history of no readable record says which segment is at fault, never that the daemon has not run")

@@ -19,10 +19,16 @@ public enum HistoryExportCommand {
         // Told first, whatever follows: a failure may come of the damage.
         var notes = contents.damaged.map { "\(directory)/\($0)" }
         guard !contents.records.isEmpty else {
+            // What was found, not a guess at why: the directory may have been removed while a daemon ran.
             let why = !contents.damaged.isEmpty
                 ? "no segment holds a record that can be read"
-                : config.history.enabled
-                ? "the daemon has not run with this config yet" : "[history] enabled = false in \(options.configPath)"
+                : !config.history.enabled
+                ? "[history] enabled = false in \(options.configPath)"
+                : !contents.directoryFound
+                ? "the directory does not exist"
+                : contents.segments == 0
+                ? "the directory holds no segment"
+                : "the \(contents.segments) segment\(contents.segments == 1 ? " holds" : "s hold") no record"
             return .failure((notes + ["\(directory): no history yet (\(why))"]).joined(separator: "\n"))
         }
         let export: HistoryTrace.Export

@@ -14,10 +14,17 @@ enum ConfigConsistency {
 
     /// - Parameter configPath: the config file's own absolute path, when it is read from a file: no
     ///   key may name it (the daemon would write over its own config).
-    static func faults(in values: ParsedValues, configPath: String? = nil) -> [Fault] {
+    /// - Parameter nonDirectory: looks at the disk for what stands where a directory must be (see
+    ///   ``AutoscaledSystem/nonDirectory(onPath:)``); `nil` keeps the rules pure (no file is looked at).
+    static func faults(
+        in values: ParsedValues, configPath: String? = nil, nonDirectory: NonDirectoryProbe? = nil
+    ) -> [Fault] {
         thresholdFaults(values) + rateFaults(values) + replicaFaults(values) + limitFaults(values)
-            + fileFaults(values, configPath: configPath)
+            + fileFaults(values, configPath: configPath, nonDirectory: nonDirectory)
     }
+
+    /// What stands at or above a path where a directory must be, when it is not a directory.
+    typealias NonDirectoryProbe = (String) -> (path: String, kind: Directory.EntryKind)?
 
     /// The band and the size: scale_down_threshold < target_load ≤ scale_up_threshold, target_load > 0.
     private static func thresholdFaults(_ values: ParsedValues) -> [Fault] {
@@ -173,8 +180,10 @@ enum ConfigConsistency {
     /// The files the daemon reads or writes, each its own: the file actuator's count written over
     /// the state file or the loads, or the metrics over either or over the config, would be read
     /// back as something else; nor may one lie inside the history's directory, whose files the
-    /// history reads as its segments.
-    private static func fileFaults(_ values: ParsedValues, configPath: String?) -> [Fault] {
+    /// history reads as its segments. With `nonDirectory`, the history's directory (while the history
+    /// is enabled) must be one, or not exist yet: a file there (or, for `[history] path`, above it)
+    /// fails every write.
+    private static func fileFaults(_ values: ParsedValues, configPath: String?, nonDirectory: NonDirectoryProbe?) -> [Fault] {
         /// A path the daemon reads or writes: the config file, one a key names, or one it keeps
         /// beside a key's.
         struct NamedFile {
@@ -219,6 +228,16 @@ enum ConfigConsistency {
             [a.key, b.key].compactMap { $0 }.compactMap(values.line(of:)).max()
         }
         var faults: [Fault] = []
+        if let nonDirectory, (try? values.boolean(.historyEnabled)) == true,
+           let history = files.first(where: { $0.isDirectory }), let found = nonDirectory(history.path),
+           // Beside the state file, a file above it is the state's directory: claiming the state file tells that.
+           found.path == history.path || history.key == .historyPath {
+            let what = found.path == history.path ? "it" : EscapedText.quoted(found.path)
+            faults.append(Fault(
+                line: history.key.flatMap(values.line(of:)),
+                message: "\(history.subject) \(EscapedText.quoted(history.path)) must be a directory (the history's "
+                    + "segment files are kept in it), but \(what) is \(found.kind)"))
+        }
         for (index, file) in files.enumerated() {
             if let earlier = files[..<index].first(where: { $0.path == file.path }) {
                 faults.append(Fault(

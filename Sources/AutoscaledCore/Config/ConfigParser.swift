@@ -4,7 +4,8 @@ import AutoscaledSystem
 /// Turns the text of `autoscaled.conf` into a validated ``Config``, reporting every fault at once.
 ///
 /// Pure: it reads no file. The caller reads the file and passes its text, the name to show in
-/// errors, and the directory relative paths are resolved against.
+/// errors, and the directory relative paths are resolved against (and, from ``ConfigLoader``, a
+/// look at the disk for a file where the history's directory must be).
 ///
 /// ```
 /// text ─▶ IniDocument (lines) ─▶ sections, keys, duplicates ─▶ typed values ─▶ defaults,
@@ -24,7 +25,12 @@ public enum ConfigParser {
 
     /// Parses a file's bytes. A line that is not valid UTF-8 is reported, with the column of its
     /// first bad byte, and read as blank, so that the faults of the other lines are reported too.
-    public static func parse(bytes: some Collection<UInt8>, file: String, directory: String) -> Result<Config, ConfigErrors> {
+    /// - Parameter nonDirectory: looks at the disk for a file where the history's directory must be;
+    ///   `nil` (the default) keeps the parse pure.
+    public static func parse(
+        bytes: some Collection<UInt8>, file: String, directory: String,
+        nonDirectory: ((String) -> (path: String, kind: Directory.EntryKind)?)? = nil
+    ) -> Result<Config, ConfigErrors> {
         var text = ""
         var undecodable: [(line: Int, message: String)] = []
         for (index, line) in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
@@ -35,7 +41,7 @@ public enum ConfigParser {
                 undecodable.append((index + 1, undecodableLine(line)))
             }
         }
-        return parse(text, undecodable: undecodable, file: file, directory: directory)
+        return parse(text, undecodable: undecodable, file: file, directory: directory, nonDirectory: nonDirectory)
     }
 
     /// What is wrong with a line that is not valid UTF-8: its first bad byte and where it is.
@@ -49,14 +55,15 @@ public enum ConfigParser {
     }
 
     private static func parse(
-        _ text: String, undecodable: [(line: Int, message: String)], file: String, directory: String
+        _ text: String, undecodable: [(line: Int, message: String)], file: String, directory: String,
+        nonDirectory: ConfigConsistency.NonDirectoryProbe? = nil
     ) -> Result<Config, ConfigErrors> {
         var reader = Reader(directory: directory)
         for fault in undecodable { reader.report(fault.message, line: fault.line) }
         reader.read(IniDocument(text: text))
         reader.applyDefaults()
         let configPath = PathText.resolve(baseName(of: file), against: directory)
-        for fault in ConfigConsistency.faults(in: reader.values, configPath: configPath) {
+        for fault in ConfigConsistency.faults(in: reader.values, configPath: configPath, nonDirectory: nonDirectory) {
             reader.report(fault.message, line: fault.line)
         }
         let errors = reader.faults.enumerated()

@@ -37,6 +37,9 @@ public enum LogEvent: String, Sendable, Equatable, CaseIterable {
     case metricsRemoved = "metrics-removed"
     /// A history record could not be written (`path`, `cause`).
     case historyWriteFailed = "history-write-failed"
+    /// The history segment being appended to was removed, moved or replaced (`path`, `segment`, `cause`);
+    /// a new segment starts.
+    case historySegmentLost = "history-segment-lost"
     /// Log lines stderr could not take without waiting were dropped (`lines`); the first line out after.
     case logDropped = "log-dropped"
     /// SIGUSR1 or SIGUSR2 came: the daemon has no use for them and goes on.

@@ -147,9 +147,9 @@ public final class Controller {
                                         wallTime: wall) {
             logger.log(failure)
         }
-        if let failure = history.record(evaluation.input, evaluation.decision, applied: evaluation.summary.applied,
-                                        pollInterval: config.source.pollInterval, at: now, wallTime: wall) {
-            logger.log(failure)
+        for line in history.record(evaluation.input, evaluation.decision, applied: evaluation.summary.applied,
+                                   pollInterval: config.source.pollInterval, at: now, wallTime: wall) {
+            logger.log(line)
         }
         if reportStatus { notify(["STATUS=\(evaluation.summary.statusText(now: dependencies.clock.now()))"]) }
         return evaluation

@@ -5,7 +5,8 @@ import AutoscaledSystem
 /// ``HistoryLog`` while `[history]` is enabled. Used from the loop only.
 ///
 /// A failed write is reported once at warning level, then at debug level until a write succeeds;
-/// it never stops the loop.
+/// it never stops the loop. A segment found removed, moved or replaced while being appended to is
+/// reported at warning level each time (`history-segment-lost`).
 final class DaemonHistory {
     private var config: HistoryConfig
     private var log: HistoryLog?
@@ -17,16 +18,25 @@ final class DaemonHistory {
     }
 
     /// Appends what one evaluation saw and decided.
-    /// - Returns: the failure to log, if the write failed.
+    /// - Returns: what to log: a segment lost since the last record, and the failure, if the write failed.
     func record(
         _ input: PolicyInput, _ decision: ScalingDecision, applied: Int?, pollInterval: Duration,
         at now: MonotonicInstant, wallTime: Double
-    ) -> LogRecord? {
-        guard let log else { return nil }
+    ) -> [LogRecord] {
+        guard let log else { return [] }
         let record = HistoryRecord(
             wallTime: wallTime, monotonic: now, pollInterval: pollInterval, desired: decision.to, applied: applied,
             loads: HistoryRecord.Loads(input))
-        return outcome { () throws(SystemError) in try log.append(record, now: now) }
+        let failure = outcome { () throws(SystemError) in try log.append(record, now: now) }
+        var lines: [LogRecord] = []
+        if let lost = log.lost {
+            lines.append(LogRecord(.warning, .historySegmentLost, [
+                LogField("path", .string(config.path)), LogField("segment", .string(lost.segment)),
+                LogField("cause", .string(lost.description)),
+            ]))
+        }
+        if let failure { lines.append(failure) }
+        return lines
     }
 
     /// Uses `new` from now on (a reload): when it changed, the current segment is closed and the

@@ -13,7 +13,12 @@ import AutoscaledSystem
 ///   frame is skipped by ``HistoryReader``.
 /// - A new segment starts at the first append after the log is opened (an old tail is never
 ///   appended to), when the current one would pass ``segmentLimit`` or is older than
-///   ``segmentAge``, and after a failed write. The segment closed is `fsync`ed.
+///   ``segmentAge``, and after a failed write. The segment closed is `fsync`ed. A segment whose
+///   first write fails (a full disk) is removed, so failures never leave a file each.
+/// - Before each append the open segment is checked to be still the file its name in the
+///   directory names: one removed (alone or with the directory, even `rm -rf`), moved away or
+///   replaced is left, told in ``lost``, and a new segment starts (the directory re-created as at
+///   start), so records never go on into a file no reader can find.
 /// - When a segment starts, closed segments last written longer ago than `retention` are
 ///   removed, then the oldest go until all of them and a full new one fit in `max_size`: the
 ///   size bound holds whatever the write rate.
@@ -29,6 +34,26 @@ public final class HistoryLog {
     private let config: HistoryConfig
     private var segment: Segment?
     private var buffer: [UInt8] = []
+    /// The segment the last ``append(_:now:)`` found no longer in place, and why; `nil` when it
+    /// found it in place or had none open.
+    public private(set) var lost: Loss?
+
+    /// A segment left because it was no longer the file its name in the directory names.
+    public struct Loss: Sendable, Equatable, CustomStringConvertible {
+        /// The segment's name, e.g. `00000003.log`.
+        public var segment: String
+        /// Where the open file stood against its path.
+        public var placement: FilePlacement
+
+        public var description: String {
+            let what = switch placement {
+            case .removed, .inPlace: "removed while being appended to (alone or with its directory)"
+            case .moved: "no longer in the directory (it or the directory was moved away)"
+            case .replaced: "replaced by another file of its name"
+            }
+            return "\(what); the records go on in a new segment"
+        }
+    }
 
     private struct Segment {
         var fd: FileDescriptor
@@ -38,7 +63,16 @@ public final class HistoryLog {
         var names: [String]?
     }
 
-    public init(config: HistoryConfig) {
+    /// Writes bytes to a segment; replaced in tests to make a write fail.
+    typealias Write = (FileDescriptor, UnsafeRawBufferPointer) throws(SystemError) -> Void
+    private let write: Write
+
+    public convenience init(config: HistoryConfig) {
+        self.init(config: config, write: { fd, bytes throws(SystemError) in try fd.writeAll(bytes) })
+    }
+
+    init(config: HistoryConfig, write: @escaping Write) {
+        self.write = write
         self.config = config
         directory = config.path
         segmentLimit = config.maxSize / 8
@@ -58,6 +92,8 @@ public final class HistoryLog {
     /// Appends `record`, evaluated at `now`, with one `write(2)`.
     /// - Throws: the failed call; the next append starts a new segment.
     public func append(_ record: HistoryRecord, now: MonotonicInstant) throws(SystemError) {
+        lost = nil
+        try checkPlacement()
         buffer.removeAll(keepingCapacity: true)
         var names = segment?.names
         HistoryCodec.append(record, names: &names, to: &buffer)
@@ -73,11 +109,13 @@ public final class HistoryLog {
         }
         guard var current = segment else { return }
         do throws(SystemError) {
-            try buffer.withUnsafeBytes { bytes in Result { () throws(SystemError) in try current.fd.writeAll(bytes) } }.get()
+            try buffer.withUnsafeBytes { bytes in Result { () throws(SystemError) in try write(current.fd, bytes) } }.get()
         } catch {
             // What reached the file may end in a torn frame: never append after it.
             current.fd.close()
             segment = nil
+            // A segment that never took a whole write holds no record: one per failure would pile up.
+            if current.size == 0 { removeSegment(current.fd.subject) }
             throw error
         }
         current.size += buffer.count
@@ -88,6 +126,23 @@ public final class HistoryLog {
     /// `fsync`s and closes the current segment (at stop); the next append starts a new one.
     public func close() throws(SystemError) {
         try closeSegment()
+    }
+
+    /// Leaves the open segment, without `fsync`, when its name no longer names it (see ``lost``).
+    private func checkPlacement() throws(SystemError) {
+        guard let current = segment else { return }
+        let placement: FilePlacement
+        do {
+            placement = try current.fd.placement(at: current.fd.subject)
+        } catch {
+            current.fd.close()
+            segment = nil
+            throw error
+        }
+        guard placement != .inPlace else { return }
+        current.fd.close()
+        segment = nil
+        lost = Loss(segment: baseName(of: current.fd.subject), placement: placement)
     }
 
     private func closeSegment() throws(SystemError) {
@@ -111,7 +166,20 @@ public final class HistoryLog {
         }
         let name = String(repeating: "0", count: max(0, 8 - String(number).count)) + String(number) + ".log"
         let fd = try folder.createForAppending(name, mode: 0o644)
+        do throws(SystemError) {
+            try folder.sync()
+        } catch {
+            fd.close()
+            try? folder.unlink(name)
+            throw error
+        }
         segment = Segment(fd: fd, size: 0, startedAt: now, names: nil)
-        try folder.sync()
+    }
+
+    /// Removes the segment at `path` (best effort: the failure that led here is what is reported).
+    private func removeSegment(_ path: String) {
+        guard let folder = try? Directory.open(parentDirectory(of: path)) else { return }
+        defer { folder.close() }
+        try? folder.unlink(baseName(of: path))
     }
 }

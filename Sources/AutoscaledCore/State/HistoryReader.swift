@@ -10,6 +10,8 @@ public enum HistoryReader {
         public var segments: Int
         /// Segments not read to their end, in order; the records before the damage are kept.
         public var damaged: [Damage]
+        /// `false` when there is no directory at the path.
+        public var directoryFound = true
 
         /// How many segments were not read to their end.
         public var damagedSegments: Int { damaged.count }
@@ -56,7 +58,7 @@ public enum HistoryReader {
         do {
             folder = try Directory.open(directory)
         } catch {
-            if error.isNoSuchFile { return Contents(records: [], segments: 0, damaged: []) }
+            if error.isNoSuchFile { return Contents(records: [], segments: 0, damaged: [], directoryFound: false) }
             throw error
         }
         defer { folder.close() }

@@ -64,7 +64,8 @@ struct LogEncoderTests {
             "source-error", "source-down", "source-up", "actuate", "actuate-failed", "actuate-cancelled",
             "state-initial", "state-write-failed", "state-locked", "state-kept-aside", "temp-removed",
             "temp-cleanup-failed", "config-insecure", "watch-failed", "notify-failed",
-            "metrics-write-failed", "metrics-removed", "history-write-failed", "log-dropped", "signal-ignored", "limited", "pause", "resume",
+            "metrics-write-failed", "metrics-removed", "history-write-failed", "history-segment-lost",
+            "log-dropped", "signal-ignored", "limited", "pause", "resume",
             "pause-file-invalid",
         ])
     }

@@ -1,5 +1,6 @@
 @testable import AutoscaledCore
 import AutoscaledTestSupport
+import Glibc
 import Testing
 
 struct DaemonHistoryTests {
@@ -15,12 +16,12 @@ struct DaemonHistoryTests {
         let history = DaemonHistory(config: modified(HistoryConfig.defaults) { $0.path = dir.file("file/history") })
         let input = PolicyInput.loads(try LoadSnapshot(servers: [ServerLoad(name: "b", load: 55)]))
         let first = history.record(input, Self.decision, applied: nil, pollInterval: .seconds(10), at: .origin, wallTime: 1)
-        #expect(first == LogRecord(.warning, .historyWriteFailed, [
+        #expect(first == [LogRecord(.warning, .historyWriteFailed, [
             LogField("path", .string(dir.file("file/history"))),
             LogField("cause", .string("mkdir: not a directory (errno 20)")),
-        ]))
+        ])])
         let second = history.record(input, Self.decision, applied: nil, pollInterval: .seconds(10), at: .origin, wallTime: 2)
-        #expect(second?.level == .debug)
+        #expect(second.map(\.level) == [.debug])
     }
 
     @Test("enabled = false records nothing; a reload that enables it records from then on")
@@ -30,13 +31,33 @@ struct DaemonHistoryTests {
         var config = modified(HistoryConfig.defaults) { ($0.enabled, $0.path) = (false, dir.file("history")) }
         let history = DaemonHistory(config: config)
         let input = PolicyInput.unavailable("x")
-        #expect(history.record(input, Self.decision, applied: 3, pollInterval: .seconds(10), at: .origin, wallTime: 1) == nil)
+        #expect(history.record(input, Self.decision, applied: 3, pollInterval: .seconds(10), at: .origin, wallTime: 1).isEmpty)
         #expect(try HistoryReader.read(dir.file("history")).records.isEmpty)
         config.enabled = true
         #expect(history.configure(config) == nil)
-        #expect(history.record(input, Self.decision, applied: 3, pollInterval: .seconds(10), at: .origin, wallTime: 2) == nil)
+        #expect(history.record(input, Self.decision, applied: 3, pollInterval: .seconds(10), at: .origin, wallTime: 2).isEmpty)
         #expect(history.stop() == nil)
         #expect(try HistoryReader.read(dir.file("history")).records
             == [HistoryRecord(wallTime: 2, monotonic: .origin, pollInterval: .seconds(10), desired: 3, applied: 3, loads: .none)])
+    }
+
+    @Test("a history directory removed while the daemon runs is told once, with its cause, and re-created")
+    func directoryRemoved() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let history = DaemonHistory(config: modified(HistoryConfig.defaults) { $0.path = dir.file("history") })
+        let input = PolicyInput.unavailable("x")
+        #expect(history.record(input, Self.decision, applied: 3, pollInterval: .seconds(10), at: .origin, wallTime: 1).isEmpty)
+        unlink(dir.file("history/00000001.log"))
+        rmdir(dir.file("history"))
+        #expect(history.record(input, Self.decision, applied: 3, pollInterval: .seconds(10), at: .origin, wallTime: 2) == [
+            LogRecord(.warning, .historySegmentLost, [
+                LogField("path", .string(dir.file("history"))), LogField("segment", .string("00000001.log")),
+                LogField("cause", .string("removed while being appended to (alone or with its directory); "
+                    + "the records go on in a new segment")),
+            ]),
+        ])
+        #expect(history.record(input, Self.decision, applied: 3, pollInterval: .seconds(10), at: .origin, wallTime: 3).isEmpty)
+        #expect(try HistoryReader.read(dir.file("history")).records.map(\.wallTime) == [2, 3])
     }
 }

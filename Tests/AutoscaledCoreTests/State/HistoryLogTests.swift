@@ -260,6 +260,81 @@ struct HistoryLogTests {
     func missingDirectory() throws {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
-        #expect(try HistoryReader.read(dir.file("none")) == HistoryReader.Contents(records: [], segments: 0, damaged: []))
+        #expect(try HistoryReader.read(dir.file("none"))
+            == HistoryReader.Contents(records: [], segments: 0, damaged: [], directoryFound: false))
+    }
+
+    struct Loss: CustomTestStringConvertible, Sendable {
+        var name: String
+        /// Done to the history directory `history` of a temporary directory while a segment is open.
+        var act: @Sendable (TemporaryDirectory) -> Void
+        var placement: FilePlacement
+        /// The segments after the next append.
+        var segments: [String]
+        var testDescription: String { name }
+    }
+
+    static let losses: [Loss] = [
+        Loss(name: "the directory removed (rm -rf)", act: { dir in
+            unlink(dir.file("history/00000001.log"))
+            rmdir(dir.file("history"))
+        }, placement: .removed, segments: ["00000001.log"]),
+        Loss(name: "the segment removed", act: { dir in unlink(dir.file("history/00000001.log")) },
+             placement: .removed, segments: ["00000001.log"]),
+        Loss(name: "the directory moved away", act: { dir in rename(dir.file("history"), dir.file("old")) },
+             placement: .moved, segments: ["00000001.log"]),
+        Loss(name: "another file renamed over the segment", act: { dir in
+            dir.write("other", "")
+            rename(dir.file("other"), dir.file("history/00000001.log"))
+        }, placement: .removed, segments: ["00000001.log", "00000002.log"]),
+        Loss(name: "the directory moved away and another made, with a file of the segment's name", act: { dir in
+            rename(dir.file("history"), dir.file("old"))
+            mkdir(dir.file("history"), 0o755)
+            dir.write("history/00000001.log", "")
+        }, placement: .replaced, segments: ["00000001.log", "00000002.log"]),
+    ]
+
+    @Test("a segment removed, moved or replaced while open is told and left; the records go on in a new segment",
+          arguments: losses)
+    func lostSegment(_ loss: Loss) throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let log = HistoryLog(config: Self.config(dir))
+        try log.append(Self.record(at: 1_000_000), now: .origin)
+        #expect(log.lost == nil)
+        loss.act(dir)
+        try log.append(Self.record(at: 1_000_010), now: .origin + .seconds(10))
+        #expect(log.lost == HistoryLog.Loss(segment: "00000001.log", placement: loss.placement))
+        #expect(try Self.files(dir).map(\.name) == loss.segments)
+        #expect(try HistoryReader.read(dir.file("history")).records.last?.wallTime == 1_000_010)
+        try log.append(Self.record(at: 1_000_020), now: .origin + .seconds(20))
+        #expect(log.lost == nil)
+        #expect(try Self.files(dir).map(\.name) == loss.segments)
+    }
+
+    @Test("a full disk leaves no empty segment per failed write: a segment whose first write fails is removed")
+    func fullDisk() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        final class Disk { var full = false }
+        let disk = Disk()
+        let log = HistoryLog(config: Self.config(dir)) { fd, bytes throws(SystemError) in
+            if disk.full { throw SystemError(call: "write", subject: fd.subject, errno: ENOSPC) }
+            try fd.writeAll(bytes)
+        }
+        try log.append(Self.record(at: 1_000_000), now: .origin)
+        disk.full = true
+        for index in 1...12 {
+            #expect(throws: SystemError(call: "write", subject: dir.file("history/0000000\(index == 1 ? 1 : 2).log"), errno: ENOSPC)) {
+                try log.append(Self.record(at: 1_000_000 + Double(index)), now: .origin + .seconds(index))
+            }
+        }
+        #expect(try Self.files(dir).map(\.name) == ["00000001.log"])
+        disk.full = false
+        try log.append(Self.record(at: 1_000_013), now: .origin + .seconds(13))
+        #expect(try Self.files(dir).map(\.name) == ["00000001.log", "00000002.log"])
+        let contents = try HistoryReader.read(dir.file("history"))
+        #expect(contents.records.map(\.wallTime) == [1_000_000, 1_000_013])
+        #expect(contents.damaged.isEmpty)
     }
 }
