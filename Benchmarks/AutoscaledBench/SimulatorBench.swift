@@ -89,6 +89,7 @@ enum SimulatorBench {
         }
     }
 
+    @discardableResult
     static func measure(_ name: String, seconds: Int, _ body: () -> SimulationSummary) -> Double {
         var best = Double.infinity
         var summary: SimulationSummary?
