@@ -61,6 +61,12 @@ public struct LockFile: Sendable {
         return LockFile(path: path, descriptor: fd)
     }
 
+    /// Where the locked file stands against ``path``. A lock whose file was removed, moved or
+    /// replaced keeps no one out: a process that opens the path creates or locks another file.
+    public func placement() throws(SystemError) -> FilePlacement {
+        try descriptor.placement(at: path)
+    }
+
     /// Gives the lock up, then closes the file (the file stays). Unlocked first: a child being
     /// spawned by another thread holds a copy of the descriptor until its exec closes it, and a
     /// close alone would leave the lock held by that copy for that moment.

@@ -105,6 +105,51 @@ struct FileSafetyTests {
         #expect(await third.wait() == 0)
     }
 
+    @Test("a lock file removed while the daemon runs is locked again at its next wake-up, so a second daemon is still refused")
+    func removedLockRetaken() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        // No poll within the test: the daemon wakes when the load file is written.
+        dir.writeConfig(pollInterval: "1h")
+        dir.writeLoads(#"{"a": 30}"#)
+        let daemon = await startDaemon(dir)
+        unlink(dir.statePath + ".lock")
+        let before = daemon.stderrLines.count
+        dir.writeLoads(#"{"a": 31}"#)
+        #expect(await daemon.waitForLine("level=warning event=state-lock-restored path=\(dir.statePath) lock=\(dir.statePath).lock "
+            + "cause=\"its lock file was removed while the daemon ran; the lock is taken again\"", after: before) != nil,
+                "\(daemon.standardError)")
+        let second = await ChildProcess.run(["run", "--config", dir.configPath], in: dir.path)
+        #expect(second.status == 1)
+        #expect(second.stderr.contains("event=state-locked path=\(dir.statePath) lock=\(dir.statePath).lock pid=\(daemon.pid) "),
+                "\(second.stderr)")
+        daemon.signal(SIGTERM)
+        #expect(await daemon.wait() == 0)
+    }
+
+    @Test("a daemon whose removed lock file another daemon locked stops with status 1, naming it, and leaves the state file to it")
+    func removedLockTakenByAnother() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        dir.writeConfig(pollInterval: "1h")
+        dir.writeLoads(#"{"a": 30}"#)
+        let first = await startDaemon(dir)
+        unlink(dir.statePath + ".lock")
+        let second = await startDaemon(dir)
+        dir.writeLoads(#"{"a": 31}"#)
+        #expect(await first.wait() == 1)
+        let cause = "its lock file was removed while the daemon ran, and another autoscaled (pid \(second.pid)) is using this state file now"
+        #expect(first.standardError.contains("level=error event=state-locked path=\(dir.statePath) lock=\(dir.statePath).lock "
+            + "pid=\(second.pid) cause=\"\(cause)\""), "\(first.standardError)")
+        let last = first.stderrLines.last ?? ""
+        #expect(last.contains("level=error event=stop status=1 cause=\"[state] path \(dir.statePath): \(cause); "
+            + "stopped without writing it\" replicas="), "\(first.standardError)")
+        // The second goes on alone, and its stop saves the state file.
+        #expect(await second.waitForLine("max_load=31") != nil, "\(second.standardError)")
+        second.signal(SIGTERM)
+        #expect(await second.wait() == 0)
+    }
+
     @Test("a reload onto a state file whose lock cannot be created is refused, naming the lock file; the old one stays in use")
     func reloadOntoUnusableLockRefused() async {
         let dir = Workspace()

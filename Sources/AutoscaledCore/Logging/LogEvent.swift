@@ -24,6 +24,8 @@ public enum LogEvent: String, Sendable, Equatable, CaseIterable {
     case stateWriteFailed = "state-write-failed"
     /// Another process holds the state file's lock.
     case stateLocked = "state-locked"
+    /// The state file's lock file was removed, moved or replaced while the daemon ran; its lock was taken again.
+    case stateLockRestored = "state-lock-restored"
     /// A state file of unknown version was set aside, not resumed.
     case stateKeptAside = "state-kept-aside"
     /// A temporary file a killed writer left behind was removed.

@@ -229,6 +229,17 @@ public final class Controller {
         logger.log(.info, .stop, [LogField("signal", .string(signal.name)), LogField("replicas", .int(replicas))])
     }
 
+    /// Stops, leaving the state file alone, because another daemon now uses it: the actuation under
+    /// way is cancelled, the history closed, and `stop status=1` logged with `cause`.
+    public func stop(yieldingStateFile cause: String) async {
+        await stopActuation()
+        if let failure = history.stop() { logger.log(failure) }
+        let replicas = await state.desiredReplicas
+        logger.log(.error, .stop, [
+            LogField("status", .int(1)), LogField("cause", .string(cause)), LogField("replicas", .int(replicas)),
+        ])
+    }
+
     private func stopActuation() async {
         await coordinator?.stop()
         coordinator = nil

@@ -28,6 +28,8 @@ public final class Daemon {
     private var pauseEndScheduled: Double?
     /// The lock beside the state file, held while the daemon runs.
     private var stateLock: LockFile?
+    /// Whether taking the lock again has failed since it was last in place (logged once).
+    private var stateLockRetakeFailed = false
 
     public init(
         configPath: String, config: Config, logger: Logger,
@@ -43,8 +45,8 @@ public final class Daemon {
     }
 
     /// Runs until SIGTERM or SIGINT; returns the process exit status (0 after a clean stop, 1 when
-    /// another daemon holds the state file's lock, the lock file cannot be created, or a state file of
-    /// unknown version cannot be set aside).
+    /// another daemon holds the state file's lock, or takes it after its lock file was removed, the
+    /// lock file cannot be created, or a state file of unknown version cannot be set aside).
     public func run() async -> Int32 {
         guard let claim = StateClaim.atStart(initialConfig, logger: logger) else { return 1 }
         stateLock = claim.lock
@@ -58,6 +60,10 @@ public final class Daemon {
         await controller.notifyStatus(["READY=1", "MAINPID=\(currentProcessID())"])
         for await _ in wakeups.stream {
             var work = wakeups.take()
+            if let cause = keepStateLock(controller) {
+                await shutdown(controller) { await controller.stop(yieldingStateFile: cause) }
+                return 1
+            }
             if work.poll && reloadGate.isPending { work.reload = true }
             if work.reload, let monitor {
                 let admitted = reloadGate.admit(
@@ -70,7 +76,7 @@ public final class Daemon {
                 controller.logger.log(LogRecord(.warning, .signalIgnored, [LogField("signal", .string(signal.name))]))
             }
             if let signal = work.stop {
-                await shutdown(controller, signal: signal)
+                await shutdown(controller) { await controller.stop(signal: signal) }
                 return 0
             }
             if work.watchdog { controller.notify(["WATCHDOG=1"]) }
@@ -184,13 +190,37 @@ public final class Daemon {
         }
     }
 
-    private func shutdown(_ controller: Controller, signal: StopSignal) async {
+    /// Keeps the state file's lock held at its path, on every wake-up (an `fstat` and a `stat`):
+    /// a lock file removed, moved or replaced is locked again at its path.
+    /// - Returns: why the daemon must stop, when another daemon took the lock meanwhile.
+    private func keepStateLock(_ controller: Controller) -> String? {
+        guard let lock = stateLock else { return nil }
+        switch StateClaim.recheck(lock, statePath: controller.config.state.path) {
+        case .inPlace:
+            stateLockRetakeFailed = false
+        case let .retaken(taken, record):
+            controller.logger.log(record)
+            lock.release()
+            stateLock = taken
+            stateLockRetakeFailed = false
+        case let .failed(record):
+            controller.logger.log(stateLockRetakeFailed ? LogRecord(.debug, record.event, record.fields) : record)
+            stateLockRetakeFailed = true
+        case let .takenByAnother(record, cause):
+            controller.logger.log(record)
+            return "[state] path \(controller.config.state.path): \(cause); stopped without writing it"
+        }
+        return nil
+    }
+
+    /// Stops watching and signalling, then `stopping` stops the controller.
+    private func shutdown(_ controller: Controller, stopping: () async -> Void) async {
         controller.notify(["STOPPING=1"])
         timer?.cancel()
         watchdogTimer?.cancel()
         monitor?.cancel()
         signals?.stop()
-        await controller.stop(signal: signal)
+        await stopping()
         stateLock?.release()
         wakeups.finish()
     }

@@ -74,13 +74,55 @@ struct StateClaim {
         return claim
     }
 
+    /// What became of a held lock, looked at again while the daemon runs.
+    enum LockRecheck {
+        /// Its file is still at its path.
+        case inPlace
+        /// Its file was removed, moved or replaced, and the lock was taken again at the path:
+        /// `state-lock-restored`. The old lock is the caller's to release.
+        case retaken(LockFile, LogRecord)
+        /// Another process took the lock at the path meanwhile (`state-locked`): it now uses the
+        /// state file, and this daemon must stop without writing it.
+        case takenByAnother(LogRecord, cause: String)
+        /// The lock could not be taken again (`state-write-failed`); the next look tries again.
+        case failed(LogRecord)
+    }
+
+    /// Looks whether `lock`'s file still stands at its path, and takes the lock again when it does
+    /// not: a second daemon started after the lock file was removed would otherwise share the state
+    /// file with this one. A path that cannot be looked at counts as in place.
+    static func recheck(_ lock: LockFile, statePath: String) -> LockRecheck {
+        let what: String
+        switch try? lock.placement() {
+        case .inPlace?, nil: return .inPlace
+        case .removed?: what = "its lock file was removed"
+        case .moved?: what = "its lock file was moved away"
+        case .replaced?: what = "another file was put at its lock file's path"
+        }
+        do {
+            let taken = try LockFile.acquire(lock.path)
+            return .retaken(taken, LogRecord(.warning, .stateLockRestored, [
+                LogField("path", .string(statePath)), LogField("lock", .string(lock.path)),
+                LogField("cause", .string("\(what) while the daemon ran; the lock is taken again")),
+            ]))
+        } catch {
+            let refusal = lockRefusal(error, statePath: statePath, lockPath: lock.path, after: "\(what) while the daemon ran")
+            guard case .held = error else { return .failed(refusal.record) }
+            return .takenByAnother(refusal.record, cause: refusal.cause)
+        }
+    }
+
     /// `state-locked` (another process holds the lock) or `state-write-failed` (the lock file could not be used).
-    private static func lockRefusal(_ error: LockFile.Failure, statePath: String, lockPath: String) -> Refusal {
+    /// - Parameter after: what happened first, when the lock was held before (the cause then says so).
+    private static func lockRefusal(
+        _ error: LockFile.Failure, statePath: String, lockPath: String, after: String? = nil
+    ) -> Refusal {
         switch error {
         case let .held(lockPath, pid):
             var fields = [LogField("path", .string(statePath)), LogField("lock", .string(lockPath))]
             if let pid { fields.append(LogField("pid", .int(Int(pid)))) }
-            let cause = "another autoscaled (pid \(pid.map(String.init) ?? "unknown")) is using this state file"
+            let user = "another autoscaled (pid \(pid.map(String.init) ?? "unknown")) is using this state file"
+            let cause = after.map { "\($0), and \(user) now" } ?? user
             fields.append(LogField("cause", .string(cause)))
             return Refusal(record: LogRecord(.error, .stateLocked, fields), cause: cause)
         case let .file(cause):
