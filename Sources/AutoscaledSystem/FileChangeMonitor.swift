@@ -9,6 +9,10 @@ import Dispatch
 /// write that happened while it read (the count moved), and put the read off: no decision is made
 /// from a half-written file, and no half-written config is applied. A watch lost because its
 /// directory was deleted is re-added by ``refresh()``.
+///
+/// A file whose path is a symbolic link (or passes through one) is watched at the link and at
+/// the file it resolves to, as of ``watch(_:)``, each ``refresh()`` and each change of the link: a
+/// writer that writes the target in place is seen there.
 public final class FileChangeMonitor: Sendable {
     public enum Target: Sendable, Hashable {
         case loadFile
@@ -18,6 +22,9 @@ public final class FileChangeMonitor: Sendable {
     }
 
     private struct Watched: Sendable {
+        /// The files as given.
+        var given: [(target: Target, path: String)] = []
+        /// Where each is watched: at its path, and at what a link there resolves to.
         var files: [(target: Target, directory: String, name: String)] = []
         var watches: [String: Int32] = [:]
         var activity: [Target: WriteActivity] = [:]
@@ -48,22 +55,17 @@ public final class FileChangeMonitor: Sendable {
 
     /// Watches exactly these files (replacing any earlier set), each through its directory.
     public func watch(_ files: [(target: Target, path: String)]) {
-        state.withLock { watched in
-            watched.files = files.map { ($0.target, parentDirectory(of: $0.path), baseName(of: $0.path)) }
-            let wanted = Set(watched.files.map(\.directory))
-            for (directory, watch) in watched.watches where !wanted.contains(directory) {
-                inotify.removeWatch(watch)
-                watched.watches[directory] = nil
-            }
-        }
+        state.withLock { $0.given = files }
         refresh()
     }
 
-    /// Adds the watches that are missing (first call, or after a directory came back).
+    /// Resolves the links again, and adds the watches that are missing (first call, or after a
+    /// directory came back).
     /// - Returns: the directories that still cannot be watched, with the error.
     @discardableResult
     public func refresh() -> [SystemError] {
         state.withLock { watched in
+            Self.resolve(&watched, inotify: inotify)
             var errors: [SystemError] = []
             for directory in Set(watched.files.map(\.directory)) where watched.watches[directory] == nil {
                 do throws(SystemError) {
@@ -89,9 +91,49 @@ public final class FileChangeMonitor: Sendable {
         inotify: Inotify, state: Locked<Watched>, clock: any MonotonicClock, onChange: (Target) -> Void
     ) {
         let targets = state.withLock { watched in
-            inotify.readEvents().flatMap { apply($0, to: &watched, now: clock.now()) }
+            let events = inotify.readEvents()
+            let targets = events.flatMap { apply($0, to: &watched, now: clock.now()) }
+            // A name given was replaced (a link moved to another file): watch what it resolves to now.
+            if events.contains(where: { event in isGiven(event, in: watched) && (event.completesFile || event.removesFile) }) {
+                resolve(&watched, inotify: inotify)
+                for directory in Set(watched.files.map(\.directory)) where watched.watches[directory] == nil {
+                    watched.watches[directory] = try? inotify.watchDirectory(directory)
+                }
+            }
+            return targets
         }
         for target in targets { onChange(target) }
+    }
+
+    /// Whether `event` concerns a file at its path as given (not where a link resolves to).
+    private static func isGiven(_ event: InotifyEvent, in watched: Watched) -> Bool {
+        let directories = Set(watched.watches.filter { $0.value == event.watch }.map(\.key))
+        return watched.given.contains { directories.contains(parentDirectory(of: $0.path)) && baseName(of: $0.path) == event.name }
+    }
+
+    /// Sets where each file given is watched: at its path, and, when a link along it resolves
+    /// elsewhere, at the file it resolves to; drops the watches of directories no longer wanted.
+    private static func resolve(_ watched: inout Watched, inotify: Inotify) {
+        var files: [(target: Target, directory: String, name: String)] = []
+        for file in watched.given {
+            let directory = parentDirectory(of: file.path)
+            let name = baseName(of: file.path)
+            files.append((file.target, directory, name))
+            // Not there yet, or a loop: the path alone, until it resolves.
+            guard let resolved = try? resolvedPath(file.path) else { continue }
+            let resolvedDirectory = parentDirectory(of: resolved)
+            let resolvedName = baseName(of: resolved)
+            if resolvedDirectory != directory || resolvedName != name {
+                files.append((file.target, resolvedDirectory, resolvedName))
+            }
+        }
+        watched.files = files
+        let wanted = Set(files.map(\.directory))
+        for (directory, watch) in watched.watches where !wanted.contains(directory) {
+            watched.watches[directory] = nil
+            // Two spellings of one directory share one watch: it stays while one is wanted.
+            if !watched.watches.values.contains(watch) { inotify.removeWatch(watch) }
+        }
     }
 
     /// What is known of the writes to `target`, counting the events queued up to now.
@@ -107,13 +149,17 @@ public final class FileChangeMonitor: Sendable {
     }
 
     private static func apply(_ event: InotifyEvent, to watched: inout Watched, now: MonotonicInstant) -> [Target] {
-        guard let directory = watched.watches.first(where: { $0.value == event.watch })?.key else { return [] }
+        // Two spellings of one directory (a path given, and where a link resolves) share one watch.
+        let directories = Set(watched.watches.filter { $0.value == event.watch }.map(\.key))
+        guard !directories.isEmpty else { return [] }
         if event.endsWatch && event.name.isEmpty {
-            watched.watches[directory] = nil
+            for directory in directories { watched.watches[directory] = nil }
             return []
         }
         var targets: [Target] = []
-        for file in watched.files where file.directory == directory && file.name == event.name {
+        var seen = Set<Target>()
+        for file in watched.files
+        where directories.contains(file.directory) && file.name == event.name && seen.insert(file.target).inserted {
             var activity = watched.activity[file.target] ?? WriteActivity()
             if event.modifiesFile {
                 activity.lastModified = now

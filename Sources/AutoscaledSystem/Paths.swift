@@ -21,3 +21,12 @@ public func permissionBits(of path: String) -> UInt32? {
     guard stat(path, &info) == 0 else { return nil }
     return UInt32(info.st_mode) & 0o7777
 }
+
+/// `path` with every symbolic link along it resolved (`realpath(3)`): the file a write through the
+/// path lands in.
+/// - Throws: ``SystemError`` when a part of it is missing, a loop, or cannot be searched.
+public func resolvedPath(_ path: String) throws(SystemError) -> String {
+    guard let resolved = realpath(path, nil) else { throw SystemError(call: "realpath", subject: path, errno: errno) }
+    defer { free(resolved) }
+    return String(cString: resolved)
+}

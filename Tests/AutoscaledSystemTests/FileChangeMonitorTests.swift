@@ -60,4 +60,56 @@ struct FileChangeMonitorTests {
         let closed = monitor.activity(of: .configFile, beforeRead: true)
         #expect(!closed.writeInProgress && closed.modifications > writing.modifications)
     }
+
+    /// Writes `text` to `path` in place and closes it.
+    private static func writeInPlace(_ path: String, _ text: String) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        _ = Glibc.write(fd, text, text.utf8.count)
+        close(fd)
+    }
+
+    @Test("a load file that is a symlink into another directory: a write to its target is seen in progress, and its close reported",
+          .timeLimit(.minutes(1)))
+    func symlinkTarget() async throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        mkdir(dir.file("real"), 0o755)
+        let target = dir.file("real/loads.json")
+        Self.writeInPlace(target, "{}")
+        #expect(symlink(target, dir.file("loads.json")) == 0)
+        let (monitor, changes) = try Self.monitor(dir)
+        defer { monitor.cancel() }
+        let fd = open(target, O_WRONLY | O_TRUNC | O_CLOEXEC)
+        _ = Glibc.write(fd, "{\"a\":", 6)
+        #expect(monitor.activity(of: .loadFile, beforeRead: true).writeInProgress)
+        _ = Glibc.write(fd, " 1}", 3)
+        close(fd)
+        var reports = changes.makeAsyncIterator()
+        #expect(await reports.next() == .loadFile)
+        #expect(!monitor.activity(of: .loadFile, beforeRead: true).writeInProgress)
+    }
+
+    @Test("a symlink moved to another target is followed: writes to the new target are reported, the old one's are not",
+          .timeLimit(.minutes(1)))
+    func symlinkRetargeted() async throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        for name in ["old", "new"] {
+            mkdir(dir.file(name), 0o755)
+            Self.writeInPlace(dir.file("\(name)/loads.json"), "{}")
+        }
+        #expect(symlink(dir.file("old/loads.json"), dir.file("loads.json")) == 0)
+        let (monitor, changes) = try Self.monitor(dir)
+        defer { monitor.cancel() }
+        var reports = changes.makeAsyncIterator()
+        #expect(symlink(dir.file("new/loads.json"), dir.file("link.tmp")) == 0)
+        #expect(rename(dir.file("link.tmp"), dir.file("loads.json")) == 0)
+        #expect(await reports.next() == .loadFile)
+        // Events keep their order: the config's close comes after anything the old target's write caused.
+        Self.writeInPlace(dir.file("old/loads.json"), "{\"a\": 1}")
+        Self.writeInPlace(dir.file("autoscaled.conf"), "[source]\n")
+        #expect(await reports.next() == .configFile)
+        Self.writeInPlace(dir.file("new/loads.json"), "{\"a\": 2}")
+        #expect(await reports.next() == .loadFile)
+    }
 }
