@@ -13,6 +13,29 @@
 /// Total on every `Double`: negative zero is `0`; NaN and the infinities are `nan`, `inf`, `-inf`;
 /// a value too large to round at the asked precision is written exact.
 public enum DecimalText {
+    /// Whether `text` is `digits[.digits][e[±]digits]` (or `.digits…`), with no sign: the numbers a
+    /// person writes in a config or an option (no hex, no `inf`, no `nan`, no `_`).
+    public static func isUnsignedDecimal(_ text: some StringProtocol) -> Bool {
+        var scalars = Substring(text).unicodeScalars[...]
+        func digits() -> Int {
+            let count = scalars.prefix(while: { ("0"..."9").contains($0) }).count
+            scalars.removeFirst(count)
+            return count
+        }
+        var mantissa = digits()
+        if scalars.first == "." {
+            scalars.removeFirst()
+            mantissa += digits()
+        }
+        guard mantissa > 0 else { return false }
+        if scalars.first == "e" || scalars.first == "E" {
+            scalars.removeFirst()
+            if scalars.first == "+" || scalars.first == "-" { scalars.removeFirst() }
+            guard digits() > 0 else { return false }
+        }
+        return scalars.isEmpty
+    }
+
     public enum Style: Sendable, Equatable {
         case exact
         case atMost(Int)

@@ -79,6 +79,16 @@ struct SimulateTests {
         let refused = await ChildProcess.run(arguments + ["--min", "1"], in: dir.path)
         #expect(refused.status == 64)
         #expect(refused.stderr.contains("scale_to_zero_after 1min needs min_replicas 0, not 1 (--min)"))
+        // The HPA model does not scale from 0, as the HPA does not: refused at min 0, whatever the config's rules.
+        let hpaAtZero = await ChildProcess.run(arguments + ["--policy", "hpa"], in: dir.path)
+        #expect(hpaAtZero.status == 64)
+        #expect(hpaAtZero.stderr.contains("Error: --policy hpa keeps at least 1 replica, as Kubernetes' HPA does (at 0 it "
+            + "stops scaling): set --min 1 or more (min_replicas is 0)"), "\(hpaAtZero.stderr)")
+        let hpa = await ChildProcess.run(arguments + ["--policy", "hpa", "--min", "1"], in: dir.path)
+        #expect(hpa.status == 0, "\(hpa.stderr)")
+        let kpa = await ChildProcess.run(arguments + ["--policy", "kpa"], in: dir.path)
+        #expect(kpa.status == 0, "\(kpa.stderr)")
+        #expect(kpa.stdout.contains(" to=0 "))
         dir.write(dir.file("one.conf"), config.replacing("\nmin_replicas = 0\n", with: "\nmin_replicas = 1\n"))
         let check = await ChildProcess.run(["check-config", "--config", dir.file("one.conf")], in: dir.path)
         #expect(check.status == 78)

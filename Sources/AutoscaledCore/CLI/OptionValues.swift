@@ -6,10 +6,14 @@ struct OptionValues {
     let options: ParsedOptions
     let subcommand: String
 
-    /// A finite number that is `valid`, or `nil` when the option is absent.
+    /// A decimal number (`2`, `0.5`, `1e-3`; a sign, but no hex, `inf` or `nan`) that is `valid`, or
+    /// `nil` when the option is absent.
     func number(_ name: String, expected: String, valid: (Double) -> Bool) throws(UsageError) -> Double? {
         guard let text = options.values[name] else { return nil }
-        guard let value = Double(text), value.isFinite, valid(value) else { throw invalid(name, text, expected) }
+        let unsigned = text.hasPrefix("+") || text.hasPrefix("-") ? text.dropFirst() : text[...]
+        guard DecimalText.isUnsignedDecimal(unsigned), let value = Double(text), value.isFinite, valid(value) else {
+            throw invalid(name, text, expected)
+        }
         return value
     }
 

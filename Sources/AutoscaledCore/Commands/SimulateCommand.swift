@@ -73,7 +73,8 @@ public enum SimulateCommand {
             return .failure(usage("initial_replicas \(policy.initialReplicas) is not within min_replicas "
                 + "\(policy.minReplicas) and max_replicas \(policy.maxReplicas) (set --initial)"))
         }
-        if let after = policy.scaleToZeroAfter, policy.minReplicas != 0 {
+        // The rule is the config's policy's; a reference model does not run it.
+        if options.reference == nil, let after = policy.scaleToZeroAfter, policy.minReplicas != 0 {
             return .failure(usage("scale_to_zero_after \(DurationText.format(after)) needs min_replicas 0, "
                 + "not \(policy.minReplicas) (--min)"))
         }
@@ -97,6 +98,10 @@ public enum SimulateCommand {
                 return .failure(usage("option '--capacity': \(typed) is too small for this trace: its peak of "
                     + "\(DecimalText.format(peak, .atMost(2))) requests/s would put a load of "
                     + "\(DecimalText.format(peakLoad)) on one replica, above \(LoadSnapshot.maxLoadText)"))
+            }
+            if case .hpa? = options.reference, policy.minReplicas == 0 {
+                return .failure(usage("--policy hpa keeps at least 1 replica, as Kubernetes' HPA does (at 0 it stops "
+                    + "scaling): set --min 1 or more (min_replicas is 0)"))
             }
             return .success(SimulationSetup(policy: policy, pollSeconds: Int(poll.components.seconds),
                                             capacity: capacity, startupDelaySeconds: delay,

@@ -170,7 +170,7 @@ enum KeyType: Sendable {
         if ["nan", "inf", "infinity"].contains(unsigned.lowercased()) {
             throw Fault(problem: "is not a finite number", expected: expected)
         }
-        guard isDecimal(unsigned), let number = Double(text) else {
+        guard DecimalText.isUnsignedDecimal(unsigned), let number = Double(text) else {
             throw Fault(problem: "is not a number", expected: expected)
         }
         guard number.isFinite else { throw Fault(problem: "is not a finite number", expected: expected) }
@@ -253,27 +253,5 @@ enum KeyType: Sendable {
         }
         guard durations.count <= most else { throw Fault(problem: "has \(durations.count) durations, more than \(most)", expected: expected) }
         return durations
-    }
-
-    /// Whether `text` is `digits[.digits][e[±]digits]` (or `.digits…`), with no sign.
-    private static func isDecimal(_ text: String) -> Bool {
-        var scalars = Substring(text).unicodeScalars[...]
-        func digits() -> Int {
-            let count = scalars.prefix(while: { ("0"..."9").contains($0) }).count
-            scalars.removeFirst(count)
-            return count
-        }
-        var mantissa = digits()
-        if scalars.first == "." {
-            scalars.removeFirst()
-            mantissa += digits()
-        }
-        guard mantissa > 0 else { return false }
-        if scalars.first == "e" || scalars.first == "E" {
-            scalars.removeFirst()
-            if scalars.first == "+" || scalars.first == "-" { scalars.removeFirst() }
-            guard digits() > 0 else { return false }
-        }
-        return scalars.isEmpty
     }
 }
