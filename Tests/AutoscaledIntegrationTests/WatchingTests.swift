@@ -43,6 +43,37 @@ struct WatchingTests {
         #expect(await daemon.wait() == 0)
     }
 
+    @Test("a config file removed is warned of once at the next poll, the running config kept; back, it is reloaded")
+    func configRemoved() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        dir.writeConfig(policy: "scale_up_threshold = 50", pollInterval: "200ms")
+        dir.writeLoads(#"{"a": 30}"#)
+        let daemon = await startDaemon(dir)
+        let text = readText(dir.configPath)
+        var before = daemon.stderrLines.count
+        unlink(dir.configPath)
+        let warning = "level=warning event=config-removed config=\(dir.configPath) cause=\"stat: no such file or directory "
+            + "(errno 2); the running config stays, and a start or a reload would fail until the file is back\""
+        #expect(await daemon.waitForLine(warning, after: before) != nil, "\(daemon.standardError)")
+        // Three polls later, still one warning, and the daemon still decides.
+        let warned = daemon.stderrLines.count
+        #expect(await daemon.waitForLine(after: warned) { line in
+            daemon.stderrLines.dropFirst(warned).filter { $0.contains("event=hold") }.count >= 3 && line.contains("event=hold")
+        } != nil)
+        #expect(daemon.stderrLines.dropFirst(before).filter { $0.contains("event=config-removed") }.count == 1)
+
+        before = daemon.stderrLines.count
+        dir.writeAtomically(dir.configPath, text.replacingOccurrences("scale_up_threshold = 50", "scale_up_threshold = 60"))
+        #expect(await daemon.waitForLine("event=reload", "scale_up_threshold=50->60", after: before) != nil)
+        // Removed again: warned again.
+        before = daemon.stderrLines.count
+        unlink(dir.configPath)
+        #expect(await daemon.waitForLine(warning, after: before) != nil, "\(daemon.standardError)")
+        daemon.signal(SIGTERM)
+        #expect(await daemon.wait() == 0)
+    }
+
     @Test("the load file's directory deleted and re-created is watched again")
     func directoryRecreated() async {
         let dir = Workspace()

@@ -32,6 +32,8 @@ public enum LogEvent: String, Sendable, Equatable, CaseIterable {
     case tempRemoved = "temp-removed"
     case tempCleanupFailed = "temp-cleanup-failed"
     case configInsecure = "config-insecure"
+    /// The config file was found gone at a poll; the running config stays.
+    case configRemoved = "config-removed"
     case watchFailed = "watch-failed"
     case notifyFailed = "notify-failed"
     case metricsWriteFailed = "metrics-write-failed"

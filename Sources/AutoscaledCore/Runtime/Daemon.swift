@@ -30,6 +30,8 @@ public final class Daemon {
     private var stateLock: LockFile?
     /// Whether taking the lock again has failed since it was last in place (logged once).
     private var stateLockRetakeFailed = false
+    /// Whether the config file was found gone at a poll since it was last there or read (warned once).
+    private var configMissing = false
 
     public init(
         configPath: String, config: Config, logger: Logger,
@@ -89,6 +91,7 @@ public final class Daemon {
                 await evaluate(controller, reportStatus: true)
             } else if work.poll {
                 monitor?.refresh()
+                checkConfigPresent(controller)
                 await evaluate(controller, reportStatus: true)
             }
         }
@@ -172,6 +175,7 @@ public final class Daemon {
             // The running config stays.
             controller.logger.log(.reloadFailed(config: configPath, causes: errors.errors.map(\.description)))
         case let .success(new):
+            configMissing = false
             let old = controller.config
             var claim: StateClaim?
             if new.state.path != old.state.path {
@@ -211,6 +215,24 @@ public final class Daemon {
             return "[state] path \(controller.config.state.path): \(cause); stopped without writing it"
         }
         return nil
+    }
+
+    /// At a poll, whether the config file is still there: one removed and not replaced is a warning,
+    /// once, so it is known now and not at the next start (which it would fail). Looked at on the
+    /// poll, not on the removal: an editor that renames the file away and writes it anew is done by then.
+    private func checkConfigPresent(_ controller: Controller) {
+        do throws(SystemError) {
+            _ = try FileIdentity(path: configPath)
+            configMissing = false
+        } catch {
+            guard error.isNoSuchPath, !configMissing else { return }
+            configMissing = true
+            controller.logger.log(.warning, .configRemoved, [
+                LogField("config", .string(configPath)),
+                LogField("cause", .string("\(error.description(omitting: configPath)); the running config stays, "
+                    + "and a start or a reload would fail until the file is back")),
+            ])
+        }
     }
 
     /// Stops watching and signalling, then `stopping` stops the controller.

@@ -63,7 +63,7 @@ struct LogEncoderTests {
             "start", "stop", "reload", "reload-failed", "reload-deferred", "scale-up", "scale-down", "hold", "skip",
             "source-error", "source-down", "source-up", "actuate", "actuate-failed", "actuate-cancelled",
             "state-initial", "state-write-failed", "state-locked", "state-lock-restored", "state-kept-aside", "temp-removed",
-            "temp-cleanup-failed", "config-insecure", "watch-failed", "notify-failed",
+            "temp-cleanup-failed", "config-insecure", "config-removed", "watch-failed", "notify-failed",
             "metrics-write-failed", "metrics-removed", "history-write-failed", "history-segment-lost",
             "log-dropped", "signal-ignored", "limited", "pause", "resume",
             "pause-file-invalid",
