@@ -109,7 +109,8 @@ public enum SimulationReport {
             + "from t=\(trace.start) (\(DurationText.format(.seconds(trace.spanSeconds))))"
         switch trace.series {
         case .offeredLoad:
-            return "offered load, \(bins), \(DecimalText.format(trace.totalRequests ?? 0, .atMost(1))) requests"
+            let requests = trace.totalRequests ?? 0
+            return "offered load, \(bins), \(DecimalText.format(requests, .atMost(1))) request\(requests == 1 ? "" : "s")"
         case let .serverLoads(names, _):
             return "per-server loads of \(names.count) server\(names.count == 1 ? "" : "s"), \(bins)"
         }
