@@ -24,8 +24,19 @@ public struct StreamSocket: Sendable {
         }
         let socket = StreamSocket(fd: fd, subject: subject)
         do throws(SocketError) {
-            let code = try address.withSockaddr { (pointer, length) throws(SocketError) -> Int32 in
-                Glibc.connect(fd, pointer, length) == 0 ? 0 : errno
+            func attempt() throws(SocketError) -> Int32 {
+                try address.withSockaddr { (pointer, length) throws(SocketError) -> Int32 in
+                    Glibc.connect(fd, pointer, length) == 0 ? 0 : errno
+                }
+            }
+            var code = try attempt()
+            // A UNIX socket whose listener's backlog is full refuses a non-blocking connect at once
+            // (unix(7)), with nothing to poll for: tried again every 10 ms until the deadline.
+            while code == EAGAIN, case .unix = address {
+                let remaining = deadline.remainingMilliseconds()
+                guard remaining > 0 else { throw .timedOut(call: "connect", subject: subject, after: deadline.budget) }
+                _ = poll(nil, 0, min(10, remaining))
+                code = try attempt()
             }
             switch code {
             case 0:

@@ -182,6 +182,36 @@ struct SocketLoadSourceTests {
         #expect(ContinuousClock.now - start < .seconds(120))  // loose, as in `silent`
     }
 
+    @Test("a UNIX listener whose backlog is full times out at connect_timeout, not refused at once with EAGAIN")
+    func unixBacklogFull() async throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let path = dir.file("full.sock")
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+            for (index, byte) in path.utf8.enumerated() { buffer[index] = byte }
+        }
+        let length = socklen_t(MemoryLayout<sockaddr_un>.size)
+        let listener = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        defer { close(listener) }
+        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) } }
+        #expect(bound == 0 && listen(listener, 0) == 0)
+        // Fill the accept queue (never accepted) until the kernel refuses with EAGAIN.
+        var fillers: [Int32] = []
+        defer { fillers.forEach { close($0) } }
+        var refused = false
+        for _ in 0..<16 where !refused {
+            let filler = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+            fillers.append(filler)
+            let result = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(filler, $0, length) } }
+            refused = result == -1 && errno == EAGAIN
+        }
+        #expect(refused)
+        let source = SocketLoadSource(address: .unix(path: path), request: [], limits: Self.limits, format: .lines)
+        #expect(await Self.outcome(source) == "connect: timed out after 500ms")
+    }
+
     @Test("http: a chunked 200 is read, a 503 names its status", arguments: [
         ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nq{s=\"a\r\n9\r\n\"} 1\nq 2\n\r\n0\r\n\r\n", "a=1.0"),
         ("HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\nq{s=\"b\"} 7\n", "b=7.0"),
