@@ -1,4 +1,5 @@
 import AutoscaledTestSupport
+import Glibc
 import Testing
 
 @Suite("writing standard output, against the real binary")
@@ -26,7 +27,12 @@ struct StandardOutputTests {
         #expect(result.stderr == "standard output: write: no space left on device (errno 28)\n")
     }
 
-    @Test("output cut short by the file-size limit is exit 1 with the error on stderr")
+    /// ThreadSanitizer's runtime dies of SIGBUS in a process whose file-size limit is small (`ulimit -f
+    /// 100` is enough), before the program writes a byte; the CI's ThreadSanitizer run says it is one.
+    static let underThreadSanitizer = getenv("AUTOSCALED_SANITIZER").map { String(cString: $0) } == "thread"
+
+    @Test("output cut short by the file-size limit is exit 1 with the error on stderr",
+          .disabled(if: underThreadSanitizer, "ThreadSanitizer's runtime cannot run under a small file-size limit"))
     func fileSizeLimit() async {
         let dir = Workspace()
         defer { dir.remove() }
