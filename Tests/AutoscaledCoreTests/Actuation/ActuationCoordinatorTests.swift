@@ -20,17 +20,24 @@ private struct Harness {
     let state: ReplicaState
     let coordinator: ActuationCoordinator
 
-    init(_ steps: [ScriptedActuator.Step], applied: Int? = nil, recheck: Duration? = nil) {
+    /// - Parameter duringBackoff: runs in each backoff wait, with the coordinator (to submit meanwhile).
+    init(_ steps: [ScriptedActuator.Step], applied: Int? = nil, recheck: Duration? = nil,
+         duringBackoff: (@Sendable (ActuationCoordinator) async -> Void)? = nil) {
         actuator = ScriptedActuator(steps)
         let logger = Logger.recording(into: sink)
         state = ReplicaState(
             memory: PolicyMemory(replicas: 3, observingSince: .origin), appliedReplicas: applied,
             store: StateStore(path: dir.file("state.json")), logger: logger)
         let delays = self.delays
+        let created = Locked<ActuationCoordinator?>(nil)
         coordinator = ActuationCoordinator(
             actuator: actuator, settings: .init(kind: .exec, recheckInterval: recheck), state: state, logger: logger,
             clock: clock, wallTime: { 1_795_932_723 },
-            sleep: { delays.append($0) })
+            sleep: { delay in
+                delays.append(delay)
+                if let duringBackoff, let coordinator = created.withLock({ $0 }) { await duringBackoff(coordinator) }
+            })
+        created.withLock { [coordinator] in $0 = coordinator }
     }
 
     func target(_ replicas: Int, from: Int = 3, reason: String = "r") -> ActuationRequest {
@@ -103,6 +110,20 @@ struct ActuationCoordinatorTests {
             "\(failed) attempt=3 duration_ms=0 cause=\"'/bin/scale' exited with status 1\" stderr=boom retry_in=4s",
             "<5>level=notice event=actuate actuator=exec replicas=4 previous=3 direction=up attempt=4 duration_ms=0",
         ])
+    }
+
+    @Test("a count decided during a backoff is the one retried, not the count that failed")
+    func backoffRetriesNewest() async throws {
+        let h = Harness([.fail, .succeed]) { coordinator in
+            await coordinator.submit(ActuationRequest(replicas: 6, previous: 3, reason: "newer", maxReplicas: 10))
+        }
+        defer { h.dir.remove() }
+        await h.coordinator.submit(h.target(4))
+        await h.coordinator.settle()
+        #expect(h.delays.all == [.seconds(1)])
+        #expect(h.actuator.requests.map(\.replicas) == [4, 6])
+        #expect(h.actuator.requests.last?.reason == "newer")
+        #expect(h.savedApplied() == 6)
     }
 
     @Test("the retry delay doubles up to one minute and stays there")
