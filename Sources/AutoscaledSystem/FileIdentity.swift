@@ -54,3 +54,18 @@ extension FileDescriptor {
         return info.st_dev == own.st_dev && info.st_ino == own.st_ino ? .inPlace : .replaced
     }
 }
+
+/// Where a path leads, so that two names of one file are seen as one: the file, when it exists;
+/// else the directory it would be made in (by identity, so a symlinked directory is the directory)
+/// and its name there.
+public enum FilePlace: Sendable, Hashable {
+    case file(FileIdentity)
+    case entry(directory: FileIdentity, name: String)
+
+    /// Where `path` leads, from the identities `identity` gives (symbolic links followed); `nil`
+    /// when neither the file nor its directory can be looked at.
+    public static func of(_ path: String, identity: (String) -> FileIdentity? = { try? FileIdentity(path: $0) }) -> FilePlace? {
+        if let file = identity(path) { return .file(file) }
+        return identity(parentDirectory(of: path)).map { .entry(directory: $0, name: baseName(of: path)) }
+    }
+}

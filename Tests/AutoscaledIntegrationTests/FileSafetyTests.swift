@@ -150,7 +150,7 @@ struct FileSafetyTests {
         #expect(await second.wait() == 0)
     }
 
-    @Test("a reload onto a state file whose lock cannot be created is refused, naming the lock file; the old one stays in use")
+    @Test("a reload onto a state file below a file is refused, naming the file in the way; the old one stays in use")
     func reloadOntoUnusableLockRefused() async {
         let dir = Workspace()
         defer { dir.remove() }
@@ -162,12 +162,9 @@ struct FileSafetyTests {
         dir.writeAtomically(dir.configPath, dir.read(dir.configPath).replacing("path = state/state.json", with: "path = \(state)"))
         let before = daemon.stderrLines.count
         daemon.signal(SIGHUP)
-        let cause = "open(\(dir.file("blocker"))): not a directory (errno 20)"
-        #expect(await daemon.waitForLine("level=error event=state-write-failed path=\(state) lock=\(state).lock "
-            + "cause=\"\(cause)\"", after: before) != nil, "\(daemon.standardError)")
-        #expect(await daemon.waitForLine("level=error event=reload-failed config=\(dir.configPath) errors=1 "
-            + "cause=\"[state] path \(state): cannot use its lock file \(state).lock: \(cause)\"", after: before) != nil,
-                "\(daemon.standardError)")
+        #expect(await daemon.waitForLine("level=error event=reload-failed config=\(dir.configPath) errors=1 ",
+                                         "[state] path '\(state)' cannot be written: '\(dir.file("blocker"))' is a regular file, "
+                                            + "not a directory", after: before) != nil, "\(daemon.standardError)")
         // Still the old state file: a stop saves there, and the daemon stops as it should.
         daemon.signal(SIGTERM)
         #expect(await daemon.wait() == 0)
@@ -248,22 +245,20 @@ struct FileSafetyTests {
         #expect(readText(state) == future)
     }
 
-    @Test("a state file whose lock cannot be created (its directory is a file) stops the start: exit 1, saying why")
-    func lockFileUnusable() async {
+    @Test("a state file below a file is a config error at start (exit 78), naming the file in the way, before any lock")
+    func stateBelowAFile() async {
         let dir = Workspace()
         defer { dir.remove() }
         dir.write(dir.file("state"), "")
         dir.writeConfig()
         dir.writeLoads(#"{"a": 30}"#)
         let refused = await ChildProcess.run(["run", "--config", dir.configPath], in: dir.path)
-        #expect(refused.status == 1)
-        let state = dir.statePath
-        #expect(refused.stderr.contains("level=error event=state-write-failed path=\(state) lock=\(state).lock "
-            + "cause=\"open(\(dir.file("state"))): not a directory (errno 20)\""), "\(refused.stderr)")
-        let last = refused.stderr.split(separator: "\n").last.map(String.init) ?? ""
-        #expect(last.contains("level=error event=stop status=1 cause=\"not started: [state] path \(state): cannot use its "
-            + "lock file \(state).lock: open(\(dir.file("state"))): not a directory (errno 20)\""), "\(refused.stderr)")
+        #expect(refused.status == 78)
+        #expect(refused.stderr.contains(": [state] path '\(dir.statePath)' cannot be written: '\(dir.file("state"))' is a "
+            + "regular file, not a directory"), "\(refused.stderr)")
         #expect(!refused.stderr.contains("event=start"))
+        let check = await ChildProcess.run(["check-config", "--config", dir.configPath], in: dir.path)
+        #expect(check.status == 78)
     }
 
     @Test("status prints hostile text from the state file escaped")

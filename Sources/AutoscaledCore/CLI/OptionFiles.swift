@@ -18,13 +18,6 @@ struct OptionFiles {
     var inputs: [Named]
     var outputs: [Named]
 
-    /// Where a path leads: the file, when it exists; else the directory it would be made in
-    /// (its identity, so that a symlinked directory is the directory) and its name there.
-    enum Place: Hashable {
-        case file(FileIdentity)
-        case entry(directory: FileIdentity, name: String)
-    }
-
     /// Throws a usage error for the first output that names an input or an earlier output: the same
     /// path once made absolute against `directory` and normalised lexically, or the same file under
     /// another name (device and inode, as `identity` gives them): of the file where it exists, else
@@ -34,10 +27,7 @@ struct OptionFiles {
         identity: (String) -> FileIdentity? = { try? FileIdentity(path: $0) }
     ) throws(UsageError) {
         let resolved = (inputs + outputs).map { PathText.resolve($0.path, against: directory) }
-        let identities = resolved.map { path -> Place? in
-            if let file = identity(path) { return .file(file) }
-            return identity(parentDirectory(of: path)).map { .entry(directory: $0, name: baseName(of: path)) }
-        }
+        let identities = resolved.map { FilePlace.of($0, identity: identity) }
         for index in inputs.count..<resolved.count {
             let clash = (0..<index).first { earlier in
                 resolved[earlier] == resolved[index]

@@ -14,17 +14,12 @@ enum ConfigConsistency {
 
     /// - Parameter configPath: the config file's own absolute path, when it is read from a file: no
     ///   key may name it (the daemon would write over its own config).
-    /// - Parameter nonDirectory: looks at the disk for what stands where a directory must be (see
-    ///   ``AutoscaledSystem/nonDirectory(onPath:)``); `nil` keeps the rules pure (no file is looked at).
-    static func faults(
-        in values: ParsedValues, configPath: String? = nil, nonDirectory: NonDirectoryProbe? = nil
-    ) -> [Fault] {
+    /// - Parameter disk: what the file rules may learn from the disk; `nil` keeps the rules pure (no
+    ///   file is looked at).
+    static func faults(in values: ParsedValues, configPath: String? = nil, disk: ConfigDiskProbe? = nil) -> [Fault] {
         thresholdFaults(values) + rateFaults(values) + replicaFaults(values) + limitFaults(values)
-            + fileFaults(values, configPath: configPath, nonDirectory: nonDirectory)
+            + fileFaults(values, configPath: configPath, disk: disk)
     }
-
-    /// What stands at or above a path where a directory must be, when it is not a directory.
-    typealias NonDirectoryProbe = (String) -> (path: String, kind: Directory.EntryKind)?
 
     /// The band and the size: scale_down_threshold < target_load ≤ scale_up_threshold, target_load > 0.
     private static func thresholdFaults(_ values: ParsedValues) -> [Fault] {
@@ -183,7 +178,7 @@ enum ConfigConsistency {
     /// history reads as its segments. With `nonDirectory`, the history's directory (while the history
     /// is enabled) must be one, or not exist yet: a file there (or, for `[history] path`, above it)
     /// fails every write.
-    private static func fileFaults(_ values: ParsedValues, configPath: String?, nonDirectory: NonDirectoryProbe?) -> [Fault] {
+    private static func fileFaults(_ values: ParsedValues, configPath: String?, disk: ConfigDiskProbe?) -> [Fault] {
         /// A path the daemon reads or writes: the config file, one a key names, or one it keeps
         /// beside a key's.
         struct NamedFile {
@@ -192,6 +187,8 @@ enum ConfigConsistency {
             /// What the path is beside the key's own, e.g. "the lock file"; nil for the key's own.
             var beside: String?
             var isDirectory = false
+            /// Whether the daemon writes it (and so makes its directory).
+            var isWritten = true
             var subject: String {
                 guard let key else { return "the config file" }
                 return beside.map { "\($0) beside [\(key.section)] \(key.name)" } ?? "[\(key.section)] \(key.name)"
@@ -203,10 +200,10 @@ enum ConfigConsistency {
             }
         }
         var files: [NamedFile] = []
-        if let configPath { files.append(NamedFile(key: nil, path: configPath)) }
+        if let configPath { files.append(NamedFile(key: nil, path: configPath, isWritten: false)) }
         if let type = try? values.string(.sourceType), type == "file" || type == "unix",
            let path = try? values.string(.sourcePath) {
-            files.append(NamedFile(key: .sourcePath, path: path))
+            files.append(NamedFile(key: .sourcePath, path: path, isWritten: false))
         }
         if let path = try? values.string(.statePath) {
             files.append(NamedFile(key: .statePath, path: path))
@@ -228,7 +225,7 @@ enum ConfigConsistency {
             [a.key, b.key].compactMap { $0 }.compactMap(values.line(of:)).max()
         }
         var faults: [Fault] = []
-        if let nonDirectory, (try? values.boolean(.historyEnabled)) == true,
+        if let nonDirectory = disk?.nonDirectory, (try? values.boolean(.historyEnabled)) == true,
            let history = files.first(where: { $0.isDirectory }), let found = nonDirectory(history.path),
            // Beside the state file, a file above it is the state's directory: claiming the state file tells that.
            found.path == history.path || history.key == .historyPath {
@@ -238,8 +235,23 @@ enum ConfigConsistency {
                 message: "\(history.subject) \(EscapedText.quoted(history.path)) must be a directory (the history's "
                     + "segment files are kept in it), but \(what) is \(found.kind)"))
         }
+        // A file written below a file: its directory cannot be made. Told once, for the first key.
+        var blocked: Set<String> = []
+        if let nonDirectory = disk?.nonDirectory {
+            for file in files where file.isWritten && !file.isDirectory {
+                guard let found = nonDirectory(parentDirectory(of: file.path)), blocked.insert(found.path).inserted else { continue }
+                faults.append(Fault(
+                    line: file.key.flatMap(values.line(of:)),
+                    message: "\(file.subject) \(EscapedText.quoted(file.path)) cannot be written: "
+                        + "\(EscapedText.quoted(found.path)) is \(found.kind), not a directory"))
+            }
+        }
+        // Two names of one file (a symlinked directory, `..`): where they lead, from the disk.
+        let places = files.map { file in disk.flatMap { $0.place(file.path) } }
         for (index, file) in files.enumerated() {
-            if let earlier = files[..<index].first(where: { $0.path == file.path }) {
+            if let earlier = files[..<index].indices.first(where: { earlier in
+                files[earlier].path == file.path || (places[earlier] != nil && places[earlier] == places[index])
+            }).map({ files[$0] }) {
                 faults.append(Fault(
                     line: line(earlier, file),
                     message: "\(file.subject) \(EscapedText.quoted(file.path)) is \(earlier.role); each must be a file of its own"))

@@ -6,7 +6,8 @@ public enum ConfigLoader {
     public static let sizeLimit = 1 << 20
 
     /// Reads and validates the config at `path`; relative paths inside it are resolved against its
-    /// directory. A history directory (while enabled) that stands where a file is, is refused.
+    /// directory. A path the daemon writes below a file (or a history directory, while enabled, that
+    /// stands where a file is) is refused, and so are two paths that lead to one file.
     public static func load(path: String) -> Result<Config, ConfigErrors> {
         let absolute = absolutePath(path)
         let contents: RegularFileContents
@@ -21,8 +22,19 @@ public enum ConfigLoader {
             }
             return .failure(ConfigErrors([ConfigError(file: path, line: nil, message: message)]))
         }
-        // A history path that is a file passes the pure rules, then fails every write: refused here.
-        return ConfigParser.parse(bytes: contents.bytes, file: path, directory: parentDirectory(of: absolute),
-                                  nonDirectory: nonDirectory(onPath:))
+        // Paths that pass the pure rules and then fail every write, or name one file twice: refused here.
+        return ConfigParser.parse(bytes: contents.bytes, file: path, directory: parentDirectory(of: absolute), disk: .live)
     }
+}
+
+/// What the config's file rules learn from the disk (``ConfigConsistency``): without it the rules are
+/// pure, and look at path text only.
+public struct ConfigDiskProbe: Sendable {
+    /// What stands where a directory must be (``AutoscaledSystem/nonDirectory(onPath:)``).
+    var nonDirectory: @Sendable (String) -> (path: String, kind: Directory.EntryKind)?
+    /// Where a path leads (``AutoscaledSystem/FilePlace``): two paths that lead to one place name one file.
+    var place: @Sendable (String) -> FilePlace?
+
+    /// The disk as it is.
+    public static let live = ConfigDiskProbe(nonDirectory: { AutoscaledSystem.nonDirectory(onPath: $0) }, place: { FilePlace.of($0) })
 }

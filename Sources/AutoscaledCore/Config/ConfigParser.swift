@@ -25,11 +25,10 @@ public enum ConfigParser {
 
     /// Parses a file's bytes. A line that is not valid UTF-8 is reported, with the column of its
     /// first bad byte, and read as blank, so that the faults of the other lines are reported too.
-    /// - Parameter nonDirectory: looks at the disk for a file where the history's directory must be;
-    ///   `nil` (the default) keeps the parse pure.
+    /// - Parameter disk: what the file rules may learn from the disk (a file where a directory must be,
+    ///   two names of one file); `nil` (the default) keeps the parse pure.
     public static func parse(
-        bytes: some Collection<UInt8>, file: String, directory: String,
-        nonDirectory: ((String) -> (path: String, kind: Directory.EntryKind)?)? = nil
+        bytes: some Collection<UInt8>, file: String, directory: String, disk: ConfigDiskProbe? = nil
     ) -> Result<Config, ConfigErrors> {
         var text = ""
         var undecodable: [(line: Int, message: String)] = []
@@ -41,7 +40,7 @@ public enum ConfigParser {
                 undecodable.append((index + 1, undecodableLine(line)))
             }
         }
-        return parse(text, undecodable: undecodable, file: file, directory: directory, nonDirectory: nonDirectory)
+        return parse(text, undecodable: undecodable, file: file, directory: directory, disk: disk)
     }
 
     /// What is wrong with a line that is not valid UTF-8: its first bad byte and where it is.
@@ -56,14 +55,14 @@ public enum ConfigParser {
 
     private static func parse(
         _ text: String, undecodable: [(line: Int, message: String)], file: String, directory: String,
-        nonDirectory: ConfigConsistency.NonDirectoryProbe? = nil
+        disk: ConfigDiskProbe? = nil
     ) -> Result<Config, ConfigErrors> {
         var reader = Reader(directory: directory)
         for fault in undecodable { reader.report(fault.message, line: fault.line) }
         reader.read(IniDocument(text: text))
         reader.applyDefaults()
         let configPath = PathText.resolve(baseName(of: file), against: directory)
-        for fault in ConfigConsistency.faults(in: reader.values, configPath: configPath, nonDirectory: nonDirectory) {
+        for fault in ConfigConsistency.faults(in: reader.values, configPath: configPath, disk: disk) {
             reader.report(fault.message, line: fault.line)
         }
         let errors = reader.faults.enumerated()

@@ -36,10 +36,49 @@ struct ConfigLoaderTests {
             "\(conf):4: the history's directory ([history] path unset) beside [state] path '\(dir.file("history"))' "
                 + "must be a directory (the history's segment files are kept in it), but it is a regular file",
         ])
-        // A file where the state's directory should be is told by the state file's claim, not here.
-        #expect(Self.errors(dir, "[source]\npath = loads.json\n[state]\npath = file/s.json\n").isEmpty)
+        // A file where the state's directory should be is the state path's fault, told once.
+        #expect(Self.errors(dir, "[source]\npath = loads.json\n[state]\npath = file/s.json\n") == [
+            "\(conf):4: [state] path '\(dir.file("file/s.json"))' cannot be written: '\(dir.file("file"))' is a regular "
+                + "file, not a directory",
+        ])
         unlink(dir.file("history"))
         #expect(mkdir(dir.file("history"), 0o755) == 0)
         #expect(Self.errors(dir, start).isEmpty)
+    }
+
+    @Test("every file the daemon writes below a file is refused at load, naming the key's line and the file in the way")
+    func writtenBelowAFile() {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        dir.write("file", "")
+        let conf = dir.file("autoscaled.conf")
+        let start = "[source]\npath = loads.json\n[state]\npath = s.json\n"
+        #expect(Self.errors(dir, start + "[metrics]\ntextfile = file/m.prom\n") == [
+            "\(conf):6: [metrics] textfile '\(dir.file("file/m.prom"))' cannot be written: '\(dir.file("file"))' is a "
+                + "regular file, not a directory",
+        ])
+        #expect(Self.errors(dir, start + "[actuator]\ntype = file\npath = file/deep/replicas\n") == [
+            "\(conf):7: [actuator] path '\(dir.file("file/deep/replicas"))' cannot be written: '\(dir.file("file"))' is a "
+                + "regular file, not a directory",
+        ])
+        // A load file is only read: a missing one is a source error at each read, not a config error.
+        #expect(Self.errors(dir, "[source]\npath = file/loads.json\n[state]\npath = s.json\n").isEmpty)
+    }
+
+    @Test("two paths that lead to one file through a symlinked directory are one file: refused, as the same text is")
+    func sameFileThroughSymlink() {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        #expect(symlink(".", dir.file("lnk")) == 0)
+        let conf = dir.file("autoscaled.conf")
+        #expect(Self.errors(dir, "[source]\npath = loads.json\n[state]\npath = lnk/autoscaled.conf\n") == [
+            "\(conf):4: [state] path '\(dir.file("lnk/autoscaled.conf"))' is the config file itself; each must be a file "
+                + "of its own",
+        ])
+        // The file need not exist: its directory and name are the place.
+        #expect(Self.errors(dir, "[source]\npath = loads.json\n[state]\npath = s.json\n[metrics]\ntextfile = lnk/s.json\n") == [
+            "\(conf):6: [metrics] textfile '\(dir.file("lnk/s.json"))' is the file [state] path names; each must be a file "
+                + "of its own",
+        ])
     }
 }
