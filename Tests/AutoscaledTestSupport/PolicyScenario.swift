@@ -8,8 +8,8 @@ import AutoscaledCore
 /// through the policy the daemon runs, with the invariants every decision keeps:
 /// - the count stays within `[min_replicas, max_replicas]`;
 /// - with the band rules (`headroom = thresholds`), a scale-up adds at most
-///   `max_scale_up_per_minute` (a burst excepted) and none comes within `scale_up_cooldown` of the
-///   last (a burst excepted); a scale-down removes at most the per-minute rates;
+///   `max_scale_up_per_minute` (a burst, or a load seen at 0, excepted) and none comes within
+///   `scale_up_cooldown` of the last (the same excepted); a scale-down removes at most the per-minute rates;
 /// - with `headroom = learned`, a scale-up goes to the need (or `max_replicas`), a scale-down to no
 ///   lower than the need, and none comes while the rises are still being learned; with
 ///   `seasonal_periods` too, a recurring rise given room is one of its periods' and is the rise sized for;
@@ -244,6 +244,10 @@ public enum DecisionChecks {
         let limited: Bool
         switch decision.reason.trigger {
         case .burst, .fallback, .atFallback: limited = false
+        case .loadAtZero:
+            // Back from 0 at once, past the rates, only from 0 and on a load.
+            limited = false
+            if from != 0 || to < 1 || !((decision.totalLoad ?? 0) > 0) { broken.append("back from 0 without a load at 0") }
         case let .noLoad(within):
             // To 0 at once, past the rates, only on no load, only with the key and min_replicas 0.
             limited = false
@@ -305,9 +309,11 @@ public enum DecisionChecks {
 }
 
 extension DecisionReason {
-    /// `true` for a burst, which passes the cooldown and the rate limit.
+    /// `true` for a burst, or a load seen at 0 replicas: each passes the cooldown and the rate limit.
     var isBurst: Bool {
-        if case .burst = trigger { return true }
-        return false
+        switch trigger {
+        case .burst, .loadAtZero: true
+        default: false
+        }
     }
 }

@@ -58,6 +58,8 @@ extension DecisionReason.Trigger {
                 + "times what \(replicas) replicas serve at target_load \(given(targetLoad))"
         case .recurringPeak:
             "recurring peak due (seasonal_periods)"
+        case let .loadAtZero(total):
+            "load \(figure(total)) seen at 0 replicas"
         case let .serversAbove(count, threshold, busiest):
             "\(count) server\(count == 1 ? "" : "s") above scale_up_threshold \(given(threshold)) (max \(busiest.text))"
         case let .expectedLoadAbove(load, within, threshold):

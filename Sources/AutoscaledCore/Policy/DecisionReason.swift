@@ -71,6 +71,8 @@ public struct DecisionReason: Sendable, Equatable {
         /// A rise that came at this phase of each of the last `seasonal_confirmations` periods is
         /// due within `replica_startup` (the sizing says which, and how high).
         case recurringPeak
+        /// No replica runs and a load is seen (the requests waiting, reported for them): back at once.
+        case loadAtZero(total: Double)
         /// `count` servers have a load strictly above `scale_up_threshold`.
         case serversAbove(count: Int, threshold: Double, busiest: ServerLoad)
         /// The load per server expected within `replica_startup` is above `scale_up_threshold`.

@@ -26,6 +26,8 @@ struct Evaluation: Sendable {
     /// stabilization window records (a need a user can check against the load they saw).
     let stableNeed: Int
     let isBurst: Bool
+    /// No replica runs and a load is seen: the band rules scale up at once, as for a burst.
+    let isLoadAtZero: Bool
     /// What the seasonal profile expects within `replica_startup` and a tick, when that needs more
     /// than the load now does (``need`` is then its need). With `headroom = learned`: the recurring
     /// rise expected within that time, when it is more than the learned one (``rise`` is then it).
@@ -54,6 +56,7 @@ struct Evaluation: Sendable {
         var total = 0.0
         let servers = snapshot.servers
         for index in servers.indices { total = (total + servers[index].load).saturated }
+        isLoadAtZero = current == 0 && total > 0
         if config.usesLearnedHeadroom {
             // Sized from the total and the learned rise: the smoothing and trend windows are not read.
             estimate = LoadEstimate(current: total)

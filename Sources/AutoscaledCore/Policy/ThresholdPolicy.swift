@@ -24,7 +24,8 @@ import AutoscaledBase
 /// 7. Otherwise hold.
 ///
 /// With `scale_to_zero_after`, before rules 3–7: a total load of 0 in every poll within it, this one
-/// included, moves the count to 0 at once and holds it there until a load is seen.
+/// included, moves the count to 0 at once and holds it there until a load is seen. At 0, a load
+/// seen is a scale-up to its need (at least 1) at once, as rule 4, whatever the thresholds.
 ///
 /// Time is seen on the tick grid (``PolicyConfig/tick``, one `poll_interval`): cooldown, windows and
 /// rates are measured from the start of the current tick, and the memory holds one value per tick,
@@ -61,7 +62,7 @@ public struct ThresholdPolicy: Sendable {
         if config.usesLearnedHeadroom {
             return learnedHeadroom(&evaluation, memory: memory)
         }
-        if evaluation.isBurst || evaluation.isSeasonalRise {
+        if evaluation.isBurst || evaluation.isSeasonalRise || evaluation.isLoadAtZero {
             return scaleUp(&evaluation, memory: memory, burst: true)
         }
         if evaluation.wantsScaleUp {
@@ -96,7 +97,9 @@ public struct ThresholdPolicy: Sendable {
     private func scaleUp(_ evaluation: inout Evaluation, memory: PolicyMemory, burst: Bool) -> ScalingDecision {
         let current = evaluation.current
         let trigger: DecisionReason.Trigger
-        if burst, !evaluation.isBurst {
+        if evaluation.isLoadAtZero {
+            trigger = .loadAtZero(total: evaluation.estimate.current)
+        } else if burst, !evaluation.isBurst {
             trigger = .recurringPeak
         } else if burst {
             trigger = .burst(total: evaluation.estimate.current, ratio: config.burstRatio, replicas: current,

@@ -112,6 +112,30 @@ struct ScaleToZeroTests {
         #expect(down?.1.reason.text == "no load in any poll within scale_to_zero_after 1min; total load 0, smoothed 0 needs 0 at target_load 50: -5 to 0")
     }
 
+    @Test("the band rules come back from 0 on any load at once, however low, past cooldown and thresholds")
+    func bandRulesBack() {
+        var config = PolicyConfig.defaults
+        config.minReplicas = 0
+        config.scaleToZeroAfter = .seconds(60)
+        let policy = ThresholdPolicy(config: config)
+        // At 0 just after a scale-up (within scale_up_cooldown), with a load far below scale_up_threshold.
+        var memory = PolicyMemory(replicas: 0, observingSince: .origin)
+        let first = MonotonicInstant.origin + .seconds(10)
+        let decision = policy.decide(.loads(snapshot([("activator", 20)])), memory: memory, now: first)
+        #expect(decision.action == .scaleUp && decision.from == 0 && decision.to == 1)
+        #expect(decision.reason.text.hasPrefix("load 20 seen at 0 replicas; total load 20"), "\(decision.reason.text)")
+        memory.record(decision, at: first, policy: config)
+        // A load that needs more is sized at once too, not +1 a cooldown.
+        var idle = PolicyMemory(replicas: 0, observingSince: .origin)
+        let big = policy.decide(.loads(snapshot([("activator", 420)])), memory: idle, now: first)
+        #expect(big.action == .scaleUp && big.to == 9, "420 ÷ 50")
+        idle.record(big, at: first, policy: config)
+        // At 0 with no load: held, as before.
+        let none = policy.decide(.loads(snapshot([("activator", 0)])), memory: PolicyMemory(replicas: 0, observingSince: .origin),
+                                 now: first)
+        #expect(none.action == .hold && none.to == 0)
+    }
+
     @Test("the memory sees no load only when every earlier tick of the window has a sample of 0")
     func sawNoLoad() {
         let config = Self.config
