@@ -83,7 +83,7 @@ public struct StreamSocket: Sendable {
     }
 
     /// Reads until the peer closes its side, `isComplete` says the bytes so far are a whole
-    /// response, or `deadline` passes, whichever is first.
+    /// response, or `deadline` passes (while waiting or while data keeps coming), whichever is first.
     /// - Throws: ``SocketError/tooLarge(subject:limit:)`` once more than `limit` bytes arrived,
     ///   ``SocketError/timedOut(call:subject:after:)`` at the deadline, and `read` errors such as
     ///   `ECONNRESET`.
@@ -101,6 +101,10 @@ public struct StreamSocket: Sendable {
                 guard bytes.count + count <= limit else { throw .tooLarge(subject: subject, limit: limit) }
                 bytes.append(contentsOf: chunk[0..<count])
                 if isComplete(bytes) { return bytes }
+                // A peer that never stops sending is bounded too, not only one that goes quiet.
+                guard deadline.remainingMilliseconds() > 0 else {
+                    throw .timedOut(call: "read", subject: subject, after: deadline.budget)
+                }
                 continue
             }
             let code = errno

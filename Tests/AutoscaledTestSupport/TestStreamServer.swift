@@ -19,6 +19,8 @@ public final class TestStreamServer: Sendable {
         case garbage
         /// Answer `bytes` bytes of `a 1\n` lines, or until the peer gives up.
         case flood(bytes: Int)
+        /// Send an `a 1\n` line every 5 ms, without end, until the peer or the server stops.
+        case drip
         /// Send the first half of `response`, then reset the connection (TCP RST; on a Unix
         /// socket, a close with the request left unread, which the peer reads as ECONNRESET).
         case resetMidResponse([UInt8])
@@ -140,6 +142,10 @@ public final class TestStreamServer: Sendable {
             var sent = 0
             while sent < total, sendAll(connection, Array(chunk.prefix(total - sent))) { sent += chunk.count }
             closeCleanly(connection)
+        case .drip:
+            readRequest(connection)
+            while !state.withLock({ $0.stopping }), sendAll(connection, Array("a 1\n".utf8)) { usleep(5000) }
+            close(connection)
         case let .resetMidResponse(response):
             // Leave the request unread (wait until it is there), send half, then abort.
             var poller = pollfd(fd: connection, events: Int16(POLLIN), revents: 0)

@@ -40,16 +40,35 @@ public enum HTTPResponse {
         return Array(bytes[head.bodyStart...])
     }
 
-    /// Whether `bytes` already hold a whole response, so reading can stop before the server
-    /// closes: the headers (within their first 64 KiB) announce a `Content-Length` that is met.
-    /// A chunked body is read to the close, which `Connection: close` asks for.
+    /// The longest head (status line and header fields) read: 64 KiB.
+    public static let maxHeadBytes = 64 * 1024
+
+    /// Whether `bytes` already hold enough to stop reading before the server closes: a head that
+    /// announces a `Content-Length` that is met, or a head already longer than ``maxHeadBytes``
+    /// (which ``body(of:)`` refuses). A chunked body is read to the close, which `Connection: close`
+    /// asks for. Called after every read: the head is parsed only once its end is in.
     public static func isComplete(_ bytes: [UInt8]) -> Bool {
-        let head = Array(bytes.prefix(64 * 1024))
-        guard let parsed = try? Head.read(head, from: 0), !(100...199).contains(parsed.status),
+        guard let end = headEnd(bytes) else { return bytes.count > maxHeadBytes }
+        guard let parsed = try? Head.read(Array(bytes[..<end]), from: 0), !(100...199).contains(parsed.status),
               parsed.values(of: "transfer-encoding").isEmpty,
               let length = try? parsed.contentLength()
         else { return false }
         return bytes.count - parsed.bodyStart >= length
+    }
+
+    /// Where the first head in `bytes` ends (after its empty line), if it ends within ``maxHeadBytes``.
+    private static func headEnd(_ bytes: [UInt8]) -> Int? {
+        let newline = UInt8(ascii: "\n")
+        var index = bytes.startIndex
+        let limit = min(bytes.count, maxHeadBytes)
+        while index < limit {
+            guard let found = bytes[index..<limit].firstIndex(of: newline) else { return nil }
+            let next = found + 1
+            if next < bytes.count, bytes[next] == newline { return next + 1 }
+            if next + 1 < bytes.count, bytes[next] == UInt8(ascii: "\r"), bytes[next + 1] == newline { return next + 2 }
+            index = next
+        }
+        return nil
     }
 
     /// The status line and header fields of one response.
@@ -101,6 +120,9 @@ public enum HTTPResponse {
             }
             var fields: [(name: String, value: String)] = []
             while true {
+                guard cursor - start <= maxHeadBytes else {
+                    throw .unreadable("HTTP response headers are longer than \(maxHeadBytes) bytes")
+                }
                 guard let field = line(bytes, &cursor) else { throw .unreadable("HTTP response cut off in its headers") }
                 if field.isEmpty { break }
                 guard let colon = field.firstIndex(of: ":"), colon != field.startIndex else {

@@ -121,6 +121,22 @@ struct HTTPResponseTests {
         #expect(HTTPResponse.isComplete(bytes) == testCase.complete)
     }
 
+    @Test("a head longer than 64 KiB is refused, and reading stops once one is seen, its end or not")
+    func headTooLong() {
+        let long = "HTTP/1.1 200 OK\r\n" + String(repeating: "X-A: b\r\n", count: 10_000)
+        let whole = Array((long + "Content-Length: 2\r\n\r\nok").utf8)
+        do {
+            _ = try HTTPResponse.body(of: whole)
+            Issue.record("a head of \(whole.count) bytes was read")
+        } catch {
+            #expect(error.description == "HTTP response headers are longer than 65536 bytes")
+        }
+        #expect(HTTPResponse.isComplete(Array(long.utf8)), "more than 64 KiB and no end of head: enough to refuse")
+        #expect(!HTTPResponse.isComplete(Array("HTTP/1.1 200 OK\r\nX-A: b\r\n".utf8)), "a head still coming")
+        #expect(HTTPResponse.isComplete(Array("HTTP/1.1 200 OK\nContent-Length: 2\n\nok".utf8)))
+        #expect(!HTTPResponse.isComplete(Array("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nok".utf8)))
+    }
+
     @Test("the request is a plain GET with Host and Connection: close")
     func request() throws {
         let source = HTTPLoadSource(url: try LoopbackURL.parse("http://[::1]:8000/metrics?x=1"), limits: .defaults, format: .json)

@@ -120,6 +120,15 @@ struct SocketLoadSourceTests {
         #expect(await Self.outcome(try Self.source(transport, server)) == "data larger than the 1048576-byte limit")
     }
 
+    @Test("a peer that never stops sending times out at read_timeout, as one that goes quiet does", arguments: Transport.allCases)
+    func drip(_ transport: Transport) async throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let server = Self.server(transport, .drip, in: dir)
+        defer { server.stop() }
+        #expect(await Self.outcome(try Self.source(transport, server)) == "read: timed out after 300ms")
+    }
+
     @Test("a reset in the middle of a response is a failure", arguments: Transport.allCases)
     func reset(_ transport: Transport) async throws {
         let dir = TemporaryDirectory()
