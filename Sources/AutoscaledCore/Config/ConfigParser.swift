@@ -65,9 +65,13 @@ public enum ConfigParser {
         for fault in ConfigConsistency.faults(in: reader.values, configPath: configPath, disk: disk) {
             reader.report(fault.message, line: fault.line)
         }
-        let errors = reader.faults.enumerated()
+        var errors = reader.faults.enumerated()
             .sorted { ($0.element.line ?? .max, $0.offset) < ($1.element.line ?? .max, $1.offset) }
             .map { ConfigError(file: file, line: $0.element.line, message: $0.element.message) }
+        if reader.unreported > 0 {
+            errors.append(ConfigError(file: file, line: nil, message: "\(reader.unreported) more error"
+                + "\(reader.unreported == 1 ? "" : "s") not shown (the first \(maxReported) are above)"))
+        }
         guard errors.isEmpty else { return .failure(ConfigErrors(errors)) }
         do {
             return .success(try Config(values: reader.values))
@@ -79,6 +83,9 @@ public enum ConfigParser {
 }
 
 extension ConfigParser {
+    /// The most errors one config's check tells; the rest are counted.
+    static let maxReported = 50
+
     /// The walk over one document: it collects values and faults.
     private struct Reader {
         /// Where an assignment stands. Keys of an unknown section are skipped: the section is reported.
@@ -98,8 +105,16 @@ extension ConfigParser {
             self.directory = directory
         }
 
-        mutating func report(_ message: String, line: Int?) {
-            faults.append((line, message))
+        /// Faults told beyond ``ConfigParser/maxReported``: counted, their messages never made (a
+        /// file of 40000 unknown keys would otherwise spend seconds on suggestions no one reads).
+        var unreported = 0
+
+        mutating func report(_ message: @autoclosure () -> String, line: Int?) {
+            guard faults.count < ConfigParser.maxReported else {
+                unreported += 1
+                return
+            }
+            faults.append((line, message()))
         }
 
         mutating func read(_ document: IniDocument) {

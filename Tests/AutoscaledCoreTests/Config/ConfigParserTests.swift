@@ -46,6 +46,16 @@ struct ConfigParserTests {
         })
     }
 
+    @Test("at most 50 errors are told, then how many more there are, in a file of thousands of bad lines")
+    func errorsBounded() {
+        let lines = ["[source]", "path = /x"] + (0..<5000).map { "unknown_\($0) = 1" }
+        let errors = ConfigParsing.errorLines(lines)
+        #expect(errors.count == 51)
+        #expect(errors.first?.hasPrefix("autoscaled.conf:3: unknown key 'unknown_0' in [source]") == true)
+        #expect(errors[49].hasPrefix("autoscaled.conf:52: unknown key 'unknown_49' in [source]"))
+        #expect(errors.last == "autoscaled.conf: 4950 more errors not shown (the first 50 are above)")
+    }
+
     @Test("only the source path is needed; everything else takes its default")
     func defaults() throws {
         #expect(try ConfigParsing.parse("[source]\npath = /run/loads.json").get() == ConfigParsing.defaults(path: "/run/loads.json"))
