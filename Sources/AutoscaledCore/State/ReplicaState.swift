@@ -21,6 +21,8 @@ public actor ReplicaState {
     private var applied: Int?
     /// `true` when the file on disk is behind (a write failed); the next record retries.
     private var unsaved = false
+    /// The failure of the last write, while writes fail: the same one again is logged at debug level.
+    private var lastWriteFailure: FileWriteError?
     private var source: StateFile.SourceStatus?
     private var failureThreshold: Int
     private var health = SourceHealth.healthy
@@ -201,10 +203,14 @@ public actor ReplicaState {
         do {
             try store.save(file)
             unsaved = false
+            lastWriteFailure = nil
             return nil
         } catch {
             unsaved = true
-            logger.log(.stateWriteFailed(path: store.path, error))
+            // Once at error level; the same failure again (a retry each poll) at debug, until a write succeeds.
+            let record = LogRecord.stateWriteFailed(path: store.path, error)
+            logger.log(lastWriteFailure == error ? LogRecord(.debug, record.event, record.fields) : record)
+            lastWriteFailure = error
             return error
         }
     }
