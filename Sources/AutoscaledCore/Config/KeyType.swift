@@ -85,21 +85,23 @@ enum KeyType: Sendable {
     }
 
     /// Reads `text` (trimmed and non-empty) as a value of this type.
-    func parse(_ text: String, example: String, directory: String) throws(Fault) -> TypedValue {
+    /// A value wholly in quotes is read without them, whatever its type (a command is split into words instead).
+    func parse(_ given: String, example: String, directory: String) throws(Fault) -> TypedValue {
         let expected = expected(example: example)
+        let text: String
+        if case .command = self { text = given } else { text = try Self.unquoted(given) }
         switch self {
         case .string:
-            let string = try Self.unquoted(text)
-            guard !string.isEmpty else { throw Fault(problem: "is empty", expected: expected) }
-            return .string(string)
+            guard !text.isEmpty else { throw Fault(problem: "is empty", expected: expected) }
+            return .string(text)
         case .path:
-            let path = try Self.unquoted(text)
+            let path = text
             if path.hasSuffix("/") || path.hasSuffix("/.") || path.hasSuffix("/..") || path == "." || path == ".." {
                 throw Fault(problem: "names a directory, not a file", expected: expected)
             }
             return .string(try Self.readPath(path, expected: expected, directory: directory))
         case .directory:
-            return .string(try Self.readPath(try Self.unquoted(text), expected: expected, directory: directory))
+            return .string(try Self.readPath(text, expected: expected, directory: directory))
         case .number:
             return .number(try Self.readNumber(text, expected: expected))
         case let .integer(min, max):
@@ -129,14 +131,13 @@ enum KeyType: Sendable {
                 throw Fault(problem: error.problem, expected: error.expected ?? expected)
             }
         case .unitName:
-            let name = try Self.unquoted(text)
             do {
-                return .unitName(try UnitNameTemplate(name))
+                return .unitName(try UnitNameTemplate(text))
             } catch {
                 throw Fault(problem: error.problem, expected: expected)
             }
         case .escapedText, .loopbackAddress, .loopbackURL, .metricName, .identifier, .labelMatch:
-            return try parseSourceValue(try Self.unquoted(text), expected: expected)
+            return try parseSourceValue(text, expected: expected)
         }
     }
 
@@ -146,8 +147,12 @@ enum KeyType: Sendable {
     private static func unquoted(_ text: String) throws(Fault) -> String {
         let scalars = text.unicodeScalars
         guard let open = scalars.first, open == "\"" || open == "'" else { return text }
-        guard scalars.count >= 2, scalars.last == open else {
+        guard scalars.dropFirst().contains(open) else {
             throw Fault(problem: "has an unterminated \(open == "\"" ? "double" : "single") quote")
+        }
+        guard scalars.last == open else {
+            throw Fault(problem: "has text after its closing \(open == "\"" ? "double" : "single") quote "
+                + "(quote the whole value, or none of it)")
         }
         let inner = scalars.dropFirst().dropLast()
         return inner.contains(open) ? text : String(inner)
