@@ -1,3 +1,4 @@
+import AutoscaledBase
 import Glibc
 
 /// Tells the service manager how the daemon is doing: the `sd_notify(3)` protocol, by hand.
@@ -25,6 +26,10 @@ public struct SystemdNotifier: Sendable {
 
     let address: NotifySocketAddress?
 
+    /// Why a `NOTIFY_SOCKET` that is set cannot be used, for a warning at start (under
+    /// `Type=notify` the start would otherwise time out with no word of why); `nil` when unset or usable.
+    public let unusable: String?
+
     /// How often systemd expects `WATCHDOG=1` at the latest (`WatchdogSec=`), when the
     /// watchdog is on for this process; `nil` otherwise.
     public let watchdogInterval: Duration?
@@ -35,6 +40,12 @@ public struct SystemdNotifier: Sendable {
     ///   (inherited from a parent) means the watchdog is not ours to feed.
     public init(environment: [String: String], pid: Int32 = getpid()) {
         self.address = environment["NOTIFY_SOCKET"].flatMap(NotifySocketAddress.init)
+        if let value = environment["NOTIFY_SOCKET"], address == nil {
+            unusable = "NOTIFY_SOCKET \(EscapedText.quoted(value)) is not an absolute path shorter than "
+                + "\(NotifySocketAddress.pathCapacity) bytes or an abstract name (@…); no notification is sent"
+        } else {
+            unusable = nil
+        }
         self.watchdogInterval = Self.watchdogInterval(
             usec: environment["WATCHDOG_USEC"], pid: environment["WATCHDOG_PID"], ownPID: pid)
     }
@@ -151,6 +162,12 @@ public struct SystemdNotifier: Sendable {
 public protocol NotifySink: Sendable {
     /// Sends the assignments (`READY=1`, `STATUS=…`) as one message.
     func send(_ assignments: [String]) throws(SystemError)
+    /// Why the service manager cannot be told anything, when it was asked to be (see ``SystemdNotifier/unusable``).
+    var unusable: String? { get }
+}
+
+extension NotifySink {
+    public var unusable: String? { nil }
 }
 
 extension SystemdNotifier: NotifySink {}

@@ -10,6 +10,21 @@ struct SystemdNotifyTests {
         await listener.messages(timeout: timeout) { read in read.last.map { stop($0.text) } == true }.map(\.text)
     }
 
+    @Test("a NOTIFY_SOCKET that cannot be used is a warning at start, naming it, not silence")
+    func unusableSocket() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        dir.writeConfig()
+        dir.writeLoads(#"{"a": 30}"#)
+        let daemon = ChildProcess(autoscaledBinary(), ["run", "--config", dir.configPath],
+                                  environment: ["NOTIFY_SOCKET": "run/notify"], captureIn: dir.path)
+        #expect(await daemon.waitForLine("level=warning event=notify-failed cause=\"NOTIFY_SOCKET 'run/notify' is not an "
+            + "absolute path shorter than 108 bytes or an abstract name (@…); no notification is sent\"") != nil,
+                "\(daemon.standardError)")
+        daemon.signal(SIGTERM)
+        #expect(await daemon.wait() == 0)
+    }
+
     @Test("READY, STATUS, RELOADING/READY on SIGHUP and STOPPING on SIGTERM arrive in order")
     func lifecycle() async throws {
         let dir = Workspace()

@@ -91,6 +91,7 @@ struct SystemdNotifierTests {
         let notifier = SystemdNotifier(environment: ["WATCHDOG_USEC": "30000000"])
         #expect(!notifier.isEnabled)
         #expect(notifier.socket == nil)
+        #expect(notifier.unusable == nil, "not asked for: nothing to warn of")
         try notifier.ready(status: "replicas=1")
         try notifier.reloading()
         try notifier.stopping()
@@ -117,6 +118,9 @@ struct SystemdNotifierTests {
     func unusableSocket(_ example: SocketCase) throws {
         let notifier = SystemdNotifier(environment: ["NOTIFY_SOCKET": example.value])
         #expect(!notifier.isEnabled)
+        #expect(notifier.unusable?.hasPrefix("NOTIFY_SOCKET '") == true)
+        #expect(notifier.unusable?.hasSuffix("' is not an absolute path shorter than 108 bytes or an abstract name (@…); "
+            + "no notification is sent") == true, "\(notifier.unusable ?? "nil")")
         try notifier.ready(status: nil)
     }
 

@@ -114,6 +114,9 @@ public final class Controller {
         if let warning = restored.warning {
             logger.log(.warning, .stateInitial, [LogField("cause", .string(warning))])
         }
+        if let unusable = dependencies.notifier.unusable {
+            logger.log(.warning, .notifyFailed, [LogField("cause", .string(unusable))])
+        }
         await state.save(wallTime: dependencies.wallTime())
         await controller.startActuation()
         return controller
