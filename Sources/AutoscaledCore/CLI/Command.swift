@@ -25,10 +25,13 @@ public enum Command: Sendable, Equatable {
     ///   - failure: what makes it exit 1; `nil` when nothing does.
     ///   - usage: what makes it exit 64.
     ///   - config: whether it reads a config, and so exits 78 when that is invalid or unreadable.
+    ///   - standardOutput: whether it writes standard output, and so exits 1 when that cannot be written.
     static func exitStatus(
-        _ success: String = "success", failure: String?, usage: String = "usage error", config: Bool = true
+        _ success: String = "success", failure: String? = nil, usage: String = "usage error", config: Bool = true,
+        standardOutput: Bool = true
     ) -> String {
         var lines = ["EXIT STATUS:", "  0   \(success)"]
+        let failure = standardOutput ? failure.map { $0 + ",\n      or standard output cannot be written" } ?? standardOutputFailure : failure
         if let failure { lines.append("  1   \(failure)") }
         lines.append("  64  \(usage)")
         if config { lines.append("  78  \(invalidConfig)") }
@@ -53,7 +56,7 @@ public enum Command: Sendable, Equatable {
                   SIGTERM, SIGINT Finish the evaluation in progress, save state, exit 0.
                   SIGPIPE         Ignored: a log reader going away costs the logs only.
 
-                \(exitStatus("stopped by SIGTERM or SIGINT", failure: "another daemon holds the state file's lock, its lock file cannot be\n      created, a state file of unknown version cannot be set aside, or too few file\n      descriptors are free"))
+                \(exitStatus("stopped by SIGTERM or SIGINT", failure: "another daemon holds the state file's lock, its lock file cannot be\n      created, a state file of unknown version cannot be set aside, or too few file\n      descriptors are free", standardOutput: false))
                 """),
         CommandSpec(
             name: "once",
@@ -73,7 +76,7 @@ public enum Command: Sendable, Equatable {
             name: "check-config",
             overview: "Validate a config file: print 'ok' or every error found.",
             options: [configOption],
-            discussion: exitStatus("the config is valid ('ok')", failure: standardOutputFailure)),
+            discussion: exitStatus("the config is valid ('ok')")),
         CommandSpec(
             name: "status",
             overview: "Show what the daemon last saved: replicas, last decision, source health.",
@@ -102,7 +105,7 @@ public enum Command: Sendable, Equatable {
                 zsh:  autoscaled completion zsh > /usr/local/share/zsh/site-functions/_autoscaled
                 fish: autoscaled completion fish > ~/.config/fish/completions/autoscaled.fish
 
-                \(exitStatus(failure: standardOutputFailure, config: false))
+                \(exitStatus(config: false))
                 """),
     ]
 

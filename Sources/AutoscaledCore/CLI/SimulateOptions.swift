@@ -73,7 +73,7 @@ public struct SimulateOptions: Sendable, Equatable {
             HorizontalPodAutoscaler or Knative's KPA instead (the config keeps min_replicas,
             max_replicas and initial_replicas); see docs/history-and-tuning.md.
 
-            \(Command.exitStatus(failure: "the trace cannot be read or is rejected, or the CSV or SVG file written",
+            \(Command.exitStatus(failure: "the trace cannot be read or is rejected, or the CSV or SVG file cannot be written",
                                  usage: "usage error, options that do not fit the trace or the config, or --csv or\n      --svg naming the config, the trace or the other output"))
             """)
 

@@ -215,7 +215,8 @@ struct CommandLineParserTests {
               0   success
               1   no history yet (or none in the range, or the range spans more than a
                   replay covers), it cannot be read, or some of it holds only totals
-                  or a server name that cannot head a column where per-server loads are asked for
+                  or a server name that cannot head a column where per-server loads are asked for,
+                  or standard output cannot be written
               64  usage error
               78  invalid config, or it cannot be read
 
@@ -295,7 +296,8 @@ struct CommandLineParserTests {
             EXIT STATUS:
               0   paused (or the pause updated)
               1   no daemon state for this config (no state file, or one that is corrupt or
-                  of unknown version), or the pause file cannot be written
+                  of unknown version), or the pause file cannot be written,
+                  or standard output cannot be written
               64  usage error, --replicas outside [min_replicas, max_replicas] of the config,
                   or a --reason over 1024 bytes
               78  invalid config, or it cannot be read
