@@ -18,7 +18,8 @@ struct OptionFiles {
     var inputs: [Named]
     var outputs: [Named]
 
-    /// Throws a usage error for the first output that names an input or an earlier output: the same
+    /// Throws a usage error for an output that can only name a directory (`out/`), and for the first
+    /// output that names an input or an earlier output: the same
     /// path once made absolute against `directory` and normalised lexically, or the same file under
     /// another name (device and inode, as `identity` gives them): of the file where it exists, else
     /// of its parent directory with the same file name (`linkdir/out` and `realdir/out`).
@@ -26,6 +27,10 @@ struct OptionFiles {
         subcommand: String, directory: String = currentDirectory() ?? ".",
         identity: (String) -> FileIdentity? = { try? FileIdentity(path: $0) }
     ) throws(UsageError) {
+        for output in outputs where PathText.namesDirectory(output.path) {
+            throw UsageError("option '--\(output.option)': \(EscapedText.quoted(output.path)) names a directory, not a file",
+                             subcommand: subcommand)
+        }
         let resolved = (inputs + outputs).map { PathText.resolve($0.path, against: directory) }
         let identities = resolved.map { FilePlace.of($0, identity: identity) }
         for index in inputs.count..<resolved.count {

@@ -96,7 +96,7 @@ enum KeyType: Sendable {
             return .string(text)
         case .path:
             let path = text
-            if path.hasSuffix("/") || path.hasSuffix("/.") || path.hasSuffix("/..") || path == "." || path == ".." {
+            if PathText.namesDirectory(path) {
                 throw Fault(problem: "names a directory, not a file", expected: expected)
             }
             return .string(try Self.readPath(path, expected: expected, directory: directory))

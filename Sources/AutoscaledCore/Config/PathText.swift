@@ -1,5 +1,10 @@
 /// Turns a path written in a config file into an absolute, normalised path, without touching the disk.
 enum PathText {
+    /// Whether `path` can only name a directory (`/run/x/`, `x/.`, `..`): never a file to write.
+    static func namesDirectory(_ path: String) -> Bool {
+        path.hasSuffix("/") || path.hasSuffix("/.") || path.hasSuffix("/..") || path == "." || path == ".."
+    }
+
     /// `path` made absolute against `directory` (when relative) and normalised lexically:
     /// repeated `/` collapsed, `.` dropped, `..` removes the component before it (never above `/`),
     /// no trailing `/`. Symbolic links are not resolved.

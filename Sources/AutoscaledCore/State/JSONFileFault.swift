@@ -10,7 +10,8 @@ enum JSONFileFault {
         switch error {
         case DecodingError.keyNotFound(let key, _): "missing \(key.stringValue)"
         case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
-            "wrong type at \(path(context))"
+            // No path: the document itself is not the object the file must be (`[]`, `3`, `"x"`).
+            context.codingPath.isEmpty ? "not a JSON object" : "wrong type at \(path(context))"
         case DecodingError.dataCorrupted(let context):
             // With a path, the JSON parsed and the file's own check refused one value.
             context.codingPath.isEmpty ? "not JSON" : "\(path(context)): \(context.debugDescription)"

@@ -25,4 +25,14 @@ struct OptionFilesTests {
                                 outputs: [.init("write", "/link/tuned.conf"), .init("svg", "/data/tune.svg")])
         try files.check(subcommand: "tune", directory: "/", identity: Self.identity)
     }
+
+    @Test("an output that can only name a directory is refused before anything runs, as a config path is",
+          arguments: ["out/", "out/.", "..", "."])
+    func directoryName(path: String) {
+        let files = OptionFiles(inputs: [.init("config", "/etc/a.conf"), .init("trace", "/data/t.csv")],
+                                outputs: [.init("write", path)])
+        #expect(throws: UsageError("option '--write': '\(path)' names a directory, not a file", subcommand: "tune")) {
+            try files.check(subcommand: "tune", directory: "/", identity: Self.identity)
+        }
+    }
 }

@@ -84,7 +84,7 @@ struct SimulateOptionsTests {
         CommandLineCase("status with --json", ["status", "--json"],
                         #"status(configPath: "/etc/autoscaled/autoscaled.conf", json: true)"#),
         CommandLineCase("--csv naming the trace by another spelling", [
-            "simulate", "--config", "/nonexistent/a.conf", "--trace", "/nonexistent/t.csv", "--csv", "/nonexistent//d/../t.csv/",
+            "simulate", "--config", "/nonexistent/a.conf", "--trace", "/nonexistent/t.csv", "--csv", "/nonexistent//d/./../t.csv",
         ], "error: option '--csv': '/nonexistent/t.csv' is the file '--trace' names; each output must be a file of its own"),
         CommandLineCase("--svg naming the config", [
             "simulate", "--config", "/nonexistent/a.conf", "--trace", "/nonexistent/t.csv", "--svg", "/nonexistent/./a.conf",

@@ -61,6 +61,7 @@ struct PauseFileTests {
         (#"{"version":1,"paused":true,"at":"x","at_unix":1,"replicas":1000001}"#, "replicas 1000001 is above 1000000, the most max_replicas may be"),
         (#"{"version":1.5,"paused":true,"at":"x","at_unix":1}"#, "not a valid pause file (version: 1.5 is not a whole number)"),
         (#"{"version":1,"paused":"yes","at":"x","at_unix":1}"#, "not a valid pause file (wrong type at paused)"),
+        ("3", "not a valid pause file (not a JSON object)"),
         (#"{"version":2,"paused":true,"at":"x","at_unix":1,"replicas":2}"#, "version 2 is unknown to this autoscaled (it reads version 1)"),
         (#"{"version":2,"pause":"soon"}"#, "version 2 is unknown to this autoscaled (it reads version 1)"),
     ])

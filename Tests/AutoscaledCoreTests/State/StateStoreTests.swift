@@ -41,6 +41,7 @@ struct StateStoreTests {
     static let corrupt: [Corrupt] = [
         Corrupt(name: "empty file", text: "", cause: "not a valid state file (not JSON)"),
         Corrupt(name: "garbage", text: "{desired", cause: "not a valid state file (not JSON)"),
+        Corrupt(name: "JSON, but not an object", text: "[]", cause: "not a valid state file (not a JSON object)"),
         Corrupt(name: "missing count", text: #"{"version":1,"updated_at":"x"}"#,
                 cause: "not a valid state file (missing desired_replicas)"),
         Corrupt(name: "count of the wrong type", text: #"{"version":1,"desired_replicas":"4","updated_at":"x"}"#,
