@@ -105,7 +105,8 @@ struct StatusReport: Codable, Equatable {
         _ file: StateFile, path: String, wallNow: Double, failureThreshold: Int = SourceHealth.defaultFailureThreshold,
         pause pauseFile: PauseFile? = nil
     ) {
-        func age(_ unix: Double) -> Double { max(0, ((wallNow - unix) * 1000).rounded() / 1000) }
+        // Below 0 for a time ahead of this clock (the clock set back since, or a file from another host).
+        func age(_ unix: Double) -> Double { ((wallNow - unix) * 1000).rounded() / 1000 }
         func left(_ unix: Double?) -> Double? { unix.map { max(0, (($0 - wallNow) * 1000).rounded() / 1000) } }
         stateFile = path
         desiredReplicas = file.desiredReplicas
@@ -195,9 +196,10 @@ struct StatusReport: Codable, Equatable {
             + value + "\n"
     }
 
-    /// `3s ago`, `2min 5s ago`; whole seconds, `0s ago` for less than one.
+    /// `3s ago`, `2min 5s ago`; whole seconds, `0s ago` for less than one; a time a second or more
+    /// ahead of this clock is `1min 40s ahead of this clock`, never `0s ago`.
     static func ago(_ seconds: Double) -> String {
-        duration(seconds) + " ago"
+        seconds <= -1 ? duration(-seconds) + " ahead of this clock" : duration(seconds) + " ago"
     }
 
     /// `3s`, `2min 5s`; whole seconds, `0s` for less than one (or for no number), and no more than

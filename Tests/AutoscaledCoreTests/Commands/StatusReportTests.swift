@@ -18,6 +18,15 @@ struct StatusReportTests {
         #expect(StatusReport.duration(seconds) == text)
     }
 
+    @Test("a time ahead of this clock is said to be, not '0s ago'", arguments: [
+        (-100.0, "1min 40s ahead of this clock"), (-0.5, "0s ago"), (3.0, "3s ago"),
+    ])
+    func ahead(_ seconds: Double, _ text: String) {
+        #expect(StatusReport.ago(seconds) == text)
+        let report = StatusReport(Self.file(source: nil), path: "/s.json", wallNow: 1_795_932_848.5 + seconds)
+        #expect(report.text().contains("state file:        /s.json, written \(text) (2026-11-29T06:14:08.500Z)"), "\(report.text())")
+    }
+
     @Test("a healthy daemon: counts, the last decision with its age, the last good read")
     func healthy() {
         let source = StateFile.SourceStatus(consecutiveFailures: 0, lastGoodReadUnix: 1_795_932_848.5, lastError: nil)
