@@ -248,6 +248,12 @@ enum ConfigConsistency {
         }
         // Two names of one file (a symlinked directory, `..`): where they lead, from the disk.
         let places = files.map { file in disk.flatMap { $0.place(file.path) } }
+        let historyPlace = files.firstIndex(where: { $0.isDirectory }).flatMap { places[$0] }
+        /// Whether `file` is in the history's directory under another name of that directory.
+        func inHistoryElsewhere(_ file: NamedFile) -> Bool {
+            guard let historyPlace, let disk else { return false }
+            return disk.place(parentDirectory(of: file.path)) == historyPlace
+        }
         for (index, file) in files.enumerated() {
             if let earlier = files[..<index].indices.first(where: { earlier in
                 files[earlier].path == file.path || (places[earlier] != nil && places[earlier] == places[index])
@@ -255,8 +261,8 @@ enum ConfigConsistency {
                 faults.append(Fault(
                     line: line(earlier, file),
                     message: "\(file.subject) \(EscapedText.quoted(file.path)) is \(earlier.role); each must be a file of its own"))
-            } else if let history = files.first(where: { $0.isDirectory }), history.path != "/",
-                      file.path.hasPrefix(history.path + "/") {
+            } else if let history = files.first(where: { $0.isDirectory }), !file.isDirectory,
+                      (history.path != "/" && file.path.hasPrefix(history.path + "/")) || inHistoryElsewhere(file) {
                 faults.append(Fault(
                     line: line(history, file),
                     message: "\(file.subject) \(EscapedText.quoted(file.path)) is inside \(history.role), whose files "

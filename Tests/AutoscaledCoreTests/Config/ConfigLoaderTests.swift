@@ -75,6 +75,14 @@ struct ConfigLoaderTests {
             "\(conf):4: [state] path '\(dir.file("lnk/autoscaled.conf"))' is the config file itself; each must be a file "
                 + "of its own",
         ])
+        // A file in the history's directory under another name of it.
+        #expect(mkdir(dir.file("hist"), 0o755) == 0)
+        #expect(symlink(dir.file("hist"), dir.file("hlink")) == 0)
+        #expect(Self.errors(dir, "[source]\npath = loads.json\n[state]\npath = s.json\n[metrics]\ntextfile = hlink/m.prom\n"
+            + "[history]\npath = hist\n") == [
+            "\(conf):8: [metrics] textfile '\(dir.file("hlink/m.prom"))' is inside the directory [history] path names, "
+                + "whose files are the history's own",
+        ])
         // The file need not exist: its directory and name are the place.
         #expect(Self.errors(dir, "[source]\npath = loads.json\n[state]\npath = s.json\n[metrics]\ntextfile = lnk/s.json\n") == [
             "\(conf):6: [metrics] textfile '\(dir.file("lnk/s.json"))' is the file [state] path names; each must be a file "
