@@ -10,4 +10,9 @@ public struct LogRecord: Sendable, Equatable {
         self.event = event
         self.fields = fields
     }
+
+    /// The same record at debug level: a failure told once is told again only at debug while it lasts.
+    public var repeated: LogRecord {
+        LogRecord(.debug, event, fields)
+    }
 }

@@ -208,7 +208,7 @@ public final class Daemon {
             stateLock = taken
             stateLockRetakeFailed = false
         case let .failed(record):
-            controller.logger.log(stateLockRetakeFailed ? LogRecord(.debug, record.event, record.fields) : record)
+            controller.logger.log(stateLockRetakeFailed ? record.repeated : record)
             stateLockRetakeFailed = true
         case let .takenByAnother(record, cause):
             controller.logger.log(record)

@@ -209,7 +209,7 @@ public actor ReplicaState {
             unsaved = true
             // Once at error level; the same failure again (a retry each poll) at debug, until a write succeeds.
             let record = LogRecord.stateWriteFailed(path: store.path, error)
-            logger.log(lastWriteFailure == error ? LogRecord(.debug, record.event, record.fields) : record)
+            logger.log(lastWriteFailure == error ? record.repeated : record)
             lastWriteFailure = error
             return error
         }
