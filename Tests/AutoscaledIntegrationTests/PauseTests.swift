@@ -184,4 +184,35 @@ struct PauseTests {
         #expect(await second.wait() == 0)
         #expect(!second.standardError.contains("level=notice event=scale-up"))
     }
+
+    @Test("a reload that moves the state file takes the pause with it: still paused, resume works on the new place, going back revives nothing")
+    func pauseMovesWithTheStateFile() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        dir.writeConfig(pollInterval: "1h")
+        dir.writeLoads(#"{"a": 90}"#)
+        let daemon = await startDaemon(dir)
+        #expect(await dir.waitForSavedReplicas(4) == 4)
+        await Self.command(["pause", "--replicas", "2", "--reason", "maint"], dir)
+        #expect(await daemon.waitForLine("event=scale-down from=4 to=2", "paused (maint)") != nil, "\(daemon.standardError)")
+        let original = dir.read(dir.configPath)
+        let moved = dir.file("state2/state.json")
+        var before = daemon.stderrLines.count
+        dir.writeAtomically(dir.configPath, original.replacing("path = state/state.json", with: "path = \(moved)"))
+        #expect(await daemon.waitForLine("level=info event=pause moved_from=\(dir.statePath).pause moved_to=\(moved).pause "
+            + "cause=\"[state] path changed; the pause goes with the state file\"", after: before) != nil, "\(daemon.standardError)")
+        #expect(await daemon.waitForLine("level=notice event=pause replicas=2 reason=maint", after: before) != nil)
+        // Still held at 2 with the hot load.
+        dir.writeLoads(#"{"a": 95}"#)
+        #expect(await daemon.waitForLine("paused=true", "max_load=95", after: before) != nil, "\(daemon.standardError)")
+        #expect(!daemon.stderrLines.dropFirst(before).contains { $0.contains("event=scale-up") || $0.contains("event=resume") })
+        // resume finds the pause where the config now puts it.
+        before = daemon.stderrLines.count
+        await Self.command(["resume"], dir)
+        #expect(await daemon.waitForLine("level=notice event=resume cause=operator", after: before) != nil, "\(daemon.standardError)")
+        daemon.signal(SIGTERM)
+        #expect(await daemon.wait() == 0)
+        // The old place was marked resumed: back there, nothing is paused.
+        #expect(dir.read(dir.statePath + ".pause").contains(#""paused":false"#))
+    }
 }

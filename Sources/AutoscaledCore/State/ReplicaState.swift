@@ -218,8 +218,9 @@ public actor ReplicaState {
     public var hasUnsavedChanges: Bool { unsaved }
 
     /// Applies a reload: persists to `store` from now on (the next record writes there), logs with
-    /// `logger`, and counts failures against `failureThreshold`; a new source starts healthy.
-    public func reconfigure(store: StateStore, logger: Logger, failureThreshold: Int, newSource: Bool) {
+    /// `logger`, and counts failures against `failureThreshold`; a new source starts healthy. A pause
+    /// in force goes with the state file to its new place (only `resume` or its end lifts a pause).
+    public func reconfigure(store: StateStore, logger: Logger, failureThreshold: Int, newSource: Bool, wallTime: Double) {
         self.logger = logger
         self.failureThreshold = failureThreshold
         if newSource {
@@ -228,8 +229,35 @@ public actor ReplicaState {
             source = source.map { StateFile.SourceStatus(consecutiveFailures: 0, lastGoodReadUnix: $0.lastGoodReadUnix, lastError: nil) }
         }
         guard store.path != self.store.path else { return }
+        let oldPause = PauseFile.path(forState: self.store.path)
         self.store = store
+        let carried = pause.active
         pause = PauseControl(path: PauseFile.path(forState: store.path))
         unsaved = true
+        if let carried { carry(carried, from: oldPause, to: pause.path, wallTime: wallTime) }
+    }
+
+    /// Moves the pause in force to the pause file beside the new state file (where the next
+    /// evaluation reads it, and logs `event=pause`), unless a pause file is there already (that
+    /// file's own word wins); the old one is marked resumed, so going back does not revive it.
+    private func carry(_ pause: PauseFile, from oldPath: String, to newPath: String, wallTime: Double) {
+        do throws(PauseFileError) {
+            guard try PauseFile.load(newPath) == nil else { return }
+        } catch {
+            return  // An unreadable one there is told by the next evaluation's read (pause-file-invalid).
+        }
+        do {
+            try pause.save(to: newPath)
+            try PauseFile.resume(wallTime: wallTime).save(to: oldPath)
+            logger.log(.info, .pause, [
+                LogField("moved_from", .string(oldPath)), LogField("moved_to", .string(newPath)),
+                LogField("cause", "[state] path changed; the pause goes with the state file"),
+            ])
+        } catch {
+            logger.log(.warning, .pauseFileInvalid, [
+                LogField("cause", .string("\(newPath): the pause in force could not be moved beside the new state file: \(error)")),
+                LogField("paused", .bool(false)),
+            ])
+        }
     }
 }
