@@ -8,11 +8,35 @@ struct OptionFiles {
     struct Named {
         var option: String
         var path: String
+        /// What it is, as a message says it: `the file '--trace' names`, `the pause file beside [state] path`.
+        var name: String
 
         init(_ option: String, _ path: String) {
             self.option = option
             self.path = path
+            name = "the file '--\(option)' names"
         }
+
+        init(daemonFile name: String, _ path: String) {
+            option = ""
+            self.path = path
+            self.name = name
+        }
+    }
+
+    /// The files `config` has the daemon read or write, which no output may replace: the state file
+    /// and the lock and pause files beside it, a load file, the metrics textfile, the file actuator's.
+    static func daemonFiles(of config: Config) -> [Named] {
+        let state = config.state.path
+        var files: [Named] = [
+            Named(daemonFile: "the file [state] path names", state),
+            Named(daemonFile: "the lock file beside [state] path", StateStore.lockPath(forState: state)),
+            Named(daemonFile: "the pause file beside [state] path", PauseFile.path(forState: state)),
+        ]
+        if let load = config.source.watchedFile { files.append(Named(daemonFile: "the file [source] path names", load)) }
+        if let textfile = config.metrics.textfile { files.append(Named(daemonFile: "the file [metrics] textfile names", textfile)) }
+        if case let .file(path) = config.actuator.kind { files.append(Named(daemonFile: "the file [actuator] path names", path)) }
+        return files
     }
 
     var inputs: [Named]
@@ -40,8 +64,8 @@ struct OptionFiles {
             }
             guard let clash else { continue }
             let output = outputs[index - inputs.count].option
-            let other = clash < inputs.count ? inputs[clash].option : outputs[clash - inputs.count].option
-            throw UsageError("option '--\(output)': \(EscapedText.quoted(resolved[index])) is the file '--\(other)' names; "
+            let other = clash < inputs.count ? inputs[clash].name : outputs[clash - inputs.count].name
+            throw UsageError("option '--\(output)': \(EscapedText.quoted(resolved[index])) is \(other); "
                 + "each output must be a file of its own", subcommand: subcommand)
         }
     }

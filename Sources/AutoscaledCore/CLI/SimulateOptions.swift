@@ -91,8 +91,12 @@ public struct SimulateOptions: Sendable, Equatable {
         csvPath = options.values["csv"]
         svgPath = options.values["svg"]
         reference = try values.referenceAutoscaler()
-        try OptionFiles(inputs: [.init("config", configPath), .init("trace", tracePath)],
-                        outputs: [csvPath.map { .init("csv", $0) }, svgPath.map { .init("svg", $0) }].compactMap { $0 })
+        try OptionFiles(inputs: [.init("config", configPath), .init("trace", tracePath)], outputs: outputFiles)
             .check(subcommand: "simulate")
+    }
+
+    /// The files the options ask to be written.
+    var outputFiles: [OptionFiles.Named] {
+        [csvPath.map { .init("csv", $0) }, svgPath.map { .init("svg", $0) }].compactMap { $0 }
     }
 }

@@ -113,8 +113,12 @@ public struct TuneOptions: Sendable, Equatable {
         initialReplicas = try values.count("initial", minimum: 0)
         minReplicas = try values.count("min", minimum: 0)
         maxReplicas = try values.count("max", minimum: 1)
-        try OptionFiles(inputs: [.init("config", configPath), .init("trace", tracePath)],
-                        outputs: [writePath.map { .init("write", $0) }, svgPath.map { .init("svg", $0) }].compactMap { $0 })
+        try OptionFiles(inputs: [.init("config", configPath), .init("trace", tracePath)], outputs: outputFiles)
             .check(subcommand: "tune")
+    }
+
+    /// The files the options ask to be written.
+    var outputFiles: [OptionFiles.Named] {
+        [writePath.map { .init("write", $0) }, svgPath.map { .init("svg", $0) }].compactMap { $0 }
     }
 }

@@ -13,6 +13,11 @@ public enum SimulateCommand {
         case let .success(loaded): config = loaded
         case let .failure(errors): return .invalidConfig(errors)
         }
+        do throws(UsageError) {
+            try OptionFiles(inputs: OptionFiles.daemonFiles(of: config), outputs: options.outputFiles).check(subcommand: "simulate")
+        } catch {
+            return CommandOutput(standardError: HelpText.usageError(error), exitStatus: CommandOutput.usageError)
+        }
         let contents: RegularFileContents
         do {
             contents = try RegularFile.read(options.tracePath, limit: traceSizeLimit)

@@ -18,6 +18,11 @@ public enum TuneCommand {
         case let .success(loaded): config = loaded
         case let .failure(errors): return .invalidConfig(errors)
         }
+        do throws(UsageError) {
+            try OptionFiles(inputs: OptionFiles.daemonFiles(of: config), outputs: options.outputFiles).check(subcommand: "tune")
+        } catch {
+            return CommandOutput(standardError: HelpText.usageError(error), exitStatus: CommandOutput.usageError)
+        }
         let trace: Trace
         do {
             let contents = try RegularFile.read(options.tracePath, limit: SimulateCommand.traceSizeLimit)
