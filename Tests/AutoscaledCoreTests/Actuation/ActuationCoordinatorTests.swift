@@ -10,6 +10,11 @@ private final class DelayLog: Sendable {
     var all: [Duration] { delays.withLock { $0 } }
 }
 
+/// A reference to the coordinator that does not keep it alive.
+private struct WeakCoordinator: Sendable {
+    weak var value: ActuationCoordinator?
+}
+
 /// A coordinator over a scripted actuator, a state file in a temp dir and an in-memory log.
 private struct Harness {
     let dir = TemporaryDirectory()
@@ -29,15 +34,16 @@ private struct Harness {
             memory: PolicyMemory(replicas: 3, observingSince: .origin), appliedReplicas: applied,
             store: StateStore(path: dir.file("state.json")), logger: logger)
         let delays = self.delays
-        let created = Locked<ActuationCoordinator?>(nil)
+        // Weak: the coordinator holds the sleep closure, which must not hold the coordinator back (a cycle leaks).
+        let created = Locked(WeakCoordinator())
         coordinator = ActuationCoordinator(
             actuator: actuator, settings: .init(kind: .exec, recheckInterval: recheck), state: state, logger: logger,
             clock: clock, wallTime: { 1_795_932_723 },
             sleep: { delay in
                 delays.append(delay)
-                if let duringBackoff, let coordinator = created.withLock({ $0 }) { await duringBackoff(coordinator) }
+                if let duringBackoff, let coordinator = created.withLock({ $0.value }) { await duringBackoff(coordinator) }
             })
-        created.withLock { [coordinator] in $0 = coordinator }
+        created.withLock { [coordinator] in $0.value = coordinator }
     }
 
     func target(_ replicas: Int, from: Int = 3, reason: String = "r") -> ActuationRequest {
