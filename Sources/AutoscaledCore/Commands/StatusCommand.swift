@@ -26,7 +26,7 @@ public enum StatusCommand {
                 return CommandOutput(standardError: error.description + "\n", exitStatus: CommandOutput.runtimeFailure)
             }
             let report = StatusReport(file, path: path, wallNow: wallNow, failureThreshold: config.source.failureThreshold,
-                                      pause: pause)
+                                      pause: pause, bounds: config.policy.minReplicas...config.policy.maxReplicas)
             return CommandOutput(standardOutput: json ? report.json() : report.text(), exitStatus: CommandOutput.success)
         }
     }

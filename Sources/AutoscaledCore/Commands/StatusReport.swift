@@ -69,11 +69,15 @@ struct StatusReport: Codable, Equatable {
         var sinceAgeSeconds: Double
         var until: String?
         var leftSeconds: Double?
+        /// The count the daemon holds: the pause's, within `min_replicas`…`max_replicas`.
         var replicas: Int?
+        /// The pause's own count, when the bounds keep the daemon from it.
+        var askedReplicas: Int?
         var reason: String?
 
         enum CodingKeys: String, CodingKey {
             case since, until, replicas, reason
+            case askedReplicas = "asked_replicas"
             case sinceAgeSeconds = "since_age_seconds"
             case leftSeconds = "left_seconds"
         }
@@ -101,9 +105,10 @@ struct StatusReport: Codable, Equatable {
 
     /// - Parameter failureThreshold: the config's `failure_threshold`: that many failed poll intervals in a row is "down".
     /// - Parameter pause: the pause file next to the state file, if any; shown while it holds.
+    /// - Parameter bounds: the config's `min_replicas`…`max_replicas`, which a pause's count is held within.
     init(
         _ file: StateFile, path: String, wallNow: Double, failureThreshold: Int = SourceHealth.defaultFailureThreshold,
-        pause pauseFile: PauseFile? = nil
+        pause pauseFile: PauseFile? = nil, bounds: ClosedRange<Int>? = nil
     ) {
         // Below 0 for a time ahead of this clock (the clock set back since, or a file from another host).
         func age(_ unix: Double) -> Double { ((wallNow - unix) * 1000).rounded() / 1000 }
@@ -115,8 +120,10 @@ struct StatusReport: Codable, Equatable {
                   sinceAgeSeconds: age($0.sinceUnix), leftSeconds: left($0.untilUnix))
         }
         if let pauseFile, pauseFile.holds(at: wallNow) {
+            let held = pauseFile.replicas.map { asked in bounds.map { min(max(asked, $0.lowerBound), $0.upperBound) } ?? asked }
             pause = Pause(since: pauseFile.at, sinceAgeSeconds: age(pauseFile.atUnix), until: pauseFile.until,
-                          leftSeconds: left(pauseFile.untilUnix), replicas: pauseFile.replicas, reason: pauseFile.reason)
+                          leftSeconds: left(pauseFile.untilUnix), replicas: held,
+                          askedReplicas: held == pauseFile.replicas ? nil : pauseFile.replicas, reason: pauseFile.reason)
         }
         appliedReplicas = file.appliedReplicas
         updatedAt = file.updatedAt
@@ -163,6 +170,7 @@ struct StatusReport: Codable, Equatable {
                 paused += "resumed"
             }
             paused += pause.replicas.map { ", holding at \($0)" } ?? ", holding the count"
+            paused += pause.askedReplicas.map { " (the pause asks for \($0); min_replicas and max_replicas keep it within them)" } ?? ""
             paused += pause.reason.map { ": \(shown($0))" } ?? ""
             text += line("paused", paused)
         }

@@ -122,6 +122,20 @@ struct StatusReportLimitTests {
         #expect(json.contains(#""pause":{"left_seconds":478,"reason":"incident 42","replicas":2,"since":"2026-11-29T06:12:10.000Z","since_age_seconds":122,"until":"2026-11-29T06:22:10.000Z"}"#))
     }
 
+    @Test("a pause whose count the bounds keep it from shows the count held, and the pause's own beside it")
+    func pauseWithinBounds() {
+        let pause = PauseFile.pause(wallTime: 1_795_932_730, replicas: 7, duration: nil, reason: nil)
+        let report = StatusReport(StatusReportTests.file(source: nil), path: "s.json", wallNow: 1_795_932_852, pause: pause,
+                                  bounds: 2...5)
+        #expect(report.text().contains("paused:            since 2min 2s ago (2026-11-29T06:12:10.000Z), until resumed, holding "
+            + "at 5 (the pause asks for 7; min_replicas and max_replicas keep it within them)\n"), "\(report.text())")
+        #expect(report.json().contains(#""pause":{"asked_replicas":7,"replicas":5,"#), "\(report.json())")
+        let within = StatusReport(StatusReportTests.file(source: nil), path: "s.json", wallNow: 1_795_932_852, pause: pause,
+                                  bounds: 1...10)
+        #expect(within.text().contains("holding at 7\n"))
+        #expect(!within.json().contains("asked_replicas"))
+    }
+
     @Test("an ended pause and no data to want from")
     func endedPauseNoData() {
         var file = StatusReportTests.file(source: nil)
