@@ -173,8 +173,11 @@ public struct CommandTemplate: Sendable, Equatable, CustomStringConvertible {
                             expected: "\(names); the command is not run by a shell")
             }
             let afterClose = rest.index(after: close)
-            if text.hasSuffix("{"), afterClose < rest.endIndex, rest[afterClose] == "}" {
-                throw Fault(problem: "has {{\(name)}}, which would pass the value in braces", expected: "{\(name)}")
+            // A brace just before a placeholder is a slip for it, not text (`{4` would be run). One just
+            // after may close a brace the word opened (`'{"n": {replicas}}'`), so it alone stays text.
+            if text.hasSuffix("{") {
+                let after = afterClose < rest.endIndex && rest[afterClose] == "}" ? "}" : ""
+                throw Fault(problem: "has {{\(name)}\(after), which would pass the value with a brace", expected: "{\(name)}")
             }
             if !text.isEmpty { pieces.append(.text(text)) }
             text = ""
