@@ -35,7 +35,8 @@ public enum HistoryExportCommand {
         do {
             export = try HistoryTrace.export(
                 contents.records, format: options.format, from: options.since.map { wallNow - $0.seconds },
-                to: options.until.map { wallNow - $0.seconds })
+                // Never past now: the last record's loads hold until the next poll, which has not come yet.
+                to: wallNow - (options.until?.seconds ?? 0))
         } catch {
             return .failure((notes + ["\(directory): \(error)"]).joined(separator: "\n"))
         }

@@ -167,7 +167,8 @@ public enum HistoryTrace {
                 weighted += total * overlap
                 covered += overlap
             }
-            if covered == 0 { empty += 1 }
+            // The row a one-row range is padded with (a trace needs two) is no gap in the data.
+            if covered == 0, bin < bins.covered { empty += 1 }
             DecimalText.appendInteger(bins.startSecond + bin, to: &text)
             text.append(UInt8(ascii: ","))
             DecimalText.append(covered > 0 ? weighted / covered : 0, .atMost(3), to: &text)
@@ -210,7 +211,7 @@ public enum HistoryTrace {
                     covered[index] += overlap
                 }
             }
-            if !covered.contains(where: { $0 > 0 }) { empty += 1 }
+            if !covered.contains(where: { $0 > 0 }), bin < bins.covered { empty += 1 }
             DecimalText.appendInteger(bins.startSecond + bin * binSeconds, to: &text)
             for index in names.indices {
                 text.append(UInt8(ascii: ","))
@@ -231,11 +232,14 @@ private struct Bins {
     let startSecond: Int
     let width: Int
     let count: Int
+    /// The bins the range covers; ``count`` is at least 2, as a trace needs two rows.
+    let covered: Int
 
     init(lower: Double, upper: Double, width: Int) {
         self.width = width
         startSecond = Int((lower / Double(width)).rounded(.down)) * width
-        count = max(2, Int(((upper - Double(startSecond)) / Double(width)).rounded(.up)))
+        covered = Int(((upper - Double(startSecond)) / Double(width)).rounded(.up))
+        count = max(2, covered)
     }
 
     func range(_ bin: Int) -> (Double, Double) {

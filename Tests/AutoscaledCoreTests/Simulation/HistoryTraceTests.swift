@@ -67,6 +67,20 @@ struct HistoryTraceTests {
             + "(more than 64 servers): use --format offered")
     }
 
+    @Test("an export that ends now (as history export's does) holds no second after it, and its padding row is no gap")
+    func endsNow() throws {
+        let records = [Self.record(1000.2, .total(load: 100, servers: 1), poll: .milliseconds(300)),
+                       Self.record(1000.5, .total(load: 100, servers: 1), poll: .milliseconds(300)),
+                       Self.record(1000.8, .total(load: 100, servers: 1), poll: .milliseconds(300))]
+        let ended = try HistoryTrace.export(records, format: .offered, to: 1000.85)
+        // The second row only pads the trace to the two rows a trace needs: it is not a second without data.
+        #expect(ended.csv == "t_seconds,requests\n1000,100\n1001,0\n")
+        #expect(ended.emptyBins == 0)
+        // Without the end, the last record's hold runs 300 ms past it, into a second that may not have come.
+        let open = try HistoryTrace.export(records, format: .offered)
+        #expect(open.csv == "t_seconds,requests\n1000,100\n1001,100\n")
+    }
+
     @Test("since and until cut the records; a range without load data is an error")
     func range() throws {
         let records = (0..<10).map { Self.record(Double(1000 + 10 * $0), Self.servers(["a": Double($0)])) }
