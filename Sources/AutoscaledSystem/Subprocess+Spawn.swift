@@ -37,15 +37,34 @@ extension Subprocess {
         // posix_spawn returns the error number instead of setting errno; it does not fail with EINTR.
         // ETXTBSY: the program was just written and another process, forked meanwhile, still holds the
         // writing descriptor until its exec closes it. That clears within moments; try a few times.
-        var result = posix_spawnp(&pid, program, &actions, &attributes, argv, envp)
+        guard let executable = program.contains("/") ? program : locate(program, searchPath: environment["PATH"]) else {
+            throw SystemError(call: "posix_spawn", subject: program, errno: ENOENT)
+        }
+        var result = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
         var pause: UInt32 = 1_000
         while result == ETXTBSY, pause <= 64_000 {
             usleep(pause)
             pause *= 2
-            result = posix_spawnp(&pid, program, &actions, &attributes, argv, envp)
+            result = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
         }
         guard result == 0 else { throw SystemError(call: "posix_spawn", subject: program, errno: result) }
         return pid
+    }
+}
+
+extension Subprocess {
+    /// The file a bare program name runs, as `execvp` finds it along `searchPath` (`PATH`; unset:
+    /// `/bin:/usr/bin`), but in absolute directories only: an empty or relative entry would make what
+    /// runs depend on the daemon's working directory, which a config's relative program name is
+    /// refused for. `nil` when no absolute directory holds an executable file of that name.
+    static func locate(_ program: String, searchPath: String?) -> String? {
+        for directory in (searchPath ?? "/bin:/usr/bin").split(separator: ":") where directory.hasPrefix("/") {
+            let candidate = directory.hasSuffix("/") ? "\(directory)\(program)" : "\(directory)/\(program)"
+            var info = stat()
+            guard stat(candidate, &info) == 0, info.st_mode & S_IFMT == S_IFREG, access(candidate, X_OK) == 0 else { continue }
+            return candidate
+        }
+        return nil
     }
 }
 

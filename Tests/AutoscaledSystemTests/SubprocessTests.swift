@@ -1,4 +1,4 @@
-import AutoscaledSystem
+@testable import AutoscaledSystem
 import AutoscaledTestSupport
 import Glibc
 import Testing
@@ -8,6 +8,24 @@ struct SubprocessTests {
         async throws -> SubprocessResult
     {
         try await Subprocess.run(["/bin/sh", "-c", script], environment: environment, timeout: timeout)
+    }
+
+    @Test("a bare program name is looked for in the absolute directories of PATH only, never the working directory")
+    func locate() async throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        dir.write("myprog", "#!/bin/sh\necho ran\n", mode: 0o755)
+        dir.write("plain", "not a program\n", mode: 0o644)
+        #expect(Subprocess.locate("sh", searchPath: ":/nonexistent:.:/bin") == "/bin/sh")
+        #expect(Subprocess.locate("myprog", searchPath: ":.:relative:\(dir.path)/") == dir.file("myprog"))
+        #expect(Subprocess.locate("plain", searchPath: dir.path) == nil, "not executable")
+        #expect(Subprocess.locate("sh", searchPath: nil) == "/bin/sh", "unset: /bin:/usr/bin")
+        // Only relative entries: nothing is found, and nothing is run.
+        await #expect(throws: SystemError(call: "posix_spawn", subject: "myprog", errno: ENOENT)) {
+            _ = try await Subprocess.run(["myprog"], environment: ["PATH": ":."], timeout: .seconds(5))
+        }
+        let found = try await Subprocess.run(["myprog"], environment: ["PATH": "/nonexistent:\(dir.path)"], timeout: .seconds(5))
+        #expect(found.standardOutput == Array("ran\n".utf8))
     }
 
     @Test("exit status, stdout and stderr come back, and the child is reaped")
