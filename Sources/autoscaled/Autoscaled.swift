@@ -10,6 +10,8 @@ struct Autoscaled {
         SignalWatcher.ignoreFileSizeLimit()
         let environment = ProcessEnvironment.current()
         let command = parsedCommandLine()
+        // From here a signal to the daemon is recorded until its handlers are in place.
+        if case .run = command { SignalWatcher.recordUntilWatched() }
         reserveDescriptors(for: command)
         await run(command, environment: environment)
     }

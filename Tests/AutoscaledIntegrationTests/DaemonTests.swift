@@ -63,6 +63,57 @@ struct DaemonTests {
         #expect(await daemon.waitForLine("level=info event=stop signal=SIGTERM replicas=5") != nil)
     }
 
+    @Test("a signal sent while the config is still being read is handled once the daemon is up, not fatal",
+          arguments: [SIGHUP, SIGTERM, SIGUSR1])
+    func signalDuringStartUp(_ number: Int32) async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        dir.writeConfig()
+        // Comments up to near the 1 MiB limit: reading the config takes a while, in which the
+        // signal arrives before any line is logged (the first, state-initial, comes before the
+        // watcher starts).
+        let padding = String(repeating: "# a comment that only takes time to read\n", count: 24_000)
+        dir.write(dir.configPath, readText(dir.configPath) + padding)
+        dir.writeLoads(#"{"a": 90, "b": 95, "c": 65}"#)
+        var sentBeforeAnyLine = false
+        var attempts = 0
+        var daemon: ChildProcess?
+        // The signal must land after main installs its handler and before the first line; a busy
+        // machine can stretch the time to main past the config's read, so try a few times.
+        while !sentBeforeAnyLine && attempts < 5 {
+            attempts += 1
+            if let earlier = daemon {
+                earlier.signal(SIGKILL)
+                await earlier.wait()
+                unlink(dir.statePath)
+            }
+            let child = ChildProcess(autoscaledBinary(), ["run", "--config", dir.configPath], captureIn: dir.path)
+            daemon = child
+            // SigCgt gains the signal's bit when main installs the handler that records it.
+            while await child.wait(timeout: .milliseconds(1)) == nil, !caughtSignals(of: child.pid).contains(number) {
+                try? await Task.sleep(for: .microseconds(200))
+            }
+            guard child.standardError.isEmpty, await child.wait(timeout: .milliseconds(1)) == nil else { continue }
+            child.signal(number)
+            sentBeforeAnyLine = child.standardError.isEmpty
+        }
+        #expect(sentBeforeAnyLine, "in \(attempts) attempts the daemon never reached its handler before its first line")
+        guard let daemon else { return }
+        switch number {
+        case SIGHUP:
+            #expect(await daemon.waitForLine("level=info event=reload") != nil, "\(daemon.standardError)")
+            #expect(await daemon.wait(timeout: .milliseconds(1)) == nil, "a SIGHUP at start-up ended the daemon")
+            daemon.signal(SIGTERM)
+        case SIGUSR1:
+            #expect(await daemon.waitForLine("level=warning event=signal-ignored signal=SIGUSR1") != nil, "\(daemon.standardError)")
+            daemon.signal(SIGTERM)
+        default:
+            break
+        }
+        #expect(await daemon.wait() == 0)
+        #expect(await daemon.waitForLine("level=info event=stop signal=SIGTERM") != nil, "\(daemon.standardError)")
+    }
+
     @Test("bad load files never move the count")
     func badDataHolds() async {
         let dir = Workspace()
@@ -130,4 +181,13 @@ struct DaemonTests {
         daemon.signal(SIGTERM)
         #expect(await daemon.wait() == 0)
     }
+}
+
+/// The signals process `pid` has a handler for (`SigCgt` in `/proc/PID/status`).
+private func caughtSignals(of pid: pid_t) -> Set<Int32> {
+    let status = readText("/proc/\(pid)/status")
+    guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("SigCgt:") }),
+          let mask = UInt64(line.dropFirst("SigCgt:".count).filter { $0 != " " && $0 != "\t" }, radix: 16)
+    else { return [] }
+    return Set((1...64).filter { mask & (UInt64(1) << UInt64($0 - 1)) != 0 }.map(Int32.init))
 }
