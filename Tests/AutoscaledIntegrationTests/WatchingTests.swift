@@ -74,6 +74,39 @@ struct WatchingTests {
         #expect(await daemon.wait() == 0)
     }
 
+    @Test("a config behind a swapped directory link (a ConfigMap update) or in a directory made again is reloaded at the next poll")
+    func configDirectorySwapped() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        dir.writeConfig(policy: "scale_up_threshold = 50", pollInterval: "200ms")
+        let text = readText(dir.configPath)
+        unlink(dir.configPath)
+        // kubelet's layout: name -> ..data/name, ..data -> a versioned directory, swapped by a rename.
+        mkdir(dir.file("v1"), 0o755)
+        mkdir(dir.file("v2"), 0o755)
+        dir.write(dir.file("v1/autoscaled.conf"), text)
+        dir.write(dir.file("v2/autoscaled.conf"), text.replacingOccurrences("scale_up_threshold = 50", "scale_up_threshold = 60"))
+        #expect(symlink("v1", dir.file("..data")) == 0)
+        #expect(symlink("..data/autoscaled.conf", dir.configPath) == 0)
+        dir.writeLoads(#"{"a": 30}"#)
+        let daemon = await startDaemon(dir)
+
+        var before = daemon.stderrLines.count
+        #expect(symlink("v2", dir.file("..data_tmp")) == 0)
+        #expect(rename(dir.file("..data_tmp"), dir.file("..data")) == 0)
+        #expect(await daemon.waitForLine("event=reload", "scale_up_threshold=50->60", after: before) != nil, "\(daemon.standardError)")
+
+        // The versioned directory removed and made again with a new file, written before any watch
+        // of it could be back.
+        before = daemon.stderrLines.count
+        #expect(shell("rm -rf '\(dir.file("v2"))' && mkdir '\(dir.file("v2"))'") == 0)
+        dir.write(dir.file("v2/autoscaled.conf"), text.replacingOccurrences("scale_up_threshold = 50", "scale_up_threshold = 70"))
+        #expect(await daemon.waitForLine("event=reload", "scale_up_threshold=60->70", after: before) != nil, "\(daemon.standardError)")
+        daemon.signal(SIGTERM)
+        #expect(await daemon.wait() == 0)
+        #expect(daemon.stderrLines.filter { $0.contains("event=reload ") }.count == 2, "\(daemon.standardError)")
+    }
+
     @Test("the load file's directory deleted and re-created is watched again")
     func directoryRecreated() async {
         let dir = Workspace()

@@ -32,6 +32,9 @@ public final class Daemon {
     private var stateLockRetakeFailed = false
     /// Whether the config file was found gone at a poll since it was last there or read (warned once).
     private var configMissing = false
+    /// The file at the config's path when it was last read (at start or a reload): another file
+    /// there at a poll was put in place where the watch could not see it, and is reloaded.
+    private var configRead: FileIdentity?
 
     public init(
         configPath: String, config: Config, logger: Logger,
@@ -52,6 +55,7 @@ public final class Daemon {
     public func run() async -> Int32 {
         guard let claim = StateClaim.atStart(initialConfig, logger: logger) else { return 1 }
         stateLock = claim.lock
+        configRead = try? FileIdentity(path: configPath)
         // Signals first: a SIGTERM during start-up is then handled, not fatal.
         await installSignalHandlers()
         let controller = await Controller.start(
@@ -67,6 +71,10 @@ public final class Daemon {
                 return 1
             }
             if work.poll && reloadGate.isPending { work.reload = true }
+            if work.poll {
+                monitor?.refresh()
+                if configReplacedUnseen(controller) { work.reload = true }
+            }
             if work.reload, let monitor {
                 let admitted = reloadGate.admit(
                     monitor.activity(of: .configFile, beforeRead: true), now: dependencies.clock.now(),
@@ -90,8 +98,6 @@ public final class Daemon {
             } else if work.loadChanged || work.pauseChanged {
                 await evaluate(controller, reportStatus: true)
             } else if work.poll {
-                monitor?.refresh()
-                checkConfigPresent(controller)
                 await evaluate(controller, reportStatus: true)
             }
         }
@@ -170,6 +176,7 @@ public final class Daemon {
     }
 
     private func reload(_ controller: Controller) async {
+        configRead = try? FileIdentity(path: configPath)
         switch ConfigLoader.load(path: configPath) {
         case let .failure(errors):
             // The running config stays.
@@ -217,21 +224,25 @@ public final class Daemon {
         return nil
     }
 
-    /// At a poll, whether the config file is still there: one removed and not replaced is a warning,
-    /// once, so it is known now and not at the next start (which it would fail). Looked at on the
-    /// poll, not on the removal: an editor that renames the file away and writes it anew is done by then.
-    private func checkConfigPresent(_ controller: Controller) {
+    /// At a poll, whether another file stands at the config's path than the one last read: one the
+    /// file watch did not tell (its directory, or a directory link above it, was swapped or made
+    /// again) is reloaded. A config removed and not replaced is a warning, once, so it is known now
+    /// and not at the next start (which it would fail). Looked at on the poll, not on the removal:
+    /// an editor that renames the file away and writes it anew is done by then.
+    private func configReplacedUnseen(_ controller: Controller) -> Bool {
         do throws(SystemError) {
-            _ = try FileIdentity(path: configPath)
+            let identity = try FileIdentity(path: configPath)
             configMissing = false
+            return configRead != nil && identity != configRead
         } catch {
-            guard error.isNoSuchPath, !configMissing else { return }
+            guard error.isNoSuchPath, !configMissing else { return false }
             configMissing = true
             controller.logger.log(.warning, .configRemoved, [
                 LogField("config", .string(configPath)),
                 LogField("cause", .string("\(error.description(omitting: configPath)); the running config stays, "
                     + "and a start or a reload would fail until the file is back")),
             ])
+            return false
         }
     }
 
