@@ -254,9 +254,22 @@ enum ConfigConsistency {
             guard let historyPlace, let disk else { return false }
             return disk.place(parentDirectory(of: file.path)) == historyPlace
         }
+        /// Whether two paths found at one place still are, looked at again, both at once: a file
+        /// replaced between the two first looks can free its inode for the other to take (a load
+        /// file renamed over while the metrics textfile is written), which is no alias. Two names
+        /// of one file stay one at every look.
+        func stillOnePlace(_ a: String, _ b: String) -> Bool {
+            guard let disk else { return false }
+            for _ in 0..<3 {
+                let place = disk.place(a)
+                if place == nil || place != disk.place(b) { return false }
+            }
+            return true
+        }
         for (index, file) in files.enumerated() {
             if let earlier = files[..<index].indices.first(where: { earlier in
-                files[earlier].path == file.path || (places[earlier] != nil && places[earlier] == places[index])
+                files[earlier].path == file.path
+                    || (places[earlier] != nil && places[earlier] == places[index] && stillOnePlace(files[earlier].path, file.path))
             }).map({ files[$0] }) {
                 faults.append(Fault(
                     line: line(earlier, file),

@@ -35,4 +35,21 @@ struct OptionFilesTests {
             try files.check(subcommand: "tune", directory: "/", identity: Self.identity)
         }
     }
+
+    @Test("an input replaced between two looks, whose freed inode an output took, is not the output's file")
+    func inodeTakenMeanwhile() throws {
+        var looks = 0
+        let files = OptionFiles(inputs: [.init("config", "/etc/a.conf"), .init("trace", "/data/loads.json")],
+                                outputs: [.init("csv", "/data/out.csv")])
+        try files.check(subcommand: "simulate", directory: "/") { path in
+            switch path {
+            case "/data/loads.json":
+                looks += 1
+                return FileIdentity(device: 1, inode: looks == 1 ? 7 : 8)
+            case "/data/out.csv": return FileIdentity(device: 1, inode: 7)
+            default: return nil
+            }
+        }
+        #expect(looks > 1)
+    }
 }

@@ -1,9 +1,44 @@
 @testable import AutoscaledCore
+import AutoscaledSystem
 import AutoscaledTestSupport
 import Glibc
+import Synchronization
 import Testing
 
 struct ConfigLoaderTests {
+    @Test("a file replaced between two looks, whose freed inode another path took, is not two names of one file; an alias stays one")
+    func inodeTakenMeanwhile() {
+        // The first look at the load file finds inode 7; it is then renamed over (inode 8), and the
+        // metrics textfile, written meanwhile, takes the freed 7.
+        let looks = Mutex<[String: Int]>([:])
+        let probe = ConfigDiskProbe(nonDirectory: { _ in nil }, place: { path in
+            let count = looks.withLock { looks in
+                looks[path, default: 0] += 1
+                return looks[path]!
+            }
+            let inode: UInt64 = switch path {
+            case "/etc/autoscaled/loads.json": count == 1 ? 7 : 8
+            case "/etc/autoscaled/m.prom": 7
+            case "/etc/autoscaled/alias.prom": 8
+            default: UInt64(100 + path.utf8.count)
+            }
+            return .file(FileIdentity(device: 1, inode: inode))
+        })
+        let text = "[source]\npath = loads.json\n[metrics]\ntextfile = m.prom\n"
+        let parsed = ConfigParser.parse(bytes: Array(text.utf8), file: "autoscaled.conf", directory: "/etc/autoscaled", disk: probe)
+        #expect((try? parsed.get()) != nil, "\(parsed)")
+        // A real alias (inode 8 at every look, once the load file's first look is over) is refused.
+        let aliased = "[source]\npath = loads.json\n[metrics]\ntextfile = alias.prom\n"
+        let refused = ConfigParser.parse(bytes: Array(aliased.utf8), file: "autoscaled.conf", directory: "/etc/autoscaled", disk: probe)
+        guard case let .failure(errors) = refused else {
+            Issue.record("an alias was taken as a file of its own")
+            return
+        }
+        #expect(errors.errors.map(\.description) == [
+            "autoscaled.conf:4: [metrics] textfile '/etc/autoscaled/alias.prom' is the file [source] path names; each must be a file of its own",
+        ])
+    }
+
     /// The error lines of the config `text` written to `dir` and loaded from there.
     static func errors(_ dir: TemporaryDirectory, _ text: String) -> [String] {
         dir.write("autoscaled.conf", text)
