@@ -22,10 +22,15 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
 
 /// Every fault found in one config file, in file order.
 public struct ConfigErrors: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The errors told, and, when there were more than ``ConfigParser/maxReported``, a last line
+    /// that counts the rest.
     public var errors: [ConfigError]
+    /// How many errors the file has: those told, and those only counted.
+    public var count: Int
 
-    public init(_ errors: [ConfigError]) {
+    public init(_ errors: [ConfigError], unreported: Int = 0) {
         self.errors = errors
+        self.count = errors.count + unreported
     }
 
     public var description: String {

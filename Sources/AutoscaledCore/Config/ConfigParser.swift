@@ -68,11 +68,12 @@ public enum ConfigParser {
         var errors = reader.faults.enumerated()
             .sorted { ($0.element.line ?? .max, $0.offset) < ($1.element.line ?? .max, $1.offset) }
             .map { ConfigError(file: file, line: $0.element.line, message: $0.element.message) }
+        let told = errors.count
         if reader.unreported > 0 {
             errors.append(ConfigError(file: file, line: nil, message: "\(reader.unreported) more error"
-                + "\(reader.unreported == 1 ? "" : "s") not shown (the first \(maxReported) are above)"))
+                + "\(reader.unreported == 1 ? "" : "s") not shown (the first \(maxReported) are told)"))
         }
-        guard errors.isEmpty else { return .failure(ConfigErrors(errors)) }
+        guard errors.isEmpty else { return .failure(ConfigErrors(errors, unreported: told + reader.unreported - errors.count)) }
         do {
             return .success(try Config(values: reader.values))
         } catch {

@@ -180,7 +180,7 @@ public final class Daemon {
         switch ConfigLoader.load(path: configPath) {
         case let .failure(errors):
             // The running config stays.
-            controller.logger.log(.reloadFailed(config: configPath, causes: errors.errors.map(\.description)))
+            controller.logger.log(.reloadFailed(config: configPath, causes: errors.errors.map(\.description), count: errors.count))
         case let .success(new):
             configMissing = false
             let old = controller.config

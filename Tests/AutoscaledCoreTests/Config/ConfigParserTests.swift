@@ -53,7 +53,20 @@ struct ConfigParserTests {
         #expect(errors.count == 51)
         #expect(errors.first?.hasPrefix("autoscaled.conf:3: unknown key 'unknown_0' in [source]") == true)
         #expect(errors[49].hasPrefix("autoscaled.conf:52: unknown key 'unknown_49' in [source]"))
-        #expect(errors.last == "autoscaled.conf: 4950 more errors not shown (the first 50 are above)")
+        #expect(errors.last == "autoscaled.conf: 4950 more errors not shown (the first 50 are told)")
+        // The count (a reload's errors=) is every error, not the lines told.
+        guard case let .failure(all) = ConfigParsing.parse(lines.joined(separator: "\n")) else {
+            Issue.record("thousands of bad lines parsed")
+            return
+        }
+        #expect(all.count == 5000)
+        let record = LogRecord.reloadFailed(config: "c", causes: all.errors.map(\.description), count: all.count)
+        #expect(record.fields.first(where: { $0.key == "errors" })?.value == .int(5000))
+        guard case let .failure(few) = ConfigParsing.parse("[source]\npath = /x\nbad = 1\nworse = 2") else {
+            Issue.record("two bad lines parsed")
+            return
+        }
+        #expect(few.count == 2 && few.errors.count == 2)
     }
 
     @Test("only the source path is needed; everything else takes its default")
