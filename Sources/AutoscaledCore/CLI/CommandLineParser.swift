@@ -85,8 +85,8 @@ public enum CommandLineParser {
     }
 
     /// `arguments` with a group and its subcommand (`history`, `export`) made one word, wherever the
-    /// subcommand is expected (first, or after `help`); `history --help` is the root help, which lists
-    /// the group's subcommands.
+    /// subcommand is expected (first, or after `help`); `history --help` and `help history` are the
+    /// root help, which lists the group's subcommands.
     private static func joiningGroup(_ arguments: [String]) throws(UsageError) -> [String] {
         let at = arguments.first == "help" ? 1 : 0
         guard at < arguments.count else { return arguments }
@@ -94,6 +94,8 @@ public enum CommandLineParser {
         let members = Command.specs.map(\.name).filter { $0.hasPrefix(group + " ") }
         guard !members.isEmpty else { return arguments }
         if at + 1 < arguments.count, arguments[at + 1] == "-h" || arguments[at + 1] == "--help" { return ["--help"] }
+        // `help history` alike.
+        if at == 1, arguments.count == 2 { return ["--help"] }
         if at + 1 < arguments.count { try refuseValue(arguments[at + 1], names: ["help"]) }
         let choices = members.map { "'\($0.dropFirst(group.count + 1))'" }.joined(separator: ", ")
         guard at + 1 < arguments.count, members.contains("\(group) \(arguments[at + 1])") else {
@@ -157,7 +159,8 @@ public enum CommandLineParser {
                 value = nil
             }
             guard let value, !value.isEmpty else {
-                throw UsageError("option '--\(name)' needs a value <\(valueName)>", subcommand: spec.name)
+                let given = value == nil ? "" : ", not an empty one"
+                throw UsageError("option '--\(name)' needs a value <\(valueName)>\(given)", subcommand: spec.name)
             }
             parsed.values[name] = value
         }
