@@ -19,6 +19,16 @@ enum JSONFileFault {
         }
     }
 
+    /// Why a file the decoder took is still refused: a key given twice in one object (the decoder
+    /// would keep one of the two values without a word: `"paused": true, "paused": false`).
+    static func duplicateKeyFault(in data: Data) -> String? {
+        let key = data.withUnsafeBytes { bytes in
+            var cursor = JSONCursor(bytes)
+            return cursor.firstDuplicateKey()
+        }
+        return key.map { "\(SyntaxQuoting.name($0)) is given twice" }
+    }
+
     /// The file's `version`, read before the rest (a file another version wrote may differ in any
     /// other field), or `nil` when the file has none that reads as a whole number.
     static func version(of data: Data) -> Int? {

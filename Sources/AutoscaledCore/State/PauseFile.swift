@@ -103,6 +103,9 @@ public struct PauseFile: Codable, Sendable, Equatable {
         } catch {
             throw PauseFileError(path: path, problem: "not a valid pause file (\(JSONFileFault.summary(of: error)))")
         }
+        if let fault = JSONFileFault.duplicateKeyFault(in: data) {
+            throw PauseFileError(path: path, problem: "not a valid pause file (\(fault))")
+        }
         if let problem = JSONFileFault.countFault("replicas", file.replicas) {
             throw PauseFileError(path: path, problem: problem)
         }

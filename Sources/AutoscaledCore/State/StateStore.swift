@@ -37,6 +37,9 @@ public struct StateStore: Sendable {
         }
         do {
             let state = try JSONDecoder().decode(StateFile.self, from: data)
+            if let fault = JSONFileFault.duplicateKeyFault(in: data) {
+                return .corrupt("\(path): not a valid state file (\(fault))")
+            }
             if let fault = state.fault { return .corrupt("\(path): \(fault)") }
             return .found(state)
         } catch {

@@ -62,6 +62,8 @@ struct PauseFileTests {
         (#"{"version":1.5,"paused":true,"at":"x","at_unix":1}"#, "not a valid pause file (version: 1.5 is not a whole number)"),
         (#"{"version":1,"paused":"yes","at":"x","at_unix":1}"#, "not a valid pause file (wrong type at paused)"),
         ("3", "not a valid pause file (not a JSON object)"),
+        (#"{"version":1,"paused":true,"paused":false,"at":"x","at_unix":1}"#, #"not a valid pause file ("paused" is given twice)"#),
+        (#"{"version":1,"version":1,"paused":true,"at":"x","at_unix":1}"#, #"not a valid pause file ("version" is given twice)"#),
         (#"{"version":2,"paused":true,"at":"x","at_unix":1,"replicas":2}"#, "version 2 is unknown to this autoscaled (it reads version 1)"),
         (#"{"version":2,"pause":"soon"}"#, "version 2 is unknown to this autoscaled (it reads version 1)"),
     ])
@@ -70,6 +72,15 @@ struct PauseFileTests {
         defer { dir.remove() }
         dir.write("p", contents)
         #expect(throws: PauseFileError(path: dir.file("p"), problem: problem)) { try PauseFile.load(dir.file("p")) }
+    }
+
+    @Test("keys alike in other objects, and key-like text in a value, are not keys given twice")
+    func keysAlikeElsewhere() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        dir.write("p", #"{"version":1,"paused":true,"at":"1970-01-01T00:00:01.000Z","at_unix":1,"reason":"{\"paused\": 1, \"paused\": 2}","#
+            + #""extra":[{"paused":1},{"paused":2},[{"at":1}],{"at":{"at":2}}]}"#)
+        #expect(try PauseFile.load(dir.file("p"))?.reason == #"{"paused": 1, "paused": 2}"#)
     }
 
     @Test("a time out of range, or a text that is not the time its number gives, makes the file unusable", arguments: [
