@@ -30,6 +30,18 @@ extension Directory {
     }
 }
 
+/// What stands at `path` (symbolic links followed); `nil` when nothing is there, or it cannot be
+/// looked at.
+public func entryKind(at path: String) -> Directory.EntryKind? {
+    var info = stat()
+    guard stat(path, &info) == 0 else { return nil }
+    switch info.st_mode & S_IFMT {
+    case S_IFDIR: return .directory
+    case S_IFREG: return .regularFile
+    default: return .other
+    }
+}
+
 /// Where a directory at `path` cannot be: the path itself or, when nothing is there, the nearest
 /// existing directory above it, when that is not a directory (symbolic links followed), and what it is.
 /// - Returns: `nil` when the path or its nearest existing parent is a directory, or cannot be looked at.

@@ -246,6 +246,17 @@ enum ConfigConsistency {
                         + "\(EscapedText.quoted(found.path)) is \(found.kind), not a directory"))
             }
         }
+        // A file written where a directory, a device, a socket or a FIFO stands: every write would
+        // fail (the daemon replaces only regular files). Told once, for the first key.
+        if let kind = disk?.kind {
+            for file in files where file.isWritten && !file.isDirectory {
+                guard let found = kind(file.path), found != .regularFile, blocked.insert(file.path).inserted else { continue }
+                faults.append(Fault(
+                    line: file.key.flatMap(values.line(of:)),
+                    message: "\(file.subject) \(EscapedText.quoted(file.path)) cannot be written: it is \(found), "
+                        + "not a regular file"))
+            }
+        }
         // Two names of one file (a symlinked directory, `..`): where they lead, from the disk.
         let places = files.map { file in disk.flatMap { $0.place(file.path) } }
         let historyPlace = files.firstIndex(where: { $0.isDirectory }).flatMap { places[$0] }

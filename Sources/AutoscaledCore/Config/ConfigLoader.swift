@@ -34,7 +34,12 @@ public struct ConfigDiskProbe: Sendable {
     var nonDirectory: @Sendable (String) -> (path: String, kind: Directory.EntryKind)?
     /// Where a path leads (``AutoscaledSystem/FilePlace``): two paths that lead to one place name one file.
     var place: @Sendable (String) -> FilePlace?
+    /// What stands at a path (``AutoscaledSystem/entryKind(at:)``): a file the daemon writes must be a
+    /// regular file, or not there yet.
+    var kind: @Sendable (String) -> Directory.EntryKind? = { _ in nil }
 
     /// The disk as it is.
-    public static let live = ConfigDiskProbe(nonDirectory: { AutoscaledSystem.nonDirectory(onPath: $0) }, place: { FilePlace.of($0) })
+    public static let live = ConfigDiskProbe(
+        nonDirectory: { AutoscaledSystem.nonDirectory(onPath: $0) }, place: { FilePlace.of($0) },
+        kind: { AutoscaledSystem.entryKind(at: $0) })
 }

@@ -48,6 +48,23 @@ struct ConfigLoaderTests {
         }
     }
 
+    @Test("a file the daemon writes where a device or a directory stands is refused at load with its line")
+    func writtenFileNotRegular() {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        #expect(mkdir(dir.file("textfile.prom"), 0o755) == 0)
+        let conf = dir.file("autoscaled.conf")
+        #expect(Self.errors(dir, "[source]\npath = loads.json\n[state]\npath = /dev/null\n") == [
+            "\(conf):4: [state] path '/dev/null' cannot be written: it is a device, socket or FIFO, not a regular file",
+        ])
+        #expect(Self.errors(dir, "[source]\npath = loads.json\n[state]\npath = s.json\n[metrics]\ntextfile = textfile.prom\n") == [
+            "\(conf):6: [metrics] textfile '\(dir.file("textfile.prom"))' cannot be written: it is a directory, not a regular file",
+        ])
+        // A regular file there, or none yet, is fine.
+        dir.write("s.json", "")
+        #expect(Self.errors(dir, "[source]\npath = loads.json\n[state]\npath = s.json\n[metrics]\ntextfile = new.prom\n") == [])
+    }
+
     @Test("a history directory that is a file, or set below one, is refused at load with its line; none yet is fine")
     func historyPathNotDirectory() {
         let dir = TemporaryDirectory()
