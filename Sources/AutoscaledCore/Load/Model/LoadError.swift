@@ -81,6 +81,7 @@ private func prefix(_ line: Int?) -> String {
 
 /// Seconds through the one log number formatter, which stays total on any age a file's
 /// modification time can give (an mtime near the 64-bit limits is beyond `Int`).
-private func formatSeconds(_ seconds: Double) -> String {
-    DecimalText.format(seconds) + "s"
+/// Seconds to the millisecond (`3.804s`, never `3.8040000000000003s`).
+func formatSeconds(_ seconds: Double) -> String {
+    DecimalText.format((seconds * 1000).rounded() / 1000) + "s"
 }

@@ -62,6 +62,10 @@ struct LoadReaderTests {
             == .done(.failure(.stillBeingWritten(seconds: 2.5))))
         #expect(LoadError.stillBeingWritten(seconds: 2.5).description
             == "still being written after 2.5s (modified, not yet closed or renamed into place)")
+        // Elapsed times with no exact double are written to the millisecond.
+        #expect(LoadError.stillBeingWritten(seconds: 3.8040000000000003).description
+            == "still being written after 3.804s (modified, not yet closed or renamed into place)")
+        #expect(LoadError.stale(ageSeconds: 12.000499, limitSeconds: 10).description == "data is 12s old, older than stale_after 10s")
         writes.before = WriteActivity(modifications: 1)
         writes.after = writes.before
         #expect(await reader.read(wallNow: 0, now: t0 + .seconds(3), writes: writes.activity) == .done(.success(
