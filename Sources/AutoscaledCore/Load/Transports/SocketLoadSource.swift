@@ -35,8 +35,22 @@ public struct SocketLoadSource: BlockingLoadSource {
     /// the stats socket (in non-interactive mode too). A last line without its newline is left to
     /// the parser, which says so.
     /// - Throws: ``LoadError/syntax(line:message:)`` naming the last line.
+    /// Anything after the first empty line is refused too: that line ends the answer, and what
+    /// follows (another answer run together with it) is not part of its table.
     static func checkEnd(of bytes: [UInt8], format: LoadFormat) throws(LoadError) {
-        guard case .haproxy = format, bytes.last == UInt8(ascii: "\n") else { return }
+        guard case .haproxy = format else { return }
+        var line = 1
+        var start = 0
+        for index in bytes.indices where bytes[index] == UInt8(ascii: "\n") {
+            let isEmpty = index == start || (index == start + 1 && bytes[start] == UInt8(ascii: "\r"))
+            if isEmpty && index + 1 < bytes.count {
+                throw .syntax(line: line + 1, message: "text after the empty line that ends a 'show stat' answer "
+                    + "(line \(line)): answers run together are not one table")
+            }
+            line += 1
+            start = index + 1
+        }
+        guard bytes.last == UInt8(ascii: "\n") else { return }
         var end = bytes.count - 1
         if end > 0, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
         guard end > 0, bytes[end - 1] != UInt8(ascii: "\n") else { return }

@@ -55,13 +55,19 @@ struct SocketLoadSourceTests {
         #expect(await Self.outcome(try Self.source(transport, whole, format: .haproxy(HAProxySelection(backend: "b")))) == "s1=1.0 s2=2.0 s3=3.0")
     }
 
-    @Test("haproxy over a socket: the last line must be empty; a CRLF one is, other formats need none", arguments: [
+    @Test("haproxy over a socket: the last line must be empty, and the first empty line the last; a CRLF one is, other formats need none", arguments: [
         ("b,s,1,\n\n", LoadFormat.haproxy(HAProxySelection(backend: "b")), "ok"),
         ("b,s,1,\r\n\r\n", .haproxy(HAProxySelection(backend: "b")), "ok"),
         ("# pxname,svname,scur,\nb,s,1,\n", .haproxy(HAProxySelection(backend: "b")),
          "line 2: the answer ends without the empty line that ends every 'show stat' answer (it may be cut short)"),
         ("b,s,1,", .haproxy(HAProxySelection(backend: "b")), "ok"),
-        ("a 1\n", .lines, "ok"),
+        ("# pxname,svname,scur,\nb,s1,5,\n\nb,s2,70,\n\n", .haproxy(HAProxySelection(backend: "b")),
+         "line 4: text after the empty line that ends a 'show stat' answer (line 3): answers run together are not one table"),
+        ("# pxname,svname,scur,\r\n\r\nb,s1,5,\r\n\r\n", .haproxy(HAProxySelection(backend: "b")),
+         "line 3: text after the empty line that ends a 'show stat' answer (line 2): answers run together are not one table"),
+        ("b,s,1,\n\n\n", .haproxy(HAProxySelection(backend: "b")),
+         "line 3: text after the empty line that ends a 'show stat' answer (line 2): answers run together are not one table"),
+        ("a 1\n\nb 2\n", .lines, "ok"),
     ] as [(String, LoadFormat, String)])
     func haproxyAnswerEnd(_ answer: String, _ format: LoadFormat, _ expected: String) {
         let outcome: String
