@@ -101,7 +101,12 @@ public enum HAProxyStatParser {
             }
             if name == "BACKEND", sharesBackendQueue {
                 let field = row.fields[columns[0]]
-                backendQueue = try rows.number(field, column: "qcur", server: name, line: row.line).map { (value: $0, line: row.line, field: field) }
+                // Part of every server's load: none written is no load, not an empty queue.
+                guard let queue = try rows.number(field, column: "qcur", server: name, line: row.line) else {
+                    throw LoadError.syntax(line: row.line, message: "the BACKEND row has no value in column 'qcur', "
+                        + "whose queue field = qcur shares among the servers")
+                }
+                backendQueue = (value: queue, line: row.line, field: field)
             }
             if name == "FRONTEND" || name == "BACKEND" { continue }
             if let statusColumn, statusColumn < row.fields.count, rows.text(row.fields[statusColumn]).hasPrefix("MAINT") {
