@@ -1,3 +1,5 @@
+import AutoscaledBase
+
 /// One fault in a config file, located by file and line.
 ///
 /// Shape: `<file>:<line>: <what is wrong>`, e.g.
@@ -15,8 +17,10 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
         self.message = message
     }
 
+    /// The file's name is escaped (``TextEscaping``): a name holding a newline cannot fake a line.
     public var description: String {
-        if let line { "\(file):\(line): \(message)" } else { "\(file): \(message)" }
+        let file = TextEscaping.escaped(self.file)
+        return if let line { "\(file):\(line): \(message)" } else { "\(file): \(message)" }
     }
 }
 

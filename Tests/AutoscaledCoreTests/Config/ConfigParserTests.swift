@@ -46,6 +46,13 @@ struct ConfigParserTests {
         })
     }
 
+    @Test("a config file's name holding a newline or a control character is escaped in its errors")
+    func fileNameEscaped() {
+        #expect(ConfigError(file: "ok\n/a.conf", line: 3, message: "bad").description == #"ok\n/a.conf:3: bad"#)
+        #expect(ConfigError(file: "a\u{1b}[31m.conf", line: nil, message: "bad").description == #"a\u{1b}[31m.conf: bad"#)
+        #expect(ConfigError(file: "/etc/autoscaled/é.conf", line: 1, message: "bad").description == "/etc/autoscaled/é.conf:1: bad")
+    }
+
     @Test("at most 50 errors are told, then how many more there are, in a file of thousands of bad lines")
     func errorsBounded() {
         let lines = ["[source]", "path = /x"] + (0..<5000).map { "unknown_\($0) = 1" }
