@@ -26,6 +26,24 @@ public struct FileIdentity: Sendable, Hashable {
     }
 }
 
+/// One file as it stood when looked at: its identity and its inode's change time (`st_ctim`, moved
+/// by every write, rename and change of its metadata). A file made where another was removed can
+/// take the freed inode number, but not its change time.
+public struct FileVersion: Sendable, Equatable {
+    public var identity: FileIdentity
+    public var changedSeconds: Int
+    public var changedNanoseconds: Int
+
+    /// The file at `path` now (symbolic links followed).
+    public init(path: String) throws(SystemError) {
+        var info = Glibc.stat()
+        _ = try syscall("stat", path) { stat(path, &info) }
+        identity = FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+        changedSeconds = Int(info.st_ctim.tv_sec)
+        changedNanoseconds = Int(info.st_ctim.tv_nsec)
+    }
+}
+
 /// Whether an open file is still the file its path names.
 public enum FilePlacement: Sendable, Equatable {
     /// The path names the open file.

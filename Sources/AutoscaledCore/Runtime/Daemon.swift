@@ -33,8 +33,9 @@ public final class Daemon {
     /// Whether the config file was found gone at a poll since it was last there or read (warned once).
     private var configMissing = false
     /// The file at the config's path when it was last read (at start or a reload): another file
-    /// there at a poll was put in place where the watch could not see it, and is reloaded.
-    private var configRead: FileIdentity?
+    /// there at a poll (or this one changed) was put in place where the watch could not see it,
+    /// and is reloaded.
+    private var configRead: FileVersion?
 
     public init(
         configPath: String, config: Config, logger: Logger,
@@ -55,7 +56,7 @@ public final class Daemon {
     public func run() async -> Int32 {
         guard let claim = StateClaim.atStart(initialConfig, logger: logger) else { return 1 }
         stateLock = claim.lock
-        configRead = try? FileIdentity(path: configPath)
+        configRead = try? FileVersion(path: configPath)
         // Signals first: a SIGTERM during start-up is then handled, not fatal.
         await installSignalHandlers()
         let controller = await Controller.start(
@@ -176,7 +177,7 @@ public final class Daemon {
     }
 
     private func reload(_ controller: Controller) async {
-        configRead = try? FileIdentity(path: configPath)
+        configRead = try? FileVersion(path: configPath)
         switch ConfigLoader.load(path: configPath) {
         case let .failure(errors):
             // The running config stays.
@@ -231,9 +232,9 @@ public final class Daemon {
     /// an editor that renames the file away and writes it anew is done by then.
     private func configReplacedUnseen(_ controller: Controller) -> Bool {
         do throws(SystemError) {
-            let identity = try FileIdentity(path: configPath)
+            let version = try FileVersion(path: configPath)
             configMissing = false
-            return configRead != nil && identity != configRead
+            return configRead != nil && version != configRead
         } catch {
             guard error.isNoSuchPath, !configMissing else { return false }
             configMissing = true
