@@ -146,13 +146,22 @@ public actor ReplicaState {
             let named = cause.hasPrefix("\(location): ") ? cause : "\(location): \(cause)"
             source = StateFile.SourceStatus(consecutiveFailures: failures, lastGoodReadUnix: source?.lastGoodReadUnix,
                                             lastError: named)
-            let down = SourceHealth(consecutiveFailures: failures, failureThreshold: failureThreshold) == .down
-            input = down ? .sourceDown(named) : .unavailable(named)
+            input = downAfter(failures) ? .sourceDown(named) : .unavailable(named)
         }
-        let newHealth = SourceHealth(consecutiveFailures: failures, failureThreshold: failureThreshold)
+        let newHealth: SourceHealth = switch read {
+        case .success: .healthy
+        case .failure: downAfter(failures) ? .down : .failing
+        }
         if newHealth != health { healthChanged = true }
         health = newHealth
         return (input, readError)
+    }
+
+    /// Whether the source is down after `failures` failed ticks in a row: at `failureThreshold`, or
+    /// already down. Down lasts until a read succeeds, so a reload that raises `failure_threshold`
+    /// (or changes the source) while down cannot lead to a second `source-down` without a `source-up`.
+    private func downAfter(_ failures: Int) -> Bool {
+        health == .down || SourceHealth(consecutiveFailures: failures, failureThreshold: failureThreshold) == .down
     }
 
     /// Records `decision`, taken at `now`, and persists it (see ``persist(_:at:wallTime:)``).
@@ -218,12 +227,15 @@ public actor ReplicaState {
     public var hasUnsavedChanges: Bool { unsaved }
 
     /// Applies a reload: persists to `store` from now on (the next record writes there), logs with
-    /// `logger`, and counts failures against `failureThreshold`; a new source starts healthy. A pause
-    /// in force goes with the state file to its new place (only `resume` or its end lifts a pause).
+    /// `logger`, and counts failures against `failureThreshold`. A new source starts healthy, its
+    /// failures counted from zero, unless the old one was down: the daemon still has no load, so it
+    /// stays down (its count goes on) until a read succeeds, and the `source-down` already logged is
+    /// closed by one `source-up`, never followed by a second. A pause in force goes with the state
+    /// file to its new place (only `resume` or its end lifts a pause).
     public func reconfigure(store: StateStore, logger: Logger, failureThreshold: Int, newSource: Bool, wallTime: Double) {
         self.logger = logger
         self.failureThreshold = failureThreshold
-        if newSource {
+        if newSource && health != .down {
             health = .healthy
             failedTick = nil
             source = source.map { StateFile.SourceStatus(consecutiveFailures: 0, lastGoodReadUnix: $0.lastGoodReadUnix, lastError: nil) }

@@ -359,17 +359,46 @@ struct ControllerTests {
         let h = Harness([.failure(Harness.refused)])
         defer { h.dir.remove() }
         let controller = await h.start(h.config())
-        _ = try #require(await controller.evaluate())
-        h.clock.advance(by: .seconds(10))
-        #expect(try #require(await controller.evaluate()).summary.health == .down)
+        #expect(try #require(await controller.evaluate()).summary.health == .failing)
 
         var moved = h.config()
         moved.source.kind = .file(path: h.dir.file("other.json"))
         await controller.reload(moved)
         #expect(await controller.state.summary.health == .healthy)
+        h.clock.advance(by: .seconds(10))
         let first = try #require(await controller.evaluate())
         #expect(first.summary.health == .failing && first.failures == 1 && first.input == .unavailable("\(h.dir.file("other.json")): connection refused"))
         #expect(h.lines("source-error").last?.hasPrefix("<4>level=warning event=source-error source=\(h.dir.file("other.json")) ") == true)
+    }
+
+    @Test("a source down stays down across reloads (another source, a higher failure_threshold) until a read succeeds: one source-down, one source-up")
+    func downUntilARead() async throws {
+        let h = Harness([.failure(Harness.refused)])
+        defer { h.dir.remove() }
+        let controller = await h.start(h.config())
+        _ = try #require(await controller.evaluate())
+        h.clock.advance(by: .seconds(10))
+        #expect(try #require(await controller.evaluate()).wentDown)
+
+        var moved = h.config()
+        moved.source.kind = .file(path: h.dir.file("other.json"))
+        await controller.reload(moved)
+        #expect(await controller.state.summary.health == .down)
+        moved.source.failureThreshold = 5
+        await controller.reload(moved)
+        for failures in 3...6 {
+            h.clock.advance(by: .seconds(10))
+            let again = try #require(await controller.evaluate())
+            #expect(again.failures == failures && again.summary.health == .down && !again.wentDown)
+            #expect(again.input == .sourceDown("\(h.dir.file("other.json")): connection refused"))
+        }
+        #expect(h.lines("source-down").count == 1)
+        #expect(h.lines("source-error").suffix(4).allSatisfy { $0.hasPrefix("<7>level=debug event=source-error ") })
+
+        h.source.script([Harness.cool])
+        h.clock.advance(by: .seconds(10))
+        #expect(try #require(await controller.evaluate()).cameUp)
+        #expect(h.lines("source-up") == ["<5>level=notice event=source-up source=\(h.dir.file("other.json")) failures=6"])
     }
 
     @Test("no decision on a load file being written, or written while it was read")
