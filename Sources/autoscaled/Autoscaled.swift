@@ -71,11 +71,12 @@ struct Autoscaled {
             case let .failure(errors): finish(.invalidConfig(errors))
             }
         case let .run(path):
+            let version = Daemon.configVersion(at: path)
             switch ConfigLoader.load(path: path) {
             case let .success(config):
                 let logger = Logger.standardError(config: config.log, environment: environment)
                 let daemon = Daemon(
-                    configPath: path, config: config, logger: logger,
+                    configPath: path, config: config, logger: logger, configVersion: version,
                     notifier: SystemdNotifier(environment: environment))
                 ProcessExit.exit(await daemon.run())
             case let .failure(errors): finish(.invalidConfig(errors))

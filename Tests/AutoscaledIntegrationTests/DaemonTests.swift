@@ -114,6 +114,39 @@ struct DaemonTests {
         #expect(await daemon.waitForLine("level=info event=stop signal=SIGTERM") != nil, "\(daemon.standardError)")
     }
 
+    @Test("a config put in place while the daemon reads it at start is reloaded at the first poll")
+    func configReplacedDuringStartUp() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        // Padded to near 1 MiB, as above: the daemon is a while reading it.
+        let padding = String(repeating: "# a comment that only takes time to read\n", count: 24_000)
+        dir.writeLoads(#"{"a": 55}"#)
+        var readTheOld = false
+        var attempts = 0
+        // The new file must land after the old one was opened and before the daemon starts its
+        // loop; a busy machine can miss that, so try a few times.
+        while !readTheOld && attempts < 5 {
+            attempts += 1
+            dir.writeConfig(policy: "scale_up_threshold = 50", pollInterval: "200ms")
+            let old = readText(dir.configPath)
+            dir.writeAtomically(dir.configPath, old + padding)
+            unlink(dir.statePath)
+            let daemon = ChildProcess(autoscaledBinary(), ["run", "--config", dir.configPath], captureIn: dir.path)
+            while await daemon.wait(timeout: .milliseconds(1)) == nil, !caughtSignals(of: daemon.pid).contains(SIGHUP) {
+                try? await Task.sleep(for: .microseconds(200))
+            }
+            dir.writeAtomically(dir.configPath, old.replacingOccurrences("scale_up_threshold = 50", "scale_up_threshold = 60"))
+            let first = await daemon.waitForLine("servers_to_scale=")
+            readTheOld = first?.contains("scale_up_threshold 50") == true
+            if readTheOld {
+                #expect(await daemon.waitForLine("event=reload", "scale_up_threshold=50->60") != nil, "\(daemon.standardError)")
+            }
+            daemon.signal(SIGTERM)
+            #expect(await daemon.wait() == 0)
+        }
+        #expect(readTheOld, "in \(attempts) attempts the new file never landed while the daemon read the old one")
+    }
+
     @Test("bad load files never move the count")
     func badDataHolds() async {
         let dir = Workspace()

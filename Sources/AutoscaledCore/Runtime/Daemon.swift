@@ -37,8 +37,11 @@ public final class Daemon {
     /// and is reloaded.
     private var configRead: FileVersion?
 
+    /// - Parameter configVersion: the file at `configPath` as it stood before `config` was read
+    ///   from it (``configVersion(at:)``): another one put in place meanwhile is reloaded at the
+    ///   first poll. `nil` takes it when the daemon starts.
     public init(
-        configPath: String, config: Config, logger: Logger,
+        configPath: String, config: Config, logger: Logger, configVersion: FileVersion? = nil,
         notifier: SystemdNotifier = SystemdNotifier(environment: [:]),
         clock: any MonotonicClock = SystemMonotonicClock(),
         wallTime: @escaping @Sendable () -> Double = { WallClock.now() }
@@ -46,6 +49,7 @@ public final class Daemon {
         self.configPath = absolutePath(configPath)
         self.initialConfig = config
         self.logger = logger
+        self.configRead = configVersion
         self.watchdogPingInterval = notifier.watchdogPingInterval
         self.dependencies = Controller.Dependencies(clock: clock, wallTime: wallTime, notifier: notifier)
     }
@@ -56,7 +60,7 @@ public final class Daemon {
     public func run() async -> Int32 {
         guard let claim = StateClaim.atStart(initialConfig, logger: logger) else { return 1 }
         stateLock = claim.lock
-        configRead = try? FileVersion(path: configPath)
+        if configRead == nil { configRead = Self.configVersion(at: configPath) }
         // Signals first: a SIGTERM during start-up is then handled, not fatal.
         await installSignalHandlers()
         let controller = await Controller.start(
@@ -176,8 +180,15 @@ public final class Daemon {
         }
     }
 
+    /// The file at `path` now, taken before it is read (`nil` when it cannot be looked at): a
+    /// file put in place, or written, while it is read is then another version at the next poll,
+    /// and is read again.
+    public static func configVersion(at path: String) -> FileVersion? {
+        try? FileVersion(path: absolutePath(path))
+    }
+
     private func reload(_ controller: Controller) async {
-        configRead = try? FileVersion(path: configPath)
+        configRead = Self.configVersion(at: configPath)
         switch ConfigLoader.load(path: configPath) {
         case let .failure(errors):
             // The running config stays.
