@@ -31,6 +31,13 @@ public enum HistoryExportCommand {
                 : "the \(contents.segments) segment\(contents.segments == 1 ? " holds" : "s hold") no record"
             return .failure((notes + ["\(directory): no history yet (\(why))"]).joined(separator: "\n"))
         }
+        // A range ends at now at the latest: a record stamped later was taken while the wall clock was ahead.
+        let ahead = contents.records.filter { $0.wallTime > wallNow }
+        if let first = ahead.min(by: { $0.wallTime < $1.wallTime }) {
+            let count = ahead.count == 1 ? "1 record is" : "\(ahead.count) records are"
+            notes.append("\(directory): \(count) stamped after now (the first \(WallClock.iso8601(first.wallTime))), taken while "
+                + "the wall clock was ahead: left out of the trace")
+        }
         let export: HistoryTrace.Export
         do {
             export = try HistoryTrace.export(
@@ -42,6 +49,11 @@ public enum HistoryExportCommand {
         }
         if let steps = export.clockStepsBack {
             notes.append("\(directory): \(steps)")
+        }
+        if export.padded {
+            let row = options.format == .offered ? "of 0 requests" : "with no data"
+            notes.append("\(directory): the load data in the range fits in one row of \(export.binSeconds) s; a second row, "
+                + "\(row), pads the trace to the two rows simulate needs" + (options.since == nil ? "" : " (a wider --since needs none)"))
         }
         if options.format == .offered, export.emptyBins > 0 {
             notes.append("\(directory): \(export.emptyBins) of \(export.bins) seconds have no load data "

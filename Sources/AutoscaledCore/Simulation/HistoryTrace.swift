@@ -28,6 +28,9 @@ public enum HistoryTrace {
         public var emptyBins: Int
         public var bins: Int
         public var binSeconds: Int
+        /// Whether the load data fits in one row, and a second (with no data: 0 requests in
+        /// `offered`, empty in `per-server`) pads the trace to the two rows a trace needs.
+        public var padded: Bool
         /// Where the wall clock went back between two records (in the range): the times it
         /// repeated hold the records of both passes, mixed.
         public var clockStepsBack: ClockStepsBack?
@@ -175,7 +178,7 @@ public enum HistoryTrace {
             text.append(UInt8(ascii: "\n"))
         }
         return Export(csv: String(decoding: text, as: UTF8.self), emptyBins: empty, bins: bins.count, binSeconds: 1,
-                      clockStepsBack: nil)
+                      padded: bins.covered < bins.count, clockStepsBack: nil)
     }
 
     private static func perServer(_ spans: [Span], lower: Double, upper: Double, binSeconds: Int) throws(Failure) -> Export {
@@ -222,7 +225,7 @@ public enum HistoryTrace {
             text.append(UInt8(ascii: "\n"))
         }
         return Export(csv: String(decoding: text, as: UTF8.self), emptyBins: empty, bins: bins.count, binSeconds: binSeconds,
-                      clockStepsBack: nil)
+                      padded: bins.covered < bins.count, clockStepsBack: nil)
     }
 }
 
