@@ -171,6 +171,37 @@ struct FileSafetyTests {
         #expect(dir.savedReplicas() == 3)
     }
 
+    @Test("a reload onto a path holding a state file (another run's, or a damaged one) sets that file aside and says so, never overwrites it")
+    func reloadOntoExistingStateKeepsIt() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        dir.writeConfig()
+        dir.writeLoads(#"{"a": 30}"#)
+        mkdir(dir.file("other"), 0o755)
+        let otherRun = #"{"version":1,"desired_replicas":9,"updated_at":"2026-11-01T10:00:00.000Z"}"# + "\n"
+        dir.write(dir.file("other/state.json"), otherRun)
+        dir.write(dir.file("other/damaged.json"), "{\"version\":1,")
+        let daemon = await startDaemon(dir)
+        for (name, cause) in [
+            ("state.json", "a state file was there (desired_replicas 9, written 2026-11-01T10:00:00.000Z); the running state is "
+                + "written in its place, not resumed from it"),
+            ("damaged.json", "a state file that cannot be used was there ("),
+        ] {
+            let state = dir.file("other/\(name)")
+            dir.writeAtomically(dir.configPath, dir.read(dir.configPath).replacing(#/path = \S*state\S*\.json/#, with: "path = \(state)"))
+            let before = daemon.stderrLines.count
+            daemon.signal(SIGHUP)
+            #expect(await daemon.waitForLine("level=warning event=state-kept-aside path=\(state) kept=\(state).before-reload "
+                + "cause=\"\(cause)", after: before) != nil, "\(daemon.standardError)")
+            #expect(await daemon.waitForLine("level=info event=reload ", after: before) != nil)
+        }
+        daemon.signal(SIGTERM)
+        #expect(await daemon.wait() == 0)
+        #expect(dir.read(dir.file("other/state.json.before-reload")) == otherRun)
+        #expect(dir.read(dir.file("other/damaged.json.before-reload")) == "{\"version\":1,")
+        #expect(dir.read(dir.file("other/damaged.json")).contains(#""desired_replicas":3,"#))
+    }
+
     @Test("a reload onto another daemon's state file is refused, naming its pid; the old state file stays in use")
     func reloadOntoLockedStateRefused() async {
         let first = Workspace(), second = Workspace()

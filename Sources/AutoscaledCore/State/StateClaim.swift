@@ -54,10 +54,13 @@ struct StateClaim {
         }
     }
 
-    /// Claims the state file a reload names; a file of unknown version set aside is logged.
+    /// Claims the state file a reload names; a file of unknown version set aside is logged. The
+    /// running state is written there from now on: a state file already there (another run's, or
+    /// one that cannot be read) is set aside first, as `<path>.before-reload`, and logged, never
+    /// overwritten in silence.
     /// - Returns: `nil`, after logging `reload-failed` with the cause, when the reload must not apply.
     static func atReload(_ path: String, configPath: String, logger: Logger) -> StateClaim? {
-        let claim: StateClaim
+        var claim: StateClaim
         do {
             claim = try self.claim(StateStore(path: path))
         } catch {
@@ -65,12 +68,31 @@ struct StateClaim {
             logger.log(.reloadFailed(config: configPath, causes: ["[state] path \(path): \(error.cause)"]))
             return nil
         }
-        if let keptAside = claim.keptAside, case let .unknownVersion(version) = claim.loaded {
-            logger.log(.warning, .stateKeptAside, [
-                LogField("path", .string(path)), LogField("kept", .string(keptAside)),
-                LogField("cause", .string("version \(version) is unknown to this autoscaled; not resumed")),
-            ])
+        let why: String
+        switch claim.loaded {
+        case .missing:
+            return claim
+        case let .unknownVersion(version):
+            why = "version \(version) is unknown to this autoscaled; not resumed"
+        case let .found(file):
+            why = "a state file was there (desired_replicas \(file.desiredReplicas), written \(file.updatedAt)); "
+                + "the running state is written in its place, not resumed from it"
+        case let .corrupt(cause):
+            why = "a state file that cannot be used was there (\(cause)); the running state is written in its place"
         }
+        if claim.keptAside == nil {
+            do {
+                claim.keptAside = try StateStore(path: path).setAside(as: "before-reload")
+            } catch {
+                claim.lock.release()
+                logger.log(.stateWriteFailed(path: path, error))
+                logger.log(.reloadFailed(config: configPath, causes: ["[state] path \(path): cannot set aside the state file there: \(error)"]))
+                return nil
+            }
+        }
+        logger.log(.warning, .stateKeptAside, [
+            LogField("path", .string(path)), LogField("kept", .string(claim.keptAside ?? path)), LogField("cause", .string(why)),
+        ])
         return claim
     }
 

@@ -73,10 +73,17 @@ public struct StateStore: Sendable {
     /// is taken, the same name with `.2`, `.3`, …), in its directory and never over another file.
     /// - Returns: the new path.
     public func setAside(version: Int) throws(FileWriteError) -> String {
+        try setAside(as: "unknown-version-\(version)")
+    }
+
+    /// Renames the state file to `<path>.<suffix>` (or, when that is taken, the same name with `.2`,
+    /// `.3`, …), in its directory and never over another file.
+    /// - Returns: the new path.
+    public func setAside(as suffix: String) throws(FileWriteError) -> String {
         try FileWriteError.wrapping { () throws(SystemError) in
             let directory = try Directory.open(parentDirectory(of: path))
             defer { directory.close() }
-            let base = "\(baseName(of: path)).unknown-version-\(version)"
+            let base = "\(baseName(of: path)).\(suffix)"
             var name = base
             var copy = 1
             while try directory.kind(of: name) != nil {
