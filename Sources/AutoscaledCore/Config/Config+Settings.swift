@@ -1,3 +1,5 @@
+import AutoscaledBase
+
 extension Config {
     /// Every effective setting, defaults included, as canonical config text in the order of the
     /// config reference: `("poll_interval", "5s")`, `("scale_up_threshold", "50")`.
@@ -11,16 +13,32 @@ extension Config {
         }
     }
 
-    /// The settings that differ between `old` and `new`, as `name=old->new`, in settings order:
-    /// `["scale_up_threshold=50->60", "poll_interval=5s->1s"]`. A setting that only one of them
-    /// has shows an empty side (`path=->/srv/loads.json`).
+    /// The settings that differ between `old` and `new`, as `section.key=old->new`, in settings
+    /// order: `["policy.scale_up_threshold=50->60", "source.poll_interval=5s->1s"]`. Each item reads
+    /// alone: a side that is empty (a setting only one of them has), or holds a blank, a quote, a
+    /// backslash or `->`, is written in single quotes with `\` and `'` escaped
+    /// (`source.path=''->/srv/loads.json`, `actuator.command=''->'/bin/echo \'a b\''`).
     public static func changes(from old: Config, to new: Config) -> [String] {
         ConfigSchema.keys.compactMap { spec in
             let before = spec.current(old)?.text
             let after = spec.current(new)?.text
             guard before != after else { return nil }
-            return "\(settingName(of: spec.key))=\(before ?? "")->\(after ?? "")"
+            return "\(spec.key.section).\(spec.key.name)=\(changeSide(before ?? ""))->\(changeSide(after ?? ""))"
         }
+    }
+
+    /// One side of a change: bare when it is one plain word, else quoted.
+    static func changeSide(_ value: String) -> String {
+        let plain = !value.isEmpty && !value.contains("->") && !value.unicodeScalars.contains {
+            $0 == " " || $0 == "'" || $0 == "\"" || $0 == "\\" || !TextEscaping.isVisible($0)
+        }
+        if plain { return value }
+        var quoted = "'"
+        for character in value.unicodeScalars {
+            if character == "\\" || character == "'" { quoted += "\\" }
+            quoted.unicodeScalars.append(character)
+        }
+        return quoted + "'"
     }
 
     /// `key.name` if it is unique across sections, else `section.name`.

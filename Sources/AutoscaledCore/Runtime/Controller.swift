@@ -209,7 +209,8 @@ public final class Controller {
             reader = makeLoadReader(new.source, source: dependencies.makeSource(new.source))
         }
         await state.reconfigure(store: StateStore(path: new.state.path), logger: logger,
-                                failureThreshold: new.source.failureThreshold, newSource: new.source != old.source,
+                                failureThreshold: new.source.failureThreshold,
+                                newSource: new.source.kind != old.source.kind || new.source.format != old.source.format,
                                 wallTime: dependencies.wallTime())
         await coordinator?.use(logger: logger)
         if new.actuator != old.actuator {

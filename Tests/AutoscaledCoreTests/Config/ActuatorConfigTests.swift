@@ -162,6 +162,6 @@ struct ActuatorConfigTests {
     func changes() throws {
         let old = try ConfigParsing.parse("[source]\npath = /l").get()
         let new = try ConfigParsing.parse("[source]\npath = /l\n[actuator]\ntype = file\npath = /run/n\ndry_run = on").get()
-        #expect(Config.changes(from: old, to: new) == ["actuator.type=none->file", "dry_run=false->true", "actuator.path=->/run/n"])
+        #expect(Config.changes(from: old, to: new) == ["actuator.type=none->file", "actuator.dry_run=false->true", "actuator.path=''->/run/n"])
     }
 }

@@ -75,11 +75,22 @@ struct ConfigSettingsTests {
         new.log.level = .debug
         new.source.staleAfter = .seconds(30)
         #expect(Config.changes(from: old, to: new) == [
-            "poll_interval=10s->1s",
-            "stale_after=0->30s",
-            "scale_up_threshold=50->60",
+            "source.poll_interval=10s->1s",
+            "source.stale_after=0->30s",
+            "policy.scale_up_threshold=50->60",
             "state.path=/var/lib/autoscaled/state.json->/srv/state.json",
-            "level=info->debug",
+            "log.level=info->debug",
         ])
+    }
+
+    @Test("each change reads alone: a side that is empty or holds a blank, a quote, a backslash or -> is quoted")
+    func changeSidesQuoted() {
+        #expect(Config.changeSide("50") == "50")
+        #expect(Config.changeSide("") == "''")
+        #expect(Config.changeSide("/bin/echo 'a b' {replicas}") == #"'/bin/echo \'a b\' {replicas}'"#)
+        #expect(Config.changeSide("a->b") == "'a->b'")
+        #expect(Config.changeSide(#"c:\x"#) == #"'c:\\x'"#)
+        #expect(Config.changeSide("tab\there") == "'tab\there'")
+        #expect(Config.changeSide("timeout=->1s") == "'timeout=->1s'")
     }
 }

@@ -275,7 +275,7 @@ struct ControllerTests {
         #expect(before.decision.serversToScale == 0)
 
         await controller.reload(h.config(policy: modified(.defaults) { ($0.scaleUpThreshold, $0.scaleDownThreshold, $0.targetLoad) = (50, 10, 50) }))
-        #expect(h.lines("reload") == [#"<6>level=info event=reload config=\#(h.dir.file("autoscaled.conf")) changes="scale_up_threshold=60->50""#])
+        #expect(h.lines("reload") == [#"<6>level=info event=reload config=\#(h.dir.file("autoscaled.conf")) changes="policy.scale_up_threshold=60->50""#])
         let after = try #require(await controller.evaluate())
         #expect(after.decision.serversToScale == 1 && after.decision.action == .scaleUp)
     }
@@ -360,6 +360,12 @@ struct ControllerTests {
         defer { h.dir.remove() }
         let controller = await h.start(h.config())
         #expect(try #require(await controller.evaluate()).summary.health == .failing)
+
+        // Only how often it is read, or stale_after: the same source, its count kept.
+        var retimed = h.config()
+        (retimed.source.pollInterval, retimed.source.staleAfter) = (.seconds(5), .seconds(30))
+        await controller.reload(retimed)
+        #expect(await controller.state.summary.health == .failing)
 
         var moved = h.config()
         moved.source.kind = .file(path: h.dir.file("other.json"))
