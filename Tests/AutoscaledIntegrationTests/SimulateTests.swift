@@ -168,6 +168,9 @@ struct OwnFilesTests {
         mkdir(dir.file("var"), 0o755)
         dir.write(dir.file("var/state.json"), "{}")
         dir.write(dir.file("loads.json"), "{}")
+        mkdir(dir.file("var/history"), 0o755)
+        dir.write(dir.file("var/history/00000001.log"), "ASHIST1\n")
+        #expect(symlink("var/history", dir.file("histlink")) == 0)
         let simulate = ["simulate", "--config", "c.conf", "--trace", "tr.csv", "--capacity", "2", "--quiet"]
         let tune = ["tune", "--config", "c.conf", "--trace", "tr.csv", "--capacity", "2", "--startup-delay", "0", "--max-over", "1"]
         let cases: [([String], String)] = [
@@ -178,6 +181,12 @@ struct OwnFilesTests {
              "option '--svg': '\(dir.file("var/state.json.lock"))' is the lock file beside [state] path"),
             (tune + ["--svg", "loads.json"], "option '--svg': '\(dir.file("loads.json"))' is the file [source] path names"),
             (simulate + ["--csv", "m.prom"], "option '--csv': '\(dir.file("m.prom"))' is the file [metrics] textfile names"),
+            (simulate + ["--csv", "var/history/00000001.log"],
+             "option '--csv': '\(dir.file("var/history/00000001.log"))' is in the directory [history] path names"),
+            (tune + ["--write", "var/./history/new.conf"],
+             "option '--write': '\(dir.file("var/history/new.conf"))' is in the directory [history] path names"),
+            (tune + ["--svg", "histlink/x.svg"],
+             "option '--svg': '\(dir.file("histlink/x.svg"))' is in the directory [history] path names"),
         ]
         for (arguments, message) in cases {
             let result = await Self.run(arguments, from: dir)
@@ -188,5 +197,7 @@ struct OwnFilesTests {
         #expect(dir.read(dir.file("loads.json")) == "{}")
         #expect(access(dir.file("var/state.json.pause"), F_OK) == -1)
         #expect(access(dir.file("m.prom"), F_OK) == -1)
+        #expect(dir.read(dir.file("var/history/00000001.log")) == "ASHIST1\n")
+        #expect(listing(dir.file("var/history")) == ["00000001.log"])
     }
 }

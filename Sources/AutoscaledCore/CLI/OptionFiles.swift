@@ -39,11 +39,19 @@ struct OptionFiles {
         return files
     }
 
+    /// The directory whose files the daemon writes, which no output may be put in: the history's.
+    static func daemonDirectories(of config: Config) -> [Named] {
+        [Named(daemonFile: "the directory [history] path names", config.history.path)]
+    }
+
     var inputs: [Named]
     var outputs: [Named]
+    /// Directories no output may be in (``daemonDirectories(of:)``).
+    var directories: [Named] = []
 
-    /// Throws a usage error for an output that can only name a directory (`out/`), and for the first
-    /// output that names an input or an earlier output: the same
+    /// Throws a usage error for an output that can only name a directory (`out/`), one in a
+    /// directory of ``directories`` (the same path, or the same directory under another name), and
+    /// for the first output that names an input or an earlier output: the same
     /// path once made absolute against `directory` and normalised lexically, or the same file under
     /// another name (device and inode, as `identity` gives them): of the file where it exists, else
     /// of its parent directory with the same file name (`linkdir/out` and `realdir/out`).
@@ -54,6 +62,18 @@ struct OptionFiles {
         for output in outputs where PathText.namesDirectory(output.path) {
             throw UsageError("option '--\(output.option)': \(EscapedText.quoted(output.path)) names a directory, not a file",
                              subcommand: subcommand)
+        }
+        for output in outputs {
+            let resolved = PathText.resolve(output.path, against: directory)
+            let folder = parentDirectory(of: resolved)
+            let folderIdentity = identity(folder)
+            let inside = directories.first { named in
+                let daemonDirectory = PathText.resolve(named.path, against: directory)
+                return daemonDirectory == folder || (folderIdentity != nil && identity(daemonDirectory) == folderIdentity)
+            }
+            guard let inside else { continue }
+            throw UsageError("option '--\(output.option)': \(EscapedText.quoted(resolved)) is in \(inside.name); "
+                + "each output must be a file of its own", subcommand: subcommand)
         }
         let resolved = (inputs + outputs).map { PathText.resolve($0.path, against: directory) }
         let identities = resolved.map { FilePlace.of($0, identity: identity) }

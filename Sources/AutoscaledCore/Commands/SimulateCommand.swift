@@ -14,7 +14,8 @@ public enum SimulateCommand {
         case let .failure(errors): return .invalidConfig(errors)
         }
         do throws(UsageError) {
-            try OptionFiles(inputs: OptionFiles.daemonFiles(of: config), outputs: options.outputFiles).check(subcommand: "simulate")
+            try OptionFiles(inputs: OptionFiles.daemonFiles(of: config), outputs: options.outputFiles,
+                            directories: OptionFiles.daemonDirectories(of: config)).check(subcommand: "simulate")
         } catch {
             return CommandOutput(standardError: HelpText.usageError(error), exitStatus: CommandOutput.usageError)
         }

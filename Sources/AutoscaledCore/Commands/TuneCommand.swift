@@ -19,7 +19,8 @@ public enum TuneCommand {
         case let .failure(errors): return .invalidConfig(errors)
         }
         do throws(UsageError) {
-            try OptionFiles(inputs: OptionFiles.daemonFiles(of: config), outputs: options.outputFiles).check(subcommand: "tune")
+            try OptionFiles(inputs: OptionFiles.daemonFiles(of: config), outputs: options.outputFiles,
+                            directories: OptionFiles.daemonDirectories(of: config)).check(subcommand: "tune")
         } catch {
             return CommandOutput(standardError: HelpText.usageError(error), exitStatus: CommandOutput.usageError)
         }
