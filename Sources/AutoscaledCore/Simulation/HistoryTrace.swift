@@ -63,6 +63,9 @@ public enum HistoryTrace {
         /// The range spans more than a replay covers (``TraceParser/maxSpanSeconds``): a record of a
         /// wall clock set wrong, or a range too wide.
         case tooLong(from: Double, to: Double)
+        /// An offered trace's second whose total is above what a trace holds (``LoadSnapshot/maxLoad``):
+        /// `simulate` would refuse the file.
+        case totalTooLarge(at: Int, total: Double)
 
         public var description: String {
             switch self {
@@ -80,6 +83,9 @@ public enum HistoryTrace {
                 return "the records run from \(WallClock.iso8601(from)) to \(WallClock.iso8601(to)), more than the "
                     + "\(TraceParser.maxSpanSeconds) s a replay may cover (was a wall clock set wrong?): "
                     + "choose a range with --since and --until"
+            case let .totalTooLarge(at, total):
+                return "the total load of the second at \(WallClock.iso8601(Double(at))) is \(DecimalText.format(total, .atMost(3))), "
+                    + "above the \(LoadSnapshot.maxLoadText) a trace holds: use --format per-server"
             }
         }
     }
@@ -102,7 +108,7 @@ public enum HistoryTrace {
         var export: Export
         switch format {
         case .offered:
-            export = offered(spans, lower: lower, upper: upper)
+            export = try offered(spans, lower: lower, upper: upper)
         case .perServer:
             if let total = spans.first(where: { if case .total = $0.loads { true } else { false } }),
                case let .total(_, servers) = total.loads {
@@ -156,7 +162,7 @@ public enum HistoryTrace {
         return time.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key ?? 1
     }
 
-    private static func offered(_ spans: [Span], lower: Double, upper: Double) -> Export {
+    private static func offered(_ spans: [Span], lower: Double, upper: Double) throws(Failure) -> Export {
         let bins = Bins(lower: lower, upper: upper, width: 1)
         var text = Array("t_seconds,requests\n".utf8)
         var empty = 0
@@ -172,9 +178,11 @@ public enum HistoryTrace {
             }
             // The row a one-row range is padded with (a trace needs two) is no gap in the data.
             if covered == 0, bin < bins.covered { empty += 1 }
+            let total = covered > 0 ? weighted / covered : 0
+            guard total <= LoadSnapshot.maxLoad else { throw .totalTooLarge(at: bins.startSecond + bin, total: total) }
             DecimalText.appendInteger(bins.startSecond + bin, to: &text)
             text.append(UInt8(ascii: ","))
-            DecimalText.append(covered > 0 ? weighted / covered : 0, .atMost(3), to: &text)
+            DecimalText.append(total, .atMost(3), to: &text)
             text.append(UInt8(ascii: "\n"))
         }
         return Export(csv: String(decoding: text, as: UTF8.self), emptyBins: empty, bins: bins.count, binSeconds: 1,

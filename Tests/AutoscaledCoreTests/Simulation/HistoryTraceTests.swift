@@ -162,4 +162,17 @@ struct HistoryTraceTests {
         #expect(export.csv == "t_seconds,a\n1000,7\n1010,\n")
         #expect(try TraceParser.parse(Array(export.csv.utf8)).binCount == 2)
     }
+
+    @Test("an offered second whose total is above what a trace holds is refused, not written for simulate to refuse")
+    func totalAboveTheBound() throws {
+        let records = [Self.record(1000, Self.servers(["a": 6e14, "b": 6e14])), Self.record(1010, Self.servers(["a": 1, "b": 1]))]
+        #expect(throws: HistoryTrace.Failure.totalTooLarge(at: 1000, total: 1.2e15)) {
+            try HistoryTrace.export(records, format: .offered)
+        }
+        #expect(HistoryTrace.Failure.totalTooLarge(at: 1000, total: 1.2e15).description
+            == "the total load of the second at 1970-01-01T00:16:40.000Z is 1200000000000000, above the 1e15 a trace holds: "
+            + "use --format per-server")
+        // Each server's load is within the bound: the per-server trace holds it.
+        #expect(try HistoryTrace.export(records, format: .perServer).csv.hasPrefix("t_seconds,a,b\n1000,600000000000000,600000000000000\n"))
+    }
 }
