@@ -98,7 +98,8 @@ public enum HistoryCodec {
     }
 
     private static func readNames(_ payload: inout ByteReader) -> [String]? {
-        guard let count = payload.integer(UInt16.self) else { return nil }
+        // A snapshot has at least one server: the daemon never writes an empty set.
+        guard let count = payload.integer(UInt16.self), count > 0 else { return nil }
         var names: [String] = []
         for _ in 0..<count {
             guard let length = payload.integer(UInt16.self), let name = payload.text(Int(length)),

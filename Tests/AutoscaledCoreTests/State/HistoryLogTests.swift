@@ -73,6 +73,7 @@ struct HistoryLogTests {
         Impossible(name: "an infinite total", record: record(at: 1_000_010, loads: .total(load: .infinity, servers: 100))),
         Impossible(name: "a server name a source may not report", record: record(
             at: 1_000_010, loads: .servers([ServerLoad(name: "a\nb", load: 1)]))),
+        Impossible(name: "a snapshot of no server (an empty names frame)", record: record(at: 1_000_010, loads: .servers([]))),
         Impossible(name: "a server named twice", record: record(
             at: 1_000_010, loads: .servers([ServerLoad(name: "a", load: 1), ServerLoad(name: "a", load: 2)]))),
     ]
