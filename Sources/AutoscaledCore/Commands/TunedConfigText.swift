@@ -50,8 +50,8 @@ enum TunedConfigText {
     /// `text` (a config file) with its `[policy]` section replaced by ``policyBlock(_:)`` and its
     /// `[source] poll_interval` set to `pollSeconds`; every other line is kept as it was.
     ///
-    /// Lines are those ``IniDocument`` numbers; the result ends its lines as `text`'s first line
-    /// does (`\r\n` or `\n`).
+    /// Lines are those ``IniDocument`` numbers; the result ends its lines, the last one included,
+    /// as `text`'s first line does (`\r\n` or `\n`).
     static func config(_ text: String, policy: PolicyConfig, pollSeconds: Int, note: [String]) -> String {
         var lines = IniDocument.lines(of: Substring(text)).map(String.init)
         let lineEnd = lines.count > 1 && lines[0].unicodeScalars.last == "\r" ? "\r\n" : "\n"
@@ -86,7 +86,8 @@ enum TunedConfigText {
             while last > range.lowerBound, lines[last - 1].allSatisfy(\.isWhitespace) { last -= 1 }
             edits.append((range.lowerBound, last - range.lowerBound + 1, block))
         } else {
-            edits.append((lines.count + 1, 0, [""] + block))
+            // At the end, before the empty "line" after the last line end, so that the file still ends with one.
+            edits.append((lines.last == "" ? lines.count : lines.count + 1, 0, [""] + block))
         }
         if let pollLine {
             edits.append((pollLine, 1, [poll]))
@@ -97,6 +98,8 @@ enum TunedConfigText {
             let start = min(edit.line - 1, lines.count)
             lines.replaceSubrange(start..<min(start + edit.remove, lines.count), with: edit.insert)
         }
+        // The last line ends as the others do, even where the file's did not.
+        if lines.last != "" { lines.append("") }
         return lines.joined(separator: lineEnd)
     }
 }

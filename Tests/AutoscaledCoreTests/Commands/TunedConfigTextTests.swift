@@ -13,4 +13,14 @@ struct TunedConfigTextTests {
             + ["", "[log]", "level = info", ""]
         #expect(written == expected.joined(separator: lineEnd))
     }
+
+    @Test("without a [policy] section the block goes at the end, and the file still ends with a line end",
+          arguments: ["\n", "\r\n"])
+    func policyAppended(lineEnd: String) {
+        let expected = ["[source]", "poll_interval = 5s", "path = /x", "", "# tuned"] + TunedConfigText.policyBlock(.defaults) + [""]
+        for original in [["[source]", "path = /x", ""], ["[source]", "path = /x"]] {
+            let written = TunedConfigText.config(original.joined(separator: lineEnd), policy: .defaults, pollSeconds: 5, note: ["tuned"])
+            #expect(written == expected.joined(separator: lineEnd))
+        }
+    }
 }
