@@ -72,7 +72,9 @@ public struct MetricsExporter: Sendable {
         let sample = MetricsSample(
             desiredReplicas: decision.to, appliedReplicas: appliedReplicas, serversToScale: decision.serversToScale,
             servers: servers, scaleUps: scaleUps, scaleDowns: scaleDowns, sourceErrors: sourceErrors,
-            logLinesDropped: logLinesDropped, evaluatedAt: wallTime, wantedReplicas: decision.wanted,
+            logLinesDropped: logLinesDropped, evaluatedAt: wallTime,
+            // Where nothing holds the count, it is what the policy wants; a rule holding it without a wish (no data) has none.
+            wantedReplicas: decision.wanted ?? (decision.heldBy == nil ? decision.to : nil),
             heldBy: decision.heldBy?.name, paused: paused)
         do {
             try write(path, MetricsText.render(sample, maxSeries: config.maxSeries))

@@ -14,7 +14,8 @@ public struct MetricsSample: Sendable, Equatable {
     public var logLinesDropped: Int
     /// Seconds since the epoch.
     public var evaluatedAt: Double
-    /// The count the policy wants: ``desiredReplicas`` unless a rule holds the count elsewhere.
+    /// The count the policy wants: ``desiredReplicas`` unless a rule holds the count elsewhere;
+    /// `nil` when it wants none (no usable data), and the gauge is left out.
     public var wantedReplicas: Int?
     /// The rule that holds the count, when one does (`scale_up_cooldown`, `pause`, …).
     public var heldBy: String?

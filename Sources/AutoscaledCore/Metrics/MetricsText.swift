@@ -12,9 +12,11 @@ public enum MetricsText {
         var text = ""
         family(&text, "autoscaled_desired_replicas", "gauge", "Replica count the policy wants.")
         text += "autoscaled_desired_replicas \(sample.desiredReplicas)\n"
-        family(&text, "autoscaled_wanted_replicas", "gauge",
-               "Replica count the policy would go to; differs from desired while a rule holds the count.")
-        text += "autoscaled_wanted_replicas \(sample.wantedReplicas ?? sample.desiredReplicas)\n"
+        if let wanted = sample.wantedReplicas {
+            family(&text, "autoscaled_wanted_replicas", "gauge",
+                   "Replica count the policy would go to; differs from desired while a rule holds the count.")
+            text += "autoscaled_wanted_replicas \(wanted)\n"
+        }
         family(&text, "autoscaled_limited", "gauge",
                "1 while a rule (held_by: a cooldown, a window, a bound, a step, no data, a pause) holds the count.")
         if let heldBy = sample.heldBy {

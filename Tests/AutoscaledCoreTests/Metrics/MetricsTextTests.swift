@@ -10,7 +10,7 @@ struct MetricsTextTests {
     func whole() {
         let sample = MetricsSample(desiredReplicas: 4, appliedReplicas: 3, serversToScale: 1, servers: Self.servers,
                                    scaleUps: 2, scaleDowns: 1, sourceErrors: 5, logLinesDropped: 7,
-                                   evaluatedAt: 1_795_932_723.037)
+                                   evaluatedAt: 1_795_932_723.037, wantedReplicas: 4)
         #expect(MetricsText.render(sample, maxSeries: 100) == """
             # HELP autoscaled_desired_replicas Replica count the policy wants.
             # TYPE autoscaled_desired_replicas gauge
@@ -66,11 +66,13 @@ struct MetricsTextTests {
         #expect(text.contains("\nautoscaled_paused 1\n"))
     }
 
-    @Test("without usable data: no servers_to_scale, no server loads; applied only when known")
+    @Test("without usable data: no wanted count, no servers_to_scale, no server loads; applied only when known")
     func noData() {
         let sample = MetricsSample(desiredReplicas: 3, serversToScale: nil, servers: [], scaleUps: 0, scaleDowns: 0,
-                                   sourceErrors: 1, evaluatedAt: 1)
+                                   sourceErrors: 1, evaluatedAt: 1, heldBy: "no_usable_data")
         let text = MetricsText.render(sample, maxSeries: 100)
+        #expect(!text.contains("autoscaled_wanted_replicas"))
+        #expect(text.contains("\nautoscaled_limited{held_by=\"no_usable_data\"} 1\n"))
         #expect(!text.contains("autoscaled_applied_replicas"))
         #expect(!text.contains("autoscaled_servers_to_scale"))
         #expect(!text.contains("autoscaled_server_load{"))
@@ -143,6 +145,25 @@ struct MetricsExporterTests {
         let text = files.written.withLock { $0["/m.prom"] } ?? ""
         #expect(text.contains("autoscaled_scale_events_total{direction=\"down\"} 1\n"))
         #expect(text.contains("autoscaled_desired_replicas 2\n"))
+    }
+
+    @Test("the wanted count is the desired one where nothing holds it, the wish where a rule does, and absent without data")
+    func wanted() {
+        let files = Files()
+        var exporter = Self.exporter(files)
+        let loads = PolicyInput.loads(try! LoadSnapshot(servers: [ServerLoad(name: "a", load: 1)]))
+        func written() -> String { files.written.withLock { $0["/m.prom"] } ?? "" }
+        _ = exporter.record(loads, Self.decision(3, 4), wallTime: 1)
+        #expect(written().contains("\nautoscaled_wanted_replicas 4\n"))
+        var held = Self.decision(4, 4)
+        (held.heldBy, held.wanted) = (.maxReplicas(4), 6)
+        _ = exporter.record(loads, held, wallTime: 2)
+        #expect(written().contains("\nautoscaled_wanted_replicas 6\n"))
+        var noData = Self.decision(4, 4)
+        noData.heldBy = .noUsableData
+        _ = exporter.record(.unavailable("x"), noData, wallTime: 3)
+        #expect(!written().contains("autoscaled_wanted_replicas"))
+        #expect(written().contains("\nautoscaled_limited{held_by=\"no_usable_data\"} 1\n"))
     }
 
     @Test("a failed write warns once, then logs at debug until a write succeeds")
