@@ -49,18 +49,20 @@ package enum TextEscaping {
         }
     }
 
-    /// `text` with every scalar that does not show as itself, but for `\n` and `\t`, written as
-    /// `\u{…}`, and all else (backslashes too) as it is: the last guard of text bound for a terminal
-    /// (a command's stderr), whose parts from files and peers were escaped where they were put in.
-    package static func defanged(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { $0 != "\n" && $0 != "\t" && !isVisible($0) }) else { return text }
+    /// `text` with every scalar that does not show as itself, but for `\n` and `\t` when
+    /// `keepingBreaks`, written in `notation` (`\u{…}`), and all else (backslashes too) as it is:
+    /// the last guard of text bound for a terminal (a command's stderr, a `status` line, `status
+    /// --json`), whose parts from files and peers were escaped where they were put in.
+    package static func defanged(_ text: String, notation: Notation = .braces, keepingBreaks: Bool = true) -> String {
+        let kept = { (scalar: Unicode.Scalar) in isVisible(scalar) || keepingBreaks && (scalar == "\n" || scalar == "\t") }
+        guard !text.unicodeScalars.allSatisfy(kept) else { return text }
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {
-            if scalar == "\n" || scalar == "\t" || isVisible(scalar) {
+            if kept(scalar) {
                 out.unicodeScalars.append(scalar)
             } else {
-                out += "\\u{\(String(scalar.value, radix: 16))}"
+                append(scalar, quote: nil, notation: notation, to: &out)
             }
         }
         return out

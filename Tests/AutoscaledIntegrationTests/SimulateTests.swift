@@ -25,6 +25,20 @@ struct SimulateTests {
         #expect(rows.last?.hasPrefix("86399,") == true)
     }
 
+    @Test("a trace file's name reaches the report escaped, as in errors: no control or bidi character raw", arguments: ["simulate", "tune"])
+    func hostileTraceName(_ command: String) async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        let name = "x\u{1B}[31m\u{202E}.csv"
+        dir.write(dir.file(name), "t_seconds,requests\n0,1\n1,2\n")
+        var arguments = [command, "--config", "\(repositoryRoot)/config/autoscaled.conf", "--trace", dir.file(name), "--capacity", "1"]
+        arguments += command == "tune" ? ["--startup-delay", "0", "--max-over", "1", "--settings", "2"] : ["--quiet"]
+        let result = await ChildProcess.run(arguments, in: dir.path)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.hasPrefix(#"trace:   x\u{1b}[31m\u{202e}.csv: offered load"#), "\(result.stdout)")
+        #expect(!result.stdout.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{202E}" })
+    }
+
     @Test("a broken trace names the file and line and exits 1")
     func brokenTrace() async {
         let dir = Workspace()

@@ -146,12 +146,14 @@ struct StatusReport: Codable, Equatable {
     /// character reaches the terminal raw.
     func text() -> String {
         let shown = { (text: String) in TextEscaping.escaped(text) }
+        // Text the daemon made (a reason, an error), whose parts from files and peers it escaped already.
+        let made = { (text: String) in TextEscaping.defanged(text, keepingBreaks: false) }
         var text = line("desired replicas", "\(desiredReplicas)")
         if let appliedReplicas { text += line("applied replicas", "\(appliedReplicas)") }
         if let decision = lastDecision {
             text += line("last decision", "\(shown(decision.action)) from \(decision.from) to \(decision.to), "
                 + "\(Self.ago(decision.ageSeconds)) (\(shown(decision.at)))")
-            text += line("", shown(decision.reason))
+            text += line("", made(decision.reason))
         } else {
             text += line("last decision", "none yet")
         }
@@ -160,7 +162,7 @@ struct StatusReport: Codable, Equatable {
             held += " by \(shown(limit.heldBy)) for \(Self.duration(limit.sinceAgeSeconds))"
             if let left = limit.leftSeconds { held += " (\(Self.duration(left)) left)" }
             text += line("wanted replicas", held)
-            text += line("", shown(limit.reason))
+            text += line("", made(limit.reason))
         }
         if let pause {
             var paused = "since \(Self.ago(pause.sinceAgeSeconds)) (\(shown(pause.since))), until "
@@ -186,7 +188,7 @@ struct StatusReport: Codable, Equatable {
             health += " (not recorded in this state file)"
         }
         text += line("source", health)
-        if let error = source.lastError { text += line("", "last error: \(shown(error))") }
+        if let error = source.lastError { text += line("", "last error: \(made(error))") }
         let written = updatedAgeSeconds.map { "\(Self.ago($0)) (\(shown(updatedAt)))" } ?? shown(updatedAt)
         text += line("state file", "\(shown(stateFile)), written \(written)")
         return text
@@ -196,7 +198,8 @@ struct StatusReport: Codable, Equatable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         guard let data = try? encoder.encode(self) else { preconditionFailure("a StatusReport always encodes") }
-        return String(decoding: data, as: UTF8.self) + "\n"
+        // Valid JSON still: what does not show as itself becomes a \u escape, which a reader decodes back.
+        return TextEscaping.defanged(String(decoding: data, as: UTF8.self), notation: .json) + "\n"
     }
 
     private func line(_ label: String, _ value: String) -> String {

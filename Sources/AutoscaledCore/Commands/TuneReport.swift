@@ -80,7 +80,7 @@ struct TuneReport {
     func text() -> String {
         let goal = DecimalText.format(options.maxOverPercent, .atMost(2))
         let splitAt = heldOut.start
-        var text = "trace:   \(traceName): \(SimulationReport.describe(trace))\n"
+        var text = "trace:   \(TextEscaping.escaped(traceName)): \(SimulationReport.describe(trace))\n"
         text += "model:   capacity \(DecimalText.format(setup.capacity)) request\(setup.capacity == 1 ? "" : "s")/s per replica "
             + "at load 100, startup delay \(DurationText.format(.seconds(setup.startupDelaySeconds)))\n"
         text += "goal:    requests over capacity at most \(goal) % on the tuning part (t=\(trace.start) to \(splitAt)); "

@@ -16,7 +16,7 @@ import AutoscaledBase
 /// ```
 public enum SimulationReport {
     public static func text(_ summary: SimulationSummary, trace: Trace, traceName: String, setup: SimulationSetup) -> String {
-        var text = "trace:   \(traceName): \(describe(trace))\n"
+        var text = "trace:   \(TextEscaping.escaped(traceName)): \(describe(trace))\n"
         switch trace.series {
         case .offeredLoad:
             text += "model:   capacity \(number(setup.capacity)) request\(setup.capacity == 1 ? "" : "s")/s per replica "
