@@ -19,6 +19,8 @@ struct TraceLines {
         var number: Int
         var fields: [Field]
         var fieldCount: Int
+        /// Whether a `\r` stands inside the line, not before its `\n`: line ends of `\r` alone.
+        var bareReturn = false
     }
 
     private let bytes: UnsafeRawBufferPointer
@@ -38,14 +40,18 @@ struct TraceLines {
         while offset < bytes.count {
             lineNumber += 1
             var end = offset
-            while end < bytes.count, bytes[end] != UInt8(ascii: "\n") { end += 1 }
+            var firstReturn = Int.max
+            while end < bytes.count, bytes[end] != UInt8(ascii: "\n") {
+                if bytes[end] == UInt8(ascii: "\r"), firstReturn == Int.max { firstReturn = end }
+                end += 1
+            }
             let start = offset
             offset = end + 1
             if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
             let first = skipBlanks(from: start, to: end)
             if first == end || bytes[first] == UInt8(ascii: "#") { continue }
             let count = split(from: start, to: end)
-            return Line(number: lineNumber, fields: fields, fieldCount: count)
+            return Line(number: lineNumber, fields: fields, fieldCount: count, bareReturn: firstReturn < end)
         }
         return nil
     }

@@ -34,11 +34,13 @@ public enum TraceParser {
     public static func parse(_ bytes: UnsafeRawBufferPointer) throws(TraceError) -> Trace {
         var lines = TraceLines(bytes, maxFields: maxColumns)
         guard let header = lines.next() else { throw .noHeader }
+        try checkLineEnds(header)
         let columns = try readHeader(header, bytes)
         var requests: [Double] = []
         var loads: [Double?] = []
         var timing = BinTiming()
         while let row = lines.next() {
+            try checkLineEnds(row)
             guard row.fieldCount == columns.count else {
                 throw .line(row.number, "\(row.fieldCount) field\(row.fieldCount == 1 ? "" : "s") "
                     + "where the header has \(columns.count)")
@@ -66,6 +68,13 @@ public enum TraceParser {
         case .offeredLoad: return Trace(start: start, binSeconds: width, series: .offeredLoad(requests: requests))
         case let .servers(names): return Trace(start: start, binSeconds: width, series: .serverLoads(names: names, loads: loads))
         }
+    }
+
+    /// A `\r` inside a line: a file whose lines end with `\r` alone reads as one line, and would
+    /// be refused for what that line seems to hold instead.
+    private static func checkLineEnds(_ line: TraceLines.Line) throws(TraceError) {
+        guard line.bareReturn else { return }
+        throw .line(line.number, "a carriage return (\\r) inside the line: lines must end with \\n or \\r\\n, not \\r alone")
     }
 
     /// What the header says the columns are.

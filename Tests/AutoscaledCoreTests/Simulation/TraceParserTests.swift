@@ -77,6 +77,10 @@ struct TraceParserTests {
     @Test("rejected traces", arguments: [
         TraceParseCase("an empty file has no header", "", "no header line (expected e.g. 't_seconds,requests')"),
         TraceParseCase("only comments have no header", "# a\n\n", "no header line (expected e.g. 't_seconds,requests')"),
+        TraceParseCase("line ends of \\r alone are named, not read as one long header", "t_seconds,requests\r0,1\r1,2\r",
+                       "line 1: a carriage return (\\r) inside the line: lines must end with \\n or \\r\\n, not \\r alone"),
+        TraceParseCase("a \\r inside a data line", "t_seconds,requests\r\n0,1\r2\r\n1,2\r\n",
+                       "line 2: a carriage return (\\r) inside the line: lines must end with \\n or \\r\\n, not \\r alone"),
         TraceParseCase("the first column must be t_seconds", "time,requests\n",
                        "line 1: the first column must be 't_seconds', not 'time'"),
         TraceParseCase("a header of one column is rejected", "# c\nt_seconds\n",
