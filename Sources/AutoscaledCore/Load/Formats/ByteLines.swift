@@ -21,15 +21,24 @@ struct ByteLines {
         self.index = start
     }
 
-    mutating func next() -> Line? {
+    /// - Throws: for a `\r` inside a line: line ends of `\r` alone would make the whole text one
+    ///   line, refused for what that line seems to hold instead.
+    mutating func next() throws(LoadError) -> Line? {
         guard index < bytes.count else { return nil }
         number += 1
         let start = index
         var end = start
-        while end < bytes.count, bytes[end] != UInt8(ascii: "\n") { end += 1 }
+        var firstReturn = Int.max
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\n") {
+            if bytes[end] == UInt8(ascii: "\r"), firstReturn == Int.max { firstReturn = end }
+            end += 1
+        }
         index = end + 1
         let terminated = end < bytes.count
         if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+        guard firstReturn >= end else {
+            throw .syntax(line: number, message: "a carriage return (\\r) inside the line: lines must end with \\n or \\r\\n, not \\r alone")
+        }
         return Line(number: number, range: start..<end, terminated: terminated)
     }
 

@@ -193,7 +193,7 @@ private struct CSVRows {
     /// The next non-empty row; `nil` at the end.
     /// - Throws: when a row is not ended by a newline (the data may be cut off).
     mutating func next() throws(LoadError) -> Row? {
-        while let line = lines.next() {
+        while let line = try lines.next() {
             let (start, end) = (line.range.lowerBound, line.range.upperBound)
             guard end > start else { continue }
             guard line.terminated else { throw ByteLines.cutOff(line: line.number) }

@@ -26,7 +26,7 @@ public enum LinesLoadParser {
     static func read(_ bytes: UnsafeRawBufferPointer) throws(LoadError) -> ParsedLoads {
         var lines = ByteLines(bytes)
         var servers = ParsedLoads(bytes)
-        while let line = lines.next() {
+        while let line = try lines.next() {
             if let (server, value) = try parseLine(bytes, from: line.range.lowerBound, to: line.range.upperBound, line: line.number) {
                 guard line.terminated else { throw ByteLines.cutOff(line: line.number) }
                 servers.append(server, line: line.number, value: value)

@@ -27,7 +27,7 @@ struct PrometheusLineLexer {
 
     /// The next sample, skipping comments and blank lines; `nil` at the end of the document.
     mutating func nextSample() throws(LoadError) -> Sample? {
-        while let next = lines.next() {
+        while let next = try lines.next() {
             line = next.number
             var cursor = next.range.lowerBound
             let contentEnd = next.range.upperBound

@@ -58,8 +58,8 @@ struct LinesLoadParserTests {
                       #"line 1: server name 'a\xFF' is not valid UTF-8"#),
         LoadParseCase("a last server line without a newline is rejected", "a 1\nb 2",
                       "line 2: missing newline at the end of the last line (the data may be cut off)"),
-        LoadParseCase("a lone CR inside a line is part of a field", "a 1\rb 2\n",
-                      "line 1: expected 'NAME VALUE', found 3 fields"),
+        LoadParseCase("a lone CR inside a line is named: line ends of \\r alone", "a 1\rb 2\n",
+                      "line 1: a carriage return (\\r) inside the line: lines must end with \\n or \\r\\n, not \\r alone"),
     ])
     func rejects(_ row: LoadParseCase) {
         #expect(row.outcome(of: LinesLoadParser.parse) == row.expected)

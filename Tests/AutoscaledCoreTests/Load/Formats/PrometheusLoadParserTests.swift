@@ -81,6 +81,8 @@ struct PrometheusLoadParserTests {
     @Test("rejected documents", arguments: [
         LoadParseCase("an empty document", "", "no sample of metric 'queue' with a label 'server'"),
         LoadParseCase("an HTML error page", "<html><body>oops</body></html>\n", "line 1: expected a metric name, found '<'"),
+        LoadParseCase("line ends of \\r alone are named, not a valid number", "queue{server=\"a\"} 1\rqueue{server=\"b\"} 2\r",
+                      "line 1: a carriage return (\\r) inside the line: lines must end with \\n or \\r\\n, not \\r alone"),
         LoadParseCase("a cut-off last sample", "queue{server=\"a\"} 1\nqueue{server=\"b\"} 2",
                       "line 2: missing newline at the end of the last line (the data may be cut off)"),
         LoadParseCase("a sample without a value", "queue{server=\"a\"}\n", "line 1: expected a value, found end of line"),
