@@ -3,7 +3,7 @@ public enum HelpText {
     public static func root() -> String {
         var text = """
             OVERVIEW: An autoscaler daemon for inference endpoints: it polls per-server loads,
-            applies a threshold policy and keeps the desired replica count.
+            sizes the replica count to them (learned headroom, or thresholds) and keeps it.
 
             USAGE: autoscaled <subcommand> [options]
 
