@@ -140,26 +140,76 @@ public enum HTTPResponse {
     }
 
     /// Decodes a chunked body starting at `start`; trailer fields are read past and dropped.
+    ///
+    /// Works on the bytes, making no text but for an error: a body of millions of one-byte chunks
+    /// (which `max_response_bytes` allows) decodes in time linear in its size, and fast.
     static func dechunk(_ bytes: [UInt8], from start: Int) throws(LoadError) -> [UInt8] {
         var body: [UInt8] = []
+        body.reserveCapacity(max(0, bytes.count - start))
+        let outcome = bytes.withUnsafeBufferPointer { dechunk($0, from: start, into: &body) }
+        switch outcome {
+        case let .failure(error): throw error
+        case let .success(end):
+            var cursor = end
+            while let trailer = line(bytes, &cursor), !trailer.isEmpty {}
+            return body
+        }
+    }
+
+    /// Appends the data of the chunks from `start` to `body`, up to the last chunk's size line.
+    /// - Returns: where the trailer fields start.
+    private static func dechunk(
+        _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, into body: inout [UInt8]
+    ) -> Result<Int, LoadError> {
+        let (newline, carriageReturn) = (UInt8(ascii: "\n"), UInt8(ascii: "\r"))
         var cursor = start
         while true {
-            guard let sizeLine = line(bytes, &cursor) else { throw .unreadable("chunked HTTP body cut off before its last chunk") }
-            let digits = sizeLine.prefix { $0 != ";" }.trimmingBlanks()
-            guard !digits.isEmpty, digits.count <= 15, digits.allSatisfy(\.isHexDigit), let size = Int(digits, radix: 16) else {
-                throw .unreadable("malformed chunked HTTP body: expected a hex chunk size, found \(quoted(sizeLine))")
+            var lineFeed = cursor
+            while lineFeed < bytes.count, bytes[lineFeed] != newline { lineFeed += 1 }
+            guard lineFeed < bytes.count else { return .failure(.unreadable("chunked HTTP body cut off before its last chunk")) }
+            let lineEnd = lineFeed > cursor && bytes[lineFeed - 1] == carriageReturn ? lineFeed - 1 : lineFeed
+            guard let size = chunkSize(bytes, from: cursor, to: lineEnd) else {
+                let found = String(decoding: UnsafeBufferPointer(rebasing: bytes[cursor..<lineEnd]), as: UTF8.self)
+                return .failure(.unreadable("malformed chunked HTTP body: expected a hex chunk size, found \(quoted(found))"))
             }
-            if size == 0 {
-                while let trailer = line(bytes, &cursor), !trailer.isEmpty {}
-                return body
-            }
-            guard bytes.count - cursor >= size else { throw .unreadable("chunked HTTP body cut off inside a chunk") }
-            body.append(contentsOf: bytes[cursor..<(cursor + size)])
+            cursor = lineFeed + 1
+            if size == 0 { return .success(cursor) }
+            guard bytes.count - cursor >= size else { return .failure(.unreadable("chunked HTTP body cut off inside a chunk")) }
+            body.append(contentsOf: UnsafeBufferPointer(start: bytes.baseAddress! + cursor, count: size))
             cursor += size
-            guard let end = line(bytes, &cursor), end.isEmpty else {
-                throw .unreadable("malformed chunked HTTP body: a chunk is longer than its size")
+            // The chunk's data ends with its own empty line: LF or CRLF, nothing before it.
+            if cursor < bytes.count, bytes[cursor] == newline {
+                cursor += 1
+            } else if cursor + 1 < bytes.count, bytes[cursor] == carriageReturn, bytes[cursor + 1] == newline {
+                cursor += 2
+            } else {
+                return .failure(.unreadable("malformed chunked HTTP body: a chunk is longer than its size"))
             }
         }
+    }
+
+    /// The size a chunk-size line gives: 1 to 15 hex digits, blanks around them, and any chunk
+    /// extension (`;name=value`) after them; `nil` when it is anything else.
+    private static func chunkSize(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to lineEnd: Int) -> Int? {
+        var end = start
+        while end < lineEnd, bytes[end] != UInt8(ascii: ";") { end += 1 }
+        var first = start
+        while first < end, bytes[first] == UInt8(ascii: " ") || bytes[first] == UInt8(ascii: "\t") { first += 1 }
+        while end > first, bytes[end - 1] == UInt8(ascii: " ") || bytes[end - 1] == UInt8(ascii: "\t") { end -= 1 }
+        guard end > first, end - first <= 15 else { return nil }
+        var size = 0
+        for index in first..<end {
+            let byte = bytes[index]
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: return nil
+            }
+            size = size << 4 | Int(digit)
+        }
+        return size
     }
 
     /// The line at `cursor` without its LF or CRLF, moving past it; `nil` when no LF ends it.

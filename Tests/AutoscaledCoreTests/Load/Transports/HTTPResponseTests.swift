@@ -78,6 +78,10 @@ struct HTTPResponseTests {
              "malformed chunked HTTP body: expected a hex chunk size, found '0x2'"),
         Case("a huge chunk size", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffffff\r\n",
              "malformed chunked HTTP body: expected a hex chunk size, found 'ffffffffffffffffff'"),
+        Case("a chunk size line with only blanks", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n \t\r\nok\r\n0\r\n\r\n",
+             "malformed chunked HTTP body: expected a hex chunk size, found ' \\t'"),
+        Case("a chunk followed by text before its line end", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nokx\r\n0\r\n\r\n",
+             "malformed chunked HTTP body: a chunk is longer than its size"),
         Case("gzip is refused", "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n\r\n\u{1F}", "HTTP body has an unsupported Content-Encoding 'gzip'"),
         Case("another transfer coding is refused", "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n",
              "HTTP body has an unsupported Transfer-Encoding 'gzip'"),
@@ -142,5 +146,16 @@ struct HTTPResponseTests {
         let source = HTTPLoadSource(url: try LoopbackURL.parse("http://[::1]:8000/metrics?x=1"), limits: .defaults, format: .json)
         #expect(source.request == "GET /metrics?x=1 HTTP/1.1\r\nHost: [::1]:8000\r\nUser-Agent: autoscaled/\(AutoscaledVersion.current)\r\n"
             + "Accept: text/plain;version=0.0.4;q=1, */*;q=0.1\r\nAccept-Encoding: identity\r\nConnection: close\r\n\r\n")
+    }
+
+    @Test("a body of a hundred thousand one-byte chunks, sizes padded and with extensions, decodes to its bytes")
+    func manyChunks() throws {
+        let data = (0..<100_000).map { UInt8(ascii: "a") + UInt8($0 % 26) }
+        var response = Array("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n".utf8)
+        for (index, byte) in data.enumerated() {
+            response += Array((index % 3 == 0 ? " 1 ;x=y\r\n" : index % 3 == 1 ? "01\n" : "1\r\n").utf8) + [byte] + Array("\r\n".utf8)
+        }
+        response += Array("0\r\nX-Trailer: 1\r\n\r\n".utf8)
+        #expect(try HTTPResponse.body(of: response) == data)
     }
 }
