@@ -86,4 +86,15 @@ public enum FilePlace: Sendable, Hashable {
         if let file = identity(path) { return .file(file) }
         return identity(parentDirectory(of: path)).map { .entry(directory: $0, name: baseName(of: path)) }
     }
+
+    /// Whether `a` and `b`, found at one place, still are at each of `looks` more looks, both
+    /// looked at each time. A file replaced between two looks can free its inode for the other
+    /// path's file to take (a load file renamed over while another file is written), which is no
+    /// alias; two names of one file stay one at every look.
+    public static func stillOne(_ a: String, _ b: String, looks: Int = 3, place: (String) -> FilePlace?) -> Bool {
+        (0..<looks).allSatisfy { _ in
+            let first = place(a)
+            return first != nil && first == place(b)
+        }
+    }
 }

@@ -78,18 +78,12 @@ struct OptionFiles {
         let resolved = (inputs + outputs).map { PathText.resolve($0.path, against: directory) }
         let identities = resolved.map { FilePlace.of($0, identity: identity) }
         for index in inputs.count..<resolved.count {
-            // Found at one place, looked at again both at once: a file replaced meanwhile (a running
-            // daemon's load file) can free its inode for the other to take, which is no alias.
-            func stillOnePlace(_ a: String, _ b: String) -> Bool {
-                (0..<3).allSatisfy { _ in
-                    let place = FilePlace.of(a, identity: identity)
-                    return place != nil && place == FilePlace.of(b, identity: identity)
-                }
-            }
+            // Found at one place, looked at again (a running daemon's load file replaced meanwhile
+            // can free its inode for the other to take, which is no alias).
             let clash = (0..<index).first { earlier in
                 resolved[earlier] == resolved[index]
                     || (identities[earlier] != nil && identities[earlier] == identities[index]
-                        && stillOnePlace(resolved[earlier], resolved[index]))
+                        && FilePlace.stillOne(resolved[earlier], resolved[index]) { FilePlace.of($0, identity: identity) })
             }
             guard let clash else { continue }
             let output = outputs[index - inputs.count].option

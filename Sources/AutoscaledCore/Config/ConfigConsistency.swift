@@ -265,17 +265,10 @@ enum ConfigConsistency {
             guard let historyPlace, let disk else { return false }
             return disk.place(parentDirectory(of: file.path)) == historyPlace
         }
-        /// Whether two paths found at one place still are, looked at again, both at once: a file
-        /// replaced between the two first looks can free its inode for the other to take (a load
-        /// file renamed over while the metrics textfile is written), which is no alias. Two names
-        /// of one file stay one at every look.
+        // Looked at again before two paths are called one file (``FilePlace/stillOne(_:_:looks:place:)``).
         func stillOnePlace(_ a: String, _ b: String) -> Bool {
             guard let disk else { return false }
-            for _ in 0..<3 {
-                let place = disk.place(a)
-                if place == nil || place != disk.place(b) { return false }
-            }
-            return true
+            return FilePlace.stillOne(a, b) { disk.place($0) }
         }
         for (index, file) in files.enumerated() {
             if let earlier = files[..<index].indices.first(where: { earlier in
