@@ -39,6 +39,30 @@ struct SimulateTests {
         #expect(!result.stdout.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{202E}" })
     }
 
+    @Test("--svg and tune's outputs go straight into a pipe, a FIFO or a device, as --csv does; a regular file is replaced")
+    func outputsIntoStreams() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        dir.write(dir.file("t.csv"), "t_seconds,requests\n0,5\n60,5\n")
+        let config = "\(repositoryRoot)/config/autoscaled.conf"
+        let simulate = "'\(autoscaledBinary())' simulate --config '\(config)' --trace '\(dir.file("t.csv"))' --capacity 2 --quiet"
+        let tune = "'\(autoscaledBinary())' tune --config '\(config)' --trace '\(dir.file("t.csv"))' --capacity 2 "
+            + "--startup-delay 0 --max-over 1 --settings 2"
+        #expect(mkfifo(dir.file("fifo"), 0o600) == 0)
+        // A reader on the FIFO, the command writing into it; a pipe through /dev/stdout; a device.
+        #expect(shell("cat '\(dir.file("fifo"))' > '\(dir.file("fifo.svg"))' & \(simulate) --svg '\(dir.file("fifo"))' > /dev/null; "
+            + "s=$?; wait; exit $s") == 0)
+        #expect(dir.read(dir.file("fifo.svg")).hasPrefix("<?xml"))
+        #expect(shell("\(simulate) --svg /dev/stdout | head -c 4 > '\(dir.file("piped"))'") == 0)
+        #expect(dir.read(dir.file("piped")) == "<?xm")
+        #expect(shell("\(tune) --write /dev/null > /dev/null") == 0)
+        #expect(shell("cat '\(dir.file("fifo"))' > '\(dir.file("fifo.conf"))' & \(tune) --write '\(dir.file("fifo"))' > /dev/null; "
+            + "s=$?; wait; exit $s") == 0)
+        #expect(dir.read(dir.file("fifo.conf")).contains("[policy]"))
+        #expect(shell("\(simulate) --svg '\(dir.file("out.svg"))' > /dev/null") == 0)
+        #expect(dir.read(dir.file("out.svg")).hasPrefix("<?xml"))
+    }
+
     @Test("a broken trace names the file and line and exits 1")
     func brokenTrace() async {
         let dir = Workspace()

@@ -56,7 +56,7 @@ public enum SimulateCommand {
         }
         if let path = options.svgPath, var picture = output.picture {
             do {
-                try AtomicFile.write(picture.rendered(hasRequests: trace.totalRequests != nil), to: path)
+                try OutputFile.write(picture.rendered(hasRequests: trace.totalRequests != nil), to: path)
             } catch {
                 return .failure(error.description)
             }

@@ -42,7 +42,7 @@ public enum TuneCommand {
         // Fail before the search, not after it: each output's directory must exist and be writable.
         for path in [options.writePath, options.svgPath].compactMap({ $0 }) {
             do throws(FileWriteError) {
-                try AtomicFile.checkWritable(path)
+                try OutputFile.checkWritable(path)
             } catch {
                 return .failure("\(path): \(error.description(omitting: path))")
             }
@@ -67,7 +67,7 @@ public enum TuneCommand {
                 text += "\nwritten: \(path)\n"
             }
             if let path = options.svgPath {
-                try AtomicFile.write(TunePicture(report: report).rendered(), to: path)
+                try OutputFile.write(TunePicture(report: report).rendered(), to: path)
                 text += "\(options.writePath == nil ? "\n" : "")drawn: \(path)\n"
             }
         } catch {
@@ -104,7 +104,7 @@ public enum TuneCommand {
             throw WriteFailure(message: "\(path): not written, the tuned config would not be valid:\n\(errors)")
         }
         do {
-            try AtomicFile.write(Array(text.utf8), to: path)
+            try OutputFile.write(Array(text.utf8), to: path)
         } catch {
             throw WriteFailure(message: "\(path): \(errorText(error, after: path))")
         }
