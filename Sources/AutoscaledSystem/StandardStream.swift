@@ -6,10 +6,34 @@ public enum StandardStream {
     public static let output: Int32 = 1
     public static let error: Int32 = 2
 
+    /// The standard streams (0, 1, 2) that were closed when the process started, each now held open
+    /// on `/dev/null`: otherwise the next file, socket or Dispatch descriptor opened takes the
+    /// number, and output meant for the stream lands in it. Taken once, on first use, which must
+    /// come first in `main`.
+    public static let closedAtStart: [Int32] = {
+        var closed: [Int32] = []
+        for fd: Int32 in 0...2 where fcntl(fd, F_GETFD) == -1 && errno == EBADF {
+            closed.append(fd)
+            let null = open("/dev/null", O_RDWR)
+            if null >= 0, null != fd {
+                _ = dup2(null, fd)
+                _ = close(null)
+            }
+        }
+        return closed
+    }()
+
     /// Writes all of `text` to `fd`, looping over short writes; errors are dropped (there is
     /// nowhere left to report them).
     public static func write(_ text: String, to fd: Int32) {
         try? writeAll(text, to: fd, subject: "fd \(fd)")
+    }
+
+    /// Writes all of `text` to standard output, as ``writeAll(_:to:subject:)`` does; a standard
+    /// output closed when the process started is `EBADF`, and nothing is written.
+    public static func writeOutput(_ text: String, subject: String) throws(SystemError) {
+        if closedAtStart.contains(output), !text.isEmpty { throw SystemError(call: "write", subject: subject, errno: EBADF) }
+        try writeAll(text, to: output, subject: subject)
     }
 
     /// Writes all of `text` to `fd`, looping over short writes and retrying `EINTR`.

@@ -6,6 +6,7 @@ import AutoscaledSystem
 @main
 struct Autoscaled {
     static func main() async {
+        _ = StandardStream.closedAtStart
         SignalWatcher.ignoreBrokenPipe()
         SignalWatcher.ignoreFileSizeLimit()
         let environment = ProcessEnvironment.current()
@@ -89,7 +90,7 @@ struct Autoscaled {
     static func finish(_ output: CommandOutput) -> Never {
         var output = output
         do throws(SystemError) {
-            try StandardStream.writeAll(output.standardOutput, to: StandardStream.output, subject: CommandOutput.standardOutputName)
+            try StandardStream.writeOutput(output.standardOutput, subject: CommandOutput.standardOutputName)
         } catch {
             output = output.standardOutputFailed(error)
         }

@@ -27,6 +27,23 @@ struct StandardOutputTests {
         #expect(result.stderr == "standard output: write: no space left on device (errno 28)\n")
     }
 
+    @Test("a closed standard output is exit 1 saying so, and nothing meant for it lands in a descriptor opened later; a closed stdin changes nothing",
+          arguments: [
+              ["completion", "bash"], ["check-config", "--config", config], ["--version"],
+              ["simulate", "--config", config, "--trace", "\(repositoryRoot)/config/traces/azure_llm_conv_2023_15min.csv",
+               "--capacity", "1", "--startup-delay", "2min", "--quiet"],
+          ])
+    func closedOutput(arguments: [String]) async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        let closed = await Self.run(arguments, shell: "exec >&-;", in: dir)
+        #expect(closed.status == 1)
+        #expect(closed.stderr == "standard output: write: bad file descriptor (errno 9)\n")
+        let others = await Self.run(arguments, shell: "exec <&- > \(dir.file("out"));", in: dir)
+        #expect(others.status == 0, "\(others.stderr)")
+        #expect(!dir.read(dir.file("out")).isEmpty)
+    }
+
     /// ThreadSanitizer's runtime dies of SIGBUS in a process whose file-size limit is small (`ulimit -f
     /// 100` is enough), before the program writes a byte; the CI's ThreadSanitizer run says it is one.
     static let underThreadSanitizer = getenv("AUTOSCALED_SANITIZER").map { String(cString: $0) } == "thread"
