@@ -14,6 +14,9 @@ public enum FileReadError: Error, Sendable, Equatable, CustomStringConvertible {
     case tooLarge(path: String, limit: Int)
     /// The file changed while it was read (size or time differ before and after).
     case changedWhileReading(path: String)
+    /// The file says it holds nothing (`st_size` 0) yet reads as bytes, both before and after: a
+    /// file the kernel makes as it is read (`/proc`, `/sys`), whose size is never known.
+    case noStatedSize(path: String)
     /// A symlink at the path belongs to a user other than root and the one this process runs as.
     case untrustedSymlink(path: String, owner: UInt32)
 
@@ -27,6 +30,8 @@ public enum FileReadError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .notRegularFile(path): Self.prefixed(path, omitting: named, "not a regular file")
         case let .tooLarge(path, limit): Self.prefixed(path, omitting: named, "larger than the \(limit)-byte limit")
         case let .changedWhileReading(path): Self.prefixed(path, omitting: named, "changed while being read")
+        case let .noStatedSize(path):
+            Self.prefixed(path, omitting: named, "has a size of 0 but reads as data (a file the kernel makes, as in /proc or /sys), not a regular file of known size")
         case let .untrustedSymlink(path, owner):
             Self.prefixed(path, omitting: named,
                           "is a symbolic link owned by uid \(owner), neither root nor this process's user; not followed")
@@ -56,6 +61,7 @@ public enum RegularFile {
             throw .tooLarge(path: path, limit: limit)
         }
         let after = try system { () throws(SystemError) in try fd.stat() }
+        if before.st_size == 0, after.st_size == 0, !bytes.isEmpty { throw .noStatedSize(path: path) }
         guard after.st_size == before.st_size, after.st_size == bytes.count,
               after.st_mtim.tv_sec == before.st_mtim.tv_sec, after.st_mtim.tv_nsec == before.st_mtim.tv_nsec
         else { throw .changedWhileReading(path: path) }

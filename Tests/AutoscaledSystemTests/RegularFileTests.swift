@@ -31,6 +31,13 @@ struct RegularFileTests {
         #expect(failure("fifo") == "\(dir.file("fifo")): not a regular file")
         #expect(failure("loop1") == "open(\(dir.file("loop1"))): too many levels of symbolic links (errno 40)")
         #expect(failure("big") == "\(dir.file("big")): larger than the 100-byte limit")
+        // A file of /proc: a size of 0, and data; not "changed while being read".
+        #expect(throws: FileReadError.noStatedSize(path: "/proc/version")) { try RegularFile.read("/proc/version", limit: 1 << 20) }
+        #expect(FileReadError.noStatedSize(path: "/proc/version").description == "/proc/version: has a size of 0 but reads as data "
+            + "(a file the kernel makes, as in /proc or /sys), not a regular file of known size")
+        // An empty regular file is read as empty.
+        dir.write("empty", "")
+        #expect(failure("empty") == "read")
     }
 
     @Test("a message that already names the file gets the error without the path; another path stays")
