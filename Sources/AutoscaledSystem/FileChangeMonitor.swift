@@ -166,6 +166,7 @@ public final class FileChangeMonitor: Sendable {
                 activity.modifications += 1
             }
             if event.completesFile || event.removesFile { activity.lastModified = nil }
+            if event.modifiesFile || event.completesFile { activity.lastChanged = now }
             watched.activity[file.target] = activity
             if event.completesFile { targets.append(file.target) }
         }

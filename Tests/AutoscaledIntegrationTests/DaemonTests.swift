@@ -147,6 +147,26 @@ struct DaemonTests {
         #expect(readTheOld, "in \(attempts) attempts the new file never landed while the daemon read the old one")
     }
 
+    @Test("a load file rewritten in place as fast as a shell can (echo > file) is never read as failed: no source-down, no fallback")
+    func rewrittenInPlace() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        dir.writeConfig(policy: "fallback_replicas = 7", pollInterval: "100ms")
+        dir.writeLoads(#"{"a": 30}"#)
+        let daemon = await startDaemon(dir)
+        // A truncation shows a moment before its event comes: reads meet empty files with no sign of a write.
+        dir.write(dir.file("writer.sh"), "end=$(($(date +%s) + 3)); n=0\nwhile [ $(date +%s) -lt $end ]; do\n"
+            + "  for i in 1 2 3 4 5 6 7 8 9 10; do echo '{\"a\": 30}' > '\(dir.loadPath)'; done; n=$((n + 10))\ndone\necho $n > '\(dir.file("writes"))'\n")
+        #expect(shell("sh '\(dir.file("writer.sh"))'") == 0)
+        #expect((Int(dir.read(dir.file("writes")).split(separator: "\n").first ?? "") ?? 0) > 1000, "too few writes to race the reads")
+        daemon.signal(SIGTERM)
+        #expect(await daemon.wait() == 0)
+        #expect(!daemon.standardError.contains("event=source-down"), "\(daemon.standardError.suffix(2000))")
+        #expect(!daemon.standardError.contains("event=scale-"))
+        // Only a read at start, before any event was seen, can fail.
+        #expect(daemon.stderrLines.count { $0.contains("event=source-error") } <= 1)
+    }
+
     @Test("bad load files never move the count")
     func badDataHolds() async {
         let dir = Workspace()

@@ -159,8 +159,8 @@ struct FileSafetyTests {
         dir.write(dir.file("blocker"), "")
         let daemon = await startDaemon(dir)
         let state = dir.file("blocker/state.json")
-        dir.writeAtomically(dir.configPath, dir.read(dir.configPath).replacing("path = state/state.json", with: "path = \(state)"))
         let before = daemon.stderrLines.count
+        dir.writeAtomically(dir.configPath, dir.read(dir.configPath).replacing("path = state/state.json", with: "path = \(state)"))
         daemon.signal(SIGHUP)
         #expect(await daemon.waitForLine("level=error event=reload-failed config=\(dir.configPath) errors=1 ",
                                          "[state] path '\(state)' cannot be written: '\(dir.file("blocker"))' is a regular file, "
@@ -188,8 +188,9 @@ struct FileSafetyTests {
             ("damaged.json", "a state file that cannot be used was there ("),
         ] {
             let state = dir.file("other/\(name)")
-            dir.writeAtomically(dir.configPath, dir.read(dir.configPath).replacing(#/path = \S*state\S*\.json/#, with: "path = \(state)"))
+            // The write is seen and reloaded, SIGHUP or not: count the lines before it.
             let before = daemon.stderrLines.count
+            dir.writeAtomically(dir.configPath, dir.read(dir.configPath).replacing(#/path = \S*state\S*\.json/#, with: "path = \(state)"))
             daemon.signal(SIGHUP)
             #expect(await daemon.waitForLine("level=warning event=state-kept-aside path=\(state) kept=\(state).before-reload "
                 + "cause=\"\(cause)", after: before) != nil, "\(daemon.standardError)")
@@ -213,8 +214,8 @@ struct FileSafetyTests {
         let owner = await startDaemon(first)
         let daemon = await startDaemon(second)
         let config = second.read(second.configPath).replacing("path = state/state.json", with: "path = \(first.statePath)")
-        second.writeAtomically(second.configPath, config)
         let before = daemon.stderrLines.count
+        second.writeAtomically(second.configPath, config)
         daemon.signal(SIGHUP)
         let cause = "another autoscaled (pid \(owner.pid)) is using this state file"
         #expect(await daemon.waitForLine("level=error event=state-locked path=\(first.statePath)", "pid=\(owner.pid)", after: before) != nil)

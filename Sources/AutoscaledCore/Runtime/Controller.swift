@@ -122,8 +122,13 @@ public final class Controller {
         return controller
     }
 
+    /// After an evaluation skipped with no change of the file to come (a read that failed just
+    /// after a write): how soon to evaluate again. `nil` otherwise.
+    public private(set) var readAgainAfter: Duration?
+
     /// One evaluation. Skipped (returning `nil`, logged at debug) while the load file is being
-    /// written or when it changed during the read: the close that ends the write wakes the next one.
+    /// written or when it changed during the read: the close that ends the write wakes the next one
+    /// (or, after a read that failed just after a write, ``readAgainAfter`` says when).
     /// Past the reader's bound, such a skip is a failed read instead (``LoadReader``).
     /// - Parameter reportStatus: send `STATUS=` to the service manager afterwards.
     @discardableResult
@@ -132,9 +137,11 @@ public final class Controller {
         let now = dependencies.clock.now()
         let wall = dependencies.wallTime()
         let read: Result<LoadReading, LoadError>
+        readAgainAfter = nil
         switch await reader.read(wallNow: wall, now: now, writes: writes) {
-        case let .skipped(reason):
+        case let .skipped(reason, readAgainAfter):
             logger.log(.debug, .skip, [LogField("reason", .string(reason))])
+            self.readAgainAfter = readAgainAfter
             return nil
         case let .done(result): read = result
         }

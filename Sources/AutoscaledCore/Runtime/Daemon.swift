@@ -167,6 +167,13 @@ public final class Daemon {
     /// pause ends then (`event=resume cause=expired`) and not at the next poll.
     private func evaluate(_ controller: Controller, reportStatus: Bool = false) async {
         await controller.evaluate(reportStatus: reportStatus)
+        if let delay = controller.readAgainAfter {
+            let wakeups = self.wakeups
+            queue.asyncAfter(deadline: .now() + .milliseconds(Int(delay.components.attoseconds / 1_000_000_000_000_000)
+                + Int(delay.components.seconds) * 1000)) {
+                wakeups.post { $0.loadChanged = true }
+            }
+        }
         guard let endsAt = await controller.state.summary.pauseEndsAt, endsAt != pauseEndScheduled else { return }
         pauseEndScheduled = endsAt
         // At most the longest wait a key takes (a year), so the milliseconds always fit: a pause

@@ -19,10 +19,18 @@ public struct LoadReader: Sendable {
         self.gate = Locked(gate)
     }
 
+    /// How soon after its last change a watched file that fails to read is read again instead of
+    /// counted as failed: the kernel shows a truncation (`echo … > loads.json` opening the file)
+    /// before it queues its event, up to some milliseconds later.
+    public static let writeRaceWindow: Duration = .milliseconds(100)
+    /// How long to wait before that second read.
+    public static let readAgainDelay: Duration = .milliseconds(50)
+
     /// The outcome of a read that may be put off.
     public enum Attempt: Sendable, Equatable {
-        /// Not read (or its data dropped) because the file is being written; the reason, for a debug line.
-        case skipped(String)
+        /// Not read (or its data dropped) because the file is being written; the reason, for a
+        /// debug line, and when to read again if no change of the file is to wake the next read.
+        case skipped(String, readAgainAfter: Duration? = nil)
         case done(Result<LoadReading, LoadError>)
     }
 
@@ -30,6 +38,11 @@ public struct LoadReader: Sendable {
     /// the read, `writes(false)` just after. A write in progress puts the read off; past the gate's
     /// bound that is a failed read (`stillBeingWritten`). A read during which the file was modified
     /// is dropped in the same way: it may hold a prefix that looks whole.
+    ///
+    /// A read that fails within ``writeRaceWindow`` of the file's last change is read again
+    /// ``readAgainDelay`` later instead: the kernel makes a truncation (`echo … > loads.json`
+    /// opening the file) visible before it queues its event, so a file rewritten in place can be
+    /// read empty with no sign of a write yet. Data that stays bad fails at that second read.
     public func read(wallNow: Double, now: MonotonicInstant, writes: ((Bool) -> WriteActivity)?) async -> Attempt {
         guard let writes else { return .done(await read(wallNow: wallNow)) }
         let before = writes(true)
@@ -39,11 +52,18 @@ public struct LoadReader: Sendable {
         case let .overdue(duration): return .done(.failure(.stillBeingWritten(after: duration)))
         }
         let result = await read(wallNow: wallNow)
-        guard writes(false).modifications != before.modifications else { return .done(result) }
-        switch gate.withLock({ $0.putOff(now: now) }) {
-        case .read, .wait: return .skipped("load file changed while being read")
-        case let .overdue(duration): return .done(.failure(.stillBeingWritten(after: duration)))
+        let after = writes(false)
+        if after.modifications != before.modifications {
+            switch gate.withLock({ $0.putOff(now: now) }) {
+            case .read, .wait: return .skipped("load file changed while being read")
+            case let .overdue(duration): return .done(.failure(.stillBeingWritten(after: duration)))
+            }
         }
+        if case .failure = result, let changed = after.lastChanged, now - changed < Self.writeRaceWindow {
+            return .skipped("load file unreadable just after a write: read again, as a write in place may have begun",
+                            readAgainAfter: Self.readAgainDelay)
+        }
+        return .done(result)
     }
 
     /// One read: the snapshot, or why there is none. `wallNow` (seconds since the epoch) is only

@@ -11,6 +11,7 @@ struct FixedLoadSource: LoadSource {
 
 struct LoadReaderTests {
     let snapshot = try! LoadSnapshot(servers: [ServerLoad(name: "a", load: 1)])
+    static let exercise = ScriptedLoadSource.loads(["server1": 30, "server2": 55, "server3": 20])
 
     @Test("data older than stale_after is refused with its age")
     func stale() async {
@@ -78,6 +79,25 @@ struct LoadReaderTests {
                                 staleAfter: nil, gate: WriteGate(bound: .seconds(2), waitsForClose: true))
         let writes = Writes(WriteActivity(modifications: 1), WriteActivity(modifications: 2))
         #expect(await reader.read(wallNow: 0, now: .origin, writes: writes.activity) == .skipped("load file changed while being read"))
+    }
+
+    @Test("a read that fails just after a write is read again soon (a truncation shows before its event); later, or good, it counts")
+    func failedJustAfterAWrite() async {
+        let source = ScriptedLoadSource([.failure(.syntax(line: 1, message: "expected '{', found end of data"))])
+        let reader = LoadReader(source: source, staleAfter: nil, gate: WriteGate(bound: .seconds(2), waitsForClose: false))
+        let t0 = MonotonicInstant.origin + .seconds(100)
+        let justClosed = Writes(WriteActivity(modifications: 4, lastChanged: t0 - .milliseconds(10)))
+        #expect(await reader.read(wallNow: 0, now: t0, writes: justClosed.activity) == .skipped(
+            "load file unreadable just after a write: read again, as a write in place may have begun", readAgainAfter: .milliseconds(50)))
+        // The same bad data at the read again, past the window: a failed read, as it is.
+        #expect(await reader.read(wallNow: 0, now: t0 + .milliseconds(100), writes: justClosed.activity)
+            == .done(.failure(.syntax(line: 1, message: "expected '{', found end of data"))))
+        // Nothing known of a write: a failed read at once.
+        #expect(await reader.read(wallNow: 0, now: t0, writes: Writes(WriteActivity()).activity)
+            == .done(.failure(.syntax(line: 1, message: "expected '{', found end of data"))))
+        // Good data just after a write is used.
+        source.script([Self.exercise])
+        #expect(await reader.read(wallNow: 0, now: t0, writes: justClosed.activity) == .done(Self.exercise.map { LoadReading(snapshot: $0, modifiedAt: nil) }))
     }
 
     @Test("without stale_after any age is accepted")
