@@ -30,6 +30,6 @@ run() {
 # One test at a time: each integration test starts sanitized daemons, which are several times
 # slower, and dozens of them at once on two cores miss the tests' start-up bounds. The plain
 # `swift test` run before this step keeps the tests running in parallel.
-# AUTOSCALED_SANITIZER tells the one test whose limit the ThreadSanitizer runtime cannot run under.
+# AUTOSCALED_SANITIZER tells the tests whose limits a sanitizer's runtime cannot run under.
 AUTOSCALED_SANITIZER=thread TSAN_OPTIONS="halt_on_error=1" run thread swift test --no-parallel --sanitize=thread --scratch-path .build-tsan
-LSAN_OPTIONS="suppressions=$work/lsan.supp" run address swift test --no-parallel --sanitize=address --scratch-path .build-asan
+AUTOSCALED_SANITIZER=address LSAN_OPTIONS="suppressions=$work/lsan.supp" run address swift test --no-parallel --sanitize=address --scratch-path .build-asan

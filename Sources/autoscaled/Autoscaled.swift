@@ -7,6 +7,7 @@ import AutoscaledSystem
 struct Autoscaled {
     static func main() async {
         _ = StandardStream.closedAtStart
+        checkAddressSpace()
         SignalWatcher.ignoreBrokenPipe()
         SignalWatcher.ignoreFileSizeLimit()
         let environment = ProcessEnvironment.current()
@@ -24,6 +25,15 @@ struct Autoscaled {
         } catch {
             StandardStream.write(HelpText.usageError(error), to: StandardStream.error)
             ProcessExit.exit(CommandOutput.usageError)
+        }
+    }
+
+    /// Room for the runtime's threads, before it starts any; a shortage ends the process.
+    static func checkAddressSpace() {
+        do throws(AddressSpaceBudget.Shortage) {
+            try AddressSpaceBudget.check()
+        } catch {
+            finish(CommandOutput(standardError: "\(error)\n", exitStatus: CommandOutput.runtimeFailure))
         }
     }
 

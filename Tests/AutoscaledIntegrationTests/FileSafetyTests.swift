@@ -325,6 +325,31 @@ struct FileSafetyTests {
         #expect(access(dir.statePath, F_OK) == -1)
     }
 
+    /// The sanitizers' runtimes map terabytes of shadow memory: no address-space limit fits them.
+    static let underSanitizer = getenv("AUTOSCALED_SANITIZER") != nil
+
+    @Test("under an address-space limit too tight for its threads every command exits 1 saying so, never hangs",
+          .disabled(if: underSanitizer, "a sanitizer's runtime cannot start under an address-space limit"))
+    func tooLittleAddressSpace() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        dir.writeConfig()
+        dir.writeLoads(#"{"a": 30}"#)
+        for command in ["run --config \"$1\"", "check-config --config \"$1\"", "--version"] {
+            let child = ChildProcess("/bin/sh", ["-c", "ulimit -v 60000; exec \"$0\" \(command)", autoscaledBinary(), dir.configPath],
+                                     captureIn: dir.path)
+            let status = await child.wait(timeout: .seconds(30))
+            #expect(status == 1, "\(command)")
+            #expect(child.standardError == "too little address space: the limit (ulimit -v, or LimitAS=) is 60000 KiB, and leaves "
+                + "less than the 64 MiB autoscaled needs for its threads (raise it, or remove it)\n", "\(child.standardError)")
+            if status == nil {
+                child.signal(SIGKILL)
+                await child.wait()
+            }
+        }
+        #expect(access(dir.statePath, F_OK) == -1)
+    }
+
     @Test("a load file that is another user's symlink is not followed: a source error names it")
     func foreignLoadLinkRefused() async {
         guard geteuid() == 0 else { return }  // only root can hand a link to another user
