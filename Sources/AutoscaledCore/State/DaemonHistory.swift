@@ -7,9 +7,21 @@ import AutoscaledSystem
 /// A failed write is reported once at warning level, then at debug level until a write succeeds;
 /// it never stops the loop. A segment found removed, moved or replaced while being appended to is
 /// reported at warning level each time (`history-segment-lost`).
+///
+/// The directory is the daemon's alone while it records: it holds the `flock` of `<path>.lock`
+/// beside it, so a second daemon configured with the same `[history] path` records nothing there
+/// (it says so, once at warning level, and tries again at each record) instead of mixing its
+/// loads into the first's and pruning its segments.
 final class DaemonHistory {
+    /// The lock file of the history at `path`: beside the directory, so it outlives a directory
+    /// removed and made again.
+    static func lockPath(_ path: String) -> String {
+        (path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path) + ".lock"
+    }
+
     private var config: HistoryConfig
     private var log: HistoryLog?
+    private var lock: LockFile?
     private var failing = false
 
     init(config: HistoryConfig) {
@@ -24,6 +36,7 @@ final class DaemonHistory {
         at now: MonotonicInstant, wallTime: Double
     ) -> [LogRecord] {
         guard let log else { return [] }
+        if let refused = holdLock() { return [refused] }
         let record = HistoryRecord(
             wallTime: wallTime, monotonic: now, pollInterval: pollInterval, desired: decision.to, applied: applied,
             loads: HistoryRecord.Loads(input))
@@ -44,15 +57,41 @@ final class DaemonHistory {
     func configure(_ new: HistoryConfig) -> LogRecord? {
         guard new != config else { return nil }
         let failure = stop()
+        failing = false
         config = new
         log = new.enabled ? HistoryLog(config: new) : nil
         return failure
     }
 
-    /// `fsync`s and closes the current segment (at stop).
+    /// `fsync`s and closes the current segment (at stop), and gives up the directory's lock.
     func stop() -> LogRecord? {
-        guard let log else { return nil }
+        defer {
+            lock?.release()
+            lock = nil
+        }
+        guard let log, lock != nil else { return nil }
         return outcome { () throws(SystemError) in try log.close() }
+    }
+
+    /// Takes the directory's lock when it is not held yet.
+    /// - Returns: what to log when it cannot be taken (nothing is recorded then).
+    private func holdLock() -> LogRecord? {
+        guard lock == nil else { return nil }
+        let path = Self.lockPath(config.path)
+        do throws(LockFile.Failure) {
+            lock = try LockFile.acquire(path)
+            return nil
+        } catch {
+            // A lock file that cannot be made (its directory cannot be) is no other daemon's: the
+            // write that follows fails, or not, and tells its own cause.
+            guard case let .held(_, pid) = error else { return nil }
+            let cause = "another autoscaled (pid \(pid.map(String.init) ?? "unknown")) records its history in this directory "
+                + "(it holds \(path)): none is recorded here while it does"
+            defer { failing = true }
+            return LogRecord(failing ? .debug : .warning, .historyWriteFailed, [
+                LogField("path", .string(config.path)), LogField("cause", .string(cause)),
+            ])
+        }
     }
 
     private func outcome(_ body: () throws(SystemError) -> Void) -> LogRecord? {

@@ -60,4 +60,29 @@ struct DaemonHistoryTests {
         #expect(history.record(input, Self.decision, applied: 3, pollInterval: .seconds(10), at: .origin, wallTime: 3).isEmpty)
         #expect(try HistoryReader.read(dir.file("history")).records.map(\.wallTime) == [2, 3])
     }
+
+    @Test("a second daemon on the same [history] path records nothing there and says so, until the first stops")
+    func secondDaemonRefused() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let config = modified(HistoryConfig.defaults) { $0.path = dir.file("history") }
+        let first = DaemonHistory(config: config), second = DaemonHistory(config: config)
+        let input = PolicyInput.unavailable("x")
+        func record(_ history: DaemonHistory, _ wall: Double) -> [LogRecord] {
+            history.record(input, Self.decision, applied: 3, pollInterval: .seconds(10), at: .origin, wallTime: wall)
+        }
+        #expect(record(first, 1).isEmpty)
+        #expect(record(second, 2) == [LogRecord(.warning, .historyWriteFailed, [
+            LogField("path", .string(dir.file("history"))),
+            LogField("cause", .string("another autoscaled (pid \(getpid())) records its history in this directory (it holds "
+                + "\(dir.file("history.lock"))): none is recorded here while it does")),
+        ])])
+        #expect(record(second, 3).map(\.level) == [.debug])
+        #expect(record(first, 4).isEmpty)
+        #expect(first.stop() == nil)
+        #expect(record(second, 5).isEmpty)
+        #expect(second.stop() == nil)
+        #expect(try HistoryReader.read(dir.file("history")).records.map(\.wallTime) == [1, 4, 5])
+        #expect(DaemonHistory.lockPath("/var/lib/autoscaled/history/") == "/var/lib/autoscaled/history.lock")
+    }
 }
