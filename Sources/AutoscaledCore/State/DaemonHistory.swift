@@ -69,7 +69,7 @@ final class DaemonHistory {
             lock?.release()
             lock = nil
         }
-        guard let log, lock != nil else { return nil }
+        guard let log else { return nil }
         return outcome { () throws(SystemError) in try log.close() }
     }
 
