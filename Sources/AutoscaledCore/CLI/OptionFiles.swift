@@ -25,7 +25,8 @@ struct OptionFiles {
     }
 
     /// The files `config` has the daemon read or write, which no output may replace: the state file
-    /// and the lock and pause files beside it, a load file, the metrics textfile, the file actuator's.
+    /// and the lock and pause files beside it, the history's lock file, a load file, the metrics
+    /// textfile, the file actuator's.
     static func daemonFiles(of config: Config) -> [Named] {
         let state = config.state.path
         var files: [Named] = [
@@ -33,6 +34,7 @@ struct OptionFiles {
             Named(daemonFile: "the lock file beside [state] path", StateStore.lockPath(forState: state)),
             Named(daemonFile: "the pause file beside [state] path", PauseFile.path(forState: state)),
         ]
+        files.append(Named(daemonFile: "the lock file beside [history] path", DaemonHistory.lockPath(config.history.path)))
         if let load = config.source.watchedFile { files.append(Named(daemonFile: "the file [source] path names", load)) }
         if let textfile = config.metrics.textfile { files.append(Named(daemonFile: "the file [metrics] textfile names", textfile)) }
         if case let .file(path) = config.actuator.kind { files.append(Named(daemonFile: "the file [actuator] path names", path)) }

@@ -210,12 +210,17 @@ enum ConfigConsistency {
             files.append(NamedFile(key: .statePath, path: StateStore.lockPath(forState: path), beside: "the lock file"))
             files.append(NamedFile(key: .statePath, path: PauseFile.path(forState: path), beside: "the pause file"))
             if (try? values.optional(.historyPath, values.string)) == nil {
-                files.append(NamedFile(key: .statePath, path: HistoryConfig.defaultPath(statePath: path),
+                let history = HistoryConfig.defaultPath(statePath: path)
+                files.append(NamedFile(key: .statePath, path: history,
                                        beside: "the history's directory ([history] path unset)", isDirectory: true))
+                // Not checked as a written file: where it cannot be made, the history's directory is told.
+                files.append(NamedFile(key: .statePath, path: DaemonHistory.lockPath(history),
+                                       beside: "the history's lock file ([history] path unset)", isWritten: false))
             }
         }
         if let path = try? values.optional(.historyPath, values.string) {
             files.append(NamedFile(key: .historyPath, path: path, isDirectory: true))
+            files.append(NamedFile(key: .historyPath, path: DaemonHistory.lockPath(path), beside: "the lock file", isWritten: false))
         }
         if let path = try? values.string(.metricsTextfile) { files.append(NamedFile(key: .metricsTextfile, path: path)) }
         if (try? values.string(.actuatorType)) == "file", let path = try? values.string(.actuatorPath) {

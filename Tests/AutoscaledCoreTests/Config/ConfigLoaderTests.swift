@@ -65,6 +65,21 @@ struct ConfigLoaderTests {
         #expect(Self.errors(dir, "[source]\npath = loads.json\n[state]\npath = s.json\n[metrics]\ntextfile = new.prom\n") == [])
     }
 
+    @Test("the history's lock file, beside its directory, is no other file's path")
+    func historyLockIsItsOwn() {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let conf = dir.file("autoscaled.conf")
+        let start = "[source]\npath = loads.json\n[state]\npath = s.json\n"
+        #expect(Self.errors(dir, start + "[history]\npath = h\n[metrics]\ntextfile = h.lock\n") == [
+            "\(conf):8: [metrics] textfile '\(dir.file("h.lock"))' is the lock file beside [history] path; each must be a file of its own",
+        ])
+        #expect(Self.errors(dir, start + "[metrics]\ntextfile = history.lock\n") == [
+            "\(conf):6: [metrics] textfile '\(dir.file("history.lock"))' is the history's lock file ([history] path unset) "
+                + "beside [state] path; each must be a file of its own",
+        ])
+    }
+
     @Test("a history directory that is a file, or set below one, is refused at load with its line; none yet is fine")
     func historyPathNotDirectory() {
         let dir = TemporaryDirectory()
