@@ -3,6 +3,10 @@ import Glibc
 /// Checks at start that the address-space limit (`ulimit -v`, systemd's `LimitAS=`) leaves room
 /// for the threads the runtime starts: under a tight limit a thread's stack cannot be mapped, and
 /// the runtime retries for ever, so every command would hang without a word (SIGTERM included).
+///
+/// Under a limit it also keeps `malloc` to one arena: each thread's own arena reserves 128 MiB of
+/// address space, and where that cannot be mapped the process spun for ever as well (`simulate`
+/// under a limit of 120 MB).
 public enum AddressSpaceBudget {
     /// The room to leave: eight threads' stacks of 8 MiB, the runtime's pool and Dispatch's workers.
     public static let needed = 64 << 20
@@ -19,16 +23,26 @@ public enum AddressSpaceBudget {
         }
     }
 
-    /// Maps `needed` bytes of address space (no memory: `PROT_NONE`, `MAP_NORESERVE`) and unmaps them.
-    /// - Throws: ``Shortage`` when a limit is set and the mapping fails.
+    /// Under a limit: one `malloc` arena from now on, and a map of `needed` bytes of address space
+    /// (no memory: `PROT_NONE`, `MAP_NORESERVE`), unmapped at once. Call it before any thread starts.
+    /// - Throws: ``Shortage`` when the mapping fails.
     public static func check(_ needed: Int = needed) throws(Shortage) {
         var limit = rlimit()
         guard getrlimit(__rlimit_resource_t(RLIMIT_AS.rawValue), &limit) == 0, limit.rlim_cur != rlim_t.max else { return }
+        oneMallocArena()
         let region = mmap(nil, needed, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
         guard region == MAP_FAILED else {
             munmap(region, needed)
             return
         }
         throw Shortage(needed: needed, limit: UInt64(limit.rlim_cur))
+    }
+
+    /// `mallopt(M_ARENA_MAX, 1)`, which Swift's Glibc module does not bring: looked up by name.
+    private static func oneMallocArena() {
+        typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
+        let arenaMax: Int32 = -8  // M_ARENA_MAX, malloc.h
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
+        _ = unsafeBitCast(symbol, to: Mallopt.self)(arenaMax, 1)
     }
 }

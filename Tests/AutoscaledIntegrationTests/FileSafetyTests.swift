@@ -1,3 +1,4 @@
+import AutoscaledTestSupport
 import Glibc
 import Testing
 
@@ -348,6 +349,17 @@ struct FileSafetyTests {
             }
         }
         #expect(access(dir.statePath, F_OK) == -1)
+        // A limit the threads fit in, but not a malloc arena per thread (128 MiB each): one arena, and the work is done.
+        let trace = "\(repositoryRoot)/config/traces/azure_llm_conv_2023.csv"
+        dir.write(dir.file("shipped.conf"), "[source]\npath = loads.json\npoll_interval = 1s\n[state]\npath = state/state.json\n")
+        let simulate = ChildProcess("/bin/sh", ["-c", "ulimit -v 120000; exec \"$0\" simulate --config \"$1\" --trace \"$2\" "
+            + "--capacity 2 --startup-delay 30s --quiet", autoscaledBinary(), dir.file("shipped.conf"), trace], captureIn: dir.path)
+        let status = await simulate.wait(timeout: .seconds(60))
+        #expect(status == 0, "\(simulate.standardError)")
+        if status == nil {
+            simulate.signal(SIGKILL)
+            await simulate.wait()
+        }
     }
 
     @Test("a load file that is another user's symlink is not followed: a source error names it")
