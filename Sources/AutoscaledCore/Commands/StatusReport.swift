@@ -143,17 +143,16 @@ struct StatusReport: Codable, Equatable {
 
     /// The report for people. Every text that comes from the state file is escaped (``TextEscaping``):
     /// whoever wrote the file, no control character, escape sequence, bidi control or invisible
-    /// character reaches the terminal raw.
+    /// character reaches the terminal raw, and a backslash is doubled, as in the logfmt line's
+    /// quoted value: a tab and the two characters `\t` never print alike.
     func text() -> String {
         let shown = { (text: String) in TextEscaping.escaped(text) }
-        // Text the daemon made (a reason, an error), whose parts from files and peers it escaped already.
-        let made = { (text: String) in TextEscaping.defanged(text, keepingBreaks: false) }
         var text = line("desired replicas", "\(desiredReplicas)")
         if let appliedReplicas { text += line("applied replicas", "\(appliedReplicas)") }
         if let decision = lastDecision {
             text += line("last decision", "\(shown(decision.action)) from \(decision.from) to \(decision.to), "
                 + "\(Self.ago(decision.ageSeconds)) (\(shown(decision.at)))")
-            text += line("", made(decision.reason))
+            text += line("", shown(decision.reason))
         } else {
             text += line("last decision", "none yet")
         }
@@ -162,7 +161,7 @@ struct StatusReport: Codable, Equatable {
             held += " by \(shown(limit.heldBy)) for \(Self.duration(limit.sinceAgeSeconds))"
             if let left = limit.leftSeconds { held += " (\(Self.duration(left)) left)" }
             text += line("wanted replicas", held)
-            text += line("", made(limit.reason))
+            text += line("", shown(limit.reason))
         }
         if let pause {
             var paused = "since \(Self.ago(pause.sinceAgeSeconds)) (\(shown(pause.since))), until "
@@ -188,7 +187,7 @@ struct StatusReport: Codable, Equatable {
             health += " (not recorded in this state file)"
         }
         text += line("source", health)
-        if let error = source.lastError { text += line("", "last error: \(made(error))") }
+        if let error = source.lastError { text += line("", "last error: \(shown(error))") }
         let written = updatedAgeSeconds.map { "\(Self.ago($0)) (\(shown(updatedAt)))" } ?? shown(updatedAt)
         text += line("state file", "\(shown(stateFile)), written \(written)")
         return text

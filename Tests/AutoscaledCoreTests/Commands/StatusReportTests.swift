@@ -94,21 +94,21 @@ extension StatusReportTests {
             last decision:     scale-up\\u{1b}[2J from 3 to 4, 2min 7s ago (t\\r)
                                max \\u{202e}evil\\u{202c} \\u{200b}x\\ny\\u{7}
             source:            failing, 1 failed poll interval in a row, no good read since the daemon started
-                               last error: bad \\u{2066}\\ \\u{9b}
+                               last error: bad \\u{2066}\\\\ \\u{9b}
             state file:        s.json, written 1s ago (\\u{feff}u)
 
             """)
         #expect(!text.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" })
     }
 
-    @Test("text the daemon made (an error, a reason) is shown as the log shows it, not escaped twice; --json escapes what does not show")
-    func madeTextOnce() {
-        // As the daemon writes it: the file's bad byte already escaped in the cause.
+    @Test("text the daemon made is shown as the logfmt line quotes it (a backslash doubled): never ambiguous; --json escapes what does not show")
+    func madeText() {
+        // As the daemon writes it: the file's bad byte already escaped in the cause, beside a name with a backslash.
         let source = StateFile.SourceStatus(consecutiveFailures: 1, lastGoodReadUnix: nil,
-                                            lastError: #"loads.json: line 1: expected a JSON object, found '\u{202e}'"#)
+                                            lastError: #"a\tb.json: line 1: expected a JSON object, found '\u{202e}'"#)
         var file = StateFile(desiredReplicas: 4, wallTime: 1_795_932_848.5, lastDecision: nil, source: source)
         let text = StatusReport(file, path: "s.json", wallNow: 1_795_932_850).text()
-        #expect(text.contains("\n                   last error: loads.json: line 1: expected a JSON object, found '\\u{202e}'\n"))
+        #expect(text.contains(#"last error: a\\tb.json: line 1: expected a JSON object, found '\\u{202e}'"#))
         // A hand-written file: raw bidi and zero-width characters, escaped in JSON as \u, which decodes back.
         file.source?.lastError = "x\u{202E}gnp.exe\u{200B}"
         let json = StatusReport(file, path: "s.json", wallNow: 1_795_932_850).json()
