@@ -14,9 +14,10 @@ public enum FileReadError: Error, Sendable, Equatable, CustomStringConvertible {
     case tooLarge(path: String, limit: Int)
     /// The file changed while it was read (size or time differ before and after).
     case changedWhileReading(path: String)
-    /// The file says it holds nothing (`st_size` 0) yet reads as bytes, both before and after: a
-    /// file the kernel makes as it is read (`/proc`, `/sys`), whose size is never known.
-    case noStatedSize(path: String)
+    /// The file's size, the same before and after, is not what it reads as (`/proc`: 0 yet data;
+    /// `/sys`: 4096 yet a few bytes), its time unchanged: a file the kernel makes as it is read,
+    /// whose size is never known.
+    case noStatedSize(path: String, stated: Int, read: Int)
     /// A symlink at the path belongs to a user other than root and the one this process runs as.
     case untrustedSymlink(path: String, owner: UInt32)
 
@@ -30,8 +31,9 @@ public enum FileReadError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .notRegularFile(path): Self.prefixed(path, omitting: named, "not a regular file")
         case let .tooLarge(path, limit): Self.prefixed(path, omitting: named, "larger than the \(limit)-byte limit")
         case let .changedWhileReading(path): Self.prefixed(path, omitting: named, "changed while being read")
-        case let .noStatedSize(path):
-            Self.prefixed(path, omitting: named, "has a size of 0 but reads as data (a file the kernel makes, as in /proc or /sys), not a regular file of known size")
+        case let .noStatedSize(path, stated, read):
+            Self.prefixed(path, omitting: named, "has a size of \(stated) but reads as \(read) bytes (a file the kernel makes, "
+                + "as in /proc or /sys), not a regular file of known size")
         case let .untrustedSymlink(path, owner):
             Self.prefixed(path, omitting: named,
                           "is a symbolic link owned by uid \(owner), neither root nor this process's user; not followed")
@@ -61,7 +63,11 @@ public enum RegularFile {
             throw .tooLarge(path: path, limit: limit)
         }
         let after = try system { () throws(SystemError) in try fd.stat() }
-        if before.st_size == 0, after.st_size == 0, !bytes.isEmpty { throw .noStatedSize(path: path) }
+        if after.st_size == before.st_size, after.st_size != bytes.count,
+           after.st_mtim.tv_sec == before.st_mtim.tv_sec, after.st_mtim.tv_nsec == before.st_mtim.tv_nsec,
+           isKernelMade(fd) {
+            throw .noStatedSize(path: path, stated: Int(after.st_size), read: bytes.count)
+        }
         guard after.st_size == before.st_size, after.st_size == bytes.count,
               after.st_mtim.tv_sec == before.st_mtim.tv_sec, after.st_mtim.tv_nsec == before.st_mtim.tv_nsec
         else { throw .changedWhileReading(path: path) }
@@ -71,6 +77,16 @@ public enum RegularFile {
 }
 
 extension RegularFile {
+    /// Whether the open file is under `/proc` or `/sys` (where it really is, links resolved),
+    /// whose files the kernel makes as they are read.
+    static func isKernelMade(_ fd: FileDescriptor) -> Bool {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let count = readlink("/proc/self/fd/\(fd.rawValue)", &buffer, buffer.count - 1)
+        guard count > 0 else { return false }
+        let path = String(decoding: buffer.prefix(count).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return path.hasPrefix("/proc/") || path.hasPrefix("/sys/")
+    }
+
     /// Opens `path` for reading, following a symlink at its end only when the link is trusted.
     static func openTrusted(_ path: String) throws(FileReadError) -> FileDescriptor {
         let flags = O_RDONLY | O_NONBLOCK | O_NOCTTY

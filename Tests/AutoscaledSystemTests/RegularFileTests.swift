@@ -31,10 +31,21 @@ struct RegularFileTests {
         #expect(failure("fifo") == "\(dir.file("fifo")): not a regular file")
         #expect(failure("loop1") == "open(\(dir.file("loop1"))): too many levels of symbolic links (errno 40)")
         #expect(failure("big") == "\(dir.file("big")): larger than the 100-byte limit")
-        // A file of /proc: a size of 0, and data; not "changed while being read".
-        #expect(throws: FileReadError.noStatedSize(path: "/proc/version")) { try RegularFile.read("/proc/version", limit: 1 << 20) }
-        #expect(FileReadError.noStatedSize(path: "/proc/version").description == "/proc/version: has a size of 0 but reads as data "
-            + "(a file the kernel makes, as in /proc or /sys), not a regular file of known size")
+        // Files of /proc (a size of 0, and data) and /sys (4096, and a few bytes): not "changed while being read".
+        for path in ["/proc/version", "/sys/kernel/mm/transparent_hugepage/enabled", "/sys/class/net/lo/address"] {
+            do {
+                _ = try RegularFile.read(path, limit: 1 << 20)
+                Issue.record("\(path) was read")
+            } catch {
+                guard case let .noStatedSize(named, stated, read) = error else {
+                    Issue.record("\(path): \(error)")
+                    continue
+                }
+                #expect(named == path && stated != read && read > 0)
+            }
+        }
+        #expect(FileReadError.noStatedSize(path: "/proc/version", stated: 0, read: 160).description == "/proc/version: has a size "
+            + "of 0 but reads as 160 bytes (a file the kernel makes, as in /proc or /sys), not a regular file of known size")
         // An empty regular file is read as empty.
         dir.write("empty", "")
         #expect(failure("empty") == "read")

@@ -188,15 +188,18 @@ public enum HTTPResponse {
         }
     }
 
-    /// The size a chunk-size line gives: 1 to 15 hex digits, blanks around them, and any chunk
-    /// extension (`;name=value`) after them; `nil` when it is anything else.
+    /// The size a chunk-size line gives: hex digits (at most 15 after leading zeros), blanks around
+    /// them, and any chunk extension (`;name=value`) after them; `nil` when it is anything else.
     private static func chunkSize(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to lineEnd: Int) -> Int? {
         var end = start
         while end < lineEnd, bytes[end] != UInt8(ascii: ";") { end += 1 }
         var first = start
         while first < end, bytes[first] == UInt8(ascii: " ") || bytes[first] == UInt8(ascii: "\t") { first += 1 }
         while end > first, bytes[end - 1] == UInt8(ascii: " ") || bytes[end - 1] == UInt8(ascii: "\t") { end -= 1 }
-        guard end > first, end - first <= 15 else { return nil }
+        guard end > first else { return nil }
+        // RFC 9112's chunk-size is 1*HEXDIG: leading zeros say nothing of the size.
+        while end - first > 1, bytes[first] == UInt8(ascii: "0") { first += 1 }
+        guard end - first <= 15 else { return nil }
         var size = 0
         for index in first..<end {
             let byte = bytes[index]

@@ -50,6 +50,8 @@ struct HTTPResponseTests {
              "queue 3\nq 1"),
         Case("a chunked body with trailers", "HTTP/1.1 200 OK\r\ntransfer-encoding: CHUNKED\r\n\r\na\r\n0123456789\r\n0\r\nX-T: 1\r\n\r\n",
              "0123456789"),
+        Case("a chunk size padded with leading zeros past 15 digits", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0000000000000002\r\nok\r\n00000000000000000\r\n\r\n",
+             "ok"),
         Case("upper-case hex chunk sizes", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nA\r\n0123456789\r\n0\r\n\r\n",
              "0123456789"),
         Case("bare LF line ends", "HTTP/1.1 200 OK\nContent-Length: 2\n\nok", "ok", complete: true),
