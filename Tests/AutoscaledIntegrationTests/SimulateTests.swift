@@ -56,6 +56,11 @@ struct SimulateTests {
         #expect(shell("\(simulate) --svg /dev/stdout | head -c 4 > '\(dir.file("piped"))'") == 0)
         #expect(dir.read(dir.file("piped")) == "<?xm")
         #expect(shell("\(tune) --write /dev/null > /dev/null") == 0)
+        // One of the process's descriptors open on a file, as a shell's redirection leaves it.
+        #expect(shell("\(simulate) --svg /dev/fd/3 3> '\(dir.file("redirected.svg"))' > /dev/null") == 0)
+        #expect(dir.read(dir.file("redirected.svg")).hasPrefix("<?xml"))
+        #expect(shell("\(tune) --write /dev/fd/3 3> '\(dir.file("redirected.conf"))' > /dev/null") == 0)
+        #expect(dir.read(dir.file("redirected.conf")).hasPrefix("# autoscaled"), "\(dir.read(dir.file("redirected.conf")).prefix(200))")
         #expect(shell("cat '\(dir.file("fifo"))' > '\(dir.file("fifo.conf"))' & \(tune) --write '\(dir.file("fifo"))' > /dev/null; "
             + "s=$?; wait; exit $s") == 0)
         #expect(dir.read(dir.file("fifo.conf")).contains("[policy]"))
