@@ -199,7 +199,7 @@ struct PauseTests {
         let moved = dir.file("state2/state.json")
         var before = daemon.stderrLines.count
         dir.writeAtomically(dir.configPath, original.replacing("path = state/state.json", with: "path = \(moved)"))
-        #expect(await daemon.waitForLine("level=info event=pause moved_from=\(dir.statePath).pause moved_to=\(moved).pause "
+        #expect(await daemon.waitForLine("level=notice event=pause moved_from=\(dir.statePath).pause moved_to=\(moved).pause "
             + "cause=\"[state] path changed; the pause goes with the state file\"", after: before) != nil, "\(daemon.standardError)")
         #expect(await daemon.waitForLine("level=notice event=pause replicas=2 reason=maint", after: before) != nil)
         // Still held at 2 with the hot load.

@@ -261,7 +261,7 @@ public actor ReplicaState {
         do {
             try pause.save(to: newPath)
             try PauseFile.resume(wallTime: wallTime).save(to: oldPath)
-            logger.log(.info, .pause, [
+            logger.log(.notice, .pause, [
                 LogField("moved_from", .string(oldPath)), LogField("moved_to", .string(newPath)),
                 LogField("cause", "[state] path changed; the pause goes with the state file"),
             ])
