@@ -30,14 +30,15 @@ extension Directory {
     }
 }
 
-/// What stands at `path` (symbolic links followed); `nil` when nothing is there, or it cannot be
-/// looked at.
+/// What stands at `path`: a symbolic link there is told as one, not followed (links in the
+/// directories above are); `nil` when nothing is there, or it cannot be looked at.
 public func entryKind(at path: String) -> Directory.EntryKind? {
     var info = stat()
-    guard stat(path, &info) == 0 else { return nil }
+    guard lstat(path, &info) == 0 else { return nil }
     switch info.st_mode & S_IFMT {
     case S_IFDIR: return .directory
     case S_IFREG: return .regularFile
+    case S_IFLNK: return .symbolicLink
     default: return .other
     }
 }

@@ -189,6 +189,9 @@ enum ConfigConsistency {
             var isDirectory = false
             /// Whether the daemon writes it (and so makes its directory).
             var isWritten = true
+            /// Whether a symbolic link there is refused: the daemon never writes through one. The
+            /// pause file is `pause`'s to write, which refuses a link itself; the daemon reads it.
+            var refusesLink = true
             var subject: String {
                 guard let key else { return "the config file" }
                 return beside.map { "\($0) beside [\(key.section)] \(key.name)" } ?? "[\(key.section)] \(key.name)"
@@ -208,7 +211,7 @@ enum ConfigConsistency {
         if let path = try? values.string(.statePath) {
             files.append(NamedFile(key: .statePath, path: path))
             files.append(NamedFile(key: .statePath, path: StateStore.lockPath(forState: path), beside: "the lock file"))
-            files.append(NamedFile(key: .statePath, path: PauseFile.path(forState: path), beside: "the pause file"))
+            files.append(NamedFile(key: .statePath, path: PauseFile.path(forState: path), beside: "the pause file", refusesLink: false))
             if (try? values.optional(.historyPath, values.string)) == nil {
                 let history = HistoryConfig.defaultPath(statePath: path)
                 files.append(NamedFile(key: .statePath, path: history,
@@ -251,15 +254,18 @@ enum ConfigConsistency {
                         + "\(EscapedText.quoted(found.path)) is \(found.kind), not a directory"))
             }
         }
-        // A file written where a directory, a device, a socket or a FIFO stands: every write would
-        // fail (the daemon replaces only regular files). Told once, for the first key.
+        // A file written where a directory, a device, a socket, a FIFO or a symbolic link stands:
+        // every write would fail (the daemon replaces only regular files, and never writes through
+        // a link). Told once, for the first key.
         if let kind = disk?.kind {
             for file in files where file.isWritten && !file.isDirectory {
-                guard let found = kind(file.path), found != .regularFile, blocked.insert(file.path).inserted else { continue }
+                guard let found = kind(file.path), found != .regularFile, found != .symbolicLink || file.refusesLink,
+                      blocked.insert(file.path).inserted else { continue }
+                let advice = found == .symbolicLink ? " (the daemon never writes through one: set the path to the real location)" : ""
                 faults.append(Fault(
                     line: file.key.flatMap(values.line(of:)),
                     message: "\(file.subject) \(EscapedText.quoted(file.path)) cannot be written: it is \(found), "
-                        + "not a regular file"))
+                        + "not a regular file\(advice)"))
             }
         }
         // Two names of one file (a symlinked directory, `..`): where they lead, from the disk.

@@ -63,6 +63,18 @@ struct ConfigLoaderTests {
         // A regular file there, or none yet, is fine.
         dir.write("s.json", "")
         #expect(Self.errors(dir, "[source]\npath = loads.json\n[state]\npath = s.json\n[metrics]\ntextfile = new.prom\n") == [])
+        // A symbolic link, to a file or to nothing, is refused: the daemon never writes through one. A
+        // pause file that is a link is `pause`'s to refuse; the daemon only reads it.
+        #expect(symlink("s.json", dir.file("link.json")) == 0)
+        #expect(symlink("none.json", dir.file("dangling.json")) == 0)
+        for name in ["link.json", "dangling.json"] {
+            #expect(Self.errors(dir, "[source]\npath = loads.json\n[state]\npath = \(name)\n") == [
+                "\(conf):4: [state] path '\(dir.file(name))' cannot be written: it is a symbolic link, not a regular file "
+                    + "(the daemon never writes through one: set the path to the real location)",
+            ])
+        }
+        #expect(symlink("elsewhere", dir.file("s.json.pause")) == 0)
+        #expect(Self.errors(dir, "[source]\npath = loads.json\n[state]\npath = s.json\n") == [])
     }
 
     @Test("the history's lock file, beside its directory, is no other file's path")
