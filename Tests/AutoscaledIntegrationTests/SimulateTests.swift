@@ -230,6 +230,7 @@ struct OwnFilesTests {
              "option '--write': '\(dir.file("var/history/new.conf"))' is in the directory [history] path names"),
             (tune + ["--svg", "histlink/x.svg"],
              "option '--svg': '\(dir.file("histlink/x.svg"))' is in the directory [history] path names"),
+            (simulate + ["--svg", "var/history"], "option '--svg': '\(dir.file("var/history"))' is the directory [history] path names"),
         ]
         for (arguments, message) in cases {
             let result = await Self.run(arguments, from: dir)

@@ -69,13 +69,21 @@ struct OptionFiles {
             let resolved = PathText.resolve(output.path, against: directory)
             let folder = parentDirectory(of: resolved)
             let folderIdentity = identity(folder)
-            let inside = directories.first { named in
+            let outputIdentity = identity(resolved)
+            for named in directories {
                 let daemonDirectory = PathText.resolve(named.path, against: directory)
-                return daemonDirectory == folder || (folderIdentity != nil && identity(daemonDirectory) == folderIdentity)
+                let daemonIdentity = identity(daemonDirectory)
+                let relation: String
+                if daemonDirectory == resolved || (outputIdentity != nil && daemonIdentity == outputIdentity) {
+                    relation = "is"
+                } else if daemonDirectory == folder || (folderIdentity != nil && daemonIdentity == folderIdentity) {
+                    relation = "is in"
+                } else {
+                    continue
+                }
+                throw UsageError("option '--\(output.option)': \(EscapedText.quoted(resolved)) \(relation) \(named.name); "
+                    + "each output must be a file of its own", subcommand: subcommand)
             }
-            guard let inside else { continue }
-            throw UsageError("option '--\(output.option)': \(EscapedText.quoted(resolved)) is in \(inside.name); "
-                + "each output must be a file of its own", subcommand: subcommand)
         }
         let resolved = (inputs + outputs).map { PathText.resolve($0.path, against: directory) }
         let identities = resolved.map { FilePlace.of($0, identity: identity) }
