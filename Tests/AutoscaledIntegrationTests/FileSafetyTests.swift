@@ -27,18 +27,34 @@ struct FileSafetyTests {
         for name in names { mkdir(dir.file(name), 0o755) }
     }
 
-    @Test("a symlink at the state, metrics or file-actuator path is refused, logged naming the link; its target is untouched")
+    @Test("a symlink at the state, metrics or file-actuator path is a config error at start, and refused, logged naming the link, when put there while the daemon runs; its target is untouched")
     func symlinksRefused() async {
         let dir = Workspace()
         defer { dir.remove() }
         mkdirs(dir, "state", "metrics", "out")
         let victims = [Victim(dir, "victim-state"), Victim(dir, "victim-metrics"), Victim(dir, "victim-count")]
-        symlink(victims[0].path, dir.statePath)
-        symlink(victims[1].path, dir.file("metrics/m.prom"))
-        symlink(victims[2].path, dir.file("out/count"))
+        let links = [dir.statePath, dir.file("metrics/m.prom"), dir.file("out/count")]
+        func putLinks() {
+            for (victim, link) in zip(victims, links) {
+                unlink(link)
+                symlink(victim.path, link)
+            }
+        }
         dir.writeConfig(log: "level = debug\n\n[metrics]\ntextfile = metrics/m.prom\n\n[actuator]\ntype = file\npath = out/count")
-        dir.writeLoads(#"{"a": 30, "b": 55, "c": 20}"#)
+        dir.writeLoads(#"{"a": 30}"#)
+        // There at start: the config is refused, each link named.
+        putLinks()
+        let refused = await ChildProcess.run(["run", "--config", dir.configPath], in: dir.path)
+        #expect(refused.status == 78)
+        for link in links {
+            #expect(refused.stderr.contains("'\(link)' cannot be written: it is a symbolic link, not a regular file"), "\(refused.stderr)")
+        }
+        // Put there while the daemon runs: each write is refused, naming the link.
+        for link in links { unlink(link) }
         let daemon = await startDaemon(dir)
+        #expect(await daemon.waitForLine("event=actuate actuator=file replicas=3") != nil, "\(daemon.standardError)")
+        putLinks()
+        dir.writeLoads(#"{"a": 30, "b": 55, "c": 20}"#)
         let refusal = "is a symbolic link (to "
         // A line with path= names the file there once; the actuator's line names it in its cause.
         #expect(await daemon.waitForLine("level=error event=state-write-failed path=\(dir.statePath)",
@@ -51,7 +67,7 @@ struct FileSafetyTests {
         #expect(await daemon.wait() == 0)
         for victim in victims { #expect(victim.untouched, "\(victim.path) changed") }
         var info = stat()
-        for link in [dir.statePath, dir.file("metrics/m.prom"), dir.file("out/count")] {
+        for link in links {
             #expect(lstat(link, &info) == 0 && info.st_mode & S_IFMT == S_IFLNK, "\(link) is no longer the link")
         }
     }
