@@ -1,3 +1,4 @@
+import AutoscaledBase
 extension JSONCursor {
     /// Reads a JSON string whose opening quote is at the cursor, and moves past its closing quote.
     ///
@@ -121,13 +122,7 @@ extension JSONCursor {
             guard position < end else {
                 throw syntax("expected 4 hex digits after '\\u', found end of data")
             }
-            let byte = bytes[position]
-            let digit: UInt8
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
-            default:
+            guard let digit = HexDigit.value(bytes[position]) else {
                 let found = SyntaxQuoting.text(bytes, from: start, to: min(start + 4, end))
                 throw syntax("expected 4 hex digits after '\\u', found \(found)")
             }

@@ -202,14 +202,7 @@ public enum HTTPResponse {
         guard end - first <= 15 else { return nil }
         var size = 0
         for index in first..<end {
-            let byte = bytes[index]
-            let digit: UInt8
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
-            default: return nil
-            }
+            guard let digit = HexDigit.value(bytes[index]) else { return nil }
             size = size << 4 | Int(digit)
         }
         return size
