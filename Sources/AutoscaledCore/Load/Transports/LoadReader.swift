@@ -11,6 +11,9 @@ public struct LoadReader: Sendable {
     public var source: any LoadSource
     public var staleAfter: Duration?
     private let gate: Locked<WriteGate>
+    /// Since when failed reads have been read again, none good between (bounded by the gate's
+    /// bound: a writer that keeps rewriting bad data is told as failing, not read again for ever).
+    private let readingAgainSince = Locked<MonotonicInstant?>(nil)
 
     /// - Parameter gate: the rules for a load file being written; used by ``read(wallNow:now:writes:)``.
     public init(source: any LoadSource, staleAfter: Duration?, gate: WriteGate = WriteGate(bound: .seconds(2), waitsForClose: false)) {
@@ -42,7 +45,8 @@ public struct LoadReader: Sendable {
     /// A read that fails within ``writeRaceWindow`` of the file's last change is read again
     /// ``readAgainDelay`` later instead: the kernel makes a truncation (`echo … > loads.json`
     /// opening the file) visible before it queues its event, so a file rewritten in place can be
-    /// read empty with no sign of a write yet. Data that stays bad fails at that second read.
+    /// read empty with no sign of a write yet. Data that stays bad fails at that second read; a
+    /// writer that keeps rewriting bad data fails once the reads have failed for the gate's bound.
     public func read(wallNow: Double, now: MonotonicInstant, writes: ((Bool) -> WriteActivity)?) async -> Attempt {
         guard let writes else { return .done(await read(wallNow: wallNow)) }
         let before = writes(true)
@@ -59,11 +63,22 @@ public struct LoadReader: Sendable {
             case let .overdue(duration): return .done(.failure(.stillBeingWritten(after: duration)))
             }
         }
-        if case .failure = result, let changed = after.lastChanged, now - changed < Self.writeRaceWindow {
-            return .skipped("load file unreadable just after a write: read again, as a write in place may have begun",
-                            readAgainAfter: Self.readAgainDelay)
+        guard case .failure = result else {
+            readingAgainSince.withLock { $0 = nil }
+            return .done(result)
         }
-        return .done(result)
+        let bound = gate.withLock { $0.bound }
+        let readAgain = readingAgainSince.withLock { since in
+            guard let changed = after.lastChanged, now - changed < Self.writeRaceWindow, now - (since ?? now) < bound else {
+                since = nil
+                return false
+            }
+            since = since ?? now
+            return true
+        }
+        guard readAgain else { return .done(result) }
+        return .skipped("load file unreadable just after a write: read again, as a write in place may have begun",
+                        readAgainAfter: Self.readAgainDelay)
     }
 
     /// One read: the snapshot, or why there is none. `wallNow` (seconds since the epoch) is only
