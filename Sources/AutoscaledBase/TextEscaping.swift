@@ -49,12 +49,12 @@ package enum TextEscaping {
         }
     }
 
-    /// `text` with every scalar that does not show as itself, but for `\n` and `\t` when
-    /// `keepingBreaks`, written in `notation` (`\u{…}`), and all else (backslashes too) as it is:
-    /// the last guard of text bound for a terminal (a command's stderr, a `status` line, `status
-    /// --json`), whose parts from files and peers were escaped where they were put in.
-    package static func defanged(_ text: String, notation: Notation = .braces, keepingBreaks: Bool = true) -> String {
-        let kept = { (scalar: Unicode.Scalar) in isVisible(scalar) || keepingBreaks && (scalar == "\n" || scalar == "\t") }
+    /// `text` with every scalar that does not show as itself, but for `\n` and `\t`, written in
+    /// `notation` (`\u{…}`), and all else (backslashes too) as it is: the last guard of text bound
+    /// for a terminal (a command's stderr) or a reader (`status --json`), whose parts from files and
+    /// peers were escaped where they were put in.
+    package static func defanged(_ text: String, notation: Notation = .braces) -> String {
+        let kept = { (scalar: Unicode.Scalar) in isVisible(scalar) || scalar == "\n" || scalar == "\t" }
         guard !text.unicodeScalars.allSatisfy(kept) else { return text }
         var out = ""
         out.reserveCapacity(text.utf8.count)

@@ -143,7 +143,7 @@ public actor ActuationCoordinator {
         var fields = [
             LogField("actuator", .string(settings.kind.rawValue)), LogField("replicas", .int(request.replicas)),
             LogField("previous", .int(request.previous)), LogField("direction", .string(request.direction.rawValue)),
-            LogField("attempt", .int(failures + 1)), LogField("duration_ms", .int(Self.milliseconds(elapsed))),
+            LogField("attempt", .int(failures + 1)), LogField("duration_ms", .int(Int(elapsed.wholeMilliseconds))),
         ]
         switch outcome {
         case let .success(report):
@@ -164,10 +164,5 @@ public actor ActuationCoordinator {
             logger.log(.error, .actuateFailed, fields)
             return delay
         }
-    }
-
-    private static func milliseconds(_ duration: Duration) -> Int {
-        let (seconds, attoseconds) = duration.components
-        return Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)
     }
 }

@@ -169,8 +169,7 @@ public final class Daemon {
         await controller.evaluate(reportStatus: reportStatus)
         if let delay = controller.readAgainAfter {
             let wakeups = self.wakeups
-            queue.asyncAfter(deadline: .now() + .milliseconds(Int(delay.components.attoseconds / 1_000_000_000_000_000)
-                + Int(delay.components.seconds) * 1000)) {
+            queue.asyncAfter(deadline: .now() + .milliseconds(Int(delay.wholeMilliseconds))) {
                 wakeups.post { $0.loadChanged = true }
             }
         }
