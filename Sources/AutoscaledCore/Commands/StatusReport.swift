@@ -133,7 +133,8 @@ struct StatusReport: Codable, Equatable {
         }
         if let status = file.source {
             let failures = status.consecutiveFailures
-            let health = SourceHealth(consecutiveFailures: failures, failureThreshold: failureThreshold)
+            // The daemon's own word first: down lasts until a good read, whatever the count.
+            let health = status.down == true ? .down : SourceHealth(consecutiveFailures: failures, failureThreshold: failureThreshold)
             source = Source(health: health.rawValue, consecutiveFailures: failures, lastGoodRead: status.lastGoodRead,
                             lastGoodReadAgeSeconds: status.lastGoodReadUnix.map(age), lastError: status.lastError)
         } else {

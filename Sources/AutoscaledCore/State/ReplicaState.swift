@@ -144,9 +144,10 @@ public actor ReplicaState {
             }
             readError = cause
             let named = cause.hasPrefix("\(location): ") ? cause : "\(location): \(cause)"
+            let down = downAfter(failures)
             source = StateFile.SourceStatus(consecutiveFailures: failures, lastGoodReadUnix: source?.lastGoodReadUnix,
-                                            lastError: named)
-            input = downAfter(failures) ? .sourceDown(named) : .unavailable(named)
+                                            lastError: named, down: down)
+            input = down ? .sourceDown(named) : .unavailable(named)
         }
         let newHealth: SourceHealth = switch read {
         case .success: .healthy

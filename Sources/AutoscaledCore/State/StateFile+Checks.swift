@@ -28,6 +28,9 @@ extension StateFile {
         if let failures = source?.consecutiveFailures, failures < 0 {
             return "source.consecutive_failures \(failures) is negative"
         }
+        if let down = source?.down, !down || source?.consecutiveFailures == 0 {
+            return "source.down \(down) with source.consecutive_failures \(source?.consecutiveFailures ?? 0): down is written only as true, after a failed read"
+        }
         let times: [(String, Double?)] = [
             ("updated_at_unix", updatedAtUnix), ("last_decision.at_unix", lastDecision?.atUnix),
             ("source.last_good_read_unix", source?.lastGoodReadUnix), ("limit.since_unix", limit?.sinceUnix),
@@ -53,6 +56,7 @@ extension StateFile.SourceStatus {
         lastGoodRead = try container.decodeIfPresent(String.self, forKey: .lastGoodRead)
         lastGoodReadUnix = try container.decodeIfPresent(Double.self, forKey: .lastGoodReadUnix)
         lastError = try container.decodeIfPresent(String.self, forKey: .lastError)
+        down = try container.decodeIfPresent(Bool.self, forKey: .down)
     }
 }
 

@@ -46,19 +46,25 @@ public struct StateFile: Codable, Sendable, Equatable {
         public var lastGoodReadUnix: Double?
         /// Why the last read failed, while failing.
         public var lastError: String?
+        /// `true` while the daemon counts the source as down; absent otherwise. Down lasts until a
+        /// read succeeds, even where `consecutive_failures` is now below a `failure_threshold` a
+        /// reload raised, so `status` says what the daemon does, not what the count alone would.
+        public var down: Bool?
 
         enum CodingKeys: String, CodingKey {
             case consecutiveFailures = "consecutive_failures"
             case lastGoodRead = "last_good_read"
             case lastGoodReadUnix = "last_good_read_unix"
             case lastError = "last_error"
+            case down
         }
 
-        public init(consecutiveFailures: Int, lastGoodReadUnix: Double?, lastError: String?) {
+        public init(consecutiveFailures: Int, lastGoodReadUnix: Double?, lastError: String?, down: Bool = false) {
             self.consecutiveFailures = consecutiveFailures
             self.lastGoodRead = lastGoodReadUnix.map(WallClock.iso8601)
             self.lastGoodReadUnix = lastGoodReadUnix
             self.lastError = lastError
+            self.down = down ? true : nil
         }
     }
 

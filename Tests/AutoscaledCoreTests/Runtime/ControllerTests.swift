@@ -400,11 +400,23 @@ struct ControllerTests {
         }
         #expect(h.lines("source-down").count == 1)
         #expect(h.lines("source-error").suffix(4).allSatisfy { $0.hasPrefix("<7>level=debug event=source-error ") })
+        // status, reading the state file with the raised threshold, says down as the daemon does.
+        guard case let .found(down) = StateStore(path: h.dir.file("state.json")).load() else {
+            Issue.record("no state file")
+            return
+        }
+        #expect(down.source?.down == true)
+        #expect(StatusReport(down, path: "s.json", wallNow: Harness.wall, failureThreshold: 5).source.health == "down")
 
         h.source.script([Harness.cool])
         h.clock.advance(by: .seconds(10))
         #expect(try #require(await controller.evaluate()).cameUp)
         #expect(h.lines("source-up") == ["<5>level=notice event=source-up source=\(h.dir.file("other.json")) failures=6"])
+        guard case let .found(up) = StateStore(path: h.dir.file("state.json")).load() else {
+            Issue.record("no state file")
+            return
+        }
+        #expect(up.source?.down == nil)
     }
 
     @Test("no decision on a load file being written, or written while it was read")
