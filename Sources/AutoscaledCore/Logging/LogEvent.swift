@@ -44,6 +44,9 @@ public enum LogEvent: String, Sendable, Equatable, CaseIterable {
     /// The history segment being appended to was removed, moved or replaced (`path`, `segment`, `cause`);
     /// a new segment starts.
     case historySegmentLost = "history-segment-lost"
+    /// The history's lock file was removed, moved or replaced while the daemon recorded, and its
+    /// path is locked again (`path`, `lock`, `cause`).
+    case historyLockRestored = "history-lock-restored"
     /// Log lines stderr could not take without waiting were dropped (`lines`); the first line out after.
     case logDropped = "log-dropped"
     /// SIGUSR1 or SIGUSR2 came: the daemon has no use for them and goes on.

@@ -11,7 +11,9 @@ import AutoscaledSystem
 /// The directory is the daemon's alone while it records: it holds the `flock` of `<path>.lock`
 /// beside it, so a second daemon configured with the same `[history] path` records nothing there
 /// (it says so, once at warning level, and tries again at each record) instead of mixing its
-/// loads into the first's and pruning its segments.
+/// loads into the first's and pruning its segments. A lock file removed, moved or replaced is
+/// found at the next record (an `fstat` and a `stat`) and locked again at its path
+/// (`history-lock-restored`); if another daemon locked it first, this one stops recording there.
 final class DaemonHistory {
     /// The lock file of the history at `path`: beside the directory, so it outlives a directory
     /// removed and made again.
@@ -36,12 +38,17 @@ final class DaemonHistory {
         at now: MonotonicInstant, wallTime: Double
     ) -> [LogRecord] {
         guard let log else { return [] }
-        if let refused = holdLock() { return [refused] }
+        var lines: [LogRecord] = []
+        switch holdLock() {
+        case let .held(restored):
+            if let restored { lines.append(restored) }
+        case let .refused(refusal):
+            return [refusal]
+        }
         let record = HistoryRecord(
             wallTime: wallTime, monotonic: now, pollInterval: pollInterval, desired: decision.to, applied: applied,
             loads: HistoryRecord.Loads(input))
         let failure = outcome { () throws(SystemError) in try log.append(record, now: now) }
-        var lines: [LogRecord] = []
         if let lost = log.lost {
             lines.append(LogRecord(.warning, .historySegmentLost, [
                 LogField("path", .string(config.path)), LogField("segment", .string(lost.segment)),
@@ -73,24 +80,51 @@ final class DaemonHistory {
         return outcome { () throws(SystemError) in try log.close() }
     }
 
-    /// Takes the directory's lock when it is not held yet.
-    /// - Returns: what to log when it cannot be taken (nothing is recorded then).
-    private func holdLock() -> LogRecord? {
-        guard lock == nil else { return nil }
+    private enum LockOutcome {
+        /// Held: record. With the line to log when it was just taken again at its path.
+        case held(restored: LogRecord?)
+        /// Another daemon holds it: record nothing.
+        case refused(LogRecord)
+    }
+
+    /// Takes the directory's lock when it is not held yet, and again when its file no longer
+    /// stands at its path.
+    private func holdLock() -> LockOutcome {
         let path = Self.lockPath(config.path)
+        var change: String?
+        if let lock {
+            guard let what = (try? lock.placement())?.lockFileChange else { return .held(restored: nil) }
+            change = what
+        }
         do throws(LockFile.Failure) {
-            lock = try LockFile.acquire(path)
-            return nil
+            let taken = try LockFile.acquire(path)
+            lock?.release()
+            lock = taken
+            return .held(restored: change.map { change in
+                LogRecord(.warning, .historyLockRestored, [
+                    LogField("path", .string(config.path)), LogField("lock", .string(path)),
+                    LogField("cause", .string("\(change) while the daemon recorded; the lock is taken again")),
+                ])
+            })
         } catch {
             // A lock file that cannot be made (its directory cannot be) is no other daemon's: the
-            // write that follows fails, or not, and tells its own cause.
-            guard case let .held(_, pid) = error else { return nil }
-            let cause = "another autoscaled (pid \(pid.map(String.init) ?? "unknown")) records its history in this directory "
+            // lock held stays held (the next record looks again), and the write that follows fails,
+            // or not, and tells its own cause.
+            guard case let .held(_, pid) = error else { return .held(restored: nil) }
+            var cause = "another autoscaled (pid \(pid.map(String.init) ?? "unknown")) records its history in this directory "
                 + "(it holds \(path)): none is recorded here while it does"
+            if let change {
+                // It took over once our lock file was gone: what this daemon recorded so far stays.
+                cause = "\(change) while the daemon recorded, and " + cause
+                lock?.release()
+                lock = nil
+                _ = try? log?.close()
+                failing = false
+            }
             defer { failing = true }
-            return LogRecord(failing ? .debug : .warning, .historyWriteFailed, [
+            return .refused(LogRecord(failing ? .debug : .warning, .historyWriteFailed, [
                 LogField("path", .string(config.path)), LogField("cause", .string(cause)),
-            ])
+            ]))
         }
     }
 

@@ -114,13 +114,7 @@ struct StateClaim {
     /// not: a second daemon started after the lock file was removed would otherwise share the state
     /// file with this one. A path that cannot be looked at counts as in place.
     static func recheck(_ lock: LockFile, statePath: String) -> LockRecheck {
-        let what: String
-        switch try? lock.placement() {
-        case .inPlace?, nil: return .inPlace
-        case .removed?: what = "its lock file was removed"
-        case .moved?: what = "its lock file was moved away"
-        case .replaced?: what = "another file was put at its lock file's path"
-        }
+        guard let what = (try? lock.placement())?.lockFileChange else { return .inPlace }
         do {
             let taken = try LockFile.acquire(lock.path)
             return .retaken(taken, LogRecord(.warning, .stateLockRestored, [
@@ -171,6 +165,19 @@ struct StateClaim {
                     LogField("path", .string(path)), LogField("cause", .string(errorText(error, after: path))),
                 ])
             }
+        }
+    }
+}
+
+extension FilePlacement {
+    /// What became of a held lock's file, in the words of the line that says it was taken again;
+    /// `nil` in place.
+    var lockFileChange: String? {
+        switch self {
+        case .inPlace: nil
+        case .removed: "its lock file was removed"
+        case .moved: "its lock file was moved away"
+        case .replaced: "another file was put at its lock file's path"
         }
     }
 }

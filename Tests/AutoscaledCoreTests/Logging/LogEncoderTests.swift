@@ -65,6 +65,7 @@ struct LogEncoderTests {
             "state-initial", "state-write-failed", "state-locked", "state-lock-restored", "state-kept-aside", "temp-removed",
             "temp-cleanup-failed", "config-insecure", "config-removed", "watch-failed", "notify-failed",
             "metrics-write-failed", "metrics-removed", "history-write-failed", "history-segment-lost",
+            "history-lock-restored",
             "log-dropped", "signal-ignored", "limited", "pause", "resume",
             "pause-file-invalid",
         ])
