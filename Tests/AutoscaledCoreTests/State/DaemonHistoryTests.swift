@@ -67,20 +67,16 @@ struct DaemonHistoryTests {
         defer { dir.remove() }
         let config = modified(HistoryConfig.defaults) { $0.path = dir.file("history") }
         let first = DaemonHistory(config: config), second = DaemonHistory(config: config)
-        let input = PolicyInput.unavailable("x")
-        func record(_ history: DaemonHistory, _ wall: Double) -> [LogRecord] {
-            history.record(input, Self.decision, applied: 3, pollInterval: .seconds(10), at: .origin, wallTime: wall)
-        }
-        #expect(record(first, 1).isEmpty)
-        #expect(record(second, 2) == [LogRecord(.warning, .historyWriteFailed, [
+        #expect(Self.record(first, 1).isEmpty)
+        #expect(Self.record(second, 2) == [LogRecord(.warning, .historyWriteFailed, [
             LogField("path", .string(dir.file("history"))),
             LogField("cause", .string("another autoscaled (pid \(getpid())) records its history in this directory (it holds "
                 + "\(dir.file("history.lock"))): none is recorded here while it does")),
         ])])
-        #expect(record(second, 3).map(\.level) == [.debug])
-        #expect(record(first, 4).isEmpty)
+        #expect(Self.record(second, 3).map(\.level) == [.debug])
+        #expect(Self.record(first, 4).isEmpty)
         #expect(first.stop() == nil)
-        #expect(record(second, 5).isEmpty)
+        #expect(Self.record(second, 5).isEmpty)
         #expect(second.stop() == nil)
         #expect(try HistoryReader.read(dir.file("history")).records.map(\.wallTime) == [1, 4, 5])
         #expect(DaemonHistory.lockPath("/var/lib/autoscaled/history/") == "/var/lib/autoscaled/history.lock")
@@ -92,31 +88,32 @@ struct DaemonHistoryTests {
         defer { dir.remove() }
         let config = modified(HistoryConfig.defaults) { $0.path = dir.file("history") }
         let first = DaemonHistory(config: config), second = DaemonHistory(config: config)
-        let input = PolicyInput.unavailable("x")
-        func record(_ history: DaemonHistory, _ wall: Double) -> [LogRecord] {
-            history.record(input, Self.decision, applied: 3, pollInterval: .seconds(10), at: .origin, wallTime: wall)
-        }
         let lock = dir.file("history.lock")
-        #expect(record(first, 1).isEmpty)
+        #expect(Self.record(first, 1).isEmpty)
         #expect(unlink(lock) == 0)
-        #expect(record(first, 2) == [LogRecord(.warning, .historyLockRestored, [
+        #expect(Self.record(first, 2) == [LogRecord(.warning, .historyLockRestored, [
             LogField("path", .string(dir.file("history"))), LogField("lock", .string(lock)),
             LogField("cause", .string("its lock file was removed while the daemon recorded; the lock is taken again")),
         ])])
-        #expect(record(second, 3).map(\.event) == [.historyWriteFailed])
+        #expect(Self.record(second, 3).map(\.event) == [.historyWriteFailed])
 
         // Removed again, and the second daemon locks the new file first: the first stops recording.
         #expect(unlink(lock) == 0)
-        #expect(record(second, 4).isEmpty)
-        #expect(record(first, 5) == [LogRecord(.warning, .historyWriteFailed, [
+        #expect(Self.record(second, 4).isEmpty)
+        #expect(Self.record(first, 5) == [LogRecord(.warning, .historyWriteFailed, [
             LogField("path", .string(dir.file("history"))),
             LogField("cause", .string("its lock file was removed while the daemon recorded, and another autoscaled (pid \(getpid())) "
                 + "records its history in this directory (it holds \(lock)): none is recorded here while it does")),
         ])])
-        #expect(record(first, 6).map(\.level) == [.debug])
+        #expect(Self.record(first, 6).map(\.level) == [.debug])
         #expect(second.stop() == nil)
-        #expect(record(first, 7).isEmpty)
+        #expect(Self.record(first, 7).isEmpty)
         #expect(first.stop() == nil)
         #expect(try HistoryReader.read(dir.file("history")).records.map(\.wallTime) == [1, 2, 4, 7])
+    }
+
+    /// One evaluation with no data, at wall time `wall`, recorded by `history`.
+    private static func record(_ history: DaemonHistory, _ wall: Double) -> [LogRecord] {
+        history.record(.unavailable("x"), decision, applied: 3, pollInterval: .seconds(10), at: .origin, wallTime: wall)
     }
 }
