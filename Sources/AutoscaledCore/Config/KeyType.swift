@@ -142,20 +142,35 @@ enum KeyType: Sendable {
     }
 
     /// `text` without its enclosing quotes, double or single, when one quoted run is the whole of
-    /// it (`"a b"` and `'a b'` → `a b`, but `"a" "b"` stays as it is). A value that opens a quote and
-    /// never closes it is refused: where it ends, and whether a `#` in it starts a comment, is not guessed.
+    /// it (`"a b"` and `'a b'` → `a b`). The run ends at the first quote like the opening one (in
+    /// double quotes, not one after a `\`, as the file's comments are found): text after it is
+    /// refused (`"a" "b"`, `'it''s'`), and so is a quote of the same kind escaped inside it, as
+    /// values have no escapes to read it by. A value that opens a quote and never closes it is
+    /// refused too: where it ends, and whether a `#` in it starts a comment, is not guessed.
     private static func unquoted(_ text: String) throws(Fault) -> String {
-        let scalars = text.unicodeScalars
+        let scalars = Array(text.unicodeScalars)
         guard let open = scalars.first, open == "\"" || open == "'" else { return text }
-        guard scalars.dropFirst().contains(open) else {
-            throw Fault(problem: "has an unterminated \(open == "\"" ? "double" : "single") quote")
+        let kind = open == "\"" ? "double" : "single"
+        var index = 1
+        var escapedQuote = false
+        while index < scalars.count, scalars[index] != open {
+            if open == "\"", scalars[index] == "\\", index + 1 < scalars.count {
+                if scalars[index + 1] == open { escapedQuote = true }
+                index += 1
+            }
+            index += 1
         }
-        guard scalars.last == open else {
-            throw Fault(problem: "has text after its closing \(open == "\"" ? "double" : "single") quote "
-                + "(quote the whole value, or none of it)")
+        guard index < scalars.count else { throw Fault(problem: "has an unterminated \(kind) quote") }
+        guard index == scalars.count - 1 else {
+            throw Fault(problem: "has text after its closing \(kind) quote (quote the whole value, or none of it)")
         }
-        let inner = scalars.dropFirst().dropLast()
-        return inner.contains(open) ? text : String(inner)
+        guard !escapedQuote else {
+            throw Fault(problem: "has a \(kind) quote inside its \(kind) quotes, which values have no escape for "
+                + "(quote it with the other kind of quote)")
+        }
+        var inner = String.UnicodeScalarView()
+        inner.append(contentsOf: scalars[1..<index])
+        return String(inner)
     }
 
     private static func readPath(_ path: String, expected: String, directory: String) throws(Fault) -> String {

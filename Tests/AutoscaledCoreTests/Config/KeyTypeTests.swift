@@ -25,10 +25,29 @@ struct KeyTypeTests {
 
     @Test("strings lose one pair of enclosing quotes, double or single, and nothing else", arguments: [
         (#""a b""#, "a b"), (#"a "b""#, #"a "b""#), ("'a'", "a"), ("'a b'", "a b"), (#"'say "hi"'"#, #"say "hi""#),
-        (#""it's""#, "it's"), ("'a' 'b'", "'a' 'b'"), (#""a" "b""#, #""a" "b""#), (#"a""#, #"a""#), ("a'", "a'"),
+        (#""it's""#, "it's"), (#"a""#, #"a""#), ("a'", "a'"), (#""a\\""#, #"a\\"#), (#""\'""#, #"\'"#),
     ])
     func strings(_ text: String, _ expected: String) throws {
         #expect(try parse(.string, text) == .string(expected))
+    }
+
+    @Test("a value whose quoted run ends before the value does is refused, whatever comes after it", arguments: [
+        (KeyType.string, "'a' 'b'", "single"), (.string, #""a" "b""#, "double"), (.path, #""a"b""#, "double"),
+        (.path, "'it''s.json'", "single"), (.path, #"'a\'b'"#, "single"), (.duration(allowsZero: false), #""1s"1s""#, "double"),
+        (.integer(min: 0, max: 10), #""5" "6""#, "double"),
+    ])
+    func textAfterTheQuotes(_ type: KeyType, _ text: String, _ quote: String) {
+        #expect(throws: KeyType.Fault(problem: "has text after its closing \(quote) quote (quote the whole value, or none of it)")) {
+            try parse(type, text)
+        }
+    }
+
+    @Test("a double quote escaped inside double quotes is refused: values have no escapes")
+    func escapedQuote() {
+        #expect(throws: KeyType.Fault(problem: "has a double quote inside its double quotes, which values have no escape for "
+            + "(quote it with the other kind of quote)")) {
+            try parse(.path, #""in\"fo""#)
+        }
     }
 
     @Test("a string or path that opens a quote and never closes it is refused", arguments: [
