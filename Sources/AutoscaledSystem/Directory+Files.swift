@@ -32,9 +32,9 @@ extension Directory {
 
 /// What stands at `path`: a symbolic link there is told as one, not followed (links in the
 /// directories above are); `nil` when nothing is there, or it cannot be looked at.
-public func entryKind(at path: String) -> Directory.EntryKind? {
+public func entryKind(at path: String, followingLinks: Bool = false) -> Directory.EntryKind? {
     var info = stat()
-    guard lstat(path, &info) == 0 else { return nil }
+    guard (followingLinks ? stat(path, &info) : lstat(path, &info)) == 0 else { return nil }
     switch info.st_mode & S_IFMT {
     case S_IFDIR: return .directory
     case S_IFREG: return .regularFile

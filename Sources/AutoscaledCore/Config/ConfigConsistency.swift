@@ -268,6 +268,15 @@ enum ConfigConsistency {
                         + "not a regular file\(advice)"))
             }
         }
+        // A source that is a directory: every read would fail. A path with nothing there yet is the
+        // writer's to make before the first poll.
+        if let targetKind = disk?.targetKind, let source = files.first(where: { $0.key == .sourcePath }),
+           targetKind(source.path) == .directory {
+            let what = (try? values.string(.sourceType)) == "unix" ? "a Unix socket" : "a file of loads"
+            faults.append(Fault(
+                line: values.line(of: .sourcePath),
+                message: "path \(EscapedText.quoted(source.path)) is a directory, not \(what): every read would fail"))
+        }
         // Two names of one file (a symlinked directory, `..`): where they lead, from the disk.
         let places = files.map { file in disk.flatMap { $0.place(file.path) } }
         let historyPlace = files.firstIndex(where: { $0.isDirectory }).flatMap { places[$0] }

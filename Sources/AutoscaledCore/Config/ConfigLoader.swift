@@ -37,9 +37,11 @@ public struct ConfigDiskProbe: Sendable {
     /// What stands at a path (``AutoscaledSystem/entryKind(at:)``): a file the daemon writes must be a
     /// regular file, or not there yet.
     var kind: @Sendable (String) -> Directory.EntryKind? = { _ in nil }
+    /// What a path leads to, symbolic links followed: a file the daemon reads must not be a directory.
+    var targetKind: @Sendable (String) -> Directory.EntryKind? = { _ in nil }
 
     /// The disk as it is.
     public static let live = ConfigDiskProbe(
         nonDirectory: { AutoscaledSystem.nonDirectory(onPath: $0) }, place: { FilePlace.of($0) },
-        kind: { AutoscaledSystem.entryKind(at: $0) })
+        kind: { AutoscaledSystem.entryKind(at: $0) }, targetKind: { AutoscaledSystem.entryKind(at: $0, followingLinks: true) })
 }

@@ -48,6 +48,23 @@ struct ConfigLoaderTests {
         }
     }
 
+    @Test("a source path that is a directory, or a link to one, is refused at load with its line; one not there yet is not")
+    func sourceIsDirectory() {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        #expect(mkdir(dir.file("adir"), 0o755) == 0)
+        #expect(symlink("adir", dir.file("link")) == 0)
+        let conf = dir.file("autoscaled.conf")
+        for (type, what) in [("file", "a file of loads"), ("unix", "a Unix socket")] {
+            for name in ["adir", "link"] {
+                #expect(Self.errors(dir, "[source]\ntype = \(type)\npath = \(name)\n[state]\npath = s.json\n") == [
+                    "\(conf):3: path '\(dir.file(name))' is a directory, not \(what): every read would fail",
+                ])
+            }
+        }
+        #expect(Self.errors(dir, "[source]\npath = later.json\n[state]\npath = s.json\n") == [])
+    }
+
     @Test("a file the daemon writes where a device or a directory stands is refused at load with its line")
     func writtenFileNotRegular() {
         let dir = TemporaryDirectory()
