@@ -79,11 +79,17 @@ struct CommandTests {
         let missing = await ChildProcess.run(["once", "--config", dir.configPath], in: dir.path)
         #expect(missing.status == 1)
         #expect(missing.stderr == "\(dir.loadPath): open: no such file or directory (errno 2)\n")
+        mkfifo(dir.loadPath, 0o644)
+        let fifo = await ChildProcess.run(["once", "--config", dir.configPath], in: dir.path)
+        #expect(fifo.status == 1)
+        #expect(fifo.stderr == "\(dir.loadPath): not a regular file\n")
+        unlink(dir.loadPath)
+        // A directory there is a config error: no read could ever succeed.
         mkdir(dir.loadPath, 0o755)
         defer { rmdir(dir.loadPath) }
         let directory = await ChildProcess.run(["once", "--config", dir.configPath], in: dir.path)
-        #expect(directory.status == 1)
-        #expect(directory.stderr == "\(dir.loadPath): not a regular file\n")
+        #expect(directory.status == 78)
+        #expect(directory.stderr == "\(dir.configPath):2: path '\(dir.loadPath)' is a directory, not a file of loads: every read would fail\n")
     }
 
     @Test("`once` warns of a state file it cannot use and of a pause file it cannot read, and says what a pause does instead")
