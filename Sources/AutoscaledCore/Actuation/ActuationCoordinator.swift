@@ -17,7 +17,7 @@ import AutoscaledSystem
 /// replayed one by one. A submit that keeps the count (a hold) keeps the reason of the
 /// decision that set it. The applied count is ``ReplicaState``'s: read from it before each
 /// actuation and recorded there (and so in the state file) after a success, so a count not
-/// confirmed before a restart is applied again.
+/// confirmed before a restart is applied again; a failure or a cancellation leaves none confirmed.
 public actor ActuationCoordinator {
     /// How the coordinator drives its actuator.
     public struct Settings: Sendable {
@@ -131,7 +131,13 @@ public actor ActuationCoordinator {
             }
             let elapsed = clock.now() - started
             // Recorded before it is logged: whoever sees `actuate` finds the count in the state file.
-            if case .success = outcome { await state.recordApplied(request.replicas, wallTime: wallTime()) }
+            // A failed or cancelled actuation may have changed the world part-way (a command killed
+            // mid-way, one that failed after acting): no count is confirmed any more, so the next
+            // one is applied even where it is the count confirmed before.
+            switch outcome {
+            case .success: await state.recordApplied(request.replicas, wallTime: wallTime())
+            case .failure: await state.recordApplied(nil, wallTime: wallTime())
+            }
             if let delay = await finish(request, outcome, applied: applied, elapsed: elapsed) { await sleep(delay) }
         }
     }

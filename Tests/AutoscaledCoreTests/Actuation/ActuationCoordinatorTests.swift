@@ -132,6 +132,22 @@ struct ActuationCoordinatorTests {
         #expect(h.savedApplied() == 6)
     }
 
+    @Test("a failure leaves no count confirmed: a retry for the count confirmed before the failure still runs")
+    func failureForgetsApplied() async throws {
+        let h = Harness([.fail, .succeed], applied: 2) { coordinator in
+            await coordinator.submit(ActuationRequest(replicas: 2, previous: 5, reason: "back", maxReplicas: 10))
+        }
+        defer { h.dir.remove() }
+        await h.coordinator.submit(h.target(5, from: 2))
+        await h.coordinator.settle()
+        #expect(h.delays.all == [.seconds(1)])
+        #expect(h.actuator.requests == [
+            ActuationRequest(replicas: 5, previous: 2, reason: "r", maxReplicas: 10),
+            ActuationRequest(replicas: 2, previous: 5, reason: "back", maxReplicas: 10),
+        ])
+        #expect(h.savedApplied() == 2)
+    }
+
     @Test("the retry delay doubles up to one minute and stays there")
     func backoffCap() {
         let delays = (1...9).map { ActuationBackoff.standard.delay(afterFailures: $0) }
