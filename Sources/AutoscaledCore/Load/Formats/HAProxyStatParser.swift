@@ -145,6 +145,12 @@ public enum HAProxyStatParser {
             let all = inMaintenance == 0 ? "" : " out of maintenance (\(inMaintenance) in it)"
             throw LoadError.notFound("backend \(EscapedText.quoted(selection.backend)) has no servers\(all)")
         }
+        // A table without the BACKEND row (a `show stat` filtered to servers) has no word of the
+        // queue every server waits behind: that is a queue unknown, not an empty one.
+        guard !sharesBackendQueue || backendQueue != nil else {
+            throw LoadError.notFound("backend \(EscapedText.quoted(selection.backend)) has no BACKEND row, whose qcur "
+                + "field = qcur shares among the servers (ask for the whole backend: 'show stat' with no filter, or type -1)")
+        }
         if let backendQueue { try share(backendQueue, among: &servers) }
         return servers
     }
