@@ -2,9 +2,9 @@ import AutoscaledBase
 
 /// The pure half of the `http` source: reading an HTTP/1.x response from its bytes.
 ///
-/// A response is accepted when its status is 2xx; its body is framed by
+/// A response is accepted when its status is 2xx but 206 (a part); its body is framed by
 /// `Transfer-Encoding: chunked` (decoded; no other transfer coding, alone or with it), else
-/// `Content-Length` (decimal digits; repeated, every value the same; it must be met), else the
+/// `Content-Length` (decimal digits; repeated, every value the same; it must be met exactly), else the
 /// end of the connection. Interim 1xx responses are skipped. Header lines may end in CRLF or LF;
 /// one with whitespace in its field name or before its colon (`Content-Length : 10`) is refused.
 /// A compressed body (`Content-Encoding` other than `identity`) is refused: none is asked for.
@@ -15,8 +15,10 @@ public enum HTTPResponse {
     public static func body(of bytes: [UInt8]) throws(LoadError) -> [UInt8] {
         var head = try Head.read(bytes, from: 0)
         while (100...199).contains(head.status) { head = try Head.read(bytes, from: head.bodyStart) }
-        guard (200...299).contains(head.status) else {
-            throw .unreadable("HTTP status \(head.status)\(head.reason.isEmpty ? "" : " " + EscapedText.plain(head.reason))")
+        guard (200...299).contains(head.status), head.status != 206 else {
+            // 206 is a part of the document, though no range was asked for: never a whole snapshot.
+            let part = head.status == 206 ? " (a part of the document; no range was asked for)" : ""
+            throw .unreadable("HTTP status \(head.status)\(head.reason.isEmpty ? "" : " " + EscapedText.plain(head.reason))\(part)")
         }
         let encodings = head.codings(of: "content-encoding")
         if !encodings.allSatisfy({ $0 == "identity" }) {
@@ -34,6 +36,10 @@ public enum HTTPResponse {
             let available = bytes.count - head.bodyStart
             guard available >= length else {
                 throw .unreadable("HTTP body cut off: \(available) of \(length) bytes (Content-Length)")
+            }
+            // More came with it than announced: the length is wrong, so the body may be cut anywhere.
+            guard available == length else {
+                throw .unreadable("HTTP body longer than its Content-Length: \(available - length) bytes came after the \(length) announced")
             }
             return Array(bytes[head.bodyStart..<(head.bodyStart + length)])
         }
@@ -152,6 +158,9 @@ public enum HTTPResponse {
         case let .success(end):
             var cursor = end
             while let trailer = line(bytes, &cursor), !trailer.isEmpty {}
+            guard cursor >= bytes.count else {
+                throw .unreadable("chunked HTTP body followed by \(bytes.count - cursor) bytes after its last chunk")
+            }
             return body
         }
     }
