@@ -235,10 +235,16 @@ public final class Controller {
     /// Stops the actuation under way (its count is applied again at the next start), saves, logs `stop`.
     public func stop(signal: StopSignal) async {
         await stopActuation()
-        await state.save(wallTime: dependencies.wallTime())
+        let unsaved = await state.save(wallTime: dependencies.wallTime())
         if let failure = history.stop() { logger.log(failure) }
         let replicas = await state.desiredReplicas
-        logger.log(.info, .stop, [LogField("signal", .string(signal.name)), LogField("replicas", .int(replicas))])
+        var fields = [LogField("signal", .string(signal.name)), LogField("replicas", .int(replicas))]
+        if let unsaved {
+            // The last line says it: the state file holds an older count, which a restart resumes from.
+            fields.append(LogField("cause", .string("the state file could not be written at stop (\(unsaved.description)): "
+                + "a restart resumes from what it last held")))
+        }
+        logger.log(unsaved == nil ? .info : .warning, .stop, fields)
     }
 
     /// Stops, leaving the state file alone, because another daemon now uses it: the actuation under

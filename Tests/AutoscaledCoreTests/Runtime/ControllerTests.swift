@@ -226,6 +226,11 @@ struct ControllerTests {
             $0.hasPrefix("<7>level=debug event=state-write-failed path=\(h.dir.file("not-a-directory/state.json")) cause=")
         }, "the same failure again: \(failed)")
         #expect(await controller.state.summary.applied == 4)
+        // The stop's own save fails too: its line says the state file holds an older count.
+        await controller.stop(signal: .terminate)
+        let stop = try #require(h.lines("stop").last)
+        #expect(stop.hasPrefix("<4>level=warning event=stop signal=SIGTERM replicas=4 cause=\"the state file could not be written at stop ("))
+        #expect(stop.hasSuffix("): a restart resumes from what it last held\""))
     }
 
     @Test("the count is handed to the actuator; an unconfirmed count is applied again on the first hold")
