@@ -19,6 +19,9 @@ public struct ReloadGate: Sendable {
     private var gate = WriteGate(bound: .seconds(2), waitsForClose: true)
     /// A reload is waiting for the write to end.
     public private(set) var isPending = false
+    /// The write in progress was reported overdue: later asks during it are dropped without a
+    /// word (its close reloads), not reported once each.
+    private var overdueReported = false
 
     public init() {}
 
@@ -30,7 +33,11 @@ public struct ReloadGate: Sendable {
         switch gate.check(activity, now: now) {
         case .read:
             isPending = false
+            overdueReported = false
             return (true, nil)
+        case .overdue where overdueReported:
+            isPending = false
+            return (false, nil)
         case .wait:
             defer { isPending = true }
             return (false, isPending ? nil : LogRecord(.info, .reloadDeferred, [
@@ -39,6 +46,7 @@ public struct ReloadGate: Sendable {
             ]))
         case let .overdue(duration):
             isPending = false
+            overdueReported = true
             return (false, LogRecord(.warning, .reloadFailed, [
                 LogField("config", .string(path)),
                 LogField("cause", .string(LoadError.stillBeingWritten(after: duration).description + "; not applied")),

@@ -43,5 +43,13 @@ struct ReloadGateTests {
             LogField("config", "/etc/a.conf"),
             LogField("cause", "still being written after 2.25s (modified, not yet closed or renamed into place); not applied"),
         ]))
+        // Asked again during the same write (a poll saw the file changed): dropped without a second report.
+        let again = admit(&gate, Self.writing, at: 4_250)
+        #expect(!again.reload && again.record == nil && !gate.isPending)
+        // The close reloads; a later write is reported afresh.
+        #expect(admit(&gate, WriteActivity(modifications: 4), at: 4_300).reload)
+        let next = WriteActivity(modifications: 5, lastModified: Self.t0 + .seconds(5))
+        _ = admit(&gate, next, at: 5_000)
+        #expect(admit(&gate, next, at: 7_500).record?.event == .reloadFailed)
     }
 }
