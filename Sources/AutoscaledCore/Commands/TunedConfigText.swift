@@ -74,7 +74,7 @@ enum TunedConfigText {
                 if name == "source" { sourceHeader = entry.line }
             case let .assignment(key, _):
                 if section == "source", key == "poll_interval" { pollLine = entry.line }
-            case .malformed: break
+            case .malformed, .malformedSection: break
             }
         }
         let poll = "poll_interval = \(DurationText.format(.seconds(pollSeconds)))"

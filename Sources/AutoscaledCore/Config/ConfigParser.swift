@@ -37,20 +37,25 @@ public enum ConfigParser {
             if let decoded = String(validating: line, as: UTF8.self) {
                 text += decoded
             } else {
-                undecodable.append((index + 1, undecodableLine(line)))
+                // A section header that is not UTF-8 is still a header: the keys after it are of no
+                // section known, not of the one before. A bare `[` stands for it (reported as its own).
+                let header = line.first(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }) == UInt8(ascii: "[")
+                if header { text += "[" }
+                undecodable.append((index + 1, undecodableLine(line, header: header)))
             }
         }
         return parse(text, undecodable: undecodable, file: file, directory: directory, disk: disk)
     }
 
     /// What is wrong with a line that is not valid UTF-8: its first bad byte and where it is.
-    private static func undecodableLine(_ line: some Collection<UInt8>) -> String {
+    private static func undecodableLine(_ line: some Collection<UInt8>, header: Bool) -> String {
         var parser = Unicode.UTF8.ForwardParser()
         var bytes = line.makeIterator()
         var offset = 0
         while case let .valid(scalar) = parser.parseScalar(from: &bytes) { offset += scalar.count }
         let bad = Array(line).dropFirst(offset).first.map { "0x" + String($0, radix: 16, uppercase: true) } ?? "end"
-        return "not valid UTF-8: byte \(bad) at byte \(offset + 1) of the line (the line is read as blank)"
+        let read = header ? "as a section header of no known section: the keys after it are skipped" : "as blank"
+        return "not valid UTF-8: byte \(bad) at byte \(offset + 1) of the line (the line is read \(read))"
     }
 
     private static func parse(
@@ -59,6 +64,7 @@ public enum ConfigParser {
     ) -> Result<Config, ConfigErrors> {
         var reader = Reader(directory: directory)
         for fault in undecodable { reader.report(fault.message, line: fault.line) }
+        reader.undecodableLines = Set(undecodable.map(\.line))
         reader.read(IniDocument(text: text))
         reader.applyDefaults()
         let configPath = PathText.resolve(baseName(of: file), against: directory)
@@ -101,6 +107,10 @@ extension ConfigParser {
         var faults: [(line: Int?, message: String)] = []
         /// Keys given in the file (valid or not) and the line each was first given on.
         var given: [ConfigKey: Int] = [:]
+        /// Lines that are not UTF-8, already reported as such.
+        var undecodableLines: Set<Int> = []
+        /// The line of each known section's first header.
+        var sectionLines: [String: Int] = [:]
 
         init(directory: String) {
             self.directory = directory
@@ -124,9 +134,14 @@ extension ConfigParser {
                 switch entry.content {
                 case let .malformed(message):
                     report(message, line: entry.line)
+                case let .malformedSection(message):
+                    // Its keys are in no section known: skipped, as an unknown section's are.
+                    place = .unknownSection
+                    if !undecodableLines.contains(entry.line) { report(message, line: entry.line) }
                 case let .section(name):
                     if ConfigSchema.sections.contains(name) {
                         place = .section(name)
+                        if sectionLines[name] == nil { sectionLines[name] = entry.line }
                     } else {
                         place = .unknownSection
                         report(Self.unknownSection(name), line: entry.line)
@@ -195,7 +210,9 @@ extension ConfigParser {
                     let reason = spec.condition.map { condition in
                         " (required with \(condition.key.name) = \(values.value(condition.key)?.text ?? ""))"
                     }
-                    report("missing key '\(key.name)' in [\(key.section)]\(reason ?? "")", line: nil)
+                    // At the key that requires it, else at the section's header: where the key goes.
+                    let line = spec.condition.flatMap { given[$0.key] } ?? sectionLines[key.section]
+                    report("missing key '\(key.name)' in [\(key.section)]\(reason ?? "")", line: line)
                 }
             }
         }

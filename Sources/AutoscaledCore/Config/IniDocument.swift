@@ -20,6 +20,9 @@ struct IniDocument: Equatable {
         case assignment(key: String, value: String)
         /// A line that is none of the above; the message says why.
         case malformed(String)
+        /// A line that starts a section but is no valid header (`[policy`, `[policy] x`): the keys
+        /// after it are of no section known, not of the section before it.
+        case malformedSection(String)
     }
 
     /// One meaningful line and its 1-based number.
@@ -53,9 +56,13 @@ struct IniDocument: Equatable {
         if line.first == "[" {
             let name = trimmed(Array(line.dropFirst().dropLast()))
             guard line.last == "]", !name.isEmpty, name.allSatisfy(isNameScalar) else {
-                return .malformed("expected '[section]', got \(EscapedText.quoted(string(line)))")
+                return .malformedSection("expected '[section]', got \(EscapedText.quoted(string(line)))")
             }
             return .section(string(name))
+        }
+        if line.first == "\u{FEFF}", line.dropFirst().first == "[" {
+            return .malformedSection("a byte order mark (U+FEFF) before \(EscapedText.quoted(string(Array(line.dropFirst())))): "
+                + "only the file's first line may start with one")
         }
         guard let equals = line.firstIndex(of: "="), equals > 0 else {
             return .malformed(

@@ -48,9 +48,9 @@ struct ActuatorConfigTests {
     }
 
     @Test("each fault gives one exact message", arguments: [
-        (["type = exec"], "autoscaled.conf: missing key 'command' in [actuator] (required with type = exec)"),
-        (["type = systemd"], "autoscaled.conf: missing key 'unit' in [actuator] (required with type = systemd)"),
-        (["type = file"], "autoscaled.conf: missing key 'path' in [actuator] (required with type = file)"),
+        (["type = exec"], "autoscaled.conf:4: missing key 'command' in [actuator] (required with type = exec)"),
+        (["type = systemd"], "autoscaled.conf:4: missing key 'unit' in [actuator] (required with type = systemd)"),
+        (["type = file"], "autoscaled.conf:4: missing key 'path' in [actuator] (required with type = file)"),
         (["type = kubernetes"],
          "autoscaled.conf:4: type: 'kubernetes' is not a valid choice (expected one of none, exec, systemd, file)"),
         (["type = exec", #"command = /bin/scale "oops"#],

@@ -38,8 +38,13 @@ struct ConfigErrorTests {
         Case(name: "an unclosed section header",
              lines: ["[source", "path = l"],
              errors: ["autoscaled.conf:1: expected '[section]', got '[source'",
-                      "autoscaled.conf:2: key 'path' comes before any [section]",
                       "autoscaled.conf: missing key 'path' in [source] (required with type = file)"]),
+        Case(name: "keys under a broken header are of no section, not of the one before it",
+             lines: ["[source]", "path = l", "[state]", "path = s.json", "[policy", "max_replicas = 5", "[log] x", "level = debug"],
+             errors: ["autoscaled.conf:5: expected '[section]', got '[policy'", "autoscaled.conf:7: expected '[section]', got '[log] x'"]),
+        Case(name: "a header after a byte order mark in the middle of the file is broken, its keys of no section",
+             lines: ["[source]", "path = l", "\u{FEFF}[policy]", "max_replicas = 5"],
+             errors: ["autoscaled.conf:3: a byte order mark (U+FEFF) before '[policy]': only the file's first line may start with one"]),
         Case(name: "a history max_size below the smallest",
              lines: ["[source]", "path = l", "[history]", "max_size = 512K"],
              errors: ["autoscaled.conf:4: max_size: '512K' must be at least 1MiB"]),
@@ -194,7 +199,7 @@ struct ConfigErrorTests {
              errors: ["autoscaled.conf:4: initial_replicas (3) must be between min_replicas (5) and max_replicas (10)"]),
         Case(name: "a missing source path",
              lines: ["[source]", "format = json"],
-             errors: ["autoscaled.conf: missing key 'path' in [source] (required with type = file)"]),
+             errors: ["autoscaled.conf:1: missing key 'path' in [source] (required with type = file)"]),
         Case(name: "an empty file lacks the source path",
              lines: [""],
              errors: ["autoscaled.conf: missing key 'path' in [source] (required with type = file)"]),
@@ -211,7 +216,7 @@ struct ConfigErrorTests {
         #expect(ConfigParsing.errorLines(testCase.lines) == testCase.errors)
     }
 
-    @Test("every fault of a file is reported, in file order, missing keys last")
+    @Test("every fault of a file is reported, in file order; a missing key at its section's header")
     func severalFaults() {
         let lines = [
             "oops = 1",                          // 1 key before any section
@@ -231,6 +236,7 @@ struct ConfigErrorTests {
         ]
         #expect(ConfigParsing.errorLines(lines) == [
             "autoscaled.conf:1: key 'oops' comes before any [section]",
+            "autoscaled.conf:2: missing key 'path' in [source] (required with type = file)",
             "autoscaled.conf:3: poll_interval: '0' must be greater than 0",
             "autoscaled.conf:4: unknown section [polcy] (did you mean [policy]?)",
             "autoscaled.conf:8: scale_up_threshold: 'abc' is not a number (expected a finite number, e.g. 50)",
@@ -238,7 +244,6 @@ struct ConfigErrorTests {
             "autoscaled.conf:11: min_replicas given twice (first on line 9)",
             "autoscaled.conf:12: expected 'key = value', '[section]' or a comment, got 'what is this'",
             "autoscaled.conf:14: level: 'loud' is not a valid choice (expected one of debug, info, notice, warning, error)",
-            "autoscaled.conf: missing key 'path' in [source] (required with type = file)",
         ])
     }
 
@@ -272,6 +277,16 @@ struct ConfigErrorTests {
             "a.conf:4: not valid UTF-8: byte 0xFF at byte 17 of the line (the line is read as blank)",
             "a.conf:5: max_replicas: 'x' is not an integer (expected an integer from 1 to 1000000, e.g. 10)",
             "a.conf:6: not valid UTF-8: byte 0xE9 at byte 6 of the line (the line is read as blank)",
+        ])
+        // A header that is not UTF-8 is still a header: its keys are of no section, not of [source].
+        let header = Array("[source]\npath = l\n[pol".utf8) + [0xE9] + Array("icy]\nmax_replicas = 5\n".utf8)
+        guard case let .failure(headerErrors) = ConfigParser.parse(bytes: header, file: "a.conf", directory: "/") else {
+            Issue.record("expected a failure")
+            return
+        }
+        #expect(headerErrors.errors.map(\.description) == [
+            "a.conf:3: not valid UTF-8: byte 0xE9 at byte 5 of the line (the line is read as a section header of no known section: "
+                + "the keys after it are skipped)",
         ])
         let valid = ConfigParser.parse(bytes: Array("\u{FEFF}[source]\r\npath = \"caf\u{E9}\"\r\n".utf8), file: "a.conf", directory: "/")
         #expect((try? valid.get())?.source.location == "/caf\u{E9}", "a byte order mark, CRLF and UTF-8 text are read")

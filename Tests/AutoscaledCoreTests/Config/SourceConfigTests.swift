@@ -99,7 +99,7 @@ struct SourceConfigTests {
         (["type = tcp", "address = [fe80::1]:80"],
          ["autoscaled.conf:3: address: '[fe80::1]:80' is not a loopback address (sources are read on this host only: "
           + "127.0.0.0/8 or [::1]) (expected 127.0.0.1:PORT or [::1]:PORT, e.g. 127.0.0.1:9100)"]),
-        (["type = tcp"], ["autoscaled.conf: missing key 'address' in [source] (required with type = tcp)"]),
+        (["type = tcp"], ["autoscaled.conf:2: missing key 'address' in [source] (required with type = tcp)"]),
         (["type = http", "url = https://127.0.0.1/metrics"],
          ["autoscaled.conf:3: url: 'https://127.0.0.1/metrics' uses https, which is not supported (a source on this host is "
           + "read over plain http) (expected an http:// URL on 127.0.0.1 or [::1], e.g. http://127.0.0.1:8000/metrics)"]),
@@ -121,7 +121,7 @@ struct SourceConfigTests {
         (["type = unix", "path = /s", "read_timeout = 0"], ["autoscaled.conf:4: read_timeout: '0' must be greater than 0"]),
         (["type = unix", "path = /" + String(repeating: "x", count: 120)],
          ["autoscaled.conf:3: path: '/" + String(repeating: "x", count: 63) + "…' is 121 bytes long; a Unix socket address holds at most 107"]),
-        (["path = l", "format = prometheus"], ["autoscaled.conf: missing key 'metric' in [source] (required with format = prometheus)"]),
+        (["path = l", "format = prometheus"], ["autoscaled.conf:3: missing key 'metric' in [source] (required with format = prometheus)"]),
         (["type = http", "url = http://127.0.0.1:8000/metrics?q=" + String(repeating: "x", count: 260), "format = prometheus", "metric = m"],
          ["autoscaled.conf:4: url names the one server of format = prometheus without server_label, and it cannot: invalid server "
           + "name \"http://127.0.0.1:8000/metrics?q=…\": longer than 256 bytes; set server_label, or a shorter url"]),
@@ -136,7 +136,7 @@ struct SourceConfigTests {
           + "e.g. model_name=llama)"]),
         (["path = l", "format = json", "metric = m"],
          ["autoscaled.conf:4: metric is not used with format = json (only with format = prometheus)"]),
-        (["path = l", "format = haproxy"], ["autoscaled.conf: missing key 'backend' in [source] (required with format = haproxy)"]),
+        (["path = l", "format = haproxy"], ["autoscaled.conf:3: missing key 'backend' in [source] (required with format = haproxy)"]),
         (["path = l", "format = haproxy", "backend = b", "field = s-cur"],
          ["autoscaled.conf:5: field: 's-cur' is not a valid choice (expected one of \(Self.fields); did you mean 'scur'?)"]),
         (["path = l", "failure_threshold = 0"], ["autoscaled.conf:3: failure_threshold: '0' must be at least 1"]),
