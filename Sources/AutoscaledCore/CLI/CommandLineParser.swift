@@ -14,8 +14,10 @@ public enum CommandLineParser {
         if isHelp(first) { return .help(HelpText.root()) }
         try refuseValue(first, names: ["help", "version"])
         if first == "help" {
-            // `help`, `help -h`: the root help; `help run -h`: run's, as `help run` is.
-            guard arguments.count > 1, !isHelp(arguments[1]) else { return .help(HelpText.root()) }
+            // `help`, `help -h`, `help help`: the root help; `help run -h`: run's, as `help run` is.
+            guard arguments.count > 1, !isHelp(arguments[1]), arguments[1] != "help" || arguments.count > 2 else {
+                return .help(HelpText.root())
+            }
             try refuseValue(arguments[1], names: ["help"])
             guard let spec = Command.specs.first(where: { $0.name == arguments[1] }) else {
                 throw UsageError("unknown subcommand '\(arguments[1])'")

@@ -168,6 +168,7 @@ struct CommandLineParserTests {
         #expect(try CommandLineParser.parse(["-h"]) == .help(root))
         #expect(try CommandLineParser.parse(["help"]) == .help(root))
         #expect(try CommandLineParser.parse(["help", "-h"]) == .help(root))
+        #expect(try CommandLineParser.parse(["help", "help"]) == .help(root))
         #expect(try CommandLineParser.parse(["help", "--help"]) == .help(root))
         for spec in Command.specs {
             let text = HelpText.subcommand(spec)
