@@ -20,8 +20,17 @@ struct Autoscaled {
 
     /// The command the arguments name; a usage error ends the process.
     static func parsedCommandLine() -> Command {
+        let arguments: [String]
+        do throws(ProcessArguments.Failure) {
+            arguments = try ProcessArguments.current()
+        } catch .unreadable {
+            finish(CommandOutput(standardError: "\(ProcessArguments.Failure.unreadable)\n", exitStatus: CommandOutput.runtimeFailure))
+        } catch {
+            StandardStream.write(HelpText.usageError(UsageError(error.description)), to: StandardStream.error)
+            ProcessExit.exit(CommandOutput.usageError)
+        }
         do {
-            return try CommandLineParser.parse(Array(CommandLine.arguments.dropFirst()))
+            return try CommandLineParser.parse(arguments)
         } catch {
             StandardStream.write(HelpText.usageError(error), to: StandardStream.error)
             ProcessExit.exit(CommandOutput.usageError)

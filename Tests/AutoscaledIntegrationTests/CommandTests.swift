@@ -140,6 +140,24 @@ struct CommandTests {
         #expect(beyond.stderr == "")
     }
 
+    @Test("an argument that is not UTF-8 is a usage error naming its bytes, not another file's name; no /proc is said as such")
+    func commandLineBytes() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        dir.writeConfig()
+        // The shell passes the byte 0xE9 as it is; Swift's strings would turn it into U+FFFD.
+        let status = shell("cd '\(dir.path)' && '\(autoscaledBinary())' check-config --config \"$(printf 'caf\\351.conf')\" 2> err.txt")
+        #expect(status >> 8 == 64)
+        #expect(readText(dir.file("err.txt")).hasPrefix(
+            "Error: argument 3 is not valid UTF-8: 'caf\\xE9.conf' (paths and values are taken as UTF-8 text)\n"))
+        // Without /proc the runtime has no command line: said so, not "missing subcommand" (as root only).
+        guard getuid() == 0, shell("unshare -m true 2> /dev/null") == 0 else { return }
+        let proc = shell("cd '\(dir.path)' && unshare -m sh -c 'mount -t tmpfs none /proc && exec \(autoscaledBinary()) --version' > out.txt 2> err.txt")
+        #expect(proc >> 8 == 1)
+        #expect(readText(dir.file("err.txt")) == "cannot read the command line: /proc/self/cmdline cannot be read (is /proc mounted?)\n")
+        #expect(readText(dir.file("out.txt")) == "")
+    }
+
     @Test("`check-config` prints ok, or every error and exits 78")
     func checkConfig() async {
         let dir = Workspace()
