@@ -10,6 +10,8 @@ public enum SocketError: Error, Sendable, Equatable, CustomStringConvertible {
     case timedOut(call: String, subject: String, after: Duration)
     /// The peer sent more than `limit` bytes.
     case tooLarge(subject: String, limit: Int)
+    /// A Unix socket's path names something else (`found`: "a regular file", "a directory").
+    case notASocket(subject: String, found: String)
 
     public var description: String { description(omitting: nil) }
 
@@ -21,6 +23,7 @@ public enum SocketError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .timedOut(call, subject, after):
             "\(Self.target(call, subject, omitting: named)): timed out after \(DurationText.format(after))"
         case let .tooLarge(subject, limit): "\(Self.target("read", subject, omitting: named)): more than \(limit) bytes"
+        case let .notASocket(subject, found): "\(Self.target("connect", subject, omitting: named)): \(found), not a socket"
         }
     }
 

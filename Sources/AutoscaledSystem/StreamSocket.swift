@@ -48,6 +48,12 @@ public struct StreamSocket: Sendable {
                 var length = socklen_t(MemoryLayout<Int32>.size)
                 _ = try socketCall("getsockopt", subject) { getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) }
                 if error != 0 { throw .system(SystemError(call: "connect", subject: subject, errno: error)) }
+            case ECONNREFUSED:
+                // The kernel refuses a connect to a path that is no socket as it does one nobody listens on.
+                if case let .unix(path) = address, let kind = entryKind(at: path, followingLinks: true), kind != .other {
+                    throw .notASocket(subject: subject, found: kind.description)
+                }
+                throw .system(SystemError(call: "connect", subject: subject, errno: code))
             default:
                 throw .system(SystemError(call: "connect", subject: subject, errno: code))
             }

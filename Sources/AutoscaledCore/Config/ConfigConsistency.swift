@@ -271,11 +271,14 @@ enum ConfigConsistency {
         // A source that is a directory: every read would fail. A path with nothing there yet is the
         // writer's to make before the first poll.
         if let targetKind = disk?.targetKind, let source = files.first(where: { $0.key == .sourcePath }),
-           targetKind(source.path) == .directory {
-            let what = (try? values.string(.sourceType)) == "unix" ? "a Unix socket" : "a file of loads"
-            faults.append(Fault(
-                line: values.line(of: .sourcePath),
-                message: "path \(EscapedText.quoted(source.path)) is a directory, not \(what): every read would fail"))
+           let found = targetKind(source.path) {
+            let socket = (try? values.string(.sourceType)) == "unix"
+            if found == .directory || (socket && found == .regularFile) {
+                faults.append(Fault(
+                    line: values.line(of: .sourcePath),
+                    message: "path \(EscapedText.quoted(source.path)) is \(found), not \(socket ? "a Unix socket" : "a file of loads"): "
+                        + "every read would fail"))
+            }
         }
         // Two names of one file (a symlinked directory, `..`): where they lead, from the disk.
         let places = files.map { file in disk.flatMap { $0.place(file.path) } }

@@ -63,6 +63,11 @@ struct ConfigLoaderTests {
             }
         }
         #expect(Self.errors(dir, "[source]\npath = later.json\n[state]\npath = s.json\n") == [])
+        // A Unix socket's path that is a regular file (the load file, say) is refused too.
+        dir.write("loads.json", "{}")
+        #expect(Self.errors(dir, "[source]\ntype = unix\npath = loads.json\n[state]\npath = s.json\n") == [
+            "\(conf):3: path '\(dir.file("loads.json"))' is a regular file, not a Unix socket: every read would fail",
+        ])
     }
 
     @Test("a file the daemon writes where a device or a directory stands is refused at load with its line")
