@@ -25,7 +25,11 @@ package enum EscapedText {
                 out += "…"
                 break
             }
-            TextEscaping.append(scalar, quote: quote, to: &out)
+            if offset == 0, let quote {
+                TextEscaping.appendFirst(scalar, quote: quote, to: &out)
+            } else {
+                TextEscaping.append(scalar, quote: quote, to: &out)
+            }
         }
         return out
     }

@@ -22,6 +22,24 @@ package enum TextEscaping {
     }
 
     /// Appends `scalar`, escaped as ``escaped(_:quote:notation:)`` describes.
+    /// Whether `scalar` is a mark, which combines with the character before it.
+    package static func isCombiningMark(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark: true
+        default: false
+        }
+    }
+
+    /// Appends `scalar` as the first of a quoted text: as ``append(_:quote:notation:to:)`` does,
+    /// but a mark is escaped, as it would be drawn on the opening quote.
+    package static func appendFirst(_ scalar: Unicode.Scalar, quote: Unicode.Scalar, to out: inout String) {
+        if isCombiningMark(scalar) {
+            out += "\\u{\(String(scalar.value, radix: 16))}"
+        } else {
+            append(scalar, quote: quote, to: &out)
+        }
+    }
+
     package static func append(_ scalar: Unicode.Scalar, quote: Unicode.Scalar?, notation: Notation = .braces, to out: inout String) {
         switch scalar {
         case "\\":

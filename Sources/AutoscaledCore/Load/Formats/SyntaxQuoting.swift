@@ -17,7 +17,7 @@ enum SyntaxQuoting {
             cut = true
         }
         var out = "\""
-        for scalar in scalars { append(scalar, quote: "\"", to: &out) }
+        appendQuoted(scalars, quote: "\"", to: &out)
         return out + (cut ? "…\"" : "\"")
     }
 
@@ -30,7 +30,7 @@ enum SyntaxQuoting {
         let slice = UnsafeRawBufferPointer(rebasing: bytes[start..<stop])
         var out = "'"
         if let valid = String(validating: slice, as: UTF8.self) {
-            for scalar in valid.unicodeScalars { append(scalar, quote: "'", to: &out) }
+            appendQuoted(valid.unicodeScalars, quote: "'", to: &out)
         } else {
             for byte in slice {
                 if byte < 0x80 {
@@ -87,6 +87,15 @@ enum SyntaxQuoting {
 
     private static func append(_ scalar: Unicode.Scalar, quote: Unicode.Scalar, to out: inout String) {
         TextEscaping.append(scalar, quote: quote, to: &out)
+    }
+
+    /// `scalars` after an opening quote: a mark first is escaped, as it would be drawn on the quote.
+    private static func appendQuoted(_ scalars: some Sequence<Unicode.Scalar>, quote: Unicode.Scalar, to out: inout String) {
+        var first = true
+        for scalar in scalars {
+            if first { TextEscaping.appendFirst(scalar, quote: quote, to: &out) } else { append(scalar, quote: quote, to: &out) }
+            first = false
+        }
     }
 
     private static func hex(_ byte: UInt8) -> String {

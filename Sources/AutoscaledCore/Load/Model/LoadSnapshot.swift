@@ -67,12 +67,6 @@ public struct LoadSnapshot: Sendable, Equatable {
         try validate(name: name, line: nil)
     }
 
-    private static func isCombiningMark(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.properties.generalCategory {
-        case .nonspacingMark, .spacingMark, .enclosingMark: true
-        default: false
-        }
-    }
 
     /// ``validate(name:)`` for a name the data gives on `line`, which the error names.
     static func validate(name: String, line: Int?) throws(LoadError) {
@@ -91,8 +85,11 @@ public struct LoadSnapshot: Sendable, Equatable {
             throw .invalidName(String(name.prefix(32)) + "…", reason: "longer than \(maxNameBytes) bytes", line: line)
         }
         for scalar in name.unicodeScalars where !TextEscaping.isVisible(scalar) {
-            if scalar.properties.generalCategory == .control || scalar == "\u{2028}" || scalar == "\u{2029}" {
+            if scalar.properties.generalCategory == .control {
                 throw .invalidName(name, reason: "contains a control character", line: line)
+            }
+            if scalar == "\u{2028}" || scalar == "\u{2029}" {
+                throw .invalidName(name, reason: "contains a line or paragraph separator (\(LoadError.codePoint(scalar)))", line: line)
             }
             throw .invalidName(name, reason: "contains a character that is not printable (\(LoadError.codePoint(scalar)))", line: line)
         }
@@ -100,7 +97,7 @@ public struct LoadSnapshot: Sendable, Equatable {
             throw .invalidName(name, reason: "only spaces", line: line)
         }
         // A mark first combines with whatever is shown before the name (a quote, a `=`).
-        if let first = name.unicodeScalars.first, Self.isCombiningMark(first) {
+        if let first = name.unicodeScalars.first, TextEscaping.isCombiningMark(first) {
             throw .invalidName(name, reason: "starts with a combining mark (\(LoadError.codePoint(first)))", line: line)
         }
     }
