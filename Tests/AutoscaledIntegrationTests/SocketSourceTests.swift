@@ -41,7 +41,7 @@ struct SocketSourceTests {
             (.closeAtOnce, [#"cause="connection closed with no response""#, #"cause="read: connection reset by peer"#,
                              #"cause="send: broken pipe"#]),
             (.garbage, ["line "]),
-            (.flood(bytes: 100_000_000), ["data larger than the 1048576-byte limit"]),
+            (.flood(bytes: 100_000_000), ["response larger than the 1048576-byte max_response_bytes (all of it counts: an HTTP response's head too)"]),
             (.resetMidResponse(Array(String(repeating: "server 1\n", count: 4_000).utf8)), [reset]),
         ]
         for (behavior, causes) in cases {

@@ -59,6 +59,10 @@ struct SourceConfigTests {
         #expect(config.source.location == "[::1]:9100")
         #expect(config.policy.fallbackReplicas == nil)
         #expect(!config.settings.contains { $0.name == "request" || $0.name == "fallback_replicas" })
+        // Leading zeros say nothing of the port, however many.
+        #expect(try LoopbackAddress.parse("127.0.0.1:018931").port == 18931)
+        #expect(try LoopbackAddress.parse("127.0.0.1:0000000080").port == 80)
+        #expect(throws: (any Error).self) { try LoopbackAddress.parse("127.0.0.1:99999999999999999999999") }
     }
 
     @Test("settings of every source type read back through the parser give the same config", arguments: [

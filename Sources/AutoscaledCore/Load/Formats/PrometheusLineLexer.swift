@@ -93,9 +93,10 @@ struct PrometheusLineLexer {
         let type = word(&cursor, stop)
         skipBlanks(&cursor, stop)
         let known = ["counter", "gauge", "histogram", "summary", "untyped"]
-        guard cursor == stop, known.contains(where: { equal(type, Array($0.utf8)) }) else {
+        guard known.contains(where: { equal(type, Array($0.utf8)) }) else {
             throw expected("one of " + known.joined(separator: ", ") + " as the type", at: type.lowerBound)
         }
+        guard cursor == stop else { throw expected("the end of the line after the type", at: cursor) }
         if let problem = families.type(Array(bytes[name]), Array(bytes[type])) { throw syntax(problem) }
     }
 

@@ -18,7 +18,7 @@ public enum LoadError: Error, Sendable, Equatable, CustomStringConvertible {
     /// names of servers.
     case duplicateServer(String, line: Int? = nil, otherSpelling: String? = nil)
     /// The data is larger than the cap.
-    case tooLarge(limit: Int)
+    case tooLarge(limit: Int, response: Bool = false)
     /// The data is older than `stale_after`.
     case stale(ageSeconds: Double, limitSeconds: Double)
     /// The data's modification time is ahead of the wall clock (by more than ``LoadReader/futureTolerance``):
@@ -48,7 +48,9 @@ public enum LoadError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .duplicateServer(name, line, other?):
             "\(prefix(line))server \(SyntaxQuoting.name(name)) appears more than once, spelled \(Self.codePoints(other)) and "
                 + "\(Self.codePoints(name)), which Unicode holds to be the same text"
-        case let .tooLarge(limit): "data larger than the \(limit)-byte limit"
+        case let .tooLarge(limit, response):
+            response ? "response larger than the \(limit)-byte max_response_bytes (all of it counts: an HTTP response's head too)"
+                : "data larger than the \(limit)-byte limit"
         case let .stale(age, limit): "data is \(formatSeconds(age)) old, older than stale_after \(formatSeconds(limit))"
         case let .modifiedInFuture(ahead):
             "modification time is \(formatSeconds(ahead)) in the future, so its age is unknown (counted as stale)"

@@ -91,7 +91,7 @@ public struct LoopbackAddress: Sendable, Equatable, CustomStringConvertible {
             guard let defaultPort else { throw Problem(problem: "has no port (write HOST:PORT)") }
             return defaultPort
         }
-        guard !text.isEmpty, text.count <= 5, text.allSatisfy({ $0.isASCII && $0.isNumber }),
+        guard !text.isEmpty, text.allSatisfy({ $0.isASCII && $0.isNumber }),
               let port = Int(text), (1...65_535).contains(port)
         else { throw Problem(problem: "has a port that is not from 1 to 65535") }
         return UInt16(port)

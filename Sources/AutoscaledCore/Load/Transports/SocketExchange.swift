@@ -31,7 +31,7 @@ struct SocketExchange: Sendable {
 
     /// Connects, sends the request (if any) and reads until the peer closes or the response is
     /// complete.
-    /// - Throws: ``LoadError/tooLarge(limit:)`` over `max_response_bytes`; ``LoadError/unreadable(_:)``
+    /// - Throws: ``LoadError/tooLarge(limit:response:)`` over `max_response_bytes`; ``LoadError/unreadable(_:)``
     ///   for a refusal, a timeout, a reset, or a connection closed with no response at all.
     func perform() throws(LoadError) -> [UInt8] {
         let bytes: [UInt8]
@@ -42,7 +42,7 @@ struct SocketExchange: Sendable {
             if !request.isEmpty { try socket.send(request, deadline: deadline) }
             bytes = try socket.readToEnd(limit: limits.maxResponseBytes, deadline: deadline, isComplete: isComplete)
         } catch {
-            if case let .tooLarge(_, limit) = error { throw .tooLarge(limit: limit) }
+            if case let .tooLarge(_, limit) = error { throw .tooLarge(limit: limit, response: true) }
             throw .unreadable(error.description(omitting: location))
         }
         guard !bytes.isEmpty else {

@@ -105,6 +105,8 @@ struct PrometheusLoadParserTests {
                       "line 1: expected a timestamp in milliseconds, found '2.5'"),
         LoadParseCase("a TYPE line with an unknown type", "# TYPE queue meter\n",
                       "line 1: expected one of counter, gauge, histogram, summary, untyped as the type, found 'meter'"),
+        LoadParseCase("a TYPE line with a word after the type names that word", "# TYPE queue gauge extra\n",
+                      "line 1: expected the end of the line after the type, found 'extra'"),
         LoadParseCase("a HELP line without a name", "# HELP\n", "line 1: expected a metric name after '# HELP', found end of line"),
         LoadParseCase("a bad line anywhere rejects the whole document", "queue{server=\"a\"} 1\nbroken line here\n",
                       "line 2: expected a number, NaN, +Inf or -Inf as the value, found 'line'"),

@@ -123,7 +123,7 @@ struct SocketLoadSourceTests {
         defer { dir.remove() }
         let server = Self.server(transport, .flood(bytes: 100_000_000), in: dir)
         defer { server.stop() }
-        #expect(await Self.outcome(try Self.source(transport, server)) == "data larger than the 1048576-byte limit")
+        #expect(await Self.outcome(try Self.source(transport, server)) == "response larger than the 1048576-byte max_response_bytes (all of it counts: an HTTP response's head too)")
     }
 
     @Test("a peer that never stops sending times out at read_timeout, as one that goes quiet does", arguments: Transport.allCases)
