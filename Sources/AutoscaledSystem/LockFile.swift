@@ -25,9 +25,13 @@ public struct LockFile: Sendable {
 
     public let path: String
     let descriptor: FileDescriptor
+    /// Why our pid could not be written into the file (a full disk, the file-size limit): the lock
+    /// is held all the same, but a second process cannot say whose it is.
+    public private(set) var pidWriteFailure: SystemError?
 
     /// Takes the lock at `path`, creating the file (0644) and its directory (0755) when missing,
-    /// and writes our pid into it. Never waits: a lock held elsewhere fails at once.
+    /// and writes our pid into it (best effort: see ``pidWriteFailure``). Never waits: a lock held
+    /// elsewhere fails at once.
     public static func acquire(_ path: String) throws(Failure) -> LockFile {
         let name = baseName(of: path)
         let directoryPath = parentDirectory(of: path)
@@ -49,16 +53,16 @@ public struct LockFile: Sendable {
             let text = (try? fd.readToEnd(limit: 64)).flatMap { $0 }.map { String(decoding: $0, as: UTF8.self) }
             throw .held(lockPath: path, pid: text.flatMap { content in Int32(content.prefix { $0 != "\n" }) })
         }
+        var lock = LockFile(path: path, descriptor: fd)
         do throws(SystemError) {
             _ = try syscall("ftruncate", path) { ftruncate(fd.rawValue, 0) }
             try Array("\(getpid())\n".utf8).withUnsafeBytes { buffer in
                 Result { () throws(SystemError) in try fd.writeAll(buffer) }
             }.get()
         } catch {
-            fd.close()
-            throw .file(.system(error))
+            lock.pidWriteFailure = error
         }
-        return LockFile(path: path, descriptor: fd)
+        return lock
     }
 
     /// Where the locked file stands against ``path``. A lock whose file was removed, moved or

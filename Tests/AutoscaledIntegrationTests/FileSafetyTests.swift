@@ -122,6 +122,26 @@ struct FileSafetyTests {
         #expect(await third.wait() == 0)
     }
 
+    @Test("a full disk at start: the lock is taken though its pid cannot be written, and the daemon runs and says so (as root: a small tmpfs)")
+    func fullDiskAtStart() async {
+        guard getuid() == 0, shell("unshare -m true 2> /dev/null") == 0 else { return }
+        let dir = Workspace()
+        defer { dir.remove() }
+        dir.writeConfig()
+        dir.writeLoads(#"{"a": 30}"#)
+        let state = dir.file("state")
+        mkdir(state, 0o755)
+        let script = "mount -t tmpfs -o size=8k tmpfs '\(state)' && (dd if=/dev/zero of='\(state)/fill' bs=1k count=64 2> /dev/null; true) "
+            + "&& exec timeout --preserve-status -s TERM 2 '\(autoscaledBinary())' run --config '\(dir.configPath)'"
+        let status = shell("cd '\(dir.path)' && unshare -m sh -c \"\(script)\" 2> err.txt")
+        #expect(status >> 8 == 0, "the daemon ran until SIGTERM and stopped with 0")
+        let log = readText(dir.file("err.txt"))
+        #expect(log.contains("level=warning event=state-write-failed path=\(dir.statePath) lock=\(dir.statePath).lock "
+            + "cause=\"write: no space left on device (errno 28): the lock is held"), "\(log)")
+        #expect(log.contains("level=info event=start "))
+        #expect(log.contains("event=stop signal=SIGTERM"))
+    }
+
     @Test("a lock file removed while the daemon runs is locked again at its next wake-up, so a second daemon is still refused")
     func removedLockRetaken() async {
         let dir = Workspace()

@@ -8,6 +8,8 @@ struct StateClaim {
     var loaded: StateStore.Loaded
     /// Where a state file of unknown version now is.
     var keptAside: String?
+    /// The warning to log when the lock was taken but our pid could not be written into it.
+    var pidNotWritten: LogRecord?
 
     /// Why a state file cannot be used: the record to log, and its cause in one phrase.
     struct Refusal: Error {
@@ -25,6 +27,13 @@ struct StateClaim {
         }
         let loaded = store.load()
         var claim = StateClaim(lock: lock, loaded: loaded)
+        claim.pidNotWritten = lock.pidWriteFailure.map { error in
+            LogRecord(.warning, .stateWriteFailed, [
+                LogField("path", .string(store.path)), LogField("lock", .string(store.lockPath)),
+                LogField("cause", .string("\(error.description(omitting: store.lockPath)): the lock is held, but without this "
+                    + "process's pid in it another autoscaled refused by it cannot say whose it is")),
+            ])
+        }
         if case let .unknownVersion(version) = loaded {
             do {
                 claim.keptAside = try store.setAside(version: version)
@@ -44,7 +53,9 @@ struct StateClaim {
     static func atStart(_ config: Config, logger: Logger) -> StateClaim? {
         removeLeftovers(config, logger: logger)
         do {
-            return try claim(StateStore(path: config.state.path))
+            let claimed = try claim(StateStore(path: config.state.path))
+            if let record = claimed.pidNotWritten { logger.log(record) }
+            return claimed
         } catch {
             logger.log(error.record)
             logger.log(.error, .stop, [
@@ -63,6 +74,7 @@ struct StateClaim {
         var claim: StateClaim
         do {
             claim = try self.claim(StateStore(path: path))
+            if let record = claim.pidNotWritten { logger.log(record) }
         } catch {
             logger.log(error.record)
             logger.log(.reloadFailed(config: configPath, causes: ["[state] path \(path): \(error.cause)"]))
