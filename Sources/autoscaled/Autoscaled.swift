@@ -8,6 +8,7 @@ struct Autoscaled {
     static func main() async {
         _ = StandardStream.closedAtStart
         checkAddressSpace()
+        checkThreads()
         SignalWatcher.ignoreBrokenPipe()
         SignalWatcher.ignoreFileSizeLimit()
         let environment = ProcessEnvironment.current()
@@ -41,6 +42,15 @@ struct Autoscaled {
     static func checkAddressSpace() {
         do throws(AddressSpaceBudget.Shortage) {
             try AddressSpaceBudget.check()
+        } catch {
+            finish(CommandOutput(standardError: "\(error)\n", exitStatus: CommandOutput.runtimeFailure))
+        }
+    }
+
+    /// Room for the runtime's threads under a limit on processes; a shortage ends the process.
+    static func checkThreads() {
+        do throws(ThreadBudget.Shortage) {
+            try ThreadBudget.check()
         } catch {
             finish(CommandOutput(standardError: "\(error)\n", exitStatus: CommandOutput.runtimeFailure))
         }

@@ -365,6 +365,28 @@ struct FileSafetyTests {
     /// The sanitizers' runtimes map terabytes of shadow memory: no address-space limit fits them.
     static let underSanitizer = getenv("AUTOSCALED_SANITIZER") != nil
 
+    @Test("under a limit on processes too tight for its threads every command exits 1 saying so, never hangs (as root: run as nobody)",
+          .disabled(if: underSanitizer, "a sanitizer's runtime starts threads of its own"))
+    func tooFewThreads() async {
+        let asNobody = "prlimit --nproc=4:4 setpriv --reuid=65534 --regid=65534 --clear-groups"
+        // The limit counts the user's processes: root is not held to it; nobody must be able to run the binary.
+        guard getuid() == 0, shell("\(asNobody) test -x '\(autoscaledBinary())' 2> /dev/null") == 0 else { return }
+        let dir = Workspace()
+        defer { dir.remove() }
+        for command in ["--version", "run --config /nonexistent/a.conf"] {
+            let child = ChildProcess("/bin/sh", ["-c", "exec \(asNobody) \"$0\" \(command)", autoscaledBinary()], captureIn: dir.path)
+            let status = await child.wait(timeout: .seconds(30))
+            #expect(status == 1, "\(command)")
+            #expect(child.standardError.hasPrefix("too few threads: the limit on processes (ulimit -u, or LimitNPROC=) is 4, and leaves room for "),
+                    "\(child.standardError)")
+            #expect(child.standardError.hasSuffix(" of the 16 threads autoscaled needs (raise it, or stop other processes of this user)\n"))
+            if status == nil {
+                child.signal(SIGKILL)
+                await child.wait()
+            }
+        }
+    }
+
     @Test("under an address-space limit too tight for its threads every command exits 1 saying so, never hangs",
           .disabled(if: underSanitizer, "a sanitizer's runtime cannot start under an address-space limit"))
     func tooLittleAddressSpace() async {
