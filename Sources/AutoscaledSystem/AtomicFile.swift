@@ -16,13 +16,15 @@ public enum AtomicFile {
     /// With `durable: false` the two `fsync`s are skipped: readers still see the old contents or
     /// the new, but after a power loss the file may hold neither (for files that are rewritten
     /// often and need not survive, like metrics).
+    /// - Parameter replacingLink: a symbolic link at `path` is replaced by the file (the link's
+    ///   target untouched), not refused: for a file only its own commands write (the pause file).
     public static func write(
-        _ bytes: [UInt8], to path: String, mode: mode_t = 0o644, durable: Bool = true
+        _ bytes: [UInt8], to path: String, mode: mode_t = 0o644, durable: Bool = true, replacingLink: Bool = false
     ) throws(FileWriteError) {
         let directory = try FileWriteError.wrapping { () throws(SystemError) in try Directory.open(parentDirectory(of: path)) }
         defer { directory.close() }
         let name = baseName(of: path)
-        try checkReplaceable(name, in: directory)
+        try checkReplaceable(name, in: directory, replacingLink: replacingLink)
         try FileWriteError.wrapping { () throws(SystemError) in
             let temporary = temporaryName(for: name, pid: getpid())
             if try directory.kind(of: temporary) != nil { try directory.unlink(temporary) }
@@ -55,9 +57,10 @@ public enum AtomicFile {
     }
 
     /// Refuses `name` in `directory` unless it is a regular file or absent.
-    static func checkReplaceable(_ name: String, in directory: Directory) throws(FileWriteError) {
+    static func checkReplaceable(_ name: String, in directory: Directory, replacingLink: Bool = false) throws(FileWriteError) {
         switch try FileWriteError.wrapping({ () throws(SystemError) in try directory.kind(of: name) }) {
         case nil, .regularFile?: return
+        case .symbolicLink? where replacingLink: return
         case .symbolicLink?: throw .symbolicLink(path: directory.pathOf(name), target: directory.linkTarget(of: name))
         case let kind?: throw .notRegularFile(path: directory.pathOf(name), kind: kind)
         }

@@ -87,6 +87,27 @@ struct PauseTests {
         #expect(paused.stdout == "Paused: the daemon holds the count (3 when it last saved) until 'autoscaled resume'.\n")
         #expect(paused.stderr == "warning: \(tooLarge); this pause replaces it\n")
         #expect(dir.read(pausePath).contains(#""paused":true"#))
+
+        // A link at the pause file's place (the daemon reads through it): resume replaces the link,
+        // never writes through it; its target is untouched.
+        dir.write(dir.file("elsewhere.json"), dir.read(pausePath))
+        unlink(pausePath)
+        #expect(symlink(dir.file("elsewhere.json"), pausePath) == 0)
+        let unlinked = await ChildProcess.run(["resume", "--config", dir.configPath], in: dir.path)
+        #expect(unlinked.status == 0, "\(unlinked.stderr)")
+        #expect(unlinked.stdout == "Resumed: the daemon follows the policy again from its next evaluation.\n")
+        var info = stat()
+        #expect(lstat(pausePath, &info) == 0 && info.st_mode & S_IFMT == S_IFREG, "the link is replaced by a file")
+        #expect(dir.read(pausePath).contains(#""paused":false"#))
+        #expect(dir.read(dir.file("elsewhere.json")).contains(#""paused":true"#))
+        // A directory there is neither read nor replaced: named, exit 1; and no config error.
+        unlink(pausePath)
+        #expect(mkdir(pausePath, 0o755) == 0)
+        let onDirectory = await ChildProcess.run(["pause", "--config", dir.configPath], in: dir.path)
+        #expect(onDirectory.status == 1)
+        #expect(onDirectory.stderr.contains("\(pausePath): is a directory, not a regular file; refusing to replace it"), "\(onDirectory.stderr)")
+        let check = await ChildProcess.run(["check-config", "--config", dir.configPath], in: dir.path)
+        #expect(check.status == 0 && check.stdout == "ok\n", "the pause file is no key's: \(check.stderr)")
     }
 
     /// Runs `autoscaled ARGS --config CONFIG` and expects exit 0.

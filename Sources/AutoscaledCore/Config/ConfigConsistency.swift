@@ -187,11 +187,11 @@ enum ConfigConsistency {
             /// What the path is beside the key's own, e.g. "the lock file"; nil for the key's own.
             var beside: String?
             var isDirectory = false
-            /// Whether the daemon writes it (and so makes its directory).
+            /// Whether the daemon writes it (and so makes its directory, and refuses anything but a
+            /// regular file there: it never writes through a link). The pause file is `pause`'s and
+            /// `resume`'s to write, which refuse what they cannot replace themselves; the daemon only
+            /// reads it, and a pause file it cannot read is `pause-file-invalid`, not a config error.
             var isWritten = true
-            /// Whether a symbolic link there is refused: the daemon never writes through one. The
-            /// pause file is `pause`'s to write, which refuses a link itself; the daemon reads it.
-            var refusesLink = true
             var subject: String {
                 guard let key else { return "the config file" }
                 return beside.map { "\($0) beside [\(key.section)] \(key.name)" } ?? "[\(key.section)] \(key.name)"
@@ -211,7 +211,7 @@ enum ConfigConsistency {
         if let path = try? values.string(.statePath) {
             files.append(NamedFile(key: .statePath, path: path))
             files.append(NamedFile(key: .statePath, path: StateStore.lockPath(forState: path), beside: "the lock file"))
-            files.append(NamedFile(key: .statePath, path: PauseFile.path(forState: path), beside: "the pause file", refusesLink: false))
+            files.append(NamedFile(key: .statePath, path: PauseFile.path(forState: path), beside: "the pause file", isWritten: false))
             if (try? values.optional(.historyPath, values.string)) == nil {
                 let history = HistoryConfig.defaultPath(statePath: path)
                 files.append(NamedFile(key: .statePath, path: history,
@@ -259,7 +259,7 @@ enum ConfigConsistency {
         // a link). Told once, for the first key.
         if let kind = disk?.kind {
             for file in files where file.isWritten && !file.isDirectory {
-                guard let found = kind(file.path), found != .regularFile, found != .symbolicLink || file.refusesLink,
+                guard let found = kind(file.path), found != .regularFile,
                       blocked.insert(file.path).inserted else { continue }
                 let advice = found == .symbolicLink ? " (the daemon never writes through one: set the path to the real location)" : ""
                 faults.append(Fault(

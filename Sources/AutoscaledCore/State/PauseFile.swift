@@ -128,7 +128,9 @@ public struct PauseFile: Codable, Sendable, Equatable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         guard let data = try? encoder.encode(self) else { preconditionFailure("a PauseFile always encodes") }
-        try AtomicFile.write(Array(data) + [0x0A], to: path, mode: 0o644)
+        // The file is `pause`'s and `resume`'s alone: a link put there is replaced, never written
+        // through, so a pause the daemon read through a link can always be lifted.
+        try AtomicFile.write(Array(data) + [0x0A], to: path, mode: 0o644, replacingLink: true)
     }
 }
 
