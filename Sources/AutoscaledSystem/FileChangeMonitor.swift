@@ -92,7 +92,22 @@ public final class FileChangeMonitor: Sendable {
     ) {
         let targets = state.withLock { watched in
             let events = inotify.readEvents()
-            let targets = events.flatMap { apply($0, to: &watched, now: clock.now()) }
+            var targets = events.flatMap { apply($0, to: &watched, now: clock.now()) }
+            if events.contains(where: \.overflowed) {
+                // Events were lost (a directory busy with other names, a stalled reader): any file
+                // may have changed, and a write seen in progress most likely ended unseen. Each is
+                // read again now, as the poll would, instead of at the next poll.
+                let given = Set(watched.given.map(\.target))
+                for target in given {
+                    var activity = watched.activity[target] ?? WriteActivity()
+                    activity.lastModified = nil
+                    activity.modifications += 1
+                    activity.lastChanged = clock.now()
+                    watched.activity[target] = activity
+                }
+                targets += given
+                resolve(&watched, inotify: inotify)
+            }
             // A name given was replaced (a link moved to another file): watch what it resolves to now.
             if events.contains(where: { event in isGiven(event, in: watched) && (event.completesFile || event.removesFile) }) {
                 resolve(&watched, inotify: inotify)

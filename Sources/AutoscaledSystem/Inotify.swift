@@ -69,4 +69,6 @@ extension InotifyEvent {
     public var removesFile: Bool { mask & UInt32(IN_DELETE | IN_MOVED_FROM) != 0 }
     /// The watch itself ended (directory deleted or moved, or the watch removed).
     public var endsWatch: Bool { mask & UInt32(IN_IGNORED | IN_DELETE_SELF | IN_MOVE_SELF) != 0 }
+    /// The kernel's queue overflowed: events were lost, of any watch.
+    public var overflowed: Bool { mask & UInt32(IN_Q_OVERFLOW) != 0 }
 }

@@ -61,6 +61,39 @@ struct FileChangeMonitorTests {
         #expect(!closed.writeInProgress && closed.modifications > writing.modifications)
     }
 
+    @Test("a queue overflow (events lost) reports every file as changed, its write no longer in progress", .timeLimit(.minutes(1)))
+    func overflow() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let reported = Locked<[FileChangeMonitor.Target]>([])
+        // Never activated until the end: the events stay queued in the kernel until read here.
+        let queue = DispatchQueue(label: "test.inotify.overflow", attributes: .initiallyInactive)
+        let monitor = try FileChangeMonitor(queue: queue, clock: SystemMonotonicClock()) { target in
+            reported.withLock { $0.append(target) }
+        }
+        defer {
+            monitor.cancel()
+            queue.activate()
+        }
+        monitor.watch([(.loadFile, dir.file("loads.json")), (.configFile, dir.file("autoscaled.conf"))])
+        // A write to the config that never closes, as far as the events lost tell.
+        let fd = open(dir.file("autoscaled.conf"), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        _ = Glibc.write(fd, "[source]\n", 9)
+        var bytes = [UInt8](repeating: 0, count: 32)
+        let proc = open("/proc/sys/fs/inotify/max_queued_events", O_RDONLY | O_CLOEXEC)
+        let count = proc < 0 ? 0 : Glibc.read(proc, &bytes, bytes.count)
+        if proc >= 0 { close(proc) }
+        let queued = Int(String(decoding: bytes.prefix(max(0, count)), as: UTF8.self).filter(\.isNumber)) ?? 16_384
+        // Each file made and closed is two events (a create and a close): past the queue's bound.
+        for index in 0..<(queued / 2 + 100) {
+            close(open(dir.file("other-\(index)"), O_WRONLY | O_CREAT | O_CLOEXEC, 0o644))
+        }
+        close(fd)
+        monitor.processEvents()
+        #expect(Set(reported.withLock { $0 }) == [.loadFile, .configFile])
+        #expect(!monitor.activity(of: .configFile, beforeRead: true).writeInProgress)
+    }
+
     /// Writes `text` to `path` in place and closes it.
     private static func writeInPlace(_ path: String, _ text: String) {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
