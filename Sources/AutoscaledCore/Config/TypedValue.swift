@@ -25,7 +25,7 @@ enum TypedValue: Sendable, Equatable {
     /// `label=value` pairs, in the order given.
     case labelMatch([LabelMatcher])
 
-    /// The value as canonical config text: `5s` for durations, `50` rather than `50.0`,
+    /// The value as canonical config text: `5s` for durations (a list shortest first), `50` rather than `50.0`,
     /// `true`/`false` for booleans, a request with its escapes.
     var text: String {
         switch self {
@@ -33,7 +33,8 @@ enum TypedValue: Sendable, Equatable {
         case let .number(number): DecimalText.format(number)
         case let .integer(integer): String(integer)
         case let .duration(duration): DurationText.format(duration)
-        case let .durations(durations): durations.isEmpty ? "none" : durations.map(DurationText.format).joined(separator: ", ")
+        // Shortest first: the order periods are listed in changes nothing, so it is no change to report.
+        case let .durations(durations): durations.isEmpty ? "none" : durations.sorted().map(DurationText.format).joined(separator: ", ")
         case let .boolean(boolean): boolean ? "true" : "false"
         case let .byteSize(bytes): ByteSizeText.format(bytes)
         case let .command(command): command.description

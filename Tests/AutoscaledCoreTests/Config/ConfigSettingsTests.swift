@@ -65,6 +65,16 @@ struct ConfigSettingsTests {
         #expect(Config.changes(from: ConfigParsing.defaults(), to: ConfigParsing.defaults()).isEmpty)
     }
 
+    @Test("the same seasonal periods listed in another order are no change")
+    func periodsInAnotherOrder() throws {
+        let base = "[source]\npath = l\n[policy]\nheadroom = learned\nseasonal_periods = "
+        let old = try ConfigParsing.parse(base + "5min, 15min, 30min, 1h").get()
+        let reordered = try ConfigParsing.parse(base + "1h, 30min, 15min, 5min").get()
+        #expect(Config.changes(from: old, to: reordered).isEmpty)
+        let other = try ConfigParsing.parse(base + "1h, 30min, 15min").get()
+        #expect(Config.changes(from: old, to: other) == ["policy.seasonal_periods='5min, 15min, 30min, 1h'->'15min, 30min, 1h'"])
+    }
+
     @Test("changes list name=old->new in settings order")
     func changes() {
         let old = ConfigParsing.defaults()
