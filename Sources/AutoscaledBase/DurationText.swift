@@ -78,7 +78,15 @@ public enum DurationText {
         while true {
             while index < scalars.count, isSpace(scalars[index]) { index += 1 }
             if index == scalars.count { break }
-            if scalars[index] == "-" { throw .negative }
+            if scalars[index] == "-" {
+                // A minus before the first number says the duration is negative (`-0` is zero);
+                // anywhere else (`--1s`, `- 1s`, `1s -1s`) the text is no duration at all.
+                let next = index + 1 < scalars.count ? scalars[index + 1] : " "
+                guard parts.isEmpty, ("0"..."9").contains(next) || next == "." else { throw .malformed }
+                let rest = String(String.UnicodeScalarView(scalars[(index + 1)...]))
+                if (try? parse(rest)) == .zero { return [(0, 1_000_000)] }
+                throw .negative
+            }
 
             let integer = digits(in: scalars, from: &index)
             var fraction: [Unicode.Scalar] = []

@@ -63,7 +63,11 @@ struct DurationTextTests {
         BadCase("", .empty),
         BadCase("   ", .empty),
         BadCase("-5s", .negative),
-        BadCase("1min -5s", .negative),
+        BadCase("-.5s", .negative),
+        BadCase("1min -5s", .malformed),
+        BadCase("--1s", .malformed),
+        BadCase("- 1s", .malformed),
+        BadCase("-", .malformed),
         BadCase("nan", .notFinite),
         BadCase("inf", .notFinite),
         BadCase("-Infinity", .notFinite),
@@ -86,6 +90,13 @@ struct DurationTextTests {
     ])
     func rejects(_ testCase: BadCase) {
         #expect(throws: testCase.failure) { try DurationText.parse(testCase.text) }
+    }
+
+    @Test("minus zero is zero, not a negative duration")
+    func minusZero() throws {
+        #expect(try DurationText.parse("-0") == .zero)
+        #expect(try DurationText.parse("-0s") == .zero)
+        #expect(try DurationText.parse("-0.0ms") == .zero)
     }
 
     @Test("durations format as canonical systemd text", arguments: [

@@ -238,11 +238,16 @@ enum KeyType: Sendable {
             case .negative: throw Fault(problem: "must not be negative", expected: expected)
             case .notFinite: throw Fault(problem: "is not a finite duration", expected: expected)
             case .malformed: throw Fault(problem: "is not a duration", expected: expected)
-            case .tooLarge: throw Fault(problem: "is too large", expected: expected)
+            case .tooLarge: throw Fault(problem: "must be at most \(DurationText.format(maxDuration))")
             case let .unknownUnit(unit):
                 throw Fault(problem: "has an unknown unit \(EscapedText.quoted(unit))",
                             expected: "a duration in us, ms, s, min, h or d, e.g. \(example)")
             }
+        }
+        if duration == .zero, text.unicodeScalars.contains(where: { ("1"..."9").contains($0) }) {
+            // `0.4us`: more than nothing as written, nothing at the finest step a duration has.
+            throw Fault(problem: "is less than 1us, the finest step of a duration, and so 0"
+                + (allowsZero ? " (write 0 for none)" : ", where it must be greater than 0"))
         }
         if !allowsZero, duration == .zero { throw Fault(problem: "must be greater than 0") }
         if duration > maxDuration { throw Fault(problem: "must be at most \(DurationText.format(maxDuration))") }
@@ -267,7 +272,9 @@ enum KeyType: Sendable {
                     + "to \(DurationText.format(range.upperBound))", expected: expected)
             }
             guard !durations.contains(duration) else {
-                throw Fault(problem: "names \(EscapedText.quoted(word)) twice", expected: expected)
+                let canonical = DurationText.format(duration)
+                let written = canonical == word ? "" : " (\(EscapedText.quoted(word)) is \(canonical))"
+                throw Fault(problem: "names \(canonical) twice\(written)", expected: expected)
             }
             durations.append(duration)
         }

@@ -23,7 +23,7 @@ struct SeasonalConfigTests {
           arguments: [
               ("seasonal_periods = 30s", "autoscaled.conf:4: seasonal_periods: '30s' has '30s', which is not from 1min to 28d "
                   + "(expected none, or up to 4 durations from 1min to 28d separated by commas, e.g. 1h, 1d)"),
-              ("seasonal_periods = 1h, 60min", "autoscaled.conf:4: seasonal_periods: '1h, 60min' names '60min' twice "
+              ("seasonal_periods = 1h, 60min", "autoscaled.conf:4: seasonal_periods: '1h, 60min' names 1h twice ('60min' is 1h) "
                   + "(expected none, or up to 4 durations from 1min to 28d separated by commas, e.g. 1h, 1d)"),
               ("seasonal_periods = 1h,,1d", "autoscaled.conf:4: seasonal_periods: '1h,,1d' has an empty item (nothing "
                   + "between two commas, or before or after one) "
