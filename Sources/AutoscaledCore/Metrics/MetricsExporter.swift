@@ -12,6 +12,8 @@ public struct MetricsExporter: Sendable {
     public private(set) var scaleUps = 0
     public private(set) var scaleDowns = 0
     public private(set) var sourceErrors = 0
+    /// Whether the last reload asked for was applied; see ``MetricsSample/lastReloadSuccessful``.
+    public var lastReloadSuccessful = true
     private var failing = false
     private let write: @Sendable (String, String) throws(FileWriteError) -> Void
 
@@ -75,7 +77,7 @@ public struct MetricsExporter: Sendable {
             logLinesDropped: logLinesDropped, evaluatedAt: wallTime,
             // Where nothing holds the count, it is what the policy wants; a rule holding it without a wish (no data) has none.
             wantedReplicas: decision.wanted ?? (decision.heldBy == nil ? decision.to : nil),
-            heldBy: decision.heldBy?.name, paused: paused)
+            heldBy: decision.heldBy?.name, paused: paused, lastReloadSuccessful: lastReloadSuccessful)
         do {
             try write(path, MetricsText.render(sample, maxSeries: config.maxSeries))
             failing = false

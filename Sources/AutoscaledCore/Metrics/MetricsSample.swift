@@ -21,11 +21,13 @@ public struct MetricsSample: Sendable, Equatable {
     public var heldBy: String?
     /// Whether an operator paused the autoscaling.
     public var paused: Bool
+    /// Whether the last reload asked for was applied (`true` until one fails).
+    public var lastReloadSuccessful: Bool
 
     public init(
         desiredReplicas: Int, appliedReplicas: Int? = nil, serversToScale: Int?, servers: [ServerLoad],
         scaleUps: Int, scaleDowns: Int, sourceErrors: Int, logLinesDropped: Int = 0, evaluatedAt: Double,
-        wantedReplicas: Int? = nil, heldBy: String? = nil, paused: Bool = false
+        wantedReplicas: Int? = nil, heldBy: String? = nil, paused: Bool = false, lastReloadSuccessful: Bool = true
     ) {
         self.desiredReplicas = desiredReplicas
         self.appliedReplicas = appliedReplicas
@@ -39,5 +41,6 @@ public struct MetricsSample: Sendable, Equatable {
         self.wantedReplicas = wantedReplicas
         self.heldBy = heldBy
         self.paused = paused
+        self.lastReloadSuccessful = lastReloadSuccessful
     }
 }

@@ -26,6 +26,9 @@ public enum MetricsText {
         }
         family(&text, "autoscaled_paused", "gauge", "1 while an operator paused the autoscaling (autoscaled pause).")
         text += "autoscaled_paused \(sample.paused ? 1 : 0)\n"
+        family(&text, "autoscaled_config_last_reload_successful", "gauge",
+               "0 while the last reload asked for failed (the running config is older than the file), else 1.")
+        text += "autoscaled_config_last_reload_successful \(sample.lastReloadSuccessful ? 1 : 0)\n"
         if let applied = sample.appliedReplicas {
             family(&text, "autoscaled_applied_replicas", "gauge", "Replica count last confirmed applied.")
             text += "autoscaled_applied_replicas \(applied)\n"

@@ -161,8 +161,22 @@ public final class Controller {
                                    pollInterval: config.source.pollInterval, at: now, wallTime: wall) {
             logger.log(line)
         }
-        if reportStatus { notify(["STATUS=\(evaluation.summary.statusText(now: dependencies.clock.now()))"]) }
+        if reportStatus { notify(["STATUS=\(statusText(evaluation.summary))"]) }
         return evaluation
+    }
+
+    /// Whether the last reload asked for was applied: a failed one leaves the config older than
+    /// its file, which `STATUS=` (`reload=failed`) and the metrics say until a reload succeeds.
+    public private(set) var lastReloadSuccessful = true
+
+    /// Notes how a reload asked for ended (applied, or refused: `reload-failed`).
+    public func noteReload(succeeded: Bool) {
+        lastReloadSuccessful = succeeded
+        metrics.lastReloadSuccessful = succeeded
+    }
+
+    private func statusText(_ summary: ReplicaSummary) -> String {
+        summary.statusText(now: dependencies.clock.now()) + (lastReloadSuccessful ? "" : " reload=failed")
     }
 
     /// Hands the count the decision leaves to the coordinator, if one acts; returns at once.
@@ -270,7 +284,7 @@ public final class Controller {
 
     /// `assignments` and `STATUS=` with the state as it is now.
     public func notifyStatus(_ assignments: [String]) async {
-        notify(assignments + ["STATUS=\(await state.summary.statusText(now: dependencies.clock.now()))"])
+        notify(assignments + ["STATUS=\(statusText(await state.summary))"])
     }
 
     /// Sends a notification; a failure is logged once, then only at debug level.

@@ -84,7 +84,10 @@ public final class Daemon {
                 let admitted = reloadGate.admit(
                     monitor.activity(of: .configFile, beforeRead: true), now: dependencies.clock.now(),
                     pollInterval: controller.config.source.pollInterval, path: configPath)
-                if let record = admitted.record { controller.logger.log(record) }
+                if let record = admitted.record {
+                    controller.logger.log(record)
+                    if record.event == .reloadFailed { await controller.noteReload(succeeded: false) }
+                }
                 work.reload = admitted.reload
             }
             for signal in work.ignored {
@@ -199,17 +202,21 @@ public final class Daemon {
         case let .failure(errors):
             // The running config stays.
             controller.logger.log(.reloadFailed(config: configPath, causes: errors.errors.map(\.description), count: errors.count))
+            await controller.noteReload(succeeded: false)
         case let .success(new):
             configMissing = false
             let old = controller.config
             var claim: StateClaim?
             if new.state.path != old.state.path {
                 // The new state file must be ours alone, and safe to write, before anything changes.
-                guard let claimed = StateClaim.atReload(new.state.path, configPath: configPath, logger: controller.logger)
-                else { return }
+                guard let claimed = StateClaim.atReload(new.state.path, configPath: configPath, logger: controller.logger) else {
+                    await controller.noteReload(succeeded: false)
+                    return
+                }
                 claim = claimed
             }
             await controller.reload(new)
+            await controller.noteReload(succeeded: true)
             if let claim {
                 stateLock?.release()
                 stateLock = claim.lock

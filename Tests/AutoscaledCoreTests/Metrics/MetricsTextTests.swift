@@ -24,6 +24,9 @@ struct MetricsTextTests {
             # HELP autoscaled_paused 1 while an operator paused the autoscaling (autoscaled pause).
             # TYPE autoscaled_paused gauge
             autoscaled_paused 0
+            # HELP autoscaled_config_last_reload_successful 0 while the last reload asked for failed (the running config is older than the file), else 1.
+            # TYPE autoscaled_config_last_reload_successful gauge
+            autoscaled_config_last_reload_successful 1
             # HELP autoscaled_applied_replicas Replica count last confirmed applied.
             # TYPE autoscaled_applied_replicas gauge
             autoscaled_applied_replicas 3

@@ -271,6 +271,20 @@ struct ControllerTests {
         #expect(h.lines("scale-up").first?.hasSuffix(" dry_run=true") == true)
     }
 
+    @Test("a failed reload is said in STATUS= until a reload succeeds")
+    func reloadFailedStatus() async throws {
+        let h = Harness([Harness.cool, Harness.cool, Harness.cool])
+        defer { h.dir.remove() }
+        let controller = await h.start(h.config())
+        await controller.noteReload(succeeded: false)
+        _ = try #require(await controller.evaluate(reportStatus: true))
+        #expect(h.notifier.messages.last?.first?.hasSuffix(" reload=failed") == true, "\(h.notifier.messages)")
+        await controller.noteReload(succeeded: true)
+        h.clock.advance(by: .seconds(10))
+        _ = try #require(await controller.evaluate(reportStatus: true))
+        #expect(h.notifier.messages.last?.first?.contains("reload=") == false, "\(h.notifier.messages)")
+    }
+
     @Test("a reload changes the policy for the next evaluation and says what changed")
     func reloadPolicy() async throws {
         let h = Harness([Harness.exercise])
