@@ -27,6 +27,24 @@ struct StandardOutputTests {
         #expect(result.stderr == "standard output: write: no space left on device (errno 28)\n")
     }
 
+    @Test("pause and resume whose standard output fails say the change is made all the same")
+    func pauseWithFullDisk() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        dir.writeConfig()
+        #expect(mkdir(dir.file("state"), 0o755) == 0)
+        dir.writeAtomically(dir.statePath, #"{"version":1,"desired_replicas":3,"updated_at":"x"}"#)
+        let pause = await Self.run(["pause", "--config", dir.configPath], shell: "exec >/dev/full;", in: dir)
+        #expect(pause.status == 1)
+        #expect(pause.stderr == "standard output: write: no space left on device (errno 28)\n"
+            + "the pause is written to \(dir.statePath).pause: the daemon holds it, all the same\n")
+        #expect(dir.read(dir.statePath + ".pause").contains(#""paused":true"#))
+        let resume = await Self.run(["resume", "--config", dir.configPath], shell: "exec >/dev/full;", in: dir)
+        #expect(resume.status == 1)
+        #expect(resume.stderr == "standard output: write: no space left on device (errno 28)\n"
+            + "the resume is written to \(dir.statePath).pause: the daemon follows the policy again, all the same\n")
+    }
+
     @Test("a closed standard output is exit 1 saying so, and nothing meant for it lands in a descriptor opened later; a closed stdin changes nothing",
           arguments: [
               ["completion", "bash"], ["check-config", "--config", config], ["--version"],

@@ -10,6 +10,9 @@ public struct CommandOutput: Sendable, Equatable {
         didSet { standardError = TextEscaping.defanged(standardError) }
     }
     public var exitStatus: Int32
+    /// What the command changed before printing (`the pause is written …`): said on stderr when
+    /// standard output then fails, so a failed status is not read as a change not made.
+    public var doneBeforeOutput: String?
 
     public init(standardOutput: String = "", standardError: String = "", exitStatus: Int32) {
         self.standardOutput = standardOutput
@@ -43,6 +46,7 @@ public struct CommandOutput: Sendable, Equatable {
         if !error.isBrokenPipe {
             failed.standardError += "\(Self.standardOutputName): \(error.description(omitting: Self.standardOutputName))\n"
         }
+        if let done = doneBeforeOutput { failed.standardError += "\(done), all the same\n" }
         return failed
     }
 

@@ -36,7 +36,9 @@ public enum PauseCommand {
         }
         text += pause.until.map { " until \($0)" } ?? " until 'autoscaled resume'"
         text += options.reason.map { " (\(EscapedText.quoted($0)))" } ?? ""
-        return CommandOutput(standardOutput: text + ".\n", standardError: warning, exitStatus: CommandOutput.success)
+        var output = CommandOutput(standardOutput: text + ".\n", standardError: warning, exitStatus: CommandOutput.success)
+        output.doneBeforeOutput = "the pause is written to \(target.pausePath): the daemon holds it"
+        return output
     }
 
     public static func resume(configPath: String, wallNow: Double = WallClock.now()) -> CommandOutput {
@@ -50,8 +52,10 @@ public enum PauseCommand {
             // The daemon holds the pause it last read while the file cannot be read: a resume
             // replaces the file whatever it holds, so an operator can always resume.
             do { try PauseFile.resume(wallTime: wallNow).save(to: target.pausePath) } catch { return failure(error.description) }
-            return CommandOutput(standardOutput: resumed, standardError: "warning: \(unreadable.description); this resume replaces it\n",
-                                 exitStatus: CommandOutput.success)
+            var output = CommandOutput(standardOutput: resumed, standardError: "warning: \(unreadable.description); this resume replaces it\n",
+                                       exitStatus: CommandOutput.success)
+            output.doneBeforeOutput = resumedNote(target)
+            return output
         }
         guard let earlier, earlier.holds(at: wallNow) else {
             var text = "Not paused: nothing to resume"
@@ -59,10 +63,16 @@ public enum PauseCommand {
             return CommandOutput(standardOutput: text + ".\n", exitStatus: CommandOutput.success)
         }
         do { try PauseFile.resume(wallTime: wallNow).save(to: target.pausePath) } catch { return failure(error.description) }
-        return CommandOutput(standardOutput: resumed, exitStatus: CommandOutput.success)
+        var output = CommandOutput(standardOutput: resumed, exitStatus: CommandOutput.success)
+        output.doneBeforeOutput = resumedNote(target)
+        return output
     }
 
     private static let resumed = "Resumed: the daemon follows the policy again from its next evaluation.\n"
+
+    private static func resumedNote(_ target: Target) -> String {
+        "the resume is written to \(target.pausePath): the daemon follows the policy again"
+    }
 
     /// The config, its state file and the pause file next to it.
     struct Target {
