@@ -43,8 +43,10 @@ public struct SystemdActuator: Actuator {
                 .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
                 .dropLast(while: { $0.isEmpty })
             guard printed.count == batch.count else {
+                // Its status says little (3: a unit not active), but with no states it says it failed.
+                let status = if case let .exited(code) = check.termination, code != 0 { " exited with status \(code) and" } else { "" }
                 throw .unexpectedOutput(
-                    program: systemctl, detail: "is-active printed \(printed.count) states for \(batch.count) units",
+                    program: systemctl, detail: "is-active\(status) printed \(printed.count) states for \(batch.count) units",
                     standardError: check.standardErrorText)
             }
             states += printed

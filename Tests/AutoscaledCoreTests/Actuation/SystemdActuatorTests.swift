@@ -80,7 +80,7 @@ struct SystemdActuatorTests {
             unit: try UnitNameTemplate("llama@{i}.service"), systemctl: dir.file("systemctl"),
             runner: ProgramRunner(environment: [:], timeout: .seconds(10)))
         await #expect(throws: ActuationError.unexpectedOutput(
-            program: dir.file("systemctl"), detail: "is-active printed 0 states for 5 units",
+            program: dir.file("systemctl"), detail: "is-active exited with status 1 and printed 0 states for 5 units",
             standardError: "Failed to connect to bus: No such file or directory")) {
             try await actuator.apply(request(2))
         }
