@@ -194,6 +194,10 @@ enum KeyType: Sendable {
             throw Fault(problem: "is not a number", expected: expected)
         }
         guard number.isFinite else { throw Fault(problem: "is not a finite number", expected: expected) }
+        // `1e-400`: written as more than nothing, read as 0, which may mean "off" for the key.
+        if number == 0, unsigned.unicodeScalars.prefix(while: { $0 != "e" && $0 != "E" }).contains(where: { ("1"..."9").contains($0) }) {
+            throw Fault(problem: "is too small to tell from 0", expected: expected)
+        }
         if number > LoadSnapshot.maxLoad { throw Fault(problem: "must be at most \(LoadSnapshot.maxLoadText)") }
         if number < -LoadSnapshot.maxLoad { throw Fault(problem: "must be at least -\(LoadSnapshot.maxLoadText)") }
         return number

@@ -90,6 +90,15 @@ struct KeyTypeTests {
         #expect(KeyType.integer().expected(example: "3") == "an integer, e.g. 3")
     }
 
+    @Test("a number written as more than nothing that reads as 0 is refused; 0 written as 0 is 0")
+    func underflow() throws {
+        #expect(throws: KeyType.Fault(problem: "is too small to tell from 0", expected: "a finite number, e.g. x")) { try parse(.number, "1e-400") }
+        #expect(throws: KeyType.Fault(problem: "is too small to tell from 0", expected: "a finite number, e.g. x")) { try parse(.number, "-0.5e-330") }
+        #expect(try parse(.number, "0") == .number(0))
+        #expect(try parse(.number, "0.000e5") == .number(0))
+        #expect(try parse(.number, "-0") == .number(0))
+    }
+
     @Test("integral numbers print without a fraction", arguments: [
         (50.0, "50"), (-3, "-3"), (0, "0"), (-0.0, "0"), (2.5, "2.5"), (0.1, "0.1"), (1e20, "1e+20"),
     ])
