@@ -29,20 +29,12 @@ public enum AddressSpaceBudget {
     public static func check(_ needed: Int = needed) throws(Shortage) {
         var limit = rlimit()
         guard getrlimit(__rlimit_resource_t(RLIMIT_AS.rawValue), &limit) == 0, limit.rlim_cur != rlim_t.max else { return }
-        oneMallocArena()
+        MallocOptions.set(.arenaMax, to: 1)
         let region = mmap(nil, needed, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
         guard region == MAP_FAILED else {
             munmap(region, needed)
             return
         }
         throw Shortage(needed: needed, limit: UInt64(limit.rlim_cur))
-    }
-
-    /// `mallopt(M_ARENA_MAX, 1)`, which Swift's Glibc module does not bring: looked up by name.
-    private static func oneMallocArena() {
-        typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
-        let arenaMax: Int32 = -8  // M_ARENA_MAX, malloc.h
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
-        _ = unsafeBitCast(symbol, to: Mallopt.self)(arenaMax, 1)
     }
 }

@@ -104,6 +104,7 @@ struct Autoscaled {
             let version = Daemon.configVersion(at: path)
             switch ConfigLoader.load(path: path) {
             case let .success(config):
+                MallocOptions.returnLargeBlocksWhenFreed(environment: environment)
                 let logger = Logger.standardError(config: config.log, environment: environment)
                 let daemon = Daemon(
                     configPath: path, config: config, logger: logger, configVersion: version,
