@@ -164,10 +164,13 @@ public protocol NotifySink: Sendable {
     func send(_ assignments: [String]) throws(SystemError)
     /// Why the service manager cannot be told anything, when it was asked to be (see ``SystemdNotifier/unusable``).
     var unusable: String? { get }
+    /// How often the service manager expects `WATCHDOG=1` at the latest (see ``SystemdNotifier/watchdogInterval``).
+    var watchdogInterval: Duration? { get }
 }
 
 extension NotifySink {
     public var unusable: String? { nil }
+    public var watchdogInterval: Duration? { nil }
 }
 
 extension SystemdNotifier: NotifySink {}

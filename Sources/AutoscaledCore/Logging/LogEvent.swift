@@ -36,6 +36,8 @@ public enum LogEvent: String, Sendable, Equatable, CaseIterable {
     case configRemoved = "config-removed"
     case watchFailed = "watch-failed"
     case notifyFailed = "notify-failed"
+    /// A read of the source may last longer than the watchdog allows between two pings.
+    case watchdogAtRisk = "watchdog-at-risk"
     case metricsWriteFailed = "metrics-write-failed"
     /// A reload moved or dropped `[metrics] textfile`; the old file was removed (`path`).
     case metricsRemoved = "metrics-removed"

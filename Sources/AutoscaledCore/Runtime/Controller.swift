@@ -117,6 +117,9 @@ public final class Controller {
         if let unusable = dependencies.notifier.unusable {
             logger.log(.warning, .notifyFailed, [LogField("cause", .string(unusable))])
         }
+        if let risk = watchdogRisk(config.source, watchdogInterval: dependencies.notifier.watchdogInterval) {
+            logger.log(risk)
+        }
         await state.save(wallTime: dependencies.wallTime())
         await controller.startActuation()
         return controller
@@ -240,6 +243,9 @@ public final class Controller {
             await startActuation()
         }
         let changes = Config.changes(from: old, to: new)
+        if new.source != old.source, let risk = Self.watchdogRisk(new.source, watchdogInterval: dependencies.notifier.watchdogInterval) {
+            logger.log(risk)
+        }
         logger.log(.info, .reload, [
             LogField("config", .string(configPath)),
             LogField("changes", .string(changes.isEmpty ? "none" : changes.joined(separator: " "))),
@@ -295,5 +301,29 @@ public final class Controller {
             logger.log(notifyFailed ? .debug : .warning, .notifyFailed, [LogField("cause", .string(error.description))])
             notifyFailed = true
         }
+    }
+}
+
+extension Controller {
+    /// A warning when a read of `source` may outlast what the watchdog allows: the loop sends no
+    /// `WATCHDOG=1` while it waits on a read, and pings come every half `interval`, so a read
+    /// longer than `interval` less one ping interval can leave systemd without a ping for longer
+    /// than `interval`, and it kills a daemon that was only waiting on a slow peer. `nil` for a file
+    /// source, without a watchdog, or when the read fits.
+    static func watchdogRisk(_ source: SourceConfig, watchdogInterval interval: Duration?) -> LogRecord? {
+        guard let interval, let limits = source.kind.limits else { return nil }
+        let longestRead = limits.connectTimeout + limits.readTimeout
+        let fits = interval - max(interval / 2, SystemdNotifier.minimumPingInterval)
+        guard longestRead > fits else { return nil }
+        let text = DurationText.format
+        return LogRecord(.warning, .watchdogAtRisk, [
+            LogField("source", .string(source.location)),
+            LogField("longest_read", .string(text(longestRead))),
+            LogField("watchdog", .string(text(interval))),
+            LogField("cause", .string(
+                "a read of the source may take connect_timeout + read_timeout = \(text(longestRead)), no WATCHDOG=1 "
+                + "goes out meanwhile, and the service manager stops the daemon after \(text(interval)) without one "
+                + "(WatchdogSec=): keep the two timeouts within \(text(fits)), or raise WatchdogSec=")),
+        ])
     }
 }

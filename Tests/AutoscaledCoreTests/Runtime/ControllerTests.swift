@@ -16,14 +16,16 @@ private final class Harness {
     let source: ScriptedLoadSource
     let actuator: ScriptedActuator
     let sink = MemoryLogSink()
-    let notifier = RecordingNotifier()
+    let notifier: RecordingNotifier
     let clock = ManualClock()
     let metrics = Locked<[String]>([])
     let writes = FakeLoadFileWrites()
 
-    init(_ reads: [Result<LoadSnapshot, LoadError>], actuator steps: [ScriptedActuator.Step] = [.succeed]) {
+    init(_ reads: [Result<LoadSnapshot, LoadError>], actuator steps: [ScriptedActuator.Step] = [.succeed],
+         watchdogInterval: Duration? = nil) {
         source = ScriptedLoadSource(reads)
         actuator = ScriptedActuator(steps)
+        notifier = RecordingNotifier(watchdogInterval: watchdogInterval)
     }
 
     func config(
@@ -63,6 +65,34 @@ private final class Harness {
 }
 
 struct ControllerTests {
+    @Test("a socket source whose timeouts outlast half the watchdog interval is a warning, at start and at a reload to it")
+    func watchdogAtRisk() async throws {
+        let h = Harness([Harness.exercise], watchdogInterval: .seconds(4))
+        defer { h.dir.remove() }
+        let tcp = SourceConfig.Kind.tcp(address: LoopbackAddress(host: .ipv4(127, 0, 0, 1), port: 9100), request: nil, limits: .defaults)
+        // connect_timeout 1s + read_timeout 2s by default: within half of 8s, not of 4s.
+        let slow = modified(h.config()) { $0.source.kind = tcp }
+        let controller = await h.start(slow)
+        let warning = try #require(h.lines("watchdog-at-risk").first)
+        #expect(warning.hasPrefix("<4>level=warning event=watchdog-at-risk source=127.0.0.1:9100 longest_read=3s watchdog=4s "))
+        #expect(warning.contains("keep the two timeouts within 2s, or raise WatchdogSec="))
+
+        await controller.reload(h.config())
+        #expect(h.lines("watchdog-at-risk").count == 1)
+        await controller.reload(slow)
+        #expect(h.lines("watchdog-at-risk").count == 2)
+        let fast = modified(slow) { $0.source.kind = SourceConfig.Kind.tcp(address: LoopbackAddress(host: .ipv4(127, 0, 0, 1), port: 9100), request: nil,
+                                                          limits: SocketLimits(connectTimeout: .seconds(1), readTimeout: .seconds(1),
+                                                                               maxResponseBytes: 1024)) }
+        await controller.reload(fast)
+        #expect(h.lines("watchdog-at-risk").count == 2)
+
+        let roomy = Harness([Harness.exercise], watchdogInterval: .seconds(8))
+        defer { roomy.dir.remove() }
+        _ = await roomy.start(modified(roomy.config()) { $0.source.kind = tcp })
+        #expect(roomy.lines("watchdog-at-risk").isEmpty)
+    }
+
     @Test("the original exercise: one read, one decision logged, saved and counted per evaluation")
     func decisionPerEvaluation() async throws {
         let h = Harness([Harness.exercise])

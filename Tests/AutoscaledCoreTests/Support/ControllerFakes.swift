@@ -34,6 +34,12 @@ final class ScriptedLoadSource: LoadSource {
 /// Keeps every notification sent; fails every send while `failing` is set.
 final class RecordingNotifier: NotifySink {
     private let state = Locked<(messages: [[String]], failing: Bool)>(([], false))
+    /// What `WATCHDOG_USEC` would say.
+    let watchdogInterval: Duration?
+
+    init(watchdogInterval: Duration? = nil) {
+        self.watchdogInterval = watchdogInterval
+    }
 
     var messages: [[String]] { state.withLock { $0.messages } }
 
