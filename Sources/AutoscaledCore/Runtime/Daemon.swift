@@ -86,7 +86,7 @@ public final class Daemon {
                     pollInterval: controller.config.source.pollInterval, path: configPath)
                 if let record = admitted.record {
                     controller.logger.log(record)
-                    if record.event == .reloadFailed { await controller.noteReload(succeeded: false) }
+                    if record.event == .reloadFailed { controller.noteReload(succeeded: false) }
                 }
                 work.reload = admitted.reload
             }
@@ -202,7 +202,7 @@ public final class Daemon {
         case let .failure(errors):
             // The running config stays.
             controller.logger.log(.reloadFailed(config: configPath, causes: errors.errors.map(\.description), count: errors.count))
-            await controller.noteReload(succeeded: false)
+            controller.noteReload(succeeded: false)
         case let .success(new):
             configMissing = false
             let old = controller.config
@@ -210,13 +210,13 @@ public final class Daemon {
             if new.state.path != old.state.path {
                 // The new state file must be ours alone, and safe to write, before anything changes.
                 guard let claimed = StateClaim.atReload(new.state.path, configPath: configPath, logger: controller.logger) else {
-                    await controller.noteReload(succeeded: false)
+                    controller.noteReload(succeeded: false)
                     return
                 }
                 claim = claimed
             }
             await controller.reload(new)
-            await controller.noteReload(succeeded: true)
+            controller.noteReload(succeeded: true)
             if let claim {
                 stateLock?.release()
                 stateLock = claim.lock

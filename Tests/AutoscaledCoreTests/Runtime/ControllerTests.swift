@@ -306,10 +306,10 @@ struct ControllerTests {
         let h = Harness([Harness.cool, Harness.cool, Harness.cool])
         defer { h.dir.remove() }
         let controller = await h.start(h.config())
-        await controller.noteReload(succeeded: false)
+        controller.noteReload(succeeded: false)
         _ = try #require(await controller.evaluate(reportStatus: true))
         #expect(h.notifier.messages.last?.first?.hasSuffix(" reload=failed") == true, "\(h.notifier.messages)")
-        await controller.noteReload(succeeded: true)
+        controller.noteReload(succeeded: true)
         h.clock.advance(by: .seconds(10))
         _ = try #require(await controller.evaluate(reportStatus: true))
         #expect(h.notifier.messages.last?.first?.contains("reload=") == false, "\(h.notifier.messages)")
