@@ -12,12 +12,15 @@ public struct StreamSocket: Sendable {
     /// The address, for error messages.
     public let subject: String
 
-    /// Connects to `address`, waiting at most `timeout`.
+    /// Connects to `address`, waiting at most `timeout`, or until `interruption` is turned.
     /// - Throws: ``SocketError/timedOut(call:subject:after:)`` when the connection is not made in
-    ///   time; ``SocketError/system(_:)`` for a refusal, a missing socket file, and so on.
-    public static func connect(to address: SocketAddress, timeout: Duration) throws(SocketError) -> StreamSocket {
+    ///   time; ``SocketError/interrupted(call:subject:)``; ``SocketError/system(_:)`` for a refusal,
+    ///   a missing socket file, and so on.
+    public static func connect(
+        to address: SocketAddress, timeout: Duration, interruption: Interruption? = nil
+    ) throws(SocketError) -> StreamSocket {
         let subject = address.description
-        let deadline = Deadline(after: timeout)
+        let deadline = Deadline(after: timeout, interruption: interruption)
         let fd = try socketCall("socket", subject) {
             Glibc.socket(address.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
                 | Int32(SOCK_NONBLOCK.rawValue), 0)
@@ -33,8 +36,7 @@ public struct StreamSocket: Sendable {
             // A UNIX socket whose listener's backlog is full refuses a non-blocking connect at once
             // (unix(7)), with nothing to poll for: tried again every 10 ms until the deadline.
             while code == EAGAIN, case .unix = address {
-                let remaining = deadline.remainingMilliseconds()
-                guard remaining > 0 else { throw .timedOut(call: "connect", subject: subject, after: deadline.budget) }
+                let remaining = try deadline.remainingMilliseconds(call: "connect", subject: subject)
                 _ = poll(nil, 0, min(10, remaining))
                 code = try attempt()
             }
@@ -108,9 +110,7 @@ public struct StreamSocket: Sendable {
                 bytes.append(contentsOf: chunk[0..<count])
                 if isComplete(bytes) { return bytes }
                 // A peer that never stops sending is bounded too, not only one that goes quiet.
-                guard deadline.remainingMilliseconds() > 0 else {
-                    throw .timedOut(call: "read", subject: subject, after: deadline.budget)
-                }
+                _ = try deadline.remainingMilliseconds(call: "read", subject: subject)
                 continue
             }
             let code = errno
@@ -122,30 +122,45 @@ public struct StreamSocket: Sendable {
         }
     }
 
-    /// Waits until the socket is ready for `events` (or has an error to report), or the deadline.
+    /// Waits until the socket is ready for `events` (or has an error to report), the deadline, or
+    /// the deadline's interruption (looked at every ``Interruption/checkIntervalMilliseconds``).
     private func wait(for events: Int16, call: String, deadline: Deadline) throws(SocketError) {
         while true {
-            let remaining = deadline.remainingMilliseconds()
-            guard remaining > 0 else { throw .timedOut(call: call, subject: subject, after: deadline.budget) }
+            var slice = try deadline.remainingMilliseconds(call: call, subject: subject)
+            if deadline.interruption != nil { slice = min(slice, Interruption.checkIntervalMilliseconds) }
             var poller = pollfd(fd: fd, events: events, revents: 0)
-            let ready = try socketCall("poll", subject) { poll(&poller, 1, remaining) }
+            let ready = try socketCall("poll", subject) { poll(&poller, 1, slice) }
             if ready > 0 { return }
         }
     }
 }
 
-/// A point on `CLOCK_MONOTONIC` by which an exchange must be over, and the time it was given.
+/// A point on `CLOCK_MONOTONIC` by which an exchange must be over, and the time it was given;
+/// with an ``Interruption``, over sooner once that is turned.
 public struct Deadline: Sendable {
     /// The monotonic time of the deadline, in microseconds.
     public let microseconds: UInt64
     /// The time the deadline was set with, for messages (`timed out after 2s`).
     public let budget: Duration
+    /// What ends the exchange before the deadline.
+    public let interruption: Interruption?
 
-    public init(after budget: Duration) {
+    public init(after budget: Duration, interruption: Interruption? = nil) {
         let (seconds, attoseconds) = budget.components
         let micros = UInt64(max(0, seconds)) &* 1_000_000 &+ UInt64(max(0, attoseconds / 1_000_000_000_000))
         self.microseconds = monotonicMicroseconds() &+ micros
         self.budget = budget
+        self.interruption = interruption
+    }
+
+    /// ``remainingMilliseconds()``, never 0.
+    /// - Throws: ``SocketError/interrupted(call:subject:)`` once the interruption is turned;
+    ///   ``SocketError/timedOut(call:subject:after:)`` once the deadline has passed.
+    func remainingMilliseconds(call: String, subject: String) throws(SocketError) -> Int32 {
+        if interruption?.isInterrupted == true { throw .interrupted(call: call, subject: subject) }
+        let remaining = remainingMilliseconds()
+        guard remaining > 0 else { throw .timedOut(call: call, subject: subject, after: budget) }
+        return remaining
     }
 
     /// Milliseconds left, rounded up so a wait never ends early; 0 once passed.

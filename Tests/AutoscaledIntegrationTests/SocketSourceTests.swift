@@ -101,4 +101,33 @@ struct SocketSourceTests {
         #expect(failed.status == 1)
         #expect(failed.stderr == "\(server.address): read: timed out after 200ms\n")
     }
+
+    @Test("SIGTERM during a read from a peer that never answers stops the daemon at once, with no source error",
+          arguments: ["unix", "tcp", "http"])
+    func stopDuringRead(_ type: String) async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        let server = type == "unix" ? TestStreamServer.unix(at: dir.file("loads.sock")) : TestStreamServer.tcp()
+        defer { server.stop() }
+        let target = switch type {
+        case "unix": "path = loads.sock"
+        case "tcp": "address = \(server.address)"
+        default: "url = http://\(server.address)/metrics"
+        }
+        dir.writeConfig(sourceSection: "type = \(type)\n\(target)\nformat = lines\nread_timeout = 1h")
+        let daemon = ChildProcess(autoscaledBinary(), ["run", "--config", dir.configPath], captureIn: dir.path)
+        let deadline = ContinuousClock.now + .seconds(10)
+        while server.accepted == 0, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(5)) }
+        #expect(server.accepted == 1, "the daemon never connected: \(daemon.standardError)")
+        daemon.signal(SIGTERM)
+        let status = await daemon.wait(timeout: .seconds(5))
+        if status == nil { daemon.signal(SIGKILL) }
+        #expect(status == 0, "\(daemon.standardError)")
+        #expect(daemon.standardError.contains("level=info event=stop signal=SIGTERM replicas=3"), "\(daemon.standardError)")
+        #expect(!daemon.standardError.contains("event=source-error"), "\(daemon.standardError)")
+        // An HTTP source names the address its URL is at, as its other socket errors do.
+        let subject = type == "http" ? "read(\(server.address))" : "read"
+        #expect(daemon.standardError.contains("event=skip reason=\"\(subject): cut short, as the daemon is stopping\""),
+                "\(daemon.standardError)")
+    }
 }

@@ -31,7 +31,7 @@ public final class Controller {
         public init(
             clock: any MonotonicClock = SystemMonotonicClock(), wallTime: @escaping @Sendable () -> Double = { WallClock.now() },
             notifier: any NotifySink = SystemdNotifier(environment: [:]),
-            makeSource: @escaping @Sendable (SourceConfig) -> any LoadSource = makeLoadSource,
+            makeSource: @escaping @Sendable (SourceConfig) -> any LoadSource = { makeLoadSource($0) },
             makeActuator: @escaping @Sendable (ActuatorConfig) -> (any Actuator)? = makeConfiguredActuator,
             writeMetrics: @escaping @Sendable (String, String) throws(FileWriteError) -> Void = MetricsExporter.writeFile
         ) {

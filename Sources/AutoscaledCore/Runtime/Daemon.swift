@@ -18,6 +18,8 @@ public final class Daemon {
     private let dependencies: Controller.Dependencies
     private let watchdogPingInterval: Duration?
     private let wakeups = DaemonWakeups()
+    /// Turned by SIGTERM or SIGINT: a socket source's read under way ends then, not at its timeout.
+    private let interruption = Interruption()
     private let queue = DispatchQueue(label: "autoscaled.events")
     private var timer: RepeatingTimer?
     private var watchdogTimer: RepeatingTimer?
@@ -51,7 +53,10 @@ public final class Daemon {
         self.logger = logger
         self.configRead = configVersion
         self.watchdogPingInterval = notifier.watchdogPingInterval
-        self.dependencies = Controller.Dependencies(clock: clock, wallTime: wallTime, notifier: notifier)
+        let interruption = self.interruption
+        self.dependencies = Controller.Dependencies(
+            clock: clock, wallTime: wallTime, notifier: notifier,
+            makeSource: { makeLoadSource($0, interruption: interruption) })
     }
 
     /// Runs until SIGTERM or SIGINT; returns the process exit status (0 after a clean stop, 1 when
@@ -113,8 +118,9 @@ public final class Daemon {
     }
 
     private func installSignalHandlers() async {
-        let wakeups = self.wakeups
+        let (wakeups, interruption) = (self.wakeups, self.interruption)
         let signals = SignalWatcher(queue: queue) { signal in
+            if signal == .terminate || signal == .interrupt { interruption.interrupt() }
             wakeups.post { work in
                 switch signal {
                 case .hangup: work.reload = true

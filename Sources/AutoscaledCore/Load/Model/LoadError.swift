@@ -29,6 +29,8 @@ public enum LoadError: Error, Sendable, Equatable, CustomStringConvertible {
     case stillBeingWritten(seconds: Double)
     /// Reading the data failed (open, read, connect, …).
     case unreadable(String)
+    /// The read was cut short because the daemon is stopping: it says nothing of the source.
+    case interrupted(String)
     /// The data is well formed but holds nothing the selection asks for (no such metric or backend).
     case notFound(String)
 
@@ -56,7 +58,7 @@ public enum LoadError: Error, Sendable, Equatable, CustomStringConvertible {
             "modification time is \(formatSeconds(ahead)) in the future, so its age is unknown (counted as stale)"
         case let .stillBeingWritten(seconds):
             "still being written after \(formatSeconds(seconds)) (modified, not yet closed or renamed into place)"
-        case let .unreadable(message): message
+        case let .unreadable(message), let .interrupted(message): message
         case let .notFound(message): message
         }
     }

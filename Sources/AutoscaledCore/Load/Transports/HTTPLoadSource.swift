@@ -1,4 +1,5 @@
 import AutoscaledBase
+import AutoscaledSystem
 import Dispatch
 
 /// Reads loads with a plain HTTP/1.1 `GET` to a loopback URL, over the project's own sockets.
@@ -11,12 +12,15 @@ public struct HTTPLoadSource: BlockingLoadSource {
     public var url: LoopbackURL
     public var limits: SocketLimits
     public var format: LoadFormat
+    /// What cuts a read short (the daemon's stop).
+    public var interruption: Interruption?
     public let ioQueue = DispatchQueue(label: "autoscaled.source.http")
 
-    public init(url: LoopbackURL, limits: SocketLimits, format: LoadFormat) {
+    public init(url: LoopbackURL, limits: SocketLimits, format: LoadFormat, interruption: Interruption? = nil) {
         self.url = url
         self.limits = limits
         self.format = format
+        self.interruption = interruption
     }
 
     /// The request sent, byte for byte.
@@ -33,7 +37,7 @@ public struct HTTPLoadSource: BlockingLoadSource {
     public func readBlocking() throws(LoadError) -> LoadReading {
         let exchange = SocketExchange(
             address: url.address.socketAddress, location: url.description, request: Array(request.utf8), limits: limits,
-            isComplete: { HTTPResponse.isComplete($0) })
+            isComplete: { HTTPResponse.isComplete($0) }, interruption: interruption)
         let body = try HTTPResponse.body(of: try exchange.perform())
         let snapshot = try LoadParser.snapshot(from: body, format: format, source: url.description)
         return LoadReading(snapshot: snapshot, modifiedAt: nil)

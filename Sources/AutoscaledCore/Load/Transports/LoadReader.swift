@@ -48,7 +48,12 @@ public struct LoadReader: Sendable {
     /// read empty with no sign of a write yet. Data that stays bad fails at that second read; a
     /// writer that keeps rewriting bad data fails once the reads have failed for the gate's bound.
     public func read(wallNow: Double, now: MonotonicInstant, writes: ((Bool) -> WriteActivity)?) async -> Attempt {
-        guard let writes else { return .done(await read(wallNow: wallNow)) }
+        guard let writes else {
+            let result = await read(wallNow: wallNow)
+            // The daemon is stopping: nothing was learned about the source.
+            if case let .failure(.interrupted(message)) = result { return .skipped(message) }
+            return .done(result)
+        }
         let before = writes(true)
         switch gate.withLock({ $0.check(before, now: now) }) {
         case .read: break

@@ -28,21 +28,25 @@ struct SocketExchange: Sendable {
     var limits: SocketLimits
     /// Whether the bytes so far are a whole response (reading may stop before the peer closes).
     var isComplete: @Sendable ([UInt8]) -> Bool = { _ in false }
+    /// What cuts the exchange short (the daemon's stop).
+    var interruption: Interruption?
 
     /// Connects, sends the request (if any) and reads until the peer closes or the response is
     /// complete.
     /// - Throws: ``LoadError/tooLarge(limit:response:)`` over `max_response_bytes`; ``LoadError/unreadable(_:)``
-    ///   for a refusal, a timeout, a reset, or a connection closed with no response at all.
+    ///   for a refusal, a timeout, a reset, or a connection closed with no response at all;
+    ///   ``LoadError/interrupted(_:)`` once ``interruption`` is turned.
     func perform() throws(LoadError) -> [UInt8] {
         let bytes: [UInt8]
         do throws(SocketError) {
-            let socket = try StreamSocket.connect(to: address, timeout: limits.connectTimeout)
+            let socket = try StreamSocket.connect(to: address, timeout: limits.connectTimeout, interruption: interruption)
             defer { socket.close() }
-            let deadline = Deadline(after: limits.readTimeout)
+            let deadline = Deadline(after: limits.readTimeout, interruption: interruption)
             if !request.isEmpty { try socket.send(request, deadline: deadline) }
             bytes = try socket.readToEnd(limit: limits.maxResponseBytes, deadline: deadline, isComplete: isComplete)
         } catch {
             if case let .tooLarge(_, limit) = error { throw .tooLarge(limit: limit, response: true) }
+            if case .interrupted = error { throw .interrupted(error.description(omitting: location)) }
             throw .unreadable(error.description(omitting: location))
         }
         guard !bytes.isEmpty else {

@@ -14,18 +14,23 @@ public struct SocketLoadSource: BlockingLoadSource {
     public var request: [UInt8]
     public var limits: SocketLimits
     public var format: LoadFormat
+    /// What cuts a read short (the daemon's stop).
+    public var interruption: Interruption?
     public let ioQueue = DispatchQueue(label: "autoscaled.source.socket")
 
-    public init(address: SocketAddress, request: [UInt8], limits: SocketLimits, format: LoadFormat) {
+    public init(address: SocketAddress, request: [UInt8], limits: SocketLimits, format: LoadFormat,
+                interruption: Interruption? = nil) {
         self.address = address
         self.request = request
         self.limits = limits
         self.format = format
+        self.interruption = interruption
     }
 
     /// The whole read on the calling thread: blocks for at most the two timeouts.
     public func readBlocking() throws(LoadError) -> LoadReading {
-        let bytes = try SocketExchange(address: address, location: address.description, request: request, limits: limits).perform()
+        let bytes = try SocketExchange(
+            address: address, location: address.description, request: request, limits: limits, interruption: interruption).perform()
         try Self.checkEnd(of: bytes, format: format)
         let snapshot = try LoadParser.snapshot(from: bytes, format: format, source: address.description)
         return LoadReading(snapshot: snapshot, modifiedAt: nil)

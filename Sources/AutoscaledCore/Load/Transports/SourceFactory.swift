@@ -1,17 +1,19 @@
-/// Builds the load source a `[source]` section describes.
+import AutoscaledSystem
+/// Builds the load source a `[source]` section describes; a socket source's reads end early once
+/// `interruption` is turned.
 @Sendable
-public func makeLoadSource(_ config: SourceConfig) -> any LoadSource {
+public func makeLoadSource(_ config: SourceConfig, interruption: Interruption? = nil) -> any LoadSource {
     switch config.kind {
     case let .file(path):
         FileLoadSource(path: path, format: config.format)
     case let .unix(path, request, limits):
         SocketLoadSource(address: .unix(path: path), request: Array((request ?? "").utf8), limits: limits,
-                         format: config.format)
+                         format: config.format, interruption: interruption)
     case let .tcp(address, request, limits):
         SocketLoadSource(address: address.socketAddress, request: Array((request ?? "").utf8), limits: limits,
-                         format: config.format)
+                         format: config.format, interruption: interruption)
     case let .http(url, limits):
-        HTTPLoadSource(url: url, limits: limits, format: config.format)
+        HTTPLoadSource(url: url, limits: limits, format: config.format, interruption: interruption)
     }
 }
 
