@@ -27,4 +27,9 @@ public struct TemporaryDirectory: Sendable {
     public func remove() {
         _ = system("rm -rf '\(path)'")
     }
+
+    /// Removes `name` (a file or a directory, with everything in it).
+    public func removeTree(_ name: String) {
+        _ = system("rm -rf '\(file(name))'")
+    }
 }

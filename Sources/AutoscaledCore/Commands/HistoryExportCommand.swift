@@ -3,7 +3,9 @@ import AutoscaledSystem
 
 /// `autoscaled history export`: the daemon's recorded loads as a trace for `simulate`.
 public enum HistoryExportCommand {
-    public static func run(_ options: HistoryExportOptions, wallNow: Double = WallClock.now()) -> CommandOutput {
+    /// - Parameter wallClock: read once, when the segments have been read: a record the daemon
+    ///   wrote while they were read is not ahead of it.
+    public static func run(_ options: HistoryExportOptions, wallClock: () -> Double = { WallClock.now() }) -> CommandOutput {
         let config: Config
         switch ConfigLoader.load(path: options.configPath) {
         case let .success(loaded): config = loaded
@@ -16,6 +18,7 @@ public enum HistoryExportCommand {
         } catch {
             return .failure(error.description)
         }
+        let wallNow = wallClock()
         // Told first, whatever follows: a failure may come of the damage.
         var notes = contents.damaged.map { "\(directory)/\($0)" }
         guard !contents.records.isEmpty else {

@@ -8,6 +8,8 @@ import AutoscaledSystem
 /// history/00000001.log  00000002.log  …  0000000N.log   (N: the one being appended to)
 ///          oldest ─────────────────────────▶ newest
 /// ```
+/// A number is 8 digits at least: after `99999999.log` comes `100000000.log`, and segments are
+/// ordered by number, not by name.
 /// - Each ``append(_:now:)`` is one `write(2)` of whole frames (see ``HistoryCodec``), with no
 ///   `fsync`: a crash loses at most the records the kernel had not written back, and a torn last
 ///   frame is skipped by ``HistoryReader``.
@@ -16,9 +18,11 @@ import AutoscaledSystem
 ///   ``segmentAge``, and after a failed write. The segment closed is `fsync`ed. A segment whose
 ///   first write fails (a full disk) is removed, so failures never leave a file each.
 /// - Before each append the open segment is checked to be still the file its name in the
-///   directory names: one removed (alone or with the directory, even `rm -rf`), moved away or
-///   replaced is left, told in ``lost``, and a new segment starts (the directory re-created as at
-///   start), so records never go on into a file no reader can find.
+///   directory names, and as long as what was written to it: one removed (alone or with the
+///   directory, even `rm -rf`), moved away, replaced or truncated is left, told in ``lost``, and a
+///   new segment starts (the directory re-created as at start), so records never go on into a file
+///   no reader can find or read. A new segment takes the number after the highest of any entry
+///   named like a segment (a directory of that name too), so its name is always free.
 /// - When a segment starts, closed segments last written longer ago than `retention` are
 ///   removed, then the oldest go until all of them and a full new one fit in `max_size`: the
 ///   size bound holds whatever the write rate.
@@ -38,16 +42,35 @@ public final class HistoryLog {
     /// found it in place or had none open.
     public private(set) var lost: Loss?
 
-    /// A segment left because it was no longer the file its name in the directory names.
+    /// A segment left because it was no longer the file its name in the directory names, or no
+    /// longer held what was written to it.
     public struct Loss: Sendable, Equatable, CustomStringConvertible {
         /// The segment's name, e.g. `00000003.log`.
         public var segment: String
         /// Where the open file stood against its path.
         public var placement: FilePlacement
+        /// In place but shorter than what was written to it (`: > segment`, a copy-and-truncate
+        /// rotation).
+        public var truncated: Truncation?
+
+        /// A segment's size when found shorter than the bytes written to it.
+        public struct Truncation: Sendable, Equatable {
+            public var size: Int
+            public var written: Int
+        }
+
+        public init(segment: String, placement: FilePlacement, truncated: Truncation? = nil) {
+            self.segment = segment
+            self.placement = placement
+            self.truncated = truncated
+        }
 
         public var description: String {
             let what = switch placement {
-            case .removed, .inPlace: "removed while being appended to (alone or with its directory)"
+            case .removed: "removed while being appended to (alone or with its directory)"
+            case .inPlace:
+                truncated.map { "truncated while being appended to (\($0.size) bytes left of the \($0.written) written)" }
+                    ?? "removed while being appended to (alone or with its directory)"
             case .moved: "no longer in the directory (it or the directory was moved away)"
             case .replaced: "replaced by another file of its name"
             }
@@ -83,10 +106,29 @@ public final class HistoryLog {
         segment?.fd.close()
     }
 
-    /// `true` for the name of a segment file: 8 digits and `.log`.
+    /// `true` for the name of a segment file: 8 to 18 digits and `.log`.
     public static func isSegmentName(_ name: String) -> Bool {
+        segmentNumber(name) != nil
+    }
+
+    /// The number in a segment's name (8 to 18 digits, then `.log`); `nil` for any other name.
+    public static func segmentNumber(_ name: String) -> Int? {
         let utf8 = Array(name.utf8)
-        return utf8.count == 12 && name.hasSuffix(".log") && utf8.prefix(8).allSatisfy { (48...57).contains($0) }
+        guard (12...22).contains(utf8.count), name.hasSuffix(".log") else { return nil }
+        let digits = utf8.dropLast(4)
+        guard digits.allSatisfy({ (48...57).contains($0) }) else { return nil }
+        return digits.reduce(0) { $0 * 10 + Int($1 - 48) }
+    }
+
+    /// The name of segment `number`: its digits, padded with zeros to 8.
+    public static func segmentName(_ number: Int) -> String {
+        let digits = String(number)
+        return String(repeating: "0", count: max(0, 8 - digits.count)) + digits + ".log"
+    }
+
+    /// `files` (segments) oldest first: by number.
+    public static func inOrder(_ files: [DirectoryFile]) -> [DirectoryFile] {
+        files.sorted { (segmentNumber($0.name) ?? 0, $0.name) < (segmentNumber($1.name) ?? 0, $1.name) }
     }
 
     /// Appends `record`, evaluated at `now`, with one `write(2)`.
@@ -139,10 +181,22 @@ public final class HistoryLog {
             segment = nil
             throw error
         }
-        guard placement != .inPlace else { return }
+        var truncated: Loss.Truncation?
+        if placement == .inPlace {
+            let size: Int
+            do {
+                size = Int(try current.fd.stat().st_size)
+            } catch {
+                current.fd.close()
+                segment = nil
+                throw error
+            }
+            guard size < current.size else { return }
+            truncated = Loss.Truncation(size: size, written: current.size)
+        }
         current.fd.close()
         segment = nil
-        lost = Loss(segment: baseName(of: current.fd.subject), placement: placement)
+        lost = Loss(segment: baseName(of: current.fd.subject), placement: placement, truncated: truncated)
     }
 
     private func closeSegment() throws(SystemError) {
@@ -156,15 +210,16 @@ public final class HistoryLog {
         try AtomicFile.makeDirectories(directory)
         let folder = try Directory.open(directory)
         defer { folder.close() }
-        var segments = try folder.regularFiles(where: Self.isSegmentName)
-        let number = (segments.last.flatMap { Int($0.name.prefix(8)) } ?? 0) + 1
+        var segments = Self.inOrder(try folder.regularFiles(where: Self.isSegmentName))
+        // Past every entry named like a segment, whatever it is: the name is free.
+        let number = (try folder.names().compactMap(Self.segmentNumber).max() ?? 0) + 1
         let retention = Double(config.retention.components.seconds)
         while let oldest = segments.first,
               oldest.modifiedAt < wallTime - retention || segments.reduce(0, { $0 + $1.size }) + segmentLimit > config.maxSize {
             try folder.unlink(oldest.name)
             segments.removeFirst()
         }
-        let name = String(repeating: "0", count: max(0, 8 - String(number).count)) + String(number) + ".log"
+        let name = Self.segmentName(number)
         let fd = try folder.createForAppending(name, mode: 0o644)
         do throws(SystemError) {
             try folder.sync()

@@ -27,6 +27,9 @@ public enum HistoryReader {
         case otherFormat(segment: String, start: String)
         /// The segment is larger than a segment is read (``HistoryReader/segmentSizeLimit``).
         case tooLarge(segment: String, limit: Int)
+        /// An entry named like a segment that is no regular file (`found`: "a directory", "a
+        /// symbolic link", …): the daemon never writes one.
+        case notAFile(segment: String, found: String)
 
         public var description: String {
             switch self {
@@ -39,6 +42,8 @@ public enum HistoryReader {
                     + "not \(HistoryReader.shown(HistoryCodec.magic))); skipped"
             case let .tooLarge(segment, limit):
                 "\(segment): larger than the \(limit) bytes a segment may have; skipped"
+            case let .notAFile(segment, found):
+                "\(segment): \(found), not a segment file (the daemon writes only regular files); skipped"
             }
         }
     }
@@ -63,7 +68,15 @@ public enum HistoryReader {
         }
         defer { folder.close() }
         var contents = Contents(records: [], segments: 0, damaged: [])
-        for file in try folder.regularFiles(where: HistoryLog.isSegmentName) {
+        let files = HistoryLog.inOrder(try folder.regularFiles(where: HistoryLog.isSegmentName))
+        let regular = Set(files.map(\.name))
+        let others = try folder.names().filter { HistoryLog.isSegmentName($0) && !regular.contains($0) }
+        for name in others.sorted(by: { HistoryLog.segmentNumber($0)! < HistoryLog.segmentNumber($1)! }) {
+            // Gone since the listing (the daemon's rotation): nothing to tell.
+            guard let kind = try folder.kind(of: name), kind != .regularFile else { continue }
+            contents.damaged.append(.notAFile(segment: name, found: kind.description))
+        }
+        for file in files {
             let bytes: [UInt8]
             do {
                 let fd = try folder.openForReading(file.name)

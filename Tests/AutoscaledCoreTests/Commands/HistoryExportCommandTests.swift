@@ -30,7 +30,7 @@ struct HistoryExportCommandTests {
             Self.record(now - 60, 5, poll: .seconds(10)), Self.record(now - 50, 6, poll: .seconds(10)),
             Self.record(now + 3_600, 7, poll: .seconds(10)), Self.record(now + 3_610, 8, poll: .seconds(10)),
         ])
-        let output = HistoryExportCommand.run(HistoryExportOptions(configPath: config), wallNow: now)
+        let output = HistoryExportCommand.run(HistoryExportOptions(configPath: config), wallClock: { now })
         #expect(output.exitStatus == CommandOutput.success)
         #expect(output.standardOutput == "t_seconds,a\n1796000040,5\n1796000050,6\n1796000060,6\n")
         #expect(output.standardError == "\(dir.file("state/history")): 2 records are stamped after now (the first "
@@ -40,10 +40,28 @@ struct HistoryExportCommandTests {
         let ahead = TemporaryDirectory()
         defer { ahead.remove() }
         let onlyAhead = try Self.history(ahead, [Self.record(now + 3_600, 7)])
-        let none = HistoryExportCommand.run(HistoryExportOptions(configPath: onlyAhead), wallNow: now)
+        let none = HistoryExportCommand.run(HistoryExportOptions(configPath: onlyAhead), wallClock: { now })
         #expect(none.exitStatus == CommandOutput.runtimeFailure)
         #expect(none.standardError.hasPrefix("\(ahead.file("state/history")): 1 record is stamped after now"))
         #expect(none.standardError.hasSuffix(": no load data recorded until \(WallClock.iso8601(now))\n"))
+    }
+
+    @Test("now is read once the segments are read: a record written meanwhile by a running daemon is not 'ahead'")
+    func nowAfterTheRead() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let now = 1_796_000_100.0
+        let config = try Self.history(dir, [Self.record(now - 60, 5, poll: .seconds(10)), Self.record(now - 50, 6, poll: .seconds(10))])
+        // The clock removes the history when it is read: read before the segments, it would leave nothing to export.
+        var reads = 0
+        let output = HistoryExportCommand.run(HistoryExportOptions(configPath: config), wallClock: {
+            reads += 1
+            dir.removeTree("state/history")
+            return now
+        })
+        #expect(reads == 1)
+        #expect(output.exitStatus == CommandOutput.success, "\(output.standardError)")
+        #expect(output.standardOutput == "t_seconds,a\n1796000040,5\n1796000050,6\n")
     }
 
     @Test("load data that fits in one row is padded to the two a trace needs, and the note says so", arguments: HistoryTrace.Format.allCases)
@@ -52,7 +70,7 @@ struct HistoryExportCommandTests {
         defer { dir.remove() }
         let now = 1_796_000_000.0
         let config = try Self.history(dir, [Self.record(now - 3.5, 6), Self.record(now - 2.5, 6), Self.record(now - 1.5, 6)])
-        let output = HistoryExportCommand.run(HistoryExportOptions(configPath: config, since: .seconds(1), format: format), wallNow: now)
+        let output = HistoryExportCommand.run(HistoryExportOptions(configPath: config, since: .seconds(1), format: format), wallClock: { now })
         #expect(output.exitStatus == CommandOutput.success)
         let (header, row) = format == .offered ? ("requests", "0") : ("a", "")
         #expect(output.standardOutput == "t_seconds,\(header)\n1795999999,6\n1796000000,\(row)\n")
@@ -60,7 +78,7 @@ struct HistoryExportCommandTests {
             + "second row, \(format == .offered ? "of 0 requests" : "with no data"), pads the trace to the two rows simulate "
             + "needs (a wider --since needs none)\n")
         // Two rows of data: no padding, no note.
-        let wider = HistoryExportCommand.run(HistoryExportOptions(configPath: config, since: .seconds(2), format: format), wallNow: now)
+        let wider = HistoryExportCommand.run(HistoryExportOptions(configPath: config, since: .seconds(2), format: format), wallClock: { now })
         #expect(wider.standardOutput == "t_seconds,\(header)\n1795999998,6\n1795999999,6\n")
         #expect(wider.standardError == "")
     }

@@ -313,6 +313,53 @@ struct HistoryLogTests {
         #expect(try Self.files(dir).map(\.name) == loss.segments)
     }
 
+    @Test("a segment truncated in place while open (: > segment, copy-and-truncate) is told and left; the records go on in a new segment")
+    func truncatedSegment() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let log = HistoryLog(config: Self.config(dir))
+        try log.append(Self.record(at: 1_000_000), now: .origin)
+        let written = try #require(Self.files(dir).first?.size)
+        #expect(truncate(dir.file("history/00000001.log"), 0) == 0)
+        try log.append(Self.record(at: 1_000_010), now: .origin + .seconds(10))
+        #expect(log.lost == HistoryLog.Loss(segment: "00000001.log", placement: .inPlace,
+                                             truncated: .init(size: 0, written: written)))
+        #expect(log.lost?.description == "truncated while being appended to (0 bytes left of the \(written) written); "
+            + "the records go on in a new segment")
+        #expect(try Self.files(dir).map(\.name) == ["00000001.log", "00000002.log"])
+        let contents = try HistoryReader.read(dir.file("history"))
+        #expect(contents.records.map(\.wallTime) == [1_000_010])
+        try log.append(Self.record(at: 1_000_020), now: .origin + .seconds(20))
+        #expect(log.lost == nil)
+    }
+
+    @Test("a new segment's name is free: past any entry named like a segment (a directory too), and past 99999999.log")
+    func segmentNames() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        mkdir(dir.file("history"), 0o755)
+        mkdir(dir.file("history/00000001.log"), 0o755)
+        let log = HistoryLog(config: Self.config(dir))
+        try log.append(Self.record(at: 1_000_000), now: .origin)
+        #expect(try Self.files(dir).map(\.name) == ["00000002.log"])
+        // The directory is told, never read as a segment nor passed over in silence.
+        let contents = try HistoryReader.read(dir.file("history"))
+        #expect(contents.records.count == 1)
+        #expect(contents.damaged == [.notAFile(segment: "00000001.log", found: "a directory")])
+        #expect("\(contents.damaged[0])" == "00000001.log: a directory, not a segment file (the daemon writes only regular files); skipped")
+        try log.close()
+
+        rename(dir.file("history/00000002.log"), dir.file("history/99999999.log"))
+        let next = HistoryLog(config: Self.config(dir))
+        try next.append(Self.record(at: 1_000_010), now: .origin + .seconds(10))
+        try next.close()
+        #expect(try Self.files(dir).map(\.name) == ["100000000.log", "99999999.log"])
+        // Read by number: the newer segment's record comes last.
+        #expect(try HistoryReader.read(dir.file("history")).records.map(\.wallTime) == [1_000_000, 1_000_010])
+        #expect(HistoryLog.segmentNumber("100000000.log") == 100_000_000)
+        #expect(HistoryLog.segmentNumber("0000001.log") == nil && HistoryLog.segmentNumber("0000000a.log") == nil)
+    }
+
     @Test("a full disk leaves no empty segment per failed write: a segment whose first write fails is removed")
     func fullDisk() throws {
         let dir = TemporaryDirectory()
