@@ -25,6 +25,24 @@ struct SimulateTests {
         #expect(rows.last?.hasPrefix("86399,") == true)
     }
 
+    @Test("--csv leaves load empty while requests come and no replica serves: a number, never inf")
+    func csvWithNoReplicaServing() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        dir.write(dir.file("t.csv"), "t_seconds,requests\n" + (0..<40).map { "\($0),5\n" }.joined())
+        let result = await ChildProcess.run([
+            "simulate", "--config", "\(repositoryRoot)/config/autoscaled.conf", "--trace", dir.file("t.csv"),
+            "--capacity", "1", "--min", "0", "--initial", "0", "--startup-delay", "15s", "--quiet", "--csv", dir.file("out.csv"),
+        ], in: dir.path)
+        #expect(result.status == 0, "\(result.stderr)")
+        let rows = dir.read(dir.file("out.csv")).split(separator: "\n", omittingEmptySubsequences: false).dropFirst().dropLast()
+        #expect(rows.count == 40)
+        #expect(rows.first == "0,,0,0")
+        #expect(!rows.contains { $0.contains("inf") || $0.contains("nan") })
+        // Once replicas serve, the load is a number again.
+        #expect(rows.last?.split(separator: ",", omittingEmptySubsequences: false)[1].isEmpty == false, "\(rows.suffix(3))")
+    }
+
     @Test("a trace file's name reaches the report escaped, as in errors: no control or bidi character raw", arguments: ["simulate", "tune"])
     func hostileTraceName(_ command: String) async {
         let dir = Workspace()

@@ -48,7 +48,9 @@ enum TunedConfigText {
     }
 
     /// `text` (a config file) with its `[policy]` section replaced by ``policyBlock(_:)`` and its
-    /// `[source] poll_interval` set to `pollSeconds`; every other line is kept as it was.
+    /// `[source] poll_interval` set to `pollSeconds`; every other line is kept as it was. A
+    /// `[policy]` section opened more than once is replaced where it is first opened, and its
+    /// other parts are removed (the block holds every key).
     ///
     /// Lines are those ``IniDocument`` numbers; the result ends its lines, the last one included,
     /// as `text`'s first line does (`\r\n` or `\n`).
@@ -60,17 +62,17 @@ enum TunedConfigText {
         }
         let document = IniDocument(text: text)
         var section = ""
-        var policyLines: ClosedRange<Int>?
+        var policyParts: [ClosedRange<Int>] = []
         var sourceHeader: Int?
         var pollLine: Int?
         for entry in document.entries {
             switch entry.content {
             case let .section(name):
-                if section == "policy", let range = policyLines {
-                    policyLines = range.lowerBound...(entry.line - 1)
+                if section == "policy", let range = policyParts.popLast() {
+                    policyParts.append(range.lowerBound...(entry.line - 1))
                 }
                 section = name
-                if name == "policy" { policyLines = entry.line...lines.count }
+                if name == "policy" { policyParts.append(entry.line...lines.count) }
                 if name == "source" { sourceHeader = entry.line }
             case let .assignment(key, _):
                 if section == "source", key == "poll_interval" { pollLine = entry.line }
@@ -81,10 +83,12 @@ enum TunedConfigText {
         let block = note.map { "# " + $0 } + policyBlock(policy)
         // Edit from the bottom up so that earlier line numbers stay right.
         var edits: [(line: Int, remove: Int, insert: [String])] = []
-        if let range = policyLines {
-            var last = range.upperBound
-            while last > range.lowerBound, lines[last - 1].allSatisfy(\.isWhitespace) { last -= 1 }
-            edits.append((range.lowerBound, last - range.lowerBound + 1, block))
+        if !policyParts.isEmpty {
+            for (index, range) in policyParts.enumerated() {
+                var last = range.upperBound
+                while last > range.lowerBound, lines[last - 1].allSatisfy(\.isWhitespace) { last -= 1 }
+                edits.append((range.lowerBound, last - range.lowerBound + 1, index == 0 ? block : []))
+            }
         } else {
             // At the end, before the empty "line" after the last line end, so that the file still ends with one.
             edits.append((lines.last == "" ? lines.count : lines.count + 1, 0, [""] + block))

@@ -14,7 +14,8 @@ struct SimulationOutput: SimulationObserver {
 
     /// - Parameters:
     ///   - log: the `[log]` settings to encode and filter decision lines with; `nil` for none.
-    ///   - csv: where `t,load,desired,serving` rows go, header first; `nil` for none.
+    ///   - csv: where `t,load,desired,serving` rows go, header first; `nil` for none. `load` is
+    ///     empty in a second with requests and no replica serving.
     init(log: LogConfig?, csv: BufferedFileWriter?) {
         logger = log.map { ($0.level, LogEncoder(format: $0.format, style: .terminal)) }
         self.csv = csv
@@ -34,7 +35,8 @@ struct SimulationOutput: SimulationObserver {
         row.removeAll(keepingCapacity: true)
         DecimalText.appendInteger(time, to: &row)
         row.append(UInt8(ascii: ","))
-        DecimalText.append(load, .atMost(3), to: &row)
+        // Requests and no replica serving: no replica's load to give, so the field stays empty.
+        if load.isFinite { DecimalText.append(load, .atMost(3), to: &row) }
         row.append(UInt8(ascii: ","))
         DecimalText.appendInteger(desired, to: &row)
         row.append(UInt8(ascii: ","))

@@ -32,6 +32,7 @@ public enum TraceParser {
     }
 
     public static func parse(_ bytes: UnsafeRawBufferPointer) throws(TraceError) -> Trace {
+        try checkText(bytes)
         var lines = TraceLines(bytes, maxFields: maxColumns)
         guard let header = lines.next() else { throw .noHeader }
         try checkLineEnds(header)
@@ -68,6 +69,31 @@ public enum TraceParser {
         case .offeredLoad: return Trace(start: start, binSeconds: width, series: .offeredLoad(requests: requests))
         case let .servers(names): return Trace(start: start, binSeconds: width, series: .serverLoads(names: names, loads: loads))
         }
+    }
+
+    /// Formats a trace is likely to be kept in that are not UTF-8 text, by their first bytes.
+    static let otherFormats: [(magic: [UInt8], kind: TraceError.FileKind)] = [
+        ([0x1F, 0x8B], .init(name: "gzip data", remedy: "decompress it first")),
+        ([0x28, 0xB5, 0x2F, 0xFD], .init(name: "zstd data", remedy: "decompress it first")),
+        ([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00], .init(name: "xz data", remedy: "decompress it first")),
+        ([0x42, 0x5A, 0x68], .init(name: "bzip2 data", remedy: "decompress it first", needsNul: true)),
+        ([0x50, 0x4B, 0x03, 0x04], .init(name: "a zip archive", remedy: "extract it first")),
+        ([0xFF, 0xFE], .init(name: "UTF-16 text", remedy: "save it as UTF-8")),
+        ([0xFE, 0xFF], .init(name: "UTF-16 text", remedy: "save it as UTF-8")),
+    ]
+
+    /// Refuses a file that is not UTF-8 text before its lines are looked at, so that it is not
+    /// refused for what one of its "lines" seems to hold: one that starts as a compressed format or
+    /// UTF-16 does (bzip2's `BZh` only with a NUL byte after it, as text may start so), or holds a
+    /// NUL byte in its first 4 KiB.
+    private static func checkText(_ bytes: UnsafeRawBufferPointer) throws(TraceError) {
+        let head = UnsafeRawBufferPointer(rebasing: bytes[0..<min(bytes.count, 4096)])
+        let hasNul = head.contains(0)
+        let start = SyntaxQuoting.text(bytes, from: 0, to: min(bytes.count, 8))
+        for format in otherFormats where head.starts(with: format.magic) && (hasNul || !format.kind.needsNul) {
+            throw .notText(start: start, kind: format.kind)
+        }
+        if hasNul { throw .notText(start: start, kind: nil) }
     }
 
     /// A `\r` inside a line: a file whose lines end with `\r` alone reads as one line, and would
