@@ -95,7 +95,8 @@ public final class Controller {
             memory: PolicyMemory(starting: restored, policy: config.policy, now: now, wallTime: wallTime),
             lastDecision: restored.lastDecision,
             lastChange: ReplicaSummary.Change(restoring: restored.lastDecision, now: now, wallTime: wallTime),
-            appliedReplicas: restored.appliedReplicas, store: store,
+            // With no actuator nothing is applied: a count an earlier one confirmed is not told as applied.
+            appliedReplicas: config.actuator.kind == .none ? nil : restored.appliedReplicas, store: store,
             failureThreshold: config.source.failureThreshold, logger: logger)
         let controller = Controller(configPath: configPath, config: config, logger: logger, state: state,
                                     dependencies: dependencies)

@@ -12,10 +12,13 @@ public struct RestoredState: Sendable, Equatable {
     public var season: SeasonalProfile?
     /// The learned headroom's rises saved, when they can be used.
     public var rises: PolicyMemory.SavedRises?
-    /// Text for the `start` line: `resumed`, `resumed, clamped to max_replicas 4`, `initial`.
+    /// Text for the `start` line: `resumed` or `initial`.
     public var origin: String
 
-    /// Chooses the starting count from what `store` holds and the `[policy]` limits.
+    /// Chooses the starting count from what `store` holds, or `initial_replicas`. A saved count
+    /// outside the `[policy]` limits (lowered while the daemon was stopped) is kept: the first
+    /// evaluation brings it into them with a decision logged and counted as any other
+    /// (`10 replicas above max_replicas 5`), as after a reload that narrows them.
     public static func restore(from loaded: StateStore.Loaded, policy: PolicyConfig, path: String) -> RestoredState {
         switch loaded {
         case .missing:
@@ -46,13 +49,6 @@ public struct RestoredState: Sendable, Equatable {
             case let .failure(error): restored.addWarning("\(path): \(error); the rises are learned again")
             case nil: break
             }
-            if saved > policy.maxReplicas {
-                restored.replicas = policy.maxReplicas
-                restored.origin = "resumed \(saved), clamped to max_replicas \(policy.maxReplicas)"
-            } else if saved < policy.minReplicas {
-                restored.replicas = policy.minReplicas
-                restored.origin = "resumed \(saved), clamped to min_replicas \(policy.minReplicas)"
-            }
             return restored
         }
     }
@@ -64,13 +60,14 @@ public struct RestoredState: Sendable, Equatable {
 
 extension ReplicaSummary.Change {
     /// The last change a state file holds, on the monotonic timeline: `now` less its age by the wall
-    /// clock (`wallTime` less its `at_unix`, at least 0), as the seasonal phase is restored at start.
+    /// clock (`wallTime` less its `at_unix`), as the seasonal phase is restored at start. A change
+    /// stamped ahead of the clock (set back since) stays ahead, and is told so, as `status` tells it.
     /// `nil` without a last decision, or with one that is not a change.
     init?(restoring decision: StateFile.Decision?, now: MonotonicInstant, wallTime: Double) {
         guard let decision, let action = ScalingAction(rawValue: decision.action), action != .hold,
               case let age = wallTime - decision.atUnix, !age.isNaN else { return nil }
-        // At most a thousand years back: the milliseconds fit an Int64.
-        let milliseconds = Int64((min(max(age, 0), 3e10) * 1000).rounded(.down))
+        // At most a thousand years either way: the milliseconds fit an Int64.
+        let milliseconds = Int64((min(max(age, -3e10), 3e10) * 1000).rounded(.down))
         self.init(action: action, at: now - .milliseconds(milliseconds))
     }
 }

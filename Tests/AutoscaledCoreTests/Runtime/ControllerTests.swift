@@ -216,6 +216,52 @@ struct ControllerTests {
         #expect(h.notifier.messages.last == ["STATUS=replicas=4 servers_to_scale=unknown last=scale-up 5min 32s ago"])
     }
 
+    @Test("after a restart, a last change stamped ahead of the clock (set back since) is told as ahead in STATUS=, never 0s ago")
+    func lastChangeAhead() async throws {
+        let h = Harness([Harness.cool])
+        defer { h.dir.remove() }
+        let decided = Harness.wall + 3_598
+        try StateStore(path: h.dir.file("state.json")).save(StateFile(
+            desiredReplicas: 4, wallTime: decided, lastDecision: StateFile.Decision(
+                action: "scale-up", from: 3, to: 4, reason: "r", at: WallClock.iso8601(decided), atUnix: decided),
+            source: nil))
+        let controller = await h.start(h.config())
+        await controller.notifyStatus([])
+        #expect(h.notifier.messages.last == ["STATUS=replicas=4 servers_to_scale=unknown last=scale-up 59min 58s ahead"])
+        h.clock.advance(by: .seconds(3_600))
+        await controller.notifyStatus([])
+        #expect(h.notifier.messages.last == ["STATUS=replicas=4 servers_to_scale=unknown last=scale-up 2s ago"])
+    }
+
+    @Test("a restart after max_replicas was lowered: the first evaluation scales into the bound, logged and counted as a decision")
+    func restartIntoLoweredBound() async throws {
+        let h = Harness([Harness.cool])
+        defer { h.dir.remove() }
+        try StateStore(path: h.dir.file("state.json")).save(StateFile(desiredReplicas: 10, updatedAt: "t", lastDecision: nil))
+        let controller = await h.start(h.config(policy: modified(.defaults) { $0.maxReplicas = 5 }))
+        #expect(h.lines("start").first?.contains(" replicas=10 state=resumed ") == true, "\(h.sink.lines)")
+        let outcome = try #require(await controller.evaluate())
+        #expect(outcome.decision.action == .scaleDown && outcome.decision.from == 10 && outcome.decision.to == 5)
+        let line = try #require(h.lines("scale-down").first)
+        #expect(line.contains(" from=10 to=5 ") && line.contains(#"reason="10 replicas above max_replicas 5""#), "\(line)")
+        guard case let .found(saved) = StateStore(path: h.dir.file("state.json")).load() else { Issue.record("no state"); return }
+        #expect(saved.desiredReplicas == 5)
+    }
+
+    @Test("a restart with type = none drops the applied count an earlier actuator confirmed; dry_run keeps it")
+    func appliedWithoutActuator() async throws {
+        for (dryRun, applied) in [(false, nil), (true, 6)] as [(Bool, Int?)] {
+            let h = Harness([Harness.cool])
+            defer { h.dir.remove() }
+            try StateStore(path: h.dir.file("state.json")).save(modified(StateFile(desiredReplicas: 6, updatedAt: "t", lastDecision: nil)) {
+                $0.appliedReplicas = 6
+            })
+            let actuator = dryRun ? modified(Harness.acting) { $0.dryRun = true } : ActuatorConfig.defaults
+            let controller = await h.start(h.config(actuator: actuator))
+            #expect(await controller.state.summary.applied == applied, "dry_run \(dryRun)")
+        }
+    }
+
     @Test("no servers in the data at 0 replicas: the cause says the source must report the requests waiting")
     func noServersAtZero() async throws {
         let h = Harness([.failure(.noServers), Harness.exercise, .failure(.noServers)])

@@ -123,13 +123,14 @@ struct StateStoreTests {
         #expect(file.desiredReplicas == 2)
     }
 
-    @Test("restoring clamps a saved count into [min, max] and says so")
-    func restoreClamps() {
+    @Test("restoring keeps a saved count outside [min, max]: the first evaluation's decision brings it in")
+    func restoreKeepsCount() {
         let policy = modified(PolicyConfig.defaults) { ($0.minReplicas, $0.maxReplicas, $0.initialReplicas) = (2, 5, 3) }
         let file = { (n: Int) in StateStore.Loaded.found(StateFile(desiredReplicas: n, updatedAt: "t", lastDecision: nil)) }
         #expect(RestoredState.restore(from: file(4), policy: policy, path: "p").replicas == 4)
-        #expect(RestoredState.restore(from: file(9), policy: policy, path: "p").origin == "resumed 9, clamped to max_replicas 5")
-        #expect(RestoredState.restore(from: file(1), policy: policy, path: "p").replicas == 2)
+        let above = RestoredState.restore(from: file(9), policy: policy, path: "p")
+        #expect(above.replicas == 9 && above.origin == "resumed")
+        #expect(RestoredState.restore(from: file(1), policy: policy, path: "p").replicas == 1)
         let missing = RestoredState.restore(from: .missing, policy: policy, path: "p")
         #expect(missing.replicas == 3)
         #expect(missing.warning == "no state file at p; starting from initial_replicas 3")
