@@ -35,6 +35,9 @@ public struct PolicyMemory: Sendable, Equatable {
     public private(set) var changes: [Change]
     /// When recommendations started being recorded (daemon start); the origin of the tick grid.
     public var observingSince: MonotonicInstant
+    /// The last tick with a read that gave no usable data (a failed read, the source down): the
+    /// `scale_to_zero_after` wait starts again after it, whatever else the tick read.
+    public private(set) var lastTickWithoutData: MonotonicInstant?
     /// The seasonal profile and its phase origin (see `PolicyMemory+Season.swift`), behind one
     /// reference: `nil`, and one word to copy, while `seasonal_periods` is off.
     var seasonal: SeasonalStorage?
@@ -79,6 +82,10 @@ public struct PolicyMemory: Sendable, Equatable {
     public mutating func record(_ decision: ScalingDecision, at now: MonotonicInstant, policy: PolicyConfig) {
         let at = tick(of: now, tick: policy.tick)
         replicas = decision.to
+        switch decision.reason.trigger {
+        case .noUsableData, .sourceDownWithoutFallback, .fallback, .atFallback: lastTickWithoutData = at
+        default: break
+        }
         if decision.action == .scaleUp { lastScaleUp = at }
         if let recommended = decision.recommendation {
             if let last = recommendations.last, last.at == at {
@@ -155,12 +162,16 @@ public struct PolicyMemory: Sendable, Equatable {
 
     /// Whether the ticks before `tick` that, with `tick` itself, make `window` (`window ÷ tick length`
     /// ticks in all, at least one) each have a sample kept, of a total of 0: a tick without one (no
-    /// data, or before observation began) breaks the run. `tick`'s own total is the caller's.
+    /// data, or before observation began) breaks the run, as does a read without data in any of
+    /// them or in `tick` (``lastTickWithoutData``). `tick`'s own total is the caller's.
     public func sawNoLoad(within window: Duration, before tick: MonotonicInstant, tick length: Duration) -> Bool {
         guard length.attoseconds > 0 else { return false }
         let earlier = max(1, window.attoseconds / length.attoseconds) - 1
+        let start = tick - Duration(attoseconds: length.attoseconds * earlier)
+        // A tick without data within the wait (this one included) breaks it, even one that also read no load.
+        if let lastTickWithoutData, lastTickWithoutData >= start { return false }
         guard earlier > 0 else { return true }
-        let seen = samples(since: tick - Duration(attoseconds: length.attoseconds * earlier), before: tick)
+        let seen = samples(since: start, before: tick)
         guard Int128(seen.count) >= earlier else { return false }
         for sample in seen where sample.total != 0 { return false }
         return true

@@ -70,6 +70,20 @@ struct ScaleToZeroTests {
         #expect(decisions.first { $0.decision.to == 0 }?.second == 770, "660 … 770")
     }
 
+    @Test("a read without data in a tick that also read no load restarts the wait: the tick is not one of no load")
+    func aFailedReadInATickOfNoLoad() {
+        let config = Self.config
+        let policy = ThresholdPolicy(config: config)
+        var memory = PolicyMemory(replicas: 4, observingSince: .origin)
+        _ = LearnedHeadroomTests.run(&memory, config: config, to: 600, load: Self.busyThenIdle)
+        _ = LearnedHeadroomTests.run(&memory, config: config, from: 600, to: 670) { _ in 0 }
+        // The tick of 660 read no load, then a read of it failed.
+        let gap = policy.decide(.unavailable("line 1: expected '{'"), memory: memory, now: .origin + .seconds(665))
+        memory.record(gap, at: .origin + .seconds(665), policy: config)
+        let decisions = LearnedHeadroomTests.run(&memory, config: config, from: 670, to: 900) { _ in 0 }
+        #expect(decisions.first { $0.decision.to == 0 }?.second == 780, "12 polls of no load after the tick of the gap: 670 … 780")
+    }
+
     @Test("a restart waits the whole of scale_to_zero_after again")
     func aRestartWaits() {
         var memory = PolicyMemory(replicas: 3, observingSince: .origin + .seconds(1000))
