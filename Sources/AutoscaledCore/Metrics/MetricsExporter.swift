@@ -66,18 +66,23 @@ public struct MetricsExporter: Sendable {
         if decision.to > decision.from { scaleUps += 1 }
         if decision.to < decision.from { scaleDowns += 1 }
         var servers: [ServerLoad] = []
+        var hasData = true
         switch input {
         case let .loads(snapshot): servers = snapshot.servers
-        case .unavailable, .sourceDown: sourceErrors += 1
+        case .unavailable, .sourceDown:
+            sourceErrors += 1
+            hasData = false
         }
         guard let path = config.textfile else { return nil }
         let sample = MetricsSample(
             desiredReplicas: decision.to, appliedReplicas: appliedReplicas, serversToScale: decision.serversToScale,
             servers: servers, scaleUps: scaleUps, scaleDowns: scaleDowns, sourceErrors: sourceErrors,
             logLinesDropped: logLinesDropped, evaluatedAt: wallTime,
-            // Where nothing holds the count, it is what the policy wants; a rule holding it without a wish (no data) has none.
-            wantedReplicas: decision.wanted ?? (decision.heldBy == nil ? decision.to : nil),
-            heldBy: decision.heldBy?.name, paused: paused, lastReloadSuccessful: lastReloadSuccessful)
+            // Where nothing holds the count, it is what the policy wants; without data there is no wish, and the
+            // count is held by that (at fallback_replicas too), unless a pause holds it.
+            wantedReplicas: hasData ? decision.wanted ?? (decision.heldBy == nil ? decision.to : nil) : nil,
+            heldBy: hasData ? decision.heldBy?.name : (decision.heldBy ?? .noUsableData).name,
+            paused: paused, lastReloadSuccessful: lastReloadSuccessful)
         do {
             try write(path, MetricsText.render(sample, maxSeries: config.maxSeries))
             failing = false

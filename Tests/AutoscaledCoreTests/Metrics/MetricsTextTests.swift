@@ -167,6 +167,17 @@ struct MetricsExporterTests {
         _ = exporter.record(.unavailable("x"), noData, wallTime: 3)
         #expect(!written().contains("autoscaled_wanted_replicas"))
         #expect(written().contains("\nautoscaled_limited{held_by=\"no_usable_data\"} 1\n"))
+        // The source down moves the count to fallback_replicas, and holds it there: still no wish, still no data.
+        for (from, to) in [(4, 2), (2, 2)] {
+            let fallback = ScalingDecision(
+                action: to < from ? .scaleDown : .hold, from: from, to: to, serversToScale: nil, busiest: nil, threshold: nil,
+                reason: DecisionReason(from == to ? .atFallback(replicas: 2, cause: "x") : .fallback(replicas: 2, cause: "x")),
+                recommendation: 2)
+            _ = exporter.record(.sourceDown("x"), fallback, wallTime: 4)
+            #expect(!written().contains("autoscaled_wanted_replicas"), "\(from) → \(to)")
+            #expect(written().contains("\nautoscaled_limited{held_by=\"no_usable_data\"} 1\n"), "\(from) → \(to)")
+            #expect(written().contains("\nautoscaled_desired_replicas 2\n"))
+        }
     }
 
     @Test("a failed write warns once, then logs at debug until a write succeeds")
