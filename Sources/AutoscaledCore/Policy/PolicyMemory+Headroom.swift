@@ -98,9 +98,12 @@ extension PolicyMemory {
             index += 1
         }
         // No load for longer than the shortest seasonal period (a source outage): what these rises
-        // leave out can no longer be given back, so they are learned again.
+        // leave out can no longer be given back, so they are learned again, from the loads that
+        // come after the gap only (the samples kept from before it are not measured again).
         if Self.outlivedSeason(rises.last, at: tick, measure: measure) {
             forgetRises()
+            risesMeasure = measure
+            risenThrough = samples.last?.at
             return
         }
         // A tick more than the window: the later evaluations of this tick see what its first did.
@@ -112,6 +115,15 @@ extension PolicyMemory {
             old += 1
         }
         riseLog.dropOldest(old)
+    }
+
+    /// At a reload: when `policy` measures rises otherwise than the memory's were measured (another
+    /// horizon or season), measures them again at once over the loads kept, before `now`'s tick, so
+    /// that the reload's own decision has rises of its measure and does not take the room of a
+    /// start with none, one tick before the next record measures them.
+    public mutating func remeasureRises(at now: MonotonicInstant, policy: PolicyConfig) {
+        guard policy.usesLearnedHeadroom, risesMeasure != nil, risesMeasure != Headroom.RiseMeasure(policy) else { return }
+        learnRises(before: tick(of: now, tick: policy.tick), policy: policy)
     }
 
     /// Forgets every rise (`headroom` was turned to `thresholds`, or the horizon or the season changed, by a reload).

@@ -218,6 +218,7 @@ public final class Controller {
         highestMaxReplicas = max(highestMaxReplicas, new.policy.maxReplicas)
         logger = logger.reconfigured(new.log)
         policy = ThresholdPolicy(config: new.policy)
+        await state.reconfigure(policy: new.policy, at: dependencies.clock.now())
         metrics.configure(new.metrics)
         if let moved = old.metrics.textfile, moved != new.metrics.textfile {
             do {

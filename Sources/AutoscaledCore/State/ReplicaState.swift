@@ -165,6 +165,12 @@ public actor ReplicaState {
         health == .down || SourceHealth(consecutiveFailures: failures, failureThreshold: failureThreshold) == .down
     }
 
+    /// A reload's new `[policy]`: rises it measures otherwise are measured again at once
+    /// (``PolicyMemory/remeasureRises(at:policy:)``).
+    public func reconfigure(policy: PolicyConfig, at now: MonotonicInstant) {
+        memory.remeasureRises(at: now, policy: policy)
+    }
+
     /// Records `decision`, taken at `now`, and persists it (see ``persist(_:at:wallTime:)``).
     func record(_ decision: ScalingDecision, at now: MonotonicInstant, policy: PolicyConfig, wallTime: Double) {
         remember(decision, at: now, policy: policy)

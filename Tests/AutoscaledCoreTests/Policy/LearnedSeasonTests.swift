@@ -92,6 +92,33 @@ struct LearnedSeasonTests {
         #expect(resumed.first.map { !$0.decision.reason.text.contains("room to double") } == true)
     }
 
+    @Test("after an outage longer than the period, loads kept from before it (a long trend_window) are not measured again")
+    func outageWithLoadsKept() throws {
+        var config = Self.config
+        config.trendWindow = .seconds(900)
+        var memory = PolicyMemory(replicas: 2, observingSince: .origin)
+        _ = LearnedHeadroomTests.run(&memory, config: config, to: 900) { Self.offered(at: $0) }
+        let after = LearnedHeadroomTests.run(&memory, config: config, from: 1200, to: 1400) { _ in 100 }
+        #expect(memory.samples.first.map { $0.at < .origin + .seconds(900) } == true, "the loads from before are kept")
+        #expect(memory.rises.allSatisfy { $0.at >= .origin + .seconds(1200) } && !memory.rises.isEmpty,
+                "\(memory.rises.map(\.at))")
+        let first = try #require(after.first)
+        #expect(first.decision.reason.text.contains("room to double"), "\(first.decision.reason.text)")
+        #expect(after.filter { $0.second < 1310 }.allSatisfy { $0.decision.to >= first.decision.to })
+    }
+
+    @Test("a reload that changes the horizon measures the rises again at once: its own decision does not take a start's room")
+    func reloadRemeasures() {
+        var memory = PolicyMemory(replicas: 2, observingSince: .origin)
+        _ = LearnedHeadroomTests.run(&memory, config: Self.config, to: 900) { Self.offered(at: $0) }
+        var reloaded = Self.config
+        reloaded.replicaStartup = .seconds(50)
+        memory.remeasureRises(at: .origin + .seconds(905), policy: reloaded)
+        #expect(memory.learnedRise(quantile: 0.5, at: .origin + .seconds(905), policy: reloaded) != nil)
+        let decision = LearnedHeadroomTests.run(&memory, config: reloaded, from: 905, to: 915) { Self.offered(at: $0) }[0].decision
+        #expect(!decision.reason.text.contains("room to double"), "\(decision.reason.text)")
+    }
+
     @Test("the same periods listed in another order are the same measure: a reload that reorders them keeps the rises")
     func reorderedPeriodsKeepTheRises() {
         var config = Self.config
