@@ -83,6 +83,18 @@ final class BenchChild {
             + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 
+    /// `run` of `binary` on `workspace`'s config, once it logged `event=start`; `nil` (said on
+    /// standard output) when it did not within 10 s.
+    static func started(_ binary: String, _ workspace: BenchWorkspace) -> BenchChild? {
+        let daemon = BenchChild(binary, ["run", "--config", workspace.configPath])
+        guard daemon.waitForLine(containing: "event=start") != nil else {
+            daemon.stop()
+            print("  the daemon did not start")
+            return nil
+        }
+        return daemon
+    }
+
     /// The `autoscaled` binary next to this benchmark's executable.
     static func siblingBinary() -> String {
         var buffer = [UInt8](repeating: 0, count: 4096)

@@ -7,12 +7,8 @@ enum IdleBench {
         print("\nidle cost of `run` (poll_interval 1s, \(seconds) s)")
         let workspace = BenchWorkspace(pollInterval: "1s", logLevel: "info")
         defer { workspace.remove() }
-        let daemon = BenchChild(binary, ["run", "--config", workspace.configPath])
+        guard let daemon = BenchChild.started(binary, workspace) else { return }
         defer { daemon.stop() }
-        guard daemon.waitForLine(containing: "event=start") != nil else {
-            print("  the daemon did not start")
-            return
-        }
         let started = ContinuousClock.now
         sleep(1)
         let before = cpuSeconds(daemon.pid)

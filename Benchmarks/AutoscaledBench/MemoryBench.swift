@@ -8,12 +8,8 @@ enum MemoryBench {
         print("\nmemory of `run` around one large load file (\(servers) servers, history off)")
         let workspace = BenchWorkspace(pollInterval: "1s", logLevel: "info", history: false)
         defer { workspace.remove() }
-        let daemon = BenchChild(binary, ["run", "--config", workspace.configPath])
+        guard let daemon = BenchChild.started(binary, workspace) else { return }
         defer { daemon.stop() }
-        guard daemon.waitForLine(containing: "event=start") != nil else {
-            print("  the daemon did not start")
-            return
-        }
         sleep(2)
         let before = IdleBench.readText("/proc/\(daemon.pid)/status")
         var large = "{"
