@@ -2,7 +2,7 @@ import Synchronization
 
 /// A switch, turned once, that ends the socket waits under way and every one after: a daemon told
 /// to stop does not wait out a slow peer's `read_timeout` first. A wait sees it within
-/// ``checkInterval``.
+/// ``checkIntervalMilliseconds``.
 public final class Interruption: Sendable {
     /// How long a wait goes at most between two looks at the switch.
     public static let checkIntervalMilliseconds: Int32 = 50

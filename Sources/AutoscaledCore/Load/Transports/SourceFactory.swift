@@ -1,4 +1,5 @@
 import AutoscaledSystem
+
 /// Builds the load source a `[source]` section describes; a socket source's reads end early once
 /// `interruption` is turned.
 @Sendable
