@@ -31,8 +31,14 @@ public struct Directory: Sendable {
 
     public func close() { descriptor.close() }
 
-    /// `path/name`, for messages.
-    public func pathOf(_ name: String) -> String { path == "/" ? "/" + name : "\(path)/\(name)" }
+    /// `path/name`, for messages; in the current directory (`.`) the name alone, as it was given.
+    public func pathOf(_ name: String) -> String {
+        switch path {
+        case "/": "/" + name
+        case ".": name
+        default: "\(path)/\(name)"
+        }
+    }
 
     /// What stands at `name` (a symlink is reported as one, not followed); `nil` when nothing does.
     public func kind(of name: String) throws(SystemError) -> EntryKind? {

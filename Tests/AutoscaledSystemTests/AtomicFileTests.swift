@@ -17,6 +17,18 @@ struct AtomicFileTests {
         return info.st_mode
     }
 
+    @Test("a name in the current directory is told as given, not as ./name (the message's subject is then not said twice)")
+    func namesInTheCurrentDirectory() throws {
+        let here = try Directory.open(".")
+        defer { here.close() }
+        #expect(here.pathOf("adir") == "adir")
+        let root = try Directory.open("/")
+        defer { root.close() }
+        #expect(root.pathOf("tmp") == "/tmp")
+        #expect(FileWriteError.notRegularFile(path: here.pathOf("adir"), kind: .directory).description(omitting: "adir")
+            == "is a directory, not a regular file; refusing to replace it")
+    }
+
     @Test("a write replaces a regular file by rename, with its mode, and leaves no temporary file")
     func replaces() throws {
         let dir = TemporaryDirectory()
