@@ -61,7 +61,12 @@ extension FileDescriptor {
     /// the path are followed).
     /// - Throws: when the descriptor or the path cannot be looked at (other than nothing being there).
     public func placement(at path: String) throws(SystemError) -> FilePlacement {
-        let own = try stat()
+        try placement(of: try stat(), at: path)
+    }
+
+    /// ``placement(at:)`` from `own`, this descriptor's `stat` as the caller took it (and reads
+    /// more of, such as the size).
+    public func placement(of own: Glibc.stat, at path: String) throws(SystemError) -> FilePlacement {
         if own.st_nlink == 0 { return .removed }
         var info = Glibc.stat()
         if fstatat(AT_FDCWD, path, &info, 0) == -1 {

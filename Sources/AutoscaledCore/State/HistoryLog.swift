@@ -174,8 +174,12 @@ public final class HistoryLog {
     private func checkPlacement() throws(SystemError) {
         guard let current = segment else { return }
         let placement: FilePlacement
+        let size: Int
         do {
-            placement = try current.fd.placement(at: current.fd.subject)
+            // One fstat for both: where the file stands, and how much of what was written it holds.
+            let own = try current.fd.stat()
+            placement = try current.fd.placement(of: own, at: current.fd.subject)
+            size = Int(own.st_size)
         } catch {
             current.fd.close()
             segment = nil
@@ -183,14 +187,6 @@ public final class HistoryLog {
         }
         var truncated: Loss.Truncation?
         if placement == .inPlace {
-            let size: Int
-            do {
-                size = Int(try current.fd.stat().st_size)
-            } catch {
-                current.fd.close()
-                segment = nil
-                throw error
-            }
             guard size < current.size else { return }
             truncated = Loss.Truncation(size: size, written: current.size)
         }

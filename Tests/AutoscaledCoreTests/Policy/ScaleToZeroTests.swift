@@ -53,35 +53,25 @@ struct ScaleToZeroTests {
         #expect(back.reason.text.hasSuffix("need 9 at headroom_target_load 50: +9"))
     }
 
-    @Test("a poll without data, or a load, restarts the wait")
-    func aGapRestartsTheWait() {
+    @Test("a poll with a read without data restarts the wait: alone in its tick, or after the tick read no load",
+          arguments: [(660, 660), (665, 670)])
+    func aGapRestartsTheWait(gapAt: Int, noLoadUntil: Int) {
         let config = Self.config
         let policy = ThresholdPolicy(config: config)
         var memory = PolicyMemory(replicas: 4, observingSince: .origin)
         _ = LearnedHeadroomTests.run(&memory, config: config, to: 600, load: Self.busyThenIdle)
-        _ = LearnedHeadroomTests.run(&memory, config: config, from: 600, to: 660) { _ in 0 }
-        let gap = policy.decide(.unavailable("the file is gone"), memory: memory, now: .origin + .seconds(660))
-        memory.record(gap, at: .origin + .seconds(660), policy: config)
-        var decisions = LearnedHeadroomTests.run(&memory, config: config, from: 670, to: 900) { _ in 0 }
-        #expect(decisions.first { $0.decision.to == 0 }?.second == 780, "12 polls of no load after the gap: 670 … 780")
-        // A small load in one poll does the same.
-        memory = PolicyMemory(replicas: 4, observingSince: .origin)
-        decisions = LearnedHeadroomTests.run(&memory, config: config, to: 900) { $0 == 650 ? 0.5 : Self.busyThenIdle($0) }
-        #expect(decisions.first { $0.decision.to == 0 }?.second == 770, "660 … 770")
-    }
-
-    @Test("a read without data in a tick that also read no load restarts the wait: the tick is not one of no load")
-    func aFailedReadInATickOfNoLoad() {
-        let config = Self.config
-        let policy = ThresholdPolicy(config: config)
-        var memory = PolicyMemory(replicas: 4, observingSince: .origin)
-        _ = LearnedHeadroomTests.run(&memory, config: config, to: 600, load: Self.busyThenIdle)
-        _ = LearnedHeadroomTests.run(&memory, config: config, from: 600, to: 670) { _ in 0 }
-        // The tick of 660 read no load, then a read of it failed.
-        let gap = policy.decide(.unavailable("line 1: expected '{'"), memory: memory, now: .origin + .seconds(665))
-        memory.record(gap, at: .origin + .seconds(665), policy: config)
+        _ = LearnedHeadroomTests.run(&memory, config: config, from: 600, to: noLoadUntil) { _ in 0 }
+        let gap = policy.decide(.unavailable("line 1: expected '{'"), memory: memory, now: .origin + .seconds(gapAt))
+        memory.record(gap, at: .origin + .seconds(gapAt), policy: config)
         let decisions = LearnedHeadroomTests.run(&memory, config: config, from: 670, to: 900) { _ in 0 }
         #expect(decisions.first { $0.decision.to == 0 }?.second == 780, "12 polls of no load after the tick of the gap: 670 … 780")
+    }
+
+    @Test("a small load in one poll restarts the wait")
+    func aLoadRestartsTheWait() {
+        var memory = PolicyMemory(replicas: 4, observingSince: .origin)
+        let decisions = LearnedHeadroomTests.run(&memory, config: Self.config, to: 900) { $0 == 650 ? 0.5 : Self.busyThenIdle($0) }
+        #expect(decisions.first { $0.decision.to == 0 }?.second == 770, "660 … 770")
     }
 
     @Test("a restart waits the whole of scale_to_zero_after again")
