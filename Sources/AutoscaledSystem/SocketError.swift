@@ -12,8 +12,8 @@ public enum SocketError: Error, Sendable, Equatable, CustomStringConvertible {
     case tooLarge(subject: String, limit: Int)
     /// A Unix socket's path names something else (`found`: "a regular file", "a directory").
     case notASocket(subject: String, found: String)
-    /// `call` was cut short by an ``Interruption`` (the daemon is stopping).
-    case interrupted(call: String, subject: String)
+    /// `call` was cut short by an ``Interruption``: the daemon is stopping, or reloading.
+    case interrupted(call: String, subject: String, cause: Interruption.Cause)
 
     public var description: String { description(omitting: nil) }
 
@@ -26,7 +26,9 @@ public enum SocketError: Error, Sendable, Equatable, CustomStringConvertible {
             "\(Self.target(call, subject, omitting: named)): timed out after \(DurationText.format(after))"
         case let .tooLarge(subject, limit): "\(Self.target("read", subject, omitting: named)): more than \(limit) bytes"
         case let .notASocket(subject, found): "\(Self.target("connect", subject, omitting: named)): \(found), not a socket"
-        case let .interrupted(call, subject): "\(Self.target(call, subject, omitting: named)): cut short, as the daemon is stopping"
+        case let .interrupted(call, subject, cause):
+            "\(Self.target(call, subject, omitting: named)): cut short, as the daemon is "
+                + (cause == .stop ? "stopping" : "reloading (its source is read again once the config is)")
         }
     }
 

@@ -14,13 +14,17 @@ public struct StreamSocket: Sendable {
 
     /// Connects to `address`, waiting at most `timeout`, or until `interruption` is turned.
     /// - Throws: ``SocketError/timedOut(call:subject:after:)`` when the connection is not made in
-    ///   time; ``SocketError/interrupted(call:subject:)``; ``SocketError/system(_:)`` for a refusal,
+    ///   time; ``SocketError/interrupted(call:subject:cause:)``; ``SocketError/system(_:)`` for a refusal,
     ///   a missing socket file, and so on.
     public static func connect(
         to address: SocketAddress, timeout: Duration, interruption: Interruption? = nil
     ) throws(SocketError) -> StreamSocket {
+        try connect(to: address, deadline: Deadline(after: timeout, interruption: interruption))
+    }
+
+    /// Connects to `address` by `deadline`.
+    public static func connect(to address: SocketAddress, deadline: Deadline) throws(SocketError) -> StreamSocket {
         let subject = address.description
-        let deadline = Deadline(after: timeout, interruption: interruption)
         let fd = try socketCall("socket", subject) {
             Glibc.socket(address.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
                 | Int32(SOCK_NONBLOCK.rawValue), 0)
@@ -136,7 +140,7 @@ public struct StreamSocket: Sendable {
 }
 
 /// A point on `CLOCK_MONOTONIC` by which an exchange must be over, and the time it was given;
-/// with an ``Interruption``, over sooner once that is turned.
+/// with an ``Interruption``, over sooner at a stop, or at a reload after it was set.
 public struct Deadline: Sendable {
     /// The monotonic time of the deadline, in microseconds.
     public let microseconds: UInt64
@@ -144,20 +148,25 @@ public struct Deadline: Sendable {
     public let budget: Duration
     /// What ends the exchange before the deadline.
     public let interruption: Interruption?
+    /// The interruption's ``Interruption/mark`` when the deadline was set.
+    private let interruptionMark: UInt64
 
-    public init(after budget: Duration, interruption: Interruption? = nil) {
+    /// - Parameter mark: the interruption's ``Interruption/mark`` the exchange began at (a reload
+    ///   after it cuts this wait short); `nil` takes it now.
+    public init(after budget: Duration, interruption: Interruption? = nil, mark: UInt64? = nil) {
         let (seconds, attoseconds) = budget.components
         let micros = UInt64(max(0, seconds)) &* 1_000_000 &+ UInt64(max(0, attoseconds / 1_000_000_000_000))
         self.microseconds = monotonicMicroseconds() &+ micros
         self.budget = budget
         self.interruption = interruption
+        self.interruptionMark = mark ?? interruption?.mark ?? 0
     }
 
     /// ``remainingMilliseconds()``, never 0.
-    /// - Throws: ``SocketError/interrupted(call:subject:)`` once the interruption is turned;
+    /// - Throws: ``SocketError/interrupted(call:subject:cause:)`` once the interruption ends it;
     ///   ``SocketError/timedOut(call:subject:after:)`` once the deadline has passed.
     func remainingMilliseconds(call: String, subject: String) throws(SocketError) -> Int32 {
-        if interruption?.isInterrupted == true { throw .interrupted(call: call, subject: subject) }
+        if let cause = interruption?.cause(since: interruptionMark) { throw .interrupted(call: call, subject: subject, cause: cause) }
         let remaining = remainingMilliseconds()
         guard remaining > 0 else { throw .timedOut(call: call, subject: subject, after: budget) }
         return remaining

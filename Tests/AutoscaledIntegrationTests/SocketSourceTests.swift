@@ -130,4 +130,37 @@ struct SocketSourceTests {
         #expect(daemon.standardError.contains("event=skip reason=\"\(subject): cut short, as the daemon is stopping\""),
                 "\(daemon.standardError)")
     }
+
+    @Test("a reload during a read from a peer that never answers cuts the read: the source is read again at once",
+          arguments: ["SIGHUP", "a new config file"])
+    func reloadDuringRead(_ cause: String) async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        let server = TestStreamServer.tcp()
+        defer { server.stop() }
+        let silent = "type = tcp\naddress = \(server.address)\nformat = lines\nread_timeout = 1h"
+        dir.writeConfig(sourceSection: silent)
+        let daemon = ChildProcess(autoscaledBinary(), ["run", "--config", dir.configPath], captureIn: dir.path)
+        let deadline = ContinuousClock.now + .seconds(10)
+        while server.accepted == 0, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(5)) }
+        #expect(server.accepted == 1, "the daemon never connected: \(daemon.standardError)")
+        if cause == "SIGHUP" {
+            // The same config: only the signal cuts the read, and the same peer is read again.
+            daemon.signal(SIGHUP)
+            #expect(await daemon.waitForLine("event=reload ") != nil, "\(daemon.standardError)")
+            let again = ContinuousClock.now + .seconds(10)
+            while server.accepted < 2, ContinuousClock.now < again { try? await Task.sleep(for: .milliseconds(5)) }
+            #expect(server.accepted == 2, "\(daemon.standardError)")
+        } else {
+            dir.writeLoads(#"{"server1": 30, "server2": 55, "server3": 20}"#)
+            dir.writeConfig(sourceSection: "path = loads.json\npoll_interval = 1s")
+            #expect(await daemon.waitForLine("event=scale-up from=3 to=4") != nil, "\(daemon.standardError)")
+        }
+        #expect(daemon.standardError.contains(
+            "event=skip reason=\"read: cut short, as the daemon is reloading (its source is read again once the config is)\""),
+                "\(daemon.standardError)")
+        #expect(!daemon.standardError.contains("event=source-error"), "\(daemon.standardError)")
+        daemon.signal(SIGTERM)
+        #expect(await daemon.wait() == 0)
+    }
 }

@@ -18,7 +18,8 @@ public final class Daemon {
     private let dependencies: Controller.Dependencies
     private let watchdogPingInterval: Duration?
     private let wakeups = DaemonWakeups()
-    /// Turned by SIGTERM or SIGINT: a socket source's read under way ends then, not at its timeout.
+    /// Turned by SIGTERM or SIGINT, and for the read under way by a reload (SIGHUP, a change of the
+    /// config file): a socket source's read ends then, not at its timeout.
     private let interruption = Interruption()
     private let queue = DispatchQueue(label: "autoscaled.events")
     private var timer: RepeatingTimer?
@@ -121,6 +122,7 @@ public final class Daemon {
         let (wakeups, interruption) = (self.wakeups, self.interruption)
         let signals = SignalWatcher(queue: queue) { signal in
             if signal == .terminate || signal == .interrupt { interruption.interrupt() }
+            if signal == .hangup { interruption.cutForReload() }
             wakeups.post { work in
                 switch signal {
                 case .hangup: work.reload = true
@@ -136,9 +138,10 @@ public final class Daemon {
 
     /// Starts the file watches, the poll timer and, under systemd, the watchdog timer.
     private func startWatching(_ controller: Controller) {
-        let wakeups = self.wakeups
+        let (wakeups, interruption) = (self.wakeups, self.interruption)
         do {
             let monitor = try FileChangeMonitor(queue: queue, clock: controller.dependencies.clock) { target in
+                if target == .configFile { interruption.cutForReload() }
                 wakeups.post { work in
                     switch target {
                     case .loadFile: work.loadChanged = true

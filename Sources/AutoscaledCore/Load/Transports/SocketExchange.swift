@@ -28,20 +28,23 @@ struct SocketExchange: Sendable {
     var limits: SocketLimits
     /// Whether the bytes so far are a whole response (reading may stop before the peer closes).
     var isComplete: @Sendable ([UInt8]) -> Bool = { _ in false }
-    /// What cuts the exchange short (the daemon's stop).
+    /// What cuts the exchange short (the daemon's stop, or a reload during it).
     var interruption: Interruption?
 
     /// Connects, sends the request (if any) and reads until the peer closes or the response is
     /// complete.
     /// - Throws: ``LoadError/tooLarge(limit:response:)`` over `max_response_bytes`; ``LoadError/unreadable(_:)``
     ///   for a refusal, a timeout, a reset, or a connection closed with no response at all;
-    ///   ``LoadError/interrupted(_:)`` once ``interruption`` is turned.
+    ///   ``LoadError/interrupted(_:)`` once ``interruption`` cuts it short.
     func perform() throws(LoadError) -> [UInt8] {
         let bytes: [UInt8]
         do throws(SocketError) {
-            let socket = try StreamSocket.connect(to: address, timeout: limits.connectTimeout, interruption: interruption)
+            // One mark for both waits: a reload while connecting cuts the read too.
+            let mark = interruption?.mark
+            let socket = try StreamSocket.connect(
+                to: address, deadline: Deadline(after: limits.connectTimeout, interruption: interruption, mark: mark))
             defer { socket.close() }
-            let deadline = Deadline(after: limits.readTimeout, interruption: interruption)
+            let deadline = Deadline(after: limits.readTimeout, interruption: interruption, mark: mark)
             if !request.isEmpty { try socket.send(request, deadline: deadline) }
             bytes = try socket.readToEnd(limit: limits.maxResponseBytes, deadline: deadline, isComplete: isComplete)
         } catch {
