@@ -66,7 +66,8 @@ struct PauseControl {
     var endsAt: Double? { active?.untilUnix }
 
     /// `decision` as the pause lets it stand: unchanged when not paused; else moved once to the
-    /// pause's `replicas`, or held, with the policy's count as the wish (``HoldingRule/pause``).
+    /// pause's `replicas`, or held, with the policy's wish as the wish (``HoldingRule/pause``, even
+    /// where a rule of the policy, a cooldown say, holds the count too).
     /// What the pause holds stays within `bounds` (`min_replicas`…`max_replicas` now): a pause
     /// written before a reload narrowed them, or written by hand, moves to the nearest bound.
     /// What the policy would do is kept in the reason; its need and load stay recorded, so the
@@ -88,9 +89,12 @@ struct PauseControl {
             held.to = current
             held.reason.pause = .holding(at: current, policyTarget: decision.changesReplicas ? decision.to : nil, note: pause.reason)
         }
-        if decision.to != held.to {
+        // The pause names itself whatever rule of the policy also holds: it holds the count for as
+        // long as it is in force, and the wish is the policy's own (before that rule).
+        let wish = decision.wanted ?? decision.to
+        if wish != held.to {
             held.heldBy = .pause
-            held.wanted = decision.to
+            held.wanted = wish
         }
         return held
     }

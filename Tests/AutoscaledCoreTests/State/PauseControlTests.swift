@@ -88,6 +88,14 @@ struct PauseControlTests {
         there.from = 2
         let holding = control.apply(there, bounds: 1...10)
         #expect(holding.action == .hold && holding.to == 2 && holding.wanted == 5)
+        // A rule of the policy that holds the count too (a cooldown) is not what is named: the pause is.
+        var cooling = there
+        cooling.action = .hold
+        cooling.to = 2
+        cooling.heldBy = .scaleUpCooldown(left: .seconds(20))
+        cooling.wanted = 5
+        let both = control.apply(cooling, bounds: 1...10)
+        #expect(both.action == .hold && both.to == 2 && both.heldBy == .pause && both.wanted == 5)
     }
 
     @Test("what a pause holds stays within min_replicas and max_replicas as they are now")
