@@ -77,6 +77,9 @@ struct SocketSourceTests {
         #expect(moved?.contains(#"reason="source down: fallback_replicas 6 ("#) == true, "\(moved ?? "")")
         #expect(await daemon.waitForLine("event=hold", "at fallback_replicas 6") != nil)
         #expect(dir.savedReplicas() == 6)
+        // `status` says what the metrics say: no data, no wish, the count held by that.
+        let status = await ChildProcess.run(["status", "--config", dir.configPath], in: dir.path)
+        #expect(status.stdout.contains("wanted replicas:   unknown (no usable data), held by no_usable_data"), "\(status.stdout)")
         #expect(daemon.stderrLines.filter { $0.contains("event=scale-") }.count == 1)
         server.behavior = .respond(Array("a 90\n".utf8))
         #expect(await daemon.waitForLine("event=source-up") != nil)

@@ -78,10 +78,9 @@ public struct MetricsExporter: Sendable {
             desiredReplicas: decision.to, appliedReplicas: appliedReplicas, serversToScale: decision.serversToScale,
             servers: servers, scaleUps: scaleUps, scaleDowns: scaleDowns, sourceErrors: sourceErrors,
             logLinesDropped: logLinesDropped, evaluatedAt: wallTime,
-            // Where nothing holds the count, it is what the policy wants; without data there is no wish, and the
-            // count is held by that (at fallback_replicas too), unless a pause holds it.
+            // Where nothing holds the count, it is what the policy wants; without data there is no wish.
             wantedReplicas: hasData ? decision.wanted ?? (decision.heldBy == nil ? decision.to : nil) : nil,
-            heldBy: hasData ? decision.heldBy?.name : (decision.heldBy ?? .noUsableData).name,
+            heldBy: decision.heldBy?.name,
             paused: paused, lastReloadSuccessful: lastReloadSuccessful)
         do {
             try write(path, MetricsText.render(sample, maxSeries: config.maxSeries))

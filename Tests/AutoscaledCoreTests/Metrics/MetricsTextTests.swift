@@ -172,7 +172,7 @@ struct MetricsExporterTests {
             let fallback = ScalingDecision(
                 action: to < from ? .scaleDown : .hold, from: from, to: to, serversToScale: nil, busiest: nil, threshold: nil,
                 reason: DecisionReason(from == to ? .atFallback(replicas: 2, cause: "x") : .fallback(replicas: 2, cause: "x")),
-                recommendation: 2)
+                recommendation: 2, heldBy: .noUsableData)
             _ = exporter.record(.sourceDown("x"), fallback, wallTime: 4)
             #expect(!written().contains("autoscaled_wanted_replicas"), "\(from) → \(to)")
             #expect(written().contains("\nautoscaled_limited{held_by=\"no_usable_data\"} 1\n"), "\(from) → \(to)")

@@ -19,13 +19,16 @@ struct FallbackPolicyTests {
         let decision = Self.decide(.sourceDown(Self.cause), replicas: replicas, fallback: fallback)
         #expect(decision == ScalingDecision(
             action: action, from: replicas, to: fallback, serversToScale: nil, busiest: nil, threshold: nil,
-            reason: DecisionReason(.fallback(replicas: fallback, cause: Self.cause)), recommendation: fallback))
+            reason: DecisionReason(.fallback(replicas: fallback, cause: Self.cause)), recommendation: fallback,
+            heldBy: .noUsableData))
     }
 
     @Test("once at fallback_replicas it holds there while the source stays down")
     func movesOnce() {
         let decision = Self.decide(.sourceDown(Self.cause), replicas: 5, fallback: 5)
         #expect(decision.action == .hold && decision.to == 5)
+        // No data, no wish: the count is held by that, at fallback_replicas as anywhere.
+        #expect(decision.heldBy == .noUsableData && decision.wanted == nil)
         #expect(decision.reason.text == "source down: at fallback_replicas 5 (\(Self.cause))")
     }
 

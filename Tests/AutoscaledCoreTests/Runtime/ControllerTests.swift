@@ -142,7 +142,7 @@ struct ControllerTests {
         #expect(down.wentDown && down.decision.to == 5)
         #expect(h.lines("source-down") == ["<3>level=error event=source-down source=\(h.dir.file("loads.json")) failures=2 \(cause)"])
         #expect(h.lines("scale-up").count == 1)
-        #expect(h.notifier.messages.last == ["STATUS=replicas=5 servers_to_scale=unknown last=scale-up 0s ago source=down"])
+        #expect(h.notifier.messages.last == ["STATUS=replicas=5 servers_to_scale=unknown last=scale-up 0s ago source=down held_by=no_usable_data"])
 
         h.clock.advance(by: .seconds(10))
         let stillDown = try #require(await controller.evaluate())
