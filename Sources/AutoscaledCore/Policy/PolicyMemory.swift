@@ -35,6 +35,9 @@ public struct PolicyMemory: Sendable, Equatable {
     public private(set) var changes: [Change]
     /// When recommendations started being recorded (daemon start); the origin of the tick grid.
     public var observingSince: MonotonicInstant
+    /// The latest tick recorded: no tick starts before it, not even on another grid (a reload
+    /// that changes `poll_interval`), so every window stays in time order.
+    public private(set) var latestTick: MonotonicInstant?
     /// The last tick with a read that gave no usable data (a failed read, the source down): the
     /// `scale_to_zero_after` wait starts again after it, whatever else the tick read.
     public private(set) var lastTickWithoutData: MonotonicInstant?
@@ -62,12 +65,16 @@ public struct PolicyMemory: Sendable, Equatable {
 
     /// The start of the tick `now` falls in: `observingSince` plus a whole number of `tick`s (an
     /// instant before `observingSince` is its own tick, as a clock set back must not move the grid;
-    /// a tick under a nanosecond is no grid at all).
+    /// a tick under a nanosecond is no grid at all), and never before ``latestTick``: after a
+    /// reload made the ticks longer, the grid's tick may start before the latest one recorded,
+    /// which then goes on until the grid's next tick.
     public func tick(of now: MonotonicInstant, tick: Duration) -> MonotonicInstant {
         let unit = Duration.nanoseconds(ofAttoseconds: tick.attoseconds)
         guard unit > 0, now > observingSince else { return now }
         let whole = Duration.nanoseconds(ofAttoseconds: now.attoseconds - observingSince.attoseconds) / unit
-        return MonotonicInstant(attoseconds: observingSince.attoseconds + tick.attoseconds * Int128(whole))
+        let onGrid = MonotonicInstant(attoseconds: observingSince.attoseconds + tick.attoseconds * Int128(whole))
+        if let latestTick, onGrid < latestTick, latestTick <= now { return latestTick }
+        return onGrid
     }
 
     /// The memory after `decision` was taken at `now` under `policy`; what has aged out of the
@@ -81,6 +88,7 @@ public struct PolicyMemory: Sendable, Equatable {
     /// ``recording(_:at:policy:)`` in place: no copy of the windows (the simulator's loop).
     public mutating func record(_ decision: ScalingDecision, at now: MonotonicInstant, policy: PolicyConfig) {
         let at = tick(of: now, tick: policy.tick)
+        latestTick = max(latestTick ?? at, at)
         replicas = decision.to
         switch decision.reason.trigger {
         case .noUsableData, .sourceDownWithoutFallback, .fallback, .atFallback: lastTickWithoutData = at

@@ -1,5 +1,6 @@
 @testable import AutoscaledBase
 import AutoscaledCore
+import AutoscaledTestSupport
 import Testing
 
 /// The rules over time, on a manual clock: the tick grid, the trend's age and bound, the rates per
@@ -66,6 +67,38 @@ struct PolicyTickTests {
     /// Up twice on the rise (cooldown 1min), the burst to max_replicas at once, then down at 3 a
     /// minute once the 5 min window has let go of the burst.
     static let dayChanges = ["t=1min 10s 3->4", "t=2min 10s 4->5", "t=2min 30s 5->10", "t=8min 10->7", "t=9min 7->4", "t=10min 4->1"]
+
+    @Test("reloads that make the ticks longer and shorter again keep every window in time order")
+    func reloadsChangingTheTick() {
+        // Learned headroom with a short horizon, so rises are measured within the run.
+        let short = modified(Self.shipped) { $0.headroom.mode = .learned; $0.replicaStartup = .seconds(1); $0.tick = .milliseconds(200) }
+        let long = modified(short) { $0.tick = .milliseconds(300) }
+        #expect(short.usesLearnedHeadroom)
+        let policy = (short: ThresholdPolicy(config: short), long: ThresholdPolicy(config: long))
+        var memory = PolicyMemory(replicas: 3, observingSince: .origin)
+        var useLong = false
+        for step in 0..<800 {
+            let now = MonotonicInstant.origin + .milliseconds(50 * step)
+            // A reload every 250 ms switches the tick between 200 ms and 300 ms, as the daemon's
+            // does: the rises are measured again at once when their horizon changed.
+            if step % 5 == 0 {
+                useLong.toggle()
+                memory.remeasureRises(at: now, policy: useLong ? long : short)
+            }
+            let config = useLong ? long : short
+            // No tick starts before the latest one recorded, on whichever grid.
+            if let latest = memory.latestTick { #expect(memory.tick(of: now, tick: config.tick) >= latest) }
+            let load = Double(100 + (step * 37) % 90)
+            let decision = (useLong ? policy.long : policy.short).decide(.loads(snapshot([("a", load)])), memory: memory, now: now)
+            memory.record(decision, at: now, policy: config)
+        }
+        func ordered(_ times: [MonotonicInstant]) -> Bool { zip(times, times.dropFirst()).allSatisfy { $0 < $1 } }
+        #expect(!memory.rises.isEmpty && !memory.samples.isEmpty)
+        #expect(ordered(memory.samples.map(\.at)), "\(memory.samples.map(\.at))")
+        #expect(ordered(memory.rises.map(\.at)), "\(memory.rises.map(\.at))")
+        #expect(ordered(memory.recommendations.map(\.at)))
+        #expect(zip(memory.changes, memory.changes.dropFirst()).allSatisfy { $0.at <= $1.at })
+    }
 
     @Test("the same load over time gives the same decisions read once per tick, twice a second or 20 times a second",
           arguments: [Duration.milliseconds(500), .milliseconds(50)])
