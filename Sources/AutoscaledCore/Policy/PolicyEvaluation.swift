@@ -148,9 +148,17 @@ struct Evaluation: Sendable {
 
     /// `⌈load ÷ targetLoad⌉`, bounded as ``replicas(for:config:)``.
     static func replicas(for load: Double, targetLoad: Double, config: PolicyConfig) -> Int {
-        let raw = (load / targetLoad).rounded(.up)
+        let raw = wholeReplicas(load / targetLoad)
         let bounded = raw.isNaN ? 0 : min(max(raw, 0), 1e12)
         return max(Int(bounded), config.minReplicas)
+    }
+
+    /// `⌈ratio⌉`, where a ratio within a billionth (of itself, or of 1 below 1) of a whole number
+    /// is that number: a total summed in another order, or a mean of equal loads, is off by an ulp
+    /// or two (28.97 + 21.03 is 50.00000000000001), and must not ask for a replica more.
+    static func wholeReplicas(_ ratio: Double) -> Double {
+        let nearest = ratio.rounded()
+        return abs(ratio - nearest) <= max(abs(ratio), 1) * 1e-9 ? nearest : ratio.rounded(.up)
     }
 
     /// The figures the load was sized with, as the reason gives them.
@@ -163,7 +171,8 @@ struct Evaluation: Sendable {
 
     /// Replicas the estimate needs at `target_load`, before `min_replicas` (what a scale-down wishes for).
     var unclampedNeed: Int {
-        Int(min(max((estimate.projected / config.targetLoad).rounded(.up), 0), 1e12))
+        let raw = Self.wholeReplicas(estimate.projected / config.targetLoad)
+        return raw.isNaN ? 0 : Int(min(max(raw, 0), 1e12))
     }
 
     /// With `headroom = learned`: the figures the need was sized with.

@@ -18,6 +18,11 @@ struct ServerLoadReplay {
         var step = PolicyStep(setup.policy, pollSeconds: poll)
         var sums = [Double](repeating: 0, count: width)
         var present = [Int](repeating: 0, count: width)
+        // Each server's first load of the interval, and whether every later one was the same: a
+        // load held for the interval is seen as it is, not as a sum of it divided back (50.01 ten
+        // times, ÷ 10, is 50.010000000000005), as the daemon would read it.
+        var firsts = [Double](repeating: 0, count: width)
+        var held = [Bool](repeating: true, count: width)
         var servers: [ServerLoad] = []
         var summary = SimulationSummary(seconds: trace.spanSeconds, requests: nil)
         var second = 0
@@ -32,7 +37,8 @@ struct ServerLoadReplay {
             }
             for _ in 0..<trace.binSeconds {
                 if second > 0, second % poll == 0 {
-                    let input = Self.input(names: names, sums: sums, present: present, into: &servers, poll: poll)
+                    let input = Self.input(names: names, sums: sums, present: present, firsts: firsts, held: held,
+                                           into: &servers, poll: poll)
                     let decision = step.evaluate(input, at: second)
                     summary.count(decision)
                     observer.decision(decision, at: trace.start + second)
@@ -43,6 +49,11 @@ struct ServerLoadReplay {
                 }
                 for index in 0..<width {
                     guard let load = loads[row + index] else { continue }
+                    if present[index] == 0 {
+                        (firsts[index], held[index]) = (load, true)
+                    } else if load != firsts[index] {
+                        held[index] = false
+                    }
                     sums[index] += load
                     present[index] += 1
                 }
@@ -57,13 +68,16 @@ struct ServerLoadReplay {
         return summary
     }
 
-    /// Each server present in the interval, with its mean load over the seconds it was present.
+    /// Each server present in the interval, with its mean load over the seconds it was present
+    /// (the load itself where it held: `held`, from `firsts`).
     private static func input(
-        names: [String], sums: [Double], present: [Int], into servers: inout [ServerLoad], poll: Int
+        names: [String], sums: [Double], present: [Int], firsts: [Double], held: [Bool],
+        into servers: inout [ServerLoad], poll: Int
     ) -> PolicyInput {
         servers.removeAll(keepingCapacity: true)
         for index in names.indices where present[index] > 0 {
-            servers.append(ServerLoad(name: names[index], load: sums[index] / Double(present[index])))
+            let load = held[index] ? firsts[index] : sums[index] / Double(present[index])
+            servers.append(ServerLoad(name: names[index], load: load))
         }
         guard !servers.isEmpty else {
             return .unavailable("no server reported in the last \(DurationText.format(.seconds(poll)))")

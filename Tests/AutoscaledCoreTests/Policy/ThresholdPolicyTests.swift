@@ -1,4 +1,4 @@
-import AutoscaledCore
+@testable import AutoscaledCore
 import AutoscaledTestSupport
 import Testing
 
@@ -91,6 +91,27 @@ struct ThresholdPolicyTests {
         #expect(ThresholdPolicy.serversToScale(loads, threshold: 50) == 1)
         #expect(ThresholdPolicy.serversToScale(loads, threshold: 55) == 0)
         #expect(ThresholdPolicy.serversToScale(loads, threshold: 19.999) == 3)
+    }
+
+    @Test("a need off a whole number by an ulp or two is that number: the order of the servers changes nothing",
+          arguments: [Headroom.Mode.thresholds, .learned])
+    func needsIgnoreRoundingNoise(_ mode: Headroom.Mode) {
+        // 0.2 + 49.7 + 0.1 is 50.00000000000001; 0.1 + 0.2 + 49.7 is 50.
+        var config = modified(Self.plain) { $0.headroom.mode = mode; $0.headroom.targetLoad = 100 }
+        config.minReplicas = 1
+        let policy = ThresholdPolicy(config: config)
+        let memory = PolicyMemory(replicas: 1, observingSince: .origin)
+        let orders = [[("a", 0.1), ("b", 0.2), ("c", 49.7)], [("b", 0.2), ("c", 49.7), ("a", 0.1)]]
+        let decisions = orders.map { policy.decide(.loads(snapshot($0)), memory: memory, now: .origin) }
+        // target_load 50 for a total of 50, or headroom_target_load 100 for 50 and room to double it.
+        #expect(decisions.map(\.to) == [1, 1], "\(decisions.map(\.reason.text))")
+        #expect(decisions[0].reason.text == decisions[1].reason.text)
+        #expect(Evaluation.wholeReplicas(1.0000000000000002) == 1)
+        #expect(Evaluation.wholeReplicas(2.9999999999999996) == 3)
+        #expect(Evaluation.wholeReplicas(1.000001) == 2)
+        #expect(Evaluation.wholeReplicas(0.4) == 1 && Evaluation.wholeReplicas(0) == 0)
+        #expect(Evaluation.wholeReplicas(123_456_789.000_001) == 123_456_789)
+        #expect(Evaluation.wholeReplicas(.nan).isNaN)
     }
 
     @Test("no data holds and records neither a need nor a load")

@@ -8,7 +8,9 @@ import Testing
 /// against it (the decision logs at debug level compared byte for byte); they were taken again
 /// when the rules moved from samples to time (ticks, rates per minute), and when a reason began to
 /// name the busiest server's load exact, as the line's `max_load` does (the same hashes as before
-/// with that load rounded to two decimals).
+/// with that load rounded to two decimals), and when a need within a billionth of a whole number
+/// became that number (``Evaluation/wholeReplicas(_:)``: the functions trace 1 280 250 → 1 280 480
+/// replica-seconds, the conversation trace's replica-seconds unchanged, some of its needs one lower).
 struct ReplayPinTests {
     /// Every decision as `time action from to reason`, hashed (FNV-1a, 64 bits).
     struct Fingerprint: SimulationObserver {
@@ -39,9 +41,9 @@ struct ReplayPinTests {
 
     @Test("the shipped policy replays the public traces exactly as before", arguments: [
         Pin(trace: "azure_llm_conv_2023.csv", capacity: 1, delay: 120, initial: 7,
-            replicaSeconds: 52800, decisions: 350, hash: 5_825_629_761_631_149_718),
+            replicaSeconds: 52800, decisions: 350, hash: 4_303_229_573_716_378_130),
         Pin(trace: "azure_functions_2019_invitro1350.csv", capacity: 2, delay: 60, initial: 19,
-            replicaSeconds: 1_280_250, decisions: 8639, hash: 13_996_215_316_108_985_051),
+            replicaSeconds: 1_280_480, decisions: 8639, hash: 16_555_444_864_014_509_598),
     ])
     func pinned(_ pin: Pin) throws {
         let bytes = try RegularFile.read("\(repositoryRoot)/config/traces/\(pin.trace)", limit: 1 << 24).bytes

@@ -11,6 +11,8 @@ struct RecordingObserver: SimulationObserver {
     var changes: [String] = []
     /// The reason of every decision.
     var reasons: [String] = []
+    /// Every decision.
+    var decisions: [ScalingDecision] = []
 
     mutating func second(_ time: Int, load: Double, desired: Int, serving: Int, overCapacity: Double) {
         self.desired.append(desired)
@@ -21,6 +23,7 @@ struct RecordingObserver: SimulationObserver {
     mutating func decision(_ decision: ScalingDecision, at time: Int) {
         if decision.changesReplicas { changes.append("t=\(time) \(decision.from)->\(decision.to)") }
         reasons.append(decision.reason.text)
+        decisions.append(decision)
     }
 }
 
@@ -96,16 +99,11 @@ struct SimulationModelTests {
         var policy = Self.eager(initial: 1, max: 3, step: 2)
         policy.scaleUpThreshold = 60
         let setup = SimulationSetup(policy: policy, pollSeconds: 4, capacity: 1, startupDelaySeconds: 2)
-        struct Decisions: SimulationObserver {
-            var list: [ScalingDecision] = []
-            mutating func second(_ time: Int, load: Double, desired: Int, serving: Int, overCapacity: Double) {}
-            mutating func decision(_ decision: ScalingDecision, at time: Int) { list.append(decision) }
-        }
-        var observer = Decisions()
+        var observer = RecordingObserver()
         // t=4: 1 replica at 100 → +1, serving from t=6; t=8: replica-1 mean (100+100+50+50)/4 = 75,
         // replica-2 served t=6,7 at 50 → mean 50: one server above 60.
         _ = Simulation.replay(Self.offered([1, 1, 1, 1, 1, 1, 1, 1, 1]), setup: setup, observer: &observer)
-        let decisions = observer.list
+        let decisions = observer.decisions
         #expect(decisions.map(\.serversToScale) == [1, 1])
         #expect(decisions.last?.busiest == ServerLoad(name: "replica-1", load: 75))
         #expect(decisions.last?.to == 3)
@@ -124,6 +122,21 @@ struct SimulationModelTests {
         #expect(observer.serving == [1, 2, 1, 2, 2])
         #expect(observer.loads == [10, 90, 10, 90, 0])
         #expect(summary.requests == nil && summary.overCapacityPercent == nil)
+    }
+
+    @Test("per-server loads: a load held over the interval is seen as it is, not as its sum divided back")
+    func heldLoadsExact() {
+        // Ten seconds of 33.3, summed and divided by ten, are 33.300000000000004: above a threshold
+        // of 33.3, which the daemon reading 33.3 would not count.
+        let trace = Trace(start: 0, binSeconds: 1, series: .serverLoads(
+            names: ["a", "b"], loads: Array(repeating: [33.3, 28.97], count: 20).flatMap { $0 }))
+        var policy = Self.eager(initial: 2, max: 5)
+        (policy.scaleUpThreshold, policy.scaleDownThreshold) = (33.3, 1)
+        var observer = RecordingObserver()
+        _ = Simulation.replay(trace, setup: SimulationSetup(policy: policy, pollSeconds: 10), observer: &observer)
+        #expect(observer.changes.isEmpty, "\(observer.reasons)")
+        #expect(observer.decisions.first?.busiest == ServerLoad(name: "a", load: 33.3))
+        #expect(observer.decisions.first?.serversToScale == 0)
     }
 
     @Test("with no serving replica an activator reports the requests: the policy scales up from 0 on them")
