@@ -165,6 +165,34 @@ struct FileSafetyTests {
         #expect(await daemon.wait() == 0)
     }
 
+    @Test("a state file removed while the daemon runs, alone or with its directory, is written again at the next wake-up",
+          arguments: [false, true])
+    func removedStateFileWrittenAgain(_ withDirectory: Bool) async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        // No poll within the test.
+        dir.writeConfig(pollInterval: "1h")
+        dir.writeLoads(#"{"a": 30}"#)
+        let daemon = await startDaemon(dir)
+        // The first evaluation's write (after its line), the last one due: it names the source's good read.
+        #expect(await dir.waitForState("\"last_good_read\"") != nil)
+        if withDirectory {
+            let stateDirectory = String(dir.statePath[..<dir.statePath.lastIndex(of: "/")!])
+            _ = system("rm -rf '\(stateDirectory)'")
+        } else {
+            unlink(dir.statePath)
+        }
+        // A wake-up that evaluates nothing (an ignored signal): only the check writes it again.
+        daemon.signal(SIGUSR1)
+        let deadline = ContinuousClock.now + .seconds(10)
+        while access(dir.statePath, F_OK) != 0, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(10)) }
+        #expect(dir.savedReplicas() == 3, "\(daemon.standardError)")
+        let status = await ChildProcess.run(["status", "--config", dir.configPath], in: dir.path)
+        #expect(status.status == 0 && status.stdout.contains("desired replicas:  3"), "\(status.stdout)\(status.stderr)")
+        daemon.signal(SIGTERM)
+        #expect(await daemon.wait() == 0)
+    }
+
     @Test("a daemon whose removed lock file another daemon locked stops with status 1, naming it, and leaves the state file to it")
     func removedLockTakenByAnother() async {
         let dir = Workspace()

@@ -81,6 +81,7 @@ public final class Daemon {
                 await shutdown(controller) { await controller.stop(yieldingStateFile: cause) }
                 return 1
             }
+            await keepStateFile(controller)
             if work.poll && reloadGate.isPending { work.reload = true }
             if work.poll {
                 monitor?.refresh()
@@ -256,6 +257,19 @@ public final class Daemon {
             return "[state] path \(controller.config.state.path): \(cause); stopped without writing it"
         }
         return nil
+    }
+
+    /// The state file, removed while the daemon runs (alone, or with its directory), is written
+    /// again at the next wake-up, not at the next change or the once-a-minute refresh: until then
+    /// `status` and `pause` would say no daemon runs with this config, and a crash would restart
+    /// from `initial_replicas`. One `stat` per wake-up.
+    private func keepStateFile(_ controller: Controller) async {
+        do throws(SystemError) {
+            _ = try FileVersion(path: controller.config.state.path)
+        } catch {
+            guard error.isNoSuchPath else { return }
+            await controller.state.save(wallTime: dependencies.wallTime())
+        }
     }
 
     /// At a poll, whether another file stands at the config's path than the one last read: one the
