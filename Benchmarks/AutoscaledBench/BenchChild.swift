@@ -83,6 +83,17 @@ final class BenchChild {
             + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 
+    /// Waits for the exit, unsignalled (a command that ends by itself): its status and its peak
+    /// resident set in KiB, from `wait4`'s resource usage.
+    func waitForExit() -> (status: Int32, peakKilobytes: Int) {
+        stopped = true
+        var status: Int32 = 0
+        var usage = rusage()
+        wait4(pid, &status, 0, &usage)
+        close(stderrFD)
+        return (status, Int(usage.ru_maxrss))
+    }
+
     /// `run` of `binary` on `workspace`'s config, once it logged `event=start`; `nil` (said on
     /// standard output) when it did not within 10 s.
     static func started(_ binary: String, _ workspace: BenchWorkspace) -> BenchChild? {

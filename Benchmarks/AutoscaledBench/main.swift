@@ -30,7 +30,7 @@ for section in sections {
     switch section {
     case "parse": ParseBench.run()
     case "reaction": ReactionBench.run(binary: binary)
-    case "history": HistoryBench.run()
+    case "history": HistoryBench.run(binary: binary)
     case "idle": IdleBench.run(binary: binary, seconds: idleSeconds)
     case "memory": MemoryBench.run(binary: binary)
     case "week": SimulatorBench.week()
