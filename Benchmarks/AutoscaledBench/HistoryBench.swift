@@ -22,21 +22,10 @@ enum HistoryBench {
             ($0.path, $0.retention, $0.maxSize) = ("\(workspace.path)/history", .seconds(86_400 * 30), 1 << 30)
         }
         let log = HistoryLog(config: history)
-        let loads = HistoryRecord.Loads.servers((0..<servers).map { ServerLoad(name: "server\($0)", load: Double($0 % 90)) })
         var clock = timespec()
         clock_gettime(CLOCK_REALTIME, &clock)
         let now = Double(clock.tv_sec) + Double(clock.tv_nsec) / 1e9
-        for index in 0..<records {
-            let record = HistoryRecord(
-                wallTime: now - Double(records - index) * 10, monotonic: MonotonicInstant(sinceOrigin: .seconds(index * 10)),
-                pollInterval: .seconds(10), desired: 3, applied: 3, loads: loads)
-            do {
-                try log.append(record, now: record.monotonic)
-            } catch {
-                print("  append failed: \(error)")
-                return
-            }
-        }
+        guard append(records, of: servers, to: log, from: now - Double(records) * 10) else { return }
         try? log.close()
         let size = Double(regularFileBytes(in: "\(workspace.path)/history"))
         let start = ContinuousClock.now
@@ -56,19 +45,9 @@ enum HistoryBench {
             let path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             defer { _ = system("rm -rf '\(path)'") }
             let log = HistoryLog(config: modified(HistoryConfig.defaults) { $0.path = "\(path)/history" })
-            let loads = HistoryRecord.Loads.servers((0..<servers).map { ServerLoad(name: "server\($0)", load: Double($0 % 90)) })
+            let loads = Self.loads(of: servers)
             let start = ContinuousClock.now
-            for index in 0..<records {
-                let record = HistoryRecord(
-                    wallTime: 1_800_000_000 + Double(index) * 10, monotonic: MonotonicInstant(sinceOrigin: .seconds(index * 10)),
-                    pollInterval: .seconds(10), desired: 3, applied: 3, loads: loads)
-                do {
-                    try log.append(record, now: record.monotonic)
-                } catch {
-                    print("  append failed: \(error)")
-                    return
-                }
-            }
+            guard append(records, of: servers, to: log, from: 1_800_000_000) else { return }
             let elapsed = (ContinuousClock.now - start).seconds
             try? log.close()
             // A record's frame once the segment has named the servers.
@@ -81,6 +60,29 @@ enum HistoryBench {
                 + "\(Format.fixed(perRecord, 1)) bytes per record on disk, "
                 + "a week at poll_interval 10s: \(Format.fixed(perRecord * 60_480 / 1_048_576, 1)) MiB")
         }
+    }
+
+    /// One record's loads: `servers` servers, named `server0`…
+    private static func loads(of servers: Int) -> HistoryRecord.Loads {
+        .servers((0..<servers).map { ServerLoad(name: "server\($0)", load: Double($0 % 90)) })
+    }
+
+    /// Appends `records` records of `servers` servers, one every 10 s from `wallStart`; `false`
+    /// (said on standard output) when an append fails.
+    private static func append(_ records: Int, of servers: Int, to log: HistoryLog, from wallStart: Double) -> Bool {
+        let loads = loads(of: servers)
+        for index in 0..<records {
+            let record = HistoryRecord(
+                wallTime: wallStart + Double(index) * 10, monotonic: MonotonicInstant(sinceOrigin: .seconds(index * 10)),
+                pollInterval: .seconds(10), desired: 3, applied: 3, loads: loads)
+            do {
+                try log.append(record, now: record.monotonic)
+            } catch {
+                print("  append failed: \(error)")
+                return false
+            }
+        }
+        return true
     }
 
     /// The bytes of the regular files in `directory` (not below it).
