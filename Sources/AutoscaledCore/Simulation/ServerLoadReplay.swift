@@ -5,7 +5,8 @@ import AutoscaledBase
 /// The loads do not answer the decisions (they were recorded), so this replay shows what the
 /// policy would have asked for and why. A bin's loads hold for each of its seconds; every
 /// `pollSeconds` the policy sees each server's mean load over the interval just past (the
-/// seconds of it the server was present); a server with no value in a bin is absent from it.
+/// seconds of it the server was present), the last time at the trace's end where that is a poll;
+/// a server with no value in a bin is absent from it.
 struct ServerLoadReplay {
     let trace: Trace
     let names: [String]
@@ -26,6 +27,18 @@ struct ServerLoadReplay {
         var servers: [ServerLoad] = []
         var summary = SimulationSummary(seconds: trace.spanSeconds, requests: nil)
         var second = 0
+        // The policy at `second`, on the interval just past; the next interval starts empty.
+        func evaluate() {
+            let input = Self.input(names: names, sums: sums, present: present, firsts: firsts, held: held,
+                                   into: &servers, poll: poll)
+            let decision = step.evaluate(input, at: second)
+            summary.count(decision)
+            observer.decision(decision, at: trace.start + second)
+            for index in 0..<width {
+                sums[index] = 0
+                present[index] = 0
+            }
+        }
         for bin in 0..<trace.binCount {
             let row = bin * width
             var busiest: Double?
@@ -37,15 +50,7 @@ struct ServerLoadReplay {
             }
             for _ in 0..<trace.binSeconds {
                 if second > 0, second % poll == 0 {
-                    let input = Self.input(names: names, sums: sums, present: present, firsts: firsts, held: held,
-                                           into: &servers, poll: poll)
-                    let decision = step.evaluate(input, at: second)
-                    summary.count(decision)
-                    observer.decision(decision, at: trace.start + second)
-                    for index in 0..<width {
-                        sums[index] = 0
-                        present[index] = 0
-                    }
+                    evaluate()
                 }
                 for index in 0..<width {
                     guard let load = loads[row + index] else { continue }
@@ -63,6 +68,10 @@ struct ServerLoadReplay {
                 observer.second(trace.start + second, load: busiest ?? 0, desired: desired, serving: serving, overCapacity: 0)
                 second += 1
             }
+        }
+        // A trace that ends on a poll: the daemon, at that poll, would judge its last interval too.
+        if second > 0, second % poll == 0 {
+            evaluate()
         }
         summary.finalReplicas = step.memory.replicas
         return summary

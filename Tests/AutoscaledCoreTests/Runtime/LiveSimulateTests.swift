@@ -86,10 +86,11 @@ struct LiveSimulateTests {
 
     /// `simulate`'s decisions that change the count on the same loads as a per-server trace of
     /// 10 s bins. It evaluates at the end of each poll on the loads of the poll just past, which
-    /// the daemon read at its start: its time t is the daemon's t − 10 s.
+    /// the daemon read at its start: its time t is the daemon's t − 10 s. The trace ends where the
+    /// daemon's last poll's interval does, and `simulate` judges that interval too.
     static func simulated(config: Config, phases: [Phase] = phases) -> [String] {
         var loads: [Double?] = []
-        for phase in phases + [phases[phases.count - 1]] {
+        for phase in phases {
             for _ in 0..<(phase.seconds / 10) { loads += phase.loads.map { Optional($0) } }
         }
         let trace = Trace(start: 0, binSeconds: 10, series: .serverLoads(names: servers, loads: loads))

@@ -50,7 +50,7 @@ struct ShippedTraceTests {
             mean replicas           4.38
             seconds overloaded      1 of 900 (0.11 %)
             requests over capacity  n/a (a per-server trace has no request counts)
-            scale events            2 (1 up, 1 down) in 89 evaluations
+            scale events            2 (1 up, 1 down) in 90 evaluations
             final replicas          4
 
             """))

@@ -124,6 +124,22 @@ struct SimulationModelTests {
         #expect(summary.requests == nil && summary.overCapacityPercent == nil)
     }
 
+    @Test("per-server loads: a trace that ends on a poll is judged at its end, as the daemon judges its last poll")
+    func perServerLastInterval() {
+        let trace = Trace(start: 100, binSeconds: 1, series: .serverLoads(
+            names: ["a", "b"], loads: [50, 50, 50, 50, 90, 90, 90, 90]))
+        var policy = Self.eager(initial: 2, max: 5)
+        (policy.scaleUpThreshold, policy.scaleDownThreshold) = (80, 1)
+        var observer = RecordingObserver()
+        let summary = Simulation.replay(trace, setup: SimulationSetup(policy: policy, pollSeconds: 2), observer: &observer)
+        // t=102 on 50 and 50 (a hold); t=104 on the last interval's 90 and 90: a total of 180 needs
+        // 4 at target_load 50, with no second left to pay for.
+        #expect(observer.decisions.count == 2)
+        #expect(observer.changes == ["t=104 2->4"])
+        #expect(observer.desired == [2, 2, 2, 2])
+        #expect(summary.finalReplicas == 4 && summary.replicaSeconds == 8)
+    }
+
     @Test("per-server loads: a load held over the interval is seen as it is, not as its sum divided back")
     func heldLoadsExact() {
         // Ten seconds of 33.3, summed and divided by ten, are 33.300000000000004: above a threshold
