@@ -148,9 +148,13 @@ struct Evaluation: Sendable {
 
     /// `⌈load ÷ targetLoad⌉`, bounded as ``replicas(for:config:)``.
     static func replicas(for load: Double, targetLoad: Double, config: PolicyConfig) -> Int {
+        max(unclampedReplicas(for: load, targetLoad: targetLoad), config.minReplicas)
+    }
+
+    /// `⌈load ÷ targetLoad⌉` from 0 to 10^12, before `min_replicas`: NaN (0 ÷ 0) is 0.
+    static func unclampedReplicas(for load: Double, targetLoad: Double) -> Int {
         let raw = wholeReplicas(load / targetLoad)
-        let bounded = raw.isNaN ? 0 : min(max(raw, 0), 1e12)
-        return max(Int(bounded), config.minReplicas)
+        return raw.isNaN ? 0 : Int(min(max(raw, 0), 1e12))
     }
 
     /// `⌈ratio⌉`, where a ratio within a billionth (of itself, or of 1 below 1) of a whole number
@@ -171,8 +175,7 @@ struct Evaluation: Sendable {
 
     /// Replicas the estimate needs at `target_load`, before `min_replicas` (what a scale-down wishes for).
     var unclampedNeed: Int {
-        let raw = Self.wholeReplicas(estimate.projected / config.targetLoad)
-        return raw.isNaN ? 0 : Int(min(max(raw, 0), 1e12))
+        Self.unclampedReplicas(for: estimate.projected, targetLoad: config.targetLoad)
     }
 
     /// With `headroom = learned`: the figures the need was sized with.
