@@ -39,9 +39,10 @@ public enum StandardStream {
     /// Writes all of `text` to `fd`, looping over short writes and retrying `EINTR`.
     /// - Throws: the first failed write (`ENOSPC`, `EFBIG`, `EIO`, `EPIPE` …), `subject` naming `fd`.
     public static func writeAll(_ text: String, to fd: Int32, subject: String) throws(SystemError) {
-        var bytes = Array(text.utf8)
+        // A native string's own bytes, not a copy of them (a trace of `history export` is tens of MB).
+        var text = text
         let descriptor = FileDescriptor(rawValue: fd, subject: subject)
-        try bytes.withUnsafeMutableBytes { buffer in
+        try text.withUTF8 { buffer in
             Result { () throws(SystemError) in try descriptor.writeAll(UnsafeRawBufferPointer(buffer)) }
         }.get()
     }
