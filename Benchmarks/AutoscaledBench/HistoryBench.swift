@@ -64,7 +64,7 @@ enum HistoryBench {
 
     /// One record's loads: `servers` servers, named `server0`…
     private static func loads(of servers: Int) -> HistoryRecord.Loads {
-        .servers((0..<servers).map { ServerLoad(name: "server\($0)", load: Double($0 % 90)) })
+        .servers(HistoryRecord.ServerLoads((0..<servers).map { ServerLoad(name: "server\($0)", load: Double($0 % 90)) }))
     }
 
     /// Appends `records` records of `servers` servers, one every 10 s from `wallStart`; `false`

@@ -29,8 +29,8 @@ public enum HistoryCodec {
     /// Appends the frames of `record` to `bytes`; `names` is the server set the segment's last names
     /// frame gave (`nil` at a segment's start), updated when this record writes a new one.
     public static func append(_ record: HistoryRecord, names: inout [String]?, to bytes: inout [UInt8]) {
-        if case let .servers(servers) = record.loads, names.map({ !$0.elementsEqual(servers.lazy.map(\.name)) }) ?? true {
-            let current = servers.map(\.name)
+        if case let .servers(servers) = record.loads, names != servers.names {
+            let current = servers.names
             frame(into: &bytes) { payload in
                 payload.append(Kind.names.rawValue)
                 appendInteger(UInt16(current.count), to: &payload)
@@ -56,7 +56,7 @@ public enum HistoryCodec {
             case let .servers(servers):
                 payload.append(1)
                 appendInteger(UInt16(servers.count), to: &payload)
-                for server in servers { appendInteger(Float(server.load).bitPattern, to: &payload) }
+                for load in servers.loads { appendInteger(load.bitPattern, to: &payload) }
             case let .total(load, count):
                 payload.append(2)
                 appendInteger(load.bitPattern, to: &payload)
@@ -123,13 +123,15 @@ public enum HistoryCodec {
             loads = .none
         case 1:
             guard let count = payload.integer(UInt16.self), let names, names.count == Int(count) else { return nil }
-            var servers: [ServerLoad] = []
-            for name in names {
-                guard let load = payload.integer(UInt32.self).map({ Double(Float(bitPattern: $0)) }), isLoad(load)
+            var values: [Float] = []
+            values.reserveCapacity(names.count)
+            for _ in names {
+                guard let load = payload.integer(UInt32.self).map(Float.init(bitPattern:)), isLoad(Double(load))
                 else { return nil }
-                servers.append(ServerLoad(name: name, load: load))
+                values.append(load)
             }
-            loads = .servers(servers)
+            // The segment's names array itself: every record under one names frame shares it.
+            loads = .servers(HistoryRecord.ServerLoads(names: names, loads: values))
         case 2:
             guard let total = payload.integer(UInt64.self).map(Double.init(bitPattern:)),
                   let count = payload.integer(UInt32.self), isLoad(total, servers: Int(count)) else { return nil }

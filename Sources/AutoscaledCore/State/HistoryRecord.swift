@@ -13,7 +13,7 @@ public struct HistoryRecord: Sendable, Equatable {
         /// No usable data (the read failed, was rejected or stale).
         case none
         /// Each server's load, in the order the source listed them.
-        case servers([ServerLoad])
+        case servers(ServerLoads)
         /// The sum of the servers' loads and how many servers there were (more than ``maxServers``).
         case total(load: Double, servers: Int)
 
@@ -24,7 +24,7 @@ public struct HistoryRecord: Sendable, Equatable {
                 return
             }
             if snapshot.servers.count <= HistoryRecord.maxServers {
-                self = .servers(snapshot.servers.map { ServerLoad(name: $0.name, load: Double(Float($0.load))) })
+                self = .servers(ServerLoads(snapshot.servers))
             } else {
                 self = .total(load: snapshot.servers.reduce(0) { $0 + $1.load }, servers: snapshot.servers.count)
             }
@@ -34,7 +34,7 @@ public struct HistoryRecord: Sendable, Equatable {
         public var totalLoad: Double? {
             switch self {
             case .none: nil
-            case let .servers(servers): servers.reduce(0) { $0 + $1.load }
+            case let .servers(servers): servers.loads.reduce(0) { $0 + Double($1) }
             case let .total(load, _): load
             }
         }
@@ -61,5 +61,44 @@ public struct HistoryRecord: Sendable, Equatable {
         self.desired = desired
         self.applied = applied
         self.loads = loads
+    }
+}
+
+extension HistoryRecord {
+    /// Servers' loads as a record keeps them: the names (one array, shared by the records a
+    /// segment reads under one names frame) and each load as a 32-bit float, 4 bytes a server
+    /// where a ``ServerLoad`` takes 24, so a long history is held in little memory.
+    public struct ServerLoads: Sendable, Equatable, RandomAccessCollection, ExpressibleByArrayLiteral {
+        public let names: [String]
+        public let loads: [Float]
+
+        /// `loads[i]` is the load of `names[i]`; both have the same count.
+        init(names: [String], loads: [Float]) {
+            precondition(names.count == loads.count, "one load per name")
+            self.names = names
+            self.loads = loads
+        }
+
+        /// `servers`, each load rounded to a 32-bit float.
+        public init(_ servers: some Sequence<ServerLoad>) {
+            var names: [String] = []
+            var loads: [Float] = []
+            for server in servers {
+                names.append(server.name)
+                loads.append(Float(server.load))
+            }
+            self.init(names: names, loads: loads)
+        }
+
+        public init(arrayLiteral servers: ServerLoad...) {
+            self.init(servers)
+        }
+
+        public var startIndex: Int { 0 }
+        public var endIndex: Int { loads.count }
+
+        public subscript(position: Int) -> ServerLoad {
+            ServerLoad(name: names[position], load: Double(loads[position]))
+        }
     }
 }

@@ -7,7 +7,7 @@ struct HistoryTraceTests {
     }
 
     static func servers(_ pairs: KeyValuePairs<String, Double>) -> HistoryRecord.Loads {
-        .servers(pairs.map { ServerLoad(name: $0.key, load: $0.value) })
+        .servers(HistoryRecord.ServerLoads(pairs.map { ServerLoad(name: $0.key, load: $0.value) }))
     }
 
     @Test("per-server: bins of the poll interval, time-weighted means, empty where a server was absent")
@@ -165,14 +165,15 @@ struct HistoryTraceTests {
 
     @Test("an offered second whose total is above what a trace holds is refused, not written for simulate to refuse")
     func totalAboveTheBound() throws {
-        let records = [Self.record(1000, Self.servers(["a": 6e14, "b": 6e14])), Self.record(1010, Self.servers(["a": 1, "b": 1]))]
-        #expect(throws: HistoryTrace.Failure.totalTooLarge(at: 1000, total: 1.2e15)) {
+        // 2^49 each (a record keeps 32-bit floats: this one is exact), 1 125 899 906 842 624 together.
+        let records = [Self.record(1000, Self.servers(["a": 0x1p49, "b": 0x1p49])), Self.record(1010, Self.servers(["a": 1, "b": 1]))]
+        #expect(throws: HistoryTrace.Failure.totalTooLarge(at: 1000, total: 0x1p50)) {
             try HistoryTrace.export(records, format: .offered)
         }
         #expect(HistoryTrace.Failure.totalTooLarge(at: 1000, total: 1.2e15).description
             == "the total load of the second at 1970-01-01T00:16:40.000Z is 1200000000000000, above the 1e15 a trace holds: "
             + "use --format per-server")
         // Each server's load is within the bound: the per-server trace holds it.
-        #expect(try HistoryTrace.export(records, format: .perServer).csv.hasPrefix("t_seconds,a,b\n1000,600000000000000,600000000000000\n"))
+        #expect(try HistoryTrace.export(records, format: .perServer).csv.hasPrefix("t_seconds,a,b\n1000,562949953421312,562949953421312\n"))
     }
 }

@@ -46,6 +46,24 @@ struct HistoryLogTests {
         #expect(decoded.intact)
     }
 
+    @Test("the records read under one names frame share its names: a long history is held as its loads, 4 bytes a server")
+    func namesShared() {
+        var bytes = HistoryCodec.magic
+        var names: [String]?
+        for index in 0..<3 {
+            let loads = HistoryRecord.ServerLoads((0..<64).map { ServerLoad(name: "server-\($0)", load: Double(index + $0)) })
+            HistoryCodec.append(Self.record(at: 1_000_000 + Double(index), loads: .servers(loads)), names: &names, to: &bytes)
+        }
+        HistoryCodec.append(Self.record(at: 1_000_003, loads: .servers([ServerLoad(name: "other", load: 1)])), names: &names, to: &bytes)
+        let storage = HistoryCodec.records(in: bytes).records.map { record -> UnsafeRawPointer? in
+            guard case let .servers(servers) = record.loads else { return nil }
+            return servers.names.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
+        }
+        #expect(storage.count == 4 && storage.allSatisfy { $0 != nil })
+        #expect(Set(storage.prefix(3)).count == 1, "one array for the three records of the first names frame")
+        #expect(storage[3] != storage[0])
+    }
+
     struct Impossible: CustomTestStringConvertible, Sendable {
         var name: String
         var record: HistoryRecord
@@ -124,7 +142,7 @@ struct HistoryLogTests {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
         let log = HistoryLog(config: Self.config(dir, maxSize: 1 << 20))
-        let servers = HistoryRecord.Loads.servers((0..<64).map { ServerLoad(name: "server-\($0)", load: Double($0)) })
+        let servers = HistoryRecord.Loads.servers(HistoryRecord.ServerLoads((0..<64).map { ServerLoad(name: "server-\($0)", load: Double($0)) }))
         var largest = 0
         for index in 0..<10_000 {
             try log.append(Self.record(at: 1_000_000 + Double(index) / 1000, loads: servers), now: .origin)
