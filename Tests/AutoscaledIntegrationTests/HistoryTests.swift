@@ -130,7 +130,7 @@ struct HistoryTests {
         // The last record of two servers took 48 bytes; 45 are left.
         let before = written.records.count - 1
         let torn = "\(segments)/00000001.log: a torn or damaged record at byte \(size - 45) of \(size) "
-            + "(a crash, or a write in progress); the \(before) record\(before == 1 ? "" : "s") before it "
+            + "(cut short by a crash or a write in progress, or its length is damaged); the \(before) record\(before == 1 ? "" : "s") before it "
             + "\(before == 1 ? "is" : "are") used, the 45 bytes from it on are not\n"
         // A run within one second of the clock is one row of data, and says it is padded.
         let padded = "\(segments): the load data in the range fits in one row of 1 s; a second row, with no data, "

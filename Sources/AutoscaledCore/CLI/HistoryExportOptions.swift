@@ -38,7 +38,7 @@ public struct HistoryExportOptions: Sendable, Equatable {
             t_seconds is Unix time. A record holds until the next one, at most 2 x poll_interval.
             The trace runs from the first record in the range to the end of the last.
 
-            \(Command.exitStatus(failure: "no history yet (or none in the range, or the range spans more than a\n      replay covers), it cannot be read, or some of it holds only totals\n      or a server name that cannot head a column where per-server loads are asked for"))
+            \(Command.exitStatus(failure: "no history yet (or none in the range, or the range spans more than a\n      replay covers), its directory cannot be read, or some of it holds only totals\n      or a server name that cannot head a column where per-server loads are asked for"))
             """)
 
     init(_ options: ParsedOptions) throws(UsageError) {

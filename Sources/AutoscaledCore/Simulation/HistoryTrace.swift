@@ -64,8 +64,9 @@ public enum HistoryTrace {
         /// wall clock set wrong, or a range too wide.
         case tooLong(from: Double, to: Double)
         /// An offered trace's second whose total is above what a trace holds (``LoadSnapshot/maxLoad``):
-        /// `simulate` would refuse the file.
-        case totalTooLarge(at: Int, total: Double)
+        /// `simulate` would refuse the file. `totalsOnly`: records in that second keep only a total
+        /// (more than ``HistoryRecord/maxServers`` servers), so a per-server trace cannot hold it either.
+        case totalTooLarge(at: Int, total: Double, totalsOnly: Bool = false)
 
         public var description: String {
             switch self {
@@ -83,9 +84,13 @@ public enum HistoryTrace {
                 return "the records run from \(WallClock.iso8601(from)) to \(WallClock.iso8601(to)), more than the "
                     + "\(TraceParser.maxSpanSeconds) s a replay may cover (was a wall clock set wrong?): "
                     + "choose a range with --since and --until"
-            case let .totalTooLarge(at, total):
+            case let .totalTooLarge(at, total, totalsOnly):
                 return "the total load of the second at \(WallClock.iso8601(Double(at))) is \(DecimalText.format(total, .atMost(3))), "
-                    + "above the \(LoadSnapshot.maxLoadText) a trace holds: use --format per-server"
+                    + "above the \(LoadSnapshot.maxLoadText) a trace holds: "
+                    + (totalsOnly
+                        ? "its records keep only the total of more than \(HistoryRecord.maxServers) servers, so no trace "
+                            + "holds it; choose a range without it with --since and --until"
+                        : "use --format per-server")
             }
         }
     }
@@ -171,15 +176,19 @@ public enum HistoryTrace {
             let (start, end) = bins.range(bin)
             var weighted = 0.0
             var covered = 0.0
+            var totalsOnly = false
             cursor.overlapping(start, end) { span, overlap in
                 guard let total = span.loads.totalLoad else { return }
                 weighted += total * overlap
                 covered += overlap
+                if case .total = span.loads { totalsOnly = true }
             }
             // The row a one-row range is padded with (a trace needs two) is no gap in the data.
             if covered == 0, bin < bins.covered { empty += 1 }
             let total = covered > 0 ? weighted / covered : 0
-            guard total <= LoadSnapshot.maxLoad else { throw .totalTooLarge(at: bins.startSecond + bin, total: total) }
+            guard total <= LoadSnapshot.maxLoad else {
+                throw .totalTooLarge(at: bins.startSecond + bin, total: total, totalsOnly: totalsOnly)
+            }
             DecimalText.appendInteger(bins.startSecond + bin, to: &text)
             text.append(UInt8(ascii: ","))
             DecimalText.append(total, .atMost(3), to: &text)

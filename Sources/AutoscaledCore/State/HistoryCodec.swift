@@ -11,11 +11,12 @@ import AutoscaledBase
 ///                                      | 2 f64 total, u32 servers
 /// ```
 /// A names frame precedes the first per-server sample of a segment and every change of the
-/// server set. Reading stops at the first frame that is cut short, fails its checksum or holds what
-/// the daemon never writes (a time before 1970 or past ``TraceParser/maxTimestamp``, a load that is
-/// not finite, negative or above ``LoadSnapshot/maxLoad``, a total above that cap times its
-/// servers, a server name a source may not report, a name twice): a
-/// write torn by a crash loses that record only.
+/// server set. A frame that is cut short, fails its checksum or holds what the daemon never writes
+/// (a time before 1970 or past ``TraceParser/maxTimestamp``, a load that is not finite, negative
+/// or above ``LoadSnapshot/maxLoad``, a total above that cap times its servers, a server name a
+/// source may not report, a name twice) is damage: skipped when its length leads to a whole frame
+/// or to the segment's end, else the end of what is read. A write torn by a crash loses that record only, and so does a
+/// flipped bit.
 public enum HistoryCodec {
     public static let magic: [UInt8] = Array("ASHIST1\n".utf8)
     /// The largest payload read back; a length above it is damage, not a record.
@@ -65,36 +66,109 @@ public enum HistoryCodec {
         }
     }
 
-    /// The records of one segment's bytes, up to the first damaged frame.
-    /// - Returns: the records; `read`, the bytes up to the first damaged frame (all of them when
-    ///   `intact`); `intact: false` when bytes were left over (a torn or damaged record) or the
-    ///   segment does not start with ``magic`` (then `read` is 0).
-    public static func records(in bytes: [UInt8]) -> (records: [HistoryRecord], intact: Bool, read: Int) {
-        guard bytes.starts(with: magic) else { return ([], bytes.isEmpty, 0) }
-        var records: [HistoryRecord] = []
+    /// What one segment's bytes hold.
+    public struct Decoded: Sendable, Equatable {
+        /// The records read, in the order written.
+        public var records: [HistoryRecord] = []
+        /// The bytes up to the tail that could not be read (all of them when it is read to its end;
+        /// 0 when the segment does not start with ``magic``).
+        public var read = 0
+        /// Where each frame skipped as damaged starts: failing its checksum, or holding what the
+        /// daemon never writes, with a whole frame or the segment's end after it.
+        public var skipped: [Int] = []
+        /// Per-server records not kept because a skipped frame may have been the list of server
+        /// names they refer to.
+        public var unattributed = 0
+        /// The segment's size.
+        public var size = 0
+
+        /// Every byte read as records, nothing skipped.
+        public var intact: Bool { read == size && skipped.isEmpty && unattributed == 0 }
+    }
+
+    /// The records of one segment's bytes. A frame that cannot be read is skipped when its length
+    /// leads to a whole frame (length, checksum and kind) or to the segment's end, as a flipped bit
+    /// leaves it; otherwise reading stops there (a write torn by a crash, zeros after a power loss,
+    /// a damaged length).
+    /// After a skipped frame that was not plainly a sample, the server names are not known until
+    /// the next names frame: the per-server samples before it are counted, not kept.
+    public static func records(in bytes: [UInt8]) -> Decoded {
+        var decoded = Decoded(size: bytes.count)
+        guard bytes.starts(with: magic) else {
+            decoded.read = 0
+            return decoded
+        }
         var names: [String]?
+        var namesLost = false
         var offset = magic.count
         while offset < bytes.count {
-            guard offset + 8 <= bytes.count else { return (records, false, offset) }
-            var header = ByteReader(bytes, from: offset)
-            guard let length = header.integer(UInt32.self), let checksum = header.integer(UInt32.self),
-                  Int(length) <= maxPayload, offset + 8 + Int(length) <= bytes.count,
-                  CRC32.checksum(bytes[(offset + 8)..<(offset + 8 + Int(length))]) == checksum
-            else { return (records, false, offset) }
-            var payload = ByteReader(bytes, from: offset + 8, to: offset + 8 + Int(length))
-            switch payload.integer(UInt8.self).flatMap(Kind.init(rawValue:)) {
-            case .names?:
-                guard let read = readNames(&payload) else { return (records, false, offset) }
-                names = read
-            case .sample?:
-                guard let record = readSample(&payload, names: names) else { return (records, false, offset) }
-                records.append(record)
-            case nil:
-                return (records, false, offset)
+            let end = frameEnd(at: offset, in: bytes)
+            if let end, checksumMatches(at: offset, end: end, in: bytes) {
+                var payload = ByteReader(bytes, from: offset + 8, to: end)
+                switch payload.integer(UInt8.self).flatMap(Kind.init(rawValue:)) {
+                case .names?:
+                    if let read = readNames(&payload) {
+                        (names, namesLost) = (read, false)
+                        offset = end
+                        continue
+                    }
+                case .sample?:
+                    switch readSample(&payload, names: names) {
+                    case let .record(record)?:
+                        decoded.records.append(record)
+                        offset = end
+                        continue
+                    case .unnamed? where namesLost:
+                        decoded.unattributed += 1
+                        offset = end
+                        continue
+                    case .unnamed?, nil:
+                        break
+                    }
+                case nil:
+                    break
+                }
             }
-            offset += 8 + Int(length)
+            // Damaged: skipped when its length (never 0: zeros are no frame) leads to a whole frame
+            // or to the segment's end (a torn write is short of its length), else the tail is lost.
+            guard let end, end > offset + 8, end == bytes.count || isWholeFrame(at: end, in: bytes) else { break }
+            decoded.skipped.append(offset)
+            if !isSampleShaped(bytes, from: offset + 8, to: end) { (names, namesLost) = (nil, true) }
+            offset = end
         }
-        return (records, true, offset)
+        decoded.read = offset
+        return decoded
+    }
+
+    /// Where the frame at `offset` ends by its length field, when that is within the bytes and
+    /// the largest payload read.
+    private static func frameEnd(at offset: Int, in bytes: [UInt8]) -> Int? {
+        var header = ByteReader(bytes, from: offset)
+        guard let length = header.integer(UInt32.self), Int(length) <= maxPayload, offset + 8 + Int(length) <= bytes.count
+        else { return nil }
+        return offset + 8 + Int(length)
+    }
+
+    private static func checksumMatches(at offset: Int, end: Int, in bytes: [UInt8]) -> Bool {
+        var header = ByteReader(bytes, from: offset + 4)
+        return header.integer(UInt32.self) == CRC32.checksum(bytes[(offset + 8)..<end])
+    }
+
+    /// A frame at `offset` whose length fits, whose checksum matches and whose kind is known (a
+    /// run of zeros is none: its length is 0).
+    private static func isWholeFrame(at offset: Int, in bytes: [UInt8]) -> Bool {
+        guard let end = frameEnd(at: offset, in: bytes), end > offset + 8, Kind(rawValue: bytes[offset + 8]) != nil else {
+            return false
+        }
+        return checksumMatches(at: offset, end: end, in: bytes)
+    }
+
+    /// Whether a payload is, by its kind byte and its length, a sample (30 bytes with no data, 42
+    /// with a total, 32 + 4 a server with each server's load).
+    private static func isSampleShaped(_ bytes: [UInt8], from start: Int, to end: Int) -> Bool {
+        let length = end - start
+        guard length > 0, bytes[start] == Kind.sample.rawValue else { return false }
+        return length == 30 || length == 42 || (length >= 36 && (length - 32) % 4 == 0)
     }
 
     private static func readNames(_ payload: inout ByteReader) -> [String]? {
@@ -109,7 +183,13 @@ public enum HistoryCodec {
         return payload.isAtEnd && Set(names).count == names.count ? names : nil
     }
 
-    private static func readSample(_ payload: inout ByteReader, names: [String]?) -> HistoryRecord? {
+    /// A sample as read: a record, or a well-formed per-server sample read with no names known.
+    private enum Sample {
+        case record(HistoryRecord)
+        case unnamed
+    }
+
+    private static func readSample(_ payload: inout ByteReader, names: [String]?) -> Sample? {
         // From 1970 on, and no later than a trace's t_seconds may be (the year 33658).
         guard let wall = payload.integer(UInt64.self).map(Double.init(bitPattern:)),
               wall >= 0, wall <= Double(TraceParser.maxTimestamp),
@@ -122,14 +202,16 @@ public enum HistoryCodec {
         case 0:
             loads = .none
         case 1:
-            guard let count = payload.integer(UInt16.self), let names, names.count == Int(count) else { return nil }
+            guard let count = payload.integer(UInt16.self), count > 0, names.map({ $0.count == Int(count) }) ?? true
+            else { return nil }
             var values: [Float] = []
-            values.reserveCapacity(names.count)
-            for _ in names {
+            values.reserveCapacity(Int(count))
+            for _ in 0..<count {
                 guard let load = payload.integer(UInt32.self).map(Float.init(bitPattern:)), isLoad(Double(load))
                 else { return nil }
                 values.append(load)
             }
+            guard let names else { return payload.isAtEnd ? .unnamed : nil }
             // The segment's names array itself: every record under one names frame shares it.
             loads = .servers(HistoryRecord.ServerLoads(names: names, loads: values))
         case 2:
@@ -140,10 +222,10 @@ public enum HistoryCodec {
             return nil
         }
         guard payload.isAtEnd else { return nil }
-        return HistoryRecord(
+        return .record(HistoryRecord(
             wallTime: wall, monotonic: MonotonicInstant(sinceOrigin: .nanoseconds(Int64(clamping: monotonic))),
             pollInterval: .milliseconds(Int64(pollMillis)), desired: Int(desired), applied: applied < 0 ? nil : Int(applied),
-            loads: loads)
+            loads: loads))
     }
 
     /// A load the daemon may have recorded, of one server or the total of `servers`: finite, not

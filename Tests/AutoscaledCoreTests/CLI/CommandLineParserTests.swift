@@ -216,7 +216,7 @@ struct CommandLineParserTests {
             EXIT STATUS:
               0   success
               1   no history yet (or none in the range, or the range spans more than a
-                  replay covers), it cannot be read, or some of it holds only totals
+                  replay covers), its directory cannot be read, or some of it holds only totals
                   or a server name that cannot head a column where per-server loads are asked for,
                   or standard output cannot be written
               64  usage error

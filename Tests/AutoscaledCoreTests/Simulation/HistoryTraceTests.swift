@@ -176,4 +176,15 @@ struct HistoryTraceTests {
         // Each server's load is within the bound: the per-server trace holds it.
         #expect(try HistoryTrace.export(records, format: .perServer).csv.hasPrefix("t_seconds,a,b\n1000,562949953421312,562949953421312\n"))
     }
+
+    @Test("a total above what a trace holds, of records that keep only totals, points to a range, not to the other format")
+    func totalAboveTheBoundTotalsOnly() throws {
+        let records = [Self.record(1000, .total(load: 9e16, servers: 100)), Self.record(1010, .total(load: 10, servers: 100))]
+        let failure = HistoryTrace.Failure.totalTooLarge(at: 1000, total: 9e16, totalsOnly: true)
+        #expect(throws: failure) { try HistoryTrace.export(records, format: .offered) }
+        #expect(failure.description == "the total load of the second at 1970-01-01T00:16:40.000Z is 9e+16, above "
+            + "the 1e15 a trace holds: its records keep only the total of more than 64 servers, so no trace holds it; choose a "
+            + "range without it with --since and --until")
+        #expect(throws: HistoryTrace.Failure.totalsOnly(at: 1000, servers: 100)) { try HistoryTrace.export(records, format: .perServer) }
+    }
 }

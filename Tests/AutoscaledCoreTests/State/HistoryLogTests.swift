@@ -96,7 +96,8 @@ struct HistoryLogTests {
             at: 1_000_010, loads: .servers([ServerLoad(name: "a", load: 1), ServerLoad(name: "a", load: 2)]))),
     ]
 
-    @Test("a checksummed record of what the daemon never writes is damage, never a record", arguments: impossibles)
+    @Test("a checksummed record of what the daemon never writes is damage, never a record: skipped, the records around it read",
+          arguments: impossibles)
     func impossible(_ bad: Impossible) {
         var bytes = HistoryCodec.magic
         var names: [String]?
@@ -104,8 +105,65 @@ struct HistoryLogTests {
             HistoryCodec.append(record, names: &names, to: &bytes)
         }
         let decoded = HistoryCodec.records(in: bytes)
-        #expect(decoded.records == [Self.record(at: 1_000_000)])
-        #expect(!decoded.intact)
+        #expect(decoded.records == [Self.record(at: 1_000_000), Self.record(at: 1_000_020)])
+        #expect(!decoded.skipped.isEmpty && decoded.read == bytes.count && !decoded.intact)
+    }
+
+    /// Three records of `servers` (a names frame, then three samples), their bytes and where each frame starts.
+    static func threeRecords() -> (bytes: [UInt8], frames: [Int]) {
+        var bytes = HistoryCodec.magic
+        var names: [String]?
+        var frames: [Int] = []
+        for index in 0..<3 {
+            frames.append(bytes.count)
+            HistoryCodec.append(Self.record(at: 1_000_000 + Double(index)), names: &names, to: &bytes)
+        }
+        return (bytes, frames)
+    }
+
+    @Test("a flipped bit in a sample, in the middle of a segment or at its end, loses that record only")
+    func flippedSample() {
+        let (original, frames) = Self.threeRecords()
+        // The second record's frame holds its sample only (the names came before the first); flip
+        // a bit in its payload, then in its checksum; then in the last record (its frame ends the segment).
+        for position in [frames[1] + 8 + 12, frames[1] + 5, frames[2] + 8 + 12] {
+            var bytes = original
+            bytes[position] ^= 0x08
+            let decoded = HistoryCodec.records(in: bytes)
+            let damaged = position > frames[2] ? 2 : 1
+            #expect(decoded.records.map(\.wallTime) == [0, 1, 2].filter { $0 != damaged }.map { 1_000_000 + Double($0) })
+            #expect(decoded.skipped == [frames[damaged]] && decoded.unattributed == 0 && decoded.read == bytes.count)
+        }
+    }
+
+    @Test("after a damaged names frame, the records of each server's load up to the next names frame are counted, not kept")
+    func flippedNames() {
+        let (original, _) = Self.threeRecords()
+        var bytes = original
+        // The first frame is the names; a bit of a name flipped.
+        bytes[HistoryCodec.magic.count + 8 + 5] ^= 0x01
+        var decoded = HistoryCodec.records(in: bytes)
+        #expect(decoded.records.isEmpty)
+        #expect(decoded.skipped == [HistoryCodec.magic.count] && decoded.unattributed == 3 && decoded.read == bytes.count)
+        // A record with no data, or a total, needs no names: it is read.
+        var names: [String]?
+        HistoryCodec.append(Self.record(at: 1_000_003, loads: .none), names: &names, to: &bytes)
+        names = ["a", "b"]
+        HistoryCodec.append(Self.record(at: 1_000_004, loads: .total(load: 10, servers: 100)), names: &names, to: &bytes)
+        decoded = HistoryCodec.records(in: bytes)
+        #expect(decoded.records.map(\.wallTime) == [1_000_003, 1_000_004] && decoded.unattributed == 3)
+    }
+
+    @Test("a damaged length, or zeros after a power loss, ends what is read: no whole frame follows")
+    func damagedLength() {
+        let (original, frames) = Self.threeRecords()
+        var bytes = original
+        bytes[frames[1]] ^= 0x04
+        var decoded = HistoryCodec.records(in: bytes)
+        #expect(decoded.records.map(\.wallTime) == [1_000_000] && decoded.skipped.isEmpty && decoded.read == frames[1])
+        bytes = original + [UInt8](repeating: 0, count: 64) + original.dropFirst(frames[1])
+        decoded = HistoryCodec.records(in: bytes)
+        #expect(decoded.records.count == 3 && decoded.skipped.isEmpty && decoded.read == original.count)
     }
 
     @Test("a snapshot of more than maxServers servers is kept as its total and count")
@@ -194,11 +252,6 @@ struct HistoryLogTests {
         Damage(name: "last record cut inside its header", damage: { Array($0.dropLast(45)) }, kept: 2, unread: 3),
         Damage(name: "zeros after the last record (a power loss)", damage: { $0 + [UInt8](repeating: 0, count: 4096) },
                kept: 3, unread: 4096),
-        Damage(name: "a flipped byte in the second record", damage: { bytes in
-            var bytes = bytes
-            bytes[bytes.count - 50] ^= 0x40
-            return bytes
-        }, kept: 1, unread: 96),
     ]
 
     @Test("a torn or damaged tail is skipped, never fatal; the next start writes a new segment", arguments: damages)
@@ -228,11 +281,44 @@ struct HistoryLogTests {
     @Test("a damaged record says where it is and how much after it is not read")
     func tornText() {
         #expect(HistoryReader.Damage.torn(segment: "00000001.log", at: 73, size: 217, recordsBefore: 1).description
-            == "00000001.log: a torn or damaged record at byte 73 of 217 (a crash, or a write in progress); "
+            == "00000001.log: a torn or damaged record at byte 73 of 217 (cut short by a crash or a write in progress, or its "
+            + "length is damaged); "
             + "the 1 record before it is used, the 144 bytes from it on are not")
         #expect(HistoryReader.Damage.torn(segment: "00000002.log", at: 8, size: 20, recordsBefore: 0).description
-            == "00000002.log: a torn or damaged record at byte 8 of 20 (a crash, or a write in progress); "
+            == "00000002.log: a torn or damaged record at byte 8 of 20 (cut short by a crash or a write in progress, or its "
+            + "length is damaged); "
             + "the 0 records before it are used, the 12 bytes from it on are not")
+        #expect(HistoryReader.Damage.skipped(segment: "00000003.log", records: 1, first: 73, size: 217, unattributed: 0).description
+            == "00000003.log: a damaged record skipped (the first at byte 73 of 217: it fails its checksum or holds what the "
+            + "daemon never writes); the records around it are used")
+        #expect(HistoryReader.Damage.skipped(segment: "00000003.log", records: 2, first: 8, size: 217, unattributed: 5).description
+            == "00000003.log: 2 damaged records skipped (the first at byte 8 of 217: it fails its checksum or holds what the "
+            + "daemon never writes); the records around them are used, but for 5 records of each server's load after a damaged "
+            + "one that may have named the servers (whose loads they are is not known)")
+        #expect(HistoryReader.Damage.unreadable(segment: "00000004.log", reason: "openat: permission denied (errno 13)").description
+            == "00000004.log: cannot be read (openat: permission denied (errno 13)); skipped")
+    }
+
+    @Test("a segment with a damaged record in the middle is read around it, and the reader says so")
+    func skippedInReader() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let log = HistoryLog(config: Self.config(dir))
+        for index in 0..<3 { try log.append(Self.record(at: 1_000_000 + Double(index)), now: .origin) }
+        try log.close()
+        let path = dir.file("history/00000001.log")
+        let fd = try FileDescriptor.open(path, O_RDONLY)
+        var bytes = try #require(try fd.readToEnd(limit: 1 << 20))
+        fd.close()
+        let frames = Self.threeRecords().frames
+        bytes[frames[1] + 8 + 12] ^= 0x08
+        let out = try FileDescriptor.open(path, O_WRONLY | O_TRUNC)
+        try bytes.withUnsafeBytes { buffer in Result { () throws(SystemError) in try out.writeAll(buffer) } }.get()
+        out.close()
+        let contents = try HistoryReader.read(dir.file("history"))
+        #expect(contents.records.map(\.wallTime) == [1_000_000, 1_000_002])
+        #expect(contents.damaged == [.skipped(segment: "00000001.log", records: 1, first: frames[1], size: bytes.count, unattributed: 0)])
+        #expect(contents.damagedSegments == 1)
     }
 
     static let otherFormats: [([UInt8], String)] = [
@@ -241,7 +327,8 @@ struct HistoryLogTests {
         ([0xFF, 0x00, 0x41],
          #"00000001.log: not a history segment this version reads (it starts '\xFF\u{0}A', not 'ASHIST1\n'); skipped"#),
         (Array("ASHI".utf8),
-         "00000001.log: a torn or damaged record at byte 0 of 4 (a crash, or a write in progress); the 0 records before it are used, the 4 bytes from it on are not"),
+         "00000001.log: a torn or damaged record at byte 0 of 4 (cut short by a crash or a write in progress, or its length is "
+            + "damaged); the 0 records before it are used, the 4 bytes from it on are not"),
     ]
 
     @Test("a segment another version wrote is named as such, not as a torn record; a torn start is torn",
