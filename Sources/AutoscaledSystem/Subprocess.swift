@@ -41,7 +41,9 @@ public struct SubprocessResult: Sendable, Equatable {
 ///
 /// The child is started with `posix_spawn(3)`:
 /// - in a process group of its own, so a timeout or cancellation kills it and everything it
-///   started (`kill(-pgid, SIGKILL)`): a grandchild cannot keep holding its output streams;
+///   started (`kill(-pgid, SIGKILL)`): a grandchild cannot keep holding its output streams; and
+///   what it leaves running in that group when it exits is killed with it (a process meant to
+///   outlive it must leave the group, as `setsid` does);
 /// - with every signal disposition at its default and an empty signal mask (the daemon ignores
 ///   SIGHUP, SIGTERM and SIGINT for libdispatch; a child must not inherit that);
 /// - with stdin on `/dev/null` and stdout and stderr on `SOCK_CLOEXEC` socket pairs (as journald
@@ -50,7 +52,8 @@ public struct SubprocessResult: Sendable, Equatable {
 ///
 /// Output is read while the child runs, so it never blocks on a full buffer: stdout is kept up to
 /// ``outputLimit`` bytes and stderr's last ``errorTailLimit`` bytes. After the child exits, output
-/// from a grandchild still holding the streams is awaited for ``drainGrace`` at most. The child is
+/// from a grandchild still holding the streams is awaited for ``drainGrace`` at most, then the
+/// group is killed. The child is
 /// always reaped, whatever happens: no zombie is left behind.
 ///
 /// The waiting happens on a Dispatch thread of its own, never on a thread of Swift's executor.

@@ -1,16 +1,19 @@
 import AutoscaledBase
 import Glibc
 
-/// Waits for one spawned child: reads its output, reaps it, and kills its process group at the
-/// deadline or on cancellation. Blocks the calling thread. It owns the two output descriptors
-/// and closes them; the wake descriptor stays its owner's.
+/// Waits for one spawned child: reads its output, reaps it, and kills its process group when it
+/// has exited (what it left running there ends with it), at the deadline, or on cancellation.
+/// Blocks the calling thread. It owns the two output descriptors and closes them; the wake
+/// descriptor stays its owner's.
 ///
 /// ```
-///  running ──exit──▶ draining (≤ drainGrace, until both streams end) ──▶ done
+///  running ──exit──▶ draining (≤ drainGrace, until both streams end) ──▶ kill(-pgid, SIGKILL), reap ──▶ done
 ///     │
 ///     ├──deadline──▶ kill(-pgid, SIGKILL), reap ──▶ timedOut
 ///     └──cancel────▶ kill(-pgid, SIGKILL), reap ──▶ cancelled
 /// ```
+/// The child is reaped only after its group is killed: until then it is a zombie, and its pid,
+/// which is the group's id, cannot be taken by another process.
 struct SubprocessWaiter {
     let pid: pid_t
     let wake: Int32
@@ -20,8 +23,10 @@ struct SubprocessWaiter {
     private var streams: [Int32]
     private var output: [UInt8] = []
     private var errorTail: [UInt8] = []
-    /// The raw wait status, once the child has been reaped.
-    private var status: Int32?
+    /// Whether the child has exited (seen without reaping it: it is a zombie until ``finish()``).
+    private var exited = false
+    /// The child is no longer ours to wait for (someone else reaped it): its pid may be another's.
+    private var reapedElsewhere = false
     /// Longest sleep between checks on a child that closed its streams but still runs.
     private static let idleSliceLimit: Duration = .milliseconds(50)
 
@@ -44,13 +49,13 @@ struct SubprocessWaiter {
         var drainUntil: MonotonicInstant?
         var idleSlice: Duration = .milliseconds(1)
         while true {
-            if status == nil, let reaped = reap(blocking: false) {
-                status = reaped
+            if !exited, hasExited() {
+                exited = true
                 drainUntil = clock.now() + Subprocess.drainGrace
             }
             let now = clock.now()
-            if let status, let drainUntil {
-                if streams.allSatisfy({ $0 < 0 }) || now >= drainUntil { return Self.termination(of: status) }
+            if let drainUntil {
+                if streams.allSatisfy({ $0 < 0 }) || now >= drainUntil { return finish() }
             } else if now >= deadline {
                 return killGroup(as: .timedOut)
             }
@@ -61,15 +66,35 @@ struct SubprocessWaiter {
                 // check again soon, backing off so a long-running child costs little.
                 slice = min(slice, idleSlice)
                 idleSlice = min(idleSlice * 2, Self.idleSliceLimit)
-            } else if status == nil {
+            } else if !exited {
                 // A grandchild may hold the streams after the child exited: look at the child now and then.
                 slice = min(slice, Self.idleSliceLimit)
             }
             if pollOnce(timeout: slice) {
-                // Cancelled. A child already reaped is not signalled again: its pid may be reused.
-                if let status { return Self.termination(of: status) }
-                return killGroup(as: .cancelled)
+                // Cancelled: a child that exited keeps its own status.
+                return exited ? finish() : killGroup(as: .cancelled)
             }
+        }
+    }
+
+    /// The child exited: kills what it left in its process group, reaps it, and reads what output
+    /// is already waiting.
+    private mutating func finish() -> SubprocessTermination {
+        if !reapedElsewhere { _ = kill(-pid, SIGKILL) }
+        let status = reap()
+        drainWaiting()
+        return Self.termination(of: status)
+    }
+
+    /// Whether the child has exited, seen without reaping it (`WNOWAIT`).
+    private mutating func hasExited() -> Bool {
+        var info = siginfo_t()
+        while true {
+            let result = waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT)
+            if result == -1, errno == EINTR { continue }
+            // -1 (ECHILD): not ours to wait for any more. 0 with no child filled in: still running.
+            if result == -1 { reapedElsewhere = true }
+            return result == -1 || info.si_signo == SIGCHLD
         }
     }
 
@@ -114,11 +139,15 @@ struct SubprocessWaiter {
     private mutating func killGroup(as termination: SubprocessTermination) -> SubprocessTermination {
         _ = kill(-pid, SIGKILL)
         _ = kill(pid, SIGKILL)
-        if status == nil { status = reap(blocking: true) }
-        // Read what is already there; streams a process outside the group still holds are not waited for.
+        _ = reap()
+        drainWaiting()
+        return termination
+    }
+
+    /// Reads what is already there; streams a process outside the group still holds are not waited for.
+    private mutating func drainWaiting() {
         var rounds = 0
         while rounds < 64, streams.contains(where: { $0 >= 0 }), pollOnceWithoutWaiting() { rounds += 1 }
-        return termination
     }
 
     private mutating func pollOnceWithoutWaiting() -> Bool {
@@ -129,15 +158,15 @@ struct SubprocessWaiter {
         return true
     }
 
-    /// `waitpid` on the child; `nil` while it still runs (non-blocking) or if it is not our child.
-    private func reap(blocking: Bool) -> Int32? {
+    /// `waitpid` on the child, blocking; its raw status (as killed by `SIGKILL` if it is not our
+    /// child any more: someone else reaped it).
+    private func reap() -> Int32 {
         var raw: Int32 = 0
         while true {
-            let result = waitpid(pid, &raw, blocking ? 0 : WNOHANG)
+            let result = waitpid(pid, &raw, 0)
             if result == pid { return raw }
             if result == -1, errno == EINTR { continue }
-            // 0: still running. -1 (ECHILD): someone else reaped it; report it as killed.
-            return result == 0 ? nil : (blocking ? SIGKILL : nil)
+            return SIGKILL
         }
     }
 

@@ -101,19 +101,31 @@ struct SubprocessTests {
         #expect(ProcessTable.state(of: result.pid) == nil)
     }
 
-    @Test("a grandchild left holding the output after a normal exit delays the result by the drain grace only")
+    @Test("a grandchild left holding the output after a normal exit delays the result by the drain grace only, and is killed")
     func lingeringGrandchild() async throws {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
         let start = ContinuousClock.now
         let result = try await sh("sleep 1000 & echo $! > \(dir.file("grandchild")); echo done")
         let grandchild = try #require(dir.read("grandchild").flatMap { Int32($0.split(separator: "\n").first ?? "") })
-        defer { kill(grandchild, SIGKILL) }
         #expect(result.termination == .exited(0))
         #expect(result.standardOutput == Array("done\n".utf8))
         // Far below the grandchild's 1000 s (loose, as in `timeoutKillsGroup`).
         #expect(ContinuousClock.now - start < Subprocess.drainGrace + .seconds(120))
         #expect(ProcessTable.state(of: result.pid) == nil)
+        #expect(await ProcessTable.waitUntilGone(grandchild), "the grandchild outlived the child")
+    }
+
+    @Test("what a child leaves running in its process group, its output elsewhere, ends when the child exits; its status is its own",
+          arguments: [0, 3])
+    func backgroundedGrandchild(status: Int32) async throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let result = try await sh("sleep 1000 >/dev/null 2>&1 </dev/null & echo $! > \(dir.file("grandchild")); exit \(status)")
+        let grandchild = try #require(dir.read("grandchild").flatMap { Int32($0.split(separator: "\n").first ?? "") })
+        #expect(result.termination == .exited(status))
+        #expect(ProcessTable.state(of: result.pid) == nil)
+        #expect(await ProcessTable.waitUntilGone(grandchild), "the grandchild outlived the child")
     }
 
     @Test("a program that cannot be started is an error naming it")
