@@ -3,8 +3,8 @@ import Dispatch
 
 /// Watches the load file, the config file and the pause file through inotify on their directories.
 ///
-/// A file counts as changed when a writer closes it or a file is renamed onto its name; events
-/// for other names in the directories wake nothing. Writes are counted per file (its
+/// A file counts as changed when a writer closes it or a file is renamed onto its name, and the
+/// pause file also when it is removed; events for other names in the directories wake nothing. Writes are counted per file (its
 /// ``WriteActivity``), so a reader can tell a write in progress (modified, not yet closed) and a
 /// write that happened while it read (the count moved), and put the read off: no decision is made
 /// from a half-written file, and no half-written config is applied. A watch lost because its
@@ -183,7 +183,8 @@ public final class FileChangeMonitor: Sendable {
             if event.completesFile || event.removesFile { activity.lastModified = nil }
             if event.modifiesFile || event.completesFile { activity.lastChanged = now }
             watched.activity[file.target] = activity
-            if event.completesFile { targets.append(file.target) }
+            // A pause file removed is told too: the daemon writes back a pause in force at once.
+            if event.completesFile || (event.removesFile && file.target == .pauseFile) { targets.append(file.target) }
         }
         return targets
     }

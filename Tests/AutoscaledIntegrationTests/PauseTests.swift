@@ -153,6 +153,30 @@ struct PauseTests {
         #expect(!daemon.stderrLines.contains { $0.contains("level=notice") && $0.contains("paused=true") })
     }
 
+    @Test("a pause file removed while paused is written back and the pause holds: only resume ends it")
+    func removedPauseFileIsRestored() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        dir.writeConfig(pollInterval: "1h")
+        dir.writeLoads(#"{"a": 40}"#)
+        let daemon = await startDaemon(dir)
+        await Self.command(["pause", "--reason", "incident 7"], dir)
+        #expect(await daemon.waitForLine("level=notice event=pause", "incident 7") != nil)
+        let pausePath = dir.statePath + ".pause"
+        #expect(unlink(pausePath) == 0)
+        let restored = await daemon.waitForLine("level=warning event=pause-file-restored path=\(pausePath)")
+        #expect(restored?.contains("removed while paused: written back") == true, "\(daemon.standardError)")
+        #expect(dir.read(pausePath).contains(#""reason":"incident 7""#))
+        // Hot loads: the count holds.
+        dir.writeLoads(#"{"a": 90}"#)
+        #expect(await daemon.waitForLine("level=info event=limited want=4 held_by=pause replicas=3") != nil, "\(daemon.standardError)")
+        #expect(!daemon.stderrLines.contains { $0.contains("event=resume") })
+        await Self.command(["resume"], dir)
+        #expect(await daemon.waitForLine("level=notice event=resume cause=operator") != nil)
+        daemon.signal(SIGTERM)
+        #expect(await daemon.wait() == 0)
+    }
+
     @Test("a pause --for 2s ends by itself on time, with no poll to wake the daemon")
     func pauseExpires() async {
         let dir = Workspace()

@@ -62,4 +62,6 @@ public enum LogEvent: String, Sendable, Equatable, CaseIterable {
     case resume
     /// The pause file cannot be read; the pause stays as it was.
     case pauseFileInvalid = "pause-file-invalid"
+    /// The pause file was removed while a pause was in force; it was written back (`path`, `cause`).
+    case pauseFileRestored = "pause-file-restored"
 }

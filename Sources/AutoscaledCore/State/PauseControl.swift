@@ -1,5 +1,6 @@
 /// The operator's pause as the daemon applies it: read from the pause file next to the state file
-/// (``PauseFile``) when it changes and at every evaluation, ended by `resume` or by its own `until`.
+/// (``PauseFile``) when it changes and at every evaluation, ended by `resume` or by its own `until`
+/// (a pause file removed while a pause is in force is written back, not taken as a resume).
 ///
 /// ```
 ///              pause file paused, until not reached
@@ -23,20 +24,40 @@ struct PauseControl {
     }
 
     /// Reads the pause file as of `wallNow`; returns what to log about the change, if anything.
-    /// A file that cannot be read is warned about once and leaves the pause as it was.
+    /// A file that cannot be read is warned about once and leaves the pause as it was. A file gone
+    /// while a pause is in force (removed by hand, or with the state directory) leaves it too, and
+    /// is written back: only `resume` (which writes `"paused": false`) or the pause's `until` ends it.
     mutating func refresh(wallNow: Double) -> [LogRecord] {
         let file: PauseFile?
         do {
             file = try PauseFile.load(path)
-            unreadable = false
         } catch {
-            defer { unreadable = true }
-            return unreadable ? [] : [LogRecord(.warning, .pauseFileInvalid, [
-                LogField("cause", .string(error.description)),
-                LogField("paused", .bool(active != nil)),
+            return warnOnce(cause: error.description)
+        }
+        if file == nil, let active, active.holds(at: wallNow) {
+            do {
+                try active.save(to: path)
+            } catch {
+                return warnOnce(cause: "\(path): removed while paused, and cannot be written back (\(error.description)); "
+                    + "the pause stays in force")
+            }
+            unreadable = false
+            return [LogRecord(.warning, .pauseFileRestored, [
+                LogField("path", .string(path)),
+                LogField("cause", "removed while paused: written back; 'autoscaled resume' ends a pause"),
             ])]
         }
+        unreadable = false
         return take(file, wallNow: wallNow)
+    }
+
+    /// `pause-file-invalid` with `cause`, once until the file reads again; the pause stays as it was.
+    private mutating func warnOnce(cause: String) -> [LogRecord] {
+        defer { unreadable = true }
+        return unreadable ? [] : [LogRecord(.warning, .pauseFileInvalid, [
+            LogField("cause", .string(cause)),
+            LogField("paused", .bool(active != nil)),
+        ])]
     }
 
     /// Takes `file`, the pause file as read (`nil`: there is none), as of `wallNow`; returns what to

@@ -67,7 +67,7 @@ struct LogEncoderTests {
             "metrics-write-failed", "metrics-removed", "history-write-failed", "history-segment-lost",
             "history-lock-restored",
             "log-dropped", "signal-ignored", "limited", "pause", "resume",
-            "pause-file-invalid",
+            "pause-file-invalid", "pause-file-restored",
         ])
     }
 
