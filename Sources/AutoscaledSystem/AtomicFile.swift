@@ -66,6 +66,15 @@ public enum AtomicFile {
         }
     }
 
+    /// The longest a file name may be (`NAME_MAX`) and a path (`PATH_MAX` less its NUL).
+    public static let maxNameBytes = Int(NAME_MAX)
+    public static let maxPathBytes = Int(PATH_MAX) - 1
+    /// The longest name a file of `nameBytes` bytes is written through: its temporary file's, with
+    /// a pid of 7 digits (Linux's pid_max is at most 4 194 304).
+    public static func longestTemporaryNameBytes(for nameBytes: Int) -> Int {
+        1 + nameBytes + temporaryMarker.utf8.count + 7
+    }
+
     /// `.<name>.autoscaled-tmp.<pid>`.
     static func temporaryName(for name: String, pid: pid_t) -> String {
         ".\(name)\(temporaryMarker)\(pid)"

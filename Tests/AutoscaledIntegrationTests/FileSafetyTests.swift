@@ -324,21 +324,22 @@ struct FileSafetyTests {
         let dir = Workspace()
         defer { dir.remove() }
         mkdirs(dir, "state")
-        // 241 bytes: its lock file's name (246) is allowed, the name it would be set aside under (259) is not.
-        let name = String(repeating: "s", count: 236) + ".json"
+        // 225 bytes: its files and their temporary files' names are allowed (the pause file's, the
+        // longest, 255), the name it would be set aside under for a version of 16 digits (258) is not.
+        let name = String(repeating: "s", count: 220) + ".json"
         let state = dir.file("state/\(name)")
-        let future = #"{"version":2,"desired_replicas":9,"updated_at":"x"}"# + "\n"
+        let future = #"{"version":1000000000000000,"desired_replicas":9,"updated_at":"x"}"# + "\n"
         dir.write(state, future)
         dir.writeConfig()
         dir.writeAtomically(dir.configPath, dir.read(dir.configPath).replacing("path = state/state.json", with: "path = \(state)"))
         dir.writeLoads(#"{"a": 30}"#)
         let refused = await ChildProcess.run(["run", "--config", dir.configPath], in: dir.path)
         #expect(refused.status == 1)
-        let cause = "fstatat(\(state).unknown-version-2): file name too long (errno 36)"
+        let cause = "fstatat(\(state).unknown-version-1000000000000000): file name too long (errno 36)"
         #expect(refused.stderr.contains("level=error event=state-write-failed path=\(state) cause=\"\(cause)\""), "\(refused.stderr)")
         let last = refused.stderr.split(separator: "\n").last.map(String.init) ?? ""
         #expect(last.contains("level=error event=stop status=1 cause=\"not started: [state] path \(state): cannot set aside "
-            + "the state file of unknown version 2: \(cause)\""), "\(refused.stderr)")
+            + "the state file of unknown version 1000000000000000: \(cause)\""), "\(refused.stderr)")
         #expect(!refused.stderr.contains("event=start"))
         #expect(readText(state) == future)
     }

@@ -72,7 +72,45 @@ public struct CommandTemplate: Sendable, Equatable, CustomStringConvertible {
             throw Fault(problem: "names the program by a relative path",
                         expected: "an absolute path, or a bare name looked up in PATH, e.g. /usr/local/bin/scale-model")
         }
+        // What `posix_spawn` would refuse at every actuation (E2BIG): an argument longer than the
+        // kernel takes, or arguments too large together.
+        if let problem = Self.programLengthProblem(program) { throw Fault(problem: problem, expected: nil) }
+        var total = 0
+        for word in words {
+            let bytes = word.reduce(0) { sum, piece in
+                switch piece {
+                case let .text(text): sum + text.utf8.count
+                case .placeholder: sum + Self.longestValueBytes
+                }
+            }
+            if bytes > Self.maxArgumentBytes {
+                throw Fault(problem: "has an argument of \(bytes) bytes, more than the \(Self.maxArgumentBytes) the kernel passes "
+                    + "to a program in one argument", expected: nil)
+            }
+            total += bytes + 1
+        }
+        if total > Self.maxArgumentsBytes {
+            throw Fault(problem: "has arguments of \(total) bytes together, more than the \(Self.maxArgumentsBytes) an actuator's "
+                + "may take (the kernel's limit, a quarter of the stack limit, is shared with the environment)", expected: nil)
+        }
         self.words = words
+    }
+
+    /// The most bytes one argument may have: the kernel's `MAX_ARG_STRLEN` (32 pages), less its NUL.
+    public static let maxArgumentBytes = 32 * 4096 - 1
+    /// The most bytes the arguments may have together (with their NULs): half of the 2 MiB the
+    /// kernel allows by default (a quarter of an 8 MiB stack), the rest left to the environment.
+    public static let maxArgumentsBytes = 1 << 20
+    /// The longest value a placeholder takes: a count of up to 20 digits, or a direction.
+    static let longestValueBytes = 20
+
+    /// Why the kernel would refuse the program's path (ENAMETOOLONG), if it would.
+    private static func programLengthProblem(_ program: String) -> String? {
+        let bytes = program.utf8.count
+        if bytes > 4095 { return "names a program by a path of \(bytes) bytes, more than the 4095 a path may have" }
+        let longest = program.utf8.split(separator: UInt8(ascii: "/")).map(\.count).max() ?? 0
+        if longest > 255 { return "names a program by a path with a name of \(longest) bytes in it, more than the 255 a file name may have" }
+        return nil
     }
 
     /// The program, as written: an absolute path, or a bare name looked up in `PATH` (never a

@@ -178,6 +178,27 @@ enum ConfigConsistency {
     /// history reads as its segments. With `nonDirectory`, the history's directory (while the history
     /// is enabled) must be one, or not exist yet: a file there (or, for `[history] path`, above it)
     /// fails every write.
+    /// Why the kernel would refuse `path` (a name of more than `NAME_MAX` bytes in it, or more than
+    /// `PATH_MAX` in all), or the temporary file it is written through (`.<name>.autoscaled-tmp.<pid>`).
+    static func lengthProblem(_ path: String, writtenThroughTemporary: Bool) -> String? {
+        let bytes = path.utf8.count
+        if bytes > AtomicFile.maxPathBytes {
+            return "is \(bytes) bytes long, more than the \(AtomicFile.maxPathBytes) a path may have"
+        }
+        let names = path.utf8.split(separator: UInt8(ascii: "/"))
+        if let long = names.first(where: { $0.count > AtomicFile.maxNameBytes }) {
+            return "has a name of \(long.count) bytes in it (\(EscapedText.quoted(String(decoding: long.prefix(24), as: UTF8.self)))…), "
+                + "more than the \(AtomicFile.maxNameBytes) a file name may have"
+        }
+        if writtenThroughTemporary, let last = names.last,
+           AtomicFile.longestTemporaryNameBytes(for: last.count) > AtomicFile.maxNameBytes {
+            return "has a file name of \(last.count) bytes: it is written through a temporary file whose name is "
+                + "\(AtomicFile.longestTemporaryNameBytes(for: last.count) - last.count) bytes longer (.NAME.autoscaled-tmp.PID), "
+                + "more than the \(AtomicFile.maxNameBytes) a file name may have"
+        }
+        return nil
+    }
+
     private static func fileFaults(_ values: ParsedValues, configPath: String?, disk: ConfigDiskProbe?) -> [Fault] {
         /// A path the daemon reads or writes: the config file, one a key names, or one it keeps
         /// beside a key's.
@@ -233,6 +254,17 @@ enum ConfigConsistency {
             [a.key, b.key].compactMap { $0 }.compactMap(values.line(of:)).max()
         }
         var faults: [Fault] = []
+        // Names the kernel refuses (ENAMETOOLONG): every open, mkdir and rename of them would fail.
+        // Told once a key, for the first of its files; the pause file counts as written here, as
+        // `pause` and `resume` write it through a temporary file.
+        var tooLong: Set<ConfigKey> = []
+        for file in files {
+            guard let key = file.key, !tooLong.contains(key),
+                  let problem = lengthProblem(file.path, writtenThroughTemporary: !file.isDirectory && (file.isWritten || file.beside == "the pause file"))
+            else { continue }
+            tooLong.insert(key)
+            faults.append(Fault(line: values.line(of: key), message: "\(file.subject) \(EscapedText.quoted(file.path)) \(problem)"))
+        }
         if let nonDirectory = disk?.nonDirectory, (try? values.boolean(.historyEnabled)) == true,
            let history = files.first(where: { $0.isDirectory }), let found = nonDirectory(history.path),
            // Beside the state file, a file above it is the state's directory: claiming the state file tells that.

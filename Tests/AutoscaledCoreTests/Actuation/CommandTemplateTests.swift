@@ -82,6 +82,19 @@ struct CommandTemplateTests {
         FaultCase(name: "a placeholder in the program", text: "/bin/{direction} x", problem: "has a placeholder in the program name"),
         FaultCase(name: "only an empty word", text: "''", problem: "has no program"),
         FaultCase(name: "a relative program path", text: "bin/scale {replicas}", problem: "names the program by a relative path"),
+        FaultCase(name: "an argument longer than the kernel passes", text: "/bin/echo " + String(repeating: "a", count: 131_072),
+                  problem: "has an argument of 131072 bytes, more than the 131071 the kernel passes to a program in one argument"),
+        FaultCase(name: "an argument the kernel would take, but for a placeholder's value",
+                  text: "/bin/echo --r={replicas}" + String(repeating: "a", count: 131_048),
+                  problem: "has an argument of 131072 bytes, more than the 131071 the kernel passes to a program in one argument"),
+        FaultCase(name: "arguments too large together", text: "/bin/echo" + String(repeating: " " + String(repeating: "a", count: 100_000), count: 11),
+                  problem: "has arguments of 1100021 bytes together, more than the 1048576 an actuator's may take (the kernel's limit, "
+                      + "a quarter of the stack limit, is shared with the environment)"),
+        FaultCase(name: "a program's name longer than a file name may be", text: "/usr/" + String(repeating: "p", count: 256),
+                  problem: "names a program by a path with a name of 256 bytes in it, more than the 255 a file name may have"),
+        FaultCase(name: "a program's path longer than a path may be",
+                  text: String(repeating: "/" + String(repeating: "d", count: 200), count: 21),
+                  problem: "names a program by a path of 4221 bytes, more than the 4095 a path may have"),
     ])
     func faults(_ testCase: FaultCase) {
         #expect(throws: CommandTemplate.Fault.self) { try CommandTemplate(parsing: testCase.text) }
@@ -90,6 +103,14 @@ struct CommandTemplateTests {
         } catch {
             #expect(error.problem == testCase.problem)
         }
+    }
+
+    @Test("the largest arguments the kernel passes are taken")
+    func largestArguments() throws {
+        let one = "/bin/echo " + String(repeating: "a", count: 131_071)
+        #expect(try CommandTemplate(parsing: one).words.count == 2)
+        let many = "/bin/echo" + String(repeating: " " + String(repeating: "a", count: 100_000), count: 10)
+        #expect(try CommandTemplate(parsing: many).words.count == 11)
     }
 
     @Test("the description splits back into the same words")

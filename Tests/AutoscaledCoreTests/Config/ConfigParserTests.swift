@@ -156,4 +156,39 @@ struct ConfigParserTests {
     func logLevels(_ level: LogLevel) throws {
         #expect(try ConfigParsing.parse("[source]\npath = l\n[log]\nlevel = \(level.name)").get().log.level == level)
     }
+
+    @Test("a path the kernel would refuse as too long (a name, the whole, or the temporary file it is written through) is a config error")
+    func pathsTooLong() throws {
+        /// The one error line of `lines`, split at the quoted path: what comes before it, and after.
+        func error(_ lines: [String]) throws -> (before: String, after: String) {
+            let errors = ConfigParsing.errorLines(lines)
+            #expect(errors.count == 1, "\(errors)")
+            let line = try #require(errors.first)
+            let after = try #require(line.range(of: "…' "))
+            return (String(line[..<after.lowerBound]), String(line[after.upperBound...]))
+        }
+        let name = String(repeating: "n", count: 256)
+        let state = try error(["[source]", "path = /x", "[state]", "path = /var/\(name)/state.json"])
+        #expect(state.before.hasPrefix("autoscaled.conf:4: [state] path '/var/nnn"))
+        #expect(state.after == "has a name of 256 bytes in it ('nnnnnnnnnnnnnnnnnnnnnnnn'…), more than the 255 a file name may have")
+        let deep = String(repeating: "/" + String(repeating: "d", count: 200), count: 21)
+        let source = try error(["[source]", "path = \(deep)/loads.json"])
+        #expect(source.before.hasPrefix("autoscaled.conf:2: [source] path '/ddd"))
+        #expect(source.after == "is 4232 bytes long, more than the 4095 a path may have")
+        // 232 bytes: its temporary file, .NAME.autoscaled-tmp.PID, would have 256.
+        let written = String(repeating: "m", count: 232)
+        let metrics = try error(["[source]", "path = /x", "[metrics]", "textfile = /m/\(written)"])
+        #expect(metrics.before.hasPrefix("autoscaled.conf:4: [metrics] textfile '/m/mmm"))
+        #expect(metrics.after == "has a file name of 232 bytes: it is written through a temporary file whose name is 24 bytes "
+            + "longer (.NAME.autoscaled-tmp.PID), more than the 255 a file name may have")
+        // One byte less is written; a file only read may have a name of 255 bytes.
+        #expect(ConfigParsing.errorLines(["[source]", "path = /x", "[metrics]", "textfile = /m/\(written.dropFirst())"]).isEmpty)
+        #expect(ConfigParsing.errorLines(["[source]", "path = /x/\(name.dropFirst())"]).isEmpty)
+        // The pause file (state.json.pause) is written by `pause` through a temporary file too.
+        let stateName = String(repeating: "s", count: 226)
+        let pause = try error(["[source]", "path = /x", "[state]", "path = /v/\(stateName)"])
+        #expect(pause.before.hasPrefix("autoscaled.conf:4: the pause file beside [state] path '/v/sss"))
+        #expect(pause.after.hasPrefix("has a file name of 232 bytes"))
+        #expect(ConfigParsing.errorLines(["[source]", "path = /x", "[state]", "path = /v/\(stateName.dropFirst())"]).isEmpty)
+    }
 }
