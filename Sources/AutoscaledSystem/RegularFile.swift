@@ -10,7 +10,8 @@ public struct RegularFileContents: Sendable {
 /// Why a file could not be read whole.
 public enum FileReadError: Error, Sendable, Equatable, CustomStringConvertible {
     case system(SystemError)
-    case notRegularFile(path: String)
+    /// `found`: what is there instead, as "a directory", "a FIFO", "a character device" ….
+    case notRegularFile(path: String, found: String)
     case tooLarge(path: String, limit: Int)
     /// The file changed while it was read (size or time differ before and after).
     case changedWhileReading(path: String)
@@ -28,7 +29,7 @@ public enum FileReadError: Error, Sendable, Equatable, CustomStringConvertible {
     public func description(omitting named: String?) -> String {
         switch self {
         case let .system(error): error.description(omitting: named)
-        case let .notRegularFile(path): Self.prefixed(path, omitting: named, "not a regular file")
+        case let .notRegularFile(path, found): Self.prefixed(path, omitting: named, "is \(found), not a regular file")
         case let .tooLarge(path, limit): Self.prefixed(path, omitting: named, "larger than the \(limit)-byte limit")
         case let .changedWhileReading(path): Self.prefixed(path, omitting: named, "changed while being read")
         case let .noStatedSize(path, stated, read):
@@ -47,6 +48,19 @@ public enum FileReadError: Error, Sendable, Equatable, CustomStringConvertible {
 
 /// Reads whole regular files with a size cap.
 public enum RegularFile {
+    /// What a file of `mode` is, as a message says it: "a directory", "a FIFO", ….
+    static func kind(of mode: mode_t) -> String {
+        switch mode & S_IFMT {
+        case S_IFDIR: "a directory"
+        case S_IFIFO: "a FIFO"
+        case S_IFCHR: "a character device"
+        case S_IFBLK: "a block device"
+        case S_IFSOCK: "a socket"
+        case S_IFLNK: "a symbolic link"
+        default: "a file of another kind"
+        }
+    }
+
     /// Reads `path` whole. Follows a symlink at the path only when root or this process's user owns the
     /// link (as the kernel's `fs.protected_symlinks` does in shared directories): another user's link
     /// could otherwise make the daemon read a file that user cannot, and quote it in an error. A loop
@@ -57,7 +71,7 @@ public enum RegularFile {
         let fd = try openTrusted(path)
         defer { fd.close() }
         let before = try system { () throws(SystemError) in try fd.stat() }
-        guard before.st_mode & S_IFMT == S_IFREG else { throw .notRegularFile(path: path) }
+        guard before.st_mode & S_IFMT == S_IFREG else { throw .notRegularFile(path: path, found: Self.kind(of: before.st_mode)) }
         guard before.st_size <= limit else { throw .tooLarge(path: path, limit: limit) }
         guard let bytes = try system({ () throws(SystemError) in try fd.readToEnd(limit: limit) }) else {
             throw .tooLarge(path: path, limit: limit)

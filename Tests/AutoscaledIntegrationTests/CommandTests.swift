@@ -82,7 +82,7 @@ struct CommandTests {
         mkfifo(dir.loadPath, 0o644)
         let fifo = await ChildProcess.run(["once", "--config", dir.configPath], in: dir.path)
         #expect(fifo.status == 1)
-        #expect(fifo.stderr == "\(dir.loadPath): not a regular file\n")
+        #expect(fifo.stderr == "\(dir.loadPath): is a FIFO, not a regular file\n")
         unlink(dir.loadPath)
         // A directory there is a config error: no read could ever succeed.
         mkdir(dir.loadPath, 0o755)
@@ -196,7 +196,7 @@ struct CommandTests {
         mkdir(dir.file("d.conf"), 0o755)
         let directory = await ChildProcess.run(["check-config", "--config", dir.file("d.conf")], in: dir.path)
         #expect(directory.status == 78)
-        #expect(directory.stderr == "\(dir.file("d.conf")): cannot read config: not a regular file\n")
+        #expect(directory.stderr == "\(dir.file("d.conf")): cannot read config: is a directory, not a regular file\n")
         // Larger than the documented 1 MiB.
         dir.write(dir.file("big.conf"), "[source]\npath = l\n" + String(repeating: "# comment\n", count: 110_000))
         let big = await ChildProcess.run(["check-config", "--config", dir.file("big.conf")], in: dir.path)

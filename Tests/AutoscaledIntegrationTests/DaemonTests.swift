@@ -188,7 +188,7 @@ struct DaemonTests {
         mkdir(dir.loadPath, 0o755)
         daemon.signal(SIGHUP)
         // The path is named once, in source=.
-        #expect(await daemon.waitForLine("event=source-error", "source=\(dir.loadPath) cause=\"not a regular file\"") != nil)
+        #expect(await daemon.waitForLine("event=source-error", "source=\(dir.loadPath) cause=\"is a directory, not a regular file\"") != nil)
         #expect(!daemon.standardError.contains("event=scale-"))
         #expect(await daemon.waitForLine("event=source-down", "level=error") != nil)
         rmdir(dir.loadPath)

@@ -107,7 +107,7 @@ struct SimulateTests {
             "simulate", "--config", "\(repositoryRoot)/config/autoscaled.conf", "--trace", dir.file("d.csv"), "--capacity", "1",
         ], in: dir.path)
         #expect(directory.status == 1)
-        #expect(directory.stderr == "\(dir.file("d.csv")): not a regular file\n")
+        #expect(directory.stderr == "\(dir.file("d.csv")): is a directory, not a regular file\n")
     }
 
     @Test("scale_to_zero_after: to 0 after the wait, back on the activator's requests; refused above min_replicas 0")

@@ -20,6 +20,7 @@ struct RegularFileTests {
         defer { dir.remove() }
         mkdir(dir.file("d"), 0o755)
         mkfifo(dir.file("fifo"), 0o644)
+        symlink("/dev/null", dir.file("null"))
         symlink(dir.file("loop1"), dir.file("loop2"))
         symlink(dir.file("loop2"), dir.file("loop1"))
         dir.write("big", String(repeating: "x", count: 101))
@@ -27,8 +28,9 @@ struct RegularFileTests {
             do { _ = try RegularFile.read(dir.file(name), limit: 100); return "read" } catch { return error.description }
         }
         #expect(failure("missing") == "open(\(dir.file("missing"))): no such file or directory (errno 2)")
-        #expect(failure("d") == "\(dir.file("d")): not a regular file")
-        #expect(failure("fifo") == "\(dir.file("fifo")): not a regular file")
+        #expect(failure("d") == "\(dir.file("d")): is a directory, not a regular file")
+        #expect(failure("fifo") == "\(dir.file("fifo")): is a FIFO, not a regular file")
+        #expect(failure("null") == "\(dir.file("null")): is a character device, not a regular file")
         #expect(failure("loop1") == "open(\(dir.file("loop1"))): too many levels of symbolic links (errno 40)")
         #expect(failure("big") == "\(dir.file("big")): larger than the 100-byte limit")
         // Files of /proc (a size of 0, and data) and /sys (4096, and a few bytes): not "changed while being read".
@@ -62,8 +64,8 @@ struct RegularFileTests {
             }
         }
         #expect(failure("missing", omitting: dir.file("missing")) == "open: no such file or directory (errno 2)")
-        #expect(failure("d", omitting: dir.file("d")) == "not a regular file")
-        #expect(failure("d", omitting: dir.file("other")) == "\(dir.file("d")): not a regular file")
+        #expect(failure("d", omitting: dir.file("d")) == "is a directory, not a regular file")
+        #expect(failure("d", omitting: dir.file("other")) == "\(dir.file("d")): is a directory, not a regular file")
         #expect(FileReadError.untrustedSymlink(path: "/run/l", owner: 7).description(omitting: "/run/l")
             == "is a symbolic link owned by uid 7, neither root nor this process's user; not followed")
         #expect(FileReadError.changedWhileReading(path: "/run/l").description(omitting: "/run/m") == "/run/l: changed while being read")

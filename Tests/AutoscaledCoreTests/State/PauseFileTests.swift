@@ -117,6 +117,6 @@ struct PauseFileTests {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
         #expect(mkdir(dir.file("p"), 0o755) == 0)
-        #expect(throws: PauseFileError(path: dir.file("p"), problem: "not a regular file")) { try PauseFile.load(dir.file("p")) }
+        #expect(throws: PauseFileError(path: dir.file("p"), problem: "is a directory, not a regular file")) { try PauseFile.load(dir.file("p")) }
     }
 }
