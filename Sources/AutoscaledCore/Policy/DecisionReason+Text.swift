@@ -16,7 +16,7 @@ extension DecisionReason: CustomStringConvertible {
         var text = ""
         switch pause {
         case let .moving(target, asked, note)?:
-            if asked == target { return "\(Self.paused(note)): moving to the pause's \(target) replicas" }
+            if asked == target { return "\(Self.paused(note)): moving to the pause's \(target) replica\(target == 1 ? "" : "s")" }
             let bound = asked > target ? "max_replicas" : "min_replicas"
             return "\(Self.paused(note)): moving to \(bound) \(target) (the pause would hold \(asked))"
         case let .holding(replicas, policyTarget, note)?:

@@ -16,8 +16,8 @@ struct PauseControl {
     let path: String
     /// The pause in force, if any.
     private(set) var active: PauseFile?
-    /// Whether the last read failed (warned once until the file reads again).
-    private var unreadable = false
+    /// Why the last read failed, if it did: warned once for each cause, until the file reads again.
+    private var unreadable: String?
 
     init(path: String) {
         self.path = path
@@ -41,20 +41,21 @@ struct PauseControl {
                 return warnOnce(cause: "\(path): removed while paused, and cannot be written back (\(error.description)); "
                     + "the pause stays in force")
             }
-            unreadable = false
+            unreadable = nil
             return [LogRecord(.warning, .pauseFileRestored, [
                 LogField("path", .string(path)),
                 LogField("cause", "removed while paused: written back; 'autoscaled resume' ends a pause"),
             ])]
         }
-        unreadable = false
+        unreadable = nil
         return take(file, wallNow: wallNow)
     }
 
-    /// `pause-file-invalid` with `cause`, once until the file reads again; the pause stays as it was.
+    /// `pause-file-invalid` with `cause`, once until the file reads again or the cause changes; the
+    /// pause stays as it was.
     private mutating func warnOnce(cause: String) -> [LogRecord] {
-        defer { unreadable = true }
-        return unreadable ? [] : [LogRecord(.warning, .pauseFileInvalid, [
+        defer { unreadable = cause }
+        return unreadable == cause ? [] : [LogRecord(.warning, .pauseFileInvalid, [
             LogField("cause", .string(cause)),
             LogField("paused", .bool(active != nil)),
         ])]

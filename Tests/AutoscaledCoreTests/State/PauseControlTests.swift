@@ -1,5 +1,6 @@
 @testable import AutoscaledCore
 import AutoscaledTestSupport
+import Glibc
 import Testing
 
 struct PauseControlTests {
@@ -61,6 +62,33 @@ struct PauseControlTests {
             LogField("cause", .string("\(dir.file("p")): not a valid pause file (not JSON)")), LogField("paused", true),
         ])])
         #expect(control.refresh(wallNow: wall).isEmpty && control.active != nil)
+        // Another cause is told again, once.
+        dir.write("p", "[]")
+        #expect(control.refresh(wallNow: wall).count == 1)
+        #expect(control.refresh(wallNow: wall).isEmpty && control.active != nil)
+    }
+
+    @Test("a pause file removed while paused is written back, and the pause holds; removed while not paused, nothing")
+    func removedWhilePaused() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        var control = PauseControl(path: dir.file("p"))
+        let pause = PauseFile.pause(wallTime: wall, replicas: 2, duration: nil, reason: "incident 7")
+        try pause.save(to: control.path)
+        _ = control.refresh(wallNow: wall)
+        unlink(dir.file("p"))
+        #expect(control.refresh(wallNow: wall + 1) == [LogRecord(.warning, .pauseFileRestored, [
+            LogField("path", .string(dir.file("p"))),
+            LogField("cause", "removed while paused: written back; 'autoscaled resume' ends a pause"),
+        ])])
+        #expect(control.active == pause)
+        #expect(try PauseFile.load(control.path) == pause)
+        #expect(control.refresh(wallNow: wall + 2).isEmpty)
+        try PauseFile.resume(wallTime: wall + 3).save(to: control.path)
+        #expect(control.refresh(wallNow: wall + 3).count == 1 && control.active == nil)
+        unlink(dir.file("p"))
+        #expect(control.refresh(wallNow: wall + 4).isEmpty)
+        #expect(try PauseFile.load(control.path) == nil)
     }
 
     @Test("while paused: the count is held and the policy's count is the wish; --replicas moves once")
