@@ -31,6 +31,9 @@ public struct SystemError: Error, Sendable, Equatable, CustomStringConvertible {
     /// not a directory).
     public var isNoSuchPath: Bool { errno == ENOENT || errno == ENOTDIR }
 
+    /// `true` for `EACCES`: permission denied (also what `execve` says of a directory).
+    public var isPermissionDenied: Bool { errno == EACCES }
+
     /// `true` for `EPIPE`: the reading end of a pipe or socket is closed.
     public var isBrokenPipe: Bool { errno == EPIPE }
 

@@ -8,6 +8,11 @@ import AutoscaledSystem
 public enum ActuationError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The program could not be started (not found, not executable, …).
     case spawnFailed(program: String, cause: SystemError)
+    /// A bare program name found in no absolute directory of `PATH` (`searched`); `skipped`: the
+    /// entries of `PATH` not searched (empty or relative).
+    case notFoundInPath(program: String, searched: [String], skipped: [String])
+    /// The program's path names a directory.
+    case isDirectory(program: String)
     /// The program is there, but the kernel found no file to run it with: the interpreter its `#!`
     /// line names (or its ELF loader) is missing.
     case interpreterMissing(program: String, cause: SystemError)
@@ -29,11 +34,16 @@ public enum ActuationError: Error, Sendable, Equatable, CustomStringConvertible 
     public var description: String {
         switch self {
         case let .spawnFailed(program, cause): "cannot run '\(program)': \(cause)"
+        case let .notFoundInPath(program, searched, skipped):
+            "cannot run '\(program)': not found in PATH (searched \(searched.isEmpty ? "no directory" : searched.joined(separator: ":"))"
+                + (skipped.isEmpty ? "" : "; skipped, as not absolute: \(skipped.map { EscapedText.quoted($0) }.joined(separator: ", "))")
+                + ")"
+        case let .isDirectory(program): "cannot run '\(program)': it is a directory, not a program"
         case let .interpreterMissing(program, cause):
             "cannot run '\(program)': \(cause); the program is there, so the interpreter its #! line names "
                 + "(or its loader) is missing"
         case let .exited(program, status, _): "'\(program)' exited with status \(status)"
-        case let .signalled(program, signal, _): "'\(program)' was killed by signal \(signal)"
+        case let .signalled(program, signal, _): "'\(program)' was killed by signal \(signal)\(Self.signalName(signal).map { " (\($0))" } ?? "")"
         case let .timedOut(program, after, _):
             "'\(program)' timed out after \(DurationText.format(after)); its process group was killed"
         case let .unexpectedOutput(program, detail, _): "'\(program)' \(detail)"
@@ -48,8 +58,17 @@ public enum ActuationError: Error, Sendable, Equatable, CustomStringConvertible 
         switch self {
         case let .exited(_, _, text), let .signalled(_, _, text), let .timedOut(_, _, text),
              let .unexpectedOutput(_, _, text): text
-        case .spawnFailed, .interpreterMissing, .writeFailed, .tooManyReplicas, .cancelled: ""
+        case .spawnFailed, .notFoundInPath, .isDirectory, .interpreterMissing, .writeFailed, .tooManyReplicas, .cancelled: ""
         }
+    }
+
+    /// The name of a standard signal on Linux (x86-64 and arm64 number them alike), `nil` for another.
+    static func signalName(_ signal: Int32) -> String? {
+        let names = ["SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE", "SIGKILL", "SIGUSR1",
+                     "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM", "SIGSTKFLT", "SIGCHLD", "SIGCONT", "SIGSTOP",
+                     "SIGTSTP", "SIGTTIN", "SIGTTOU", "SIGURG", "SIGXCPU", "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH",
+                     "SIGIO", "SIGPWR", "SIGSYS"]
+        return (1...names.count).contains(Int(signal)) ? names[Int(signal) - 1] : nil
     }
 
     /// Maps how `result` ended to an error; `nil` for exit status 0.

@@ -24,11 +24,18 @@ public struct ProgramRunner: Sendable {
         do {
             result = try await Subprocess.run(arguments, environment: environment.merging(extra) { $1 }, timeout: timeout)
         } catch {
-            // No such file, for a program that exists: what is missing is what runs it.
-            if error.isNoSuchPath, arguments[0].hasPrefix("/"), (try? FileIdentity(path: arguments[0])) != nil {
-                throw .interpreterMissing(program: arguments[0], cause: error)
+            let program = arguments[0]
+            if error.isNoSuchPath, !program.contains("/") {
+                let entries = (environment.merging(extra) { $1 }["PATH"] ?? "/bin:/usr/bin").split(separator: ":", omittingEmptySubsequences: false)
+                throw .notFoundInPath(program: program, searched: entries.filter { $0.hasPrefix("/") }.map(String.init),
+                                      skipped: entries.filter { !$0.hasPrefix("/") }.map(String.init))
             }
-            throw .spawnFailed(program: arguments[0], cause: error)
+            // No such file, for a program that exists: what is missing is what runs it.
+            if error.isNoSuchPath, program.hasPrefix("/"), (try? FileIdentity(path: program)) != nil {
+                throw .interpreterMissing(program: program, cause: error)
+            }
+            if error.isPermissionDenied, entryKind(at: program, followingLinks: true) == .directory { throw .isDirectory(program: program) }
+            throw .spawnFailed(program: program, cause: error)
         }
         if case .exited = result.termination { return result }
         throw ActuationError.from(result, program: arguments[0], timeout: timeout) ?? .cancelled

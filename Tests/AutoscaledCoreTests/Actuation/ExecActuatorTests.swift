@@ -111,4 +111,35 @@ struct ExecActuatorTests {
         #expect(error.description == "cannot run '\(script)': posix_spawn(\(script)): no such file or directory (errno 2); "
             + "the program is there, so the interpreter its #! line names (or its loader) is missing")
     }
+
+    @Test("a bare name found nowhere in PATH says where it was looked for, and which entries were skipped")
+    func notFoundInPath() async throws {
+        let runner = ProgramRunner(environment: ["PATH": ".:/nonexistent/bin::relative:/also/missing"], timeout: .seconds(5))
+        let error = ActuationError.notFoundInPath(program: "scale-model", searched: ["/nonexistent/bin", "/also/missing"],
+                                                  skipped: [".", "", "relative"])
+        await #expect(throws: error) { try await runner.run(["scale-model", "3"]) }
+        #expect(error.description == "cannot run 'scale-model': not found in PATH (searched /nonexistent/bin:/also/missing; "
+            + "skipped, as not absolute: '.', '', 'relative')")
+    }
+
+    @Test("a program path that names a directory says so")
+    func directoryAsProgram() async throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        #expect(mkdir(dir.file("scale"), 0o755) == 0)
+        let runner = ProgramRunner(environment: [:], timeout: .seconds(5))
+        await #expect(throws: ActuationError.isDirectory(program: dir.file("scale"))) { try await runner.run([dir.file("scale")]) }
+        #expect(ActuationError.isDirectory(program: "/x/scale").description == "cannot run '/x/scale': it is a directory, not a program")
+    }
+
+    @Test("a program killed by a signal is told with the signal's name")
+    func signalName() async throws {
+        let runner = ProgramRunner(environment: [:], timeout: .seconds(5))
+        await #expect(throws: ActuationError.signalled(program: "/bin/sh", signal: SIGSEGV, standardError: "")) {
+            try await runner.runChecked(["/bin/sh", "-c", "kill -SEGV $$"])
+        }
+        #expect(ActuationError.signalled(program: "/bin/sh", signal: 11, standardError: "").description
+            == "'/bin/sh' was killed by signal 11 (SIGSEGV)")
+        #expect(ActuationError.signalled(program: "/bin/sh", signal: 40, standardError: "").description == "'/bin/sh' was killed by signal 40")
+    }
 }
