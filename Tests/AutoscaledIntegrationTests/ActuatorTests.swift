@@ -158,9 +158,15 @@ struct ActuatorTests {
         let first = await daemon.waitForLine("event=actuate-failed", "attempt=1")
         #expect(first?.hasSuffix("cause=\"'\(fake.path)' exited with status 3\" stderr=boom retry_in=1s") == true)
         #expect(await daemon.waitForLine("event=actuate-failed", "attempt=2", "retry_in=2s") != nil)
+        // Saved before it is logged; the next attempt is 2 s away.
+        let status = await ChildProcess.run(["status", "--config", dir.configPath], in: dir.path)
+        #expect(status.stdout.contains("applied replicas:  none confirmed: the actuator has failed 2 times in a row since "),
+                "\(status.stdout)")
+        #expect(status.stdout.contains("last error: '\(fake.path)' exited with status 3\n"), "\(status.stdout)")
         #expect(await daemon.waitForLine("level=notice event=actuate ", "replicas=4", "attempt=3") != nil)
         #expect(ContinuousClock.now - began >= .seconds(3), "retries waited 1s, then 2s")
         #expect(fake.calls == 3 && savedApplied(dir) == 4)
+        #expect(!dir.read(dir.statePath).contains("actuation_failing"))
         await stop(daemon)
     }
 

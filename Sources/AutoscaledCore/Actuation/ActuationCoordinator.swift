@@ -136,7 +136,9 @@ public actor ActuationCoordinator {
             // one is applied even where it is the count confirmed before.
             switch outcome {
             case .success: await state.recordApplied(request.replicas, wallTime: wallTime())
-            case .failure: await state.recordApplied(nil, wallTime: wallTime())
+            case .failure(.cancelled): await state.recordApplied(nil, wallTime: wallTime())
+            case let .failure(error):
+                await state.recordActuationFailed(cause: error.description, attempts: await failures + 1, wallTime: wallTime())
             }
             if let delay = await finish(request, outcome, applied: applied, elapsed: elapsed) { await sleep(delay) }
         }

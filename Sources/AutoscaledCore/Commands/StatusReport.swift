@@ -83,11 +83,25 @@ struct StatusReport: Codable, Equatable {
         }
     }
 
+    /// The actuator's run of failed attempts, as of the last write.
+    struct ActuationFailing: Codable, Equatable {
+        var since: String
+        var sinceAgeSeconds: Double
+        var attempts: Int
+        var cause: String
+
+        enum CodingKeys: String, CodingKey {
+            case since, attempts, cause
+            case sinceAgeSeconds = "since_age_seconds"
+        }
+    }
+
     var stateFile: String
     var desiredReplicas: Int
     var limit: Limit?
     var pause: Pause?
     var appliedReplicas: Int?
+    var actuationFailing: ActuationFailing?
     var updatedAt: String
     var updatedAgeSeconds: Double?
     var lastDecision: Decision?
@@ -97,6 +111,7 @@ struct StatusReport: Codable, Equatable {
         case stateFile = "state_file"
         case desiredReplicas = "desired_replicas"
         case appliedReplicas = "applied_replicas"
+        case actuationFailing = "actuation_failing"
         case updatedAt = "updated_at"
         case updatedAgeSeconds = "updated_age_seconds"
         case lastDecision = "last_decision"
@@ -126,6 +141,9 @@ struct StatusReport: Codable, Equatable {
                           askedReplicas: held == pauseFile.replicas ? nil : pauseFile.replicas, reason: pauseFile.reason)
         }
         appliedReplicas = file.appliedReplicas
+        actuationFailing = file.actuationFailing.map {
+            ActuationFailing(since: $0.since, sinceAgeSeconds: age($0.sinceUnix), attempts: $0.attempts, cause: $0.cause)
+        }
         updatedAt = file.updatedAt
         updatedAgeSeconds = file.updatedAtUnix.map(age)
         lastDecision = file.lastDecision.map {
@@ -150,6 +168,11 @@ struct StatusReport: Codable, Equatable {
         let shown = { (text: String) in TextEscaping.escaped(text) }
         var text = line("desired replicas", "\(desiredReplicas)")
         if let appliedReplicas { text += line("applied replicas", "\(appliedReplicas)") }
+        if let failing = actuationFailing {
+            text += line("applied replicas", "none confirmed: the actuator has failed \(failing.attempts) "
+                + "time\(failing.attempts == 1 ? "" : "s") in a row since \(Self.ago(failing.sinceAgeSeconds)) (\(shown(failing.since)))")
+            text += line("", "last error: \(shown(failing.cause))")
+        }
         if let decision = lastDecision {
             text += line("last decision", "\(shown(decision.action)) from \(decision.from) to \(decision.to), "
                 + "\(Self.ago(decision.ageSeconds)) (\(shown(decision.at)))")

@@ -60,8 +60,8 @@ public struct MetricsExporter: Sendable {
     /// - Parameter logLinesDropped: the log sink's count of lines it could not write.
     /// - Returns: the log record of a failed write, if any.
     public mutating func record(
-        _ input: PolicyInput, _ decision: ScalingDecision, appliedReplicas: Int? = nil, logLinesDropped: Int = 0,
-        paused: Bool = false, wallTime: Double
+        _ input: PolicyInput, _ decision: ScalingDecision, appliedReplicas: Int? = nil, actuationFailures: Int? = nil,
+        logLinesDropped: Int = 0, paused: Bool = false, wallTime: Double
     ) -> LogRecord? {
         if decision.to > decision.from { scaleUps += 1 }
         if decision.to < decision.from { scaleDowns += 1 }
@@ -81,7 +81,7 @@ public struct MetricsExporter: Sendable {
             // Where nothing holds the count, it is what the policy wants; without data there is no wish.
             wantedReplicas: hasData ? decision.wanted ?? (decision.heldBy == nil ? decision.to : nil) : nil,
             heldBy: decision.heldBy?.name,
-            paused: paused, lastReloadSuccessful: lastReloadSuccessful)
+            paused: paused, lastReloadSuccessful: lastReloadSuccessful, actuationFailures: actuationFailures)
         do {
             try write(path, MetricsText.render(sample, maxSeries: config.maxSeries))
             failing = false

@@ -3,6 +3,9 @@ public struct MetricsSample: Sendable, Equatable {
     public var desiredReplicas: Int
     /// The count last confirmed applied; `nil` when nothing reports it (no series is written).
     public var appliedReplicas: Int?
+    /// The actuator's failed attempts in a row (0 once one confirms a count); `nil` without an
+    /// actuator (no series is written).
+    public var actuationFailures: Int?
     /// `nil` when the evaluation had no usable data (no series is written).
     public var serversToScale: Int?
     /// The snapshot's servers; empty when the evaluation had no usable data.
@@ -27,10 +30,12 @@ public struct MetricsSample: Sendable, Equatable {
     public init(
         desiredReplicas: Int, appliedReplicas: Int? = nil, serversToScale: Int?, servers: [ServerLoad],
         scaleUps: Int, scaleDowns: Int, sourceErrors: Int, logLinesDropped: Int = 0, evaluatedAt: Double,
-        wantedReplicas: Int? = nil, heldBy: String? = nil, paused: Bool = false, lastReloadSuccessful: Bool = true
+        wantedReplicas: Int? = nil, heldBy: String? = nil, paused: Bool = false, lastReloadSuccessful: Bool = true,
+        actuationFailures: Int? = nil
     ) {
         self.desiredReplicas = desiredReplicas
         self.appliedReplicas = appliedReplicas
+        self.actuationFailures = actuationFailures
         self.serversToScale = serversToScale
         self.servers = servers
         self.scaleUps = scaleUps

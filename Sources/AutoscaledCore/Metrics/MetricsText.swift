@@ -33,6 +33,11 @@ public enum MetricsText {
             family(&text, "autoscaled_applied_replicas", "gauge", "Replica count last confirmed applied.")
             text += "autoscaled_applied_replicas \(applied)\n"
         }
+        if let failures = sample.actuationFailures {
+            family(&text, "autoscaled_actuation_failures", "gauge",
+                   "Failed actuation attempts in a row; 0 once one confirms a count.")
+            text += "autoscaled_actuation_failures \(failures)\n"
+        }
         if let serversToScale = sample.serversToScale {
             family(&text, "autoscaled_servers_to_scale", "gauge",
                    "Servers whose load was strictly above scale_up_threshold at the last evaluation.")

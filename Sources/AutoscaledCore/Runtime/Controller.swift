@@ -157,6 +157,7 @@ public final class Controller {
         }
         await handOver(evaluation.decision)
         if let failure = metrics.record(evaluation.input, evaluation.decision, appliedReplicas: evaluation.summary.applied,
+                                        actuationFailures: config.actuator.kind == .none ? nil : evaluation.summary.actuationFailures,
                                         logLinesDropped: logger.sink.droppedLines, paused: evaluation.paused,
                                         wallTime: wall) {
             logger.log(failure)

@@ -24,6 +24,8 @@ public struct ReplicaSummary: Sendable, Equatable {
     /// Whether an operator's pause is in force, and when it ends by itself (seconds since the epoch).
     public var paused = false
     public var pauseEndsAt: Double? = nil
+    /// The actuator's failed attempts in a row since it last confirmed a count (0: none, or no actuator).
+    public var actuationFailures = 0
 }
 
 /// What one evaluation read, how the source's health moved, and what was decided.

@@ -19,6 +19,8 @@ public actor ReplicaState {
     private var logger: Logger
     /// The count an actuator last confirmed; `nil` when none has (or no actuator acts).
     private var applied: Int?
+    /// The actuator's run of failed attempts, while its latest attempt failed.
+    private var actuationFailing: StateFile.ActuationFailure?
     /// `true` when the file on disk is behind (a write failed); the next record retries.
     private var unsaved = false
     /// The failure of the last write, while writes fail: the same one again is logged at debug level.
@@ -70,7 +72,8 @@ public actor ReplicaState {
     public var summary: ReplicaSummary {
         ReplicaSummary(desired: memory.replicas, applied: applied, health: health, serversToScale: serversToScale,
                        lastChange: lastChange, heldBy: lastDecisionTaken?.heldBy, wanted: lastDecisionTaken?.wanted,
-                       paused: pause.active != nil, pauseEndsAt: pause.endsAt)
+                       paused: pause.active != nil, pauseEndsAt: pause.endsAt,
+                       actuationFailures: actuationFailing?.attempts ?? 0)
     }
 
     /// The state file's path, for error messages.
@@ -203,8 +206,20 @@ public actor ReplicaState {
     /// Records that an actuator applied `replicas` (`nil`: nothing is confirmed any more, as after
     /// the actuator changed) and persists it when it changed or an earlier write failed.
     public func recordApplied(_ replicas: Int?, wallTime: Double) {
-        guard replicas != applied || unsaved else { return }
+        // A count confirmed ends a run of failures; a cancellation (`nil`) is none, and leaves it.
+        let endsFailures = replicas != nil && actuationFailing != nil
+        guard replicas != applied || unsaved || endsFailures else { return }
         applied = replicas
+        if replicas != nil { actuationFailing = nil }
+        save(wallTime: wallTime)
+    }
+
+    /// Records that an actuation failed (`attempts`: the failures in a row, this one included):
+    /// nothing is confirmed applied any more, and the state file says since when it fails, and why.
+    public func recordActuationFailed(cause: String, attempts: Int, wallTime: Double) {
+        applied = nil
+        actuationFailing = StateFile.ActuationFailure(sinceUnix: actuationFailing?.sinceUnix ?? wallTime, attempts: attempts,
+                                                      cause: cause)
         save(wallTime: wallTime)
     }
 
@@ -213,7 +228,7 @@ public actor ReplicaState {
     @discardableResult
     public func save(wallTime: Double) -> FileWriteError? {
         var file = StateFile(desiredReplicas: memory.replicas, wallTime: wallTime, lastDecision: lastDecision, source: source,
-                             appliedReplicas: applied, limit: limit)
+                             appliedReplicas: applied, limit: limit, actuationFailing: actuationFailing)
         file.seasonalProfile = memory.season.map(StateFile.Season.init)
         file.learnedRises = StateFile.LearnedRises(memory)
         do {

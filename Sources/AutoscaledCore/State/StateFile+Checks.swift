@@ -8,6 +8,7 @@ extension StateFile {
         version = try container.decodeWhole(Int.self, forKey: .version)
         desiredReplicas = try container.decodeWhole(Int.self, forKey: .desiredReplicas)
         appliedReplicas = try container.decodeWholeIfPresent(Int.self, forKey: .appliedReplicas)
+        actuationFailing = try container.decodeIfPresent(ActuationFailure.self, forKey: .actuationFailing)
         updatedAt = try container.decode(String.self, forKey: .updatedAt)
         updatedAtUnix = try container.decodeIfPresent(Double.self, forKey: .updatedAtUnix)
         lastDecision = try container.decodeIfPresent(Decision.self, forKey: .lastDecision)
@@ -25,6 +26,9 @@ extension StateFile {
             ("last_decision.to", lastDecision?.to), ("limit.wanted", limit?.wanted),
         ]
         if let fault = counts.lazy.compactMap({ JSONFileFault.countFault($0, $1) }).first { return fault }
+        if let attempts = actuationFailing?.attempts, attempts < 1 {
+            return "actuation_failing.attempts \(attempts) is not a count of failed attempts (at least 1)"
+        }
         if let failures = source?.consecutiveFailures, failures < 0 {
             return "source.consecutive_failures \(failures) is negative"
         }
@@ -34,7 +38,7 @@ extension StateFile {
         let times: [(String, Double?)] = [
             ("updated_at_unix", updatedAtUnix), ("last_decision.at_unix", lastDecision?.atUnix),
             ("source.last_good_read_unix", source?.lastGoodReadUnix), ("limit.since_unix", limit?.sinceUnix),
-            ("limit.until_unix", limit?.untilUnix),
+            ("limit.until_unix", limit?.untilUnix), ("actuation_failing.since_unix", actuationFailing?.sinceUnix),
         ]
         return times.lazy.compactMap { JSONFileFault.timeFault($0, $1) }.first
     }
@@ -69,5 +73,15 @@ extension StateFile.Limit {
         since = try container.decode(String.self, forKey: .since)
         sinceUnix = try container.decode(Double.self, forKey: .sinceUnix)
         untilUnix = try container.decodeIfPresent(Double.self, forKey: .untilUnix)
+    }
+}
+
+extension StateFile.ActuationFailure {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        since = try container.decode(String.self, forKey: .since)
+        sinceUnix = try container.decode(Double.self, forKey: .sinceUnix)
+        attempts = try container.decodeWhole(Int.self, forKey: .attempts)
+        cause = try container.decode(String.self, forKey: .cause)
     }
 }

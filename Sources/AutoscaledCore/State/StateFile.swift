@@ -7,8 +7,8 @@ import AutoscaledSystem
 ///  "last_decision":{"action":"scale-up","from":3,"to":4,"reason":"…","at":"…","at_unix":1795932600.123},
 ///  "source":{"consecutive_failures":0,"last_good_read":"…","last_good_read_unix":1795932600.1}}
 /// ```
-/// Fields added after version 1 was first written (`updated_at_unix`, `applied_replicas`, `source`, `limit`,
-/// `seasonal_profile`, `learned_rises`) are optional, so older files still read, and older readers ignore them.
+/// Fields added after version 1 was first written (`updated_at_unix`, `applied_replicas`, `actuation_failing`,
+/// `source`, `limit`, `seasonal_profile`, `learned_rises`) are optional, so older files still read, and older readers ignore them.
 ///
 /// `applied_replicas` is absent until an actuator (`[actuator] type` other than `none`, not a dry
 /// run) confirms a count; a file without it, or with another count than `desired_replicas`,
@@ -99,12 +99,34 @@ public struct StateFile: Codable, Sendable, Equatable {
         }
     }
 
+    /// The actuator's latest attempts failed: since when, how many in a row, and the last cause.
+    public struct ActuationFailure: Codable, Sendable, Equatable {
+        public var since: String
+        public var sinceUnix: Double
+        public var attempts: Int
+        public var cause: String
+
+        enum CodingKeys: String, CodingKey {
+            case since, attempts, cause
+            case sinceUnix = "since_unix"
+        }
+
+        public init(sinceUnix: Double, attempts: Int, cause: String) {
+            self.since = WallClock.iso8601(sinceUnix)
+            self.sinceUnix = sinceUnix
+            self.attempts = attempts
+            self.cause = cause
+        }
+    }
+
     public static let currentVersion = 1
 
     public var version: Int
     public var desiredReplicas: Int
     /// The count last confirmed applied, when something applies counts.
     public var appliedReplicas: Int?
+    /// Present while the actuator's latest attempts have failed (none since confirmed a count).
+    public var actuationFailing: ActuationFailure?
     public var updatedAt: String
     public var updatedAtUnix: Double?
     public var lastDecision: Decision?
@@ -120,6 +142,7 @@ public struct StateFile: Codable, Sendable, Equatable {
         case version
         case desiredReplicas = "desired_replicas"
         case appliedReplicas = "applied_replicas"
+        case actuationFailing = "actuation_failing"
         case updatedAt = "updated_at"
         case updatedAtUnix = "updated_at_unix"
         case lastDecision = "last_decision"
@@ -138,12 +161,13 @@ public struct StateFile: Codable, Sendable, Equatable {
     /// A state written at `wallTime` (seconds since the epoch).
     public init(
         desiredReplicas: Int, wallTime: Double, lastDecision: Decision?, source: SourceStatus?, appliedReplicas: Int? = nil,
-        limit: Limit? = nil
+        limit: Limit? = nil, actuationFailing: ActuationFailure? = nil
     ) {
         self.init(desiredReplicas: desiredReplicas, updatedAt: WallClock.iso8601(wallTime), lastDecision: lastDecision)
         self.updatedAtUnix = wallTime
         self.source = source
         self.appliedReplicas = appliedReplicas
         self.limit = limit
+        self.actuationFailing = actuationFailing
     }
 }

@@ -54,6 +54,11 @@ private struct Harness {
         guard case let .found(file) = StateStore(path: dir.file("state.json")).load() else { return nil }
         return file.appliedReplicas
     }
+
+    func savedFailure() -> StateFile.ActuationFailure? {
+        guard case let .found(file) = StateStore(path: dir.file("state.json")).load() else { return nil }
+        return file.actuationFailing
+    }
 }
 
 struct ActuationCoordinatorTests {
@@ -116,6 +121,28 @@ struct ActuationCoordinatorTests {
             "\(failed) attempt=3 duration_ms=0 cause=\"'/bin/scale' exited with status 1\" stderr=boom retry_in=4s",
             "<5>level=notice event=actuate actuator=exec replicas=4 previous=3 direction=up attempt=4 duration_ms=0",
         ])
+    }
+
+    @Test("while attempts fail, the state file says since when, how many and why, and the summary counts them; a success ends it")
+    func failuresRecorded() async throws {
+        let failing = Harness([.fail, .fail, .block], applied: 3)
+        defer { failing.dir.remove() }
+        await failing.coordinator.submit(failing.target(4))
+        // The third attempt runs: the two before it are recorded.
+        #expect(await failing.actuator.waitForRequests(3))
+        let recorded = StateFile.ActuationFailure(sinceUnix: 1_795_932_723, attempts: 2, cause: "'/bin/scale' exited with status 1")
+        #expect(failing.savedApplied() == nil && failing.savedFailure() == recorded)
+        #expect(await failing.state.summary.actuationFailures == 2)
+        // Cancelled: no failure of the actuator's, and no success: the record stands.
+        await failing.coordinator.stop()
+        #expect(failing.savedFailure() == recorded)
+
+        let h = Harness([.fail, .fail, .succeed])
+        defer { h.dir.remove() }
+        await h.coordinator.submit(h.target(4))
+        await h.coordinator.settle()
+        #expect(h.savedApplied() == 4 && h.savedFailure() == nil)
+        #expect(await h.state.summary.actuationFailures == 0)
     }
 
     @Test("a count decided during a backoff is the one retried, not the count that failed")

@@ -63,6 +63,22 @@ struct StatusReportTests {
             "source:            down, 3 failed poll intervals in a row, last good read 2min 30s ago (2026-11-29T06:11:40.000Z)\n"))
     }
 
+    @Test("a failing actuator: how many attempts in a row, since when, and the last error, in text and JSON")
+    func actuationFailing() {
+        var file = Self.file(source: nil)
+        file.actuationFailing = StateFile.ActuationFailure(sinceUnix: 1_795_932_723.037, attempts: 5,
+                                                           cause: "'/usr/local/bin/scale-model' exited with status 3")
+        let report = StatusReport(file, path: "s.json", wallNow: 1_795_932_850)
+        #expect(report.text().contains("""
+            desired replicas:  4
+            applied replicas:  none confirmed: the actuator has failed 5 times in a row since 2min 6s ago (2026-11-29T06:12:03.037Z)
+                               last error: '/usr/local/bin/scale-model' exited with status 3
+            last decision:
+            """), "\(report.text())")
+        #expect(report.json().contains(#""actuation_failing":{"attempts":5,"cause":"'/usr/local/bin/scale-model' exited with status 3","#
+            + #""since":"2026-11-29T06:12:03.037Z","since_age_seconds":126.963}"#), "\(report.json())")
+    }
+
     @Test("a state file from before source health was recorded still reads")
     func older() throws {
         let file = StateFile(desiredReplicas: 2, updatedAt: "2026-11-29T06:00:00.000Z", lastDecision: nil)

@@ -69,6 +69,20 @@ struct MetricsTextTests {
         #expect(text.contains("\nautoscaled_paused 1\n"))
     }
 
+    @Test("the actuator's failed attempts in a row, only with an actuator")
+    func actuationFailures() {
+        var sample = MetricsSample(desiredReplicas: 3, serversToScale: nil, servers: [], scaleUps: 0, scaleDowns: 0,
+                                   sourceErrors: 0, evaluatedAt: 1)
+        #expect(!MetricsText.render(sample, maxSeries: 100).contains("autoscaled_actuation_failures"))
+        sample.actuationFailures = 4
+        #expect(MetricsText.render(sample, maxSeries: 100).contains("""
+            # HELP autoscaled_actuation_failures Failed actuation attempts in a row; 0 once one confirms a count.
+            # TYPE autoscaled_actuation_failures gauge
+            autoscaled_actuation_failures 4
+
+            """))
+    }
+
     @Test("without usable data: no wanted count, no servers_to_scale, no server loads; applied only when known")
     func noData() {
         let sample = MetricsSample(desiredReplicas: 3, serversToScale: nil, servers: [], scaleUps: 0, scaleDowns: 0,
