@@ -148,7 +148,7 @@ struct ActuatorTests {
     @Test("a failing command is retried with growing delays until it succeeds")
     func failThenSucceed() async throws {
         let dir = Workspace()
-        let fake = RecordingCommand(plan: ["fail", "fail", "ok"])
+        let fake = RecordingCommand(plan: ["fail", "fail", "fail", "ok"])
         defer { dir.remove(); fake.remove() }
         writeConfig(dir, actuator: "type = exec\ncommand = \(fake.path) {replicas}")
         writeState(dir, desired: 3, applied: 3)
@@ -158,14 +158,14 @@ struct ActuatorTests {
         let first = await daemon.waitForLine("event=actuate-failed", "attempt=1")
         #expect(first?.hasSuffix("cause=\"'\(fake.path)' exited with status 3\" stderr=boom retry_in=1s") == true)
         #expect(await daemon.waitForLine("event=actuate-failed", "attempt=2", "retry_in=2s") != nil)
-        // Saved before it is logged; the next attempt is 2 s away.
+        // Saved before it is logged; the success is 2 s and 4 s of backoff away.
         let status = await ChildProcess.run(["status", "--config", dir.configPath], in: dir.path)
-        #expect(status.stdout.contains("applied replicas:  none confirmed: the actuator has failed 2 times in a row since "),
-                "\(status.stdout)")
+        #expect(status.stdout.contains("applied replicas:  none confirmed: the actuator has failed "), "\(status.stdout)")
+        #expect(status.stdout.contains(" times in a row since "), "\(status.stdout)")
         #expect(status.stdout.contains("last error: '\(fake.path)' exited with status 3\n"), "\(status.stdout)")
-        #expect(await daemon.waitForLine("level=notice event=actuate ", "replicas=4", "attempt=3") != nil)
-        #expect(ContinuousClock.now - began >= .seconds(3), "retries waited 1s, then 2s")
-        #expect(fake.calls == 3 && savedApplied(dir) == 4)
+        #expect(await daemon.waitForLine("level=notice event=actuate ", "replicas=4", "attempt=4") != nil)
+        #expect(ContinuousClock.now - began >= .seconds(7), "retries waited 1s, 2s, then 4s")
+        #expect(fake.calls == 4 && savedApplied(dir) == 4)
         #expect(!dir.read(dir.statePath).contains("actuation_failing"))
         await stop(daemon)
     }

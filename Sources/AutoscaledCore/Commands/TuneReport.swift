@@ -85,7 +85,7 @@ struct TuneReport {
             + "at load 100, startup delay \(DurationText.format(.seconds(setup.startupDelaySeconds)))\n"
         text += "goal:    requests over capacity at most \(goal) % on the tuning part (t=\(trace.start) to \(splitAt)); "
             + "held out: t=\(splitAt) to \(trace.start + trace.spanSeconds)\n"
-        text += "search:  \(result.tried.count) settings tried, seed \(options.seed)"
+        text += "search:  \(result.tried.count) setting\(result.tried.count == 1 ? "" : "s") tried, seed \(options.seed)"
         if result.stoppedEarly, let limit = options.timeLimit {
             text += " (stopped at --time-limit \(DurationText.format(limit)), \(options.settings) asked for)"
         }

@@ -2,9 +2,10 @@ import Testing
 @testable import AutoscaledCore
 
 struct EditDistanceTests {
-    @Test("distance counts insertions, deletions and substitutions", arguments: [
+    @Test("distance counts insertions, deletions, substitutions and swaps of neighbours", arguments: [
         ("", "", 0), ("abc", "", 3), ("", "abc", 3), ("kitten", "sitting", 3),
         ("scale_up_treshold", "scale_up_threshold", 1), ("polcy", "policy", 1), ("abc", "abc", 0),
+        ("reqeusts", "requests", 1), ("ab", "ba", 1), ("ca", "abc", 3), ("plociy", "policy", 2),
     ])
     func distance(_ a: String, _ b: String, _ expected: Int) {
         #expect(EditDistance.between(a, b) == expected)

@@ -107,6 +107,9 @@ struct TraceParserTests {
         TraceParseCase("request, singular, is not a server", "t_seconds,request\n0,5\n1,6\n",
                        "line 1: column 2: 'request' would be read as a server's name; the trace format's column is 'requests' "
                        + "(a server may not be named so like it)"),
+        TraceParseCase("requests with two letters swapped is not a server", "t_seconds,reqeusts\n0,5\n1,6\n",
+                       "line 1: column 2: 'reqeusts' would be read as a server's name; the trace format's column is 'requests' "
+                       + "(a server may not be named so like it)"),
         TraceParseCase("a t_seconds mistyped past the first column is not a server", "t_seconds,a,T-seconds\n",
                        "line 1: column 3: 'T-seconds' would be read as a server's name; the trace format's column is 't_seconds' "
                        + "(a server may not be named so like it)"),
