@@ -148,7 +148,7 @@ struct ActuatorTests {
     @Test("a failing command is retried with growing delays until it succeeds")
     func failThenSucceed() async throws {
         let dir = Workspace()
-        let fake = RecordingCommand(plan: ["fail", "fail", "fail", "ok"])
+        let fake = RecordingCommand(plan: ["fail", "fail", "ok"])
         defer { dir.remove(); fake.remove() }
         writeConfig(dir, actuator: "type = exec\ncommand = \(fake.path) {replicas}")
         writeState(dir, desired: 3, applied: 3)
@@ -158,15 +158,40 @@ struct ActuatorTests {
         let first = await daemon.waitForLine("event=actuate-failed", "attempt=1")
         #expect(first?.hasSuffix("cause=\"'\(fake.path)' exited with status 3\" stderr=boom retry_in=1s") == true)
         #expect(await daemon.waitForLine("event=actuate-failed", "attempt=2", "retry_in=2s") != nil)
-        // Saved before it is logged; the success is 2 s and 4 s of backoff away.
+        #expect(await daemon.waitForLine("level=notice event=actuate ", "replicas=4", "attempt=3") != nil)
+        #expect(ContinuousClock.now - began >= .seconds(3), "retries waited 1s, then 2s")
+        #expect(fake.calls == 3 && savedApplied(dir) == 4)
+        #expect(!dir.read(dir.statePath).contains("actuation_failing"))
+        await stop(daemon)
+    }
+
+    @Test("a command that keeps failing shows in status and in the metrics: attempts in a row, since when, the last error")
+    func failingShows() async throws {
+        let dir = Workspace()
+        let fake = RecordingCommand(plan: Array(repeating: "fail", count: 50))
+        defer { dir.remove(); fake.remove() }
+        writeConfig(dir, actuator: "type = exec\ncommand = \(fake.path) {replicas}")
+        dir.writeAtomically(dir.configPath, dir.read(dir.configPath) + "\n[metrics]\ntextfile = \(dir.file("m.prom"))\n")
+        writeState(dir, desired: 3, applied: 3)
+        dir.writeLoads(#"{"a": 55}"#)
+        let daemon = await start(dir)
+        #expect(await daemon.waitForLine("event=actuate-failed", "attempt=2") != nil)
+        // Saved before it is logged: every later attempt fails too.
         let status = await ChildProcess.run(["status", "--config", dir.configPath], in: dir.path)
         #expect(status.stdout.contains("applied replicas:  none confirmed: the actuator has failed "), "\(status.stdout)")
         #expect(status.stdout.contains(" times in a row since "), "\(status.stdout)")
         #expect(status.stdout.contains("last error: '\(fake.path)' exited with status 3\n"), "\(status.stdout)")
-        #expect(await daemon.waitForLine("level=notice event=actuate ", "replicas=4", "attempt=4") != nil)
-        #expect(ContinuousClock.now - began >= .seconds(7), "retries waited 1s, 2s, then 4s")
-        #expect(fake.calls == 4 && savedApplied(dir) == 4)
-        #expect(!dir.read(dir.statePath).contains("actuation_failing"))
+        #expect(!status.stdout.contains("applied replicas:  3"))
+        // The metrics as of an evaluation after the failures (the file is rewritten at each).
+        dir.writeLoads(#"{"a": 56}"#)
+        var counted = false
+        let deadline = ContinuousClock.now + patience
+        while !counted, ContinuousClock.now < deadline {
+            let lines = dir.read(dir.file("m.prom")).split(separator: "\n")
+            counted = lines.contains { $0.hasPrefix("autoscaled_actuation_failures ") && Int($0.split(separator: " ")[1]) ?? 0 >= 2 }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        #expect(counted, "\(dir.read(dir.file("m.prom")))")
         await stop(daemon)
     }
 
