@@ -25,10 +25,16 @@ public enum AtomicFile {
         defer { directory.close() }
         let name = baseName(of: path)
         try checkReplaceable(name, in: directory, replacingLink: replacingLink)
-        try FileWriteError.wrapping { () throws(SystemError) in
-            let temporary = temporaryName(for: name, pid: getpid())
+        let temporary = temporaryName(for: name, pid: getpid())
+        // The temporary file is the write's own business: a failure to make it names the path.
+        let fd: FileDescriptor
+        do {
             if try directory.kind(of: temporary) != nil { try directory.unlink(temporary) }
-            let fd = try directory.openFile(temporary, O_WRONLY | O_CREAT | O_EXCL, mode: mode)
+            fd = try directory.openFile(temporary, O_WRONLY | O_CREAT | O_EXCL, mode: mode)
+        } catch {
+            throw .cannotCreate(path: path, cause: error)
+        }
+        try FileWriteError.wrapping { () throws(SystemError) in
             do throws(SystemError) {
                 _ = try syscall("fchmod", fd.subject) { fchmod(fd.rawValue, mode) }
                 try bytes.withUnsafeBytes { buffer in Result { () throws(SystemError) in try fd.writeAll(buffer) } }.get()

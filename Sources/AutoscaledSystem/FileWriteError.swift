@@ -9,6 +9,9 @@ public enum FileWriteError: Error, Sendable, Equatable, CustomStringConvertible 
     case symbolicLink(path: String, target: String?)
     /// Something other than a regular file (a directory, a device, a FIFO) stands at the path.
     case notRegularFile(path: String, kind: Directory.EntryKind)
+    /// The temporary file a write goes through could not be created in the path's directory:
+    /// `cause` is that `openat`'s failure (permission denied, a read-only file system, a full disk).
+    case cannotCreate(path: String, cause: SystemError)
 
     public var description: String { description(omitting: nil) }
 
@@ -22,6 +25,9 @@ public enum FileWriteError: Error, Sendable, Equatable, CustomStringConvertible 
                 + "refusing to write through it (set the path to the real location)"
         case let .notRegularFile(path, kind):
             (path == named ? "" : "\(path): ") + "is \(kind), not a regular file; refusing to replace it"
+        case let .cannotCreate(path, cause):
+            (path == named ? "" : "\(path): ") + "cannot be written: no file can be created in \(parentDirectory(of: path)) "
+                + "(\(cause.reason), errno \(cause.errno))"
         }
     }
 }

@@ -161,4 +161,23 @@ struct LockFileTests {
         }
         #expect(dir.read("victim") == "secret")
     }
+
+    @Test("a temporary file that cannot be made names the file written and its directory, not the temporary name")
+    func cannotCreateTemporary() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        // 240 bytes is a name the kernel takes; its temporary file's (264) is not.
+        let path = dir.file(String(repeating: "x", count: 240))
+        do {
+            try AtomicFile.write(Array("1\n".utf8), to: path)
+            Issue.record("written")
+        } catch {
+            guard case let .cannotCreate(failed, cause) = error else { Issue.record("\(error)"); return }
+            #expect(failed == path && cause.errno == ENAMETOOLONG)
+            #expect(error.description == "\(path): cannot be written: no file can be created in \(dir.path) (file name too long, errno 36)")
+        }
+        #expect(FileWriteError.cannotCreate(path: "/s/state.json.pause", cause: SystemError(call: "openat", errno: EACCES)).description
+            == "/s/state.json.pause: cannot be written: no file can be created in /s (permission denied, errno 13)")
+        #expect(listing(dir.path).isEmpty)
+    }
 }
