@@ -79,3 +79,44 @@ public struct LockFile: Sendable {
         descriptor.close()
     }
 }
+
+extension LockFile {
+    /// Who holds the `flock` on a lock file, seen without taking it (taking it, even for an
+    /// instant, could make a daemon starting then fail).
+    public enum Holder: Sendable, Equatable {
+        /// A process holds it: `pid` as this process's pid namespace sees it (0: from another namespace).
+        case process(pid: Int32)
+        /// No process holds it, or there is no lock file.
+        case none
+        /// `/proc/locks` could not be read.
+        case unknown
+    }
+
+    /// Who holds the lock at `path`, from `/proc/locks` (`locks`: its text, for tests).
+    public static func holder(of path: String, locks: String? = nil) -> Holder {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return .none }
+        guard let text = locks ?? readProcLocks() else { return .unknown }
+        // `1: FLOCK  ADVISORY  WRITE 31665 fe:00:16226614 0 EOF`: the device's major and minor in hex, the inode in decimal.
+        let device = UInt64(info.st_dev)
+        let major = ((device >> 8) & 0xFFF) | ((device >> 32) & ~UInt64(0xFFF))
+        let minor = (device & 0xFF) | ((device >> 12) & ~UInt64(0xFF))
+        let file = String(major, radix: 16) + ":" + String(minor, radix: 16) + ":" + String(UInt64(info.st_ino))
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            guard fields.count >= 6, fields[1] == "FLOCK", let pid = Int32(fields[4]) else { continue }
+            let parts = fields[5].split(separator: ":")
+            guard parts.count == 3, let lockMajor = UInt64(parts[0], radix: 16), let lockMinor = UInt64(parts[1], radix: 16)
+            else { continue }
+            if String(lockMajor, radix: 16) + ":" + String(lockMinor, radix: 16) + ":" + parts[2] == file { return .process(pid: pid) }
+        }
+        return .none
+    }
+
+    private static func readProcLocks() -> String? {
+        guard let fd = try? FileDescriptor.open("/proc/locks", O_RDONLY) else { return nil }
+        defer { fd.close() }
+        guard let bytes = try? fd.readToEnd(limit: 16 << 20) else { return nil }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

@@ -31,7 +31,10 @@ struct StatusTests {
         }
         let text = await ChildProcess.run(["status", "--config", dir.configPath], in: dir.path)
         #expect(text.status == 0)
-        let lines = text.stdout.split(separator: "\n").map(String.init)
+        var lines = text.stdout.split(separator: "\n").map(String.init)
+        // The daemon holds the state file's lock: status says so, with its pid.
+        #expect(lines.first == "daemon:            running (pid \(daemon.pid))")
+        lines.removeFirst()
         #expect(lines.first == "desired replicas:  4")
         #expect(lines.dropFirst().first?.hasPrefix("last decision:     scale-up from 3 to 4, ") == true)
         #expect(lines.dropFirst(2).first
@@ -44,10 +47,14 @@ struct StatusTests {
         #expect(lines.dropFirst(6).first?.hasPrefix("                   last error: \(dir.loadPath): line 1: ") == true, "\(text.stdout)")
         let json = await ChildProcess.run(["status", "--config", dir.configPath, "--json"], in: dir.path)
         #expect(json.status == 0)
-        #expect(json.stdout.hasPrefix(#"{"desired_replicas":4,"last_decision":{"action":"scale-up","age_seconds":"#))
+        #expect(json.stdout.hasPrefix(#"{"daemon":{"pid":"# + "\(daemon.pid)" + #","running":true},"desired_replicas":4,"#
+            + #""last_decision":{"action":"scale-up","age_seconds":"#), "\(json.stdout)")
         #expect(json.stdout.contains(#""source":{"consecutive_failures":1,"health":"failing","last_error":""# + dir.loadPath + ": line 1: "),
                 "\(json.stdout)")
         daemon.signal(SIGTERM)
         #expect(await daemon.wait() == 0)
+        let stopped = await ChildProcess.run(["status", "--config", dir.configPath], in: dir.path)
+        #expect(stopped.stdout.hasPrefix("daemon:            not running: what follows is what it last saved\ndesired replicas:  4\n"),
+                "\(stopped.stdout)")
     }
 }

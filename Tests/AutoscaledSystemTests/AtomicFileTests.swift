@@ -119,6 +119,26 @@ struct AtomicFileTests {
 }
 
 struct LockFileTests {
+    @Test("who holds a lock is read from /proc/locks without taking it: the holder's pid, or none once it is released")
+    func holder() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        #expect(LockFile.holder(of: dir.file("missing.lock")) == .none)
+        let lock = try LockFile.acquire(dir.file("a.lock"))
+        #expect(LockFile.holder(of: dir.file("a.lock")) == .process(pid: getpid()))
+        lock.release()
+        #expect(LockFile.holder(of: dir.file("a.lock")) == .none)
+        // A line of another file, and a waiter's line (`->`), are not the holder.
+        var info = stat()
+        #expect(stat(dir.file("a.lock"), &info) == 0)
+        let major = String((UInt64(info.st_dev) >> 8) & 0xFFF, radix: 16), minor = String(UInt64(info.st_dev) & 0xFF, radix: 16)
+        let here = "\(major):\(minor):\(info.st_ino)"
+        #expect(LockFile.holder(of: dir.file("a.lock"), locks: "1: FLOCK  ADVISORY  WRITE 42 \(major):\(minor):1 0 EOF\n"
+            + "1: -> FLOCK  ADVISORY  WRITE 43 \(here) 0 EOF\n") == .none)
+        #expect(LockFile.holder(of: dir.file("a.lock"), locks: "7: POSIX  ADVISORY  WRITE 41 \(here) 0 EOF\n"
+            + "8: FLOCK  ADVISORY  WRITE 42 \(here) 0 EOF\n") == .process(pid: 42))
+    }
+
     @Test("the lock records our pid; a second taker fails at once, naming it; a released lock is taken again")
     func exclusive() throws {
         let dir = TemporaryDirectory()

@@ -79,7 +79,7 @@ public enum Command: Sendable, Equatable {
             discussion: exitStatus("the config is valid ('ok')")),
         CommandSpec(
             name: "status",
-            overview: "Show what the daemon last saved: replicas, last decision, source health.",
+            overview: "Show whether a daemon runs, and what it last saved: replicas, last decision, source health.",
             options: [configOption, OptionSpec("json", help: "Print one JSON object instead of text.")],
             discussion: """
                 Reads the state file named by the config; exits 1 when there is none (the daemon

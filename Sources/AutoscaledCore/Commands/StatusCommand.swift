@@ -26,7 +26,8 @@ public enum StatusCommand {
                 return CommandOutput(standardError: error.description + "\n", exitStatus: CommandOutput.runtimeFailure)
             }
             let report = StatusReport(file, path: path, wallNow: wallNow, failureThreshold: config.source.failureThreshold,
-                                      pause: pause, bounds: config.policy.minReplicas...config.policy.maxReplicas)
+                                      pause: pause, bounds: config.policy.minReplicas...config.policy.maxReplicas,
+                                      lockHolder: LockFile.holder(of: StateStore.lockPath(forState: path)))
             return CommandOutput(standardOutput: json ? report.json() : report.text(), exitStatus: CommandOutput.success)
         }
     }

@@ -1,4 +1,5 @@
 import AutoscaledBase
+import AutoscaledSystem
 import FoundationEssentials
 
 /// What `autoscaled status` shows: the state file's contents with ages worked out.
@@ -96,6 +97,15 @@ struct StatusReport: Codable, Equatable {
         }
     }
 
+    /// Whether a daemon holds the state file's lock now.
+    struct Daemon: Codable, Equatable {
+        /// `nil`: not known (`/proc/locks` could not be read).
+        var running: Bool?
+        /// The holder's pid, as this pid namespace sees it (0: from another namespace).
+        var pid: Int32?
+    }
+
+    var daemon: Daemon?
     var stateFile: String
     var desiredReplicas: Int
     var limit: Limit?
@@ -115,7 +125,7 @@ struct StatusReport: Codable, Equatable {
         case updatedAt = "updated_at"
         case updatedAgeSeconds = "updated_age_seconds"
         case lastDecision = "last_decision"
-        case source, limit, pause
+        case source, limit, pause, daemon
     }
 
     /// - Parameter failureThreshold: the config's `failure_threshold`: that many failed poll intervals in a row is "down".
@@ -123,8 +133,15 @@ struct StatusReport: Codable, Equatable {
     /// - Parameter bounds: the config's `min_replicas`…`max_replicas`, which a pause's count is held within.
     init(
         _ file: StateFile, path: String, wallNow: Double, failureThreshold: Int = SourceHealth.defaultFailureThreshold,
-        pause pauseFile: PauseFile? = nil, bounds: ClosedRange<Int>? = nil
+        pause pauseFile: PauseFile? = nil, bounds: ClosedRange<Int>? = nil, lockHolder: LockFile.Holder? = nil
     ) {
+        daemon = lockHolder.map { holder in
+            switch holder {
+            case let .process(pid): Daemon(running: true, pid: pid)
+            case .none: Daemon(running: false)
+            case .unknown: Daemon(running: nil)
+            }
+        }
         // Below 0 for a time ahead of this clock (the clock set back since, or a file from another host).
         func age(_ unix: Double) -> Double { ((wallNow - unix) * 1000).rounded() / 1000 }
         func left(_ unix: Double?) -> Double? { unix.map { max(0, (($0 - wallNow) * 1000).rounded() / 1000) } }
@@ -166,7 +183,16 @@ struct StatusReport: Codable, Equatable {
     /// quoted value: a tab and the two characters `\t` never print alike.
     func text() -> String {
         let shown = { (text: String) in TextEscaping.escaped(text) }
-        var text = line("desired replicas", "\(desiredReplicas)")
+        var text = ""
+        if let daemon {
+            switch (daemon.running, daemon.pid) {
+            case let (true?, pid?): text += line("daemon", pid > 0 ? "running (pid \(pid))" : "running (in another pid namespace)")
+            case (true?, nil): text += line("daemon", "running")
+            case (false?, _): text += line("daemon", "not running: what follows is what it last saved")
+            case (nil, _): text += line("daemon", "unknown (/proc/locks cannot be read)")
+            }
+        }
+        text += line("desired replicas", "\(desiredReplicas)")
         if let appliedReplicas { text += line("applied replicas", "\(appliedReplicas)") }
         if let failing = actuationFailing {
             text += line("applied replicas", "none confirmed: the actuator has failed \(failing.attempts) "
