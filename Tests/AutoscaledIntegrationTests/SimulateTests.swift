@@ -110,6 +110,20 @@ struct SimulateTests {
         #expect(directory.stderr == "\(dir.file("d.csv")): is a directory, not a regular file\n")
     }
 
+    @Test("an output that cannot be written names its option")
+    func outputNamesOption() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        let replay = ["simulate", "--config", "\(repositoryRoot)/config/autoscaled.conf", "--trace",
+                      "\(repositoryRoot)/config/traces/azure_llm_conv_2023_15min.csv", "--capacity", "1", "--quiet"]
+        let csv = await ChildProcess.run(replay + ["--csv", dir.file("none/o.csv")], in: dir.path)
+        #expect(csv.status == 1)
+        #expect(csv.stderr == "--csv: open(\(dir.file("none/o.csv"))): no such file or directory (errno 2)\n")
+        let svg = await ChildProcess.run(replay + ["--svg", dir.file("none/o.svg")], in: dir.path)
+        #expect(svg.status == 1)
+        #expect(svg.stderr == "--svg \(dir.file("none/o.svg")): open(\(dir.file("none"))): no such file or directory (errno 2)\n")
+    }
+
     @Test("scale_to_zero_after: to 0 after the wait, back on the activator's requests; refused above min_replicas 0")
     func scaleToZero() async {
         let dir = Workspace()

@@ -40,7 +40,7 @@ public enum SimulateCommand {
         do {
             csv = try options.csvPath.map { path throws(SystemError) in try BufferedFileWriter(path: path) }
         } catch {
-            return .failure(error.description)
+            return .failure("--csv: \(error.description)")
         }
         var output = SimulationOutput(log: options.quiet ? nil : config.log, csv: csv)
         let traceName = baseName(of: options.tracePath)
@@ -52,13 +52,13 @@ public enum SimulateCommand {
         do {
             try csv?.finish()
         } catch {
-            return .failure(error.description)
+            return .failure("--csv: \(error.description)")
         }
         if let path = options.svgPath, var picture = output.picture {
             do {
                 try OutputFile.write(picture.rendered(hasRequests: trace.totalRequests != nil), to: path)
             } catch {
-                return .failure(error.description)
+                return .failure("--svg \(path): \(error.description(omitting: path))")
             }
         }
         let report = SimulationReport.text(summary, trace: trace, traceName: traceName, setup: setup)
