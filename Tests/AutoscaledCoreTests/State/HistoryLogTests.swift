@@ -238,6 +238,23 @@ struct HistoryLogTests {
         #expect(try HistoryReader.read(dir.file("history")).records.map(\.wallTime) == [now + 900])
     }
 
+    /// A segment of three records written by ``HistoryLog`` in `dir`, then rewritten as `damage`
+    /// makes it; returns the bytes written.
+    static func damagedSegment(in dir: TemporaryDirectory, _ damage: ([UInt8]) -> [UInt8]) throws -> [UInt8] {
+        let log = HistoryLog(config: Self.config(dir))
+        for index in 0..<3 { try log.append(Self.record(at: 1_000_000 + Double(index)), now: .origin) }
+        try log.close()
+        let path = dir.file("history/00000001.log")
+        let fd = try FileDescriptor.open(path, O_RDONLY)
+        let bytes = try #require(try fd.readToEnd(limit: 1 << 20))
+        fd.close()
+        let damaged = damage(bytes)
+        let out = try FileDescriptor.open(path, O_WRONLY | O_TRUNC)
+        try damaged.withUnsafeBytes { buffer in Result { () throws(SystemError) in try out.writeAll(buffer) } }.get()
+        out.close()
+        return damaged
+    }
+
     struct Damage: CustomTestStringConvertible, Sendable {
         var name: String
         var damage: @Sendable ([UInt8]) -> [UInt8]
@@ -258,17 +275,7 @@ struct HistoryLogTests {
     func tornTail(_ damage: Damage) throws {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
-        let log = HistoryLog(config: Self.config(dir))
-        for index in 0..<3 { try log.append(Self.record(at: 1_000_000 + Double(index)), now: .origin) }
-        try log.close()
-        let path = dir.file("history/00000001.log")
-        let fd = try FileDescriptor.open(path, O_RDONLY)
-        let bytes = try fd.readToEnd(limit: 1 << 20)!
-        fd.close()
-        let damaged = damage.damage(bytes)
-        let out = try FileDescriptor.open(path, O_WRONLY | O_TRUNC)
-        try damaged.withUnsafeBytes { buffer in Result { () throws(SystemError) in try out.writeAll(buffer) } }.get()
-        out.close()
+        let damaged = try Self.damagedSegment(in: dir, damage.damage)
         let restarted = HistoryLog(config: Self.config(dir))
         try restarted.append(Self.record(at: 1_000_010), now: .origin)
         let contents = try HistoryReader.read(dir.file("history"))
@@ -303,18 +310,12 @@ struct HistoryLogTests {
     func skippedInReader() throws {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
-        let log = HistoryLog(config: Self.config(dir))
-        for index in 0..<3 { try log.append(Self.record(at: 1_000_000 + Double(index)), now: .origin) }
-        try log.close()
-        let path = dir.file("history/00000001.log")
-        let fd = try FileDescriptor.open(path, O_RDONLY)
-        var bytes = try #require(try fd.readToEnd(limit: 1 << 20))
-        fd.close()
         let frames = Self.threeRecords().frames
-        bytes[frames[1] + 8 + 12] ^= 0x08
-        let out = try FileDescriptor.open(path, O_WRONLY | O_TRUNC)
-        try bytes.withUnsafeBytes { buffer in Result { () throws(SystemError) in try out.writeAll(buffer) } }.get()
-        out.close()
+        let bytes = try Self.damagedSegment(in: dir) { bytes in
+            var bytes = bytes
+            bytes[frames[1] + 8 + 12] ^= 0x08
+            return bytes
+        }
         let contents = try HistoryReader.read(dir.file("history"))
         #expect(contents.records.map(\.wallTime) == [1_000_000, 1_000_002])
         #expect(contents.damaged == [.skipped(segment: "00000001.log", records: 1, first: frames[1], size: bytes.count, unattributed: 0)])
