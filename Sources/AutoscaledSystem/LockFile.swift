@@ -99,8 +99,9 @@ extension LockFile {
         guard let text = locks ?? readProcLocks() else { return .unknown }
         // `1: FLOCK  ADVISORY  WRITE 31665 fe:00:16226614 0 EOF`: the device's major and minor in hex, the inode in decimal.
         let device = UInt64(info.st_dev)
-        let major = ((device >> 8) & 0xFFF) | ((device >> 32) & ~UInt64(0xFFF))
-        let minor = (device & 0xFF) | ((device >> 12) & ~UInt64(0xFF))
+        // glibc's gnu_dev_major and gnu_dev_minor.
+        let major = ((device >> 8) & 0xFFF) | ((device >> 32) & 0xFFFF_F000)
+        let minor = (device & 0xFF) | ((device >> 12) & 0xFFFF_FF00)
         let file = String(major, radix: 16) + ":" + String(minor, radix: 16) + ":" + String(UInt64(info.st_ino))
         for line in text.split(separator: "\n") {
             let fields = line.split(separator: " ")

@@ -242,6 +242,7 @@ public final class Controller {
         await coordinator?.use(logger: logger)
         if new.actuator != old.actuator {
             await stopActuation()
+            await state.forgetActuationFailures(wallTime: dependencies.wallTime())
             if new.actuator.kind != old.actuator.kind { await state.recordApplied(nil, wallTime: dependencies.wallTime()) }
             await startActuation()
         }

@@ -15,8 +15,8 @@ import AutoscaledBase
 /// (a time before 1970 or past ``TraceParser/maxTimestamp``, a load that is not finite, negative
 /// or above ``LoadSnapshot/maxLoad``, a total above that cap times its servers, a server name a
 /// source may not report, a name twice) is damage: skipped when its length leads to a whole frame
-/// or to the segment's end, else the end of what is read. A write torn by a crash loses that record only, and so does a
-/// flipped bit.
+/// or to the segment's end, else the end of what is read. A write torn by a crash loses that
+/// record only, and so does a flipped bit.
 public enum HistoryCodec {
     public static let magic: [UInt8] = Array("ASHIST1\n".utf8)
     /// The largest payload read back; a length above it is damage, not a record.

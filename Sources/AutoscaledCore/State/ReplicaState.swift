@@ -214,6 +214,13 @@ public actor ReplicaState {
         save(wallTime: wallTime)
     }
 
+    /// Forgets the failures of an actuator the config no longer has: the new one starts its own count.
+    public func forgetActuationFailures(wallTime: Double) {
+        guard actuationFailing != nil else { return }
+        actuationFailing = nil
+        save(wallTime: wallTime)
+    }
+
     /// Records that an actuation failed (`attempts`: the failures in a row, this one included):
     /// nothing is confirmed applied any more, and the state file says since when it fails, and why.
     public func recordActuationFailed(cause: String, attempts: Int, wallTime: Double) {

@@ -136,6 +136,10 @@ struct ActuationCoordinatorTests {
         // Cancelled: no failure of the actuator's, and no success: the record stands.
         await failing.coordinator.stop()
         #expect(failing.savedFailure() == recorded)
+        // A reload to another actuator: its failures are its own.
+        await failing.state.forgetActuationFailures(wallTime: 1_795_932_730)
+        #expect(failing.savedFailure() == nil)
+        #expect(await failing.state.summary.actuationFailures == 0)
 
         let h = Harness([.fail, .fail, .succeed])
         defer { h.dir.remove() }
