@@ -172,12 +172,6 @@ enum ConfigConsistency {
         return faults
     }
 
-    /// The files the daemon reads or writes, each its own: the file actuator's count written over
-    /// the state file or the loads, or the metrics over either or over the config, would be read
-    /// back as something else; nor may one lie inside the history's directory, whose files the
-    /// history reads as its segments. With `nonDirectory`, the history's directory (while the history
-    /// is enabled) must be one, or not exist yet: a file there (or, for `[history] path`, above it)
-    /// fails every write.
     /// Why the kernel would refuse `path` (a name of more than `NAME_MAX` bytes in it, or more than
     /// `PATH_MAX` in all), or the temporary file it is written through (`.<name>.autoscaled-tmp.<pid>`).
     static func lengthProblem(_ path: String, writtenThroughTemporary: Bool) -> String? {
@@ -199,6 +193,12 @@ enum ConfigConsistency {
         return nil
     }
 
+    /// The files the daemon reads or writes, each its own: the file actuator's count written over
+    /// the state file or the loads, or the metrics over either or over the config, would be read
+    /// back as something else; nor may one lie inside the history's directory, whose files the
+    /// history reads as its segments. With `nonDirectory`, the history's directory (while the history
+    /// is enabled) must be one, or not exist yet: a file there (or, for `[history] path`, above it)
+    /// fails every write.
     private static func fileFaults(_ values: ParsedValues, configPath: String?, disk: ConfigDiskProbe?) -> [Fault] {
         /// A path the daemon reads or writes: the config file, one a key names, or one it keeps
         /// beside a key's.
@@ -213,6 +213,8 @@ enum ConfigConsistency {
             /// `resume`'s to write, which refuse what they cannot replace themselves; the daemon only
             /// reads it, and a pause file it cannot read is `pause-file-invalid`, not a config error.
             var isWritten = true
+            /// Whether `pause` and `resume` replace it (through a temporary file, as the daemon does its own).
+            var isWrittenByCommands = false
             var subject: String {
                 guard let key else { return "the config file" }
                 return beside.map { "\($0) beside [\(key.section)] \(key.name)" } ?? "[\(key.section)] \(key.name)"
@@ -232,7 +234,8 @@ enum ConfigConsistency {
         if let path = try? values.string(.statePath) {
             files.append(NamedFile(key: .statePath, path: path))
             files.append(NamedFile(key: .statePath, path: StateStore.lockPath(forState: path), beside: "the lock file"))
-            files.append(NamedFile(key: .statePath, path: PauseFile.path(forState: path), beside: "the pause file", isWritten: false))
+            files.append(NamedFile(key: .statePath, path: PauseFile.path(forState: path), beside: "the pause file", isWritten: false,
+                                   isWrittenByCommands: true))
             if (try? values.optional(.historyPath, values.string)) == nil {
                 let history = HistoryConfig.defaultPath(statePath: path)
                 files.append(NamedFile(key: .statePath, path: history,
@@ -255,12 +258,12 @@ enum ConfigConsistency {
         }
         var faults: [Fault] = []
         // Names the kernel refuses (ENAMETOOLONG): every open, mkdir and rename of them would fail.
-        // Told once a key, for the first of its files; the pause file counts as written here, as
-        // `pause` and `resume` write it through a temporary file.
+        // Told once a key, for the first of its files.
         var tooLong: Set<ConfigKey> = []
         for file in files {
+            let throughTemporary = !file.isDirectory && (file.isWritten || file.isWrittenByCommands)
             guard let key = file.key, !tooLong.contains(key),
-                  let problem = lengthProblem(file.path, writtenThroughTemporary: !file.isDirectory && (file.isWritten || file.beside == "the pause file"))
+                  let problem = lengthProblem(file.path, writtenThroughTemporary: throughTemporary)
             else { continue }
             tooLong.insert(key)
             faults.append(Fault(line: values.line(of: key), message: "\(file.subject) \(EscapedText.quoted(file.path)) \(problem)"))
