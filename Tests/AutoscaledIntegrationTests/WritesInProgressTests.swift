@@ -1,10 +1,12 @@
+import Dispatch
 import Glibc
+import Synchronization
 import Testing
 
 @Suite("files being written: never a decision from half a file, never silent for long")
 struct WritesInProgressTests {
     /// Rewrites `fd` from the start with `text`, leaving it open.
-    func rewrite(_ fd: Int32, _ text: String) {
+    static func rewrite(_ fd: Int32, _ text: String) {
         _ = lseek(fd, 0, SEEK_SET)
         _ = ftruncate(fd, 0)
         _ = Glibc.write(fd, text, text.utf8.count)
@@ -22,11 +24,20 @@ struct WritesInProgressTests {
         let fd = open(dir.loadPath, O_WRONLY | O_CLOEXEC)
         let start = ContinuousClock.now
         let writesBegan = wallClockNow()
+        // The writer runs on a thread of its own: a test task, woken late on a busy machine, would
+        // pause the writes past the 1 s a file must rest to be read whole, and start the bound over.
+        let writing = Atomic<Bool>(true)
+        let writer = DispatchQueue(label: "writer")
+        writer.async {
+            while writing.load(ordering: .relaxed) {
+                Self.rewrite(fd, #"{"a": 30}"#)
+                usleep(UInt32.random(in: 300_000...700_000))
+            }
+        }
         var warning: String?
         var down: String?
         while down == nil, ContinuousClock.now - start < .seconds(20) {
-            rewrite(fd, #"{"a": 30}"#)
-            try? await Task.sleep(for: .milliseconds(Int.random(in: 300...700)))
+            try? await Task.sleep(for: .milliseconds(100))
             let lines = daemon.stderrLines.dropFirst(before)
             if warning == nil, let line = lines.first(where: { $0.contains("event=source-error") }) {
                 warning = line
@@ -47,6 +58,8 @@ struct WritesInProgressTests {
         for line in daemon.stderrLines.dropFirst(before) where line.contains(" from=") {
             #expect(line.contains("event=hold") && (line.contains("max_load=30 ") || !line.contains("max_load=")), "\(line)")
         }
+        writing.store(false, ordering: .relaxed)
+        writer.sync {}
         close(fd)
         #expect(await daemon.waitForLine("event=source-up", after: before) != nil)
         daemon.signal(SIGTERM)
