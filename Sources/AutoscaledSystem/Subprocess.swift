@@ -7,9 +7,11 @@ public enum SubprocessTermination: Sendable, Equatable {
     case exited(Int32)
     /// A signal it did not catch ended it (not one sent by ``Subprocess``).
     case signalled(Int32)
-    /// It was still running at the deadline; its whole process group was killed with `SIGKILL`.
+    /// It was still running at the deadline; its whole process group was sent `SIGTERM`, then
+    /// `SIGKILL` (see ``Subprocess/terminationGrace``).
     case timedOut
-    /// The waiting task was cancelled; its whole process group was killed with `SIGKILL`.
+    /// The waiting task was cancelled; its whole process group was sent `SIGTERM`, then `SIGKILL`
+    /// (see ``Subprocess/terminationGrace``).
     case cancelled
 }
 
@@ -41,7 +43,8 @@ public struct SubprocessResult: Sendable, Equatable {
 ///
 /// The child is started with `posix_spawn(3)`:
 /// - in a process group of its own, so a timeout or cancellation kills it and everything it
-///   started (`kill(-pgid, SIGKILL)`): a grandchild cannot keep holding its output streams; and
+///   started (`kill(-pgid, SIGTERM)`, then `SIGKILL` once the child has exited or after
+///   ``terminationGrace``): a grandchild cannot keep holding its output streams; and
 ///   what it leaves running in that group when it exits is killed with it (a process meant to
 ///   outlive it must leave the group, as `setsid` does);
 /// - with every signal disposition at its default and an empty signal mask (the daemon ignores
@@ -64,6 +67,9 @@ public enum Subprocess {
     public static let errorTailLimit = 2 * 1024
     /// How long output is still read after the child exited while a grandchild holds the streams.
     public static let drainGrace: Duration = .milliseconds(250)
+    /// How long a child sent `SIGTERM` at the deadline or on cancellation has to exit before its
+    /// process group gets `SIGKILL`. The group gets `SIGKILL` as soon as the child has exited.
+    public static let terminationGrace: Duration = .seconds(2)
 
     /// Runs `arguments` (`arguments[0]` is the program; without a `/` it is looked up in the
     /// daemon's `PATH`) and waits until it exits or `timeout` passes.

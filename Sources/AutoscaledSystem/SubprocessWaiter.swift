@@ -2,15 +2,17 @@ import AutoscaledBase
 import Glibc
 
 /// Waits for one spawned child: reads its output, reaps it, and kills its process group when it
-/// has exited (what it left running there ends with it), at the deadline, or on cancellation.
+/// has exited (what it left running there ends with it), at the deadline, or on cancellation. At
+/// the deadline or on cancellation the group is first sent `SIGTERM`, and gets `SIGKILL` when the
+/// child has exited or ``Subprocess/terminationGrace`` has passed, whichever comes first.
 /// Blocks the calling thread. It owns the two output descriptors and closes them; the wake
 /// descriptor stays its owner's.
 ///
 /// ```
 ///  running ──exit──▶ draining (≤ drainGrace, until both streams end) ──▶ kill(-pgid, SIGKILL), reap ──▶ done
 ///     │
-///     ├──deadline──▶ kill(-pgid, SIGKILL), reap ──▶ timedOut
-///     └──cancel────▶ kill(-pgid, SIGKILL), reap ──▶ cancelled
+///     ├──deadline──▶ kill(-pgid, SIGTERM) ── exit, or terminationGrace ──▶ kill(-pgid, SIGKILL), reap ──▶ timedOut
+///     └──cancel────▶ kill(-pgid, SIGTERM) ── exit, or terminationGrace ──▶ kill(-pgid, SIGKILL), reap ──▶ cancelled
 /// ```
 /// The child is reaped only after its group is killed: until then it is a zombie, and its pid,
 /// which is the group's id, cannot be taken by another process.
@@ -98,17 +100,17 @@ struct SubprocessWaiter {
         }
     }
 
-    /// Waits up to `timeout` for output or a wake-up and reads what arrived.
+    /// Waits up to `timeout` for output or a wake-up (when `watchingWake`) and reads what arrived.
     /// - Returns: `true` when cancellation was requested.
-    private mutating func pollOnce(timeout: Duration) -> Bool {
-        var fds = [pollfd(fd: wake, events: Int16(POLLIN), revents: 0)]
+    private mutating func pollOnce(timeout: Duration, watchingWake: Bool = true) -> Bool {
+        var fds = watchingWake ? [pollfd(fd: wake, events: Int16(POLLIN), revents: 0)] : []
         for fd in streams where fd >= 0 { fds.append(pollfd(fd: fd, events: Int16(POLLIN), revents: 0)) }
         let millis = max(0, Int32(clamping: (timeout.components.seconds * 1000)
             + (timeout.components.attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000))
         let ready = poll(&fds, nfds_t(fds.count), millis)
         guard ready > 0 else { return false }
-        if fds[0].revents != 0 { return true }
-        for entry in fds.dropFirst() where entry.revents != 0 {
+        if watchingWake, fds[0].revents != 0 { return true }
+        for entry in fds.dropFirst(watchingWake ? 1 : 0) where entry.revents != 0 {
             readAvailable(from: entry.fd)
         }
         return false
@@ -134,11 +136,26 @@ struct SubprocessWaiter {
         }
     }
 
-    /// Kills the child's process group (and the child, should it have left the group), reaps the
-    /// child, and reads whatever output is already waiting.
+    /// Asks the child's process group (and the child, should it have left the group) to end with
+    /// `SIGTERM`, reading its output meanwhile; kills it with `SIGKILL` once the child has exited or
+    /// ``Subprocess/terminationGrace`` has passed; reaps the child, and reads whatever output is
+    /// already waiting.
     private mutating func killGroup(as termination: SubprocessTermination) -> SubprocessTermination {
-        _ = kill(-pid, SIGKILL)
-        _ = kill(pid, SIGKILL)
+        _ = kill(-pid, SIGTERM)
+        _ = kill(pid, SIGTERM)
+        let graceEnd = clock.now() + Subprocess.terminationGrace
+        var slice: Duration = .milliseconds(1)
+        while !hasExited() {
+            let now = clock.now()
+            guard now < graceEnd else { break }
+            // The wake descriptor stays readable once cancellation was asked for: not watched here.
+            _ = pollOnce(timeout: min(graceEnd - now, slice), watchingWake: false)
+            slice = min(slice * 2, Self.idleSliceLimit)
+        }
+        if !reapedElsewhere {
+            _ = kill(-pid, SIGKILL)
+            _ = kill(pid, SIGKILL)
+        }
         _ = reap()
         drainWaiting()
         return termination

@@ -101,6 +101,51 @@ struct SubprocessTests {
         #expect(ProcessTable.state(of: result.pid) == nil)
     }
 
+    @Test("at the timeout and on cancellation the group is asked with SIGTERM first; what ignores it is killed once the child has exited",
+          arguments: [false, true])
+    func termBeforeKill(cancelling: Bool) async throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        // The child cleans up on SIGTERM; a grandchild ignoring SIGTERM would run on without the SIGKILL.
+        let script = """
+            trap 'echo cleaned > \(dir.file("term")); exit 0' TERM
+            (trap '' TERM; exec sleep 1000) & echo $! > \(dir.file("grandchild"))
+            sleep 1000 & wait
+            """
+        let start = ContinuousClock.now
+        let result: SubprocessResult
+        if cancelling {
+            let task = Task { try await sh(script, timeout: .seconds(60)) }
+            // Its trap is set once it wrote the grandchild's pid.
+            let deadline = ContinuousClock.now + .seconds(30)
+            while dir.read("grandchild")?.hasSuffix("\n") != true, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            task.cancel()
+            result = try await task.value
+        } else {
+            result = try await sh(script, timeout: .milliseconds(300))
+        }
+        #expect(result.termination == (cancelling ? .cancelled : .timedOut))
+        #expect(dir.read("term") == "cleaned\n", "the child was not given SIGTERM")
+        // Below the 60 s timeout and the grandchild's 1000 s (loose, as in `timeoutKillsGroup`).
+        #expect(ContinuousClock.now - start < .seconds(45))
+        #expect(ProcessTable.state(of: result.pid) == nil, "the child was not reaped")
+        let grandchild = try #require(dir.read("grandchild").flatMap { Int32($0.split(separator: "\n").first ?? "") })
+        #expect(await ProcessTable.waitUntilGone(grandchild), "the grandchild ignoring SIGTERM survived")
+    }
+
+    @Test("a child that ignores SIGTERM is killed with SIGKILL after the termination grace")
+    func termIgnored() async throws {
+        let start = ContinuousClock.now
+        let result = try await sh("trap '' TERM; sleep 1000 & wait", timeout: .milliseconds(300))
+        let elapsed = ContinuousClock.now - start
+        #expect(result.termination == .timedOut)
+        #expect(elapsed >= .milliseconds(300) + Subprocess.terminationGrace, "took \(elapsed)")
+        #expect(elapsed < .seconds(120), "took \(elapsed)")
+        #expect(ProcessTable.state(of: result.pid) == nil, "the child was not reaped")
+    }
+
     @Test("a grandchild left holding the output after a normal exit delays the result by the drain grace only, and is killed")
     func lingeringGrandchild() async throws {
         let dir = TemporaryDirectory()
