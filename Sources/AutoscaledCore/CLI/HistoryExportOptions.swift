@@ -44,9 +44,9 @@ public struct HistoryExportOptions: Sendable, Equatable {
     init(_ options: ParsedOptions) throws(UsageError) {
         self.init(configPath: options.values["config"] ?? Command.defaultConfigPath)
         let values = OptionValues(options: options, subcommand: Self.spec.name)
-        let expected = "a duration up to 365d, e.g. 2d or 90min"
-        since = try values.duration("since", wholeSecondsOnly: false, expected: expected)
-        until = try values.duration("until", wholeSecondsOnly: false, expected: expected)
+        since = try values.duration("since", wholeSecondsOnly: false, positive: true,
+                                    expected: "a duration > 0 and up to 365d, e.g. 2d or 90min")
+        until = try values.duration("until", wholeSecondsOnly: false, expected: "a duration up to 365d, e.g. 1h or 0s")
         if let text = options.values["format"] {
             guard let format = HistoryTrace.Format(rawValue: text) else {
                 throw values.invalid("format", text, HistoryTrace.Format.allCases.map(\.rawValue).joined(separator: " or "))

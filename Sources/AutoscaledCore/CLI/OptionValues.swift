@@ -20,11 +20,12 @@ struct OptionValues {
     /// A duration of at most 365d, as every duration key (of whole seconds unless
     /// `wholeSecondsOnly` is false), or `nil` when the option is absent.
     func duration(
-        _ name: String, wholeSecondsOnly: Bool = true, expected: String = "whole seconds up to 365d, e.g. 120s or 2min"
+        _ name: String, wholeSecondsOnly: Bool = true, positive: Bool = false,
+        expected: String = "whole seconds up to 365d, e.g. 120s or 2min"
     ) throws(UsageError) -> Duration? {
         guard let text = options.values[name] else { return nil }
         guard let value = try? DurationText.parse(text), !wholeSecondsOnly || value.components.attoseconds == 0,
-              value <= KeyType.maxDuration else {
+              value <= KeyType.maxDuration, !positive || value > .zero else {
             throw invalid(name, text, expected)
         }
         return value

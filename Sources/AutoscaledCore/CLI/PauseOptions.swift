@@ -62,7 +62,6 @@ public struct PauseOptions: Sendable, Equatable {
         }
         replicas = try values.count("replicas", minimum: 0)
         let expected = "a duration > 0 and up to 365d, e.g. 30min or 2h"
-        duration = try values.duration("for", wholeSecondsOnly: false, expected: expected)
-        if let duration, duration <= .zero { throw values.invalid("for", options.values["for"] ?? "", expected) }
+        duration = try values.duration("for", wholeSecondsOnly: false, positive: true, expected: expected)
     }
 }

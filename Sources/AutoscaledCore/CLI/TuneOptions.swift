@@ -107,7 +107,8 @@ public struct TuneOptions: Sendable, Equatable {
             self.seed = seed
         }
         settings = try values.count("settings", minimum: 1) ?? Self.defaultSettings
-        timeLimit = try values.duration("time-limit", wholeSecondsOnly: false, expected: "a duration up to 365d, e.g. 30s or 5min")
+        timeLimit = try values.duration("time-limit", wholeSecondsOnly: false, positive: true,
+                                        expected: "a duration > 0 and up to 365d, e.g. 30s or 5min")
         writePath = options.values["write"]
         svgPath = options.values["svg"]
         initialReplicas = try values.count("initial", minimum: 0)
