@@ -64,7 +64,7 @@ extension ConfigSchema {
             guard case let .haproxy(selection) = config.source.format else { return nil }
             return .string(selection.field.name)
         },
-        ConfigKeySpec(.pollInterval, .duration(allowsZero: false), default: "10s") {
+        ConfigKeySpec(.pollInterval, .duration(allowsZero: false, minimum: SourceConfig.minimumPollInterval), default: "10s") {
             .duration($0.source.pollInterval)
         },
         ConfigKeySpec(.staleAfter, .duration(allowsZero: true), default: "0", example: "1min",

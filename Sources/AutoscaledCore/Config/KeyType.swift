@@ -16,8 +16,8 @@ enum KeyType: Sendable {
     /// A decimal integer within `min...max` (either bound optional).
     case integer(min: Int? = nil, max: Int? = nil)
     /// A systemd-style duration (see ``DurationText``); never negative, zero only when allowed,
-    /// at most ``maxDuration``.
-    case duration(allowsZero: Bool)
+    /// at least `minimum` otherwise (when given), at most ``maxDuration``.
+    case duration(allowsZero: Bool, minimum: Duration? = nil)
     /// Durations separated by commas, each within `within`, distinct, at most `most` of them; or
     /// `none` (an empty list).
     case durationList(within: ClosedRange<Duration>, most: Int)
@@ -106,8 +106,12 @@ enum KeyType: Sendable {
             return .number(try Self.readNumber(text, expected: expected))
         case let .integer(min, max):
             return .integer(try Self.readInteger(text, min: min, max: max, expected: expected))
-        case let .duration(allowsZero):
-            return .duration(try Self.readDuration(text, allowsZero: allowsZero, expected: expected, example: example))
+        case let .duration(allowsZero, minimum):
+            let duration = try Self.readDuration(text, allowsZero: allowsZero, expected: expected, example: example)
+            if let minimum, duration != .zero, duration < minimum {
+                throw Fault(problem: "must be at least \(DurationText.format(minimum))")
+            }
+            return .duration(duration)
         case let .durationList(range, most):
             return .durations(try Self.readDurationList(text, within: range, most: most, expected: expected, example: example))
         case .boolean:

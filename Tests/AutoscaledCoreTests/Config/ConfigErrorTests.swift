@@ -167,6 +167,9 @@ struct ConfigErrorTests {
              lines: ["[source]", "path = l", "poll_interval = 0.4us"],
              errors: ["autoscaled.conf:3: poll_interval: '0.4us' is less than 1us, the finest step of a duration, and so 0, "
                  + "where it must be greater than 0"]),
+        Case(name: "a poll shorter than the shortest",
+             lines: ["[source]", "path = l", "poll_interval = 9999us"],
+             errors: ["autoscaled.conf:3: poll_interval: '9999us' must be at least 10ms"]),
         Case(name: "minus zero is zero",
              lines: ["[source]", "path = l", "poll_interval = -0"],
              errors: ["autoscaled.conf:3: poll_interval: '-0' must be greater than 0"]),
