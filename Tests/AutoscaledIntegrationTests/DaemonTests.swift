@@ -213,6 +213,7 @@ struct DaemonTests {
         daemon.signal(SIGHUP)
         let failed = await daemon.waitForLine("level=error event=reload-failed")
         #expect(failed?.contains("max_replicas") == true && failed?.contains("min_replicas") == true)
+        #expect(failed?.hasSuffix(#" kept="the running config""#) == true, "the line does not say what stays in force")
         kill(daemon.pid, 0)
         #expect(await daemon.wait(timeout: .milliseconds(100)) == nil, "daemon died on a bad config")
 

@@ -86,9 +86,9 @@ enum ConfigConsistency {
             faults.append(Fault(
                 line: values.latestLine(of: .headroomWindow, .replicaStartup, .pollInterval),
                 message: "headroom_window (\(DurationText.format(window))) is too short for headroom = learned: it must "
-                    + "span a rise's horizon (replica_startup \(DurationText.format(startup)) and a poll_interval) and "
-                    + "the \(Headroom.minimumRises) poll_intervals of the rises needed to scale down, at least "
-                    + "\(DurationText.format(shortest))"))
+                    + "span a rise's horizon (replica_startup \(DurationText.format(startup)) and a poll_interval of "
+                    + "\(DurationText.format(tick))) and the \(Headroom.minimumRises) poll_intervals of the rises needed "
+                    + "to scale down, at least \(DurationText.format(shortest))\(Self.beyondAnyDuration(shortest))"))
         }
         if let mode = try? values.string(.headroom), mode == Headroom.Mode.learned.rawValue,
            let periods = try? values.durations(.seasonalPeriods), !periods.isEmpty,
@@ -101,9 +101,10 @@ enum ConfigConsistency {
                 faults.append(Fault(
                     line: values.latestLine(of: .seasonalPeriods, .replicaStartup, .pollInterval),
                     message: "seasonal_periods \(DurationText.format(period)) is too short for headroom = learned: a period "
-                        + "must span a rise's horizon (replica_startup \(DurationText.format(startup)) and a poll_interval), "
-                        + "two more poll_intervals and one phase bucket (\(DurationText.format(bucket))), "
-                        + "at least \(DurationText.format(.milliseconds(shortest)))"))
+                        + "must span a rise's horizon (replica_startup \(DurationText.format(startup)) and a poll_interval of "
+                        + "\(DurationText.format(tick))), two more poll_intervals and one phase bucket "
+                        + "(\(DurationText.format(bucket))), at least \(DurationText.format(.milliseconds(shortest)))"
+                        + Self.beyondAnyDuration(.milliseconds(shortest))))
             }
         }
         if let rise = try? values.number(.seasonalMinRise), rise < 1 {
@@ -113,6 +114,13 @@ enum ConfigConsistency {
                     + "(a recurring peak is a rise of the load)"))
         }
         return faults
+    }
+
+    /// What to add to "at least `shortest`" when no duration may be that long: the keys that make it so.
+    private static func beyondAnyDuration(_ shortest: Duration) -> String {
+        guard shortest > KeyType.maxDuration else { return "" }
+        return ", longer than any duration may be (\(DurationText.format(KeyType.maxDuration))): "
+            + "shorten poll_interval or replica_startup"
     }
 
     /// Bursts, the trend and the way down.

@@ -228,8 +228,10 @@ extension ConfigParser {
         private static func unknownKey(_ key: ConfigKey) -> String {
             let prefix = "unknown key \(EscapedText.quoted(key.name)) in [\(key.section)]"
             let elsewhere = ConfigSchema.keys.map(\.key).filter { $0.section != key.section }
-            if let home = elsewhere.first(where: { $0.name == key.name }) {
-                return "\(prefix) (it belongs in [\(home.section)])"
+            let homes = elsewhere.filter { $0.name == key.name }.map { "[\($0.section)]" }
+            if homes.count == 1 { return "\(prefix) (it belongs in \(homes[0]))" }
+            if let last = homes.last {
+                return "\(prefix) (it is a key of \(homes.dropLast().joined(separator: ", ")) and \(last))"
             }
             if let (removed, replacement) = ConfigSchema.removedKeys.first(where: { $0.key.name == key.name }) {
                 return "\(prefix): \(key.name) was a key of [\(removed.section)], and was removed: \(replacement)"

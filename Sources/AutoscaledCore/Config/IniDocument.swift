@@ -74,6 +74,11 @@ struct IniDocument: Equatable {
             return .malformed(
                 "invalid key name \(EscapedText.quoted(string(key))) (expected letters, digits, '_', '-' or '.')")
         }
+        if value.first == "=" {
+            // `path == x`, `path = = x`: a typo, not a value that starts with '=' (quoting one says so).
+            return .malformed("\(EscapedText.quoted(string(line))) has a second '=' where its value starts "
+                + "(quote a value that starts with '=')")
+        }
         return .assignment(key: string(key), value: string(value))
     }
 

@@ -271,12 +271,14 @@ enum KeyType: Sendable {
             let word = item.trimmingBlanks()
             guard !word.isEmpty else { throw Fault(problem: "has an empty item (nothing between two commas, or before or after one)", expected: expected) }
             let duration = try readDuration(word, allowsZero: true, expected: expected, example: example)
+            // The item, when the value has more than it: the value itself is quoted before the problem.
+            let which = word == text ? "" : "has \(EscapedText.quoted(word)), which "
             guard DurationText.unitsDescend(word) else {
-                throw Fault(problem: "has \(EscapedText.quoted(word)), which reads as one duration of "
+                throw Fault(problem: "\(which)reads as one duration of "
                     + "\(DurationText.format(duration)); separate durations with commas", expected: expected)
             }
             guard range.contains(duration) else {
-                throw Fault(problem: "has \(EscapedText.quoted(word)), which is not from \(DurationText.format(range.lowerBound)) "
+                throw Fault(problem: "\(which)is not from \(DurationText.format(range.lowerBound)) "
                     + "to \(DurationText.format(range.upperBound))", expected: expected)
             }
             guard !durations.contains(duration) else {

@@ -50,6 +50,7 @@ public struct ReloadGate: Sendable {
             return (false, LogRecord(.warning, .reloadFailed, [
                 LogField("config", .string(path)),
                 LogField("cause", .string(LoadError.stillBeingWritten(after: duration).description + "; not applied")),
+                LogRecord.keptField,
             ]))
         }
     }

@@ -55,16 +55,21 @@ struct HeadroomConfigTests {
                "autoscaled.conf:7: headroom_window (2h) must span at most 100000 poll_interval ticks (50ms each): one rise is kept per tick"),
               (["headroom = learned", "headroom_window = 3min"],
                "autoscaled.conf:5: headroom_window (3min) is too short for headroom = learned: it must span a rise's "
-                  + "horizon (replica_startup 1min and a poll_interval) and the 12 poll_intervals of the rises needed "
+                  + "horizon (replica_startup 1min and a poll_interval of 10s) and the 12 poll_intervals of the rises needed "
                   + "to scale down, at least 3min 10s"),
               (["headroom = learned", "seasonal_periods = 1min, 1h"],
                "autoscaled.conf:5: seasonal_periods 1min is too short for headroom = learned: a period must span a rise's "
-                  + "horizon (replica_startup 1min and a poll_interval), two more poll_intervals and one phase bucket (10s), "
+                  + "horizon (replica_startup 1min and a poll_interval of 10s), two more poll_intervals and one phase bucket (10s), "
                   + "at least 1min 40s"),
               (["headroom = learned", "seasonal_periods = 5min", "replica_startup = 5min"],
                "autoscaled.conf:6: seasonal_periods 5min is too short for headroom = learned: a period must span a rise's "
-                  + "horizon (replica_startup 5min and a poll_interval), two more poll_intervals and one phase bucket (10s), "
+                  + "horizon (replica_startup 5min and a poll_interval of 10s), two more poll_intervals and one phase bucket (10s), "
                   + "at least 5min 40s"),
+              (["headroom = learned", "[source]", "poll_interval = 365d"],
+               "autoscaled.conf:6: headroom_window (1h) is too short for headroom = learned: it must span a rise's "
+                  + "horizon (replica_startup 1min and a poll_interval of 365d) and the 12 poll_intervals of the rises needed "
+                  + "to scale down, at least 4745d 1min, longer than any duration may be (365d): shorten poll_interval "
+                  + "or replica_startup"),
           ])
     func refused(lines: [String], error: String) {
         #expect(Self.errors(lines) == [error])

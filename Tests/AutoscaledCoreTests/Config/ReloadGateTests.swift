@@ -42,6 +42,7 @@ struct ReloadGateTests {
         #expect(dropped.record == LogRecord(.warning, .reloadFailed, [
             LogField("config", "/etc/a.conf"),
             LogField("cause", "still being written after 2.25s (modified, not yet closed or renamed into place); not applied"),
+            LogField("kept", "the running config"),
         ]))
         // Asked again during the same write (a poll saw the file changed): dropped without a second report.
         let again = admit(&gate, Self.writing, at: 4_250)

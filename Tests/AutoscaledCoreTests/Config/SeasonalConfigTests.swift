@@ -21,7 +21,7 @@ struct SeasonalConfigTests {
 
     @Test("periods out of range, repeated, too many or malformed are refused with the value at fault",
           arguments: [
-              ("seasonal_periods = 30s", "autoscaled.conf:4: seasonal_periods: '30s' has '30s', which is not from 1min to 28d "
+              ("seasonal_periods = 30s", "autoscaled.conf:4: seasonal_periods: '30s' is not from 1min to 28d "
                   + "(expected none, or up to 4 durations from 1min to 28d separated by commas, e.g. 1h, 1d)"),
               ("seasonal_periods = 1h, 60min", "autoscaled.conf:4: seasonal_periods: '1h, 60min' names 1h twice ('60min' is 1h) "
                   + "(expected none, or up to 4 durations from 1min to 28d separated by commas, e.g. 1h, 1d)"),
@@ -31,8 +31,8 @@ struct SeasonalConfigTests {
               ("seasonal_periods = 1h,", "autoscaled.conf:4: seasonal_periods: '1h,' has an empty item (nothing "
                   + "between two commas, or before or after one) "
                   + "(expected none, or up to 4 durations from 1min to 28d separated by commas, e.g. 1h, 1d)"),
-              ("seasonal_periods = 5min 15min 30min 1h", "autoscaled.conf:4: seasonal_periods: '5min 15min 30min 1h' has "
-                  + "'5min 15min 30min 1h', which reads as one duration of 1h 50min; separate durations with commas "
+              ("seasonal_periods = 5min 15min 30min 1h", "autoscaled.conf:4: seasonal_periods: '5min 15min 30min 1h' "
+                  + "reads as one duration of 1h 50min; separate durations with commas "
                   + "(expected none, or up to 4 durations from 1min to 28d separated by commas, e.g. 1h, 1d)"),
               ("seasonal_periods = 5min, 1h 1d", "autoscaled.conf:4: seasonal_periods: '5min, 1h 1d' has "
                   + "'1h 1d', which reads as one duration of 1d 1h; separate durations with commas "
