@@ -37,7 +37,7 @@ public struct EvaluationOutcome: Sendable, Equatable {
     public var decision: ScalingDecision
     /// The source's health before this read.
     public var previousHealth: SourceHealth
-    /// Failed poll intervals (ticks) in a row: with this one when it failed (a tick counts once);
+    /// Failed poll intervals in a row: with this one when it failed (see `ReplicaState.noteRead`);
     /// those it ended when it succeeded.
     public var failures: Int
     /// The state after the evaluation.

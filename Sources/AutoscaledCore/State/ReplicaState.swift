@@ -28,9 +28,8 @@ public actor ReplicaState {
     private var source: StateFile.SourceStatus?
     private var failureThreshold: Int
     private var health = SourceHealth.healthy
-    /// The policy's tick (``PolicyMemory/tick(of:tick:)``) of the last failed read counted, while
-    /// reads fail: a tick counts one failure however many reads fail in it.
-    private var failedTick: MonotonicInstant?
+    /// While reads fail: when the failed read that last raised the count was read.
+    private var lastCountedFailure: MonotonicInstant?
     /// `true` when the health changed since the last write.
     private var healthChanged = false
     /// When ``record(_:at:policy:wallTime:)`` last wrote the file.
@@ -93,8 +92,7 @@ public actor ReplicaState {
     ) -> EvaluationOutcome {
         let previousHealth = health
         let previousFailures = source?.consecutiveFailures ?? 0
-        let tick = memory.tick(of: now, tick: policy.config.tick)
-        let (input, readError) = noteRead(read, from: location, tick: tick, wallTime: wallTime)
+        let (input, readError) = noteRead(read, from: location, at: now, tick: policy.config.tick, wallTime: wallTime)
         let pauseEvents = pause.refresh(wallNow: wallTime)
         let policyDecision = policy.decide(input, memory: memory, now: now)
         let decision = pause.apply(policyDecision, bounds: policy.config.minReplicas...policy.config.maxReplicas)
@@ -116,16 +114,19 @@ public actor ReplicaState {
     /// Notes how a read went, and so the source's health. A change of health is written with the
     /// next record; otherwise `last_good_read` is refreshed at most every ``sourceRefreshInterval``.
     ///
-    /// Failures are counted in the policy's ticks, not in reads: a failed read counts one when it is
-    /// the first failure of its `tick` (the start of the tick it was read in), and a later one in the
-    /// same tick (a reload, a load file rewritten) keeps the count. So `failure_threshold` is failed
-    /// poll intervals in a row, however often the source was read in them.
+    /// Failures are counted in poll intervals, not in reads: the first failed read counts one, and
+    /// a later one counts one more when a whole `tick` (`poll_interval`) has passed since the read
+    /// that last raised the count (less a tenth of a tick, so a poll timer's read that comes a
+    /// little early still counts). So `failure_threshold` is failed poll intervals in a row,
+    /// however often the source was read in them: a bad load file renamed in just before a poll,
+    /// or a reload's failed read, is one failure with the poll's, not two.
     /// - Returns: what the policy is given, and for a failed read why it failed. The policy's cause
     ///   (so the decision line) and the state file's `last_error` name `location` (where it was read
     ///   from) first, so each says which source failed on its own; `error` does not (the
     ///   `source-error` line names the source in `source=`).
     func noteRead(
-        _ read: Result<LoadSnapshot, LoadError>, from location: String, tick: MonotonicInstant, wallTime: Double
+        _ read: Result<LoadSnapshot, LoadError>, from location: String, at now: MonotonicInstant, tick: Duration,
+        wallTime: Double
     ) -> (input: PolicyInput, error: String?) {
         let input: PolicyInput
         let failures: Int
@@ -133,13 +134,17 @@ public actor ReplicaState {
         switch read {
         case let .success(snapshot):
             failures = 0
-            failedTick = nil
+            lastCountedFailure = nil
             source = StateFile.SourceStatus(consecutiveFailures: 0, lastGoodReadUnix: wallTime, lastError: nil)
             input = .loads(snapshot)
         case let .failure(error):
             let counted = source?.consecutiveFailures ?? 0
-            failures = failedTick == tick && counted > 0 ? counted : counted + 1
-            failedTick = tick
+            if counted > 0, let last = lastCountedFailure, !Self.aTickHasPassed(from: last, to: now, tick: tick) {
+                failures = counted
+            } else {
+                failures = counted + 1
+                lastCountedFailure = now
+            }
             var cause = error.description
             if case .noServers = error, memory.replicas == 0 {
                 // At 0 no replica reports: only a server that stands for the requests waiting can.
@@ -159,6 +164,12 @@ public actor ReplicaState {
         if newHealth != health { healthChanged = true }
         health = newHealth
         return (input, readError)
+    }
+
+    /// Whether a whole `tick` has passed from `start` to `end`, less a tenth of one (a poll timer
+    /// may fire a little early against the read at `start`); always, for a tick of nothing.
+    static func aTickHasPassed(from start: MonotonicInstant, to end: MonotonicInstant, tick: Duration) -> Bool {
+        tick <= .zero || (end - start) / tick >= 0.9
     }
 
     /// Whether the source is down after `failures` failed ticks in a row: at `failureThreshold`, or
@@ -255,6 +266,9 @@ public actor ReplicaState {
 
     public var hasUnsavedChanges: Bool { unsaved }
 
+    /// Failed poll intervals in a row (see ``noteRead(_:from:at:tick:wallTime:)``); 0 while reads succeed.
+    var consecutiveFailures: Int { source?.consecutiveFailures ?? 0 }
+
     /// Applies a reload: persists to `store` from now on (the next record writes there), logs with
     /// `logger`, and counts failures against `failureThreshold`. A new source starts healthy, its
     /// failures counted from zero, unless the old one was down: the daemon still has no load, so it
@@ -266,7 +280,7 @@ public actor ReplicaState {
         self.failureThreshold = failureThreshold
         if newSource && health != .down {
             health = .healthy
-            failedTick = nil
+            lastCountedFailure = nil
             source = source.map { StateFile.SourceStatus(consecutiveFailures: 0, lastGoodReadUnix: $0.lastGoodReadUnix, lastError: nil) }
         }
         guard store.path != self.store.path else { return }

@@ -18,7 +18,7 @@ struct ReplicaStateSourceTests {
         unlink(path)
         let wall = 1_795_932_600 + Double(second)
         let input = await state.noteRead(snapshot.map { .success($0) } ?? .failure(bad), from: "/srv/loads.json",
-                                         tick: .origin + .seconds(second), wallTime: wall).input
+                                         at: .origin + .seconds(second), tick: .seconds(3), wallTime: wall).input
         if snapshot == nil { #expect(input != .loads(loads)) }
         await state.record(hold, at: .origin + .seconds(second), policy: PolicyConfig.defaults, wallTime: wall)
         guard case let .found(file) = store.load() else { return nil }
@@ -46,12 +46,15 @@ struct ReplicaStateSourceTests {
         #expect(failing?.source == StateFile.SourceStatus(consecutiveFailures: 1, lastGoodReadUnix: 1_795_932_605,
                                                           lastError: "/srv/loads.json: \(cause)"))
         #expect(await state.summary.health == .failing)
+        // A whole 3s tick since the first failure: 2 failures, and no write (still failing).
         #expect(await Self.step(state, nil, at: 15, store: store, path: path) == nil)
-        // At failure_threshold the source is down.
-        let down = await Self.step(state, nil, at: 16, store: store, path: path)
+        // Only 1s since the second: still 2.
+        #expect(await Self.step(state, nil, at: 16, store: store, path: path) == nil)
+        // A whole tick since the second: at failure_threshold the source is down.
+        let down = await Self.step(state, nil, at: 18, store: store, path: path)
         #expect(down?.source?.consecutiveFailures == 3)
         #expect(await state.summary.health == .down)
-        #expect(await Self.step(state, nil, at: 17, store: store, path: path) == nil)
+        #expect(await Self.step(state, nil, at: 19, store: store, path: path) == nil)
         let back = await Self.step(state, Self.loads, at: 20, store: store, path: path)
         #expect(back?.source?.consecutiveFailures == 0)
         #expect(await state.summary.health == .healthy)
@@ -71,16 +74,53 @@ struct ReplicaStateSourceTests {
                                  logger: .recording(into: sink))
         let cause = Self.bad.description
         // The policy's cause names the source (so does the decision line); the read's error alone does not.
-        let first = await state.noteRead(.failure(Self.bad), from: "/srv/loads.json", tick: .origin, wallTime: 0)
+        let first = await state.noteRead(.failure(Self.bad), from: "/srv/loads.json", at: .origin, tick: .seconds(10), wallTime: 0)
         #expect(first.input == .unavailable("/srv/loads.json: \(cause)") && first.error == cause)
-        #expect(await state.noteRead(.failure(Self.bad), from: "/srv/loads.json", tick: .origin + .seconds(10), wallTime: 0).input
+        #expect(await state.noteRead(.failure(Self.bad), from: "/srv/loads.json", at: .origin + .seconds(10), tick: .seconds(10),
+                                     wallTime: 0).input
                 == .sourceDown("/srv/loads.json: \(cause)"))
-        let good = await state.noteRead(.success(Self.loads), from: "/srv/loads.json", tick: .origin + .seconds(20), wallTime: 0)
+        let good = await state.noteRead(.success(Self.loads), from: "/srv/loads.json", at: .origin + .seconds(20),
+                                        tick: .seconds(10), wallTime: 0)
         #expect(good.input == .loads(Self.loads) && good.error == nil)
         // A cause that already starts with the source's location is not given it twice.
         let named = await state.noteRead(.failure(.unreadable("/srv/loads.json: gone")), from: "/srv/loads.json",
-                                         tick: .origin + .seconds(30), wallTime: 0)
+                                         at: .origin + .seconds(30), tick: .seconds(10), wallTime: 0)
         #expect(named.input == .unavailable("/srv/loads.json: gone"))
+    }
+}
+
+extension ReplicaStateSourceTests {
+    /// The failure counts of failed reads at `seconds` (a poll every 5s), from a healthy start.
+    static func counts(_ seconds: [Double]) async -> [Int] {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let state = ReplicaState(memory: PolicyMemory(replicas: 3, observingSince: .origin),
+                                 store: StateStore(path: dir.file("state.json")), failureThreshold: 2,
+                                 logger: .recording(into: MemoryLogSink()))
+        var counts: [Int] = []
+        for second in seconds {
+            _ = await state.noteRead(.failure(bad), from: "/srv/loads.json", at: .origin + .milliseconds(Int64(second * 1000)),
+                                     tick: .seconds(5), wallTime: 0)
+            counts.append(await state.consecutiveFailures)
+        }
+        return counts
+    }
+
+    @Test("failures count the poll intervals the reads went on failing, not the reads",
+          arguments: [
+              // A bad file renamed in 0.2s before a poll: its read and the poll's are one failure; the next poll's is the second.
+              ([4.8, 5.0, 10.0], [1, 1, 2]),
+              // Many reads in one interval (a file rewritten, reloads) add nothing.
+              ([0, 1, 2, 3, 4, 4.4], [1, 1, 1, 1, 1, 1]),
+              // A read a tenth of an interval early is the next interval's (a poll timer may fire early against the first).
+              ([0, 4.6], [1, 2]),
+              // Polls on time count one each; one that fires a little early against the first still does.
+              ([0.003, 5.001, 9.999, 15], [1, 2, 3, 4]),
+              // A slow source, read less often than every interval: one each, never more.
+              ([0, 12, 30], [1, 2, 3]),
+          ])
+    func countsInTime(seconds: [Double], expected: [Int]) async {
+        #expect(await Self.counts(seconds) == expected)
     }
 }
 
