@@ -61,9 +61,10 @@ public enum RegularFile {
         }
     }
 
-    /// Reads `path` whole. Follows a symlink at the path only when root or this process's user owns the
-    /// link (as the kernel's `fs.protected_symlinks` does in shared directories): another user's link
-    /// could otherwise make the daemon read a file that user cannot, and quote it in an error. A loop
+    /// Reads `path` whole. Follows a symlink at the path, or on the way to it (a directory of the
+    /// path, or of a link's target), only when root or this process's user owns the link (as the
+    /// kernel's `fs.protected_symlinks` does in shared directories): another user's link could
+    /// otherwise make the daemon read a file that user cannot, and quote it in an error. A loop
     /// fails with `ELOOP`. Refuses anything that is not a regular file (directories, FIFOs, devices)
     /// without blocking, refuses files over `limit` bytes, and refuses a file whose size or
     /// modification time changed while it was read.
@@ -94,15 +95,91 @@ extension RegularFile {
     /// Whether the open file is under `/proc` or `/sys` (where it really is, links resolved),
     /// whose files the kernel makes as they are read.
     static func isKernelMade(_ fd: FileDescriptor) -> Bool {
-        var buffer = [CChar](repeating: 0, count: 4096)
-        let count = readlink("/proc/self/fd/\(fd.rawValue)", &buffer, buffer.count - 1)
-        guard count > 0 else { return false }
-        let path = String(decoding: buffer.prefix(count).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        guard let path = realPath(of: fd) else { return false }
         return path.hasPrefix("/proc/") || path.hasPrefix("/sys/")
     }
 
-    /// Opens `path` for reading, following a symlink at its end only when the link is trusted.
+    /// Opens `path` for reading, following symlinks only when each is trusted: at its end, and on
+    /// the way to it (checked first by ``resolveTrusted(_:)``). The file opened must then be in the
+    /// directory that walk found, or a link was swapped in between. (Its name there may have
+    /// changed: a writer renames files in place, and one renamed over is ` (deleted)`.)
     static func openTrusted(_ path: String) throws(FileReadError) -> FileDescriptor {
+        let resolved = try resolveTrusted(path)
+        let fd = try openTrustedEnd(path)
+        if let resolved, let opened = realPath(of: fd), directory(of: opened) != directory(of: resolved) {
+            fd.close()
+            throw .changedWhileReading(path: path)
+        }
+        return fd
+    }
+
+    /// `/a/b` of `/a/b/c`: the text before the last `/`.
+    private static func directory(of path: String) -> Substring {
+        path[..<(path.lastIndex(of: "/") ?? path.startIndex)]
+    }
+
+    /// The most links a path is resolved through, as the kernel's own limit (`ELOOP` past it).
+    static let maxLinksFollowed = 40
+
+    /// Walks `path` one component at a time, as the kernel resolves it, and refuses a symlink met on
+    /// the way that neither root nor this process's user owns.
+    /// - Returns: the path with every link resolved, or `nil` when the walk cannot go on (a component
+    ///   missing or unreadable, too many links): opening the path then says why, in the kernel's words.
+    static func resolveTrusted(_ path: String) throws(FileReadError) -> String? {
+        var pending: [Substring] = []
+        if !path.hasPrefix("/") {
+            guard let cwd = currentDirectory() else { return nil }
+            pending = cwd.split(separator: "/")
+        }
+        pending += path.split(separator: "/")
+        pending.reverse()  // popped from the end
+        var resolved: [Substring] = []
+        var linksFollowed = 0
+        while let name = pending.popLast() {
+            if name == "." { continue }
+            if name == ".." {
+                _ = resolved.popLast()
+                continue
+            }
+            let candidate = "/" + (resolved + [name]).joined(separator: "/")
+            var info = Glibc.stat()
+            guard lstat(candidate, &info) == 0 else { return nil }
+            guard info.st_mode & S_IFMT == S_IFLNK else {
+                resolved.append(name)
+                continue
+            }
+            guard info.st_uid == 0 || info.st_uid == geteuid() else {
+                throw .untrustedSymlink(path: candidate, owner: info.st_uid)
+            }
+            linksFollowed += 1
+            guard linksFollowed <= maxLinksFollowed, let target = linkTarget(candidate) else { return nil }
+            if target.hasPrefix("/") { resolved = [] }
+            pending += target.split(separator: "/").reversed()
+        }
+        return "/" + resolved.joined(separator: "/")
+    }
+
+    /// What the symlink at `path` points to, or `nil` when it cannot be read.
+    static func linkTarget(_ path: String) -> String? {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let count = readlink(path, &buffer, buffer.count - 1)
+        guard count > 0 else { return nil }
+        return String(decoding: buffer.prefix(count).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// Where an open file really is, from `/proc/self/fd`; `nil` when `/proc` cannot say.
+    static func realPath(of fd: FileDescriptor) -> String? {
+        linkTarget("/proc/self/fd/\(fd.rawValue)")
+    }
+
+    private static func currentDirectory() -> String? {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        guard getcwd(&buffer, buffer.count) != nil else { return nil }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// Opens `path` for reading, following a symlink at its end only when the link is trusted.
+    private static func openTrustedEnd(_ path: String) throws(FileReadError) -> FileDescriptor {
         let flags = O_RDONLY | O_NONBLOCK | O_NOCTTY
         do {
             return try FileDescriptor.open(path, flags | O_NOFOLLOW)

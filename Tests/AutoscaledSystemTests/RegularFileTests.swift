@@ -1,5 +1,5 @@
 import AutoscaledTestSupport
-import AutoscaledSystem
+@testable import AutoscaledSystem
 import Glibc
 import Testing
 
@@ -92,5 +92,30 @@ struct RegularFileTests {
         }
         #expect(FileReadError.untrustedSymlink(path: "/d/l", owner: 65534).description
             == "/d/l: is a symbolic link owned by uid 65534, neither root nor this process's user; not followed")
+    }
+
+    @Test("another user's symlink on the way to the file is refused too: as a directory of the path, or in a trusted link's target")
+    func symlinkOwnersOnTheWay() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        mkdir(dir.file("secret"), 0o700)
+        dir.write("secret/loads.json", "data")
+        // Links of this user, on the way and at the end, through `..`: followed.
+        symlink("secret", dir.file("mine"))
+        symlink("mine/../secret/loads.json", dir.file("mine-end"))
+        #expect(try RegularFile.read(dir.file("mine/loads.json"), limit: 100).bytes == Array("data".utf8))
+        #expect(try RegularFile.read(dir.file("mine-end"), limit: 100).bytes == Array("data".utf8))
+        #expect(try RegularFile.resolveTrusted(dir.file("mine-end")) == dir.file("secret/loads.json"))
+        guard geteuid() == 0 else { return }  // only root can hand a link to another user
+        symlink("secret", dir.file("theirs"))
+        #expect(lchown(dir.file("theirs"), 65534, 65534) == 0)
+        #expect(throws: FileReadError.untrustedSymlink(path: dir.file("theirs"), owner: 65534)) {
+            try RegularFile.read(dir.file("theirs/loads.json"), limit: 100)
+        }
+        // A link this user owns whose target goes through theirs.
+        symlink("theirs/loads.json", dir.file("mine-via-theirs"))
+        #expect(throws: FileReadError.untrustedSymlink(path: dir.file("theirs"), owner: 65534)) {
+            try RegularFile.read(dir.file("mine-via-theirs"), limit: 100)
+        }
     }
 }
