@@ -32,6 +32,10 @@ public actor ReplicaState {
     private var lastCountedFailure: MonotonicInstant?
     /// `true` when the health changed since the last write.
     private var healthChanged = false
+    /// `true` when a failing source's count or cause changed since the last write.
+    private var failureChanged = false
+    /// The least time between two writes for a failing source's new count or cause alone.
+    static let failureRefreshInterval: Duration = .seconds(1)
     /// When ``record(_:at:policy:wallTime:)`` last wrote the file.
     private var recordedSaveAt: MonotonicInstant?
     /// The operator's pause, read from the file next to the state file.
@@ -153,6 +157,7 @@ public actor ReplicaState {
             readError = cause
             let named = cause.hasPrefix("\(location): ") ? cause : "\(location): \(cause)"
             let down = downAfter(failures)
+            if failures != source?.consecutiveFailures || named != source?.lastError { failureChanged = true }
             source = StateFile.SourceStatus(consecutiveFailures: failures, lastGoodReadUnix: source?.lastGoodReadUnix,
                                             lastError: named, down: down)
             input = down ? .sourceDown(named) : .unavailable(named)
@@ -199,12 +204,16 @@ public actor ReplicaState {
     }
 
     /// Writes the file when the count changed, an earlier write failed, the source's health or the
-    /// rule holding the count changed, or `last_good_read` is due for a refresh.
+    /// rule holding the count changed, a failing source's count or cause changed (at most once a
+    /// second), or `last_good_read` is due for a refresh.
     private func persist(_ decision: ScalingDecision, at now: MonotonicInstant, wallTime: Double) {
-        let refreshDue = source != nil && recordedSaveAt.map { now - $0 >= Self.sourceRefreshInterval } ?? true
-        guard decision.changesReplicas || unsaved || healthChanged || limitChanged || refreshDue else { return }
+        func due(_ interval: Duration) -> Bool { recordedSaveAt.map { now - $0 >= interval } ?? true }
+        let refreshDue = source != nil && due(Self.sourceRefreshInterval)
+        let failureDue = failureChanged && due(Self.failureRefreshInterval)
+        guard decision.changesReplicas || unsaved || healthChanged || limitChanged || failureDue || refreshDue else { return }
         recordedSaveAt = now
         healthChanged = false
+        failureChanged = false
         limitChanged = false
         if decision.changesReplicas {
             lastDecision = StateFile.Decision(

@@ -25,7 +25,7 @@ struct ReplicaStateSourceTests {
         return file
     }
 
-    @Test("health changes (failing, down, back) are written at once; a steady source at most once a minute")
+    @Test("health changes (failing, down, back) are written at once, a failing source's new count or cause at most once a second; a steady source at most once a minute")
     func writes() async {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
@@ -46,9 +46,9 @@ struct ReplicaStateSourceTests {
         #expect(failing?.source == StateFile.SourceStatus(consecutiveFailures: 1, lastGoodReadUnix: 1_795_932_605,
                                                           lastError: "/srv/loads.json: \(cause)"))
         #expect(await state.summary.health == .failing)
-        // A whole 3s tick since the first failure: 2 failures, and no write (still failing).
-        #expect(await Self.step(state, nil, at: 15, store: store, path: path) == nil)
-        // Only 1s since the second: still 2.
+        // A whole 3s tick since the first failure: 2 failures, written (status shows the count the log does).
+        #expect(await Self.step(state, nil, at: 15, store: store, path: path)?.source?.consecutiveFailures == 2)
+        // Only 1s since the second: still 2, the same cause: nothing to write.
         #expect(await Self.step(state, nil, at: 16, store: store, path: path) == nil)
         // A whole tick since the second: at failure_threshold the source is down.
         let down = await Self.step(state, nil, at: 18, store: store, path: path)
@@ -90,6 +90,30 @@ struct ReplicaStateSourceTests {
 }
 
 extension ReplicaStateSourceTests {
+    @Test("a failing source's new cause reaches the state file within a second, so status shows the error the log does")
+    func newCauseWritten() async {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let path = dir.file("state.json")
+        let store = StateStore(path: path)
+        let state = ReplicaState(memory: PolicyMemory(replicas: 3, observingSince: .origin), store: store,
+                                 failureThreshold: 3, logger: .recording(into: MemoryLogSink()))
+        func fail(_ cause: String, atMilliseconds ms: Int64) async -> String?? {
+            unlink(path)
+            let at = MonotonicInstant.origin + .milliseconds(ms)
+            _ = await state.noteRead(.failure(.unreadable(cause)), from: "/srv/loads.json", at: at, tick: .seconds(10), wallTime: 0)
+            await state.record(Self.hold, at: at, policy: PolicyConfig.defaults, wallTime: 0)
+            guard case let .found(file) = store.load() else { return .none }
+            return .some(file.source?.lastError)
+        }
+        #expect(await fail("BAD1", atMilliseconds: 0) == .some("/srv/loads.json: BAD1"))
+        // Another cause half a second later: not written yet (a cause that changes at every read
+        // must not write at every read); the same one a second after the last write: written.
+        #expect(await fail("BAD2", atMilliseconds: 500) == .none)
+        #expect(await fail("BAD2", atMilliseconds: 1_000) == .some("/srv/loads.json: BAD2"))
+        #expect(await fail("BAD2", atMilliseconds: 2_500) == .none)
+    }
+
     /// The failure counts of failed reads at `seconds` (a poll every 5s), from a healthy start.
     static func counts(_ seconds: [Double]) async -> [Int] {
         let dir = TemporaryDirectory()
