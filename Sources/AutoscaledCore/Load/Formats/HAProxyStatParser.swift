@@ -83,7 +83,8 @@ public enum HAProxyStatParser {
                 throw LoadError.syntax(line: row.line, message: "a second header after the one on line \(header.line), found \(SyntaxQuoting.text(bytes, from: row.start, to: row.end)) (concatenated 'show stat' outputs are not one table)")
             }
             guard row.fields.count >= names.count else {
-                throw LoadError.syntax(line: row.line, message: "expected at least \(names.count) columns, found \(row.fields.count)")
+                throw LoadError.syntax(line: row.line, message: "expected at least \(names.count) columns, found \(row.fields.count): "
+                    + SyntaxQuoting.text(bytes, from: row.start, to: row.end))
             }
             guard proxy == selection.backend else {
                 if proxies.count < 8, !proxies.contains(proxy) { proxies.append(proxy) }

@@ -61,7 +61,8 @@ public enum LinesLoadParser {
         }
         guard count > 0 else { return nil }
         guard count == 2 else {
-            throw LoadError.syntax(line: line, message: "expected 'NAME VALUE', found \(count) field\(count == 1 ? "" : "s")")
+            throw LoadError.syntax(line: line, message: "expected 'NAME VALUE', found \(count) field\(count == 1 ? "" : "s"): "
+                + SyntaxQuoting.text(bytes, from: start, to: end))
         }
         guard let name = decodeName(UnsafeRawBufferPointer(rebasing: bytes[fields.name])) else {
             throw LoadError.syntax(line: line, message: "server name \(SyntaxQuoting.text(bytes, from: fields.name.lowerBound, to: fields.name.upperBound)) is not valid UTF-8")

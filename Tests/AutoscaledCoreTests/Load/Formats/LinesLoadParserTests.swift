@@ -32,12 +32,16 @@ struct LinesLoadParserTests {
     }
 
     @Test("rejected documents", arguments: [
-        LoadParseCase("a name without a value is rejected", "a\n", "line 1: expected 'NAME VALUE', found 1 field"),
+        LoadParseCase("a name without a value is rejected", "a\n", "line 1: expected 'NAME VALUE', found 1 field: 'a'"),
+        LoadParseCase("NAME=VALUE is one field, and the line shows it", "server1=30\n",
+                      "line 1: expected 'NAME VALUE', found 1 field: 'server1=30'"),
+        LoadParseCase("a no-break space is no separator, and the line shows it", "server1\u{a0}30\n",
+                      "line 1: expected 'NAME VALUE', found 1 field: 'server1\\u{a0}30'"),
         LoadParseCase("a name with only a comment is rejected", "a # 1\n",
-                      "line 1: expected 'NAME VALUE', found 1 field"),
-        LoadParseCase("three fields are rejected", "a 1 2\n", "line 1: expected 'NAME VALUE', found 3 fields"),
+                      "line 1: expected 'NAME VALUE', found 1 field: 'a # 1'"),
+        LoadParseCase("three fields are rejected", "a 1 2\n", "line 1: expected 'NAME VALUE', found 3 fields: 'a 1 2'"),
         LoadParseCase("a name with a space is rejected", "web 1 30 # ok\n",
-                      "line 1: expected 'NAME VALUE', found 3 fields"),
+                      "line 1: expected 'NAME VALUE', found 3 fields: 'web 1 30 # ok'"),
         LoadParseCase("NaN load is rejected", "a nan\n", #"line 1: expected a number for "a", found 'nan'"#),
         LoadParseCase("NaN in capitals is rejected", "a NaN\n", #"line 1: expected a number for "a", found 'NaN'"#),
         LoadParseCase("inf load is rejected", "a inf\n", #"line 1: expected a number for "a", found 'inf'"#),
@@ -68,7 +72,7 @@ struct LinesLoadParserTests {
     @Test("errors name the line they are on", arguments: [
         LoadParseCase("comments and blank lines count as lines", "# head\n\na 1\n\n# x\nb x\n",
                       #"line 6: expected a number for "b", found 'x'"#),
-        LoadParseCase("CRLF line ends count once", "a 1\r\n\r\nb\r\n", "line 3: expected 'NAME VALUE', found 1 field"),
+        LoadParseCase("CRLF line ends count once", "a 1\r\n\r\nb\r\n", "line 3: expected 'NAME VALUE', found 1 field: 'b'"),
     ])
     func lineNumbers(_ row: LoadParseCase) {
         #expect(row.outcome(of: LinesLoadParser.parse) == row.expected)

@@ -111,7 +111,7 @@ struct LoadParserTests {
         SnapshotCase("prometheus", .prometheus(PrometheusSelection(metric: "q", serverLabel: "s")), "\u{FEFF}q{s=\"a\"} 1\n", "a=1.0"),
         SnapshotCase("haproxy", .haproxy(HAProxySelection(backend: "b")), "\u{FEFF}# pxname,svname,scur\nb,s,1\n", "s=1.0"),
         SnapshotCase("a byte order mark alone is no json document", .json, "\u{FEFF}", "line 1: expected '{', found end of data"),
-        SnapshotCase("lines: a fault on line 2 is still line 2", .lines, "\u{FEFF}a 1\nb\n", "line 2: expected 'NAME VALUE', found 1 field"),
+        SnapshotCase("lines: a fault on line 2 is still line 2", .lines, "\u{FEFF}a 1\nb\n", "line 2: expected 'NAME VALUE', found 1 field: 'b'"),
         SnapshotCase("prometheus: a fault on line 2 is still line 2", .prometheus(PrometheusSelection(metric: "q", serverLabel: "s")),
                      "\u{FEFF}q{s=\"a\"} 1\nq{s=\"b\"} x\n", "line 2: expected a number, NaN, +Inf or -Inf as the value, found 'x'"),
         SnapshotCase("haproxy: a fault on line 2 is still line 2", .haproxy(HAProxySelection(backend: "b")),
