@@ -7,7 +7,9 @@ extension EvaluationOutcome {
         let failureCount = LogField("failures", .int(failures))
         switch input {
         case .loads:
+            // After source-down at notice; after failures short of it (each one a warning) at info.
             if cameUp { records.append(LogRecord(.notice, .sourceUp, [location, failureCount])) }
+            if recovered { records.append(LogRecord(.info, .sourceUp, [location, failureCount])) }
         case let .unavailable(cause), let .sourceDown(cause):
             // `source=` names the source: the cause alone follows it.
             let because = LogField("cause", .string(readError ?? cause))

@@ -56,4 +56,6 @@ public struct EvaluationOutcome: Sendable, Equatable {
     public var wentDown: Bool { previousHealth != .down && summary.health == .down }
     /// `true` when this read brought the source back after it was down.
     public var cameUp: Bool { previousHealth == .down && summary.health == .healthy }
+    /// Whether this good read ended failures short of `failure_threshold` (the source was never down).
+    public var recovered: Bool { previousHealth == .failing && summary.health == .healthy }
 }

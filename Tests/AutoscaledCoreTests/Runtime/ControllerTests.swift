@@ -164,6 +164,19 @@ struct ControllerTests {
         #expect(file.source?.consecutiveFailures == 0 && file.desiredReplicas == 5)
     }
 
+    @Test("failures short of failure_threshold end with an info source-up: every run of source-error warnings has its end")
+    func recoveredBeforeDown() async throws {
+        let h = Harness([.failure(Harness.refused), Harness.cool])
+        defer { h.dir.remove() }
+        let controller = await h.start(h.config())
+        #expect(try #require(await controller.evaluate()).summary.health == .failing)
+        h.clock.advance(by: .seconds(10))
+        let good = try #require(await controller.evaluate())
+        #expect(good.recovered && !good.cameUp && good.summary.health == .healthy)
+        #expect(h.lines("source-up") == ["<6>level=info event=source-up source=\(h.dir.file("loads.json")) failures=1"])
+        #expect(h.events.filter { $0.hasPrefix("source-") } == ["source-error", "source-up"])
+    }
+
     @Test("failure_threshold counts failed poll intervals: reads that fail again within one (reloads, rewrites) count once")
     func failuresCountedPerTick() async throws {
         let h = Harness([.failure(Harness.refused)])
