@@ -28,14 +28,16 @@ public actor ReplicaState {
     private var source: StateFile.SourceStatus?
     private var failureThreshold: Int
     private var health = SourceHealth.healthy
-    /// While reads fail: when the failed read that last raised the count was read.
-    private var lastCountedFailure: MonotonicInstant?
+    /// While reads fail: when the first of them was read, and the count before it (a count restored
+    /// from the state file goes on).
+    private var failingSince: (instant: MonotonicInstant, base: Int)?
     /// `true` when the health changed since the last write.
     private var healthChanged = false
-    /// `true` when a failing source's count or cause changed since the last write.
-    private var failureChanged = false
-    /// The least time between two writes for a failing source's new count or cause alone.
-    static let failureRefreshInterval: Duration = .seconds(1)
+    /// `true` when a failing source's count or cause, or the count a holding rule keeps the policy
+    /// from, changed since the last write.
+    private var detailsChanged = false
+    /// The least time between two writes for ``detailsChanged`` alone.
+    static let detailsRefreshInterval: Duration = .seconds(1)
     /// When ``record(_:at:policy:wallTime:)`` last wrote the file.
     private var recordedSaveAt: MonotonicInstant?
     /// The operator's pause, read from the file next to the state file.
@@ -103,6 +105,7 @@ public actor ReplicaState {
         let limited = holds.note(decision, wallTime: wallTime)
         let newLimit = holds.limit(decision, wallTime: wallTime)
         if newLimit?.heldBy != limit?.heldBy { limitChanged = true }
+        if newLimit?.wanted != limit?.wanted { detailsChanged = true }
         limit = newLimit
         remember(decision, at: now, policy: policy.config)
         var failures = source?.consecutiveFailures ?? 0
@@ -119,9 +122,10 @@ public actor ReplicaState {
     /// next record; otherwise `last_good_read` is refreshed at most every ``sourceRefreshInterval``.
     ///
     /// Failures are counted in poll intervals, not in reads: the first failed read counts one, and
-    /// a later one counts one more when a whole `tick` (`poll_interval`) has passed since the read
-    /// that last raised the count (less a tenth of a tick, so a poll timer's read that comes a
-    /// little early still counts). So `failure_threshold` is failed poll intervals in a row,
+    /// a later one counts one more for each whole `tick` (`poll_interval`) since the first (less a
+    /// tenth of a tick, so a poll timer's read that comes a little early still counts), but never
+    /// more than one more than the read before it (a source read less often than every tick, as a
+    /// slow socket, counts its reads). So `failure_threshold` is failed poll intervals in a row,
     /// however often the source was read in them: a bad load file renamed in just before a poll,
     /// or a reload's failed read, is one failure with the poll's, not two.
     /// - Returns: what the policy is given, and for a failed read why it failed. The policy's cause
@@ -138,17 +142,15 @@ public actor ReplicaState {
         switch read {
         case let .success(snapshot):
             failures = 0
-            lastCountedFailure = nil
+            failingSince = nil
             source = StateFile.SourceStatus(consecutiveFailures: 0, lastGoodReadUnix: wallTime, lastError: nil)
             input = .loads(snapshot)
         case let .failure(error):
             let counted = source?.consecutiveFailures ?? 0
-            if counted > 0, let last = lastCountedFailure, !Self.aTickHasPassed(from: last, to: now, tick: tick) {
-                failures = counted
-            } else {
-                failures = counted + 1
-                lastCountedFailure = now
-            }
+            let since = failingSince ?? (now, counted)
+            failingSince = since
+            let inTime = since.base + 1 + Self.wholeTicks(from: since.instant, to: now, tick: tick)
+            failures = max(counted, min(counted + 1, inTime))
             var cause = error.description
             if case .noServers = error, memory.replicas == 0 {
                 // At 0 no replica reports: only a server that stands for the requests waiting can.
@@ -157,7 +159,7 @@ public actor ReplicaState {
             readError = cause
             let named = cause.hasPrefix("\(location): ") ? cause : "\(location): \(cause)"
             let down = downAfter(failures)
-            if failures != source?.consecutiveFailures || named != source?.lastError { failureChanged = true }
+            if failures != source?.consecutiveFailures || named != source?.lastError { detailsChanged = true }
             source = StateFile.SourceStatus(consecutiveFailures: failures, lastGoodReadUnix: source?.lastGoodReadUnix,
                                             lastError: named, down: down)
             input = down ? .sourceDown(named) : .unavailable(named)
@@ -171,10 +173,12 @@ public actor ReplicaState {
         return (input, readError)
     }
 
-    /// Whether a whole `tick` has passed from `start` to `end`, less a tenth of one (a poll timer
-    /// may fire a little early against the read at `start`); always, for a tick of nothing.
-    static func aTickHasPassed(from start: MonotonicInstant, to end: MonotonicInstant, tick: Duration) -> Bool {
-        tick <= .zero || (end - start) / tick >= 0.9
+    /// The whole `tick`s from `start` to `end`, less a tenth of a tick (a poll timer may fire a
+    /// little early against the read at `start`); as many as there are reads, for a tick of nothing.
+    static func wholeTicks(from start: MonotonicInstant, to end: MonotonicInstant, tick: Duration) -> Int {
+        guard tick > .zero else { return Int.max / 2 }
+        guard end > start else { return 0 }
+        return Int(min((end - start) / tick + 0.1, Double(1 << 40)))
     }
 
     /// Whether the source is down after `failures` failed ticks in a row: at `failureThreshold`, or
@@ -204,16 +208,17 @@ public actor ReplicaState {
     }
 
     /// Writes the file when the count changed, an earlier write failed, the source's health or the
-    /// rule holding the count changed, a failing source's count or cause changed (at most once a
-    /// second), or `last_good_read` is due for a refresh.
+    /// rule holding the count changed, a failing source's count or cause or the count a rule holds
+    /// the policy from changed (at most once a second), or `last_good_read` is due for a refresh
+    /// (which refreshes the held decision's reason too).
     private func persist(_ decision: ScalingDecision, at now: MonotonicInstant, wallTime: Double) {
         func due(_ interval: Duration) -> Bool { recordedSaveAt.map { now - $0 >= interval } ?? true }
         let refreshDue = source != nil && due(Self.sourceRefreshInterval)
-        let failureDue = failureChanged && due(Self.failureRefreshInterval)
-        guard decision.changesReplicas || unsaved || healthChanged || limitChanged || failureDue || refreshDue else { return }
+        let detailsDue = detailsChanged && due(Self.detailsRefreshInterval)
+        guard decision.changesReplicas || unsaved || healthChanged || limitChanged || detailsDue || refreshDue else { return }
         recordedSaveAt = now
         healthChanged = false
-        failureChanged = false
+        detailsChanged = false
         limitChanged = false
         if decision.changesReplicas {
             lastDecision = StateFile.Decision(
@@ -289,7 +294,7 @@ public actor ReplicaState {
         self.failureThreshold = failureThreshold
         if newSource && health != .down {
             health = .healthy
-            lastCountedFailure = nil
+            failingSince = nil
             source = source.map { StateFile.SourceStatus(consecutiveFailures: 0, lastGoodReadUnix: $0.lastGoodReadUnix, lastError: nil) }
         }
         guard store.path != self.store.path else { return }

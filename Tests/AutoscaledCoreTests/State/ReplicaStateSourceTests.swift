@@ -48,13 +48,12 @@ struct ReplicaStateSourceTests {
         #expect(await state.summary.health == .failing)
         // A whole 3s tick since the first failure: 2 failures, written (status shows the count the log does).
         #expect(await Self.step(state, nil, at: 15, store: store, path: path)?.source?.consecutiveFailures == 2)
-        // Only 1s since the second: still 2, the same cause: nothing to write.
-        #expect(await Self.step(state, nil, at: 16, store: store, path: path) == nil)
-        // A whole tick since the second: at failure_threshold the source is down.
-        let down = await Self.step(state, nil, at: 18, store: store, path: path)
+        // Two whole ticks since the first: at failure_threshold the source is down.
+        let down = await Self.step(state, nil, at: 16, store: store, path: path)
         #expect(down?.source?.consecutiveFailures == 3)
         #expect(await state.summary.health == .down)
-        #expect(await Self.step(state, nil, at: 19, store: store, path: path) == nil)
+        // Within the third tick, the same cause: nothing to write.
+        #expect(await Self.step(state, nil, at: 17, store: store, path: path) == nil)
         let back = await Self.step(state, Self.loads, at: 20, store: store, path: path)
         #expect(back?.source?.consecutiveFailures == 0)
         #expect(await state.summary.health == .healthy)
