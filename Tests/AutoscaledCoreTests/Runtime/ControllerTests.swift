@@ -164,6 +164,30 @@ struct ControllerTests {
         #expect(file.source?.consecutiveFailures == 0 && file.desiredReplicas == 5)
     }
 
+    @Test("while the same rule holds the count, a new wish reaches the state file, so status shows what the policy wants now")
+    func heldWishWritten() async throws {
+        let h = Harness([ScriptedLoadSource.loads(["a": 200, "b": 200, "c": 200]),
+                         ScriptedLoadSource.loads(["a": 2000, "b": 2000, "c": 2000])])
+        defer { h.dir.remove() }
+        let controller = await h.start(h.config(policy: modified(.defaults) { $0.maxReplicas = 3 }))
+        func savedLimit() throws -> StateFile.Limit? {
+            guard case let .found(file) = StateStore(path: h.dir.file("state.json")).load() else { throw StoreMissing() }
+            return file.limit
+        }
+        let first = try #require(await controller.evaluate())
+        #expect(first.decision.heldBy?.name == "max_replicas")
+        let held = try #require(try savedLimit())
+        h.clock.advance(by: .seconds(10))
+        let second = try #require(await controller.evaluate())
+        #expect(second.decision.heldBy?.name == "max_replicas")
+        let now = try #require(try savedLimit())
+        #expect(now.heldBy == "max_replicas" && now.sinceUnix == held.sinceUnix)
+        #expect(now.wanted == second.decision.wanted && now.wanted != held.wanted,
+                "held wish \(String(describing: held.wanted)), then \(String(describing: now.wanted))")
+    }
+
+    struct StoreMissing: Error {}
+
     @Test("failures short of failure_threshold end with an info source-up: every run of source-error warnings has its end")
     func recoveredBeforeDown() async throws {
         let h = Harness([.failure(Harness.refused), Harness.cool])
