@@ -209,14 +209,14 @@ struct StatusReport: Codable, Equatable {
         if let limit {
             var held = limit.wanted.map { "\($0), held" } ?? "unknown (no usable data), held"
             held += " by \(shown(limit.heldBy)) for \(Self.duration(limit.sinceAgeSeconds))"
-            if let left = limit.leftSeconds { held += " (\(Self.duration(left)) left)" }
+            if let left = limit.leftSeconds { held += " (\(Self.duration(left, rounding: .up)) left)" }
             text += line("wanted replicas", held)
             text += line("", shown(limit.reason))
         }
         if let pause {
             var paused = "since \(Self.ago(pause.sinceAgeSeconds)) (\(shown(pause.since))), until "
             if let until = pause.until, let left = pause.leftSeconds {
-                paused += "\(shown(until)) (\(Self.duration(left)) left)"
+                paused += "\(shown(until)) (\(Self.duration(left, rounding: .up)) left)"
             } else {
                 paused += "resumed"
             }
@@ -264,9 +264,11 @@ struct StatusReport: Codable, Equatable {
 
     /// `3s`, `2min 5s`; whole seconds, `0s` for less than one (or for no number), and no more than
     /// the span a file's times may cover (``JSONFileFault/wallTimes``), so no value can trap.
-    static func duration(_ seconds: Double) -> String {
-        guard seconds >= 1 else { return "0s" }
-        let whole = Int64(min(seconds, JSONFileFault.wallTimes.upperBound).rounded(.down))
+    /// `seconds` in whole seconds: an age rounded down; a time left rounded `.up`, as the log's
+    /// `left=` is (a rule 0.4s from its end has `1s` left, not `0s`).
+    static func duration(_ seconds: Double, rounding: FloatingPointRoundingRule = .down) -> String {
+        let whole = Int64(min(max(0, seconds), JSONFileFault.wallTimes.upperBound).rounded(rounding))
+        guard whole >= 1 else { return "0s" }
         return DurationText.format(.seconds(whole))
     }
 }

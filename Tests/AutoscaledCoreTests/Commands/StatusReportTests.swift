@@ -153,6 +153,15 @@ struct StatusReportLimitTests {
         #expect(json.contains(#""pause":{"left_seconds":478,"reason":"incident 42","replicas":2,"since":"2026-11-29T06:12:10.000Z","since_age_seconds":122,"until":"2026-11-29T06:22:10.000Z"}"#))
     }
 
+    @Test("a time left is rounded up, as the log's left= is: a rule 0.4s from its end has 1s left; an age is rounded down")
+    func leftRoundedUp() {
+        var file = StatusReportTests.file(source: nil)
+        file.limit = StateFile.Limit(heldBy: "scale_up_cooldown", wanted: 6, reason: "in scale_up_cooldown",
+                                     sinceUnix: 1_795_932_840, untilUnix: 1_795_932_852.4)
+        let report = StatusReport(file, path: "s.json", wallNow: 1_795_932_852, pause: nil)
+        #expect(report.text().contains("wanted replicas:   6, held by scale_up_cooldown for 12s (1s left)\n"), "\(report.text())")
+    }
+
     @Test("a pause whose count the bounds keep it from shows the count held, and the pause's own beside it")
     func pauseWithinBounds() {
         let pause = PauseFile.pause(wallTime: 1_795_932_730, replicas: 7, duration: nil, reason: nil)
