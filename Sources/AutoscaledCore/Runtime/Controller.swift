@@ -266,7 +266,7 @@ public final class Controller {
         if let unsaved {
             // The last line says it: the state file holds an older count, which a restart resumes from.
             fields.append(LogField("cause", .string("the state file could not be written at stop (\(unsaved.description)): "
-                + "a restart resumes from what it last held")))
+                + "a restart resumes from what it last held, once the path can hold a state file again")))
         }
         logger.log(unsaved == nil ? .info : .warning, .stop, fields)
     }

@@ -329,7 +329,7 @@ struct ControllerTests {
         await controller.stop(signal: .terminate)
         let stop = try #require(h.lines("stop").last)
         #expect(stop.hasPrefix("<4>level=warning event=stop signal=SIGTERM replicas=4 cause=\"the state file could not be written at stop ("))
-        #expect(stop.hasSuffix("): a restart resumes from what it last held\""))
+        #expect(stop.hasSuffix("): a restart resumes from what it last held, once the path can hold a state file again\""))
     }
 
     @Test("the count is handed to the actuator; an unconfirmed count is applied again on the first hold")
