@@ -268,7 +268,15 @@ private struct CSVRows {
     func number(_ range: Range<Int>, column: String, server: String, line: Int) throws(LoadError) -> Double? {
         guard !range.isEmpty else { return nil }
         switch DecimalNumber.parse(bytes, from: range.lowerBound, to: range.upperBound, grammar: .plain) {
-        case let .value(value): return value
+        case let .value(value):
+            // HAProxy writes every count, rate, time and maxconn as a whole number: a fraction is
+            // not its table (and a `slim` of 0.5 would make a utilization of 200 × scur).
+            guard value == value.rounded() else {
+                throw LoadError.syntax(line: line, message: "expected a whole number in column '\(column)' of server "
+                    + "\(SyntaxQuoting.name(server)), as HAProxy writes it, found "
+                    + SyntaxQuoting.text(bytes, from: range.lowerBound, to: range.upperBound))
+            }
+            return value
         case .outOfRange, .malformed:
             throw LoadError.syntax(line: line, message: "expected a number in column '\(column)' of server \(SyntaxQuoting.name(server)), found \(SyntaxQuoting.text(bytes, from: range.lowerBound, to: range.upperBound))")
         }

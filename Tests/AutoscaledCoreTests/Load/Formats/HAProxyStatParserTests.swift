@@ -48,6 +48,8 @@ struct HAProxyStatParserTests {
 
     @Test("what the CSV may look like", arguments: [
         LoadParseCase("utilization is 100 × scur / slim", header + "b,s,0,0,3,5,8,1,UP,\n", "s=37.5"),
+        LoadParseCase("utilization with a fraction of a maxconn", header + "b,s,0,0,3,5,0.5,1,UP,\n",
+                      "line 2: expected a whole number in column 'slim' of server \"s\", as HAProxy writes it, found '0.5'"),
         LoadParseCase("utilization with slim 0", header + "b,s,0,0,3,5,0,1,UP,\n",
                       "line 2: server \"s\" has slim '0', not the positive maxconn field = utilization needs"),
         LoadParseCase("utilization with a negative slim", header + "b,s,0,0,-3,5,-8,1,UP,\n",
@@ -66,6 +68,8 @@ struct HAProxyStatParserTests {
                       "line 1: expected the header to start with '# pxname,svname', found '# name,value'"),
         LoadParseCase("a row cut off", header + "b,s,0,0,3,5,8,1,UP,\nb,t,0,0,3",
                       "line 3: missing newline at the end of the last line (the data may be cut off)"),
+        LoadParseCase("a fraction in the load column", header + "b,s,0,0,60.5,100,8,1,UP,\n",
+                      "line 2: expected a whole number in column 'scur' of server \"s\", as HAProxy writes it, found '60.5'"),
         LoadParseCase("a short row", header + "b,s,0,0\n", "line 2: expected at least 9 columns, found 4: 'b,s,0,0'"),
         LoadParseCase("a row short of the header past the load column", header + "b,gpu-2,0,0,6\n",
                       "line 2: expected at least 9 columns, found 5: 'b,gpu-2,0,0,6'"),
