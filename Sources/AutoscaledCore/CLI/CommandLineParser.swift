@@ -88,16 +88,18 @@ public enum CommandLineParser {
 
     /// `arguments` with a group and its subcommand (`history`, `export`) made one word, wherever the
     /// subcommand is expected (first, or after `help`); `history --help` and `help history` are the
-    /// root help, which lists the group's subcommands.
+    /// help of the group's subcommand when it has one only (`history export`), else the root help,
+    /// which lists them.
     private static func joiningGroup(_ arguments: [String]) throws(UsageError) -> [String] {
         let at = arguments.first == "help" ? 1 : 0
         guard at < arguments.count else { return arguments }
         let group = arguments[at]
         let members = Command.specs.map(\.name).filter { $0.hasPrefix(group + " ") }
         guard !members.isEmpty else { return arguments }
-        if at + 1 < arguments.count, arguments[at + 1] == "-h" || arguments[at + 1] == "--help" { return ["--help"] }
+        let groupHelp = members.count == 1 ? [members[0], "--help"] : ["--help"]
+        if at + 1 < arguments.count, arguments[at + 1] == "-h" || arguments[at + 1] == "--help" { return groupHelp }
         // `help history` alike.
-        if at == 1, arguments.count == 2 { return ["--help"] }
+        if at == 1, arguments.count == 2 { return groupHelp }
         if at + 1 < arguments.count { try refuseValue(arguments[at + 1], names: ["help"]) }
         let choices = members.map { "'\($0.dropFirst(group.count + 1))'" }.joined(separator: ", ")
         guard at + 1 < arguments.count, members.contains("\(group) \(arguments[at + 1])") else {
