@@ -21,6 +21,12 @@ enum ConfigConsistency {
             + fileFaults(values, configPath: configPath, disk: disk)
     }
 
+    /// `key (value)`, with `not set: unset` in the parentheses when the file does not give the key,
+    /// so a message about a key the user never wrote says where its value came from.
+    private static func named(_ key: ConfigKey, _ value: Double, _ values: ParsedValues, unset: String = "its default") -> String {
+        "\(key.name) (\(DecimalText.format(value))" + (values.line(of: key) == nil ? ", not set: \(unset))" : ")")
+    }
+
     /// The band and the size: scale_down_threshold < target_load ≤ scale_up_threshold, target_load > 0.
     private static func thresholdFaults(_ values: ParsedValues) -> [Fault] {
         var faults: [Fault] = []
@@ -30,21 +36,21 @@ enum ConfigConsistency {
         if let down, let up, down >= up {
             faults.append(Fault(
                 line: values.latestLine(of: .scaleDownThreshold, .scaleUpThreshold),
-                message: "scale_down_threshold (\(DecimalText.format(down))) must be below "
-                    + "scale_up_threshold (\(DecimalText.format(up)))"))
+                message: "\(named(.scaleDownThreshold, down, values)) must be below "
+                    + named(.scaleUpThreshold, up, values)))
         }
         if let target, target <= 0 {
             faults.append(Fault(
                 line: values.latestLine(of: .targetLoad, .scaleUpThreshold),
-                message: "target_load (\(DecimalText.format(target))) must be above 0 "
+                message: "\(named(.targetLoad, target, values, unset: "scale_up_threshold's")) must be above 0 "
                     + "(replicas are sized as total load / target_load)"))
         }
         // Where target_load sits in the band is only worth saying once the band and target_load are sound.
         if let down, let up, let target, down < up, target > 0, !(target > down && target <= up) {
             faults.append(Fault(
                 line: values.latestLine(of: .targetLoad, .scaleDownThreshold, .scaleUpThreshold),
-                message: "target_load (\(DecimalText.format(target))) must be above scale_down_threshold "
-                    + "(\(DecimalText.format(down))) and at most scale_up_threshold (\(DecimalText.format(up)))"))
+                message: "\(named(.targetLoad, target, values, unset: "scale_up_threshold's")) must be above "
+                    + "\(named(.scaleDownThreshold, down, values)) and at most \(named(.scaleUpThreshold, up, values))"))
         }
         if let target = try? values.number(.headroomTargetLoad), target <= 0 {
             faults.append(Fault(

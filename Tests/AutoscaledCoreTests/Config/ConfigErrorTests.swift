@@ -209,7 +209,11 @@ struct ConfigErrorTests {
              errors: ["autoscaled.conf:5: scale_down_threshold (40.5) must be below scale_up_threshold (40.5)"]),
         Case(name: "a threshold against the other's default",
              lines: ["[source]", "path = l", "[policy]", "scale_up_threshold = 10"],
-             errors: ["autoscaled.conf:4: scale_down_threshold (35) must be below scale_up_threshold (10)"]),
+             errors: ["autoscaled.conf:4: scale_down_threshold (35, not set: its default) must be below scale_up_threshold (10)"]),
+        Case(name: "a target_load never written follows scale_up_threshold, and says so",
+             lines: ["[source]", "path = l", "[policy]", "scale_up_threshold = 0", "scale_down_threshold = -1"],
+             errors: ["autoscaled.conf:4: target_load (0, not set: scale_up_threshold's) must be above 0 "
+                 + "(replicas are sized as total load / target_load)"]),
         Case(name: "min_replicas above max_replicas",
              lines: ["[source]", "path = l", "[policy]", "max_replicas = 3", "min_replicas = 5"],
              errors: ["autoscaled.conf:5: min_replicas (5) must not be above max_replicas (3)"]),
@@ -337,10 +341,12 @@ struct PolicyKeyTests {
     @Test("a target outside the band and a burst ratio of 1 or less are errors naming their line")
     func crossChecks() {
         #expect(ConfigParsing.errorLines("[source]\npath = /x\n[policy]\ntarget_load = 60".split(separator: "\n").map(String.init)) == [
-            "autoscaled.conf:4: target_load (60) must be above scale_down_threshold (35) and at most scale_up_threshold (50)",
+            "autoscaled.conf:4: target_load (60) must be above scale_down_threshold (35, not set: its default) and at most "
+                + "scale_up_threshold (50, not set: its default)",
         ])
         #expect(ConfigParsing.errorLines("[source]\npath = /x\n[policy]\ntarget_load = 35".split(separator: "\n").map(String.init)) == [
-            "autoscaled.conf:4: target_load (35) must be above scale_down_threshold (35) and at most scale_up_threshold (50)",
+            "autoscaled.conf:4: target_load (35) must be above scale_down_threshold (35, not set: its default) and at most "
+                + "scale_up_threshold (50, not set: its default)",
         ])
         #expect(ConfigParsing.errorLines("[source]\npath = /x\n[policy]\nburst_ratio = 1".split(separator: "\n").map(String.init)) == [
             "autoscaled.conf:4: burst_ratio (1) must be 0 (off) or above 1",
