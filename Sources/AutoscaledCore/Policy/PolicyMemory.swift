@@ -41,6 +41,9 @@ public struct PolicyMemory: Sendable, Equatable {
     /// The last tick with a read that gave no usable data (a failed read, the source down): the
     /// `scale_to_zero_after` wait starts again after it, whatever else the tick read.
     public private(set) var lastTickWithoutData: MonotonicInstant?
+    /// The last tick with a read whose total load was above 0: a tick keeps its latest total, so
+    /// this is how a tick that saw load and then none is still not idle for `scale_to_zero_after`.
+    public private(set) var lastTickWithLoad: MonotonicInstant?
     /// The seasonal profile and its phase origin (see `PolicyMemory+Season.swift`), behind one
     /// reference: `nil`, and one word to copy, while `seasonal_periods` is off.
     var seasonal: SeasonalStorage?
@@ -103,6 +106,7 @@ public struct PolicyMemory: Sendable, Equatable {
             }
         }
         if let total = decision.totalLoad {
+            if total != 0 { lastTickWithLoad = at }
             if !policy.seasonalPeriods.isEmpty {
                 if let last = samples.last, last.at != at {
                     // The previous tick is over: its latest total is what it saw.
@@ -171,13 +175,16 @@ public struct PolicyMemory: Sendable, Equatable {
     /// Whether the ticks before `tick` that, with `tick` itself, make `window` (`window ÷ tick length`
     /// ticks in all, at least one) each have a sample kept, of a total of 0: a tick without one (no
     /// data, or before observation began) breaks the run, as does a read without data in any of
-    /// them or in `tick` (``lastTickWithoutData``). `tick`'s own total is the caller's.
+    /// them or in `tick` (``lastTickWithoutData``), or a read with load in any of them or earlier in
+    /// `tick` (``lastTickWithLoad``: a tick keeps only its latest total). The total of `tick`'s
+    /// current read is the caller's.
     public func sawNoLoad(within window: Duration, before tick: MonotonicInstant, tick length: Duration) -> Bool {
         guard length.attoseconds > 0 else { return false }
         let earlier = max(1, window.attoseconds / length.attoseconds) - 1
         let start = tick - Duration(attoseconds: length.attoseconds * earlier)
         // A tick without data within the wait (this one included) breaks it, even one that also read no load.
         if let lastTickWithoutData, lastTickWithoutData >= start { return false }
+        if let lastTickWithLoad, lastTickWithLoad >= start { return false }
         guard earlier > 0 else { return true }
         let seen = samples(since: start, before: tick)
         guard Int128(seen.count) >= earlier else { return false }

@@ -151,4 +151,23 @@ struct ScaleToZeroTests {
         #expect(memory.sawNoLoad(within: .seconds(15), before: .origin + .seconds(120), tick: .seconds(10)), "this tick alone")
         #expect(!memory.sawNoLoad(within: .seconds(120), before: .origin + .seconds(120), tick: .zero))
     }
+
+    @Test("a tick that saw load and then none is not idle, earlier in the wait or the current one")
+    func loadWithinATick() {
+        let config = Self.config
+        let policy = ThresholdPolicy(config: config)
+        var memory = PolicyMemory(replicas: 1, observingSince: .origin)
+        _ = LearnedHeadroomTests.run(&memory, config: config, to: 120) { _ in 0 }
+        // Within the tick at 120 s: load 40 read, then 0 (the latest read is what the tick keeps as its total).
+        for (second, load) in [(120.0, 40.0), (120.5, 0.0)] {
+            let now = MonotonicInstant.origin + .milliseconds(Int64(second * 1000))
+            let decision = policy.decide(.loads(snapshot([("activator", load)])), memory: memory, now: now)
+            #expect(decision.to != 0, "went to 0 at \(second) s, within a tick that saw load")
+            memory.record(decision, at: now, policy: config)
+        }
+        #expect(!memory.sawNoLoad(within: .seconds(60), before: .origin + .seconds(120), tick: .seconds(10)), "the current tick")
+        #expect(!memory.sawNoLoad(within: .seconds(60), before: .origin + .seconds(130), tick: .seconds(10)), "an earlier tick")
+        // Once the wait holds no tick that saw load, it is idle again.
+        #expect(memory.sawNoLoad(within: .seconds(10), before: .origin + .seconds(130), tick: .seconds(10)))
+    }
 }
