@@ -130,7 +130,9 @@ struct SocketSourceTests {
         #expect(!daemon.standardError.contains("event=source-error"), "\(daemon.standardError)")
         // An HTTP source names the address its URL is at, as its other socket errors do.
         let subject = type == "http" ? "read(\(server.address))" : "read"
-        #expect(daemon.standardError.contains("event=skip reason=\"\(subject): cut short, as the daemon is stopping\""),
+        let skip = daemon.stderrLines.first { $0.contains("event=skip ") }
+        #expect(skip?.contains("event=skip source=") == true
+                && skip?.hasSuffix(" reason=\"\(subject): cut short, as the daemon is stopping\"") == true,
                 "\(daemon.standardError)")
     }
 
@@ -162,7 +164,7 @@ struct SocketSourceTests {
         // Cut while it reads, or (the peer's accept seen before the daemon's connect returns) while
         // it connects: `read:` or `connect:`.
         let cut = await daemon.waitForLine(
-            "event=skip reason=\"", ": cut short, as the daemon is reloading (its source is read again once the config is)\"")
+            "event=skip source=", " reason=\"", ": cut short, as the daemon is reloading (its source is read again once the config is)\"")
         #expect(cut?.contains("reason=\"read: ") == true || cut?.contains("reason=\"connect: ") == true, "\(daemon.standardError)")
         #expect(!daemon.standardError.contains("event=source-error"), "\(daemon.standardError)")
         daemon.signal(SIGTERM)

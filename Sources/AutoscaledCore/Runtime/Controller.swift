@@ -144,7 +144,7 @@ public final class Controller {
         readAgainAfter = nil
         switch await reader.read(wallNow: wall, now: now, writes: writes) {
         case let .skipped(reason, readAgainAfter):
-            logger.log(.debug, .skip, [LogField("reason", .string(reason))])
+            logger.log(.debug, .skip, [LogField("source", .string(config.source.location)), LogField("reason", .string(reason))])
             self.readAgainAfter = readAgainAfter
             return nil
         case let .done(result): read = result

@@ -548,9 +548,10 @@ struct ControllerTests {
         h.writes.set(writtenDuringRead: true)
         #expect(await controller.evaluate() == nil)
         #expect(h.source.reads == 1)
+        let source = h.dir.file("loads.json")
         #expect(h.lines("skip") == [
-            #"<7>level=debug event=skip reason="load file is being written""#,
-            #"<7>level=debug event=skip reason="load file changed while being read""#,
+            #"<7>level=debug event=skip source=\#(source) reason="load file is being written""#,
+            #"<7>level=debug event=skip source=\#(source) reason="load file changed while being read""#,
         ])
         #expect(await controller.state.summary.desired == 3)
     }
