@@ -11,6 +11,9 @@ public final class TestStreamServer: Sendable {
     public enum Behavior: Sendable, Equatable {
         /// Read the request (up to its first newline), answer `response`, close cleanly.
         case respond([UInt8])
+        /// Read the request, answer `response`, and keep the connection open (as a server that
+        /// ignores `Connection: close` does) until the server stops.
+        case respondAndKeepOpen([UInt8])
         /// Accept and never answer; the connection stays open until the server stops.
         case silent
         /// Close the connection as soon as it is accepted.
@@ -127,6 +130,10 @@ public final class TestStreamServer: Sendable {
             readRequest(connection)
             sendAll(connection, response)
             closeCleanly(connection)
+        case let .respondAndKeepOpen(response):
+            readRequest(connection)
+            sendAll(connection, response)
+            state.withLock { $0.held.append(connection) }
         case .silent:
             state.withLock { $0.held.append(connection) }
         case .closeAtOnce:

@@ -49,24 +49,48 @@ public enum HTTPResponse {
     /// The longest head (status line and header fields) read: 64 KiB.
     public static let maxHeadBytes = 64 * 1024
 
-    /// Whether `bytes` already hold enough to stop reading before the server closes: a head that
-    /// announces a `Content-Length` that is met, or a head already longer than ``maxHeadBytes``
-    /// (which ``body(of:)`` refuses). A chunked body is read to the close, which `Connection: close`
-    /// asks for. Called after every read: the head is parsed only once its end is in.
+    /// Whether `bytes` already hold enough to stop reading before the server closes: a final head
+    /// (after any interim 1xx ones) that announces a `Content-Length` that is met, a chunked body
+    /// whose last chunk and trailer section are in, a head that cannot be read (more bytes would not
+    /// mend it), or a head already longer than ``maxHeadBytes`` (which ``body(of:)`` refuses).
+    /// `Connection: close` is asked for, but a server that keeps the connection open anyway is
+    /// answered as soon as its response is whole, not at `read_timeout`. Only a body framed by the
+    /// close is read to it. Called after every read: a head is parsed only once its end is in, a
+    /// chunked body only once the bytes end as its trailer section does.
     public static func isComplete(_ bytes: [UInt8]) -> Bool {
-        guard let end = headEnd(bytes) else { return bytes.count > maxHeadBytes }
-        guard let parsed = try? Head.read(Array(bytes[..<end]), from: 0), !(100...199).contains(parsed.status),
-              parsed.values(of: "transfer-encoding").isEmpty,
-              let length = try? parsed.contentLength()
-        else { return false }
-        return bytes.count - parsed.bodyStart >= length
+        var start = 0
+        while true {
+            guard let end = headEnd(bytes, from: start) else { return bytes.count - start > maxHeadBytes }
+            guard let head = try? Head.read(Array(bytes[..<end]), from: start) else { return true }
+            if (100...199).contains(head.status) {
+                start = head.bodyStart
+                continue
+            }
+            let transferCodings = head.codings(of: "transfer-encoding")
+            if !transferCodings.isEmpty {
+                // Another coding is refused whole (``body(of:)``), its bytes unread.
+                return transferCodings != ["chunked"] || endsChunkedBody(bytes, from: head.bodyStart)
+            }
+            guard let length = try? head.contentLength() else { return head.fields.contains { $0.name == "content-length" } }
+            return bytes.count - head.bodyStart >= length
+        }
     }
 
-    /// Where the first head in `bytes` ends (after its empty line), if it ends within ``maxHeadBytes``.
-    private static func headEnd(_ bytes: [UInt8]) -> Int? {
+    /// Whether `bytes` end with a whole chunked body that starts at `start`: its last chunk and the
+    /// empty line that ends its trailer section are in, with nothing after them.
+    private static func endsChunkedBody(_ bytes: [UInt8], from start: Int) -> Bool {
         let newline = UInt8(ascii: "\n")
-        var index = bytes.startIndex
-        let limit = min(bytes.count, maxHeadBytes)
+        guard bytes.count - start >= 3, bytes.last == newline else { return false }
+        let beforeLast = bytes[bytes.count - 2]
+        guard beforeLast == newline || (beforeLast == UInt8(ascii: "\r") && bytes[bytes.count - 3] == newline) else { return false }
+        return (try? dechunk(bytes, from: start)) != nil
+    }
+
+    /// Where the head that starts at `start` ends (after its empty line), if it ends within ``maxHeadBytes``.
+    private static func headEnd(_ bytes: [UInt8], from start: Int) -> Int? {
+        let newline = UInt8(ascii: "\n")
+        var index = start
+        let limit = min(bytes.count, start + maxHeadBytes)
         while index < limit {
             guard let found = bytes[index..<limit].firstIndex(of: newline) else { return nil }
             let next = found + 1

@@ -248,4 +248,19 @@ struct SocketLoadSourceTests {
                                     format: .prometheus(PrometheusSelection(metric: "q", serverLabel: "s")))
         #expect(await Self.outcome(source) == expected)
     }
+
+    @Test("http: a server that keeps the connection open is answered once its response is whole, not at read_timeout",
+          arguments: [
+              ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nq{s=\"a\r\n5\r\n\"} 1\n\r\n0\r\n\r\n", "a=1.0"),
+              ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nb\r\nq{s=\"c\"} 3\n\r\n0\r\nX-Trailer: 1\r\n\r\n", "c=3.0"),
+              ("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\nq{s=\"b\"} 7\n", "b=7.0"),
+              ("HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n", "HTTP response has an invalid Content-Length 'x'"),
+          ])
+    func httpKeptOpen(_ response: String, _ expected: String) async throws {
+        let server = TestStreamServer.tcp(behavior: .respondAndKeepOpen(Array(response.utf8)))
+        defer { server.stop() }
+        let source = HTTPLoadSource(url: try LoopbackURL.parse("http://\(server.address)/metrics"), limits: Self.limits,
+                                    format: .prometheus(PrometheusSelection(metric: "q", serverLabel: "s")))
+        #expect(await Self.outcome(source) == expected)
+    }
 }
