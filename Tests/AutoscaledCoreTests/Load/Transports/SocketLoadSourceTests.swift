@@ -236,17 +236,22 @@ struct SocketLoadSourceTests {
         #expect(await Self.outcome(source) == "connect: timed out after 500ms")
     }
 
+    /// What the `http` source reads (metric `q`, server label `s`) from a server that behaves so.
+    static func httpOutcome(_ behavior: TestStreamServer.Behavior) async throws -> String {
+        let server = TestStreamServer.tcp(behavior: behavior)
+        defer { server.stop() }
+        let source = HTTPLoadSource(url: try LoopbackURL.parse("http://\(server.address)/metrics"), limits: Self.limits,
+                                    format: .prometheus(PrometheusSelection(metric: "q", serverLabel: "s")))
+        return await Self.outcome(source)
+    }
+
     @Test("http: a chunked 200 is read, a 503 names its status", arguments: [
         ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nq{s=\"a\r\n9\r\n\"} 1\nq 2\n\r\n0\r\n\r\n", "a=1.0"),
         ("HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\nq{s=\"b\"} 7\n", "b=7.0"),
         ("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n", "HTTP status 503 Service Unavailable"),
     ])
     func http(_ response: String, _ expected: String) async throws {
-        let server = TestStreamServer.tcp(behavior: .respond(Array(response.utf8)))
-        defer { server.stop() }
-        let source = HTTPLoadSource(url: try LoopbackURL.parse("http://\(server.address)/metrics"), limits: Self.limits,
-                                    format: .prometheus(PrometheusSelection(metric: "q", serverLabel: "s")))
-        #expect(await Self.outcome(source) == expected)
+        #expect(try await Self.httpOutcome(.respond(Array(response.utf8))) == expected)
     }
 
     @Test("http: a server that keeps the connection open is answered once its response is whole, not at read_timeout",
@@ -257,10 +262,6 @@ struct SocketLoadSourceTests {
               ("HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n", "HTTP response has an invalid Content-Length 'x'"),
           ])
     func httpKeptOpen(_ response: String, _ expected: String) async throws {
-        let server = TestStreamServer.tcp(behavior: .respondAndKeepOpen(Array(response.utf8)))
-        defer { server.stop() }
-        let source = HTTPLoadSource(url: try LoopbackURL.parse("http://\(server.address)/metrics"), limits: Self.limits,
-                                    format: .prometheus(PrometheusSelection(metric: "q", serverLabel: "s")))
-        #expect(await Self.outcome(source) == expected)
+        #expect(try await Self.httpOutcome(.respondAndKeepOpen(Array(response.utf8))) == expected)
     }
 }
