@@ -43,6 +43,26 @@ struct SimulateTests {
         #expect(rows.last?.split(separator: ",", omittingEmptySubsequences: false)[1].isEmpty == false, "\(rows.suffix(3))")
     }
 
+    @Test("the decision lines come with the daemon's event=limited line, once when a rule starts holding the count")
+    func limitedLines() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        let rows = (0..<10).map { "\($0),30,55,20\n" } + (10..<60).map { "\($0),150,140,130\n" }
+        dir.write(dir.file("t.csv"), "t_seconds,server1,server2,server3\n" + rows.joined())
+        let result = await ChildProcess.run([
+            "simulate", "--config", "\(repositoryRoot)/config/autoscaled.conf", "--trace", dir.file("t.csv"),
+        ], in: dir.path)
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n").filter { $0.hasPrefix("ts=") }
+        let up = lines.firstIndex { $0.contains("event=scale-up from=3 to=10") }
+        #expect(up != nil, "\(lines)")
+        if let up {
+            #expect(lines.dropFirst(up + 1).first?.hasPrefix(
+                "ts=1970-01-01T00:00:20.000Z level=info event=limited want=13 held_by=max_replicas replicas=10 reason=") == true, "\(lines)")
+        }
+        #expect(lines.filter { $0.contains("event=limited") }.count == 1, "\(lines)")
+    }
+
     @Test("a trace file's name reaches the report escaped, as in errors: no control or bidi character raw", arguments: ["simulate", "tune"])
     func hostileTraceName(_ command: String) async {
         let dir = Workspace()

@@ -1,14 +1,16 @@
 import AutoscaledBase
 import AutoscaledSystem
 
-/// What `autoscaled simulate` shows while it replays: the decision lines the daemon would log
-/// (stamped with the trace's time) and, when asked, one CSV row per simulated second.
+/// What `autoscaled simulate` shows while it replays: the decision and `limited` lines the daemon
+/// would log (stamped with the trace's time) and, when asked, one CSV row per simulated second.
 struct SimulationOutput: SimulationObserver {
     /// Log lines, each ending in a newline; empty when quiet.
     private(set) var log = ""
     private let logger: (level: LogLevel, encoder: LogEncoder)?
     private let csv: BufferedFileWriter?
     private var row: [UInt8] = []
+    /// The rule holding the count, for the `event=limited` lines the daemon logs beside its decisions.
+    private var holds = HoldNotice()
     /// The picture drawn as the replay goes, when one was asked for.
     var picture: SimulationPicture?
 
@@ -24,9 +26,11 @@ struct SimulationOutput: SimulationObserver {
 
     mutating func decision(_ decision: ScalingDecision, at time: Int) {
         guard let logger else { return }
-        let record = decisionRecord(decision)
-        guard record.level >= logger.level else { return }
-        log += logger.encoder.encode(record, wallTime: Double(time)) + "\n"
+        // The decision line, then `limited` when a rule starts holding: the daemon's pair.
+        for record in [decisionRecord(decision), holds.note(decision, wallTime: Double(time))].compactMap({ $0 })
+        where record.level >= logger.level {
+            log += logger.encoder.encode(record, wallTime: Double(time)) + "\n"
+        }
     }
 
     mutating func second(_ time: Int, load: Double, desired: Int, serving: Int, overCapacity: Double) {
