@@ -32,8 +32,9 @@ public struct HistoryExportOptions: Sendable, Equatable {
         discussion: """
             Reads the [history] directory of the config (the daemon may be running) and writes CSV
             to stdout. per-server: 't_seconds,NAME1,NAME2,…' in bins of the poll_interval, each
-            server's time-weighted mean load, empty where it was absent. offered: 't_seconds,requests',
-            the total load of each second, so 'simulate --capacity 100' models a replica at load
+            one reading as the daemon took it (the highest within the bin, else the one still in
+            force), a server empty where it was absent. offered: 't_seconds,requests',
+            the mean total load of each second, so 'simulate --capacity 100' models a replica at load
             100; seconds without data are written as 0 (a note on stderr counts them).
             t_seconds is Unix time. A record holds until the next one, at most 2 x poll_interval.
             The trace runs from the first record in the range to the end of the last.

@@ -5,12 +5,14 @@ import AutoscaledSystem
 ///
 /// A record's loads hold from its time until the next record, but never longer than twice its
 /// `poll_interval` (the daemon evaluates at least that often while it runs; the last record
-/// holds for one interval). Each bin gets the time-weighted mean of what held during it.
+/// holds for one interval).
 /// - `per-server`: `t_seconds,NAME1,NAME2,…`, bins of the `poll_interval` most records were taken
-///   with (whole seconds); a server's mean over the part of the bin it was present, empty where
-///   it was absent or nothing was recorded.
-/// - `offered`: `t_seconds,requests`, one-second bins of the total load (so `simulate --capacity
-///   100` models a replica at load 100); seconds with no data are written as 0 requests.
+///   with (whole seconds); each bin holds one reading as the daemon took it (``rowReading``), so
+///   a replay sees the loads the daemon decided on, a poll later at most; a server is empty where
+///   that reading lacked it or nothing was recorded.
+/// - `offered`: `t_seconds,requests`, one-second bins of the time-weighted mean total load of what
+///   held during each (so `simulate --capacity 100` models a replica at load 100); seconds with no
+///   data are written as 0 requests.
 ///
 /// Times are wall-clock seconds since the Unix epoch; where the wall clock went back between
 /// records, the times it repeated mix both passes, and ``Export/clockStepsBack`` says so.
@@ -213,36 +215,47 @@ public enum HistoryTrace {
         }
         let bins = Bins(lower: lower, upper: upper, width: binSeconds)
         var text = Array(("t_seconds," + names.joined(separator: ",") + "\n").utf8)
-        var weighted = [Double](repeating: 0, count: names.count)
-        var covered = [Double](repeating: 0, count: names.count)
+        var row = [Float?](repeating: nil, count: names.count)
         var empty = 0
         var cursor = SpanCursor(spans)
         for bin in 0..<bins.count {
             let (start, end) = bins.range(bin)
-            for index in names.indices {
-                weighted[index] = 0
-                covered[index] = 0
+            for index in names.indices { row[index] = nil }
+            if case let .servers(servers)? = rowReading(&cursor, start, end) {
+                for (name, load) in zip(servers.names, servers.loads) { row[column[name]!] = load }
             }
-            cursor.overlapping(start, end) { span, overlap in
-                guard case let .servers(servers) = span.loads else { return }
-                for server in servers {
-                    let index = column[server.name]!
-                    weighted[index] += server.load * overlap
-                    covered[index] += overlap
-                }
-            }
-            if !covered.contains(where: { $0 > 0 }), bin < bins.covered { empty += 1 }
+            if !row.contains(where: { $0 != nil }), bin < bins.covered { empty += 1 }
             DecimalText.appendInteger(bins.startSecond + bin * binSeconds, to: &text)
-            for index in names.indices {
+            for load in row {
                 text.append(UInt8(ascii: ","))
-                if covered[index] > 0 {
-                    DecimalText.append(weighted[index] / covered[index], .atMost(3), to: &text)
-                }
+                if let load { DecimalText.append(Double(load), .atMost(3), to: &text) }
             }
             text.append(UInt8(ascii: "\n"))
         }
         return Export(csv: String(decoding: text, as: UTF8.self), emptyBins: empty, bins: bins.count, binSeconds: binSeconds,
                       padded: bins.covered < bins.count, clockStepsBack: nil)
+    }
+}
+
+extension HistoryTrace {
+    /// The loads of a per-server row from `start` to `end`: a reading the daemon took within the
+    /// row, as it read it, never a mean of two (a row that mixes the loads before and after a step
+    /// would replay as a load the daemon never saw, and size another count). Of the readings taken
+    /// within the row, the one with the highest total (the daemon scales up at once on any, and a
+    /// tick read several times counts as its highest need); with none, the reading still in
+    /// force at the row's start. `nil`, or `.none`, for no data.
+    fileprivate static func rowReading(_ cursor: inout SpanCursor, _ start: Double, _ end: Double) -> HistoryRecord.Loads? {
+        var inForce: HistoryRecord.Loads?
+        var taken: (loads: HistoryRecord.Loads, total: Double)?
+        cursor.overlapping(start, end) { span, _ in
+            guard span.start >= start else {
+                inForce = span.loads
+                return
+            }
+            let total = span.loads.totalLoad ?? -.infinity
+            if taken == nil || total > taken!.total { taken = (span.loads, total) }
+        }
+        return taken?.loads ?? inForce
     }
 }
 
@@ -270,7 +283,7 @@ private struct Bins {
 
 /// Walks sorted, non-overlapping spans bin by bin, never going back further than the first span
 /// still open.
-private struct SpanCursor {
+fileprivate struct SpanCursor {
     let spans: [HistoryTrace.Span]
     var first = 0
 

@@ -10,7 +10,7 @@ struct HistoryTraceTests {
         .servers(HistoryRecord.ServerLoads(pairs.map { ServerLoad(name: $0.key, load: $0.value) }))
     }
 
-    @Test("per-server: bins of the poll interval, time-weighted means, empty where a server was absent")
+    @Test("per-server: bins of the poll interval, each one reading as the daemon took it, empty where a server was absent")
     func perServer() throws {
         let records = [
             Self.record(1000, Self.servers(["a": 30, "b": 60])),
@@ -21,14 +21,39 @@ struct HistoryTraceTests {
         #expect(export.csv == """
             t_seconds,a,b,c
             1000,30,60,
-            1010,40,60,
+            1010,50,,
             1020,10,,5
 
             """)
         #expect(export.binSeconds == 10)
         let trace = try TraceParser.parse(Array(export.csv.utf8))
         #expect(trace.binCount == 3)
-        #expect(trace.series == .serverLoads(names: ["a", "b", "c"], loads: [30, 60, nil, 40, 60, nil, 10, nil, 5]))
+        #expect(trace.series == .serverLoads(names: ["a", "b", "c"], loads: [30, 60, nil, 50, nil, nil, 10, nil, 5]))
+    }
+
+    @Test("per-server: a step between two of the daemon's ticks is never a row that mixes both loads; a row read twice keeps its highest reading")
+    func perServerReadings() throws {
+        // Rows on multiples of 3 s (999, 1002, …), ticks 1.65 s into each: the step to 90 at 1006.65 is the row of 1005, as read.
+        let ticks = [1000.65, 1003.65, 1006.65, 1009.65, 1012.65]
+        let loads: [Double] = [40, 40, 90, 90, 90]
+        var records = zip(ticks, loads).map { Self.record($0, Self.servers(["a": $1]), poll: .seconds(3)) }
+        // A reading between ticks (the load file rewritten): the burst, though the tick after it reads less.
+        records.insert(Self.record(1010.2, Self.servers(["a": 300]), poll: .seconds(3)), at: 4)
+        // A tick late by more than a row: the row it skipped holds the reading still in force.
+        records.append(Self.record(1019.1, Self.servers(["a": 20]), poll: .seconds(3)))
+        let export = try HistoryTrace.export(records, format: .perServer)
+        #expect(export.csv == """
+            t_seconds,a
+            999,40
+            1002,40
+            1005,90
+            1008,300
+            1011,90
+            1014,90
+            1017,20
+            1020,20
+
+            """)
     }
 
     @Test("offered: one-second bins of the total load; a gap longer than twice the poll interval is 0")
