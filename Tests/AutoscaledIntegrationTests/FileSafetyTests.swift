@@ -295,6 +295,43 @@ struct FileSafetyTests {
         #expect(await owner.wait() == 0)
     }
 
+    @Test("a state file that is there but cannot be read stops the start: the count it may hold is neither replaced nor written over")
+    func unreadableStateRefused() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        mkdirs(dir, "state")
+        let saved = #"{"version":1,"desired_replicas":7,"updated_at":"2026-01-01T00:00:00Z"}"# + "\n"
+        dir.write(dir.statePath, saved)
+        chmod(dir.statePath, 0o600)
+        dir.writeConfig()
+        dir.writeLoads(#"{"a": 30}"#)
+        // Root reads any file: run the daemon as nobody, who may write beside the file but not read it.
+        let asOther = geteuid() == 0
+        if asOther {
+            for path in [dir.path, dir.file("state")] { chmod(path, 0o777) }
+            for path in [dir.configPath, dir.file("loads.json")] { chmod(path, 0o644) }
+        } else {
+            chmod(dir.statePath, 0o000)
+        }
+        let command = ["run", "--config", dir.configPath]
+        let daemon = asOther
+            ? ChildProcess("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", autoscaledBinary()] + command,
+                           captureIn: dir.path)
+            : ChildProcess(autoscaledBinary(), command, captureIn: dir.path)
+        let status = await daemon.wait()
+        if status == nil {
+            daemon.signal(SIGKILL)
+            _ = await daemon.wait()
+        }
+        #expect(status == 1, "\(daemon.standardError)")
+        #expect(daemon.standardError.contains("level=error event=state-read-failed path=\(dir.statePath) cause=\"the state file is there "
+            + "but cannot be read (open(\(dir.statePath)): permission denied (errno 13))"), "\(daemon.standardError)")
+        #expect(daemon.standardError.contains("event=stop status=1"), "\(daemon.standardError)")
+        #expect(!daemon.standardError.contains("event=start "))
+        chmod(dir.statePath, 0o600)
+        #expect(readText(dir.statePath) == saved)
+    }
+
     @Test("a state file of unknown version is kept aside, not resumed; status refuses to read it")
     func unknownVersionKeptAside() async {
         let dir = Workspace()

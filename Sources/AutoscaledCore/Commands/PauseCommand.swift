@@ -92,7 +92,7 @@ public enum PauseCommand {
             case .missing:
                 return .failure(Failure(PauseCommand.failure(
                     "no state file at \(path): no daemon has run with \(configPath) (start it first)")))
-            case let .corrupt(cause):
+            case let .corrupt(cause), let .unreadable(cause):
                 return .failure(Failure(PauseCommand.failure(cause)))
             case let .unknownVersion(version):
                 return .failure(Failure(PauseCommand.failure(

@@ -14,7 +14,7 @@ public enum StatusCommand {
             return CommandOutput(
                 standardError: "no state file at \(path): the daemon has not run with this config yet\n",
                 exitStatus: CommandOutput.runtimeFailure)
-        case let .corrupt(cause):
+        case let .corrupt(cause), let .unreadable(cause):
             return CommandOutput(standardError: cause + "\n", exitStatus: CommandOutput.runtimeFailure)
         case let .unknownVersion(version):
             return CommandOutput(

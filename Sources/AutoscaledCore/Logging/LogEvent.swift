@@ -22,6 +22,8 @@ public enum LogEvent: String, Sendable, Equatable, CaseIterable {
     case actuateCancelled = "actuate-cancelled"
     case stateInitial = "state-initial"
     case stateWriteFailed = "state-write-failed"
+    /// The state file is there but cannot be read: the daemon does not start (or reload onto it).
+    case stateReadFailed = "state-read-failed"
     /// Another process holds the state file's lock.
     case stateLocked = "state-locked"
     /// The state file's lock file was removed, moved or replaced while the daemon ran; its lock was taken again.

@@ -26,6 +26,13 @@ struct StateClaim {
             throw lockRefusal(error, statePath: store.path, lockPath: store.lockPath)
         }
         let loaded = store.load()
+        if case let .unreadable(cause) = loaded {
+            lock.release()
+            let why = "the state file is there but cannot be read (\(cause)): it may hold the count to resume from, so "
+                + "it is neither written over nor replaced by initial_replicas; make it readable, or move it away"
+            throw Refusal(record: LogRecord(.error, .stateReadFailed, [LogField("path", .string(store.path)), LogField("cause", .string(why))]),
+                          cause: why)
+        }
         var claim = StateClaim(lock: lock, loaded: loaded)
         claim.pidNotWritten = lock.pidWriteFailure.map { error in
             LogRecord(.warning, .stateWriteFailed, [
@@ -89,7 +96,7 @@ struct StateClaim {
         case let .found(file):
             why = "a state file was there (desired_replicas \(file.desiredReplicas), written \(file.updatedAt)); "
                 + "the running state is written in its place, not resumed from it"
-        case let .corrupt(cause):
+        case let .corrupt(cause), let .unreadable(cause):
             why = "a state file that cannot be used was there (\(cause)); the running state is written in its place"
         }
         if claim.keptAside == nil {

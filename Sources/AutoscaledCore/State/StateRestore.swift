@@ -25,7 +25,7 @@ public struct RestoredState: Sendable, Equatable {
             return RestoredState(replicas: policy.initialReplicas, lastDecision: nil,
                                  warning: "no state file at \(path); starting from initial_replicas \(policy.initialReplicas)",
                                  origin: "initial")
-        case let .corrupt(cause):
+        case let .corrupt(cause), let .unreadable(cause):
             return RestoredState(replicas: policy.initialReplicas, lastDecision: nil,
                                  warning: "\(cause); starting from initial_replicas \(policy.initialReplicas)",
                                  origin: "initial")

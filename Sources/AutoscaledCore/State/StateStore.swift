@@ -9,6 +9,9 @@ public struct StateStore: Sendable {
         case missing
         /// Present but unusable; the cause is for a warning.
         case corrupt(String)
+        /// There, but it cannot be read (its permissions, an I/O error, a directory): it may hold
+        /// the count to resume from, so the daemon neither starts from another nor writes over it.
+        case unreadable(String)
         /// A state file of a `version` this build does not know: not resumed, and not to be
         /// overwritten before it is set aside (see ``setAside(version:)``).
         case unknownVersion(Int)
@@ -28,7 +31,9 @@ public struct StateStore: Sendable {
         do {
             contents = try RegularFile.read(path, limit: Self.sizeLimit)
         } catch {
-            if case let .system(systemError) = error, systemError.isNoSuchFile { return .missing }
+            if case let .system(systemError) = error {
+                return systemError.isNoSuchFile ? .missing : .unreadable(error.description)
+            }
             return .corrupt(error.description)
         }
         let data = Data(contents.bytes)

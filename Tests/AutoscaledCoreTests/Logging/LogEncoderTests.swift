@@ -62,7 +62,7 @@ struct LogEncoderTests {
         #expect(LogEvent.allCases.map(\.rawValue) == [
             "start", "stop", "reload", "reload-failed", "reload-deferred", "scale-up", "scale-down", "hold", "skip",
             "source-error", "source-down", "source-up", "actuate", "actuate-failed", "actuate-cancelled",
-            "state-initial", "state-write-failed", "state-locked", "state-lock-restored", "state-kept-aside", "temp-removed",
+            "state-initial", "state-write-failed", "state-read-failed", "state-locked", "state-lock-restored", "state-kept-aside", "temp-removed",
             "temp-cleanup-failed", "config-insecure", "config-removed", "watch-failed", "notify-failed", "watchdog-at-risk",
             "metrics-write-failed", "metrics-removed", "history-write-failed", "history-segment-lost",
             "history-lock-restored",
