@@ -86,24 +86,36 @@ public enum AtomicFile {
         ".\(name)\(temporaryMarker)\(pid)"
     }
 
+    /// What ``removeLeftovers(of:)`` removed, and the leftovers it could not remove.
+    public struct Leftovers: Sendable, Equatable {
+        public var removed: [String] = []
+        public var failures: [SystemError] = []
+    }
+
     /// Removes the temporary files a killed writer of `path` left behind: names of our pattern
-    /// whose pid is not a running process. Missing directories are fine (nothing to clean).
-    /// - Returns: the paths removed.
+    /// whose pid is not a running process. Missing directories are fine (nothing to clean). One
+    /// that cannot be removed (a directory of that name) is a failure of its own: the others are
+    /// still removed.
+    /// - Throws: when the directory cannot be opened or listed.
     @discardableResult
-    public static func removeLeftovers(of path: String) throws(SystemError) -> [String] {
+    public static func removeLeftovers(of path: String) throws(SystemError) -> Leftovers {
+        var leftovers = Leftovers()
         let directory: Directory
-        do { directory = try Directory.open(parentDirectory(of: path)) } catch where error.isNoSuchFile { return [] }
+        do { directory = try Directory.open(parentDirectory(of: path)) } catch where error.isNoSuchFile { return leftovers }
         defer { directory.close() }
         let prefix = ".\(baseName(of: path))\(temporaryMarker)"
-        var removed: [String] = []
         for name in try directory.names() where name.hasPrefix(prefix) {
             guard let pid = pid_t(name.dropFirst(prefix.count)), pid > 0, pid == getpid() || !processExists(pid) else {
                 continue
             }
-            try directory.unlink(name)
-            removed.append(directory.pathOf(name))
+            do {
+                try directory.unlink(name)
+                leftovers.removed.append(directory.pathOf(name))
+            } catch {
+                leftovers.failures.append(error)
+            }
         }
-        return removed
+        return leftovers
     }
 
     /// Creates `path` and its missing parents with `mode` (like `mkdir -p`).

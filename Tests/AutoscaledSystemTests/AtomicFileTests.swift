@@ -112,9 +112,22 @@ struct AtomicFileTests {
         for name in [dead, live, "state.json", ".other.autoscaled-tmp.1", ".state.json.autoscaled-tmp.x"] {
             dir.write(name, "x")
         }
-        #expect(try AtomicFile.removeLeftovers(of: dir.file("state.json")) == [dir.file(dead)])
+        #expect(try AtomicFile.removeLeftovers(of: dir.file("state.json")) == AtomicFile.Leftovers(removed: [dir.file(dead)]))
         #expect(listing(dir.path) == [".other.autoscaled-tmp.1", live, ".state.json.autoscaled-tmp.x", "state.json"].sorted())
-        #expect(try AtomicFile.removeLeftovers(of: dir.file("missing-dir/state.json")) == [])
+        #expect(try AtomicFile.removeLeftovers(of: dir.file("missing-dir/state.json")) == AtomicFile.Leftovers())
+    }
+
+    @Test("a leftover that cannot be removed (a directory of that name) is a failure of its own: every other one is removed")
+    func leftoverNotRemoved() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let names = (1...4).map { AtomicFile.temporaryName(for: "state.json", pid: pid_t(Int32.max - $0)) }
+        for name in names.dropLast() { dir.write(name, "x") }
+        #expect(mkdir(dir.file(names[3]), 0o755) == 0)
+        let leftovers = try AtomicFile.removeLeftovers(of: dir.file("state.json"))
+        #expect(Set(leftovers.removed) == Set(names.dropLast().map(dir.file)))
+        #expect(leftovers.failures.map(\.description) == ["unlinkat(\(dir.file(names[3]))): is a directory (errno 21)"])
+        #expect(listing(dir.path) == [names[3]])
     }
 }
 

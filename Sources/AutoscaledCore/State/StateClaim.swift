@@ -175,14 +175,17 @@ struct StateClaim {
         if let textfile = config.metrics.textfile { paths.append(textfile) }
         if case let .file(path) = config.actuator.kind { paths.append(path) }
         for path in paths {
-            do {
-                for removed in try AtomicFile.removeLeftovers(of: path) {
-                    logger.log(.notice, .tempRemoved, [LogField("path", .string(removed))])
-                }
-            } catch {
+            let failed = { (error: SystemError) in
                 logger.log(.warning, .tempCleanupFailed, [
                     LogField("path", .string(path)), LogField("cause", .string(errorText(error, after: path))),
                 ])
+            }
+            do {
+                let leftovers = try AtomicFile.removeLeftovers(of: path)
+                for removed in leftovers.removed { logger.log(.notice, .tempRemoved, [LogField("path", .string(removed))]) }
+                leftovers.failures.forEach(failed)
+            } catch {
+                failed(error)
             }
         }
     }
