@@ -27,6 +27,9 @@ public struct SystemError: Error, Sendable, Equatable, CustomStringConvertible {
     /// `true` for `ENOENT`: the file or a directory on its path does not exist.
     public var isNoSuchFile: Bool { errno == ENOENT }
 
+    /// `true` for `EAGAIN` (`EWOULDBLOCK`): no room now, as in a full socket queue.
+    public var wouldBlock: Bool { errno == EAGAIN || errno == EWOULDBLOCK }
+
     /// `true` for `ENOENT` or `ENOTDIR`: nothing exists at the path (a component is missing, or is
     /// not a directory).
     public var isNoSuchPath: Bool { errno == ENOENT || errno == ENOTDIR }

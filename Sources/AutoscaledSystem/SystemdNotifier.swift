@@ -69,7 +69,9 @@ public struct SystemdNotifier: Sendable {
     /// A newline, carriage return or NUL inside an assignment is replaced by a space, so
     /// text that reaches a `STATUS=` (a server name, an error) can never add an assignment
     /// of its own. Does nothing when disabled or when `assignments` is empty.
-    public func send(_ assignments: [String]) throws(SystemError) {
+    /// - Parameter waiting: whether to wait up to ``sendTimeout`` for room in a full manager
+    ///   queue; without, a full queue fails at once with `EAGAIN`.
+    public func send(_ assignments: [String], waiting: Bool) throws(SystemError) {
         guard let address else { return }
         let message = Self.encode(assignments)
         guard !message.isEmpty else { return }
@@ -78,15 +80,17 @@ public struct SystemdNotifier: Sendable {
             Glibc.socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         }
         defer { _ = close(fd) }
-        var timeout = Self.sendTimeout
-        _ = try syscall("setsockopt", address.text) {
-            setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        if waiting {
+            var timeout = Self.sendTimeout
+            _ = try syscall("setsockopt", address.text) {
+                setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            }
         }
         let bytes = Array(message.utf8)
         let sent = try address.withSockaddr { (sockaddr, length) throws(SystemError) -> Int in
             try syscall("sendto", address.text) {
                 bytes.withUnsafeBytes { buffer in
-                    sendto(fd, buffer.baseAddress, buffer.count, Int32(MSG_NOSIGNAL), sockaddr, length)
+                    sendto(fd, buffer.baseAddress, buffer.count, Int32(MSG_NOSIGNAL) | (waiting ? 0 : Int32(MSG_DONTWAIT)), sockaddr, length)
                 }
             }
         }
@@ -160,8 +164,9 @@ public struct SystemdNotifier: Sendable {
 
 /// Where the daemon's state notifications go: systemd's notify socket, or a test's record.
 public protocol NotifySink: Sendable {
-    /// Sends the assignments (`READY=1`, `STATUS=…`) as one message.
-    func send(_ assignments: [String]) throws(SystemError)
+    /// Sends the assignments (`READY=1`, `STATUS=…`) as one message; `waiting`: for room in a
+    /// full queue, a while, or not at all.
+    func send(_ assignments: [String], waiting: Bool) throws(SystemError)
     /// Why the service manager cannot be told anything, when it was asked to be (see ``SystemdNotifier/unusable``).
     var unusable: String? { get }
     /// How often the service manager expects `WATCHDOG=1` at the latest (see ``SystemdNotifier/watchdogInterval``).
@@ -169,6 +174,8 @@ public protocol NotifySink: Sendable {
 }
 
 extension NotifySink {
+    /// Sends the assignments, waiting a while for room in a full queue.
+    public func send(_ assignments: [String]) throws(SystemError) { try send(assignments, waiting: true) }
     public var unusable: String? { nil }
     public var watchdogInterval: Duration? { nil }
 }

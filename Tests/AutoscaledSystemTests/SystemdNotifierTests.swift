@@ -130,6 +130,24 @@ struct SystemdNotifierTests {
         #expect(SystemdNotifier(environment: ["NOTIFY_SOCKET": "@" + String(repeating: "x", count: 107)]).isEnabled)
     }
 
+    @Test("without waiting, a full queue fails at once with EAGAIN")
+    func fullQueueWithoutWaiting() throws {
+        let listener = try NotifySocketListener.temporary()
+        let notifier = SystemdNotifier(environment: ["NOTIFY_SOCKET": listener.notifySocket])
+        var failure: SystemError?
+        for _ in 0..<100_000 where failure == nil {
+            do throws(SystemError) { try notifier.send(["WATCHDOG=1"], waiting: false) } catch { failure = error }
+        }
+        #expect(failure?.errno == EAGAIN, "the queue of a listener that reads nothing never filled: \(String(describing: failure))")
+        let start = ContinuousClock.now
+        #expect(throws: SystemError(call: "sendto", subject: listener.notifySocket, errno: EAGAIN)) {
+            try notifier.send(["WATCHDOG=1"], waiting: false)
+        }
+        // A waiting send would take the whole sendTimeout (2 s) here.
+        #expect(ContinuousClock.now - start < .seconds(1))
+        #expect(listener.receive(timeout: Self.wait) == "WATCHDOG=1", "what did go out is there to read")
+    }
+
     @Test("a socket that does not exist fails with the call and the path")
     func missingSocket() {
         let notifier = SystemdNotifier(environment: ["NOTIFY_SOCKET": "/nonexistent-autoscaled/notify"])

@@ -58,6 +58,8 @@ public final class Controller {
     /// actuation starts); a decision that changes the count brings its own reason.
     private var unconfirmed: String?
     private var notifyFailed = false
+    /// The last send found the manager's queue full: the next does not wait for room.
+    private var notifyQueueFull = false
     /// The highest `max_replicas` since the daemon started: the systemd actuator stops instances up
     /// to it, so one started before a reload lowered `max_replicas` is stopped, across an
     /// `[actuator]` change too (which starts a new coordinator).
@@ -297,11 +299,16 @@ public final class Controller {
         notify(assignments + ["STATUS=\(statusText(await state.summary))"])
     }
 
-    /// Sends a notification; a failure is logged once, then only at debug level.
+    /// Sends a notification; a failure is logged once, then only at debug level. Once a send
+    /// found the manager's queue full (`EAGAIN`, after waiting for room), the next ones do not
+    /// wait until one goes through: a manager that reads nothing costs the loop one wait, not one
+    /// per message.
     public func notify(_ assignments: [String]) {
         do throws(SystemError) {
-            try dependencies.notifier.send(assignments)
+            try dependencies.notifier.send(assignments, waiting: !notifyQueueFull)
+            notifyQueueFull = false
         } catch {
+            notifyQueueFull = error.wouldBlock
             logger.log(notifyFailed ? .debug : .warning, .notifyFailed, [LogField("cause", .string(error.description))])
             notifyFailed = true
         }

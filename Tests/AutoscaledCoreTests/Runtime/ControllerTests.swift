@@ -589,4 +589,23 @@ struct ControllerTests {
         controller.notify(["WATCHDOG=1"])
         #expect(h.lines("notify-failed").map { $0.prefix(3) } == ["<4>", "<7>"])
     }
+
+    @Test("a full manager queue is waited for once: the next sends do not wait until one goes through")
+    func notifyQueueFull() async {
+        let h = Harness([Harness.exercise])
+        defer { h.dir.remove() }
+        let controller = await h.start(h.config())
+        let before = h.notifier.waits.count
+        h.notifier.fail(true, errno: EAGAIN)
+        controller.notify(["WATCHDOG=1"])
+        controller.notify(["WATCHDOG=1"])
+        h.notifier.fail(false)
+        controller.notify(["WATCHDOG=1"])
+        controller.notify(["WATCHDOG=1"])
+        // Another failure (no listener) is no full queue: the next send waits as ever.
+        h.notifier.fail(true)
+        controller.notify(["WATCHDOG=1"])
+        controller.notify(["WATCHDOG=1"])
+        #expect(Array(h.notifier.waits.dropFirst(before)) == [true, false, false, true, true, true])
+    }
 }

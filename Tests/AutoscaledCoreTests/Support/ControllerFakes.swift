@@ -1,3 +1,4 @@
+import Glibc
 @testable import AutoscaledBase
 import AutoscaledCore
 @testable import AutoscaledSystem
@@ -31,9 +32,10 @@ final class ScriptedLoadSource: LoadSource {
     }
 }
 
-/// Keeps every notification sent; fails every send while `failing` is set.
+/// Keeps every notification sent and whether it would wait for room; fails every send with
+/// `failing`'s errno while it is set.
 final class RecordingNotifier: NotifySink {
-    private let state = Locked<(messages: [[String]], failing: Bool)>(([], false))
+    private let state = Locked<(messages: [[String]], waits: [Bool], failing: Int32?)>(([], [], nil))
     /// What `WATCHDOG_USEC` would say.
     let watchdogInterval: Duration?
 
@@ -42,15 +44,18 @@ final class RecordingNotifier: NotifySink {
     }
 
     var messages: [[String]] { state.withLock { $0.messages } }
+    /// For every send, failed or not, whether it was to wait for room in a full queue.
+    var waits: [Bool] { state.withLock { $0.waits } }
 
-    func fail(_ failing: Bool) { state.withLock { $0.failing = failing } }
+    func fail(_ failing: Bool, errno: Int32 = ECONNREFUSED) { state.withLock { $0.failing = failing ? errno : nil } }
 
-    func send(_ assignments: [String]) throws(SystemError) {
+    func send(_ assignments: [String], waiting: Bool) throws(SystemError) {
         let failing = state.withLock { state in
-            if !state.failing { state.messages.append(assignments) }
+            state.waits.append(waiting)
+            if state.failing == nil { state.messages.append(assignments) }
             return state.failing
         }
-        if failing { throw SystemError(call: "sendto", subject: "/run/systemd/notify", errno: 111) }
+        if let failing { throw SystemError(call: "sendto", subject: "/run/systemd/notify", errno: failing) }
     }
 }
 
