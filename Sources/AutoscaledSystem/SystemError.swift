@@ -16,12 +16,26 @@ public struct SystemError: Error, Sendable, Equatable, CustomStringConvertible {
         self.errno = errno
     }
 
-    /// The C library's text for the errno, lower-cased as in the rest of the logs.
+    /// The C library's text for the errno, lower-cased as in the rest of the logs; where the call
+    /// gives the errno a meaning of its own (an inotify limit that reads as a full disk), that too.
     public var reason: String {
         guard let text = strerror(errno) else { return "unknown error" }
         let message = String(cString: text)
         guard let first = message.first else { return message }
-        return first.lowercased() + message.dropFirst()
+        let reason = first.lowercased() + message.dropFirst()
+        return limit.map { "\(reason): \($0)" } ?? reason
+    }
+
+    /// The limit an errno of this call stands for, where `strerror` names another.
+    private var limit: String? {
+        switch (call, errno) {
+        case ("inotify_init1", EMFILE):
+            "the process's descriptors (LimitNOFILE=) or the user's inotify instances (sysctl fs.inotify.max_user_instances) are used up"
+        case ("inotify_add_watch", ENOSPC):
+            "the user's inotify watches are used up (sysctl fs.inotify.max_user_watches)"
+        default:
+            nil
+        }
     }
 
     /// `true` for `ENOENT`: the file or a directory on its path does not exist.
