@@ -86,6 +86,12 @@ private func prefix(_ line: Int?) -> String {
 /// Seconds through the one log number formatter, which stays total on any age a file's
 /// modification time can give (an mtime near the 64-bit limits is beyond `Int`).
 /// Seconds to the millisecond (`3.804s`, never `3.8040000000000003s`).
+/// From a minute on, a duration as the config writes one (`1h`, `20791d 11h 7min 39s 252ms`).
 func formatSeconds(_ seconds: Double) -> String {
-    DecimalText.format((seconds * 1000).rounded() / 1000) + "s"
+    let rounded = (seconds * 1000).rounded() / 1000
+    // From a minute on, as durations are written everywhere else (`1h 5min`, `20791d 6h`), not
+    // as a count of seconds; beyond what a Duration holds, as a number.
+    guard rounded >= 60, rounded < 9e18 else { return DecimalText.format(rounded) + "s" }
+    let whole = rounded.rounded(.down)
+    return DurationText.format(.seconds(Int64(whole)) + .milliseconds(Int64(((rounded - whole) * 1000).rounded())))
 }

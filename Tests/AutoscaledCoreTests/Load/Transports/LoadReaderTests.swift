@@ -41,7 +41,7 @@ struct LoadReaderTests {
         #expect(await reader.read(wallNow: 1400).map(\.snapshot) == .failure(.modifiedInFuture(aheadSeconds: 3600)))
         #expect(await reader.read(wallNow: 4999).map(\.snapshot) == .success(snapshot))
         #expect(LoadError.modifiedInFuture(aheadSeconds: 3600).description
-            == "modification time is 3600s in the future, so its age is unknown (counted as stale)")
+            == "modification time is 1h in the future, so its age is unknown (counted as stale)")
     }
 
     /// Scripted write activity: `before` just before the read, `after` just after it.
@@ -67,6 +67,9 @@ struct LoadReaderTests {
         #expect(LoadError.stillBeingWritten(seconds: 3.8040000000000003).description
             == "still being written after 3.804s (modified, not yet closed or renamed into place)")
         #expect(LoadError.stale(ageSeconds: 12.000499, limitSeconds: 10).description == "data is 12s old, older than stale_after 10s")
+        // From a minute on, as durations are written in the config, not as a count of seconds.
+        #expect(LoadError.stale(ageSeconds: 1_796_382_459.2521, limitSeconds: 90).description
+            == "data is 20791d 11h 7min 39s 252ms old, older than stale_after 1min 30s")
         writes.before = WriteActivity(modifications: 1)
         writes.after = writes.before
         #expect(await reader.read(wallNow: 0, now: t0 + .seconds(3), writes: writes.activity) == .done(.success(
