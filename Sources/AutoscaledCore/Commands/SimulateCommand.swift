@@ -84,10 +84,14 @@ public enum SimulateCommand {
             return .failure(usage("scale_to_zero_after \(DurationText.format(after)) needs min_replicas 0, "
                 + "not \(policy.minReplicas) (--min)"))
         }
-        let poll = config.source.pollInterval
-        guard poll.components.attoseconds == 0, poll.components.seconds >= 1 else {
-            return .failure(usage("poll_interval \(DurationText.format(poll)) is not a whole number of seconds "
-                + "(the replay steps in seconds)"))
+        // The config's policy steps on the replay's whole seconds; a reference model keeps its own
+        // period and ignores poll_interval.
+        var poll = config.source.pollInterval
+        if options.reference != nil {
+            poll = .seconds(max(1, poll.components.seconds))
+        } else if poll.components.attoseconds != 0 || poll.components.seconds < 1 {
+            return .failure(usage("\(options.configPath): poll_interval \(DurationText.format(poll)) is not a whole number "
+                + "of seconds (the replay steps in seconds)"))
         }
         let delay = Int(options.startupDelay?.components.seconds ?? 0)
         switch trace.series {

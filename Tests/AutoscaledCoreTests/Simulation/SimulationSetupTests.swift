@@ -50,7 +50,10 @@ struct SimulationSetupTests {
         var config = Self.config
         config.source.pollInterval = .milliseconds(2500)
         #expect(Self.setup(Self.servers, config: config) { _ in }
-            == "error: poll_interval 2s 500ms is not a whole number of seconds (the replay steps in seconds)")
+            == "error: \(Command.defaultConfigPath): poll_interval 2s 500ms is not a whole number of seconds (the replay steps in seconds)")
+        // A reference model does not run the config's policy, nor on its poll_interval.
+        #expect(Self.setup(Self.offered, config: config) { $0.capacity = 1; $0.reference = .kpa(target: 0.7) }
+            == "poll 2 C 1 D 0 min 1 max 10 initial 3")
     }
 
     @Test("a capacity that would take the trace's peak past the load cap is a usage error; at the cap it is not")
