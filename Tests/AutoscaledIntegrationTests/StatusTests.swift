@@ -14,6 +14,26 @@ struct StatusTests {
         #expect(result.stderr == "no state file at \(dir.statePath): the daemon has not run with this config yet\n")
     }
 
+    @Test("with no state file but its lock held (a daemon that could not write it yet), status and pause say a daemon runs")
+    func noStateFileLockHeld() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        dir.writeConfig()
+        mkdir(dir.file("state"), 0o755)
+        // This process plays the daemon that holds the lock and has written nothing.
+        let lock = open(dir.statePath + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        #expect(lock >= 0 && flock(lock, LOCK_EX | LOCK_NB) == 0)
+        defer { close(lock) }
+        let held = "no state file at \(dir.statePath): a daemon (pid \(getpid())) holds its lock but has not written it yet "
+            + "(its log says why: event=state-write-failed)\n"
+        let status = await ChildProcess.run(["status", "--config", dir.configPath], in: dir.path)
+        #expect(status.status == 1)
+        #expect(status.stderr == held)
+        let pause = await ChildProcess.run(["pause", "--config", dir.configPath], in: dir.path)
+        #expect(pause.status == 1)
+        #expect(pause.stderr == held, "\(pause.stderr)")
+    }
+
     @Test("status shows the daemon's last decision and a source that went bad")
     func afterRun() async {
         let dir = Workspace()

@@ -91,7 +91,7 @@ public enum PauseCommand {
             switch StateStore(path: path).load() {
             case .missing:
                 return .failure(Failure(PauseCommand.failure(
-                    "no state file at \(path): no daemon has run with \(configPath) (start it first)")))
+                    StateStore.missingText(path, whenIdle: "no daemon has run with \(configPath) (start it first)"))))
             case let .corrupt(cause), let .unreadable(cause):
                 return .failure(Failure(PauseCommand.failure(cause)))
             case let .unknownVersion(version):

@@ -11,9 +11,8 @@ public enum StatusCommand {
         let path = config.state.path
         switch StateStore(path: path).load() {
         case .missing:
-            return CommandOutput(
-                standardError: "no state file at \(path): the daemon has not run with this config yet\n",
-                exitStatus: CommandOutput.runtimeFailure)
+            return CommandOutput(standardError: StateStore.missingText(path, whenIdle: "the daemon has not run with this config yet") + "\n",
+                                 exitStatus: CommandOutput.runtimeFailure)
         case let .corrupt(cause), let .unreadable(cause):
             return CommandOutput(standardError: cause + "\n", exitStatus: CommandOutput.runtimeFailure)
         case let .unknownVersion(version):

@@ -52,6 +52,17 @@ public struct StateStore: Sendable {
         }
     }
 
+    /// What `status` and `pause` say when there is no state file at `path`: `whenIdle` when no
+    /// daemon holds its lock; else that one runs but has not written it yet (a full disk, say).
+    public static func missingText(_ path: String, whenIdle: String) -> String {
+        guard case let .process(pid) = LockFile.holder(of: lockPath(forState: path)) else {
+            return "no state file at \(path): \(whenIdle)"
+        }
+        let daemon = pid > 0 ? "a daemon (pid \(pid))" : "a daemon (in another pid namespace)"
+        return "no state file at \(path): \(daemon) holds its lock but has not written it yet "
+            + "(its log says why: event=state-write-failed)"
+    }
+
     /// The lock file beside the state file that a running daemon holds: `<path>.lock`.
     public var lockPath: String { Self.lockPath(forState: path) }
 
