@@ -305,7 +305,8 @@ struct FileSafetyTests {
         chmod(dir.statePath, 0o600)
         dir.writeConfig()
         dir.writeLoads(#"{"a": 30}"#)
-        // Root reads any file: run the daemon as nobody, who may write beside the file but not read it.
+        // Root reads any file: run the daemon as a user of its own, who may write beside the file but
+        // not read it (not nobody: the process-limit test counts nobody's processes meanwhile).
         let asOther = geteuid() == 0
         if asOther {
             for path in [dir.path, dir.file("state")] { chmod(path, 0o777) }
@@ -315,7 +316,7 @@ struct FileSafetyTests {
         }
         let command = ["run", "--config", dir.configPath]
         let daemon = asOther
-            ? ChildProcess("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", autoscaledBinary()] + command,
+            ? ChildProcess("/usr/bin/setpriv", ["--reuid=61234", "--regid=61234", "--clear-groups", autoscaledBinary()] + command,
                            captureIn: dir.path)
             : ChildProcess(autoscaledBinary(), command, captureIn: dir.path)
         let status = await daemon.wait()
@@ -330,6 +331,26 @@ struct FileSafetyTests {
         #expect(!daemon.standardError.contains("event=start "))
         chmod(dir.statePath, 0o600)
         #expect(readText(dir.statePath) == saved)
+    }
+
+    @Test("a damaged state file is kept aside at start, not written over: whoever looks into the damage finds it")
+    func damagedKeptAside() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        mkdirs(dir, "state")
+        let damaged = #"{"version":1,"desired_replicas":7,"updated_at":"#
+        dir.write(dir.statePath, damaged)
+        dir.write(dir.statePath + ".corrupt", "an earlier one")
+        dir.writeConfig()
+        dir.writeLoads(#"{"a": 30}"#)
+        let daemon = await startDaemon(dir)
+        #expect(daemon.standardError.contains("level=warning event=state-initial cause=\"\(dir.statePath): not a valid state file "
+            + "(not JSON); starting from initial_replicas 3; the file is kept as \(dir.statePath).corrupt.2\""), "\(daemon.standardError)")
+        #expect(readText(dir.statePath + ".corrupt.2") == damaged)
+        #expect(readText(dir.statePath + ".corrupt") == "an earlier one")
+        daemon.signal(SIGTERM)
+        #expect(await daemon.wait() == 0)
+        #expect(dir.savedReplicas() == 3)
     }
 
     @Test("a state file of unknown version is kept aside, not resumed; status refuses to read it")

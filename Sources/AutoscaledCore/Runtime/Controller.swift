@@ -82,7 +82,7 @@ public final class Controller {
     /// a state directory that cannot be written shows up now) and starts actuation.
     /// - Parameters:
     ///   - loaded: what the state file held, when the caller read it already (while taking its lock).
-    ///   - keptAside: where a state file of unknown version was set aside, for the warning.
+    ///   - keptAside: where a state file of unknown version, or a damaged one, was set aside, for the warning.
     public static func start(
         configPath: String, config: Config, logger: Logger, loaded: StateStore.Loaded? = nil, keptAside: String? = nil,
         dependencies: Dependencies = Dependencies()

@@ -6,7 +6,7 @@ import AutoscaledSystem
 struct StateClaim {
     var lock: LockFile
     var loaded: StateStore.Loaded
-    /// Where a state file of unknown version now is.
+    /// Where a state file of unknown version, or a damaged one, now is.
     var keptAside: String?
     /// The warning to log when the lock was taken but our pid could not be written into it.
     var pidNotWritten: LogRecord?
@@ -18,7 +18,9 @@ struct StateClaim {
     }
 
     /// Claims `store`'s file for this process. A refused claim holds no lock.
-    static func claim(_ store: StateStore) throws(Refusal) -> StateClaim {
+    /// - Parameter keepingDamaged: set a damaged state file aside too (at start: a reload sets aside
+    ///   whatever it finds, as `before-reload`).
+    static func claim(_ store: StateStore, keepingDamaged: Bool = false) throws(Refusal) -> StateClaim {
         let lock: LockFile
         do {
             lock = try LockFile.acquire(store.lockPath)
@@ -41,14 +43,20 @@ struct StateClaim {
                     + "process's pid in it another autoscaled refused by it cannot say whose it is")),
             ])
         }
-        if case let .unknownVersion(version) = loaded {
+        // A file that is not resumed is kept, never written over: one of unknown version, for the
+        // release that knows it; a damaged one, for whoever looks into what damaged it.
+        let kept: (suffix: String, what: String)? = switch loaded {
+        case let .unknownVersion(version): ("unknown-version-\(version)", "the state file of unknown version \(version)")
+        case .corrupt where keepingDamaged: ("corrupt", "the state file that cannot be used")
+        case .corrupt, .found, .missing, .unreadable: nil
+        }
+        if let kept {
             do {
-                claim.keptAside = try store.setAside(version: version)
+                claim.keptAside = try store.setAside(as: kept.suffix)
             } catch {
                 // Using the path would overwrite the file it could not keep.
                 lock.release()
-                throw Refusal(record: .stateWriteFailed(path: store.path, error),
-                              cause: "cannot set aside the state file of unknown version \(version): \(error)")
+                throw Refusal(record: .stateWriteFailed(path: store.path, error), cause: "cannot set aside \(kept.what): \(error)")
             }
         }
         return claim
@@ -60,7 +68,7 @@ struct StateClaim {
     static func atStart(_ config: Config, logger: Logger) -> StateClaim? {
         removeLeftovers(config, logger: logger)
         do {
-            let claimed = try claim(StateStore(path: config.state.path))
+            let claimed = try claim(StateStore(path: config.state.path), keepingDamaged: true)
             if let record = claimed.pidNotWritten { logger.log(record) }
             return claimed
         } catch {
