@@ -45,6 +45,9 @@ public enum LogEvent: String, Sendable, Equatable, CaseIterable {
     case metricsRemoved = "metrics-removed"
     /// A history record could not be written (`path`, `cause`).
     case historyWriteFailed = "history-write-failed"
+    /// A write of the state file, the history or the metrics textfile succeeded after failing: the
+    /// end of the `*-write-failed` lines before it (`file`: state, history or metrics).
+    case writeRecovered = "write-recovered"
     /// The history segment being appended to was removed, moved or replaced (`path`, `segment`, `cause`);
     /// a new segment starts.
     case historySegmentLost = "history-segment-lost"

@@ -58,7 +58,7 @@ public struct MetricsExporter: Sendable {
     /// Counts one evaluation — `input` read, `decision` taken (with what holds it, and whether an
     /// operator paused) — and writes the textfile if one is set.
     /// - Parameter logLinesDropped: the log sink's count of lines it could not write.
-    /// - Returns: the log record of a failed write, if any.
+    /// - Returns: the log record of a failed write, or of the first that succeeds after failing, if any.
     public mutating func record(
         _ input: PolicyInput, _ decision: ScalingDecision, appliedReplicas: Int? = nil, actuationFailures: Int? = nil,
         logLinesDropped: Int = 0, paused: Bool = false, wallTime: Double
@@ -84,8 +84,8 @@ public struct MetricsExporter: Sendable {
             paused: paused, lastReloadSuccessful: lastReloadSuccessful, actuationFailures: actuationFailures)
         do {
             try write(path, MetricsText.render(sample, maxSeries: config.maxSeries))
-            failing = false
-            return nil
+            defer { failing = false }
+            return failing ? .writeRecovered("metrics", path: path) : nil
         } catch {
             defer { failing = true }
             return LogRecord(failing ? .debug : .warning, .metricsWriteFailed, [

@@ -131,8 +131,8 @@ final class DaemonHistory {
     private func outcome(_ body: () throws(SystemError) -> Void) -> LogRecord? {
         do {
             try body()
-            failing = false
-            return nil
+            defer { failing = false }
+            return failing ? .writeRecovered("history", path: config.path) : nil
         } catch {
             defer { failing = true }
             return LogRecord(failing ? .debug : .warning, .historyWriteFailed, [

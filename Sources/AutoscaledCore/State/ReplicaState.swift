@@ -266,6 +266,7 @@ public actor ReplicaState {
         do {
             try store.save(file)
             unsaved = false
+            if lastWriteFailure != nil { logger.log(.writeRecovered("state", path: store.path)) }
             lastWriteFailure = nil
             return nil
         } catch {

@@ -194,7 +194,7 @@ struct MetricsExporterTests {
         }
     }
 
-    @Test("a failed write warns once, then logs at debug until a write succeeds")
+    @Test("a failed write warns once, then logs at debug until a write succeeds, which says so once")
     func failures() {
         let files = Files()
         var exporter = Self.exporter(files)
@@ -205,6 +205,8 @@ struct MetricsExporterTests {
         ]))
         #expect(exporter.record(.unavailable("x"), Self.decision(3, 3), wallTime: 2)?.level == .debug)
         files.fail.withLock { $0 = false }
+        #expect(exporter.record(.unavailable("x"), Self.decision(3, 3), wallTime: 3)
+            == LogRecord(.notice, .writeRecovered, [LogField("path", "/m.prom"), LogField("file", "metrics")]))
         #expect(exporter.record(.unavailable("x"), Self.decision(3, 3), wallTime: 3) == nil)
         files.fail.withLock { $0 = true }
         #expect(exporter.record(.unavailable("x"), Self.decision(3, 3), wallTime: 4)?.level == .warning)

@@ -332,6 +332,29 @@ struct ControllerTests {
         #expect(stop.hasSuffix("): a restart resumes from what it last held, once the path can hold a state file again\""))
     }
 
+    @Test("once the state file and the history can be written again, each says so once: write-recovered")
+    func writesRecovered() async throws {
+        let h = Harness([Harness.exercise, Harness.exercise, Harness.exercise])
+        defer { h.dir.remove() }
+        h.dir.write("blocked", "")
+        let config = h.config(statePath: h.dir.file("blocked/state.json"))
+        let controller = await h.start(config)
+        _ = try #require(await controller.evaluate())
+        #expect(h.lines("state-write-failed").count >= 1 && h.lines("history-write-failed").count == 1)
+        #expect(h.lines("write-recovered").isEmpty)
+        // The disk mended: a directory where the file stood.
+        #expect(unlink(h.dir.file("blocked")) == 0 && mkdir(h.dir.file("blocked"), 0o755) == 0)
+        h.clock.advance(by: .seconds(10))
+        _ = try #require(await controller.evaluate())
+        #expect(h.lines("write-recovered").sorted() == [
+            "<5>level=notice event=write-recovered path=\(config.history.path) file=history",
+            "<5>level=notice event=write-recovered path=\(config.state.path) file=state",
+        ].sorted())
+        h.clock.advance(by: .seconds(10))
+        _ = try #require(await controller.evaluate())
+        #expect(h.lines("write-recovered").count == 2, "once each")
+    }
+
     @Test("the count is handed to the actuator; an unconfirmed count is applied again on the first hold")
     func handOver() async throws {
         let h = Harness([Harness.exercise, Harness.cool])
