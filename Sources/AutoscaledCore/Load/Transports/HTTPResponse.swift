@@ -50,13 +50,15 @@ public enum HTTPResponse {
     public static let maxHeadBytes = 64 * 1024
 
     /// Whether `bytes` already hold enough to stop reading before the server closes: a final head
-    /// (after any interim 1xx ones) that announces a `Content-Length` that is met, a chunked body
-    /// whose last chunk and trailer section are in, a head that cannot be read (more bytes would not
-    /// mend it), or a head already longer than ``maxHeadBytes`` (which ``body(of:)`` refuses).
-    /// `Connection: close` is asked for, but a server that keeps the connection open anyway is
-    /// answered as soon as its response is whole, not at `read_timeout`. Only a body framed by the
-    /// close is read to it. Called after every read: a head is parsed only once its end is in, a
-    /// chunked body only once the bytes end as its trailer section does.
+    /// (after any interim 1xx ones) that ``body(of:)`` refuses whatever follows (a status but 2xx,
+    /// a 206, a `Content-Encoding` or a transfer coding it does not read, a `Content-Length` it
+    /// cannot, a head it cannot read at all), or that has no body (204, 304), or a body whole: an
+    /// announced `Content-Length` met, a chunked body's last chunk and trailer section in (or a chunk
+    /// that breaks its framing, which more bytes cannot mend); or a head already longer than
+    /// ``maxHeadBytes``. `Connection: close` is asked for, but a server that keeps the connection
+    /// open anyway is answered as soon as its response is whole, not at `read_timeout`. Only a body
+    /// framed by the close is read to it. Called after every read: a head is parsed only once its
+    /// end is in, and a chunked body is walked by its size lines, its data skipped, not copied.
     public static func isComplete(_ bytes: [UInt8]) -> Bool {
         var start = 0
         while true {
@@ -66,24 +68,34 @@ public enum HTTPResponse {
                 start = head.bodyStart
                 continue
             }
+            guard (200...299).contains(head.status), head.status != 206, head.status != 204,
+                  head.codings(of: "content-encoding").allSatisfy({ $0 == "identity" })
+            else { return true }
             let transferCodings = head.codings(of: "transfer-encoding")
             if !transferCodings.isEmpty {
                 // Another coding is refused whole (``body(of:)``), its bytes unread.
-                return transferCodings != ["chunked"] || endsChunkedBody(bytes, from: head.bodyStart)
+                guard transferCodings == ["chunked"] else { return true }
+                var skipped: [UInt8]?
+                return bytes.withUnsafeBufferPointer { buffer in
+                    switch walkChunks(buffer, from: head.bodyStart, into: &skipped) {
+                    case .cutOff: false
+                    case .malformed: true
+                    case let .end(trailers): trailerSectionEnds(bytes, from: trailers)
+                    }
+                }
             }
             guard let length = try? head.contentLength() else { return head.fields.contains { $0.name == "content-length" } }
             return bytes.count - head.bodyStart >= length
         }
     }
 
-    /// Whether `bytes` end with a whole chunked body that starts at `start`: its last chunk and the
-    /// empty line that ends its trailer section are in, with nothing after them.
-    private static func endsChunkedBody(_ bytes: [UInt8], from start: Int) -> Bool {
-        let newline = UInt8(ascii: "\n")
-        guard bytes.count - start >= 3, bytes.last == newline else { return false }
-        let beforeLast = bytes[bytes.count - 2]
-        guard beforeLast == newline || (beforeLast == UInt8(ascii: "\r") && bytes[bytes.count - 3] == newline) else { return false }
-        return (try? dechunk(bytes, from: start)) != nil
+    /// Whether the trailer section that starts at `start` has ended (its empty line is in).
+    private static func trailerSectionEnds(_ bytes: [UInt8], from start: Int) -> Bool {
+        var cursor = start
+        while let trailer = line(bytes, &cursor) {
+            if trailer.isEmpty { return true }
+        }
+        return false
     }
 
     /// Where the head that starts at `start` ends (after its empty line), if it ends within ``maxHeadBytes``.
@@ -174,41 +186,49 @@ public enum HTTPResponse {
     /// Works on the bytes, making no text but for an error: a body of millions of one-byte chunks
     /// (which `max_response_bytes` allows) decodes in time linear in its size, and fast.
     static func dechunk(_ bytes: [UInt8], from start: Int) throws(LoadError) -> [UInt8] {
-        var body: [UInt8] = []
-        body.reserveCapacity(max(0, bytes.count - start))
-        let outcome = bytes.withUnsafeBufferPointer { dechunk($0, from: start, into: &body) }
-        switch outcome {
-        case let .failure(error): throw error
-        case let .success(end):
-            var cursor = end
+        var body: [UInt8]? = []
+        body?.reserveCapacity(max(0, bytes.count - start))
+        let walk = bytes.withUnsafeBufferPointer { walkChunks($0, from: start, into: &body) }
+        switch walk {
+        case let .cutOff(error), let .malformed(error): throw error
+        case let .end(trailers):
+            var cursor = trailers
             while let trailer = line(bytes, &cursor), !trailer.isEmpty {}
             guard cursor >= bytes.count else {
                 throw .unreadable("chunked HTTP body followed by \(bytes.count - cursor) bytes after its last chunk")
             }
-            return body
+            return body ?? []
         }
     }
 
-    /// Appends the data of the chunks from `start` to `body`, up to the last chunk's size line.
-    /// - Returns: where the trailer fields start.
-    private static func dechunk(
-        _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, into body: inout [UInt8]
-    ) -> Result<Int, LoadError> {
+    /// Where a walk through a chunked body ended.
+    private enum ChunkWalk {
+        /// The last chunk's size line is read: the trailer section starts here.
+        case end(Int)
+        /// The bytes end before the last chunk: more may come.
+        case cutOff(LoadError)
+        /// A chunk breaks the framing: more bytes cannot mend it.
+        case malformed(LoadError)
+    }
+
+    /// Walks the chunks from `start` up to the last chunk's size line, appending their data to
+    /// `body` (when given; without, the data is skipped, so a walk costs the chunks, not the bytes).
+    private static func walkChunks(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, into body: inout [UInt8]?) -> ChunkWalk {
         let (newline, carriageReturn) = (UInt8(ascii: "\n"), UInt8(ascii: "\r"))
         var cursor = start
         while true {
             var lineFeed = cursor
             while lineFeed < bytes.count, bytes[lineFeed] != newline { lineFeed += 1 }
-            guard lineFeed < bytes.count else { return .failure(.unreadable("chunked HTTP body cut off before its last chunk")) }
+            guard lineFeed < bytes.count else { return .cutOff(.unreadable("chunked HTTP body cut off before its last chunk")) }
             let lineEnd = lineFeed > cursor && bytes[lineFeed - 1] == carriageReturn ? lineFeed - 1 : lineFeed
             guard let size = chunkSize(bytes, from: cursor, to: lineEnd) else {
                 let found = String(decoding: UnsafeBufferPointer(rebasing: bytes[cursor..<lineEnd]), as: UTF8.self)
-                return .failure(.unreadable("malformed chunked HTTP body: expected a hex chunk size, found \(quoted(found))"))
+                return .malformed(.unreadable("malformed chunked HTTP body: expected a hex chunk size, found \(quoted(found))"))
             }
             cursor = lineFeed + 1
-            if size == 0 { return .success(cursor) }
-            guard bytes.count - cursor >= size else { return .failure(.unreadable("chunked HTTP body cut off inside a chunk")) }
-            body.append(contentsOf: UnsafeBufferPointer(start: bytes.baseAddress! + cursor, count: size))
+            if size == 0 { return .end(cursor) }
+            guard bytes.count - cursor >= size else { return .cutOff(.unreadable("chunked HTTP body cut off inside a chunk")) }
+            body?.append(contentsOf: UnsafeBufferPointer(start: bytes.baseAddress! + cursor, count: size))
             cursor += size
             // The chunk's data ends with its own empty line: LF or CRLF, nothing before it.
             if cursor < bytes.count, bytes[cursor] == newline {
@@ -216,7 +236,10 @@ public enum HTTPResponse {
             } else if cursor + 1 < bytes.count, bytes[cursor] == carriageReturn, bytes[cursor + 1] == newline {
                 cursor += 2
             } else {
-                return .failure(.unreadable("malformed chunked HTTP body: a chunk is longer than its size"))
+                let error = LoadError.unreadable("malformed chunked HTTP body: a chunk is longer than its size")
+                // The bytes end at the data's end, or inside its CRLF: the line end may still come.
+                let endsEarly = cursor == bytes.count || (cursor + 1 == bytes.count && bytes[cursor] == carriageReturn)
+                return endsEarly ? .cutOff(error) : .malformed(error)
             }
         }
     }

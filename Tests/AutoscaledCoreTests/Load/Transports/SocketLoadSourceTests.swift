@@ -260,6 +260,9 @@ struct SocketLoadSourceTests {
               ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nb\r\nq{s=\"c\"} 3\n\r\n0\r\nX-Trailer: 1\r\n\r\n", "c=3.0"),
               ("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\nq{s=\"b\"} 7\n", "b=7.0"),
               ("HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n", "HTTP response has an invalid Content-Length 'x'"),
+              ("HTTP/1.1 503 Service Unavailable\r\n\r\nbusy", "HTTP status 503 Service Unavailable"),
+              ("HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n\r\n\u{1F}", "HTTP body has an unsupported Content-Encoding 'gzip'"),
+              ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "malformed chunked HTTP body: expected a hex chunk size, found 'zz'"),
           ])
     func httpKeptOpen(_ response: String, _ expected: String) async throws {
         #expect(try await Self.httpOutcome(.respondAndKeepOpen(Array(response.utf8))) == expected)
