@@ -9,7 +9,7 @@ public struct StateStore: Sendable {
         case missing
         /// Present but unusable; the cause is for a warning.
         case corrupt(String)
-        /// There, but it cannot be read (its permissions, an I/O error, a directory): it may hold
+        /// There, but it cannot be read (its permissions, an I/O error): it may hold
         /// the count to resume from, so the daemon neither starts from another nor writes over it.
         case unreadable(String)
         /// A state file of a `version` this build does not know: not resumed, and not to be
