@@ -333,6 +333,27 @@ struct FileSafetyTests {
         #expect(readText(dir.statePath) == saved)
     }
 
+    @Test("start-up cleanup removes every leftover of a dead writer it can, and names each one it cannot")
+    func leftoversCleanedUp() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        mkdirs(dir, "state")
+        // Pids no process can have (above any pid_max).
+        let names = (1...4).map { ".state.json.autoscaled-tmp.\(Int32.max - Int32($0))" }
+        for name in names.dropLast() { dir.write(dir.file("state/\(name)"), "x") }
+        mkdirs(dir, "state/\(names[3])")
+        dir.writeConfig()
+        dir.writeLoads(#"{"a": 30}"#)
+        let daemon = await startDaemon(dir)
+        let removed = daemon.stderrLines.filter { $0.contains("event=temp-removed") }
+        #expect(Set(removed.compactMap { $0.split(separator: " ").first { $0.hasPrefix("path=") }.map { String($0.dropFirst(5)) } })
+            == Set(names.dropLast().map { dir.file("state/\($0)") }), "\(daemon.standardError)")
+        #expect(daemon.standardError.contains("level=warning event=temp-cleanup-failed path=\(dir.file("state/\(names[3])")) "
+            + "cause=\"unlinkat: is a directory (errno 21)\""), "\(daemon.standardError)")
+        daemon.signal(SIGTERM)
+        #expect(await daemon.wait() == 0)
+    }
+
     @Test("a damaged state file is kept aside at start, not written over: whoever looks into the damage finds it")
     func damagedKeptAside() async {
         let dir = Workspace()

@@ -83,10 +83,10 @@ public enum Command: Sendable, Equatable {
             options: [configOption, OptionSpec("json", help: "Print one JSON object instead of text.")],
             discussion: """
                 Reads the state file named by the config; exits 1 when there is none (the daemon
-                has not run with this config yet), or it is corrupt or of a version this
-                autoscaled does not know.
+                has not run with this config yet, or one runs that could not write it yet), or it
+                is corrupt, cannot be read or is of a version this autoscaled does not know.
 
-                \(exitStatus(failure: "no state file, one that is corrupt or of unknown version, or a pause\n      file that cannot be read"))
+                \(exitStatus(failure: "no state file, one that is corrupt, unreadable or of unknown version,\n      or a pause file that cannot be read"))
                 """),
         SimulateOptions.spec,
         HistoryExportOptions.spec,

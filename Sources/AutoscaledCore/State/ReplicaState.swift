@@ -301,6 +301,8 @@ public actor ReplicaState {
         guard store.path != self.store.path else { return }
         let oldPause = PauseFile.path(forState: self.store.path)
         self.store = store
+        // The failures were the old path's: the new one's first write tells its own outcome.
+        lastWriteFailure = nil
         let carried = pause.active
         pause = PauseControl(path: PauseFile.path(forState: store.path))
         unsaved = true

@@ -82,8 +82,8 @@ struct StateClaim {
 
     /// Claims the state file a reload names; a file of unknown version set aside is logged. The
     /// running state is written there from now on: a state file already there (another run's, or
-    /// one that cannot be read) is set aside first, as `<path>.before-reload`, and logged, never
-    /// overwritten in silence.
+    /// a damaged one) is set aside first, as `<path>.before-reload`, and logged, never overwritten
+    /// in silence; one that cannot be read fails the reload (``claim(_:keepingDamaged:)``).
     /// - Returns: `nil`, after logging `reload-failed` with the cause, when the reload must not apply.
     static func atReload(_ path: String, configPath: String, logger: Logger) -> StateClaim? {
         var claim: StateClaim
@@ -105,6 +105,7 @@ struct StateClaim {
             why = "a state file was there (desired_replicas \(file.desiredReplicas), written \(file.updatedAt)); "
                 + "the running state is written in its place, not resumed from it"
         case let .corrupt(cause), let .unreadable(cause):
+            // (`claim` refuses one that cannot be read: only a damaged one comes here.)
             why = "a state file that cannot be used was there (\(cause)); the running state is written in its place"
         }
         if claim.keptAside == nil {
@@ -183,17 +184,19 @@ struct StateClaim {
         if let textfile = config.metrics.textfile { paths.append(textfile) }
         if case let .file(path) = config.actuator.kind { paths.append(path) }
         for path in paths {
-            let failed = { (error: SystemError) in
+            // `path=` names the leftover that stays, as `temp-removed` names the one removed; or,
+            // when its directory cannot be listed, the file whose leftovers were looked for.
+            let failed = { (error: SystemError, named: String) in
                 logger.log(.warning, .tempCleanupFailed, [
-                    LogField("path", .string(path)), LogField("cause", .string(errorText(error, after: path))),
+                    LogField("path", .string(named)), LogField("cause", .string(errorText(error, after: named))),
                 ])
             }
             do {
                 let leftovers = try AtomicFile.removeLeftovers(of: path)
                 for removed in leftovers.removed { logger.log(.notice, .tempRemoved, [LogField("path", .string(removed))]) }
-                leftovers.failures.forEach(failed)
+                for error in leftovers.failures { failed(error, error.subject) }
             } catch {
-                failed(error)
+                failed(error, path)
             }
         }
     }
