@@ -163,7 +163,8 @@ struct TuneTests {
         let result = await Self.tune(["--trace", "\(repositoryRoot)/config/traces/azure_llm_conv_2023_15min_3servers.csv",
                                       "--capacity", "1", "--startup-delay", "0", "--max-over", "1"], in: dir)
         #expect(result.status == 64)
-        #expect(result.stderr.hasPrefix("Error: tune needs an offered-load trace ('t_seconds,requests'); this one has per-server loads\n"))
+        #expect(result.stderr.hasPrefix("Error: tune needs an offered-load trace ('t_seconds,requests'); this one has per-server loads "
+            + "(from the daemon's history: autoscaled history export --format offered)\n"))
     }
 
     @Test("simulate --svg draws one point per second of a short trace, well-formed")

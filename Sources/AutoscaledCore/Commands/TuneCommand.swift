@@ -32,7 +32,8 @@ public enum TuneCommand {
             return .failure("\(options.tracePath): \(errorText(error, after: options.tracePath))")
         }
         guard case .offeredLoad = trace.series else {
-            return usage("tune needs an offered-load trace ('t_seconds,requests'); this one has per-server loads")
+            return usage("tune needs an offered-load trace ('t_seconds,requests'); this one has per-server loads "
+                + "(from the daemon's history: autoscaled history export --format offered)")
         }
         let setup: SimulationSetup
         switch SimulateCommand.makeSetup(options.simulateOptions, config: config, trace: trace) {
