@@ -48,10 +48,16 @@ public struct FileDescriptor: Sendable {
         _ = try syscall("fsync", subject) { fsync(rawValue) }
     }
 
-    /// Reads until end of file, failing once more than `limit` bytes have arrived.
+    /// Reads until end of file, failing once more than `limit` bytes have arrived. A regular file
+    /// already larger than `limit` is refused by its size, before a byte is read.
     /// - Returns: the bytes, or `nil` when the data is larger than `limit`.
     public func readToEnd(limit: Int) throws(SystemError) -> [UInt8]? {
         var bytes: [UInt8] = []
+        let info = try stat()
+        if info.st_mode & S_IFMT == S_IFREG {
+            guard info.st_size <= limit else { return nil }
+            bytes.reserveCapacity(Int(info.st_size))
+        }
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
             let count = try chunk.withUnsafeMutableBytes { buffer in

@@ -53,6 +53,18 @@ struct RegularFileTests {
         #expect(failure("empty") == "read")
     }
 
+    @Test("a regular file larger than the limit is refused by its size, before a byte is read")
+    func refusedBySize() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        dir.write("big", String(repeating: "x", count: 101))
+        let fd = try FileDescriptor.open(dir.file("big"), O_RDONLY)
+        defer { fd.close() }
+        #expect(try fd.readToEnd(limit: 100) == nil)
+        #expect(lseek(fd.rawValue, 0, SEEK_CUR) == 0)
+        #expect(try fd.readToEnd(limit: 101) == Array(repeating: UInt8(ascii: "x"), count: 101))
+    }
+
     @Test("a message that already names the file gets the error without the path; another path stays")
     func omittingThePath() throws {
         let dir = TemporaryDirectory()

@@ -172,8 +172,9 @@ public enum HistoryCodec {
     }
 
     private static func readNames(_ payload: inout ByteReader) -> [String]? {
-        // A snapshot has at least one server: the daemon never writes an empty set.
-        guard let count = payload.integer(UInt16.self), count > 0 else { return nil }
+        // A snapshot has at least one server and, kept one by one, at most `maxServers`: the daemon
+        // never writes an empty set or a larger one.
+        guard let count = payload.integer(UInt16.self), count > 0, count <= HistoryRecord.maxServers else { return nil }
         var names: [String] = []
         for _ in 0..<count {
             guard let length = payload.integer(UInt16.self), let name = payload.text(Int(length)),

@@ -92,6 +92,8 @@ struct HistoryLogTests {
         Impossible(name: "a server name a source may not report", record: record(
             at: 1_000_010, loads: .servers([ServerLoad(name: "a\nb", load: 1)]))),
         Impossible(name: "a snapshot of no server (an empty names frame)", record: record(at: 1_000_010, loads: .servers([]))),
+        Impossible(name: "more servers kept one by one than maxServers", record: record(
+            at: 1_000_010, loads: .servers(HistoryRecord.ServerLoads((0...HistoryRecord.maxServers).map { ServerLoad(name: "s\($0)", load: 1) })))),
         Impossible(name: "a server named twice", record: record(
             at: 1_000_010, loads: .servers([ServerLoad(name: "a", load: 1), ServerLoad(name: "a", load: 2)]))),
     ]
