@@ -173,6 +173,21 @@ struct SubprocessTests {
         #expect(await ProcessTable.waitUntilGone(grandchild), "the grandchild outlived the child")
     }
 
+    @Test("a process started by a setsid the child waits for (setsid sh -c 'cmd &') has left the group, and outlives the child")
+    func detachedGrandchild() async throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let result = try await sh("setsid sh -c 'sleep 1000 >/dev/null 2>&1 </dev/null & echo $! > \(dir.file("detached"))'; exit 0")
+        let detached = try #require(dir.read("detached").flatMap { Int32($0.split(separator: "\n").first ?? "") })
+        defer {
+            kill(detached, SIGKILL)
+        }
+        #expect(result.termination == .exited(0))
+        #expect(ProcessTable.state(of: result.pid) == nil)
+        #expect(ProcessTable.isRunning(detached), "the detached process was killed with the child's group")
+        #expect(getpgid(detached) != result.pid)
+    }
+
     @Test("a program that cannot be started is an error naming it")
     func spawnFailure() async {
         await #expect(throws: SystemError(call: "posix_spawn", subject: "/nonexistent/program", errno: ENOENT)) {
