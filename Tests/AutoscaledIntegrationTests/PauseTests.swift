@@ -40,6 +40,28 @@ struct PauseTests {
         #expect(again.stdout == "Not paused: nothing to resume.\n")
     }
 
+    @Test("what stands at a file the daemon writes is for check-config and the daemon to refuse: status, pause, resume and once still work",
+          arguments: ["a symbolic link", "a directory"])
+    func plantedOutput(_ planted: String) async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        dir.writeConfig(log: "level = debug\n\n[actuator]\ntype = file\npath = out/count\n\n[metrics]\ntextfile = out/metrics.prom")
+        dir.writeLoads(#"{"a": 40}"#)
+        #expect(mkdir(dir.file("state"), 0o755) == 0 && mkdir(dir.file("out"), 0o755) == 0)
+        dir.writeAtomically(dir.statePath, #"{"desired_replicas":3,"updated_at":"x","version":1}"#)
+        for name in ["out/count", "out/metrics.prom"] {
+            #expect(planted == "a directory" ? mkdir(dir.file(name), 0o755) == 0 : symlink(dir.file("elsewhere"), dir.file(name)) == 0)
+        }
+        let check = await ChildProcess.run(["check-config", "--config", dir.configPath], in: dir.path)
+        #expect(check.status == 78)
+        #expect(check.stderr.contains("[actuator] path '\(dir.file("out/count"))' cannot be written: it is \(planted)"), "\(check.stderr)")
+        for command in [["status"], ["pause", "--replicas", "2"], ["status", "--json"], ["resume"], ["once"]] {
+            let result = await ChildProcess.run(command + ["--config", dir.configPath], in: dir.path)
+            #expect(result.status == 0, "\(command): \(result.stderr)")
+        }
+        #expect(dir.read(dir.statePath + ".pause").contains(#""paused":false"#))
+    }
+
     @Test("a pause file whose end is out of range is warned about by the daemon and refused by status, never a crash")
     func outOfRangeEnd() async {
         let dir = Workspace()

@@ -7,7 +7,7 @@ public enum HistoryExportCommand {
     ///   wrote while they were read is not ahead of it.
     public static func run(_ options: HistoryExportOptions, wallClock: () -> Double = { WallClock.now() }) -> CommandOutput {
         let config: Config
-        switch ConfigLoader.load(path: options.configPath) {
+        switch ConfigLoader.load(path: options.configPath, disk: nil) {
         case let .success(loaded): config = loaded
         case let .failure(errors): return .invalidConfig(errors)
         }

@@ -83,7 +83,7 @@ public enum PauseCommand {
 
         static func find(configPath: String) -> Result<Target, Failure> {
             let config: Config
-            switch ConfigLoader.load(path: configPath) {
+            switch ConfigLoader.load(path: configPath, disk: nil) {
             case let .success(loaded): config = loaded
             case let .failure(errors): return .failure(Failure(.invalidConfig(errors)))
             }

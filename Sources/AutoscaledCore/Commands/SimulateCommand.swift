@@ -9,7 +9,7 @@ public enum SimulateCommand {
 
     public static func run(_ options: SimulateOptions) -> CommandOutput {
         let config: Config
-        switch ConfigLoader.load(path: options.configPath) {
+        switch ConfigLoader.load(path: options.configPath, disk: nil) {
         case let .success(loaded): config = loaded
         case let .failure(errors): return .invalidConfig(errors)
         }

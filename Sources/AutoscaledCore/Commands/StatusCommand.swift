@@ -4,7 +4,7 @@ import AutoscaledSystem
 public enum StatusCommand {
     public static func run(configPath: String, json: Bool, wallNow: Double = WallClock.now()) -> CommandOutput {
         let config: Config
-        switch ConfigLoader.load(path: configPath) {
+        switch ConfigLoader.load(path: configPath, disk: nil) {
         case let .success(loaded): config = loaded
         case let .failure(errors): return .invalidConfig(errors)
         }

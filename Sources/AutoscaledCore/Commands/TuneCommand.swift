@@ -14,7 +14,7 @@ public enum TuneCommand {
         _ options: TuneOptions, progress: ((String) -> Void)? = nil, elapsed: @escaping @Sendable () -> Duration = Self.stopwatch()
     ) -> CommandOutput {
         let config: Config
-        switch ConfigLoader.load(path: options.configPath) {
+        switch ConfigLoader.load(path: options.configPath, disk: nil) {
         case let .success(loaded): config = loaded
         case let .failure(errors): return .invalidConfig(errors)
         }

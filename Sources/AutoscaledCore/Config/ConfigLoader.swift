@@ -6,9 +6,13 @@ public enum ConfigLoader {
     public static let sizeLimit = 1 << 20
 
     /// Reads and validates the config at `path`; relative paths inside it are resolved against its
-    /// directory. A path the daemon writes below a file (or a history directory, while enabled, that
-    /// stands where a file is) is refused, and so are two paths that lead to one file.
-    public static func load(path: String) -> Result<Config, ConfigErrors> {
+    /// directory. With `disk` (the daemon's start and reload, `check-config`), a path the daemon writes
+    /// below a file or over what is no regular file (or a history directory, while enabled, that stands
+    /// where a file is) is refused, and so are two paths that lead to one file. Without it (the
+    /// commands that only read the config and the daemon's state: `status`, `pause`, `once`, …), the
+    /// rules look at the paths' text only: what the disk holds at a file the daemon writes is the
+    /// daemon's to tell, and must not lock an operator out of `status` or `resume`.
+    public static func load(path: String, disk: ConfigDiskProbe? = .live) -> Result<Config, ConfigErrors> {
         let absolute = absolutePath(path)
         let contents: RegularFileContents
         do {
@@ -23,7 +27,7 @@ public enum ConfigLoader {
             return .failure(ConfigErrors([ConfigError(file: path, line: nil, message: message)]))
         }
         // Paths that pass the pure rules and then fail every write, or name one file twice: refused here.
-        return ConfigParser.parse(bytes: contents.bytes, file: path, directory: parentDirectory(of: absolute), disk: .live)
+        return ConfigParser.parse(bytes: contents.bytes, file: path, directory: parentDirectory(of: absolute), disk: disk)
     }
 }
 
