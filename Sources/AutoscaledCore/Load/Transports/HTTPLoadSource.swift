@@ -37,7 +37,7 @@ public struct HTTPLoadSource: BlockingLoadSource {
     public func readBlocking() throws(LoadError) -> LoadReading {
         let exchange = SocketExchange(
             address: url.address.socketAddress, location: url.description, request: Array(request.utf8), limits: limits,
-            isComplete: { HTTPResponse.isComplete($0) }, interruption: interruption)
+            framing: HTTPResponse.Completeness(), interruption: interruption)
         let body = try HTTPResponse.body(of: try exchange.perform())
         let snapshot = try LoadParser.snapshot(from: body, format: format, source: url.description)
         return LoadReading(snapshot: snapshot, modifiedAt: nil)

@@ -15,9 +15,10 @@ public enum HTTPResponse {
     public static func body(of bytes: [UInt8]) throws(LoadError) -> [UInt8] {
         var head = try Head.read(bytes, from: 0)
         while (100...199).contains(head.status) { head = try Head.read(bytes, from: head.bodyStart) }
-        guard (200...299).contains(head.status), head.status != 206 else {
+        guard (200...299).contains(head.status), head.status != 206, head.status != 204 else {
             // 206 is a part of the document, though no range was asked for: never a whole snapshot.
-            let part = head.status == 206 ? " (a part of the document; no range was asked for)" : ""
+            let part = head.status == 206 ? " (a part of the document; no range was asked for)"
+                : head.status == 204 ? " (no body, so no loads)" : ""
             throw .unreadable("HTTP status \(head.status)\(head.reason.isEmpty ? "" : " " + EscapedText.plain(head.reason))\(part)")
         }
         let encodings = head.codings(of: "content-encoding")
@@ -49,59 +50,114 @@ public enum HTTPResponse {
     /// The longest head (status line and header fields) read: 64 KiB.
     public static let maxHeadBytes = 64 * 1024
 
-    /// Whether `bytes` already hold enough to stop reading before the server closes: a final head
-    /// (after any interim 1xx ones) that ``body(of:)`` refuses whatever follows (a status but 2xx,
-    /// a 206, a `Content-Encoding` or a transfer coding it does not read, a `Content-Length` it
-    /// cannot, a head it cannot read at all), or that has no body (204, 304), or a body whole: an
-    /// announced `Content-Length` met, a chunked body's last chunk and trailer section in (or a chunk
-    /// that breaks its framing, which more bytes cannot mend); or a head already longer than
-    /// ``maxHeadBytes``. `Connection: close` is asked for, but a server that keeps the connection
-    /// open anyway is answered as soon as its response is whole, not at `read_timeout`. Only a body
-    /// framed by the close is read to it. Called after every read: a head is parsed only once its
-    /// end is in, and a chunked body is walked by its size lines, its data skipped, not copied.
+    /// Whether `bytes` already hold enough to stop reading before the server closes (see
+    /// ``Completeness``), looked at afresh.
     public static func isComplete(_ bytes: [UInt8]) -> Bool {
-        var start = 0
-        while true {
-            guard let end = headEnd(bytes, from: start) else { return bytes.count - start > maxHeadBytes }
-            guard let head = try? Head.read(Array(bytes[..<end]), from: start) else { return true }
-            if (100...199).contains(head.status) {
-                start = head.bodyStart
-                continue
+        var completeness = Completeness()
+        return completeness.isComplete(bytes)
+    }
+
+    /// Whether the bytes read so far already hold enough to stop reading before the server closes:
+    /// a final head (after any interim 1xx ones) that ``body(of:)`` refuses whatever follows (a
+    /// status but 2xx, a 206, a `Content-Encoding` or a transfer coding it does not read, a
+    /// `Content-Length` it cannot, a head it cannot read at all), or that has no body (204, 304), or
+    /// a body whole: an announced `Content-Length` met, a chunked body's last chunk and trailer
+    /// section in (or a chunk that breaks its framing, which more bytes cannot mend); or a head
+    /// already longer than ``maxHeadBytes``. `Connection: close` is asked for, but a server that
+    /// keeps the connection open anyway is answered as soon as its response is whole, not at
+    /// `read_timeout`. Only a body framed by the close is read to it.
+    ///
+    /// Asked after every read with the bytes so far (each call's a prefix of the next), it keeps
+    /// where it got to: a read costs what it added, so a response of a million small chunks, or a
+    /// trailer section or a chunk-size line that never ends, is looked at in linear time.
+    public struct Completeness: Sendable {
+        private enum Stage: Sendable {
+            /// A head starting at `start`; no head end is among the bytes before `searched`.
+            case head(start: Int, searched: Int)
+            /// A chunked body: the next chunk-size line.
+            case chunks(ChunkCursor)
+            /// The trailer section: the next trailer line.
+            case trailers(ChunkCursor)
+            /// A body of known length, whole once `end` bytes are in.
+            case length(end: Int)
+            /// A body framed by the close (or a response already whole): `whole` says which.
+            case settled(whole: Bool)
+        }
+
+        private var stage = Stage.head(start: 0, searched: 0)
+
+        public init() {}
+
+        /// Whether `bytes` (a longer prefix of the same response than at the call before) hold a
+        /// whole response, or one that more bytes cannot make acceptable.
+        public mutating func isComplete(_ bytes: [UInt8]) -> Bool {
+            while true {
+                switch stage {
+                case let .head(start, searched):
+                    guard let end = headEnd(bytes, from: start, searchingFrom: searched) else {
+                        // A newline in the last two bytes may yet start the empty line.
+                        stage = .head(start: start, searched: max(start, bytes.count - 2))
+                        return bytes.count - start > maxHeadBytes
+                    }
+                    stage = Self.stage(after: try? Head.read(Array(bytes[..<end]), from: start))
+                case var .chunks(cursor):
+                    var skipped: [UInt8]?
+                    let walk = bytes.withUnsafeBufferPointer { walkChunks($0, from: &cursor, into: &skipped) }
+                    switch walk {
+                    case .cutOff:
+                        stage = .chunks(cursor)
+                        return false
+                    case .malformed: stage = .settled(whole: true)
+                    case let .end(trailers): stage = .trailers(ChunkCursor(trailers))
+                    }
+                case var .trailers(cursor):
+                    let ended = trailerSectionEnds(bytes, at: &cursor)
+                    stage = ended ? .settled(whole: true) : .trailers(cursor)
+                    return ended
+                case let .length(end):
+                    return bytes.count >= end
+                case let .settled(whole):
+                    return whole
+                }
             }
+        }
+
+        /// What follows a head read whole (`nil`: one that cannot be read).
+        private static func stage(after head: Head?) -> Stage {
+            guard let head else { return .settled(whole: true) }
+            if (100...199).contains(head.status) { return .head(start: head.bodyStart, searched: head.bodyStart) }
             guard (200...299).contains(head.status), head.status != 206, head.status != 204,
                   head.codings(of: "content-encoding").allSatisfy({ $0 == "identity" })
-            else { return true }
+            else { return .settled(whole: true) }
             let transferCodings = head.codings(of: "transfer-encoding")
             if !transferCodings.isEmpty {
                 // Another coding is refused whole (``body(of:)``), its bytes unread.
-                guard transferCodings == ["chunked"] else { return true }
-                var skipped: [UInt8]?
-                return bytes.withUnsafeBufferPointer { buffer in
-                    switch walkChunks(buffer, from: head.bodyStart, into: &skipped) {
-                    case .cutOff: false
-                    case .malformed: true
-                    case let .end(trailers): trailerSectionEnds(bytes, from: trailers)
-                    }
-                }
+                return transferCodings == ["chunked"] ? .chunks(ChunkCursor(head.bodyStart)) : .settled(whole: true)
             }
-            guard let length = try? head.contentLength() else { return head.fields.contains { $0.name == "content-length" } }
-            return bytes.count - head.bodyStart >= length
+            guard let length = try? head.contentLength() else {
+                // Framed by the close when absent; refused whole when it cannot be read.
+                return .settled(whole: head.fields.contains { $0.name == "content-length" })
+            }
+            return .length(end: head.bodyStart + length)
         }
     }
 
-    /// Whether the trailer section that starts at `start` has ended (its empty line is in).
-    private static func trailerSectionEnds(_ bytes: [UInt8], from start: Int) -> Bool {
-        var cursor = start
-        while let trailer = line(bytes, &cursor) {
-            if trailer.isEmpty { return true }
+    /// Whether the trailer section has ended (its empty line is in), moving `cursor` past the
+    /// trailer lines that are whole.
+    private static func trailerSectionEnds(_ bytes: [UInt8], at cursor: inout ChunkCursor) -> Bool {
+        while let lineFeed = cursor.lineFeed(in: bytes) {
+            let length = lineFeed - cursor.lineStart
+            if length == 0 || (length == 1 && bytes[cursor.lineStart] == UInt8(ascii: "\r")) { return true }
+            cursor = ChunkCursor(lineFeed + 1)
         }
         return false
     }
 
-    /// Where the head that starts at `start` ends (after its empty line), if it ends within ``maxHeadBytes``.
-    private static func headEnd(_ bytes: [UInt8], from start: Int) -> Int? {
+    /// Where the head that starts at `start` ends (after its empty line), if it ends within
+    /// ``maxHeadBytes``; no head end is looked for before `searched`.
+    private static func headEnd(_ bytes: [UInt8], from start: Int, searchingFrom searched: Int) -> Int? {
         let newline = UInt8(ascii: "\n")
-        var index = start
+        var index = max(start, searched)
         let limit = min(bytes.count, start + maxHeadBytes)
         while index < limit {
             guard let found = bytes[index..<limit].firstIndex(of: newline) else { return nil }
@@ -152,8 +208,14 @@ public enum HTTPResponse {
         static func read(_ bytes: [UInt8], from start: Int) throws(LoadError) -> Head {
             var cursor = start
             guard let statusLine = line(bytes, &cursor) else {
-                throw .unreadable(start == 0 && bytes.isEmpty
-                    ? "connection closed with no HTTP response" : "HTTP response cut off in its status line")
+                if start == 0 && bytes.isEmpty { throw .unreadable("connection closed with no HTTP response") }
+                // Bytes that cannot begin a status line are no HTTP response, cut off or not.
+                let version = Array("HTTP/1.".utf8)
+                guard bytes[start...].prefix(version.count).elementsEqual(version.prefix(bytes.count - start)) else {
+                    throw .unreadable("not an HTTP response: expected 'HTTP/1.x NNN …', "
+                        + "found \(quoted(String(decoding: bytes[start...], as: UTF8.self)))")
+                }
+                throw .unreadable("HTTP response cut off in its status line")
             }
             let parts = statusLine.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
             guard parts.count >= 2, parts[0] == "HTTP/1.1" || parts[0] == "HTTP/1.0",
@@ -188,7 +250,8 @@ public enum HTTPResponse {
     static func dechunk(_ bytes: [UInt8], from start: Int) throws(LoadError) -> [UInt8] {
         var body: [UInt8]? = []
         body?.reserveCapacity(max(0, bytes.count - start))
-        let walk = bytes.withUnsafeBufferPointer { walkChunks($0, from: start, into: &body) }
+        var cursor = ChunkCursor(start)
+        let walk = bytes.withUnsafeBufferPointer { walkChunks($0, from: &cursor, into: &body) }
         switch walk {
         case let .cutOff(error), let .malformed(error): throw error
         case let .end(trailers):
@@ -211,36 +274,62 @@ public enum HTTPResponse {
         case malformed(LoadError)
     }
 
-    /// Walks the chunks from `start` up to the last chunk's size line, appending their data to
+    /// Where a walk through a chunked body (or its trailer section) goes on: the line that starts at
+    /// `lineStart`, whose line feed is not among the bytes before `searched`.
+    private struct ChunkCursor: Sendable {
+        var lineStart: Int
+        var searched: Int
+
+        init(_ lineStart: Int) { (self.lineStart, searched) = (lineStart, lineStart) }
+
+        /// The line feed that ends the line, if it is in; the search goes on from where it stopped.
+        mutating func lineFeed(in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+            var index = max(lineStart, searched)
+            while index < bytes.count, bytes[index] != UInt8(ascii: "\n") { index += 1 }
+            searched = index
+            return index < bytes.count ? index : nil
+        }
+
+        mutating func lineFeed(in bytes: [UInt8]) -> Int? {
+            bytes.withUnsafeBufferPointer { lineFeed(in: $0) }
+        }
+    }
+
+    /// Walks the chunks from `cursor` up to the last chunk's size line, appending their data to
     /// `body` (when given; without, the data is skipped, so a walk costs the chunks, not the bytes).
-    private static func walkChunks(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, into body: inout [UInt8]?) -> ChunkWalk {
+    /// Where the bytes end before the last chunk, `cursor` is left at the chunk they end in.
+    private static func walkChunks(
+        _ bytes: UnsafeBufferPointer<UInt8>, from cursor: inout ChunkCursor, into body: inout [UInt8]?
+    ) -> ChunkWalk {
         let (newline, carriageReturn) = (UInt8(ascii: "\n"), UInt8(ascii: "\r"))
-        var cursor = start
         while true {
-            var lineFeed = cursor
-            while lineFeed < bytes.count, bytes[lineFeed] != newline { lineFeed += 1 }
-            guard lineFeed < bytes.count else { return .cutOff(.unreadable("chunked HTTP body cut off before its last chunk")) }
-            let lineEnd = lineFeed > cursor && bytes[lineFeed - 1] == carriageReturn ? lineFeed - 1 : lineFeed
-            guard let size = chunkSize(bytes, from: cursor, to: lineEnd) else {
-                let found = String(decoding: UnsafeBufferPointer(rebasing: bytes[cursor..<lineEnd]), as: UTF8.self)
+            let start = cursor.lineStart
+            guard let lineFeed = cursor.lineFeed(in: bytes) else {
+                return .cutOff(.unreadable("chunked HTTP body cut off before its last chunk"))
+            }
+            let lineEnd = lineFeed > start && bytes[lineFeed - 1] == carriageReturn ? lineFeed - 1 : lineFeed
+            guard let size = chunkSize(bytes, from: start, to: lineEnd) else {
+                let found = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<lineEnd]), as: UTF8.self)
                 return .malformed(.unreadable("malformed chunked HTTP body: expected a hex chunk size, found \(quoted(found))"))
             }
-            cursor = lineFeed + 1
-            if size == 0 { return .end(cursor) }
-            guard bytes.count - cursor >= size else { return .cutOff(.unreadable("chunked HTTP body cut off inside a chunk")) }
-            body?.append(contentsOf: UnsafeBufferPointer(start: bytes.baseAddress! + cursor, count: size))
-            cursor += size
+            var next = lineFeed + 1
+            if size == 0 { return .end(next) }
+            guard bytes.count - next >= size else { return .cutOff(.unreadable("chunked HTTP body cut off inside a chunk")) }
             // The chunk's data ends with its own empty line: LF or CRLF, nothing before it.
-            if cursor < bytes.count, bytes[cursor] == newline {
-                cursor += 1
-            } else if cursor + 1 < bytes.count, bytes[cursor] == carriageReturn, bytes[cursor + 1] == newline {
-                cursor += 2
+            let dataEnd = next + size
+            if dataEnd < bytes.count, bytes[dataEnd] == newline {
+                body?.append(contentsOf: UnsafeBufferPointer(start: bytes.baseAddress! + next, count: size))
+                next = dataEnd + 1
+            } else if dataEnd + 1 < bytes.count, bytes[dataEnd] == carriageReturn, bytes[dataEnd + 1] == newline {
+                body?.append(contentsOf: UnsafeBufferPointer(start: bytes.baseAddress! + next, count: size))
+                next = dataEnd + 2
             } else {
                 let error = LoadError.unreadable("malformed chunked HTTP body: a chunk is longer than its size")
                 // The bytes end at the data's end, or inside its CRLF: the line end may still come.
-                let endsEarly = cursor == bytes.count || (cursor + 1 == bytes.count && bytes[cursor] == carriageReturn)
+                let endsEarly = dataEnd == bytes.count || (dataEnd + 1 == bytes.count && bytes[dataEnd] == carriageReturn)
                 return endsEarly ? .cutOff(error) : .malformed(error)
             }
+            cursor = ChunkCursor(next)
         }
     }
 

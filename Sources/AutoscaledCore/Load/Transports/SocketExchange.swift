@@ -26,8 +26,8 @@ struct SocketExchange: Sendable {
     var location: String
     var request: [UInt8]
     var limits: SocketLimits
-    /// Whether the bytes so far are a whole response (reading may stop before the peer closes).
-    var isComplete: @Sendable ([UInt8]) -> Bool = { _ in false }
+    /// How an HTTP response ends, so that reading may stop before the peer closes (`nil`: only at the close).
+    var framing: HTTPResponse.Completeness?
     /// What cuts the exchange short (the daemon's stop, or a reload during it).
     var interruption: Interruption?
 
@@ -46,7 +46,8 @@ struct SocketExchange: Sendable {
             defer { socket.close() }
             let deadline = Deadline(after: limits.readTimeout, interruption: interruption, mark: mark)
             if !request.isEmpty { try socket.send(request, deadline: deadline) }
-            bytes = try socket.readToEnd(limit: limits.maxResponseBytes, deadline: deadline, isComplete: isComplete)
+            var framing = framing
+            bytes = try socket.readToEnd(limit: limits.maxResponseBytes, deadline: deadline) { framing?.isComplete($0) ?? false }
         } catch {
             if case let .tooLarge(_, limit) = error { throw .tooLarge(limit: limit, response: true) }
             if case .interrupted = error { throw .interrupted(error.description(omitting: location)) }

@@ -56,7 +56,8 @@ struct HTTPResponseTests {
              "0123456789", complete: true),
         Case("bare LF line ends", "HTTP/1.1 200 OK\nContent-Length: 2\n\nok", "ok", complete: true),
         Case("an interim 100 Continue is skipped", "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", "ok", complete: true),
-        Case("204 has an empty body", "HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n", "", complete: true),
+        Case("a 204 has no body, so no loads", "HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n",
+             "HTTP status 204 No Content (no body, so no loads)", complete: true),
         Case("a 503 names its status", "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 4\r\n\r\nbusy", "HTTP status 503 Service Unavailable",
              complete: true),
         Case("a 404 without a reason phrase", "HTTP/1.1 404\r\n\r\n", "HTTP status 404", complete: true),
@@ -120,6 +121,8 @@ struct HTTPResponseTests {
         Case("not HTTP", "SSH-2.0-OpenSSH_9.2\r\n", "not an HTTP response: expected 'HTTP/1.x NNN …', found 'SSH-2.0-OpenSSH_9.2'"),
         Case("headers cut off", "HTTP/1.1 200 OK\r\nContent-Le", "HTTP response cut off in its headers"),
         Case("a status line cut off", "HTTP/1.1 20", "HTTP response cut off in its status line"),
+        Case("a status line cut off in its version", "HTT", "HTTP response cut off in its status line"),
+        Case("not HTTP, with no line end", #"{"server1": 30}"#, #"not an HTTP response: expected 'HTTP/1.x NNN …', found '{"server1": 30}'"#),
         Case("a header without a colon", "HTTP/1.1 200 OK\r\nbroken\r\n\r\n", "malformed HTTP header line 'broken'", complete: true),
     ])
     func responses(_ testCase: Case) {
@@ -159,6 +162,35 @@ struct HTTPResponseTests {
         #expect(HTTPResponse.isComplete(Array((head + "2\nok\n0\n\n").utf8)), "bare LF line ends")
         #expect(!HTTPResponse.isComplete(Array("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\n".utf8)), "the final head still coming")
         #expect(!HTTPResponse.isComplete(Array("HTTP/1.1 200 OK\r\n\r\nto the close".utf8)), "a body framed by the close")
+    }
+
+    @Test("asked after every read, the completeness kept from read to read answers as a fresh look at the bytes so far", arguments: [
+        "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello",
+        "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 100 Continue\n\nHTTP/1.1 200 OK\nContent-Length: 2\n\nok",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nqueu\r\n7;ext=1\r\ne 3\nq 1\r\n0\r\nX-T: 1\r\nX-U: 2\n\r\n",
+        "HTTP/1.1 200 OK\nTransfer-Encoding: chunked\n\n" + String(repeating: "1\nx\n", count: 40) + "0\n\n",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3;" + String(repeating: ";", count: 50) + "\r\nabc\r\n0\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcd\r\n0\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n" + String(repeating: "X-T: a\r\n", count: 20) + "\r\n",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nab\r\r\n0\r\n\r\n",
+        "HTTP/1.1 503 Busy\r\nContent-Length: 4\r\n\r\nbusy",
+        "HTTP/1.1 200 OK\r\n\r\nto the close",
+        "HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n",
+    ])
+    func incremental(_ response: String) {
+        let bytes = Array(response.utf8)
+        for step in [1, 2, 3, 7] {
+            var completeness = HTTPResponse.Completeness()
+            var end = 0
+            while end < bytes.count {
+                end = min(bytes.count, end + step)
+                let prefix = Array(bytes[..<end])
+                let kept = completeness.isComplete(prefix)
+                #expect(kept == HTTPResponse.isComplete(prefix), "\(end) of \(bytes.count) bytes, read \(step) at a time")
+                // Reading stops at the first yes.
+                if kept { break }
+            }
+        }
     }
 
     @Test("the request is a plain GET with Host and Connection: close")
