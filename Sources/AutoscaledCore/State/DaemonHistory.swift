@@ -77,7 +77,8 @@ final class DaemonHistory {
             lock = nil
         }
         guard let log else { return nil }
-        return outcome { () throws(SystemError) in try log.close() }
+        // A close writes no record: it tells a failure, never a recovery.
+        return outcome(recovering: false) { () throws(SystemError) in try log.close() }
     }
 
     private enum LockOutcome {
@@ -128,9 +129,10 @@ final class DaemonHistory {
         }
     }
 
-    private func outcome(_ body: () throws(SystemError) -> Void) -> LogRecord? {
+    private func outcome(recovering: Bool = true, _ body: () throws(SystemError) -> Void) -> LogRecord? {
         do {
             try body()
+            guard recovering else { return nil }
             defer { failing = false }
             return failing ? .writeRecovered("history", path: config.path) : nil
         } catch {

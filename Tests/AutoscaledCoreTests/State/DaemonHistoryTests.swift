@@ -84,6 +84,18 @@ struct DaemonHistoryTests {
         #expect(DaemonHistory.lockPath("/var/lib/autoscaled/history/") == "/var/lib/autoscaled/history.lock")
     }
 
+    @Test("a stop while no record could be written tells no recovery: closing writes no record")
+    func stopWhileFailing() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let config = modified(HistoryConfig.defaults) { $0.path = dir.file("history") }
+        let first = DaemonHistory(config: config), second = DaemonHistory(config: config)
+        #expect(Self.record(first, 1).isEmpty)
+        #expect(Self.record(second, 2).map(\.event) == [.historyWriteFailed])
+        #expect(second.stop() == nil)
+        #expect(first.stop() == nil)
+    }
+
     @Test("a lock file removed while recording is locked again at its path, and a second daemon that took it first stops the first recording")
     func lockFileRemoved() throws {
         let dir = TemporaryDirectory()
