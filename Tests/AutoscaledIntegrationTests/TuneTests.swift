@@ -156,6 +156,23 @@ struct TuneTests {
             + "The one with the best service"))
     }
 
+    @Test("with min_replicas = 0 the HPA row is the model at a minimum of 1; a config that paid nothing is no ratio of 0")
+    func scaleToZero() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        dir.write(dir.file("zero.conf"), "[source]\npath = loads.json\n\n[policy]\nheadroom = thresholds\nmin_replicas = 0\n"
+            + "max_replicas = 10\ninitial_replicas = 0\nscale_to_zero_after = 30s\n\n[state]\npath = var/state.json\n")
+        // Idle for 86 s, then 5 requests/s: nothing to pay on the tuning part (t=0 to 80).
+        dir.write(dir.file("late.csv"), "t_seconds,requests\n" + (0..<100).map { "\($0),\($0 > 85 ? 5 : 0)\n" }.joined())
+        let result = await Self.tune(["--trace", dir.file("late.csv"), "--capacity", "10", "--startup-delay", "0",
+                                      "--max-over", "50", "--settings", "10"], in: dir, config: dir.file("zero.conf"))
+        #expect(result.status == 0, "\(result.stderr)")
+        let hpa = result.stdout.split(separator: "\n").first { $0.hasPrefix("hpa model") }.map(String.init) ?? ""
+        #expect(hpa.hasPrefix("hpa model at target 0.7, min 1 "), "\(result.stdout)")
+        #expect(hpa.split(separator: " ", omittingEmptySubsequences: true).last == "0.00", "served at 1 replica or more: \(hpa)")
+        #expect(result.stdout.contains("(0 replica-seconds there, where the config used none)"), "\(result.stdout)")
+    }
+
     @Test("a per-server trace is a usage error")
     func perServerTrace() async {
         let dir = Workspace()

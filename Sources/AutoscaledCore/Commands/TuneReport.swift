@@ -62,8 +62,14 @@ struct TuneReport {
         for model in [ReferenceAutoscaler.hpa(target: ReferenceAutoscaler.defaultTarget), .kpa(target: ReferenceAutoscaler.defaultTarget)] {
             var reference = setup
             reference.scaler = .reference(model)
-            rows.append(Row(label: "\(model.name) model at target \(DecimalText.format(model.target))",
-                            tuning: score(tuning, reference), heldOut: score(heldOut, reference)))
+            var label = "\(model.name) model at target \(DecimalText.format(model.target))"
+            // Kubernetes' HPA keeps at least 1 replica (at 0 it stops scaling): compared at 1.
+            if case .hpa = model, reference.policy.minReplicas == 0 {
+                reference.policy.minReplicas = 1
+                reference.policy.initialReplicas = max(1, reference.policy.initialReplicas)
+                label += ", min 1"
+            }
+            rows.append(Row(label: label, tuning: score(tuning, reference), heldOut: score(heldOut, reference)))
         }
         self.rows = rows
     }
@@ -98,14 +104,14 @@ struct TuneReport {
                 + column("\(row.heldOut.replicaSeconds)", 13) + DecimalText.format(row.heldOut.overPercent, .fixed(2)) + "\n"
         }
         text += "\n"
-        let own = Double(max(1, result.tried[0].score.replicaSeconds))
-        let ratio = DecimalText.format(Double(result.best.score.replicaSeconds) / own, .fixed(2))
+        let (own, best) = (result.tried[0].score.replicaSeconds, result.best.score.replicaSeconds)
+        let cost = own > 0 ? "\(DecimalText.format(Double(best) / Double(own), .fixed(2)))x the config's replica-seconds there"
+            : "\(best) replica-seconds there, where the config used none"
         if result.meetsGoal {
-            text += "The cheapest setting with at most \(goal) % of requests over capacity on the tuning part "
-                + "(\(ratio)x the config's replica-seconds there):\n\n"
+            text += "The cheapest setting with at most \(goal) % of requests over capacity on the tuning part (\(cost)):\n\n"
         } else {
             text += "No setting tried met the goal of at most \(goal) % of requests over capacity on the tuning part. "
-                + "The one with the best service (\(ratio)x the config's replica-seconds there):\n\n"
+                + "The one with the best service (\(cost)):\n\n"
         }
         text += TunedConfigText.policyBlock(written).joined(separator: "\n") + "\n"
         text += "# and in [source]: poll_interval = \(DurationText.format(.seconds(result.best.pollSeconds)))\n"
