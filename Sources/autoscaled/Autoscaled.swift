@@ -96,7 +96,7 @@ struct Autoscaled {
         case let .completion(shell):
             finish(CommandOutput(standardOutput: CompletionScript.text(for: shell), exitStatus: CommandOutput.success))
         case let .once(path):
-            switch ConfigLoader.load(path: path, disk: nil) {
+            switch ConfigLoader.load(path: path, disk: .source) {
             case let .success(config): finish(await OnceCommand.run(config: config))
             case let .failure(errors): finish(.invalidConfig(errors))
             }

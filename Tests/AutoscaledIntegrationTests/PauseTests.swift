@@ -22,10 +22,11 @@ struct PauseTests {
 
         let first = await ChildProcess.run(["pause", "--config", dir.configPath, "--reason", "incident 42"], in: dir.path)
         #expect(first.status == 0)
-        #expect(first.stdout == "Paused: the daemon holds the count (3 when it last saved) until 'autoscaled resume' ('incident 42').\n")
+        #expect(first.stdout == "Paused: the daemon holds the count (3 when it last saved) until 'autoscaled resume' ('incident 42').\n"
+            + "No daemon runs with this config now: the pause holds from its start.\n")
         let second = await ChildProcess.run(["pause", "--config", dir.configPath, "--replicas", "2"], in: dir.path)
         #expect(second.status == 0)
-        #expect(second.stdout == "Pause updated: the daemon moves to 2 replicas and holds there until 'autoscaled resume'.\n")
+        #expect(second.stdout == "Pause updated: the daemon moves to 2 replicas and holds there until 'autoscaled resume'.\nNo daemon runs with this config now: the pause holds from its start.\n")
         #expect(dir.read(dir.statePath + ".pause").contains(#""replicas":2"#))
         let outside = await ChildProcess.run(["pause", "--config", dir.configPath, "--replicas", "11"], in: dir.path)
         #expect(outside.status == 64)
@@ -34,7 +35,7 @@ struct PauseTests {
 
         let resumed = await ChildProcess.run(["resume", "--config", dir.configPath], in: dir.path)
         #expect(resumed.status == 0)
-        #expect(resumed.stdout == "Resumed: the daemon follows the policy again from its next evaluation.\n")
+        #expect(resumed.stdout == "Resumed: the daemon follows the policy again from its next evaluation.\nNo daemon runs with this config now: the next one started follows the policy.\n")
         let again = await ChildProcess.run(["resume", "--config", dir.configPath], in: dir.path)
         #expect(again.status == 0)
         #expect(again.stdout == "Not paused: nothing to resume.\n")
@@ -99,14 +100,14 @@ struct PauseTests {
         dir.writeAtomically(pausePath, String(repeating: " ", count: 70_000))
         let resumed = await ChildProcess.run(["resume", "--config", dir.configPath], in: dir.path)
         #expect(resumed.status == 0)
-        #expect(resumed.stdout == "Resumed: the daemon follows the policy again from its next evaluation.\n")
+        #expect(resumed.stdout == "Resumed: the daemon follows the policy again from its next evaluation.\nNo daemon runs with this config now: the next one started follows the policy.\n")
         #expect(resumed.stderr == "warning: \(tooLarge); this resume replaces it\n")
         #expect(dir.read(pausePath).contains(#""paused":false"#))
 
         dir.writeAtomically(pausePath, String(repeating: " ", count: 70_000))
         let paused = await ChildProcess.run(["pause", "--config", dir.configPath], in: dir.path)
         #expect(paused.status == 0)
-        #expect(paused.stdout == "Paused: the daemon holds the count (3 when it last saved) until 'autoscaled resume'.\n")
+        #expect(paused.stdout == "Paused: the daemon holds the count (3 when it last saved) until 'autoscaled resume'.\nNo daemon runs with this config now: the pause holds from its start.\n")
         #expect(paused.stderr == "warning: \(tooLarge); this pause replaces it\n")
         #expect(dir.read(pausePath).contains(#""paused":true"#))
 
@@ -117,7 +118,7 @@ struct PauseTests {
         #expect(symlink(dir.file("elsewhere.json"), pausePath) == 0)
         let unlinked = await ChildProcess.run(["resume", "--config", dir.configPath], in: dir.path)
         #expect(unlinked.status == 0, "\(unlinked.stderr)")
-        #expect(unlinked.stdout == "Resumed: the daemon follows the policy again from its next evaluation.\n")
+        #expect(unlinked.stdout == "Resumed: the daemon follows the policy again from its next evaluation.\nNo daemon runs with this config now: the next one started follows the policy.\n")
         var info = stat()
         #expect(lstat(pausePath, &info) == 0 && info.st_mode & S_IFMT == S_IFREG, "the link is replaced by a file")
         #expect(dir.read(pausePath).contains(#""paused":false"#))
@@ -147,7 +148,9 @@ struct PauseTests {
         dir.writeConfig(pollInterval: "1h")
         dir.writeLoads(#"{"a": 40}"#)
         let daemon = await startDaemon(dir)
-        await Self.command(["pause", "--reason", "maintenance"], dir)
+        #expect(await Self.command(["pause", "--reason", "maintenance"], dir)
+            == "Paused: the daemon holds the count (3 when it last saved) until 'autoscaled resume' ('maintenance').\n",
+            "a daemon runs: nothing said of one that does not")
         #expect(await daemon.waitForLine("level=notice event=pause reason=maintenance") != nil)
 
         dir.writeLoads(#"{"a": 90}"#)

@@ -53,10 +53,14 @@ public enum Command: Sendable, Equatable {
                 SIGNALS:
                   SIGHUP          Reload the config (also done when the config file changes),
                                   once a write to it in progress is done.
-                  SIGTERM, SIGINT Finish the evaluation in progress, save state, exit 0.
+                  SIGTERM, SIGINT Finish the evaluation in progress, stop an actuation under way
+                                  (SIGTERM to its process group, SIGKILL 2 s later), save
+                                  state, exit 0.
+                  SIGUSR1, SIGUSR2
+                                  Not used: logged (event=signal-ignored), and the daemon goes on.
                   SIGPIPE         Ignored: a log reader going away costs the logs only.
 
-                \(exitStatus("stopped by SIGTERM or SIGINT", failure: "another daemon holds the state file's lock, its lock file cannot be\n      created, a state file of unknown version cannot be set aside, or too few file\n      descriptors are free", standardOutput: false))
+                \(exitStatus("stopped by SIGTERM or SIGINT", failure: "another daemon holds the state file's lock, its lock file cannot be\n      created, the state file cannot be read, a damaged state file or one of unknown\n      version cannot be set aside, or too few file descriptors are free", standardOutput: false))
                 """),
         CommandSpec(
             name: "once",

@@ -36,7 +36,8 @@ public enum PauseCommand {
         }
         text += pause.until.map { " until \($0)" } ?? " until 'autoscaled resume'"
         text += options.reason.map { " (\(EscapedText.quoted($0)))" } ?? ""
-        var output = CommandOutput(standardOutput: text + ".\n", standardError: warning, exitStatus: CommandOutput.success)
+        var output = CommandOutput(standardOutput: text + ".\n" + target.idleNote("the pause holds from its start"),
+                                   standardError: warning, exitStatus: CommandOutput.success)
         output.doneBeforeOutput = "the pause is written to \(target.pausePath): the daemon holds it"
         return output
     }
@@ -52,7 +53,8 @@ public enum PauseCommand {
             // The daemon holds the pause it last read while the file cannot be read: a resume
             // replaces the file whatever it holds, so an operator can always resume.
             do { try PauseFile.resume(wallTime: wallNow).save(to: target.pausePath) } catch { return failure(error.description) }
-            var output = CommandOutput(standardOutput: resumed, standardError: "warning: \(unreadable.description); this resume replaces it\n",
+            var output = CommandOutput(standardOutput: resumed + target.idleNote(resumedIdle),
+                                       standardError: "warning: \(unreadable.description); this resume replaces it\n",
                                        exitStatus: CommandOutput.success)
             output.doneBeforeOutput = resumedNote(target)
             return output
@@ -63,12 +65,13 @@ public enum PauseCommand {
             return CommandOutput(standardOutput: text + ".\n", exitStatus: CommandOutput.success)
         }
         do { try PauseFile.resume(wallTime: wallNow).save(to: target.pausePath) } catch { return failure(error.description) }
-        var output = CommandOutput(standardOutput: resumed, exitStatus: CommandOutput.success)
+        var output = CommandOutput(standardOutput: resumed + target.idleNote(resumedIdle), exitStatus: CommandOutput.success)
         output.doneBeforeOutput = resumedNote(target)
         return output
     }
 
     private static let resumed = "Resumed: the daemon follows the policy again from its next evaluation.\n"
+    private static let resumedIdle = "the next one started follows the policy"
 
     private static func resumedNote(_ target: Target) -> String {
         "the resume is written to \(target.pausePath): the daemon follows the policy again"
@@ -80,6 +83,13 @@ public enum PauseCommand {
         var config: Config
         var pausePath: String
         var desiredReplicas: Int
+        /// Whether a daemon holds the state file's lock; `nil` when that cannot be seen.
+        var daemonRuns: Bool?
+
+        /// A line saying that no daemon runs now and what `then` happens, when none holds the lock.
+        func idleNote(_ then: String) -> String {
+            daemonRuns == false ? "No daemon runs with this config now: \(then).\n" : ""
+        }
 
         static func find(configPath: String) -> Result<Target, Failure> {
             let config: Config
@@ -98,8 +108,13 @@ public enum PauseCommand {
                 return .failure(Failure(PauseCommand.failure(
                     "\(path): version \(version) is unknown to this autoscaled (it reads version \(StateFile.currentVersion))")))
             case let .found(file):
+                let runs: Bool? = switch LockFile.holder(of: StateStore.lockPath(forState: path)) {
+                case .process: true
+                case .none: false
+                case .unknown: nil
+                }
                 return .success(Target(configPath: configPath, config: config, pausePath: PauseFile.path(forState: path),
-                                       desiredReplicas: file.desiredReplicas))
+                                       desiredReplicas: file.desiredReplicas, daemonRuns: runs))
             }
         }
     }

@@ -8,9 +8,9 @@ public enum ConfigLoader {
     /// Reads and validates the config at `path`; relative paths inside it are resolved against its
     /// directory. With `disk` (the daemon's start and reload, `check-config`), a path the daemon writes
     /// below a file or over what is no regular file (or a history directory, while enabled, that stands
-    /// where a file is) is refused, and so are two paths that lead to one file. Without it (the
-    /// commands that only read the config and the daemon's state: `status`, `pause`, `once`, …), the
-    /// rules look at the paths' text only: what the disk holds at a file the daemon writes is the
+    /// where a file is) is refused, and so are two paths that lead to one file. The commands that
+    /// only read the config and the daemon's state (`status`, `pause`, `simulate`, …) pass `nil`, and
+    /// `once` ``ConfigDiskProbe/source``: what the disk holds at a file the daemon writes is the
     /// daemon's to tell, and must not lock an operator out of `status` or `resume`.
     public static func load(path: String, disk: ConfigDiskProbe? = .live) -> Result<Config, ConfigErrors> {
         let absolute = absolutePath(path)
@@ -43,6 +43,11 @@ public struct ConfigDiskProbe: Sendable {
     var kind: @Sendable (String) -> Directory.EntryKind? = { _ in nil }
     /// What a path leads to, symbolic links followed: a file the daemon reads must not be a directory.
     var targetKind: @Sendable (String) -> Directory.EntryKind? = { _ in nil }
+
+    /// What `once` looks at: the source it reads (a directory there is refused), not the files
+    /// the daemon writes.
+    public static let source = ConfigDiskProbe(
+        nonDirectory: { _ in nil }, place: { _ in nil }, targetKind: { AutoscaledSystem.entryKind(at: $0, followingLinks: true) })
 
     /// The disk as it is.
     public static let live = ConfigDiskProbe(

@@ -16,7 +16,7 @@ extension DecisionReason: CustomStringConvertible {
         var text = ""
         switch pause {
         case let .moving(target, asked, note)?:
-            if asked == target { return "\(Self.paused(note)): moving to the pause's \(target) replica\(target == 1 ? "" : "s")" }
+            if asked == target { return "\(Self.paused(note)): moving to the pause's \(replicaCount(target))" }
             let bound = asked > target ? "max_replicas" : "min_replicas"
             return "\(Self.paused(note)): moving to \(bound) \(target) (the pause would hold \(asked))"
         case let .holding(replicas, policyTarget, note)?:
@@ -42,9 +42,9 @@ extension DecisionReason.Trigger {
     var text: String {
         switch self {
         case let .aboveMaxReplicas(replicas, max):
-            "\(replicas) replicas above max_replicas \(max)"
+            "\(replicaCount(replicas)) above max_replicas \(max)"
         case let .belowMinReplicas(replicas, min):
-            "\(replicas) replicas below min_replicas \(min)"
+            "\(replicaCount(replicas)) below min_replicas \(min)"
         case let .noUsableData(cause):
             "no usable load data: \(cause)"
         case let .sourceDownWithoutFallback(cause):
@@ -55,7 +55,7 @@ extension DecisionReason.Trigger {
             "source down: at fallback_replicas \(replicas) (\(cause))"
         case let .burst(total, ratio, replicas, targetLoad):
             "burst: total load \(figure(total)) is at least burst_ratio \(given(ratio)) "
-                + "times what \(replicas) replicas serve at target_load \(given(targetLoad))"
+                + "times what \(replicaCount(replicas)) serve\(replicas == 1 ? "s" : "") at target_load \(given(targetLoad))"
         case .recurringPeak:
             "recurring peak due (seasonal_periods)"
         case let .loadAtZero(total):
@@ -209,6 +209,11 @@ extension ServerLoad {
 /// A value a user or the source gave: written exact, as in the line's fields and the config.
 private func given(_ value: Double) -> String {
     DecimalText.format(value)
+}
+
+/// `1 replica`, `3 replicas`.
+private func replicaCount(_ count: Int) -> String {
+    "\(count) replica\(count == 1 ? "" : "s")"
 }
 
 /// A figure the policy computed: to at most two decimals.

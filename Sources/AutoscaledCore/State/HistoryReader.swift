@@ -53,7 +53,7 @@ public enum HistoryReader {
                 "\(segment): a torn or damaged record at byte \(at) of \(size) (cut short by a crash or a write in "
                     + "progress, or its length is damaged); "
                     + "the \(before) record\(before == 1 ? "" : "s") before it \(before == 1 ? "is" : "are") used, "
-                    + "the \(size - at) bytes from it on are not"
+                    + (size - at == 1 ? "the 1 byte from it on is not" : "the \(size - at) bytes from it on are not")
             case let .skipped(segment, records, first, size, unattributed):
                 "\(segment): \(records == 1 ? "a damaged record" : "\(records) damaged records") skipped (the first at "
                     + "byte \(first) of \(size): it fails its checksum or holds what the daemon never writes); the records "

@@ -11,7 +11,7 @@ struct DecisionReasonTextTests {
 
     static let cases: [(Reason, String)] = [
         (Reason(.aboveMaxReplicas(replicas: 12, max: 10)), "12 replicas above max_replicas 10"),
-        (Reason(.belowMinReplicas(replicas: 1, min: 2)), "1 replicas below min_replicas 2"),
+        (Reason(.belowMinReplicas(replicas: 1, min: 2)), "1 replica below min_replicas 2"),
         (Reason(.noUsableData(cause: "line 1: bad")), "no usable load data: line 1: bad"),
         (Reason(.sourceDownWithoutFallback(cause: "refused")), "no usable load data: refused (source down, no fallback_replicas)"),
         (Reason(.fallback(replicas: 5, cause: "refused")), "source down: fallback_replicas 5 (refused)"),
@@ -20,6 +20,10 @@ struct DecisionReasonTextTests {
                 outcome: .scaledUp(by: 6, limitedBy: nil, cappedAt: nil)),
          "burst: total load 450 is at least burst_ratio 2 times what 3 replicas serve at target_load 50; "
              + "total load 450 needs 9 at target_load 50: +6"),
+        (Reason(.burst(total: 120, ratio: 2, replicas: 1, targetLoad: 50), sizing: Reason.Sizing(total: 120, need: 3, targetLoad: 50),
+                outcome: .scaledUp(by: 2, limitedBy: nil, cappedAt: nil)),
+         "burst: total load 120 is at least burst_ratio 2 times what 1 replica serves at target_load 50; "
+             + "total load 120 needs 3 at target_load 50: +2"),
         (Reason(.serversAbove(count: 1, threshold: 50, busiest: ServerLoad(name: "server2", load: 55)), sizing: sizing,
                 outcome: .scaledUp(by: 1, limitedBy: nil, cappedAt: nil)),
          "1 server above scale_up_threshold 50 (max server2=55); total load 105 needs 3 at target_load 50: +1"),

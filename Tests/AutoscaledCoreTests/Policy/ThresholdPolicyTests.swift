@@ -142,7 +142,7 @@ struct ThresholdPolicyTests {
             .loads(snapshot([("a", 30)])), memory: PolicyMemory(replicas: 1, observingSince: .origin), now: .origin)
         #expect(decision.action == .scaleUp)
         #expect(decision.to == 2)
-        #expect(decision.reason.text == "1 replicas below min_replicas 2")
+        #expect(decision.reason.text == "1 replica below min_replicas 2")
     }
 
     @Test("target_load defaults to scale_up_threshold")
