@@ -43,9 +43,12 @@ public struct ProgramRunner: Sendable {
 
     /// Runs `arguments` and requires exit status 0.
     @discardableResult
-    public func runChecked(_ arguments: [String], adding extra: [String: String] = [:]) async throws(ActuationError) -> SubprocessResult {
+    /// `named`: what a failure calls the program (`systemctl start web@4.service`); its path by default.
+    public func runChecked(
+        _ arguments: [String], adding extra: [String: String] = [:], named: String? = nil
+    ) async throws(ActuationError) -> SubprocessResult {
         let result = try await run(arguments, adding: extra)
-        if let error = ActuationError.from(result, program: arguments[0], timeout: timeout) { throw error }
+        if let error = ActuationError.from(result, program: named ?? arguments[0], timeout: timeout) { throw error }
         return result
     }
 }

@@ -46,7 +46,8 @@ public struct SystemdActuator: Actuator {
                 // Its status says little (3: a unit not active), but with no states it says it failed.
                 let status = if case let .exited(code) = check.termination, code != 0 { " exited with status \(code) and" } else { "" }
                 throw .unexpectedOutput(
-                    program: systemctl, detail: "is-active\(status) printed \(printed.count) states for \(batch.count) units",
+                    program: systemctl, detail: "is-active\(status) printed \(printed.count) state\(printed.count == 1 ? "" : "s") "
+                        + "for \(Self.described(batch))",
                     standardError: check.standardErrorText)
             }
             states += printed
@@ -59,15 +60,23 @@ public struct SystemdActuator: Actuator {
             if numbers[index] > request.replicas, running { stop.append(units[index]) }
         }
         for batch in Self.batches(start) {
-            try await runner.runChecked([systemctl, "--no-ask-password", "--no-block", "start"] + batch)
+            try await runner.runChecked([systemctl, "--no-ask-password", "--no-block", "start"] + batch,
+                                        named: "\(systemctl) start \(Self.described(batch))")
         }
         for batch in Self.batches(stop) {
-            try await runner.runChecked([systemctl, "--no-ask-password", "--no-block", "stop"] + batch)
+            try await runner.runChecked([systemctl, "--no-ask-password", "--no-block", "stop"] + batch,
+                                        named: "\(systemctl) stop \(Self.described(batch))")
         }
         var fields: [LogField] = []
         if !start.isEmpty { fields.append(LogField("started", .string(start.joined(separator: " ")))) }
         if !stop.isEmpty { fields.append(LogField("stopped", .string(stop.joined(separator: " ")))) }
         return ActuationReport(changed: !start.isEmpty || !stop.isEmpty, fields: fields)
+    }
+
+    /// The units of one call, for a message: all of up to three, else the first and last and how many.
+    static func described(_ units: ArraySlice<String>) -> String {
+        guard units.count > 3, let first = units.first, let last = units.last else { return units.joined(separator: " ") }
+        return "\(first) … \(last) (\(units.count) units)"
     }
 
     /// `units` cut into runs of at most ``unitsPerCall``, in order.

@@ -80,7 +80,7 @@ struct SystemdActuatorTests {
             unit: try UnitNameTemplate("llama@{i}.service"), systemctl: dir.file("systemctl"),
             runner: ProgramRunner(environment: [:], timeout: .seconds(10)))
         await #expect(throws: ActuationError.unexpectedOutput(
-            program: dir.file("systemctl"), detail: "is-active exited with status 1 and printed 0 states for 5 units",
+            program: dir.file("systemctl"), detail: "is-active exited with status 1 and printed 0 states for llama@1.service … llama@5.service (5 units)",
             standardError: "Failed to connect to bus: No such file or directory")) {
             try await actuator.apply(request(2))
         }
@@ -99,9 +99,15 @@ struct SystemdActuatorTests {
         let actuator = SystemdActuator(
             unit: try UnitNameTemplate("llama@{i}.service"), systemctl: dir.file("systemctl"),
             runner: ProgramRunner(environment: [:], timeout: .seconds(10)))
-        await #expect(throws: ActuationError.exited(program: dir.file("systemctl"), status: 4, standardError: "Access denied")) {
+        await #expect(throws: ActuationError.exited(program: dir.file("systemctl") + " start llama@1.service", status: 4,
+                                                    standardError: "Access denied")) {
             try await actuator.apply(request(1, max: 2))
         }
+        await #expect(throws: ActuationError.exited(program: dir.file("systemctl") + " start llama@1.service llama@2.service llama@3.service",
+                                                    status: 4, standardError: "Access denied")) {
+            try await actuator.apply(request(3, max: 3))
+        }
+        #expect(SystemdActuator.described(["a@1", "a@2", "a@3", "a@4"]) == "a@1 … a@4 (4 units)")
     }
 }
 
