@@ -51,6 +51,7 @@ public enum RegularFile {
     /// What a file of `mode` is, as a message says it: "a directory", "a FIFO", ….
     static func kind(of mode: mode_t) -> String {
         switch mode & S_IFMT {
+        case S_IFREG: "a regular file"
         case S_IFDIR: "a directory"
         case S_IFIFO: "a FIFO"
         case S_IFCHR: "a character device"
@@ -186,19 +187,30 @@ extension RegularFile {
         } catch where error.errno == ELOOP {
             // A symlink (or a loop) at the last component: check who made the link, then follow it.
         } catch {
-            throw .system(error)
+            throw openFailure(error, path)
         }
         let link = try system { () throws(SystemError) in try linkStatus(path) }
         guard link.st_uid == 0 || link.st_uid == geteuid() else {
             throw .untrustedSymlink(path: path, owner: link.st_uid)
         }
-        let fd = try system { () throws(SystemError) in try FileDescriptor.open(path, flags) }
+        let fd: FileDescriptor
+        do { fd = try FileDescriptor.open(path, flags) } catch { throw openFailure(error, path) }
         let after = try? linkStatus(path)
         guard let after, after.st_ino == link.st_ino, after.st_dev == link.st_dev else {
             fd.close()
             throw .changedWhileReading(path: path)
         }
         return fd
+    }
+
+    /// An `open` of `path` that failed: a socket there (which `open` refuses with `ENXIO`, "no such
+    /// device or address") is told as what it is, as a directory or a FIFO is.
+    private static func openFailure(_ error: SystemError, _ path: String) -> FileReadError {
+        var info = Glibc.stat()
+        if error.errno == ENXIO, stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFSOCK {
+            return .notRegularFile(path: path, found: kind(of: info.st_mode))
+        }
+        return .system(error)
     }
 
     /// `lstat(path)`: what stands at `path` itself, a symlink not followed.

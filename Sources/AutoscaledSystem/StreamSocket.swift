@@ -56,8 +56,9 @@ public struct StreamSocket: Sendable {
                 if error != 0 { throw .system(SystemError(call: "connect", subject: subject, errno: error)) }
             case ECONNREFUSED:
                 // The kernel refuses a connect to a path that is no socket as it does one nobody listens on.
-                if case let .unix(path) = address, let kind = entryKind(at: path, followingLinks: true), kind != .other {
-                    throw .notASocket(subject: subject, found: kind.description)
+                var info = Glibc.stat()
+                if case let .unix(path) = address, stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFSOCK {
+                    throw .notASocket(subject: subject, found: RegularFile.kind(of: info.st_mode))
                 }
                 throw .system(SystemError(call: "connect", subject: subject, errno: code))
             default:

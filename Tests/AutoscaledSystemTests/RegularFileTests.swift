@@ -31,6 +31,22 @@ struct RegularFileTests {
         #expect(failure("d") == "\(dir.file("d")): is a directory, not a regular file")
         #expect(failure("fifo") == "\(dir.file("fifo")): is a FIFO, not a regular file")
         #expect(failure("null") == "\(dir.file("null")): is a character device, not a regular file")
+        // A socket, which open refuses with ENXIO, at the path and behind a link.
+        let socket = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socket) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let socketPath = dir.file("sock")
+        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+            for (index, byte) in socketPath.utf8.enumerated() where index < buffer.count - 1 { buffer[index] = byte }
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        #expect(bound == 0)
+        symlink(socketPath, dir.file("to-sock"))
+        #expect(failure("sock") == "\(socketPath): is a socket, not a regular file")
+        #expect(failure("to-sock") == "\(dir.file("to-sock")): is a socket, not a regular file")
         #expect(failure("loop1") == "open(\(dir.file("loop1"))): too many levels of symbolic links (errno 40)")
         #expect(failure("big") == "\(dir.file("big")): larger than the 100-byte limit")
         // Files of /proc (a size of 0, and data) and /sys (4096, and a few bytes): not "changed while being read".

@@ -168,12 +168,11 @@ struct SocketLoadSourceTests {
         // A path that is no socket is said to be what it is, not "connection refused".
         dir.write("loads.json", "a 1\n")
         #expect(mkdir(dir.file("adir"), 0o755) == 0 && mkfifo(dir.file("fifo"), 0o644) == 0)
-        for (name, found) in [("loads.json", "a regular file"), ("adir", "a directory")] {
+        symlink(dir.file("fifo"), dir.file("to-fifo"))
+        for (name, found) in [("loads.json", "a regular file"), ("adir", "a directory"), ("fifo", "a FIFO"), ("to-fifo", "a FIFO")] {
             let wrong = SocketLoadSource(address: .unix(path: dir.file(name)), request: [], limits: Self.limits, format: .lines)
             #expect(await Self.outcome(wrong) == "connect: \(found), not a socket")
         }
-        let fifo = SocketLoadSource(address: .unix(path: dir.file("fifo")), request: [], limits: Self.limits, format: .lines)
-        #expect(await Self.outcome(fifo) == "connect: connection refused (errno 111)", "a FIFO is among the kinds not told apart")
         // A port bound but not listening refuses connections, and no other test can take it while it is held.
         let bound = try Self.boundLoopbackSocket()
         defer { close(bound.fd) }
