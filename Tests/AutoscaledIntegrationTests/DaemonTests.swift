@@ -155,10 +155,11 @@ struct DaemonTests {
         dir.writeLoads(#"{"a": 30}"#)
         let daemon = await startDaemon(dir)
         // A truncation shows a moment before its event comes: reads meet empty files with no sign of a write.
-        dir.write(dir.file("writer.sh"), "end=$(($(date +%s) + 3)); n=0\nwhile [ $(date +%s) -lt $end ]; do\n"
+        // For 3 s, and at least 1000 writes on a slow machine.
+        dir.write(dir.file("writer.sh"), "end=$(($(date +%s) + 3)); n=0\nwhile [ $(date +%s) -lt $end ] || [ $n -lt 1000 ]; do\n"
             + "  for i in 1 2 3 4 5 6 7 8 9 10; do echo '{\"a\": 30}' > '\(dir.loadPath)'; done; n=$((n + 10))\ndone\necho $n > '\(dir.file("writes"))'\n")
         #expect(shell("sh '\(dir.file("writer.sh"))'") == 0)
-        #expect((Int(dir.read(dir.file("writes")).split(separator: "\n").first ?? "") ?? 0) > 1000, "too few writes to race the reads")
+        #expect((Int(dir.read(dir.file("writes")).split(separator: "\n").first ?? "") ?? 0) >= 1000, "too few writes to race the reads")
         daemon.signal(SIGTERM)
         #expect(await daemon.wait() == 0)
         #expect(!daemon.standardError.contains("event=source-down"), "\(daemon.standardError.suffix(2000))")
@@ -228,10 +229,11 @@ struct DaemonTests {
         let next = await daemon.waitForLine("event=hold", after: reloadIndex + 1)
         #expect(next?.contains("servers_to_scale=0") == true, "\(next ?? "none")")
 
-        // And a lower one makes it hot again, without a cooldown now.
+        // And a lower one makes it hot again, without a cooldown now (from 4, or from 5 where the
+        // first config's cooldown ended before its reload on a busy machine).
         let lower = daemon.stderrLines.count
         dir.writeConfig(policy: "scale_up_threshold = 40\nscale_up_cooldown = 0")
-        #expect(await daemon.waitForLine("event=scale-up from=4 to=5", after: lower) != nil)
+        #expect(await daemon.waitForLine("event=scale-up", "servers_to_scale=1 threshold=40 ", after: lower) != nil, "\(daemon.standardError)")
         daemon.signal(SIGTERM)
         #expect(await daemon.wait() == 0)
     }

@@ -6,6 +6,10 @@ import Testing
 /// Live ≡ simulate: one timed sequence of per-server loads, fed to the daemon's controller on a
 /// manual clock at several write rates, and replayed by `simulate` as a per-server trace, gives
 /// the same decisions at the same moments with the same reasons.
+///
+/// Serialized: each case runs thousands of evaluations on Swift's cooperative pool (a thread a
+/// core), and run all at once they would hold it from the tests that wait on real daemons.
+@Suite(.serialized)
 struct LiveSimulateTests {
     /// Per-server loads holding for `seconds` (a multiple of the 10 s poll).
     typealias Phase = (seconds: Int, loads: [Double])
