@@ -61,7 +61,7 @@ struct StatusTests {
             == "                   1 server above scale_up_threshold 50 (max server2=55); total load 105 needs 3 at target_load 50: +1")
         // No usable data holds the count: said next to the last change.
         #expect(lines.dropFirst(3).first?.hasPrefix("wanted replicas:   unknown (no usable data), held by no_usable_data for ") == true)
-        #expect(lines.dropFirst(4).first?.hasPrefix("                   no usable load data: \(dir.loadPath): line 1: ") == true)
+        #expect(lines.dropFirst(4).first?.hasPrefix("                   as last saved: no usable load data: \(dir.loadPath): line 1: ") == true)
         #expect(lines.dropFirst(5).first?.hasPrefix("source:            failing, 1 failed poll interval in a row, last good read ") == true)
         // The last error names the source it came from.
         #expect(lines.dropFirst(6).first?.hasPrefix("                   last error: \(dir.loadPath): line 1: ") == true, "\(text.stdout)")

@@ -9,7 +9,7 @@ import FoundationEssentials
 /// last decision:     scale-up from 3 to 4, 2min 5s ago (2026-11-29T06:12:03.037Z)
 ///                    1 server above scale_up_threshold 50 (max server2=55): +1
 /// wanted replicas:   6, held by scale_up_cooldown for 12s (48s left)
-///                    2 servers above scale_up_threshold 50 (max a=80) … but in scale_up_cooldown (48s of 1min left)
+///                    as last saved: 2 servers above scale_up_threshold 50 (max a=80); … but in scale_up_cooldown (1min of 1min left)
 /// paused:            since 2min ago (2026-11-29T06:12:00.000Z), until resumed, holding the count: incident 42
 /// source:            healthy, last good read 3s ago (2026-11-29T06:14:05.000Z)
 /// state file:        /var/lib/autoscaled/state.json, written 3s ago (2026-11-29T06:14:05.002Z)
@@ -211,7 +211,8 @@ struct StatusReport: Codable, Equatable {
             held += " by \(shown(limit.heldBy)) for \(Self.duration(limit.sinceAgeSeconds))"
             if let left = limit.leftSeconds { held += " (\(Self.duration(left, rounding: .up)) left)" }
             text += line("wanted replicas", held)
-            text += line("", shown(limit.reason))
+            // The reason as the daemon last wrote it: its own time left (`of 1min left`) was true then.
+            text += line("", "as last saved: " + shown(limit.reason))
         }
         if let pause {
             var paused = "since \(Self.ago(pause.sinceAgeSeconds)) (\(shown(pause.since))), until "

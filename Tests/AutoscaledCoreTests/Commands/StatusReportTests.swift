@@ -144,7 +144,7 @@ struct StatusReportLimitTests {
         #expect(report.text().contains("""
                                1 server above scale_up_threshold 50 (max server2=55): +1
             wanted replicas:   6, held by scale_up_cooldown for 12s (48s left)
-                               2 servers above 50 but in scale_up_cooldown
+                               as last saved: 2 servers above 50 but in scale_up_cooldown
             paused:            since 2min 2s ago (2026-11-29T06:12:10.000Z), until 2026-11-29T06:22:10.000Z (7min 58s left), holding at 2: incident 42
             source:
             """))
