@@ -202,8 +202,12 @@ extension DecisionReason.DownRule {
 }
 
 extension ServerLoad {
-    /// `name=load`, as a reason names the busiest server.
-    var text: String { "\(name)=\(given(load))" }
+    /// `name=load`, as a reason names the busiest server; a name that could be read another way
+    /// there (with `=`, a blank, a quote, a backslash or a parenthesis) quoted: `'a=b'=60`.
+    var text: String {
+        let plain = name.unicodeScalars.allSatisfy { !"= \t'\"\\()".unicodeScalars.contains($0) }
+        return "\(plain ? name : EscapedText.quoted(name))=\(given(load))"
+    }
 }
 
 /// A value a user or the source gave: written exact, as in the line's fields and the config.

@@ -24,6 +24,10 @@ struct DecisionReasonTextTests {
                 outcome: .scaledUp(by: 2, limitedBy: nil, cappedAt: nil)),
          "burst: total load 120 is at least burst_ratio 2 times what 1 replica serves at target_load 50; "
              + "total load 120 needs 3 at target_load 50: +2"),
+        (Reason(.serversAbove(count: 1, threshold: 50, busiest: ServerLoad(name: "a=b", load: 60))),
+         "1 server above scale_up_threshold 50 (max 'a=b'=60)"),
+        (Reason(.serversAbove(count: 1, threshold: 50, busiest: ServerLoad(name: "gpu 1 (it's \"x\")", load: 60))),
+         #"1 server above scale_up_threshold 50 (max 'gpu 1 (it\'s "x")'=60)"#),
         (Reason(.serversAbove(count: 1, threshold: 50, busiest: ServerLoad(name: "server2", load: 55)), sizing: sizing,
                 outcome: .scaledUp(by: 1, limitedBy: nil, cappedAt: nil)),
          "1 server above scale_up_threshold 50 (max server2=55); total load 105 needs 3 at target_load 50: +1"),
