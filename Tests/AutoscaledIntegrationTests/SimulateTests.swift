@@ -138,7 +138,7 @@ struct SimulateTests {
                       "\(repositoryRoot)/config/traces/azure_llm_conv_2023_15min.csv", "--capacity", "1", "--quiet"]
         let csv = await ChildProcess.run(replay + ["--csv", dir.file("none/o.csv")], in: dir.path)
         #expect(csv.status == 1)
-        #expect(csv.stderr == "--csv: open(\(dir.file("none/o.csv"))): no such file or directory (errno 2)\n")
+        #expect(csv.stderr == "--csv \(dir.file("none/o.csv")): open: no such file or directory (errno 2)\n")
         let svg = await ChildProcess.run(replay + ["--svg", dir.file("none/o.svg")], in: dir.path)
         #expect(svg.status == 1)
         #expect(svg.stderr == "--svg \(dir.file("none/o.svg")): open(\(dir.file("none"))): no such file or directory (errno 2)\n")

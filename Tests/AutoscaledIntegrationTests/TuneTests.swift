@@ -125,11 +125,11 @@ struct TuneTests {
         let write = await Self.tune(arguments + ["--write", "/nonexistent/t.conf"], in: dir)
         #expect(write.status == 1)
         #expect(write.stdout == "")
-        #expect(write.stderr == "/nonexistent/t.conf: open(/nonexistent): no such file or directory (errno 2)\n")
+        #expect(write.stderr == "--write /nonexistent/t.conf: open(/nonexistent): no such file or directory (errno 2)\n")
         let svg = await Self.tune(arguments + ["--svg", "/nonexistent/x.svg", "--write", dir.file("tw.conf")], in: dir)
         #expect(svg.status == 1)
         #expect(svg.stdout == "")
-        #expect(svg.stderr == "/nonexistent/x.svg: open(/nonexistent): no such file or directory (errno 2)\n")
+        #expect(svg.stderr == "--svg /nonexistent/x.svg: open(/nonexistent): no such file or directory (errno 2)\n")
         #expect(access(dir.file("tw.conf"), F_OK) == -1)
     }
 

@@ -40,7 +40,7 @@ public enum SimulateCommand {
         do {
             csv = try options.csvPath.map { path throws(SystemError) in try BufferedFileWriter(path: path) }
         } catch {
-            return .failure("--csv: \(error.description)")
+            return .failure("--csv \(options.csvPath ?? ""): \(error.description(omitting: options.csvPath))")
         }
         var output = SimulationOutput(log: options.quiet ? nil : config.log, csv: csv)
         let traceName = baseName(of: options.tracePath)
@@ -52,7 +52,7 @@ public enum SimulateCommand {
         do {
             try csv?.finish()
         } catch {
-            return .failure("--csv: \(error.description)")
+            return .failure("--csv \(options.csvPath ?? ""): \(error.description(omitting: options.csvPath))")
         }
         if let path = options.svgPath, var picture = output.picture {
             do {

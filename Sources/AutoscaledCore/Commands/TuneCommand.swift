@@ -41,11 +41,12 @@ public enum TuneCommand {
         case let .failure(error): return usage(error.message)
         }
         // Fail before the search, not after it: each output's directory must exist and be writable.
-        for path in [options.writePath, options.svgPath].compactMap({ $0 }) {
+        for (option, path) in [("--write", options.writePath), ("--svg", options.svgPath)] {
+            guard let path else { continue }
             do throws(FileWriteError) {
                 try OutputFile.checkWritable(path)
             } catch {
-                return .failure("\(path): \(error.description(omitting: path))")
+                return .failure("\(option) \(path): \(error.description(omitting: path))")
             }
         }
         let split = trace.holdOutStart
@@ -68,7 +69,11 @@ public enum TuneCommand {
                 text += "\nwritten: \(path)\n"
             }
             if let path = options.svgPath {
-                try OutputFile.write(TunePicture(report: report).rendered(), to: path)
+                do throws(FileWriteError) {
+                    try OutputFile.write(TunePicture(report: report).rendered(), to: path)
+                } catch {
+                    throw WriteFailure(message: "--svg \(path): \(error.description(omitting: path))")
+                }
                 text += "\(options.writePath == nil ? "\n" : "")drawn: \(path)\n"
             }
         } catch {
@@ -102,12 +107,12 @@ public enum TuneCommand {
         let text = TunedConfigText.config(original, policy: report.written, pollSeconds: report.result.best.pollSeconds,
                                           note: report.writtenNote)
         if case let .failure(errors) = ConfigParser.parse(text, file: path, directory: parentDirectory(of: absolutePath(path))) {
-            throw WriteFailure(message: "\(path): not written, the tuned config would not be valid:\n\(errors)")
+            throw WriteFailure(message: "--write \(path): not written, the tuned config would not be valid:\n\(errors)")
         }
-        do {
+        do throws(FileWriteError) {
             try OutputFile.write(Array(text.utf8), to: path)
         } catch {
-            throw WriteFailure(message: "\(path): \(errorText(error, after: path))")
+            throw WriteFailure(message: "--write \(path): \(error.description(omitting: path))")
         }
     }
 
