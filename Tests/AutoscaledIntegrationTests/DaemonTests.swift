@@ -155,11 +155,10 @@ struct DaemonTests {
         dir.writeLoads(#"{"a": 30}"#)
         let daemon = await startDaemon(dir)
         // A truncation shows a moment before its event comes: reads meet empty files with no sign of a write.
-        // For 3 s, and at least 1000 writes on a slow machine.
+        // For 3 s, and at least 1000 writes (the loop's own count) on a slow machine.
         dir.write(dir.file("writer.sh"), "end=$(($(date +%s) + 3)); n=0\nwhile [ $(date +%s) -lt $end ] || [ $n -lt 1000 ]; do\n"
-            + "  for i in 1 2 3 4 5 6 7 8 9 10; do echo '{\"a\": 30}' > '\(dir.loadPath)'; done; n=$((n + 10))\ndone\necho $n > '\(dir.file("writes"))'\n")
+            + "  for i in 1 2 3 4 5 6 7 8 9 10; do echo '{\"a\": 30}' > '\(dir.loadPath)'; done; n=$((n + 10))\ndone\n")
         #expect(shell("sh '\(dir.file("writer.sh"))'") == 0)
-        #expect((Int(dir.read(dir.file("writes")).split(separator: "\n").first ?? "") ?? 0) >= 1000, "too few writes to race the reads")
         daemon.signal(SIGTERM)
         #expect(await daemon.wait() == 0)
         #expect(!daemon.standardError.contains("event=source-down"), "\(daemon.standardError.suffix(2000))")

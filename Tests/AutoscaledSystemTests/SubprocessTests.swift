@@ -173,11 +173,17 @@ struct SubprocessTests {
         #expect(await ProcessTable.waitUntilGone(grandchild), "the grandchild outlived the child")
     }
 
-    @Test("a process started by a setsid the child waits for (setsid sh -c 'cmd &') has left the group, and outlives the child")
-    func detachedGrandchild() async throws {
+    @Test("a process started through setsid -w (setsid -w sh -c 'cmd &'), in a script or as the command itself, has left the group and outlives it",
+          arguments: [false, true])
+    func detachedGrandchild(asTheCommand: Bool) async throws {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
-        let result = try await sh("setsid sh -c 'sleep 1000 >/dev/null 2>&1 </dev/null & echo $! > \(dir.file("detached"))'; exit 0")
+        let detach = "sleep 1000 >/dev/null 2>&1 </dev/null & echo $! > \(dir.file("detached"))"
+        // As the command itself, setsid is a group leader: it forks, and -w waits for the child it made.
+        let result = asTheCommand
+            ? try await Subprocess.run(["/usr/bin/setsid", "-w", "sh", "-c", detach], environment: ["PATH": "/usr/bin:/bin"],
+                                       timeout: .seconds(10))
+            : try await sh("setsid -w sh -c '\(detach)'; exit 0")
         let detached = try #require(dir.read("detached").flatMap { Int32($0.split(separator: "\n").first ?? "") })
         defer {
             kill(detached, SIGKILL)

@@ -16,10 +16,13 @@ public struct ProgramRunner: Sendable {
         self.timeout = timeout
     }
 
-    /// Runs `arguments` and returns how it ended, whatever its exit status.
+    /// Runs `arguments` and returns how it ended, whatever its exit status. `named`: what a timeout or a
+    /// signal calls the program (`systemctl start web@4.service`); its path by default.
     /// - Throws: ``ActuationError/spawnFailed(program:cause:)``, ``ActuationError/timedOut(program:after:standardError:)``,
     ///   ``ActuationError/cancelled``, or ``ActuationError/signalled(program:signal:standardError:)``.
-    public func run(_ arguments: [String], adding extra: [String: String] = [:]) async throws(ActuationError) -> SubprocessResult {
+    public func run(
+        _ arguments: [String], adding extra: [String: String] = [:], named: String? = nil
+    ) async throws(ActuationError) -> SubprocessResult {
         let result: SubprocessResult
         do {
             result = try await Subprocess.run(arguments, environment: environment.merging(extra) { $1 }, timeout: timeout)
@@ -38,16 +41,15 @@ public struct ProgramRunner: Sendable {
             throw .spawnFailed(program: program, cause: error)
         }
         if case .exited = result.termination { return result }
-        throw ActuationError.from(result, program: arguments[0], timeout: timeout) ?? .cancelled
+        throw ActuationError.from(result, program: named ?? arguments[0], timeout: timeout) ?? .cancelled
     }
 
-    /// Runs `arguments` and requires exit status 0.
+    /// Runs `arguments` and requires exit status 0; `named` as for ``run(_:adding:named:)``.
     @discardableResult
-    /// `named`: what a failure calls the program (`systemctl start web@4.service`); its path by default.
     public func runChecked(
         _ arguments: [String], adding extra: [String: String] = [:], named: String? = nil
     ) async throws(ActuationError) -> SubprocessResult {
-        let result = try await run(arguments, adding: extra)
+        let result = try await run(arguments, adding: extra, named: named)
         if let error = ActuationError.from(result, program: named ?? arguments[0], timeout: timeout) { throw error }
         return result
     }

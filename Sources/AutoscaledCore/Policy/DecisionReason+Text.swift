@@ -203,9 +203,9 @@ extension DecisionReason.DownRule {
 
 extension ServerLoad {
     /// `name=load`, as a reason names the busiest server; a name that could be read another way
-    /// there (with `=`, a blank, a quote, a backslash or a parenthesis) quoted: `'a=b'=60`.
+    /// there (with `=`, a blank, a quote, a backslash, a parenthesis, `,` or `;`) quoted: `'a=b'=60`.
     var text: String {
-        let plain = name.unicodeScalars.allSatisfy { !"= \t'\"\\()".unicodeScalars.contains($0) }
+        let plain = name.unicodeScalars.allSatisfy { !"= \t'\"\\(),;".unicodeScalars.contains($0) }
         return "\(plain ? name : EscapedText.quoted(name))=\(given(load))"
     }
 }

@@ -109,6 +109,25 @@ struct SystemdActuatorTests {
         }
         #expect(SystemdActuator.described(["a@1", "a@2", "a@3", "a@4"]) == "a@1 … a@4 (4 units)")
     }
+
+    @Test("a start that runs past the timeout names its verb and units too")
+    func timedOutStart() async throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        dir.write("systemctl", """
+            #!/bin/sh
+            if [ "$1" = is-active ]; then shift; for u in "$@"; do echo inactive; done; exit 3; fi
+            exec sleep 1000
+
+            """, mode: 0o755)
+        let actuator = SystemdActuator(
+            unit: try UnitNameTemplate("llama@{i}.service"), systemctl: dir.file("systemctl"),
+            runner: ProgramRunner(environment: [:], timeout: .milliseconds(300)))
+        await #expect(throws: ActuationError.timedOut(program: dir.file("systemctl") + " start llama@1.service", after: .milliseconds(300),
+                                                      standardError: "")) {
+            try await actuator.apply(request(1, max: 1))
+        }
+    }
 }
 
 extension SystemdActuatorTests {

@@ -99,7 +99,10 @@ public enum HTTPResponse {
                         stage = .head(start: start, searched: max(start, bytes.count - 2))
                         return bytes.count - start > maxHeadBytes
                     }
-                    stage = Self.stage(after: try? Head.read(Array(bytes[..<end]), from: start))
+                    // Only this head's bytes: a flood of interim heads costs their bytes once.
+                    var head = try? Head.read(Array(bytes[start..<end]), from: 0)
+                    head?.bodyStart += start
+                    stage = Self.stage(after: head)
                 case var .chunks(cursor):
                     var skipped: [UInt8]?
                     let walk = bytes.withUnsafeBufferPointer { walkChunks($0, from: &cursor, into: &skipped) }
@@ -213,7 +216,7 @@ public enum HTTPResponse {
                 let version = Array("HTTP/1.".utf8)
                 guard bytes[start...].prefix(version.count).elementsEqual(version.prefix(bytes.count - start)) else {
                     throw .unreadable("not an HTTP response: expected 'HTTP/1.x NNN …', "
-                        + "found \(quoted(String(decoding: bytes[start...], as: UTF8.self)))")
+                        + "found \(quoted(String(decoding: bytes[start...].prefix(256), as: UTF8.self)))")
                 }
                 throw .unreadable("HTTP response cut off in its status line")
             }

@@ -176,6 +176,7 @@ struct HTTPResponseTests {
         "HTTP/1.1 503 Busy\r\nContent-Length: 4\r\n\r\nbusy",
         "HTTP/1.1 200 OK\r\n\r\nto the close",
         "HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n",
+        String(repeating: "HTTP/1.1 100 Continue\r\nX-A: 1\r\n\r\n", count: 30) + "HTTP/1.1 200 OK\nContent-Length: 1\n\nx",
     ])
     func incremental(_ response: String) {
         let bytes = Array(response.utf8)
