@@ -49,7 +49,8 @@ public struct FileDescriptor: Sendable {
     }
 
     /// Reads until end of file, failing once more than `limit` bytes have arrived. A regular file
-    /// already larger than `limit` is refused by its size, before a byte is read.
+    /// already larger than `limit` is refused by its size, before a byte is read (every caller reads
+    /// from the start, where the size is what is left to read).
     /// - Returns: the bytes, or `nil` when the data is larger than `limit`.
     public func readToEnd(limit: Int) throws(SystemError) -> [UInt8]? {
         var bytes: [UInt8] = []

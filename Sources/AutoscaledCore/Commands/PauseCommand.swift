@@ -108,7 +108,7 @@ public enum PauseCommand {
                 return .failure(Failure(PauseCommand.failure(
                     "\(path): version \(version) is unknown to this autoscaled (it reads version \(StateFile.currentVersion))")))
             case let .found(file):
-                let runs: Bool? = switch LockFile.holder(of: StateStore.lockPath(forState: path)) {
+                let runs: Bool? = switch StateStore.lockHolder(forState: path) {
                 case .process: true
                 case .none: false
                 case .unknown: nil

@@ -26,7 +26,7 @@ public enum StatusCommand {
             }
             let report = StatusReport(file, path: path, wallNow: wallNow, failureThreshold: config.source.failureThreshold,
                                       pause: pause, bounds: config.policy.minReplicas...config.policy.maxReplicas,
-                                      lockHolder: LockFile.holder(of: StateStore.lockPath(forState: path)))
+                                      lockHolder: StateStore.lockHolder(forState: path))
             return CommandOutput(standardOutput: json ? report.json() : report.text(), exitStatus: CommandOutput.success)
         }
     }

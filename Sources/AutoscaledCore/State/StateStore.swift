@@ -55,7 +55,7 @@ public struct StateStore: Sendable {
     /// What `status` and `pause` say when there is no state file at `path`: `whenIdle` when no
     /// daemon holds its lock; else that one runs but has not written it yet (a full disk, say).
     public static func missingText(_ path: String, whenIdle: String) -> String {
-        guard case let .process(pid) = LockFile.holder(of: lockPath(forState: path)) else {
+        guard case let .process(pid) = lockHolder(forState: path) else {
             return "no state file at \(path): \(whenIdle)"
         }
         let daemon = pid > 0 ? "a daemon (pid \(pid))" : "a daemon (in another pid namespace)"
@@ -68,6 +68,11 @@ public struct StateStore: Sendable {
 
     /// The lock file beside the state file at `statePath`.
     public static func lockPath(forState statePath: String) -> String { statePath + ".lock" }
+
+    /// Who holds the lock of the state file at `statePath`: the daemon running with it, if any.
+    public static func lockHolder(forState statePath: String) -> LockFile.Holder {
+        LockFile.holder(of: lockPath(forState: statePath))
+    }
 
     /// Writes `state` atomically with mode 0644, creating the directory (0755) when missing.
     /// A symlink or anything but a regular file at the path is refused (see ``AtomicFile``).

@@ -86,19 +86,24 @@ struct SystemdActuatorTests {
         }
     }
 
+    /// An actuator on a fake `systemctl` in `dir` for which every unit is inactive, and whose other
+    /// calls (start, stop) run `start`.
+    private func inactiveUnits(in dir: TemporaryDirectory, start: String, timeout: Duration) throws -> SystemdActuator {
+        dir.write("systemctl", """
+            #!/bin/sh
+            if [ "$1" = is-active ]; then shift; for u in "$@"; do echo inactive; done; exit 3; fi
+            \(start)
+
+            """, mode: 0o755)
+        return SystemdActuator(unit: try UnitNameTemplate("llama@{i}.service"), systemctl: dir.file("systemctl"),
+                               runner: ProgramRunner(environment: [:], timeout: timeout))
+    }
+
     @Test("a start that fails is a failure with systemctl's exit status")
     func failedStart() async throws {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
-        dir.write("systemctl", """
-            #!/bin/sh
-            if [ "$1" = is-active ]; then shift; for u in "$@"; do echo inactive; done; exit 3; fi
-            echo 'Access denied' >&2; exit 4
-
-            """, mode: 0o755)
-        let actuator = SystemdActuator(
-            unit: try UnitNameTemplate("llama@{i}.service"), systemctl: dir.file("systemctl"),
-            runner: ProgramRunner(environment: [:], timeout: .seconds(10)))
+        let actuator = try inactiveUnits(in: dir, start: "echo 'Access denied' >&2; exit 4", timeout: .seconds(10))
         await #expect(throws: ActuationError.exited(program: dir.file("systemctl") + " start llama@1.service", status: 4,
                                                     standardError: "Access denied")) {
             try await actuator.apply(request(1, max: 2))
@@ -114,15 +119,7 @@ struct SystemdActuatorTests {
     func timedOutStart() async throws {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
-        dir.write("systemctl", """
-            #!/bin/sh
-            if [ "$1" = is-active ]; then shift; for u in "$@"; do echo inactive; done; exit 3; fi
-            exec sleep 1000
-
-            """, mode: 0o755)
-        let actuator = SystemdActuator(
-            unit: try UnitNameTemplate("llama@{i}.service"), systemctl: dir.file("systemctl"),
-            runner: ProgramRunner(environment: [:], timeout: .milliseconds(300)))
+        let actuator = try inactiveUnits(in: dir, start: "exec sleep 1000", timeout: .milliseconds(300))
         await #expect(throws: ActuationError.timedOut(program: dir.file("systemctl") + " start llama@1.service", after: .milliseconds(300),
                                                       standardError: "")) {
             try await actuator.apply(request(1, max: 1))
