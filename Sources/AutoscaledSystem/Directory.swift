@@ -95,7 +95,7 @@ public struct Directory: Sendable {
 
     /// The names in the directory, without `.` and `..`.
     public func names() throws(SystemError) -> [String] {
-        let copy = try syscall("dup", path) { dup(descriptor.rawValue) }
+        let copy = try syscall("fcntl(F_DUPFD_CLOEXEC)", path) { fcntl(descriptor.rawValue, F_DUPFD_CLOEXEC, 0) }
         guard let stream = fdopendir(copy) else {
             let code = errno
             _ = Glibc.close(copy)

@@ -2,7 +2,8 @@ import Glibc
 
 extension Subprocess {
     /// Starts `arguments` in a new process group with default signal dispositions, an empty
-    /// signal mask, stdin on `/dev/null` and the given descriptors as stdout and stderr.
+    /// signal mask, stdin on `/dev/null`, the given descriptors as stdout and stderr, and no other
+    /// descriptor open.
     static func spawn(
         _ arguments: [String], environment: [String: String], standardOutput: Int32, standardError: Int32
     ) throws(SystemError) -> pid_t {
@@ -33,6 +34,7 @@ extension Subprocess {
             argv.forEach { free($0) }
             envp.forEach { free($0) }
         }
+        markInheritedDescriptorsCloseOnExec()
         var pid: pid_t = 0
         // posix_spawn returns the error number instead of setting errno; it does not fail with EINTR.
         // ETXTBSY: the program was just written and another process, forked meanwhile, still holds the
@@ -53,6 +55,22 @@ extension Subprocess {
 }
 
 extension Subprocess {
+    /// Sets close-on-exec on every descriptor above 2. Each one the daemon opens has it already; one
+    /// it inherited without it (from a shell, or a supervisor other than systemd) is not the daemon's
+    /// to hand on, so no child gets it. Setting the flag is idempotent and touches no other state, so
+    /// a descriptor closed or reopened meanwhile by another thread does no harm. (glibc's
+    /// `posix_spawn_file_actions_addclosefrom_np` would do this in the child, but Swift's Glibc
+    /// module does not declare it.)
+    static func markInheritedDescriptorsCloseOnExec() {
+        guard let directory = try? Directory.open("/proc/self/fd") else { return }
+        defer { directory.close() }
+        for name in (try? directory.names()) ?? [] {
+            guard let descriptor = Int32(name), descriptor > 2 else { continue }
+            let flags = fcntl(descriptor, F_GETFD)
+            if flags >= 0, flags & FD_CLOEXEC == 0 { _ = fcntl(descriptor, F_SETFD, flags | FD_CLOEXEC) }
+        }
+    }
+
     /// The file a bare program name runs, as `execvp` finds it along `searchPath` (`PATH`; unset:
     /// `/bin:/usr/bin`), but in absolute directories only: an empty or relative entry would make what
     /// runs depend on the daemon's working directory, which a config's relative program name is

@@ -50,7 +50,8 @@ public struct SubprocessResult: Sendable, Equatable {
 /// - with every signal disposition at its default and an empty signal mask (the daemon ignores
 ///   SIGHUP, SIGTERM and SIGINT for libdispatch; a child must not inherit that);
 /// - with stdin on `/dev/null` and stdout and stderr on `SOCK_CLOEXEC` socket pairs (as journald
-///   gives services), so no descriptor of ours leaks into it or into another child;
+///   gives services), and every other descriptor closed, close-on-exec or not: no descriptor of
+///   ours, nor one the daemon inherited, leaks into it or into another child;
 /// - with exactly the `environment` given.
 ///
 /// Output is read while the child runs, so it never blocks on a full buffer: stdout is kept up to

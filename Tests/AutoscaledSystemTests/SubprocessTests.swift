@@ -53,6 +53,19 @@ struct SubprocessTests {
         #expect(result.standardErrorText.hasSuffix("xxxend"))
     }
 
+    @Test("a descriptor open without close-on-exec in the daemon is not open in the child")
+    func inheritedDescriptorClosed() async throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        dir.write("held", "x")
+        let held = open(dir.file("held"), O_RDONLY)  // no O_CLOEXEC: as a shell hands descriptors on
+        try #require(held > 2)
+        defer { close(held) }
+        let result = try await sh("if [ -e /proc/self/fd/\(held) ]; then echo open; else echo closed; fi; ls /proc/$$/fd")
+        #expect(result.standardOutput.starts(with: Array("closed\n".utf8)), "\(String(decoding: result.standardOutput, as: UTF8.self))")
+        #expect(String(decoding: result.standardOutput, as: UTF8.self).split(separator: "\n").dropFirst() == ["0", "1", "2"])
+    }
+
     @Test("a signal that ends the child is reported")
     func signalled() async throws {
         #expect(try await sh("kill -TERM $$").termination == .signalled(SIGTERM))
