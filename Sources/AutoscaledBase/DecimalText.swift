@@ -11,7 +11,8 @@
 /// - ``Style/fixed(_:)``: rounded to exactly that many decimals (`9.83`, `0.00`). For columns.
 ///
 /// Total on every `Double`: negative zero is `0`; NaN and the infinities are `nan`, `inf`, `-inf`;
-/// a value too large to round at the asked precision is written exact.
+/// a value too large to round at the asked precision is written whole if it is a whole number below
+/// 10^16, else with six significant digits and an exponent (`2.51209e+19`).
 public enum DecimalText {
     /// Whether `text` is `digits[.digits][e[±]digits]` (or `.digits…`), with no sign: the numbers a
     /// person writes in a config or an option (no hex, no `inf`, no `nan`, no `_`).
@@ -71,7 +72,7 @@ public enum DecimalText {
         for _ in 0..<places { scale *= 10 }
         let scaled = (value * scale).rounded()
         guard scaled.isFinite, abs(scaled) < 9e15 else {
-            bytes.append(contentsOf: format(value).utf8)
+            appendSignificant(value, to: &bytes)
             return
         }
         var units = Int(scaled)
@@ -98,6 +99,47 @@ public enum DecimalText {
             bytes.append(UInt8(ascii: "0") + UInt8(fraction / power % 10))
             power /= 10
         }
+    }
+
+    /// Significant digits kept of a computed figure too large to round at its decimals.
+    static let significantDigits = 6
+
+    /// Appends a computed figure too large to round at its decimals (at least 9e13) as
+    /// ``significantDigits`` significant digits and an exponent (`2.51209e+19`, `1e+23`): the digits
+    /// past those are the arithmetic's, not the value's (`1.0000000000000001e+23`). A whole number
+    /// below 10^16 is exact, and written whole.
+    static func appendSignificant(_ value: Double, to bytes: inout [UInt8]) {
+        // Whole numbers below 10^16 are exact, and written whole.
+        guard value.isFinite, value != value.rounded() || abs(value) >= 1e16 else {
+            bytes.append(contentsOf: format(value).utf8)
+            return
+        }
+        var exponent = Int((Double(abs(value).exponent) * 0.301_029_995_663_981_2).rounded(.down))
+        while abs(value) >= pow10(exponent + 1) { exponent += 1 }
+        while abs(value) < pow10(exponent) { exponent -= 1 }
+        var unit = 1.0
+        for _ in 1..<significantDigits { unit *= 10 }
+        var mantissa = (value / pow10(exponent) * unit).rounded() / unit
+        if abs(mantissa) >= 10 {
+            exponent += 1
+            mantissa = (value / pow10(exponent) * unit).rounded() / unit
+        }
+        bytes.append(contentsOf: format(mantissa).utf8)
+        bytes.append(contentsOf: (exponent < 0 ? "e-" : "e+").utf8)
+        appendInteger(abs(exponent), to: &bytes)
+    }
+
+    /// 10 to the `exponent`, as exact as a `Double` can be for the exponents a `Double` has.
+    private static func pow10(_ exponent: Int) -> Double {
+        var result = 1.0
+        var factor = 10.0
+        var remaining = abs(exponent)
+        while remaining > 0 {
+            if remaining & 1 == 1 { result *= factor }
+            factor *= factor
+            remaining >>= 1
+        }
+        return exponent < 0 ? 1 / result : result
     }
 
     /// Appends the decimal digits of `value`.

@@ -17,6 +17,9 @@ struct DecimalTextTests {
         (56.666666, 2, "56.67"), (50.125, 2, "50.13"), (120, 2, "120"), (0.5, 3, "0.5"), (33.3333, 3, "33.333"),
         (1e15, 2, "1000000000000000"), (1e14, 2, "100000000000000"), (1e-7, 2, "0"), (-0.001, 2, "0"), (-0.0, 2, "0"),
         (-1.25, 1, "-1.3"), (.nan, 2, "nan"), (.infinity, 3, "inf"), (-.infinity, 3, "-inf"),
+        // Too large to round: six significant digits, never the arithmetic's noise.
+        (1.0000000000000001e+23, 2, "1e+23"), (2.512091038406828e+19, 2, "2.51209e+19"),
+        (-123456789012345.67, 2, "-1.23457e+14"), (9.999999999e20, 2, "1e+21"), (1.7976931348623157e308, 2, "1.79769e+308"),
     ] as [(Double, Int, String)])
     func atMost(_ value: Double, _ decimals: Int, _ expected: String) {
         #expect(DecimalText.format(value, .atMost(decimals)) == expected)
