@@ -36,6 +36,9 @@ struct TuneReport {
     let written: PolicyConfig
     /// The winner, the config's own setting, and the HPA and KPA models at their default target.
     let rows: [Row]
+    /// The config's longest window, when the tuning part is shorter: every setting is then judged
+    /// before its memory has filled.
+    let shortTuningPart: (key: String, window: Duration)?
 
     init(trace: Trace, traceName: String, setup: SimulationSetup, options: TuneOptions, config: PolicyConfig,
          tuning: Trace, heldOut: Trace, result: TuneSearch.Result) {
@@ -47,6 +50,8 @@ struct TuneReport {
         self.tuning = tuning
         self.heldOut = heldOut
         self.result = result
+        let memory = Self.longestWindow(of: config)
+        shortTuningPart = Duration.seconds(tuning.spanSeconds) < memory.window ? memory : nil
         func score(_ trace: Trace, _ setup: SimulationSetup) -> TuneScore {
             TuneScore(Simulation.replay(trace, setup: setup))
         }
@@ -95,7 +100,13 @@ struct TuneReport {
         if result.stoppedEarly, let limit = options.timeLimit {
             text += " (stopped at --time-limit \(DurationText.format(limit)), \(options.settings) asked for)"
         }
-        text += "\n\n"
+        text += "\n"
+        if let short = shortTuningPart {
+            text += "note:    the tuning part spans \(DurationText.format(.seconds(tuning.spanSeconds))), less than the config's "
+                + "\(short.key) \(DurationText.format(short.window)): each setting is judged before its memory has filled, "
+                + "and the winner may not hold on longer traffic\n"
+        }
+        text += "\n"
         text += column("", 36) + column("tuning part", 24) + "held out\n"
         text += column("", 36) + column("replica-s", 13) + column("over %", 11) + column("replica-s", 13) + "over %\n"
         for row in rows {
@@ -116,6 +127,15 @@ struct TuneReport {
         text += TunedConfigText.policyBlock(written).joined(separator: "\n") + "\n"
         text += "# and in [source]: poll_interval = \(DurationText.format(.seconds(result.best.pollSeconds)))\n"
         return text
+    }
+
+    /// The window of the config's policy that reaches furthest back: `headroom_window` with the
+    /// learned headroom; with the band rules, the longer of `scale_down_stabilization` and
+    /// `trend_window`.
+    static func longestWindow(of config: PolicyConfig) -> (key: String, window: Duration) {
+        if config.headroom.mode == .learned { return ("headroom_window", config.headroom.window) }
+        return config.trendWindow > config.scaleDownStabilization ? ("trend_window", config.trendWindow)
+            : ("scale_down_stabilization", config.scaleDownStabilization)
     }
 
     private func column(_ text: String, _ width: Int) -> String {
