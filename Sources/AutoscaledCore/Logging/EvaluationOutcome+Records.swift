@@ -13,7 +13,9 @@ extension EvaluationOutcome {
         case let .unavailable(cause), let .sourceDown(cause):
             // `source=` names the source: the cause alone follows it.
             let because = LogField("cause", .string(readError ?? cause))
-            records.append(LogRecord(previousHealth == .down ? .debug : .warning, .sourceError, [location, because, failureCount]))
+            // While down, and for the same failure again within its poll interval (counted once), at debug.
+            let quiet = previousHealth == .down || repeatsFailure
+            records.append(LogRecord(quiet ? .debug : .warning, .sourceError, [location, because, failureCount]))
             if wentDown { records.append(LogRecord(.error, .sourceDown, [location, failureCount, because])) }
         }
         if paused && !decision.changesReplicas {

@@ -48,6 +48,9 @@ public struct EvaluationOutcome: Sendable, Equatable {
     public var pauseEvents: [LogRecord] = []
     /// `event=limited`, when a rule started holding the count or another rule took over.
     public var limited: LogRecord? = nil
+    /// Whether this failed read is the one before it again: the same cause within the same poll
+    /// interval (a file renamed in and then polled, a reload's read), so no more failures counted.
+    public var repeatsFailure = false
 
     /// `true` while an operator's pause is in force.
     public var paused: Bool { summary.paused }

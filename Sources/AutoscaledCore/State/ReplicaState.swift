@@ -98,6 +98,7 @@ public actor ReplicaState {
     ) -> EvaluationOutcome {
         let previousHealth = health
         let previousFailures = source?.consecutiveFailures ?? 0
+        let previousError = source?.lastError
         let (input, readError) = noteRead(read, from: location, at: now, tick: policy.config.tick, wallTime: wallTime)
         let pauseEvents = pause.refresh(wallNow: wallTime)
         let policyDecision = policy.decide(input, memory: memory, now: now)
@@ -112,7 +113,8 @@ public actor ReplicaState {
         if case .loads = input { failures = previousFailures }
         let evaluation = EvaluationOutcome(
             input: input, readError: readError, decision: decision, previousHealth: previousHealth, failures: failures,
-            summary: summary, policyDecision: policyDecision, pauseEvents: pauseEvents, limited: limited)
+            summary: summary, policyDecision: policyDecision, pauseEvents: pauseEvents, limited: limited,
+            repeatsFailure: readError != nil && failures == previousFailures && source?.lastError == previousError)
         announce(evaluation)
         persist(decision, at: now, wallTime: wallTime)
         return evaluation

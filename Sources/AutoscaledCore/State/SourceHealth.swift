@@ -7,7 +7,8 @@
 /// ```
 /// Failures are counted per tick of the policy (one `poll_interval`), not per read: reads that fail
 /// again within a tick (a reload, a load file rewritten) count once (``ReplicaState``).
-/// While down, further failures are not worth a warning each: the loop logs them at debug level.
+/// While down, further failures are not worth a warning each: the loop logs them at debug level,
+/// as it does a failed read that repeats the one before it within the same tick.
 public enum SourceHealth: String, Sendable, Equatable {
     case healthy, failing, down
 

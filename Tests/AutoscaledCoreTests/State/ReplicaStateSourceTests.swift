@@ -129,6 +129,32 @@ extension ReplicaStateSourceTests {
         return counts
     }
 
+    @Test("a failed read that repeats the one before it within its poll interval logs its source-error at debug, not as a new warning")
+    func repeatedFailureQuiet() async {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        var config = PolicyConfig.defaults
+        config.tick = .seconds(5)
+        let policy = ThresholdPolicy(config: config)
+        let state = ReplicaState(memory: PolicyMemory(replicas: 3, observingSince: .origin),
+                                 store: StateStore(path: dir.file("state.json")), failureThreshold: 3,
+                                 logger: .recording(into: MemoryLogSink()))
+        func sourceError(_ error: LoadError, at second: Double) async -> (level: LogLevel, failures: Int)? {
+            let outcome = await state.evaluate(.failure(error), from: "/srv/loads.json", policy: policy,
+                                               at: .origin + .milliseconds(Int64(second * 1000)), wallTime: 0) { _ in }
+            return outcome.records(source: "/srv/loads.json", dryRun: false)
+                .first { $0.event == .sourceError }.map { ($0.level, outcome.failures) }
+        }
+        let other = LoadError.unreadable("line 2: worse")
+        // A bad file renamed in, read at once, then by the poll 20 ms later: one failure, one warning.
+        #expect(await sourceError(Self.bad, at: 4.80).map { [$0.level == .warning, $0.failures == 1] } == [true, true])
+        #expect(await sourceError(Self.bad, at: 4.82).map { [$0.level == .debug, $0.failures == 1] } == [true, true])
+        // Another cause within the same interval is news: a warning, still one failure.
+        #expect(await sourceError(other, at: 4.90).map { [$0.level == .warning, $0.failures == 1] } == [true, true])
+        // The next interval's failure counts, and warns, whatever its cause.
+        #expect(await sourceError(other, at: 10).map { [$0.level == .warning, $0.failures == 2] } == [true, true])
+    }
+
     @Test("failures count the poll intervals the reads went on failing, not the reads",
           arguments: [
               // A bad file renamed in 0.2s before a poll: its read and the poll's are one failure; the next poll's is the second.
