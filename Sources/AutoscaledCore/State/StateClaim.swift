@@ -46,7 +46,7 @@ struct StateClaim {
         // A file that is not resumed is kept, never written over: one of unknown version, for the
         // release that knows it; a damaged one, for whoever looks into what damaged it.
         let kept: (suffix: String, what: String)? = switch loaded {
-        case let .unknownVersion(version): ("unknown-version-\(version)", "the state file of unknown version \(version)")
+        case let .unknownVersion(version): (StateStore.unknownVersionSuffix(version), "the state file of unknown version \(version)")
         case .corrupt where keepingDamaged: ("corrupt", "the state file that cannot be used")
         case .corrupt, .found, .missing, .unreadable: nil
         }

@@ -13,7 +13,7 @@ public struct StateStore: Sendable {
         /// the count to resume from, so the daemon neither starts from another nor writes over it.
         case unreadable(String)
         /// A state file of a `version` this build does not know: not resumed, and not to be
-        /// overwritten before it is set aside (see ``setAside(version:)``).
+        /// overwritten before it is set aside (see ``unknownVersionSuffix(_:)``).
         case unknownVersion(Int)
     }
 
@@ -90,12 +90,8 @@ public struct StateStore: Sendable {
         try AtomicFile.write(Array(data) + [0x0A], to: path, mode: 0o644)
     }
 
-    /// Renames a state file of unknown `version` to `<path>.unknown-version-<version>` (or, when that
-    /// is taken, the same name with `.2`, `.3`, …), in its directory and never over another file.
-    /// - Returns: the new path.
-    public func setAside(version: Int) throws(FileWriteError) -> String {
-        try setAside(as: "unknown-version-\(version)")
-    }
+    /// The suffix a state file of unknown `version` is set aside with: `<path>.unknown-version-<version>`.
+    public static func unknownVersionSuffix(_ version: Int) -> String { "unknown-version-\(version)" }
 
     /// Renames the state file to `<path>.<suffix>` (or, when that is taken, the same name with `.2`,
     /// `.3`, …), in its directory and never over another file.

@@ -192,11 +192,11 @@ extension StateStoreTests {
         #expect(restored.replicas == 3)
         #expect(restored.warning == "\(store.path): version 7 is unknown to this autoscaled (it reads version 1); "
             + "not resumed, starting from initial_replicas 3")
-        #expect(try store.setAside(version: 7) == dir.file("state.json.unknown-version-7"))
+        #expect(try store.setAside(as: StateStore.unknownVersionSuffix(7)) == dir.file("state.json.unknown-version-7"))
         #expect(dir.read("state.json.unknown-version-7") == text)
         #expect(store.load() == .missing)
         dir.write("state.json", text)
-        #expect(try store.setAside(version: 7) == dir.file("state.json.unknown-version-7.2"))
+        #expect(try store.setAside(as: StateStore.unknownVersionSuffix(7)) == dir.file("state.json.unknown-version-7.2"))
         #expect(dir.read("state.json.unknown-version-7") == text)
     }
 }
