@@ -30,3 +30,21 @@ public func resolvedPath(_ path: String) throws(SystemError) -> String {
     defer { free(resolved) }
     return String(cString: resolved)
 }
+
+/// Where a write to `path` that follows symbolic links lands: `path`, or, while it names a symbolic
+/// link, what the link points to (resolved against the link's directory), also when that does not
+/// exist yet. Links in the directories along the way are left as they are; at most 40 links are
+/// followed (then the last one reached is returned, as the write would fail on the loop).
+public func writeDestination(of path: String) -> String {
+    var current = path
+    for _ in 0..<40 {
+        var info = stat()
+        guard lstat(current, &info) == 0, info.st_mode & S_IFMT == S_IFLNK else { return current }
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let count = readlink(current, &buffer, buffer.count - 1)
+        guard count > 0 else { return current }
+        let target = String(decoding: buffer.prefix(count).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        current = target.hasPrefix("/") ? target : parentDirectory(of: current) + "/" + target
+    }
+    return current
+}

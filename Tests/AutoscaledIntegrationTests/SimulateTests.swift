@@ -266,6 +266,10 @@ struct OwnFilesTests {
         mkdir(dir.file("var/history"), 0o755)
         dir.write(dir.file("var/history/00000001.log"), "ASHIST1\n")
         #expect(symlink("var/history", dir.file("histlink")) == 0)
+        // Other names of a segment: a hard link, a symbolic link, and a link to a segment not made yet.
+        #expect(link(dir.file("var/history/00000001.log"), dir.file("hard.csv")) == 0)
+        #expect(symlink("var/history/00000001.log", dir.file("soft.csv")) == 0)
+        #expect(symlink("var/history/00000009.log", dir.file("later.csv")) == 0)
         let simulate = ["simulate", "--config", "c.conf", "--trace", "tr.csv", "--capacity", "2", "--quiet"]
         let tune = ["tune", "--config", "c.conf", "--trace", "tr.csv", "--capacity", "2", "--startup-delay", "0", "--max-over", "1"]
         let cases: [([String], String)] = [
@@ -283,6 +287,10 @@ struct OwnFilesTests {
             (tune + ["--svg", "histlink/x.svg"],
              "option '--svg': '\(dir.file("histlink/x.svg"))' is in the directory [history] path names"),
             (simulate + ["--svg", "var/history"], "option '--svg': '\(dir.file("var/history"))' is the directory [history] path names"),
+            (simulate + ["--csv", "hard.csv"],
+             "option '--csv': '\(dir.file("hard.csv"))' is another name of a file in the directory [history] path names"),
+            (simulate + ["--csv", "soft.csv"], "option '--csv': '\(dir.file("soft.csv"))' leads into the directory [history] path names"),
+            (tune + ["--write", "later.csv"], "option '--write': '\(dir.file("later.csv"))' leads into the directory [history] path names"),
         ]
         for (arguments, message) in cases {
             let result = await Self.run(arguments, from: dir)
@@ -295,5 +303,6 @@ struct OwnFilesTests {
         #expect(access(dir.file("m.prom"), F_OK) == -1)
         #expect(dir.read(dir.file("var/history/00000001.log")) == "ASHIST1\n")
         #expect(listing(dir.file("var/history")) == ["00000001.log"])
+        #expect(dir.read(dir.file("hard.csv")) == "ASHIST1\n")
     }
 }

@@ -57,9 +57,19 @@ struct OptionFiles {
     /// path once made absolute against `directory` and normalised lexically, or the same file under
     /// another name (device and inode, as `identity` gives them): of the file where it exists, else
     /// of its parent directory with the same file name (`linkdir/out` and `realdir/out`).
+    ///
+    /// An output is in a directory of ``directories`` too when a symbolic link leads into it (to a
+    /// file made or not: `--csv` writes through links) or when it is another name (a hard link) of a
+    /// file there: `names` lists a directory, `destination` follows an output's links.
     func check(
         subcommand: String, directory: String = currentDirectory() ?? ".",
-        identity: (String) -> FileIdentity? = { try? FileIdentity(path: $0) }
+        identity: (String) -> FileIdentity? = { try? FileIdentity(path: $0) },
+        names: (String) -> [String] = { path in
+            guard let directory = try? Directory.open(path) else { return [] }
+            defer { directory.close() }
+            return (try? directory.names()) ?? []
+        },
+        destination: (String) -> String = { writeDestination(of: $0) }
     ) throws(UsageError) {
         for output in outputs where PathText.namesDirectory(output.path) {
             throw UsageError("option '--\(output.option)': \(EscapedText.quoted(output.path)) names a directory, not a file",
@@ -70,6 +80,8 @@ struct OptionFiles {
             let folder = parentDirectory(of: resolved)
             let folderIdentity = identity(folder)
             let outputIdentity = identity(resolved)
+            let target = destination(resolved)
+            let targetFolderIdentity = target == resolved ? nil : identity(parentDirectory(of: target))
             for named in directories {
                 let daemonDirectory = PathText.resolve(named.path, against: directory)
                 let daemonIdentity = identity(daemonDirectory)
@@ -78,6 +90,11 @@ struct OptionFiles {
                     relation = "is"
                 } else if daemonDirectory == folder || (folderIdentity != nil && daemonIdentity == folderIdentity) {
                     relation = "is in"
+                } else if targetFolderIdentity != nil && daemonIdentity == targetFolderIdentity {
+                    relation = "leads into"
+                } else if let outputIdentity,
+                          names(daemonDirectory).contains(where: { identity(daemonDirectory + "/" + $0) == outputIdentity }) {
+                    relation = "is another name of a file in"
                 } else {
                     continue
                 }

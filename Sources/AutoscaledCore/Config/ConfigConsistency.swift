@@ -332,10 +332,17 @@ enum ConfigConsistency {
         // Two names of one file (a symlinked directory, `..`): where they lead, from the disk.
         let places = files.map { file in disk.flatMap { $0.place(file.path) } }
         let historyPlace = files.firstIndex(where: { $0.isDirectory }).flatMap { places[$0] }
-        /// Whether `file` is in the history's directory under another name of that directory.
-        func inHistoryElsewhere(_ file: NamedFile) -> Bool {
-            guard let historyPlace, let disk else { return false }
-            return disk.place(parentDirectory(of: file.path)) == historyPlace
+        /// How `file` is in the history's directory other than by its path's text: `is inside` (under
+        /// another name of that directory), `leads inside` (a symbolic link to a file there, made or
+        /// not), `is another name of a file inside` (a hard link, or a link, to a segment); `nil` when not.
+        func inHistoryElsewhere(_ file: NamedFile) -> String? {
+            guard let historyPlace, let disk, let history = files.first(where: { $0.isDirectory }) else { return nil }
+            if disk.place(parentDirectory(of: file.path)) == historyPlace { return "is inside" }
+            let destination = disk.destination(file.path)
+            if destination != file.path, disk.place(parentDirectory(of: destination)) == historyPlace { return "leads inside" }
+            guard let own = disk.place(file.path), case .file = own,
+                  disk.names(history.path).contains(where: { disk.place(history.path + "/" + $0) == own }) else { return nil }
+            return "is another name of a file inside"
         }
         // Looked at again before two paths are called one file (``FilePlace/stillOne(_:_:looks:place:)``).
         func stillOnePlace(_ a: String, _ b: String) -> Bool {
@@ -351,10 +358,11 @@ enum ConfigConsistency {
                     line: line(earlier, file),
                     message: "\(file.subject) \(EscapedText.quoted(file.path)) is \(earlier.role); each must be a file of its own"))
             } else if let history = files.first(where: { $0.isDirectory }), !file.isDirectory,
-                      (history.path != "/" && file.path.hasPrefix(history.path + "/")) || inHistoryElsewhere(file) {
+                      let relation = (history.path != "/" && file.path.hasPrefix(history.path + "/")) ? "is inside"
+                          : inHistoryElsewhere(file) {
                 faults.append(Fault(
                     line: line(history, file),
-                    message: "\(file.subject) \(EscapedText.quoted(file.path)) is inside \(history.role), whose files "
+                    message: "\(file.subject) \(EscapedText.quoted(file.path)) \(relation) \(history.role), whose files "
                         + "are the history's own"))
             }
         }

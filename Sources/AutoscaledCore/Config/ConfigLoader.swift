@@ -43,6 +43,12 @@ public struct ConfigDiskProbe: Sendable {
     var kind: @Sendable (String) -> Directory.EntryKind? = { _ in nil }
     /// What a path leads to, symbolic links followed: a file the daemon reads must not be a directory.
     var targetKind: @Sendable (String) -> Directory.EntryKind? = { _ in nil }
+    /// The names in a directory (none when it cannot be read): another name of a history segment is
+    /// looked for among them.
+    var names: @Sendable (String) -> [String] = { _ in [] }
+    /// Where a path's symbolic links lead (``AutoscaledSystem/writeDestination(of:)``), to a file not
+    /// made yet too.
+    var destination: @Sendable (String) -> String = { $0 }
 
     /// What `once` looks at: the source it reads (a directory there is refused), not the files
     /// the daemon writes.
@@ -52,5 +58,11 @@ public struct ConfigDiskProbe: Sendable {
     /// The disk as it is.
     public static let live = ConfigDiskProbe(
         nonDirectory: { AutoscaledSystem.nonDirectory(onPath: $0) }, place: { FilePlace.of($0) },
-        kind: { AutoscaledSystem.entryKind(at: $0) }, targetKind: { AutoscaledSystem.entryKind(at: $0, followingLinks: true) })
+        kind: { AutoscaledSystem.entryKind(at: $0) }, targetKind: { AutoscaledSystem.entryKind(at: $0, followingLinks: true) },
+        names: { path in
+            guard let directory = try? Directory.open(path) else { return [] }
+            defer { directory.close() }
+            return (try? directory.names()) ?? []
+        },
+        destination: { writeDestination(of: $0) })
 }

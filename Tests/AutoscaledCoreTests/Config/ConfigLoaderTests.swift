@@ -184,6 +184,25 @@ struct ConfigLoaderTests {
             "\(conf):8: [metrics] textfile '\(dir.file("hlink/m.prom"))' is inside the directory [history] path names, "
                 + "whose files are the history's own",
         ])
+        // Another name of a segment: a symbolic link the source reads through, a hard link the
+        // metrics would be written over, a link to a segment not made yet.
+        dir.write("hist/00000001.log", "ASHIST1\n")
+        #expect(symlink(dir.file("hist/00000001.log"), dir.file("seg.json")) == 0)
+        #expect(link(dir.file("hist/00000001.log"), dir.file("seg.prom")) == 0)
+        #expect(symlink("hist/00000009.log", dir.file("later.json")) == 0)
+        let history = "[state]\npath = s.json\n[history]\npath = hist\n"
+        #expect(Self.errors(dir, "[source]\npath = seg.json\n" + history) == [
+            "\(conf):6: [source] path '\(dir.file("seg.json"))' leads inside the directory [history] path names, "
+                + "whose files are the history's own",
+        ])
+        #expect(Self.errors(dir, "[source]\npath = loads.json\n[metrics]\ntextfile = seg.prom\n" + history) == [
+            "\(conf):8: [metrics] textfile '\(dir.file("seg.prom"))' is another name of a file inside the directory "
+                + "[history] path names, whose files are the history's own",
+        ])
+        #expect(Self.errors(dir, "[source]\npath = later.json\n" + history) == [
+            "\(conf):6: [source] path '\(dir.file("later.json"))' leads inside the directory [history] path names, "
+                + "whose files are the history's own",
+        ])
         // The file need not exist: its directory and name are the place.
         #expect(Self.errors(dir, "[source]\npath = loads.json\n[state]\npath = s.json\n[metrics]\ntextfile = lnk/s.json\n") == [
             "\(conf):6: [metrics] textfile '\(dir.file("lnk/s.json"))' is the file [state] path names; each must be a file "
