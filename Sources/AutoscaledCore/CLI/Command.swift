@@ -88,9 +88,10 @@ public enum Command: Sendable, Equatable {
             discussion: """
                 Reads the state file named by the config; exits 1 when there is none (the daemon
                 has not run with this config yet, or one runs that could not write it yet), or it
-                is corrupt, cannot be read or is of a version this autoscaled does not know.
+                is corrupt, cannot be read or is of a version this autoscaled does not know. A
+                pause file that cannot be read is shown as such, with the rest.
 
-                \(exitStatus(failure: "no state file, one that is corrupt, unreadable or of unknown version,\n      or a pause file that cannot be read"))
+                \(exitStatus(failure: "no state file, or one that is corrupt, unreadable or of unknown version"))
                 """),
         SimulateOptions.spec,
         HistoryExportOptions.spec,

@@ -20,13 +20,14 @@ public enum StatusCommand {
                 standardError: "\(path): version \(version) is unknown to this autoscaled (it reads version \(StateFile.currentVersion))\n",
                 exitStatus: CommandOutput.runtimeFailure)
         case let .found(file):
-            let pause: PauseFile?
-            do { pause = try PauseFile.load(PauseFile.path(forState: path)) } catch {
-                return CommandOutput(standardError: error.description + "\n", exitStatus: CommandOutput.runtimeFailure)
-            }
-            let report = StatusReport(file, path: path, wallNow: wallNow, failureThreshold: config.source.failureThreshold,
+            // A pause file that cannot be read hides nothing else: the state is shown, and why.
+            var pause: PauseFile?
+            var pauseFileError: String?
+            do { pause = try PauseFile.load(PauseFile.path(forState: path)) } catch { pauseFileError = error.description }
+            var report = StatusReport(file, path: path, wallNow: wallNow, failureThreshold: config.source.failureThreshold,
                                       pause: pause, bounds: config.policy.minReplicas...config.policy.maxReplicas,
                                       lockHolder: StateStore.lockHolder(forState: path))
+            report.pauseFileError = pauseFileError
             return CommandOutput(standardOutput: json ? report.json() : report.text(), exitStatus: CommandOutput.success)
         }
     }

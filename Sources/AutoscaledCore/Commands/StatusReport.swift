@@ -110,6 +110,8 @@ struct StatusReport: Codable, Equatable {
     var desiredReplicas: Int
     var limit: Limit?
     var pause: Pause?
+    /// Why the pause file beside the state file cannot be read (then ``pause`` is `nil`: not known).
+    var pauseFileError: String?
     var appliedReplicas: Int?
     var actuationFailing: ActuationFailing?
     var updatedAt: String
@@ -125,6 +127,7 @@ struct StatusReport: Codable, Equatable {
         case updatedAt = "updated_at"
         case updatedAgeSeconds = "updated_age_seconds"
         case lastDecision = "last_decision"
+        case pauseFileError = "pause_file_error"
         case source, limit, pause, daemon
     }
 
@@ -225,6 +228,9 @@ struct StatusReport: Codable, Equatable {
             paused += pause.askedReplicas.map { " (the pause asks for \($0); min_replicas and max_replicas keep it within them)" } ?? ""
             paused += pause.reason.map { ": \(shown($0))" } ?? ""
             text += line("paused", paused)
+        }
+        if let pauseFileError {
+            text += line("pause file", "cannot be read: \(shown(pauseFileError)) (the daemon keeps the pause it last read)")
         }
         var health = source.health
         if let failures = source.consecutiveFailures, failures > 0 {
