@@ -32,10 +32,16 @@ enum EditDistance {
     /// Ties go to the earlier candidate.
     static func suggestion(for name: String, among candidates: [String]) -> String? {
         let lowered = name.lowercased()
-        let allowed = max(1, min(3, lowered.unicodeScalars.count / 3))
+        let length = lowered.unicodeScalars.count
+        let allowed = max(1, min(3, length / 3))
         var best: (candidate: String, distance: Int)?
         for candidate in candidates {
             let other = candidate.lowercased()
+            // The distance is at least the difference in length: a name far longer than every
+            // candidate (a line of a megabyte) costs one comparison of lengths each, not a table.
+            guard abs(other.unicodeScalars.count - length) <= allowed || (length >= 3 && other.hasPrefix(lowered)) else {
+                continue
+            }
             var distance = between(lowered, other)
             if distance > allowed, lowered.unicodeScalars.count >= 3, other.hasPrefix(lowered) {
                 distance = allowed
