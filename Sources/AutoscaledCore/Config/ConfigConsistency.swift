@@ -317,12 +317,13 @@ enum ConfigConsistency {
                         + "not a regular file\(advice)"))
             }
         }
-        // A source that is a directory: every read would fail. A path with nothing there yet is the
-        // writer's to make before the first poll.
+        // A source that is a directory, or of the wrong kind for its type: every read would fail. A
+        // path with nothing there yet is the writer's to make before the first poll.
         if let targetKind = disk?.targetKind, let source = files.first(where: { $0.key == .sourcePath }),
            let found = targetKind(source.path) {
             let socket = (try? values.string(.sourceType)) == "unix"
-            if found == .directory || (socket && found == .regularFile) {
+            // A file source reads regular files only; a socket, FIFO or device there never reads.
+            if found == .directory || (socket && found == .regularFile) || (!socket && found == .other) {
                 faults.append(Fault(
                     line: values.line(of: .sourcePath),
                     message: "path \(EscapedText.quoted(source.path)) is \(found), not \(socket ? "a Unix socket" : "a file of loads"): "

@@ -63,6 +63,13 @@ struct ConfigLoaderTests {
             }
         }
         #expect(Self.errors(dir, "[source]\npath = later.json\n[state]\npath = s.json\n") == [])
+        // A file source's path that is a FIFO or a device is refused too.
+        #expect(mkfifo(dir.file("fifo"), 0o644) == 0)
+        for path in [dir.file("fifo"), "/dev/zero"] {
+            #expect(Self.errors(dir, "[source]\npath = \(path)\n[state]\npath = s.json\n") == [
+                "\(conf):2: path '\(path)' is a device, socket or FIFO, not a file of loads: every read would fail",
+            ])
+        }
         // A Unix socket's path that is a regular file (the load file, say) is refused too.
         dir.write("loads.json", "{}")
         #expect(Self.errors(dir, "[source]\ntype = unix\npath = loads.json\n[state]\npath = s.json\n") == [
