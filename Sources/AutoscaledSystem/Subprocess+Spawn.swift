@@ -71,6 +71,25 @@ extension Subprocess {
         }
     }
 
+    /// Why `program` could not be run, as ``spawn`` would find it now, or `nil` when it could: a
+    /// path that leads to nothing, to no regular file or to one not executable; a bare name in no
+    /// absolute directory of `searchPath` (``locate(_:searchPath:)``).
+    public static func runProblem(_ program: String, searchPath: String?) -> String? {
+        guard program.contains("/") else {
+            if locate(program, searchPath: searchPath) != nil { return nil }
+            return "is not an executable file in any absolute directory of PATH (\(searchPath ?? "unset: /bin:/usr/bin"))"
+        }
+        var info = stat()
+        guard stat(program, &info) == 0 else {
+            let code = errno
+            if code == ENOENT { return "does not exist" }
+            return "cannot be looked at: \(SystemError(call: "stat", subject: program, errno: code).description(omitting: program))"
+        }
+        guard info.st_mode & S_IFMT == S_IFREG else { return "is not a regular file" }
+        guard access(program, X_OK) == 0 else { return "is not executable" }
+        return nil
+    }
+
     /// The file a bare program name runs, as `execvp` finds it along `searchPath` (`PATH`; unset:
     /// `/bin:/usr/bin`), but in absolute directories only: an empty or relative entry would make what
     /// runs depend on the daemon's working directory, which a config's relative program name is

@@ -132,8 +132,8 @@ struct FaultInjectionTests {
         #expect(!daemon.standardError.contains("reload-failed"))
     }
 
-    @Test("a config file writable by every user is warned about at start")
-    func insecureConfig() async {
+    @Test("a config file writable by every user, or an actuator's program that cannot be run, is warned about at start, at each reload and by check-config")
+    func hostWarnings() async {
         let dir = Workspace()
         defer { dir.remove() }
         dir.writeConfig()
@@ -141,6 +141,22 @@ struct FaultInjectionTests {
         chmod(dir.configPath, 0o666)
         let daemon = ChildProcess(autoscaledBinary(), ["run", "--config", dir.configPath], captureIn: dir.path)
         #expect(await daemon.waitForLine("level=warning event=config-insecure", "mode=666") != nil)
+        // A reload onto an exec actuator whose program is missing: applied, and warned about, as the mode is again.
+        let missing = dir.file("bin/scale")
+        // Renamed into place already writable by all: the reload the rename wakes sees both.
+        dir.write(dir.file("next.conf"), dir.read(dir.configPath) + "\n[actuator]\ntype = exec\ncommand = \(missing) {replicas}\n")
+        chmod(dir.file("next.conf"), 0o666)
+        #expect(rename(dir.file("next.conf"), dir.configPath) == 0)
+        let cause = "program '\(missing)' does not exist: every actuation fails until it can be run"
+        #expect(await daemon.waitForLine("level=warning event=actuator-cannot-run", "actuator=exec", cause) != nil,
+                "\(daemon.standardError)")
+        // The reload's config-insecure line comes before its actuator-cannot-run line.
+        #expect(daemon.standardError.components(separatedBy: "event=config-insecure").count >= 3, "\(daemon.standardError)")
+        let check = await ChildProcess.run(["check-config", "--config", dir.configPath], in: dir.path)
+        #expect(check.status == 0)
+        #expect(check.stdout == "ok\n")
+        #expect(check.stderr == "warning: \(dir.configPath): mode 666: the config file is writable by every user, who can then "
+            + "change what the daemon does\nwarning: [actuator] \(cause)\n", "\(check.stderr)")
         daemon.signal(SIGTERM)
         #expect(await daemon.wait() == 0)
         var info = stat()

@@ -25,7 +25,10 @@ public struct SystemdActuator: Actuator {
     public var systemctl: String
     public var runner: ProgramRunner
 
-    public init(unit: UnitNameTemplate, systemctl: String = "systemctl", runner: ProgramRunner) {
+    /// The `systemctl` the daemon calls, looked up in `PATH`.
+    public static let defaultSystemctl = "systemctl"
+
+    public init(unit: UnitNameTemplate, systemctl: String = defaultSystemctl, runner: ProgramRunner) {
         self.unit = unit
         self.systemctl = systemctl
         self.runner = runner

@@ -80,7 +80,13 @@ public enum Command: Sendable, Equatable {
             name: "check-config",
             overview: "Validate a config file: print 'ok' or every error found.",
             options: [configOption],
-            discussion: exitStatus("the config is valid ('ok')")),
+            discussion: """
+                After 'ok', a 'warning:' line on standard error for what the host makes of a valid
+                config: a config file every user may write, or an actuator's program that cannot be
+                run now.
+
+                \(exitStatus("the config is valid ('ok')"))
+                """),
         CommandSpec(
             name: "status",
             overview: "Show whether a daemon runs, and what it last saved: replicas, last decision, source health.",

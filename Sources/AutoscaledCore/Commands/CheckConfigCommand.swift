@@ -1,9 +1,15 @@
+import AutoscaledSystem
+
 /// `autoscaled check-config`: validates a config file and prints `ok` or every error.
 public enum CheckConfigCommand {
     public static func run(configPath: String) -> CommandOutput {
         switch ConfigLoader.load(path: configPath) {
-        case .success: CommandOutput(standardOutput: "ok\n", exitStatus: CommandOutput.success)
-        case let .failure(errors): .invalidConfig(errors)
+        case let .success(config):
+            // What the host makes of it follows `ok` on standard error: the config is valid all the same.
+            let warnings = HostWarning.all(for: config, configPath: absolutePath(configPath))
+            return CommandOutput(standardOutput: "ok\n", standardError: warnings.map { "warning: \($0.text)\n" }.joined(),
+                                 exitStatus: CommandOutput.success)
+        case let .failure(errors): return .invalidConfig(errors)
         }
     }
 }

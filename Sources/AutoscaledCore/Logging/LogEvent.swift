@@ -34,6 +34,8 @@ public enum LogEvent: String, Sendable, Equatable, CaseIterable {
     case tempRemoved = "temp-removed"
     case tempCleanupFailed = "temp-cleanup-failed"
     case configInsecure = "config-insecure"
+    /// The actuator's program cannot be run now (`actuator`, `cause`): at start and at each reload.
+    case actuatorCannotRun = "actuator-cannot-run"
     /// The config file was found gone at a poll; the running config stays.
     case configRemoved = "config-removed"
     case watchFailed = "watch-failed"

@@ -108,12 +108,7 @@ public final class Controller {
             LogField("source", .string(config.source.location)),
             LogField("poll_interval", .string(DurationText.format(config.source.pollInterval))),
         ])
-        if let mode = permissionBits(of: configPath), mode & 0o002 != 0 {
-            logger.log(.warning, .configInsecure, [
-                LogField("config", .string(configPath)), LogField("mode", .string(String(mode, radix: 8))),
-                LogField("cause", "the config file is writable by every user, who can then change what the daemon does"),
-            ])
-        }
+        for warning in HostWarning.all(for: config, configPath: configPath) { logger.log(warning.record) }
         if let warning = restored.warning {
             logger.log(.warning, .stateInitial, [LogField("cause", .string(warning))])
         }
@@ -219,6 +214,7 @@ public final class Controller {
         let old = config
         config = new
         highestMaxReplicas = max(highestMaxReplicas, new.policy.maxReplicas)
+        let oldLogger = logger
         logger = logger.reconfigured(new.log)
         policy = ThresholdPolicy(config: new.policy)
         await state.reconfigure(policy: new.policy, at: dependencies.clock.now())
@@ -252,10 +248,12 @@ public final class Controller {
         if new.source != old.source, let risk = Self.watchdogRisk(new.source, watchdogInterval: dependencies.notifier.watchdogInterval) {
             logger.log(risk)
         }
-        logger.log(.info, .reload, [
+        // A level raised above info would hide the line that says so: the level before tells it.
+        (logger.isEnabled(.info) ? logger : oldLogger).log(.info, .reload, [
             LogField("config", .string(configPath)),
             LogField("changes", .string(changes.isEmpty ? "none" : changes.joined(separator: " "))),
         ])
+        for warning in HostWarning.all(for: new, configPath: configPath) { logger.log(warning.record) }
     }
 
     /// Stops the actuation under way (its count is applied again at the next start), saves, logs `stop`.

@@ -243,6 +243,10 @@ struct CommandLineParserTests {
               --config <path>         The config file. (default: /etc/autoscaled/autoscaled.conf)
               -h, --help              Show help information.
 
+            After 'ok', a 'warning:' line on standard error for what the host makes of a valid
+            config: a config file every user may write, or an actuator's program that cannot be
+            run now.
+
             EXIT STATUS:
               0   the config is valid ('ok')
               1   standard output cannot be written (a full disk, a closed pipe)

@@ -63,7 +63,7 @@ struct LogEncoderTests {
             "start", "stop", "reload", "reload-failed", "reload-deferred", "scale-up", "scale-down", "hold", "skip",
             "source-error", "source-down", "source-up", "actuate", "actuate-failed", "actuate-cancelled",
             "state-initial", "state-write-failed", "state-read-failed", "state-locked", "state-lock-restored", "state-kept-aside", "temp-removed",
-            "temp-cleanup-failed", "config-insecure", "config-removed", "watch-failed", "notify-failed", "watchdog-at-risk",
+            "temp-cleanup-failed", "config-insecure", "actuator-cannot-run", "config-removed", "watch-failed", "notify-failed", "watchdog-at-risk",
             "metrics-write-failed", "metrics-removed", "history-write-failed", "write-recovered", "history-segment-lost",
             "history-lock-restored",
             "log-dropped", "signal-ignored", "limited", "pause", "resume",

@@ -93,6 +93,19 @@ struct ControllerTests {
         #expect(roomy.lines("watchdog-at-risk").isEmpty)
     }
 
+    @Test("a reload that raises the log level above info is still told, by the level before; the next one is not")
+    func reloadToQuieterLevel() async throws {
+        let h = Harness([Harness.exercise])
+        defer { h.dir.remove() }
+        let controller = await h.start(h.config())
+        let quiet = modified(h.config()) { $0.log.level = .warning }
+        await controller.reload(quiet)
+        let told = try #require(h.lines("reload").first)
+        #expect(told.hasSuffix(#"event=reload config=\#(h.dir.file("autoscaled.conf")) changes="log.level=debug->warning""#), "\(told)")
+        await controller.reload(modified(quiet) { $0.policy.maxReplicas = 9 })
+        #expect(h.lines("reload").count == 1, "at warning, a reload's info line is not logged")
+    }
+
     @Test("the original exercise: one read, one decision logged, saved and counted per evaluation")
     func decisionPerEvaluation() async throws {
         let h = Harness([Harness.exercise])
