@@ -77,17 +77,19 @@ struct ExitStatusTests {
         #expect(listed.contains(test.status), "\(command) --help lists \(listed)")
     }
 
-    @Test("pause --replicas outside [min_replicas, max_replicas] is a usage error that names the option")
+    @Test("pause --replicas outside [min_replicas, max_replicas] is a usage error that names the option, with a state file or without")
     func pauseReplicasOutside() async {
         let dir = Workspace()
         defer { dir.remove() }
         dir.writeConfig()
-        Self.state(dir)
-        let result = await ChildProcess.run(["pause", "--config", dir.configPath, "--replicas", "50"], in: dir.path)
-        #expect(result.status == 64)
-        #expect(result.stdout == "")
-        #expect(result.stderr.hasPrefix("Error: option '--replicas': 50 is outside [min_replicas 1, max_replicas 10] of "
-            + "\(dir.configPath)\nUsage: autoscaled pause "))
-        #expect(access(dir.statePath + ".pause", F_OK) != 0)
+        for withState in [false, true] {
+            if withState { Self.state(dir) }
+            let result = await ChildProcess.run(["pause", "--config", dir.configPath, "--replicas", "50"], in: dir.path)
+            #expect(result.status == 64, "state file: \(withState)")
+            #expect(result.stdout == "")
+            #expect(result.stderr.hasPrefix("Error: option '--replicas': 50 is outside [min_replicas 1, max_replicas 10] of "
+                + "\(dir.configPath)\nUsage: autoscaled pause "), "\(result.stderr)")
+            #expect(access(dir.statePath + ".pause", F_OK) != 0)
+        }
     }
 }

@@ -6,16 +6,18 @@ import AutoscaledSystem
 public enum PauseCommand {
     public static func pause(_ options: PauseOptions, wallNow: Double = WallClock.now()) -> CommandOutput {
         let target: Target
-        switch Target.find(configPath: options.configPath) {
+        // The command line must fit the config whatever the state file holds: a usage error, as
+        // simulate's --min above max_replicas is, told before the state file is looked at.
+        let fits = { (config: Config) -> CommandOutput? in
+            let policy = config.policy
+            guard let replicas = options.replicas, !(policy.minReplicas...policy.maxReplicas).contains(replicas) else { return nil }
+            let error = UsageError("option '--replicas': \(replicas) is outside [min_replicas \(policy.minReplicas), "
+                + "max_replicas \(policy.maxReplicas)] of \(options.configPath)", subcommand: PauseOptions.spec.name)
+            return CommandOutput(standardError: HelpText.usageError(error), exitStatus: CommandOutput.usageError)
+        }
+        switch Target.find(configPath: options.configPath, checking: fits) {
         case let .success(found): target = found
         case let .failure(failure): return failure.output
-        }
-        let policy = target.config.policy
-        if let replicas = options.replicas, !(policy.minReplicas...policy.maxReplicas).contains(replicas) {
-            // The command line does not fit the config: a usage error, as simulate's --min above max_replicas is.
-            let error = UsageError("option '--replicas': \(replicas) is outside [min_replicas \(policy.minReplicas), "
-                + "max_replicas \(policy.maxReplicas)] of \(target.configPath)", subcommand: PauseOptions.spec.name)
-            return CommandOutput(standardError: HelpText.usageError(error), exitStatus: CommandOutput.usageError)
         }
         // A pause file that cannot be read asks for nothing the daemon takes up: this pause replaces it.
         let earlier: PauseFile?
@@ -91,12 +93,14 @@ public enum PauseCommand {
             daemonRuns == false ? "No daemon runs with this config now: \(then).\n" : ""
         }
 
-        static func find(configPath: String) -> Result<Target, Failure> {
+        /// The config at `configPath` and its state file; `checking` may refuse the config first.
+        static func find(configPath: String, checking: (Config) -> CommandOutput? = { _ in nil }) -> Result<Target, Failure> {
             let config: Config
             switch ConfigLoader.load(path: configPath, disk: nil) {
             case let .success(loaded): config = loaded
             case let .failure(errors): return .failure(Failure(.invalidConfig(errors)))
             }
+            if let refused = checking(config) { return .failure(Failure(refused)) }
             let path = config.state.path
             switch StateStore(path: path).load() {
             case .missing:

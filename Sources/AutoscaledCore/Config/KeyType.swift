@@ -225,7 +225,7 @@ enum KeyType: Sendable {
         } catch {
             switch error {
             case .malformed: throw Fault(problem: "is not a size", expected: expected)
-            case .tooLarge: throw Fault(problem: "is too large", expected: expected)
+            case .tooLarge: throw Fault(problem: "is too large: a size is at most 2^63 - 1 bytes (8388607T)", expected: expected)
             case let .unknownUnit(unit):
                 throw Fault(problem: "has an unknown unit \(EscapedText.quoted(unit))", expected: expected)
             }

@@ -57,6 +57,10 @@ struct ConfigErrorTests {
         Case(name: "a history max_size below the smallest",
              lines: ["[source]", "path = l", "[history]", "max_size = 512K"],
              errors: ["autoscaled.conf:4: max_size: '512K' must be at least 1MiB"]),
+        Case(name: "a history max_size beyond what 64 bits count names the bound",
+             lines: ["[source]", "path = l", "[history]", "max_size = 8388608T"],
+             errors: ["autoscaled.conf:4: max_size: '8388608T' is too large: a size is at most 2^63 - 1 bytes (8388607T) "
+                      + "(expected a whole number of bytes, or of K, M, G or T, at least 1MiB, e.g. 64M)"]),
         Case(name: "a history max_size with an unknown unit",
              lines: ["[source]", "path = l", "[history]", "max_size = 64 megs"],
              errors: ["autoscaled.conf:4: max_size: '64 megs' has an unknown unit 'megs' "
