@@ -119,6 +119,8 @@ extension ConfigParser {
         /// Faults told beyond ``ConfigParser/maxReported``: counted, their messages never made (a
         /// file of 40000 unknown keys would otherwise spend seconds on suggestions no one reads).
         var unreported = 0
+        /// The sections whose known keys an error has listed already.
+        var sectionsListed: Set<String> = []
 
         mutating func report(_ message: @autoclosure () -> String, line: Int?) {
             guard faults.count < ConfigParser.maxReported else {
@@ -164,7 +166,12 @@ extension ConfigParser {
                 return report("\(key.name) was removed: \(replacement)", line: line)
             }
             guard let spec = ConfigSchema.spec(for: key) else {
-                return report(Self.unknownKey(key), line: line)
+                // A section's known keys are listed once, at its first unknown key without a better hint.
+                guard faults.count < ConfigParser.maxReported else { return report("", line: line) }
+                let listed = sectionsListed.contains(key.section)
+                let message = Self.unknownKey(key, listing: !listed)
+                if message.listsKnownKeys { sectionsListed.insert(key.section) }
+                return report(message.text, line: line)
             }
             if let first = given[key] {
                 return report("\(key.name) given twice (first on line \(first))", line: line)
@@ -225,26 +232,29 @@ extension ConfigParser {
             return "unknown section [\(name)] (expected one of \(known))"
         }
 
-        private static func unknownKey(_ key: ConfigKey) -> String {
+        /// The message for an unknown key, and whether it lists the section's known keys (only when
+        /// `listing`, else it points to the list given before: one line per key stays short).
+        private static func unknownKey(_ key: ConfigKey, listing: Bool) -> (text: String, listsKnownKeys: Bool) {
             let prefix = "unknown key \(EscapedText.quoted(key.name)) in [\(key.section)]"
             let elsewhere = ConfigSchema.keys.map(\.key).filter { $0.section != key.section }
             let homes = elsewhere.filter { $0.name == key.name }.map { "[\($0.section)]" }
-            if homes.count == 1 { return "\(prefix) (it belongs in \(homes[0]))" }
+            if homes.count == 1 { return ("\(prefix) (it belongs in \(homes[0]))", false) }
             if let last = homes.last {
-                return "\(prefix) (it is a key of \(homes.dropLast().joined(separator: ", ")) and \(last))"
+                return ("\(prefix) (it is a key of \(homes.dropLast().joined(separator: ", ")) and \(last))", false)
             }
             if let (removed, replacement) = ConfigSchema.removedKeys.first(where: { $0.key.name == key.name }) {
-                return "\(prefix): \(key.name) was a key of [\(removed.section)], and was removed: \(replacement)"
+                return ("\(prefix): \(key.name) was a key of [\(removed.section)], and was removed: \(replacement)", false)
             }
             let here = ConfigSchema.keys.map(\.key).filter { $0.section == key.section }.map(\.name)
             if let match = EditDistance.suggestion(for: key.name, among: here) {
-                return "\(prefix) (did you mean '\(match)'?)"
+                return ("\(prefix) (did you mean '\(match)'?)", false)
             }
             if let match = EditDistance.suggestion(for: key.name, among: elsewhere.map(\.name)),
                let home = elsewhere.first(where: { $0.name == match }) {
-                return "\(prefix) (did you mean '\(match)' in [\(home.section)]?)"
+                return ("\(prefix) (did you mean '\(match)' in [\(home.section)]?)", false)
             }
-            return "\(prefix) (known keys: \(here.joined(separator: ", ")))"
+            guard listing else { return ("\(prefix) (its known keys are listed above)", false) }
+            return ("\(prefix) (known keys: \(here.joined(separator: ", ")))", true)
         }
     }
 }

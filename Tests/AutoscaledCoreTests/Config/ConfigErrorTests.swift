@@ -38,6 +38,13 @@ struct ConfigErrorTests {
         Case(name: "an unknown key lists the section's keys",
              lines: ["[source]", "path = l", "[log]", "colour = yes"],
              errors: ["autoscaled.conf:4: unknown key 'colour' in [log] (known keys: level, format)"]),
+        Case(name: "a section's keys are listed once, however many keys of it are unknown",
+             lines: ["[source]", "path = l", "[log]", "colour = yes", "shade = no", "[policy]", "hue = 1", "[log]", "tint = 1"],
+             errors: ["autoscaled.conf:4: unknown key 'colour' in [log] (known keys: level, format)",
+                      "autoscaled.conf:5: unknown key 'shade' in [log] (its known keys are listed above)",
+                      "autoscaled.conf:7: unknown key 'hue' in [policy] (known keys: "
+                          + ConfigSchema.keys.map(\.key).filter { $0.section == "policy" }.map(\.name).joined(separator: ", ") + ")",
+                      "autoscaled.conf:9: unknown key 'tint' in [log] (its known keys are listed above)"]),
         Case(name: "a key given twice names the first line",
              lines: ["[source]", "path = l", "[policy]", "min_replicas = 1", "max_replicas = 5", "min_replicas = 2"],
              errors: ["autoscaled.conf:6: min_replicas given twice (first on line 4)"]),
