@@ -24,7 +24,19 @@ enum ConfigConsistency {
     /// `key (value)`, with `not set: unset` in the parentheses when the file does not give the key,
     /// so a message about a key the user never wrote says where its value came from.
     private static func named(_ key: ConfigKey, _ value: Double, _ values: ParsedValues, unset: String = "its default") -> String {
-        "\(key.name) (\(DecimalText.format(value))" + (values.line(of: key) == nil ? ", not set: \(unset))" : ")")
+        named(key, text: DecimalText.format(value), values, unset: unset)
+    }
+
+    private static func named(_ key: ConfigKey, _ value: Int, _ values: ParsedValues) -> String {
+        named(key, text: "\(value)", values)
+    }
+
+    private static func named(_ key: ConfigKey, _ value: Duration, _ values: ParsedValues) -> String {
+        named(key, text: DurationText.format(value), values)
+    }
+
+    private static func named(_ key: ConfigKey, text: String, _ values: ParsedValues, unset: String = "its default") -> String {
+        "\(key.name) (\(text)" + (values.line(of: key) == nil ? ", not set: \(unset))" : ")")
     }
 
     /// The band and the size: scale_down_threshold < target_load ≤ scale_up_threshold, target_load > 0.
@@ -140,8 +152,8 @@ enum ConfigConsistency {
         if let span = try? values.duration(.trendMinSpan), let window = try? values.duration(.trendWindow), span > window {
             faults.append(Fault(
                 line: values.latestLine(of: .trendMinSpan, .trendWindow),
-                message: "trend_min_span (\(DurationText.format(span))) must be at most trend_window "
-                    + "(\(DurationText.format(window))): the trend is observed within the window"))
+                message: "\(named(.trendMinSpan, span, values)) must be at most \(named(.trendWindow, window, values)): "
+                    + "the trend is observed within the window"))
         }
         if let percent = try? values.number(.maxScaleDownPercentPerMinute), !(0...100).contains(percent) {
             faults.append(Fault(
@@ -159,7 +171,7 @@ enum ConfigConsistency {
             if min > max {
                 faults.append(Fault(
                     line: values.latestLine(of: .minReplicas, .maxReplicas),
-                    message: "min_replicas (\(min)) must not be above max_replicas (\(max))"))
+                    message: "\(named(.minReplicas, min, values)) must not be above \(named(.maxReplicas, max, values))"))
             }
             // With the bounds crossed, a count is still wrong when it is beyond both of them.
             let bounds = Swift.min(min, max)...Swift.max(min, max)
@@ -167,13 +179,15 @@ enum ConfigConsistency {
                 guard let count = try? values.integer(key), !bounds.contains(count) else { continue }
                 faults.append(Fault(
                     line: values.latestLine(of: key, .minReplicas, .maxReplicas),
-                    message: "\(key.name) (\(count)) must be between min_replicas (\(min)) and max_replicas (\(max))"))
+                    message: "\(named(key, count, values)) must be between \(named(.minReplicas, min, values)) and "
+                        + named(.maxReplicas, max, values)))
             }
         }
         if let after = try? values.duration(.scaleToZeroAfter), let min = try? values.integer(.minReplicas), min != 0 {
             faults.append(Fault(
                 line: values.latestLine(of: .scaleToZeroAfter, .minReplicas),
-                message: "scale_to_zero_after (\(DurationText.format(after))) needs min_replicas = 0 (it is \(min))"))
+                message: "scale_to_zero_after (\(DurationText.format(after))) needs min_replicas = 0 (it is \(min)"
+                    + (values.line(of: .minReplicas) == nil ? ", not set: its default)" : ")")))
         }
         if let after = try? values.duration(.scaleToZeroAfter), let tick = try? values.duration(.pollInterval), tick > .zero,
            after < tick || after / tick > Double(PolicyConfig.maxScaleToZeroTicks) {

@@ -19,7 +19,7 @@ struct ScaleToZeroConfigTests {
 
     @Test("refused with the line and the value at fault",
           arguments: [
-              (["scale_to_zero_after = 5min"], "autoscaled.conf:4: scale_to_zero_after (5min) needs min_replicas = 0 (it is 1)"),
+              (["scale_to_zero_after = 5min"], "autoscaled.conf:4: scale_to_zero_after (5min) needs min_replicas = 0 (it is 1, not set: its default)"),
               (["scale_to_zero_after = 5min", "min_replicas = 2", "initial_replicas = 2"],
                "autoscaled.conf:5: scale_to_zero_after (5min) needs min_replicas = 0 (it is 2)"),
               (["min_replicas = 0", "scale_to_zero_after = 5s"], "autoscaled.conf:5: scale_to_zero_after (5s) must span at least 1 "

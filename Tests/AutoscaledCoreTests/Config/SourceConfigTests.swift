@@ -145,7 +145,7 @@ struct SourceConfigTests {
          ["autoscaled.conf:5: field: 's-cur' is not a valid choice (expected one of \(Self.fields); did you mean 'scur'?)"]),
         (["path = l", "failure_threshold = 0"], ["autoscaled.conf:3: failure_threshold: '0' must be at least 1"]),
         (["path = l", "[policy]", "fallback_replicas = 12"],
-         ["autoscaled.conf:4: fallback_replicas (12) must be between min_replicas (1) and max_replicas (10)"]),
+         ["autoscaled.conf:4: fallback_replicas (12) must be between min_replicas (1, not set: its default) and max_replicas (10, not set: its default)"]),
     ] as [([String], [String])])
     func faults(_ lines: [String], _ errors: [String]) {
         #expect(ConfigParsing.errorLines(["[source]"] + lines) == errors)
