@@ -39,6 +39,8 @@ public final class Daemon {
     /// there at a poll (or this one changed) was put in place where the watch could not see it,
     /// and is reloaded.
     private var configRead: FileVersion?
+    /// Since when a config that failed to load just after a write is being read again (see ``reload(_:)``).
+    private var configReadingAgainSince: MonotonicInstant?
 
     /// - Parameter configVersion: the file at `configPath` as it stood before `config` was read
     ///   from it (``configVersion(at:)``): another one put in place meanwhile is reloaded at the
@@ -206,14 +208,41 @@ public final class Daemon {
         try? FileVersion(path: absolutePath(path))
     }
 
+    /// Whether the config file changed within ``LoadReader/writeRaceWindow``: by the watch's last
+    /// event, or by its change time (a truncation moves it at once, before its event is queued).
+    private func justWritten(now: MonotonicInstant) -> Bool {
+        let window = LoadReader.writeRaceWindow
+        if let changed = monitor?.activity(of: .configFile, beforeRead: false).lastChanged, now - changed < window { return true }
+        guard let version = Self.configVersion(at: configPath) else { return false }
+        let changedAt = Double(version.changedSeconds) + Double(version.changedNanoseconds) / 1e9
+        return abs(dependencies.wallTime() - changedAt) < LoadReader.seconds(window)
+    }
+
     private func reload(_ controller: Controller) async {
         configRead = Self.configVersion(at: configPath)
         switch ConfigLoader.load(path: configPath) {
         case let .failure(errors):
+            // A config rewritten in place (`cp`, `>`) can be read between its truncation and its
+            // first write, before the kernel has queued the write's event: read again shortly, as a
+            // load file is, for as long as the write bound allows, before a failure is told.
+            let now = dependencies.clock.now()
+            if justWritten(now: now),
+               now - (configReadingAgainSince ?? now) < WriteGate.bound(pollInterval: controller.config.source.pollInterval) {
+                configReadingAgainSince = configReadingAgainSince ?? now
+                controller.logger.log(.reloadFailed(config: configPath, causes: errors.errors.map(\.description), count: errors.count)
+                    .repeated)
+                let wakeups = self.wakeups
+                queue.asyncAfter(deadline: .now() + .milliseconds(Int(LoadReader.readAgainDelay.wholeMilliseconds))) {
+                    wakeups.post { $0.reload = true }
+                }
+                return
+            }
+            configReadingAgainSince = nil
             // The running config stays.
             controller.logger.log(.reloadFailed(config: configPath, causes: errors.errors.map(\.description), count: errors.count))
             controller.noteReload(succeeded: false)
         case let .success(new):
+            configReadingAgainSince = nil
             configMissing = false
             let old = controller.config
             var claim: StateClaim?
