@@ -26,18 +26,22 @@ public struct MetricsExporter: Sendable {
     /// Removes the textfile at `path`, written before a reload moved or dropped `[metrics] textfile`,
     /// so a collector does not go on serving its last values. Nothing there is fine; anything but a
     /// regular file (a symlink, a directory) is not ours and is left.
-    public static func removeFile(_ path: String) throws(FileWriteError) {
-        try FileWriteError.wrapping { () throws(SystemError) in
+    /// - Returns: whether a file was removed (none is there when every write failed).
+    @discardableResult
+    public static func removeFile(_ path: String) throws(FileWriteError) -> Bool {
+        try FileWriteError.wrapping { () throws(SystemError) -> Bool in
             let directory: Directory
             do throws(SystemError) {
                 directory = try Directory.open(parentDirectory(of: path))
             } catch {
-                if error.isNoSuchPath { return }  // No directory, so no file: the writes failed, and said so.
+                if error.isNoSuchPath { return false }  // No directory, so no file: the writes failed, and said so.
                 throw error
             }
             defer { directory.close() }
             let name = baseName(of: path)
-            if try directory.kind(of: name) == .regularFile { try directory.unlink(name) }
+            guard try directory.kind(of: name) == .regularFile else { return false }
+            try directory.unlink(name)
+            return true
         }
     }
 

@@ -24,7 +24,7 @@ public final class Controller {
         /// Replaces the metrics textfile at a path with a text.
         public var writeMetrics: @Sendable (String, String) throws(FileWriteError) -> Void
         /// Removes the metrics textfile at a path (a reload moved or dropped it).
-        public var removeMetrics: @Sendable (String) throws(FileWriteError) -> Void = MetricsExporter.removeFile
+        public var removeMetrics: @Sendable (String) throws(FileWriteError) -> Bool = MetricsExporter.removeFile
         /// Tells a load file being written from one written whole; `nil` until files are watched.
         public var loadFileWrites: (any LoadFileWrites)?
 
@@ -221,8 +221,8 @@ public final class Controller {
         metrics.configure(new.metrics)
         if let moved = old.metrics.textfile, moved != new.metrics.textfile {
             do {
-                try dependencies.removeMetrics(moved)
-                logger.log(.info, .metricsRemoved, [LogField("path", .string(moved))])
+                // None there (every write failed, and said so): nothing to tell.
+                if try dependencies.removeMetrics(moved) { logger.log(.info, .metricsRemoved, [LogField("path", .string(moved))]) }
             } catch {
                 logger.log(.warning, .metricsWriteFailed, [
                     LogField("path", .string(moved)), LogField("cause", .string(errorText(error, after: moved))),

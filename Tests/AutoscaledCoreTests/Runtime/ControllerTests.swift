@@ -496,6 +496,8 @@ struct ControllerTests {
         await controller.reload(modified(h.config()) { $0.metrics.textfile = h.dir.file("gone/m.prom") })
         await controller.reload(h.config())
         #expect(h.lines("metrics-write-failed").isEmpty)
+        // None of these removed a file, and none says it did.
+        #expect(h.lines("metrics-removed").count == 1)
 
         // A removal that fails says so, naming the file once.
         let denied = h.dir.file("autoscaled.prom")
