@@ -49,7 +49,7 @@ public struct SimulateOptions: Sendable, Equatable {
             OptionSpec("trace", value: "file", help: "The trace: CSV 't_seconds,requests' or 't_seconds,NAME1,NAME2,…'.",
                        required: true, files: true),
             OptionSpec("capacity", value: "rps", help: "Requests/s one replica serves at load 100 (offered load), at least 1e-6."),
-            OptionSpec("startup-delay", value: "time", help: "From asking for a replica to its serving.", default: "0"),
+            OptionSpec("startup-delay", value: "time", help: "From asking for a replica to its serving, in whole seconds up to 365d.", default: "0"),
             OptionSpec("initial", value: "n", help: "Replicas at the start instead of initial_replicas."),
             OptionSpec("min", value: "n", help: "Instead of min_replicas."),
             OptionSpec("max", value: "n", help: "Instead of max_replicas."),

@@ -62,7 +62,7 @@ public struct TuneOptions: Sendable, Equatable {
             OptionSpec("trace", value: "file", help: "An offered-load trace: CSV 't_seconds,requests'.", required: true,
                        files: true),
             OptionSpec("capacity", value: "rps", help: "Requests/s one replica serves at load 100, at least 1e-6.", required: true),
-            OptionSpec("startup-delay", value: "time", help: "From asking for a replica to its serving.", required: true),
+            OptionSpec("startup-delay", value: "time", help: "From asking for a replica to its serving, in whole seconds up to 365d.", required: true),
             OptionSpec("max-over", value: "percent", help: "The most requests over capacity allowed, in % of all requests.",
                        required: true),
             OptionSpec("seed", value: "n", help: "Seed of the search: the same seed tries the same settings.", default: "1"),
