@@ -35,6 +35,11 @@ public final class Daemon {
     private var stateLockRetakeFailed = false
     /// Whether the config file was found gone at a poll since it was last there or read (warned once).
     private var configMissing = false
+    /// When a poll first found the config file gone, while it stays gone and is not yet warned of.
+    private var configMissingSince: MonotonicInstant?
+    /// How long the config file must stay gone before a poll warns of it: an editor's save that
+    /// renames the file away and writes a new one takes a moment, and is no removal.
+    static let configRemovedGrace: Duration = .seconds(1)
     /// The file at the config's path when it was last read (at start or a reload): another file
     /// there at a poll (or this one changed) was put in place where the watch could not see it,
     /// and is reloaded.
@@ -304,15 +309,22 @@ public final class Daemon {
     /// At a poll, whether another file stands at the config's path than the one last read: one the
     /// file watch did not tell (its directory, or a directory link above it, was swapped or made
     /// again) is reloaded. A config removed and not replaced is a warning, once, so it is known now
-    /// and not at the next start (which it would fail). Looked at on the poll, not on the removal:
-    /// an editor that renames the file away and writes it anew is done by then.
+    /// and not at the next start (which it would fail). Looked at on the poll, not on the removal,
+    /// and told only once the file has been gone for ``configRemovedGrace`` (at a later poll): an
+    /// editor that renames the file away and writes it anew is done by then.
     private func configReplacedUnseen(_ controller: Controller) -> Bool {
         do throws(SystemError) {
             let version = try FileVersion(path: configPath)
             configMissing = false
+            configMissingSince = nil
             return configRead != nil && version != configRead
         } catch {
             guard error.isNoSuchPath, !configMissing else { return false }
+            let now = dependencies.clock.now()
+            guard let since = configMissingSince, now - since >= Self.configRemovedGrace else {
+                configMissingSince = configMissingSince ?? now
+                return false
+            }
             configMissing = true
             controller.logger.log(.warning, .configRemoved, [
                 LogField("config", .string(configPath)),
