@@ -100,7 +100,7 @@ struct CommandTests {
         dir.writeConfig()
         dir.writeLoads(#"{"server1": 30, "server2": 55, "server3": 20}"#)
         let decision = "Servers to scale: 1\nDecision: scale-up from 3 to 4 (1 server above scale_up_threshold 50 "
-            + "(max server2=55); total load 105 needs 3 at target_load 50: +1)\n"
+            + "(max server2=55); total load 105 needs 3 at target_load 50: +1 (a scale-up adds at least 1))\n"
         let once = { await ChildProcess.run(["once", "--config", dir.configPath], in: dir.path) }
         mkdir(dir.file("state"), 0o755)
         dir.writeAtomically(dir.statePath, "garbage")

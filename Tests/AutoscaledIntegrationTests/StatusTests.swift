@@ -58,7 +58,7 @@ struct StatusTests {
         #expect(lines.first == "desired replicas:  4")
         #expect(lines.dropFirst().first?.hasPrefix("last decision:     scale-up from 3 to 4, ") == true)
         #expect(lines.dropFirst(2).first
-            == "                   1 server above scale_up_threshold 50 (max server2=55); total load 105 needs 3 at target_load 50: +1")
+            == "                   1 server above scale_up_threshold 50 (max server2=55); total load 105 needs 3 at target_load 50: +1 (a scale-up adds at least 1)")
         // No usable data holds the count: said next to the last change.
         #expect(lines.dropFirst(3).first?.hasPrefix("wanted replicas:   unknown (no usable data), held by no_usable_data for ") == true)
         #expect(lines.dropFirst(4).first?.hasPrefix("                   as last saved: no usable load data: \(dir.loadPath): line 1: ") == true)

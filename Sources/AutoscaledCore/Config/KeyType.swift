@@ -212,7 +212,12 @@ enum KeyType: Sendable {
         guard !unsigned.isEmpty, unsigned.unicodeScalars.allSatisfy({ ("0"..."9").contains($0) }) else {
             throw Fault(problem: "is not an integer", expected: expected)
         }
-        guard let integer = Int(text) else { throw Fault(problem: "is out of range", expected: expected) }
+        guard let integer = Int(text) else {
+            // Beyond 64 bits: the bound it passes, as for any other value past it.
+            if text.hasPrefix("-"), let min { throw Fault(problem: "must be at least \(min)") }
+            if !text.hasPrefix("-"), let max { throw Fault(problem: "must be at most \(max)") }
+            throw Fault(problem: "is out of range", expected: expected)
+        }
         if let min, integer < min { throw Fault(problem: "must be at least \(min)") }
         if let max, integer > max { throw Fault(problem: "must be at most \(max)") }
         return integer

@@ -11,7 +11,7 @@ extension DecisionReason: CustomStringConvertible {
     public var description: String { text }
 
     /// The reason in words, e.g. `1 server above scale_up_threshold 50 (max server2=55); total load
-    /// 105 needs 3 at target_load 50: +1`.
+    /// 105 needs 3 at target_load 50: +1 (a scale-up adds at least 1)`.
     public var text: String {
         var text = ""
         switch pause {
@@ -149,8 +149,9 @@ extension DecisionReason.Outcome {
         switch self {
         case .none:
             return ""
-        case let .scaledUp(added, rate, cappedAt):
+        case let .scaledUp(added, rate, cappedAt, beyondNeed):
             var text = ": +\(added)"
+            if beyondNeed { text += " (a scale-up adds at least 1)" }
             if let rate {
                 text += " (limited by max_scale_up_per_minute \(rate.max)" + (rate.added > 0 ? ", +\(rate.added) in the last minute)" : ")")
             }

@@ -266,8 +266,9 @@ public struct DecisionReason: Sendable, Equatable {
     public enum Outcome: Sendable, Equatable {
         /// The trigger says it all (a hold between thresholds, the source's state, a range clamp).
         case none
-        /// Scaled up `by` replicas, perhaps limited by the rate and capped at `max_replicas`.
-        case scaledUp(by: Int, limitedBy: UpRate?, cappedAt: Int?)
+        /// Scaled up `by` replicas, perhaps limited by the rate and capped at `max_replicas`;
+        /// `beyondNeed` when the need was met already and the band rules' scale-up added its least, 1.
+        case scaledUp(by: Int, limitedBy: UpRate?, cappedAt: Int?, beyondNeed: Bool = false)
         /// Scaled down `by` replicas to what the stabilization window allows, perhaps limited by the rate.
         case scaledDown(by: Int, stabilized: Stabilization, limitedBy: DownRate?)
         /// Held: already at `max_replicas`.

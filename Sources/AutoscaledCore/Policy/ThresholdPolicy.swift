@@ -156,7 +156,8 @@ public struct ThresholdPolicy: Sendable {
         }
         evaluation.recommendation = max(evaluation.stableNeed, target)
         return evaluation.decision(.scaleUp, to: target, trigger: trigger,
-                                   outcome: .scaledUp(by: target - current, limitedBy: limitedBy, cappedAt: cappedAt),
+                                   outcome: .scaledUp(by: target - current, limitedBy: limitedBy, cappedAt: cappedAt,
+                                                      beyondNeed: target > need),
                                    threshold: config.scaleUpThreshold, heldBy: heldBy, wanted: wish)
     }
 

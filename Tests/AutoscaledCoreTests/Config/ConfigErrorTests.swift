@@ -172,7 +172,7 @@ struct ConfigErrorTests {
                           + "the trend is observed within the window"]),
         Case(name: "an integer too large for 64 bits",
              lines: ["[source]", "path = l", "[policy]", "max_replicas = 99999999999999999999"],
-             errors: ["autoscaled.conf:4: max_replicas: '99999999999999999999' is out of range (expected an integer from 1 to 1000000, e.g. 10)"]),
+             errors: ["autoscaled.conf:4: max_replicas: '99999999999999999999' must be at most 1000000"]),
         Case(name: "a word where a duration belongs",
              lines: ["[source]", "path = l", "poll_interval = fast"],
              errors: ["autoscaled.conf:3: poll_interval: 'fast' is not a duration (expected a duration, e.g. 10s)"]),

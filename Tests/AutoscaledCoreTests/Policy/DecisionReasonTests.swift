@@ -32,7 +32,7 @@ struct DecisionReasonTests {
         Case(name: "the original exercise: one server above the threshold, +1",
              input: .loads(snapshot([("server1", 30), ("server2", 55), ("server3", 20)])), replicas: 3,
              trigger: .serversAbove(count: 1, threshold: 50, busiest: ServerLoad(name: "server2", load: 55)),
-             sizing: sized(105, need: 3), outcome: .scaledUp(by: 1, limitedBy: nil, cappedAt: nil)),
+             sizing: sized(105, need: 3), outcome: .scaledUp(by: 1, limitedBy: nil, cappedAt: nil, beyondNeed: true)),
         Case(name: "a burst names the total, the ratio and the count it outgrew",
              input: .loads(snapshot((1...5).map { ("s\($0)", 90.0) })), replicas: 3,
              config: modified(config) { $0.burstRatio = 2 },

@@ -29,8 +29,8 @@ struct DecisionReasonTextTests {
         (Reason(.serversAbove(count: 1, threshold: 50, busiest: ServerLoad(name: "gpu 1 (it's \"x\")", load: 60))),
          #"1 server above scale_up_threshold 50 (max 'gpu 1 (it\'s "x")'=60)"#),
         (Reason(.serversAbove(count: 1, threshold: 50, busiest: ServerLoad(name: "server2", load: 55)), sizing: sizing,
-                outcome: .scaledUp(by: 1, limitedBy: nil, cappedAt: nil)),
-         "1 server above scale_up_threshold 50 (max server2=55); total load 105 needs 3 at target_load 50: +1"),
+                outcome: .scaledUp(by: 1, limitedBy: nil, cappedAt: nil, beyondNeed: true)),
+         "1 server above scale_up_threshold 50 (max server2=55); total load 105 needs 3 at target_load 50: +1 (a scale-up adds at least 1)"),
         (Reason(.serversAbove(count: 2, threshold: 50, busiest: busiest), sizing: sizing,
                 outcome: .scaledUp(by: 2, limitedBy: Reason.UpRate(max: 4, added: 2), cappedAt: 10)),
          "2 servers above scale_up_threshold 50 (max a=80); total load 105 needs 3 at target_load 50: "

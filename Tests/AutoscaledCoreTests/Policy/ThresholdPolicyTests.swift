@@ -32,7 +32,7 @@ struct ThresholdPolicyTests {
         Case(name: "the original exercise: 30, 55, 20 at 50 → 1 server to scale, +1 (need 3 is not more)",
              loads: [("server1", 30), ("server2", 55), ("server3", 20)], replicas: 3, serversToScale: 1,
              action: .scaleUp, to: 4,
-             reason: "1 server above scale_up_threshold 50 (max server2=55); total load 105 needs 3 at target_load 50: +1"),
+             reason: "1 server above scale_up_threshold 50 (max server2=55); total load 105 needs 3 at target_load 50: +1 (a scale-up adds at least 1)"),
         Case(name: "the threshold itself is not over",
              loads: [("a", 50), ("b", 50)], replicas: 3, serversToScale: 0, action: .hold, to: 3,
              reason: "no server above scale_up_threshold 50 and not all below scale_down_threshold 35 (max a=50); "
