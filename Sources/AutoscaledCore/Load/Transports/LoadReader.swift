@@ -74,10 +74,13 @@ public struct LoadReader: Sendable {
         }
         let bound = gate.withLock { $0.bound }
         let readAgain = readingAgainSince.withLock { since in
-            guard let changed = after.lastChanged, now - changed < Self.writeRaceWindow, now - (since ?? now) < bound else {
+            guard let changed = after.lastChanged, now - changed < Self.writeRaceWindow else {
                 since = nil
                 return false
             }
+            // Past the bound, every read that fails counts, until one succeeds: a writer that keeps
+            // rewriting bad data many times a second is failing, not forever about to be whole.
+            guard now - (since ?? now) < bound else { return false }
             since = since ?? now
             return true
         }

@@ -99,8 +99,9 @@ struct LoadReaderTests {
         #expect(await reader.read(wallNow: 0, now: t0, writes: Writes(WriteActivity()).activity)
             == .done(.failure(.syntax(line: 1, message: "expected '{', found end of data"))))
         // A writer that keeps rewriting bad data: read again until the reads have failed for the
-        // gate's bound (2 s here), then told.
-        for attempt in 0...40 {
+        // gate's bound (2 s here), then told, and from then on every read is a failure, however
+        // often the file is rewritten, until a read succeeds.
+        for attempt in 0...80 {
             let now = t0 + .seconds(10) + .milliseconds(50 * attempt)
             let rewritten = Writes(WriteActivity(modifications: 4, lastChanged: now - .milliseconds(5)))
             let attempted = await reader.read(wallNow: 0, now: now, writes: rewritten.activity)
@@ -108,7 +109,7 @@ struct LoadReaderTests {
                 #expect(attempted == .skipped("load file unreadable just after a write: read again, as a write in place may have begun",
                                               readAgainAfter: .milliseconds(50)), "attempt \(attempt)")
             } else {
-                #expect(attempted == .done(.failure(.syntax(line: 1, message: "expected '{', found end of data"))))
+                #expect(attempted == .done(.failure(.syntax(line: 1, message: "expected '{', found end of data"))), "attempt \(attempt)")
             }
         }
         // Good data just after a write is used.
