@@ -19,8 +19,9 @@ public struct PolicyConfig: Sendable, Equatable {
     /// Scale-downs remove at most this many replicas within any minute, or
     /// `maxScaleDownPercentPerMinute` of the count, whichever is more.
     public var maxScaleDownPerMinute: Int
-    /// Scale-downs may remove this percentage (rounded up) of the count a minute ago within any
-    /// minute, when that is more than `maxScaleDownPerMinute`; zero = off.
+    /// Scale-downs may remove this percentage (rounded up) of the count before the last minute's
+    /// scale-downs (the count now plus what they removed) within any minute, when that is more than
+    /// `maxScaleDownPerMinute`; zero = off.
     public var maxScaleDownPercentPerMinute: Double
     public var scaleUpCooldown: Duration
     public var scaleDownStabilization: Duration

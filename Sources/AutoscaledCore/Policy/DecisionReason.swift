@@ -320,7 +320,7 @@ public struct DecisionReason: Sendable, Equatable {
     public enum DownRule: Sendable, Equatable {
         /// `max_scale_down_per_minute`.
         case perMinute(Int)
-        /// `max_scale_down_percent_per_minute` `percent` of the count a minute ago (`of`): `allowed`.
+        /// `max_scale_down_percent_per_minute` `percent` of the count before the last minute's scale-downs (`of`): `allowed`.
         case percentPerMinute(percent: Double, allowed: Int, of: Int)
 
         /// The config key of the rule.

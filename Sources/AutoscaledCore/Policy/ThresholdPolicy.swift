@@ -266,8 +266,9 @@ public struct ThresholdPolicy: Sendable {
     }
 
     /// The most replicas scale-downs may remove within a minute, and the rule that says so:
-    /// `max_scale_down_per_minute`, or `max_scale_down_percent_per_minute` of the count a minute
-    /// ago (`current + removed`, rounded up) when that is more.
+    /// `max_scale_down_per_minute`, or `max_scale_down_percent_per_minute` of the count before the
+    /// last minute's scale-downs (`current + removed`, as HPA counts it: scale-ups within the minute
+    /// are not taken off; rounded up) when that is more.
     private func downRate(removed: Int, current: Int) -> (replicas: Int, rule: DecisionReason.DownRule) {
         let byCount = config.maxScaleDownPerMinute
         let percent = config.maxScaleDownPercentPerMinute
