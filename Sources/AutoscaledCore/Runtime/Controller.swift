@@ -219,12 +219,14 @@ public final class Controller {
         policy = ThresholdPolicy(config: new.policy)
         await state.reconfigure(policy: new.policy, at: dependencies.clock.now())
         metrics.configure(new.metrics)
+        // Told after the reload line, which says why.
+        var metricsRecord: LogRecord?
         if let moved = old.metrics.textfile, moved != new.metrics.textfile {
             do {
                 // None there (every write failed, and said so): nothing to tell.
-                if try dependencies.removeMetrics(moved) { logger.log(.info, .metricsRemoved, [LogField("path", .string(moved))]) }
+                if try dependencies.removeMetrics(moved) { metricsRecord = LogRecord(.info, .metricsRemoved, [LogField("path", .string(moved))]) }
             } catch {
-                logger.log(.warning, .metricsWriteFailed, [
+                metricsRecord = LogRecord(.warning, .metricsWriteFailed, [
                     LogField("path", .string(moved)), LogField("cause", .string(errorText(error, after: moved))),
                 ])
             }
@@ -253,6 +255,7 @@ public final class Controller {
             LogField("config", .string(configPath)),
             LogField("changes", .string(changes.isEmpty ? "none" : changes.joined(separator: " "))),
         ])
+        if let metricsRecord { logger.log(metricsRecord) }
         for warning in HostWarning.all(for: new, configPath: configPath) { logger.log(warning.record) }
     }
 

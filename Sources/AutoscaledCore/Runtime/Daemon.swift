@@ -234,8 +234,11 @@ public final class Daemon {
             if justWritten(now: now),
                now - (configReadingAgainSince ?? now) < WriteGate.bound(pollInterval: controller.config.source.pollInterval) {
                 configReadingAgainSince = configReadingAgainSince ?? now
-                controller.logger.log(.reloadFailed(config: configPath, causes: errors.errors.map(\.description), count: errors.count)
-                    .repeated)
+                controller.logger.log(LogRecord(.debug, .reloadDeferred, [
+                    LogField("config", .string(configPath)),
+                    LogField("reason", .string("the config failed to load just after a change (a write in place may have "
+                        + "begun): read again in \(DurationText.format(LoadReader.readAgainDelay))")),
+                ]))
                 let wakeups = self.wakeups
                 queue.asyncAfter(deadline: .now() + .milliseconds(Int(LoadReader.readAgainDelay.wholeMilliseconds))) {
                     wakeups.post { $0.reload = true }

@@ -486,6 +486,8 @@ struct ControllerTests {
         await controller.reload(modified(h.config()) { $0.metrics.textfile = h.dir.file("moved.prom") })
         #expect(h.dir.read("autoscaled.prom") == nil)
         #expect(h.lines("metrics-removed") == ["<6>level=info event=metrics-removed path=\(h.dir.file("autoscaled.prom"))"])
+        // After the reload line that says why.
+        #expect(Array(h.events.suffix(2)) == ["reload", "metrics-removed"], "\(h.events)")
 
         // Dropped: the file is removed; a symlink where it was is not ours and stays.
         #expect(symlink("/etc/hostname", h.dir.file("moved.prom")) == 0)
