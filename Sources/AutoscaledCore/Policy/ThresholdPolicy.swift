@@ -200,9 +200,8 @@ public struct ThresholdPolicy: Sendable {
 
     /// The need of `scale_down_stabilization` by `scale_down_stabilization_rule` (the highest, or the
     /// mean, of the needs recorded within it, this evaluation's included), at least the need now, and
-    /// the current count while the window reaches back before observation began or to a tick
-    /// without usable data: a scale-down goes no lower, a restart never hastens one, and after an
-    /// outage the first reads do not decide it alone (the window fills again first, as at a start).
+    /// the current count while the window reaches back before observation began: a scale-down goes
+    /// no lower, and a restart never hastens one.
     private func stabilization(_ evaluation: Evaluation, memory: borrowing PolicyMemory) -> DecisionReason.Stabilization {
         let window = config.scaleDownStabilization
         let cutoff = evaluation.tick - window
@@ -212,7 +211,6 @@ public struct ThresholdPolicy: Sendable {
         case .mean: max(memory.meanRecommendation(since: cutoff, tick: evaluation.tick, need: need), need)
         }
         if memory.observingSince > cutoff { held = max(held, evaluation.current) }
-        if let outage = memory.lastTickWithoutData, outage > cutoff { held = max(held, evaluation.current) }
         return DecisionReason.Stabilization(window: window, need: held, rule: config.scaleDownStabilizationRule)
     }
 

@@ -73,32 +73,4 @@ struct FallbackPolicyTests {
         let later = policy.decide(.loads(idle), memory: memory, now: .origin + .seconds(170))
         #expect(later.action == .scaleDown && later.to == 3)
     }
-
-    @Test("after an outage longer than the window, without a fallback, the first reads do not scale down alone: the window fills first",
-          arguments: [PolicyConfig.StabilizationRule.highest, .mean])
-    func outageWithoutFallback(rule: PolicyConfig.StabilizationRule) throws {
-        let policy = ThresholdPolicy(config: modified(PolicyConfig.defaults) {
-            $0.scaleDownStabilization = .seconds(20)
-            $0.scaleDownStabilizationRule = rule
-            $0.maxReplicas = 20
-        })
-        var memory = PolicyMemory(replicas: 12, observingSince: .origin)
-        func step(_ input: PolicyInput, at second: Int) -> ScalingDecision {
-            let decision = policy.decide(input, memory: memory, now: .origin + .seconds(second))
-            memory = memory.recording(decision, at: .origin + .seconds(second), policy: policy.config)
-            return decision
-        }
-        // Busy for a minute, then 30 s without usable data (the window is 20 s: it empties).
-        // Twelve servers between the thresholds: the count holds.
-        let busy = try LoadSnapshot(servers: (1...12).map { ServerLoad(name: "s\($0)", load: 45) })
-        for second in stride(from: 0, through: 60, by: 10) { _ = step(.loads(busy), at: second) }
-        #expect(memory.replicas == 12)
-        for second in stride(from: 70, through: 90, by: 10) { _ = step(.unavailable("gone"), at: second) }
-        // Back, and idle: the last tick without data (90 s) is within the window at 100 s; at 110 s
-        // the window holds data only (100 and 110), as a start's does 20 s on.
-        let idle = try LoadSnapshot(servers: (1...12).map { ServerLoad(name: "s\($0)", load: 1) })
-        let first = step(.loads(idle), at: 100)
-        #expect(first.action == .hold && first.to == 12, "\(first.reason.text)")
-        #expect(step(.loads(idle), at: 110).action == .scaleDown)
-    }
 }
