@@ -15,6 +15,9 @@ extension Subprocess {
         // dup2 clears close-on-exec on the copy only: the originals still close at exec.
         posix_spawn_file_actions_adddup2(&actions, standardOutput, 1)
         posix_spawn_file_actions_adddup2(&actions, standardError, 2)
+        // A descriptor the daemon inherited without close-on-exec (from a shell, or a supervisor
+        // other than systemd) is not the daemon's to hand on: the child gets 0, 1 and 2 only.
+        closeFrom(3, in: &actions)
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -34,7 +37,6 @@ extension Subprocess {
             argv.forEach { free($0) }
             envp.forEach { free($0) }
         }
-        markInheritedDescriptorsCloseOnExec()
         var pid: pid_t = 0
         // posix_spawn returns the error number instead of setting errno; it does not fail with EINTR.
         // ETXTBSY: the program was just written and another process, forked meanwhile, still holds the
@@ -55,19 +57,27 @@ extension Subprocess {
 }
 
 extension Subprocess {
-    /// Sets close-on-exec on every descriptor above 2. Each one the daemon opens has it already; one
-    /// it inherited without it (from a shell, or a supervisor other than systemd) is not the daemon's
-    /// to hand on, so no child gets it. Setting the flag is idempotent and touches no other state, so
-    /// a descriptor closed or reopened meanwhile by another thread does no harm. (glibc's
-    /// `posix_spawn_file_actions_addclosefrom_np` would do this in the child, but Swift's Glibc
-    /// module does not declare it.)
-    static func markInheritedDescriptorsCloseOnExec() {
+    /// `posix_spawn_file_actions_addclosefrom_np` (glibc 2.34 and later), looked up once: Swift's
+    /// Glibc module does not declare it. `nil` on an older glibc.
+    private static let addCloseFrom: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32)? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else {
+            return nil
+        }
+        return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)
+    }()
+
+    /// Has the child close every descriptor from `lowest` up, whatever its close-on-exec flag, as
+    /// its last file action: in the child only, so no descriptor of the daemon's own changes. On a
+    /// glibc without it, each descriptor open now above `lowest` without close-on-exec is closed
+    /// in the child by name instead (`/proc/self/fd`).
+    static func closeFrom(_ lowest: Int32, in actions: inout posix_spawn_file_actions_t) {
+        if let addCloseFrom, addCloseFrom(&actions, lowest) == 0 { return }
         guard let directory = try? Directory.open("/proc/self/fd") else { return }
         defer { directory.close() }
         for name in (try? directory.names()) ?? [] {
-            guard let descriptor = Int32(name), descriptor > 2 else { continue }
+            guard let descriptor = Int32(name), descriptor >= lowest, descriptor != directory.descriptor.rawValue else { continue }
             let flags = fcntl(descriptor, F_GETFD)
-            if flags >= 0, flags & FD_CLOEXEC == 0 { _ = fcntl(descriptor, F_SETFD, flags | FD_CLOEXEC) }
+            if flags >= 0, flags & FD_CLOEXEC == 0 { posix_spawn_file_actions_addclose(&actions, descriptor) }
         }
     }
 

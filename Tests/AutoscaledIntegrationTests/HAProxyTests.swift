@@ -103,12 +103,12 @@ struct HAProxyTests {
         dir.writeConfig(sourceSection: source + "\nfield = scur", policy: "scale_up_threshold = 2\nscale_down_threshold = 0.5")
         let sessions = await Self.once(dir, until: "max s1=3")
         #expect(sessions == "Servers to scale: 1\nDecision: scale-up from 3 to 4 "
-            + "(1 server above scale_up_threshold 2 (max s1=3); total load 4 needs 2 at target_load 2: +1)\n", "\(proxy.standardError)")
+            + "(1 server above scale_up_threshold 2 (max s1=3); total load 4 needs 2 at target_load 2: +1 (a scale-up adds at least 1))\n", "\(proxy.standardError)")
 
         dir.writeConfig(sourceSection: source + "\nfield = utilization", policy: "scale_up_threshold = 50")
         let utilization = await Self.once(dir, until: "max s1=75")
         #expect(utilization.hasPrefix("Servers to scale: 1\nDecision: scale-up from 3 to 4 "
-            + "(1 server above scale_up_threshold 50 (max s1=75); total load 100 needs 2 at target_load 50: +1)"), "\(utilization)")
+            + "(1 server above scale_up_threshold 50 (max s1=75); total load 100 needs 2 at target_load 50: +1 (a scale-up adds at least 1))"), "\(utilization)")
 
         dir.writeConfig(sourceSection: source + "\nfield = stot", policy: "scale_up_threshold = 1.5\nscale_down_threshold = 0.5")
         let totals = await Self.once(dir, until: "max s1=3")

@@ -10,7 +10,9 @@ import Testing
 /// name the busiest server's load exact, as the line's `max_load` does (the same hashes as before
 /// with that load rounded to two decimals), and when a need within a billionth of a whole number
 /// became that number (``Evaluation/wholeReplicas(_:)``: the functions trace 1 280 250 → 1 280 480
-/// replica-seconds, the conversation trace's replica-seconds unchanged, some of its needs one lower).
+/// replica-seconds, the conversation trace's replica-seconds unchanged, some of its needs one lower),
+/// and when a band-rule scale-up past a need already met began to say so (`+1 (a scale-up adds at
+/// least 1)`: the same decisions and replica-seconds).
 struct ReplayPinTests {
     /// Every decision as `time action from to reason`, hashed (FNV-1a, 64 bits).
     struct Fingerprint: SimulationObserver {
@@ -41,9 +43,9 @@ struct ReplayPinTests {
 
     @Test("the shipped policy replays the public traces exactly as before", arguments: [
         Pin(trace: "azure_llm_conv_2023.csv", capacity: 1, delay: 120, initial: 7,
-            replicaSeconds: 52800, decisions: 350, hash: 4_303_229_573_716_378_130),
+            replicaSeconds: 52800, decisions: 350, hash: 11_504_346_418_711_823_589),
         Pin(trace: "azure_functions_2019_invitro1350.csv", capacity: 2, delay: 60, initial: 19,
-            replicaSeconds: 1_280_480, decisions: 8639, hash: 16_555_444_864_014_509_598),
+            replicaSeconds: 1_280_480, decisions: 8639, hash: 15_305_241_166_400_351_223),
     ])
     func pinned(_ pin: Pin) throws {
         let bytes = try RegularFile.read("\(repositoryRoot)/config/traces/\(pin.trace)", limit: 1 << 24).bytes
