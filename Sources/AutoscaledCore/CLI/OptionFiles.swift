@@ -92,8 +92,12 @@ struct OptionFiles {
                     relation = "is in"
                 } else if targetFolderIdentity != nil && daemonIdentity == targetFolderIdentity {
                     relation = "leads into"
-                } else if let outputIdentity,
-                          names(daemonDirectory).contains(where: { identity(daemonDirectory + "/" + $0) == outputIdentity }) {
+                } else if let outputIdentity, names(daemonDirectory).contains(where: { name in
+                    // Looked at again: an inode freed by a rename can be taken meanwhile, which is no alias.
+                    let entry = daemonDirectory + "/" + name
+                    return identity(entry) == outputIdentity
+                        && FilePlace.stillOne(resolved, entry) { FilePlace.of($0, identity: identity) }
+                }) {
                     relation = "is another name of a file in"
                 } else {
                     continue

@@ -347,6 +347,7 @@ enum ConfigConsistency {
         // Two names of one file (a symlinked directory, `..`): where they lead, from the disk.
         let places = files.map { file in disk.flatMap { $0.place(file.path) } }
         let historyPlace = files.firstIndex(where: { $0.isDirectory }).flatMap { places[$0] }
+        var historyEntries: [(String, FilePlace)]?
         /// How `file` is in the history's directory other than by its path's text: `is inside` (under
         /// another name of that directory), `leads inside` (a symbolic link to a file there, made or
         /// not), `is another name of a file inside` (a hard link, or a link, to a segment); `nil` when not.
@@ -355,8 +356,13 @@ enum ConfigConsistency {
             if disk.place(parentDirectory(of: file.path)) == historyPlace { return "is inside" }
             let destination = disk.destination(file.path)
             if destination != file.path, disk.place(parentDirectory(of: destination)) == historyPlace { return "leads inside" }
-            guard let own = disk.place(file.path), case .file = own,
-                  disk.names(history.path).contains(where: { disk.place(history.path + "/" + $0) == own }) else { return nil }
+            guard let own = disk.place(file.path), case .file = own else { return nil }
+            // Listed once a load, and a match looked at again (an inode freed by a rename can be
+            // taken by a new segment meanwhile, which is no alias).
+            let entries = historyEntries ?? disk.names(history.path).map { history.path + "/" + $0 }
+                .compactMap { path in disk.place(path).map { (path, $0) } }
+            historyEntries = entries
+            guard entries.contains(where: { $0.1 == own && stillOnePlace(file.path, $0.0) }) else { return nil }
             return "is another name of a file inside"
         }
         // Looked at again before two paths are called one file (``FilePlace/stillOne(_:_:looks:place:)``).

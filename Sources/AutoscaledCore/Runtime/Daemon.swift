@@ -46,6 +46,8 @@ public final class Daemon {
     private var configRead: FileVersion?
     /// Since when a config that failed to load just after a write is being read again (see ``reload(_:)``).
     private var configReadingAgainSince: MonotonicInstant?
+    /// A reload is waiting for that read again: `RELOADING=1` was sent, `READY=1` is not yet.
+    private var configReadAgainPending = false
 
     /// - Parameter configVersion: the file at `configPath` as it stood before `config` was read
     ///   from it (``configVersion(at:)``): another one put in place meanwhile is reloaded at the
@@ -113,10 +115,14 @@ public final class Daemon {
             }
             if work.watchdog { controller.notify(["WATCHDOG=1"]) }
             if work.reload {
-                controller.notify(["RELOADING=1", "MONOTONIC_USEC=\(monotonicMicroseconds())"])
-                await reload(controller)
-                await evaluate(controller)
-                await controller.notifyStatus(["READY=1"])
+                // A reload read again shortly (``reload(_:)``) is one reload: told begun once, and
+                // ready once it has been applied or has failed.
+                if !configReadAgainPending { controller.notify(["RELOADING=1", "MONOTONIC_USEC=\(monotonicMicroseconds())"]) }
+                configReadAgainPending = await !reload(controller)
+                if !configReadAgainPending {
+                    await evaluate(controller)
+                    await controller.notifyStatus(["READY=1"])
+                }
             } else if work.loadChanged || work.pauseChanged {
                 await evaluate(controller, reportStatus: true)
             } else if work.poll {
@@ -223,7 +229,8 @@ public final class Daemon {
         return abs(dependencies.wallTime() - changedAt) < LoadReader.seconds(window)
     }
 
-    private func reload(_ controller: Controller) async {
+    /// Reloads the config; `false` when it is to be read again shortly, neither applied nor failed.
+    private func reload(_ controller: Controller) async -> Bool {
         configRead = Self.configVersion(at: configPath)
         switch ConfigLoader.load(path: configPath) {
         case let .failure(errors):
@@ -243,12 +250,13 @@ public final class Daemon {
                 queue.asyncAfter(deadline: .now() + .milliseconds(Int(LoadReader.readAgainDelay.wholeMilliseconds))) {
                     wakeups.post { $0.reload = true }
                 }
-                return
+                return false
             }
             configReadingAgainSince = nil
             // The running config stays.
             controller.logger.log(.reloadFailed(config: configPath, causes: errors.errors.map(\.description), count: errors.count))
             controller.noteReload(succeeded: false)
+            return true
         case let .success(new):
             configReadingAgainSince = nil
             configMissing = false
@@ -258,7 +266,7 @@ public final class Daemon {
                 // The new state file must be ours alone, and safe to write, before anything changes.
                 guard let claimed = StateClaim.atReload(new.state.path, configPath: configPath, logger: controller.logger) else {
                     controller.noteReload(succeeded: false)
-                    return
+                    return true
                 }
                 claim = claimed
             }
@@ -270,6 +278,7 @@ public final class Daemon {
             }
             if new.source.pollInterval != old.source.pollInterval { timer?.schedule(interval: new.source.pollInterval) }
             if new.source.watchedFile != old.source.watchedFile || new.state.path != old.state.path { watchFiles(new) }
+            return true
         }
     }
 
