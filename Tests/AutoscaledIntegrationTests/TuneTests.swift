@@ -38,7 +38,9 @@ struct TuneTests {
         #expect(result.status == 0)
         #expect(result.stderr == "")
         #expect(result.stdout.contains("goal:    requests over capacity at most 0 % on the tuning part (t=0 to 800); held out: t=800 to 1000\n"))
-        #expect(!result.stdout.contains("note:"), "800 s is longer than scale_down_stabilization 5min and trend_window 3min")
+        // 800 s is longer than scale_down_stabilization 5min and trend_window 3min, not than the shipped seasonal periods.
+        #expect(result.stdout.contains("\nnote:    the tuning part spans 13min 20s, less than the config's seasonal_periods 1h × "
+            + "seasonal_confirmations 2 = 2h: "), "\(result.stdout)")
         #expect(result.stdout.contains("\nbest setting (poll_interval 30s)    9570         0.00       2370         0.00\n"))
         #expect(result.stdout.contains("\nscale_up_threshold = 90\n"))
         #expect(result.stdout.contains("\nheadroom = thresholds\n"))
@@ -65,7 +67,8 @@ struct TuneTests {
         #expect(result.stderr == "")
         // 11 × 15 + 10 × 785 tuned on, 11 × 15 + 10 × 185 held out; the shipped setting stays at 11.
         #expect(result.stdout.contains("\nbest setting (poll_interval 1s)     8015         0.00       2015         0.00\n"))
-        #expect(result.stdout.contains("\nnote:    the tuning part spans 13min 20s, less than the config's headroom_window 1h: "
+        #expect(result.stdout.contains("\nnote:    the tuning part spans 13min 20s, less than the config's seasonal_periods 1h × "
+            + "seasonal_confirmations 2 = 2h: "
             + "each setting is judged before its memory has filled, and the winner may not hold on longer traffic\n\n"))
         #expect(result.stdout.contains("\nthis config (poll_interval 10s)     8800         0.00       2200         0.00\n"))
         for line in ["headroom = learned", "headroom_target_load = 100", "scale_down_stabilization = 0", "replica_startup = 0",

@@ -129,13 +129,23 @@ struct TuneReport {
         return text
     }
 
-    /// The window of the config's policy that reaches furthest back: `headroom_window` with the
-    /// learned headroom; with the band rules, the longer of `scale_down_stabilization` and
-    /// `trend_window`.
+    /// The window of the config's policy that reaches furthest back, and the key (or keys) that
+    /// set it: `scale_down_stabilization`, `trend_window`, `smoothing_window`,
+    /// `scale_to_zero_after`, with `headroom = learned` `headroom_window`, and with
+    /// `seasonal_periods` the longest period over `seasonal_confirmations` of them.
     static func longestWindow(of config: PolicyConfig) -> (key: String, window: Duration) {
-        if config.headroom.mode == .learned { return ("headroom_window", config.headroom.window) }
-        return config.trendWindow > config.scaleDownStabilization ? ("trend_window", config.trendWindow)
-            : ("scale_down_stabilization", config.scaleDownStabilization)
+        var windows: [(key: String, window: Duration)] = [
+            ("scale_down_stabilization", config.scaleDownStabilization), ("trend_window", config.trendWindow),
+            ("smoothing_window", config.smoothingWindow),
+        ]
+        if let zero = config.scaleToZeroAfter { windows.append(("scale_to_zero_after", zero)) }
+        if config.usesLearnedHeadroom { windows.append(("headroom_window", config.headroom.window)) }
+        if let period = config.seasonalPeriods.durations.max() {
+            let confirmations = config.seasonalConfirmations
+            windows.append(("seasonal_periods \(DurationText.format(period)) × seasonal_confirmations \(confirmations) =",
+                            period * confirmations))
+        }
+        return windows.max { $0.window < $1.window } ?? ("scale_down_stabilization", config.scaleDownStabilization)
     }
 
     private func column(_ text: String, _ width: Int) -> String {
