@@ -12,7 +12,7 @@
 ///
 /// Total on every `Double`: negative zero is `0`; NaN and the infinities are `nan`, `inf`, `-inf`;
 /// a value too large to round at the asked precision is written whole if it is a whole number below
-/// 10^16, else with six significant digits and an exponent (`2.51209e+19`).
+/// 10^16, else with 15 significant digits and an exponent (`2.51209103840683e+19`).
 public enum DecimalText {
     /// Whether `text` is `digits[.digits][e[±]digits]` (or `.digits…`), with no sign: the numbers a
     /// person writes in a config or an option (no hex, no `inf`, no `nan`, no `_`).
@@ -101,45 +101,64 @@ public enum DecimalText {
         }
     }
 
-    /// Significant digits kept of a computed figure too large to round at its decimals.
-    static let significantDigits = 6
+    /// Significant digits kept of a computed figure too large to round at its decimals: as many as
+    /// every `Double` holds, so a figure written to a machine format loses nothing it had.
+    static let significantDigits = 15
 
-    /// Appends a computed figure too large to round at its decimals (at least 9e13) as
-    /// ``significantDigits`` significant digits and an exponent (`2.51209e+19`, `1e+23`): the digits
-    /// past those are the arithmetic's, not the value's (`1.0000000000000001e+23`). A whole number
-    /// below 10^16 is exact, and written whole.
+    /// Appends a computed figure too large to round at its decimals (9e15 ÷ 10^decimals or more:
+    /// 9e13 at two) as ``significantDigits`` significant digits and an exponent
+    /// (`2.51209103840683e+19`, `1e+23`): the digits past those are the arithmetic's, not the
+    /// value's (`1.0000000000000001e+23`). A whole number below 10^16 is exact, and written whole.
     static func appendSignificant(_ value: Double, to bytes: inout [UInt8]) {
         // Whole numbers below 10^16 are exact, and written whole.
         guard value.isFinite, value != value.rounded() || abs(value) >= 1e16 else {
             bytes.append(contentsOf: format(value).utf8)
             return
         }
-        var exponent = Int((Double(abs(value).exponent) * 0.301_029_995_663_981_2).rounded(.down))
-        while abs(value) >= pow10(exponent + 1) { exponent += 1 }
-        while abs(value) < pow10(exponent) { exponent -= 1 }
-        var unit = 1.0
-        for _ in 1..<significantDigits { unit *= 10 }
-        var mantissa = (value / pow10(exponent) * unit).rounded() / unit
-        if abs(mantissa) >= 10 {
-            exponent += 1
-            mantissa = (value / pow10(exponent) * unit).rounded() / unit
+        // Rounded in decimal, from the shortest text that reads back as the value: exact, where
+        // arithmetic on the value would add its own error.
+        let text = String(abs(value))
+        let parts = text.split(separator: "e", maxSplits: 1)
+        var exponent = parts.count == 2 ? Int(parts[1]) ?? 0 : 0
+        let mantissa = parts[0]
+        let pointAt = mantissa.firstIndex(of: ".").map { mantissa.distance(from: mantissa.startIndex, to: $0) } ?? mantissa.count
+        var digits = mantissa.utf8.filter { $0 != UInt8(ascii: ".") }.map { Int($0) - 48 }
+        // The value is `0.d1d2… × 10^(exponent + pointAt)`: leading zeros dropped.
+        exponent += pointAt
+        while digits.first == 0, digits.count > 1 {
+            digits.removeFirst()
+            exponent -= 1
         }
-        bytes.append(contentsOf: format(mantissa).utf8)
-        bytes.append(contentsOf: (exponent < 0 ? "e-" : "e+").utf8)
-        appendInteger(abs(exponent), to: &bytes)
-    }
-
-    /// 10 to the `exponent`, as exact as a `Double` can be for the exponents a `Double` has.
-    private static func pow10(_ exponent: Int) -> Double {
-        var result = 1.0
-        var factor = 10.0
-        var remaining = abs(exponent)
-        while remaining > 0 {
-            if remaining & 1 == 1 { result *= factor }
-            factor *= factor
-            remaining >>= 1
+        if digits.count > significantDigits {
+            let roundUp = digits[significantDigits] >= 5
+            digits.removeLast(digits.count - significantDigits)
+            if roundUp {
+                var index = digits.count - 1
+                while index >= 0 {
+                    if digits[index] < 9 {
+                        digits[index] += 1
+                        break
+                    }
+                    digits[index] = 0
+                    index -= 1
+                }
+                if index < 0 {
+                    digits.insert(1, at: 0)
+                    digits.removeLast()
+                    exponent += 1
+                }
+            }
         }
-        return exponent < 0 ? 1 / result : result
+        while digits.count > 1, digits.last == 0 { digits.removeLast() }
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        bytes.append(UInt8(ascii: "0") + UInt8(digits[0]))
+        if digits.count > 1 {
+            bytes.append(UInt8(ascii: "."))
+            for digit in digits.dropFirst() { bytes.append(UInt8(ascii: "0") + UInt8(digit)) }
+        }
+        let scientific = exponent - 1
+        bytes.append(contentsOf: (scientific < 0 ? "e-" : "e+").utf8)
+        appendInteger(abs(scientific), to: &bytes)
     }
 
     /// Appends the decimal digits of `value`.
