@@ -60,10 +60,12 @@ struct WatchingTests {
             dir.write(dir.configPath, text)
             try? await Task.sleep(for: .milliseconds(300))
         }
+        let removedAt = ContinuousClock.now
         unlink(dir.configPath)
         let warning = "level=warning event=config-removed config=\(dir.configPath) cause=\"stat: no such file or directory "
             + "(errno 2); the running config stays, and a start or a reload would fail until the file is back\""
         #expect(await daemon.waitForLine(warning, after: before) != nil, "\(daemon.standardError)")
+        #expect(ContinuousClock.now - removedAt >= .seconds(1), "warned before the file had been gone a second")
         // Three polls later, still one warning, and the daemon still decides.
         let warned = daemon.stderrLines.count
         #expect(await daemon.waitForLine(after: warned) { line in

@@ -83,7 +83,7 @@ public enum Command: Sendable, Equatable {
             discussion: """
                 After 'ok', a 'warning:' line on standard error for what the host makes of a valid
                 config: a config file every user may write, or an actuator's program that cannot be
-                run now.
+                run now, as the user running check-config, with its PATH.
 
                 \(exitStatus("the config is valid ('ok')"))
                 """),
