@@ -93,6 +93,13 @@ public struct Directory: Sendable {
         _ = try syscall("unlinkat", pathOf(name)) { unlinkat(descriptor.rawValue, name, 0) }
     }
 
+    /// The names in the directory at `path`, without `.` and `..`; none when it cannot be read.
+    public static func names(at path: String) -> [String] {
+        guard let directory = try? Directory.open(path) else { return [] }
+        defer { directory.close() }
+        return (try? directory.names()) ?? []
+    }
+
     /// The names in the directory, without `.` and `..`.
     public func names() throws(SystemError) -> [String] {
         let copy = try syscall("fcntl(F_DUPFD_CLOEXEC)", path) { fcntl(descriptor.rawValue, F_DUPFD_CLOEXEC, 0) }

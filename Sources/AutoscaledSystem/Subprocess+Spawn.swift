@@ -81,13 +81,16 @@ extension Subprocess {
         }
     }
 
+    /// Where a bare program name is looked for when `PATH` is unset, as `execvp` does.
+    public static let defaultSearchPath = "/bin:/usr/bin"
+
     /// Why `program` could not be run, as ``spawn`` would find it now, or `nil` when it could: a
     /// path that leads to nothing, to no regular file or to one not executable; a bare name in no
     /// absolute directory of `searchPath` (``locate(_:searchPath:)``).
     public static func runProblem(_ program: String, searchPath: String?) -> String? {
         guard program.contains("/") else {
             if locate(program, searchPath: searchPath) != nil { return nil }
-            return "is not an executable file in any absolute directory of PATH (\(searchPath ?? "unset: /bin:/usr/bin"))"
+            return "is not an executable file in any absolute directory of PATH (\(searchPath ?? "unset: \(defaultSearchPath)"))"
         }
         var info = stat()
         guard stat(program, &info) == 0 else {
@@ -105,7 +108,7 @@ extension Subprocess {
     /// runs depend on the daemon's working directory, which a config's relative program name is
     /// refused for. `nil` when no absolute directory holds an executable file of that name.
     static func locate(_ program: String, searchPath: String?) -> String? {
-        for directory in (searchPath ?? "/bin:/usr/bin").split(separator: ":") where directory.hasPrefix("/") {
+        for directory in (searchPath ?? defaultSearchPath).split(separator: ":") where directory.hasPrefix("/") {
             let candidate = directory.hasSuffix("/") ? "\(directory)\(program)" : "\(directory)/\(program)"
             var info = stat()
             guard stat(candidate, &info) == 0, info.st_mode & S_IFMT == S_IFREG, access(candidate, X_OK) == 0 else { continue }

@@ -29,7 +29,7 @@ public struct ProgramRunner: Sendable {
         } catch {
             let program = arguments[0]
             if error.isNoSuchPath, !program.contains("/") {
-                let entries = (environment.merging(extra) { $1 }["PATH"] ?? "/bin:/usr/bin").split(separator: ":", omittingEmptySubsequences: false)
+                let entries = (environment.merging(extra) { $1 }["PATH"] ?? Subprocess.defaultSearchPath).split(separator: ":", omittingEmptySubsequences: false)
                 throw .notFoundInPath(program: program, searched: entries.filter { $0.hasPrefix("/") }.map(String.init),
                                       skipped: entries.filter { !$0.hasPrefix("/") }.map(String.init))
             }

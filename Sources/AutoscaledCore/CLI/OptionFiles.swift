@@ -64,11 +64,7 @@ struct OptionFiles {
     func check(
         subcommand: String, directory: String = currentDirectory() ?? ".",
         identity: (String) -> FileIdentity? = { try? FileIdentity(path: $0) },
-        names: (String) -> [String] = { path in
-            guard let directory = try? Directory.open(path) else { return [] }
-            defer { directory.close() }
-            return (try? directory.names()) ?? []
-        },
+        names: (String) -> [String] = { Directory.names(at: $0) },
         destination: (String) -> String = { writeDestination(of: $0) }
     ) throws(UsageError) {
         for output in outputs where PathText.namesDirectory(output.path) {

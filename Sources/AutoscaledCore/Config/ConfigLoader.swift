@@ -59,10 +59,6 @@ public struct ConfigDiskProbe: Sendable {
     public static let live = ConfigDiskProbe(
         nonDirectory: { AutoscaledSystem.nonDirectory(onPath: $0) }, place: { FilePlace.of($0) },
         kind: { AutoscaledSystem.entryKind(at: $0) }, targetKind: { AutoscaledSystem.entryKind(at: $0, followingLinks: true) },
-        names: { path in
-            guard let directory = try? Directory.open(path) else { return [] }
-            defer { directory.close() }
-            return (try? directory.names()) ?? []
-        },
+        names: { Directory.names(at: $0) },
         destination: { writeDestination(of: $0) })
 }
