@@ -54,9 +54,12 @@ struct WatchingTests {
         var before = daemon.stderrLines.count
         // Saves that move the old file away, then write the new one 0.3 s later, over polls every
         // 0.2 s: no warning (the one count below, after the removal, would be two).
-        // (A shell keeps the gap to 0.3 s however busy this process's threads are.)
+        // (A shell keeps the gap to 0.3 s however busy this process's threads are, and is waited
+        // for without blocking one.)
         let config = dir.configPath
-        #expect(shell("for i in 1 2 3; do mv '\(config)' '\(config)~' && sleep 0.3 && cp '\(config)~' '\(config)' && sleep 0.3; done") == 0)
+        let editor = ChildProcess("/bin/sh", ["-c", "for i in 1 2 3; do mv '\(config)' '\(config)~' && sleep 0.3 && "
+            + "cp '\(config)~' '\(config)' && sleep 0.3; done"], captureIn: dir.path)
+        #expect(await editor.wait() == 0)
         let removedAt = ContinuousClock.now
         unlink(dir.configPath)
         let warning = "level=warning event=config-removed config=\(dir.configPath) cause=\"stat: no such file or directory "
