@@ -113,15 +113,20 @@ struct WritesInProgressTests {
         #expect(await daemon.wait() == 0)
     }
 
+    /// A daemon on a config with `max_replicas = 10` and a 100 ms poll, the count of its log lines so
+    /// far, and the same config's text at `max_replicas = 12`.
+    static func startAtMaxReplicas10(_ dir: Workspace) async -> (daemon: ChildProcess, before: Int, changed: String) {
+        dir.writeConfig(policy: "max_replicas = 10", pollInterval: "100ms")
+        dir.writeLoads(#"{"a": 30}"#)
+        let daemon = await startDaemon(dir)
+        return (daemon, daemon.stderrLines.count, readText(dir.configPath).replacingOccurrences("max_replicas = 10", "max_replicas = 12"))
+    }
+
     @Test("a valid config rewritten in place over and over (cp): never a reload-failed from a read between truncation and write")
     func configRewrittenInPlace() async {
         let dir = Workspace()
         defer { dir.remove() }
-        dir.writeConfig(policy: "max_replicas = 10", pollInterval: "100ms")
-        dir.writeLoads(#"{"a": 30}"#)
-        let daemon = await startDaemon(dir)
-        let before = daemon.stderrLines.count
-        let changed = readText(dir.configPath).replacingOccurrences("max_replicas = 10", "max_replicas = 12")
+        let (daemon, before, changed) = await Self.startAtMaxReplicas10(dir)
         dir.write(dir.file("next.conf"), changed)
         // Each cp opens the config with O_TRUNC, then writes it whole: a read can fall in between.
         // A child process, waited for without blocking a thread of the test pool.
@@ -144,11 +149,7 @@ struct WritesInProgressTests {
     func halfWrittenConfig() async {
         let dir = Workspace()
         defer { dir.remove() }
-        dir.writeConfig(policy: "max_replicas = 10", pollInterval: "100ms")
-        dir.writeLoads(#"{"a": 30}"#)
-        let daemon = await startDaemon(dir)
-        let before = daemon.stderrLines.count
-        let whole = readText(dir.configPath).replacingOccurrences("max_replicas = 10", "max_replicas = 12")
+        let (daemon, before, whole) = await Self.startAtMaxReplicas10(dir)
         let parts = whole.split(separator: "max_replicas = 1", maxSplits: 1, omittingEmptySubsequences: false)
         let (head, tail) = (String(parts[0]) + "max_replicas = 1", String(parts[1]))
         let fd = open(dir.configPath, O_WRONLY | O_TRUNC | O_CLOEXEC)
