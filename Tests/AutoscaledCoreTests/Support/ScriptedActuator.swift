@@ -37,7 +37,7 @@ final class ScriptedActuator: Actuator {
     }
 
     /// Waits (without blocking a thread) until `count` requests have arrived.
-    func waitForRequests(_ count: Int, timeout: Duration = .seconds(5)) async -> Bool {
+    func waitForRequests(_ count: Int, timeout: Duration = .seconds(60)) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         while requests.count < count {
             if ContinuousClock.now >= deadline { return false }
