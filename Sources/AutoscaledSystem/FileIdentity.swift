@@ -26,13 +26,15 @@ public struct FileIdentity: Sendable, Hashable {
     }
 }
 
-/// One file as it stood when looked at: its identity and its inode's change time (`st_ctim`, moved
-/// by every write, rename and change of its metadata). A file made where another was removed can
+/// One file as it stood when looked at: its identity, its inode's change time (`st_ctim`, moved
+/// by every write, rename and change of its metadata) and its size. A file made where another was removed can
 /// take the freed inode number, but not its change time.
 public struct FileVersion: Sendable, Equatable {
     public var identity: FileIdentity
     public var changedSeconds: Int
     public var changedNanoseconds: Int
+    /// Its size: a truncation and the write after it can fall within one tick of the change time.
+    public var size: Int
 
     /// The file at `path` now (symbolic links followed).
     public init(path: String) throws(SystemError) {
@@ -41,6 +43,7 @@ public struct FileVersion: Sendable, Equatable {
         identity = FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
         changedSeconds = Int(info.st_ctim.tv_sec)
         changedNanoseconds = Int(info.st_ctim.tv_nsec)
+        size = Int(info.st_size)
     }
 }
 

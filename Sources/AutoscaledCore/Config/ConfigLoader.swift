@@ -13,6 +13,13 @@ public enum ConfigLoader {
     /// `once` ``ConfigDiskProbe/source``: what the disk holds at a file the daemon writes is the
     /// daemon's to tell, and must not lock an operator out of `status` or `resume`.
     public static func load(path: String, disk: ConfigDiskProbe? = .live) -> Result<Config, ConfigErrors> {
+        loadReading(path: path, disk: disk).result
+    }
+
+    /// ``load(path:disk:)``, with the bytes it read (`nil` when the file could not be read).
+    public static func loadReading(path: String, disk: ConfigDiskProbe? = .live)
+        -> (result: Result<Config, ConfigErrors>, bytes: [UInt8]?)
+    {
         let absolute = absolutePath(path)
         let contents: RegularFileContents
         do {
@@ -24,10 +31,11 @@ public enum ConfigLoader {
             } else {
                 message = "cannot read config: \(errorText(error, after: absolute))"
             }
-            return .failure(ConfigErrors([ConfigError(file: path, line: nil, message: message)]))
+            return (.failure(ConfigErrors([ConfigError(file: path, line: nil, message: message)])), nil)
         }
         // Paths that pass the pure rules and then fail every write, or name one file twice: refused here.
-        return ConfigParser.parse(bytes: contents.bytes, file: path, directory: parentDirectory(of: absolute), disk: disk)
+        return (ConfigParser.parse(bytes: contents.bytes, file: path, directory: parentDirectory(of: absolute), disk: disk),
+                contents.bytes)
     }
 }
 

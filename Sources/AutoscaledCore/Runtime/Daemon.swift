@@ -44,8 +44,8 @@ public final class Daemon {
     /// there at a poll (or this one changed) was put in place where the watch could not see it,
     /// and is reloaded.
     private var configRead: FileVersion?
-    /// Since when a config that failed to load just after a write is being read again (see ``reload(_:)``).
-    private var configReadingAgainSince: MonotonicInstant?
+    /// Whether a config that failed to load is to be read again before the failure is told.
+    private var configRewriteRace = RewriteRace()
     /// A reload is waiting for that read again: `RELOADING=1` was sent, `READY=1` is not yet.
     private var configReadAgainPending = false
 
@@ -219,46 +219,33 @@ public final class Daemon {
         try? FileVersion(path: absolutePath(path))
     }
 
-    /// Whether the config file changed within ``LoadReader/writeRaceWindow``: by the watch's last
-    /// event, or by its change time (a truncation moves it at once, before its event is queued).
-    private func justWritten(now: MonotonicInstant) -> Bool {
-        let window = LoadReader.writeRaceWindow
-        if let changed = monitor?.activity(of: .configFile, beforeRead: false).lastChanged, now - changed < window { return true }
-        guard let version = Self.configVersion(at: configPath) else { return false }
-        let changedAt = Double(version.changedSeconds) + Double(version.changedNanoseconds) / 1e9
-        return abs(dependencies.wallTime() - changedAt) < LoadReader.seconds(window)
-    }
-
     /// Reloads the config; `false` when it is to be read again shortly, neither applied nor failed.
     private func reload(_ controller: Controller) async -> Bool {
         configRead = Self.configVersion(at: configPath)
-        switch ConfigLoader.load(path: configPath) {
+        let (loaded, bytes) = ConfigLoader.loadReading(path: configPath)
+        switch loaded {
         case let .failure(errors):
             // A config rewritten in place (`cp`, `>`) can be read between its truncation and its
-            // first write, before the kernel has queued the write's event: read again shortly, as a
-            // load file is, for as long as the write bound allows, before a failure is told.
-            let now = dependencies.clock.now()
-            if justWritten(now: now),
-               now - (configReadingAgainSince ?? now) < WriteGate.bound(pollInterval: controller.config.source.pollInterval) {
-                configReadingAgainSince = configReadingAgainSince ?? now
+            // write: a failure is told once a second read finds the same bytes (``RewriteRace``).
+            let bound = WriteGate.bound(pollInterval: controller.config.source.pollInterval)
+            if configRewriteRace.failed(read: bytes, now: dependencies.clock.now(), bound: bound) == .readAgain {
                 controller.logger.log(LogRecord(.debug, .reloadDeferred, [
                     LogField("config", .string(configPath)),
-                    LogField("reason", .string("the config failed to load just after a change (a write in place may have "
-                        + "begun): read again in \(DurationText.format(LoadReader.readAgainDelay))")),
+                    LogField("reason", .string("the config failed to load (a write in place may have begun): read again in "
+                        + DurationText.format(RewriteRace.readAgainDelay))),
                 ]))
                 let wakeups = self.wakeups
-                queue.asyncAfter(deadline: .now() + .milliseconds(Int(LoadReader.readAgainDelay.wholeMilliseconds))) {
+                queue.asyncAfter(deadline: .now() + .milliseconds(Int(RewriteRace.readAgainDelay.wholeMilliseconds))) {
                     wakeups.post { $0.reload = true }
                 }
                 return false
             }
-            configReadingAgainSince = nil
             // The running config stays.
             controller.logger.log(.reloadFailed(config: configPath, causes: errors.errors.map(\.description), count: errors.count))
             controller.noteReload(succeeded: false)
             return true
         case let .success(new):
-            configReadingAgainSince = nil
+            configRewriteRace.succeeded()
             configMissing = false
             let old = controller.config
             var claim: StateClaim?
