@@ -184,13 +184,10 @@ struct ActuatorTests {
         #expect(!status.stdout.contains("applied replicas:  3"))
         // The metrics as of an evaluation after the failures (the file is rewritten at each).
         dir.writeLoads(#"{"a": 56}"#)
-        var counted = false
-        let deadline = ContinuousClock.now + patience
-        while !counted, ContinuousClock.now < deadline {
+        let counted = await eventually { () -> Bool? in
             let lines = dir.read(dir.file("m.prom")).split(separator: "\n")
-            counted = lines.contains { $0.hasPrefix("autoscaled_actuation_failures ") && Int($0.split(separator: " ")[1]) ?? 0 >= 2 }
-            try? await Task.sleep(for: .milliseconds(5))
-        }
+            return lines.contains { $0.hasPrefix("autoscaled_actuation_failures ") && Int($0.split(separator: " ")[1]) ?? 0 >= 2 } ? true : nil
+        } ?? false
         #expect(counted, "\(dir.read(dir.file("m.prom")))")
         await stop(daemon)
     }

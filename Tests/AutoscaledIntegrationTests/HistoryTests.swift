@@ -7,12 +7,7 @@ import Testing
 struct HistoryTests {
     /// Waits until the daemon has logged `count` decisions (every decision line carries `from=`).
     func waitForDecisions(_ daemon: ChildProcess, _ count: Int, timeout: Duration = .seconds(10)) async -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if daemon.stderrLines.count(where: { $0.contains(" from=") }) >= count { return true }
-            try? await Task.sleep(for: .milliseconds(5))
-        }
-        return false
+        await eventually(timeout: timeout) { daemon.stderrLines.count(where: { $0.contains(" from=") }) >= count ? true : nil } ?? false
     }
 
     @Test("no history yet: export exits 1 and says what it found")

@@ -15,12 +15,7 @@ struct LogOutputTests {
 
     /// Waits until the metrics textfile counts more than `count` dropped lines; returns the count.
     func waitForDroppedLines(above count: Int, _ dir: Workspace, timeout: Duration = patience) async -> Int? {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if let dropped = droppedLines(dir), dropped > count { return dropped }
-            try? await Task.sleep(for: .milliseconds(5))
-        }
-        return nil
+        await eventually(timeout: timeout) { droppedLines(dir).flatMap { $0 > count ? $0 : nil } }
     }
 
     /// A daemon on `dir` polling every 50 ms, with `pipe`'s write end as its stderr (the test's copy closed).
@@ -66,10 +61,9 @@ struct LogOutputTests {
 
         // Drained: the next line the daemon logs is preceded by the count of those it dropped.
         var text = ""
-        let deadline = ContinuousClock.now + patience
-        while !text.contains("event=log-dropped"), ContinuousClock.now < deadline {
+        _ = await eventually(every: .milliseconds(5)) { () -> Bool? in
             text += pipe.drain()
-            try? await Task.sleep(for: .milliseconds(5))
+            return text.contains("event=log-dropped") ? true : nil
         }
         let report = text.split(separator: "\n").first { $0.contains("event=log-dropped") }
         #expect(report?.contains("level=warning event=log-dropped lines=") == true, "\(text.suffix(2000))")

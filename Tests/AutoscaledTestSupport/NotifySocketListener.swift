@@ -121,14 +121,15 @@ public final class NotifySocketListener: @unchecked Sendable {
         await nextMessage(timeout: timeout)?.text
     }
 
-    /// The next datagram with its sender; polls without blocking a thread of the cooperative pool.
+    /// The next datagram with its sender; polls without blocking a thread of the cooperative pool,
+    /// and looks once more at the deadline (a test can be left unscheduled past it).
     public func nextMessage(timeout: Duration) async -> Message? {
         let deadline = ContinuousClock.now + timeout
-        repeat {
+        while ContinuousClock.now < deadline {
             if let message = receiveMessage(timeout: .zero) { return message }
             try? await Task.sleep(for: .milliseconds(2))
-        } while ContinuousClock.now < deadline
-        return nil
+        }
+        return receiveMessage(timeout: .zero)
     }
 
     /// Every datagram until `done` holds for those read so far, or until `timeout` runs out (a

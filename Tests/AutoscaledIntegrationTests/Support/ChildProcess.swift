@@ -7,6 +7,19 @@ import Testing
 /// is wrong, and then only delays the failure.
 let patience: Duration = .seconds(60)
 
+/// Looks for `found` every `interval` until it gives a value or `timeout` has passed, and once more
+/// at the end: a test can be left unscheduled past its deadline while CPU-bound tests beside it hold
+/// the test runner's threads, and what happened meanwhile is then still seen, not timed out.
+func eventually<Value>(timeout: Duration = patience, every interval: Duration = .milliseconds(2),
+                       _ found: () -> Value?) async -> Value? {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if let value = found() { return value }
+        try? await Task.sleep(for: interval)
+    }
+    return found()
+}
+
 /// The built `autoscaled` binary, next to the test bundle in the build directory.
 func autoscaledBinary() -> String {
     var buffer = [CChar](repeating: 0, count: 4096)
@@ -92,18 +105,13 @@ final class ChildProcess {
     @discardableResult
     func wait(timeout: Duration = patience) async -> Int32? {
         if let exitStatus { return exitStatus }
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
+        return await eventually(timeout: timeout) { () -> Int32? in
             var status: Int32 = 0
-            let result = waitpid(pid, &status, WNOHANG)
-            if result == pid {
-                let code = status & 0x7F == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
-                exitStatus = code
-                return code
-            }
-            try? await Task.sleep(for: .milliseconds(2))
+            guard waitpid(pid, &status, WNOHANG) == pid else { return nil }
+            let code = status & 0x7F == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+            exitStatus = code
+            return code
         }
-        return nil
     }
 
     /// Waits until a stderr line after the first `skipping` lines contains every one of `parts`.
@@ -116,15 +124,10 @@ final class ChildProcess {
     /// - Returns: the line, or nil on timeout.
     func waitForLine(after skipping: Int = 0, timeout: Duration = patience,
                      where matches: (String) -> Bool) async -> String? {
-        let deadline = ContinuousClock.now + timeout
-        repeat {
+        await eventually(timeout: timeout) {
             let lines = stderrLines
-            if lines.count > skipping, let line = lines[skipping...].first(where: matches) {
-                return line
-            }
-            try? await Task.sleep(for: .milliseconds(2))
-        } while ContinuousClock.now < deadline
-        return nil
+            return lines.count > skipping ? lines[skipping...].first(where: matches) : nil
+        }
     }
 
     /// Runs to completion and returns (status, stdout, stderr).

@@ -92,23 +92,16 @@ struct Workspace {
 
     /// Waits until the state file holds `replicas` (a decision is logged just before it is saved).
     func waitForSavedReplicas(_ replicas: Int, timeout: Duration = patience) async -> Int? {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline, savedReplicas() != replicas {
-            try? await Task.sleep(for: .milliseconds(2))
-        }
-        return savedReplicas()
+        await eventually(timeout: timeout) { savedReplicas().flatMap { $0 == replicas ? $0 : nil } } ?? savedReplicas()
     }
 
     /// Waits until the state file holds every one of `parts`; returns its text, or nil on timeout.
     /// A log line comes just before the state it reports is saved: await the state, not the line.
     func waitForState(_ parts: String..., timeout: Duration = patience) async -> String? {
-        let deadline = ContinuousClock.now + timeout
-        repeat {
+        await eventually(timeout: timeout) {
             let text = read(statePath)
-            if parts.allSatisfy({ text.contains($0) }) { return text }
-            try? await Task.sleep(for: .milliseconds(2))
-        } while ContinuousClock.now < deadline
-        return nil
+            return parts.allSatisfy { text.contains($0) } ? text : nil
+        }
     }
 
     func remove() {
