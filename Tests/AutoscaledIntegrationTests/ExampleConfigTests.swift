@@ -9,7 +9,7 @@ private func run(_ program: String, _ arguments: [String], in directory: String)
     -> (status: Int32?, stdout: String, stderr: String)
 {
     let child = ChildProcess(program, arguments, captureIn: directory)
-    let status = await child.wait(timeout: .seconds(30))
+    let status = await child.wait()
     return (status, child.standardOutput, child.standardError)
 }
 

@@ -187,7 +187,7 @@ struct FileSafetyTests {
         }
         // A wake-up that evaluates nothing (an ignored signal): only the check writes it again.
         daemon.signal(SIGUSR1)
-        let deadline = ContinuousClock.now + .seconds(10)
+        let deadline = ContinuousClock.now + patience
         while access(dir.statePath, F_OK) != 0, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(10)) }
         #expect(dir.savedReplicas() == 3, "\(daemon.standardError)")
         let status = await ChildProcess.run(["status", "--config", dir.configPath], in: dir.path)
@@ -487,7 +487,7 @@ struct FileSafetyTests {
         defer { dir.remove() }
         for command in ["--version", "run --config /nonexistent/a.conf"] {
             let child = ChildProcess("/bin/sh", ["-c", "exec \(asNobody) \"$0\" \(command)", autoscaledBinary()], captureIn: dir.path)
-            let status = await child.wait(timeout: .seconds(30))
+            let status = await child.wait()
             #expect(status == 1, "\(command)")
             #expect(child.standardError.hasPrefix("too few threads: the limit on processes (ulimit -u, or LimitNPROC=) is 4, and leaves room for "),
                     "\(child.standardError)")
@@ -509,7 +509,7 @@ struct FileSafetyTests {
         for command in ["run --config \"$1\"", "check-config --config \"$1\"", "--version"] {
             let child = ChildProcess("/bin/sh", ["-c", "ulimit -v 60000; exec \"$0\" \(command)", autoscaledBinary(), dir.configPath],
                                      captureIn: dir.path)
-            let status = await child.wait(timeout: .seconds(30))
+            let status = await child.wait()
             #expect(status == 1, "\(command)")
             #expect(child.standardError == "too little address space: the limit (ulimit -v, or LimitAS=) is 60000 KiB, and leaves "
                 + "less than the 64 MiB autoscaled needs for its threads (raise it, or remove it)\n", "\(child.standardError)")

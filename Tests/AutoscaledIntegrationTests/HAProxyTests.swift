@@ -54,7 +54,7 @@ struct HAProxyTests {
     /// backend connections); returns the last output.
     static func once(_ dir: Workspace, until expected: String) async -> String {
         var output = ""
-        let deadline = ContinuousClock.now + .seconds(10)
+        let deadline = ContinuousClock.now + patience
         while ContinuousClock.now < deadline {
             let run = await ChildProcess.run(["once", "--config", dir.configPath], in: dir.path)
             output = run.stdout + run.stderr
@@ -74,7 +74,7 @@ struct HAProxyTests {
         defer { servers.forEach { $0.stop() } }
         dir.writeAtomically(dir.file("haproxy.cfg"), Self.configuration(dir: dir, servers: servers))
         let proxy = ChildProcess(haproxy, ["-db", "-f", dir.file("haproxy.cfg")], captureIn: dir.path)
-        let deadline = ContinuousClock.now + .seconds(10)
+        let deadline = ContinuousClock.now + patience
         while access(dir.file("fe.sock"), F_OK) != 0 || access(dir.file("admin.sock"), F_OK) != 0, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(20))
         }

@@ -18,9 +18,9 @@ struct MetricsTextfileTests {
         await metrics(dir) { $0.contains(part) }
     }
 
-    /// The textfile once `ready` holds for it, or as it is after 5 s.
+    /// The textfile once `ready` holds for it, or as it is after the test's patience runs out.
     func metrics(_ dir: Workspace, until ready: (String) -> Bool) async -> String {
-        let deadline = ContinuousClock.now + .seconds(5)
+        let deadline = ContinuousClock.now + patience
         var text = dir.read(dir.file("metrics.prom"))
         while !ready(text), ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(5))

@@ -123,12 +123,12 @@ struct SocketSourceTests {
         }
         dir.writeConfig(sourceSection: "type = \(type)\n\(target)\nformat = lines\nread_timeout = 1h")
         let daemon = ChildProcess(autoscaledBinary(), ["run", "--config", dir.configPath], captureIn: dir.path)
-        let deadline = ContinuousClock.now + .seconds(10)
+        let deadline = ContinuousClock.now + patience
         while server.accepted == 0, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(5)) }
         #expect(server.accepted == 1, "the daemon never connected: \(daemon.standardError)")
         daemon.signal(SIGTERM)
         // Far below the read's hour, and long enough for a machine busy with the whole test run.
-        let status = await daemon.wait(timeout: .seconds(30))
+        let status = await daemon.wait()
         if status == nil { daemon.signal(SIGKILL) }
         #expect(status == 0, "\(daemon.standardError)")
         #expect(daemon.standardError.contains("level=info event=stop signal=SIGTERM replicas=3"), "\(daemon.standardError)")
@@ -151,14 +151,14 @@ struct SocketSourceTests {
         let silent = "type = tcp\naddress = \(server.address)\nformat = lines\nread_timeout = 1h"
         dir.writeConfig(sourceSection: silent)
         let daemon = ChildProcess(autoscaledBinary(), ["run", "--config", dir.configPath], captureIn: dir.path)
-        let deadline = ContinuousClock.now + .seconds(10)
+        let deadline = ContinuousClock.now + patience
         while server.accepted == 0, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(5)) }
         #expect(server.accepted == 1, "the daemon never connected: \(daemon.standardError)")
         if cause == "SIGHUP" {
             // The same config: only the signal cuts the read, and the same peer is read again.
             daemon.signal(SIGHUP)
             #expect(await daemon.waitForLine("event=reload ") != nil, "\(daemon.standardError)")
-            let again = ContinuousClock.now + .seconds(10)
+            let again = ContinuousClock.now + patience
             while server.accepted < 2, ContinuousClock.now < again { try? await Task.sleep(for: .milliseconds(5)) }
             #expect(server.accepted == 2, "\(daemon.standardError)")
         } else {

@@ -65,7 +65,7 @@ enum ExternalPeers {
             defer { dir.remove() }
             let check = ChildProcess(python, ["-c", "import prometheus_client, sys; print(sys.executable)"],
                                      environment: inherited(), captureIn: dir.path)
-            guard await check.wait(timeout: .seconds(30)) == 0,
+            guard await check.wait() == 0,
                   let binary = check.standardOutput.split(separator: "\n").first.map(String.init), !binary.isEmpty
             else { return nil }
             return binary
