@@ -16,9 +16,9 @@ public enum ConfigLoader {
         loadReading(path: path, disk: disk).result
     }
 
-    /// ``load(path:disk:)``, with the bytes it read (`nil` when the file could not be read).
+    /// ``load(path:disk:)``, with what it read.
     public static func loadReading(path: String, disk: ConfigDiskProbe? = .live)
-        -> (result: Result<Config, ConfigErrors>, bytes: [UInt8]?)
+        -> (result: Result<Config, ConfigErrors>, read: RewriteRace.Read)
     {
         let absolute = absolutePath(path)
         let contents: RegularFileContents
@@ -31,11 +31,13 @@ public enum ConfigLoader {
             } else {
                 message = "cannot read config: \(errorText(error, after: absolute))"
             }
-            return (.failure(ConfigErrors([ConfigError(file: path, line: nil, message: message)])), nil)
+            let read: RewriteRace.Read
+            if case .changedWhileReading = error { read = .changing } else { read = .unreadable(message) }
+            return (.failure(ConfigErrors([ConfigError(file: path, line: nil, message: message)])), read)
         }
         // Paths that pass the pure rules and then fail every write, or name one file twice: refused here.
         return (ConfigParser.parse(bytes: contents.bytes, file: path, directory: parentDirectory(of: absolute), disk: disk),
-                contents.bytes)
+                .whole(contents.bytes))
     }
 }
 

@@ -222,13 +222,13 @@ public final class Daemon {
     /// Reloads the config; `false` when it is to be read again shortly, neither applied nor failed.
     private func reload(_ controller: Controller) async -> Bool {
         configRead = Self.configVersion(at: configPath)
-        let (loaded, bytes) = ConfigLoader.loadReading(path: configPath)
+        let (loaded, read) = ConfigLoader.loadReading(path: configPath)
         switch loaded {
         case let .failure(errors):
             // A config rewritten in place (`cp`, `>`) can be read between its truncation and its
-            // write: a failure is told once a second read finds the same bytes (``RewriteRace``).
+            // write: a failure is told once a second read finds the same (``RewriteRace``).
             let bound = WriteGate.bound(pollInterval: controller.config.source.pollInterval)
-            if configRewriteRace.failed(read: bytes, now: dependencies.clock.now(), bound: bound) == .readAgain {
+            if configRewriteRace.failed(read: read, now: dependencies.clock.now(), bound: bound) == .readAgain {
                 controller.logger.log(LogRecord(.debug, .reloadDeferred, [
                     LogField("config", .string(configPath)),
                     LogField("reason", .string("the config failed to load (a write in place may have begun): read again in "

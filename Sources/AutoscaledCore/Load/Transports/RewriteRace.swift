@@ -7,20 +7,40 @@ import AutoscaledBase
 /// what was read is compared instead:
 ///
 /// ```
-///  failed ─▶ the same bytes as the failure before it, not empty? ─yes──▶ report
+///  failed ─▶ read what the failure before it read, and not empty or changing? ─yes──▶ report
 ///              │ no
 ///              ▶ failing for ≥ bound already? ─yes──▶ report
 ///              │ no
 ///              ▶ read again shortly
 /// ```
 /// A bad file is told after two reads ``readAgainDelay`` apart; an empty one, which a write held up
-/// between its truncation and its first byte leaves, only once the bound has passed.
+/// between its truncation and its first byte leaves, or one that changed while it was read, only
+/// once the bound has passed.
 public struct RewriteRace: Sendable {
     /// How long to wait before reading a file that failed again.
     public static let readAgainDelay: Duration = .milliseconds(50)
 
-    /// The failure before, and what it read (`nil` when the file could not be read at all).
-    private var previous: [UInt8]??
+    /// What a read that failed found.
+    public enum Read: Sendable, Equatable {
+        /// The file, read whole (its bytes failed to parse).
+        case whole([UInt8])
+        /// It could not be read, for this reason.
+        case unreadable(String)
+        /// It changed while it was read: a write met halfway, never the same twice.
+        case changing
+
+        /// Whether a second read that finds the same tells nothing new about a write.
+        var settles: Bool {
+            switch self {
+            case let .whole(bytes): !bytes.isEmpty
+            case .unreadable: true
+            case .changing: false
+            }
+        }
+    }
+
+    /// What the failure before found.
+    private var previous: Read?
     /// When the failures began.
     private var since: MonotonicInstant?
 
@@ -31,16 +51,16 @@ public struct RewriteRace: Sendable {
 
     public init() {}
 
-    /// A read of `bytes` (`nil` when the file could not be read) failed `now`; reads that fail
-    /// for `bound` are reported, whatever they read.
-    public mutating func failed(read bytes: [UInt8]?, now: MonotonicInstant, bound: Duration) -> Verdict {
-        let repeated = previous.map { $0 == bytes && bytes?.isEmpty != true } ?? false
+    /// A read that found `read` failed `now`; reads that fail for `bound` are reported, whatever
+    /// they found.
+    public mutating func failed(read: Read, now: MonotonicInstant, bound: Duration) -> Verdict {
+        let repeated = previous == read && read.settles
         let begun = since ?? now
         guard !repeated, now - begun < bound else {
             self = RewriteRace()
             return .report
         }
-        previous = .some(bytes)
+        previous = read
         since = begun
         return .readAgain
     }

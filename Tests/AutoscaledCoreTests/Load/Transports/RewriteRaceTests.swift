@@ -5,8 +5,9 @@ import Testing
 struct RewriteRaceTests {
     static let start = MonotonicInstant(sinceOrigin: .seconds(100))
     static let bound: Duration = .seconds(2)
-    static let bad = Array("[source]\npath = \n".utf8)
-    static let whole = Array("[source]\npath = loads.json\n".utf8)
+    static let bad = RewriteRace.Read.whole(Array("[source]\npath = \n".utf8))
+    static let prefix = RewriteRace.Read.whole(Array("[source]\n".utf8))
+    static let empty = RewriteRace.Read.whole([])
 
     static func at(_ milliseconds: Int) -> MonotonicInstant {
         start + .milliseconds(milliseconds)
@@ -19,30 +20,32 @@ struct RewriteRaceTests {
         #expect(race.failed(read: Self.bad, now: Self.at(50), bound: Self.bound) == .report)
         // Told: the next failure is a first one again.
         #expect(race.failed(read: Self.bad, now: Self.at(5000), bound: Self.bound) == .readAgain)
-        // A file that cannot be read at all, twice: told too.
+        // A file that cannot be read, twice for the same reason: told too.
         var unreadable = RewriteRace()
-        #expect(unreadable.failed(read: nil, now: Self.at(0), bound: Self.bound) == .readAgain)
-        #expect(unreadable.failed(read: nil, now: Self.at(50), bound: Self.bound) == .report)
+        #expect(unreadable.failed(read: .unreadable("no such file"), now: Self.at(0), bound: Self.bound) == .readAgain)
+        #expect(unreadable.failed(read: .unreadable("no such file"), now: Self.at(50), bound: Self.bound) == .report)
     }
 
-    @Test("reads that fail on other bytes each time (a file rewritten meanwhile) are read again, until the bound")
+    @Test("reads that fail on something else each time (a file rewritten meanwhile) are read again, until the bound")
     func otherBytesEachTime() {
         var race = RewriteRace()
-        // Each read met a rewrite somewhere else: empty, then a prefix, then unreadable (moved away).
-        #expect(race.failed(read: [], now: Self.at(0), bound: Self.bound) == .readAgain)
-        #expect(race.failed(read: Array(Self.whole.prefix(9)), now: Self.at(50), bound: Self.bound) == .readAgain)
-        #expect(race.failed(read: nil, now: Self.at(100), bound: Self.bound) == .readAgain)
-        #expect(race.failed(read: [], now: Self.at(150), bound: Self.bound) == .readAgain)
+        // Each read met a rewrite somewhere else: empty, then a prefix, then moved away, then empty.
+        #expect(race.failed(read: Self.empty, now: Self.at(0), bound: Self.bound) == .readAgain)
+        #expect(race.failed(read: Self.prefix, now: Self.at(50), bound: Self.bound) == .readAgain)
+        #expect(race.failed(read: .unreadable("no such file"), now: Self.at(100), bound: Self.bound) == .readAgain)
+        #expect(race.failed(read: Self.empty, now: Self.at(150), bound: Self.bound) == .readAgain)
         #expect(race.failed(read: Self.bad, now: Self.at(2000), bound: Self.bound) == .report)
     }
 
-    @Test("an empty file is read again until the bound, however often it reads empty: a write held up after its truncation")
-    func emptyUntilTheBound() {
-        var race = RewriteRace()
-        for milliseconds in stride(from: 0, to: 2000, by: 50) {
-            #expect(race.failed(read: [], now: Self.at(milliseconds), bound: Self.bound) == .readAgain)
+    @Test("an empty file, or one that changed while it was read, is read again until the bound, however often")
+    func emptyOrChangingUntilTheBound() {
+        for read in [Self.empty, RewriteRace.Read.changing] {
+            var race = RewriteRace()
+            for milliseconds in stride(from: 0, to: 2000, by: 50) {
+                #expect(race.failed(read: read, now: Self.at(milliseconds), bound: Self.bound) == .readAgain)
+            }
+            #expect(race.failed(read: read, now: Self.at(2000), bound: Self.bound) == .report)
         }
-        #expect(race.failed(read: [], now: Self.at(2000), bound: Self.bound) == .report)
     }
 
     @Test("a read that succeeds in between makes the next failure a first one")
@@ -52,6 +55,6 @@ struct RewriteRaceTests {
         race.succeeded()
         #expect(race.failed(read: Self.bad, now: Self.at(1990), bound: Self.bound) == .readAgain)
         // The bound counts from that first failure, not from the one before the success.
-        #expect(race.failed(read: [], now: Self.at(2100), bound: Self.bound) == .readAgain)
+        #expect(race.failed(read: Self.empty, now: Self.at(2100), bound: Self.bound) == .readAgain)
     }
 }
