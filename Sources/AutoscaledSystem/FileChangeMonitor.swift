@@ -102,7 +102,6 @@ public final class FileChangeMonitor: Sendable {
                     var activity = watched.activity[target] ?? WriteActivity()
                     activity.lastModified = nil
                     activity.modifications += 1
-                    activity.lastChanged = clock.now()
                     watched.activity[target] = activity
                 }
                 targets += given
@@ -181,7 +180,6 @@ public final class FileChangeMonitor: Sendable {
                 activity.modifications += 1
             }
             if event.completesFile || event.removesFile { activity.lastModified = nil }
-            if event.modifiesFile || event.completesFile { activity.lastChanged = now }
             watched.activity[file.target] = activity
             // A pause file removed is told too: the daemon writes back a pause in force at once.
             if event.completesFile || (event.removesFile && file.target == .pauseFile) { targets.append(file.target) }

@@ -7,14 +7,10 @@ public struct WriteActivity: Sendable, Equatable {
     /// The last modification not yet followed by a close after writing or a rename into place:
     /// a write is in progress. `nil` when the file is complete as far as is known.
     public var lastModified: MonotonicInstant?
-    /// When the file was last written, closed after writing or renamed into place, as far as is
-    /// known: a read soon after may have met the next write's truncation before its event came.
-    public var lastChanged: MonotonicInstant?
 
-    public init(modifications: Int = 0, lastModified: MonotonicInstant? = nil, lastChanged: MonotonicInstant? = nil) {
+    public init(modifications: Int = 0, lastModified: MonotonicInstant? = nil) {
         self.modifications = modifications
         self.lastModified = lastModified
-        self.lastChanged = lastChanged ?? lastModified
     }
 
     public var writeInProgress: Bool { lastModified != nil }

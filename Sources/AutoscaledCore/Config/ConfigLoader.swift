@@ -32,7 +32,7 @@ public enum ConfigLoader {
                 message = "cannot read config: \(errorText(error, after: absolute))"
             }
             let read: RewriteRace.Read
-            if case .changedWhileReading = error { read = .changing } else { read = .unreadable(message) }
+            if case .changedWhileReading = error { read = .changing } else { read = .refused(message) }
             return (.failure(ConfigErrors([ConfigError(file: path, line: nil, message: message)])), read)
         }
         // Paths that pass the pure rules and then fail every write, or name one file twice: refused here.

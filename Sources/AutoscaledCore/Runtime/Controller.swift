@@ -129,7 +129,7 @@ public final class Controller {
 
     /// One evaluation. Skipped (returning `nil`, logged at debug) while the load file is being
     /// written or when it changed during the read: the close that ends the write wakes the next one
-    /// (or, after a read that failed just after a write, ``readAgainAfter`` says when).
+    /// (or, after a read that failed and may have met a write in place, ``readAgainAfter`` says when).
     /// Past the reader's bound, such a skip is a failed read instead (``LoadReader``).
     /// - Parameter reportStatus: send `STATUS=` to the service manager afterwards.
     @discardableResult

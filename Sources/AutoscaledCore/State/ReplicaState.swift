@@ -154,7 +154,7 @@ public actor ReplicaState {
             let inTime = since.base + 1 + Self.wholeTicks(from: since.instant, to: now, tick: tick)
             failures = max(counted, min(counted + 1, inTime))
             var cause = error.description
-            if case .noServers = error, memory.replicas == 0 {
+            if error == .noServers || error == .emptyFile, memory.replicas == 0 {
                 // At 0 no replica reports: only a server that stands for the requests waiting can.
                 cause += " at 0 replicas (the source must report the requests waiting, as an activator's or a gateway's queue)"
             }

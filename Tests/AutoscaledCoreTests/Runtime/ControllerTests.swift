@@ -40,12 +40,14 @@ private final class Harness {
         }
     }
 
-    func start(_ config: Config) async -> Controller {
+    /// - Parameter watched: whether the load file's writes are watched, as the daemon's are; the
+    ///   writes are then ``writes``, and a failed read may be read again (``LoadReader``).
+    func start(_ config: Config, watched: Bool = false) async -> Controller {
         let source = self.source, actuator = self.actuator, metrics = self.metrics
         var dependencies = Controller.Dependencies(
             clock: clock, wallTime: { Self.wall }, notifier: notifier, makeSource: { _ in source },
             makeActuator: { _ in actuator }, writeMetrics: { path, _ in metrics.withLock { $0.append(path) } })
-        dependencies.loadFileWrites = writes
+        if watched { dependencies.loadFileWrites = writes }
         let logger = Logger(level: .debug, encoder: LogEncoder(format: .logfmt, style: .journal), sink: sink,
                             wallTime: { Self.wall })
         return await Controller.start(configPath: dir.file("autoscaled.conf"), config: config, logger: logger,
@@ -584,7 +586,7 @@ struct ControllerTests {
     func skipsPartialWrites() async {
         let h = Harness([Harness.exercise])
         defer { h.dir.remove() }
-        let controller = await h.start(h.config())
+        let controller = await h.start(h.config(), watched: true)
         h.writes.set(beingWritten: true)
         #expect(await controller.evaluate() == nil)
         #expect(h.source.reads == 0)
@@ -599,11 +601,34 @@ struct ControllerTests {
         #expect(await controller.state.summary.desired == 3)
     }
 
+    @Test("a watched load file that fails to read is read again 50 ms later, and told when it fails the same way then")
+    func failedReadReadAgain() async throws {
+        let h = Harness([.failure(.syntax(line: 1, message: "expected '{', found end of data")), Harness.exercise,
+                         .failure(.noServers)])
+        defer { h.dir.remove() }
+        let controller = await h.start(h.config(), watched: true)
+        // Read in the middle of a write in place: no decision, and the reader asks for another read.
+        #expect(await controller.evaluate() == nil)
+        #expect(controller.readAgainAfter == .milliseconds(50))
+        h.clock.advance(by: .milliseconds(50))
+        #expect(try #require(await controller.evaluate()).summary.health == .healthy)
+        #expect(controller.readAgainAfter == nil)
+        // Bad data that stays bad: told at the second read.
+        h.clock.advance(by: .seconds(10))
+        #expect(await controller.evaluate() == nil)
+        h.clock.advance(by: .milliseconds(50))
+        let failed = try #require(await controller.evaluate())
+        #expect(failed.input == .unavailable("\(h.dir.file("loads.json")): no servers in the data") && failed.failures == 1)
+        #expect(h.source.reads == 4)
+        let reason = "load file unreadable: read again, as a write in place may have begun"
+        #expect(h.lines("skip") == Array(repeating: #"<7>level=debug event=skip source=\#(h.dir.file("loads.json")) reason="\#(reason)""#, count: 2))
+    }
+
     @Test("a load file still being written after the bound is a failed read: health, status and metrics see it")
     func writeOutlastsBound() async throws {
         let h = Harness([Harness.exercise])
         defer { h.dir.remove() }
-        let controller = await h.start(h.config())
+        let controller = await h.start(h.config(), watched: true)
         h.writes.set(beingWritten: true, since: h.clock.now())
         #expect(await controller.evaluate() == nil)
         // Poll interval 10 s: the bound is 30 s. Written to again and again, never closed.

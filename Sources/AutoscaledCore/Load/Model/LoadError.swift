@@ -7,6 +7,9 @@ public enum LoadError: Error, Sendable, Equatable, CustomStringConvertible {
     case syntax(line: Int, message: String)
     /// The data holds no server at all.
     case noServers
+    /// The file holds no byte: a file truncated by a write in place (`>`, `cp`) that has not
+    /// written yet reads so, as does one that was never written.
+    case emptyFile
     /// A server name is empty, too long or not printable; `line` is where the data gives it, if known.
     case invalidName(String, reason: String, line: Int? = nil)
     /// A server's load is not a finite number from 0 to ``LoadSnapshot/maxLoad``; `value` is the
@@ -44,6 +47,7 @@ public enum LoadError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case let .syntax(line, message): "line \(line): \(message)"
         case .noServers: "no servers in the data"
+        case .emptyFile: "the file is empty"
         case let .invalidName(name, reason, line): "\(prefix(line))invalid server name \(SyntaxQuoting.name(name)): \(reason)"
         case let .invalidLoad(server, value, reason, line): "\(prefix(line))server \(SyntaxQuoting.name(server)): load \(value) is \(reason)"
         case let .duplicateServer(name, line, nil): "\(prefix(line))server \(SyntaxQuoting.name(name)) appears more than once"

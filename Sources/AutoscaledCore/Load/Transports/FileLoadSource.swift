@@ -3,7 +3,7 @@ import AutoscaledSystem
 /// Reads loads from a file in one of the ``LoadFormat``s.
 ///
 /// The file is read whole with a size cap of ``sizeLimit`` bytes; a file that changes while it is
-/// read, is not a regular file, or does not parse is rejected whole.
+/// read, is not a regular file, is empty, or does not parse is rejected whole.
 public struct FileLoadSource: LoadSource {
     /// The largest load file accepted: 16 MiB.
     public static let sizeLimit = 16 << 20
@@ -25,6 +25,8 @@ public struct FileLoadSource: LoadSource {
             // The reader names the path before the error: not said twice.
             throw .unreadable(error.description(omitting: path))
         }
+        // Said as it is, not as the format's way of finding nothing: a write in place begins so.
+        guard !contents.bytes.isEmpty else { throw .emptyFile }
         let parsed = contents.bytes.withUnsafeBytes { bytes in
             Result { () throws(LoadError) in try LoadParser.snapshot(from: bytes, format: format, source: path) }
         }

@@ -11,9 +11,8 @@ public struct LoadReader: Sendable {
     public var source: any LoadSource
     public var staleAfter: Duration?
     private let gate: Locked<WriteGate>
-    /// Since when failed reads have been read again, none good between (bounded by the gate's
-    /// bound: a writer that keeps rewriting bad data is told as failing, not read again for ever).
-    private let readingAgainSince = Locked<MonotonicInstant?>(nil)
+    /// Whether a failed read is read again, as it may have met a write in place, or told.
+    private let rewriteRace = Locked(RewriteRace())
 
     /// - Parameter gate: the rules for a load file being written; used by ``read(wallNow:now:writes:)``.
     public init(source: any LoadSource, staleAfter: Duration?, gate: WriteGate = WriteGate(bound: .seconds(2), waitsForClose: false)) {
@@ -21,13 +20,6 @@ public struct LoadReader: Sendable {
         self.staleAfter = staleAfter
         self.gate = Locked(gate)
     }
-
-    /// How soon after its last change a watched file that fails to read is read again instead of
-    /// counted as failed: the kernel shows a truncation (`echo … > loads.json` opening the file)
-    /// before it queues its event, up to some milliseconds later.
-    public static let writeRaceWindow: Duration = .milliseconds(100)
-    /// How long to wait before that second read.
-    public static let readAgainDelay: Duration = .milliseconds(50)
 
     /// The outcome of a read that may be put off.
     public enum Attempt: Sendable, Equatable {
@@ -42,11 +34,16 @@ public struct LoadReader: Sendable {
     /// bound that is a failed read (`stillBeingWritten`). A read during which the file was modified
     /// is dropped in the same way: it may hold a prefix that looks whole.
     ///
-    /// A read that fails within ``writeRaceWindow`` of the file's last change is read again
-    /// ``readAgainDelay`` later instead: the kernel makes a truncation (`echo … > loads.json`
-    /// opening the file) visible before it queues its event, so a file rewritten in place can be
-    /// read empty with no sign of a write yet. Data that stays bad fails at that second read; a
-    /// writer that keeps rewriting bad data fails once the reads have failed for the gate's bound.
+    /// A read that fails on data a write may have left half-done is read again
+    /// ``RewriteRace/readAgainDelay`` later instead of counting, whenever the file last changed:
+    /// the kernel makes a truncation (`echo … > loads.json` opening the file) visible before it
+    /// queues its event, and a busy host can hold the daemon up for any time between the read and
+    /// a look at the file, so a file rewritten in place can be read empty with no sign of a write
+    /// yet. Data that is still bad the same way at that second read fails then, an empty file only
+    /// once the reads have failed for the gate's bound (a write held up after its truncation leaves
+    /// one, and so does each of a writer's truncations one after another); a writer that keeps
+    /// rewriting different bad data fails once the reads have failed for the gate's bound, and from
+    /// then on at every read until one succeeds (``RewriteRace``).
     public func read(wallNow: Double, now: MonotonicInstant, writes: ((Bool) -> WriteActivity)?) async -> Attempt {
         guard let writes else {
             let result = await read(wallNow: wallNow)
@@ -68,25 +65,19 @@ public struct LoadReader: Sendable {
             case let .overdue(duration): return .done(.failure(.stillBeingWritten(after: duration)))
             }
         }
-        guard case .failure = result else {
-            readingAgainSince.withLock { $0 = nil }
+        guard case let .failure(error) = result else {
+            rewriteRace.withLock { $0.succeeded() }
             return .done(result)
         }
+        guard error.mayBeAWriteInPlace else { return .done(result) }
         let bound = gate.withLock { $0.bound }
-        let readAgain = readingAgainSince.withLock { since in
-            guard let changed = after.lastChanged, now - changed < Self.writeRaceWindow else {
-                since = nil
-                return false
-            }
-            // Past the bound, every read that fails counts, until one succeeds: a writer that keeps
-            // rewriting bad data many times a second is failing, not forever about to be whole.
-            guard now - (since ?? now) < bound else { return false }
-            since = since ?? now
-            return true
-        }
-        guard readAgain else { return .done(result) }
-        return .skipped("load file unreadable just after a write: read again, as a write in place may have begun",
-                        readAgainAfter: Self.readAgainDelay)
+        // An empty file is what a write held up after its truncation leaves: read again until the
+        // bound. A parse error names the line and the value at fault: the same one twice is the same data.
+        let found: RewriteRace.Read = error == .emptyFile ? .whole([]) : .refused(error.description)
+        let verdict = rewriteRace.withLock { $0.failed(read: found, now: now, bound: bound) }
+        guard verdict == .readAgain else { return .done(result) }
+        return .skipped("load file unreadable: read again, as a write in place may have begun",
+                        readAgainAfter: RewriteRace.readAgainDelay)
     }
 
     /// One read: the snapshot, or why there is none. `wallNow` (seconds since the epoch) is only
@@ -117,4 +108,15 @@ public struct LoadReader: Sendable {
         (seconds * 1000).rounded() / 1000
     }
 
+}
+
+extension LoadError {
+    /// Whether a file read in the middle of a write in place (truncated, part written) can fail
+    /// this way: the data's own faults can; its age, its size and a write still going on cannot.
+    var mayBeAWriteInPlace: Bool {
+        switch self {
+        case .syntax, .noServers, .emptyFile, .invalidName, .invalidLoad, .duplicateServer, .unreadable, .notFound: true
+        case .tooLarge, .stale, .modifiedInFuture, .stillBeingWritten, .interrupted: false
+        }
+    }
 }

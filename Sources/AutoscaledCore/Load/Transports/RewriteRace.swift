@@ -7,15 +7,17 @@ import AutoscaledBase
 /// what was read is compared instead:
 ///
 /// ```
-///  failed ─▶ read what the failure before it read, and not empty or changing? ─yes──▶ report
+///  failed ─▶ found what the failure before it found, and not empty or changing? ─yes──▶ report
 ///              │ no
 ///              ▶ failing for ≥ bound already? ─yes──▶ report
 ///              │ no
 ///              ▶ read again shortly
 /// ```
-/// A bad file is told after two reads ``readAgainDelay`` apart; an empty one, which a write held up
-/// between its truncation and its first byte leaves, or one that changed while it was read, only
-/// once the bound has passed.
+/// A bad file is told after two reads ``readAgainDelay`` apart, and at once when a later read finds
+/// the same again (nothing new about a write). An empty file, which a write held up between its
+/// truncation and its first byte leaves, or one that changed while it was read, is read again
+/// until the bound has passed; from then on every failure is told until a read succeeds, so a file
+/// that never settles is not read every ``readAgainDelay`` for ever.
 public struct RewriteRace: Sendable {
     /// How long to wait before reading a file that failed again.
     public static let readAgainDelay: Duration = .milliseconds(50)
@@ -24,8 +26,9 @@ public struct RewriteRace: Sendable {
     public enum Read: Sendable, Equatable {
         /// The file, read whole (its bytes failed to parse).
         case whole([UInt8])
-        /// It could not be read, for this reason.
-        case unreadable(String)
+        /// It could not be read, or what was read was refused, for this reason (which names what
+        /// was at fault: the same reason twice is the same file).
+        case refused(String)
         /// It changed while it was read: a write met halfway, never the same twice.
         case changing
 
@@ -33,7 +36,7 @@ public struct RewriteRace: Sendable {
         var settles: Bool {
             switch self {
             case let .whole(bytes): !bytes.isEmpty
-            case .unreadable: true
+            case .refused: true
             case .changing: false
             }
         }
@@ -41,8 +44,10 @@ public struct RewriteRace: Sendable {
 
     /// What the failure before found.
     private var previous: Read?
-    /// When the failures began.
+    /// When the reads that are still to be told began to fail; `nil` when none is.
     private var since: MonotonicInstant?
+    /// The reads have failed for the bound: every failure is told until a read succeeds.
+    private var overdue = false
 
     public enum Verdict: Sendable, Equatable {
         case readAgain
@@ -54,13 +59,17 @@ public struct RewriteRace: Sendable {
     /// A read that found `read` failed `now`; reads that fail for `bound` are reported, whatever
     /// they found.
     public mutating func failed(read: Read, now: MonotonicInstant, bound: Duration) -> Verdict {
-        let repeated = previous == read && read.settles
-        let begun = since ?? now
-        guard !repeated, now - begun < bound else {
-            self = RewriteRace()
+        defer { previous = read }
+        if overdue || (previous == read && read.settles) {
+            since = nil
             return .report
         }
-        previous = read
+        let begun = since ?? now
+        guard now - begun < bound else {
+            overdue = true
+            since = nil
+            return .report
+        }
         since = begun
         return .readAgain
     }

@@ -1,6 +1,7 @@
 @testable import AutoscaledBase
 @testable import AutoscaledCore
 @testable import AutoscaledSystem
+import AutoscaledTestSupport
 import Testing
 
 /// A source that returns a fixed reading.
@@ -84,37 +85,79 @@ struct LoadReaderTests {
         #expect(await reader.read(wallNow: 0, now: .origin, writes: writes.activity) == .skipped("load file changed while being read"))
     }
 
-    @Test("a read that fails just after a write is read again soon (a truncation shows before its event); later, or good, it counts")
-    func failedJustAfterAWrite() async {
-        let source = ScriptedLoadSource([.failure(.syntax(line: 1, message: "expected '{', found end of data"))])
+    static let readAgain = LoadReader.Attempt.skipped("load file unreadable: read again, as a write in place may have begun",
+                                                      readAgainAfter: .milliseconds(50))
+    static let halfWritten = LoadError.syntax(line: 1, message: "expected '{', found end of data")
+
+    @Test("a read that fails on its data is read again soon, however long ago the file changed (a truncation shows before its event, and a busy host looks late); the same failure again counts")
+    func failedReadIsReadAgain() async {
+        let source = ScriptedLoadSource([.failure(Self.halfWritten)])
         let reader = LoadReader(source: source, staleAfter: nil, gate: WriteGate(bound: .seconds(2), waitsForClose: false))
         let t0 = MonotonicInstant.origin + .seconds(100)
-        let justClosed = Writes(WriteActivity(modifications: 4, lastChanged: t0 - .milliseconds(10)))
-        #expect(await reader.read(wallNow: 0, now: t0, writes: justClosed.activity) == .skipped(
-            "load file unreadable just after a write: read again, as a write in place may have begun", readAgainAfter: .milliseconds(50)))
-        // The same bad data at the read again, past the window: a failed read, as it is.
-        #expect(await reader.read(wallNow: 0, now: t0 + .milliseconds(100), writes: justClosed.activity)
-            == .done(.failure(.syntax(line: 1, message: "expected '{', found end of data"))))
-        // Nothing known of a write: a failed read at once.
-        #expect(await reader.read(wallNow: 0, now: t0, writes: Writes(WriteActivity()).activity)
-            == .done(.failure(.syntax(line: 1, message: "expected '{', found end of data"))))
-        // A writer that keeps rewriting bad data: read again until the reads have failed for the
-        // gate's bound (2 s here), then told, and from then on every read is a failure, however
-        // often the file is rewritten, until a read succeeds.
+        // Nothing known of a write, the last change long ago: read again all the same.
+        let quiet = Writes(WriteActivity(modifications: 4))
+        #expect(await reader.read(wallNow: 0, now: t0, writes: quiet.activity) == Self.readAgain)
+        // The same bad data at the read again: a failed read, as it is; and at once at the next poll.
+        #expect(await reader.read(wallNow: 0, now: t0 + .milliseconds(50), writes: quiet.activity) == .done(.failure(Self.halfWritten)))
+        #expect(await reader.read(wallNow: 0, now: t0 + .seconds(10), writes: quiet.activity) == .done(.failure(Self.halfWritten)))
+        // Good data, then a failure: a first one again.
+        source.script([Self.exercise, .failure(Self.halfWritten)])
+        #expect(await reader.read(wallNow: 0, now: t0 + .seconds(11), writes: quiet.activity)
+            == .done(Self.exercise.map { LoadReading(snapshot: $0, modifiedAt: nil) }))
+        #expect(await reader.read(wallNow: 0, now: t0 + .seconds(12), writes: quiet.activity) == Self.readAgain)
+        // A source that is not a watched file is told at once: no write of it is ever seen.
+        let unwatched = LoadReader(source: ScriptedLoadSource([.failure(Self.halfWritten)]), staleAfter: nil)
+        #expect(await unwatched.read(wallNow: 0, now: t0, writes: nil) == .done(.failure(Self.halfWritten)))
+    }
+
+    @Test("a writer that keeps rewriting different bad data is read again until the bound, then every read is a failure until one succeeds")
+    func differentBadDataUntilTheBound() async {
+        let errors = (0...80).map { LoadError.syntax(line: 1, message: "expected a value, found end of data at byte \($0)") }
+        let source = ScriptedLoadSource(errors.map { .failure($0) })
+        let reader = LoadReader(source: source, staleAfter: nil, gate: WriteGate(bound: .seconds(2), waitsForClose: false))
+        let t0 = MonotonicInstant.origin + .seconds(100)
+        let quiet = Writes(WriteActivity(modifications: 4))
         for attempt in 0...80 {
-            let now = t0 + .seconds(10) + .milliseconds(50 * attempt)
-            let rewritten = Writes(WriteActivity(modifications: 4, lastChanged: now - .milliseconds(5)))
-            let attempted = await reader.read(wallNow: 0, now: now, writes: rewritten.activity)
+            let attempted = await reader.read(wallNow: 0, now: t0 + .milliseconds(50 * attempt), writes: quiet.activity)
             if attempt < 40 {
-                #expect(attempted == .skipped("load file unreadable just after a write: read again, as a write in place may have begun",
-                                              readAgainAfter: .milliseconds(50)), "attempt \(attempt)")
+                #expect(attempted == Self.readAgain, "attempt \(attempt)")
             } else {
-                #expect(attempted == .done(.failure(.syntax(line: 1, message: "expected '{', found end of data"))), "attempt \(attempt)")
+                #expect(attempted == .done(.failure(errors[attempt])), "attempt \(attempt)")
             }
         }
-        // Good data just after a write is used.
-        source.script([Self.exercise])
-        #expect(await reader.read(wallNow: 0, now: t0, writes: justClosed.activity) == .done(Self.exercise.map { LoadReading(snapshot: $0, modifiedAt: nil) }))
+    }
+
+    @Test("an empty load file is read again until the bound: a writer's truncations one after another each read so")
+    func emptyUntilTheBound() async throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let path = dir.file("loads.json")
+        dir.write("loads.json", "")
+        let reader = LoadReader(source: FileLoadSource(path: path, format: .json), staleAfter: nil,
+                                gate: WriteGate(bound: .seconds(2), waitsForClose: false))
+        #expect(LoadError.emptyFile.description == "the file is empty")
+        let t0 = MonotonicInstant.origin + .seconds(100)
+        let quiet = Writes(WriteActivity(modifications: 4))
+        for attempt in 0..<40 {
+            #expect(await reader.read(wallNow: 0, now: t0 + .milliseconds(50 * attempt), writes: quiet.activity) == Self.readAgain,
+                    "attempt \(attempt)")
+        }
+        #expect(await reader.read(wallNow: 0, now: t0 + .seconds(2), writes: quiet.activity) == .done(.failure(.emptyFile)))
+        // Written whole: read.
+        dir.write("loads.json", #"{"a": 1}"#)
+        guard case let .done(.success(reading)) = await reader.read(wallNow: 0, now: t0 + .seconds(3), writes: quiet.activity) else {
+            Issue.record("a whole file was not read")
+            return
+        }
+        #expect(reading.snapshot == snapshot)
+    }
+
+    @Test("a failure no write can cause is told at once: stale data")
+    func staleIsToldAtOnce() async {
+        let reader = LoadReader(source: FixedLoadSource(reading: LoadReading(snapshot: snapshot, modifiedAt: 0)),
+                                staleAfter: .seconds(10), gate: WriteGate(bound: .seconds(2), waitsForClose: false))
+        #expect(await reader.read(wallNow: 100, now: .origin, writes: Writes(WriteActivity()).activity)
+            == .done(.failure(.stale(ageSeconds: 100, limitSeconds: 10))))
     }
 
     @Test("without stale_after any age is accepted")

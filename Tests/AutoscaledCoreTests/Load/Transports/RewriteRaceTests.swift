@@ -13,17 +13,20 @@ struct RewriteRaceTests {
         start + .milliseconds(milliseconds)
     }
 
-    @Test("a bad file is told at its second read, when it reads the same; never at its first")
+    @Test("a bad file is told at its second read, when it reads the same, never at its first; found again later, at once")
     func sameBytesTwice() {
         var race = RewriteRace()
         #expect(race.failed(read: Self.bad, now: Self.at(0), bound: Self.bound) == .readAgain)
         #expect(race.failed(read: Self.bad, now: Self.at(50), bound: Self.bound) == .report)
-        // Told: the next failure is a first one again.
-        #expect(race.failed(read: Self.bad, now: Self.at(5000), bound: Self.bound) == .readAgain)
+        // Told, and found again later: nothing new about a write, told at once.
+        #expect(race.failed(read: Self.bad, now: Self.at(5000), bound: Self.bound) == .report)
+        // Something else after it is a first failure: read again, and its bound counts from there.
+        #expect(race.failed(read: Self.empty, now: Self.at(6000), bound: Self.bound) == .readAgain)
+        #expect(race.failed(read: Self.empty, now: Self.at(7950), bound: Self.bound) == .readAgain)
         // A file that cannot be read, twice for the same reason: told too.
         var unreadable = RewriteRace()
-        #expect(unreadable.failed(read: .unreadable("no such file"), now: Self.at(0), bound: Self.bound) == .readAgain)
-        #expect(unreadable.failed(read: .unreadable("no such file"), now: Self.at(50), bound: Self.bound) == .report)
+        #expect(unreadable.failed(read: .refused("no such file"), now: Self.at(0), bound: Self.bound) == .readAgain)
+        #expect(unreadable.failed(read: .refused("no such file"), now: Self.at(50), bound: Self.bound) == .report)
     }
 
     @Test("reads that fail on something else each time (a file rewritten meanwhile) are read again, until the bound")
@@ -32,12 +35,12 @@ struct RewriteRaceTests {
         // Each read met a rewrite somewhere else: empty, then a prefix, then moved away, then empty.
         #expect(race.failed(read: Self.empty, now: Self.at(0), bound: Self.bound) == .readAgain)
         #expect(race.failed(read: Self.prefix, now: Self.at(50), bound: Self.bound) == .readAgain)
-        #expect(race.failed(read: .unreadable("no such file"), now: Self.at(100), bound: Self.bound) == .readAgain)
+        #expect(race.failed(read: .refused("no such file"), now: Self.at(100), bound: Self.bound) == .readAgain)
         #expect(race.failed(read: Self.empty, now: Self.at(150), bound: Self.bound) == .readAgain)
         #expect(race.failed(read: Self.bad, now: Self.at(2000), bound: Self.bound) == .report)
     }
 
-    @Test("an empty file, or one that changed while it was read, is read again until the bound, however often")
+    @Test("an empty file, or one that changed while it was read, is read again until the bound, however often; then every failure is told")
     func emptyOrChangingUntilTheBound() {
         for read in [Self.empty, RewriteRace.Read.changing] {
             var race = RewriteRace()
@@ -45,6 +48,11 @@ struct RewriteRaceTests {
                 #expect(race.failed(read: read, now: Self.at(milliseconds), bound: Self.bound) == .readAgain)
             }
             #expect(race.failed(read: read, now: Self.at(2000), bound: Self.bound) == .report)
+            // From then on every failure is told, whatever it found, until a read succeeds.
+            #expect(race.failed(read: read, now: Self.at(2050), bound: Self.bound) == .report)
+            #expect(race.failed(read: Self.prefix, now: Self.at(2100), bound: Self.bound) == .report)
+            race.succeeded()
+            #expect(race.failed(read: read, now: Self.at(2150), bound: Self.bound) == .readAgain)
         }
     }
 
