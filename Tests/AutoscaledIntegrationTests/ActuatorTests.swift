@@ -84,7 +84,8 @@ struct ActuatorTests {
         let fake = RecordingCommand(plan: ["hang"])
         defer { dir.remove(); fake.remove() }
         // Every poll scales up by one until max_replicas: 4, 5 and 6 are decided while the first hangs.
-        writeConfig(dir, actuator: "type = exec\ncommand = \(fake.path) {replicas}\ntimeout = 3s",
+        // A timeout a slow host's two polls of 100 ms fit in many times over.
+        writeConfig(dir, actuator: "type = exec\ncommand = \(fake.path) {replicas}\ntimeout = 10s",
                     policy: "scale_up_cooldown = 0\nmax_replicas = 6", poll: "100ms")
         writeState(dir, desired: 3, applied: 3)
         dir.writeLoads(#"{"a": 55}"#)
@@ -101,7 +102,7 @@ struct ActuatorTests {
         #expect(lastDecision != nil && firstActuation != nil && lastDecision! < firstActuation!,
                 "a decision waited for the actuator")
         #expect(failed?.contains("replicas=4 previous=3 direction=up attempt=1") == true)
-        #expect(failed?.contains("cause=\"'\(fake.path)' timed out after 3s; its process group was killed\"") == true)
+        #expect(failed?.contains("cause=\"'\(fake.path)' timed out after 10s; its process group was killed\"") == true)
         #expect(failed?.hasSuffix("retry_in=1s") == true)
         let grandchild = try #require(fake.grandchild(ofCall: 1))
         #expect(await ProcessTable.waitUntilGone(grandchild), "the grandchild outlived the timeout")
