@@ -15,8 +15,13 @@ public func decisionRecord(_ decision: ScalingDecision, dryRun: Bool = false, pa
     fields.append(LogField("reason", .string(decision.reason.text)))
     if dryRun { fields.append(LogField("dry_run", .bool(true))) }
     if paused { fields.append(LogField("paused", .bool(true))) }
-    let level: LogLevel = decision.action == .hold ? .debug : paused ? .info : .notice
-    return LogRecord(level, LogEvent(decision.action), fields)
+    return LogRecord(decisionLevel(decision.action, paused: paused), LogEvent(decision.action), fields)
+}
+
+/// The level of a decision's line (see ``decisionRecord(_:dryRun:paused:)``): known before the line
+/// is made, so that a line no one reads is not (its reason's text is the costly part).
+public func decisionLevel(_ action: ScalingAction, paused: Bool = false) -> LogLevel {
+    action == .hold ? .debug : paused ? .info : .notice
 }
 
 extension LogEvent {

@@ -1,7 +1,9 @@
 extension EvaluationOutcome {
     /// The records of one evaluation, in order: the pause's, the health lines (`source-up`,
     /// `source-error`, `source-down`), the decision line, then `limited` when a rule starts holding.
-    func records(source: String, dryRun: Bool) -> [LogRecord] {
+    /// The decision line only when `enabled` says its level is logged: most evaluations hold, at
+    /// debug level, and their reason's text is not made for nothing.
+    func records(source: String, dryRun: Bool, enabled: (LogLevel) -> Bool) -> [LogRecord] {
         var records = pauseEvents
         let location = LogField("source", .string(source))
         let failureCount = LogField("failures", .int(failures))
@@ -20,8 +22,10 @@ extension EvaluationOutcome {
         }
         if paused && !decision.changesReplicas {
             // Paused and holding: what the policy would do, dry_run-style.
-            records.append(decisionRecord(policyDecision, dryRun: dryRun, paused: true))
-        } else {
+            if enabled(decisionLevel(policyDecision.action, paused: true)) {
+                records.append(decisionRecord(policyDecision, dryRun: dryRun, paused: true))
+            }
+        } else if enabled(decisionLevel(decision.action)) {
             records.append(decisionRecord(decision, dryRun: dryRun))
         }
         if let limited { records.append(limited) }

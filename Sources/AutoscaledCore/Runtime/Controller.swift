@@ -150,7 +150,7 @@ public final class Controller {
         let location = config.source.location
         let dryRun = config.actuator.dryRun
         let evaluation = await state.evaluate(read.map(\.snapshot), from: location, policy: policy, at: now, wallTime: wall) {
-            for record in $0.records(source: location, dryRun: dryRun) { logger.log(record) }
+            for record in $0.records(source: location, dryRun: dryRun, enabled: logger.isEnabled) { logger.log(record) }
         }
         await handOver(evaluation.decision)
         if let failure = metrics.record(evaluation.input, evaluation.decision, appliedReplicas: evaluation.summary.applied,

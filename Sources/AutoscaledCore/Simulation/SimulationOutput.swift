@@ -27,7 +27,8 @@ struct SimulationOutput: SimulationObserver {
     mutating func decision(_ decision: ScalingDecision, at time: Int) {
         guard let logger else { return }
         // The decision line, then `limited` when a rule starts holding: the daemon's pair.
-        for record in [decisionRecord(decision), holds.note(decision, wallTime: Double(time))].compactMap({ $0 })
+        let line = decisionLevel(decision.action) >= logger.level ? decisionRecord(decision) : nil
+        for record in [line, holds.note(decision, wallTime: Double(time))].compactMap({ $0 })
         where record.level >= logger.level {
             log += logger.encoder.encode(record, wallTime: Double(time)) + "\n"
         }

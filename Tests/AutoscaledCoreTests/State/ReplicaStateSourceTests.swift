@@ -142,7 +142,7 @@ extension ReplicaStateSourceTests {
         func sourceError(_ error: LoadError, at second: Double) async -> (level: LogLevel, failures: Int)? {
             let outcome = await state.evaluate(.failure(error), from: "/srv/loads.json", policy: policy,
                                                at: .origin + .milliseconds(Int64(second * 1000)), wallTime: 0) { _ in }
-            return outcome.records(source: "/srv/loads.json", dryRun: false)
+            return outcome.records(source: "/srv/loads.json", dryRun: false, enabled: { _ in true })
                 .first { $0.event == .sourceError }.map { ($0.level, outcome.failures) }
         }
         let other = LoadError.unreadable("line 2: worse")
@@ -153,6 +153,26 @@ extension ReplicaStateSourceTests {
         #expect(await sourceError(other, at: 4.90).map { [$0.level == .warning, $0.failures == 1] } == [true, true])
         // The next interval's failure counts, and warns, whatever its cause.
         #expect(await sourceError(other, at: 10).map { [$0.level == .warning, $0.failures == 2] } == [true, true])
+    }
+
+    @Test("an evaluation's decision line is made only when its level is logged: a hold's at debug, a change's at notice")
+    func decisionLineOnlyWhenLogged() async throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let policy = ThresholdPolicy(config: .defaults)
+        let state = ReplicaState(memory: PolicyMemory(replicas: 3, observingSince: .origin),
+                                 store: StateStore(path: dir.file("state.json")), failureThreshold: 3,
+                                 logger: .recording(into: MemoryLogSink()))
+        func events(_ loads: [String: Double], at second: Int, from level: LogLevel) async throws -> [LogEvent] {
+            let snapshot = try LoadSnapshot(servers: loads.map { ServerLoad(name: $0.key, load: $0.value) })
+            let outcome = await state.evaluate(.success(snapshot), from: "/srv/loads.json", policy: policy,
+                                               at: .origin + .seconds(Int64(second)), wallTime: 0) { _ in }
+            return outcome.records(source: "/srv/loads.json", dryRun: false, enabled: { $0 >= level }).map(\.event)
+        }
+        // Loads of 40 on 3 replicas hold; one of 90 scales up.
+        #expect(try await events(["a": 40], at: 3600, from: .notice).isEmpty)
+        #expect(try await events(["a": 40], at: 3610, from: .debug) == [.hold])
+        #expect(try await events(["a": 90], at: 3620, from: .notice) == [.scaleUp])
     }
 
     @Test("failures count the poll intervals the reads went on failing, not the reads",
