@@ -186,6 +186,22 @@ struct CommandTests {
             """)
     }
 
+    @Test("a path with a line break in it is written escaped: each command's error stays one line", arguments: [
+        ["once"], ["status"], ["pause", "--for", "1h"], ["resume"], ["history", "export"],
+        ["simulate", "--trace", "TRACE"], ["tune", "--trace", "TRACE", "--capacity", "10", "--startup-delay", "1min", "--max-over", "1"],
+    ])
+    func pathsWithLineBreaks(_ command: [String]) async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        let broken = dir.file("a\nb")
+        mkdir(broken, 0o755)
+        dir.write("\(broken)/autoscaled.conf", "[source]\npath = loads.json\n\n[state]\npath = state.json\n")
+        let arguments = command.map { $0 == "TRACE" ? "\(broken)/none.csv" : $0 } + ["--config", "\(broken)/autoscaled.conf"]
+        let result = await ChildProcess.run(arguments, in: dir.path)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains(#"a\nb/"#) && result.stderr.filter { $0 == "\n" }.count == 1, "\(result.stderr)")
+    }
+
     @Test("a missing config file is a config error naming the file")
     func missingConfig() async {
         let dir = Workspace()

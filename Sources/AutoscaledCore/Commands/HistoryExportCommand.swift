@@ -20,25 +20,25 @@ public enum HistoryExportCommand {
         }
         let wallNow = wallClock()
         // Told first, whatever follows: a failure may come of the damage.
-        var notes = contents.damaged.map { "\(directory)/\($0)" }
+        var notes = contents.damaged.map { "\(TextEscaping.escaped(directory))/\($0)" }
         guard !contents.records.isEmpty else {
             // What was found, not a guess at why: the directory may have been removed while a daemon ran.
             let why = !contents.damaged.isEmpty
                 ? "no segment holds a record that can be read"
                 : !config.history.enabled
-                ? "[history] enabled = false in \(options.configPath)"
+                ? "[history] enabled = false in \(TextEscaping.escaped(options.configPath))"
                 : !contents.directoryFound
                 ? "the directory does not exist"
                 : contents.segments == 0
                 ? "the directory holds no segment"
                 : "the \(contents.segments) segment\(contents.segments == 1 ? " holds" : "s hold") no record"
-            return .failure((notes + ["\(directory): no history yet (\(why))"]).joined(separator: "\n"))
+            return .failure((notes + ["\(TextEscaping.escaped(directory)): no history yet (\(why))"]).joined(separator: "\n"))
         }
         // A range ends at now at the latest: a record stamped later was taken while the wall clock was ahead.
         let ahead = contents.records.filter { $0.wallTime > wallNow }
         if let first = ahead.min(by: { $0.wallTime < $1.wallTime }) {
             let count = ahead.count == 1 ? "1 record is" : "\(ahead.count) records are"
-            notes.append("\(directory): \(count) stamped after now (the first \(WallClock.iso8601(first.wallTime))), taken while "
+            notes.append("\(TextEscaping.escaped(directory)): \(count) stamped after now (the first \(WallClock.iso8601(first.wallTime))), taken while "
                 + "the wall clock was ahead: left out of the trace")
         }
         let export: HistoryTrace.Export
@@ -48,18 +48,18 @@ public enum HistoryExportCommand {
                 // Never past now: the last record's loads hold until the next poll, which has not come yet.
                 to: wallNow - (options.until?.seconds ?? 0))
         } catch {
-            return .failure((notes + ["\(directory): \(error)"]).joined(separator: "\n"))
+            return .failure((notes + ["\(TextEscaping.escaped(directory)): \(error)"]).joined(separator: "\n"))
         }
         if let steps = export.clockStepsBack {
-            notes.append("\(directory): \(steps)")
+            notes.append("\(TextEscaping.escaped(directory)): \(steps)")
         }
         if export.padded {
             let row = options.format == .offered ? "of 0 requests" : "with no data"
-            notes.append("\(directory): the load data in the range fits in one row of \(export.binSeconds) s; a second row, "
+            notes.append("\(TextEscaping.escaped(directory)): the load data in the range fits in one row of \(export.binSeconds) s; a second row, "
                 + "\(row), pads the trace to the two rows simulate needs" + (options.since == nil ? "" : " (a wider --since needs none)"))
         }
         if options.format == .offered, export.emptyBins > 0 {
-            notes.append("\(directory): \(export.emptyBins) of \(export.bins) seconds have no load data "
+            notes.append("\(TextEscaping.escaped(directory)): \(export.emptyBins) of \(export.bins) seconds have no load data "
                 + "(the daemon was not running or its source failed); they are written as 0 requests")
         }
         return CommandOutput(standardOutput: export.csv, standardError: notes.map { $0 + "\n" }.joined(),

@@ -16,7 +16,7 @@ public enum OnceCommand {
         switch await reader.read(wallNow: wallNow) {
         case let .success(value): reading = value
         case let .failure(error):
-            return CommandOutput(standardError: "\(config.source.location): \(error)\n", exitStatus: CommandOutput.runtimeFailure)
+            return CommandOutput(standardError: "\(TextEscaping.escaped(config.source.location)): \(error)\n", exitStatus: CommandOutput.runtimeFailure)
         }
         var warnings: [String] = []
         let loaded = StateStore(path: config.state.path).load()

@@ -12,7 +12,7 @@ public enum PauseCommand {
             let policy = config.policy
             guard let replicas = options.replicas, !(policy.minReplicas...policy.maxReplicas).contains(replicas) else { return nil }
             let error = UsageError("option '--replicas': \(replicas) is outside [min_replicas \(policy.minReplicas), "
-                + "max_replicas \(policy.maxReplicas)] of \(options.configPath)", subcommand: PauseOptions.spec.name)
+                + "max_replicas \(policy.maxReplicas)] of \(TextEscaping.escaped(options.configPath))", subcommand: PauseOptions.spec.name)
             return CommandOutput(standardError: HelpText.usageError(error), exitStatus: CommandOutput.usageError)
         }
         switch Target.find(configPath: options.configPath, checking: fits) {
@@ -40,7 +40,7 @@ public enum PauseCommand {
         text += options.reason.map { " (\(EscapedText.quoted($0)))" } ?? ""
         var output = CommandOutput(standardOutput: text + ".\n" + target.idleNote("the pause holds from its start"),
                                    standardError: warning, exitStatus: CommandOutput.success)
-        output.doneBeforeOutput = "the pause is written to \(target.pausePath): the daemon holds it"
+        output.doneBeforeOutput = "the pause is written to \(TextEscaping.escaped(target.pausePath)): the daemon holds it"
         return output
     }
 
@@ -76,7 +76,7 @@ public enum PauseCommand {
     private static let resumedIdle = "the next one started follows the policy"
 
     private static func resumedNote(_ target: Target) -> String {
-        "the resume is written to \(target.pausePath): the daemon follows the policy again"
+        "the resume is written to \(TextEscaping.escaped(target.pausePath)): the daemon follows the policy again"
     }
 
     /// The config, its state file and the pause file next to it.
@@ -105,12 +105,12 @@ public enum PauseCommand {
             switch StateStore(path: path).load() {
             case .missing:
                 return .failure(Failure(PauseCommand.failure(
-                    StateStore.missingText(path, whenIdle: "no daemon has run with \(configPath) (start it first)"))))
+                    StateStore.missingText(TextEscaping.escaped(path), whenIdle: "no daemon has run with \(TextEscaping.escaped(configPath)) (start it first)"))))
             case let .corrupt(cause), let .unreadable(cause):
                 return .failure(Failure(PauseCommand.failure(cause)))
             case let .unknownVersion(version):
                 return .failure(Failure(PauseCommand.failure(
-                    "\(path): version \(version) is unknown to this autoscaled (it reads version \(StateFile.currentVersion))")))
+                    "\(TextEscaping.escaped(path)): version \(version) is unknown to this autoscaled (it reads version \(StateFile.currentVersion))")))
             case let .found(file):
                 let runs: Bool? = switch StateStore.lockHolder(forState: path) {
                 case .process: true

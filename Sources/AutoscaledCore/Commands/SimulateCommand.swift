@@ -23,13 +23,13 @@ public enum SimulateCommand {
         do {
             contents = try RegularFile.read(options.tracePath, limit: traceSizeLimit)
         } catch {
-            return .failure("\(options.tracePath): \(errorText(error, after: options.tracePath))")
+            return .failure("\(TextEscaping.escaped(options.tracePath)): \(errorText(error, after: options.tracePath))")
         }
         let trace: Trace
         do {
             trace = try TraceParser.parse(contents.bytes)
         } catch {
-            return .failure("\(options.tracePath): \(error)")
+            return .failure("\(TextEscaping.escaped(options.tracePath)): \(error)")
         }
         let setup: SimulationSetup
         switch makeSetup(options, config: config, trace: trace) {
@@ -40,7 +40,7 @@ public enum SimulateCommand {
         do {
             csv = try options.csvPath.map { path throws(SystemError) in try BufferedFileWriter(path: path) }
         } catch {
-            return .failure("--csv \(options.csvPath ?? ""): \(error.description(omitting: options.csvPath))")
+            return .failure("--csv \(TextEscaping.escaped(options.csvPath ?? "")): \(error.description(omitting: options.csvPath))")
         }
         var output = SimulationOutput(log: options.quiet ? nil : config.log, csv: csv)
         let traceName = baseName(of: options.tracePath)
@@ -52,13 +52,13 @@ public enum SimulateCommand {
         do {
             try csv?.finish()
         } catch {
-            return .failure("--csv \(options.csvPath ?? ""): \(error.description(omitting: options.csvPath))")
+            return .failure("--csv \(TextEscaping.escaped(options.csvPath ?? "")): \(error.description(omitting: options.csvPath))")
         }
         if let path = options.svgPath, var picture = output.picture {
             do {
                 try OutputFile.write(picture.rendered(hasRequests: trace.totalRequests != nil), to: path)
             } catch {
-                return .failure("--svg \(path): \(error.description(omitting: path))")
+                return .failure("--svg \(TextEscaping.escaped(path)): \(error.description(omitting: path))")
             }
         }
         let report = SimulationReport.text(summary, trace: trace, traceName: traceName, setup: setup)
@@ -90,7 +90,7 @@ public enum SimulateCommand {
         if options.reference != nil {
             poll = .seconds(max(1, poll.components.seconds))
         } else if poll.components.attoseconds != 0 || poll.components.seconds < 1 {
-            return .failure(usage("\(options.configPath): poll_interval \(DurationText.format(poll)) is not a whole number "
+            return .failure(usage("\(TextEscaping.escaped(options.configPath)): poll_interval \(DurationText.format(poll)) is not a whole number "
                 + "of seconds (the replay steps in seconds)"))
         }
         let delay = Int(options.startupDelay?.components.seconds ?? 0)

@@ -1,3 +1,4 @@
+import AutoscaledBase
 import AutoscaledSystem
 
 /// `autoscaled status`: what the daemon last saved in its state file, for people or (`--json`) scripts.
@@ -11,13 +12,13 @@ public enum StatusCommand {
         let path = config.state.path
         switch StateStore(path: path).load() {
         case .missing:
-            return CommandOutput(standardError: StateStore.missingText(path, whenIdle: "the daemon has not run with this config yet") + "\n",
+            return CommandOutput(standardError: StateStore.missingText(TextEscaping.escaped(path), whenIdle: "the daemon has not run with this config yet") + "\n",
                                  exitStatus: CommandOutput.runtimeFailure)
         case let .corrupt(cause), let .unreadable(cause):
             return CommandOutput(standardError: cause + "\n", exitStatus: CommandOutput.runtimeFailure)
         case let .unknownVersion(version):
             return CommandOutput(
-                standardError: "\(path): version \(version) is unknown to this autoscaled (it reads version \(StateFile.currentVersion))\n",
+                standardError: "\(TextEscaping.escaped(path)): version \(version) is unknown to this autoscaled (it reads version \(StateFile.currentVersion))\n",
                 exitStatus: CommandOutput.runtimeFailure)
         case let .found(file):
             // A pause file that cannot be read hides nothing else: the state is shown, and why.

@@ -29,7 +29,7 @@ public enum TuneCommand {
             let contents = try RegularFile.read(options.tracePath, limit: SimulateCommand.traceSizeLimit)
             trace = try TraceParser.parse(contents.bytes)
         } catch {
-            return .failure("\(options.tracePath): \(errorText(error, after: options.tracePath))")
+            return .failure("\(TextEscaping.escaped(options.tracePath)): \(errorText(error, after: options.tracePath))")
         }
         guard case .offeredLoad = trace.series else {
             return usage("tune needs an offered-load trace ('t_seconds,requests'); this one has per-server loads "
@@ -46,7 +46,7 @@ public enum TuneCommand {
             do throws(FileWriteError) {
                 try OutputFile.checkWritable(path)
             } catch {
-                return .failure("\(option) \(path): \(error.description(omitting: path))")
+                return .failure("\(option) \(TextEscaping.escaped(path)): \(error.description(omitting: path))")
             }
         }
         let split = trace.holdOutStart
@@ -66,15 +66,15 @@ public enum TuneCommand {
         do {
             if let path = options.writePath {
                 try write(report, to: path, options: options)
-                text += "\nwritten: \(path)\n"
+                text += "\nwritten: \(TextEscaping.escaped(path))\n"
             }
             if let path = options.svgPath {
                 do throws(FileWriteError) {
                     try OutputFile.write(TunePicture(report: report).rendered(), to: path)
                 } catch {
-                    throw WriteFailure(message: "--svg \(path): \(error.description(omitting: path))")
+                    throw WriteFailure(message: "--svg \(TextEscaping.escaped(path)): \(error.description(omitting: path))")
                 }
-                text += "\(options.writePath == nil ? "\n" : "")drawn: \(path)\n"
+                text += "\(options.writePath == nil ? "\n" : "")drawn: \(TextEscaping.escaped(path))\n"
             }
         } catch {
             // The search's result is printed all the same: only the file is lost.
@@ -102,17 +102,17 @@ public enum TuneCommand {
             let bytes = try RegularFile.read(absolutePath(options.configPath), limit: ConfigLoader.sizeLimit).bytes
             original = String(decoding: bytes, as: UTF8.self)
         } catch {
-            throw WriteFailure(message: "\(options.configPath): \(errorText(error, after: absolutePath(options.configPath)))")
+            throw WriteFailure(message: "\(TextEscaping.escaped(options.configPath)): \(errorText(error, after: absolutePath(options.configPath)))")
         }
         let text = TunedConfigText.config(original, policy: report.written, pollSeconds: report.result.best.pollSeconds,
                                           note: report.writtenNote)
         if case let .failure(errors) = ConfigParser.parse(text, file: path, directory: parentDirectory(of: absolutePath(path))) {
-            throw WriteFailure(message: "--write \(path): not written, the tuned config would not be valid:\n\(errors)")
+            throw WriteFailure(message: "--write \(TextEscaping.escaped(path)): not written, the tuned config would not be valid:\n\(errors)")
         }
         do throws(FileWriteError) {
             try OutputFile.write(Array(text.utf8), to: path)
         } catch {
-            throw WriteFailure(message: "--write \(path): \(error.description(omitting: path))")
+            throw WriteFailure(message: "--write \(TextEscaping.escaped(path)): \(error.description(omitting: path))")
         }
     }
 
