@@ -22,13 +22,10 @@ public enum StatusCommand {
                 exitStatus: CommandOutput.runtimeFailure)
         case let .found(file):
             // A pause file that cannot be read hides nothing else: the state is shown, and why.
-            var pause: PauseFile?
-            var pauseFileError: String?
-            do { pause = try PauseFile.load(PauseFile.path(forState: path)) } catch { pauseFileError = error.description }
-            var report = StatusReport(file, path: path, wallNow: wallNow, failureThreshold: config.source.failureThreshold,
+            let pause = Result { () throws(PauseFileError) in try PauseFile.load(PauseFile.path(forState: path)) }
+            let report = StatusReport(file, path: path, wallNow: wallNow, failureThreshold: config.source.failureThreshold,
                                       pause: pause, bounds: config.policy.minReplicas...config.policy.maxReplicas,
                                       lockHolder: StateStore.lockHolder(forState: path))
-            report.pauseFileError = pauseFileError
             return CommandOutput(standardOutput: json ? report.json() : report.text(), exitStatus: CommandOutput.success)
         }
     }

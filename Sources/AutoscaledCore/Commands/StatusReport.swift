@@ -132,12 +132,16 @@ struct StatusReport: Codable, Equatable {
     }
 
     /// - Parameter failureThreshold: the config's `failure_threshold`: that many failed poll intervals in a row is "down".
-    /// - Parameter pause: the pause file next to the state file, if any; shown while it holds.
+    /// - Parameter pause: the pause file next to the state file, if any; shown while it holds. A
+    ///   failure says why it cannot be read.
     /// - Parameter bounds: the config's `min_replicas`…`max_replicas`, which a pause's count is held within.
     init(
         _ file: StateFile, path: String, wallNow: Double, failureThreshold: Int = SourceHealth.defaultFailureThreshold,
-        pause pauseFile: PauseFile? = nil, bounds: ClosedRange<Int>? = nil, lockHolder: LockFile.Holder? = nil
+        pause pauseRead: Result<PauseFile?, PauseFileError> = .success(nil), bounds: ClosedRange<Int>? = nil,
+        lockHolder: LockFile.Holder? = nil
     ) {
+        let pauseFile = try? pauseRead.get()
+        if case let .failure(error) = pauseRead { pauseFileError = error.description }
         daemon = lockHolder.map { holder in
             switch holder {
             case let .process(pid): Daemon(running: true, pid: pid)

@@ -140,7 +140,7 @@ struct StatusReportLimitTests {
         file.limit = StateFile.Limit(heldBy: "scale_up_cooldown", wanted: 6, reason: "2 servers above 50 but in scale_up_cooldown",
                                      sinceUnix: 1_795_932_840, untilUnix: 1_795_932_900)
         let pause = PauseFile.pause(wallTime: 1_795_932_730, replicas: 2, duration: .seconds(600), reason: "incident 42")
-        let report = StatusReport(file, path: "s.json", wallNow: 1_795_932_852, pause: pause)
+        let report = StatusReport(file, path: "s.json", wallNow: 1_795_932_852, pause: .success(pause))
         #expect(report.text().contains("""
                                1 server above scale_up_threshold 50 (max server2=55): +1
             wanted replicas:   6, held by scale_up_cooldown for 12s (48s left)
@@ -158,19 +158,19 @@ struct StatusReportLimitTests {
         var file = StatusReportTests.file(source: nil)
         file.limit = StateFile.Limit(heldBy: "scale_up_cooldown", wanted: 6, reason: "in scale_up_cooldown",
                                      sinceUnix: 1_795_932_840, untilUnix: 1_795_932_852.4)
-        let report = StatusReport(file, path: "s.json", wallNow: 1_795_932_852, pause: nil)
+        let report = StatusReport(file, path: "s.json", wallNow: 1_795_932_852, pause: .success(nil))
         #expect(report.text().contains("wanted replicas:   6, held by scale_up_cooldown for 12s (1s left)\n"), "\(report.text())")
     }
 
     @Test("a pause whose count the bounds keep it from shows the count held, and the pause's own beside it")
     func pauseWithinBounds() {
         let pause = PauseFile.pause(wallTime: 1_795_932_730, replicas: 7, duration: nil, reason: nil)
-        let report = StatusReport(StatusReportTests.file(source: nil), path: "s.json", wallNow: 1_795_932_852, pause: pause,
+        let report = StatusReport(StatusReportTests.file(source: nil), path: "s.json", wallNow: 1_795_932_852, pause: .success(pause),
                                   bounds: 2...5)
         #expect(report.text().contains("paused:            since 2min 2s ago (2026-11-29T06:12:10.000Z), until resumed, holding "
             + "at 5 (the pause asks for 7; min_replicas and max_replicas keep it within them)\n"), "\(report.text())")
         #expect(report.json().contains(#""pause":{"asked_replicas":7,"replicas":5,"#), "\(report.json())")
-        let within = StatusReport(StatusReportTests.file(source: nil), path: "s.json", wallNow: 1_795_932_852, pause: pause,
+        let within = StatusReport(StatusReportTests.file(source: nil), path: "s.json", wallNow: 1_795_932_852, pause: .success(pause),
                                   bounds: 1...10)
         #expect(within.text().contains("holding at 7\n"))
         #expect(!within.json().contains("asked_replicas"))
@@ -181,7 +181,7 @@ struct StatusReportLimitTests {
         var file = StatusReportTests.file(source: nil)
         file.limit = StateFile.Limit(heldBy: "no_usable_data", wanted: nil, reason: "no usable load data: stale", sinceUnix: 1_795_932_850)
         let ended = PauseFile.pause(wallTime: 1_795_932_730, replicas: nil, duration: .seconds(60), reason: nil)
-        let text = StatusReport(file, path: "s.json", wallNow: 1_795_932_852, pause: ended).text()
+        let text = StatusReport(file, path: "s.json", wallNow: 1_795_932_852, pause: .success(ended)).text()
         #expect(text.contains("wanted replicas:   unknown (no usable data), held by no_usable_data for 2s\n"))
         #expect(!text.contains("paused:"))
     }
