@@ -70,9 +70,10 @@ package enum TextEscaping {
     /// `text` with every scalar that does not show as itself, but for `\n` and `\t`, written in
     /// `notation` (`\u{…}`), and all else (backslashes too) as it is: the last guard of text bound
     /// for a terminal (a command's stderr) or a reader (`status --json`), whose parts from files and
-    /// peers were escaped where they were put in.
-    package static func defanged(_ text: String, notation: Notation = .braces) -> String {
-        let kept = { (scalar: Unicode.Scalar) in isVisible(scalar) || scalar == "\n" || scalar == "\t" }
+    /// peers were escaped where they were put in. Without `keepingLineBreaks`, text meant as one
+    /// line, a `\n` is written `\n` too, so that whatever was put in, the line stays one.
+    package static func defanged(_ text: String, notation: Notation = .braces, keepingLineBreaks: Bool = true) -> String {
+        let kept = { (scalar: Unicode.Scalar) in isVisible(scalar) || (scalar == "\n" && keepingLineBreaks) || scalar == "\t" }
         guard !text.unicodeScalars.allSatisfy(kept) else { return text }
         var out = ""
         out.reserveCapacity(text.utf8.count)

@@ -202,6 +202,20 @@ struct CommandTests {
         #expect(result.stderr.contains(#"a\nb/"#) && result.stderr.filter { $0 == "\n" }.count == 1, "\(result.stderr)")
     }
 
+    @Test("a broken state file in a directory with a line break in its name: each command's message stays one line",
+          arguments: [["once"], ["status"], ["pause", "--for", "1h"], ["resume"]])
+    func brokenStateWithLineBreaks(_ command: [String]) async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        let broken = dir.file("a\nb")
+        mkdir(broken, 0o755)
+        dir.write("\(broken)/autoscaled.conf", "[source]\npath = loads.json\n\n[state]\npath = state.json\n")
+        dir.write("\(broken)/loads.json", #"{"server1": 30, "server2": 55, "server3": 20}"#)
+        dir.write("\(broken)/state.json", "not json")
+        let result = await ChildProcess.run(command + ["--config", "\(broken)/autoscaled.conf"], in: dir.path)
+        #expect(result.stderr.contains(#"a\nb/state.json"#) && result.stderr.filter { $0 == "\n" }.count == 1, "\(result.stderr)")
+    }
+
     @Test("a missing config file is a config error naming the file")
     func missingConfig() async {
         let dir = Workspace()

@@ -7,7 +7,7 @@ public enum CheckConfigCommand {
         case let .success(config):
             // What the host makes of it follows `ok` on standard error: the config is valid all the same.
             let warnings = HostWarning.all(for: config, configPath: absolutePath(configPath))
-            return CommandOutput(standardOutput: "ok\n", standardError: warnings.map { "warning: \($0.text)\n" }.joined(),
+            return CommandOutput(standardOutput: "ok\n", standardError: CommandOutput.lines(warnings.map { "warning: \($0.text)" }),
                                  exitStatus: CommandOutput.success)
         case let .failure(errors): return .invalidConfig(errors)
         }

@@ -26,9 +26,20 @@ public struct CommandOutput: Sendable, Equatable {
     public static let usageError: Int32 = 64
     public static let configError: Int32 = 78
 
-    /// `message` on stderr; exit 1.
+    /// `message`, one line, on stderr; exit 1.
     public static func failure(_ message: String) -> CommandOutput {
-        CommandOutput(standardError: message + "\n", exitStatus: runtimeFailure)
+        failure(lines: [message])
+    }
+
+    /// `messages` on stderr, each one line; exit 1.
+    public static func failure(lines messages: [String]) -> CommandOutput {
+        CommandOutput(standardError: lines(messages), exitStatus: runtimeFailure)
+    }
+
+    /// Each message as one line of stderr: a line break a message took in from a path, a file's
+    /// name or its contents is written `\n`, so that no message reads as two.
+    public static func lines(_ messages: [String]) -> String {
+        messages.map { TextEscaping.defanged($0, keepingLineBreaks: false) + "\n" }.joined()
     }
 
     /// Every config error, one per line, on stderr; exit 78.

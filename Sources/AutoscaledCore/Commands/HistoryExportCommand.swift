@@ -32,7 +32,7 @@ public enum HistoryExportCommand {
                 : contents.segments == 0
                 ? "the directory holds no segment"
                 : "the \(contents.segments) segment\(contents.segments == 1 ? " holds" : "s hold") no record"
-            return .failure((notes + ["\(TextEscaping.escaped(directory)): no history yet (\(why))"]).joined(separator: "\n"))
+            return .failure(lines: notes + ["\(TextEscaping.escaped(directory)): no history yet (\(why))"])
         }
         // A range ends at now at the latest: a record stamped later was taken while the wall clock was ahead.
         let ahead = contents.records.filter { $0.wallTime > wallNow }
@@ -48,7 +48,7 @@ public enum HistoryExportCommand {
                 // Never past now: the last record's loads hold until the next poll, which has not come yet.
                 to: wallNow - (options.until?.seconds ?? 0))
         } catch {
-            return .failure((notes + ["\(TextEscaping.escaped(directory)): \(error)"]).joined(separator: "\n"))
+            return .failure(lines: notes + ["\(TextEscaping.escaped(directory)): \(error)"])
         }
         if let steps = export.clockStepsBack {
             notes.append("\(TextEscaping.escaped(directory)): \(steps)")
@@ -62,7 +62,7 @@ public enum HistoryExportCommand {
             notes.append("\(TextEscaping.escaped(directory)): \(export.emptyBins) of \(export.bins) seconds have no load data "
                 + "(the daemon was not running or its source failed); they are written as 0 requests")
         }
-        return CommandOutput(standardOutput: export.csv, standardError: notes.map { $0 + "\n" }.joined(),
+        return CommandOutput(standardOutput: export.csv, standardError: CommandOutput.lines(notes),
                              exitStatus: CommandOutput.success)
     }
 }

@@ -39,7 +39,7 @@ public enum OnceCommand {
         case .success(nil): break
         case let .failure(error): warnings.append("\(error); the decision is shown as if not paused")
         }
-        return CommandOutput(standardOutput: output, standardError: warnings.map { "warning: \($0)\n" }.joined(),
+        return CommandOutput(standardOutput: output, standardError: CommandOutput.lines(warnings.map { "warning: \($0)" }),
                              exitStatus: CommandOutput.success)
     }
 

@@ -24,7 +24,7 @@ public enum PauseCommand {
         var warning = ""
         do { earlier = try PauseFile.load(target.pausePath) } catch {
             earlier = nil
-            warning = "warning: \(error.description); this pause replaces it\n"
+            warning = CommandOutput.lines(["warning: \(error.description); this pause replaces it"])
         }
         let pause = PauseFile.pause(wallTime: wallNow, replicas: options.replicas, duration: options.duration,
                                     reason: options.reason)
@@ -56,7 +56,7 @@ public enum PauseCommand {
             // replaces the file whatever it holds, so an operator can always resume.
             do { try PauseFile.resume(wallTime: wallNow).save(to: target.pausePath) } catch { return failure(error.description) }
             var output = CommandOutput(standardOutput: resumed + target.idleNote(resumedIdle),
-                                       standardError: "warning: \(unreadable.description); this resume replaces it\n",
+                                       standardError: CommandOutput.lines(["warning: \(unreadable.description); this resume replaces it"]),
                                        exitStatus: CommandOutput.success)
             output.doneBeforeOutput = resumedNote(target)
             return output
@@ -129,6 +129,6 @@ public enum PauseCommand {
     }
 
     static func failure(_ message: String) -> CommandOutput {
-        CommandOutput(standardError: message + "\n", exitStatus: CommandOutput.runtimeFailure)
+        CommandOutput.failure(message)
     }
 }

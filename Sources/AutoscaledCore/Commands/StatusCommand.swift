@@ -15,7 +15,7 @@ public enum StatusCommand {
             return CommandOutput(standardError: StateStore.missingText(TextEscaping.escaped(path), whenIdle: "the daemon has not run with this config yet") + "\n",
                                  exitStatus: CommandOutput.runtimeFailure)
         case let .corrupt(cause), let .unreadable(cause):
-            return CommandOutput(standardError: cause + "\n", exitStatus: CommandOutput.runtimeFailure)
+            return .failure(cause)
         case let .unknownVersion(version):
             return CommandOutput(
                 standardError: "\(TextEscaping.escaped(path)): version \(version) is unknown to this autoscaled (it reads version \(StateFile.currentVersion))\n",

@@ -14,6 +14,15 @@ struct CommandOutputTests {
         #expect(CommandOutput(standardError: "plain é\n", exitStatus: 0).standardError == "plain é\n")
     }
 
+    @Test("a failure's message is one line whatever it took in: a line break in it is written \\n; several messages, a line each")
+    func failureMessagesStayOneLine() {
+        let failed = CommandOutput.failure("/srv/a\nb/state.json: not a valid state file")
+        #expect(failed.standardError == #"/srv/a\nb/state.json: not a valid state file"# + "\n")
+        #expect(failed.exitStatus == CommandOutput.runtimeFailure)
+        #expect(CommandOutput.failure(lines: ["one\ttab", "two\r"]).standardError == "one\ttab\n" + #"two\r"# + "\n")
+        #expect(CommandOutput.lines([]) == "")
+    }
+
     @Test("a failed write of standard output is exit 1 and named on stderr; a closed pipe is exit 1 without a message",
           arguments: [
               (28, 0, "standard output: write: no space left on device (errno 28)\n", 1),
