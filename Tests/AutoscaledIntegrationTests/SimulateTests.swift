@@ -281,16 +281,16 @@ struct OwnFilesTests {
             (tune + ["--svg", "loads.json"], "option '--svg': '\(dir.file("loads.json"))' is the file [source] path names"),
             (simulate + ["--csv", "m.prom"], "option '--csv': '\(dir.file("m.prom"))' is the file [metrics] textfile names"),
             (simulate + ["--csv", "var/history/00000001.log"],
-             "option '--csv': '\(dir.file("var/history/00000001.log"))' is in the directory [history] path names"),
+             "option '--csv': '\(dir.file("var/history/00000001.log"))' is inside the directory [history] path names"),
             (tune + ["--write", "var/./history/new.conf"],
-             "option '--write': '\(dir.file("var/history/new.conf"))' is in the directory [history] path names"),
+             "option '--write': '\(dir.file("var/history/new.conf"))' is inside the directory [history] path names"),
             (tune + ["--svg", "histlink/x.svg"],
-             "option '--svg': '\(dir.file("histlink/x.svg"))' is in the directory [history] path names"),
+             "option '--svg': '\(dir.file("histlink/x.svg"))' is inside the directory [history] path names"),
             (simulate + ["--svg", "var/history"], "option '--svg': '\(dir.file("var/history"))' is the directory [history] path names"),
             (simulate + ["--csv", "hard.csv"],
-             "option '--csv': '\(dir.file("hard.csv"))' is another name of a file in the directory [history] path names"),
-            (simulate + ["--csv", "soft.csv"], "option '--csv': '\(dir.file("soft.csv"))' leads into the directory [history] path names"),
-            (tune + ["--write", "later.csv"], "option '--write': '\(dir.file("later.csv"))' leads into the directory [history] path names"),
+             "option '--csv': '\(dir.file("hard.csv"))' is another name of a file inside the directory [history] path names"),
+            (simulate + ["--csv", "soft.csv"], "option '--csv': '\(dir.file("soft.csv"))' leads inside the directory [history] path names"),
+            (tune + ["--write", "later.csv"], "option '--write': '\(dir.file("later.csv"))' leads inside the directory [history] path names"),
         ]
         for (arguments, message) in cases {
             let result = await Self.run(arguments, from: dir)

@@ -85,16 +85,16 @@ struct OptionFiles {
                 if daemonDirectory == resolved || (outputIdentity != nil && daemonIdentity == outputIdentity) {
                     relation = "is"
                 } else if daemonDirectory == folder || (folderIdentity != nil && daemonIdentity == folderIdentity) {
-                    relation = "is in"
+                    relation = InDirectory.inside.text
                 } else if targetFolderIdentity != nil && daemonIdentity == targetFolderIdentity {
-                    relation = "leads into"
+                    relation = InDirectory.leadsInside.text
                 } else if let outputIdentity, names(daemonDirectory).contains(where: { name in
                     // Looked at again: an inode freed by a rename can be taken meanwhile, which is no alias.
                     let entry = daemonDirectory + "/" + name
                     return identity(entry) == outputIdentity
                         && FilePlace.stillOne(resolved, entry) { FilePlace.of($0, identity: identity) }
                 }) {
-                    relation = "is another name of a file in"
+                    relation = InDirectory.anotherNameInside.text
                 } else {
                     continue
                 }

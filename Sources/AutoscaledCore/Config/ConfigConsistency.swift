@@ -351,11 +351,11 @@ enum ConfigConsistency {
         /// How `file` is in the history's directory other than by its path's text: `is inside` (under
         /// another name of that directory), `leads inside` (a symbolic link to a file there, made or
         /// not), `is another name of a file inside` (a hard link, or a link, to a segment); `nil` when not.
-        func inHistoryElsewhere(_ file: NamedFile) -> String? {
+        func inHistoryElsewhere(_ file: NamedFile) -> InDirectory? {
             guard let historyPlace, let disk, let history = files.first(where: { $0.isDirectory }) else { return nil }
-            if disk.place(parentDirectory(of: file.path)) == historyPlace { return "is inside" }
+            if disk.place(parentDirectory(of: file.path)) == historyPlace { return .inside }
             let destination = disk.destination(file.path)
-            if destination != file.path, disk.place(parentDirectory(of: destination)) == historyPlace { return "leads inside" }
+            if destination != file.path, disk.place(parentDirectory(of: destination)) == historyPlace { return .leadsInside }
             guard let own = disk.place(file.path), case .file = own else { return nil }
             // Listed once a load, and a match looked at again (an inode freed by a rename can be
             // taken by a new segment meanwhile, which is no alias).
@@ -363,7 +363,7 @@ enum ConfigConsistency {
                 .compactMap { path in disk.place(path).map { (path, $0) } }
             historyEntries = entries
             guard entries.contains(where: { $0.1 == own && stillOnePlace(file.path, $0.0) }) else { return nil }
-            return "is another name of a file inside"
+            return .anotherNameInside
         }
         // Looked at again before two paths are called one file (``FilePlace/stillOne(_:_:looks:place:)``).
         func stillOnePlace(_ a: String, _ b: String) -> Bool {
@@ -379,11 +379,11 @@ enum ConfigConsistency {
                     line: line(earlier, file),
                     message: "\(file.subject) \(EscapedText.quoted(file.path)) is \(earlier.role); each must be a file of its own"))
             } else if let history = files.first(where: { $0.isDirectory }), !file.isDirectory,
-                      let relation = (history.path != "/" && file.path.hasPrefix(history.path + "/")) ? "is inside"
+                      let relation = (history.path != "/" && file.path.hasPrefix(history.path + "/")) ? InDirectory.inside
                           : inHistoryElsewhere(file) {
                 faults.append(Fault(
                     line: line(history, file),
-                    message: "\(file.subject) \(EscapedText.quoted(file.path)) \(relation) \(history.role), whose files "
+                    message: "\(file.subject) \(EscapedText.quoted(file.path)) \(relation.text) \(history.role), whose files "
                         + "are the history's own"))
             }
         }
