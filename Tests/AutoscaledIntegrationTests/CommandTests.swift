@@ -186,6 +186,14 @@ struct CommandTests {
             """)
     }
 
+    /// A directory `a<newline>b` in `dir` holding a config whose load file and state file are beside it.
+    static func lineBreakDirectory(in dir: Workspace) -> String {
+        let broken = dir.file("a\nb")
+        mkdir(broken, 0o755)
+        dir.write("\(broken)/autoscaled.conf", "[source]\npath = loads.json\n\n[state]\npath = state.json\n")
+        return broken
+    }
+
     @Test("a path with a line break in it is written escaped: each command's error stays one line", arguments: [
         ["once"], ["status"], ["pause", "--for", "1h"], ["resume"], ["history", "export"],
         ["simulate", "--trace", "TRACE"], ["tune", "--trace", "TRACE", "--capacity", "10", "--startup-delay", "1min", "--max-over", "1"],
@@ -193,9 +201,7 @@ struct CommandTests {
     func pathsWithLineBreaks(_ command: [String]) async {
         let dir = Workspace()
         defer { dir.remove() }
-        let broken = dir.file("a\nb")
-        mkdir(broken, 0o755)
-        dir.write("\(broken)/autoscaled.conf", "[source]\npath = loads.json\n\n[state]\npath = state.json\n")
+        let broken = Self.lineBreakDirectory(in: dir)
         let arguments = command.map { $0 == "TRACE" ? "\(broken)/none.csv" : $0 } + ["--config", "\(broken)/autoscaled.conf"]
         let result = await ChildProcess.run(arguments, in: dir.path)
         #expect(result.status == 1)
@@ -207,9 +213,7 @@ struct CommandTests {
     func brokenStateWithLineBreaks(_ command: [String]) async {
         let dir = Workspace()
         defer { dir.remove() }
-        let broken = dir.file("a\nb")
-        mkdir(broken, 0o755)
-        dir.write("\(broken)/autoscaled.conf", "[source]\npath = loads.json\n\n[state]\npath = state.json\n")
+        let broken = Self.lineBreakDirectory(in: dir)
         dir.write("\(broken)/loads.json", #"{"server1": 30, "server2": 55, "server3": 20}"#)
         dir.write("\(broken)/state.json", "not json")
         let result = await ChildProcess.run(command + ["--config", "\(broken)/autoscaled.conf"], in: dir.path)
