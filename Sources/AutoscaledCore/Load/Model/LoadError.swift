@@ -32,6 +32,9 @@ public enum LoadError: Error, Sendable, Equatable, CustomStringConvertible {
     case stillBeingWritten(seconds: Double)
     /// Reading the data failed (open, read, connect, …).
     case unreadable(String)
+    /// The file changed while it was read (its size or times differ before and after, or it held
+    /// another size than it said): a write met halfway, never the same twice.
+    case changedWhileRead(String)
     /// The read was cut short because the daemon is stopping: it says nothing of the source.
     case interrupted(String)
     /// The data is well formed but holds nothing the selection asks for (no such metric or backend).
@@ -62,7 +65,7 @@ public enum LoadError: Error, Sendable, Equatable, CustomStringConvertible {
             "modification time is \(formatSeconds(ahead)) in the future, so its age is unknown (counted as stale)"
         case let .stillBeingWritten(seconds):
             "still being written after \(formatSeconds(seconds)) (modified, not yet closed or renamed into place)"
-        case let .unreadable(message), let .interrupted(message): message
+        case let .unreadable(message), let .changedWhileRead(message), let .interrupted(message): message
         case let .notFound(message): message
         }
     }

@@ -21,9 +21,12 @@ public struct FileLoadSource: LoadSource {
         do {
             contents = try RegularFile.read(path, limit: Self.sizeLimit)
         } catch {
-            if case .tooLarge = error { throw .tooLarge(limit: Self.sizeLimit) }
             // The reader names the path before the error: not said twice.
-            throw .unreadable(error.description(omitting: path))
+            switch error {
+            case .tooLarge: throw .tooLarge(limit: Self.sizeLimit)
+            case .changedWhileReading: throw .changedWhileRead(error.description(omitting: path))
+            default: throw .unreadable(error.description(omitting: path))
+            }
         }
         // Said as it is, not as the format's way of finding nothing: a write in place begins so.
         guard !contents.bytes.isEmpty else { throw .emptyFile }

@@ -39,9 +39,10 @@ public struct LoadReader: Sendable {
     /// the kernel makes a truncation (`echo … > loads.json` opening the file) visible before it
     /// queues its event, and a busy host can hold the daemon up for any time between the read and
     /// a look at the file, so a file rewritten in place can be read empty with no sign of a write
-    /// yet. Data that is still bad the same way at that second read fails then, an empty file only
-    /// once the reads have failed for the gate's bound (a write held up after its truncation leaves
-    /// one, and so does each of a writer's truncations one after another); a writer that keeps
+    /// yet. Data that is still bad the same way at that second read fails then; an empty file, or
+    /// one that changed while it was read, only once the reads have failed for the gate's bound (a
+    /// write held up after its truncation leaves one, and so does each of a writer's truncations
+    /// one after another, and each write a read meets halfway); a writer that keeps
     /// rewriting different bad data fails once the reads have failed for the gate's bound, and from
     /// then on at every read until one succeeds (``RewriteRace``).
     public func read(wallNow: Double, now: MonotonicInstant, writes: ((Bool) -> WriteActivity)?) async -> Attempt {
@@ -71,9 +72,14 @@ public struct LoadReader: Sendable {
         }
         guard error.mayBeAWriteInPlace else { return .done(result) }
         let bound = gate.withLock { $0.bound }
-        // An empty file is what a write held up after its truncation leaves: read again until the
-        // bound. A parse error names the line and the value at fault: the same one twice is the same data.
-        let found: RewriteRace.Read = error == .emptyFile ? .whole([]) : .refused(error.description)
+        // An empty file is what a write held up after its truncation leaves, and a file that changed
+        // while it was read met a write: read again until the bound. A parse error names the line and
+        // the value at fault: the same one twice is the same data.
+        let found: RewriteRace.Read = switch error {
+        case .emptyFile: .whole([])
+        case .changedWhileRead: .changing
+        default: .refused(error.description)
+        }
         let verdict = rewriteRace.withLock { $0.failed(read: found, now: now, bound: bound) }
         guard verdict == .readAgain else { return .done(result) }
         return .skipped("load file unreadable: read again, as a write in place may have begun",
@@ -115,7 +121,8 @@ extension LoadError {
     /// this way: the data's own faults can; its age, its size and a write still going on cannot.
     var mayBeAWriteInPlace: Bool {
         switch self {
-        case .syntax, .noServers, .emptyFile, .invalidName, .invalidLoad, .duplicateServer, .unreadable, .notFound: true
+        case .syntax, .noServers, .emptyFile, .invalidName, .invalidLoad, .duplicateServer, .unreadable, .changedWhileRead,
+             .notFound: true
         case .tooLarge, .stale, .modifiedInFuture, .stillBeingWritten, .interrupted: false
         }
     }

@@ -152,6 +152,20 @@ struct LoadReaderTests {
         #expect(reading.snapshot == snapshot)
     }
 
+    @Test("a load file that changed while it was read, read so again and again, is read again until the bound: each time it met another write")
+    func changedWhileReadUntilTheBound() async {
+        let changed = LoadError.changedWhileRead("changed while being read")
+        let reader = LoadReader(source: ScriptedLoadSource([.failure(changed)]), staleAfter: nil,
+                                gate: WriteGate(bound: .seconds(2), waitsForClose: false))
+        let t0 = MonotonicInstant.origin + .seconds(100)
+        let quiet = Writes(WriteActivity(modifications: 4))
+        for attempt in 0..<40 {
+            #expect(await reader.read(wallNow: 0, now: t0 + .milliseconds(50 * attempt), writes: quiet.activity) == Self.readAgain,
+                    "attempt \(attempt)")
+        }
+        #expect(await reader.read(wallNow: 0, now: t0 + .seconds(2), writes: quiet.activity) == .done(.failure(changed)))
+    }
+
     @Test("a failure no write can cause is told at once: stale data")
     func staleIsToldAtOnce() async {
         let reader = LoadReader(source: FixedLoadSource(reading: LoadReading(snapshot: snapshot, modifiedAt: 0)),
