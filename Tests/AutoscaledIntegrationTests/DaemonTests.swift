@@ -1,3 +1,4 @@
+import AutoscaledTestSupport
 import Glibc
 import Testing
 
@@ -123,18 +124,23 @@ struct DaemonTests {
         dir.writeLoads(#"{"a": 55}"#)
         var readTheOld = false
         var attempts = 0
-        // The new file must land after the old one was opened and before the daemon starts its
-        // loop; a busy machine can miss that, so try a few times.
+        // The new file must land after the daemon opened the old one: an inotify watch on the old
+        // file tells when it is opened, and the new one is put in place then. It lands before the
+        // daemon starts its watch (the version read at start tells it) or after (the watch does).
         while !readTheOld && attempts < 5 {
             attempts += 1
             dir.writeConfig(policy: "scale_up_threshold = 50", pollInterval: "200ms")
             let old = readText(dir.configPath)
             dir.writeAtomically(dir.configPath, old + padding)
             unlink(dir.statePath)
+            let opens = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
+            #expect(opens >= 0 && inotify_add_watch(opens, dir.configPath, UInt32(IN_OPEN)) >= 0)
             let daemon = ChildProcess(autoscaledBinary(), ["run", "--config", dir.configPath], captureIn: dir.path)
-            while await daemon.wait(timeout: .milliseconds(1)) == nil, !caughtSignals(of: daemon.pid).contains(SIGHUP) {
+            var event = [UInt8](repeating: 0, count: 4096)
+            while await daemon.wait(timeout: .milliseconds(1)) == nil, read(opens, &event, event.count) <= 0 {
                 try? await Task.sleep(for: .microseconds(200))
             }
+            close(opens)
             dir.writeAtomically(dir.configPath, old.replacingOccurrences("scale_up_threshold = 50", "scale_up_threshold = 60"))
             let first = await daemon.waitForLine("servers_to_scale=")
             readTheOld = first?.contains("scale_up_threshold 50") == true
@@ -246,3 +252,4 @@ private func caughtSignals(of pid: pid_t) -> Set<Int32> {
     else { return [] }
     return Set((1...64).filter { mask & (UInt64(1) << UInt64($0 - 1)) != 0 }.map(Int32.init))
 }
+
