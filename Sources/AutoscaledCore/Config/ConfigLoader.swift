@@ -31,13 +31,21 @@ public enum ConfigLoader {
             } else {
                 message = "cannot read config: \(errorText(error, after: absolute))"
             }
-            let read: RewriteRace.Read
-            if case .changedWhileReading = error { read = .changing } else { read = .refused(message) }
-            return (.failure(ConfigErrors([ConfigError(file: path, line: nil, message: message)])), read)
+            return (.failure(ConfigErrors([ConfigError(file: path, line: nil, message: message)])), failedRead(error, message: message))
         }
         // Paths that pass the pure rules and then fail every write, or name one file twice: refused here.
         return (ConfigParser.parse(bytes: contents.bytes, file: path, directory: parentDirectory(of: absolute), disk: disk),
                 .whole(contents.bytes))
+    }
+}
+
+extension ConfigLoader {
+    /// What a read that failed with `error` (told as `message`) found, for ``RewriteRace``: a file
+    /// that changed while it was read met a write and is read again until the bound; any other
+    /// failure is the same file when its message is the same.
+    static func failedRead(_ error: FileReadError, message: String) -> RewriteRace.Read {
+        if case .changedWhileReading = error { return .changing }
+        return .refused(message)
     }
 }
 

@@ -6,6 +6,25 @@ import Synchronization
 import Testing
 
 struct ConfigLoaderTests {
+    @Test("a config read whole, refused or met while changing is told to the rewrite race as such")
+    func failedReads() {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        dir.write("empty.conf", "")
+        #expect(ConfigLoader.loadReading(path: dir.file("empty.conf")).read == .whole([]))
+        let bad = dir.file("bad.conf")
+        dir.write("bad.conf", "[policy\n")
+        #expect(ConfigLoader.loadReading(path: bad).read == .whole(Array("[policy\n".utf8)))
+        let missing = ConfigLoader.loadReading(path: dir.file("missing.conf"))
+        guard case let .failure(errors) = missing.result else {
+            Issue.record("a missing config loaded")
+            return
+        }
+        #expect(missing.read == .refused(errors.errors[0].message))
+        #expect(ConfigLoader.failedRead(.changedWhileReading(path: bad), message: "cannot read config: changed while being read") == .changing)
+        #expect(ConfigLoader.failedRead(.tooLarge(path: bad, limit: 1), message: "m") == .refused("m"))
+    }
+
     @Test("a file replaced between two looks, whose freed inode another path took, is not two names of one file; an alias stays one")
     func inodeTakenMeanwhile() {
         // The first look at the load file finds inode 7; it is then renamed over (inode 8), and the
