@@ -108,7 +108,7 @@ struct FileSafetyTests {
             + "pid=\(first.pid) cause=\"another autoscaled (pid \(first.pid)) is using this state file\""), "\(second.stderr)")
         #expect(!second.stderr.contains("event=start"))
         let last = second.stderr.split(separator: "\n").last.map(String.init) ?? ""
-        #expect(last.contains("level=error event=stop status=1 cause=\"not started: [state] path \(dir.statePath): another "
+        #expect(last.contains("level=error event=stop status=1 cause=\"not started: \(dir.statePathLine)[state] path \(dir.statePath): another "
             + "autoscaled (pid \(first.pid)) is using this state file\""), "\(second.stderr)")
         let once = await ChildProcess.run(["once", "--config", dir.configPath], in: dir.path)
         #expect(once.status == 0 && once.stdout.hasPrefix("Servers to scale: 1\n"))
@@ -289,7 +289,7 @@ struct FileSafetyTests {
         let cause = "another autoscaled (pid \(owner.pid)) is using this state file"
         #expect(await daemon.waitForLine("level=error event=state-locked path=\(first.statePath)", "pid=\(owner.pid)", after: before) != nil)
         #expect(await daemon.waitForLine("level=error event=reload-failed config=\(second.configPath) errors=1 "
-            + "cause=\"[state] path \(first.statePath): \(cause)\"", after: before) != nil, "\(daemon.standardError)")
+            + "cause=\"\(second.statePathLine)[state] path \(first.statePath): \(cause)\"", after: before) != nil, "\(daemon.standardError)")
         // Still the old one's: a stop saves there.
         daemon.signal(SIGTERM)
         #expect(await daemon.wait() == 0)
@@ -420,7 +420,7 @@ struct FileSafetyTests {
         let cause = "fstatat(\(state).unknown-version-1000000000000000): file name too long (errno 36)"
         #expect(refused.stderr.contains("level=error event=state-write-failed path=\(state) cause=\"\(cause)\""), "\(refused.stderr)")
         let last = refused.stderr.split(separator: "\n").last.map(String.init) ?? ""
-        #expect(last.contains("level=error event=stop status=1 cause=\"not started: [state] path \(state): cannot set aside "
+        #expect(last.contains("level=error event=stop status=1 cause=\"not started: \(dir.statePathLine)[state] path \(state): cannot set aside "
             + "the state file of unknown version 1000000000000000: \(cause)\""), "\(refused.stderr)")
         #expect(!refused.stderr.contains("event=start"))
         #expect(readText(state) == future)

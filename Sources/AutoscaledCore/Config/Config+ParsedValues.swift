@@ -103,7 +103,7 @@ extension PolicyConfig {
 
 extension StateConfig {
     init(values: ParsedValues) throws(ParsedValues.Missing) {
-        self.init(path: try values.string(.statePath))
+        self.init(path: try values.string(.statePath), pathLine: values.line(of: .statePath))
     }
 }
 

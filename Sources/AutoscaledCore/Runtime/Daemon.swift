@@ -73,7 +73,7 @@ public final class Daemon {
     /// another daemon holds the state file's lock, or takes it after its lock file was removed, the
     /// lock file cannot be created, or a state file of unknown version cannot be set aside).
     public func run() async -> Int32 {
-        guard let claim = StateClaim.atStart(initialConfig, logger: logger) else { return 1 }
+        guard let claim = StateClaim.atStart(initialConfig, configPath: configPath, logger: logger) else { return 1 }
         stateLock = claim.lock
         if configRead == nil { configRead = Self.configVersion(at: configPath) }
         // Signals first: a SIGTERM during start-up is then handled, not fatal.
@@ -251,7 +251,7 @@ public final class Daemon {
             var claim: StateClaim?
             if new.state.path != old.state.path {
                 // The new state file must be ours alone, and safe to write, before anything changes.
-                guard let claimed = StateClaim.atReload(new.state.path, configPath: configPath, logger: controller.logger) else {
+                guard let claimed = StateClaim.atReload(new.state, configPath: configPath, logger: controller.logger) else {
                     controller.noteReload(succeeded: false)
                     return true
                 }

@@ -65,7 +65,7 @@ struct StateClaim {
     /// Removes leftovers, then claims the configured state file.
     /// - Returns: `nil`, after logging why at error level and a last `stop` line saying the daemon
     ///   did not start, when it must not start.
-    static func atStart(_ config: Config, logger: Logger) -> StateClaim? {
+    static func atStart(_ config: Config, configPath: String, logger: Logger) -> StateClaim? {
         removeLeftovers(config, logger: logger)
         do {
             let claimed = try claim(StateStore(path: config.state.path), keepingDamaged: true)
@@ -74,7 +74,7 @@ struct StateClaim {
         } catch {
             logger.log(error.record)
             logger.log(.error, .stop, [
-                LogField("status", .int(1)), LogField("cause", .string("not started: [state] path \(config.state.path): \(error.cause)")),
+                LogField("status", .int(1)), LogField("cause", .string("not started: " + config.state.fault(error.cause, configPath: configPath))),
             ])
             return nil
         }
@@ -85,14 +85,15 @@ struct StateClaim {
     /// a damaged one) is set aside first, as `<path>.before-reload`, and logged, never overwritten
     /// in silence; one that cannot be read fails the reload (``claim(_:keepingDamaged:)``).
     /// - Returns: `nil`, after logging `reload-failed` with the cause, when the reload must not apply.
-    static func atReload(_ path: String, configPath: String, logger: Logger) -> StateClaim? {
+    static func atReload(_ state: StateConfig, configPath: String, logger: Logger) -> StateClaim? {
+        let path = state.path
         var claim: StateClaim
         do {
             claim = try self.claim(StateStore(path: path))
             if let record = claim.pidNotWritten { logger.log(record) }
         } catch {
             logger.log(error.record)
-            logger.log(.reloadFailed(config: configPath, causes: ["[state] path \(path): \(error.cause)"]))
+            logger.log(.reloadFailed(config: configPath, causes: [state.fault(error.cause, configPath: configPath)]))
             return nil
         }
         let why: String
@@ -114,7 +115,9 @@ struct StateClaim {
             } catch {
                 claim.lock.release()
                 logger.log(.stateWriteFailed(path: path, error))
-                logger.log(.reloadFailed(config: configPath, causes: ["[state] path \(path): cannot set aside the state file there: \(error)"]))
+                logger.log(.reloadFailed(config: configPath, causes: [
+                    state.fault("cannot set aside the state file there: \(error)", configPath: configPath),
+                ]))
                 return nil
             }
         }

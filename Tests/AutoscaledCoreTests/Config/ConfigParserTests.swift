@@ -46,6 +46,15 @@ struct ConfigParserTests {
         })
     }
 
+    @Test("a problem with the state file is told at the line of [state] path, or at the file when the path is the default")
+    func stateFault() throws {
+        let given = try ConfigParsing.parse(Self.example).get().state
+        #expect(given.fault("locked", configPath: "/etc/a.conf") == "/etc/a.conf:22: [state] path /var/lib/autoscaled/state.json: locked")
+        let defaulted = try ConfigParsing.parse("[source]\npath = /run/loads.json").get().state
+        #expect(defaulted.pathLine == nil)
+        #expect(defaulted.fault("locked", configPath: "/etc/a.conf") == "/etc/a.conf: [state] path \(defaulted.path): locked")
+    }
+
     @Test("a config file's name holding a newline or a control character is escaped in its errors")
     func fileNameEscaped() {
         #expect(ConfigError(file: "ok\n/a.conf", line: 3, message: "bad").description == #"ok\n/a.conf:3: bad"#)

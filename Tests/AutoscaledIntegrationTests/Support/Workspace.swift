@@ -57,6 +57,14 @@ struct Workspace {
             """)
     }
 
+    /// The line of the config's `[state] path`, as `<config>:<line>: ` starts an error about it.
+    var statePathLine: String {
+        let lines = read(configPath).split(separator: "\n", omittingEmptySubsequences: false)
+        let section = lines.firstIndex { $0 == "[state]" } ?? lines.endIndex
+        let line = lines[section...].firstIndex { $0.hasPrefix("path = ") }
+        return "\(configPath):\(line.map { "\($0 + 1)" } ?? "no [state] path line"): "
+    }
+
     /// Replaces the load file atomically (temp file + rename), as a careful writer would.
     func writeLoads(_ json: String) {
         writeAtomically(loadPath, json)
