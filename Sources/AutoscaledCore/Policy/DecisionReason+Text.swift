@@ -103,7 +103,9 @@ extension DecisionReason.Sizing {
             text += "; at this phase each of the last \(season.confirmations) periods of \(DurationText.format(season.period)) "
                 + "rose to \(figure(season.load)) within the next \(DurationText.format(season.within))"
         }
-        return text + " needs \(need) at target_load \(given(targetLoad))"
+        text += " needs \(need) at target_load \(given(targetLoad))"
+        if let heldScaleUp { text += "; a scale-up adds at least 1 (to \(heldScaleUp))" }
+        return text
     }
 }
 

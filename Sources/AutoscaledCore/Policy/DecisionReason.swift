@@ -110,6 +110,10 @@ public struct DecisionReason: Sendable, Equatable {
         }
         /// ``Season/none`` (no confirmations) when none was due: no optional's tag to set.
         private var seasonFigures = Season.none
+        /// What a scale-up a rule held would have gone to, when that is above the need: a band
+        /// rule's scale-up adds at least 1, so a hot server wants one more than the count even where
+        /// the load needs fewer. The `limited` line's `want=` is this count, and the reason says why.
+        public var heldScaleUp: Int?
         private var estimate: Estimate
 
         /// The sum of the servers' loads.
@@ -141,7 +145,7 @@ public struct DecisionReason: Sendable, Equatable {
 
         public static func == (a: Sizing, b: Sizing) -> Bool {
             a.need == b.need && a.targetLoad == b.targetLoad && a.total == b.total && a.smoothed == b.smoothed
-                && a.projection == b.projection && a.season == b.season
+                && a.projection == b.projection && a.season == b.season && a.heldScaleUp == b.heldScaleUp
         }
 
         private struct Estimate: Sendable {

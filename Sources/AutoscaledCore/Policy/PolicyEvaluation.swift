@@ -193,15 +193,20 @@ struct Evaluation: Sendable {
     }
 
     /// The decision, its reason told from `trigger`, this evaluation's sizing and `outcome`. `wanted`
-    /// is kept only with a rule that holds the count (`heldBy`).
+    /// is kept only with a rule that holds the count (`heldBy`); a held scale-up that wanted more
+    /// than the need (a band rule's least, one more) says so in the sizing.
     @inline(__always) func decision(
         _ action: ScalingAction, to: Int, trigger: DecisionReason.Trigger, outcome: DecisionReason.Outcome,
         threshold: Double? = nil, heldBy: HoldingRule? = nil, wanted: Int? = nil
     ) -> ScalingDecision {
-        ScalingDecision(action: action, from: current, to: to, serversToScale: serversToScale, busiest: busiest,
-                        threshold: threshold,
-                        reason: DecisionReason(trigger, sizing: config.usesLearnedHeadroom ? nil : sizing, outcome: outcome),
-                        recommendation: recommendation, totalLoad: estimate.current, heldBy: heldBy,
-                        wanted: heldBy == nil ? nil : wanted)
+        var sizing = config.usesLearnedHeadroom ? nil : sizing
+        if action == .hold, heldBy != nil, let wanted, wanted > current, let need = sizing?.need, wanted > need {
+            sizing?.heldScaleUp = wanted
+        }
+        return ScalingDecision(action: action, from: current, to: to, serversToScale: serversToScale, busiest: busiest,
+                               threshold: threshold,
+                               reason: DecisionReason(trigger, sizing: sizing, outcome: outcome),
+                               recommendation: recommendation, totalLoad: estimate.current, heldBy: heldBy,
+                               wanted: heldBy == nil ? nil : wanted)
     }
 }

@@ -45,7 +45,7 @@ struct DecisionReasonTests {
         Case(name: "max_replicas holds at the top",
              input: .loads(snapshot([("a", 80), ("b", 90)])), replicas: 10,
              trigger: .serversAbove(count: 2, threshold: 50, busiest: ServerLoad(name: "b", load: 90)),
-             sizing: sized(170, need: 4), outcome: .atMaxReplicas(10)),
+             sizing: modified(sized(170, need: 4)) { $0.heldScaleUp = 11 }, outcome: .atMaxReplicas(10)),
         Case(name: "max_scale_up_per_minute limits the step",
              input: .loads(snapshot([("a", 400), ("b", 400)])), replicas: 2,
              trigger: .serversAbove(count: 2, threshold: 50, busiest: ServerLoad(name: "a", load: 400)),

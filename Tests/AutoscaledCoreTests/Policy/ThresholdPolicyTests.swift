@@ -56,8 +56,8 @@ struct ThresholdPolicyTests {
                  + "+2 (capped at max_replicas 10)"),
         Case(name: "no scale-up beyond max_replicas",
              loads: [("a", 60)], replicas: 10, serversToScale: 1, action: .hold, to: 10,
-             reason: "1 server above scale_up_threshold 50 (max a=60); total load 60 needs 2 at target_load 50 "
-                 + "but already at max_replicas 10"),
+             reason: "1 server above scale_up_threshold 50 (max a=60); total load 60 needs 2 at target_load 50; "
+                 + "a scale-up adds at least 1 (to 11) but already at max_replicas 10"),
         Case(name: "low load at min_replicas holds",
              loads: [("a", 1)], replicas: 1, serversToScale: 0, action: .hold, to: 1,
              reason: "the only server below scale_down_threshold 35 (max a=1); total load 1 needs 1 at target_load 50 "
