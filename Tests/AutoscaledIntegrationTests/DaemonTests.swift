@@ -1,4 +1,3 @@
-import AutoscaledTestSupport
 import Glibc
 import Testing
 
@@ -257,4 +256,3 @@ private func caughtSignals(of pid: pid_t) -> Set<Int32> {
     else { return [] }
     return Set((1...64).filter { mask & (UInt64(1) << UInt64($0 - 1)) != 0 }.map(Int32.init))
 }
-
