@@ -336,6 +336,45 @@ struct FileSafetyTests {
         #expect(readText(dir.statePath) == saved)
     }
 
+    @Test("a directory on the state file's path that this user may not search is named, at start and by status: not told as a denied open alone")
+    func unsearchableStateDirectoryNamed() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        mkdirs(dir, "locked", "locked/state")
+        dir.writeConfig()
+        dir.writeAtomically(dir.configPath, dir.read(dir.configPath).replacing("path = state/state.json", with: "path = locked/state/state.json"))
+        dir.writeLoads(#"{"a": 30}"#)
+        let statePath = dir.file("locked/state/state.json")
+        // Root searches every directory: run as a user of its own (not nobody, as above), who may
+        // read the config and the loads but not search `locked`.
+        let asOther = geteuid() == 0
+        chmod(dir.path, 0o755)
+        for path in [dir.configPath, dir.loadPath] { chmod(path, 0o644) }
+        chmod(dir.file("locked"), 0o600)
+        defer { chmod(dir.file("locked"), 0o700) }
+        let uid = asOther ? 61234 : geteuid()
+        let denied = "permission denied: uid \(uid) may not search \(dir.file("locked")), a directory on its path (errno 13)"
+        for command in [["run", "--config", dir.configPath], ["status", "--config", dir.configPath]] {
+            let child = asOther
+                ? ChildProcess("/usr/bin/setpriv", ["--reuid=61234", "--regid=61234", "--clear-groups", autoscaledBinary()] + command,
+                               captureIn: dir.path)
+                : ChildProcess(autoscaledBinary(), command, captureIn: dir.path)
+            let status = await child.wait()
+            if status == nil {
+                child.signal(SIGKILL)
+                _ = await child.wait()
+            }
+            #expect(status == 1, "\(command[0]): \(child.standardError)")
+            if command[0] == "run" {
+                #expect(child.standardError.contains("level=error event=stop status=1 cause=\"not started: \(dir.statePathLine)[state] path "
+                    + "\(statePath): cannot use its lock file \(statePath).lock: mkdir(\(dir.file("locked/state"))): \(denied)\"\n"),
+                        "\(child.standardError)")
+            } else {
+                #expect(child.standardError == "open(\(statePath)): \(denied)\n")
+            }
+        }
+    }
+
     @Test("start-up cleanup removes every leftover of a dead writer it can, and names each one it cannot")
     func leftoversCleanedUp() async {
         let dir = Workspace()

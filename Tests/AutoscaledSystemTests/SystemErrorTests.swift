@@ -18,4 +18,38 @@ struct SystemErrorTests {
             + "left on device: the user's inotify watches are used up (sysctl fs.inotify.max_user_watches) (errno 28)")
         #expect(SystemError(call: "write", subject: "/d/f", errno: ENOSPC).description == "write(/d/f): no space left on device (errno 28)")
     }
+
+    @Test("a permission denied on the way to a path names the directory that denied it, and the user it denied")
+    func unsearchableDirectory() {
+        var error = SystemError(call: "mkdir", subject: "/srv/locked/state", errno: EACCES)
+        error.unsearchable = .init(directory: "/srv/locked", uid: 61234)
+        #expect(error.description == "mkdir(/srv/locked/state): permission denied: uid 61234 may not search /srv/locked, "
+            + "a directory on its path (errno 13)")
+        // Any other errno names no directory, whatever the path.
+        #expect(SystemError(call: "open", subject: "/proc/1/root/x", errno: ENOENT).unsearchable == nil)
+    }
+
+    @Test("the directory that denies a path is the first one on its way, from the root down, that may not be searched")
+    func firstUnsearchableDirectory() {
+        func first(_ path: String, denied: Set<String> = [], missing: Set<String> = []) -> (found: String?, asked: [String]) {
+            var asked: [String] = []
+            let found = SystemError.firstUnsearchableDirectory(on: path) { directory in
+                asked.append(directory)
+                return missing.contains(directory) ? nil : !denied.contains(directory)
+            }
+            return (found, asked)
+        }
+        #expect(first("/a/b/c", denied: ["/a/b"]) == ("/a/b", ["/", "/a", "/a/b"]))
+        #expect(first("/a/b/c", denied: ["/a", "/a/b"]).found == "/a")
+        #expect(first("/a/b/c", denied: ["/"]) == ("/", ["/"]))
+        #expect(first("/a/b/c") == (nil, ["/", "/a", "/a/b"]))
+        #expect(first("/a//b/", denied: ["/a/b"]).found == nil, "the path's last component is not on its way")
+        #expect(first("/a//b/c", denied: ["/a/b"]).found == "/a/b")
+        #expect(first("/x", denied: ["/"]).found == "/")
+        // Not there: nothing below it can be what denied the call.
+        #expect(first("/a/b/c", denied: ["/a/b"], missing: ["/a"]) == (nil, ["/", "/a"]))
+        #expect(first("/", denied: ["/"]) == (nil, []))
+        #expect(first("a/b", denied: ["/", "a"]) == (nil, []))
+        #expect(first("", denied: ["/"]) == (nil, []))
+    }
 }
