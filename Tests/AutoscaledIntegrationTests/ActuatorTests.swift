@@ -144,6 +144,10 @@ struct ActuatorTests {
         #expect(await ProcessTable.waitUntilGone(try #require(fake.grandchild(ofCall: 1))))
         // Killed part-way: the world may be anywhere between 3 and 4, so no count is confirmed.
         #expect(dir.savedReplicas() == 4 && savedApplied(dir) == nil)
+        // Neither confirmed nor failed: status says so, not nothing.
+        let status = await ChildProcess.run(["status", "--config", dir.configPath], in: dir.path)
+        #expect(status.stdout.contains("desired replicas:  4\napplied replicas:  none confirmed: the actuator had neither confirmed a count "
+            + "nor failed when the daemon stopped (the next start applies the desired count)\n"), "\(status.stdout)")
     }
 
     @Test("a failing command is retried with growing delays until it succeeds")

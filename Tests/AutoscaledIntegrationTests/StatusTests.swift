@@ -66,7 +66,7 @@ struct StatusTests {
         #expect(lines.dropFirst(6).first?.hasPrefix("                   last error: \(dir.loadPath): line 1: ") == true, "\(text.stdout)")
         let json = await ChildProcess.run(["status", "--config", dir.configPath, "--json"], in: dir.path)
         #expect(json.status == 0)
-        #expect(json.stdout.hasPrefix(#"{"daemon":{"pid":"# + "\(daemon.pid)" + #","running":true},"desired_replicas":4,"#
+        #expect(json.stdout.hasPrefix(#"{"actuator_acts":false,"daemon":{"pid":"# + "\(daemon.pid)" + #","running":true},"desired_replicas":4,"#
             + #""last_decision":{"action":"scale-up","age_seconds":"#), "\(json.stdout)")
         #expect(json.stdout.contains(#""source":{"consecutive_failures":1,"health":"failing","last_error":""# + dir.loadPath + ": line 1: "),
                 "\(json.stdout)")

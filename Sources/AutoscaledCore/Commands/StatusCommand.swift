@@ -25,7 +25,7 @@ public enum StatusCommand {
             let pause = Result { () throws(PauseFileError) in try PauseFile.load(PauseFile.path(forState: path)) }
             let report = StatusReport(file, path: path, wallNow: wallNow, failureThreshold: config.source.failureThreshold,
                                       pause: pause, bounds: config.policy.minReplicas...config.policy.maxReplicas,
-                                      lockHolder: StateStore.lockHolder(forState: path))
+                                      lockHolder: StateStore.lockHolder(forState: path), actuatorActs: config.actuator.acts)
             return CommandOutput(standardOutput: json ? report.json() : report.text(), exitStatus: CommandOutput.success)
         }
     }

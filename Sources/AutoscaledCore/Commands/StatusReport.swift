@@ -114,6 +114,8 @@ struct StatusReport: Codable, Equatable {
     var pauseFileError: String?
     var appliedReplicas: Int?
     var actuationFailing: ActuationFailing?
+    /// Whether the config's `[actuator]` acts: then a count not confirmed applied is worth a line.
+    var actuatorActs: Bool
     var updatedAt: String
     var updatedAgeSeconds: Double?
     var lastDecision: Decision?
@@ -124,6 +126,7 @@ struct StatusReport: Codable, Equatable {
         case desiredReplicas = "desired_replicas"
         case appliedReplicas = "applied_replicas"
         case actuationFailing = "actuation_failing"
+        case actuatorActs = "actuator_acts"
         case updatedAt = "updated_at"
         case updatedAgeSeconds = "updated_age_seconds"
         case lastDecision = "last_decision"
@@ -135,11 +138,13 @@ struct StatusReport: Codable, Equatable {
     /// - Parameter pause: the pause file next to the state file, if any; shown while it holds. A
     ///   failure says why it cannot be read.
     /// - Parameter bounds: the config's `min_replicas`…`max_replicas`, which a pause's count is held within.
+    /// - Parameter actuatorActs: whether the config's `[actuator]` acts (``ActuatorConfig/acts``).
     init(
         _ file: StateFile, path: String, wallNow: Double, failureThreshold: Int = SourceHealth.defaultFailureThreshold,
         pause pauseRead: Result<PauseFile?, PauseFileError> = .success(nil), bounds: ClosedRange<Int>? = nil,
-        lockHolder: LockFile.Holder? = nil
+        lockHolder: LockFile.Holder? = nil, actuatorActs: Bool = false
     ) {
+        self.actuatorActs = actuatorActs
         let pauseFile = try? pauseRead.get()
         if case let .failure(error) = pauseRead { pauseFileError = error.description }
         daemon = lockHolder.map { holder in
@@ -205,6 +210,16 @@ struct StatusReport: Codable, Equatable {
             text += line("applied replicas", "none confirmed: the actuator has failed \(failing.attempts) "
                 + "time\(failing.attempts == 1 ? "" : "s") in a row since \(Self.ago(failing.sinceAgeSeconds)) (\(shown(failing.since)))")
             text += line("", "last error: \(shown(failing.cause))")
+        } else if appliedReplicas == nil && actuatorActs {
+            // The daemon applies a count not confirmed with its first evaluation after a start (and
+            // each one after a failure): neither a confirmation nor a failure is on record since.
+            let unconfirmed = switch daemon?.running {
+            case true?: "none confirmed yet: the actuator has neither confirmed a count nor failed since the daemon started"
+            case false?: "none confirmed: the actuator had neither confirmed a count nor failed when the daemon stopped "
+                + "(the next start applies the desired count)"
+            case nil: "none confirmed yet: the actuator has neither confirmed a count nor failed"
+            }
+            text += line("applied replicas", unconfirmed)
         }
         if let decision = lastDecision {
             text += line("last decision", "\(shown(decision.action)) from \(decision.from) to \(decision.to), "

@@ -1,4 +1,5 @@
 @testable import AutoscaledCore
+import AutoscaledSystem
 import Testing
 
 struct StatusReportTests {
@@ -31,7 +32,7 @@ struct StatusReportTests {
     func healthy() {
         let source = StateFile.SourceStatus(consecutiveFailures: 0, lastGoodReadUnix: 1_795_932_848.5, lastError: nil)
         let report = StatusReport(Self.file(source: source, applied: 4), path: "/var/lib/autoscaled/state.json",
-                                  wallNow: 1_795_932_851.6)
+                                  wallNow: 1_795_932_851.6, actuatorActs: true)
         #expect(report.text() == """
             desired replicas:  4
             applied replicas:  4
@@ -41,7 +42,7 @@ struct StatusReportTests {
             state file:        /var/lib/autoscaled/state.json, written 3s ago (2026-11-29T06:14:08.500Z)
 
             """)
-        #expect(report.json() == #"{"applied_replicas":4,"desired_replicas":4,"last_decision":{"action":"scale-up","#
+        #expect(report.json() == #"{"actuator_acts":true,"applied_replicas":4,"desired_replicas":4,"last_decision":{"action":"scale-up","#
             + #""age_seconds":128.563,"at":"2026-11-29T06:12:03.037Z","from":3,"reason":"1 server above scale_up_threshold 50 "#
             + #"(max server2=55): +1","to":4},"source":{"consecutive_failures":0,"health":"healthy","#
             + #""last_good_read":"2026-11-29T06:14:08.500Z","last_good_read_age_seconds":3.1},"#
@@ -79,6 +80,36 @@ struct StatusReportTests {
             + #""since":"2026-11-29T06:12:03.037Z","since_age_seconds":126.963}"#), "\(report.json())")
     }
 
+    @Test("an actuator that has neither confirmed a count nor failed (a start, a restart after failures) is told so, not left unsaid")
+    func appliedNotConfirmed() {
+        let file = Self.file(source: nil)
+        let holders: [(LockFile.Holder?, String)] = [
+            (.process(pid: 812), "none confirmed yet: the actuator has neither confirmed a count nor failed since the daemon started"),
+            (LockFile.Holder.none, "none confirmed: the actuator had neither confirmed a count nor failed when the daemon stopped "
+                + "(the next start applies the desired count)"),
+            (.unknown, "none confirmed yet: the actuator has neither confirmed a count nor failed"),
+            (nil, "none confirmed yet: the actuator has neither confirmed a count nor failed"),
+        ]
+        for (holder, told) in holders {
+            let report = StatusReport(file, path: "s.json", wallNow: 1_795_932_850, lockHolder: holder, actuatorActs: true)
+            #expect(report.text().contains("desired replicas:  4\napplied replicas:  \(told)\nlast decision:"), "\(report.text())")
+            #expect(report.json().contains(#""actuator_acts":true"#))
+            #expect(!report.json().contains("applied_replicas"))
+        }
+        // Nothing acts (no [actuator], or dry_run): nothing is applied, and nothing is said of it.
+        let idle = StatusReport(file, path: "s.json", wallNow: 1_795_932_850, lockHolder: .process(pid: 812))
+        #expect(!idle.text().contains("applied replicas"))
+        #expect(idle.json().contains(#""actuator_acts":false"#))
+        // A confirmed count, or failures, say what they say, and nothing more.
+        let confirmed = StatusReport(Self.file(source: nil, applied: 3), path: "s.json", wallNow: 1_795_932_850, actuatorActs: true)
+        #expect(confirmed.text().contains("desired replicas:  4\napplied replicas:  3\nlast decision:"), "\(confirmed.text())")
+        var failing = file
+        failing.actuationFailing = StateFile.ActuationFailure(sinceUnix: 1_795_932_723.037, attempts: 1, cause: "exited with status 3")
+        let failed = StatusReport(failing, path: "s.json", wallNow: 1_795_932_850, actuatorActs: true).text()
+        #expect(failed.components(separatedBy: "applied replicas:").count == 2, "\(failed)")
+        #expect(failed.contains("applied replicas:  none confirmed: the actuator has failed 1 time in a row since"))
+    }
+
     @Test("a state file from before source health was recorded still reads")
     func older() throws {
         let file = StateFile(desiredReplicas: 2, updatedAt: "2026-11-29T06:00:00.000Z", lastDecision: nil)
@@ -90,7 +121,7 @@ struct StatusReportTests {
             state file:        s.json, written 2026-11-29T06:00:00.000Z
 
             """)
-        #expect(report.json() == #"{"desired_replicas":2,"source":{"health":"unknown"},"state_file":"s.json","#
+        #expect(report.json() == #"{"actuator_acts":false,"desired_replicas":2,"source":{"health":"unknown"},"state_file":"s.json","#
             + #""updated_at":"2026-11-29T06:00:00.000Z"}"# + "\n")
     }
 }
