@@ -9,59 +9,74 @@ public struct SystemError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What it was called on (a path, an address), or empty.
     public var subject: String
     public var errno: Int32
-    /// For `EACCES` on an absolute path: the first directory on the way to it that this process may
-    /// not search, which denied the call whether or not the file is there. `nil` otherwise, and when
-    /// every directory on the way may be searched (the file itself, or a directory's other
-    /// permissions, denied it).
-    public var unsearchable: Unsearchable?
+    /// For `EACCES` or `ENOTDIR` on an absolute path, what on the way to it failed the call, whether
+    /// or not the file is there: ``PathObstacle``. `nil` otherwise, and when nothing on the way did
+    /// (the file itself, or a directory's other permissions, failed it).
+    public var obstacle: PathObstacle?
 
-    /// A directory this process (`uid`, its effective user) may not search (its `x` bit).
-    public struct Unsearchable: Sendable, Equatable {
-        public var directory: String
-        public var uid: uid_t
+    /// What on the way to a path failed a call on it.
+    public enum PathObstacle: Sendable, Equatable {
+        /// A directory this process (`uid`, its effective user) may not search (its `x` bit).
+        case unsearchable(directory: String, uid: uid_t)
+        /// Something there that is not a directory, where the path goes through one.
+        case notDirectory(path: String, kind: Directory.EntryKind)
     }
 
-    /// Looks, for `EACCES` on an absolute path, for the directory on its way that denied the call
-    /// (``unsearchable``): `faccessat(X_OK, AT_EACCESS)` on each, from `/` down.
+    /// Looks, for `EACCES` or `ENOTDIR` on an absolute path, for what on its way failed the call
+    /// (``obstacle``), from `/` down: a directory `faccessat(X_OK, AT_EACCESS)` refuses, or the
+    /// first thing `stat` finds that is not a directory.
     public init(call: String, subject: String = "", errno: Int32) {
         self.call = call
         self.subject = subject
         self.errno = errno
-        guard errno == EACCES else { return }
-        unsearchable = Self.firstUnsearchableDirectory(on: subject) { directory in
-            if faccessat(AT_FDCWD, directory, X_OK, AT_EACCESS) == 0 { return true }
-            return Glibc.errno == EACCES ? false : nil
-        }.map { Unsearchable(directory: $0, uid: geteuid()) }
+        switch errno {
+        case EACCES:
+            obstacle = Self.firstBlockOnPath(of: subject) { directory in
+                if faccessat(AT_FDCWD, directory, X_OK, AT_EACCESS) == 0 { return false }
+                return Glibc.errno == EACCES ? true : nil
+            }.map { .unsearchable(directory: $0, uid: geteuid()) }
+        case ENOTDIR:
+            var kind = Directory.EntryKind.other
+            obstacle = Self.firstBlockOnPath(of: subject) { step in
+                guard let found = entryKind(at: step, followingLinks: true) else { return nil }
+                kind = found
+                return found != .directory
+            }.map { .notDirectory(path: $0, kind: kind) }
+        default:
+            break
+        }
     }
 
-    /// The first directory on the way to the absolute `path` (`/`, then each directory that holds
-    /// the next component, the path's own parent last) that `searchable` says may not be searched
-    /// (`false`). The walk ends at the first that cannot be looked at (`nil`: not there, not a
-    /// directory), and gives `nil` for a relative path or for `/` itself.
-    static func firstUnsearchableDirectory(on path: String, searchable: (String) -> Bool?) -> String? {
+    /// The first step on the way to the absolute `path` (`/`, then each directory that holds the
+    /// next component, the path's own parent last) that `blocks` says stops it (`true`). The walk
+    /// ends at the first that cannot be looked at (`nil`: not there), and gives `nil` for a relative
+    /// path or for `/` itself.
+    static func firstBlockOnPath(of path: String, blocks: (String) -> Bool?) -> String? {
         guard path.hasPrefix("/") else { return nil }
         let components = path.split(separator: "/")
-        var directory = "/"
+        var step = "/"
         for component in components.dropLast() {
-            switch searchable(directory) {
-            case false?: return directory
+            switch blocks(step) {
+            case true?: return step
             case nil: return nil
-            case true?: directory += directory == "/" ? component : "/" + component
+            case false?: step += step == "/" ? component : "/" + component
             }
         }
-        return components.isEmpty || searchable(directory) != false ? nil : directory
+        return !components.isEmpty && blocks(step) == true ? step : nil
     }
 
     /// The C library's text for the errno, lower-cased as in the rest of the logs; where the call
     /// gives the errno a meaning of its own (an inotify limit that reads as a full disk), that too,
-    /// and for a permission denied on the way to a path, the directory that denied it.
+    /// and what on the way to a path failed the call (``obstacle``).
     public var reason: String {
         guard let text = strerror(errno) else { return "unknown error" }
         let message = String(cString: text)
         guard let first = message.first else { return message }
         let reason = first.lowercased() + message.dropFirst()
-        if let unsearchable {
-            return "\(reason): uid \(unsearchable.uid) may not search \(unsearchable.directory), a directory on its path"
+        switch obstacle {
+        case let .unsearchable(directory, uid)?: return "\(reason): uid \(uid) may not search \(directory), a directory on its path"
+        case let .notDirectory(path, kind)?: return "\(reason): \(path), on its path, is \(kind)"
+        case nil: break
         }
         return limit.map { "\(reason): \($0)" } ?? reason
     }

@@ -375,6 +375,24 @@ struct FileSafetyTests {
         }
     }
 
+    @Test("a load file's path through a regular file names that file, in once and in the daemon's source-error")
+    func loadPathThroughFileNamed() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        dir.write(dir.file("feeds"), "not a directory")
+        dir.writeConfig(source: "", pollInterval: "10s")
+        dir.writeAtomically(dir.configPath, dir.read(dir.configPath).replacing("path = loads.json", with: "path = feeds/loads.json"))
+        let cause = "open: not a directory: \(dir.file("feeds")), on its path, is a regular file (errno 20)"
+        let once = await ChildProcess.run(["once", "--config", dir.configPath], in: dir.path)
+        #expect(once.status == 1)
+        #expect(once.stderr == "\(dir.file("feeds/loads.json")): \(cause)\n", "\(once.stderr)")
+        let daemon = await startDaemon(dir)
+        #expect(await daemon.waitForLine("level=warning event=source-error source=\(dir.file("feeds/loads.json")) cause=\"\(cause)\" failures=1")
+            != nil, "\(daemon.standardError)")
+        daemon.signal(SIGTERM)
+        #expect(await daemon.wait() == 0)
+    }
+
     @Test("start-up cleanup removes every leftover of a dead writer it can, and names each one it cannot")
     func leftoversCleanedUp() async {
         let dir = Workspace()

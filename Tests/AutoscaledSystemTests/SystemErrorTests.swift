@@ -22,20 +22,20 @@ struct SystemErrorTests {
     @Test("a permission denied on the way to a path names the directory that denied it, and the user it denied")
     func unsearchableDirectory() {
         var error = SystemError(call: "mkdir", subject: "/srv/locked/state", errno: EACCES)
-        error.unsearchable = .init(directory: "/srv/locked", uid: 61234)
+        error.obstacle = .unsearchable(directory: "/srv/locked", uid: 61234)
         #expect(error.description == "mkdir(/srv/locked/state): permission denied: uid 61234 may not search /srv/locked, "
             + "a directory on its path (errno 13)")
         // Any other errno names no directory, whatever the path.
-        #expect(SystemError(call: "open", subject: "/proc/1/root/x", errno: ENOENT).unsearchable == nil)
+        #expect(SystemError(call: "open", subject: "/proc/1/root/x", errno: ENOENT).obstacle == nil)
     }
 
     @Test("the directory that denies a path is the first one on its way, from the root down, that may not be searched")
     func firstUnsearchableDirectory() {
         func first(_ path: String, denied: Set<String> = [], missing: Set<String> = []) -> (found: String?, asked: [String]) {
             var asked: [String] = []
-            let found = SystemError.firstUnsearchableDirectory(on: path) { directory in
+            let found = SystemError.firstBlockOnPath(of: path) { directory in
                 asked.append(directory)
-                return missing.contains(directory) ? nil : !denied.contains(directory)
+                return missing.contains(directory) ? nil : denied.contains(directory)
             }
             return (found, asked)
         }
@@ -51,5 +51,20 @@ struct SystemErrorTests {
         #expect(first("/", denied: ["/"]) == (nil, []))
         #expect(first("a/b", denied: ["/", "a"]) == (nil, []))
         #expect(first("", denied: ["/"]) == (nil, []))
+    }
+
+    @Test("a path that goes through a file, not a directory, names that file and what it is")
+    func notDirectoryOnPath() throws {
+        var template = Array("/tmp/autoscaled-notdir-XXXXXX".utf8CString)
+        let directory = String(cString: try #require(mkdtemp(&template)))
+        defer { unlink(directory + "/file"); rmdir(directory) }
+        close(creat(directory + "/file", 0o644))
+        let error = SystemError(call: "open", subject: directory + "/file/sub/loads.json", errno: ENOTDIR)
+        #expect(error.obstacle == .notDirectory(path: directory + "/file", kind: .regularFile))
+        #expect(error.description == "open(\(directory)/file/sub/loads.json): not a directory: \(directory)/file, on its path, "
+            + "is a regular file (errno 20)")
+        // The path's own last component is what the call was made on, not a step on its way.
+        #expect(SystemError(call: "open", subject: directory + "/file", errno: ENOTDIR).obstacle == nil)
+        #expect(SystemError(call: "open", subject: directory + "/nothing/x/y", errno: ENOTDIR).obstacle == nil)
     }
 }

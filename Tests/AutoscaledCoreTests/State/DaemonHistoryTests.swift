@@ -18,7 +18,7 @@ struct DaemonHistoryTests {
         let first = history.record(input, Self.decision, applied: nil, pollInterval: .seconds(10), at: .origin, wallTime: 1)
         #expect(first == [LogRecord(.warning, .historyWriteFailed, [
             LogField("path", .string(dir.file("file/history"))),
-            LogField("cause", .string("mkdir: not a directory (errno 20)")),
+            LogField("cause", .string("mkdir: not a directory: \(dir.file("file")), on its path, is a regular file (errno 20)")),
         ])])
         let second = history.record(input, Self.decision, applied: nil, pollInterval: .seconds(10), at: .origin, wallTime: 2)
         #expect(second.map(\.level) == [.debug])
