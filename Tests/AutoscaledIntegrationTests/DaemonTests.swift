@@ -209,6 +209,36 @@ struct DaemonTests {
         #expect(await daemon.wait() == 0)
     }
 
+    @Test("after the source was down, its first good reads do not lower the count: scale_down_stabilization waits, and the line says why")
+    func recoveryWaitsOutTheWindow() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        dir.writeConfig(policy: "scale_down_stabilization = 5s\nmax_scale_down_per_minute = 100", source: "failure_threshold = 1",
+                        pollInterval: "1s")
+        mkdir(dir.file("state"), 0o755)
+        dir.writeAtomically(dir.statePath, #"{"desired_replicas":8,"updated_at":"x","version":1}"#)
+        // Down from the first read, while a start holds the count anyway (its window reaches back
+        // before the start) ...
+        dir.writeLoads("garbage")
+        let daemon = await startDaemon(dir)
+        #expect(await daemon.waitForLine("level=error event=source-down") != nil)
+        // ... and for 7 polls (each one a hold without data), past that window: the polls the daemon
+        // made, however late this test looks.
+        let outage = await eventually { daemon.stderrLines.count { $0.contains("event=hold from=8 to=8 reason=\"no usable load data: ") } >= 7 ? true : nil }
+        #expect(outage == true, "\(daemon.standardError)")
+        let down = daemon.stderrLines.count
+        dir.writeLoads(#"{"a": 5}"#)
+        // The first decision with data after the outage (a hold without data has no servers_to_scale).
+        let held = await daemon.waitForLine("event=hold from=8 to=8 servers_to_scale=", after: down)
+        #expect(held?.hasSuffix(" but scale_down_stabilization 5s holds at 8 (the source was down within it)\"") == true,
+                "\(held ?? daemon.standardError)")
+        // Then the window lets go of the outage, and the count goes down.
+        #expect(await daemon.waitForLine("event=scale-down from=8 to=1 ", after: down) != nil, "\(daemon.standardError)")
+        #expect(daemon.stderrLines.filter { $0.contains("event=scale-down") }.count == 1, "\(daemon.standardError)")
+        daemon.signal(SIGTERM)
+        #expect(await daemon.wait() == 0)
+    }
+
     @Test("SIGHUP with a bad config keeps the old thresholds; a good one changes behaviour")
     func reload() async {
         let dir = Workspace()

@@ -177,6 +177,7 @@ extension DecisionReason.Outcome {
             return " but already at min_replicas \(min)"
         case let .stabilizationHolds(stabilized):
             return " but scale_down_stabilization \(DurationText.format(stabilized.window)) holds at \(stabilized.need)"
+                + (stabilized.sourceDownWithin ? " (the source was down within it)" : "")
         case let .stillLearning(rises):
             return " but still learning the rises (\(rises) of \(Headroom.minimumRises) seen): no scale-down yet"
         case let .downRateReached(stabilized, rate):

@@ -342,11 +342,14 @@ public struct DecisionReason: Sendable, Equatable {
         public var window: Duration
         public var need: Int
         public var rule: PolicyConfig.StabilizationRule
+        /// The window holds at the count because the source was down within it.
+        public var sourceDownWithin: Bool
 
-        public init(window: Duration, need: Int, rule: PolicyConfig.StabilizationRule = .highest) {
+        public init(window: Duration, need: Int, rule: PolicyConfig.StabilizationRule = .highest, sourceDownWithin: Bool = false) {
             self.window = window
             self.need = need
             self.rule = rule
+            self.sourceDownWithin = sourceDownWithin
         }
     }
 

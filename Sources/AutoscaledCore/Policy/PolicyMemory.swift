@@ -41,6 +41,9 @@ public struct PolicyMemory: Sendable, Equatable {
     /// The last tick with a read that gave no usable data (a failed read, the source down): the
     /// `scale_to_zero_after` wait starts again after it, whatever else the tick read.
     public private(set) var lastTickWithoutData: MonotonicInstant?
+    /// The last tick the source was down in (`failure_threshold` failed poll intervals in a row):
+    /// a scale-down waits until `scale_down_stabilization` reaches back no further, as after a start.
+    public private(set) var lastTickSourceDown: MonotonicInstant?
     /// The last tick with a read whose total load was above 0: a tick keeps its latest total, so
     /// this is how a tick that saw load and then none is still not idle for `scale_to_zero_after`.
     public private(set) var lastTickWithLoad: MonotonicInstant?
@@ -94,7 +97,8 @@ public struct PolicyMemory: Sendable, Equatable {
         latestTick = max(latestTick ?? at, at)
         replicas = decision.to
         switch decision.reason.trigger {
-        case .noUsableData, .sourceDownWithoutFallback, .fallback, .atFallback: lastTickWithoutData = at
+        case .noUsableData: lastTickWithoutData = at
+        case .sourceDownWithoutFallback, .fallback, .atFallback: (lastTickWithoutData, lastTickSourceDown) = (at, at)
         default: break
         }
         if decision.action == .scaleUp { lastScaleUp = at }

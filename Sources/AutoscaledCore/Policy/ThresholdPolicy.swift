@@ -200,8 +200,9 @@ public struct ThresholdPolicy: Sendable {
 
     /// The need of `scale_down_stabilization` by `scale_down_stabilization_rule` (the highest, or the
     /// mean, of the needs recorded within it, this evaluation's included), at least the need now, and
-    /// the current count while the window reaches back before observation began: a scale-down goes
-    /// no lower, and a restart never hastens one.
+    /// the current count while the window reaches back before observation began or to a tick the
+    /// source was down in: a scale-down goes no lower, and neither a restart nor the first reads
+    /// after an outage hasten one.
     private func stabilization(_ evaluation: Evaluation, memory: borrowing PolicyMemory) -> DecisionReason.Stabilization {
         let window = config.scaleDownStabilization
         let cutoff = evaluation.tick - window
@@ -211,7 +212,12 @@ public struct ThresholdPolicy: Sendable {
         case .mean: max(memory.meanRecommendation(since: cutoff, tick: evaluation.tick, need: need), need)
         }
         if memory.observingSince > cutoff { held = max(held, evaluation.current) }
-        return DecisionReason.Stabilization(window: window, need: held, rule: config.scaleDownStabilizationRule)
+        var sourceDownWithin = false
+        if let down = memory.lastTickSourceDown, down >= cutoff, held < evaluation.current {
+            (held, sourceDownWithin) = (evaluation.current, true)
+        }
+        return DecisionReason.Stabilization(window: window, need: held, rule: config.scaleDownStabilizationRule,
+                                            sourceDownWithin: sourceDownWithin)
     }
 
     /// `scale_to_zero_after`: every poll within it saw no load, this one too: to 0 at once (past the

@@ -73,4 +73,35 @@ struct FallbackPolicyTests {
         let later = policy.decide(.loads(idle), memory: memory, now: .origin + .seconds(170))
         #expect(later.action == .scaleDown && later.to == 3)
     }
+
+    @Test("without fallback_replicas too, a scale-down after the source was down waits out the stabilization window, and says why; a failed read short of down does not",
+          arguments: [PolicyConfig.StabilizationRule.highest, .mean])
+    func recoveryWithoutFallbackIsStabilized(_ rule: PolicyConfig.StabilizationRule) throws {
+        let policy = ThresholdPolicy(config: modified(PolicyConfig.defaults) {
+            ($0.scaleDownStabilization, $0.scaleDownStabilizationRule) = (.seconds(60), rule)
+        })
+        let idle = try LoadSnapshot(servers: [ServerLoad(name: "a", load: 1)])
+        func recovering(after input: PolicyInput) -> (PolicyMemory, ScalingDecision) {
+            var memory = PolicyMemory(replicas: 8, observingSince: .origin)
+            let failed = policy.decide(input, memory: memory, now: .origin + .seconds(100))
+            #expect(failed.action == .hold && failed.to == 8 && failed.recommendation == nil)
+            memory.record(failed, at: .origin + .seconds(100), policy: policy.config)
+            let first = policy.decide(.loads(idle), memory: memory, now: .origin + .seconds(130))
+            memory.record(first, at: .origin + .seconds(130), policy: policy.config)
+            return (memory, first)
+        }
+        let (memory, first) = recovering(after: .sourceDown(Self.cause))
+        #expect(first.action == .hold && first.to == 8 && first.heldBy == .scaleDownStabilization(holdsAt: 8))
+        #expect(first.reason.text.hasSuffix(" but scale_down_stabilization 1min holds at 8 (the source was down within it)"),
+                "\(first.reason.text)")
+        // The source was down in the tick at 100 s: the window lets go of it in the tick at 170 s.
+        let held = policy.decide(.loads(idle), memory: memory, now: .origin + .seconds(169))
+        #expect(held.action == .hold && held.to == 8)
+        let later = policy.decide(.loads(idle), memory: memory, now: .origin + .seconds(170))
+        #expect(later.action == .scaleDown && later.to < 8, "\(later.reason.text)")
+        #expect(!later.reason.text.contains("the source was down"))
+        // One failed read is no outage: the first good read after it may scale down.
+        let (_, afterFailure) = recovering(after: .unavailable(Self.cause))
+        #expect(afterFailure.action == .scaleDown, "\(afterFailure.reason.text)")
+    }
 }
