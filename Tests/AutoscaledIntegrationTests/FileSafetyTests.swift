@@ -27,6 +27,22 @@ struct FileSafetyTests {
         for name in names { mkdir(dir.file(name), 0o755) }
     }
 
+    /// Runs the binary with `arguments` to its end (killed if it has not ended within the tests'
+    /// patience), as uid and gid 61234 when `asOther` (root may read and search anything; not
+    /// nobody: the process-limit test counts nobody's processes meanwhile).
+    func runToEnd(_ arguments: [String], in dir: Workspace, asOther: Bool) async -> (status: Int32?, standardError: String) {
+        let child = asOther
+            ? ChildProcess("/usr/bin/setpriv", ["--reuid=61234", "--regid=61234", "--clear-groups", autoscaledBinary()] + arguments,
+                           captureIn: dir.path)
+            : ChildProcess(autoscaledBinary(), arguments, captureIn: dir.path)
+        let status = await child.wait()
+        if status == nil {
+            child.signal(SIGKILL)
+            _ = await child.wait()
+        }
+        return (status, child.standardError)
+    }
+
     @Test("a symlink at the state, metrics or file-actuator path is a config error at start, and refused, logged naming the link, when put there while the daemon runs; its target is untouched")
     func symlinksRefused() async {
         let dir = Workspace()
@@ -317,21 +333,12 @@ struct FileSafetyTests {
         } else {
             chmod(dir.statePath, 0o000)
         }
-        let command = ["run", "--config", dir.configPath]
-        let daemon = asOther
-            ? ChildProcess("/usr/bin/setpriv", ["--reuid=61234", "--regid=61234", "--clear-groups", autoscaledBinary()] + command,
-                           captureIn: dir.path)
-            : ChildProcess(autoscaledBinary(), command, captureIn: dir.path)
-        let status = await daemon.wait()
-        if status == nil {
-            daemon.signal(SIGKILL)
-            _ = await daemon.wait()
-        }
-        #expect(status == 1, "\(daemon.standardError)")
-        #expect(daemon.standardError.contains("level=error event=state-read-failed path=\(dir.statePath) cause=\"the state file is there "
-            + "but cannot be read (open(\(dir.statePath)): permission denied (errno 13))"), "\(daemon.standardError)")
-        #expect(daemon.standardError.contains("event=stop status=1"), "\(daemon.standardError)")
-        #expect(!daemon.standardError.contains("event=start "))
+        let (status, standardError) = await runToEnd(["run", "--config", dir.configPath], in: dir, asOther: asOther)
+        #expect(status == 1, "\(standardError)")
+        #expect(standardError.contains("level=error event=state-read-failed path=\(dir.statePath) cause=\"the state file is there "
+            + "but cannot be read (open(\(dir.statePath)): permission denied (errno 13))"), "\(standardError)")
+        #expect(standardError.contains("event=stop status=1"), "\(standardError)")
+        #expect(!standardError.contains("event=start "))
         chmod(dir.statePath, 0o600)
         #expect(readText(dir.statePath) == saved)
     }
@@ -355,22 +362,14 @@ struct FileSafetyTests {
         let uid = asOther ? 61234 : geteuid()
         let denied = "permission denied: uid \(uid) may not search \(dir.file("locked")), a directory on its path (errno 13)"
         for command in [["run", "--config", dir.configPath], ["status", "--config", dir.configPath]] {
-            let child = asOther
-                ? ChildProcess("/usr/bin/setpriv", ["--reuid=61234", "--regid=61234", "--clear-groups", autoscaledBinary()] + command,
-                               captureIn: dir.path)
-                : ChildProcess(autoscaledBinary(), command, captureIn: dir.path)
-            let status = await child.wait()
-            if status == nil {
-                child.signal(SIGKILL)
-                _ = await child.wait()
-            }
-            #expect(status == 1, "\(command[0]): \(child.standardError)")
+            let (status, standardError) = await runToEnd(command, in: dir, asOther: asOther)
+            #expect(status == 1, "\(command[0]): \(standardError)")
             if command[0] == "run" {
-                #expect(child.standardError.contains("level=error event=stop status=1 cause=\"not started: \(dir.statePathLine)[state] path "
+                #expect(standardError.contains("level=error event=stop status=1 cause=\"not started: \(dir.statePathLine)[state] path "
                     + "\(statePath): cannot use its lock file \(statePath).lock: mkdir(\(dir.file("locked/state"))): \(denied)\"\n"),
-                        "\(child.standardError)")
+                        "\(standardError)")
             } else {
-                #expect(child.standardError == "open(\(statePath)): \(denied)\n")
+                #expect(standardError == "open(\(statePath)): \(denied)\n")
             }
         }
     }
