@@ -9,7 +9,7 @@ public struct SystemError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What it was called on (a path, an address), or empty.
     public var subject: String
     public var errno: Int32
-    /// For `EACCES` or `ENOTDIR` on an absolute path, what on the way to it failed the call, whether
+    /// For `EACCES` on an absolute path or `ENOTDIR` on any, what on the way to it failed the call, whether
     /// or not the file is there: ``PathObstacle``. `nil` otherwise, and when nothing on the way did
     /// (the file itself, or a directory's other permissions, failed it).
     public var obstacle: PathObstacle?
@@ -22,9 +22,9 @@ public struct SystemError: Error, Sendable, Equatable, CustomStringConvertible {
         case notDirectory(path: String, kind: Directory.EntryKind)
     }
 
-    /// Looks, for `EACCES` or `ENOTDIR` on an absolute path, for what on its way failed the call
-    /// (``obstacle``), from `/` down: a directory `faccessat(X_OK, AT_EACCESS)` refuses, or the
-    /// first thing `stat` finds that is not a directory.
+    /// Looks, for `EACCES` or `ENOTDIR` on a path, for what on its way failed the call
+    /// (``obstacle``): from `/` down, the first directory `faccessat(X_OK, AT_EACCESS)` refuses; or
+    /// what stands where a directory must be (``nonDirectory(onPath:)`` of the path's parent).
     public init(call: String, subject: String = "", errno: Int32) {
         self.call = call
         self.subject = subject
@@ -35,13 +35,10 @@ public struct SystemError: Error, Sendable, Equatable, CustomStringConvertible {
                 if faccessat(AT_FDCWD, directory, X_OK, AT_EACCESS) == 0 { return false }
                 return Glibc.errno == EACCES ? true : nil
             }.map { .unsearchable(directory: $0, uid: geteuid()) }
-        case ENOTDIR:
-            var kind = Directory.EntryKind.other
-            obstacle = Self.firstBlockOnPath(of: subject) { step in
-                guard let found = entryKind(at: step, followingLinks: true) else { return nil }
-                kind = found
-                return found != .directory
-            }.map { .notDirectory(path: $0, kind: kind) }
+        case ENOTDIR where !subject.isEmpty:
+            // Nothing exists below what is not a directory: the nearest thing there above the
+            // path's parent, when that is not a directory, is the first one on the way.
+            obstacle = nonDirectory(onPath: parentDirectory(of: subject)).map { .notDirectory(path: $0.path, kind: $0.kind) }
         default:
             break
         }
