@@ -142,7 +142,7 @@ struct StatusReport: Codable, Equatable {
     init(
         _ file: StateFile, path: String, wallNow: Double, failureThreshold: Int = SourceHealth.defaultFailureThreshold,
         pause pauseRead: Result<PauseFile?, PauseFileError> = .success(nil), bounds: ClosedRange<Int>? = nil,
-        lockHolder: LockFile.Holder? = nil, actuatorActs: Bool = false
+        lockHolder: LockFile.Holder? = nil, actuatorActs: Bool
     ) {
         self.actuatorActs = actuatorActs
         let pauseFile = try? pauseRead.get()

@@ -24,7 +24,7 @@ struct StatusReportTests {
     ])
     func ahead(_ seconds: Double, _ text: String) {
         #expect(StatusReport.ago(seconds) == text)
-        let report = StatusReport(Self.file(source: nil), path: "/s.json", wallNow: 1_795_932_848.5 + seconds)
+        let report = StatusReport(Self.file(source: nil), path: "/s.json", wallNow: 1_795_932_848.5 + seconds, actuatorActs: false)
         #expect(report.text().contains("state file:        /s.json, written \(text) (2026-11-29T06:14:08.500Z)"), "\(report.text())")
     }
 
@@ -53,14 +53,14 @@ struct StatusReportTests {
     @Test("a failing source: failures in a row, down at the daemon's threshold, and the last error")
     func failing() {
         let failing = StateFile.SourceStatus(consecutiveFailures: 1, lastGoodReadUnix: nil, lastError: "line 1: bad")
-        let text = StatusReport(Self.file(source: failing), path: "s.json", wallNow: 1_795_932_850).text()
+        let text = StatusReport(Self.file(source: failing), path: "s.json", wallNow: 1_795_932_850, actuatorActs: false).text()
         #expect(text.contains("""
             source:            failing, 1 failed poll interval in a row, no good read since the daemon started
                                last error: line 1: bad
 
             """))
         let down = StateFile.SourceStatus(consecutiveFailures: 3, lastGoodReadUnix: 1_795_932_700, lastError: "gone")
-        #expect(StatusReport(Self.file(source: down), path: "s.json", wallNow: 1_795_932_850).text().contains(
+        #expect(StatusReport(Self.file(source: down), path: "s.json", wallNow: 1_795_932_850, actuatorActs: false).text().contains(
             "source:            down, 3 failed poll intervals in a row, last good read 2min 30s ago (2026-11-29T06:11:40.000Z)\n"))
     }
 
@@ -69,7 +69,7 @@ struct StatusReportTests {
         var file = Self.file(source: nil)
         file.actuationFailing = StateFile.ActuationFailure(sinceUnix: 1_795_932_723.037, attempts: 5,
                                                            cause: "'/usr/local/bin/scale-model' exited with status 3")
-        let report = StatusReport(file, path: "s.json", wallNow: 1_795_932_850)
+        let report = StatusReport(file, path: "s.json", wallNow: 1_795_932_850, actuatorActs: false)
         #expect(report.text().contains("""
             desired replicas:  4
             applied replicas:  none confirmed: the actuator has failed 5 times in a row since 2min 6s ago (2026-11-29T06:12:03.037Z)
@@ -97,7 +97,7 @@ struct StatusReportTests {
             #expect(!report.json().contains("applied_replicas"))
         }
         // Nothing acts (no [actuator], or dry_run): nothing is applied, and nothing is said of it.
-        let idle = StatusReport(file, path: "s.json", wallNow: 1_795_932_850, lockHolder: .process(pid: 812))
+        let idle = StatusReport(file, path: "s.json", wallNow: 1_795_932_850, lockHolder: .process(pid: 812), actuatorActs: false)
         #expect(!idle.text().contains("applied replicas"))
         #expect(idle.json().contains(#""actuator_acts":false"#))
         // A confirmed count, or failures, say what they say, and nothing more.
@@ -113,7 +113,7 @@ struct StatusReportTests {
     @Test("a state file from before source health was recorded still reads")
     func older() throws {
         let file = StateFile(desiredReplicas: 2, updatedAt: "2026-11-29T06:00:00.000Z", lastDecision: nil)
-        let report = StatusReport(file, path: "s.json", wallNow: 0)
+        let report = StatusReport(file, path: "s.json", wallNow: 0, actuatorActs: false)
         #expect(report.text() == """
             desired replicas:  2
             last decision:     none yet
@@ -135,7 +135,7 @@ extension StatusReportTests {
         let source = StateFile.SourceStatus(consecutiveFailures: 1, lastGoodReadUnix: nil, lastError: "bad \u{2066}\\ \u{9B}")
         var file = StateFile(desiredReplicas: 4, wallTime: 1_795_932_848.5, lastDecision: hostile, source: source)
         file.updatedAt = "\u{FEFF}u"
-        let text = StatusReport(file, path: "s.json", wallNow: 1_795_932_850).text()
+        let text = StatusReport(file, path: "s.json", wallNow: 1_795_932_850, actuatorActs: false).text()
         #expect(text == """
             desired replicas:  4
             last decision:     scale-up\\u{1b}[2J from 3 to 4, 2min 7s ago (t\\r)
@@ -154,11 +154,11 @@ extension StatusReportTests {
         let source = StateFile.SourceStatus(consecutiveFailures: 1, lastGoodReadUnix: nil,
                                             lastError: #"a\tb.json: line 1: expected a JSON object, found '\u{202e}'"#)
         var file = StateFile(desiredReplicas: 4, wallTime: 1_795_932_848.5, lastDecision: nil, source: source)
-        let text = StatusReport(file, path: "s.json", wallNow: 1_795_932_850).text()
+        let text = StatusReport(file, path: "s.json", wallNow: 1_795_932_850, actuatorActs: false).text()
         #expect(text.contains(#"last error: a\\tb.json: line 1: expected a JSON object, found '\\u{202e}'"#))
         // A hand-written file: raw bidi and zero-width characters, escaped in JSON as \u, which decodes back.
         file.source?.lastError = "x\u{202E}gnp.exe\u{200B}"
-        let json = StatusReport(file, path: "s.json", wallNow: 1_795_932_850).json()
+        let json = StatusReport(file, path: "s.json", wallNow: 1_795_932_850, actuatorActs: false).json()
         #expect(json.contains(#""last_error":"x\u202egnp.exe\u200b""#))
         #expect(json.unicodeScalars.allSatisfy { $0.isASCII })
     }
@@ -171,7 +171,7 @@ struct StatusReportLimitTests {
         file.limit = StateFile.Limit(heldBy: "scale_up_cooldown", wanted: 6, reason: "2 servers above 50 but in scale_up_cooldown",
                                      sinceUnix: 1_795_932_840, untilUnix: 1_795_932_900)
         let pause = PauseFile.pause(wallTime: 1_795_932_730, replicas: 2, duration: .seconds(600), reason: "incident 42")
-        let report = StatusReport(file, path: "s.json", wallNow: 1_795_932_852, pause: .success(pause))
+        let report = StatusReport(file, path: "s.json", wallNow: 1_795_932_852, pause: .success(pause), actuatorActs: false)
         #expect(report.text().contains("""
                                1 server above scale_up_threshold 50 (max server2=55): +1
             wanted replicas:   6, held by scale_up_cooldown for 12s (48s left)
@@ -189,7 +189,7 @@ struct StatusReportLimitTests {
         var file = StatusReportTests.file(source: nil)
         file.limit = StateFile.Limit(heldBy: "scale_up_cooldown", wanted: 6, reason: "in scale_up_cooldown",
                                      sinceUnix: 1_795_932_840, untilUnix: 1_795_932_852.4)
-        let report = StatusReport(file, path: "s.json", wallNow: 1_795_932_852, pause: .success(nil))
+        let report = StatusReport(file, path: "s.json", wallNow: 1_795_932_852, pause: .success(nil), actuatorActs: false)
         #expect(report.text().contains("wanted replicas:   6, held by scale_up_cooldown for 12s (1s left)\n"), "\(report.text())")
     }
 
@@ -197,12 +197,12 @@ struct StatusReportLimitTests {
     func pauseWithinBounds() {
         let pause = PauseFile.pause(wallTime: 1_795_932_730, replicas: 7, duration: nil, reason: nil)
         let report = StatusReport(StatusReportTests.file(source: nil), path: "s.json", wallNow: 1_795_932_852, pause: .success(pause),
-                                  bounds: 2...5)
+                                  bounds: 2...5, actuatorActs: false)
         #expect(report.text().contains("paused:            since 2min 2s ago (2026-11-29T06:12:10.000Z), until resumed, holding "
             + "at 5 (the pause asks for 7; min_replicas and max_replicas keep it within them)\n"), "\(report.text())")
         #expect(report.json().contains(#""pause":{"asked_replicas":7,"replicas":5,"#), "\(report.json())")
         let within = StatusReport(StatusReportTests.file(source: nil), path: "s.json", wallNow: 1_795_932_852, pause: .success(pause),
-                                  bounds: 1...10)
+                                  bounds: 1...10, actuatorActs: false)
         #expect(within.text().contains("holding at 7\n"))
         #expect(!within.json().contains("asked_replicas"))
     }
@@ -212,7 +212,7 @@ struct StatusReportLimitTests {
         var file = StatusReportTests.file(source: nil)
         file.limit = StateFile.Limit(heldBy: "no_usable_data", wanted: nil, reason: "no usable load data: stale", sinceUnix: 1_795_932_850)
         let ended = PauseFile.pause(wallTime: 1_795_932_730, replicas: nil, duration: .seconds(60), reason: nil)
-        let text = StatusReport(file, path: "s.json", wallNow: 1_795_932_852, pause: .success(ended)).text()
+        let text = StatusReport(file, path: "s.json", wallNow: 1_795_932_852, pause: .success(ended), actuatorActs: false).text()
         #expect(text.contains("wanted replicas:   unknown (no usable data), held by no_usable_data for 2s\n"))
         #expect(!text.contains("paused:"))
     }

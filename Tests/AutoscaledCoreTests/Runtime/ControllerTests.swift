@@ -569,7 +569,7 @@ struct ControllerTests {
             return
         }
         #expect(down.source?.down == true)
-        #expect(StatusReport(down, path: "s.json", wallNow: Harness.wall, failureThreshold: 5).source.health == "down")
+        #expect(StatusReport(down, path: "s.json", wallNow: Harness.wall, failureThreshold: 5, actuatorActs: false).source.health == "down")
 
         h.source.script([Harness.cool])
         h.clock.advance(by: .seconds(10))
