@@ -374,6 +374,26 @@ struct FileSafetyTests {
         }
     }
 
+    @Test("a Unix socket source under a directory its user may not search names that directory, not the socket")
+    func unsearchableSocketDirectoryNamed() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        mkdirs(dir, "locked")
+        let server = TestStreamServer.unix(at: dir.file("locked/feed.sock"))
+        defer { server.stop() }
+        dir.writeConfig(sourceSection: "type = unix\npath = locked/feed.sock\nformat = lines\npoll_interval = 10s")
+        let asOther = geteuid() == 0
+        chmod(dir.path, 0o755)
+        chmod(dir.configPath, 0o644)
+        chmod(dir.file("locked"), 0o600)
+        defer { chmod(dir.file("locked"), 0o700) }
+        let uid = asOther ? 61234 : geteuid()
+        let (status, standardError) = await runToEnd(["once", "--config", dir.configPath], in: dir, asOther: asOther)
+        #expect(status == 1)
+        #expect(standardError == "\(dir.file("locked/feed.sock")): connect: permission denied: uid \(uid) may not search "
+            + "\(dir.file("locked")), a directory on its path (errno 13)\n", "\(standardError)")
+    }
+
     @Test("a load file's path through a regular file names that file, in once and in the daemon's source-error")
     func loadPathThroughFileNamed() async {
         let dir = Workspace()

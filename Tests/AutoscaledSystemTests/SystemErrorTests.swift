@@ -66,5 +66,18 @@ struct SystemErrorTests {
         // The path's own last component is what the call was made on, not a step on its way.
         #expect(SystemError(call: "open", subject: directory + "/file", errno: ENOTDIR).obstacle == nil)
         #expect(SystemError(call: "open", subject: directory + "/nothing/x/y", errno: ENOTDIR).obstacle == nil)
+        // A device, socket or FIFO on the way, met by a real call.
+        #expect(mkfifo(directory + "/fifo", 0o600) == 0)
+        defer { unlink(directory + "/fifo") }
+        for (through, subject) in [(directory + "/fifo", directory + "/fifo/loads.json"), ("/dev/null", "/dev/null/a/b")] {
+            do {
+                try FileDescriptor.open(subject, O_RDONLY).close()
+                Issue.record("\(subject) was opened")
+            } catch {
+                #expect(error.errno == ENOTDIR)
+                #expect(error.obstacle == .notDirectory(path: through, kind: .other))
+                #expect(error.reason == "not a directory: \(through), on its path, is a device, socket or FIFO")
+            }
+        }
     }
 }
