@@ -11,30 +11,41 @@ public struct SystemError: Error, Sendable, Equatable, CustomStringConvertible {
     public var errno: Int32
     /// For `EACCES` on an absolute path or `ENOTDIR` on any, what on the way to it failed the call, whether
     /// or not the file is there: ``PathObstacle``. `nil` otherwise, and when nothing on the way did
-    /// (the file itself, or a directory's other permissions, failed it).
+    /// (the file itself failed it).
     public var obstacle: PathObstacle?
 
     /// What on the way to a path failed a call on it.
     public enum PathObstacle: Sendable, Equatable {
         /// A directory this process (`uid`, its effective user) may not search (its `x` bit).
         case unsearchable(directory: String, uid: uid_t)
+        /// The directory a path that is not there would be made in, which this process (`uid`) may
+        /// not write (its `w` bit): what denies creating a file, a directory or a new name there.
+        case unwritable(directory: String, uid: uid_t)
         /// Something there that is not a directory, where the path goes through one.
         case notDirectory(path: String, kind: Directory.EntryKind)
     }
 
     /// Looks, for `EACCES` or `ENOTDIR` on a path, for what on its way failed the call
-    /// (``obstacle``): from `/` down, the first directory `faccessat(X_OK, AT_EACCESS)` refuses; or
-    /// what stands where a directory must be (``nonDirectory(onPath:)`` of the path's parent).
+    /// (``obstacle``): from `/` down, the first directory `faccessat(X_OK, AT_EACCESS)` refuses,
+    /// else, when nothing is at the path, its directory if `faccessat(W_OK, AT_EACCESS)` refuses
+    /// it (a call denied on a path that is not there was making it); or what stands where a
+    /// directory must be (``nonDirectory(onPath:)`` of the path's parent).
     public init(call: String, subject: String = "", errno: Int32) {
         self.call = call
         self.subject = subject
         self.errno = errno
         switch errno {
         case EACCES:
-            obstacle = Self.firstBlockOnPath(of: subject) { directory in
-                if faccessat(AT_FDCWD, directory, X_OK, AT_EACCESS) == 0 { return false }
+            func denied(_ directory: String, _ mode: Int32) -> Bool? {
+                if faccessat(AT_FDCWD, directory, mode, AT_EACCESS) == 0 { return false }
                 return Glibc.errno == EACCES ? true : nil
-            }.map { .unsearchable(directory: $0, uid: geteuid()) }
+            }
+            if let directory = Self.firstBlockOnPath(of: subject, blocks: { denied($0, X_OK) }) {
+                obstacle = .unsearchable(directory: directory, uid: geteuid())
+            } else if subject.hasPrefix("/"), faccessat(AT_FDCWD, subject, F_OK, AT_EACCESS | AT_SYMLINK_NOFOLLOW) != 0,
+                      Glibc.errno == ENOENT, denied(parentDirectory(of: subject), W_OK) == true {
+                obstacle = .unwritable(directory: parentDirectory(of: subject), uid: geteuid())
+            }
         case ENOTDIR where !subject.isEmpty:
             // Nothing exists below what is not a directory: the nearest thing there above the
             // path's parent, when that is not a directory, is the first one on the way.
@@ -72,6 +83,7 @@ public struct SystemError: Error, Sendable, Equatable, CustomStringConvertible {
         let reason = first.lowercased() + message.dropFirst()
         switch obstacle {
         case let .unsearchable(directory, uid)?: return "\(reason): uid \(uid) may not search \(directory), a directory on its path"
+        case let .unwritable(directory, uid)?: return "\(reason): uid \(uid) may not write \(directory), the directory it would be made in"
         case let .notDirectory(path, kind)?: return "\(reason): \(path), on its path, is \(kind)"
         case nil: break
         }

@@ -27,14 +27,20 @@ struct FileSafetyTests {
         for name in names { mkdir(dir.file(name), 0o755) }
     }
 
-    /// Runs the binary with `arguments` to its end (killed if it has not ended within the tests'
-    /// patience), as uid and gid 61234 when `asOther` (root may read and search anything; not
-    /// nobody: the process-limit test counts nobody's processes meanwhile).
-    func runToEnd(_ arguments: [String], in dir: Workspace, asOther: Bool) async -> (status: Int32?, standardError: String) {
-        let child = asOther
+    /// Starts the binary with `arguments`, as uid and gid 61234 when `asOther` (root may read,
+    /// write and search anything; not nobody: the process-limit test counts nobody's processes
+    /// meanwhile). `setpriv` execs the binary: the child's pid is the binary's.
+    func spawn(_ arguments: [String], in dir: Workspace, asOther: Bool) -> ChildProcess {
+        asOther
             ? ChildProcess("/usr/bin/setpriv", ["--reuid=61234", "--regid=61234", "--clear-groups", autoscaledBinary()] + arguments,
                            captureIn: dir.path)
             : ChildProcess(autoscaledBinary(), arguments, captureIn: dir.path)
+    }
+
+    /// Runs the binary with `arguments` to its end (killed if it has not ended within the tests'
+    /// patience), as uid 61234 when `asOther` (``spawn(_:in:asOther:)``).
+    func runToEnd(_ arguments: [String], in dir: Workspace, asOther: Bool) async -> (status: Int32?, standardError: String) {
+        let child = spawn(arguments, in: dir, asOther: asOther)
         let status = await child.wait()
         if status == nil {
             child.signal(SIGKILL)
@@ -288,6 +294,51 @@ struct FileSafetyTests {
         #expect(dir.read(dir.file("other/damaged.json")).contains(#""desired_replicas":3,"#))
     }
 
+    @Test("a reload onto a state file that cannot be set aside is refused, naming why; that file is never written over, and a later reload takes it")
+    func reloadOntoStateNotSetAsideRefused() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        dir.writeConfig()
+        dir.writeLoads(#"{"a": 30}"#)
+        mkdirs(dir, "other")
+        let state = dir.file("other/state.json")
+        let otherRun = #"{"version":1,"desired_replicas":9,"updated_at":"2026-11-01T10:00:00.000Z"}"# + "\n"
+        dir.write(state, otherRun)
+        // The lock file is there already: claiming the state file in a directory its user may not
+        // write gets as far as renaming the file there aside.
+        dir.write(state + ".lock", "")
+        let asOther = geteuid() == 0
+        if asOther {
+            for path in [dir.path, dir.configPath, dir.loadPath, dir.file("other"), state, state + ".lock"] { chown(path, 61234, 61234) }
+        }
+        chmod(dir.file("other"), 0o555)
+        defer { chmod(dir.file("other"), 0o755) }
+        let daemon = spawn(["run", "--config", dir.configPath], in: dir, asOther: asOther)
+        #expect(await daemon.waitForLine(" from=") != nil, "no first evaluation: \(daemon.standardError)")
+        var before = daemon.stderrLines.count
+        dir.writeAtomically(dir.configPath, dir.read(dir.configPath).replacing("path = state/state.json", with: "path = \(state)"))
+        daemon.signal(SIGHUP)
+        let uid = asOther ? 61234 : geteuid()
+        let cause = "renameat(\(state).before-reload): permission denied: uid \(uid) may not write \(dir.file("other")), "
+            + "the directory it would be made in (errno 13)"
+        #expect(await daemon.waitForLine("level=error event=state-write-failed path=\(state) cause=\"\(cause)\"", after: before) != nil,
+                "\(daemon.standardError)")
+        #expect(await daemon.waitForLine("level=error event=reload-failed config=\(dir.configPath) errors=1 cause=\"\(dir.statePathLine)"
+            + "[state] path \(state): cannot set aside the state file there: \(cause)\" kept=\"the running config\"", after: before) != nil,
+                "\(daemon.standardError)")
+        #expect(dir.read(state) == otherRun)
+        // Once it can be set aside, a reload takes the path: the failed one let go of its lock.
+        chmod(dir.file("other"), 0o755)
+        before = daemon.stderrLines.count
+        daemon.signal(SIGHUP)
+        #expect(await daemon.waitForLine("level=warning event=state-kept-aside path=\(state) kept=\(state).before-reload ",
+                                         after: before) != nil, "\(daemon.standardError)")
+        daemon.signal(SIGTERM)
+        #expect(await daemon.wait() == 0)
+        #expect(dir.read(state + ".before-reload") == otherRun)
+        #expect(dir.read(state).contains(#""desired_replicas":3,"#))
+    }
+
     @Test("a reload onto another daemon's state file is refused, naming its pid; the old state file stays in use")
     func reloadOntoLockedStateRefused() async {
         let first = Workspace(), second = Workspace()
@@ -392,6 +443,28 @@ struct FileSafetyTests {
         #expect(status == 1)
         #expect(standardError == "\(dir.file("locked/feed.sock")): connect: permission denied: uid \(uid) may not search "
             + "\(dir.file("locked")), a directory on its path (errno 13)\n", "\(standardError)")
+    }
+
+    @Test("a state directory its user may search but not write is named, with the user, when the lock file cannot be made there")
+    func unwritableStateDirectoryNamed() async {
+        let dir = Workspace()
+        defer { dir.remove() }
+        mkdirs(dir, "readonly")
+        dir.writeConfig()
+        dir.writeAtomically(dir.configPath, dir.read(dir.configPath).replacing("path = state/state.json", with: "path = readonly/state.json"))
+        dir.writeLoads(#"{"a": 30}"#)
+        let asOther = geteuid() == 0
+        chmod(dir.path, 0o755)
+        for path in [dir.configPath, dir.loadPath] { chmod(path, 0o644) }
+        chmod(dir.file("readonly"), 0o555)
+        defer { chmod(dir.file("readonly"), 0o755) }
+        let uid = asOther ? 61234 : geteuid()
+        let lock = dir.file("readonly/state.json.lock")
+        let (status, standardError) = await runToEnd(["run", "--config", dir.configPath], in: dir, asOther: asOther)
+        #expect(status == 1)
+        #expect(standardError.contains("level=error event=stop status=1 cause=\"not started: \(dir.statePathLine)[state] path "
+            + "\(dir.file("readonly/state.json")): cannot use its lock file \(lock): openat: permission denied: uid \(uid) may not "
+            + "write \(dir.file("readonly")), the directory it would be made in (errno 13)\"\n"), "\(standardError)")
     }
 
     @Test("a load file's path through a regular file names that file, in once and in the daemon's source-error")

@@ -25,6 +25,8 @@ struct SystemErrorTests {
         error.obstacle = .unsearchable(directory: "/srv/locked", uid: 61234)
         #expect(error.description == "mkdir(/srv/locked/state): permission denied: uid 61234 may not search /srv/locked, "
             + "a directory on its path (errno 13)")
+        error.obstacle = .unwritable(directory: "/srv/locked", uid: 61234)
+        #expect(error.reason == "permission denied: uid 61234 may not write /srv/locked, the directory it would be made in")
         // Any other errno names no directory, whatever the path.
         #expect(SystemError(call: "open", subject: "/proc/1/root/x", errno: ENOENT).obstacle == nil)
     }
