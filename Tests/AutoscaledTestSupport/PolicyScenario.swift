@@ -32,6 +32,8 @@ public enum PolicyScenario {
         public var margined = 0
         /// Learned decisions that kept the count under a need within `headroom_scale_up_tolerance`.
         public var tolerated = 0
+        /// Learned decisions sized above `headroom_target_load` by `headroom_square_root_room`.
+        public var rooted = 0
         /// Decisions of `scale_to_zero_after` (to 0, or held there).
         public var toZero = 0
         public var violations: [String] = []
@@ -73,6 +75,13 @@ public enum PolicyScenario {
             }
             if dice.chance(50) {
                 lines.append("headroom_scale_up_tolerance = \(dice.pick(["0.2", "0", "1", "\(dice.fraction())"]))")
+            }
+            // Drawn from a copy of the dice some draws ahead, so the scenarios drawn before this key
+            // existed stay as they were.
+            var own = dice
+            for _ in 0..<7 { _ = own.roll() }
+            if own.chance(50) {
+                lines.append("headroom_square_root_room = \(own.pick(["3", "0", "10", "1e-9", "\(own.fraction() * 10)"]))")
             }
         }
         if dice.chance(10) {
@@ -192,6 +201,7 @@ public enum PolicyScenario {
                 if sizing.season != nil { outcome.seasonal += 1 }
                 if sizing.beforeMargin != nil { outcome.margined += 1 }
                 if sizing.beforeTolerance != nil { outcome.tolerated += 1 }
+                if sizing.raisedTarget != nil { outcome.rooted += 1 }
             }
         }
         return outcome
@@ -271,12 +281,18 @@ public enum DecisionChecks {
                 && kept.need < sizing.need && sizing.need <= from) {
                 broken.append("need \(kept.need) raised to \(sizing.need) by a margin \(kept.setting) from \(from)")
             }
+            // The square-root room only raises the target, to at most 90 a replica (or the target).
+            let target = sizing.raisedTarget?.target ?? sizing.targetLoad
+            if let raised = sizing.raisedTarget, !(config.headroom.squareRootRoom > 0 && raised.setting == config.headroom.squareRootRoom
+                && raised.target > sizing.targetLoad && raised.target <= max(Headroom.squareRootRoomHighestTarget, sizing.targetLoad)) {
+                broken.append("target \(sizing.targetLoad) raised to \(raised.target) by a square-root room \(raised.setting)")
+            }
             // The tolerance only keeps a count above 0 under a need above it, within the config's share.
             if let kept = sizing.beforeTolerance {
                 let bound = Double(from) * (1 + config.headroom.scaleUpTolerance)
                 if !(config.headroom.scaleUpTolerance > 0 && kept.setting == config.headroom.scaleUpTolerance && from > 0
                     && kept.need > from && sizing.need == from && to == from
-                    && (sizing.total + sizing.rise) / sizing.targetLoad <= bound * (1 + 1e-12)) {
+                    && (sizing.total + sizing.rise) / target <= bound * (1 + 1e-12)) {
                     broken.append("need \(kept.need) kept at \(sizing.need) by a tolerance \(kept.setting) from \(from) to \(to)")
                 }
             }

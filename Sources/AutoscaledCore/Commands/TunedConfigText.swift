@@ -32,6 +32,7 @@ enum TunedConfigText {
             "headroom_window = \(DurationText.format(policy.headroom.window))",
             "headroom_scale_down_margin = \(DecimalText.format(policy.headroom.scaleDownMargin))",
             "headroom_scale_up_tolerance = \(DecimalText.format(policy.headroom.scaleUpTolerance))",
+            "headroom_square_root_room = \(DecimalText.format(policy.headroom.squareRootRoom))",
         ]
         if let fallback = policy.fallbackReplicas { lines.append("fallback_replicas = \(fallback)") }
         if let after = policy.scaleToZeroAfter { lines.append("scale_to_zero_after = \(DurationText.format(after))") }

@@ -94,7 +94,8 @@ extension PolicyConfig {
                 quantile: try values.number(.headroomQuantile),
                 window: try values.duration(.headroomWindow),
                 scaleDownMargin: try values.number(.headroomScaleDownMargin),
-                scaleUpTolerance: try values.number(.headroomScaleUpTolerance)),
+                scaleUpTolerance: try values.number(.headroomScaleUpTolerance),
+                squareRootRoom: try values.number(.headroomSquareRootRoom)),
             scaleDownStabilizationRule: try values.choice(.scaleDownStabilizationRule, PolicyConfig.StabilizationRule.init(rawValue:)),
             scaleToZeroAfter: try values.optional(.scaleToZeroAfter, values.duration)
         )

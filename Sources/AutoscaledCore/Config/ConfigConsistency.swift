@@ -81,6 +81,13 @@ enum ConfigConsistency {
                 message: "headroom_scale_down_margin (\(DecimalText.format(margin))) must be at least 0 and at most "
                     + "\(DecimalText.format(Headroom.maxScaleDownMargin)) (replicas of room a scale-down keeps beyond the need)"))
         }
+        if let room = try? values.number(.headroomSquareRootRoom), !(room >= 0 && room <= Headroom.maxSquareRootRoom) {
+            faults.append(Fault(
+                line: values.latestLine(of: .headroomSquareRootRoom),
+                message: "headroom_square_root_room (\(DecimalText.format(room))) must be at least 0 and at most "
+                    + "\(DecimalText.format(Headroom.maxSquareRootRoom)) (replicas of room per square root of the replicas the "
+                    + "load fills)"))
+        }
         if let tolerance = try? values.number(.headroomScaleUpTolerance),
            !(tolerance >= 0 && tolerance <= Headroom.maxScaleUpTolerance) {
             faults.append(Fault(

@@ -43,6 +43,7 @@ extension ConfigKey {
     static let headroomWindow = ConfigKey(section: "policy", name: "headroom_window")
     static let headroomScaleDownMargin = ConfigKey(section: "policy", name: "headroom_scale_down_margin")
     static let headroomScaleUpTolerance = ConfigKey(section: "policy", name: "headroom_scale_up_tolerance")
+    static let headroomSquareRootRoom = ConfigKey(section: "policy", name: "headroom_square_root_room")
     static let scaleToZeroAfter = ConfigKey(section: "policy", name: "scale_to_zero_after")
     static let statePath = ConfigKey(section: "state", name: "path")
     static let historyEnabled = ConfigKey(section: "history", name: "enabled")
@@ -119,6 +120,7 @@ enum ConfigSchema {
         ConfigKeySpec(.headroomWindow, .duration(allowsZero: false), default: "1h") { .duration($0.policy.headroom.window) },
         ConfigKeySpec(.headroomScaleDownMargin, .number, default: "0") { .number($0.policy.headroom.scaleDownMargin) },
         ConfigKeySpec(.headroomScaleUpTolerance, .number, default: "0") { .number($0.policy.headroom.scaleUpTolerance) },
+        ConfigKeySpec(.headroomSquareRootRoom, .number, default: "0") { .number($0.policy.headroom.squareRootRoom) },
         ConfigKeySpec(.scaleToZeroAfter, .duration(allowsZero: false), default: ConfigKeySpec.unset, example: "5min") {
             $0.policy.scaleToZeroAfter.map(TypedValue.duration)
         },

@@ -37,19 +37,40 @@ public struct Headroom: Sendable, Equatable {
     /// tolerance): above a count N > 0, the need is taken only when (load + rise) ÷ target is more
     /// than N × (1 + tolerance). 0: every need above the count is taken.
     public var scaleUpTolerance: Double
+    /// Room that grows with the square root of the load, as the spread of random arrivals does,
+    /// where that is less than `targetLoad` keeps: the load L (the total and the rise) filling
+    /// r = L ÷ 100 replicas is sized at r + β√r replicas (β this setting), so at the per-replica
+    /// load 100 r ÷ (r + β√r), when that is above `targetLoad`, and at most
+    /// ``squareRootRoomHighestTarget`` (or `targetLoad`, when higher). 0: the fixed `targetLoad`.
+    public var squareRootRoom: Double
 
     public init(mode: Mode, targetLoad: Double, quantile: Double, window: Duration, scaleDownMargin: Double = 0,
-                scaleUpTolerance: Double = 0) {
+                scaleUpTolerance: Double = 0, squareRootRoom: Double = 0) {
         self.mode = mode
         self.targetLoad = targetLoad
         self.quantile = quantile
         self.window = window
         self.scaleDownMargin = scaleDownMargin
         self.scaleUpTolerance = scaleUpTolerance
+        self.squareRootRoom = squareRootRoom
+    }
+
+    /// The per-replica load `load` (the total and the rise) is sized at: `targetLoad`, raised by
+    /// ``squareRootRoom`` where the load is large enough that its square-root room is less.
+    public func target(for load: Double) -> Double {
+        guard squareRootRoom > 0, load > 0, load.isFinite else { return targetLoad }
+        let replicas = load / 100
+        let raised = 100 * replicas / (replicas + squareRootRoom * replicas.squareRoot())
+        return min(max(targetLoad, raised), max(targetLoad, Self.squareRootRoomHighestTarget))
     }
 
     /// The most `headroom_scale_down_margin` may be, in replicas.
     public static let maxScaleDownMargin = 10.0
+    /// The most `headroom_square_root_room` may be.
+    public static let maxSquareRootRoom = 10.0
+    /// The highest per-replica load `headroom_square_root_room` raises the target to: room for the
+    /// load's own spread at most, never less than a tenth of a replica.
+    public static let squareRootRoomHighestTarget = 90.0
     /// The most `headroom_scale_up_tolerance` may be: a need twice the count is always taken.
     public static let maxScaleUpTolerance = 1.0
 

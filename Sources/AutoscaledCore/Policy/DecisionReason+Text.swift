@@ -121,7 +121,9 @@ extension DecisionReason.LearnedSizing {
     /// When `headroom_scale_down_margin` raised the need below the count: `… need 9 at
     /// headroom_target_load 65, 10 with headroom_scale_down_margin 0.6`; when
     /// `headroom_scale_up_tolerance` kept the count below the need: `… need 13 at
-    /// headroom_target_load 65, 12 within headroom_scale_up_tolerance 0.2`.
+    /// headroom_target_load 65, 12 within headroom_scale_up_tolerance 0.2`; when
+    /// `headroom_square_root_room` raised the target at a large load: `… need 253 at 82.78 a replica
+    /// (headroom_target_load 65 raised by headroom_square_root_room 3 at this load)`.
     var text: String {
         let room: String
         if let season {
@@ -136,12 +138,16 @@ extension DecisionReason.LearnedSizing {
             room = "room to double (too few rises within \(DurationText.format(within)) seen yet)"
         }
         let sized = "total load \(figure(total)) and \(room) need"
+        let target = raisedTarget.map {
+            "\(figure($0.target)) a replica (headroom_target_load \(given(targetLoad)) raised by headroom_square_root_room "
+                + "\(given($0.setting)) at this load)"
+        } ?? "headroom_target_load \(given(targetLoad))"
         if let beforeTolerance {
-            return sized + " \(beforeTolerance.need) at headroom_target_load \(given(targetLoad)), \(need) within "
+            return sized + " \(beforeTolerance.need) at \(target), \(need) within "
                 + "headroom_scale_up_tolerance \(given(beforeTolerance.setting))"
         }
-        guard let beforeMargin else { return sized + " \(need) at headroom_target_load \(given(targetLoad))" }
-        return sized + " \(beforeMargin.need) at headroom_target_load \(given(targetLoad)), \(need) with "
+        guard let beforeMargin else { return sized + " \(need) at \(target)" }
+        return sized + " \(beforeMargin.need) at \(target), \(need) with "
             + "headroom_scale_down_margin \(given(beforeMargin.setting))"
     }
 }

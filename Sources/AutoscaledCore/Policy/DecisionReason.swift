@@ -183,6 +183,20 @@ public struct DecisionReason: Sendable, Equatable {
         /// Above the count, the need at `targetLoad`, when `headroom_scale_up_tolerance`
         /// (``Adjustment/setting``, a share of the count) kept the count (``need``).
         public var beforeTolerance: Adjustment?
+        /// The per-replica load the need was sized at instead of `targetLoad`, when
+        /// `headroom_square_root_room` (``RaisedTarget/setting``) raised it at this load.
+        public var raisedTarget: RaisedTarget?
+
+        /// The target `headroom_square_root_room` raised `headroom_target_load` to.
+        public struct RaisedTarget: Sendable, Equatable {
+            public var target: Double
+            public var setting: Double
+
+            public init(target: Double, setting: Double) {
+                self.target = target
+                self.setting = setting
+            }
+        }
 
         /// The need at the target, and the setting of the key that made ``need`` differ from it.
         public struct Adjustment: Sendable, Equatable {
@@ -196,8 +210,8 @@ public struct DecisionReason: Sendable, Equatable {
         }
 
         public init(total: Double, rise: Double, quantile: Double?, within: Duration, window: Duration, need: Int,
-                    targetLoad: Double, beforeMargin: Adjustment? = nil, beforeTolerance: Adjustment? = nil, season: Season? = nil,
-                    beyondSeason: Bool = false) {
+                    targetLoad: Double, raisedTarget: RaisedTarget? = nil, beforeMargin: Adjustment? = nil,
+                    beforeTolerance: Adjustment? = nil, season: Season? = nil, beyondSeason: Bool = false) {
             self.beforeMargin = beforeMargin
             self.beforeTolerance = beforeTolerance
             self.season = season
@@ -209,6 +223,7 @@ public struct DecisionReason: Sendable, Equatable {
             self.window = window
             self.need = need
             self.targetLoad = targetLoad
+            self.raisedTarget = raisedTarget
         }
     }
 

@@ -43,6 +43,9 @@ struct Evaluation: Sendable {
     let rise: Double
     /// `false` while the window holds fewer than ``Headroom/minimumRises`` rises.
     let riseIsLearned: Bool
+    /// With `headroom = learned`: the per-replica load the need is sized at
+    /// (``Headroom/target(for:)`` of the total and the rise).
+    let targetLoad: Double
 
     @inline(__always)
     init(snapshot: LoadSnapshot, memory: borrowing PolicyMemory, now: MonotonicInstant, config: PolicyConfig) {
@@ -73,7 +76,8 @@ struct Evaluation: Sendable {
             }
             riseIsLearned = learned != nil
             let load = (total + rise).saturated
-            let target = config.headroom.targetLoad
+            let target = config.headroom.target(for: load)
+            targetLoad = target
             let raw = Self.replicas(for: load, targetLoad: target, config: config)
             let tolerated = raw > current
                 && load / target <= Double(current) * (1 + config.headroom.scaleUpTolerance)
@@ -91,6 +95,7 @@ struct Evaluation: Sendable {
         estimate = LoadEstimate(current: total, memory: memory, now: now, config: config)
         rise = 0
         riseIsLearned = false
+        targetLoad = config.headroom.targetLoad
         needBeforeMargin = nil
         needBeforeTolerance = nil
         var need = Self.replicas(for: estimate.projected, config: config)
@@ -112,7 +117,7 @@ struct Evaluation: Sendable {
     static func keepingMargin(_ sized: Int, current: Int, load: Double, config: PolicyConfig) -> Int {
         let margin = config.headroom.scaleDownMargin
         guard margin > 0, sized < current else { return sized }
-        let target = config.headroom.targetLoad
+        let target = config.headroom.target(for: load)
         let kept = replicas(for: (load + margin * target).saturated, targetLoad: target, config: config)
         return max(sized, min(current, kept))
     }
@@ -184,6 +189,7 @@ struct Evaluation: Sendable {
         return DecisionReason.LearnedSizing(
             total: estimate.current, rise: rise, quantile: riseIsLearned ? config.headroom.quantile : nil,
             within: within, window: config.headroom.window, need: need, targetLoad: config.headroom.targetLoad,
+            raisedTarget: targetLoad > config.headroom.targetLoad ? .init(target: targetLoad, setting: config.headroom.squareRootRoom) : nil,
             beforeMargin: needBeforeMargin.map { .init(need: $0, setting: config.headroom.scaleDownMargin) },
             beforeTolerance: needBeforeTolerance.map { .init(need: $0, setting: config.headroom.scaleUpTolerance) },
             season: season.map {

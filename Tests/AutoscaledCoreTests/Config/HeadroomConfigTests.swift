@@ -2,7 +2,7 @@
 import Testing
 
 /// `headroom`, `headroom_target_load`, `headroom_quantile`, `headroom_window` and
-/// `headroom_scale_down_margin`, `headroom_scale_up_tolerance`: read, checked, and
+/// `headroom_scale_down_margin`, `headroom_scale_up_tolerance`, `headroom_square_root_room`: read, checked, and
 /// errors that name the line and the value.
 struct HeadroomConfigTests {
     static func errors(_ lines: [String]) -> [String] {
@@ -21,13 +21,16 @@ struct HeadroomConfigTests {
             headroom_window = 2h
             headroom_scale_down_margin = 0.75
             headroom_scale_up_tolerance = 0.25
+            headroom_square_root_room = 2.5
 
             """).get()
         #expect(config.policy.headroom == Headroom(mode: .learned, targetLoad: 70.5, quantile: 0.95, window: .seconds(7200),
-                                                   scaleDownMargin: 0.75, scaleUpTolerance: 0.25))
+                                                   scaleDownMargin: 0.75, scaleUpTolerance: 0.25, squareRootRoom: 2.5))
         #expect(config.policy.usesLearnedHeadroom)
         let defaults = try ConfigParsing.parse("[source]\npath = /x\n").get().policy.headroom
-        #expect(defaults.mode == .thresholds && defaults.scaleDownMargin == 0 && defaults.scaleUpTolerance == 0)
+        #expect(defaults.mode == .thresholds && defaults.scaleDownMargin == 0 && defaults.scaleUpTolerance == 0
+            && defaults.squareRootRoom == 0)
+        #expect(Self.errors(["headroom_square_root_room = 0"]) == [] && Self.errors(["headroom_square_root_room = 10"]) == [])
         #expect(Self.errors(["headroom_scale_up_tolerance = 0"]) == [] && Self.errors(["headroom_scale_up_tolerance = 1"]) == [])
         #expect(Self.errors(["headroom_scale_down_margin = 0"]) == [] && Self.errors(["headroom_scale_down_margin = 10"]) == [])
     }
@@ -49,6 +52,10 @@ struct HeadroomConfigTests {
                   + "must be at least 0 and at most 1 (the share of the count a need may exceed it by and not be taken)"),
               (["headroom_scale_up_tolerance = 1.5"], "autoscaled.conf:4: headroom_scale_up_tolerance (1.5) "
                   + "must be at least 0 and at most 1 (the share of the count a need may exceed it by and not be taken)"),
+              (["headroom = learned", "headroom_square_root_room = -1"], "autoscaled.conf:5: headroom_square_root_room (-1) "
+                  + "must be at least 0 and at most 10 (replicas of room per square root of the replicas the load fills)"),
+              (["headroom_square_root_room = 10.5"], "autoscaled.conf:4: headroom_square_root_room (10.5) "
+                  + "must be at least 0 and at most 10 (replicas of room per square root of the replicas the load fills)"),
               (["headroom_scale_down_margin = one"], "autoscaled.conf:4: headroom_scale_down_margin: 'one' is not a number "
                   + "(expected a finite number, e.g. 0)"),
               (["headroom = learned", "headroom_window = 2h", "[source]", "poll_interval = 50ms"],

@@ -199,6 +199,44 @@ struct LearnedHeadroomTests {
         #expect(Self.run(&plain, from: 300, to: 310) { _ in 590 }[0].decision.to == 12)
     }
 
+    @Test("headroom_square_root_room sizes a large load at r + β√r replicas (at most 90 a replica), and says so; a small one at headroom_target_load")
+    func squareRootRoom() {
+        var headroom = Self.config.headroom
+        headroom.squareRootRoom = 3
+        // r replicas' worth of load: r ÷ (r + 3√r) of a replica is below the target 50 up to r = 9.
+        #expect(headroom.target(for: 400) == 50)
+        #expect(headroom.target(for: 900) == 50)
+        #expect(abs(headroom.target(for: 40_000) - 100.0 * 400 / 460) < 1e-9)
+        #expect(headroom.target(for: 1_000_000) == 90)
+        #expect(headroom.target(for: 0) == 50 && headroom.target(for: .infinity) == 50)
+        headroom.targetLoad = 95
+        #expect(headroom.target(for: 1_000_000) == 95, "never below headroom_target_load")
+        headroom.squareRootRoom = 0
+        #expect(headroom.target(for: 40_000) == 95)
+
+        var config = Self.config
+        config.headroom.squareRootRoom = 3
+        config.maxReplicas = 1000
+        var memory = PolicyMemory(replicas: 10, observingSince: .origin)
+        // Before any rise is learned the load has room to double: 80000 fills 800 replicas, whose
+        // square-root room (90.4 a replica) is beyond the highest target.
+        let first = Self.run(&memory, config: config, to: 10) { _ in 40_000 }[0].decision
+        #expect(first.action == .scaleUp && first.to == 889)
+        #expect(first.reason.text == "total load 40000 and room to double (too few rises within 1min 10s seen yet) need 889 "
+            + "at 90 a replica (headroom_target_load 50 raised by headroom_square_root_room 3 at this load): +879")
+        // Learned, a steady 40000 (no rise) fills 400 replicas: 460 at 86.96 a replica, where the
+        // fixed target would keep 800.
+        let steady = Self.run(&memory, config: config, from: 10, to: 600) { _ in 40_000 }
+        #expect(steady.last?.decision.to == 460)
+        #expect(steady.last?.decision.reason.text.contains("need 460 at 86.96 a replica (headroom_target_load 50 raised by "
+            + "headroom_square_root_room 3 at this load)") == true, "\(steady.last?.decision.reason.text ?? "")")
+        // A small load is sized as without it.
+        var small = PolicyMemory(replicas: 3, observingSince: .origin)
+        let plain = Self.run(&small, config: config, to: 600) { _ in 400 }
+        #expect(plain.last?.decision.to == 8)
+        #expect(plain.last?.decision.reason.text.contains("need 8 at headroom_target_load 50") == true)
+    }
+
     @Test("at a count of 0 any need is taken, whatever headroom_scale_up_tolerance")
     func toleranceAtZero() {
         var config = Self.config

@@ -14,6 +14,7 @@ struct PolicyPropertyTests {
         var seasonal = 0
         var margined = 0
         var tolerated = 0
+        var rooted = 0
         var toZero = 0
         var violations: [String] = []
     }
@@ -29,6 +30,7 @@ struct PolicyPropertyTests {
             total.seasonal += outcome.seasonal
             total.margined += outcome.margined
             total.tolerated += outcome.tolerated
+            total.rooted += outcome.rooted
             total.toZero += outcome.toZero
             total.violations += outcome.violations
         }
@@ -52,6 +54,8 @@ struct PolicyPropertyTests {
         #expect(total.margined >= 1, "\(total.margined)")
         // Some learned walks with headroom_scale_up_tolerance keep a count under a need a little above it.
         #expect(total.tolerated >= 1, "\(total.tolerated)")
+        // Some learned walks with headroom_square_root_room size a large load above headroom_target_load.
+        #expect(total.rooted >= 1, "\(total.rooted)")
         // Some walks with scale_to_zero_after go to 0 or hold there.
         #expect(total.toZero >= 1, "\(total.toZero)")
     }
