@@ -58,8 +58,10 @@ public struct Headroom: Sendable, Equatable {
     /// The per-replica load `load` (the total and the rise) is sized at: `targetLoad`, raised by
     /// ``squareRootRoom`` where the load is large enough that its square-root room is less.
     public func target(for load: Double) -> Double {
-        guard squareRootRoom > 0, load > 0, load.isFinite else { return targetLoad }
         let replicas = load / 100
+        // A load so small that it fills no replica's worth a Double can hold (below 1e-321) is sized
+        // at the target: r + β√r replicas would divide 0 by 0.
+        guard squareRootRoom > 0, replicas > 0, replicas.isFinite else { return targetLoad }
         let raised = 100 * replicas / (replicas + squareRootRoom * replicas.squareRoot())
         return min(max(targetLoad, raised), max(targetLoad, Self.squareRootRoomHighestTarget))
     }
