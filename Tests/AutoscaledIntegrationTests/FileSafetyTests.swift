@@ -37,6 +37,37 @@ struct FileSafetyTests {
             : ChildProcess(autoscaledBinary(), arguments, captureIn: dir.path)
     }
 
+    /// A workspace whose config puts the state file at `state` (relative to it), with the directory
+    /// `restricting` on that path set to `mode`. The config and the loads stay readable by the user the
+    /// binary runs as: uid 61234 when the tests run as root (``spawn(_:in:asOther:)``), else this one.
+    struct RestrictedStateDirectory {
+        let dir = Workspace()
+        let restricting: String
+        let asOther = geteuid() == 0
+        var uid: uid_t { asOther ? 61234 : geteuid() }
+
+        init(state: String, restricting: String, to mode: mode_t) {
+            self.restricting = restricting
+            var path = ""
+            for step in state.split(separator: "/").dropLast() {
+                path += path.isEmpty ? String(step) : "/\(step)"
+                mkdir(dir.file(path), 0o755)
+            }
+            dir.writeConfig()
+            dir.writeAtomically(dir.configPath, dir.read(dir.configPath).replacing("path = state/state.json", with: "path = \(state)"))
+            dir.writeLoads(#"{"a": 30}"#)
+            chmod(dir.path, 0o755)
+            for path in [dir.configPath, dir.loadPath] { chmod(path, 0o644) }
+            chmod(dir.file(restricting), mode)
+        }
+
+        /// Gives the restricted directory its mode back and removes the workspace.
+        func remove() {
+            chmod(dir.file(restricting), 0o755)
+            dir.remove()
+        }
+    }
+
     /// Runs the binary with `arguments` to its end (killed if it has not ended within the tests'
     /// patience), as uid 61234 when `asOther` (``spawn(_:in:asOther:)``).
     func runToEnd(_ arguments: [String], in dir: Workspace, asOther: Bool) async -> (status: Int32?, standardError: String) {
@@ -396,21 +427,11 @@ struct FileSafetyTests {
 
     @Test("a directory on the state file's path that this user may not search is named, at start and by status: not told as a denied open alone")
     func unsearchableStateDirectoryNamed() async {
-        let dir = Workspace()
-        defer { dir.remove() }
-        mkdirs(dir, "locked", "locked/state")
-        dir.writeConfig()
-        dir.writeAtomically(dir.configPath, dir.read(dir.configPath).replacing("path = state/state.json", with: "path = locked/state/state.json"))
-        dir.writeLoads(#"{"a": 30}"#)
+        // Root searches every directory: run as a user of its own, who may not search `locked`.
+        let restricted = RestrictedStateDirectory(state: "locked/state/state.json", restricting: "locked", to: 0o600)
+        defer { restricted.remove() }
+        let (dir, asOther, uid) = (restricted.dir, restricted.asOther, restricted.uid)
         let statePath = dir.file("locked/state/state.json")
-        // Root searches every directory: run as a user of its own (not nobody, as above), who may
-        // read the config and the loads but not search `locked`.
-        let asOther = geteuid() == 0
-        chmod(dir.path, 0o755)
-        for path in [dir.configPath, dir.loadPath] { chmod(path, 0o644) }
-        chmod(dir.file("locked"), 0o600)
-        defer { chmod(dir.file("locked"), 0o700) }
-        let uid = asOther ? 61234 : geteuid()
         let denied = "permission denied: uid \(uid) may not search \(dir.file("locked")), a directory on its path (errno 13)"
         for command in [["run", "--config", dir.configPath], ["status", "--config", dir.configPath]] {
             let (status, standardError) = await runToEnd(command, in: dir, asOther: asOther)
@@ -447,18 +468,10 @@ struct FileSafetyTests {
 
     @Test("a state directory its user may search but not write is named, with the user, when the lock file cannot be made there")
     func unwritableStateDirectoryNamed() async {
-        let dir = Workspace()
-        defer { dir.remove() }
-        mkdirs(dir, "readonly")
-        dir.writeConfig()
-        dir.writeAtomically(dir.configPath, dir.read(dir.configPath).replacing("path = state/state.json", with: "path = readonly/state.json"))
-        dir.writeLoads(#"{"a": 30}"#)
-        let asOther = geteuid() == 0
-        chmod(dir.path, 0o755)
-        for path in [dir.configPath, dir.loadPath] { chmod(path, 0o644) }
-        chmod(dir.file("readonly"), 0o555)
-        defer { chmod(dir.file("readonly"), 0o755) }
-        let uid = asOther ? 61234 : geteuid()
+        // Root writes in every directory: run as a user of its own, who may not write in `readonly`.
+        let restricted = RestrictedStateDirectory(state: "readonly/state.json", restricting: "readonly", to: 0o555)
+        defer { restricted.remove() }
+        let (dir, asOther, uid) = (restricted.dir, restricted.asOther, restricted.uid)
         let lock = dir.file("readonly/state.json.lock")
         let (status, standardError) = await runToEnd(["run", "--config", dir.configPath], in: dir, asOther: asOther)
         #expect(status == 1)
