@@ -35,6 +35,15 @@ The 'fresh' traces (made after the shipped settings were chosen, never used to c
   double_peak_2d           2 d, 60 s: 2 req/s with a morning peak of +14 (9:00) and an evening one of +18 (20:00).
   drift_spikes             6 h, 1 s: 10 rising to 30 and back over 6 h, 3x for 20 s at exponential gaps
                            (mean 7 min).
+  steady_120               4 h, 1 s: a steady 120 req/s (Poisson arrivals; 60 replicas' worth at C 2).
+  steady_10_quick_start    4 h, 1 s: a steady 10 req/s, replicas starting in 30 s.
+  idle_then_steady         4 h, 1 s: no request for 1 h, then a steady 100 req/s.
+  decay                    6 h, 1 s: 200 req/s decaying exponentially to 1.
+  lone_spike_1000x         2 h, 1 s: 1 req/s and, after 1 h, 30 s at 1000 req/s.
+  square_10min             3 h, 1 s: 5 and 50 req/s in turn, 5 min each.
+  sine_1h                  6 h, 1 s: 30 + 25 sin(2 pi t / 1 h) req/s.
+  random_walk              4 h, 1 s: a rate from 20 req/s moving by a normal step (sigma 0.3) each second,
+                           at least 1.
 """
 import math
 import os
@@ -140,6 +149,15 @@ def drift_spikes(seed):
                    seed + 1)
 
 
+def random_walk(seed):
+    rng = random.Random(seed)
+    rate, rates = 20.0, []
+    for _ in range(4 * 3600):
+        rate = max(1.0, rate + rng.gauss(0, 0.3))
+        rates.append(rate)
+    return sampled(1, rates, seed + 1)
+
+
 def summed(*parts):
     width = parts[0][0]
     length = min(len(counts) for _, counts in parts)
@@ -175,6 +193,14 @@ TRACES = {
     "heavy_noise.csv": lambda: heavy_noise(104),
     "double_peak_2d.csv": lambda: sampled(60, [double_peak((t / 60) % 24) for t in range(2 * 1440)], 106),
     "drift_spikes.csv": lambda: drift_spikes(107),
+    "steady_120.csv": lambda: sampled(1, [120] * (4 * 3600), 108),
+    "steady_10_quick_start.csv": lambda: sampled(1, [10] * (4 * 3600), 109),
+    "idle_then_steady.csv": lambda: sampled(1, [0 if t < 3600 else 100 for t in range(4 * 3600)], 110),
+    "decay.csv": lambda: sampled(1, [200 * math.exp(math.log(1 / 200) * t / (6 * 3600)) for t in range(6 * 3600)], 111),
+    "lone_spike_1000x.csv": lambda: sampled(1, [1000 if 3600 <= t < 3630 else 1 for t in range(2 * 3600)], 112),
+    "square_10min.csv": lambda: sampled(1, [50 if (t // 300) % 2 else 5 for t in range(3 * 3600)], 113),
+    "sine_1h.csv": lambda: sampled(1, [30 + 25 * math.sin(2 * math.pi * t / 3600) for t in range(6 * 3600)], 114),
+    "random_walk.csv": lambda: random_walk(115),
 }
 
 
