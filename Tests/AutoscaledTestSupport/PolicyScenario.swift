@@ -288,7 +288,8 @@ public enum DecisionChecks {
                 broken.append("target \(sizing.targetLoad) raised to \(raised.target) by a square-root room \(raised.setting)")
             }
             // Where it acts below the cap, the load is sized at r + β√r replicas (r = load ÷ 100);
-            // where it does not act (under a target below the cap), that many replicas are no fewer than the target sizes it at.
+            // where it does not act (under a target below the cap), that many replicas are no fewer
+            // than the target sizes it at.
             let load = sizing.total + sizing.rise, beta = config.headroom.squareRootRoom
             if beta > 0, load / 100 > 0 {
                 let rooted = load / 100 + beta * (load / 100).squareRoot()
@@ -296,8 +297,10 @@ public enum DecisionChecks {
                    abs(load / raised.target - rooted) > 1e-9 * rooted {
                     broken.append("load \(load) sized at \(load / raised.target) replicas by a square-root room \(beta), not \(rooted)")
                 }
-                if sizing.raisedTarget == nil, sizing.targetLoad < Headroom.squareRootRoomHighestTarget, rooted < load / sizing.targetLoad * (1 - 1e-12) {
-                    broken.append("load \(load) sized at \(load / sizing.targetLoad) replicas, more than the \(rooted) a square-root room \(beta) gives")
+                if sizing.raisedTarget == nil, sizing.targetLoad < Headroom.squareRootRoomHighestTarget,
+                   rooted < load / sizing.targetLoad * (1 - 1e-12) {
+                    broken.append("load \(load) sized at \(load / sizing.targetLoad) replicas, more than the \(rooted) "
+                        + "a square-root room \(beta) gives")
                 }
             }
             // The tolerance only keeps a count above 0 under a need above it, within the config's share.
