@@ -23,7 +23,7 @@ KPA frontiers at the same share over capacity, drawn from `autoscaled simulate -
 targets 0.1 … 0.95 (kept in config/traces/suite/frontiers.json until the simulator's sources change). A run with more requests over
 capacity than every point of a frontier is a loss against it, never a cost win. Each part ends with
 its scale events, beside those of the HPA and KPA frontier points nearest each trace's share over
-capacity. With --check, exits 1 unless the policy is at most 1.0× both frontiers on every trace of
+capacity, and the policy's scale-ups taken back (followed by a scale-down within a minute). With --check, exits 1 unless the policy is at most 1.0× both frontiers on every trace of
 the suite.
 """
 import argparse
@@ -72,20 +72,47 @@ def frontier(rows, over):
     return y0 + (over - x0) * (y1 - y0) / (x1 - x0)
 
 
-def simulate(binary, config, trace, capacity, delay, initial, policy=None):
+def simulate(binary, config, trace, capacity, delay, initial, policy=None, decisions=False):
+    """The replay's replica-seconds, share over capacity and scale events; with `decisions`, also its
+    scale-ups and how many of them were taken back (``taken_back``)."""
     command = [binary, "simulate", "--config", config, "--trace", trace, "--capacity", str(capacity),
-               "--startup-delay", str(delay), "--initial", str(initial), "--min", "1", "--max", "1000", "--quiet"]
+               "--startup-delay", str(delay), "--initial", str(initial), "--min", "1", "--max", "1000"]
+    if not decisions:
+        command.append("--quiet")
     if policy:
         command += ["--policy", policy[0], "--target", str(policy[1])]
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:
         sys.exit(f"{' '.join(command)}: exit {result.returncode}\n{result.stderr}")
     text = result.stdout
-    return {
+    figures = {
         "replica_seconds": int(re.search(r"replica-seconds\s+(\d+)", text).group(1)),
         "over": float(re.search(r"requests over capacity\s+\S+ of \S+ \(([\d.]+) %\)", text).group(1)),
         "events": int(re.search(r"scale events\s+(\d+)", text).group(1)),
     }
+    if decisions:
+        figures["ups"], figures["taken_back"] = taken_back(text)
+    return figures
+
+
+# A scale-down this soon after a scale-up takes it back: the replicas it asked for are let go
+# before a start-up of a minute or more is over.
+TAKE_BACK_SECONDS = 60
+
+
+def taken_back(text):
+    """(scale-ups, scale-ups followed by a scale-down within TAKE_BACK_SECONDS) in `simulate`'s
+    decision lines; one scale-down takes back at most the latest scale-up."""
+    from datetime import datetime
+    ups = taken = 0
+    last_up = None
+    for match in re.finditer(r"^ts=(\S+) level=\S+ event=(scale-up|scale-down) ", text, re.M):
+        at = datetime.fromisoformat(match.group(1).replace("Z", "+00:00")).timestamp()
+        if match.group(2) == "scale-up":
+            ups, last_up = ups + 1, at
+        elif last_up is not None and at - last_up <= TAKE_BACK_SECONDS:
+            taken, last_up = taken + 1, None
+    return ups, taken
 
 
 def floor_cost(trace, capacity):
@@ -192,13 +219,16 @@ def suite_report(binary, config, check, splits, digits=2):
         print("|---|---|---|---|---|---|")
         ratios, versus, over_losses = [], [], 0
         events = {"policy": 0, "hpa": 0, "kpa": 0}
+        ups = taken = 0
         for entry in (entry for entry in suite if entry["split"] == split):
             path = os.path.join(traces, entry["dir"], entry["file"])
             width, counts = foresight_floor.read_trace(path)
             capacity, delay, initial = entry["C"], entry["D"], entry["initial"]
             if initial == "auto":
                 initial = initial_count(counts, width, capacity)
-            result = simulate(binary, config, path, capacity, delay, initial)
+            result = simulate(binary, config, path, capacity, delay, initial, decisions=True)
+            ups += result["ups"]
+            taken += result["taken_back"]
             cost, over = result["replica_seconds"], result["over"]
             floor = foresight_floor.floor(counts, width, capacity, delay, initial, over)
             ratios.append(cost / floor)
@@ -225,6 +255,8 @@ def suite_report(binary, config, check, splits, digits=2):
                  f"frontier point: no ratio, so not in the mean or the worst)" if over_losses else ""))
         print(f"{split}: {events['policy']} scale events; HPA {events['hpa']} and KPA {events['kpa']} at the "
               f"frontier points nearest each trace's share over capacity")
+        print(f"{split}: {taken} of the policy's {ups} scale-ups taken back (a scale-down within "
+              f"{TAKE_BACK_SECONDS} s of one)")
     with open(cache_path, "w") as text:
         json.dump(cache, text)
     if losses:
