@@ -23,8 +23,8 @@ KPA frontiers at the same share over capacity, drawn from `autoscaled simulate -
 targets 0.1 … 0.95 (kept in config/traces/suite/frontiers.json until the simulator's sources change). A run with more requests over
 capacity than every point of a frontier is a loss against it, never a cost win. Each part ends with
 its scale events, beside those of the HPA and KPA frontier points nearest each trace's share over
-capacity, and the policy's scale-ups taken back (followed by a scale-down within a minute). With --check, exits 1 unless the policy is at most 1.0× both frontiers on every trace of
-the suite.
+capacity, and the policy's scale-ups taken back (followed by a scale-down within a minute). With
+--check, exits 1 unless the policy is at most 1.0× both frontiers on every trace of the suite.
 """
 import argparse
 import json
@@ -33,6 +33,7 @@ import os
 import re
 import subprocess
 import sys
+from datetime import datetime
 
 from trace_shapes import read_counts
 
@@ -103,7 +104,6 @@ TAKE_BACK_SECONDS = 60
 def taken_back(text):
     """(scale-ups, scale-ups followed by a scale-down within TAKE_BACK_SECONDS) in `simulate`'s
     decision lines; one scale-down takes back at most the latest scale-up."""
-    from datetime import datetime
     ups = taken = 0
     last_up = None
     for match in re.finditer(r"^ts=(\S+) level=\S+ event=(scale-up|scale-down) ", text, re.M):

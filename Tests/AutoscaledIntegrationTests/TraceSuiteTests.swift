@@ -46,4 +46,37 @@ struct TraceSuiteTests {
             #expect(entry.C > 0 && entry.D >= 0)
         }
     }
+
+    @Test("the suite report counts a scale-up as taken back when a scale-down follows it within 60 s, each scale-down taking back at most the latest")
+    func takenBack() {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let lines = [
+            "ts=1970-01-01T00:00:00.000Z level=notice event=scale-up from=1 to=3",
+            "ts=1970-01-01T00:00:30.000Z level=notice event=scale-down from=3 to=2",
+            "ts=1970-01-01T00:01:40.000Z level=notice event=scale-up from=2 to=4",
+            "ts=1970-01-01T00:01:50.000Z level=info event=limited want=3 held_by=scale_down_stabilization replicas=4",
+            "ts=1970-01-01T00:02:41.000Z level=notice event=scale-down from=4 to=3",
+            "ts=1970-01-01T00:03:20.000Z level=notice event=scale-up from=3 to=5",
+            "ts=1970-01-01T00:03:30.000Z level=notice event=scale-up from=5 to=6",
+            "ts=1970-01-01T00:04:10.000Z level=notice event=scale-down from=6 to=5",
+            "ts=1970-01-01T00:04:15.000Z level=notice event=scale-down from=5 to=4",
+            "replica-seconds         100",
+        ]
+        let check = """
+            import importlib.util, sys
+            spec = importlib.util.spec_from_file_location("report", sys.argv[1])
+            report = importlib.util.module_from_spec(spec)
+            sys.path.insert(0, sys.argv[2])
+            spec.loader.exec_module(report)
+            print(report.taken_back(open(sys.argv[3]).read()))
+            """
+        dir.write("check.py", check)
+        dir.write("decisions.txt", lines.joined(separator: "\n"))
+        #expect(shell("python3 '\(dir.path)/check.py' '\(repositoryRoot)/scripts/policy-report.py' '\(repositoryRoot)/scripts' "
+            + "'\(dir.path)/decisions.txt' > '\(dir.path)/out.txt'") == 0)
+        // Four scale-ups: the first taken back at 30 s, the second not (61 s), the fourth at 40 s,
+        // and the last scale-down takes back nothing more.
+        #expect(readText("\(dir.path)/out.txt") == "(4, 2)\n")
+    }
 }
