@@ -116,7 +116,9 @@ extension DecisionReason.LearnedSizing {
     /// With `seasonal_periods`, the quantile is of the rises beyond the recurring ones, and a recurring
     /// rise larger than it is given room instead: `total load 400 and a recurring rise of 1200 (at this
     /// phase each of the last 2 periods of 5min rose by at least 1200 within the next 2min 10s) need 25
-    /// at headroom_target_load 65`.
+    /// at headroom_target_load 65`; carried from an earlier tick: `total load 100 and a recurring rise
+    /// of 700 (at the phase 10s before this one each of the last 2 periods of 1h rose by at least 700
+    /// within the next 1min 10s, from 100 then to 800) need 16 at headroom_target_load 50`.
     ///
     /// When `headroom_scale_down_margin` raised the need below the count: `… need 9 at
     /// headroom_target_load 65, 10 with headroom_scale_down_margin 0.6`; when
@@ -126,7 +128,12 @@ extension DecisionReason.LearnedSizing {
     /// (headroom_target_load 65 raised by headroom_square_root_room 3 at this load)`.
     var text: String {
         let room: String
-        if let season {
+        if let season, let carried = season.carried {
+            room = "a recurring rise of \(figure(rise)) (at the phase \(DurationText.format(carried.before)) before this one each of "
+                + "the last \(season.confirmations) periods of \(DurationText.format(season.period)) rose by at least "
+                + "\(figure(carried.rise)) within the next \(DurationText.format(season.within)), from \(figure(carried.total)) "
+                + "then to \(figure(carried.total + carried.rise)))"
+        } else if let season {
             room = "a recurring rise of \(figure(rise)) (at this phase each of the last \(season.confirmations) periods of "
                 + "\(DurationText.format(season.period)) rose by at least \(figure(season.load)) within the next "
                 + "\(DurationText.format(season.within)))"

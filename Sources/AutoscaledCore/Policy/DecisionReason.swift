@@ -228,8 +228,29 @@ public struct DecisionReason: Sendable, Equatable {
     }
 
     /// A recurring peak: at this phase of each of the last `confirmations` periods of `period`, the
-    /// load rose to `load` (the lowest of those peaks) within the next `within`.
+    /// load rose to `load` (the lowest of those peaks) within the next `within`. With `headroom =
+    /// learned`, `load` is the rise, and when it is carried from an earlier tick, `carried` says which.
     public struct Season: Sendable, Equatable {
+        /// The tick a recurring rise is carried from (a bucket holds only its highest total: see
+        /// ``PolicyMemory/expectedSeasonalRise(at:policy:total:)``): how long before this one, its
+        /// total, and the rise expected at its phase.
+        public struct Carried: Sendable, Equatable {
+            public var before: Duration {
+                get { .milliseconds(beforeMilliseconds) }
+                set { beforeMilliseconds = newValue.wholeMilliseconds }
+            }
+            public var total: Double
+            public var rise: Double
+            private var beforeMilliseconds: Int64
+
+            public init(before: Duration, total: Double, rise: Double) {
+                beforeMilliseconds = before.wholeMilliseconds
+                self.total = total
+                self.rise = rise
+            }
+        }
+
+        public var carried: Carried?
         public var period: Duration {
             get { .nanoseconds(periodNanoseconds) }
             set { periodNanoseconds = Self.nanoseconds(newValue) }
@@ -245,11 +266,12 @@ public struct DecisionReason: Sendable, Equatable {
         private var periodNanoseconds: Int64
         private var withinNanoseconds: Int64
 
-        public init(period: Duration, confirmations: Int, load: Double, within: Duration) {
+        public init(period: Duration, confirmations: Int, load: Double, within: Duration, carried: Carried? = nil) {
             periodNanoseconds = Self.nanoseconds(period)
             self.confirmations = confirmations
             self.load = load
             withinNanoseconds = Self.nanoseconds(within)
+            self.carried = carried
         }
 
         /// No season: what a sizing holds while `seasonal_periods` is off.

@@ -65,7 +65,7 @@ struct Evaluation: Sendable {
             estimate = LoadEstimate(current: total)
             let learned = memory.learnedRise(quantile: config.headroom.quantile, at: tick, policy: config)
             // Off by default: one test inline.
-            let expected = config.seasonalPeriods.isEmpty ? nil : memory.expectedSeasonalRise(at: tick, policy: config)
+            let expected = config.seasonalPeriods.isEmpty ? nil : memory.expectedSeasonalRise(at: tick, policy: config, total: total)
             let room = learned ?? total
             if let expected, expected.load > room {
                 rise = expected.load
@@ -194,7 +194,7 @@ struct Evaluation: Sendable {
             beforeTolerance: needBeforeTolerance.map { .init(need: $0, setting: config.headroom.scaleUpTolerance) },
             season: season.map {
                 DecisionReason.Season(period: .milliseconds($0.period), confirmations: config.seasonalConfirmations, load: $0.load,
-                                      within: within)
+                                      within: within, carried: $0.carried.map { .init(before: $0.before, total: $0.total, rise: $0.rise) })
             }, beyondSeason: !config.seasonalPeriods.isEmpty)
     }
 

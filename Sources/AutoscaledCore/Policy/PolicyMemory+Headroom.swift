@@ -90,7 +90,7 @@ extension PolicyMemory {
                 peak = max(peak, samples[next].total)
                 next += 1
             }
-            let seasonal = expectedSeasonalRise(at: start.at, policy: policy)?.load ?? 0
+            let seasonal = expectedSeasonalRise(at: start.at, policy: policy, total: start.total)?.load ?? 0
             let rise = max(0, peak - start.total - seasonal)
             riseLog.append(LoadSample(at: start.at, total: rise))
             sortedRises.insert(rise, at: Self.insertionIndex(of: rise, in: sortedRises))
@@ -136,11 +136,44 @@ extension PolicyMemory {
 
     /// The rise the seasonal profile expects from `tick` to the horizon after it, when
     /// `seasonal_periods` is set and one of its periods has seen this phase each time it must
-    /// (``SeasonalProfile/expectedRise(at:ahead:tick:)``).
-    public func expectedSeasonalRise(at tick: MonotonicInstant, policy: PolicyConfig) -> SeasonalProfile.Expectation? {
+    /// (``SeasonalProfile/expectedRise(at:ahead:tick:)``), for a tick whose total is `total`.
+    ///
+    /// A bucket holds only its highest total, so a tick in the bucket of a recurring peak, before the
+    /// peak, reads the peak as its base and expects no rise: the room asked for before the peak would
+    /// be taken back just before it comes. So where a period's bucket is longer than a tick, each tick
+    /// of the bucket's length before this one (fewer than a bucket: (bucket − 1) ÷ tick of them, and
+    /// fewer than the horizon) whose phase expected a rise above 0 of that period still expects the
+    /// total it would reach: that tick's total and rise, less `total`, when that is more. It keeps
+    /// that level for up to a bucket whether the peak is still to come or came and went within it.
+    public func expectedSeasonalRise(at tick: MonotonicInstant, policy: PolicyConfig, total: Double) -> SeasonalProfile.Expectation? {
         guard !policy.seasonalPeriods.isEmpty, let profile = seasonRead(at: tick, policy: policy) else { return nil }
         let horizon = Headroom.horizon(replicaStartup: policy.replicaStartup, tick: policy.tick)
-        return profile.expectedRise(at: sinceOrigin(tick), ahead: horizon.wholeMilliseconds, tick: policy.tick.wholeMilliseconds)
+        let ahead = horizon.wholeMilliseconds
+        let step = policy.tick.wholeMilliseconds
+        var best = profile.expectedRise(at: sinceOrigin(tick), ahead: ahead, tick: step)
+        for index in profile.periods.indices
+        where SeasonalProfile.readsForLearnedRise(period: profile.periods[index], ahead: ahead, tick: step) {
+            let ticks = Self.carriedTicks(bucket: profile.periods[index].bucket, ahead: ahead, tick: step)
+            guard ticks > 0 else { continue }
+            for back in 1...ticks {
+                let before = policy.tick * back
+                guard let earlier = samples.last(where: { $0.at == tick - before }),
+                      let then = profile.expectedRise(ofPeriod: index, at: sinceOrigin(earlier.at), ahead: ahead), then.load > 0
+                else { continue }
+                let rise = earlier.total + then.load - total
+                if rise > best?.load ?? 0 {
+                    best = .init(load: rise, period: then.period, carried: .init(before: before, total: earlier.total, rise: then.load))
+                }
+            }
+        }
+        return best
+    }
+
+    /// How many ticks before a tick ``expectedSeasonalRise(at:policy:total:)`` carries a period's
+    /// rise from: those less than a bucket before it and less than the horizon (milliseconds).
+    static func carriedTicks(bucket: Int64, ahead: Int64, tick: Int64) -> Int {
+        guard tick > 0 else { return 0 }
+        return Int((min(bucket, ahead) - 1) / tick)
     }
 
     /// Rises as the state file keeps them: what they were measured against, and each one's tick in

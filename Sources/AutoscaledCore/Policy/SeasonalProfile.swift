@@ -112,6 +112,23 @@ public struct SeasonalProfile: Sendable, Equatable {
         public var load: Double
         /// The period in milliseconds.
         public var period: Int64
+        /// With `headroom = learned`, when the rise is carried from an earlier tick's phase
+        /// (``PolicyMemory/expectedSeasonalRise(at:policy:total:)``): that tick, and what it expected.
+        public var carried: Carried?
+
+        public init(load: Double, period: Int64, carried: Carried? = nil) {
+            self.load = load
+            self.period = period
+            self.carried = carried
+        }
+
+        /// The earlier tick a rise is carried from: how long before this tick it was, its total, and
+        /// the recurring rise its phase expected (``load`` is then that total and rise, less the total now).
+        public struct Carried: Sendable, Equatable {
+            public var before: Duration
+            public var total: Double
+            public var rise: Double
+        }
     }
 
     public let confirmations: Int
@@ -191,21 +208,26 @@ extension SeasonalProfile {
         var best: Expectation?
         // By index: no copy (nor retain) of a period's ring per read.
         for index in periods.indices where Self.readsForLearnedRise(period: periods[index], ahead: ahead, tick: tick) {
-            let length = periods[index].length
-            var lowest = Double.infinity
-            for back in 1...Int64(confirmations) {
-                let start = milliseconds - back * length
-                guard let base = periods[index].highest(from: start, to: start),
-                      let peak = periods[index].highest(from: start, to: start + ahead)
-                else {
-                    lowest = -1
-                    break
-                }
-                lowest = min(lowest, max(peak - base, 0))
+            if let expected = expectedRise(ofPeriod: index, at: milliseconds, ahead: ahead), expected.load > best?.load ?? -1 {
+                best = expected
             }
-            if lowest >= 0, lowest > best?.load ?? -1 { best = Expectation(load: lowest, period: length) }
         }
         return best
+    }
+
+    /// The rise period `index` expects from `milliseconds` to `ahead` later (see
+    /// ``expectedRise(at:ahead:tick:)``), or `nil` when it has not seen each of those phases.
+    func expectedRise(ofPeriod index: Int, at milliseconds: Int64, ahead: Int64) -> Expectation? {
+        let length = periods[index].length
+        var lowest = Double.infinity
+        for back in 1...Int64(confirmations) {
+            let start = milliseconds - back * length
+            guard let base = periods[index].highest(from: start, to: start),
+                  let peak = periods[index].highest(from: start, to: start + ahead)
+            else { return nil }
+            lowest = min(lowest, max(peak - base, 0))
+        }
+        return Expectation(load: lowest, period: length)
     }
 
     /// Whether the learned headroom reads `period` (see ``expectedRise(at:ahead:tick:)``).
