@@ -90,7 +90,7 @@ extension PolicyMemory {
                 peak = max(peak, samples[next].total)
                 next += 1
             }
-            let seasonal = expectedSeasonalRise(at: start.at, policy: policy, total: start.total)?.load ?? 0
+            let seasonal = expectedSeasonalRise(at: start.at, policy: policy, total: start.total, earlier: samples[..<index])?.load ?? 0
             let rise = max(0, peak - start.total - seasonal)
             riseLog.append(LoadSample(at: start.at, total: rise))
             sortedRises.insert(rise, at: Self.insertionIndex(of: rise, in: sortedRises))
@@ -146,23 +146,39 @@ extension PolicyMemory {
     /// total it would reach: that tick's total and rise, less `total`, when that is more. It keeps
     /// that level for up to a bucket whether the peak is still to come or came and went within it.
     public func expectedSeasonalRise(at tick: MonotonicInstant, policy: PolicyConfig, total: Double) -> SeasonalProfile.Expectation? {
+        expectedSeasonalRise(at: tick, policy: policy, total: total, earlier: samples[...])
+    }
+
+    /// ``expectedSeasonalRise(at:policy:total:)``, the ticks before `tick` read from `earlier` (in
+    /// time order, one per tick; any at or after `tick` are passed over).
+    func expectedSeasonalRise(at tick: MonotonicInstant, policy: PolicyConfig, total: Double,
+                              earlier: ArraySlice<LoadSample>) -> SeasonalProfile.Expectation? {
         guard !policy.seasonalPeriods.isEmpty, let profile = seasonRead(at: tick, policy: policy) else { return nil }
         let horizon = Headroom.horizon(replicaStartup: policy.replicaStartup, tick: policy.tick)
         let ahead = horizon.wholeMilliseconds
         let step = policy.tick.wholeMilliseconds
         var best = profile.expectedRise(at: sinceOrigin(tick), ahead: ahead, tick: step)
+        // By index, for each period the learned headroom reads whose bucket is longer than a tick.
         for index in profile.periods.indices
         where SeasonalProfile.readsForLearnedRise(period: profile.periods[index], ahead: ahead, tick: step) {
             let ticks = Self.carriedTicks(bucket: profile.periods[index].bucket, ahead: ahead, tick: step)
             guard ticks > 0 else { continue }
-            for back in 1...ticks {
-                let before = policy.tick * back
-                guard let earlier = samples.last(where: { $0.at == tick - before }),
-                      let then = profile.expectedRise(ofPeriod: index, at: sinceOrigin(earlier.at), ahead: ahead), then.load > 0
+            // Compared as attoseconds: integer arithmetic in place of `Duration`'s operators.
+            var wanted = tick.attoseconds
+            var position = earlier.endIndex
+            for _ in 1...ticks {
+                wanted -= policy.tick.attoseconds
+                // Samples are kept at the starts of ticks, one per tick, in time order.
+                while position > earlier.startIndex, earlier[position - 1].at.attoseconds > wanted { position -= 1 }
+                guard position > earlier.startIndex else { break }
+                let sample = earlier[position - 1]
+                guard sample.at.attoseconds == wanted,
+                      let then = profile.expectedRise(ofPeriod: index, at: sinceOrigin(sample.at), ahead: ahead), then.load > 0
                 else { continue }
-                let rise = earlier.total + then.load - total
+                let rise = sample.total + then.load - total
                 if rise > best?.load ?? 0 {
-                    best = .init(load: rise, period: then.period, carried: .init(before: before, total: earlier.total, rise: then.load))
+                    best = .init(load: rise, period: then.period, carried: .init(
+                        before: Duration(attoseconds: tick.attoseconds - wanted), total: sample.total, rise: then.load))
                 }
             }
         }

@@ -49,31 +49,39 @@ struct LearnedSeasonTests {
             + "highest need within scale_down_stabilization 1min is 2: -14")
     }
 
-    @Test("a spike in a 30 s bucket of an hour keeps the room asked for before it: the rise is carried from the tick before the bucket")
+    @Test("a spike late in a 30 s bucket of an hour keeps the room asked for before it: the rise is carried from the tick before the bucket")
     func roomKeptThroughThePeaksBucket() throws {
         var config = Self.config
         config.seasonalPeriods = [.seconds(3600)]
         // No window to hold the count: a need taken back shows as a scale-down.
         config.scaleDownStabilization = .zero
-        // 100, and 800 for 30 s from 10 s into the bucket at 10 min of every hour (buckets of 30 s).
-        let offered = { (second: Int) -> Double in (610..<640).contains(second % 3600) ? 800 : 100 }
+        // Loads kept no longer than the learned headroom needs them: the rise measured for a tick
+        // reads the ticks before it that its decision carried from.
+        (config.trendWindow, config.smoothingWindow) = (.seconds(10), .seconds(10))
+        // 100, and 800 for 30 s from 20 s into the bucket at 10 min of every hour (buckets of 30 s).
+        let offered = { (second: Int) -> Double in (620..<650).contains(second % 3600) ? 800 : 100 }
         var memory = PolicyMemory(replicas: 2, observingSince: .origin)
-        let decisions = LearnedHeadroomTests.run(&memory, config: config, to: 7830, load: offered)
+        let decisions = LearnedHeadroomTests.run(&memory, config: config, to: 7910, load: offered)
         let before = try #require(decisions.first { $0.second == 7790 })
         #expect(Self.season(before.decision)?.carried == nil)
         #expect(before.decision.to == 16)
-        // At 7800 the bucket's highest total, in the last two hours, is the spike's: its own phase
-        // expects no rise. The tick before it expected 800, which has not come yet.
-        let inBucket = try #require(decisions.first { $0.second == 7800 })
-        let season = try #require(Self.season(inBucket.decision))
-        #expect(season.carried == .init(before: .seconds(10), total: 100, rise: 700))
-        #expect(inBucket.decision.reason.text == "total load 100 and a recurring rise of 700 (at the phase 10s before this one each "
-            + "of the last 2 periods of 1h rose by at least 700 within the next 1min 10s, from 100 then to 800) need 16 at "
-            + "headroom_target_load 50")
-        #expect(inBucket.decision.action == .hold && inBucket.decision.to == 16)
+        // At 7800 and 7810 the bucket's highest total, in the last two hours, is the spike's: their
+        // own phase expects no rise. 7790 expected 800, which has not come yet.
+        for (second, back) in [(7800, 10), (7810, 20)] {
+            let inBucket = try #require(decisions.first { $0.second == second })
+            let season = try #require(Self.season(inBucket.decision), "\(second)")
+            #expect(season.carried == .init(before: .seconds(back), total: 100, rise: 700))
+            #expect(inBucket.decision.action == .hold && inBucket.decision.to == 16)
+        }
+        #expect(decisions.first { $0.second == 7810 }?.decision.reason.text == "total load 100 and a recurring rise of 700 (at "
+            + "the phase 20s before this one each of the last 2 periods of 1h rose by at least 700 within the next 1min 10s, "
+            + "from 100 then to 800) need 16 at headroom_target_load 50")
         // At the spike, the total is what was expected: no rise is carried beyond it.
-        let spike = try #require(decisions.first { $0.second == 7810 })
+        let spike = try #require(decisions.first { $0.second == 7820 })
         #expect(Self.season(spike.decision)?.carried == nil)
+        // The rises learned for 7800 and 7810 are what they rose beyond the rise carried there: nothing.
+        let learned = memory.rises.filter { $0.at == .origin + .seconds(7800) || $0.at == .origin + .seconds(7810) }
+        #expect(learned.map(\.total) == [0, 0])
     }
 
     @Test("the rises kept are what each rise was beyond the recurring one: a purely periodic load leaves none once learned")
