@@ -232,25 +232,8 @@ public struct DecisionReason: Sendable, Equatable {
     /// learned`, `load` is the rise, and when it is carried from an earlier tick, `carried` says which.
     public struct Season: Sendable, Equatable {
         /// The tick a recurring rise is carried from (a bucket holds only its highest total: see
-        /// ``PolicyMemory/expectedSeasonalRise(at:policy:total:)``): how long before this one, its
-        /// total, and the rise expected at its phase.
-        public struct Carried: Sendable, Equatable {
-            public var before: Duration {
-                get { .milliseconds(beforeMilliseconds) }
-                set { beforeMilliseconds = newValue.wholeMilliseconds }
-            }
-            public var total: Double
-            public var rise: Double
-            private var beforeMilliseconds: Int64
-
-            public init(before: Duration, total: Double, rise: Double) {
-                beforeMilliseconds = before.wholeMilliseconds
-                self.total = total
-                self.rise = rise
-            }
-        }
-
-        public var carried: Carried?
+        /// ``PolicyMemory/expectedSeasonalRise(at:policy:total:)``).
+        public var carried: SeasonalProfile.Expectation.Carried?
         public var period: Duration {
             get { .nanoseconds(periodNanoseconds) }
             set { periodNanoseconds = Self.nanoseconds(newValue) }
@@ -266,7 +249,8 @@ public struct DecisionReason: Sendable, Equatable {
         private var periodNanoseconds: Int64
         private var withinNanoseconds: Int64
 
-        public init(period: Duration, confirmations: Int, load: Double, within: Duration, carried: Carried? = nil) {
+        public init(period: Duration, confirmations: Int, load: Double, within: Duration,
+                    carried: SeasonalProfile.Expectation.Carried? = nil) {
             periodNanoseconds = Self.nanoseconds(period)
             self.confirmations = confirmations
             self.load = load

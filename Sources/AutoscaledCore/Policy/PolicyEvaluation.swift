@@ -194,7 +194,7 @@ struct Evaluation: Sendable {
             beforeTolerance: needBeforeTolerance.map { .init(need: $0, setting: config.headroom.scaleUpTolerance) },
             season: season.map {
                 DecisionReason.Season(period: .milliseconds($0.period), confirmations: config.seasonalConfirmations, load: $0.load,
-                                      within: within, carried: $0.carried.map { .init(before: $0.before, total: $0.total, rise: $0.rise) })
+                                      within: within, carried: $0.carried)
             }, beyondSeason: !config.seasonalPeriods.isEmpty)
     }
 
