@@ -51,20 +51,22 @@ struct LiveSimulateTests {
     }
 
     /// The controller's decisions that change the count when the load file is written every
-    /// `interval` (the poll's own reads fall on writes: 10 s is a whole number of intervals).
-    static func live(every interval: Duration, config: Config, phases: [Phase] = phases) async -> [String] {
+    /// `interval` (the poll's own reads fall on writes: 10 s is a whole number of intervals), its
+    /// wall clock at `wallClock` seconds of the Unix epoch.
+    static func live(every interval: Duration, config: Config, phases: [Phase] = phases,
+                     wallClock: Double = 1_795_932_600) async -> [String] {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
         let first = Self.snapshot(phases[0].loads)
         let source = ScriptedLoadSource([.success(first)])
         let clock = ManualClock()
         let dependencies = Controller.Dependencies(
-            clock: clock, wallTime: { 1_795_932_600 }, notifier: RecordingNotifier(), makeSource: { _ in source },
+            clock: clock, wallTime: { wallClock }, notifier: RecordingNotifier(), makeSource: { _ in source },
             makeActuator: { _ in nil }, writeMetrics: { _, _ in })
         var config = config
         config.state.path = dir.file("state.json")
         let logger = Logger(level: .notice, encoder: LogEncoder(format: .logfmt, style: .journal), sink: MemoryLogSink(),
-                            wallTime: { 1_795_932_600 })
+                            wallTime: { wallClock })
         let controller = await Controller.start(configPath: dir.file("autoscaled.conf"), config: config, logger: logger,
                                                 dependencies: dependencies)
         var changes: [String] = []
@@ -194,6 +196,30 @@ struct LiveSimulateTests {
         let simulated = Self.simulated(config: config, phases: Self.recurring)
         #expect(simulated.filter { $0.contains("recurring peak due") }.count == 4, "before the 3rd, 4th and 5th spikes, and a 6th that does not come")
         #expect(await Self.live(every: interval, config: config, phases: Self.recurring) == simulated)
+    }
+
+    /// A spike every 10 minutes, 10 s into a 30 s bucket of a 1-hour period.
+    static let lateInBucket: [Phase] = Array(repeating: [(340, [10, 12, 8]), (30, [150, 140, 160]), (230, [10, 12, 8])], count: 14)
+        .flatMap { $0 } + [(600, [10, 12, 8])]
+
+    @Test("with headroom = learned and a period whose buckets are longer than a poll, the controller at any write rate carries the recurring rise when simulate does",
+          arguments: [Duration.seconds(10), .milliseconds(500)])
+    func carriedRiseLiveIsSimulate(interval: Duration) async throws {
+        let config = try Self.config(
+            policy: "headroom = learned\nheadroom_target_load = 65\nheadroom_quantile = 0.5\nseasonal_periods = 1h\n",
+            stabilization: "0s")
+        let simulated = Self.simulated(config: config, phases: Self.lateInBucket)
+        // From the third hour each spike (7540, 8140) is given room 70 s before it comes, kept
+        // through the polls of its bucket before it (carried from the poll before the bucket: without
+        // that the count would fall to 1 there and rise again at the spike), and let go after it. A
+        // spike that does not come (8740) is given room, and let go at the third poll of its bucket.
+        #expect(simulated.map { $0.split(separator: ":")[0] }.suffix(6) == [
+            "t=7450 scale-up 1->7", "t=7570 scale-down 7->1", "t=8050 scale-up 1->7", "t=8170 scale-down 7->1",
+            "t=8650 scale-up 1->7", "t=8740 scale-down 7->1",
+        ])
+        // The controller's wall clock 10 s past a whole 10 minutes: `simulate`'s time t is its t − 10 s,
+        // so each poll of both reads the same phase, and both see the spikes in the same buckets.
+        #expect(await Self.live(every: interval, config: config, phases: Self.lateInBucket, wallClock: 1_795_932_610) == simulated)
     }
 
     @Test("with headroom = learned and seasonal_periods, the controller at any write rate gives room for the recurring rise when simulate does",
