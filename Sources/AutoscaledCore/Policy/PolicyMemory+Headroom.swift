@@ -90,7 +90,11 @@ extension PolicyMemory {
                 peak = max(peak, samples[next].total)
                 next += 1
             }
-            let seasonal = expectedSeasonalRise(at: start.at, policy: policy, total: start.total, earlier: samples[..<index])?.load ?? 0
+            // A load that did not rise leaves no rise, whatever the season expected (never below 0);
+            // a season that expected the whole rise leaves none either, however much more it expected.
+            let seasonal = peak <= start.total ? 0
+                : expectedSeasonalRise(at: start.at, policy: policy, total: start.total, earlier: samples[..<index],
+                                       enough: peak - start.total)?.load ?? 0
             let rise = max(0, peak - start.total - seasonal)
             riseLog.append(LoadSample(at: start.at, total: rise))
             sortedRises.insert(rise, at: Self.insertionIndex(of: rise, in: sortedRises))
@@ -150,35 +154,55 @@ extension PolicyMemory {
     }
 
     /// ``expectedSeasonalRise(at:policy:total:)``, the ticks before `tick` read from `earlier` (in
-    /// time order, one per tick; any at or after `tick` are passed over).
+    /// time order, one per tick; any at or after `tick` are passed over). Once a rise of at least
+    /// `enough` is expected, no further one is looked for: the answer is then at least `enough`,
+    /// not the most expected.
     func expectedSeasonalRise(at tick: MonotonicInstant, policy: PolicyConfig, total: Double,
-                              earlier: ArraySlice<LoadSample>) -> SeasonalProfile.Expectation? {
+                              earlier: ArraySlice<LoadSample>, enough: Double = .infinity) -> SeasonalProfile.Expectation? {
         guard !policy.seasonalPeriods.isEmpty, let profile = seasonRead(at: tick, policy: policy) else { return nil }
         let horizon = Headroom.horizon(replicaStartup: policy.replicaStartup, tick: policy.tick)
         let ahead = horizon.wholeMilliseconds
         let step = policy.tick.wholeMilliseconds
-        var best = profile.expectedRise(at: sinceOrigin(tick), ahead: ahead, tick: step)
+        let now = sinceOrigin(tick)
+        var best = profile.expectedRise(at: now, ahead: ahead, tick: step)
+        // A poll of whole milliseconds: a tick k polls earlier is k × step milliseconds earlier in
+        // phase too, while that is not before the phase origin (whole milliseconds are truncated).
+        let wholeStep = policy.tick.attoseconds % Duration.milliseconds(1).attoseconds == 0
+        if let best, best.load >= enough { return best }
         // By index, for each period the learned headroom reads whose bucket is longer than a tick.
         for index in profile.periods.indices
         where SeasonalProfile.readsForLearnedRise(period: profile.periods[index], ahead: ahead, tick: step) {
-            let ticks = Self.carriedTicks(bucket: profile.periods[index].bucket, ahead: ahead, tick: step)
+            let bucket = profile.periods[index].bucket
+            let ticks = Self.carriedTicks(bucket: bucket, ahead: ahead, tick: step)
             guard ticks > 0 else { continue }
+            // A period a whole number of buckets long reads, at a phase, the buckets of the phase and
+            // of the phase and the horizon in each earlier period: ticks whose phase and horizon end in
+            // the same two buckets expect the same rise, read once (at a 1 s poll, up to 29 ticks of
+            // an hour's 30 s buckets are carried from, in two to four such runs).
+            let aligned = profile.periods[index].length % bucket == 0
+            var read: (first: Int64, last: Int64, expected: SeasonalProfile.Expectation?)?
             // Compared as attoseconds: integer arithmetic in place of `Duration`'s operators.
             var wanted = tick.attoseconds
             var position = earlier.endIndex
-            for _ in 1...ticks {
+            for back in 1...ticks {
                 wanted -= policy.tick.attoseconds
                 // Samples are kept at the starts of ticks, one per tick, in time order.
                 while position > earlier.startIndex, earlier[position - 1].at.attoseconds > wanted { position -= 1 }
                 guard position > earlier.startIndex else { break }
                 let sample = earlier[position - 1]
-                guard sample.at.attoseconds == wanted,
-                      let then = profile.expectedRise(ofPeriod: index, at: sinceOrigin(sample.at), ahead: ahead), then.load > 0
-                else { continue }
+                guard sample.at.attoseconds == wanted else { continue }
+                let stepped = now - Int64(back) * step
+                let phase = wholeStep && stepped >= 0 ? stepped : sinceOrigin(sample.at)
+                let (first, last) = (phase.floorDivided(by: bucket), (phase + ahead).floorDivided(by: bucket))
+                if !aligned || read?.first != first || read?.last != last {
+                    read = (first, last, profile.expectedRise(ofPeriod: index, at: phase, ahead: ahead))
+                }
+                guard let then = read?.expected, then.load > 0 else { continue }
                 let rise = sample.total + then.load - total
                 if rise > best?.load ?? 0 {
                     best = .init(load: rise, period: then.period, carried: .init(
                         before: Duration(attoseconds: tick.attoseconds - wanted), total: sample.total, rise: then.load))
+                    if rise >= enough { return best }
                 }
             }
         }
