@@ -84,6 +84,43 @@ struct LearnedSeasonTests {
         #expect(learned.map(\.total) == [0, 0])
     }
 
+    @Test("at a 1 s poll the carried rise is the highest of what each earlier tick's own phase expected, read once per run of ticks or not",
+          arguments: [60, 61])
+    func carriedRiseAtAFastPoll(periodSeconds: Int) throws {
+        // A 1-minute period is 6 buckets of 10 s; 61 s is not a whole number of them, so every
+        // earlier tick is read on its own. 5 s start-up and a 1 s poll: 5 ticks carried from.
+        var config = LearnedHeadroomTests.config
+        config.tick = .seconds(1)
+        config.replicaStartup = .seconds(5)
+        config.seasonalPeriods = [.seconds(periodSeconds)]
+        config.headroom.quantile = 0.5
+        let policy = ThresholdPolicy(config: config)
+        var memory = PolicyMemory(replicas: 2, observingSince: .origin)
+        var carried = 0
+        for second in 0..<600 {
+            // A spike 4 s long at 37 s into each period, on a level that moves every few seconds.
+            let phase = second % periodSeconds
+            let total = (33..<37).contains(phase) ? 900 : Double(100 + (second * 7919) % 13 * 10)
+            let now = MonotonicInstant.origin + .seconds(second)
+            let expected = memory.expectedSeasonalRise(at: now, policy: config, total: total)
+            // What each of the last 5 ticks' own phase expected of the period, when above 0: its
+            // total and rise, less the total now; the highest of that and this tick's own.
+            let profile = memory.seasonRead(at: now, policy: config)
+            var highest = profile?.expectedRise(at: memory.sinceOrigin(now), ahead: 6000, tick: 1000)?.load
+            for back in 1...5 {
+                guard let sample = memory.samples.last(where: { $0.at == now - .seconds(back) }),
+                      let then = profile?.expectedRise(ofPeriod: 0, at: memory.sinceOrigin(sample.at), ahead: 6000), then.load > 0
+                else { continue }
+                highest = max(highest ?? 0, sample.total + then.load - total)
+            }
+            #expect(expected?.load == highest, "\(second)")
+            if expected?.carried != nil { carried += 1 }
+            let decision = policy.decide(.loads(snapshot([("s0", total)])), memory: memory, now: now)
+            memory.record(decision, at: now, policy: config)
+        }
+        #expect(carried > 20, "\(carried) ticks carried a rise")
+    }
+
     @Test("the rises kept are what each rise was beyond the recurring one: a purely periodic load leaves none once learned")
     func risesAreResiduals() {
         var config = Self.config
