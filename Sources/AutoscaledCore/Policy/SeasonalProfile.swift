@@ -128,12 +128,6 @@ public struct SeasonalProfile: Sendable, Equatable {
             public var before: Duration
             public var total: Double
             public var rise: Double
-
-            public init(before: Duration, total: Double, rise: Double) {
-                self.before = before
-                self.total = total
-                self.rise = rise
-            }
         }
     }
 
