@@ -19,11 +19,10 @@ struct CommandTests {
         #expect(result.status == 0)
         let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines.first == "Servers to scale: 1")
-        // headroom = learned, and one poll has no rises yet: room for the load to double,
-        // ⌈2 × 105 ÷ 65⌉ = 4; but 210 ÷ 65 = 3.2 is within headroom_scale_up_tolerance 0.2 of 3
-        // (at most 3.6), so the count is kept.
-        let decision = "Decision: hold from 3 to 3 (total load 105 and room to double (too few rises within "
-            + "1min 10s seen yet) need 4 at headroom_target_load 65, 3 within headroom_scale_up_tolerance 0.2)"
+        // headroom = learned, and one poll has seen no rise yet: 105 ÷ 65 = 1.6 needs 2, and 3 with
+        // the shipped headroom_scale_down_margin 0.6, the count.
+        let decision = "Decision: hold from 3 to 3 (total load 105 and a rise of 0 (the highest within 1min 10s seen so far: "
+            + "too few rises seen yet for the quantile) need 2 at headroom_target_load 65, 3 with headroom_scale_down_margin 0.6)"
         #expect(lines.dropFirst().first.map(String.init) == decision)
         #expect(result.stderr == "")
     }
@@ -51,7 +50,7 @@ struct CommandTests {
         #expect(result.status == 0)
         let lines = result.stdout.split(separator: "\n").map(String.init)
         #expect(lines.first == "Servers to scale: 1")
-        // Learned: no room to double. Not lowered either: (105 + 18) ÷ 65 = 1.9 needs 2, and 3 with
+        // Learned: the quantile of the saved rises. Not lowered either: (105 + 18) ÷ 65 = 1.9 needs 2, and 3 with
         // the shipped headroom_scale_down_margin 0.6, the count.
         #expect(lines.dropFirst().first == "Decision: hold from 3 to 3 (total load 105 and a rise of 18 (the 0.92 quantile of the "
             + "rises beyond the recurring ones within 1min 10s over the last 1h) need 2 at headroom_target_load 65, "
@@ -61,7 +60,8 @@ struct CommandTests {
         dir.writeAtomically(dir.file("var/state.json"), state(-1))
         let broken = await ChildProcess.run(["once", "--config", dir.configPath], in: dir.path)
         #expect(broken.status == 0)
-        #expect(broken.stdout.contains("(total load 105 and room to double (too few rises within 1min 10s seen yet)"))
+        #expect(broken.stdout.contains("(total load 105 and a rise of 0 (the highest within 1min 10s seen so far: too few rises "
+            + "seen yet for the quantile)"))
     }
 
     @Test("`once` on an unreadable source prints the cause on stderr and exits 1")

@@ -58,7 +58,7 @@ struct SimulateTests {
         #expect(up != nil, "\(lines)")
         if let up {
             #expect(lines.dropFirst(up + 1).first?.hasPrefix(
-                "ts=1970-01-01T00:00:20.000Z level=info event=limited want=13 held_by=max_replicas replicas=10 reason=") == true, "\(lines)")
+                "ts=1970-01-01T00:00:20.000Z level=info event=limited want=12 held_by=max_replicas replicas=10 reason=") == true, "\(lines)")
         }
         #expect(lines.filter { $0.contains("event=limited") }.count == 1, "\(lines)")
     }

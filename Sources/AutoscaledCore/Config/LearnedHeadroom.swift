@@ -79,8 +79,9 @@ public struct Headroom: Sendable, Equatable {
     /// The threshold rules, with the learned settings at their defaults (unused).
     public static let thresholds = Headroom(mode: .thresholds, targetLoad: 65, quantile: 0.9, window: .seconds(3600))
 
-    /// Rises the window must hold before the learned rise is used. Until then the need gives the
-    /// load room to double, and the count is not lowered (nothing is known of this load yet).
+    /// Rises the window must hold before the learned rise is used. Until then the need gives room
+    /// for the highest rise seen so far in the loads kept, and the count is not lowered (too little
+    /// is known of this load yet).
     public static let minimumRises = 12
 
     /// The most ticks `headroom_window` may span (one rise is kept per tick).

@@ -142,7 +142,8 @@ extension DecisionReason.LearnedSizing {
                 + (beyondSeason ? "beyond the recurring ones " : "")
                 + "within \(DurationText.format(within)) over the last \(DurationText.format(window)))"
         } else {
-            room = "room to double (too few rises within \(DurationText.format(within)) seen yet)"
+            room = "a rise of \(figure(rise)) (the highest within \(DurationText.format(within)) seen so far: too few rises "
+                + "seen yet for the quantile)"
         }
         let sized = "total load \(figure(total)) and \(room) need"
         let target = raisedTarget.map {

@@ -161,7 +161,7 @@ public struct DecisionReason: Sendable, Equatable {
 
     /// How `headroom = learned` sized the load: `need = ⌈(total + rise) ÷ targetLoad⌉`, the rise being
     /// the `quantile` of those within `within` over the last `window` (`quantile` `nil`: still
-    /// learning, the rise is the total itself, room for the load to double), or the recurring rise
+    /// learning, the rise is the highest seen so far in the loads kept), or the recurring rise
     /// `season` when that is more.
     public struct LearnedSizing: Sendable, Equatable {
         public var total: Double

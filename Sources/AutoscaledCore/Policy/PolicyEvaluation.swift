@@ -38,8 +38,8 @@ struct Evaluation: Sendable {
     /// What this evaluation recommends for the stabilization window (the stable need, unless a
     /// scale-up raises it to its target).
     var recommendation: Int
-    /// With `headroom = learned`: the rise the need gives room for (the learned one, or the total
-    /// itself while ``riseIsLearned`` is `false`, or the recurring one, ``season``, when more).
+    /// With `headroom = learned`: the rise the need gives room for (the learned one, or the highest
+    /// seen so far while ``riseIsLearned`` is `false`, or the recurring one, ``season``, when more).
     let rise: Double
     /// `false` while the window holds fewer than ``Headroom/minimumRises`` rises.
     let riseIsLearned: Bool
@@ -66,7 +66,7 @@ struct Evaluation: Sendable {
             let learned = memory.learnedRise(quantile: config.headroom.quantile, at: tick, policy: config)
             // Off by default: one test inline.
             let expected = config.seasonalPeriods.isEmpty ? nil : memory.expectedSeasonalRise(at: tick, policy: config, total: total)
-            let room = learned ?? total
+            let room = learned ?? memory.highestRiseSeen(at: tick, policy: config, total: total)
             if let expected, expected.load > room {
                 rise = expected.load
                 season = expected

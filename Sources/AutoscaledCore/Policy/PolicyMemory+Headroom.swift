@@ -41,6 +41,36 @@ extension PolicyMemory {
         return sortedRises[place]
     }
 
+    /// While fewer than ``Headroom/minimumRises`` rises are known: the highest rise seen so far in
+    /// the loads kept, for a decision at `tick` whose total is `total`. For each tick before `tick`
+    /// whose total is kept (``PolicyConfig/sampleWindow``), how far a later total within its horizon
+    /// rose above it (`total` itself counting as one for the ticks whose horizon reaches `tick`); the
+    /// highest of these, at least 0. A rise still being measured counts as far as it has come, so a
+    /// load rising at a start is given room for as much as it rose, and a load that has not moved for
+    /// none beyond the target.
+    ///
+    /// Kept means after `tick` less the window, excluded: every evaluation of the tick, whenever in
+    /// it, still holds those (a record drops what is older than its own time less the window), and
+    /// none older counts, however long ago the last record was (a source outage).
+    func highestRiseSeen(at tick: MonotonicInstant, policy: PolicyConfig, total: Double) -> Double {
+        let horizon = Headroom.horizon(replicaStartup: policy.replicaStartup, tick: policy.tick)
+        let oldest = tick - policy.sampleWindow
+        let earlier = samples[Self.partition(samples) { $0.at <= oldest }..<Self.partition(samples) { $0.at < tick }]
+        var highest = 0.0
+        for index in earlier.indices {
+            let start = earlier[index]
+            let end = start.at + horizon
+            var peak = end >= tick ? max(start.total, total) : start.total
+            var later = index + 1
+            while later < earlier.endIndex, earlier[later].at <= end {
+                peak = max(peak, earlier[later].total)
+                later += 1
+            }
+            highest = max(highest, peak - start.total)
+        }
+        return highest
+    }
+
     /// How many rises a decision at `tick` sees (see ``learnedRise(quantile:at:policy:)``).
     func visibleRiseCount(at tick: MonotonicInstant, policy: PolicyConfig) -> Int {
         let (front, back) = visibleRises(at: tick, policy: policy)
@@ -277,7 +307,7 @@ extension PolicyMemory {
     }
 
     /// The first index of `sorted` where `before` stops holding (it holds on a prefix).
-    private static func partition(_ sorted: [Double], _ before: (Double) -> Bool) -> Int {
+    private static func partition<Element>(_ sorted: [Element], _ before: (Element) -> Bool) -> Int {
         var low = sorted.startIndex
         var high = sorted.endIndex
         while low < high {

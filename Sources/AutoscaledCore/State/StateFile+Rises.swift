@@ -1,7 +1,7 @@
 import AutoscaledBase
 
-/// The learned headroom's rises as the state file keeps them, so that a restart neither gives the
-/// load room to double again nor holds the count while the rises are learned anew:
+/// The learned headroom's rises as the state file keeps them, so that a restart neither sizes from
+/// the few rises seen since it nor holds the count while the rises are learned anew:
 ///
 /// ```json
 /// "learned_rises":{"horizon_ms":70000,"at_unix_ms":[1795932000000,1795932010000,…],"rises":[0,87.5,…]}

@@ -47,29 +47,55 @@ struct LearnedHeadroomTests {
         memory.learnedRise(quantile: quantile, at: .origin + .seconds(second), policy: config)
     }
 
-    @Test("the first ticks give the load room to double, and hold the count however low the load")
+    @Test("the first ticks give room for no rise while none is seen, and hold the count however low the load")
     func learnsBeforeLoweringTheCount() {
         var memory = PolicyMemory(replicas: 10, observingSince: .origin)
         let decisions = Self.run(&memory, to: 60) { _ in 100 }
         let first = decisions[0].decision
         #expect(first.action == .hold && first.to == 10)
         #expect(first.heldBy == .headroomWindow)
-        #expect(first.reason.text == "total load 100 and room to double (too few rises within 1min 10s seen yet) "
-            + "need 4 at headroom_target_load 50 but still learning the rises (0 of 12 seen): no scale-down yet")
+        #expect(first.reason.text == "total load 100 and a rise of 0 (the highest within 1min 10s seen so far: too few rises "
+            + "seen yet for the quantile) need 2 at headroom_target_load 50 but still learning the rises (0 of 12 seen): "
+            + "no scale-down yet")
         #expect(decisions.allSatisfy { $0.decision.to == 10 })
+    }
+
+    @Test("while the rises are learned, the rise is the highest seen so far in the loads kept, the total now included")
+    func highestRiseSeenWhileLearning() {
+        // The loads kept: a horizon and a tick (80 s), trend_window shorter.
+        var config = Self.config
+        config.trendWindow = .seconds(60)
+        #expect(config.sampleWindow == .seconds(80))
+        var memory = PolicyMemory(replicas: 1, observingSince: .origin)
+        let loads: [Double] = [100, 150, 120, 130, 60, 60, 60, 60, 60, 60, 60]
+        let decisions = Self.run(&memory, config: config, to: 110) { loads[$0 / 10] }
+        // 0 s: nothing seen before, no rise: 100 needs 2. 10 s: 100 rose to 150 now: 50, so 200
+        // needs 4. Then that rise of 50 stays the highest seen: 120 and 130 keep 4 (3.4 and 3.6).
+        #expect(decisions.map(\.decision.to) == [2, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4])
+        #expect(decisions[1].decision.reason.text == "total load 150 and a rise of 50 (the highest within 1min 10s seen so "
+            + "far: too few rises seen yet for the quantile) need 4 at headroom_target_load 50: +2")
+        #expect(decisions[3].decision.reason.text.hasPrefix("total load 130 and a rise of 50 (the highest within 1min 10s"))
+        #expect(decisions[7].decision.reason.text.hasPrefix("total load 60 and a rise of 50 (the highest within 1min 10s"))
+        // 80 s: the 0 s tick is 80 s back, no longer among the loads kept; the 10 s tick's 150 never
+        // rose: the highest rise seen is the 20 s tick's 120 to 130, 10.
+        #expect(decisions[8].decision.reason.text.hasPrefix("total load 60 and a rise of 10 (the highest within 1min 10s"))
+        // 100 s: the 20 s tick is no longer kept either, and 130 never rose again.
+        #expect(decisions[10].decision.reason.text.hasPrefix("total load 60 and a rise of 0 (the highest within 1min 10s"))
+        #expect(memory.highestRiseSeen(at: .origin + .seconds(110), policy: config, total: 200) == 140,
+                "the total now counts for the ticks whose horizon reaches it: 60 to 200")
     }
 
     @Test("a steady load is sized at headroom_target_load once learned, and the count comes down to it")
     func steadyLoadComesDown() {
         var memory = PolicyMemory(replicas: 10, observingSince: .origin)
         let decisions = Self.run(&memory, to: 600) { _ in 100 }
-        // Rises are measured once their 1min 10s horizon is over: the 12th by 3min 20s. The needs
-        // recorded while learning (room to double: 4) still hold the window for its minute.
+        // Rises are measured once their 1min 10s horizon is over: the 12th by 3min 20s. No rise was
+        // seen while learning, so the needs recorded then are 2 too, and the count comes down at once.
         let downs = decisions.filter { $0.decision.action == .scaleDown }
-        #expect(downs.map(\.second) == [200, 260])
-        #expect(downs.map(\.decision.to) == [4, 2])
+        #expect(downs.map(\.second) == [200])
+        #expect(downs.map(\.decision.to) == [2])
         #expect(downs.first?.decision.reason.text == "total load 100 and a rise of 0 (the 0.9 quantile of the rises within 1min 10s "
-            + "over the last 1h) need 2 at headroom_target_load 50; highest need within scale_down_stabilization 1min is 4: -6")
+            + "over the last 1h) need 2 at headroom_target_load 50; highest need within scale_down_stabilization 1min is 2: -8")
         #expect(decisions.last?.decision.to == 2)
     }
 
@@ -83,10 +109,10 @@ struct LearnedHeadroomTests {
         // 100 needs 2 at 50, exactly: 2.6 replicas with the margin, so 3 stay.
         let steady = Self.run(&memory, config: config, to: 600) { _ in 100 }
         let downs = steady.filter { $0.decision.action == .scaleDown }
-        #expect(downs.map(\.decision.to) == [5, 3])
+        #expect(downs.map(\.decision.to) == [3])
         #expect(downs.last?.decision.reason.text == "total load 100 and a rise of 0 (the 0.5 quantile of the rises within 1min 10s "
             + "over the last 1h) need 2 at headroom_target_load 50, 3 with headroom_scale_down_margin 0.6; "
-            + "highest need within scale_down_stabilization 1min is 3: -2")
+            + "highest need within scale_down_stabilization 1min is 3: -7")
         #expect(steady.last?.decision.to == 3)
         // 140 needs 2.8: 3 at the target, the count itself; nothing is raised.
         let same = Self.run(&memory, config: config, from: 600, to: 700) { _ in 140 }
@@ -113,17 +139,18 @@ struct LearnedHeadroomTests {
         var config = Self.config
         config.scaleDownStabilizationRule = .mean
         var memory = PolicyMemory(replicas: 10, observingSince: .origin)
-        let decisions = Self.run(&memory, config: config, to: 600) { _ in 100 }
-        // The window's 7 ticks (1min back, this one included) needed 4 while learning and need 2 once
-        // the rises are known (from 3min 20s): ⌈(6 × 4 + 2) ÷ 7⌉ = 4 at 200, ⌈(3 × 4 + 4 × 2) ÷ 7⌉ = 3
-        // at 230, 2 at 260. The highest need would hold 4 until 260 (the steady-load test above).
+        let decisions = Self.run(&memory, config: config, to: 600) { $0 < 180 ? 200 : 100 }
+        // The window's 7 ticks (1min back, this one included) need 4 where the load was 200 and 2
+        // where it is 100; the count comes down once the rises are known (from 3min 20s):
+        // ⌈(4 × 4 + 3 × 2) ÷ 7⌉ = 4 at 200, ⌈(3 × 4 + 4 × 2) ÷ 7⌉ = 3 at 210, 2 at 240. The highest
+        // need would hold 4 until 240.
         let downs = decisions.filter { $0.decision.action == .scaleDown }
-        #expect(downs.map(\.second) == [200, 230, 260])
+        #expect(downs.map(\.second) == [200, 210, 240])
         #expect(downs.map(\.decision.to) == [4, 3, 2])
         #expect(downs[1].decision.reason.text == "total load 100 and a rise of 0 (the 0.9 quantile of the rises within 1min 10s "
             + "over the last 1h) need 2 at headroom_target_load 50; mean need within scale_down_stabilization 1min is 3: -1")
-        let held = decisions.first { $0.second == 220 }?.decision
-        #expect(held?.action == .hold && held?.heldBy == .scaleDownStabilization(holdsAt: 4))
+        let held = decisions.first { $0.second == 230 }?.decision
+        #expect(held?.action == .hold && held?.heldBy == .scaleDownStabilization(holdsAt: 3))
         #expect(decisions.last?.decision.to == 2)
 
         // A tick evaluated twenty times counts once in the mean, as its highest need: the same decisions.
@@ -219,15 +246,20 @@ struct LearnedHeadroomTests {
         config.headroom.squareRootRoom = 3
         config.maxReplicas = 1000
         var memory = PolicyMemory(replicas: 10, observingSince: .origin)
-        // Before any rise is learned the load has room to double: 80000 fills 800 replicas, whose
-        // square-root room (90.4 a replica) is beyond the highest target.
-        let first = Self.run(&memory, config: config, to: 10) { _ in 40_000 }[0].decision
-        #expect(first.action == .scaleUp && first.to == 889)
-        #expect(first.reason.text == "total load 40000 and room to double (too few rises within 1min 10s seen yet) need 889 "
-            + "at 90 a replica (headroom_target_load 50 raised by headroom_square_root_room 3 at this load): +879")
+        // Before any rise is seen, 40000 fills 400 replicas: 460 at 86.96 a replica; a rise to 100000
+        // seen at once fills 1600 (the total and the rise of 60000), whose square-root room (93 a
+        // replica) is beyond the highest target.
+        let first = Self.run(&memory, config: config, to: 20) { $0 < 10 ? 40_000 : 100_000 }
+        #expect(first[0].decision.action == .scaleUp && first[0].decision.to == 460)
+        #expect(first[0].decision.reason.text == "total load 40000 and a rise of 0 (the highest within 1min 10s seen so far: too "
+            + "few rises seen yet for the quantile) need 460 at 86.96 a replica (headroom_target_load 50 raised by "
+            + "headroom_square_root_room 3 at this load): +450")
+        #expect(first[1].decision.reason.text == "total load 100000 and a rise of 60000 (the highest within 1min 10s seen so far: "
+            + "too few rises seen yet for the quantile) need 1778 at 90 a replica (headroom_target_load 50 raised by "
+            + "headroom_square_root_room 3 at this load): +540 (capped at max_replicas 1000)")
         // Learned, a steady 40000 (no rise) fills 400 replicas: 460 at 86.96 a replica, where the
         // fixed target would keep 800.
-        let steady = Self.run(&memory, config: config, from: 10, to: 600) { _ in 40_000 }
+        let steady = Self.run(&memory, config: config, from: 20, to: 900) { _ in 40_000 }
         #expect(steady.last?.decision.to == 460)
         #expect(steady.last?.decision.reason.text.contains("need 460 at 86.96 a replica (headroom_target_load 50 raised by "
             + "headroom_square_root_room 3 at this load)") == true, "\(steady.last?.decision.reason.text ?? "")")

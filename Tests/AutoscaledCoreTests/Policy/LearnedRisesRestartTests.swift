@@ -54,7 +54,7 @@ struct LearnedRisesRestartTests {
         #expect(second.learnedRise(quantile: 0.9, at: .origin + .seconds(501_200), policy: Self.config) == seen)
 
         // The first decisions after the restart are the learned need the first run would have
-        // wanted, not room to double.
+        // wanted, not one sized from the rises seen since the restart.
         var restarted = second
         let after = LearnedHeadroomTests.run(&restarted, from: 1200, to: 1260, clockOffset: 500_000) {
             Self.load(atWall: Int(Self.wallAtStart) + $0)
@@ -82,7 +82,7 @@ struct LearnedRisesRestartTests {
         #expect(late.rises.isEmpty)
         var learning = late
         let decisions = LearnedHeadroomTests.run(&learning, from: 8400, to: 8420, clockOffset: 500_000) { _ in 100 }
-        #expect(decisions.allSatisfy { $0.decision.reason.text.contains("room to double") })
+        #expect(decisions.allSatisfy { $0.decision.reason.text.contains("seen so far: too few rises seen yet for the quantile") })
         // Down for 50 minutes: a start at 4200 s keeps the rises from 590 s on (the window and a tick before it).
         let (soon, _) = Self.restart(from: store, after: 1200 + 3000)
         let recent = first.rises.filter { $0.at >= .origin + .seconds(590) }
@@ -152,6 +152,7 @@ struct LearnedRisesRestartTests {
         let decisions = LearnedHeadroomTests.run(&memory, config: reloaded, from: 1200, to: 1220) { Self.load(atWall: $0) }
         // Only the samples still kept are measured again, over 2min 10s: too few to size with.
         #expect(memory.rises.count < Headroom.minimumRises)
-        #expect(decisions.allSatisfy { $0.decision.reason.text.contains("room to double (too few rises within 2min 10s") }, "\(decisions.map(\.decision.reason.text))")
+        #expect(decisions.allSatisfy { $0.decision.reason.text.contains("(the highest within 2min 10s seen so far: too few rises") },
+                "\(decisions.map(\.decision.reason.text))")
     }
 }

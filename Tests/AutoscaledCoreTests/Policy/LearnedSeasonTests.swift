@@ -151,7 +151,9 @@ struct LearnedSeasonTests {
         // 5min 10s later, beyond the 5-minute period.
         let after = LearnedHeadroomTests.run(&memory, config: Self.config, from: 1200, to: 1400) { _ in 100 }
         let first = try #require(after.first)
-        #expect(first.decision.reason.text.contains("room to double (too few rises within 1min 10s seen yet)"), "\(first.decision.reason.text)")
+        // The loads kept from before the outage are older than the loads a decision reads: no rise seen yet.
+        #expect(first.decision.reason.text.hasPrefix("total load 100 and a rise of 0 (the highest within 1min 10s seen so far: "
+            + "too few rises seen yet for the quantile)"), "\(first.decision.reason.text)")
         #expect(memory.rises.allSatisfy { $0.at >= .origin + .seconds(1200) } && !memory.rises.isEmpty)
         // Not lowered while the rises are learned again: held until 12 are known (at 1200 s + the
         // horizon + 12 ticks), then sized by them.
@@ -161,7 +163,7 @@ struct LearnedSeasonTests {
         var kept = PolicyMemory(replicas: 2, observingSince: .origin)
         _ = LearnedHeadroomTests.run(&kept, config: Self.config, to: 900) { Self.offered(at: $0) }
         let resumed = LearnedHeadroomTests.run(&kept, config: Self.config, from: 1100, to: 1110) { _ in 100 }
-        #expect(resumed.first.map { !$0.decision.reason.text.contains("room to double") } == true)
+        #expect(resumed.first.map { $0.decision.reason.text.contains("quantile of the rises") } == true)
     }
 
     @Test("after an outage longer than the period, loads kept from before it (a long trend_window) are not measured again")
@@ -175,7 +177,9 @@ struct LearnedSeasonTests {
         #expect(memory.rises.allSatisfy { $0.at >= .origin + .seconds(1200) } && !memory.rises.isEmpty,
                 "\(memory.rises.map(\.at))")
         let first = try #require(after.first)
-        #expect(first.decision.reason.text.contains("room to double"), "\(first.decision.reason.text)")
+        // Not measured again as rises; but the spike among the loads kept is a rise seen.
+        #expect(first.decision.reason.text.hasPrefix("total load 100 and a rise of 700 (the highest within 1min 10s seen so far: "
+            + "too few rises seen yet for the quantile)"), "\(first.decision.reason.text)")
         #expect(after.filter { $0.second < 1310 }.allSatisfy { $0.decision.to >= first.decision.to })
     }
 
@@ -188,7 +192,7 @@ struct LearnedSeasonTests {
         memory.remeasureRises(at: .origin + .seconds(905), policy: reloaded)
         #expect(memory.learnedRise(quantile: 0.5, at: .origin + .seconds(905), policy: reloaded) != nil)
         let decision = LearnedHeadroomTests.run(&memory, config: reloaded, from: 905, to: 915) { Self.offered(at: $0) }[0].decision
-        #expect(!decision.reason.text.contains("room to double"), "\(decision.reason.text)")
+        #expect(decision.reason.text.contains("quantile of the rises"), "\(decision.reason.text)")
     }
 
     @Test("the same periods listed in another order are the same measure: a reload that reorders them keeps the rises")
@@ -229,7 +233,8 @@ struct LearnedSeasonTests {
         #expect(memory.learnedRise(quantile: 0.5, at: .origin + .seconds(900), policy: reloaded) == nil)
         let kept = memory.samples
         let decision = LearnedHeadroomTests.run(&memory, config: reloaded, from: 900, to: 910) { Self.offered(at: $0) }[0].decision
-        #expect(decision.reason.text.hasPrefix("total load 100 and room to double (too few rises within 1min 10s seen yet)"),
+        #expect(decision.reason.text.hasPrefix("total load 100 and a rise of 0 (the highest within 1min 10s seen so far: too few "
+            + "rises seen yet for the quantile)"),
                 "\(decision.reason.text)")
         // Only the samples still kept are measured again.
         #expect(memory.rises.first?.at == kept.first?.at && memory.rises.count < kept.count && kept.count < 30,
@@ -282,10 +287,11 @@ struct SeasonalReadAlikeTests {
             let after = LearnedHeadroomTests.run(&memory, config: long, from: 950, to: 1100, every: every,
                                                  load: LearnedSeasonTests.offered(at:))
             #expect(after.allSatisfy { LearnedSeasonTests.season($0.decision) == nil }, "every \(every)")
-            // The reload forgets the rises (the periods changed): room to double, 4, not the 16 a
-            // spike in the dropped period's phase asks for.
+            // The reload forgets the rises (the periods changed): the highest rise seen in the loads
+            // kept, none, keeps 2, not the 16 a spike in the dropped period's phase asks for.
             #expect(before.last?.decision.to == 2)
-            #expect(after.first?.decision.to == 4, "every \(every)")
+            #expect(after.first?.decision.to == 2, "every \(every)")
+            #expect(after.first?.decision.reason.text.contains("a rise of 0 (the highest within 1min 10s seen so far") == true)
         }
     }
 

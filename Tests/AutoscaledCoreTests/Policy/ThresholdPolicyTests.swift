@@ -103,7 +103,7 @@ struct ThresholdPolicyTests {
         let memory = PolicyMemory(replicas: 1, observingSince: .origin)
         let orders = [[("a", 0.1), ("b", 0.2), ("c", 49.7)], [("b", 0.2), ("c", 49.7), ("a", 0.1)]]
         let decisions = orders.map { policy.decide(.loads(snapshot($0)), memory: memory, now: .origin) }
-        // target_load 50 for a total of 50, or headroom_target_load 100 for 50 and room to double it.
+        // target_load 50 for a total of 50, or headroom_target_load 100 for 50 and no rise seen yet.
         #expect(decisions.map(\.to) == [1, 1], "\(decisions.map(\.reason.text))")
         #expect(decisions[0].reason.text == decisions[1].reason.text)
         #expect(Evaluation.wholeReplicas(1.0000000000000002) == 1)
