@@ -58,17 +58,23 @@ extension PolicyMemory {
         let earlier = samples[Self.partition(samples) { $0.at <= oldest }..<Self.partition(samples) { $0.at < tick }]
         var highest = 0.0
         for index in earlier.indices {
-            let start = earlier[index]
-            let end = start.at + horizon
-            var peak = end >= tick ? max(start.total, total) : start.total
-            var later = index + 1
-            while later < earlier.endIndex, earlier[later].at <= end {
-                peak = max(peak, earlier[later].total)
-                later += 1
-            }
-            highest = max(highest, peak - start.total)
+            let end = earlier[index].at + horizon
+            let peak = Self.highestTotal(of: earlier, from: index, through: end)
+            highest = max(highest, (end >= tick ? max(peak, total) : peak) - earlier[index].total)
         }
         return highest
+    }
+
+    /// The highest total of `samples` (in time order) from the one at `index` through those at
+    /// `end` or before it: how high the load went within a tick's horizon, that tick included.
+    static func highestTotal(of samples: ArraySlice<LoadSample>, from index: Int, through end: MonotonicInstant) -> Double {
+        var peak = samples[index].total
+        var later = index + 1
+        while later < samples.endIndex, samples[later].at <= end {
+            peak = max(peak, samples[later].total)
+            later += 1
+        }
+        return peak
     }
 
     /// How many rises a decision at `tick` sees (see ``learnedRise(quantile:at:policy:)``).
@@ -113,13 +119,7 @@ extension PolicyMemory {
         }
         while index < samples.endIndex, samples[index].at + horizon < tick {
             let start = samples[index]
-            let end = start.at + horizon
-            var peak = start.total
-            var next = index + 1
-            while next < samples.endIndex, samples[next].at <= end {
-                peak = max(peak, samples[next].total)
-                next += 1
-            }
+            let peak = Self.highestTotal(of: samples[...], from: index, through: start.at + horizon)
             // A load that did not rise leaves no rise, whatever the season expected (never below 0);
             // a season that expected the whole rise leaves none either, however much more it expected.
             let seasonal = peak <= start.total ? 0
