@@ -121,6 +121,55 @@ struct LearnedSeasonTests {
         #expect(carried > 20, "\(carried) ticks carried a rise")
     }
 
+    @Test("after a reload of the poll, a rise is carried only from earlier ticks a whole number of new polls back, not from those kept on the old grid")
+    func carriedRiseAfterAReloadOfThePoll() {
+        // A 1-minute period (10 s buckets) at a 1 s poll until 327 s, then at a 1.5 s poll: the
+        // ticks kept from before the reload are on the old grid (325 s, 326 s), and only those a
+        // whole number of 1.5 s polls back (327 s, 324 s) are carried from. The load is high just
+        // before the reload, so a tick of the old grid read in place of one of the new would carry
+        // more than any tick the rule reads.
+        var config = LearnedHeadroomTests.config
+        config.replicaStartup = .seconds(5)
+        config.seasonalPeriods = [.seconds(60)]
+        config.headroom.quantile = 0.5
+        var memory = PolicyMemory(replicas: 2, observingSince: .origin)
+        var now = MonotonicInstant.origin
+        var carriedByPoll: [Duration: Int] = [:]
+        for (poll, until) in [(Duration.seconds(1), 327), (.milliseconds(1500), 600)] {
+            config.tick = poll
+            // The first tick of the new grid at or after the last one evaluated.
+            now = memory.tick(of: now, tick: poll)
+            let policy = ThresholdPolicy(config: config)
+            let ahead = Headroom.horizon(replicaStartup: config.replicaStartup, tick: poll).wholeMilliseconds
+            let step = poll.wholeMilliseconds
+            while now < .origin + .seconds(until) {
+                // A spike 4 s long at 33 s into each minute, on a level that moves every few
+                // seconds, and 600 from 315 s to the reload.
+                let second = Int(now.sinceOrigin.components.seconds)
+                let level = (315..<327).contains(second) ? 600 : Double(100 + (second * 7919) % 13 * 10)
+                let total = (33..<37).contains(second % 60) ? 900 : level
+                let expected = memory.expectedSeasonalRise(at: now, policy: config, total: total)
+                // What each tick exactly a whole number of polls back, kept, expected at its own
+                // phase when above 0: its total and rise, less the total now; the highest of that
+                // and this tick's own.
+                let profile = memory.seasonRead(at: now, policy: config)
+                var highest = profile?.expectedRise(at: memory.sinceOrigin(now), ahead: ahead, tick: step)?.load
+                for back in 1...PolicyMemory.carriedTicks(bucket: 10_000, ahead: ahead, tick: step) {
+                    guard let sample = memory.samples.last(where: { $0.at == now - poll * back }),
+                          let then = profile?.expectedRise(ofPeriod: 0, at: memory.sinceOrigin(sample.at), ahead: ahead), then.load > 0
+                    else { continue }
+                    highest = max(highest ?? 0, sample.total + then.load - total)
+                }
+                #expect(expected?.load == highest, "\(now) at a poll of \(poll)")
+                if expected?.carried != nil { carriedByPoll[poll, default: 0] += 1 }
+                let decision = policy.decide(.loads(snapshot([("s0", total)])), memory: memory, now: now)
+                memory.record(decision, at: now, policy: config)
+                now = memory.tick(of: now + poll, tick: poll)
+            }
+        }
+        #expect(carriedByPoll.count == 2 && carriedByPoll.values.allSatisfy { $0 > 10 }, "\(carriedByPoll)")
+    }
+
     @Test("the rises kept are what each rise was beyond the recurring one: a purely periodic load leaves none once learned")
     func risesAreResiduals() {
         var config = Self.config
