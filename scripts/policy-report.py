@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Replays traces through `autoscaled simulate` with a config's policy and reports where it lands.
 
-  scripts/policy-report.py [--config config/autoscaled.conf] [--binary PATH] [--check] [--suite [--split train|test|fresh] [--digits N]]
+  scripts/policy-report.py [--config config/autoscaled.conf] [--binary PATH] [--check] [--suite [--split train|test|fresh] [--digits N] [--shift S]]
 
 Public traces (config/traces/, from the Azure public datasets; see config/traces/README.md): the
 policy's replica-seconds and share of requests over capacity, next to the Kubernetes HPA and
@@ -25,6 +25,14 @@ capacity than every point of a frontier is a loss against it, never a cost win. 
 its scale events, beside those of the HPA and KPA frontier points nearest each trace's share over
 capacity, and the policy's scale-ups taken back (followed by a scale-down within a minute). With
 --check, exits 1 unless the policy is at most 1.0× both frontiers on every trace of the suite.
+
+With --suite --shift S: every trace replayed S seconds later (``shifted_trace``), so that a change of
+the load that comes at a poll's start in the suite (the synthetic traces change at whole minutes,
+which a poll dividing a minute reads a whole poll late) comes S seconds into one. The HPA and KPA
+frontiers are drawn again on the shifted traces (kept in config/traces/suite-shifted/S/); cost ÷ floor
+is over the unshifted trace's floor: for a floor that knows the future, its load differs from the
+shifted trace's only in the first and last S seconds (the floor of a week at 1-second bins takes
+minutes to compute).
 """
 import argparse
 import json
@@ -196,7 +204,28 @@ def nearest_events(rows, over):
     return min(reversed(rows), key=lambda row: abs(row[0] - over))[2]
 
 
-def suite_report(binary, config, check, splits, digits=2):
+def shifted_trace(path, shift, folder):
+    """`path`'s offered load `shift` seconds later, at 1-second bins (a bin's requests spread evenly
+    over its seconds, as `simulate` replays them): its first second's rate for the first `shift`
+    seconds, then its own, ending `shift` seconds before its end. Written to `folder` once (again when
+    `path` is newer); its path."""
+    shifted = os.path.join(folder, os.path.basename(path))
+    if os.path.exists(shifted) and os.stat(shifted).st_mtime_ns >= os.stat(path).st_mtime_ns:
+        return shifted
+    width, counts = read_counts(path)
+    rates = [count / width for count in counts for _ in range(width)]
+    rates = rates[:1] * shift + rates[:len(rates) - shift]
+    os.makedirs(folder, exist_ok=True)
+    with open(shifted + ".part", "w") as text:
+        text.write(f"# {os.path.basename(path)} {shift} s later, at 1-second bins: made by scripts/policy-report.py --shift\n")
+        text.write("t_seconds,requests\n")
+        # repr is the shortest text that reads back as the same double: a shift of 0 replays as the trace.
+        text.writelines(f"{second},{rate!r}\n" for second, rate in enumerate(rates))
+    os.replace(shifted + ".part", shifted)
+    return shifted
+
+
+def suite_report(binary, config, check, splits, digits=2, shift=None):
     import foresight_floor
 
     traces = os.path.join(ROOT, "config", "traces")
@@ -208,7 +237,8 @@ def suite_report(binary, config, check, splits, digits=2):
             sys.exit(f"policy-report: no trace of the suite is in the part '{split}' (its parts: {', '.join(parts)})")
     if any(not os.path.exists(os.path.join(traces, entry["dir"], entry["file"])) for entry in suite):
         subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "make-suite-traces.py")], check=True)
-    cache_path = os.path.join(traces, "suite", "frontiers.json")
+    shifted_folder = None if shift is None else os.path.join(traces, "suite-shifted", str(shift))
+    cache_path = os.path.join(shifted_folder or os.path.join(traces, "suite"), "frontiers.json")
     cache = {}
     if os.path.exists(cache_path):
         with open(cache_path) as text:
@@ -226,6 +256,8 @@ def suite_report(binary, config, check, splits, digits=2):
             capacity, delay, initial = entry["C"], entry["D"], entry["initial"]
             if initial == "auto":
                 initial = initial_count(counts, width, capacity)
+            if shifted_folder:
+                path = shifted_trace(path, shift, shifted_folder)
             result = simulate(binary, config, path, capacity, delay, initial, decisions=True)
             ups += result["ups"]
             taken += result["taken_back"]
@@ -257,6 +289,7 @@ def suite_report(binary, config, check, splits, digits=2):
               f"frontier points nearest each trace's share over capacity")
         print(f"{split}: {taken} of the policy's {ups} scale-ups taken back (a scale-down within "
               f"{TAKE_BACK_SECONDS} s of one)")
+    os.makedirs(os.path.dirname(cache_path), exist_ok=True)
     with open(cache_path, "w") as text:
         json.dump(cache, text)
     if losses:
@@ -274,7 +307,11 @@ def main():
     parser.add_argument("--split", choices=["train", "test", "fresh"], help="with --suite: only these traces")
     parser.add_argument("--digits", type=int, default=2, choices=range(2, 7), metavar="N",
                         help="with --suite: decimal places of the ratios to the frontiers (2 to 6; default 2)")
+    parser.add_argument("--shift", type=int, metavar="S",
+                        help="with --suite: replay every trace S seconds later (0 to 3600), frontiers drawn again")
     args = parser.parse_args()
+    if args.shift is not None and (not args.suite or not 0 <= args.shift <= 3600):
+        parser.error("--shift S needs --suite and S from 0 to 3600")
     binary = args.binary
     if not binary:
         subprocess.run(["swift", "build", "-c", "release", "--product", "autoscaled"], cwd=ROOT, check=True,
@@ -282,7 +319,8 @@ def main():
         binary = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, check=True,
                                 capture_output=True, text=True).stdout.strip() + "/autoscaled"
     if args.suite:
-        suite_report(binary, args.config, args.check, [args.split] if args.split else ["train", "test", "fresh"], args.digits)
+        suite_report(binary, args.config, args.check, [args.split] if args.split else ["train", "test", "fresh"], args.digits,
+                     args.shift)
         return
     beaten = True
     print("| public trace (C, D, initial) | replica-s | over % | HPA frontier there | KPA frontier there | vs HPA | vs KPA |")
