@@ -214,7 +214,7 @@ def shifted_trace(path, shift, folder):
         return shifted
     width, counts = read_counts(path)
     rates = [count / width for count in counts for _ in range(width)]
-    rates = rates[:1] * shift + rates[:len(rates) - shift]
+    rates = (rates[:1] * shift + rates)[:len(rates)]
     os.makedirs(folder, exist_ok=True)
     with open(shifted + ".part", "w") as text:
         text.write(f"# {os.path.basename(path)} {shift} s later, at 1-second bins: made by scripts/policy-report.py --shift\n")
@@ -289,7 +289,6 @@ def suite_report(binary, config, check, splits, digits=2, shift=None):
               f"frontier points nearest each trace's share over capacity")
         print(f"{split}: {taken} of the policy's {ups} scale-ups taken back (a scale-down within "
               f"{TAKE_BACK_SECONDS} s of one)")
-    os.makedirs(os.path.dirname(cache_path), exist_ok=True)
     with open(cache_path, "w") as text:
         json.dump(cache, text)
     if losses:
