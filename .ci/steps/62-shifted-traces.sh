@@ -2,6 +2,7 @@
 # policy-report.py --suite --shift S replays every trace S seconds later, at 1-second bins. Checked
 # on a trace at 60-second bins and one at 1-second bins: shifted by 0 s each replays exactly as
 # itself (every figure of `simulate`'s summary), and shifted by 7 s its load is the same 7 s later.
+# A shift without --suite, or out of 0 … 3600, is refused before anything is replayed.
 set -euo pipefail
 export PATH="$PATH:/opt/swift/usr/bin"
 binary="$(swift build -c release --show-bin-path)/autoscaled"
@@ -32,3 +33,11 @@ for trace, capacity, delay, initial in [("config/traces/azure_functions_2019_inv
     assert list(later) == rates[:1] * 7 + rates[:-7], trace
     print(f"{os.path.basename(trace)}: shifted by 0 s, the same replay; by 7 s, the same load 7 s later")
 PY
+for refused in "--shift 3" "--suite --shift 3601" "--suite --shift -1"; do
+    # shellcheck disable=SC2086
+    if message=$(python3 scripts/policy-report.py $refused --binary /nonexistent 2>&1); then
+        echo "policy-report.py $refused was accepted"; exit 1
+    fi
+    grep -q -- "--shift S needs --suite and S from 0 to 3600" <<<"$message" || { echo "$message"; exit 1; }
+done
+echo "a shift without --suite or out of 0 … 3600: refused"
