@@ -19,10 +19,10 @@ struct CommandTests {
         #expect(result.status == 0)
         let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines.first == "Servers to scale: 1")
-        // headroom = learned, and one poll has seen no rise yet: 105 ÷ 65 = 1.6 needs 2, and 3 with
-        // the shipped headroom_scale_down_margin 0.6, the count.
-        let decision = "Decision: hold from 3 to 3 (total load 105 and a rise of 0 (the highest within 1min 10s seen so far: "
-            + "too few rises seen yet for the quantile) need 2 at headroom_target_load 65, 3 with headroom_scale_down_margin 0.6)"
+        // headroom = learned, and one poll has seen no rise yet: 105 ÷ 70 = 1.5 needs 2, and 3 with
+        // the shipped headroom_scale_down_margin 0.6 (1.5 is above 3 - 1 - 0.6), the count.
+        let decision = "Decision: hold from 3 to 3 (total load 105 and a rise of 0 (the highest within 1min 5s seen so far: "
+            + "too few rises seen yet for the quantile) need 2 at headroom_target_load 70, 3 with headroom_scale_down_margin 0.6)"
         #expect(lines.dropFirst().first.map(String.init) == decision)
         #expect(result.stderr == "")
     }
@@ -34,9 +34,9 @@ struct CommandTests {
         dir.writeAtomically(dir.configPath, readText("\(repositoryRoot)/config/autoscaled.conf"))
         dir.writeAtomically(dir.loadPath, readText("\(repositoryRoot)/config/loads.json"))
         #expect(mkdir(dir.file("var"), 0o755) == 0)
-        // 20 rises, 0 to 19, one per 10 s poll over the last 7 minutes, measured as the shipped config
-        // measures them (over replica_startup 1min and a poll of 10s, beyond the recurring rises of its
-        // seasonal_periods): the 0.92 quantile is 18, and ⌈(105 + 18) ÷ 65⌉ = 2.
+        // 20 rises, 0 to 19, one per 10 s over the last 7 minutes, measured as the shipped config
+        // measures them (over replica_startup 1min and a poll of 5s, beyond the recurring rises of its
+        // seasonal_periods): the 0.9 quantile is 18, and ⌈(105 + 18) ÷ 70⌉ = 2.
         let now = Int64(time(nil)) * 1000
         let times = (0..<20).map { String(now - 420_000 + Int64($0) * 10_000) }.joined(separator: ",")
         let rises = (0..<20).map(String.init).joined(separator: ",")
@@ -45,22 +45,22 @@ struct CommandTests {
                 + #""learned_rises":{"horizon_ms":\#(horizon),"at_unix_ms":[\#(times)],"rises":[\#(rises)],"#
                 + #""seasonal_periods_ms":[300000,900000,1800000,3600000],"seasonal_confirmations":2}}"#
         }
-        dir.writeAtomically(dir.file("var/state.json"), state(70_000))
+        dir.writeAtomically(dir.file("var/state.json"), state(65_000))
         let result = await ChildProcess.run(["once", "--config", dir.configPath], in: dir.path)
         #expect(result.status == 0)
         let lines = result.stdout.split(separator: "\n").map(String.init)
         #expect(lines.first == "Servers to scale: 1")
-        // Learned: the quantile of the saved rises. Not lowered either: (105 + 18) ÷ 65 = 1.9 needs 2, and 3 with
+        // Learned: the quantile of the saved rises. Not lowered either: (105 + 18) ÷ 70 = 1.8 needs 2, and 3 with
         // the shipped headroom_scale_down_margin 0.6, the count.
-        #expect(lines.dropFirst().first == "Decision: hold from 3 to 3 (total load 105 and a rise of 18 (the 0.92 quantile of the "
-            + "rises beyond the recurring ones within 1min 10s over the last 1h) need 2 at headroom_target_load 65, "
+        #expect(lines.dropFirst().first == "Decision: hold from 3 to 3 (total load 105 and a rise of 18 (the 0.9 quantile of the "
+            + "rises beyond the recurring ones within 1min 5s over the last 1h) need 2 at headroom_target_load 70, "
             + "3 with headroom_scale_down_margin 0.6)")
         #expect(result.stderr == "")
 
         dir.writeAtomically(dir.file("var/state.json"), state(-1))
         let broken = await ChildProcess.run(["once", "--config", dir.configPath], in: dir.path)
         #expect(broken.status == 0)
-        #expect(broken.stdout.contains("(total load 105 and a rise of 0 (the highest within 1min 10s seen so far: too few rises "
+        #expect(broken.stdout.contains("(total load 105 and a rise of 0 (the highest within 1min 5s seen so far: too few rises "
             + "seen yet for the quantile)"))
     }
 

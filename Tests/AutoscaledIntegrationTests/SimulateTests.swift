@@ -58,7 +58,7 @@ struct SimulateTests {
         #expect(up != nil, "\(lines)")
         if let up {
             #expect(lines.dropFirst(up + 1).first?.hasPrefix(
-                "ts=1970-01-01T00:00:20.000Z level=info event=limited want=12 held_by=max_replicas replicas=10 reason=") == true, "\(lines)")
+                "ts=1970-01-01T00:00:15.000Z level=info event=limited want=11 held_by=max_replicas replicas=10 reason=") == true, "\(lines)")
         }
         #expect(lines.filter { $0.contains("event=limited") }.count == 1, "\(lines)")
     }
@@ -161,13 +161,13 @@ struct SimulateTests {
         #expect(result.status == 0)
         #expect(result.stderr == "")
         let changes = result.stdout.split(separator: "\n").filter { $0.contains("event=scale-") }
-        // The first poll with no load is at 130 (the interval 120 … 130); 6 polls of none, a minute: to 0 at 180.
+        // The first poll with no load is at 125 (the interval 120 … 125); 12 polls of none, a minute: to 0 at 180.
         let down = changes.first { $0.contains(" to=0 ") }
         #expect(down?.hasPrefix("ts=1970-01-01T00:03:00.000Z level=notice event=scale-down ") == true, "\(changes)")
         #expect(down?.contains("reason=\"no load in any poll within scale_to_zero_after 1min: -") == true)
-        // Back at 310 on the activator's 10 requests/s (load 1000).
+        // Back at 305 on the activator's 10 requests/s (load 1000).
         let back = changes.first { $0.contains(" from=0 ") }
-        #expect(back?.hasPrefix("ts=1970-01-01T00:05:10.000Z level=notice event=scale-up from=0 ") == true, "\(changes)")
+        #expect(back?.hasPrefix("ts=1970-01-01T00:05:05.000Z level=notice event=scale-up from=0 ") == true, "\(changes)")
         #expect(back?.contains("max_load=1000 max_server=activator") == true)
         #expect(result.stdout.contains("scale_to_zero_after 1min (while no replica serves, an activator reports the requests)"))
 

@@ -70,7 +70,7 @@ struct TuneTests {
         #expect(result.stdout.contains("\nnote:    the tuning part spans 13min 20s, less than the config's seasonal_periods 1h × "
             + "seasonal_confirmations 2 = 2h: "
             + "each setting is judged before its memory has filled, and the winner may not hold on longer traffic\n\n"))
-        #expect(result.stdout.contains("\nthis config (poll_interval 10s)     8800         0.00       2200         0.00\n"))
+        #expect(result.stdout.contains("\nthis config (poll_interval 5s)      8800         0.00       2200         0.00\n"))
         for line in ["headroom = learned", "headroom_target_load = 100", "scale_down_stabilization = 0", "replica_startup = 0",
                      "headroom_scale_down_margin = 0",
                      // The band rules' keys are the config's own.
