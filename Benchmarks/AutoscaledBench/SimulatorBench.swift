@@ -23,7 +23,7 @@ enum SimulatorBench {
     /// The figure `tune` lives on: a week of offered load through the key defaults' band rules
     /// (poll_interval 10s), beside a plain loop over the same seconds that only does the replay's
     /// accounting at a fixed count (the floor any replay pays on this machine), then through the
-    /// shipped config's learned headroom.
+    /// shipped config's learned headroom at the shipped config's own poll_interval.
     static func week() {
         let seconds = 7 * 86_400
         print("\na week of offered load (\(seconds) s), the key defaults (band rules; poll_interval 10s, max 1000), C 1, D 120s")
@@ -48,25 +48,29 @@ enum SimulatorBench {
         print("  replay / plain loop: \(Format.fixed(plain / replay, 1))x the time; "
             + "a week x 1000 settings on 2 cores: \(Format.fixed(1000 * Double(seconds) / replay / 2, 1)) s")
         // The shipped config's way of sizing, read from config/autoscaled.conf (the one owner of its
-        // settings): the rises and their quantile, beyond the recurring rises of its seasonal
-        // periods; then without the periods.
-        let learned = modified(shippedPolicy()) { ($0.minReplicas, $0.maxReplicas, $0.initialReplicas) = (1, 1000, 3) }
-        let learnedReplay = measure("replay, the [policy] of config/autoscaled.conf (headroom = \(learned.headroom.mode.rawValue))",
+        // settings), at its own poll_interval: the rises and their quantile, beyond the recurring
+        // rises of its seasonal periods; then without the periods.
+        let shipped = shippedConfig()
+        let poll = shippedPollSeconds(shipped)
+        let pollText = DurationText.format(.seconds(poll))
+        let learned = modified(shipped.policy) { ($0.minReplicas, $0.maxReplicas, $0.initialReplicas) = (1, 1000, 3) }
+        let learnedReplay = measure("replay, the [policy] of config/autoscaled.conf (headroom = \(learned.headroom.mode.rawValue); "
+                                        + "poll_interval \(pollText))",
                                     seconds: seconds) {
-            Simulation.replay(trace, setup: SimulationSetup(policy: learned, pollSeconds: 10, capacity: 1, startupDelaySeconds: 120))
+            Simulation.replay(trace, setup: SimulationSetup(policy: learned, pollSeconds: poll, capacity: 1, startupDelaySeconds: 120))
         }
         print("  learned: a week x 1000 settings on 2 cores: \(Format.fixed(1000 * Double(seconds) / learnedReplay / 2, 1)) s")
         let unseasoned = modified(learned) { $0.seasonalPeriods = [] }
-        measure("replay, the same without seasonal_periods", seconds: seconds) {
-            Simulation.replay(trace, setup: SimulationSetup(policy: unseasoned, pollSeconds: 10, capacity: 1, startupDelaySeconds: 120))
+        measure("replay, the same without seasonal_periods (poll_interval \(pollText))", seconds: seconds) {
+            Simulation.replay(trace, setup: SimulationSetup(policy: unseasoned, pollSeconds: poll, capacity: 1, startupDelaySeconds: 120))
         }
     }
 
-    /// The same week with the seasonal rule on (`seasonal_periods 5min, 1h, 1d, 7d`): what learning
-    /// and reading the profile costs. Kept out of `week`, whose profile is the shipped (rule-off) policy's.
+    /// The week of `week` through the key defaults' band rules (poll_interval 10s) with their seasonal
+    /// rule on (`seasonal_periods 5min, 1h, 1d, 7d`): what learning and reading the profile costs.
     static func seasonalWeek() {
         let seconds = 7 * 86_400
-        print("\na week of offered load (\(seconds) s), shipped policy and seasonal_periods 5min, 1h, 1d, 7d")
+        print("\na week of offered load (\(seconds) s), the key defaults (band rules; poll_interval 10s) and seasonal_periods 5min, 1h, 1d, 7d")
         let trace = offeredTrace(seconds: seconds)
         let policy = modified(PolicyConfig.defaults) {
             ($0.minReplicas, $0.maxReplicas, $0.initialReplicas) = (1, 1000, 3)
@@ -77,18 +81,29 @@ enum SimulatorBench {
         }
     }
 
-    /// Prints and returns the best rate of three runs, in simulated seconds per second.
-    @discardableResult
-    /// The `[policy]` of the repository's `config/autoscaled.conf`; a config that does not load
-    /// stops the bench, naming the faults.
-    static func shippedPolicy() -> PolicyConfig {
-        let path = "\(repositoryRoot)/config/autoscaled.conf"
-        switch ConfigLoader.load(path: path) {
-        case let .success(config): return config.policy
-        case let .failure(errors): fatalError("\(path): \(errors)")
+    /// The repository's `config/autoscaled.conf`.
+    static let shippedConfigPath = "\(repositoryRoot)/config/autoscaled.conf"
+
+    /// The repository's `config/autoscaled.conf`, loaded; a config that does not load stops the
+    /// bench, naming the faults.
+    static func shippedConfig() -> Config {
+        switch ConfigLoader.load(path: shippedConfigPath) {
+        case let .success(config): return config
+        case let .failure(errors): fatalError("\(shippedConfigPath): \(errors)")
         }
     }
 
+    /// The shipped config's `poll_interval` in whole seconds, the replay's step, as `simulate` takes
+    /// it; a poll that is not a whole number of seconds stops the bench, naming it.
+    static func shippedPollSeconds(_ config: Config) -> Int {
+        let poll = config.source.pollInterval
+        guard let seconds = SimulationSetup.pollSeconds(of: poll) else {
+            fatalError("\(shippedConfigPath): \(SimulationSetup.notWholeSeconds(poll))")
+        }
+        return seconds
+    }
+
+    /// Prints and returns the best rate of three runs, in simulated seconds per second.
     @discardableResult
     static func measure(_ name: String, seconds: Int, _ body: () -> SimulationSummary) -> Double {
         var best = Double.infinity

@@ -89,9 +89,8 @@ public enum SimulateCommand {
         var poll = config.source.pollInterval
         if options.reference != nil {
             poll = .seconds(max(1, poll.components.seconds))
-        } else if poll.components.attoseconds != 0 || poll.components.seconds < 1 {
-            return .failure(usage("\(TextEscaping.escaped(options.configPath)): poll_interval \(DurationText.format(poll)) is not a whole number "
-                + "of seconds (the replay steps in seconds)"))
+        } else if SimulationSetup.pollSeconds(of: poll) == nil {
+            return .failure(usage("\(TextEscaping.escaped(options.configPath)): \(SimulationSetup.notWholeSeconds(poll))"))
         }
         let delay = Int(options.startupDelay?.components.seconds ?? 0)
         switch trace.series {

@@ -32,6 +32,17 @@ public struct SimulationSetup: Sendable, Equatable {
         self.startupDelaySeconds = startupDelaySeconds
         self.scaler = scaler
     }
+
+    /// `poll_interval` as the replay's step: its whole seconds, or `nil` when it is not a whole
+    /// number of seconds of at least 1 (the replay steps in seconds).
+    public static func pollSeconds(of poll: Duration) -> Int? {
+        poll.components.attoseconds == 0 && poll.components.seconds >= 1 ? Int(poll.components.seconds) : nil
+    }
+
+    /// Why a `poll_interval` has no ``pollSeconds(of:)``, after the config's name.
+    public static func notWholeSeconds(_ poll: Duration) -> String {
+        "poll_interval \(DurationText.format(poll)) is not a whole number of seconds (the replay steps in seconds)"
+    }
 }
 
 /// Sees a replay as it runs: every simulated second and every decision.
