@@ -86,10 +86,13 @@ public enum SimulateCommand {
         }
         // The config's policy steps on the replay's whole seconds; a reference model keeps its own
         // period and ignores poll_interval.
-        var poll = config.source.pollInterval
+        let poll = config.source.pollInterval
+        let pollSeconds: Int
         if options.reference != nil {
-            poll = .seconds(max(1, poll.components.seconds))
-        } else if SimulationSetup.pollSeconds(of: poll) == nil {
+            pollSeconds = max(1, Int(poll.components.seconds))
+        } else if let seconds = SimulationSetup.pollSeconds(of: poll) {
+            pollSeconds = seconds
+        } else {
             return .failure(usage("\(TextEscaping.escaped(options.configPath)): \(SimulationSetup.notWholeSeconds(poll))"))
         }
         let delay = Int(options.startupDelay?.components.seconds ?? 0)
@@ -112,7 +115,7 @@ public enum SimulateCommand {
                 return .failure(usage("--policy hpa keeps at least 1 replica, as Kubernetes' HPA does (at 0 it stops "
                     + "scaling): set --min 1 or more (min_replicas is 0)"))
             }
-            return .success(SimulationSetup(policy: policy, pollSeconds: Int(poll.components.seconds),
+            return .success(SimulationSetup(policy: policy, pollSeconds: pollSeconds,
                                             capacity: capacity, startupDelaySeconds: delay,
                                             scaler: options.reference.map { .reference($0) } ?? .policy))
         case .serverLoads:
@@ -124,7 +127,7 @@ public enum SimulateCommand {
                 return .failure(usage("--policy hpa and kpa replay offered-load traces only "
                     + "(this trace has per-server loads)"))
             }
-            return .success(SimulationSetup(policy: policy, pollSeconds: Int(poll.components.seconds)))
+            return .success(SimulationSetup(policy: policy, pollSeconds: pollSeconds))
         }
     }
 
