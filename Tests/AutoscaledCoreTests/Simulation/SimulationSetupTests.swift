@@ -56,6 +56,18 @@ struct SimulationSetupTests {
             == "poll 2 C 1 D 0 min 1 max 10 initial 3")
     }
 
+    @Test("a poll_interval is the replay's step only in whole seconds of at least 1")
+    func pollSeconds() {
+        #expect(SimulationSetup.pollSeconds(of: .seconds(5)) == 5)
+        #expect(SimulationSetup.pollSeconds(of: .seconds(1)) == 1)
+        #expect(SimulationSetup.pollSeconds(of: .seconds(86_400)) == 86_400)
+        #expect(SimulationSetup.pollSeconds(of: .milliseconds(500)) == nil)
+        #expect(SimulationSetup.pollSeconds(of: .milliseconds(1001)) == nil)
+        #expect(SimulationSetup.pollSeconds(of: .zero) == nil)
+        #expect(SimulationSetup.notWholeSeconds(.milliseconds(500))
+            == "poll_interval 500ms is not a whole number of seconds (the replay steps in seconds)")
+    }
+
     @Test("a capacity that would take the trace's peak past the load cap is a usage error; at the cap it is not")
     func capacityAgainstThePeak() {
         // 2e8 requests in a 10 s bin: a peak of 2e7 requests/s.
