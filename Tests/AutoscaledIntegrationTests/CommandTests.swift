@@ -57,6 +57,15 @@ struct CommandTests {
             + "3 with headroom_scale_down_margin 0.6)")
         #expect(result.stderr == "")
 
+        // Saved under a 10 s poll (a horizon of 1min 10s): measured over another horizon, so learned
+        // again, without a warning (a changed config, not a broken file).
+        dir.writeAtomically(dir.file("var/state.json"), state(70_000))
+        let otherPoll = await ChildProcess.run(["once", "--config", dir.configPath], in: dir.path)
+        #expect(otherPoll.status == 0)
+        #expect(otherPoll.stderr == "")
+        #expect(otherPoll.stdout.contains("(total load 105 and a rise of 0 (the highest within 1min 5s seen so far: too few "
+            + "rises seen yet for the quantile)"))
+
         dir.writeAtomically(dir.file("var/state.json"), state(-1))
         let broken = await ChildProcess.run(["once", "--config", dir.configPath], in: dir.path)
         #expect(broken.status == 0)
