@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Replays traces through `autoscaled simulate` with a config's policy and reports where it lands.
 
-  scripts/policy-report.py [--config config/autoscaled.conf] [--binary PATH] [--check] [--suite [--split train|test|fresh] [--digits N] [--shift S]]
+  scripts/policy-report.py [--config config/autoscaled.conf] [--binary PATH] [--check] [--suite [--split train|test|fresh] [--digits N] [--shift S | --phases N]]
 
 Public traces (config/traces/, from the Azure public datasets; see config/traces/README.md): the
 policy's replica-seconds and share of requests over capacity, next to the Kubernetes HPA and
@@ -33,6 +33,12 @@ frontiers are drawn again on the shifted traces (kept in config/traces/suite-shi
 is over the unshifted trace's floor: for a floor that knows the future, its load differs from the
 shifted trace's only in the first and last S seconds (the floor of a week at 1-second bins takes
 minutes to compute).
+
+With --suite --phases N: the suite at every shift S = 0 … N-1 (each as with --shift S; N = 10 for
+every phase of a 10 s poll), each phase's tables as above, then per part the means over the phases:
+the pairs above 1.0× or lost on service (and the fewest and most at one phase), the part's mean and
+worst ratio to the frontiers (and the worst's range), its scale events, and the scale-ups taken back;
+then every trace × frontier pair that is above 1.0× or lost at some phase, with at how many.
 """
 import argparse
 import json
@@ -41,6 +47,7 @@ import os
 import re
 import subprocess
 import sys
+from dataclasses import dataclass
 from datetime import datetime
 
 from trace_shapes import read_counts
@@ -244,10 +251,11 @@ def suite_report(binary, config, check, splits, digits=2, shift=None):
         with open(cache_path) as text:
             cache = json.load(text)
     losses = []
+    figures = {}
     for split in splits:
         print(f"\n| {split} trace (C, D, initial) | replica-s | over % | cost ÷ floor | vs HPA | vs KPA |")
         print("|---|---|---|---|---|---|")
-        ratios, versus, over_losses = [], [], 0
+        ratios, versus, over_losses, pairs = [], [], 0, []
         events = {"policy": 0, "hpa": 0, "kpa": 0}
         ups = taken = 0
         for entry in (entry for entry in suite if entry["split"] == split):
@@ -271,6 +279,7 @@ def suite_report(binary, config, check, splits, digits=2, shift=None):
                 ratio = frontier_ratio(cost, over, rows)
                 events[model] += nearest_events(rows, over)
                 if ratio is None or ratio > 1.0:
+                    pairs.append((entry["file"], model.upper(), ratio))
                     losses.append(f"{entry['file']} vs {model.upper()}: "
                                   + ("more over capacity than every frontier point" if ratio is None else f"{ratio:.{digits}f}×"))
                 cells.append(ratio_cell(ratio, digits))
@@ -289,12 +298,66 @@ def suite_report(binary, config, check, splits, digits=2, shift=None):
               f"frontier points nearest each trace's share over capacity")
         print(f"{split}: {taken} of the policy's {ups} scale-ups taken back (a scale-down within "
               f"{TAKE_BACK_SECONDS} s of one)")
+        figures[split] = PartFigures(pairs=pairs, mean=sum(versus) / len(versus) if versus else None,
+                                     worst=max(versus) if versus else None, events=events["policy"],
+                                     ups=ups, taken_back=taken)
     with open(cache_path, "w") as text:
         json.dump(cache, text)
     if losses:
         print("\nnot cheaper than both frontiers at equal service:\n  " + "\n  ".join(losses))
         if check:
             sys.exit("policy-report: the policy loses to a frontier on a suite trace")
+    return figures
+
+
+@dataclass
+class PartFigures:
+    """One part of the suite at one phase: the trace × frontier pairs above 1.0× or lost on service
+    (trace, "HPA" or "KPA", the ratio or `None`), the mean and worst of the ratios that exist, the
+    policy's scale events, its scale-ups and how many of them were taken back."""
+    pairs: list
+    mean: float
+    worst: float
+    events: int
+    ups: int
+    taken_back: int
+
+
+def phase_summary(phases, digits=2):
+    """The lines that sum up `phases` (one {part: PartFigures} per phase, in the order of their shifts):
+    per part, the means over the phases, and every pair above 1.0× or lost at some phase."""
+    count = len(phases)
+    lines = [f"\n| part (means over S = 0 … {count - 1}) | pairs above 1.0× or lost | mean | worst "
+             "| scale events | scale-ups taken back |", "|---|---|---|---|---|---|"]
+    for split in phases[0]:
+        parts = [phase[split] for phase in phases]
+        pairs = [len(part.pairs) for part in parts]
+        means = [part.mean for part in parts if part.mean is not None]
+        worsts = [part.worst for part in parts if part.worst is not None]
+        ups, taken = sum(part.ups for part in parts), sum(part.taken_back for part in parts)
+        mean = f"{sum(means) / len(means):.{digits}f}×" if means else "no ratio"
+        worst = (f"{sum(worsts) / len(worsts):.{digits}f}× ({min(worsts):.{digits}f}–{max(worsts):.{digits}f}×)"
+                 if worsts else "no ratio")
+        share = f" ({100 * taken / ups:.0f} %)" if ups else ""
+        lines.append(f"| {split} | {sum(pairs) / count:.1f} ({min(pairs)}–{max(pairs)}) | {mean} | {worst} "
+                     f"| {sum(part.events for part in parts) / count:.0f} | {taken} of {ups}{share} |")
+    lines.append(f"\nabove 1.0× or lost on service, at how many of the {count} phases:")
+    for split in phases[0]:
+        seen = {}
+        for phase in phases:
+            for trace, model, ratio in phase[split].pairs:
+                seen.setdefault((trace, model), []).append(ratio)
+        for (trace, model), found in sorted(seen.items(), key=lambda item: (-len(item[1]), item[0])):
+            ratios = [ratio for ratio in found if ratio is not None]
+            lost = len(found) - len(ratios)
+            told = []
+            if ratios:
+                told.append(f"{min(ratios):.{digits}f}–{max(ratios):.{digits}f}×" if len(ratios) > 1
+                            else f"{ratios[0]:.{digits}f}×")
+            if lost:
+                told.append(f"lost on service at {lost}")
+            lines.append(f"  {split}: {trace} vs {model}: {len(found)} of {count} ({', '.join(told)})")
+    return lines
 
 
 def main():
@@ -308,18 +371,30 @@ def main():
                         help="with --suite: decimal places of the ratios to the frontiers (2 to 6; default 2)")
     parser.add_argument("--shift", type=int, metavar="S",
                         help="with --suite: replay every trace S seconds later (0 to 3600), frontiers drawn again")
+    parser.add_argument("--phases", type=int, metavar="N",
+                        help="with --suite: the suite at every shift S = 0 … N-1 (1 to 3600), then the means over them")
     args = parser.parse_args()
     if args.shift is not None and (not args.suite or not 0 <= args.shift <= 3600):
         parser.error("--shift S needs --suite and S from 0 to 3600")
+    if args.phases is not None and (not args.suite or args.shift is not None or args.check
+                                    or not 1 <= args.phases <= 3600):
+        parser.error("--phases N needs --suite, neither --shift nor --check, and N from 1 to 3600")
     binary = args.binary
     if not binary:
         subprocess.run(["swift", "build", "-c", "release", "--product", "autoscaled"], cwd=ROOT, check=True,
                        stdout=subprocess.DEVNULL)
         binary = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, check=True,
                                 capture_output=True, text=True).stdout.strip() + "/autoscaled"
+    splits = [args.split] if args.split else ["train", "test", "fresh"]
+    if args.phases is not None:
+        phases = []
+        for shift in range(args.phases):
+            print(f"\n## S = {shift}")
+            phases.append(suite_report(binary, args.config, False, splits, args.digits, shift))
+        print("\n".join(phase_summary(phases, args.digits)))
+        return
     if args.suite:
-        suite_report(binary, args.config, args.check, [args.split] if args.split else ["train", "test", "fresh"], args.digits,
-                     args.shift)
+        suite_report(binary, args.config, args.check, splits, args.digits, args.shift)
         return
     beaten = True
     print("| public trace (C, D, initial) | replica-s | over % | HPA frontier there | KPA frontier there | vs HPA | vs KPA |")

@@ -2,7 +2,9 @@
 # policy-report.py --suite --shift S replays every trace S seconds later, at 1-second bins. Checked
 # on a trace at 60-second bins and one at 1-second bins: shifted by 0 s each replays exactly as
 # itself (every figure of `simulate`'s summary), and shifted by 7 s its load is the same 7 s later.
-# A shift without --suite, or out of 0 … 3600, is refused before anything is replayed.
+# A shift without --suite, or out of 0 … 3600, is refused before anything is replayed. --phases N
+# sums up the suite over N shifts: its summary is checked on figures worked out by hand, and a
+# --phases without --suite, with --shift or --check, or out of 1 … 3600 is refused.
 set -euo pipefail
 export PATH="$PATH:/opt/swift/usr/bin"
 binary="$(swift build -c release --show-bin-path)/autoscaled"
@@ -32,6 +34,15 @@ for trace, capacity, delay, initial in [("config/traces/azure_functions_2019_inv
     _, later = read_counts(report.shifted_trace(trace, 7, os.path.join(work, "7")))
     assert list(later) == rates[:1] * 7 + rates[:-7], trace
     print(f"{os.path.basename(trace)}: shifted by 0 s, the same replay; by 7 s, the same load 7 s later")
+
+Part = report.PartFigures
+phases = [{"train": Part(pairs=[("a.csv", "HPA", 1.02)], mean=0.70, worst=1.02, events=100, ups=10, taken_back=4)},
+          {"train": Part(pairs=[("a.csv", "HPA", 1.04), ("b.csv", "KPA", None)], mean=0.80, worst=1.04, events=200,
+                         ups=10, taken_back=6)}]
+lines = report.phase_summary(phases)
+assert lines[2] == "| train | 1.5 (1–2) | 0.75× | 1.03× (1.02–1.04×) | 150 | 10 of 20 (50 %) |", lines[2]
+assert lines[4:] == ["  train: a.csv vs HPA: 2 of 2 (1.02–1.04×)", "  train: b.csv vs KPA: 1 of 2 (lost on service at 1)"], lines
+print("--phases: the means over two phases and the pairs at each, as worked out by hand")
 PY
 for refused in "--shift 3" "--suite --shift 3601" "--suite --shift -1"; do
     # shellcheck disable=SC2086
@@ -41,3 +52,11 @@ for refused in "--shift 3" "--suite --shift 3601" "--suite --shift -1"; do
     grep -q -- "--shift S needs --suite and S from 0 to 3600" <<<"$message" || { echo "$message"; exit 1; }
 done
 echo "a shift without --suite or out of 0 … 3600: refused"
+for refused in "--phases 2" "--suite --phases 0" "--suite --phases 3601" "--suite --phases 2 --shift 1" "--suite --phases 2 --check"; do
+    # shellcheck disable=SC2086
+    if message=$(python3 scripts/policy-report.py $refused --binary /nonexistent 2>&1); then
+        echo "policy-report.py $refused was accepted"; exit 1
+    fi
+    grep -q -- "--phases N needs --suite, neither --shift nor --check, and N from 1 to 3600" <<<"$message" || { echo "$message"; exit 1; }
+done
+echo "--phases without --suite, with --shift or --check, or out of 1 … 3600: refused"
