@@ -250,7 +250,6 @@ def suite_report(binary, config, check, splits, digits=2, shift=None):
     if os.path.exists(cache_path):
         with open(cache_path) as text:
             cache = json.load(text)
-    losses = []
     figures = {}
     for split in splits:
         print(f"\n| {split} trace (C, D, initial) | replica-s | over % | cost ÷ floor | vs HPA | vs KPA |")
@@ -280,8 +279,6 @@ def suite_report(binary, config, check, splits, digits=2, shift=None):
                 events[model] += nearest_events(rows, over)
                 if ratio is None or ratio > 1.0:
                     pairs.append((entry["file"], model.upper(), ratio))
-                    losses.append(f"{entry['file']} vs {model.upper()}: "
-                                  + ("more over capacity than every frontier point" if ratio is None else f"{ratio:.{digits}f}×"))
                 cells.append(ratio_cell(ratio, digits))
                 if ratio is None:
                     over_losses += 1
@@ -303,6 +300,9 @@ def suite_report(binary, config, check, splits, digits=2, shift=None):
                                      ups=ups, taken_back=taken)
     with open(cache_path, "w") as text:
         json.dump(cache, text)
+    losses = [f"{trace} vs {model}: " + ("more over capacity than every frontier point" if ratio is None
+                                          else f"{ratio:.{digits}f}×")
+              for part in figures.values() for trace, model, ratio in part.pairs]
     if losses:
         print("\nnot cheaper than both frontiers at equal service:\n  " + "\n  ".join(losses))
         if check:
@@ -316,11 +316,17 @@ class PartFigures:
     (trace, "HPA" or "KPA", the ratio or `None`), the mean and worst of the ratios that exist, the
     policy's scale events, its scale-ups and how many of them were taken back."""
     pairs: list
-    mean: float
-    worst: float
+    mean: float | None
+    worst: float | None
     events: int
     ups: int
     taken_back: int
+
+
+def ratio_range(ratios, digits):
+    """The lowest and highest of `ratios` ("1.02–1.04×"), or the one ratio they all are."""
+    low, high = f"{min(ratios):.{digits}f}", f"{max(ratios):.{digits}f}"
+    return f"{low}×" if low == high else f"{low}–{high}×"
 
 
 def phase_summary(phases, digits=2):
@@ -336,8 +342,7 @@ def phase_summary(phases, digits=2):
         worsts = [part.worst for part in parts if part.worst is not None]
         ups, taken = sum(part.ups for part in parts), sum(part.taken_back for part in parts)
         mean = f"{sum(means) / len(means):.{digits}f}×" if means else "no ratio"
-        worst = (f"{sum(worsts) / len(worsts):.{digits}f}× ({min(worsts):.{digits}f}–{max(worsts):.{digits}f}×)"
-                 if worsts else "no ratio")
+        worst = f"{sum(worsts) / len(worsts):.{digits}f}× ({ratio_range(worsts, digits)})" if worsts else "no ratio"
         share = f" ({100 * taken / ups:.0f} %)" if ups else ""
         lines.append(f"| {split} | {sum(pairs) / count:.1f} ({min(pairs)}–{max(pairs)}) | {mean} | {worst} "
                      f"| {sum(part.events for part in parts) / count:.0f} | {taken} of {ups}{share} |")
@@ -352,8 +357,7 @@ def phase_summary(phases, digits=2):
             lost = len(found) - len(ratios)
             told = []
             if ratios:
-                told.append(f"{min(ratios):.{digits}f}–{max(ratios):.{digits}f}×" if len(ratios) > 1
-                            else f"{ratios[0]:.{digits}f}×")
+                told.append(ratio_range(ratios, digits))
             if lost:
                 told.append(f"lost on service at {lost}")
             lines.append(f"  {split}: {trace} vs {model}: {len(found)} of {count} ({', '.join(told)})")
