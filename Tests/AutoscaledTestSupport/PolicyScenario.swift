@@ -34,6 +34,8 @@ public enum PolicyScenario {
         public var tolerated = 0
         /// Learned decisions sized above `headroom_target_load` by `headroom_square_root_room`.
         public var rooted = 0
+        /// Of those, decisions sized with a spread measured below the assumed one (`headroom_spread = measured`).
+        public var spreadMeasured = 0
         /// Decisions of `scale_to_zero_after` (to 0, or held there).
         public var toZero = 0
         public var violations: [String] = []
@@ -62,6 +64,7 @@ public enum PolicyScenario {
             "burst_ratio = \(dice.pick(["0", "1.5", "2", "1e15", "1.0000001"]))",
         ]
         if dice.chance(30) { lines.append("fallback_replicas = \(minimum + dice.below(max(1, maximum - minimum + 1)))") }
+        var spreadLine: String?
         if dice.chance(40) {
             // The shipped way of sizing, with its settings from the bounds and ordinary values.
             lines += [
@@ -83,6 +86,8 @@ public enum PolicyScenario {
             if own.chance(50) {
                 lines.append("headroom_square_root_room = \(own.pick(["3", "0", "10", "1e-9", "\(own.fraction() * 10)"]))")
             }
+            // Added after the out-of-bounds draw below, which picks a line by the count of lines.
+            if own.chance(50) { spreadLine = "headroom_spread = \(own.pick(["measured", "measured", "assumed"]))" }
         }
         if dice.chance(10) {
             // A value out of bounds: the config must be refused.
@@ -90,6 +95,7 @@ public enum PolicyScenario {
             let key = lines[index].prefix { $0 != " " }
             lines[index] = "\(key) = \(dice.pick(["1e16", "-1e16", "0", "2000000", "9223372036854775807", "366d"]))"
         }
+        if let spreadLine { lines.append(spreadLine) }
         // The poll interval is the policy's tick: a learned headroom_window spans at most 100000 of them.
         let poll = dice.pick(["10s", "10s", "1s", "250ms"])
         if lines.contains("headroom = learned"), dice.chance(40) { lines += seasonLines(&dice, lines: lines, poll: poll) }
@@ -171,12 +177,19 @@ public enum PolicyScenario {
         // so that a recurring rise is confirmed and sizes some decisions.
         let cycle = steady && !config.seasonalPeriods.isEmpty && dice.chance(70)
             ? Int(config.seasonalPeriods.durations.min()! / config.tick) : nil
+        // In some walks that measure the spread, a large load varying a little from tick to tick,
+        // one tick at a time, so that a spread below the assumed one is measured. Drawn from a copy
+        // of the dice, and the dice drawn as in any other walk, so the other walks stay as they were.
+        var quietDice = dice
+        for _ in 0..<5 { _ = quietDice.roll() }
+        let quiet = cycle == nil && config.headroom.measuresSpread && quietDice.chance(80)
         var inputs: [PolicyInput] = []
         for step in 0..<steps {
-            now = now + (steady && dice.chance(90) ? config.tick
+            let advance: Duration = steady && dice.chance(90) ? config.tick
                 : dice.pick([.zero, .microseconds(1), .milliseconds(1), .seconds(1), .seconds(10),
-                             .seconds(dice.within(0...600)), .seconds(365 * 86_400)]))
-            let input: PolicyInput
+                             .seconds(dice.within(0...600)), .seconds(365 * 86_400)])
+            now = now + (quiet ? config.tick : advance)
+            var input: PolicyInput
             if let cycle, step >= cycle {
                 input = inputs[step - cycle]
             } else if config.scaleToZeroAfter != nil, dice.chance(40) {
@@ -184,6 +197,9 @@ public enum PolicyScenario {
                 input = .loads(try! LoadSnapshot(servers: [ServerLoad(name: "queue", load: 0)]))
             } else {
                 input = Self.input(&dice)
+            }
+            if quiet {
+                input = .loads(try! LoadSnapshot(servers: [ServerLoad(name: "steady", load: 10_000 + Double(quietDice.within(0...100)))]))
             }
             inputs.append(input)
             let decision = policy.decide(input, memory: memory, now: now)
@@ -202,6 +218,7 @@ public enum PolicyScenario {
                 if sizing.beforeMargin != nil { outcome.margined += 1 }
                 if sizing.beforeTolerance != nil { outcome.tolerated += 1 }
                 if sizing.raisedTarget != nil { outcome.rooted += 1 }
+                if sizing.raisedTarget?.measuredSpread != nil { outcome.spreadMeasured += 1 }
             }
         }
         return outcome
@@ -293,9 +310,16 @@ public enum DecisionChecks {
             let load = sizing.total + sizing.rise, beta = config.headroom.squareRootRoom
             if beta > 0, load / 100 > 0 {
                 let rooted = load / 100 + beta * (load / 100).squareRoot()
+                // With a spread measured below the assumed one (s), at r + β√(s r).
+                let spread = sizing.raisedTarget?.measuredSpread ?? 1
+                let measuredRooted = load / 100 + beta * (spread * load / 100).squareRoot()
                 if let raised = sizing.raisedTarget, raised.target < Headroom.squareRootRoomHighestTarget,
-                   abs(load / raised.target - rooted) > 1e-9 * rooted {
-                    broken.append("load \(load) sized at \(load / raised.target) replicas by a square-root room \(beta), not \(rooted)")
+                   abs(load / raised.target - measuredRooted) > 1e-9 * measuredRooted {
+                    broken.append("load \(load) sized at \(load / raised.target) replicas by a square-root room \(beta) "
+                        + "and a spread \(spread), not \(measuredRooted)")
+                }
+                if let measured = sizing.raisedTarget?.measuredSpread, !(config.headroom.measuresSpread && measured > 0 && measured < 1) {
+                    broken.append("a spread \(measured) measured under headroom_spread \(config.headroom.spread.rawValue)")
                 }
                 if sizing.raisedTarget == nil, sizing.targetLoad < Headroom.squareRootRoomHighestTarget,
                    rooted < load / sizing.targetLoad * (1 - 1e-12) {

@@ -33,6 +33,7 @@ enum TunedConfigText {
             "headroom_scale_down_margin = \(DecimalText.format(policy.headroom.scaleDownMargin))",
             "headroom_scale_up_tolerance = \(DecimalText.format(policy.headroom.scaleUpTolerance))",
             "headroom_square_root_room = \(DecimalText.format(policy.headroom.squareRootRoom))",
+            "headroom_spread = \(policy.headroom.spread.rawValue)",
         ]
         if let fallback = policy.fallbackReplicas { lines.append("fallback_replicas = \(fallback)") }
         if let after = policy.scaleToZeroAfter { lines.append("scale_to_zero_after = \(DurationText.format(after))") }

@@ -95,7 +95,8 @@ extension PolicyConfig {
                 window: try values.duration(.headroomWindow),
                 scaleDownMargin: try values.number(.headroomScaleDownMargin),
                 scaleUpTolerance: try values.number(.headroomScaleUpTolerance),
-                squareRootRoom: try values.number(.headroomSquareRootRoom)),
+                squareRootRoom: try values.number(.headroomSquareRootRoom),
+                spread: try values.choice(.headroomSpread, Headroom.Spread.init(rawValue:))),
             scaleDownStabilizationRule: try values.choice(.scaleDownStabilizationRule, PolicyConfig.StabilizationRule.init(rawValue:)),
             scaleToZeroAfter: try values.optional(.scaleToZeroAfter, values.duration)
         )

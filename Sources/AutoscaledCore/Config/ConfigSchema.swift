@@ -44,6 +44,7 @@ extension ConfigKey {
     static let headroomScaleDownMargin = ConfigKey(section: "policy", name: "headroom_scale_down_margin")
     static let headroomScaleUpTolerance = ConfigKey(section: "policy", name: "headroom_scale_up_tolerance")
     static let headroomSquareRootRoom = ConfigKey(section: "policy", name: "headroom_square_root_room")
+    static let headroomSpread = ConfigKey(section: "policy", name: "headroom_spread")
     static let scaleToZeroAfter = ConfigKey(section: "policy", name: "scale_to_zero_after")
     static let statePath = ConfigKey(section: "state", name: "path")
     static let historyEnabled = ConfigKey(section: "history", name: "enabled")
@@ -121,6 +122,9 @@ enum ConfigSchema {
         ConfigKeySpec(.headroomScaleDownMargin, .number, default: "0") { .number($0.policy.headroom.scaleDownMargin) },
         ConfigKeySpec(.headroomScaleUpTolerance, .number, default: "0") { .number($0.policy.headroom.scaleUpTolerance) },
         ConfigKeySpec(.headroomSquareRootRoom, .number, default: "0") { .number($0.policy.headroom.squareRootRoom) },
+        ConfigKeySpec(.headroomSpread, .choice(Headroom.Spread.allCases.map(\.rawValue)), default: "assumed") {
+            .string($0.policy.headroom.spread.rawValue)
+        },
         ConfigKeySpec(.scaleToZeroAfter, .duration(allowsZero: false), default: ConfigKeySpec.unset, example: "5min") {
             $0.policy.scaleToZeroAfter.map(TypedValue.duration)
         },

@@ -43,9 +43,22 @@ public struct Headroom: Sendable, Equatable {
     /// load 100 r ÷ (r + β√r), when that is above `targetLoad`, and at most
     /// ``squareRootRoomHighestTarget`` (or `targetLoad`, when higher). 0: the fixed `targetLoad`.
     public var squareRootRoom: Double
+    /// The spread ``squareRootRoom`` gives room for.
+    public var spread: Spread
+
+    /// `headroom_spread`: the spread of the load ``squareRootRoom`` gives room for.
+    public enum Spread: String, Sendable, CaseIterable {
+        /// That of random arrivals of one request a second per replica's worth of load: β√r
+        /// replicas for a load filling r.
+        case assumed
+        /// The spread of the tick totals of the last ``spreadWindow``, where it is less than the
+        /// assumed one (``PolicyMemory/measuredSpread(at:policy:)``): β√(s r) replicas, s its share
+        /// of the assumed spread's square. Assumed while it is not measured.
+        case measured
+    }
 
     public init(mode: Mode, targetLoad: Double, quantile: Double, window: Duration, scaleDownMargin: Double = 0,
-                scaleUpTolerance: Double = 0, squareRootRoom: Double = 0) {
+                scaleUpTolerance: Double = 0, squareRootRoom: Double = 0, spread: Spread = .assumed) {
         self.mode = mode
         self.targetLoad = targetLoad
         self.quantile = quantile
@@ -53,16 +66,22 @@ public struct Headroom: Sendable, Equatable {
         self.scaleDownMargin = scaleDownMargin
         self.scaleUpTolerance = scaleUpTolerance
         self.squareRootRoom = squareRootRoom
+        self.spread = spread
     }
+
+    /// `headroom_spread = measured` with a square-root room to size: the spread is then measured.
+    public var measuresSpread: Bool { spread == .measured && squareRootRoom > 0 }
 
     /// The per-replica load `load` (the total and the rise) is sized at: `targetLoad`, raised by
     /// ``squareRootRoom`` where the load is large enough that its square-root room is less.
-    public func target(for load: Double) -> Double {
+    /// `measuredSpread` (s, in (0, 1]; 1: the assumed spread) is the load's spread as a share of the
+    /// square of the assumed one: the room is then β√(s r).
+    public func target(for load: Double, measuredSpread: Double = 1) -> Double {
         let replicas = load / 100
         // A load so small that it fills no replica's worth a Double can hold (below 1e-321) is sized
         // at the target: r + β√r replicas would divide 0 by 0.
         guard squareRootRoom > 0, replicas > 0, replicas.isFinite else { return targetLoad }
-        let raised = 100 * replicas / (replicas + squareRootRoom * replicas.squareRoot())
+        let raised = 100 * replicas / (replicas + squareRootRoom * (measuredSpread * replicas).squareRoot())
         return min(max(targetLoad, raised), max(targetLoad, Self.squareRootRoomHighestTarget))
     }
 
@@ -73,6 +92,13 @@ public struct Headroom: Sendable, Equatable {
     /// The highest per-replica load `headroom_square_root_room` raises the target to: room for the
     /// load's own spread at most, never less than a tenth of a replica.
     public static let squareRootRoomHighestTarget = 90.0
+    /// How far back `headroom_spread = measured` reads the tick totals.
+    public static let spreadWindow = Duration.seconds(180)
+    /// The differences between successive tick totals the spread needs to be measured.
+    public static let minimumSpreadDifferences = 12
+    /// The share of those differences that must not be 0 for the spread to be measured: a total
+    /// held over several ticks is a source updated less often than the poll, not a load without spread.
+    public static let spreadChangedShare = 0.75
     /// The most `headroom_scale_up_tolerance` may be: a need twice the count is always taken.
     public static let maxScaleUpTolerance = 1.0
 

@@ -114,13 +114,14 @@ public struct PolicyConfig: Sendable, Equatable {
     /// How long load samples are kept: the longer of the trend and smoothing windows, and with
     /// `headroom = learned` a rise's horizon and a tick (a rise is measured once its horizon is over),
     /// and with `seasonal_periods` a horizon more (the ticks a recurring rise is carried from, before
-    /// the first one measured); at least `scale_to_zero_after`, when set (its polls must all be seen
-    /// without load).
+    /// the first one measured), and with `headroom_spread = measured` ``Headroom/spreadWindow``; at
+    /// least `scale_to_zero_after`, when set (its polls must all be seen without load).
     public var sampleWindow: Duration {
         let windows = max(trendWindow, smoothingWindow, scaleToZeroAfter ?? .zero)
         guard usesLearnedHeadroom else { return windows }
         let horizon = Headroom.horizon(replicaStartup: replicaStartup, tick: tick)
-        return max(windows, horizon + tick + (seasonalPeriods.isEmpty ? .zero : horizon))
+        return max(windows, horizon + tick + (seasonalPeriods.isEmpty ? .zero : horizon),
+                   headroom.measuresSpread ? Headroom.spreadWindow : .zero)
     }
 
     /// `headroom = learned`.

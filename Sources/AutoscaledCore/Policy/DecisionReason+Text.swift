@@ -125,7 +125,9 @@ extension DecisionReason.LearnedSizing {
     /// `headroom_scale_up_tolerance` kept the count below the need: `… need 13 at
     /// headroom_target_load 65, 12 within headroom_scale_up_tolerance 0.2`; when
     /// `headroom_square_root_room` raised the target at a large load: `… need 253 at 82.78 a replica
-    /// (headroom_target_load 65 raised by headroom_square_root_room 3 at this load)`.
+    /// (headroom_target_load 65 raised by headroom_square_root_room 3 at this load)`, and with a
+    /// spread measured below the assumed one: `… (headroom_target_load 65 raised by
+    /// headroom_square_root_room 3 at this load and the measured spread 0.5)`.
     var text: String {
         let room: String
         if let season, let carried = season.carried {
@@ -146,9 +148,10 @@ extension DecisionReason.LearnedSizing {
                 + "seen yet for the quantile)"
         }
         let sized = "total load \(figure(total)) and \(room) need"
-        let target = raisedTarget.map {
-            "\(figure($0.target)) a replica (headroom_target_load \(given(targetLoad)) raised by headroom_square_root_room "
-                + "\(given($0.setting)) at this load)"
+        let target = raisedTarget.map { raised in
+            let spread = raised.measuredSpread.map { " and the measured spread \(DecimalText.format($0, .atMost(3)))" } ?? ""
+            return "\(figure(raised.target)) a replica (headroom_target_load \(given(targetLoad)) raised by "
+                + "headroom_square_root_room \(given(raised.setting)) at this load\(spread))"
         } ?? "headroom_target_load \(given(targetLoad))"
         if let beforeTolerance {
             return sized + " \(beforeTolerance.need) at \(target), \(need) within "

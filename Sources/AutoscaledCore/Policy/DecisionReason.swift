@@ -191,10 +191,14 @@ public struct DecisionReason: Sendable, Equatable {
         public struct RaisedTarget: Sendable, Equatable {
             public var target: Double
             public var setting: Double
+            /// With `headroom_spread = measured`: the spread measured, when below the assumed one
+            /// (``PolicyMemory/measuredSpread(at:policy:)``).
+            public var measuredSpread: Double?
 
-            public init(target: Double, setting: Double) {
+            public init(target: Double, setting: Double, measuredSpread: Double? = nil) {
                 self.target = target
                 self.setting = setting
+                self.measuredSpread = measuredSpread
             }
         }
 

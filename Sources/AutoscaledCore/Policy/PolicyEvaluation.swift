@@ -44,8 +44,11 @@ struct Evaluation: Sendable {
     /// `false` while the window holds fewer than ``Headroom/minimumRises`` rises.
     let riseIsLearned: Bool
     /// With `headroom = learned`: the per-replica load the need is sized at
-    /// (``Headroom/target(for:)`` of the total and the rise).
+    /// (``Headroom/target(for:measuredSpread:)`` of the total and the rise).
     let targetLoad: Double
+    /// With `headroom_spread = measured`: the spread measured, when it was
+    /// (``PolicyMemory/measuredSpread(at:policy:)``).
+    let measuredSpread: Double?
 
     @inline(__always)
     init(snapshot: LoadSnapshot, memory: borrowing PolicyMemory, now: MonotonicInstant, config: PolicyConfig) {
@@ -76,14 +79,16 @@ struct Evaluation: Sendable {
             }
             riseIsLearned = learned != nil
             let load = (total + rise).saturated
-            let target = config.headroom.target(for: load)
+            let spread = memory.measuredSpread(at: tick, policy: config)
+            measuredSpread = spread
+            let target = config.headroom.target(for: load, measuredSpread: spread ?? 1)
             targetLoad = target
             let raw = Self.replicas(for: load, targetLoad: target, config: config)
             let tolerated = raw > current
                 && load / target <= Double(current) * (1 + config.headroom.scaleUpTolerance)
             let sized = tolerated ? current : raw
             needBeforeTolerance = tolerated ? raw : nil
-            let need = Self.keepingMargin(sized, current: current, load: load, config: config)
+            let need = Self.keepingMargin(sized, current: current, load: load, measuredSpread: spread ?? 1, config: config)
             self.need = need
             needBeforeMargin = need > sized ? sized : nil
             stableNeed = need
@@ -93,6 +98,7 @@ struct Evaluation: Sendable {
             return
         }
         estimate = LoadEstimate(current: total, memory: memory, now: now, config: config)
+        measuredSpread = nil
         rise = 0
         riseIsLearned = false
         targetLoad = config.headroom.targetLoad
@@ -114,10 +120,10 @@ struct Evaluation: Sendable {
     /// `headroom = learned` below the count: the need `sized` for `load` (the total and the rise),
     /// raised to keep `headroom_scale_down_margin` of a replica's room beyond it, at most `current`:
     /// ⌈load ÷ target + margin⌉. A scale-down goes only as far as leaves that room.
-    static func keepingMargin(_ sized: Int, current: Int, load: Double, config: PolicyConfig) -> Int {
+    static func keepingMargin(_ sized: Int, current: Int, load: Double, measuredSpread: Double, config: PolicyConfig) -> Int {
         let margin = config.headroom.scaleDownMargin
         guard margin > 0, sized < current else { return sized }
-        let target = config.headroom.target(for: load)
+        let target = config.headroom.target(for: load, measuredSpread: measuredSpread)
         let kept = replicas(for: (load + margin * target).saturated, targetLoad: target, config: config)
         return max(sized, min(current, kept))
     }
@@ -189,7 +195,9 @@ struct Evaluation: Sendable {
         return DecisionReason.LearnedSizing(
             total: estimate.current, rise: rise, quantile: riseIsLearned ? config.headroom.quantile : nil,
             within: within, window: config.headroom.window, need: need, targetLoad: config.headroom.targetLoad,
-            raisedTarget: targetLoad > config.headroom.targetLoad ? .init(target: targetLoad, setting: config.headroom.squareRootRoom) : nil,
+            raisedTarget: targetLoad > config.headroom.targetLoad
+                ? .init(target: targetLoad, setting: config.headroom.squareRootRoom, measuredSpread: measuredSpread.flatMap { $0 < 1 ? $0 : nil })
+                : nil,
             beforeMargin: needBeforeMargin.map { .init(need: $0, setting: config.headroom.scaleDownMargin) },
             beforeTolerance: needBeforeTolerance.map { .init(need: $0, setting: config.headroom.scaleUpTolerance) },
             season: season.map {

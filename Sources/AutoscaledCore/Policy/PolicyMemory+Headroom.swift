@@ -65,6 +65,42 @@ extension PolicyMemory {
         return highest
     }
 
+    /// With `headroom_spread = measured`: the spread of the tick totals before `tick`, as a share of
+    /// the square of the spread ``Headroom/squareRootRoom`` assumes, at most 1; `nil` where it is not
+    /// measured (the spread is then the assumed one).
+    ///
+    /// The assumed spread is that of random arrivals of one request a second per replica's worth:
+    /// a tick's total, the mean load over a tick of P seconds, then varies by 100² r ÷ P about a
+    /// load filling r replicas. Measured over the totals of ``Headroom/spreadWindow`` before `tick`
+    /// (the samples every evaluation of the tick holds, so the same however often it is evaluated):
+    /// half the mean square of the differences between successive totals, times P, ÷ 100 × their
+    /// mean total. Not measured with fewer than ``Headroom/minimumSpreadDifferences`` differences,
+    /// with fewer than ``Headroom/spreadChangedShare`` of them other than 0 (a total held between
+    /// a source's updates says nothing of the spread within them), or without a mean load above 0.
+    public func measuredSpread(at tick: MonotonicInstant, policy: PolicyConfig) -> Double? {
+        guard policy.headroom.measuresSpread else { return nil }
+        let kept = samples(since: tick - Headroom.spreadWindow, before: tick)
+        guard kept.count > Headroom.minimumSpreadDifferences, let first = kept.first else { return nil }
+        let tickSeconds = policy.tick.seconds
+        var sum = first.total
+        var squares = 0.0
+        var changed = 0
+        var previous = first.total
+        for sample in kept.dropFirst() {
+            let difference = sample.total - previous
+            squares += difference * difference * tickSeconds
+            if difference != 0 { changed += 1 }
+            sum += sample.total
+            previous = sample.total
+        }
+        let differences = kept.count - 1
+        guard Double(changed) >= Headroom.spreadChangedShare * Double(differences) else { return nil }
+        let mean = sum / Double(kept.count)
+        let spread = squares / (2 * Double(differences)) / (100 * mean)
+        guard mean > 0, mean.isFinite, spread > 0, spread.isFinite else { return nil }
+        return min(spread, 1)
+    }
+
     /// The highest total of `samples` (in time order) from the one at `index` through those at
     /// `end` or before it: how high the load went within a tick's horizon, that tick included.
     static func highestTotal(of samples: ArraySlice<LoadSample>, from index: Int, through end: MonotonicInstant) -> Double {

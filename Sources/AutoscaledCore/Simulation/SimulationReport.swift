@@ -63,7 +63,8 @@ public enum SimulationReport {
         if policy.usesLearnedHeadroom {
             // The band rules' keys decide nothing here: only the keys that do are named.
             return "policy:  headroom learned, headroom_target_load \(number(policy.headroom.targetLoad)), "
-                + (policy.headroom.squareRootRoom > 0 ? "headroom_square_root_room \(number(policy.headroom.squareRootRoom)), " : "")
+                + (policy.headroom.squareRootRoom > 0 ? "headroom_square_root_room \(number(policy.headroom.squareRootRoom)), "
+                    + "headroom_spread \(policy.headroom.spread.rawValue), " : "")
                 + "headroom_quantile \(number(policy.headroom.quantile)), headroom_window \(DurationText.format(policy.headroom.window)),\n"
                 + "         headroom_scale_down_margin \(number(policy.headroom.scaleDownMargin)), "
                 + "headroom_scale_up_tolerance \(number(policy.headroom.scaleUpTolerance)), "

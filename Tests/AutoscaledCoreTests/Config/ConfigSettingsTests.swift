@@ -14,7 +14,7 @@ struct ConfigSettingsTests {
             "scale_up_cooldown", "scale_down_stabilization", "scale_down_stabilization_rule", "replica_startup", "trend_window", "trend_min_span",
             "smoothing_window", "burst_ratio", "seasonal_periods", "seasonal_confirmations", "seasonal_min_rise",
             "headroom", "headroom_target_load", "headroom_quantile", "headroom_window", "headroom_scale_down_margin",
-            "headroom_scale_up_tolerance", "headroom_square_root_room", "state.path", "enabled", "history.path", "retention", "max_size",
+            "headroom_scale_up_tolerance", "headroom_square_root_room", "headroom_spread", "state.path", "enabled", "history.path", "retention", "max_size",
             "level", "log.format", "max_series", "actuator.type", "dry_run",
         ])
         #expect(settings.map(\.value) == [
@@ -24,7 +24,7 @@ struct ConfigSettingsTests {
             "1min", "5min", "highest", "1min", "3min", "20s",
             "20s", "2", "none", "2", "1.5",
             "thresholds", "65", "0.9", "1h", "0",
-            "0", "0", "/var/lib/autoscaled/state.json", "true", "/var/lib/autoscaled/history", "8d", "64MiB",
+            "0", "0", "assumed", "/var/lib/autoscaled/state.json", "true", "/var/lib/autoscaled/history", "8d", "64MiB",
             "info", "logfmt", "100", "none", "false",
         ])
     }

@@ -2,8 +2,8 @@
 import Testing
 
 /// `headroom`, `headroom_target_load`, `headroom_quantile`, `headroom_window` and
-/// `headroom_scale_down_margin`, `headroom_scale_up_tolerance`, `headroom_square_root_room`: read, checked, and
-/// errors that name the line and the value.
+/// `headroom_scale_down_margin`, `headroom_scale_up_tolerance`, `headroom_square_root_room`,
+/// `headroom_spread`: read, checked, and errors that name the line and the value.
 struct HeadroomConfigTests {
     static func errors(_ lines: [String]) -> [String] {
         ConfigParsing.policyErrors(lines)
@@ -22,14 +22,16 @@ struct HeadroomConfigTests {
             headroom_scale_down_margin = 0.75
             headroom_scale_up_tolerance = 0.25
             headroom_square_root_room = 2.5
+            headroom_spread = measured
 
             """).get()
         #expect(config.policy.headroom == Headroom(mode: .learned, targetLoad: 70.5, quantile: 0.95, window: .seconds(7200),
-                                                   scaleDownMargin: 0.75, scaleUpTolerance: 0.25, squareRootRoom: 2.5))
+                                                   scaleDownMargin: 0.75, scaleUpTolerance: 0.25, squareRootRoom: 2.5,
+                                                   spread: .measured))
         #expect(config.policy.usesLearnedHeadroom)
         let defaults = try ConfigParsing.parse("[source]\npath = /x\n").get().policy.headroom
         #expect(defaults.mode == .thresholds && defaults.scaleDownMargin == 0 && defaults.scaleUpTolerance == 0
-            && defaults.squareRootRoom == 0)
+            && defaults.squareRootRoom == 0 && defaults.spread == .assumed)
         #expect(Self.errors(["headroom_square_root_room = 0"]) == [] && Self.errors(["headroom_square_root_room = 10"]) == [])
         #expect(Self.errors(["headroom_scale_up_tolerance = 0"]) == [] && Self.errors(["headroom_scale_up_tolerance = 1"]) == [])
         #expect(Self.errors(["headroom_scale_down_margin = 0"]) == [] && Self.errors(["headroom_scale_down_margin = 10"]) == [])
@@ -38,6 +40,8 @@ struct HeadroomConfigTests {
     @Test("values out of range are refused with the line and the value at fault",
           arguments: [
               (["headroom = guessed"], "autoscaled.conf:4: headroom: 'guessed' is not a valid choice (expected one of learned, thresholds)"),
+              (["headroom = learned", "headroom_spread = measure"], "autoscaled.conf:5: headroom_spread: "
+                  + "'measure' is not a valid choice (expected one of assumed, measured; did you mean 'measured'?)"),
               (["headroom = learned", "scale_down_stabilization_rule = median"], "autoscaled.conf:5: scale_down_stabilization_rule: "
                   + "'median' is not a valid choice (expected one of highest, mean; did you mean 'mean'?)"),
               (["headroom_target_load = 0"], "autoscaled.conf:4: headroom_target_load (0) must be above 0 "

@@ -270,6 +270,60 @@ struct LearnedHeadroomTests {
         #expect(plain.last?.decision.reason.text.contains("need 8 at headroom_target_load 50") == true)
     }
 
+    @Test("headroom_spread = measured sizes the square-root room from the tick totals' spread, below the assumed one only, and says so")
+    func measuredSpread() {
+        var config = Self.config
+        config.headroom.squareRootRoom = 3
+        config.headroom.spread = .measured
+        config.maxReplicas = 1000
+        // Totals alternating 4900 and 5100 on 10 s ticks: successive differences of 200, so half their
+        // mean square times 10 s, over 100 × the mean total 5000, is 200² × 10 ÷ 2 ÷ 500000 = 0.4.
+        let alternating: (Int) -> Double = { ($0 / 10) % 2 == 0 ? 4900 : 5100 }
+        var memory = PolicyMemory(replicas: 10, observingSince: .origin)
+        _ = Self.run(&memory, config: config, to: 130, load: alternating)
+        // At 120 s the window holds the totals of 0 … 110 s: 11 differences, too few; at 130 s, 12.
+        #expect(memory.measuredSpread(at: .origin + .seconds(120), policy: config) == nil)
+        #expect(memory.measuredSpread(at: .origin + .seconds(130), policy: config) != nil)
+        _ = Self.run(&memory, config: config, from: 130, to: 140, load: alternating)
+        // At 140 s, 7 totals of each: a mean of 5000.
+        let measured = memory.measuredSpread(at: .origin + .seconds(140), policy: config)
+        #expect(measured.map { abs($0 - 0.4) < 1e-12 } == true, "\(String(describing: measured))")
+        let decisions = Self.run(&memory, config: config, from: 140, to: 600, load: alternating)
+        let last = decisions.last!.decision
+        // 5100 and a rise of 200 fill r = 53 replicas: r + 3√(0.4 r) = 66.81, so 67 (assumed: 74.84, so 75).
+        let r = 53.0
+        #expect(last.to == Int((r + 3 * (0.4 * r).squareRoot()).rounded(.up)) && last.to == 67)
+        #expect(last.reason.text.contains("need 67 at 79.33 a replica (headroom_target_load 50 raised by headroom_square_root_room 3 "
+            + "at this load and the measured spread 0.4)"), "\(last.reason.text)")
+        // The same loads evaluated three times a tick give the same decisions.
+        var often = PolicyMemory(replicas: 10, observingSince: .origin)
+        let thrice = Self.run(&often, config: config, to: 600, every: 3, load: alternating)
+        var once = PolicyMemory(replicas: 10, observingSince: .origin)
+        let single = Self.run(&once, config: config, to: 600, load: alternating)
+        #expect(thrice.map(\.decision.to) == single.map(\.decision.to))
+        let sizing: (ScalingDecision) -> DecisionReason.LearnedSizing? = {
+            if case let .learnedNeed(sizing) = $0.reason.trigger { sizing } else { nil }
+        }
+        #expect(thrice.map { sizing($0.decision) } == single.map { sizing($0.decision) })
+
+        // A spread above the assumed one is the assumed one: the line does not name it.
+        var wide = PolicyMemory(replicas: 10, observingSince: .origin)
+        let wider = Self.run(&wide, config: config, to: 600) { ($0 / 10) % 2 == 0 ? 4000 : 6000 }
+        #expect(wide.measuredSpread(at: .origin + .seconds(600), policy: config) == 1)
+        #expect(wider.last?.decision.reason.text.contains("raised by headroom_square_root_room 3 at this load)") == true,
+                "\(wider.last?.decision.reason.text ?? "")")
+        // A total held for three ticks at a time (a source updated every 30 s) is not measured.
+        var held = PolicyMemory(replicas: 10, observingSince: .origin)
+        let heldDecisions = Self.run(&held, config: config, to: 600) { ($0 / 30) % 2 == 0 ? 4900 : 5100 }
+        #expect(held.measuredSpread(at: .origin + .seconds(600), policy: config) == nil)
+        #expect(heldDecisions.allSatisfy { !$0.decision.reason.text.contains("measured spread") })
+        // headroom_spread = assumed measures nothing.
+        config.headroom.spread = .assumed
+        #expect(memory.measuredSpread(at: .origin + .seconds(600), policy: config) == nil)
+        var assumed = PolicyMemory(replicas: 10, observingSince: .origin)
+        #expect(Self.run(&assumed, config: config, to: 600, load: alternating).last?.decision.to == 75)
+    }
+
     @Test("at a count of 0 any need is taken, whatever headroom_scale_up_tolerance")
     func toleranceAtZero() {
         var config = Self.config

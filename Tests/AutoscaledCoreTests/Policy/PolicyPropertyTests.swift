@@ -15,6 +15,7 @@ struct PolicyPropertyTests {
         var margined = 0
         var tolerated = 0
         var rooted = 0
+        var spreadMeasured = 0
         var toZero = 0
         var violations: [String] = []
     }
@@ -31,6 +32,7 @@ struct PolicyPropertyTests {
             total.margined += outcome.margined
             total.tolerated += outcome.tolerated
             total.rooted += outcome.rooted
+            total.spreadMeasured += outcome.spreadMeasured
             total.toZero += outcome.toZero
             total.violations += outcome.violations
         }
@@ -56,6 +58,8 @@ struct PolicyPropertyTests {
         #expect(total.tolerated >= 1, "\(total.tolerated)")
         // Some learned walks with headroom_square_root_room size a large load above headroom_target_load.
         #expect(total.rooted >= 1, "\(total.rooted)")
+        // Some of those, with headroom_spread = measured, size it with a spread below the assumed one.
+        #expect(total.spreadMeasured >= 1, "\(total.spreadMeasured)")
         // Some walks with scale_to_zero_after go to 0 or hold there.
         #expect(total.toZero >= 1, "\(total.toZero)")
     }

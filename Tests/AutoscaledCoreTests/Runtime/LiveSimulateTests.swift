@@ -184,6 +184,35 @@ struct LiveSimulateTests {
         #expect(await Self.live(every: interval, config: config, phases: phases) == simulated)
     }
 
+    /// `ticks` polls of loads about `base` a server that change at every poll (by a few percent, in
+    /// patterns of 2, 3 and 5 polls from poll `start` on), so that their spread can be measured.
+    static func varying(_ ticks: Int, base: Double, from start: Int = 0) -> [Phase] {
+        (start..<(start + ticks)).map { poll -> Phase in
+            let (two, three, five) = (Double(poll % 2), Double(poll % 3), Double(poll % 5))
+            let loads: [Double] = [base + two * 20, base - 10 + three * 7, base + 10 - five * 3]
+            return (10, loads)
+        }
+    }
+
+    @Test("with headroom_spread = measured, the controller at any write rate sizes with the spread simulate measures",
+          arguments: [Duration.seconds(10), .milliseconds(500), .milliseconds(50)])
+    func measuredSpreadLiveIsSimulate(interval: Duration) async throws {
+        let config = try Self.config(
+            policy: "headroom = learned\nheadroom_target_load = 65\nheadroom_square_root_room = 3\nheadroom_spread = measured\n",
+            stabilization: "90s")
+        let phases = Self.varying(60, base: 300) + Self.varying(30, base: 450, from: 60) + Self.varying(40, base: 300, from: 90)
+        let simulated = Self.simulated(config: config, phases: phases)
+        // Sized at the target while too few totals are seen; then at 85–89 a replica with the spread
+        // measured, except within 3 minutes of a step (the step reads as spread: the assumed room).
+        #expect(simulated.map { $0.split(separator: ":")[0] } == [
+            "t=0 scale-up 3->14", "t=10 scale-up 14->15", "t=220 scale-down 15->12", "t=600 scale-up 12->16",
+            "t=610 scale-up 16->20", "t=880 scale-down 20->16", "t=990 scale-down 16->15", "t=1170 scale-down 15->12",
+        ])
+        #expect(simulated.filter { $0.contains("at this load and the measured spread") }.count == 4)
+        #expect(simulated[4].contains("need 22 at headroom_target_load 65"), "\(simulated[4])")
+        #expect(await Self.live(every: interval, config: config, phases: phases) == simulated)
+    }
+
     /// Quiet, and a spike of 40 s every 5 minutes, five times over; then 10 quiet minutes (the first pre-scaled in vain).
     static let recurring: [Phase] = Array(repeating: [(260, [10, 12, 8]), (40, [150, 140, 160])], count: 5).flatMap { $0 }
         + [(600, [10, 12, 8])]

@@ -26,7 +26,7 @@ struct ShippedTraceTests {
         #expect(output.standardOutput == """
             trace:   azure_llm_conv_2023_15min.csv: offered load, 900 bins of 1s from t=0 (15min), 4420 requests
             model:   capacity 1 request/s per replica at load 100, startup delay 2min, poll_interval 5s
-            policy:  headroom learned, headroom_target_load 70, headroom_square_root_room 3, headroom_quantile 0.9, headroom_window 1h,
+            policy:  headroom learned, headroom_target_load 70, headroom_square_root_room 3, headroom_spread measured, headroom_quantile 0.9, headroom_window 1h,
                      headroom_scale_down_margin 0.6, headroom_scale_up_tolerance 0.2, scale_down_stabilization 2min, scale_down_stabilization_rule mean,
                      replica_startup 1min, min_replicas 1, max_replicas 1000, initial_replicas 7
                      seasonal_periods 5min, 15min, 30min, 1h, seasonal_confirmations 2
