@@ -3,8 +3,9 @@
 # on a trace at 60-second bins and one at 1-second bins: shifted by 0 s each replays exactly as
 # itself (every figure of `simulate`'s summary), and shifted by 7 s its load is the same 7 s later.
 # A shift without --suite, or out of 0 … 3600, is refused before anything is replayed. --phases N
-# sums up the suite over N shifts: its summary is checked on figures worked out by hand, and a
-# --phases without --suite, with --shift or --check, or out of 1 … 3600 is refused.
+# sums up the suite over N shifts: its summary is checked on figures worked out by hand (a part
+# whose every pair is lost on service included), and a --phases without --suite, with --shift or
+# --check, or out of 1 … 3600 is refused.
 set -euo pipefail
 export PATH="$PATH:/opt/swift/usr/bin"
 binary="$(swift build -c release --show-bin-path)/autoscaled"
@@ -43,6 +44,11 @@ lines = report.phase_summary(phases)
 assert lines[2] == "| train | 1.5 (1–2) | 0.75× | 1.03× (1.02–1.04×) | 150 | 10 of 20 (50 %) |", lines[2]
 assert lines[4:] == ["  train: a.csv vs HPA: 2 of 2 (1.02–1.04×)", "  train: b.csv vs KPA: 1 of 2 (lost on service at 1)"], lines
 print("--phases: the means over two phases and the pairs at each, as worked out by hand")
+lost = Part(pairs=[("c.csv", "HPA", None), ("c.csv", "KPA", None)], mean=None, worst=None, events=3, ups=0, taken_back=0)
+lines = report.phase_summary([{"test": lost}, {"test": lost}])
+assert lines[2] == "| test | 2.0 (2–2) | no ratio | no ratio | 3 | 0 of 0 |", lines[2]
+assert lines[4:] == ["  test: c.csv vs HPA: 2 of 2 (lost on service at 2)", "  test: c.csv vs KPA: 2 of 2 (lost on service at 2)"], lines
+print("--phases: a part with every pair lost on service has no ratio to average")
 PY
 for refused in "--shift 3" "--suite --shift 3601" "--suite --shift -1"; do
     # shellcheck disable=SC2086
