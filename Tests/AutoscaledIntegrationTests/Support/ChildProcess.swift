@@ -130,12 +130,13 @@ final class ChildProcess {
         }
     }
 
-    /// Runs to completion and returns (status, stdout, stderr).
-    static func run(_ arguments: [String], in directory: String, environment: [String: String] = [:]) async
+    /// Runs to completion, waiting at most `timeout`, and returns (status, stdout, stderr).
+    static func run(_ arguments: [String], in directory: String, environment: [String: String] = [:],
+                    timeout: Duration = patience) async
         -> (status: Int32?, stdout: String, stderr: String)
     {
         let child = ChildProcess(autoscaledBinary(), arguments, environment: environment, captureIn: directory)
-        let status = await child.wait()
+        let status = await child.wait(timeout: timeout)
         return (status, child.standardOutput, child.standardError)
     }
 }
