@@ -73,10 +73,11 @@ extension PolicyMemory {
     /// a tick's total, the mean load over a tick of P seconds, then varies by 100² r ÷ P about a
     /// load filling r replicas. Measured over the totals of ``Headroom/spreadWindow`` before `tick`
     /// (the samples every evaluation of the tick holds, so the same however often it is evaluated):
-    /// half the mean square of the differences between successive totals, times P, ÷ 100 × their
-    /// mean total. Not measured with fewer than ``Headroom/minimumSpreadDifferences`` differences,
+    /// half the mean square of the differences between successive totals, times P, ÷ (100 × their
+    /// mean total). Not measured with fewer than ``Headroom/minimumSpreadDifferences`` differences,
     /// with fewer than ``Headroom/spreadChangedShare`` of them other than 0 (a total held between
-    /// a source's updates says nothing of the spread within them), or without a mean load above 0.
+    /// a source's updates says nothing of the spread within them), or without a mean load above 0
+    /// and a spread above 0 that a Double holds.
     public func measuredSpread(at tick: MonotonicInstant, policy: PolicyConfig) -> Double? {
         guard policy.headroom.measuresSpread else { return nil }
         let kept = samples(since: tick - Headroom.spreadWindow, before: tick)

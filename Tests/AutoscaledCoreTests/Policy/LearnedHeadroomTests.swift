@@ -317,6 +317,11 @@ struct LearnedHeadroomTests {
         let heldDecisions = Self.run(&held, config: config, to: 600) { ($0 / 30) % 2 == 0 ? 4900 : 5100 }
         #expect(held.measuredSpread(at: .origin + .seconds(600), policy: config) == nil)
         #expect(heldDecisions.allSatisfy { !$0.decision.reason.text.contains("measured spread") })
+        // Totals whose spread underflows to 0 (differences whose square is below what a Double holds)
+        // are not measured: the spread is then the assumed one, not none.
+        var vanishing = PolicyMemory(replicas: 10, observingSince: .origin)
+        _ = Self.run(&vanishing, config: config, to: 300) { ($0 / 10) % 2 == 0 ? 1e-200 : 2e-200 }
+        #expect(vanishing.measuredSpread(at: .origin + .seconds(300), policy: config) == nil)
         // headroom_spread = assumed measures nothing.
         config.headroom.spread = .assumed
         #expect(memory.measuredSpread(at: .origin + .seconds(600), policy: config) == nil)
