@@ -36,6 +36,8 @@ public enum PolicyScenario {
         public var rooted = 0
         /// Of those, decisions sized with a spread measured below the assumed one (`headroom_spread = measured`).
         public var spreadMeasured = 0
+        /// Of those, decisions whose square-root room held part of the rise (the spread between polls).
+        public var riseHeld = 0
         /// Decisions of `scale_to_zero_after` (to 0, or held there).
         public var toZero = 0
         public var violations: [String] = []
@@ -219,6 +221,7 @@ public enum PolicyScenario {
                 if sizing.beforeTolerance != nil { outcome.tolerated += 1 }
                 if sizing.raisedTarget != nil { outcome.rooted += 1 }
                 if sizing.raisedTarget?.measuredSpread != nil { outcome.spreadMeasured += 1 }
+                if sizing.raisedTarget?.riseInRoom != nil { outcome.riseHeld += 1 }
             }
         }
         return outcome
@@ -298,10 +301,13 @@ public enum DecisionChecks {
                 && kept.need < sizing.need && sizing.need <= from) {
                 broken.append("need \(kept.need) raised to \(sizing.need) by a margin \(kept.setting) from \(from)")
             }
-            // The square-root room only raises the target, to at most 90 a replica (or the target).
+            // The square-root room only raises the target, to at most 90 a replica (or the target) for
+            // the load less the part of the rise it holds.
             let target = sizing.raisedTarget?.target ?? sizing.targetLoad
+            let highest = max(Headroom.squareRootRoomHighestTarget, sizing.targetLoad)
             if let raised = sizing.raisedTarget, !(config.headroom.squareRootRoom > 0 && raised.setting == config.headroom.squareRootRoom
-                && raised.target > sizing.targetLoad && raised.target <= max(Headroom.squareRootRoomHighestTarget, sizing.targetLoad)) {
+                && raised.target > sizing.targetLoad
+                && (sizing.total + sizing.rise) / raised.target >= (sizing.total + sizing.rise - (raised.riseInRoom ?? 0)) / highest * (1 - 1e-12)) {
                 broken.append("target \(sizing.targetLoad) raised to \(raised.target) by a square-root room \(raised.setting)")
             }
             // Where it acts below the cap, the load is sized at r + β√r replicas (r = load ÷ 100);
@@ -313,13 +319,26 @@ public enum DecisionChecks {
                 // With a spread measured below the assumed one (s), at r + β√(s r).
                 let spread = sizing.raisedTarget?.measuredSpread ?? 1
                 let measuredRooted = load / 100 + beta * (spread * load / 100).squareRoot()
-                if let raised = sizing.raisedTarget, raised.target < Headroom.squareRootRoomHighestTarget,
+                if let raised = sizing.raisedTarget, raised.riseInRoom == nil, raised.target < Headroom.squareRootRoomHighestTarget,
                    abs(load / raised.target - measuredRooted) > 1e-9 * measuredRooted {
                     broken.append("load \(load) sized at \(load / raised.target) replicas by a square-root room \(beta) "
                         + "and a spread \(spread), not \(measuredRooted)")
                 }
                 if let measured = sizing.raisedTarget?.measuredSpread, !(config.headroom.measuresSpread && measured > 0 && measured < 1) {
                     broken.append("a spread \(measured) measured under headroom_spread \(config.headroom.spread.rawValue)")
+                }
+                // Where the room holds part of the rise (a measured spread only), the load less that
+                // part is sized at r + β√(s r) replicas (at most 90 a replica): fewer replicas than the
+                // whole load at the raised target.
+                if let raised = sizing.raisedTarget, let held = raised.riseInRoom {
+                    let rest = load - held
+                    let expected = max(rest / 100 + beta * (spread * rest / 100).squareRoot(), rest / highest)
+                    let whole = load / config.headroom.target(for: load, measuredSpread: spread)
+                    if !(config.headroom.measuresSpread && held > 0 && held <= sizing.rise
+                         && abs(load / raised.target - expected) <= 1e-9 * expected && load / raised.target < whole) {
+                        broken.append("load \(load) sized at \(load / raised.target) replicas with \(held) of the rise held by the "
+                            + "square-root room \(beta) and a spread \(spread), not \(expected) (the whole load: \(whole))")
+                    }
                 }
                 if sizing.raisedTarget == nil, sizing.targetLoad < Headroom.squareRootRoomHighestTarget,
                    rooted < load / sizing.targetLoad * (1 - 1e-12) {

@@ -76,13 +76,36 @@ public struct Headroom: Sendable, Equatable {
     /// ``squareRootRoom`` where the load is large enough that its square-root room is less.
     /// `measuredSpread` (s, in (0, 1]; 1: the assumed spread) is the load's spread as a share of the
     /// square of the assumed one: the room is then β√(s r).
-    public func target(for load: Double, measuredSpread: Double = 1) -> Double {
+    ///
+    /// `riseInRoom` is the part of the rise the square-root room already gives room for (the spread
+    /// between polls, ``riseInRoom(rise:total:measuredSpread:tick:)``): where the target is raised,
+    /// the load less it is sized at r + β√(s r) replicas (at most ``squareRootRoomHighestTarget`` a
+    /// replica), and the target is the whole load over those replicas: above the raised target, and
+    /// it may be above the highest.
+    public func target(for load: Double, measuredSpread: Double = 1, riseInRoom: Double = 0) -> Double {
         let replicas = load / 100
         // A load so small that it fills no replica's worth a Double can hold (below 1e-321) is sized
         // at the target: r + β√r replicas would divide 0 by 0.
         guard squareRootRoom > 0, replicas > 0, replicas.isFinite else { return targetLoad }
-        let raised = 100 * replicas / (replicas + squareRootRoom * (measuredSpread * replicas).squareRoot())
-        return min(max(targetLoad, raised), max(targetLoad, Self.squareRootRoomHighestTarget))
+        let highest = max(targetLoad, Self.squareRootRoomHighestTarget)
+        let raised = min(max(targetLoad, 100 * replicas / (replicas + squareRootRoom * (measuredSpread * replicas).squareRoot())), highest)
+        guard riseInRoom > 0, raised > targetLoad else { return raised }
+        let rest = max(load - riseInRoom, 0) / 100
+        let sized = max(rest + squareRootRoom * (measuredSpread * rest).squareRoot(), 100 * rest / highest)
+        // Never below the raised target (a part held too small to count, lost in rounding).
+        return sized > 0 && sized.isFinite ? max(load / sized, raised) : raised
+    }
+
+    /// With a measured spread s: the part of `rise` that is the spread between polls, which the
+    /// square-root room also gives room for. The rise is learned from tick totals, each the mean
+    /// load of a poll, so even a level load rises by some root mean square differences between
+    /// successive totals: D = √(2 s × 100 × `total` ÷ P) (P the poll in seconds), the spread
+    /// ``PolicyMemory/measuredSpread(at:policy:)`` is measured from. ``spreadInRise`` of them, at
+    /// most the rise.
+    public static func riseInRoom(rise: Double, total: Double, measuredSpread: Double, tick: Duration) -> Double {
+        let between = (2 * measuredSpread * 100 * max(total, 0) / tick.seconds).squareRoot()
+        let part = min(max(rise, 0), spreadInRise * between)
+        return part.isFinite ? part : 0
     }
 
     /// The most `headroom_scale_down_margin` may be, in replicas.
@@ -99,6 +122,9 @@ public struct Headroom: Sendable, Equatable {
     /// The share of those differences that must not be 0 for the spread to be measured: a total
     /// held over several ticks is a source updated less often than the poll, not a load without spread.
     public static let spreadChangedShare = 0.75
+    /// How many root mean square differences between successive tick totals of the learned rise
+    /// the square-root room is taken to hold, where the spread is measured (``riseInRoom(rise:total:measuredSpread:tick:)``).
+    public static let spreadInRise = 2.0
     /// The most `headroom_scale_up_tolerance` may be: a need twice the count is always taken.
     public static let maxScaleUpTolerance = 1.0
 

@@ -127,7 +127,9 @@ extension DecisionReason.LearnedSizing {
     /// `headroom_square_root_room` raised the target at a large load: `… need 253 at 82.78 a replica
     /// (headroom_target_load 65 raised by headroom_square_root_room 3 at this load)`, and with a
     /// spread measured below the assumed one: `… (headroom_target_load 65 raised by
-    /// headroom_square_root_room 3 at this load and the measured spread 0.5)`.
+    /// headroom_square_root_room 3 at this load and the measured spread 0.5)`; where the room holds part
+    /// of the rise (the spread between polls): `… and the measured spread 0.4, which holds 200 of the
+    /// rise (the spread between polls))`.
     var text: String {
         let room: String
         if let season, let carried = season.carried {
@@ -149,9 +151,14 @@ extension DecisionReason.LearnedSizing {
         }
         let sized = "total load \(figure(total)) and \(room) need"
         let target = raisedTarget.map { raised in
-            let spread = raised.measuredSpread.map { " and the measured spread \(DecimalText.format($0, .atMost(3)))" } ?? ""
+            // A spread that shows as 0 at three places is not 0: it is named as below 0.001.
+            let spread = raised.measuredSpread.map { measured in
+                let shown = DecimalText.format(measured, .atMost(3))
+                return " and the measured spread " + (shown == "0" ? "below 0.001" : shown)
+            } ?? ""
+            let held = raised.riseInRoom.map { ", which holds \(figure($0)) of the rise (the spread between polls)" } ?? ""
             return "\(figure(raised.target)) a replica (headroom_target_load \(given(targetLoad)) raised by "
-                + "headroom_square_root_room \(given(raised.setting)) at this load\(spread))"
+                + "headroom_square_root_room \(given(raised.setting)) at this load\(spread)\(held))"
         } ?? "headroom_target_load \(given(targetLoad))"
         if let beforeTolerance {
             return sized + " \(beforeTolerance.need) at \(target), \(need) within "

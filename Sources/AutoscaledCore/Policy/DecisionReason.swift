@@ -194,11 +194,15 @@ public struct DecisionReason: Sendable, Equatable {
             /// With `headroom_spread = measured`: the spread measured, when below the assumed one
             /// (``PolicyMemory/measuredSpread(at:policy:)``).
             public var measuredSpread: Double?
+            /// With a measured spread: the part of the rise the room holds, when that lowered the
+            /// need (``Headroom/riseInRoom(rise:total:measuredSpread:tick:)``).
+            public var riseInRoom: Double?
 
-            public init(target: Double, setting: Double, measuredSpread: Double? = nil) {
+            public init(target: Double, setting: Double, measuredSpread: Double? = nil, riseInRoom: Double? = nil) {
                 self.target = target
                 self.setting = setting
                 self.measuredSpread = measuredSpread
+                self.riseInRoom = riseInRoom
             }
         }
 

@@ -49,6 +49,9 @@ struct Evaluation: Sendable {
     /// With `headroom_spread = measured`: the spread measured, when it was
     /// (``PolicyMemory/measuredSpread(at:policy:)``).
     let measuredSpread: Double?
+    /// With a measured spread: the part of ``rise`` the square-root room holds, when that lowered
+    /// the need (``Headroom/riseInRoom(rise:total:measuredSpread:tick:)``).
+    let riseInRoom: Double?
 
     @inline(__always)
     init(snapshot: LoadSnapshot, memory: borrowing PolicyMemory, now: MonotonicInstant, config: PolicyConfig) {
@@ -81,14 +84,17 @@ struct Evaluation: Sendable {
             let load = (total + rise).saturated
             let spread = memory.measuredSpread(at: tick, policy: config)
             measuredSpread = spread
-            let target = config.headroom.target(for: load, measuredSpread: spread ?? 1)
+            var inRoom = 0.0
+            if let spread { inRoom = Headroom.riseInRoom(rise: rise, total: total, measuredSpread: spread, tick: config.tick) }
+            let target = config.headroom.target(for: load, measuredSpread: spread ?? 1, riseInRoom: inRoom)
             targetLoad = target
+            riseInRoom = target > config.headroom.target(for: load, measuredSpread: spread ?? 1) ? inRoom : nil
             let raw = Self.replicas(for: load, targetLoad: target, config: config)
             let tolerated = raw > current
                 && load / target <= Double(current) * (1 + config.headroom.scaleUpTolerance)
             let sized = tolerated ? current : raw
             needBeforeTolerance = tolerated ? raw : nil
-            let need = Self.keepingMargin(sized, current: current, load: load, measuredSpread: spread ?? 1, config: config)
+            let need = Self.keepingMargin(sized, current: current, load: load, target: target, config: config)
             self.need = need
             needBeforeMargin = need > sized ? sized : nil
             stableNeed = need
@@ -99,6 +105,7 @@ struct Evaluation: Sendable {
         }
         estimate = LoadEstimate(current: total, memory: memory, now: now, config: config)
         measuredSpread = nil
+        riseInRoom = nil
         rise = 0
         riseIsLearned = false
         targetLoad = config.headroom.targetLoad
@@ -117,13 +124,12 @@ struct Evaluation: Sendable {
         expectedLoad = estimate.projected / Double(snapshot.servers.count)
     }
 
-    /// `headroom = learned` below the count: the need `sized` for `load` (the total and the rise),
-    /// raised to keep `headroom_scale_down_margin` of a replica's room beyond it, at most `current`:
-    /// ⌈load ÷ target + margin⌉. A scale-down goes only as far as leaves that room.
-    static func keepingMargin(_ sized: Int, current: Int, load: Double, measuredSpread: Double, config: PolicyConfig) -> Int {
+    /// `headroom = learned` below the count: the need `sized` for `load` (the total and the rise)
+    /// at `target` a replica, raised to keep `headroom_scale_down_margin` of a replica's room beyond
+    /// it, at most `current`: ⌈load ÷ target + margin⌉. A scale-down goes only as far as leaves that room.
+    static func keepingMargin(_ sized: Int, current: Int, load: Double, target: Double, config: PolicyConfig) -> Int {
         let margin = config.headroom.scaleDownMargin
         guard margin > 0, sized < current else { return sized }
-        let target = config.headroom.target(for: load, measuredSpread: measuredSpread)
         let kept = replicas(for: (load + margin * target).saturated, targetLoad: target, config: config)
         return max(sized, min(current, kept))
     }
@@ -196,7 +202,8 @@ struct Evaluation: Sendable {
             total: estimate.current, rise: rise, quantile: riseIsLearned ? config.headroom.quantile : nil,
             within: within, window: config.headroom.window, need: need, targetLoad: config.headroom.targetLoad,
             raisedTarget: targetLoad > config.headroom.targetLoad
-                ? .init(target: targetLoad, setting: config.headroom.squareRootRoom, measuredSpread: measuredSpread.flatMap { $0 < 1 ? $0 : nil })
+                ? .init(target: targetLoad, setting: config.headroom.squareRootRoom, measuredSpread: measuredSpread.flatMap { $0 < 1 ? $0 : nil },
+                        riseInRoom: riseInRoom)
                 : nil,
             beforeMargin: needBeforeMargin.map { .init(need: $0, setting: config.headroom.scaleDownMargin) },
             beforeTolerance: needBeforeTolerance.map { .init(need: $0, setting: config.headroom.scaleUpTolerance) },

@@ -226,6 +226,29 @@ struct LearnedHeadroomTests {
         #expect(Self.run(&plain, from: 300, to: 310) { _ in 590 }[0].decision.to == 12)
     }
 
+    @Test("where the spread is measured, the square-root room holds up to twice the spread between polls of the rise")
+    func riseInRoom() {
+        // Totals of 5000 at a spread of 0.4 on 10 s polls differ by √(2 × 0.4 × 100 × 5000 ÷ 10) = 200.
+        #expect(abs(Headroom.riseInRoom(rise: 1000, total: 5000, measuredSpread: 0.4, tick: .seconds(10)) - 400) < 1e-9)
+        #expect(Headroom.riseInRoom(rise: 100, total: 5000, measuredSpread: 0.4, tick: .seconds(10)) == 100, "at most the rise")
+        #expect(Headroom.riseInRoom(rise: 100, total: 0, measuredSpread: 0.4, tick: .seconds(10)) == 0)
+        #expect(Headroom.riseInRoom(rise: 100, total: .infinity, measuredSpread: 0.4, tick: .seconds(10)) == 100)
+        var headroom = Self.config.headroom
+        headroom.squareRootRoom = 3
+        // 40000 with 4000 of it held: 36000 fills 360 replicas, sized at 360 + 3√360 = 416.92, so the
+        // whole load at 95.94 a replica (without: 460 replicas, 86.96 a replica).
+        let rest = 360.0 + 3 * 360.0.squareRoot()
+        #expect(abs(headroom.target(for: 40_000, riseInRoom: 4000) - 40_000 / rest) < 1e-9)
+        // At a spread of 0.25, 360 + 3√90 = 388.46 replicas would be above 90 a replica for the 36000:
+        // it is sized at 400, the whole load at 100 a replica.
+        #expect(headroom.target(for: 40_000, measuredSpread: 0.25, riseInRoom: 4000) == 100)
+        #expect(headroom.target(for: 1_000_000, riseInRoom: 100_000) == 100)
+        // A load too small to raise the target holds nothing.
+        #expect(headroom.target(for: 400, riseInRoom: 100) == 50)
+        headroom.squareRootRoom = 0
+        #expect(headroom.target(for: 40_000, riseInRoom: 4000) == 50)
+    }
+
     @Test("headroom_square_root_room sizes a large load at r + β√r replicas (at most 90 a replica), and says so; a small one at headroom_target_load")
     func squareRootRoom() {
         var headroom = Self.config.headroom
@@ -290,11 +313,13 @@ struct LearnedHeadroomTests {
         #expect(measured.map { abs($0 - 0.4) < 1e-12 } == true, "\(String(describing: measured))")
         let decisions = Self.run(&memory, config: config, from: 140, to: 600, load: alternating)
         let last = decisions.last!.decision
-        // 5100 and a rise of 200 fill r = 53 replicas: r + 3√(0.4 r) = 66.81, so 67 (assumed: 74.84, so 75).
-        let r = 53.0
-        #expect(last.to == Int((r + 3 * (0.4 * r).squareRoot()).rounded(.up)) && last.to == 67)
-        #expect(last.reason.text.contains("need 67 at 79.33 a replica (headroom_target_load 50 raised by headroom_square_root_room 3 "
-            + "at this load and the measured spread 0.4)"), "\(last.reason.text)")
+        // The rise of 200 is the spread between polls: successive totals differ by √(2 × 0.4 × 100 × 5100
+        // ÷ 10) = 202 in root mean square, and the room holds up to twice that. So 5100 alone, r = 51
+        // replicas, is sized: r + 3√(0.4 r) = 64.55, so 65 (the whole 5300: 66.81, so 67; assumed: 75).
+        let r = 51.0
+        #expect(last.to == Int((r + 3 * (0.4 * r).squareRoot()).rounded(.up)) && last.to == 65)
+        #expect(last.reason.text.contains("need 65 at 82.11 a replica (headroom_target_load 50 raised by headroom_square_root_room 3 "
+            + "at this load and the measured spread 0.4, which holds 200 of the rise (the spread between polls))"), "\(last.reason.text)")
         // The same loads evaluated three times a tick give the same decisions.
         var often = PolicyMemory(replicas: 10, observingSince: .origin)
         let thrice = Self.run(&often, config: config, to: 600, every: 3, load: alternating)
@@ -306,17 +331,25 @@ struct LearnedHeadroomTests {
         }
         #expect(thrice.map { sizing($0.decision) } == single.map { sizing($0.decision) })
 
-        // A spread above the assumed one is the assumed one: the line does not name it.
+        // A spread above the assumed one is the assumed one: the line does not name it. The room holds
+        // twice the root mean square difference of the assumed spread, √(2 × 100 × 6000 ÷ 10) = 346.4,
+        // of the rise of 2000.
         var wide = PolicyMemory(replicas: 10, observingSince: .origin)
         let wider = Self.run(&wide, config: config, to: 600) { ($0 / 10) % 2 == 0 ? 4000 : 6000 }
         #expect(wide.measuredSpread(at: .origin + .seconds(600), policy: config) == 1)
-        #expect(wider.last?.decision.reason.text.contains("raised by headroom_square_root_room 3 at this load)") == true,
-                "\(wider.last?.decision.reason.text ?? "")")
+        #expect(wider.last?.decision.reason.text.contains("raised by headroom_square_root_room 3 at this load, which holds 692.82 of the rise "
+                + "(the spread between polls))") == true, "\(wider.last?.decision.reason.text ?? "")")
         // A total held for three ticks at a time (a source updated every 30 s) is not measured.
         var held = PolicyMemory(replicas: 10, observingSince: .origin)
         let heldDecisions = Self.run(&held, config: config, to: 600) { ($0 / 30) % 2 == 0 ? 4900 : 5100 }
         #expect(held.measuredSpread(at: .origin + .seconds(600), policy: config) == nil)
         #expect(heldDecisions.allSatisfy { !$0.decision.reason.text.contains("measured spread") })
+        // A spread too small to show at three places is named as below 0.001, not as 0: totals of
+        // 5000 and 5002 differ by 2, a spread of 2² × 10 ÷ 2 ÷ 500100 = 0.00004.
+        var narrow = PolicyMemory(replicas: 10, observingSince: .origin)
+        let narrowed = Self.run(&narrow, config: config, to: 600) { ($0 / 10) % 2 == 0 ? 5000 : 5002 }
+        #expect(narrowed.last?.decision.reason.text.contains("at this load and the measured spread below 0.001, which holds") == true,
+                "\(narrowed.last?.decision.reason.text ?? "")")
         // Totals whose spread underflows to 0 (differences whose square is below what a Double holds)
         // are not measured: the spread is then the assumed one, not none.
         var vanishing = PolicyMemory(replicas: 10, observingSince: .origin)

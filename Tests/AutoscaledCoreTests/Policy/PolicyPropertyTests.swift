@@ -16,6 +16,7 @@ struct PolicyPropertyTests {
         var tolerated = 0
         var rooted = 0
         var spreadMeasured = 0
+        var riseHeld = 0
         var toZero = 0
         var violations: [String] = []
     }
@@ -33,6 +34,7 @@ struct PolicyPropertyTests {
             total.tolerated += outcome.tolerated
             total.rooted += outcome.rooted
             total.spreadMeasured += outcome.spreadMeasured
+            total.riseHeld += outcome.riseHeld
             total.toZero += outcome.toZero
             total.violations += outcome.violations
         }
@@ -60,6 +62,8 @@ struct PolicyPropertyTests {
         #expect(total.rooted >= 1, "\(total.rooted)")
         // Some of those, with headroom_spread = measured, size it with a spread below the assumed one.
         #expect(total.spreadMeasured >= 1, "\(total.spreadMeasured)")
+        // Some of those size it with part of the rise held by the room.
+        #expect(total.riseHeld >= 1, "\(total.riseHeld)")
         // Some walks with scale_to_zero_after go to 0 or hold there.
         #expect(total.toZero >= 1, "\(total.toZero)")
     }

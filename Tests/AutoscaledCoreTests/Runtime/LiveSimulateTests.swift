@@ -202,13 +202,16 @@ struct LiveSimulateTests {
             stabilization: "90s")
         let phases = Self.varying(60, base: 300) + Self.varying(30, base: 450, from: 60) + Self.varying(40, base: 300, from: 90)
         let simulated = Self.simulated(config: config, phases: phases)
-        // Sized at the target while too few totals are seen; then at 85–89 a replica with the spread
-        // measured, except within 3 minutes of a step (the step reads as spread: the assumed room).
+        // Sized at the target while too few totals are seen; then at 88–92 a replica with the spread
+        // measured and the rise held by the room, except within 3 minutes of a step (the step reads
+        // as spread: the assumed room).
         #expect(simulated.map { $0.split(separator: ":")[0] } == [
-            "t=0 scale-up 3->14", "t=10 scale-up 14->15", "t=220 scale-down 15->12", "t=600 scale-up 12->16",
-            "t=610 scale-up 16->20", "t=880 scale-down 20->16", "t=990 scale-down 16->15", "t=1170 scale-down 15->12",
+            "t=0 scale-up 3->14", "t=10 scale-up 14->15", "t=220 scale-down 15->11", "t=600 scale-up 11->16",
+            "t=610 scale-up 16->20", "t=880 scale-down 20->16", "t=990 scale-down 16->15", "t=1170 scale-down 15->11",
         ])
         #expect(simulated.filter { $0.contains("at this load and the measured spread") }.count == 4)
+        // Their rises (34–39) are the spread between polls, which the room holds.
+        #expect(simulated.filter { $0.contains(", which holds ") && $0.contains(" of the rise (the spread between polls))") }.count == 4)
         #expect(simulated[4].contains("need 22 at headroom_target_load 65"), "\(simulated[4])")
         #expect(await Self.live(every: interval, config: config, phases: phases) == simulated)
     }
