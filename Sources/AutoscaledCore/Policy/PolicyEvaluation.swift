@@ -88,7 +88,7 @@ struct Evaluation: Sendable {
             if let spread { inRoom = Headroom.riseInRoom(rise: rise, total: total, measuredSpread: spread, tick: config.tick) }
             let target = config.headroom.target(for: load, measuredSpread: spread ?? 1, riseInRoom: inRoom)
             targetLoad = target
-            riseInRoom = target > config.headroom.target(for: load, measuredSpread: spread ?? 1) ? inRoom : nil
+            riseInRoom = inRoom > 0 && target > config.headroom.target(for: load, measuredSpread: spread ?? 1) ? inRoom : nil
             let raw = Self.replicas(for: load, targetLoad: target, config: config)
             let tolerated = raw > current
                 && load / target <= Double(current) * (1 + config.headroom.scaleUpTolerance)
