@@ -1,0 +1,141 @@
+#!/usr/bin/env python3
+"""Replays six traces made outside the trace suite and reports where the policy lands on them.
+
+  scripts/outside-traces.py [--config config/autoscaled.conf] [--binary PATH] [--dir DIR] [--check FILE]
+
+The six traces are Poisson arrivals for 4 hours at 1-second bins, steady or on a sine, at 1 to 10
+requests a second a replica, drawn with scripts/make-suite-traces.py's `sampled` (seeds 201 to 206,
+in the order of TRACES). No setting of the policy was chosen on them: they test the square-root
+room and the measured spread on traffic the suite does not have (docs/policy.md, the keys).
+Each is replayed with scripts/policy-report.py's `simulate`, next to the perfect-foresight floor at
+the same share of requests over capacity and the HPA and KPA frontiers there, as in `--suite`.
+
+The traces and the frontiers drawn on them (until the simulator's sources change) are kept in DIR
+(default .build/outside-traces). With --check FILE, exits 1 unless each trace's figures, as printed,
+are the last column of a row of FILE for that trace (docs/policy.md keeps the shipped config's).
+"""
+import argparse
+import importlib.util
+import json
+import math
+import os
+import subprocess
+import sys
+
+ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+
+import foresight_floor  # noqa: E402
+
+
+def load(name, file):
+    """A script of this folder whose name is not a module name, as a module."""
+    spec = importlib.util.spec_from_file_location(name, os.path.join(ROOT, "scripts", file))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+report = load("policy_report", "policy-report.py")
+suite = load("make_suite_traces", "make-suite-traces.py")
+
+HOURS = 4 * 3600
+
+# (name, capacity C, startup delay D in seconds, initial replicas, requests a second at each second, seed)
+TRACES = [
+    ("steady 300 a second", 5, 60, 120, lambda t: 300.0, 201),
+    ("steady 80 a second", 4, 120, 40, lambda t: 80.0, 202),
+    ("steady 200 a second", 1, 120, 402, lambda t: 200.0, 203),
+    ("150 + 100 sin(2π t ÷ 1 h) a second", 3, 120, 118,
+     lambda t: 150 + 100 * math.sin(2 * math.pi * t / 3600), 204),
+    ("steady 600 a second", 10, 60, 120, lambda t: 600.0, 205),
+    ("100 + 60 sin(2π t ÷ 6 h) a second", 2, 120, 104,
+     lambda t: 100 + 60 * math.sin(2 * math.pi * t / 21600), 206),
+]
+
+
+def grouped(number):
+    """An integer with a space between each group of three digits, as the docs write them."""
+    return f"{number:,}".replace(",", " ")
+
+
+def ratio_text(ratio):
+    """A ratio to a frontier as the docs' tables write it: 2 places, then 4 in brackets when it is
+    within 0.01 of 1.0, where 2 places do not tell which side of 1.0 it is on."""
+    if ratio is None:
+        return "loss (over)"
+    text = f"{ratio:.2f}×"
+    return f"{text} ({ratio:.4f}×)" if abs(ratio - 1.0) < 0.01 else text
+
+
+def trace_file(folder, rates, seed):
+    """The trace's file in `folder`, written the first time."""
+    path = os.path.join(folder, f"outside_{seed}.csv")
+    if not os.path.exists(path):
+        width, counts = suite.sampled(1, [rates(t) for t in range(HOURS)], seed)
+        with open(path + ".part", "w") as out:
+            out.write("t_seconds,requests\n")
+            for index, count in enumerate(counts):
+                out.write(f"{index * width},{count}\n")
+        os.replace(path + ".part", path)
+    return path
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--config", default=os.path.join(ROOT, "config", "autoscaled.conf"))
+    parser.add_argument("--binary", help="the autoscaled binary (default: build the release one)")
+    parser.add_argument("--dir", default=os.path.join(ROOT, ".build", "outside-traces"),
+                        help="where the traces and their frontiers are kept (default .build/outside-traces)")
+    parser.add_argument("--check", metavar="FILE",
+                        help="exit 1 unless each trace's figures are the last column of its row in FILE")
+    args = parser.parse_args()
+    binary = args.binary
+    if not binary:
+        subprocess.run(["swift", "build", "-c", "release", "--product", "autoscaled"], cwd=ROOT, check=True,
+                       stdout=subprocess.DEVNULL)
+        binary = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, check=True,
+                                capture_output=True, text=True).stdout.strip() + "/autoscaled"
+    os.makedirs(args.dir, exist_ok=True)
+    cache_path = os.path.join(args.dir, "frontiers.json")
+    cache = {}
+    if os.path.exists(cache_path):
+        with open(cache_path) as cached:
+            cache = json.load(cached)
+    print("| trace made outside the suite (C, D, initial) | replica-s, over %, cost ÷ floor, vs HPA, vs KPA |")
+    print("|---|---|")
+    rows, ratios = [], []
+    for name, capacity, delay, initial, rates, seed in TRACES:
+        path = trace_file(args.dir, rates, seed)
+        result = report.simulate(binary, args.config, path, capacity, delay, initial)
+        cost, over = result["replica_seconds"], result["over"]
+        width, counts = foresight_floor.read_trace(path)
+        floor = foresight_floor.floor(counts, width, capacity, delay, initial, over)
+        cells = []
+        for model in ("hpa", "kpa"):
+            ratio = report.frontier_ratio(cost, over, report.model_frontier(
+                binary, args.config, path, capacity, delay, initial, model, cache))
+            ratios.append(ratio)
+            cells.append(ratio_text(ratio))
+        label = f"| {name} ({capacity}, {delay}s, {initial}) |"
+        figures = f"{grouped(cost)}, {over:.2f}, {cost / floor:.2f}, {cells[0]}, {cells[1]} |"
+        rows.append((label, figures))
+        print(f"{label} {figures}", flush=True)
+    with open(cache_path + ".part", "w") as out:
+        json.dump(cache, out)
+    os.replace(cache_path + ".part", cache_path)
+    found = [ratio for ratio in ratios if ratio is not None]
+    lost = len(ratios) - len(found)
+    print(f"\nthe {len(ratios)} ratios: mean {sum(found) / len(found):.4f}×, worst {max(found):.4f}×, "
+          f"{sum(1 for ratio in found if ratio > 1.0)} above 1.0×, {lost} lost on service")
+    if args.check:
+        with open(args.check) as documented:
+            lines = documented.read().splitlines()
+        missing = [f"{label} {figures}" for label, figures in rows
+                   if not any(line.startswith(label) and line.endswith(f" {figures}") for line in lines)]
+        if missing:
+            sys.exit(f"outside-traces: not the last column of a row of {args.check}:\n" + "\n".join(missing))
+
+
+if __name__ == "__main__":
+    main()
