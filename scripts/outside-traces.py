@@ -19,7 +19,6 @@ import importlib.util
 import json
 import math
 import os
-import subprocess
 import sys
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
@@ -90,12 +89,7 @@ def main():
     parser.add_argument("--check", metavar="FILE",
                         help="exit 1 unless each trace's figures are the last column of its row in FILE")
     args = parser.parse_args()
-    binary = args.binary
-    if not binary:
-        subprocess.run(["swift", "build", "-c", "release", "--product", "autoscaled"], cwd=ROOT, check=True,
-                       stdout=subprocess.DEVNULL)
-        binary = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, check=True,
-                                capture_output=True, text=True).stdout.strip() + "/autoscaled"
+    binary = args.binary or report.release_binary()
     os.makedirs(args.dir, exist_ok=True)
     cache_path = os.path.join(args.dir, "frontiers.json")
     cache = {}

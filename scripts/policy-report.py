@@ -364,6 +364,14 @@ def phase_summary(phases, digits=2):
     return lines
 
 
+def release_binary():
+    """Builds the release `autoscaled` of this checkout and returns its path."""
+    subprocess.run(["swift", "build", "-c", "release", "--product", "autoscaled"], cwd=ROOT, check=True,
+                   stdout=subprocess.DEVNULL)
+    return subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, check=True,
+                          capture_output=True, text=True).stdout.strip() + "/autoscaled"
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--config", default=os.path.join(ROOT, "config", "autoscaled.conf"))
@@ -383,12 +391,7 @@ def main():
     if args.phases is not None and (not args.suite or args.shift is not None or args.check
                                     or not 1 <= args.phases <= 3600):
         parser.error("--phases N needs --suite, neither --shift nor --check, and N from 1 to 3600")
-    binary = args.binary
-    if not binary:
-        subprocess.run(["swift", "build", "-c", "release", "--product", "autoscaled"], cwd=ROOT, check=True,
-                       stdout=subprocess.DEVNULL)
-        binary = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, check=True,
-                                capture_output=True, text=True).stdout.strip() + "/autoscaled"
+    binary = args.binary or release_binary()
     splits = [args.split] if args.split else ["train", "test", "fresh"]
     if args.phases is not None:
         phases = []
