@@ -12,7 +12,8 @@ the same share of requests over capacity and the HPA and KPA frontiers there, as
 
 The traces and the frontiers drawn on them (until the simulator's sources change) are kept in DIR
 (default .build/outside-traces). With --check FILE, exits 1 unless each trace's figures, as printed,
-are the last column of a row of FILE for that trace (docs/policy.md keeps the shipped config's).
+are the last column of the last row of FILE for that trace (docs/policy.md keeps the shipped config's
+last, below the figures of earlier configs).
 """
 import argparse
 import importlib.util
@@ -67,6 +68,13 @@ def ratio_text(ratio):
     return f"{text} ({ratio:.4f}×)" if abs(ratio - 1.0) < 0.01 else text
 
 
+def last_row(lines, label):
+    """The last of `lines` that is a table row for the trace `label` names, or `None`: the docs
+    keep earlier figures in tables above the shipped config's."""
+    found = [line for line in lines if line.startswith(label)]
+    return found[-1] if found else None
+
+
 def trace_file(folder, rates, seed):
     """The trace's file in `folder`, written the first time."""
     path = os.path.join(folder, f"outside_{seed}.csv")
@@ -87,7 +95,7 @@ def main():
     parser.add_argument("--dir", default=os.path.join(ROOT, ".build", "outside-traces"),
                         help="where the traces and their frontiers are kept (default .build/outside-traces)")
     parser.add_argument("--check", metavar="FILE",
-                        help="exit 1 unless each trace's figures are the last column of its row in FILE")
+                        help="exit 1 unless each trace's figures are the last column of its last row in FILE")
     args = parser.parse_args()
     binary = args.binary or report.release_binary()
     os.makedirs(args.dir, exist_ok=True)
@@ -126,9 +134,9 @@ def main():
         with open(args.check) as documented:
             lines = documented.read().splitlines()
         missing = [f"{label} {figures}" for label, figures in rows
-                   if not any(line.startswith(label) and line.endswith(f" {figures}") for line in lines)]
+                   if not (last_row(lines, label) or "").endswith(f" {figures}")]
         if missing:
-            sys.exit(f"outside-traces: not the last column of a row of {args.check}:\n" + "\n".join(missing))
+            sys.exit(f"outside-traces: not the last column of the last row of {args.check} for that trace:\n" + "\n".join(missing))
 
 
 if __name__ == "__main__":
