@@ -5,8 +5,9 @@
 
 The six traces are Poisson arrivals for 4 hours at 1-second bins, steady or on a sine, at 1 to 10
 requests a second a replica, drawn with scripts/make-suite-traces.py's `sampled` (seeds 201 to 206,
-in the order of TRACES). No setting of the policy was chosen on them: they test the square-root
-room and the measured spread on traffic the suite does not have (docs/policy.md, the keys).
+in the order of TRACES). They choose nothing: they test the square-root room and the measured
+spread on traffic the suite does not have. They were seen before the rule that holds the rise's
+spread between polls was written (docs/policy.md, the keys, says so).
 Each is replayed with scripts/policy-report.py's `simulate`, next to the perfect-foresight floor at
 the same share of requests over capacity and the HPA and KPA frontiers there, as in `--suite`.
 
