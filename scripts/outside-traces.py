@@ -61,12 +61,11 @@ def grouped(number):
 
 
 def ratio_text(ratio):
-    """A ratio to a frontier as the docs' tables write it: 2 places, then 4 in brackets when it is
-    within 0.01 of 1.0, where 2 places do not tell which side of 1.0 it is on."""
-    if ratio is None:
-        return "loss (over)"
-    text = f"{ratio:.2f}×"
-    return f"{text} ({ratio:.4f}×)" if abs(ratio - 1.0) < 0.01 else text
+    """A ratio to a frontier as the docs' tables write it: `policy-report.py`'s cell (2 places, or a
+    loss on service), then 4 places in brackets within 0.01 of 1.0, where 2 do not tell which side
+    of 1.0 it is on."""
+    text = report.ratio_cell(ratio)
+    return f"{text} ({ratio:.4f}×)" if ratio is not None and abs(ratio - 1.0) < 0.01 else text
 
 
 def last_row(lines, label):
@@ -127,10 +126,9 @@ def main():
     with open(cache_path + ".part", "w") as out:
         json.dump(cache, out)
     os.replace(cache_path + ".part", cache_path)
-    found = [ratio for ratio in ratios if ratio is not None]
-    lost = len(ratios) - len(found)
-    print(f"\nthe {len(ratios)} ratios: mean {sum(found) / len(found):.4f}×, worst {max(found):.4f}×, "
-          f"{sum(1 for ratio in found if ratio > 1.0)} above 1.0×, {lost} lost on service")
+    above = sum(1 for ratio in ratios if ratio is not None and ratio > 1.0)
+    print(f"\nthe {len(ratios)} ratios: {report.ratio_summary(ratios, 4)}, {above} above 1.0×, "
+          f"{ratios.count(None)} lost on service")
     if args.check:
         with open(args.check) as documented:
             lines = documented.read().splitlines()
