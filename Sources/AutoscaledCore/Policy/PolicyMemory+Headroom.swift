@@ -150,6 +150,9 @@ extension PolicyMemory {
         // against another horizon or season are not this policy's rises.
         if risesMeasure != measure { forgetRises() }
         risesMeasure = measure
+        // Checked before the samples kept from before a gap are measured: a rise measured from
+        // them now would end the gap a decision already saw, and bring back the rises it forgot.
+        if forgetOutlivedRises(at: tick, measure: measure) { return }
         var index = samples.endIndex
         while index > samples.startIndex, risenThrough.map({ samples[index - 1].at > $0 }) ?? true {
             index -= 1
@@ -168,15 +171,8 @@ extension PolicyMemory {
             risenThrough = start.at
             index += 1
         }
-        // No load for longer than the shortest seasonal period (a source outage): what these rises
-        // leave out can no longer be given back, so they are learned again, from the loads that
-        // come after the gap only (the samples kept from before it are not measured again).
-        if Self.outlivedSeason(rises.last, at: tick, measure: measure) {
-            forgetRises()
-            risesMeasure = measure
-            risenThrough = samples.last?.at
-            return
-        }
+        // And after: rises measured just now whose horizons ended that long ago (the first ones).
+        if forgetOutlivedRises(at: tick, measure: measure) { return }
         // A tick more than the window: the later evaluations of this tick see what its first did.
         let cutoff = tick - policy.tick - policy.headroom.window
         var old = 0
@@ -186,6 +182,18 @@ extension PolicyMemory {
             old += 1
         }
         riseLog.dropOldest(old)
+    }
+
+    /// No load for longer than the shortest seasonal period (a source outage): what the rises
+    /// leave out can no longer be given back (``outlivedSeason(_:at:measure:)``), so they are
+    /// forgotten and learned again from the loads that come after the gap only (the samples kept
+    /// from before it are not measured again). Whether they were.
+    private mutating func forgetOutlivedRises(at tick: MonotonicInstant, measure: Headroom.RiseMeasure) -> Bool {
+        guard Self.outlivedSeason(rises.last, at: tick, measure: measure) else { return false }
+        forgetRises()
+        risesMeasure = measure
+        risenThrough = samples.last?.at
+        return true
     }
 
     /// At a reload: when `policy` measures rises otherwise than the memory's were measured (another

@@ -261,6 +261,25 @@ struct LearnedSeasonTests {
         #expect(Array(memory.rises.prefix(before.count)) == Array(before) && memory.rises.count == before.count + 1)
     }
 
+    @Test("a count high when the loads stop for longer than the period is held after them until the rises are learned again: the loads kept from before are not measured")
+    func outageAfterASpikeHoldsTheCount() throws {
+        var memory = PolicyMemory(replicas: 2, observingSince: .origin)
+        let before = LearnedHeadroomTests.run(&memory, config: Self.config, to: 740) { Self.offered(at: $0) }
+        // In the third spike, at 16. The last rise measured is the tick at 650 s, its horizon over at
+        // 720 s; the loads of 660–730 s are kept, not yet measured. Loads again from 1060 s: 5min 40s later.
+        #expect(before.last?.decision.to == 16)
+        let after = LearnedHeadroomTests.run(&memory, config: Self.config, from: 1060, to: 1270) { _ in 100 }
+        // 12 rises are known once 12 ticks' horizons are over: at 1060 s + 1min 10s + 13 ticks.
+        let learning = after.filter { $0.second < 1260 }
+        #expect(learning.count == 20)
+        for (second, decision) in learning {
+            #expect(decision.to == 16, "\(second): \(decision.reason.text)")
+            #expect(decision.reason.text.contains("too few rises seen yet"), "\(second): \(decision.reason.text)")
+        }
+        let learned = try #require(after.last)
+        #expect(learned.second == 1260 && learned.decision.action == .scaleDown && learned.decision.to == 2, "\(learned.decision.reason.text)")
+    }
+
     @Test("a reload that changes seasonal_periods or seasonal_confirmations forgets the rises; one that keeps them does not",
           arguments: [
               ([Duration.seconds(300), .seconds(3600)], 2), ([.seconds(600)], 2), ([.seconds(300)], 3), ([], 2),
