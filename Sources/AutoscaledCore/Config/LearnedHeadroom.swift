@@ -103,9 +103,15 @@ public struct Headroom: Sendable, Equatable {
     /// ``PolicyMemory/measuredSpread(at:policy:)`` is measured from. ``spreadInRise`` of them, at
     /// most the rise.
     public static func riseInRoom(rise: Double, total: Double, measuredSpread: Double, tick: Duration) -> Double {
-        let between = (2 * measuredSpread * 100 * max(total, 0) / tick.seconds).squareRoot()
-        let part = min(max(rise, 0), spreadInRise * between)
+        let part = min(max(rise, 0), spreadInRise * spreadBetweenPolls(total: total, measuredSpread: measuredSpread, tick: tick))
         return part.isFinite ? part : 0
+    }
+
+    /// The root mean square difference between successive tick totals a `total` has at a spread
+    /// share s of `measuredSpread` (1: the assumed spread, of one request a second per replica's
+    /// worth of load): D = √(2 s × 100 × `total` ÷ P), P the poll in seconds.
+    public static func spreadBetweenPolls(total: Double, measuredSpread: Double, tick: Duration) -> Double {
+        (2 * measuredSpread * 100 * max(total, 0) / tick.seconds).squareRoot()
     }
 
     /// The most `headroom_scale_down_margin` may be, in replicas.
@@ -150,6 +156,22 @@ public struct Headroom: Sendable, Equatable {
     public static func horizon(replicaStartup: Duration, tick: Duration) -> Duration {
         replicaStartup + tick
     }
+
+    /// How far ahead a decision also looks for a recurring rise: ``furtherLookStartups`` times
+    /// `replica_startup` and one tick. A recurring rise is known before it comes, so a replica asked
+    /// for early costs a start-up's seconds, and one asked for late misses the rise when replicas
+    /// take longer to start than `replica_startup` says.
+    public static func furtherHorizon(replicaStartup: Duration, tick: Duration) -> Duration {
+        replicaStartup * furtherLookStartups + tick
+    }
+
+    /// How many `replica_startup`s ahead ``furtherHorizon(replicaStartup:tick:)`` reaches.
+    public static let furtherLookStartups = 2
+    /// How many root mean square differences between successive tick totals
+    /// (``spreadBetweenPolls(total:measuredSpread:tick:)``) a recurring rise found only in the further
+    /// look must be above to be given room: a burst of noise that came at the same phase twice is
+    /// seldom that far above the spread.
+    public static let furtherLookSpread = 8.0
 
     /// What the rises kept are measured against: the horizon, and, with `seasonal_periods`, the
     /// recurring rise each one is less of (its periods and confirmations). Rises measured against

@@ -109,6 +109,16 @@ extension DecisionReason.Sizing {
     }
 }
 
+extension DecisionReason.Season {
+    /// `; looked for 2 replica_startups ahead, as more than 358 (8 times the spread between
+    /// polls)` for a recurring rise found in the further look only, else nothing.
+    var furtherText: String {
+        guard let furtherThan else { return "" }
+        return "; looked for \(Headroom.furtherLookStartups) replica_startups ahead, as more than \(figure(furtherThan)) "
+            + "(\(given(Headroom.furtherLookSpread)) times the spread between polls)"
+    }
+}
+
 extension DecisionReason.LearnedSizing {
     /// `total load 480 and a rise of 120 (the 0.85 quantile of the rises within 2min 10s over the
     /// last 1h) need 10 at headroom_target_load 60`.
@@ -136,11 +146,11 @@ extension DecisionReason.LearnedSizing {
             room = "a recurring rise of \(figure(rise)) (at the phase \(DurationText.format(carried.before)) before this one each of "
                 + "the last \(season.confirmations) periods of \(DurationText.format(season.period)) rose by at least "
                 + "\(figure(carried.rise)) within the next \(DurationText.format(season.within)), from \(figure(carried.total)) "
-                + "then to \(figure(carried.total + carried.rise)))"
+                + "then to \(figure(carried.total + carried.rise))\(season.furtherText))"
         } else if let season {
             room = "a recurring rise of \(figure(rise)) (at this phase each of the last \(season.confirmations) periods of "
                 + "\(DurationText.format(season.period)) rose by at least \(figure(season.load)) within the next "
-                + "\(DurationText.format(season.within)))"
+                + "\(DurationText.format(season.within))\(season.furtherText))"
         } else if let quantile {
             room = "a rise of \(figure(rise)) (the \(given(quantile)) quantile of the rises "
                 + (beyondSeason ? "beyond the recurring ones " : "")

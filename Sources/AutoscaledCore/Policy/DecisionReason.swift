@@ -248,22 +248,26 @@ public struct DecisionReason: Sendable, Equatable {
         }
         public var confirmations: Int
         public var load: Double
+        /// With `headroom = learned`, when the rise was found in the further look only
+        /// (``Headroom/furtherHorizon(replicaStartup:tick:)``): the least it had to be there.
+        public var furtherThan: Double?
         public var within: Duration {
             get { .nanoseconds(withinNanoseconds) }
             set { withinNanoseconds = Self.nanoseconds(newValue) }
         }
         // In nanoseconds (`seasonal_periods` and `replica_startup` are whole milliseconds at the
-        // finest): a season adds 32 bytes to a sizing, not 56.
+        // finest): 8 bytes each, not a `Duration`'s 16.
         private var periodNanoseconds: Int64
         private var withinNanoseconds: Int64
 
         public init(period: Duration, confirmations: Int, load: Double, within: Duration,
-                    carried: SeasonalProfile.Expectation.Carried? = nil) {
+                    carried: SeasonalProfile.Expectation.Carried? = nil, furtherThan: Double? = nil) {
             periodNanoseconds = Self.nanoseconds(period)
             self.confirmations = confirmations
             self.load = load
             withinNanoseconds = Self.nanoseconds(within)
             self.carried = carried
+            self.furtherThan = furtherThan
         }
 
         /// No season: what a sizing holds while `seasonal_periods` is off.

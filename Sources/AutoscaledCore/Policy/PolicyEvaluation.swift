@@ -32,6 +32,9 @@ struct Evaluation: Sendable {
     /// than the load now does (``need`` is then its need). With `headroom = learned`: the recurring
     /// rise expected within that time, when it is more than the learned one (``rise`` is then it).
     let season: SeasonalProfile.Expectation?
+    /// With `headroom = learned`: when ``season`` was found in the further look only
+    /// (``PolicyMemory/recurringRise(at:policy:total:measuredSpread:)``), the least it had to be there.
+    let seasonFurtherThan: Double?
     /// The mean load per server expected when a replica asked for now would serve; above
     /// `scale_up_threshold` it triggers a scale-up like a hot server does.
     let expectedLoad: Double
@@ -70,20 +73,23 @@ struct Evaluation: Sendable {
             // Sized from the total and the learned rise: the smoothing and trend windows are not read.
             estimate = LoadEstimate(current: total)
             let learned = memory.learnedRise(quantile: config.headroom.quantile, at: tick, policy: config)
+            let spread = memory.measuredSpread(at: tick, policy: config)
+            measuredSpread = spread
             // Off by default: one test inline.
-            let expected = config.seasonalPeriods.isEmpty ? nil : memory.expectedSeasonalRise(at: tick, policy: config, total: total)
+            let expected = config.seasonalPeriods.isEmpty
+                ? nil : memory.recurringRise(at: tick, policy: config, total: total, measuredSpread: spread)
             let room = learned ?? memory.highestRiseSeen(at: tick, policy: config, total: total)
-            if let expected, expected.load > room {
-                rise = expected.load
-                season = expected
+            if let expected, expected.expectation.load > room {
+                rise = expected.expectation.load
+                season = expected.expectation
+                seasonFurtherThan = expected.furtherThan
             } else {
                 rise = room
                 season = nil
+                seasonFurtherThan = nil
             }
             riseIsLearned = learned != nil
             let load = (total + rise).saturated
-            let spread = memory.measuredSpread(at: tick, policy: config)
-            measuredSpread = spread
             var inRoom = 0.0
             if let spread { inRoom = Headroom.riseInRoom(rise: rise, total: total, measuredSpread: spread, tick: config.tick) }
             let target = config.headroom.target(for: load, measuredSpread: spread ?? 1, riseInRoom: inRoom)
@@ -105,6 +111,7 @@ struct Evaluation: Sendable {
         }
         estimate = LoadEstimate(current: total, memory: memory, now: now, config: config)
         measuredSpread = nil
+        seasonFurtherThan = nil
         riseInRoom = nil
         rise = 0
         riseIsLearned = false
@@ -209,7 +216,9 @@ struct Evaluation: Sendable {
             beforeTolerance: needBeforeTolerance.map { .init(need: $0, setting: config.headroom.scaleUpTolerance) },
             season: season.map {
                 DecisionReason.Season(period: .milliseconds($0.period), confirmations: config.seasonalConfirmations, load: $0.load,
-                                      within: within, carried: $0.carried)
+                                      within: seasonFurtherThan == nil ? within
+                                          : Headroom.furtherHorizon(replicaStartup: config.replicaStartup, tick: config.tick),
+                                      carried: $0.carried, furtherThan: seasonFurtherThan)
             }, beyondSeason: !config.seasonalPeriods.isEmpty)
     }
 

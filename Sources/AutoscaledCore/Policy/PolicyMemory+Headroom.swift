@@ -228,15 +228,54 @@ extension PolicyMemory {
         expectedSeasonalRise(at: tick, policy: policy, total: total, earlier: samples[...])
     }
 
-    /// ``expectedSeasonalRise(at:policy:total:)``, the ticks before `tick` read from `earlier` (in
-    /// time order, one per tick; any at or after `tick` are passed over). Once a rise of at least
-    /// `enough` is expected, no further one is looked for: the answer is then at least `enough`,
-    /// not the most expected.
-    func expectedSeasonalRise(at tick: MonotonicInstant, policy: PolicyConfig, total: Double,
-                              earlier: ArraySlice<LoadSample>, enough: Double = .infinity) -> SeasonalProfile.Expectation? {
-        guard !policy.seasonalPeriods.isEmpty, let profile = seasonRead(at: tick, policy: policy) else { return nil }
+    /// A recurring rise a decision gives room for: what the profile expects, how far ahead it was
+    /// looked for, and, when it was found in the further look only, the least it had to be there.
+    public struct RecurringRise: Sendable, Equatable {
+        public var expectation: SeasonalProfile.Expectation
+        /// A rise's horizon, or the further one (``Headroom/furtherHorizon(replicaStartup:tick:)``).
+        public var within: Duration
+        /// In the further look only: ``Headroom/furtherLookSpread`` root mean square differences
+        /// between polls, which the rise is above.
+        public var furtherThan: Double?
+
+        public init(expectation: SeasonalProfile.Expectation, within: Duration, furtherThan: Double? = nil) {
+            self.expectation = expectation
+            self.within = within
+            self.furtherThan = furtherThan
+        }
+    }
+
+    /// The recurring rise a decision at `tick` gives room for, the total now being `total` and the
+    /// spread measured `measuredSpread` (`nil`: the assumed one): the one expected within a rise's
+    /// horizon (``expectedSeasonalRise(at:policy:total:)``), or, when more, the one expected within
+    /// the further horizon (``Headroom/furtherHorizon(replicaStartup:tick:)``), when that is more
+    /// than ``Headroom/furtherLookSpread`` root mean square differences between polls. Periods too
+    /// short for the further look are read within the horizon only. The rises learned for the
+    /// quantile stay measured beyond the recurring rise of their own horizon.
+    public func recurringRise(at tick: MonotonicInstant, policy: PolicyConfig, total: Double, measuredSpread: Double?) -> RecurringRise? {
+        guard !policy.seasonalPeriods.isEmpty else { return nil }
         let horizon = Headroom.horizon(replicaStartup: policy.replicaStartup, tick: policy.tick)
-        let ahead = horizon.wholeMilliseconds
+        let near = expectedSeasonalRise(at: tick, policy: policy, total: total, earlier: samples[...])
+        let further = Headroom.furtherHorizon(replicaStartup: policy.replicaStartup, tick: policy.tick)
+        if further > horizon,
+           let far = expectedSeasonalRise(at: tick, policy: policy, total: total, earlier: samples[...], ahead: further),
+           far.load > near?.load ?? 0 {
+            let least = Headroom.furtherLookSpread
+                * Headroom.spreadBetweenPolls(total: total, measuredSpread: measuredSpread ?? 1, tick: policy.tick)
+            if far.load > least { return RecurringRise(expectation: far, within: further, furtherThan: least) }
+        }
+        return near.map { RecurringRise(expectation: $0, within: horizon) }
+    }
+
+    /// ``expectedSeasonalRise(at:policy:total:)``, the ticks before `tick` read from `earlier` (in
+    /// time order, one per tick; any at or after `tick` are passed over), the rise looked for
+    /// within `ahead` (`nil`: a rise's horizon). Once a rise of at least `enough` is expected, no
+    /// further one is looked for: the answer is then at least `enough`, not the most expected.
+    func expectedSeasonalRise(at tick: MonotonicInstant, policy: PolicyConfig, total: Double,
+                              earlier: ArraySlice<LoadSample>, enough: Double = .infinity,
+                              ahead horizon: Duration? = nil) -> SeasonalProfile.Expectation? {
+        guard !policy.seasonalPeriods.isEmpty, let profile = seasonRead(at: tick, policy: policy) else { return nil }
+        let ahead = (horizon ?? Headroom.horizon(replicaStartup: policy.replicaStartup, tick: policy.tick)).wholeMilliseconds
         let step = policy.tick.wholeMilliseconds
         let now = sinceOrigin(tick)
         var best = profile.expectedRise(at: now, ahead: ahead, tick: step)

@@ -242,13 +242,15 @@ struct LiveSimulateTests {
             policy: "headroom = learned\nheadroom_target_load = 65\nheadroom_quantile = 0.5\nseasonal_periods = 1h\n",
             stabilization: "0s")
         let simulated = Self.simulated(config: config, phases: Self.lateInBucket)
-        // From the third hour each spike (7540, 8140) is given room 70 s before it comes, kept
-        // through the polls of its bucket before it (carried from the poll before the bucket: without
-        // that the count would fall to 1 there and rise again at the spike), and let go after it. A
-        // spike that does not come (8740) is given room, and let go at the third poll of its bucket.
+        // From the third hour each spike (7540, 8140; a rise of 420, above 8 times the spread between
+        // polls at a total of 30) is given room 2 replica_startups and a poll before the bucket it
+        // comes in (2min 30s before it), kept through the polls of its bucket before it (carried from
+        // the poll before the bucket: without that the count would fall to 1 there and rise again at
+        // the spike), and let go after it. A spike that does not come (8740) is given room, and let
+        // go at the third poll of its bucket.
         #expect(simulated.map { $0.split(separator: ":")[0] }.suffix(6) == [
-            "t=7450 scale-up 1->7", "t=7570 scale-down 7->1", "t=8050 scale-up 1->7", "t=8170 scale-down 7->1",
-            "t=8650 scale-up 1->7", "t=8740 scale-down 7->1",
+            "t=7390 scale-up 1->7", "t=7570 scale-down 7->1", "t=7990 scale-up 1->7", "t=8170 scale-down 7->1",
+            "t=8590 scale-up 1->7", "t=8740 scale-down 7->1",
         ])
         // The controller's wall clock 10 s past a whole 10 minutes: `simulate`'s time t is its t − 10 s,
         // so each poll of both reads the same phase, and both see the spikes in the same buckets.
@@ -265,15 +267,17 @@ struct LiveSimulateTests {
             stabilization: "90s")
         let simulated = Self.simulated(config: config, phases: Self.recurring)
         // The first two spikes are followed; the next three, and a sixth that does not come, are
-        // given room 70 s before.
+        // given room 2min 10s before (2 replica_startups and a poll: a rise of 420 is above 8 times
+        // the spread between polls at a total of 30).
         #expect(simulated.map { $0.split(separator: ":")[0] } == [
             "t=200 scale-down 3->1", "t=260 scale-up 1->7", "t=390 scale-down 7->1", "t=560 scale-up 1->7",
-            "t=690 scale-down 7->1", "t=790 scale-up 1->7", "t=990 scale-down 7->1", "t=1090 scale-up 1->7",
-            "t=1290 scale-down 7->1", "t=1390 scale-up 1->7", "t=1590 scale-down 7->1", "t=1690 scale-up 1->7",
+            "t=690 scale-down 7->1", "t=730 scale-up 1->7", "t=990 scale-down 7->1", "t=1030 scale-up 1->7",
+            "t=1290 scale-down 7->1", "t=1330 scale-up 1->7", "t=1590 scale-down 7->1", "t=1630 scale-up 1->7",
             "t=1850 scale-down 7->1",
         ])
         #expect(simulated.filter { $0.contains("scale-up 1->7: total load 30 and a recurring rise of 420 (at this phase each of the last 2 "
-            + "periods of 5min rose by at least 420 within the next 1min 10s)") }.count == 4)
+            + "periods of 5min rose by at least 420 within the next 2min 10s; looked for 2 replica_startups ahead, as more than "
+            + "195.96 (8 times the spread between polls))") }.count == 4)
         #expect(await Self.live(every: interval, config: config, phases: Self.recurring) == simulated)
     }
 }
