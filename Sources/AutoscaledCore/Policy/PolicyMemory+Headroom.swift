@@ -228,19 +228,17 @@ extension PolicyMemory {
         expectedSeasonalRise(at: tick, policy: policy, total: total, earlier: samples[...])
     }
 
-    /// A recurring rise a decision gives room for: what the profile expects, how far ahead it was
-    /// looked for, and, when it was found in the further look only, the least it had to be there.
+    /// A recurring rise a decision gives room for: what the profile expects, and, when it was found
+    /// in the further look only (``Headroom/furtherHorizon(replicaStartup:tick:)``; otherwise within
+    /// a rise's horizon), the least it had to be there.
     public struct RecurringRise: Sendable, Equatable {
         public var expectation: SeasonalProfile.Expectation
-        /// A rise's horizon, or the further one (``Headroom/furtherHorizon(replicaStartup:tick:)``).
-        public var within: Duration
         /// In the further look only: ``Headroom/furtherLookSpread`` root mean square differences
         /// between polls, which the rise is above.
         public var furtherThan: Double?
 
-        public init(expectation: SeasonalProfile.Expectation, within: Duration, furtherThan: Double? = nil) {
+        public init(expectation: SeasonalProfile.Expectation, furtherThan: Double? = nil) {
             self.expectation = expectation
-            self.within = within
             self.furtherThan = furtherThan
         }
     }
@@ -254,17 +252,16 @@ extension PolicyMemory {
     /// quantile stay measured beyond the recurring rise of their own horizon.
     public func recurringRise(at tick: MonotonicInstant, policy: PolicyConfig, total: Double, measuredSpread: Double?) -> RecurringRise? {
         guard !policy.seasonalPeriods.isEmpty else { return nil }
-        let horizon = Headroom.horizon(replicaStartup: policy.replicaStartup, tick: policy.tick)
         let near = expectedSeasonalRise(at: tick, policy: policy, total: total, earlier: samples[...])
         let further = Headroom.furtherHorizon(replicaStartup: policy.replicaStartup, tick: policy.tick)
-        if further > horizon,
+        if further > Headroom.horizon(replicaStartup: policy.replicaStartup, tick: policy.tick),
            let far = expectedSeasonalRise(at: tick, policy: policy, total: total, earlier: samples[...], ahead: further),
            far.load > near?.load ?? 0 {
             let least = Headroom.furtherLookSpread
                 * Headroom.spreadBetweenPolls(total: total, measuredSpread: measuredSpread ?? 1, tick: policy.tick)
-            if far.load > least { return RecurringRise(expectation: far, within: further, furtherThan: least) }
+            if far.load > least { return RecurringRise(expectation: far, furtherThan: least) }
         }
-        return near.map { RecurringRise(expectation: $0, within: horizon) }
+        return near.map { RecurringRise(expectation: $0) }
     }
 
     /// ``expectedSeasonalRise(at:policy:total:)``, the ticks before `tick` read from `earlier` (in
