@@ -113,6 +113,30 @@ struct LearnedSeasonTests {
         #expect(learned.map(\.total) == [0, 0])
     }
 
+    @Test("a bucket longer than a rise's horizon carries a rise the further look found from a tick more than the horizon before the spike, and the line says both")
+    func furtherLookCarriedThroughALongBucket() throws {
+        var config = Self.config
+        // 3-hour period: buckets of 90 s, longer than the horizon (1min 10s) and than a poll.
+        config.seasonalPeriods = [.seconds(10800)]
+        config.scaleDownStabilization = .zero
+        (config.trendWindow, config.smoothingWindow) = (.seconds(10), .seconds(10))
+        // 100, and 800 for 30 s from 80 s into the bucket at 1h 30min of every 3 hours.
+        let offered = { (second: Int) -> Double in (5480..<5510).contains(second % 10800) ? 800 : 100 }
+        var memory = PolicyMemory(replicas: 2, observingSince: .origin)
+        let decisions = LearnedHeadroomTests.run(&memory, config: config, to: 27200, load: offered)
+        // At 27070 (the bucket from 27000, the spike at 27080) the own phase reads the spike as its
+        // base; the tick 80 s before, 1min 20s more than the horizon's reach of the spike, saw it
+        // only in the further look.
+        let carried = try #require(decisions.first { $0.second == 27070 }).decision
+        let season = try #require(Self.season(carried))
+        #expect(season.carried == .init(before: .seconds(80), total: 100, rise: 700))
+        #expect(season.within == .seconds(130) && season.furtherThan != nil)
+        #expect(carried.to == 16)
+        #expect(carried.reason.text == "total load 100 and a recurring rise of 700 (at the phase 1min 20s before this one each of "
+            + "the last 2 periods of 3h rose by at least 700 within the next 2min 10s, from 100 then to 800; looked for 2 "
+            + "replica_startups ahead, as more than 357.77 (8 times the spread between polls)) need 16 at headroom_target_load 50")
+    }
+
     @Test("at a 1 s poll the carried rise is the highest of what each earlier tick's own phase expected, read once per run of ticks or not",
           arguments: [60, 61])
     func carriedRiseAtAFastPoll(periodSeconds: Int) throws {
