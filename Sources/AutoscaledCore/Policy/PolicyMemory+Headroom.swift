@@ -225,7 +225,7 @@ extension PolicyMemory {
     /// total it would reach: that tick's total and rise, less `total`, when that is more. It keeps
     /// that level for up to a bucket whether the peak is still to come or came and went within it.
     public func expectedSeasonalRise(at tick: MonotonicInstant, policy: PolicyConfig, total: Double) -> SeasonalProfile.Expectation? {
-        expectedSeasonalRise(at: tick, policy: policy, total: total, earlier: samples[...])
+        expectedSeasonalRise(at: tick, policy: policy, total: total, earlier: samples[...], enough: .infinity)
     }
 
     /// A recurring rise a decision gives room for: what the profile expects, and, when it was found
@@ -252,11 +252,9 @@ extension PolicyMemory {
     /// quantile stay measured beyond the recurring rise of their own horizon.
     public func recurringRise(at tick: MonotonicInstant, policy: PolicyConfig, total: Double, measuredSpread: Double?) -> RecurringRise? {
         guard !policy.seasonalPeriods.isEmpty else { return nil }
-        let near = expectedSeasonalRise(at: tick, policy: policy, total: total, earlier: samples[...])
         let further = Headroom.furtherHorizon(replicaStartup: policy.replicaStartup, tick: policy.tick)
-        if further > Headroom.horizon(replicaStartup: policy.replicaStartup, tick: policy.tick),
-           let far = expectedSeasonalRise(at: tick, policy: policy, total: total, earlier: samples[...], ahead: further),
-           far.load > near?.load ?? 0 {
+        let (near, far) = expectedSeasonalRises(at: tick, policy: policy, total: total, earlier: samples[...], further: further)
+        if let far, far.load > near?.load ?? 0 {
             let least = Headroom.furtherLookSpread
                 * Headroom.spreadBetweenPolls(total: total, measuredSpread: measuredSpread ?? 1, tick: policy.tick)
             if far.load > least { return RecurringRise(expectation: far, furtherThan: least) }
@@ -265,33 +263,48 @@ extension PolicyMemory {
     }
 
     /// ``expectedSeasonalRise(at:policy:total:)``, the ticks before `tick` read from `earlier` (in
-    /// time order, one per tick; any at or after `tick` are passed over), the rise looked for
-    /// within `ahead` (`nil`: a rise's horizon). Once a rise of at least `enough` is expected, no
-    /// further one is looked for: the answer is then at least `enough`, not the most expected.
+    /// time order, one per tick; any at or after `tick` are passed over). Once a rise of at least
+    /// `enough` is expected, no further one is looked for: the answer is then at least `enough`,
+    /// not the most expected.
     func expectedSeasonalRise(at tick: MonotonicInstant, policy: PolicyConfig, total: Double,
-                              earlier: ArraySlice<LoadSample>, enough: Double = .infinity,
-                              ahead horizon: Duration? = nil) -> SeasonalProfile.Expectation? {
-        guard !policy.seasonalPeriods.isEmpty, let profile = seasonRead(at: tick, policy: policy) else { return nil }
-        let ahead = (horizon ?? Headroom.horizon(replicaStartup: policy.replicaStartup, tick: policy.tick)).wholeMilliseconds
+                              earlier: ArraySlice<LoadSample>, enough: Double) -> SeasonalProfile.Expectation? {
+        expectedSeasonalRises(at: tick, policy: policy, total: total, earlier: earlier, enough: enough).near
+    }
+
+    /// ``expectedSeasonalRise(at:policy:total:earlier:enough:)`` within a rise's horizon (`near`)
+    /// and, when `further` is beyond it, within `further` too (`far`; otherwise `nil`), the profile
+    /// read once for both (``SeasonalProfile/expectedRises(at:ahead:further:tick:)``). `enough`
+    /// ends the look early only where there is no further one.
+    func expectedSeasonalRises(at tick: MonotonicInstant, policy: PolicyConfig, total: Double,
+                               earlier: ArraySlice<LoadSample>, enough: Double = .infinity, further: Duration? = nil)
+        -> (near: SeasonalProfile.Expectation?, far: SeasonalProfile.Expectation?) {
+        guard !policy.seasonalPeriods.isEmpty, let profile = seasonRead(at: tick, policy: policy) else { return (nil, nil) }
+        let ahead = Headroom.horizon(replicaStartup: policy.replicaStartup, tick: policy.tick).wholeMilliseconds
+        let beyond = max(further?.wholeMilliseconds ?? ahead, ahead)
+        let looksFurther = beyond > ahead
         let step = policy.tick.wholeMilliseconds
         let now = sinceOrigin(tick)
-        var best = profile.expectedRise(at: now, ahead: ahead, tick: step)
+        var (near, far) = profile.expectedRises(at: now, ahead: ahead, further: beyond, tick: step)
         // A poll of whole milliseconds: a tick k polls earlier is k × step milliseconds earlier in
         // phase too, while that is not before the phase origin (whole milliseconds are truncated).
         let wholeStep = policy.tick.attoseconds % Duration.milliseconds(1).attoseconds == 0
-        if let best, best.load >= enough { return best }
+        if !looksFurther, let near, near.load >= enough { return (near, nil) }
         // By index, for each period the learned headroom reads whose bucket is longer than a tick.
         for index in profile.periods.indices
         where SeasonalProfile.readsForLearnedRise(period: profile.periods[index], ahead: ahead, tick: step) {
             let bucket = profile.periods[index].bucket
-            let ticks = Self.carriedTicks(bucket: bucket, ahead: ahead, tick: step)
+            let readsFurther = looksFurther && SeasonalProfile.readsForLearnedRise(period: profile.periods[index], ahead: beyond, tick: step)
+            let nearTicks = Self.carriedTicks(bucket: bucket, ahead: ahead, tick: step)
+            let farTicks = readsFurther ? Self.carriedTicks(bucket: bucket, ahead: beyond, tick: step) : 0
+            let ticks = max(nearTicks, farTicks)
             guard ticks > 0 else { continue }
             // A period a whole number of buckets long reads, at a phase, the buckets of the phase and
             // of the phase and the horizon in each earlier period: ticks whose phase and horizon end in
             // the same two buckets expect the same rise, read once (at a 1 s poll, up to 29 ticks of
             // an hour's 30 s buckets are carried from, in two to four such runs).
             let aligned = profile.periods[index].length % bucket == 0
-            var read: (first: Int64, last: Int64, expected: SeasonalProfile.Expectation?)?
+            var read: (first: Int64, last: Int64, furthest: Int64,
+                       expected: (near: SeasonalProfile.Expectation, far: SeasonalProfile.Expectation?)?)?
             // Compared as attoseconds: integer arithmetic in place of `Duration`'s operators.
             var wanted = tick.attoseconds
             var position = earlier.endIndex
@@ -304,20 +317,36 @@ extension PolicyMemory {
                 guard sample.at.attoseconds == wanted else { continue }
                 let stepped = now - Int64(back) * step
                 let phase = wholeStep && stepped >= 0 ? stepped : sinceOrigin(sample.at)
-                let (first, last) = (phase.floorDivided(by: bucket), (phase + ahead).floorDivided(by: bucket))
-                if !aligned || read?.first != first || read?.last != last {
-                    read = (first, last, profile.expectedRise(ofPeriod: index, at: phase, ahead: ahead))
+                let first = phase.floorDivided(by: bucket)
+                let last = (phase + ahead).floorDivided(by: bucket)
+                let furthest = (phase + beyond).floorDivided(by: bucket)
+                if !aligned || read?.first != first || read?.last != last || read?.furthest != furthest {
+                    read = (first, last, furthest, profile.expectedRises(ofPeriod: index, at: phase, ahead: ahead,
+                                                                          further: readsFurther ? beyond : nil))
                 }
-                guard let then = read?.expected, then.load > 0 else { continue }
-                let rise = sample.total + then.load - total
-                if rise > best?.load ?? 0 {
-                    best = .init(load: rise, period: then.period, carried: .init(
-                        before: Duration(attoseconds: tick.attoseconds - wanted), total: sample.total, rise: then.load))
-                    if rise >= enough { return best }
+                let then = Duration(attoseconds: tick.attoseconds - wanted)
+                if back <= nearTicks, let expected = read?.expected?.near,
+                   let carried = Self.carried(expected, from: sample, before: then, total: total), carried.load > near?.load ?? 0 {
+                    near = carried
+                    if !looksFurther, carried.load >= enough { return (near, nil) }
+                }
+                if back <= farTicks, let expected = read?.expected?.far,
+                   let carried = Self.carried(expected, from: sample, before: then, total: total), carried.load > far?.load ?? 0 {
+                    far = carried
                 }
             }
         }
-        return best
+        return (near, looksFurther ? far : nil)
+    }
+
+    /// What `expected`, the rise the phase of `sample`'s tick (`before` this one) expected, leaves
+    /// a tick whose total is `total`: that tick's total and rise, less `total`; `nil` where the
+    /// phase expected no rise.
+    private static func carried(_ expected: SeasonalProfile.Expectation, from sample: LoadSample, before: Duration,
+                                total: Double) -> SeasonalProfile.Expectation? {
+        guard expected.load > 0 else { return nil }
+        return .init(load: sample.total + expected.load - total, period: expected.period,
+                     carried: .init(before: before, total: sample.total, rise: expected.load))
     }
 
     /// How many ticks before a tick ``expectedSeasonalRise(at:policy:total:)`` carries a period's

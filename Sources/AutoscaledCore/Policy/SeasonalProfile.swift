@@ -205,29 +205,54 @@ extension SeasonalProfile {
     /// before this one, and is still in the ring when the rise of this tick is measured, so every
     /// evaluation of a tick, and the rise measured for it later, read the same.
     public func expectedRise(at milliseconds: Int64, ahead: Int64, tick: Int64) -> Expectation? {
-        var best: Expectation?
+        expectedRises(at: milliseconds, ahead: ahead, further: ahead, tick: tick).near
+    }
+
+    /// The rises ``expectedRise(at:ahead:tick:)`` expects within `ahead` (`near`) and, when
+    /// `further` is more, within `further` (`far`; otherwise `nil`), each bucket read once: the
+    /// first window is the start of the second. `far` is read from the periods long enough for it only.
+    public func expectedRises(at milliseconds: Int64, ahead: Int64, further: Int64, tick: Int64)
+        -> (near: Expectation?, far: Expectation?) {
+        var near: Expectation?
+        var far: Expectation?
         // By index: no copy (nor retain) of a period's ring per read.
         for index in periods.indices where Self.readsForLearnedRise(period: periods[index], ahead: ahead, tick: tick) {
-            if let expected = expectedRise(ofPeriod: index, at: milliseconds, ahead: ahead), expected.load > best?.load ?? -1 {
-                best = expected
-            }
+            let readsFurther = further > ahead && Self.readsForLearnedRise(period: periods[index], ahead: further, tick: tick)
+            guard let rises = expectedRises(ofPeriod: index, at: milliseconds, ahead: ahead, further: readsFurther ? further : nil)
+            else { continue }
+            if rises.near.load > near?.load ?? -1 { near = rises.near }
+            if let next = rises.far, next.load > far?.load ?? -1 { far = next }
         }
-        return best
+        return (near, far)
     }
 
     /// The rise period `index` expects from `milliseconds` to `ahead` later (see
     /// ``expectedRise(at:ahead:tick:)``), or `nil` when it has not seen each of those phases.
     func expectedRise(ofPeriod index: Int, at milliseconds: Int64, ahead: Int64) -> Expectation? {
+        expectedRises(ofPeriod: index, at: milliseconds, ahead: ahead, further: nil)?.near
+    }
+
+    /// ``expectedRise(ofPeriod:at:ahead:)`` within `ahead` (`near`) and, unless `further` is `nil`,
+    /// within `further`, more than `ahead` (`far`), the buckets after the first window read for the second only.
+    func expectedRises(ofPeriod index: Int, at milliseconds: Int64, ahead: Int64, further: Int64?)
+        -> (near: Expectation, far: Expectation?)? {
         let length = periods[index].length
-        var lowest = Double.infinity
+        let bucket = periods[index].bucket
+        var near = Double.infinity
+        var far = Double.infinity
         for back in 1...Int64(confirmations) {
             let start = milliseconds - back * length
             guard let base = periods[index].highest(from: start, to: start),
                   let peak = periods[index].highest(from: start, to: start + ahead)
             else { return nil }
-            lowest = min(lowest, max(peak - base, 0))
+            near = min(near, max(peak - base, 0))
+            if let further {
+                let after = ((start + ahead).floorDivided(by: bucket) + 1) * bucket
+                let beyond = periods[index].highest(from: after, to: start + further) ?? peak
+                far = min(far, max(max(peak, beyond) - base, 0))
+            }
         }
-        return Expectation(load: lowest, period: length)
+        return (Expectation(load: near, period: length), further.map { _ in Expectation(load: far, period: length) })
     }
 
     /// Whether the learned headroom reads `period` (see ``expectedRise(at:ahead:tick:)``).

@@ -174,6 +174,41 @@ struct LearnedSeasonTests {
         #expect(carried > 20, "\(carried) ticks carried a rise")
     }
 
+    @Test("the horizon's look and the further look, read together, expect what each reads alone, carried rises and periods too short for the further look included")
+    func furtherLookReadWithTheHorizons() throws {
+        // At a 1 s poll and 5 s start-up the horizon is 6 s and the further look 11 s: a 20 s period
+        // (10 s buckets) is long enough for the horizon's look only, 60 s and 61 s for both; the
+        // horizon's look carries from 5 ticks back, the further one from 9.
+        var config = LearnedHeadroomTests.config
+        config.tick = .seconds(1)
+        config.replicaStartup = .seconds(5)
+        config.seasonalPeriods = [.seconds(20), .seconds(60), .seconds(61)]
+        config.headroom.quantile = 0.5
+        // The further look alone is the horizon's look of a start-up twice as long.
+        var alone = config
+        alone.replicaStartup = .seconds(10)
+        let further = Headroom.furtherHorizon(replicaStartup: config.replicaStartup, tick: config.tick)
+        #expect(Headroom.horizon(replicaStartup: alone.replicaStartup, tick: alone.tick) == further)
+        let policy = ThresholdPolicy(config: config)
+        var memory = PolicyMemory(replicas: 2, observingSince: .origin)
+        var (farMore, carriedFromBeyondTheHorizon) = (0, 0)
+        for second in 0..<900 {
+            // Spikes at 33 s into each minute and 14 s into each 20 s, on a level that moves every few seconds.
+            let total = (33..<37).contains(second % 60) ? 900 : (14..<16).contains(second % 20) ? 400
+                : Double(100 + (second * 7919) % 13 * 10)
+            let now = MonotonicInstant.origin + .seconds(second)
+            let read = memory.expectedSeasonalRises(at: now, policy: config, total: total, earlier: memory.samples[...], further: further)
+            let far = memory.expectedSeasonalRise(at: now, policy: alone, total: total)
+            #expect(read.near == memory.expectedSeasonalRise(at: now, policy: config, total: total), "\(second)")
+            #expect(read.far == far, "\(second)")
+            if let far, far.load > read.near?.load ?? 0 { farMore += 1 }
+            if let before = far?.carried?.before, before > .seconds(5) { carriedFromBeyondTheHorizon += 1 }
+            let decision = policy.decide(.loads(snapshot([("s0", total)])), memory: memory, now: now)
+            memory.record(decision, at: now, policy: config)
+        }
+        #expect(farMore > 20 && carriedFromBeyondTheHorizon > 5, "\(farMore) further, \(carriedFromBeyondTheHorizon) carried from beyond the horizon")
+    }
+
     @Test("after a reload of the poll, a rise is carried only from earlier ticks a whole number of new polls back, not from those kept on the old grid")
     func carriedRiseAfterAReloadOfThePoll() {
         // A 1-minute period (10 s buckets) at a 1 s poll until 327 s, then at a 1.5 s poll: the
