@@ -55,6 +55,22 @@ struct LearnedSeasonTests {
             + "highest need within scale_down_stabilization 1min is 2: -14")
     }
 
+    @Test("with replica_startup 0 the further look reaches no further than the horizon: a recurring spike is given room a tick before it, the horizon's look only")
+    func noFurtherLookWithoutAStartup() throws {
+        var config = Self.config
+        config.replicaStartup = .zero
+        #expect(Headroom.furtherHorizon(replicaStartup: .zero, tick: config.tick) == Headroom.horizon(replicaStartup: .zero, tick: config.tick))
+        var memory = PolicyMemory(replicas: 2, observingSince: .origin)
+        let decisions = LearnedHeadroomTests.run(&memory, config: config, to: 1500) { Self.offered(at: $0) }
+        let sized = decisions.filter { Self.season($0.decision) != nil }
+        // From the third period on, the tick before each spike (110 s into the period), and no earlier one.
+        #expect(sized.map(\.second) == [710, 1010, 1310])
+        #expect(sized.allSatisfy { Self.season($0.decision)?.within == .seconds(10) && Self.season($0.decision)?.furtherThan == nil })
+        let first = try #require(sized.first).decision
+        #expect(first.to == 16 && first.reason.text == "total load 100 and a recurring rise of 700 (at this phase each of the "
+            + "last 2 periods of 5min rose by at least 700 within the next 10s) need 16 at headroom_target_load 50: +14")
+    }
+
     @Test("a recurring spike not 8 times the spread between polls above the load is given room a horizon before it comes only")
     func roomBeforeASmallSpike() throws {
         var memory = PolicyMemory(replicas: 2, observingSince: .origin)
