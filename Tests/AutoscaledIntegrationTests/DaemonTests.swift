@@ -79,8 +79,9 @@ struct DaemonTests {
         var attempts = 0
         var daemon: ChildProcess?
         // The signal must land after main installs its handler and before the first line; a busy
-        // machine can stretch the time to main past the config's read, so try a few times.
-        while !sentBeforeAnyLine && attempts < 5 {
+        // machine can stretch the time to main past the config's read, so try up to 20 times (a
+        // failed attempt costs one start; 5 were once not enough beside two replays on 2 cores).
+        while !sentBeforeAnyLine && attempts < 20 {
             attempts += 1
             if let earlier = daemon {
                 earlier.signal(SIGKILL)
