@@ -22,6 +22,22 @@ struct LearnedSeasonTests {
         return phase >= 120 && phase < 150 ? 800 : 100
     }
 
+    /// 100, and 800 for the seconds `spike` of every `period` seconds, replayed to `to` through
+    /// ``config`` with that one period, for a rise carried through a bucket: no window to hold the
+    /// count (a need taken back shows as a scale-down), and loads kept no longer than the learned
+    /// headroom needs them (the rise measured for a tick reads the ticks before it that its
+    /// decision carried from).
+    static func replaySpike(period: Int, spike: Range<Int>, to: Int)
+        -> (memory: PolicyMemory, decisions: [(second: Int, decision: ScalingDecision)]) {
+        var config = Self.config
+        config.seasonalPeriods = [.seconds(period)]
+        config.scaleDownStabilization = .zero
+        (config.trendWindow, config.smoothingWindow) = (.seconds(10), .seconds(10))
+        var memory = PolicyMemory(replicas: 2, observingSince: .origin)
+        let decisions = LearnedHeadroomTests.run(&memory, config: config, to: to) { spike.contains($0 % period) ? 800 : 100 }
+        return (memory, decisions)
+    }
+
     /// The recurring rise a decision was sized with, if any.
     static func season(_ decision: ScalingDecision) -> DecisionReason.Season? {
         if case let .learnedNeed(sizing) = decision.reason.trigger { return sizing.season }
@@ -96,17 +112,8 @@ struct LearnedSeasonTests {
 
     @Test("a spike late in a 30 s bucket of an hour keeps the room asked for before it: the rise is carried from the tick before the bucket")
     func roomKeptThroughThePeaksBucket() throws {
-        var config = Self.config
-        config.seasonalPeriods = [.seconds(3600)]
-        // No window to hold the count: a need taken back shows as a scale-down.
-        config.scaleDownStabilization = .zero
-        // Loads kept no longer than the learned headroom needs them: the rise measured for a tick
-        // reads the ticks before it that its decision carried from.
-        (config.trendWindow, config.smoothingWindow) = (.seconds(10), .seconds(10))
-        // 100, and 800 for 30 s from 20 s into the bucket at 10 min of every hour (buckets of 30 s).
-        let offered = { (second: Int) -> Double in (620..<650).contains(second % 3600) ? 800 : 100 }
-        var memory = PolicyMemory(replicas: 2, observingSince: .origin)
-        let decisions = LearnedHeadroomTests.run(&memory, config: config, to: 7910, load: offered)
+        // 800 for 30 s from 20 s into the bucket at 10 min of every hour (buckets of 30 s).
+        let (memory, decisions) = Self.replaySpike(period: 3600, spike: 620..<650, to: 7910)
         let before = try #require(decisions.first { $0.second == 7790 })
         #expect(Self.season(before.decision)?.carried == nil)
         #expect(before.decision.to == 16)
@@ -131,15 +138,9 @@ struct LearnedSeasonTests {
 
     @Test("a bucket longer than a rise's horizon carries a rise the further look found from a tick more than the horizon before the spike, and the line says both")
     func furtherLookCarriedThroughALongBucket() throws {
-        var config = Self.config
-        // 3-hour period: buckets of 90 s, longer than the horizon (1min 10s) and than a poll.
-        config.seasonalPeriods = [.seconds(10800)]
-        config.scaleDownStabilization = .zero
-        (config.trendWindow, config.smoothingWindow) = (.seconds(10), .seconds(10))
-        // 100, and 800 for 30 s from 80 s into the bucket at 1h 30min of every 3 hours.
-        let offered = { (second: Int) -> Double in (5480..<5510).contains(second % 10800) ? 800 : 100 }
-        var memory = PolicyMemory(replicas: 2, observingSince: .origin)
-        let decisions = LearnedHeadroomTests.run(&memory, config: config, to: 27200, load: offered)
+        // A 3-hour period: buckets of 90 s, longer than the horizon (1min 10s) and than a poll. 800
+        // for 30 s from 80 s into the bucket at 1h 30min of every 3 hours.
+        let (_, decisions) = Self.replaySpike(period: 10800, spike: 5480..<5510, to: 27200)
         // At 27070 (the bucket from 27000, the spike at 27080) the own phase reads the spike as its
         // base; the tick 80 s before, 1min 20s more than the horizon's reach of the spike, saw it
         // only in the further look.
