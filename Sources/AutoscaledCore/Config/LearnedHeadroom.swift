@@ -92,8 +92,12 @@ public struct Headroom: Sendable, Equatable {
         guard riseInRoom > 0, raised > targetLoad else { return raised }
         let rest = max(load - riseInRoom, 0) / 100
         let sized = max(rest + squareRootRoom * (measuredSpread * rest).squareRoot(), 100 * rest / highest)
-        // Never below the raised target (a part held too small to count, lost in rounding).
-        return sized > 0 && sized.isFinite ? max(load / sized, raised) : raised
+        guard sized > 0, sized.isFinite else { return raised }
+        // The part held counts only where the whole load, at the target it gives, needs fewer
+        // replicas than at the raised target: a part too small to count is lost in rounding, either
+        // way (below the raised target, or a last digit above it that sizes the same replicas).
+        let held = load / sized
+        return load / held < load / raised ? held : raised
     }
 
     /// With a measured spread s: the part of `rise` that is the spread between polls, which the

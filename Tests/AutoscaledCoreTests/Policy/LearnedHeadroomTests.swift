@@ -245,6 +245,14 @@ struct LearnedHeadroomTests {
         #expect(headroom.target(for: 1_000_000, riseInRoom: 100_000) == 100)
         // A load too small to raise the target holds nothing.
         #expect(headroom.target(for: 400, riseInRoom: 100) == 50)
+        // A part held too small to count beside the load: the raised target, not one a last digit
+        // above it (at the highest target, 1.72e15 less 8.9e-161 is 1.72e15 again, and ÷ 90 × 90
+        // came back as 90.00000000000001).
+        headroom.squareRootRoom = 10
+        let huge = 1720354260036947.5
+        #expect(headroom.target(for: huge, riseInRoom: 8.89103499794031e-161) == headroom.target(for: huge))
+        #expect(headroom.target(for: huge) == 90)
+        headroom.squareRootRoom = 3
         headroom.squareRootRoom = 0
         #expect(headroom.target(for: 40_000, riseInRoom: 4000) == 50)
     }
