@@ -162,6 +162,15 @@ public enum PolicyScenario {
         return policy
     }
 
+    /// What the `policy` fuzz target does with one input, and the test replaying its corpus: a walk
+    /// of 48 steps, then a ``ReplayScenario``, rolled from the input's bytes; every broken invariant.
+    public static func violations<Bytes: RandomAccessCollection>(rollingFrom bytes: Bytes) -> [String]
+    where Bytes.Element == UInt8, Bytes.Index == Int {
+        var dice = ByteDice(bytes)
+        let walk = run(&dice, steps: 48)
+        return walk.violations + ReplayScenario.run(&dice).violations
+    }
+
     /// Draws a config and, when it is accepted, `steps` evaluations of it.
     public static func run(_ dice: inout some ScenarioDice, steps: Int) -> Outcome {
         var outcome = Outcome()
@@ -312,14 +321,16 @@ public enum DecisionChecks {
             }
             // Where it acts below the cap, the load is sized at r + β√r replicas (r = load ÷ 100);
             // where it does not act (under a target below the cap), that many replicas are no fewer
-            // than the target sizes it at.
+            // than the target sizes it at. Exactly only where r and s r are normal Doubles: a
+            // subnormal one (below 2.2e-308) keeps a few bits, and is rounded by up to half.
             let load = sizing.total + sizing.rise, beta = config.headroom.squareRootRoom
             if beta > 0, load / 100 > 0 {
                 let rooted = load / 100 + beta * (load / 100).squareRoot()
                 // With a spread measured below the assumed one (s), at r + β√(s r).
                 let spread = sizing.raisedTarget?.measuredSpread ?? 1
+                let exact = (load / 100).isNormal && (spread * load / 100).isNormal
                 let measuredRooted = load / 100 + beta * (spread * load / 100).squareRoot()
-                if let raised = sizing.raisedTarget, raised.riseInRoom == nil, raised.target < Headroom.squareRootRoomHighestTarget,
+                if exact, let raised = sizing.raisedTarget, raised.riseInRoom == nil, raised.target < Headroom.squareRootRoomHighestTarget,
                    abs(load / raised.target - measuredRooted) > 1e-9 * measuredRooted {
                     broken.append("load \(load) sized at \(load / raised.target) replicas by a square-root room \(beta) "
                         + "and a spread \(spread), not \(measuredRooted)")
@@ -335,12 +346,13 @@ public enum DecisionChecks {
                     let expected = max(rest / 100 + beta * (spread * rest / 100).squareRoot(), rest / highest)
                     let whole = load / config.headroom.target(for: load, measuredSpread: spread)
                     if !(config.headroom.measuresSpread && held > 0 && held <= sizing.rise
-                         && abs(load / raised.target - expected) <= 1e-9 * expected && load / raised.target < whole) {
+                         && (abs(load / raised.target - expected) <= 1e-9 * expected || !(rest / 100).isNormal)
+                         && load / raised.target < whole) {
                         broken.append("load \(load) sized at \(load / raised.target) replicas with \(held) of the rise held by the "
                             + "square-root room \(beta) and a spread \(spread), not \(expected) (the whole load: \(whole))")
                     }
                 }
-                if sizing.raisedTarget == nil, sizing.targetLoad < Headroom.squareRootRoomHighestTarget,
+                if exact, sizing.raisedTarget == nil, sizing.targetLoad < Headroom.squareRootRoomHighestTarget,
                    rooted < load / sizing.targetLoad * (1 - 1e-12) {
                     broken.append("load \(load) sized at \(load / sizing.targetLoad) replicas, more than the \(rooted) "
                         + "a square-root room \(beta) gives")
