@@ -9,6 +9,11 @@ public let repositoryRoot: String = {
 
 /// The whole text of the file at `path`, or `nil` when it cannot be opened.
 public func readFile(_ path: String) -> String? {
+    readFileBytes(path).map { String(decoding: $0, as: UTF8.self) }
+}
+
+/// The bytes of the file at `path`, or `nil` when it cannot be opened.
+public func readFileBytes(_ path: String) -> [UInt8]? {
     guard let handle = fopen(path, "r") else { return nil }
     defer { fclose(handle) }
     var bytes: [UInt8] = []
@@ -18,5 +23,5 @@ public func readFile(_ path: String) -> String? {
         if count <= 0 { break }
         bytes += buffer[0..<count]
     }
-    return String(decoding: bytes, as: UTF8.self)
+    return bytes
 }

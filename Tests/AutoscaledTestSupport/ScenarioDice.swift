@@ -52,3 +52,24 @@ extension SplitMix64: ScenarioDice {
         next()
     }
 }
+
+/// Rolls from a fuzzer's input, or one it kept, 8 bytes at a time (little-endian); zeros once the
+/// input has run out. The `policy` fuzz target and the test replaying its corpus roll the same.
+public struct ByteDice<Bytes: RandomAccessCollection>: ScenarioDice where Bytes.Element == UInt8, Bytes.Index == Int {
+    private let bytes: Bytes
+    private var offset: Int
+
+    public init(_ bytes: Bytes) {
+        self.bytes = bytes
+        offset = bytes.startIndex
+    }
+
+    public mutating func roll() -> UInt64 {
+        var value: UInt64 = 0
+        for shift in stride(from: 0, to: 64, by: 8) where offset < bytes.endIndex {
+            value |= UInt64(bytes[offset]) << UInt64(shift)
+            offset += 1
+        }
+        return value
+    }
+}

@@ -55,11 +55,8 @@ let fuzzTargets: [String: (UnsafeRawBufferPointer) -> Void] = [
     },
     "policy": { bytes in
         // The input's bytes choose a config, snapshots and clock advances, then a trace and model.
-        var dice = FuzzDice(bytes)
-        let walk = PolicyScenario.run(&dice, steps: 48)
-        precondition(walk.violations.isEmpty, walk.violations.joined(separator: "\n"))
-        let replay = ReplayScenario.run(&dice)
-        precondition(replay.violations.isEmpty, replay.violations.joined(separator: "\n"))
+        let violations = PolicyScenario.violations(rollingFrom: bytes)
+        precondition(violations.isEmpty, violations.joined(separator: "\n"))
     },
     "journal": { bytes in
         // Any datagram decodes or is rejected; whatever decodes encodes to bytes that decode the same.
@@ -94,25 +91,6 @@ func checkSnapshot(_ bytes: UnsafeRawBufferPointer, _ format: LoadFormat) {
     precondition(!snapshot.servers.isEmpty)
     for server in snapshot.servers {
         precondition(server.load.isFinite && server.load >= 0 && !server.name.isEmpty)
-    }
-}
-
-/// Rolls from a fuzzer's input, 8 bytes at a time; zeros once the input has run out.
-struct FuzzDice: ScenarioDice {
-    let bytes: UnsafeRawBufferPointer
-    var offset = 0
-
-    init(_ bytes: UnsafeRawBufferPointer) {
-        self.bytes = bytes
-    }
-
-    mutating func roll() -> UInt64 {
-        var value: UInt64 = 0
-        for shift in stride(from: 0, to: 64, by: 8) where offset < bytes.count {
-            value |= UInt64(bytes[offset]) << UInt64(shift)
-            offset += 1
-        }
-        return value
     }
 }
 

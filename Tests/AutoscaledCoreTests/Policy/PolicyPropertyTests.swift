@@ -68,6 +68,20 @@ struct PolicyPropertyTests {
         #expect(total.toZero >= 1, "\(total.toZero)")
     }
 
+    /// Each input of the `policy` fuzz target's seed corpus (among them every one that found a bug),
+    /// rolled as the fuzz target rolls it, so that `swift test` replays them without the fuzzer.
+    @Test("every input kept in the policy fuzz corpus walks and replays within the invariants")
+    func policyCorpus() throws {
+        let folder = repositoryRoot + "/Tests/Fuzz/Corpus/policy"
+        let names = listing(folder)
+        #expect(names.count >= 10, "\(names)")
+        for name in names {
+            let bytes = try #require(readFileBytes(folder + "/" + name), "\(name)")
+            let violations = PolicyScenario.violations(rollingFrom: bytes)
+            #expect(violations.isEmpty, "\(name): \(violations.prefix(2))")
+        }
+    }
+
     @Test("the simulator replays random accepted configs over random traces within the invariants")
     func replays() {
         var dice = SplitMix64(seed: 0x0A17_0012)
