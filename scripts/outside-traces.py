@@ -8,7 +8,7 @@ requests a second a replica, drawn with scripts/make-suite-traces.py's `sampled`
 in the order of TRACES). They choose nothing: they test the square-root room and the measured
 spread on traffic the suite does not have. They were seen before the rule that holds the rise's
 spread between polls was written (docs/policy.md, the keys, says so).
-Each is replayed with scripts/policy-report.py's `simulate`, next to the perfect-foresight floor at
+Each is replayed with scripts/policy-report.py's `compare`, next to the perfect-foresight floor at
 the same share of requests over capacity and the HPA and KPA frontiers there, as in `--suite`.
 
 The traces and the frontiers drawn on them (until the simulator's sources change) are kept in DIR
@@ -25,8 +25,6 @@ import sys
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
-
-import foresight_floor  # noqa: E402
 
 
 def load(name, file):
@@ -109,18 +107,11 @@ def main():
     rows, ratios = [], []
     for name, capacity, delay, initial, rates, seed in TRACES:
         path = trace_file(args.dir, rates, seed)
-        result = report.simulate(binary, args.config, path, capacity, delay, initial)
-        cost, over = result["replica_seconds"], result["over"]
-        width, counts = foresight_floor.read_trace(path)
-        floor = foresight_floor.floor(counts, width, capacity, delay, initial, over)
-        cells = []
-        for model in ("hpa", "kpa"):
-            ratio = report.frontier_ratio(cost, over, report.model_frontier(
-                binary, args.config, path, capacity, delay, initial, model, cache))
-            ratios.append(ratio)
-            cells.append(ratio_text(ratio))
+        found = report.compare(binary, args.config, path, capacity, delay, initial, cache)
+        ratios += [found.ratios["HPA"], found.ratios["KPA"]]
         label = f"| {name} ({capacity}, {delay}s, {initial}) |"
-        figures = f"{grouped(cost)}, {over:.2f}, {cost / floor:.2f}, {cells[0]}, {cells[1]} |"
+        figures = (f"{grouped(found.cost)}, {found.over:.2f}, {found.cost / found.floor:.2f}, "
+                   f"{ratio_text(found.ratios['HPA'])}, {ratio_text(found.ratios['KPA'])} |")
         rows.append((label, figures))
         print(f"{label} {figures}", flush=True)
     with open(cache_path + ".part", "w") as out:

@@ -2,6 +2,7 @@
 """Replays traces through `autoscaled simulate` with a config's policy and reports where it lands.
 
   scripts/policy-report.py [--config config/autoscaled.conf] [--binary PATH] [--check] [--suite [--split train|test|fresh] [--digits N] [--shift S | --phases N]]
+  scripts/policy-report.py --trace FILE [--trace FILE …] --capacity C --startup-delay D [--initial N] [--digits N] [--check] [--config …] [--binary …]
 
 Public traces (config/traces/, from the Azure public datasets; see config/traces/README.md): the
 policy's replica-seconds and share of requests over capacity, next to the Kubernetes HPA and
@@ -25,6 +26,15 @@ capacity than every point of a frontier is a loss against it, never a cost win. 
 its scale events, beside those of the HPA and KPA frontier points nearest each trace's share over
 capacity, and the policy's scale-ups taken back (followed by a scale-down within a minute). With
 --check, exits 1 unless the policy is at most 1.0× both frontiers on every trace of the suite.
+
+With --trace FILE (an offered-load trace of one's own, `t_seconds,requests`, such as `autoscaled history
+export --format offered` writes; repeated for several): each trace as a suite trace is reported, at
+one replica's capacity C (requests/s at load 100) and startup delay D (seconds, or with s, min or h),
+from N replicas (by default the suite's rule: the first 5 minutes' mean load at half a replica's
+capacity, at least 1). `simulate` reads each trace first and names what is wrong with one it
+refuses; a per-server trace is refused, as the models replay offered load only. The frontiers are
+kept in .build/policy-report-frontiers.json until the trace or the simulator's sources change. With
+--check, exits 1 unless the policy is at most 1.0× both frontiers on every trace given.
 
 With --suite --shift S: every trace replayed S seconds later (``shifted_trace``), so that a change of
 the load that comes at a poll's start in the suite (the synthetic traces change at whole minutes,
@@ -50,7 +60,7 @@ import sys
 from dataclasses import dataclass
 from datetime import datetime
 
-from trace_shapes import read_counts
+from trace_shapes import NotOfferedLoad, read_counts
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(__file__), ".."))
 
@@ -185,6 +195,12 @@ def frontier_ratio(cost, over, rows):
     return cost / frontier(envelope, over)
 
 
+def comparison_row(label, found, digits):
+    """A table row: the trace, the policy's replica-seconds, over %, cost ÷ floor and both ratios."""
+    return (f"| {label} | {found.cost} | {found.over:.2f} | {found.cost / found.floor:.2f} "
+            f"| {ratio_cell(found.ratios['HPA'], digits)} | {ratio_cell(found.ratios['KPA'], digits)} |")
+
+
 def ratio_cell(ratio, digits=2):
     """A table cell for `frontier_ratio`'s answer: the ratio to `digits` places, or a loss on service."""
     return "loss (over)" if ratio is None else f"{ratio:.{digits}f}×"
@@ -196,6 +212,39 @@ def ratio_summary(ratios, digits=2):
     if not found:
         return "no ratio (every pair lost on service)"
     return f"mean {sum(found) / len(found):.{digits}f}×, worst {max(found):.{digits}f}×"
+
+
+@dataclass
+class Comparison:
+    """One trace replayed with the config's policy, beside the perfect-foresight floor and the HPA and
+    KPA frontiers at its share of requests over capacity."""
+    cost: int              # replica-seconds
+    over: float            # % of requests over capacity
+    floor: float           # the floor's replica-seconds at that share
+    ratios: dict           # "HPA", "KPA": cost ÷ the frontier there, `None` when lost on service
+    events: int            # the policy's scale events
+    frontier_events: dict  # "HPA", "KPA": those of the frontier point nearest in service
+    ups: int               # the policy's scale-ups,
+    taken_back: int        # and those followed by a scale-down within TAKE_BACK_SECONDS
+
+
+def compare(binary, config, path, capacity, delay, initial, cache, floor_trace=None):
+    """`path` replayed with `config`'s policy and by both models (their rows kept in `cache`); the
+    floor is over `floor_trace` ((bin width, counts): the unshifted trace of a shifted one) or over
+    `path`'s own load."""
+    import foresight_floor
+
+    result = simulate(binary, config, path, capacity, delay, initial, decisions=True)
+    cost, over = result["replica_seconds"], result["over"]
+    width, counts = floor_trace or foresight_floor.read_trace(path)
+    ratios, frontier_events = {}, {}
+    for model in ("hpa", "kpa"):
+        rows = model_frontier(binary, config, path, capacity, delay, initial, model, cache)
+        ratios[model.upper()] = frontier_ratio(cost, over, rows)
+        frontier_events[model.upper()] = nearest_events(rows, over)
+    return Comparison(cost=cost, over=over, floor=foresight_floor.floor(counts, width, capacity, delay, initial, over),
+                      ratios=ratios, events=result["events"], frontier_events=frontier_events,
+                      ups=result["ups"], taken_back=result["taken_back"])
 
 
 def initial_count(counts, width, capacity):
@@ -265,27 +314,20 @@ def suite_report(binary, config, check, splits, digits=2, shift=None):
                 initial = initial_count(counts, width, capacity)
             if shifted_folder:
                 path = shifted_trace(path, shift, shifted_folder)
-            result = simulate(binary, config, path, capacity, delay, initial, decisions=True)
-            ups += result["ups"]
-            taken += result["taken_back"]
-            cost, over = result["replica_seconds"], result["over"]
-            floor = foresight_floor.floor(counts, width, capacity, delay, initial, over)
-            ratios.append(cost / floor)
-            events["policy"] += result["events"]
-            cells = []
-            for model in ("hpa", "kpa"):
-                rows = model_frontier(binary, config, path, capacity, delay, initial, model, cache)
-                ratio = frontier_ratio(cost, over, rows)
-                events[model] += nearest_events(rows, over)
+            found = compare(binary, config, path, capacity, delay, initial, cache, (width, counts))
+            ups += found.ups
+            taken += found.taken_back
+            ratios.append(found.cost / found.floor)
+            events["policy"] += found.events
+            for model, ratio in found.ratios.items():
+                events[model.lower()] += found.frontier_events[model]
                 if ratio is None or ratio > 1.0:
-                    pairs.append((entry["file"], model.upper(), ratio))
-                cells.append(ratio_cell(ratio, digits))
+                    pairs.append((entry["file"], model, ratio))
                 if ratio is None:
                     over_losses += 1
                 else:
                     versus.append(ratio)
-            print(f"| {entry['file']} ({capacity}, {delay}s, {initial}) | {cost} | {over:.2f} "
-                  f"| {cost / floor:.2f} | {cells[0]} | {cells[1]} |", flush=True)
+            print(comparison_row(f"{entry['file']} ({capacity}, {delay}s, {initial})", found, digits), flush=True)
         frontiers = ratio_summary(versus, digits)
         print(f"\n{split}: {len(ratios)} traces, cost ÷ floor mean {sum(ratios) / len(ratios):.2f}, "
               f"worst {max(ratios):.2f}; vs the HPA and KPA frontiers {frontiers}"
@@ -364,6 +406,64 @@ def phase_summary(phases, digits=2):
     return lines
 
 
+def startup_seconds(text):
+    """A startup delay as `--startup-delay` takes it: whole seconds, with `s`, `min` or `h` or none."""
+    match = re.fullmatch(r"(\d+)(s|min|h)?", text)
+    if not match:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of seconds (120, 120s, 2min or 1h)")
+    return int(match.group(1)) * {None: 1, "s": 1, "min": 60, "h": 3600}[match.group(2)]
+
+
+def trace_report(binary, config, paths, capacity, delay, initial, check, digits):
+    """Each offered-load trace of `paths` beside the floor and the HPA and KPA frontiers, as a suite
+    trace is; the frontiers are kept in .build/policy-report-frontiers.json until the trace or the
+    simulator's sources change."""
+    import foresight_floor
+
+    cache_path = os.path.join(ROOT, ".build", "policy-report-frontiers.json")
+    cache = {}
+    if os.path.exists(cache_path):
+        with open(cache_path) as text:
+            cache = json.load(text)
+    print(f"| trace (C, D, initial) | replica-s | over % | cost ÷ floor | vs HPA | vs KPA |")
+    print("|---|---|---|---|---|---|")
+    found_all, losses = [], []
+    for path in paths:
+        try:
+            width, counts = foresight_floor.read_trace(path)
+        except NotOfferedLoad as error:
+            sys.exit(f"policy-report: {error}: HPA's and KPA's models replay offered load only "
+                     f"(`autoscaled history export --format offered` writes one)")
+        except (OSError, ValueError, IndexError):
+            width, counts = None, None
+        # `simulate` reads the trace first, as the daemon's tools do: one it refuses is named with
+        # what is wrong and the line at fault.
+        simulate(binary, config, path, capacity, delay, initial or 1)
+        if counts is None:
+            width, counts = foresight_floor.read_trace(path)
+        start = initial or initial_count(counts, width, capacity)
+        found = compare(binary, config, path, capacity, delay, start, cache, (width, counts))
+        found_all.append(found)
+        losses += [f"{os.path.basename(path)} vs {model}: " + ("more over capacity than every frontier point"
+                                                               if ratio is None else f"{ratio:.{digits}f}×")
+                   for model, ratio in found.ratios.items() if ratio is None or ratio > 1.0]
+        print(comparison_row(f"{os.path.basename(path)} ({capacity:g}, {delay}s, {start})", found, digits), flush=True)
+    os.makedirs(os.path.dirname(cache_path), exist_ok=True)
+    with open(cache_path + ".part", "w") as text:
+        json.dump(cache, text)
+    os.replace(cache_path + ".part", cache_path)
+    ups, taken = sum(found.ups for found in found_all), sum(found.taken_back for found in found_all)
+    print(f"\n{sum(found.events for found in found_all)} scale events; HPA "
+          f"{sum(found.frontier_events['HPA'] for found in found_all)} and KPA "
+          f"{sum(found.frontier_events['KPA'] for found in found_all)} at the frontier points nearest each "
+          f"trace's share over capacity; {taken} of the policy's {ups} scale-ups taken back (a scale-down "
+          f"within {TAKE_BACK_SECONDS} s of one)")
+    if losses:
+        print("\nnot cheaper than both frontiers at equal service:\n  " + "\n  ".join(losses))
+        if check:
+            sys.exit("policy-report: the policy loses to a frontier on a trace")
+
+
 def release_binary():
     """Builds the release `autoscaled` of this checkout and returns its path."""
     subprocess.run(["swift", "build", "-c", "release", "--product", "autoscaled"], cwd=ROOT, check=True,
@@ -380,12 +480,29 @@ def main():
     parser.add_argument("--suite", action="store_true")
     parser.add_argument("--split", choices=["train", "test", "fresh"], help="with --suite: only these traces")
     parser.add_argument("--digits", type=int, default=2, choices=range(2, 7), metavar="N",
-                        help="with --suite: decimal places of the ratios to the frontiers (2 to 6; default 2)")
+                        help="with --suite or --trace: decimal places of the ratios to the frontiers (2 to 6; default 2)")
     parser.add_argument("--shift", type=int, metavar="S",
                         help="with --suite: replay every trace S seconds later (0 to 3600), frontiers drawn again")
     parser.add_argument("--phases", type=int, metavar="N",
                         help="with --suite: the suite at every shift S = 0 … N-1 (1 to 3600), then the means over them")
+    parser.add_argument("--trace", action="append", metavar="FILE",
+                        help="an offered-load trace of your own (t_seconds,requests) to compare on; may be repeated")
+    parser.add_argument("--capacity", type=float, metavar="C",
+                        help="with --trace: requests/s one replica serves at load 100")
+    parser.add_argument("--startup-delay", type=startup_seconds, metavar="D",
+                        help="with --trace: from asking for a replica to its serving (120, 120s, 2min)")
+    parser.add_argument("--initial", type=int, metavar="N",
+                        help="with --trace: replicas at the start (default: the first 5 minutes' mean "
+                             "load at half a replica's capacity, at least 1)")
     args = parser.parse_args()
+    if args.trace and (args.suite or args.capacity is None or args.startup_delay is None):
+        parser.error("--trace FILE needs --capacity C and --startup-delay D, and not --suite")
+    if not args.trace and (args.capacity is not None or args.startup_delay is not None or args.initial is not None):
+        parser.error("--capacity, --startup-delay and --initial go with --trace FILE")
+    if args.trace and not (args.capacity > 0 and (args.initial is None or args.initial >= 1)):
+        parser.error("--capacity C must be above 0 and --initial N at least 1")
+    if args.split and not args.suite:
+        parser.error("--split needs --suite")
     if args.shift is not None and (not args.suite or not 0 <= args.shift <= 3600):
         parser.error("--shift S needs --suite and S from 0 to 3600")
     if args.phases is not None and (not args.suite or args.shift is not None or args.check
@@ -402,6 +519,10 @@ def main():
         return
     if args.suite:
         suite_report(binary, args.config, args.check, splits, args.digits, args.shift)
+        return
+    if args.trace:
+        trace_report(binary, args.config, args.trace, args.capacity, args.startup_delay, args.initial,
+                     args.check, args.digits)
         return
     beaten = True
     print("| public trace (C, D, initial) | replica-s | over % | HPA frontier there | KPA frontier there | vs HPA | vs KPA |")

@@ -40,8 +40,19 @@ def diurnal_week(seed):
     return rates
 
 
+class NotOfferedLoad(ValueError):
+    """A trace whose header is not `t_seconds,requests`."""
+
+
 def read_counts(path):
-    """(bin width in seconds, requests per bin) of a `t_seconds,requests` CSV."""
-    with open(path) as lines:
-        rows = [line.split(",") for line in lines.read().split("\n") if line and not line.startswith("#")][1:]
+    """(bin width in seconds, requests per bin) of a `t_seconds,requests` CSV that `autoscaled
+    simulate` accepts, read as it reads one: `#` comment lines and blank lines skipped, CRLF line
+    ends and a UTF-8 byte order mark taken, spaces around a field and columns after `requests`
+    ignored. Raises NotOfferedLoad for a trace of another header (a per-server one)."""
+    with open(path, encoding="utf-8-sig", newline="") as text:
+        rows = [[field.strip() for field in line.rstrip("\r").split(",")] for line in text.read().split("\n")
+                if line.strip() and not line.lstrip().startswith("#")]
+    if not rows or rows[0][:2] != ["t_seconds", "requests"]:
+        raise NotOfferedLoad(f"{path}: not an offered-load trace (its header is not 't_seconds,requests')")
+    rows = rows[1:]
     return int(rows[1][0]) - int(rows[0][0]), [float(row[1]) for row in rows]

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# policy-report.py --trace FILE compares the policy with the floor and both frontiers on a trace of
+# one's own. Checked here: a suite trace given as one's own gets the row --suite gives it; the same
+# trace with CRLF line ends, a byte order mark, a comment and spaces (all of which `simulate` takes)
+# gets the same row; a per-server trace, a trace `simulate` refuses and options that do not fit are
+# refused with what is wrong.
+set -euo pipefail
+export PATH="$PATH:/opt/swift/usr/bin"
+swift build -c release --product autoscaled > /dev/null
+binary="$(swift build -c release --show-bin-path)/autoscaled"
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+trace=config/traces/azure_llm_conv_2023.csv
+
+row() { grep -F "| $1 (" "$2" | sed 's/^| [^ ]* //'; }
+
+python3 scripts/policy-report.py --suite --split train --binary "$binary" > "$dir/suite.txt"
+python3 scripts/policy-report.py --trace "$trace" --capacity 1 --startup-delay 2min --initial 7 --check \
+    --binary "$binary" > "$dir/own.txt"
+want=$(row azure_llm_conv_2023.csv "$dir/suite.txt")
+got=$(row azure_llm_conv_2023.csv "$dir/own.txt")
+[ -n "$want" ] && [ "$want" = "$got" ] || { echo "--trace gave '$got', --suite '$want'"; exit 1; }
+echo "a suite trace given as one's own: the row --suite gives it ($got)"
+
+python3 - "$trace" "$dir/written.csv" <<'PY'
+import sys
+lines = open(sys.argv[1]).read().split("\n")
+with open(sys.argv[2], "w", encoding="utf-8-sig", newline="") as out:
+    out.write(lines[0] + "\r\n# recorded elsewhere\r\n\r\n")
+    out.write("".join(line.replace(",", " , ") + "\r\n" for line in lines[1:] if line))
+PY
+python3 scripts/policy-report.py --trace "$dir/written.csv" --capacity 1 --startup-delay 120 --initial 7 \
+    --binary "$binary" > "$dir/written.txt"
+got=$(row written.csv "$dir/written.txt")
+[ "$want" = "$got" ] || { echo "the same trace written otherwise gave '$got', not '$want'"; exit 1; }
+echo "the same trace with CRLF, a byte order mark, a comment and spaces: the same row"
+
+refused() {
+    local expected=$1; shift
+    if message=$(python3 scripts/policy-report.py --binary "$binary" "$@" 2>&1); then
+        echo "policy-report.py $* was accepted"; exit 1
+    fi
+    grep -qF -- "$expected" <<<"$message" || { echo "policy-report.py $*: $message"; exit 1; }
+}
+printf 't_seconds,a,b\n0,10,20\n5,30,40\n' > "$dir/servers.csv"
+refused "not an offered-load trace (its header is not 't_seconds,requests')" \
+    --trace "$dir/servers.csv" --capacity 1 --startup-delay 60
+printf 't_seconds,requests\n0,5\n1,-3\n' > "$dir/negative.csv"
+refused "negative.csv: line 3: requests '-3' is negative" --trace "$dir/negative.csv" --capacity 1 --startup-delay 60
+refused "--trace FILE needs --capacity C and --startup-delay D, and not --suite" --trace "$trace" --capacity 1
+refused "--trace FILE needs --capacity C and --startup-delay D, and not --suite" --trace "$trace" --suite --capacity 1 --startup-delay 60
+refused "--capacity, --startup-delay and --initial go with --trace FILE" --suite --initial 3
+refused "--capacity C must be above 0 and --initial N at least 1" --trace "$trace" --capacity 0 --startup-delay 60
+refused "'5m' is not a whole number of seconds (120, 120s, 2min or 1h)" --trace "$trace" --capacity 1 --startup-delay 5m
+refused "--split needs --suite" --split train
+echo "a per-server trace, a trace simulate refuses and options that do not fit: refused, with what is wrong"
