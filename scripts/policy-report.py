@@ -29,7 +29,7 @@ capacity, and the policy's scale-ups taken back (followed by a scale-down within
 
 With --trace FILE (an offered-load trace of one's own, `t_seconds,requests`, such as `autoscaled history
 export --format offered` writes; repeated for several): each trace as a suite trace is reported, at
-one replica's capacity C (requests/s at load 100) and startup delay D (seconds, or with s, min or h),
+one replica's capacity C (requests/s at load 100) and startup delay D (seconds, or with s, min, h or d),
 from N replicas (by default the suite's rule: the first 5 minutes' mean load at half a replica's
 capacity, at least 1). `simulate` reads each trace first and names what is wrong with one it
 refuses; a per-server trace is refused, as the models replay offered load only. The frontiers are
@@ -407,11 +407,12 @@ def phase_summary(phases, digits=2):
 
 
 def startup_seconds(text):
-    """A startup delay as `--startup-delay` takes it: whole seconds, with `s`, `min` or `h` or none."""
-    match = re.fullmatch(r"(\d+)(s|min|h)?", text)
+    """A startup delay as `--startup-delay` takes it: whole seconds, minutes, hours or days."""
+    match = re.fullmatch(r"(\d+)(s|min|h|d)?", text)
     if not match:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of seconds (120, 120s, 2min or 1h)")
-    return int(match.group(1)) * {None: 1, "s": 1, "min": 60, "h": 3600}[match.group(2)]
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of seconds, minutes, hours or days "
+                                         f"(120, 120s, 2min, 1h, 1d)")
+    return int(match.group(1)) * {None: 1, "s": 1, "min": 60, "h": 3600, "d": 86400}[match.group(2)]
 
 
 def trace_report(binary, config, paths, capacity, delay, initial, check, digits):

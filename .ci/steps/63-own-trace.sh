@@ -51,6 +51,7 @@ refused "--trace FILE needs --capacity C and --startup-delay D, and not --suite"
 refused "--trace FILE needs --capacity C and --startup-delay D, and not --suite" --trace "$trace" --suite --capacity 1 --startup-delay 60
 refused "--capacity, --startup-delay and --initial go with --trace FILE" --suite --initial 3
 refused "--capacity C must be above 0 and --initial N at least 1" --trace "$trace" --capacity 0 --startup-delay 60
-refused "'5m' is not a whole number of seconds (120, 120s, 2min or 1h)" --trace "$trace" --capacity 1 --startup-delay 5m
+refused "'5m' is not a whole number of seconds, minutes, hours or days (120, 120s, 2min, 1h, 1d)" \
+    --trace "$trace" --capacity 1 --startup-delay 5m
 refused "--split needs --suite" --split train
 echo "a per-server trace, a trace simulate refuses and options that do not fit: refused, with what is wrong"
