@@ -7,11 +7,12 @@
 # Builds the library's modules in their layers (AutoscaledBase, then AutoscaledSystem, each a static
 # library), then AutoscaledCore's sources with the scenario generators of
 # Tests/AutoscaledTestSupport and Tests/Fuzz/FuzzEntry.swift into one binary, all with
-# `swiftc -sanitize=fuzzer,address` (under SwiftPM, adding address sanitizing silently drops the
-# fuzzer's coverage instrumentation), then runs each target on a copy of its seed corpus
-# (Tests/Fuzz/Corpus/TARGET). A crash, a hang (> 10 s for one input), or memory over 2 GiB fails
-# the run; the input that did it is kept in .build-fuzz/artifacts/. Add every such input to the
-# seed corpus after fixing the bug: the corpus is replayed by each run.
+# `swiftc -sanitize=fuzzer,address` in the Swift 6 language mode, as Package.swift builds them
+# (under SwiftPM, adding address sanitizing silently drops the fuzzer's coverage instrumentation),
+# then runs each target on a copy of its seed corpus (Tests/Fuzz/Corpus/TARGET). A crash, a hang
+# (> 10 s for one input), or memory over 2 GiB fails the run; the input that did it is kept in
+# .build-fuzz/artifacts/. Add every such input to the seed corpus after fixing the bug: the corpus
+# is replayed by each run (and the policy target's by `swift test`, PolicyPropertyTests).
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
@@ -26,7 +27,7 @@ fi
 out=.build-fuzz
 mkdir -p "$out/artifacts"
 binary=$out/autoscaled-fuzz
-flags=(-sanitize=fuzzer,address -parse-as-library -O -package-name autoscaled -I "$out/modules")
+flags=(-sanitize=fuzzer,address -swift-version 6 -parse-as-library -O -package-name autoscaled -I "$out/modules")
 layers=(AutoscaledBase AutoscaledSystem)
 sources="$(find Sources/AutoscaledCore -name '*.swift' | sort) $(ls Tests/AutoscaledTestSupport/*Scenario*.swift)"
 stale=yes

@@ -7,7 +7,7 @@ import AutoscaledBase
 import Glibc
 
 /// The parsers, by the name FUZZ_TARGET gives.
-let fuzzTargets: [String: (UnsafeRawBufferPointer) -> Void] = [
+let fuzzTargets: [String: @Sendable (UnsafeRawBufferPointer) -> Void] = [
     "config": { bytes in
         let text = String(decoding: bytes, as: UTF8.self)
         if case let .success(config) = ConfigParser.parse(text, file: "fuzz.conf", directory: "/etc/autoscaled") {
@@ -102,7 +102,8 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
         let name = getenv("FUZZ_TARGET").map { String(cString: $0) } ?? ""
         guard let target = fuzzTargets[name] else {
             let names = fuzzTargets.keys.sorted().joined(separator: ", ")
-            fputs("FUZZ_TARGET must be one of: \(names)\n", stderr)
+            let message = Array("FUZZ_TARGET must be one of: \(names)\n".utf8)
+            _ = message.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
             exit(2)
         }
         selectedTarget = target
