@@ -18,7 +18,6 @@ last, below the figures of earlier configs).
 """
 import argparse
 import importlib.util
-import json
 import math
 import os
 import sys
@@ -98,10 +97,7 @@ def main():
     binary = args.binary or report.release_binary()
     os.makedirs(args.dir, exist_ok=True)
     cache_path = os.path.join(args.dir, "frontiers.json")
-    cache = {}
-    if os.path.exists(cache_path):
-        with open(cache_path) as cached:
-            cache = json.load(cached)
+    cache = report.load_frontiers(cache_path)
     print("| trace made outside the suite (C, D, initial) | replica-s, over %, cost ÷ floor, vs HPA, vs KPA |")
     print("|---|---|")
     rows, ratios = [], []
@@ -114,9 +110,7 @@ def main():
                    f"{ratio_text(found.ratios['HPA'])}, {ratio_text(found.ratios['KPA'])} |")
         rows.append((label, figures))
         print(f"{label} {figures}", flush=True)
-    with open(cache_path + ".part", "w") as out:
-        json.dump(cache, out)
-    os.replace(cache_path + ".part", cache_path)
+    report.keep_frontiers(cache_path, cache)
     above = sum(1 for ratio in ratios if ratio is not None and ratio > 1.0)
     print(f"\nthe {len(ratios)} ratios: {report.ratio_summary(ratios, 4)}, {above} above 1.0×, "
           f"{ratios.count(None)} lost on service")

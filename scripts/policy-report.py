@@ -214,6 +214,34 @@ def ratio_summary(ratios, digits=2):
     return f"mean {sum(found) / len(found):.{digits}f}×, worst {max(found):.{digits}f}×"
 
 
+def load_frontiers(path):
+    """The frontier rows kept at `path` (``model_frontier``'s cache), or none."""
+    if not os.path.exists(path):
+        return {}
+    with open(path) as text:
+        return json.load(text)
+
+
+def keep_frontiers(path, cache):
+    """Writes `cache` to `path` whole (a partial file is never read as the cache)."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path + ".part", "w") as text:
+        json.dump(cache, text)
+    os.replace(path + ".part", path)
+
+
+def report_losses(pairs, digits, check, where):
+    """Prints every (trace, "HPA" or "KPA", ratio or `None`) pair above 1.0× or lost on service;
+    with `check`, exits 1 if there is one."""
+    if not pairs:
+        return
+    print("\nnot cheaper than both frontiers at equal service:\n  " + "\n  ".join(
+        f"{trace} vs {model}: " + ("more over capacity than every frontier point" if ratio is None
+                                   else f"{ratio:.{digits}f}×") for trace, model, ratio in pairs))
+    if check:
+        sys.exit(f"policy-report: the policy loses to a frontier on {where}")
+
+
 @dataclass
 class Comparison:
     """One trace replayed with the config's policy, beside the perfect-foresight floor and the HPA and
@@ -295,10 +323,7 @@ def suite_report(binary, config, check, splits, digits=2, shift=None):
         subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "make-suite-traces.py")], check=True)
     shifted_folder = None if shift is None else os.path.join(traces, "suite-shifted", str(shift))
     cache_path = os.path.join(shifted_folder or os.path.join(traces, "suite"), "frontiers.json")
-    cache = {}
-    if os.path.exists(cache_path):
-        with open(cache_path) as text:
-            cache = json.load(text)
+    cache = load_frontiers(cache_path)
     figures = {}
     for split in splits:
         print(f"\n| {split} trace (C, D, initial) | replica-s | over % | cost ÷ floor | vs HPA | vs KPA |")
@@ -340,15 +365,8 @@ def suite_report(binary, config, check, splits, digits=2, shift=None):
         figures[split] = PartFigures(pairs=pairs, mean=sum(versus) / len(versus) if versus else None,
                                      worst=max(versus) if versus else None, events=events["policy"],
                                      ups=ups, taken_back=taken)
-    with open(cache_path, "w") as text:
-        json.dump(cache, text)
-    losses = [f"{trace} vs {model}: " + ("more over capacity than every frontier point" if ratio is None
-                                          else f"{ratio:.{digits}f}×")
-              for part in figures.values() for trace, model, ratio in part.pairs]
-    if losses:
-        print("\nnot cheaper than both frontiers at equal service:\n  " + "\n  ".join(losses))
-        if check:
-            sys.exit("policy-report: the policy loses to a frontier on a suite trace")
+    keep_frontiers(cache_path, cache)
+    report_losses([pair for part in figures.values() for pair in part.pairs], digits, check, "a suite trace")
     return figures
 
 
@@ -422,13 +440,10 @@ def trace_report(binary, config, paths, capacity, delay, initial, check, digits)
     import foresight_floor
 
     cache_path = os.path.join(ROOT, ".build", "policy-report-frontiers.json")
-    cache = {}
-    if os.path.exists(cache_path):
-        with open(cache_path) as text:
-            cache = json.load(text)
+    cache = load_frontiers(cache_path)
     print(f"| trace (C, D, initial) | replica-s | over % | cost ÷ floor | vs HPA | vs KPA |")
     print("|---|---|---|---|---|---|")
-    found_all, losses = [], []
+    found_all, pairs = [], []
     for path in paths:
         try:
             width, counts = foresight_floor.read_trace(path)
@@ -437,32 +452,25 @@ def trace_report(binary, config, paths, capacity, delay, initial, check, digits)
                      f"(`autoscaled history export --format offered` writes one)")
         except (OSError, ValueError, IndexError):
             width, counts = None, None
-        # `simulate` reads the trace first, as the daemon's tools do: one it refuses is named with
-        # what is wrong and the line at fault.
-        simulate(binary, config, path, capacity, delay, initial or 1)
-        if counts is None:
-            width, counts = foresight_floor.read_trace(path)
+        if counts is None or not all(math.isfinite(count) for count in counts):
+            # What `simulate` refuses it names, with the line at fault (`compare` replays through it
+            # first, so a trace this reader takes and `simulate` refuses is named there).
+            simulate(binary, config, path, capacity, delay, initial or 1)
+            raise SystemExit(f"policy-report: {path}: `simulate` reads it, this script's reader does not")
         start = initial or initial_count(counts, width, capacity)
         found = compare(binary, config, path, capacity, delay, start, cache, (width, counts))
         found_all.append(found)
-        losses += [f"{os.path.basename(path)} vs {model}: " + ("more over capacity than every frontier point"
-                                                               if ratio is None else f"{ratio:.{digits}f}×")
-                   for model, ratio in found.ratios.items() if ratio is None or ratio > 1.0]
+        pairs += [(os.path.basename(path), model, ratio) for model, ratio in found.ratios.items()
+                  if ratio is None or ratio > 1.0]
         print(comparison_row(f"{os.path.basename(path)} ({capacity:g}, {delay}s, {start})", found, digits), flush=True)
-    os.makedirs(os.path.dirname(cache_path), exist_ok=True)
-    with open(cache_path + ".part", "w") as text:
-        json.dump(cache, text)
-    os.replace(cache_path + ".part", cache_path)
+    keep_frontiers(cache_path, cache)
     ups, taken = sum(found.ups for found in found_all), sum(found.taken_back for found in found_all)
     print(f"\n{sum(found.events for found in found_all)} scale events; HPA "
           f"{sum(found.frontier_events['HPA'] for found in found_all)} and KPA "
           f"{sum(found.frontier_events['KPA'] for found in found_all)} at the frontier points nearest each "
           f"trace's share over capacity; {taken} of the policy's {ups} scale-ups taken back (a scale-down "
           f"within {TAKE_BACK_SECONDS} s of one)")
-    if losses:
-        print("\nnot cheaper than both frontiers at equal service:\n  " + "\n  ".join(losses))
-        if check:
-            sys.exit("policy-report: the policy loses to a frontier on a trace")
+    report_losses(pairs, digits, check, "a trace given")
 
 
 def release_binary():

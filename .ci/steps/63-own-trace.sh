@@ -2,8 +2,8 @@
 # policy-report.py --trace FILE compares the policy with the floor and both frontiers on a trace of
 # one's own. Checked here: a suite trace given as one's own gets the row --suite gives it; the same
 # trace with CRLF line ends, a byte order mark, a comment and spaces (all of which `simulate` takes)
-# gets the same row; a per-server trace, a trace `simulate` refuses and options that do not fit are
-# refused with what is wrong.
+# gets the same row; a per-server trace, traces `simulate` refuses, a config that loses under --check
+# and options that do not fit are refused with what is wrong.
 set -euo pipefail
 export PATH="$PATH:/opt/swift/usr/bin"
 swift build -c release --product autoscaled > /dev/null
@@ -47,6 +47,17 @@ refused "not an offered-load trace (its header is not 't_seconds,requests')" \
     --trace "$dir/servers.csv" --capacity 1 --startup-delay 60
 printf 't_seconds,requests\n0,5\n1,-3\n' > "$dir/negative.csv"
 refused "negative.csv: line 3: requests '-3' is negative" --trace "$dir/negative.csv" --capacity 1 --startup-delay 60
+printf 't_seconds,requests\n0,5\n1,nan\n' > "$dir/nan.csv"
+refused "nan.csv: line 3: requests 'nan' is not a number" --trace "$dir/nan.csv" --capacity 1 --startup-delay 60
+printf 't_seconds,requests\n' > "$dir/header-only.csv"
+refused "header-only.csv: no data rows" --trace "$dir/header-only.csv" --capacity 1 --startup-delay 60
+# A config that keeps ten times the room a load needs (a target of 10, no square-root room to raise
+# it) loses to both frontiers: --check says so.
+sed 's/^headroom_target_load = .*/headroom_target_load = 10/; s/^headroom_square_root_room = .*/headroom_square_root_room = 0/' \
+    config/autoscaled.conf > "$dir/roomy.conf"
+grep -qx 'headroom_square_root_room = 0' "$dir/roomy.conf"
+refused "policy-report: the policy loses to a frontier on a trace given" \
+    --trace "$trace" --capacity 1 --startup-delay 120 --initial 7 --check --config "$dir/roomy.conf"
 refused "--trace FILE needs --capacity C and --startup-delay D, and not --suite" --trace "$trace" --capacity 1
 refused "--trace FILE needs --capacity C and --startup-delay D, and not --suite" --trace "$trace" --suite --capacity 1 --startup-delay 60
 refused "--capacity, --startup-delay and --initial go with --trace FILE" --suite --initial 3
@@ -54,4 +65,4 @@ refused "--capacity C must be above 0 and --initial N at least 1" --trace "$trac
 refused "'5m' is not a whole number of seconds, minutes, hours or days (120, 120s, 2min, 1h, 1d)" \
     --trace "$trace" --capacity 1 --startup-delay 5m
 refused "--split needs --suite" --split train
-echo "a per-server trace, a trace simulate refuses and options that do not fit: refused, with what is wrong"
+echo "a per-server trace, traces simulate refuses, a losing config under --check and options that do not fit: refused, with what is wrong"

@@ -346,7 +346,7 @@ public enum DecisionChecks {
                     let expected = max(rest / 100 + beta * (spread * rest / 100).squareRoot(), rest / highest)
                     let whole = load / config.headroom.target(for: load, measuredSpread: spread)
                     if !(config.headroom.measuresSpread && held > 0 && held <= sizing.rise
-                         && (abs(load / raised.target - expected) <= 1e-9 * expected || !(rest / 100).isNormal)
+                         && (abs(load / raised.target - expected) <= 1e-9 * expected || !((rest / 100).isNormal && (spread * rest / 100).isNormal))
                          && load / raised.target < whole) {
                         broken.append("load \(load) sized at \(load / raised.target) replicas with \(held) of the rise held by the "
                             + "square-root room \(beta) and a spread \(spread), not \(expected) (the whole load: \(whole))")

@@ -252,7 +252,6 @@ struct LearnedHeadroomTests {
         let huge = 1720354260036947.5
         #expect(headroom.target(for: huge, riseInRoom: 8.89103499794031e-161) == headroom.target(for: huge))
         #expect(headroom.target(for: huge) == 90)
-        headroom.squareRootRoom = 3
         headroom.squareRootRoom = 0
         #expect(headroom.target(for: 40_000, riseInRoom: 4000) == 50)
     }
