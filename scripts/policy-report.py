@@ -51,6 +51,8 @@ worst ratio to the frontiers (and the worst's range), its scale events, and the 
 then every trace × frontier pair that is above 1.0× or lost at some phase, with at how many.
 """
 import argparse
+import functools
+import hashlib
 import json
 import math
 import os
@@ -150,10 +152,10 @@ def floor_cost(trace, capacity):
 FRONTIER_TARGETS = [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95]
 
 
+@functools.cache
 def simulator_digest():
     """A digest of the simulator's sources (the models and the replay they run in): a cached frontier
     drawn by another version of them is drawn again."""
-    import hashlib
     digest = hashlib.sha256()
     folder = os.path.join(ROOT, "Sources", "AutoscaledCore", "Simulation")
     for name in sorted(os.listdir(folder)):
@@ -162,13 +164,21 @@ def simulator_digest():
     return digest.hexdigest()[:16]
 
 
+def file_digest(path):
+    """A digest of `path`'s bytes: what a result drawn from it is kept by (two traces of the same name,
+    size and modification time are still two traces)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as source:
+        for block in iter(lambda: source.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()[:32]
+
+
 def model_frontier(binary, config, path, capacity, delay, initial, model, cache):
     """(over %, replica-seconds, scale events) of `simulate --policy MODEL` at every target. The models do not
-    depend on the config's [policy], so the rows are kept in `cache` (keyed by the trace's size and
-    modification time, the model and its setting, and the simulator's sources) and computed once per
-    trace."""
-    stat = os.stat(path)
-    key = (f"{os.path.basename(path)}:{stat.st_size}:{stat.st_mtime_ns}:{capacity}:{delay}:{initial}:{model}"
+    depend on the config's [policy], so the rows are kept in `cache` (keyed by the trace's bytes, the
+    model and its setting, and the simulator's sources) and computed once per trace."""
+    key = (f"{file_digest(path)}:{capacity}:{delay}:{initial}:{model}"
            f":{FRONTIER_TARGETS}:{simulator_digest()}:events")
     if key not in cache:
         rows = []
@@ -291,17 +301,21 @@ def nearest_events(rows, over):
 def shifted_trace(path, shift, folder):
     """`path`'s offered load `shift` seconds later, at 1-second bins (a bin's requests spread evenly
     over its seconds, as `simulate` replays them): its first second's rate for the first `shift`
-    seconds, then its own, ending `shift` seconds before its end. Written to `folder` once (again when
-    `path` is newer); its path."""
+    seconds, then its own, ending `shift` seconds before its end. Written to `folder` once, its first
+    line naming the digest of `path`'s bytes, and again when `path`'s bytes are not those; its path."""
     shifted = os.path.join(folder, os.path.basename(path))
-    if os.path.exists(shifted) and os.stat(shifted).st_mtime_ns >= os.stat(path).st_mtime_ns:
-        return shifted
+    header = (f"# {os.path.basename(path)} {shift} s later, at 1-second bins, from sha256 {file_digest(path)}:"
+              " made by scripts/policy-report.py --shift\n")
+    if os.path.exists(shifted):
+        with open(shifted) as text:
+            if text.readline() == header:
+                return shifted
     width, counts = read_counts(path)
     rates = [count / width for count in counts for _ in range(width)]
     rates = (rates[:1] * shift + rates)[:len(rates)]
     os.makedirs(folder, exist_ok=True)
     with open(shifted + ".part", "w") as text:
-        text.write(f"# {os.path.basename(path)} {shift} s later, at 1-second bins: made by scripts/policy-report.py --shift\n")
+        text.write(header)
         text.write("t_seconds,requests\n")
         # repr is the shortest text that reads back as the same double: a shift of 0 replays as the trace.
         text.writelines(f"{second},{rate!r}\n" for second, rate in enumerate(rates))

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # policy-report.py --suite --shift S replays every trace S seconds later, at 1-second bins. Checked
 # on a trace at 60-second bins and one at 1-second bins: shifted by 0 s each replays exactly as
-# itself (every figure of `simulate`'s summary), and shifted by 7 s its load is the same 7 s later.
+# itself (every figure of `simulate`'s summary), and shifted by 7 s its load is the same 7 s later;
+# a trace rewritten to other bytes of the same size and modification time is shifted again.
 # A shift without --suite, or out of 0 … 3600, is refused before anything is replayed. --phases N
 # sums up the suite over N shifts: its summary is checked on figures worked out by hand (a part
 # whose every pair is lost on service included), and a --phases without --suite, with --shift or
@@ -35,6 +36,20 @@ for trace, capacity, delay, initial in [("config/traces/azure_functions_2019_inv
     _, later = read_counts(report.shifted_trace(trace, 7, os.path.join(work, "7")))
     assert list(later) == rates[:1] * 7 + rates[:-7], trace
     print(f"{os.path.basename(trace)}: shifted by 0 s, the same replay; by 7 s, the same load 7 s later")
+
+# A shifted trace is made again when its trace's bytes change, even to bytes of the same size and
+# modification time.
+own = os.path.join(work, "own.csv")
+with open(own, "w") as text:
+    text.write("t_seconds,requests\n0,5\n1,7\n2,9\n")
+stat = os.stat(own)
+assert read_counts(report.shifted_trace(own, 1, os.path.join(work, "own")))[1] == [5, 5, 7]
+with open(own, "w") as text:
+    text.write("t_seconds,requests\n0,9\n1,7\n2,5\n")
+os.utime(own, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+assert os.stat(own).st_size == stat.st_size and os.stat(own).st_mtime_ns == stat.st_mtime_ns
+assert read_counts(report.shifted_trace(own, 1, os.path.join(work, "own")))[1] == [9, 9, 7]
+print("a trace rewritten with the same size and modification time: its shifted trace made again")
 
 Part = report.PartFigures
 phases = [{"train": Part(pairs=[("a.csv", "HPA", 1.02)], mean=0.70, worst=1.02, events=100, ups=10, taken_back=4)},

@@ -2,8 +2,9 @@
 # policy-report.py --trace FILE compares the policy with the floor and both frontiers on a trace of
 # one's own. Checked here: a suite trace given as one's own gets the row --suite gives it; the same
 # trace with CRLF line ends, a byte order mark, a comment and spaces (all of which `simulate` takes)
-# gets the same row; a per-server trace, traces `simulate` refuses, a config that loses under --check
-# and options that do not fit are refused with what is wrong.
+# gets the same row; a trace of the same name, size and modification time as one replayed before gets
+# its own frontiers, not that one's; a per-server trace, traces `simulate` refuses, a config that
+# loses under --check and options that do not fit are refused with what is wrong.
 set -euo pipefail
 export PATH="$PATH:/opt/swift/usr/bin"
 swift build -c release --product autoscaled > /dev/null
@@ -34,6 +35,33 @@ python3 scripts/policy-report.py --trace "$dir/written.csv" --capacity 1 --start
 got=$(row written.csv "$dir/written.txt")
 [ "$want" = "$got" ] || { echo "the same trace written otherwise gave '$got', not '$want'"; exit 1; }
 echo "the same trace with CRLF, a byte order mark, a comment and spaces: the same row"
+
+# The frontiers are kept by the trace's bytes: a trace of the same name, size and modification time
+# as one replayed before, with other loads (the requests rotated by half), gets its own frontiers.
+mkdir "$dir/a" "$dir/b"
+cp "$trace" "$dir/a/same.csv"
+python3 - "$trace" "$dir/b/same.csv" <<'PY'
+import sys
+lines = open(sys.argv[1], newline="").read().split("\n")
+head = [line for line in lines if line and not line[0].isdigit()]
+rows = [line.split(",") for line in lines if line and line[0].isdigit()]
+requests = [row[1] for row in rows]
+requests = requests[len(requests) // 2:] + requests[:len(requests) // 2]
+with open(sys.argv[2], "w", newline="") as out:
+    out.write("".join(line + "\n" for line in head))
+    out.write("".join(",".join([row[0], count] + row[2:]) + "\n" for row, count in zip(rows, requests)))
+PY
+touch -r "$dir/a/same.csv" "$dir/b/same.csv"
+[ "$(stat -c %s "$dir/a/same.csv")" = "$(stat -c %s "$dir/b/same.csv")" ] && ! cmp -s "$dir/a/same.csv" "$dir/b/same.csv"
+own() { python3 scripts/policy-report.py --trace "$1" --capacity 1 --startup-delay 120 --initial 7 --binary "$binary"; }
+kept=.build/policy-report-frontiers.json
+rm -f "$kept"
+alone=$(own "$dir/b/same.csv" | grep -F "| same.csv (")
+rm -f "$kept"
+own "$dir/a/same.csv" > /dev/null
+after=$(own "$dir/b/same.csv" | grep -F "| same.csv (")
+[ "$alone" = "$after" ] || { echo "after a trace of the same name, size and time: '$after', alone: '$alone'"; exit 1; }
+echo "a trace of the same name, size and modification time as one before, other loads: its own frontiers ($after)"
 
 refused() {
     local expected=$1; shift
