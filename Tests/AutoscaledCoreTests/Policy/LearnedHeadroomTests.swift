@@ -266,7 +266,9 @@ struct LearnedHeadroomTests {
         #expect(abs(headroom.target(for: 40_000) - 100.0 * 400 / 460) < 1e-9)
         #expect(headroom.target(for: 1_000_000) == 90)
         #expect(headroom.target(for: 0) == 50 && headroom.target(for: .infinity) == 50)
-        #expect(headroom.target(for: 1e-323) == 50, "a load whose hundredth is 0 in a Double")
+        let tiny = 2 * Double.leastNonzeroMagnitude
+        #expect(tiny / 100 == 0)
+        #expect(headroom.target(for: tiny) == 50, "a load whose hundredth is 0 in a Double")
         headroom.targetLoad = 95
         #expect(headroom.target(for: 1_000_000) == 95, "never below headroom_target_load")
         headroom.squareRootRoom = 0
