@@ -8,28 +8,11 @@ public enum SimulateCommand {
     public static let traceSizeLimit = 256 << 20
 
     public static func run(_ options: SimulateOptions) -> CommandOutput {
-        let config: Config
-        switch ConfigLoader.load(path: options.configPath, disk: nil) {
-        case let .success(loaded): config = loaded
-        case let .failure(errors): return .invalidConfig(errors)
-        }
-        do throws(UsageError) {
-            try OptionFiles(inputs: OptionFiles.daemonFiles(of: config), outputs: options.outputFiles,
-                            directories: OptionFiles.daemonDirectories(of: config)).check(subcommand: "simulate")
-        } catch {
-            return CommandOutput(standardError: HelpText.usageError(error), exitStatus: CommandOutput.usageError)
-        }
-        let contents: RegularFileContents
-        do {
-            contents = try RegularFile.read(options.tracePath, limit: traceSizeLimit)
-        } catch {
-            return .failure("\(TextEscaping.escaped(options.tracePath)): \(errorText(error, after: options.tracePath))")
-        }
-        let trace: Trace
-        do {
-            trace = try TraceParser.parse(contents.bytes)
-        } catch {
-            return .failure("\(TextEscaping.escaped(options.tracePath)): \(error)")
+        let config: Config, trace: Trace
+        switch readInputs(configPath: options.configPath, tracePath: options.tracePath, outputs: options.outputFiles,
+                          subcommand: "simulate") {
+        case let .success(read): (config, trace) = read
+        case let .failure(refused): return refused.output
         }
         let setup: SimulationSetup
         switch makeSetup(options, config: config, trace: trace) {
@@ -133,5 +116,36 @@ public enum SimulateCommand {
 
     private static func usage(_ message: String) -> UsageError {
         UsageError(message, subcommand: "simulate")
+    }
+}
+
+extension SimulateCommand {
+    /// What a replay reads first, `simulate`'s and `tune`'s alike, refused with the output that says why.
+    struct Refused: Error {
+        let output: CommandOutput
+    }
+
+    /// The config at `configPath` (its files checked against the command's `outputs`) and the trace
+    /// at `tracePath`, or the output that tells what is wrong with either.
+    static func readInputs(configPath: String, tracePath: String, outputs: [OptionFiles.Named],
+                           subcommand: String) -> Result<(Config, Trace), Refused> {
+        let config: Config
+        switch ConfigLoader.load(path: configPath, disk: nil) {
+        case let .success(loaded): config = loaded
+        case let .failure(errors): return .failure(Refused(output: .invalidConfig(errors)))
+        }
+        do throws(UsageError) {
+            try OptionFiles(inputs: OptionFiles.daemonFiles(of: config), outputs: outputs,
+                            directories: OptionFiles.daemonDirectories(of: config)).check(subcommand: subcommand)
+        } catch {
+            return .failure(Refused(output: CommandOutput(standardError: HelpText.usageError(error),
+                                                          exitStatus: CommandOutput.usageError)))
+        }
+        do {
+            let contents = try RegularFile.read(tracePath, limit: traceSizeLimit)
+            return .success((config, try TraceParser.parse(contents.bytes)))
+        } catch {
+            return .failure(Refused(output: .failure("\(TextEscaping.escaped(tracePath)): \(errorText(error, after: tracePath))")))
+        }
     }
 }

@@ -13,23 +13,11 @@ public enum TuneCommand {
     public static func run(
         _ options: TuneOptions, progress: ((String) -> Void)? = nil, elapsed: @escaping @Sendable () -> Duration = Self.stopwatch()
     ) -> CommandOutput {
-        let config: Config
-        switch ConfigLoader.load(path: options.configPath, disk: nil) {
-        case let .success(loaded): config = loaded
-        case let .failure(errors): return .invalidConfig(errors)
-        }
-        do throws(UsageError) {
-            try OptionFiles(inputs: OptionFiles.daemonFiles(of: config), outputs: options.outputFiles,
-                            directories: OptionFiles.daemonDirectories(of: config)).check(subcommand: "tune")
-        } catch {
-            return CommandOutput(standardError: HelpText.usageError(error), exitStatus: CommandOutput.usageError)
-        }
-        let trace: Trace
-        do {
-            let contents = try RegularFile.read(options.tracePath, limit: SimulateCommand.traceSizeLimit)
-            trace = try TraceParser.parse(contents.bytes)
-        } catch {
-            return .failure("\(TextEscaping.escaped(options.tracePath)): \(errorText(error, after: options.tracePath))")
+        let config: Config, trace: Trace
+        switch SimulateCommand.readInputs(configPath: options.configPath, tracePath: options.tracePath,
+                                          outputs: options.outputFiles, subcommand: "tune") {
+        case let .success(read): (config, trace) = read
+        case let .failure(refused): return refused.output
         }
         guard case .offeredLoad = trace.series else {
             return usage("tune needs an offered-load trace ('t_seconds,requests'); this one has per-server loads "
