@@ -179,6 +179,35 @@ struct TuneTests {
         #expect(result.stdout.contains("(0 replica-seconds there, where the config used none)"), "\(result.stdout)")
     }
 
+    @Test("simulate and tune refuse a missing trace, a trace they cannot read and an output over a file the config names alike",
+          arguments: ["simulate", "tune"])
+    func refusedAlike(command: String) async throws {
+        let dir = Workspace()
+        defer { dir.remove() }
+        dir.write(dir.file("one.csv"), "t_seconds,requests\n0,5\n")
+        // A copy, whose [source] path is beside it in the workspace.
+        let config = dir.file("autoscaled.conf")
+        let text = try #require(readFileBytes(Self.config))
+        dir.write(config, String(decoding: text, as: UTF8.self))
+        let rest = command == "tune" ? ["--startup-delay", "0", "--max-over", "1"] : ["--quiet"]
+        func run(_ trace: String, _ more: [String] = []) async -> (status: Int32?, stdout: String, stderr: String) {
+            await ChildProcess.run([command, "--config", config, "--trace", trace, "--capacity", "1"] + rest + more,
+                                   in: dir.path)
+        }
+        let missing = await run(dir.file("nope.csv"))
+        #expect(missing.status == 1 && missing.stdout == "")
+        #expect(missing.stderr == "\(dir.file("nope.csv")): open: no such file or directory (errno 2)\n")
+        let oneRow = await run(dir.file("one.csv"))
+        #expect(oneRow.status == 1 && oneRow.stdout == "")
+        #expect(oneRow.stderr == "\(dir.file("one.csv")): only one data row (the bin width is read from the first two rows)\n")
+        // The config's [source] path, loads.json beside it: a file the config names, not an option.
+        let output = await run(Self.conversation, [command == "tune" ? "--write" : "--csv", dir.file("loads.json")])
+        #expect(output.status == 64 && output.stdout == "")
+        #expect(output.stderr.hasPrefix("Error: option '\(command == "tune" ? "--write" : "--csv")': '\(dir.file("loads.json"))' is "
+            + "the file [source] path names; each output must be a file of its own\nUsage: autoscaled \(command) "), "\(output.stderr)")
+        #expect(access(dir.file("loads.json"), F_OK) == -1)
+    }
+
     @Test("a per-server trace is a usage error")
     func perServerTrace() async {
         let dir = Workspace()
