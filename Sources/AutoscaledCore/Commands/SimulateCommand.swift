@@ -120,13 +120,14 @@ public enum SimulateCommand {
 }
 
 extension SimulateCommand {
-    /// What a replay reads first, `simulate`'s and `tune`'s alike, refused with the output that says why.
+    /// Why ``readInputs(configPath:tracePath:outputs:subcommand:)`` refused the config or the trace: the
+    /// command's output that says so.
     struct Refused: Error {
         let output: CommandOutput
     }
 
-    /// The config at `configPath` (its files checked against the command's `outputs`) and the trace
-    /// at `tracePath`, or the output that tells what is wrong with either.
+    /// What a replay reads first, `simulate`'s and `tune`'s alike: the config at `configPath` (its files
+    /// checked against the command's `outputs`) and the trace at `tracePath`, or why either is refused.
     static func readInputs(configPath: String, tracePath: String, outputs: [OptionFiles.Named],
                            subcommand: String) -> Result<(Config, Trace), Refused> {
         let config: Config
