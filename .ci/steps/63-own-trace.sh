@@ -54,6 +54,7 @@ PY
 touch -r "$dir/a/same.csv" "$dir/b/same.csv"
 [ "$(stat -c %s "$dir/a/same.csv")" = "$(stat -c %s "$dir/b/same.csv")" ] && ! cmp -s "$dir/a/same.csv" "$dir/b/same.csv"
 own() { python3 scripts/policy-report.py --trace "$1" --capacity 1 --startup-delay 120 --initial 7 --binary "$binary"; }
+# The kept frontiers are a cache: removed, they are only drawn again.
 kept=.build/policy-report-frontiers.json
 rm -f "$kept"
 alone=$(own "$dir/b/same.csv" | grep -F "| same.csv (")
