@@ -21,7 +21,8 @@ traces added after the shipped settings were chosen ('fresh') apart from both, e
 next to the perfect-foresight floor at the same share of requests over capacity (a dynamic program
 that knows the future and pays the startup delay, see scripts/foresight_floor.py) and the HPA and
 KPA frontiers at the same share over capacity, drawn from `autoscaled simulate --policy hpa|kpa` at
-targets 0.1 … 0.95 (kept in config/traces/suite/frontiers.json until the simulator's sources change). A run with more requests over
+targets 0.1 … 0.95 (kept in config/traces/suite/frontiers.json by the trace's bytes and the simulator's
+sources, rows of an older simulator dropped when the file is written). A run with more requests over
 capacity than every point of a frontier is a loss against it, never a cost win. Each part ends with
 its scale events, beside those of the HPA and KPA frontier points nearest each trace's share over
 capacity, and the policy's scale-ups taken back (followed by a scale-down within a minute). With
@@ -33,7 +34,8 @@ one replica's capacity C (requests/s at load 100) and startup delay D (seconds, 
 from N replicas (by default the suite's rule: the first 5 minutes' mean load at half a replica's
 capacity, at least 1). `simulate` reads each trace first and names what is wrong with one it
 refuses; a per-server trace is refused, as the models replay offered load only. The frontiers are
-kept in .build/policy-report-frontiers.json until the trace or the simulator's sources change. With
+kept in .build/policy-report-frontiers.json by the trace's bytes and the simulator's sources (rows of
+an older simulator are dropped when the file is written). With
 --check, exits 1 unless the policy is at most 1.0× both frontiers on every trace given.
 
 With --suite --shift S: every trace replayed S seconds later (``shifted_trace``), so that a change of
@@ -178,8 +180,7 @@ def model_frontier(binary, config, path, capacity, delay, initial, model, cache)
     """(over %, replica-seconds, scale events) of `simulate --policy MODEL` at every target. The models do not
     depend on the config's [policy], so the rows are kept in `cache` (keyed by the trace's bytes, the
     model and its setting, and the simulator's sources) and computed once per trace."""
-    key = (f"{file_digest(path)}:{capacity}:{delay}:{initial}:{model}"
-           f":{FRONTIER_TARGETS}:{simulator_digest()}:events")
+    key = f"{file_digest(path)}:{capacity}:{delay}:{initial}:{model}{frontier_key_end()}"
     if key not in cache:
         rows = []
         for target in FRONTIER_TARGETS:
@@ -187,6 +188,20 @@ def model_frontier(binary, config, path, capacity, delay, initial, model, cache)
             rows.append((result["over"], result["replica_seconds"], result["events"]))
         cache[key] = rows
     return cache[key]
+
+
+def frontier_key_end():
+    """How every key ``model_frontier`` makes now ends: the targets and the simulator's sources."""
+    return f":{FRONTIER_TARGETS}:{simulator_digest()}:events"
+
+
+def readable_key(key):
+    """Whether ``model_frontier`` can read `key` again: drawn from a trace's digest (not its name, size
+    and modification time, as kept before), at FRONTIER_TARGETS, by the simulator built from the
+    sources as they are now."""
+    head = key.split(":", 1)[0]
+    return (len(head) == 32 and all(c in "0123456789abcdef" for c in head)
+            and key.endswith(frontier_key_end()))
 
 
 def frontier_ratio(cost, over, rows):
@@ -233,10 +248,12 @@ def load_frontiers(path):
 
 
 def keep_frontiers(path, cache):
-    """Writes `cache` to `path` whole (a partial file is never read as the cache)."""
+    """Writes `cache` to `path` whole (a partial file is never read as the cache), without the rows no
+    run can read again (``readable_key``): those of another simulator or other targets, and those kept
+    under the keys of before. Rows of traces this run did not replay are kept."""
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path + ".part", "w") as text:
-        json.dump(cache, text)
+        json.dump({key: rows for key, rows in cache.items() if readable_key(key)}, text)
     os.replace(path + ".part", path)
 
 

@@ -3,8 +3,9 @@
 # one's own. Checked here: a suite trace given as one's own gets the row --suite gives it; the same
 # trace with CRLF line ends, a byte order mark, a comment and spaces (all of which `simulate` takes)
 # gets the same row; a trace of the same name, size and modification time as one replayed before gets
-# its own frontiers, not that one's; a per-server trace, traces `simulate` refuses, a config that
-# loses under --check and options that do not fit are refused with what is wrong.
+# its own frontiers, not that one's, and rows no run can read again are not kept; a per-server trace,
+# traces `simulate` refuses, a config that loses under --check and options that do not fit are
+# refused with what is wrong.
 set -euo pipefail
 export PATH="$PATH:/opt/swift/usr/bin"
 swift build -c release --product autoscaled > /dev/null
@@ -63,6 +64,31 @@ own "$dir/a/same.csv" > /dev/null
 after=$(own "$dir/b/same.csv" | grep -F "| same.csv (")
 [ "$alone" = "$after" ] || { echo "after a trace of the same name, size and time: '$after', alone: '$alone'"; exit 1; }
 echo "a trace of the same name, size and modification time as one before, other loads: its own frontiers ($after)"
+
+# Rows no run can read again are not kept: a row kept under the keys of before (name, size, time),
+# one drawn by another simulator. The rows of a trace not replayed this time stay.
+python3 - "$kept" <<'PY'
+import json, sys
+cache = json.load(open(sys.argv[1]))
+current = sorted(cache)
+assert len(current) == 4, current  # both traces, both models
+stale = {"same.csv:61433:1796569882679379110:1:120:7:hpa" + current[0][current[0].index(":[") :]: [[0, 1, 0]],
+         current[0].rsplit(":", 2)[0] + ":0123456789abcdef:events": [[0, 1, 0]]}
+json.dump({**cache, **stale}, open(sys.argv[1], "w"))
+PY
+own "$dir/a/same.csv" > /dev/null
+python3 - "$kept" "$dir/a/same.csv" "$dir/b/same.csv" <<'PY'
+import importlib.util, json, sys
+sys.path.insert(0, "scripts")
+spec = importlib.util.spec_from_file_location("report", "scripts/policy-report.py")
+report = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(report)
+left = sorted(json.load(open(sys.argv[1])))
+digests = sorted(report.file_digest(path) for path in sys.argv[2:])
+assert [key.split(":")[0] for key in left] == [digests[0]] * 2 + [digests[1]] * 2, left
+assert all(key.endswith(report.frontier_key_end()) for key in left), left
+PY
+echo "kept frontiers: the rows of before and of another simulator dropped, both traces' rows kept"
 
 refused() {
     local expected=$1; shift
