@@ -44,19 +44,32 @@ The 'fresh' traces (made after the shipped settings were chosen, never used to c
   sine_1h                  6 h, 1 s: 30 + 25 sin(2 pi t / 1 h) req/s.
   random_walk              4 h, 1 s: a rate from 20 req/s moving by a normal step (sigma 0.3) each second,
                            at least 1.
+
+  scripts/make-suite-traces.py --draw N DIRECTORY
+
+writes each trace drawn around its shape's rate (all but the recorded ones: the rotations and sums of
+the public traces) drawn again, under its seed + 1000 N (a shape placed by a seed of its own keeps
+it), into DIRECTORY: the same shapes, other arrivals, to tell a shape's loss from one draw's. N = 0
+is the suite's own draw.
 """
 import math
 import os
 import random
 import sys
 
-from trace_shapes import diurnal_week, poisson, read_counts
+from trace_shapes import diurnal_week, draw_arguments, poisson, read_counts
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(__file__), ".."))
 
 
+# Which draw of each shape is written (`--draw N`): 0, the suite's own.
+DRAW = 0
+
+
 def sampled(width, rates, seed):
-    rng = random.Random(seed)
+    """Poisson counts around `rates` (requests/s) in bins of `width` seconds, drawn under `seed` (plus
+    1000 for each draw after the suite's)."""
+    rng = random.Random(seed + 1000 * DRAW)
     return width, [poisson(rng, rate * width) for rate in rates]
 
 
@@ -213,11 +226,19 @@ def write(directory, name):
             out.write(f"{index * width},{count:g}\n")
 
 
+# The traces made from the recorded public ones: the same at every draw.
+RECORDED = {"conv_rotated.csv", "code_rotated.csv", "functions_rotated.csv", "conv_plus_code.csv",
+            "conv_three_phases.csv"}
+
+
 def main():
-    directory = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "config", "traces", "suite")
+    global DRAW
+    DRAW, directory = draw_arguments(sys.argv[1:], "make-suite-traces.py",
+                                     os.path.join(ROOT, "config", "traces", "suite"))
     os.makedirs(directory, exist_ok=True)
     for name in TRACES:
-        write(directory, name)
+        if DRAW == 0 or name not in RECORDED:
+            write(directory, name)
 
 
 if __name__ == "__main__":

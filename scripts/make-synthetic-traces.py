@@ -10,23 +10,34 @@ policy must get right; none of them is tuned for.
   noise.csv                1 h, 1-s bins: Poisson noise around a constant 10 req/s.
   idle.csv                 1 h, 1-s bins: 8 req/s, nothing from 20 to 45 min, then 8 req/s again.
 Every bin's count is a Poisson draw around the shape's rate.
+
+  scripts/make-synthetic-traces.py --draw N DIRECTORY
+
+writes the same shapes drawn again, under each one's seed + 1000 N (the diurnal week's bursts keep
+their own seed), into DIRECTORY. N = 0 is the files above.
 """
 import os
 import random
 import sys
 
-from trace_shapes import diurnal_week, poisson
+from trace_shapes import diurnal_week, draw_arguments, poisson
+
+
+# Which draw of each shape is written (`--draw N`): 0, the files in config/traces/synthetic/.
+DRAW = 0
 
 
 def write(directory, name, width, rates, seed):
-    rng = random.Random(seed)
+    rng = random.Random(seed + 1000 * DRAW)
     with open(os.path.join(directory, name), "w") as out:
         out.write("t_seconds,requests\n")
         for index, rate in enumerate(rates):
             out.write(f"{index * width},{poisson(rng, rate * width)}\n")
 
 def main():
-    directory = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "config", "traces", "synthetic")
+    global DRAW
+    DRAW, directory = draw_arguments(sys.argv[1:], "make-synthetic-traces.py",
+                                     os.path.join(os.path.dirname(__file__), "..", "config", "traces", "synthetic"))
     os.makedirs(directory, exist_ok=True)
     write(directory, "diurnal_week_bursts.csv", 60, diurnal_week(7), 1)
     write(directory, "step.csv", 1, [16 if 1200 <= t < 2400 else 4 for t in range(3600)], 2)

@@ -1,6 +1,23 @@
-"""What the trace scripts share: Poisson sampling, the diurnal week with bursts, reading a trace."""
+"""What the trace scripts share: their command line, Poisson sampling, the diurnal week with bursts,
+reading a trace."""
 import math
 import random
+import sys
+
+
+def draw_arguments(arguments, script, default_directory):
+    """(N, DIRECTORY) of a generator's command line, `[DIRECTORY]` or `--draw N DIRECTORY`: N is which
+    draw of each shape to write (0, the files the repository's reports read, by default); anything
+    else exits with the usage."""
+    usage = f"usage: {script} [DIRECTORY] | --draw N DIRECTORY (N a whole number)"
+    draw = 0
+    if arguments[:1] == ["--draw"]:
+        if len(arguments) != 3 or not arguments[1].isdigit():
+            sys.exit(usage)
+        draw, arguments = int(arguments[1]), arguments[2:]
+    if len(arguments) > 1 or any(argument.startswith("-") for argument in arguments):
+        sys.exit(usage)
+    return draw, arguments[0] if arguments else default_directory
 
 
 def poisson(rng, mean):

@@ -47,6 +47,40 @@ struct TraceSuiteTests {
         }
     }
 
+    @Test("--draw N writes the drawn shapes again under other seeds: 0 is the files the reports read, 1 differs in every drawn trace at the same length and writes no recorded one; a bad --draw is refused")
+    func draws() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let scripts = "\(repositoryRoot)/scripts"
+        let suite = try JSONDecoder().decode(SuiteFile.self, from: Data(try #require(readFile("\(repositoryRoot)/config/traces/suite.json")).utf8))
+        let recorded: Set = ["conv_rotated.csv", "code_rotated.csv", "functions_rotated.csv", "conv_plus_code.csv", "conv_three_phases.csv"]
+        let drawn = Set(suite.traces.filter { $0.dir == "suite" }.map(\.file)).subtracting(recorded)
+        for (script, zeroDirectory) in [("make-suite-traces.py", "\(dir.path)/suite0"),
+                                        ("make-synthetic-traces.py", "\(repositoryRoot)/config/traces/synthetic")] {
+            #expect(shell("python3 '\(scripts)/\(script)' --draw 0 '\(dir.path)/\(script)-0' && python3 '\(scripts)/\(script)' --draw 1 '\(dir.path)/\(script)-1'") == 0)
+            if script == "make-suite-traces.py" {
+                #expect(shell("python3 '\(scripts)/\(script)' '\(zeroDirectory)'") == 0)
+                #expect(Set(listing("\(dir.path)/\(script)-1")) == drawn)
+            }
+            // Draw 0 is what the generator writes without --draw.
+            #expect(shell("diff -r '\(zeroDirectory)' '\(dir.path)/\(script)-0' >/dev/null") == 0, "\(script) --draw 0")
+            let names = listing("\(dir.path)/\(script)-1")
+            #expect(!names.isEmpty)
+            for name in names {
+                let first = try TraceParser.parse(Array(try #require(readFile("\(dir.path)/\(script)-0/\(name)")).utf8))
+                let second = try TraceParser.parse(Array(try #require(readFile("\(dir.path)/\(script)-1/\(name)")).utf8))
+                #expect([first.start, first.binSeconds, first.binCount] == [second.start, second.binSeconds, second.binCount],
+                        "\(script) --draw 1: \(name) has other bins")
+                #expect(readFile("\(dir.path)/\(script)-0/\(name)") != readFile("\(dir.path)/\(script)-1/\(name)"),
+                        "\(script) --draw 1: \(name) is the same draw")
+            }
+            for bad in ["--draw x '\(dir.path)/bad'", "--draw 1", "--draw -1 '\(dir.path)/bad'", "'\(dir.path)/a' '\(dir.path)/b'", "--drew 1 '\(dir.path)/bad'"] {
+                #expect(shell("python3 '\(scripts)/\(script)' \(bad) 2>'\(dir.path)/err.txt'") != 0, "\(script) \(bad) was accepted")
+                #expect(readText("\(dir.path)/err.txt").hasPrefix("usage: \(script) [DIRECTORY] | --draw N DIRECTORY"), "\(script) \(bad)")
+            }
+        }
+    }
+
     @Test("the suite report counts a scale-up as taken back when a scale-down follows it within 60 s, each scale-down taking back at most the latest")
     func takenBack() {
         let dir = TemporaryDirectory()
