@@ -220,7 +220,8 @@ TRACES = {
 def write(directory, name):
     width, counts = TRACES[name]()
     with open(os.path.join(directory, name), "w") as out:
-        out.write(f"# {name}: made by scripts/make-suite-traces.py (see its header)\n")
+        drawn = f" --draw {DRAW}" if DRAW else ""
+        out.write(f"# {name}: made by scripts/make-suite-traces.py{drawn} (see its header)\n")
         out.write("t_seconds,requests\n")
         for index, count in enumerate(counts):
             out.write(f"{index * width},{count:g}\n")

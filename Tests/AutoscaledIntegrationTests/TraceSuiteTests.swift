@@ -73,6 +73,11 @@ struct TraceSuiteTests {
                         "\(script) --draw 1: \(name) has other bins")
                 #expect(readFile("\(dir.path)/\(script)-0/\(name)") != readFile("\(dir.path)/\(script)-1/\(name)"),
                         "\(script) --draw 1: \(name) is the same draw")
+                if script == "make-suite-traces.py" {
+                    // A drawn trace says which draw it is; the suite's own says nothing more than before.
+                    #expect(readText("\(dir.path)/\(script)-1/\(name)").hasPrefix("# \(name): made by scripts/make-suite-traces.py --draw 1 (see its header)\n"))
+                    #expect(readText("\(dir.path)/\(script)-0/\(name)").hasPrefix("# \(name): made by scripts/make-suite-traces.py (see its header)\n"))
+                }
             }
             for bad in ["--draw x '\(dir.path)/bad'", "--draw 1", "--draw -1 '\(dir.path)/bad'", "'\(dir.path)/a' '\(dir.path)/b'", "--drew 1 '\(dir.path)/bad'"] {
                 #expect(shell("python3 '\(scripts)/\(script)' \(bad) 2>'\(dir.path)/err.txt'") != 0, "\(script) \(bad) was accepted")
