@@ -57,7 +57,7 @@ import os
 import random
 import sys
 
-from trace_shapes import diurnal_week, draw_arguments, poisson, read_counts
+from trace_shapes import diurnal_week, draw_arguments, drawn_seed, poisson, read_counts
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(__file__), ".."))
 
@@ -67,9 +67,9 @@ DRAW = 0
 
 
 def sampled(width, rates, seed):
-    """Poisson counts around `rates` (requests/s) in bins of `width` seconds, drawn under `seed` (plus
-    1000 for each draw after the suite's)."""
-    rng = random.Random(seed + 1000 * DRAW)
+    """Poisson counts around `rates` (requests/s) in bins of `width` seconds, drawn under `seed` as
+    ``drawn_seed`` gives it at the draw written."""
+    rng = random.Random(drawn_seed(seed, DRAW))
     return width, [poisson(rng, rate * width) for rate in rates]
 
 

@@ -20,7 +20,7 @@ import os
 import random
 import sys
 
-from trace_shapes import diurnal_week, draw_arguments, poisson
+from trace_shapes import diurnal_week, draw_arguments, drawn_seed, poisson
 
 
 # Which draw of each shape is written (`--draw N`): 0, the files in config/traces/synthetic/.
@@ -28,7 +28,7 @@ DRAW = 0
 
 
 def write(directory, name, width, rates, seed):
-    rng = random.Random(seed + 1000 * DRAW)
+    rng = random.Random(drawn_seed(seed, DRAW))
     with open(os.path.join(directory, name), "w") as out:
         out.write("t_seconds,requests\n")
         for index, rate in enumerate(rates):

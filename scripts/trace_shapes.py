@@ -2,6 +2,7 @@
 reading a trace."""
 import math
 import random
+import re
 import sys
 
 
@@ -12,12 +13,19 @@ def draw_arguments(arguments, script, default_directory):
     usage = f"usage: {script} [DIRECTORY] | --draw N DIRECTORY (N a whole number)"
     draw = 0
     if arguments[:1] == ["--draw"]:
-        if len(arguments) != 3 or not arguments[1].isdigit():
+        # ASCII digits only: str.isdigit also takes "²", which int() refuses.
+        if len(arguments) != 3 or not re.fullmatch(r"[0-9]+", arguments[1]):
             sys.exit(usage)
         draw, arguments = int(arguments[1]), arguments[2:]
     if len(arguments) > 1 or any(argument.startswith("-") for argument in arguments):
         sys.exit(usage)
     return draw, arguments[0] if arguments else default_directory
+
+
+def drawn_seed(seed, draw):
+    """The seed a shape drawn under `seed` is drawn under at draw `draw` (``draw_arguments``'s N):
+    `seed` itself at 0, the files the reports read."""
+    return seed + 1000 * draw
 
 
 def poisson(rng, mean):

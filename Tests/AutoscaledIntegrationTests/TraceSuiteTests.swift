@@ -79,7 +79,7 @@ struct TraceSuiteTests {
                     #expect(readText("\(dir.path)/\(script)-0/\(name)").hasPrefix("# \(name): made by scripts/make-suite-traces.py (see its header)\n"))
                 }
             }
-            for bad in ["--draw x '\(dir.path)/bad'", "--draw 1", "--draw -1 '\(dir.path)/bad'", "'\(dir.path)/a' '\(dir.path)/b'", "--drew 1 '\(dir.path)/bad'"] {
+            for bad in ["--draw x '\(dir.path)/bad'", "--draw 1", "--draw -1 '\(dir.path)/bad'", "'\(dir.path)/a' '\(dir.path)/b'", "--drew 1 '\(dir.path)/bad'", "--draw ² '\(dir.path)/bad'"] {
                 #expect(shell("python3 '\(scripts)/\(script)' \(bad) 2>'\(dir.path)/err.txt'") != 0, "\(script) \(bad) was accepted")
                 #expect(readText("\(dir.path)/err.txt").hasPrefix("usage: \(script) [DIRECTORY] | --draw N DIRECTORY"), "\(script) \(bad)")
             }
