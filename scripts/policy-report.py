@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Replays traces through `autoscaled simulate` with a config's policy and reports where it lands.
 
-  scripts/policy-report.py [--config config/autoscaled.conf] [--binary PATH] [--check] [--suite [--split train|test|fresh] [--digits N] [--shift S | --phases N]]
+  scripts/policy-report.py [--config config/autoscaled.conf] [--binary PATH] [--check] [--suite [--split train|test|fresh] [--digits N] [--shift S | --phases N | --draws A[-B]]]
   scripts/policy-report.py --trace FILE [--trace FILE …] --capacity C --startup-delay D [--initial N] [--digits N] [--check] [--config …] [--binary …]
 
 Public traces (config/traces/, from the Azure public datasets; see config/traces/README.md): the
@@ -51,6 +51,12 @@ every phase of a 10 s poll), each phase's tables as above, then per part the mea
 the pairs above 1.0× or lost on service (and the fewest and most at one phase), the part's mean and
 worst ratio to the frontiers (and the worst's range), its scale events, and the scale-ups taken back;
 then every trace × frontier pair that is above 1.0× or lost at some phase, with at how many.
+
+With --suite --draws A-B (or A): the suite at each draw N = A … B, every trace drawn around a shape's
+rate written again for the run by `make-suite-traces.py --draw N` and `make-synthetic-traces.py --draw
+N` (the recorded traces as they are; draw 0 is the suite's own), each draw's tables as above, then the
+same summary over the draws: to tell what a rule does to a shape from what it does to one draw of it.
+Each draw's floor is over its own trace; the frontiers are kept in config/traces/suite-draws/frontiers.json.
 """
 import argparse
 import functools
@@ -61,6 +67,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -340,7 +347,25 @@ def shifted_trace(path, shift, folder):
     return shifted
 
 
-def suite_report(binary, config, check, splits, digits=2, shift=None):
+def drawn_suite(draw, folder):
+    """Writes draw `draw` (at least 1) of every suite trace drawn around a shape's rate into `folder`
+    (an empty one), by both trace generators (``make-suite-traces.py --draw N``); the recorded traces
+    are not drawn. Returns `folder`."""
+    for script in ("make-suite-traces.py", "make-synthetic-traces.py"):
+        subprocess.run([sys.executable, os.path.join(ROOT, "scripts", script), "--draw", str(draw), folder],
+                       check=True)
+    return folder
+
+
+def suite_trace(entry, drawn_folder=None):
+    """The path of the suite's `entry`: its draw in `drawn_folder` (``drawn_suite``) when it is drawn
+    there, else the suite's own file."""
+    if drawn_folder and os.path.exists(os.path.join(drawn_folder, entry["file"])):
+        return os.path.join(drawn_folder, entry["file"])
+    return os.path.join(ROOT, "config", "traces", entry["dir"], entry["file"])
+
+
+def suite_report(binary, config, check, splits, digits=2, shift=None, draw=0):
     import foresight_floor
 
     traces = os.path.join(ROOT, "config", "traces")
@@ -350,10 +375,16 @@ def suite_report(binary, config, check, splits, digits=2, shift=None):
     for split in splits:
         if split not in parts:
             sys.exit(f"policy-report: no trace of the suite is in the part '{split}' (its parts: {', '.join(parts)})")
-    if any(not os.path.exists(os.path.join(traces, entry["dir"], entry["file"])) for entry in suite):
+    if any(not os.path.exists(suite_trace(entry)) for entry in suite):
         subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "make-suite-traces.py")], check=True)
+    # A draw's traces are written anew for each run (in well under a second), to a folder of its own.
+    drawn = tempfile.TemporaryDirectory(prefix=f"policy-report-draw-{draw}-") if draw else None
+    drawn_folder = drawn_suite(draw, drawn.name) if drawn else None
     shifted_folder = None if shift is None else os.path.join(traces, "suite-shifted", str(shift))
-    cache_path = os.path.join(shifted_folder or os.path.join(traces, "suite"), "frontiers.json")
+    if drawn_folder:
+        cache_path = os.path.join(traces, "suite-draws", "frontiers.json")
+    else:
+        cache_path = os.path.join(shifted_folder or os.path.join(traces, "suite"), "frontiers.json")
     cache = load_frontiers(cache_path)
     figures = {}
     for split in splits:
@@ -363,7 +394,7 @@ def suite_report(binary, config, check, splits, digits=2, shift=None):
         events = {"policy": 0, "hpa": 0, "kpa": 0}
         ups = taken = 0
         for entry in (entry for entry in suite if entry["split"] == split):
-            path = os.path.join(traces, entry["dir"], entry["file"])
+            path = suite_trace(entry, drawn_folder)
             width, counts = foresight_floor.read_trace(path)
             capacity, delay, initial = entry["C"], entry["D"], entry["initial"]
             if initial == "auto":
@@ -397,6 +428,8 @@ def suite_report(binary, config, check, splits, digits=2, shift=None):
                                      worst=max(versus) if versus else None, events=events["policy"],
                                      ups=ups, taken_back=taken)
     keep_frontiers(cache_path, cache)
+    if drawn:
+        drawn.cleanup()
     report_losses([pair for part in figures.values() for pair in part.pairs], digits, check, "a suite trace")
     return figures
 
@@ -420,11 +453,13 @@ def ratio_range(ratios, digits):
     return f"{low}×" if low == high else f"{low}–{high}×"
 
 
-def phase_summary(phases, digits=2):
-    """The lines that sum up `phases` (one {part: PartFigures} per phase, in the order of their shifts):
-    per part, the means over the phases, and every pair above 1.0× or lost at some phase."""
+def phase_summary(phases, digits=2, over=None, unit="phases"):
+    """The lines that sum up `phases` (one {part: PartFigures} per phase, in the order of their shifts,
+    or per draw with `over` naming the draws and `unit` "draws"): per part, the means over them, and
+    every pair above 1.0× or lost at some phase (or draw)."""
     count = len(phases)
-    lines = [f"\n| part (means over S = 0 … {count - 1}) | pairs above 1.0× or lost | mean | worst "
+    over = over or f"S = 0 … {count - 1}"
+    lines = [f"\n| part (means over {over}) | pairs above 1.0× or lost | mean | worst "
              "| scale events | scale-ups taken back |", "|---|---|---|---|---|---|"]
     for split in phases[0]:
         parts = [phase[split] for phase in phases]
@@ -437,7 +472,7 @@ def phase_summary(phases, digits=2):
         share = f" ({100 * taken / ups:.0f} %)" if ups else ""
         lines.append(f"| {split} | {sum(pairs) / count:.1f} ({min(pairs)}–{max(pairs)}) | {mean} | {worst} "
                      f"| {sum(part.events for part in parts) / count:.0f} | {taken} of {ups}{share} |")
-    lines.append(f"\nabove 1.0× or lost on service, at how many of the {count} phases:")
+    lines.append(f"\nabove 1.0× or lost on service, at how many of the {count} {unit}:")
     for split in phases[0]:
         seen = {}
         for phase in phases:
@@ -504,6 +539,15 @@ def trace_report(binary, config, paths, capacity, delay, initial, check, digits)
     report_losses(pairs, digits, check, "a trace given")
 
 
+def draw_range(text):
+    """The draws `--draws` takes: A, or A-B for A … B, whole numbers from 0 to 999 with A ≤ B."""
+    match = re.fullmatch(r"([0-9]{1,3})(?:-([0-9]{1,3}))?", text)
+    if not match or int(match.group(2) or match.group(1)) < int(match.group(1)):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a draw A or draws A-B (whole numbers from 0 to 999, "
+                                         f"A at most B)")
+    return range(int(match.group(1)), int(match.group(2) or match.group(1)) + 1)
+
+
 def release_binary():
     """Builds the release `autoscaled` of this checkout and returns its path."""
     subprocess.run(["swift", "build", "-c", "release", "--product", "autoscaled"], cwd=ROOT, check=True,
@@ -525,6 +569,9 @@ def main():
                         help="with --suite: replay every trace S seconds later (0 to 3600), frontiers drawn again")
     parser.add_argument("--phases", type=int, metavar="N",
                         help="with --suite: the suite at every shift S = 0 … N-1 (1 to 3600), then the means over them")
+    parser.add_argument("--draws", type=draw_range, metavar="A[-B]",
+                        help="with --suite: every drawn trace at draws A … B (0 to 999; 0 is the suite's own), "
+                             "then the means over them")
     parser.add_argument("--trace", action="append", metavar="FILE",
                         help="an offered-load trace of your own (t_seconds,requests) to compare on; may be repeated")
     parser.add_argument("--capacity", type=float, metavar="C",
@@ -548,8 +595,19 @@ def main():
     if args.phases is not None and (not args.suite or args.shift is not None or args.check
                                     or not 1 <= args.phases <= 3600):
         parser.error("--phases N needs --suite, neither --shift nor --check, and N from 1 to 3600")
+    if args.draws is not None and (not args.suite or args.shift is not None or args.phases is not None or args.check):
+        parser.error("--draws A[-B] needs --suite, and neither --shift, --phases nor --check")
     binary = args.binary or release_binary()
     splits = [args.split] if args.split else ["train", "test", "fresh"]
+    if args.draws is not None:
+        runs = []
+        for draw in args.draws:
+            print(f"\n## draw {draw}")
+            runs.append(suite_report(binary, args.config, False, splits, args.digits, draw=draw))
+        first, last = args.draws[0], args.draws[-1]
+        print("\n".join(phase_summary(runs, args.digits, f"draws {first} … {last}" if last > first else f"draw {first}",
+                                       "draws")))
+        return
     if args.phases is not None:
         phases = []
         for shift in range(args.phases):
