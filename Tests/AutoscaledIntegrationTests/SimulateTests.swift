@@ -60,7 +60,11 @@ struct SimulateTests {
             #expect(lines.dropFirst(up + 1).first?.hasPrefix(
                 "ts=1970-01-01T00:00:15.000Z level=info event=limited want=11 held_by=max_replicas replicas=10 reason=") == true, "\(lines)")
         }
-        #expect(lines.filter { $0.contains("event=limited") }.count == 1, "\(lines)")
+        // Before it, at the first poll, the rises still being learned hold the count 3 above the need 2:
+        // two rules, each said once, when it starts holding.
+        #expect(lines.first?.hasPrefix("ts=1970-01-01T00:00:05.000Z level=info event=limited want=2 held_by=headroom_window "
+            + "replicas=3 reason=") == true, "\(lines)")
+        #expect(lines.filter { $0.contains("event=limited") }.count == 2, "\(lines)")
     }
 
     @Test("a trace file's name reaches the report escaped, as in errors: no control or bidi character raw", arguments: ["simulate", "tune"])

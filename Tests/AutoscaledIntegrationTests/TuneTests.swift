@@ -55,7 +55,8 @@ struct TuneTests {
         // going over capacity; 90 needs 12, held at 11. The cheapest learns quickest: the shortest
         // poll (1s) and rise horizon (replica_startup 0, so replica_startup + a poll = 1 s), then
         // goes down at once (scale_down_stabilization 0) and keeps no room beyond the need
-        // (headroom_scale_down_margin 0: with the shipped 0.6, 10 needed exactly would keep 11): 15 s
+        // (headroom_scale_down_margin 0, and so headroom_scale_down_margin_unmeasured: a total that
+        // never changes measures no spread, and with the shipped 0.3 there, 10 needed exactly would keep 11): 15 s
         // at 11, then 10 for the rest, on each part. headroom_quantile and headroom_window change
         // nothing here (every rise is 0).
         let dir = Workspace()
@@ -72,7 +73,7 @@ struct TuneTests {
             + "each setting is judged before its memory has filled, and the winner may not hold on longer traffic\n\n"))
         #expect(result.stdout.contains("\nthis config (poll_interval 5s)      8800         0.00       2200         0.00\n"))
         for line in ["headroom = learned", "headroom_target_load = 100", "scale_down_stabilization = 0", "replica_startup = 0",
-                     "headroom_scale_down_margin = 0",
+                     "headroom_scale_down_margin = 0", "headroom_scale_down_margin_unmeasured = 0",
                      // The band rules' keys are the config's own.
                      "scale_up_threshold = 50", "target_load = 50", "trend_window = 3min"] {
             #expect(result.stdout.contains("\n\(line)\n"), "\(line)")

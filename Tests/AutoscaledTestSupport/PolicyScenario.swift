@@ -67,6 +67,7 @@ public enum PolicyScenario {
         ]
         if dice.chance(30) { lines.append("fallback_replicas = \(minimum + dice.below(max(1, maximum - minimum + 1)))") }
         var spreadLine: String?
+        var unmeasuredMarginLine: String?
         if dice.chance(40) {
             // The shipped way of sizing, with its settings from the bounds and ordinary values.
             lines += [
@@ -90,6 +91,13 @@ public enum PolicyScenario {
             }
             // Added after the out-of-bounds draw below, which picks a line by the count of lines.
             if own.chance(50) { spreadLine = "headroom_spread = \(own.pick(["measured", "measured", "assumed"]))" }
+            // From a third copy, for the same reason; the key is only taken with the spread measured.
+            var third = own
+            for _ in 0..<5 { _ = third.roll() }
+            if spreadLine == "headroom_spread = measured", third.chance(60) {
+                unmeasuredMarginLine = "headroom_scale_down_margin_unmeasured = "
+                    + third.pick(["0.3", "0", "1", "10", "\(third.fraction())"])
+            }
         }
         if dice.chance(10) {
             // A value out of bounds: the config must be refused.
@@ -98,6 +106,7 @@ public enum PolicyScenario {
             lines[index] = "\(key) = \(dice.pick(["1e16", "-1e16", "0", "2000000", "9223372036854775807", "366d"]))"
         }
         if let spreadLine { lines.append(spreadLine) }
+        if let unmeasuredMarginLine { lines.append(unmeasuredMarginLine) }
         // The poll interval is the policy's tick: a learned headroom_window spans at most 100000 of them.
         let poll = dice.pick(["10s", "10s", "1s", "250ms"])
         if lines.contains("headroom = learned"), dice.chance(40) { lines += seasonLines(&dice, lines: lines, poll: poll) }
@@ -306,7 +315,8 @@ public enum DecisionChecks {
                 broken.append("learned scale-down while the rises are still being learned")
             }
             // The margin only raises a need below the count, to no more than the count.
-            if let kept = sizing.beforeMargin, !(config.headroom.scaleDownMargin > 0 && kept.setting == config.headroom.scaleDownMargin
+            let margin = sizing.marginIsUnmeasured ? config.headroom.scaleDownMarginUnmeasured : config.headroom.scaleDownMargin
+            if let kept = sizing.beforeMargin, !(margin > 0 && kept.setting == margin
                 && kept.need < sizing.need && sizing.need <= from) {
                 broken.append("need \(kept.need) raised to \(sizing.need) by a margin \(kept.setting) from \(from)")
             }

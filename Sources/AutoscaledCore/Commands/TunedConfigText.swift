@@ -35,6 +35,9 @@ enum TunedConfigText {
             "headroom_square_root_room = \(DecimalText.format(policy.headroom.squareRootRoom))",
             "headroom_spread = \(policy.headroom.spread.rawValue)",
         ]
+        if policy.headroom.spread == .measured {
+            lines.append("headroom_scale_down_margin_unmeasured = \(DecimalText.format(policy.headroom.scaleDownMarginUnmeasured))")
+        }
         if let fallback = policy.fallbackReplicas { lines.append("fallback_replicas = \(fallback)") }
         if let after = policy.scaleToZeroAfter { lines.append("scale_to_zero_after = \(DurationText.format(after))") }
         return lines

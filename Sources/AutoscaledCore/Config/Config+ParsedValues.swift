@@ -96,7 +96,8 @@ extension PolicyConfig {
                 scaleDownMargin: try values.number(.headroomScaleDownMargin),
                 scaleUpTolerance: try values.number(.headroomScaleUpTolerance),
                 squareRootRoom: try values.number(.headroomSquareRootRoom),
-                spread: try values.choice(.headroomSpread, Headroom.Spread.init(rawValue:))),
+                spread: try values.choice(.headroomSpread, Headroom.Spread.init(rawValue:)),
+                scaleDownMarginUnmeasured: try values.number(.headroomScaleDownMarginUnmeasured)),
             scaleDownStabilizationRule: try values.choice(.scaleDownStabilizationRule, PolicyConfig.StabilizationRule.init(rawValue:)),
             scaleToZeroAfter: try values.optional(.scaleToZeroAfter, values.duration)
         )

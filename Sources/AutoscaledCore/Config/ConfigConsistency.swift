@@ -75,10 +75,14 @@ enum ConfigConsistency {
                 line: values.latestLine(of: .headroomQuantile),
                 message: "headroom_quantile (\(DecimalText.format(quantile))) must be above 0 and at most 1"))
         }
-        if let margin = try? values.number(.headroomScaleDownMargin), !(margin >= 0 && margin <= Headroom.maxScaleDownMargin) {
+        for key in [ConfigKey.headroomScaleDownMargin, .headroomScaleDownMarginUnmeasured] {
+            // The second takes the first's value when absent: a fault of that value is the first's.
+            guard let margin = try? values.number(key), !(margin >= 0 && margin <= Headroom.maxScaleDownMargin),
+                  key == .headroomScaleDownMargin || values.line(of: key) != nil
+            else { continue }
             faults.append(Fault(
-                line: values.latestLine(of: .headroomScaleDownMargin),
-                message: "headroom_scale_down_margin (\(DecimalText.format(margin))) must be at least 0 and at most "
+                line: values.latestLine(of: key),
+                message: "\(key.name) (\(DecimalText.format(margin))) must be at least 0 and at most "
                     + "\(DecimalText.format(Headroom.maxScaleDownMargin)) (replicas of room a scale-down keeps beyond the need)"))
         }
         if let room = try? values.number(.headroomSquareRootRoom), !(room >= 0 && room <= Headroom.maxSquareRootRoom) {

@@ -45,6 +45,7 @@ extension ConfigKey {
     static let headroomScaleUpTolerance = ConfigKey(section: "policy", name: "headroom_scale_up_tolerance")
     static let headroomSquareRootRoom = ConfigKey(section: "policy", name: "headroom_square_root_room")
     static let headroomSpread = ConfigKey(section: "policy", name: "headroom_spread")
+    static let headroomScaleDownMarginUnmeasured = ConfigKey(section: "policy", name: "headroom_scale_down_margin_unmeasured")
     static let scaleToZeroAfter = ConfigKey(section: "policy", name: "scale_to_zero_after")
     static let statePath = ConfigKey(section: "state", name: "path")
     static let historyEnabled = ConfigKey(section: "history", name: "enabled")
@@ -124,6 +125,10 @@ enum ConfigSchema {
         ConfigKeySpec(.headroomSquareRootRoom, .number, default: "0") { .number($0.policy.headroom.squareRootRoom) },
         ConfigKeySpec(.headroomSpread, .choice(Headroom.Spread.allCases.map(\.rawValue)), default: "assumed") {
             .string($0.policy.headroom.spread.rawValue)
+        },
+        ConfigKeySpec(.headroomScaleDownMarginUnmeasured, .number, default: nil, defaultFrom: .headroomScaleDownMargin,
+                      example: "0.3", when: (.headroomSpread, [Headroom.Spread.measured.rawValue])) {
+            $0.policy.headroom.spread == .measured ? .number($0.policy.headroom.scaleDownMarginUnmeasured) : nil
         },
         ConfigKeySpec(.scaleToZeroAfter, .duration(allowsZero: false), default: ConfigKeySpec.unset, example: "5min") {
             $0.policy.scaleToZeroAfter.map(TypedValue.duration)

@@ -45,6 +45,10 @@ public struct Headroom: Sendable, Equatable {
     public var squareRootRoom: Double
     /// The spread ``squareRootRoom`` gives room for.
     public var spread: Spread
+    /// Where the spread is measured (``measuresSpread``): the ``scaleDownMargin`` at a tick where it
+    /// is not (``PolicyMemory/measuredSpread(at:policy:)``: too few polls yet, or a total held
+    /// between a source's updates), where no noise between polls was seen to keep room for.
+    public var scaleDownMarginUnmeasured: Double
 
     /// `headroom_spread`: the spread of the load ``squareRootRoom`` gives room for.
     public enum Spread: String, Sendable, CaseIterable {
@@ -57,8 +61,10 @@ public struct Headroom: Sendable, Equatable {
         case measured
     }
 
+    /// `scaleDownMarginUnmeasured` is `scaleDownMargin` unless given.
     public init(mode: Mode, targetLoad: Double, quantile: Double, window: Duration, scaleDownMargin: Double = 0,
-                scaleUpTolerance: Double = 0, squareRootRoom: Double = 0, spread: Spread = .assumed) {
+                scaleUpTolerance: Double = 0, squareRootRoom: Double = 0, spread: Spread = .assumed,
+                scaleDownMarginUnmeasured: Double? = nil) {
         self.mode = mode
         self.targetLoad = targetLoad
         self.quantile = quantile
@@ -67,6 +73,19 @@ public struct Headroom: Sendable, Equatable {
         self.scaleUpTolerance = scaleUpTolerance
         self.squareRootRoom = squareRootRoom
         self.spread = spread
+        self.scaleDownMarginUnmeasured = scaleDownMarginUnmeasured ?? scaleDownMargin
+    }
+
+    /// Whether a scale-down keeps ``scaleDownMarginUnmeasured`` rather than ``scaleDownMargin``:
+    /// the spread is measured (``measuresSpread``) but `measuredSpread`, its measure now, is not there.
+    public func keepsUnmeasuredMargin(measuredSpread: Double?) -> Bool {
+        measuresSpread && measuredSpread == nil
+    }
+
+    /// The margin a scale-down keeps at `measuredSpread`: ``scaleDownMarginUnmeasured`` where
+    /// ``keepsUnmeasuredMargin(measuredSpread:)``, else ``scaleDownMargin``.
+    public func scaleDownMargin(measuredSpread: Double?) -> Double {
+        keepsUnmeasuredMargin(measuredSpread: measuredSpread) ? scaleDownMarginUnmeasured : scaleDownMargin
     }
 
     /// `headroom_spread = measured` with a square-root room to size: the spread is then measured.

@@ -131,7 +131,9 @@ extension DecisionReason.LearnedSizing {
     /// within the next 1min 10s, from 100 then to 800) need 16 at headroom_target_load 50`.
     ///
     /// When `headroom_scale_down_margin` raised the need below the count: `… need 9 at
-    /// headroom_target_load 65, 10 with headroom_scale_down_margin 0.6`; when
+    /// headroom_target_load 65, 10 with headroom_scale_down_margin 0.6`, or where the spread between
+    /// polls is to be measured and was not: `… 10 with headroom_scale_down_margin_unmeasured 0.3 (the
+    /// spread not measured)`; when
     /// `headroom_scale_up_tolerance` kept the count below the need: `… need 13 at
     /// headroom_target_load 65, 12 within headroom_scale_up_tolerance 0.2`; when
     /// `headroom_square_root_room` raised the target at a large load: `… need 253 at 82.78 a replica
@@ -176,7 +178,8 @@ extension DecisionReason.LearnedSizing {
         }
         guard let beforeMargin else { return sized + " \(need) at \(target)" }
         return sized + " \(beforeMargin.need) at \(target), \(need) with "
-            + "headroom_scale_down_margin \(given(beforeMargin.setting))"
+            + (marginIsUnmeasured ? "headroom_scale_down_margin_unmeasured \(given(beforeMargin.setting)) (the spread not measured)"
+                : "headroom_scale_down_margin \(given(beforeMargin.setting))")
     }
 }
 

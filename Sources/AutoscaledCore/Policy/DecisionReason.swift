@@ -180,6 +180,9 @@ public struct DecisionReason: Sendable, Equatable {
         /// Below the count, the need at `targetLoad` alone, when `headroom_scale_down_margin`
         /// (``Adjustment/setting`` replicas of room kept on the way down) raised it to ``need``.
         public var beforeMargin: Adjustment?
+        /// The margin is `headroom_scale_down_margin_unmeasured`'s: the spread between polls is to
+        /// be measured and was not (``Headroom/keepsUnmeasuredMargin(measuredSpread:)``).
+        public var marginIsUnmeasured: Bool
         /// Above the count, the need at `targetLoad`, when `headroom_scale_up_tolerance`
         /// (``Adjustment/setting``, a share of the count) kept the count (``need``).
         public var beforeTolerance: Adjustment?
@@ -219,8 +222,10 @@ public struct DecisionReason: Sendable, Equatable {
 
         public init(total: Double, rise: Double, quantile: Double?, within: Duration, window: Duration, need: Int,
                     targetLoad: Double, raisedTarget: RaisedTarget? = nil, beforeMargin: Adjustment? = nil,
-                    beforeTolerance: Adjustment? = nil, season: Season? = nil, beyondSeason: Bool = false) {
+                    marginIsUnmeasured: Bool = false, beforeTolerance: Adjustment? = nil, season: Season? = nil,
+                    beyondSeason: Bool = false) {
             self.beforeMargin = beforeMargin
+            self.marginIsUnmeasured = marginIsUnmeasured
             self.beforeTolerance = beforeTolerance
             self.season = season
             self.beyondSeason = beyondSeason

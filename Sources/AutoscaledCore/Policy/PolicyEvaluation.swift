@@ -16,8 +16,9 @@ struct Evaluation: Sendable {
     /// target at `max_replicas`, and says so). With `headroom = learned`, below the count, it keeps
     /// `headroom_scale_down_margin` of a replica's room more, at most the count.
     let need: Int
-    /// With `headroom = learned`: the need without `headroom_scale_down_margin`, when the margin
-    /// raised it.
+    /// With `headroom = learned`: the need without `headroom_scale_down_margin` (or
+    /// `headroom_scale_down_margin_unmeasured`, ``Headroom/scaleDownMargin(measuredSpread:)``), when
+    /// the margin raised it.
     let needBeforeMargin: Int?
     /// With `headroom = learned`: the need above the count that `headroom_scale_up_tolerance`
     /// kept at the count (``need`` is then the count).
@@ -100,7 +101,8 @@ struct Evaluation: Sendable {
                 && load / target <= Double(current) * (1 + config.headroom.scaleUpTolerance)
             let sized = tolerated ? current : raw
             needBeforeTolerance = tolerated ? raw : nil
-            let need = Self.keepingMargin(sized, current: current, load: load, target: target, config: config)
+            let need = Self.keepingMargin(sized, current: current, load: load, target: target, config: config,
+                                          margin: config.headroom.scaleDownMargin(measuredSpread: spread))
             self.need = need
             needBeforeMargin = need > sized ? sized : nil
             stableNeed = need
@@ -132,10 +134,11 @@ struct Evaluation: Sendable {
     }
 
     /// `headroom = learned` below the count: the need `sized` for `load` (the total and the rise)
-    /// at `target` a replica, raised to keep `headroom_scale_down_margin` of a replica's room beyond
-    /// it, at most `current`: ⌈load ÷ target + margin⌉. A scale-down goes only as far as leaves that room.
-    static func keepingMargin(_ sized: Int, current: Int, load: Double, target: Double, config: PolicyConfig) -> Int {
-        let margin = config.headroom.scaleDownMargin
+    /// at `target` a replica, raised to keep `margin` (`headroom_scale_down_margin`, or
+    /// `headroom_scale_down_margin_unmeasured`) of a replica's room beyond it, at most `current`:
+    /// ⌈load ÷ target + margin⌉. A scale-down goes only as far as leaves that room.
+    static func keepingMargin(_ sized: Int, current: Int, load: Double, target: Double, config: PolicyConfig,
+                              margin: Double) -> Int {
         guard margin > 0, sized < current else { return sized }
         let kept = replicas(for: (load + margin * target).saturated, targetLoad: target, config: config)
         return max(sized, min(current, kept))
@@ -212,7 +215,8 @@ struct Evaluation: Sendable {
                 ? .init(target: targetLoad, setting: config.headroom.squareRootRoom, measuredSpread: measuredSpread.flatMap { $0 < 1 ? $0 : nil },
                         riseInRoom: riseInRoom)
                 : nil,
-            beforeMargin: needBeforeMargin.map { .init(need: $0, setting: config.headroom.scaleDownMargin) },
+            beforeMargin: needBeforeMargin.map { .init(need: $0, setting: config.headroom.scaleDownMargin(measuredSpread: measuredSpread)) },
+            marginIsUnmeasured: config.headroom.keepsUnmeasuredMargin(measuredSpread: measuredSpread),
             beforeTolerance: needBeforeTolerance.map { .init(need: $0, setting: config.headroom.scaleUpTolerance) },
             season: season.map {
                 DecisionReason.Season(period: .milliseconds($0.period), confirmations: config.seasonalConfirmations, load: $0.load,

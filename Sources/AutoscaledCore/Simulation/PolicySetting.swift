@@ -133,7 +133,9 @@ struct PolicySetting: Hashable, Sendable {
             policy.headroom.window = seconds(.window)
             policy.scaleDownStabilization = seconds(.scaleDownStabilization)
             policy.replicaStartup = seconds(.replicaStartup)
+            // One margin searched for both: where the spread is measured and where it is not.
             policy.headroom.scaleDownMargin = value(.scaleDownMargin)
+            policy.headroom.scaleDownMarginUnmeasured = value(.scaleDownMargin)
             policy.headroom.scaleUpTolerance = value(.scaleUpTolerance)
         }
         return policy

@@ -67,6 +67,8 @@ public enum SimulationReport {
                     + "headroom_spread \(policy.headroom.spread.rawValue), " : "")
                 + "headroom_quantile \(number(policy.headroom.quantile)), headroom_window \(DurationText.format(policy.headroom.window)),\n"
                 + "         headroom_scale_down_margin \(number(policy.headroom.scaleDownMargin)), "
+                + (policy.headroom.measuresSpread
+                    ? "headroom_scale_down_margin_unmeasured \(number(policy.headroom.scaleDownMarginUnmeasured)), " : "")
                 + "headroom_scale_up_tolerance \(number(policy.headroom.scaleUpTolerance)), "
                 + "scale_down_stabilization \(DurationText.format(policy.scaleDownStabilization)), "
                 + "scale_down_stabilization_rule \(policy.scaleDownStabilizationRule.rawValue),\n"

@@ -3,7 +3,8 @@ import Testing
 
 /// `headroom`, `headroom_target_load`, `headroom_quantile`, `headroom_window` and
 /// `headroom_scale_down_margin`, `headroom_scale_up_tolerance`, `headroom_square_root_room`,
-/// `headroom_spread`: read, checked, and errors that name the line and the value.
+/// `headroom_spread`, `headroom_scale_down_margin_unmeasured`: read, checked, and errors that name
+/// the line and the value.
 struct HeadroomConfigTests {
     static func errors(_ lines: [String]) -> [String] {
         ConfigParsing.policyErrors(lines)
@@ -84,6 +85,48 @@ struct HeadroomConfigTests {
           ])
     func refused(lines: [String], error: String) {
         #expect(Self.errors(lines) == [error])
+    }
+
+    @Test("headroom_scale_down_margin_unmeasured: headroom_scale_down_margin's value unless given, only with headroom_spread = measured")
+    func unmeasuredMargin() throws {
+        func headroom(_ lines: [String]) throws -> Headroom {
+            try ConfigParsing.parse((["[source]", "path = /x", "[policy]", "headroom = learned"] + lines + [""])
+                .joined(separator: "\n")).get().policy.headroom
+        }
+        let given = try headroom(["headroom_scale_down_margin = 0.6", "headroom_spread = measured",
+                                  "headroom_scale_down_margin_unmeasured = 0.3"])
+        #expect(given.scaleDownMargin == 0.6 && given.scaleDownMarginUnmeasured == 0.3)
+        #expect(try headroom(["headroom_scale_down_margin = 0.6", "headroom_spread = measured"]).scaleDownMarginUnmeasured == 0.6)
+        #expect(try headroom(["headroom_scale_down_margin = 0.6"]).scaleDownMarginUnmeasured == 0.6)
+        #expect(Self.errors(["headroom_spread = measured", "headroom_scale_down_margin_unmeasured = 0"]) == []
+            && Self.errors(["headroom_spread = measured", "headroom_scale_down_margin_unmeasured = 10"]) == [])
+        #expect(Self.errors(["headroom_spread = measured", "headroom_scale_down_margin_unmeasured = 10.5"])
+            == ["autoscaled.conf:5: headroom_scale_down_margin_unmeasured (10.5) must be at least 0 and at most 10 "
+                + "(replicas of room a scale-down keeps beyond the need)"])
+        #expect(Self.errors(["headroom_spread = measured", "headroom_scale_down_margin_unmeasured = -0.1"])
+            == ["autoscaled.conf:5: headroom_scale_down_margin_unmeasured (-0.1) must be at least 0 and at most 10 "
+                + "(replicas of room a scale-down keeps beyond the need)"])
+        // Absent, it takes the margin's value: a margin out of range is said once, as the margin's.
+        #expect(Self.errors(["headroom_spread = measured", "headroom_scale_down_margin = 11"])
+            == ["autoscaled.conf:5: headroom_scale_down_margin (11) must be at least 0 and at most 10 "
+                + "(replicas of room a scale-down keeps beyond the need)"])
+        // Where the spread is assumed it is never measured, so the key would keep nothing apart: refused.
+        #expect(Self.errors(["headroom_scale_down_margin_unmeasured = 0.3"])
+            == ["autoscaled.conf:4: headroom_scale_down_margin_unmeasured is not used with headroom_spread = assumed "
+                + "(only with headroom_spread = measured)"])
+    }
+
+    @Test("where the spread is measured, the unmeasured margin is kept at a tick without its measure, the margin at one with it")
+    func unmeasuredMarginApplies() {
+        let measured = Headroom(mode: .learned, targetLoad: 70, quantile: 0.9, window: .seconds(3600), scaleDownMargin: 0.6,
+                                squareRootRoom: 3, spread: .measured, scaleDownMarginUnmeasured: 0.3)
+        #expect(measured.scaleDownMargin(measuredSpread: nil) == 0.3 && measured.scaleDownMargin(measuredSpread: 0.5) == 0.6)
+        var noRoom = measured
+        noRoom.squareRootRoom = 0
+        var assumed = measured
+        assumed.spread = .assumed
+        // Without the room, or with the spread assumed, nothing is measured: the margin everywhere.
+        #expect(noRoom.scaleDownMargin(measuredSpread: nil) == 0.6 && assumed.scaleDownMargin(measuredSpread: nil) == 0.6)
     }
 
     @Test("with headroom = learned, seasonal periods that span a rise's horizon, a poll and a bucket are accepted")

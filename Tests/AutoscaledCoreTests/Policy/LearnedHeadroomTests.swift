@@ -134,6 +134,35 @@ struct LearnedHeadroomTests {
             + "over the last 1h) need 4 at headroom_target_load 50: +2")
     }
 
+    @Test("where the spread is measured but a held total measures none, a scale-down keeps headroom_scale_down_margin_unmeasured, and says so")
+    func scaleDownKeepsTheUnmeasuredMargin() {
+        var config = Self.config
+        config.headroom.scaleDownMargin = 0.6
+        config.headroom.squareRootRoom = 3
+        config.headroom.spread = .measured
+        config.headroom.scaleDownMarginUnmeasured = 0.3
+        config.headroom.quantile = 0.5
+        var memory = PolicyMemory(replicas: 10, observingSince: .origin)
+        // A total that never changes has no spread between polls to measure. 90 needs 1.8 at 50:
+        // 2 at the target, 2.1 with the margin 0.3, so 3 stay (2.4 with 0.6: 3 too).
+        let held = Self.run(&memory, config: config, to: 600) { _ in 90 }
+        #expect(held.filter { $0.decision.action == .scaleDown }.map(\.decision.to) == [3])
+        #expect(held.last?.decision.reason.text == "total load 90 and a rise of 0 (the 0.5 quantile of the rises within 1min 10s "
+            + "over the last 1h) need 2 at headroom_target_load 50, 3 with headroom_scale_down_margin_unmeasured 0.3 "
+            + "(the spread not measured)")
+        // 80 needs 1.6: 1.9 with 0.3, so down to 2, where headroom_scale_down_margin 0.6 (2.2) would keep 3.
+        let lower = Self.run(&memory, config: config, from: 600, to: 900) { _ in 80 }
+        #expect(lower.filter { $0.decision.action == .scaleDown }.map(\.decision.to) == [2])
+        var assumed = config
+        assumed.headroom.spread = .assumed
+        var kept = PolicyMemory(replicas: 10, observingSince: .origin)
+        _ = Self.run(&kept, config: assumed, to: 600) { _ in 90 }
+        let margin = Self.run(&kept, config: assumed, from: 600, to: 900) { _ in 80 }
+        #expect(margin.allSatisfy { $0.decision.to == 3 })
+        #expect(margin.last?.decision.reason.text == "total load 80 and a rise of 0 (the 0.5 quantile of the rises within 1min 10s "
+            + "over the last 1h) need 2 at headroom_target_load 50, 3 with headroom_scale_down_margin 0.6")
+    }
+
     @Test("scale_down_stabilization_rule = mean: down step by step as the needs of the window fall, and says so")
     func meanOfTheWindow() {
         var config = Self.config
