@@ -16,11 +16,16 @@ sys.path.insert(0, "scripts")
 spec = importlib.util.spec_from_file_location("report", "scripts/policy-report.py")
 report = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(report)
-recorded = {"azure_llm_conv_2023.csv", "azure_llm_code_2023.csv", "azure_functions_2019_invitro1350.csv",
-            "conv_rotated.csv", "code_rotated.csv", "functions_rotated.csv", "conv_plus_code.csv",
-            "conv_three_phases.csv"}
+spec = importlib.util.spec_from_file_location("generator", "scripts/make-suite-traces.py")
+generator = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(generator)
 with open("config/traces/suite.json") as text:
     suite = json.load(text)["traces"]
+# Not drawn: the public traces, and the suite's traces made from them.
+recorded = {entry["file"] for entry in suite if entry["dir"] == "."} | generator.RECORDED
+assert len(recorded) == 8, sorted(recorded)
+with open(os.path.join(sys.argv[1], "recorded"), "w") as text:
+    text.writelines(f"{name}\n" for name in sorted(recorded))
 folder = report.drawn_suite(1, os.path.join(sys.argv[1], "draw-1"))
 drawn = {entry["file"] for entry in suite} - recorded
 assert set(os.listdir(folder)) == drawn, sorted(set(os.listdir(folder)) ^ drawn)
@@ -55,12 +60,13 @@ same=0; other=0
 while IFS= read -r row; do
     name=${row#| }; name=${name%% *}
     before=$(rows "$work/suite.txt" | grep -F "| $name (")
-    case " conv_rotated.csv conv_plus_code.csv azure_llm_conv_2023.csv azure_functions_2019_invitro1350.csv " in
-        *" $name "*) [ "$row" = "$before" ] || { echo "recorded $name replayed otherwise at draw 1: $row"; exit 1; }
-                     same=$((same + 1)) ;;
-        *) [ "$row" != "$before" ] || { echo "drawn $name replayed as the suite's own at draw 1: $row"; exit 1; }
-           other=$((other + 1)) ;;
-    esac
+    if grep -qxF "$name" "$work/recorded"; then
+        [ "$row" = "$before" ] || { echo "recorded $name replayed otherwise at draw 1: $row"; exit 1; }
+        same=$((same + 1))
+    else
+        [ "$row" != "$before" ] || { echo "drawn $name replayed as the suite's own at draw 1: $row"; exit 1; }
+        other=$((other + 1))
+    fi
 done < <(rows "$work/draw1.txt")
 [ $((same + other)) -eq "$(rows "$work/suite.txt" | wc -l)" ]
 echo "--draws 1: the $same recorded train traces as in the suite, the $other drawn ones each replayed at another draw"
