@@ -365,6 +365,13 @@ def suite_trace(entry, drawn_folder=None):
     return os.path.join(ROOT, "config", "traces", entry["dir"], entry["file"])
 
 
+def write_missing_suite(suite):
+    """Writes config/traces/suite/ with scripts/make-suite-traces.py when a trace of `suite` (the
+    entries of suite.json) is missing: a clean checkout has none of the made ones."""
+    if any(not os.path.exists(suite_trace(entry)) for entry in suite):
+        subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "make-suite-traces.py")], check=True)
+
+
 def suite_report(binary, config, check, splits, digits=2, shift=None, draw=0):
     import foresight_floor
 
@@ -375,8 +382,7 @@ def suite_report(binary, config, check, splits, digits=2, shift=None, draw=0):
     for split in splits:
         if split not in parts:
             sys.exit(f"policy-report: no trace of the suite is in the part '{split}' (its parts: {', '.join(parts)})")
-    if any(not os.path.exists(suite_trace(entry)) for entry in suite):
-        subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "make-suite-traces.py")], check=True)
+    write_missing_suite(suite)
     # A draw's traces are written anew for each run (in well under a second), to a folder of its own.
     drawn = tempfile.TemporaryDirectory(prefix=f"policy-report-draw-{draw}-") if draw else None
     drawn_folder = drawn_suite(draw, drawn.name) if drawn else None
