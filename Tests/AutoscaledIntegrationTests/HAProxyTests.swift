@@ -118,7 +118,7 @@ struct HAProxyTests {
         dir.writeConfig(sourceSection: source + "\nfield = scur\npoll_interval = 200ms",
                        policy: "scale_up_threshold = 2\nscale_down_threshold = 0.5")
         let daemon = ChildProcess(autoscaledBinary(), ["run", "--config", dir.configPath], captureIn: dir.path)
-        let line = await daemon.waitForLine("event=scale-up", timeout: .seconds(5))
+        let line = await daemon.waitForLine("event=scale-up")
         #expect(line?.contains("from=3 to=4 servers_to_scale=1 threshold=2 max_load=3 max_server=s1") == true, "\(daemon.standardError)")
         close(clients.removeFirst())
         close(clients.removeFirst())

@@ -45,7 +45,7 @@ struct LogOutputTests {
         #expect(await daemon.wait() == 0)
     }
 
-    @Test("stderr a full pipe nobody reads: decisions go on, the count comes once drained, SIGTERM within a second")
+    @Test("stderr a full pipe nobody reads: decisions go on, the count comes once drained, SIGTERM ends it with the pipe still full")
     func fullPipe() async {
         let dir = Workspace()
         defer { dir.remove() }
@@ -73,11 +73,13 @@ struct LogOutputTests {
         }
         #expect(text.hasSuffix("\n"))
 
-        // Full again, then SIGTERM: out within a second.
+        // Full again, then SIGTERM: out while the pipe stays full. A daemon whose writes blocked
+        // would never exit, so the bound is only the suite's patience, not a time to race on a
+        // loaded machine (unloaded, it is out in milliseconds).
         let dropped = droppedLines(dir) ?? 0
         #expect(await waitForDroppedLines(above: dropped, dir) != nil, "the pipe never filled up again")
         daemon.signal(SIGTERM)
-        let status = await daemon.wait(timeout: .seconds(1))
-        #expect(status == 0, "not stopped within a second of SIGTERM")
+        let status = await daemon.wait()
+        #expect(status == 0, "not stopped on SIGTERM with its stderr full")
     }
 }

@@ -32,7 +32,7 @@ struct PrometheusExporterTests {
         guard let python = await ExternalPeers.find(.prometheusClient) else { return }
         dir.writeAtomically(dir.file("gauges.txt"), "gpu-1 llama 3\ngpu-2 llama 5\ngpu-3 mistral 90\n")
         let exporter = ChildProcess(python, ["-c", Self.exporter, dir.file("gauges.txt")], captureIn: dir.path)
-        let port = await eventually(timeout: .seconds(15), every: .milliseconds(20)) {
+        let port = await eventually(every: .milliseconds(20)) {
             exporter.standardOutput.split(separator: "\n").first.map(String.init)
         } ?? ""
         try #require(!port.isEmpty, "the exporter did not start: \(exporter.standardError)")
