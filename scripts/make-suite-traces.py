@@ -57,7 +57,7 @@ import os
 import random
 import sys
 
-from trace_shapes import diurnal_week, draw_arguments, drawn_seed, poisson, read_counts
+from trace_shapes import diurnal_week, draw_arguments, drawn_seed, poisson, read_counts, write_whole
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(__file__), ".."))
 
@@ -219,12 +219,10 @@ TRACES = {
 
 def write(directory, name):
     width, counts = TRACES[name]()
-    with open(os.path.join(directory, name), "w") as out:
-        drawn = f" --draw {DRAW}" if DRAW else ""
-        out.write(f"# {name}: made by scripts/make-suite-traces.py{drawn} (see its header)\n")
-        out.write("t_seconds,requests\n")
-        for index, count in enumerate(counts):
-            out.write(f"{index * width},{count:g}\n")
+    drawn = f" --draw {DRAW}" if DRAW else ""
+    write_whole(os.path.join(directory, name),
+                [f"# {name}: made by scripts/make-suite-traces.py{drawn} (see its header)\n", "t_seconds,requests\n"]
+                + [f"{index * width},{count:g}\n" for index, count in enumerate(counts)])
 
 
 # The traces made from the recorded public ones: the same at every draw.

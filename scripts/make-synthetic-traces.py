@@ -20,7 +20,7 @@ import os
 import random
 import sys
 
-from trace_shapes import diurnal_week, draw_arguments, drawn_seed, poisson
+from trace_shapes import diurnal_week, draw_arguments, drawn_seed, poisson, write_whole
 
 
 # Which draw of each shape is written (`--draw N`): 0, the files in config/traces/synthetic/.
@@ -29,10 +29,8 @@ DRAW = 0
 
 def write(directory, name, width, rates, seed):
     rng = random.Random(drawn_seed(seed, DRAW))
-    with open(os.path.join(directory, name), "w") as out:
-        out.write("t_seconds,requests\n")
-        for index, rate in enumerate(rates):
-            out.write(f"{index * width},{poisson(rng, rate * width)}\n")
+    write_whole(os.path.join(directory, name),
+                ["t_seconds,requests\n"] + [f"{index * width},{poisson(rng, rate * width)}\n" for index, rate in enumerate(rates)])
 
 def main():
     global DRAW

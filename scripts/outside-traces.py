@@ -24,6 +24,7 @@ import sys
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
+from trace_shapes import write_whole  # noqa: E402
 
 
 def load(name, file):
@@ -77,11 +78,7 @@ def trace_file(folder, rates, seed):
     path = os.path.join(folder, f"outside_{seed}.csv")
     if not os.path.exists(path):
         width, counts = suite.sampled(1, [rates(t) for t in range(HOURS)], seed)
-        with open(path + ".part", "w") as out:
-            out.write("t_seconds,requests\n")
-            for index, count in enumerate(counts):
-                out.write(f"{index * width},{count}\n")
-        os.replace(path + ".part", path)
+        write_whole(path, ["t_seconds,requests\n"] + [f"{index * width},{count}\n" for index, count in enumerate(counts)])
     return path
 
 

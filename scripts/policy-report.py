@@ -59,6 +59,7 @@ same summary over the draws: to tell what a rule does to a shape from what it do
 Each draw's floor is over its own trace; the frontiers are kept in config/traces/suite-draws/frontiers.json.
 """
 import argparse
+import fcntl
 import functools
 import hashlib
 import json
@@ -71,7 +72,7 @@ import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 
-from trace_shapes import NotOfferedLoad, read_counts
+from trace_shapes import NotOfferedLoad, read_counts, write_whole
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(__file__), ".."))
 
@@ -255,13 +256,17 @@ def load_frontiers(path):
 
 
 def keep_frontiers(path, cache):
-    """Writes `cache` to `path` whole (a partial file is never read as the cache), without the rows no
-    run can read again (``readable_key``): those of another simulator or other targets, and those kept
-    under the keys of before. Rows of traces this run did not replay are kept."""
+    """Writes `cache` to `path` whole (``write_whole``: a partial file is never read as the cache),
+    with the rows another run kept there since this one read it, and without the rows no run can
+    read again (``readable_key``): those of another simulator or other targets, and those kept under
+    the keys of before. Rows of traces this run did not replay are kept. Runs at once (`--draws`
+    over several shells, or a report beside `outside-traces.py`) take turns: each reads the file
+    and writes it again while holding a lock beside it, so none drops what another kept."""
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path + ".part", "w") as text:
-        json.dump({key: rows for key, rows in cache.items() if readable_key(key)}, text)
-    os.replace(path + ".part", path)
+    with open(path + ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        rows = {**load_frontiers(path), **cache}
+        write_whole(path, [json.dumps({key: kept for key, kept in rows.items() if readable_key(key)})])
 
 
 def report_losses(pairs, digits, check, where):
@@ -338,12 +343,8 @@ def shifted_trace(path, shift, folder):
     rates = [count / width for count in counts for _ in range(width)]
     rates = (rates[:1] * shift + rates)[:len(rates)]
     os.makedirs(folder, exist_ok=True)
-    with open(shifted + ".part", "w") as text:
-        text.write(header)
-        text.write("t_seconds,requests\n")
-        # repr is the shortest text that reads back as the same double: a shift of 0 replays as the trace.
-        text.writelines(f"{second},{rate!r}\n" for second, rate in enumerate(rates))
-    os.replace(shifted + ".part", shifted)
+    # repr is the shortest text that reads back as the same double: a shift of 0 replays as the trace.
+    write_whole(shifted, [header, "t_seconds,requests\n"] + [f"{second},{rate!r}\n" for second, rate in enumerate(rates)])
     return shifted
 
 

@@ -1,6 +1,7 @@
 """What the trace scripts share: their command line, Poisson sampling, the diurnal week with bursts,
-reading a trace."""
+reading a trace, writing a file whole."""
 import math
+import os
 import random
 import re
 import sys
@@ -81,3 +82,17 @@ def read_counts(path):
         raise NotOfferedLoad(f"{path}: not an offered-load trace (its header is not 't_seconds,requests')")
     rows = rows[1:]
     return int(rows[1][0]) - int(rows[0][0]), [float(row[1]) for row in rows]
+
+
+def write_whole(path, lines):
+    """Writes the text `lines` to `path` whole: into a file of this process's own beside it, then
+    renamed over it. A run killed mid-write, or another run writing the same file at once, never
+    leaves part of a file under its name, which a later run would take for the whole."""
+    part = f"{path}.{os.getpid()}.part"
+    try:
+        with open(part, "w") as out:
+            out.writelines(lines)
+        os.replace(part, path)
+    finally:
+        if os.path.exists(part):
+            os.unlink(part)

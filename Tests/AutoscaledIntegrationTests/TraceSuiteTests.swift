@@ -118,4 +118,44 @@ struct TraceSuiteTests {
         // and the last scale-down takes back nothing more.
         #expect(readText("\(dir.path)/out.txt") == "(4, 2)\n")
     }
+
+    @Test("reports run at once keep every frontier row each one drew; a write that fails leaves the file as it was and no part of it")
+    func frontiersKeptByRunsAtOnce() {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        // 40 runs, 8 at a time, each keeping the one row it drew: a run that wrote only its own
+        // rows, or wrote over a file another run had read, would leave fewer than 40.
+        let check = """
+            import importlib.util, multiprocessing, os, sys
+            sys.path.insert(0, sys.argv[2])
+            spec = importlib.util.spec_from_file_location("report", sys.argv[1])
+            report = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(report)
+            from trace_shapes import write_whole
+            folder = os.path.join(sys.argv[3], "kept")
+            path = os.path.join(folder, "frontiers.json")
+
+            def keep(index):
+                report.keep_frontiers(path, {f"{index:032x}:1:120:1:hpa{report.frontier_key_end()}": [[0.0, index, 0]]})
+
+            def failing():
+                yield "half of a file"
+                raise OSError("the disk is full")
+
+            if __name__ == "__main__":
+                with multiprocessing.get_context("fork").Pool(8) as pool:
+                    pool.map(keep, range(40))
+                kept = report.load_frontiers(path)
+                print(len(kept), sorted(rows[0][1] for rows in kept.values()) == list(range(40)))
+                try:
+                    write_whole(path, failing())
+                except OSError:
+                    pass
+                print(report.load_frontiers(path) == kept, sorted(os.listdir(folder)))
+            """
+        dir.write("check.py", check)
+        #expect(shell("python3 '\(dir.path)/check.py' '\(repositoryRoot)/scripts/policy-report.py' '\(repositoryRoot)/scripts' "
+            + "'\(dir.path)' > '\(dir.path)/out.txt'") == 0)
+        #expect(readText("\(dir.path)/out.txt") == "40 True\nTrue ['frontiers.json', 'frontiers.json.lock']\n")
+    }
 }
