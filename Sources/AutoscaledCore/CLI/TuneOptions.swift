@@ -77,9 +77,10 @@ public struct TuneOptions: Sendable, Equatable {
         discussion: """
             The keys searched are those of the config's headroom: with 'learned' (the shipped
             config), headroom_target_load, headroom_quantile, headroom_window,
-            scale_down_stabilization, replica_startup, headroom_scale_down_margin and
-            headroom_scale_up_tolerance (seasonal_periods, headroom_square_root_room and
-            headroom_spread are kept as the config sets them); with
+            scale_down_stabilization, replica_startup, headroom_scale_down_margin,
+            headroom_scale_up_tolerance and, where the spread is measured,
+            headroom_scale_down_margin_unmeasured (seasonal_periods, headroom_square_root_room
+            and headroom_spread are kept as the config sets them); with
             'thresholds', the band rules' keys.
             Replays the trace as 'simulate' does, once per setting, on every processor. The last
             day of the trace (the last 20 % if it spans less than five days) is held out: the

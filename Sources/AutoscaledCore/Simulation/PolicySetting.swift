@@ -5,19 +5,27 @@
 /// The keys tuned are those of the config's way of sizing (its ``Space``): with
 /// `headroom = thresholds`, the band rules' keys; with `headroom = learned`, the learned
 /// headroom's keys (the band rules' keys then decide nothing, so searching them would only
-/// spend the budget). Stored as indices into the lists so that neighbours (one step up or down)
+/// spend the budget), and `headroom_scale_down_margin_unmeasured` on its own only where the
+/// spread is measured (elsewhere it decides nothing, and is given the other margin's value). Stored as indices into the lists so that neighbours (one step up or down)
 /// are cheap to make; with thresholds, `scale_down_threshold` and `target_load` are fractions of
 /// the threshold above them, so every point is a valid config
 /// (`scale_down_threshold < target_load ≤ scale_up_threshold`).
 struct PolicySetting: Hashable, Sendable {
     /// The keys searched, chosen by the config's `headroom`.
     enum Space: Hashable, Sendable {
-        case thresholds, learned
+        /// `headroom = thresholds`: the band rules' keys (``ThresholdKey``).
+        case thresholds
+        /// `headroom = learned` where the spread is not measured: the learned headroom's keys
+        /// (``LearnedKey``) but the last; the second margin, which decides nothing there, is given the first's value.
+        case learned
+        /// `headroom = learned` where the spread is measured (``Headroom/measuresSpread``): the
+        /// learned keys and `headroom_scale_down_margin_unmeasured`, each margin searched on its own.
+        case learnedMeasuringSpread
 
-        init(_ mode: Headroom.Mode) {
-            switch mode {
+        init(_ headroom: Headroom) {
+            switch headroom.mode {
             case .thresholds: self = .thresholds
-            case .learned: self = .learned
+            case .learned: self = headroom.measuresSpread ? .learnedMeasuringSpread : .learned
             }
         }
 
@@ -26,6 +34,7 @@ struct PolicySetting: Hashable, Sendable {
             switch self {
             case .thresholds: Self.thresholdGrids
             case .learned: Self.learnedGrids
+            case .learnedMeasuringSpread: Self.learnedGrids + [Self.scaleDownMargins]
             }
         }
 
@@ -54,11 +63,13 @@ struct PolicySetting: Hashable, Sendable {
             [600, 1800, 3600, 3 * 3600, 12 * 3600],
             [0, 30, 60, 90, 120, 300, 600],
             replicaStartups,
-            [0, 0.2, 0.4, 0.6, 0.8, 1],
+            scaleDownMargins,
             [0, 0.1, 0.2, 0.3, 0.5],
         ]
 
         private static let pollIntervals: [Double] = [1, 2, 5, 10, 15, 30]
+        /// Replicas; the same values for both margin keys.
+        private static let scaleDownMargins: [Double] = [0, 0.2, 0.3, 0.4, 0.6, 0.8, 1]
         private static let replicaStartups: [Double] = [0, 30, 60, 120, 180, 300]
     }
 
@@ -68,10 +79,11 @@ struct PolicySetting: Hashable, Sendable {
         case scaleUpCooldown, scaleDownStabilization, replicaStartup, trendWindow, smoothingWindow, burstRatio
     }
 
-    /// The keys of ``Space/learned``, in the order of its genes.
+    /// The keys of ``Space/learned``, in the order of its genes; ``Space/learnedMeasuringSpread``
+    /// has one more gene, the last: `scaleDownMarginUnmeasured`.
     enum LearnedKey: Int, CaseIterable {
         case pollInterval, targetLoad, quantile, window, scaleDownStabilization, replicaStartup, scaleDownMargin
-        case scaleUpTolerance
+        case scaleUpTolerance, scaleDownMarginUnmeasured
     }
 
     let space: Space
@@ -125,7 +137,7 @@ struct PolicySetting: Hashable, Sendable {
             policy.trendWindow = seconds(.trendWindow)
             policy.smoothingWindow = seconds(.smoothingWindow)
             policy.burstRatio = value(.burstRatio)
-        case .learned:
+        case .learned, .learnedMeasuringSpread:
             func value(_ key: LearnedKey) -> Double { self.value(at: key.rawValue) }
             func seconds(_ key: LearnedKey) -> Duration { self.seconds(at: key.rawValue) }
             policy.headroom.targetLoad = value(.targetLoad)
@@ -133,9 +145,11 @@ struct PolicySetting: Hashable, Sendable {
             policy.headroom.window = seconds(.window)
             policy.scaleDownStabilization = seconds(.scaleDownStabilization)
             policy.replicaStartup = seconds(.replicaStartup)
-            // One margin searched for both: where the spread is measured and where it is not.
             policy.headroom.scaleDownMargin = value(.scaleDownMargin)
-            policy.headroom.scaleDownMarginUnmeasured = value(.scaleDownMargin)
+            // Where the spread is not measured the second margin decides nothing: it is given the
+            // first's value, the key's default.
+            policy.headroom.scaleDownMarginUnmeasured =
+                space == .learnedMeasuringSpread ? value(.scaleDownMarginUnmeasured) : value(.scaleDownMargin)
             policy.headroom.scaleUpTolerance = value(.scaleUpTolerance)
         }
         return policy

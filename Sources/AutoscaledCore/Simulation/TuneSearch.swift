@@ -120,7 +120,7 @@ struct TuneSearch {
     /// and every `seasonal_periods` period must still span the rise's horizon the setting sets (see
     /// ``SeasonalProfile/learnedPeriodShortfall(length:ahead:tick:)``); a setting that would not is not tried.
     func admits(_ setting: PolicySetting) -> Bool {
-        guard space == .learned else { return true }
+        guard space != .thresholds else { return true }
         let policy = setting.policy(from: base.policy)
         let tick = Duration.seconds(setting.pollSeconds)
         guard policy.headroom.window >= Headroom.shortestWindow(replicaStartup: policy.replicaStartup, tick: tick) else {
@@ -134,7 +134,7 @@ struct TuneSearch {
     }
 
     /// The keys searched: those of the config's way of sizing.
-    private var space: PolicySetting.Space { PolicySetting.Space(base.policy.headroom.mode) }
+    private var space: PolicySetting.Space { PolicySetting.Space(base.policy.headroom) }
 
     /// Replays each setting of `batch` on every core, those whose replay starts before `shouldStop`
     /// says stop; the results come back in `batch`'s order, without the settings not replayed.

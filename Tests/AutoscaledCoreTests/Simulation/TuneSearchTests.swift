@@ -78,9 +78,37 @@ struct TuneSearchTests {
         var random = SplitMix64(seed: 5)
         let learned = (0..<200).map { _ in PolicySetting.random(in: .learned, &random).policy(from: Self.seasonal) }
         #expect(Set(learned.map(\.headroom.scaleUpTolerance)) == [0, 0.1, 0.2, 0.3, 0.5])
-        #expect(Set(learned.map(\.headroom.scaleDownMargin)).count == 6)
+        #expect(Set(learned.map(\.headroom.scaleDownMargin)) == [0, 0.2, 0.3, 0.4, 0.6, 0.8, 1])
         let base = modified(Self.seasonal) { $0.headroom.scaleUpTolerance = 0.15 }
         let banded = (0..<50).map { _ in PolicySetting.random(in: .thresholds, &random).policy(from: base) }
         #expect(banded.allSatisfy { $0.headroom.scaleUpTolerance == 0.15 && $0.headroom == base.headroom })
+    }
+
+    @Test("where the spread is measured, the two scale-down margins are searched each on its own; elsewhere the second has the first's value")
+    func marginsSearchedApart() {
+        let measuring = modified(Self.seasonal) {
+            ($0.headroom.squareRootRoom, $0.headroom.spread) = (3, .measured)
+        }
+        #expect(PolicySetting.Space(measuring.headroom) == .learnedMeasuringSpread)
+        var random = SplitMix64(seed: 7)
+        let apart = (0..<300).map { _ in PolicySetting.random(in: .learnedMeasuringSpread, &random).policy(from: measuring) }
+        #expect(Set(apart.map(\.headroom.scaleDownMarginUnmeasured)) == [0, 0.2, 0.3, 0.4, 0.6, 0.8, 1])
+        #expect(apart.contains { $0.headroom.scaleDownMargin != $0.headroom.scaleDownMarginUnmeasured })
+        // The shipped pair, 0.6 where the spread is measured and 0.3 where it is not, is in the space.
+        #expect(apart.contains { ($0.headroom.scaleDownMargin, $0.headroom.scaleDownMarginUnmeasured) == (0.6, 0.3) })
+
+        // headroom_spread = measured with no square-root room, or assumed: the spread is not measured.
+        for headroom in [modified(measuring.headroom) { $0.squareRootRoom = 0 }, modified(measuring.headroom) { $0.spread = .assumed }] {
+            #expect(PolicySetting.Space(headroom) == .learned)
+        }
+        let together = (0..<100).map { _ in PolicySetting.random(in: .learned, &random).policy(from: measuring) }
+        #expect(together.allSatisfy { $0.headroom.scaleDownMargin == $0.headroom.scaleDownMarginUnmeasured })
+
+        // A search of a config that measures the spread tries settings with the two apart.
+        let trace = Trace(start: 0, binSeconds: 1, series: .offeredLoad(requests: (0..<600).map { $0 % 120 < 20 ? 8 : 2 }))
+        let search = TuneSearch(trace: trace, base: SimulationSetup(policy: measuring, pollSeconds: 10, capacity: 1),
+                                goal: 5, budget: 40, seed: 11, batchSize: 8)
+        let tried = search.run(shouldStop: { false }, progress: { _, _ in }).tried
+        #expect(tried.contains { $0.policy.headroom.scaleDownMargin != $0.policy.headroom.scaleDownMarginUnmeasured })
     }
 }
