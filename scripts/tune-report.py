@@ -36,7 +36,7 @@ import foresight_floor  # noqa: E402
 # The keys tune searches with `headroom = learned`, and the poll it sets.
 TUNED_KEYS = ("poll_interval", "headroom_target_load", "headroom_quantile", "headroom_window",
               "scale_down_stabilization", "replica_startup", "headroom_scale_down_margin",
-              "headroom_scale_up_tolerance")
+              "headroom_scale_up_tolerance", "headroom_scale_down_margin_unmeasured")
 
 
 def held_out_start(bins, width):
