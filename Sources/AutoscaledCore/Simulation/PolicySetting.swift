@@ -6,8 +6,9 @@
 /// `headroom = thresholds`, the band rules' keys; with `headroom = learned`, the learned
 /// headroom's keys (the band rules' keys then decide nothing, so searching them would only
 /// spend the budget), and `headroom_scale_down_margin_unmeasured` on its own only where the
-/// spread is measured (elsewhere it decides nothing, and is given the other margin's value). Stored as indices into the lists so that neighbours (one step up or down)
-/// are cheap to make; with thresholds, `scale_down_threshold` and `target_load` are fractions of
+/// spread is measured (elsewhere it decides nothing, and is given the other margin's value).
+/// Stored as indices into the lists so that neighbours (one step up or down) are cheap to
+/// make; with thresholds, `scale_down_threshold` and `target_load` are fractions of
 /// the threshold above them, so every point is a valid config
 /// (`scale_down_threshold < target_load ≤ scale_up_threshold`).
 struct PolicySetting: Hashable, Sendable {
@@ -16,7 +17,8 @@ struct PolicySetting: Hashable, Sendable {
         /// `headroom = thresholds`: the band rules' keys (``ThresholdKey``).
         case thresholds
         /// `headroom = learned` where the spread is not measured: the learned headroom's keys
-        /// (``LearnedKey``) but the last; the second margin, which decides nothing there, is given the first's value.
+        /// (``LearnedKey``) but the last; the second margin, which decides nothing there, is
+        /// given the first's value.
         case learned
         /// `headroom = learned` where the spread is measured (``Headroom/measuresSpread``): the
         /// learned keys and `headroom_scale_down_margin_unmeasured`, each margin searched on its own.
