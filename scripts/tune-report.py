@@ -33,7 +33,8 @@ policy_report = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(policy_report)
 import foresight_floor  # noqa: E402
 
-# The keys tune searches with `headroom = learned`, and the poll it sets.
+# The keys tune searches with `headroom = learned` (the last only where the spread is measured), and the
+# poll it sets.
 TUNED_KEYS = ("poll_interval", "headroom_target_load", "headroom_quantile", "headroom_window",
               "scale_down_stabilization", "replica_startup", "headroom_scale_down_margin",
               "headroom_scale_up_tolerance", "headroom_scale_down_margin_unmeasured")

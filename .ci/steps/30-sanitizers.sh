@@ -13,7 +13,7 @@ echo "leak:XCTest" > "$work/lsan.supp"
 run() {
     local name=$1
     shift
-    echo "--- swift test $* (at $(date -u +%H:%M:%S))"
+    echo "--- $* (at $(date -u +%H:%M:%S))"
     if ! "$@" >"$work/$name.log" 2>&1; then
         grep -E '✘|ERROR|WARNING: ThreadSanitizer|SUMMARY|error:' "$work/$name.log" | head -40
         echo "$name: FAILED"

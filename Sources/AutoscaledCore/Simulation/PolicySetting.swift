@@ -36,7 +36,7 @@ struct PolicySetting: Hashable, Sendable {
             switch self {
             case .thresholds: Self.thresholdGrids
             case .learned: Self.learnedGrids
-            case .learnedMeasuringSpread: Self.learnedGrids + [Self.scaleDownMargins]
+            case .learnedMeasuringSpread: Self.learnedMeasuringSpreadGrids
             }
         }
 
@@ -68,6 +68,10 @@ struct PolicySetting: Hashable, Sendable {
             scaleDownMargins,
             [0, 0.1, 0.2, 0.3, 0.5],
         ]
+
+        /// ``learnedGrids`` and the values of `scaleDownMarginUnmeasured`, made once: every key's
+        /// value is read through ``grids``.
+        private static let learnedMeasuringSpreadGrids = learnedGrids + [scaleDownMargins]
 
         private static let pollIntervals: [Double] = [1, 2, 5, 10, 15, 30]
         /// Replicas; the same values for both margin keys.

@@ -98,17 +98,22 @@ struct TuneSearchTests {
         #expect(apart.contains { ($0.headroom.scaleDownMargin, $0.headroom.scaleDownMarginUnmeasured) == (0.6, 0.3) })
 
         // headroom_spread = measured with no square-root room, or assumed: the spread is not measured.
-        for headroom in [modified(measuring.headroom) { $0.squareRootRoom = 0 }, modified(measuring.headroom) { $0.spread = .assumed }] {
+        let assumed = modified(measuring) { $0.headroom.spread = .assumed }
+        for headroom in [modified(measuring.headroom) { $0.squareRootRoom = 0 }, assumed.headroom] {
             #expect(PolicySetting.Space(headroom) == .learned)
         }
-        let together = (0..<100).map { _ in PolicySetting.random(in: .learned, &random).policy(from: measuring) }
-        #expect(together.allSatisfy { $0.headroom.scaleDownMargin == $0.headroom.scaleDownMarginUnmeasured })
 
-        // A search of a config that measures the spread tries settings with the two apart.
+        // A search of a config that measures the spread tries settings with the two apart; of one
+        // that does not, only settings with the two equal.
         let trace = Trace(start: 0, binSeconds: 1, series: .offeredLoad(requests: (0..<600).map { $0 % 120 < 20 ? 8 : 2 }))
-        let search = TuneSearch(trace: trace, base: SimulationSetup(policy: measuring, pollSeconds: 10, capacity: 1),
-                                goal: 5, budget: 40, seed: 11, batchSize: 8)
-        let tried = search.run(shouldStop: { false }, progress: { _, _ in }).tried
-        #expect(tried.contains { $0.policy.headroom.scaleDownMargin != $0.policy.headroom.scaleDownMarginUnmeasured })
+        func tried(from base: PolicyConfig) -> [TuneCandidate] {
+            TuneSearch(trace: trace, base: SimulationSetup(policy: base, pollSeconds: 10, capacity: 1),
+                       goal: 5, budget: 40, seed: 11, batchSize: 8).run(shouldStop: { false }, progress: { _, _ in }).tried
+        }
+        #expect(tried(from: measuring).contains { $0.policy.headroom.scaleDownMargin != $0.policy.headroom.scaleDownMarginUnmeasured })
+        let together = tried(from: assumed)
+        #expect(together.count == 40)
+        #expect(Set(together.map(\.policy.headroom.scaleDownMargin)).count > 1)
+        #expect(together.allSatisfy { $0.policy.headroom.scaleDownMargin == $0.policy.headroom.scaleDownMarginUnmeasured })
     }
 }
