@@ -182,7 +182,9 @@ struct DaemonTests {
     func badDataHolds() async {
         let dir = Workspace()
         defer { dir.remove() }
-        dir.writeConfig()
+        // The source goes down after failure_threshold (3) poll intervals of failed reads: seconds at a
+        // 1 s poll, not half a minute at 10 s.
+        dir.writeConfig(pollInterval: "1s")
         dir.writeLoads(#"{"a": 30}"#)
         let daemon = await startDaemon(dir)
         let bad = [
