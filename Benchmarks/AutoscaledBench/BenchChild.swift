@@ -10,10 +10,11 @@ final class BenchChild {
     private let stderrFD: Int32
     private var pending: [UInt8] = []
 
-    init(_ executable: String, _ arguments: [String]) {
-        var fds: [Int32] = [0, 0]
-        guard pipe(&fds) == 0 else { fatalError("pipe failed: \(errno)") }
-        for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+    /// - Parameter stderrCapacity: the stderr pipe's size (`F_SETPIPE_SZ`), e.g. 4096 for one page;
+    ///   the system's default when `nil`.
+    init(_ executable: String, _ arguments: [String], stderrCapacity: Int32? = nil) {
+        let stderrPipe = TestPipe(capacity: stderrCapacity)
+        let fds = [stderrPipe.readEnd, stderrPipe.writeEnd]
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -66,21 +67,41 @@ final class BenchChild {
         return nil
     }
 
+    /// The bytes in the stderr pipe not read yet (`FIONREAD`).
+    var unreadBytes: Int {
+        var count: Int32 = 0
+        return ioctl(stderrFD, UInt(FIONREAD), &count) == 0 ? Int(count) : 0
+    }
+
     private var stopped = false
 
     /// Sends SIGTERM, waits for the exit, and returns the CPU time (user + system, seconds) the
     /// process used over its whole life, from `wait4`'s resource usage.
     @discardableResult
     func stop() -> Double {
-        guard !stopped else { return 0 }
+        guard let usage = terminate()?.usage else { return 0 }
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+            + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    }
+
+    /// Sends SIGTERM and waits for the exit: the seconds from the signal to `wait4` returning, and
+    /// the exit status (128 + the signal when a signal ended the process); `nil` once stopped.
+    func stopTimed() -> (seconds: Double, status: Int32)? {
+        terminate().map { ($0.seconds, $0.status) }
+    }
+
+    private func terminate() -> (seconds: Double, status: Int32, usage: rusage)? {
+        guard !stopped else { return nil }
         stopped = true
+        let signalled = ContinuousClock.now
         kill(pid, SIGTERM)
         var status: Int32 = 0
         var usage = rusage()
         wait4(pid, &status, 0, &usage)
+        let seconds = (ContinuousClock.now - signalled).seconds
         close(stderrFD)
-        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
-            + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+        // WEXITSTATUS, or 128 + WTERMSIG as a shell says it (Glibc's module exports neither).
+        return (seconds, status & 0x7F == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F), usage)
     }
 
     /// Waits for the exit, unsignalled (a command that ends by itself): its status and its peak
@@ -96,8 +117,8 @@ final class BenchChild {
 
     /// `run` of `binary` on `workspace`'s config, once it logged `event=start`; `nil` (said on
     /// standard output) when it did not within 10 s.
-    static func started(_ binary: String, _ workspace: BenchWorkspace) -> BenchChild? {
-        let daemon = BenchChild(binary, ["run", "--config", workspace.configPath])
+    static func started(_ binary: String, _ workspace: BenchWorkspace, stderrCapacity: Int32? = nil) -> BenchChild? {
+        let daemon = BenchChild(binary, ["run", "--config", workspace.configPath], stderrCapacity: stderrCapacity)
         guard daemon.waitForLine(containing: "event=start") != nil else {
             daemon.stop()
             print("  the daemon did not start")
@@ -120,7 +141,8 @@ final class BenchChild {
 struct BenchWorkspace {
     let path: String
 
-    init(pollInterval: String, logLevel: String, history: Bool = true) {
+    /// - Parameter metrics: write the metrics textfile, `metrics.prom` (read by ``droppedLogLines``).
+    init(pollInterval: String, logLevel: String, history: Bool = true, metrics: Bool = false) {
         var template = Array("/tmp/autoscaled-bench-XXXXXX".utf8CString)
         guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else { fatalError("mkdtemp") }
         path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
@@ -134,7 +156,7 @@ struct BenchWorkspace {
             enabled = \(history)
             [log]
             level = \(logLevel)
-
+            \(metrics ? "[metrics]\ntextfile = metrics.prom\n" : "")
             """)
         writeLoads(#"{"server1": 30, "server2": 40, "server3": 20}"#)
     }
@@ -147,6 +169,13 @@ struct BenchWorkspace {
         rename("\(path)/loads.json.tmp", "\(path)/loads.json")
     }
 
+    /// `autoscaled_log_lines_dropped_total` in the metrics textfile: 0 before its first write.
+    var droppedLogLines: Int {
+        let text = IdleBench.readText("\(path)/metrics.prom")
+        guard let tail = text.split(separator: "autoscaled_log_lines_dropped_total ").dropFirst().last else { return 0 }
+        return Int(tail.prefix { $0.isNumber }) ?? 0
+    }
+
     func write(_ name: String, _ text: String) {
         let fd = open("\(path)/\(name)", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         let bytes = Array(text.utf8)
@@ -155,7 +184,7 @@ struct BenchWorkspace {
     }
 
     func remove() {
-        for name in ["autoscaled.conf", "loads.json", "loads.json.tmp", "state.json"] { unlink("\(path)/\(name)") }
+        for name in ["autoscaled.conf", "loads.json", "loads.json.tmp", "state.json", "metrics.prom"] { unlink("\(path)/\(name)") }
         for name in listing("\(path)/history") where HistoryLog.isSegmentName(name) { unlink("\(path)/history/\(name)") }
         rmdir("\(path)/history")
         rmdir(path)
