@@ -247,12 +247,32 @@ def ratio_summary(ratios, digits=2):
     return f"mean {sum(found) / len(found):.{digits}f}×, worst {max(found):.{digits}f}×"
 
 
-def load_frontiers(path):
-    """The frontier rows kept at `path` (``model_frontier``'s cache), or none."""
+def frontier_point(value):
+    """Whether `value` is a point as ``model_frontier`` keeps it: [over %, replica-seconds, scale events]."""
+    return isinstance(value, list) and len(value) == 3 and all(
+        isinstance(number, (int, float)) and not isinstance(number, bool) for number in value)
+
+
+def load_frontiers(path, say_fault=True):
+    """The frontier rows kept at `path` (``model_frontier``'s cache), or none. The file is only a
+    cache: one that is not an object of rows (cut short, edited by hand, another file's bytes) is
+    read as none, said so on stderr (unless `say_fault` is false), so every row is drawn again and
+    the file written anew."""
     if not os.path.exists(path):
         return {}
-    with open(path) as text:
-        return json.load(text)
+    try:
+        with open(path) as text:
+            rows = json.load(text)
+        fault = None if isinstance(rows, dict) and all(
+            isinstance(kept, list) and len(kept) > 0 and all(map(frontier_point, kept)) for kept in rows.values()) \
+            else "not an object of frontier rows (each a list of [over %, replica-seconds, scale events])"
+    except ValueError as error:  # not UTF-8, or not JSON
+        fault = str(error)
+    if fault is None:
+        return rows
+    if say_fault:
+        print(f"policy-report: {path}: {fault}; the kept frontiers are drawn again", file=sys.stderr)
+    return {}
 
 
 def keep_frontiers(path, cache):
@@ -265,7 +285,8 @@ def keep_frontiers(path, cache):
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path + ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        rows = {**load_frontiers(path), **cache}
+        # A faulty file was said so when this run read it; it is written over with this run's rows.
+        rows = {**load_frontiers(path, say_fault=False), **cache}
         write_whole(path, [json.dumps({key: kept for key, kept in rows.items() if readable_key(key)})])
 
 
