@@ -87,7 +87,9 @@ def read_counts(path):
 def write_whole(path, lines):
     """Writes the text `lines` to `path` whole: into a file of this process's own beside it, then
     renamed over it. A run killed mid-write, or another run writing the same file at once, never
-    leaves part of a file under its name, which a later run would take for the whole."""
+    leaves part of a file under its name, which a later run would take for the whole. The parts
+    of `path` left by runs killed outright (SIGKILL), whose process is gone, are removed."""
+    remove_orphaned_parts(path)
     part = f"{path}.{os.getpid()}.part"
     try:
         with open(part, "w") as out:
@@ -96,3 +98,21 @@ def write_whole(path, lines):
     finally:
         if os.path.exists(part):
             os.unlink(part)
+
+
+def remove_orphaned_parts(path):
+    """Removes ``write_whole``'s parts of `path` (`NAME.PID.part`) whose process no longer runs."""
+    folder, name = os.path.split(path)
+    for entry in os.listdir(folder or "."):
+        pid = entry[len(name) + 1:-len(".part")] if entry.startswith(name + ".") and entry.endswith(".part") else ""
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            try:
+                os.unlink(os.path.join(folder, entry))
+            except FileNotFoundError:  # another run removed it first
+                pass
+        except PermissionError:  # a process of another user's: it runs
+            pass
