@@ -282,7 +282,7 @@ def keep_frontiers(path, cache):
     the keys of before. Rows of traces this run did not replay are kept. Runs at once (`--draws`
     over several shells, or a report beside `outside-traces.py`) take turns: each reads the file
     and writes it again while holding a lock beside it, so none drops what another kept."""
-    os.makedirs(os.path.dirname(path), exist_ok=True)
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
     with open(path + ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         # A faulty file was said so when this run read it; it is written over with this run's rows.
