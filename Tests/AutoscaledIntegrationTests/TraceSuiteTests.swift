@@ -102,22 +102,12 @@ struct TraceSuiteTests {
             "ts=1970-01-01T00:04:15.000Z level=notice event=scale-down from=5 to=4",
             "replica-seconds         100",
         ]
-        let check = """
-            import importlib.util, os, sys
-            sys.path.insert(0, os.path.dirname(sys.argv[1]))
-            spec = importlib.util.spec_from_file_location("report", sys.argv[1])
-            report = importlib.util.module_from_spec(spec)
-            sys.path.insert(0, sys.argv[2])
-            spec.loader.exec_module(report)
-            print(report.taken_back(open(sys.argv[3]).read()))
-            """
-        dir.write("check.py", check)
         dir.write("decisions.txt", lines.joined(separator: "\n"))
-        #expect(shell("python3 '\(dir.path)/check.py' '\(repositoryRoot)/scripts/policy-report.py' '\(repositoryRoot)/scripts' "
-            + "'\(dir.path)/decisions.txt' > '\(dir.path)/out.txt'") == 0)
+        let result = runCheck("print(report.taken_back(open('decisions.txt').read()))", in: dir)
+        #expect(result.status == 0, "\(result.stderr)")
         // Four scale-ups: the first taken back at 30 s, the second not (61 s), the fourth at 40 s,
         // and the last scale-down takes back nothing more.
-        #expect(readText("\(dir.path)/out.txt") == "(4, 2)\n")
+        #expect(result.stdout == "(4, 2)\n")
     }
 
     @Test("reports run at once keep every frontier row each one drew; a write that fails leaves the file as it was and no part of it")
@@ -126,15 +116,10 @@ struct TraceSuiteTests {
         defer { dir.remove() }
         // 40 runs, 8 at a time, each keeping the one row it drew: a run that wrote only its own
         // rows, or wrote over a file another run had read, would leave fewer than 40.
-        let check = """
-            import importlib.util, multiprocessing, os, sys
-            sys.path.insert(0, sys.argv[2])
-            spec = importlib.util.spec_from_file_location("report", sys.argv[1])
-            report = importlib.util.module_from_spec(spec)
-            spec.loader.exec_module(report)
+        let result = runCheck("""
+            import multiprocessing, os
             from trace_shapes import write_whole
-            folder = os.path.join(sys.argv[3], "kept")
-            path = os.path.join(folder, "frontiers.json")
+            path = os.path.join("kept", "frontiers.json")
 
             def keep(index):
                 report.keep_frontiers(path, {f"{index:032x}:1:120:1:hpa{report.frontier_key_end()}": [[0.0, index, 0]]})
@@ -152,23 +137,21 @@ struct TraceSuiteTests {
                     write_whole(path, failing())
                 except OSError:
                     pass
-                print(report.load_frontiers(path) == kept, sorted(os.listdir(folder)))
-            """
-        dir.write("check.py", check)
-        #expect(shell("python3 '\(dir.path)/check.py' '\(repositoryRoot)/scripts/policy-report.py' '\(repositoryRoot)/scripts' "
-            + "'\(dir.path)' > '\(dir.path)/out.txt'") == 0)
-        #expect(readText("\(dir.path)/out.txt") == "40 True\nTrue ['frontiers.json', 'frontiers.json.lock']\n")
+                print(report.load_frontiers(path) == kept, sorted(os.listdir("kept")))
+            """, in: dir)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "40 True\nTrue ['frontiers.json', 'frontiers.json.lock']\n")
     }
 
     @Test("a write killed outright (SIGKILL) leaves its part beside the file; the next write of that file removes it, and not a running writer's")
     func orphanedPartsRemoved() {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
-        let check = """
-            import os, signal, subprocess, sys
-            sys.path.insert(0, sys.argv[1])
+        mkdir(dir.file("out"), 0o755)
+        let result = runCheck("""
+            import os, signal, subprocess
             from trace_shapes import write_whole
-            path = os.path.join(sys.argv[2], "trace.csv")
+            path = os.path.join("out", "trace.csv")
 
             def killed_midway():
                 yield "t_seconds,requests\\n"
@@ -182,49 +165,54 @@ struct TraceSuiteTests {
             running = subprocess.Popen(["sleep", "60"])
             try:
                 open(f"{path}.{running.pid}.part", "w").write("t_seconds,requests\\n")
-                print(sorted(os.listdir(sys.argv[2])) == sorted([f"trace.csv.{child}.part", f"trace.csv.{running.pid}.part"]))
+                print(sorted(os.listdir("out")) == sorted([f"trace.csv.{child}.part", f"trace.csv.{running.pid}.part"]))
                 write_whole(path, ["t_seconds,requests\\n", "0,1\\n"])
-                print(sorted(os.listdir(sys.argv[2])) == sorted(["trace.csv", f"trace.csv.{running.pid}.part"]),
+                print(sorted(os.listdir("out")) == sorted(["trace.csv", f"trace.csv.{running.pid}.part"]),
                       open(path).read() == "t_seconds,requests\\n0,1\\n")
             finally:
                 running.kill()
                 running.wait()
-            """
-        dir.write("check.py", check)
-        let out = "\(dir.path)/out"
-        mkdir(out, 0o755)
-        #expect(shell("python3 '\(dir.path)/check.py' '\(repositoryRoot)/scripts' '\(out)' > '\(dir.path)/out.txt'") == 0)
-        #expect(readText("\(dir.path)/out.txt") == "True\nTrue True\n")
+            """, in: dir)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "True\nTrue True\n")
     }
 
     @Test("kept frontiers that are not rows (cut short, not UTF-8, a row of another shape) are said so and drawn again, and the file is written anew")
     func faultyFrontiersDrawnAgain() {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
-        let check = """
-            import importlib.util, os, sys
-            sys.path.insert(0, os.path.dirname(sys.argv[1]))
-            spec = importlib.util.spec_from_file_location("report", sys.argv[1])
-            report = importlib.util.module_from_spec(spec)
-            spec.loader.exec_module(report)
-            path = sys.argv[2] + "/frontiers.json"
+        let result = runCheck("""
+            path = "frontiers.json"
             row = {"0" * 32 + ":1:120:1:hpa" + report.frontier_key_end(): [[0.5, 120, 3]]}
             for faulty in [b'{"k": [[0.5, 120, 3]]', b'\\xff\\xfe', b'{"k": [[0.5, 120]]}', b'{"k": []}', b'[1, 2]', b'{"k": [[true, 1, 2]]}']:
                 open(path, "wb").write(faulty)
                 read = report.load_frontiers(path)
                 report.keep_frontiers(path, row)
                 print(read, report.load_frontiers(path) == row)
-            """
-        dir.write("check.py", check)
-        #expect(shell("python3 '\(dir.path)/check.py' '\(repositoryRoot)/scripts/policy-report.py' '\(dir.path)' "
-            + "> '\(dir.path)/out.txt' 2> '\(dir.path)/err.txt'") == 0)
-        #expect(readText("\(dir.path)/out.txt") == String(repeating: "{} True\n", count: 6))
-        let said = readText("\(dir.path)/err.txt").split(separator: "\n")
+            """, in: dir)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == String(repeating: "{} True\n", count: 6))
+        let said = result.stderr.split(separator: "\n")
         // Once each, when read, naming the file; not again when the run's rows are written over it.
         #expect(said.count == 6)
-        #expect(said.allSatisfy { $0.hasPrefix("policy-report: \(dir.path)/frontiers.json: ") && $0.hasSuffix("; the kept frontiers are drawn again") })
+        #expect(said.allSatisfy { $0.hasPrefix("policy-report: frontiers.json: ") && $0.hasSuffix("; the kept frontiers are drawn again") })
         #expect(said[0].contains("Expecting ',' delimiter"))
         #expect(said[1].contains("can't decode byte 0xff"))
         #expect(said[2].contains("not an object of frontier rows"))
+    }
+
+    /// Runs the Python `check` with python3 in `dir` (its working directory), `scripts/` on its path
+    /// and `scripts/policy-report.py` loaded as `report`: its exit status, standard output and error.
+    func runCheck(_ check: String, in dir: TemporaryDirectory) -> (status: Int32, stdout: String, stderr: String) {
+        dir.write("check.py", """
+            import importlib.util, sys
+            sys.path.insert(0, "\(repositoryRoot)/scripts")
+            spec = importlib.util.spec_from_file_location("report", "\(repositoryRoot)/scripts/policy-report.py")
+            report = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(report)
+
+            """ + check + "\n")
+        let status = shell("cd '\(dir.path)' && python3 check.py > out.txt 2> err.txt")
+        return (status, readText(dir.file("out.txt")), readText(dir.file("err.txt")))
     }
 }
