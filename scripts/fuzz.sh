@@ -9,7 +9,8 @@
 # Tests/AutoscaledTestSupport and Tests/Fuzz/FuzzEntry.swift into one binary, all with
 # `swiftc -sanitize=fuzzer,address` in the Swift 6 language mode, as Package.swift builds them
 # (under SwiftPM, adding address sanitizing silently drops the fuzzer's coverage instrumentation),
-# each module optimized whole on every core (file by file, it took 5 minutes on two cores, not 3),
+# each module optimized whole on every core (optimized file by file, the build took 5 minutes on two
+# cores; whole, 3),
 # then runs each target on a copy of its seed corpus (Tests/Fuzz/Corpus/TARGET). A crash, a hang
 # (> 10 s for one input), or memory over 2 GiB fails the run; the input that did it is kept in
 # .build-fuzz/artifacts/. Add every such input to the seed corpus after fixing the bug: the corpus
