@@ -67,12 +67,6 @@ final class BenchChild {
         return nil
     }
 
-    /// The bytes in the stderr pipe not read yet (`FIONREAD`).
-    var unreadBytes: Int {
-        var count: Int32 = 0
-        return ioctl(stderrFD, UInt(FIONREAD), &count) == 0 ? Int(count) : 0
-    }
-
     private var stopped = false
 
     /// Sends SIGTERM, waits for the exit, and returns the CPU time (user + system, seconds) the

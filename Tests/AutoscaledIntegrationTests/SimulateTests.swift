@@ -8,11 +8,11 @@ struct SimulateTests {
     func csv() async {
         let dir = Workspace()
         defer { dir.remove() }
-        // The rows do not depend on the policy: the band rules replay the day in a fraction of the
-        // shipped config's time (seconds under a sanitizer, not half a minute).
-        dir.write(dir.file("bands.conf"), "[source]\npath = loads.json\n\n[policy]\nheadroom = thresholds\n")
+        // The rows do not depend on the policy: the test policy's band rules replay the day in a
+        // fraction of the shipped config's time (seconds under a sanitizer, not half a minute).
+        dir.writeConfig()
         let result = await ChildProcess.run([
-            "simulate", "--config", dir.file("bands.conf"),
+            "simulate", "--config", dir.configPath,
             "--trace", "\(repositoryRoot)/config/traces/azure_functions_2019_invitro1350.csv",
             "--capacity", "2", "--startup-delay", "60s", "--initial", "19", "--max", "1000", "--quiet",
             "--csv", dir.file("out.csv"),

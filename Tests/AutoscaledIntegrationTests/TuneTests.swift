@@ -249,11 +249,11 @@ struct TuneTests {
         dir.write(dir.file("week.csv"), "t_seconds,requests\n"
             + (0..<(7 * 1440)).map { "\($0 * 60),\(300 + random.next(below: 600))\n" }.joined())
         // The size is checked here, not the speed (that is the bench's), and it does not depend on the
-        // policy: the band rules replay the 604 800 seconds in 2 s of a debug build, the shipped
-        // config's learned headroom and seasonal profile in 37 s, several minutes under a sanitizer.
-        dir.write(dir.file("bands.conf"), "[source]\npath = loads.json\n\n[policy]\nheadroom = thresholds\n")
+        // policy: the test policy's band rules replay the 604 800 seconds in 2 s of a debug build,
+        // the shipped config's learned headroom and seasonal profile in 37 s, minutes under a sanitizer.
+        dir.writeConfig()
         let result = await ChildProcess.run([
-            "simulate", "--config", dir.file("bands.conf"), "--trace", dir.file("week.csv"), "--capacity", "1", "--startup-delay", "1min",
+            "simulate", "--config", dir.configPath, "--trace", dir.file("week.csv"), "--capacity", "1", "--startup-delay", "1min",
             "--max", "1000", "--quiet", "--svg", dir.file("week.svg"),
         ], in: dir.path, timeout: .seconds(300))
         #expect(result.status == 0)
